@@ -1,0 +1,26 @@
+/**
+ * The names of every command and push event. Kept apart from the schemas so the preload can list
+ * them without bundling zod; contract.ts is checked against these lists by the compiler.
+ */
+export const commandNames = ['app:info', 'settings:get', 'settings:set'] as const;
+export type CommandName = (typeof commandNames)[number];
+
+export const eventNames = ['settings:changed'] as const;
+export type EventName = (typeof eventNames)[number];
+
+const commandSet: ReadonlySet<string> = new Set(commandNames);
+const eventSet: ReadonlySet<string> = new Set(eventNames);
+
+export function isCommandName(value: unknown): value is CommandName {
+  return typeof value === 'string' && commandSet.has(value);
+}
+
+export function isEventName(value: unknown): value is EventName {
+  return typeof value === 'string' && eventSet.has(value);
+}
+
+/** The Electron IPC channels carrying the contract; nothing else is exposed by the preload. */
+export const ipcChannels = {
+  invoke: 'rackside:invoke',
+  event: 'rackside:event',
+} as const;
