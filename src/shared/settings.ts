@@ -4,7 +4,11 @@ export const Theme = z.enum(['system', 'light', 'dark']);
 export type Theme = z.infer<typeof Theme>;
 
 /** Minutes of inactivity before the vault locks itself; 0 means never. */
-export const LockTimeoutMinutes = z.number().int().min(0).max(24 * 60);
+export const LockTimeoutMinutes = z
+  .number()
+  .int()
+  .min(0)
+  .max(24 * 60);
 
 export const Settings = z
   .object({
