@@ -1,0 +1,37 @@
+import os from 'node:os';
+import path from 'node:path';
+
+export const appDirName = 'Rackside';
+
+/**
+ * Where Rackside keeps its database, vault and settings: an explicit `--data-dir`, else
+ * `RACKSIDE_DATA_DIR`, else the same per-user folder Electron uses for `userData`, so the app,
+ * the browser host and the CLI all find one store.
+ */
+export function resolveDataDir(options: {
+  flag?: string | undefined;
+  env?: NodeJS.ProcessEnv;
+  platform?: NodeJS.Platform;
+  home?: string;
+}): string {
+  const env = options.env ?? process.env;
+  if (options.flag) return path.resolve(options.flag);
+  const fromEnv = env.RACKSIDE_DATA_DIR;
+  if (fromEnv) return path.resolve(fromEnv);
+  return defaultDataDir(options.platform ?? process.platform, options.home ?? os.homedir(), env);
+}
+
+export function defaultDataDir(
+  platform: NodeJS.Platform,
+  home: string,
+  env: NodeJS.ProcessEnv,
+): string {
+  switch (platform) {
+    case 'darwin':
+      return path.join(home, 'Library', 'Application Support', appDirName);
+    case 'win32':
+      return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), appDirName);
+    default:
+      return path.join(env.XDG_CONFIG_HOME ?? path.join(home, '.config'), appDirName);
+  }
+}
