@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import {
+  Connection,
+  ProfileSaveInput,
+  ProfileView,
+  Sha256Fingerprint,
+  TlsOptions,
+  endpointOf,
+  secretFieldsFor,
+} from './profiles';
+import { Manifest } from './manifest';
+
+const hex = 'ab'.repeat(32);
+
+describe('profile schemas', () => {
+  it('normalizes certificate fingerprints to the colon form', () => {
+    const expected = Array(32).fill('AB').join(':');
+    expect(Sha256Fingerprint.parse(hex)).toBe(expected);
+    expect(Sha256Fingerprint.parse(`sha256:${expected.toLowerCase()}`)).toBe(expected);
+    expect(Sha256Fingerprint.safeParse('abcd').success).toBe(false);
+  });
+
+  it('verifies TLS by default and refuses insecure combined with a pin', () => {
+    expect(TlsOptions.parse({})).toEqual({ insecure: false, caFile: null, pinnedSha256: null });
+    expect(TlsOptions.safeParse({ insecure: true, pinnedSha256: hex }).success).toBe(false);
+  });
+
+  it('fills defaults and knows which secrets each auth mode uses', () => {
+    const ssh = Connection.parse({
+      kind: 'ssh',
+      host: 'web1.lab',
+      username: 'root',
+      auth: { mode: 'key' },
+    });
+    expect(ssh).toMatchObject({ port: 22, hostKeyPolicy: 'ask', jumpHostId: null });
+    expect(secretFieldsFor(ssh)).toEqual(['privateKey', 'keyPassphrase']);
+    const pve = Connection.parse({
+      kind: 'proxmox',
+      url: 'https://pve.lab',
+      auth: { mode: 'token', tokenId: 'root@pam!rackside' },
+    });
+    expect(endpointOf(pve)).toEqual({ host: 'pve.lab', port: 8006, tls: true });
+    expect(secretFieldsFor(pve)).toEqual(['tokenSecret']);
+  });
+
+  it('rejects hostile and malformed values', () => {
+    const bad = [
+      { kind: 'ssh', host: '-oProxyCommand=x', username: 'u', auth: { mode: 'agent' } },
+      { kind: 'foreman', url: 'file:///etc/passwd', auth: { mode: 'bearer' } },
+      { kind: 'foreman', url: 'https://f', auth: { mode: 'bearer' }, extra: 1 },
+      { kind: 'routeros', host: 'r1', username: 'admin', port: 70000 },
+      { kind: 'proxmox', url: 'https://p', auth: { mode: 'token', tokenId: 'no-realm' } },
+      { kind: 'telnet', host: 'x' },
+    ];
+    for (const value of bad) expect(Connection.safeParse(value).success).toBe(false);
+    const longName = {
+      name: 'x'.repeat(101),
+      connection: { kind: 'ssh', host: 'h', username: 'u', auth: { mode: 'agent' } },
+    };
+    expect(ProfileSaveInput.safeParse(longName).success).toBe(false);
+  });
+
+  it('has no room for secret values in the renderer view', () => {
+    const view = {
+      id: '3b241101-e2bb-4255-8caa-4f9d4c1e5f6a',
+      name: 'fm',
+      folder: '',
+      tags: [],
+      notes: '',
+      connection: { kind: 'foreman', url: 'https://fm', auth: { mode: 'bearer' } },
+      hasSecret: { token: true },
+      createdAt: '2026-01-01T00:00:00.000Z',
+      updatedAt: '2026-01-01T00:00:00.000Z',
+    };
+    expect(ProfileView.safeParse(view).success).toBe(true);
+    expect(ProfileView.safeParse({ ...view, secrets: { token: 'x' } }).success).toBe(false);
+    expect(ProfileView.safeParse({ ...view, hasSecret: { token: 'x' } }).success).toBe(false);
+  });
+});
+
+describe('manifest schema', () => {
+  it('accepts a manifest with inline secrets and named jump hosts, refusing duplicate names', () => {
+    const manifest = {
+      rackside: 'profile-manifest',
+      version: 1,
+      profiles: [
+        {
+          name: 'bastion',
+          connection: {
+            kind: 'ssh',
+            host: '127.0.0.1',
+            port: 2222,
+            username: 'ops',
+            auth: { mode: 'password' },
+          },
+          secrets: { password: 'pw' },
+        },
+        {
+          name: 'web1',
+          connection: {
+            kind: 'ssh',
+            host: 'web1',
+            username: 'ops',
+            auth: { mode: 'agent' },
+            jumpHost: 'bastion',
+          },
+        },
+      ],
+    };
+    expect(Manifest.parse(manifest).profiles[1]?.connection).toMatchObject({ jumpHost: 'bastion' });
+    const dup = { ...manifest, profiles: [manifest.profiles[0], manifest.profiles[0]] };
+    const result = Manifest.safeParse(dup);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.path).toEqual(['profiles', 1, 'name']);
+    expect(Manifest.safeParse({ ...manifest, version: 2 }).success).toBe(false);
+  });
+});

@@ -1,0 +1,426 @@
+import { z } from 'zod';
+
+/**
+ * Connection profiles as every side sees them. The renderer gets `ProfileView` (metadata plus a
+ * `hasSecret` flag per secret field, never a secret value); saves go through `ProfileSaveInput`.
+ * Secret values exist only in the main process, inside the vault.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Bounded building blocks
+
+const noControl = /^[^\p{Cc}]*$/u;
+
+export const ProfileId = z.uuid();
+export type ProfileId = z.infer<typeof ProfileId>;
+
+export const ProfileName = z
+  .string()
+  .trim()
+  .min(1, 'Name is required')
+  .max(100)
+  .regex(noControl, 'Name must not contain control characters');
+
+/** A folder path such as `Lab/Site A`; empty means the top level. */
+export const FolderPath = z
+  .string()
+  .trim()
+  .max(200)
+  .regex(noControl, 'Folder must not contain control characters');
+
+export const Tag = z
+  .string()
+  .trim()
+  .min(1)
+  .max(40)
+  .regex(/^[^\s,\p{Cc}]+$/u, 'Tags are single words without commas');
+
+export const Notes = z.string().max(4000);
+
+/** Host name, IPv4 or IPv6 address. A leading dash is refused so it can never look like an option. */
+export const HostName = z
+  .string()
+  .trim()
+  .min(1, 'Host is required')
+  .max(253)
+  .regex(/^(?!-)[A-Za-z0-9._:%[\]-]+$/, 'Host must be a host name or an IP address');
+
+export const Port = z.number().int().min(1).max(65535);
+
+export const HttpsUrl = z
+  .string()
+  .trim()
+  .max(2048)
+  .pipe(z.url({ protocol: /^https?$/, message: 'URL must start with https:// or http://' }));
+
+export const UserName = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(noControl, 'User name must not contain control characters');
+
+export const FilePath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .regex(noControl, 'Path must not contain control characters');
+
+/**
+ * A certificate SHA-256 fingerprint. Accepts hex with or without colons in either case and
+ * normalizes to Node's `fingerprint256` form: `AB:CD:…` (32 upper-case pairs).
+ */
+export const Sha256Fingerprint = z
+  .string()
+  .trim()
+  .max(120)
+  .transform((value) => value.replace(/^sha256[:/]?/i, '').replace(/[:\s]/g, ''))
+  .pipe(z.string().regex(/^[0-9A-Fa-f]{64}$/, 'Fingerprint must be 64 hex digits (SHA-256)'))
+  .transform((hex) => hex.toUpperCase().match(/../g)?.join(':') ?? hex);
+
+// ---------------------------------------------------------------------------------------------
+// TLS options (HTTPS kinds and RouterOS API-SSL / REST)
+
+/**
+ * Verification is on by default. `caFile` adds a trusted CA bundle; `pinnedSha256` accepts exactly
+ * that leaf certificate (the usual answer for self-signed Proxmox/RouterOS); `insecure` disables
+ * verification and is shown as a warning wherever the profile appears.
+ */
+export const TlsOptions = z
+  .object({
+    insecure: z.boolean().default(false),
+    caFile: FilePath.nullable().default(null),
+    pinnedSha256: Sha256Fingerprint.nullable().default(null),
+  })
+  .strict()
+  .refine((tls) => !(tls.insecure && (tls.caFile !== null || tls.pinnedSha256 !== null)), {
+    message: 'An insecure profile cannot also have a CA file or a pinned certificate',
+    path: ['insecure'],
+  });
+export type TlsOptions = z.infer<typeof TlsOptions>;
+
+const defaultTls = (): TlsOptions => ({ insecure: false, caFile: null, pinnedSha256: null });
+const tlsField = TlsOptions.default(defaultTls);
+
+// ---------------------------------------------------------------------------------------------
+// Secret fields
+
+export const secretFields = [
+  'password',
+  'token',
+  'tokenSecret',
+  'apiSecret',
+  'adminPassword',
+  'privateKey',
+  'keyPassphrase',
+] as const;
+export const SecretField = z.enum(secretFields);
+export type SecretField = z.infer<typeof SecretField>;
+
+/** A secret value: tokens, passwords, pasted PEM private keys. */
+export const SecretValue = z
+  .string()
+  .min(1)
+  .max(32 * 1024);
+
+// ---------------------------------------------------------------------------------------------
+// Per-kind connection settings
+
+const ForemanAuth = z.discriminatedUnion('mode', [
+  /** Personal access token sent as HTTP Basic `login:token` — how Foreman accepts tokens. */
+  z.object({ mode: z.literal('token'), username: UserName }).strict(),
+  z.object({ mode: z.literal('password'), username: UserName }).strict(),
+  z.object({ mode: z.literal('bearer') }).strict(),
+]);
+
+export const ForemanConnection = z
+  .object({ kind: z.literal('foreman'), url: HttpsUrl, auth: ForemanAuth, tls: tlsField })
+  .strict();
+
+const ProxmoxTokenId = z
+  .string()
+  .max(300)
+  .regex(/^[^@\s!]+@[^!\s@]+![A-Za-z0-9_.-]+$/, 'Token id looks like user@realm!tokenid');
+
+const ProxmoxAuth = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('token'), tokenId: ProxmoxTokenId }).strict(),
+  z
+    .object({
+      mode: z.literal('password'),
+      username: UserName,
+      realm: z
+        .string()
+        .min(1)
+        .max(64)
+        .regex(/^[A-Za-z0-9_.-]+$/)
+        .default('pam'),
+      /** Ask for a one-time TOTP code at each login. */
+      totp: z.boolean().default(false),
+    })
+    .strict(),
+]);
+
+/** Proxmox VE API. A URL without a port means 8006 (`proxmoxDefaultPort`). */
+export const ProxmoxConnection = z
+  .object({ kind: z.literal('proxmox'), url: HttpsUrl, auth: ProxmoxAuth, tls: tlsField })
+  .strict();
+export const proxmoxDefaultPort = 8006;
+
+export const PatchmonConnection = z
+  .object({
+    kind: z.literal('patchmon'),
+    url: HttpsUrl,
+    /** The API credential's key (HTTP Basic user); its secret is the `apiSecret` field. */
+    apiKey: z.string().min(1).max(256).regex(noControl),
+    /** Optional admin login for enrollment and credential management (`adminPassword`). */
+    adminUsername: UserName.nullable().default(null),
+    tls: tlsField,
+  })
+  .strict();
+
+export const RouterosTransport = z.enum(['api-ssl', 'api', 'rest']);
+export type RouterosTransport = z.infer<typeof RouterosTransport>;
+export const routerosDefaultPorts: Record<RouterosTransport, number> = {
+  'api-ssl': 8729,
+  api: 8728,
+  rest: 443,
+};
+
+export const RouterosConnection = z
+  .object({
+    kind: z.literal('routeros'),
+    host: HostName,
+    transport: RouterosTransport.default('api-ssl'),
+    /** Null means the transport's default port. */
+    port: Port.nullable().default(null),
+    username: UserName,
+    tls: tlsField,
+  })
+  .strict();
+
+const SshAuth = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('password') }).strict(),
+  /** A key file on disk, or a pasted key stored in the vault (`privateKey`), plus `keyPassphrase`. */
+  z.object({ mode: z.literal('key'), keyFile: FilePath.nullable().default(null) }).strict(),
+  z.object({ mode: z.literal('agent') }).strict(),
+  z.object({ mode: z.literal('keyboard-interactive') }).strict(),
+]);
+
+export const HostKeyPolicy = z.enum(['ask', 'accept-new', 'strict']);
+export type HostKeyPolicy = z.infer<typeof HostKeyPolicy>;
+
+const sshShape = {
+  kind: z.literal('ssh'),
+  host: HostName,
+  port: Port.default(22),
+  username: UserName,
+  auth: SshAuth,
+  hostKeyPolicy: HostKeyPolicy.default('ask'),
+};
+
+export const SshConnection = z
+  .object({
+    ...sshShape,
+    /** Another SSH profile to hop through; that profile may itself have a jump host. */
+    jumpHostId: ProfileId.nullable().default(null),
+  })
+  .strict();
+
+export const Connection = z.discriminatedUnion('kind', [
+  ForemanConnection,
+  ProxmoxConnection,
+  PatchmonConnection,
+  RouterosConnection,
+  SshConnection,
+]);
+export type Connection = z.infer<typeof Connection>;
+export type ProfileKind = Connection['kind'];
+export const profileKinds = ['foreman', 'proxmox', 'patchmon', 'routeros', 'ssh'] as const;
+export const ProfileKind = z.enum(profileKinds);
+
+/** SSH settings as written in files (manifests, exports): the jump host is named, not an id. */
+export const SshConnectionByName = z
+  .object({ ...sshShape, jumpHost: ProfileName.nullable().default(null) })
+  .strict();
+
+/** Which secret fields a connection uses; a save naming any other field is refused. */
+export function secretFieldsFor(connection: Connection): readonly SecretField[] {
+  switch (connection.kind) {
+    case 'foreman':
+      return connection.auth.mode === 'password' ? ['password'] : ['token'];
+    case 'proxmox':
+      return connection.auth.mode === 'token' ? ['tokenSecret'] : ['password'];
+    case 'patchmon':
+      return connection.adminUsername === null ? ['apiSecret'] : ['apiSecret', 'adminPassword'];
+    case 'routeros':
+      return ['password'];
+    case 'ssh':
+      switch (connection.auth.mode) {
+        case 'password':
+        case 'keyboard-interactive':
+          return ['password'];
+        case 'key':
+          return ['privateKey', 'keyPassphrase'];
+        case 'agent':
+          return [];
+      }
+  }
+}
+
+/** Where a probe or client connects: host, port and whether TLS is spoken there. */
+export function endpointOf(connection: Connection): { host: string; port: number; tls: boolean } {
+  switch (connection.kind) {
+    case 'foreman':
+    case 'proxmox':
+    case 'patchmon': {
+      const url = new URL(connection.url);
+      const tls = url.protocol === 'https:';
+      const fallback = connection.kind === 'proxmox' ? proxmoxDefaultPort : tls ? 443 : 80;
+      const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+      return { host, port: url.port === '' ? fallback : Number(url.port), tls };
+    }
+    case 'routeros':
+      return {
+        host: connection.host,
+        port: connection.port ?? routerosDefaultPorts[connection.transport],
+        tls: connection.transport !== 'api',
+      };
+    case 'ssh':
+      return { host: connection.host, port: connection.port, tls: false };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Profiles
+
+const commonShape = {
+  name: ProfileName,
+  folder: FolderPath.default(''),
+  tags: z.array(Tag).max(32).default([]),
+  notes: Notes.default(''),
+};
+
+export const HasSecret = z.partialRecord(SecretField, z.boolean());
+export type HasSecret = z.infer<typeof HasSecret>;
+
+/** A profile as the renderer and the CLI see it: never a secret value. */
+export const ProfileView = z
+  .object({
+    id: ProfileId,
+    ...commonShape,
+    connection: Connection,
+    hasSecret: HasSecret,
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .strict();
+export type ProfileView = z.infer<typeof ProfileView>;
+
+/**
+ * Secret changes in a save. Per field: absent = keep the stored value, a string = replace it,
+ * `null` or `''` = delete it. Fields a connection does not use are refused; when a save changes
+ * the auth mode, stored secrets the new mode does not use are deleted.
+ */
+export const SecretsPatch = z.partialRecord(
+  SecretField,
+  z.union([SecretValue, z.literal(''), z.null()]),
+);
+export type SecretsPatch = z.infer<typeof SecretsPatch>;
+
+/** Create (no `id`) or replace (with `id`) a profile's metadata, and patch its secrets. */
+export const ProfileSaveInput = z
+  .object({
+    id: ProfileId.optional(),
+    ...commonShape,
+    connection: Connection,
+    secrets: SecretsPatch.default({}),
+  })
+  .strict();
+export type ProfileSaveInput = z.input<typeof ProfileSaveInput>;
+export type ProfileSave = z.output<typeof ProfileSaveInput>;
+
+export const ProfileIdList = z.array(ProfileId).min(1).max(5000);
+
+/** True when the profile's TLS verification is switched off; the UI shows a warning. */
+export function isInsecure(connection: Connection): boolean {
+  return connection.kind !== 'ssh' && connection.tls.insecure;
+}
+
+export { commonShape as profileCommonShape };
+
+// ---------------------------------------------------------------------------------------------
+// Probe results
+
+export const ProbeStage = z.enum(['dns', 'tcp', 'tls', 'ssh']);
+export type ProbeStage = z.infer<typeof ProbeStage>;
+
+/** Why a probe failed; each has its own message for the user. */
+export const ProbeFailureReason = z.enum([
+  'dns',
+  'refused',
+  'timeout',
+  'unreachable',
+  'not-tls',
+  'untrusted',
+  'name-mismatch',
+  'expired',
+  'not-yet-valid',
+  'pin-mismatch',
+  'ca-file',
+  'ssh-protocol',
+  'other',
+]);
+export type ProbeFailureReason = z.infer<typeof ProbeFailureReason>;
+
+export const CertificateInfo = z
+  .object({
+    subject: z.string().max(2000),
+    issuer: z.string().max(2000),
+    subjectAltName: z.string().max(4000),
+    validFrom: z.iso.datetime(),
+    validTo: z.iso.datetime(),
+    fingerprint256: z.string().max(120),
+    serialNumber: z.string().max(200),
+    selfSigned: z.boolean(),
+  })
+  .strict();
+export type CertificateInfo = z.infer<typeof CertificateInfo>;
+
+export const SshHostKeyInfo = z
+  .object({
+    banner: z.string().max(1000),
+    keyType: z.string().max(100),
+    /** OpenSSH form: `SHA256:` + unpadded base64. */
+    fingerprint: z.string().max(120),
+  })
+  .strict();
+export type SshHostKeyInfo = z.infer<typeof SshHostKeyInfo>;
+
+export const ProbeResult = z
+  .object({
+    ok: z.boolean(),
+    host: z.string().max(253),
+    port: Port,
+    address: z.string().max(100).nullable(),
+    steps: z
+      .array(
+        z
+          .object({
+            stage: ProbeStage,
+            ok: z.boolean(),
+            ms: z.number().nonnegative(),
+            message: z.string().max(2000),
+          })
+          .strict(),
+      )
+      .max(8),
+    failure: z
+      .object({ stage: ProbeStage, reason: ProbeFailureReason, message: z.string().max(2000) })
+      .strict()
+      .nullable(),
+    /** How the certificate was accepted: by the CA store, by the pin, or not checked. */
+    trust: z.enum(['ca', 'pinned', 'insecure']).nullable(),
+    certificate: CertificateInfo.nullable(),
+    ssh: SshHostKeyInfo.nullable(),
+  })
+  .strict();
+export type ProbeResult = z.infer<typeof ProbeResult>;
