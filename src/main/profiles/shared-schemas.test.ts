@@ -7,8 +7,8 @@ import {
   TlsOptions,
   endpointOf,
   secretFieldsFor,
-} from './profiles';
-import { Manifest } from './manifest';
+} from '../../shared/profiles';
+import { Manifest } from '../../shared/manifest';
 
 const hex = 'ab'.repeat(32);
 
