@@ -14,6 +14,10 @@ export const errorCodes = [
   'timeout',
   'cancelled',
   'internal',
+  'wrong-passphrase',
+  'rate-limited',
+  'data-corrupt',
+  'newer-version',
 ] as const;
 
 export const ErrorCode = z.enum(errorCodes);
