@@ -18,6 +18,7 @@ export const errorCodes = [
   'rate-limited',
   'data-corrupt',
   'newer-version',
+  'protocol-error',
 ] as const;
 
 export const ErrorCode = z.enum(errorCodes);
