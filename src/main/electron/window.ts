@@ -1,0 +1,37 @@
+import { BrowserWindow, type WebPreferences } from 'electron';
+import { appOrigin } from './protocol';
+
+/** The only webPreferences any Rackside window gets (SECURITY.md §1). */
+export function secureWebPreferences(preload: string): WebPreferences {
+  return {
+    preload,
+    sandbox: true,
+    contextIsolation: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webviewTag: false,
+    spellcheck: false,
+  };
+}
+
+export function createMainWindow(options: {
+  preload: string;
+  devServerUrl?: string;
+}): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1360,
+    height: 860,
+    minWidth: 960,
+    minHeight: 600,
+    show: false,
+    title: 'Rackside',
+    backgroundColor: '#15171a',
+    webPreferences: secureWebPreferences(options.preload),
+  });
+  window.once('ready-to-show', () => {
+    window.show();
+  });
+  void window.loadURL(options.devServerUrl ?? `${appOrigin}/index.html`);
+  return window;
+}

@@ -1,0 +1,126 @@
+import { useState } from 'react';
+import { toast } from 'sonner';
+import { LockTimeoutMinutes, type Theme } from '../../../../shared/settings';
+import { setTheme } from '../../app/commands';
+import { useSettingsStore } from '../../stores/settings-store';
+
+const themeOptions: readonly { value: Theme; label: string }[] = [
+  { value: 'system', label: 'System' },
+  { value: 'light', label: 'Light' },
+  { value: 'dark', label: 'Dark' },
+];
+
+export function SettingsPage() {
+  const settings = useSettingsStore((s) => s.settings);
+  const info = useSettingsStore((s) => s.info);
+  if (!settings || !info) return null;
+  return (
+    <div className="page" data-testid="settings-page">
+      <header className="page-header">
+        <h1>Settings</h1>
+      </header>
+      <section className="panel">
+        <h2>Appearance</h2>
+        <div className="field-row">
+          <span className="field-label" id="theme-label">
+            Theme
+          </span>
+          <div className="segmented" role="radiogroup" aria-labelledby="theme-label">
+            {themeOptions.map((option) => (
+              <button
+                key={option.value}
+                type="button"
+                role="radio"
+                aria-checked={settings.theme === option.value}
+                data-testid={`theme-${option.value}`}
+                onClick={() => void setTheme(option.value)}
+              >
+                {option.label}
+              </button>
+            ))}
+          </div>
+        </div>
+      </section>
+      <section className="panel">
+        <h2>Vault</h2>
+        <LockTimeoutField value={settings.lockTimeoutMinutes} />
+      </section>
+      <section className="panel">
+        <h2>About this installation</h2>
+        <dl className="facts" data-testid="app-info">
+          <dt>Version</dt>
+          <dd>{info.version}</dd>
+          <dt>Running in</dt>
+          <dd>{info.host === 'electron' ? 'Desktop app' : 'Browser (local server)'}</dd>
+          <dt>Platform</dt>
+          <dd>
+            {info.platform} / {info.arch}
+          </dd>
+          <dt>Data folder</dt>
+          <dd>
+            <code data-testid="data-dir">{info.dataDir}</code>
+          </dd>
+          <dt>Vault</dt>
+          <dd>{info.vault === 'uninitialized' ? 'Not set up yet' : info.vault}</dd>
+        </dl>
+      </section>
+    </div>
+  );
+}
+
+function LockTimeoutField(props: { value: number }) {
+  const update = useSettingsStore((s) => s.update);
+  const [draft, setDraft] = useState(String(props.value));
+  const [error, setError] = useState<string | undefined>();
+
+  const commit = async (): Promise<void> => {
+    const parsed = LockTimeoutMinutes.safeParse(draft.trim() === '' ? NaN : Number(draft));
+    if (!parsed.success) {
+      setError('Enter whole minutes from 0 (never) to 1440.');
+      return;
+    }
+    setError(undefined);
+    if (parsed.data === props.value) return;
+    const failure = await update({ lockTimeoutMinutes: parsed.data });
+    if (failure) setError(failure.message);
+    else
+      toast.success(
+        parsed.data === 0
+          ? 'The vault will not lock by itself.'
+          : `The vault locks after ${parsed.data} idle minutes.`,
+      );
+  };
+
+  return (
+    <div className="field-row">
+      <label className="field-label" htmlFor="lock-timeout">
+        Lock after idle minutes
+      </label>
+      <div>
+        <input
+          id="lock-timeout"
+          className="input narrow"
+          inputMode="numeric"
+          value={draft}
+          aria-invalid={error !== undefined}
+          aria-describedby="lock-timeout-help"
+          data-testid="lock-timeout"
+          onChange={(event) => {
+            setDraft(event.target.value);
+          }}
+          onBlur={() => void commit()}
+          onKeyDown={(event) => {
+            if (event.key === 'Enter') void commit();
+          }}
+        />
+        <p
+          id="lock-timeout-help"
+          className={error ? 'field-error' : 'field-help'}
+          data-testid="lock-timeout-help"
+        >
+          {error ?? '0 keeps the vault unlocked until you lock it or quit.'}
+        </p>
+      </div>
+    </div>
+  );
+}
