@@ -1,0 +1,56 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createLogger, silentLogger, type LogRecord } from '../core/logger';
+import { useTempDirs } from '../test-support/temp-dir';
+import { SettingsStore, settingsFileName } from './settings-store';
+
+const tempDir = useTempDirs();
+
+describe('SettingsStore', () => {
+  it('starts from defaults and keeps changes across a reopen', async () => {
+    const dir = await tempDir();
+    const store = await SettingsStore.open(dir, silentLogger);
+    expect(store.get()).toEqual({ theme: 'system', lockTimeoutMinutes: 15 });
+    await store.update({ theme: 'dark' });
+    await store.update({ lockTimeoutMinutes: 0 });
+    const reopened = await SettingsStore.open(dir, silentLogger);
+    expect(reopened.get()).toEqual({ theme: 'dark', lockTimeoutMinutes: 0 });
+  });
+
+  it('applies quick successive changes in order', async () => {
+    const dir = await tempDir();
+    const store = await SettingsStore.open(dir, silentLogger);
+    await Promise.all([1, 2, 3, 4, 5].map((n) => store.update({ lockTimeoutMinutes: n })));
+    const reopened = await SettingsStore.open(dir, silentLogger);
+    expect(reopened.get().lockTimeoutMinutes).toBe(5);
+  });
+
+  it('keeps an unreadable settings file aside and falls back to defaults', async () => {
+    const dir = await tempDir();
+    await fs.writeFile(path.join(dir, settingsFileName), '{"theme": "neon", ');
+    const records: LogRecord[] = [];
+    const store = await SettingsStore.open(dir, createLogger({ sink: (r) => records.push(r) }));
+    expect(store.get().theme).toBe('system');
+    const kept = (await fs.readdir(dir)).filter((f) =>
+      f.startsWith(`${settingsFileName}.invalid-`),
+    );
+    expect(kept).toHaveLength(1);
+    expect(await fs.readFile(path.join(dir, kept[0]!), 'utf8')).toBe('{"theme": "neon", ');
+    expect(records[0]?.level).toBe('warn');
+  });
+
+  it('keeps known values from an older file and fills in new ones', async () => {
+    const dir = await tempDir();
+    await fs.writeFile(path.join(dir, settingsFileName), '{"theme": "light"}');
+    const store = await SettingsStore.open(dir, silentLogger);
+    expect(store.get()).toEqual({ theme: 'light', lockTimeoutMinutes: 15 });
+  });
+
+  it('leaves no temp files behind after saving', async () => {
+    const dir = await tempDir();
+    const store = await SettingsStore.open(dir, silentLogger);
+    await store.update({ theme: 'light' });
+    expect(await fs.readdir(dir)).toEqual([settingsFileName]);
+  });
+});
