@@ -52,7 +52,7 @@ function connect(url: string, origin?: string): Promise<{ status: number; socket
 function call(socket: WebSocket, id: number, channel: string, payload: unknown): Promise<unknown> {
   return new Promise((resolve) => {
     const onMessage = (data: WebSocket.RawData): void => {
-      const frame = JSON.parse(String(data)) as { type: string; id?: number };
+      const frame = JSON.parse((data as Buffer).toString('utf8')) as { type: string; id?: number };
       if (frame.type === 'result' && frame.id === id) {
         socket.off('message', onMessage);
         resolve(frame);
@@ -118,7 +118,7 @@ describe('the browser host', () => {
     const second = (await connect(rpc, origin)).socket!;
     const pushed = new Promise((resolve) => {
       second.on('message', (data) => {
-        const frame = JSON.parse(String(data)) as { type: string };
+        const frame = JSON.parse((data as Buffer).toString('utf8')) as { type: string };
         if (frame.type === 'event') resolve(frame);
       });
     });
