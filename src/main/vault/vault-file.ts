@@ -1,0 +1,92 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { AppError } from '../../shared/errors';
+import { ScryptParams } from './vault-crypto';
+
+/**
+ * The vault header, kept in its own file beside the database so a damaged database never takes
+ * the data key with it. It holds only wrapped keys and parameters, never a plaintext secret.
+ */
+export const VaultHeader = z
+  .object({
+    format: z.literal('rackside-vault'),
+    version: z.literal(1),
+    kdf: ScryptParams,
+    /** The data key sealed with the passphrase key (AAD `vaultKeyAad`). */
+    passphraseWrap: z.base64().max(1000),
+    /** An empty record sealed with the data key: proves a key from the keychain is the right one. */
+    keyCheck: z.base64().max(200),
+    /** The data key sealed by the OS keychain, with the backend that sealed it. */
+    keychainWrap: z
+      .object({ backend: z.string().max(100), blob: z.base64().max(10_000) })
+      .strict()
+      .nullable(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .strict();
+export type VaultHeader = z.infer<typeof VaultHeader>;
+
+export const vaultKeyAad = 'rackside-vault-data-key-v1';
+export const keyCheckAad = 'rackside-vault-key-check-v1';
+
+export function readVaultHeader(file: string): VaultHeader | null {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new AppError('unavailable', `Cannot read the vault file ${file}: ${String(error)}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new AppError('data-corrupt', `The vault file ${file} is not valid JSON.`);
+  }
+  const parsed = VaultHeader.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.join('.') ?? '';
+    if ((json as { version?: unknown } | null)?.version !== undefined && where === 'version') {
+      throw new AppError(
+        'newer-version',
+        `The vault file ${file} was written by a newer version of Rackside.`,
+      );
+    }
+    throw new AppError(
+      'data-corrupt',
+      `The vault file ${file} is invalid at "${where}": ${issue?.message ?? ''}`,
+    );
+  }
+  return parsed.data;
+}
+
+/** Writes temp file + fsync + rename + directory fsync, so a crash leaves the old or the new file. */
+export function writeFileDurably(file: string, contents: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const temp = `${file}.tmp-${process.pid}`;
+  const handle = fs.openSync(temp, 'w', 0o600);
+  try {
+    fs.writeSync(handle, contents);
+    fs.fsyncSync(handle);
+  } finally {
+    fs.closeSync(handle);
+  }
+  fs.renameSync(temp, file);
+  try {
+    const dir = fs.openSync(path.dirname(file), 'r');
+    try {
+      fs.fsyncSync(dir);
+    } finally {
+      fs.closeSync(dir);
+    }
+  } catch {
+    // Some platforms (Windows) cannot fsync a directory; the rename is still atomic there.
+  }
+}
+
+export function writeVaultHeader(file: string, header: VaultHeader): void {
+  writeFileDurably(file, `${JSON.stringify(header, null, 2)}\n`);
+}
