@@ -1,24 +1,7 @@
-import { BrowserWindow, type WebPreferences } from 'electron';
+import { BrowserWindow } from 'electron';
 import { appOrigin } from './protocol';
 
-/** The only webPreferences any Rackside window gets (SECURITY.md §1). */
-export function secureWebPreferences(preload: string): WebPreferences {
-  return {
-    preload,
-    sandbox: true,
-    contextIsolation: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webviewTag: false,
-    spellcheck: false,
-  };
-}
-
-export function createMainWindow(options: {
-  preload: string;
-  devServerUrl?: string;
-}): BrowserWindow {
+export function createMainWindow(options: { preload: string; devServerUrl?: string }): BrowserWindow {
   const window = new BrowserWindow({
     width: 1360,
     height: 860,
@@ -27,7 +10,19 @@ export function createMainWindow(options: {
     show: false,
     title: 'Rackside',
     backgroundColor: '#15171a',
-    webPreferences: secureWebPreferences(options.preload),
+    // The only webPreferences any Rackside window gets (SECURITY.md §1). Written out literally so
+    // the security scanner can see every switch.
+    webPreferences: {
+      preload: options.preload,
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webviewTag: false,
+      spellcheck: false,
+      disableBlinkFeatures: 'Auxclick',
+    },
   });
   window.once('ready-to-show', () => {
     window.show();
