@@ -1,0 +1,147 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { unlockedTestStore } from '../store/test-helpers';
+import { sampleProfiles, sampleSecretValues } from './fixtures';
+
+function filesContain(dir: string, needles: string[]): string[] {
+  const found: string[] = [];
+  for (const name of fs.readdirSync(dir)) {
+    const bytes = fs.readFileSync(path.join(dir, name));
+    for (const needle of needles) if (bytes.includes(needle)) found.push(`${name}: ${needle}`);
+  }
+  return found;
+}
+
+describe('ProfileService', () => {
+  it('stores one profile of each kind; views show hasSecret only and no file holds a secret', async () => {
+    const store = await unlockedTestStore();
+    for (const input of sampleProfiles) store.profiles.save(input);
+    const list = store.profiles.list();
+    expect(list.map((p) => p.name)).toEqual([
+      'bastion',
+      'patchmon-lab',
+      'router-1',
+      'foreman-lab',
+      'pve-lab',
+    ]);
+    expect(list.find((p) => p.name === 'patchmon-lab')?.hasSecret).toEqual({
+      apiSecret: true,
+      adminPassword: true,
+    });
+    const text = JSON.stringify(list);
+    for (const secret of sampleSecretValues) expect(text).not.toContain(secret);
+    const bastion = store.profiles.resolve('BASTION');
+    expect(store.profiles.getSecrets(bastion.id)).toEqual({
+      privateKey: 'SECRET-KEY-6666',
+      keyPassphrase: 'SECRET-kp-7777',
+    });
+    store.close();
+    expect(filesContain(store.dataDir, sampleSecretValues)).toEqual([]);
+  });
+
+  it('keeps absent secrets, clears null or empty ones, and drops secrets a new auth mode does not use', async () => {
+    const store = await unlockedTestStore();
+    const saved = store.profiles.save(sampleProfiles[4]);
+    const base = { id: saved.id, name: saved.name, connection: saved.connection };
+    store.profiles.save({ ...base, notes: 'edited' });
+    expect(store.profiles.getSecrets(saved.id)).toMatchObject({ privateKey: 'SECRET-KEY-6666' });
+    store.profiles.save({ ...base, secrets: { keyPassphrase: null } });
+    expect(store.profiles.get(saved.id).hasSecret).toEqual({
+      privateKey: true,
+      keyPassphrase: false,
+    });
+    store.profiles.save({ ...base, secrets: { privateKey: '' } });
+    expect(store.profiles.getSecrets(saved.id)).toEqual({});
+    expect(() => store.profiles.save({ ...base, secrets: { token: 'x' } })).toThrow(
+      /secrets\.token: a ssh profile with this authentication does not use "token"/,
+    );
+    store.profiles.save({ ...base, secrets: { privateKey: 'k2' } });
+    const agent = { ...saved.connection, auth: { mode: 'agent' as const } };
+    store.profiles.save({ ...base, connection: agent });
+    expect(store.profiles.get(saved.id).hasSecret).toEqual({});
+    expect(store.db.prepare('SELECT count(*) AS n FROM secrets').get()).toEqual({ n: 0 });
+  });
+
+  it('refuses secret access while locked and changes nothing, but lists profiles', async () => {
+    const store = await unlockedTestStore();
+    const saved = store.profiles.save(sampleProfiles[3]);
+    store.vault.lock();
+    expect(store.profiles.list()).toHaveLength(1);
+    expect(() => store.profiles.getSecrets(saved.id)).toThrow(
+      expect.objectContaining({ code: 'vault-locked' }),
+    );
+    expect(() =>
+      store.profiles.save({
+        id: saved.id,
+        name: 'renamed',
+        connection: saved.connection,
+        secrets: { password: 'new' },
+      }),
+    ).toThrow(expect.objectContaining({ code: 'vault-locked' }));
+    expect(store.profiles.get(saved.id).name).toBe('router-1');
+  });
+
+  it('rejects duplicate names, unknown ids and malformed input with a clear message', async () => {
+    const store = await unlockedTestStore();
+    store.profiles.save(sampleProfiles[3]);
+    expect(() => store.profiles.save({ ...sampleProfiles[3], name: 'ROUTER-1' })).toThrow(
+      'A profile named "ROUTER-1" already exists.',
+    );
+    expect(() =>
+      store.profiles.save({ ...sampleProfiles[3], id: '3b241101-e2bb-4255-8caa-4f9d4c1e5f6a' }),
+    ).toThrow(expect.objectContaining({ code: 'not-found' }));
+    expect(() =>
+      store.profiles.save({ name: 'x', connection: { kind: 'routeros', host: 'h' } }),
+    ).toThrow(/Invalid profile: connection\.username/);
+    expect(() => store.profiles.save('not an object')).toThrow(
+      expect.objectContaining({ code: 'bad-request' }),
+    );
+    expect(store.profiles.list()).toHaveLength(1);
+  });
+
+  it('validates jump host chains and protects a jump host in use', async () => {
+    const store = await unlockedTestStore();
+    const bastion = store.profiles.save(sampleProfiles[4]);
+    const router = store.profiles.save(sampleProfiles[3]);
+    const ssh = (name: string, jumpHostId: string | null) => ({
+      name,
+      connection: {
+        kind: 'ssh' as const,
+        host: `${name}.lab`,
+        username: 'ops',
+        auth: { mode: 'agent' as const },
+        jumpHostId,
+      },
+    });
+    const web = store.profiles.save(ssh('web', bastion.id));
+    expect(() => store.profiles.save(ssh('db', router.id))).toThrow(
+      /"router-1" is not an SSH profile/,
+    );
+    expect(() => store.profiles.save({ ...ssh('bastion', web.id), id: bastion.id })).toThrow(
+      /loops back/,
+    );
+    expect(() => {
+      store.profiles.remove(bastion.id);
+    }).toThrow('"bastion" is the jump host of "web"; change those first.');
+    store.profiles.remove(web.id);
+    store.profiles.remove(bastion.id);
+    expect(store.profiles.list().map((p) => p.name)).toEqual(['router-1']);
+  });
+
+  it('pins a certificate and detects secret ciphertexts swapped between records', async () => {
+    const store = await unlockedTestStore();
+    const router = store.profiles.save(sampleProfiles[3]);
+    const pinned = store.profiles.pinCertificate(router.id, 'ab'.repeat(32));
+    expect(pinned.connection).toMatchObject({
+      tls: { pinnedSha256: Array(32).fill('AB').join(':'), insecure: false },
+    });
+    expect(store.profiles.getSecrets(router.id)).toEqual({ password: 'SECRET-ros-5555' });
+    const pve = store.profiles.save(sampleProfiles[1]);
+    const swap = store.db.prepare(
+      'UPDATE secrets SET ciphertext = (SELECT ciphertext FROM secrets WHERE profile_id = ?) WHERE profile_id = ?',
+    );
+    swap.run(router.id, pve.id);
+    expect(() => store.profiles.getSecrets(pve.id)).toThrow(/altered or does not belong/);
+  });
+});

@@ -1,0 +1,270 @@
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../../shared/errors';
+import {
+  Connection,
+  ProfileSaveInput,
+  ProfileView,
+  Sha256Fingerprint,
+  secretFieldsFor,
+  type HasSecret,
+  type ProfileSave,
+  type SecretField,
+} from '../../shared/profiles';
+import type { Logger } from '../core/logger';
+import type { Sqlite } from '../db/sqlite';
+import type { Vault } from '../vault/vault';
+import { badRequest } from './issues';
+
+interface ProfileRow {
+  id: string;
+  name: string;
+  kind: string;
+  folder: string;
+  tags: string;
+  notes: string;
+  connection: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export type SecretValues = Partial<Record<SecretField, string>>;
+
+/** Options for internal saves made by imports, which check jump chains once at the end. */
+export interface SaveOptions {
+  deferJumpCheck?: boolean;
+}
+
+const secretRecordId = (profileId: string, field: SecretField): string => `${profileId}/${field}`;
+
+/**
+ * Connection profiles: metadata in SQLite, secrets only as vault ciphertext. Reads never need
+ * the vault; reading or writing a secret value does (`vault-locked` otherwise).
+ */
+export class ProfileService {
+  constructor(
+    private readonly db: Sqlite,
+    private readonly vault: Vault,
+    private readonly logger: Logger,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  list(): ProfileView[] {
+    const rows = this.db
+      .prepare('SELECT * FROM profiles ORDER BY folder, name_key')
+      .all() as ProfileRow[];
+    return rows.map((row) => this.toView(row));
+  }
+
+  get(id: string): ProfileView {
+    const row = this.db.prepare('SELECT * FROM profiles WHERE id = ?').get(id) as
+      ProfileRow | undefined;
+    if (row === undefined) throw new AppError('not-found', `No profile with id ${id}.`);
+    return this.toView(row);
+  }
+
+  findByName(name: string): ProfileView | null {
+    const row = this.db
+      .prepare('SELECT * FROM profiles WHERE name_key = ?')
+      .get(name.trim().toLowerCase()) as ProfileRow | undefined;
+    return row === undefined ? null : this.toView(row);
+  }
+
+  /** A profile by id or (case-insensitive) name — what the CLI accepts. */
+  resolve(idOrName: string): ProfileView {
+    const byId = this.db.prepare('SELECT * FROM profiles WHERE id = ?').get(idOrName) as
+      ProfileRow | undefined;
+    if (byId !== undefined) return this.toView(byId);
+    const byName = this.findByName(idOrName);
+    if (byName === null) throw new AppError('not-found', `No profile named "${idOrName}".`);
+    return byName;
+  }
+
+  /** Creates (no id) or replaces (with id) a profile; secrets follow `SecretsPatch` rules. */
+  save(input: unknown): ProfileView {
+    const parsed = ProfileSaveInput.safeParse(input);
+    if (!parsed.success) throw badRequest(parsed.error, 'profile');
+    const id = this.db.transaction(() => this.saveParsed(parsed.data))();
+    return this.get(id);
+  }
+
+  /** The write behind `save` and imports; callers provide the transaction. */
+  saveParsed(input: ProfileSave, options: SaveOptions = {}): string {
+    const now = this.clock().toISOString();
+    const existing =
+      input.id === undefined
+        ? undefined
+        : (this.db.prepare('SELECT id, created_at FROM profiles WHERE id = ?').get(input.id) as
+            { id: string; created_at: string } | undefined);
+    if (input.id !== undefined && existing === undefined) {
+      throw new AppError('not-found', `No profile with id ${input.id}.`);
+    }
+    const id = existing?.id ?? randomUUID();
+    const nameKey = input.name.toLowerCase();
+    const clash = this.db
+      .prepare('SELECT id FROM profiles WHERE name_key = ? AND id != ?')
+      .get(nameKey, id) as { id: string } | undefined;
+    if (clash !== undefined) {
+      throw new AppError('conflict', `A profile named "${input.name}" already exists.`);
+    }
+    const allowed = secretFieldsFor(input.connection);
+    const patch = Object.entries(input.secrets) as [SecretField, string | null][];
+    for (const [field] of patch) {
+      if (!allowed.includes(field)) {
+        throw new AppError(
+          'bad-request',
+          `secrets.${field}: a ${input.connection.kind} profile with this authentication does not use "${field}" (it uses: ${allowed.join(', ') || 'none'}).`,
+        );
+      }
+    }
+    if (
+      patch.some(([, value]) => typeof value === 'string' && value !== '') &&
+      this.vault.state() !== 'unlocked'
+    ) {
+      throw new AppError('vault-locked', 'The vault is locked; unlock it to save secrets.');
+    }
+    if (input.connection.kind === 'ssh' && !options.deferJumpCheck) {
+      this.checkJumpChain(id, input.connection.jumpHostId);
+    }
+
+    this.db
+      .prepare(
+        `INSERT INTO profiles (id, name, name_key, kind, folder, tags, notes, connection, created_at, updated_at)
+         VALUES (@id, @name, @nameKey, @kind, @folder, @tags, @notes, @connection, @now, @now)
+         ON CONFLICT (id) DO UPDATE SET name = @name, name_key = @nameKey, kind = @kind,
+           folder = @folder, tags = @tags, notes = @notes, connection = @connection, updated_at = @now`,
+      )
+      .run({
+        id,
+        name: input.name,
+        nameKey,
+        kind: input.connection.kind,
+        folder: input.folder,
+        tags: JSON.stringify(input.tags),
+        notes: input.notes,
+        connection: JSON.stringify(input.connection),
+        now,
+      });
+    const stale = this.db.prepare('SELECT field FROM secrets WHERE profile_id = ?').all(id) as {
+      field: SecretField;
+    }[];
+    const remove = this.db.prepare('DELETE FROM secrets WHERE profile_id = ? AND field = ?');
+    for (const { field } of stale) if (!allowed.includes(field)) remove.run(id, field);
+    const upsert = this.db.prepare(
+      `INSERT INTO secrets (profile_id, field, ciphertext, updated_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (profile_id, field) DO UPDATE SET ciphertext = excluded.ciphertext,
+         updated_at = excluded.updated_at`,
+    );
+    for (const [field, value] of patch) {
+      if (value === null || value === '') remove.run(id, field);
+      else upsert.run(id, field, this.vault.sealRecord(secretRecordId(id, field), value), now);
+    }
+    this.logger.info(existing === undefined ? 'profile created' : 'profile updated', {
+      id,
+      kind: input.connection.kind,
+    });
+    return id;
+  }
+
+  /** Removes a profile and its secrets; refused while another profile jumps through it. */
+  remove(id: string): void {
+    const profile = this.get(id);
+    const users = this.list().filter(
+      (other) => other.connection.kind === 'ssh' && other.connection.jumpHostId === id,
+    );
+    if (users.length > 0) {
+      throw new AppError(
+        'conflict',
+        `"${profile.name}" is the jump host of ${users.map((u) => `"${u.name}"`).join(', ')}; change those first.`,
+      );
+    }
+    this.db.prepare('DELETE FROM profiles WHERE id = ?').run(id);
+    this.logger.info('profile removed', { id });
+  }
+
+  /** Decrypted secrets of one profile. Needs the vault unlocked. */
+  getSecrets(id: string): SecretValues {
+    this.get(id);
+    if (this.vault.state() !== 'unlocked') {
+      throw new AppError('vault-locked', 'The vault is locked; unlock it to use secrets.');
+    }
+    const rows = this.db
+      .prepare('SELECT field, ciphertext FROM secrets WHERE profile_id = ?')
+      .all(id) as {
+      field: SecretField;
+      ciphertext: Buffer;
+    }[];
+    const out: SecretValues = {};
+    for (const row of rows)
+      out[row.field] = this.vault.openRecord(secretRecordId(id, row.field), row.ciphertext);
+    return out;
+  }
+
+  /** Trust on first use made explicit: pin this leaf certificate (turns "insecure" off). */
+  pinCertificate(id: string, fingerprint: string): ProfileView {
+    const pin = Sha256Fingerprint.safeParse(fingerprint);
+    if (!pin.success) throw badRequest(pin.error, 'fingerprint');
+    const profile = this.get(id);
+    if (profile.connection.kind === 'ssh') {
+      throw new AppError('bad-request', 'SSH profiles use host keys, not certificate pins.');
+    }
+    const connection = {
+      ...profile.connection,
+      tls: { ...profile.connection.tls, insecure: false, pinnedSha256: pin.data },
+    };
+    const { name, folder, tags, notes } = profile;
+    return this.save({ id, name, folder, tags, notes, connection, secrets: {} });
+  }
+
+  /** Fails when `jumpHostId` is missing, not SSH, or leads back to `id`. */
+  checkJumpChain(id: string, jumpHostId: string | null): void {
+    const seen = new Set([id]);
+    let next = jumpHostId;
+    while (next !== null) {
+      if (seen.has(next))
+        throw new AppError(
+          'bad-request',
+          'connection.jumpHostId: the jump host chain loops back on itself.',
+        );
+      seen.add(next);
+      const row = this.db
+        .prepare('SELECT name, connection FROM profiles WHERE id = ?')
+        .get(next) as { name: string; connection: string } | undefined;
+      if (row === undefined)
+        throw new AppError('bad-request', `connection.jumpHostId: no profile with id ${next}.`);
+      const hop = Connection.parse(JSON.parse(row.connection));
+      if (hop.kind !== 'ssh')
+        throw new AppError(
+          'bad-request',
+          `connection.jumpHostId: "${row.name}" is not an SSH profile.`,
+        );
+      next = hop.jumpHostId;
+    }
+  }
+
+  private toView(row: ProfileRow): ProfileView {
+    const connection = Connection.safeParse(JSON.parse(row.connection));
+    if (!connection.success) {
+      throw new AppError('data-corrupt', `Stored profile "${row.name}" has invalid settings.`);
+    }
+    const stored = new Set(
+      (
+        this.db.prepare('SELECT field FROM secrets WHERE profile_id = ?').all(row.id) as {
+          field: string;
+        }[]
+      ).map((r) => r.field),
+    );
+    const hasSecret: HasSecret = {};
+    for (const field of secretFieldsFor(connection.data)) hasSecret[field] = stored.has(field);
+    return ProfileView.parse({
+      id: row.id,
+      name: row.name,
+      folder: row.folder,
+      tags: JSON.parse(row.tags) as unknown,
+      notes: row.notes,
+      connection: connection.data,
+      hasSecret,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    });
+  }
+}

@@ -1,0 +1,77 @@
+import path from 'node:path';
+import type { Logger } from '../core/logger';
+import { openDatabase, type CorruptionReport } from '../db/open-database';
+import type { Sqlite } from '../db/sqlite';
+import { ProfileService } from '../profiles/profile-service';
+import type { SecretBox } from '../vault/secret-box';
+import { Vault, type Timers } from '../vault/vault';
+
+export const databaseFileName = 'rackside.db';
+export const vaultFileName = 'vault.json';
+
+export interface OpenStoreOptions {
+  dataDir: string;
+  logger: Logger;
+  clock?: () => Date;
+  /** OS keychain adapter (Electron `safeStorage`); absent under plain Node. */
+  secretBox?: SecretBox;
+  /** better-sqlite3 native binding built for Electron's ABI. */
+  nativeBinding?: string;
+  timers?: Timers;
+}
+
+export interface Store {
+  dataDir: string;
+  db: Sqlite;
+  vault: Vault;
+  profiles: ProfileService;
+  /** Set when a damaged database was moved aside at open; show `message` to the user. */
+  recovered: CorruptionReport | null;
+  /** Locks the vault and closes the database. */
+  close(): void;
+}
+
+/**
+ * The local store: the SQLite database (`<dataDir>/rackside.db`) and the vault
+ * (`<dataDir>/vault.json`), composed into the services the hosts and the CLI use.
+ *
+ * vault — `state()`, `onStateChange(cb) → unsubscribe`, `setup(passphrase, {useKeychain?})`,
+ *   `unlock(passphrase)`, `unlockWithKeychain() → boolean`, `lock()`,
+ *   `changePassphrase(current, next)`, `setIdleTimeout(ms)`, `touch()`, `keychainStatus()`,
+ *   `enableKeychain()`, `disableKeychain()`, `unlockWaitMs()`.
+ * profiles — `list()`, `get(id)`, `resolve(idOrName)`, `findByName(name)`, `save(input)`,
+ *   `remove(id)`, `getSecrets(id)`, `pinCertificate(id, sha256)`.
+ * Probing, import and export are functions in src/main/profiles/ taking this store's services.
+ */
+export function openStore(options: OpenStoreOptions): Store {
+  const logger = options.logger.child('store');
+  const clock = options.clock ?? (() => new Date());
+  const { db, recovered } = openDatabase({
+    file: path.join(options.dataDir, databaseFileName),
+    logger: logger.child('db'),
+    nativeBinding: options.nativeBinding,
+    clock,
+  });
+  const vault = new Vault({
+    file: path.join(options.dataDir, vaultFileName),
+    logger: logger.child('vault'),
+    secretBox: options.secretBox,
+    now: () => clock().getTime(),
+    ...(options.timers === undefined ? {} : { timers: options.timers }),
+  });
+  const profiles = new ProfileService(db, vault, logger.child('profiles'), clock);
+  let closed = false;
+  return {
+    dataDir: options.dataDir,
+    db,
+    vault,
+    profiles,
+    recovered,
+    close: () => {
+      if (closed) return;
+      closed = true;
+      vault.lock();
+      db.close();
+    },
+  };
+}
