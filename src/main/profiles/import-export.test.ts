@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import type { ManifestInput } from '../../shared/manifest';
+import { unlockedTestStore } from '../store/test-helpers';
+import { sampleProfiles, sampleSecretValues } from './fixtures';
+import { exportFileText, importManifest, parseProfileFile } from './import-export';
+import { sshConfigToManifest } from './ssh-config-import';
+
+const manifest: ManifestInput = {
+  rackside: 'profile-manifest',
+  version: 1,
+  generator: 'test',
+  profiles: [
+    {
+      name: 'web',
+      connection: {
+        kind: 'ssh',
+        host: 'web.lab',
+        username: 'ops',
+        auth: { mode: 'password' },
+        jumpHost: 'jump',
+      },
+      secrets: { password: 'SECRET-web-pw' },
+    },
+    {
+      name: 'jump',
+      connection: { kind: 'ssh', host: 'jump.lab', username: 'ops', auth: { mode: 'agent' } },
+    },
+    {
+      name: 'fm',
+      connection: {
+        kind: 'foreman',
+        url: 'https://fm.lab',
+        auth: { mode: 'token', username: 'admin' },
+      },
+      secrets: { token: 'SECRET-fm-token' },
+    },
+  ],
+};
+const noPassphrase = () => Promise.reject(new Error('no passphrase expected'));
+
+describe('profile import and export', () => {
+  it('imports a manifest with jump hosts by name, and re-importing updates instead of duplicating', async () => {
+    const store = await unlockedTestStore();
+    const parsed = await parseProfileFile(JSON.stringify(manifest), noPassphrase);
+    expect(importManifest(store.db, store.profiles, parsed)).toEqual({
+      created: ['web', 'jump', 'fm'],
+      updated: [],
+    });
+    const web = store.profiles.resolve('web');
+    expect(web.connection).toMatchObject({ jumpHostId: store.profiles.resolve('jump').id });
+    expect(store.profiles.getSecrets(web.id)).toEqual({ password: 'SECRET-web-pw' });
+    expect(importManifest(store.db, store.profiles, parsed)).toEqual({
+      created: [],
+      updated: ['web', 'jump', 'fm'],
+    });
+    expect(store.profiles.list()).toHaveLength(3);
+    expect(store.profiles.resolve('web').id).toBe(web.id);
+  });
+
+  it('names the entry and field of a bad file and imports nothing', async () => {
+    const store = await unlockedTestStore();
+    const bad = structuredClone(manifest) as {
+      profiles: { connection: Record<string, unknown> }[];
+    };
+    bad.profiles[2]!.connection.url = 'ftp://fm.lab';
+    await expect(parseProfileFile(JSON.stringify(bad), noPassphrase)).rejects.toThrow(
+      'Invalid profile file: profiles[2] "fm": connection.url: URL must start with https:// or http://',
+    );
+    await expect(
+      parseProfileFile(
+        '{"rackside": "profile-manifest", "version": 1, "profiles": [',
+        noPassphrase,
+      ),
+    ).rejects.toThrow(/not valid JSON/);
+    const dangling = structuredClone(manifest) as {
+      profiles: { connection: Record<string, unknown> }[];
+    };
+    dangling.profiles[0]!.connection.jumpHost = 'nowhere';
+    const parsed = await parseProfileFile(JSON.stringify(dangling), noPassphrase);
+    expect(() => importManifest(store.db, store.profiles, parsed)).toThrow(
+      'profiles[0] "web": connection.jumpHost: no SSH profile named "nowhere"',
+    );
+    const wrongSecret = structuredClone(manifest) as {
+      profiles: { secrets?: Record<string, string> }[];
+    };
+    wrongSecret.profiles[1]!.secrets = { token: 'x' };
+    const withWrongSecret = await parseProfileFile(JSON.stringify(wrongSecret), noPassphrase);
+    expect(() => importManifest(store.db, store.profiles, withWrongSecret)).toThrow(
+      /profiles\[1\] "jump": secrets\.token: a ssh profile/,
+    );
+    expect(store.profiles.list()).toEqual([]);
+  });
+
+  it('exports plain without secrets and encrypted with them, importable elsewhere', async () => {
+    const source = await unlockedTestStore();
+    for (const input of sampleProfiles) source.profiles.save(input);
+    const plain = await exportFileText(source.profiles, 'all', null);
+    for (const secret of sampleSecretValues) expect(plain).not.toContain(secret);
+    const encrypted = await exportFileText(
+      source.profiles,
+      [source.profiles.resolve('router-1').id],
+      'export pass 1',
+    );
+    expect(encrypted).not.toContain('SECRET-ros-5555');
+
+    const target = await unlockedTestStore();
+    await expect(
+      parseProfileFile(encrypted, () => Promise.resolve('wrong export pass')),
+    ).rejects.toMatchObject({
+      code: 'wrong-passphrase',
+    });
+    const fromEncrypted = await parseProfileFile(encrypted, () => Promise.resolve('export pass 1'));
+    importManifest(target.db, target.profiles, fromEncrypted);
+    expect(target.profiles.getSecrets(target.profiles.resolve('router-1').id)).toEqual({
+      password: 'SECRET-ros-5555',
+    });
+    importManifest(target.db, target.profiles, await parseProfileFile(plain, noPassphrase));
+    expect(target.profiles.list()).toHaveLength(5);
+    expect(target.profiles.resolve('pve-lab').hasSecret).toEqual({ tokenSecret: false });
+    expect(target.profiles.getSecrets(target.profiles.resolve('router-1').id)).toEqual({
+      password: 'SECRET-ros-5555',
+    });
+  });
+
+  it('imports ~/.ssh/config hosts with defaults and ProxyJump chains, without duplicates', async () => {
+    const store = await unlockedTestStore();
+    const config = [
+      'Host bastion',
+      '  HostName 203.0.113.5',
+      '  User jump',
+      'Host db1',
+      '  HostName 10.1.0.7',
+      '  Port 2222',
+      '  IdentityFile ~/.ssh/id_db',
+      '  ProxyJump edge@198.51.100.1:2200,bastion',
+      'Host *',
+      '  User admin',
+    ].join('\n');
+    const parsed = sshConfigToManifest(config, { defaultUser: 'me' });
+    importManifest(store.db, store.profiles, parsed);
+    importManifest(store.db, store.profiles, sshConfigToManifest(config, { defaultUser: 'me' }));
+    const names = store.profiles
+      .list()
+      .map((p) => p.name)
+      .sort();
+    expect(names).toEqual(['bastion', 'db1', 'edge@198.51.100.1:2200']);
+    const db1 = store.profiles.resolve('db1');
+    expect(db1.connection).toMatchObject({
+      host: '10.1.0.7',
+      port: 2222,
+      username: 'admin',
+      auth: { mode: 'key', keyFile: '~/.ssh/id_db' },
+      jumpHostId: store.profiles.resolve('bastion').id,
+    });
+    expect(() => sshConfigToManifest('Host bad\n  Port 99999\n', { defaultUser: 'me' })).toThrow(
+      /SSH config Host "bad": connection\.port/,
+    );
+  });
+});

@@ -1,0 +1,197 @@
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../../shared/errors';
+import {
+  Manifest,
+  manifestMarker,
+  manifestVersion,
+  type ManifestProfile,
+} from '../../shared/manifest';
+import type { ProfileView, SecretField } from '../../shared/profiles';
+import type { Sqlite } from '../db/sqlite';
+import { decryptExport, encryptExport } from './export-file';
+import { describeIssue } from './issues';
+import type { ProfileService } from './profile-service';
+
+export interface ImportSummary {
+  created: string[];
+  updated: string[];
+}
+
+/**
+ * Reads a profile file: a manifest (plain export) or an encrypted export, for which
+ * `askPassphrase` is called. Errors name the entry and the field; nothing is imported here.
+ */
+export async function parseProfileFile(
+  text: string,
+  askPassphrase: () => Promise<string>,
+): Promise<Manifest> {
+  let json = parseJson(text, 'The file');
+  if ((json as { rackside?: unknown } | null)?.rackside === 'profile-export') {
+    json = parseJson(await decryptExport(json, await askPassphrase()), 'The decrypted export');
+  }
+  const parsed = Manifest.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const entries = (json as { profiles?: unknown } | null)?.profiles;
+  const messages = parsed.error.issues.slice(0, 5).map((issue) => {
+    const [top, index] = issue.path;
+    if (top === 'profiles' && typeof index === 'number') {
+      const entry = Array.isArray(entries)
+        ? (entries[index] as { name?: unknown } | undefined)
+        : undefined;
+      const name = typeof entry?.name === 'string' ? ` "${entry.name.slice(0, 100)}"` : '';
+      return `profiles[${index}]${name}: ${describeIssue(issue, 2)}`;
+    }
+    return describeIssue(issue);
+  });
+  throw new AppError('bad-request', `Invalid profile file: ${messages.join('; ')}`);
+}
+
+function parseJson(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new AppError('bad-request', `${what} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Imports every entry in one transaction: all or nothing. Profiles are matched by name; a match is
+ * updated in place and keeps its id and any secrets the entry does not name.
+ */
+export function importManifest(
+  db: Sqlite,
+  profiles: ProfileService,
+  manifest: Manifest,
+): ImportSummary {
+  return db.transaction(() => {
+    const summary: ImportSummary = { created: [], updated: [] };
+    const ids = new Map<string, string>();
+    for (const entry of manifest.profiles) {
+      const existing = profiles.findByName(entry.name);
+      ids.set(entry.name.toLowerCase(), existing?.id ?? randomUUID());
+      (existing === null ? summary.created : summary.updated).push(entry.name);
+    }
+    const created = new Set(summary.created);
+    manifest.profiles.forEach((entry, index) => {
+      withEntry(index, entry.name, () => {
+        const id = ids.get(entry.name.toLowerCase()) ?? '';
+        const connection = resolveConnection(entry, ids, profiles);
+        const { name, folder, tags, notes, secrets } = entry;
+        if (created.has(entry.name)) insertPlaceholder(db, id, entry);
+        profiles.saveParsed(
+          { id, name, folder, tags, notes, connection, secrets },
+          { deferJumpCheck: true },
+        );
+      });
+    });
+    manifest.profiles.forEach((entry, index) => {
+      withEntry(index, entry.name, () => {
+        const saved = profiles.get(ids.get(entry.name.toLowerCase()) ?? '');
+        if (saved.connection.kind === 'ssh')
+          profiles.checkJumpChain(saved.id, saved.connection.jumpHostId);
+      });
+    });
+    return summary;
+  })();
+}
+
+/** New ids must exist before `saveParsed` treats them as updates; the save fills in the rest. */
+function insertPlaceholder(db: Sqlite, id: string, entry: ManifestProfile): void {
+  db.prepare(
+    `INSERT INTO profiles (id, name, name_key, kind, connection, created_at, updated_at)
+     VALUES (?, ?, ?, ?, '{}', ?, ?)`,
+  ).run(
+    id,
+    entry.name,
+    entry.name.toLowerCase(),
+    entry.connection.kind,
+    new Date().toISOString(),
+    new Date().toISOString(),
+  );
+}
+
+function resolveConnection(
+  entry: ManifestProfile,
+  ids: Map<string, string>,
+  profiles: ProfileService,
+) {
+  if (entry.connection.kind !== 'ssh') return entry.connection;
+  const { jumpHost, ...rest } = entry.connection;
+  if (jumpHost === null) return { ...rest, jumpHostId: null };
+  const jumpHostId = ids.get(jumpHost.toLowerCase()) ?? profiles.findByName(jumpHost)?.id;
+  if (jumpHostId === undefined) {
+    throw new AppError('bad-request', `connection.jumpHost: no SSH profile named "${jumpHost}"`);
+  }
+  return { ...rest, jumpHostId };
+}
+
+function withEntry(index: number, name: string, run: () => void): void {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof AppError) {
+      throw new AppError(error.code, `profiles[${index}] "${name}": ${error.message}`, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
+/**
+ * Builds a manifest from stored profiles. Jump hosts of selected profiles are included so the file
+ * imports on its own. With `withSecrets` the vault must be unlocked.
+ */
+export function exportManifest(
+  profiles: ProfileService,
+  ids: readonly string[] | 'all',
+  options: { withSecrets: boolean },
+): Manifest {
+  const all = profiles.list();
+  const byId = new Map(all.map((p) => [p.id, p]));
+  const chosen = new Map<string, ProfileView>();
+  const add = (id: string): void => {
+    const profile = byId.get(id);
+    if (profile === undefined) throw new AppError('not-found', `No profile with id ${id}.`);
+    if (chosen.has(id)) return;
+    chosen.set(id, profile);
+    if (profile.connection.kind === 'ssh' && profile.connection.jumpHostId !== null)
+      add(profile.connection.jumpHostId);
+  };
+  for (const id of ids === 'all' ? all.map((p) => p.id) : ids) add(id);
+  const entries = [...chosen.values()].map((profile): ManifestProfile => {
+    const { connection } = profile;
+    const secrets: Partial<Record<SecretField, string>> = options.withSecrets
+      ? profiles.getSecrets(profile.id)
+      : {};
+    const common = {
+      name: profile.name,
+      folder: profile.folder,
+      tags: profile.tags,
+      notes: profile.notes,
+      secrets,
+    };
+    if (connection.kind !== 'ssh') return { ...common, connection };
+    const { jumpHostId, ...rest } = connection;
+    const jumpHost = jumpHostId === null ? null : (byId.get(jumpHostId)?.name ?? null);
+    return { ...common, connection: { ...rest, jumpHost } };
+  });
+  return {
+    rackside: manifestMarker,
+    version: manifestVersion,
+    generator: 'rackside',
+    generatedAt: new Date().toISOString(),
+    profiles: entries,
+  };
+}
+
+/** The text of an export file: plain manifest without secrets, or encrypted with secrets. */
+export async function exportFileText(
+  profiles: ProfileService,
+  ids: readonly string[] | 'all',
+  passphrase: string | null,
+): Promise<string> {
+  const manifest = exportManifest(profiles, ids, { withSecrets: passphrase !== null });
+  const json = `${JSON.stringify(manifest, null, 2)}\n`;
+  return passphrase === null ? json : encryptExport(json, passphrase);
+}
