@@ -1,7 +1,10 @@
 import { BrowserWindow } from 'electron';
 import { appOrigin } from './protocol';
 
-export function createMainWindow(options: { preload: string; devServerUrl?: string }): BrowserWindow {
+export function createMainWindow(options: {
+  preload: string;
+  devServerUrl?: string;
+}): BrowserWindow {
   const window = new BrowserWindow({
     width: 1360,
     height: 860,

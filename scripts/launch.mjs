@@ -1,0 +1,123 @@
+#!/usr/bin/env node
+// Starts Rackside for a person at the keyboard: builds when the sources changed, then opens the
+// Electron app (fetching its runtime on first use) or, with --browser, the browser host.
+//
+//   npm start                      the app on your own data folder
+//   npm run demo                   the app on the demo data folder (.rackside-dev/demo)
+//   npm run demo -- --browser      the same in your browser: prints the address to open
+//   options: --data-dir DIR, --port N (browser host)
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+const root = path.resolve(import.meta.dirname, '..');
+const require = createRequire(import.meta.url);
+const [mode, ...rest] = process.argv.slice(2);
+
+function fail(message) {
+  process.stderr.write(`\n${message}\n\n`);
+  process.exit(1);
+}
+
+let options;
+try {
+  options = parseArgs({
+    args: rest,
+    options: {
+      browser: { type: 'boolean', default: false },
+      'data-dir': { type: 'string' },
+      port: { type: 'string' },
+    },
+    strict: true,
+  }).values;
+} catch (error) {
+  fail(`${error.message}\nUsage: npm run demo -- [--browser] [--port N] [--data-dir DIR]`);
+}
+
+function newestMtime(target) {
+  const stat = fs.statSync(target);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of fs.readdirSync(target))
+    newest = Math.max(newest, newestMtime(path.join(target, entry)));
+  return newest;
+}
+
+function buildIfStale() {
+  const built = path.join(root, 'out', 'main', 'index.js');
+  const inputs = ['src', 'package.json', 'electron.vite.config.ts'].map((p) => path.join(root, p));
+  if (fs.existsSync(built) && fs.statSync(built).mtimeMs >= Math.max(...inputs.map(newestMtime)))
+    return;
+  process.stderr.write('Building Rackside…\n');
+  const result = spawnSync(
+    process.execPath,
+    [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'],
+    {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  if (result.status !== 0) fail('The build failed; see the errors above.');
+}
+
+function electronBinary() {
+  try {
+    const binary = require('electron');
+    return typeof binary === 'string' && fs.existsSync(binary) ? binary : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function ensureElectron() {
+  const present = electronBinary();
+  if (present) return present;
+  process.stderr.write('Fetching the Electron runtime (first start only)…\n');
+  const install = spawnSync(
+    process.execPath,
+    [path.join(root, 'node_modules/electron/install.js')],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
+  const fetched = install.status === 0 ? electronBinary() : undefined;
+  if (!fetched) {
+    fail(
+      [
+        'Rackside could not download the Electron runtime (are you offline, or behind a proxy?).',
+        'Either connect and run the same command again, or run Rackside in your browser instead:',
+        '',
+        '    npm run demo -- --browser',
+      ].join('\n'),
+    );
+  }
+  return fetched;
+}
+
+function run(command, args) {
+  const env = { ...process.env };
+  delete env.ELECTRON_RUN_AS_NODE;
+  const child = spawn(command, args, { cwd: root, stdio: 'inherit', env });
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
+if (mode !== 'electron' && mode !== 'demo') fail(`unknown launch mode: ${mode ?? '(none)'}`);
+const dataDir =
+  options['data-dir'] ?? (mode === 'demo' ? path.join(root, '.rackside-dev', 'demo') : undefined);
+const dataArgs = dataDir ? ['--data-dir', path.resolve(dataDir)] : [];
+
+buildIfStale();
+if (options.browser) {
+  run(process.execPath, [
+    path.join(root, 'out/main/browser.js'),
+    ...dataArgs,
+    ...(options.port ? ['--port', options.port] : []),
+  ]);
+} else {
+  if (options.port) fail('--port applies only with --browser.');
+  run(ensureElectron(), [path.join(root, 'out/main/index.js'), ...dataArgs]);
+}
