@@ -205,7 +205,8 @@ export class RouterOsDevice {
     );
   }
 
-  private updateRecord(status = this.update.status, latest = this.update.latest): RosRecord {
+  private updateRecord(state = this.update): RosRecord {
+    const { status, latest } = state;
     return record([
       ['channel', this.source.channel],
       ['installed-version', this.source.version],
@@ -221,7 +222,9 @@ export class RouterOsDevice {
   private readonly checkForUpdates: MenuCommand = async (_args, emit, signal) => {
     const section = (index: number, body: RosRecord): RosRecord =>
       new Map([['.section', bytes(String(index))], ...body]);
-    emit(section(0, this.updateRecord('finding out latest version...', undefined)));
+    emit(
+      section(0, this.updateRecord({ status: 'finding out latest version...', latest: undefined })),
+    );
     await abortableDelay(this.options.updateCheckDelayMs ?? 50, signal);
     const failed = this.source.updateStatus?.startsWith('ERROR') === true;
     const latest = failed

@@ -206,8 +206,14 @@ describe('native API replies', () => {
       command: '/system/package/update/check-for-updates',
       tag: '9',
     });
+    expect(replies[0]?.attributes).toEqual({
+      '.section': '0',
+      channel: 'stable',
+      'installed-version': '7.20.7',
+      status: 'finding out latest version...',
+    });
     expect(replies).toMatchObject([
-      { type: 're', attributes: { '.section': '0', status: 'finding out latest version...' } },
+      { type: 're', attributes: { '.section': '0' } },
       {
         type: 're',
         attributes: {

@@ -11,6 +11,7 @@ import type { RouterOsDevice } from './device';
 import { recordJson, recordsJson } from './json-bytes';
 import { bytes, RosTrap, type Menu, type RosRecord } from './model';
 import { selectItems } from './native-menu';
+import { applyProplist } from './query';
 
 export interface RestOptions {
   /** 7.1-era devices answered GET on a singleton with a one-element array (§2.2). */
@@ -122,7 +123,7 @@ function get(
     if (menu.kind !== 'list') throw new RosTrap(`no such command or directory (${target})`, 0);
     const item = menu.find(target);
     if (!item) throw new RosTrap('no such item', 1, 404);
-    return jsonBody(200, recordJson(project(item, proplist), out));
+    return jsonBody(200, recordJson(applyProplist(item, proplist), out));
   }
   // Query-string filters are equality only and AND-ed (§2.1).
   const queries = [...req.query]
@@ -202,12 +203,4 @@ function argsOf(req: LabRequest): Map<string, Uint8Array> {
     args.set(name, bytes(typeof value === 'string' ? value : JSON.stringify(value)));
   }
   return args;
-}
-
-function project(item: RosRecord, proplist: readonly string[] | undefined): RosRecord {
-  return proplist
-    ? new Map(
-        proplist.flatMap((name) => (item.has(name) ? [[name, item.get(name)!] as const] : [])),
-      )
-    : item;
 }
