@@ -73,7 +73,7 @@ export function restHandler(device: RouterOsDevice, options: RestOptions = {}): 
           if (menu.kind !== 'list' || !menu.add || target !== undefined)
             throw new RosTrap('no such command', 0);
           const id = menu.add(argsOf(req));
-          return jsonBody(201, recordJson(menu.find(id) ?? new Map<string, Uint8Array>(), out));
+          return jsonBody(200, recordJson(menu.find(id) ?? new Map<string, Uint8Array>(), out));
         }
         case 'PATCH':
           if (menu.kind !== 'list' || !menu.set || target === undefined)
