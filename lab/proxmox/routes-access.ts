@@ -85,6 +85,10 @@ function updateAcl(ctx: RouteContext): null {
   }
   const remove = params.bool('delete') === true;
   const propagate = params.bool('propagate') ?? true;
+  const badToken = members.tokens.find((t) => !FULL_TOKENID_RE.test(t));
+  if (badToken !== undefined) {
+    throw paramError({ tokens: `value '${badToken}' does not look like a valid API token ID` });
+  }
   const fail = (msg: string): Error => dieError(`ACL update failed: ${msg}`);
   const roles = splitList(params.str('roles'));
   const mayModify =
@@ -107,9 +111,7 @@ function updateAcl(ctx: RouteContext): null {
     if (!state.store.users.has(u)) throw fail(`user '${u}' does not exist`);
   for (const t of members.tokens) {
     const m = FULL_TOKENID_RE.exec(t);
-    if (!m || !state.store.token(t)) {
-      throw fail(`no such token '${m?.[2] ?? t}' for user '${m?.[1] ?? t}'`);
-    }
+    if (m && !state.store.token(t)) throw fail(`no such token '${m[2]!}' for user '${m[1]!}'`);
   }
   for (const kind of ['users', 'groups', 'tokens'] as const) {
     for (const member of members[kind]) {
