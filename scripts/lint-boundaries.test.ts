@@ -37,7 +37,9 @@ describe('import boundaries', () => {
     ['lab/foreman/server.ts', "import { app } from 'electron';"],
   ])('reports a forbidden import in %s: %s', async (file, code) => {
     const errors = await boundaryErrors(file, code);
-    expect(errors.join('\n')).toMatch(/never imports|no Node built-ins|imports only zod|may import electron/);
+    expect(errors.join('\n')).toMatch(
+      /never imports|no Node built-ins|imports only zod|may import electron/,
+    );
   });
 
   it.each([
