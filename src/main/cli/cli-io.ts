@@ -1,0 +1,124 @@
+import type { Readable, Writable } from 'node:stream';
+
+export interface CliIo {
+  stdin: Readable;
+  stdout: Writable;
+  stderr: Writable;
+  env: NodeJS.ProcessEnv;
+}
+
+/** Wrong use of the command (exit code 2), as opposed to a failure while doing it (1). */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/**
+ * Reads stdin on demand: whole text (`readAll`) for JSON input, or one line at a time for
+ * passphrases and secrets. On a terminal, prompts go to stderr and typing is not echoed.
+ */
+export class InputReader {
+  private buffer = '';
+  private ended = false;
+  private waiting: (() => void) | null = null;
+  private started = false;
+
+  constructor(private readonly io: CliIo) {}
+
+  private start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.io.stdin.setEncoding('utf8');
+    this.io.stdin.on('data', (chunk: string) => {
+      this.buffer += chunk;
+      this.wake();
+    });
+    this.io.stdin.on('end', () => {
+      this.ended = true;
+      this.wake();
+    });
+    this.io.stdin.on('error', () => {
+      this.ended = true;
+      this.wake();
+    });
+  }
+
+  private wake(): void {
+    const waiting = this.waiting;
+    this.waiting = null;
+    waiting?.();
+  }
+
+  private async more(): Promise<void> {
+    this.start();
+    await new Promise<void>((resolve) => {
+      this.waiting = resolve;
+    });
+  }
+
+  async readLine(): Promise<string | null> {
+    for (;;) {
+      const newline = this.buffer.indexOf('\n');
+      if (newline >= 0) {
+        const line = this.buffer.slice(0, newline).replace(/\r$/, '');
+        this.buffer = this.buffer.slice(newline + 1);
+        return line;
+      }
+      if (this.ended) {
+        if (this.buffer === '') return null;
+        const rest = this.buffer;
+        this.buffer = '';
+        return rest;
+      }
+      await this.more();
+    }
+  }
+
+  async readAll(limit = 64 * 1024 * 1024): Promise<string> {
+    while (!this.ended) {
+      if (this.buffer.length > limit) throw new UsageError('Input on stdin is too large.');
+      await this.more();
+    }
+    const all = this.buffer;
+    this.buffer = '';
+    return all;
+  }
+
+  /** Asks for a hidden value: prompt on stderr, no echo on a terminal. */
+  async secret(prompt: string): Promise<string> {
+    const tty = (this.io.stdin as { isTTY?: boolean }).isTTY === true;
+    this.io.stderr.write(prompt);
+    const raw = this.io.stdin as { setRawMode?: (on: boolean) => void };
+    if (tty) raw.setRawMode?.(true);
+    try {
+      const line = tty ? await this.readRawLine() : await this.readLine();
+      if (line === null) throw new UsageError(`No input for: ${prompt.trim()}`);
+      return line;
+    } finally {
+      if (tty) {
+        raw.setRawMode?.(false);
+        this.io.stderr.write('\n');
+      }
+    }
+  }
+
+  private async readRawLine(): Promise<string | null> {
+    let line = '';
+    for (;;) {
+      if (this.buffer === '') {
+        if (this.ended) return line === '' ? null : line;
+        await this.more();
+        continue;
+      }
+      const char = this.buffer[0] ?? '';
+      this.buffer = this.buffer.slice(1);
+      if (char === '\r' || char === '\n') return line;
+      if (char === '\u0003') throw new UsageError('Cancelled.');
+      if (char === '\u007f' || char === '\b') line = line.slice(0, -1);
+      else line += char;
+    }
+  }
+
+  close(): void {
+    this.io.stdin.pause();
+  }
+}

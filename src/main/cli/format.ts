@@ -1,0 +1,69 @@
+import { isInsecure, type ProbeResult, type ProfileView } from '../../shared/profiles';
+
+function target(profile: ProfileView): string {
+  const c = profile.connection;
+  switch (c.kind) {
+    case 'foreman':
+    case 'proxmox':
+    case 'patchmon':
+      return c.url;
+    case 'routeros':
+      return `${c.transport}://${c.host}${c.port === null ? '' : `:${c.port}`}`;
+    case 'ssh':
+      return `${c.username}@${c.host}:${c.port}`;
+  }
+}
+
+export function formatList(profiles: ProfileView[]): string {
+  if (profiles.length === 0) return 'No profiles.';
+  const rows = profiles.map((p) => [
+    p.name,
+    p.connection.kind,
+    p.folder || '-',
+    target(p) + (isInsecure(p.connection) ? '  [INSECURE]' : ''),
+  ]);
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => (r[i] ?? '').length), 4));
+  return rows
+    .map((r) =>
+      r
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+export function formatProfile(profile: ProfileView): string {
+  const secrets = Object.entries(profile.hasSecret)
+    .map(([field, has]) => `${field}=${has ? 'stored' : 'missing'}`)
+    .join(', ');
+  return [
+    `name:       ${profile.name}`,
+    `id:         ${profile.id}`,
+    `kind:       ${profile.connection.kind}`,
+    `target:     ${target(profile)}`,
+    `folder:     ${profile.folder || '-'}`,
+    `tags:       ${profile.tags.join(', ') || '-'}`,
+    `secrets:    ${secrets || '-'}`,
+    ...(isInsecure(profile.connection) ? ['WARNING:    TLS verification is switched off'] : []),
+    `settings:   ${JSON.stringify(profile.connection)}`,
+    ...(profile.notes ? [`notes:      ${profile.notes}`] : []),
+  ].join('\n');
+}
+
+export function formatProbe(result: ProbeResult): string {
+  const lines = result.steps.map(
+    (s) => `${s.ok ? 'ok  ' : 'FAIL'} ${s.stage.padEnd(4)} ${s.message} (${s.ms} ms)`,
+  );
+  const cert = result.certificate;
+  if (cert !== null) {
+    lines.push(
+      `certificate subject: ${cert.subject}`,
+      `            issuer:  ${cert.issuer}`,
+      `            valid:   ${cert.validFrom} .. ${cert.validTo}`,
+      `            SHA-256: ${cert.fingerprint256}`,
+    );
+  }
+  if (result.ssh !== null) lines.push(`host key: ${result.ssh.keyType} ${result.ssh.fingerprint}`);
+  return lines.join('\n');
+}

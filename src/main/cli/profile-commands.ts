@@ -1,0 +1,245 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { AppError } from '../../shared/errors';
+import { SecretField, type ProfileView } from '../../shared/profiles';
+import { exportFileText, importManifest, parseProfileFile } from '../profiles/import-export';
+import { probeConnection } from '../profiles/probe';
+import { sshConfigToManifest } from '../profiles/ssh-config-import';
+import { writeFileDurably } from '../vault/vault-file';
+import { UsageError } from './cli-io';
+import { formatList, formatProbe, formatProfile } from './format';
+import type { CliSession } from './session';
+
+export function listProfiles(s: CliSession): number {
+  const profiles = s.store.profiles.list();
+  s.print(profiles, () => formatList(profiles));
+  return 0;
+}
+
+export function showProfile(s: CliSession, ref: string): number {
+  const profile = s.store.profiles.resolve(ref);
+  s.print(profile, () => formatProfile(profile));
+  return 0;
+}
+
+function parseSecretFields(fields: string[] = []): SecretField[] {
+  return fields.map((field) => {
+    const parsed = SecretField.safeParse(field);
+    if (!parsed.success)
+      throw new UsageError(
+        `Unknown secret field "${field}" (one of: ${SecretField.options.join(', ')}).`,
+      );
+    return parsed.data;
+  });
+}
+
+async function readJsonInput(s: CliSession, from: string | undefined): Promise<unknown> {
+  const text = from === undefined || from === '-' ? await s.input.readAll() : readFileForCli(from);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new AppError('bad-request', `The profile JSON is not valid: ${(error as Error).message}`);
+  }
+}
+
+function readFileForCli(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new AppError(
+      'not-found',
+      `Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+    );
+  }
+}
+
+async function promptSecrets(
+  s: CliSession,
+  fields: SecretField[],
+): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const field of fields) out[field] = await s.input.secret(`${field}: `);
+  return out;
+}
+
+function hasSecretValues(input: unknown): boolean {
+  const secrets = (input as { secrets?: unknown } | null)?.secrets;
+  return (
+    typeof secrets === 'object' &&
+    secrets !== null &&
+    Object.values(secrets).some((v) => typeof v === 'string' && v !== '')
+  );
+}
+
+/** `profiles add`: a profile as JSON (file or stdin); secret values in the JSON or prompted. */
+export async function addProfile(
+  s: CliSession,
+  opts: { from?: string; secret?: string[] },
+): Promise<number> {
+  const fields = parseSecretFields(opts.secret);
+  if ((opts.from === undefined || opts.from === '-') && fields.length > 0) {
+    throw new UsageError(
+      'Use --from <file> when prompting for secrets; stdin is needed for the prompts.',
+    );
+  }
+  const input = await readJsonInput(s, opts.from);
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new AppError('bad-request', 'The profile JSON must be an object.');
+  }
+  if ('id' in input) throw new UsageError('A new profile cannot carry an id; use "profiles edit".');
+  const prompted = await promptSecrets(s, fields);
+  const secrets = { ...((input as { secrets?: object }).secrets ?? {}), ...prompted };
+  const full = { ...input, secrets };
+  if (hasSecretValues(full)) await s.unlock();
+  const saved = s.store.profiles.save(full);
+  s.print(saved, () => `Added "${saved.name}" (${saved.id}).`);
+  return 0;
+}
+
+function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
+  const keys = dotted.split('.');
+  if (keys.some((k) => k === '' || k === '__proto__' || k === 'constructor' || k === 'prototype')) {
+    throw new UsageError(`Invalid field path "${dotted}".`);
+  }
+  let node: Record<string, unknown> = target;
+  for (const key of keys.slice(0, -1)) {
+    const next = node[key];
+    if (typeof next !== 'object' || next === null)
+      throw new UsageError(`"${dotted}" is not a field of this profile.`);
+    node = next as Record<string, unknown>;
+  }
+  node[keys.at(-1) ?? ''] = value;
+}
+
+/** `profiles edit`: change fields with --set path=value, secrets by prompt, or clear them. */
+export async function editProfile(
+  s: CliSession,
+  ref: string,
+  opts: { set?: string[]; secret?: string[]; clearSecret?: string[] },
+): Promise<number> {
+  const promptFields = parseSecretFields(opts.secret);
+  const clearFields = parseSecretFields(opts.clearSecret);
+  const current = s.store.profiles.resolve(ref);
+  const { id, name, folder, tags, notes, connection } = current;
+  const draft: Record<string, unknown> = {
+    id,
+    name,
+    folder,
+    tags,
+    notes,
+    connection: structuredClone(connection),
+  };
+  for (const assignment of opts.set ?? []) {
+    const eq = assignment.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--set expects path=value, got "${assignment}".`);
+    const key = assignment.slice(0, eq);
+    if (key === 'id' || key.startsWith('secrets'))
+      throw new UsageError(`"${key}" cannot be set; secrets are prompted with --secret.`);
+    const raw = assignment.slice(eq + 1);
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw) as unknown;
+    } catch {
+      // A bare word is a string value.
+    }
+    setPath(draft, key, value);
+  }
+  const secrets: Record<string, string | null> = await promptSecrets(s, promptFields);
+  for (const field of clearFields) secrets[field] = null;
+  draft.secrets = secrets;
+  if (hasSecretValues(draft)) await s.unlock();
+  const saved = s.store.profiles.save(draft);
+  s.print(saved, () => `Updated "${saved.name}".`);
+  return 0;
+}
+
+export function removeProfile(s: CliSession, ref: string): number {
+  const profile = s.store.profiles.resolve(ref);
+  s.store.profiles.remove(profile.id);
+  s.print({ removed: profile.id }, () => `Removed "${profile.name}".`);
+  return 0;
+}
+
+export async function probeProfile(
+  s: CliSession,
+  ref: string,
+  opts: { timeout?: string; pin?: boolean },
+): Promise<number> {
+  const profile: ProfileView = s.store.profiles.resolve(ref);
+  const timeoutMs = opts.timeout === undefined ? undefined : Number(opts.timeout);
+  if (
+    timeoutMs !== undefined &&
+    (!Number.isInteger(timeoutMs) || timeoutMs < 100 || timeoutMs > 120_000)
+  ) {
+    throw new UsageError(
+      '--timeout must be a whole number of milliseconds between 100 and 120000.',
+    );
+  }
+  const result = await probeConnection(
+    profile.connection,
+    timeoutMs === undefined ? {} : { timeoutMs },
+  );
+  let pinned = false;
+  if (opts.pin === true) {
+    if (result.certificate === null)
+      throw new AppError('bad-request', 'No certificate was seen, so nothing can be pinned.');
+    s.store.profiles.pinCertificate(profile.id, result.certificate.fingerprint256);
+    pinned = true;
+  }
+  s.print(
+    { ...result, pinned },
+    () =>
+      formatProbe(result) + (pinned ? `\npinned ${result.certificate?.fingerprint256 ?? ''}` : ''),
+  );
+  return result.ok || pinned ? 0 : 1;
+}
+
+export async function importProfiles(
+  s: CliSession,
+  file: string | undefined,
+  opts: { sshConfig?: boolean },
+): Promise<number> {
+  const manifest = opts.sshConfig
+    ? sshConfigToManifest(readFileForCli(file ?? path.join(os.homedir(), '.ssh', 'config')), {
+        defaultUser: s.io.env.USER ?? os.userInfo().username,
+      })
+    : await parseProfileFile(
+        readFileForCli(
+          file ??
+            (() => {
+              throw new UsageError('profiles import needs a file (or --ssh-config).');
+            })(),
+        ),
+        () => s.exportPassphrase(false),
+      );
+  if (manifest.profiles.some((p) => Object.keys(p.secrets).length > 0)) await s.unlock();
+  const summary = importManifest(s.store.db, s.store.profiles, manifest);
+  s.print(
+    summary,
+    () => `Imported ${summary.created.length} new and ${summary.updated.length} updated profiles.`,
+  );
+  return 0;
+}
+
+export async function exportProfiles(
+  s: CliSession,
+  file: string,
+  refs: string[],
+  opts: { encrypt?: boolean },
+): Promise<number> {
+  const ids = refs.length === 0 ? 'all' : refs.map((ref) => s.store.profiles.resolve(ref).id);
+  let passphrase: string | null = null;
+  if (opts.encrypt === true) {
+    await s.unlock();
+    passphrase = await s.exportPassphrase(true);
+  }
+  const text = await exportFileText(s.store.profiles, ids, passphrase);
+  writeFileDurably(file, text);
+  s.print({ file, encrypted: passphrase !== null }, () =>
+    passphrase === null
+      ? `Wrote ${file} (without secrets).`
+      : `Wrote ${file} (encrypted, with secrets).`,
+  );
+  return 0;
+}

@@ -1,0 +1,187 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import type net from 'node:net';
+import path from 'node:path';
+import tls from 'node:tls';
+import { promisify } from 'node:util';
+import { generate } from 'selfsigned';
+import { describe, expect, it } from 'vitest';
+import type { ManifestInput } from '../../shared/manifest';
+import { tempDir } from '../db/test-helpers';
+import { sampleProfiles, sampleSecretValues } from '../profiles/fixtures';
+import { cli } from './test-helpers';
+
+const env = { RACKSIDE_PASSPHRASE: 'cli passphrase 1' };
+const manifest: ManifestInput = {
+  rackside: 'profile-manifest',
+  version: 1,
+  profiles: sampleProfiles.map(({ name, folder, tags, connection, secrets }) => ({
+    name,
+    folder,
+    tags,
+    connection: connection.kind === 'ssh' ? { ...connection, jumpHostId: undefined } : connection,
+    secrets: secrets as Record<string, string>,
+  })),
+};
+
+function writeJson(value: unknown): string {
+  const file = path.join(tempDir(), 'input.json');
+  fs.writeFileSync(file, JSON.stringify(value));
+  return file;
+}
+
+function grepDir(dir: string, needles: string[]): string[] {
+  return fs
+    .readdirSync(dir)
+    .flatMap((name) =>
+      needles
+        .filter((n) => fs.readFileSync(path.join(dir, name)).includes(n))
+        .map((n) => `${name}:${n}`),
+    );
+}
+
+describe('rackside profiles', () => {
+  it('imports a manifest, lists without secrets, and refuses a wrong passphrase changing nothing', async () => {
+    const dir = tempDir();
+    const file = writeJson(JSON.parse(JSON.stringify(manifest)));
+    const imported = await cli(['--data-dir', dir, 'profiles', 'import', file], { env });
+    expect(imported).toMatchObject({ code: 0, stdout: 'Imported 5 new and 0 updated profiles.\n' });
+    const listed = await cli(['--data-dir', dir, '--json', 'profiles', 'list']);
+    expect(listed.code).toBe(0);
+    const profiles = JSON.parse(listed.stdout) as { name: string; hasSecret: object }[];
+    expect(profiles.map((p) => p.name).sort()).toEqual([
+      'bastion',
+      'foreman-lab',
+      'patchmon-lab',
+      'pve-lab',
+      'router-1',
+    ]);
+    for (const secret of sampleSecretValues) expect(listed.stdout).not.toContain(secret);
+    expect(grepDir(dir, sampleSecretValues)).toEqual([]);
+
+    const before = fs.readFileSync(path.join(dir, 'vault.json'));
+    const wrong = await cli(['--data-dir', dir, 'profiles', 'import', file], {
+      env: { RACKSIDE_PASSPHRASE: 'not it at all' },
+    });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toBe('rackside: Wrong passphrase; the vault stays locked.\n');
+    expect(fs.readFileSync(path.join(dir, 'vault.json')).equals(before)).toBe(true);
+    const shown = await cli(['--data-dir', dir, 'profiles', 'show', 'ROUTER-1']);
+    expect(shown.stdout).toMatch(/secrets: {4}password=stored/);
+  });
+
+  it('adds with prompted secrets, edits fields, exports plain and removes', async () => {
+    const dir = tempDir();
+    const { secrets: _s, ...router } = sampleProfiles[3]!;
+    const added = await cli(
+      ['--data-dir', dir, 'profiles', 'add', '--from', writeJson(router), '--secret', 'password'],
+      {
+        env,
+        stdin: 'typed-secret-9999\n',
+      },
+    );
+    expect(added.code).toBe(0);
+    expect(added.stderr).toContain('password: ');
+    const edited = await cli([
+      '--data-dir',
+      dir,
+      '--json',
+      'profiles',
+      'edit',
+      'router-1',
+      '--set',
+      'connection.port=8730',
+      '--set',
+      'tags=["edge"]',
+    ]);
+    expect(edited.code).toBe(0);
+    expect(JSON.parse(edited.stdout)).toMatchObject({
+      connection: { port: 8730 },
+      tags: ['edge'],
+      hasSecret: { password: true },
+    });
+    const out = path.join(dir, 'export.json');
+    expect((await cli(['--data-dir', dir, 'profiles', 'export', out])).code).toBe(0);
+    expect(fs.readFileSync(out, 'utf8')).not.toContain('typed-secret-9999');
+    expect(grepDir(dir, ['typed-secret-9999'])).toEqual([]);
+    expect((await cli(['--data-dir', dir, 'profiles', 'remove', 'router-1'])).code).toBe(0);
+    expect((await cli(['--data-dir', dir, 'profiles', 'show', 'router-1'])).stderr).toBe(
+      'rackside: No profile named "router-1".\n',
+    );
+  });
+
+  it('exits 2 on usage errors and 1 on failures, with one clear line', async () => {
+    const dir = tempDir();
+    const usage = [
+      ['profiles', 'frobnicate'],
+      ['profiles', 'list', '--bogus'],
+      ['profiles', 'show'],
+      ['profiles', 'edit', 'x', '--secret', 'nonsense'],
+      ['profiles', 'add', '--secret', 'password'],
+    ];
+    for (const args of usage) expect((await cli(['--data-dir', dir, ...args])).code).toBe(2);
+    const badJson = await cli(['--data-dir', dir, 'profiles', 'add'], { stdin: '{"name": ' });
+    expect(badJson).toMatchObject({ code: 1 });
+    expect(badJson.stderr).toMatch(/^rackside: The profile JSON is not valid/);
+    const badProfile = await cli(['--data-dir', dir, 'profiles', 'add'], {
+      stdin: JSON.stringify({
+        name: 'x',
+        connection: {
+          kind: 'ssh',
+          host: '-oProxyCommand=sh',
+          username: 'u',
+          auth: { mode: 'agent' },
+        },
+      }),
+    });
+    expect(badProfile.code).toBe(1);
+    expect(badProfile.stderr).toMatch(/connection\.host: Host must be a host name/);
+    expect((await cli(['--data-dir', dir, 'profiles', 'import', '/nonexistent.json'])).code).toBe(
+      1,
+    );
+  });
+
+  it('probes a TLS server, pins its certificate, and passes afterwards', async () => {
+    const dir = tempDir();
+    const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
+      keyType: 'ec',
+      algorithm: 'sha256',
+    });
+    const server = tls.createServer({ key: pems.private, cert: pems.cert }, (socket) =>
+      socket.end(),
+    );
+    server.on('tlsClientError', () => undefined);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as net.AddressInfo;
+    try {
+      const profile = {
+        name: 'pve',
+        connection: {
+          kind: 'proxmox',
+          url: `https://127.0.0.1:${port}`,
+          auth: { mode: 'token', tokenId: 'a@pam!b' },
+        },
+      };
+      await cli(['--data-dir', dir, 'profiles', 'add'], { stdin: JSON.stringify(profile) });
+      const first = await cli(['--data-dir', dir, 'profiles', 'probe', 'pve']);
+      expect(first.code).toBe(1);
+      expect(first.stdout).toMatch(/FAIL tls {2}TLS: the certificate is not trusted/);
+      expect((await cli(['--data-dir', dir, 'profiles', 'probe', 'pve', '--pin'])).code).toBe(0);
+      const after = await cli(['--data-dir', dir, '--json', 'profiles', 'probe', 'pve']);
+      expect(JSON.parse(after.stdout)).toMatchObject({ ok: true, trust: 'pinned' });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('runs as a real process through bin/rackside.mjs', async () => {
+    const dir = tempDir();
+    const bin = path.resolve(import.meta.dirname, '../../../bin/rackside.mjs');
+    const run = promisify(execFile);
+    const ok = await run(process.execPath, [bin, '--data-dir', dir, '--json', 'profiles', 'list']);
+    expect(JSON.parse(ok.stdout)).toEqual([]);
+    await expect(run(process.execPath, [bin, 'profiles', 'nope'])).rejects.toMatchObject({
+      code: 2,
+    });
+  });
+});

@@ -1,0 +1,129 @@
+import { Command, CommanderError } from 'commander';
+import { isAppError } from '../../shared/errors';
+import { redactText } from '../core/redact';
+import { InputReader, UsageError, type CliIo } from './cli-io';
+import * as commands from './profile-commands';
+import { CliSession, type GlobalOptions } from './session';
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/**
+ * The `rackside` command, runnable in-process: returns the exit code (0 ok, 1 failure, 2 usage).
+ * Secrets are never taken from arguments: they come from prompts, stdin, files or
+ * RACKSIDE_PASSPHRASE / RACKSIDE_EXPORT_PASSPHRASE.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const input = new InputReader(io);
+  let session: CliSession | undefined;
+  let code = 0;
+  const program = new Command('rackside')
+    .description('Rackside: connection profiles and inventory from the command line')
+    .option('--data-dir <dir>', 'data directory (default: RACKSIDE_DATA_DIR or the app folder)')
+    .option('--json', 'print JSON instead of text')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    });
+  const run =
+    <A extends unknown[]>(action: (s: CliSession, ...args: A) => number | Promise<number>) =>
+    async (...args: A): Promise<void> => {
+      session = new CliSession(io, input, program.opts<GlobalOptions>());
+      code = await action(session, ...args);
+    };
+
+  const profiles = program.command('profiles').description('manage connection profiles');
+  profiles
+    .command('list')
+    .description('list profiles (never secrets)')
+    .action(run((s) => commands.listProfiles(s)));
+  profiles
+    .command('show <profile>')
+    .description('show one profile by name or id')
+    .action(run((s, ref: string) => commands.showProfile(s, ref)));
+  profiles
+    .command('add')
+    .description('add a profile from JSON (see docs/manifest.md for the fields)')
+    .option('--from <file>', 'read the profile JSON from a file instead of stdin')
+    .option('--secret <field>', 'prompt for a secret field (repeatable)', collect)
+    .action(run((s, opts: { from?: string; secret?: string[] }) => commands.addProfile(s, opts)));
+  profiles
+    .command('edit <profile>')
+    .description('change a profile')
+    .option(
+      '--set <path=value>',
+      'set a field, e.g. connection.url=https://x (repeatable)',
+      collect,
+    )
+    .option('--secret <field>', 'prompt for a new secret value (repeatable)', collect)
+    .option('--clear-secret <field>', 'delete a stored secret (repeatable)', collect)
+    .action(
+      run((s, ref: string, opts: { set?: string[]; secret?: string[]; clearSecret?: string[] }) =>
+        commands.editProfile(s, ref, opts),
+      ),
+    );
+  profiles
+    .command('remove <profile>')
+    .description('remove a profile and its secrets')
+    .action(run((s, ref: string) => commands.removeProfile(s, ref)));
+  profiles
+    .command('probe <profile>')
+    .description('check DNS, TCP and TLS (or the SSH host key) without logging in')
+    .option('--timeout <ms>', 'per-stage timeout in milliseconds')
+    .option('--pin', 'pin the certificate that was seen')
+    .action(
+      run((s, ref: string, opts: { timeout?: string; pin?: boolean }) =>
+        commands.probeProfile(s, ref, opts),
+      ),
+    );
+  profiles
+    .command('import [file]')
+    .description('import a manifest or export file, or ~/.ssh/config with --ssh-config')
+    .option('--ssh-config', 'read Host entries from an OpenSSH config (default ~/.ssh/config)')
+    .action(
+      run((s, file: string | undefined, opts: { sshConfig?: boolean }) =>
+        commands.importProfiles(s, file, opts),
+      ),
+    );
+  profiles
+    .command('export <file> [profiles...]')
+    .description('export profiles (all by default): plain without secrets, or --encrypt with them')
+    .option('--encrypt', 'encrypt with an export passphrase and include secrets')
+    .action(
+      run((s, file: string, refs: string[], opts: { encrypt?: boolean }) =>
+        commands.exportProfiles(s, file, refs, opts),
+      ),
+    );
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    code = exitCodeFor(error, io);
+  } finally {
+    session?.close();
+    input.close();
+  }
+  return code;
+}
+
+function exitCodeFor(error: unknown, io: CliIo): number {
+  if (error instanceof CommanderError) {
+    return error.code === 'commander.helpDisplayed' ||
+      error.code === 'commander.version' ||
+      error.exitCode === 0
+      ? 0
+      : 2;
+  }
+  if (error instanceof UsageError) {
+    io.stderr.write(`rackside: ${redactText(error.message)}\n`);
+    return 2;
+  }
+  if (isAppError(error)) {
+    io.stderr.write(`rackside: ${redactText(error.message)}\n`);
+    return 1;
+  }
+  io.stderr.write(
+    `rackside: unexpected error: ${redactText(error instanceof Error ? error.message : String(error))}\n`,
+  );
+  return 1;
+}
