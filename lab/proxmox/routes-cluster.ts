@@ -117,6 +117,12 @@ function ownsTask(authid: string, taskUser: string): boolean {
   return taskUser === authid || taskUser.startsWith(`${authid}!`);
 }
 
+/** `$convert_token_task`: token tasks report `user` and `tokenid` separately. */
+function splitTaskUser(user: string): { user: string; tokenid?: string } {
+  const bang = user.indexOf('!');
+  return bang < 0 ? { user } : { user: user.slice(0, bang), tokenid: user.slice(bang + 1) };
+}
+
 function taskStatus(ctx: RouteContext): unknown {
   const upid = ctx.params.req('upid');
   const parts = parseUpid(upid);
@@ -126,7 +132,6 @@ function taskStatus(ctx: RouteContext): unknown {
   if (!ownsTask(ctx.auth.authid, task.user) && ctx.auth.authid !== 'root@pam') {
     ctx.state.perms.check(ctx.auth.authid, `/nodes/${task.node}`, ['Sys.Audit']);
   }
-  const bang = task.user.indexOf('!');
   const out: Record<string, unknown> = {
     upid: task.upid,
     node: task.node,
@@ -135,9 +140,8 @@ function taskStatus(ctx: RouteContext): unknown {
     starttime: task.starttime,
     type: task.type,
     id: task.id,
-    user: bang < 0 ? task.user : task.user.slice(0, bang),
+    ...splitTaskUser(task.user),
   };
-  if (bang >= 0) out.tokenid = task.user.slice(bang + 1);
   if (task.exitstatus === undefined) out.status = 'running';
   else Object.assign(out, { status: 'stopped', exitstatus: task.exitstatus });
   return out;
@@ -159,26 +163,38 @@ function taskList(ctx: RouteContext): unknown {
   const { state, auth } = ctx;
   const n = node(ctx);
   const audit = state.perms.has(auth.authid, `/nodes/${n.name}`, 'Sys.Audit');
-  const rows = state.tasks
+  const vmid = ctx.params.str('vmid');
+  const errorsOnly = ctx.params.bool('errors') === true;
+  const source = ctx.params.str('source') ?? 'archive';
+  const all = state.tasks
     .list(n.name)
     .filter((t) => audit || ownsTask(auth.authid, t.user))
-    .sort((a, b) => b.startedMs - a.startedMs)
-    .map((t) => {
-      const row: Record<string, unknown> = {
-        upid: t.upid,
-        node: t.node,
-        pid: t.pid,
-        pstart: t.pstart,
-        starttime: t.starttime,
-        type: t.type,
-        id: t.id,
-        user: t.user,
-      };
-      if (t.exitstatus !== undefined)
-        Object.assign(row, { status: t.exitstatus, endtime: t.endtime });
-      return row;
-    });
-  return new WithExtras(rows, { total: rows.length });
+    .filter((t) => vmid === undefined || t.id === vmid)
+    .filter((t) =>
+      source === 'active'
+        ? t.exitstatus === undefined
+        : source === 'all' || t.exitstatus !== undefined,
+    )
+    .filter((t) => !errorsOnly || (t.exitstatus !== undefined && t.exitstatus !== 'OK'))
+    .sort((a, b) => b.startedMs - a.startedMs);
+  const start = ctx.params.int('start') ?? 0;
+  const limit = ctx.params.int('limit') ?? 50;
+  const rows = all.slice(start, start + limit).map((t) => {
+    const row: Record<string, unknown> = {
+      upid: t.upid,
+      node: t.node,
+      pid: t.pid,
+      pstart: t.pstart,
+      starttime: t.starttime,
+      type: t.type,
+      id: t.id,
+      ...splitTaskUser(t.user),
+    };
+    if (t.exitstatus !== undefined)
+      Object.assign(row, { status: t.exitstatus, endtime: t.endtime });
+    return row;
+  });
+  return new WithExtras(rows, { total: all.length });
 }
 
 export const clusterRoutes: RouteDef[] = [

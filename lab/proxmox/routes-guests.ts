@@ -8,15 +8,14 @@ import { agentPrivileges } from './privileges';
 import type { RouteContext, RouteDef } from './router';
 import type { LiveGuest } from './state';
 import {
-  agentInterfaces,
   lxcConfig,
-  lxcInterfaces,
   lxcListEntry,
   lxcStatus,
   qemuConfig,
   qemuListEntry,
   qemuStatus,
 } from './views-guest';
+import { agentInterfaces, lxcInterfaces } from './views-interfaces';
 
 const guestParams: ParamSchema = { node: NODE, vmid: VMID };
 const audit = { path: '/vms/{vmid}', privs: ['VM.Audit'] };

@@ -157,6 +157,18 @@ describe('Proxmox simulator routes', () => {
     });
   });
 
+  it('sends PVE headers and gzips large bodies for clients that accept it', async () => {
+    const { fetch } = await import('undici');
+    const res = await fetch(`${lab.server.apiUrl}/cluster/resources`, {
+      headers: { authorization: lab.server.rootToken.authorization, 'accept-encoding': 'gzip' },
+      dispatcher: lab.client.dispatcher,
+    });
+    expect(res.headers.get('content-encoding')).toBe('gzip');
+    expect(res.headers.get('server')).toBe('pve-api-daemon/3.0');
+    expect(res.headers.get('cache-control')).toBe('max-age=0');
+    expect(Array.isArray(((await res.json()) as { data: unknown }).data)).toBe(true);
+  });
+
   it('GET /nodes with fingerprints; offline nodes without stats', async () => {
     const d = data<Obj[]>(await lab.client.get('/nodes', root));
     expect(d).toHaveLength(3);

@@ -114,6 +114,21 @@ describe('Proxmox simulator power actions and tasks', () => {
     ).toMatchObject({ status: 'stopped', qmpstatus: 'stopped' });
   });
 
+  it('lists finished tasks of a node, newest first, with total', async () => {
+    const r = await lab.client.get('/nodes/pve2/tasks?vmid=105&source=all', root);
+    const rows = data<Obj[]>(r);
+    expect((r.json as { total: number }).total).toBe(rows.length);
+    expect(rows[0]).toMatchObject({
+      node: 'pve2',
+      type: 'vzstart',
+      id: '105',
+      user: 'root@pam!lab',
+      status: 'OK',
+    });
+    const failed = data<Obj[]>(await lab.client.get('/nodes/pve2/tasks?errors=1', root));
+    expect(failed.map((t) => t.status)).toEqual(["startup for container '106' failed"]);
+  });
+
   it('answers unknown and unparsable UPIDs with 400', async () => {
     const unknown = await lab.client.get(
       `/nodes/pve1/tasks/${encodeURIComponent('UPID:pve1:00000001:00000001:00000001:vzstart:1:root@pam:')}/status`,
