@@ -2,10 +2,29 @@
  * The names of every command and push event. Kept apart from the schemas so the preload can list
  * them without bundling zod; contract.ts is checked against these lists by the compiler.
  */
-export const commandNames = ['app:info', 'settings:get', 'settings:set'] as const;
+export const commandNames = [
+  'app:info',
+  'settings:get',
+  'settings:set',
+  'vault:status',
+  'vault:setup',
+  'vault:unlock',
+  'vault:unlock-keychain',
+  'vault:lock',
+  'vault:change-passphrase',
+  'vault:set-keychain',
+  'profiles:list',
+  'profiles:save',
+  'profiles:remove',
+  'profiles:probe',
+  'profiles:pin',
+  'profiles:export',
+  'profiles:import',
+  'profiles:import-ssh-config',
+] as const;
 export type CommandName = (typeof commandNames)[number];
 
-export const eventNames = ['settings:changed'] as const;
+export const eventNames = ['settings:changed', 'vault:changed', 'profiles:changed'] as const;
 export type EventName = (typeof eventNames)[number];
 
 const commandSet: ReadonlySet<string> = new Set(commandNames);

@@ -1,5 +1,13 @@
 import { z } from 'zod';
 import type { CommandName, EventName } from './channels';
+import {
+  ProbeResult,
+  ProfileId,
+  ProfileIdList,
+  ProfileSaveInput,
+  ProfileView,
+  Sha256Fingerprint,
+} from './profiles';
 import { Settings, SettingsPatch } from './settings';
 
 /**
@@ -29,19 +37,116 @@ export const AppInfo = z
   .strict();
 export type AppInfo = z.infer<typeof AppInfo>;
 
-interface CommandSpec {
+/** A passphrase as typed; the vault enforces its own minimum length with a clear message. */
+const Passphrase = z.string().min(1, 'Enter the passphrase').max(1024);
+
+export const KeychainStatus = z
+  .object({
+    /** A keychain wrap is stored. */
+    wrapped: z.boolean(),
+    recordedBackend: z.string().nullable(),
+    currentBackend: z.string().nullable(),
+    /** The stored wrap can unlock now. */
+    usable: z.boolean(),
+    /** This host offers a real OS keychain (never Linux's basic_text). */
+    available: z.boolean(),
+  })
+  .strict();
+export type KeychainStatus = z.infer<typeof KeychainStatus>;
+
+export const VaultStatus = z
+  .object({
+    state: VaultState,
+    keychain: KeychainStatus,
+    /** Milliseconds before another unlock attempt is accepted (after failed attempts). */
+    unlockWaitMs: z.number().int().nonnegative(),
+    /** Set when a damaged database was moved aside at start: what happened, for the user. */
+    recovered: z.string().nullable(),
+  })
+  .strict();
+export type VaultStatus = z.infer<typeof VaultStatus>;
+
+export const ImportSummary = z
+  .object({ created: z.array(z.string()), updated: z.array(z.string()) })
+  .strict();
+export type ImportSummary = z.infer<typeof ImportSummary>;
+
+/** Largest profile file the import accepts. */
+export const maxImportBytes = 4 * 1024 * 1024;
+
+export interface CommandSpec {
   request: z.ZodType;
   response: z.ZodType;
+  /** A larger request limit than `maxRequestBytes`, for commands that carry files. */
+  maxBytes?: number;
 }
 
 export const commands = {
   'app:info': { request: Empty, response: AppInfo },
   'settings:get': { request: Empty, response: Settings },
   'settings:set': { request: SettingsPatch, response: Settings },
+
+  'vault:status': { request: Empty, response: VaultStatus },
+  'vault:setup': {
+    request: z.object({ passphrase: Passphrase, useKeychain: z.boolean().default(false) }).strict(),
+    response: VaultStatus,
+  },
+  'vault:unlock': { request: z.object({ passphrase: Passphrase }).strict(), response: VaultStatus },
+  'vault:unlock-keychain': { request: Empty, response: VaultStatus },
+  'vault:lock': { request: Empty, response: VaultStatus },
+  'vault:change-passphrase': {
+    request: z.object({ current: Passphrase, next: Passphrase }).strict(),
+    response: VaultStatus,
+  },
+  'vault:set-keychain': {
+    request: z.object({ enabled: z.boolean() }).strict(),
+    response: VaultStatus,
+  },
+
+  'profiles:list': { request: Empty, response: z.array(ProfileView) },
+  'profiles:save': { request: ProfileSaveInput, response: ProfileView },
+  'profiles:remove': { request: z.object({ id: ProfileId }).strict(), response: z.null() },
+  'profiles:probe': { request: z.object({ id: ProfileId }).strict(), response: ProbeResult },
+  'profiles:pin': {
+    request: z.object({ id: ProfileId, sha256: Sha256Fingerprint }).strict(),
+    response: ProfileView,
+  },
+  'profiles:export': {
+    request: z
+      .object({
+        ids: z.union([ProfileIdList, z.literal('all')]),
+        /** With a passphrase the file is encrypted and carries secrets; without, it has none. */
+        passphrase: Passphrase.nullable(),
+      })
+      .strict(),
+    response: z.object({ fileName: z.string(), content: z.string() }).strict(),
+  },
+  'profiles:import': {
+    request: z
+      .object({
+        content: z.string().min(1).max(maxImportBytes),
+        passphrase: Passphrase.nullable().default(null),
+      })
+      .strict(),
+    response: ImportSummary,
+    maxBytes: maxImportBytes + 64 * 1024,
+  },
+  'profiles:import-ssh-config': {
+    request: z
+      .object({
+        /** The file's text; null reads the user's own ~/.ssh/config. */
+        content: z.string().max(maxImportBytes).nullable().default(null),
+      })
+      .strict(),
+    response: ImportSummary,
+    maxBytes: maxImportBytes + 64 * 1024,
+  },
 } as const satisfies Record<CommandName, CommandSpec>;
 
 export const events = {
   'settings:changed': Settings,
+  'vault:changed': VaultStatus,
+  'profiles:changed': z.object({ reason: z.string() }).strict(),
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type Commands = typeof commands;

@@ -5,17 +5,25 @@ import { createRouter, type Handlers, type Router } from '../contract/router';
 import { EventHub } from '../core/events';
 import type { Logger } from '../core/logger';
 import { SettingsStore } from '../settings/settings-store';
+import { openStore, type Store } from '../store/open-store';
+import type { SecretBox } from '../vault/secret-box';
+import { storeHandlers } from './store-handlers';
 
 export interface CoreOptions {
   dataDir: string;
   host: HostKind;
   version: string;
   logger: Logger;
+  /** The OS keychain (Electron safeStorage); absent in the browser host. */
+  secretBox?: SecretBox;
+  /** better-sqlite3 built for Electron's ABI, when running inside Electron. */
+  nativeBinding?: string;
 }
 
 export interface Core {
   router: Router;
   events: EventHub;
+  store: Store;
   dataDir: string;
   close(): Promise<void>;
 }
@@ -26,6 +34,17 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
   const events = new EventHub();
   const settings = await SettingsStore.open(dataDir, logger.child('settings'));
+  const store = openStore({
+    dataDir,
+    logger,
+    ...(options.secretBox ? { secretBox: options.secretBox } : {}),
+    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+  });
+  if (store.recovered) logger.warn('database recovered', { message: store.recovered.message });
+  const applyLockTimeout = (minutes: number): void => {
+    store.vault.setIdleTimeout(minutes * 60_000);
+  };
+  applyLockTimeout(settings.get().lockTimeoutMinutes);
 
   const appInfo = (): AppInfo => ({
     name: 'Rackside',
@@ -34,7 +53,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     arch: os.arch(),
     host: options.host,
     dataDir,
-    vault: 'uninitialized',
+    vault: store.vault.state(),
   });
 
   const handlers: Handlers = {
@@ -42,15 +61,28 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     'settings:get': () => settings.get(),
     'settings:set': async (patch) => {
       const next = await settings.update(patch);
+      applyLockTimeout(next.lockTimeoutMinutes);
       events.emit('settings:changed', next);
       return next;
     },
+    ...storeHandlers(store, events, options.secretBox),
   };
+  const router = createRouter(handlers, logger.child('router'));
 
   return {
-    router: createRouter(handlers, logger.child('router')),
+    router: {
+      // Any command is a sign the user is at work: it postpones the idle lock.
+      dispatch: (channel, payload, context) => {
+        if (channel !== 'vault:status') store.vault.touch();
+        return router.dispatch(channel, payload, context);
+      },
+    },
     events,
+    store,
     dataDir,
-    close: () => Promise.resolve(),
+    close: () => {
+      store.close();
+      return Promise.resolve();
+    },
   };
 }

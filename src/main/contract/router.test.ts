@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { commandNames } from '../../shared/channels';
-import { maxRequestBytes } from '../../shared/contract';
+import { commands, maxRequestBytes, type CommandSpec } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import { createCore } from '../app/create-core';
 import { silentLogger, createLogger, type LogRecord } from '../core/logger';
@@ -46,7 +46,9 @@ describe('the contract router', () => {
 
   it.each(commandNames)('%s refuses an oversized payload before validating it', async (name) => {
     const { router } = await core();
-    const result = await router.dispatch(name, { theme: 'x'.repeat(maxRequestBytes + 1) }, context);
+    const spec: CommandSpec = commands[name];
+    const limit = spec.maxBytes ?? maxRequestBytes;
+    const result = await router.dispatch(name, { theme: 'x'.repeat(limit + 1) }, context);
     expect(result).toMatchObject({ ok: false, error: { code: 'payload-too-large' } });
   });
 

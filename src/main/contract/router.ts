@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import {
   commands,
+  type CommandSpec,
   maxRequestBytes,
   type CommandName,
   type HostKind,
@@ -43,11 +44,13 @@ export function createRouter(handlers: Handlers, logger: Logger): Router {
       if (size === undefined) {
         return failure(new AppError('bad-request', `${channel}: the request is not plain data`));
       }
-      if (size > maxRequestBytes) {
+      const spec: CommandSpec = commands[channel];
+      const limit = spec.maxBytes ?? maxRequestBytes;
+      if (size > limit) {
         return failure(
           new AppError(
             'payload-too-large',
-            `${channel}: the request is ${size} bytes; the limit is ${maxRequestBytes}`,
+            `${channel}: the request is ${size} bytes; the limit is ${limit}`,
           ),
         );
       }

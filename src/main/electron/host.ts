@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog } from 'electron';
@@ -11,7 +12,17 @@ import { createMainWindow } from './window';
 
 export interface ElectronHostOptions {
   logger: Logger;
-  createCore: (dataDir: string) => Promise<Core>;
+  createCore: (context: { dataDir: string; nativeBinding: string | undefined }) => Promise<Core>;
+}
+
+/**
+ * better-sqlite3 built for Electron's ABI by scripts/build-electron-sqlite.mjs (development
+ * checkouts); packaged builds rebuild node_modules for Electron and need no override.
+ */
+function electronSqliteBinding(): string | undefined {
+  if (app.isPackaged) return undefined;
+  const candidate = path.join(app.getAppPath(), 'native', 'electron', 'better_sqlite3.node');
+  return fs.existsSync(candidate) ? candidate : undefined;
 }
 
 /**
@@ -73,7 +84,10 @@ export function startElectronHost(options: ElectronHostOptions): void {
   app
     .whenReady()
     .then(async () => {
-      core = await options.createCore(app.getPath('userData'));
+      core = await options.createCore({
+        dataDir: app.getPath('userData'),
+        nativeBinding: electronSqliteBinding(),
+      });
       serveRenderer(path.join(here, '../renderer'));
       bindContract(core, { window: () => window, allowedOrigins, logger: logger.child('ipc') });
       openWindow();
