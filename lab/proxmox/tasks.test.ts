@@ -122,7 +122,8 @@ describe('Proxmox simulator power actions and tasks', () => {
       node: 'pve2',
       type: 'vzstart',
       id: '105',
-      user: 'root@pam!lab',
+      user: 'root@pam',
+      tokenid: 'lab',
       status: 'OK',
     });
     const failed = data<Obj[]>(await lab.client.get('/nodes/pve2/tasks?errors=1', root));
