@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import Database from 'better-sqlite3';
 
 export type Sqlite = Database.Database;
@@ -14,4 +16,10 @@ export function openSqlite(
   return options.nativeBinding === undefined
     ? new Database(file)
     : new Database(file, { nativeBinding: options.nativeBinding });
+}
+
+/** The Electron build of better-sqlite3 made by scripts/build-electron-sqlite.mjs, if present. */
+export function electronNativeBinding(appRoot: string): string | undefined {
+  const file = path.join(appRoot, 'native', 'electron', 'better_sqlite3.node');
+  return fs.existsSync(file) ? file : undefined;
 }
