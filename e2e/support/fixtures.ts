@@ -10,6 +10,7 @@ import {
   type Page,
 } from '@playwright/test';
 import { ShellPage } from '../pages/shell-page';
+import { VaultPage } from '../pages/vault-page';
 import { startHostProcess, repoRoot, type HostProcess } from './browser-host-process';
 import { chromiumArgs, chromiumPath, electronBinary } from './electron';
 
@@ -18,16 +19,26 @@ export interface RacksideApp {
   kind: 'electron' | 'browser';
   page: Page;
   shell: ShellPage;
+  vault: VaultPage;
+  /** The vault passphrase the fixture set up (see the `vaultSetup` option). */
+  passphrase: string;
   dataDir: string;
   /** The browser host process, in browser mode. */
   host: HostProcess | undefined;
   /** The Electron application, in Electron mode. */
   electronApp: ElectronApplication | undefined;
-  /** Quits and starts Rackside again on the same data dir, as a user relaunching it would. */
-  restart(): Promise<void>;
+  /**
+   * Quits and starts Rackside again on the same data dir, as a user relaunching it would, and
+   * unlocks the vault unless told not to.
+   */
+  restart(options?: { unlock?: boolean }): Promise<void>;
 }
 
+export const testPassphrase = 'correct horse battery staple';
+
 interface Fixtures {
+  /** Set up the vault on first start so tests begin in the unlocked app (default true). */
+  vaultSetup: boolean;
   app: RacksideApp;
 }
 
@@ -50,12 +61,18 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
     { scope: 'worker' },
   ],
 
-  app: async ({ chromiumBrowser }, use) => {
+  vaultSetup: [true, { option: true }],
+
+  app: async ({ chromiumBrowser, vaultSetup }, use) => {
     const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'rackside-e2e-'));
     const binary = electronBinary();
     const app = binary
       ? await launchElectron(binary, dataDir)
       : await launchBrowser(chromiumBrowser!, dataDir);
+    if (vaultSetup) {
+      await app.vault.setup(testPassphrase);
+      await app.shell.waitReady();
+    }
     await use(app);
     await app.close();
     await fs.rm(dataDir, { recursive: true, force: true });
@@ -75,10 +92,12 @@ async function launchElectron(binary: string, dataDir: string) {
     kind: 'electron',
     page,
     shell: new ShellPage(page),
+    vault: new VaultPage(page),
+    passphrase: testPassphrase,
     dataDir,
     host: undefined,
     electronApp,
-    restart: async () => {
+    restart: async (options) => {
       await electronApp.close();
       electronApp = await electron.launch({
         executablePath: binary,
@@ -86,12 +105,16 @@ async function launchElectron(binary: string, dataDir: string) {
         cwd: repoRoot,
       });
       page = await electronApp.firstWindow();
-      Object.assign(app, { page, shell: new ShellPage(page), electronApp });
-      await app.shell.waitReady();
+      Object.assign(app, {
+        page,
+        shell: new ShellPage(page),
+        vault: new VaultPage(page),
+        electronApp,
+      });
+      await afterRestart(app, options);
     },
     close: () => electronApp.close(),
   };
-  await app.shell.waitReady();
   return app;
 }
 
@@ -104,21 +127,28 @@ async function launchBrowser(browser: Browser, dataDir: string) {
     kind: 'browser',
     page,
     shell: new ShellPage(page),
+    vault: new VaultPage(page),
+    passphrase: testPassphrase,
     dataDir,
     host,
     electronApp: undefined,
-    restart: async () => {
+    restart: async (options) => {
       await host.stop();
       host = await startHostProcess(dataDir);
       app.host = host;
       await page.goto(host.url);
-      await app.shell.waitReady();
+      await afterRestart(app, options);
     },
     close: async () => {
       await context.close();
       await host.stop();
     },
   };
-  await app.shell.waitReady();
   return app;
+}
+
+async function afterRestart(app: RacksideApp, options: { unlock?: boolean } = {}): Promise<void> {
+  if (options.unlock === false) return;
+  await app.vault.unlock(app.passphrase);
+  await app.shell.waitReady();
 }

@@ -4,10 +4,13 @@ import { CommandPalette } from '../components/CommandPalette';
 import { ErrorBoundary } from '../components/ErrorBoundary';
 import { Sidebar } from '../components/Sidebar';
 import { PlannedSection } from '../features/planned/PlannedSection';
+import { ProfilesPage } from '../features/profiles/ProfilesPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
+import { VaultGate } from '../features/vault/VaultGate';
 import { bridge } from '../lib/bridge';
 import { useNavStore } from '../stores/nav-store';
 import { useSettingsStore } from '../stores/settings-store';
+import { useVaultStore } from '../stores/vault-store';
 import { sectionById, type SectionId } from './sections';
 import { useShortcuts } from './use-shortcuts';
 import { useTheme } from './use-theme';
@@ -16,22 +19,22 @@ function SectionView(props: { id: SectionId }) {
   switch (props.id) {
     case 'settings':
       return <SettingsPage />;
+    case 'profiles':
+      return <ProfilesPage />;
     case 'inventory':
     case 'terminals':
     case 'patches':
     case 'enroll':
-    case 'profiles':
       return <PlannedSection id={props.id} />;
   }
 }
 
+/** Theme, toasts and the connection to the core; the vault gate decides what shows inside. */
 export function App() {
-  const section = useNavStore((s) => s.section);
   const settings = useSettingsStore((s) => s.settings);
   const loadError = useSettingsStore((s) => s.loadError);
   const [connected, setConnected] = useState(true);
   useTheme(settings?.theme);
-  useShortcuts();
 
   useEffect(() => {
     const { load, applyRemote } = useSettingsStore.getState();
@@ -39,7 +42,10 @@ export function App() {
     const offSettings = bridge().on('settings:changed', applyRemote);
     const offConnection = bridge().onConnectionChange((value) => {
       setConnected(value);
-      if (value) void load();
+      if (value) {
+        void load();
+        void useVaultStore.getState().load();
+      }
     });
     return () => {
       offSettings();
@@ -47,32 +53,47 @@ export function App() {
     };
   }, []);
 
+  return (
+    <>
+      {!connected ? (
+        <div className="banner warn floating" role="status" data-testid="connection-banner">
+          Lost the connection to Rackside’s local server — reconnecting…
+        </div>
+      ) : null}
+      {loadError ? (
+        <div className="banner error floating" role="alert">
+          Rackside could not load its settings: {loadError.message}
+        </div>
+      ) : null}
+      {settings ? (
+        <VaultGate>
+          <Shell />
+        </VaultGate>
+      ) : null}
+      <Toaster position="bottom-right" theme={settings?.theme ?? 'system'} richColors closeButton />
+    </>
+  );
+}
+
+function Shell() {
+  const section = useNavStore((s) => s.section);
+  useShortcuts();
+
   useEffect(() => {
     document.title = `${sectionById(section).label} · Rackside`;
   }, [section]);
 
   return (
     <>
-      <div className="shell" data-testid={settings ? 'app-ready' : 'app-loading'}>
+      <div className="shell" data-testid="app-ready">
         <Sidebar />
         <main className="content" aria-live="polite">
-          {!connected ? (
-            <div className="banner warn" role="status" data-testid="connection-banner">
-              Lost the connection to Rackside’s local server — reconnecting…
-            </div>
-          ) : null}
-          {loadError ? (
-            <div className="banner error" role="alert">
-              Rackside could not load its settings: {loadError.message}
-            </div>
-          ) : null}
           <ErrorBoundary key={section} area={sectionById(section).label}>
             <SectionView id={section} />
           </ErrorBoundary>
         </main>
       </div>
       <CommandPalette />
-      <Toaster position="bottom-right" theme={settings?.theme ?? 'system'} richColors closeButton />
     </>
   );
 }

@@ -1,13 +1,15 @@
-import { Monitor, Moon, Sun, type LucideIcon } from 'lucide-react';
+import { Lock, Monitor, Moon, Sun, type LucideIcon } from 'lucide-react';
 import { toast } from 'sonner';
 import type { Theme } from '../../../shared/settings';
+import { profileCommands } from '../features/profiles/palette-commands';
 import { useNavStore } from '../stores/nav-store';
 import { useSettingsStore } from '../stores/settings-store';
+import { useVaultStore } from '../stores/vault-store';
 import { sections } from './sections';
 
 export interface PaletteCommand {
   id: string;
-  group: 'Go to' | 'Appearance';
+  group: 'Go to' | 'Appearance' | 'Vault' | 'Profiles';
   label: string;
   icon: LucideIcon;
   keywords: string[];
@@ -26,6 +28,11 @@ export async function setTheme(theme: Theme): Promise<void> {
   if (error) toast.error(`Could not change the theme: ${error.message}`);
 }
 
+export async function lockVault(): Promise<void> {
+  const error = await useVaultStore.getState().lock();
+  if (error) toast.error(`Could not lock the vault: ${error.message}`);
+}
+
 /** Everything the command palette offers; features add their own commands here. */
 export function paletteCommands(): PaletteCommand[] {
   const go = useNavStore.getState().go;
@@ -41,6 +48,7 @@ export function paletteCommands(): PaletteCommand[] {
         go(section.id);
       },
     })),
+    ...profileCommands,
     ...themes.map<PaletteCommand>(({ theme, label, icon }) => ({
       id: `theme:${theme}`,
       group: 'Appearance',
@@ -49,5 +57,14 @@ export function paletteCommands(): PaletteCommand[] {
       keywords: ['theme', 'appearance', theme],
       run: () => setTheme(theme),
     })),
+    {
+      id: 'vault:lock',
+      group: 'Vault',
+      label: 'Lock the vault now',
+      icon: Lock,
+      keywords: ['lock', 'vault', 'secure'],
+      shortcut: 'L',
+      run: lockVault,
+    },
   ];
 }

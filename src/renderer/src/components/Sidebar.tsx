@@ -1,4 +1,5 @@
-import { Search } from 'lucide-react';
+import { Lock, Search } from 'lucide-react';
+import { lockVault } from '../app/commands';
 import { sections } from '../app/sections';
 import { useNavStore } from '../stores/nav-store';
 import { Kbd, modKey } from './Kbd';
@@ -50,6 +51,18 @@ export function Sidebar() {
           );
         })}
       </ul>
+      <div className="sidebar-footer">
+        <button
+          type="button"
+          className="nav-item"
+          data-testid="lock-vault"
+          title={`Lock the vault (${modKey}+L)`}
+          onClick={() => void lockVault()}
+        >
+          <Lock size={16} aria-hidden />
+          <span>Lock</span>
+        </button>
+      </div>
     </nav>
   );
 }

@@ -3,6 +3,8 @@ import { toast } from 'sonner';
 import { LockTimeoutMinutes, type Theme } from '../../../../shared/settings';
 import { setTheme } from '../../app/commands';
 import { useSettingsStore } from '../../stores/settings-store';
+import { useVaultStore } from '../../stores/vault-store';
+import { VaultPanel } from './VaultPanel';
 
 const themeOptions: readonly { value: Theme; label: string }[] = [
   { value: 'system', label: 'System' },
@@ -10,9 +12,16 @@ const themeOptions: readonly { value: Theme; label: string }[] = [
   { value: 'dark', label: 'Dark' },
 ];
 
+const vaultLabel = {
+  uninitialized: 'Not set up yet',
+  locked: 'Locked',
+  unlocked: 'Unlocked',
+} as const;
+
 export function SettingsPage() {
   const settings = useSettingsStore((s) => s.settings);
   const info = useSettingsStore((s) => s.info);
+  const vaultState = useVaultStore((s) => s.status?.state);
   if (!settings || !info) return null;
   return (
     <div className="page" data-testid="settings-page">
@@ -44,6 +53,7 @@ export function SettingsPage() {
       <section className="panel">
         <h2>Vault</h2>
         <LockTimeoutField value={settings.lockTimeoutMinutes} />
+        <VaultPanel />
       </section>
       <section className="panel">
         <h2>About this installation</h2>
@@ -61,7 +71,7 @@ export function SettingsPage() {
             <code data-testid="data-dir">{info.dataDir}</code>
           </dd>
           <dt>Vault</dt>
-          <dd>{info.vault === 'uninitialized' ? 'Not set up yet' : info.vault}</dd>
+          <dd>{vaultLabel[vaultState ?? info.vault]}</dd>
         </dl>
       </section>
     </div>
