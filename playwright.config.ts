@@ -13,7 +13,7 @@ export default defineConfig({
   workers: 2,
   forbidOnly: true,
   retries: 0,
-  reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
+  reporter: [['list'], ['json', { outputFile: 'test-reports/e2e.json' }]],
   use: { trace: 'off', screenshot: 'only-on-failure' },
   projects: electron
     ? [{ name: 'electron', testIgnore: /\.browser\.spec\.ts$/ }]

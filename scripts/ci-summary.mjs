@@ -11,11 +11,11 @@ function read(file) {
   }
 }
 
-const unit = read('test-results/unit.json');
-const e2e = read('test-results/e2e.json');
+const unit = read('test-reports/unit.json');
+const e2e = read('test-reports/e2e.json');
 if (!unit || !e2e) {
   console.error(
-    'ci-summary: a test report is missing (test-results/unit.json, test-results/e2e.json)',
+    'ci-summary: a test report is missing (test-reports/unit.json, test-reports/e2e.json)',
   );
   process.exit(1);
 }
