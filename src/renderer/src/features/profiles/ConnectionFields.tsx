@@ -1,0 +1,290 @@
+import { useFormContext, useWatch } from 'react-hook-form';
+import {
+  proxmoxDefaultPort,
+  routerosDefaultPorts,
+  secretFieldsFor,
+  type Connection,
+  type ProfileView,
+  type SecretField,
+} from '../../../../shared/profiles';
+import { FormField, fieldProps } from './FormField';
+import { authModes, draftToConnection, type ProfileFormValues } from './profile-form-model';
+import { SecretInput } from './SecretInput';
+
+type TextPath =
+  | 'connection.url'
+  | 'connection.host'
+  | 'connection.port'
+  | 'connection.username'
+  | 'connection.apiKey'
+  | 'connection.adminUsername'
+  | 'connection.auth.username'
+  | 'connection.auth.tokenId'
+  | 'connection.auth.realm'
+  | 'connection.auth.keyFile';
+
+const idOf = (path: string): string => `pf-${path.replaceAll('.', '-')}`;
+
+function TextField(props: {
+  path: TextPath;
+  label: string;
+  help?: string;
+  placeholder?: string;
+  narrow?: boolean;
+}) {
+  const { register, getFieldState, formState } = useFormContext<ProfileFormValues>();
+  const id = idOf(props.path);
+  const error = getFieldState(props.path, formState).error;
+  return (
+    <FormField id={id} label={props.label} error={error} help={props.help}>
+      <input
+        className={`input ${props.narrow ? 'narrow' : 'wide'}`}
+        {...fieldProps(id, error)}
+        {...register(props.path)}
+        placeholder={props.placeholder}
+        spellCheck={false}
+      />
+    </FormField>
+  );
+}
+
+function Segmented<T extends string>(props: {
+  id: string;
+  label: string;
+  value: T;
+  options: readonly { value: T; label: string }[];
+  onChange: (value: T) => void;
+}) {
+  return (
+    <div className="field-row">
+      <span className="field-label" id={`${props.id}-label`}>
+        {props.label}
+      </span>
+      <div className="segmented" role="radiogroup" aria-labelledby={`${props.id}-label`}>
+        {props.options.map((option) => (
+          <button
+            key={option.value}
+            type="button"
+            role="radio"
+            aria-checked={props.value === option.value}
+            data-testid={`${props.id}-${option.value}`}
+            onClick={() => {
+              props.onChange(option.value);
+            }}
+          >
+            {option.label}
+          </button>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+export function secretLabel(field: SecretField, connection: Connection): string {
+  switch (field) {
+    case 'password':
+      return 'Password';
+    case 'token':
+      return connection.kind === 'foreman' && connection.auth.mode === 'bearer'
+        ? 'Bearer JWT'
+        : 'Access token';
+    case 'tokenSecret':
+      return 'Token secret';
+    case 'apiSecret':
+      return 'API secret';
+    case 'adminPassword':
+      return 'Admin password';
+    case 'privateKey':
+      return 'Private key (pasted)';
+    case 'keyPassphrase':
+      return 'Key passphrase';
+  }
+}
+
+/**
+ * The fields of one kind and auth mode, then that mode's secrets. Switching the mode hides the
+ * other modes' fields; what was typed there is kept until the form closes but never saved.
+ */
+export function ConnectionFields(props: {
+  profile: ProfileView | undefined;
+  sshProfiles: readonly ProfileView[];
+}) {
+  const { register, setValue } = useFormContext<ProfileFormValues>();
+  const draft = useWatch<ProfileFormValues, 'connection'>({ name: 'connection' });
+  const connection = draftToConnection(draft);
+  const modes = authModes[draft.kind];
+  const setMode = (mode: string): void => {
+    setValue('connection.auth.mode', mode, { shouldDirty: true });
+  };
+
+  return (
+    <section className="panel" data-testid="pf-connection">
+      <h2>Connection</h2>
+      {draft.kind === 'routeros' || draft.kind === 'ssh' ? (
+        <>
+          <TextField path="connection.host" label="Host" placeholder="router.example.net" />
+          {draft.kind === 'routeros' ? (
+            <Segmented
+              id="pf-connection-transport"
+              label="Transport"
+              value={draft.transport}
+              options={[
+                { value: 'api-ssl', label: 'API-SSL' },
+                { value: 'api', label: 'API (plain)' },
+                { value: 'rest', label: 'REST (HTTPS)' },
+              ]}
+              onChange={(value) => {
+                setValue('connection.transport', value, { shouldDirty: true });
+              }}
+            />
+          ) : null}
+          <TextField
+            path="connection.port"
+            label="Port"
+            narrow
+            placeholder={
+              draft.kind === 'routeros' ? String(routerosDefaultPorts[draft.transport]) : '22'
+            }
+            help={
+              draft.kind === 'routeros' ? 'Empty uses the transport’s default port.' : undefined
+            }
+          />
+          <TextField path="connection.username" label="User" />
+        </>
+      ) : (
+        <TextField
+          path="connection.url"
+          label="URL"
+          placeholder="https://host.example.net"
+          help={
+            draft.kind === 'proxmox'
+              ? `Port ${String(proxmoxDefaultPort)} when the URL names none.`
+              : undefined
+          }
+        />
+      )}
+
+      {modes.length > 0 ? (
+        <Segmented
+          id="pf-connection-auth-mode"
+          label="Authentication"
+          value={draft.auth.mode}
+          options={modes}
+          onChange={setMode}
+        />
+      ) : null}
+      {draft.kind === 'foreman' && draft.auth.mode !== 'bearer' ? (
+        <TextField
+          path="connection.auth.username"
+          label="Login"
+          help={
+            draft.auth.mode === 'token' ? 'The token is sent as HTTP Basic login:token.' : undefined
+          }
+        />
+      ) : null}
+      {draft.kind === 'proxmox' && draft.auth.mode === 'token' ? (
+        <TextField
+          path="connection.auth.tokenId"
+          label="Token id"
+          placeholder="user@realm!tokenid"
+        />
+      ) : null}
+      {draft.kind === 'proxmox' && draft.auth.mode === 'password' ? (
+        <>
+          <TextField path="connection.auth.username" label="User" />
+          <TextField path="connection.auth.realm" label="Realm" narrow placeholder="pam" />
+          <div className="field-row">
+            <span className="field-label">Two-factor</span>
+            <label className="switch">
+              <input
+                type="checkbox"
+                data-testid="pf-connection-auth-totp"
+                {...register('connection.auth.totp')}
+              />
+              <span>Ask for a TOTP code at each login</span>
+            </label>
+          </div>
+        </>
+      ) : null}
+      {draft.kind === 'patchmon' ? (
+        <>
+          <TextField
+            path="connection.apiKey"
+            label="API key"
+            help="The API credential’s key (HTTP Basic user)."
+          />
+          <TextField
+            path="connection.adminUsername"
+            label="Admin user"
+            help="Optional: for enrollment and credential management."
+          />
+        </>
+      ) : null}
+      {draft.kind === 'ssh' && draft.auth.mode === 'key' ? (
+        <TextField
+          path="connection.auth.keyFile"
+          label="Key file"
+          placeholder="~/.ssh/id_ed25519"
+          help="A key file on this machine, or paste the key below to keep it in the vault."
+        />
+      ) : null}
+
+      {secretFieldsFor(connection).map((field) => (
+        <SecretInput
+          key={field}
+          field={field}
+          label={secretLabel(field, connection)}
+          hasSecret={props.profile?.hasSecret[field] === true}
+        />
+      ))}
+
+      {draft.kind === 'ssh' ? (
+        <SshExtras selfId={props.profile?.id} sshProfiles={props.sshProfiles} />
+      ) : null}
+    </section>
+  );
+}
+
+function SshExtras(props: { selfId: string | undefined; sshProfiles: readonly ProfileView[] }) {
+  const { register, formState } = useFormContext<ProfileFormValues>();
+  const jumpError = formState.errors.connection?.jumpHostId;
+  const hops = props.sshProfiles.filter((p) => p.id !== props.selfId);
+  return (
+    <>
+      <FormField
+        id="pf-connection-jumpHostId"
+        label="Jump host"
+        error={jumpError}
+        help={hops.length === 0 ? 'Add another SSH profile to hop through it.' : undefined}
+      >
+        <select
+          className="input"
+          {...fieldProps('pf-connection-jumpHostId', jumpError)}
+          {...register('connection.jumpHostId')}
+        >
+          <option value="">None — connect directly</option>
+          {hops.map((hop) => (
+            <option key={hop.id} value={hop.id}>
+              {hop.name}
+            </option>
+          ))}
+        </select>
+      </FormField>
+      <FormField
+        id="pf-connection-hostKeyPolicy"
+        label="Host key"
+        help="What to do with a host key Rackside has not seen before."
+      >
+        <select
+          className="input"
+          {...fieldProps('pf-connection-hostKeyPolicy', undefined)}
+          {...register('connection.hostKeyPolicy')}
+        >
+          <option value="ask">Ask</option>
+          <option value="accept-new">Accept new, refuse changed</option>
+          <option value="strict">Strict: known keys only</option>
+        </select>
+      </FormField>
+    </>
+  );
+}

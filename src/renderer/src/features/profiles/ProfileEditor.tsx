@@ -1,0 +1,216 @@
+import { useState } from 'react';
+import { FormProvider, useForm, useWatch } from 'react-hook-form';
+import { toast } from 'sonner';
+import type { AppErrorShape } from '../../../../shared/errors';
+import {
+  profileKinds,
+  type ProfileKind,
+  type ProfileSave,
+  type ProfileView,
+} from '../../../../shared/profiles';
+import { ConnectionFields } from './ConnectionFields';
+import { FormField, fieldProps } from './FormField';
+import { KindIcon } from './ProfileBadges';
+import {
+  defaultAuthMode,
+  formValuesFor,
+  kindLabels,
+  profileResolver,
+  type ProfileFormValues,
+} from './profile-form-model';
+import { useProfilesStore, type Editor } from './profiles-store';
+import { TlsFields } from './TlsFields';
+
+/** What a failed save means for the person who pressed Save. */
+export function describeSaveError(error: AppErrorShape): string {
+  switch (error.code) {
+    case 'vault-uninitialized':
+      return 'The vault is not set up yet, so secrets cannot be stored. Set a passphrase first; nothing was saved.';
+    case 'vault-locked':
+      return 'The vault is locked, so secrets cannot be stored. Unlock it and save again; nothing was saved.';
+    default:
+      return error.message;
+  }
+}
+
+/** Field paths a main-side message starts with (`connection.jumpHostId: …`). */
+const fieldPrefix = /^((?:connection|secrets)\.[\w.]+|name|folder|tags|notes): (.+)$/;
+
+export function ProfileEditor(props: { editor: Editor; profile: ProfileView | undefined }) {
+  const profiles = useProfilesStore((s) => s.profiles);
+  const { save, openEditor } = useProfilesStore.getState();
+  const initialKind =
+    props.profile?.connection.kind ?? (props.editor.mode === 'new' ? props.editor.kind : 'ssh');
+  const form = useForm<ProfileFormValues, unknown, ProfileSave>({
+    resolver: profileResolver,
+    defaultValues: formValuesFor(props.profile, initialKind),
+    mode: 'onTouched',
+  });
+  const { register, formState, handleSubmit, setValue, getValues, setError, clearErrors } = form;
+  const kind = useWatch({ control: form.control, name: 'connection.kind' });
+  const transport = useWatch({ control: form.control, name: 'connection.transport' });
+  const [saveError, setSaveError] = useState<string | undefined>();
+  const isNew = props.profile === undefined;
+  const title = props.profile ? `Edit “${props.profile.name}”` : 'New profile';
+
+  const switchKind = (next: ProfileKind): void => {
+    const current = getValues('connection');
+    setValue('connection', {
+      ...current,
+      kind: next,
+      port: next === 'ssh' ? '22' : '',
+      auth: { ...current.auth, mode: defaultAuthMode(next) },
+    });
+    clearErrors();
+  };
+
+  const submit = handleSubmit(async (data) => {
+    setSaveError(undefined);
+    const result = await save(props.profile ? { ...data, id: props.profile.id } : data);
+    if (result.ok) {
+      toast.success(`Saved “${result.data.name}”.`);
+      return;
+    }
+    if (result.error.code === 'conflict') {
+      setError('name', { type: 'conflict', message: result.error.message });
+      return;
+    }
+    const match = fieldPrefix.exec(result.error.message);
+    if (match?.[1] !== undefined && match[2] !== undefined) {
+      setError(match[1] as 'name', { type: 'server', message: match[2] });
+    }
+    setSaveError(describeSaveError(result.error));
+  });
+
+  const cancel = (): void => {
+    openEditor(undefined);
+  };
+
+  return (
+    <FormProvider {...form}>
+      <form
+        className="profile-editor"
+        data-testid="profile-form"
+        aria-label={title}
+        noValidate
+        onSubmit={(event) => void submit(event)}
+        onKeyDown={(event) => {
+          if (event.key === 'Escape') {
+            event.preventDefault();
+            cancel();
+          } else if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+            event.preventDefault();
+            void submit();
+          }
+        }}
+      >
+        <header className="editor-header">
+          <h2>{title}</h2>
+        </header>
+        {saveError !== undefined ? (
+          <div className="banner error" role="alert" data-testid="profile-form-error">
+            {saveError}
+          </div>
+        ) : null}
+        <section className="panel">
+          <h2>Profile</h2>
+          {isNew ? (
+            <div className="field-row">
+              <span className="field-label" id="pf-kind-label">
+                Kind
+              </span>
+              <div className="segmented" role="radiogroup" aria-labelledby="pf-kind-label">
+                {profileKinds.map((option) => (
+                  <button
+                    key={option}
+                    type="button"
+                    role="radio"
+                    aria-checked={kind === option}
+                    data-testid={`pf-kind-${option}`}
+                    onClick={() => {
+                      switchKind(option);
+                    }}
+                  >
+                    <KindIcon kind={option} size={13} /> {kindLabels[option]}
+                  </button>
+                ))}
+              </div>
+            </div>
+          ) : (
+            <div className="field-row">
+              <span className="field-label">Kind</span>
+              <span className="field-static" data-testid="pf-kind">
+                <KindIcon kind={kind} size={13} /> {kindLabels[kind]}
+              </span>
+            </div>
+          )}
+          <FormField id="pf-name" label="Name" error={formState.errors.name}>
+            <input
+              className="input wide"
+              {...fieldProps('pf-name', formState.errors.name)}
+              {...register('name')}
+              autoFocus
+            />
+          </FormField>
+          <FormField
+            id="pf-folder"
+            label="Folder"
+            error={formState.errors.folder}
+            help="For example Lab/Site A."
+          >
+            <input
+              className="input wide"
+              {...fieldProps('pf-folder', formState.errors.folder)}
+              {...register('folder')}
+              list="pf-folder-options"
+            />
+          </FormField>
+          <datalist id="pf-folder-options">
+            {[...new Set(profiles.map((p) => p.folder).filter(Boolean))].map((folder) => (
+              <option key={folder} value={folder} />
+            ))}
+          </datalist>
+          <FormField
+            id="pf-tags"
+            label="Tags"
+            error={formState.errors.tags}
+            help="Words separated by spaces or commas."
+          >
+            <input
+              className="input wide"
+              {...fieldProps('pf-tags', formState.errors.tags)}
+              {...register('tags')}
+            />
+          </FormField>
+          <FormField id="pf-notes" label="Notes" error={formState.errors.notes}>
+            <textarea
+              className="input wide"
+              rows={2}
+              {...fieldProps('pf-notes', formState.errors.notes)}
+              {...register('notes')}
+            />
+          </FormField>
+        </section>
+        <ConnectionFields
+          profile={props.profile}
+          sshProfiles={profiles.filter((p) => p.connection.kind === 'ssh')}
+        />
+        {kind !== 'ssh' && !(kind === 'routeros' && transport === 'api') ? <TlsFields /> : null}
+        <footer className="editor-actions">
+          <button
+            type="submit"
+            className="button primary"
+            data-testid="pf-save"
+            disabled={formState.isSubmitting}
+          >
+            {isNew ? 'Create profile' : 'Save changes'}
+          </button>
+          <button type="button" className="button" data-testid="pf-cancel" onClick={cancel}>
+            Cancel
+          </button>
+          <span className="muted">Esc cancels · Ctrl+Enter saves</span>
+        </footer>
+      </form>
+    </FormProvider>
+  );
+}

@@ -1,0 +1,199 @@
+import { create } from 'zustand';
+import type { ImportSummary } from '../../../../shared/contract';
+import type { AppErrorShape } from '../../../../shared/errors';
+import {
+  endpointOf,
+  type ProbeResult,
+  type ProfileKind,
+  type ProfileSaveInput,
+  type ProfileView,
+} from '../../../../shared/profiles';
+import type { Result } from '../../../../shared/result';
+import { bridge } from '../../lib/bridge';
+
+export type Editor = { mode: 'new'; kind: ProfileKind } | { mode: 'edit'; id: string };
+export type Dialog = { type: 'delete'; id: string } | { type: 'import' } | { type: 'export' };
+export type ProbeState =
+  | { status: 'running' }
+  | { status: 'done'; result: ProbeResult }
+  | { status: 'error'; error: AppErrorShape };
+
+interface ProfilesState {
+  profiles: ProfileView[];
+  loaded: boolean;
+  loadError: AppErrorShape | undefined;
+  query: string;
+  selectedId: string | undefined;
+  /** Folders folded away in the list. */
+  collapsed: Record<string, boolean>;
+  editor: Editor | undefined;
+  dialog: Dialog | undefined;
+  probes: Record<string, ProbeState>;
+}
+
+interface ProfilesActions {
+  load: () => Promise<void>;
+  setQuery: (query: string) => void;
+  select: (id: string | undefined) => void;
+  toggleFolder: (folder: string) => void;
+  openEditor: (editor: Editor | undefined) => void;
+  openDialog: (dialog: Dialog | undefined) => void;
+  save: (input: ProfileSaveInput) => Promise<Result<ProfileView>>;
+  remove: (id: string) => Promise<AppErrorShape | undefined>;
+  probe: (id: string) => Promise<void>;
+  /** Pins the certificate and probes again, so the user sees whether it now passes. */
+  pin: (id: string, sha256: string) => Promise<AppErrorShape | undefined>;
+  importFile: (content: string, passphrase: string | null) => Promise<Result<ImportSummary>>;
+  importSshConfig: () => Promise<Result<ImportSummary>>;
+}
+
+export const initialState: ProfilesState = {
+  profiles: [],
+  loaded: false,
+  loadError: undefined,
+  query: '',
+  selectedId: undefined,
+  collapsed: {},
+  editor: undefined,
+  dialog: undefined,
+  probes: {},
+};
+
+export const useProfilesStore = create<ProfilesState & ProfilesActions>()((set, get) => ({
+  ...initialState,
+  load: async () => {
+    const result = await bridge().call('profiles:list', {});
+    if (!result.ok) {
+      set({ loadError: result.error, loaded: true });
+      return;
+    }
+    set({ profiles: result.data, loaded: true, loadError: undefined });
+  },
+  setQuery: (query) => {
+    set({ query });
+  },
+  select: (selectedId) => {
+    set({ selectedId });
+  },
+  toggleFolder: (folder) => {
+    set((s) => ({ collapsed: { ...s.collapsed, [folder]: !s.collapsed[folder] } }));
+  },
+  openEditor: (editor) => {
+    set({ editor, dialog: undefined });
+  },
+  openDialog: (dialog) => {
+    set({ dialog });
+  },
+  save: async (input) => {
+    const result = await bridge().call('profiles:save', input);
+    if (result.ok) {
+      const saved = result.data;
+      set((s) => ({
+        profiles: upsert(s.profiles, saved),
+        selectedId: saved.id,
+        editor: undefined,
+        probes: without(s.probes, saved.id),
+      }));
+    }
+    return result;
+  },
+  remove: async (id) => {
+    const result = await bridge().call('profiles:remove', { id });
+    if (!result.ok) return result.error;
+    set((s) => ({
+      profiles: s.profiles.filter((p) => p.id !== id),
+      selectedId: s.selectedId === id ? undefined : s.selectedId,
+      editor: s.editor?.mode === 'edit' && s.editor.id === id ? undefined : s.editor,
+      dialog: undefined,
+      probes: without(s.probes, id),
+    }));
+    return undefined;
+  },
+  probe: async (id) => {
+    set((s) => ({ probes: { ...s.probes, [id]: { status: 'running' } } }));
+    const result = await bridge().call('profiles:probe', { id });
+    const next: ProbeState = result.ok
+      ? { status: 'done', result: result.data }
+      : { status: 'error', error: result.error };
+    set((s) => ({ probes: { ...s.probes, [id]: next } }));
+  },
+  pin: async (id, sha256) => {
+    const result = await bridge().call('profiles:pin', { id, sha256 });
+    if (!result.ok) return result.error;
+    set((s) => ({ profiles: upsert(s.profiles, result.data) }));
+    await get().probe(id);
+    return undefined;
+  },
+  importFile: async (content, passphrase) => {
+    const result = await bridge().call('profiles:import', { content, passphrase });
+    if (result.ok) await get().load();
+    return result;
+  },
+  importSshConfig: async () => {
+    const result = await bridge().call('profiles:import-ssh-config', { content: null });
+    if (result.ok) await get().load();
+    return result;
+  },
+}));
+
+function upsert(profiles: ProfileView[], saved: ProfileView): ProfileView[] {
+  const index = profiles.findIndex((p) => p.id === saved.id);
+  if (index === -1) return [...profiles, saved];
+  return profiles.map((p) => (p.id === saved.id ? saved : p));
+}
+
+function without<T>(record: Record<string, T>, key: string): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).filter(([k]) => k !== key));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Selectors
+
+export interface FolderGroup {
+  folder: string;
+  profiles: ProfileView[];
+}
+
+/** Where a profile connects, as shown in the list and searched. */
+export function addressOf(profile: ProfileView): string {
+  const c = profile.connection;
+  if (c.kind === 'foreman' || c.kind === 'proxmox' || c.kind === 'patchmon') return c.url;
+  const { host, port } = endpointOf(c);
+  return `${c.kind === 'ssh' ? `${c.username}@` : ''}${host}:${port}`;
+}
+
+/** Every word of the query must appear in the name, address, a tag or the folder. */
+export function matches(profile: ProfileView, query: string): boolean {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return true;
+  const haystack = [profile.name, addressOf(profile), profile.folder, ...profile.tags]
+    .join('\n')
+    .toLowerCase();
+  return words.every((word) => haystack.includes(word));
+}
+
+function byName(a: ProfileView, b: ProfileView): number {
+  return a.name.localeCompare(b.name, undefined, { sensitivity: 'base' });
+}
+
+export const selectors = {
+  groups: (s: Pick<ProfilesState, 'profiles' | 'query'>): FolderGroup[] => {
+    const byFolder = new Map<string, ProfileView[]>();
+    for (const profile of s.profiles) {
+      if (!matches(profile, s.query)) continue;
+      byFolder.set(profile.folder, [...(byFolder.get(profile.folder) ?? []), profile]);
+    }
+    return [...byFolder.entries()]
+      .sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b)))
+      .map(([folder, profiles]) => ({ folder, profiles: profiles.sort(byName) }));
+  },
+  /** Profiles the keyboard moves through: those in open folders (all of them while searching). */
+  visibleIds: (groups: FolderGroup[], s: Pick<ProfilesState, 'collapsed' | 'query'>): string[] =>
+    groups.flatMap((group) =>
+      s.query.trim() === '' && s.collapsed[group.folder] ? [] : group.profiles.map((p) => p.id),
+    ),
+  selected: (s: Pick<ProfilesState, 'profiles' | 'selectedId'>): ProfileView | undefined =>
+    s.profiles.find((p) => p.id === s.selectedId),
+  byId: (s: Pick<ProfilesState, 'profiles'>, id: string): ProfileView | undefined =>
+    s.profiles.find((p) => p.id === id),
+};
