@@ -97,6 +97,27 @@ function ensureElectron() {
   return fetched;
 }
 
+/** better-sqlite3 must also exist built for Electron's ABI (scripts/build-electron-sqlite.mjs). */
+function ensureElectronSqlite() {
+  const binding = path.join(root, 'native', 'electron', 'better_sqlite3.node');
+  if (fs.existsSync(binding)) return;
+  process.stderr.write('Building the database module for Electron (first start only)…\n');
+  spawnSync(process.execPath, [path.join(root, 'scripts', 'build-electron-sqlite.mjs')], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (!fs.existsSync(binding)) {
+    fail(
+      [
+        'Rackside could not build its database module for Electron (it needs Electron’s headers,',
+        'which are downloaded once). Connect and run the same command again, or use the browser:',
+        '',
+        '    npm run demo -- --browser',
+      ].join('\n'),
+    );
+  }
+}
+
 function run(command, args) {
   const env = { ...process.env };
   delete env.ELECTRON_RUN_AS_NODE;
@@ -119,5 +140,7 @@ if (options.browser) {
   ]);
 } else {
   if (options.port) fail('--port applies only with --browser.');
-  run(ensureElectron(), [path.join(root, 'out/main/index.js'), ...dataArgs]);
+  const electron = ensureElectron();
+  ensureElectronSqlite();
+  run(electron, [path.join(root, 'out/main/index.js'), ...dataArgs]);
 }

@@ -1,9 +1,9 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog } from 'electron';
 import type { Core } from '../app/create-core';
 import { resolveDataDir } from '../core/data-dir';
+import { electronNativeBinding } from '../db/sqlite';
 import type { Logger } from '../core/logger';
 import { bindContract } from './ipc';
 import { appOrigin, registerAppScheme, serveRenderer } from './protocol';
@@ -13,16 +13,6 @@ import { createMainWindow } from './window';
 export interface ElectronHostOptions {
   logger: Logger;
   createCore: (context: { dataDir: string; nativeBinding: string | undefined }) => Promise<Core>;
-}
-
-/**
- * better-sqlite3 built for Electron's ABI by scripts/build-electron-sqlite.mjs (development
- * checkouts); packaged builds rebuild node_modules for Electron and need no override.
- */
-function electronSqliteBinding(): string | undefined {
-  if (app.isPackaged) return undefined;
-  const candidate = path.join(app.getAppPath(), 'native', 'electron', 'better_sqlite3.node');
-  return fs.existsSync(candidate) ? candidate : undefined;
 }
 
 /**
@@ -86,7 +76,9 @@ export function startElectronHost(options: ElectronHostOptions): void {
     .then(async () => {
       core = await options.createCore({
         dataDir: app.getPath('userData'),
-        nativeBinding: electronSqliteBinding(),
+        // Development checkouts carry a better-sqlite3 build for Electron's ABI beside the Node
+        // one; packaged builds rebuild node_modules for Electron and need no override.
+        nativeBinding: app.isPackaged ? undefined : electronNativeBinding(app.getAppPath()),
       });
       serveRenderer(path.join(here, '../renderer'));
       bindContract(core, { window: () => window, allowedOrigins, logger: logger.child('ipc') });
