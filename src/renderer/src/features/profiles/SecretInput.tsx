@@ -24,6 +24,7 @@ export function SecretInput(props: { field: SecretField; label: string; hasSecre
       <FormField id={id} label={props.label} help="Deleted from the vault when you save.">
         <div className="secret-row">
           <input
+            key="cleared"
             className="input"
             {...fieldProps(id, undefined)}
             disabled

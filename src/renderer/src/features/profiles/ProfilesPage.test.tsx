@@ -1,0 +1,131 @@
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { setBridge } from '../../lib/bridge';
+import { fakeProfilesHost, storedProfile } from './fake-profiles-host';
+import { ProfilesPage } from './ProfilesPage';
+import { initialState, useProfilesStore } from './profiles-store';
+
+const tls = { insecure: false, caFile: null, pinnedSha256: null };
+const profiles = [
+  storedProfile({
+    id: '00000000-0000-4000-8000-000000000001',
+    name: 'pve-a',
+    folder: 'Lab',
+    tags: ['cluster'],
+    connection: {
+      kind: 'proxmox',
+      url: 'https://pve-a.lab:8006',
+      auth: { mode: 'token', tokenId: 'root@pam!rs' },
+      tls: { ...tls, insecure: true },
+    },
+  }),
+  storedProfile({
+    id: '00000000-0000-4000-8000-000000000002',
+    name: 'bastion',
+    connection: {
+      kind: 'ssh',
+      host: 'bastion.example.net',
+      port: 22,
+      username: 'ops',
+      auth: { mode: 'agent' },
+      hostKeyPolicy: 'ask',
+      jumpHostId: null,
+    },
+  }),
+  storedProfile({
+    id: '00000000-0000-4000-8000-000000000003',
+    name: 'edge',
+    folder: 'Lab',
+    connection: {
+      kind: 'routeros',
+      host: 'edge.lab',
+      transport: 'api-ssl',
+      port: null,
+      username: 'admin',
+      tls,
+    },
+  }),
+];
+
+async function renderPage() {
+  const host = fakeProfilesHost(profiles);
+  setBridge(host.bridge);
+  useProfilesStore.setState(initialState);
+  render(<ProfilesPage />);
+  await screen.findByTestId('profile-list');
+  return host;
+}
+
+const rowNames = () => screen.queryAllByTestId('profile-row').map((row) => row.dataset.name);
+const selectedName = () =>
+  screen.queryAllByTestId('profile-row').find((row) => row.getAttribute('aria-selected') === 'true')
+    ?.dataset.name;
+
+afterEach(() => {
+  cleanup();
+  setBridge(undefined);
+});
+
+describe('ProfilesPage', () => {
+  it('groups profiles by folder, shows kinds and marks the insecure one', async () => {
+    await renderPage();
+    expect(rowNames()).toEqual(['bastion', 'edge', 'pve-a']);
+    expect(screen.getAllByTestId('profile-kind').map((k) => k.textContent)).toEqual([
+      'SSH',
+      'RouterOS',
+      'Proxmox VE',
+    ]);
+    expect(screen.getAllByTestId('insecure-badge')).toHaveLength(1);
+    fireEvent.click(screen.getByTestId('folder-toggle-Lab'));
+    expect(rowNames()).toEqual(['bastion']);
+  });
+
+  it('searches name, address, tags and folder; / focuses the search box', async () => {
+    await renderPage();
+    fireEvent.keyDown(document.body, { key: '/' });
+    expect(document.activeElement).toBe(screen.getByTestId('profiles-search'));
+    const search = (value: string) => {
+      fireEvent.change(screen.getByTestId('profiles-search'), { target: { value } });
+    };
+    search('cluster');
+    expect(rowNames()).toEqual(['pve-a']);
+    search('example.net');
+    expect(rowNames()).toEqual(['bastion']);
+    search('lab edge');
+    expect(rowNames()).toEqual(['edge']);
+    search('nothing-like-this');
+    expect(screen.getByTestId('profiles-no-match').textContent).toContain('nothing-like-this');
+  });
+
+  it('moves with the arrow keys, shows the detail, and deletes after confirmation', async () => {
+    const host = await renderPage();
+    const list = screen.getByTestId('profile-list');
+    fireEvent.keyDown(list, { key: 'ArrowDown' });
+    fireEvent.keyDown(list, { key: 'ArrowDown' });
+    fireEvent.keyDown(list, { key: 'ArrowDown' });
+    expect(selectedName()).toBe('pve-a');
+    expect(screen.getByTestId('profile-detail').dataset.name).toBe('pve-a');
+    expect(screen.getByTestId('profile-detail').textContent).toContain('insecure');
+    fireEvent.keyDown(list, { key: 'ArrowUp' });
+    expect(selectedName()).toBe('edge');
+
+    fireEvent.keyDown(list, { key: 'Delete' });
+    const dialog = await screen.findByTestId('delete-dialog');
+    expect(dialog.textContent).toContain('Delete “edge”?');
+    fireEvent.click(screen.getByTestId('delete-cancel'));
+    await waitFor(() => {
+      expect(screen.queryByTestId('delete-dialog')).toBeNull();
+    });
+    expect(host.calls.some(([channel]) => channel === 'profiles:remove')).toBe(false);
+
+    fireEvent.keyDown(list, { key: 'Delete' });
+    fireEvent.click(await screen.findByTestId('delete-confirm'));
+    await waitFor(() => {
+      expect(rowNames()).toEqual(['bastion', 'pve-a']);
+    });
+    expect(host.calls).toContainEqual([
+      'profiles:remove',
+      { id: '00000000-0000-4000-8000-000000000003' },
+    ]);
+  });
+});

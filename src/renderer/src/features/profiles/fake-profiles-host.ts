@@ -1,0 +1,74 @@
+import type { CommandName } from '../../../../shared/contract';
+import type { ProfileView } from '../../../../shared/profiles';
+import type { Result } from '../../../../shared/result';
+import { createBridge } from '../../lib/bridge';
+
+const stamp = '2026-01-02T03:04:05.000Z';
+
+/** Test data: a stored profile as `profiles:list` would return it. */
+export function storedProfile(
+  overrides: Partial<ProfileView> & Pick<ProfileView, 'id' | 'name' | 'connection'>,
+): ProfileView {
+  return {
+    folder: '',
+    tags: [],
+    notes: '',
+    hasSecret: {},
+    createdAt: stamp,
+    updatedAt: stamp,
+    ...overrides,
+  };
+}
+
+/**
+ * A fake host for jsdom tests: keeps profiles in memory, records every call, and lets a test
+ * make one command fail.
+ */
+export function fakeProfilesHost(initial: ProfileView[] = []) {
+  const calls: [CommandName, unknown][] = [];
+  let profiles = [...initial];
+  const failures = new Map<CommandName, { code: string; message: string }>();
+  let nextId = 1;
+
+  const answer = (channel: CommandName, payload: unknown): Result<unknown> => {
+    const failure = failures.get(channel);
+    if (failure) return { ok: false, error: failure } as Result<unknown>;
+    switch (channel) {
+      case 'profiles:list':
+        return { ok: true, data: profiles };
+      case 'profiles:save': {
+        const input = payload as ProfileView & { secrets?: Record<string, unknown> };
+        const id = input.id ?? `00000000-0000-4000-8000-${String(nextId++).padStart(12, '0')}`;
+        const { secrets: _secrets, ...rest } = input;
+        const saved = storedProfile({ ...rest, id, hasSecret: {} });
+        profiles = [...profiles.filter((p) => p.id !== id), saved];
+        return { ok: true, data: saved };
+      }
+      case 'profiles:remove': {
+        const { id } = payload as { id: string };
+        profiles = profiles.filter((p) => p.id !== id);
+        return { ok: true, data: null };
+      }
+      default:
+        return { ok: false, error: { code: 'unknown-channel', message: channel } };
+    }
+  };
+
+  const bridge = createBridge({
+    invoke: (channel, payload) => {
+      calls.push([channel as CommandName, payload]);
+      return Promise.resolve(answer(channel as CommandName, payload));
+    },
+    on: () => () => undefined,
+  });
+
+  return {
+    bridge,
+    calls,
+    /** What each `profiles:save` was asked to store. */
+    saves: () => calls.filter(([c]) => c === 'profiles:save').map(([, p]) => p),
+    fail: (channel: CommandName, code: string, message: string) => {
+      failures.set(channel, { code, message });
+    },
+  };
+}
