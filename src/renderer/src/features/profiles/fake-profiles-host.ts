@@ -37,7 +37,7 @@ export function fakeProfilesHost(initial: ProfileView[] = []) {
       case 'profiles:list':
         return { ok: true, data: profiles };
       case 'profiles:save': {
-        const input = payload as ProfileView & { secrets?: Record<string, unknown> };
+        const input = payload as Omit<ProfileView, 'id'> & { id?: string; secrets?: unknown };
         const id = input.id ?? `00000000-0000-4000-8000-${String(nextId++).padStart(12, '0')}`;
         const { secrets: _secrets, ...rest } = input;
         const saved = storedProfile({ ...rest, id, hasSecret: {} });
