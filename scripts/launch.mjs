@@ -3,10 +3,12 @@
 // Electron app (fetching its runtime on first use) or, with --browser, the browser host.
 //
 //   npm start                      the app on your own data folder
-//   npm run demo                   the app on the demo data folder (.rackside-dev/demo)
+//   npm run demo                   the built-in lab, and the app connected to it, on the demo data
+//                                  folder (.rackside-dev/demo), unlocked with the demo passphrase
 //   npm run demo -- --browser      the same in your browser: prints the address to open
-//   options: --data-dir DIR, --port N (browser host)
+//   options: --data-dir DIR, --port N (browser host), --lab-size N, --seed S, --no-lab
 import { spawn, spawnSync } from 'node:child_process';
+import readline from 'node:readline';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -29,11 +31,16 @@ try {
       browser: { type: 'boolean', default: false },
       'data-dir': { type: 'string' },
       port: { type: 'string' },
+      'lab-size': { type: 'string', default: '300' },
+      seed: { type: 'string', default: '7' },
+      'no-lab': { type: 'boolean', default: false },
     },
     strict: true,
   }).values;
 } catch (error) {
-  fail(`${error.message}\nUsage: npm run demo -- [--browser] [--port N] [--data-dir DIR]`);
+  fail(
+    `${error.message}\nUsage: npm run demo -- [--browser] [--port N] [--data-dir DIR] [--lab-size N] [--seed S] [--no-lab]`,
+  );
 }
 
 function newestMtime(target) {
@@ -118,10 +125,55 @@ function ensureElectronSqlite() {
   }
 }
 
-function run(command, args) {
-  const env = { ...process.env };
+const demoPassphrase = 'rackside demo vault';
+const children = [];
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGTERM');
+});
+
+/** Starts `npm run lab` as a child and resolves with its manifest once it prints `lab ready`. */
+function startLab(dataDir) {
+  const manifest = path.join(dataDir, 'lab-manifest.json');
+  const size = options['lab-size'];
+  const seed = options.seed;
+  process.stderr.write(`Starting the lab (${size} assets, seed ${seed})…\n`);
+  fs.mkdirSync(dataDir, { recursive: true });
+  const lab = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'lab/cli.ts', '--size', size, '--seed', seed, '--manifest', manifest],
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  children.push(lab);
+  return new Promise((resolve) => {
+    const lines = readline.createInterface({ input: lab.stdout });
+    lines.on('line', (line) => {
+      process.stderr.write(`  lab │ ${line}\n`);
+      if (line === 'lab ready') resolve(manifest);
+    });
+    lab.once('exit', (code) => fail(`The lab stopped (exit ${code ?? 'signal'}); see above.`));
+  });
+}
+
+/** Imports the lab's profiles into the demo store (updating them in place on later runs). */
+function importProfiles(dataDir, manifest) {
+  const result = spawnSync(
+    process.execPath,
+    [path.join(root, 'bin', 'rackside.mjs'), '--data-dir', dataDir, 'profiles', 'import', manifest],
+    {
+      cwd: root,
+      // Its report goes to stderr: stdout carries only the browser host's address line.
+      stdio: ['ignore', 2, 'inherit'],
+      env: { ...process.env, RACKSIDE_PASSPHRASE: demoPassphrase },
+    },
+  );
+  if (result.status !== 0) fail('Importing the lab profiles failed; see above.');
+}
+
+function run(command, args, extraEnv = {}) {
+  const env = { ...process.env, ...extraEnv };
   delete env.ELECTRON_RUN_AS_NODE;
   const child = spawn(command, args, { cwd: root, stdio: 'inherit', env });
+  children.push(child);
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
@@ -132,15 +184,28 @@ const dataDir =
 const dataArgs = dataDir ? ['--data-dir', path.resolve(dataDir)] : [];
 
 buildIfStale();
-if (options.browser) {
-  run(process.execPath, [
-    path.join(root, 'out/main/browser.js'),
-    ...dataArgs,
-    ...(options.port ? ['--port', options.port] : []),
-  ]);
+if (options.port && !options.browser) fail('--port applies only with --browser.');
+const electron = options.browser ? undefined : ensureElectron();
+if (electron) ensureElectronSqlite();
+
+let unlockEnv = {};
+if (mode === 'demo' && !options['no-lab']) {
+  const manifest = await startLab(path.resolve(dataDir));
+  importProfiles(path.resolve(dataDir), manifest);
+  process.stderr.write(`Demo vault passphrase: "${demoPassphrase}" (the app opens unlocked).\n`);
+  unlockEnv = { RACKSIDE_PASSPHRASE: demoPassphrase };
+}
+
+if (electron) {
+  run(electron, [path.join(root, 'out/main/index.js'), ...dataArgs], unlockEnv);
 } else {
-  if (options.port) fail('--port applies only with --browser.');
-  const electron = ensureElectron();
-  ensureElectronSqlite();
-  run(electron, [path.join(root, 'out/main/index.js'), ...dataArgs]);
+  run(
+    process.execPath,
+    [
+      path.join(root, 'out/main/browser.js'),
+      ...dataArgs,
+      ...(options.port ? ['--port', options.port] : []),
+    ],
+    unlockEnv,
+  );
 }

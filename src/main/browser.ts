@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createCore } from './app/create-core';
+import { takeEnvPassphrase } from './app/env-passphrase';
 import { appVersion } from './app/version';
 import { resolveDataDir } from './core/data-dir';
 import { createLogger } from './core/logger';
@@ -28,7 +29,14 @@ async function main(): Promise<void> {
   const rendererDir = values['renderer-dir'] ?? path.resolve(here, '../renderer');
   const logger = createLogger({ scope: 'browser-host' });
   const dataDir = resolveDataDir({ flag: values['data-dir'] });
-  const core = await createCore({ dataDir, host: 'browser', version: appVersion, logger });
+  const unlockWith = takeEnvPassphrase();
+  const core = await createCore({
+    dataDir,
+    host: 'browser',
+    version: appVersion,
+    logger,
+    ...(unlockWith === undefined ? {} : { unlockWith }),
+  });
   const host = await startBrowserHost({ core, rendererDir, logger, port });
   process.stdout.write(`Rackside is serving at ${host.url}\n`);
 

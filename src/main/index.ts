@@ -1,4 +1,5 @@
 import { createCore } from './app/create-core';
+import { takeEnvPassphrase } from './app/env-passphrase';
 import { appVersion } from './app/version';
 import { createLogger } from './core/logger';
 import { startElectronHost } from './electron/host';
@@ -6,6 +7,7 @@ import { electronSecretBox } from './electron/safe-storage';
 
 // Composition root of the Electron app: core services plus the Electron host.
 const logger = createLogger({ scope: 'rackside' });
+const unlockWith = takeEnvPassphrase();
 
 startElectronHost({
   logger,
@@ -17,5 +19,6 @@ startElectronHost({
       logger: logger.child('core'),
       secretBox: electronSecretBox,
       ...(nativeBinding ? { nativeBinding } : {}),
+      ...(unlockWith === undefined ? {} : { unlockWith }),
     }),
 });

@@ -18,6 +18,11 @@ export interface CoreOptions {
   secretBox?: SecretBox;
   /** better-sqlite3 built for Electron's ABI, when running inside Electron. */
   nativeBinding?: string;
+  /**
+   * Unlock (or, on first run, set up) the vault at start with this passphrase — what
+   * `RACKSIDE_PASSPHRASE` does for scripted starts such as the demo.
+   */
+  unlockWith?: string;
 }
 
 export interface Core {
@@ -41,6 +46,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
   });
   if (store.recovered) logger.warn('database recovered', { message: store.recovered.message });
+  if (options.unlockWith !== undefined) {
+    if (store.vault.state() === 'uninitialized') await store.vault.setup(options.unlockWith);
+    else await store.vault.unlock(options.unlockWith);
+  }
   const applyLockTimeout = (minutes: number): void => {
     store.vault.setIdleTimeout(minutes * 60_000);
   };

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../core/logger';
+import { useTempDirs } from '../test-support/temp-dir';
+import { createCore } from './create-core';
+import { takeEnvPassphrase } from './env-passphrase';
+
+const tempDir = useTempDirs();
+
+describe('starting the core with a passphrase (scripted starts such as the demo)', () => {
+  it('sets the vault up on first start and unlocks it on later starts', async () => {
+    const dataDir = await tempDir();
+    const options = { dataDir, host: 'browser', version: '0', logger: silentLogger } as const;
+    const first = await createCore({ ...options, unlockWith: 'demo passphrase' });
+    expect(first.store.vault.state()).toBe('unlocked');
+    await first.close();
+    const second = await createCore({ ...options, unlockWith: 'demo passphrase' });
+    expect(second.store.vault.state()).toBe('unlocked');
+    await second.close();
+    await expect(
+      createCore({ ...options, unlockWith: 'another passphrase' }),
+    ).rejects.toMatchObject({
+      code: 'wrong-passphrase',
+    });
+  });
+
+  it('takes the passphrase out of the environment so children do not inherit it', () => {
+    const env: NodeJS.ProcessEnv = { RACKSIDE_PASSPHRASE: 'from env', PATH: '/bin' };
+    expect(takeEnvPassphrase(env)).toBe('from env');
+    expect(env).toEqual({ PATH: '/bin' });
+    expect(takeEnvPassphrase({ RACKSIDE_PASSPHRASE: '' })).toBeUndefined();
+  });
+});
