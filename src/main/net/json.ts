@@ -1,0 +1,73 @@
+/** JSON bodies: content-type check, parse and zod validation with the bad field's path. */
+import type { z } from 'zod';
+import { HttpError } from './errors';
+import type { HttpResponse } from './http-client';
+
+interface Where {
+  system: string;
+  endpoint: string;
+  status?: number;
+}
+
+/** `results[3].interfaces[0].mac`; `(root)` for the document itself. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else if (typeof key === 'string' && /^[A-Za-z_$][\w$]*$/.test(key))
+      out += out === '' ? key : `.${key}`;
+    else out += `[${JSON.stringify(String(key))}]`;
+  }
+  return out === '' ? '(root)' : out;
+}
+
+function looksLikeHtml(response: Pick<HttpResponse, 'contentType' | 'body'>): boolean {
+  if (/\btext\/html\b|\bapplication\/xhtml/i.test(response.contentType)) return true;
+  const head = response.body.subarray(0, 256).toString('utf8').trimStart().toLowerCase();
+  return head.startsWith('<!doctype html') || head.startsWith('<html');
+}
+
+export function parseJsonBody<S extends z.ZodType>(
+  response: Pick<HttpResponse, 'contentType' | 'body'>,
+  schema: S,
+  where: Where,
+): z.output<S> {
+  const prefix = `${where.system} ${where.endpoint}`;
+  if (looksLikeHtml(response)) {
+    throw new HttpError(
+      'not-api',
+      `${prefix}: not a ${where.system} API endpoint — it answered with a web page (text/html), not JSON. Check the profile's URL.`,
+      where,
+    );
+  }
+  const type = response.contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+  if (type !== '' && !type.endsWith('json')) {
+    throw new HttpError(
+      'not-api',
+      `${prefix}: not a ${where.system} API endpoint — it answered with ${type}, not JSON.`,
+      where,
+    );
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(response.body.toString('utf8'));
+  } catch (error) {
+    throw new HttpError(
+      'invalid-json',
+      `${prefix}: the answer is not valid JSON (${(error as Error).message}); it may be truncated or corrupted.`,
+      where,
+      { cause: error },
+    );
+  }
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.slice(0, 3).map((issue) => {
+    return `${formatPath(issue.path)}: ${issue.message}`;
+  });
+  const more = parsed.error.issues.length > 3 ? ` (+${parsed.error.issues.length - 3} more)` : '';
+  throw new HttpError(
+    'invalid-data',
+    `${prefix}: unexpected data at ${issues.join('; ')}${more}.`,
+    { ...where, field: formatPath(parsed.error.issues[0]?.path ?? []) },
+  );
+}
