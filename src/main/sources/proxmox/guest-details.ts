@@ -1,0 +1,180 @@
+import { isHttpError } from '../../net/errors';
+import type { ProxmoxClient } from './client';
+import { seg } from './client';
+import type { GuestDetails } from './normalize';
+import { agentEnabled } from './property-string';
+import { AgentNetwork, GuestConfig, type GuestResource, LxcInterfaces } from './schemas';
+
+/** The warning the issue asks for when agent addresses are forbidden. */
+export const noGuestIpsWarning = 'no guest IPs — the token lacks VM.Monitor / VM.GuestAgent.Audit';
+
+/**
+ * Things learned while fetching details that apply to the whole sync: a privilege that is
+ * missing for one guest is missing for all of them, so the request is not repeated.
+ */
+export interface DetailState {
+  agentForbidden: boolean;
+  interfacesUnsupported: boolean;
+  interfacesForbidden: boolean;
+  configForbidden: boolean;
+  /** Nodes whose guests could not be read (offline, unreachable) → guest count. */
+  unreachable: Map<string, number>;
+  /** Guests whose config could not be read for another reason. */
+  configFailures: string[];
+  /** Keys of one-shot warnings already given. */
+  warned: Set<string>;
+  warn(message: string): void;
+}
+
+/** Concurrent guests may hit the same missing privilege; the person hears about it once. */
+function warnOnce(state: DetailState, key: string, message: string): void {
+  if (state.warned.has(key)) return;
+  state.warned.add(key);
+  state.warn(message);
+}
+
+export function newDetailState(warn: (message: string) => void): DetailState {
+  return {
+    agentForbidden: false,
+    interfacesUnsupported: false,
+    interfacesForbidden: false,
+    configForbidden: false,
+    unreachable: new Map(),
+    configFailures: [],
+    warned: new Set(),
+    warn,
+  };
+}
+
+/** 595/596 are pveproxy's "cannot reach that node"; 500 "hostname lookup" the same. */
+function nodeUnreachable(status: number): boolean {
+  return status === 595 || status === 596;
+}
+
+/** How long a QEMU guest agent may take to answer before the VM is listed without addresses. */
+export const agentTimeoutMs = 10_000;
+
+/**
+ * Config plus live interfaces of one guest. Returns null when not even the config could be
+ * read (the record then carries only what `/cluster/resources` says).
+ */
+export async function fetchGuestDetails(
+  client: ProxmoxClient,
+  guest: GuestResource,
+  state: DetailState,
+  signal: AbortSignal,
+  now: () => number,
+): Promise<GuestDetails | null> {
+  if (state.configForbidden) return null;
+  const base = `/nodes/${seg(guest.node)}/${guest.type}/${seg(guest.vmid)}`;
+  const generic = `/nodes/{node}/${guest.type}/{vmid}`;
+  const config = await client.attempt(`${base}/config`, GuestConfig, signal, `${generic}/config`);
+  if (!config.ok) {
+    if (config.status === 403) {
+      state.configForbidden = true;
+      warnOnce(
+        state,
+        'config',
+        `guest configs are hidden (${config.message || '403'}) — MACs and IP settings are missing; the token needs VM.Audit on /vms`,
+      );
+    } else if (nodeUnreachable(config.status)) {
+      state.unreachable.set(guest.node, (state.unreachable.get(guest.node) ?? 0) + 1);
+    } else {
+      state.configFailures.push(`${guest.vmid}: ${config.message || String(config.status)}`);
+    }
+    return null;
+  }
+  const fetchedAt = new Date(now()).toISOString();
+  const details: GuestDetails = {
+    config: config.value,
+    interfaces: null,
+    interfacesNote: null,
+    fetchedAt,
+  };
+  if (guest.status !== 'running') {
+    details.interfacesNote = 'stopped';
+    return details;
+  }
+  if (guest.type === 'lxc') await lxcInterfaces(client, base, generic, details, state, signal);
+  else await agentInterfaces(client, base, generic, details, state, signal);
+  return details;
+}
+
+async function lxcInterfaces(
+  client: ProxmoxClient,
+  base: string,
+  generic: string,
+  details: GuestDetails,
+  state: DetailState,
+  signal: AbortSignal,
+): Promise<void> {
+  if (state.interfacesUnsupported || state.interfacesForbidden) {
+    details.interfacesNote = 'not available';
+    return;
+  }
+  const outcome = await client.attempt(
+    `${base}/interfaces`,
+    LxcInterfaces,
+    signal,
+    `${generic}/interfaces`,
+  );
+  if (outcome.ok) {
+    details.interfaces = outcome.value;
+    if (outcome.value === null) details.interfacesNote = 'stopped';
+    return;
+  }
+  details.interfacesNote = outcome.message || `HTTP ${outcome.status}`;
+  // The endpoint exists since PVE 8.1; older servers answer 501.
+  if (outcome.status === 501) state.interfacesUnsupported = true;
+  if (outcome.status === 403) {
+    state.interfacesForbidden = true;
+    warnOnce(state, 'interfaces', 'no container IPs — the token lacks VM.Audit on the containers');
+  }
+}
+
+async function agentInterfaces(
+  client: ProxmoxClient,
+  base: string,
+  generic: string,
+  details: GuestDetails,
+  state: DetailState,
+  signal: AbortSignal,
+): Promise<void> {
+  if (details.config === null || !agentEnabled(details.config)) {
+    details.interfacesNote = 'no guest agent configured';
+    return;
+  }
+  if (state.agentForbidden) {
+    details.interfacesNote = 'forbidden';
+    return;
+  }
+  const timeout = AbortSignal.timeout(agentTimeoutMs);
+  try {
+    const outcome = await client.attempt(
+      `${base}/agent/network-get-interfaces`,
+      AgentNetwork,
+      AbortSignal.any([signal, timeout]),
+      `${generic}/agent/network-get-interfaces`,
+    );
+    if (outcome.ok) {
+      const result = outcome.value.result;
+      if (Array.isArray(result)) details.interfaces = result;
+      else details.interfacesNote = `agent error ${result.error.class ?? ''}`.trim();
+      return;
+    }
+    // 500 "QEMU guest agent is not running" and its siblings: no addresses, not an error.
+    details.interfacesNote = outcome.message || `HTTP ${outcome.status}`;
+    if (outcome.status === 403) {
+      details.interfacesNote = 'forbidden';
+      state.agentForbidden = true;
+      warnOnce(state, 'agent', noGuestIpsWarning);
+    }
+  } catch (error) {
+    // A guest agent that never answers leaves this VM without addresses; the sync goes on.
+    if (!signal.aborted && timeout.aborted && isHttpError(error, 'cancelled')) {
+      details.interfacesNote = `guest agent did not answer within ${agentTimeoutMs / 1000} s`;
+      return;
+    }
+    throw error;
+  }
+}

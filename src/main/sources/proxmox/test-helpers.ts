@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import type { Connection, ProfileView } from '../../../shared/profiles';
+import type { PreviousRecord, SourceRecord, SyncContext, SyncProgress } from '../types';
+
+/** A profile view as the profile service would return it, for connector tests. */
+export function profileView(name: string, connection: Connection): ProfileView {
+  const now = new Date().toISOString();
+  return {
+    id: randomUUID(),
+    name,
+    folder: '',
+    tags: [],
+    notes: '',
+    connection,
+    hasSecret: {},
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+export interface RecordingContext extends SyncContext {
+  warnings: string[];
+  progressLog: SyncProgress[];
+}
+
+/** A sync context that records warnings and progress and serves `previous` from a last run. */
+export function recordingContext(
+  previous: readonly SourceRecord[] = [],
+  signal: AbortSignal = new AbortController().signal,
+): RecordingContext {
+  const byId = new Map<string, PreviousRecord>(
+    previous.map((record) => [
+      record.externalId,
+      { changeStamp: record.changeStamp, raw: JSON.parse(JSON.stringify(record.raw)) as never },
+    ]),
+  );
+  const warnings: string[] = [];
+  const progressLog: SyncProgress[] = [];
+  return {
+    signal,
+    warnings,
+    progressLog,
+    progress: (update) => progressLog.push(update),
+    previous: (externalId) => byId.get(externalId),
+    warn: (message) => warnings.push(message),
+  };
+}
