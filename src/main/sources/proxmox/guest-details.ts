@@ -21,6 +21,8 @@ export interface DetailState {
   unreachable: Map<string, number>;
   /** Guests whose config could not be read for another reason. */
   configFailures: string[];
+  /** How long a QEMU guest agent may take before its VM is listed without addresses. */
+  agentTimeoutMs: number;
   /** Keys of one-shot warnings already given. */
   warned: Set<string>;
   warn(message: string): void;
@@ -33,8 +35,12 @@ function warnOnce(state: DetailState, key: string, message: string): void {
   state.warn(message);
 }
 
-export function newDetailState(warn: (message: string) => void): DetailState {
+export function newDetailState(
+  warn: (message: string) => void,
+  agentTimeoutMs = defaultAgentTimeoutMs,
+): DetailState {
   return {
+    agentTimeoutMs,
     agentForbidden: false,
     interfacesUnsupported: false,
     interfacesForbidden: false,
@@ -51,8 +57,7 @@ function nodeUnreachable(status: number): boolean {
   return status === 595 || status === 596;
 }
 
-/** How long a QEMU guest agent may take to answer before the VM is listed without addresses. */
-export const agentTimeoutMs = 10_000;
+export const defaultAgentTimeoutMs = 10_000;
 
 /**
  * Config plus live interfaces of one guest. Returns null when not even the config could be
@@ -148,7 +153,7 @@ async function agentInterfaces(
     details.interfacesNote = 'forbidden';
     return;
   }
-  const timeout = AbortSignal.timeout(agentTimeoutMs);
+  const timeout = AbortSignal.timeout(state.agentTimeoutMs);
   try {
     const outcome = await client.attempt(
       `${base}/agent/network-get-interfaces`,
@@ -172,7 +177,7 @@ async function agentInterfaces(
   } catch (error) {
     // A guest agent that never answers leaves this VM without addresses; the sync goes on.
     if (!signal.aborted && timeout.aborted && isHttpError(error, 'cancelled')) {
-      details.interfacesNote = `guest agent did not answer within ${agentTimeoutMs / 1000} s`;
+      details.interfacesNote = `guest agent did not answer within ${state.agentTimeoutMs / 1000} s`;
       return;
     }
     throw error;

@@ -2,7 +2,7 @@ import { AppError } from '../../../shared/errors';
 import { statusError } from '../../net/failures';
 import type { SourceRecord, SyncContext } from '../types';
 import { proxmoxSystem, seg, type ProxmoxClient } from './client';
-import { fetchGuestDetails, newDetailState } from './guest-details';
+import { defaultAgentTimeoutMs, fetchGuestDetails, newDetailState } from './guest-details';
 import { normalizeGuest, normalizeNode, type GuestDetails, type NodeFacts } from './normalize';
 import { defaultReuse, reusableDetails, type ReuseOptions } from './reuse';
 import {
@@ -19,12 +19,14 @@ export interface ProxmoxSyncOptions {
   concurrency: number;
   reuse: ReuseOptions;
   now: () => number;
+  agentTimeoutMs: number;
 }
 
 export const defaultSyncOptions: ProxmoxSyncOptions = {
   concurrency: 8,
   reuse: defaultReuse,
   now: Date.now,
+  agentTimeoutMs: defaultAgentTimeoutMs,
 };
 
 interface ClusterView {
@@ -116,7 +118,7 @@ export async function syncProxmox(
   const records: SourceRecord[] = [];
   const state = newDetailState((message) => {
     context.warn(message);
-  });
+  }, options.agentTimeoutMs);
   let done = 0;
   const total = guests.length;
   context.progress({ phase: 'guests', done, total, records: 0 });

@@ -1,0 +1,155 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLabTls, tlsFor, type FaultRule, type TlsMaterial } from '../../../../lab/common';
+import { generateFleet, type Fleet } from '../../../../lab/fleet';
+import { startProxmox, type ProxmoxServer } from '../../../../lab/proxmox';
+import type { ProfileView } from '../../../shared/profiles';
+import { createProxmoxConnector, type ProxmoxConnectorOptions } from './index';
+import { profileView, recordingContext } from './test-helpers';
+
+/**
+ * Every fault the lab can inject, each on its own small simulated cluster (one TLS identity for
+ * all), asserting the typed error a person sees — or, for per-guest calls, a degraded sync.
+ */
+let fleet: Fleet;
+let tls: TlsMaterial;
+const servers: ProxmoxServer[] = [];
+
+beforeAll(async () => {
+  fleet = generateFleet({ size: 30, seed: 3 });
+  tls = tlsFor(await createLabTls(), 'self-signed');
+});
+
+afterAll(async () => {
+  await Promise.all(servers.map((server) => server.close()));
+});
+
+async function serve(rules: FaultRule[], options: { legacy?: boolean } = {}) {
+  const server = await startProxmox({
+    cluster: { fleet, name: fleet.proxmox.clusters[0]!.name },
+    tls,
+    faults: { seed: 1, systems: { proxmox: rules } },
+    authFailureDelayMs: 0,
+    ...options,
+  });
+  servers.push(server);
+  const profile: ProfileView = profileView('faulty', {
+    kind: 'proxmox',
+    url: server.url,
+    auth: { mode: 'token', tokenId: server.token.tokenid },
+    tls: { insecure: false, caFile: null, pinnedSha256: tls.fingerprint256 },
+  });
+  return { server, profile, secrets: { tokenSecret: server.token.secret } };
+}
+
+const quick: ProxmoxConnectorOptions = {
+  http: { maxRetries: 1, baseDelayMs: 5, maxDelayMs: 10, headersTimeoutMs: 500 },
+};
+
+async function syncError(rules: FaultRule[], options: ProxmoxConnectorOptions = quick) {
+  const { profile, secrets } = await serve(rules);
+  return createProxmoxConnector(options)
+    .sync(profile, secrets, recordingContext())
+    .then(
+      () => {
+        throw new Error('the sync should have failed');
+      },
+      (error: unknown) => error as { code: string; reason: string; message: string },
+    );
+}
+
+const resources = '/api2/json/cluster/resources';
+
+describe('Proxmox VE connector under faults', () => {
+  it('reports a persistent 5xx after retrying', async () => {
+    const error = await syncError([{ route: resources, error5xx: 1, status5xx: 503 }]);
+    expect(error).toMatchObject({ code: 'unavailable', reason: 'server-error' });
+    expect(error.message).toMatch(
+      /Proxmox VE GET \/cluster\/resources: server error \(503.*after 2 attempts/,
+    );
+  });
+
+  it('reports 429 with the wait the server asked for', async () => {
+    const error = await syncError(
+      [{ route: resources, tooManyRequests: 1, retryAfterSeconds: 120 }],
+      { http: { maxRetryAfterMs: 1000 } },
+    );
+    expect(error).toMatchObject({ code: 'rate-limited', reason: 'rate-limited' });
+    expect(error.message).toContain('wait 120 s');
+  });
+
+  it('gives up on a hanging server after its timeout', async () => {
+    const error = await syncError([{ route: resources, hang: 1 }], {
+      http: { maxRetries: 0, headersTimeoutMs: 200 },
+    });
+    expect(error).toMatchObject({ code: 'timeout', reason: 'headers-timeout' });
+  });
+
+  it('rejects invalid and truncated JSON', async () => {
+    const invalid = await syncError([{ route: resources, invalidJson: 1 }]);
+    expect(invalid).toMatchObject({ code: 'protocol-error', reason: 'invalid-json' });
+    const truncated = await syncError([{ route: resources, truncatedJson: 1 }]);
+    expect(truncated).toMatchObject({ code: 'protocol-error', reason: 'invalid-json' });
+  });
+
+  it('rejects an HTML answer as not the API', async () => {
+    const error = await syncError([{ route: resources, wrongContentType: 1 }]);
+    expect(error).toMatchObject({ code: 'protocol-error', reason: 'not-api' });
+  });
+
+  it('refuses an oversized body', async () => {
+    const error = await syncError([], { http: { maxBodyBytes: 2048 } });
+    expect(error).toMatchObject({ code: 'payload-too-large', reason: 'too-large' });
+  });
+
+  it('names the endpoint and field of a wrongly typed value', async () => {
+    const { server, profile, secrets } = await serve([]);
+    const guest = [...server.state.guests.values()][0]!;
+    Object.assign(guest, { name: 12345 });
+    const error = await createProxmoxConnector()
+      .sync(profile, secrets, recordingContext())
+      .catch((e: unknown) => e as { code: string; reason: string; message: string });
+    expect(error).toMatchObject({ code: 'protocol-error', reason: 'invalid-data' });
+    expect(error.message).toMatch(
+      /Proxmox VE GET \/cluster\/resources: unexpected data at data\[\d+\]/,
+    );
+  });
+
+  it('reports expired credentials as refused', async () => {
+    const error = await syncError([{ credentials: 'expired' }]);
+    expect(error).toMatchObject({ code: 'forbidden', reason: 'unauthorized' });
+    expect(error.message).toMatch(/refused the credentials/);
+  });
+
+  it('lists VMs without addresses when guest agents hang or fail, and still succeeds', async () => {
+    const { profile, secrets } = await serve([{ route: /\/agent\//, hang: 0.5, error5xx: 0.5 }]);
+    const context = recordingContext();
+    const records = await createProxmoxConnector({
+      ...quick,
+      sync: { agentTimeoutMs: 200 },
+    }).sync(profile, secrets, context);
+    const vms = records.filter((record) => record.kind === 'vm');
+    expect(vms.length).toBeGreaterThan(0);
+    expect(vms.every((vm) => vm.ips.length === 0)).toBe(true);
+    expect(context.warnings).toEqual([]);
+  });
+
+  it('stops with a cancelled error when the sync is cancelled', async () => {
+    const { profile, secrets } = await serve([{ latencyMs: 20 }]);
+    const controller = new AbortController();
+    const context = recordingContext([], controller.signal);
+    context.progress = (update) => {
+      if (update.phase === 'guests') controller.abort();
+    };
+    await expect(createProxmoxConnector().sync(profile, secrets, context)).rejects.toMatchObject({
+      code: 'cancelled',
+    });
+  });
+
+  it('reads a pre-8.4 server (string vmids, no interface addresses list)', async () => {
+    const { profile, secrets } = await serve([], { legacy: true });
+    const records = await createProxmoxConnector().sync(profile, secrets, recordingContext());
+    const containers = records.filter((record) => record.kind === 'container');
+    expect(containers.length).toBeGreaterThan(0);
+    expect(containers.some((ct) => ct.status === 'running' && ct.ips.length > 0)).toBe(true);
+  });
+});
