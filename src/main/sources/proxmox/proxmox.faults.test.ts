@@ -107,7 +107,10 @@ describe('Proxmox VE connector under faults', () => {
     Object.assign(guest, { name: 12345 });
     const error = await createProxmoxConnector()
       .sync(profile, secrets, recordingContext())
-      .catch((e: unknown) => e as { code: string; reason: string; message: string });
+      .then(
+        () => ({ code: 'none', reason: 'none', message: 'the sync should have failed' }),
+        (e: unknown) => e as { code: string; reason: string; message: string },
+      );
     expect(error).toMatchObject({ code: 'protocol-error', reason: 'invalid-data' });
     expect(error.message).toMatch(
       /Proxmox VE GET \/cluster\/resources: unexpected data at data\[\d+\]/,
