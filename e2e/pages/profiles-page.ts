@@ -134,6 +134,47 @@ export class ProfilesPage {
     await expect(this.form()).toBeVisible();
   }
 
+  // ---- delete and import ------------------------------------------------------------------
+
+  /** Deletes the selected profile with the Delete key and confirms. */
+  async deleteSelected(): Promise<void> {
+    await this.page.keyboard.press('Delete');
+    const dialog = this.page.getByTestId('delete-dialog');
+    await expect(dialog).toBeVisible();
+    await dialog.getByTestId('delete-confirm').click();
+    await expect(dialog).toBeHidden();
+  }
+
+  emptyState(): Locator {
+    return this.page.getByTestId('empty-profiles');
+  }
+
+  importDialog(): Locator {
+    return this.page.getByTestId('import-dialog');
+  }
+
+  /** Picks a file in the open import dialog, answers the passphrase if asked, and imports. */
+  async importFile(name: string, content: string, passphrase?: string): Promise<void> {
+    const dialog = this.importDialog();
+    await expect(dialog).toBeVisible();
+    await dialog.getByTestId('import-file').setInputFiles({
+      name,
+      mimeType: 'application/json',
+      buffer: Buffer.from(content, 'utf8'),
+    });
+    if (passphrase !== undefined) await dialog.getByTestId('import-passphrase').fill(passphrase);
+    await dialog.getByTestId('import-run').click();
+  }
+
+  importSummary(): Locator {
+    return this.importDialog().getByTestId('import-summary');
+  }
+
+  async closeImport(): Promise<void> {
+    await this.importDialog().getByTestId('import-close').click();
+    await expect(this.importDialog()).toBeHidden();
+  }
+
   // ---- export --------------------------------------------------------------------------------
 
   /** Exports every profile and returns the downloaded file's text. */

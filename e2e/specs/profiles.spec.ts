@@ -210,3 +210,37 @@ test.describe('connection profiles', () => {
     }
   });
 });
+
+test('an encrypted export brings a deleted profile back with its secret', async ({ app }) => {
+  const password = secret('jump-password');
+  const profiles = new ProfilesPage(app.page);
+  await profiles.open();
+  await expect(profiles.emptyState()).toBeVisible();
+  await app.shell.runFromPalette('New profile', 'profiles:new');
+  await profiles.choose('auth-mode', 'password');
+  await profiles.fill({
+    name: 'jump-1',
+    'connection.host': 'jump.example',
+    'connection.username': 'ops',
+    'secrets.password': password,
+  });
+  await profiles.save();
+
+  const exported = await profiles.exportAll('export passphrase 1');
+  expect(exported.notice).toContain('includes the stored secrets');
+  expect(exported.fileName).toMatch(/\.encrypted\.json$/);
+  expect(JSON.parse(exported.content)).toMatchObject({ rackside: 'profile-export' });
+  expect(exported.content).not.toContain(password);
+
+  await profiles.select('jump-1');
+  await profiles.deleteSelected();
+  await expect(profiles.emptyState()).toBeVisible();
+
+  await app.shell.runFromPalette('Import profiles', 'profiles:import');
+  await profiles.importFile(exported.fileName, exported.content, 'export passphrase 1');
+  await expect(profiles.importSummary()).toContainText('1 created, 0 updated');
+  await profiles.closeImport();
+  await profiles.select('jump-1');
+  await expect(profiles.secretsSummary()).toHaveText('Password: stored');
+  expect(await app.page.content()).not.toContain(password);
+});
