@@ -64,6 +64,77 @@ describe('migration 3: known hosts', () => {
   });
 });
 
+function addProfile(db: Sqlite, id: string): void {
+  db.prepare(
+    `INSERT INTO profiles (id, name, name_key, kind, connection, created_at, updated_at)
+     VALUES (?, ?, ?, 'foreman', '{}', 't', 't')`,
+  ).run(id, id, id);
+}
+
+function addRecord(db: Sqlite, profile: string, externalId: string): void {
+  db.prepare(
+    `INSERT INTO source_records (profile_id, system, external_id, kind, name, status, raw,
+       fetched_at, hash) VALUES (?, 'foreman', ?, 'host', 'web', 'running', '{}', 't', 'h')`,
+  ).run(profile, externalId);
+}
+
+describe('migration 4: source records and sync runs', () => {
+  it('keeps one record per profile and external id, and drops records and runs with the profile', () => {
+    const db = dbAt(4);
+    addProfile(db, 'p');
+    addRecord(db, 'p', '1');
+    expect(() => {
+      addRecord(db, 'p', '1');
+    }).toThrow(/UNIQUE|PRIMARY/);
+    db.prepare(
+      "INSERT INTO sync_runs (profile_id, system, started_at, status) VALUES ('p', 'foreman', 't', 'running')",
+    ).run();
+    expect(() =>
+      db
+        .prepare(
+          "INSERT INTO sync_runs (profile_id, system, started_at, status) VALUES ('p', 'foreman', 't', 'maybe')",
+        )
+        .run(),
+    ).toThrow(/CHECK/);
+    db.prepare("INSERT INTO sync_schedules VALUES ('p', 60)").run();
+    expect(() => db.prepare("INSERT INTO sync_schedules VALUES ('p', 1)").run()).toThrow();
+    db.prepare("DELETE FROM profiles WHERE id = 'p'").run();
+    for (const table of ['source_records', 'sync_runs', 'sync_schedules']) {
+      expect(db.prepare(`SELECT count(*) AS n FROM ${table}`).get()).toEqual({ n: 0 });
+    }
+  });
+});
+
+describe('migration 5: assets, links, overrides and search index', () => {
+  it('links records to assets, unlinks them when a record goes, and finds assets by words', () => {
+    const db = dbAt(5);
+    addProfile(db, 'p');
+    addRecord(db, 'p', '1');
+    db.prepare(
+      "INSERT INTO assets (id, kind, name, status, hash) VALUES (7, 'vm', 'web-01', 'running', 'h')",
+    ).run();
+    db.prepare("INSERT INTO asset_links VALUES (7, 'p', '1', 'mac', 0.95)").run();
+    expect(() =>
+      db.prepare("INSERT INTO asset_links VALUES (7, 'p', '1', 'x', 2)").run(),
+    ).toThrow();
+    db.prepare(
+      "INSERT INTO asset_fts (rowid, name, fqdn, ips, macs, os, groups, tags) VALUES (7, 'web-01', 'web-01.lab', '10.0.3.5', '', 'Debian 12', '', 'prod')",
+    ).run();
+    const hit = (q: string) =>
+      db.prepare('SELECT rowid AS id FROM asset_fts WHERE asset_fts MATCH ?').all(q);
+    expect(hit('"web"*')).toEqual([{ id: 7 }]);
+    expect(hit('ips : "10.0.3.5"')).toEqual([{ id: 7 }]);
+    expect(hit('ips : "10.0.3.50"')).toEqual([]);
+    db.prepare(
+      "INSERT INTO link_overrides (kind, a_profile, a_external, b_profile, b_external, created_at) VALUES ('split', 'p', '1', 'q', '2', 't')",
+    ).run();
+    db.prepare("DELETE FROM source_records WHERE external_id = '1'").run();
+    expect(db.prepare('SELECT count(*) AS n FROM asset_links').get()).toEqual({ n: 0 });
+    // Manual decisions outlive the records they name: the record may come back next sync.
+    expect(db.prepare('SELECT count(*) AS n FROM link_overrides').get()).toEqual({ n: 1 });
+  });
+});
+
 describe('migration runner', () => {
   it('fails loudly when an applied migration was edited', () => {
     const file = path.join(tempDir(), 'm.db');

@@ -68,4 +68,119 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 4,
+    name: 'source records and sync runs',
+    sql: `
+      CREATE TABLE source_records (
+        profile_id    TEXT NOT NULL REFERENCES profiles (id) ON DELETE CASCADE,
+        system        TEXT NOT NULL,
+        external_id   TEXT NOT NULL,
+        kind          TEXT NOT NULL,
+        name          TEXT NOT NULL,
+        fqdn          TEXT,
+        status        TEXT NOT NULL,
+        os            TEXT,
+        ips           TEXT NOT NULL DEFAULT '[]',
+        macs          TEXT NOT NULL DEFAULT '[]',
+        machine_id    TEXT,
+        smbios_uuid   TEXT,
+        serial        TEXT,
+        cluster       TEXT,
+        site          TEXT,
+        grp           TEXT,
+        organization  TEXT,
+        location      TEXT,
+        tags          TEXT NOT NULL DEFAULT '[]',
+        patch         TEXT,
+        last_seen_at  TEXT,
+        change_stamp  TEXT,
+        raw           TEXT NOT NULL,
+        fetched_at    TEXT NOT NULL,
+        hash          TEXT NOT NULL,
+        PRIMARY KEY (profile_id, external_id)
+      ) STRICT;
+      CREATE TABLE sync_runs (
+        id            INTEGER PRIMARY KEY,
+        profile_id    TEXT NOT NULL REFERENCES profiles (id) ON DELETE CASCADE,
+        system        TEXT NOT NULL,
+        started_at    TEXT NOT NULL,
+        finished_at   TEXT,
+        status        TEXT NOT NULL CHECK (status IN ('running', 'ok', 'failed', 'cancelled', 'interrupted')),
+        fetched       INTEGER NOT NULL DEFAULT 0,
+        added         INTEGER NOT NULL DEFAULT 0,
+        changed       INTEGER NOT NULL DEFAULT 0,
+        removed       INTEGER NOT NULL DEFAULT 0,
+        warnings      TEXT NOT NULL DEFAULT '[]',
+        error_code    TEXT,
+        error         TEXT,
+        duration_ms   INTEGER
+      ) STRICT;
+      CREATE INDEX sync_runs_profile ON sync_runs (profile_id, id);
+      CREATE TABLE sync_schedules (
+        profile_id        TEXT PRIMARY KEY REFERENCES profiles (id) ON DELETE CASCADE,
+        interval_minutes  INTEGER NOT NULL CHECK (interval_minutes BETWEEN 5 AND 10080)
+      ) STRICT;
+    `,
+  },
+  {
+    version: 5,
+    name: 'assets, links, overrides and search index',
+    sql: `
+      CREATE TABLE assets (
+        id             INTEGER PRIMARY KEY,
+        kind           TEXT NOT NULL,
+        name           TEXT NOT NULL,
+        fqdn           TEXT,
+        status         TEXT NOT NULL,
+        os             TEXT,
+        ips            TEXT NOT NULL DEFAULT '[]',
+        macs           TEXT NOT NULL DEFAULT '[]',
+        cluster        TEXT,
+        site           TEXT,
+        groups         TEXT NOT NULL DEFAULT '[]',
+        organization   TEXT,
+        location       TEXT,
+        tags           TEXT NOT NULL DEFAULT '[]',
+        updates        INTEGER,
+        security       INTEGER,
+        reboot_needed  INTEGER,
+        in_foreman     INTEGER NOT NULL DEFAULT 0,
+        in_proxmox     INTEGER NOT NULL DEFAULT 0,
+        in_patchmon    INTEGER NOT NULL DEFAULT 0,
+        in_routeros    INTEGER NOT NULL DEFAULT 0,
+        last_seen      TEXT NOT NULL DEFAULT '{}',
+        hash           TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX assets_name ON assets (name);
+      CREATE INDEX assets_status ON assets (status);
+      CREATE INDEX assets_kind ON assets (kind);
+      CREATE INDEX assets_updates ON assets (updates);
+      CREATE TABLE asset_links (
+        asset_id     INTEGER NOT NULL REFERENCES assets (id) ON DELETE CASCADE,
+        profile_id   TEXT NOT NULL,
+        external_id  TEXT NOT NULL,
+        match_key    TEXT NOT NULL,
+        confidence   REAL NOT NULL CHECK (confidence BETWEEN 0 AND 1),
+        PRIMARY KEY (profile_id, external_id),
+        FOREIGN KEY (profile_id, external_id)
+          REFERENCES source_records (profile_id, external_id) ON DELETE CASCADE
+      ) STRICT;
+      CREATE INDEX asset_links_asset ON asset_links (asset_id);
+      CREATE TABLE link_overrides (
+        id           INTEGER PRIMARY KEY,
+        kind         TEXT NOT NULL CHECK (kind IN ('join', 'split')),
+        a_profile    TEXT NOT NULL,
+        a_external   TEXT NOT NULL,
+        b_profile    TEXT NOT NULL,
+        b_external   TEXT NOT NULL,
+        created_at   TEXT NOT NULL,
+        UNIQUE (a_profile, a_external, b_profile, b_external)
+      ) STRICT;
+      CREATE VIRTUAL TABLE asset_fts USING fts5 (
+        name, fqdn, ips, macs, os, groups, tags,
+        tokenize = 'unicode61 remove_diacritics 2'
+      );
+    `,
+  },
 ];

@@ -1,0 +1,186 @@
+import type { Sqlite } from '../db/sqlite';
+import { assetHash, mergeRecords, type LinkedRecord, type MergedAsset } from './asset-merge';
+import { correlate, recordKey, type Override } from './correlate';
+import { RecordStore, type StoredRecord } from './record-store';
+
+export interface CorrelationSummary {
+  assets: number;
+  written: number;
+  removed: number;
+}
+
+interface LinkRow {
+  asset_id: number;
+  profile_id: string;
+  external_id: string;
+}
+
+export function loadOverrides(db: Sqlite): Override[] {
+  const rows = db
+    .prepare('SELECT kind, a_profile, a_external, b_profile, b_external FROM link_overrides')
+    .all() as {
+    kind: 'join' | 'split';
+    a_profile: string;
+    a_external: string;
+    b_profile: string;
+    b_external: string;
+  }[];
+  return rows.map((r) => ({
+    kind: r.kind,
+    a: recordKey(r.a_profile, r.a_external),
+    b: recordKey(r.b_profile, r.b_external),
+  }));
+}
+
+/**
+ * Re-runs correlation over every stored record and writes the difference to `assets`,
+ * `asset_links` and the search index. Asset ids stay stable: a new group takes the id of the old
+ * asset it shares the most records with. Call inside the transaction that changed the records,
+ * so records and assets always agree.
+ */
+export function recorrelate(db: Sqlite): CorrelationSummary {
+  const records = new RecordStore(db).allForCorrelation();
+  const groups = correlate(records, loadOverrides(db));
+
+  const previous = new Map<string, number>();
+  for (const row of db
+    .prepare('SELECT asset_id, profile_id, external_id FROM asset_links')
+    .iterate() as IterableIterator<LinkRow>) {
+    previous.set(recordKey(row.profile_id, row.external_id), row.asset_id);
+  }
+  const oldHashes = new Map(
+    (db.prepare('SELECT id, hash FROM assets').all() as { id: number; hash: string }[]).map((r) => [
+      r.id,
+      r.hash,
+    ]),
+  );
+
+  const linked: LinkedRecord[][] = groups.map((group) =>
+    group.flatMap((m) => {
+      const record = records[m.index];
+      return record === undefined
+        ? []
+        : [{ record, matchKey: m.matchKey, confidence: m.confidence }];
+    }),
+  );
+  const ids = assignIds(linked, previous, oldHashes);
+
+  const upsertAsset = db.prepare(`INSERT INTO assets (id, kind, name, fqdn, status, os,
+      ips, macs, cluster, site, groups, organization, location, tags, updates, security,
+      reboot_needed, in_foreman, in_proxmox, in_patchmon, in_routeros, last_seen, hash)
+    VALUES (@id, @kind, @name, @fqdn, @status, @os, @ips, @macs, @cluster, @site, @groups,
+      @organization, @location, @tags, @updates, @security, @reboot_needed, @in_foreman,
+      @in_proxmox, @in_patchmon, @in_routeros, @last_seen, @hash)
+    ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, name = excluded.name,
+      fqdn = excluded.fqdn, status = excluded.status, os = excluded.os, ips = excluded.ips,
+      macs = excluded.macs, cluster = excluded.cluster, site = excluded.site,
+      groups = excluded.groups, organization = excluded.organization,
+      location = excluded.location, tags = excluded.tags, updates = excluded.updates,
+      security = excluded.security, reboot_needed = excluded.reboot_needed,
+      in_foreman = excluded.in_foreman, in_proxmox = excluded.in_proxmox,
+      in_patchmon = excluded.in_patchmon, in_routeros = excluded.in_routeros,
+      last_seen = excluded.last_seen, hash = excluded.hash`);
+  const deleteFts = db.prepare('DELETE FROM asset_fts WHERE rowid = ?');
+  const insertFts = db.prepare(
+    'INSERT INTO asset_fts (rowid, name, fqdn, ips, macs, os, groups, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const deleteLinks = db.prepare('DELETE FROM asset_links WHERE asset_id = ?');
+  const insertLink = db.prepare(
+    'INSERT OR REPLACE INTO asset_links (asset_id, profile_id, external_id, match_key, confidence) VALUES (?, ?, ?, ?, ?)',
+  );
+  const deleteAsset = db.prepare('DELETE FROM assets WHERE id = ?');
+
+  let written = 0;
+  const keep = new Set<number>();
+  linked.forEach((links, i) => {
+    const id = ids[i];
+    if (id === undefined) return;
+    keep.add(id);
+    const merged = mergeRecords(links.map((l) => l.record));
+    const hash = assetHash(merged, links);
+    if (oldHashes.get(id) === hash) return;
+    written++;
+    upsertAsset.run(assetRow(id, merged, hash));
+    deleteFts.run(id);
+    insertFts.run(
+      id,
+      merged.name,
+      merged.fqdn ?? '',
+      merged.ips.join(' '),
+      merged.macs.join(' '),
+      merged.os ?? '',
+      merged.groups.join(' | '),
+      merged.tags.join(' '),
+    );
+    deleteLinks.run(id);
+    for (const l of links) {
+      insertLink.run(id, l.record.profileId, l.record.externalId, l.matchKey, l.confidence);
+    }
+  });
+  let removed = 0;
+  for (const id of oldHashes.keys()) {
+    if (keep.has(id)) continue;
+    deleteAsset.run(id);
+    deleteFts.run(id);
+    removed++;
+  }
+  return { assets: linked.length, written, removed };
+}
+
+function assignIds(
+  groups: readonly LinkedRecord[][],
+  previous: ReadonlyMap<string, number>,
+  oldIds: ReadonlyMap<number, string>,
+): number[] {
+  const candidates: { group: number; id: number; votes: number }[] = [];
+  groups.forEach((links, group) => {
+    const votes = new Map<number, number>();
+    for (const { record } of links) {
+      const id = previous.get(recordKey(record.profileId, record.externalId));
+      if (id !== undefined) votes.set(id, (votes.get(id) ?? 0) + 1);
+    }
+    for (const [id, count] of votes) candidates.push({ group, id, votes: count });
+  });
+  candidates.sort((a, b) => b.votes - a.votes || a.id - b.id);
+  const ids: (number | undefined)[] = groups.map(() => undefined);
+  const taken = new Set<number>();
+  for (const c of candidates) {
+    if (ids[c.group] !== undefined || taken.has(c.id)) continue;
+    ids[c.group] = c.id;
+    taken.add(c.id);
+  }
+  let next = 1;
+  for (const id of oldIds.keys()) if (id >= next) next = id + 1;
+  return ids.map((id) => id ?? next++);
+}
+
+function assetRow(id: number, a: MergedAsset, hash: string): Record<string, unknown> {
+  const has = (s: string): number => (a.systems.includes(s as never) ? 1 : 0);
+  return {
+    id,
+    kind: a.kind,
+    name: a.name,
+    fqdn: a.fqdn,
+    status: a.status,
+    os: a.os,
+    ips: JSON.stringify(a.ips),
+    macs: JSON.stringify(a.macs),
+    cluster: a.cluster,
+    site: a.site,
+    groups: JSON.stringify(a.groups),
+    organization: a.organization,
+    location: a.location,
+    tags: JSON.stringify(a.tags),
+    updates: a.updates,
+    security: a.security,
+    reboot_needed: a.rebootNeeded === null ? null : a.rebootNeeded ? 1 : 0,
+    in_foreman: has('foreman'),
+    in_proxmox: has('proxmox'),
+    in_patchmon: has('patchmon'),
+    in_routeros: has('routeros'),
+    last_seen: JSON.stringify(a.lastSeen),
+    hash,
+  };
+}
+
+export type { StoredRecord };

@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { generateFleet, groundTruth, type Fleet } from '../../../lab/fleet';
+import { fleetRecords } from '../sync/fleet-connector';
+import { correlate, isIdentifyingMac, recordKey, type CorrelationInput } from './correlate';
+import { pairwiseScores } from './correlation-quality';
+
+function profileOf(system: string, externalId: string): string {
+  return system === 'proxmox' ? `pve-${externalId.split('/')[0] ?? ''}` : system;
+}
+
+function fleetInputs(fleet: Fleet): CorrelationInput[] {
+  return (['foreman', 'proxmox', 'patchmon', 'routeros'] as const).flatMap((system) =>
+    fleetRecords(fleet, system).map((r) => ({ ...r, profileId: profileOf(system, r.externalId) })),
+  );
+}
+
+function scoreFleet(fleet: Fleet) {
+  const records = fleetInputs(fleet);
+  const groups = correlate(records).map((g) =>
+    g.map((m) => recordKey(records[m.index]!.profileId, records[m.index]!.externalId)),
+  );
+  const truth = groundTruth(fleet).map((entry) =>
+    entry.records.map((r) => recordKey(profileOf(r.system, r.externalId), r.externalId)),
+  );
+  return pairwiseScores(groups, truth);
+}
+
+function input(partial: Partial<CorrelationInput> & { profileId: string; externalId: string }) {
+  return {
+    system: 'foreman',
+    name: 'x',
+    fqdn: null,
+    ips: [],
+    macs: [],
+    machineId: null,
+    smbiosUuid: null,
+    serial: null,
+    ...partial,
+  } satisfies CorrelationInput;
+}
+
+describe('correlation against the lab ground truth', () => {
+  it.each([
+    [300, 1],
+    [300, 2],
+    [1000, 3],
+    [1000, 7],
+    [3000, 11],
+  ])('merges a fleet of %i (seed %i) with pairwise precision and recall ≥ 0.99', (size, seed) => {
+    const scores = scoreFleet(generateFleet({ size, seed }));
+    console.log(
+      `correlation size=${size} seed=${seed}: precision=${scores.precision.toFixed(4)} recall=${scores.recall.toFixed(4)} (${scores.correctPairs}/${scores.predictedPairs} predicted, ${scores.truePairs} true pairs)`,
+    );
+    expect(scores.precision).toBeGreaterThanOrEqual(0.99);
+    expect(scores.recall).toBeGreaterThanOrEqual(0.99);
+  });
+});
+
+describe('correlate', () => {
+  it('never merges two records of one profile, even when they share a cloned machine-id', () => {
+    const groups = correlate([
+      input({
+        profileId: 'pm',
+        system: 'patchmon',
+        externalId: 'a',
+        machineId: 'm1',
+        name: 'web-1',
+      }),
+      input({
+        profileId: 'pm',
+        system: 'patchmon',
+        externalId: 'b',
+        machineId: 'm1',
+        name: 'web-2',
+      }),
+      input({ profileId: 'fm', externalId: '1', machineId: 'm1', name: 'web-1' }),
+    ]);
+    expect(groups.map((g) => g.map((m) => m.index).sort())).toEqual([[0, 2], [1]]);
+    const link = groups[0]!.find((m) => m.index === 2)!;
+    expect(link).toMatchObject({ matchKey: 'hostname', confidence: 0.5 });
+  });
+
+  it('refuses a name match across different domains and a weak key against a strong one', () => {
+    const groups = correlate([
+      input({ profileId: 'fm', externalId: '1', name: 'db', fqdn: 'db.a.lan', machineId: 'x' }),
+      input({ profileId: 'pm', system: 'patchmon', externalId: 'p', name: 'db', fqdn: 'db.b.lan' }),
+      input({
+        profileId: 'pve',
+        externalId: 'g',
+        system: 'proxmox',
+        name: 'db',
+        ips: ['10.0.0.5'],
+      }),
+      input({
+        profileId: 'pm2',
+        system: 'patchmon',
+        externalId: 'q',
+        name: 'db',
+        ips: ['10.0.0.5'],
+        machineId: 'y',
+      }),
+      input({ profileId: 'fm2', externalId: '2', name: 'db', ips: ['10.0.0.5'], machineId: 'x' }),
+    ]);
+    // machine-id joins the two Foreman records; name + IP cannot pull in the other machine-id;
+    // the bare name is ambiguous (two Foreman records) and the domains differ anyway.
+    expect(groups.map((g) => g.map((m) => m.index).sort())).toEqual([[0, 4], [1], [2, 3]]);
+  });
+
+  it('applies manual joins and splits over any key', () => {
+    const records = [
+      input({ profileId: 'fm', externalId: '1', macs: ['bc:24:11:00:00:01'] }),
+      input({ profileId: 'pve', externalId: 'g', system: 'proxmox', macs: ['bc:24:11:00:00:01'] }),
+      input({ profileId: 'pm', externalId: 'p', name: 'other' }),
+    ];
+    const split = correlate(records, [
+      { kind: 'split', a: recordKey('fm', '1'), b: recordKey('pve', 'g') },
+      { kind: 'join', a: recordKey('pm', 'p'), b: recordKey('pve', 'g') },
+    ]);
+    expect(split.map((g) => g.map((m) => m.index).sort())).toEqual([[0], [1, 2]]);
+    expect(split[1]!.map((m) => m.matchKey)).toEqual(['manual', 'manual']);
+  });
+
+  it('ignores MACs that do not identify a machine', () => {
+    expect(isIdentifyingMac('bc:24:11:aa:bb:cc')).toBe(true);
+    for (const mac of [
+      '00:00:00:00:00:00',
+      'ff:ff:ff:ff:ff:ff',
+      '01:00:5e:00:00:01',
+      '00:00:5e:00:01:07',
+      '02:42:ac:11:00:02',
+      'zz',
+    ]) {
+      expect(isIdentifyingMac(mac)).toBe(false);
+    }
+  });
+});

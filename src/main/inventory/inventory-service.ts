@@ -1,0 +1,222 @@
+import { AppError } from '../../shared/errors';
+import {
+  InventoryQueryRequest,
+  type AssetDetail,
+  type AssetRow,
+  type DriftPage,
+  type Facets,
+  type InventoryPage,
+  type InventoryQueryRequest as QueryInput,
+  type RecordRef,
+  type SourceFreshness,
+  type SourceSystem,
+} from '../../shared/inventory';
+import type { Sqlite } from '../db/sqlite';
+import { recorrelate } from './asset-store';
+import { assetFreshness, profilesOfAssets, toAssetRow, type AssetDbRow } from './asset-rows';
+import { driftOf } from './drift';
+import { parseQuery } from './query-parser';
+import { compileQuery, orderBy } from './query-sql';
+import { rowToRecord, type RecordRow } from './record-store';
+
+/**
+ * The unified inventory, read from SQLite only: online and offline answers are the same answers,
+ * each carrying the freshness of the sources behind it.
+ */
+export class InventoryService {
+  constructor(
+    private readonly db: Sqlite,
+    private readonly freshness: () => SourceFreshness[],
+  ) {}
+
+  #sources(): Map<string, SourceFreshness> {
+    return new Map(this.freshness().map((s) => [s.profileId, s]));
+  }
+
+  #rows(rows: readonly AssetDbRow[], sources: Map<string, SourceFreshness>): AssetRow[] {
+    const links = profilesOfAssets(
+      this.db,
+      rows.map((r) => r.id),
+    );
+    return rows.map((row) => toAssetRow(row, assetFreshness(links.get(row.id) ?? [], sources)));
+  }
+
+  query(input: QueryInput): InventoryPage {
+    const request = InventoryQueryRequest.parse(input);
+    const sources = this.#sources();
+    const offline = [...sources.values()].filter((s) => s.offline).map((s) => s.profileId);
+    const { where, params } = compileQuery(parseQuery(request.query), offline);
+    const total = (
+      this.db.prepare(`SELECT count(*) AS n FROM assets a WHERE ${where}`).get(...params) as {
+        n: number;
+      }
+    ).n;
+    const rows = this.db
+      .prepare(
+        `SELECT a.* FROM assets a WHERE ${where}
+         ORDER BY ${orderBy(request.sort.field, request.sort.direction)} LIMIT ? OFFSET ?`,
+      )
+      .all(...params, request.limit, request.offset) as AssetDbRow[];
+    return {
+      rows: this.#rows(rows, sources),
+      total,
+      offset: request.offset,
+      limit: request.limit,
+      sources: [...sources.values()],
+    };
+  }
+
+  asset(id: number): AssetDetail {
+    const row = this.db.prepare('SELECT * FROM assets WHERE id = ?').get(id) as
+      AssetDbRow | undefined;
+    if (row === undefined) throw new AppError('not-found', `There is no asset ${id}.`);
+    const sources = this.#sources();
+    const links = this.db
+      .prepare(
+        `SELECT l.match_key, l.confidence, r.* FROM asset_links l
+         JOIN source_records r USING (profile_id, external_id)
+         WHERE l.asset_id = ? ORDER BY r.system, r.external_id`,
+      )
+      .all(id) as (RecordRow & { match_key: string; confidence: number })[];
+    return {
+      asset: toAssetRow(row, assetFreshness(this.#profilesOf(id), sources)),
+      links: links.map((link) => {
+        const record = rowToRecord(link);
+        return {
+          profileId: record.profileId,
+          profileName: sources.get(record.profileId)?.profileName ?? record.profileId,
+          system: record.system,
+          externalId: record.externalId,
+          matchKey: link.match_key,
+          confidence: link.confidence,
+          name: record.name,
+          fetchedAt: record.fetchedAt,
+          raw: record.raw,
+        };
+      }),
+    };
+  }
+
+  #profilesOf(id: number): string[] {
+    return profilesOfAssets(this.db, [id]).get(id) ?? [];
+  }
+
+  #recordsOf(assetId: number): RecordRef[] {
+    const rows = this.db
+      .prepare('SELECT profile_id, external_id FROM asset_links WHERE asset_id = ?')
+      .all(assetId) as { profile_id: string; external_id: string }[];
+    if (rows.length === 0) throw new AppError('not-found', `There is no asset ${assetId}.`);
+    return rows.map((r) => ({ profileId: r.profile_id, externalId: r.external_id }));
+  }
+
+  #setOverride(kind: 'join' | 'split', a: RecordRef, b: RecordRef): void {
+    // The newest decision about a pair wins, whichever way round it was made.
+    this.db
+      .prepare(
+        `DELETE FROM link_overrides WHERE (a_profile = ? AND a_external = ? AND b_profile = ? AND b_external = ?)
+           OR (a_profile = ? AND a_external = ? AND b_profile = ? AND b_external = ?)`,
+      )
+      .run(
+        a.profileId,
+        a.externalId,
+        b.profileId,
+        b.externalId,
+        b.profileId,
+        b.externalId,
+        a.profileId,
+        a.externalId,
+      );
+    this.db
+      .prepare(
+        `INSERT INTO link_overrides (kind, a_profile, a_external, b_profile, b_external, created_at)
+         VALUES (?, ?, ?, ?, ?, ?)`,
+      )
+      .run(kind, a.profileId, a.externalId, b.profileId, b.externalId, new Date().toISOString());
+  }
+
+  /** Joins assets into one; the decision is kept and applied after every re-sync. */
+  join(assetIds: readonly number[]): AssetDetail {
+    let target = 0;
+    this.db.transaction(() => {
+      const [anchor, ...others] = assetIds.flatMap((id) => this.#recordsOf(id));
+      if (anchor === undefined) throw new AppError('bad-request', 'Choose assets to join.');
+      for (const record of others) this.#setOverride('join', anchor, record);
+      recorrelate(this.db);
+      target = this.#assetOf(anchor);
+    })();
+    return this.asset(target);
+  }
+
+  /** Moves records out of an asset into a new one of their own; kept across re-syncs. */
+  split(assetId: number, records: readonly RecordRef[]): { assetIds: number[] } {
+    let ids: number[] = [];
+    this.db.transaction(() => {
+      const members = this.#recordsOf(assetId);
+      const key = (r: RecordRef): string => `${r.profileId}\u0000${r.externalId}`;
+      const moving = new Set(records.map(key));
+      for (const r of records) {
+        if (!members.some((m) => key(m) === key(r))) {
+          throw new AppError(
+            'bad-request',
+            `Record ${r.externalId} is not part of asset ${assetId}.`,
+          );
+        }
+      }
+      const staying = members.filter((m) => !moving.has(key(m)));
+      if (staying.length === 0) {
+        throw new AppError('bad-request', 'Leave at least one record in the asset.');
+      }
+      for (const a of records) for (const b of staying) this.#setOverride('split', a, b);
+      // Records moved out together stay together.
+      const [lead, ...rest] = records;
+      if (lead !== undefined) for (const r of rest) this.#setOverride('join', lead, r);
+      recorrelate(this.db);
+      ids = [...new Set([assetId, ...members.map((m) => this.#assetOf(m))])];
+    })();
+    return { assetIds: ids };
+  }
+
+  #assetOf(ref: RecordRef): number {
+    const row = this.db
+      .prepare('SELECT asset_id FROM asset_links WHERE profile_id = ? AND external_id = ?')
+      .get(ref.profileId, ref.externalId) as { asset_id: number } | undefined;
+    if (row === undefined) throw new AppError('not-found', `Record ${ref.externalId} is gone.`);
+    return row.asset_id;
+  }
+
+  drift(offset: number, limit: number): DriftPage {
+    return driftOf(this.db, this.freshness(), offset, limit);
+  }
+
+  facets(): Facets {
+    const count = (sql: string): number => (this.db.prepare(sql).get() as { n: number }).n;
+    const grouped = (column: string, limit = 50): Record<string, number> =>
+      Object.fromEntries(
+        (
+          this.db
+            .prepare(
+              `SELECT coalesce(${column}, 'unknown') AS k, count(*) AS n FROM assets
+               GROUP BY k ORDER BY n DESC LIMIT ${limit}`,
+            )
+            .all() as { k: string; n: number }[]
+        ).map((r) => [r.k, r.n]),
+      );
+    const systems: SourceSystem[] = ['foreman', 'proxmox', 'patchmon', 'routeros'];
+    return {
+      total: count('SELECT count(*) AS n FROM assets'),
+      kind: grouped('kind'),
+      status: grouped('status'),
+      system: Object.fromEntries(
+        systems.map((s) => [s, count(`SELECT count(*) AS n FROM assets WHERE in_${s} = 1`)]),
+      ),
+      missing: Object.fromEntries(
+        systems.map((s) => [s, count(`SELECT count(*) AS n FROM assets WHERE in_${s} = 0`)]),
+      ),
+      os: grouped('os', 20),
+      withUpdates: count('SELECT count(*) AS n FROM assets WHERE updates > 0'),
+      withSecurityUpdates: count('SELECT count(*) AS n FROM assets WHERE security > 0'),
+      rebootNeeded: count('SELECT count(*) AS n FROM assets WHERE reboot_needed = 1'),
+      sources: this.freshness(),
+    };
+  }
+}

@@ -1,0 +1,216 @@
+import { AppError } from '../../shared/errors';
+import { maxQueryLength } from '../../shared/inventory';
+
+/**
+ * The inventory query language (docs/query-language.md): whitespace-separated clauses, all of
+ * which must hold. A clause is free text (`debian`, `"web 01"`) or a filter `field:value` /
+ * `field>n`, either optionally negated with a leading `-`.
+ */
+
+export const textFields = ['name', 'fqdn', 'ip', 'mac', 'os', 'group', 'tag'] as const;
+export const exactFields = ['cluster', 'site', 'org', 'location'] as const;
+export const enumFields = ['status', 'kind', 'source', 'missing'] as const;
+export const numberFields = ['updates', 'security', 'id'] as const;
+export const flagFields = ['reboot', 'offline'] as const;
+
+export type TextField = (typeof textFields)[number];
+export type ExactField = (typeof exactFields)[number];
+export type EnumField = (typeof enumFields)[number];
+export type NumberField = (typeof numberFields)[number];
+export type FlagField = (typeof flagFields)[number];
+export type Field = TextField | ExactField | EnumField | NumberField | FlagField;
+export type Operator = ':' | '=' | '>' | '>=' | '<' | '<=';
+
+export const enumValues: Record<EnumField, readonly string[]> = {
+  status: ['running', 'stopped', 'paused', 'offline', 'pending', 'unknown'],
+  kind: ['vm', 'container', 'node', 'bare-metal', 'router', 'host'],
+  source: ['foreman', 'proxmox', 'patchmon', 'routeros'],
+  missing: ['foreman', 'proxmox', 'patchmon', 'routeros'],
+};
+
+export type Clause =
+  | { type: 'text'; negated: boolean; value: string; position: number }
+  | {
+      type: 'filter';
+      negated: boolean;
+      field: Field;
+      op: Operator;
+      value: string;
+      position: number;
+    };
+
+export const maxClauses = 32;
+const allFields: readonly string[] = [
+  ...textFields,
+  ...exactFields,
+  ...enumFields,
+  ...numberFields,
+  ...flagFields,
+];
+
+/** A query that cannot be read: `position` is the 1-based character where the problem is. */
+export class QueryError extends AppError {
+  constructor(
+    readonly position: number,
+    readonly detail: string,
+  ) {
+    super('bad-request', `Query error at position ${position}: ${detail}`);
+  }
+}
+
+function isSpace(char: string | undefined): boolean {
+  return char === ' ' || char === '\t' || char === '\n' || char === '\r';
+}
+
+export function parseQuery(input: string): Clause[] {
+  if (input.length > maxQueryLength) {
+    throw new QueryError(
+      maxQueryLength + 1,
+      `the query is longer than ${maxQueryLength} characters`,
+    );
+  }
+  const clauses: Clause[] = [];
+  let i = 0;
+  const at = (): string | undefined => input[i];
+  while (i < input.length) {
+    if (isSpace(at())) {
+      i++;
+      continue;
+    }
+    if (clauses.length === maxClauses) {
+      throw new QueryError(i + 1, `a query has at most ${maxClauses} terms`);
+    }
+    const start = i;
+    let negated = false;
+    if (at() === '-' && i + 1 < input.length && !isSpace(input[i + 1])) {
+      negated = true;
+      i++;
+    }
+    if (at() === '"') {
+      const { value, end } = readQuoted(input, i);
+      i = end;
+      clauses.push({ type: 'text', negated, value, position: start + 1 });
+      continue;
+    }
+    const wordStart = i;
+    while (i < input.length && /[a-z]/i.test(input[i] ?? '')) i++;
+    const word = input.slice(wordStart, i);
+    const op = readOperator(input, i);
+    if (word !== '' && op !== null) {
+      const field = word.toLowerCase();
+      if (!allFields.includes(field)) {
+        throw new QueryError(
+          wordStart + 1,
+          `unknown field "${word.slice(0, 40)}" (known: ${allFields.join(', ')})`,
+        );
+      }
+      i += op.length;
+      const valueStart = i;
+      let value: string;
+      if (at() === '"') {
+        const quoted = readQuoted(input, i);
+        value = quoted.value;
+        i = quoted.end;
+      } else {
+        value = readBare(input, i);
+        i += value.length;
+      }
+      if (value === '') throw new QueryError(valueStart + 1, `"${field}${op}" needs a value`);
+      const clause: Clause = {
+        type: 'filter',
+        negated,
+        field: field as Field,
+        op,
+        value,
+        position: start + 1,
+      };
+      validateFilter(clause, valueStart + 1);
+      clauses.push(clause);
+      continue;
+    }
+    i = wordStart;
+    const value = readBare(input, i);
+    i += value.length;
+    if (value === '') throw new QueryError(i + 1, `unexpected "${input[i] ?? ''}"`);
+    clauses.push({ type: 'text', negated, value, position: start + 1 });
+  }
+  return clauses;
+}
+
+function readOperator(input: string, i: number): Operator | null {
+  const two = input.slice(i, i + 2);
+  if (two === '>=' || two === '<=') return two;
+  const one = input[i];
+  return one === ':' || one === '=' || one === '>' || one === '<' ? one : null;
+}
+
+function readBare(input: string, i: number): string {
+  let end = i;
+  while (end < input.length && !isSpace(input[end])) {
+    if (input[end] === '"') {
+      throw new QueryError(end + 1, 'a quote may only start a value; quote the whole value');
+    }
+    end++;
+  }
+  return input.slice(i, end);
+}
+
+function readQuoted(input: string, i: number): { value: string; end: number } {
+  let value = '';
+  let j = i + 1;
+  while (j < input.length) {
+    const char = input[j];
+    if (char === undefined) break;
+    if (char === '\\' && j + 1 < input.length) {
+      value += input[j + 1] ?? '';
+      j += 2;
+      continue;
+    }
+    if (char === '"') {
+      const next = input[j + 1];
+      if (next !== undefined && !isSpace(next)) {
+        throw new QueryError(j + 2, 'expected a space after the closing quote');
+      }
+      return { value, end: j + 1 };
+    }
+    value += char;
+    j++;
+  }
+  throw new QueryError(i + 1, 'this quote is never closed');
+}
+
+function validateFilter(clause: Extract<Clause, { type: 'filter' }>, position: number): void {
+  const { field, op, value } = clause;
+  const comparison = op !== ':' && op !== '=';
+  if ((numberFields as readonly string[]).includes(field)) {
+    if (!/^\d{1,9}$/.test(value)) {
+      throw new QueryError(position, `${field} needs a whole number, not "${value.slice(0, 40)}"`);
+    }
+    return;
+  }
+  if (comparison) {
+    throw new QueryError(
+      position - op.length,
+      `"${op}" compares numbers; ${field} takes ":" (numbers: ${numberFields.join(', ')})`,
+    );
+  }
+  if ((enumFields as readonly string[]).includes(field)) {
+    const allowed = enumValues[field as EnumField];
+    if (!allowed.includes(value.toLowerCase())) {
+      throw new QueryError(
+        position,
+        `${field} is one of ${allowed.join(', ')}, not "${value.slice(0, 40)}"`,
+      );
+    }
+    return;
+  }
+  if ((flagFields as readonly string[]).includes(field)) {
+    if (!['yes', 'no', 'true', 'false'].includes(value.toLowerCase())) {
+      throw new QueryError(position, `${field} is yes or no, not "${value.slice(0, 40)}"`);
+    }
+    return;
+  }
+  if (!/[\p{L}\p{N}]/u.test(value)) {
+    throw new QueryError(position, `${field} needs letters or digits to search for`);
+  }
+}

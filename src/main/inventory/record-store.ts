@@ -1,0 +1,212 @@
+import { createHash } from 'node:crypto';
+import type { Sqlite } from '../db/sqlite';
+import type {
+  PatchSummary,
+  PreviousRecord,
+  RecordKind,
+  RecordStatus,
+  SourceRecord,
+  SourceSystem,
+} from '../sources/types';
+
+/** A stored source record: the normalized fields plus where and when it came from. */
+export interface StoredRecord extends SourceRecord {
+  profileId: string;
+  fetchedAt: string;
+  hash: string;
+}
+
+export interface RecordRow {
+  profile_id: string;
+  system: string;
+  external_id: string;
+  kind: string;
+  name: string;
+  fqdn: string | null;
+  status: string;
+  os: string | null;
+  ips: string;
+  macs: string;
+  machine_id: string | null;
+  smbios_uuid: string | null;
+  serial: string | null;
+  cluster: string | null;
+  site: string | null;
+  grp: string | null;
+  organization: string | null;
+  location: string | null;
+  tags: string;
+  patch: string | null;
+  last_seen_at: string | null;
+  change_stamp: string | null;
+  raw: string;
+  fetched_at: string;
+  hash: string;
+}
+
+export interface WriteCounts {
+  fetched: number;
+  added: number;
+  changed: number;
+  removed: number;
+}
+
+/** Content hash of a record: equal hashes mean nothing the user could see has changed. */
+export function recordHash(record: SourceRecord): string {
+  return createHash('sha256').update(JSON.stringify(record)).digest('base64url').slice(0, 32);
+}
+
+export function rowToRecord(row: RecordRow, withRaw = true): StoredRecord {
+  return {
+    profileId: row.profile_id,
+    system: row.system as SourceSystem,
+    externalId: row.external_id,
+    kind: row.kind as RecordKind,
+    name: row.name,
+    fqdn: row.fqdn,
+    status: row.status as RecordStatus,
+    os: row.os,
+    ips: JSON.parse(row.ips) as string[],
+    macs: JSON.parse(row.macs) as string[],
+    machineId: row.machine_id,
+    smbiosUuid: row.smbios_uuid,
+    serial: row.serial,
+    cluster: row.cluster,
+    site: row.site,
+    group: row.grp,
+    organization: row.organization,
+    location: row.location,
+    tags: JSON.parse(row.tags) as string[],
+    patch: row.patch === null ? null : (JSON.parse(row.patch) as PatchSummary),
+    lastSeenAt: row.last_seen_at,
+    changeStamp: row.change_stamp,
+    raw: withRaw ? (JSON.parse(row.raw) as Record<string, unknown>) : {},
+    fetchedAt: row.fetched_at,
+    hash: row.hash,
+  };
+}
+
+const identityColumns = `profile_id, system, external_id, kind, name, fqdn, status, os, ips, macs,
+  machine_id, smbios_uuid, serial, cluster, site, grp, organization, location, tags, patch,
+  last_seen_at, change_stamp, fetched_at, hash`;
+
+/** Source records in SQLite: written per profile as one batch, read for correlation and views. */
+export class RecordStore {
+  constructor(private readonly db: Sqlite) {}
+
+  /** Every record without its raw JSON: what correlation needs. */
+  allForCorrelation(): StoredRecord[] {
+    const rows = this.db
+      .prepare(`SELECT ${identityColumns}, '{}' AS raw FROM source_records`)
+      .all() as RecordRow[];
+    return rows.map((row) => rowToRecord(row, false));
+  }
+
+  get(profileId: string, externalId: string): StoredRecord | undefined {
+    const row = this.db
+      .prepare('SELECT * FROM source_records WHERE profile_id = ? AND external_id = ?')
+      .get(profileId, externalId) as RecordRow | undefined;
+    return row === undefined ? undefined : rowToRecord(row);
+  }
+
+  /** Change stamps and raw records of a profile, for connectors that skip unchanged details. */
+  previousLookup(profileId: string): (externalId: string) => PreviousRecord | undefined {
+    const statement = this.db.prepare(
+      'SELECT change_stamp, raw FROM source_records WHERE profile_id = ? AND external_id = ?',
+    );
+    return (externalId) => {
+      const row = statement.get(profileId, externalId) as
+        { change_stamp: string | null; raw: string } | undefined;
+      if (row === undefined) return undefined;
+      return { changeStamp: row.change_stamp, raw: JSON.parse(row.raw) as Record<string, unknown> };
+    };
+  }
+
+  /**
+   * Replaces a profile's records with a fresh, complete set. Unchanged records (same hash) are not
+   * rewritten, so a re-sync of a quiet fleet writes almost nothing. Call inside a transaction.
+   */
+  replaceProfile(
+    profileId: string,
+    records: readonly SourceRecord[],
+    fetchedAt: string,
+  ): WriteCounts {
+    const existing = new Map(
+      (
+        this.db
+          .prepare('SELECT external_id, hash FROM source_records WHERE profile_id = ?')
+          .all(profileId) as { external_id: string; hash: string }[]
+      ).map((row) => [row.external_id, row.hash]),
+    );
+    const upsert = this.db.prepare(`INSERT INTO source_records (${identityColumns}, raw)
+      VALUES (@profile_id, @system, @external_id, @kind, @name, @fqdn, @status, @os, @ips, @macs,
+        @machine_id, @smbios_uuid, @serial, @cluster, @site, @grp, @organization, @location, @tags,
+        @patch, @last_seen_at, @change_stamp, @fetched_at, @hash, @raw)
+      ON CONFLICT (profile_id, external_id) DO UPDATE SET
+        system = excluded.system, kind = excluded.kind, name = excluded.name,
+        fqdn = excluded.fqdn, status = excluded.status, os = excluded.os, ips = excluded.ips,
+        macs = excluded.macs, machine_id = excluded.machine_id,
+        smbios_uuid = excluded.smbios_uuid, serial = excluded.serial,
+        cluster = excluded.cluster, site = excluded.site, grp = excluded.grp,
+        organization = excluded.organization, location = excluded.location,
+        tags = excluded.tags, patch = excluded.patch, last_seen_at = excluded.last_seen_at,
+        change_stamp = excluded.change_stamp, fetched_at = excluded.fetched_at,
+        hash = excluded.hash, raw = excluded.raw`);
+    const counts: WriteCounts = { fetched: records.length, added: 0, changed: 0, removed: 0 };
+    const seen = new Set<string>();
+    for (const record of records) {
+      if (seen.has(record.externalId)) continue;
+      seen.add(record.externalId);
+      const hash = recordHash(record);
+      const before = existing.get(record.externalId);
+      if (before === hash) continue;
+      if (before === undefined) counts.added++;
+      else counts.changed++;
+      upsert.run(toRow(profileId, record, fetchedAt, hash));
+    }
+    const remove = this.db.prepare(
+      'DELETE FROM source_records WHERE profile_id = ? AND external_id = ?',
+    );
+    for (const externalId of existing.keys()) {
+      if (seen.has(externalId)) continue;
+      remove.run(profileId, externalId);
+      counts.removed++;
+    }
+    return counts;
+  }
+}
+
+function toRow(
+  profileId: string,
+  r: SourceRecord,
+  fetchedAt: string,
+  hash: string,
+): Record<string, string | null> {
+  return {
+    profile_id: profileId,
+    system: r.system,
+    external_id: r.externalId,
+    kind: r.kind,
+    name: r.name,
+    fqdn: r.fqdn,
+    status: r.status,
+    os: r.os,
+    ips: JSON.stringify(r.ips),
+    macs: JSON.stringify(r.macs),
+    machine_id: r.machineId,
+    smbios_uuid: r.smbiosUuid,
+    serial: r.serial,
+    cluster: r.cluster,
+    site: r.site,
+    grp: r.group,
+    organization: r.organization,
+    location: r.location,
+    tags: JSON.stringify(r.tags),
+    patch: r.patch === null ? null : JSON.stringify(r.patch),
+    last_seen_at: r.lastSeenAt,
+    change_stamp: r.changeStamp,
+    raw: JSON.stringify(r.raw),
+    fetched_at: fetchedAt,
+    hash,
+  };
+}

@@ -1,0 +1,171 @@
+import { describe, expect, it } from 'vitest';
+import { generateFleet, type Fleet } from '../../../lab/fleet';
+import { AppError } from '../../shared/errors';
+import type { SyncProgressEvent } from '../../shared/inventory';
+import { silentLogger } from '../core/logger';
+import { InventoryService } from '../inventory/inventory-service';
+import type { Store } from '../store/open-store';
+import { unlockedTestStore } from '../store/test-helpers';
+import { SyncEngine, type ConnectorSet } from './sync-engine';
+import { addFleetProfiles, fleetConnectors } from './test-fleet';
+
+const fleet = generateFleet({ size: 120, seed: 4 });
+
+function setup(store: Store, connectors: ConnectorSet, events: SyncProgressEvent[] = []) {
+  const engine = new SyncEngine({
+    db: store.db,
+    profiles: store.profiles,
+    connectors,
+    logger: silentLogger,
+    progressIntervalMs: 0,
+    onProgress: (e) => events.push(e),
+  });
+  const inventory = new InventoryService(store.db, () => engine.freshness());
+  return { engine, inventory };
+}
+
+function snapshot(store: Store): unknown {
+  return store.db.prepare('SELECT a.id, a.name, a.hash FROM assets a ORDER BY a.id').all();
+}
+
+describe('SyncEngine', () => {
+  it('syncs every source into one merged inventory, with progress and history', async () => {
+    const store = await unlockedTestStore();
+    addFleetProfiles(store.profiles, fleet);
+    const events: SyncProgressEvent[] = [];
+    const { engine, inventory } = setup(
+      store,
+      fleetConnectors(() => fleet),
+      events,
+    );
+
+    const outcomes = await engine.sync('all');
+    expect(outcomes.map((o) => o.status)).toEqual(outcomes.map(() => 'ok'));
+    const page = inventory.query({ query: '', limit: 500 });
+    // Correlation is measured exactly in correlate.test.ts; here, one asset per machine or so.
+    expect(Math.abs(page.total - fleet.machines.length)).toBeLessThanOrEqual(2);
+    expect(page.rows[0]?.freshness.offline).toBe(false);
+    const finals = events.filter((e) => e.state === 'ok');
+    expect(finals).toHaveLength(outcomes.length);
+    expect(events.some((e) => e.phase === 'hosts' && e.total !== null && e.done > 0)).toBe(true);
+    expect(engine.freshness().every((s) => s.lastStatus === 'ok' && s.dataFrom !== null)).toBe(
+      true,
+    );
+
+    const before = snapshot(store);
+    const again = await engine.sync('all');
+    expect(again.every((o) => o.added === 0 && o.changed === 0 && o.removed === 0)).toBe(true);
+    expect(snapshot(store)).toEqual(before);
+    store.close();
+  });
+
+  it('keeps a failing source’s old data, marks it offline and lets the others proceed', async () => {
+    const store = await unlockedTestStore();
+    addFleetProfiles(store.profiles, fleet);
+    let fail = false;
+    let current: Fleet = fleet;
+    const { engine, inventory } = setup(
+      store,
+      fleetConnectors(() => current, {
+        foreman: {
+          failWith: () => (fail ? new AppError('unavailable', 'connect ECONNREFUSED') : null),
+        },
+      }),
+    );
+    await engine.sync('all');
+    const foremanHost = inventory.query({ query: 'source:foreman', limit: 1 }).rows[0]!;
+    fail = true;
+    // The other sources change meanwhile: their new data must land.
+    current = generateFleet({ size: 120, seed: 4, now: fleet.now + 3_600_000 });
+    const outcomes = await engine.sync('all');
+    const foreman = outcomes.find((o) => o.system === 'foreman')!;
+    expect(foreman).toMatchObject({ status: 'failed', error: 'connect ECONNREFUSED' });
+    expect(outcomes.filter((o) => o.status === 'ok')).toHaveLength(outcomes.length - 1);
+
+    const after = inventory.asset(foremanHost.id);
+    expect(after.asset.systems).toContain('foreman');
+    expect(after.asset.freshness.offline).toBe(true);
+    expect(after.asset.freshness.message).toMatch(/^offline — data from .+ECONNREFUSED/);
+    expect(inventory.query({ query: 'source:foreman', limit: 1 }).total).toBeGreaterThan(0);
+    const status = engine.freshness().find((s) => s.system === 'foreman')!;
+    expect(status).toMatchObject({ offline: true, lastStatus: 'failed' });
+    store.close();
+  });
+
+  it('cancels a running sync and keeps the previous data', async () => {
+    const store = await unlockedTestStore();
+    addFleetProfiles(store.profiles, fleet);
+    let release: () => void = () => undefined;
+    let paused = false;
+    let pause = false;
+    let reached: () => void = () => undefined;
+    const atPage = new Promise<void>((resolve) => (reached = resolve));
+    const { engine, inventory } = setup(
+      store,
+      fleetConnectors(() => fleet, {
+        patchmon: {
+          pageSize: 10,
+          beforePage: async (page) => {
+            if (!pause || page !== 1 || paused) return;
+            paused = true;
+            reached();
+            await new Promise<void>((resolve) => (release = resolve));
+          },
+        },
+      }),
+    );
+    await engine.sync('all');
+    const before = snapshot(store);
+    pause = true;
+    const running = engine.sync('all');
+    await atPage;
+    expect(engine.isRunning()).toBe(true);
+    engine.cancel();
+    release();
+    const outcomes = await running;
+    expect(outcomes.find((o) => o.system === 'patchmon')?.status).toBe('cancelled');
+    expect(snapshot(store)).toEqual(before);
+    expect(inventory.query({ query: '' }).total).toBe((before as unknown[]).length);
+    store.close();
+  });
+
+  it('syncs at most the configured number of profiles of one kind at once', async () => {
+    const store = await unlockedTestStore();
+    for (let i = 0; i < 5; i++) {
+      store.profiles.save({
+        name: `pm-${i}`,
+        connection: { kind: 'patchmon', url: `https://pm${i}.lab`, apiKey: 'k' },
+      });
+    }
+    let active = 0;
+    let peak = 0;
+    const { engine } = setup(store, {
+      patchmon: {
+        system: 'patchmon',
+        test: () => Promise.reject(new Error('unused')),
+        sync: async () => {
+          active++;
+          peak = Math.max(peak, active);
+          await new Promise((resolve) => setImmediate(resolve));
+          active--;
+          return [];
+        },
+      },
+    });
+    const outcomes = await engine.sync('all');
+    expect(outcomes).toHaveLength(5);
+    expect(peak).toBe(2);
+    store.close();
+  });
+
+  it('refuses profiles that are not inventory sources', async () => {
+    const store = await unlockedTestStore();
+    store.profiles.save({
+      name: 'bastion',
+      connection: { kind: 'ssh', host: 'b.lab', username: 'ops', auth: { mode: 'agent' } },
+    });
+    const { engine } = setup(store, {});
+    await expect(engine.sync(['bastion'])).rejects.toThrow(/not an inventory source/);
+    store.close();
+  });
+});

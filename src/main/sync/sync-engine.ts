@@ -1,0 +1,220 @@
+import { AppError, isAppError, type ErrorCode } from '../../shared/errors';
+import type { SourceFreshness, SyncOutcome, SyncProgressEvent } from '../../shared/inventory';
+import type { ProfileView } from '../../shared/profiles';
+import type { Logger } from '../core/logger';
+import { redactText } from '../core/redact';
+import type { Sqlite } from '../db/sqlite';
+import { recorrelate } from '../inventory/asset-store';
+import { RecordStore, type WriteCounts } from '../inventory/record-store';
+import type { ProfileService } from '../profiles/profile-service';
+import type { SourceConnector, SourceRecord, SourceSystem, SyncProgress } from '../sources/types';
+import { Limiter } from './limiter';
+import { isSourceProfile, SyncHistory } from './sync-history';
+
+export type ConnectorSet = Partial<Record<SourceSystem, SourceConnector>>;
+
+export interface SyncEngineOptions {
+  db: Sqlite;
+  profiles: ProfileService;
+  connectors: ConnectorSet;
+  logger: Logger;
+  clock?: () => Date;
+  /** Profiles of one source kind synced at the same time (default 2). */
+  perKindConcurrency?: number;
+  /** Progress of every profile; the hosts turn it into `sync:progress` events. */
+  onProgress?: (event: SyncProgressEvent) => void;
+  /** Least time between two `running` progress events of one profile (default 100 ms). */
+  progressIntervalMs?: number;
+}
+
+export type SyncTarget = readonly string[] | 'all';
+
+/**
+ * Syncs source profiles: each connector's complete result is written in one transaction together
+ * with the re-correlated assets, so a crash or a failure leaves the previous consistent data. A
+ * failing profile is recorded (and shown as offline) while the others carry on.
+ */
+export class SyncEngine {
+  readonly history: SyncHistory;
+  readonly #records: RecordStore;
+  readonly #clock: () => Date;
+  readonly #limiters = new Map<SourceSystem, Limiter>();
+  readonly #running = new Map<string, Promise<SyncOutcome>>();
+  readonly #controllers = new Set<AbortController>();
+
+  constructor(private readonly options: SyncEngineOptions) {
+    this.#clock = options.clock ?? (() => new Date());
+    this.history = new SyncHistory(options.db, this.#clock);
+    this.#records = new RecordStore(options.db);
+    this.history.closeInterrupted();
+  }
+
+  isRunning(): boolean {
+    return this.#running.size > 0;
+  }
+
+  freshness(): SourceFreshness[] {
+    return this.history.freshness(this.options.profiles.list(), new Set(this.#running.keys()));
+  }
+
+  /** Syncs the given profiles (ids or names) or every source profile; resolves when all end. */
+  async sync(target: SyncTarget, signal?: AbortSignal): Promise<SyncOutcome[]> {
+    const profiles =
+      target === 'all'
+        ? this.options.profiles.list().filter(isSourceProfile)
+        : target.map((ref) => this.options.profiles.resolve(ref));
+    for (const profile of profiles) {
+      if (!isSourceProfile(profile)) {
+        throw new AppError('bad-request', `"${profile.name}" is not an inventory source.`);
+      }
+    }
+    return Promise.all(profiles.map((profile) => this.#syncOnce(profile, signal)));
+  }
+
+  /** Cancels every running sync; their previous data stays. */
+  cancel(): void {
+    for (const controller of this.#controllers) controller.abort();
+  }
+
+  #syncOnce(profile: ProfileView, signal?: AbortSignal): Promise<SyncOutcome> {
+    const current = this.#running.get(profile.id);
+    if (current !== undefined) return current;
+    const system = profile.connection.kind as SourceSystem;
+    let limiter = this.#limiters.get(system);
+    if (limiter === undefined) {
+      limiter = new Limiter(this.options.perKindConcurrency ?? 2);
+      this.#limiters.set(system, limiter);
+    }
+    const promise = limiter
+      .run(() => this.#syncProfile(profile, system, signal))
+      .finally(() => this.#running.delete(profile.id));
+    this.#running.set(profile.id, promise);
+    return promise;
+  }
+
+  async #syncProfile(
+    profile: ProfileView,
+    system: SourceSystem,
+    outer?: AbortSignal,
+  ): Promise<SyncOutcome> {
+    const started = performance.now();
+    const runId = this.history.begin(profile.id, system);
+    const controller = new AbortController();
+    this.#controllers.add(controller);
+    const onOuterAbort = (): void => controller.abort();
+    outer?.addEventListener('abort', onOuterAbort);
+    if (outer?.aborted === true) controller.abort();
+    const warnings: string[] = [];
+    const emit = this.#progressEmitter(runId, profile, system);
+    try {
+      const connector = this.options.connectors[system];
+      if (connector === undefined) {
+        throw new AppError('unavailable', `No ${system} connector is available in this build.`);
+      }
+      const secrets = this.options.profiles.getSecrets(profile.id);
+      emit({ phase: 'connecting', done: 0, total: null, records: 0 }, 'running');
+      const records = await connector.sync(profile, secrets, {
+        signal: controller.signal,
+        progress: (update) => emit(update, 'running'),
+        previous: this.#records.previousLookup(profile.id),
+        warn: (message) => warnings.push(message.slice(0, 500)),
+      });
+      if (controller.signal.aborted) throw new AppError('cancelled', 'The sync was cancelled.');
+      const checked = checkRecords(records, system);
+      emit({ phase: 'saving', done: 0, total: null, records: checked.length }, 'running');
+      let counts: WriteCounts | undefined;
+      this.options.db.transaction(() => {
+        counts = this.#records.replaceProfile(profile.id, checked, this.#clock().toISOString());
+        recorrelate(this.options.db);
+        this.history.finish(runId, 'ok', {
+          counts,
+          warnings,
+          durationMs: performance.now() - started,
+        });
+      })();
+      emit({ phase: 'done', done: 1, total: 1, records: checked.length }, 'ok');
+    } catch (error) {
+      const { code, message } = describeFailure(error, controller.signal.aborted);
+      const status = code === 'cancelled' ? 'cancelled' : 'failed';
+      this.history.finish(runId, status, {
+        warnings,
+        errorCode: code,
+        error: message,
+        durationMs: performance.now() - started,
+      });
+      this.options.logger.warn('sync failed', { profile: profile.name, system, code, message });
+      emit({ phase: status, done: 0, total: null, records: 0 }, status, message);
+    } finally {
+      outer?.removeEventListener('abort', onOuterAbort);
+      this.#controllers.delete(controller);
+    }
+    return this.history.outcome(runId, profile);
+  }
+
+  #progressEmitter(runId: number, profile: ProfileView, system: SourceSystem) {
+    const interval = this.options.progressIntervalMs ?? 100;
+    let lastAt = -Infinity;
+    let lastPhase = '';
+    return (
+      update: SyncProgress,
+      state: SyncProgressEvent['state'],
+      error: string | null = null,
+    ): void => {
+      const now = performance.now();
+      // Progress can arrive per record; people and IPC need a few updates a second.
+      if (state === 'running' && update.phase === lastPhase && now - lastAt < interval) return;
+      lastAt = now;
+      lastPhase = update.phase;
+      this.options.onProgress?.({
+        runId,
+        profileId: profile.id,
+        profileName: profile.name,
+        system,
+        state,
+        phase: update.phase.slice(0, 100),
+        done: clampCount(update.done),
+        total: update.total === null ? null : clampCount(update.total),
+        records: clampCount(update.records),
+        error,
+      });
+    };
+  }
+}
+
+function clampCount(value: number): number {
+  return Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
+}
+
+/** Records must name their system and carry an external id; duplicates keep the first. */
+function checkRecords(records: readonly SourceRecord[], system: SourceSystem): SourceRecord[] {
+  const seen = new Set<string>();
+  const out: SourceRecord[] = [];
+  for (const record of records) {
+    if (record.system !== system || record.externalId === '') {
+      throw new AppError(
+        'protocol-error',
+        `The ${system} connector returned a record without a valid system or id.`,
+      );
+    }
+    if (seen.has(record.externalId)) continue;
+    seen.add(record.externalId);
+    out.push(record);
+  }
+  return out;
+}
+
+function describeFailure(error: unknown, aborted: boolean): { code: ErrorCode; message: string } {
+  if (aborted) return { code: 'cancelled', message: 'The sync was cancelled.' };
+  if (isAppError(error))
+    return { code: error.code, message: redactText(error.message).slice(0, 2000) };
+  if (error instanceof Error && error.name === 'AbortError') {
+    return { code: 'cancelled', message: 'The sync was cancelled.' };
+  }
+  return {
+    code: 'internal',
+    message: `Unexpected failure: ${error instanceof Error ? error.message : String(error)}`.slice(
+      0,
+      2000,
+    ),
+  };
+}

@@ -1,0 +1,189 @@
+import type { ErrorCode } from '../../shared/errors';
+import type { SourceFreshness, SyncOutcome, SyncRunStatus } from '../../shared/inventory';
+import type { ProfileView } from '../../shared/profiles';
+import type { Sqlite } from '../db/sqlite';
+import type { WriteCounts } from '../inventory/record-store';
+import { sourceSystems, type SourceSystem } from '../sources/types';
+
+interface RunRow {
+  id: number;
+  profile_id: string;
+  system: string;
+  started_at: string;
+  finished_at: string | null;
+  status: SyncRunStatus;
+  error: string | null;
+}
+
+export function isSourceProfile(
+  profile: ProfileView,
+): profile is ProfileView & { connection: { kind: SourceSystem } } {
+  return (sourceSystems as readonly string[]).includes(profile.connection.kind);
+}
+
+/** `sync_runs`: one row per sync attempt of a profile; freshness is read from here. */
+export class SyncHistory {
+  constructor(
+    private readonly db: Sqlite,
+    private readonly clock: () => Date,
+  ) {}
+
+  /** Runs left `running` by a process that died are closed as `interrupted`. */
+  closeInterrupted(): void {
+    this.db
+      .prepare(
+        `UPDATE sync_runs SET status = 'interrupted', finished_at = ?,
+           error = 'Rackside stopped during this sync; the previous data was kept.'
+         WHERE status = 'running'`,
+      )
+      .run(this.clock().toISOString());
+  }
+
+  begin(profileId: string, system: SourceSystem): number {
+    const result = this.db
+      .prepare(
+        `INSERT INTO sync_runs (profile_id, system, started_at, status) VALUES (?, ?, ?, 'running')`,
+      )
+      .run(profileId, system, this.clock().toISOString());
+    return Number(result.lastInsertRowid);
+  }
+
+  finish(
+    runId: number,
+    status: Exclude<SyncRunStatus, 'running'>,
+    detail: {
+      counts?: WriteCounts;
+      warnings?: readonly string[];
+      errorCode?: ErrorCode | null;
+      error?: string | null;
+      durationMs: number;
+    },
+  ): void {
+    const c = detail.counts ?? { fetched: 0, added: 0, changed: 0, removed: 0 };
+    this.db
+      .prepare(
+        `UPDATE sync_runs SET finished_at = ?, status = ?, fetched = ?, added = ?, changed = ?,
+           removed = ?, warnings = ?, error_code = ?, error = ?, duration_ms = ?
+         WHERE id = ?`,
+      )
+      .run(
+        this.clock().toISOString(),
+        status,
+        c.fetched,
+        c.added,
+        c.changed,
+        c.removed,
+        JSON.stringify(detail.warnings ?? []),
+        detail.errorCode ?? null,
+        detail.error ?? null,
+        Math.round(detail.durationMs),
+        runId,
+      );
+  }
+
+  outcome(runId: number, profile: ProfileView): SyncOutcome {
+    const row = this.db.prepare('SELECT * FROM sync_runs WHERE id = ?').get(runId) as {
+      status: SyncRunStatus;
+      fetched: number;
+      added: number;
+      changed: number;
+      removed: number;
+      warnings: string;
+      error: string | null;
+      error_code: string | null;
+      duration_ms: number | null;
+      system: SourceSystem;
+    };
+    return {
+      runId,
+      profileId: profile.id,
+      profileName: profile.name,
+      system: row.system,
+      status: row.status,
+      fetched: row.fetched,
+      added: row.added,
+      changed: row.changed,
+      removed: row.removed,
+      warnings: JSON.parse(row.warnings) as string[],
+      error: row.error,
+      errorCode: row.error_code,
+      durationMs: row.duration_ms ?? 0,
+    };
+  }
+
+  /** Freshness of every source profile (or the given ones), with a sentence for people. */
+  freshness(profiles: readonly ProfileView[], running: ReadonlySet<string>): SourceFreshness[] {
+    const lastOk = this.db.prepare(
+      `SELECT finished_at FROM sync_runs WHERE profile_id = ? AND status = 'ok'
+       ORDER BY id DESC LIMIT 1`,
+    );
+    const last = this.db.prepare(
+      `SELECT * FROM sync_runs WHERE profile_id = ? AND status != 'running'
+       ORDER BY id DESC LIMIT 1`,
+    );
+    const schedule = this.db.prepare(
+      'SELECT interval_minutes FROM sync_schedules WHERE profile_id = ?',
+    );
+    return profiles.filter(isSourceProfile).map((profile) => {
+      const ok = lastOk.get(profile.id) as { finished_at: string } | undefined;
+      const run = last.get(profile.id) as RunRow | undefined;
+      const interval = schedule.get(profile.id) as { interval_minutes: number } | undefined;
+      const dataFrom = ok?.finished_at ?? null;
+      const offline = run?.status === 'failed';
+      return {
+        profileId: profile.id,
+        profileName: profile.name,
+        system: profile.connection.kind,
+        dataFrom,
+        lastStatus: run?.status ?? null,
+        lastError: run?.error ?? null,
+        lastAttemptAt: run?.started_at ?? null,
+        offline,
+        running: running.has(profile.id),
+        intervalMinutes: interval?.interval_minutes ?? null,
+        message: freshnessMessage(offline, dataFrom, run?.error ?? null),
+      };
+    });
+  }
+
+  setSchedule(profileId: string, intervalMinutes: number | null): void {
+    if (intervalMinutes === null) {
+      this.db.prepare('DELETE FROM sync_schedules WHERE profile_id = ?').run(profileId);
+      return;
+    }
+    this.db
+      .prepare(
+        `INSERT INTO sync_schedules (profile_id, interval_minutes) VALUES (?, ?)
+         ON CONFLICT (profile_id) DO UPDATE SET interval_minutes = excluded.interval_minutes`,
+      )
+      .run(profileId, intervalMinutes);
+  }
+
+  /** Profiles with a background interval whose last attempt is older than it. */
+  dueProfiles(now: Date): string[] {
+    const rows = this.db
+      .prepare(
+        `SELECT s.profile_id AS id, s.interval_minutes AS minutes,
+           (SELECT max(started_at) FROM sync_runs r WHERE r.profile_id = s.profile_id) AS last
+         FROM sync_schedules s`,
+      )
+      .all() as { id: string; minutes: number; last: string | null }[];
+    return rows
+      .filter((r) => r.last === null || Date.parse(r.last) + r.minutes * 60_000 <= now.getTime())
+      .map((r) => r.id);
+  }
+}
+
+export function freshnessMessage(
+  offline: boolean,
+  dataFrom: string | null,
+  error: string | null,
+): string {
+  if (offline) {
+    const reason = error === null ? '' : ` (${error})`;
+    return dataFrom === null
+      ? `offline — never synced successfully${reason}`
+      : `offline — data from ${dataFrom}${reason}`;
+  }
+  return dataFrom === null ? 'never synced' : `data from ${dataFrom}`;
+}

@@ -1,0 +1,245 @@
+import { z } from 'zod';
+import { ProfileId, ProfileIdList } from './profiles';
+
+/**
+ * Shapes shared by the sync and inventory commands: requests are strict and bounded, responses
+ * describe what the renderer and the CLI show.
+ */
+
+export const SourceSystem = z.enum(['foreman', 'proxmox', 'patchmon', 'routeros']);
+export type SourceSystem = z.infer<typeof SourceSystem>;
+
+export const AssetKind = z.enum(['vm', 'container', 'node', 'bare-metal', 'router', 'host']);
+export type AssetKind = z.infer<typeof AssetKind>;
+
+export const SyncRunStatus = z.enum(['running', 'ok', 'failed', 'cancelled', 'interrupted']);
+export type SyncRunStatus = z.infer<typeof SyncRunStatus>;
+
+export const SyncStartRequest = z
+  .object({ profileIds: z.union([ProfileIdList, z.literal('all')]) })
+  .strict();
+
+/** One progress update of one profile's sync, pushed as `sync:progress`. */
+export const SyncProgressEvent = z
+  .object({
+    runId: z.number().int(),
+    profileId: z.string(),
+    profileName: z.string(),
+    system: SourceSystem,
+    state: SyncRunStatus,
+    phase: z.string(),
+    done: z.number().int().nonnegative(),
+    total: z.number().int().nonnegative().nullable(),
+    records: z.number().int().nonnegative(),
+    error: z.string().nullable(),
+  })
+  .strict();
+export type SyncProgressEvent = z.infer<typeof SyncProgressEvent>;
+
+/** What a finished (or failed) sync of one profile did. */
+export const SyncOutcome = z
+  .object({
+    runId: z.number().int(),
+    profileId: z.string(),
+    profileName: z.string(),
+    system: SourceSystem,
+    status: SyncRunStatus,
+    fetched: z.number().int(),
+    added: z.number().int(),
+    changed: z.number().int(),
+    removed: z.number().int(),
+    warnings: z.array(z.string()),
+    error: z.string().nullable(),
+    errorCode: z.string().nullable(),
+    durationMs: z.number().int(),
+  })
+  .strict();
+export type SyncOutcome = z.infer<typeof SyncOutcome>;
+
+/** Freshness of one source profile, from its sync history. */
+export const SourceFreshness = z
+  .object({
+    profileId: z.string(),
+    profileName: z.string(),
+    system: SourceSystem,
+    /** Finish time of the last successful sync: the age of the data we hold. */
+    dataFrom: z.string().nullable(),
+    lastStatus: SyncRunStatus.nullable(),
+    lastError: z.string().nullable(),
+    lastAttemptAt: z.string().nullable(),
+    /** The last attempt failed: answers come from older data. */
+    offline: z.boolean(),
+    running: z.boolean(),
+    intervalMinutes: z.number().int().nullable(),
+    /** e.g. "offline — data from 2026-11-22T16:00:00.000Z (connection refused)". */
+    message: z.string(),
+  })
+  .strict();
+export type SourceFreshness = z.infer<typeof SourceFreshness>;
+
+export const SyncStatus = z
+  .object({ running: z.boolean(), sources: z.array(SourceFreshness) })
+  .strict();
+export type SyncStatus = z.infer<typeof SyncStatus>;
+
+export const SyncScheduleRequest = z
+  .object({
+    profileId: ProfileId,
+    /** Minutes between background syncs; null switches it off. */
+    intervalMinutes: z.number().int().min(5).max(10_080).nullable(),
+  })
+  .strict();
+
+export const sortFields = [
+  'name',
+  'kind',
+  'status',
+  'os',
+  'updates',
+  'security',
+  'fqdn',
+  'cluster',
+] as const;
+export const SortField = z.enum(sortFields);
+export type SortField = z.infer<typeof SortField>;
+
+export const maxQueryLength = 1000;
+export const maxPageSize = 500;
+
+export const InventoryQueryRequest = z
+  .object({
+    query: z.string().max(maxQueryLength).default(''),
+    offset: z.number().int().min(0).max(10_000_000).default(0),
+    limit: z.number().int().min(1).max(maxPageSize).default(100),
+    sort: z
+      .object({ field: SortField, direction: z.enum(['asc', 'desc']).default('asc') })
+      .strict()
+      .default({ field: 'name', direction: 'asc' }),
+  })
+  .strict();
+export type InventoryQueryRequest = z.input<typeof InventoryQueryRequest>;
+export type InventoryQuery = z.output<typeof InventoryQueryRequest>;
+
+export const PatchView = z
+  .object({
+    updates: z.number().int().nullable(),
+    security: z.number().int().nullable(),
+    rebootNeeded: z.boolean().nullable(),
+  })
+  .strict();
+
+export const AssetFreshness = z
+  .object({
+    offline: z.boolean(),
+    /** Oldest successful-sync time among the sources that describe this asset. */
+    dataFrom: z.string().nullable(),
+    message: z.string(),
+  })
+  .strict();
+export type AssetFreshness = z.infer<typeof AssetFreshness>;
+
+export const AssetRow = z
+  .object({
+    id: z.number().int(),
+    kind: AssetKind,
+    name: z.string(),
+    fqdn: z.string().nullable(),
+    status: z.string(),
+    os: z.string().nullable(),
+    ips: z.array(z.string()),
+    macs: z.array(z.string()),
+    cluster: z.string().nullable(),
+    site: z.string().nullable(),
+    groups: z.array(z.string()),
+    organization: z.string().nullable(),
+    location: z.string().nullable(),
+    tags: z.array(z.string()),
+    patch: PatchView,
+    systems: z.array(SourceSystem),
+    /** Per system, when the source last saw the machine (its own timestamp). */
+    lastSeen: z.record(z.string(), z.string()),
+    freshness: AssetFreshness,
+  })
+  .strict();
+export type AssetRow = z.infer<typeof AssetRow>;
+
+export const InventoryPage = z
+  .object({
+    rows: z.array(AssetRow),
+    total: z.number().int(),
+    offset: z.number().int(),
+    limit: z.number().int(),
+    sources: z.array(SourceFreshness),
+  })
+  .strict();
+export type InventoryPage = z.infer<typeof InventoryPage>;
+
+export const RecordRef = z
+  .object({ profileId: ProfileId, externalId: z.string().min(1).max(512) })
+  .strict();
+export type RecordRef = z.infer<typeof RecordRef>;
+
+export const LinkView = z
+  .object({
+    profileId: z.string(),
+    profileName: z.string(),
+    system: SourceSystem,
+    externalId: z.string(),
+    /** Why the record belongs here: `machine-id`, `mac`, `fqdn`, `manual`… */
+    matchKey: z.string(),
+    confidence: z.number(),
+    name: z.string(),
+    fetchedAt: z.string(),
+    raw: z.record(z.string(), z.unknown()),
+  })
+  .strict();
+export type LinkView = z.infer<typeof LinkView>;
+
+export const AssetDetail = z.object({ asset: AssetRow, links: z.array(LinkView) }).strict();
+export type AssetDetail = z.infer<typeof AssetDetail>;
+
+export const AssetId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+export const JoinRequest = z.object({ assetIds: z.array(AssetId).min(2).max(50) }).strict();
+export const SplitRequest = z
+  .object({ assetId: AssetId, records: z.array(RecordRef).min(1).max(50) })
+  .strict();
+
+export const DriftItem = z
+  .object({
+    assetId: z.number().int(),
+    name: z.string(),
+    kind: AssetKind,
+    presentIn: z.array(SourceSystem),
+    missingFrom: z.array(SourceSystem),
+    reason: z.string(),
+  })
+  .strict();
+export type DriftItem = z.infer<typeof DriftItem>;
+
+export const DriftRequest = z
+  .object({
+    offset: z.number().int().min(0).max(10_000_000).default(0),
+    limit: z.number().int().min(1).max(maxPageSize).default(100),
+  })
+  .strict();
+
+export const DriftPage = z.object({ items: z.array(DriftItem), total: z.number().int() }).strict();
+export type DriftPage = z.infer<typeof DriftPage>;
+
+const Counts = z.record(z.string(), z.number().int());
+export const Facets = z
+  .object({
+    total: z.number().int(),
+    kind: Counts,
+    status: Counts,
+    system: Counts,
+    missing: Counts,
+    os: Counts,
+    withUpdates: z.number().int(),
+    withSecurityUpdates: z.number().int(),
+    rebootNeeded: z.number().int(),
+    sources: z.array(SourceFreshness),
+  })
+  .strict();
+export type Facets = z.infer<typeof Facets>;
