@@ -1,0 +1,179 @@
+import type { HostKeyPolicy } from '../../shared/profiles';
+import type { Logger } from '../core/logger';
+import { identify, type KeyIdentity } from './fingerprint';
+import type { HostKeyStore } from './host-key-store';
+import { entryMatches, readKnownHostsFile } from './known-hosts-file';
+import type {
+  DisconnectReason,
+  HostKeyAnswer,
+  HostKeyQuestion,
+  KnownKeyRef,
+} from './session-types';
+
+/** What the trust sources say about one presented key. */
+export type TrustCheck =
+  | { status: 'trusted'; source: string }
+  | { status: 'revoked'; source: string }
+  /** Nothing of this key type is known; `otherTypes` lists keys of other types, if any. */
+  | { status: 'unknown'; otherTypes: KnownKeyRef[] }
+  /** A different key of the same type is known: possible interception. */
+  | { status: 'changed'; known: KnownKeyRef[] };
+
+export type HostKeyVerdict =
+  { accepted: true; remembered: boolean } | { accepted: false; reason: DisconnectReason };
+
+export interface HostKeyTarget {
+  host: string;
+  port: number;
+  policy: HostKeyPolicy;
+  /** Index of the hop in a jump chain (0 = first hop), for messages. */
+  hop: number;
+}
+
+/** Asks the user about an unknown key (policy `ask`). */
+export type HostKeyAsk = (question: HostKeyQuestion) => Promise<HostKeyAnswer>;
+
+/**
+ * Host-key trust with OpenSSH semantics: Rackside's database plus `~/.ssh/known_hosts` (read
+ * only). A changed key is always refused; removing a stale key is the separate `forget`.
+ */
+export class HostKeyTrust {
+  constructor(
+    private readonly store: HostKeyStore,
+    private readonly options: { knownHostsFile: string | null; logger: Logger },
+  ) {}
+
+  async check(host: string, port: number, key: Buffer): Promise<TrustCheck> {
+    const presented = identify(key);
+    const known: (KnownKeyRef & { key: Buffer })[] = this.store
+      .keysFor(host, port)
+      .map((stored) => ({
+        keyType: stored.keyType,
+        fingerprint: stored.fingerprint,
+        source: 'Rackside known hosts',
+        key: Buffer.from(stored.keyBase64, 'base64'),
+      }));
+    if (this.options.knownHostsFile !== null) {
+      const file = this.options.knownHostsFile;
+      const parsed = await readKnownHostsFile(file);
+      for (const entry of parsed.entries) {
+        if (!entryMatches(entry, host, port)) continue;
+        const source = `${file}:${entry.line}`;
+        if (entry.marker === 'revoked') {
+          if (entry.key.equals(key)) return { status: 'revoked', source };
+          continue;
+        }
+        // Certificate authorities sign host certificates; they do not vouch for plain keys.
+        if (entry.marker === 'cert-authority') continue;
+        known.push({ ...identify(entry.key), source, key: entry.key });
+      }
+    }
+    const match = known.find((entry) => entry.key.equals(key));
+    if (match !== undefined) return { status: 'trusted', source: match.source };
+    const strip = ({ keyType, fingerprint, source }: KnownKeyRef): KnownKeyRef => ({
+      keyType,
+      fingerprint,
+      source,
+    });
+    const sameType = known.filter((entry) => entry.keyType === presented.keyType);
+    if (sameType.length > 0) return { status: 'changed', known: sameType.map(strip) };
+    return { status: 'unknown', otherTypes: known.map(strip) };
+  }
+
+  /** Applies the profile's policy to a presented key, asking through `ask` when it says so. */
+  async verify(target: HostKeyTarget, key: Buffer, ask: HostKeyAsk): Promise<HostKeyVerdict> {
+    const presented = identify(key);
+    const { host, port, policy, hop } = target;
+    const check = await this.check(host, port, key);
+    const refuse = (
+      kind: 'host-key-refused' | 'host-key-changed',
+      message: string,
+      known: KnownKeyRef[],
+    ): HostKeyVerdict => {
+      this.options.logger.warn('host key refused', { host, port, kind, ...presented });
+      return {
+        accepted: false,
+        reason: { kind, message, retryable: false, hop, hostKey: { host, port, presented, known } },
+      };
+    };
+    switch (check.status) {
+      case 'trusted':
+        return { accepted: true, remembered: false };
+      case 'revoked':
+        return refuse(
+          'host-key-refused',
+          `The ${presented.keyType} host key of ${describe(host, port)} (${presented.fingerprint}) is marked @revoked in ${check.source}.`,
+          [],
+        );
+      case 'changed':
+        return refuse(
+          'host-key-changed',
+          changedMessage(host, port, presented, check.known),
+          check.known,
+        );
+      case 'unknown':
+        break;
+    }
+    if (policy === 'strict') {
+      return refuse(
+        'host-key-refused',
+        `The host key of ${describe(host, port)} is not known and this profile's policy is strict (${presented.keyType} ${presented.fingerprint}).`,
+        check.otherTypes,
+      );
+    }
+    if (policy === 'accept-new') {
+      this.remember(host, port, key);
+      return { accepted: true, remembered: true };
+    }
+    const answer = await ask({ host, port, hop, ...presented, otherKnown: check.otherTypes });
+    if (answer === 'cancel') {
+      return refuse(
+        'host-key-refused',
+        `The host key of ${describe(host, port)} was not accepted.`,
+        check.otherTypes,
+      );
+    }
+    if (answer === 'remember') this.remember(host, port, key);
+    return { accepted: true, remembered: answer === 'remember' };
+  }
+
+  remember(host: string, port: number, key: Buffer): void {
+    const { keyType } = identify(key);
+    const stored = this.store.remember(host, port, keyType, key);
+    this.options.logger.info('host key remembered', {
+      host,
+      port,
+      keyType,
+      fingerprint: stored.fingerprint,
+    });
+  }
+
+  /** Removes remembered keys of a host (all types, or one); the explicit "forget" action. */
+  forget(host: string, port: number, keyType?: string): number {
+    const removed = this.store.forget(host, port, keyType);
+    this.options.logger.info('host key forgotten', {
+      host,
+      port,
+      keyType: keyType ?? 'all',
+      removed,
+    });
+    return removed;
+  }
+}
+
+const describe = (host: string, port: number): string => (port === 22 ? host : `${host}:${port}`);
+
+function changedMessage(
+  host: string,
+  port: number,
+  presented: KeyIdentity,
+  known: KnownKeyRef[],
+): string {
+  const old = known.map((k) => `${k.keyType} ${k.fingerprint} (${k.source})`).join(', ');
+  return (
+    `The host key of ${describe(host, port)} has CHANGED. Someone could be intercepting the ` +
+    `connection, or the host was reinstalled. Known: ${old}. Presented now: ${presented.keyType} ` +
+    `${presented.fingerprint}. Rackside refused to connect; if the change is expected, forget ` +
+    'the old key first.'
+  );
+}

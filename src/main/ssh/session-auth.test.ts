@@ -1,0 +1,240 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTempDirs } from '../test-support/temp-dir';
+import { sha256Fingerprint } from './fingerprint';
+import { openWatched, sessionBed } from './test-support/session-harness';
+import {
+  ensurePasswordUser,
+  generateKey,
+  passwordUser,
+  passwordUserPassword,
+  startSshd,
+  type KeyPair,
+  type Sshd,
+} from './test-support/sshd';
+
+const tempDir = useTempDirs();
+const term = { cols: 80, rows: 24 };
+let keys: { host: KeyPair; client: KeyPair; locked: KeyPair };
+let keyDir: string;
+
+beforeAll(async () => {
+  keyDir = await fs.mkdtemp('/tmp/rackside-ssh-keys-');
+  const [host, client, locked] = await Promise.all([
+    generateKey(keyDir, 'host'),
+    generateKey(keyDir, 'client'),
+    generateKey(keyDir, 'locked', { passphrase: 'open sesame' }),
+  ]);
+  keys = { host, client, locked };
+  await ensurePasswordUser();
+  return () => fs.rm(keyDir, { recursive: true, force: true });
+});
+
+async function sshd(dir: string, extraConfig: string[] = []): Promise<Sshd> {
+  const server = await startSshd(dir, {
+    hostKey: keys.host,
+    authorizedKeys: [keys.client.publicLine, keys.locked.publicLine],
+    extraConfig,
+  });
+  return server;
+}
+
+describe('SSH sessions against OpenSSH: authentication', () => {
+  it('logs in with a key file, runs a shell and reports each state', async () => {
+    const dir = await tempDir();
+    const server = await sshd(dir);
+    try {
+      const bed = await sessionBed(dir);
+      const watch = await openWatched(
+        bed.manager,
+        {
+          host: server.host,
+          port: server.port,
+          username: 'root',
+          auth: { mode: 'key', keyFile: keys.client.privatePath },
+        },
+        term,
+      );
+      await watch.state('open');
+      bed.manager.write(watch.id, 'echo "hello from $(whoami)"\n');
+      await watch.output('hello from root');
+      expect(watch.statuses.map((s) => s.state)).toEqual(['connecting', 'authenticating', 'open']);
+      bed.manager.write(watch.id, 'exit 3\n');
+      await watch.state('closed');
+      expect(watch.last()?.reason?.kind).toBe('exited');
+      expect(watch.last()?.reason?.message).toContain('status 3');
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('asks for the passphrase of an encrypted key and logs in with it', async () => {
+    const dir = await tempDir();
+    const server = await sshd(dir);
+    try {
+      const bed = await sessionBed(dir);
+      bed.answer = (prompt) =>
+        prompt.kind === 'passphrase'
+          ? { kind: 'passphrase', passphrase: prompt.retry ? 'open sesame' : 'wrong guess' }
+          : { kind: 'host-key', answer: 'accept-once' };
+      const watch = await openWatched(
+        bed.manager,
+        {
+          host: server.host,
+          port: server.port,
+          username: 'root',
+          auth: { mode: 'key', keyFile: keys.locked.privatePath },
+        },
+        term,
+      );
+      await watch.state('open');
+      expect(bed.prompts.map((p) => [p.kind, p.kind === 'passphrase' ? p.retry : null])).toEqual([
+        ['host-key', null],
+        ['passphrase', false],
+        ['passphrase', true],
+      ]);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('logs in with a password, and reports a wrong saved password as an authentication failure', async () => {
+    const dir = await tempDir();
+    const server = await sshd(dir, ['PasswordAuthentication yes']);
+    try {
+      const bed = await sessionBed(dir);
+      const target = { host: server.host, port: server.port, username: passwordUser };
+      const good = await openWatched(
+        bed.manager,
+        { ...target, auth: { mode: 'password', password: passwordUserPassword } },
+        term,
+      );
+      await good.state('open');
+      bed.manager.write(good.id, 'id -un\n');
+      await good.output(passwordUser);
+
+      const bad = await openWatched(
+        bed.manager,
+        { ...target, auth: { mode: 'password', password: 'nope' } },
+        term,
+      );
+      await bad.state('closed');
+      expect(bad.last()?.reason).toMatchObject({ kind: 'auth-failed', retryable: false });
+      expect(bad.last()?.reason?.message).toContain(`${passwordUser} on 127.0.0.1:${server.port}`);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('forwards keyboard-interactive prompts with their echo flags', async () => {
+    const dir = await tempDir();
+    // Without PAM, OpenSSH on Linux has no keyboard-interactive device; PAM asks "Password:".
+    const server = await sshd(dir, ['UsePAM yes', 'KbdInteractiveAuthentication yes']);
+    try {
+      const bed = await sessionBed(dir);
+      bed.answer = (prompt) =>
+        prompt.kind === 'keyboard-interactive'
+          ? { kind: 'keyboard-interactive', answers: [passwordUserPassword] }
+          : { kind: 'host-key', answer: 'accept-once' };
+      const watch = await openWatched(
+        bed.manager,
+        {
+          host: server.host,
+          port: server.port,
+          username: passwordUser,
+          auth: { mode: 'keyboard-interactive' },
+        },
+        term,
+      );
+      await watch.state('open');
+      const asked = bed.prompts.find((p) => p.kind === 'keyboard-interactive');
+      expect(asked?.kind === 'keyboard-interactive' ? asked.prompts : []).toEqual([
+        { prompt: 'Password: ', echo: false },
+      ]);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('SSH sessions against OpenSSH: unknown host keys under policy ask', () => {
+  it('sends no credential when the user cancels, remembers on "remember", asks again after "accept once"', async () => {
+    const dir = await tempDir();
+    const server = await sshd(dir, ['LogLevel DEBUG1']);
+    try {
+      const bed = await sessionBed(dir);
+      const target = {
+        host: server.host,
+        port: server.port,
+        username: 'root',
+        auth: { mode: 'key' as const, keyFile: keys.client.privatePath },
+      };
+      const fingerprint = sha256Fingerprint(Buffer.from(keys.host.publicBase64, 'base64'));
+
+      bed.answer = () => ({ kind: 'host-key', answer: 'cancel' });
+      const cancelled = await openWatched(bed.manager, target, term);
+      await cancelled.state('closed');
+      expect(cancelled.last()?.reason).toMatchObject({ kind: 'host-key-refused' });
+      expect(bed.prompts[0]).toMatchObject({
+        kind: 'host-key',
+        question: { keyType: 'ssh-ed25519', fingerprint },
+      });
+      expect(server.log()).not.toContain('userauth-request');
+
+      bed.answer = () => ({ kind: 'host-key', answer: 'accept-once' });
+      const once = await openWatched(bed.manager, target, term);
+      await once.state('open');
+      expect(server.log()).toContain('userauth-request');
+      await expect(
+        bed.trust.check(server.host, server.port, Buffer.from(keys.host.publicBase64, 'base64')),
+      ).resolves.toMatchObject({ status: 'unknown' });
+
+      bed.answer = () => ({ kind: 'host-key', answer: 'remember' });
+      const remembered = await openWatched(bed.manager, target, term);
+      await remembered.state('open');
+      expect(bed.prompts).toHaveLength(3);
+
+      const again = await openWatched(bed.manager, target, term);
+      await again.state('open');
+      expect(bed.prompts).toHaveLength(3);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('writes a session log without input typed at a prompt that does not echo', async () => {
+    const dir = await tempDir();
+    const server = await sshd(dir);
+    try {
+      const bed = await sessionBed(dir);
+      const logFile = path.join(dir, 'session.log');
+      const watch = await openWatched(
+        bed.manager,
+        {
+          host: server.host,
+          port: server.port,
+          username: 'root',
+          auth: { mode: 'key', keyFile: keys.client.privatePath },
+        },
+        { ...term, logFile },
+      );
+      await watch.state('open');
+      // The marker is quoted so the echoed command line does not contain it verbatim.
+      bed.manager.write(
+        watch.id,
+        'stty -echo; echo RE\'\'ADY; read -r secret; stty echo; echo "got ${#secret} chars"\n',
+      );
+      await watch.output(/^READY/m);
+      bed.manager.write(watch.id, 'hunter2-topsecret\n');
+      await watch.output('got 17 chars');
+      bed.manager.close(watch.id);
+      await watch.state('closed');
+      const log = await fs.readFile(logFile, 'utf8');
+      expect(log).toContain('got 17 chars');
+      expect(log).not.toContain('hunter2-topsecret');
+    } finally {
+      await server.stop();
+    }
+  });
+});

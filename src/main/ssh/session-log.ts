@@ -1,0 +1,34 @@
+import fs from 'node:fs';
+import type { KeyboardPrompt } from './session-types';
+
+/**
+ * The opt-in session log: what the terminal showed, appended to a file readable only by the
+ * user. Keystrokes are not logged — the server's echo is — so input typed at a prompt that does
+ * not echo (passwords, `read -s`) never reaches the file. Login prompts are logged with their
+ * answers only when the server asked for them to be echoed.
+ */
+export class SessionLog {
+  private readonly out: fs.WriteStream;
+
+  constructor(file: string) {
+    this.out = fs.createWriteStream(file, { flags: 'a', mode: 0o600 });
+    // A log that cannot be written must not end the session; the error is reported once.
+    this.out.on('error', () => undefined);
+  }
+
+  note(text: string): void {
+    this.out.write(`\r\n[rackside ${new Date().toISOString()}] ${text}\r\n`);
+  }
+
+  output(chunk: Uint8Array): void {
+    this.out.write(chunk);
+  }
+
+  loginPrompt(prompt: KeyboardPrompt, answer: string): void {
+    this.out.write(prompt.echo ? `${prompt.prompt}${answer}\r\n` : `${prompt.prompt}\r\n`);
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.out.end(resolve));
+  }
+}

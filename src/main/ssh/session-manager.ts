@@ -1,0 +1,357 @@
+import { randomUUID } from 'node:crypto';
+import type { Worker } from 'node:worker_threads';
+import { AppError } from '../../shared/errors';
+import type { Logger } from '../core/logger';
+import type { HostKeyTrust } from './host-key-trust';
+import { PromptBroker } from './prompt-broker';
+import { resolveHops, type DirectTarget, type ProfileSource } from './session-targets';
+import type {
+  FlowControl,
+  Hop,
+  Keepalive,
+  PromptAnswer,
+  SessionPrompt,
+  SessionStatus,
+  TerminalOptions,
+} from './session-types';
+import type { SshWorkerFactory } from './worker-launch';
+import type { FromWorker, ToWorker, WorkerQuestion, WorkerReply } from './worker-protocol';
+
+export interface SessionManagerOptions {
+  hostKeys: HostKeyTrust;
+  /** Profile metadata and vault secrets; null when only direct targets are used. */
+  profiles: ProfileSource | null;
+  createWorker: SshWorkerFactory;
+  logger: Logger;
+  /** ssh-agent socket; defaults to `SSH_AUTH_SOCK`. */
+  agentSocket?: string;
+  flow?: FlowControl;
+  keepalive?: Keepalive;
+  readyTimeoutMs?: number;
+  readFile?: (file: string) => Promise<string>;
+}
+
+export interface OpenOptions extends TerminalOptions {
+  /** Run this command in the PTY instead of a login shell. */
+  command?: string;
+  /** Opt-in session log: terminal output appended to this file. */
+  logFile?: string;
+}
+
+export interface SessionEvents {
+  /** Terminal output, in order. Acknowledge each chunk with `ack(id, bytes.byteLength)`. */
+  data: (id: string, bytes: Uint8Array) => void;
+  status: (id: string, status: SessionStatus) => void;
+  /** A question for the user; answer with `answer(prompt.promptId, …)`. */
+  prompt: (prompt: SessionPrompt) => void;
+  /** A prompt ended (answered, cancelled, or its session closed): close its dialog. */
+  'prompt-closed': (promptId: string) => void;
+}
+
+export interface SessionInfo {
+  id: string;
+  /** `user@host:port` of the target (last hop). */
+  title: string;
+  profileId: string | null;
+  status: SessionStatus;
+  hops: { host: string; port: number; username: string }[];
+}
+
+interface Session {
+  id: string;
+  target: string | DirectTarget;
+  options: OpenOptions;
+  status: SessionStatus;
+  hops: Hop[];
+}
+
+const defaultFlow: FlowControl = { highWatermark: 512 * 1024, lowWatermark: 128 * 1024 };
+const defaultKeepalive: Keepalive = { intervalMs: 15_000, countMax: 3 };
+
+/**
+ * Interactive SSH sessions for the UI. ssh2 runs in one worker thread; this side resolves
+ * profiles and secrets, applies host-key trust (the database lives here) and relays prompts.
+ * Terminal bytes flow as `data` events with acknowledgement-based flow control.
+ */
+export class SshSessionManager {
+  private readonly sessions = new Map<string, Session>();
+  private readonly listeners: { [K in keyof SessionEvents]: Set<SessionEvents[K]> } = {
+    data: new Set(),
+    status: new Set(),
+    prompt: new Set(),
+    'prompt-closed': new Set(),
+  };
+  private readonly prompts: PromptBroker;
+  private worker: Worker | null = null;
+  private readonly logger: Logger;
+
+  constructor(private readonly options: SessionManagerOptions) {
+    this.logger = options.logger;
+    this.prompts = new PromptBroker(
+      (prompt) => {
+        for (const listener of this.listeners.prompt) listener(prompt);
+        return this.listeners.prompt.size > 0;
+      },
+      (promptId) => {
+        for (const listener of this.listeners['prompt-closed']) listener(promptId);
+      },
+    );
+  }
+
+  on<K extends keyof SessionEvents>(event: K, listener: SessionEvents[K]): () => void {
+    const set = this.listeners[event] as Set<SessionEvents[K]>;
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  /**
+   * Starts a session to a profile (by id) or a direct target. Resolves with the session id once
+   * the request is handed to the worker; progress arrives as `status` events. Throws AppError
+   * for what can be known up front (no such profile, vault locked, key file unreadable).
+   */
+  async open(target: string | DirectTarget, options: OpenOptions): Promise<string> {
+    const id = randomUUID();
+    const session: Session = {
+      id,
+      target,
+      options,
+      status: { state: 'connecting' },
+      hops: await this.resolve(target),
+    };
+    this.sessions.set(id, session);
+    this.start(session);
+    return id;
+  }
+
+  /** A Proxmox LXC console: `pct enter <vmid>` on the node, over the node's SSH profile. */
+  openLxcConsole(nodeProfileId: string, vmid: number, terminal: TerminalOptions): Promise<string> {
+    if (!Number.isInteger(vmid) || vmid < 100 || vmid > 999_999_999) {
+      throw new AppError('bad-request', `${vmid} is not a Proxmox guest id (100–999999999).`);
+    }
+    return this.open(nodeProfileId, { ...terminal, command: `pct enter ${vmid}` });
+  }
+
+  /** Opens a closed session again with the same id, re-reading profiles and secrets. */
+  async reconnect(id: string): Promise<void> {
+    const session = this.get(id);
+    if (session.status.state !== 'closed') {
+      throw new AppError('conflict', 'The session is still connected.');
+    }
+    session.hops = await this.resolve(session.target);
+    session.status = { state: 'connecting' };
+    this.start(session);
+  }
+
+  write(id: string, data: Uint8Array | string): void {
+    const bytes = typeof data === 'string' ? new Uint8Array(Buffer.from(data, 'utf8')) : data;
+    if (this.live(id)) this.post({ type: 'write', sessionId: id, data: bytes });
+  }
+
+  resize(id: string, cols: number, rows: number): void {
+    if (!Number.isInteger(cols) || !Number.isInteger(rows) || cols < 1 || rows < 1) {
+      throw new AppError('bad-request', 'Terminal size must be positive whole numbers.');
+    }
+    const session = this.get(id);
+    session.options = { ...session.options, cols, rows };
+    if (this.live(id)) this.post({ type: 'resize', sessionId: id, cols, rows });
+  }
+
+  /** The consumer has rendered `bytes` bytes of output (flow control). */
+  ack(id: string, bytes: number): void {
+    if (bytes > 0 && this.live(id)) this.post({ type: 'ack', sessionId: id, bytes });
+  }
+
+  close(id: string): void {
+    this.prompts.cancelSession(id);
+    if (this.live(id)) this.post({ type: 'close', sessionId: id });
+  }
+
+  /** Removes a closed session from the list (a tab was closed). */
+  discard(id: string): void {
+    this.close(id);
+    this.sessions.delete(id);
+  }
+
+  answer(promptId: string, answer: PromptAnswer): void {
+    this.prompts.answer(promptId, answer);
+  }
+
+  info(id: string): SessionInfo {
+    const session = this.get(id);
+    const target = session.hops.at(-1);
+    return {
+      id,
+      title: target === undefined ? '' : `${target.username}@${target.host}:${target.port}`,
+      profileId: typeof session.target === 'string' ? session.target : null,
+      status: session.status,
+      hops: session.hops.map(({ host, port, username }) => ({ host, port, username })),
+    };
+  }
+
+  list(): SessionInfo[] {
+    return [...this.sessions.keys()].map((id) => this.info(id));
+  }
+
+  /** The explicit "forget this host key" action; returns how many keys were removed. */
+  forgetHostKey(host: string, port: number, keyType?: string): number {
+    return this.options.hostKeys.forget(host, port, keyType);
+  }
+
+  /** Closes every session and stops the worker. */
+  async dispose(): Promise<void> {
+    for (const id of this.sessions.keys()) this.prompts.cancelSession(id);
+    const worker = this.worker;
+    this.worker = null;
+    if (worker !== null) await worker.terminate();
+  }
+
+  private resolve(target: string | DirectTarget): Promise<Hop[]> {
+    return resolveHops(target, {
+      profiles: this.options.profiles,
+      agentSocket: this.options.agentSocket ?? process.env.SSH_AUTH_SOCK,
+      ...(this.options.readFile === undefined ? {} : { readFile: this.options.readFile }),
+    });
+  }
+
+  private start(session: Session): void {
+    const { cols, rows, term, command, logFile } = session.options;
+    this.post({
+      type: 'open',
+      request: {
+        sessionId: session.id,
+        hops: session.hops,
+        terminal: { cols, rows, term: term ?? 'xterm-256color' },
+        command: command ?? null,
+        flow: this.options.flow ?? defaultFlow,
+        keepalive: this.options.keepalive ?? defaultKeepalive,
+        readyTimeoutMs: this.options.readyTimeoutMs ?? 20_000,
+        logFile: logFile ?? null,
+      },
+    });
+  }
+
+  private get(id: string): Session {
+    const session = this.sessions.get(id);
+    if (session === undefined) throw new AppError('not-found', `No SSH session ${id}.`);
+    return session;
+  }
+
+  private live(id: string): boolean {
+    return this.get(id).status.state !== 'closed';
+  }
+
+  private post(message: ToWorker): void {
+    this.ensureWorker().postMessage(message);
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker !== null) return this.worker;
+    const worker = this.options.createWorker();
+    worker.on('message', (message: FromWorker) => {
+      this.onMessage(worker, message);
+    });
+    const lost = (why: string): void => {
+      if (this.worker !== worker) return;
+      this.worker = null;
+      this.logger.error('ssh worker stopped', { why });
+      for (const session of this.sessions.values()) {
+        if (session.status.state === 'closed') continue;
+        this.setStatus(session, {
+          state: 'closed',
+          reason: { kind: 'protocol', retryable: true, message: `The SSH worker stopped: ${why}` },
+        });
+      }
+    };
+    worker.on('error', (error) => lost(error.message));
+    worker.on('exit', (code) => lost(`exit code ${code}`));
+    this.worker = worker;
+    return worker;
+  }
+
+  private setStatus(session: Session, status: SessionStatus): void {
+    session.status = status;
+    if (status.state === 'closed') this.prompts.cancelSession(session.id);
+    for (const listener of this.listeners.status) listener(session.id, status);
+  }
+
+  private onMessage(worker: Worker, message: FromWorker): void {
+    const session = this.sessions.get(message.sessionId);
+    switch (message.type) {
+      case 'data':
+        if (session === undefined) return;
+        for (const listener of this.listeners.data) listener(session.id, message.data);
+        return;
+      case 'status':
+        if (session === undefined) return;
+        if (message.status.state === 'closed') {
+          this.logger.info('ssh session closed', { kind: message.status.reason?.kind });
+        }
+        this.setStatus(session, message.status);
+        return;
+      case 'ask': {
+        const reply = (answer: WorkerReply): void => {
+          worker.postMessage({
+            type: 'reply',
+            requestId: message.requestId,
+            reply: answer,
+          } satisfies ToWorker);
+        };
+        if (session === undefined) {
+          reply({ kind: 'cancel' });
+          return;
+        }
+        this.handleQuestion(session, message.question).then(reply, (error: unknown) => {
+          this.logger.error('ssh question failed', { error: String(error) });
+          reply({ kind: 'cancel' });
+        });
+        return;
+      }
+    }
+  }
+
+  private async handleQuestion(session: Session, question: WorkerQuestion): Promise<WorkerReply> {
+    const { id } = session;
+    switch (question.kind) {
+      case 'host-key': {
+        const hop = session.hops[question.hop];
+        if (hop === undefined) return { kind: 'cancel' };
+        const verdict = await this.options.hostKeys.verify(
+          { host: hop.host, port: hop.port, policy: hop.policy, hop: question.hop },
+          Buffer.from(question.key),
+          async (hostKey) => {
+            const answer = await this.prompts.ask(id, { kind: 'host-key', question: hostKey });
+            return answer.kind === 'host-key' ? answer.answer : 'cancel';
+          },
+        );
+        return verdict.accepted
+          ? { kind: 'host-key', accepted: true }
+          : { kind: 'host-key', accepted: false, reason: verdict.reason };
+      }
+      case 'keyboard-interactive': {
+        const { hop, name, instructions, prompts } = question;
+        const answer = await this.prompts.ask(id, {
+          kind: 'keyboard-interactive',
+          hop,
+          name,
+          instructions,
+          prompts,
+        });
+        return answer.kind === 'keyboard-interactive'
+          ? { kind: 'answers', answers: answer.answers }
+          : { kind: 'cancel' };
+      }
+      case 'passphrase': {
+        const answer = await this.prompts.ask(id, question);
+        return answer.kind === 'passphrase'
+          ? { kind: 'secret', value: answer.passphrase }
+          : { kind: 'cancel' };
+      }
+      case 'password': {
+        const answer = await this.prompts.ask(id, question);
+        return answer.kind === 'password'
+          ? { kind: 'secret', value: answer.password }
+          : { kind: 'cancel' };
+      }
+    }
+  }
+}

@@ -1,0 +1,134 @@
+import type { HostKeyPolicy } from '../../shared/profiles';
+import type { KeyIdentity } from './fingerprint';
+
+/**
+ * Types shared by the session manager (main thread) and the SSH worker. The contract layer
+ * mirrors the public ones (status, prompts, reasons) as zod schemas when it exposes them.
+ */
+
+export type SessionState = 'connecting' | 'authenticating' | 'open' | 'closed';
+
+export type DisconnectKind =
+  | 'closed-by-user'
+  /** The remote shell or command ended (`exit`, end of `pct enter`). */
+  | 'exited'
+  | 'auth-failed'
+  | 'host-key-refused'
+  | 'host-key-changed'
+  | 'network'
+  | 'server-closed'
+  | 'timeout'
+  | 'protocol'
+  | 'cancelled';
+
+export interface KnownKeyRef extends KeyIdentity {
+  /** Where the key is trusted: Rackside's database or `file:line` of a known_hosts file. */
+  source: string;
+}
+
+export interface DisconnectReason {
+  kind: DisconnectKind;
+  /** A sentence for the user. */
+  message: string;
+  /** Whether trying again may help (network, timeout, server closed) — drives auto-reconnect. */
+  retryable: boolean;
+  /** Jump-chain hop the failure happened at (0 = first hop), when known. */
+  hop?: number;
+  /** For host-key refusals: the presented key and the keys known before. */
+  hostKey?: { host: string; port: number; presented: KeyIdentity; known: KnownKeyRef[] };
+}
+
+export interface SessionStatus {
+  state: SessionState;
+  /** Set with `closed`. */
+  reason?: DisconnectReason;
+  /** Which hop is being connected/authenticated, with `connecting`/`authenticating`. */
+  hop?: { index: number; count: number; host: string; port: number };
+}
+
+export type HostKeyAnswer = 'accept-once' | 'remember' | 'cancel';
+
+export interface HostKeyQuestion extends KeyIdentity {
+  host: string;
+  port: number;
+  hop: number;
+  /** Keys of other types known for this host (OpenSSH warns about these too). */
+  otherKnown: KnownKeyRef[];
+}
+
+export interface KeyboardPrompt {
+  prompt: string;
+  echo: boolean;
+}
+
+/** Everything a session may ask the user; answered through `answer(promptId, …)`. */
+export type SessionPrompt =
+  | { kind: 'host-key'; promptId: string; sessionId: string; question: HostKeyQuestion }
+  | {
+      kind: 'keyboard-interactive';
+      promptId: string;
+      sessionId: string;
+      hop: number;
+      name: string;
+      instructions: string;
+      prompts: KeyboardPrompt[];
+    }
+  | {
+      kind: 'passphrase';
+      promptId: string;
+      sessionId: string;
+      hop: number;
+      keyLabel: string;
+      retry: boolean;
+    }
+  | {
+      kind: 'password';
+      promptId: string;
+      sessionId: string;
+      hop: number;
+      user: string;
+      host: string;
+      retry: boolean;
+    };
+
+export type PromptAnswer =
+  | { kind: 'host-key'; answer: HostKeyAnswer }
+  | { kind: 'keyboard-interactive'; answers: string[] }
+  | { kind: 'passphrase'; passphrase: string }
+  | { kind: 'password'; password: string }
+  /** Dismissing any prompt: the session closes with `cancelled`. */
+  | { kind: 'cancel' };
+
+export interface TerminalOptions {
+  cols: number;
+  rows: number;
+  /** TERM value; xterm.js speaks `xterm-256color`. */
+  term?: string;
+}
+
+/** How one hop authenticates, with the secrets resolved on the main side. */
+export type HopAuth =
+  | { mode: 'password'; password: string | null }
+  | { mode: 'key'; privateKey: string; keyLabel: string; passphrase: string | null }
+  | { mode: 'agent'; socket: string }
+  | { mode: 'keyboard-interactive' };
+
+export interface Hop {
+  host: string;
+  port: number;
+  username: string;
+  auth: HopAuth;
+  policy: HostKeyPolicy;
+}
+
+export interface FlowControl {
+  /** Pause the channel once this many delivered bytes are not yet acknowledged. */
+  highWatermark: number;
+  /** Resume once unacknowledged bytes fall to this. */
+  lowWatermark: number;
+}
+
+export interface Keepalive {
+  intervalMs: number;
+  countMax: number;
+}

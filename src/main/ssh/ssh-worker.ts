@@ -1,0 +1,72 @@
+import { parentPort } from 'node:worker_threads';
+import type { FromWorker, ToWorker, WorkerQuestion, WorkerReply } from './worker-protocol';
+import { WorkerSession } from './worker-session';
+
+/**
+ * Entry of the SSH worker thread: every ssh2 client lives here, so decryption and a flooding
+ * terminal never occupy the main thread. The session manager owns the lifecycle.
+ */
+
+const port = parentPort;
+if (port === null) throw new Error('ssh-worker must run as a worker thread');
+
+const sessions = new Map<string, WorkerSession>();
+const pending = new Map<number, (reply: WorkerReply) => void>();
+let nextRequest = 1;
+
+const send = (message: FromWorker, transfer: ArrayBuffer[] = []): void => {
+  port.postMessage(message, transfer);
+};
+
+function ask(sessionId: string, question: WorkerQuestion): Promise<WorkerReply> {
+  const requestId = nextRequest++;
+  return new Promise((resolve) => {
+    pending.set(requestId, resolve);
+    send({ type: 'ask', sessionId, requestId, question });
+  });
+}
+
+port.on('message', (message: ToWorker) => {
+  switch (message.type) {
+    case 'open': {
+      const { sessionId } = message.request;
+      sessions.get(sessionId)?.close();
+      const session = new WorkerSession(
+        message.request,
+        {
+          status: (status) => {
+            send({ type: 'status', sessionId, status });
+          },
+          data: (data) => {
+            send({ type: 'data', sessionId, data }, [data.buffer as ArrayBuffer]);
+          },
+          ask: (question) => ask(sessionId, question),
+        },
+        () => {
+          if (sessions.get(sessionId) === session) sessions.delete(sessionId);
+        },
+      );
+      sessions.set(sessionId, session);
+      void session.run();
+      break;
+    }
+    case 'write':
+      sessions.get(message.sessionId)?.write(message.data);
+      break;
+    case 'resize':
+      sessions.get(message.sessionId)?.resize(message.cols, message.rows);
+      break;
+    case 'ack':
+      sessions.get(message.sessionId)?.ack(message.bytes);
+      break;
+    case 'close':
+      sessions.get(message.sessionId)?.close();
+      break;
+    case 'reply': {
+      const resolve = pending.get(message.requestId);
+      pending.delete(message.requestId);
+      resolve?.(message.reply);
+      break;
+    }
+  }
+});

@@ -1,0 +1,314 @@
+import type { Duplex } from 'node:stream';
+import { Client, type ClientChannel } from 'ssh2';
+import {
+  closedDuringHandshake,
+  exited,
+  reasonFromError,
+  serverClosed,
+  type HopLabel,
+} from './disconnect-reason';
+import { identify } from './fingerprint';
+import { SessionLog } from './session-log';
+import type { DisconnectReason, SessionStatus } from './session-types';
+import { authHandlerFor, type AuthAsk } from './worker-auth';
+import type { OpenRequest, WorkerQuestion, WorkerReply } from './worker-protocol';
+
+/** How a session inside the worker talks to the session manager. */
+export interface SessionPort {
+  status(status: SessionStatus): void;
+  /** Terminal output; the array is the receiver's (transferred, not copied again). */
+  data(chunk: Uint8Array): void;
+  ask(question: WorkerQuestion): Promise<WorkerReply>;
+}
+
+class HandshakeClosed extends Error {}
+
+/**
+ * One terminal inside the SSH worker: a chain of ssh2 clients (each hop tunnelled through the
+ * previous one with `forwardOut`), a PTY channel on the last, and watermark flow control.
+ */
+export class WorkerSession {
+  private readonly clients: Client[] = [];
+  private channel: ClientChannel | null = null;
+  /** The first failure recorded wins: a refused host key explains the error that follows. */
+  private failure: DisconnectReason | null = null;
+  private exitStatus: { code: number | null; signal: string | null } | null = null;
+  private finished = false;
+  private unacked = 0;
+  private paused = false;
+  private readonly log: SessionLog | null;
+  private readonly labels: HopLabel[];
+
+  constructor(
+    private readonly request: OpenRequest,
+    private readonly port: SessionPort,
+    private readonly onFinished: () => void,
+  ) {
+    this.log = request.logFile === null ? null : new SessionLog(request.logFile);
+    this.labels = request.hops.map((hop, index) => ({
+      index,
+      host: hop.host,
+      port: hop.port,
+      username: hop.username,
+    }));
+  }
+
+  async run(): Promise<void> {
+    let current = 0;
+    try {
+      let sock: Duplex | undefined;
+      for (const [index, hop] of this.request.hops.entries()) {
+        current = index;
+        const previous = this.clients.at(-1);
+        if (previous !== undefined) sock = await forwardOut(previous, hop.host, hop.port);
+        if (this.isFinished()) return;
+        await this.connectHop(index, sock);
+        if (this.isFinished()) return;
+      }
+      const last = this.clients.at(-1);
+      if (last === undefined) throw new Error('A session needs at least one hop.');
+      await this.openChannel(last);
+      const target = this.labels.at(-1);
+      this.log?.note(
+        `connected to ${target?.username ?? ''}@${target?.host ?? ''}:${target?.port ?? ''}`,
+      );
+      this.port.status({ state: 'open' });
+    } catch (error) {
+      const label = this.labels[current] ?? this.labels[0];
+      if (label === undefined) return;
+      this.finish(
+        error instanceof HandshakeClosed
+          ? closedDuringHandshake(label)
+          : reasonFromError(error, label),
+      );
+    }
+  }
+
+  write(data: Uint8Array): void {
+    this.channel?.write(data);
+  }
+
+  resize(cols: number, rows: number): void {
+    this.channel?.setWindow(rows, cols, 0, 0);
+  }
+
+  /** The consumer has handled `bytes` more bytes; resume below the low watermark. */
+  ack(bytes: number): void {
+    this.unacked = Math.max(0, this.unacked - bytes);
+    if (this.paused && this.unacked <= this.request.flow.lowWatermark) {
+      this.paused = false;
+      this.channel?.resume();
+    }
+  }
+
+  close(): void {
+    this.finish({ kind: 'closed-by-user', retryable: false, message: 'The session was closed.' });
+  }
+
+  private connectHop(index: number, sock: Duplex | undefined): Promise<void> {
+    const hop = this.request.hops[index];
+    const label = this.labels[index];
+    if (hop === undefined || label === undefined) return Promise.reject(new Error('no such hop'));
+    const hopInfo = { index, count: this.request.hops.length, host: hop.host, port: hop.port };
+    this.port.status({ state: 'connecting', hop: hopInfo });
+    const client = new Client();
+    this.clients.push(client);
+    let acceptedKey: Buffer | null = null;
+    let ready = false;
+    return new Promise((resolve, reject) => {
+      client.on('ready', () => {
+        ready = true;
+        resolve();
+      });
+      client.on('error', (error) => {
+        if (!ready) reject(error);
+        else this.finish(reasonFromError(error, label));
+      });
+      client.on('close', () => {
+        if (!ready) reject(new HandshakeClosed());
+        else this.finish(serverClosed(label));
+      });
+      client.connect({
+        host: hop.host,
+        port: hop.port,
+        username: hop.username,
+        ...(sock === undefined ? {} : { sock }),
+        readyTimeout: this.request.readyTimeoutMs,
+        keepaliveInterval: this.request.keepalive.intervalMs,
+        keepaliveCountMax: this.request.keepalive.countMax,
+        // Called before any authentication request, and again at every re-key.
+        hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
+          if (acceptedKey !== null) {
+            if (key.equals(acceptedKey)) verify(true);
+            else {
+              this.fail(rekeyChanged(label, acceptedKey, key));
+              verify(false);
+            }
+            return;
+          }
+          const question = {
+            kind: 'host-key',
+            hop: index,
+            host: hop.host,
+            port: hop.port,
+          } as const;
+          this.port.ask({ ...question, key: new Uint8Array(key), rekey: false }).then(
+            (reply) => {
+              if (reply.kind === 'host-key' && reply.accepted) {
+                acceptedKey = Buffer.from(key);
+                this.port.status({ state: 'authenticating', hop: hopInfo });
+                verify(true);
+                return;
+              }
+              this.fail(
+                reply.kind === 'host-key'
+                  ? reply.reason
+                  : {
+                      kind: 'cancelled',
+                      retryable: false,
+                      hop: index,
+                      message: 'Connecting was cancelled.',
+                    },
+              );
+              verify(false);
+            },
+            () => {
+              verify(false);
+            },
+          );
+        },
+        authHandler: authHandlerFor(hop, this.authAsk(index)),
+      });
+    });
+  }
+
+  private authAsk(hop: number): AuthAsk {
+    const target = this.request.hops[hop];
+    const secret = async (question: WorkerQuestion): Promise<string | null> => {
+      const reply = await this.port.ask(question);
+      return reply.kind === 'secret' ? reply.value : null;
+    };
+    return {
+      password: (retry) =>
+        secret({
+          kind: 'password',
+          hop,
+          user: target?.username ?? '',
+          host: target?.host ?? '',
+          retry,
+        }),
+      passphrase: (retry) =>
+        secret({
+          kind: 'passphrase',
+          hop,
+          keyLabel: target?.auth.mode === 'key' ? target.auth.keyLabel : '',
+          retry,
+        }),
+      keyboard: async (name, instructions, prompts) => {
+        if (prompts.length === 0) return [];
+        const reply = await this.port.ask({
+          kind: 'keyboard-interactive',
+          hop,
+          name,
+          instructions,
+          prompts,
+        });
+        if (reply.kind !== 'answers') return null;
+        prompts.forEach((prompt, i) => this.log?.loginPrompt(prompt, reply.answers[i] ?? ''));
+        return reply.answers;
+      },
+      abort: (kind, message) => {
+        this.fail({ kind, message, retryable: false, hop });
+      },
+    };
+  }
+
+  private openChannel(client: Client): Promise<void> {
+    const { cols, rows, term } = this.request.terminal;
+    const pty = { cols, rows, term, height: 0, width: 0 };
+    return new Promise((resolve, reject) => {
+      const opened = (error: Error | undefined, channel: ClientChannel): void => {
+        if (error !== undefined) {
+          reject(error);
+          return;
+        }
+        this.channel = channel;
+        channel.on('data', (chunk: Buffer) => this.deliver(chunk));
+        channel.stderr.on('data', (chunk: Buffer) => this.deliver(chunk));
+        channel.on('exit', (code: number | null, signal?: string) => {
+          this.exitStatus = { code, signal: signal ?? null };
+        });
+        channel.on('close', () => {
+          this.finish(exited(this.exitStatus?.code ?? null, this.exitStatus?.signal ?? null));
+        });
+        resolve();
+      };
+      if (this.request.command === null) client.shell(pty, opened);
+      else client.exec(this.request.command, { pty }, opened);
+    });
+  }
+
+  private deliver(chunk: Buffer): void {
+    // Copied out of ssh2's buffer so the array can be transferred to the main thread.
+    const copy = new Uint8Array(chunk);
+    this.log?.output(copy);
+    this.unacked += copy.byteLength;
+    this.port.data(copy);
+    if (!this.paused && this.unacked >= this.request.flow.highWatermark) {
+      this.paused = true;
+      this.channel?.pause();
+    }
+  }
+
+  /** A method, so the compiler does not assume the flag stays as it was before an await. */
+  private isFinished(): boolean {
+    return this.finished;
+  }
+
+  private fail(reason: DisconnectReason): void {
+    this.failure ??= reason;
+  }
+
+  private finish(reason: DisconnectReason): void {
+    if (this.finished) return;
+    this.finished = true;
+    const final = this.failure ?? reason;
+    this.channel?.close();
+    for (const client of [...this.clients].reverse()) client.end();
+    this.log?.note(`disconnected: ${final.message}`);
+    const closing = this.log?.close() ?? Promise.resolve();
+    void closing.then(() => {
+      this.port.status({ state: 'closed', reason: final });
+      this.onFinished();
+    });
+  }
+}
+
+function forwardOut(client: Client, host: string, port: number): Promise<Duplex> {
+  return new Promise((resolve, reject) => {
+    client.forwardOut('127.0.0.1', 0, host, port, (error, stream) => {
+      if (error !== undefined) reject(Object.assign(error, { level: 'client-socket' }));
+      else resolve(stream);
+    });
+  });
+}
+
+function rekeyChanged(label: HopLabel, before: Buffer, now: Buffer): DisconnectReason {
+  const presented = identify(now);
+  const old = identify(before);
+  return {
+    kind: 'host-key-changed',
+    retryable: false,
+    hop: label.index,
+    message:
+      `${label.host}:${label.port} presented a different host key during the session ` +
+      `(${old.keyType} ${old.fingerprint} → ${presented.keyType} ${presented.fingerprint}); ` +
+      'Rackside disconnected.',
+    hostKey: {
+      host: label.host,
+      port: label.port,
+      presented,
+      known: [{ ...old, source: 'this session' }],
+    },
+  };
+}
