@@ -160,6 +160,11 @@ export class HttpClient {
     return this.sent;
   }
 
+  /** Requests allowed in flight at once. */
+  get concurrency(): number {
+    return this.options.concurrency;
+  }
+
   get system(): string {
     return this.options.system;
   }

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import type { ProfileView } from '../../../shared/profiles';
+import type { SecretValues } from '../../profiles/profile-service';
+import type { SourceConnector, SyncContext, TestSummary } from '../types';
+import { ForemanClient, foremanProfile, type ForemanClientOptions } from './client';
+import { CurrentUser, Status } from './schemas';
+import { defaultSyncOptions, permitted, syncForeman, type ForemanSyncOptions } from './sync';
+
+export interface ForemanConnectorOptions extends ForemanClientOptions {
+  sync?: Partial<ForemanSyncOptions>;
+}
+
+async function withClient<T>(
+  profile: ProfileView,
+  secrets: SecretValues,
+  options: ForemanConnectorOptions,
+  run: (client: ForemanClient) => Promise<T>,
+): Promise<T> {
+  const client = await ForemanClient.open(foremanProfile(profile), secrets, options);
+  try {
+    return await run(client);
+  } finally {
+    await client.close();
+  }
+}
+
+/** Only the counts matter; facts' `results` is an object, other indexes' an array. */
+const Counts = z.looseObject({ subtotal: z.number().int().nonnegative() });
+
+/** What the credential may see, one index at a time (one item per request). */
+const visibility = [
+  { path: '/hosts', what: 'hosts', permission: 'view_hosts' },
+  { path: '/fact_values', what: 'fact values', permission: 'view_facts' },
+  { path: '/hostgroups', what: 'host groups', permission: 'view_hostgroups' },
+  { path: '/organizations', what: 'organizations', permission: 'view_organizations' },
+  { path: '/locations', what: 'locations', permission: 'view_locations' },
+  { path: '/compute_resources', what: 'compute resources', permission: 'view_compute_resources' },
+  { path: '/operatingsystems', what: 'operating systems', permission: 'view_operatingsystems' },
+] as const;
+
+/** `test()`: version, who we are, and how much of each index the credential may see. */
+async function testForeman(client: ForemanClient, signal: AbortSignal): Promise<TestSummary> {
+  const [status, user] = await Promise.all([
+    client.get('/status', Status, signal),
+    client.get('/current_user', CurrentUser, signal),
+  ]);
+  const answers = await Promise.all(
+    visibility.map(async (v) => ({
+      ...v,
+      answer: await permitted(() => client.get(v.path, Counts, signal, { per_page: 1 })),
+    })),
+  );
+  const permissions: string[] = [];
+  const warnings: string[] = [];
+  for (const { what, permission, answer } of answers) {
+    if (answer.ok) permissions.push(`Sees ${answer.value.subtotal} ${what}`);
+    else warnings.push(`Cannot list ${what} (needs ${permission}).`);
+  }
+  if (answers.some((a) => a.permission === 'view_facts' && !a.answer.ok)) {
+    warnings.push('Without facts, hosts carry no machine id or SMBIOS UUID for matching.');
+  }
+  const name = [user.firstname, user.lastname].filter((part) => part).join(' ');
+  return {
+    version: `Foreman ${status.version}`,
+    identity: `${user.login}${name === '' ? '' : ` (${name})`}${user.admin === true ? ', administrator' : ''}`,
+    permissions,
+    warnings,
+  };
+}
+
+/**
+ * The Foreman connector. Options carry what a profile cannot: HTTP tuning and counters for tests
+ * and benchmarks, page sizes. `foremanConnector` is the default instance.
+ */
+export function createForemanConnector(options: ForemanConnectorOptions = {}): SourceConnector {
+  const syncOptions: ForemanSyncOptions = { ...defaultSyncOptions, ...options.sync };
+  return {
+    system: 'foreman',
+    test: (profile, secrets, signal) =>
+      withClient(profile, secrets, options, (client) => testForeman(client, signal)),
+    sync: (profile, secrets, context: SyncContext) =>
+      withClient(profile, secrets, options, (client) => syncForeman(client, context, syncOptions)),
+  };
+}
+
+export const foremanConnector: SourceConnector = createForemanConnector();

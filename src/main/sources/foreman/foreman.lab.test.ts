@@ -1,0 +1,175 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLab, type Lab } from '../../../../lab/index';
+import { machineById } from '../../../../lab/fleet';
+import { Manifest } from '../../../shared/manifest';
+import type { ProfileView } from '../../../shared/profiles';
+import type { RequestEvent } from '../../net/http-client';
+import { importManifest } from '../../profiles/import-export';
+import type { SecretValues } from '../../profiles/profile-service';
+import { unlockedTestStore } from '../../store/test-helpers';
+import type { Store } from '../../store/open-store';
+import { recordingContext } from '../proxmox/test-helpers';
+import type { SourceRecord } from '../types';
+import { createForemanConnector, foremanConnector } from './index';
+
+let lab: Lab;
+let store: Store;
+let profile: ProfileView;
+let secrets: SecretValues;
+let first: SourceRecord[];
+let firstRequests: RequestEvent[];
+const firstContext = recordingContext();
+
+/** A connector that records every request it sends. */
+function counted(events: RequestEvent[]) {
+  return createForemanConnector({ http: { onRequest: (e) => events.push(e) } });
+}
+
+beforeAll(async () => {
+  lab = await startLab({
+    size: 60,
+    seed: 11,
+    systems: { foreman: true, proxmox: false, patchmon: false, routeros: false },
+  });
+  store = await unlockedTestStore();
+  importManifest(store.db, store.profiles, Manifest.parse(lab.manifest()));
+  const found = store.profiles.findByName('Lab Foreman');
+  if (!found) throw new Error('the lab manifest has no Foreman profile');
+  profile = found;
+  secrets = store.profiles.getSecrets(found.id);
+  firstRequests = [];
+  first = await counted(firstRequests).sync(profile, secrets, firstContext);
+}, 60_000);
+
+afterAll(async () => {
+  store.close();
+  await lab.close();
+});
+
+describe('Foreman connector against the lab', () => {
+  it('tests the credential: version, identity and what it may see', async () => {
+    const summary = await foremanConnector.test(profile, secrets, new AbortController().signal);
+    expect(summary.version).toBe('Foreman 3.13.0');
+    expect(summary.identity).toBe('admin (Admin User), administrator');
+    expect(summary.permissions).toContain(`Sees ${lab.fleet.foreman.hosts.length} hosts`);
+    expect(summary.permissions).toContain(
+      `Sees ${lab.fleet.foreman.hostgroups.length} host groups`,
+    );
+    expect(summary.warnings).toEqual([]);
+  });
+
+  it('syncs every host with the identity the fleet gives it', () => {
+    const { fleet } = lab;
+    expect(first).toHaveLength(fleet.foreman.hosts.length);
+    const truth = lab
+      .truth()
+      .flatMap((entry) => entry.records)
+      .filter((r) => r.system === 'foreman')
+      .map((r) => r.externalId)
+      .sort();
+    expect(first.map((r) => r.externalId).sort()).toEqual(truth);
+    const byId = new Map(first.map((r) => [r.externalId, r]));
+    let withFacts = 0;
+    for (const host of fleet.foreman.hosts) {
+      const record = byId.get(String(host.id))!;
+      const machine = machineById(fleet, host.machine)!;
+      expect(record.system).toBe('foreman');
+      expect(record.fqdn).toBe(host.name);
+      expect(record.name).toBe(host.name.split('.')[0]);
+      expect(record.macs).toContain(host.mac);
+      expect(record.ips).toContain(host.ip);
+      const group =
+        host.hostgroupId === null
+          ? null
+          : fleet.foreman.hostgroups.find((g) => g.id === host.hostgroupId)!.title;
+      expect(record.group).toBe(group);
+      expect(record.organization).toBe(fleet.organizations[host.organizationId - 1]!.name);
+      expect(record.location).toBe(fleet.locations[host.locationId - 1]!.name);
+      expect(record.os).toBe(
+        fleet.foreman.operatingsystems.find((o) => o.id === host.operatingsystemId)!.title,
+      );
+      expect(record.changeStamp).not.toBeNull();
+      if (host.hasFacts) {
+        withFacts += 1;
+        expect(record.machineId).toBe(machine.machineId);
+        expect(record.smbiosUuid).toBe(machine.smbiosUuid);
+        for (const nic of machine.interfaces) expect(record.macs).toContain(nic.mac);
+        const expectedKind =
+          machine.kind === 'qemu' ? 'vm' : machine.kind === 'lxc' ? 'container' : 'bare-metal';
+        expect(record.kind).toBe(expectedKind);
+      } else {
+        expect(record.machineId).toBeNull();
+        expect(record.smbiosUuid).toBeNull();
+      }
+    }
+    expect(withFacts).toBeGreaterThan(0);
+  });
+
+  it('keeps the raw host, interfaces and facts for offline views', () => {
+    const record = first.find((r) => (r.raw.facts as Record<string, string> | null) !== null)!;
+    const raw = record.raw as { host: Record<string, unknown>; facts: Record<string, string> };
+    expect(Array.isArray(raw.host.interfaces)).toBe(true);
+    expect(raw.facts['networking::fqdn']).toBe(record.fqdn);
+  });
+
+  it('reports progress per page of hosts and over the details', () => {
+    const hostPages = firstContext.progressLog.filter((p) => p.phase === 'hosts');
+    expect(hostPages.length).toBeGreaterThan(0);
+    expect(hostPages.at(-1)!.records).toBe(lab.fleet.foreman.hosts.length);
+    const details = firstContext.progressLog.filter((p) => p.phase === 'details');
+    expect(details.at(-1)).toMatchObject({ done: first.length, total: first.length });
+  });
+
+  it('re-syncs an unchanged fleet with far fewer requests and the same records', async () => {
+    const events: RequestEvent[] = [];
+    const again = await counted(events).sync(profile, secrets, recordingContext(first));
+    expect(again).toEqual(first);
+    expect(events.filter((e) => e.path.startsWith('/hosts/'))).toEqual([]);
+    expect(events.some((e) => e.path === '/hosts')).toBe(true);
+    expect(events.length * 5).toBeLessThan(firstRequests.length);
+  });
+
+  it('fetches details again only for a host whose updated_at moved', async () => {
+    const host = lab.foreman!.sim.hosts[5]!;
+    host.updatedAt += 60_000;
+    try {
+      const events: RequestEvent[] = [];
+      const again = await counted(events).sync(profile, secrets, recordingContext(first));
+      const details = events.filter((e) => e.path.startsWith('/hosts/')).map((e) => e.path);
+      expect(details.sort()).toEqual([`/hosts/${host.id}`, `/hosts/${host.id}/facts`]);
+      expect(again.find((r) => r.externalId === String(host.id))!.changeStamp).not.toBe(
+        first.find((r) => r.externalId === String(host.id))!.changeStamp,
+      );
+    } finally {
+      host.updatedAt -= 60_000;
+    }
+  });
+
+  it('syncs what a restricted user may see and warns that facts are missing', async () => {
+    const { restricted } = lab.foreman!.credentials;
+    const auditor = {
+      ...profile,
+      connection: {
+        ...profile.connection,
+        auth: { mode: 'password' as const, username: restricted.username },
+      },
+    } as ProfileView;
+    const context = recordingContext();
+    const records = await foremanConnector.sync(
+      auditor,
+      { password: restricted.password },
+      context,
+    );
+    const inOrg1 = lab.fleet.foreman.hosts.filter((h) => h.organizationId === 1);
+    expect(records).toHaveLength(inOrg1.length);
+    expect(records.every((r) => r.machineId === null)).toBe(true);
+    expect(context.warnings.join('\n')).toMatch(/view_facts/);
+    expect(context.warnings.join('\n')).toMatch(/compute_resources.*access denied/);
+    const summary = await foremanConnector.test(
+      auditor,
+      { password: restricted.password },
+      new AbortController().signal,
+    );
+    expect(summary.warnings).toContain('Cannot list fact values (needs view_facts).');
+  });
+});
