@@ -7,8 +7,8 @@ const electron = electronBinary() !== undefined;
 
 export default defineConfig({
   testDir: 'e2e/specs',
-  timeout: 30_000,
-  expect: { timeout: 7_000 },
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
   fullyParallel: true,
   workers: 2,
   forbidOnly: true,

@@ -5,8 +5,8 @@ import { bridge } from '../lib/bridge';
 
 interface VaultStoreState {
   status: VaultStatus | undefined;
-  /** When `status` arrived (ms since epoch), to count down `unlockWaitMs` from. */
-  statusAt: number;
+  /** When another unlock attempt will be accepted (ms since epoch); 0 when there is no wait. */
+  waitUntil: number;
   loadError: AppErrorShape | undefined;
   load: () => Promise<void>;
   apply: (status: VaultStatus) => void;
@@ -16,6 +16,10 @@ interface VaultStoreState {
   lock: () => Promise<AppErrorShape | undefined>;
   changePassphrase: (current: string, next: string) => Promise<AppErrorShape | undefined>;
   setKeychain: (enabled: boolean) => Promise<AppErrorShape | undefined>;
+}
+
+function waitUntil(status: VaultStatus): number {
+  return status.unlockWaitMs > 0 ? Date.now() + status.unlockWaitMs : 0;
 }
 
 /** The vault's state as the renderer knows it; actions resolve to an error to show, or undefined. */
@@ -29,20 +33,21 @@ export const useVaultStore = create<VaultStoreState>()((set, get) => {
       void get().load();
       return result.error;
     }
-    set({ status: result.data, statusAt: Date.now() });
+    set({ status: result.data, waitUntil: waitUntil(result.data) });
     return undefined;
   };
   return {
     status: undefined,
-    statusAt: 0,
+    waitUntil: 0,
     loadError: undefined,
     load: async () => {
       const result = await bridge().call('vault:status', {});
-      if (result.ok) set({ status: result.data, statusAt: Date.now(), loadError: undefined });
+      if (result.ok)
+        set({ status: result.data, waitUntil: waitUntil(result.data), loadError: undefined });
       else set({ loadError: result.error });
     },
     apply: (status) => {
-      set({ status, statusAt: Date.now() });
+      set({ status, waitUntil: waitUntil(status) });
     },
     setup: (passphrase, useKeychain) =>
       run(() => bridge().call('vault:setup', { passphrase, useKeychain })),

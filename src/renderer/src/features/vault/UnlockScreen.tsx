@@ -9,8 +9,7 @@ export function UnlockScreen() {
   const [passphrase, setPassphrase] = useState('');
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
-  const statusAt = useVaultStore((s) => s.statusAt);
-  const waitSeconds = useCountdown(statusAt + (status?.unlockWaitMs ?? 0));
+  const waitSeconds = useCountdown(useVaultStore((s) => s.waitUntil));
 
   const submit = async (event: { preventDefault(): void }): Promise<void> => {
     event.preventDefault();
@@ -85,18 +84,19 @@ export function UnlockScreen() {
   );
 }
 
-/** Whole seconds until `deadline` (ms since epoch), ticking while it lies ahead. */
+/** Whole seconds until `deadline` (ms since epoch; 0 = none), ticking until it has passed. */
 function useCountdown(deadline: number): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
-    if (deadline <= Date.now()) return;
+    if (deadline === 0) return;
     const timer = setInterval(() => {
-      setNow(Date.now());
-      if (Date.now() >= deadline) clearInterval(timer);
+      const current = Date.now();
+      setNow(current);
+      if (current >= deadline) clearInterval(timer);
     }, 250);
     return () => {
       clearInterval(timer);
     };
   }, [deadline]);
-  return Math.max(0, Math.ceil((deadline - now) / 1000));
+  return deadline === 0 ? 0 : Math.max(0, Math.ceil((deadline - now) / 1000));
 }

@@ -1,0 +1,59 @@
+import { act, cleanup, render, screen } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { VaultStatus } from '../../../../shared/contract';
+import { useVaultStore } from '../../stores/vault-store';
+import { UnlockScreen } from './UnlockScreen';
+
+const locked = (unlockWaitMs: number): VaultStatus => ({
+  state: 'locked',
+  keychain: {
+    wrapped: false,
+    recordedBackend: null,
+    currentBackend: null,
+    usable: false,
+    available: false,
+  },
+  unlockWaitMs,
+  recovered: null,
+});
+
+describe('UnlockScreen', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    cleanup();
+    vi.useRealTimers();
+  });
+
+  it('accepts a passphrase at once when there is no wait, however often the status arrives', () => {
+    act(() => {
+      useVaultStore.getState().apply(locked(0));
+    });
+    render(<UnlockScreen />);
+    act(() => {
+      vi.advanceTimersByTime(30);
+      useVaultStore.getState().apply(locked(0));
+    });
+    expect(screen.getByTestId('vault-submit').hasAttribute('disabled')).toBe(false);
+    expect(screen.queryByTestId('vault-wait')).toBeNull();
+  });
+
+  it('counts a rate-limit wait down to zero and then enables Unlock again', () => {
+    act(() => {
+      useVaultStore.getState().apply(locked(2000));
+    });
+    render(<UnlockScreen />);
+    expect(screen.getByTestId('vault-wait').textContent).toContain('2 s');
+    expect(screen.getByTestId('vault-submit').hasAttribute('disabled')).toBe(true);
+    act(() => {
+      vi.advanceTimersByTime(1100);
+    });
+    expect(screen.getByTestId('vault-wait').textContent).toContain('1 s');
+    act(() => {
+      vi.advanceTimersByTime(1200);
+    });
+    expect(screen.queryByTestId('vault-wait')).toBeNull();
+    expect(screen.getByTestId('vault-submit').hasAttribute('disabled')).toBe(false);
+  });
+});
