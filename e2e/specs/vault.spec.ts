@@ -41,7 +41,7 @@ test('the lock button in the sidebar and the palette command lock the vault', as
   await app.vault.expectLocked();
   await app.vault.unlock(testPassphrase);
   await app.shell.waitReady();
-  await app.shell.runFromPalette('lock', 'vault:lock');
+  await app.shell.runFromPalette('lock the vault', 'vault:lock');
   await app.vault.expectLocked();
 });
 
