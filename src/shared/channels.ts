@@ -21,10 +21,26 @@ export const commandNames = [
   'profiles:export',
   'profiles:import',
   'profiles:import-ssh-config',
+  'sync:start',
+  'sync:cancel',
+  'sync:status',
+  'sync:schedule',
+  'inventory:query',
+  'inventory:asset',
+  'inventory:join',
+  'inventory:split',
+  'inventory:drift',
+  'inventory:facets',
 ] as const;
 export type CommandName = (typeof commandNames)[number];
 
-export const eventNames = ['settings:changed', 'vault:changed', 'profiles:changed'] as const;
+export const eventNames = [
+  'settings:changed',
+  'vault:changed',
+  'profiles:changed',
+  'sync:progress',
+  'inventory:changed',
+] as const;
 export type EventName = (typeof eventNames)[number];
 
 const commandSet: ReadonlySet<string> = new Set(commandNames);

@@ -9,6 +9,21 @@ import {
   Sha256Fingerprint,
 } from './profiles';
 import { Settings, SettingsPatch } from './settings';
+import {
+  AssetDetail,
+  AssetId,
+  DriftPage,
+  DriftRequest,
+  Facets,
+  InventoryPage,
+  InventoryQueryRequest,
+  JoinRequest,
+  SplitRequest,
+  SyncProgressEvent,
+  SyncScheduleRequest,
+  SyncStartRequest,
+  SyncStatus,
+} from './inventory';
 
 /**
  * The contract between the renderer and the main side: every command with its request and
@@ -141,12 +156,34 @@ export const commands = {
     response: ImportSummary,
     maxBytes: maxImportBytes + 64 * 1024,
   },
+
+  /** Starts syncing in the background; progress and the end arrive as `sync:progress`. */
+  'sync:start': {
+    request: SyncStartRequest,
+    response: z.object({ started: z.array(z.string()) }).strict(),
+  },
+  'sync:cancel': { request: Empty, response: SyncStatus },
+  'sync:status': { request: Empty, response: SyncStatus },
+  'sync:schedule': { request: SyncScheduleRequest, response: SyncStatus },
+
+  'inventory:query': { request: InventoryQueryRequest, response: InventoryPage },
+  'inventory:asset': { request: z.object({ id: AssetId }).strict(), response: AssetDetail },
+  'inventory:join': { request: JoinRequest, response: AssetDetail },
+  'inventory:split': {
+    request: SplitRequest,
+    response: z.object({ assetIds: z.array(z.number().int()) }).strict(),
+  },
+  'inventory:drift': { request: DriftRequest, response: DriftPage },
+  'inventory:facets': { request: Empty, response: Facets },
 } as const satisfies Record<CommandName, CommandSpec>;
 
 export const events = {
   'settings:changed': Settings,
   'vault:changed': VaultStatus,
   'profiles:changed': z.object({ reason: z.string() }).strict(),
+  'sync:progress': SyncProgressEvent,
+  /** The stored inventory changed (a sync committed, a join or split). */
+  'inventory:changed': z.object({ reason: z.string() }).strict(),
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type Commands = typeof commands;

@@ -7,6 +7,7 @@ import type { Logger } from '../core/logger';
 import { SettingsStore } from '../settings/settings-store';
 import { openStore, type Store } from '../store/open-store';
 import type { SecretBox } from '../vault/secret-box';
+import { inventoryHandlers } from './inventory-handlers';
 import { storeHandlers } from './store-handlers';
 
 export interface CoreOptions {
@@ -65,6 +66,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     vault: store.vault.state(),
   });
 
+  const inventory = inventoryHandlers(store, events, logger);
   const handlers: Handlers = {
     'app:info': () => appInfo(),
     'settings:get': () => settings.get(),
@@ -75,6 +77,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       return next;
     },
     ...storeHandlers(store, events, options.secretBox),
+    ...inventory.handlers,
   };
   const router = createRouter(handlers, logger.child('router'));
 
@@ -90,6 +93,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     store,
     dataDir,
     close: () => {
+      inventory.close();
       store.close();
       return Promise.resolve();
     },

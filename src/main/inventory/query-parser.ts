@@ -96,7 +96,7 @@ export function parseQuery(input: string): Clause[] {
     while (i < input.length && /[a-z]/i.test(input[i] ?? '')) i++;
     const word = input.slice(wordStart, i);
     const op = readOperator(input, i);
-    if (word !== '' && op !== null) {
+    if (word !== '' && op !== null && !looksLikeAddress(input, wordStart)) {
       const field = word.toLowerCase();
       if (!allFields.includes(field)) {
         throw new QueryError(
@@ -135,6 +135,13 @@ export function parseQuery(input: string): Clause[] {
     clauses.push({ type: 'text', negated, value, position: start + 1 });
   }
   return clauses;
+}
+
+/** A MAC or IPv6 address typed as free text, not a `field:value`. */
+function looksLikeAddress(input: string, i: number): boolean {
+  let end = i;
+  while (end < input.length && !isSpace(input[end])) end++;
+  return /^[0-9a-f]{1,4}(:[0-9a-f]{0,4}){2,7}$/i.test(input.slice(i, end));
 }
 
 function readOperator(input: string, i: number): Operator | null {

@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { generateFleet } from '../../../lab/fleet';
+import type { EventName } from '../../shared/contract';
+import { createRouter } from '../contract/router';
+import { EventHub } from '../core/events';
+import { silentLogger } from '../core/logger';
+import type { InventoryPage, AssetDetail } from '../../shared/inventory';
+import { unlockedTestStore } from '../store/test-helpers';
+import { addFleetProfiles, fleetConnectors } from '../sync/test-fleet';
+import { inventoryHandlers } from './inventory-handlers';
+
+const fleet = generateFleet({ size: 60, seed: 9 });
+const context = { host: 'browser' } as const;
+
+async function setup() {
+  const store = await unlockedTestStore();
+  addFleetProfiles(store.profiles, fleet);
+  const events = new EventHub();
+  const seen: EventName[] = [];
+  events.subscribe((name) => seen.push(name));
+  const core = inventoryHandlers(
+    store,
+    events,
+    silentLogger,
+    fleetConnectors(() => fleet),
+  );
+  const router = createRouter(core.handlers as never, silentLogger);
+  const call = async <T>(channel: string, payload: unknown): Promise<T> => {
+    const result = await router.dispatch(channel, payload, context);
+    if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
+    return result.data as T;
+  };
+  await core.engine.sync('all');
+  return { store, core, router, call, seen };
+}
+
+describe('inventory commands', () => {
+  it('pages, sorts and filters the inventory and never returns more than asked', async () => {
+    const { call, router, store, core } = await setup();
+    const page = await call<InventoryPage>('inventory:query', {
+      query: 'source:proxmox',
+      limit: 5,
+      offset: 5,
+      sort: { field: 'name', direction: 'desc' },
+    });
+    expect(page.rows).toHaveLength(5);
+    expect(page.total).toBeGreaterThan(10);
+    const names = page.rows.map((r) => r.name);
+    expect(names).toEqual([...names].sort().reverse());
+    expect(page.rows.every((r) => r.systems.includes('proxmox'))).toBe(true);
+
+    const tooMany = await router.dispatch('inventory:query', { limit: 501 }, context);
+    expect(tooMany).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    const bad = await router.dispatch('inventory:query', { query: 'updates>lots' }, context);
+    expect(bad).toMatchObject({
+      ok: false,
+      error: {
+        code: 'bad-request',
+        message: 'Query error at position 9: updates needs a whole number, not "lots"',
+      },
+    });
+    core.close();
+    store.close();
+  });
+
+  it('shows an asset with its records and keys; join and split survive a re-sync', async () => {
+    const { call, core, store, seen } = await setup();
+    const merged = (
+      await call<InventoryPage>('inventory:query', {
+        query: 'source:foreman source:proxmox',
+        limit: 1,
+      })
+    ).rows[0]!;
+    const detail = await call<AssetDetail>('inventory:asset', { id: merged.id });
+    expect(detail.links.map((l) => l.system).sort()).toEqual(
+      [...new Set(detail.links.map((l) => l.system))].sort(),
+    );
+    const proxmoxLink = detail.links.find((l) => l.system === 'proxmox')!;
+    expect(proxmoxLink.matchKey).toMatch(/mac|smbios-uuid|machine-id/);
+    expect(proxmoxLink.raw).toHaveProperty('vmid');
+
+    const split = await call<{ assetIds: number[] }>('inventory:split', {
+      assetId: merged.id,
+      records: [{ profileId: proxmoxLink.profileId, externalId: proxmoxLink.externalId }],
+    });
+    expect(split.assetIds).toHaveLength(2);
+    await core.engine.sync('all');
+    const [a, b] = split.assetIds as [number, number];
+    const left = await call<AssetDetail>('inventory:asset', { id: a });
+    const right = await call<AssetDetail>('inventory:asset', { id: b });
+    const systemsOf = (d: AssetDetail) => d.links.map((l) => l.system);
+    expect([...systemsOf(left), ...systemsOf(right)].filter((s) => s === 'proxmox')).toHaveLength(
+      1,
+    );
+    expect(systemsOf(left).includes('proxmox') !== systemsOf(right).includes('proxmox')).toBe(true);
+
+    const joined = await call<AssetDetail>('inventory:join', { assetIds: [a, b] });
+    await core.engine.sync('all');
+    const after = await call<AssetDetail>('inventory:asset', { id: joined.asset.id });
+    expect(after.links.find((l) => l.externalId === proxmoxLink.externalId)?.matchKey).toBe(
+      'manual',
+    );
+    expect(after.links).toHaveLength(detail.links.length);
+    expect(seen).toContain('inventory:changed');
+    core.close();
+    store.close();
+  });
+
+  it('reports drift, facets and sync status', async () => {
+    const { call, core, store } = await setup();
+    const drift = await call<{ items: { reason: string; missingFrom: string[] }[]; total: number }>(
+      'inventory:drift',
+      { limit: 500 },
+    );
+    expect(drift.total).toBeGreaterThan(0);
+    expect(drift.items.some((i) => /unknown to foreman|unknown to patchmon/.test(i.reason))).toBe(
+      true,
+    );
+    const facets = await call<{ total: number; system: Record<string, number> }>(
+      'inventory:facets',
+      {},
+    );
+    expect(facets.total).toBeGreaterThan(50);
+    expect(facets.system.proxmox).toBeGreaterThan(0);
+    const status = await call<{ running: boolean; sources: { lastStatus: string }[] }>(
+      'sync:status',
+      {},
+    );
+    expect(status.running).toBe(false);
+    expect(status.sources.every((s) => s.lastStatus === 'ok')).toBe(true);
+    core.close();
+    store.close();
+  });
+});

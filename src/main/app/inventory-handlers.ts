@@ -1,0 +1,92 @@
+import type { SyncStatus } from '../../shared/inventory';
+import type { Handlers } from '../contract/router';
+import type { EventHub } from '../core/events';
+import type { Logger } from '../core/logger';
+import { InventoryService } from '../inventory/inventory-service';
+import type { Store } from '../store/open-store';
+import { BackgroundSync } from '../sync/background-sync';
+import { defaultConnectors } from '../sync/connectors';
+import { SyncEngine, type ConnectorSet } from '../sync/sync-engine';
+
+type InventoryHandlerNames = Extract<keyof Handlers, `sync:${string}` | `inventory:${string}`>;
+
+export interface InventoryCore {
+  handlers: Pick<Handlers, InventoryHandlerNames>;
+  engine: SyncEngine;
+  inventory: InventoryService;
+  close(): void;
+}
+
+/**
+ * The sync and inventory commands: adapters over the sync engine and the inventory service.
+ * Progress becomes `sync:progress`; every committed change becomes `inventory:changed`.
+ */
+export function inventoryHandlers(
+  store: Store,
+  events: EventHub,
+  logger: Logger,
+  connectors: ConnectorSet = defaultConnectors(),
+): InventoryCore {
+  const engine = new SyncEngine({
+    db: store.db,
+    profiles: store.profiles,
+    connectors,
+    logger: logger.child('sync'),
+    onProgress: (event) => {
+      events.emit('sync:progress', event);
+      if (event.state === 'ok') events.emit('inventory:changed', { reason: 'synced' });
+    },
+  });
+  const inventory = new InventoryService(store.db, () => engine.freshness());
+  const background = new BackgroundSync(
+    engine,
+    () => store.vault.state() === 'unlocked',
+    logger.child('background-sync'),
+  );
+  background.start();
+  const status = (): SyncStatus => ({ running: engine.isRunning(), sources: engine.freshness() });
+
+  return {
+    engine,
+    inventory,
+    close: () => {
+      background.stop();
+      engine.cancel();
+    },
+    handlers: {
+      'sync:start': ({ profileIds }) => {
+        const targets =
+          profileIds === 'all'
+            ? engine.freshness().map((s) => s.profileId)
+            : profileIds.map((id) => store.profiles.get(id).id);
+        engine.sync(targets).catch((error: unknown) => {
+          logger.warn('sync failed to start', { error: String(error) });
+        });
+        return { started: targets };
+      },
+      'sync:cancel': () => {
+        engine.cancel();
+        return status();
+      },
+      'sync:status': () => status(),
+      'sync:schedule': ({ profileId, intervalMinutes }) => {
+        engine.history.setSchedule(store.profiles.get(profileId).id, intervalMinutes);
+        return status();
+      },
+      'inventory:query': (request) => inventory.query(request),
+      'inventory:asset': ({ id }) => inventory.asset(id),
+      'inventory:join': ({ assetIds }) => {
+        const joined = inventory.join(assetIds);
+        events.emit('inventory:changed', { reason: 'joined' });
+        return joined;
+      },
+      'inventory:split': ({ assetId, records }) => {
+        const split = inventory.split(assetId, records);
+        events.emit('inventory:changed', { reason: 'split' });
+        return split;
+      },
+      'inventory:drift': ({ offset, limit }) => inventory.drift(offset, limit),
+      'inventory:facets': () => inventory.facets(),
+    },
+  };
+}

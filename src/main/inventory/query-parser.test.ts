@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { parseQuery, QueryError } from './query-parser';
+import { compileQuery } from './query-sql';
+
+function errorOf(query: string): { position: number; detail: string } {
+  try {
+    compileQuery(parseQuery(query), []);
+  } catch (error) {
+    if (error instanceof QueryError) return { position: error.position, detail: error.detail };
+    throw error;
+  }
+  throw new Error(`accepted: ${query}`);
+}
+
+describe('the inventory query language', () => {
+  it('reads free text, filters, comparisons, quotes and negation', () => {
+    expect(
+      parseQuery('debian status:running source:patchmon updates>0 tag:prod missing:foreman'),
+    ).toEqual([
+      { type: 'text', negated: false, value: 'debian', position: 1 },
+      { type: 'filter', negated: false, field: 'status', op: ':', value: 'running', position: 8 },
+      { type: 'filter', negated: false, field: 'source', op: ':', value: 'patchmon', position: 23 },
+      { type: 'filter', negated: false, field: 'updates', op: '>', value: '0', position: 39 },
+      { type: 'filter', negated: false, field: 'tag', op: ':', value: 'prod', position: 49 },
+      { type: 'filter', negated: false, field: 'missing', op: ':', value: 'foreman', position: 58 },
+    ]);
+    expect(parseQuery('-kind:vm name:"web \\"01\\"" security>=3 "two words" -old')).toEqual([
+      { type: 'filter', negated: true, field: 'kind', op: ':', value: 'vm', position: 1 },
+      { type: 'filter', negated: false, field: 'name', op: ':', value: 'web "01"', position: 10 },
+      { type: 'filter', negated: false, field: 'security', op: '>=', value: '3', position: 28 },
+      { type: 'text', negated: false, value: 'two words', position: 40 },
+      { type: 'text', negated: true, value: 'old', position: 52 },
+    ]);
+    expect(parseQuery('10.0.3.5 bc:24:11:aa:bb:cc')).toHaveLength(2);
+    expect(parseQuery('   ')).toEqual([]);
+  });
+
+  it('says where and what is wrong with a bad query', () => {
+    expect(errorOf('web colour:red')).toEqual({
+      position: 5,
+      detail:
+        'unknown field "colour" (known: name, fqdn, ip, mac, os, group, tag, cluster, site, org, location, status, kind, source, missing, updates, security, id, reboot, offline)',
+    });
+    expect(errorOf('status:sleeping')).toMatchObject({ position: 8 });
+    expect(errorOf('updates>many').detail).toBe('updates needs a whole number, not "many"');
+    expect(errorOf('name>web').detail).toMatch(/">" compares numbers/);
+    expect(errorOf('name: web')).toEqual({ position: 6, detail: '"name:" needs a value' });
+    expect(errorOf('"unclosed')).toEqual({ position: 1, detail: 'this quote is never closed' });
+    expect(errorOf('"a"b').detail).toBe('expected a space after the closing quote');
+    expect(errorOf('we"b').detail).toMatch(/a quote may only start a value/);
+    expect(errorOf('reboot:maybe').detail).toBe('reboot is yes or no, not "maybe"');
+    expect(errorOf('***').detail).toMatch(/no letters or digits/);
+  });
+
+  it('refuses oversized queries and too many terms without heavy work', () => {
+    expect(errorOf('a'.repeat(1001)).detail).toMatch(/longer than 1000/);
+    expect(errorOf(Array.from({ length: 40 }, (_, i) => `t${i}`).join(' ')).detail).toMatch(
+      /at most 32 terms/,
+    );
+    expect(errorOf('updates>9999999999').detail).toMatch(/whole number/);
+  });
+
+  it('keeps hostile text inert: FTS operators, SQL and control characters are plain words', () => {
+    for (const hostile of [
+      'NEAR(a b)',
+      "x' OR 1=1 --",
+      'name:"a" OR name:*',
+      '^start',
+      'col:umn',
+      '\u0000\u202e',
+      ')(',
+      'tag:"); DROP TABLE assets; --"',
+    ]) {
+      try {
+        const compiled = compileQuery(parseQuery(hostile), []);
+        expect(compiled.where).not.toContain('DROP');
+        for (const param of compiled.params) {
+          if (typeof param === 'string' && param.includes('"')) {
+            expect(param).toMatch(/^(\w+ : )?"([^"]|"")*"\*?( AND (\w+ : )?"([^"]|"")*"\*?)*$/);
+          }
+        }
+      } catch (error) {
+        expect(error).toBeInstanceOf(QueryError);
+      }
+    }
+  });
+});

@@ -1,0 +1,7 @@
+import { proxmoxConnector } from '../sources/proxmox';
+import type { ConnectorSet } from './sync-engine';
+
+/** The connectors of this build, one per source system. */
+export function defaultConnectors(): ConnectorSet {
+  return { proxmox: proxmoxConnector };
+}
