@@ -1,0 +1,191 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useTempDirs } from '../test-support/temp-dir';
+import { sha256Fingerprint } from './fingerprint';
+import { sshProfile, testKeys, type TestKeys } from './test-support/fixtures';
+import { openWatched, sessionBed, Watch } from './test-support/session-harness';
+import { startSshd } from './test-support/sshd';
+
+const tempDir = useTempDirs();
+const term = { cols: 80, rows: 24 };
+let keys: TestKeys;
+
+beforeAll(async () => {
+  keys = await testKeys();
+});
+afterAll(() => keys.remove());
+
+const fingerprintOf = (publicBase64: string): string =>
+  sha256Fingerprint(Buffer.from(publicBase64, 'base64'));
+
+describe('SSH session life against OpenSSH', () => {
+  it('refuses a host key that changed after a restart, naming old and new fingerprints', async () => {
+    const dir = await tempDir();
+    const bed = await sessionBed(dir);
+    const target = {
+      host: '127.0.0.1',
+      username: 'root',
+      auth: { mode: 'key' as const, keyFile: keys.client.privatePath },
+    };
+    const first = await startSshd(dir, {
+      hostKey: keys.hostA,
+      authorizedKeys: [keys.client.publicLine],
+    });
+    const before = await openWatched(bed.manager, { ...target, port: first.port }, term);
+    await before.state('open');
+    bed.manager.close(before.id);
+    await before.state('closed');
+    await first.stop();
+
+    const second = await startSshd(dir, {
+      hostKey: keys.hostB,
+      authorizedKeys: [keys.client.publicLine],
+      port: first.port,
+    });
+    try {
+      const after = await openWatched(bed.manager, { ...target, port: second.port }, term);
+      await after.state('closed');
+      const reason = after.last()?.reason;
+      expect(reason?.kind).toBe('host-key-changed');
+      expect(reason?.hostKey?.presented).toEqual({
+        keyType: 'ssh-ed25519',
+        fingerprint: fingerprintOf(keys.hostB.publicBase64),
+      });
+      expect(reason?.hostKey?.known.map((k) => k.fingerprint)).toEqual([
+        fingerprintOf(keys.hostA.publicBase64),
+      ]);
+      expect(reason?.message).toContain(fingerprintOf(keys.hostA.publicBase64));
+      expect(reason?.message).toContain(fingerprintOf(keys.hostB.publicBase64));
+      // One prompt (the first connection's); the changed key offered no way to accept.
+      expect(bed.prompts).toHaveLength(1);
+      expect(after.statuses.map((s) => s.state)).toEqual(['connecting', 'closed']);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('connects through a two-hop jump chain, verifying each hop with its own policy', async () => {
+    const dir = await tempDir();
+    const bed = await sessionBed(dir);
+    const jump = await startSshd(dir, {
+      hostKey: keys.hostA,
+      authorizedKeys: [keys.client.publicLine],
+      extraConfig: ['LogLevel DEBUG1'],
+    });
+    const inner = await startSshd(dir, {
+      hostKey: keys.hostB,
+      authorizedKeys: [keys.client.publicLine],
+    });
+    try {
+      const jumpProfile = bed.store.profiles.save(
+        sshProfile('bastion', jump.port, keys.client.privatePath, { hostKeyPolicy: 'accept-new' }),
+      );
+      const target = bed.store.profiles.save(
+        sshProfile('inner', inner.port, keys.client.privatePath, { jumpHostId: jumpProfile.id }),
+      );
+      const watch = await openWatched(bed.manager, target.id, term);
+      await watch.state('open');
+      expect(bed.manager.info(watch.id).hops.map((h) => h.port)).toEqual([jump.port, inner.port]);
+      // The bastion's key was remembered silently (accept-new); only the inner hop asked.
+      expect(bed.prompts).toMatchObject([
+        { kind: 'host-key', question: { hop: 1, port: inner.port } },
+      ]);
+      expect(bed.trust.forget('127.0.0.1', jump.port)).toBe(1);
+      expect(jump.log()).toContain(`target 127.0.0.1 port ${inner.port}`);
+      bed.manager.write(watch.id, 'echo "inside $SSH_CONNECTION"\n');
+      await watch.output(new RegExp(`inside 127\\.0\\.0\\.1 \\d+ 127\\.0\\.0\\.1 ${inner.port}`));
+    } finally {
+      await Promise.all([jump.stop(), inner.stop()]);
+    }
+  });
+
+  it('propagates a resize to the PTY, and reconnects after the server drops the connection', async () => {
+    const dir = await tempDir();
+    const bed = await sessionBed(dir);
+    const server = await startSshd(dir, {
+      hostKey: keys.hostA,
+      authorizedKeys: [keys.client.publicLine],
+    });
+    let restarted: Awaited<ReturnType<typeof startSshd>> | null = null;
+    try {
+      const target = {
+        host: server.host,
+        port: server.port,
+        username: 'root',
+        auth: { mode: 'key' as const, keyFile: keys.client.privatePath },
+      };
+      const watch = await openWatched(bed.manager, target, term);
+      await watch.state('open');
+      bed.manager.resize(watch.id, 123, 45);
+      bed.manager.write(watch.id, 'stty size\n');
+      await watch.output(/^45 123\r?$/m);
+
+      // The shell kills its own sshd session process: the connection drops abruptly.
+      bed.manager.write(watch.id, 'kill -9 $PPID\n');
+      await watch.state('closed');
+      expect(watch.last()?.reason).toMatchObject({ kind: 'server-closed', retryable: true });
+
+      await bed.manager.reconnect(watch.id);
+      await watch.state('open');
+      bed.manager.write(watch.id, 'stty size\n');
+      await watch.output(/^45 123\r?\n[\s\S]*^45 123\r?$/m);
+
+      // With the listener gone too, reconnecting fails as a network error until it is back.
+      await server.stop();
+      bed.manager.write(watch.id, 'kill -9 $PPID\n');
+      await watch.state('closed');
+      await bed.manager.reconnect(watch.id);
+      await watch.until(
+        () => watch.last()?.reason?.kind === 'network',
+        'a network failure while the server is down',
+      );
+      expect(watch.last()?.reason?.message).toContain('refused');
+
+      restarted = await startSshd(dir, {
+        hostKey: keys.hostA,
+        authorizedKeys: [keys.client.publicLine],
+        port: server.port,
+      });
+      await bed.manager.reconnect(watch.id);
+      await watch.state('open');
+      expect(bed.prompts).toHaveLength(1);
+    } finally {
+      await Promise.all([server.stop(), restarted?.stop()]);
+    }
+  });
+
+  it('opens a Proxmox LXC console by running pct enter on the node', async () => {
+    const dir = await tempDir();
+    const bin = path.join(dir, 'bin');
+    await fs.mkdir(bin);
+    // A stand-in for Proxmox's pct that says how it was called and hands over to a shell.
+    await fs.writeFile(
+      path.join(bin, 'pct'),
+      '#!/bin/sh\necho "container console: $*"\nexec sh\n',
+      {
+        mode: 0o755,
+      },
+    );
+    const node = await startSshd(dir, {
+      hostKey: keys.hostA,
+      authorizedKeys: [keys.client.publicLine],
+      extraConfig: [`SetEnv PATH=${bin}:/usr/bin:/bin`],
+    });
+    try {
+      const bed = await sessionBed(dir);
+      const profile = bed.store.profiles.save(
+        sshProfile('pve1', node.port, keys.client.privatePath),
+      );
+      expect(() => bed.manager.openLxcConsole(profile.id, 12.5, term)).toThrow(/guest id/);
+      const id = await bed.manager.openLxcConsole(profile.id, 101, term);
+      const watch = new Watch(bed.manager, id);
+      await watch.output('container console: enter 101');
+      bed.manager.write(id, 'exit\n');
+      await watch.state('closed');
+      expect(watch.last()?.reason?.kind).toBe('exited');
+    } finally {
+      await node.stop();
+    }
+  });
+});
