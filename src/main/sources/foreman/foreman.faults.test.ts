@@ -45,19 +45,22 @@ const quick: ForemanConnectorOptions = {
   http: { maxRetries: 1, baseDelayMs: 5, maxDelayMs: 10, headersTimeoutMs: 500 },
 };
 
+/** The error a promise rejects with; fails the test when it resolves. */
+function failure(promise: Promise<unknown>): Promise<HttpError> {
+  return promise.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (error: unknown) => error as HttpError,
+  );
+}
+
 async function syncError(
   rules: FaultRule[],
   options: ForemanConnectorOptions = quick,
 ): Promise<HttpError> {
   const { profile, secrets } = await serve(rules);
-  return createForemanConnector(options)
-    .sync(profile, secrets, recordingContext())
-    .then(
-      () => {
-        throw new Error('the sync should have failed');
-      },
-      (error: unknown) => error as HttpError,
-    );
+  return failure(createForemanConnector(options).sync(profile, secrets, recordingContext()));
 }
 
 const hosts = /^\/api\/hosts$/;
@@ -90,11 +93,11 @@ describe('Foreman connector under faults', () => {
     ]);
     const events: RequestEvent[] = [];
     const started = Date.now();
-    const error = await createForemanConnector({
-      http: { ...quick.http, onRequest: (e) => events.push(e) },
-    })
-      .test(profile, secrets, new AbortController().signal)
-      .catch((e: unknown) => e as HttpError);
+    const error = await failure(
+      createForemanConnector({
+        http: { ...quick.http, onRequest: (e) => events.push(e) },
+      }).test(profile, secrets, new AbortController().signal),
+    );
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
     expect(error).toMatchObject({ code: 'rate-limited', reason: 'rate-limited' });
     expect(events.filter((e) => e.path === '/status').map((e) => e.status)).toEqual([429, 429]);
@@ -131,9 +134,9 @@ describe('Foreman connector under faults', () => {
     // The simulator's host objects are the shared fleet's: put a copy in its place.
     const victim = { ...server.sim.hosts[3]!, name: 42 as unknown as string };
     server.sim.hosts[3] = victim;
-    const error = await createForemanConnector(quick)
-      .sync(profile, secrets, recordingContext())
-      .catch((e: unknown) => e as HttpError);
+    const error = await failure(
+      createForemanConnector(quick).sync(profile, secrets, recordingContext()),
+    );
     expect(error).toMatchObject({ code: 'protocol-error', reason: 'invalid-data' });
     expect(error.details.field).toMatch(/^results\[\d+\]\.name$/);
     expect(error.message).toMatch(
@@ -156,9 +159,13 @@ describe('Foreman connector under faults', () => {
       );
     }
     const { server, profile } = await serve();
-    const error = await createForemanConnector(quick)
-      .test(profile, { token: server.credentials.revokedToken }, new AbortController().signal)
-      .catch((e: unknown) => e as HttpError);
+    const error = await failure(
+      createForemanConnector(quick).test(
+        profile,
+        { token: server.credentials.revokedToken },
+        new AbortController().signal,
+      ),
+    );
     expect(error).toMatchObject({ reason: 'unauthorized' });
   });
 
@@ -168,9 +175,13 @@ describe('Foreman connector under faults', () => {
       ...profile,
       connection: { ...profile.connection, auth: { mode: 'bearer' } },
     } as ProfileView;
-    const error = await createForemanConnector(quick)
-      .test(bearer, { token: server.credentials.personalAccessToken }, new AbortController().signal)
-      .catch((e: unknown) => e as HttpError);
+    const error = await failure(
+      createForemanConnector(quick).test(
+        bearer,
+        { token: server.credentials.personalAccessToken },
+        new AbortController().signal,
+      ),
+    );
     expect(error).toMatchObject({ reason: 'unauthorized' });
     expect(error.message).toContain('only as HTTP Basic login:token');
   });
@@ -182,12 +193,12 @@ describe('Foreman connector under faults', () => {
       ...profile,
       connection: {
         ...profile.connection,
-        tls: { ...profile.connection.tls, pinnedSha256: other.selfSigned.fingerprint256 },
+        tls: { insecure: false, caFile: null, pinnedSha256: other.selfSigned.fingerprint256 },
       },
     } as ProfileView;
-    const error = await createForemanConnector(quick)
-      .sync(pinned, secrets, recordingContext())
-      .catch((e: unknown) => e as HttpError);
+    const error = await failure(
+      createForemanConnector(quick).sync(pinned, secrets, recordingContext()),
+    );
     expect(error).toMatchObject({ reason: 'tls-pin-mismatch' });
     expect(error.message).toContain('does not match the pinned fingerprint');
   });
@@ -197,9 +208,7 @@ describe('Foreman connector under faults', () => {
     const controller = new AbortController();
     const context = recordingContext([], controller.signal);
     setTimeout(() => controller.abort(), 100);
-    const error = await createForemanConnector(quick)
-      .sync(profile, secrets, context)
-      .catch((e: unknown) => e as HttpError);
+    const error = await failure(createForemanConnector(quick).sync(profile, secrets, context));
     expect(error).toMatchObject({ code: 'cancelled' });
   });
 });
