@@ -49,6 +49,22 @@ function describe(lab: Lab): string[] {
       `routeros  ${r.identity}  api 127.0.0.1:${r.apiPort}  api-ssl 127.0.0.1:${r.apiSslPort}  ${r.restUrl}  ${r.username} / ${r.password}`,
     );
   }
+  if (lab.ssh) {
+    const ssh = lab.ssh;
+    for (const site of ssh.sites) {
+      lines.push(
+        `ssh       ${site.location} 127.0.0.1:${site.port}  ${site.targets} machines, log in as user:machine (ops:<name>, root:<pve node>, admin:<router>); plain ops → ${site.bastion} (${site.bastionIp})  host key ${site.hostKey.fingerprint}`,
+      );
+    }
+    lines.push(
+      `ssh       root/ops password ${ssh.password}; pve nodes take their cluster's root@pam password; routers their RouterOS password`,
+    );
+    if (ssh.mfa) {
+      lines.push(
+        `ssh       ${ssh.mfa.host} wants keyboard-interactive: password, then a TOTP code (secret ${ssh.mfa.totpSecret})`,
+      );
+    }
+  }
   for (const notice of lab.routeros?.notices ?? []) lines.push(`notice: ${notice}`);
   return lines;
 }
@@ -96,6 +112,11 @@ async function main(): Promise<void> {
     }
     writeFileSync(path, `${JSON.stringify(lab.manifest(caFile), null, 2)}\n`, { mode: 0o600 });
     console.log(`manifest: ${path}`);
+    if (lab.ssh) {
+      // The lab client key as a file, for `ssh -i` and other tools outside Rackside.
+      writeFileSync(`${path}.id_ed25519`, lab.ssh.clientKey.privateKey, { mode: 0o600 });
+      console.log(`ssh key: ${path}.id_ed25519`);
+    }
   }
   if (o.truth !== undefined) {
     const path = resolve(o.truth);

@@ -11,6 +11,7 @@ import { buildManifest } from './manifest';
 import { startPatchmon, type PatchmonLab, type PatchmonOptions } from './patchmon';
 import { startProxmoxFleet, type ProxmoxOptions, type ProxmoxServer } from './proxmox';
 import { startRouterOs, type RouterOsLab, type RouterOsLabOptions } from './routeros';
+import { startSshLab, type SshLab, type SshLabOptions } from './ssh';
 import type { ManifestInput } from '../src/shared/manifest';
 
 type Shared = 'fleet' | 'tls' | 'faults';
@@ -25,11 +26,12 @@ export interface LabOptions {
   /** Certificate the servers present: self-signed (default) or signed by the lab CA. */
   tlsMode?: TlsMode;
   /** Which simulators to start (all by default). */
-  systems?: Partial<Record<'foreman' | 'proxmox' | 'patchmon' | 'routeros', boolean>>;
+  systems?: Partial<Record<'foreman' | 'proxmox' | 'patchmon' | 'routeros' | 'ssh', boolean>>;
   foreman?: Partial<Omit<ForemanOptions, Shared>>;
   patchmon?: Partial<Omit<PatchmonOptions, Shared>>;
   proxmox?: Partial<Omit<ProxmoxOptions, Shared | 'cluster'>>;
   routeros?: Partial<Omit<RouterOsLabOptions, Shared | 'routers'>>;
+  ssh?: Partial<Omit<SshLabOptions, 'fleet' | 'routers' | 'proxmox'>>;
 }
 
 export interface Lab {
@@ -40,6 +42,8 @@ export interface Lab {
   patchmon: PatchmonLab | null;
   proxmox: ProxmoxServer[];
   routeros: RouterOsLab | null;
+  /** SSH devices: one listener per site; `ssh.commandLog` lists every command run on them. */
+  ssh: SshLab | null;
   /** Profile manifest for `rackside profiles import`; `caFile` is required in CA mode. */
   manifest(caFile?: string): ManifestInput;
   truth(): TruthEntry[];
@@ -81,6 +85,16 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     if (patchmon) closers.push(() => patchmon.close());
     for (const p of proxmox) closers.push(() => p.close());
     if (routeros) closers.push(() => routeros.close());
+    // After the API simulators, so the consoles share their router devices and node passwords.
+    const ssh = on('ssh')
+      ? await startSshLab({
+          ...options.ssh,
+          fleet,
+          routers: routeros?.devices ?? [],
+          proxmox,
+        })
+      : null;
+    if (ssh) closers.push(() => ssh.close());
     return {
       fleet,
       tls,
@@ -89,6 +103,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       patchmon,
       proxmox,
       routeros,
+      ssh,
       manifest: (caFile) => {
         if (tlsMode === 'ca' && caFile === undefined) {
           throw new Error('A CA-signed lab needs the path of the CA bundle for its manifest');
@@ -98,6 +113,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
           patchmon,
           proxmox,
           routeros,
+          ssh,
           fingerprint256: material.fingerprint256,
           caFile: tlsMode === 'ca' ? (caFile ?? null) : null,
         });

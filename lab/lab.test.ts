@@ -43,6 +43,26 @@ describe('startLab', () => {
     );
   });
 
+  it('writes SSH profiles: bastions with the lab key, a jump-host chain, a node, routers, MFA', () => {
+    const ssh = Manifest.parse(lab.manifest()).profiles.flatMap((p) =>
+      p.connection.kind === 'ssh' ? [{ ...p, connection: p.connection }] : [],
+    );
+    const names = new Set(ssh.map((p) => p.name));
+    const bastions = ssh.filter((p) => p.connection.auth.mode === 'key');
+    expect(bastions).toHaveLength(lab.ssh!.sites.length);
+    expect(bastions[0]!.secrets.privateKey).toContain('BEGIN OPENSSH PRIVATE KEY');
+    const chained = ssh.filter((p) => p.connection.jumpHost !== null);
+    expect(chained).toHaveLength(1);
+    expect(names.has(chained[0]!.connection.jumpHost!)).toBe(true);
+    expect(chained[0]!.connection.port).toBe(22);
+    expect(chained[0]!.connection.host).toMatch(/^10\./);
+    expect(ssh.some((p) => /^root:.*pve/.test(p.connection.username))).toBe(true);
+    expect(ssh.filter((p) => p.connection.username.startsWith('admin:'))).toHaveLength(
+      lab.fleet.routeros.devices.length,
+    );
+    expect(ssh.filter((p) => p.connection.auth.mode === 'keyboard-interactive')).toHaveLength(1);
+  });
+
   it('names the same machine in every system in its ground truth', () => {
     const truth = lab.truth();
     expect(truth).toHaveLength(60);
@@ -55,7 +75,7 @@ describe('startLab', () => {
       size: 10,
       seed: 1,
       tlsMode: 'ca',
-      systems: { proxmox: false, routeros: false },
+      systems: { proxmox: false, routeros: false, ssh: false },
     });
     try {
       expect(() => ca.manifest()).toThrow();

@@ -5,12 +5,16 @@ import type { ForemanLab } from './foreman';
 import type { PatchmonLab } from './patchmon';
 import type { ProxmoxServer } from './proxmox';
 import type { RouterOsLab } from './routeros';
+import type { SshLab } from './ssh';
+import { sshProfiles } from './ssh/manifest-profiles';
 
 export interface ManifestSources {
   foreman: ForemanLab | null;
   patchmon: PatchmonLab | null;
   proxmox: readonly ProxmoxServer[];
   routeros: RouterOsLab | null;
+  /** SSH devices; absent or null writes no SSH profiles. */
+  ssh?: SshLab | null;
   /** SHA-256 of the served certificate (pinned when no CA file is given). */
   fingerprint256: string;
   /** Path of the lab CA bundle, for CA-signed runs. */
@@ -80,6 +84,7 @@ export function buildManifest(s: ManifestSources, generatedAt = new Date()): Man
       secrets: { password: router.password },
     });
   }
+  if (s.ssh) profiles.push(...sshProfiles(s.ssh, common));
   return {
     rackside: 'profile-manifest',
     version: 1,
