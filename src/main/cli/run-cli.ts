@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { isAppError } from '../../shared/errors';
 import { redactText } from '../core/redact';
 import { InputReader, UsageError, type CliIo } from './cli-io';
+import * as inventory from './inventory-commands';
 import * as commands from './profile-commands';
 import { CliSession, type GlobalOptions } from './session';
 
@@ -94,6 +95,39 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         commands.exportProfiles(s, file, refs, opts),
       ),
     );
+
+  program
+    .command('sync')
+    .description('sync source profiles into the offline inventory (exit 1 if a source fails)')
+    .option('--profile <name>', 'a profile to sync (repeatable)', collect)
+    .option('--all', 'sync every source profile')
+    .action(
+      run((s, opts: { profile?: string[]; all?: boolean }) => inventory.syncCommand(s, opts)),
+    );
+  program
+    .command('inventory [query...]')
+    .description('list assets from the offline inventory; see docs/query-language.md')
+    .option('--format <format>', 'table, json or csv')
+    .option(
+      '--sort <field[:desc]>',
+      'sort by name, kind, status, os, updates, security, fqdn, cluster',
+    )
+    .option('--limit <n>', 'at most this many assets')
+    .action(
+      run((s, words: string[], opts: { format?: string; sort?: string; limit?: string }) =>
+        inventory.inventoryCommand(s, words, opts),
+      ),
+    );
+  program
+    .command('export')
+    .description('export the inventory for other tools')
+    .command('ansible [query...]')
+    .description('YAML inventory grouped by host groups, hostgroups, pools and tags')
+    .action(run((s, words: string[]) => inventory.exportAnsible(s, words)));
+  program
+    .command('drift')
+    .description('assets present in one system but missing where expected')
+    .action(run((s) => inventory.driftCommand(s)));
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -12,6 +12,7 @@ export interface GlobalOptions {
 /** What every command gets: the opened store, output helpers and passphrase access. */
 export class CliSession {
   readonly store: Store;
+  readonly logger: Logger;
 
   constructor(
     readonly io: CliIo,
@@ -19,7 +20,8 @@ export class CliSession {
     readonly options: GlobalOptions,
   ) {
     const dataDir = resolveDataDir({ flag: options.dataDir, env: io.env });
-    this.store = openStore({ dataDir, logger: cliLogger(io) });
+    this.logger = cliLogger(io);
+    this.store = openStore({ dataDir, logger: this.logger });
     if (this.store.recovered !== null)
       io.stderr.write(`rackside: warning: ${this.store.recovered.message}\n`);
   }

@@ -1,7 +1,8 @@
+import { foremanConnector } from '../sources/foreman';
 import { proxmoxConnector } from '../sources/proxmox';
 import type { ConnectorSet } from './sync-engine';
 
 /** The connectors of this build, one per source system. */
 export function defaultConnectors(): ConnectorSet {
-  return { proxmox: proxmoxConnector };
+  return { foreman: foremanConnector, proxmox: proxmoxConnector };
 }

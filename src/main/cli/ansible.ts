@@ -1,0 +1,83 @@
+import type { AssetRow } from '../../shared/inventory';
+import type { Sqlite } from '../db/sqlite';
+
+/**
+ * An Ansible YAML inventory. Every scalar is written as a JSON string, which YAML reads as a
+ * double-quoted scalar: no escaping rules of our own, no dependency for a fixed, tiny shape.
+ */
+const q = (value: string): string => JSON.stringify(value);
+
+function groupName(prefix: string, value: string): string {
+  const cleaned = value
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+  return `${prefix}_${cleaned === '' ? 'unnamed' : cleaned}`;
+}
+
+interface GroupSource {
+  asset_id: number;
+  system: string;
+  grp: string | null;
+  tags: string;
+}
+
+const prefixes: Record<string, string> = {
+  patchmon: 'patchmon',
+  foreman: 'hostgroup',
+  proxmox: 'pool',
+  routeros: 'routeros',
+};
+
+function ansibleHost(asset: AssetRow): string | null {
+  return asset.ips.find((ip) => /^\d+\.\d+\.\d+\.\d+$/.test(ip)) ?? asset.ips[0] ?? null;
+}
+
+/** Groups by PatchMon host groups, Foreman hostgroups, Proxmox pools and tags. */
+export function ansibleInventory(db: Sqlite, assets: readonly AssetRow[]): string {
+  const wanted = new Map(assets.map((a) => [a.id, a]));
+  const hostKey = new Map(assets.map((a) => [a.id, a.fqdn ?? a.name]));
+  const groups = new Map<string, Set<string>>();
+  const add = (group: string, host: string): void => {
+    const set = groups.get(group) ?? new Set<string>();
+    set.add(host);
+    groups.set(group, set);
+  };
+  const rows = db
+    .prepare(
+      `SELECT l.asset_id, r.system, r.grp, r.tags FROM asset_links l
+       JOIN source_records r USING (profile_id, external_id)`,
+    )
+    .iterate() as IterableIterator<GroupSource>;
+  for (const row of rows) {
+    const host = hostKey.get(row.asset_id);
+    if (host === undefined) continue;
+    const tags = JSON.parse(row.tags) as string[];
+    if (row.system === 'patchmon') {
+      // PatchMon hosts may sit in several groups; the connector lists them as tags.
+      for (const g of tags) add(groupName('patchmon', g), host);
+      if (tags.length === 0 && row.grp !== null) add(groupName('patchmon', row.grp), host);
+      continue;
+    }
+    if (row.grp !== null) add(groupName(prefixes[row.system] ?? row.system, row.grp), host);
+    for (const tag of tags) add(groupName('tag', tag), host);
+  }
+  const lines = ['all:', '  hosts:'];
+  for (const [id, asset] of wanted) {
+    const host = hostKey.get(id) ?? asset.name;
+    const address = ansibleHost(asset);
+    lines.push(
+      address === null
+        ? `    ${q(host)}: {}`
+        : `    ${q(host)}:\n      ansible_host: ${q(address)}`,
+    );
+  }
+  if (groups.size > 0) {
+    lines.push('  children:');
+    for (const [group, hosts] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
+      lines.push(`    ${q(group)}:`, '      hosts:');
+      for (const host of [...hosts].sort()) lines.push(`        ${q(host)}: {}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,199 @@
+import { AppError } from '../../shared/errors';
+import {
+  SortField,
+  type AssetRow,
+  type InventoryQuery,
+  type SourceFreshness,
+  type SyncProgressEvent,
+} from '../../shared/inventory';
+import { InventoryService } from '../inventory/inventory-service';
+import { defaultConnectors } from '../sync/connectors';
+import { SyncEngine, type ConnectorSet } from '../sync/sync-engine';
+import { ansibleInventory } from './ansible';
+import { UsageError } from './cli-io';
+import { formatAssetTable, formatCsv, formatDrift, formatOutcomes } from './inventory-format';
+import { ProgressLine } from './progress-line';
+import type { CliSession } from './session';
+
+/** Connectors used by the CLI; tests replace them to sync without a network. */
+export const cliConnectors: { current: () => ConnectorSet } = { current: defaultConnectors };
+
+function services(s: CliSession, onProgress?: (event: SyncProgressEvent) => void) {
+  const engine = new SyncEngine({
+    db: s.store.db,
+    profiles: s.store.profiles,
+    connectors: cliConnectors.current(),
+    logger: s.logger,
+    ...(onProgress === undefined ? {} : { onProgress }),
+  });
+  return { engine, inventory: new InventoryService(s.store.db, () => engine.freshness()) };
+}
+
+function warnOffline(s: CliSession, sources: readonly SourceFreshness[]): void {
+  for (const source of sources) {
+    if (source.offline) s.io.stderr.write(`rackside: ${source.profileName}: ${source.message}\n`);
+  }
+}
+
+/** `rackside sync`: exits 1 when any source fails; its old data stays and is marked offline. */
+export async function syncCommand(
+  s: CliSession,
+  opts: { profile?: string[]; all?: boolean },
+): Promise<number> {
+  if ((opts.profile?.length ?? 0) > 0 === (opts.all === true)) {
+    throw new UsageError('Use either --all or --profile NAME (repeatable).');
+  }
+  await s.unlock();
+  const tty = (s.io.stderr as { isTTY?: boolean }).isTTY === true;
+  const target = opts.all === true ? 'all' : (opts.profile ?? []);
+  let bar: ProgressLine | undefined;
+  const { engine } = services(s, (event) => bar?.update(event));
+  if (tty && !s.options.json) {
+    const count = target === 'all' ? engine.freshness().length : target.length;
+    bar = new ProgressLine(s.io.stderr, count);
+  }
+  const outcomes = await engine.sync(target);
+  bar?.done();
+  if (outcomes.length === 0)
+    throw new AppError('not-found', 'There are no source profiles to sync.');
+  s.print(outcomes, () => formatOutcomes(outcomes));
+  const failed = outcomes.filter((o) => o.status !== 'ok');
+  for (const o of failed) {
+    s.io.stderr.write(
+      `rackside: ${o.profileName} (${o.system}) ${o.status}: ${o.error ?? 'no reason given'}; its previous data is kept.\n`,
+    );
+  }
+  return failed.length === 0 ? 0 : 1;
+}
+
+function parseSort(sort: string | undefined): InventoryQuery['sort'] {
+  if (sort === undefined) return { field: 'name', direction: 'asc' };
+  const [field = '', direction = 'asc'] = sort.split(':');
+  const parsed = SortField.safeParse(field);
+  if (!parsed.success || (direction !== 'asc' && direction !== 'desc')) {
+    throw new UsageError(
+      `--sort takes FIELD[:asc|desc] with FIELD one of ${SortField.options.join(', ')}.`,
+    );
+  }
+  return { field: parsed.data, direction };
+}
+
+function parseLimit(limit: string | undefined): number {
+  if (limit === undefined) return Number.MAX_SAFE_INTEGER;
+  const n = Number(limit);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError('--limit takes a positive whole number.');
+  return n;
+}
+
+/** Every matching asset, read page by page so no single query returns the whole inventory. */
+function collect(
+  inventory: InventoryService,
+  query: string,
+  sort: InventoryQuery['sort'],
+  limit: number,
+): { rows: AssetRow[]; total: number; sources: SourceFreshness[] } {
+  const rows: AssetRow[] = [];
+  for (;;) {
+    const page = inventory.query({
+      query,
+      sort,
+      offset: rows.length,
+      limit: Math.min(500, limit - rows.length),
+    });
+    rows.push(...page.rows);
+    if (page.rows.length === 0 || rows.length >= Math.min(limit, page.total)) {
+      return { rows, total: page.total, sources: page.sources };
+    }
+  }
+}
+
+export function inventoryCommand(
+  s: CliSession,
+  words: string[],
+  opts: { format?: string; sort?: string; limit?: string },
+): number {
+  const format = opts.format ?? (s.options.json ? 'json' : 'table');
+  if (format !== 'table' && format !== 'json' && format !== 'csv') {
+    throw new UsageError('--format is one of table, json, csv.');
+  }
+  const { inventory } = services(s);
+  const result = collect(inventory, words.join(' '), parseSort(opts.sort), parseLimit(opts.limit));
+  if (format === 'json') {
+    const records = recordsByAsset(s, result.rows);
+    const assets = result.rows.map((row) => ({ ...row, records: records.get(row.id) ?? [] }));
+    s.io.stdout.write(
+      `${JSON.stringify({ total: result.total, sources: result.sources, assets }, null, 2)}\n`,
+    );
+  } else {
+    warnOffline(s, result.sources);
+    s.io.stdout.write(
+      format === 'csv'
+        ? formatCsv(result.rows)
+        : `${formatAssetTable(result.rows, result.total)}\n`,
+    );
+  }
+  return 0;
+}
+
+interface RecordSummary {
+  system: string;
+  profile: string;
+  externalId: string;
+  name: string;
+  matchKey: string;
+  confidence: number;
+}
+
+function recordsByAsset(s: CliSession, rows: readonly AssetRow[]): Map<number, RecordSummary[]> {
+  const names = new Map(s.store.profiles.list().map((p) => [p.id, p.name]));
+  const out = new Map<number, RecordSummary[]>();
+  const statement = s.store.db.prepare(
+    `SELECT l.asset_id, l.profile_id, l.external_id, l.match_key, l.confidence, r.system, r.name
+     FROM asset_links l JOIN source_records r USING (profile_id, external_id)
+     WHERE l.asset_id IN (SELECT value FROM json_each(?)) ORDER BY r.system, l.external_id`,
+  );
+  for (let i = 0; i < rows.length; i += 500) {
+    const ids = rows.slice(i, i + 500).map((r) => r.id);
+    for (const link of statement.all(JSON.stringify(ids)) as {
+      asset_id: number;
+      profile_id: string;
+      external_id: string;
+      match_key: string;
+      confidence: number;
+      system: string;
+      name: string;
+    }[]) {
+      const list = out.get(link.asset_id) ?? [];
+      list.push({
+        system: link.system,
+        profile: names.get(link.profile_id) ?? link.profile_id,
+        externalId: link.external_id,
+        name: link.name,
+        matchKey: link.match_key,
+        confidence: link.confidence,
+      });
+      out.set(link.asset_id, list);
+    }
+  }
+  return out;
+}
+
+export function exportAnsible(s: CliSession, words: string[]): number {
+  const { inventory } = services(s);
+  const result = collect(
+    inventory,
+    words.join(' '),
+    { field: 'name', direction: 'asc' },
+    Number.MAX_SAFE_INTEGER,
+  );
+  warnOffline(s, result.sources);
+  s.io.stdout.write(ansibleInventory(s.store.db, result.rows));
+  return 0;
+}
+
+export function driftCommand(s: CliSession): number {
+  const { inventory } = services(s);
+  const page = inventory.drift(0, 100_000);
+  s.print(page, () => formatDrift(page.items));
+  return 0;
+}

@@ -1,0 +1,106 @@
+import type { AssetRow, DriftItem, SyncOutcome } from '../../shared/inventory';
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  return [header, ...rows]
+    .map((r) =>
+      r
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+export function formatOutcomes(outcomes: readonly SyncOutcome[]): string {
+  return table(
+    ['PROFILE', 'SYSTEM', 'STATUS', 'RECORDS', 'ADDED', 'CHANGED', 'REMOVED', 'SECONDS'],
+    outcomes.map((o) => [
+      o.profileName,
+      o.system,
+      o.status,
+      String(o.fetched),
+      String(o.added),
+      String(o.changed),
+      String(o.removed),
+      (o.durationMs / 1000).toFixed(1),
+    ]),
+  );
+}
+
+export function formatAssetTable(rows: readonly AssetRow[], total: number): string {
+  if (rows.length === 0) return 'No assets match.';
+  const body = table(
+    ['NAME', 'KIND', 'STATUS', 'OS', 'IP', 'SYSTEMS', 'UPDATES'],
+    rows.map((r) => [
+      r.name,
+      r.kind,
+      r.freshness.offline ? `${r.status} (offline)` : r.status,
+      r.os ?? '-',
+      r.ips[0] ?? '-',
+      r.systems.join(','),
+      r.patch.updates === null ? '-' : String(r.patch.updates),
+    ]),
+  );
+  return rows.length < total ? `${body}\n(${rows.length} of ${total})` : body;
+}
+
+/** A CSV cell: quoted when needed, and never read as a formula by a spreadsheet. */
+function cell(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+export function formatCsv(rows: readonly AssetRow[]): string {
+  const header = [
+    'id',
+    'name',
+    'fqdn',
+    'kind',
+    'status',
+    'os',
+    'ips',
+    'macs',
+    'cluster',
+    'site',
+    'groups',
+    'tags',
+    'updates',
+    'security',
+    'reboot_needed',
+    'systems',
+    'offline',
+  ];
+  const lines = rows.map((r) =>
+    [
+      String(r.id),
+      r.name,
+      r.fqdn ?? '',
+      r.kind,
+      r.status,
+      r.os ?? '',
+      r.ips.join(' '),
+      r.macs.join(' '),
+      r.cluster ?? '',
+      r.site ?? '',
+      r.groups.join('; '),
+      r.tags.join(' '),
+      r.patch.updates === null ? '' : String(r.patch.updates),
+      r.patch.security === null ? '' : String(r.patch.security),
+      r.patch.rebootNeeded === null ? '' : String(r.patch.rebootNeeded),
+      r.systems.join(' '),
+      String(r.freshness.offline),
+    ]
+      .map(cell)
+      .join(','),
+  );
+  return `${[header.join(','), ...lines].join('\n')}\n`;
+}
+
+export function formatDrift(items: readonly DriftItem[]): string {
+  if (items.length === 0) return 'No drift: every asset is where it is expected.';
+  return table(
+    ['NAME', 'KIND', 'IN', 'MISSING FROM', 'WHY'],
+    items.map((i) => [i.name, i.kind, i.presentIn.join(','), i.missingFrom.join(','), i.reason]),
+  );
+}
