@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetch } from 'undici';
 import { Manifest } from '../src/shared/manifest';
 import { trustingDispatcher } from './common';
+import { connect, exec } from './ssh/test-client';
 import { startLab, type Lab } from '.';
 
 let lab: Lab;
@@ -61,6 +62,23 @@ describe('startLab', () => {
       lab.fleet.routeros.devices.length,
     );
     expect(ssh.filter((p) => p.connection.auth.mode === 'keyboard-interactive')).toHaveLength(1);
+  });
+
+  it('logs in to a Proxmox node over SSH with its cluster root@pam password', async () => {
+    const pve = lab.proxmox[0]!;
+    const node = [...pve.state.nodes.keys()][0]!;
+    const target = lab.ssh!.login(node)!;
+    const client = await connect({
+      host: target.host,
+      port: target.port,
+      username: target.username,
+      password: pve.root.password,
+    });
+    try {
+      expect(await exec(client, 'hostname')).toMatchObject({ stdout: `${node}\n`, code: 0 });
+    } finally {
+      client.end();
+    }
   });
 
   it('names the same machine in every system in its ground truth', () => {

@@ -22,8 +22,8 @@ export interface SshCredentials {
   mfaHost: string | null;
   /** Base32 TOTP secret for `mfaHost`. */
   totpSecret: string;
-  /** Root password of a Proxmox node by cluster, when the Proxmox simulator runs. */
-  nodeRootPassword: (cluster: string) => string | null;
+  /** Root password of a Proxmox node (its cluster's root@pam) when the simulator runs. */
+  nodeRootPassword: (node: string) => string | null;
   /** RouterOS credentials by identity. */
   router: (target: SshTarget) => { username: string; password: string };
 }
@@ -49,9 +49,7 @@ export function usersFor(target: SshTarget, creds: SshCredentials): string[] {
 
 function passwordFor(target: SshTarget, creds: SshCredentials): string {
   if (target.kind === 'router') return creds.router(target).password;
-  if (target.kind === 'pve-node' && target.cluster !== null) {
-    return creds.nodeRootPassword(target.cluster) ?? creds.password;
-  }
+  if (target.kind === 'pve-node') return creds.nodeRootPassword(target.name) ?? creds.password;
   return creds.password;
 }
 

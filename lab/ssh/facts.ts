@@ -213,9 +213,6 @@ export function human(bytes: number, suffix = ''): string {
 export function dfH(f: HostFacts): string {
   const disk = f.machine.diskGiB * 1024 ** 3;
   const used = Math.floor(disk * (0.18 + (f.machine.cores % 5) / 10));
-  const pct = Math.ceil((used / disk) * 100);
-  const row = (fs: string, size: number, u: number, mount: string): string =>
-    `${fs.padEnd(16)}${human(size).padStart(5)} ${human(u).padStart(5)} ${human(size - u).padStart(5)} ${`${Math.ceil((u / size) * 100)}%`.padStart(4)} ${mount}`;
   const mem = f.machine.memoryMiB * 1024 ** 2;
   const root =
     f.guest?.type === 'lxc'
@@ -225,18 +222,15 @@ export function dfH(f: HostFacts): string {
         : f.machine.os.family === 'Redhat'
           ? '/dev/mapper/rl-root'
           : '/dev/sda1';
-  const lines = [
-    'Filesystem      Size  Used Avail Use% Mounted on',
-    `${root.padEnd(16)}${human(disk).padStart(4)} ${human(used).padStart(5)} ${human(disk - used).padStart(5)} ${`${pct}%`.padStart(4)} /`,
-  ];
-  if (f.guest?.type !== 'lxc') {
-    lines.push(row('tmpfs', Math.floor(mem / 10), 1179648, '/run'));
-    lines.push(row('tmpfs', Math.floor(mem / 2), 0, '/dev/shm'));
-  } else {
-    lines.push(row('none', 492 * 1024, 4096, '/dev'));
-    lines.push(row('tmpfs', Math.floor(mem / 2), 0, '/dev/shm'));
-  }
-  return `${lines.join('\n')}\n`;
+  const rows: [string, number, number, string][] = [[root, disk, used, '/']];
+  if (f.guest?.type === 'lxc') rows.push(['none', 492 * 1024, 4096, '/dev']);
+  else rows.push(['tmpfs', Math.floor(mem / 10), 1179648, '/run']);
+  rows.push(['tmpfs', Math.floor(mem / 2), 0, '/dev/shm']);
+  // df widens the first column to the longest device name.
+  const width = Math.max(15, ...rows.map(([fs]) => fs.length)) + 1;
+  const line = ([fs, size, u, mount]: [string, number, number, string]): string =>
+    `${fs.padEnd(width)}${human(size).padStart(4)} ${human(u).padStart(5)} ${human(size - u).padStart(5)} ${`${Math.ceil((u / size) * 100)}%`.padStart(4)} ${mount}`;
+  return `${['Filesystem'.padEnd(width) + 'Size  Used Avail Use% Mounted on', ...rows.map(line)].join('\n')}\n`;
 }
 
 export function freeH(f: HostFacts): string {

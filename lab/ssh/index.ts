@@ -108,15 +108,16 @@ export async function startSshLab(options: SshLabOptions): Promise<SshLab> {
     }
     return device;
   };
-  const cluster = (name: string | null): ProxmoxServer | undefined =>
-    options.proxmox?.find((p) => p.name === name);
+  // A standalone node's server is named after the node, so match servers by the nodes they serve.
+  const serverOf = (node: string): ProxmoxServer | undefined =>
+    options.proxmox?.find((p) => p.state.nodes.has(node));
 
   const credentials: SshCredentials = {
     password,
     clientKey,
     mfaHost: mfaTarget?.name ?? null,
     totpSecret,
-    nodeRootPassword: (name) => cluster(name)?.root.password ?? null,
+    nodeRootPassword: (node) => serverOf(node)?.root.password ?? null,
     router: (target) => {
       const device = deviceFor(target);
       return { username: device.username, password: device.password };
@@ -126,7 +127,7 @@ export async function startSshLab(options: SshLabOptions): Promise<SshLab> {
     target.kind === 'router'
       ? credentials.router(target).password
       : target.kind === 'pve-node'
-        ? (credentials.nodeRootPassword(target.cluster ?? '') ?? password)
+        ? (credentials.nodeRootPassword(target.name) ?? password)
         : password;
 
   const commandLog: SshCommandRecord[] = [];
@@ -145,7 +146,7 @@ export async function startSshLab(options: SshLabOptions): Promise<SshLab> {
       });
     };
     if (target.kind === 'router') return new RouterOsCli(deviceFor(target), user, recorder);
-    const pve = cluster(target.cluster);
+    const pve = serverOf(target.name);
     return new LinuxShell({
       facts: hostFacts(fleet, target.machine, labStart),
       user,
