@@ -2,6 +2,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { AppError } from '../../../shared/errors';
 import type { TlsOptions } from '../../../shared/profiles';
+import { HttpError } from '../../net/errors';
 import { describeTransportError } from '../../net/failures';
 import { createTlsConnector } from '../../net/tls-connector';
 
@@ -135,6 +136,24 @@ function noSharedCipher(error: unknown): boolean {
 }
 
 /**
+ * A handshake that stalls, is reset or meets non-TLS bytes usually means the port speaks the
+ * plain api (or something else): say so, keeping the typed reason.
+ */
+function handshakeError(error: unknown, endpoint: NativeEndpoint): HttpError {
+  const described = describeTransportError(error, where(endpoint), timeouts(endpoint)).error;
+  const plainPort =
+    (described.reason === 'connect-timeout' || described.reason === 'network') &&
+    !/refused|does not resolve/.test(described.message);
+  if (!plainPort) return described;
+  return new HttpError(
+    described.reason,
+    `${described.message} No TLS handshake on ${endpoint.host}:${endpoint.port} — is this the api-ssl port (8729 by default), or does the port speak the plain api?`,
+    described.details,
+    { cause: error },
+  );
+}
+
+/**
  * Opens the native API socket. For api-ssl, the profile's trust options apply; a router whose
  * api-ssl has no certificate answers the handshake with "no shared cipher", and only an
  * insecure profile then retries with anonymous DH — there is no certificate to verify or pin.
@@ -144,9 +163,7 @@ export async function connectNative(endpoint: NativeEndpoint): Promise<net.Socke
   try {
     return await certificateTls(endpoint);
   } catch (error) {
-    if (!noSharedCipher(error)) {
-      throw describeTransportError(error, where(endpoint), timeouts(endpoint)).error;
-    }
+    if (!noSharedCipher(error)) throw handshakeError(error, endpoint);
     if (!endpoint.tls.insecure) {
       throw new AppError(
         'unavailable',
