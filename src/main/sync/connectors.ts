@@ -1,8 +1,9 @@
 import { foremanConnector } from '../sources/foreman';
 import { proxmoxConnector } from '../sources/proxmox';
+import { routerosConnector } from '../sources/routeros/connector';
 import type { ConnectorSet } from './sync-engine';
 
 /** The connectors of this build, one per source system. */
 export function defaultConnectors(): ConnectorSet {
-  return { foreman: foremanConnector, proxmox: proxmoxConnector };
+  return { foreman: foremanConnector, proxmox: proxmoxConnector, routeros: routerosConnector };
 }
