@@ -6,7 +6,7 @@ import type { SecretValues } from '../../profiles/profile-service';
 import type { SourceConnector, SourceRecord, SyncContext, TestSummary } from '../types';
 import { printAll, printOne, type RouterOsApi } from './api';
 import { openNativeApi } from './native-api';
-import { bareVersion, normalizeRouter, type RouterFacts } from './normalize';
+import { normalizeRouter, type RouterFacts } from './normalize';
 import { openRestApi } from './rest-api';
 import { RouterOsTrapError } from './session';
 import {
@@ -201,5 +201,3 @@ export function createRouterOsConnector(options: RouterOsConnectorOptions = {}):
 }
 
 export const routerosConnector: SourceConnector = createRouterOsConnector();
-
-export { bareVersion };

@@ -3,7 +3,7 @@ import type { TlsOptions } from '../../../shared/profiles';
 import type { RouterOsApi } from './api';
 import { legacyLoginResponse } from './login';
 import { RouterOsSession, RouterOsTrapError, type SessionOptions } from './session';
-import type { RouterOsCharset } from './text';
+import { encodeText, type RouterOsCharset } from './text';
 import { connectNative } from './transport';
 
 export interface NativeApiOptions {
@@ -41,14 +41,19 @@ export async function login(
     }
     throw error;
   };
+  // Credentials go out in the profile's charset, as the router compares bytes.
+  const name = encodeText(username, charset);
   const first = await session
-    .run({ command: '/login', attributes: { name: username, password } }, { signal })
+    .run(
+      { command: '/login', attributes: { name, password: encodeText(password, charset) } },
+      { signal },
+    )
     .catch(refused);
   const challenge = first.done.ret;
   if (challenge === undefined) return 'plain';
   const response = legacyLoginResponse(password, challenge, charset);
   await session
-    .run({ command: '/login', attributes: { name: username, response } }, { signal })
+    .run({ command: '/login', attributes: { name, response } }, { signal })
     .catch(refused);
   return 'challenge';
 }
