@@ -5,8 +5,14 @@ import { z } from 'zod';
 import { createLabTls, type LabTls } from '../../../lab/common/tls';
 import type { TlsOptions } from '../../shared/profiles';
 import { tempDir } from '../db/test-helpers';
-import { createHttpClient, HttpError, type HttpClientOptions, type RequestEvent } from './index';
-import { sendJson, startTestServer, type TestHandler, type TestServer } from './test-server';
+import { createHttpClient, type HttpClientOptions, type RequestEvent } from './index';
+import {
+  rejection as failure,
+  sendJson,
+  startTestServer,
+  type TestHandler,
+  type TestServer,
+} from './test-server';
 
 const verify: TlsOptions = { insecure: false, caFile: null, pinnedSha256: null };
 const Ok = z.object({ ok: z.literal(true) });
@@ -43,15 +49,6 @@ async function client(url: string, options: Partial<HttpClientOptions> = {}) {
   });
   open.push(c);
   return c;
-}
-
-async function failure(promise: Promise<unknown>): Promise<HttpError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(HttpError);
-  return error as HttpError;
 }
 
 describe('TLS trust per profile', () => {

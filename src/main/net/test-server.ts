@@ -2,6 +2,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import { HttpError } from './errors';
 
 export type TestHandler = (
   req: http.IncomingMessage,
@@ -67,4 +68,17 @@ export function sendJson(res: http.ServerResponse, status: number, value: unknow
     'content-length': Buffer.byteLength(body),
   });
   res.end(body);
+}
+
+/** The `HttpError` a promise rejects with; throws when it resolves or rejects with anything else. */
+export function rejection(promise: Promise<unknown>): Promise<HttpError> {
+  return promise.then(
+    () => {
+      throw new Error('expected the call to fail');
+    },
+    (error: unknown) => {
+      if (error instanceof HttpError) return error;
+      throw error;
+    },
+  );
 }

@@ -5,6 +5,7 @@ import { startForeman, type ForemanLab } from '../../../../lab/foreman';
 import type { ProfileView } from '../../../shared/profiles';
 import type { HttpError } from '../../net/errors';
 import type { RequestEvent } from '../../net/http-client';
+import { rejection as failure } from '../../net/test-server';
 import { profileView, recordingContext } from '../proxmox/test-helpers';
 import { createForemanConnector, type ForemanConnectorOptions } from './index';
 
@@ -44,16 +45,6 @@ async function serve(rules: FaultRule[] = []) {
 const quick: ForemanConnectorOptions = {
   http: { maxRetries: 1, baseDelayMs: 5, maxDelayMs: 10, headersTimeoutMs: 500 },
 };
-
-/** The error a promise rejects with; fails the test when it resolves. */
-function failure(promise: Promise<unknown>): Promise<HttpError> {
-  return promise.then(
-    () => {
-      throw new Error('expected a failure');
-    },
-    (error: unknown) => error as HttpError,
-  );
-}
 
 async function syncError(
   rules: FaultRule[],

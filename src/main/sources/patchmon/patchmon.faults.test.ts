@@ -5,6 +5,7 @@ import { startPatchmon, type PatchmonLab } from '../../../../lab/patchmon';
 import type { ProfileView } from '../../../shared/profiles';
 import type { HttpError } from '../../net/errors';
 import type { RequestEvent } from '../../net/http-client';
+import { rejection as failure } from '../../net/test-server';
 import { profileView, recordingContext } from '../proxmox/test-helpers';
 import { createPatchmonConnector, type PatchmonConnectorOptions } from './index';
 
@@ -45,15 +46,6 @@ async function serve(rules: FaultRule[] = [], path = '') {
 const quick: PatchmonConnectorOptions = {
   http: { maxRetries: 1, baseDelayMs: 5, maxDelayMs: 10, headersTimeoutMs: 500 },
 };
-
-function failure(promise: Promise<unknown>): Promise<HttpError> {
-  return promise.then(
-    () => {
-      throw new Error('expected a failure');
-    },
-    (error: unknown) => error as HttpError,
-  );
-}
 
 async function syncError(
   rules: FaultRule[],
