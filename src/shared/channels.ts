@@ -31,6 +31,7 @@ export const commandNames = [
   'inventory:split',
   'inventory:drift',
   'inventory:facets',
+  'inventory:export',
 ] as const;
 export type CommandName = (typeof commandNames)[number];
 
@@ -40,6 +41,9 @@ export const eventNames = [
   'profiles:changed',
   'sync:progress',
   'inventory:changed',
+  'ssh:status',
+  'ssh:prompt',
+  'ssh:prompt-closed',
 ] as const;
 export type EventName = (typeof eventNames)[number];
 
@@ -58,4 +62,14 @@ export function isEventName(value: unknown): value is EventName {
 export const ipcChannels = {
   invoke: 'rackside:invoke',
   event: 'rackside:event',
+  /** Main → renderer: a MessagePort for one of `portPurposes` (terminal streams). */
+  port: 'rackside:port',
 } as const;
+
+/** What a MessagePort handed to the renderer may be for. */
+export const portPurposes = ['terminal'] as const;
+export type PortPurpose = (typeof portPurposes)[number];
+
+export function isPortPurpose(value: unknown): value is PortPurpose {
+  return typeof value === 'string' && (portPurposes as readonly string[]).includes(value);
+}

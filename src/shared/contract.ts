@@ -14,6 +14,8 @@ import {
   AssetId,
   DriftPage,
   DriftRequest,
+  ExportFile,
+  ExportRequest,
   Facets,
   InventoryPage,
   InventoryQueryRequest,
@@ -24,6 +26,18 @@ import {
   SyncStartRequest,
   SyncStatus,
 } from './inventory';
+import {
+  SessionPrompt,
+  SshAnswerRequest,
+  SshForgetHostKeyRequest,
+  SshLxcConsoleRequest,
+  SshOpenRequest,
+  SshPromptClosedEvent,
+  SshResizeRequest,
+  SshSessionRequest,
+  SshSessionView,
+  SshStatusEvent,
+} from './ssh';
 
 /**
  * The contract between the renderer and the main side: every command with its request and
@@ -175,6 +189,7 @@ export const commands = {
   },
   'inventory:drift': { request: DriftRequest, response: DriftPage },
   'inventory:facets': { request: Empty, response: Facets },
+  'inventory:export': { request: ExportRequest, response: ExportFile },
 } as const satisfies Record<CommandName, CommandSpec>;
 
 export const events = {
@@ -184,6 +199,11 @@ export const events = {
   'sync:progress': SyncProgressEvent,
   /** The stored inventory changed (a sync committed, a join or split). */
   'inventory:changed': z.object({ reason: z.string() }).strict(),
+  'ssh:status': SshStatusEvent,
+  /** A question for the user: unknown host key, keyboard-interactive, passphrase, password. */
+  'ssh:prompt': SessionPrompt,
+  /** A prompt ended (answered, cancelled, or its session closed): close its dialog. */
+  'ssh:prompt-closed': SshPromptClosedEvent,
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type Commands = typeof commands;

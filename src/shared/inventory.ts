@@ -243,3 +243,31 @@ export const Facets = z
   })
   .strict();
 export type Facets = z.infer<typeof Facets>;
+
+export const ExportFormat = z.enum(['csv', 'json', 'ansible']);
+export type ExportFormat = z.infer<typeof ExportFormat>;
+
+/** Largest number of assets one export names by id (a selection); a query has no such limit. */
+export const maxExportIds = 10_000;
+
+/** Exports the assets matching a query, or the ones selected by id, as a file's text. */
+export const ExportRequest = z
+  .object({
+    target: z.union([
+      z
+        .object({
+          query: z.string().max(maxQueryLength),
+          sort: InventoryQueryRequest.shape.sort,
+        })
+        .strict(),
+      z.object({ ids: z.array(AssetId).min(1).max(maxExportIds) }).strict(),
+    ]),
+    format: ExportFormat,
+  })
+  .strict();
+export type ExportRequest = z.input<typeof ExportRequest>;
+
+export const ExportFile = z
+  .object({ fileName: z.string(), content: z.string(), count: z.number().int() })
+  .strict();
+export type ExportFile = z.infer<typeof ExportFile>;

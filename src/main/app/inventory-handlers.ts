@@ -7,6 +7,7 @@ import type { Store } from '../store/open-store';
 import { BackgroundSync } from '../sync/background-sync';
 import { defaultConnectors } from '../sync/connectors';
 import { SyncEngine, type ConnectorSet } from '../sync/sync-engine';
+import { exportInventory } from './inventory-export';
 
 type InventoryHandlerNames = Extract<keyof Handlers, `sync:${string}` | `inventory:${string}`>;
 
@@ -87,6 +88,8 @@ export function inventoryHandlers(
       },
       'inventory:drift': ({ offset, limit }) => inventory.drift(offset, limit),
       'inventory:facets': () => inventory.facets(),
+      'inventory:export': ({ target, format }) =>
+        exportInventory(inventory, store.db, target, format),
     },
   };
 }
