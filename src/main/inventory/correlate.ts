@@ -12,6 +12,8 @@ export interface CorrelationInput {
   machineId: string | null;
   smbiosUuid: string | null;
   serial: string | null;
+  /** `<node>/<vmid>` of a Proxmox guest, from Proxmox or from Foreman's compute resource. */
+  vmRef?: string | null;
 }
 
 export interface Override {
@@ -26,6 +28,7 @@ export type MatchKey =
   | 'smbios-uuid'
   | 'serial'
   | 'mac'
+  | 'vm-id'
   | 'fqdn'
   | 'hostname+ip'
   | 'hostname'
@@ -48,6 +51,7 @@ const weights: Record<Exclude<MatchKey, 'single'>, number> = {
   'smbios-uuid': 0.99,
   serial: 0.99,
   mac: 0.95,
+  'vm-id': 0.9,
   fqdn: 0.9,
   'hostname+ip': 0.8,
   hostname: 0.5,
@@ -68,6 +72,8 @@ interface GroupState {
   smbios: Set<string>;
   serial: Set<string>;
   fqdns: Set<string>;
+  ips: Set<string>;
+  systems: Set<string>;
   /** Record indices of the group; filled only at the root. */
   members: number[];
   /** The strongest key this record was merged by. */
@@ -90,6 +96,8 @@ class Groups {
       smbios: setOf(r.smbiosUuid),
       serial: setOf(r.serial),
       fqdns: setOf(r.fqdn),
+      ips: new Set(r.ips),
+      systems: new Set([r.system]),
       members: [i],
       best: { key: 'single', confidence: 1 },
     }));
@@ -123,7 +131,15 @@ class Groups {
     if (!force && !this.compatible(ga, gb, key)) return false;
     const [big, small] = ga.members.length >= gb.members.length ? [ga, gb] : [gb, ga];
     small.parent = big === ga ? ra : rb;
-    for (const field of ['profiles', 'machine', 'smbios', 'serial', 'fqdns'] as const) {
+    for (const field of [
+      'profiles',
+      'machine',
+      'smbios',
+      'serial',
+      'fqdns',
+      'ips',
+      'systems',
+    ] as const) {
       for (const v of small[field]) big[field].add(v);
     }
     for (const m of small.members) big.members.push(m);
@@ -138,12 +154,16 @@ class Groups {
     return true;
   }
 
-  private compatible(ga: GroupState, gb: GroupState, key: MatchKey): boolean {
+  compatible(ga: GroupState, gb: GroupState, key: MatchKey): boolean {
     // One machine appears once per profile: two records of one profile are two machines.
     for (const p of gb.profiles) if (ga.profiles.has(p)) return false;
     if (disjoint(ga.machine, gb.machine) || disjoint(ga.smbios, gb.smbios)) return false;
     if (disjoint(ga.serial, gb.serial)) return false;
-    if (key === 'hostname' && disjoint(ga.fqdns, gb.fqdns)) return false;
+    if (key === 'hostname') {
+      // A bare name is weak: no system twice, and no contradicting domain or address.
+      for (const s of gb.systems) if (ga.systems.has(s)) return false;
+      if (disjoint(ga.fqdns, gb.fqdns) || disjoint(ga.ips, gb.ips)) return false;
+    }
     if (this.cannot.size > 0) {
       for (const m of ga.members) {
         const blocked = this.cannot.get(m);
@@ -191,9 +211,38 @@ function buckets(
 const shortName = (r: CorrelationInput): string => r.name.split('.')[0] ?? r.name;
 
 /**
+ * The weakest pass: groups that share a short host name merge only when each is the other's
+ * single compatible candidate, so a name used twice (two domains) never guesses.
+ */
+function mergeByName(records: readonly CorrelationInput[], groups: Groups): void {
+  const byName = new Map<string, Set<number>>();
+  records.forEach((record, index) => {
+    const name = shortName(record);
+    if (name === '') return;
+    const roots = byName.get(name) ?? new Set<number>();
+    roots.add(groups.find(index));
+    byName.set(name, roots);
+  });
+  for (const roots of byName.values()) {
+    if (roots.size < 2 || roots.size > 16) continue;
+    const list = [...roots];
+    const partners = list.map((a) =>
+      list.filter((b) => b !== a && groups.compatible(groups.at(a), groups.at(b), 'hostname')),
+    );
+    list.forEach((a, i) => {
+      const only = partners[i];
+      if (only?.length !== 1 || only[0] === undefined) return;
+      const b = only[0];
+      const back = partners[list.indexOf(b)];
+      if (back?.length === 1 && back[0] === a) groups.merge(a, b, 'hostname');
+    });
+  }
+}
+
+/**
  * Groups records that describe the same machine (ARCHITECTURE.md §6): manual joins first, then
  * strong keys (machine-id, SMBIOS UUID, serial, MAC), then FQDN, then short host name plus a
- * shared IP, and last a short host name that is unique in every system. Each merge is refused
+ * shared IP, and last a bare short host name that points at one candidate only. Each merge is refused
  * when it would put two records of one profile together, contradict a strong key, or cross a
  * manual split. Returns the groups with each member's strongest key and its confidence.
  */
@@ -228,6 +277,7 @@ export function correlate(
     ['smbios-uuid', buckets(records, (r) => (r.smbiosUuid === null ? [] : [r.smbiosUuid]))],
     ['serial', buckets(records, (r) => (r.serial === null ? [] : [r.serial]))],
     ['mac', buckets(records, (r) => r.macs.filter(isIdentifyingMac))],
+    ['vm-id', buckets(records, (r) => (r.vmRef == null ? [] : [r.vmRef]))],
     ['fqdn', buckets(records, (r) => (r.fqdn === null ? [] : [r.fqdn]))],
     ['hostname+ip', buckets(records, (r) => r.ips.map((ip) => `${shortName(r)}|${ip}`))],
   ];
@@ -237,13 +287,7 @@ export function correlate(
     for (const other of rest) groups.merge(head, other, key);
   };
   for (const [key, lists] of passes) for (const list of lists) mergeAll(list, key);
-  // A bare name is weak evidence: use it only when no system has the name twice.
-  const byName = buckets(
-    records,
-    (r) => [shortName(r)],
-    (r) => r.system,
-  );
-  for (const list of byName) mergeAll(list, 'hostname');
+  mergeByName(records, groups);
 
   const out: Member[][] = [];
   records.forEach((_, i) => {

@@ -94,12 +94,20 @@ const identityColumns = `profile_id, system, external_id, kind, name, fqdn, stat
 export class RecordStore {
   constructor(private readonly db: Sqlite) {}
 
-  /** Every record without its raw JSON: what correlation needs. */
-  allForCorrelation(): StoredRecord[] {
+  /**
+   * Every record without its raw JSON: what correlation needs, plus the compute-resource VM id
+   * Foreman keeps for Proxmox guests (`<node>_<vmid>`), which names a guest even when Proxmox
+   * could not read its config.
+   */
+  allForCorrelation(): (StoredRecord & { vmRef: string | null })[] {
     const rows = this.db
-      .prepare(`SELECT ${identityColumns}, '{}' AS raw FROM source_records`)
-      .all() as RecordRow[];
-    return rows.map((row) => rowToRecord(row, false));
+      .prepare(
+        `SELECT ${identityColumns}, '{}' AS raw,
+           CASE system WHEN 'foreman' THEN json_extract(raw, '$.host.uuid') END AS foreman_vm
+         FROM source_records`,
+      )
+      .all() as (RecordRow & { foreman_vm: unknown })[];
+    return rows.map((row) => ({ ...rowToRecord(row, false), vmRef: vmRef(row) }));
   }
 
   get(profileId: string, externalId: string): StoredRecord | undefined {
@@ -174,6 +182,17 @@ export class RecordStore {
     }
     return counts;
   }
+}
+
+/** `<node>/<vmid>` of a Proxmox guest, from either side. */
+function vmRef(row: RecordRow & { foreman_vm: unknown }): string | null {
+  if (row.system === 'proxmox') {
+    const match = /^[^/]+\/(?:qemu|lxc)\/(\d+)$/.exec(row.external_id);
+    return match === null || row.site === null ? null : `${row.site}/${match[1] ?? ''}`;
+  }
+  if (typeof row.foreman_vm !== 'string') return null;
+  const match = /^(.+)_(\d+)$/.exec(row.foreman_vm);
+  return match === null ? null : `${match[1] ?? ''}/${match[2] ?? ''}`;
 }
 
 function toRow(

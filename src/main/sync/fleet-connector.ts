@@ -140,7 +140,7 @@ function foremanRecords(fleet: Fleet): SourceRecord[] {
       location: locations.get(host.locationId) ?? null,
       lastSeenAt: host.lastReport === null ? null : iso(host.lastReport),
       changeStamp: iso(host.updatedAt),
-      raw: { ...host, facts },
+      raw: { host: { ...host }, facts },
     };
   });
 }
