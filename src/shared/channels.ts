@@ -32,6 +32,14 @@ export const commandNames = [
   'inventory:drift',
   'inventory:facets',
   'inventory:export',
+  'ssh:open',
+  'ssh:lxc-console',
+  'ssh:resize',
+  'ssh:close',
+  'ssh:reconnect',
+  'ssh:answer',
+  'ssh:forget-host-key',
+  'ssh:list',
 ] as const;
 export type CommandName = (typeof commandNames)[number];
 

@@ -190,6 +190,20 @@ export const commands = {
   'inventory:drift': { request: DriftRequest, response: DriftPage },
   'inventory:facets': { request: Empty, response: Facets },
   'inventory:export': { request: ExportRequest, response: ExportFile },
+
+  /** Starts a session; status and prompts follow as events, bytes on the session's stream. */
+  'ssh:open': { request: SshOpenRequest, response: SshSessionView },
+  'ssh:lxc-console': { request: SshLxcConsoleRequest, response: SshSessionView },
+  'ssh:resize': { request: SshResizeRequest, response: z.null() },
+  /** Ends the session and forgets it (its tab was closed). */
+  'ssh:close': { request: SshSessionRequest, response: z.null() },
+  'ssh:reconnect': { request: SshSessionRequest, response: SshSessionView },
+  'ssh:answer': { request: SshAnswerRequest, response: z.null() },
+  'ssh:forget-host-key': {
+    request: SshForgetHostKeyRequest,
+    response: z.object({ removed: z.number().int() }).strict(),
+  },
+  'ssh:list': { request: Empty, response: z.array(SshSessionView) },
 } as const satisfies Record<CommandName, CommandSpec>;
 
 export const events = {

@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
 import type { AppInfo, HostKind } from '../../shared/contract';
 import { createRouter, type Handlers, type Router } from '../contract/router';
 import { EventHub } from '../core/events';
@@ -7,7 +8,11 @@ import type { Logger } from '../core/logger';
 import { SettingsStore } from '../settings/settings-store';
 import { openStore, type Store } from '../store/open-store';
 import type { SecretBox } from '../vault/secret-box';
+import { TerminalStreams } from '../hosts/terminal-streams';
+import { HostKeyStore, HostKeyTrust, SshSessionManager, sourceSshWorker } from '../ssh';
+import type { SshWorkerFactory } from '../ssh';
 import { inventoryHandlers } from './inventory-handlers';
+import { sshHandlers } from './ssh-handlers';
 import { storeHandlers } from './store-handlers';
 
 export interface CoreOptions {
@@ -31,7 +36,21 @@ export interface Core {
   events: EventHub;
   store: Store;
   dataDir: string;
+  /** Interactive SSH sessions; hosts attach terminal streams through `terminals`. */
+  ssh: SshSessionManager;
+  terminals: TerminalStreams;
   close(): Promise<void>;
+}
+
+/**
+ * The SSH worker for how this code runs: from an electron-vite bundle (the Electron app and
+ * out/main/browser.js) the bundled worker chunk; from TypeScript source (tsx, Vitest) the source
+ * worker, since `?nodeWorker` means nothing there.
+ */
+async function sshWorkerFactory(): Promise<SshWorkerFactory> {
+  if (import.meta.url.endsWith('.ts')) return sourceSshWorker;
+  const { bundledSshWorker } = await import('../ssh/worker-launch-bundled');
+  return bundledSshWorker;
 }
 
 /** Builds the core services once and binds them to the contract; both hosts call this. */
@@ -67,6 +86,17 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
 
   const inventory = inventoryHandlers(store, events, logger);
+  const ssh = new SshSessionManager({
+    hostKeys: new HostKeyTrust(new HostKeyStore(store.db), {
+      knownHostsFile: path.join(os.homedir(), '.ssh', 'known_hosts'),
+      logger: logger.child('ssh'),
+    }),
+    profiles: store.profiles,
+    createWorker: await sshWorkerFactory(),
+    logger: logger.child('ssh'),
+  });
+  const terminals = new TerminalStreams(ssh, logger.child('terminals'));
+  const sshCommands = sshHandlers(ssh, terminals, events, dataDir);
   const handlers: Handlers = {
     'app:info': () => appInfo(),
     'settings:get': () => settings.get(),
@@ -78,6 +108,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
     ...storeHandlers(store, events, options.secretBox),
     ...inventory.handlers,
+    ...sshCommands.handlers,
   };
   const router = createRouter(handlers, logger.child('router'));
 
@@ -92,10 +123,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     events,
     store,
     dataDir,
-    close: () => {
+    ssh,
+    terminals,
+    close: async () => {
+      sshCommands.close();
+      terminals.dispose();
+      await ssh.dispose();
       inventory.close();
       store.close();
-      return Promise.resolve();
     },
   };
 }

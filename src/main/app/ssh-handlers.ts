@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { SshSessionView } from '../../shared/ssh';
+import type { Handlers } from '../contract/router';
+import type { EventHub } from '../core/events';
+import type { SshSessionManager } from '../ssh';
+import type { DirectTarget } from '../ssh/session-targets';
+import type { TerminalStreams } from '../hosts/terminal-streams';
+
+type SshHandlerNames = Extract<keyof Handlers, `ssh:${string}`>;
+
+export interface SshHandlers {
+  handlers: Pick<Handlers, SshHandlerNames>;
+  close(): void;
+}
+
+/**
+ * The SSH commands: adapters over the session manager. Status and prompts become `ssh:status`,
+ * `ssh:prompt` and `ssh:prompt-closed`; terminal bytes go through `streams`, never the contract.
+ * Session logs are opt-in and written only under the data folder, with names chosen here.
+ */
+export function sshHandlers(
+  ssh: SshSessionManager,
+  streams: TerminalStreams,
+  events: EventHub,
+  dataDir: string,
+): SshHandlers {
+  const logFiles = new Map<string, string>();
+  const logDir = path.join(dataDir, 'session-logs');
+
+  const view = (id: string): SshSessionView => ({
+    ...ssh.info(id),
+    logFile: logFiles.get(id) ?? null,
+  });
+
+  const logFileFor = (log: boolean): string | undefined => {
+    if (!log) return undefined;
+    fs.mkdirSync(logDir, { recursive: true, mode: 0o700 });
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    return path.join(logDir, `${stamp}-${randomUUID().slice(0, 8)}.log`);
+  };
+
+  const started = (id: string, logFile: string | undefined): SshSessionView => {
+    if (logFile !== undefined) logFiles.set(id, logFile);
+    streams.opened(id);
+    return view(id);
+  };
+
+  const unsubscribe = [
+    ssh.on('status', (sessionId, status) => {
+      events.emit('ssh:status', { sessionId, status });
+    }),
+    ssh.on('prompt', (prompt) => {
+      events.emit('ssh:prompt', prompt);
+    }),
+    ssh.on('prompt-closed', (promptId) => {
+      events.emit('ssh:prompt-closed', { promptId });
+    }),
+  ];
+
+  return {
+    handlers: {
+      'ssh:open': async (request) => {
+        const terminal = { cols: request.cols, rows: request.rows };
+        const logFile = logFileFor(request.log);
+        const target: string | DirectTarget =
+          'profileId' in request
+            ? request.profileId
+            : {
+                host: request.quick.host,
+                port: request.quick.port,
+                username: request.quick.user,
+                auth: { mode: request.quick.auth },
+              };
+        const id = await ssh.open(target, {
+          ...terminal,
+          ...(logFile === undefined ? {} : { logFile }),
+        });
+        return started(id, logFile);
+      },
+      'ssh:lxc-console': async (request) => {
+        const logFile = logFileFor(request.log);
+        const id = await ssh.open(request.nodeProfileId, {
+          cols: request.cols,
+          rows: request.rows,
+          command: `pct enter ${request.vmid}`,
+          ...(logFile === undefined ? {} : { logFile }),
+        });
+        return started(id, logFile);
+      },
+      'ssh:resize': ({ sessionId, cols, rows }) => {
+        ssh.resize(sessionId, cols, rows);
+        return null;
+      },
+      'ssh:close': ({ sessionId }) => {
+        ssh.info(sessionId);
+        ssh.discard(sessionId);
+        streams.closed(sessionId);
+        logFiles.delete(sessionId);
+        return null;
+      },
+      'ssh:reconnect': async ({ sessionId }) => {
+        await ssh.reconnect(sessionId);
+        return view(sessionId);
+      },
+      'ssh:answer': ({ promptId, answer }) => {
+        ssh.answer(promptId, answer);
+        return null;
+      },
+      'ssh:forget-host-key': ({ host, port }) => ({ removed: ssh.forgetHostKey(host, port) }),
+      'ssh:list': () => ssh.list().map((info) => view(info.id)),
+    },
+    close: () => {
+      for (const off of unsubscribe) off();
+    },
+  };
+}

@@ -1,0 +1,237 @@
+import { z } from 'zod';
+import { HostName, Port, ProfileId } from './profiles';
+
+/**
+ * Interactive SSH over the contract: requests to open, resize, close and answer prompts, and the
+ * status / prompt events the UI shows. Terminal bytes never travel here — they use a dedicated
+ * stream per session (a MessagePort in Electron, a binary WebSocket in the browser host) framed
+ * as described at the end of this file.
+ */
+
+export const SessionId = z.uuid();
+export type SessionId = z.infer<typeof SessionId>;
+
+/** A login name as typed in `user@host`: no spaces, `@`, `:` or control characters. */
+export const SshUser = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^(?!-)[^\s@:\p{Cc}]+$/u, 'User must be a login name');
+
+export const TerminalCols = z.number().int().min(2).max(1000);
+export const TerminalRows = z.number().int().min(1).max(500);
+
+export const QuickTarget = z
+  .object({
+    user: SshUser,
+    host: HostName,
+    port: Port,
+    /** How to log in without a profile; a password is asked for when needed, never stored. */
+    auth: z.enum(['password', 'keyboard-interactive', 'agent']).default('password'),
+  })
+  .strict();
+export type QuickTarget = z.infer<typeof QuickTarget>;
+
+const terminalFields = {
+  cols: TerminalCols,
+  rows: TerminalRows,
+  /** Opt-in session log: output appended to a file in the data folder. */
+  log: z.boolean().default(false),
+};
+
+export const SshOpenRequest = z.union([
+  z.object({ profileId: ProfileId, ...terminalFields }).strict(),
+  z.object({ quick: QuickTarget, ...terminalFields }).strict(),
+]);
+export type SshOpenRequest = z.input<typeof SshOpenRequest>;
+
+export const SshLxcConsoleRequest = z
+  .object({
+    nodeProfileId: ProfileId,
+    vmid: z.number().int().min(100).max(999_999_999),
+    ...terminalFields,
+  })
+  .strict();
+
+export const SshResizeRequest = z
+  .object({ sessionId: SessionId, cols: TerminalCols, rows: TerminalRows })
+  .strict();
+
+export const SshSessionRequest = z.object({ sessionId: SessionId }).strict();
+
+const Text = (max: number) => z.string().max(max);
+
+export const HostKeyAnswer = z.enum(['accept-once', 'remember', 'cancel']);
+export type HostKeyAnswer = z.infer<typeof HostKeyAnswer>;
+
+export const PromptAnswer = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('host-key'), answer: HostKeyAnswer }).strict(),
+  z
+    .object({ kind: z.literal('keyboard-interactive'), answers: z.array(Text(1024)).max(20) })
+    .strict(),
+  z.object({ kind: z.literal('passphrase'), passphrase: Text(1024) }).strict(),
+  z.object({ kind: z.literal('password'), password: Text(1024) }).strict(),
+  z.object({ kind: z.literal('cancel') }).strict(),
+]);
+export type PromptAnswer = z.infer<typeof PromptAnswer>;
+
+export const SshAnswerRequest = z.object({ promptId: z.uuid(), answer: PromptAnswer }).strict();
+
+export const SshForgetHostKeyRequest = z.object({ host: HostName, port: Port }).strict();
+
+// ---------------------------------------------------------------------------------------------
+// Status and prompts (pushed by the main side)
+
+export const KeyIdentity = z.object({ keyType: z.string(), fingerprint: z.string() });
+export const KnownKeyRef = KeyIdentity.extend({ source: z.string() });
+export type KnownKeyRef = z.infer<typeof KnownKeyRef>;
+
+export const DisconnectKind = z.enum([
+  'closed-by-user',
+  'exited',
+  'auth-failed',
+  'host-key-refused',
+  'host-key-changed',
+  'network',
+  'server-closed',
+  'timeout',
+  'protocol',
+  'cancelled',
+]);
+export type DisconnectKind = z.infer<typeof DisconnectKind>;
+
+export const DisconnectReason = z.object({
+  kind: DisconnectKind,
+  message: z.string(),
+  retryable: z.boolean(),
+  hop: z.number().int().optional(),
+  hostKey: z
+    .object({
+      host: z.string(),
+      port: z.number().int(),
+      presented: KeyIdentity,
+      known: z.array(KnownKeyRef),
+    })
+    .optional(),
+});
+export type DisconnectReason = z.infer<typeof DisconnectReason>;
+
+export const SessionState = z.enum(['connecting', 'authenticating', 'open', 'closed']);
+export type SessionState = z.infer<typeof SessionState>;
+
+export const SessionStatus = z.object({
+  state: SessionState,
+  reason: DisconnectReason.optional(),
+  hop: z
+    .object({ index: z.number(), count: z.number(), host: z.string(), port: z.number() })
+    .optional(),
+});
+export type SessionStatus = z.infer<typeof SessionStatus>;
+
+export const SshSessionView = z.object({
+  id: SessionId,
+  /** `user@host:port` of the target (last hop). */
+  title: z.string(),
+  profileId: z.string().nullable(),
+  status: SessionStatus,
+  hops: z.array(z.object({ host: z.string(), port: z.number(), username: z.string() })),
+  /** Where the session log is written, when logging was asked for. */
+  logFile: z.string().nullable(),
+});
+export type SshSessionView = z.infer<typeof SshSessionView>;
+
+const promptBase = { promptId: z.string(), sessionId: z.string() };
+
+export const SessionPrompt = z.discriminatedUnion('kind', [
+  z.object({
+    ...promptBase,
+    kind: z.literal('host-key'),
+    question: KeyIdentity.extend({
+      host: z.string(),
+      port: z.number(),
+      hop: z.number(),
+      otherKnown: z.array(KnownKeyRef),
+    }),
+  }),
+  z.object({
+    ...promptBase,
+    kind: z.literal('keyboard-interactive'),
+    hop: z.number(),
+    name: z.string(),
+    instructions: z.string(),
+    prompts: z.array(z.object({ prompt: z.string(), echo: z.boolean() })),
+  }),
+  z.object({
+    ...promptBase,
+    kind: z.literal('passphrase'),
+    hop: z.number(),
+    keyLabel: z.string(),
+    retry: z.boolean(),
+  }),
+  z.object({
+    ...promptBase,
+    kind: z.literal('password'),
+    hop: z.number(),
+    user: z.string(),
+    host: z.string(),
+    retry: z.boolean(),
+  }),
+]);
+export type SessionPrompt = z.infer<typeof SessionPrompt>;
+
+export const SshStatusEvent = z.object({ sessionId: z.string(), status: SessionStatus });
+export type SshStatusEvent = z.infer<typeof SshStatusEvent>;
+
+export const SshPromptClosedEvent = z.object({ promptId: z.string() });
+
+// ---------------------------------------------------------------------------------------------
+// Terminal stream frames (MessagePort or binary WebSocket, one stream per session)
+//
+// Server → client: every message is raw terminal output bytes.
+// Client → server: the first byte says what follows.
+
+export const terminalFrame = {
+  /** Keystrokes or pasted text, UTF-8. */
+  input: 0,
+  /** Output bytes rendered by the terminal: a big-endian uint32 count follows (flow control). */
+  ack: 1,
+} as const;
+
+/** Largest input frame accepted (a big paste arrives as several frames). */
+export const maxTerminalInputBytes = 64 * 1024;
+
+/** Browser-host path of the terminal stream: `/term?token=…&session=…`. */
+export const terminalPath = '/term';
+export const sessionParam = 'session';
+
+export function encodeInput(bytes: Uint8Array): Uint8Array {
+  const frame = new Uint8Array(bytes.byteLength + 1);
+  frame[0] = terminalFrame.input;
+  frame.set(bytes, 1);
+  return frame;
+}
+
+export function encodeAck(count: number): Uint8Array {
+  const frame = new Uint8Array(5);
+  frame[0] = terminalFrame.ack;
+  new DataView(frame.buffer).setUint32(1, Math.min(Math.max(0, Math.floor(count)), 0xffffffff));
+  return frame;
+}
+
+export type ClientFrame = { kind: 'input'; bytes: Uint8Array } | { kind: 'ack'; count: number };
+
+/** Decodes a client frame; null for anything malformed or oversized. */
+export function decodeClientFrame(frame: Uint8Array): ClientFrame | null {
+  if (frame.byteLength < 1 || frame.byteLength > maxTerminalInputBytes + 1) return null;
+  switch (frame[0]) {
+    case terminalFrame.input:
+      return { kind: 'input', bytes: frame.subarray(1) };
+    case terminalFrame.ack: {
+      if (frame.byteLength !== 5) return null;
+      const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+      return { kind: 'ack', count: view.getUint32(1) };
+    }
+    default:
+      return null;
+  }
+}
