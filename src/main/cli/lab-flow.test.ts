@@ -1,0 +1,79 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLab, type Lab } from '../../../lab';
+import { pairwiseScores } from '../inventory/correlation-quality';
+import { tempDir } from '../db/test-helpers';
+import { cli } from './test-helpers';
+
+const env = { RACKSIDE_PASSPHRASE: 'lab flow passphrase 1' };
+let lab: Lab | undefined;
+
+beforeAll(async () => {
+  lab = await startLab({ size: 300, seed: 3 });
+});
+
+afterAll(async () => {
+  await lab?.close();
+});
+
+interface InventoryJson {
+  total: number;
+  sources: { profileName: string; offline: boolean; message: string }[];
+  assets: {
+    name: string;
+    systems: string[];
+    freshness: { offline: boolean; message: string };
+    records: { system: string; externalId: string }[];
+  }[];
+}
+
+describe('the lab, end to end through the CLI', () => {
+  it('imports, syncs the merged fleet, keeps answering offline and fails clearly', async () => {
+    const running = lab!;
+    const dir = tempDir();
+    const manifest = path.join(dir, 'manifest.json');
+    fs.writeFileSync(manifest, JSON.stringify(running.manifest()));
+    expect((await cli(['--data-dir', dir, 'profiles', 'import', manifest], { env })).code).toBe(0);
+
+    const synced = await cli(['--data-dir', dir, 'sync', '--all'], { env });
+    expect(synced.stderr).toBe('');
+    expect(synced.code).toBe(0);
+
+    const listed = await cli(['--data-dir', dir, 'inventory', '--format', 'json']);
+    const before = JSON.parse(listed.stdout) as InventoryJson;
+    const predicted = before.assets.map((a) => a.records.map((r) => `${r.system}|${r.externalId}`));
+    const truth = running
+      .truth()
+      .map((m) => m.records.map((r) => `${r.system}|${r.externalId}`))
+      .filter((g) => g.length > 0);
+    const scores = pairwiseScores(predicted, truth);
+    console.log(
+      `lab 300 via connectors: ${before.total} assets for ${truth.length} machines, precision ${scores.precision.toFixed(4)}, recall ${scores.recall.toFixed(4)}`,
+    );
+    expect(scores.precision).toBeGreaterThanOrEqual(0.99);
+    expect(scores.recall).toBeGreaterThanOrEqual(0.99);
+    expect(before.sources.every((s) => !s.offline)).toBe(true);
+
+    await running.close();
+    lab = undefined;
+    const offlineRead = JSON.parse(
+      (await cli(['--data-dir', dir, 'inventory', '--format', 'json'])).stdout,
+    ) as InventoryJson;
+    expect(offlineRead.assets).toEqual(before.assets);
+
+    const failed = await cli(['--data-dir', dir, 'sync', '--all'], { env });
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(
+      /rackside: Lab Foreman \(foreman\) failed: .+; its previous data is kept\./,
+    );
+
+    const after = JSON.parse(
+      (await cli(['--data-dir', dir, 'inventory', '--format', 'json'])).stdout,
+    ) as InventoryJson;
+    const strip = (a: InventoryJson['assets'][number]) => ({ ...a, freshness: null });
+    expect(after.assets.map(strip)).toEqual(before.assets.map(strip));
+    expect(after.sources.every((s) => s.offline)).toBe(true);
+    expect(after.assets[0]?.freshness.message).toMatch(/^offline — data from \d{4}-/);
+  }, 120_000);
+});
