@@ -1,9 +1,10 @@
 import { isIP } from 'node:net';
 
 /**
- * Normalized identity values for correlation (SourceRecord): MACs lower-case with colons, IPs in
- * canonical text. Loopback, link-local and all-zero values say nothing about which machine this
- * is, so they are dropped.
+ * Normalized identity values for correlation (SourceRecord), shared by every connector: MACs
+ * lower-case with colons, IPs in canonical text, machine ids and SMBIOS UUIDs lower-case.
+ * Loopback, link-local, all-zero and placeholder values say nothing about which machine this is,
+ * so they are dropped.
  */
 
 /** `BC:24:11:5E:7A:01`, `bc-24-11-5e-7a-01` or `bc2411…` → `bc:24:11:5e:7a:01`; else null. */
@@ -49,4 +50,30 @@ export function addUnique(
     const normal = normalize(value);
     if (normal !== null && !into.includes(normal)) into.push(normal);
   }
+}
+
+/** `/etc/machine-id`: 32 hex digits, lower-case. */
+export function normalizeMachineId(value: string | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  const hex = value.trim().toLowerCase().replace(/-/g, '');
+  return /^[0-9a-f]{32}$/.test(hex) && !/^0+$/.test(hex) ? hex : null;
+}
+
+/** SMBIOS UUID, lower-case with dashes, without braces; placeholder values are dropped. */
+export function normalizeSmbiosUuid(value: string | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  const text = value
+    .trim()
+    .toLowerCase()
+    .replace(/^\{|\}$/g, '');
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(text)) return null;
+  const hex = text.replace(/-/g, '');
+  if (
+    /^0+$/.test(hex) ||
+    /^f+$/.test(hex) ||
+    /^(0123456789abcdef|03000200040005000006)/.test(hex)
+  ) {
+    return null;
+  }
+  return text;
 }

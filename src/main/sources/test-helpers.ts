@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Connection, ProfileView } from '../../../shared/profiles';
-import type { PreviousRecord, SourceRecord, SyncContext, SyncProgress } from '../types';
+import type { Connection, ProfileView } from '../../shared/profiles';
+import type { PreviousRecord, SourceRecord, SyncContext, SyncProgress } from './types';
 
 /** A profile view as the profile service would return it, for connector tests. */
 export function profileView(name: string, connection: Connection): ProfileView {

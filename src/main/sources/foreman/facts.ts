@@ -6,7 +6,13 @@
  * add it as `machine_id`.
  */
 import type { RecordKind } from '../types';
-import { addUnique, normalizeIp, normalizeMac } from '../proxmox/addresses';
+import {
+  addUnique,
+  normalizeIp,
+  normalizeMac,
+  normalizeMachineId,
+  normalizeSmbiosUuid,
+} from '../identity';
 
 export type Facts = Readonly<Record<string, string | null>>;
 
@@ -37,32 +43,6 @@ function first(facts: Facts, names: readonly string[]): string | null {
     if (typeof value === 'string' && value.trim() !== '') return value.trim();
   }
   return null;
-}
-
-/** `/etc/machine-id`: 32 hex digits, lower-case. */
-export function normalizeMachineId(value: string | null | undefined): string | null {
-  if (value === null || value === undefined) return null;
-  const hex = value.trim().toLowerCase().replace(/-/g, '');
-  return /^[0-9a-f]{32}$/.test(hex) && !/^0+$/.test(hex) ? hex : null;
-}
-
-/** SMBIOS UUID, lower-case with dashes, without braces; placeholder values are dropped. */
-export function normalizeSmbiosUuid(value: string | null | undefined): string | null {
-  if (value === null || value === undefined) return null;
-  const text = value
-    .trim()
-    .toLowerCase()
-    .replace(/^\{|\}$/g, '');
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(text)) return null;
-  const hex = text.replace(/-/g, '');
-  if (
-    /^0+$/.test(hex) ||
-    /^f+$/.test(hex) ||
-    /^(0123456789abcdef|03000200040005000006)/.test(hex)
-  ) {
-    return null;
-  }
-  return text;
 }
 
 const junkSerial =

@@ -1,5 +1,5 @@
 /** A Foreman host (summary, details, facts) → the normalized `SourceRecord`. */
-import { addUnique, normalizeIp, normalizeMac } from '../proxmox/addresses';
+import { addUnique, normalizeIp, normalizeMac } from '../identity';
 import type { SourceRecord } from '../types';
 import {
   ipsFromFacts,

@@ -1,6 +1,6 @@
 /** A PatchMon host (list item with stats, info, network, system) → the normalized `SourceRecord`. */
-import { addUnique, normalizeIp, normalizeMac } from '../proxmox/addresses';
-import { normalizeMachineId } from '../foreman/facts';
+import { addUnique, normalizeIp, normalizeMac } from '../identity';
+import { normalizeMachineId } from '../identity';
 import type { RecordStatus, SourceRecord } from '../types';
 import type { StoredHost } from './schemas';
 

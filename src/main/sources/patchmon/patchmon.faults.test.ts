@@ -6,7 +6,7 @@ import type { ProfileView } from '../../../shared/profiles';
 import type { HttpError } from '../../net/errors';
 import type { RequestEvent } from '../../net/http-client';
 import { rejection as failure } from '../../net/test-server';
-import { profileView, recordingContext } from '../proxmox/test-helpers';
+import { profileView, recordingContext } from '../test-helpers';
 import { createPatchmonConnector, type PatchmonConnectorOptions } from './index';
 
 /**

@@ -7,7 +7,7 @@ import { importManifest } from '../../profiles/import-export';
 import type { SecretValues } from '../../profiles/profile-service';
 import { unlockedTestStore } from '../../store/test-helpers';
 import type { Store } from '../../store/open-store';
-import { recordingContext } from '../proxmox/test-helpers';
+import { recordingContext } from '../test-helpers';
 import type { SourceRecord } from '../types';
 import { createPatchmonConnector, patchmonConnector } from './index';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeIp, normalizeMac } from './addresses';
+import { normalizeIp, normalizeMac } from '../identity';
 import { normalizeGuest } from './normalize';
 import { agentEnabled, guestNics, parsePropertyString, splitTags } from './property-string';
 import { reusableDetails } from './reuse';

@@ -1,5 +1,5 @@
 import type { RecordStatus, SourceRecord } from '../types';
-import { addUnique, normalizeIp, normalizeMac } from './addresses';
+import { addUnique, normalizeIp, normalizeMac } from '../identity';
 import { guestNics, smbiosUuid, splitTags } from './property-string';
 import type {
   AgentInterface,

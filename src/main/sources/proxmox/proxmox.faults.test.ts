@@ -4,7 +4,7 @@ import { generateFleet, type Fleet } from '../../../../lab/fleet';
 import { startProxmox, type ProxmoxServer } from '../../../../lab/proxmox';
 import type { ProfileView } from '../../../shared/profiles';
 import { createProxmoxConnector, type ProxmoxConnectorOptions } from './index';
-import { profileView, recordingContext } from './test-helpers';
+import { profileView, recordingContext } from '../test-helpers';
 
 /**
  * Every fault the lab can inject, each on its own small simulated cluster (one TLS identity for

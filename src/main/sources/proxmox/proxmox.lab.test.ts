@@ -9,7 +9,7 @@ import { unlockedTestStore } from '../../store/test-helpers';
 import type { Store } from '../../store/open-store';
 import type { SourceRecord } from '../types';
 import { createProxmoxConnector, noGuestIpsWarning, proxmoxConnector } from './index';
-import { recordingContext } from './test-helpers';
+import { recordingContext } from '../test-helpers';
 
 let lab: Lab;
 let store: Store;

@@ -1,5 +1,5 @@
 import { AppError } from '../../../shared/errors';
-import { addUnique, normalizeIp, normalizeMac } from '../proxmox/addresses';
+import { addUnique, normalizeIp, normalizeMac } from '../identity';
 import type { PatchSummary, SourceRecord } from '../types';
 import {
   rosBool,

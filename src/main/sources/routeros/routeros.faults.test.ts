@@ -9,7 +9,7 @@ import {
   type RouterOsLab,
 } from '../../../../lab/routeros';
 import type { RouterosTransport, TlsOptions } from '../../../shared/profiles';
-import { profileView, recordingContext } from '../proxmox/test-helpers';
+import { profileView, recordingContext } from '../test-helpers';
 import { createRouterOsConnector, routerosConnector } from './connector';
 
 /**

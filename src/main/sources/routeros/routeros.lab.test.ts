@@ -6,7 +6,7 @@ import type { ProfileView } from '../../../shared/profiles';
 import { importManifest } from '../../profiles/import-export';
 import type { Store } from '../../store/open-store';
 import { unlockedTestStore } from '../../store/test-helpers';
-import { recordingContext } from '../proxmox/test-helpers';
+import { recordingContext } from '../test-helpers';
 import type { SourceRecord } from '../types';
 import { routerosConnector } from './connector';
 
