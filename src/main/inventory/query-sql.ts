@@ -156,6 +156,10 @@ const sortColumn: Record<SortField, string> = {
 export function orderBy(field: SortField, direction: 'asc' | 'desc'): string {
   const column = sortColumn[field];
   const dir = direction === 'desc' ? 'DESC' : 'ASC';
-  // Unknown values sort last either way; the id keeps pages stable.
+  // The id keeps pages stable. Names are never null, so that sort can walk the name index and
+  // stop after one page; elsewhere unknown values sort last either way.
+  if (field === 'name' || field === 'kind' || field === 'status') {
+    return `${column} ${dir}, a.id ${dir}`;
+  }
   return `${column} IS NULL, ${column} ${dir}, a.id ${dir}`;
 }

@@ -1,0 +1,183 @@
+/**
+ * Sync benchmark: a lab fleet in a child process; the app's full sync, then a re-sync of the
+ * unchanged fleet, then a bare undici loop replaying exactly the HTTP requests the first sync
+ * made (same origins, paths and headers; six at a time per origin, as the connectors' clients).
+ * RouterOS speaks its native API, not HTTP, so its few routers are not in the replay.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import diagnostics from 'node:diagnostics_channel';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Agent, request } from 'undici';
+import { Manifest } from '../src/shared/manifest';
+import { silentLogger } from '../src/main/core/logger';
+import { importManifest } from '../src/main/profiles/import-export';
+import { openStore } from '../src/main/store/open-store';
+import { defaultConnectors } from '../src/main/sync/connectors';
+import { SyncEngine } from '../src/main/sync/sync-engine';
+import { pairwiseScores } from '../src/main/inventory/correlation-quality';
+import { figure, report, withPeakMemory } from './common';
+
+interface Captured {
+  origin: string;
+  method: string;
+  path: string;
+  headers: string[];
+}
+
+function startLabProcess(size: number, dir: string): Promise<ChildProcess> {
+  const manifest = path.join(dir, 'manifest.json');
+  const truth = path.join(dir, 'truth.json');
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'lab/cli.ts',
+      '--size',
+      String(size),
+      '--seed',
+      '1',
+      '--manifest',
+      manifest,
+      '--truth',
+      truth,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('lab ready')) resolve(child);
+    });
+    child.once('exit', (code) => reject(new Error(`lab exited (${code}) before it was ready`)));
+  });
+}
+
+async function replay(requests: readonly Captured[]): Promise<{ ms: number; bytes: number }> {
+  const agent = new Agent({ connect: { rejectUnauthorized: false }, connections: 6 });
+  const byOrigin = new Map<string, Captured[]>();
+  for (const r of requests) byOrigin.set(r.origin, [...(byOrigin.get(r.origin) ?? []), r]);
+  let bytes = 0;
+  const started = performance.now();
+  await Promise.all(
+    [...byOrigin.values()].map(async (list) => {
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 6 }, async () => {
+          while (next < list.length) {
+            const r = list[next++]!;
+            const response = await request(new URL(r.path, r.origin), {
+              method: r.method as 'GET',
+              headers: r.headers,
+              dispatcher: agent,
+            });
+            bytes += (await response.body.arrayBuffer()).byteLength;
+          }
+        }),
+      );
+    }),
+  );
+  const ms = performance.now() - started;
+  await agent.close();
+  return { ms, bytes };
+}
+
+export async function benchSync(size: number): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rackside-bench-'));
+  console.log(`starting a lab of ${size} assets…`);
+  const lab = await startLabProcess(size, dir);
+  try {
+    const store = openStore({ dataDir: path.join(dir, 'data'), logger: silentLogger });
+    await store.vault.setup('bench passphrase 1');
+    const manifest = Manifest.parse(
+      JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')),
+    );
+    importManifest(store.db, store.profiles, manifest);
+    const engine = new SyncEngine({
+      db: store.db,
+      profiles: store.profiles,
+      connectors: defaultConnectors(),
+      logger: silentLogger,
+    });
+
+    const captured: Captured[] = [];
+    const onCreate = (message: unknown): void => {
+      const r = (
+        message as { request: { origin: string; method: string; path: string; headers: unknown } }
+      ).request;
+      captured.push({
+        origin: r.origin,
+        method: r.method,
+        path: r.path,
+        headers: Array.isArray(r.headers) ? (r.headers as string[]) : [],
+      });
+    };
+    diagnostics.subscribe('undici:request:create', onCreate);
+    const t0 = performance.now();
+    const first = await withPeakMemory(() => engine.sync('all'));
+    const firstMs = performance.now() - t0;
+    diagnostics.unsubscribe('undici:request:create', onCreate);
+    const failed = first.result.filter((o) => o.status !== 'ok');
+    if (failed.length > 0) throw new Error(`sync failed: ${JSON.stringify(failed)}`);
+
+    const t1 = performance.now();
+    const again = await engine.sync('all');
+    const resyncMs = performance.now() - t1;
+    const changed = again.reduce((n, o) => n + o.added + o.changed + o.removed, 0);
+
+    const bare = await replay(captured);
+
+    const truth = (
+      JSON.parse(fs.readFileSync(path.join(dir, 'truth.json'), 'utf8')) as {
+        records: { system: string; externalId: string }[];
+      }[]
+    ).map((m) => m.records.map((r) => `${r.system}|${r.externalId}`));
+    const links = store.db
+      .prepare(
+        'SELECT asset_id, system, external_id FROM asset_links JOIN source_records USING (profile_id, external_id)',
+      )
+      .all() as { asset_id: number; system: string; external_id: string }[];
+    const groups = new Map<number, string[]>();
+    for (const l of links)
+      groups.set(l.asset_id, [...(groups.get(l.asset_id) ?? []), `${l.system}|${l.external_id}`]);
+    const scores = pairwiseScores([...groups.values()], truth);
+    const records = first.result.reduce((n, o) => n + o.fetched, 0);
+    const assets = (store.db.prepare('SELECT count(*) AS n FROM assets').get() as { n: number }).n;
+
+    report(
+      `sync-${size}`,
+      [
+        figure(
+          'full sync (app)',
+          firstMs / 1000,
+          's',
+          { name: 'bare undici loop, same requests', value: bare.ms / 1000, unit: 's' },
+          '≤ 1.3× reference',
+        ),
+        figure(
+          're-sync, unchanged fleet',
+          resyncMs / 1000,
+          's',
+          { name: 'first sync', value: firstMs / 1000, unit: 's' },
+          '≤ 1/3 of the first sync',
+        ),
+        figure('peak RSS during first sync', first.peakMiB, 'MiB'),
+        figure('records stored', records, 'records'),
+        figure('assets', assets, 'assets'),
+        figure('HTTP requests replayed', captured.length, 'requests'),
+        figure('bytes replayed', bare.bytes / 1048576, 'MiB'),
+        figure('records changed by re-sync', changed, 'records'),
+        figure('merge precision', scores.precision, ''),
+        figure('merge recall', scores.recall, ''),
+      ],
+      { size, seed: 1, cpus: os.cpus().length, profiles: first.result.length },
+    );
+    store.close();
+  } finally {
+    lab.kill('SIGTERM');
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
