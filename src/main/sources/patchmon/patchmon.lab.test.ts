@@ -22,11 +22,16 @@ function counted(events: RequestEvent[]) {
   return createPatchmonConnector({ http: { onRequest: (e) => events.push(e) } });
 }
 
+const labStartedAt = Date.now();
+
 beforeAll(async () => {
   lab = await startLab({
     size: 60,
     seed: 13,
-    systems: { patchmon: true, foreman: false, proxmox: false, routeros: false },
+    systems: { patchmon: true, foreman: false, proxmox: false, routeros: false, ssh: false },
+    // A stopped clock: reporting states (reporting → overdue → stale) follow the lab's clock, and
+    // a host crossing a threshold between two syncs would be a real change, not an unchanged fleet.
+    patchmon: { clock: () => labStartedAt },
   });
   store = await unlockedTestStore();
   importManifest(store.db, store.profiles, Manifest.parse(lab.manifest()));
