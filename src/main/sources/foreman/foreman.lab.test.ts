@@ -29,7 +29,7 @@ beforeAll(async () => {
   lab = await startLab({
     size: 60,
     seed: 11,
-    systems: { foreman: true, proxmox: false, patchmon: false, routeros: false },
+    systems: { foreman: true, proxmox: false, patchmon: false, routeros: false, ssh: false },
   });
   store = await unlockedTestStore();
   importManifest(store.db, store.profiles, Manifest.parse(lab.manifest()));

@@ -22,7 +22,7 @@ beforeAll(async () => {
   lab = await startLab({
     size: 60,
     seed: 7,
-    systems: { proxmox: true, foreman: false, patchmon: false, routeros: false },
+    systems: { proxmox: true, foreman: false, patchmon: false, routeros: false, ssh: false },
     proxmox: { authFailureDelayMs: 0 },
   });
   store = await unlockedTestStore();

@@ -19,7 +19,7 @@ beforeAll(async () => {
   lab = await startLab({
     size: 300,
     seed: 1,
-    systems: { routeros: true, proxmox: false, foreman: false, patchmon: false },
+    systems: { routeros: true, proxmox: false, foreman: false, patchmon: false, ssh: false },
   });
   store = await unlockedTestStore();
   importManifest(store.db, store.profiles, Manifest.parse(lab.manifest()));
