@@ -1,5 +1,5 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { ipcChannels, isCommandName, isEventName } from '../shared/channels';
+import { ipcChannels, isCommandName, isEventName, isPortPurpose } from '../shared/channels';
 
 /**
  * The whole surface the renderer gets: invoke a listed command, listen to a listed event.
@@ -28,3 +28,23 @@ const api = {
 };
 
 contextBridge.exposeInMainWorld('rackside', api);
+
+/**
+ * Terminal streams: MessagePorts from main for listed purposes only. Ports cannot cross the
+ * context bridge, so they are handed to the page with window.postMessage, as Electron documents;
+ * the page accepts only messages whose source is its own window.
+ */
+interface PageWindow {
+  location: { origin: string };
+  postMessage(message: unknown, targetOrigin: string, transfer: unknown[]): void;
+}
+
+ipcRenderer.on(ipcChannels.port, (event, info: unknown) => {
+  const ports = (event as unknown as { ports: readonly unknown[] }).ports;
+  if (ports.length !== 1 || typeof info !== 'object' || info === null) return;
+  const { purpose, id } = info as { purpose?: unknown; id?: unknown };
+  if (!isPortPurpose(purpose) || typeof id !== 'string' || id.length > 100) return;
+  const page = (globalThis as unknown as { window: PageWindow }).window;
+  const origin = page.location.origin;
+  page.postMessage({ rackside: 'port', purpose, id }, origin === 'null' ? '*' : origin, [...ports]);
+});

@@ -6,6 +6,7 @@ import { resolveDataDir } from '../core/data-dir';
 import { electronNativeBinding } from '../db/sqlite';
 import type { Logger } from '../core/logger';
 import { bindContract } from './ipc';
+import { bindTerminalPorts } from './terminal-ports';
 import { appOrigin, registerAppScheme, serveRenderer } from './protocol';
 import { hardenApp } from './security';
 import { createMainWindow } from './window';
@@ -82,6 +83,11 @@ export function startElectronHost(options: ElectronHostOptions): void {
       });
       serveRenderer(path.join(here, '../renderer'));
       bindContract(core, { window: () => window, allowedOrigins, logger: logger.child('ipc') });
+      bindTerminalPorts(core, {
+        window: () => window,
+        allowedOrigins,
+        logger: logger.child('terminal-ports'),
+      });
       openWindow();
       app.on('activate', () => {
         if (BrowserWindow.getAllWindows().length === 0) openWindow();

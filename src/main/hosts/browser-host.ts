@@ -3,10 +3,12 @@ import type { Duplex } from 'node:stream';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { maxRequestBytes } from '../../shared/contract';
+import { maxTerminalInputBytes, sessionParam, terminalPath } from '../../shared/ssh';
 import { CallFrame, rpcPath, tokenParam, type ServerFrame } from '../../shared/wire';
 import type { Core } from '../app/create-core';
 import type { Logger } from '../core/logger';
 import { contentSecurityPolicy, readStaticFile } from '../core/static-files';
+import { attachTerminalSocket } from './terminal-socket';
 
 export interface BrowserHostOptions {
   core: Core;
@@ -83,11 +85,26 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   };
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxRequestBytes + 1024 });
+  // Terminal bytes: one binary socket per session, same token and Origin checks as /rpc.
+  const terminalWss = new WebSocketServer({
+    noServer: true,
+    maxPayload: maxTerminalInputBytes + 16,
+  });
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', origin);
-    if (url.pathname !== rpcPath) return refuse(socket, 404, 'Not Found');
+    if (url.pathname !== rpcPath && url.pathname !== terminalPath) {
+      return refuse(socket, 404, 'Not Found');
+    }
     if (!matches(url.searchParams.get(tokenParam))) return refuse(socket, 401, 'Unauthorized');
     if (req.headers.origin !== origin) return refuse(socket, 403, 'Forbidden');
+    if (url.pathname === terminalPath) {
+      const sessionId = url.searchParams.get(sessionParam) ?? '';
+      if (!core.terminals.has(sessionId)) return refuse(socket, 404, 'Not Found');
+      terminalWss.handleUpgrade(req, socket, head, (ws) => {
+        attachTerminalSocket(ws, core.terminals, sessionId, logger);
+      });
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => {
       attach(ws);
     });
@@ -139,7 +156,9 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     token,
     close: async () => {
       for (const client of wss.clients) client.terminate();
+      for (const client of terminalWss.clients) client.terminate();
       wss.close();
+      terminalWss.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -6,6 +6,7 @@ import { Sidebar } from '../components/Sidebar';
 import { PlannedSection } from '../features/planned/PlannedSection';
 import { ProfilesPage } from '../features/profiles/ProfilesPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
+import { TerminalsPage } from '../features/terminals/TerminalsPage';
 import { VaultGate } from '../features/vault/VaultGate';
 import { bridge } from '../lib/bridge';
 import { useNavStore } from '../stores/nav-store';
@@ -21,8 +22,9 @@ function SectionView(props: { id: SectionId }) {
       return <SettingsPage />;
     case 'profiles':
       return <ProfilesPage />;
-    case 'inventory':
     case 'terminals':
+      return <TerminalsPage />;
+    case 'inventory':
     case 'patches':
     case 'enroll':
       return <PlannedSection id={props.id} />;

@@ -2,6 +2,7 @@ import { Lock, Monitor, Moon, Sun, type LucideIcon } from 'lucide-react';
 import { toast } from 'sonner';
 import type { Theme } from '../../../shared/settings';
 import { profileCommands } from '../features/profiles/palette-commands';
+import { terminalCommands } from '../features/terminals/palette-commands';
 import { useNavStore } from '../stores/nav-store';
 import { useSettingsStore } from '../stores/settings-store';
 import { useVaultStore } from '../stores/vault-store';
@@ -9,7 +10,7 @@ import { sections } from './sections';
 
 export interface PaletteCommand {
   id: string;
-  group: 'Go to' | 'Appearance' | 'Vault' | 'Profiles';
+  group: 'Go to' | 'Appearance' | 'Vault' | 'Profiles' | 'Terminals';
   label: string;
   icon: LucideIcon;
   keywords: string[];
@@ -49,6 +50,7 @@ export function paletteCommands(): PaletteCommand[] {
       },
     })),
     ...profileCommands,
+    ...terminalCommands,
     ...themes.map<PaletteCommand>(({ theme, label, icon }) => ({
       id: `theme:${theme}`,
       group: 'Appearance',

@@ -1,6 +1,7 @@
-import { Activity, Pencil, Trash2 } from 'lucide-react';
+import { Activity, Pencil, SquareTerminal, Trash2 } from 'lucide-react';
 import type { ReactNode } from 'react';
 import { isInsecure, secretFieldsFor, type ProfileView } from '../../../../shared/profiles';
+import { openTerminalFor } from '../terminals/terminal-actions';
 import { secretLabel } from './ConnectionFields';
 import { kindLabels } from './profile-form-model';
 import { InsecureBadge, KindIcon, TagList } from './ProfileBadges';
@@ -86,6 +87,16 @@ export function ProfileDetail(props: { profile: ProfileView }) {
         {isInsecure(profile.connection) ? <InsecureBadge /> : null}
       </header>
       <div className="detail-actions">
+        {profile.connection.kind === 'ssh' ? (
+          <button
+            type="button"
+            className="button primary"
+            data-testid="profile-connect"
+            onClick={() => void openTerminalFor({ profileId: profile.id, label: profile.name })}
+          >
+            <SquareTerminal size={13} aria-hidden /> Connect
+          </button>
+        ) : null}
         <button
           type="button"
           className="button primary"

@@ -1,0 +1,113 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  generateKey,
+  startSshd,
+  type KeyPair,
+  type Sshd,
+} from '../../src/main/ssh/test-support/sshd';
+import { ProfilesPage } from '../pages/profiles-page';
+import { TerminalsPage } from '../pages/terminals-page';
+import { expect, test } from '../support/fixtures';
+
+/** OpenSSH's SHA256 fingerprint of a public key line. */
+function fingerprint(key: KeyPair): string {
+  const blob = Buffer.from(key.publicBase64, 'base64');
+  return `SHA256:${crypto.createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
+}
+
+let dir: string;
+let hostA: KeyPair;
+let hostB: KeyPair;
+let client: KeyPair;
+
+test.beforeAll(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'rackside-e2e-ssh-'));
+  [hostA, hostB, client] = await Promise.all([
+    generateKey(dir, 'host-a'),
+    generateKey(dir, 'host-b'),
+    generateKey(dir, 'client'),
+  ]);
+});
+test.afterAll(async () => {
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+test('a terminal from an SSH profile: host key, command output, search, reconnect, changed key', async ({
+  app,
+}) => {
+  const sshdDir = await fs.mkdtemp(path.join(dir, 'sshd-'));
+  let sshd: Sshd = await startSshd(sshdDir, {
+    hostKey: hostA,
+    authorizedKeys: [client.publicLine],
+  });
+  const port = sshd.port;
+  try {
+    const profiles = new ProfilesPage(app.page);
+    await profiles.open();
+    await profiles.startNew('ssh');
+    await profiles.choose('auth-mode', 'key');
+    await profiles.fill({
+      name: 'lab-shell',
+      'connection.host': '127.0.0.1',
+      'connection.port': String(port),
+      'connection.username': 'root',
+      'connection.auth.keyFile': client.privatePath,
+    });
+    await profiles.save();
+    await profiles.select('lab-shell');
+    await profiles.detail().getByTestId('profile-connect').click();
+
+    const terminals = new TerminalsPage(app.page);
+    await expect(terminals.root).toBeVisible();
+    // The unknown key is shown with its type and SHA256 fingerprint before anything is sent.
+    await expect(terminals.hostKeyPrompt()).toBeVisible({ timeout: 20_000 });
+    await expect(app.page.getByTestId('ssh-hostkey-fingerprint')).toHaveText(fingerprint(hostA));
+    await expect(app.page.getByTestId('ssh-hostkey-type')).toHaveText('ssh-ed25519');
+    await terminals.acceptHostKey('remember');
+    await terminals.expectState('open');
+
+    await terminals.run('echo rackside-$((6*7))');
+    await expect(terminals.screen()).toContainText('rackside-42');
+
+    await expect(await terminals.search('rackside-42')).toHaveText('found');
+    await app.page.keyboard.press('Escape');
+
+    // The server drops the connection (its session process dies): the tab says why and counts
+    // down to an automatic reconnect; the user reconnects at once.
+    await terminals.run('kill -9 $PPID');
+    await terminals.expectState('closed');
+    await expect(terminals.closedPanel()).toBeVisible();
+    await expect(app.page.getByTestId('term-reconnect-countdown')).toBeVisible();
+    await terminals.reconnect();
+    await terminals.expectState('open');
+    await terminals.run('echo back-$((2+3))');
+    await expect(terminals.screen()).toContainText('back-5');
+
+    // Same address, new host key: refused with both fingerprints and no way to accept.
+    await sshd.stop();
+    await terminals.run('kill -9 $PPID');
+    await terminals.expectState('closed');
+    sshd = await startSshd(sshdDir, { hostKey: hostB, authorizedKeys: [client.publicLine], port });
+    await terminals.reconnect();
+    await expect(terminals.changedKey()).toBeVisible({ timeout: 20_000 });
+    await expect(app.page.getByTestId('ssh-hostkey-new')).toContainText(fingerprint(hostB));
+    await expect(app.page.getByTestId('ssh-hostkey-old')).toContainText(fingerprint(hostA));
+    await expect(app.page.getByTestId('ssh-hostkey-remember')).toHaveCount(0);
+    await expect(app.page.getByTestId('ssh-hostkey-once')).toHaveCount(0);
+  } finally {
+    await sshd.stop();
+  }
+});
+
+test('quick connect refuses what is not user@host:port', async ({ app }) => {
+  const terminals = new TerminalsPage(app.page);
+  await terminals.open();
+  await terminals.quickConnect('no-at-sign');
+  await expect(app.page.getByTestId('quick-connect-error')).toContainText('user@host');
+  await terminals.quickConnect('root@host:99999');
+  await expect(app.page.getByTestId('quick-connect-error')).toContainText('1–65535');
+  await expect(terminals.tabs()).toHaveCount(0);
+});

@@ -1,0 +1,192 @@
+import { useState } from 'react';
+import type { SessionPrompt } from '../../../../shared/ssh';
+import { Modal } from '../profiles/Modal';
+import { answerPrompt } from './terminal-actions';
+import { useTerminalsStore } from './terminals-store';
+
+/** The oldest open SSH question: unknown host key, keyboard-interactive, passphrase, password. */
+export function PromptDialog() {
+  const prompt = useTerminalsStore((s) => s.prompts[0]);
+  if (prompt === undefined) return null;
+  return <PromptBody key={prompt.promptId} prompt={prompt} />;
+}
+
+function PromptBody(props: { prompt: SessionPrompt }) {
+  const { prompt } = props;
+  const cancel = (): void => {
+    void answerPrompt(prompt.promptId, { kind: 'cancel' });
+  };
+  switch (prompt.kind) {
+    case 'host-key': {
+      const q = prompt.question;
+      return (
+        <Modal
+          title="Unknown host key"
+          testId="ssh-hostkey-prompt"
+          role="alertdialog"
+          description={`${q.host}:${String(q.port)} is not known yet. Check the fingerprint with the server's administrator before trusting it.`}
+          onClose={cancel}
+        >
+          <dl className="facts">
+            <dt>Key type</dt>
+            <dd data-testid="ssh-hostkey-type">{q.keyType}</dd>
+            <dt>Fingerprint</dt>
+            <dd className="fingerprint" data-testid="ssh-hostkey-fingerprint">
+              {q.fingerprint}
+            </dd>
+            {q.hop > 0 ? (
+              <>
+                <dt>Jump chain</dt>
+                <dd>hop {q.hop + 1}</dd>
+              </>
+            ) : null}
+          </dl>
+          {q.otherKnown.length > 0 ? (
+            <p className="inline-warning">
+              Keys of other types are already known for this host:{' '}
+              {q.otherKnown.map((k) => `${k.keyType} ${k.fingerprint}`).join(', ')}
+            </p>
+          ) : null}
+          <div className="modal-actions">
+            <button
+              type="button"
+              className="button"
+              data-testid="ssh-hostkey-cancel"
+              onClick={cancel}
+            >
+              Cancel
+            </button>
+            <button
+              type="button"
+              className="button"
+              data-testid="ssh-hostkey-once"
+              onClick={() =>
+                void answerPrompt(prompt.promptId, { kind: 'host-key', answer: 'accept-once' })
+              }
+            >
+              Accept once
+            </button>
+            <button
+              type="button"
+              className="button primary"
+              data-testid="ssh-hostkey-remember"
+              onClick={() =>
+                void answerPrompt(prompt.promptId, { kind: 'host-key', answer: 'remember' })
+              }
+            >
+              Accept and remember
+            </button>
+          </div>
+        </Modal>
+      );
+    }
+    case 'keyboard-interactive':
+      return <KeyboardForm prompt={prompt} onCancel={cancel} />;
+    case 'passphrase':
+    case 'password':
+      return <SecretForm prompt={prompt} onCancel={cancel} />;
+  }
+}
+
+function KeyboardForm(props: {
+  prompt: Extract<SessionPrompt, { kind: 'keyboard-interactive' }>;
+  onCancel: () => void;
+}) {
+  const { prompt } = props;
+  const [answers, setAnswers] = useState(() => prompt.prompts.map(() => ''));
+  return (
+    <Modal
+      title={prompt.name === '' ? 'The server asks' : prompt.name}
+      testId="ssh-kbd-prompt"
+      {...(prompt.instructions === '' ? {} : { description: prompt.instructions })}
+      onClose={props.onCancel}
+    >
+      <form
+        className="modal-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void answerPrompt(prompt.promptId, { kind: 'keyboard-interactive', answers });
+        }}
+      >
+        {prompt.prompts.map((p, index) => (
+          <label className="modal-field" key={index}>
+            <span>{p.prompt}</span>
+            <input
+              className="input"
+              data-testid={`ssh-kbd-answer-${String(index)}`}
+              type={p.echo ? 'text' : 'password'}
+              autoComplete={p.echo ? 'off' : 'one-time-code'}
+              autoFocus={index === 0}
+              value={answers[index] ?? ''}
+              onChange={(event) => {
+                const next = [...answers];
+                next[index] = event.target.value;
+                setAnswers(next);
+              }}
+            />
+          </label>
+        ))}
+        <div className="modal-actions">
+          <button type="button" className="button" onClick={props.onCancel}>
+            Cancel
+          </button>
+          <button type="submit" className="button primary" data-testid="ssh-kbd-submit">
+            Send
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+function SecretForm(props: {
+  prompt: Extract<SessionPrompt, { kind: 'passphrase' | 'password' }>;
+  onCancel: () => void;
+}) {
+  const { prompt } = props;
+  const [value, setValue] = useState('');
+  const title =
+    prompt.kind === 'password'
+      ? `Password for ${prompt.user}@${prompt.host}`
+      : `Passphrase for ${prompt.keyLabel}`;
+  return (
+    <Modal
+      title={title}
+      testId="ssh-secret-prompt"
+      {...(prompt.retry ? { description: 'That was not accepted; try again.' } : {})}
+      onClose={props.onCancel}
+    >
+      <form
+        className="modal-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void answerPrompt(
+            prompt.promptId,
+            prompt.kind === 'password'
+              ? { kind: 'password', password: value }
+              : { kind: 'passphrase', passphrase: value },
+          );
+        }}
+      >
+        <input
+          className="input"
+          type="password"
+          data-testid="ssh-secret-input"
+          autoComplete="off"
+          value={value}
+          onChange={(event) => {
+            setValue(event.target.value);
+          }}
+        />
+        <div className="modal-actions">
+          <button type="button" className="button" onClick={props.onCancel}>
+            Cancel
+          </button>
+          <button type="submit" className="button primary" data-testid="ssh-secret-submit">
+            Log in
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

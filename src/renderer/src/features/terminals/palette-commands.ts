@@ -1,0 +1,32 @@
+import { Columns2, SquareTerminal } from 'lucide-react';
+import type { PaletteCommand } from '../../app/commands';
+import { useNavStore } from '../../stores/nav-store';
+import { toggleSplit } from './terminal-actions';
+
+/** The Terminals entries in the command palette. */
+export const terminalCommands: readonly PaletteCommand[] = [
+  {
+    id: 'terminals:quick-connect',
+    group: 'Terminals',
+    label: 'Quick connect (user@host:port)…',
+    icon: SquareTerminal,
+    keywords: ['ssh', 'terminal', 'connect', 'quick'],
+    run: () => {
+      useNavStore.getState().go('terminals');
+      requestAnimationFrame(() => {
+        document.querySelector<HTMLInputElement>('[data-testid="quick-connect-input"]')?.focus();
+      });
+    },
+  },
+  {
+    id: 'terminals:split',
+    group: 'Terminals',
+    label: 'Split terminals side by side',
+    icon: Columns2,
+    keywords: ['ssh', 'terminal', 'split', 'pane'],
+    run: () => {
+      useNavStore.getState().go('terminals');
+      toggleSplit();
+    },
+  },
+];

@@ -1,0 +1,54 @@
+/** What the quick-connect bar understands: `user@host`, `user@host:port`, `user@[v6]:port`. */
+export interface QuickTarget {
+  user: string;
+  host: string;
+  port: number;
+}
+
+export type QuickParse = { ok: true; target: QuickTarget } | { ok: false; message: string };
+
+const userPattern = /^(?!-)[^\s@:\p{Cc}]{1,64}$/u;
+const hostPattern = /^(?!-)[A-Za-z0-9._-]{1,253}$/;
+const v6Pattern = /^[0-9A-Fa-f:.%]{2,253}$/;
+
+/** Parses quick-connect input; the port defaults to 22. Never throws. */
+export function parseQuickConnect(input: string): QuickParse {
+  const text = input.trim();
+  const at = text.lastIndexOf('@');
+  if (at <= 0) return { ok: false, message: 'Type user@host or user@host:port.' };
+  const user = text.slice(0, at);
+  if (!userPattern.test(user)) return { ok: false, message: `"${user}" is not a login name.` };
+  let rest = text.slice(at + 1);
+  let host: string;
+  let portText: string | undefined;
+  if (rest.startsWith('[')) {
+    const end = rest.indexOf(']');
+    if (end < 0) return { ok: false, message: 'An IPv6 address needs its closing ].' };
+    host = rest.slice(1, end);
+    rest = rest.slice(end + 1);
+    if (rest !== '' && !rest.startsWith(':')) {
+      return { ok: false, message: 'Only :port may follow the address.' };
+    }
+    portText = rest === '' ? undefined : rest.slice(1);
+    if (!v6Pattern.test(host)) return { ok: false, message: `"${host}" is not an IPv6 address.` };
+  } else {
+    const colon = rest.indexOf(':');
+    host = colon < 0 ? rest : rest.slice(0, colon);
+    portText = colon < 0 ? undefined : rest.slice(colon + 1);
+    if (!hostPattern.test(host)) {
+      return { ok: false, message: host === '' ? 'Add a host.' : `"${host}" is not a host name.` };
+    }
+  }
+  let port = 22;
+  if (portText !== undefined) {
+    if (!/^\d{1,5}$/.test(portText)) return { ok: false, message: 'The port must be a number.' };
+    port = Number(portText);
+    if (port < 1 || port > 65535) return { ok: false, message: 'The port must be 1–65535.' };
+  }
+  return { ok: true, target: { user, host, port } };
+}
+
+export function formatQuickTarget(target: QuickTarget): string {
+  const host = target.host.includes(':') ? `[${target.host}]` : target.host;
+  return `${target.user}@${host}${target.port === 22 ? '' : `:${String(target.port)}`}`;
+}

@@ -1,0 +1,388 @@
+import { toast } from 'sonner';
+import { create } from 'zustand';
+import type { PromptAnswer, SessionStatus, SshSessionView } from '../../../../shared/ssh';
+import type { AppErrorShape } from '../../../../shared/errors';
+import type { Result } from '../../../../shared/result';
+import { bridge } from '../../lib/bridge';
+import { prepareTerminalChannels } from '../../lib/terminal-channel';
+import { useNavStore } from '../../stores/nav-store';
+import { TerminalSession } from './terminal-session';
+import {
+  saveSettings,
+  selectors,
+  updateTab,
+  useTerminalsStore,
+  type TabTarget,
+  type TerminalSettings,
+  type TerminalTab,
+} from './terminals-store';
+
+/** xterm.js instances by tab key; they outlive the components that show them. */
+const sessions = new Map<string, TerminalSession>();
+const reconnectTimers = new Map<string, ReturnType<typeof setTimeout>>();
+let nextKey = 1;
+let subscribed = false;
+
+/** Automatic reconnect: delays for attempts 1, 2, … (then it stops). */
+export const reconnectDelaysMs = [3_000, 6_000, 12_000, 24_000, 48_000];
+
+export function sessionFor(key: string): TerminalSession | undefined {
+  return sessions.get(key);
+}
+
+function describe(target: TabTarget): string {
+  switch (target.kind) {
+    case 'profile':
+      return target.label;
+    case 'quick':
+      return `${target.user}@${target.host}:${String(target.port)}`;
+    case 'lxc':
+      return `CT ${String(target.vmid)} on ${target.label}`;
+  }
+}
+
+/** Push events for SSH, subscribed once for the whole renderer. */
+function subscribe(): void {
+  if (subscribed) return;
+  subscribed = true;
+  prepareTerminalChannels();
+  bridge().on('ssh:status', ({ sessionId, status }) => {
+    const tab = selectors.bySession(useTerminalsStore.getState(), sessionId);
+    if (tab) applyStatus(tab, status);
+  });
+  bridge().on('ssh:prompt', (prompt) => {
+    useTerminalsStore.setState((state) => ({ prompts: [...state.prompts, prompt] }));
+  });
+  bridge().on('ssh:prompt-closed', ({ promptId }) => {
+    useTerminalsStore.setState((state) => ({
+      prompts: state.prompts.filter((p) => p.promptId !== promptId),
+    }));
+  });
+}
+
+function applyStatus(tab: TerminalTab, status: SessionStatus): void {
+  const open = status.state === 'open';
+  const retry =
+    status.state === 'closed' && status.reason?.retryable === true && tab.wasOpen
+      ? tab.reconnectAttempt + 1
+      : null;
+  const delay = retry === null ? undefined : reconnectDelaysMs[retry - 1];
+  updateTab(tab.key, {
+    status,
+    wasOpen: tab.wasOpen || open,
+    ...(open ? { reconnectAttempt: 0, reconnectAt: null } : {}),
+    ...(delay === undefined
+      ? {}
+      : { reconnectAt: Date.now() + delay, reconnectAttempt: retry ?? 0 }),
+  });
+  if (status.state === 'closed') {
+    const line = status.reason ? `\r\n\x1b[2m[${status.reason.message}]\x1b[0m\r\n` : '';
+    sessions.get(tab.key)?.term.write(line);
+  }
+  if (delay !== undefined) {
+    clearTimeout(reconnectTimers.get(tab.key));
+    reconnectTimers.set(
+      tab.key,
+      setTimeout(() => {
+        reconnectTimers.delete(tab.key);
+        void reconnect(tab.key);
+      }, delay),
+    );
+  }
+}
+
+function sessionHooks(key: string) {
+  return {
+    input: (data: string) => {
+      sendInput(key, data);
+    },
+    resized: (cols: number, rows: number) => {
+      const tab = selectors.byKey(useTerminalsStore.getState(), key);
+      if (tab?.sessionId && selectors.isLive(tab)) {
+        void bridge().call('ssh:resize', { sessionId: tab.sessionId, cols, rows });
+      }
+    },
+    confirmPaste: (text: string) => {
+      usePasteStore.setState({ pending: { key, text } });
+    },
+    openSearch: () => {
+      const tab = selectors.byKey(useTerminalsStore.getState(), key);
+      if (tab) setSearchOpen(useTerminalsStore.getState().split ? tab.pane : 0, true);
+    },
+  };
+}
+
+/** Input typed in a broadcast tab goes to every broadcast tab that is live. */
+export function sendInput(key: string, data: string): void {
+  const { tabs } = useTerminalsStore.getState();
+  const from = tabs.find((tab) => tab.key === key);
+  if (from === undefined) return;
+  const targets = from.broadcast ? tabs.filter((tab) => tab.broadcast) : [from];
+  for (const tab of targets) {
+    if (selectors.isLive(tab)) sessions.get(tab.key)?.send(data);
+  }
+}
+
+async function startSession(
+  target: TabTarget,
+  size: { cols: number; rows: number },
+  log: boolean,
+): Promise<Result<SshSessionView>> {
+  switch (target.kind) {
+    case 'profile':
+      return bridge().call('ssh:open', { profileId: target.profileId, ...size, log });
+    case 'quick':
+      return bridge().call('ssh:open', {
+        quick: { user: target.user, host: target.host, port: target.port },
+        ...size,
+        log,
+      });
+    case 'lxc':
+      return bridge().call('ssh:lxc-console', {
+        nodeProfileId: target.nodeProfileId,
+        vmid: target.vmid,
+        ...size,
+        log,
+      });
+  }
+}
+
+/** Opens a new tab with a session to `target`, in the focused pane. */
+export async function openTab(target: TabTarget): Promise<void> {
+  subscribe();
+  const state = useTerminalsStore.getState();
+  const key = `tab-${String(nextKey++)}`;
+  const pane = state.split ? state.focusedPane : 0;
+  const tab: TerminalTab = {
+    key,
+    target,
+    sessionId: null,
+    title: describe(target),
+    name: null,
+    status: { state: 'connecting' },
+    wasOpen: false,
+    logFile: null,
+    broadcast: false,
+    pane,
+    reconnectAt: null,
+    reconnectAttempt: 0,
+    error: null,
+  };
+  const session = new TerminalSession(state.settings, sessionHooks(key));
+  sessions.set(key, session);
+  useTerminalsStore.setState((s) => {
+    const active: [string | null, string | null] = [...s.active];
+    active[pane] = key;
+    return { tabs: [...s.tabs, tab], active };
+  });
+  const result = await startSession(
+    target,
+    { cols: Math.max(session.term.cols, 2), rows: Math.max(session.term.rows, 1) },
+    state.settings.logSessions,
+  );
+  if (!result.ok) {
+    updateTab(key, {
+      error: result.error.message,
+      status: { state: 'closed' },
+    });
+    return;
+  }
+  if (!sessions.has(key)) {
+    // The tab was closed while the session was starting.
+    void bridge().call('ssh:close', { sessionId: result.data.id });
+    return;
+  }
+  session.connect(result.data.id);
+  const current = selectors.byKey(useTerminalsStore.getState(), key);
+  updateTab(key, {
+    sessionId: result.data.id,
+    title: result.data.title || describe(target),
+    logFile: result.data.logFile,
+    // A status event may have arrived before this answer; keep the newer one.
+    status:
+      current?.status.state === 'connecting'
+        ? result.data.status
+        : (current?.status ?? result.data.status),
+  });
+  session.refit();
+}
+
+/** Opens a terminal from anywhere in the app (profiles, inventory): switches to Terminals. */
+export function openTerminalFor(
+  target: { profileId: string; label?: string } | { host: string; user: string; port?: number },
+): Promise<void> {
+  useNavStore.getState().go('terminals');
+  return openTab(
+    'profileId' in target
+      ? { kind: 'profile', profileId: target.profileId, label: target.label ?? 'SSH profile' }
+      : { kind: 'quick', user: target.user, host: target.host, port: target.port ?? 22 },
+  );
+}
+
+export async function reconnect(key: string): Promise<void> {
+  clearTimeout(reconnectTimers.get(key));
+  reconnectTimers.delete(key);
+  const tab = selectors.byKey(useTerminalsStore.getState(), key);
+  if (tab === undefined) return;
+  if (tab.sessionId === null) {
+    // Opening never got a session: open again from scratch in the same tab.
+    closeTabNow(key);
+    await openTab(tab.target);
+    return;
+  }
+  updateTab(key, { reconnectAt: null, status: { state: 'connecting' } });
+  const result = await bridge().call('ssh:reconnect', { sessionId: tab.sessionId });
+  if (!result.ok) {
+    updateTab(key, { status: { state: 'closed' }, error: result.error.message });
+    return;
+  }
+  updateTab(key, { error: null });
+  const session = sessions.get(key);
+  const size = session ? { cols: session.term.cols, rows: session.term.rows } : null;
+  if (size) void bridge().call('ssh:resize', { sessionId: tab.sessionId, ...size });
+}
+
+export function cancelAutoReconnect(key: string): void {
+  clearTimeout(reconnectTimers.get(key));
+  reconnectTimers.delete(key);
+  updateTab(key, { reconnectAt: null });
+}
+
+/** Closing a tab with a live session asks first. */
+export function requestClose(key: string): void {
+  const tab = selectors.byKey(useTerminalsStore.getState(), key);
+  if (tab === undefined) return;
+  if (selectors.isLive(tab)) useTerminalsStore.setState({ confirmClose: key });
+  else closeTabNow(key);
+}
+
+export function closeTabNow(key: string): void {
+  const state = useTerminalsStore.getState();
+  const tab = selectors.byKey(state, key);
+  if (tab === undefined) return;
+  cancelAutoReconnect(key);
+  if (tab.sessionId !== null) void bridge().call('ssh:close', { sessionId: tab.sessionId });
+  sessions.get(key)?.dispose();
+  sessions.delete(key);
+  const tabs = state.tabs.filter((t) => t.key !== key);
+  const active: [string | null, string | null] = [...state.active];
+  for (const pane of [0, 1] as const) {
+    if (active[pane] === key) {
+      const left = tabs.filter((t) => (state.split ? t.pane === pane : true));
+      active[pane] = left.at(-1)?.key ?? null;
+    }
+  }
+  useTerminalsStore.setState({
+    tabs,
+    active,
+    confirmClose: state.confirmClose === key ? null : state.confirmClose,
+  });
+}
+
+export function activate(key: string): void {
+  const state = useTerminalsStore.getState();
+  const tab = selectors.byKey(state, key);
+  if (tab === undefined) return;
+  const pane = state.split ? tab.pane : 0;
+  const active: [string | null, string | null] = [...state.active];
+  active[pane] = key;
+  useTerminalsStore.setState({ active, focusedPane: pane });
+}
+
+export function rename(key: string, name: string): void {
+  const trimmed = name.trim().slice(0, 60);
+  updateTab(key, { name: trimmed === '' ? null : trimmed });
+}
+
+/** Moves a tab one place left (-1) or right (+1) among all tabs. */
+export function move(key: string, by: -1 | 1): void {
+  useTerminalsStore.setState((state) => {
+    const from = state.tabs.findIndex((tab) => tab.key === key);
+    const to = from + by;
+    if (from < 0 || to < 0 || to >= state.tabs.length) return {};
+    const tabs = [...state.tabs];
+    const [moved] = tabs.splice(from, 1);
+    if (moved) tabs.splice(to, 0, moved);
+    return { tabs };
+  });
+}
+
+export function toggleBroadcast(key: string): void {
+  const tab = selectors.byKey(useTerminalsStore.getState(), key);
+  if (tab) updateTab(key, { broadcast: !tab.broadcast });
+}
+
+export function toggleSplit(): void {
+  useTerminalsStore.setState((state) => {
+    if (state.split) {
+      return { split: false, focusedPane: 0, active: [state.active[0] ?? state.active[1], null] };
+    }
+    // The second pane starts with the active tab's neighbour, if any.
+    const other = state.tabs.find((tab) => tab.key !== state.active[0]);
+    const tabs = state.tabs.map((tab) =>
+      tab.key === other?.key ? { ...tab, pane: 1 as const } : { ...tab, pane: 0 as const },
+    );
+    return { split: true, tabs, active: [state.active[0], other?.key ?? null] };
+  });
+}
+
+export function moveToOtherPane(key: string): void {
+  const state = useTerminalsStore.getState();
+  const tab = selectors.byKey(state, key);
+  if (tab === undefined || !state.split) return;
+  const pane = tab.pane === 0 ? 1 : 0;
+  updateTab(key, { pane });
+  const next = useTerminalsStore.getState();
+  const active: [string | null, string | null] = [...next.active];
+  active[pane] = key;
+  if (active[tab.pane] === key) {
+    active[tab.pane] = next.tabs.find((t) => t.pane === tab.pane)?.key ?? null;
+  }
+  useTerminalsStore.setState({ active, focusedPane: pane });
+}
+
+export function setSearchOpen(pane: 0 | 1, open: boolean): void {
+  useTerminalsStore.setState((state) => {
+    const searchOpen: [boolean, boolean] = [...state.searchOpen];
+    searchOpen[pane] = open;
+    return { searchOpen };
+  });
+}
+
+export function updateSettings(patch: Partial<TerminalSettings>): void {
+  const settings = { ...useTerminalsStore.getState().settings, ...patch };
+  saveSettings(settings);
+  useTerminalsStore.setState({ settings });
+  for (const session of sessions.values()) session.applySettings(settings);
+}
+
+export async function answerPrompt(promptId: string, answer: PromptAnswer): Promise<void> {
+  useTerminalsStore.setState((state) => ({
+    prompts: state.prompts.filter((p) => p.promptId !== promptId),
+  }));
+  const result = await bridge().call('ssh:answer', { promptId, answer });
+  if (!result.ok && result.error.code !== 'not-found') {
+    toast.error(`Could not answer: ${result.error.message}`);
+  }
+}
+
+export async function forgetHostKey(host: string, port: number): Promise<AppErrorShape | null> {
+  const result = await bridge().call('ssh:forget-host-key', { host, port });
+  if (!result.ok) return result.error;
+  toast.success(
+    `Forgot ${String(result.data.removed)} stored key${result.data.removed === 1 ? '' : 's'} for ${host}:${String(port)}.`,
+  );
+  return null;
+}
+
+/** A paste with line breaks waiting for confirmation. */
+export const usePasteStore = create<{ pending: { key: string; text: string } | null }>()(() => ({
+  pending: null,
+}));
+
+export function confirmPaste(confirmed: boolean): void {
+  const pending = usePasteStore.getState().pending;
+  usePasteStore.setState({ pending: null });
+  if (!pending || !confirmed) return;
+  sessions.get(pending.key)?.paste(pending.text);
+}

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { createAckBatcher } from './ack-batcher';
+import { needsPasteWarning, pastedLineCount } from './paste';
+import { formatQuickTarget, parseQuickConnect } from './quick-connect';
+import { shouldUseWebgl } from './renderer-choice';
+
+describe('quick connect', () => {
+  it('reads user@host with port 22 by default, and user@host:port', () => {
+    expect(parseQuickConnect(' root@db-1.lab ')).toEqual({
+      ok: true,
+      target: { user: 'root', host: 'db-1.lab', port: 22 },
+    });
+    expect(parseQuickConnect('ops@10.0.0.5:2222')).toEqual({
+      ok: true,
+      target: { user: 'ops', host: '10.0.0.5', port: 2222 },
+    });
+    expect(parseQuickConnect('me@[fe80::1]:22')).toEqual({
+      ok: true,
+      target: { user: 'me', host: 'fe80::1', port: 22 },
+    });
+  });
+
+  it('explains what is wrong instead of guessing', () => {
+    for (const [input, message] of [
+      ['host-only', 'user@host'],
+      ['@host', 'user@host'],
+      ['root@', 'Add a host'],
+      ['root@-oProxyCommand=x', 'not a host name'],
+      ['-o@host', 'not a login name'],
+      ['root@host:0', '1–65535'],
+      ['root@host:70000', '1–65535'],
+      ['root@host:22x', 'number'],
+      ['root@[::1', 'closing ]'],
+      ['a b@host', 'not a login name'],
+    ] as const) {
+      const parsed = parseQuickConnect(input);
+      expect(parsed.ok, input).toBe(false);
+      if (!parsed.ok) expect(parsed.message).toContain(message);
+    }
+  });
+
+  it('formats a target back the way it is typed', () => {
+    expect(formatQuickTarget({ user: 'root', host: 'a', port: 22 })).toBe('root@a');
+    expect(formatQuickTarget({ user: 'r', host: '::1', port: 2200 })).toBe('r@[::1]:2200');
+  });
+});
+
+describe('the paste warning', () => {
+  it('lets a single line through and stops anything with a line break', () => {
+    expect(needsPasteWarning('ls -la')).toBe(false);
+    expect(needsPasteWarning('rm -rf /tmp/x\n')).toBe(true);
+    expect(needsPasteWarning('a\r\nb')).toBe(true);
+    expect(needsPasteWarning('a\rb')).toBe(true);
+  });
+
+  it('counts the lines the user is about to run', () => {
+    expect(pastedLineCount('one')).toBe(1);
+    expect(pastedLineCount('one\n')).toBe(1);
+    expect(pastedLineCount('one\ntwo\nthree')).toBe(3);
+    expect(pastedLineCount('one\r\ntwo\r\n')).toBe(2);
+  });
+});
+
+describe('acknowledging painted output', () => {
+  function batcher(threshold: number) {
+    const sent: number[] = [];
+    const scheduled: (() => void)[] = [];
+    const acks = createAckBatcher((count) => sent.push(count), {
+      threshold,
+      schedule: (flush) => scheduled.push(flush),
+    });
+    return { acks, sent, runScheduled: () => scheduled.splice(0).forEach((f) => f()) };
+  }
+
+  it('acknowledges every painted byte exactly once, in batches', () => {
+    const { acks, sent, runScheduled } = batcher(1000);
+    for (let i = 0; i < 25; i += 1) acks.painted(100);
+    runScheduled();
+    expect(sent.reduce((a, b) => a + b, 0)).toBe(2500);
+    expect(sent.length).toBeLessThanOrEqual(3);
+    expect(acks.pending()).toBe(0);
+  });
+
+  it('flushes a small remainder later instead of leaving the host waiting', () => {
+    const { acks, sent, runScheduled } = batcher(1000);
+    acks.painted(10);
+    expect(sent).toEqual([]);
+    runScheduled();
+    expect(sent).toEqual([10]);
+  });
+
+  it('never acknowledges what was not painted, nor after disposal', () => {
+    const { acks, sent, runScheduled } = batcher(1000);
+    acks.painted(0);
+    acks.painted(-5);
+    acks.painted(50);
+    acks.dispose();
+    runScheduled();
+    acks.painted(5000);
+    expect(sent).toEqual([]);
+  });
+});
+
+describe('the renderer choice', () => {
+  it('uses WebGL only on a real GPU', () => {
+    expect(shouldUseWebgl(null)).toBe(false);
+    expect(shouldUseWebgl('')).toBe(false);
+    expect(shouldUseWebgl('ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero)))')).toBe(
+      false,
+    );
+    expect(shouldUseWebgl('llvmpipe (LLVM 15.0.6, 256 bits)')).toBe(false);
+    expect(shouldUseWebgl('ANGLE (NVIDIA, NVIDIA GeForce RTX 3060 Direct3D11)')).toBe(true);
+    expect(shouldUseWebgl('Mesa Intel(R) UHD Graphics 620 (KBL GT2)')).toBe(true);
+  });
+});

@@ -1,0 +1,217 @@
+import { FitAddon } from '@xterm/addon-fit';
+import { SearchAddon } from '@xterm/addon-search';
+import { Unicode11Addon } from '@xterm/addon-unicode11';
+import { WebLinksAddon } from '@xterm/addon-web-links';
+import { Terminal } from '@xterm/xterm';
+import { openTerminalChannel, type TerminalChannel } from '../../lib/terminal-channel';
+import { createAckBatcher, type AckBatcher } from './ack-batcher';
+import { needsPasteWarning } from './paste';
+import { probeWebglRenderer, shouldUseWebgl } from './renderer-choice';
+import type { TerminalSettings } from './terminals-store';
+
+export interface SessionHooks {
+  /** Keystrokes and pastes typed into this terminal (the caller may broadcast them). */
+  input(data: string): void;
+  /** The terminal's size changed (after fitting). */
+  resized(cols: number, rows: number): void;
+  /** A paste with line breaks waits for the user's confirmation. */
+  confirmPaste(text: string): void;
+  /** Ctrl+Shift+F. */
+  openSearch(): void;
+}
+
+let webglVerdict: boolean | undefined;
+
+/** Decided once per window: WebGL only when the GPU is real. */
+function webglWanted(): boolean {
+  webglVerdict ??= shouldUseWebgl(probeWebglRenderer());
+  return webglVerdict;
+}
+
+/**
+ * One tab's xterm.js and its byte stream, kept outside React so switching sections or tabs keeps
+ * the scrollback. Output is written straight into xterm.js and acknowledged from its write
+ * callback — high-frequency data never passes through a store.
+ */
+export class TerminalSession {
+  readonly term: Terminal;
+  readonly search = new SearchAddon();
+  private readonly fit = new FitAddon();
+  private channel: TerminalChannel | null = null;
+  private acks: AckBatcher | null = null;
+  private offData: (() => void) | null = null;
+  private host: HTMLElement | null = null;
+  private observer: ResizeObserver | null = null;
+  private resizeTimer: ReturnType<typeof setTimeout> | undefined;
+  private disposed = false;
+  /** Bytes painted by xterm.js since creation (tests and benchmarks read it through the DOM). */
+  painted = 0;
+
+  constructor(
+    settings: TerminalSettings,
+    private readonly hooks: SessionHooks,
+  ) {
+    this.term = new Terminal({
+      allowProposedApi: true,
+      fontFamily: settings.fontFamily,
+      fontSize: settings.fontSize,
+      scrollback: 10_000,
+      cursorBlink: true,
+      convertEol: false,
+    });
+    this.term.loadAddon(this.fit);
+    this.term.loadAddon(this.search);
+    this.term.loadAddon(new Unicode11Addon());
+    this.term.unicode.activeVersion = '11';
+    this.term.loadAddon(
+      new WebLinksAddon((_event, uri) => {
+        // Only web links leave the app, through the host's own external-link policy.
+        if (/^https?:\/\//i.test(uri)) window.open(uri, '_blank', 'noopener,noreferrer');
+      }),
+    );
+    this.term.onData((data) => {
+      this.hooks.input(data);
+    });
+    this.term.onResize(({ cols, rows }) => {
+      clearTimeout(this.resizeTimer);
+      this.resizeTimer = setTimeout(() => {
+        this.hooks.resized(cols, rows);
+      }, 80);
+    });
+    this.term.attachCustomKeyEventHandler((event) => this.onKey(event));
+  }
+
+  /** Connects the terminal to a session's stream (again, after a new session id). */
+  connect(sessionId: string): void {
+    this.offData?.();
+    this.acks?.dispose();
+    this.channel?.close();
+    const channel = openTerminalChannel(sessionId);
+    const acks = createAckBatcher((count) => {
+      channel.ack(count);
+    });
+    this.channel = channel;
+    this.acks = acks;
+    this.offData = channel.onData((bytes) => {
+      this.term.write(bytes, () => {
+        this.painted += bytes.byteLength;
+        acks.painted(bytes.byteLength);
+      });
+    });
+  }
+
+  /** Sends input to this terminal's session. */
+  send(data: string): void {
+    this.channel?.send(data);
+  }
+
+  /** Places the terminal in `element` (first time: opens xterm.js there) and fits it. */
+  mount(element: HTMLElement): void {
+    if (this.disposed) return;
+    this.host = element;
+    if (this.term.element === undefined) {
+      this.term.open(element);
+      element.addEventListener('paste', this.onPaste, true);
+      if (webglWanted()) void this.loadWebgl();
+    } else if (this.term.element.parentElement !== element) {
+      element.appendChild(this.term.element);
+      element.addEventListener('paste', this.onPaste, true);
+    }
+    this.observer?.disconnect();
+    this.observer = new ResizeObserver(() => {
+      this.refit();
+    });
+    this.observer.observe(element);
+    this.refit();
+  }
+
+  unmount(element: HTMLElement): void {
+    element.removeEventListener('paste', this.onPaste, true);
+    if (this.host === element) {
+      this.observer?.disconnect();
+      this.observer = null;
+      this.host = null;
+    }
+  }
+
+  refit(): void {
+    if (this.host === null || this.host.clientWidth === 0 || this.host.clientHeight === 0) return;
+    try {
+      this.fit.fit();
+    } catch {
+      // Not measurable yet (hidden pane); the next observed resize fits it.
+    }
+  }
+
+  applySettings(settings: TerminalSettings): void {
+    this.term.options.fontFamily = settings.fontFamily;
+    this.term.options.fontSize = settings.fontSize;
+    this.refit();
+  }
+
+  focus(): void {
+    this.term.focus();
+  }
+
+  /** Pastes through xterm.js, which wraps it in bracketed-paste markers when the app asked. */
+  paste(text: string): void {
+    this.term.paste(text);
+  }
+
+  async copySelection(): Promise<boolean> {
+    const text = this.term.getSelection();
+    if (text === '') return false;
+    await navigator.clipboard.writeText(text);
+    return true;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    clearTimeout(this.resizeTimer);
+    this.observer?.disconnect();
+    this.offData?.();
+    this.acks?.dispose();
+    this.channel?.close();
+    this.term.dispose();
+  }
+
+  private readonly onPaste = (event: ClipboardEvent): void => {
+    const text = event.clipboardData?.getData('text/plain') ?? '';
+    if (!needsPasteWarning(text)) return;
+    event.preventDefault();
+    event.stopPropagation();
+    this.hooks.confirmPaste(text);
+  };
+
+  private onKey(event: KeyboardEvent): boolean {
+    if (event.type !== 'keydown' || !event.ctrlKey || !event.shiftKey) return true;
+    const key = event.key.toLowerCase();
+    if (key === 'f') {
+      event.preventDefault();
+      this.hooks.openSearch();
+      return false;
+    }
+    // Let the browser's own paste happen (it arrives as a paste event, checked above).
+    if (key === 'v') return false;
+    if (key === 'c') {
+      event.preventDefault();
+      void this.copySelection().catch(() => undefined);
+      return false;
+    }
+    return true;
+  }
+
+  private async loadWebgl(): Promise<void> {
+    try {
+      const { WebglAddon } = await import('@xterm/addon-webgl');
+      if (this.disposed) return;
+      const webgl = new WebglAddon();
+      webgl.onContextLoss(() => {
+        webgl.dispose();
+      });
+      this.term.loadAddon(webgl);
+    } catch {
+      // The DOM renderer stays.
+    }
+  }
+}

@@ -1,0 +1,120 @@
+import { create } from 'zustand';
+import type { SessionPrompt, SessionStatus } from '../../../../shared/ssh';
+
+/** How a tab's session was opened, so it can be described and opened again. */
+export type TabTarget =
+  | { kind: 'profile'; profileId: string; label: string }
+  | { kind: 'quick'; user: string; host: string; port: number }
+  | { kind: 'lxc'; nodeProfileId: string; vmid: number; label: string };
+
+export interface TerminalTab {
+  key: string;
+  target: TabTarget;
+  sessionId: string | null;
+  /** `user@host:port` from the main side, or the target's label until it answers. */
+  title: string;
+  /** A name the user gave the tab. */
+  name: string | null;
+  status: SessionStatus;
+  /** The session was open at least once (a later close may reconnect automatically). */
+  wasOpen: boolean;
+  logFile: string | null;
+  /** Input typed in one broadcast tab goes to every broadcast tab. */
+  broadcast: boolean;
+  pane: 0 | 1;
+  /** Automatic reconnect scheduled for this time (ms since epoch), with its attempt number. */
+  reconnectAt: number | null;
+  reconnectAttempt: number;
+  /** Why opening failed before a session existed (no such profile, vault locked, …). */
+  error: string | null;
+}
+
+export interface TerminalSettings {
+  fontFamily: string;
+  fontSize: number;
+  /** Write new sessions' output to a log file in the data folder. */
+  logSessions: boolean;
+}
+
+export interface TerminalsState {
+  tabs: TerminalTab[];
+  active: [string | null, string | null];
+  split: boolean;
+  focusedPane: 0 | 1;
+  prompts: SessionPrompt[];
+  settings: TerminalSettings;
+  /** A tab waiting for "close the live session?" confirmation. */
+  confirmClose: string | null;
+  /** Pane whose scrollback search bar is open. */
+  searchOpen: [boolean, boolean];
+}
+
+const settingsKey = 'rackside.terminal-settings';
+export const defaultSettings: TerminalSettings = {
+  fontFamily: 'ui-monospace, "JetBrains Mono", Menlo, Consolas, monospace',
+  fontSize: 13,
+  logSessions: false,
+};
+
+function loadSettings(): TerminalSettings {
+  try {
+    const raw = window.localStorage.getItem(settingsKey);
+    if (raw === null) return defaultSettings;
+    const parsed = JSON.parse(raw) as Partial<TerminalSettings>;
+    return {
+      fontFamily:
+        typeof parsed.fontFamily === 'string' && parsed.fontFamily.length <= 200
+          ? parsed.fontFamily
+          : defaultSettings.fontFamily,
+      fontSize:
+        typeof parsed.fontSize === 'number' && parsed.fontSize >= 8 && parsed.fontSize <= 32
+          ? parsed.fontSize
+          : defaultSettings.fontSize,
+      logSessions: parsed.logSessions === true,
+    };
+  } catch {
+    return defaultSettings;
+  }
+}
+
+export function saveSettings(settings: TerminalSettings): void {
+  try {
+    window.localStorage.setItem(settingsKey, JSON.stringify(settings));
+  } catch {
+    // Private windows may refuse storage; the settings then last for this run only.
+  }
+}
+
+export const initialState: TerminalsState = {
+  tabs: [],
+  active: [null, null],
+  split: false,
+  focusedPane: 0,
+  prompts: [],
+  settings: defaultSettings,
+  confirmClose: null,
+  searchOpen: [false, false],
+};
+
+/** Terminal tabs and prompts. Terminal output never passes through here (see terminal-session). */
+export const useTerminalsStore = create<TerminalsState>()(() => ({
+  ...initialState,
+  settings: loadSettings(),
+}));
+
+export const selectors = {
+  tabLabel: (tab: TerminalTab): string => tab.name ?? tab.title,
+  isLive: (tab: TerminalTab): boolean => tab.sessionId !== null && tab.status.state !== 'closed',
+  paneTabs: (state: TerminalsState, pane: 0 | 1): TerminalTab[] =>
+    state.tabs.filter((tab) => (state.split ? tab.pane === pane : true)),
+  byKey: (state: TerminalsState, key: string | null): TerminalTab | undefined =>
+    key === null ? undefined : state.tabs.find((tab) => tab.key === key),
+  bySession: (state: TerminalsState, sessionId: string): TerminalTab | undefined =>
+    state.tabs.find((tab) => tab.sessionId === sessionId),
+};
+
+export function updateTab(key: string, patch: Partial<TerminalTab>): void {
+  useTerminalsStore.setState((state) => ({
+    tabs: state.tabs.map((tab) => (tab.key === key ? { ...tab, ...patch } : tab)),
+  }));
+}

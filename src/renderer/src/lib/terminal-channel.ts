@@ -1,0 +1,189 @@
+import {
+  encodeAck,
+  encodeInput,
+  maxTerminalInputBytes,
+  sessionParam,
+  terminalPath,
+} from '../../../shared/ssh';
+import { tokenParam } from '../../../shared/wire';
+
+/**
+ * One session's terminal bytes, outside the request/response contract: a MessagePort under
+ * Electron, a binary WebSocket to the browser host otherwise. Components cannot tell which.
+ * Output must be acknowledged with `ack` once painted, or the session pauses (flow control).
+ */
+export interface TerminalChannel {
+  onData(listener: (bytes: Uint8Array) => void): () => void;
+  /** Keystrokes or pasted text. */
+  send(data: string | Uint8Array): void;
+  /** `count` bytes of output were painted. */
+  ack(count: number): void;
+  close(): void;
+}
+
+const encoder = new TextEncoder();
+
+/** Sends bytes as input frames no larger than the host accepts. */
+function sendInput(post: (frame: Uint8Array) => void, data: string | Uint8Array): void {
+  const bytes = typeof data === 'string' ? encoder.encode(data) : data;
+  for (let offset = 0; offset < bytes.byteLength; offset += maxTerminalInputBytes) {
+    post(encodeInput(bytes.subarray(offset, offset + maxTerminalInputBytes)));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Electron: ports arrive from the preload through window.postMessage, keyed by session id.
+
+const arrivedPorts = new Map<string, MessagePort>();
+const portWaiters = new Map<string, (port: MessagePort) => void>();
+let listening = false;
+
+function listenForPorts(): void {
+  if (listening) return;
+  listening = true;
+  window.addEventListener('message', (event: MessageEvent<unknown>) => {
+    if (event.source !== window || event.ports.length !== 1) return;
+    const data = event.data as { rackside?: unknown; purpose?: unknown; id?: unknown } | null;
+    if (data?.rackside !== 'port' || data.purpose !== 'terminal' || typeof data.id !== 'string') {
+      return;
+    }
+    const port = event.ports[0];
+    if (port === undefined) return;
+    const waiter = portWaiters.get(data.id);
+    if (waiter) {
+      portWaiters.delete(data.id);
+      waiter(port);
+    } else {
+      arrivedPorts.get(data.id)?.close();
+      arrivedPorts.set(data.id, port);
+    }
+  });
+}
+
+function portChannel(sessionId: string): TerminalChannel {
+  const listeners = new Set<(bytes: Uint8Array) => void>();
+  const outbox: Uint8Array[] = [];
+  let port: MessagePort | undefined;
+  let closed = false;
+  const post = (frame: Uint8Array): void => {
+    if (port) port.postMessage(frame);
+    else outbox.push(frame);
+  };
+  const adopt = (received: MessagePort): void => {
+    if (closed) {
+      received.close();
+      return;
+    }
+    port = received;
+    received.onmessage = (event: MessageEvent<unknown>) => {
+      const data = event.data;
+      if (!(data instanceof Uint8Array)) return;
+      for (const listener of listeners) listener(data);
+    };
+    for (const frame of outbox.splice(0)) received.postMessage(frame);
+  };
+  const early = arrivedPorts.get(sessionId);
+  if (early) {
+    arrivedPorts.delete(sessionId);
+    adopt(early);
+  } else {
+    portWaiters.set(sessionId, adopt);
+  }
+  return {
+    onData: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    send: (data) => {
+      sendInput(post, data);
+    },
+    ack: (count) => {
+      if (count > 0) post(encodeAck(count));
+    },
+    close: () => {
+      closed = true;
+      portWaiters.delete(sessionId);
+      port?.close();
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Browser host: a binary WebSocket per session, reopened after a drop while the session lives.
+
+const tokenKey = 'rackside.token';
+const maxReopen = 5;
+
+function socketChannel(sessionId: string): TerminalChannel {
+  const token =
+    new URLSearchParams(window.location.search).get(tokenParam) ??
+    window.sessionStorage.getItem(tokenKey) ??
+    '';
+  const url =
+    `ws://${window.location.host}${terminalPath}?${tokenParam}=${encodeURIComponent(token)}` +
+    `&${sessionParam}=${encodeURIComponent(sessionId)}`;
+  const listeners = new Set<(bytes: Uint8Array) => void>();
+  const outbox: Uint8Array[] = [];
+  let socket: WebSocket | undefined;
+  let closed = false;
+  let reopened = 0;
+
+  const connect = (): void => {
+    const ws = new WebSocket(url);
+    ws.binaryType = 'arraybuffer';
+    ws.onopen = () => {
+      socket = ws;
+      reopened = 0;
+      for (const frame of outbox.splice(0)) ws.send(frame);
+    };
+    ws.onmessage = (event: MessageEvent<unknown>) => {
+      if (!(event.data instanceof ArrayBuffer)) return;
+      const bytes = new Uint8Array(event.data);
+      for (const listener of listeners) listener(bytes);
+    };
+    ws.onclose = (event) => {
+      if (socket === ws) socket = undefined;
+      // 1000: the host closed the stream on purpose (session gone, replaced); else try again.
+      if (closed || event.code === 1000 || event.code === 4404 || reopened >= maxReopen) return;
+      reopened += 1;
+      setTimeout(connect, 250 * 2 ** reopened);
+    };
+  };
+  connect();
+
+  const post = (frame: Uint8Array): void => {
+    if (socket?.readyState === WebSocket.OPEN) socket.send(frame);
+    else outbox.push(frame);
+  };
+  return {
+    onData: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    send: (data) => {
+      sendInput(post, data);
+    },
+    ack: (count) => {
+      // Acks for a dropped socket are settled by the host when it notices the drop.
+      if (count > 0 && socket?.readyState === WebSocket.OPEN) socket.send(encodeAck(count));
+    },
+    close: () => {
+      closed = true;
+      socket?.close(1000);
+    },
+  };
+}
+
+/** Opens the byte stream of a session that `ssh:open` (or `ssh:lxc-console`) just started. */
+export function openTerminalChannel(sessionId: string): TerminalChannel {
+  if (window.rackside) {
+    listenForPorts();
+    return portChannel(sessionId);
+  }
+  return socketChannel(sessionId);
+}
+
+/** Under Electron, start listening for ports before the first session is opened. */
+export function prepareTerminalChannels(): void {
+  if (window.rackside) listenForPorts();
+}
