@@ -130,11 +130,15 @@ export async function benchSync(size: number): Promise<void> {
 
     const bare = await replay(captured);
 
-    const truth = (
-      JSON.parse(fs.readFileSync(path.join(dir, 'truth.json'), 'utf8')) as {
-        records: { system: string; externalId: string }[];
-      }[]
-    ).map((m) => m.records.map((r) => `${r.system}|${r.externalId}`));
+    console.log(
+      `first sync ${(firstMs / 1000).toFixed(1)} s, re-sync ${(resyncMs / 1000).toFixed(1)} s, bare replay ${(bare.ms / 1000).toFixed(1)} s`,
+    );
+    const truthFile = JSON.parse(fs.readFileSync(path.join(dir, 'truth.json'), 'utf8')) as {
+      machines: { records: { system: string; externalId: string }[] }[];
+    };
+    const truth = truthFile.machines.map((m) =>
+      m.records.map((r) => `${r.system}|${r.externalId}`),
+    );
     const links = store.db
       .prepare(
         'SELECT asset_id, system, external_id FROM asset_links JOIN source_records USING (profile_id, external_id)',
