@@ -1,3 +1,4 @@
+import { AppError } from '../../shared/errors';
 import type { SyncStatus } from '../../shared/inventory';
 import type { Handlers } from '../contract/router';
 import type { EventHub } from '../core/events';
@@ -7,6 +8,7 @@ import type { Store } from '../store/open-store';
 import { BackgroundSync } from '../sync/background-sync';
 import { defaultConnectors } from '../sync/connectors';
 import { SyncEngine, type ConnectorSet } from '../sync/sync-engine';
+import { isSourceProfile } from '../sync/sync-history';
 import { exportInventory } from './inventory-export';
 
 type InventoryHandlerNames = Extract<keyof Handlers, `sync:${string}` | `inventory:${string}`>;
@@ -59,7 +61,16 @@ export function inventoryHandlers(
         const targets =
           profileIds === 'all'
             ? engine.freshness().map((s) => s.profileId)
-            : profileIds.map((id) => store.profiles.get(id).id);
+            : profileIds.map((id) => {
+                const profile = store.profiles.get(id);
+                if (!isSourceProfile(profile)) {
+                  throw new AppError(
+                    'bad-request',
+                    `"${profile.name}" is not an inventory source.`,
+                  );
+                }
+                return profile.id;
+              });
         engine.sync(targets).catch((error: unknown) => {
           logger.warn('sync failed to start', { error: String(error) });
         });
