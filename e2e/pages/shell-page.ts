@@ -32,7 +32,11 @@ export class ShellPage {
 
   /** The main view of a section: its page, or the empty state saying what it will hold. */
   sectionView(id: SectionId): Locator {
-    return this.page.getByTestId(id === 'settings' ? 'settings-page' : `empty-${id}`);
+    const pages: Partial<Record<SectionId, string>> = {
+      settings: 'settings-page',
+      inventory: 'inventory-page',
+    };
+    return this.page.getByTestId(pages[id] ?? `empty-${id}`);
   }
 
   async expectSection(id: SectionId): Promise<void> {

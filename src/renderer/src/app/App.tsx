@@ -3,10 +3,13 @@ import { Toaster } from 'sonner';
 import { CommandPalette } from '../components/CommandPalette';
 import { ErrorBoundary } from '../components/ErrorBoundary';
 import { Sidebar } from '../components/Sidebar';
+import { InventoryPage } from '../features/inventory/InventoryPage';
 import { PlannedSection } from '../features/planned/PlannedSection';
 import { ProfilesPage } from '../features/profiles/ProfilesPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { TerminalsPage } from '../features/terminals/TerminalsPage';
+import { StaleBanner } from '../features/sync/StaleBanner';
+import { connectSync } from '../features/sync/sync-store';
 import { VaultGate } from '../features/vault/VaultGate';
 import { bridge } from '../lib/bridge';
 import { useNavStore } from '../stores/nav-store';
@@ -22,9 +25,10 @@ function SectionView(props: { id: SectionId }) {
       return <SettingsPage />;
     case 'profiles':
       return <ProfilesPage />;
+    case 'inventory':
+      return <InventoryPage />;
     case 'terminals':
       return <TerminalsPage />;
-    case 'inventory':
     case 'patches':
     case 'enroll':
       return <PlannedSection id={props.id} />;
@@ -81,6 +85,8 @@ function Shell() {
   const section = useNavStore((s) => s.section);
   useShortcuts();
 
+  useEffect(() => connectSync(), []);
+
   useEffect(() => {
     document.title = `${sectionById(section).label} · Rackside`;
   }, [section]);
@@ -90,6 +96,7 @@ function Shell() {
       <div className="shell" data-testid="app-ready">
         <Sidebar />
         <main className="content" aria-live="polite">
+          <StaleBanner />
           <ErrorBoundary key={section} area={sectionById(section).label}>
             <SectionView id={section} />
           </ErrorBoundary>

@@ -1,6 +1,7 @@
 import { Lock, Monitor, Moon, Sun, type LucideIcon } from 'lucide-react';
 import { toast } from 'sonner';
 import type { Theme } from '../../../shared/settings';
+import { inventoryCommands } from '../features/inventory/palette-commands';
 import { profileCommands } from '../features/profiles/palette-commands';
 import { terminalCommands } from '../features/terminals/palette-commands';
 import { useNavStore } from '../stores/nav-store';
@@ -10,7 +11,7 @@ import { sections } from './sections';
 
 export interface PaletteCommand {
   id: string;
-  group: 'Go to' | 'Appearance' | 'Vault' | 'Profiles' | 'Terminals';
+  group: 'Go to' | 'Appearance' | 'Vault' | 'Profiles' | 'Fleet' | 'Terminals';
   label: string;
   icon: LucideIcon;
   keywords: string[];
@@ -49,6 +50,7 @@ export function paletteCommands(): PaletteCommand[] {
         go(section.id);
       },
     })),
+    ...inventoryCommands,
     ...profileCommands,
     ...terminalCommands,
     ...themes.map<PaletteCommand>(({ theme, label, icon }) => ({

@@ -1,0 +1,162 @@
+import { Filter } from 'lucide-react';
+import { useEffect, useState } from 'react';
+import type { AppErrorShape } from '../../../../shared/errors';
+import type { DriftPage, SourceSystem } from '../../../../shared/inventory';
+import { bridge } from '../../lib/bridge';
+import { SourceBadges } from '../inventory/cells';
+import { useInventoryStore } from '../inventory/inventory-store';
+import { systemLabels } from '../sync/staleness';
+
+const systems: readonly SourceSystem[] = ['foreman', 'proxmox', 'patchmon', 'routeros'];
+const pageSize = 100;
+
+type Loaded = { page: DriftPage; error?: undefined } | { page?: undefined; error: AppErrorShape };
+
+/** Assets some systems know and others do not, with one-click filters into the inventory. */
+export function DriftView() {
+  const facets = useInventoryStore((s) => s.facets);
+  const [limit, setLimit] = useState(pageSize);
+  const [loaded, setLoaded] = useState<Loaded | undefined>();
+
+  useEffect(() => {
+    let live = true;
+    void bridge()
+      .call('inventory:drift', { offset: 0, limit: Math.min(limit, 500) })
+      .then((result) => {
+        if (!live) return;
+        setLoaded(result.ok ? { page: result.data } : { error: result.error });
+      });
+    return () => {
+      live = false;
+    };
+  }, [limit, facets]);
+
+  const present = systems.filter((s) => (facets?.system[s] ?? 0) > 0);
+  const filters = present.flatMap((missing) => [
+    {
+      label: `Not in ${systemLabels[missing]}`,
+      query: `missing:${missing}`,
+      count: facets?.missing[missing],
+    },
+  ]);
+  const pairs = present.flatMap((a) =>
+    present
+      .filter((b) => b !== a)
+      .map((b) => ({
+        label: `In ${systemLabels[a]}, not in ${systemLabels[b]}`,
+        query: `source:${a} missing:${b}`,
+      })),
+  );
+
+  return (
+    <div className="drift" data-testid="drift-view">
+      <div className="drift-filters">
+        {filters.map((f) => (
+          <button
+            key={f.query}
+            type="button"
+            className="button small"
+            data-testid="drift-filter"
+            data-query={f.query}
+            onClick={() => {
+              useInventoryStore.getState().applyQuery(f.query);
+            }}
+          >
+            <Filter size={12} aria-hidden /> {f.label}
+            {f.count === undefined ? '' : ` (${String(f.count)})`}
+          </button>
+        ))}
+      </div>
+      <div className="drift-filters">
+        {pairs.map((f) => (
+          <button
+            key={f.query}
+            type="button"
+            className="chip"
+            data-testid="drift-filter"
+            data-query={f.query}
+            onClick={() => {
+              useInventoryStore.getState().applyQuery(f.query);
+            }}
+          >
+            {f.label}
+          </button>
+        ))}
+      </div>
+      {loaded?.error ? (
+        <div className="banner error" role="alert">
+          Could not read the drift: {loaded.error.message}
+        </div>
+      ) : null}
+      {loaded?.page ? (
+        <>
+          <p className="muted" data-testid="drift-total">
+            {loaded.page.total.toLocaleString()} assets are missing from a system that should know
+            them.
+          </p>
+          <table className="data-table drift-table">
+            <thead>
+              <tr>
+                <th>Asset</th>
+                <th>Kind</th>
+                <th>Known to</th>
+                <th>Missing from</th>
+                <th>Why it matters</th>
+              </tr>
+            </thead>
+            <tbody>
+              {loaded.page.items.map((item) => (
+                <tr key={item.assetId} data-testid="drift-item" data-name={item.name}>
+                  <td>
+                    <button
+                      type="button"
+                      className="link-button"
+                      onClick={() => {
+                        const store = useInventoryStore.getState();
+                        store.applyQuery(`id:${String(item.assetId)}`);
+                        store.openDetail(item.assetId);
+                      }}
+                    >
+                      {item.name}
+                    </button>
+                  </td>
+                  <td>{item.kind}</td>
+                  <td>
+                    <SourceBadges systems={item.presentIn} />
+                  </td>
+                  <td>
+                    {item.missingFrom.map((m) => (
+                      <button
+                        key={m}
+                        type="button"
+                        className="chip"
+                        title={`Show everything missing from ${systemLabels[m]}`}
+                        onClick={() => {
+                          useInventoryStore.getState().applyQuery(`missing:${m}`);
+                        }}
+                      >
+                        {systemLabels[m]}
+                      </button>
+                    ))}
+                  </td>
+                  <td className="muted">{item.reason}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {loaded.page.total > loaded.page.items.length && limit < 500 ? (
+            <button
+              type="button"
+              className="button small"
+              onClick={() => {
+                setLimit((l) => l + pageSize);
+              }}
+            >
+              Show more
+            </button>
+          ) : null}
+        </>
+      ) : null}
+    </div>
+  );
+}

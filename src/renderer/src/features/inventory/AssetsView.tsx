@@ -1,0 +1,222 @@
+import { Bookmark, Columns3, Download, GitMerge, Star, X } from 'lucide-react';
+import { useEffect, useRef } from 'react';
+import { toast } from 'sonner';
+import { sectionById } from '../../app/sections';
+import { EmptyState } from '../../components/EmptyState';
+import { bridge } from '../../lib/bridge';
+import { useSyncStore } from '../sync/sync-store';
+import { AssetDetail } from './AssetDetail';
+import { ColumnsDialog } from './ColumnsDialog';
+import { groupByLabels, groupByOptions, type GroupBy } from './columns';
+import { ExportDialog } from './ExportDialog';
+import { InventoryTable } from './InventoryTable';
+import { useInventoryStore } from './inventory-store';
+import { SaveSearchDialog } from './SaveSearchDialog';
+import { SearchBox } from './SearchBox';
+
+function isTyping(target: EventTarget | null): boolean {
+  return (
+    target instanceof HTMLElement &&
+    (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))
+  );
+}
+
+async function joinSelected(): Promise<void> {
+  const ids = [...useInventoryStore.getState().selected];
+  const result = await bridge().call('inventory:join', { assetIds: ids });
+  if (!result.ok) {
+    toast.error(`Could not join: ${result.error.message}`);
+    return;
+  }
+  toast.success(`Joined ${String(ids.length)} assets into ${result.data.asset.name}.`);
+  useInventoryStore.getState().setSelected([]);
+  useInventoryStore.getState().openDetail(result.data.asset.id);
+}
+
+/** The table of assets with its search, saved searches, grouping, columns, export and detail. */
+export function AssetsView() {
+  const cache = useInventoryStore((s) => s.cache);
+  const total = useInventoryStore((s) => s.total);
+  const query = useInventoryStore((s) => s.query);
+  const groupBy = useInventoryStore((s) => s.groupBy);
+  const selected = useInventoryStore((s) => s.selected);
+  const detailId = useInventoryStore((s) => s.detailId);
+  const dialog = useInventoryStore((s) => s.dialog);
+  const saved = useInventoryStore((s) => s.saved);
+  const loadError = useInventoryStore((s) => s.loadError);
+  const sources = useSyncStore((s) => s.status?.sources);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const gridRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent): void => {
+      if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (isTyping(event.target) || useInventoryStore.getState().dialog) return;
+      event.preventDefault();
+      searchRef.current?.focus();
+      searchRef.current?.select();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+    };
+  }, []);
+
+  const empty = cache !== undefined && total === 0 && query === '' && sources?.length === 0;
+
+  if (empty) {
+    return (
+      <EmptyState
+        icon={sectionById('inventory').icon}
+        title="No assets yet"
+        testId="inventory-empty"
+      >
+        <p>{sectionById('inventory').summary}</p>
+        <p className="muted">
+          Add a Foreman, Proxmox VE, PatchMon or RouterOS profile, then sync to fill it.
+        </p>
+      </EmptyState>
+    );
+  }
+
+  return (
+    <div className={`assets-view${detailId === undefined ? '' : ' with-detail'}`}>
+      <div className="assets-main">
+        <div className="toolbar inventory-toolbar">
+          <SearchBox
+            ref={searchRef}
+            onLeave={() => {
+              gridRef.current?.focus();
+            }}
+          />
+          <div className="saved-searches" data-testid="saved-searches">
+            <button
+              type="button"
+              className="icon-button"
+              title="Save this search"
+              aria-label="Save this search"
+              data-testid="save-search"
+              onClick={() => {
+                useInventoryStore.getState().openDialog('save-search');
+              }}
+            >
+              <Star size={14} aria-hidden />
+            </button>
+            {saved.map((s) => (
+              <span
+                key={s.name}
+                className="saved-chip"
+                data-testid="saved-search"
+                data-name={s.name}
+              >
+                <button
+                  type="button"
+                  className="chip"
+                  title={s.query}
+                  onClick={() => {
+                    useInventoryStore.getState().applyQuery(s.query);
+                  }}
+                >
+                  <Bookmark size={11} aria-hidden /> {s.name}
+                </button>
+                <button
+                  type="button"
+                  className="chip-remove"
+                  aria-label={`Forget the saved search ${s.name}`}
+                  onClick={() => {
+                    useInventoryStore.getState().removeSearch(s.name);
+                  }}
+                >
+                  <X size={10} aria-hidden />
+                </button>
+              </span>
+            ))}
+          </div>
+        </div>
+        <div className="toolbar inventory-toolbar secondary">
+          <span className="muted" data-testid="inventory-count">
+            {total.toLocaleString()} {total === 1 ? 'asset' : 'assets'}
+            {selected.size > 0 ? ` · ${String(selected.size)} selected` : ''}
+          </span>
+          <label className="inline-field">
+            Group by
+            <select
+              className="input"
+              data-testid="group-by"
+              value={groupBy}
+              onChange={(event) => {
+                useInventoryStore.getState().setGroupBy(event.target.value as GroupBy);
+              }}
+            >
+              {groupByOptions.map((g) => (
+                <option key={g} value={g}>
+                  {groupByLabels[g]}
+                </option>
+              ))}
+            </select>
+          </label>
+          <span className="spacer" />
+          {selected.size >= 2 ? (
+            <button
+              type="button"
+              className="button small"
+              data-testid="join-selected"
+              onClick={() => void joinSelected()}
+            >
+              <GitMerge size={12} aria-hidden /> Join {selected.size}
+            </button>
+          ) : null}
+          {selected.size > 0 ? (
+            <button
+              type="button"
+              className="button small"
+              data-testid="clear-selection"
+              onClick={() => {
+                useInventoryStore.getState().setSelected([]);
+              }}
+            >
+              Clear selection
+            </button>
+          ) : null}
+          <button
+            type="button"
+            className="button small"
+            data-testid="columns-open"
+            onClick={() => {
+              useInventoryStore.getState().openDialog('columns');
+            }}
+          >
+            <Columns3 size={12} aria-hidden /> Columns
+          </button>
+          <button
+            type="button"
+            className="button small"
+            data-testid="export-open"
+            onClick={() => {
+              useInventoryStore.getState().openDialog('export');
+            }}
+          >
+            <Download size={12} aria-hidden /> Export…
+          </button>
+        </div>
+        {loadError ? (
+          <div className="banner error" role="alert" data-testid="inventory-load-error">
+            Rackside could not read the inventory: {loadError.message}
+          </div>
+        ) : null}
+        {cache ? (
+          <InventoryTable cache={cache} groupBy={groupBy} gridRef={gridRef} />
+        ) : (
+          <p className="muted grid-placeholder">Reading the inventory…</p>
+        )}
+        <p className="muted keys-hint">
+          ↑/↓ PgUp/PgDn Home/End move · Space selects · Enter opens · / searches · Esc closes
+        </p>
+      </div>
+      {detailId === undefined ? null : <AssetDetail id={detailId} />}
+      {dialog === 'export' ? <ExportDialog /> : null}
+      {dialog === 'columns' ? <ColumnsDialog /> : null}
+      {dialog === 'save-search' ? <SaveSearchDialog /> : null}
+    </div>
+  );
+}

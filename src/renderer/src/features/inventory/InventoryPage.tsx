@@ -1,0 +1,65 @@
+import { Activity, GitCompare, LayoutDashboard, List } from 'lucide-react';
+import { useEffect } from 'react';
+import { bridge } from '../../lib/bridge';
+import { DriftView } from '../drift/DriftView';
+import { FleetOverview } from '../overview/FleetOverview';
+import { SyncCenter } from '../sync/SyncCenter';
+import { AssetsView } from './AssetsView';
+import { useInventoryStore, type InventoryTab } from './inventory-store';
+
+const tabs: readonly { id: InventoryTab; label: string; icon: typeof List }[] = [
+  { id: 'assets', label: 'Assets', icon: List },
+  { id: 'overview', label: 'Overview', icon: LayoutDashboard },
+  { id: 'drift', label: 'Drift', icon: GitCompare },
+  { id: 'sync', label: 'Sync', icon: Activity },
+];
+
+/** The Inventory section: assets, fleet overview, drift between systems, and the sync center. */
+export function InventoryPage() {
+  const tab = useInventoryStore((s) => s.tab);
+
+  useEffect(() => {
+    const { refresh, loadFacets } = useInventoryStore.getState();
+    void refresh();
+    void loadFacets();
+    return bridge().on('inventory:changed', () => {
+      const store = useInventoryStore.getState();
+      void store.refresh();
+      void store.loadFacets();
+    });
+  }, []);
+
+  return (
+    <div className="page inventory-page" data-testid="inventory-page" data-tab={tab}>
+      <header className="inventory-header">
+        <h1>Inventory</h1>
+        <div className="tabs section-tabs" role="tablist" aria-label="Inventory views">
+          {tabs.map((t) => {
+            const Icon = t.icon;
+            return (
+              <button
+                key={t.id}
+                type="button"
+                role="tab"
+                className="tab"
+                aria-selected={tab === t.id}
+                data-testid={`inventory-tab-${t.id}`}
+                onClick={() => {
+                  useInventoryStore.getState().setTab(t.id);
+                }}
+              >
+                <Icon size={13} aria-hidden /> {t.label}
+              </button>
+            );
+          })}
+        </div>
+      </header>
+      <div className="inventory-body">
+        {tab === 'assets' ? <AssetsView /> : null}
+        {tab === 'overview' ? <FleetOverview /> : null}
+        {tab === 'drift' ? <DriftView /> : null}
+        {tab === 'sync' ? <SyncCenter /> : null}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,317 @@
+import {
+  flexRender,
+  getCoreRowModel,
+  useReactTable,
+  type ColumnDef,
+  type SortingState,
+} from '@tanstack/react-table';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { ArrowDown, ArrowUp } from 'lucide-react';
+import { useEffect, useRef, useSyncExternalStore, type KeyboardEvent } from 'react';
+import type { AssetRow } from '../../../../shared/inventory';
+import { useNow } from '../sync/use-now';
+import { FreshnessDot, PatchCount, RebootFlag, SourceBadges, StatusText } from './cells';
+import { columnIds, columnMeta, groupValue, type ColumnId, type GroupBy } from './columns';
+import { inventorySelectors, useInventoryStore } from './inventory-store';
+import type { RowCache } from './row-cache';
+
+export const rowHeight = 28;
+
+/** A row of the visible window: loaded, or still on its way from the core. */
+interface WindowRow {
+  index: number;
+  row: AssetRow | undefined;
+  groupStart: string | undefined;
+}
+
+const text = (value: string | null) => value ?? '';
+
+/** Cell contents per column; called directly (not as components) so rows never remount. */
+function cellRenderers(
+  now: number,
+  selected: ReadonlySet<number>,
+): Record<ColumnId, (row: AssetRow) => React.ReactNode> {
+  return {
+    select: (row) => (
+      <input
+        type="checkbox"
+        tabIndex={-1}
+        aria-label={`Select ${row.name}`}
+        checked={selected.has(row.id)}
+        onChange={() => {
+          useInventoryStore.getState().toggleSelected(row.id);
+        }}
+        onClick={(event) => {
+          event.stopPropagation();
+        }}
+        data-testid="row-select"
+      />
+    ),
+    freshness: (row) => <FreshnessDot row={row} now={now} />,
+    name: (row) => <span className="cell-name">{row.name}</span>,
+    kind: (row) => row.kind,
+    status: (row) => <StatusText status={row.status} />,
+    systems: (row) => <SourceBadges systems={row.systems} />,
+    os: (row) => text(row.os),
+    fqdn: (row) => text(row.fqdn),
+    ips: (row) => row.ips.join(', '),
+    cluster: (row) => text(row.cluster),
+    site: (row) => text(row.site),
+    groups: (row) => row.groups.join(', '),
+    tags: (row) => row.tags.join(' '),
+    updates: (row) => <PatchCount value={row.patch.updates} />,
+    security: (row) => <PatchCount value={row.patch.security} security />,
+    reboot: (row) => <RebootFlag value={row.patch.rebootNeeded} />,
+  };
+}
+
+/** The column model (order, visibility, sort state) handled by TanStack Table. */
+const columns: ColumnDef<WindowRow>[] = columnIds.map((id) => ({
+  id,
+  header: columnMeta[id].label,
+  size: columnMeta[id].width,
+  enableSorting: columnMeta[id].sort !== undefined,
+}));
+
+function isTyping(target: EventTarget | null): boolean {
+  return (
+    target instanceof HTMLElement &&
+    (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))
+  );
+}
+
+/**
+ * The fleet as a virtualized grid: a fixed number of row elements whatever the size of the
+ * inventory, rows fetched page by page as they scroll into view. The grid is one tab stop; the
+ * arrow keys, PgUp/PgDn, Home/End move, Space selects, Enter opens the detail.
+ */
+export function InventoryTable(props: {
+  cache: RowCache;
+  groupBy: GroupBy;
+  gridRef: React.RefObject<HTMLDivElement | null>;
+}) {
+  const { cache, groupBy } = props;
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const total = useInventoryStore((s) => s.total);
+  const focused = useInventoryStore((s) => s.focused);
+  const selected = useInventoryStore((s) => s.selected);
+  const detailId = useInventoryStore((s) => s.detailId);
+  const sort = useInventoryStore((s) => s.sort);
+  const layout = useInventoryStore((s) => s.layout);
+  const visible = inventorySelectors.visibleColumns({ layout });
+  const now = useNow();
+  // Re-render when a page of rows lands; the rows themselves stay in the cache.
+  useSyncExternalStore(cache.subscribe, cache.version);
+
+  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read in render by design
+  const virtualizer = useVirtualizer({
+    count: total,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => rowHeight,
+    overscan: 8,
+  });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items[items.length - 1]?.index ?? 0;
+
+  useEffect(() => {
+    cache.ensure(first - 20, last + 20);
+  }, [cache, first, last]);
+
+  useEffect(() => {
+    if (total > 0) virtualizer.scrollToIndex(focused, { align: 'auto' });
+  }, [focused, total, virtualizer]);
+
+  const windowRows: WindowRow[] = items.map((item) => {
+    const row = cache.row(item.index);
+    const previous = item.index > 0 ? cache.row(item.index - 1) : undefined;
+    const value = row && groupBy !== 'none' ? groupValue(row, groupBy) : undefined;
+    const groupStart =
+      value !== undefined &&
+      (item.index === 0 || (previous !== undefined && groupValue(previous, groupBy) !== value))
+        ? value
+        : undefined;
+    return { index: item.index, row, groupStart };
+  });
+
+  const sorting: SortingState = [
+    {
+      id: visible.find((id) => columnMeta[id].sort === sort.field) ?? sort.field,
+      desc: sort.direction === 'desc',
+    },
+  ];
+  const table = useReactTable({
+    data: windowRows,
+    columns,
+    getCoreRowModel: getCoreRowModel(),
+    getRowId: (w) => String(w.index),
+    manualSorting: true,
+    // The data is the visible window and changes on every scroll; resetting paging or expansion
+    // state on each change would re-render forever.
+    autoResetAll: false,
+    state: {
+      columnOrder: layout.order,
+      columnVisibility: Object.fromEntries(layout.hidden.map((id) => [id, false])),
+      sorting,
+    },
+  });
+
+  const gridColumns = [
+    ...(groupBy === 'none' ? [] : ['160px']),
+    ...visible.map((id) => `${String(columnMeta[id].width)}px`),
+  ].join(' ');
+  const width =
+    (groupBy === 'none' ? 0 : 160) + visible.reduce((sum, id) => sum + columnMeta[id].width, 0);
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
+    if (isTyping(event.target)) return;
+    const store = useInventoryStore.getState();
+    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 280) / rowHeight) - 1);
+    const moves: Record<string, number | undefined> = {
+      ArrowDown: store.focused + 1,
+      ArrowUp: store.focused - 1,
+      PageDown: store.focused + page,
+      PageUp: store.focused - page,
+      Home: 0,
+      End: total - 1,
+    };
+    const target = moves[event.key];
+    if (target !== undefined) {
+      event.preventDefault();
+      store.focus(target);
+      if (event.shiftKey) {
+        const row = cache.row(Math.max(0, Math.min(target, total - 1)));
+        if (row && !store.selected.has(row.id)) store.toggleSelected(row.id);
+      }
+      return;
+    }
+    const row = cache.row(store.focused);
+    if (event.key === ' ' && row) {
+      event.preventDefault();
+      store.toggleSelected(row.id);
+    } else if (event.key === 'Enter' && row) {
+      event.preventDefault();
+      store.openDetail(row.id);
+    } else if (event.key === 'Escape') {
+      if (store.detailId !== undefined) store.openDetail(undefined);
+      else if (store.selected.size > 0) store.setSelected([]);
+    } else if (event.key.toLowerCase() === 'a' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      store.setSelected(cache.loadedRows().map((r) => r.id));
+    }
+  };
+
+  const focusedRow = cache.row(focused);
+  const render = cellRenderers(now, selected);
+
+  return (
+    <div
+      ref={props.gridRef}
+      className="grid"
+      role="grid"
+      aria-rowcount={total}
+      aria-colcount={visible.length}
+      aria-label="Inventory"
+      aria-activedescendant={focusedRow ? `asset-row-${String(focused)}` : undefined}
+      tabIndex={0}
+      data-testid="inventory-grid"
+      data-total={total}
+      onKeyDown={onKeyDown}
+    >
+      <div ref={scrollRef} className="grid-scroll" data-testid="inventory-scroll">
+        <div className="grid-inner" style={{ width }}>
+          <div className="grid-header" role="row" style={{ gridTemplateColumns: gridColumns }}>
+            {groupBy === 'none' ? null : (
+              <div role="columnheader" className="grid-th">
+                Group
+              </div>
+            )}
+            {table.getHeaderGroups()[0]?.headers.map((header) => {
+              const id = header.column.id as ColumnId;
+              const meta = columnMeta[id];
+              const active = meta.sort !== undefined && meta.sort === sort.field;
+              return (
+                <div
+                  key={header.id}
+                  role="columnheader"
+                  className={`grid-th${meta.sort ? ' sortable' : ''}`}
+                  aria-sort={
+                    active ? (sort.direction === 'asc' ? 'ascending' : 'descending') : undefined
+                  }
+                  data-testid={`column-${id}`}
+                  onClick={() => {
+                    if (!meta.sort) return;
+                    const direction = active && sort.direction === 'asc' ? 'desc' : 'asc';
+                    useInventoryStore.getState().setSort({ field: meta.sort, direction });
+                  }}
+                >
+                  {id === 'select' || id === 'freshness'
+                    ? null
+                    : flexRender(header.column.columnDef.header, header.getContext())}
+                  {active ? (
+                    sort.direction === 'asc' ? (
+                      <ArrowUp size={11} aria-hidden />
+                    ) : (
+                      <ArrowDown size={11} aria-hidden />
+                    )
+                  ) : null}
+                </div>
+              );
+            })}
+          </div>
+          <div className="grid-body" style={{ height: virtualizer.getTotalSize() }}>
+            {table.getRowModel().rows.map((tableRow, i) => {
+              const w = tableRow.original;
+              const item = items[i];
+              if (!item) return null;
+              const row = w.row;
+              const isSelected = row !== undefined && selected.has(row.id);
+              return (
+                <div
+                  key={item.key}
+                  id={`asset-row-${String(w.index)}`}
+                  role="row"
+                  aria-rowindex={w.index + 1}
+                  aria-selected={isSelected}
+                  className={[
+                    'grid-row',
+                    w.index === focused ? 'focused' : '',
+                    row && row.id === detailId ? 'open' : '',
+                    w.groupStart !== undefined && w.index > 0 ? 'group-start' : '',
+                    row ? '' : 'loading',
+                  ].join(' ')}
+                  style={{
+                    transform: `translateY(${String(item.start)}px)`,
+                    gridTemplateColumns: gridColumns,
+                  }}
+                  data-testid="inventory-row"
+                  data-index={w.index}
+                  data-id={row?.id}
+                  data-name={row?.name}
+                  onClick={(event) => {
+                    const store = useInventoryStore.getState();
+                    store.focus(w.index);
+                    if (!row) return;
+                    if (event.ctrlKey || event.metaKey) store.toggleSelected(row.id);
+                    else store.openDetail(row.id);
+                  }}
+                >
+                  {groupBy === 'none' ? null : (
+                    <div role="gridcell" className="grid-td cell-group" data-testid="group-label">
+                      {w.groupStart ?? ''}
+                    </div>
+                  )}
+                  {tableRow.getVisibleCells().map((cell) => (
+                    <div key={cell.id} role="gridcell" className={`grid-td cell-${cell.column.id}`}>
+                      {row ? render[cell.column.id as ColumnId](row) : null}
+                    </div>
+                  ))}
+                </div>
+              );
+            })}
+          </div>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,149 @@
+import { Search } from 'lucide-react';
+import { useId, useState, type KeyboardEvent } from 'react';
+import { Kbd } from '../../components/Kbd';
+import { useInventoryStore } from './inventory-store';
+import { applySuggestion, queryProblem, suggest, type Suggestion } from './query-assist';
+
+function inputOf(element: Element | null): HTMLInputElement | undefined {
+  return element instanceof HTMLInputElement ? element : undefined;
+}
+
+/**
+ * The query box: runs on every keystroke (the table keeps its last good rows while the text does
+ * not parse), suggests field names and known values, and shows parse errors under the box with
+ * a marker at the position the parser names.
+ */
+export function SearchBox({
+  ref,
+  onLeave,
+}: {
+  ref: React.Ref<HTMLInputElement>;
+  onLeave: () => void;
+}) {
+  const draft = useInventoryStore((s) => s.draft);
+  const queryError = useInventoryStore((s) => s.queryError);
+  const facets = useInventoryStore((s) => s.facets);
+  const [cursor, setCursor] = useState(0);
+  const [open, setOpen] = useState(false);
+  const [active, setActive] = useState(0);
+  const listId = useId();
+  const suggestions: Suggestion[] = open ? suggest(draft, cursor, facets) : [];
+  const problem = queryError ? queryProblem(queryError.message) : undefined;
+
+  const update = (value: string, at: number): void => {
+    setCursor(at);
+    setOpen(true);
+    setActive(0);
+    useInventoryStore.getState().setDraft(value);
+  };
+
+  const accept = (suggestion: Suggestion): void => {
+    const next = applySuggestion(draft, cursor, suggestion);
+    update(next.query, next.cursor);
+    const input = inputOf(document.activeElement);
+    requestAnimationFrame(() => {
+      input?.setSelectionRange(next.cursor, next.cursor);
+    });
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLInputElement>): void => {
+    if (suggestions.length > 0) {
+      if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+        event.preventDefault();
+        const by = event.key === 'ArrowDown' ? 1 : -1;
+        setActive((a) => (a + by + suggestions.length) % suggestions.length);
+        return;
+      }
+      const chosen = suggestions[active];
+      if ((event.key === 'Tab' || event.key === 'Enter') && chosen) {
+        event.preventDefault();
+        accept(chosen);
+        return;
+      }
+      if (event.key === 'Escape') {
+        event.preventDefault();
+        setOpen(false);
+        return;
+      }
+    }
+    if (event.key === 'ArrowDown' || event.key === 'Enter') {
+      event.preventDefault();
+      onLeave();
+    } else if (event.key === 'Escape' && draft !== '') {
+      event.preventDefault();
+      update('', 0);
+    }
+  };
+
+  return (
+    <div className="query">
+      <label className="search-box query-box" data-invalid={problem !== undefined}>
+        <Search size={13} aria-hidden />
+        <input
+          ref={ref}
+          type="search"
+          className="input mono"
+          placeholder="Search: debian status:running updates>0 missing:foreman"
+          aria-label="Search the inventory"
+          aria-invalid={queryError !== undefined}
+          aria-describedby={queryError ? 'query-error' : undefined}
+          aria-autocomplete="list"
+          aria-controls={listId}
+          aria-expanded={suggestions.length > 0}
+          spellCheck={false}
+          autoComplete="off"
+          data-testid="inventory-search"
+          value={draft}
+          onChange={(event) => {
+            update(event.target.value, event.target.selectionStart ?? event.target.value.length);
+          }}
+          onSelect={(event) => {
+            setCursor(event.currentTarget.selectionStart ?? 0);
+          }}
+          onBlur={() => {
+            setOpen(false);
+          }}
+          onKeyDown={onKeyDown}
+        />
+        <Kbd keys={['/']} />
+      </label>
+      {suggestions.length > 0 ? (
+        <ul className="suggestions" id={listId} role="listbox" data-testid="query-suggestions">
+          {suggestions.map((s, i) => (
+            <li
+              key={s.insert}
+              role="option"
+              aria-selected={i === active}
+              data-testid="query-suggestion"
+              onMouseDown={(event) => {
+                event.preventDefault();
+                accept(s);
+              }}
+            >
+              <code>{s.label}</code>
+              <span className="faint">{s.hint}</span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {queryError ? (
+        <div className="query-error" id="query-error" role="alert" data-testid="query-error">
+          {problem ? (
+            <>
+              <code className="query-echo" aria-hidden>
+                {draft.slice(0, problem.position - 1)}
+                <mark>{draft.slice(problem.position - 1, problem.position) || ' '}</mark>
+                {draft.slice(problem.position)}
+              </code>
+              <span>
+                Position {problem.position}: {problem.detail}
+              </span>
+            </>
+          ) : (
+            <span>{queryError.message}</span>
+          )}
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import type { AssetRow, SortField } from '../../../../shared/inventory';
+
+/** Columns of the inventory table, in their default order. */
+export const columnIds = [
+  'select',
+  'freshness',
+  'name',
+  'kind',
+  'status',
+  'systems',
+  'os',
+  'fqdn',
+  'ips',
+  'cluster',
+  'site',
+  'groups',
+  'tags',
+  'updates',
+  'security',
+  'reboot',
+] as const;
+export type ColumnId = (typeof columnIds)[number];
+
+export interface ColumnMeta {
+  label: string;
+  width: number;
+  /** The server sort behind a click on the header, when there is one. */
+  sort?: SortField;
+  /** Always shown, never moved (selection and freshness). */
+  fixed?: boolean;
+  defaultVisible: boolean;
+}
+
+export const columnMeta: Record<ColumnId, ColumnMeta> = {
+  select: { label: 'Select', width: 30, fixed: true, defaultVisible: true },
+  freshness: { label: 'Freshness', width: 26, fixed: true, defaultVisible: true },
+  name: { label: 'Name', width: 220, sort: 'name', defaultVisible: true },
+  kind: { label: 'Kind', width: 88, sort: 'kind', defaultVisible: true },
+  status: { label: 'Status', width: 84, sort: 'status', defaultVisible: true },
+  systems: { label: 'Sources', width: 150, defaultVisible: true },
+  os: { label: 'OS', width: 170, sort: 'os', defaultVisible: true },
+  fqdn: { label: 'FQDN', width: 230, sort: 'fqdn', defaultVisible: false },
+  ips: { label: 'IP addresses', width: 150, defaultVisible: true },
+  cluster: { label: 'Cluster', width: 110, sort: 'cluster', defaultVisible: true },
+  site: { label: 'Site', width: 90, defaultVisible: false },
+  groups: { label: 'Groups', width: 150, defaultVisible: false },
+  tags: { label: 'Tags', width: 130, defaultVisible: false },
+  updates: { label: 'Updates', width: 70, sort: 'updates', defaultVisible: true },
+  security: { label: 'Security', width: 72, sort: 'security', defaultVisible: true },
+  reboot: { label: 'Reboot', width: 62, defaultVisible: true },
+};
+
+export const groupByOptions = ['none', 'kind', 'status', 'os', 'cluster'] as const;
+export type GroupBy = (typeof groupByOptions)[number];
+
+export const groupByLabels: Record<GroupBy, string> = {
+  none: 'No grouping',
+  kind: 'Kind',
+  status: 'Status',
+  os: 'OS',
+  cluster: 'Cluster / site',
+};
+
+/** The server sort that keeps each group together. */
+export const groupSort: Record<Exclude<GroupBy, 'none'>, SortField> = {
+  kind: 'kind',
+  status: 'status',
+  os: 'os',
+  cluster: 'cluster',
+};
+
+export function groupValue(row: AssetRow, groupBy: GroupBy): string {
+  switch (groupBy) {
+    case 'none':
+      return '';
+    case 'kind':
+      return row.kind;
+    case 'status':
+      return row.status;
+    case 'os':
+      return row.os ?? 'unknown';
+    case 'cluster':
+      return row.cluster ?? (row.site === null ? 'no cluster or site' : `site ${row.site}`);
+  }
+}
+
+const Layout = z.object({
+  order: z.array(z.string()),
+  hidden: z.array(z.string()),
+});
+export interface ColumnLayout {
+  order: ColumnId[];
+  hidden: ColumnId[];
+}
+
+const layoutKey = 'rackside.inventory.columns';
+const isColumnId = (id: string): id is ColumnId => (columnIds as readonly string[]).includes(id);
+
+export const defaultLayout: ColumnLayout = {
+  order: [...columnIds],
+  hidden: columnIds.filter((id) => !columnMeta[id].defaultVisible),
+};
+
+/** The column layout from browser storage, repaired when columns were added or removed since. */
+export function readLayout(storage: Storage = window.localStorage): ColumnLayout {
+  try {
+    const parsed = Layout.safeParse(JSON.parse(storage.getItem(layoutKey) ?? 'null'));
+    if (!parsed.success) return defaultLayout;
+    const order = parsed.data.order.filter(isColumnId);
+    for (const id of columnIds) if (!order.includes(id)) order.push(id);
+    return { order, hidden: parsed.data.hidden.filter(isColumnId) };
+  } catch {
+    return defaultLayout;
+  }
+}
+
+export function writeLayout(layout: ColumnLayout, storage: Storage = window.localStorage): void {
+  storage.setItem(layoutKey, JSON.stringify(layout));
+}
+
+/** Moves a column one place left (-1) or right (+1) among the movable ones. */
+export function moveColumn(order: readonly ColumnId[], id: ColumnId, by: -1 | 1): ColumnId[] {
+  const next = [...order];
+  const from = next.indexOf(id);
+  const to = from + by;
+  const target = next[to];
+  if (from === -1 || target === undefined || columnMeta[target].fixed) return next;
+  next[from] = target;
+  next[to] = id;
+  return next;
+}

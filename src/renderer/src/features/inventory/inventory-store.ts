@@ -1,0 +1,181 @@
+import { create } from 'zustand';
+import type { AppErrorShape } from '../../../../shared/errors';
+import type { Facets } from '../../../../shared/inventory';
+import { bridge } from '../../lib/bridge';
+import { groupSort, readLayout, writeLayout, type ColumnLayout, type GroupBy } from './columns';
+import { RowCache, type PageFetcher, type Sort } from './row-cache';
+import {
+  readSavedSearches,
+  withSaved,
+  writeSavedSearches,
+  type SavedSearch,
+} from './saved-searches';
+
+export type InventoryTab = 'assets' | 'overview' | 'drift' | 'sync';
+export type InventoryDialog = 'export' | 'columns' | 'save-search';
+
+interface InventoryState {
+  tab: InventoryTab;
+  /** The text in the search box. */
+  draft: string;
+  /** The query behind the rows shown: the last one that ran without error. */
+  query: string;
+  sort: Sort;
+  groupBy: GroupBy;
+  cache: RowCache | undefined;
+  total: number;
+  /** Why the text in the box is not the query shown (a parse error), inline under the box. */
+  queryError: AppErrorShape | undefined;
+  loadError: AppErrorShape | undefined;
+  layout: ColumnLayout;
+  selected: ReadonlySet<number>;
+  /** Index of the keyboard-focused row. */
+  focused: number;
+  detailId: number | undefined;
+  saved: SavedSearch[];
+  facets: Facets | undefined;
+  dialog: InventoryDialog | undefined;
+}
+
+interface InventoryActions {
+  setTab: (tab: InventoryTab) => void;
+  setDraft: (draft: string) => void;
+  /** Shows the assets matching a query (from the overview, drift or a saved search). */
+  applyQuery: (query: string) => void;
+  setSort: (sort: Sort) => void;
+  setGroupBy: (groupBy: GroupBy) => void;
+  /** Runs the current query again, e.g. after a sync, keeping the place in the table. */
+  refresh: () => Promise<void>;
+  loadFacets: () => Promise<void>;
+  setLayout: (layout: ColumnLayout) => void;
+  toggleSelected: (id: number) => void;
+  setSelected: (ids: Iterable<number>) => void;
+  focus: (index: number) => void;
+  openDetail: (id: number | undefined) => void;
+  openDialog: (dialog: InventoryDialog | undefined) => void;
+  saveSearch: (name: string) => void;
+  removeSearch: (name: string) => void;
+}
+
+const fetchPage: PageFetcher = (request) => bridge().call('inventory:query', request);
+
+export const initialState: InventoryState = {
+  tab: 'assets',
+  draft: '',
+  query: '',
+  sort: { field: 'name', direction: 'asc' },
+  groupBy: 'none',
+  cache: undefined,
+  total: 0,
+  queryError: undefined,
+  loadError: undefined,
+  layout: { order: [], hidden: [] },
+  selected: new Set(),
+  focused: 0,
+  detailId: undefined,
+  saved: [],
+  facets: undefined,
+  dialog: undefined,
+};
+
+// Answers can arrive out of order while the user types; only the newest request may land.
+let sequence = 0;
+
+export const useInventoryStore = create<InventoryState & InventoryActions>()((set, get) => {
+  const run = async (query: string, sort: Sort, keepPlace: boolean): Promise<void> => {
+    const mine = ++sequence;
+    const result = await RowCache.open(fetchPage, query, sort);
+    if (mine !== sequence) return;
+    if (!result.ok) {
+      if (result.error.code === 'bad-request') set({ queryError: result.error });
+      else set({ loadError: result.error });
+      return;
+    }
+    const { cache } = result.data;
+    set((s) => ({
+      cache,
+      total: cache.total,
+      query,
+      sort,
+      queryError: undefined,
+      loadError: undefined,
+      focused: keepPlace ? Math.min(s.focused, Math.max(0, cache.total - 1)) : 0,
+    }));
+  };
+
+  return {
+    ...initialState,
+    layout: readLayout(),
+    saved: readSavedSearches(),
+    setTab: (tab) => {
+      set({ tab });
+    },
+    setDraft: (draft) => {
+      set({ draft });
+      void run(draft, get().sort, false);
+    },
+    applyQuery: (query) => {
+      set({ tab: 'assets', draft: query, detailId: undefined });
+      void run(query, get().sort, false);
+    },
+    setSort: (sort) => {
+      set({ sort });
+      void run(get().query, sort, false);
+    },
+    setGroupBy: (groupBy) => {
+      const sort: Sort =
+        groupBy === 'none' ? get().sort : { field: groupSort[groupBy], direction: 'asc' };
+      set({ groupBy, sort });
+      void run(get().query, sort, false);
+    },
+    refresh: () => run(get().query, get().sort, true),
+    loadFacets: async () => {
+      const result = await bridge().call('inventory:facets', {});
+      if (result.ok) set({ facets: result.data });
+    },
+    setLayout: (layout) => {
+      writeLayout(layout);
+      set({ layout });
+    },
+    toggleSelected: (id) => {
+      set((s) => {
+        const selected = new Set(s.selected);
+        if (!selected.delete(id)) selected.add(id);
+        return { selected };
+      });
+    },
+    setSelected: (ids) => {
+      set({ selected: new Set(ids) });
+    },
+    focus: (index) => {
+      const total = get().total;
+      set({ focused: Math.max(0, Math.min(index, total - 1)) });
+    },
+    openDetail: (detailId) => {
+      set({ detailId });
+    },
+    openDialog: (dialog) => {
+      set({ dialog });
+    },
+    saveSearch: (name) => {
+      const saved = withSaved(get().saved, { name, query: get().query });
+      writeSavedSearches(saved);
+      set({ saved, dialog: undefined });
+    },
+    removeSearch: (name) => {
+      const saved = get().saved.filter((s) => s.name !== name);
+      writeSavedSearches(saved);
+      set({ saved });
+    },
+  };
+});
+
+// ---------------------------------------------------------------------------------------------
+// Selectors
+
+export const inventorySelectors = {
+  visibleColumns: (s: Pick<InventoryState, 'layout'>) =>
+    s.layout.order.filter((id) => !s.layout.hidden.includes(id)),
+  /** The draft differs from what the table shows (an error, or an answer on its way). */
+  stale: (s: Pick<InventoryState, 'draft' | 'query'>) => s.draft !== s.query,
+};

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { applySuggestion, queryProblem, suggest, tokenAt } from './query-assist';
+
+describe('query autocomplete', () => {
+  it('completes field names from a prefix, keeping a negation', () => {
+    expect(suggest('deb sta', 7, undefined).map((s) => s.insert)).toEqual(['status:']);
+    expect(suggest('-mis', 4, undefined).map((s) => s.insert)).toEqual(['-missing:']);
+    expect(suggest('', 0, undefined)).toEqual([]);
+  });
+
+  it('offers known values after a field, OS names from the facets, quoted when needed', () => {
+    expect(suggest('kind:c', 6, undefined).map((s) => s.label)).toEqual(['kind:container']);
+    const facets = { os: { 'Debian 12': 3, 'Ubuntu 22.04': 1, unknown: 2 } } as never;
+    expect(suggest('os:deb', 6, facets).map((s) => s.insert)).toEqual(['os:"Debian 12"']);
+    expect(suggest('security:', 9, undefined).map((s) => s.insert)).toEqual(['security>0']);
+  });
+
+  it('replaces only the word under the cursor and moves the cursor after it', () => {
+    const query = 'debian sta updates>0';
+    const [first] = suggest(query, 10, undefined);
+    expect(first).toBeDefined();
+    const next = applySuggestion(query, 10, first!);
+    expect(next.query).toBe('debian status: updates>0');
+    expect(next.cursor).toBe('debian status:'.length);
+    const value = suggest('status:r', 8, undefined)[0]!;
+    expect(applySuggestion('status:r', 8, value).query).toBe('status:running ');
+  });
+
+  it('finds the token at the cursor', () => {
+    expect(tokenAt('a bc d', 3)).toEqual({ start: 2, end: 4, text: 'bc' });
+  });
+
+  it('reads the position and detail of a parse error', () => {
+    expect(queryProblem('Query error at position 9: updates needs a whole number')).toEqual({
+      position: 9,
+      detail: 'updates needs a whole number',
+    });
+    expect(queryProblem('something else')).toBeUndefined();
+  });
+});

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import type { AssetRow, InventoryPage } from '../../../../shared/inventory';
+import { pageSize, RowCache, type PageFetcher } from './row-cache';
+
+function fakeFleet(total: number) {
+  const requests: { offset: number; limit: number }[] = [];
+  const fetcher: PageFetcher = (request) => {
+    requests.push({ offset: request.offset, limit: request.limit });
+    const rows = Array.from(
+      { length: Math.max(0, Math.min(request.limit, total - request.offset)) },
+      (_, i) => ({ id: request.offset + i + 1, name: `asset-${String(request.offset + i)}` }),
+    ) as unknown as AssetRow[];
+    const page: InventoryPage = {
+      rows,
+      total,
+      offset: request.offset,
+      limit: request.limit,
+      sources: [],
+    };
+    return Promise.resolve({ ok: true, data: page });
+  };
+  return { fetcher, requests };
+}
+
+const sort = { field: 'name', direction: 'asc' } as const;
+
+describe('RowCache', () => {
+  it('fetches only the pages of the visible window, each once', async () => {
+    const { fetcher, requests } = fakeFleet(100_000);
+    const opened = await RowCache.open(fetcher, '', sort);
+    if (!opened.ok) throw new Error('open failed');
+    const cache = opened.data.cache;
+    expect(cache.total).toBe(100_000);
+    expect(cache.row(5)?.name).toBe('asset-5');
+    expect(cache.row(50_000)).toBeUndefined();
+
+    let landed = 0;
+    cache.subscribe(() => landed++);
+    cache.ensure(50_000, 50_030);
+    cache.ensure(50_000, 50_030);
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(landed).toBe(1);
+    expect(cache.row(50_010)?.name).toBe('asset-50010');
+    expect(requests).toHaveLength(2);
+    expect(requests.every((r) => r.limit === pageSize)).toBe(true);
+  });
+
+  it('does not ask past the end', async () => {
+    const { fetcher, requests } = fakeFleet(250);
+    const opened = await RowCache.open(fetcher, '', sort);
+    if (!opened.ok) throw new Error('open failed');
+    opened.data.cache.ensure(0, 10_000);
+    expect(requests.map((r) => r.offset)).toEqual([0, 200]);
+  });
+
+  it('reports a query the core refuses instead of opening', async () => {
+    const fetcher: PageFetcher = () =>
+      Promise.resolve({
+        ok: false,
+        error: { code: 'bad-request', message: 'Query error at position 1: x' },
+      });
+    const opened = await RowCache.open(fetcher, '"', sort);
+    expect(opened.ok).toBe(false);
+  });
+});

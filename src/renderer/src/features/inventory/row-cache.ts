@@ -1,0 +1,107 @@
+import type { AssetRow, InventoryPage, InventoryQuery } from '../../../../shared/inventory';
+import type { AppErrorShape } from '../../../../shared/errors';
+import type { Result } from '../../../../shared/result';
+
+export type Sort = InventoryQuery['sort'];
+export type PageFetcher = (request: {
+  query: string;
+  sort: Sort;
+  offset: number;
+  limit: number;
+}) => Promise<Result<InventoryPage>>;
+
+export const pageSize = 200;
+/** Pages kept around the viewport; older ones are dropped so memory stays flat at any size. */
+const maxPages = 40;
+
+/**
+ * The rows of one query and sort, fetched page by page as the table scrolls: only the visible
+ * window (plus a page either side) ever crosses the contract. Subscribers hear when a page lands.
+ */
+export class RowCache {
+  readonly #pages = new Map<number, AssetRow[]>();
+  readonly #pending = new Set<number>();
+  readonly #listeners = new Set<() => void>();
+  #version = 0;
+  #lastError: AppErrorShape | undefined;
+
+  constructor(
+    readonly query: string,
+    readonly sort: Sort,
+    readonly total: number,
+    first: InventoryPage | undefined,
+    private readonly fetcher: PageFetcher,
+  ) {
+    if (first) this.#pages.set(0, first.rows);
+  }
+
+  /** Runs the query's first page; the cache exists only when the query is valid. */
+  static async open(
+    fetcher: PageFetcher,
+    query: string,
+    sort: Sort,
+  ): Promise<Result<{ cache: RowCache; page: InventoryPage }>> {
+    const result = await fetcher({ query, sort, offset: 0, limit: pageSize });
+    if (!result.ok) return result;
+    const cache = new RowCache(query, sort, result.data.total, result.data, fetcher);
+    return { ok: true, data: { cache, page: result.data } };
+  }
+
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  };
+
+  readonly version = (): number => this.#version;
+
+  get lastError(): AppErrorShape | undefined {
+    return this.#lastError;
+  }
+
+  row(index: number): AssetRow | undefined {
+    return this.#pages.get(Math.floor(index / pageSize))?.[index % pageSize];
+  }
+
+  /** Rows already loaded, in order (for "select all loaded"). */
+  loadedRows(): AssetRow[] {
+    return [...this.#pages.entries()].sort(([a], [b]) => a - b).flatMap(([, rows]) => rows);
+  }
+
+  /** Makes sure the rows from `start` to `end` (inclusive) are loaded or on their way. */
+  ensure(start: number, end: number): void {
+    if (this.total === 0) return;
+    const first = Math.max(0, Math.floor(start / pageSize));
+    const last = Math.min(Math.floor((this.total - 1) / pageSize), Math.floor(end / pageSize));
+    for (let page = first; page <= last; page++) {
+      if (this.#pages.has(page) || this.#pending.has(page)) continue;
+      this.#pending.add(page);
+      void this.#load(page, first);
+    }
+  }
+
+  async #load(page: number, near: number): Promise<void> {
+    const result = await this.fetcher({
+      query: this.query,
+      sort: this.sort,
+      offset: page * pageSize,
+      limit: pageSize,
+    });
+    this.#pending.delete(page);
+    if (!result.ok) {
+      this.#lastError = result.error;
+    } else {
+      this.#pages.set(page, result.data.rows);
+      this.#evictFar(near);
+    }
+    this.#version++;
+    for (const listener of this.#listeners) listener();
+  }
+
+  #evictFar(near: number): void {
+    if (this.#pages.size <= maxPages) return;
+    const far = [...this.#pages.keys()].sort((a, b) => Math.abs(b - near) - Math.abs(a - near));
+    for (const page of far.slice(0, this.#pages.size - maxPages)) this.#pages.delete(page);
+  }
+}

@@ -1,0 +1,224 @@
+import { AlertTriangle, CloudOff, RotateCcw, ShieldAlert } from 'lucide-react';
+import { useEffect, useState } from 'react';
+import { Bar, BarChart, Pie, PieChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { SourceSystem } from '../../../../shared/inventory';
+import { bridge } from '../../lib/bridge';
+import { useInventoryStore } from '../inventory/inventory-store';
+import { systemLabels } from '../sync/staleness';
+
+const systems: readonly SourceSystem[] = ['foreman', 'proxmox', 'patchmon', 'routeros'];
+const palette = ['var(--chart-1)', 'var(--chart-2)', 'var(--chart-3)', 'var(--chart-4)'];
+
+interface Datum {
+  name: string;
+  value: number;
+  query: string;
+}
+
+const entries = (counts: Record<string, number>, field: string): Datum[] =>
+  Object.entries(counts)
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, value]) => ({
+      name,
+      value,
+      query:
+        name === 'unknown' && field === 'os'
+          ? ''
+          : `${field}:${/\s/.test(name) ? `"${name}"` : name}`,
+    }));
+
+function HBar(props: { title: string; data: Datum[]; testId: string; color?: string }) {
+  const height = Math.max(60, props.data.length * 22 + 10);
+  return (
+    <section className="panel chart-panel" data-testid={props.testId}>
+      <h2>{props.title}</h2>
+      <ResponsiveContainer width="100%" height={height}>
+        <BarChart data={props.data} layout="vertical" margin={{ left: 8, right: 24 }}>
+          <XAxis type="number" hide />
+          <YAxis
+            type="category"
+            dataKey="name"
+            width={130}
+            tick={{ fontSize: 11, fill: 'var(--fg-muted)' }}
+            axisLine={false}
+            tickLine={false}
+          />
+          <Tooltip
+            cursor={{ fill: 'var(--bg-hover)' }}
+            contentStyle={{ background: 'var(--bg-raised)', border: '1px solid var(--border)' }}
+          />
+          <Bar
+            dataKey="value"
+            fill={props.color ?? 'var(--chart-1)'}
+            radius={[0, 3, 3, 0]}
+            isAnimationActive={false}
+            label={{ position: 'right', fontSize: 11, fill: 'var(--fg-muted)' }}
+            cursor="pointer"
+            onClick={(entry: { payload?: Datum }) => {
+              if (entry.payload?.query)
+                useInventoryStore.getState().applyQuery(entry.payload.query);
+            }}
+          />
+        </BarChart>
+      </ResponsiveContainer>
+    </section>
+  );
+}
+
+function Attention(props: {
+  icon: typeof AlertTriangle;
+  label: string;
+  count: number | undefined;
+  query: string;
+  testId: string;
+  tone: 'warn' | 'danger';
+}) {
+  const Icon = props.icon;
+  return (
+    <button
+      type="button"
+      className={`attention attention-${props.tone}`}
+      data-testid={props.testId}
+      data-count={props.count}
+      onClick={() => {
+        useInventoryStore.getState().applyQuery(props.query);
+      }}
+    >
+      <Icon size={16} aria-hidden />
+      <span className="attention-count">{props.count ?? '…'}</span>
+      <span className="attention-label">{props.label}</span>
+      <code className="attention-query">{props.query}</code>
+    </button>
+  );
+}
+
+/** Assets whose sources failed their last sync: counted by the query language's `offline:yes`. */
+function useStaleCount(version: unknown): number | undefined {
+  const [count, setCount] = useState<number | undefined>();
+  useEffect(() => {
+    let live = true;
+    void bridge()
+      .call('inventory:query', { query: 'offline:yes', limit: 1 })
+      .then((result) => {
+        if (live && result.ok) setCount(result.data.total);
+      });
+    return () => {
+      live = false;
+    };
+  }, [version]);
+  return count;
+}
+
+/** Counts by source, kind, status and OS, and the assets needing attention, as charts. */
+export function FleetOverview() {
+  const facets = useInventoryStore((s) => s.facets);
+  const stale = useStaleCount(facets);
+  if (!facets) return <p className="muted">Reading the inventory…</p>;
+
+  const bySource: Datum[] = systems.map((s) => ({
+    name: systemLabels[s],
+    value: facets.system[s] ?? 0,
+    query: `source:${s}`,
+  }));
+  const missing = systems
+    .filter((s) => (facets.system[s] ?? 0) > 0)
+    .map((s) => ({
+      name: `not in ${systemLabels[s]}`,
+      value: facets.missing[s] ?? 0,
+      query: `missing:${s}`,
+    }));
+
+  return (
+    <div className="overview" data-testid="fleet-overview" data-total={facets.total}>
+      <div className="overview-total">
+        <span className="overview-number" data-testid="overview-total">
+          {facets.total.toLocaleString()}
+        </span>
+        <span className="muted">assets across {facets.sources.length} sources</span>
+      </div>
+      <h2 className="overview-heading">Needs attention</h2>
+      <div className="attention-grid">
+        <Attention
+          icon={ShieldAlert}
+          label="with security updates"
+          count={facets.withSecurityUpdates}
+          query="security>0"
+          testId="attention-security"
+          tone="danger"
+        />
+        <Attention
+          icon={RotateCcw}
+          label="need a reboot"
+          count={facets.rebootNeeded}
+          query="reboot:yes"
+          testId="attention-reboot"
+          tone="warn"
+        />
+        <Attention
+          icon={CloudOff}
+          label="from sources that are offline"
+          count={stale}
+          query="offline:yes"
+          testId="attention-stale"
+          tone="warn"
+        />
+        <Attention
+          icon={AlertTriangle}
+          label="with pending updates"
+          count={facets.withUpdates}
+          query="updates>0"
+          testId="attention-updates"
+          tone="warn"
+        />
+      </div>
+      <div className="chart-grid">
+        <section className="panel chart-panel" data-testid="chart-sources">
+          <h2>By source</h2>
+          <ResponsiveContainer width="100%" height={170}>
+            <PieChart>
+              <Pie
+                data={bySource
+                  .filter((d) => d.value > 0)
+                  .map((d, i) => ({ ...d, fill: palette[i % palette.length] }))}
+                dataKey="value"
+                nameKey="name"
+                innerRadius={42}
+                outerRadius={70}
+                isAnimationActive={false}
+                label={({ name, value }: { name?: string; value?: number }) =>
+                  `${name ?? ''} ${String(value ?? '')}`
+                }
+                onClick={(entry: { payload?: Datum }) => {
+                  if (entry.payload) useInventoryStore.getState().applyQuery(entry.payload.query);
+                }}
+              />
+              <Tooltip
+                contentStyle={{ background: 'var(--bg-raised)', border: '1px solid var(--border)' }}
+              />
+            </PieChart>
+          </ResponsiveContainer>
+        </section>
+        <HBar
+          title="Missing from a system"
+          data={missing}
+          testId="chart-missing"
+          color="var(--chart-4)"
+        />
+        <HBar title="By kind" data={entries(facets.kind, 'kind')} testId="chart-kind" />
+        <HBar
+          title="By status"
+          data={entries(facets.status, 'status')}
+          testId="chart-status"
+          color="var(--chart-2)"
+        />
+        <HBar
+          title="By operating system"
+          data={entries(facets.os, 'os').slice(0, 12)}
+          testId="chart-os"
+          color="var(--chart-3)"
+        />
+      </div>
+    </div>
+  );
+}

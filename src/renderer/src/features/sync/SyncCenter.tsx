@@ -1,0 +1,152 @@
+import { Ban, RefreshCw } from 'lucide-react';
+import { toast } from 'sonner';
+import type { SourceFreshness } from '../../../../shared/inventory';
+import { EmptyState } from '../../components/EmptyState';
+import { useNavStore } from '../../stores/nav-store';
+import { ProgressBar } from './ProgressBar';
+import { useSyncStore, type RunSummary } from './sync-store';
+import { age, systemLabels, when } from './staleness';
+import { useNow } from './use-now';
+
+async function startSync(ids: string[] | 'all'): Promise<void> {
+  const error = await useSyncStore.getState().start(ids);
+  if (error) toast.error(`Could not start the sync: ${error.message}`);
+}
+
+function duration(ms: number | undefined): string {
+  if (ms === undefined) return '—';
+  return ms < 1000 ? `${String(Math.round(ms))} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+function SourceRow(props: { source: SourceFreshness; run: RunSummary | undefined; now: number }) {
+  const { source, run, now } = props;
+  const state = source.running ? 'running' : (source.lastStatus ?? 'never');
+  return (
+    <tr
+      data-testid="sync-row"
+      data-profile={source.profileName}
+      data-state={state}
+      data-offline={String(source.offline)}
+    >
+      <td>
+        <div className="sync-name">{source.profileName}</div>
+        <div className="muted sync-system">{systemLabels[source.system]}</div>
+      </td>
+      <td>
+        <span className={`sync-state sync-state-${state}`} data-testid="sync-state">
+          {state}
+        </span>
+      </td>
+      <td title={when(source.dataFrom)}>{age(source.dataFrom, now)}</td>
+      <td>{duration(run?.durationMs)}</td>
+      <td className="num" data-testid="sync-records">
+        {run ? String(run.records) : '—'}
+      </td>
+      <td className="sync-progress-cell">
+        <ProgressBar profileId={source.profileId} />
+      </td>
+      <td className="sync-error" data-testid="sync-error">
+        {source.lastError ?? (source.offline ? source.message : '')}
+      </td>
+      <td>
+        <button
+          type="button"
+          className="button small"
+          data-testid="sync-now"
+          disabled={source.running}
+          onClick={() => void startSync([source.profileId])}
+        >
+          <RefreshCw size={12} aria-hidden /> Sync now
+        </button>
+      </td>
+    </tr>
+  );
+}
+
+/** Every source profile: when it last synced, how it went, live progress, sync and cancel. */
+export function SyncCenter() {
+  const status = useSyncStore((s) => s.status);
+  const runs = useSyncStore((s) => s.runs);
+  const loadError = useSyncStore((s) => s.loadError);
+  const now = useNow();
+  const sources = status?.sources ?? [];
+
+  return (
+    <div className="sync-center" data-testid="sync-center">
+      <div className="toolbar">
+        <button
+          type="button"
+          className="button primary"
+          data-testid="sync-all"
+          disabled={sources.length === 0 || status?.running}
+          onClick={() => void startSync('all')}
+        >
+          <RefreshCw size={13} aria-hidden /> Sync all
+        </button>
+        <button
+          type="button"
+          className="button"
+          data-testid="sync-cancel"
+          disabled={!status?.running}
+          onClick={() =>
+            void useSyncStore
+              .getState()
+              .cancel()
+              .then((error) => {
+                if (error) toast.error(`Could not cancel: ${error.message}`);
+              })
+          }
+        >
+          <Ban size={13} aria-hidden /> Cancel
+        </button>
+        <span className="muted" data-testid="sync-running">
+          {status?.running ? 'Syncing…' : 'Idle'}
+        </span>
+      </div>
+      {loadError ? (
+        <div className="banner error" role="alert">
+          Could not read the sync status: {loadError.message}
+        </div>
+      ) : null}
+      {status && sources.length === 0 ? (
+        <EmptyState icon={RefreshCw} title="No sources to sync" testId="sync-empty">
+          <p>Add a Foreman, Proxmox VE, PatchMon or RouterOS profile, or import a manifest.</p>
+          <button
+            type="button"
+            className="button"
+            onClick={() => {
+              useNavStore.getState().go('profiles');
+            }}
+          >
+            Open Profiles
+          </button>
+        </EmptyState>
+      ) : (
+        <table className="data-table sync-table">
+          <thead>
+            <tr>
+              <th>Source</th>
+              <th>Status</th>
+              <th>Last sync</th>
+              <th>Duration</th>
+              <th className="num">Records</th>
+              <th>Progress</th>
+              <th>Error</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {sources.map((source) => (
+              <SourceRow
+                key={source.profileId}
+                source={source}
+                run={runs[source.profileId]}
+                now={now}
+              />
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
