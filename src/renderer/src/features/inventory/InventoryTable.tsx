@@ -216,6 +216,7 @@ export function InventoryTable(props: {
       tabIndex={0}
       data-testid="inventory-grid"
       data-total={total}
+      data-query={cache.query}
       onKeyDown={onKeyDown}
     >
       <div ref={scrollRef} className="grid-scroll" data-testid="inventory-scroll">

@@ -1,4 +1,5 @@
 import { Ban, RefreshCw } from 'lucide-react';
+import { useEffect } from 'react';
 import { toast } from 'sonner';
 import type { SourceFreshness } from '../../../../shared/inventory';
 import { EmptyState } from '../../components/EmptyState';
@@ -70,6 +71,10 @@ export function SyncCenter() {
   const loadError = useSyncStore((s) => s.loadError);
   const now = useNow();
   const sources = status?.sources ?? [];
+
+  useEffect(() => {
+    void useSyncStore.getState().load();
+  }, []);
 
   return (
     <div className="sync-center" data-testid="sync-center">

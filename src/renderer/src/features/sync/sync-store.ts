@@ -75,9 +75,19 @@ export const useSyncStore = create<SyncState & SyncActions>()((set, get) => ({
 
 /** Subscribes the sync store to the core's progress events for as long as the shell is up. */
 export function connectSync(): () => void {
-  const store = useSyncStore.getState();
-  void store.load();
-  return bridge().on('sync:progress', (event) => {
+  const load = (): void => {
+    void useSyncStore.getState().load();
+  };
+  load();
+  const offProgress = bridge().on('sync:progress', (event) => {
     useSyncStore.getState().onProgress(event);
   });
+  // Profiles added, edited or removed change the list of sources.
+  const offProfiles = bridge().on('profiles:changed', load);
+  const offInventory = bridge().on('inventory:changed', load);
+  return () => {
+    offProgress();
+    offProfiles();
+    offInventory();
+  };
 }

@@ -1,0 +1,143 @@
+import { startLab, type Lab } from '../../lab/index';
+import { InventoryPage } from '../pages/inventory-page';
+import { ProfilesPage } from '../pages/profiles-page';
+import { expect, test } from '../support/fixtures';
+
+/** Sources in the lab's manifest, by the names the sync center shows. */
+function sourceNames(lab: Lab): string[] {
+  return lab
+    .manifest()
+    .profiles.filter((p) => p.connection.kind !== 'ssh')
+    .map((p) => p.name);
+}
+
+test('the fleet from the lab: sync, search, detail, split and join, export, then offline', async ({
+  app,
+}) => {
+  test.setTimeout(240_000);
+  const lab = await startLab({ size: 120, seed: 11, systems: { ssh: false } });
+  let labRunning = true;
+  try {
+    const { page } = app;
+    const inventory = new InventoryPage(page);
+    const profiles = new ProfilesPage(page);
+    const sources = sourceNames(lab);
+
+    // Import the manifest through the Profiles page.
+    await profiles.open();
+    await page.getByTestId('profiles-import').click();
+    await profiles.importFile('lab-manifest.json', JSON.stringify(lab.manifest()));
+    await expect(profiles.importSummary()).toContainText(`${String(sources.length)} created`);
+    await profiles.closeImport();
+
+    // Sync all, watching the progress bars move.
+    await inventory.open('sync');
+    await expect(inventory.syncRows()).toHaveCount(sources.length);
+    const seen = await inventory.syncAll('ok');
+    expect(seen.has('running')).toBe(true);
+    for (const name of sources) {
+      await expect(inventory.syncRow(name)).toHaveAttribute('data-state', 'ok');
+      await expect(inventory.progressLabel(name)).toContainText(/ok — \d+ records/);
+    }
+    await expect(inventory.staleBanner()).toBeHidden();
+
+    // The whole fleet is there; a search with filters narrows it.
+    await inventory.open('assets');
+    await inventory.query('');
+    const everything = await inventory.total();
+    expect(everything).toBeGreaterThanOrEqual(100);
+    await inventory.query('status:running source:patchmon');
+    const running = await inventory.total();
+    expect(running).toBeGreaterThan(0);
+    expect(running).toBeLessThan(everything);
+    for (const name of (await inventory.visibleNames()).slice(0, 10)) {
+      const row = inventory.rowCells(name);
+      await expect(row.locator('.cell-status')).toHaveText('running');
+      await expect(row.locator('[data-system="patchmon"]')).toBeVisible();
+    }
+
+    // A query that does not parse: the error is under the box, the table stays as it was.
+    const before = await inventory.visibleNames();
+    await inventory.badQuery('status:running updates>lots');
+    await expect(inventory.queryError()).toContainText('Position 24');
+    await expect(inventory.queryError()).toContainText('updates needs a whole number');
+    // The error line takes some height, so compare the rows that stay in view.
+    const after = await inventory.visibleNames();
+    expect(after.length).toBeGreaterThan(10);
+    expect(after).toEqual(before.slice(0, after.length));
+    expect(await inventory.total()).toBe(running);
+
+    // Open an asset known to three systems and read every source's record.
+    await inventory.query('source:foreman source:proxmox source:patchmon');
+    const name = await inventory.openFirst();
+    await expect(inventory.sourceTabs()).toHaveCount(3);
+    for (const system of ['foreman', 'proxmox', 'patchmon']) {
+      await inventory
+        .detail()
+        .locator(`[data-testid="detail-tab-source"][data-system="${system}"]`)
+        .click();
+      await expect(inventory.detail().getByTestId('raw-record')).toHaveAttribute(
+        'data-system',
+        system,
+      );
+      expect(await inventory.rawFields().count()).toBeGreaterThan(5);
+    }
+    await expect(
+      inventory.detail().locator('[data-testid="raw-field"][data-path="host.name"]'),
+    ).toHaveCount(0);
+    await inventory
+      .detail()
+      .locator('[data-testid="detail-tab-source"][data-system="foreman"]')
+      .click();
+    await expect(
+      inventory.detail().locator('[data-testid="raw-field"][data-path="host.name"]'),
+    ).toContainText(name);
+
+    // Why they were merged, then split PatchMon's record off and join it back.
+    await inventory.showMergeReasons();
+    await expect(inventory.linkRows()).toHaveCount(3);
+    await expect(inventory.detail().getByTestId('link-key').first()).not.toBeEmpty();
+    await inventory.splitOut('patchmon');
+    await expect(inventory.sourceTabs()).toHaveCount(2);
+    await inventory.joinBack();
+    await expect(inventory.sourceTabs()).toHaveCount(3);
+    await expect(inventory.detail()).toHaveAttribute('data-name', name);
+
+    // Export the virtual machines as CSV: one line per asset the table counts.
+    await inventory.query('kind:vm');
+    const vms = await inventory.total();
+    const csv = await inventory.exportFilter('csv');
+    expect(csv.name).toMatch(/\.csv$/);
+    const lines = csv.text.trim().split('\n');
+    expect(lines[0]).toMatch(/^id,name,fqdn,kind,/);
+    expect(lines).toHaveLength(vms + 1);
+    expect(lines.slice(1).every((line) => line.split(',')[3] === 'vm')).toBe(true);
+
+    // The lab goes away: everything still reads from the local store.
+    await lab.close();
+    labRunning = false;
+    await inventory.query('');
+    expect(await inventory.total()).toBe(everything);
+    await inventory.open('overview');
+    await expect(inventory.overview()).toHaveAttribute('data-total', String(everything));
+    await inventory.open('drift');
+    await expect(inventory.driftItems().first()).toBeVisible();
+
+    // A sync now fails for every source, and the banner says which ones are stale.
+    await inventory.syncAll('failed');
+    await expect(inventory.staleBanner()).toBeVisible();
+    for (const source of sources) await expect(inventory.staleSource(source)).toBeVisible();
+    await inventory.open('assets');
+    await inventory.query('offline:yes');
+    expect(await inventory.total()).toBe(everything);
+
+    // A restart with no lab still shows the whole inventory, and still says it is stale.
+    await app.restart();
+    await inventory.open('assets');
+    await expect(inventory.grid()).toHaveAttribute('data-total', String(everything));
+    await expect(inventory.loadedRows().first()).toBeVisible();
+    await expect(inventory.staleBanner()).toBeVisible();
+  } finally {
+    if (labRunning) await lab.close();
+  }
+});
