@@ -5,11 +5,12 @@ import type { AppErrorShape } from '../../../../shared/errors';
 import type { AssetDetail as Detail, LinkView } from '../../../../shared/inventory';
 import { bridge } from '../../lib/bridge';
 import { useProfilesStore } from '../profiles/profiles-store';
+import { openTerminalFor } from '../terminals';
 import { age, systemLabels, when } from '../sync/staleness';
 import { useNow } from '../sync/use-now';
 import { FreshnessDot, PatchCount, RebootFlag, SourceBadges, StatusText } from './cells';
 import { useInventoryStore } from './inventory-store';
-import { flattenRaw, webUiUrl } from './web-links';
+import { flattenRaw, sshTargetOf, webUiUrl } from './web-links';
 
 type Loaded =
   | { id: number; version: number; detail: Detail; error?: undefined }
@@ -94,6 +95,7 @@ export function AssetDetail(props: { id: number }) {
   const current = tab === 'links' || links.some((l) => linkKey(l) === tab) ? tab : 'merged';
   const ip = asset.ips[0];
   const byId = new Map(profiles.map((p) => [p.id, p]));
+  const ssh = sshTargetOf(asset, profiles);
   const webLinks = links.flatMap((link) => {
     const url = webUiUrl(link, byId.get(link.profileId));
     return url ? [{ link, url }] : [];
@@ -116,9 +118,23 @@ export function AssetDetail(props: { id: number }) {
         <button
           type="button"
           className="button small"
-          disabled
-          title="Terminals arrive with the SSH feature"
+          disabled={ssh === undefined}
+          title={
+            ssh === undefined
+              ? 'This asset has no name, FQDN or address to connect to'
+              : ssh.kind === 'profile'
+                ? `Opens the SSH profile ${ssh.label}`
+                : `No SSH profile matches; connects as ${ssh.user}@${ssh.host}`
+          }
           data-testid="asset-ssh"
+          onClick={() => {
+            if (!ssh) return;
+            void openTerminalFor(
+              ssh.kind === 'profile'
+                ? { profileId: ssh.profileId, label: ssh.label }
+                : { user: ssh.user, host: ssh.host },
+            );
+          }}
         >
           <SquareTerminal size={12} aria-hidden /> Open SSH terminal
         </button>
@@ -162,9 +178,14 @@ export function AssetDetail(props: { id: number }) {
           <Copy size={12} aria-hidden /> IP
         </button>
       </div>
-      <p className="muted detail-reason" data-testid="ssh-reason">
-        SSH: terminals arrive with the SSH feature.
-      </p>
+      {ssh ? (
+        <p className="muted detail-reason" data-testid="ssh-target">
+          SSH{' '}
+          {ssh.kind === 'profile'
+            ? `through the profile ${ssh.label}`
+            : `as ${ssh.user}@${ssh.host} (no SSH profile matches this asset)`}
+        </p>
+      ) : null}
       <div className="tabs" role="tablist" aria-label="Asset views">
         <TabButton id="merged" current={current} onSelect={setTab} testId="detail-tab-merged">
           Merged

@@ -1,5 +1,6 @@
 import type { LinkView } from '../../../../shared/inventory';
-import type { ProfileView } from '../../../../shared/profiles';
+import type { AssetRow } from '../../../../shared/inventory';
+import { endpointOf, type ProfileView } from '../../../../shared/profiles';
 
 /** The asset's page in its source system's own web UI, when that system has one and it is https. */
 export function webUiUrl(link: LinkView, profile: ProfileView | undefined): string | undefined {
@@ -45,4 +46,28 @@ export function flattenRaw(value: unknown, path = ''): RawField[] {
     return entries.flatMap(([key, item]) => flattenRaw(item, path === '' ? key : `${path}.${key}`));
   }
   return [{ path, value: typeof value === 'string' ? value : JSON.stringify(value) }];
+}
+
+export type SshTarget =
+  | { kind: 'profile'; profileId: string; label: string }
+  | { kind: 'quick'; user: string; host: string };
+
+/**
+ * How to reach an asset over SSH: an SSH profile whose host is the asset's name, FQDN or one of
+ * its addresses; otherwise a quick connection as root to its FQDN or first address (the password
+ * is asked for and never stored).
+ */
+export function sshTargetOf(
+  asset: AssetRow,
+  profiles: readonly ProfileView[],
+): SshTarget | undefined {
+  const names = new Set(
+    [asset.name, asset.fqdn, ...asset.ips].flatMap((v) => (v ? [v.toLowerCase()] : [])),
+  );
+  const profile = profiles.find(
+    (p) => p.connection.kind === 'ssh' && names.has(endpointOf(p.connection).host.toLowerCase()),
+  );
+  if (profile) return { kind: 'profile', profileId: profile.id, label: profile.name };
+  const host = asset.fqdn ?? asset.ips[0];
+  return host === undefined ? undefined : { kind: 'quick', user: 'root', host };
 }
