@@ -135,6 +135,17 @@ describe('migration 5: assets, links, overrides and search index', () => {
   });
 });
 
+describe('migration 6: inventory correlation marker', () => {
+  it('holds exactly one clean marker row', () => {
+    const db = dbAt(6);
+    expect(db.prepare('SELECT id, dirty, correlated_at FROM inventory_state').all()).toEqual([
+      { id: 1, dirty: 0, correlated_at: null },
+    ]);
+    expect(() => db.prepare('INSERT INTO inventory_state (id) VALUES (2)').run()).toThrow(/CHECK/);
+    expect(() => db.prepare('UPDATE inventory_state SET dirty = 2').run()).toThrow(/CHECK/);
+  });
+});
+
 describe('migration runner', () => {
   it('fails loudly when an applied migration was edited', () => {
     const file = path.join(tempDir(), 'm.db');

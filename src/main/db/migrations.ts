@@ -183,4 +183,16 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    name: 'inventory correlation marker',
+    sql: `
+      CREATE TABLE inventory_state (
+        id              INTEGER PRIMARY KEY CHECK (id = 1),
+        dirty           INTEGER NOT NULL DEFAULT 0 CHECK (dirty IN (0, 1)),
+        correlated_at   TEXT
+      ) STRICT;
+      INSERT INTO inventory_state (id, dirty) VALUES (1, 0);
+    `,
+  },
 ];

@@ -127,6 +127,28 @@ export function recorrelate(db: Sqlite): CorrelationSummary {
   return { assets: linked.length, written, removed };
 }
 
+/** Records changed since the last correlation; set in the same transaction as the change. */
+export function markDirty(db: Sqlite): void {
+  db.prepare('UPDATE inventory_state SET dirty = 1 WHERE id = 1').run();
+}
+
+/**
+ * Re-correlates in one transaction if records changed since the last correlation (also after a
+ * crash between a source's commit and its correlation). Returns null when nothing was to do.
+ */
+export function correlateIfDirty(db: Sqlite, now = new Date()): CorrelationSummary | null {
+  return db.transaction(() => {
+    const state = db.prepare('SELECT dirty FROM inventory_state WHERE id = 1').get() as
+      { dirty: number } | undefined;
+    if (state?.dirty !== 1) return null;
+    const summary = recorrelate(db);
+    db.prepare('UPDATE inventory_state SET dirty = 0, correlated_at = ? WHERE id = 1').run(
+      now.toISOString(),
+    );
+    return summary;
+  })();
+}
+
 function assignIds(
   groups: readonly LinkedRecord[][],
   previous: ReadonlyMap<string, number>,

@@ -4,7 +4,7 @@ import type { ProfileView } from '../../shared/profiles';
 import type { Logger } from '../core/logger';
 import { redactText } from '../core/redact';
 import type { Sqlite } from '../db/sqlite';
-import { recorrelate } from '../inventory/asset-store';
+import { correlateIfDirty, markDirty } from '../inventory/asset-store';
 import { RecordStore, type WriteCounts } from '../inventory/record-store';
 import type { ProfileService } from '../profiles/profile-service';
 import type { SourceConnector, SourceRecord, SourceSystem, SyncProgress } from '../sources/types';
@@ -47,6 +47,7 @@ export class SyncEngine {
     this.history = new SyncHistory(options.db, this.#clock);
     this.#records = new RecordStore(options.db);
     this.history.closeInterrupted();
+    correlateIfDirty(options.db, this.#clock());
   }
 
   isRunning(): boolean {
@@ -125,13 +126,14 @@ export class SyncEngine {
       let counts: WriteCounts | undefined;
       this.options.db.transaction(() => {
         counts = this.#records.replaceProfile(profile.id, checked, this.#clock().toISOString());
-        recorrelate(this.options.db);
+        if (counts.added + counts.changed + counts.removed > 0) markDirty(this.options.db);
         this.history.finish(runId, 'ok', {
           counts,
           warnings,
           durationMs: performance.now() - started,
         });
       })();
+      this.#correlateIfLast(profile.id);
       emit({ phase: 'done', done: 1, total: 1, records: checked.length }, 'ok');
     } catch (error) {
       const { code, message } = describeFailure(error, controller.signal.aborted);
@@ -143,12 +145,23 @@ export class SyncEngine {
         durationMs: performance.now() - started,
       });
       this.options.logger.warn('sync failed', { profile: profile.name, system, code, message });
+      this.#correlateIfLast(profile.id);
       emit({ phase: status, done: 0, total: null, records: 0 }, status, message);
     } finally {
       outer?.removeEventListener('abort', onOuterAbort);
       this.#controllers.delete(controller);
     }
     return this.history.outcome(runId, profile);
+  }
+
+  /**
+   * Correlation spans every source, so syncs finishing together share one run of it: the last
+   * one to finish correlates. The dirty marker (set with the records) makes a crash in between
+   * harmless: the next start correlates first.
+   */
+  #correlateIfLast(profileId: string): void {
+    this.#running.delete(profileId);
+    if (this.#running.size === 0) correlateIfDirty(this.options.db, this.#clock());
   }
 
   #progressEmitter(runId: number, profile: ProfileView, system: SourceSystem) {
