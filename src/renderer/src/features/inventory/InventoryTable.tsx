@@ -7,7 +7,7 @@ import {
 } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { ArrowDown, ArrowUp } from 'lucide-react';
-import { useEffect, useRef, useSyncExternalStore, type KeyboardEvent } from 'react';
+import { memo, useEffect, useRef, useSyncExternalStore, type KeyboardEvent } from 'react';
 import type { AssetRow } from '../../../../shared/inventory';
 import { useNow } from '../sync/use-now';
 import { FreshnessDot, PatchCount, RebootFlag, SourceBadges, StatusText } from './cells';
@@ -27,43 +27,120 @@ interface WindowRow {
 const text = (value: string | null) => value ?? '';
 
 /** Cell contents per column; called directly (not as components) so rows never remount. */
-function cellRenderers(
-  now: number,
-  selected: ReadonlySet<number>,
-): Record<ColumnId, (row: AssetRow) => React.ReactNode> {
-  return {
-    select: (row) => (
-      <input
-        type="checkbox"
-        tabIndex={-1}
-        aria-label={`Select ${row.name}`}
-        checked={selected.has(row.id)}
-        onChange={() => {
-          useInventoryStore.getState().toggleSelected(row.id);
-        }}
-        onClick={(event) => {
-          event.stopPropagation();
-        }}
-        data-testid="row-select"
-      />
-    ),
-    freshness: (row) => <FreshnessDot row={row} now={now} />,
-    name: (row) => <span className="cell-name">{row.name}</span>,
-    kind: (row) => row.kind,
-    status: (row) => <StatusText status={row.status} />,
-    systems: (row) => <SourceBadges systems={row.systems} />,
-    os: (row) => text(row.os),
-    fqdn: (row) => text(row.fqdn),
-    ips: (row) => row.ips.join(', '),
-    cluster: (row) => text(row.cluster),
-    site: (row) => text(row.site),
-    groups: (row) => row.groups.join(', '),
-    tags: (row) => row.tags.join(' '),
-    updates: (row) => <PatchCount value={row.patch.updates} />,
-    security: (row) => <PatchCount value={row.patch.security} security />,
-    reboot: (row) => <RebootFlag value={row.patch.rebootNeeded} />,
-  };
+function renderCell(id: ColumnId, row: AssetRow, selected: boolean, now: number): React.ReactNode {
+  switch (id) {
+    case 'select':
+      return (
+        <input
+          type="checkbox"
+          tabIndex={-1}
+          aria-label={`Select ${row.name}`}
+          checked={selected}
+          onChange={() => {
+            useInventoryStore.getState().toggleSelected(row.id);
+          }}
+          onClick={(event) => {
+            event.stopPropagation();
+          }}
+          data-testid="row-select"
+        />
+      );
+    case 'freshness':
+      return <FreshnessDot row={row} now={now} />;
+    case 'name':
+      return <span className="cell-name">{row.name}</span>;
+    case 'kind':
+      return row.kind;
+    case 'status':
+      return <StatusText status={row.status} />;
+    case 'systems':
+      return <SourceBadges systems={row.systems} />;
+    case 'os':
+      return text(row.os);
+    case 'fqdn':
+      return text(row.fqdn);
+    case 'ips':
+      return row.ips.join(', ');
+    case 'cluster':
+      return text(row.cluster);
+    case 'site':
+      return text(row.site);
+    case 'groups':
+      return row.groups.join(', ');
+    case 'tags':
+      return row.tags.join(' ');
+    case 'updates':
+      return <PatchCount value={row.patch.updates} />;
+    case 'security':
+      return <PatchCount value={row.patch.security} security />;
+    case 'reboot':
+      return <RebootFlag value={row.patch.rebootNeeded} />;
+  }
 }
+
+interface GridRowProps {
+  index: number;
+  start: number;
+  row: AssetRow | undefined;
+  /** Visible column ids joined by spaces: a string, so unchanged layouts compare equal. */
+  columns: string;
+  gridColumns: string;
+  grouped: boolean;
+  groupStart: string | undefined;
+  focused: boolean;
+  selected: boolean;
+  open: boolean;
+  now: number;
+}
+
+/**
+ * One row. Memoized: while scrolling only the rows entering the window render; the others keep
+ * their props (a row's position depends only on its index).
+ */
+const GridRow = memo(function GridRow(props: GridRowProps) {
+  const { row, index } = props;
+  return (
+    <div
+      id={`asset-row-${String(index)}`}
+      role="row"
+      aria-rowindex={index + 1}
+      aria-selected={props.selected}
+      className={[
+        'grid-row',
+        props.focused ? 'focused' : '',
+        props.open ? 'open' : '',
+        props.groupStart !== undefined && index > 0 ? 'group-start' : '',
+        row ? '' : 'loading',
+      ].join(' ')}
+      style={{
+        transform: `translateY(${String(props.start)}px)`,
+        gridTemplateColumns: props.gridColumns,
+      }}
+      data-testid="inventory-row"
+      data-index={index}
+      data-id={row?.id}
+      data-name={row?.name}
+      onClick={(event) => {
+        const store = useInventoryStore.getState();
+        store.focus(index);
+        if (!row) return;
+        if (event.ctrlKey || event.metaKey) store.toggleSelected(row.id);
+        else store.openDetail(row.id);
+      }}
+    >
+      {props.grouped ? (
+        <div role="gridcell" className="grid-td cell-group" data-testid="group-label">
+          {props.groupStart ?? ''}
+        </div>
+      ) : null}
+      {(props.columns.split(' ') as ColumnId[]).map((id) => (
+        <div key={id} role="gridcell" className={`grid-td cell-${id}`}>
+          {row ? renderCell(id, row, props.selected, props.now) : null}
+        </div>
+      ))}
+    </div>
+  );
+});
 
 /** The column model (order, visibility, sort state) handled by TanStack Table. */
 const columns: ColumnDef<WindowRow>[] = columnIds.map((id) => ({
@@ -202,7 +279,10 @@ export function InventoryTable(props: {
   };
 
   const focusedRow = cache.row(focused);
-  const render = cellRenderers(now, selected);
+  const columnList = table
+    .getVisibleLeafColumns()
+    .map((c) => c.id)
+    .join(' ');
 
   return (
     <div
@@ -261,53 +341,25 @@ export function InventoryTable(props: {
             })}
           </div>
           <div className="grid-body" style={{ height: virtualizer.getTotalSize() }}>
-            {table.getRowModel().rows.map((tableRow, i) => {
-              const w = tableRow.original;
+            {windowRows.map((w, i) => {
               const item = items[i];
               if (!item) return null;
               const row = w.row;
-              const isSelected = row !== undefined && selected.has(row.id);
               return (
-                <div
+                <GridRow
                   key={item.key}
-                  id={`asset-row-${String(w.index)}`}
-                  role="row"
-                  aria-rowindex={w.index + 1}
-                  aria-selected={isSelected}
-                  className={[
-                    'grid-row',
-                    w.index === focused ? 'focused' : '',
-                    row && row.id === detailId ? 'open' : '',
-                    w.groupStart !== undefined && w.index > 0 ? 'group-start' : '',
-                    row ? '' : 'loading',
-                  ].join(' ')}
-                  style={{
-                    transform: `translateY(${String(item.start)}px)`,
-                    gridTemplateColumns: gridColumns,
-                  }}
-                  data-testid="inventory-row"
-                  data-index={w.index}
-                  data-id={row?.id}
-                  data-name={row?.name}
-                  onClick={(event) => {
-                    const store = useInventoryStore.getState();
-                    store.focus(w.index);
-                    if (!row) return;
-                    if (event.ctrlKey || event.metaKey) store.toggleSelected(row.id);
-                    else store.openDetail(row.id);
-                  }}
-                >
-                  {groupBy === 'none' ? null : (
-                    <div role="gridcell" className="grid-td cell-group" data-testid="group-label">
-                      {w.groupStart ?? ''}
-                    </div>
-                  )}
-                  {tableRow.getVisibleCells().map((cell) => (
-                    <div key={cell.id} role="gridcell" className={`grid-td cell-${cell.column.id}`}>
-                      {row ? render[cell.column.id as ColumnId](row) : null}
-                    </div>
-                  ))}
-                </div>
+                  index={w.index}
+                  start={item.start}
+                  row={row}
+                  columns={columnList}
+                  gridColumns={gridColumns}
+                  grouped={groupBy !== 'none'}
+                  groupStart={w.groupStart}
+                  focused={w.index === focused}
+                  selected={row !== undefined && selected.has(row.id)}
+                  open={row !== undefined && row.id === detailId}
+                  now={now}
+                />
               );
             })}
           </div>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AssetRow, InventoryPage } from '../../../../shared/inventory';
-import { pageSize, RowCache, type PageFetcher } from './row-cache';
+import { firstPageSize, pageSize, RowCache, type PageFetcher } from './row-cache';
 
 function fakeFleet(total: number) {
   const requests: { offset: number; limit: number }[] = [];
@@ -42,8 +42,21 @@ describe('RowCache', () => {
     await Promise.resolve();
     expect(landed).toBe(1);
     expect(cache.row(50_010)?.name).toBe('asset-50010');
-    expect(requests).toHaveLength(2);
-    expect(requests.every((r) => r.limit === pageSize)).toBe(true);
+    expect(requests.map((r) => r.limit)).toEqual([firstPageSize, pageSize]);
+  });
+
+  it('answers a new query with one screen of rows and fills the rest as it scrolls', async () => {
+    const { fetcher, requests } = fakeFleet(1000);
+    const opened = await RowCache.open(fetcher, '', sort);
+    if (!opened.ok) throw new Error('open failed');
+    const cache = opened.data.cache;
+    cache.ensure(0, 50);
+    expect(requests).toHaveLength(1);
+    expect(cache.row(firstPageSize)).toBeUndefined();
+    cache.ensure(0, firstPageSize + 10);
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(cache.row(firstPageSize + 5)?.name).toBe(`asset-${String(firstPageSize + 5)}`);
   });
 
   it('does not ask past the end', async () => {
@@ -51,7 +64,8 @@ describe('RowCache', () => {
     const opened = await RowCache.open(fetcher, '', sort);
     if (!opened.ok) throw new Error('open failed');
     opened.data.cache.ensure(0, 10_000);
-    expect(requests.map((r) => r.offset)).toEqual([0, 200]);
+    // The first answer was one screen; the rest of page 0 and page 1 follow as they come into view.
+    expect(requests.map((r) => r.offset)).toEqual([0, 0, 200]);
   });
 
   it('reports a query the core refuses instead of opening', async () => {

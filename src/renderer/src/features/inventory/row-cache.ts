@@ -11,6 +11,8 @@ export type PageFetcher = (request: {
 }) => Promise<Result<InventoryPage>>;
 
 export const pageSize = 200;
+/** The first answer to a new query is one screen of rows: what the user waits for on a keystroke. */
+export const firstPageSize = 100;
 /** Pages kept around the viewport; older ones are dropped so memory stays flat at any size. */
 const maxPages = 40;
 
@@ -23,6 +25,8 @@ export class RowCache {
   readonly #pending = new Set<number>();
   readonly #listeners = new Set<() => void>();
   #version = 0;
+  /** Page 0 holds only the first answer's rows so far. */
+  #partialFirst = false;
   #lastError: AppErrorShape | undefined;
 
   constructor(
@@ -32,7 +36,10 @@ export class RowCache {
     first: InventoryPage | undefined,
     private readonly fetcher: PageFetcher,
   ) {
-    if (first) this.#pages.set(0, first.rows);
+    if (first) {
+      this.#pages.set(0, first.rows);
+      this.#partialFirst = first.rows.length < Math.min(pageSize, total);
+    }
   }
 
   /** Runs the query's first page; the cache exists only when the query is valid. */
@@ -41,7 +48,7 @@ export class RowCache {
     query: string,
     sort: Sort,
   ): Promise<Result<{ cache: RowCache; page: InventoryPage }>> {
-    const result = await fetcher({ query, sort, offset: 0, limit: pageSize });
+    const result = await fetcher({ query, sort, offset: 0, limit: firstPageSize });
     if (!result.ok) return result;
     const cache = new RowCache(query, sort, result.data.total, result.data, fetcher);
     return { ok: true, data: { cache, page: result.data } };
@@ -75,7 +82,9 @@ export class RowCache {
     const first = Math.max(0, Math.floor(start / pageSize));
     const last = Math.min(Math.floor((this.total - 1) / pageSize), Math.floor(end / pageSize));
     for (let page = first; page <= last; page++) {
-      if (this.#pages.has(page) || this.#pending.has(page)) continue;
+      const short = page === 0 && this.#partialFirst && end >= (this.#pages.get(0)?.length ?? 0);
+      const loaded = this.#pages.has(page) && !short;
+      if (loaded || this.#pending.has(page)) continue;
       this.#pending.add(page);
       void this.#load(page, first);
     }
@@ -92,6 +101,7 @@ export class RowCache {
     if (!result.ok) {
       this.#lastError = result.error;
     } else {
+      if (page === 0) this.#partialFirst = false;
       this.#pages.set(page, result.data.rows);
       this.#evictFar(near);
     }
