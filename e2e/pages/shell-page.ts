@@ -35,6 +35,7 @@ export class ShellPage {
     const pages: Partial<Record<SectionId, string>> = {
       settings: 'settings-page',
       inventory: 'inventory-page',
+      terminals: 'terminals-page',
     };
     return this.page.getByTestId(pages[id] ?? `empty-${id}`);
   }
