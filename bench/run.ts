@@ -1,16 +1,20 @@
 /**
  * `npm run bench -- sync [--size N]` and `npm run bench -- search [--size N]`: each prints its
  * figures beside a reference measured in the same run and writes bench/results/<name>.json.
+ * `npm run bench -- inventory [--size N]` measures the inventory UI in Chromium (100 000 assets
+ * unless told otherwise; build first).
  */
+import { benchInventory } from './inventory';
 import { benchSearch } from './search';
 import { benchSync } from './sync';
 
 const [which = 'sync', ...rest] = process.argv.slice(2);
 const sizeAt = rest.indexOf('--size');
-const size = sizeAt >= 0 ? Number(rest[sizeAt + 1]) : 10_000;
+const size = sizeAt >= 0 ? Number(rest[sizeAt + 1]) : which === 'inventory' ? 100_000 : 10_000;
 if (!Number.isInteger(size) || size < 10 || size > 100_000) {
   throw new Error('--size takes a whole number from 10 to 100000');
 }
 if (which === 'sync') await benchSync(size);
 else if (which === 'search') await benchSearch(size);
-else throw new Error(`unknown benchmark "${which}" (sync or search)`);
+else if (which === 'inventory') await benchInventory(size);
+else throw new Error(`unknown benchmark "${which}" (sync, search or inventory)`);

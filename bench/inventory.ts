@@ -1,0 +1,241 @@
+/**
+ * Inventory UI benchmark: the browser host in headless Chromium over a store of `size` assets
+ * (100 000 by default), seeded without a network through the lab-fleet connector and the real
+ * sync engine and inventory storage. Measured in the page:
+ *   - keystroke → filtered rows painted (keydown to the frame after the table shows that query);
+ *   - scrolling frame rate with the number of row elements;
+ *   - inventory page ready after navigating to it from another section.
+ * Run with `npm run bench -- inventory [--size N]` after `npx electron-vite build`.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Page } from '@playwright/test';
+import { generateFleet } from '../lab/fleet';
+import { silentLogger } from '../src/main/core/logger';
+import { openStore } from '../src/main/store/open-store';
+import { SyncEngine } from '../src/main/sync/sync-engine';
+import { addFleetProfiles, fleetConnectors } from '../src/main/sync/test-fleet';
+import { startHostProcess } from '../e2e/support/browser-host-process';
+import { chromiumArgs, chromiumPath } from '../e2e/support/electron';
+import { figure, percentile, report } from './common';
+
+const passphrase = 'bench passphrase 1';
+
+async function seed(dir: string, size: number): Promise<{ assets: number; seedMs: number }> {
+  const t0 = performance.now();
+  const fleet = generateFleet({ size, seed: 1 });
+  const store = openStore({ dataDir: dir, logger: silentLogger });
+  await store.vault.setup(passphrase);
+  addFleetProfiles(store.profiles, fleet);
+  const engine = new SyncEngine({
+    db: store.db,
+    profiles: store.profiles,
+    connectors: fleetConnectors(() => fleet),
+    logger: silentLogger,
+  });
+  await engine.sync('all');
+  const assets = (store.db.prepare('SELECT count(*) AS n FROM assets').get() as { n: number }).n;
+  store.close();
+  return { assets, seedMs: performance.now() - t0 };
+}
+
+/** Resolves, in the page, with ms from the next keydown to the frame painted for its query. */
+async function armKeystroke(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { keystroke: Promise<number> };
+    w.keystroke = new Promise<number>((resolve) => {
+      const input = document.querySelector<HTMLInputElement>('[data-testid="inventory-search"]')!;
+      const grid = document.querySelector<HTMLElement>('[data-testid="inventory-grid"]')!;
+      const afterPaint = (t0: number): void => {
+        requestAnimationFrame(() => {
+          const channel = new MessageChannel();
+          channel.port1.onmessage = () => {
+            resolve(performance.now() - t0);
+          };
+          channel.port2.postMessage(null);
+        });
+      };
+      input.addEventListener(
+        'keydown',
+        (event) => {
+          const t0 = event.timeStamp;
+          const check = (): boolean => {
+            if (grid.dataset.query !== input.value) return false;
+            afterPaint(t0);
+            return true;
+          };
+          queueMicrotask(() => {
+            if (check()) return;
+            const observer = new MutationObserver(() => {
+              if (check()) observer.disconnect();
+            });
+            observer.observe(grid, { attributes: true, attributeFilter: ['data-query'] });
+          });
+        },
+        { once: true },
+      );
+    });
+  });
+}
+
+async function keystrokes(page: Page): Promise<{ query: string; ms: number }[]> {
+  const words = ['debian', 'web', 'db-0', '10.16.3', 'ubuntu', 'prod', 'cache', 'alma'];
+  const times: { query: string; ms: number }[] = [];
+  const search = page.getByTestId('inventory-search');
+  for (const word of words) {
+    await search.fill('');
+    await page.waitForFunction(
+      () =>
+        document.querySelector<HTMLElement>('[data-testid="inventory-grid"]')?.dataset.query === '',
+    );
+    await search.focus();
+    for (let i = 0; i < word.length; i++) {
+      await armKeystroke(page);
+      await page.keyboard.press(word.charAt(i));
+      times.push({
+        query: word.slice(0, i + 1),
+        ms: await page.evaluate(
+          () => (window as unknown as { keystroke: Promise<number> }).keystroke,
+        ),
+      });
+    }
+  }
+  await search.fill('');
+  return times;
+}
+
+async function scrolling(page: Page, seconds: number) {
+  return page.evaluate(async (duration) => {
+    const scroller = document.querySelector<HTMLElement>('[data-testid="inventory-scroll"]')!;
+    // Start away from the top, where the overscan above the first row is still empty.
+    scroller.scrollTop = 28 * 200;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const rowCounts = new Set<number>();
+    const frames: number[] = [];
+    let last = performance.now();
+    const start = last;
+    await new Promise<void>((resolve) => {
+      const step = (now: number): void => {
+        frames.push(now - last);
+        last = now;
+        scroller.scrollTop += 84; // three rows a frame: a brisk scroll through the fleet
+        rowCounts.add(document.querySelectorAll('[data-testid="inventory-row"]').length);
+        if (now - start < duration * 1000) requestAnimationFrame(step);
+        else resolve();
+      };
+      requestAnimationFrame(step);
+    });
+    const elapsed = performance.now() - start;
+    return {
+      fps: (frames.length / elapsed) * 1000,
+      frameTimes: frames.slice(1),
+      rowCounts: [...rowCounts],
+      scrolledRows: Math.round(scroller.scrollTop / 28) - 200,
+    };
+  }, seconds);
+}
+
+async function pageReady(page: Page, rounds: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    await page.getByTestId('nav-settings').click();
+    await page.getByTestId('settings-page').waitFor();
+    times.push(
+      await page.evaluate(
+        () =>
+          new Promise<number>((resolve) => {
+            const t0 = performance.now();
+            const done = (): boolean => {
+              if (!document.querySelector('[data-testid="inventory-row"][data-name]')) return false;
+              requestAnimationFrame(() => {
+                const channel = new MessageChannel();
+                channel.port1.onmessage = () => {
+                  resolve(performance.now() - t0);
+                };
+                channel.port2.postMessage(null);
+              });
+              return true;
+            };
+            const observer = new MutationObserver(() => {
+              if (done()) observer.disconnect();
+            });
+            observer.observe(document.body, { childList: true, subtree: true, attributes: true });
+            document.querySelector<HTMLElement>('[data-testid="nav-inventory"]')!.click();
+          }),
+      ),
+    );
+  }
+  return times;
+}
+
+export async function benchInventory(size: number): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rackside-bench-ui-'));
+  const { assets, seedMs } = await seed(dir, size);
+  process.env.RACKSIDE_PASSPHRASE = passphrase;
+  const host = await startHostProcess(dir);
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // tsx names the functions inside the callbacks evaluated in the page with a `__name` helper.
+    await page.addInitScript('window.__name = (fn) => fn');
+    let bytes = 0;
+    page.on('websocket', (ws) => {
+      ws.on('framereceived', (frame) => {
+        bytes +=
+          typeof frame.payload === 'string' ? frame.payload.length : frame.payload.byteLength;
+      });
+    });
+    const coldStart = performance.now();
+    await page.goto(host.url);
+    await page
+      .locator('[data-testid="inventory-row"][data-name]')
+      .first()
+      .waitFor({ timeout: 60_000 });
+    const coldMs = performance.now() - coldStart;
+
+    const ready = await pageReady(page, 15);
+    const perKey = await keystrokes(page);
+    const keys = perKey.map((k) => k.ms);
+    await page.getByTestId('inventory-grid').focus();
+    const bytesBefore = bytes;
+    const scroll = await scrolling(page, 5);
+    const scrollBytes = bytes - bytesBefore;
+
+    const frameP95 = percentile(scroll.frameTimes, 95);
+    report(
+      'inventory',
+      [
+        figure('keystroke → rows painted p95', percentile(keys, 95), 'ms', undefined, '≤ 50 ms'),
+        figure('keystroke → rows painted p50', percentile(keys, 50), 'ms'),
+        figure('scrolling frame rate', scroll.fps, 'fps', undefined, '≥ 54 fps'),
+        figure('scrolling frame time p95', frameP95, 'ms'),
+        figure('row elements while scrolling (max)', Math.max(...scroll.rowCounts), 'rows'),
+        figure('row elements while scrolling (min)', Math.min(...scroll.rowCounts), 'rows'),
+        figure('rows scrolled through', scroll.scrolledRows, 'rows'),
+        figure('bytes received while scrolling', scrollBytes, 'bytes'),
+        figure(
+          'page ready after navigation p95',
+          percentile(ready, 95),
+          'ms',
+          undefined,
+          '≤ 300 ms',
+        ),
+        figure('page ready after navigation p50', percentile(ready, 50), 'ms'),
+        figure('first load after the vault opens', coldMs, 'ms'),
+      ],
+      {
+        assets,
+        seedSeconds: Math.round(seedMs / 100) / 10,
+        seededWith: 'lab-fleet connector through SyncEngine into the real store (no network)',
+        browser: 'headless Chromium against the browser host, 1280×800',
+        keystrokes: perKey.map((k) => ({ query: k.query, ms: Math.round(k.ms * 10) / 10 })),
+        navigations: ready.length,
+      },
+    );
+  } finally {
+    await browser.close();
+    await host.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
