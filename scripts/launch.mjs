@@ -154,11 +154,11 @@ function startLab(dataDir) {
   });
 }
 
-/** Imports the lab's profiles into the demo store (updating them in place on later runs). */
-function importProfiles(dataDir, manifest) {
+/** Runs the rackside CLI on the demo store; its report goes to stderr. */
+function demoCli(dataDir, args, what) {
   const result = spawnSync(
     process.execPath,
-    [path.join(root, 'bin', 'rackside.mjs'), '--data-dir', dataDir, 'profiles', 'import', manifest],
+    [path.join(root, 'bin', 'rackside.mjs'), '--data-dir', dataDir, ...args],
     {
       cwd: root,
       // Its report goes to stderr: stdout carries only the browser host's address line.
@@ -166,7 +166,7 @@ function importProfiles(dataDir, manifest) {
       env: { ...process.env, RACKSIDE_PASSPHRASE: demoPassphrase },
     },
   );
-  if (result.status !== 0) fail('Importing the lab profiles failed; see above.');
+  if (result.status !== 0) fail(`${what} failed; see above.`);
 }
 
 function run(command, args, extraEnv = {}) {
@@ -191,7 +191,10 @@ if (electron) ensureElectronSqlite();
 let unlockEnv = {};
 if (mode === 'demo' && !options['no-lab']) {
   const manifest = await startLab(path.resolve(dataDir));
-  importProfiles(path.resolve(dataDir), manifest);
+  // Import updates the profiles in place on later runs (the lab's ports change every start).
+  demoCli(path.resolve(dataDir), ['profiles', 'import', manifest], 'Importing the lab profiles');
+  process.stderr.write('Syncing the lab into the inventory…\n');
+  demoCli(path.resolve(dataDir), ['sync', '--all'], 'The first sync of the lab');
   process.stderr.write(`Demo vault passphrase: "${demoPassphrase}" (the app opens unlocked).\n`);
   unlockEnv = { RACKSIDE_PASSPHRASE: demoPassphrase };
 }
