@@ -1,0 +1,191 @@
+import { RotateCw } from 'lucide-react';
+import { useEffect, useState } from 'react';
+import type { SessionStatus } from '../../../../shared/ssh';
+import { Modal } from '../profiles/Modal';
+import { cancelAutoReconnect, closeTabNow, forgetHostKey, reconnect } from './terminal-actions';
+import { type TerminalTab } from './terminals-store';
+
+/** What a tab shows about its session: the status line, and the overlay once it has closed. */
+export function stateLabel(status: SessionStatus): string {
+  switch (status.state) {
+    case 'connecting':
+      return status.hop && status.hop.count > 1
+        ? `connecting (hop ${String(status.hop.index + 1)}/${String(status.hop.count)})`
+        : 'connecting';
+    case 'authenticating':
+      return 'authenticating';
+    case 'open':
+      return 'open';
+    case 'closed':
+      return 'closed';
+  }
+}
+
+export function ClosedOverlay(props: { tab: TerminalTab }) {
+  const { tab } = props;
+  const reason = tab.status.reason;
+  const changed = reason?.kind === 'host-key-changed' ? reason.hostKey : undefined;
+  const [confirmForget, setConfirmForget] = useState(false);
+  return (
+    <div className="term-closed" data-testid="term-closed" data-reason={reason?.kind ?? 'error'}>
+      {changed ? (
+        <div className="term-hostkey-changed" role="alert" data-testid="ssh-hostkey-changed">
+          <h3>
+            The host key of {changed.host}:{String(changed.port)} has changed
+          </h3>
+          <p>
+            Rackside refused to connect: someone may be intercepting the connection, or the server
+            was reinstalled. Ask its administrator before trusting the new key.
+          </p>
+          <dl className="facts">
+            <dt>Presented now</dt>
+            <dd className="fingerprint" data-testid="ssh-hostkey-new">
+              {changed.presented.keyType} {changed.presented.fingerprint}
+            </dd>
+            {changed.known.map((known) => (
+              <FactPair
+                key={`${known.fingerprint}-${known.source}`}
+                label={`Known (${known.source})`}
+              >
+                <span className="fingerprint" data-testid="ssh-hostkey-old">
+                  {known.keyType} {known.fingerprint}
+                </span>
+              </FactPair>
+            ))}
+          </dl>
+          <button
+            type="button"
+            className="button danger"
+            data-testid="ssh-forget-host-key"
+            onClick={() => {
+              setConfirmForget(true);
+            }}
+          >
+            Forget this host key…
+          </button>
+          {confirmForget ? (
+            <Modal
+              title={`Forget the stored key of ${changed.host}:${String(changed.port)}?`}
+              description="The next connection will ask you to accept the key the server presents. Only do this when you know why the key changed."
+              testId="ssh-forget-confirm"
+              role="alertdialog"
+              onClose={() => {
+                setConfirmForget(false);
+              }}
+            >
+              <div className="modal-actions">
+                <button
+                  type="button"
+                  className="button"
+                  onClick={() => {
+                    setConfirmForget(false);
+                  }}
+                >
+                  Keep it
+                </button>
+                <button
+                  type="button"
+                  className="button danger"
+                  data-testid="ssh-forget-confirm-button"
+                  onClick={() => {
+                    setConfirmForget(false);
+                    void forgetHostKey(changed.host, changed.port);
+                  }}
+                >
+                  Forget the key
+                </button>
+              </div>
+            </Modal>
+          ) : null}
+        </div>
+      ) : (
+        <p data-testid="term-closed-reason">
+          {tab.error ?? reason?.message ?? 'The session ended.'}
+        </p>
+      )}
+      <ReconnectControls tab={tab} />
+    </div>
+  );
+}
+
+export function FactPair(props: { label: string; children: React.ReactNode }) {
+  return (
+    <>
+      <dt>{props.label}</dt>
+      <dd>{props.children}</dd>
+    </>
+  );
+}
+
+export function ReconnectControls(props: { tab: TerminalTab }) {
+  const { tab } = props;
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (tab.reconnectAt === null) return;
+    const timer = setInterval(() => {
+      setNow(Date.now());
+    }, 250);
+    return () => {
+      clearInterval(timer);
+    };
+  }, [tab.reconnectAt]);
+  const seconds =
+    tab.reconnectAt === null ? null : Math.max(0, Math.ceil((tab.reconnectAt - now) / 1000));
+  return (
+    <div className="term-reconnect">
+      {seconds !== null ? (
+        <span data-testid="term-reconnect-countdown">
+          Reconnecting in {String(seconds)} s (attempt {String(tab.reconnectAttempt)})
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => {
+              cancelAutoReconnect(tab.key);
+            }}
+          >
+            Cancel
+          </button>
+        </span>
+      ) : null}
+      <button
+        type="button"
+        className="button primary"
+        data-testid="term-reconnect"
+        onClick={() => void reconnect(tab.key)}
+      >
+        <RotateCw size={13} aria-hidden /> Reconnect
+      </button>
+      <button
+        type="button"
+        className="button"
+        onClick={() => {
+          closeTabNow(tab.key);
+        }}
+      >
+        Close tab
+      </button>
+    </div>
+  );
+}
+
+export function StatusLine(props: { tab: TerminalTab }) {
+  const { tab } = props;
+  return (
+    <div className="term-status" data-testid="term-status" data-state={tab.status.state}>
+      <span className={`term-dot term-dot-${tab.status.state}`} aria-hidden />
+      <span data-testid="term-status-text">
+        {stateLabel(tab.status)}
+        {tab.status.state === 'closed' && tab.status.reason
+          ? ` — ${tab.status.reason.message}`
+          : ''}
+      </span>
+      <span className="muted">{tab.title}</span>
+      {tab.logFile !== null ? (
+        <span className="muted" data-testid="term-log-file" title={tab.logFile}>
+          logging to {tab.logFile}
+        </span>
+      ) : null}
+      {tab.broadcast ? <span className="badge badge-warn">broadcast</span> : null}
+    </div>
+  );
+}
