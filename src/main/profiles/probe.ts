@@ -182,6 +182,8 @@ async function tlsHandshake(
   }
   const servername = net.isIP(host) === 0 ? host : undefined;
   const secure = await new Promise<tls.TLSSocket>((resolve, reject) => {
+    // The probe judges trust itself below (pin, CA, validity, name) so it can show the
+    // certificate it refuses; it never sends a credential over this connection.
     const client = tls.connect({ socket, servername, ca, rejectUnauthorized: false });
     const timer = setTimeout(() => {
       client.destroy();

@@ -22,6 +22,7 @@ export interface NativeEndpoint {
 const anonymousDh = {
   ciphers: 'ADH-AES128-SHA256:ADH-AES256-GCM-SHA384:ADH-AES256-SHA256:@SECLEVEL=0',
   maxVersion: 'TLSv1.2',
+  // No certificate exists to verify; only a profile explicitly marked insecure gets here.
   rejectUnauthorized: false,
 } as const;
 
