@@ -45,3 +45,15 @@ export function recordingContext(
     warn: (message) => warnings.push(message),
   };
 }
+
+/** The external ids the lab's ground truth lists for one system, sorted. */
+export function truthIds(
+  truth: readonly { records: readonly { system: string; externalId: string }[] }[],
+  system: string,
+): string[] {
+  return truth
+    .flatMap((entry) => entry.records)
+    .filter((r) => r.system === system)
+    .map((r) => r.externalId)
+    .sort();
+}

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { runAndKill } from '../test-support/kill-child';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../core/logger';
@@ -7,28 +7,6 @@ import { openStore } from './open-store';
 import { unlockedTestStore } from './test-helpers';
 
 const child = path.join(import.meta.dirname, 'durability-child.ts');
-
-/** Starts the saving child and kills it with SIGKILL a random moment after it reports progress. */
-function runAndKill(dataDir: string, startGeneration: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(
-      process.execPath,
-      ['--import', 'tsx', child, dataDir, String(startGeneration)],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stderr = '';
-    proc.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    proc.stdout.once('data', () => {
-      setTimeout(() => proc.kill('SIGKILL'), Math.floor(Math.random() * 120));
-    });
-    proc.once('exit', (_code, signal) => {
-      if (signal === 'SIGKILL') resolve();
-      else reject(new Error(`child exited without being killed: ${stderr}`));
-    });
-  });
-}
 
 describe('durability', () => {
   it('keeps every profile in a whole old or new state when killed at random points', async () => {
@@ -39,7 +17,7 @@ describe('durability', () => {
     let loops = 0;
     let generation = 0;
     while (Date.now() - started < 12_000 && loops < 40) {
-      await runAndKill(dataDir, generation);
+      await runAndKill(child, [dataDir, String(generation)], 120);
       loops += 1;
       const store = openStore({
         dataDir,

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { runAndKill } from '../test-support/kill-child';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../core/logger';
@@ -11,23 +11,6 @@ import { durabilityFleets, versionHashes } from './durability-fleets';
 import { addFleetProfiles } from './test-fleet';
 
 const child = path.join(import.meta.dirname, 'durability-child.ts');
-
-function runAndKill(dataDir: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', child, dataDir], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    proc.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    proc.stdout.once('data', () => {
-      setTimeout(() => proc.kill('SIGKILL'), Math.floor(Math.random() * 400));
-    });
-    proc.once('exit', (_code, signal) => {
-      if (signal === 'SIGKILL') resolve();
-      else reject(new Error(`child exited without being killed: ${stderr}`));
-    });
-  });
-}
 
 function count(store: Store, sql: string): number {
   return (store.db.prepare(sql).get() as { n: number }).n;
@@ -50,7 +33,7 @@ describe('sync durability', () => {
     let loops = 0;
     let synced = 0;
     while (Date.now() - started < 10_000 && loops < 30) {
-      await runAndKill(dataDir);
+      await runAndKill(child, [dataDir], 400);
       loops += 1;
       const store = openStore({
         dataDir,

@@ -8,7 +8,7 @@ import { importManifest } from '../../profiles/import-export';
 import type { SecretValues } from '../../profiles/profile-service';
 import { unlockedTestStore } from '../../store/test-helpers';
 import type { Store } from '../../store/open-store';
-import { recordingContext } from '../test-helpers';
+import { recordingContext, truthIds } from '../test-helpers';
 import type { SourceRecord } from '../types';
 import { createForemanConnector, foremanConnector } from './index';
 
@@ -61,12 +61,7 @@ describe('Foreman connector against the lab', () => {
   it('syncs every host with the identity the fleet gives it', () => {
     const { fleet } = lab;
     expect(first).toHaveLength(fleet.foreman.hosts.length);
-    const truth = lab
-      .truth()
-      .flatMap((entry) => entry.records)
-      .filter((r) => r.system === 'foreman')
-      .map((r) => r.externalId)
-      .sort();
+    const truth = truthIds(lab.truth(), 'foreman');
     expect(first.map((r) => r.externalId).sort()).toEqual(truth);
     const byId = new Map(first.map((r) => [r.externalId, r]));
     let withFacts = 0;

@@ -7,7 +7,7 @@ import { importManifest } from '../../profiles/import-export';
 import type { SecretValues } from '../../profiles/profile-service';
 import { unlockedTestStore } from '../../store/test-helpers';
 import type { Store } from '../../store/open-store';
-import { recordingContext } from '../test-helpers';
+import { recordingContext, truthIds } from '../test-helpers';
 import type { SourceRecord } from '../types';
 import { createPatchmonConnector, patchmonConnector } from './index';
 
@@ -62,12 +62,7 @@ describe('PatchMon connector against the lab', () => {
   it('syncs every host with its identity, groups and patch summary', () => {
     const { fleet } = lab;
     expect(first).toHaveLength(fleet.patchmon.hosts.length);
-    const truth = lab
-      .truth()
-      .flatMap((entry) => entry.records)
-      .filter((r) => r.system === 'patchmon')
-      .map((r) => r.externalId)
-      .sort();
+    const truth = truthIds(lab.truth(), 'patchmon');
     expect(first.map((r) => r.externalId).sort()).toEqual(truth);
     const byId = new Map(first.map((r) => [r.externalId, r]));
     const groupName = new Map(fleet.patchmon.hostGroups.map((g) => [g.id, g.name]));
