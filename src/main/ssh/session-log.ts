@@ -20,8 +20,12 @@ export class SessionLog {
     this.out.write(`\r\n[rackside ${new Date().toISOString()}] ${text}\r\n`);
   }
 
+  /**
+   * Copies the chunk: the caller transfers its buffer to another thread right after, and a write
+   * still queued behind a slow disk would otherwise find it detached and empty.
+   */
   output(chunk: Uint8Array): void {
-    this.out.write(chunk);
+    this.out.write(Buffer.from(chunk));
   }
 
   loginPrompt(prompt: KeyboardPrompt, answer: string): void {
