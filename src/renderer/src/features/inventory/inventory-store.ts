@@ -78,14 +78,31 @@ export const initialState: InventoryState = {
   dialog: undefined,
 };
 
-// Answers can arrive out of order while the user types; only the newest request may land.
-let sequence = 0;
+interface QueryRun {
+  query: string;
+  sort: Sort;
+  keepPlace: boolean;
+}
+
+/**
+ * The queries behind the table, newest first: one request is on its way to the core at a time,
+ * and while it runs only the newest text waits to follow it (the texts typed in between are never
+ * sent). An answer that a newer text superseded on the way is dropped; the table keeps showing
+ * the previous rows until the newest answer lands.
+ */
+let queued: QueryRun | undefined;
+let draining: Promise<void> | undefined;
+/** A newer query is waiting: the answer that just came is already out of date. */
+const superseded = (): boolean => queued !== undefined;
+
+/** For tests: forget a query left in flight by a previous test. */
+export function resetQueries(): void {
+  queued = undefined;
+  draining = undefined;
+}
 
 export const useInventoryStore = create<InventoryState & InventoryActions>()((set, get) => {
-  const run = async (query: string, sort: Sort, keepPlace: boolean): Promise<void> => {
-    const mine = ++sequence;
-    const result = await RowCache.open(fetchPage, query, sort);
-    if (mine !== sequence) return;
+  const land = (run: QueryRun, result: Awaited<ReturnType<typeof RowCache.open>>): void => {
     if (!result.ok) {
       if (result.error.code === 'bad-request') set({ queryError: result.error });
       else set({ loadError: result.error });
@@ -95,12 +112,29 @@ export const useInventoryStore = create<InventoryState & InventoryActions>()((se
     set((s) => ({
       cache,
       total: cache.total,
-      query,
-      sort,
+      query: run.query,
+      sort: run.sort,
       queryError: undefined,
       loadError: undefined,
-      focused: keepPlace ? Math.min(s.focused, Math.max(0, cache.total - 1)) : 0,
+      focused: run.keepPlace ? Math.min(s.focused, Math.max(0, cache.total - 1)) : 0,
     }));
+  };
+
+  const drain = async (): Promise<void> => {
+    for (let next = queued; next !== undefined; next = queued) {
+      queued = undefined;
+      const result = await RowCache.open(fetchPage, next.query, next.sort);
+      if (!superseded()) land(next, result);
+    }
+  };
+
+  /** Resolves once the newest query has landed (or failed). */
+  const run = (query: string, sort: Sort, keepPlace: boolean): Promise<void> => {
+    queued = { query, sort, keepPlace };
+    draining ??= drain().finally(() => {
+      draining = undefined;
+    });
+    return draining;
   };
 
   return {
