@@ -10,10 +10,32 @@ export const LockTimeoutMinutes = z
   .min(0)
   .max(24 * 60);
 
+export const maxSavedSearches = 200;
+export const maxSavedSearchName = 80;
+export const maxSavedSearchQuery = 2000;
+
+/** A named inventory query, shown as a chip beside the search box. */
+export const SavedSearch = z
+  .object({
+    name: z.string().trim().min(1).max(maxSavedSearchName),
+    query: z.string().max(maxSavedSearchQuery),
+  })
+  .strict();
+export type SavedSearch = z.infer<typeof SavedSearch>;
+
+export const SavedSearches = z
+  .array(SavedSearch)
+  .max(maxSavedSearches, `Keep at most ${String(maxSavedSearches)} saved searches.`)
+  .refine((list) => new Set(list.map((s) => s.name)).size === list.length, {
+    message: 'Two saved searches cannot share a name.',
+  });
+
 export const Settings = z
   .object({
     theme: Theme,
     lockTimeoutMinutes: LockTimeoutMinutes,
+    /** Saved inventory searches: kept with the settings so every window and host sees them. */
+    savedSearches: SavedSearches,
   })
   .strict();
 export type Settings = z.infer<typeof Settings>;
@@ -21,6 +43,7 @@ export type Settings = z.infer<typeof Settings>;
 export const defaultSettings: Settings = {
   theme: 'system',
   lockTimeoutMinutes: 15,
+  savedSearches: [],
 };
 
 export const SettingsPatch = Settings.partial().strict();

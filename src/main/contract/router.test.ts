@@ -105,7 +105,9 @@ describe('the contract router', () => {
     const seen: unknown[] = [];
     events.subscribe((name, payload) => seen.push([name, payload]));
     await router.dispatch('settings:set', { lockTimeoutMinutes: 5 }, context);
-    expect(seen).toEqual([['settings:changed', { theme: 'system', lockTimeoutMinutes: 5 }]]);
+    expect(seen).toEqual([
+      ['settings:changed', { theme: 'system', lockTimeoutMinutes: 5, savedSearches: [] }],
+    ]);
   });
 
   it('turns a handler crash into an internal error without leaking its message', async () => {

@@ -11,11 +11,11 @@ describe('SettingsStore', () => {
   it('starts from defaults and keeps changes across a reopen', async () => {
     const dir = await tempDir();
     const store = await SettingsStore.open(dir, silentLogger);
-    expect(store.get()).toEqual({ theme: 'system', lockTimeoutMinutes: 15 });
+    expect(store.get()).toEqual({ theme: 'system', lockTimeoutMinutes: 15, savedSearches: [] });
     await store.update({ theme: 'dark' });
     await store.update({ lockTimeoutMinutes: 0 });
     const reopened = await SettingsStore.open(dir, silentLogger);
-    expect(reopened.get()).toEqual({ theme: 'dark', lockTimeoutMinutes: 0 });
+    expect(reopened.get()).toEqual({ theme: 'dark', lockTimeoutMinutes: 0, savedSearches: [] });
   });
 
   it('applies quick successive changes in order', async () => {
@@ -44,7 +44,7 @@ describe('SettingsStore', () => {
     const dir = await tempDir();
     await fs.writeFile(path.join(dir, settingsFileName), '{"theme": "light"}');
     const store = await SettingsStore.open(dir, silentLogger);
-    expect(store.get()).toEqual({ theme: 'light', lockTimeoutMinutes: 15 });
+    expect(store.get()).toEqual({ theme: 'light', lockTimeoutMinutes: 15, savedSearches: [] });
   });
 
   it('leaves no temp files behind after saving', async () => {
@@ -52,5 +52,48 @@ describe('SettingsStore', () => {
     const store = await SettingsStore.open(dir, silentLogger);
     await store.update({ theme: 'light' });
     expect(await fs.readdir(dir)).toEqual([settingsFileName]);
+  });
+
+  it('keeps saved searches across a reopen', async () => {
+    const dir = await tempDir();
+    const store = await SettingsStore.open(dir, silentLogger);
+    const savedSearches = [
+      { name: 'Debian web', query: 'debian web' },
+      { name: 'Needs patches', query: 'security>0' },
+    ];
+    await store.update({ savedSearches });
+    const reopened = await SettingsStore.open(dir, silentLogger);
+    expect(reopened.get().savedSearches).toEqual(savedSearches);
+  });
+
+  it('refuses saved searches beyond their bounds and keeps the previous ones', async () => {
+    const dir = await tempDir();
+    const store = await SettingsStore.open(dir, silentLogger);
+    await store.update({ savedSearches: [{ name: 'ok', query: 'web' }] });
+    const many = Array.from({ length: 201 }, (_, i) => ({ name: `s${String(i)}`, query: 'x' }));
+    await expect(store.update({ savedSearches: many })).rejects.toThrow(/200/);
+    await expect(
+      store.update({ savedSearches: [{ name: 'n'.repeat(81), query: 'x' }] }),
+    ).rejects.toThrow();
+    await expect(
+      store.update({ savedSearches: [{ name: 'long', query: 'q'.repeat(2001) }] }),
+    ).rejects.toThrow();
+    await expect(
+      store.update({
+        savedSearches: [
+          { name: 'same', query: 'a' },
+          { name: 'same', query: 'b' },
+        ],
+      }),
+    ).rejects.toThrow(/share a name/);
+    expect(store.get().savedSearches).toEqual([{ name: 'ok', query: 'web' }]);
+    // The largest allowed list is fine.
+    const full = Array.from({ length: 200 }, (_, i) => ({
+      name: `${String(i).padStart(3, '0')}${'n'.repeat(77)}`,
+      query: 'q'.repeat(2000),
+    }));
+    await store.update({ savedSearches: full });
+    const reopened = await SettingsStore.open(dir, silentLogger);
+    expect(reopened.get().savedSearches).toHaveLength(200);
   });
 });

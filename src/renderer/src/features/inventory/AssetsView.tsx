@@ -11,6 +11,7 @@ import { groupByLabels, groupByOptions, type GroupBy } from './columns';
 import { ExportDialog } from './ExportDialog';
 import { InventoryTable } from './InventoryTable';
 import { useInventoryStore } from './inventory-store';
+import { forgetSearch, useSavedSearches } from './saved-searches';
 import { SaveSearchDialog } from './SaveSearchDialog';
 import { SearchBox } from './SearchBox';
 
@@ -42,7 +43,7 @@ export function AssetsView() {
   const selected = useInventoryStore((s) => s.selected);
   const detailId = useInventoryStore((s) => s.detailId);
   const dialog = useInventoryStore((s) => s.dialog);
-  const saved = useInventoryStore((s) => s.saved);
+  const saved = useSavedSearches();
   const loadError = useInventoryStore((s) => s.loadError);
   const sources = useSyncStore((s) => s.status?.sources);
   const searchRef = useRef<HTMLInputElement>(null);
@@ -124,7 +125,9 @@ export function AssetsView() {
                   className="chip-remove"
                   aria-label={`Forget the saved search ${s.name}`}
                   onClick={() => {
-                    useInventoryStore.getState().removeSearch(s.name);
+                    void forgetSearch(s.name).then((error) => {
+                      if (error) toast.error(`Could not forget the search: ${error.message}`);
+                    });
                   }}
                 >
                   <X size={10} aria-hidden />

@@ -6,6 +6,7 @@ import { FleetOverview } from '../overview/FleetOverview';
 import { SyncCenter } from '../sync/SyncCenter';
 import { AssetsView } from './AssetsView';
 import { useInventoryStore, type InventoryTab } from './inventory-store';
+import { migrateLegacySavedSearches } from './saved-searches';
 
 const tabs: readonly { id: InventoryTab; label: string; icon: typeof List }[] = [
   { id: 'assets', label: 'Assets', icon: List },
@@ -22,6 +23,7 @@ export function InventoryPage() {
     const { refresh, loadFacets } = useInventoryStore.getState();
     void refresh();
     void loadFacets();
+    void migrateLegacySavedSearches();
     return bridge().on('inventory:changed', () => {
       const store = useInventoryStore.getState();
       void store.refresh();

@@ -4,12 +4,6 @@ import type { Facets } from '../../../../shared/inventory';
 import { bridge } from '../../lib/bridge';
 import { groupSort, readLayout, writeLayout, type ColumnLayout, type GroupBy } from './columns';
 import { RowCache, type PageFetcher, type Sort } from './row-cache';
-import {
-  readSavedSearches,
-  withSaved,
-  writeSavedSearches,
-  type SavedSearch,
-} from './saved-searches';
 
 export type InventoryTab = 'assets' | 'overview' | 'drift' | 'sync';
 export type InventoryDialog = 'export' | 'columns' | 'save-search';
@@ -32,7 +26,6 @@ interface InventoryState {
   /** Index of the keyboard-focused row. */
   focused: number;
   detailId: number | undefined;
-  saved: SavedSearch[];
   facets: Facets | undefined;
   dialog: InventoryDialog | undefined;
 }
@@ -53,8 +46,6 @@ interface InventoryActions {
   focus: (index: number) => void;
   openDetail: (id: number | undefined) => void;
   openDialog: (dialog: InventoryDialog | undefined) => void;
-  saveSearch: (name: string) => void;
-  removeSearch: (name: string) => void;
 }
 
 const fetchPage: PageFetcher = (request) => bridge().call('inventory:query', request);
@@ -73,7 +64,6 @@ export const initialState: InventoryState = {
   selected: new Set(),
   focused: 0,
   detailId: undefined,
-  saved: [],
   facets: undefined,
   dialog: undefined,
 };
@@ -140,7 +130,6 @@ export const useInventoryStore = create<InventoryState & InventoryActions>()((se
   return {
     ...initialState,
     layout: readLayout(),
-    saved: readSavedSearches(),
     setTab: (tab) => {
       set({ tab });
     },
@@ -190,16 +179,6 @@ export const useInventoryStore = create<InventoryState & InventoryActions>()((se
     },
     openDialog: (dialog) => {
       set({ dialog });
-    },
-    saveSearch: (name) => {
-      const saved = withSaved(get().saved, { name, query: get().query });
-      writeSavedSearches(saved);
-      set({ saved, dialog: undefined });
-    },
-    removeSearch: (name) => {
-      const saved = get().saved.filter((s) => s.name !== name);
-      writeSavedSearches(saved);
-      set({ saved });
     },
   };
 });
