@@ -86,16 +86,16 @@ async function seed(dir: string, size: number): Promise<{ assets: number; seedMs
 async function armKeystroke(page: Page, expected: string): Promise<void> {
   await page.evaluate((text) => {
     const w = window as unknown as {
-      keystroke: Promise<number>;
-      painted: (text: string) => Promise<number>;
+      keystroke: Promise<{ ms: number; uiMs: number }>;
+      painted: (text: string) => Promise<Painted>;
     };
-    w.keystroke = new Promise<number>((resolve) => {
+    w.keystroke = new Promise((resolve) => {
       const input = document.querySelector<HTMLInputElement>('[data-testid="inventory-search"]')!;
       input.addEventListener(
         'keydown',
         (event) => {
-          void w.painted(text).then((at) => {
-            resolve(at - event.timeStamp);
+          void w.painted(text).then(({ at, answerAt }) => {
+            resolve({ ms: at - event.timeStamp, uiMs: at - answerAt });
           });
         },
         { once: true },
@@ -104,19 +104,41 @@ async function armKeystroke(page: Page, expected: string): Promise<void> {
   }, expected);
 }
 
+interface Painted {
+  /** When the frame showing the rows was painted. */
+  at: number;
+  /** When the last message from the core before that arrived: the answer the rows came from. */
+  answerAt: number;
+}
+
 /**
  * Installed before the page loads: `painted(text)` resolves with the time of the frame painted
- * after the grid shows the rows of the query `text` (its `data-query`), once they are in the DOM.
+ * after the grid shows the rows of the query `text` (its `data-query`), once they are in the DOM,
+ * and the arrival time of the core's answer behind them (the last WebSocket message before).
  */
 function installPaintProbe(): void {
-  const w = window as unknown as { painted: (text: string) => Promise<number> };
+  const w = window as unknown as {
+    painted: (text: string) => Promise<Painted>;
+    lastMessageAt: number;
+  };
+  w.lastMessageAt = 0;
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols);
+      this.addEventListener('message', () => {
+        w.lastMessageAt = performance.now();
+      });
+    }
+  };
   w.painted = (text) =>
-    new Promise<number>((resolve) => {
+    new Promise<Painted>((resolve) => {
       const afterPaint = (): void => {
+        const answerAt = w.lastMessageAt;
         requestAnimationFrame(() => {
           const channel = new MessageChannel();
           channel.port1.onmessage = () => {
-            resolve(performance.now());
+            resolve({ at: performance.now(), answerAt });
           };
           channel.port2.postMessage(null);
         });
@@ -158,20 +180,18 @@ async function clearSearch(page: Page): Promise<void> {
 }
 
 /** One key at a time, each waiting for its own rows: every prefix of every word is measured. */
-async function keystrokes(page: Page): Promise<{ query: string; ms: number }[]> {
-  const times: { query: string; ms: number }[] = [];
+async function keystrokes(page: Page): Promise<{ query: string; ms: number; uiMs: number }[]> {
+  const times: { query: string; ms: number; uiMs: number }[] = [];
   for (const word of words) {
     await clearSearch(page);
     for (let i = 0; i < word.length; i++) {
       const query = word.slice(0, i + 1);
       await armKeystroke(page, query);
       await page.keyboard.press(word.charAt(i));
-      times.push({
-        query,
-        ms: await page.evaluate(
-          () => (window as unknown as { keystroke: Promise<number> }).keystroke,
-        ),
-      });
+      const measured = await page.evaluate(
+        () => (window as unknown as { keystroke: Promise<{ ms: number; uiMs: number }> }).keystroke,
+      );
+      times.push({ query, ...measured });
     }
   }
   await clearSearch(page);
@@ -198,9 +218,9 @@ async function typing(page: Page, gapMs: number): Promise<{ query: string; ms: n
     const ms = await page.evaluate(async (text) => {
       const w = window as unknown as {
         lastKeydown: number;
-        painted: (text: string) => Promise<number>;
+        painted: (text: string) => Promise<Painted>;
       };
-      return (await w.painted(text)) - w.lastKeydown;
+      return (await w.painted(text)).at - w.lastKeydown;
     }, word);
     times.push({ query: word, ms });
   }
@@ -301,6 +321,7 @@ export async function benchInventory(size: number): Promise<void> {
     const ready = await pageReady(page, 15);
     const perKey = await keystrokes(page);
     const keys = perKey.map((k) => k.ms);
+    const uiShare = perKey.map((k) => k.uiMs);
     const typed = await typing(page, typingGapMs);
     const typedMs = typed.map((k) => k.ms);
     await page.getByTestId('inventory-grid').focus();
@@ -315,6 +336,7 @@ export async function benchInventory(size: number): Promise<void> {
         figure('keystroke → rows painted p95', percentile(keys, 95), 'ms', undefined, '≤ 50 ms'),
         figure('keystroke → rows painted p50', percentile(keys, 50), 'ms'),
         figure('keystroke → rows painted max', Math.max(...keys), 'ms'),
+        figure('answer landed → rows painted p95', percentile(uiShare, 95), 'ms'),
         figure(
           `typing (${String(typingGapMs)} ms/key): last key → rows p95`,
           percentile(typedMs, 95),
@@ -343,7 +365,11 @@ export async function benchInventory(size: number): Promise<void> {
         seedSeconds: seedMs === null ? 'copied from the cache' : Math.round(seedMs / 100) / 10,
         seededWith: 'lab-fleet connector through SyncEngine into the real store (no network)',
         browser: 'headless Chromium against the browser host, 1280×800',
-        keystrokes: perKey.map((k) => ({ query: k.query, ms: Math.round(k.ms * 10) / 10 })),
+        keystrokes: perKey.map((k) => ({
+          query: k.query,
+          ms: Math.round(k.ms * 10) / 10,
+          afterAnswerMs: Math.round(k.uiMs * 10) / 10,
+        })),
         typing: typed.map((k) => ({ query: k.query, ms: Math.round(k.ms * 10) / 10 })),
         navigations: ready.length,
       },
