@@ -8,6 +8,7 @@ import type {
   SourceRecord,
   SourceSystem,
 } from '../sources/types';
+import { stableRaw } from '../sources/volatile';
 
 /** A stored source record: the normalized fields plus where and when it came from. */
 export interface StoredRecord extends SourceRecord {
@@ -51,9 +52,14 @@ export interface WriteCounts {
   removed: number;
 }
 
-/** Content hash of a record: equal hashes mean nothing the user could see has changed. */
+/**
+ * Content hash of a record: equal hashes mean nothing the user could see has changed. Counters
+ * and uptimes in `raw` (see `volatileRawFields`) are not part of it, so an unchanged machine keeps
+ * its stored row, raw values as of its last real change included.
+ */
 export function recordHash(record: SourceRecord): string {
-  return createHash('sha256').update(JSON.stringify(record)).digest('base64url').slice(0, 32);
+  const stable = { ...record, raw: stableRaw(record.system, record.raw) };
+  return createHash('sha256').update(JSON.stringify(stable)).digest('base64url').slice(0, 32);
 }
 
 export function rowToRecord(row: RecordRow, withRaw = true): StoredRecord {
@@ -90,6 +96,66 @@ const identityColumns = `profile_id, system, external_id, kind, name, fqdn, stat
   machine_id, smbios_uuid, serial, cluster, site, grp, organization, location, tags, patch,
   last_seen_at, change_stamp, fetched_at, hash`;
 
+/** A row of `identityColumns` (in that order) plus one extra column, as `.raw()` returns it. */
+type IdentityTuple = [
+  string,
+  string,
+  string,
+  string,
+  string,
+  string | null,
+  string,
+  string | null,
+  string,
+  string,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  string,
+  string | null,
+  string | null,
+  string | null,
+  string,
+  string,
+  unknown,
+];
+
+function tupleToRecord(t: IdentityTuple): StoredRecord & { vmRef: string | null } {
+  return {
+    profileId: t[0],
+    system: t[1] as SourceSystem,
+    externalId: t[2],
+    kind: t[3] as RecordKind,
+    name: t[4],
+    fqdn: t[5],
+    status: t[6] as RecordStatus,
+    os: t[7],
+    ips: JSON.parse(t[8]) as string[],
+    macs: JSON.parse(t[9]) as string[],
+    machineId: t[10],
+    smbiosUuid: t[11],
+    serial: t[12],
+    cluster: t[13],
+    site: t[14],
+    group: t[15],
+    organization: t[16],
+    location: t[17],
+    tags: JSON.parse(t[18]) as string[],
+    patch: t[19] === null ? null : (JSON.parse(t[19]) as PatchSummary),
+    lastSeenAt: t[20],
+    changeStamp: t[21],
+    raw: {},
+    fetchedAt: t[22],
+    hash: t[23],
+    vmRef: vmRef(t[1], t[2], t[14], t[24]),
+  };
+}
+
 /** Source records in SQLite: written per profile as one batch, read for correlation and views. */
 export class RecordStore {
   constructor(private readonly db: Sqlite) {}
@@ -97,17 +163,19 @@ export class RecordStore {
   /**
    * Every record without its raw JSON: what correlation needs, plus the compute-resource VM id
    * Foreman keeps for Proxmox guests (`<node>_<vmid>`), which names a guest even when Proxmox
-   * could not read its config.
+   * could not read its config. Rows come as arrays (no per-row object with two dozen keys): this
+   * runs over the whole fleet after every sync.
    */
   allForCorrelation(): (StoredRecord & { vmRef: string | null })[] {
     const rows = this.db
       .prepare(
-        `SELECT ${identityColumns}, '{}' AS raw,
+        `SELECT ${identityColumns},
            CASE system WHEN 'foreman' THEN json_extract(raw, '$.host.uuid') END AS foreman_vm
          FROM source_records`,
       )
-      .all() as (RecordRow & { foreman_vm: unknown })[];
-    return rows.map((row) => ({ ...rowToRecord(row, false), vmRef: vmRef(row) }));
+      .raw(true)
+      .all() as IdentityTuple[];
+    return rows.map(tupleToRecord);
   }
 
   get(profileId: string, externalId: string): StoredRecord | undefined {
@@ -185,13 +253,18 @@ export class RecordStore {
 }
 
 /** `<node>/<vmid>` of a Proxmox guest, from either side. */
-function vmRef(row: RecordRow & { foreman_vm: unknown }): string | null {
-  if (row.system === 'proxmox') {
-    const match = /^[^/]+\/(?:qemu|lxc)\/(\d+)$/.exec(row.external_id);
-    return match === null || row.site === null ? null : `${row.site}/${match[1] ?? ''}`;
+function vmRef(
+  system: string,
+  externalId: string,
+  site: string | null,
+  foremanVm: unknown,
+): string | null {
+  if (system === 'proxmox') {
+    const match = /^[^/]+\/(?:qemu|lxc)\/(\d+)$/.exec(externalId);
+    return match === null || site === null ? null : `${site}/${match[1] ?? ''}`;
   }
-  if (typeof row.foreman_vm !== 'string') return null;
-  const match = /^(.+)_(\d+)$/.exec(row.foreman_vm);
+  if (typeof foremanVm !== 'string') return null;
+  const match = /^(.+)_(\d+)$/.exec(foremanVm);
   return match === null ? null : `${match[1] ?? ''}/${match[2] ?? ''}`;
 }
 
