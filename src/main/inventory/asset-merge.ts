@@ -98,12 +98,20 @@ export function mergeRecords(records: readonly StoredRecord[]): MergedAsset {
   };
 }
 
-export function assetHash(asset: MergedAsset, links: readonly LinkedRecord[]): string {
-  const linkPart = links
-    .map((l) => `${l.record.profileId}/${l.record.externalId}/${l.matchKey}/${l.confidence}`)
-    .sort();
-  return createHash('sha256')
-    .update(JSON.stringify([asset, linkPart]))
-    .digest('base64url')
-    .slice(0, 32);
+/** Bump when `mergeRecords` changes, so every asset is merged and written again. */
+const mergeVersion = 2;
+
+/**
+ * What an asset is made of: its records (by id and content hash, in merge order) and how each was
+ * matched. Equal hashes mean `mergeRecords` would give the same asset, so an unchanged group is
+ * neither merged nor written again.
+ */
+export function assetHash(links: readonly LinkedRecord[]): string {
+  const hash = createHash('sha256').update(`v${mergeVersion}`);
+  for (const l of links) {
+    hash.update(
+      `\n${l.record.profileId}\u0000${l.record.externalId}\u0000${l.record.hash}\u0000${l.matchKey}\u0000${l.confidence}`,
+    );
+  }
+  return hash.digest('base64url').slice(0, 32);
 }

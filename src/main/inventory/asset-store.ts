@@ -96,9 +96,9 @@ export function recorrelate(db: Sqlite): CorrelationSummary {
     const id = ids[i];
     if (id === undefined) return;
     keep.add(id);
-    const merged = mergeRecords(links.map((l) => l.record));
-    const hash = assetHash(merged, links);
+    const hash = assetHash(links);
     if (oldHashes.get(id) === hash) return;
+    const merged = mergeRecords(links.map((l) => l.record));
     written++;
     upsertAsset.run(assetRow(id, merged, hash));
     deleteFts.run(id);

@@ -191,14 +191,19 @@ function buckets(
   oncePer: (r: CorrelationInput) => string = (r) => r.profileId,
 ): number[][] {
   const map = new Map<string, number[]>();
-  records.forEach((record, index) => {
-    for (const value of new Set(values(record))) {
-      if (value === '') continue;
-      const list = map.get(value);
-      if (list === undefined) map.set(value, [index]);
-      else list.push(index);
+  for (let index = 0; index < records.length; index++) {
+    const record = records[index];
+    if (record === undefined) continue;
+    const list = values(record);
+    for (let i = 0; i < list.length; i++) {
+      const value = list[i];
+      // Once per record: a value repeated within one record is still one record.
+      if (value === undefined || value === '' || list.indexOf(value) < i) continue;
+      const bucket = map.get(value);
+      if (bucket === undefined) map.set(value, [index]);
+      else bucket.push(index);
     }
-  });
+  }
   const out: number[][] = [];
   for (const list of map.values()) {
     if (list.length < 2) continue;
@@ -209,6 +214,9 @@ function buckets(
 }
 
 const shortName = (r: CorrelationInput): string => r.name.split('.')[0] ?? r.name;
+
+const none: readonly string[] = [];
+const one = (value: string | null): readonly string[] => (value === null ? none : [value]);
 
 /**
  * The weakest pass: groups that share a short host name merge only when each is the other's
@@ -273,12 +281,12 @@ export function correlate(
   for (const [a, b] of joins) groups.merge(a, b, 'manual', true);
 
   const passes: [Exclude<MatchKey, 'single' | 'manual' | 'hostname'>, number[][]][] = [
-    ['machine-id', buckets(records, (r) => (r.machineId === null ? [] : [r.machineId]))],
-    ['smbios-uuid', buckets(records, (r) => (r.smbiosUuid === null ? [] : [r.smbiosUuid]))],
-    ['serial', buckets(records, (r) => (r.serial === null ? [] : [r.serial]))],
+    ['machine-id', buckets(records, (r) => one(r.machineId))],
+    ['smbios-uuid', buckets(records, (r) => one(r.smbiosUuid))],
+    ['serial', buckets(records, (r) => one(r.serial))],
     ['mac', buckets(records, (r) => r.macs.filter(isIdentifyingMac))],
-    ['vm-id', buckets(records, (r) => (r.vmRef == null ? [] : [r.vmRef]))],
-    ['fqdn', buckets(records, (r) => (r.fqdn === null ? [] : [r.fqdn]))],
+    ['vm-id', buckets(records, (r) => one(r.vmRef ?? null))],
+    ['fqdn', buckets(records, (r) => one(r.fqdn))],
     ['hostname+ip', buckets(records, (r) => r.ips.map((ip) => `${shortName(r)}|${ip}`))],
   ];
   const mergeAll = (list: readonly number[], key: Exclude<MatchKey, 'single'>): void => {
