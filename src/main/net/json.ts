@@ -21,8 +21,22 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out === '' ? '(root)' : out;
 }
 
+/** Whitespace and a UTF-8 byte-order mark, which may come before a document's first character. */
+const leading = new Set([0x20, 0x0a, 0x0d, 0x09, 0xef, 0xbb, 0xbf]);
+
+function firstSignificantByte(body: Buffer): number | undefined {
+  const end = Math.min(body.length, 256);
+  for (let i = 0; i < end; i++) {
+    const byte = body[i];
+    if (byte !== undefined && !leading.has(byte)) return byte;
+  }
+  return undefined;
+}
+
 function looksLikeHtml(response: Pick<HttpResponse, 'contentType' | 'body'>): boolean {
   if (/\btext\/html\b|\bapplication\/xhtml/i.test(response.contentType)) return true;
+  // Every answer is sniffed; only one that starts with `<` is worth turning into text.
+  if (firstSignificantByte(response.body) !== 0x3c) return false;
   const head = response.body.subarray(0, 256).toString('utf8').trimStart().toLowerCase();
   return head.startsWith('<!doctype html') || head.startsWith('<html');
 }

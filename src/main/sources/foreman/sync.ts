@@ -140,7 +140,9 @@ export async function syncForeman(
   };
   report();
   const fetched = new Map<number, StoredHost | null>();
-  await mapLimit(stale, client.concurrency, async (summary) => {
+  // Each host asks for details, then facts: twice as many hosts as connections keep every
+  // connection busy (the client bounds what is in flight).
+  await mapLimit(stale, client.concurrency * 2, async (summary) => {
     const path = `/hosts/${summary.id}`;
     const details = await client.get(path, HostDetails, signal).catch((error: unknown) => {
       // Deleted between the listing and now: it is gone, not an error.

@@ -72,8 +72,9 @@ export async function syncPatchmon(
   };
   report();
   const fetched = new Map<string, StoredHost | null>();
-  // Each host takes three requests at once; the client bounds what is in flight.
-  await mapLimit(stale, Math.max(1, Math.ceil(http.concurrency / 3)), async (host) => {
+  // Each host takes three requests at once; the client bounds what is in flight. As many hosts
+  // as the client has connections keep every connection busy while answers are being parsed.
+  await mapLimit(stale, http.concurrency, async (host) => {
     fetched.set(host.id, await details(http, host, signal));
     done += 1;
     if (done % step === 0 || done === stale.length) report();

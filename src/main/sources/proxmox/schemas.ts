@@ -20,9 +20,19 @@ export const Vmid = z.union([
     .transform((value) => Number(value)),
 ]);
 
-/** `{"data": …}` — every PVE success body. */
-export function envelope<T extends z.ZodType>(data: T) {
-  return z.looseObject({ data });
+const envelopes = new WeakMap<z.ZodType, z.ZodType>();
+
+/**
+ * `{"data": …}` — every PVE success body. One envelope per data schema, built once: zod compiles
+ * an object schema on its first parse, and a sync parses thousands of answers per schema.
+ */
+export function envelope<T extends z.ZodType>(data: T): z.ZodObject<{ data: T }, z.core.$loose> {
+  let schema = envelopes.get(data);
+  if (schema === undefined) {
+    schema = z.looseObject({ data });
+    envelopes.set(data, schema);
+  }
+  return schema as z.ZodObject<{ data: T }, z.core.$loose>;
 }
 
 export const PveVersion = z.looseObject({

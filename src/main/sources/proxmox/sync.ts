@@ -23,7 +23,7 @@ export interface ProxmoxSyncOptions {
 }
 
 export const defaultSyncOptions: ProxmoxSyncOptions = {
-  concurrency: 8,
+  concurrency: 12,
   reuse: defaultReuse,
   now: Date.now,
   agentTimeoutMs: defaultAgentTimeoutMs,
