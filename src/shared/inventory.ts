@@ -77,8 +77,33 @@ export const SourceFreshness = z
   .strict();
 export type SourceFreshness = z.infer<typeof SourceFreshness>;
 
+/** The last finished sync of one source profile, as `sync_runs` recorded it. */
+export const LastSyncRun = z
+  .object({
+    profileId: z.string(),
+    runId: z.number().int(),
+    status: SyncRunStatus,
+    startedAt: z.string(),
+    finishedAt: z.string().nullable(),
+    durationMs: z.number().int().nonnegative().nullable(),
+    /** Records the source returned. */
+    fetched: z.number().int().nonnegative(),
+    added: z.number().int().nonnegative(),
+    changed: z.number().int().nonnegative(),
+    removed: z.number().int().nonnegative(),
+    /** Assets holding this profile's records now, counted per linked record. */
+    assets: z.number().int().nonnegative(),
+  })
+  .strict();
+export type LastSyncRun = z.infer<typeof LastSyncRun>;
+
 export const SyncStatus = z
-  .object({ running: z.boolean(), sources: z.array(SourceFreshness) })
+  .object({
+    running: z.boolean(),
+    sources: z.array(SourceFreshness),
+    /** Per source profile that finished a sync at least once: how its last sync went. */
+    lastRuns: z.array(LastSyncRun),
+  })
   .strict();
 export type SyncStatus = z.infer<typeof SyncStatus>;
 

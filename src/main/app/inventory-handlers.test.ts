@@ -4,7 +4,7 @@ import type { EventName } from '../../shared/contract';
 import { createRouter } from '../contract/router';
 import { EventHub } from '../core/events';
 import { silentLogger } from '../core/logger';
-import type { InventoryPage, AssetDetail } from '../../shared/inventory';
+import type { InventoryPage, AssetDetail, SyncStatus } from '../../shared/inventory';
 import { unlockedTestStore } from '../store/test-helpers';
 import { addFleetProfiles, fleetConnectors } from '../sync/test-fleet';
 import { inventoryHandlers } from './inventory-handlers';
@@ -128,6 +128,38 @@ describe('inventory commands', () => {
     );
     expect(status.running).toBe(false);
     expect(status.sources.every((s) => s.lastStatus === 'ok')).toBe(true);
+    core.close();
+    store.close();
+  });
+
+  it("reports each source's last sync: duration, record counts and assets, after every sync", async () => {
+    const { call, core, store } = await setup();
+    const status = await call<SyncStatus>('sync:status', {});
+    expect(status.lastRuns.map((r) => r.profileId).sort()).toEqual(
+      status.sources.map((s) => s.profileId).sort(),
+    );
+    for (const run of status.lastRuns) {
+      expect(run.status).toBe('ok');
+      expect(run.durationMs).toBeGreaterThanOrEqual(0);
+      expect(run.fetched).toBeGreaterThan(0);
+      // The first sync added every record it fetched.
+      expect(run.added).toBe(run.fetched);
+      expect(run.changed).toBe(0);
+      expect(run.assets).toBe(run.fetched);
+    }
+    const moved = status.lastRuns[0];
+    if (!moved) throw new Error('no source synced');
+    // A second sync of one profile finds nothing new; its counts say so, the others keep theirs.
+    await core.engine.sync([moved.profileId]);
+    const after = await call<SyncStatus>('sync:status', {});
+    const again = after.lastRuns.find((r) => r.profileId === moved.profileId);
+    const before = status.lastRuns.find((r) => r.profileId === moved.profileId);
+    expect(again?.runId).toBeGreaterThan(before?.runId ?? Infinity);
+    expect(again).toMatchObject({ status: 'ok', added: 0, changed: 0, removed: 0 });
+    expect(again?.fetched).toBe(before?.fetched);
+    expect(again?.assets).toBe(before?.assets);
+    const other = after.lastRuns.find((r) => r.profileId !== moved.profileId);
+    expect(other).toEqual(status.lastRuns.find((r) => r.profileId === other?.profileId));
     core.close();
     store.close();
   });

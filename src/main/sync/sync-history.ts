@@ -1,5 +1,10 @@
 import type { ErrorCode } from '../../shared/errors';
-import type { SourceFreshness, SyncOutcome, SyncRunStatus } from '../../shared/inventory';
+import type {
+  LastSyncRun,
+  SourceFreshness,
+  SyncOutcome,
+  SyncRunStatus,
+} from '../../shared/inventory';
 import type { ProfileView } from '../../shared/profiles';
 import type { Sqlite } from '../db/sqlite';
 import type { WriteCounts } from '../inventory/record-store';
@@ -144,6 +149,56 @@ export class SyncHistory {
         message: freshnessMessage(offline, dataFrom, run?.error ?? null),
       };
     });
+  }
+
+  /**
+   * The last finished run of each of these profiles (those that never finished one are left
+   * out), with its duration and record counts and the number of assets the profile's records
+   * are part of (`assetCounts`, which the caller may keep between calls: it reads every link).
+   */
+  lastRuns(profileIds: readonly string[], assetCounts: ReadonlyMap<string, number>): LastSyncRun[] {
+    const last = this.db.prepare(
+      `SELECT * FROM sync_runs WHERE profile_id = ? AND status != 'running'
+       ORDER BY id DESC LIMIT 1`,
+    );
+    return profileIds.flatMap((profileId) => {
+      const run = last.get(profileId) as
+        | (RunRow & {
+            fetched: number;
+            added: number;
+            changed: number;
+            removed: number;
+            duration_ms: number | null;
+          })
+        | undefined;
+      if (run === undefined) return [];
+      return [
+        {
+          profileId,
+          runId: run.id,
+          status: run.status,
+          startedAt: run.started_at,
+          finishedAt: run.finished_at,
+          durationMs: run.duration_ms,
+          fetched: run.fetched,
+          added: run.added,
+          changed: run.changed,
+          removed: run.removed,
+          assets: assetCounts.get(profileId) ?? 0,
+        },
+      ];
+    });
+  }
+
+  /**
+   * Per profile, the assets its records are part of, counted per linked record (one walk of the
+   * links' primary key; counting distinct assets would read every link row, ~10× slower).
+   */
+  assetCounts(): Map<string, number> {
+    const rows = this.db
+      .prepare('SELECT profile_id AS id, count(*) AS n FROM asset_links GROUP BY profile_id')
+      .all() as { id: string; n: number }[];
+    return new Map(rows.map((r) => [r.id, r.n]));
   }
 
   setSchedule(profileId: string, intervalMinutes: number | null): void {

@@ -1,7 +1,7 @@
 import { Ban, RefreshCw } from 'lucide-react';
 import { useEffect } from 'react';
 import { toast } from 'sonner';
-import type { SourceFreshness } from '../../../../shared/inventory';
+import type { LastSyncRun, SourceFreshness } from '../../../../shared/inventory';
 import { EmptyState } from '../../components/EmptyState';
 import { useNavStore } from '../../stores/nav-store';
 import { ProgressBar } from './ProgressBar';
@@ -14,13 +14,38 @@ async function startSync(ids: string[] | 'all'): Promise<void> {
   if (error) toast.error(`Could not start the sync: ${error.message}`);
 }
 
-function duration(ms: number | undefined): string {
-  if (ms === undefined) return '—';
+function duration(ms: number | null | undefined): string {
+  if (ms === undefined || ms === null) return '—';
   return ms < 1000 ? `${String(Math.round(ms))} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-function SourceRow(props: { source: SourceFreshness; run: RunSummary | undefined; now: number }) {
-  const { source, run, now } = props;
+const count = (n: number): string => n.toLocaleString();
+
+/**
+ * The last finished sync: from the core's history (`lastRun`), or a run this window saw end
+ * before the history was read again.
+ */
+function lastSync(lastRun: LastSyncRun | undefined, seen: RunSummary | undefined) {
+  if (lastRun && (seen === undefined || lastRun.runId >= seen.runId)) {
+    return {
+      durationMs: lastRun.durationMs,
+      fetched: lastRun.fetched,
+      changed: lastRun.added + lastRun.changed + lastRun.removed,
+      assets: lastRun.assets,
+    };
+  }
+  if (seen) return { durationMs: seen.durationMs, fetched: seen.records, changed: undefined };
+  return undefined;
+}
+
+function SourceRow(props: {
+  source: SourceFreshness;
+  lastRun: LastSyncRun | undefined;
+  run: RunSummary | undefined;
+  now: number;
+}) {
+  const { source, now } = props;
+  const last = lastSync(props.lastRun, props.run);
   const state = source.running ? 'running' : (source.lastStatus ?? 'never');
   return (
     <tr
@@ -39,9 +64,15 @@ function SourceRow(props: { source: SourceFreshness; run: RunSummary | undefined
         </span>
       </td>
       <td title={when(source.dataFrom)}>{age(source.dataFrom, now)}</td>
-      <td>{duration(run?.durationMs)}</td>
+      <td data-testid="sync-duration">{duration(last?.durationMs)}</td>
       <td className="num" data-testid="sync-records">
-        {run ? String(run.records) : '—'}
+        {last ? count(last.fetched) : '—'}
+      </td>
+      <td className="num" data-testid="sync-changed">
+        {last?.changed === undefined ? '—' : count(last.changed)}
+      </td>
+      <td className="num" data-testid="sync-assets">
+        {last?.assets === undefined ? '—' : count(last.assets)}
       </td>
       <td className="sync-progress-cell">
         <ProgressBar profileId={source.profileId} />
@@ -71,6 +102,7 @@ export function SyncCenter() {
   const loadError = useSyncStore((s) => s.loadError);
   const now = useNow();
   const sources = status?.sources ?? [];
+  const lastRuns = new Map((status?.lastRuns ?? []).map((r) => [r.profileId, r]));
 
   useEffect(() => {
     void useSyncStore.getState().load();
@@ -134,7 +166,15 @@ export function SyncCenter() {
               <th>Status</th>
               <th>Last sync</th>
               <th>Duration</th>
-              <th className="num">Records</th>
+              <th className="num" title="Records the source returned in its last sync">
+                Fetched
+              </th>
+              <th className="num" title="Records added, changed or removed by the last sync">
+                Changed
+              </th>
+              <th className="num" title="Assets holding this source's records">
+                Assets
+              </th>
               <th>Progress</th>
               <th>Error</th>
               <th />
@@ -145,6 +185,7 @@ export function SyncCenter() {
               <SourceRow
                 key={source.profileId}
                 source={source}
+                lastRun={lastRuns.get(source.profileId)}
                 run={runs[source.profileId]}
                 now={now}
               />
