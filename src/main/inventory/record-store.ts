@@ -58,8 +58,20 @@ export interface WriteCounts {
  * its stored row, raw values as of its last real change included.
  */
 export function recordHash(record: SourceRecord): string {
-  const stable = { ...record, raw: stableRaw(record.system, record.raw) };
-  return createHash('sha256').update(JSON.stringify(stable)).digest('base64url').slice(0, 32);
+  return hashAndRaw(record).hash;
+}
+
+/** The change hash and, when it could be had for free, the raw JSON to store. */
+function hashAndRaw(record: SourceRecord): { hash: string; rawJson: string | null } {
+  const stable = stableRaw(record.system, record.raw);
+  const stableJson = JSON.stringify(stable);
+  const hash = createHash('sha256')
+    .update(JSON.stringify({ ...record, raw: null }))
+    .update('\n')
+    .update(stableJson)
+    .digest('base64url')
+    .slice(0, 32);
+  return { hash, rawJson: stable === record.raw ? stableJson : null };
 }
 
 export function rowToRecord(row: RecordRow, withRaw = true): StoredRecord {
@@ -233,12 +245,12 @@ export class RecordStore {
     for (const record of records) {
       if (seen.has(record.externalId)) continue;
       seen.add(record.externalId);
-      const hash = recordHash(record);
+      const { hash, rawJson } = hashAndRaw(record);
       const before = existing.get(record.externalId);
       if (before === hash) continue;
       if (before === undefined) counts.added++;
       else counts.changed++;
-      upsert.run(toRow(profileId, record, fetchedAt, hash));
+      upsert.run(toRow(profileId, record, fetchedAt, hash, rawJson ?? JSON.stringify(record.raw)));
     }
     const remove = this.db.prepare(
       'DELETE FROM source_records WHERE profile_id = ? AND external_id = ?',
@@ -273,6 +285,7 @@ function toRow(
   r: SourceRecord,
   fetchedAt: string,
   hash: string,
+  rawJson: string,
 ): Record<string, string | null> {
   return {
     profile_id: profileId,
@@ -297,7 +310,7 @@ function toRow(
     patch: r.patch === null ? null : JSON.stringify(r.patch),
     last_seen_at: r.lastSeenAt,
     change_stamp: r.changeStamp,
-    raw: JSON.stringify(r.raw),
+    raw: rawJson,
     fetched_at: fetchedAt,
     hash,
   };

@@ -335,8 +335,11 @@ export class HttpClient {
   }
 }
 
-/** Reads a body up to `limit` bytes; null (and the stream destroyed) past it. */
-async function readCapped(
+/**
+ * Reads a body up to `limit` bytes; null (and the stream destroyed) past it. Plain `data` events
+ * rather than an async iterator: a sync reads tens of thousands of small bodies.
+ */
+function readCapped(
   body: Dispatcher.ResponseData['body'],
   limit: number,
   contentLength: string | string[] | undefined,
@@ -346,17 +349,32 @@ async function readCapped(
     // Destroying an unread body emits an abort error; nobody else listens for it.
     body.on('error', () => undefined);
     body.destroy();
-    return null;
+    return Promise.resolve(null);
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    // Leaving the loop early destroys the stream.
-    if (size > limit) return null;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, size);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      body.off('data', onData);
+      body.off('end', onEnd);
+      body.off('error', reject);
+      body.on('error', () => undefined);
+      body.destroy();
+      resolve(null);
+    };
+    const onEnd = (): void => {
+      const [only] = chunks;
+      resolve(chunks.length === 1 && only !== undefined ? only : Buffer.concat(chunks, size));
+    };
+    body.on('data', onData);
+    body.once('end', onEnd);
+    body.once('error', reject);
+  });
 }
 
 export function formatBytes(bytes: number): string {

@@ -51,10 +51,19 @@ function isObject(value: unknown): value is Json {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** `raw` without its volatile fields; `raw` itself is left alone (objects on the way are copied). */
+function present(raw: Json, path: readonly string[]): boolean {
+  let node: unknown = raw;
+  for (const key of path) {
+    if (!isObject(node) || !Object.hasOwn(node, key)) return false;
+    node = node[key];
+  }
+  return true;
+}
+
+/** `raw` without its volatile fields: `raw` itself when it has none, else a copy (objects on the way to one are copied). */
 export function stableRaw(system: SourceSystem, raw: Json): Json {
   const paths = volatileRawFields[system];
-  if (paths.length === 0) return raw;
+  if (!paths.some((path) => present(raw, path))) return raw;
   const top = { ...raw };
   const copies = new Set<Json>([top]);
   for (const path of paths) {

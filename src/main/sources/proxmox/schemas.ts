@@ -118,17 +118,31 @@ export type NodeStatus = z.infer<typeof NodeStatus>;
  * A guest config. `netN` / `ipconfigN` are property strings; `digest` changes with every config
  * change. Other values keep whatever JSON type PVE gives them.
  */
-export const GuestConfig = z.record(z.string(), z.unknown()).superRefine((config, context) => {
-  for (const [key, value] of Object.entries(config)) {
-    const isString = typeof value === 'string';
-    const stringKey =
-      /^(net|ipconfig)\d+$/.test(key) ||
-      ['digest', 'name', 'hostname', 'ostype', 'tags', 'smbios1', 'searchdomain'].includes(key);
-    if (stringKey && !isString) {
-      context.addIssue({ code: 'custom', path: [key], message: 'expected a string' });
+const stringConfigKeys = new Set([
+  'digest',
+  'name',
+  'hostname',
+  'ostype',
+  'tags',
+  'smbios1',
+  'searchdomain',
+]);
+
+// A plain-object check rather than `z.record(z.string(), z.unknown())`, which would validate and
+// copy every key of every config of a sync; the object passes through as PVE sent it.
+export const GuestConfig = z
+  .custom<Record<string, unknown>>(
+    (value) => value !== null && typeof value === 'object' && !Array.isArray(value),
+    { message: 'expected an object' },
+  )
+  .superRefine((config, context) => {
+    for (const key of Object.keys(config)) {
+      const stringKey = stringConfigKeys.has(key) || /^(net|ipconfig)\d+$/.test(key);
+      if (stringKey && typeof config[key] !== 'string') {
+        context.addIssue({ code: 'custom', path: [key], message: 'expected a string' });
+      }
     }
-  }
-});
+  });
 export type GuestConfig = z.infer<typeof GuestConfig>;
 
 const LxcAddress = z.looseObject({
