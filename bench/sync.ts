@@ -1,7 +1,8 @@
 /**
  * Sync benchmark: a lab fleet in a child process; the app's full sync, then a re-sync of the
  * unchanged fleet, then a bare undici loop replaying exactly the HTTP requests the first sync
- * made (same origins, paths and headers; six at a time per origin, as the connectors' clients).
+ * made (same origins, paths and headers) under the app's limits: six at a time per origin, as the
+ * connectors' clients, and two origins of one source kind at a time, as the sync engine.
  * RouterOS speaks its native API, not HTTP, so its few routers are not in the replay.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -11,19 +12,39 @@ import os from 'node:os';
 import path from 'node:path';
 import { Agent, request } from 'undici';
 import { Manifest } from '../src/shared/manifest';
+import { proxmoxDefaultPort, type ProfileView } from '../src/shared/profiles';
+import { httpDefaults } from '../src/main/net/http-client';
 import { silentLogger } from '../src/main/core/logger';
 import { importManifest } from '../src/main/profiles/import-export';
 import { openStore } from '../src/main/store/open-store';
 import { defaultConnectors } from '../src/main/sync/connectors';
-import { SyncEngine } from '../src/main/sync/sync-engine';
+import { SyncEngine, defaultPerKindConcurrency } from '../src/main/sync/sync-engine';
 import { pairwiseScores } from '../src/main/inventory/correlation-quality';
-import { figure, report, withPeakMemory } from './common';
+import { figure, report } from './common';
 
 interface Captured {
   origin: string;
   method: string;
   path: string;
   headers: string[];
+}
+
+/**
+ * Peak RSS of this process while `work` runs. `memoryUsage.rss()` only reads the resident set
+ * (`memoryUsage()` also walks the heap spaces), so sampling costs the sync next to nothing.
+ */
+async function withPeakRss<T>(work: () => Promise<T>): Promise<{ result: T; peakMiB: number }> {
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 50);
+  try {
+    const result = await work();
+    peak = Math.max(peak, process.memoryUsage.rss());
+    return { result, peakMiB: peak / 1048576 };
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 function startLabProcess(size: number, dir: string): Promise<ChildProcess> {
@@ -56,26 +77,55 @@ function startLabProcess(size: number, dir: string): Promise<ChildProcess> {
   });
 }
 
-async function replay(requests: readonly Captured[]): Promise<{ ms: number; bytes: number }> {
-  const agent = new Agent({ connect: { rejectUnauthorized: false }, connections: 6 });
+/**
+ * The bare reference: the same requests with the app's limits and nothing else. Per origin at
+ * most `perOrigin` in flight (the HTTP client's connection pool), and at most `perKind` origins of
+ * one source kind at a time (the sync engine's per-kind limiter); every body is read in full.
+ */
+async function replay(
+  requests: readonly Captured[],
+  kindOf: (origin: string) => string,
+  limits: { perOrigin: number; perKind: number },
+): Promise<{ ms: number; bytes: number }> {
+  const agent = new Agent({
+    connect: { rejectUnauthorized: false },
+    connections: limits.perOrigin,
+  });
   const byOrigin = new Map<string, Captured[]>();
-  for (const r of requests) byOrigin.set(r.origin, [...(byOrigin.get(r.origin) ?? []), r]);
+  for (const r of requests) {
+    const list = byOrigin.get(r.origin);
+    if (list === undefined) byOrigin.set(r.origin, [r]);
+    else list.push(r);
+  }
+  const byKind = new Map<string, Captured[][]>();
+  for (const [origin, list] of byOrigin) {
+    const kind = kindOf(origin);
+    byKind.set(kind, [...(byKind.get(kind) ?? []), list]);
+  }
   let bytes = 0;
+  const fetchAll = async (list: readonly Captured[]): Promise<void> => {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: limits.perOrigin }, async () => {
+        while (next < list.length) {
+          const r = list[next++]!;
+          const response = await request(new URL(r.path, r.origin), {
+            method: r.method as 'GET',
+            headers: r.headers,
+            dispatcher: agent,
+          });
+          bytes += (await response.body.arrayBuffer()).byteLength;
+        }
+      }),
+    );
+  };
   const started = performance.now();
   await Promise.all(
-    [...byOrigin.values()].map(async (list) => {
+    [...byKind.values()].map(async (origins) => {
       let next = 0;
       await Promise.all(
-        Array.from({ length: 6 }, async () => {
-          while (next < list.length) {
-            const r = list[next++]!;
-            const response = await request(new URL(r.path, r.origin), {
-              method: r.method as 'GET',
-              headers: r.headers,
-              dispatcher: agent,
-            });
-            bytes += (await response.body.arrayBuffer()).byteLength;
-          }
+        Array.from({ length: limits.perKind }, async () => {
+          while (next < origins.length) await fetchAll(origins[next++]!);
         }),
       );
     }),
@@ -83,6 +133,17 @@ async function replay(requests: readonly Captured[]): Promise<{ ms: number; byte
   const ms = performance.now() - started;
   await agent.close();
   return { ms, bytes };
+}
+
+/** `https://host:port` of a profile's HTTP API, as the connectors' clients address it. */
+function profileOrigin(profile: ProfileView): string | null {
+  const { connection } = profile;
+  if (!('url' in connection)) return null;
+  const url = new URL(connection.url);
+  if (connection.kind === 'proxmox' && url.port === '' && url.protocol === 'https:') {
+    url.port = String(proxmoxDefaultPort);
+  }
+  return url.origin;
 }
 
 export async function benchSync(size: number): Promise<void> {
@@ -117,7 +178,7 @@ export async function benchSync(size: number): Promise<void> {
     };
     diagnostics.subscribe('undici:request:create', onCreate);
     const t0 = performance.now();
-    const first = await withPeakMemory(() => engine.sync('all'));
+    const first = await withPeakRss(() => engine.sync('all'));
     const firstMs = performance.now() - t0;
     diagnostics.unsubscribe('undici:request:create', onCreate);
     const failed = first.result.filter((o) => o.status !== 'ok');
@@ -128,7 +189,15 @@ export async function benchSync(size: number): Promise<void> {
     const resyncMs = performance.now() - t1;
     const changed = again.reduce((n, o) => n + o.added + o.changed + o.removed, 0);
 
-    const bare = await replay(captured);
+    const kinds = new Map<string, string>();
+    for (const profile of store.profiles.list()) {
+      const origin = profileOrigin(profile);
+      if (origin !== null) kinds.set(origin, profile.connection.kind);
+    }
+    const bare = await replay(captured, (origin) => kinds.get(origin) ?? origin, {
+      perOrigin: httpDefaults.concurrency,
+      perKind: defaultPerKindConcurrency,
+    });
 
     console.log(
       `first sync ${(firstMs / 1000).toFixed(1)} s, re-sync ${(resyncMs / 1000).toFixed(1)} s, bare replay ${(bare.ms / 1000).toFixed(1)} s`,

@@ -13,13 +13,16 @@ import { isSourceProfile, SyncHistory } from './sync-history';
 
 export type ConnectorSet = Partial<Record<SourceSystem, SourceConnector>>;
 
+/** Profiles of one source kind synced at the same time, unless told otherwise. */
+export const defaultPerKindConcurrency = 2;
+
 export interface SyncEngineOptions {
   db: Sqlite;
   profiles: ProfileService;
   connectors: ConnectorSet;
   logger: Logger;
   clock?: () => Date;
-  /** Profiles of one source kind synced at the same time (default 2). */
+  /** Profiles of one source kind synced at the same time (default `defaultPerKindConcurrency`). */
   perKindConcurrency?: number;
   /** Progress of every profile; the hosts turn it into `sync:progress` events. */
   onProgress?: (event: SyncProgressEvent) => void;
@@ -83,7 +86,7 @@ export class SyncEngine {
     const system = profile.connection.kind as SourceSystem;
     let limiter = this.#limiters.get(system);
     if (limiter === undefined) {
-      limiter = new Limiter(this.options.perKindConcurrency ?? 2);
+      limiter = new Limiter(this.options.perKindConcurrency ?? defaultPerKindConcurrency);
       this.#limiters.set(system, limiter);
     }
     const promise = limiter
