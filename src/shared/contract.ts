@@ -62,6 +62,8 @@ export const AppInfo = z
     host: HostKind,
     dataDir: z.string(),
     vault: VaultState,
+    /** The operating-system account Rackside runs as, when the host reports it. */
+    userName: z.string().max(256).optional(),
   })
   .strict();
 export type AppInfo = z.infer<typeof AppInfo>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SshUser } from './ssh';
 
 export const Theme = z.enum(['system', 'light', 'dark']);
 export type Theme = z.infer<typeof Theme>;
@@ -36,6 +37,8 @@ export const Settings = z
     lockTimeoutMinutes: LockTimeoutMinutes,
     /** Saved inventory searches: kept with the settings so every window and host sees them. */
     savedSearches: SavedSearches,
+    /** Who to log in as on an asset without an SSH profile, before any user was used there; '' for none. */
+    defaultSshUser: z.union([z.literal(''), SshUser]),
   })
   .strict();
 export type Settings = z.infer<typeof Settings>;
@@ -44,6 +47,7 @@ export const defaultSettings: Settings = {
   theme: 'system',
   lockTimeoutMinutes: 15,
   savedSearches: [],
+  defaultSshUser: '',
 };
 
 export const SettingsPatch = Settings.partial().strict();

@@ -106,7 +106,10 @@ describe('the contract router', () => {
     events.subscribe((name, payload) => seen.push([name, payload]));
     await router.dispatch('settings:set', { lockTimeoutMinutes: 5 }, context);
     expect(seen).toEqual([
-      ['settings:changed', { theme: 'system', lockTimeoutMinutes: 5, savedSearches: [] }],
+      [
+        'settings:changed',
+        { theme: 'system', lockTimeoutMinutes: 5, savedSearches: [], defaultSshUser: '' },
+      ],
     ]);
   });
 

@@ -133,7 +133,7 @@ describe('the browser host', () => {
     expect(await pushed).toEqual({
       type: 'event',
       name: 'settings:changed',
-      payload: { theme: 'light', lockTimeoutMinutes: 15, savedSearches: [] },
+      payload: { theme: 'light', lockTimeoutMinutes: 15, savedSearches: [], defaultSshUser: '' },
     });
     expect(await call(first, 3, 'vault:dump', {})).toMatchObject({
       result: { ok: false, error: { code: 'unknown-channel' } },

@@ -11,11 +11,21 @@ describe('SettingsStore', () => {
   it('starts from defaults and keeps changes across a reopen', async () => {
     const dir = await tempDir();
     const store = await SettingsStore.open(dir, silentLogger);
-    expect(store.get()).toEqual({ theme: 'system', lockTimeoutMinutes: 15, savedSearches: [] });
+    expect(store.get()).toEqual({
+      theme: 'system',
+      lockTimeoutMinutes: 15,
+      savedSearches: [],
+      defaultSshUser: '',
+    });
     await store.update({ theme: 'dark' });
     await store.update({ lockTimeoutMinutes: 0 });
     const reopened = await SettingsStore.open(dir, silentLogger);
-    expect(reopened.get()).toEqual({ theme: 'dark', lockTimeoutMinutes: 0, savedSearches: [] });
+    expect(reopened.get()).toEqual({
+      theme: 'dark',
+      lockTimeoutMinutes: 0,
+      savedSearches: [],
+      defaultSshUser: '',
+    });
   });
 
   it('applies quick successive changes in order', async () => {
@@ -44,7 +54,12 @@ describe('SettingsStore', () => {
     const dir = await tempDir();
     await fs.writeFile(path.join(dir, settingsFileName), '{"theme": "light"}');
     const store = await SettingsStore.open(dir, silentLogger);
-    expect(store.get()).toEqual({ theme: 'light', lockTimeoutMinutes: 15, savedSearches: [] });
+    expect(store.get()).toEqual({
+      theme: 'light',
+      lockTimeoutMinutes: 15,
+      savedSearches: [],
+      defaultSshUser: '',
+    });
   });
 
   it('leaves no temp files behind after saving', async () => {
@@ -95,5 +110,18 @@ describe('SettingsStore', () => {
     await store.update({ savedSearches: full });
     const reopened = await SettingsStore.open(dir, silentLogger);
     expect(reopened.get().savedSearches).toHaveLength(200);
+  });
+
+  it('keeps a default SSH user that is a login name, and refuses anything else', async () => {
+    const dir = await tempDir();
+    const store = await SettingsStore.open(dir, silentLogger);
+    await store.update({ defaultSshUser: 'deploy' });
+    for (const bad of ['root@web-01', 'two words', '-oProxyCommand=x', 'u'.repeat(65)]) {
+      await expect(store.update({ defaultSshUser: bad })).rejects.toThrow();
+    }
+    const reopened = await SettingsStore.open(dir, silentLogger);
+    expect(reopened.get().defaultSshUser).toBe('deploy');
+    await reopened.update({ defaultSshUser: '' });
+    expect(reopened.get().defaultSshUser).toBe('');
   });
 });

@@ -10,6 +10,7 @@ import { age, systemLabels, when } from '../sync/staleness';
 import { useNow } from '../sync/use-now';
 import { FreshnessDot, PatchCount, RebootFlag, SourceBadges, StatusText } from './cells';
 import { useInventoryStore } from './inventory-store';
+import { SshUserDialog } from './SshUserDialog';
 import { flattenRaw, sshTargetOf, webUiUrl } from './web-links';
 
 type Loaded =
@@ -60,6 +61,7 @@ function useAsset(id: number): Loaded | undefined {
 export function AssetDetail(props: { id: number }) {
   const loaded = useAsset(props.id);
   const [tab, setTab] = useState<string>('merged');
+  const [askUser, setAskUser] = useState(false);
   const profiles = useProfilesStore((s) => s.profiles);
   const profilesLoaded = useProfilesStore((s) => s.loaded);
 
@@ -124,16 +126,14 @@ export function AssetDetail(props: { id: number }) {
               ? 'This asset has no name, FQDN or address to connect to'
               : ssh.kind === 'profile'
                 ? `Opens the SSH profile ${ssh.label}`
-                : `No SSH profile matches; connects as ${ssh.user}@${ssh.host}`
+                : `No SSH profile matches; asks who to log in as on ${ssh.host}`
           }
           data-testid="asset-ssh"
           onClick={() => {
             if (!ssh) return;
-            void openTerminalFor(
-              ssh.kind === 'profile'
-                ? { profileId: ssh.profileId, label: ssh.label }
-                : { user: ssh.user, host: ssh.host },
-            );
+            if (ssh.kind === 'profile') {
+              void openTerminalFor({ profileId: ssh.profileId, label: ssh.label });
+            } else setAskUser(true);
           }}
         >
           <SquareTerminal size={12} aria-hidden /> Open SSH terminal
@@ -183,7 +183,7 @@ export function AssetDetail(props: { id: number }) {
           SSH{' '}
           {ssh.kind === 'profile'
             ? `through the profile ${ssh.label}`
-            : `as ${ssh.user}@${ssh.host} (no SSH profile matches this asset)`}
+            : `to ${ssh.host}, asking for the user (no SSH profile matches this asset)`}
         </p>
       ) : null}
       <div className="tabs" role="tablist" aria-label="Asset views">
@@ -216,6 +216,20 @@ export function AssetDetail(props: { id: number }) {
           <RawRecord link={links.find((l) => linkKey(l) === current)} />
         )}
       </div>
+      {askUser && ssh?.kind === 'quick' ? (
+        <SshUserDialog
+          assetId={asset.id}
+          host={ssh.host}
+          fallbackUser={ssh.user}
+          onClose={() => {
+            setAskUser(false);
+          }}
+          onConnect={(user) => {
+            setAskUser(false);
+            void openTerminalFor({ user, host: ssh.host });
+          }}
+        />
+      ) : null}
     </aside>
   );
 }
