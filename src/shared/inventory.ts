@@ -130,6 +130,11 @@ export type SortField = z.infer<typeof SortField>;
 
 export const maxQueryLength = 1000;
 export const maxPageSize = 500;
+/**
+ * A `countLimit` that keeps the answer to a keystroke cheap at 100 000 assets: the first page
+ * shows "1 000+" until an exact count (the same query without `countLimit`) comes back.
+ */
+export const quickCountLimit = 1000;
 
 export const InventoryQueryRequest = z
   .object({
@@ -140,6 +145,12 @@ export const InventoryQueryRequest = z
       .object({ field: SortField, direction: z.enum(['asc', 'desc']).default('asc') })
       .strict()
       .default({ field: 'name', direction: 'asc' }),
+    /**
+     * Count at most this many matches: the answer comes back without reading every match, its
+     * `total` is then at most `countLimit` and `totalExact` says whether it is the full count.
+     * Without it the total is always exact.
+     */
+    countLimit: z.number().int().min(1).max(10_000_000).optional(),
   })
   .strict();
 export type InventoryQueryRequest = z.input<typeof InventoryQueryRequest>;
@@ -192,6 +203,8 @@ export const InventoryPage = z
   .object({
     rows: z.array(AssetRow),
     total: z.number().int(),
+    /** False when `total` stopped at the request's `countLimit`: there are more matches. */
+    totalExact: z.boolean().optional(),
     offset: z.number().int(),
     limit: z.number().int(),
     sources: z.array(SourceFreshness),

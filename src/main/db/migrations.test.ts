@@ -146,6 +146,68 @@ describe('migration 6: inventory correlation marker', () => {
   });
 });
 
+describe('migration 7: search prefix index and sort indexes', () => {
+  it('keeps every indexed asset findable, now also by 1-3 character prefixes, and sorts by index', () => {
+    const file = path.join(tempDir(), 'm.db');
+    const db = openSqlite(file);
+    migrate(db, migrations.slice(0, 6), silentLogger);
+    const insertAsset = db.prepare(
+      "INSERT INTO assets (id, kind, name, status, os, updates, hash) VALUES (?, 'vm', ?, 'running', ?, ?, 'h')",
+    );
+    insertAsset.run(7, 'web-01', 'Debian 12', 4);
+    insertAsset.run(8, 'db-02', null, null);
+    const insertFts = db.prepare(
+      'INSERT INTO asset_fts (rowid, name, fqdn, ips, macs, os, groups, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    insertFts.run(
+      7,
+      'web-01',
+      'web-01.lab',
+      '10.0.3.5',
+      'bc:24:11:aa:bb:cc',
+      'Debian 12',
+      '',
+      'prod',
+    );
+    insertFts.run(8, 'db-02', '', '', '', '', 'Ops | Berlin', '');
+    migrate(db, migrations.slice(0, 7), silentLogger);
+
+    const hit = (q: string) =>
+      (
+        db
+          .prepare('SELECT rowid AS id FROM asset_fts WHERE asset_fts MATCH ? ORDER BY rowid')
+          .all(q) as {
+          id: number;
+        }[]
+      ).map((row) => row.id);
+    expect(hit('"d"*')).toEqual([7, 8]);
+    expect(hit('"de"*')).toEqual([7]);
+    expect(hit('"ber"*')).toEqual([8]);
+    expect(hit('ips : "10.0.3.5"')).toEqual([7]);
+    expect(hit('"bc 24 11"*')).toEqual([7]);
+    expect(hit('groups : "ops"')).toEqual([8]);
+    expect(
+      db.prepare("SELECT sql FROM sqlite_master WHERE name = 'asset_fts'").get(),
+    ).toMatchObject({ sql: expect.stringContaining("prefix = '1 2 3'") as unknown });
+    expect(tables(db)).not.toContain('asset_fts_v5');
+
+    // Unknown values last, read straight from an index.
+    const ordered = (sql: string) =>
+      (db.prepare(sql).all() as { id: number }[]).map((row) => row.id);
+    const ascending =
+      'SELECT a.id FROM assets a INDEXED BY assets_updates_asc ORDER BY a.updates IS NULL, a.updates, a.id';
+    expect(ordered(ascending)).toEqual([7, 8]);
+    expect(
+      ordered('SELECT a.id FROM assets a INDEXED BY assets_os ORDER BY a.os DESC, a.id DESC'),
+    ).toEqual([7, 8]);
+    expect(
+      (db.prepare(`EXPLAIN QUERY PLAN ${ascending}`).all() as { detail: string }[]).map(
+        (row) => row.detail,
+      ),
+    ).toEqual(['SCAN a USING COVERING INDEX assets_updates_asc']);
+  });
+});
+
 describe('migration runner', () => {
   it('fails loudly when an applied migration was edited', () => {
     const file = path.join(tempDir(), 'm.db');

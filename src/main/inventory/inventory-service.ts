@@ -11,13 +11,17 @@ import {
   type SourceFreshness,
   type SourceSystem,
 } from '../../shared/inventory';
+import type { Statement } from 'better-sqlite3';
 import type { Sqlite } from '../db/sqlite';
 import { recorrelate } from './asset-store';
 import { assetFreshness, profilesOfAssets, toAssetRow, type AssetDbRow } from './asset-rows';
 import { driftOf } from './drift';
 import { parseQuery } from './query-parser';
-import { compileQuery, orderBy } from './query-sql';
+import { compileQuery } from './query-sql';
+import { readPage } from './search-page';
 import { rowToRecord, type RecordRow } from './record-store';
+
+const maxStatements = 64;
 
 /**
  * The unified inventory, read from SQLite only: online and offline answers are the same answers,
@@ -41,25 +45,38 @@ export class InventoryService {
     return rows.map((row) => toAssetRow(row, assetFreshness(links.get(row.id) ?? [], sources)));
   }
 
+  /** Prepared statements by SQL text: a search keystroke re-runs a handful of shapes. */
+  readonly #statements = new Map<string, Statement>();
+
+  #prepare(sql: string): Statement {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare(sql);
+      if (this.#statements.size >= maxStatements) {
+        const oldest = this.#statements.keys().next().value;
+        if (oldest !== undefined) this.#statements.delete(oldest);
+      }
+    } else {
+      this.#statements.delete(sql);
+    }
+    this.#statements.set(sql, statement);
+    return statement;
+  }
+
+  /**
+   * One page of the assets matching a query. With `countLimit` the count stops after that many
+   * matches (`totalExact: false`); `readPage` picks how the page itself is read.
+   */
   query(input: QueryInput): InventoryPage {
     const request = InventoryQueryRequest.parse(input);
     const sources = this.#sources();
     const offline = [...sources.values()].filter((s) => s.offline).map((s) => s.profileId);
-    const { where, params } = compileQuery(parseQuery(request.query), offline);
-    const total = (
-      this.db.prepare(`SELECT count(*) AS n FROM assets a WHERE ${where}`).get(...params) as {
-        n: number;
-      }
-    ).n;
-    const rows = this.db
-      .prepare(
-        `SELECT a.* FROM assets a WHERE ${where}
-         ORDER BY ${orderBy(request.sort.field, request.sort.direction)} LIMIT ? OFFSET ?`,
-      )
-      .all(...params, request.limit, request.offset) as AssetDbRow[];
+    const compiled = compileQuery(parseQuery(request.query), offline);
+    const { rows, total, totalExact } = readPage((sql) => this.#prepare(sql), compiled, request);
     return {
-      rows: this.#rows(rows, sources),
+      rows: this.#rows(rows as AssetDbRow[], sources),
       total,
+      totalExact,
       offset: request.offset,
       limit: request.limit,
       sources: [...sources.values()],

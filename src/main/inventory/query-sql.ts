@@ -3,8 +3,20 @@ import type { SortField } from '../../shared/inventory';
 import { QueryError, type Clause, type Field } from './query-parser';
 
 export interface CompiledQuery {
+  /** The whole condition over `assets a`, with its parameters. */
   where: string;
   params: (string | number)[];
+  /** The full-text expression every match must satisfy, or null when the query has none. */
+  match: string | null;
+  /** The condition besides `match` (`'1'` when there is none), with its parameters. */
+  rest: string;
+  restParams: (string | number)[];
+  /**
+   * How many single-row match tests cost about as much as the index handing over 50 matches:
+   * the number of phrases when each is one word that the index finds directly (a whole word,
+   * or a prefix of at most 3 characters, which has its own prefix index); null otherwise.
+   */
+  probeWeight: number | null;
 }
 
 const ftsColumn: Partial<Record<Field, string>> = {
@@ -37,6 +49,15 @@ function phrase(value: string, prefix: boolean, position: number): string {
   const star = value.endsWith('*');
   const text = (star ? value.slice(0, -1) : value).replaceAll('"', '""');
   return `"${text}"${prefix || star ? '*' : ''}`;
+}
+
+/** A phrase the index answers for one row without merging word lists: see `probeWeight`. */
+function directPhrase(expression: string): boolean {
+  const quoted = /"((?:[^"]|"")*)"(\*?)$/u.exec(expression);
+  if (quoted === null) return false;
+  const [, text = '', star] = quoted;
+  if (!/^[\p{L}\p{N}]+$/u.test(text)) return false;
+  return star === '' || Array.from(text).length <= 3;
 }
 
 /**
@@ -135,12 +156,22 @@ export function compileQuery(
         assertNever(field, 'query field');
     }
   }
-  if (positive.length > 0) {
-    conditions.unshift('a.id IN (SELECT rowid FROM asset_fts WHERE asset_fts MATCH ?)');
-    params.unshift(positive.join(' AND '));
+  const rest = conditions.length === 0 ? '1' : conditions.join(' AND ');
+  const match = positive.length === 0 ? null : positive.join(' AND ');
+  if (match === null) {
+    return { where: rest, params, match, rest, restParams: params, probeWeight: null };
   }
-  return { where: conditions.length === 0 ? '1' : conditions.join(' AND '), params };
+  return {
+    probeWeight: positive.every(directPhrase) ? positive.length : null,
+    where: conditions.length === 0 ? ftsCondition : `${ftsCondition} AND ${rest}`,
+    params: [match, ...params],
+    match,
+    rest,
+    restParams: params,
+  };
 }
+
+const ftsCondition = 'a.id IN (SELECT rowid FROM asset_fts WHERE asset_fts MATCH ?)';
 
 const sortColumn: Record<SortField, string> = {
   name: 'a.name',
@@ -153,13 +184,117 @@ const sortColumn: Record<SortField, string> = {
   cluster: 'a.cluster',
 };
 
+/** Sort fields that are never null: one index serves both directions. */
+const notNull: readonly SortField[] = ['name', 'kind', 'status'];
+
+/**
+ * The order of a page. The id keeps pages stable; unknown values sort last either way. SQLite
+ * orders NULL first, so descending order already puts them last, and ascending order sorts on
+ * `column IS NULL` first. Each order matches one index of migrations 5 and 7 exactly
+ * (`sortIndex`), so a page can walk it and stop.
+ */
 export function orderBy(field: SortField, direction: 'asc' | 'desc'): string {
   const column = sortColumn[field];
   const dir = direction === 'desc' ? 'DESC' : 'ASC';
-  // The id keeps pages stable. Names are never null, so that sort can walk the name index and
-  // stop after one page; elsewhere unknown values sort last either way.
-  if (field === 'name' || field === 'kind' || field === 'status') {
-    return `${column} ${dir}, a.id ${dir}`;
+  if (notNull.includes(field) || direction === 'desc') return `${column} ${dir}, a.id ${dir}`;
+  return `${column} IS NULL, ${column} ASC, a.id ASC`;
+}
+
+/** The index whose order is `orderBy(field, direction)`. */
+export function sortIndex(field: SortField, direction: 'asc' | 'desc'): string {
+  return notNull.includes(field) || direction === 'desc'
+    ? `assets_${field}`
+    : `assets_${field}_asc`;
+}
+
+export interface SearchSql {
+  sql: string;
+  params: (string | number)[];
+}
+
+/**
+ * Counts matches, reading at most `upTo` of them (-1: all). The answer `n` is the number of
+ * matches when that is at most `upTo`; otherwise it is more than `upTo` (the query without
+ * conditions always answers the full count, which SQLite keeps cheaply).
+ */
+export function countSql(query: CompiledQuery, upTo: number): SearchSql {
+  if (query.match === null) {
+    if (query.rest === '1') return { sql: 'SELECT count(*) AS n FROM assets', params: [] };
+    return {
+      sql: `SELECT count(*) AS n FROM (SELECT 1 FROM assets a WHERE ${query.rest} LIMIT ?)`,
+      params: [...query.restParams, upTo],
+    };
   }
-  return `${column} IS NULL, ${column} ${dir}, a.id ${dir}`;
+  if (query.rest === '1') {
+    return {
+      sql: 'SELECT count(*) AS n FROM (SELECT 1 FROM asset_fts WHERE asset_fts MATCH ? LIMIT ?)',
+      params: [query.match, upTo],
+    };
+  }
+  return {
+    sql: `SELECT count(*) AS n FROM (SELECT 1 FROM asset_fts f CROSS JOIN assets a ON a.id = f.rowid
+      WHERE f.asset_fts MATCH ? AND ${query.rest} LIMIT ?)`,
+    params: [query.match, ...query.restParams, upTo],
+  };
+}
+
+/**
+ * How a page is read. `walk` follows the sort index and keeps matching rows until the page is
+ * full: cheap when matches are common, whatever their number. `gather` reads every match and
+ * sorts them: cheap when matches are few. Both give the same rows in the same order.
+ */
+export type PagePlan = 'walk' | 'gather';
+
+/** The plan that reads fewer rows for `matches` of `assets`, for a page ending at `end`. */
+export function pagePlan(matches: number, assets: number, end: number): PagePlan {
+  // Walking reads about end * assets / matches rows, gathering about `matches`.
+  return matches * matches <= end * assets ? 'gather' : 'walk';
+}
+
+export function pageSql(
+  query: CompiledQuery,
+  field: SortField,
+  direction: 'asc' | 'desc',
+  plan: PagePlan,
+  limit: number,
+  offset: number,
+): SearchSql {
+  const order = orderBy(field, direction);
+  if (plan === 'walk') {
+    return {
+      sql: `SELECT a.* FROM assets a INDEXED BY ${sortIndex(field, direction)} WHERE ${query.where}
+        ORDER BY ${order} LIMIT ? OFFSET ?`,
+      params: [...query.params, limit, offset],
+    };
+  }
+  if (query.match === null) {
+    return {
+      sql: `SELECT a.* FROM assets a WHERE ${query.rest} ORDER BY ${order} LIMIT ? OFFSET ?`,
+      params: [...query.restParams, limit, offset],
+    };
+  }
+  return {
+    sql: `SELECT a.* FROM asset_fts f CROSS JOIN assets a ON a.id = f.rowid
+      WHERE f.asset_fts MATCH ? AND ${query.rest} ORDER BY ${order} LIMIT ? OFFSET ?`,
+    params: [query.match, ...query.restParams, limit, offset],
+  };
+}
+
+/**
+ * The rows passing everything but the full-text match, in page order, each with whether it
+ * matches: a page of common words reads about a page of rows instead of every match.
+ */
+export function probeSql(
+  query: CompiledQuery & { match: string },
+  field: SortField,
+  direction: 'asc' | 'desc',
+  rows: number,
+): SearchSql {
+  return {
+    sql: `SELECT a.id AS id,
+        EXISTS (SELECT 1 FROM asset_fts f WHERE f.asset_fts MATCH ? AND f.rowid = a.id) AS hit
+      FROM assets a INDEXED BY ${sortIndex(field, direction)} WHERE ${query.rest}
+      ORDER BY ${orderBy(field, direction)} LIMIT ?`,
+    params: [query.match, ...query.restParams, rows],
+  };
 }

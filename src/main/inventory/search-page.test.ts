@@ -1,0 +1,209 @@
+import type { Statement } from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateFleet } from '../../../lab/fleet';
+import { sortFields, type SortField } from '../../shared/inventory';
+import { silentLogger } from '../core/logger';
+import type { Sqlite } from '../db/sqlite';
+import type { Store } from '../store/open-store';
+import { unlockedTestStore } from '../store/test-helpers';
+import { SyncEngine } from '../sync/sync-engine';
+import { addFleetProfiles, fleetConnectors } from '../sync/test-fleet';
+import { InventoryService } from './inventory-service';
+import { parseQuery } from './query-parser';
+import { compileQuery, pageSql, probeSql } from './query-sql';
+import { readPage } from './search-page';
+
+const fleet = generateFleet({ size: 400, seed: 5 });
+let store: Store;
+let db: Sqlite;
+let inventory: InventoryService;
+
+beforeAll(async () => {
+  store = await unlockedTestStore();
+  addFleetProfiles(store.profiles, fleet);
+  const engine = new SyncEngine({
+    db: store.db,
+    profiles: store.profiles,
+    connectors: fleetConnectors(() => fleet),
+    logger: silentLogger,
+  });
+  await engine.sync('all');
+  db = store.db;
+  inventory = new InventoryService(db, () => engine.freshness());
+}, 120_000);
+
+afterAll(() => {
+  store.close();
+});
+
+const directions = ['asc', 'desc'] as const;
+
+/** The order pages had before the sort indexes: unknown values last, then the id. */
+function referenceIds(query: string, field: SortField, direction: 'asc' | 'desc'): number[] {
+  const { where, params } = compileQuery(parseQuery(query), []);
+  const column = `a.${field}`;
+  const dir = direction.toUpperCase();
+  return (
+    db
+      .prepare(
+        `SELECT a.id FROM assets a WHERE ${where} ORDER BY ${column} IS NULL, ${column} ${dir}, a.id ${dir}`,
+      )
+      .all(...params) as { id: number }[]
+  ).map((row) => row.id);
+}
+
+const ids = (rows: readonly unknown[]): number[] => rows.map((row) => (row as { id: number }).id);
+
+const queries = [
+  '',
+  'debian',
+  'kind:vm',
+  'tag:prod -kind:container',
+  'web updates>0',
+  'name:db*',
+  'bc:24:11',
+  'd',
+  '-status:running',
+];
+
+describe('inventory pages', () => {
+  it('sorts by every sortable column both ways the same as before, whichever plan reads the page', () => {
+    let compared = 0;
+    for (const query of queries) {
+      const compiled = compileQuery(parseQuery(query), []);
+      for (const field of sortFields) {
+        for (const direction of directions) {
+          const expected = referenceIds(query, field, direction);
+          for (const [offset, limit] of [
+            [0, 50],
+            [37, 100],
+          ] as const) {
+            const want = expected.slice(offset, offset + limit);
+            for (const plan of ['walk', 'gather'] as const) {
+              const page = pageSql(compiled, field, direction, plan, limit, offset);
+              expect(ids(db.prepare(page.sql).all(...page.params)), `${query} ${plan}`).toEqual(
+                want,
+              );
+            }
+            if (compiled.match !== null) {
+              const probe = probeSql({ ...compiled, match: compiled.match }, field, direction, -1);
+              const tested = db.prepare(probe.sql).all(...probe.params) as {
+                id: number;
+                hit: number;
+              }[];
+              const hits = tested.filter((row) => row.hit === 1).map((row) => row.id);
+              expect(hits.slice(offset, offset + limit), `${query} probe`).toEqual(want);
+            }
+            const answer = inventory.query({ query, offset, limit, sort: { field, direction } });
+            expect(ids(answer.rows), `${query} ${field} ${direction}`).toEqual(want);
+            expect(answer.total).toBe(expected.length);
+            expect(answer.totalExact).toBe(true);
+            compared++;
+          }
+        }
+      }
+    }
+    expect(compared).toBe(queries.length * sortFields.length * 2 * 2);
+    // The fleet has assets without a cluster or patch counts: they come last both ways.
+    for (const field of ['cluster', 'updates'] as const) {
+      for (const direction of directions) {
+        const all = [0, 500, 1000].flatMap(
+          (offset) => inventory.query({ offset, limit: 500, sort: { field, direction } }).rows,
+        );
+        expect(all).toHaveLength(inventory.query({ limit: 1 }).total);
+        const value = (row: (typeof all)[number]): unknown =>
+          field === 'cluster' ? row.cluster : row.patch.updates;
+        const firstUnknown = all.findIndex((row) => value(row) === null);
+        expect(firstUnknown).toBeGreaterThan(0);
+        expect(all.slice(firstUnknown).every((row) => value(row) === null)).toBe(true);
+      }
+    }
+  });
+
+  it('walks the sort index testing a common word row by row and gives the same page', () => {
+    const seen: string[] = [];
+    const prepare = (sql: string): Statement => {
+      seen.push(sql);
+      return db.prepare(sql);
+    };
+    for (const query of ['d', '1', 'bc']) {
+      for (const direction of directions) {
+        const expected = referenceIds(query, 'name', direction);
+        expect(expected.length).toBeGreaterThan(100);
+        for (const [offset, limit] of [
+          [0, 1],
+          [1, 2],
+          [3, 1],
+        ] as const) {
+          const page = readPage(prepare, compileQuery(parseQuery(query), []), {
+            sort: { field: 'name', direction },
+            offset,
+            limit,
+            countLimit: 10,
+          });
+          expect(ids(page.rows), `${query} ${direction} ${offset}`).toEqual(
+            expected.slice(offset, offset + limit),
+          );
+          expect(page).toMatchObject({ total: 10, totalExact: false });
+        }
+      }
+    }
+    expect(seen.some((sql) => sql.includes('EXISTS (SELECT 1 FROM asset_fts'))).toBe(true);
+  });
+
+  it('caps the count when asked and says so, with the same rows as the exact answer', () => {
+    const exact = inventory.query({ limit: 20 });
+    expect(exact.total).toBeGreaterThan(300);
+    const capped = inventory.query({ limit: 20, countLimit: 50 });
+    expect(capped).toMatchObject({ total: 50, totalExact: false });
+    expect(ids(capped.rows)).toEqual(ids(exact.rows));
+
+    const deep = inventory.query({ limit: 5, offset: 120, countLimit: 50 });
+    expect(ids(deep.rows)).toEqual(ids(inventory.query({ limit: 5, offset: 120 }).rows));
+
+    const web = inventory.query({ query: 'debian', limit: 5 });
+    expect(inventory.query({ query: 'debian', limit: 5, countLimit: web.total })).toMatchObject({
+      total: web.total,
+      totalExact: true,
+    });
+    expect(inventory.query({ query: 'debian', limit: 5, countLimit: web.total - 1 })).toMatchObject(
+      { total: web.total - 1, totalExact: false },
+    );
+
+    const one = exact.rows[3]?.name ?? '';
+    const few = inventory.query({ query: `name:"${one}"`, countLimit: 1000 });
+    expect(few.totalExact).toBe(true);
+    expect(few.rows.map((row) => row.name)).toContain(one);
+    expect(few.total).toBe(inventory.query({ query: `name:"${one}"` }).total);
+  });
+
+  it('finds assets by 1- and 2-character prefixes exactly as a search without prefix indexes', () => {
+    db.exec(`CREATE VIRTUAL TABLE plain_fts USING fts5 (
+        name, fqdn, ips, macs, os, groups, tags, tokenize = 'unicode61 remove_diacritics 2');
+      INSERT INTO plain_fts (rowid, name, fqdn, ips, macs, os, groups, tags)
+        SELECT rowid, name, fqdn, ips, macs, os, groups, tags FROM asset_fts;`);
+    try {
+      for (const prefix of ['d', 'de', 'D', '1', '10', 'w', 'we', 'bc', 'u']) {
+        const expected = (
+          db
+            .prepare(
+              `SELECT a.id FROM assets a WHERE a.id IN
+                 (SELECT rowid FROM plain_fts WHERE plain_fts MATCH ?) ORDER BY a.name, a.id`,
+            )
+            .all(`"${prefix}"*`) as { id: number }[]
+        ).map((row) => row.id);
+        expect(expected.length, prefix).toBeGreaterThan(0);
+        const answer = inventory.query({ query: prefix, limit: 500 });
+        expect(answer.total, prefix).toBe(expected.length);
+        expect(ids(answer.rows), prefix).toEqual(expected);
+      }
+      expect(
+        inventory
+          .query({ query: 'de', limit: 500 })
+          .rows.some((row) => row.os?.startsWith('Debian')),
+      ).toBe(true);
+    } finally {
+      db.exec('DROP TABLE plain_fts');
+    }
+  });
+});
