@@ -7,11 +7,13 @@ import { tempDir } from '../db/test-helpers';
 import { cli } from './test-helpers';
 
 const env = { RACKSIDE_PASSPHRASE: 'lab flow passphrase 1' };
+/** The fleet size the requirement names (`npm run lab -- --size 1000`). */
+const size = 1000;
 let lab: Lab | undefined;
 
 beforeAll(async () => {
-  lab = await startLab({ size: 300, seed: 3 });
-});
+  lab = await startLab({ size, seed: 3 });
+}, 120_000);
 
 afterAll(async () => {
   await lab?.close();
@@ -49,7 +51,7 @@ describe('the lab, end to end through the CLI', () => {
       .filter((g) => g.length > 0);
     const scores = pairwiseScores(predicted, truth);
     console.log(
-      `lab 300 via connectors: ${before.total} assets for ${truth.length} machines, precision ${scores.precision.toFixed(4)}, recall ${scores.recall.toFixed(4)}`,
+      `lab ${size} via connectors: ${before.total} assets for ${truth.length} machines, precision ${scores.precision.toFixed(4)}, recall ${scores.recall.toFixed(4)}`,
     );
     expect(scores.precision).toBeGreaterThanOrEqual(0.99);
     expect(scores.recall).toBeGreaterThanOrEqual(0.99);
@@ -75,5 +77,5 @@ describe('the lab, end to end through the CLI', () => {
     expect(after.assets.map(strip)).toEqual(before.assets.map(strip));
     expect(after.sources.every((s) => s.offline)).toBe(true);
     expect(after.assets[0]?.freshness.message).toMatch(/^offline — data from \d{4}-/);
-  }, 120_000);
+  }, 300_000);
 });
