@@ -100,8 +100,9 @@ export class InventoryPage {
     return this.page.getByTestId('query-error');
   }
 
-  /** The number of assets the table says match. */
+  /** The number of assets the table says match, once fully counted. */
   async total(): Promise<number> {
+    await expect(this.grid()).toHaveAttribute('data-total-exact', 'true');
     return Number(await this.grid().getAttribute('data-total'));
   }
 

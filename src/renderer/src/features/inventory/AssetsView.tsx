@@ -38,6 +38,7 @@ async function joinSelected(): Promise<void> {
 export function AssetsView() {
   const cache = useInventoryStore((s) => s.cache);
   const total = useInventoryStore((s) => s.total);
+  const totalExact = useInventoryStore((s) => s.totalExact);
   const query = useInventoryStore((s) => s.query);
   const groupBy = useInventoryStore((s) => s.groupBy);
   const selected = useInventoryStore((s) => s.selected);
@@ -138,7 +139,9 @@ export function AssetsView() {
         </div>
         <div className="toolbar inventory-toolbar secondary">
           <span className="muted" data-testid="inventory-count">
-            {total.toLocaleString()} {total === 1 ? 'asset' : 'assets'}
+            {total.toLocaleString()}
+            {totalExact ? ' ' : '+ '}
+            {total === 1 && totalExact ? 'asset' : 'assets'}
             {selected.size > 0 ? ` · ${String(selected.size)} selected` : ''}
           </span>
           <label className="inline-field">

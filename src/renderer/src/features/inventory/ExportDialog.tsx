@@ -23,6 +23,7 @@ export function ExportDialog() {
   const query = useInventoryStore((s) => s.query);
   const sort = useInventoryStore((s) => s.sort);
   const total = useInventoryStore((s) => s.total);
+  const totalExact = useInventoryStore((s) => s.totalExact);
   const [scope, setScope] = useState<'selection' | 'filter'>(
     selected.size > 0 ? 'selection' : 'filter',
   );
@@ -93,7 +94,9 @@ export function ExportDialog() {
                 setReady(undefined);
               }}
             />
-            Everything matching {query === '' ? 'no filter' : <code>{query}</code>} ({total})
+            Everything matching {query === '' ? 'no filter' : <code>{query}</code>} (
+            {total.toLocaleString()}
+            {totalExact ? '' : '+'})
           </label>
         </fieldset>
         <div className="segmented" role="radiogroup" aria-label="Format">

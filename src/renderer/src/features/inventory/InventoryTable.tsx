@@ -170,6 +170,7 @@ export function InventoryTable(props: {
   const { cache, groupBy } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
   const total = useInventoryStore((s) => s.total);
+  const totalExact = useInventoryStore((s) => s.totalExact);
   const focused = useInventoryStore((s) => s.focused);
   const selected = useInventoryStore((s) => s.selected);
   const detailId = useInventoryStore((s) => s.detailId);
@@ -296,6 +297,7 @@ export function InventoryTable(props: {
       tabIndex={0}
       data-testid="inventory-grid"
       data-total={total}
+      data-total-exact={totalExact}
       data-query={cache.query}
       onKeyDown={onKeyDown}
     >

@@ -1,11 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AssetRow, InventoryPage } from '../../../../shared/inventory';
 import type { Result } from '../../../../shared/result';
 import { createBridge, setBridge } from '../../lib/bridge';
-import { initialState, resetQueries, useInventoryStore } from './inventory-store';
+import {
+  exactCountDelayMs,
+  initialState,
+  resetQueries,
+  useInventoryStore,
+} from './inventory-store';
 
 interface Call {
   query: string;
+  limit: number;
+  countLimit: number | undefined;
   answer: (result: Result<InventoryPage>) => void;
 }
 
@@ -19,28 +26,45 @@ function slowCore() {
           resolve({ ok: false, error: { code: 'unknown-channel', message: channel } });
           return;
         }
-        calls.push({ query: (payload as { query: string }).query, answer: resolve });
+        const request = payload as { query: string; limit: number; countLimit?: number };
+        calls.push({
+          query: request.query,
+          limit: request.limit,
+          countLimit: request.countLimit,
+          answer: resolve,
+        });
       }),
     on: () => () => undefined,
   });
-  const page = (query: string, total: number): InventoryPage => ({
+  const page = (query: string, total: number, totalExact = true): InventoryPage => ({
     rows: Array.from(
       { length: Math.min(total, 3) },
       (_, i) => ({ id: i + 1, name: `${query}-${String(i)}` }) as unknown as AssetRow,
     ),
     total,
+    totalExact,
     offset: 0,
     limit: 100,
     sources: [],
   });
-  /** Answers the call for `query` with `total` matching assets. */
-  const answer = async (query: string, total: number): Promise<void> => {
-    const call = calls.find((c) => c.query === query);
+  /** Answers the first unanswered call for `query` with `total` matching assets. */
+  const answer = async (query: string, total: number, totalExact = true): Promise<void> => {
+    const index = calls.findIndex((c) => c.query === query);
+    const call = calls[index];
     if (!call) throw new Error(`no call for "${query}"`);
-    call.answer({ ok: true, data: page(query, total) });
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    calls.splice(index, 1);
+    answered.push(call);
+    call.answer({ ok: true, data: page(query, total, totalExact) });
+    await flush();
   };
-  return { bridge, calls, answer };
+  const answered: Call[] = [];
+  const sent = (): string[] => [...answered, ...calls].map((c) => c.query);
+  return { bridge, calls, answer, sent };
+}
+
+/** Lets the answers' promise chains run. */
+async function flush(): Promise<void> {
+  for (let i = 0; i < 10; i++) await Promise.resolve();
 }
 
 const names = (): string[] => {
@@ -70,14 +94,14 @@ describe('inventory search while typing', () => {
     store.setDraft('de');
     store.setDraft('deb');
     // One request at a time: "de" and "deb" wait until the answer to "d" is in.
-    expect(core.calls.map((c) => c.query)).toEqual(['', 'd']);
+    expect(core.sent()).toEqual(['', 'd']);
     // The previous rows stay on screen meanwhile.
     expect(names()).toEqual(['-0', '-1', '-2']);
     expect(useInventoryStore.getState().draft).toBe('deb');
 
     await core.answer('d', 300);
     // "de" was overtaken by "deb" before it was ever sent; the answer to "d" is dropped.
-    expect(core.calls.map((c) => c.query)).toEqual(['', 'd', 'deb']);
+    expect(core.sent()).toEqual(['', 'd', 'deb']);
     expect(useInventoryStore.getState().query).toBe('');
     expect(names()).toEqual(['-0', '-1', '-2']);
 
@@ -94,8 +118,45 @@ describe('inventory search while typing', () => {
     await core.answer('web', 12);
     expect(useInventoryStore.getState().query).toBe('web');
     store.setDraft('web-0');
-    expect(core.calls.map((c) => c.query)).toEqual(['web', 'web-0']);
+    expect(core.sent()).toEqual(['web', 'web-0']);
     await core.answer('web-0', 2);
     expect(names()).toEqual(['web-0-0', 'web-0-1']);
+  });
+
+  it('shows the rows of a broad query before its full count, which follows once typing pauses', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout'] });
+    try {
+      const store = useInventoryStore.getState();
+      store.setDraft('d');
+      // The first answer counts only up to a limit.
+      expect(core.calls[0]?.countLimit).toBeGreaterThan(0);
+      await core.answer('d', 1000, false);
+      expect(useInventoryStore.getState()).toMatchObject({
+        query: 'd',
+        total: 1000,
+        totalExact: false,
+      });
+      expect(names()).toEqual(['d-0', 'd-1', 'd-2']);
+
+      // Typing on before the pause: no count for "d" is ever asked for.
+      vi.advanceTimersByTime(exactCountDelayMs / 2);
+      store.setDraft('de');
+      await core.answer('de', 1000, false);
+      vi.advanceTimersByTime(exactCountDelayMs);
+      await flush();
+      expect(core.sent()).toEqual(['d', 'de', 'de']);
+      // The full count of "de" is read without a limit and lands in the count shown.
+      const count = core.calls[0];
+      expect(count).toMatchObject({ query: 'de', countLimit: undefined, limit: 1 });
+      await core.answer('de', 44_240);
+      expect(useInventoryStore.getState()).toMatchObject({
+        query: 'de',
+        total: 44_240,
+        totalExact: true,
+      });
+      expect(useInventoryStore.getState().cache?.total).toBe(44_240);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

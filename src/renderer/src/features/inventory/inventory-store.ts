@@ -18,6 +18,8 @@ interface InventoryState {
   groupBy: GroupBy;
   cache: RowCache | undefined;
   total: number;
+  /** False while `total` is a lower bound: the full count is read once typing pauses. */
+  totalExact: boolean;
   /** Why the text in the box is not the query shown (a parse error), inline under the box. */
   queryError: AppErrorShape | undefined;
   loadError: AppErrorShape | undefined;
@@ -58,6 +60,7 @@ export const initialState: InventoryState = {
   groupBy: 'none',
   cache: undefined,
   total: 0,
+  totalExact: true,
   queryError: undefined,
   loadError: undefined,
   layout: { order: [], hidden: [] },
@@ -67,6 +70,9 @@ export const initialState: InventoryState = {
   facets: undefined,
   dialog: undefined,
 };
+
+/** How long typing must pause before the full count of a broad query is read. */
+export const exactCountDelayMs = 300;
 
 interface QueryRun {
   query: string;
@@ -102,12 +108,27 @@ export const useInventoryStore = create<InventoryState & InventoryActions>()((se
     set((s) => ({
       cache,
       total: cache.total,
+      totalExact: cache.totalExact,
       query: run.query,
       sort: run.sort,
       queryError: undefined,
       loadError: undefined,
       focused: run.keepPlace ? Math.min(s.focused, Math.max(0, cache.total - 1)) : 0,
     }));
+    if (!cache.totalExact) countLater(cache);
+  };
+
+  /**
+   * The full count of a broad query is read once typing pauses, so it never sits in front of the
+   * answer to the next keystroke; a newer query makes it unnecessary.
+   */
+  const countLater = (cache: RowCache): void => {
+    setTimeout(() => {
+      if (get().cache !== cache || queued !== undefined) return;
+      void cache.countExactly().then(() => {
+        if (get().cache === cache) set({ total: cache.total, totalExact: cache.totalExact });
+      });
+    }, exactCountDelayMs);
   };
 
   const drain = async (): Promise<void> => {

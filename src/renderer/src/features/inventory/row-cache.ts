@@ -1,4 +1,9 @@
-import type { AssetRow, InventoryPage, InventoryQuery } from '../../../../shared/inventory';
+import {
+  quickCountLimit,
+  type AssetRow,
+  type InventoryPage,
+  type InventoryQuery,
+} from '../../../../shared/inventory';
 import type { AppErrorShape } from '../../../../shared/errors';
 import type { Result } from '../../../../shared/result';
 
@@ -8,6 +13,7 @@ export type PageFetcher = (request: {
   sort: Sort;
   offset: number;
   limit: number;
+  countLimit?: number;
 }) => Promise<Result<InventoryPage>>;
 
 export const pageSize = 200;
@@ -28,27 +34,41 @@ export class RowCache {
   /** Page 0 holds only the first answer's rows so far. */
   #partialFirst = false;
   #lastError: AppErrorShape | undefined;
+  #total: number;
+  #totalExact: boolean;
 
   constructor(
     readonly query: string,
     readonly sort: Sort,
-    readonly total: number,
+    total: number,
     first: InventoryPage | undefined,
     private readonly fetcher: PageFetcher,
   ) {
+    this.#total = total;
+    this.#totalExact = first?.totalExact ?? true;
     if (first) {
       this.#pages.set(0, first.rows);
       this.#partialFirst = first.rows.length < Math.min(pageSize, total);
     }
   }
 
-  /** Runs the query's first page; the cache exists only when the query is valid. */
+  /**
+   * Runs the query's first page; the cache exists only when the query is valid. The count stops
+   * at `quickCountLimit` so a broad query answers as fast as a narrow one; `countExactly` reads
+   * the full count afterwards.
+   */
   static async open(
     fetcher: PageFetcher,
     query: string,
     sort: Sort,
   ): Promise<Result<{ cache: RowCache; page: InventoryPage }>> {
-    const result = await fetcher({ query, sort, offset: 0, limit: firstPageSize });
+    const result = await fetcher({
+      query,
+      sort,
+      offset: 0,
+      limit: firstPageSize,
+      countLimit: quickCountLimit,
+    });
     if (!result.ok) return result;
     const cache = new RowCache(query, sort, result.data.total, result.data, fetcher);
     return { ok: true, data: { cache, page: result.data } };
@@ -62,6 +82,36 @@ export class RowCache {
   };
 
   readonly version = (): number => this.#version;
+
+  /** Matches so far: the full count, or the count up to the first answer's limit. */
+  get total(): number {
+    return this.#total;
+  }
+
+  /** False while `total` is only a lower bound ("1 000+"). */
+  get totalExact(): boolean {
+    return this.#totalExact;
+  }
+
+  /** Reads the full count of a query whose first answer stopped counting at the limit. */
+  async countExactly(): Promise<void> {
+    if (this.#totalExact) return;
+    const result = await this.fetcher({
+      query: this.query,
+      sort: this.sort,
+      offset: 0,
+      limit: 1,
+    });
+    if (!result.ok) {
+      this.#lastError = result.error;
+      return;
+    }
+    this.#total = result.data.total;
+    this.#totalExact = true;
+    this.#partialFirst = (this.#pages.get(0)?.length ?? 0) < Math.min(pageSize, this.#total);
+    this.#version++;
+    for (const listener of this.#listeners) listener();
+  }
 
   get lastError(): AppErrorShape | undefined {
     return this.#lastError;
