@@ -24,6 +24,13 @@ export interface SessionPort {
 class HandshakeClosed extends Error {}
 
 /**
+ * Output is handed on in frames of up to this many bytes: ssh2 emits a PTY's output in packets
+ * of a few KiB, and every message costs a structured clone, a WebSocket frame or port message,
+ * and an xterm.js write. Chunks that arrive in the same event-loop turn are joined.
+ */
+export const maxOutputFrame = 64 * 1024;
+
+/**
  * One terminal inside the SSH worker: a chain of ssh2 clients (each hop tunnelled through the
  * previous one with `forwardOut`), a PTY channel on the last, and watermark flow control.
  */
@@ -36,6 +43,10 @@ export class WorkerSession {
   private finished = false;
   private unacked = 0;
   private paused = false;
+  /** Output received in this event-loop turn and not yet handed on. */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private flushQueued = false;
   private readonly log: SessionLog | null;
   private readonly labels: HopLabel[];
 
@@ -233,6 +244,7 @@ export class WorkerSession {
           return;
         }
         this.channel = channel;
+        limitReadAhead(channel);
         channel.on('data', (chunk: Buffer) => this.deliver(chunk));
         channel.stderr.on('data', (chunk: Buffer) => this.deliver(chunk));
         channel.on('exit', (code: number | null, signal?: string) => {
@@ -249,15 +261,38 @@ export class WorkerSession {
   }
 
   private deliver(chunk: Buffer): void {
-    // Copied out of ssh2's buffer so the array can be transferred to the main thread.
-    const copy = new Uint8Array(chunk);
-    this.log?.output(copy);
-    this.unacked += copy.byteLength;
-    this.port.data(copy);
+    if (chunk.byteLength === 0) return;
+    // Copied now: ssh2 may reuse the memory behind `chunk` once this handler returns.
+    this.pending.push(Buffer.from(chunk));
+    this.pendingBytes += chunk.byteLength;
+    this.unacked += chunk.byteLength;
+    if (this.pendingBytes >= maxOutputFrame) this.flush();
+    else if (!this.flushQueued) {
+      this.flushQueued = true;
+      setImmediate(() => {
+        this.flushQueued = false;
+        this.flush();
+      });
+    }
     if (!this.paused && this.unacked >= this.request.flow.highWatermark) {
       this.paused = true;
       this.channel?.pause();
     }
+  }
+
+  /** Hands on pending output as one frame, copied out of ssh2's buffers so it can be transferred. */
+  private flush(): void {
+    if (this.pendingBytes === 0) return;
+    const frame = new Uint8Array(this.pendingBytes);
+    let offset = 0;
+    for (const chunk of this.pending) {
+      frame.set(chunk, offset);
+      offset += chunk.byteLength;
+    }
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.log?.output(frame);
+    this.port.data(frame);
   }
 
   /** A method, so the compiler does not assume the flag stays as it was before an await. */
@@ -272,6 +307,8 @@ export class WorkerSession {
   private finish(reason: DisconnectReason): void {
     if (this.finished) return;
     this.finished = true;
+    // Output that arrived before the end is delivered before the closed status.
+    this.flush();
     const final = this.failure ?? reason;
     this.channel?.close();
     for (const client of [...this.clients].reverse()) client.end();
@@ -281,6 +318,22 @@ export class WorkerSession {
       this.port.status({ state: 'closed', reason: final });
       this.onFinished();
     });
+  }
+}
+
+/**
+ * ssh2 buffers up to 2 MiB in a paused channel before it stops granting the server window, so a
+ * pause at the high watermark would still let megabytes pile up behind it — all of which a
+ * Ctrl-C has to wait for. With a small readable buffer the pause reaches the server at once
+ * (only the window already granted can still arrive). `_readableState` is Node's stream state;
+ * the setter is guarded so a changed internal only loses this bound, never output.
+ */
+const channelReadAhead = 64 * 1024;
+function limitReadAhead(channel: ClientChannel): void {
+  const state = (channel as unknown as { _readableState?: { highWaterMark?: unknown } })
+    ._readableState;
+  if (state !== undefined && typeof state.highWaterMark === 'number') {
+    state.highWaterMark = channelReadAhead;
   }
 }
 
