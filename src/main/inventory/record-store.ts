@@ -227,9 +227,7 @@ export class RecordStore {
       ).map((row) => [row.external_id, row.hash]),
     );
     const upsert = this.db.prepare(`INSERT INTO source_records (${identityColumns}, raw)
-      VALUES (@profile_id, @system, @external_id, @kind, @name, @fqdn, @status, @os, @ips, @macs,
-        @machine_id, @smbios_uuid, @serial, @cluster, @site, @grp, @organization, @location, @tags,
-        @patch, @last_seen_at, @change_stamp, @fetched_at, @hash, @raw)
+      VALUES (${Array.from({ length: 25 }, () => '?').join(', ')})
       ON CONFLICT (profile_id, external_id) DO UPDATE SET
         system = excluded.system, kind = excluded.kind, name = excluded.name,
         fqdn = excluded.fqdn, status = excluded.status, os = excluded.os, ips = excluded.ips,
@@ -280,38 +278,39 @@ function vmRef(
   return match === null ? null : `${match[1] ?? ''}/${match[2] ?? ''}`;
 }
 
+/** The values of `identityColumns` and then `raw`, in that order (positional binding is cheaper). */
 function toRow(
   profileId: string,
   r: SourceRecord,
   fetchedAt: string,
   hash: string,
   rawJson: string,
-): Record<string, string | null> {
-  return {
-    profile_id: profileId,
-    system: r.system,
-    external_id: r.externalId,
-    kind: r.kind,
-    name: r.name,
-    fqdn: r.fqdn,
-    status: r.status,
-    os: r.os,
-    ips: JSON.stringify(r.ips),
-    macs: JSON.stringify(r.macs),
-    machine_id: r.machineId,
-    smbios_uuid: r.smbiosUuid,
-    serial: r.serial,
-    cluster: r.cluster,
-    site: r.site,
-    grp: r.group,
-    organization: r.organization,
-    location: r.location,
-    tags: JSON.stringify(r.tags),
-    patch: r.patch === null ? null : JSON.stringify(r.patch),
-    last_seen_at: r.lastSeenAt,
-    change_stamp: r.changeStamp,
-    raw: rawJson,
-    fetched_at: fetchedAt,
+): (string | null)[] {
+  return [
+    profileId,
+    r.system,
+    r.externalId,
+    r.kind,
+    r.name,
+    r.fqdn,
+    r.status,
+    r.os,
+    JSON.stringify(r.ips),
+    JSON.stringify(r.macs),
+    r.machineId,
+    r.smbiosUuid,
+    r.serial,
+    r.cluster,
+    r.site,
+    r.group,
+    r.organization,
+    r.location,
+    JSON.stringify(r.tags),
+    r.patch === null ? null : JSON.stringify(r.patch),
+    r.lastSeenAt,
+    r.changeStamp,
+    fetchedAt,
     hash,
-  };
+    rawJson,
+  ];
 }
