@@ -208,6 +208,28 @@ describe('migration 7: search prefix index and sort indexes', () => {
   });
 });
 
+describe('migration 8: search prefix index up to 8 characters', () => {
+  it('finds assets by prefixes of 4 to 8 characters and keeps every word it had', () => {
+    const db = dbAt(7);
+    db.prepare(
+      "INSERT INTO asset_fts (rowid, name, fqdn, ips, macs, os, groups, tags) VALUES (3, 'kubernetes-07', '', '', '', 'Ubuntu 22.04', '', 'prod')",
+    ).run();
+    migrate(db, migrations.slice(0, 8), silentLogger);
+    const hit = (q: string) =>
+      db.prepare('SELECT rowid AS id FROM asset_fts WHERE asset_fts MATCH ?').all(q);
+    for (const q of ['"ubun"*', '"ubuntu"*', '"kuber"*', '"kubernet"*', '"kubernetes"*']) {
+      expect(hit(q), q).toEqual([{ id: 3 }]);
+    }
+    expect(hit('"kubernetes 07"')).toEqual([{ id: 3 }]);
+    expect(hit('tags : "prod"')).toEqual([{ id: 3 }]);
+    expect(hit('"ubuntux"*')).toEqual([]);
+    expect(
+      db.prepare("SELECT sql FROM sqlite_master WHERE name = 'asset_fts'").get(),
+    ).toMatchObject({ sql: expect.stringContaining("prefix = '1 2 3 4 5 6 7 8'") as unknown });
+    expect(tables(db)).not.toContain('asset_fts_v7');
+  });
+});
+
 describe('migration runner', () => {
   it('fails loudly when an applied migration was edited', () => {
     const file = path.join(tempDir(), 'm.db');

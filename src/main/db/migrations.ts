@@ -225,4 +225,23 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX assets_cluster_asc ON assets (cluster IS NULL, cluster);
     `,
   },
+  {
+    version: 8,
+    name: 'search prefix index up to 8 characters',
+    // Prefixes of 4-8 characters ("ubun", "debian") get their own index too: without it each
+    // such prefix merges the lists of every word starting with it before the first match, on
+    // every search. The text is copied unchanged; the index grows by about a fifth.
+    sql: `
+      ALTER TABLE asset_fts RENAME TO asset_fts_v7;
+      CREATE VIRTUAL TABLE asset_fts USING fts5 (
+        name, fqdn, ips, macs, os, groups, tags,
+        tokenize = 'unicode61 remove_diacritics 2',
+        prefix = '1 2 3 4 5 6 7 8'
+      );
+      INSERT INTO asset_fts (rowid, name, fqdn, ips, macs, os, groups, tags)
+        SELECT rowid, name, fqdn, ips, macs, os, groups, tags FROM asset_fts_v7;
+      DROP TABLE asset_fts_v7;
+      INSERT INTO asset_fts (asset_fts) VALUES ('optimize');
+    `,
+  },
 ];

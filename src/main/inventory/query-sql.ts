@@ -14,7 +14,7 @@ export interface CompiledQuery {
   /**
    * How many single-row match tests cost about as much as the index handing over 50 matches:
    * the number of phrases when each is one word that the index finds directly (a whole word,
-   * or a prefix of at most 3 characters, which has its own prefix index); null otherwise.
+   * or a prefix of at most 8 characters, which has its own prefix index); null otherwise.
    */
   probeWeight: number | null;
 }
@@ -51,13 +51,16 @@ function phrase(value: string, prefix: boolean, position: number): string {
   return `"${text}"${prefix || star ? '*' : ''}`;
 }
 
+/** The longest prefix with its own full-text index (migration 8). */
+const longestIndexedPrefix = 8;
+
 /** A phrase the index answers for one row without merging word lists: see `probeWeight`. */
 function directPhrase(expression: string): boolean {
   const quoted = /"((?:[^"]|"")*)"(\*?)$/u.exec(expression);
   if (quoted === null) return false;
   const [, text = '', star] = quoted;
   if (!/^[\p{L}\p{N}]+$/u.test(text)) return false;
-  return star === '' || Array.from(text).length <= 3;
+  return star === '' || Array.from(text).length <= longestIndexedPrefix;
 }
 
 /**

@@ -126,7 +126,7 @@ describe('inventory pages', () => {
       seen.push(sql);
       return db.prepare(sql);
     };
-    for (const query of ['d', '1', 'bc']) {
+    for (const query of ['d', '1', 'bc', 'ubuntu']) {
       for (const direction of directions) {
         const expected = referenceIds(query, 'name', direction);
         expect(expected.length).toBeGreaterThan(100);
@@ -177,13 +177,26 @@ describe('inventory pages', () => {
     expect(few.total).toBe(inventory.query({ query: `name:"${one}"` }).total);
   });
 
-  it('finds assets by 1- and 2-character prefixes exactly as a search without prefix indexes', () => {
+  it('finds assets by short and long prefixes exactly as a search without prefix indexes', () => {
     db.exec(`CREATE VIRTUAL TABLE plain_fts USING fts5 (
         name, fqdn, ips, macs, os, groups, tags, tokenize = 'unicode61 remove_diacritics 2');
       INSERT INTO plain_fts (rowid, name, fqdn, ips, macs, os, groups, tags)
         SELECT rowid, name, fqdn, ips, macs, os, groups, tags FROM asset_fts;`);
     try {
-      for (const prefix of ['d', 'de', 'D', '1', '10', 'w', 'we', 'bc', 'u']) {
+      for (const prefix of [
+        'd',
+        'de',
+        'D',
+        '1',
+        '10',
+        'w',
+        'we',
+        'bc',
+        'u',
+        'ubun',
+        'debia',
+        'debian',
+      ]) {
         const expected = (
           db
             .prepare(
