@@ -1,6 +1,5 @@
 import { Activity, GitCompare, LayoutDashboard, List } from 'lucide-react';
 import { useEffect } from 'react';
-import { bridge } from '../../lib/bridge';
 import { DriftView } from '../drift/DriftView';
 import { FleetOverview } from '../overview/FleetOverview';
 import { SyncCenter } from '../sync/SyncCenter';
@@ -20,15 +19,10 @@ export function InventoryPage() {
   const tab = useInventoryStore((s) => s.tab);
 
   useEffect(() => {
-    const { refresh, loadFacets } = useInventoryStore.getState();
-    void refresh();
-    void loadFacets();
     void migrateLegacySavedSearches();
-    return bridge().on('inventory:changed', () => {
-      const store = useInventoryStore.getState();
-      void store.refresh();
-      void store.loadFacets();
-    });
+    // Reopening the section shows the rows and facets already read; the shell's
+    // `inventory:changed` listener (connectSync) says when they must be read again.
+    return useInventoryStore.getState().open();
   }, []);
 
   return (

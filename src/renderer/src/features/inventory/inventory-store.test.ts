@@ -19,9 +19,15 @@ interface Call {
 /** A core whose query answers the test releases by hand, in any order. */
 function slowCore() {
   const calls: Call[] = [];
+  const facetRequests: string[] = [];
   const bridge = createBridge({
     invoke: (channel, payload) =>
       new Promise((resolve) => {
+        if (channel === 'inventory:facets') {
+          facetRequests.push(channel);
+          resolve({ ok: true, data: { total: 500 } });
+          return;
+        }
         if (channel !== 'inventory:query') {
           resolve({ ok: false, error: { code: 'unknown-channel', message: channel } });
           return;
@@ -59,7 +65,7 @@ function slowCore() {
   };
   const answered: Call[] = [];
   const sent = (): string[] => [...answered, ...calls].map((c) => c.query);
-  return { bridge, calls, answer, sent };
+  return { bridge, calls, answer, sent, facetRequests };
 }
 
 /** Lets the answers' promise chains run. */
@@ -158,5 +164,36 @@ describe('inventory search while typing', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('reopening the section reads nothing again unless the inventory changed meanwhile', async () => {
+    const store = useInventoryStore.getState();
+    const close = store.open();
+    await core.answer('', 500);
+    expect(core.sent()).toEqual(['']);
+    expect(core.facetRequests).toHaveLength(1);
+    close();
+
+    // Back to the section: rows and facets are the ones already read.
+    const closeAgain = store.open();
+    await flush();
+    expect(core.sent()).toEqual(['']);
+    expect(core.facetRequests).toHaveLength(1);
+    closeAgain();
+
+    // A sync lands while another section is open: the section reads both again when it opens.
+    store.inventoryChanged();
+    expect(core.sent()).toEqual(['']);
+    const closeThird = store.open();
+    await core.answer('', 520);
+    expect(useInventoryStore.getState().total).toBe(520);
+    expect(core.facetRequests).toHaveLength(2);
+
+    // While it is open, a change reloads at once.
+    store.inventoryChanged();
+    await core.answer('', 530);
+    expect(useInventoryStore.getState().total).toBe(530);
+    expect(core.facetRequests).toHaveLength(3);
+    closeThird();
   });
 });

@@ -41,7 +41,15 @@ interface InventoryActions {
   setGroupBy: (groupBy: GroupBy) => void;
   /** Runs the current query again, e.g. after a sync, keeping the place in the table. */
   refresh: () => Promise<void>;
+  /** Reads the fleet's facets (one request at a time; callers share the one on its way). */
   loadFacets: () => Promise<void>;
+  /**
+   * The inventory section opened: runs the query and reads the facets only when there are none
+   * yet or the inventory changed while the section was closed. Returns the closing function.
+   */
+  open: () => () => void;
+  /** The stored inventory changed: reload now when the section is open, else when it opens. */
+  inventoryChanged: () => void;
   setLayout: (layout: ColumnLayout) => void;
   toggleSelected: (id: number) => void;
   setSelected: (ids: Iterable<number>) => void;
@@ -91,10 +99,20 @@ let draining: Promise<void> | undefined;
 /** A newer query is waiting: the answer that just came is already out of date. */
 const superseded = (): boolean => queued !== undefined;
 
+/** The facets request on its way, shared by everyone who asks meanwhile. */
+let facetsLoading: Promise<void> | undefined;
+/** The inventory section is on screen. */
+let sectionOpen = false;
+/** An `inventory:changed` came while the section was closed. */
+let changedWhileClosed = false;
+
 /** For tests: forget a query left in flight by a previous test. */
 export function resetQueries(): void {
   queued = undefined;
   draining = undefined;
+  facetsLoading = undefined;
+  sectionOpen = false;
+  changedWhileClosed = false;
 }
 
 export const useInventoryStore = create<InventoryState & InventoryActions>()((set, get) => {
@@ -173,9 +191,34 @@ export const useInventoryStore = create<InventoryState & InventoryActions>()((se
       void run(get().query, sort, false);
     },
     refresh: () => run(get().query, get().sort, true),
-    loadFacets: async () => {
-      const result = await bridge().call('inventory:facets', {});
-      if (result.ok) set({ facets: result.data });
+    loadFacets: () => {
+      facetsLoading ??= bridge()
+        .call('inventory:facets', {})
+        .then((result) => {
+          if (result.ok) set({ facets: result.data });
+        })
+        .finally(() => {
+          facetsLoading = undefined;
+        });
+      return facetsLoading;
+    },
+    open: () => {
+      sectionOpen = true;
+      const { cache, facets, refresh, loadFacets } = get();
+      if (cache === undefined || changedWhileClosed) void refresh();
+      if (facets === undefined || changedWhileClosed) void loadFacets();
+      changedWhileClosed = false;
+      return () => {
+        sectionOpen = false;
+      };
+    },
+    inventoryChanged: () => {
+      if (!sectionOpen) {
+        changedWhileClosed = true;
+        return;
+      }
+      void get().refresh();
+      void get().loadFacets();
     },
     setLayout: (layout) => {
       writeLayout(layout);

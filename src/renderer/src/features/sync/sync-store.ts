@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type { AppErrorShape } from '../../../../shared/errors';
 import type { SyncProgressEvent, SyncStatus } from '../../../../shared/inventory';
 import { bridge } from '../../lib/bridge';
+import { useInventoryStore } from '../inventory/inventory-store';
 import { progressBus } from './progress-bus';
 import { tickNow } from './use-now';
 
@@ -73,7 +74,10 @@ export const useSyncStore = create<SyncState & SyncActions>()((set, get) => ({
   },
 }));
 
-/** Subscribes the sync store to the core's progress events for as long as the shell is up. */
+/**
+ * Subscribes the sync store to the core's progress events for as long as the shell is up, and
+ * tells the inventory when its data changed (it reloads now or when its section opens).
+ */
 export function connectSync(): () => void {
   const load = (): void => {
     void useSyncStore.getState().load();
@@ -84,7 +88,10 @@ export function connectSync(): () => void {
   });
   // Profiles added, edited or removed change the list of sources.
   const offProfiles = bridge().on('profiles:changed', load);
-  const offInventory = bridge().on('inventory:changed', load);
+  const offInventory = bridge().on('inventory:changed', () => {
+    load();
+    useInventoryStore.getState().inventoryChanged();
+  });
   return () => {
     offProgress();
     offProfiles();
