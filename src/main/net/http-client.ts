@@ -242,8 +242,9 @@ export class HttpClient {
   }
 
   private url(path: string, query: RequestOptions['query']): string {
+    if (query === undefined) return `${this.options.baseUrl}${path}`;
     const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query ?? {})) {
+    for (const [key, value] of Object.entries(query)) {
       if (value !== undefined) params.append(key, String(value));
     }
     const search = params.toString();
