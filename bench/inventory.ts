@@ -207,21 +207,25 @@ async function typing(page: Page, gapMs: number): Promise<{ query: string; ms: n
   const times: { query: string; ms: number }[] = [];
   for (const word of words) {
     await clearSearch(page);
-    await page.evaluate(() => {
-      const w = window as unknown as { lastKeydown: number };
+    // Watch for the word's rows before the first key goes down: they may be painted before
+    // `type` returns (it waits `gapMs` after the last key too).
+    await page.evaluate((text) => {
+      const w = window as unknown as {
+        lastKeydown: number;
+        typed: Promise<Painted>;
+        painted: (text: string) => Promise<Painted>;
+      };
       const input = document.querySelector<HTMLInputElement>('[data-testid="inventory-search"]')!;
       input.addEventListener('keydown', (event) => {
         w.lastKeydown = event.timeStamp;
       });
-    });
-    await page.keyboard.type(word, { delay: gapMs });
-    const ms = await page.evaluate(async (text) => {
-      const w = window as unknown as {
-        lastKeydown: number;
-        painted: (text: string) => Promise<Painted>;
-      };
-      return (await w.painted(text)).at - w.lastKeydown;
+      w.typed = w.painted(text);
     }, word);
+    await page.keyboard.type(word, { delay: gapMs });
+    const ms = await page.evaluate(async () => {
+      const w = window as unknown as { lastKeydown: number; typed: Promise<Painted> };
+      return (await w.typed).at - w.lastKeydown;
+    });
     times.push({ query: word, ms });
   }
   await clearSearch(page);
