@@ -1,6 +1,6 @@
 import { assertNever } from '../../shared/errors';
 import type { SortField } from '../../shared/inventory';
-import { QueryError, type Clause, type Field } from './query-parser';
+import { QueryError, type Clause, type Field, type Operator } from './query-parser';
 
 export interface CompiledQuery {
   /** The whole condition over `assets a`, with its parameters. */
@@ -37,6 +37,24 @@ const exactColumn: Partial<Record<Field, string>> = {
 };
 
 const sqlOp = { ':': '=', '=': '=', '>': '>', '>=': '>=', '<': '<', '<=': '<=' } as const;
+
+function compare(a: number, op: Operator, b: number): boolean {
+  switch (op) {
+    case ':':
+    case '=':
+      return a === b;
+    case '>':
+      return a > b;
+    case '>=':
+      return a >= b;
+    case '<':
+      return a < b;
+    case '<=':
+      return a <= b;
+    default:
+      return assertNever(op, 'comparison');
+  }
+}
 
 /** An FTS5 phrase for a user's words; quoting makes every operator character plain text. */
 function phrase(value: string, prefix: boolean, position: number): string {
@@ -119,12 +137,20 @@ export function compileQuery(
       case 'missing':
         conditions.push(`a.in_${value.toLowerCase()} = ${negated ? 1 : 0}`);
         break;
-      case 'updates':
-      case 'security':
-      case 'id': {
-        const column = field === 'id' ? 'a.id' : `a.${field}`;
-        conditions.push(`${not}(coalesce(${column}, 0) ${sqlOp[clause.op]} ?)`);
+      case 'id':
+        // Never null: the primary key answers the comparison directly.
+        conditions.push(`${not}(a.id ${sqlOp[clause.op]} ?)`);
         params.push(Number(value));
+        break;
+      case 'updates':
+      case 'security': {
+        // Unknown counts as 0. When 0 fails the comparison (`updates>0`), unknown rows fail it
+        // anyway, so the plain comparison is the same condition and can use the column's index.
+        const n = Number(value);
+        const zeroPasses = compare(0, clause.op, n);
+        const column = !negated && !zeroPasses ? `a.${field}` : `coalesce(a.${field}, 0)`;
+        conditions.push(`${not}(${column} ${sqlOp[clause.op]} ?)`);
+        params.push(n);
         break;
       }
       case 'reboot': {

@@ -64,6 +64,12 @@ const queries = [
   'bc:24:11',
   'd',
   '-status:running',
+  'updates>0',
+  'security>=2 -updates<3',
+  'updates<1',
+  'updates:0',
+  '-security>0',
+  'id>40 id<=90',
 ];
 
 describe('inventory pages', () => {
@@ -175,6 +181,30 @@ describe('inventory pages', () => {
     expect(few.totalExact).toBe(true);
     expect(few.rows.map((row) => row.name)).toContain(one);
     expect(few.total).toBe(inventory.query({ query: `name:"${one}"` }).total);
+  });
+
+  it('compares numbers with unknown patch counts as 0', () => {
+    const every = [0, 500, 1000].flatMap((offset) => inventory.query({ offset, limit: 500 }).rows);
+    const matching = (query: string): number[] =>
+      [0, 500, 1000]
+        .flatMap((offset) => inventory.query({ query, offset, limit: 500 }).rows)
+        .map((row) => row.id)
+        .sort((a, b) => a - b);
+    const where = (keep: (row: (typeof every)[number]) => boolean): number[] =>
+      every
+        .filter(keep)
+        .map((row) => row.id)
+        .sort((a, b) => a - b);
+    const updates = (row: (typeof every)[number]): number => row.patch.updates ?? 0;
+    expect(every.some((row) => row.patch.updates === null)).toBe(true);
+    expect(matching('updates>0')).toEqual(where((row) => updates(row) > 0));
+    expect(matching('-updates>0')).toEqual(where((row) => updates(row) <= 0));
+    expect(matching('updates<2')).toEqual(where((row) => updates(row) < 2));
+    expect(matching('updates:0')).toEqual(where((row) => updates(row) === 0));
+    expect(matching('-updates>=1')).toEqual(where((row) => updates(row) < 1));
+    const id = every[7]?.id ?? 0;
+    expect(matching(`id=${String(id)}`)).toEqual([id]);
+    expect(matching(`-id<=${String(id)}`)).toEqual(where((row) => row.id > id));
   });
 
   it('finds assets by short and long prefixes exactly as a search without prefix indexes', () => {
