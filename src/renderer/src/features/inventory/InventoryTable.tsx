@@ -115,6 +115,8 @@ const GridRow = memo(function GridRow(props: GridRowProps) {
       style={{
         transform: `translateY(${String(props.start)}px)`,
         gridTemplateColumns: props.gridColumns,
+        // A row's box never depends on its cells: new text in one row lays out only that row.
+        contain: 'strict',
       }}
       data-testid="inventory-row"
       data-index={index}
