@@ -3,9 +3,10 @@
  * connector), a mix of queries through `InventoryService.query` (parse, FTS5, count, one page,
  * freshness), against the same SQL (`readPage`, prepared once) run on a bare better-sqlite3
  * connection. Measured twice: the first page with the count capped (what a keystroke waits for)
- * and with the exact total. The seeded database is cached under the temp dir by size, seed and
- * schema; the output says when it was reused.
+ * and with the exact total. The seeded database is cached under the temp dir by size, seed,
+ * schema and the code that writes the inventory; the output says when it was reused.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -57,7 +58,31 @@ const modes: { key: string; name: string; countLimit: number | undefined }[] = [
   { key: 'exact', name: 'first page with exact total', countLimit: undefined },
 ];
 
-/** Where a seeded inventory of this size, seed and schema is kept between runs. */
+/** The code that decides what a seeded inventory holds: the fleet, sync and inventory writes. */
+const seedingCode = ['lab/fleet', 'src/main/sync', 'src/main/inventory', 'src/main/sources'];
+
+function seedingCodeHash(): string {
+  const hash = createHash('sha256');
+  const root = path.join(import.meta.dirname, '..');
+  const add = (dir: string): void => {
+    for (const entry of fs
+      .readdirSync(dir, { withFileTypes: true })
+      .sort((a, b) => a.name.localeCompare(b.name))) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) add(file);
+      else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) {
+        hash.update(path.relative(root, file)).update(fs.readFileSync(file));
+      }
+    }
+  };
+  for (const dir of seedingCode) add(path.join(root, dir));
+  return hash.digest('hex').slice(0, 12);
+}
+
+/**
+ * Where a seeded inventory of this size and seed is kept between runs: keyed by the schema and
+ * by the code that writes the inventory, so a change to either seeds again.
+ */
 function cacheDirFor(size: number, seed: number): string {
   const latest = migrations.at(-1);
   const schema =
@@ -65,7 +90,7 @@ function cacheDirFor(size: number, seed: number): string {
   return path.join(
     os.tmpdir(),
     'rackside-bench-cache',
-    `search-${size}-seed${seed}-schema${schema}`,
+    `search-${size}-seed${seed}-schema${schema}-code${seedingCodeHash()}`,
   );
 }
 

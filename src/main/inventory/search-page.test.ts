@@ -8,6 +8,7 @@ import type { Store } from '../store/open-store';
 import { unlockedTestStore } from '../store/test-helpers';
 import { SyncEngine } from '../sync/sync-engine';
 import { addFleetProfiles, fleetConnectors } from '../sync/test-fleet';
+import { recorrelate } from './asset-store';
 import { InventoryService } from './inventory-service';
 import { parseQuery } from './query-parser';
 import { compileQuery, pageSql, probeSql } from './query-sql';
@@ -181,6 +182,18 @@ describe('inventory pages', () => {
     expect(few.totalExact).toBe(true);
     expect(few.rows.map((row) => row.name)).toContain(one);
     expect(few.total).toBe(inventory.query({ query: `name:"${one}"` }).total);
+  });
+
+  it('merges the search index after rewriting many assets, finding the same assets', () => {
+    const segments = (): unknown =>
+      db.prepare('SELECT count(DISTINCT segid) AS n FROM asset_fts_idx').get();
+    const before = ids(inventory.query({ query: 'de', limit: 500 }).rows);
+    db.transaction(() => {
+      db.prepare("UPDATE assets SET hash = ''").run();
+      expect(recorrelate(db).written).toBeGreaterThan(256);
+    })();
+    expect(segments()).toEqual({ n: 1 });
+    expect(ids(inventory.query({ query: 'de', limit: 500 }).rows)).toEqual(before);
   });
 
   it('compares numbers with unknown patch counts as 0', () => {
