@@ -133,7 +133,17 @@ export const useInventoryStore = create<InventoryState & InventoryActions>()((se
       loadError: undefined,
       focused: run.keepPlace ? Math.min(s.focused, Math.max(0, cache.total - 1)) : 0,
     }));
-    if (!cache.totalExact) countLater(cache);
+    if (!cache.totalExact) {
+      // The full count lands in the cache (read after a pause, or at once by scrolling near the
+      // end of the first count); the count shown follows it.
+      cache.subscribe(() => {
+        const s = get();
+        if (s.cache === cache && (s.total !== cache.total || s.totalExact !== cache.totalExact)) {
+          set({ total: cache.total, totalExact: cache.totalExact });
+        }
+      });
+      countLater(cache);
+    }
   };
 
   /**
@@ -143,9 +153,7 @@ export const useInventoryStore = create<InventoryState & InventoryActions>()((se
   const countLater = (cache: RowCache): void => {
     setTimeout(() => {
       if (get().cache !== cache || queued !== undefined) return;
-      void cache.countExactly().then(() => {
-        if (get().cache === cache) set({ total: cache.total, totalExact: cache.totalExact });
-      });
+      void cache.countExactly();
     }, exactCountDelayMs);
   };
 

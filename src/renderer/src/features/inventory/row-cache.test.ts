@@ -77,4 +77,47 @@ describe('RowCache', () => {
     const opened = await RowCache.open(fetcher, '"', sort);
     expect(opened.ok).toBe(false);
   });
+
+  it('reads the full count of a broad query once the table scrolls near the end of the first count', async () => {
+    const requests: { limit: number; countLimit: number | undefined }[] = [];
+    const fetcher: PageFetcher = (request) => {
+      requests.push({ limit: request.limit, countLimit: request.countLimit });
+      const capped = request.countLimit !== undefined && request.countLimit < 68_842;
+      const rows = Array.from({ length: request.limit }, (_, i) => ({
+        id: request.offset + i + 1,
+        name: `d-${String(request.offset + i)}`,
+      })) as unknown as AssetRow[];
+      return Promise.resolve({
+        ok: true,
+        data: {
+          rows,
+          total: capped ? (request.countLimit ?? 0) : 68_842,
+          totalExact: !capped,
+          offset: request.offset,
+          limit: request.limit,
+          sources: [],
+        },
+      });
+    };
+    const opened = await RowCache.open(fetcher, 'd', sort);
+    if (!opened.ok) throw new Error('open failed');
+    const cache = opened.data.cache;
+    expect(requests[0]?.countLimit).toBeGreaterThan(0);
+    expect(cache.totalExact).toBe(false);
+    const limit = cache.total;
+    cache.ensure(0, 40);
+    expect(requests.filter((r) => r.countLimit === undefined && r.limit === 1)).toHaveLength(0);
+
+    let changes = 0;
+    cache.subscribe(() => changes++);
+    cache.ensure(limit - 60, limit - 1);
+    cache.ensure(limit - 50, limit - 1);
+    await Promise.resolve();
+    await Promise.resolve();
+    // One count for both calls, without a limit.
+    expect(requests.filter((r) => r.countLimit === undefined && r.limit === 1)).toHaveLength(1);
+    expect(cache.total).toBe(68_842);
+    expect(cache.totalExact).toBe(true);
+    expect(changes).toBeGreaterThan(0);
+  });
 });

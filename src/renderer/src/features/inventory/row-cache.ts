@@ -36,6 +36,7 @@ export class RowCache {
   #lastError: AppErrorShape | undefined;
   #total: number;
   #totalExact: boolean;
+  #counting: Promise<void> | undefined;
 
   constructor(
     readonly query: string,
@@ -93,15 +94,24 @@ export class RowCache {
     return this.#totalExact;
   }
 
-  /** Reads the full count of a query whose first answer stopped counting at the limit. */
-  async countExactly(): Promise<void> {
-    if (this.#totalExact) return;
+  /**
+   * Reads the full count of a query whose first answer stopped counting at the limit (once:
+   * callers share the request on its way).
+   */
+  countExactly(): Promise<void> {
+    if (this.#totalExact) return Promise.resolve();
+    this.#counting ??= this.#count();
+    return this.#counting;
+  }
+
+  async #count(): Promise<void> {
     const result = await this.fetcher({
       query: this.query,
       sort: this.sort,
       offset: 0,
       limit: 1,
     });
+    this.#counting = undefined;
     if (!result.ok) {
       this.#lastError = result.error;
       return;
@@ -126,9 +136,14 @@ export class RowCache {
     return [...this.#pages.entries()].sort(([a], [b]) => a - b).flatMap(([, rows]) => rows);
   }
 
-  /** Makes sure the rows from `start` to `end` (inclusive) are loaded or on their way. */
+  /**
+   * Makes sure the rows from `start` to `end` (inclusive) are loaded or on their way, and the
+   * full count once they come near the end of a count that stopped at the limit.
+   */
   ensure(start: number, end: number): void {
     if (this.total === 0) return;
+    // Scrolling towards the end of a count that stopped at the limit: the rest is needed now.
+    if (!this.#totalExact && end >= this.total - pageSize) void this.countExactly();
     const first = Math.max(0, Math.floor(start / pageSize));
     const last = Math.min(Math.floor((this.total - 1) / pageSize), Math.floor(end / pageSize));
     for (let page = first; page <= last; page++) {
