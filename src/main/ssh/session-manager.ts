@@ -65,7 +65,7 @@ interface Session {
   hops: Hop[];
 }
 
-const defaultFlow: FlowControl = { highWatermark: 512 * 1024, lowWatermark: 384 * 1024 };
+const defaultFlow: FlowControl = { highWatermark: 384 * 1024, lowWatermark: 256 * 1024 };
 const defaultKeepalive: Keepalive = { intervalMs: 15_000, countMax: 3 };
 
 /**
