@@ -164,6 +164,51 @@ async function paintedText(page: Page, text: string, timeout = 600_000): Promise
   );
 }
 
+/**
+ * Measured in the page: from the keydown of `key` to the first animation frame whose visible
+ * terminal satisfies `done`, and how many stream bytes arrived in between.
+ */
+async function keyToPaint(
+  page: Page,
+  key: string,
+  done: { prompt: true } | { longerThan: number },
+): Promise<() => Promise<{ ms: number; bytesAfter: number }>> {
+  // Armed before the key is pressed; the caller presses it, then awaits the returned function.
+  await page.evaluate(
+    ({ selector, wanted, until }) => {
+      const waiting = new Promise<{ ms: number; bytesAfter: number }>((resolve, reject) => {
+        const probe = (window as unknown as { __streamProbe: { bytes: number } }).__streamProbe;
+        const test = (text: string): boolean =>
+          'prompt' in until
+            ? /[$#]\s*$/.test(text.trimEnd())
+            : text.replace(/\s/g, '').length > until.longerThan;
+        const onKey = (event: KeyboardEvent): void => {
+          if (event.key.toLowerCase() !== wanted) return;
+          document.removeEventListener('keydown', onKey, true);
+          const t0 = event.timeStamp;
+          const bytes0 = probe.bytes;
+          const started = performance.now();
+          const poll = (): void => {
+            if (test(document.querySelector(selector)?.textContent ?? '')) {
+              resolve({ ms: performance.now() - t0, bytesAfter: probe.bytes - bytes0 });
+            } else if (performance.now() - started > 30_000) reject(new Error('never painted'));
+            else requestAnimationFrame(poll);
+          };
+          poll();
+        };
+        document.addEventListener('keydown', onKey, true);
+      });
+      (window as unknown as { __keyWait: Promise<unknown> }).__keyWait = waiting;
+    },
+    { selector: visibleRows, wanted: key, until: done },
+  );
+  return () =>
+    page.evaluate(
+      () =>
+        (window as unknown as { __keyWait: Promise<{ ms: number; bytesAfter: number }> }).__keyWait,
+    );
+}
+
 /** A bare xterm.js (the library's own build) over the app, with the app's terminal options. */
 async function addBareTerminal(page: Page): Promise<void> {
   // Evaluated rather than added as a script tag: the app's CSP allows only its own scripts.
@@ -532,21 +577,16 @@ async function main(): Promise<void> {
           (document.querySelector(selector)?.textContent ?? '').replace(/\s/g, '').length,
         visibleRows,
       );
-      const t0 = performance.now();
+      const painted = await keyToPaint(page, String(i % 10), { longerThan: before });
       await page.keyboard.type(String(i % 10));
-      await page.waitForFunction(
-        ({ selector, n }) =>
-          (document.querySelector(selector)?.textContent ?? '').replace(/\s/g, '').length > n,
-        { selector: visibleRows, n: before },
-        { polling: 'raf' },
-      );
-      echoes.push(performance.now() - t0);
+      echoes.push((await painted()).ms);
     }
     await page.keyboard.press('Control+U');
 
     stage('Ctrl-C');
     // Ctrl-C during a `yes` flood: time until the prompt is painted again.
     const stops: number[] = [];
+    const afterInterrupt: number[] = [];
     for (let i = 0; i < 10; i += 1) {
       await term.run('clear');
       await term.run('yes rackside-flood');
@@ -555,15 +595,11 @@ async function main(): Promise<void> {
         visibleRows,
       );
       await page.waitForTimeout(300);
-      const t0 = performance.now();
+      const stopped = await keyToPaint(page, 'c', { prompt: true });
       await page.keyboard.press('Control+C');
-      await page.waitForFunction(
-        (selector) =>
-          /[$#]\s*$/.test(document.querySelector(selector)?.textContent.trimEnd() ?? ''),
-        visibleRows,
-        { timeout: 30_000, polling: 'raf' },
-      );
-      stops.push(performance.now() - t0);
+      const { ms, bytesAfter } = await stopped();
+      stops.push(ms);
+      afterInterrupt.push(bytesAfter);
     }
     await term.run('clear');
 
@@ -628,6 +664,7 @@ async function main(): Promise<void> {
         stop_p95_ms: round(percentile(stops, 95)),
         target_p95_ms: 250,
         samples_ms: stops.map((s) => round(s, 0)),
+        kib_arriving_after_ctrl_c: afterInterrupt.map((b) => Math.round(b / 1024)),
       },
       echo: {
         p50_ms: round(echoP50),
