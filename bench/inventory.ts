@@ -7,6 +7,7 @@
  *   - inventory page ready after navigating to it from another section.
  * Run with `npm run bench -- inventory [--size N]` after `npx electron-vite build`.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,17 +25,42 @@ import { figure, percentile, report } from './common';
 
 const passphrase = 'bench passphrase 1';
 
-/** Where a seeded inventory of this size and schema is kept between runs. */
+/** The code that decides what a seeded inventory holds: the fleet, sources, sync and storage. */
+function seedingCodeHash(): string {
+  const hash = createHash('sha256');
+  const root = path.join(import.meta.dirname, '..');
+  const add = (dir: string): void => {
+    for (const entry of fs
+      .readdirSync(dir, { withFileTypes: true })
+      .sort((a, b) => a.name.localeCompare(b.name))) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) add(file);
+      else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) {
+        hash.update(path.relative(root, file)).update(fs.readFileSync(file));
+      }
+    }
+  };
+  for (const dir of ['lab/fleet', 'src/main/sources', 'src/main/sync', 'src/main/inventory']) {
+    add(path.join(root, dir));
+  }
+  return hash.digest('hex').slice(0, 12);
+}
+
+/** Where a seeded inventory of this size, schema and seeding code is kept between runs. */
 function cacheDirFor(size: number): string {
   const latest = migrations.at(-1);
   const schema =
     latest === undefined ? '0' : `${latest.version}-${migrationHash(latest).slice(0, 12)}`;
-  return path.join(os.tmpdir(), 'rackside-bench-cache', `inventory-${size}-seed1-schema${schema}`);
+  return path.join(
+    os.tmpdir(),
+    'rackside-bench-cache',
+    `inventory-${size}-seed1-schema${schema}-code${seedingCodeHash()}`,
+  );
 }
 
 /**
  * Fills `dir` with a synced lab inventory: copied from the cache when an earlier run seeded the
- * same size and schema, otherwise synced now (about a minute at 100 000) and cached.
+ * same size, schema and seeding code, otherwise synced now (about a minute at 100 000) and cached.
  */
 async function seed(dir: string, size: number): Promise<{ assets: number; seedMs: number | null }> {
   const cache = cacheDirFor(size);
