@@ -37,7 +37,7 @@ export function reasonFromError(error: unknown, hop: HopLabel): DisconnectReason
         kind: 'timeout',
         retryable: true,
         message: /keepalive/i.test(err.message)
-          ? `${where(hop)} stopped answering keepalives; the connection was dropped.`
+          ? `${where(hop)} gave no answer to keepalives; the connection was dropped.`
           : `${where(hop)} did not complete the SSH handshake in time.`,
       };
     case 'client-dns':
