@@ -60,7 +60,10 @@ function present(raw: Json, path: readonly string[]): boolean {
   return true;
 }
 
-/** `raw` without its volatile fields: `raw` itself when it has none, else a copy (objects on the way to one are copied). */
+/**
+ * `raw` without its volatile fields: `raw` itself when it has none, else a copy (the objects on
+ * the way to a removed field are copied; `raw` is never changed).
+ */
 export function stableRaw(system: SourceSystem, raw: Json): Json {
   const paths = volatileRawFields[system];
   if (!paths.some((path) => present(raw, path))) return raw;
