@@ -14,7 +14,7 @@ import {
 import type { Statement } from 'better-sqlite3';
 import type { Sqlite } from '../db/sqlite';
 import { recorrelate } from './asset-store';
-import { assetFreshness, profilesOfAssets, toAssetRow, type AssetDbRow } from './asset-rows';
+import { assetFreshness, toAssetRow, type AssetDbRow } from './asset-rows';
 import { driftOf } from './drift';
 import { parseQuery } from './query-parser';
 import { compileQuery } from './query-sql';
@@ -33,16 +33,47 @@ export class InventoryService {
     private readonly freshness: () => SourceFreshness[],
   ) {}
 
+  /** The last freshness answer and the database state it was read in. */
+  #fresh: { version: string; sources: Map<string, SourceFreshness> } | undefined;
+
+  /**
+   * Freshness of every source. Reading it prepares statements and reads the profiles and sync
+   * runs (about a millisecond), so the answer is kept until the database changes: a write on
+   * this connection (a sync's run record and data, a profile or schedule change) moves
+   * `total_changes()`, a commit by another connection moves `data_version`. An answer with a
+   * running sync is never kept, since a sync's start and end need not write at that moment.
+   */
   #sources(): Map<string, SourceFreshness> {
-    return new Map(this.freshness().map((s) => [s.profileId, s]));
+    const version = this.#prepare(
+      'SELECT total_changes() AS changes, (SELECT data_version FROM pragma_data_version) AS data',
+    ).get() as { changes: number; data: number };
+    const key = `${String(version.changes)}:${String(version.data)}`;
+    if (this.#fresh?.version === key) return this.#fresh.sources;
+    const sources = new Map(this.freshness().map((s) => [s.profileId, s]));
+    const running = [...sources.values()].some((s) => s.running);
+    this.#fresh = running ? undefined : { version: key, sources };
+    return sources;
   }
 
   #rows(rows: readonly AssetDbRow[], sources: Map<string, SourceFreshness>): AssetRow[] {
-    const links = profilesOfAssets(
-      this.db,
-      rows.map((r) => r.id),
-    );
+    const links = this.#profilesOfAssets(rows.map((r) => r.id));
     return rows.map((row) => toAssetRow(row, assetFreshness(links.get(row.id) ?? [], sources)));
+  }
+
+  /** The profiles whose records are part of each asset (as `profilesOfAssets`, prepared once). */
+  #profilesOfAssets(ids: readonly number[]): Map<number, string[]> {
+    const out = new Map<number, string[]>();
+    if (ids.length === 0) return out;
+    const rows = this.#prepare(
+      `SELECT asset_id, profile_id FROM asset_links
+       WHERE asset_id IN (SELECT value FROM json_each(?))`,
+    ).all(JSON.stringify(ids)) as { asset_id: number; profile_id: string }[];
+    for (const row of rows) {
+      const list = out.get(row.asset_id) ?? [];
+      if (!list.includes(row.profile_id)) list.push(row.profile_id);
+      out.set(row.asset_id, list);
+    }
+    return out;
   }
 
   /** Prepared statements by SQL text: a search keystroke re-runs a handful of shapes. */
@@ -115,7 +146,7 @@ export class InventoryService {
   }
 
   #profilesOf(id: number): string[] {
-    return profilesOfAssets(this.db, [id]).get(id) ?? [];
+    return this.#profilesOfAssets([id]).get(id) ?? [];
   }
 
   #recordsOf(assetId: number): RecordRef[] {
@@ -202,7 +233,7 @@ export class InventoryService {
   }
 
   drift(offset: number, limit: number): DriftPage {
-    return driftOf(this.db, this.freshness(), offset, limit);
+    return driftOf(this.db, [...this.#sources().values()], offset, limit);
   }
 
   facets(): Facets {
@@ -233,7 +264,7 @@ export class InventoryService {
       withUpdates: count('SELECT count(*) AS n FROM assets WHERE updates > 0'),
       withSecurityUpdates: count('SELECT count(*) AS n FROM assets WHERE security > 0'),
       rebootNeeded: count('SELECT count(*) AS n FROM assets WHERE reboot_needed = 1'),
-      sources: this.freshness(),
+      sources: [...this.#sources().values()],
     };
   }
 }
