@@ -60,6 +60,13 @@ const modes: { key: string; name: string; countLimit: number | undefined }[] = [
 
 /** The code that decides what a seeded inventory holds: the fleet, sync and inventory writes. */
 const seedingCode = ['lab/fleet', 'src/main/sync', 'src/main/inventory', 'src/main/sources'];
+/** Inventory files that only read it: a change to them needs no new seed. */
+const readOnlyCode = new Set([
+  'src/main/inventory/query-parser.ts',
+  'src/main/inventory/query-sql.ts',
+  'src/main/inventory/search-page.ts',
+  'src/main/inventory/inventory-service.ts',
+]);
 
 function seedingCodeHash(): string {
   const hash = createHash('sha256');
@@ -70,7 +77,11 @@ function seedingCodeHash(): string {
       .sort((a, b) => a.name.localeCompare(b.name))) {
       const file = path.join(dir, entry.name);
       if (entry.isDirectory()) add(file);
-      else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) {
+      else if (
+        entry.name.endsWith('.ts') &&
+        !entry.name.endsWith('.test.ts') &&
+        !readOnlyCode.has(path.relative(root, file))
+      ) {
         hash.update(path.relative(root, file)).update(fs.readFileSync(file));
       }
     }
