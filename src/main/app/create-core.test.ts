@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../core/logger';
 import { useTempDirs } from '../test-support/temp-dir';
@@ -15,6 +16,11 @@ describe('starting the core with a passphrase (scripted starts such as the demo)
     await first.close();
     const second = await createCore({ ...options, unlockWith: 'demo passphrase' });
     expect(second.store.vault.state()).toBe('unlocked');
+    const info = await second.router.dispatch('app:info', {}, { host: 'browser' });
+    expect(info).toMatchObject({
+      ok: true,
+      data: { vault: 'unlocked', userName: os.userInfo().username },
+    });
     await second.close();
     await expect(
       createCore({ ...options, unlockWith: 'another passphrase' }),

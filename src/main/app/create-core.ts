@@ -83,6 +83,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     host: options.host,
     dataDir,
     vault: store.vault.state(),
+    ...osUserName(),
   });
 
   const inventory = inventoryHandlers(store, events, logger);
@@ -133,4 +134,15 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       store.close();
     },
   };
+}
+
+/** The account the app runs as: the last fallback for whom to log in as over SSH. */
+function osUserName(): { userName?: string } {
+  try {
+    const name = os.userInfo().username;
+    return name.length > 0 && name.length <= 256 ? { userName: name } : {};
+  } catch {
+    // No passwd entry for this uid (some containers): there is simply no name to offer.
+    return {};
+  }
 }

@@ -9,7 +9,7 @@ import { SettingsPage } from './SettingsPage';
 /** A fake host that keeps settings in memory and records every call. */
 function fakeHost() {
   const calls: [string, unknown][] = [];
-  let settings = { theme: 'system', lockTimeoutMinutes: 15 };
+  let settings = { theme: 'system', lockTimeoutMinutes: 15, savedSearches: [], defaultSshUser: '' };
   const info = {
     name: 'Rackside',
     version: '9.9.9',
@@ -18,6 +18,7 @@ function fakeHost() {
     host: 'browser',
     dataDir: '/home/op/.config/Rackside',
     vault: 'uninitialized',
+    userName: 'op',
   };
   const bridge = createBridge({
     invoke: (channel, payload) => {
@@ -83,5 +84,35 @@ describe('SettingsPage', () => {
     });
     expect(host.calls).toContainEqual(['settings:set', { lockTimeoutMinutes: 45 }]);
     expect(useSettingsStore.getState().settings?.lockTimeoutMinutes).toBe(45);
+  });
+
+  it('refuses a default SSH user that is not a login name, and says why', () => {
+    render(<SettingsPage />);
+    const field = screen.getByTestId('default-ssh-user');
+    expect(field.getAttribute('placeholder')).toBe('op');
+    fireEvent.change(field, { target: { value: 'deploy@host' } });
+    fireEvent.keyDown(field, { key: 'Enter' });
+    expect(screen.getByTestId('default-ssh-user-help').textContent).toContain('no spaces, @ or :');
+    expect(field.getAttribute('aria-invalid')).toBe('true');
+    expect(host.calls.filter(([channel]) => channel === 'settings:set')).toEqual([]);
+  });
+
+  it('saves the default SSH user, and an empty field clears it', async () => {
+    render(<SettingsPage />);
+    const field = screen.getByTestId('default-ssh-user');
+    fireEvent.change(field, { target: { value: ' deploy ' } });
+    await act(async () => {
+      fireEvent.keyDown(field, { key: 'Enter' });
+      await Promise.resolve();
+    });
+    expect(host.calls).toContainEqual(['settings:set', { defaultSshUser: 'deploy' }]);
+    expect(useSettingsStore.getState().settings?.defaultSshUser).toBe('deploy');
+    fireEvent.change(field, { target: { value: '' } });
+    await act(async () => {
+      fireEvent.blur(field);
+      await Promise.resolve();
+    });
+    expect(host.calls).toContainEqual(['settings:set', { defaultSshUser: '' }]);
+    expect(useSettingsStore.getState().settings?.defaultSshUser).toBe('');
   });
 });

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { toast } from 'sonner';
 import { LockTimeoutMinutes, type Theme } from '../../../../shared/settings';
+import { SshUser } from '../../../../shared/ssh';
 import { setTheme } from '../../app/commands';
 import { useSettingsStore } from '../../stores/settings-store';
 import { useVaultStore } from '../../stores/vault-store';
@@ -54,6 +55,10 @@ export function SettingsPage() {
         <h2>Vault</h2>
         <LockTimeoutField value={settings.lockTimeoutMinutes} />
         <VaultPanel />
+      </section>
+      <section className="panel">
+        <h2>Terminals</h2>
+        <DefaultSshUserField value={settings.defaultSshUser} osUser={info.userName} />
       </section>
       <section className="panel">
         <h2>About this installation</h2>
@@ -129,6 +134,68 @@ function LockTimeoutField(props: { value: number }) {
           data-testid="lock-timeout-help"
         >
           {error ?? '0 keeps the vault unlocked until you lock it or quit.'}
+        </p>
+      </div>
+    </div>
+  );
+}
+
+/** Whom to log in as on an asset that has no SSH profile, before any user was used there. */
+function DefaultSshUserField(props: { value: string; osUser: string | undefined }) {
+  const update = useSettingsStore((s) => s.update);
+  const [draft, setDraft] = useState(props.value);
+  const [error, setError] = useState<string | undefined>();
+  const fallback = props.osUser ?? 'root';
+
+  const commit = async (): Promise<void> => {
+    const next = draft.trim();
+    if (next !== '' && !SshUser.safeParse(next).success) {
+      setError('A login name has no spaces, @ or : and does not start with -.');
+      return;
+    }
+    setError(undefined);
+    if (next === props.value) return;
+    const failure = await update({ defaultSshUser: next });
+    if (failure) setError(failure.message);
+    else
+      toast.success(
+        next === ''
+          ? `New SSH logins on assets suggest ${fallback}.`
+          : `New SSH logins on assets suggest ${next}.`,
+      );
+  };
+
+  return (
+    <div className="field-row">
+      <label className="field-label" htmlFor="default-ssh-user">
+        Default SSH user
+      </label>
+      <div>
+        <input
+          id="default-ssh-user"
+          className="input narrow"
+          autoComplete="off"
+          spellCheck={false}
+          placeholder={fallback}
+          value={draft}
+          aria-invalid={error !== undefined}
+          aria-describedby="default-ssh-user-help"
+          data-testid="default-ssh-user"
+          onChange={(event) => {
+            setDraft(event.target.value);
+          }}
+          onBlur={() => void commit()}
+          onKeyDown={(event) => {
+            if (event.key === 'Enter') void commit();
+          }}
+        />
+        <p
+          id="default-ssh-user-help"
+          className={error ? 'field-error' : 'field-help'}
+          data-testid="default-ssh-user-help"
+        >
+          {error ??
+            `Suggested when you open a terminal on an asset you have not logged in to before. Empty: ${fallback}.`}
         </p>
       </div>
     </div>
