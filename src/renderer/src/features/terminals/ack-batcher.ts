@@ -16,7 +16,7 @@ export function createAckBatcher(
   send: (count: number) => void,
   options: { threshold?: number; schedule?: (flush: () => void) => void } = {},
 ): AckBatcher {
-  const threshold = options.threshold ?? 32 * 1024;
+  const threshold = options.threshold ?? 64 * 1024;
   const schedule =
     options.schedule ??
     ((flush: () => void) => {
