@@ -409,6 +409,34 @@ async function hostPid(dataDir: string): Promise<number> {
   throw new Error('browser host process not found');
 }
 
+/** The renderer functions with the most self time in a CDP CPU profile. */
+function summarizeProfile(cpu: {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples?: number[];
+  timeDeltas?: number[];
+}): { function: string; url: string; self_ms: number }[] {
+  const self = new Map<number, number>();
+  const samples = cpu.samples ?? [];
+  const deltas = cpu.timeDeltas ?? [];
+  samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (deltas[i] ?? 0)));
+  const byFunction = new Map<string, { function: string; url: string; self_ms: number }>();
+  for (const node of cpu.nodes) {
+    const { functionName, url, lineNumber } = node.callFrame;
+    const key = `${functionName}@${url}:${String(lineNumber)}`;
+    const entry = byFunction.get(key) ?? {
+      function: functionName || '(anonymous)',
+      url: `${url.split('/').pop() ?? ''}:${String(lineNumber)}`,
+      self_ms: 0,
+    };
+    entry.self_ms += (self.get(node.id) ?? 0) / 1000;
+    byFunction.set(key, entry);
+  }
+  return [...byFunction.values()]
+    .sort((a, b) => b.self_ms - a.self_ms)
+    .slice(0, 25)
+    .map((e) => ({ ...e, self_ms: round(e.self_ms, 1) }));
+}
+
 /** CPU seconds a process has used (user + system), from /proc. */
 async function cpuSeconds(pid: number): Promise<number> {
   const stat = await fs.readFile(`/proc/${String(pid)}/stat`, 'utf8');
@@ -439,8 +467,11 @@ async function main(): Promise<void> {
       mb: { type: 'string', default: '16' },
       tabs: { type: 'string', default: '6' },
       runs: { type: 'string', default: '3' },
+      profile: { type: 'boolean', default: false },
     },
   });
+  const profile = values.profile;
+  let hottest: { function: string; url: string; self_ms: number }[] = [];
   const mb = Number(values.mb);
   const tabs = Number(values.tabs);
   const runs = Number(values.runs);
@@ -536,14 +567,25 @@ async function main(): Promise<void> {
       await page.waitForTimeout(300);
       await resetProbe(page);
       const marker = `END-${String(40 + run)}`;
+      if (profile && run === 0) {
+        await cdp.send('Profiler.enable');
+        await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+        await cdp.send('Profiler.start');
+      }
       const busyBefore = await rendererBusy(cdp);
       const cpuBefore = await cpuSeconds(pid);
       const started = await page.evaluate(() => performance.now());
       const done = paintedText(page, marker);
+      // Awaited below; a failure before then must not end the process without cleaning up.
+      done.catch(() => undefined);
       await page.keyboard.press('Enter');
       const finished = await done;
       const cpuAfter = await cpuSeconds(pid);
       const busyAfter = await rendererBusy(cdp);
+      if (profile && run === 0) {
+        const { profile: cpu } = await cdp.send('Profiler.stop');
+        hottest = summarizeProfile(cpu);
+      }
       const probe = await readProbe(page);
       const busy = (name: string): number => (busyAfter[name] ?? 0) - (busyBefore[name] ?? 0);
       throughput.push({
@@ -630,8 +672,14 @@ async function main(): Promise<void> {
       reference.xterm_write_paint_p50_ms +
       reference.websocket_echo_p50_ms +
       reference.ssh2_echo_p50_ms;
+    // The raw channel figure from bench/ssh-raw.ts, when it ran just before (npm run bench -- ssh).
+    const raw = await fs
+      .readFile('bench/results/ssh-raw.json', 'utf8')
+      .then((text) => JSON.parse(text) as unknown)
+      .catch(() => null);
     const result = {
       name: 'ssh-e2e',
+      raw,
       mb,
       runs,
       throughput: {
@@ -674,6 +722,7 @@ async function main(): Promise<void> {
       memory,
     };
     log(JSON.stringify(result, null, 2));
+    if (profile) log(JSON.stringify({ renderer_profile_first_run: hottest }, null, 2));
     log('');
     log(
       `end-to-end ${result.throughput.ratio.toFixed(2)}× OpenSSH (target ≥ 0.6×, stretch 0.8×): ` +
