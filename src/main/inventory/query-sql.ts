@@ -13,10 +13,46 @@ export interface CompiledQuery {
   restParams: (string | number)[];
   /**
    * How many single-row match tests cost about as much as the index handing over 50 matches:
-   * the number of phrases when each is one word that the index finds directly (a whole word,
-   * or a prefix of at most 8 characters, which has its own prefix index); null otherwise.
+   * the number of words in the phrases when the index finds each directly (a whole word, or a
+   * last word's prefix of at most 8 characters, which has its own prefix index); null otherwise.
    */
   probeWeight: number | null;
+  /**
+   * `match` as plain-text phrases when every word is ASCII letters and digits (which the index
+   * splits and folds exactly like `textWords`), so a row can be tested without the index; null
+   * otherwise.
+   */
+  phrases: TextPhrase[] | null;
+}
+
+/** One phrase of a full-text match: consecutive words in one column (or any when null). */
+export interface TextPhrase {
+  column: string | null;
+  words: string[];
+  /** The last word is a prefix. */
+  prefix: boolean;
+}
+
+const asciiText = /^\p{ASCII}*$/u;
+
+/**
+ * The words the search index keeps for an ASCII text: runs of letters and digits, folded to
+ * lower case (the index's tokenizer, unicode61, splits at every other character). Null for
+ * text with other characters, whose folding is left to the index.
+ */
+export function textWords(text: string): string[] | null {
+  if (!asciiText.test(text)) return null;
+  return text
+    .toLowerCase()
+    .split(/[^a-z0-9]+/u)
+    .filter((word) => word !== '');
+}
+
+function textPhrase(value: string, prefix: boolean, column: string | null): TextPhrase | null {
+  const star = value.endsWith('*');
+  const words = textWords(star ? value.slice(0, -1) : value);
+  if (words === null || words.length === 0) return null;
+  return { column, words, prefix: prefix || star };
 }
 
 const ftsColumn: Partial<Record<Field, string>> = {
@@ -72,13 +108,20 @@ function phrase(value: string, prefix: boolean, position: number): string {
 /** The longest prefix with its own full-text index (migration 8). */
 const longestIndexedPrefix = 8;
 
-/** A phrase the index answers for one row without merging word lists: see `probeWeight`. */
-function directPhrase(expression: string): boolean {
+/**
+ * The number of words in a phrase the index answers for one row without merging word lists (see
+ * `probeWeight`): each word is looked up once, and a prefix last word must have its own prefix
+ * index. 0 when the phrase needs a merge. The index splits words at anything but letters and
+ * digits, so "bc:24:11" is the three words bc, 24 and 11.
+ */
+function directPhraseWords(expression: string): number {
   const quoted = /"((?:[^"]|"")*)"(\*?)$/u.exec(expression);
-  if (quoted === null) return false;
+  if (quoted === null) return 0;
   const [, text = '', star] = quoted;
-  if (!/^[\p{L}\p{N}]+$/u.test(text)) return false;
-  return star === '' || Array.from(text).length <= longestIndexedPrefix;
+  const words = text.split(/[^\p{L}\p{N}]+/u).filter((word) => word !== '');
+  const last = words.at(-1);
+  if (last === undefined) return 0;
+  return star === '' || Array.from(last).length <= longestIndexedPrefix ? words.length : 0;
 }
 
 /**
@@ -91,6 +134,7 @@ export function compileQuery(
   offlineProfiles: readonly string[],
 ): CompiledQuery {
   const positive: string[] = [];
+  const phrases: (TextPhrase | null)[] = [];
   const conditions: string[] = [];
   const params: (string | number)[] = [];
   const negatedMatch = (expression: string): void => {
@@ -101,7 +145,10 @@ export function compileQuery(
     if (clause.type === 'text') {
       const expression = phrase(clause.value, true, clause.position);
       if (clause.negated) negatedMatch(expression);
-      else positive.push(expression);
+      else {
+        positive.push(expression);
+        phrases.push(textPhrase(clause.value, true, null));
+      }
       continue;
     }
     const { field, negated, value } = clause;
@@ -111,7 +158,10 @@ export function compileQuery(
       const normalized = field === 'mac' ? value.toLowerCase().replaceAll('-', ':') : value;
       const expression = `${column} : ${phrase(normalized, false, clause.position)}`;
       if (negated) negatedMatch(expression);
-      else positive.push(expression);
+      else {
+        positive.push(expression);
+        phrases.push(textPhrase(normalized, false, column));
+      }
       continue;
     }
     const exact = exactColumn[field];
@@ -188,16 +238,30 @@ export function compileQuery(
   const rest = conditions.length === 0 ? '1' : conditions.join(' AND ');
   const match = positive.length === 0 ? null : positive.join(' AND ');
   if (match === null) {
-    return { where: rest, params, match, rest, restParams: params, probeWeight: null };
+    return {
+      where: rest,
+      params,
+      match,
+      rest,
+      restParams: params,
+      probeWeight: null,
+      phrases: null,
+    };
   }
   return {
-    probeWeight: positive.every(directPhrase) ? positive.length : null,
+    probeWeight: probeWeightOf(positive),
+    phrases: phrases.every((p) => p !== null) ? phrases : null,
     where: conditions.length === 0 ? ftsCondition : `${ftsCondition} AND ${rest}`,
     params: [match, ...params],
     match,
     rest,
     restParams: params,
   };
+}
+
+function probeWeightOf(phrases: readonly string[]): number | null {
+  const words = phrases.map(directPhraseWords);
+  return words.every((n) => n > 0) ? words.reduce((a, b) => a + b, 0) : null;
 }
 
 const ftsCondition = 'a.id IN (SELECT rowid FROM asset_fts WHERE asset_fts MATCH ?)';

@@ -12,7 +12,7 @@ import { recorrelate } from './asset-store';
 import { InventoryService } from './inventory-service';
 import { parseQuery } from './query-parser';
 import { compileQuery, pageSql, probeSql } from './query-sql';
-import { readPage } from './search-page';
+import { readPage, rowMatches } from './search-page';
 
 const fleet = generateFleet({ size: 400, seed: 5 });
 let store: Store;
@@ -133,29 +133,156 @@ describe('inventory pages', () => {
       seen.push(sql);
       return db.prepare(sql);
     };
-    for (const query of ['d', '1', 'bc', 'ubuntu']) {
+    for (const query of [
+      'd',
+      '1',
+      'bc',
+      'ubuntu',
+      'bc:24:11',
+      'mac:BC-24-11',
+      'kind:vm mac:bc:24',
+    ]) {
       for (const direction of directions) {
         const expected = referenceIds(query, 'name', direction);
         expect(expected.length).toBeGreaterThan(100);
-        for (const [offset, limit] of [
-          [0, 1],
-          [1, 2],
-          [3, 1],
+        const compiled = compileQuery(parseQuery(query), []);
+        expect(compiled.phrases).not.toBeNull();
+        for (const [offset, limit, textTests] of [
+          [0, 1, true],
+          [1, 2, true],
+          [3, 1, true],
+          [0, 1, false],
+          [1, 2, false],
+          [3, 1, false],
         ] as const) {
-          const page = readPage(prepare, compileQuery(parseQuery(query), []), {
+          // Without plain-text phrases each row is tested by the search index instead.
+          const page = readPage(prepare, textTests ? compiled : { ...compiled, phrases: null }, {
             sort: { field: 'name', direction },
             offset,
             limit,
             countLimit: 10,
           });
-          expect(ids(page.rows), `${query} ${direction} ${offset}`).toEqual(
+          expect(ids(page.rows), `${query} ${direction} ${offset} ${String(textTests)}`).toEqual(
             expected.slice(offset, offset + limit),
           );
           expect(page).toMatchObject({ total: 10, totalExact: false });
         }
       }
     }
-    expect(seen.some((sql) => sql.includes('EXISTS (SELECT 1 FROM asset_fts'))).toBe(true);
+    expect(seen.some((sql) => sql.includes('EXISTS (SELECT 1 FROM asset_fts f'))).toBe(true);
+    expect(seen.some((sql) => sql.includes('SELECT a.id, a.name, a.fqdn, a.ips'))).toBe(true);
+  });
+
+  it('tests a row for a phrase exactly as the search index does', () => {
+    db.exec(`CREATE VIRTUAL TABLE check_fts USING fts5 (
+        name, fqdn, ips, macs, os, groups, tags,
+        tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3 4 5 6 7 8')`);
+    try {
+      const rows = [
+        ...(db
+          .prepare('SELECT id, name, fqdn, ips, macs, os, groups, tags FROM assets')
+          .all() as Record<string, unknown>[]),
+        // Text the fleet lacks: case, punctuation, escapes in lists, letters beyond ASCII.
+        {
+          id: -1,
+          name: 'Web-01.EXAMPLE_lab',
+          fqdn: null,
+          ips: '[]',
+          macs: JSON.stringify(['BC:24:11:AA:00:01']),
+          os: 'Ubuntu 22.04 LTS',
+          groups: JSON.stringify(['a\\b', 'quote"d', 'line\nbreak']),
+          tags: JSON.stringify(['prod', 'db/primary']),
+        },
+        {
+          id: -2,
+          name: 'café-déb1',
+          fqdn: 'café.example',
+          ips: JSON.stringify(['10.16.3.5', 'fe80::1']),
+          macs: '[]',
+          os: null,
+          groups: JSON.stringify(['Zürich', 'web']),
+          tags: JSON.stringify(['Ünicode', 'web 01']),
+        },
+      ];
+      const insert = db.prepare(
+        'INSERT INTO check_fts (rowid, name, fqdn, ips, macs, os, groups, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      );
+      const list = (value: unknown, separator: string): string =>
+        (JSON.parse(String(value)) as string[]).join(separator);
+      for (const row of rows) {
+        insert.run(
+          row.id,
+          row.name,
+          row.fqdn ?? '',
+          list(row.ips, ' '),
+          list(row.macs, ' '),
+          row.os ?? '',
+          list(row.groups, ' | '),
+          list(row.tags, ' '),
+        );
+      }
+      const found = db.prepare('SELECT rowid AS id FROM check_fts WHERE check_fts MATCH ?');
+      let decided = 0;
+      let matched = 0;
+      for (const query of [
+        'web',
+        'WEB',
+        'web-01',
+        'web 01',
+        'web01',
+        'bc:24:11',
+        'mac:BC-24-11-AA-00-01',
+        'mac:bc:24',
+        'ip:10.16.3.5',
+        'ip:10.16',
+        'name:db*',
+        'name:web-0*',
+        'os:"ubuntu 22"',
+        'os:ubuntu',
+        'group:b',
+        'group:"a b"',
+        'group:quote',
+        'group:n',
+        'group:nbreak',
+        'tag:db',
+        'tag:primary',
+        'd',
+        '1',
+        'de 1',
+        'example lab',
+        'lab',
+        'cafe',
+        'zurich',
+        'unicode',
+        'deb1',
+        '"lts web"',
+      ]) {
+        const compiled = compileQuery(parseQuery(query), []);
+        const { match, phrases } = compiled;
+        expect(match, query).not.toBeNull();
+        expect(phrases, query).not.toBeNull();
+        if (match === null || phrases === null) continue;
+        const matches = new Set((found.all(match) as { id: number }[]).map((row) => row.id));
+        for (const row of rows) {
+          const answer = rowMatches(row, phrases);
+          const index = matches.has(row.id as number);
+          if (answer === null) {
+            // Text beyond ASCII is left to the index.
+            expect(row.id, `${query} ${String(row.name)}`).toBe(-2);
+            continue;
+          }
+          expect(answer, `${query} ${String(row.name)}`).toBe(index);
+          decided++;
+          if (index) matched++;
+        }
+      }
+      expect(decided).toBeGreaterThan(400 * 25);
+      expect(matched).toBeGreaterThan(1000);
+      // The words of a query beyond ASCII are never tested outside the index.
+      expect(compileQuery(parseQuery('café'), []).phrases).toBeNull();
+    } finally {
+      db.exec('DROP TABLE check_fts');
+    }
   });
 
   it('caps the count when asked and says so, with the same rows as the exact answer', () => {

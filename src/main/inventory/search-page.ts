@@ -2,11 +2,15 @@ import type { Statement } from 'better-sqlite3';
 import type { InventoryQuery } from '../../shared/inventory';
 import {
   countSql,
+  orderBy,
   pagePlan,
   pageSql,
   probeSql,
+  sortIndex,
+  textWords,
   type CompiledQuery,
   type SearchSql,
+  type TextPhrase,
 } from './query-sql';
 
 export interface PageRead {
@@ -21,6 +25,10 @@ export type Prepare = (sql: string) => Statement;
 const sampleSize = 1000;
 /** About how many matches the index hands over in the time of one single-row match test. */
 const probeCost = 50;
+/** The same for testing a row's own text (reading its text columns is most of it). */
+const textTestCost = 30;
+/** Rows a text walk may test before leaving the page to the index: a few milliseconds. */
+const textWalkRows = 2000;
 
 function get(prepare: Prepare, { sql, params }: SearchSql): unknown {
   return prepare(sql).get(...params);
@@ -60,8 +68,8 @@ export function readPage(
       all(prepare, pageSql(query, sort.field, sort.direction, 'gather', limit, offset)),
     );
   }
-  const { match, probeWeight } = query;
-  if (match !== null && probeWeight !== null) {
+  const { match, probeWeight, phrases } = query;
+  if (match !== null && (phrases !== null || probeWeight !== null)) {
     const sample = get(prepare, {
       sql: 'SELECT count(*) AS n, max(id) AS last FROM (SELECT rowid AS id FROM asset_fts WHERE asset_fts MATCH ? LIMIT ?)',
       params: [match, sampleSize],
@@ -76,27 +84,168 @@ export function readPage(
         ? assets.n
         : sample.last - first + 1;
     const density = sample.n / Math.max(1, span);
-    if (density * density * assets.n > end * probeCost * probeWeight) {
+    const testCost = phrases !== null ? textTestCost : probeCost * (probeWeight ?? 1);
+    if (density * density * assets.n > end * testCost) {
       // Matches cluster by id, and ids may follow the sort order: past this many tests
-      // (twice what the estimate expects), walking is cheaper.
-      const budget = Math.ceil((end / density) * 2) + 50;
-      const probe = probeSql({ ...query, match }, sort.field, sort.direction, budget);
-      const hits: number[] = [];
-      let tested = 0;
-      for (const row of prepare(probe.sql).iterate(...probe.params) as IterableIterator<{
-        id: number;
-        hit: number;
-      }>) {
-        tested++;
-        if (row.hit === 1) hits.push(row.id);
-        if (hits.length === end) break;
-      }
-      if (hits.length === end || tested < budget) {
-        return result(rowsById(prepare, hits.slice(offset, end)));
-      }
+      // (twice what the estimate expects, and at least `textWalkRows` for text tests, which
+      // cost little next to the index merging a common phrase's matches), walking is cheaper.
+      const expected = Math.ceil((end / density) * 2) + 50;
+      const budget = phrases !== null ? Math.max(expected, textWalkRows) : expected;
+      const hits =
+        phrases !== null
+          ? textWalk(prepare, { ...query, match, phrases }, sort, end, budget)
+          : probeWalk(prepare, { ...query, match }, sort, end, budget);
+      if (hits !== null) return result(rowsById(prepare, hits.slice(offset, end)));
     }
   }
   return result(all(prepare, pageSql(query, sort.field, sort.direction, 'walk', limit, offset)));
+}
+
+/**
+ * The first `end` matches in page order by testing each row passing the other conditions with
+ * the search index; null when `budget` rows did not fill the page (and there are more rows).
+ */
+function probeWalk(
+  prepare: Prepare,
+  query: CompiledQuery & { match: string },
+  sort: InventoryQuery['sort'],
+  end: number,
+  budget: number,
+): number[] | null {
+  const probe = probeSql(query, sort.field, sort.direction, budget);
+  const hits: number[] = [];
+  let tested = 0;
+  for (const row of prepare(probe.sql).iterate(...probe.params) as IterableIterator<{
+    id: number;
+    hit: number;
+  }>) {
+    tested++;
+    if (row.hit === 1) hits.push(row.id);
+    if (hits.length === end) return hits;
+  }
+  return tested < budget ? hits : null;
+}
+
+/** The columns of the search index as the assets table holds them. */
+const textColumns = ['name', 'fqdn', 'ips', 'macs', 'os', 'groups', 'tags'] as const;
+type TextColumn = (typeof textColumns)[number];
+/** Columns held as JSON lists, and how the search index joins their items. */
+const listSeparator: Partial<Record<TextColumn, string>> = {
+  ips: ' ',
+  macs: ' ',
+  groups: ' | ',
+  tags: ' ',
+};
+
+/**
+ * The words of one column's text as the search index has them, null when the text is not plain
+ * ASCII. A JSON list without escapes splits into the same words as its joined items (brackets,
+ * quotes and commas separate words like the joining spaces and bars).
+ */
+function columnWords(value: string, column: TextColumn): string[] | null {
+  const separator = listSeparator[column];
+  if (separator === undefined || !value.includes('\\')) return textWords(value);
+  const items: unknown = JSON.parse(value);
+  return Array.isArray(items) ? textWords(items.map(String).join(separator)) : null;
+}
+
+function phraseAt(words: readonly string[], phrase: TextPhrase, at: number): boolean {
+  const last = phrase.words.length - 1;
+  return phrase.words.every((word, i) => {
+    const found = words[at + i];
+    if (found === undefined) return false;
+    return i === last && phrase.prefix ? found.startsWith(word) : found === word;
+  });
+}
+
+const nonAscii = /\P{ASCII}/u;
+
+/**
+ * Whether one column of a row has the phrase; null when its text is not plain ASCII. Text
+ * without the phrase's first word anywhere in it is ruled out before splitting it into words.
+ */
+function columnMatches(
+  row: Record<string, unknown>,
+  column: TextColumn,
+  phrase: TextPhrase,
+): boolean | null {
+  const value = row[column];
+  if (value === null || value === undefined || value === '') return false;
+  if (typeof value !== 'string' || nonAscii.test(value)) return null;
+  const first = phrase.words[0] ?? '';
+  if (!value.toLowerCase().includes(first)) return false;
+  const words = columnWords(value, column);
+  if (words === null) return null;
+  for (let at = 0; at + phrase.words.length <= words.length; at++) {
+    if (phraseAt(words, phrase, at)) return true;
+  }
+  return false;
+}
+
+/** Whether a row matches every phrase; null when that depends on text that is not ASCII. */
+export function rowMatches(
+  row: Record<string, unknown>,
+  phrases: readonly TextPhrase[],
+): boolean | null {
+  let answer: boolean | null = true;
+  for (const phrase of phrases) {
+    const columns = phrase.column === null ? textColumns : [phrase.column as TextColumn];
+    let found: boolean | null = false;
+    for (const column of columns) {
+      const here = columnMatches(row, column, phrase);
+      if (here === true) {
+        found = true;
+        break;
+      }
+      if (here === null) found = null;
+    }
+    if (found === false) return false;
+    if (found === null) answer = null;
+  }
+  return answer;
+}
+
+/**
+ * Whether the search index finds `match` in one row. The row id comes from the outer row: with
+ * both the match and `rowid = ?` bound, SQLite 3.53 answers every match, ignoring the rowid.
+ */
+function indexMatches(prepare: Prepare, match: string, id: number): boolean {
+  const row = prepare(
+    `SELECT EXISTS (SELECT 1 FROM asset_fts f WHERE f.asset_fts MATCH ? AND f.rowid = a.id) AS hit
+     FROM assets a WHERE a.id = ?`,
+  ).get(match, id) as { hit: number } | undefined;
+  return row?.hit === 1;
+}
+
+/**
+ * The first `end` matches in page order, read by walking the sort index over the rows passing
+ * the conditions besides the full-text match and testing the match on each row's own text (the
+ * index itself tests rows whose text is not plain ASCII). Null when `budget` rows did not fill
+ * the page (and there are more rows): the matches are too rare or too far down this order.
+ */
+function textWalk(
+  prepare: Prepare,
+  query: CompiledQuery & { match: string; phrases: TextPhrase[] },
+  sort: InventoryQuery['sort'],
+  end: number,
+  budget: number,
+): number[] | null {
+  const walk = prepare(
+    `SELECT a.id, a.name, a.fqdn, a.ips, a.macs, a.os, a.groups, a.tags
+     FROM assets a INDEXED BY ${sortIndex(sort.field, sort.direction)}
+     WHERE ${query.rest} ORDER BY ${orderBy(sort.field, sort.direction)} LIMIT ?`,
+  );
+  const hits: number[] = [];
+  let tested = 0;
+  for (const row of walk.iterate(...query.restParams, budget) as IterableIterator<
+    Record<string, unknown> & { id: number }
+  >) {
+    tested++;
+    const hit = rowMatches(row, query.phrases) ?? indexMatches(prepare, query.match, row.id);
+    if (hit) hits.push(row.id);
+    if (hits.length === end) return hits;
+  }
+  return tested < budget ? hits : null;
 }
 
 function all(prepare: Prepare, { sql, params }: SearchSql): unknown[] {
