@@ -24,9 +24,11 @@ export interface SessionPort {
 class HandshakeClosed extends Error {}
 
 /**
- * Output is handed on in frames of up to this many bytes: ssh2 emits a PTY's output in packets
+ * Output is handed on in frames of about this many bytes: ssh2 emits a PTY's output in packets
  * of a few KiB, and every message costs a structured clone, a WebSocket frame or port message,
- * and an xterm.js write. Chunks that arrive in the same event-loop turn are joined.
+ * and an xterm.js write. Chunks that arrive in the same event-loop turn are joined; a frame goes
+ * out at the end of the turn, or as soon as it reaches this size (so at most one SSH packet,
+ * 32 KiB, more).
  */
 export const maxOutputFrame = 64 * 1024;
 
