@@ -28,7 +28,7 @@ const probeCost = 50;
 /** The same for testing a row's own text (reading its text columns is most of it). */
 const textTestCost = 30;
 /** Rows a text walk may test before leaving the page to the index: a few milliseconds. */
-const textWalkRows = 2000;
+const textWalkRows = 1000;
 
 function get(prepare: Prepare, { sql, params }: SearchSql): unknown {
   return prepare(sql).get(...params);
@@ -230,8 +230,12 @@ function textWalk(
   end: number,
   budget: number,
 ): number[] | null {
+  // Only the columns the phrases look at: `name:db*` sorted by name reads the name index alone.
+  const columns = textColumns.filter((column) =>
+    query.phrases.some((phrase) => phrase.column === null || phrase.column === column),
+  );
   const walk = prepare(
-    `SELECT a.id, a.name, a.fqdn, a.ips, a.macs, a.os, a.groups, a.tags
+    `SELECT a.id, ${columns.map((column) => `a.${column}`).join(', ')}
      FROM assets a INDEXED BY ${sortIndex(sort.field, sort.direction)}
      WHERE ${query.rest} ORDER BY ${orderBy(sort.field, sort.direction)} LIMIT ?`,
   );
@@ -243,6 +247,7 @@ function textWalk(
     tested++;
     const hit = rowMatches(row, query.phrases) ?? indexMatches(prepare, query.match, row.id);
     if (hit) hits.push(row.id);
+
     if (hits.length === end) return hits;
   }
   return tested < budget ? hits : null;
