@@ -335,10 +335,10 @@ const channelReadAhead = 64 * 1024;
  * ssh2 tops the server's window up to 2 MiB whenever it falls to 1 MiB, so up to 2 MiB of
  * output is always on its way — all painted before a Ctrl-C shows its prompt. Counting this
  * much extra in ssh2's own record of the window makes every later top-up that much smaller:
- * the server's real window then moves between 0.25 and 1.25 MiB (never 0: the top-up still
- * comes while 256 KiB remain). Applied once, when the channel opens.
+ * the server's real window then moves between 0.125 and 1.125 MiB (never 0: the top-up still
+ * comes while 128 KiB remain). Applied once, when the channel opens.
  */
-const windowReserve = 768 * 1024;
+const windowReserve = 896 * 1024;
 function limitReadAhead(channel: ClientChannel): void {
   const state = (channel as unknown as { _readableState?: { highWaterMark?: unknown } })
     ._readableState;
