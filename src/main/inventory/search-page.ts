@@ -22,7 +22,7 @@ export interface PageRead {
 export type Prepare = (sql: string) => Statement;
 
 /** Full-text matches read to estimate how common a word is. */
-const sampleSize = 1000;
+const sampleSize = 250;
 /** About how many matches the index hands over in the time of one single-row match test. */
 const probeCost = 50;
 /** The same for testing a row's own text (reading its text columns is most of it). */
