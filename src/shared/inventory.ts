@@ -124,6 +124,7 @@ export const sortFields = [
   'security',
   'fqdn',
   'cluster',
+  'group',
 ] as const;
 export const SortField = z.enum(sortFields);
 export type SortField = z.infer<typeof SortField>;

@@ -230,6 +230,33 @@ describe('migration 8: search prefix index up to 8 characters', () => {
   });
 });
 
+describe('migration 9: sort and group by source group', () => {
+  it('orders assets by their first group from an index, those without a group last', () => {
+    const db = dbAt(8);
+    const insert = db.prepare(
+      "INSERT INTO assets (id, kind, name, status, groups, hash) VALUES (?, 'vm', ?, 'running', ?, 'h')",
+    );
+    insert.run(1, 'mail', '["Web","Ops"]');
+    insert.run(2, 'gw', '[]');
+    insert.run(3, 'db', '["Databases"]');
+    insert.run(4, 'ci', '["Web"]');
+    migrate(db, migrations.slice(0, 9), silentLogger);
+    const first = "json_extract(a.groups, '$[0]')";
+    const ascending = `SELECT a.id FROM assets a INDEXED BY assets_group_asc ORDER BY ${first} IS NULL, ${first} ASC, a.id ASC`;
+    const descending = `SELECT a.id FROM assets a INDEXED BY assets_group ORDER BY ${first} DESC, a.id DESC`;
+    const ordered = (sql: string) =>
+      (db.prepare(sql).all() as { id: number }[]).map((row) => row.id);
+    expect(ordered(ascending)).toEqual([3, 1, 4, 2]);
+    expect(ordered(descending)).toEqual([4, 1, 3, 2]);
+    for (const sql of [ascending, descending]) {
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map(
+        (row) => row.detail,
+      );
+      expect(plan.join('\n')).not.toContain('TEMP B-TREE');
+    }
+  });
+});
+
 describe('migration runner', () => {
   it('fails loudly when an applied migration was edited', () => {
     const file = path.join(tempDir(), 'm.db');

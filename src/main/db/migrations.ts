@@ -244,4 +244,17 @@ export const migrations: readonly Migration[] = [
       INSERT INTO asset_fts (asset_fts) VALUES ('optimize');
     `,
   },
+  {
+    version: 9,
+    name: 'sort and group by source group',
+    // An asset's source group is the first of its groups (a Foreman hostgroup, a PatchMon host
+    // group or a Proxmox pool); assets without one sort last. As for the other nullable sort
+    // columns, one index serves descending order and one ascending order with unknowns last.
+    sql: `
+      CREATE INDEX assets_group ON assets (json_extract(groups, '$[0]'));
+      CREATE INDEX assets_group_asc ON assets (
+        json_extract(groups, '$[0]') IS NULL, json_extract(groups, '$[0]')
+      );
+    `,
+  },
 ];

@@ -275,6 +275,8 @@ const sortColumn: Record<SortField, string> = {
   security: 'a.security',
   fqdn: 'a.fqdn',
   cluster: 'a.cluster',
+  // The first of the asset's groups, exactly as migration 9 indexes it.
+  group: "json_extract(a.groups, '$[0]')",
 };
 
 /** Sort fields that are never null: one index serves both directions. */
@@ -284,7 +286,7 @@ const notNull: readonly SortField[] = ['name', 'kind', 'status'];
  * The order of a page. The id keeps pages stable; unknown values sort last either way. SQLite
  * orders NULL first, so descending order already puts them last, and ascending order sorts on
  * `column IS NULL` first. Each order matches one index of migrations 5 and 7 exactly
- * (`sortIndex`), so a page can walk it and stop.
+ * (`sortIndex`), so a page can walk it and stop. The source group's are in migration 9.
  */
 export function orderBy(field: SortField, direction: 'asc' | 'desc'): string {
   const column = sortColumn[field];

@@ -42,7 +42,7 @@ const directions = ['asc', 'desc'] as const;
 /** The order pages had before the sort indexes: unknown values last, then the id. */
 function referenceIds(query: string, field: SortField, direction: 'asc' | 'desc'): number[] {
   const { where, params } = compileQuery(parseQuery(query), []);
-  const column = `a.${field}`;
+  const column = field === 'group' ? "json_extract(a.groups, '$[0]')" : `a.${field}`;
   const dir = direction.toUpperCase();
   return (
     db
@@ -112,14 +112,18 @@ describe('inventory pages', () => {
     }
     expect(compared).toBe(queries.length * sortFields.length * 2 * 2);
     // The fleet has assets without a cluster or patch counts: they come last both ways.
-    for (const field of ['cluster', 'updates'] as const) {
+    for (const field of ['cluster', 'updates', 'group'] as const) {
       for (const direction of directions) {
         const all = [0, 500, 1000].flatMap(
           (offset) => inventory.query({ offset, limit: 500, sort: { field, direction } }).rows,
         );
         expect(all).toHaveLength(inventory.query({ limit: 1 }).total);
         const value = (row: (typeof all)[number]): unknown =>
-          field === 'cluster' ? row.cluster : row.patch.updates;
+          field === 'cluster'
+            ? row.cluster
+            : field === 'group'
+              ? (row.groups[0] ?? null)
+              : row.patch.updates;
         const firstUnknown = all.findIndex((row) => value(row) === null);
         expect(firstUnknown).toBeGreaterThan(0);
         expect(all.slice(firstUnknown).every((row) => value(row) === null)).toBe(true);

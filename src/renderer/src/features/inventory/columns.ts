@@ -51,11 +51,12 @@ export const columnMeta: Record<ColumnId, ColumnMeta> = {
   reboot: { label: 'Reboot', width: 62, defaultVisible: true },
 };
 
-export const groupByOptions = ['none', 'kind', 'status', 'os', 'cluster'] as const;
+export const groupByOptions = ['none', 'group', 'kind', 'status', 'os', 'cluster'] as const;
 export type GroupBy = (typeof groupByOptions)[number];
 
 export const groupByLabels: Record<GroupBy, string> = {
   none: 'No grouping',
+  group: 'Source group',
   kind: 'Kind',
   status: 'Status',
   os: 'OS',
@@ -64,6 +65,7 @@ export const groupByLabels: Record<GroupBy, string> = {
 
 /** The server sort that keeps each group together. */
 export const groupSort: Record<Exclude<GroupBy, 'none'>, SortField> = {
+  group: 'group',
   kind: 'kind',
   status: 'status',
   os: 'os',
@@ -74,6 +76,9 @@ export function groupValue(row: AssetRow, groupBy: GroupBy): string {
   switch (groupBy) {
     case 'none':
       return '';
+    case 'group':
+      // The server sorts on the first group, so the first group is what keeps rows together.
+      return row.groups[0] ?? 'no group';
     case 'kind':
       return row.kind;
     case 'status':
