@@ -91,6 +91,10 @@ export async function startSshd(dir: string, options: SshdOptions): Promise<Sshd
   await fs.mkdir('/run/sshd', { recursive: true });
   const authorizedKeys = path.join(dir, 'authorized_keys');
   await fs.writeFile(authorizedKeys, `${options.authorizedKeys.join('\n')}\n`, { mode: 0o644 });
+  // Sessions get an empty home of their own, so the machine's shell start-up files (a slow or
+  // stuck `~/.bashrc`, say) cannot change what the tests see or how long a login takes.
+  const home = path.join(dir, 'session-home');
+  await fs.mkdir(home, { recursive: true });
   for (let attempt = 0; ; attempt += 1) {
     const port = options.port ?? (await freePort());
     const config = path.join(dir, `sshd_config-${port}`);
@@ -103,6 +107,7 @@ export async function startSshd(dir: string, options: SshdOptions): Promise<Sshd
         `HostKey ${options.hostKey.privatePath}`,
         `PidFile ${path.join(dir, `sshd-${port}.pid`)}`,
         `AuthorizedKeysFile ${authorizedKeys}`,
+        `SetEnv HOME=${home}`,
         'UsePAM no',
         'GSSAPIAuthentication no',
         'StrictModes no',
