@@ -275,6 +275,10 @@ export const Facets = z
     system: Counts,
     missing: Counts,
     os: Counts,
+    /** The commonest clusters, sites and source groups, for autocomplete after `cluster:` etc. */
+    cluster: Counts,
+    site: Counts,
+    group: Counts,
     withUpdates: z.number().int(),
     withSecurityUpdates: z.number().int(),
     rebootNeeded: z.number().int(),

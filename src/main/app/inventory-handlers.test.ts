@@ -4,7 +4,7 @@ import type { EventName } from '../../shared/contract';
 import { createRouter } from '../contract/router';
 import { EventHub } from '../core/events';
 import { silentLogger } from '../core/logger';
-import type { InventoryPage, AssetDetail, SyncStatus } from '../../shared/inventory';
+import type { InventoryPage, AssetDetail, Facets, SyncStatus } from '../../shared/inventory';
 import { unlockedTestStore } from '../store/test-helpers';
 import { addFleetProfiles, fleetConnectors } from '../sync/test-fleet';
 import { inventoryHandlers } from './inventory-handlers';
@@ -116,12 +116,20 @@ describe('inventory commands', () => {
     expect(drift.items.some((i) => /unknown to foreman|unknown to patchmon/.test(i.reason))).toBe(
       true,
     );
-    const facets = await call<{ total: number; system: Record<string, number> }>(
-      'inventory:facets',
-      {},
-    );
+    const facets = await call<Facets>('inventory:facets', {});
     expect(facets.total).toBeGreaterThan(50);
     expect(facets.system.proxmox).toBeGreaterThan(0);
+    // The clusters and groups offered for autocomplete are the ones the query finds.
+    const [cluster, clusterCount] = Object.entries(facets.cluster).find(([k]) => k !== 'unknown')!;
+    const byCluster = await call<InventoryPage>('inventory:query', {
+      query: `cluster:"${cluster}"`,
+      limit: 1,
+    });
+    expect(byCluster.total).toBe(clusterCount);
+    const [group, groupCount] = Object.entries(facets.group)[0]!;
+    expect(groupCount).toBeGreaterThan(0);
+    const all = await call<InventoryPage>('inventory:query', { limit: 500 });
+    expect(all.rows.filter((row) => row.groups.includes(group))).toHaveLength(groupCount);
     const status = await call<{ running: boolean; sources: { lastStatus: string }[] }>(
       'sync:status',
       {},

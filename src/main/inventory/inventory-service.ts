@@ -261,6 +261,18 @@ export class InventoryService {
         systems.map((s) => [s, count(`SELECT count(*) AS n FROM assets WHERE in_${s} = 0`)]),
       ),
       os: grouped('os', 20),
+      cluster: grouped('cluster'),
+      site: grouped('site'),
+      group: Object.fromEntries(
+        (
+          this.db
+            .prepare(
+              `SELECT g.value AS k, count(*) AS n FROM assets a, json_each(a.groups) g
+               GROUP BY k ORDER BY n DESC LIMIT 50`,
+            )
+            .all() as { k: string; n: number }[]
+        ).map((r) => [r.k, r.n]),
+      ),
       withUpdates: count('SELECT count(*) AS n FROM assets WHERE updates > 0'),
       withSecurityUpdates: count('SELECT count(*) AS n FROM assets WHERE security > 0'),
       rebootNeeded: count('SELECT count(*) AS n FROM assets WHERE reboot_needed = 1'),

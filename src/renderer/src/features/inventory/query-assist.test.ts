@@ -15,6 +15,22 @@ describe('query autocomplete', () => {
     expect(suggest('security:', 9, undefined).map((s) => s.insert)).toEqual(['security>0']);
   });
 
+  it('offers the clusters, sites and source groups of the stored inventory', () => {
+    const facets = {
+      os: {},
+      cluster: { 'pve-ber': 40, 'pve-fra': 12, unknown: 5 },
+      site: { Berlin: 30 },
+      group: { 'Web servers': 9, Databases: 4 },
+    } as never;
+    expect(suggest('cluster:pve', 11, facets).map((s) => s.insert)).toEqual([
+      'cluster:pve-ber',
+      'cluster:pve-fra',
+    ]);
+    expect(suggest('site:b', 6, facets).map((s) => s.insert)).toEqual(['site:Berlin']);
+    expect(suggest('-group:we', 9, facets).map((s) => s.insert)).toEqual(['-group:"Web servers"']);
+    expect(suggest('cluster:unk', 11, facets)).toEqual([]);
+  });
+
   it('replaces only the word under the cursor and moves the cursor after it', () => {
     const query = 'debian sta updates>0';
     const [first] = suggest(query, 10, undefined);

@@ -68,10 +68,15 @@ function quoteIfNeeded(value: string): string {
   return /[\s"]/.test(value) ? `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"` : value;
 }
 
+/** Fields whose known values come from the stored inventory's facets. */
+const facetFields = ['os', 'cluster', 'site', 'group'] as const;
+const isFacetField = (field: string): field is (typeof facetFields)[number] =>
+  (facetFields as readonly string[]).includes(field);
+
 function knownValues(field: string, facets: Facets | undefined): string[] {
   const fixed = fixedValues[field] ?? [];
-  const fromFacets =
-    field === 'os' ? Object.keys(facets?.os ?? {}).filter((os) => os !== 'unknown') : [];
+  const counts = isFacetField(field) ? (facets?.[field] ?? {}) : {};
+  const fromFacets = Object.keys(counts).filter((value) => value !== 'unknown');
   return [...new Set([...fixed, ...fromFacets])];
 }
 
