@@ -7,100 +7,28 @@
  *   - inventory page ready after navigating to it from another section.
  * Run with `npm run bench -- inventory [--size N]` after `npx electron-vite build`.
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { generateFleet } from '../lab/fleet';
 import { silentLogger } from '../src/main/core/logger';
-import { migrationHash } from '../src/main/db/migrate';
-import { migrations } from '../src/main/db/migrations';
-import { databaseFileName, openStore, vaultFileName } from '../src/main/store/open-store';
-import { SyncEngine } from '../src/main/sync/sync-engine';
-import { addFleetProfiles, fleetConnectors } from '../src/main/sync/test-fleet';
+import { openStore } from '../src/main/store/open-store';
 import { startHostProcess } from '../e2e/support/browser-host-process';
 import { chromiumArgs, chromiumPath } from '../e2e/support/electron';
 import { figure, percentile, report } from './common';
+import { seedInventory, seedLine } from './seeded-inventory';
 
 const passphrase = 'bench passphrase 1';
 
-/** The code that decides what a seeded inventory holds: the fleet, sources, sync and storage. */
-function seedingCodeHash(): string {
-  const hash = createHash('sha256');
-  const root = path.join(import.meta.dirname, '..');
-  const add = (dir: string): void => {
-    for (const entry of fs
-      .readdirSync(dir, { withFileTypes: true })
-      .sort((a, b) => a.name.localeCompare(b.name))) {
-      const file = path.join(dir, entry.name);
-      if (entry.isDirectory()) add(file);
-      else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) {
-        hash.update(path.relative(root, file)).update(fs.readFileSync(file));
-      }
-    }
-  };
-  for (const dir of ['lab/fleet', 'src/main/sources', 'src/main/sync', 'src/main/inventory']) {
-    add(path.join(root, dir));
-  }
-  return hash.digest('hex').slice(0, 12);
-}
-
-/** Where a seeded inventory of this size, schema and seeding code is kept between runs. */
-function cacheDirFor(size: number): string {
-  const latest = migrations.at(-1);
-  const schema =
-    latest === undefined ? '0' : `${latest.version}-${migrationHash(latest).slice(0, 12)}`;
-  return path.join(
-    os.tmpdir(),
-    'rackside-bench-cache',
-    `inventory-${size}-seed1-schema${schema}-code${seedingCodeHash()}`,
-  );
-}
-
-/**
- * Fills `dir` with a synced lab inventory: copied from the cache when an earlier run seeded the
- * same size, schema and seeding code, otherwise synced now (about a minute at 100 000) and cached.
- */
-async function seed(dir: string, size: number): Promise<{ assets: number; seedMs: number | null }> {
-  const cache = cacheDirFor(size);
-  const count = (): number => {
-    const store = openStore({ dataDir: dir, logger: silentLogger });
-    try {
-      return (store.db.prepare('SELECT count(*) AS n FROM assets').get() as { n: number }).n;
-    } finally {
-      store.close();
-    }
-  };
-  if (fs.existsSync(path.join(cache, 'complete'))) {
-    for (const file of [databaseFileName, vaultFileName]) {
-      fs.copyFileSync(path.join(cache, file), path.join(dir, file));
-    }
-    console.log(`  seeded inventory copied from ${cache} (delete it to sync again)`);
-    return { assets: count(), seedMs: null };
-  }
-  const t0 = performance.now();
-  const fleet = generateFleet({ size, seed: 1 });
+/** The number of assets in the store at `dir`. */
+function countAssets(dir: string): number {
   const store = openStore({ dataDir: dir, logger: silentLogger });
-  await store.vault.setup(passphrase);
-  addFleetProfiles(store.profiles, fleet);
-  const engine = new SyncEngine({
-    db: store.db,
-    profiles: store.profiles,
-    connectors: fleetConnectors(() => fleet),
-    logger: silentLogger,
-  });
-  await engine.sync('all');
-  store.db.pragma('wal_checkpoint(TRUNCATE)');
-  store.close();
-  const seedMs = performance.now() - t0;
-  fs.rmSync(cache, { recursive: true, force: true });
-  fs.mkdirSync(cache, { recursive: true });
-  for (const file of [databaseFileName, vaultFileName]) {
-    fs.copyFileSync(path.join(dir, file), path.join(cache, file));
+  try {
+    return (store.db.prepare('SELECT count(*) AS n FROM assets').get() as { n: number }).n;
+  } finally {
+    store.close();
   }
-  fs.writeFileSync(path.join(cache, 'complete'), '');
-  return { assets: count(), seedMs };
 }
 
 /**
@@ -324,7 +252,17 @@ async function pageReady(page: Page, rounds: number): Promise<number[]> {
 
 export async function benchInventory(size: number): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rackside-bench-ui-'));
-  const { assets, seedMs } = await seed(dir, size);
+  const seeded = await seedInventory({
+    name: 'inventory',
+    size,
+    seed: 1,
+    fleet: generateFleet({ size, seed: 1 }),
+    dir,
+    passphrase,
+  });
+  console.log(seedLine(seeded));
+  const seedMs = seeded.buildMs;
+  const assets = countAssets(dir);
   process.env.RACKSIDE_PASSPHRASE = passphrase;
   const host = await startHostProcess(dir);
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs });

@@ -6,24 +6,22 @@
  * and with the exact total. The seeded database is cached under the temp dir by size, seed,
  * schema and the code that writes the inventory; the output says when it was reused.
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database, { type Statement } from 'better-sqlite3';
-import { generateFleet, type Fleet } from '../lab/fleet';
+import { generateFleet } from '../lab/fleet';
 import { silentLogger } from '../src/main/core/logger';
 import { InventoryService } from '../src/main/inventory/inventory-service';
 import { parseQuery } from '../src/main/inventory/query-parser';
 import { compileQuery } from '../src/main/inventory/query-sql';
 import { readPage } from '../src/main/inventory/search-page';
-import { migrationHash } from '../src/main/db/migrate';
-import { migrations } from '../src/main/db/migrations';
-import { databaseFileName, openStore, vaultFileName } from '../src/main/store/open-store';
+import { databaseFileName, openStore } from '../src/main/store/open-store';
 import { SyncEngine } from '../src/main/sync/sync-engine';
-import { addFleetProfiles, fleetConnectors } from '../src/main/sync/test-fleet';
+import { fleetConnectors } from '../src/main/sync/test-fleet';
 import { quickCountLimit, type SortField } from '../src/shared/inventory';
 import { figure, percentile, report, round } from './common';
+import { seedInventory, seedLine } from './seeded-inventory';
 
 const queries: { query: string; sort: SortField; direction: 'asc' | 'desc' }[] = [
   { query: 'web', sort: 'name', direction: 'asc' },
@@ -58,102 +56,20 @@ const modes: { key: string; name: string; countLimit: number | undefined }[] = [
   { key: 'exact', name: 'first page with exact total', countLimit: undefined },
 ];
 
-/** The code that decides what a seeded inventory holds: the fleet, sync and inventory writes. */
-const seedingCode = ['lab/fleet', 'src/main/sync', 'src/main/inventory', 'src/main/sources'];
-/** Inventory files that only read it: a change to them needs no new seed. */
-const readOnlyCode = new Set([
-  'src/main/inventory/query-parser.ts',
-  'src/main/inventory/query-sql.ts',
-  'src/main/inventory/search-page.ts',
-  'src/main/inventory/inventory-service.ts',
-]);
-
-function seedingCodeHash(): string {
-  const hash = createHash('sha256');
-  const root = path.join(import.meta.dirname, '..');
-  const add = (dir: string): void => {
-    for (const entry of fs
-      .readdirSync(dir, { withFileTypes: true })
-      .sort((a, b) => a.name.localeCompare(b.name))) {
-      const file = path.join(dir, entry.name);
-      if (entry.isDirectory()) add(file);
-      else if (
-        entry.name.endsWith('.ts') &&
-        !entry.name.endsWith('.test.ts') &&
-        !readOnlyCode.has(path.relative(root, file))
-      ) {
-        hash.update(path.relative(root, file)).update(fs.readFileSync(file));
-      }
-    }
-  };
-  for (const dir of seedingCode) add(path.join(root, dir));
-  return hash.digest('hex').slice(0, 12);
-}
-
-/**
- * Where a seeded inventory of this size and seed is kept between runs: keyed by the schema and
- * by the code that writes the inventory, so a change to either seeds again.
- */
-function cacheDirFor(size: number, seed: number): string {
-  const latest = migrations.at(-1);
-  const schema =
-    latest === undefined ? '0' : `${latest.version}-${migrationHash(latest).slice(0, 12)}`;
-  return path.join(
-    os.tmpdir(),
-    'rackside-bench-cache',
-    `search-${size}-seed${seed}-schema${schema}-code${seedingCodeHash()}`,
-  );
-}
-
-/**
- * The data directory of a synced lab inventory: copied from the cache when an earlier run seeded
- * the same size, seed and schema, otherwise synced now (minutes at 100 000) and cached.
- */
-async function seededDataDir(
-  size: number,
-  seed: number,
-  fleet: Fleet,
-): Promise<{ dir: string; buildMs: number | null; cache: string }> {
-  const cache = cacheDirFor(size, seed);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rackside-bench-'));
-  if (fs.existsSync(path.join(cache, 'complete'))) {
-    for (const file of [databaseFileName, vaultFileName]) {
-      fs.copyFileSync(path.join(cache, file), path.join(dir, file));
-    }
-    return { dir, buildMs: null, cache };
-  }
-  const store = openStore({ dataDir: dir, logger: silentLogger });
-  await store.vault.setup('bench passphrase 1');
-  addFleetProfiles(store.profiles, fleet);
-  const engine = new SyncEngine({
-    db: store.db,
-    profiles: store.profiles,
-    connectors: fleetConnectors(() => fleet),
-    logger: silentLogger,
-  });
-  const t0 = performance.now();
-  await engine.sync('all');
-  const buildMs = performance.now() - t0;
-  store.db.pragma('wal_checkpoint(TRUNCATE)');
-  store.close();
-  fs.rmSync(cache, { recursive: true, force: true });
-  fs.mkdirSync(cache, { recursive: true });
-  for (const file of [databaseFileName, vaultFileName]) {
-    fs.copyFileSync(path.join(dir, file), path.join(cache, file));
-  }
-  fs.writeFileSync(path.join(cache, 'complete'), '');
-  return { dir, buildMs, cache };
-}
-
 export async function benchSearch(size: number): Promise<void> {
   const seed = 1;
   const fleet = generateFleet({ size, seed });
-  const { dir, buildMs, cache } = await seededDataDir(size, seed, fleet);
-  console.log(
-    buildMs === null
-      ? `  seeded inventory copied from the cache ${cache} (delete it to sync again)`
-      : `  inventory synced in ${(buildMs / 1000).toFixed(1)} s and cached in ${cache}`,
-  );
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rackside-bench-'));
+  const seeded = await seedInventory({
+    name: 'search',
+    size,
+    seed,
+    fleet,
+    dir,
+    passphrase: 'bench passphrase 1',
+  });
+  const buildMs = seeded.buildMs;
+  console.log(seedLine(seeded));
   try {
     const store = openStore({ dataDir: dir, logger: silentLogger });
     const engine = new SyncEngine({
