@@ -1,6 +1,7 @@
 /** Foreman API v2 routing: auth, permissions, taxonomy scope and every read route of reference §6. */
 import type { Fleet, ForemanHost } from '../fleet';
 import { json, parseJsonBody, text, type LabRequest, type LabResponse } from '../common/http';
+import { ListIndex } from '../common/list-index';
 import { can, type ForemanAuth, type ForemanUser, type Permission } from './auth';
 import * as F from './fields';
 import { ApiError, envelope, listItems } from './listing';
@@ -62,24 +63,77 @@ function require(user: ForemanUser, permission: Permission): void {
   if (!can(user, permission)) forbidden(permission);
 }
 
-/** Hosts visible to the user in the request's taxonomy scope. */
-function scopedHosts(req: LabRequest, sim: ForemanSim, user: ForemanUser): ForemanHost[] {
+/** Whether a host is visible to the user in the request's taxonomy scope; null: every host. */
+function scopeOf(req: LabRequest, user: ForemanUser): ((h: ForemanHost) => boolean) | null {
   const org = req.query.get('organization_id');
   const loc = req.query.get('location_id');
   const allowed = user.admin ? null : user.organizationIds;
-  if (org === null && loc === null && allowed === null) return sim.hosts;
-  return sim.hosts.filter(
-    (h) =>
-      (org === null || String(h.organizationId) === org) &&
-      (loc === null || String(h.locationId) === loc) &&
-      (allowed === null || allowed.includes(h.organizationId)),
-  );
+  if (org === null && loc === null && allowed === null) return null;
+  return (h) =>
+    (org === null || String(h.organizationId) === org) &&
+    (loc === null || String(h.locationId) === loc) &&
+    (allowed === null || allowed.includes(h.organizationId));
 }
 
-function findHost(hosts: readonly ForemanHost[], id: string): ForemanHost | undefined {
-  return /^\d+$/.test(id)
-    ? hosts.find((h) => h.id === Number(id))
-    : hosts.find((h) => h.name === id);
+/** Hosts visible to the user in the request's taxonomy scope. */
+function scopedHosts(req: LabRequest, sim: ForemanSim, user: ForemanUser): ForemanHost[] {
+  const inScope = scopeOf(req, user);
+  return inScope === null ? sim.hosts : sim.hosts.filter(inScope);
+}
+
+interface HostIndexes {
+  byId: ListIndex<ForemanHost, number>;
+  byName: ListIndex<ForemanHost, string>;
+}
+const hostIndexes = new WeakMap<ForemanSim, HostIndexes>();
+
+function indexesOf(sim: ForemanSim): HostIndexes {
+  let indexes = hostIndexes.get(sim);
+  if (indexes === undefined) {
+    indexes = {
+      byId: new ListIndex(
+        () => sim.hosts,
+        (h) => h.id,
+      ),
+      byName: new ListIndex(
+        () => sim.hosts,
+        (h) => h.name,
+      ),
+    };
+    hostIndexes.set(sim, indexes);
+  }
+  return indexes;
+}
+
+function hostsChanged(sim: ForemanSim): void {
+  const indexes = indexesOf(sim);
+  indexes.byId.changed();
+  indexes.byName.changed();
+}
+
+/** One host by id or name, if the user may see it in the request's scope. */
+function scopedHost(
+  req: LabRequest,
+  sim: ForemanSim,
+  user: ForemanUser,
+  id: string,
+): ForemanHost | undefined {
+  const indexes = indexesOf(sim);
+  const host = /^\d+$/.test(id) ? indexes.byId.get(Number(id)) : indexes.byName.get(id);
+  if (host === undefined) return undefined;
+  const inScope = scopeOf(req, user);
+  return inScope === null || inScope(host) ? host : undefined;
+}
+
+/** The host by id or name as a list of one, or none when it is unknown or out of scope. */
+function scopedHostList(
+  req: LabRequest,
+  sim: ForemanSim,
+  user: ForemanUser,
+  id: string,
+): ForemanHost[] {
+  const host = scopedHost(req, sim, user, id);
+  return host === undefined ? [] : [host];
 }
 
 function findBy<T extends { id: number; name: string }>(
@@ -267,7 +321,9 @@ async function route(
   if (a === 'fact_values') {
     require(user, 'view_facts');
     const hostId = /^\s*host\s*=\s*(\S+)\s*$/.exec(req.query.get('search') ?? '')?.[1];
-    return factsIndex(req, sim, scopedHosts(req, sim, user), hostId ?? null);
+    const selected =
+      hostId === undefined ? scopedHosts(req, sim, user) : scopedHostList(req, sim, user, hostId);
+    return factsIndex(req, sim, selected, hostId ?? null);
   }
   const coll = collections[a];
   if (!coll) return undefined;
@@ -351,21 +407,21 @@ function hostsRoute(
   id: string | undefined,
   sub: string | undefined,
 ): unknown {
-  const hosts = scopedHosts(req, sim, user);
   if (id === undefined && method === 'POST') return createHost(req, sim, user);
   if (id === undefined) {
     require(user, 'view_hosts');
-    return hostIndex(req, sim, hosts);
+    return hostIndex(req, sim, scopedHosts(req, sim, user));
   }
   if (sub === 'facts') {
     require(user, 'view_facts');
-    return factsIndex(req, sim, hosts, id);
+    return factsIndex(req, sim, scopedHostList(req, sim, user, id), id);
   }
   require(user, method === 'DELETE' ? 'destroy_hosts' : 'view_hosts');
-  const host = findHost(hosts, id);
+  const host = scopedHost(req, sim, user, id);
   if (!host) notFound('host', id);
   if (method === 'DELETE') {
     sim.hosts.splice(sim.hosts.indexOf(host), 1);
+    hostsChanged(sim);
     return V.hostMain(sim.ctx, host);
   }
   return V.hostShow(sim.ctx, host);
@@ -414,6 +470,7 @@ function createHost(req: LabRequest, sim: ForemanSim, user: ForemanUser): unknow
   };
   sim.hosts.push(host);
   sim.hosts.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+  hostsChanged(sim);
   return V.hostShow(sim.ctx, host);
 }
 
@@ -421,11 +478,9 @@ function createHost(req: LabRequest, sim: ForemanSim, user: ForemanUser): unknow
 function factsIndex(
   req: LabRequest,
   sim: ForemanSim,
-  hosts: readonly ForemanHost[],
+  selected: readonly ForemanHost[],
   hostId: string | null,
 ): unknown {
-  const selected =
-    hostId === null ? hosts : [findHost(hosts, hostId)].filter((h) => h !== undefined);
   const pairs: [string, string, string][] = [];
   for (const h of selected) {
     const facts = V.hostFacts(sim.ctx, h);

@@ -77,7 +77,7 @@ export function listHosts(state: PatchmonState, req: LabRequest): LabResponse {
 }
 
 export function findHost(state: PatchmonState, id: string): PmHost {
-  const host = UUID.test(id) ? state.hosts.find((h) => h.id === id) : undefined;
+  const host = UUID.test(id) ? state.host(id) : undefined;
   if (!host) throw fail(404, 'Host not found');
   return host;
 }
@@ -207,6 +207,7 @@ export function deleteHost(state: PatchmonState, id: string): LabResponse {
   const host = state.hosts[index];
   if (!host) throw fail(404, 'Host not found');
   state.hosts.splice(index, 1);
+  state.hostsChanged();
   return ok(200, {
     message: 'Host deleted successfully',
     deleted: { id: host.id, friendly_name: host.friendlyName, hostname: host.hostname },
@@ -335,6 +336,7 @@ export function createHost(state: PatchmonState, req: LabRequest): LabResponse {
     needsReboot: false,
   };
   state.hosts.push(host);
+  state.hostsChanged();
   return ok(201, {
     message: 'Host created successfully',
     hostId: host.id,

@@ -1,6 +1,7 @@
 /** PatchMon simulator state: users, sessions, credentials (tokens), host groups and hosts. */
 import type { Fleet, PatchmonHost, PatchmonHostGroup } from '../fleet';
 import { createRng, hashSeed, uuidFromHex, type Rng } from '../fleet/prng';
+import { ListIndex } from '../common/list-index';
 
 export type Role = 'superadmin' | 'admin' | 'user';
 export type IntegrationType = 'proxmox-lxc' | 'direct-host' | 'api' | 'gethomepage';
@@ -81,6 +82,10 @@ export class PatchmonState {
   readonly tokens: PmToken[] = [];
   readonly groups: PatchmonHostGroup[];
   readonly hosts: PmHost[];
+  readonly #hostsById = new ListIndex<PmHost, string>(
+    () => this.hosts,
+    (h) => h.id,
+  );
   readonly jwtSecret: string;
   readonly credentials: PatchmonCredentials;
   /** Single-use TFA tickets → user id. */
@@ -176,6 +181,16 @@ export class PatchmonState {
     };
     this.tokens.push(token);
     return token;
+  }
+
+  /** A host by its id (a map lookup: detail requests come once per host of a large fleet). */
+  host(id: string): PmHost | undefined {
+    return this.#hostsById.get(id);
+  }
+
+  /** Call after adding or removing hosts. */
+  hostsChanged(): void {
+    this.#hostsById.changed();
   }
 
   group(id: string | null): PatchmonHostGroup | undefined {

@@ -406,6 +406,16 @@ describe('PatchMon tokens and the integration API', () => {
       status: 'pending',
       effective_status: 'pending',
     });
+    // A new host answers at once by id, and a deleted one is gone at once.
+    const hostUrl = `/api/v1/api/hosts/${String(res.body.host.id)}`;
+    const shown = await call(`${hostUrl}/info`, { headers: basic(api.key, api.secret) });
+    expect(shown.status).toBe(200);
+    const deleted = await call(hostUrl, { method: 'DELETE', headers: basic(api.key, api.secret) });
+    expect(deleted.status).toBe(200);
+    expect(await call(`${hostUrl}/info`, { headers: basic(api.key, api.secret) })).toMatchObject({
+      status: 404,
+      body: { error: 'Host not found' },
+    });
     expect(
       (await call('/api/v1/auto-enrollment/enroll', { method: 'POST', body: {} })).body,
     ).toEqual({ error: 'Auto-enrollment credentials required' });

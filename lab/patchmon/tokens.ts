@@ -281,6 +281,7 @@ function enrollOne(
     apiKey: state.rng.hex(32),
   };
   state.hosts.push(host);
+  state.hostsChanged();
   token.hostsCreatedToday += 1;
   token.lastUsedAt = now;
   return host;
