@@ -7,6 +7,7 @@ import { createCore, type Core } from '../app/create-core';
 import { silentLogger } from '../core/logger';
 import { testKeys, type TestKeys } from '../ssh/test-support/fixtures';
 import { startSshd, type Sshd } from '../ssh/test-support/sshd';
+import { rootWithKey } from '../ssh/test-support/session-harness';
 import { useTempDirs } from '../test-support/temp-dir';
 import { startBrowserHost, type BrowserHost } from './browser-host';
 
@@ -58,15 +59,11 @@ async function start() {
 
 /** A session to the test sshd, opened as the ssh:open handler does. */
 async function openSession(core: Core): Promise<string> {
-  const id = await core.ssh.open(
-    {
-      host: sshd.host,
-      port: sshd.port,
-      username: 'root',
-      auth: { mode: 'key', keyFile: keys.client.privatePath },
-    },
-    { cols: 80, rows: 24, command: 'cat' },
-  );
+  const id = await core.ssh.open(rootWithKey(sshd, keys.client.privatePath), {
+    cols: 80,
+    rows: 24,
+    command: 'cat',
+  });
   core.terminals.opened(id);
   return id;
 }
@@ -172,15 +169,11 @@ describe('the browser host terminal stream', () => {
 
   it('holds a flood at the high watermark until the renderer acknowledges what it painted', async () => {
     const { host, core, origin } = await start();
-    const id = await core.ssh.open(
-      {
-        host: sshd.host,
-        port: sshd.port,
-        username: 'root',
-        auth: { mode: 'key', keyFile: keys.client.privatePath },
-      },
-      { cols: 80, rows: 24, command: 'head -c 8000000 /dev/zero' },
-    );
+    const id = await core.ssh.open(rootWithKey(sshd, keys.client.privatePath), {
+      cols: 80,
+      rows: 24,
+      command: 'head -c 8000000 /dev/zero',
+    });
     core.terminals.opened(id);
     const { socket } = await connect(
       `ws://127.0.0.1:${host.port}/term?token=${host.token}&session=${id}`,

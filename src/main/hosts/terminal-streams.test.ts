@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeAck, encodeInput } from '../../shared/ssh';
 import { silentLogger } from '../core/logger';
 import { testKeys, type TestKeys } from '../ssh/test-support/fixtures';
-import { sessionBed } from '../ssh/test-support/session-harness';
+import { sessionBed, rootWithKey } from '../ssh/test-support/session-harness';
 import { startSshd } from '../ssh/test-support/sshd';
 import { useTempDirs } from '../test-support/temp-dir';
 import { TerminalStreams } from './terminal-streams';
@@ -36,15 +36,11 @@ describe('a terminal stream over a MessagePort (as Electron carries it)', () => 
     const { port1, port2 } = new MessageChannel();
     try {
       // `read` waits for one line of input first, so the input path is proven before output.
-      const id = await bed.manager.open(
-        {
-          host: server.host,
-          port: server.port,
-          username: 'root',
-          auth: { mode: 'key', keyFile: keys.client.privatePath },
-        },
-        { cols: 80, rows: 24, command: `stty raw -echo; read go; cat ${file}` },
-      );
+      const id = await bed.manager.open(rootWithKey(server, keys.client.privatePath), {
+        cols: 80,
+        rows: 24,
+        command: `stty raw -echo; read go; cat ${file}`,
+      });
       streams.opened(id);
       // The host's end, as src/main/electron/terminal-ports.ts wires it.
       const attachment = streams.attach(id, {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTempDirs } from '../test-support/temp-dir';
 import { sha256Fingerprint } from './fingerprint';
-import { openWatched, sessionBed } from './test-support/session-harness';
+import { openWatched, sessionBed, rootWithKey } from './test-support/session-harness';
 import {
   ensurePasswordUser,
   generateKey,
@@ -48,12 +48,7 @@ describe('SSH sessions against OpenSSH: authentication', () => {
       const bed = await sessionBed(dir);
       const watch = await openWatched(
         bed.manager,
-        {
-          host: server.host,
-          port: server.port,
-          username: 'root',
-          auth: { mode: 'key', keyFile: keys.client.privatePath },
-        },
+        rootWithKey(server, keys.client.privatePath),
         term,
       );
       await watch.state('open');
@@ -209,16 +204,10 @@ describe('SSH sessions against OpenSSH: unknown host keys under policy ask', () 
     try {
       const bed = await sessionBed(dir);
       const logFile = path.join(dir, 'session.log');
-      const watch = await openWatched(
-        bed.manager,
-        {
-          host: server.host,
-          port: server.port,
-          username: 'root',
-          auth: { mode: 'key', keyFile: keys.client.privatePath },
-        },
-        { ...term, logFile },
-      );
+      const watch = await openWatched(bed.manager, rootWithKey(server, keys.client.privatePath), {
+        ...term,
+        logFile,
+      });
       await watch.state('open');
       // The marker is quoted so the echoed command line does not contain it verbatim.
       bed.manager.write(

@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTempDirs } from '../test-support/temp-dir';
 import { testKeys, type TestKeys } from './test-support/fixtures';
-import { openWatched, sessionBed } from './test-support/session-harness';
+import { openWatched, sessionBed, rootWithKey } from './test-support/session-harness';
 import { startSshd } from './test-support/sshd';
 
 const tempDir = useTempDirs();
@@ -47,12 +47,7 @@ describe('SSH keepalive and re-keying against OpenSSH', () => {
     try {
       const watch = await openWatched(
         bed.manager,
-        {
-          host: server.host,
-          port: server.port,
-          username: 'root',
-          auth: { mode: 'key', keyFile: keys.client.privatePath },
-        },
+        rootWithKey(server, keys.client.privatePath),
         term,
       );
       await watch.state('open');
@@ -98,19 +93,10 @@ describe('SSH keepalive and re-keying against OpenSSH', () => {
       extraConfig: ['RekeyLimit 512K', 'LogLevel DEBUG1'],
     });
     try {
-      const watch = await openWatched(
-        bed.manager,
-        {
-          host: server.host,
-          port: server.port,
-          username: 'root',
-          auth: { mode: 'key', keyFile: keys.client.privatePath },
-        },
-        {
-          ...term,
-          command: 'stty raw -echo; head -c 4194304 /dev/zero | tr "\\0" "k"; echo; echo DONE',
-        },
-      );
+      const watch = await openWatched(bed.manager, rootWithKey(server, keys.client.privatePath), {
+        ...term,
+        command: 'stty raw -echo; head -c 4194304 /dev/zero | tr "\\0" "k"; echo; echo DONE',
+      });
       await watch.until(() => watch.last()?.state === 'closed', 'the end of the output', 60_000);
       expect(watch.last()?.reason?.kind).toBe('exited');
       const output = Buffer.concat(watch.chunks);

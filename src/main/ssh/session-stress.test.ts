@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTempDirs } from '../test-support/temp-dir';
 import { testKeys, type TestKeys } from './test-support/fixtures';
-import { openWatched, sessionBed } from './test-support/session-harness';
+import { openWatched, sessionBed, rootWithKey } from './test-support/session-harness';
 import { startSshd } from './test-support/sshd';
 
 const tempDir = useTempDirs();
@@ -39,16 +39,10 @@ describe('SSH output under load', () => {
     });
     try {
       // `stty raw` turns off output processing so binary bytes pass the PTY unchanged.
-      const watch = await openWatched(
-        bed.manager,
-        {
-          host: server.host,
-          port: server.port,
-          username: 'root',
-          auth: { mode: 'key', keyFile: keys.client.privatePath },
-        },
-        { ...term, command: `stty raw -echo; cat ${file}` },
-      );
+      const watch = await openWatched(bed.manager, rootWithKey(server, keys.client.privatePath), {
+        ...term,
+        command: `stty raw -echo; cat ${file}`,
+      });
       watch.autoAck = false;
       let received = 0;
       let acked = 0;

@@ -7,6 +7,7 @@ import { HostKeyStore } from '../host-key-store';
 import { HostKeyTrust } from '../host-key-trust';
 import { SshSessionManager, type SessionManagerOptions } from '../session-manager';
 import type { PromptAnswer, SessionPrompt, SessionStatus } from '../session-types';
+import type { DirectTarget } from '../session-targets';
 import { sourceSshWorker } from '../worker-launch';
 
 export interface Bed {
@@ -144,4 +145,9 @@ export async function openWatched(
   // Events arrive from the worker asynchronously, after `open` resolves.
   const id = await manager.open(...args);
   return new Watch(manager, id);
+}
+
+/** The target every OpenSSH test logs in to: root on the test sshd with the test client key. */
+export function rootWithKey(server: { host: string; port: number }, keyFile: string): DirectTarget {
+  return { host: server.host, port: server.port, username: 'root', auth: { mode: 'key', keyFile } };
 }
