@@ -105,6 +105,45 @@ export type ImportSummary = z.infer<typeof ImportSummary>;
 /** Largest profile file the import accepts. */
 export const maxImportBytes = 4 * 1024 * 1024;
 
+/**
+ * A source that logs in with a one-time code (Proxmox VE with TOTP) asks the person for it: main
+ * pushes `otp:request`, the renderer answers with `otp:answer`, and `otp:closed`
+ * ends the dialog however the request ended (answered, cancelled, timed out).
+ */
+export const OtpRequestEvent = z
+  .object({
+    requestId: z.uuid(),
+    profileId: z.string(),
+    profileName: z.string(),
+    /** Why the code is needed, for the dialog: who logs in where. */
+    reason: z.string(),
+  })
+  .strict();
+export type OtpRequestEvent = z.infer<typeof OtpRequestEvent>;
+
+export const OtpClosedEvent = z.object({ requestId: z.string() }).strict();
+export type OtpClosedEvent = z.infer<typeof OtpClosedEvent>;
+
+/** The code as typed: spaces are dropped (authenticators show "123 456"), 6 to 8 digits remain. */
+export const OtpCode = z
+  .string()
+  .max(32, 'A one-time code is 6 to 8 digits.')
+  .transform((value) => value.replace(/\s+/g, ''))
+  .pipe(z.string().regex(/^\d{6,8}$/, 'A one-time code is 6 to 8 digits.'));
+
+/** Either `{ requestId, code }` or `{ requestId, cancel: true }`. */
+export const OtpAnswerRequest = z
+  .object({
+    requestId: z.uuid(),
+    code: OtpCode.optional(),
+    cancel: z.literal(true).optional(),
+  })
+  .strict()
+  .refine((value) => (value.code === undefined) !== (value.cancel === undefined), {
+    message: 'Give either a code or cancel: true.',
+  });
+export type OtpAnswerRequest = z.input<typeof OtpAnswerRequest>;
+
 export interface CommandSpec {
   request: z.ZodType;
   response: z.ZodType;
@@ -181,6 +220,10 @@ export const commands = {
   'sync:cancel': { request: Empty, response: SyncStatus },
   'sync:status': { request: Empty, response: SyncStatus },
   'sync:schedule': { request: SyncScheduleRequest, response: SyncStatus },
+  /** Answers (or declines) a `otp:request`; the code goes to the waiting login only. */
+  'otp:answer': { request: OtpAnswerRequest, response: z.null() },
+  /** The one-time code requests still waiting, for a window that opens while one is. */
+  'otp:list': { request: Empty, response: z.array(OtpRequestEvent) },
 
   'inventory:query': { request: InventoryQueryRequest, response: InventoryPage },
   'inventory:asset': { request: z.object({ id: AssetId }).strict(), response: AssetDetail },
@@ -213,6 +256,10 @@ export const events = {
   'vault:changed': VaultStatus,
   'profiles:changed': z.object({ reason: z.string() }).strict(),
   'sync:progress': SyncProgressEvent,
+  /** A source needs a one-time code to log in: show the dialog. */
+  'otp:request': OtpRequestEvent,
+  /** A one-time code request ended (answered, cancelled, timed out): close its dialog. */
+  'otp:closed': OtpClosedEvent,
   /** The stored inventory changed (a sync committed, a join or split). */
   'inventory:changed': z.object({ reason: z.string() }).strict(),
   'ssh:status': SshStatusEvent,

@@ -11,7 +11,10 @@ import type { SecretBox } from '../vault/secret-box';
 import { TerminalStreams } from '../hosts/terminal-streams';
 import { HostKeyStore, HostKeyTrust, SshSessionManager, sourceSshWorker } from '../ssh';
 import type { SshWorkerFactory } from '../ssh';
+import type { OtpBroker } from '../sync/otp-broker';
+import { defaultConnectors } from '../sync/connectors';
 import { inventoryHandlers } from './inventory-handlers';
+import { otpHandlers } from './otp-handlers';
 import { sshHandlers } from './ssh-handlers';
 import { storeHandlers } from './store-handlers';
 
@@ -29,6 +32,8 @@ export interface CoreOptions {
    * `RACKSIDE_PASSPHRASE` does for scripted starts such as the demo.
    */
   unlockWith?: string;
+  /** How long a one-time code request waits for an answer (default two minutes). */
+  otpTimeoutMs?: number;
 }
 
 export interface Core {
@@ -39,6 +44,8 @@ export interface Core {
   /** Interactive SSH sessions; hosts attach terminal streams through `terminals`. */
   ssh: SshSessionManager;
   terminals: TerminalStreams;
+  /** Asks the person for one-time codes when a source logs in with TOTP. */
+  otp: OtpBroker;
   close(): Promise<void>;
 }
 
@@ -86,7 +93,16 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...osUserName(),
   });
 
-  const inventory = inventoryHandlers(store, events, logger);
+  const otp = otpHandlers(
+    events,
+    options.otpTimeoutMs === undefined ? {} : { timeoutMs: options.otpTimeoutMs },
+  );
+  const inventory = inventoryHandlers(
+    store,
+    events,
+    logger,
+    defaultConnectors({ otp: otp.broker.provider }),
+  );
   const ssh = new SshSessionManager({
     hostKeys: new HostKeyTrust(new HostKeyStore(store.db), {
       knownHostsFile: path.join(os.homedir(), '.ssh', 'known_hosts'),
@@ -109,6 +125,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
     ...storeHandlers(store, events, options.secretBox),
     ...inventory.handlers,
+    // Cancelling syncs also ends their open code requests: a login waiting for a code sees no
+    // abort signal of its own.
+    'sync:cancel': (request, context) => {
+      otp.broker.cancelAll();
+      return inventory.handlers['sync:cancel'](request, context);
+    },
+    ...otp.handlers,
     ...sshCommands.handlers,
   };
   const router = createRouter(handlers, logger.child('router'));
@@ -126,7 +149,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     dataDir,
     ssh,
     terminals,
+    otp: otp.broker,
     close: async () => {
+      otp.close();
       sshCommands.close();
       terminals.dispose();
       await ssh.dispose();
