@@ -23,6 +23,11 @@ export interface UserRecord {
   email?: string;
   comment?: string;
   password?: string;
+  /**
+   * A second factor: a password login must also send this code as `otp`, or it is refused. The
+   * lab's stand-in for a TOTP entry (the code does not change with time); tests set it.
+   */
+  otp?: string;
   groups: Set<string>;
   tokens: Map<string, TokenRecord>;
 }

@@ -28,6 +28,7 @@ function createTicket(ctx: RouteContext): unknown {
   const renewal = password.startsWith('PVE:') && state.tickets.verify(password) === username;
   const passwordOk = user.password !== undefined && user.password === password;
   if (!renewal && !passwordOk) throw loginFailure();
+  if (!renewal && user.otp !== undefined && params.str('otp') !== user.otp) throw loginFailure();
   const { ticket, csrf } = state.tickets.issue(username);
   const out: Record<string, unknown> = {
     username,
