@@ -7,7 +7,7 @@ import {
   type SyncProgressEvent,
 } from '../../shared/inventory';
 import { InventoryService } from '../inventory/inventory-service';
-import { defaultConnectors } from '../sync/connectors';
+import { defaultConnectors, type ConnectorChoices } from '../sync/connectors';
 import { SyncEngine, type ConnectorSet } from '../sync/sync-engine';
 import { ansibleInventory } from './ansible';
 import { UsageError } from './cli-io';
@@ -16,13 +16,19 @@ import { ProgressLine } from './progress-line';
 import type { CliSession } from './session';
 
 /** Connectors used by the CLI; tests replace them to sync without a network. */
-export const cliConnectors: { current: () => ConnectorSet } = { current: defaultConnectors };
+export const cliConnectors: { current: (choices?: ConnectorChoices) => ConnectorSet } = {
+  current: defaultConnectors,
+};
 
-function services(s: CliSession, onProgress?: (event: SyncProgressEvent) => void) {
+function services(
+  s: CliSession,
+  onProgress?: (event: SyncProgressEvent) => void,
+  choices: ConnectorChoices = {},
+) {
   const engine = new SyncEngine({
     db: s.store.db,
     profiles: s.store.profiles,
-    connectors: cliConnectors.current(),
+    connectors: cliConnectors.current(choices),
     logger: s.logger,
     ...(onProgress === undefined ? {} : { onProgress }),
   });
@@ -47,7 +53,9 @@ export async function syncCommand(
   const tty = (s.io.stderr as { isTTY?: boolean }).isTTY === true;
   const target = opts.all === true ? 'all' : (opts.profile ?? []);
   let bar: ProgressLine | undefined;
-  const { engine } = services(s, (event) => bar?.update(event));
+  // A prompt for a one-time code takes the progress line over while it waits.
+  const otp = s.otpProvider({ prompting: (on) => bar?.hold(on) });
+  const { engine } = services(s, (event) => bar?.update(event), { otp });
   if (tty && !s.options.json) {
     const count = target === 'all' ? engine.freshness().length : target.length;
     bar = new ProgressLine(s.io.stderr, count);

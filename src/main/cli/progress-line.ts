@@ -8,6 +8,7 @@ import type { SyncProgressEvent } from '../../shared/inventory';
 export class ProgressLine {
   readonly #profiles = new Map<string, SyncProgressEvent>();
   #drawn = false;
+  #held = false;
 
   constructor(
     private readonly out: Writable,
@@ -15,8 +16,16 @@ export class ProgressLine {
     private readonly width = 24,
   ) {}
 
+  /** Stops drawing while something else owns the line (a prompt), and clears it. */
+  hold(on: boolean): void {
+    if (on) this.done();
+    this.#held = on;
+    this.#drawn = false;
+  }
+
   update(event: SyncProgressEvent): void {
     this.#profiles.set(event.profileId, event);
+    if (this.#held) return;
     const finished = [...this.#profiles.values()].filter((e) => e.state !== 'running').length;
     const running = [...this.#profiles.values()].filter((e) => e.state === 'running');
     const share =

@@ -11,7 +11,8 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 /**
  * The `rackside` command, runnable in-process: returns the exit code (0 ok, 1 failure, 2 usage).
  * Secrets are never taken from arguments: they come from prompts, stdin, files or
- * RACKSIDE_PASSPHRASE / RACKSIDE_EXPORT_PASSPHRASE.
+ * RACKSIDE_PASSPHRASE / RACKSIDE_EXPORT_PASSPHRASE; a one-time code for a TOTP login from a
+ * prompt or RACKSIDE_PROXMOX_OTP.
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const input = new InputReader(io);
@@ -101,6 +102,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .description('sync source profiles into the offline inventory (exit 1 if a source fails)')
     .option('--profile <name>', 'a profile to sync (repeatable)', collect)
     .option('--all', 'sync every source profile')
+    .addHelpText(
+      'after',
+      '\nA Proxmox VE profile with a one-time code (TOTP) asks for it on a terminal; scripts set\nRACKSIDE_PROXMOX_OTP to the current code instead.',
+    )
     .action(
       run((s, opts: { profile?: string[]; all?: boolean }) => inventory.syncCommand(s, opts)),
     );

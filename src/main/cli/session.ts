@@ -1,6 +1,8 @@
 import { AppError } from '../../shared/errors';
 import { createLogger, silentLogger, type Logger } from '../core/logger';
 import { resolveDataDir } from '../core/data-dir';
+import type { ProfileView } from '../../shared/profiles';
+import type { OtpProvider } from '../sources/proxmox';
 import { openStore, type Store } from '../store/open-store';
 import type { CliIo, InputReader } from './cli-io';
 
@@ -56,6 +58,44 @@ export class CliSession {
     return first;
   }
 
+  /**
+   * One-time codes for sources that log in with TOTP (Proxmox VE): RACKSIDE_PROXMOX_OTP when set,
+   * else a prompt without echo on a terminal, one profile at a time; without either the login
+   * fails with a message naming the profile and the variable.
+   */
+  otpProvider(hooks: { prompting?: (on: boolean) => void } = {}): OtpProvider {
+    const asking = new Map<string, Promise<string>>();
+    let queue: Promise<unknown> = Promise.resolve();
+    return (profile) => {
+      const fromEnv = this.io.env[otpEnvVar]?.replace(/\s+/g, '');
+      if (fromEnv !== undefined && fromEnv !== '') return Promise.resolve(fromEnv);
+      if ((this.io.stdin as { isTTY?: boolean }).isTTY !== true) {
+        return Promise.reject(
+          new AppError(
+            'bad-request',
+            `"${profile.name}" needs a one-time code (TOTP) to log in: set ${otpEnvVar} to the current code from your authenticator, or run rackside on a terminal to be asked for it.`,
+          ),
+        );
+      }
+      const open = asking.get(profile.id);
+      if (open !== undefined) return open;
+      const asked = queue.then(async () => {
+        hooks.prompting?.(true);
+        try {
+          return (await this.input.secret(otpPrompt(profile))).replace(/\s+/g, '');
+        } finally {
+          hooks.prompting?.(false);
+        }
+      });
+      const forget = (): void => {
+        asking.delete(profile.id);
+      };
+      asking.set(profile.id, asked);
+      queue = asked.then(forget, forget);
+      return asked;
+    };
+  }
+
   print(json: unknown, human: () => string): void {
     this.io.stdout.write(this.options.json ? `${JSON.stringify(json, null, 2)}\n` : `${human()}\n`);
   }
@@ -63,6 +103,18 @@ export class CliSession {
   close(): void {
     this.store.close();
   }
+}
+
+/** Where scripts put the current one-time code for a TOTP login. */
+export const otpEnvVar = 'RACKSIDE_PROXMOX_OTP';
+
+function otpPrompt(profile: ProfileView): string {
+  const { connection } = profile;
+  const who =
+    connection.kind === 'proxmox' && connection.auth.mode === 'password'
+      ? ` (${connection.auth.username.includes('@') ? connection.auth.username : `${connection.auth.username}@${connection.auth.realm}`})`
+      : '';
+  return `One-time code for "${profile.name}"${who}: `;
 }
 
 function cliLogger(io: CliIo): Logger {

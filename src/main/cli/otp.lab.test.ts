@@ -1,0 +1,113 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLab, type Lab } from '../../../lab';
+import type { ManifestInput } from '../../shared/manifest';
+import { tempDir } from '../db/test-helpers';
+import { runCli } from './run-cli';
+import { cli } from './test-helpers';
+
+/** `rackside sync` of a Proxmox VE profile that logs in with a one-time code (TOTP). */
+
+const passphrase = { RACKSIDE_PASSPHRASE: 'otp cli passphrase' };
+const rightCode = '135790';
+const profileName = 'PVE with TOTP';
+let lab: Lab;
+let dataDir: string;
+
+beforeAll(async () => {
+  lab = await startLab({
+    size: 24,
+    seed: 5,
+    systems: { proxmox: true, foreman: false, patchmon: false, routeros: false, ssh: false },
+    proxmox: { authFailureDelayMs: 0 },
+  });
+  const server = lab.proxmox[0]!;
+  const root = server.state.store.users.get('root@pam');
+  if (root === undefined) throw new Error('the lab has no root@pam');
+  root.otp = rightCode;
+  const manifest: ManifestInput = lab.manifest();
+  const base = manifest.profiles.find((p) => p.connection.kind === 'proxmox');
+  if (base?.connection.kind !== 'proxmox') throw new Error('the lab manifest has no Proxmox');
+  manifest.profiles.push({
+    ...base,
+    name: profileName,
+    connection: {
+      ...base.connection,
+      auth: { mode: 'password', username: 'root', realm: 'pam', totp: true },
+    },
+    secrets: { password: server.root.password },
+  });
+  dataDir = tempDir();
+  const file = path.join(dataDir, 'manifest.json');
+  fs.writeFileSync(file, JSON.stringify(manifest));
+  const imported = await cli(['--data-dir', dataDir, 'profiles', 'import', file], {
+    env: passphrase,
+  });
+  expect(imported.code).toBe(0);
+}, 60_000);
+
+afterAll(async () => {
+  await lab.close();
+});
+
+const syncTotp = (env: NodeJS.ProcessEnv) =>
+  cli(['--data-dir', dataDir, 'sync', '--profile', profileName], {
+    env: { ...passphrase, ...env },
+  });
+
+describe('rackside sync with a one-time code', () => {
+  it('takes the code from RACKSIDE_PROXMOX_OTP when not on a terminal', async () => {
+    const run = await syncTotp({ RACKSIDE_PROXMOX_OTP: rightCode });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(profileName);
+    expect(run.stdout).not.toContain(rightCode);
+  });
+
+  it('fails clearly, naming the profile and the variable, when no code is set', async () => {
+    const run = await syncTotp({});
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      `"${profileName}" needs a one-time code (TOTP) to log in: set RACKSIDE_PROXMOX_OTP`,
+    );
+    expect(run.stderr).toContain('its previous data is kept');
+  });
+
+  it('reports a wrong code as a refused login', async () => {
+    const run = await syncTotp({ RACKSIDE_PROXMOX_OTP: '000000' });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/refused the login of root@pam .*one-time code/);
+    expect(run.stderr).not.toContain('000000');
+  });
+
+  it('asks on a terminal without echoing what is typed', async () => {
+    const stdin = Object.assign(new PassThrough(), {
+      isTTY: true,
+      setRawMode: () => undefined,
+    });
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    let out = '';
+    let err = '';
+    stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    stderr.on('data', (chunk: Buffer) => {
+      err += chunk.toString();
+      // Type the code once the prompt is shown, as a person would.
+      if (err.includes('One-time code for') && !stdin.writableEnded) {
+        stdin.end(`${rightCode}\r`);
+      }
+    });
+    const code = await runCli(['--data-dir', dataDir, 'sync', '--profile', profileName], {
+      stdin,
+      stdout,
+      stderr,
+      env: passphrase,
+    });
+    expect(err).toContain(`One-time code for "${profileName}" (root@pam): `);
+    expect(err).not.toContain(rightCode);
+    expect(code).toBe(0);
+    expect(out).toContain(profileName);
+  });
+});
