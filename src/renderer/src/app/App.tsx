@@ -8,6 +8,7 @@ import { PlannedSection } from '../features/planned/PlannedSection';
 import { ProfilesPage } from '../features/profiles/ProfilesPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { TerminalsPage } from '../features/terminals/TerminalsPage';
+import { OtpDialog } from '../features/sync/OtpDialog';
 import { StaleBanner } from '../features/sync/StaleBanner';
 import { connectSync } from '../features/sync/sync-store';
 import { VaultGate } from '../features/vault/VaultGate';
@@ -103,6 +104,7 @@ function Shell() {
         </main>
       </div>
       <CommandPalette />
+      <OtpDialog />
     </>
   );
 }
