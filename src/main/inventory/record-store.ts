@@ -61,8 +61,35 @@ export function recordHash(record: SourceRecord): string {
   return hashAndRaw(record).hash;
 }
 
-/** The change hash and, when it could be had for free, the raw JSON to store. */
-function hashAndRaw(record: SourceRecord): { hash: string; rawJson: string | null } {
+/** A record with its change hash and, when it could be had for free, the raw JSON to store. */
+export interface HashedRecord {
+  record: SourceRecord;
+  hash: string;
+  rawJson: string | null;
+}
+
+/** Main-thread time hashing may take before it lets pending network answers through. */
+const hashSliceMs = 8;
+
+/**
+ * The change hashes of a connector's records, computed in slices of a few milliseconds with the
+ * event loop let through in between: a sync's other profiles keep receiving answers and sending
+ * requests while a large profile is being prepared for storing.
+ */
+export async function hashRecords(records: readonly SourceRecord[]): Promise<HashedRecord[]> {
+  const out: HashedRecord[] = [];
+  let sliceStart = performance.now();
+  for (const record of records) {
+    out.push(hashAndRaw(record));
+    if ((out.length & 63) === 0 && performance.now() - sliceStart > hashSliceMs) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+  }
+  return out;
+}
+
+function hashAndRaw(record: SourceRecord): HashedRecord {
   const stable = stableRaw(record.system, record.raw);
   const stableJson = JSON.stringify(stable);
   const hash = createHash('sha256')
@@ -71,7 +98,7 @@ function hashAndRaw(record: SourceRecord): { hash: string; rawJson: string | nul
     .update(stableJson)
     .digest('base64url')
     .slice(0, 32);
-  return { hash, rawJson: stable === record.raw ? stableJson : null };
+  return { record, hash, rawJson: stable === record.raw ? stableJson : null };
 }
 
 export function rowToRecord(row: RecordRow, withRaw = true): StoredRecord {
@@ -202,7 +229,15 @@ export class RecordStore {
     const statement = this.db.prepare(
       'SELECT change_stamp, raw FROM source_records WHERE profile_id = ? AND external_id = ?',
     );
+    // The ids alone, read once: a first sync asks about every record and finds none of them.
+    const stored = new Set(
+      this.db
+        .prepare('SELECT external_id FROM source_records WHERE profile_id = ?')
+        .pluck()
+        .all(profileId) as string[],
+    );
     return (externalId) => {
+      if (!stored.has(externalId)) return undefined;
       const row = statement.get(profileId, externalId) as
         { change_stamp: string | null; raw: string } | undefined;
       if (row === undefined) return undefined;
@@ -217,6 +252,15 @@ export class RecordStore {
   replaceProfile(
     profileId: string,
     records: readonly SourceRecord[],
+    fetchedAt: string,
+  ): WriteCounts {
+    return this.replaceHashed(profileId, records.map(hashAndRaw), fetchedAt);
+  }
+
+  /** `replaceProfile` with the hashes already computed (see `hashRecords`). */
+  replaceHashed(
+    profileId: string,
+    hashed: readonly HashedRecord[],
     fetchedAt: string,
   ): WriteCounts {
     const existing = new Map(
@@ -238,12 +282,11 @@ export class RecordStore {
         tags = excluded.tags, patch = excluded.patch, last_seen_at = excluded.last_seen_at,
         change_stamp = excluded.change_stamp, fetched_at = excluded.fetched_at,
         hash = excluded.hash, raw = excluded.raw`);
-    const counts: WriteCounts = { fetched: records.length, added: 0, changed: 0, removed: 0 };
+    const counts: WriteCounts = { fetched: hashed.length, added: 0, changed: 0, removed: 0 };
     const seen = new Set<string>();
-    for (const record of records) {
+    for (const { record, hash, rawJson } of hashed) {
       if (seen.has(record.externalId)) continue;
       seen.add(record.externalId);
-      const { hash, rawJson } = hashAndRaw(record);
       const before = existing.get(record.externalId);
       if (before === hash) continue;
       if (before === undefined) counts.added++;

@@ -5,7 +5,7 @@ import type { Logger } from '../core/logger';
 import { redactText } from '../core/redact';
 import type { Sqlite } from '../db/sqlite';
 import { correlateIfDirty, markDirty } from '../inventory/asset-store';
-import { RecordStore, type WriteCounts } from '../inventory/record-store';
+import { hashRecords, RecordStore, type WriteCounts } from '../inventory/record-store';
 import type { ProfileService } from '../profiles/profile-service';
 import type { SourceConnector, SourceRecord, SourceSystem, SyncProgress } from '../sources/types';
 import { Limiter } from './limiter';
@@ -126,9 +126,10 @@ export class SyncEngine {
       if (controller.signal.aborted) throw new AppError('cancelled', 'The sync was cancelled.');
       const checked = checkRecords(records, system);
       emit({ phase: 'saving', done: 0, total: null, records: checked.length }, 'running');
+      const hashed = await hashRecords(checked);
       let counts: WriteCounts | undefined;
       this.options.db.transaction(() => {
-        counts = this.#records.replaceProfile(profile.id, checked, this.#clock().toISOString());
+        counts = this.#records.replaceHashed(profile.id, hashed, this.#clock().toISOString());
         if (counts.added + counts.changed + counts.removed > 0) markDirty(this.options.db);
         this.history.finish(runId, 'ok', {
           counts,
