@@ -100,8 +100,10 @@ export function recorrelate(db: Sqlite): CorrelationSummary {
     if (oldHashes.get(id) === hash) return;
     const merged = mergeRecords(links.map((l) => l.record));
     written++;
+    // A new asset has no search row or links to clear (a first sync creates every asset).
+    const existed = oldHashes.has(id);
     upsertAsset.run(assetRow(id, merged, hash));
-    deleteFts.run(id);
+    if (existed) deleteFts.run(id);
     insertFts.run(
       id,
       merged.name,
@@ -112,7 +114,7 @@ export function recorrelate(db: Sqlite): CorrelationSummary {
       merged.groups.join(' | '),
       merged.tags.join(' '),
     );
-    deleteLinks.run(id);
+    if (existed) deleteLinks.run(id);
     for (const l of links) {
       insertLink.run(id, l.record.profileId, l.record.externalId, l.matchKey, l.confidence);
     }
