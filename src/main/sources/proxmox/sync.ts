@@ -5,14 +5,8 @@ import { proxmoxSystem, seg, type ProxmoxClient } from './client';
 import { defaultAgentTimeoutMs, fetchGuestDetails, newDetailState } from './guest-details';
 import { normalizeGuest, normalizeNode, type GuestDetails, type NodeFacts } from './normalize';
 import { defaultReuse, reusableDetails, type ReuseOptions } from './reuse';
-import {
-  ClusterResources,
-  ClusterStatus,
-  GuestResource,
-  NodeResource,
-  NodeStatus,
-  type ClusterStatusEntry,
-} from './schemas';
+import type { GuestResource, NodeResource } from './schemas';
+import { ClusterResources, ClusterStatus, NodeStatus, type ClusterStatusEntry } from './schemas';
 
 export interface ProxmoxSyncOptions {
   /** Guests whose details are fetched at once (each holds up to three requests in turn). */
@@ -107,11 +101,11 @@ export async function syncProxmox(
   const resources = await client.get('/cluster/resources', ClusterResources, signal);
   const guests: GuestResource[] = [];
   const nodes: NodeResource[] = [];
+  // `ClusterResources` took every qemu/lxc entry as a guest and every node entry as a node (the
+  // catch-all branch refuses those types), so the type tells them apart without parsing again.
   for (const entry of resources) {
-    const guest = GuestResource.safeParse(entry);
-    if (guest.success) guests.push(guest.data);
-    const node = NodeResource.safeParse(entry);
-    if (node.success) nodes.push(node.data);
+    if (entry.type === 'qemu' || entry.type === 'lxc') guests.push(entry as GuestResource);
+    else if (entry.type === 'node') nodes.push(entry as NodeResource);
   }
   const cluster = await clusterView(client, nodes, context);
 
