@@ -139,7 +139,8 @@ export async function syncForeman(
     });
   };
   report();
-  const fetched = new Map<number, StoredHost | null>();
+  // Normalized as each host's answers arrive, so the work is spread over the wait for the rest.
+  const fetched = new Map<number, SourceRecord | null>();
   // Each host asks for details, then facts: twice as many hosts as connections keep every
   // connection busy (the client bounds what is in flight).
   await mapLimit(stale, client.concurrency * 2, async (summary) => {
@@ -155,18 +156,24 @@ export async function syncForeman(
       if (answer.ok) facts = answer.value;
       else denyFacts(answer.message);
     }
-    fetched.set(summary.id, details === null ? null : { host: details, facts });
+    fetched.set(
+      summary.id,
+      details === null ? null : normalizeHost({ ...details, ...summary }, facts, lookups),
+    );
     done += 1;
     if (done % step === 0 || done === stale.length) report();
   });
 
   const records: SourceRecord[] = [];
   for (const summary of summaries) {
-    const stored = reused.get(summary.id) ?? fetched.get(summary.id);
-    if (stored === null || stored === undefined) continue;
+    const stored = reused.get(summary.id);
+    if (stored === undefined) {
+      const record = fetched.get(summary.id);
+      if (record !== null && record !== undefined) records.push(record);
+      continue;
+    }
     // The summary is the newer view of the index fields; details add interfaces and parameters.
-    const host = { ...stored.host, ...summary };
-    records.push(normalizeHost(host, stored.facts, lookups));
+    records.push(normalizeHost({ ...stored.host, ...summary }, stored.facts, lookups));
   }
   return records;
 }

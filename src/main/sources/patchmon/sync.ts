@@ -71,19 +71,22 @@ export async function syncPatchmon(
     context.progress({ phase: 'details', done, total: stale.length, records: list.hosts.length });
   };
   report();
-  const fetched = new Map<string, StoredHost | null>();
+  // Normalized as each host's answers arrive, so the work is spread over the wait for the rest.
+  const fetched = new Map<string, SourceRecord | null>();
   // Each host takes three requests at once; the client bounds what is in flight. As many hosts
   // as the client has connections keep every connection busy while answers are being parsed.
   await mapLimit(stale, http.concurrency, async (host) => {
-    fetched.set(host.id, await details(http, host, signal));
+    const stored = await details(http, host, signal);
+    fetched.set(host.id, stored === null ? null : normalizeHost(stored));
     done += 1;
     if (done % step === 0 || done === stale.length) report();
   });
 
   const records: SourceRecord[] = [];
   for (const host of list.hosts) {
-    const stored = reused.get(host.id) ?? fetched.get(host.id);
-    if (stored !== null && stored !== undefined) records.push(normalizeHost(stored));
+    const stored = reused.get(host.id);
+    const record = stored === undefined ? fetched.get(host.id) : normalizeHost(stored);
+    if (record !== null && record !== undefined) records.push(record);
   }
   return records;
 }
