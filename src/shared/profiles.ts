@@ -345,6 +345,21 @@ export function isInsecure(connection: Connection): boolean {
   return connection.kind !== 'ssh' && connection.tls.insecure;
 }
 
+/**
+ * True when every login of the profile asks the person for a one-time code (Proxmox VE with
+ * TOTP): such a profile is synced by hand only, never in the background.
+ */
+export function needsOneTimeCode(connection: Connection): boolean {
+  return (
+    connection.kind === 'proxmox' && connection.auth.mode === 'password' && connection.auth.totp
+  );
+}
+
+/** Why a profile that needs a one-time code has no background sync, in the words of the UI. */
+export function oneTimeCodeSyncHint(profileName: string): string {
+  return `"${profileName}" asks for a one-time code at every login, so it can only be synced by hand.`;
+}
+
 export { commonShape as profileCommonShape };
 
 // ---------------------------------------------------------------------------------------------

@@ -172,3 +172,101 @@ describe('inventory commands', () => {
     store.close();
   });
 });
+
+describe('sync:schedule', () => {
+  it('sets and clears the background interval that sync:status reports', async () => {
+    const { call, core, store } = await setup();
+    const before = await call<SyncStatus>('sync:status', {});
+    const target = before.sources.find((s) => s.system === 'foreman');
+    if (!target) throw new Error('no foreman source');
+    expect(target.intervalMinutes).toBeNull();
+
+    const set = await call<SyncStatus>('sync:schedule', {
+      profileId: target.profileId,
+      intervalMinutes: 60,
+    });
+    expect(set.sources.find((s) => s.profileId === target.profileId)?.intervalMinutes).toBe(60);
+    const read = await call<SyncStatus>('sync:status', {});
+    expect(read.sources.find((s) => s.profileId === target.profileId)?.intervalMinutes).toBe(60);
+    // The other sources keep having none.
+    expect(
+      read.sources.filter((s) => s.profileId !== target.profileId).map((s) => s.intervalMinutes),
+    ).toEqual(read.sources.filter((s) => s.profileId !== target.profileId).map(() => null));
+
+    const cleared = await call<SyncStatus>('sync:schedule', {
+      profileId: target.profileId,
+      intervalMinutes: null,
+    });
+    expect(
+      cleared.sources.find((s) => s.profileId === target.profileId)?.intervalMinutes,
+    ).toBeNull();
+    core.close();
+    store.close();
+  });
+
+  it('refuses an interval out of range, an unknown profile and a profile that is no source', async () => {
+    const { router, core, store } = await setup();
+    const profileId = store.profiles.list().find((p) => p.connection.kind === 'foreman')?.id;
+    for (const intervalMinutes of [4, 10_081, 7.5]) {
+      const result = await router.dispatch(
+        'sync:schedule',
+        { profileId, intervalMinutes },
+        context,
+      );
+      if (result.ok) throw new Error(`${String(intervalMinutes)} minutes was accepted`);
+      expect(result.error.code).toBe('bad-request');
+      expect(result.error.message).toMatch(/^sync:schedule: intervalMinutes: /);
+    }
+    const unknown = '6f1c2a52-8d7e-4c1b-9a43-2f0e5b7d9c11';
+    expect(
+      await router.dispatch('sync:schedule', { profileId: unknown, intervalMinutes: 60 }, context),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'not-found', message: `No profile with id ${unknown}.` },
+    });
+    const ssh = store.profiles.save({
+      name: 'bastion',
+      tags: [],
+      connection: { kind: 'ssh', host: '10.0.0.9', username: 'ops', auth: { mode: 'agent' } },
+    });
+    expect(
+      await router.dispatch('sync:schedule', { profileId: ssh.id, intervalMinutes: 60 }, context),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'bad-request', message: '"bastion" is not an inventory source.' },
+    });
+    core.close();
+    store.close();
+  });
+
+  it('refuses a background interval for a profile that asks for a one-time code at every login', async () => {
+    const { call, router, core, store } = await setup();
+    const otp = store.profiles.save({
+      name: 'pve-otp',
+      tags: [],
+      connection: {
+        kind: 'proxmox',
+        url: 'https://pve-otp.lab',
+        auth: { mode: 'password', username: 'root', realm: 'pam', totp: true },
+      },
+    });
+    expect(
+      await router.dispatch('sync:schedule', { profileId: otp.id, intervalMinutes: 15 }, context),
+    ).toMatchObject({
+      ok: false,
+      error: {
+        code: 'bad-request',
+        message:
+          '"pve-otp" asks for a one-time code at every login, so it can only be synced by hand.',
+      },
+    });
+    // Switching it off is always allowed (a schedule set before TOTP was switched on).
+    const off = await call<SyncStatus>('sync:schedule', {
+      profileId: otp.id,
+      intervalMinutes: null,
+    });
+    expect(off.sources.find((s) => s.profileId === otp.id)?.intervalMinutes).toBeNull();
+    core.close();
+    store.close();
+  });
+});

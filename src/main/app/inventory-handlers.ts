@@ -1,5 +1,6 @@
 import { AppError } from '../../shared/errors';
 import type { SyncStatus } from '../../shared/inventory';
+import { needsOneTimeCode, oneTimeCodeSyncHint } from '../../shared/profiles';
 import type { Handlers } from '../contract/router';
 import type { EventHub } from '../core/events';
 import type { Logger } from '../core/logger';
@@ -46,11 +47,12 @@ export function inventoryHandlers(
     },
   });
   const inventory = new InventoryService(store.db, () => engine.freshness());
-  const background = new BackgroundSync(
+  const background = new BackgroundSync({
     engine,
-    () => store.vault.state() === 'unlocked',
-    logger.child('background-sync'),
-  );
+    profiles: store.profiles,
+    canSync: () => store.vault.state() === 'unlocked',
+    logger: logger.child('background-sync'),
+  });
   background.start();
   const status = (): SyncStatus => {
     const sources = engine.freshness();
@@ -101,7 +103,14 @@ export function inventoryHandlers(
       },
       'sync:status': () => status(),
       'sync:schedule': ({ profileId, intervalMinutes }) => {
-        engine.history.setSchedule(store.profiles.get(profileId).id, intervalMinutes);
+        const profile = store.profiles.get(profileId);
+        if (!isSourceProfile(profile)) {
+          throw new AppError('bad-request', `"${profile.name}" is not an inventory source.`);
+        }
+        if (intervalMinutes !== null && needsOneTimeCode(profile.connection)) {
+          throw new AppError('bad-request', oneTimeCodeSyncHint(profile.name));
+        }
+        engine.history.setSchedule(profile.id, intervalMinutes);
         return status();
       },
       'inventory:query': (request) => inventory.query(request),
