@@ -90,35 +90,46 @@ export function recorrelate(db: Sqlite): CorrelationSummary {
   );
   const deleteAsset = db.prepare('DELETE FROM assets WHERE id = ?');
 
-  let written = 0;
   const keep = new Set<number>();
+  const changed: { id: number; existed: boolean; hash: string; links: LinkedRecord[] }[] = [];
   linked.forEach((links, i) => {
     const id = ids[i];
     if (id === undefined) return;
     keep.add(id);
     const hash = assetHash(links);
     if (oldHashes.get(id) === hash) return;
-    const merged = mergeRecords(links.map((l) => l.record));
-    written++;
     // A new asset has no search row or links to clear (a first sync creates every asset).
-    const existed = oldHashes.has(id);
-    upsertAsset.run(assetRow(id, merged, hash));
+    changed.push({ id, existed: oldHashes.has(id), hash, links });
+  });
+  // One table at a time rather than asset by asset: after a first sync that is tens of
+  // thousands of rows, and each pass keeps to the pages of its own table and indexes.
+  const merged = changed.map(({ id, hash, links }) => {
+    const asset = mergeRecords(links.map((l) => l.record));
+    upsertAsset.run(assetRow(id, asset, hash));
+    return asset;
+  });
+  changed.forEach(({ id, existed }, i) => {
+    const asset = merged[i];
+    if (asset === undefined) return;
     if (existed) deleteFts.run(id);
     insertFts.run(
       id,
-      merged.name,
-      merged.fqdn ?? '',
-      merged.ips.join(' '),
-      merged.macs.join(' '),
-      merged.os ?? '',
-      merged.groups.join(' | '),
-      merged.tags.join(' '),
+      asset.name,
+      asset.fqdn ?? '',
+      asset.ips.join(' '),
+      asset.macs.join(' '),
+      asset.os ?? '',
+      asset.groups.join(' | '),
+      asset.tags.join(' '),
     );
-    if (existed) deleteLinks.run(id);
+  });
+  for (const { id, existed } of changed) if (existed) deleteLinks.run(id);
+  for (const { id, links } of changed) {
     for (const l of links) {
       insertLink.run(id, l.record.profileId, l.record.externalId, l.matchKey, l.confidence);
     }
-  });
+  }
+  const written = changed.length;
   let removed = 0;
   for (const id of oldHashes.keys()) {
     if (keep.has(id)) continue;
