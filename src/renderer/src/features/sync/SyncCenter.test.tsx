@@ -1,4 +1,4 @@
-import { cleanup, render, screen, within } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SourceFreshness, SyncStatus } from '../../../../shared/inventory';
 import { createBridge, setBridge } from '../../lib/bridge';
@@ -75,5 +75,168 @@ describe('SyncCenter', () => {
     for (const id of ['sync-duration', 'sync-records', 'sync-changed', 'sync-assets']) {
       expect(within(fresh).getByTestId(id).textContent).toBe('—');
     }
+  });
+});
+
+describe('SyncCenter: sync every', () => {
+  const otpId = '22222222-2222-4222-8222-222222222222';
+  const prodId = '11111111-1111-4111-8111-111111111111';
+  const started = Date.now() - 10 * 60_000;
+  let current: SyncStatus;
+  let sent: unknown[];
+  let refuse: string | undefined;
+
+  const proxmox = (totp: boolean) => ({
+    kind: 'proxmox',
+    url: 'https://pve.lab',
+    auth: { mode: 'password', username: 'root', realm: 'pam', totp },
+    tls: { insecure: false, caPath: null, pinnedSha256: null },
+  });
+
+  beforeEach(() => {
+    sent = [];
+    refuse = undefined;
+    current = {
+      running: false,
+      sources: [
+        {
+          ...source(prodId, 'foreman-prod'),
+          lastAttemptAt: new Date(started).toISOString(),
+        },
+        { ...source(otpId, 'pve-otp'), system: 'proxmox' },
+      ],
+      lastRuns: [],
+    };
+    useSyncStore.setState(initialState);
+    setBridge(
+      createBridge({
+        invoke: (channel, payload) => {
+          if (channel === 'sync:status') return Promise.resolve({ ok: true, data: current });
+          if (channel === 'profiles:list') {
+            return Promise.resolve({
+              ok: true,
+              data: [
+                { id: otpId, name: 'pve-otp', connection: proxmox(true) },
+                { id: prodId, name: 'foreman-prod', connection: { kind: 'foreman' } },
+              ],
+            });
+          }
+          if (channel === 'sync:schedule') {
+            sent.push(payload);
+            if (refuse !== undefined) {
+              return Promise.resolve({ ok: false, error: { code: 'internal', message: refuse } });
+            }
+            const { profileId, intervalMinutes } = payload as {
+              profileId: string;
+              intervalMinutes: number | null;
+            };
+            current = {
+              ...current,
+              sources: current.sources.map((s) =>
+                s.profileId === profileId ? { ...s, intervalMinutes } : s,
+              ),
+            };
+            return Promise.resolve({ ok: true, data: current });
+          }
+          return Promise.resolve({
+            ok: false,
+            error: { code: 'unknown-channel', message: channel },
+          });
+        },
+        on: () => () => undefined,
+      }),
+    );
+  });
+  afterEach(() => {
+    cleanup();
+    setBridge(undefined);
+  });
+
+  it('sets the background interval and shows when the source is due next; Off switches it off', async () => {
+    render(<SyncCenter />);
+    const control = await screen.findByLabelText<HTMLSelectElement>('Sync foreman-prod every');
+    expect(control.value).toBe('off');
+    expect(
+      within(control)
+        .getAllByRole('option')
+        .map((o) => o.textContent),
+    ).toEqual(['Off', '15 min', '30 min', '1 h', '6 h', '24 h']);
+
+    fireEvent.change(control, { target: { value: '60' } });
+    const expected = new Date(started + 60 * 60_000).toLocaleTimeString(undefined, {
+      hour: '2-digit',
+      minute: '2-digit',
+    });
+    const row = screen.getAllByTestId('sync-row').find((r) => r.dataset.profile === 'foreman-prod');
+    if (!row) throw new Error('no row for foreman-prod');
+    await waitFor(() => {
+      expect(within(row).getByTestId('sync-next').textContent).toBe(`next about ${expected}`);
+    });
+    expect(sent).toEqual([{ profileId: prodId, intervalMinutes: 60 }]);
+    expect(control.value).toBe('60');
+
+    // 15 minutes after a run that started 10 minutes ago: due in 5, "about" that time.
+    fireEvent.change(control, { target: { value: '15' } });
+    await waitFor(() => {
+      expect(within(row).getByTestId('sync-next').textContent).toMatch(/^next about /);
+    });
+
+    fireEvent.change(control, { target: { value: 'off' } });
+    await waitFor(() => {
+      expect(control.value).toBe('off');
+    });
+    expect(sent.at(-1)).toEqual({ profileId: prodId, intervalMinutes: null });
+    expect(within(row).getByTestId('sync-next').textContent).toBe('');
+  });
+
+  it('shows an interval set elsewhere as it is, and "due now" for a source never synced', async () => {
+    current = {
+      ...current,
+      sources: [{ ...current.sources[0]!, intervalMinutes: 45, lastAttemptAt: null }],
+    };
+    render(<SyncCenter />);
+    const control = await screen.findByLabelText<HTMLSelectElement>('Sync foreman-prod every');
+    expect(control.value).toBe('45');
+    expect(within(control).getByRole('option', { selected: true }).textContent).toBe(
+      'every 45 min',
+    );
+    expect(screen.getByTestId('sync-next').textContent).toBe('due now');
+  });
+
+  it('shows a refused change next to the control; the rest of the page keeps working', async () => {
+    render(<SyncCenter />);
+    const control = await screen.findByLabelText<HTMLSelectElement>('Sync foreman-prod every');
+    refuse = 'The database is busy.';
+    fireEvent.change(control, { target: { value: '30' } });
+    const error = await screen.findByTestId('sync-every-error');
+    expect(error.textContent).toBe('The database is busy.');
+    expect(control.value).toBe('off');
+    expect(screen.getAllByTestId('sync-now').every((b) => !(b as HTMLButtonElement).disabled)).toBe(
+      true,
+    );
+    refuse = undefined;
+    fireEvent.change(control, { target: { value: '30' } });
+    await waitFor(() => {
+      expect(screen.queryByTestId('sync-every-error')).toBeNull();
+    });
+    expect(control.value).toBe('30');
+  });
+
+  it('disables the control of a profile that asks for a one-time code at every login, and says why', async () => {
+    render(<SyncCenter />);
+    const control = await screen.findByLabelText<HTMLSelectElement>('Sync pve-otp every');
+    await waitFor(() => {
+      expect(control.disabled).toBe(true);
+    });
+    expect(control.title).toBe(
+      '"pve-otp" asks for a one-time code at every login, so it can only be synced by hand.',
+    );
+    const row = screen.getAllByTestId('sync-row').find((r) => r.dataset.profile === 'pve-otp');
+    if (!row) throw new Error('no row for pve-otp');
+    expect(within(row).getByTestId('sync-every-hint').textContent).toBe('By hand only');
+    // The other profile's control stays usable.
+    expect(screen.getByLabelText<HTMLSelectElement>('Sync foreman-prod every').disabled).toBe(
+      false,
+    );
   });
 });

@@ -2,6 +2,7 @@ import { Ban, RefreshCw } from 'lucide-react';
 import { useEffect } from 'react';
 import { toast } from 'sonner';
 import type { LastSyncRun, SourceFreshness } from '../../../../shared/inventory';
+import { oneTimeCodeSyncHint } from '../../../../shared/profiles';
 import { EmptyState } from '../../components/EmptyState';
 import { useNavStore } from '../../stores/nav-store';
 import { ProgressBar } from './ProgressBar';
@@ -20,6 +21,87 @@ function duration(ms: number | null | undefined): string {
 }
 
 const count = (n: number): string => n.toLocaleString();
+
+/** The background intervals offered, in minutes (`sync:schedule` takes 5 to 10 080). */
+const intervals = [15, 30, 60, 360, 1440] as const;
+
+/** "15 min", "1 h", "1 h 30 min", "24 h". */
+function minutesLabel(minutes: number): string {
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  if (hours === 0) return `${String(rest)} min`;
+  return rest === 0 ? `${String(hours)} h` : `${String(hours)} h ${String(rest)} min`;
+}
+
+/**
+ * When the background sync starts this source next: its last run's start plus the interval. The
+ * core checks once a minute, hence "about".
+ */
+function nextDue(source: SourceFreshness, now: number): string {
+  if (source.intervalMinutes === null) return '';
+  if (source.running) return 'syncing now';
+  if (source.lastAttemptAt === null) return 'due now';
+  const next = Date.parse(source.lastAttemptAt) + source.intervalMinutes * 60_000;
+  if (next <= now) return 'due now';
+  const time = new Date(next).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  return `next about ${time}`;
+}
+
+/** "Sync every": a profile's background interval, and when it is due next. */
+function SyncEvery(props: { source: SourceFreshness; now: number }) {
+  const { source, now } = props;
+  const byHandOnly = useSyncStore((s) => s.byHandOnly[source.profileId] === true);
+  const error = useSyncStore((s) => s.scheduleErrors[source.profileId]);
+  const current = source.intervalMinutes;
+  const hint = byHandOnly ? oneTimeCodeSyncHint(source.profileName) : undefined;
+  // A profile synced by hand only keeps just the way out of an interval set before its TOTP.
+  const choices: readonly number[] = byHandOnly ? [] : intervals;
+  const offered =
+    current === null || choices.includes(current)
+      ? choices
+      : [...choices, current].sort((a, b) => a - b);
+  return (
+    <div className="sync-every">
+      <select
+        className="input sync-every-select"
+        data-testid="sync-every"
+        aria-label={`Sync ${source.profileName} every`}
+        title={hint ?? 'Sync this source in the background while the vault is unlocked'}
+        disabled={byHandOnly && current === null}
+        value={current === null ? 'off' : String(current)}
+        onChange={(event) => {
+          const value = event.target.value;
+          void useSyncStore
+            .getState()
+            .schedule(source.profileId, value === 'off' ? null : Number(value));
+        }}
+      >
+        <option value="off">Off</option>
+        {offered.map((minutes) => (
+          <option key={minutes} value={String(minutes)}>
+            {(intervals as readonly number[]).includes(minutes)
+              ? minutesLabel(minutes)
+              : `every ${minutesLabel(minutes)}`}
+          </option>
+        ))}
+      </select>
+      {hint === undefined ? (
+        <span className="muted sync-every-next" data-testid="sync-next">
+          {nextDue(source, now)}
+        </span>
+      ) : (
+        <span className="muted sync-every-next" data-testid="sync-every-hint">
+          By hand only
+        </span>
+      )}
+      {error ? (
+        <span className="sync-every-error" role="alert" data-testid="sync-every-error">
+          {error.message}
+        </span>
+      ) : null}
+    </div>
+  );
+}
 
 /**
  * The last finished sync: from the core's history (`lastRun`), or a run this window saw end
@@ -77,6 +159,9 @@ function SourceRow(props: {
       <td className="sync-progress-cell">
         <ProgressBar profileId={source.profileId} />
       </td>
+      <td>
+        <SyncEvery source={source} now={now} />
+      </td>
       <td className="sync-error" data-testid="sync-error">
         {source.lastError ?? (source.offline ? source.message : '')}
       </td>
@@ -106,6 +191,7 @@ export function SyncCenter() {
 
   useEffect(() => {
     void useSyncStore.getState().load();
+    void useSyncStore.getState().loadProfiles();
   }, []);
 
   return (
@@ -176,6 +262,7 @@ export function SyncCenter() {
                 Assets
               </th>
               <th>Progress</th>
+              <th title="Background sync while the vault is unlocked">Sync every</th>
               <th>Error</th>
               <th />
             </tr>

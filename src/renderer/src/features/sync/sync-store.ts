@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { AppErrorShape } from '../../../../shared/errors';
 import type { SyncProgressEvent, SyncStatus } from '../../../../shared/inventory';
+import { needsOneTimeCode } from '../../../../shared/profiles';
 import { bridge } from '../../lib/bridge';
 import { useInventoryStore } from '../inventory/inventory-store';
 import { progressBus } from './progress-bus';
@@ -20,17 +21,34 @@ interface SyncState {
   loadError: AppErrorShape | undefined;
   /** Per profile, the last run that ended while this window was open. */
   runs: Record<string, RunSummary>;
+  /** Profiles that ask for a one-time code at every login: synced by hand only. */
+  byHandOnly: Record<string, true>;
+  /** Per profile, why the last change of its background interval failed. */
+  scheduleErrors: Record<string, AppErrorShape>;
 }
 
 interface SyncActions {
   load: () => Promise<void>;
   start: (profileIds: string[] | 'all') => Promise<AppErrorShape | undefined>;
   cancel: () => Promise<AppErrorShape | undefined>;
+  /** Reads which profiles ask for a one-time code (they get no background interval). */
+  loadProfiles: () => Promise<void>;
+  /** Sets (minutes) or switches off (null) a profile's background interval. */
+  schedule: (profileId: string, intervalMinutes: number | null) => Promise<void>;
   /** Takes one `sync:progress`: the bus gets every one, the store only state changes. */
   onProgress: (event: SyncProgressEvent) => void;
 }
 
-export const initialState: SyncState = { status: undefined, loadError: undefined, runs: {} };
+export const initialState: SyncState = {
+  status: undefined,
+  loadError: undefined,
+  runs: {},
+  byHandOnly: {},
+  scheduleErrors: {},
+};
+
+const without = <T>(record: Record<string, T>, key: string): Record<string, T> =>
+  Object.fromEntries(Object.entries(record).filter(([k]) => k !== key));
 
 export const useSyncStore = create<SyncState & SyncActions>()((set, get) => ({
   ...initialState,
@@ -50,6 +68,25 @@ export const useSyncStore = create<SyncState & SyncActions>()((set, get) => ({
     const result = await bridge().call('sync:cancel', {});
     if (result.ok) set({ status: result.data });
     return result.ok ? undefined : result.error;
+  },
+  loadProfiles: async () => {
+    const result = await bridge().call('profiles:list', {});
+    // Without the list the control stays enabled; the core still refuses such a profile.
+    if (!result.ok) return;
+    set({
+      byHandOnly: Object.fromEntries(
+        result.data.filter((p) => needsOneTimeCode(p.connection)).map((p) => [p.id, true] as const),
+      ),
+    });
+  },
+  schedule: async (profileId, intervalMinutes) => {
+    const result = await bridge().call('sync:schedule', { profileId, intervalMinutes });
+    if (result.ok) {
+      tickNow();
+      set((s) => ({ status: result.data, scheduleErrors: without(s.scheduleErrors, profileId) }));
+    } else {
+      set((s) => ({ scheduleErrors: { ...s.scheduleErrors, [profileId]: result.error } }));
+    }
   },
   onProgress: (event) => {
     const previous = progressBus.latest(event.profileId);
@@ -86,8 +123,15 @@ export function connectSync(): () => void {
   const offProgress = bridge().on('sync:progress', (event) => {
     useSyncStore.getState().onProgress(event);
   });
-  // Profiles added, edited or removed change the list of sources.
-  const offProfiles = bridge().on('profiles:changed', load);
+  // Profiles added, edited or removed change the list of sources (and who needs a code).
+  const loadProfiles = (): void => {
+    void useSyncStore.getState().loadProfiles();
+  };
+  loadProfiles();
+  const offProfiles = bridge().on('profiles:changed', () => {
+    load();
+    loadProfiles();
+  });
   const offInventory = bridge().on('inventory:changed', () => {
     load();
     useInventoryStore.getState().inventoryChanged();
