@@ -5,7 +5,6 @@ import { WebLinksAddon } from '@xterm/addon-web-links';
 import { Terminal } from '@xterm/xterm';
 import { openTerminalChannel, type TerminalChannel } from '../../lib/terminal-channel';
 import { createAckBatcher, type AckBatcher } from './ack-batcher';
-import { createOutputCoalescer, type OutputCoalescer } from './output-coalescer';
 import { needsPasteWarning } from './paste';
 import { probeWebglRenderer, shouldUseWebgl } from './renderer-choice';
 import type { TerminalSettings } from './terminals-store';
@@ -40,7 +39,6 @@ export class TerminalSession {
   private readonly fit = new FitAddon();
   private channel: TerminalChannel | null = null;
   private acks: AckBatcher | null = null;
-  private output: OutputCoalescer | null = null;
   private offData: (() => void) | null = null;
   private host: HTMLElement | null = null;
   private observer: ResizeObserver | null = null;
@@ -86,27 +84,19 @@ export class TerminalSession {
   /** Connects the terminal to a session's stream (again, after a new session id). */
   connect(sessionId: string): void {
     this.offData?.();
-    this.output?.dispose();
     this.acks?.dispose();
     this.channel?.close();
     const channel = openTerminalChannel(sessionId);
     const acks = createAckBatcher((count) => {
       channel.ack(count);
     });
-    const output = createOutputCoalescer(
-      (bytes, done) => {
-        this.term.write(bytes, done);
-      },
-      (count) => {
-        this.painted += count;
-        acks.painted(count);
-      },
-    );
     this.channel = channel;
     this.acks = acks;
-    this.output = output;
     this.offData = channel.onData((bytes) => {
-      output.push(bytes);
+      this.term.write(bytes, () => {
+        this.painted += bytes.byteLength;
+        acks.painted(bytes.byteLength);
+      });
     });
   }
 
@@ -180,7 +170,6 @@ export class TerminalSession {
     clearTimeout(this.resizeTimer);
     this.observer?.disconnect();
     this.offData?.();
-    this.output?.dispose();
     this.acks?.dispose();
     this.channel?.close();
     this.term.dispose();
