@@ -85,14 +85,40 @@ export type HostDetails = z.infer<typeof HostDetails>;
  * `GET /api/hosts/:id/facts` (§6.6): results keyed by host name, flat fact name → value. Values
  * are strings in Foreman; numbers and booleans from odd uploaders are accepted as their text.
  */
-const FactValue = z
-  .union([z.string(), z.number(), z.boolean(), z.null()])
-  .transform((v) => (v === null ? null : String(v)));
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * One host's facts. A host has hundreds of facts and a sync reads every host's, so this is one
+ * loop over the values rather than a union schema per value; a bad value is still an issue at
+ * its own path (`results["web01"]["os::name"]`).
+ */
+const FactValues = z
+  .custom<Record<string, unknown>>(isPlainObject, { message: 'expected an object' })
+  .transform((facts, context) => {
+    const out: Record<string, string | null> = {};
+    for (const name of Object.keys(facts)) {
+      const value = facts[name];
+      if (name === '__proto__') continue;
+      if (value === null || typeof value === 'string') out[name] = value;
+      else if (typeof value === 'number' || typeof value === 'boolean') out[name] = String(value);
+      else {
+        context.issues.push({
+          code: 'custom',
+          message: 'expected a string, number, boolean or null',
+          input: value,
+          path: [name],
+        });
+      }
+    }
+    return out;
+  });
 export const FactsPage = z.looseObject({
   total: z.number().int().nonnegative().optional(),
   page: z.number().int().optional(),
   per_page: z.number().int().optional(),
-  results: z.record(z.string(), z.record(z.string(), FactValue)),
+  results: z.record(z.string(), FactValues),
 });
 
 export const Hostgroup = z.looseObject({ id: Id, name: Text, title: OptionalText });
