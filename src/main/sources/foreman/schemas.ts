@@ -4,6 +4,7 @@
  * are checked. Nullability follows the reference's field dictionary (§6.5).
  */
 import { z } from 'zod';
+import { looseObject } from '../loose';
 
 const Id = z.number().int();
 const Text = z.string().max(4096);
@@ -37,7 +38,7 @@ export function indexPage<T extends z.ZodType>(item: T) {
 }
 
 /** A host in `GET /api/hosts` (index view, §6.3). */
-export const HostSummary = z.looseObject({
+const hostSummaryShape = {
   id: Id,
   name: z.string().min(1).max(255),
   ip: OptionalText,
@@ -59,11 +60,13 @@ export const HostSummary = z.looseObject({
   last_report: OptionalText,
   updated_at: OptionalText,
   global_status: z.number().int().optional(),
-});
+};
+/** Hosts are read by the thousand: see `looseObject` for why not `z.looseObject`. */
+export const HostSummary = looseObject(hostSummaryShape);
 export type HostSummary = z.infer<typeof HostSummary>;
 
 /** A network interface in `GET /api/hosts/:id` (§6.4). */
-export const HostInterface = z.looseObject({
+export const HostInterface = looseObject({
   id: OptionalId,
   name: OptionalText,
   identifier: OptionalText,
@@ -76,7 +79,8 @@ export const HostInterface = z.looseObject({
 });
 
 /** `GET /api/hosts/:id`: the index fields plus interfaces and parameters. */
-export const HostDetails = HostSummary.extend({
+export const HostDetails = looseObject({
+  ...hostSummaryShape,
   interfaces: z.array(HostInterface).max(4096).optional(),
 });
 export type HostDetails = z.infer<typeof HostDetails>;
