@@ -77,6 +77,20 @@ test('a Proxmox profile with a one-time code: declined, then synced with the cod
       timeout: 60_000,
     });
     await expect(inventory.syncRow(totpName).getByTestId('sync-error')).toHaveText('');
+
+    // Background sync: never for the profile that needs a code; hourly for the other one,
+    // kept across a reload.
+    const totpEvery = inventory.syncRow(totpName).getByTestId('sync-every');
+    await expect(totpEvery).toBeDisabled();
+    await expect(inventory.syncRow(totpName).getByTestId('sync-every-hint')).toHaveText(
+      'By hand only',
+    );
+    const every = page.getByRole('combobox', { name: `Sync ${base.name} every` });
+    await every.selectOption({ label: '1 h' });
+    await expect(inventory.syncRow(base.name).getByTestId('sync-next')).toContainText('next about');
+    await page.reload();
+    await inventory.open('sync');
+    await expect(page.getByRole('combobox', { name: `Sync ${base.name} every` })).toHaveValue('60');
   } finally {
     await lab.close();
   }
