@@ -1,5 +1,4 @@
-import type { ManifestInput } from '../../src/shared/manifest';
-import { startLab } from '../../lab/index';
+import { startOtpLab } from '../../lab/otp';
 import { InventoryPage } from '../pages/inventory-page';
 import { ProfilesPage } from '../pages/profiles-page';
 import { expect, test } from '../support/fixtures';
@@ -11,30 +10,8 @@ test('a Proxmox profile with a one-time code: declined, then synced with the cod
   app,
 }) => {
   test.setTimeout(180_000);
-  const lab = await startLab({
-    size: 24,
-    seed: 4,
-    systems: { proxmox: true, foreman: false, patchmon: false, routeros: false, ssh: false },
-    proxmox: { authFailureDelayMs: 0 },
-  });
+  const { lab, manifest, tokenProfileName } = await startOtpLab(4, code, totpName);
   try {
-    const server = lab.proxmox[0]!;
-    const root = server.state.store.users.get('root@pam');
-    if (root === undefined) throw new Error('the lab has no root@pam');
-    root.otp = code;
-    const manifest: ManifestInput = lab.manifest();
-    const base = manifest.profiles.find((p) => p.connection.kind === 'proxmox');
-    if (base?.connection.kind !== 'proxmox') throw new Error('the lab manifest has no Proxmox');
-    manifest.profiles.push({
-      ...base,
-      name: totpName,
-      connection: {
-        ...base.connection,
-        auth: { mode: 'password', username: 'root', realm: 'pam', totp: true },
-      },
-      secrets: { password: server.root.password },
-    });
-
     const { page } = app;
     const profiles = new ProfilesPage(page);
     const inventory = new InventoryPage(page);
@@ -63,7 +40,7 @@ test('a Proxmox profile with a one-time code: declined, then synced with the cod
     await expect(inventory.syncRow(totpName).getByTestId('sync-error')).toContainText(
       'No one-time code given',
     );
-    await expect(inventory.syncRow(base.name)).toHaveAttribute('data-state', 'ok', {
+    await expect(inventory.syncRow(tokenProfileName)).toHaveAttribute('data-state', 'ok', {
       timeout: 60_000,
     });
 
@@ -85,12 +62,16 @@ test('a Proxmox profile with a one-time code: declined, then synced with the cod
     await expect(inventory.syncRow(totpName).getByTestId('sync-every-hint')).toHaveText(
       'By hand only',
     );
-    const every = page.getByRole('combobox', { name: `Sync ${base.name} every` });
+    const every = page.getByRole('combobox', { name: `Sync ${tokenProfileName} every` });
     await every.selectOption({ label: '1 h' });
-    await expect(inventory.syncRow(base.name).getByTestId('sync-next')).toContainText('next about');
+    await expect(inventory.syncRow(tokenProfileName).getByTestId('sync-next')).toContainText(
+      'next about',
+    );
     await page.reload();
     await inventory.open('sync');
-    await expect(page.getByRole('combobox', { name: `Sync ${base.name} every` })).toHaveValue('60');
+    await expect(
+      page.getByRole('combobox', { name: `Sync ${tokenProfileName} every` }),
+    ).toHaveValue('60');
   } finally {
     await lab.close();
   }

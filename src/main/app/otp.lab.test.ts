@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLab, type Lab } from '../../../lab/index';
+import type { Lab } from '../../../lab/index';
+import { startOtpLab } from '../../../lab/otp';
 import type { EventName, EventPayload, OtpRequestEvent, Response } from '../../shared/contract';
 import type { SyncProgressEvent } from '../../shared/inventory';
-import { Manifest } from '../../shared/manifest';
+import { Manifest, type ManifestInput } from '../../shared/manifest';
 import type { ProfileView } from '../../shared/profiles';
 import type { Result } from '../../shared/result';
 import { createLogger } from '../core/logger';
@@ -64,17 +65,8 @@ async function answer(request: OtpRequestEvent, body: Record<string, unknown>): 
 }
 
 beforeAll(async () => {
-  lab = await startLab({
-    size: 24,
-    seed: 11,
-    systems: { proxmox: true, foreman: false, patchmon: false, routeros: false, ssh: false },
-    proxmox: { authFailureDelayMs: 0 },
-  });
-  const server = lab.proxmox[0]!;
-  const root = server.state.store.users.get('root@pam');
-  if (root === undefined) throw new Error('the lab has no root@pam');
-  root.otp = rightCode;
-
+  let manifest: ManifestInput;
+  ({ lab, manifest } = await startOtpLab(11, rightCode));
   core = await createCore({
     dataDir: await tempDir(),
     host: 'browser',
@@ -97,18 +89,12 @@ beforeAll(async () => {
       if (event.state !== 'running') ended.push(event);
     }
   });
-  importManifest(core.store.db, core.store.profiles, Manifest.parse(lab.manifest()));
-  tokenProfiles = core.store.profiles.list().filter((p) => p.connection.kind === 'proxmox');
-  const base = core.store.profiles.findByName(`Lab Proxmox ${server.name}`);
-  if (base?.connection.kind !== 'proxmox') throw new Error('the lab manifest has no Proxmox');
-  totp = core.store.profiles.save({
-    name: 'PVE with TOTP',
-    connection: {
-      ...base.connection,
-      auth: { mode: 'password', username: 'root', realm: 'pam', totp: true },
-    },
-    secrets: { password: server.root.password },
-  });
+  importManifest(core.store.db, core.store.profiles, Manifest.parse(manifest));
+  const proxmox = core.store.profiles.list().filter((p) => p.connection.kind === 'proxmox');
+  const withCode = proxmox.find((p) => p.name === 'PVE with TOTP');
+  if (withCode === undefined) throw new Error('the TOTP profile was not imported');
+  totp = withCode;
+  tokenProfiles = proxmox.filter((p) => p !== withCode);
 }, 60_000);
 
 afterAll(async () => {

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLab, type Lab } from '../../../lab';
+import type { Lab } from '../../../lab';
+import { startOtpLab } from '../../../lab/otp';
 import type { ManifestInput } from '../../shared/manifest';
 import { tempDir } from '../db/test-helpers';
 import { runCli } from './run-cli';
@@ -17,28 +18,8 @@ let lab: Lab;
 let dataDir: string;
 
 beforeAll(async () => {
-  lab = await startLab({
-    size: 24,
-    seed: 5,
-    systems: { proxmox: true, foreman: false, patchmon: false, routeros: false, ssh: false },
-    proxmox: { authFailureDelayMs: 0 },
-  });
-  const server = lab.proxmox[0]!;
-  const root = server.state.store.users.get('root@pam');
-  if (root === undefined) throw new Error('the lab has no root@pam');
-  root.otp = rightCode;
-  const manifest: ManifestInput = lab.manifest();
-  const base = manifest.profiles.find((p) => p.connection.kind === 'proxmox');
-  if (base?.connection.kind !== 'proxmox') throw new Error('the lab manifest has no Proxmox');
-  manifest.profiles.push({
-    ...base,
-    name: profileName,
-    connection: {
-      ...base.connection,
-      auth: { mode: 'password', username: 'root', realm: 'pam', totp: true },
-    },
-    secrets: { password: server.root.password },
-  });
+  let manifest: ManifestInput;
+  ({ lab, manifest } = await startOtpLab(5, rightCode, profileName));
   dataDir = tempDir();
   const file = path.join(dataDir, 'manifest.json');
   fs.writeFileSync(file, JSON.stringify(manifest));
