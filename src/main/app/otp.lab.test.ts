@@ -31,6 +31,11 @@ const closed: string[] = [];
 const ended: SyncProgressEvent[] = [];
 /** What the person does with the next code request. */
 let respond: (request: OtpRequestEvent) => void = () => undefined;
+/** The next question the app asks, left unanswered for the test to handle. */
+const nextRequest = (): Promise<OtpRequestEvent> =>
+  new Promise((resolve) => {
+    respond = resolve;
+  });
 
 async function call(channel: string, payload: unknown): Promise<Result<unknown>> {
   return core.router.dispatch(channel, payload, host);
@@ -152,11 +157,7 @@ describe('a Proxmox VE profile with a one-time code, synced through the app', ()
 
   it('shares one question between two logins of the same profile', async () => {
     requests.length = 0;
-    let release: (request: OtpRequestEvent) => void = () => undefined;
-    const asked = new Promise<OtpRequestEvent>((resolve) => {
-      release = resolve;
-    });
-    respond = (request) => release(request);
+    const asked = nextRequest();
     const syncing = sync([totp.id]);
     const request = await asked;
     // A second login of the same profile while the first still waits (a test of the profile).
@@ -171,11 +172,7 @@ describe('a Proxmox VE profile with a one-time code, synced through the app', ()
 
   it('ends the question when the sync is cancelled', async () => {
     requests.length = 0;
-    let release: (request: OtpRequestEvent) => void = () => undefined;
-    const asked = new Promise<OtpRequestEvent>((resolve) => {
-      release = resolve;
-    });
-    respond = (request) => release(request);
+    const asked = nextRequest();
     const syncing = sync([totp.id]);
     const request = await asked;
     await ok(call('sync:cancel', {}));
