@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SourceRecord } from '../sources/types';
 import { unlockedTestStore } from '../store/test-helpers';
-import { RecordStore } from './record-store';
+import { hashRecords, recordHash, RecordStore } from './record-store';
 
 function guest(raw: Record<string, unknown>, name = 'web01'): SourceRecord {
   return {
@@ -67,5 +67,20 @@ describe('RecordStore.replaceProfile', () => {
       write(guest(polled(900, 15_000, '2026-01-01T10:15:00.000Z'), 'web02'), 't4').changed,
     ).toBe(1);
     store.close();
+  });
+});
+
+describe('hashRecords', () => {
+  it('hashes a large profile in slices, so other answers are handled before it is done', async () => {
+    const records = Array.from({ length: 20_000 }, (_, i) =>
+      guest(polled(i, i * 10, '2026-01-01T10:00:00.000Z'), `web${i}`),
+    );
+    let handledMeanwhile = 0;
+    const other = setInterval(() => (handledMeanwhile += 1), 0);
+    const hashed = await hashRecords(records);
+    clearInterval(other);
+    expect(handledMeanwhile).toBeGreaterThan(0);
+    expect(hashed.map((h) => h.hash)).toEqual(records.map(recordHash));
+    expect(hashed.map((h) => h.record)).toEqual(records);
   });
 });
