@@ -335,3 +335,22 @@ describe('JSON answers', () => {
     expect(error.message).not.toContain('dXNlcjpzM2NyZXQ=');
   });
 });
+
+describe('request targets', () => {
+  it('sends the path prefix, path and query as built, and encodes what needs encoding', async () => {
+    const seen: string[] = [];
+    const s = await server((req, res) => {
+      seen.push(req.url ?? '');
+      sendJson(res, 200, { ok: true });
+    });
+    const c = await client(`${s.url}/api2/json/`);
+    await c.getJson('/nodes/pve1/qemu/101/config', Ok, { query: { page: 2, search: 'a b' } });
+    await c.getJson('/hosts/web 01', Ok);
+    await c.getJson('/hosts/ä/../facts', Ok);
+    expect(seen).toEqual([
+      '/api2/json/nodes/pve1/qemu/101/config?page=2&search=a+b',
+      '/api2/json/hosts/web%2001',
+      '/api2/json/hosts/facts',
+    ]);
+  });
+});
