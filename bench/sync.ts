@@ -39,13 +39,14 @@ async function withCpu<T>(work: () => Promise<T>): Promise<{ result: T; cpuS: nu
 
 /**
  * Peak RSS of this process while `work` runs. `memoryUsage.rss()` only reads the resident set
- * (`memoryUsage()` also walks the heap spaces), so sampling costs the sync next to nothing.
+ * (`memoryUsage()` also walks the heap spaces); four samples a second follow a resident set that
+ * grows with the records held, and keep the sampling off the profile of the sync it measures.
  */
 async function withPeakRss<T>(work: () => Promise<T>): Promise<{ result: T; peakMiB: number }> {
   let peak = process.memoryUsage.rss();
   const timer = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage.rss());
-  }, 50);
+  }, 250);
   try {
     const result = await work();
     peak = Math.max(peak, process.memoryUsage.rss());
