@@ -154,6 +154,20 @@ describe('retries', () => {
     expect(s.count).toBe(3);
   });
 
+  it('takes a status the endpoint gives as its answer at once, and still retries others', async () => {
+    const s = await server((_req, res, n) =>
+      sendJson(res, n === 1 ? 503 : 500, {
+        data: null,
+        message: 'QEMU guest agent is not running',
+      }),
+    );
+    const c = await client(s.url);
+    const response = await c.request('/agent/network-get-interfaces', { finalStatuses: [500] });
+    expect(response.status).toBe(500);
+    expect(response.attempts).toBe(2);
+    expect(s.count).toBe(2);
+  });
+
   it('never retries a non-idempotent request', async () => {
     const s = await server((_req, res) => sendJson(res, 503, { error: 'busy' }));
     const c = await client(s.url);

@@ -60,6 +60,11 @@ export interface RequestOptions {
   /** Name of the endpoint in messages; defaults to the path. */
   endpoint?: string;
   maxBodyBytes?: number;
+  /**
+   * Statuses that are this endpoint's answer rather than a passing failure, so they are not
+   * retried (Proxmox VE answers 500 "QEMU guest agent is not running" for a VM without one).
+   */
+  finalStatuses?: readonly number[];
 }
 
 export interface HttpResponse {
@@ -204,7 +209,9 @@ export class HttpClient {
         continue;
       }
       const retryAfter = parseRetryAfter(headerValue(response.headers['retry-after']));
-      const retryable = response.status === 429 || retryableStatus.has(response.status);
+      const retryable =
+        (response.status === 429 || retryableStatus.has(response.status)) &&
+        options.finalStatuses?.includes(response.status) !== true;
       const final =
         !retryable ||
         attempt >= maxRetries ||

@@ -102,10 +102,11 @@ export class ProxmoxClient {
     schema: S,
     signal: AbortSignal,
     endpoint = path,
+    finalStatuses?: readonly number[],
   ): Promise<Outcome<z.output<S>>> {
-    let response = await this.send(path, signal, endpoint);
+    let response = await this.send(path, signal, endpoint, finalStatuses);
     if (response.status === 401 && (await this.auth.recover(signal))) {
-      response = await this.send(path, signal, endpoint);
+      response = await this.send(path, signal, endpoint, finalStatuses);
     }
     const where = { system: proxmoxSystem, endpoint: `GET ${endpoint}`, status: response.status };
     if (response.status === 401) throw statusError(response, where);
@@ -125,9 +126,19 @@ export class ProxmoxClient {
     await this.http.close();
   }
 
-  private async send(path: string, signal: AbortSignal, endpoint: string): Promise<HttpResponse> {
+  private async send(
+    path: string,
+    signal: AbortSignal,
+    endpoint: string,
+    finalStatuses?: readonly number[],
+  ): Promise<HttpResponse> {
     const headers = await this.auth.headers('GET', signal);
-    return this.http.request(path, { headers, signal, endpoint });
+    return this.http.request(path, {
+      headers,
+      signal,
+      endpoint,
+      ...(finalStatuses === undefined ? {} : { finalStatuses }),
+    });
   }
 }
 

@@ -160,6 +160,9 @@ async function agentInterfaces(
       AgentNetwork,
       AbortSignal.any([signal, timeout]),
       `${generic}/agent/network-get-interfaces`,
+      // 500 "QEMU guest agent is not running" is the answer for this VM, not a passing failure:
+      // retrying it only keeps the guest's worker waiting through the backoff.
+      [500],
     );
     if (outcome.ok) {
       const result = outcome.value.result;
