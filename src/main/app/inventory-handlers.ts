@@ -54,6 +54,10 @@ export function inventoryHandlers(
     logger: logger.child('background-sync'),
   });
   background.start();
+  // Due syncs start when the vault opens, not up to a minute later at the next check.
+  const offVault = store.vault.onStateChange((state) => {
+    if (state === 'unlocked') background.tick();
+  });
   const status = (): SyncStatus => {
     const sources = engine.freshness();
     if (assetCounts === undefined || (stale && !engine.isRunning())) {
@@ -74,6 +78,7 @@ export function inventoryHandlers(
     engine,
     inventory,
     close: () => {
+      offVault();
       background.stop();
       engine.cancel();
     },
