@@ -14,6 +14,7 @@ import { defaultPassword, RouterOsDevice, type RouterOsEndpoint } from '../route
 import { currentTotp, type SshCredentials } from './auth';
 import { hostFacts } from './facts';
 import { resolveTarget, sshSites, type SshTarget } from './hosts';
+import { ed25519KeyPair } from './keys';
 import { LinuxShell } from './linux-shell';
 import type { Program, SshCommandRecord } from './program';
 import { RouterOsCli } from './routeros-cli';
@@ -84,7 +85,7 @@ export async function startSshLab(options: SshLabOptions): Promise<SshLab> {
   const labStart = Date.now();
   const sites = sshSites(fleet);
   const password = options.password ?? `lab-${randomBytes(9).toString('base64url')}`;
-  const clientPair = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'rackside-lab' });
+  const clientPair = ed25519KeyPair('rackside-lab');
   const clientKey = { privateKey: clientPair.private, publicKey: clientPair.public };
   const totpSecret = [...randomBytes(20)].map((b) => BASE32[b % 32]).join('');
   const mfaTarget =
@@ -174,7 +175,7 @@ export async function startSshLab(options: SshLabOptions): Promise<SshLab> {
   const endpoints: SshSiteEndpoint[] = [];
   try {
     for (const site of sites) {
-      const hostKey = ssh2.utils.generateKeyPairSync('ed25519');
+      const hostKey = ed25519KeyPair();
       const server = await startSiteServer({
         site,
         hostKey: hostKey.private,

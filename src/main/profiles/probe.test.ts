@@ -5,6 +5,7 @@ import tls from 'node:tls';
 import { generate } from 'selfsigned';
 import { Server, utils } from 'ssh2';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ed25519KeyPair } from '../../../lab/ssh/keys';
 import { Connection } from '../../shared/profiles';
 import { tempDir } from '../db/test-helpers';
 import { probeConnection, sshFingerprint } from './probe';
@@ -142,7 +143,7 @@ describe('probe', () => {
   });
 
   it('reads the SSH banner and host key without ever authenticating', async () => {
-    const hostKey = utils.generateKeyPairSync('ed25519');
+    const hostKey = ed25519KeyPair();
     let authAttempts = 0;
     const server = new Server(
       { hostKeys: [hostKey.private], ident: 'OpenSSH_9.9 rackside-test' },
