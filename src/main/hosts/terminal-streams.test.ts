@@ -2,22 +2,17 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeAck, encodeInput } from '../../shared/ssh';
 import { silentLogger } from '../core/logger';
-import { testKeys, type TestKeys } from '../ssh/test-support/fixtures';
+import { useTestKeys } from '../ssh/test-support/fixtures';
 import { sessionBed, rootWithKey } from '../ssh/test-support/session-harness';
 import { startSshd } from '../ssh/test-support/sshd';
 import { useTempDirs } from '../test-support/temp-dir';
 import { TerminalStreams } from './terminal-streams';
 
 const tempDir = useTempDirs();
-let keys: TestKeys;
-
-beforeAll(async () => {
-  keys = await testKeys();
-});
-afterAll(() => keys.remove());
+const keys = useTestKeys();
 
 describe('a terminal stream over a MessagePort (as Electron carries it)', () => {
   it('carries input to the session and 8 MB of its output back intact and in order, acknowledged after rendering', async () => {

@@ -1,19 +1,14 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useTempDirs } from '../test-support/temp-dir';
-import { testKeys, type TestKeys } from './test-support/fixtures';
+import { useTestKeys } from './test-support/fixtures';
 import { openWatched, sessionBed, rootWithKey } from './test-support/session-harness';
 import { startSshd } from './test-support/sshd';
 
 const tempDir = useTempDirs();
 const term = { cols: 80, rows: 24 };
-let keys: TestKeys;
-
-beforeAll(async () => {
-  keys = await testKeys();
-});
-afterAll(() => keys.remove());
+const keys = useTestKeys();
 
 /** Every process below `pid` (children first read from /proc), deepest last. */
 async function descendants(pid: number): Promise<number[]> {

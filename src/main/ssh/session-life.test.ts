@@ -1,20 +1,15 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useTempDirs } from '../test-support/temp-dir';
 import { sha256Fingerprint } from './fingerprint';
-import { sshProfile, testKeys, type TestKeys } from './test-support/fixtures';
+import { sshProfile, useTestKeys } from './test-support/fixtures';
 import { openWatched, sessionBed, Watch } from './test-support/session-harness';
 import { startSshd } from './test-support/sshd';
 
 const tempDir = useTempDirs();
 const term = { cols: 80, rows: 24 };
-let keys: TestKeys;
-
-beforeAll(async () => {
-  keys = await testKeys();
-});
-afterAll(() => keys.remove());
+const keys = useTestKeys();
 
 const fingerprintOf = (publicBase64: string): string =>
   sha256Fingerprint(Buffer.from(publicBase64, 'base64'));

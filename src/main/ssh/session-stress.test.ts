@@ -2,20 +2,15 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useTempDirs } from '../test-support/temp-dir';
-import { testKeys, type TestKeys } from './test-support/fixtures';
+import { useTestKeys } from './test-support/fixtures';
 import { openWatched, sessionBed, rootWithKey } from './test-support/session-harness';
 import { startSshd } from './test-support/sshd';
 
 const tempDir = useTempDirs();
 const term = { cols: 80, rows: 24 };
-let keys: TestKeys;
-
-beforeAll(async () => {
-  keys = await testKeys();
-});
-afterAll(() => keys.remove());
+const keys = useTestKeys();
 
 /** A TCP server on 127.0.0.1 that treats every connection with `handle`. */
 async function hostileServer(handle: (socket: net.Socket) => void): Promise<net.Server> {

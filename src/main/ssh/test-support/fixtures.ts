@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import { afterAll, beforeAll } from 'vitest';
 import { generateKey, type KeyPair } from './sshd';
 
 export interface TestKeys {
@@ -18,6 +19,19 @@ export async function testKeys(): Promise<TestKeys> {
     generateKey(dir, 'client'),
   ]);
   return { dir, hostA, hostB, client, remove: () => fs.rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * `testKeys()` for the calling test file: filled in before its first test and removed after its
+ * last, so a file writes `const keys = useTestKeys();` and reads `keys.client` in its tests.
+ */
+export function useTestKeys(): Readonly<TestKeys> {
+  const keys = {} as TestKeys;
+  beforeAll(async () => {
+    Object.assign(keys, await testKeys());
+  });
+  afterAll(() => keys.remove());
+  return keys;
 }
 
 /** The connection part of a key-authenticated SSH profile for `root`. */
