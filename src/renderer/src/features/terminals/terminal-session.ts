@@ -5,6 +5,7 @@ import { WebLinksAddon } from '@xterm/addon-web-links';
 import { Terminal } from '@xterm/xterm';
 import { openTerminalChannel, type TerminalChannel } from '../../lib/terminal-channel';
 import { createAckBatcher, type AckBatcher } from './ack-batcher';
+import { createOutputPacer, type OutputPacer } from './output-pacer';
 import { needsPasteWarning } from './paste';
 import { probeWebglRenderer, shouldUseWebgl } from './renderer-choice';
 import type { TerminalSettings } from './terminals-store';
@@ -39,6 +40,7 @@ export class TerminalSession {
   private readonly fit = new FitAddon();
   private channel: TerminalChannel | null = null;
   private acks: AckBatcher | null = null;
+  private pacer: OutputPacer | null = null;
   private offData: (() => void) | null = null;
   private host: HTMLElement | null = null;
   private observer: ResizeObserver | null = null;
@@ -84,6 +86,8 @@ export class TerminalSession {
   /** Connects the terminal to a session's stream (again, after a new session id). */
   connect(sessionId: string): void {
     this.offData?.();
+    this.pacer?.drain();
+    this.pacer?.dispose();
     this.acks?.dispose();
     this.channel?.close();
     const channel = openTerminalChannel(sessionId);
@@ -92,11 +96,18 @@ export class TerminalSession {
     });
     this.channel = channel;
     this.acks = acks;
+    const pacer = createOutputPacer(
+      (bytes, done) => {
+        this.term.write(bytes, done);
+      },
+      (count) => {
+        this.painted += count;
+        acks.painted(count);
+      },
+    );
+    this.pacer = pacer;
     this.offData = channel.onData((bytes) => {
-      this.term.write(bytes, () => {
-        this.painted += bytes.byteLength;
-        acks.painted(bytes.byteLength);
-      });
+      pacer.push(bytes);
     });
   }
 
@@ -170,6 +181,7 @@ export class TerminalSession {
     clearTimeout(this.resizeTimer);
     this.observer?.disconnect();
     this.offData?.();
+    this.pacer?.dispose();
     this.acks?.dispose();
     this.channel?.close();
     this.term.dispose();
