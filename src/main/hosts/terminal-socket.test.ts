@@ -5,9 +5,11 @@ import WebSocket from 'ws';
 import { encodeAck, encodeInput } from '../../shared/ssh';
 import { createCore, type Core } from '../app/create-core';
 import { silentLogger } from '../core/logger';
+import { defaultFlow } from '../ssh/session-manager';
 import { testKeys, type TestKeys } from '../ssh/test-support/fixtures';
 import { startSshd, type Sshd } from '../ssh/test-support/sshd';
 import { rootWithKey } from '../ssh/test-support/session-harness';
+import { maxOutputFrame } from '../ssh/worker-session';
 import { useTempDirs } from '../test-support/temp-dir';
 import { startBrowserHost, type BrowserHost } from './browser-host';
 
@@ -182,13 +184,15 @@ describe('the browser host terminal stream', () => {
     if (socket === undefined) throw new Error('no socket');
     const out = output(socket, { ack: false });
     await out.until((text) => text.byteLength >= 256 * 1024);
-    // Without acknowledgements the session pauses near the 512 KiB high watermark.
+    // Without acknowledgements the session pauses at the high watermark (plus the frame and
+    // SSH packet that crossed it).
     const heldAt = await new Promise<number>((resolve) => {
       setTimeout(() => {
         resolve(out.bytes());
       }, 400);
     });
-    expect(heldAt).toBeLessThan(1024 * 1024);
+    expect(heldAt).toBeGreaterThanOrEqual(defaultFlow.highWatermark);
+    expect(heldAt).toBeLessThan(defaultFlow.highWatermark + maxOutputFrame + 32 * 1024);
     socket.send(encodeAck(heldAt));
     socket.on('message', (data: Buffer) => socket.send(encodeAck(data.byteLength)));
     await out.until((text) => text.byteLength >= 2 * 1024 * 1024);

@@ -65,7 +65,12 @@ interface Session {
   hops: Hop[];
 }
 
-const defaultFlow: FlowControl = { highWatermark: 384 * 1024, lowWatermark: 256 * 1024 };
+/**
+ * Output a session may have unacknowledged by the terminal. Together with the renderer's output
+ * pacing this keeps a flood moving at the page's painting speed, while a Ctrl-C waits for at
+ * most this much (plus the SSH window) to be painted.
+ */
+export const defaultFlow: FlowControl = { highWatermark: 512 * 1024, lowWatermark: 384 * 1024 };
 const defaultKeepalive: Keepalive = { intervalMs: 15_000, countMax: 3 };
 
 /**

@@ -24,13 +24,19 @@ export interface SessionPort {
 class HandshakeClosed extends Error {}
 
 /**
- * Output is handed on in frames of about this many bytes: ssh2 emits a PTY's output in packets
- * of a few KiB, and every message costs a structured clone, a WebSocket frame or port message,
- * and an xterm.js write. Chunks that arrive in the same event-loop turn are joined; a frame goes
- * out at the end of the turn, or as soon as it reaches this size (so at most one SSH packet,
- * 32 KiB, more).
+ * Output is handed on in frames of up to this many bytes: ssh2 emits a PTY's output in packets
+ * of a few KiB, and every message costs a structured clone, a WebSocket frame or port message
+ * (in the browser, about half a millisecond each) and an xterm.js write. Chunks that arrive in
+ * the same event-loop turn are joined; a frame goes out at the end of the turn, or as soon as it
+ * reaches this size (so at most one SSH packet, 32 KiB, more).
  */
-export const maxOutputFrame = 64 * 1024;
+export const maxOutputFrame = 128 * 1024;
+/**
+ * During a flood, frames go out at most this often (ms), so packets arriving turn after turn are
+ * joined into a few large frames instead of one message each. Output after a quiet moment goes
+ * out at the end of its turn, so an echo is not delayed.
+ */
+export const floodFramePace = 2;
 
 /**
  * One terminal inside the SSH worker: a chain of ssh2 clients (each hop tunnelled through the
@@ -49,6 +55,7 @@ export class WorkerSession {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private flushQueued = false;
+  private lastFlush = -Infinity;
   private readonly log: SessionLog | null;
   private readonly labels: HopLabel[];
 
@@ -271,10 +278,13 @@ export class WorkerSession {
     if (this.pendingBytes >= maxOutputFrame) this.flush();
     else if (!this.flushQueued) {
       this.flushQueued = true;
-      setImmediate(() => {
+      const send = (): void => {
         this.flushQueued = false;
         this.flush();
-      });
+      };
+      const wait = this.lastFlush + floodFramePace - performance.now();
+      if (wait > 0) setTimeout(send, wait);
+      else setImmediate(send);
     }
     if (!this.paused && this.unacked >= this.request.flow.highWatermark) {
       this.paused = true;
@@ -285,6 +295,7 @@ export class WorkerSession {
   /** Hands on pending output as one frame, copied out of ssh2's buffers so it can be transferred. */
   private flush(): void {
     if (this.pendingBytes === 0) return;
+    this.lastFlush = performance.now();
     const frame = new Uint8Array(this.pendingBytes);
     let offset = 0;
     for (const chunk of this.pending) {
