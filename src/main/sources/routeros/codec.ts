@@ -23,9 +23,9 @@ export {
   routerOsCharsets,
 } from './text';
 export type { RouterOsCharset } from './text';
+export { concatBytes } from '../../../shared/bytes';
 export {
   attributeWord,
-  concatBytes,
   encodeSentence,
   encodeSentenceFrames,
   encodeWord,

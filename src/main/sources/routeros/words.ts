@@ -1,3 +1,4 @@
+import { concatBytes } from '../../../shared/bytes';
 import { encodeLength } from './length';
 import { asciiToString, encodeText, type RouterOsCharset } from './text';
 
@@ -69,16 +70,4 @@ export function splitApiWord(word: Uint8Array): SplitWord | undefined {
   const first = word.indexOf(equalsSign);
   if (first === -1) return { name: asciiToString(word), value: new Uint8Array(0) };
   return { name: asciiToString(word.subarray(0, first)), value: word.subarray(first + 1) };
-}
-
-export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const part of parts) total += part.length;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }

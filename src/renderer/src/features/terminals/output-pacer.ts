@@ -1,3 +1,5 @@
+import { concatBytes } from '../../../../shared/bytes';
+
 /**
  * Output pacing for one terminal. xterm.js paints a frame after every write it parses, and in
  * the DOM renderer each frame rebuilds every changed row — during a flood that is most of the
@@ -54,7 +56,7 @@ export function createOutputPacer(
     if (disposed || size === 0) return;
     lastWrite = now();
     const count = size;
-    const bytes = chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : join(chunks, size);
+    const bytes = chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : concatBytes(chunks);
     chunks = [];
     size = 0;
     write(bytes, () => {
@@ -85,14 +87,4 @@ export function createOutputPacer(
       size = 0;
     },
   };
-}
-
-function join(chunks: Uint8Array[], size: number): Uint8Array {
-  const joined = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    joined.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return joined;
 }
