@@ -68,9 +68,11 @@ interface Session {
 /**
  * Output a session may have unacknowledged by the terminal. Together with the renderer's output
  * pacing this keeps a flood moving at the page's painting speed, while a Ctrl-C waits for at
- * most this much (plus the SSH window) to be painted.
+ * most this much (plus the SSH window) to be painted. The low watermark sits close below the
+ * high one so output resumes as soon as the terminal has painted one paced batch, instead of
+ * leaving the page idle between batches.
  */
-export const defaultFlow: FlowControl = { highWatermark: 512 * 1024, lowWatermark: 384 * 1024 };
+export const defaultFlow: FlowControl = { highWatermark: 512 * 1024, lowWatermark: 448 * 1024 };
 const defaultKeepalive: Keepalive = { intervalMs: 15_000, countMax: 3 };
 
 /**
