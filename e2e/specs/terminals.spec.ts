@@ -75,6 +75,13 @@ test('a terminal from an SSH profile: host key, command output, search, reconnec
     await expect(await terminals.search('rackside-42')).toHaveText('found');
     await app.page.keyboard.press('Escape');
 
+    // A flood twelve times the flow-control window: it only gets through if every byte that
+    // reached the page is painted and acknowledged, and the line after it comes last.
+    await terminals.run('head -c 4500000 /dev/zero | base64 -w 120; echo flood-$((40+2))-done');
+    await expect(terminals.screen()).toContainText('flood-42-done', { timeout: 30_000 });
+    await terminals.run('echo still-$((3*3))');
+    await expect(terminals.screen()).toContainText('still-9');
+
     // The server drops the connection (its session process dies): the tab says why and counts
     // down to an automatic reconnect; the user reconnects at once.
     await terminals.run('kill -9 $PPID');

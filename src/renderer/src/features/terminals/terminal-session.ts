@@ -46,8 +46,6 @@ export class TerminalSession {
   private observer: ResizeObserver | null = null;
   private resizeTimer: ReturnType<typeof setTimeout> | undefined;
   private disposed = false;
-  /** Bytes painted by xterm.js since creation (tests and benchmarks read it through the DOM). */
-  painted = 0;
 
   constructor(
     settings: TerminalSettings,
@@ -101,7 +99,6 @@ export class TerminalSession {
         this.term.write(bytes, done);
       },
       (count) => {
-        this.painted += count;
         acks.painted(count);
       },
     );
