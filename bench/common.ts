@@ -57,6 +57,40 @@ export function report(name: string, figures: Figure[], context: Record<string, 
   console.log(`  written to ${path.relative(process.cwd(), file)}`);
 }
 
+/** A V8 CPU profile as the inspector's `Profiler.stop` returns it (the parts read here). */
+export interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples?: number[];
+  timeDeltas?: number[];
+}
+
+/** The functions with the most self time in a CPU profile, most first. */
+export function hottestFunctions(
+  cpu: CpuProfile,
+  count = 25,
+): { function: string; url: string; self_ms: number }[] {
+  const self = new Map<number, number>();
+  const samples = cpu.samples ?? [];
+  const deltas = cpu.timeDeltas ?? [];
+  samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (deltas[i] ?? 0)));
+  const byFunction = new Map<string, { function: string; url: string; self_ms: number }>();
+  for (const node of cpu.nodes) {
+    const { functionName, url, lineNumber } = node.callFrame;
+    const key = `${functionName}@${url}:${String(lineNumber)}`;
+    const entry = byFunction.get(key) ?? {
+      function: functionName || '(anonymous)',
+      url: `${url.split('/').pop() ?? ''}:${String(lineNumber)}`,
+      self_ms: 0,
+    };
+    entry.self_ms += (self.get(node.id) ?? 0) / 1000;
+    byFunction.set(key, entry);
+  }
+  return [...byFunction.values()]
+    .sort((a, b) => b.self_ms - a.self_ms)
+    .slice(0, count)
+    .map((e) => ({ ...e, self_ms: Math.round(e.self_ms * 10) / 10 }));
+}
+
 export function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;

@@ -1,6 +1,7 @@
 /**
- * `npm run bench -- sync [--size N]` and `npm run bench -- search [--size N]`: each prints its
- * figures beside a reference measured in the same run and writes bench/results/<name>.json.
+ * `npm run bench -- sync [--size N] [--profile]` and `npm run bench -- search [--size N]`: each
+ * prints its figures beside a reference measured in the same run and writes
+ * bench/results/<name>.json. `--profile` samples the first sync's CPU and prints where it went.
  * `npm run bench -- inventory [--size N]` measures the inventory UI in Chromium (100 000 assets
  * unless told otherwise; build first). `npm run bench -- ssh` runs the raw ssh2-vs-OpenSSH
  * throughput benchmark, then the end-to-end terminal benchmark in Chromium (build first).
@@ -27,7 +28,7 @@ function runScript(file: string, args: string[]): void {
 if (which === 'ssh') {
   runScript('bench/ssh-raw.ts', ['--mb', '256', '--runs', '3']);
   runScript('bench/ssh-e2e.ts', ['--mb', '16']);
-} else if (which === 'sync') await benchSync(size);
+} else if (which === 'sync') await benchSync(size, { profile: rest.includes('--profile') });
 else if (which === 'search') await benchSearch(size);
 else if (which === 'inventory') await benchInventory(size);
 else throw new Error(`unknown benchmark "${which}" (sync, search, inventory or ssh)`);

@@ -35,6 +35,7 @@ import { ProfilesPage } from '../e2e/pages/profiles-page';
 import { TerminalsPage } from '../e2e/pages/terminals-page';
 import { VaultPage } from '../e2e/pages/vault-page';
 import { generateKey, startSshd } from '../src/main/ssh/test-support/sshd';
+import { hottestFunctions } from './common';
 
 const require = createRequire(import.meta.url);
 const visibleRows = '[data-testid="term-view"][data-visible="true"] .xterm-rows';
@@ -412,34 +413,6 @@ async function hostPid(dataDir: string): Promise<number> {
   throw new Error('browser host process not found');
 }
 
-/** The renderer functions with the most self time in a CDP CPU profile. */
-function summarizeProfile(cpu: {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
-  samples?: number[];
-  timeDeltas?: number[];
-}): { function: string; url: string; self_ms: number }[] {
-  const self = new Map<number, number>();
-  const samples = cpu.samples ?? [];
-  const deltas = cpu.timeDeltas ?? [];
-  samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (deltas[i] ?? 0)));
-  const byFunction = new Map<string, { function: string; url: string; self_ms: number }>();
-  for (const node of cpu.nodes) {
-    const { functionName, url, lineNumber } = node.callFrame;
-    const key = `${functionName}@${url}:${String(lineNumber)}`;
-    const entry = byFunction.get(key) ?? {
-      function: functionName || '(anonymous)',
-      url: `${url.split('/').pop() ?? ''}:${String(lineNumber)}`,
-      self_ms: 0,
-    };
-    entry.self_ms += (self.get(node.id) ?? 0) / 1000;
-    byFunction.set(key, entry);
-  }
-  return [...byFunction.values()]
-    .sort((a, b) => b.self_ms - a.self_ms)
-    .slice(0, 25)
-    .map((e) => ({ ...e, self_ms: round(e.self_ms, 1) }));
-}
-
 /** CPU seconds a process has used (user + system), from /proc. */
 async function cpuSeconds(pid: number): Promise<number> {
   const stat = await fs.readFile(`/proc/${String(pid)}/stat`, 'utf8');
@@ -628,7 +601,7 @@ async function main(): Promise<void> {
       if (trace !== undefined && run === 0) await browser.stopTracing();
       if (profile && run === 0) {
         const { profile: cpu } = await cdp.send('Profiler.stop');
-        hottest = summarizeProfile(cpu);
+        hottest = hottestFunctions(cpu);
       }
       const probe = await readProbe(page);
       const busy = (name: string): number => (busyAfter[name] ?? 0) - (busyBefore[name] ?? 0);

@@ -8,6 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import diagnostics from 'node:diagnostics_channel';
 import fs from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Agent, request } from 'undici';
@@ -20,7 +21,7 @@ import { openStore } from '../src/main/store/open-store';
 import { defaultConnectors } from '../src/main/sync/connectors';
 import { SyncEngine, defaultPerKindConcurrency } from '../src/main/sync/sync-engine';
 import { pairwiseScores } from '../src/main/inventory/correlation-quality';
-import { figure, report } from './common';
+import { figure, hottestFunctions, report, type CpuProfile } from './common';
 
 interface Captured {
   origin: string;
@@ -155,7 +156,30 @@ function profileOrigin(profile: ProfileView): string | null {
   return url.origin;
 }
 
-export async function benchSync(size: number): Promise<void> {
+/**
+ * Samples this thread's CPU while `work` runs (`--profile`): the profile is written to a file
+ * for DevTools or speedscope, and the functions with the most self time are printed.
+ */
+async function withProfile<T>(name: string, work: () => Promise<T>): Promise<T> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await work();
+  } finally {
+    const { profile } = (await session.post('Profiler.stop')) as { profile: CpuProfile };
+    session.disconnect();
+    const file = path.join(os.tmpdir(), `${name}.cpuprofile`);
+    fs.writeFileSync(file, JSON.stringify(profile));
+    console.log(`CPU profile of the first sync written to ${file}; most self time:`);
+    for (const entry of hottestFunctions(profile, 20)) {
+      console.log(`  ${entry.self_ms.toFixed(1).padStart(9)} ms  ${entry.function} (${entry.url})`);
+    }
+  }
+}
+
+export async function benchSync(size: number, options: { profile?: boolean } = {}): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rackside-bench-'));
   console.log(`starting a lab of ${size} assets…`);
   const lab = await startLabProcess(size, dir);
@@ -192,8 +216,9 @@ export async function benchSync(size: number): Promise<void> {
     };
     diagnostics.subscribe('undici:request:create', onCreate);
     const t0 = performance.now();
+    const syncAll = () => withPeakRss(() => engine.sync('all'));
     const { result: first, cpuS: firstCpuS } = await withCpu(() =>
-      withPeakRss(() => engine.sync('all')),
+      options.profile === true ? withProfile(`rackside-sync-${size}`, syncAll) : syncAll(),
     );
     const firstMs = performance.now() - t0;
     diagnostics.unsubscribe('undici:request:create', onCreate);
@@ -273,7 +298,14 @@ export async function benchSync(size: number): Promise<void> {
         figure('merge precision', scores.precision, ''),
         figure('merge recall', scores.recall, ''),
       ],
-      { size, seed: 1, cpus: os.cpus().length, profiles: first.result.length },
+      {
+        size,
+        seed: 1,
+        cpus: os.cpus().length,
+        profiles: first.result.length,
+        // Sampling slows the first sync: such a run is not comparable with one without.
+        ...(options.profile === true ? { profiled: true } : {}),
+      },
     );
     store.close();
   } finally {
