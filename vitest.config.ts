@@ -15,6 +15,7 @@ export default defineConfig({
             'lab/**/*.test.ts',
             'scripts/**/*.test.ts',
           ],
+          setupFiles: ['src/main/test-support/remove-temp-dirs.ts'],
           testTimeout: 20_000,
           hookTimeout: 30_000,
         },
