@@ -1,0 +1,48 @@
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { InventoryQuery } from '../../../../shared/inventory';
+import { createBridge, setBridge } from '../../lib/bridge';
+import { useNavStore } from '../../stores/nav-store';
+import { useInventoryStore } from '../inventory/inventory-store';
+import { PlannedSection } from './PlannedSection';
+
+describe('PlannedSection', () => {
+  const asked: string[] = [];
+  beforeEach(() => {
+    asked.length = 0;
+    useNavStore.getState().go('patches');
+    setBridge(
+      createBridge({
+        invoke: (channel, request) => {
+          if (channel === 'inventory:query') asked.push((request as InventoryQuery).query);
+          return Promise.resolve({
+            ok: false,
+            error: { code: 'unknown-channel', message: channel },
+          });
+        },
+        on: () => () => undefined,
+      }),
+    );
+  });
+  afterEach(() => {
+    cleanup();
+    setBridge(undefined);
+  });
+
+  it('sends the patches section to the inventory searches that hold patch status', async () => {
+    render(<PlannedSection id="patches" />);
+    expect(screen.getByRole('heading').textContent).toBe('Patch status is in the inventory');
+    fireEvent.click(screen.getByRole('button', { name: /Security updates/ }));
+    expect(useNavStore.getState().section).toBe('inventory');
+    expect(useInventoryStore.getState().draft).toBe('security>0');
+    await waitFor(() => {
+      expect(asked).toContain('security>0');
+    });
+  });
+
+  it('keeps the plain placeholder for sections with nothing to stand in', () => {
+    render(<PlannedSection id="enroll" />);
+    expect(screen.getByRole('heading').textContent).toBe('No enrollment wizards yet');
+    expect(screen.queryByRole('button')).toBeNull();
+  });
+});
