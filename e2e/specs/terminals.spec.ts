@@ -68,6 +68,9 @@ test('a terminal from an SSH profile: host key, command output, search, reconnec
     await expect(app.page.getByTestId('ssh-hostkey-type')).toHaveText('ssh-ed25519');
     await terminals.acceptHostKey('remember');
     await terminals.expectState('open');
+    // The tab carries the profile's name; the address is in the status bar.
+    await expect(terminals.tabs().first()).toContainText('lab-shell');
+    await expect(terminals.status()).toContainText(`root@127.0.0.1:${String(port)}`);
 
     await terminals.run('echo rackside-$((6*7))');
     await expect(terminals.screen()).toContainText('rackside-42');

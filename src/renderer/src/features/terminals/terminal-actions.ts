@@ -8,6 +8,7 @@ import { prepareTerminalChannels } from '../../lib/terminal-channel';
 import { useNavStore } from '../../stores/nav-store';
 import { TerminalSession } from './terminal-session';
 import {
+  describeTarget,
   saveSettings,
   selectors,
   updateTab,
@@ -28,17 +29,6 @@ export const reconnectDelaysMs = [3_000, 6_000, 12_000, 24_000, 48_000];
 
 export function sessionFor(key: string): TerminalSession | undefined {
   return sessions.get(key);
-}
-
-function describe(target: TabTarget): string {
-  switch (target.kind) {
-    case 'profile':
-      return target.label;
-    case 'quick':
-      return `${target.user}@${target.host}:${String(target.port)}`;
-    case 'lxc':
-      return `CT ${String(target.vmid)} on ${target.label}`;
-  }
 }
 
 /** Push events for SSH, subscribed once for the whole renderer. */
@@ -157,7 +147,7 @@ export async function openTab(target: TabTarget): Promise<void> {
     key,
     target,
     sessionId: null,
-    title: describe(target),
+    title: describeTarget(target),
     name: null,
     status: { state: 'connecting' },
     wasOpen: false,
@@ -196,7 +186,7 @@ export async function openTab(target: TabTarget): Promise<void> {
   const current = selectors.byKey(useTerminalsStore.getState(), key);
   updateTab(key, {
     sessionId: result.data.id,
-    title: result.data.title || describe(target),
+    title: result.data.title || describeTarget(target),
     logFile: result.data.logFile,
     // A status event may have arrived before this answer; keep the newer one.
     status:

@@ -3,6 +3,7 @@ import { createAckBatcher } from './ack-batcher';
 import { needsPasteWarning, pastedLineCount } from './paste';
 import { formatQuickTarget, parseQuickConnect } from './quick-connect';
 import { shouldUseWebgl } from './renderer-choice';
+import { selectors, type TerminalTab } from './terminals-store';
 
 describe('quick connect', () => {
   it('reads user@host with port 22 by default, and user@host:port', () => {
@@ -111,5 +112,41 @@ describe('the renderer choice', () => {
     expect(shouldUseWebgl('llvmpipe (LLVM 15.0.6, 256 bits)')).toBe(false);
     expect(shouldUseWebgl('ANGLE (NVIDIA, NVIDIA GeForce RTX 3060 Direct3D11)')).toBe(true);
     expect(shouldUseWebgl('Mesa Intel(R) UHD Graphics 620 (KBL GT2)')).toBe(true);
+  });
+});
+
+describe('the tab label', () => {
+  const tab = (target: TerminalTab['target'], name: string | null = null): TerminalTab => ({
+    key: 't1',
+    target,
+    sessionId: 's1',
+    title: 'ops@10.16.0.5:22',
+    name,
+    status: { state: 'open' },
+    wasOpen: true,
+    logFile: null,
+    broadcast: false,
+    pane: 0,
+    reconnectAt: null,
+    reconnectAttempt: 0,
+    error: null,
+  });
+
+  it('names a tab after its profile or container, and a quick connection after its address', () => {
+    expect(selectors.tabLabel(tab({ kind: 'profile', profileId: 'p', label: 'bastion-ber' }))).toBe(
+      'bastion-ber',
+    );
+    expect(
+      selectors.tabLabel(tab({ kind: 'lxc', nodeProfileId: 'n', vmid: 104, label: 'pve01' })),
+    ).toBe('CT 104 on pve01');
+    expect(selectors.tabLabel(tab({ kind: 'quick', user: 'ops', host: 'h', port: 22 }))).toBe(
+      'ops@10.16.0.5:22',
+    );
+  });
+
+  it('prefers the name the user gave the tab', () => {
+    expect(
+      selectors.tabLabel(tab({ kind: 'profile', profileId: 'p', label: 'bastion-ber' }, 'prod db')),
+    ).toBe('prod db');
   });
 });

@@ -102,8 +102,22 @@ export const useTerminalsStore = create<TerminalsState>()(() => ({
   settings: loadSettings(),
 }));
 
+/** What a target is called before (and, for profiles and containers, after) it connects. */
+export function describeTarget(target: TabTarget): string {
+  switch (target.kind) {
+    case 'profile':
+      return target.label;
+    case 'quick':
+      return `${target.user}@${target.host}:${String(target.port)}`;
+    case 'lxc':
+      return `CT ${String(target.vmid)} on ${target.label}`;
+  }
+}
+
 export const selectors = {
-  tabLabel: (tab: TerminalTab): string => tab.name ?? tab.title,
+  /** The user's name for the tab, else the profile's or container's, else `user@host:port`. */
+  tabLabel: (tab: TerminalTab): string =>
+    tab.name ?? (tab.target.kind === 'quick' ? tab.title : describeTarget(tab.target)),
   isLive: (tab: TerminalTab): boolean => tab.sessionId !== null && tab.status.state !== 'closed',
   paneTabs: (state: TerminalsState, pane: 0 | 1): TerminalTab[] =>
     state.tabs.filter((tab) => (state.split ? tab.pane === pane : true)),
