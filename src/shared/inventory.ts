@@ -9,6 +9,14 @@ import { ProfileId, ProfileIdList } from './profiles';
 export const SourceSystem = z.enum(['foreman', 'proxmox', 'patchmon', 'routeros']);
 export type SourceSystem = z.infer<typeof SourceSystem>;
 
+/** How each system is named to people. */
+export const systemLabels: Record<SourceSystem, string> = {
+  foreman: 'Foreman',
+  proxmox: 'Proxmox VE',
+  patchmon: 'PatchMon',
+  routeros: 'RouterOS',
+};
+
 export const AssetKind = z.enum(['vm', 'container', 'node', 'bare-metal', 'router', 'host']);
 export type AssetKind = z.infer<typeof AssetKind>;
 

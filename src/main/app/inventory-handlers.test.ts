@@ -113,7 +113,7 @@ describe('inventory commands', () => {
       { limit: 500 },
     );
     expect(drift.total).toBeGreaterThan(0);
-    expect(drift.items.some((i) => /unknown to foreman|unknown to patchmon/.test(i.reason))).toBe(
+    expect(drift.items.some((i) => /unknown to Foreman|unknown to PatchMon/.test(i.reason))).toBe(
       true,
     );
     const facets = await call<Facets>('inventory:facets', {});

@@ -104,7 +104,7 @@ describe('rackside sync, inventory, export and drift', () => {
     const drift = await cli(['--data-dir', dir, 'drift']);
     expect(drift.code).toBe(0);
     expect(drift.stdout).toMatch(/^NAME\s+KIND\s+IN\s+MISSING FROM\s+WHY/);
-    expect(drift.stdout).toMatch(/unknown to (foreman|patchmon)/);
+    expect(drift.stdout).toMatch(/unknown to (Foreman|PatchMon)/);
   });
 
   it('asks for exactly one of --all and --profile', async () => {

@@ -1,4 +1,10 @@
-import type { DriftItem, DriftPage, SourceFreshness, SourceSystem } from '../../shared/inventory';
+import {
+  systemLabels,
+  type DriftItem,
+  type DriftPage,
+  type SourceFreshness,
+  type SourceSystem,
+} from '../../shared/inventory';
 import type { Sqlite } from '../db/sqlite';
 import type { AssetDbRow } from './asset-rows';
 
@@ -30,8 +36,8 @@ function reasonFor(row: AssetDbRow, present: SourceSystem[], missing: SourceSyst
   }
   const what = present.includes('proxmox')
     ? `Proxmox ${row.kind === 'container' ? 'container' : 'guest'}`
-    : `${row.kind} known to ${present.join(', ')}`;
-  return `${what} unknown to ${missing.join(' and ')}`;
+    : `${row.kind} known to ${present.map((s) => systemLabels[s]).join(', ')}`;
+  return `${what} unknown to ${missing.map((s) => systemLabels[s]).join(' and ')}`;
 }
 
 /** Assets present in one system but missing where they are expected. */

@@ -1,11 +1,10 @@
-import type { SourceFreshness, SourceSystem } from '../../../../shared/inventory';
+import {
+  systemLabels,
+  type SourceFreshness,
+  type SourceSystem,
+} from '../../../../shared/inventory';
 
-export const systemLabels: Record<SourceSystem, string> = {
-  foreman: 'Foreman',
-  proxmox: 'Proxmox VE',
-  patchmon: 'PatchMon',
-  routeros: 'RouterOS',
-};
+export { systemLabels };
 
 /** Data older than this is stale even when its source answered last time. */
 const defaultStaleAfterMs = 24 * 60 * 60 * 1000;
