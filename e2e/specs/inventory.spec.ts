@@ -120,8 +120,15 @@ test('the fleet from the lab: sync, search, detail, split and join, export, then
     expect(await inventory.total()).toBe(everything);
     await inventory.open('overview');
     await expect(inventory.overview()).toHaveAttribute('data-total', String(everything));
+    // Only systems that could know an asset count as missing it: RouterOS knows routers alone.
+    const missingChart = app.page.getByTestId('chart-missing');
+    await expect(missingChart).toContainText('not in Foreman');
+    await expect(missingChart).not.toContainText('RouterOS');
     await inventory.open('drift');
     await expect(inventory.driftItems().first()).toBeVisible();
+    await expect(inventory.driftItems().first()).toContainText(
+      /unknown to (Foreman|Proxmox VE|PatchMon)|probably decommissioned/,
+    );
 
     // A sync now fails for every source, and the banner says which ones are stale.
     await inventory.syncAll('failed');

@@ -121,8 +121,9 @@ export function FleetOverview() {
     value: facets.system[s] ?? 0,
     query: `source:${s}`,
   }));
+  // RouterOS knows only routers: every other asset is "not in RouterOS", which tells nothing.
   const missing = systems
-    .filter((s) => (facets.system[s] ?? 0) > 0)
+    .filter((s) => s !== 'routeros' && (facets.system[s] ?? 0) > 0)
     .map((s) => ({
       name: `not in ${systemLabels[s]}`,
       value: facets.missing[s] ?? 0,
@@ -175,16 +176,17 @@ export function FleetOverview() {
       <div className="chart-grid">
         <section className="panel chart-panel" data-testid="chart-sources">
           <h2>By source</h2>
-          <ResponsiveContainer width="100%" height={170}>
-            <PieChart>
+          <ResponsiveContainer width="100%" height={190}>
+            {/* Room around the ring for the outside labels, which are otherwise cut off. */}
+            <PieChart margin={{ top: 14, right: 48, bottom: 14, left: 48 }}>
               <Pie
                 data={bySource
                   .filter((d) => d.value > 0)
                   .map((d, i) => ({ ...d, fill: palette[i % palette.length] }))}
                 dataKey="value"
                 nameKey="name"
-                innerRadius={42}
-                outerRadius={70}
+                innerRadius={36}
+                outerRadius={60}
                 isAnimationActive={false}
                 label={({ name, value }: { name?: string; value?: number }) =>
                   `${name ?? ''} ${String(value ?? '')}`
