@@ -1,6 +1,16 @@
 import { AlertTriangle, CloudOff, RotateCcw, ShieldAlert } from 'lucide-react';
 import { useEffect, useState } from 'react';
-import { Bar, BarChart, Pie, PieChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  Bar,
+  BarChart,
+  Legend,
+  Pie,
+  PieChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import type { SourceSystem } from '../../../../shared/inventory';
 import { bridge } from '../../lib/bridge';
 import { useInventoryStore } from '../inventory/inventory-store';
@@ -176,9 +186,8 @@ export function FleetOverview() {
       <div className="chart-grid">
         <section className="panel chart-panel" data-testid="chart-sources">
           <h2>By source</h2>
-          <ResponsiveContainer width="100%" height={190}>
-            {/* Room around the ring for the outside labels, which are otherwise cut off. */}
-            <PieChart margin={{ top: 14, right: 48, bottom: 14, left: 48 }}>
+          <ResponsiveContainer width="100%" height={170}>
+            <PieChart>
               <Pie
                 data={bySource
                   .filter((d) => d.value > 0)
@@ -188,12 +197,17 @@ export function FleetOverview() {
                 innerRadius={36}
                 outerRadius={60}
                 isAnimationActive={false}
-                label={({ name, value }: { name?: string; value?: number }) =>
-                  `${name ?? ''} ${String(value ?? '')}`
-                }
                 onClick={(entry: { payload?: Datum }) => {
                   if (entry.payload) useInventoryStore.getState().applyQuery(entry.payload.query);
                 }}
+              />
+              {/* Names and counts beside the ring: labels around it do not fit a narrow panel. */}
+              <Legend
+                layout="vertical"
+                position="right"
+                formatter={(name: string, entry: { payload?: { value?: number } }) =>
+                  `${name} ${String(entry.payload?.value ?? '')}`
+                }
               />
               <Tooltip
                 contentStyle={{ background: 'var(--bg-raised)', border: '1px solid var(--border)' }}
