@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import net from 'node:net';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTempDirs } from '../test-support/temp-dir';
@@ -41,6 +42,42 @@ async function sshd(dir: string, extraConfig: string[] = []): Promise<Sshd> {
 }
 
 describe('SSH sessions against OpenSSH: authentication', () => {
+  it('gives the user as long as they need at a prompt; the handshake limit counts only the wait for the server', async () => {
+    const dir = await tempDir();
+    const server = await sshd(dir);
+    const silent = net.createServer(() => {
+      // Accepts and says nothing: no SSH banner ever comes.
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const bed = await sessionBed(dir, { readyTimeoutMs: 1_000 });
+      // The fingerprint is checked for longer than the whole handshake may take.
+      bed.answerDelayMs = 2_500;
+      const watch = await openWatched(
+        bed.manager,
+        rootWithKey(server, keys.client.privatePath),
+        term,
+      );
+      await watch.state('open');
+      expect(bed.prompts.map((p) => p.kind)).toEqual(['host-key']);
+
+      const port = (silent.address() as net.AddressInfo).port;
+      const stalled = await openWatched(
+        bed.manager,
+        { ...rootWithKey(server, keys.client.privatePath), port },
+        term,
+      );
+      await stalled.state('closed');
+      expect(stalled.last()?.reason).toMatchObject({
+        kind: 'timeout',
+        message: `127.0.0.1:${String(port)} did not complete the SSH handshake in time.`,
+      });
+    } finally {
+      silent.close();
+      await server.stop();
+    }
+  });
+
   it('logs in with a key file, runs a shell and reports each state', async () => {
     const dir = await tempDir();
     const server = await sshd(dir);

@@ -24,6 +24,51 @@ export interface SessionPort {
 class HandshakeClosed extends Error {}
 
 /**
+ * The handshake's time limit, stopped while a question waits for the user: reading a host key
+ * fingerprint or finding a one-time code can take longer than the server takes to answer.
+ */
+class HandshakeClock {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private left: number;
+  private since = 0;
+  private waiting = 0;
+  private stopped = false;
+
+  constructor(
+    limitMs: number,
+    private readonly expired: () => void,
+  ) {
+    this.left = limitMs;
+    this.run();
+  }
+
+  /** Runs `question` with the clock stopped. */
+  async during<T>(question: () => Promise<T>): Promise<T> {
+    if (this.waiting++ === 0 && this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.left -= performance.now() - this.since;
+    }
+    try {
+      return await question();
+    } finally {
+      if (--this.waiting === 0) this.run();
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+  }
+
+  private run(): void {
+    if (this.stopped) return;
+    this.since = performance.now();
+    this.timer = setTimeout(this.expired, Math.max(0, this.left));
+  }
+}
+
+/**
  * Output is handed on in frames of up to this many bytes: ssh2 emits a PTY's output in packets
  * of a few KiB, and every message costs a structured clone, a WebSocket frame or port message
  * (in the browser, about half a millisecond each) and an xterm.js write. Chunks that arrive in
@@ -136,15 +181,29 @@ export class WorkerSession {
     let acceptedKey: Buffer | null = null;
     let ready = false;
     return new Promise((resolve, reject) => {
+      const clock = new HandshakeClock(this.request.readyTimeoutMs, () => {
+        // The same error ssh2 gives for its own handshake timeout, which is turned off below.
+        reject(
+          Object.assign(new Error('Timed out while waiting for handshake'), {
+            level: 'client-timeout',
+          }),
+        );
+        client.destroy();
+      });
+      const ask = (question: WorkerQuestion): Promise<WorkerReply> =>
+        clock.during(() => this.port.ask(question));
       client.on('ready', () => {
         ready = true;
+        clock.stop();
         resolve();
       });
       client.on('error', (error) => {
+        clock.stop();
         if (!ready) reject(error);
         else this.finish(reasonFromError(error, label));
       });
       client.on('close', () => {
+        clock.stop();
         if (!ready) reject(new HandshakeClosed());
         else this.finish(serverClosed(label));
       });
@@ -153,7 +212,8 @@ export class WorkerSession {
         port: hop.port,
         username: hop.username,
         ...(sock === undefined ? {} : { sock }),
-        readyTimeout: this.request.readyTimeoutMs,
+        // Timed by `clock` instead, which does not count the time the user takes to answer.
+        readyTimeout: 0,
         keepaliveInterval: this.request.keepalive.intervalMs,
         keepaliveCountMax: this.request.keepalive.countMax,
         // Called before any authentication request, and again at every re-key.
@@ -172,7 +232,7 @@ export class WorkerSession {
             host: hop.host,
             port: hop.port,
           } as const;
-          this.port.ask({ ...question, key: new Uint8Array(key), rekey: false }).then(
+          ask({ ...question, key: new Uint8Array(key), rekey: false }).then(
             (reply) => {
               if (reply.kind === 'host-key' && reply.accepted) {
                 acceptedKey = Buffer.from(key);
@@ -197,15 +257,15 @@ export class WorkerSession {
             },
           );
         },
-        authHandler: authHandlerFor(hop, this.authAsk(index)),
+        authHandler: authHandlerFor(hop, this.authAsk(index, ask)),
       });
     });
   }
 
-  private authAsk(hop: number): AuthAsk {
+  private authAsk(hop: number, ask: (question: WorkerQuestion) => Promise<WorkerReply>): AuthAsk {
     const target = this.request.hops[hop];
     const secret = async (question: WorkerQuestion): Promise<string | null> => {
-      const reply = await this.port.ask(question);
+      const reply = await ask(question);
       return reply.kind === 'secret' ? reply.value : null;
     };
     return {
@@ -226,7 +286,7 @@ export class WorkerSession {
         }),
       keyboard: async (name, instructions, prompts) => {
         if (prompts.length === 0) return [];
-        const reply = await this.port.ask({
+        const reply = await ask({
           kind: 'keyboard-interactive',
           hop,
           name,

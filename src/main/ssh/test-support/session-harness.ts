@@ -19,6 +19,8 @@ export interface Bed {
   prompts: SessionPrompt[];
   /** How prompts are answered; the default remembers host keys. */
   answer: (prompt: SessionPrompt) => PromptAnswer;
+  /** How long the "user" takes to answer a prompt (default: the next turn). */
+  answerDelayMs: number;
 }
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -52,13 +54,14 @@ export async function sessionBed(
     prompts: [],
     answer: (prompt) =>
       prompt.kind === 'host-key' ? { kind: 'host-key', answer: 'remember' } : { kind: 'cancel' },
+    answerDelayMs: 0,
   };
   manager.on('prompt', (prompt) => {
     bed.prompts.push(prompt);
     // Answered on a later turn, as a UI would.
-    setImmediate(() => {
+    setTimeout(() => {
       manager.answer(prompt.promptId, bed.answer(prompt));
-    });
+    }, bed.answerDelayMs);
   });
   cleanups.push(async () => {
     await manager.dispose();
