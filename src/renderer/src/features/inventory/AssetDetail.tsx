@@ -5,13 +5,13 @@ import type { AppErrorShape } from '../../../../shared/errors';
 import type { AssetDetail as Detail, LinkView } from '../../../../shared/inventory';
 import { bridge } from '../../lib/bridge';
 import { useProfilesStore } from '../profiles/profiles-store';
-import { openTerminalFor } from '../terminals';
+import { openLxcConsole, openTerminalFor } from '../terminals';
 import { age, systemLabels, when } from '../sync/staleness';
 import { useNow } from '../sync/use-now';
 import { FreshnessDot, PatchCount, RebootFlag, SourceBadges, StatusText } from './cells';
 import { useInventoryStore } from './inventory-store';
 import { SshUserDialog } from './SshUserDialog';
-import { flattenRaw, sshTargetOf, webUiUrl } from './web-links';
+import { flattenRaw, lxcConsoleOf, sshTargetOf, webUiUrl } from './web-links';
 
 type Loaded =
   | { id: number; version: number; detail: Detail; error?: undefined }
@@ -98,6 +98,7 @@ export function AssetDetail(props: { id: number }) {
   const ip = asset.ips[0];
   const byId = new Map(profiles.map((p) => [p.id, p]));
   const ssh = sshTargetOf(asset, profiles);
+  const consoleTarget = lxcConsoleOf(links, profiles);
   const webLinks = links.flatMap((link) => {
     const url = webUiUrl(link, byId.get(link.profileId));
     return url ? [{ link, url }] : [];
@@ -138,6 +139,24 @@ export function AssetDetail(props: { id: number }) {
         >
           <SquareTerminal size={12} aria-hidden /> Open SSH terminal
         </button>
+        {consoleTarget ? (
+          <button
+            type="button"
+            className="button small"
+            disabled={consoleTarget.kind !== 'lxc'}
+            title={
+              consoleTarget.kind === 'lxc'
+                ? `pct enter ${String(consoleTarget.vmid)} on ${consoleTarget.node}, through the SSH profile ${consoleTarget.profileName}`
+                : `No SSH profile for the node ${consoleTarget.node}: add one (host ${consoleTarget.node}) to open this container's console through it`
+            }
+            data-testid="asset-lxc-console"
+            onClick={() => {
+              if (consoleTarget.kind === 'lxc') void openLxcConsole(consoleTarget);
+            }}
+          >
+            <SquareTerminal size={12} aria-hidden /> Container console
+          </button>
+        ) : null}
         {webLinks.map(({ link, url }) => (
           <a
             key={linkKey(link)}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AssetRow, LinkView } from '../../../../shared/inventory';
 import type { ProfileView } from '../../../../shared/profiles';
-import { flattenRaw, sshTargetOf, webUiUrl } from './web-links';
+import { flattenRaw, lxcConsoleOf, sshTargetOf, webUiUrl } from './web-links';
 
 const profile = (connection: object, id = 'p1', name = 'lab'): ProfileView =>
   ({ id, name, connection }) as unknown as ProfileView;
@@ -43,6 +43,54 @@ describe('sshTargetOf', () => {
       host: 'web01.example.net',
     });
     expect(sshTargetOf({ ...asset, fqdn: null, ips: [] }, [])).toBeUndefined();
+  });
+});
+
+describe('lxcConsoleOf', () => {
+  const container = link({
+    system: 'proxmox',
+    externalId: 'pve-ber/lxc/104',
+    raw: { resource: { node: 'Ber-PVE01', vmid: 104, type: 'lxc' } },
+  });
+  const ssh = (host: string, id: string, name: string): ProfileView =>
+    profile({ kind: 'ssh', host, port: 22, username: 'root' }, id, name);
+
+  it("opens a container's console through the SSH profile of its node", () => {
+    expect(
+      lxcConsoleOf(
+        [container],
+        [ssh('10.0.0.9', 'a', 'web'), ssh('ber-pve01.example.net', 'n', 'x')],
+      ),
+    ).toEqual({ kind: 'lxc', nodeProfileId: 'n', profileName: 'x', node: 'ber-pve01', vmid: 104 });
+    // No profile on the node's name: one named after the node, not one with a longer name.
+    expect(
+      lxcConsoleOf(
+        [container],
+        [ssh('127.0.0.1', 'b', 'Lab SSH ber-pve011'), ssh('127.0.0.1', 'c', 'Lab SSH ber-pve01')],
+      ),
+    ).toEqual({
+      kind: 'lxc',
+      nodeProfileId: 'c',
+      profileName: 'Lab SSH ber-pve01',
+      node: 'ber-pve01',
+      vmid: 104,
+    });
+  });
+
+  it('says which node lacks a profile, and offers nothing for VMs or assets Proxmox lacks', () => {
+    expect(lxcConsoleOf([container], [ssh('10.0.0.9', 'a', 'web')])).toEqual({
+      kind: 'no-node-profile',
+      node: 'ber-pve01',
+      vmid: 104,
+    });
+    const vm = { ...container, externalId: 'pve-ber/qemu/104' };
+    expect(lxcConsoleOf([vm], [ssh('ber-pve01', 'n', 'x')])).toBeUndefined();
+    expect(
+      lxcConsoleOf([link({ system: 'foreman' })], [ssh('ber-pve01', 'n', 'x')]),
+    ).toBeUndefined();
+    expect(
+      lxcConsoleOf([{ ...container, raw: { resource: null } }], [ssh('ber-pve01', 'n', 'x')]),
+    ).toBeUndefined();
   });
 });
 

@@ -71,3 +71,42 @@ export function sshTargetOf(
   const host = asset.fqdn ?? asset.ips[0];
   return host === undefined ? undefined : { kind: 'quick', user: 'root', host };
 }
+
+/** A Proxmox container's console: `pct enter <vmid>` on its node, or why it cannot be opened. */
+export type ConsoleTarget =
+  | { kind: 'lxc'; nodeProfileId: string; profileName: string; node: string; vmid: number }
+  | { kind: 'no-node-profile'; node: string; vmid: number };
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * The console of a Proxmox LXC container through its node: an SSH profile whose host is the
+ * node's name or a name under it (`pve01`, `pve01.example.net`), else one whose own name has the
+ * node's name as a word ("pve01 root"). Undefined when no Proxmox record says the asset is a
+ * container on a node.
+ */
+export function lxcConsoleOf(
+  links: readonly LinkView[],
+  profiles: readonly ProfileView[],
+): ConsoleTarget | undefined {
+  for (const link of links) {
+    if (link.system !== 'proxmox') continue;
+    const vmid = Number(/\/lxc\/(\d+)$/.exec(link.externalId)?.[1]);
+    const resource = link.raw.resource as { node?: unknown } | null | undefined;
+    const node = typeof resource?.node === 'string' ? resource.node.toLowerCase() : '';
+    if (!Number.isSafeInteger(vmid) || vmid <= 0 || node === '') continue;
+    const ssh = profiles.filter((p) => p.connection.kind === 'ssh');
+    const byHost = ssh.find((p) => {
+      const host = endpointOf(p.connection).host.toLowerCase();
+      return host === node || host.startsWith(`${node}.`);
+    });
+    const word = new RegExp(`(^|[^a-z0-9-])${escapeRegExp(node)}($|[^a-z0-9-])`, 'i');
+    const profile = byHost ?? ssh.find((p) => word.test(p.name));
+    return profile
+      ? { kind: 'lxc', nodeProfileId: profile.id, profileName: profile.name, node, vmid }
+      : { kind: 'no-node-profile', node, vmid };
+  }
+  return undefined;
+}

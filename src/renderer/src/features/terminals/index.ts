@@ -1,4 +1,4 @@
 /** The Terminals feature's public surface for the rest of the app. */
-export { openTerminalFor } from './terminal-actions';
+export { openLxcConsole, openTerminalFor } from './terminal-actions';
 export { TerminalsPage } from './TerminalsPage';
 export { terminalCommands } from './palette-commands';

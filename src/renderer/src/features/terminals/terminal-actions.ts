@@ -209,6 +209,21 @@ export function openTerminalFor(
   );
 }
 
+/** Opens a Proxmox container's console (`pct enter <vmid>`) through its node's SSH profile. */
+export function openLxcConsole(target: {
+  nodeProfileId: string;
+  vmid: number;
+  node: string;
+}): Promise<void> {
+  useNavStore.getState().go('terminals');
+  return openTab({
+    kind: 'lxc',
+    nodeProfileId: target.nodeProfileId,
+    vmid: target.vmid,
+    label: target.node,
+  });
+}
+
 export async function reconnect(key: string): Promise<void> {
   clearTimeout(reconnectTimers.get(key));
   reconnectTimers.delete(key);
