@@ -38,7 +38,7 @@ test('Ctrl/Cmd+digit jumps straight to a section, and Escape closes the palette'
 test('the palette says so when nothing matches', async ({ app }) => {
   const input = await app.shell.openPalette();
   await input.fill('zzzz-no-such-command');
-  await expect(app.page.getByText('No matching command.')).toBeVisible();
+  await expect(app.page.getByText('No matching command, profile or asset.')).toBeVisible();
 });
 
 test('a reload keeps the current section', async ({ app }) => {

@@ -11,8 +11,11 @@ import { sections } from './sections';
 
 export interface PaletteCommand {
   id: string;
-  group: 'Go to' | 'Appearance' | 'Vault' | 'Profiles' | 'Fleet' | 'Terminals';
+  group:
+    'Go to' | 'Connect' | 'Assets' | 'Appearance' | 'Vault' | 'Profiles' | 'Fleet' | 'Terminals';
   label: string;
+  /** A second, quieter line of text (an address, a kind). */
+  detail?: string;
   icon: LucideIcon;
   keywords: string[];
   shortcut?: string;

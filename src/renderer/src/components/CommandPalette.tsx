@@ -1,21 +1,18 @@
 import { Command } from 'cmdk';
-import { useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import type { AssetRow } from '../../../shared/inventory';
 import { paletteCommands, type PaletteCommand } from '../app/commands';
+import { useProfilesStore } from '../features/profiles/profiles-store';
 import { useNavStore } from '../stores/nav-store';
 import { Kbd, modKey } from './Kbd';
+import { assetCommands, connectCommands, findAssets } from './palette-targets';
+
+/** Typing pauses this long before the inventory is searched. */
+const assetSearchDelayMs = 120;
 
 export function CommandPalette() {
   const open = useNavStore((s) => s.paletteOpen);
   const setOpen = useNavStore((s) => s.setPaletteOpen);
-  const commands = useMemo(() => (open ? paletteCommands() : []), [open]);
-  const groups = useMemo(() => {
-    const byGroup = new Map<string, PaletteCommand[]>();
-    for (const command of commands) {
-      byGroup.set(command.group, [...(byGroup.get(command.group) ?? []), command]);
-    }
-    return [...byGroup.entries()];
-  }, [commands]);
-
   return (
     <Command.Dialog
       open={open}
@@ -26,9 +23,66 @@ export function CommandPalette() {
       contentClassName="palette-content"
       data-testid="palette"
     >
-      <Command.Input placeholder="Type a command or section…" data-testid="palette-input" />
+      {/* Mounted while open only: each opening starts from an empty search. */}
+      <PaletteBody
+        close={() => {
+          setOpen(false);
+        }}
+      />
+    </Command.Dialog>
+  );
+}
+
+function PaletteBody(props: { close: () => void }) {
+  const profiles = useProfilesStore((s) => s.profiles);
+  const profilesLoaded = useProfilesStore((s) => s.loaded);
+  const [typed, setTyped] = useState('');
+  const [found, setFound] = useState<{ text: string; rows: AssetRow[] }>({ text: '', rows: [] });
+  const text = typed.trim();
+
+  useEffect(() => {
+    if (!profilesLoaded) void useProfilesStore.getState().load();
+  }, [profilesLoaded]);
+
+  useEffect(() => {
+    if (text.length < 2) return;
+    let live = true;
+    const timer = setTimeout(() => {
+      void findAssets(text).then((rows) => {
+        if (live) setFound({ text, rows });
+      });
+    }, assetSearchDelayMs);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [text]);
+
+  // Results for an earlier text are not shown for the current one.
+  const assets = text.length >= 2 && found.text === text ? found.rows : null;
+  const groups = useMemo(() => {
+    const commands = [
+      ...paletteCommands(),
+      ...connectCommands(profiles),
+      ...assetCommands(assets ?? [], text),
+    ];
+    const byGroup = new Map<string, PaletteCommand[]>();
+    for (const command of commands) {
+      byGroup.set(command.group, [...(byGroup.get(command.group) ?? []), command]);
+    }
+    return [...byGroup.entries()];
+  }, [profiles, assets, text]);
+
+  return (
+    <>
+      <Command.Input
+        placeholder="Type a command, a section, an SSH profile or an asset…"
+        data-testid="palette-input"
+        value={typed}
+        onValueChange={setTyped}
+      />
       <Command.List>
-        <Command.Empty>No matching command.</Command.Empty>
+        <Command.Empty>No matching command, profile or asset.</Command.Empty>
         {groups.map(([group, items]) => (
           <Command.Group key={group} heading={group}>
             {items.map((command) => {
@@ -36,16 +90,17 @@ export function CommandPalette() {
               return (
                 <Command.Item
                   key={command.id}
-                  value={`${command.group} ${command.label}`}
+                  value={`${command.group} ${command.label} ${command.id}`}
                   keywords={command.keywords}
                   data-testid={`palette-item-${command.id}`}
                   onSelect={() => {
-                    setOpen(false);
+                    props.close();
                     void command.run();
                   }}
                 >
                   <Icon size={15} aria-hidden />
                   <span>{command.label}</span>
+                  {command.detail ? <span className="palette-detail">{command.detail}</span> : null}
                   {command.shortcut ? <Kbd keys={[modKey, command.shortcut]} /> : null}
                 </Command.Item>
               );
@@ -53,6 +108,6 @@ export function CommandPalette() {
           </Command.Group>
         ))}
       </Command.List>
-    </Command.Dialog>
+    </>
   );
 }
