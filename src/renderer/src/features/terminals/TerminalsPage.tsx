@@ -2,6 +2,7 @@ import '@xterm/xterm/css/xterm.css';
 import { ChevronLeft, ChevronRight, Columns2, Plus, Radio, X } from 'lucide-react';
 import { useEffect, useRef, useState, type SyntheticEvent } from 'react';
 import { PromptDialog } from './PromptDialog';
+import { TerminalsEmpty } from './TerminalsEmpty';
 import { parseQuickConnect } from './quick-connect';
 import {
   activate,
@@ -32,12 +33,7 @@ export function TerminalsPage() {
           {split ? <TerminalPane pane={1} /> : null}
         </div>
       ) : (
-        <div className="empty term-empty" data-testid="terminals-empty">
-          <p>No terminals open.</p>
-          <p className="muted">
-            Type user@host:port above, or use Connect on an SSH profile or an inventory asset.
-          </p>
-        </div>
+        <TerminalsEmpty />
       )}
       <PromptDialog />
       <CloseConfirm />

@@ -1,0 +1,74 @@
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ProfileView } from '../../../../shared/profiles';
+import { createBridge, setBridge } from '../../lib/bridge';
+import { useNavStore } from '../../stores/nav-store';
+import { useProfilesStore } from '../profiles/profiles-store';
+import { TerminalsEmpty } from './TerminalsEmpty';
+
+const ssh = (id: string, name: string, folder: string, host: string): ProfileView =>
+  ({
+    id,
+    name,
+    folder,
+    tags: [],
+    connection: { kind: 'ssh', host, port: 2222, username: 'ops' },
+  }) as unknown as ProfileView;
+
+describe('the empty Terminals page', () => {
+  const opened: unknown[] = [];
+  let profiles: ProfileView[] = [];
+  beforeEach(() => {
+    opened.length = 0;
+    useProfilesStore.setState({ profiles: [], loaded: false });
+    setBridge(
+      createBridge({
+        invoke: (channel, request) => {
+          if (channel === 'profiles:list') return Promise.resolve({ ok: true, data: profiles });
+          if (channel === 'ssh:open') opened.push(request);
+          return new Promise(() => undefined);
+        },
+        on: () => () => undefined,
+      }),
+    );
+  });
+  afterEach(() => {
+    cleanup();
+    setBridge(undefined);
+  });
+
+  it('offers the SSH profiles, by folder and name, and connects with one click', async () => {
+    profiles = [
+      ssh('b', 'web-b', 'Site B', 'web.b.example'),
+      ssh('a2', 'db-a', 'Site A', 'db.a.example'),
+      {
+        id: 'fm',
+        name: 'foreman',
+        folder: '',
+        tags: [],
+        connection: { kind: 'foreman', url: 'https://fm.example' },
+      } as unknown as ProfileView,
+    ];
+    render(<TerminalsEmpty />);
+    await waitFor(() => {
+      expect(screen.getAllByTestId('terminals-start-profile')).toHaveLength(2);
+    });
+    const items = screen.getAllByTestId('terminals-start-profile');
+    expect(items.map((item) => item.textContent)).toEqual([
+      'db-aops@db.a.example:2222',
+      'web-bops@web.b.example:2222',
+    ]);
+    fireEvent.click(items[1]!);
+    expect(useNavStore.getState().section).toBe('terminals');
+    await waitFor(() => {
+      expect(opened).toEqual([expect.objectContaining({ profileId: 'b' })]);
+    });
+  });
+
+  it('explains the other ways in when there is no SSH profile', async () => {
+    profiles = [];
+    render(<TerminalsEmpty />);
+    expect(await screen.findByText(/Type user@host:port above/)).toBeTruthy();
+    expect(screen.queryByTestId('terminals-start-profile')).toBeNull();
+  });
+});

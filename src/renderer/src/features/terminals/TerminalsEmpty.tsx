@@ -1,0 +1,70 @@
+import { SquareTerminal } from 'lucide-react';
+import { useEffect } from 'react';
+import { endpointOf, type ProfileView } from '../../../../shared/profiles';
+import { Kbd, modKey } from '../../components/Kbd';
+import { useProfilesStore } from '../profiles/profiles-store';
+import { openTerminalFor } from './terminal-actions';
+
+/** How many SSH profiles the empty Terminals page offers; the palette finds the rest. */
+const shownProfiles = 24;
+
+function byFolderThenName(a: ProfileView, b: ProfileView): number {
+  return a.folder.localeCompare(b.folder) || a.name.localeCompare(b.name);
+}
+
+/** No tab open: the SSH profiles to start from, one click each. */
+export function TerminalsEmpty() {
+  const profiles = useProfilesStore((s) => s.profiles);
+  const loaded = useProfilesStore((s) => s.loaded);
+  useEffect(() => {
+    if (!loaded) void useProfilesStore.getState().load();
+  }, [loaded]);
+  const ssh = profiles.filter((p) => p.connection.kind === 'ssh').sort(byFolderThenName);
+
+  return (
+    <div className="empty term-empty" data-testid="terminals-empty">
+      <p>No terminals open.</p>
+      {ssh.length === 0 ? (
+        <p className="muted">
+          Type user@host:port above, or use Connect on an SSH profile or an inventory asset.
+        </p>
+      ) : (
+        <>
+          <p className="muted">
+            Connect with an SSH profile, type user@host:port above, or find any profile or asset
+            with <Kbd keys={[modKey, 'K']} />.
+          </p>
+          <ul className="term-start" aria-label="SSH profiles">
+            {ssh.slice(0, shownProfiles).map((profile) => {
+              const { host, port } = endpointOf(profile.connection);
+              const user = profile.connection.kind === 'ssh' ? profile.connection.username : '';
+              return (
+                <li key={profile.id}>
+                  <button
+                    type="button"
+                    className="term-start-item"
+                    data-testid="terminals-start-profile"
+                    onClick={() => {
+                      void openTerminalFor({ profileId: profile.id, label: profile.name });
+                    }}
+                  >
+                    <SquareTerminal size={14} aria-hidden />
+                    <span className="term-start-name">{profile.name}</span>
+                    <span className="term-start-address">
+                      {user}@{host}:{String(port)}
+                    </span>
+                  </button>
+                </li>
+              );
+            })}
+          </ul>
+          {ssh.length > shownProfiles ? (
+            <p className="muted">
+              {ssh.length - shownProfiles} more: find them with <Kbd keys={[modKey, 'K']} />.
+            </p>
+          ) : null}
+        </>
+      )}
+    </div>
+  );
+}
