@@ -85,6 +85,24 @@ test('a terminal from an SSH profile: host key, command output, search, reconnec
     await terminals.run('echo still-$((3*3))');
     await expect(terminals.screen()).toContainText('still-9');
 
+    // Tab keys: Ctrl+Shift+T opens a second session to the same profile (its key is remembered
+    // now), Ctrl+PageUp goes back to the first, Ctrl+Shift+W asks before closing a live tab.
+    await app.page.keyboard.press('Control+Shift+T');
+    await expect(terminals.tabs()).toHaveCount(2);
+    await expect(terminals.tabs().nth(1)).toContainText('lab-shell');
+    await terminals.expectState('open');
+    await terminals.run('echo second-$((1+1))');
+    await expect(terminals.screen()).toContainText('second-2');
+    await app.page.keyboard.press('Control+PageUp');
+    await expect(terminals.screen()).toContainText('still-9');
+    await expect(terminals.screen()).not.toContainText('second-2');
+    await app.page.keyboard.press('Control+PageDown');
+    await expect(terminals.screen()).toContainText('second-2');
+    await app.page.keyboard.press('Control+Shift+W');
+    await app.page.getByTestId('term-close-confirm-button').click();
+    await expect(terminals.tabs()).toHaveCount(1);
+    await expect(terminals.screen()).toContainText('still-9');
+
     // The server drops the connection (its session process dies): the tab says why and counts
     // down to an automatic reconnect; the user reconnects at once.
     await terminals.run('kill -9 $PPID');

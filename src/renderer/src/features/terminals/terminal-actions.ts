@@ -6,7 +6,7 @@ import type { Result } from '../../../../shared/result';
 import { bridge } from '../../lib/bridge';
 import { prepareTerminalChannels } from '../../lib/terminal-channel';
 import { useNavStore } from '../../stores/nav-store';
-import { TerminalSession } from './terminal-session';
+import { TerminalSession, type TabCommand } from './terminal-session';
 import {
   describeTarget,
   saveSettings,
@@ -99,7 +99,40 @@ function sessionHooks(key: string) {
       const tab = selectors.byKey(useTerminalsStore.getState(), key);
       if (tab) setSearchOpen(useTerminalsStore.getState().split ? tab.pane : 0, true);
     },
+    tabCommand: (command: TabCommand) => {
+      switch (command) {
+        case 'next':
+          cycleTab(key, 1);
+          break;
+        case 'previous':
+          cycleTab(key, -1);
+          break;
+        case 'close':
+          requestClose(key);
+          break;
+        case 'duplicate':
+          duplicateTab(key);
+          break;
+      }
+    },
   };
+}
+
+/** Shows the next (or previous) tab of the same pane, wrapping around. */
+export function cycleTab(key: string, by: -1 | 1): void {
+  const state = useTerminalsStore.getState();
+  const tab = selectors.byKey(state, key);
+  if (tab === undefined) return;
+  const tabs = selectors.paneTabs(state, state.split ? tab.pane : 0);
+  const at = tabs.findIndex((t) => t.key === key);
+  const next = tabs[(at + by + tabs.length) % tabs.length];
+  if (next !== undefined && next.key !== key) activate(next.key);
+}
+
+/** A new tab with a new session to the same profile, container or address. */
+export function duplicateTab(key: string): void {
+  const tab = selectors.byKey(useTerminalsStore.getState(), key);
+  if (tab !== undefined) void openTab(tab.target);
 }
 
 /** Input typed in a broadcast tab goes to every broadcast tab that is live. */

@@ -3,7 +3,9 @@ import { createAckBatcher } from './ack-batcher';
 import { needsPasteWarning, pastedLineCount } from './paste';
 import { formatQuickTarget, parseQuickConnect } from './quick-connect';
 import { shouldUseWebgl } from './renderer-choice';
-import { selectors, type TerminalTab } from './terminals-store';
+import { cycleTab } from './terminal-actions';
+import { tabCommandFor } from './terminal-session';
+import { initialState, selectors, useTerminalsStore, type TerminalTab } from './terminals-store';
 
 describe('quick connect', () => {
   it('reads user@host with port 22 by default, and user@host:port', () => {
@@ -148,5 +150,58 @@ describe('the tab label', () => {
     expect(
       selectors.tabLabel(tab({ kind: 'profile', profileId: 'p', label: 'bastion-ber' }, 'prod db')),
     ).toBe('prod db');
+  });
+});
+
+describe('tab keys', () => {
+  const press = (key: string, mods: { ctrl?: boolean; shift?: boolean; alt?: boolean } = {}) =>
+    tabCommandFor({
+      key,
+      ctrlKey: mods.ctrl ?? true,
+      shiftKey: mods.shift ?? false,
+      altKey: mods.alt ?? false,
+      metaKey: false,
+    });
+
+  it('maps Ctrl+PageDown/PageUp, Ctrl+Shift+W and Ctrl+Shift+T, and leaves other keys to the shell', () => {
+    expect(press('PageDown')).toBe('next');
+    expect(press('PageUp')).toBe('previous');
+    expect(press('W', { shift: true })).toBe('close');
+    expect(press('T', { shift: true })).toBe('duplicate');
+    // Ctrl+W erases a word and Ctrl+T transposes characters in the shell: not ours.
+    expect(press('w')).toBeUndefined();
+    expect(press('t')).toBeUndefined();
+    expect(press('PageDown', { ctrl: false })).toBeUndefined();
+    expect(press('PageDown', { alt: true })).toBeUndefined();
+  });
+
+  it('cycles through the tabs of the pane, wrapping around', () => {
+    const tab = (key: string): TerminalTab => ({
+      key,
+      target: { kind: 'quick', user: 'ops', host: key, port: 22 },
+      sessionId: null,
+      title: key,
+      name: null,
+      status: { state: 'connecting' },
+      wasOpen: false,
+      logFile: null,
+      broadcast: false,
+      pane: 0,
+      reconnectAt: null,
+      reconnectAttempt: 0,
+      error: null,
+    });
+    useTerminalsStore.setState({
+      ...initialState,
+      tabs: ['a', 'b', 'c'].map(tab),
+      active: ['b', null],
+    });
+    cycleTab('b', 1);
+    expect(useTerminalsStore.getState().active[0]).toBe('c');
+    cycleTab('c', 1);
+    expect(useTerminalsStore.getState().active[0]).toBe('a');
+    cycleTab('a', -1);
+    expect(useTerminalsStore.getState().active[0]).toBe('c');
+    useTerminalsStore.setState(initialState);
   });
 });

@@ -19,6 +19,24 @@ export interface SessionHooks {
   confirmPaste(text: string): void;
   /** Ctrl+Shift+F. */
   openSearch(): void;
+  /** Tab keys: Ctrl+PageDown / Ctrl+PageUp, Ctrl+Shift+W, Ctrl+Shift+T. */
+  tabCommand(command: TabCommand): void;
+}
+
+export type TabCommand = 'next' | 'previous' | 'close' | 'duplicate';
+
+/** The tab command a key press means, if any (GNOME Terminal's and most browsers' keys). */
+export function tabCommandFor(
+  event: Pick<KeyboardEvent, 'ctrlKey' | 'shiftKey' | 'altKey' | 'metaKey' | 'key'>,
+): TabCommand | undefined {
+  if (!event.ctrlKey || event.altKey || event.metaKey) return undefined;
+  if (event.key === 'PageDown') return 'next';
+  if (event.key === 'PageUp') return 'previous';
+  if (!event.shiftKey) return undefined;
+  const key = event.key.toLowerCase();
+  if (key === 'w') return 'close';
+  if (key === 't') return 'duplicate';
+  return undefined;
 }
 
 let webglVerdict: boolean | undefined;
@@ -193,7 +211,14 @@ export class TerminalSession {
   };
 
   private onKey(event: KeyboardEvent): boolean {
-    if (event.type !== 'keydown' || !event.ctrlKey || !event.shiftKey) return true;
+    if (event.type !== 'keydown') return true;
+    const tabCommand = tabCommandFor(event);
+    if (tabCommand !== undefined) {
+      event.preventDefault();
+      this.hooks.tabCommand(tabCommand);
+      return false;
+    }
+    if (!event.ctrlKey || !event.shiftKey) return true;
     const key = event.key.toLowerCase();
     if (key === 'f') {
       event.preventDefault();
