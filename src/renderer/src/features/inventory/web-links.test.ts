@@ -44,6 +44,27 @@ describe('sshTargetOf', () => {
     });
     expect(sshTargetOf({ ...asset, fqdn: null, ips: [] }, [])).toBeUndefined();
   });
+
+  it('falls back to an SSH profile named after the asset, as a whole name', () => {
+    const tunnel = profile(
+      { kind: 'ssh', host: '127.0.0.1', port: 2201, username: 'ops' },
+      't',
+      'Lab SSH web01',
+    );
+    expect(sshTargetOf(asset, [tunnel])).toEqual({
+      kind: 'profile',
+      profileId: 't',
+      label: 'Lab SSH web01',
+    });
+    expect(sshTargetOf({ ...asset, name: 'web0' }, [tunnel])).toMatchObject({ kind: 'quick' });
+    // The host wins over the name.
+    const direct = profile(
+      { kind: 'ssh', host: 'web01.example.net', port: 22, username: 'ops' },
+      'd',
+      'other',
+    );
+    expect(sshTargetOf(asset, [tunnel, direct])).toMatchObject({ profileId: 'd' });
+  });
 });
 
 describe('lxcConsoleOf', () => {

@@ -52,10 +52,18 @@ export type SshTarget =
   | { kind: 'profile'; profileId: string; label: string }
   | { kind: 'quick'; user: string; host: string };
 
+/** Whether `name` has `word` in it as a whole host name ("Lab SSH web01" has web01, not web0). */
+function hasWord(name: string, word: string): boolean {
+  if (word === '') return false;
+  const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[^a-z0-9.-])${escaped}($|[^a-z0-9.-])`, 'i').test(name);
+}
+
 /**
  * How to reach an asset over SSH: an SSH profile whose host is the asset's name, FQDN or one of
- * its addresses; otherwise a quick connection as root to its FQDN or first address (the password
- * is asked for and never stored).
+ * its addresses, else one named after the asset (a profile for `web01` through a tunnel or a jump
+ * host often has another address); otherwise a quick connection as root to its FQDN or first
+ * address (the password is asked for and never stored).
  */
 export function sshTargetOf(
   asset: AssetRow,
@@ -64,9 +72,10 @@ export function sshTargetOf(
   const names = new Set(
     [asset.name, asset.fqdn, ...asset.ips].flatMap((v) => (v ? [v.toLowerCase()] : [])),
   );
-  const profile = profiles.find(
-    (p) => p.connection.kind === 'ssh' && names.has(endpointOf(p.connection).host.toLowerCase()),
-  );
+  const ssh = profiles.filter((p) => p.connection.kind === 'ssh');
+  const profile =
+    ssh.find((p) => names.has(endpointOf(p.connection).host.toLowerCase())) ??
+    ssh.find((p) => hasWord(p.name, asset.name));
   if (profile) return { kind: 'profile', profileId: profile.id, label: profile.name };
   const host = asset.fqdn ?? asset.ips[0];
   return host === undefined ? undefined : { kind: 'quick', user: 'root', host };
@@ -76,10 +85,6 @@ export function sshTargetOf(
 export type ConsoleTarget =
   | { kind: 'lxc'; nodeProfileId: string; profileName: string; node: string; vmid: number }
   | { kind: 'no-node-profile'; node: string; vmid: number };
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /**
  * The console of a Proxmox LXC container through its node: an SSH profile whose host is the
@@ -102,8 +107,7 @@ export function lxcConsoleOf(
       const host = endpointOf(p.connection).host.toLowerCase();
       return host === node || host.startsWith(`${node}.`);
     });
-    const word = new RegExp(`(^|[^a-z0-9-])${escapeRegExp(node)}($|[^a-z0-9-])`, 'i');
-    const profile = byHost ?? ssh.find((p) => word.test(p.name));
+    const profile = byHost ?? ssh.find((p) => hasWord(p.name, node));
     return profile
       ? { kind: 'lxc', nodeProfileId: profile.id, profileName: profile.name, node, vmid }
       : { kind: 'no-node-profile', node, vmid };
