@@ -49,9 +49,13 @@ export function TerminalsEmpty() {
                     }}
                   >
                     <SquareTerminal size={14} aria-hidden />
-                    <span className="term-start-name">{profile.name}</span>
-                    <span className="term-start-address">
-                      {user}@{host}:{String(port)}
+                    <span className="term-start-text">
+                      <span className="term-start-name" title={profile.name}>
+                        {profile.name}
+                      </span>
+                      <span className="term-start-address">
+                        {user}@{host}:{String(port)}
+                      </span>
                     </span>
                   </button>
                 </li>
