@@ -117,11 +117,16 @@ describe('the renderer choice', () => {
   });
 });
 
-describe('the tab label', () => {
-  const tab = (target: TerminalTab['target'], name: string | null = null): TerminalTab => ({
-    key: 't1',
+/** An open tab as the store holds it. */
+function openTab(
+  key: string,
+  target: TerminalTab['target'],
+  name: string | null = null,
+): TerminalTab {
+  return {
+    key,
     target,
-    sessionId: 's1',
+    sessionId: `session-${key}`,
     title: 'ops@10.16.0.5:22',
     name,
     status: { state: 'open' },
@@ -132,7 +137,12 @@ describe('the tab label', () => {
     reconnectAt: null,
     reconnectAttempt: 0,
     error: null,
-  });
+  };
+}
+
+describe('the tab label', () => {
+  const tab = (target: TerminalTab['target'], name: string | null = null): TerminalTab =>
+    openTab('t1', target, name);
 
   it('names a tab after its profile or container, and a quick connection after its address', () => {
     expect(selectors.tabLabel(tab({ kind: 'profile', profileId: 'p', label: 'bastion-ber' }))).toBe(
@@ -176,21 +186,8 @@ describe('tab keys', () => {
   });
 
   it('cycles through the tabs of the pane, wrapping around', () => {
-    const tab = (key: string): TerminalTab => ({
-      key,
-      target: { kind: 'quick', user: 'ops', host: key, port: 22 },
-      sessionId: null,
-      title: key,
-      name: null,
-      status: { state: 'connecting' },
-      wasOpen: false,
-      logFile: null,
-      broadcast: false,
-      pane: 0,
-      reconnectAt: null,
-      reconnectAttempt: 0,
-      error: null,
-    });
+    const tab = (key: string): TerminalTab =>
+      openTab(key, { kind: 'quick', user: 'ops', host: key, port: 22 });
     useTerminalsStore.setState({
       ...initialState,
       tabs: ['a', 'b', 'c'].map(tab),
