@@ -4,7 +4,8 @@ import type { AssetRow } from '../../../shared/inventory';
 import type { ProfileView } from '../../../shared/profiles';
 import { useInventoryStore } from '../features/inventory/inventory-store';
 import { useProfilesStore } from '../features/profiles/profiles-store';
-import { createBridge, setBridge } from '../lib/bridge';
+import { setBridge } from '../lib/bridge';
+import { installFakeBridge, type BridgeCall } from '../test-support/fake-bridge';
 import { useNavStore } from '../stores/nav-store';
 import { CommandPalette } from './CommandPalette';
 
@@ -31,7 +32,7 @@ const web01 = {
 } as unknown as AssetRow;
 
 describe('the command palette', () => {
-  const calls: { channel: string; request: unknown }[] = [];
+  let calls: BridgeCall[] = [];
 
   beforeAll(() => {
     // cmdk scrolls the selected item into view and watches the list's size; jsdom has no layout.
@@ -44,28 +45,16 @@ describe('the command palette', () => {
     };
   });
   beforeEach(() => {
-    calls.length = 0;
     useProfilesStore.setState({ profiles: [], loaded: false });
-    setBridge(
-      createBridge({
-        invoke: (channel, request) => {
-          calls.push({ channel, request });
-          if (channel === 'profiles:list') {
-            return Promise.resolve({ ok: true, data: [bastion, foreman] });
-          }
-          if (channel === 'inventory:query') {
-            const { query } = request as { query: string };
-            const rows = 'web01'.startsWith(query) ? [web01] : [];
-            return Promise.resolve({
-              ok: true,
-              data: { rows, total: rows.length, offset: 0, limit: 8, sources: [] },
-            });
-          }
-          return new Promise(() => undefined);
-        },
-        on: () => () => undefined,
-      }),
-    );
+    calls = installFakeBridge((channel, request) => {
+      if (channel === 'profiles:list') return [bastion, foreman];
+      if (channel === 'inventory:query') {
+        const { query } = request as { query: string };
+        const rows = 'web01'.startsWith(query) ? [web01] : [];
+        return { rows, total: rows.length, offset: 0, limit: 8, sources: [] };
+      }
+      return undefined;
+    });
     useNavStore.getState().go('patches');
     useNavStore.getState().setPaletteOpen(true);
   });

@@ -1,28 +1,17 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InventoryQuery } from '../../../../shared/inventory';
-import { createBridge, setBridge } from '../../lib/bridge';
+import { setBridge } from '../../lib/bridge';
+import { installFakeBridge, unknownChannel, type BridgeCall } from '../../test-support/fake-bridge';
 import { useNavStore } from '../../stores/nav-store';
 import { useInventoryStore } from '../inventory/inventory-store';
 import { PlannedSection } from './PlannedSection';
 
 describe('PlannedSection', () => {
-  const asked: string[] = [];
+  let calls: BridgeCall[] = [];
   beforeEach(() => {
-    asked.length = 0;
     useNavStore.getState().go('patches');
-    setBridge(
-      createBridge({
-        invoke: (channel, request) => {
-          if (channel === 'inventory:query') asked.push((request as InventoryQuery).query);
-          return Promise.resolve({
-            ok: false,
-            error: { code: 'unknown-channel', message: channel },
-          });
-        },
-        on: () => () => undefined,
-      }),
-    );
+    calls = installFakeBridge(unknownChannel);
   });
   afterEach(() => {
     cleanup();
@@ -36,7 +25,9 @@ describe('PlannedSection', () => {
     expect(useNavStore.getState().section).toBe('inventory');
     expect(useInventoryStore.getState().draft).toBe('security>0');
     await waitFor(() => {
-      expect(asked).toContain('security>0');
+      expect(
+        calls.map((c) => c.channel === 'inventory:query' && (c.request as InventoryQuery).query),
+      ).toContain('security>0');
     });
   });
 

@@ -1,7 +1,8 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ProfileView } from '../../../../shared/profiles';
-import { createBridge, setBridge } from '../../lib/bridge';
+import { setBridge } from '../../lib/bridge';
+import { installFakeBridge, type BridgeCall } from '../../test-support/fake-bridge';
 import { useNavStore } from '../../stores/nav-store';
 import { useProfilesStore } from '../profiles/profiles-store';
 import { TerminalsEmpty } from './TerminalsEmpty';
@@ -16,21 +17,11 @@ const ssh = (id: string, name: string, folder: string, host: string): ProfileVie
   }) as unknown as ProfileView;
 
 describe('the empty Terminals page', () => {
-  const opened: unknown[] = [];
+  let calls: BridgeCall[] = [];
   let profiles: ProfileView[] = [];
   beforeEach(() => {
-    opened.length = 0;
     useProfilesStore.setState({ profiles: [], loaded: false });
-    setBridge(
-      createBridge({
-        invoke: (channel, request) => {
-          if (channel === 'profiles:list') return Promise.resolve({ ok: true, data: profiles });
-          if (channel === 'ssh:open') opened.push(request);
-          return new Promise(() => undefined);
-        },
-        on: () => () => undefined,
-      }),
-    );
+    calls = installFakeBridge((channel) => (channel === 'profiles:list' ? profiles : undefined));
   });
   afterEach(() => {
     cleanup();
@@ -61,7 +52,9 @@ describe('the empty Terminals page', () => {
     fireEvent.click(items[1]!);
     expect(useNavStore.getState().section).toBe('terminals');
     await waitFor(() => {
-      expect(opened).toEqual([expect.objectContaining({ profileId: 'b' })]);
+      expect(calls.filter((c) => c.channel === 'ssh:open').map((c) => c.request)).toEqual([
+        expect.objectContaining({ profileId: 'b' }),
+      ]);
     });
   });
 
