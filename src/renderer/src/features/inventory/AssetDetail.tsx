@@ -412,8 +412,7 @@ function MergeReasons(props: { detail: Detail }) {
             <th />
             <th>Source</th>
             <th>Record</th>
-            <th>Matched on</th>
-            <th className="num">Confidence</th>
+            <th title="The key the record was matched on, and how sure the match is">Matched on</th>
           </tr>
         </thead>
         <tbody>
@@ -440,11 +439,11 @@ function MergeReasons(props: { detail: Detail }) {
               <td>
                 {l.name} <code className="faint">{l.externalId}</code>
               </td>
-              <td data-testid="link-key">
-                <code>{l.matchKey}</code>
-              </td>
-              <td className="num" data-testid="link-confidence">
-                {Math.round(l.confidence * 100)}%
+              <td>
+                <code data-testid="link-key">{l.matchKey}</code>{' '}
+                <span className="muted" data-testid="link-confidence">
+                  {Math.round(l.confidence * 100)}%
+                </span>
               </td>
             </tr>
           ))}
