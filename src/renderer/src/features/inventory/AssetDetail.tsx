@@ -146,7 +146,10 @@ export function AssetDetail(props: { id: number }) {
             disabled={consoleTarget.kind !== 'lxc'}
             title={
               consoleTarget.kind === 'lxc'
-                ? `pct enter ${String(consoleTarget.vmid)} on ${consoleTarget.node}, through the SSH profile ${consoleTarget.profileName}`
+                ? `pct enter ${String(consoleTarget.vmid)} on ${consoleTarget.node}, through the SSH profile ${consoleTarget.profileName}` +
+                  (asset.status === 'stopped'
+                    ? ' (the container was stopped at the last sync: pct enter needs it running)'
+                    : '')
                 : `No SSH profile for the node ${consoleTarget.node}: add one (host ${consoleTarget.node}) to open this container's console through it`
             }
             data-testid="asset-lxc-console"
