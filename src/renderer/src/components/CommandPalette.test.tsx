@@ -11,14 +11,14 @@ import { CommandPalette } from './CommandPalette';
 
 const bastion = {
   id: 'p-ssh',
-  name: 'bastion-ber',
+  name: 'lab-shell',
   folder: 'Berlin',
   tags: ['prod'],
   connection: { kind: 'ssh', host: 'bastion.ber.example.net', port: 22, username: 'ops' },
 } as unknown as ProfileView;
 const foreman = {
   id: 'p-fm',
-  name: 'bastion foreman',
+  name: 'lab-shell foreman',
   folder: '',
   tags: [],
   connection: { kind: 'foreman', url: 'https://foreman.example.net' },
@@ -65,8 +65,11 @@ describe('the command palette', () => {
 
   it('connects to an SSH profile found by its name', async () => {
     render(<CommandPalette />);
-    fireEvent.change(screen.getByTestId('palette-input'), { target: { value: 'bastion' } });
+    fireEvent.change(screen.getByTestId('palette-input'), { target: { value: 'lab-sh' } });
     const item = await screen.findByTestId('palette-item-connect:p-ssh');
+    // The best match is the first item, so Enter runs it, not "Split terminals" (keyword ssh).
+    expect(screen.getByTestId('palette-item-terminals:split')).toBeTruthy();
+    expect(screen.getAllByRole('option')[0]).toBe(item);
     expect(item.textContent).toContain('ops@bastion.ber.example.net:22');
     // Only SSH profiles open terminals.
     expect(screen.queryByTestId('palette-item-connect:p-fm')).toBeNull();

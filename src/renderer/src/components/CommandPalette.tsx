@@ -5,6 +5,7 @@ import { paletteCommands, type PaletteCommand } from '../app/commands';
 import { useProfilesStore } from '../features/profiles/profiles-store';
 import { useNavStore } from '../stores/nav-store';
 import { Kbd, modKey } from './Kbd';
+import { paletteScore, paletteValue } from './palette-filter';
 import { assetCommands, connectCommands, findAssets } from './palette-targets';
 
 /** Typing pauses this long before the inventory is searched. */
@@ -22,6 +23,7 @@ export function CommandPalette() {
       overlayClassName="palette-overlay"
       contentClassName="palette-content"
       data-testid="palette"
+      filter={paletteScore}
     >
       {/* Mounted while open only: each opening starts from an empty search. */}
       <PaletteBody
@@ -70,7 +72,18 @@ function PaletteBody(props: { close: () => void }) {
     for (const command of commands) {
       byGroup.set(command.group, [...(byGroup.get(command.group) ?? []), command]);
     }
-    return [...byGroup.entries()];
+    const entries = [...byGroup.entries()];
+    if (text === '') return entries;
+    // The group holding the best match comes first, so Enter runs the best match: cmdk orders
+    // the items within a group but leaves the groups where they are.
+    const best = (items: PaletteCommand[]): number =>
+      Math.max(
+        ...items.map((c) => paletteScore(paletteValue(c.group, c.label, c.id), text, c.keywords)),
+      );
+    return entries
+      .map(([group, items]) => ({ group, items, score: best(items) }))
+      .sort((a, b) => b.score - a.score)
+      .map(({ group, items }): [string, PaletteCommand[]] => [group, items]);
   }, [profiles, assets, text]);
 
   return (
@@ -90,7 +103,7 @@ function PaletteBody(props: { close: () => void }) {
               return (
                 <Command.Item
                   key={command.id}
-                  value={`${command.group} ${command.label} ${command.id}`}
+                  value={paletteValue(command.group, command.label, command.id)}
                   keywords={command.keywords}
                   data-testid={`palette-item-${command.id}`}
                   onSelect={() => {

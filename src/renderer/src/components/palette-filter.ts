@@ -1,0 +1,23 @@
+import { defaultFilter } from 'cmdk';
+
+const separator = '\u0001';
+
+/** An item's value for the palette: its group, label and id, which `paletteScore` reads back. */
+export function paletteValue(group: string, label: string, id: string): string {
+  return [group, label, id].join(separator);
+}
+
+/**
+ * How well an item matches what was typed, 0 for not at all. What the label says beats what its
+ * keywords say, and both beat a scattered fuzzy match: `lab-sh` finds the profile `lab-shell`
+ * first, not "Split terminals" (whose keyword `ssh` holds an s and an h).
+ */
+export function paletteScore(value: string, search: string, keywords: string[] = []): number {
+  const typed = search.trim().toLowerCase();
+  if (typed === '') return 1;
+  const label = (value.split(separator)[1] ?? value).toLowerCase();
+  if (label.startsWith(typed)) return 1;
+  if (label.includes(typed)) return 0.9;
+  if (keywords.some((keyword) => keyword.toLowerCase().includes(typed))) return 0.8;
+  return defaultFilter(value.replaceAll(separator, ' '), search, keywords) * 0.5;
+}
