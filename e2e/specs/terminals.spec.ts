@@ -103,6 +103,22 @@ test('a terminal from an SSH profile: host key, command output, search, reconnec
     await expect(terminals.tabs()).toHaveCount(1);
     await expect(terminals.screen()).toContainText('still-9');
 
+    // Ctrl+K belongs to the shell in a terminal; Ctrl+Shift+K opens the palette, which finds
+    // the profile by part of its name, and Enter opens a terminal with it.
+    await app.page.keyboard.press('Control+Shift+K');
+    const palette = app.page.getByTestId('palette-input');
+    await expect(palette).toBeFocused();
+    await palette.fill('lab-sh');
+    await expect(app.page.locator('[data-testid^="palette-item-connect:"]')).toHaveCount(1);
+    await palette.press('Enter');
+    await expect(terminals.tabs()).toHaveCount(2);
+    await terminals.expectState('open');
+    await terminals.run('echo palette-$((2*4))');
+    await expect(terminals.screen()).toContainText('palette-8');
+    await app.page.keyboard.press('Control+Shift+W');
+    await app.page.getByTestId('term-close-confirm-button').click();
+    await expect(terminals.tabs()).toHaveCount(1);
+
     // The server drops the connection (its session process dies): the tab says why and counts
     // down to an automatic reconnect; the user reconnects at once.
     await terminals.run('kill -9 $PPID');

@@ -6,7 +6,7 @@ import type { Result } from '../../../../shared/result';
 import { bridge } from '../../lib/bridge';
 import { prepareTerminalChannels } from '../../lib/terminal-channel';
 import { useNavStore } from '../../stores/nav-store';
-import { TerminalSession, type TabCommand } from './terminal-session';
+import { TerminalSession, type KeyCommand } from './terminal-session';
 import {
   describeTarget,
   saveSettings,
@@ -99,7 +99,7 @@ function sessionHooks(key: string) {
       const tab = selectors.byKey(useTerminalsStore.getState(), key);
       if (tab) setSearchOpen(useTerminalsStore.getState().split ? tab.pane : 0, true);
     },
-    tabCommand: (command: TabCommand) => {
+    keyCommand: (command: KeyCommand) => {
       switch (command) {
         case 'next':
           cycleTab(key, 1);
@@ -112,6 +112,9 @@ function sessionHooks(key: string) {
           break;
         case 'duplicate':
           duplicateTab(key);
+          break;
+        case 'palette':
+          useNavStore.getState().setPaletteOpen(true);
           break;
       }
     },

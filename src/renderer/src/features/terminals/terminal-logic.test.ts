@@ -4,7 +4,7 @@ import { needsPasteWarning, pastedLineCount } from './paste';
 import { formatQuickTarget, parseQuickConnect } from './quick-connect';
 import { shouldUseWebgl } from './renderer-choice';
 import { cycleTab } from './terminal-actions';
-import { tabCommandFor } from './terminal-session';
+import { keyCommandFor } from './terminal-session';
 import { initialState, selectors, useTerminalsStore, type TerminalTab } from './terminals-store';
 
 describe('quick connect', () => {
@@ -165,7 +165,7 @@ describe('the tab label', () => {
 
 describe('tab keys', () => {
   const press = (key: string, mods: { ctrl?: boolean; shift?: boolean; alt?: boolean } = {}) =>
-    tabCommandFor({
+    keyCommandFor({
       key,
       ctrlKey: mods.ctrl ?? true,
       shiftKey: mods.shift ?? false,
@@ -173,14 +173,16 @@ describe('tab keys', () => {
       metaKey: false,
     });
 
-  it('maps Ctrl+PageDown/PageUp, Ctrl+Shift+W and Ctrl+Shift+T, and leaves other keys to the shell', () => {
+  it('maps Ctrl+PageDown/PageUp and Ctrl+Shift+W/T/K, and leaves other keys to the shell', () => {
     expect(press('PageDown')).toBe('next');
     expect(press('PageUp')).toBe('previous');
     expect(press('W', { shift: true })).toBe('close');
     expect(press('T', { shift: true })).toBe('duplicate');
-    // Ctrl+W erases a word and Ctrl+T transposes characters in the shell: not ours.
+    expect(press('K', { shift: true })).toBe('palette');
+    // Ctrl+W erases a word, Ctrl+T transposes characters, Ctrl+K kills the line: the shell's.
     expect(press('w')).toBeUndefined();
     expect(press('t')).toBeUndefined();
+    expect(press('k')).toBeUndefined();
     expect(press('PageDown', { ctrl: false })).toBeUndefined();
     expect(press('PageDown', { alt: true })).toBeUndefined();
   });

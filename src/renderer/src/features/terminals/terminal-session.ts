@@ -19,16 +19,19 @@ export interface SessionHooks {
   confirmPaste(text: string): void;
   /** Ctrl+Shift+F. */
   openSearch(): void;
-  /** Tab keys: Ctrl+PageDown / Ctrl+PageUp, Ctrl+Shift+W, Ctrl+Shift+T. */
-  tabCommand(command: TabCommand): void;
+  /** App keys in a terminal: Ctrl+PageDown / Ctrl+PageUp, Ctrl+Shift+W, Ctrl+Shift+T, Ctrl+Shift+K. */
+  keyCommand(command: KeyCommand): void;
 }
 
-export type TabCommand = 'next' | 'previous' | 'close' | 'duplicate';
+export type KeyCommand = 'next' | 'previous' | 'close' | 'duplicate' | 'palette';
 
-/** The tab command a key press means, if any (GNOME Terminal's and most browsers' keys). */
-export function tabCommandFor(
+/**
+ * The app command a key press in a terminal means, if any: GNOME Terminal's tab keys, and
+ * Ctrl+Shift+K for the palette (plain Ctrl+K belongs to the shell: kill to the end of the line).
+ */
+export function keyCommandFor(
   event: Pick<KeyboardEvent, 'ctrlKey' | 'shiftKey' | 'altKey' | 'metaKey' | 'key'>,
-): TabCommand | undefined {
+): KeyCommand | undefined {
   if (!event.ctrlKey || event.altKey || event.metaKey) return undefined;
   if (event.key === 'PageDown') return 'next';
   if (event.key === 'PageUp') return 'previous';
@@ -36,6 +39,7 @@ export function tabCommandFor(
   const key = event.key.toLowerCase();
   if (key === 'w') return 'close';
   if (key === 't') return 'duplicate';
+  if (key === 'k') return 'palette';
   return undefined;
 }
 
@@ -212,10 +216,10 @@ export class TerminalSession {
 
   private onKey(event: KeyboardEvent): boolean {
     if (event.type !== 'keydown') return true;
-    const tabCommand = tabCommandFor(event);
-    if (tabCommand !== undefined) {
+    const command = keyCommandFor(event);
+    if (command !== undefined) {
       event.preventDefault();
-      this.hooks.tabCommand(tabCommand);
+      this.hooks.keyCommand(command);
       return false;
     }
     if (!event.ctrlKey || !event.shiftKey) return true;
