@@ -4,8 +4,10 @@
  * measured in the same run:
  *
  * - output throughput against the OpenSSH `ssh` client writing the same output to /dev/null
- *   (target ≥ 0.6×), and against bare xterm.js writing the same bytes in the same page (the
- *   ceiling of any terminal in this browser);
+ *   (target ≥ 0.6×), against bare xterm.js writing the same bytes in the same page (the
+ *   ceiling of any terminal in this browser), and against the OpenSSH client's output relayed
+ *   over a plain WebSocket into bare xterm.js (the simplest pipeline that paints); the whole
+ *   machine's CPU time for the app's run and for OpenSSH's, since both share its cores;
  * - Ctrl-C during a `yes` flood: time until the prompt is painted (target p95 ≤ 250 ms);
  * - keystroke → echo painted p50, beside bare xterm.js write → paint in the same page plus a
  *   WebSocket echo round trip to this process and an SSH echo round trip with ssh2 alone;
@@ -22,13 +24,14 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
+import http from 'node:http';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type CDPSession, type Page } from '@playwright/test';
 import { Client, type ClientChannel } from 'ssh2';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket as RelaySocket } from 'ws';
 import { chromiumArgs, chromiumPath } from '../e2e/support/electron';
 import { startHostProcess } from '../e2e/support/browser-host-process';
 import { ProfilesPage } from '../e2e/pages/profiles-page';
@@ -283,6 +286,114 @@ function bareThroughput(page: Page, bytes: number): Promise<number> {
   }, bytes);
 }
 
+/**
+ * The lightest pipeline a terminal in this browser can have: the OpenSSH client's output,
+ * relayed unchanged by a WebSocket server in this process (no flow control, nothing buffered
+ * back) into bare xterm.js in a blank page of the same browser, the terminal the app's size.
+ * Seconds from starting `ssh` until `marker` is painted: the ceiling for any design that paints
+ * with xterm.js in Chromium on this machine, measured beside the app in the same run.
+ */
+async function opensshIntoBareXterm(
+  blank: Page,
+  size: { cols: number; rows: number },
+  ssh: { port: number; key: string; command: string; marker: string },
+): Promise<number> {
+  // Served from the WebSocket's own origin: the browser blocks a blank page reaching 127.0.0.1.
+  const web = http.createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><body></body>');
+  });
+  const server = new WebSocketServer({ server: web });
+  await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
+  const { port } = web.address() as { port: number };
+  try {
+    const connected = new Promise<RelaySocket>((resolve) => {
+      server.once('connection', resolve);
+    });
+    await blank.goto(`http://127.0.0.1:${String(port)}/`);
+    await blank.evaluate(await fs.readFile(require.resolve('@xterm/xterm/lib/xterm.js'), 'utf8'));
+    await blank.evaluate(
+      async ({ url, cols, rows }) => {
+        interface BareTerm {
+          open(element: HTMLElement): void;
+          write(data: Uint8Array): void;
+          dispose(): void;
+        }
+        const w = window as unknown as { __relayTerm?: BareTerm; __relaySocket?: WebSocket };
+        w.__relayTerm?.dispose();
+        document.body.replaceChildren();
+        const host = document.createElement('div');
+        host.id = 'relay-xterm';
+        document.body.appendChild(host);
+        const Terminal = (window as unknown as { Terminal: new (options: object) => BareTerm })
+          .Terminal;
+        const term = new Terminal({ cols, rows, scrollback: 10_000, cursorBlink: true });
+        term.open(host);
+        w.__relayTerm = term;
+        const socket = new WebSocket(url);
+        socket.binaryType = 'arraybuffer';
+        socket.onmessage = (event: MessageEvent<ArrayBuffer>) => {
+          term.write(new Uint8Array(event.data));
+        };
+        await new Promise((resolve) => (socket.onopen = resolve));
+        w.__relaySocket = socket;
+      },
+      { url: `ws://127.0.0.1:${String(port)}`, ...size },
+    );
+    const socket = await connected;
+    const painted = blank.evaluate(
+      (wanted) =>
+        new Promise<void>((resolve) => {
+          const check = (): void => {
+            if (document.querySelector('#relay-xterm .xterm-rows')?.textContent.includes(wanted)) {
+              resolve();
+            } else requestAnimationFrame(check);
+          };
+          check();
+        }),
+      ssh.marker,
+    );
+    const started = performance.now();
+    const child = spawn(
+      'ssh',
+      [
+        '-q',
+        '-tt',
+        '-i',
+        ssh.key,
+        '-p',
+        String(ssh.port),
+        '-o',
+        'StrictHostKeyChecking=no',
+        '-o',
+        'UserKnownHostsFile=/dev/null',
+        'root@127.0.0.1',
+        `${ssh.command}; echo ${ssh.marker}`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    // Joined into one message per 33 ms, the app's paint pace: a message per pipe read makes
+    // xterm.js paint far more often and the relay slower, not a fairer reference.
+    let held: Buffer[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    child.stdout.on('data', (chunk: Buffer) => {
+      held.push(chunk);
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        socket.send(Buffer.concat(held), { binary: true });
+        held = [];
+      }, 33);
+    });
+    await painted;
+    const seconds = (performance.now() - started) / 1000;
+    child.kill();
+    return seconds;
+  } finally {
+    for (const client of server.clients) client.terminate();
+    await new Promise((resolve) => server.close(resolve));
+    await new Promise((resolve) => web.close(resolve));
+  }
+}
+
 /** Bare xterm.js: one character written → painted, p50 over `count` characters. */
 function bareEcho(page: Page, count: number): Promise<number[]> {
   return page.evaluate(async (n) => {
@@ -418,6 +529,14 @@ async function cpuSeconds(pid: number): Promise<number> {
   const stat = await fs.readFile(`/proc/${String(pid)}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** CPU seconds the whole machine has spent busy (all cores, from /proc/stat). */
+async function machineCpuSeconds(): Promise<number> {
+  const line = (await fs.readFile('/proc/stat', 'utf8')).split('\n')[0] ?? '';
+  const ticks = line.trim().split(/\s+/).slice(1).map(Number);
+  const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
+  return (ticks.reduce((a, b) => a + b, 0) - idle) / 100;
 }
 
 /** CPU seconds used by this process's descendants whose command names the browser. */
@@ -565,10 +684,14 @@ async function main(): Promise<void> {
       renderer_script_s: number;
       renderer_layout_style_s: number;
       host_cpu_s: number;
+      machine_cpu_s: number;
+      openssh_machine_cpu_s: number;
       browser_cpu_s: number;
     }[] = [];
     for (let run = 0; run < runs; run += 1) {
+      const opensshCpuBefore = await machineCpuSeconds();
       const openssh = await opensshSeconds(sshd.port, client.privatePath, command);
+      const opensshCpu = (await machineCpuSeconds()) - opensshCpuBefore;
       await term.run('clear');
       await page.waitForTimeout(300);
       await term.type(`${command}; echo END-$((40+${String(run)}))`);
@@ -588,6 +711,7 @@ async function main(): Promise<void> {
       }
       const busyBefore = await rendererBusy(cdp);
       const cpuBefore = await cpuSeconds(pid);
+      const machineBefore = await machineCpuSeconds();
       const browserBefore = await browserCpuSeconds();
       const started = await page.evaluate(() => performance.now());
       const done = paintedText(page, marker);
@@ -596,6 +720,7 @@ async function main(): Promise<void> {
       await page.keyboard.press('Enter');
       const finished = await done;
       const cpuAfter = await cpuSeconds(pid);
+      const machineAfter = await machineCpuSeconds();
       const browserAfter = await browserCpuSeconds();
       const busyAfter = await rendererBusy(cdp);
       if (trace !== undefined && run === 0) await browser.stopTracing();
@@ -618,6 +743,8 @@ async function main(): Promise<void> {
         renderer_script_s: busy('ScriptDuration'),
         renderer_layout_style_s: busy('LayoutDuration') + busy('RecalcStyleDuration'),
         host_cpu_s: cpuAfter - cpuBefore,
+        machine_cpu_s: machineAfter - machineBefore,
+        openssh_machine_cpu_s: opensshCpu,
         browser_cpu_s: browserAfter - browserBefore,
       });
     }
@@ -674,6 +801,31 @@ async function main(): Promise<void> {
       bareRuns.push({ seconds, cpu: (await browserCpuSeconds()) - cpuBefore });
     }
     const bareSeconds = Math.min(...bareRuns.map((r) => r.seconds));
+    stage('OpenSSH into bare xterm.js');
+    const relayPage = await browser.newPage({ viewport: { width: 1360, height: 860 } });
+    await relayPage.addInitScript('globalThis.__name = (fn) => fn;');
+    const appSize = await page.evaluate((rows) => {
+      const screen = document
+        .querySelector(rows)
+        ?.closest('.xterm')
+        ?.querySelector('.xterm-screen');
+      const width = screen?.getBoundingClientRect().width ?? 900;
+      const count = document.querySelectorAll(`${rows} > div`).length;
+      return { cols: Math.max(2, Math.floor(width / 9)), rows: Math.max(2, count) };
+    }, visibleRows);
+    const relayRuns: number[] = [];
+    for (let i = 0; i < runs; i += 1) {
+      relayRuns.push(
+        await opensshIntoBareXterm(relayPage, appSize, {
+          port: sshd.port,
+          key: client.privatePath,
+          command,
+          marker: `RELAY-${String(60 + i)}`,
+        }),
+      );
+    }
+    await relayPage.close();
+    const relaySeconds = Math.min(...relayRuns);
     const bareCpu = Math.min(...bareRuns.map((r) => r.cpu));
     stage('bare xterm.js echo');
     const bareEchoes = await bareEcho(page, 30);
@@ -712,6 +864,8 @@ async function main(): Promise<void> {
         bare_xterm_s: round(bareSeconds, 3),
         bare_xterm_browser_cpu_s: round(bareCpu, 3),
         ratio_to_bare_xterm: round(bareSeconds / rackside, 3),
+        openssh_relayed_into_bare_xterm_s: round(relaySeconds, 3),
+        cores: os.availableParallelism(),
         best_run: {
           first_byte_ms: round(bestRun.first_byte_ms),
           last_byte_arrived_ms: round(bestRun.last_byte_ms),
@@ -724,6 +878,8 @@ async function main(): Promise<void> {
           renderer_script_s: round(bestRun.renderer_script_s, 3),
           renderer_layout_and_style_s: round(bestRun.renderer_layout_style_s, 3),
           host_process_cpu_s: round(bestRun.host_cpu_s, 3),
+          machine_cpu_s: round(bestRun.machine_cpu_s, 3),
+          openssh_machine_cpu_s: round(bestRun.openssh_machine_cpu_s, 3),
           browser_cpu_s: round(bestRun.browser_cpu_s, 3),
         },
         all_runs_s: throughput.map((t) => ({
@@ -758,6 +914,12 @@ async function main(): Promise<void> {
       `end-to-end ${result.throughput.ratio_to_bare_xterm.toFixed(2)}× bare xterm.js in the same page ` +
         `(${bareSeconds.toFixed(2)} s for the same bytes); browser CPU ` +
         `${bestRun.browser_cpu_s.toFixed(2)} s vs ${bareCpu.toFixed(2)} s for bare xterm.js`,
+    );
+    log(
+      `OpenSSH's client relayed over a WebSocket into bare xterm.js: ${relaySeconds.toFixed(2)} s ` +
+        `for the same bytes (the app ${rackside.toFixed(2)} s); whole-machine CPU on ` +
+        `${String(result.throughput.cores)} cores: the app's run ${bestRun.machine_cpu_s.toFixed(2)} s, ` +
+        `OpenSSH to /dev/null ${bestRun.openssh_machine_cpu_s.toFixed(2)} s`,
     );
     log(
       `Ctrl-C during a flood: p95 ${result.ctrl_c.stop_p95_ms.toFixed(0)} ms ` +
