@@ -75,8 +75,13 @@ export const SourceFreshness = z
     lastStatus: SyncRunStatus.nullable(),
     lastError: z.string().nullable(),
     lastAttemptAt: z.string().nullable(),
-    /** The last attempt failed: answers come from older data. */
+    /**
+     * The last attempt failed, or the source could not be reached since: answers come from
+     * older data.
+     */
     offline: z.boolean(),
+    /** Why it is offline: the last sync's error or why the source cannot be reached now. */
+    offlineReason: z.string().nullable(),
     running: z.boolean(),
     intervalMinutes: z.number().int().nullable(),
     /** e.g. "offline — data from 2026-11-22T16:00:00.000Z (connection refused)". */

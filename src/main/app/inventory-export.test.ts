@@ -18,6 +18,7 @@ async function setup() {
     new EventHub(),
     silentLogger,
     fleetConnectors(() => fleet),
+    { probe: null },
   );
   const router = createRouter(core.handlers as never, silentLogger);
   const call = async <T>(channel: string, payload: unknown): Promise<T> => {

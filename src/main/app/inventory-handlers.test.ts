@@ -12,7 +12,8 @@ import { inventoryHandlers } from './inventory-handlers';
 const fleet = generateFleet({ size: 60, seed: 9 });
 const context = { host: 'browser' } as const;
 
-async function setup() {
+/** Hosts the reachability check finds refusing connections; all others answer. */
+async function setup(refusing: ReadonlySet<string> = new Set(), everyMs?: number) {
   const store = await unlockedTestStore();
   addFleetProfiles(store.profiles, fleet);
   const events = new EventHub();
@@ -23,6 +24,10 @@ async function setup() {
     events,
     silentLogger,
     fleetConnectors(() => fleet),
+    {
+      probe: (host) => Promise.resolve(refusing.has(host) ? 'connection refused' : null),
+      ...(everyMs === undefined ? {} : { everyMs }),
+    },
   );
   const router = createRouter(core.handlers as never, silentLogger);
   const call = async <T>(channel: string, payload: unknown): Promise<T> => {
@@ -293,6 +298,38 @@ describe('sync:schedule', () => {
       intervalMinutes: null,
     });
     expect(off.sources.find((s) => s.profileId === otp.id)?.intervalMinutes).toBeNull();
+    core.close();
+    store.close();
+  });
+
+  it('marks a source offline in sync:status when it stops answering, and back when it answers', async () => {
+    const refusing = new Set<string>();
+    const { call, core, store, seen } = await setup(refusing, 30);
+    const online = await call<SyncStatus>('sync:status', {});
+    expect(online.sources.every((s) => !s.offline)).toBe(true);
+
+    seen.length = 0;
+    refusing.add('patchmon.lab');
+    await expect.poll(() => seen.includes('inventory:changed'), { timeout: 5000 }).toBe(true);
+    const away = await call<SyncStatus>('sync:status', {});
+    const patchmon = away.sources.find((s) => s.system === 'patchmon');
+    expect(patchmon).toMatchObject({
+      offline: true,
+      lastStatus: 'ok',
+      offlineReason: 'cannot reach patchmon.lab:443: connection refused',
+    });
+    expect(away.sources.filter((s) => s.offline)).toHaveLength(1);
+    const rows = await call<InventoryPage>('inventory:query', {
+      query: 'source:patchmon',
+      limit: 3,
+    });
+    expect(rows.rows[0]?.freshness.offline).toBe(true);
+
+    seen.length = 0;
+    refusing.clear();
+    await expect.poll(() => seen.includes('inventory:changed'), { timeout: 5000 }).toBe(true);
+    const back = await call<SyncStatus>('sync:status', {});
+    expect(back.sources.every((s) => !s.offline)).toBe(true);
     core.close();
     store.close();
   });

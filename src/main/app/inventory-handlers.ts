@@ -8,9 +8,21 @@ import { InventoryService } from '../inventory/inventory-service';
 import type { Store } from '../store/open-store';
 import { BackgroundSync } from '../sync/background-sync';
 import { defaultConnectors } from '../sync/connectors';
+import { Reachability, tcpReachable, type ReachProbe } from '../sync/reachability';
 import { SyncEngine, type ConnectorSet } from '../sync/sync-engine';
 import { isSourceProfile } from '../sync/sync-history';
 import { exportInventory } from './inventory-export';
+
+/** How the app notices, between syncs, that sources cannot be reached. */
+export interface ReachOptions {
+  /** Null: never check (data turns offline only when a sync fails). Default: a TCP connect. */
+  probe?: ReachProbe | null;
+  /** Time between checks (default a minute); the first runs at once. */
+  everyMs?: number;
+}
+
+/** Checks sources once a minute: cheap (a TCP connection each), and soon enough to notice. */
+export const reachCheckMs = 60_000;
 
 type InventoryHandlerNames = Extract<keyof Handlers, `sync:${string}` | `inventory:${string}`>;
 
@@ -30,15 +42,19 @@ export function inventoryHandlers(
   events: EventHub,
   logger: Logger,
   connectors: ConnectorSet = defaultConnectors(),
+  options: ReachOptions = {},
 ): InventoryCore {
   // Reading every link takes a while at 100 000 assets, so the per-profile asset counts are kept
   // until a sync ends (read again once no sync runs) or a join or split changes the assets.
   let assetCounts: Map<string, number> | undefined;
   let stale = false;
+  const probe = options.probe === undefined ? tcpReachable : options.probe;
+  const reachability = probe === null ? undefined : new Reachability(probe);
   const engine = new SyncEngine({
     db: store.db,
     profiles: store.profiles,
     connectors,
+    ...(reachability === undefined ? {} : { reachability }),
     logger: logger.child('sync'),
     onProgress: (event) => {
       if (event.state !== 'running') stale = true;
@@ -46,7 +62,37 @@ export function inventoryHandlers(
       if (event.state === 'ok') events.emit('inventory:changed', { reason: 'synced' });
     },
   });
-  const inventory = new InventoryService(store.db, () => engine.freshness());
+  const inventory = new InventoryService(
+    store.db,
+    () => engine.freshness(),
+    () => engine.freshnessKey(),
+  );
+  // A changed verdict reaches the UI like a sync's: freshness, banners and rows are read again.
+  let checking = false;
+  const checkReach = (): void => {
+    if (reachability === undefined || checking) return;
+    checking = true;
+    const before = engine.freshnessKey();
+    engine
+      .checkReachability()
+      .then(() => {
+        if (engine.freshnessKey() !== before) {
+          events.emit('inventory:changed', { reason: 'reachability' });
+        }
+      })
+      .catch((error: unknown) => {
+        logger.warn('reachability check failed', { error: String(error) });
+      })
+      .finally(() => {
+        checking = false;
+      });
+  };
+  const reachTimer =
+    reachability === undefined
+      ? undefined
+      : setInterval(checkReach, options.everyMs ?? reachCheckMs);
+  reachTimer?.unref();
+  checkReach();
   const background = new BackgroundSync({
     engine,
     profiles: store.profiles,
@@ -78,6 +124,7 @@ export function inventoryHandlers(
     engine,
     inventory,
     close: () => {
+      clearInterval(reachTimer);
       offVault();
       background.stop();
       engine.cancel();

@@ -5,16 +5,24 @@ import { silentLogger } from '../core/logger';
 import { tempDir } from '../db/test-helpers';
 import { openStore } from '../store/open-store';
 import { addFleetProfiles, fleetConnectors } from '../sync/test-fleet';
-import { cliConnectors } from './inventory-commands';
+import { cliConnectors, cliReachProbe } from './inventory-commands';
 import { cli } from './test-helpers';
 
 const fleet = generateFleet({ size: 50, seed: 21 });
 const env = { RACKSIDE_PASSPHRASE: 'cli passphrase 1' };
 let failForeman = false;
+/** Hosts the reachability check finds refusing connections; the others answer. */
+const refusing = new Set<string>();
+const probed: string[] = [];
 const original = cliConnectors.current;
+const originalProbe = cliReachProbe.current;
 let dir = '';
 
 beforeAll(async () => {
+  cliReachProbe.current = (host, port) => {
+    probed.push(`${host}:${String(port)}`);
+    return Promise.resolve(refusing.has(host) ? 'connection refused' : null);
+  };
   cliConnectors.current = () =>
     fleetConnectors(() => fleet, {
       foreman: {
@@ -31,6 +39,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   cliConnectors.current = original;
+  cliReachProbe.current = originalProbe;
 });
 
 interface InventoryJson {
@@ -77,6 +86,39 @@ describe('rackside sync, inventory, export and drift', () => {
     expect(table.stderr).toMatch(/rackside: foreman: offline — data from/);
     expect(table.stdout).toMatch(/\(offline\)/);
     failForeman = false;
+  });
+
+  it('says which data is offline when a source cannot be reached, without syncing', async () => {
+    const synced = await cli(['--data-dir', dir, 'sync', '--all'], { env });
+    expect(synced.code).toBe(0);
+    const online = JSON.parse(
+      (await cli(['--data-dir', dir, 'inventory', '--format', 'json'])).stdout,
+    ) as InventoryJson;
+    expect(online.sources.every((s) => !s.offline)).toBe(true);
+
+    refusing.add('patchmon.lab');
+    const read = await cli(['--data-dir', dir, 'inventory', '--format', 'json']);
+    expect(read.code).toBe(0);
+    const offline = JSON.parse(read.stdout) as InventoryJson;
+    expect(offline.assets).toHaveLength(online.assets.length);
+    const patchmon = offline.sources.find((s) => s.profileName === 'patchmon');
+    expect(patchmon).toMatchObject({ offline: true });
+    expect(patchmon?.message).toMatch(
+      /^offline — data from \d{4}-.* \(cannot reach patchmon\.lab:443: connection refused\)$/,
+    );
+    expect(offline.sources.filter((s) => s.offline)).toHaveLength(1);
+    const table = await cli(['--data-dir', dir, 'inventory', 'source:patchmon', '--limit', '2']);
+    expect(table.stderr).toMatch(/rackside: patchmon: offline — data from .*cannot reach/);
+    expect(table.stdout).toMatch(/\(offline\)/);
+    const drift = await cli(['--data-dir', dir, 'drift']);
+    expect(drift.stderr).toMatch(/rackside: patchmon: offline/);
+
+    // --no-check answers from the cache alone: nothing is probed, nothing is marked.
+    probed.length = 0;
+    const quick = await cli(['--data-dir', dir, 'inventory', '--no-check', '--format', 'json']);
+    expect(probed).toEqual([]);
+    expect((JSON.parse(quick.stdout) as InventoryJson).sources.every((s) => !s.offline)).toBe(true);
+    refusing.clear();
   });
 
   it('filters, sorts and writes CSV; reports bad queries with their position', async () => {

@@ -8,6 +8,7 @@ import {
 } from '../../shared/inventory';
 import { InventoryService } from '../inventory/inventory-service';
 import { defaultConnectors, type ConnectorChoices } from '../sync/connectors';
+import { Reachability, tcpReachable, type ReachProbe } from '../sync/reachability';
 import { SyncEngine, type ConnectorSet } from '../sync/sync-engine';
 import { ansibleInventory } from './ansible';
 import { UsageError } from './cli-io';
@@ -20,6 +21,15 @@ export const cliConnectors: { current: (choices?: ConnectorChoices) => Connector
   current: defaultConnectors,
 };
 
+/** How the CLI checks that a source can be reached; tests replace it like the connectors. */
+export const cliReachProbe: { current: ReachProbe } = { current: tcpReachable };
+
+/** Options of the commands that read the inventory. */
+export interface ReadOptions {
+  /** False with `--no-check`: answer without checking which sources can be reached. */
+  check?: boolean;
+}
+
 function services(
   s: CliSession,
   onProgress?: (event: SyncProgressEvent) => void,
@@ -29,10 +39,16 @@ function services(
     db: s.store.db,
     profiles: s.store.profiles,
     connectors: cliConnectors.current(choices),
+    reachability: new Reachability(cliReachProbe.current),
     logger: s.logger,
     ...(onProgress === undefined ? {} : { onProgress }),
   });
-  return { engine, inventory: new InventoryService(s.store.db, () => engine.freshness()) };
+  const inventory = new InventoryService(
+    s.store.db,
+    () => engine.freshness(),
+    () => engine.freshnessKey(),
+  );
+  return { engine, inventory };
 }
 
 function warnOffline(s: CliSession, sources: readonly SourceFreshness[]): void {
@@ -115,17 +131,29 @@ function collect(
   }
 }
 
-export function inventoryCommand(
+/**
+ * The inventory services for a read, after checking which sources can be reached (at most
+ * `reachTimeoutMs`), so the answer says which of its data is offline without a sync.
+ */
+async function readServices(s: CliSession, opts: ReadOptions) {
+  const found = services(s);
+  if (opts.check !== false) await found.engine.checkReachability();
+  return found;
+}
+
+export async function inventoryCommand(
   s: CliSession,
   words: string[],
-  opts: { format?: string; sort?: string; limit?: string },
-): number {
+  opts: { format?: string; sort?: string; limit?: string } & ReadOptions,
+): Promise<number> {
   const format = opts.format ?? (s.options.json ? 'json' : 'table');
   if (format !== 'table' && format !== 'json' && format !== 'csv') {
     throw new UsageError('--format is one of table, json, csv.');
   }
-  const { inventory } = services(s);
-  const result = collect(inventory, words.join(' '), parseSort(opts.sort), parseLimit(opts.limit));
+  const sort = parseSort(opts.sort);
+  const limit = parseLimit(opts.limit);
+  const { inventory } = await readServices(s, opts);
+  const result = collect(inventory, words.join(' '), sort, limit);
   if (format === 'json') {
     const records = recordsByAsset(s, result.rows);
     const assets = result.rows.map((row) => ({ ...row, records: records.get(row.id) ?? [] }));
@@ -186,8 +214,12 @@ function recordsByAsset(s: CliSession, rows: readonly AssetRow[]): Map<number, R
   return out;
 }
 
-export function exportAnsible(s: CliSession, words: string[]): number {
-  const { inventory } = services(s);
+export async function exportAnsible(
+  s: CliSession,
+  words: string[],
+  opts: ReadOptions = {},
+): Promise<number> {
+  const { inventory } = await readServices(s, opts);
   const result = collect(
     inventory,
     words.join(' '),
@@ -199,8 +231,10 @@ export function exportAnsible(s: CliSession, words: string[]): number {
   return 0;
 }
 
-export function driftCommand(s: CliSession): number {
-  const { inventory } = services(s);
+export async function driftCommand(s: CliSession, opts: ReadOptions = {}): Promise<number> {
+  const { engine, inventory } = await readServices(s, opts);
+  // Something "missing" from a source that cannot be reached may just not be known yet.
+  warnOffline(s, engine.freshness());
   const page = inventory.drift(0, 100_000);
   s.print(page, () => formatDrift(page.items));
   return 0;

@@ -59,10 +59,16 @@ describe('the lab, end to end through the CLI', () => {
 
     await running.close();
     lab = undefined;
+    // Without a sync: the same assets, each saying its data is offline and why.
     const offlineRead = JSON.parse(
       (await cli(['--data-dir', dir, 'inventory', '--format', 'json'])).stdout,
     ) as InventoryJson;
-    expect(offlineRead.assets).toEqual(before.assets);
+    const strip = (a: InventoryJson['assets'][number]) => ({ ...a, freshness: null });
+    expect(offlineRead.assets.map(strip)).toEqual(before.assets.map(strip));
+    expect(offlineRead.sources.every((s) => s.offline)).toBe(true);
+    expect(offlineRead.assets[0]?.freshness.message).toMatch(
+      /^offline — data from \d{4}-.*cannot reach 127\.0\.0\.1:\d+: connection refused/,
+    );
 
     const failed = await cli(['--data-dir', dir, 'sync', '--all'], { env });
     expect(failed.code).toBe(1);
@@ -73,7 +79,6 @@ describe('the lab, end to end through the CLI', () => {
     const after = JSON.parse(
       (await cli(['--data-dir', dir, 'inventory', '--format', 'json'])).stdout,
     ) as InventoryJson;
-    const strip = (a: InventoryJson['assets'][number]) => ({ ...a, freshness: null });
     expect(after.assets.map(strip)).toEqual(before.assets.map(strip));
     expect(after.sources.every((s) => s.offline)).toBe(true);
     expect(after.assets[0]?.freshness.message).toMatch(/^offline — data from \d{4}-/);

@@ -6,3 +6,6 @@ process.exitCode = await runCli(process.argv.slice(2), {
   stderr: process.stderr,
   env: process.env,
 });
+// A name lookup that the reachability check stopped waiting for cannot be cancelled: do not let
+// it keep the answered command from exiting.
+setTimeout(() => process.exit(), 200).unref();

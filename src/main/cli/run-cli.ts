@@ -14,6 +14,8 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
  * RACKSIDE_PASSPHRASE / RACKSIDE_EXPORT_PASSPHRASE; a one-time code for a TOTP login from a
  * prompt or RACKSIDE_PROXMOX_OTP.
  */
+const noCheck = 'answer at once, without checking which sources can be reached (up to 1.5 s)';
+
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const input = new InputReader(io);
   let session: CliSession | undefined;
@@ -118,9 +120,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       'sort by name, kind, status, os, updates, security, fqdn, cluster',
     )
     .option('--limit <n>', 'at most this many assets')
+    .option('--no-check', noCheck)
     .action(
-      run((s, words: string[], opts: { format?: string; sort?: string; limit?: string }) =>
-        inventory.inventoryCommand(s, words, opts),
+      run(
+        (
+          s,
+          words: string[],
+          opts: { format?: string; sort?: string; limit?: string; check?: boolean },
+        ) => inventory.inventoryCommand(s, words, opts),
       ),
     );
   program
@@ -128,11 +135,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .description('export the inventory for other tools')
     .command('ansible [query...]')
     .description('YAML inventory grouped by host groups, hostgroups, pools and tags')
-    .action(run((s, words: string[]) => inventory.exportAnsible(s, words)));
+    .option('--no-check', noCheck)
+    .action(
+      run((s, words: string[], opts: { check?: boolean }) =>
+        inventory.exportAnsible(s, words, opts),
+      ),
+    );
   program
     .command('drift')
     .description('assets present in one system but missing where expected')
-    .action(run((s) => inventory.driftCommand(s)));
+    .option('--no-check', noCheck)
+    .action(run((s, opts: { check?: boolean }) => inventory.driftCommand(s, opts)));
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -52,7 +52,10 @@ export function profilesOfAssets(db: Sqlite, ids: readonly number[]): Map<number
   return out;
 }
 
-/** An asset's freshness: offline when any source describing it failed its last sync. */
+/**
+ * An asset's freshness: offline when any source describing it failed its last sync or cannot be
+ * reached now.
+ */
 export function assetFreshness(
   profileIds: readonly string[],
   sources: ReadonlyMap<string, SourceFreshness>,
@@ -72,7 +75,7 @@ export function assetFreshness(
     offline: true,
     dataFrom,
     message: `offline — data from ${oldest ?? 'an earlier sync'} (${offline
-      .map((s) => `${s.profileName}: ${s.lastError ?? 'last sync failed'}`)
+      .map((s) => `${s.profileName}: ${s.offlineReason ?? 'last sync failed'}`)
       .join('; ')})`,
   };
 }

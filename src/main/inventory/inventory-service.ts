@@ -31,6 +31,8 @@ export class InventoryService {
   constructor(
     private readonly db: Sqlite,
     private readonly freshness: () => SourceFreshness[],
+    /** Changes when freshness changes without a database write (a reachability check). */
+    private readonly freshnessKey: () => string = () => '',
   ) {}
 
   /** The last freshness answer and the database state it was read in. */
@@ -40,14 +42,15 @@ export class InventoryService {
    * Freshness of every source. Reading it prepares statements and reads the profiles and sync
    * runs (about a millisecond), so the answer is kept until the database changes: a write on
    * this connection (a sync's run record and data, a profile or schedule change) moves
-   * `total_changes()`, a commit by another connection moves `data_version`. An answer with a
+   * `total_changes()`, a commit by another connection moves `data_version`, a reachability
+   * check that changed its verdict moves `freshnessKey`. An answer with a
    * running sync is never kept, since a sync's start and end need not write at that moment.
    */
   #sources(): Map<string, SourceFreshness> {
     const version = this.#prepare(
       'SELECT total_changes() AS changes, (SELECT data_version FROM pragma_data_version) AS data',
     ).get() as { changes: number; data: number };
-    const key = `${String(version.changes)}:${String(version.data)}`;
+    const key = `${String(version.changes)}:${String(version.data)}:${this.freshnessKey()}`;
     if (this.#fresh?.version === key) return this.#fresh.sources;
     const sources = new Map(this.freshness().map((s) => [s.profileId, s]));
     const running = [...sources.values()].some((s) => s.running);

@@ -9,6 +9,7 @@ import { hashRecords, RecordStore, type WriteCounts } from '../inventory/record-
 import type { ProfileService } from '../profiles/profile-service';
 import type { SourceConnector, SourceRecord, SourceSystem, SyncProgress } from '../sources/types';
 import { Limiter } from './limiter';
+import type { Reachability } from './reachability';
 import { isSourceProfile, SyncHistory } from './sync-history';
 
 export type ConnectorSet = Partial<Record<SourceSystem, SourceConnector>>;
@@ -26,6 +27,8 @@ export interface SyncEngineOptions {
   perKindConcurrency?: number;
   /** Progress of every profile; the hosts turn it into `sync:progress` events. */
   onProgress?: (event: SyncProgressEvent) => void;
+  /** Marks sources offline that cannot be reached, between syncs (see `checkReachability`). */
+  reachability?: Reachability;
   /** Least time between two `running` progress events of one profile (default 100 ms). */
   progressIntervalMs?: number;
 }
@@ -58,7 +61,21 @@ export class SyncEngine {
   }
 
   freshness(): SourceFreshness[] {
-    return this.history.freshness(this.options.profiles.list(), new Set(this.#running.keys()));
+    return this.history.freshness(
+      this.options.profiles.list(),
+      new Set(this.#running.keys()),
+      this.options.reachability?.unreachable(),
+    );
+  }
+
+  /** Changes when `freshness()` changes without a database write. */
+  freshnessKey(): string {
+    return String(this.options.reachability?.version() ?? 0);
+  }
+
+  /** Checks whether each source can be reached now (no-op without `reachability`). */
+  async checkReachability(): Promise<void> {
+    await this.options.reachability?.check(this.options.profiles.list());
   }
 
   /** Syncs the given profiles (ids or names) or every source profile; resolves when all end. */
@@ -137,6 +154,7 @@ export class SyncEngine {
           durationMs: performance.now() - started,
         });
       })();
+      this.options.reachability?.forget(profile.id);
       this.#correlateIfLast(profile.id);
       emit({ phase: 'done', done: 1, total: 1, records: checked.length }, 'ok');
     } catch (error) {
@@ -149,6 +167,8 @@ export class SyncEngine {
         durationMs: performance.now() - started,
       });
       this.options.logger.warn('sync failed', { profile: profile.name, system, code, message });
+      // The sync's own answer is newer than a reachability check's; a cancel says nothing.
+      if (status === 'failed') this.options.reachability?.forget(profile.id);
       this.#correlateIfLast(profile.id);
       emit({ phase: status, done: 0, total: null, records: 0 }, status, message);
     } finally {

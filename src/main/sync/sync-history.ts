@@ -9,6 +9,7 @@ import type { ProfileView } from '../../shared/profiles';
 import type { Sqlite } from '../db/sqlite';
 import type { WriteCounts } from '../inventory/record-store';
 import { sourceSystems, type SourceSystem } from '../sources/types';
+import type { Unreachable } from './reachability';
 
 interface RunRow {
   id: number;
@@ -116,8 +117,15 @@ export class SyncHistory {
     };
   }
 
-  /** Freshness of every source profile (or the given ones), with a sentence for people. */
-  freshness(profiles: readonly ProfileView[], running: ReadonlySet<string>): SourceFreshness[] {
+  /**
+   * Freshness of every source profile (or the given ones), with a sentence for people. A source
+   * is offline when its last sync failed or when it could not be reached since (`unreachable`).
+   */
+  freshness(
+    profiles: readonly ProfileView[],
+    running: ReadonlySet<string>,
+    unreachable: ReadonlyMap<string, Unreachable> = new Map(),
+  ): SourceFreshness[] {
     const lastOk = this.db.prepare(
       `SELECT finished_at FROM sync_runs WHERE profile_id = ? AND status = 'ok'
        ORDER BY id DESC LIMIT 1`,
@@ -134,7 +142,10 @@ export class SyncHistory {
       const run = last.get(profile.id) as RunRow | undefined;
       const interval = schedule.get(profile.id) as { interval_minutes: number } | undefined;
       const dataFrom = ok?.finished_at ?? null;
-      const offline = run?.status === 'failed';
+      const away = unreachable.get(profile.id);
+      const failed = run?.status === 'failed';
+      const offline = failed || away !== undefined;
+      const reason = away?.reason ?? (failed ? (run.error ?? null) : null);
       return {
         profileId: profile.id,
         profileName: profile.name,
@@ -144,9 +155,10 @@ export class SyncHistory {
         lastError: run?.error ?? null,
         lastAttemptAt: run?.started_at ?? null,
         offline,
+        offlineReason: reason,
         running: running.has(profile.id),
         intervalMinutes: interval?.interval_minutes ?? null,
-        message: freshnessMessage(offline, dataFrom, run?.error ?? null),
+        message: freshnessMessage(offline, dataFrom, reason),
       };
     });
   }

@@ -14,6 +14,7 @@ const source = (profileId: string, profileName: string): SourceFreshness => ({
   lastError: null,
   lastAttemptAt: '2026-11-22T10:59:00Z',
   offline: false,
+  offlineReason: null,
   running: false,
   intervalMinutes: null,
   message: 'data from 2026-11-22T11:00:00Z',

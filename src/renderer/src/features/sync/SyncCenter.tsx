@@ -163,7 +163,7 @@ function SourceRow(props: {
         <SyncEvery source={source} now={now} />
       </td>
       <td className="sync-error" data-testid="sync-error">
-        {source.lastError ?? (source.offline ? source.message : '')}
+        {source.offlineReason ?? source.lastError ?? ''}
       </td>
       <td>
         <button

@@ -12,6 +12,7 @@ const source = (over: Partial<SourceFreshness>): SourceFreshness => ({
   lastError: null,
   lastAttemptAt: '2026-11-22T11:00:00Z',
   offline: false,
+  offlineReason: null,
   running: false,
   intervalMinutes: null,
   message: '',
@@ -21,7 +22,14 @@ const source = (over: Partial<SourceFreshness>): SourceFreshness => ({
 describe('staleSources', () => {
   it('names offline sources with the time of their last good data', () => {
     const stale = staleSources(
-      [source({ offline: true, lastStatus: 'failed', lastError: 'connection refused' })],
+      [
+        source({
+          offline: true,
+          lastStatus: 'failed',
+          lastError: 'connection refused',
+          offlineReason: 'connection refused',
+        }),
+      ],
       now,
     );
     expect(stale).toEqual([
@@ -32,6 +40,12 @@ describe('staleSources', () => {
         detail: 'connection refused',
       }),
     ]);
+  });
+
+  it('gives why a source that synced fine cannot be reached now', () => {
+    const reason = 'cannot reach foreman.lab:443: connection refused';
+    const [stale] = staleSources([source({ offline: true, offlineReason: reason })], now);
+    expect(stale).toMatchObject({ reason: 'offline', detail: reason });
   });
 
   it('counts data older than two intervals (a day without a schedule) as stale', () => {

@@ -20,14 +20,16 @@ export interface StaleSource {
 }
 
 /**
- * Sources whose data is not current: the last sync failed (offline), no sync ever succeeded, or
+ * Sources whose data is not current: the last sync failed or the source cannot be reached now
+ * (offline), no sync ever succeeded, or
  * the data is older than two sync intervals (a day when no schedule is set).
  */
 export function staleSources(sources: readonly SourceFreshness[], now: number): StaleSource[] {
   return sources.flatMap<StaleSource>((s) => {
     const base = { profileId: s.profileId, profileName: s.profileName, system: s.system };
     if (s.running && s.dataFrom === null) return [];
-    if (s.offline) return [{ ...base, since: s.dataFrom, reason: 'offline', detail: s.lastError }];
+    if (s.offline)
+      return [{ ...base, since: s.dataFrom, reason: 'offline', detail: s.offlineReason }];
     if (s.dataFrom === null) {
       return s.lastAttemptAt === null
         ? []

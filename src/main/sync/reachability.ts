@@ -1,0 +1,125 @@
+import dns from 'node:dns/promises';
+import net from 'node:net';
+import { endpointOf, type ProfileView } from '../../shared/profiles';
+import { isSourceProfile } from './sync-history';
+
+/**
+ * Why an endpoint cannot be reached, or null when it took a TCP connection. Only a connection is
+ * opened and closed again: nothing is sent, so no credential and no request ever leaves.
+ */
+export type ReachProbe = (host: string, port: number, timeoutMs: number) => Promise<string | null>;
+
+/** A source whose endpoint did not answer the last check, and since when we know. */
+export interface Unreachable {
+  reason: string;
+  at: string;
+}
+
+/** Long enough for a slow link, short enough that an answer from the cache does not drag. */
+export const reachTimeoutMs = 1500;
+
+const refusals: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'no network',
+  ENOTFOUND: 'name not found',
+  EAI_AGAIN: 'name lookup failed (no DNS server answered)',
+};
+
+const described = (error: unknown): string => {
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  return refusals[code] ?? (code === '' ? (error as Error).message : code);
+};
+
+/** DNS, then a TCP connection, within `timeoutMs` in all. */
+export const tcpReachable: ReachProbe = (host, port, timeoutMs) =>
+  new Promise((resolve) => {
+    let settled = false;
+    let socket: net.Socket | undefined;
+    const finish = (answer: string | null): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket?.destroy();
+      resolve(answer);
+    };
+    const timer = setTimeout(() => {
+      finish(`no answer within ${String(timeoutMs / 1000)} s`);
+    }, timeoutMs);
+    dns.lookup(host).then(
+      ({ address }) => {
+        if (settled) return;
+        socket = net.connect({ host: address, port });
+        socket.once('connect', () => {
+          finish(null);
+        });
+        socket.once('error', (error) => {
+          finish(described(error));
+        });
+      },
+      (error: unknown) => {
+        finish(described(error));
+      },
+    );
+  });
+
+/**
+ * Which source profiles cannot be reached right now. A sync finds out too, but only when one
+ * runs: this answers "is the data I am looking at offline?" in a second, without syncing, so
+ * an inventory read on a train says so at once. A sync's own result replaces the check's
+ * (`forget`), since it is newer and says more.
+ */
+export class Reachability {
+  readonly #unreachable = new Map<string, Unreachable>();
+  #version = 0;
+
+  constructor(
+    private readonly probe: ReachProbe = tcpReachable,
+    private readonly options: { timeoutMs?: number; clock?: () => Date } = {},
+  ) {}
+
+  /** Checks every source profile at once; resolves when all have answered or timed out. */
+  async check(profiles: readonly ProfileView[]): Promise<void> {
+    const timeoutMs = this.options.timeoutMs ?? reachTimeoutMs;
+    await Promise.all(
+      profiles.filter(isSourceProfile).map(async (profile) => {
+        const { host, port } = endpointOf(profile.connection);
+        // Bounded here too, so a probe that never answers cannot hold a read up.
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const reason = await Promise.race([
+          this.probe(host, port, timeoutMs).catch(described),
+          new Promise<string>((resolve) => {
+            timer = setTimeout(() => {
+              resolve(`no answer within ${String(timeoutMs / 1000)} s`);
+            }, timeoutMs + 100);
+          }),
+        ]).finally(() => {
+          clearTimeout(timer);
+        });
+        if (reason === null) {
+          this.forget(profile.id);
+          return;
+        }
+        this.#version += 1;
+        this.#unreachable.set(profile.id, {
+          reason: `cannot reach ${host}:${String(port)}: ${reason}`,
+          at: (this.options.clock?.() ?? new Date()).toISOString(),
+        });
+      }),
+    );
+  }
+
+  unreachable(): ReadonlyMap<string, Unreachable> {
+    return this.#unreachable;
+  }
+
+  forget(profileId: string): void {
+    if (this.#unreachable.delete(profileId)) this.#version += 1;
+  }
+
+  /** Moves whenever `unreachable()` changes. */
+  version(): number {
+    return this.#version;
+  }
+}
