@@ -130,6 +130,20 @@ test('the fleet from the lab: sync, search, detail, split and join, export, then
       /unknown to (Foreman|Proxmox VE|PatchMon)|probably decommissioned/,
     );
 
+    // Before any sync, the app finds the sources gone (looking at freshness checks them) and
+    // says which ones are offline and why.
+    await expect(async () => {
+      await inventory.open('sync');
+      await inventory.open('assets');
+      await expect(inventory.staleBanner()).toBeVisible({ timeout: 3000 });
+    }).toPass({ timeout: 20_000 });
+    for (const source of sources) {
+      await expect(inventory.staleSource(source)).toHaveAttribute(
+        'title',
+        /cannot reach 127\.0\.0\.1:\d+: connection refused/,
+      );
+    }
+
     // A sync now fails for every source, and the banner says which ones are stale.
     await inventory.syncAll('failed');
     await expect(inventory.staleBanner()).toBeVisible();

@@ -23,6 +23,8 @@ export interface ReachOptions {
 
 /** Checks sources once a minute: cheap (a TCP connection each), and soon enough to notice. */
 export const reachCheckMs = 60_000;
+/** A `sync:status` read checks again when the last check is older than this. */
+const reachRecheckMs = 2_000;
 
 type InventoryHandlerNames = Extract<keyof Handlers, `sync:${string}` | `inventory:${string}`>;
 
@@ -69,9 +71,11 @@ export function inventoryHandlers(
   );
   // A changed verdict reaches the UI like a sync's: freshness, banners and rows are read again.
   let checking = false;
+  let checkedAt = -Infinity;
   const checkReach = (): void => {
     if (reachability === undefined || checking) return;
     checking = true;
+    checkedAt = Date.now();
     const before = engine.freshnessKey();
     engine
       .checkReachability()
@@ -153,7 +157,11 @@ export function inventoryHandlers(
         engine.cancel();
         return status();
       },
-      'sync:status': () => status(),
+      'sync:status': () => {
+        // Someone is looking at freshness: make sure it is at most a few seconds old.
+        if (Date.now() - checkedAt > reachRecheckMs) checkReach();
+        return status();
+      },
       'sync:schedule': ({ profileId, intervalMinutes }) => {
         const profile = store.profiles.get(profileId);
         if (!isSourceProfile(profile)) {
