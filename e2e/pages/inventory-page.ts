@@ -68,6 +68,14 @@ export class InventoryPage {
     return this.page.getByTestId('stale-banner');
   }
 
+  /** Opens the banner's list of sources when it sums them up in one line. */
+  async showStaleSources(): Promise<void> {
+    const toggle = this.staleBanner().getByTestId('stale-toggle');
+    if ((await toggle.count()) > 0 && (await toggle.getAttribute('aria-expanded')) === 'false') {
+      await toggle.click();
+    }
+  }
+
   staleSource(profileName: string): Locator {
     return this.staleBanner().locator(
       `[data-testid="stale-source"][data-profile="${profileName}"]`,

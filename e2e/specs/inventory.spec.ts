@@ -137,6 +137,10 @@ test('the fleet from the lab: sync, search, detail, split and join, export, then
       await inventory.open('assets');
       await expect(inventory.staleBanner()).toBeVisible({ timeout: 3000 });
     }).toPass({ timeout: 20_000 });
+    await expect(inventory.staleBanner().getByTestId('stale-summary')).toContainText(
+      `${String(sources.length)} sources unreachable`,
+    );
+    await inventory.showStaleSources();
     for (const source of sources) {
       await expect(inventory.staleSource(source)).toHaveAttribute(
         'title',
@@ -147,6 +151,7 @@ test('the fleet from the lab: sync, search, detail, split and join, export, then
     // A sync now fails for every source, and the banner says which ones are stale.
     await inventory.syncAll('failed');
     await expect(inventory.staleBanner()).toBeVisible();
+    await inventory.showStaleSources();
     for (const source of sources) await expect(inventory.staleSource(source)).toBeVisible();
     await inventory.open('assets');
     await inventory.query('offline:yes');

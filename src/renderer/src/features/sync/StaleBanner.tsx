@@ -1,36 +1,86 @@
-import { CloudOff } from 'lucide-react';
+import { ChevronDown, ChevronRight, CloudOff } from 'lucide-react';
+import { useState } from 'react';
+import type { SourceSystem } from '../../../../shared/inventory';
 import { useSyncStore } from './sync-store';
-import { staleSources, systemLabels, when } from './staleness';
+import { staleSources, systemLabels, when, type StaleSource } from './staleness';
 import { useNow } from './use-now';
 
-/** App-wide: which sources are offline or stale, and since when the data shown is from. */
+/** More sources than this are summed up in one line until the list is opened. */
+export const staleListLimit = 3;
+
+/** "Foreman, PatchMon, 2 Proxmox VE, 10 RouterOS": how many of each system. */
+export function systemsSummary(stale: readonly StaleSource[]): string {
+  const counts = new Map<SourceSystem, number>();
+  for (const s of stale) counts.set(s.system, (counts.get(s.system) ?? 0) + 1);
+  return [...counts]
+    .map(([system, n]) => (n === 1 ? systemLabels[system] : `${String(n)} ${systemLabels[system]}`))
+    .join(', ');
+}
+
+function summary(stale: readonly StaleSource[]): string {
+  const offline = stale.filter((s) => s.reason === 'offline').length;
+  const what =
+    offline === stale.length ? 'unreachable' : offline === 0 ? 'with old data' : 'offline or old';
+  const oldest = stale.flatMap((s) => (s.since === null ? [] : [s.since])).sort()[0] ?? null;
+  return (
+    `${String(stale.length)} sources ${what} (${systemsSummary(stale)})` +
+    (oldest === null ? '' : `, data from ${when(oldest)} or later`)
+  );
+}
+
+/**
+ * App-wide: which sources are offline or stale, and since when the data shown is from. A few are
+ * listed; more are summed up in one line (a whole site going away should not push the page down),
+ * with the list a click away.
+ */
 export function StaleBanner() {
   const status = useSyncStore((s) => s.status);
   const now = useNow();
+  const [open, setOpen] = useState(false);
   const stale = staleSources(status?.sources ?? [], now);
   if (stale.length === 0) return null;
   const offline = stale.some((s) => s.reason === 'offline');
+  const many = stale.length > staleListLimit;
   return (
     <div className="banner warn stale-banner" role="status" data-testid="stale-banner">
       <CloudOff size={14} aria-hidden />
       <span className="stale-banner-title">
         {offline ? 'Offline — showing stored data.' : 'Some data is old.'}
       </span>
-      <ul className="stale-list">
-        {stale.map((s) => (
-          <li
-            key={s.profileId}
-            data-testid="stale-source"
-            data-profile={s.profileName}
-            title={s.detail ?? undefined}
+      {many && (
+        <>
+          <span data-testid="stale-summary">{summary(stale)}</span>
+          <button
+            type="button"
+            className="link-button"
+            aria-expanded={open}
+            data-testid="stale-toggle"
+            onClick={() => {
+              setOpen(!open);
+            }}
           >
-            <strong>{s.profileName}</strong> ({systemLabels[s.system]}){' '}
-            {s.reason === 'never'
-              ? 'has never synced'
-              : `${s.reason === 'offline' ? 'unreachable, data from' : 'data from'} ${when(s.since)}`}
-          </li>
-        ))}
-      </ul>
+            {open ? <ChevronDown size={12} aria-hidden /> : <ChevronRight size={12} aria-hidden />}
+            {open ? 'Hide sources' : 'Show sources'}
+          </button>
+        </>
+      )}
+      {(!many || open) && (
+        <ul className="stale-list">
+          {stale.map((s) => (
+            <li
+              key={s.profileId}
+              data-testid="stale-source"
+              data-profile={s.profileName}
+              title={s.detail ?? undefined}
+            >
+              <strong>{s.profileName}</strong> ({systemLabels[s.system]}){' '}
+              {s.reason === 'never'
+                ? 'has never synced'
+                : `${s.reason === 'offline' ? 'unreachable, data from' : 'data from'} ${when(s.since)}`}
+            </li>
+          ))}
+        </ul>
+      )}
     </div>
   );
 }

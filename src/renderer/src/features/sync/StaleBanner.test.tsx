@@ -1,0 +1,66 @@
+import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SourceFreshness, SourceSystem } from '../../../../shared/inventory';
+import { StaleBanner } from './StaleBanner';
+import { when } from './staleness';
+import { initialState, useSyncStore } from './sync-store';
+
+const offline = (name: string, system: SourceSystem, dataFrom: string): SourceFreshness => ({
+  profileId: name,
+  profileName: name,
+  system,
+  dataFrom,
+  lastStatus: 'ok',
+  lastError: null,
+  lastAttemptAt: dataFrom,
+  offline: true,
+  offlineReason: `cannot reach ${name}:443: connection refused`,
+  running: false,
+  intervalMinutes: null,
+  message: `offline — data from ${dataFrom}`,
+});
+
+const show = (sources: SourceFreshness[]): void => {
+  useSyncStore.setState({ status: { running: false, sources, lastRuns: [] } });
+  render(<StaleBanner />);
+};
+
+describe('StaleBanner', () => {
+  beforeEach(() => {
+    useSyncStore.setState(initialState);
+  });
+  afterEach(cleanup);
+
+  it('lists a few offline sources with why, each on its own', () => {
+    show([
+      offline('fm', 'foreman', '2026-11-22T11:00:00Z'),
+      offline('pm', 'patchmon', '2026-11-22T10:00:00Z'),
+    ]);
+    expect(screen.getByText('Offline — showing stored data.')).toBeTruthy();
+    const items = screen.getAllByTestId('stale-source');
+    expect(items.map((li) => li.getAttribute('data-profile'))).toEqual(['fm', 'pm']);
+    expect(items[0]?.getAttribute('title')).toBe('cannot reach fm:443: connection refused');
+    expect(screen.queryByTestId('stale-summary')).toBeNull();
+  });
+
+  it('sums up many in one line and lists them on request', () => {
+    show([
+      offline('fm', 'foreman', '2026-11-22T11:00:00Z'),
+      offline('pve-a', 'proxmox', '2026-11-22T09:00:00Z'),
+      offline('pve-b', 'proxmox', '2026-11-22T11:00:00Z'),
+      ...['r1', 'r2', 'r3'].map((r) => offline(r, 'routeros', '2026-11-22T11:00:00Z')),
+    ]);
+    const line = screen.getByTestId('stale-summary').textContent;
+    expect(line).toMatch(
+      /^6 sources unreachable \(Foreman, 2 Proxmox VE, 3 RouterOS\), data from /,
+    );
+    expect(line).toContain(`data from ${when('2026-11-22T09:00:00Z')} or later`);
+    expect(screen.queryAllByTestId('stale-source')).toHaveLength(0);
+    const toggle = screen.getByRole('button', { name: 'Show sources' });
+    expect(toggle.getAttribute('aria-expanded')).toBe('false');
+    fireEvent.click(toggle);
+    expect(screen.getAllByTestId('stale-source')).toHaveLength(6);
+    fireEvent.click(screen.getByRole('button', { name: 'Hide sources' }));
+    expect(screen.queryAllByTestId('stale-source')).toHaveLength(0);
+  });
+});
