@@ -43,27 +43,19 @@ import { hottestFunctions } from './common';
 const require = createRequire(import.meta.url);
 const visibleRows = '[data-testid="term-view"][data-visible="true"] .xterm-rows';
 
+/** The OpenSSH client running `command` on the benchmark's sshd with a terminal. */
+function opensshArgs(port: number, key: string, command: string): string[] {
+  // A server started right here by this benchmark; trust is not what is measured.
+  const trustAny = ['-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null'];
+  return ['-q', '-tt', '-i', key, '-p', String(port), ...trustAny, 'root@127.0.0.1', command];
+}
+
 function opensshSeconds(port: number, key: string, command: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(
-      'ssh',
-      [
-        '-q',
-        '-tt',
-        '-i',
-        key,
-        '-p',
-        String(port),
-        '-o',
-        'StrictHostKeyChecking=no',
-        '-o',
-        'UserKnownHostsFile=/dev/null',
-        'root@127.0.0.1',
-        command,
-      ],
-      { stdio: ['ignore', 'ignore', 'inherit'] },
-    );
+    const child = spawn('ssh', opensshArgs(port, key, command), {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     child.once('error', reject);
     child.once('exit', () => {
       resolve((performance.now() - started) / 1000);
@@ -355,21 +347,10 @@ async function opensshIntoBareXterm(
     const started = performance.now();
     const child = spawn(
       'ssh',
-      [
-        '-q',
-        '-tt',
-        '-i',
-        ssh.key,
-        '-p',
-        String(ssh.port),
-        '-o',
-        'StrictHostKeyChecking=no',
-        '-o',
-        'UserKnownHostsFile=/dev/null',
-        'root@127.0.0.1',
-        `${ssh.command}; echo ${ssh.marker}`,
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
+      opensshArgs(ssh.port, ssh.key, `${ssh.command}; echo ${ssh.marker}`),
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
     );
     // Joined into one message per 33 ms, the app's paint pace: a message per pipe read makes
     // xterm.js paint far more often and the relay slower, not a fairer reference.
