@@ -77,6 +77,28 @@ describe('SyncCenter', () => {
       expect(within(fresh).getByTestId(id).textContent).toBe('—');
     }
   });
+
+  it('says a source that synced fine but cannot be reached now is unreachable, and why', async () => {
+    const reason = 'cannot reach foreman.lab:443: connection refused';
+    status.sources[0] = {
+      ...source('p1', 'foreman-prod'),
+      offline: true,
+      offlineReason: reason,
+      message: `offline — data from 2026-11-22T11:00:00Z (${reason})`,
+    };
+    try {
+      render(<SyncCenter />);
+      const rows = await screen.findAllByTestId('sync-row');
+      const prod = rows.find((r) => r.dataset.profile === 'foreman-prod');
+      if (!prod) throw new Error('no row for foreman-prod');
+      expect(within(prod).getByTestId('sync-state').textContent).toBe('unreachable');
+      expect(within(prod).getByTestId('sync-error').textContent).toBe(reason);
+      const other = rows.find((r) => r.dataset.profile === 'foreman-new');
+      expect(other && within(other).getByTestId('sync-state').textContent).toBe('ok');
+    } finally {
+      status.sources[0] = source('p1', 'foreman-prod');
+    }
+  });
 });
 
 describe('SyncCenter: sync every', () => {

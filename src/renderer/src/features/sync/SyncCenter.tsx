@@ -128,7 +128,13 @@ function SourceRow(props: {
 }) {
   const { source, now } = props;
   const last = lastSync(props.lastRun, props.run);
-  const state = source.running ? 'running' : (source.lastStatus ?? 'never');
+  // Synced fine, but cannot be reached now: the data is as old as that sync.
+  const unreachable = !source.running && source.offline && source.lastStatus === 'ok';
+  const state = source.running
+    ? 'running'
+    : unreachable
+      ? 'unreachable'
+      : (source.lastStatus ?? 'never');
   return (
     <tr
       data-testid="sync-row"
