@@ -136,9 +136,15 @@ export function connectSync(): () => void {
     load();
     useInventoryStore.getState().inventoryChanged();
   });
+  // The machine lost or found its network: read the status again, which has the core check at
+  // once which sources can be reached (instead of at its next minute).
+  window.addEventListener('online', load);
+  window.addEventListener('offline', load);
   return () => {
     offProgress();
     offProfiles();
     offInventory();
+    window.removeEventListener('online', load);
+    window.removeEventListener('offline', load);
   };
 }
