@@ -333,4 +333,43 @@ describe('sync:schedule', () => {
     core.close();
     store.close();
   });
+
+  it('leaves reachability to a running sync, and checks again when someone looks after it', async () => {
+    const store = await unlockedTestStore();
+    addFleetProfiles(store.profiles, fleet);
+    let release = (): void => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const probed: string[] = [];
+    const core = inventoryHandlers(
+      store,
+      new EventHub(),
+      silentLogger,
+      fleetConnectors(() => fleet, { foreman: { beforePage: () => gate } }),
+      {
+        probe: (host) => {
+          probed.push(host);
+          return Promise.resolve(null);
+        },
+        recheckMs: 0,
+      },
+    );
+    const router = createRouter(core.handlers as never, silentLogger);
+    const status = () => router.dispatch('sync:status', {}, context);
+    await expect.poll(() => probed.length).toBeGreaterThan(0);
+    const syncing = core.engine.sync('all');
+    probed.length = 0;
+    for (let i = 0; i < 5; i += 1) {
+      await status();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(probed).toEqual([]);
+    release();
+    await syncing;
+    await status();
+    await expect.poll(() => probed.includes('foreman.lab')).toBe(true);
+    core.close();
+    store.close();
+  });
 });

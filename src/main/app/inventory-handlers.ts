@@ -19,11 +19,12 @@ export interface ReachOptions {
   probe?: ReachProbe | null;
   /** Time between checks (default a minute); the first runs at once. */
   everyMs?: number;
+  /** A `sync:status` read checks again when the last check is older than this (default 2 s). */
+  recheckMs?: number;
 }
 
 /** Checks sources once a minute: cheap (a TCP connection each), and soon enough to notice. */
 export const reachCheckMs = 60_000;
-/** A `sync:status` read checks again when the last check is older than this. */
 const reachRecheckMs = 2_000;
 
 type InventoryHandlerNames = Extract<keyof Handlers, `sync:${string}` | `inventory:${string}`>;
@@ -73,7 +74,8 @@ export function inventoryHandlers(
   let checking = false;
   let checkedAt = -Infinity;
   const checkReach = (): void => {
-    if (reachability === undefined || checking) return;
+    // A running sync reports on its sources itself (and reads the status many times a second).
+    if (reachability === undefined || checking || engine.isRunning()) return;
     checking = true;
     checkedAt = Date.now();
     const before = engine.freshnessKey();
@@ -159,7 +161,7 @@ export function inventoryHandlers(
       },
       'sync:status': () => {
         // Someone is looking at freshness: make sure it is at most a few seconds old.
-        if (Date.now() - checkedAt > reachRecheckMs) checkReach();
+        if (Date.now() - checkedAt > (options.recheckMs ?? reachRecheckMs)) checkReach();
         return status();
       },
       'sync:schedule': ({ profileId, intervalMinutes }) => {
