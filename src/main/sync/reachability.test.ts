@@ -53,6 +53,38 @@ describe('Reachability', () => {
   });
 });
 
+describe('Reachability and a sync ending during a check', () => {
+  it("keeps the sync's answer over a check that started before it ended", async () => {
+    const store = await unlockedTestStore();
+    addFleetProfiles(store.profiles, generateFleet({ size: 10, seed: 3 }));
+    let answer = (): void => undefined;
+    const reachability = new Reachability(
+      () =>
+        new Promise((resolve) => {
+          answer = () => {
+            resolve('connection refused');
+          };
+        }),
+    );
+    const foreman = store.profiles.list().find((p) => p.name === 'foreman')!;
+    const checking = reachability.check([foreman]);
+    await new Promise((resolve) => setImmediate(resolve));
+    reachability.forget(foreman.id);
+    answer();
+    await checking;
+    expect(reachability.unreachable().size).toBe(0);
+    // The next check counts again.
+    const again = reachability.check([foreman]);
+    await new Promise((resolve) => setImmediate(resolve));
+    answer();
+    await again;
+    expect(reachability.unreachable().get(foreman.id)?.reason).toBe(
+      'cannot reach foreman.lab:443: connection refused',
+    );
+    store.close();
+  });
+});
+
 describe('SyncEngine with reachability', () => {
   it('marks a source offline between syncs when it cannot be reached, until it syncs again', async () => {
     const fleet = generateFleet({ size: 40, seed: 5 });

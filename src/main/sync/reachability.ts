@@ -72,6 +72,8 @@ export const tcpReachable: ReachProbe = (host, port, timeoutMs) =>
  */
 export class Reachability {
   readonly #unreachable = new Map<string, Unreachable>();
+  /** How often each profile's verdict was handed to a sync (`forget`). */
+  readonly #forgets = new Map<string, number>();
   #version = 0;
 
   constructor(
@@ -85,6 +87,7 @@ export class Reachability {
     await Promise.all(
       profiles.filter(isSourceProfile).map(async (profile) => {
         const { host, port } = endpointOf(profile.connection);
+        const forgets = this.#forgets.get(profile.id) ?? 0;
         // Bounded here too, so a probe that never answers cannot hold a read up.
         let timer: ReturnType<typeof setTimeout> | undefined;
         const reason = await Promise.race([
@@ -97,8 +100,10 @@ export class Reachability {
         ]).finally(() => {
           clearTimeout(timer);
         });
+        // A sync that ended while this check waited knows better than the check.
+        if ((this.#forgets.get(profile.id) ?? 0) !== forgets) return;
         if (reason === null) {
-          this.forget(profile.id);
+          if (this.#unreachable.delete(profile.id)) this.#version += 1;
           return;
         }
         this.#version += 1;
@@ -114,7 +119,9 @@ export class Reachability {
     return this.#unreachable;
   }
 
+  /** A sync of this profile ended: its answer replaces this one, and any check under way. */
   forget(profileId: string): void {
+    this.#forgets.set(profileId, (this.#forgets.get(profileId) ?? 0) + 1);
     if (this.#unreachable.delete(profileId)) this.#version += 1;
   }
 
