@@ -5,6 +5,7 @@ import type { DriftPage, SourceSystem } from '../../../../shared/inventory';
 import { bridge } from '../../lib/bridge';
 import { SourceBadges } from '../inventory/cells';
 import { useInventoryStore } from '../inventory/inventory-store';
+import { QueryButton } from '../inventory/QueryButton';
 import { systemLabels } from '../sync/staleness';
 
 const systems: readonly SourceSystem[] = ['foreman', 'proxmox', 'patchmon', 'routeros'];
@@ -52,35 +53,17 @@ export function DriftView() {
     <div className="drift" data-testid="drift-view">
       <div className="drift-filters">
         {filters.map((f) => (
-          <button
-            key={f.query}
-            type="button"
-            className="button small"
-            data-testid="drift-filter"
-            data-query={f.query}
-            onClick={() => {
-              useInventoryStore.getState().applyQuery(f.query);
-            }}
-          >
+          <QueryButton key={f.query} query={f.query} className="button small" testId="drift-filter">
             <Filter size={12} aria-hidden /> {f.label}
             {f.count === undefined ? '' : ` (${String(f.count)})`}
-          </button>
+          </QueryButton>
         ))}
       </div>
       <div className="drift-filters">
         {pairs.map((f) => (
-          <button
-            key={f.query}
-            type="button"
-            className="chip"
-            data-testid="drift-filter"
-            data-query={f.query}
-            onClick={() => {
-              useInventoryStore.getState().applyQuery(f.query);
-            }}
-          >
+          <QueryButton key={f.query} query={f.query} className="chip" testId="drift-filter">
             {f.label}
-          </button>
+          </QueryButton>
         ))}
       </div>
       {loaded?.error ? (

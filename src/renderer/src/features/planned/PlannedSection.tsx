@@ -1,7 +1,6 @@
 import { sectionById, type SectionId } from '../../app/sections';
 import { EmptyState } from '../../components/EmptyState';
-import { useNavStore } from '../../stores/nav-store';
-import { useInventoryStore } from '../inventory/inventory-store';
+import { QueryButton } from '../inventory/QueryButton';
 
 /** Sections whose content arrives with later features still say what they will hold. */
 const next: Partial<Record<SectionId, string>> = {
@@ -41,17 +40,9 @@ export function PlannedSection(props: { id: SectionId }) {
       {links.length > 0 ? (
         <div className="empty-actions">
           {links.map((link) => (
-            <button
-              key={link.query}
-              type="button"
-              className="button"
-              onClick={() => {
-                useInventoryStore.getState().applyQuery(link.query);
-                useNavStore.getState().go('inventory');
-              }}
-            >
+            <QueryButton key={link.query} query={link.query} className="button" openInventory>
               {link.label} <code>{link.query}</code>
-            </button>
+            </QueryButton>
           ))}
         </div>
       ) : null}
