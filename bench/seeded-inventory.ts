@@ -17,6 +17,7 @@ const readOnlyCode = new Set([
   'src/main/inventory/query-parser.ts',
   'src/main/inventory/query-sql.ts',
   'src/main/inventory/search-page.ts',
+  'src/main/inventory/search-index.ts',
   'src/main/inventory/inventory-service.ts',
 ]);
 

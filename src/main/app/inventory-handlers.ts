@@ -26,6 +26,8 @@ export interface ReachOptions {
 /** Checks sources once a minute: cheap (a TCP connection each), and soon enough to notice. */
 export const reachCheckMs = 60_000;
 const reachRecheckMs = 2_000;
+/** How long after start or a sync the search index is built, once no sync runs. */
+const searchWarmMs = 1_000;
 
 type InventoryHandlerNames = Extract<keyof Handlers, `sync:${string}` | `inventory:${string}`>;
 
@@ -62,14 +64,29 @@ export function inventoryHandlers(
     onProgress: (event) => {
       if (event.state !== 'running') stale = true;
       events.emit('sync:progress', event);
-      if (event.state === 'ok') events.emit('inventory:changed', { reason: 'synced' });
+      if (event.state === 'ok') {
+        events.emit('inventory:changed', { reason: 'synced' });
+        setTimeout(warmSearch, searchWarmMs).unref();
+      }
     },
   });
   const inventory = new InventoryService(
     store.db,
     () => engine.freshness(),
     () => engine.freshnessKey(),
+    {
+      searchIndex: 'background',
+      onError: (error) => {
+        logger.warn('search index failed; searching with SQL', { error: String(error) });
+      },
+    },
   );
+  // The search index is built once the inventory settles, before the next search needs it; a
+  // sync still writing would only make the build start over.
+  function warmSearch(): void {
+    if (!engine.isRunning()) inventory.warmSearch();
+  }
+  setTimeout(warmSearch, searchWarmMs).unref();
   // A changed verdict reaches the UI like a sync's: freshness, banners and rows are read again.
   let checking = false;
   let checkedAt = -Infinity;

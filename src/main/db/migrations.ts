@@ -257,4 +257,13 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 10,
+    name: 'inventory generation',
+    // Moves with every write to the assets, their links or their search text, in the same
+    // transaction: a search index kept in memory is current exactly while it is unchanged.
+    sql: `
+      ALTER TABLE inventory_state ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];

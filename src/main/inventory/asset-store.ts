@@ -138,6 +138,9 @@ export function recorrelate(db: Sqlite): CorrelationSummary {
     removed++;
   }
   mergeSearchIndex(db, written + removed, linked.length);
+  if (written + removed > 0) {
+    db.prepare('UPDATE inventory_state SET generation = generation + 1 WHERE id = 1').run();
+  }
   return { assets: linked.length, written, removed };
 }
 
@@ -149,6 +152,13 @@ export function recorrelate(db: Sqlite): CorrelationSummary {
 function mergeSearchIndex(db: Sqlite, changed: number, assets: number): void {
   if (changed < 256 || changed * 10 < assets) return;
   db.prepare("INSERT INTO asset_fts (asset_fts) VALUES ('optimize')").run();
+}
+
+/** The inventory's generation: it moves with every change to the assets (migration 10). */
+export function inventoryGeneration(db: Sqlite): number {
+  const row = db.prepare('SELECT generation FROM inventory_state WHERE id = 1').get() as
+    { generation: number } | undefined;
+  return row?.generation ?? 0;
 }
 
 /** Records changed since the last correlation; set in the same transaction as the change. */

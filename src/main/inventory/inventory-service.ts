@@ -2,10 +2,12 @@ import { AppError } from '../../shared/errors';
 import {
   InventoryQueryRequest,
   type AssetDetail,
+  type AssetFreshness,
   type AssetRow,
   type DriftPage,
   type Facets,
   type InventoryPage,
+  type InventoryQuery,
   type InventoryQueryRequest as QueryInput,
   type RecordRef,
   type SourceFreshness,
@@ -16,9 +18,10 @@ import type { Sqlite } from '../db/sqlite';
 import { recorrelate } from './asset-store';
 import { assetFreshness, toAssetRow, type AssetDbRow } from './asset-rows';
 import { driftOf } from './drift';
-import { parseQuery } from './query-parser';
-import { compileQuery } from './query-sql';
-import { readPage } from './search-page';
+import { parseQuery, type Clause } from './query-parser';
+import { compileQuery, type CompiledQuery } from './query-sql';
+import { readPage, rowsById, type PageRead } from './search-page';
+import { LiveSearchIndex, type SearchIndex, type SearchIndexMode } from './search-index';
 import { rowToRecord, type RecordRow } from './record-store';
 
 const maxStatements = 64;
@@ -33,7 +36,19 @@ export class InventoryService {
     private readonly freshness: () => SourceFreshness[],
     /** Changes when freshness changes without a database write (a reachability check). */
     private readonly freshnessKey: () => string = () => '',
-  ) {}
+    options: { searchIndex?: SearchIndexMode; onError?: (error: unknown) => void } = {},
+  ) {
+    const mode = options.searchIndex ?? 'off';
+    this.#search = mode === 'off' ? null : new LiveSearchIndex(db, mode, options.onError);
+  }
+
+  /** Pages and counts from memory while the inventory is unchanged (see `SearchIndex`). */
+  readonly #search: LiveSearchIndex | null;
+
+  /** Starts building the search index if it is out of date (in the background mode). */
+  warmSearch(): void {
+    this.#search?.current();
+  }
 
   /** The last freshness answer and the database state it was read in. */
   #fresh: { version: string; sources: Map<string, SourceFreshness> } | undefined;
@@ -58,9 +73,25 @@ export class InventoryService {
     return sources;
   }
 
-  #rows(rows: readonly AssetDbRow[], sources: Map<string, SourceFreshness>): AssetRow[] {
-    const links = this.#profilesOfAssets(rows.map((r) => r.id));
-    return rows.map((row) => toAssetRow(row, assetFreshness(links.get(row.id) ?? [], sources)));
+  #rows(
+    rows: readonly AssetDbRow[],
+    sources: Map<string, SourceFreshness>,
+    index: SearchIndex | null,
+  ): AssetRow[] {
+    const ids = rows.map((r) => r.id);
+    const links = index?.profilesOf(ids) ?? this.#profilesOfAssets(ids);
+    // Assets described by the same profiles share their freshness.
+    const freshness = new Map<string, AssetFreshness>();
+    return rows.map((row) => {
+      const profiles = links.get(row.id) ?? [];
+      const key = profiles.join('\u0000');
+      let fresh = freshness.get(key);
+      if (fresh === undefined) {
+        fresh = assetFreshness(profiles, sources);
+        freshness.set(key, fresh);
+      }
+      return toAssetRow(row, fresh);
+    });
   }
 
   /** The profiles whose records are part of each asset (as `profilesOfAssets`, prepared once). */
@@ -105,16 +136,32 @@ export class InventoryService {
     const request = InventoryQueryRequest.parse(input);
     const sources = this.#sources();
     const offline = [...sources.values()].filter((s) => s.offline).map((s) => s.profileId);
-    const compiled = compileQuery(parseQuery(request.query), offline);
-    const { rows, total, totalExact } = readPage((sql) => this.#prepare(sql), compiled, request);
+    const clauses = parseQuery(request.query);
+    const compiled = compileQuery(clauses, offline);
+    const index = this.#search?.current() ?? null;
+    const { rows, total, totalExact } = this.#readPage(index, clauses, compiled, offline, request);
     return {
-      rows: this.#rows(rows as AssetDbRow[], sources),
+      rows: this.#rows(rows as AssetDbRow[], sources, index),
       total,
       totalExact,
       offset: request.offset,
       limit: request.limit,
       sources: [...sources.values()],
     };
+  }
+
+  #readPage(
+    index: SearchIndex | null,
+    clauses: Clause[],
+    compiled: CompiledQuery,
+    offline: string[],
+    request: InventoryQuery,
+  ): PageRead {
+    const prepare = (sql: string): Statement => this.#prepare(sql);
+    const indexed = index?.page(clauses, offline, request) ?? null;
+    if (indexed === null) return readPage(prepare, compiled, request);
+    const { total, totalExact } = indexed;
+    return { rows: rowsById(prepare, indexed.ids), total, totalExact };
   }
 
   asset(id: number): AssetDetail {

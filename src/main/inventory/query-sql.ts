@@ -266,7 +266,7 @@ function probeWeightOf(phrases: readonly string[]): number | null {
 
 const ftsCondition = 'a.id IN (SELECT rowid FROM asset_fts WHERE asset_fts MATCH ?)';
 
-const sortColumn: Record<SortField, string> = {
+export const sortColumn: Record<SortField, string> = {
   name: 'a.name',
   kind: 'a.kind',
   status: 'a.status',

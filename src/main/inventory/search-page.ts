@@ -254,15 +254,41 @@ function textWalk(
 }
 
 function all(prepare: Prepare, { sql, params }: SearchSql): unknown[] {
-  return prepare(sql).all(...params);
+  return objectRows(prepare(sql), params);
 }
 
+/**
+ * The rows of a statement as objects, read as arrays and built here: better-sqlite3 builds an
+ * object of many columns through V8's slow path (an asset row's 23 columns cost about 10 µs,
+ * several times reading them).
+ */
+export function objectRows(statement: Statement, params: readonly unknown[]): unknown[] {
+  const names = statement.columns().map((column) => column.name);
+  let rows: unknown[][];
+  try {
+    rows = statement.raw(true).all(...params) as unknown[][];
+  } finally {
+    statement.raw(false);
+  }
+  return rows.map((values) => {
+    const row: Record<string, unknown> = {};
+    for (let i = 0; i < names.length; i++) row[names[i] ?? ''] = values[i];
+    return row;
+  });
+}
+
+/** What a page shows of an asset (`AssetDbRow`): all but its hash. */
+const assetColumns = `a.id, a.kind, a.name, a.fqdn, a.status, a.os, a.ips, a.macs, a.cluster,
+  a.site, a.groups, a.organization, a.location, a.tags, a.updates, a.security, a.reboot_needed,
+  a.in_foreman, a.in_proxmox, a.in_patchmon, a.in_routeros, a.last_seen`;
+
 /** Asset rows in the order of `ids`. */
-function rowsById(prepare: Prepare, ids: readonly number[]): unknown[] {
+export function rowsById(prepare: Prepare, ids: readonly number[]): unknown[] {
   if (ids.length === 0) return [];
-  const rows = prepare(
-    'SELECT a.* FROM assets a WHERE a.id IN (SELECT value FROM json_each(?))',
-  ).all(JSON.stringify(ids)) as { id: number }[];
+  const rows = objectRows(
+    prepare(`SELECT ${assetColumns} FROM json_each(?) j CROSS JOIN assets a ON a.id = j.value`),
+    [JSON.stringify(ids)],
+  ) as { id: number }[];
   const byId = new Map(rows.map((row) => [row.id, row]));
   return ids.flatMap((id) => {
     const row = byId.get(id);

@@ -1,0 +1,356 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateFleet } from '../../../lab/fleet';
+import { sortFields, type InventoryQuery } from '../../shared/inventory';
+import { silentLogger } from '../core/logger';
+import type { Sqlite } from '../db/sqlite';
+import type { Store } from '../store/open-store';
+import { unlockedTestStore } from '../store/test-helpers';
+import { SyncEngine } from '../sync/sync-engine';
+import { addFleetProfiles, fleetConnectors } from '../sync/test-fleet';
+import { inventoryGeneration } from './asset-store';
+import { InventoryService } from './inventory-service';
+import { parseQuery, type Clause } from './query-parser';
+import { compileQuery } from './query-sql';
+import { LiveSearchIndex, SearchIndex, searchTokenizer } from './search-index';
+import { readPage } from './search-page';
+
+const fleet = generateFleet({ size: 500, seed: 11 });
+let store: Store;
+let db: Sqlite;
+let profileIds: string[];
+
+/** Text the fleet lacks: letters beyond ASCII, odd case, escapes in lists, unknown values. */
+const oddAssets = [
+  { name: 'Café-Zürich-01', cluster: 'Zürich', site: 'STRASSE', os: 'Débian 12', tags: ['prod'] },
+  { name: 'ÜBER-gateway', cluster: 'zürich', site: 'Straße', os: null, tags: ['Ünïcode', 'edge'] },
+  { name: 'straße-db', cluster: null, site: null, os: 'Ubuntu 24.04', tags: [] },
+  { name: 'web 01 café', cluster: 'PVE-a', site: 'Lab', os: 'debian', tags: ['a\\b', 'q"d'] },
+  { name: 'naïve_host', cluster: 'pve-A', site: null, os: 'Alpine Linux', tags: ['prod', 'db'] },
+];
+
+function addOddAssets(): void {
+  const next = (db.prepare('SELECT max(id) AS id FROM assets').get() as { id: number }).id + 1;
+  const insert = db.prepare(`INSERT INTO assets (id, kind, name, fqdn, status, os, ips, macs,
+      cluster, site, groups, tags, updates, security, reboot_needed, in_proxmox, hash)
+    VALUES (?, 'vm', ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 'odd')`);
+  const text = db.prepare(
+    'INSERT INTO asset_fts (rowid, name, fqdn, ips, macs, os, groups, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  db.transaction(() => {
+    oddAssets.forEach((a, i) => {
+      const id = next + i;
+      const fqdn = i % 2 === 0 ? `${a.name.toLowerCase()}.exämple.org` : null;
+      const ips = [`10.99.${i}.1`];
+      const macs = [`BC:24:11:0${i}:AA:FF`];
+      const groups = i === 3 ? ['Linux | Servers', 'Ärzte'] : ['Linux Servers'];
+      insert.run(
+        id,
+        a.name,
+        fqdn,
+        a.os,
+        JSON.stringify(ips),
+        JSON.stringify(macs),
+        a.cluster,
+        a.site,
+        JSON.stringify(groups),
+        JSON.stringify(a.tags),
+        i === 2 ? null : i * 3,
+        i === 1 ? null : i,
+        i === 4 ? null : i % 2,
+      );
+      text.run(
+        id,
+        a.name,
+        fqdn ?? '',
+        ips.join(' '),
+        macs.join(' '),
+        a.os ?? '',
+        groups.join(' | '),
+        a.tags.join(' '),
+      );
+    });
+    db.prepare('UPDATE inventory_state SET generation = generation + 1').run();
+  })();
+}
+
+beforeAll(async () => {
+  store = await unlockedTestStore();
+  db = store.db;
+  profileIds = [...addFleetProfiles(store.profiles, fleet).values()];
+  const engine = new SyncEngine({
+    db,
+    profiles: store.profiles,
+    connectors: fleetConnectors(() => fleet),
+    logger: silentLogger,
+  });
+  await engine.sync('all');
+  addOddAssets();
+}, 120_000);
+
+afterAll(() => {
+  store.close();
+});
+
+/** A small seeded random source, so a failure names a query that fails again. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function quote(value: string): string {
+  return /[\s"]/u.test(value) ? `"${value.replace(/["\\]/gu, (c) => `\\${c}`)}"` : value;
+}
+
+/** Query terms drawn from the assets themselves and from every kind of filter. */
+function termsOf(next: () => number): () => string {
+  const rows = db
+    .prepare('SELECT name, fqdn, ips, macs, os, groups, tags, cluster, site FROM assets')
+    .all() as Record<string, string | null>[];
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
+  const caseOf = (s: string): string =>
+    pick([s, s.toUpperCase(), s.toLowerCase(), s.slice(0, 1).toUpperCase() + s.slice(1)]);
+  const listOf = (json: string | null | undefined): string[] =>
+    (JSON.parse(json ?? '[]') as unknown[]).map(String);
+  const fixed = [
+    ...['running', 'stopped', 'unknown', 'paused'].map((s) => `status:${s}`),
+    ...['vm', 'container', 'node', 'bare-metal', 'router', 'host'].map((k) => `kind:${k}`),
+    ...['foreman', 'proxmox', 'patchmon', 'routeros'].flatMap((s) => [
+      `source:${s}`,
+      `missing:${s}`,
+    ]),
+    'updates>0',
+    'updates:0',
+    'updates<3',
+    'security>=2',
+    'security<=0',
+    'updates>=5',
+    'id<40',
+    'id>=300',
+    'id:12',
+    'reboot:yes',
+    'reboot:no',
+    'offline:yes',
+    'offline:no',
+    'café',
+    'cafe',
+    'zürich*',
+    'ÜBER',
+    'straße',
+    'strasse',
+    'naive',
+    'exämple',
+    'cluster:Zürich',
+    'cluster:ZÜRICH',
+    'cluster:pve-a',
+    'cluster:pve*',
+    'site:strasse',
+    'site:Straße',
+    'tag:ünïcode',
+    'tag:a',
+    'group:"linux servers"',
+    'group:ärzte',
+    '"servers ärzte"',
+    'web',
+    'd',
+    'de',
+    'we',
+    '10',
+    'bc:24:11',
+    'mac:BC-24-11',
+    'nosuchword',
+    'org:none',
+    'location:x*',
+  ];
+  return () => {
+    if (next() < 0.35) return pick(fixed);
+    const row = pick(rows);
+    const name = row.name ?? 'x';
+    const words = name.split(/[^\p{L}\p{N}]+/u).filter((w) => w !== '');
+    const ip = pick(listOf(row.ips).concat(['10.16']));
+    const mac = pick(listOf(row.macs).concat(['bc:24:11']));
+    const choices = [
+      () => caseOf(name),
+      () => name.slice(0, 1 + Math.floor(next() * 4)),
+      () => `name:${quote(caseOf(pick(words.concat(name))))}`,
+      () => `name:${name.slice(0, 2)}*`,
+      () => quote(words.slice(0, 2).join(' ')),
+      () => `fqdn:${quote(row.fqdn ?? name)}`,
+      () => `ip:${ip}`,
+      () => ip.split('.').slice(0, 3).join('.'),
+      () => `mac:${caseOf(mac).replaceAll(':', pick([':', '-']))}`,
+      () => mac.split(':').slice(0, 3).join(':'),
+      () => `os:${quote(caseOf((row.os ?? 'debian').split(' ')[0] ?? 'debian'))}`,
+      () => caseOf((row.os ?? 'ubuntu').split(' ')[0] ?? 'ubuntu'),
+      () => `group:${quote(pick(listOf(row.groups).concat(['linux'])))}`,
+      () => `tag:${quote(pick(listOf(row.tags).concat(['prod'])))}`,
+      () => `cluster:${quote(caseOf(row.cluster ?? 'pve'))}`,
+      () => `cluster:${(row.cluster ?? 'p').slice(0, 2)}*`,
+      () => `site:${quote(caseOf(row.site ?? 'lab'))}`,
+    ];
+    return pick(choices)();
+  };
+}
+
+interface Case {
+  query: string;
+  clauses: Clause[];
+  offline: string[];
+  request: Pick<InventoryQuery, 'sort' | 'offset' | 'limit' | 'countLimit'>;
+}
+
+function cases(count: number, seed: number): Case[] {
+  const next = random(seed);
+  const term = termsOf(next);
+  const out: Case[] = [];
+  while (out.length < count) {
+    const terms = Array.from({ length: 1 + Math.floor(next() * 3) }, () =>
+      next() < 0.2 ? `-${term()}` : term(),
+    );
+    const query = terms.join(' ');
+    let clauses: Clause[];
+    try {
+      clauses = parseQuery(query);
+      compileQuery(clauses, []);
+    } catch {
+      continue;
+    }
+    const countLimit = [undefined, 1, 25, 1000][Math.floor(next() * 4)];
+    out.push({
+      query,
+      clauses,
+      offline: profileIds.filter(() => next() < 0.3),
+      request: {
+        sort: {
+          field: sortFields[Math.floor(next() * sortFields.length)] ?? 'name',
+          direction: next() < 0.5 ? 'asc' : 'desc',
+        },
+        offset: [0, 0, 3, 40][Math.floor(next() * 4)] ?? 0,
+        limit: [1, 10, 100][Math.floor(next() * 3)] ?? 10,
+        ...(countLimit === undefined ? {} : { countLimit }),
+      },
+    });
+  }
+  return out;
+}
+
+function sqlPage(c: Case): { ids: number[]; total: number; totalExact: boolean } {
+  const page = readPage((sql) => db.prepare(sql), compileQuery(c.clauses, c.offline), c.request);
+  return {
+    ids: page.rows.map((row) => (row as { id: number }).id),
+    total: page.total,
+    totalExact: page.totalExact,
+  };
+}
+
+describe('search index', () => {
+  it('uses the search index’s own tokenizer', () => {
+    const { sql } = db.prepare("SELECT sql FROM sqlite_master WHERE name = 'asset_fts'").get() as {
+      sql: string;
+    };
+    expect(sql).toContain(`tokenize = '${searchTokenizer}'`);
+  });
+
+  it('answers random queries with the same page, order and count as the SQL', () => {
+    const index = SearchIndex.build(db);
+    expect(index.size).toBe(
+      (db.prepare('SELECT count(*) AS n FROM assets').get() as { n: number }).n,
+    );
+    let nonEmpty = 0;
+    let odd = 0;
+    const oddNames = new Set(oddAssets.map((a) => a.name));
+    const names = new Map(
+      (db.prepare('SELECT id, name FROM assets').all() as { id: number; name: string }[]).map(
+        (r) => [r.id, r.name],
+      ),
+    );
+    for (const c of cases(1500, 7)) {
+      const expected = sqlPage(c);
+      const page = index.page(c.clauses, c.offline, c.request);
+      expect(page, `${c.query} ${JSON.stringify(c.request)}`).toEqual(expected);
+      if (expected.ids.length > 0) nonEmpty++;
+      if (expected.ids.some((id) => oddNames.has(names.get(id) ?? ''))) odd++;
+    }
+    // The comparison means something: most queries find assets, some find the odd ones.
+    expect(nonEmpty).toBeGreaterThan(600);
+    expect(odd).toBeGreaterThan(20);
+  });
+
+  it('folds letters beyond ASCII like the search index: café finds Café, and cafe finds it too', () => {
+    const index = SearchIndex.build(db);
+    const request = { sort: { field: 'name', direction: 'asc' }, offset: 0, limit: 10 } as const;
+    const namesOf = (query: string): string[] => {
+      const page = index.page(parseQuery(query), [], request);
+      return (page?.ids ?? []).map(
+        (id) =>
+          (db.prepare('SELECT name FROM assets WHERE id = ?').get(id) as { name: string }).name,
+      );
+    };
+    expect(namesOf('café')).toEqual(['Café-Zürich-01', 'web 01 café']);
+    expect(namesOf('cafe')).toEqual(namesOf('café'));
+    // Exact fields fold case as SQLite's NOCASE does: ASCII letters only.
+    expect(namesOf('cluster:zürich')).toEqual(['Café-Zürich-01', 'ÜBER-gateway']);
+    expect(namesOf('cluster:ZÜRICH')).toEqual([]);
+    expect(namesOf('cluster:pve-a -os:debian')).toEqual(['naïve_host']);
+    expect(namesOf('-cluster:zürich tag:prod name:naive')).toEqual(['naïve_host']);
+  });
+
+  it('is rebuilt after the inventory changes and never answers from an old one', async () => {
+    const live = new LiveSearchIndex(db, 'on-demand');
+    const first = live.current();
+    expect(first).not.toBeNull();
+    expect(live.current()).toBe(first);
+    const request = { sort: { field: 'name', direction: 'asc' }, offset: 0, limit: 5 } as const;
+    const renamed = (index: SearchIndex | null): number | undefined =>
+      index?.page(parseQuery('name:renamedhost'), [], request)?.total;
+    expect(renamed(first)).toBe(0);
+
+    const rename = (): void => {
+      db.transaction(() => {
+        const id = (db.prepare('SELECT min(id) AS id FROM assets').get() as { id: number }).id;
+        db.prepare("UPDATE assets SET name = 'renamedhost' WHERE id = ?").run(id);
+        db.prepare("UPDATE asset_fts SET name = 'renamedhost' WHERE rowid = ?").run(id);
+        db.prepare('UPDATE inventory_state SET generation = generation + 1').run();
+      })();
+    };
+    rename();
+    const second = live.current();
+    expect(second).not.toBe(first);
+    expect(renamed(second)).toBe(1);
+
+    // In the background the first query after a change is left to the SQL; the index follows.
+    const background = new LiveSearchIndex(db, 'background');
+    expect(background.current()).toBeNull();
+    expect(background.building).toBe(true);
+    while (background.building) await new Promise((resolve) => setImmediate(resolve));
+    const built = background.current();
+    expect(built?.generation).toBe(inventoryGeneration(db));
+    db.prepare('UPDATE inventory_state SET generation = generation + 1').run();
+    expect(background.current()).toBeNull();
+  });
+
+  it('gives the inventory the same pages with and without it', () => {
+    const freshness = (): [] => [];
+    const plain = new InventoryService(db, freshness);
+    const indexed = new InventoryService(db, freshness, () => '', { searchIndex: 'on-demand' });
+    for (const query of ['', 'web', 'kind:vm updates>0', 'café', '-tag:prod cluster:pve*']) {
+      for (const countLimit of [undefined, 20]) {
+        const request = {
+          query,
+          limit: 30,
+          sort: { field: 'updates', direction: 'desc' },
+          ...(countLimit === undefined ? {} : { countLimit }),
+        } as const;
+        const a = plain.query(request);
+        const b = indexed.query(request);
+        expect(b.rows).toEqual(a.rows);
+        expect([b.total, b.totalExact]).toEqual([a.total, a.totalExact]);
+      }
+    }
+  });
+});
