@@ -20,7 +20,7 @@ import { assetFreshness, toAssetRow, type AssetDbRow } from './asset-rows';
 import { driftOf } from './drift';
 import { parseQuery, type Clause } from './query-parser';
 import { compileQuery, type CompiledQuery } from './query-sql';
-import { readPage, rowsById, type PageRead } from './search-page';
+import { readPage, type PageRead } from './search-page';
 import { LiveSearchIndex, type SearchIndex, type SearchIndexMode } from './search-index';
 import { rowToRecord, type RecordRow } from './record-store';
 
@@ -159,9 +159,9 @@ export class InventoryService {
   ): PageRead {
     const prepare = (sql: string): Statement => this.#prepare(sql);
     const indexed = index?.page(clauses, offline, request) ?? null;
-    if (indexed === null) return readPage(prepare, compiled, request);
+    if (index === null || indexed === null) return readPage(prepare, compiled, request);
     const { total, totalExact } = indexed;
-    return { rows: rowsById(prepare, indexed.ids), total, totalExact };
+    return { rows: index.rows(indexed.ids), total, totalExact };
   }
 
   asset(id: number): AssetDetail {

@@ -281,6 +281,20 @@ describe('search index', () => {
     expect(odd).toBeGreaterThan(20);
   });
 
+  it('holds every asset row exactly as SQLite stores it', () => {
+    const index = SearchIndex.build(db);
+    const stored = db.prepare('SELECT * FROM assets ORDER BY id DESC').all() as Record<
+      string,
+      unknown
+    >[];
+    const expected = stored.map(({ hash: _hash, ...row }) => row);
+    expect(expected.some((row) => row.updates === null)).toBe(true);
+    expect(expected.some((row) => row.os === null)).toBe(true);
+    expect(expected.some((row) => row.cluster === null)).toBe(true);
+    expect(index.rows(expected.map((row) => row.id as number))).toEqual(expected);
+    expect(index.rows([-5])).toEqual([]);
+  });
+
   it('folds letters beyond ASCII like the search index: café finds Café, and cafe finds it too', () => {
     const index = SearchIndex.build(db);
     const request = { sort: { field: 'name', direction: 'asc' }, offset: 0, limit: 10 } as const;

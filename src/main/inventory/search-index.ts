@@ -2,6 +2,7 @@ import { assertNever } from '../../shared/errors';
 import { sortFields, type InventoryQuery, type SortField } from '../../shared/inventory';
 import type { Sqlite } from '../db/sqlite';
 import { inventoryGeneration } from './asset-store';
+import type { AssetDbRow } from './asset-rows';
 import type { Clause, Operator } from './query-parser';
 import { orderBy, sortColumn, textWords } from './query-sql';
 
@@ -64,10 +65,11 @@ type AssetSearchRow = [
   in_proxmox: number,
   in_patchmon: number,
   in_routeros: number,
+  last_seen: string,
 ];
 const readColumns = `id, kind, status, name, fqdn, os, ips, macs, groups, tags, cluster, site,
   organization, location, updates, security, reboot_needed,
-  in_foreman, in_proxmox, in_patchmon, in_routeros`;
+  in_foreman, in_proxmox, in_patchmon, in_routeros, last_seen`;
 /** Where each text column is in an `AssetSearchRow`. */
 const textAt: Record<TextColumn, 3 | 4 | 5 | 6 | 7 | 8 | 9> = {
   name: 3,
@@ -91,24 +93,6 @@ const upperAscii = /[A-Z]+/g;
 /** Lower case for ASCII letters only, as SQLite's NOCASE and LIKE fold. */
 function asciiLower(text: string): string {
   return text.replace(upperAscii, (s) => s.toLowerCase());
-}
-
-function compare(a: number, op: Operator, b: number): boolean {
-  switch (op) {
-    case ':':
-    case '=':
-      return a === b;
-    case '>':
-      return a > b;
-    case '>=':
-      return a >= b;
-    case '<':
-      return a < b;
-    case '<=':
-      return a <= b;
-    default:
-      return assertNever(op, 'comparison');
-  }
 }
 
 /**
@@ -172,6 +156,107 @@ interface IndexedPhrase {
 
 type RowTest = (row: number) => boolean;
 
+/** How a `Condition` tests a row. */
+const byCode = 0;
+const byByte = 1;
+const byCount = 2;
+const byTable = 3;
+const byMarks = 4;
+const byFunction = 5;
+
+const opCode: Record<Operator, number> = { ':': 0, '=': 0, '>': 1, '>=': 2, '<': 3, '<=': 4 };
+
+function compareCode(a: number, op: number, b: number): boolean {
+  switch (op) {
+    case 0:
+      return a === b;
+    case 1:
+      return a > b;
+    case 2:
+      return a >= b;
+    case 3:
+      return a < b;
+    default:
+      return a <= b;
+  }
+}
+
+const noInts = new Int32Array(0);
+const noBytes = new Uint8Array(0);
+const noCounts = new Float64Array(0);
+
+/**
+ * One condition of a query over the index's columns. All conditions are this one class and are
+ * tested by the one function `holds`, which the engine can then compile into the loops that
+ * walk or sweep the rows (a closure per condition costs a call it cannot inline on every row).
+ */
+class Condition {
+  constructor(
+    readonly how: number,
+    readonly not: boolean,
+    /** byCode: the column's codes; byTable: the codes looked up in `bytes`. */
+    readonly codes: Int32Array = noInts,
+    /** byByte: the column; byTable: which codes pass; byMarks: the marked rows. */
+    readonly bytes: Uint8Array = noBytes,
+    /** byCount: the column (NaN unknown, which counts as 0). */
+    readonly counts: Float64Array = noCounts,
+    readonly op = 0,
+    readonly value = 0,
+    readonly test: RowTest | null = null,
+  ) {}
+}
+
+function holds(c: Condition, row: number): boolean {
+  switch (c.how) {
+    case byCode:
+      return (c.codes[row] === c.value) !== c.not;
+    case byByte:
+      return c.bytes[row] === c.value;
+    case byCount: {
+      const v = c.counts[row] ?? 0;
+      return compareCode(Number.isNaN(v) ? 0 : v, c.op, c.value) !== c.not;
+    }
+    case byTable:
+      return c.bytes[c.codes[row] ?? -1] === 1;
+    case byMarks:
+      return (c.bytes[row] === 1) !== c.not;
+    default:
+      return c.test?.(row) === true;
+  }
+}
+
+function marked(marks: Uint8Array, not = false): Condition {
+  return new Condition(byMarks, not, noInts, marks);
+}
+
+/** Columns kept as they are stored, with each distinct value once (most repeat). */
+const sharedColumns = [
+  'os',
+  'groups',
+  'tags',
+  'cluster',
+  'site',
+  'organization',
+  'location',
+  'last_seen',
+] as const;
+type SharedColumn = (typeof sharedColumns)[number];
+
+/** A column's values by code (-1: unknown). */
+interface CodedColumn {
+  codes: Int32Array;
+  values: string[];
+}
+
+/** What a page shows of each asset beyond the columns the search tests, as SQLite stores it. */
+interface RowTexts {
+  name: string[];
+  fqdn: (string | null)[];
+  ips: string[];
+  macs: string[];
+  shared: Record<SharedColumn, CodedColumn>;
+}
+
 /** A row order with where its unknown values start (they come last in both directions). */
 interface SortOrder {
   /** Rows in ascending order. */
@@ -184,9 +269,9 @@ interface SortOrder {
 
 /** What a query needs from the index to be answered. */
 interface Plan {
-  tests: RowTest[];
+  tests: Condition[];
   /** A text condition's exact matches, smallest first, when gathered eagerly. */
-  gathered: { rows: number[]; test: RowTest }[];
+  gathered: { rows: number[]; test: Condition }[];
   empty: boolean;
 }
 
@@ -215,6 +300,16 @@ class IndexBuilder {
   readonly exact: number[][] = [[], [], [], []];
   readonly exactValues = [0, 1, 2, 3].map(() => new Map<string, number>());
   readonly wordIds = new Map<string, number>();
+  readonly name: string[] = [];
+  readonly fqdn: (string | null)[] = [];
+  readonly ips: string[] = [];
+  readonly macs: string[] = [];
+  readonly shared = Object.fromEntries(
+    sharedColumns.map((column) => [
+      column,
+      { codes: [] as number[], values: new Map<string, number>() },
+    ]),
+  ) as Record<SharedColumn, { codes: number[]; values: Map<string, number> }>;
   readonly spans: number[] = [0];
   readonly tokens: number[] = [];
   #tokens: Int32Array = new Int32Array(0);
@@ -251,17 +346,44 @@ class IndexBuilder {
       location?.push(this.#exactCode(3, row[13]));
       this.updates.push(row[14] ?? Number.NaN);
       this.security.push(row[15] ?? Number.NaN);
-      this.reboot.push(row[16] ?? -1);
+      this.reboot.push(row[16] ?? Number.NaN);
       foreman?.push(row[17]);
       proxmox?.push(row[18]);
       patchmon?.push(row[19]);
       routeros?.push(row[20]);
+      this.name.push(row[3]);
+      this.fqdn.push(row[4]);
+      this.ips.push(row[6]);
+      this.macs.push(row[7]);
+      const { shared } = this;
+      const keep = (column: SharedColumn, value: string | null): void => {
+        const kept = shared[column];
+        kept.codes.push(value === null ? -1 : code(kept.values, value));
+      };
+      keep('os', row[5]);
+      keep('groups', row[8]);
+      keep('tags', row[9]);
+      keep('cluster', row[10]);
+      keep('site', row[11]);
+      keep('organization', row[12]);
+      keep('location', row[13]);
+      keep('last_seen', row[21]);
       for (const words of texts[r] ?? []) {
         const list = typeof words === 'number' ? (otherWords[words] ?? []) : words;
         for (const word of list) this.tokens.push(code(this.wordIds, word));
         this.spans.push(this.tokens.length);
       }
     }
+  }
+
+  texts(): RowTexts {
+    const shared = Object.fromEntries(
+      sharedColumns.map((column) => {
+        const kept = this.shared[column];
+        return [column, { codes: Int32Array.from(kept.codes), values: [...kept.values.keys()] }];
+      }),
+    ) as Record<SharedColumn, CodedColumn>;
+    return { name: this.name, fqdn: this.fqdn, ips: this.ips, macs: this.macs, shared };
   }
 
   /** A value folded as NOCASE folds, numbered per column; -1 when unknown. */
@@ -327,7 +449,7 @@ class IndexBuilder {
   }
 
   /** Each row's profiles (a row's from `from[row]` to the next), numbered in `ids`. */
-  profiles(links: readonly { asset_id: number; profile_id: string }[]): {
+  profiles(links: readonly [rowid: number, assetId: number, profileId: string][]): {
     from: Int32Array;
     of: Int32Array;
     ids: Map<string, number>;
@@ -335,18 +457,18 @@ class IndexBuilder {
     const n = this.ids.length;
     const ids = new Map<string, number>();
     const count = new Int32Array(n + 1);
-    const known = links.filter((link) => this.rowOf.has(link.asset_id));
+    const known = links.filter((link) => this.rowOf.has(link[1]));
     for (const link of known) {
-      const row = this.rowOf.get(link.asset_id) ?? 0;
+      const row = this.rowOf.get(link[1]) ?? 0;
       count[row + 1] = (count[row + 1] ?? 0) + 1;
     }
     for (let row = 0; row < n; row++) count[row + 1] = (count[row + 1] ?? 0) + (count[row] ?? 0);
     const of = new Int32Array(known.length);
     const fill = count.slice(0, n);
     for (const link of known) {
-      const row = this.rowOf.get(link.asset_id) ?? 0;
+      const row = this.rowOf.get(link[1]) ?? 0;
       const place = fill[row] ?? 0;
-      of[place] = code(ids, link.profile_id);
+      of[place] = code(ids, link[2]);
       fill[row] = place + 1;
     }
     return { from: count, of, ids };
@@ -383,7 +505,7 @@ export class SearchIndex {
     private readonly present: Uint8Array[],
     private readonly updates: Float64Array,
     private readonly security: Float64Array,
-    private readonly reboot: Int8Array,
+    private readonly reboot: Float64Array,
     /** cluster, site, organization, location: each row's value as a code (-1 unknown). */
     private readonly exact: Int32Array[],
     /** Each column's values (folded as NOCASE folds) by code. */
@@ -402,8 +524,56 @@ export class SearchIndex {
     /** The columns each of `postings` has its word in (bit c for column c). */
     private readonly postingColumns: Uint8Array,
     private readonly orders: Map<SortField, SortOrder>,
+    private readonly texts: RowTexts,
     private readonly splitter: SqliteWords,
-  ) {}
+  ) {
+    this.#kindNames = [...kinds.keys()];
+    this.#statusNames = [...statuses.keys()];
+  }
+
+  readonly #kindNames: string[];
+  readonly #statusNames: string[];
+
+  /** The assets' rows as SQLite has them (`AssetDbRow`), in the order of `assetIds`. */
+  rows(assetIds: readonly number[]): AssetDbRow[] {
+    const { name, fqdn, ips, macs, shared } = this.texts;
+    const text = (column: SharedColumn, row: number): string | null =>
+      shared[column].values[shared[column].codes[row] ?? -1] ?? null;
+    const count = (value: number | undefined): number | null =>
+      value === undefined || Number.isNaN(value) ? null : value;
+    const [foreman, proxmox, patchmon, routeros] = this.present;
+    return assetIds.flatMap((id) => {
+      const row = this.#rowOf(id);
+      if (row < 0) return [];
+      const reboot = count(this.reboot[row]);
+      return [
+        {
+          id,
+          kind: this.#kindNames[this.kind[row] ?? -1] ?? '',
+          name: name[row] ?? '',
+          fqdn: fqdn[row] ?? null,
+          status: this.#statusNames[this.status[row] ?? -1] ?? '',
+          os: text('os', row),
+          ips: ips[row] ?? '[]',
+          macs: macs[row] ?? '[]',
+          cluster: text('cluster', row),
+          site: text('site', row),
+          groups: text('groups', row) ?? '[]',
+          organization: text('organization', row),
+          location: text('location', row),
+          tags: text('tags', row) ?? '[]',
+          updates: count(this.updates[row]),
+          security: count(this.security[row]),
+          reboot_needed: reboot,
+          in_foreman: foreman?.[row] ?? 0,
+          in_proxmox: proxmox?.[row] ?? 0,
+          in_patchmon: patchmon?.[row] ?? 0,
+          in_routeros: routeros?.[row] ?? 0,
+          last_seen: text('last_seen', row) ?? '{}',
+        },
+      ];
+    });
+  }
 
   get size(): number {
     return this.ids.length;
@@ -430,7 +600,19 @@ export class SearchIndex {
     ].reduce((sum, a) => sum + a.byteLength, 0);
     const text = this.words.reduce((sum, w) => sum + 16 + w.length * 2, 0);
     const exact = this.exactValues.flat().reduce((sum, v) => sum + 16 + v.length * 2, 0);
-    return typed + text + exact + this.exact.reduce((sum, a) => sum + a.byteLength, 0);
+    const { name, fqdn, ips, macs, shared } = this.texts;
+    const strings = (list: readonly (string | null)[]): number =>
+      list.reduce((sum, v) => sum + 8 + (v === null ? 0 : 16 + v.length), 0);
+    const rows =
+      strings(name) +
+      strings(fqdn) +
+      strings(ips) +
+      strings(macs) +
+      sharedColumns.reduce(
+        (sum, c) => sum + shared[c].codes.byteLength + strings(shared[c].values),
+        0,
+      );
+    return typed + text + exact + rows + this.exact.reduce((sum, a) => sum + a.byteLength, 0);
   }
 
   /** Reads the whole index at once. */
@@ -449,7 +631,7 @@ export class SearchIndex {
    * Reads the index in steps of a few milliseconds each (yielding between them), so a caller
    * can spread the work out; null when the inventory changed meanwhile.
    */
-  static *steps(db: Sqlite, chunk = 4096): Generator<void, SearchIndex | null> {
+  static *steps(db: Sqlite, chunk = 1024): Generator<void, SearchIndex | null> {
     const generation = inventoryGeneration(db);
     const builder = new IndexBuilder(new SqliteWords(db));
     const read = db
@@ -467,12 +649,22 @@ export class SearchIndex {
     yield;
     const postings = builder.postings(words.words.length);
     yield;
-    const profiles = builder.profiles(
-      db.prepare('SELECT asset_id, profile_id FROM asset_links ORDER BY asset_id').all() as {
-        asset_id: number;
-        profile_id: string;
-      }[],
-    );
+    // In table order, a chunk at a time: within an asset that is the order of the asset_id
+    // index (the rowid), which the SQL reads an asset's profiles in.
+    const readLinks = db
+      .prepare(
+        'SELECT rowid, asset_id, profile_id FROM asset_links WHERE rowid > ? ORDER BY rowid LIMIT ?',
+      )
+      .raw(true);
+    const links: [rowid: number, assetId: number, profileId: string][] = [];
+    for (let after = -Infinity; ;) {
+      const chunkOfLinks = readLinks.all(after, chunk * 16) as typeof links;
+      if (chunkOfLinks.length === 0) break;
+      for (const link of chunkOfLinks) links.push(link);
+      after = chunkOfLinks.at(-1)?.[0] ?? after;
+      yield;
+    }
+    const profiles = builder.profiles(links);
     yield;
     const orders = new Map<SortField, SortOrder>();
     for (const field of sortFields) {
@@ -501,7 +693,7 @@ export class SearchIndex {
       b.present.map((list) => Uint8Array.from(list)),
       Float64Array.from(b.updates),
       Float64Array.from(b.security),
-      Int8Array.from(b.reboot),
+      Float64Array.from(b.reboot),
       b.exact.map((codes) => Int32Array.from(codes)),
       b.exactValues.map((values) => [...values.keys()]),
       profiles.from,
@@ -514,6 +706,7 @@ export class SearchIndex {
       postings.rows,
       postings.columns,
       orders,
+      b.texts(),
       b.splitter,
     );
   }
@@ -593,6 +786,16 @@ export class SearchIndex {
     const length = phrase.words.length;
     const first = phrase.column < 0 ? 0 : phrase.column;
     const last = phrase.column < 0 ? columnCount - 1 : phrase.column;
+    const only = phrase.words[0];
+    if (length === 1 && only !== undefined) {
+      // One word: one pass over the columns' words, which lie side by side.
+      const to = spans[row * columnCount + last + 1] ?? 0;
+      for (let at = spans[row * columnCount + first] ?? 0; at < to; at++) {
+        const token = tokens[at] ?? -1;
+        if (token >= only.lo && token < only.hi) return true;
+      }
+      return false;
+    }
     for (let column = first; column <= last; column++) {
       const from = spans[row * columnCount + column] ?? 0;
       const to = (spans[row * columnCount + column + 1] ?? 0) - length;
@@ -619,7 +822,7 @@ export class SearchIndex {
     for (const range of phrase.words) {
       if (this.#postingCount(range) < this.#postingCount(rarest)) rarest = range;
     }
-    const marks = new Uint8Array(this.size);
+    const marks = this.#marks(0);
     const rows: number[] = [];
     const from = this.postingFrom[rarest.lo] ?? 0;
     const to = this.postingFrom[rarest.hi] ?? 0;
@@ -652,10 +855,10 @@ export class SearchIndex {
    * A phrase tested row by row, until that has cost about what gathering its rows costs (the
    * other conditions may be rarer than the phrase, making the walk long): then gathered.
    */
-  #lazyTest(phrase: IndexedPhrase, budget: number): RowTest {
+  #lazyTest(phrase: IndexedPhrase, budget: number): Condition {
     let tested = 0;
     let marks: Uint8Array | null = null;
-    return (row) => {
+    const test = (row: number): boolean => {
       if (marks !== null) return marks[row] === 1;
       if (++tested > budget) {
         marks = this.#gather(phrase).marks;
@@ -663,6 +866,7 @@ export class SearchIndex {
       }
       return this.#has(phrase, row);
     };
+    return new Condition(byFunction, false, noInts, noBytes, noCounts, 0, 0, test);
   }
 
   #plan(
@@ -672,7 +876,7 @@ export class SearchIndex {
     cap: number | undefined,
   ): Plan | null {
     const n = this.size;
-    const tests: RowTest[] = [];
+    const tests: Condition[] = [];
     const texts: { phrase: IndexedPhrase; negated: boolean }[] = [];
     const plan: Plan = { tests, gathered: [], empty: false };
     for (const clause of clauses) {
@@ -708,14 +912,14 @@ export class SearchIndex {
       // unless it is one word in any column, when marking a row is all it costs).
       const needed = cap === undefined ? n : Math.max(end, cap + 1);
       const walkRows = Math.min(n, (needed * n) / rarest);
-      const gatherCost = phrase.words.length === 1 ? rarest / 20 : rarest;
+      const gatherCost = phrase.words.length === 1 ? rarest / 4 : rarest;
       if (!negated && cap !== undefined && walkRows < gatherCost) {
         tests.push(this.#lazyTest(phrase, gatherCost));
         continue;
       }
       const { rows, marks } = this.#gather(phrase);
-      if (negated) tests.push((row) => marks[row] !== 1);
-      else plan.gathered.push({ rows, test: (row) => marks[row] === 1 });
+      if (negated) tests.push(marked(marks, true));
+      else plan.gathered.push({ rows, test: marked(marks) });
     }
     plan.gathered.sort((a, b) => a.rows.length - b.rows.length);
     // The gathered sets after the smallest are row tests like any other.
@@ -724,7 +928,7 @@ export class SearchIndex {
   }
 
   /** A row test for a condition on a column; null when the index cannot answer it. */
-  #test(clause: Extract<Clause, { type: 'filter' }>, offline: readonly string[]): RowTest | null {
+  #test(clause: Extract<Clause, { type: 'filter' }>, offline: readonly string[]): Condition | null {
     const { field, negated, value, op } = clause;
     const not = negated;
     switch (field) {
@@ -733,7 +937,7 @@ export class SearchIndex {
         const codes = field === 'status' ? this.statuses : this.kinds;
         const column = field === 'status' ? this.status : this.kind;
         const wanted = codes.get(value.toLowerCase()) ?? -1;
-        return (row) => (column[row] === wanted) !== not;
+        return new Condition(byCode, not, column, noBytes, noCounts, 0, wanted);
       }
       case 'source':
       case 'missing': {
@@ -741,24 +945,21 @@ export class SearchIndex {
         const column = this.present[system];
         if (column === undefined) return null;
         const wanted = (field === 'source') !== negated ? 1 : 0;
-        return (row) => column[row] === wanted;
+        return new Condition(byByte, false, noInts, column, noCounts, 0, wanted);
       }
       case 'id': {
-        const n = Number(value);
-        return (row) => compare(this.ids[row] ?? 0, op, n) !== not;
+        return new Condition(byCount, not, noInts, noBytes, this.ids, opCode[op], Number(value));
       }
       case 'updates':
       case 'security': {
-        const n = Number(value);
+        // Unknown counts as 0, as in the SQL's coalesce.
         const column = field === 'updates' ? this.updates : this.security;
-        return (row) => {
-          const v = column[row] ?? Number.NaN;
-          return compare(Number.isNaN(v) ? 0 : v, op, n) !== not;
-        };
+        return new Condition(byCount, not, noInts, noBytes, column, opCode[op], Number(value));
       }
       case 'reboot': {
         const yes = ['yes', 'true'].includes(value.toLowerCase()) !== negated;
-        return yes ? (row) => this.reboot[row] === 1 : (row) => (this.reboot[row] ?? 0) <= 0;
+        // reboot_needed = 1, or coalesce(reboot_needed, 0) = 0.
+        return new Condition(byCount, false, noInts, noBytes, this.reboot, 0, yes ? 1 : 0);
       }
       case 'offline': {
         const yes = ['yes', 'true'].includes(value.toLowerCase()) !== negated;
@@ -767,7 +968,7 @@ export class SearchIndex {
           const p = this.profiles.get(id);
           if (p !== undefined) down[p] = 1;
         }
-        return (row) => {
+        const test = (row: number): boolean => {
           let any = false;
           const to = this.profileFrom[row + 1] ?? 0;
           for (let at = this.profileFrom[row] ?? 0; at < to && !any; at++) {
@@ -775,6 +976,7 @@ export class SearchIndex {
           }
           return any === yes;
         };
+        return new Condition(byFunction, false, noInts, noBytes, noCounts, 0, 0, test);
       }
       case 'cluster':
       case 'site':
@@ -789,7 +991,7 @@ export class SearchIndex {
         const passes = Uint8Array.from(values, (v) =>
           (prefix ? v.startsWith(wanted) : v === wanted) !== not ? 1 : 0,
         );
-        return (row) => passes[column[row] ?? -1] === 1;
+        return new Condition(byTable, false, column, passes);
       }
       case 'name':
       case 'fqdn':
@@ -832,6 +1034,34 @@ export class SearchIndex {
     offline: readonly string[],
     request: Pick<InventoryQuery, 'sort' | 'offset' | 'limit' | 'countLimit'>,
   ): IndexedPage | null {
+    try {
+      return this.#page(clauses, offline, request);
+    } finally {
+      this.#spare.push(...this.#lent);
+      this.#lent.length = 0;
+    }
+  }
+
+  /**
+   * Row marks (one byte per row) that one page's reading may use, all set to `value`. They are
+   * reused from page to page: a new 100 000-byte buffer for every condition of every keystroke
+   * would soon have the garbage collector stop everything to free them.
+   */
+  #marks(value: number): Uint8Array {
+    const marks = this.#spare.pop() ?? new Uint8Array(this.size);
+    marks.fill(value);
+    this.#lent.push(marks);
+    return marks;
+  }
+
+  readonly #spare: Uint8Array[] = [];
+  readonly #lent: Uint8Array[] = [];
+
+  #page(
+    clauses: readonly Clause[],
+    offline: readonly string[],
+    request: Pick<InventoryQuery, 'sort' | 'offset' | 'limit' | 'countLimit'>,
+  ): IndexedPage | null {
     const { sort, offset, limit, countLimit } = request;
     const end = offset + limit;
     const plan = this.#plan(clauses, offline, end, countLimit);
@@ -847,30 +1077,40 @@ export class SearchIndex {
     if (plan.empty) return answer([], 0);
     const { tests } = plan;
     const passes = (row: number): boolean => {
-      for (const test of tests) if (!test(row)) return false;
+      for (const test of tests) if (!holds(test, row)) return false;
       return true;
     };
     const smallest = plan.gathered[0];
     const n = this.size;
-    const gather = (candidates: readonly number[]): IndexedPage => {
-      const matches = candidates.filter(passes);
-      const counted =
-        countLimit === undefined ? matches.length : Math.min(matches.length, countLimit + 1);
-      if (matches.length * matches.length <= end * n) {
-        const places = new Float64Array(matches.length);
-        const byPlace = matches.map((row, i) => {
-          places[i] = this.#placeIn(order, sort.direction, row);
-          return i;
-        });
-        byPlace.sort((a, b) => (places[a] ?? 0) - (places[b] ?? 0));
-        return answer(
-          byPlace.slice(offset, end).map((i) => matches[i] ?? 0),
-          counted,
-        );
+    const capped = (matches: number): number =>
+      countLimit === undefined ? matches : Math.min(matches, countLimit + 1);
+    /** The page of a known set of matches: few are sorted, of many the first in order found. */
+    const pageOf = (matches: readonly number[] | Uint8Array, count: number): IndexedPage => {
+      if (count <= sortedPageLimit) {
+        // A row's place in the order is unique: sort the places (numbers, natively), then
+        // read the page's rows back from them.
+        const places = new Float64Array(count);
+        let i = 0;
+        if (matches instanceof Uint8Array) {
+          for (let row = 0; row < n; row++) {
+            if (matches[row] === 1) places[i++] = this.#placeIn(order, sort.direction, row);
+          }
+        } else {
+          for (const row of matches) places[i++] = this.#placeIn(order, sort.direction, row);
+        }
+        places.sort();
+        const rows: number[] = [];
+        for (let at = offset; at < Math.min(end, count); at++) {
+          rows.push(this.#rowAt(order, sort.direction, places[at] ?? 0));
+        }
+        return answer(rows, capped(count));
       }
-      // Many matches: the page is the first of them in the sort order.
-      const marks = new Uint8Array(n);
-      for (const row of matches) marks[row] = 1;
+      // Very many: the first of them in the sort order, walking it.
+      let marks = matches;
+      if (!(marks instanceof Uint8Array)) {
+        marks = this.#marks(0);
+        for (const row of matches) marks[row] = 1;
+      }
       const rows: number[] = [];
       for (let i = 0, seen = 0; i < n && seen < end; i++) {
         const row = this.#rowAt(order, sort.direction, i);
@@ -878,7 +1118,24 @@ export class SearchIndex {
         if (seen >= offset) rows.push(row);
         seen++;
       }
-      return answer(rows, counted);
+      return answer(rows, capped(count));
+    };
+    const gather = (candidates: readonly number[]): IndexedPage => {
+      const matches = candidates.filter(passes);
+      return pageOf(matches, matches.length);
+    };
+    /**
+     * Every row through each condition in turn, in row order: for a query matching few rows of
+     * many, cheaper than walking a sort order and testing every condition on each row.
+     */
+    const sweep = (): IndexedPage => {
+      const marks = this.#marks(1);
+      for (const test of tests) {
+        for (let row = 0; row < n; row++) if (marks[row] === 1 && !holds(test, row)) marks[row] = 0;
+      }
+      let count = 0;
+      for (let row = 0; row < n; row++) count += marks[row] ?? 0;
+      return pageOf(marks, count);
     };
     if (
       smallest !== undefined &&
@@ -886,22 +1143,18 @@ export class SearchIndex {
     ) {
       return gather(smallest.rows);
     }
-    // Walk the sort order until the page and the count are complete. When the matches seen so
-    // far say that will take more rows than the smallest gathered set has, test that set's rows
-    // instead.
-    const budget = smallest === undefined ? Infinity : smallest.rows.length;
+    if (smallest === undefined && countLimit === undefined) return sweep();
+    // Walk the sort order until the page and the count are complete. A walk longer than the
+    // smallest gathered set tests that set's rows instead; without one, a walk longer than a
+    // quarter of the rows sweeps them all. (Matches may cluster in the sort order, so the first
+    // rows walked say little about how long the walk will be.)
+    const budget = smallest === undefined ? Math.ceil(n / 4) : smallest.rows.length;
     if (smallest !== undefined) tests.unshift(smallest.test);
     const stopAt = countLimit === undefined ? Infinity : Math.max(end, countLimit + 1);
     const rows: number[] = [];
     let counted = 0;
-    let checkAt = 512;
     for (let i = 0; i < n && counted < stopAt; i++) {
-      if (i === checkAt) {
-        checkAt *= 2;
-        if (smallest !== undefined && i * stopAt > budget * Math.max(1, counted)) {
-          return gather(smallest.rows);
-        }
-      }
+      if (i === budget) return smallest === undefined ? sweep() : gather(smallest.rows);
       const row = this.#rowAt(order, sort.direction, i);
       if (!passes(row)) continue;
       if (counted >= offset && counted < end) rows.push(row);
@@ -910,6 +1163,9 @@ export class SearchIndex {
     return answer(rows, countLimit === undefined ? counted : Math.min(counted, countLimit + 1));
   }
 }
+
+/** Up to this many matches, a page is found by sorting them rather than walking the order. */
+const sortedPageLimit = 20_000;
 
 /** How an inventory keeps its search index: not at all, built on demand, or in the background. */
 export type SearchIndexMode = 'off' | 'on-demand' | 'background';

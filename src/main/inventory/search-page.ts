@@ -283,7 +283,7 @@ const assetColumns = `a.id, a.kind, a.name, a.fqdn, a.status, a.os, a.ips, a.mac
   a.in_foreman, a.in_proxmox, a.in_patchmon, a.in_routeros, a.last_seen`;
 
 /** Asset rows in the order of `ids`. */
-export function rowsById(prepare: Prepare, ids: readonly number[]): unknown[] {
+function rowsById(prepare: Prepare, ids: readonly number[]): unknown[] {
   if (ids.length === 0) return [];
   const rows = objectRows(
     prepare(`SELECT ${assetColumns} FROM json_each(?) j CROSS JOIN assets a ON a.id = j.value`),
