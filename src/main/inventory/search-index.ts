@@ -4,7 +4,7 @@ import type { Sqlite } from '../db/sqlite';
 import { inventoryGeneration } from './asset-store';
 import type { AssetDbRow } from './asset-rows';
 import type { Clause, Operator } from './query-parser';
-import { orderBy, sortColumn, textWords } from './query-sql';
+import { sortColumn, textWords } from './query-sql';
 
 /**
  * The inventory's search in memory: the columns a query tests, the words of the search text
@@ -284,6 +284,98 @@ function code(map: Map<string, number>, value: string): number {
   return id;
 }
 
+/**
+ * The asset ids in the order `orderBy(field, 'asc')` gives, each with whether its value is
+ * unknown, read a chunk at a time along the sort index: the known values by (value, id) after
+ * the last one read, then the unknown ones by id. That is the SQL's own order, since the
+ * comparison is SQLite's.
+ */
+function* sortedIds(
+  db: Sqlite,
+  field: SortField,
+  chunk: number,
+): Generator<void, [id: number, unknown: number][]> {
+  const column = sortColumn[field];
+  const out: [id: number, unknown: number][] = [];
+  const known = db
+    .prepare(
+      `SELECT a.id, ${column} FROM assets a WHERE ${column} IS NOT NULL
+       ORDER BY ${column}, a.id LIMIT ?`,
+    )
+    .raw(true);
+  const knownAfter = db
+    .prepare(
+      `SELECT a.id, ${column} FROM assets a WHERE ${column} IS NOT NULL
+         AND (${column}, a.id) > (?, ?)
+       ORDER BY ${column}, a.id LIMIT ?`,
+    )
+    .raw(true);
+  let rows = known.all(chunk) as [id: number, value: unknown][];
+  for (;;) {
+    for (const [id] of rows) out.push([id, 0]);
+    const last = rows.at(-1);
+    if (rows.length < chunk || last === undefined) break;
+    yield;
+    rows = knownAfter.all(last[1], last[0], chunk) as [id: number, value: unknown][];
+  }
+  const unknown = db
+    .prepare(`SELECT a.id FROM assets a WHERE ${column} IS NULL AND a.id > ? ORDER BY a.id LIMIT ?`)
+    .raw(true);
+  for (let after = -Infinity; ;) {
+    const ids = unknown.all(after, chunk) as [id: number][];
+    for (const [id] of ids) out.push([id, 1]);
+    const last = ids.at(-1);
+    if (ids.length < chunk || last === undefined) break;
+    after = last[0];
+    yield;
+  }
+  return out;
+}
+
+/** Items of a step of work between two yields, about (a few milliseconds here). */
+const stepItems = 16_384;
+
+/**
+ * Strings sorted as `Array.prototype.sort` sorts them (by UTF-16 code units), in steps: runs
+ * sorted natively, then merged a bounded number of items per step.
+ */
+function* sortInSteps(items: readonly string[]): Generator<void, string[]> {
+  const n = items.length;
+  const run = 4096;
+  let source: string[] = [];
+  for (let from = 0; from < n; from += run) {
+    for (const item of items.slice(from, from + run).sort()) source.push(item);
+    yield;
+  }
+  let target: string[] = new Array<string>(n);
+  let work = 0;
+  for (let width = run; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(lo + width, n);
+      const hi = Math.min(lo + 2 * width, n);
+      let a = lo;
+      let b = mid;
+      for (let at = lo; at < hi; at++) {
+        const left = source[a];
+        const right = source[b];
+        if (b >= hi || (a < mid && left !== undefined && right !== undefined && left <= right)) {
+          target[at] = left ?? '';
+          a++;
+        } else {
+          target[at] = right ?? '';
+          b++;
+        }
+        if (++work >= stepItems) {
+          work = 0;
+          yield;
+        }
+      }
+    }
+    [source, target] = [target, source];
+  }
+  return source;
+}
+
 /** Collects the rows of an index as they are read, then numbers and arranges them. */
 class IndexBuilder {
   readonly ids: number[] = [];
@@ -393,21 +485,27 @@ class IndexBuilder {
   }
 
   /** The words in sorted order (so a prefix is a range of ids) and the rows' words by id. */
-  numberWords(): { words: string[]; spans: Int32Array; tokens: Int32Array } {
-    const words = [...this.wordIds.keys()].sort();
+  *numberWords(): Generator<void, { words: string[]; spans: Int32Array; tokens: Int32Array }> {
+    const words = yield* sortInSteps([...this.wordIds.keys()]);
     const renumber = new Int32Array(words.length);
     for (let id = 0; id < words.length; id++) {
       renumber[this.wordIds.get(words[id] ?? '') ?? 0] = id;
     }
+    yield;
     const tokens = new Int32Array(this.tokens.length);
-    for (let i = 0; i < tokens.length; i++) tokens[i] = renumber[this.tokens[i] ?? 0] ?? 0;
+    for (let i = 0; i < tokens.length; i++) {
+      tokens[i] = renumber[this.tokens[i] ?? 0] ?? 0;
+      if (i % (stepItems * 8) === 0) yield;
+    }
     this.#tokens = tokens;
     this.#spans = Int32Array.from(this.spans);
     return { words, spans: this.#spans, tokens };
   }
 
   /** Each word's rows, ascending: counted per word, then filled. */
-  postings(wordCount: number): { from: Int32Array; rows: Int32Array; columns: Uint8Array } {
+  *postings(
+    wordCount: number,
+  ): Generator<void, { from: Int32Array; rows: Int32Array; columns: Uint8Array }> {
     const tokens = this.#tokens;
     const spans = this.#spans;
     const n = this.ids.length;
@@ -422,6 +520,7 @@ class IndexBuilder {
           from[word + 1] = (from[word + 1] ?? 0) + 1;
         }
       }
+      if (row % (stepItems / 4) === 0) yield;
     }
     for (let w = 0; w < wordCount; w++) from[w + 1] = (from[w + 1] ?? 0) + (from[w] ?? 0);
     const rows = new Int32Array(from[wordCount] ?? 0);
@@ -444,34 +543,40 @@ class IndexBuilder {
           columns[place] = (columns[place] ?? 0) | (1 << column);
         }
       }
+      if (row % (stepItems / 4) === 0) yield;
     }
     return { from, rows, columns };
   }
 
+  readonly #linkRows: number[] = [];
+  readonly #linkProfiles: number[] = [];
+  readonly #profileIds = new Map<string, number>();
+
+  /** Links (asset → profile) in the order an asset's profiles are read in. */
+  addLinks(links: readonly [rowid: number, assetId: number, profileId: string][]): void {
+    for (const link of links) {
+      const row = this.rowOf.get(link[1]);
+      if (row === undefined) continue;
+      this.#linkRows.push(row);
+      this.#linkProfiles.push(code(this.#profileIds, link[2]));
+    }
+  }
+
   /** Each row's profiles (a row's from `from[row]` to the next), numbered in `ids`. */
-  profiles(links: readonly [rowid: number, assetId: number, profileId: string][]): {
-    from: Int32Array;
-    of: Int32Array;
-    ids: Map<string, number>;
-  } {
+  profiles(): { from: Int32Array; of: Int32Array; ids: Map<string, number> } {
     const n = this.ids.length;
-    const ids = new Map<string, number>();
+    const rows = this.#linkRows;
     const count = new Int32Array(n + 1);
-    const known = links.filter((link) => this.rowOf.has(link[1]));
-    for (const link of known) {
-      const row = this.rowOf.get(link[1]) ?? 0;
-      count[row + 1] = (count[row + 1] ?? 0) + 1;
-    }
+    for (const row of rows) count[row + 1] = (count[row + 1] ?? 0) + 1;
     for (let row = 0; row < n; row++) count[row + 1] = (count[row + 1] ?? 0) + (count[row] ?? 0);
-    const of = new Int32Array(known.length);
+    const of = new Int32Array(rows.length);
     const fill = count.slice(0, n);
-    for (const link of known) {
-      const row = this.rowOf.get(link[1]) ?? 0;
+    rows.forEach((row, i) => {
       const place = fill[row] ?? 0;
-      of[place] = code(ids, link[2]);
+      of[place] = this.#linkProfiles[i] ?? 0;
       fill[row] = place + 1;
-    }
-    return { from: count, of, ids };
+    });
+    return { from: count, of, ids: this.#profileIds };
   }
 
   /** A sort order from the rows as the SQL sorts them; null when the assets changed. */
@@ -631,7 +736,7 @@ export class SearchIndex {
    * Reads the index in steps of a few milliseconds each (yielding between them), so a caller
    * can spread the work out; null when the inventory changed meanwhile.
    */
-  static *steps(db: Sqlite, chunk = 1024): Generator<void, SearchIndex | null> {
+  static *steps(db: Sqlite, chunk = 512): Generator<void, SearchIndex | null> {
     const generation = inventoryGeneration(db);
     const builder = new IndexBuilder(new SqliteWords(db));
     const read = db
@@ -645,10 +750,8 @@ export class SearchIndex {
       last = rows.at(-1)?.[0] ?? last;
       yield;
     }
-    const words = builder.numberWords();
-    yield;
-    const postings = builder.postings(words.words.length);
-    yield;
+    const words = yield* builder.numberWords();
+    const postings = yield* builder.postings(words.words.length);
     // In table order, a chunk at a time: within an asset that is the order of the asset_id
     // index (the rowid), which the SQL reads an asset's profiles in.
     const readLinks = db
@@ -656,26 +759,22 @@ export class SearchIndex {
         'SELECT rowid, asset_id, profile_id FROM asset_links WHERE rowid > ? ORDER BY rowid LIMIT ?',
       )
       .raw(true);
-    const links: [rowid: number, assetId: number, profileId: string][] = [];
     for (let after = -Infinity; ;) {
-      const chunkOfLinks = readLinks.all(after, chunk * 16) as typeof links;
-      if (chunkOfLinks.length === 0) break;
-      for (const link of chunkOfLinks) links.push(link);
-      after = chunkOfLinks.at(-1)?.[0] ?? after;
+      const links = readLinks.all(after, chunk * 8) as [
+        rowid: number,
+        assetId: number,
+        profileId: string,
+      ][];
+      if (links.length === 0) break;
+      builder.addLinks(links);
+      after = links.at(-1)?.[0] ?? after;
       yield;
     }
-    const profiles = builder.profiles(links);
+    const profiles = builder.profiles();
     yield;
     const orders = new Map<SortField, SortOrder>();
     for (const field of sortFields) {
-      // Every sort order exactly as the SQL's ORDER BY has it.
-      const sorted = db
-        .prepare(
-          `SELECT a.id AS id, (${sortColumn[field]}) IS NULL AS unknown FROM assets a
-           ORDER BY ${orderBy(field, 'asc')}`,
-        )
-        .raw(true)
-        .all() as [id: number, unknown: number][];
+      const sorted = yield* sortedIds(db, field, chunk * 16);
       const order = builder.order(sorted);
       if (order === null) return null;
       orders.set(field, order);
