@@ -9,6 +9,8 @@ export interface HostProcess {
   origin: string;
   port: number;
   token: string;
+  /** Resolves once the host has written a line matching `pattern` to stderr (its log). */
+  logged(pattern: RegExp, timeoutMs: number): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -36,9 +38,27 @@ export async function startHostProcess(
     },
   );
   let stderr = '';
+  const waiting = new Set<() => void>();
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString('utf8');
+    for (const check of waiting) check();
   });
+  const logged = (pattern: RegExp, timeoutMs: number): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const check = (): void => {
+        const line = stderr.split('\n').find((l) => pattern.test(l));
+        if (line === undefined) return;
+        clearTimeout(timer);
+        waiting.delete(check);
+        resolve(line);
+      };
+      const timer = setTimeout(() => {
+        waiting.delete(check);
+        reject(new Error(`the browser host did not log ${String(pattern)} in ${timeoutMs} ms`));
+      }, timeoutMs);
+      waiting.add(check);
+      check();
+    });
   const lines = readline.createInterface({ input: child.stdout });
   const first = await new Promise<string>((resolve, reject) => {
     lines.once('line', resolve);
@@ -59,6 +79,7 @@ export async function startHostProcess(
     origin: new URL(url).origin,
     port: Number(match[2]),
     token: match[3]!,
+    logged,
     stop: () => stopProcess(child),
   };
 }

@@ -79,6 +79,13 @@ export function inventoryHandlers(
       onError: (error) => {
         logger.warn('search index failed; searching with SQL', { error: String(error) });
       },
+      onReady: (index, ms) => {
+        logger.info('search index ready', {
+          assets: index.size,
+          ms: Math.round(ms),
+          mib: Math.round(index.bytes / 2 ** 20),
+        });
+      },
     },
   );
   // The search index is built once the inventory settles, before the next search needs it; a

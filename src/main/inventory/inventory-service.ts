@@ -21,7 +21,12 @@ import { driftOf } from './drift';
 import { parseQuery, type Clause } from './query-parser';
 import { compileQuery, type CompiledQuery } from './query-sql';
 import { readPage, type PageRead } from './search-page';
-import { LiveSearchIndex, type SearchIndex, type SearchIndexMode } from './search-index';
+import {
+  LiveSearchIndex,
+  type LiveSearchIndexOptions,
+  type SearchIndex,
+  type SearchIndexMode,
+} from './search-index';
 import { rowToRecord, type RecordRow } from './record-store';
 
 const maxStatements = 64;
@@ -36,10 +41,10 @@ export class InventoryService {
     private readonly freshness: () => SourceFreshness[],
     /** Changes when freshness changes without a database write (a reachability check). */
     private readonly freshnessKey: () => string = () => '',
-    options: { searchIndex?: SearchIndexMode; onError?: (error: unknown) => void } = {},
+    options: { searchIndex?: SearchIndexMode } & LiveSearchIndexOptions = {},
   ) {
-    const mode = options.searchIndex ?? 'off';
-    this.#search = mode === 'off' ? null : new LiveSearchIndex(db, mode, options.onError);
+    const { searchIndex: mode = 'off', ...live } = options;
+    this.#search = mode === 'off' ? null : new LiveSearchIndex(db, mode, live);
   }
 
   /** Pages and counts from memory while the inventory is unchanged (see `SearchIndex`). */
@@ -47,7 +52,7 @@ export class InventoryService {
 
   /** Starts building the search index if it is out of date (in the background mode). */
   warmSearch(): void {
-    this.#search?.current();
+    this.#search?.warm();
   }
 
   /** The last freshness answer and the database state it was read in. */

@@ -348,6 +348,25 @@ describe('search index', () => {
     expect(background.current()).toBeNull();
   });
 
+  it('builds in the background only once searches pause, and says when it is ready', async () => {
+    const ready: number[] = [];
+    const live = new LiveSearchIndex(db, 'background', {
+      onReady: (index) => ready.push(index.size),
+    });
+    const started = Date.now();
+    // Someone typing: a search every 50 ms for 600 ms, each answered without the index.
+    while (Date.now() - started < 600) {
+      expect(live.current()).toBeNull();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(live.building).toBe(true);
+    expect(ready).toEqual([]);
+    while (live.building) await new Promise((resolve) => setTimeout(resolve, 20));
+    const assets = (db.prepare('SELECT count(*) AS n FROM assets').get() as { n: number }).n;
+    expect(ready).toEqual([assets]);
+    expect(live.current()?.size).toBe(assets);
+  });
+
   it('gives the inventory the same pages with and without it', () => {
     const freshness = (): [] => [];
     const plain = new InventoryService(db, freshness);
