@@ -18,6 +18,8 @@ const readOnlyCode = new Set([
   'src/main/inventory/query-sql.ts',
   'src/main/inventory/search-page.ts',
   'src/main/inventory/search-index.ts',
+  'src/main/inventory/search-index-build.ts',
+  'src/main/inventory/live-search-index.ts',
   'src/main/inventory/inventory-service.ts',
 ]);
 

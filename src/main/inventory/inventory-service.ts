@@ -24,9 +24,9 @@ import { readPage, type PageRead } from './search-page';
 import {
   LiveSearchIndex,
   type LiveSearchIndexOptions,
-  type SearchIndex,
   type SearchIndexMode,
-} from './search-index';
+} from './live-search-index';
+import type { SearchIndex } from './search-index';
 import { rowToRecord, type RecordRow } from './record-store';
 
 const maxStatements = 64;

@@ -11,7 +11,8 @@ import { inventoryGeneration } from './asset-store';
 import { InventoryService } from './inventory-service';
 import { parseQuery, type Clause } from './query-parser';
 import { compileQuery } from './query-sql';
-import { LiveSearchIndex, SearchIndex, searchTokenizer } from './search-index';
+import { LiveSearchIndex } from './live-search-index';
+import { SearchIndex, searchTokenizer } from './search-index';
 import { readPage } from './search-page';
 
 const fleet = generateFleet({ size: 500, seed: 11 });

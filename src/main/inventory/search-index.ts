@@ -4,32 +4,34 @@ import type { Sqlite } from '../db/sqlite';
 import { inventoryGeneration } from './asset-store';
 import type { AssetDbRow } from './asset-rows';
 import type { Clause, Operator } from './query-parser';
-import { sortColumn, textWords } from './query-sql';
+import { textWords } from './query-sql';
+import {
+  asciiLower,
+  columnCount,
+  IndexBuilder,
+  readColumns,
+  sharedColumns,
+  sortedIds,
+  SqliteWords,
+  systems,
+  type AssetSearchRow,
+  type RowTexts,
+  type SharedColumn,
+  type SortOrder,
+} from './search-index-build';
+
+export { searchTokenizer } from './search-index-build';
 
 /**
  * The inventory's search in memory: the columns a query tests, the words of the search text
- * with their positions, and every sort order, read from SQLite in one pass. A query's page and
- * count come from here in well under the time the same SQL takes; the rows themselves are still
- * read from SQLite. It answers exactly as the SQL does (`readPage` over `compileQuery`): the
- * words are the search index's own (ASCII text split like its tokenizer, other text split by
- * SQLite's tokenizer itself), comparisons follow SQLite's (ASCII-only case folding, NULL never
- * passing a comparison), and each sort order is read with the SQL's own ORDER BY.
+ * with their positions, every sort order, and the columns a page shows, read from SQLite in
+ * steps. A query's page, count and rows come from here in a fraction of the time the SQL takes.
+ * It answers exactly as the SQL does (`readPage` over `compileQuery`): the words are the search
+ * index's own (ASCII text split like its tokenizer, other text split by SQLite's tokenizer
+ * itself), comparisons follow SQLite's (ASCII-only case folding, NULL never passing a
+ * comparison), and each sort order is read along the SQL's own index, compared by SQLite.
  */
 
-/** The search index's tokenizer (migration 5); the words of non-ASCII text come from it. */
-export const searchTokenizer = 'unicode61 remove_diacritics 2';
-
-/** The search text's columns, in the search index's order. */
-const textColumns = ['name', 'fqdn', 'ips', 'macs', 'os', 'groups', 'tags'] as const;
-const columnCount = textColumns.length;
-type TextColumn = (typeof textColumns)[number];
-/** Columns held as JSON lists, and how the search index joins their items. */
-const listSeparator: Partial<Record<TextColumn, string>> = {
-  ips: ' ',
-  macs: ' ',
-  groups: ' | ',
-  tags: ' ',
-};
 const fieldColumn: Record<string, number> = {
   name: 0,
   fqdn: 1,
@@ -40,106 +42,12 @@ const fieldColumn: Record<string, number> = {
   tag: 6,
 };
 const exactFields = { cluster: 0, site: 1, org: 2, location: 3 } as const;
-const systems = ['foreman', 'proxmox', 'patchmon', 'routeros'] as const;
-
-/** An asset as the index reads it (`.raw()`, in `readColumns` order: no object per row). */
-type AssetSearchRow = [
-  id: number,
-  kind: string,
-  status: string,
-  name: string,
-  fqdn: string | null,
-  os: string | null,
-  ips: string,
-  macs: string,
-  groups: string,
-  tags: string,
-  cluster: string | null,
-  site: string | null,
-  organization: string | null,
-  location: string | null,
-  updates: number | null,
-  security: number | null,
-  reboot_needed: number | null,
-  in_foreman: number,
-  in_proxmox: number,
-  in_patchmon: number,
-  in_routeros: number,
-  last_seen: string,
-];
-const readColumns = `id, kind, status, name, fqdn, os, ips, macs, groups, tags, cluster, site,
-  organization, location, updates, security, reboot_needed,
-  in_foreman, in_proxmox, in_patchmon, in_routeros, last_seen`;
-/** Where each text column is in an `AssetSearchRow`. */
-const textAt: Record<TextColumn, 3 | 4 | 5 | 6 | 7 | 8 | 9> = {
-  name: 3,
-  fqdn: 4,
-  os: 5,
-  ips: 6,
-  macs: 7,
-  groups: 8,
-  tags: 9,
-};
 
 export interface IndexedPage {
   /** Asset ids of the page, in page order. */
   ids: number[];
   total: number;
   totalExact: boolean;
-}
-
-const upperAscii = /[A-Z]+/g;
-
-/** Lower case for ASCII letters only, as SQLite's NOCASE and LIKE fold. */
-function asciiLower(text: string): string {
-  return text.replace(upperAscii, (s) => s.toLowerCase());
-}
-
-/**
- * Splits text the way the search index does, for text that is not plain ASCII: through a
- * scratch FTS5 table with the same tokenizer in the connection's temp schema, read back with
- * fts5vocab. Plain ASCII text never comes here (`textWords` splits it identically).
- */
-class SqliteWords {
-  #ready = false;
-  constructor(private readonly db: Sqlite) {}
-
-  words(texts: readonly string[]): string[][] {
-    const out = texts.map((): string[] => []);
-    if (texts.length === 0) return out;
-    if (!this.#ready) {
-      this.db.exec(`
-        CREATE VIRTUAL TABLE IF NOT EXISTS temp.rackside_words
-          USING fts5 (body, tokenize = '${searchTokenizer}');
-        CREATE VIRTUAL TABLE IF NOT EXISTS temp.rackside_words_v
-          USING fts5vocab (temp, rackside_words, instance);
-      `);
-      this.#ready = true;
-    }
-    const insert = this.db.prepare('INSERT INTO temp.rackside_words (rowid, body) VALUES (?, ?)');
-    this.db.transaction(() => {
-      this.db.prepare('DELETE FROM temp.rackside_words').run();
-      texts.forEach((text, i) => insert.run(i + 1, text));
-    })();
-    const rows = this.db
-      .prepare('SELECT term, doc, "offset" AS at FROM temp.rackside_words_v')
-      .all() as { term: string; doc: number; at: number }[];
-    this.db.prepare('DELETE FROM temp.rackside_words').run();
-    rows.sort((a, b) => a.doc - b.doc || a.at - b.at);
-    for (const row of rows) out[row.doc - 1]?.push(row.term);
-    return out;
-  }
-}
-
-/** The search index's text of one column, as `writeAssets` hands it over. */
-function columnText(row: AssetSearchRow, column: TextColumn): string {
-  const value = row[textAt[column]];
-  if (value === null) return '';
-  const separator = listSeparator[column];
-  if (separator === undefined || !value.includes('\\')) return value;
-  // A JSON list without escapes has the same words as its joined items; with escapes, join.
-  const items: unknown = JSON.parse(value);
-  return Array.isArray(items) ? items.map(String).join(separator) : value;
 }
 
 /** One word of a phrase as a range of word ids (the words are numbered in sorted order). */
@@ -229,373 +137,12 @@ function marked(marks: Uint8Array, not = false): Condition {
   return new Condition(byMarks, not, noInts, marks);
 }
 
-/** Columns kept as they are stored, with each distinct value once (most repeat). */
-const sharedColumns = [
-  'os',
-  'groups',
-  'tags',
-  'cluster',
-  'site',
-  'organization',
-  'location',
-  'last_seen',
-] as const;
-type SharedColumn = (typeof sharedColumns)[number];
-
-/** A column's values by code (-1: unknown). */
-interface CodedColumn {
-  codes: Int32Array;
-  values: string[];
-}
-
-/** What a page shows of each asset beyond the columns the search tests, as SQLite stores it. */
-interface RowTexts {
-  name: string[];
-  fqdn: (string | null)[];
-  ips: string[];
-  macs: string[];
-  shared: Record<SharedColumn, CodedColumn>;
-}
-
-/** A row order with where its unknown values start (they come last in both directions). */
-interface SortOrder {
-  /** Rows in ascending order. */
-  rows: Int32Array;
-  /** Each row's place in `rows`. */
-  place: Int32Array;
-  /** Where the rows with an unknown value start in `rows`. */
-  unknownFrom: number;
-}
-
 /** What a query needs from the index to be answered. */
 interface Plan {
   tests: Condition[];
   /** A text condition's exact matches, smallest first, when gathered eagerly. */
   gathered: { rows: number[]; test: Condition }[];
   empty: boolean;
-}
-
-function code(map: Map<string, number>, value: string): number {
-  let id = map.get(value);
-  if (id === undefined) {
-    id = map.size;
-    map.set(value, id);
-  }
-  return id;
-}
-
-/**
- * The asset ids in the order `orderBy(field, 'asc')` gives, each with whether its value is
- * unknown, read a chunk at a time along the sort index: the known values by (value, id) after
- * the last one read, then the unknown ones by id. That is the SQL's own order, since the
- * comparison is SQLite's.
- */
-function* sortedIds(
-  db: Sqlite,
-  field: SortField,
-  chunk: number,
-): Generator<void, [id: number, unknown: number][]> {
-  const column = sortColumn[field];
-  const out: [id: number, unknown: number][] = [];
-  const known = db
-    .prepare(
-      `SELECT a.id, ${column} FROM assets a WHERE ${column} IS NOT NULL
-       ORDER BY ${column}, a.id LIMIT ?`,
-    )
-    .raw(true);
-  const knownAfter = db
-    .prepare(
-      `SELECT a.id, ${column} FROM assets a WHERE ${column} IS NOT NULL
-         AND (${column}, a.id) > (?, ?)
-       ORDER BY ${column}, a.id LIMIT ?`,
-    )
-    .raw(true);
-  let rows = known.all(chunk) as [id: number, value: unknown][];
-  for (;;) {
-    for (const [id] of rows) out.push([id, 0]);
-    const last = rows.at(-1);
-    if (rows.length < chunk || last === undefined) break;
-    yield;
-    rows = knownAfter.all(last[1], last[0], chunk) as [id: number, value: unknown][];
-  }
-  const unknown = db
-    .prepare(`SELECT a.id FROM assets a WHERE ${column} IS NULL AND a.id > ? ORDER BY a.id LIMIT ?`)
-    .raw(true);
-  for (let after = -Infinity; ;) {
-    const ids = unknown.all(after, chunk) as [id: number][];
-    for (const [id] of ids) out.push([id, 1]);
-    const last = ids.at(-1);
-    if (ids.length < chunk || last === undefined) break;
-    after = last[0];
-    yield;
-  }
-  return out;
-}
-
-/** Items of a step of work between two yields, about (a few milliseconds here). */
-const stepItems = 16_384;
-
-/**
- * Strings sorted as `Array.prototype.sort` sorts them (by UTF-16 code units), in steps: runs
- * sorted natively, then merged a bounded number of items per step.
- */
-function* sortInSteps(items: readonly string[]): Generator<void, string[]> {
-  const n = items.length;
-  const run = 4096;
-  let source: string[] = [];
-  for (let from = 0; from < n; from += run) {
-    for (const item of items.slice(from, from + run).sort()) source.push(item);
-    yield;
-  }
-  let target: string[] = new Array<string>(n);
-  let work = 0;
-  for (let width = run; width < n; width *= 2) {
-    for (let lo = 0; lo < n; lo += 2 * width) {
-      const mid = Math.min(lo + width, n);
-      const hi = Math.min(lo + 2 * width, n);
-      let a = lo;
-      let b = mid;
-      for (let at = lo; at < hi; at++) {
-        const left = source[a];
-        const right = source[b];
-        if (b >= hi || (a < mid && left !== undefined && right !== undefined && left <= right)) {
-          target[at] = left ?? '';
-          a++;
-        } else {
-          target[at] = right ?? '';
-          b++;
-        }
-        if (++work >= stepItems) {
-          work = 0;
-          yield;
-        }
-      }
-    }
-    [source, target] = [target, source];
-  }
-  return source;
-}
-
-/** Collects the rows of an index as they are read, then numbers and arranges them. */
-class IndexBuilder {
-  readonly ids: number[] = [];
-  readonly rowOf = new Map<number, number>();
-  readonly kind: number[] = [];
-  readonly kinds = new Map<string, number>();
-  readonly status: number[] = [];
-  readonly statuses = new Map<string, number>();
-  readonly present = systems.map((): number[] => []);
-  readonly updates: number[] = [];
-  readonly security: number[] = [];
-  readonly reboot: number[] = [];
-  /** cluster, site, organization, location: a code per row (-1 unknown) into `exactValues`. */
-  readonly exact: number[][] = [[], [], [], []];
-  readonly exactValues = [0, 1, 2, 3].map(() => new Map<string, number>());
-  readonly wordIds = new Map<string, number>();
-  readonly name: string[] = [];
-  readonly fqdn: (string | null)[] = [];
-  readonly ips: string[] = [];
-  readonly macs: string[] = [];
-  readonly shared = Object.fromEntries(
-    sharedColumns.map((column) => [
-      column,
-      { codes: [] as number[], values: new Map<string, number>() },
-    ]),
-  ) as Record<SharedColumn, { codes: number[]; values: Map<string, number> }>;
-  readonly spans: number[] = [0];
-  readonly tokens: number[] = [];
-  #tokens: Int32Array = new Int32Array(0);
-  #spans: Int32Array = new Int32Array(0);
-
-  constructor(readonly splitter: SqliteWords) {}
-
-  addRows(rows: readonly AssetSearchRow[]): void {
-    // The texts that are not plain ASCII are split by SQLite, all of a chunk's at once.
-    const other: string[] = [];
-    const texts = rows.map((row) =>
-      textColumns.map((column) => {
-        const text = columnText(row, column);
-        const words = textWords(text);
-        if (words !== null) return words;
-        other.push(text);
-        return other.length - 1;
-      }),
-    );
-    const otherWords = this.splitter.words(other);
-    const [foreman, proxmox, patchmon, routeros] = this.present;
-    const [cluster, site, organization, location] = this.exact;
-    for (let r = 0; r < rows.length; r++) {
-      const row = rows[r];
-      if (row === undefined) continue;
-      const id = row[0];
-      this.rowOf.set(id, this.ids.length);
-      this.ids.push(id);
-      this.kind.push(code(this.kinds, row[1]));
-      this.status.push(code(this.statuses, row[2]));
-      cluster?.push(this.#exactCode(0, row[10]));
-      site?.push(this.#exactCode(1, row[11]));
-      organization?.push(this.#exactCode(2, row[12]));
-      location?.push(this.#exactCode(3, row[13]));
-      this.updates.push(row[14] ?? Number.NaN);
-      this.security.push(row[15] ?? Number.NaN);
-      this.reboot.push(row[16] ?? Number.NaN);
-      foreman?.push(row[17]);
-      proxmox?.push(row[18]);
-      patchmon?.push(row[19]);
-      routeros?.push(row[20]);
-      this.name.push(row[3]);
-      this.fqdn.push(row[4]);
-      this.ips.push(row[6]);
-      this.macs.push(row[7]);
-      const { shared } = this;
-      const keep = (column: SharedColumn, value: string | null): void => {
-        const kept = shared[column];
-        kept.codes.push(value === null ? -1 : code(kept.values, value));
-      };
-      keep('os', row[5]);
-      keep('groups', row[8]);
-      keep('tags', row[9]);
-      keep('cluster', row[10]);
-      keep('site', row[11]);
-      keep('organization', row[12]);
-      keep('location', row[13]);
-      keep('last_seen', row[21]);
-      for (const words of texts[r] ?? []) {
-        const list = typeof words === 'number' ? (otherWords[words] ?? []) : words;
-        for (const word of list) this.tokens.push(code(this.wordIds, word));
-        this.spans.push(this.tokens.length);
-      }
-    }
-  }
-
-  texts(): RowTexts {
-    const shared = Object.fromEntries(
-      sharedColumns.map((column) => {
-        const kept = this.shared[column];
-        return [column, { codes: Int32Array.from(kept.codes), values: [...kept.values.keys()] }];
-      }),
-    ) as Record<SharedColumn, CodedColumn>;
-    return { name: this.name, fqdn: this.fqdn, ips: this.ips, macs: this.macs, shared };
-  }
-
-  /** A value folded as NOCASE folds, numbered per column; -1 when unknown. */
-  #exactCode(column: number, value: string | null): number {
-    const values = this.exactValues[column];
-    return value === null || values === undefined ? -1 : code(values, asciiLower(value));
-  }
-
-  /** The words in sorted order (so a prefix is a range of ids) and the rows' words by id. */
-  *numberWords(): Generator<void, { words: string[]; spans: Int32Array; tokens: Int32Array }> {
-    const words = yield* sortInSteps([...this.wordIds.keys()]);
-    const renumber = new Int32Array(words.length);
-    for (let id = 0; id < words.length; id++) {
-      renumber[this.wordIds.get(words[id] ?? '') ?? 0] = id;
-    }
-    yield;
-    const tokens = new Int32Array(this.tokens.length);
-    for (let i = 0; i < tokens.length; i++) {
-      tokens[i] = renumber[this.tokens[i] ?? 0] ?? 0;
-      if (i % (stepItems * 8) === 0) yield;
-    }
-    this.#tokens = tokens;
-    this.#spans = Int32Array.from(this.spans);
-    return { words, spans: this.#spans, tokens };
-  }
-
-  /** Each word's rows, ascending: counted per word, then filled. */
-  *postings(
-    wordCount: number,
-  ): Generator<void, { from: Int32Array; rows: Int32Array; columns: Uint8Array }> {
-    const tokens = this.#tokens;
-    const spans = this.#spans;
-    const n = this.ids.length;
-    const from = new Int32Array(wordCount + 1);
-    const lastRow = new Int32Array(wordCount).fill(-1);
-    for (let row = 0; row < n; row++) {
-      const to = spans[(row + 1) * columnCount] ?? 0;
-      for (let at = spans[row * columnCount] ?? 0; at < to; at++) {
-        const word = tokens[at] ?? 0;
-        if (lastRow[word] !== row) {
-          lastRow[word] = row;
-          from[word + 1] = (from[word + 1] ?? 0) + 1;
-        }
-      }
-      if (row % (stepItems / 4) === 0) yield;
-    }
-    for (let w = 0; w < wordCount; w++) from[w + 1] = (from[w + 1] ?? 0) + (from[w] ?? 0);
-    const rows = new Int32Array(from[wordCount] ?? 0);
-    // Beside each row, the columns the word is in there (bit c for column c).
-    const columns = new Uint8Array(rows.length);
-    const fill = from.slice(0, wordCount);
-    lastRow.fill(-1);
-    for (let row = 0; row < n; row++) {
-      for (let column = 0; column < columnCount; column++) {
-        const to = spans[row * columnCount + column + 1] ?? 0;
-        for (let at = spans[row * columnCount + column] ?? 0; at < to; at++) {
-          const word = tokens[at] ?? 0;
-          if (lastRow[word] !== row) {
-            lastRow[word] = row;
-            const place = fill[word] ?? 0;
-            rows[place] = row;
-            fill[word] = place + 1;
-          }
-          const place = (fill[word] ?? 1) - 1;
-          columns[place] = (columns[place] ?? 0) | (1 << column);
-        }
-      }
-      if (row % (stepItems / 4) === 0) yield;
-    }
-    return { from, rows, columns };
-  }
-
-  readonly #linkRows: number[] = [];
-  readonly #linkProfiles: number[] = [];
-  readonly #profileIds = new Map<string, number>();
-
-  /** Links (asset → profile) in the order an asset's profiles are read in. */
-  addLinks(links: readonly [rowid: number, assetId: number, profileId: string][]): void {
-    for (const link of links) {
-      const row = this.rowOf.get(link[1]);
-      if (row === undefined) continue;
-      this.#linkRows.push(row);
-      this.#linkProfiles.push(code(this.#profileIds, link[2]));
-    }
-  }
-
-  /** Each row's profiles (a row's from `from[row]` to the next), numbered in `ids`. */
-  profiles(): { from: Int32Array; of: Int32Array; ids: Map<string, number> } {
-    const n = this.ids.length;
-    const rows = this.#linkRows;
-    const count = new Int32Array(n + 1);
-    for (const row of rows) count[row + 1] = (count[row + 1] ?? 0) + 1;
-    for (let row = 0; row < n; row++) count[row + 1] = (count[row + 1] ?? 0) + (count[row] ?? 0);
-    const of = new Int32Array(rows.length);
-    const fill = count.slice(0, n);
-    rows.forEach((row, i) => {
-      const place = fill[row] ?? 0;
-      of[place] = this.#linkProfiles[i] ?? 0;
-      fill[row] = place + 1;
-    });
-    return { from: count, of, ids: this.#profileIds };
-  }
-
-  /** A sort order from the rows as the SQL sorts them; null when the assets changed. */
-  order(sorted: readonly [id: number, unknown: number][]): SortOrder | null {
-    const n = this.ids.length;
-    if (sorted.length !== n) return null;
-    const rows = new Int32Array(n);
-    const place = new Int32Array(n);
-    let unknownFrom = n;
-    for (let i = 0; i < n; i++) {
-      const entry = sorted[i];
-      const row = entry === undefined ? undefined : this.rowOf.get(entry[0]);
-      if (entry === undefined || row === undefined) return null;
-      rows[i] = row;
-      place[row] = i;
-      if (entry[1] === 1 && unknownFrom === n) unknownFrom = i;
-    }
-    return { rows, place, unknownFrom };
-  }
 }
 
 export class SearchIndex {
@@ -1265,109 +812,3 @@ export class SearchIndex {
 
 /** Up to this many matches, a page is found by sorting them rather than walking the order. */
 const sortedPageLimit = 20_000;
-
-/** How an inventory keeps its search index: not at all, built on demand, or in the background. */
-export type SearchIndexMode = 'off' | 'on-demand' | 'background';
-
-/** Milliseconds of index building between two turns of the event loop. */
-const buildSlice = 8;
-/** A background build waits until no search has come for this long. */
-const typingPauseMs = 300;
-
-/**
- * The search index of a live inventory, rebuilt after the inventory changes. `on-demand` builds
- * it within the first query after a change; `background` answers that query from SQL and builds
- * in slices of a few milliseconds, so the process stays responsive meanwhile. A build that sees
- * the inventory change under it is dropped; the next query starts another.
- */
-export interface LiveSearchIndexOptions {
-  onError?: (error: unknown) => void;
-  /** A build finished: the index and the milliseconds from its start. */
-  onReady?: (index: SearchIndex, ms: number) => void;
-}
-
-export class LiveSearchIndex {
-  #index: SearchIndex | null = null;
-  #building = false;
-  #failed: unknown = null;
-  /** When the last query asked for the index (a background build waits while queries come). */
-  #askedAt = -Infinity;
-
-  constructor(
-    private readonly db: Sqlite,
-    private readonly mode: Exclude<SearchIndexMode, 'off'>,
-    private readonly options: LiveSearchIndexOptions = {},
-  ) {}
-
-  /** The index for a query when it is current; null while it is being built or cannot be. */
-  current(): SearchIndex | null {
-    this.#askedAt = performance.now();
-    return this.warm();
-  }
-
-  /** The index when it is current, else starts building it (null meanwhile). */
-  warm(): SearchIndex | null {
-    if (this.#failed !== null || !this.db.open) return null;
-    const generation = inventoryGeneration(this.db);
-    if (this.#index?.generation === generation) return this.#index;
-    this.#index = null;
-    if (this.mode === 'on-demand') {
-      const start = performance.now();
-      try {
-        this.#index = SearchIndex.build(this.db);
-        this.options.onReady?.(this.#index, performance.now() - start);
-      } catch (error) {
-        this.#fail(error);
-      }
-      return this.#index;
-    }
-    if (!this.#building) this.#build();
-    return null;
-  }
-
-  /** Whether a background build is under way. */
-  get building(): boolean {
-    return this.#building;
-  }
-
-  #fail(error: unknown): void {
-    this.#failed = error;
-    this.options.onError?.(error);
-  }
-
-  /**
-   * Builds in slices of a few milliseconds. While searches keep coming (someone is typing) it
-   * waits for a pause: those searches are answered by SQL meanwhile, and should not also wait
-   * for a slice.
-   */
-  #build(): void {
-    this.#building = true;
-    const start = performance.now();
-    const steps = SearchIndex.steps(this.db);
-    const slice = (): void => {
-      try {
-        const quietFor = performance.now() - this.#askedAt;
-        if (quietFor < typingPauseMs) {
-          setTimeout(slice, typingPauseMs - quietFor);
-          return;
-        }
-        const until = performance.now() + buildSlice;
-        for (;;) {
-          const step = steps.next();
-          if (step.done === true) {
-            this.#building = false;
-            this.#index = step.value;
-            if (step.value !== null) this.options.onReady?.(step.value, performance.now() - start);
-            return;
-          }
-          if (performance.now() >= until) break;
-        }
-        setImmediate(slice);
-      } catch (error) {
-        this.#building = false;
-        if (this.db.open) this.#fail(error);
-      }
-    };
-    setImmediate(slice);
-  }
-}

@@ -1,0 +1,109 @@
+import type { Sqlite } from '../db/sqlite';
+import { inventoryGeneration } from './asset-store';
+import { SearchIndex } from './search-index';
+
+/** How an inventory keeps its search index: not at all, built on demand, or in the background. */
+export type SearchIndexMode = 'off' | 'on-demand' | 'background';
+
+/** Milliseconds of index building between two turns of the event loop. */
+const buildSlice = 8;
+/** A background build waits until no search has come for this long. */
+const typingPauseMs = 300;
+
+export interface LiveSearchIndexOptions {
+  onError?: (error: unknown) => void;
+  /** A build finished: the index and the milliseconds from its start. */
+  onReady?: (index: SearchIndex, ms: number) => void;
+}
+
+/**
+ * The search index of a live inventory, rebuilt after the inventory changes. `on-demand` builds
+ * it within the first query after a change; `background` answers that query from SQL and builds
+ * in slices of a few milliseconds, so the process stays responsive meanwhile. A build that sees
+ * the inventory change under it is dropped; the next query starts another.
+ */
+export class LiveSearchIndex {
+  #index: SearchIndex | null = null;
+  #building = false;
+  #failed: unknown = null;
+  /** When the last query asked for the index (a background build waits while queries come). */
+  #askedAt = -Infinity;
+
+  constructor(
+    private readonly db: Sqlite,
+    private readonly mode: Exclude<SearchIndexMode, 'off'>,
+    private readonly options: LiveSearchIndexOptions = {},
+  ) {}
+
+  /** The index for a query when it is current; null while it is being built or cannot be. */
+  current(): SearchIndex | null {
+    this.#askedAt = performance.now();
+    return this.warm();
+  }
+
+  /** The index when it is current, else starts building it (null meanwhile). */
+  warm(): SearchIndex | null {
+    if (this.#failed !== null || !this.db.open) return null;
+    const generation = inventoryGeneration(this.db);
+    if (this.#index?.generation === generation) return this.#index;
+    this.#index = null;
+    if (this.mode === 'on-demand') {
+      const start = performance.now();
+      try {
+        this.#index = SearchIndex.build(this.db);
+        this.options.onReady?.(this.#index, performance.now() - start);
+      } catch (error) {
+        this.#fail(error);
+      }
+      return this.#index;
+    }
+    if (!this.#building) this.#build();
+    return null;
+  }
+
+  /** Whether a background build is under way. */
+  get building(): boolean {
+    return this.#building;
+  }
+
+  #fail(error: unknown): void {
+    this.#failed = error;
+    this.options.onError?.(error);
+  }
+
+  /**
+   * Builds in slices of a few milliseconds. While searches keep coming (someone is typing) it
+   * waits for a pause: those searches are answered by SQL meanwhile, and should not also wait
+   * for a slice.
+   */
+  #build(): void {
+    this.#building = true;
+    const start = performance.now();
+    const steps = SearchIndex.steps(this.db);
+    const slice = (): void => {
+      try {
+        const quietFor = performance.now() - this.#askedAt;
+        if (quietFor < typingPauseMs) {
+          setTimeout(slice, typingPauseMs - quietFor);
+          return;
+        }
+        const until = performance.now() + buildSlice;
+        for (;;) {
+          const step = steps.next();
+          if (step.done === true) {
+            this.#building = false;
+            this.#index = step.value;
+            if (step.value !== null) this.options.onReady?.(step.value, performance.now() - start);
+            return;
+          }
+          if (performance.now() >= until) break;
+        }
+        setImmediate(slice);
+      } catch (error) {
+        this.#building = false;
+        if (this.db.open) this.#fail(error);
+      }
+    };
+    setImmediate(slice);
+  }
+}
