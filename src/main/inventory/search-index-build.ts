@@ -14,9 +14,9 @@ export const searchTokenizer = 'unicode61 remove_diacritics 2';
 /** The search text's columns, in the search index's order. */
 export const textColumns = ['name', 'fqdn', 'ips', 'macs', 'os', 'groups', 'tags'] as const;
 export const columnCount = textColumns.length;
-type TextColumn = (typeof textColumns)[number];
+export type TextColumn = (typeof textColumns)[number];
 /** Columns held as JSON lists, and how the search index joins their items. */
-const listSeparator: Partial<Record<TextColumn, string>> = {
+export const listSeparator: Partial<Record<TextColumn, string>> = {
   ips: ' ',
   macs: ' ',
   groups: ' | ',

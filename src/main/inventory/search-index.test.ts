@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateFleet } from '../../../lab/fleet';
+import { mulberry32 } from '../../../lab/fleet/prng';
 import { sortFields, type InventoryQuery } from '../../shared/inventory';
 import { silentLogger } from '../core/logger';
 import type { Sqlite } from '../db/sqlite';
@@ -91,18 +92,6 @@ beforeAll(async () => {
 afterAll(() => {
   store.close();
 });
-
-/** A small seeded random source, so a failure names a query that fails again. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function quote(value: string): string {
   return /[\s"]/u.test(value) ? `"${value.replace(/["\\]/gu, (c) => `\\${c}`)}"` : value;
@@ -206,7 +195,7 @@ interface Case {
 }
 
 function cases(count: number, seed: number): Case[] {
-  const next = random(seed);
+  const next = mulberry32(seed);
   const term = termsOf(next);
   const out: Case[] = [];
   while (out.length < count) {

@@ -3,7 +3,7 @@ import { sortFields, type InventoryQuery, type SortField } from '../../shared/in
 import type { Sqlite } from '../db/sqlite';
 import { inventoryGeneration } from './asset-store';
 import type { AssetDbRow } from './asset-rows';
-import type { Clause, Operator } from './query-parser';
+import { textFields, type Clause, type Field, type Operator, type TextField } from './query-parser';
 import { textWords } from './query-sql';
 import {
   asciiLower,
@@ -32,7 +32,7 @@ export { searchTokenizer } from './search-index-build';
  * comparison), and each sort order is read along the SQL's own index, compared by SQLite.
  */
 
-const fieldColumn: Record<string, number> = {
+const fieldColumn: Record<TextField, number> = {
   name: 0,
   fqdn: 1,
   ip: 2,
@@ -42,6 +42,10 @@ const fieldColumn: Record<string, number> = {
   tag: 6,
 };
 const exactFields = { cluster: 0, site: 1, org: 2, location: 3 } as const;
+
+function isTextField(field: Field): field is TextField {
+  return (textFields as readonly string[]).includes(field);
+}
 
 export interface IndexedPage {
   /** Asset ids of the page, in page order. */
@@ -533,15 +537,14 @@ export class SearchIndex {
         continue;
       }
       const { field, negated, value } = clause;
-      const column = fieldColumn[field];
-      if (column !== undefined) {
+      if (isTextField(field)) {
         const normalized = field === 'mac' ? value.toLowerCase().replaceAll('-', ':') : value;
-        const phrase = this.#phrase(normalized, false, column);
+        const phrase = this.#phrase(normalized, false, fieldColumn[field]);
         if (phrase === null) return null;
         texts.push({ phrase, negated });
         continue;
       }
-      const test = this.#test(clause, offline);
+      const test = this.#test({ ...clause, field }, offline);
       if (test === null) return null;
       tests.push(test);
     }
@@ -574,7 +577,10 @@ export class SearchIndex {
   }
 
   /** A row test for a condition on a column; null when the index cannot answer it. */
-  #test(clause: Extract<Clause, { type: 'filter' }>, offline: readonly string[]): Condition | null {
+  #test(
+    clause: Extract<Clause, { type: 'filter' }> & { field: Exclude<Field, TextField> },
+    offline: readonly string[],
+  ): Condition | null {
     const { field, negated, value, op } = clause;
     const not = negated;
     switch (field) {
@@ -639,14 +645,6 @@ export class SearchIndex {
         );
         return new Condition(byTable, false, column, passes);
       }
-      case 'name':
-      case 'fqdn':
-      case 'ip':
-      case 'mac':
-      case 'os':
-      case 'group':
-      case 'tag':
-        return null;
       default:
         return assertNever(field, 'query field');
     }

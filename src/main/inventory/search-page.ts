@@ -12,6 +12,7 @@ import {
   type SearchSql,
   type TextPhrase,
 } from './query-sql';
+import { listSeparator, textColumns, type TextColumn } from './search-index-build';
 
 export interface PageRead {
   rows: unknown[];
@@ -125,17 +126,6 @@ function probeWalk(
   }
   return tested < budget ? hits : null;
 }
-
-/** The columns of the search index as the assets table holds them. */
-const textColumns = ['name', 'fqdn', 'ips', 'macs', 'os', 'groups', 'tags'] as const;
-type TextColumn = (typeof textColumns)[number];
-/** Columns held as JSON lists, and how the search index joins their items. */
-const listSeparator: Partial<Record<TextColumn, string>> = {
-  ips: ' ',
-  macs: ' ',
-  groups: ' | ',
-  tags: ' ',
-};
 
 /**
  * The words of one column's text as the search index has them, null when the text is not plain
