@@ -781,10 +781,10 @@ export class SearchIndex {
       for (let row = 0; row < n; row++) count += marks[row] ?? 0;
       return pageOf(marks, count);
     };
-    if (
-      smallest !== undefined &&
-      (countLimit === undefined || smallest.rows.length * smallest.rows.length <= end * n)
-    ) {
+    // Gathering tests the set's rows; walking tests about (matches needed) × n / (set size)
+    // rows of the sort order, more when the set's rows come late in it.
+    const needed = countLimit === undefined ? n : Math.max(end, countLimit + 1);
+    if (smallest !== undefined && smallest.rows.length * smallest.rows.length <= needed * n) {
       return gather(smallest.rows);
     }
     if (smallest === undefined && countLimit === undefined) return sweep();
