@@ -84,7 +84,7 @@ export class LiveSearchIndex {
       try {
         const quietFor = performance.now() - this.#askedAt;
         if (quietFor < typingPauseMs) {
-          setTimeout(slice, typingPauseMs - quietFor);
+          setTimeout(slice, typingPauseMs - quietFor).unref();
           return;
         }
         const until = performance.now() + buildSlice;
@@ -98,12 +98,13 @@ export class LiveSearchIndex {
           }
           if (performance.now() >= until) break;
         }
-        setImmediate(slice);
+        setImmediate(slice).unref();
       } catch (error) {
         this.#building = false;
         if (this.db.open) this.#fail(error);
       }
     };
-    setImmediate(slice);
+    // A build never keeps a process alive: one that is closing simply never finishes it.
+    setImmediate(slice).unref();
   }
 }
