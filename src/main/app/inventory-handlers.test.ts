@@ -3,7 +3,7 @@ import { generateFleet } from '../../../lab/fleet';
 import type { EventName } from '../../shared/contract';
 import { createRouter } from '../contract/router';
 import { EventHub } from '../core/events';
-import { silentLogger } from '../core/logger';
+import { createLogger, silentLogger, type LogRecord, type Logger } from '../core/logger';
 import type { InventoryPage, AssetDetail, Facets, SyncStatus } from '../../shared/inventory';
 import { unlockedTestStore } from '../store/test-helpers';
 import { addFleetProfiles, fleetConnectors } from '../sync/test-fleet';
@@ -13,7 +13,11 @@ const fleet = generateFleet({ size: 60, seed: 9 });
 const context = { host: 'browser' } as const;
 
 /** Hosts the reachability check finds refusing connections; all others answer. */
-async function setup(refusing: ReadonlySet<string> = new Set(), everyMs?: number) {
+async function setup(
+  refusing: ReadonlySet<string> = new Set(),
+  everyMs?: number,
+  logger: Logger = silentLogger,
+) {
   const store = await unlockedTestStore();
   addFleetProfiles(store.profiles, fleet);
   const events = new EventHub();
@@ -22,7 +26,7 @@ async function setup(refusing: ReadonlySet<string> = new Set(), everyMs?: number
   const core = inventoryHandlers(
     store,
     events,
-    silentLogger,
+    logger,
     fleetConnectors(() => fleet),
     {
       probe: (host) => Promise.resolve(refusing.has(host) ? 'connection refused' : null),
@@ -40,6 +44,36 @@ async function setup(refusing: ReadonlySet<string> = new Set(), everyMs?: number
 }
 
 describe('inventory commands', () => {
+  it('searches from the in-memory index once it is ready, and from SQL while it follows a join', async () => {
+    const records: LogRecord[] = [];
+    const logger = createLogger({ sink: (record) => records.push(record) });
+    const { call, core, store } = await setup(new Set(), undefined, logger);
+    const ready = (): LogRecord[] => records.filter((r) => r.message === 'search index ready');
+    const until = async (done: () => boolean): Promise<void> => {
+      const deadline = Date.now() + 10_000;
+      while (!done() && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    };
+    await until(() => ready().length === 1);
+    const assets = (store.db.prepare('SELECT count(*) AS n FROM assets').get() as { n: number }).n;
+    expect(ready()[0]?.fields).toMatchObject({ assets });
+
+    const query = { query: 'source:foreman', limit: 500, sort: { field: 'name' } };
+    const before = await call<InventoryPage>('inventory:query', query);
+    const [a, b] = before.rows;
+    await call<AssetDetail>('inventory:join', { assetIds: [a!.id, b!.id] });
+    // Right after the join the database answers; the index is read again once searches pause.
+    const joined = await call<InventoryPage>('inventory:query', query);
+    expect(joined.total).toBe(before.total - 1);
+    await until(() => ready().length === 2);
+    expect(ready()).toHaveLength(2);
+    const again = await call<InventoryPage>('inventory:query', query);
+    expect(again.rows).toEqual(joined.rows);
+    core.close();
+    store.close();
+  });
+
   it('pages, sorts and filters the inventory and never returns more than asked', async () => {
     const { call, router, store, core } = await setup();
     const page = await call<InventoryPage>('inventory:query', {
