@@ -25,7 +25,8 @@ export interface LiveSearchIndexOptions {
 export class LiveSearchIndex {
   #index: SearchIndex | null = null;
   #building = false;
-  #failed: unknown = null;
+  /** The generation a build failed at: not tried again until the inventory changes. */
+  #failedAt: number | null = null;
   /** When the last query asked for the index (a background build waits while queries come). */
   #askedAt = -Infinity;
 
@@ -43,9 +44,10 @@ export class LiveSearchIndex {
 
   /** The index when it is current, else starts building it (null meanwhile). */
   warm(): SearchIndex | null {
-    if (this.#failed !== null || !this.db.open) return null;
+    if (!this.db.open) return null;
     const generation = inventoryGeneration(this.db);
     if (this.#index?.generation === generation) return this.#index;
+    if (this.#failedAt === generation) return null;
     this.#index = null;
     if (this.mode === 'on-demand') {
       const start = performance.now();
@@ -53,11 +55,11 @@ export class LiveSearchIndex {
         this.#index = SearchIndex.build(this.db);
         this.options.onReady?.(this.#index, performance.now() - start);
       } catch (error) {
-        this.#fail(error);
+        this.#fail(generation, error);
       }
       return this.#index;
     }
-    if (!this.#building) this.#build();
+    if (!this.#building) this.#build(generation);
     return null;
   }
 
@@ -66,8 +68,8 @@ export class LiveSearchIndex {
     return this.#building;
   }
 
-  #fail(error: unknown): void {
-    this.#failed = error;
+  #fail(generation: number, error: unknown): void {
+    this.#failedAt = generation;
     this.options.onError?.(error);
   }
 
@@ -76,7 +78,7 @@ export class LiveSearchIndex {
    * waits for a pause: those searches are answered by SQL meanwhile, and should not also wait
    * for a slice.
    */
-  #build(): void {
+  #build(generation: number): void {
     this.#building = true;
     const start = performance.now();
     const steps = SearchIndex.steps(this.db);
@@ -101,7 +103,7 @@ export class LiveSearchIndex {
         setImmediate(slice).unref();
       } catch (error) {
         this.#building = false;
-        if (this.db.open) this.#fail(error);
+        if (this.db.open) this.#fail(generation, error);
       }
     };
     // A build never keeps a process alive: one that is closing simply never finishes it.

@@ -357,6 +357,26 @@ describe('search index', () => {
     expect(live.current()?.size).toBe(assets);
   });
 
+  it('reports a build that fails, leaves searching to SQL, and tries again after a change', () => {
+    const errors: string[] = [];
+    const live = new LiveSearchIndex(db, 'on-demand', {
+      onError: (error) => errors.push(String(error)),
+    });
+    db.exec('ALTER TABLE asset_links RENAME TO asset_links_away');
+    try {
+      expect(live.current()).toBeNull();
+      expect(live.current()).toBeNull();
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toContain('asset_links');
+    } finally {
+      db.exec('ALTER TABLE asset_links_away RENAME TO asset_links');
+    }
+    expect(live.current()).toBeNull();
+    db.prepare('UPDATE inventory_state SET generation = generation + 1').run();
+    expect(live.current()?.generation).toBe(inventoryGeneration(db));
+    expect(errors).toHaveLength(1);
+  });
+
   it('gives the inventory the same pages with and without it', () => {
     const freshness = (): [] => [];
     const plain = new InventoryService(db, freshness);
