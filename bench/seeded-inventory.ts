@@ -19,6 +19,7 @@ const readOnlyCode = new Set([
   'src/main/inventory/search-page.ts',
   'src/main/inventory/search-index.ts',
   'src/main/inventory/search-index-build.ts',
+  'src/main/inventory/search-conditions.ts',
   'src/main/inventory/live-search-index.ts',
   'src/main/inventory/inventory-service.ts',
 ]);

@@ -3,7 +3,7 @@ import { sortFields, type InventoryQuery, type SortField } from '../../shared/in
 import type { Sqlite } from '../db/sqlite';
 import { inventoryGeneration } from './asset-store';
 import type { AssetDbRow } from './asset-rows';
-import { textFields, type Clause, type Field, type Operator, type TextField } from './query-parser';
+import { textFields, type Clause, type Field, type TextField } from './query-parser';
 import { textWords } from './query-sql';
 import {
   asciiLower,
@@ -19,6 +19,20 @@ import {
   type SharedColumn,
   type SortOrder,
 } from './search-index-build';
+import {
+  byByte,
+  byCode,
+  byCount,
+  byFunction,
+  byTable,
+  Condition,
+  holds,
+  marked,
+  noBytes,
+  noCounts,
+  noInts,
+  opCode,
+} from './search-conditions';
 
 export { searchTokenizer } from './search-index-build';
 
@@ -64,81 +78,6 @@ interface IndexedPhrase {
   /** The column it must be found in, -1 for any. */
   column: number;
   words: WordRange[];
-}
-
-type RowTest = (row: number) => boolean;
-
-/** How a `Condition` tests a row. */
-const byCode = 0;
-const byByte = 1;
-const byCount = 2;
-const byTable = 3;
-const byMarks = 4;
-const byFunction = 5;
-
-const opCode: Record<Operator, number> = { ':': 0, '=': 0, '>': 1, '>=': 2, '<': 3, '<=': 4 };
-
-function compareCode(a: number, op: number, b: number): boolean {
-  switch (op) {
-    case 0:
-      return a === b;
-    case 1:
-      return a > b;
-    case 2:
-      return a >= b;
-    case 3:
-      return a < b;
-    default:
-      return a <= b;
-  }
-}
-
-const noInts = new Int32Array(0);
-const noBytes = new Uint8Array(0);
-const noCounts = new Float64Array(0);
-
-/**
- * One condition of a query over the index's columns. All conditions are this one class and are
- * tested by the one function `holds`, which the engine can then compile into the loops that
- * walk or sweep the rows (a closure per condition costs a call it cannot inline on every row).
- */
-class Condition {
-  constructor(
-    readonly how: number,
-    readonly not: boolean,
-    /** byCode: the column's codes; byTable: the codes looked up in `bytes`. */
-    readonly codes: Int32Array = noInts,
-    /** byByte: the column; byTable: which codes pass; byMarks: the marked rows. */
-    readonly bytes: Uint8Array = noBytes,
-    /** byCount: the column (NaN unknown, which counts as 0). */
-    readonly counts: Float64Array = noCounts,
-    readonly op = 0,
-    readonly value = 0,
-    readonly test: RowTest | null = null,
-  ) {}
-}
-
-function holds(c: Condition, row: number): boolean {
-  switch (c.how) {
-    case byCode:
-      return (c.codes[row] === c.value) !== c.not;
-    case byByte:
-      return c.bytes[row] === c.value;
-    case byCount: {
-      const v = c.counts[row] ?? 0;
-      return compareCode(Number.isNaN(v) ? 0 : v, c.op, c.value) !== c.not;
-    }
-    case byTable:
-      return c.bytes[c.codes[row] ?? -1] === 1;
-    case byMarks:
-      return (c.bytes[row] === 1) !== c.not;
-    default:
-      return c.test?.(row) === true;
-  }
-}
-
-function marked(marks: Uint8Array, not = false): Condition {
-  return new Condition(byMarks, not, noInts, marks);
 }
 
 /** What a query needs from the index to be answered. */

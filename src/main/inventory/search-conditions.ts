@@ -1,0 +1,85 @@
+import type { Operator } from './query-parser';
+
+/**
+ * The conditions a query tests on the search index's rows. They are all one class, tested by
+ * the one function `holds`, which the engine can then compile into the loops that walk or sweep
+ * the rows (a closure per condition costs a call it cannot inline, on every row).
+ */
+
+export type RowTest = (row: number) => boolean;
+
+/** How a `Condition` tests a row. */
+export const byCode = 0;
+export const byByte = 1;
+export const byCount = 2;
+export const byTable = 3;
+export const byMarks = 4;
+export const byFunction = 5;
+
+export const opCode: Record<Operator, number> = {
+  ':': 0,
+  '=': 0,
+  '>': 1,
+  '>=': 2,
+  '<': 3,
+  '<=': 4,
+};
+
+function compareCode(a: number, op: number, b: number): boolean {
+  switch (op) {
+    case 0:
+      return a === b;
+    case 1:
+      return a > b;
+    case 2:
+      return a >= b;
+    case 3:
+      return a < b;
+    default:
+      return a <= b;
+  }
+}
+
+export const noInts = new Int32Array(0);
+export const noBytes = new Uint8Array(0);
+export const noCounts = new Float64Array(0);
+
+/** One condition of a query over the index's columns. */
+export class Condition {
+  constructor(
+    readonly how: number,
+    readonly not: boolean,
+    /** byCode: the column's codes; byTable: the codes looked up in `bytes`. */
+    readonly codes: Int32Array = noInts,
+    /** byByte: the column; byTable: which codes pass; byMarks: the marked rows. */
+    readonly bytes: Uint8Array = noBytes,
+    /** byCount: the column (NaN unknown, which counts as 0). */
+    readonly counts: Float64Array = noCounts,
+    readonly op = 0,
+    readonly value = 0,
+    readonly test: RowTest | null = null,
+  ) {}
+}
+
+export function holds(c: Condition, row: number): boolean {
+  switch (c.how) {
+    case byCode:
+      return (c.codes[row] === c.value) !== c.not;
+    case byByte:
+      return c.bytes[row] === c.value;
+    case byCount: {
+      const v = c.counts[row] ?? 0;
+      return compareCode(Number.isNaN(v) ? 0 : v, c.op, c.value) !== c.not;
+    }
+    case byTable:
+      return c.bytes[c.codes[row] ?? -1] === 1;
+    case byMarks:
+      return (c.bytes[row] === 1) !== c.not;
+    default:
+      return c.test?.(row) === true;
+  }
+}
+
+export function marked(marks: Uint8Array, not = false): Condition {
+  return new Condition(byMarks, not, noInts, marks);
+}
