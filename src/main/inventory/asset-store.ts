@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { Sqlite } from '../db/sqlite';
 import { assetHash, mergeRecords, type LinkedRecord, type MergedAsset } from './asset-merge';
 import { correlate, recordKey, type Override } from './correlate';
@@ -156,10 +157,17 @@ function mergeSearchIndex(db: Sqlite, changed: number, assets: number): void {
 
 /** The inventory's generation: it moves with every change to the assets (migration 10). */
 export function inventoryGeneration(db: Sqlite): number {
-  const row = db.prepare('SELECT generation FROM inventory_state WHERE id = 1').get() as
-    { generation: number } | undefined;
+  // Read before every search: prepared once per connection.
+  let statement = generationStatements.get(db);
+  if (statement === undefined) {
+    statement = db.prepare('SELECT generation FROM inventory_state WHERE id = 1');
+    generationStatements.set(db, statement);
+  }
+  const row = statement.get() as { generation: number } | undefined;
   return row?.generation ?? 0;
 }
+
+const generationStatements = new WeakMap<Sqlite, Statement>();
 
 /** Records changed since the last correlation; set in the same transaction as the change. */
 export function markDirty(db: Sqlite): void {

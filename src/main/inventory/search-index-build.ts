@@ -106,15 +106,22 @@ export class SqliteWords {
   }
 }
 
-/** The search index's text of one column, as `writeAssets` hands it over. */
-function columnText(row: AssetSearchRow, column: TextColumn): string {
-  const value = row[textAt[column]];
-  if (value === null) return '';
+/**
+ * A column's stored value as the search index's text: a JSON list joined the way `writeAssets`
+ * joins it (without escapes the list itself has the same words, so it is kept as it is); null
+ * when a list column does not hold a list.
+ */
+export function searchText(value: string, column: TextColumn): string | null {
   const separator = listSeparator[column];
   if (separator === undefined || !value.includes('\\')) return value;
-  // A JSON list without escapes has the same words as its joined items; with escapes, join.
   const items: unknown = JSON.parse(value);
-  return Array.isArray(items) ? items.map(String).join(separator) : value;
+  return Array.isArray(items) ? items.map(String).join(separator) : null;
+}
+
+/** The search index's text of one column of a row. */
+function columnText(row: AssetSearchRow, column: TextColumn): string {
+  const value = row[textAt[column]];
+  return value === null ? '' : (searchText(value, column) ?? value);
 }
 
 /** Columns kept as they are stored, with each distinct value once (most repeat). */

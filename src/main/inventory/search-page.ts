@@ -12,7 +12,7 @@ import {
   type SearchSql,
   type TextPhrase,
 } from './query-sql';
-import { listSeparator, textColumns, type TextColumn } from './search-index-build';
+import { searchText, textColumns, type TextColumn } from './search-index-build';
 
 export interface PageRead {
   rows: unknown[];
@@ -133,10 +133,8 @@ function probeWalk(
  * quotes and commas separate words like the joining spaces and bars).
  */
 function columnWords(value: string, column: TextColumn): string[] | null {
-  const separator = listSeparator[column];
-  if (separator === undefined || !value.includes('\\')) return textWords(value);
-  const items: unknown = JSON.parse(value);
-  return Array.isArray(items) ? textWords(items.map(String).join(separator)) : null;
+  const text = searchText(value, column);
+  return text === null ? null : textWords(text);
 }
 
 function phraseAt(words: readonly string[], phrase: TextPhrase, at: number): boolean {
@@ -252,7 +250,7 @@ function all(prepare: Prepare, { sql, params }: SearchSql): unknown[] {
  * object of many columns through V8's slow path (an asset row's 23 columns cost about 10 µs,
  * several times reading them).
  */
-export function objectRows(statement: Statement, params: readonly unknown[]): unknown[] {
+function objectRows(statement: Statement, params: readonly unknown[]): unknown[] {
   const names = statement.columns().map((column) => column.name);
   let rows: unknown[][];
   try {
