@@ -85,6 +85,8 @@ interface Plan {
   tests: Condition[];
   /** A text condition's exact matches, smallest first, when gathered eagerly. */
   gathered: { rows: number[]; test: Condition }[];
+  /** The matches of text conditions tested row by row that have since been gathered. */
+  lazy: number[][];
   empty: boolean;
 }
 
@@ -442,20 +444,23 @@ export class SearchIndex {
 
   /**
    * A phrase tested row by row, until that has cost about what gathering its rows costs (the
-   * other conditions may be rarer than the phrase, making the walk long): then gathered.
+   * other conditions may be rarer than the phrase, making the walk long): then gathered, and
+   * the gathered rows kept in `plan.lazy` for a walk that turns out long.
    */
-  #lazyTest(phrase: IndexedPhrase, budget: number): Condition {
+  #lazyTest(phrase: IndexedPhrase, budget: number, plan: Plan): Condition {
     let tested = 0;
-    let marks: Uint8Array | null = null;
     const test = (row: number): boolean => {
-      if (marks !== null) return marks[row] === 1;
       if (++tested > budget) {
-        marks = this.#gather(phrase).marks;
+        // From now on the condition is its gathered rows' marks.
+        const { rows, marks } = this.#gather(phrase);
+        plan.lazy.push(rows);
+        plan.tests[plan.tests.indexOf(condition)] = marked(marks);
         return marks[row] === 1;
       }
       return this.#has(phrase, row);
     };
-    return new Condition(byFunction, false, noInts, noBytes, noCounts, 0, 0, test);
+    const condition = new Condition(byFunction, false, noInts, noBytes, noCounts, 0, 0, test);
+    return condition;
   }
 
   #plan(
@@ -467,7 +472,7 @@ export class SearchIndex {
     const n = this.size;
     const tests: Condition[] = [];
     const texts: { phrase: IndexedPhrase; negated: boolean }[] = [];
-    const plan: Plan = { tests, gathered: [], empty: false };
+    const plan: Plan = { tests, gathered: [], lazy: [], empty: false };
     for (const clause of clauses) {
       if (clause.type === 'text') {
         const phrase = this.#phrase(clause.value, true, -1);
@@ -502,7 +507,7 @@ export class SearchIndex {
       const walkRows = Math.min(n, (needed * n) / rarest);
       const gatherCost = phrase.words.length === 1 ? rarest / 4 : rarest;
       if (!negated && cap !== undefined && walkRows < gatherCost) {
-        tests.push(this.#lazyTest(phrase, gatherCost));
+        tests.push(this.#lazyTest(phrase, gatherCost, plan));
         continue;
       }
       const { rows, marks } = this.#gather(phrase);
@@ -737,7 +742,16 @@ export class SearchIndex {
     const rows: number[] = [];
     let counted = 0;
     for (let i = 0; i < n && counted < stopAt; i++) {
-      if (i === budget) return smallest === undefined ? sweep() : gather(smallest.rows);
+      if (i === budget) {
+        if (smallest !== undefined) return gather(smallest.rows);
+        // Matches that cluster late in the order (a name prefix, walking names) make the walk
+        // long; by then a text condition tested row by row has gathered its matches.
+        const lazy = plan.lazy.reduce<number[] | undefined>(
+          (least, rows) => (least === undefined || rows.length < least.length ? rows : least),
+          undefined,
+        );
+        return lazy === undefined ? sweep() : gather(lazy);
+      }
       const row = this.#rowAt(order, sort.direction, i);
       if (!passes(row)) continue;
       if (counted >= offset && counted < end) rows.push(row);
