@@ -7,9 +7,6 @@
  * throughput benchmark, then the end-to-end terminal benchmark in Chromium (build first).
  */
 import { spawnSync } from 'node:child_process';
-import { benchInventory } from './inventory';
-import { benchSearch } from './search';
-import { benchSync } from './sync';
 
 const [which = 'sync', ...rest] = process.argv.slice(2);
 const sizeAt = rest.indexOf('--size');
@@ -28,7 +25,15 @@ function runScript(file: string, args: string[]): void {
 if (which === 'ssh') {
   runScript('bench/ssh-raw.ts', ['--mb', '256', '--runs', '3']);
   runScript('bench/ssh-e2e.ts', ['--mb', '16']);
-} else if (which === 'sync') await benchSync(size, { profile: rest.includes('--profile') });
-else if (which === 'search') await benchSearch(size);
-else if (which === 'inventory') await benchInventory(size);
-else throw new Error(`unknown benchmark "${which}" (sync, search, inventory or ssh)`);
+} else if (which === 'sync') {
+  // Each benchmark loads only its own modules: the browser benchmarks' Playwright, for one,
+  // brings its own copy of zod, which installs itself in zod's shared global configuration.
+  const { benchSync } = await import('./sync');
+  await benchSync(size, { profile: rest.includes('--profile') });
+} else if (which === 'search') {
+  const { benchSearch } = await import('./search');
+  await benchSearch(size);
+} else if (which === 'inventory') {
+  const { benchInventory } = await import('./inventory');
+  await benchInventory(size);
+} else throw new Error(`unknown benchmark "${which}" (sync, search, inventory or ssh)`);
