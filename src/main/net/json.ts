@@ -1,5 +1,5 @@
 /** JSON bodies: content-type check, parse and zod validation with the bad field's path. */
-import type { z } from 'zod';
+import { z } from 'zod';
 import { HttpError } from './errors';
 import type { HttpResponse } from './http-client';
 
@@ -41,6 +41,21 @@ function looksLikeHtml(response: Pick<HttpResponse, 'contentType' | 'body'>): bo
   return head.startsWith('<!doctype html') || head.startsWith('<html');
 }
 
+/**
+ * Each answer schema compiled once (`z.compile`): the same output and the same issues, several
+ * times faster on the tens of thousands of answers a sync validates.
+ */
+const compiledSchemas = new WeakMap<z.ZodType, z.ZodType>();
+
+function compiled<S extends z.ZodType>(schema: S): S {
+  let out = compiledSchemas.get(schema);
+  if (out === undefined) {
+    out = z.compile(schema);
+    compiledSchemas.set(schema, out);
+  }
+  return out as S;
+}
+
 export function parseJsonBody<S extends z.ZodType>(
   response: Pick<HttpResponse, 'contentType' | 'body'>,
   schema: S,
@@ -73,7 +88,7 @@ export function parseJsonBody<S extends z.ZodType>(
       { cause: error },
     );
   }
-  const parsed = schema.safeParse(value);
+  const parsed = compiled(schema).safeParse(value);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.slice(0, 3).map((issue) => {
     return `${formatPath(issue.path)}: ${issue.message}`;

@@ -9,7 +9,8 @@ import { z } from 'zod';
  * schema and laid over a copy of the answer's own object.
  */
 export function looseObject<Shape extends z.ZodRawShape>(shape: Shape) {
-  const known = z.object(shape);
+  // Compiled once (`z.compile`): the same output and issues as the plain schema, faster.
+  const known = z.compile(z.object(shape));
   return z.unknown().transform((input, context) => {
     const result = known.safeParse(input);
     if (!result.success) {
