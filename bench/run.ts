@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- sync [--size N] [--profile]` and `npm run bench -- search [--size N]`: each
  * prints its figures beside a reference measured in the same run and writes
- * bench/results/<name>.json. `--profile` samples the first sync's CPU and prints where it went.
+ * bench/results/<name>.json. `--profile` samples the CPU of the first sync and of the bare replay and prints where it went.
  * `npm run bench -- inventory [--size N]` measures the inventory UI in Chromium (100 000 assets
  * unless told otherwise; build first). `npm run bench -- ssh` runs the raw ssh2-vs-OpenSSH
  * throughput benchmark, then the end-to-end terminal benchmark in Chromium (build first).
