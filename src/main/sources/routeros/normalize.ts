@@ -99,7 +99,10 @@ export function normalizeRouter(facts: RouterFacts): SourceRecord {
     location: null,
     tags: [],
     patch: patchSummary(facts.update),
-    lastSeenAt: new Date().toISOString(),
+    // The router is its own source, so there is no report time of its own to show: what it
+    // answered is as fresh as the profile's sync, which the asset's freshness says. (The time of
+    // the poll here would change the record, and the inventory, on every sync.)
+    lastSeenAt: null,
     changeStamp: null,
     raw: { ...facts },
   };
