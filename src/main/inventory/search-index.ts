@@ -371,6 +371,24 @@ export class SearchIndex {
     return (this.postingFrom[range.hi] ?? 0) - (this.postingFrom[range.lo] ?? 0);
   }
 
+  /**
+   * About how many rows have a word of `range` in `column` (-1: any): the share of the first
+   * postings with the word there, applied to all of them. A word common elsewhere may be rare in
+   * the one column a query names (`name:db*`, where `db` starts many host names in other columns).
+   */
+  #postingEstimate(range: WordRange, column: number): number {
+    const count = this.#postingCount(range);
+    if (column < 0 || count === 0) return count;
+    const from = this.postingFrom[range.lo] ?? 0;
+    const sample = Math.min(count, postingSample);
+    const bit = 1 << column;
+    let inColumn = 0;
+    for (let at = from; at < from + sample; at++) {
+      if (((this.postingColumns[at] ?? 0) & bit) !== 0) inColumn++;
+    }
+    return Math.ceil((count * inColumn) / sample);
+  }
+
   /** Whether row `row` has the phrase (in its column, or in any). */
   #has(phrase: IndexedPhrase, row: number): boolean {
     const { spans, tokens } = this;
@@ -503,8 +521,12 @@ export class SearchIndex {
       // Testing rows one by one while walking a sort order tests about (needed / density)
       // rows; gathering reads every row with the rarest word (and tests each for the phrase
       // unless it is one word in any column, when marking a row is all it costs).
+      const matches = Math.max(
+        1,
+        Math.min(...phrase.words.map((w) => this.#postingEstimate(w, phrase.column))),
+      );
       const needed = cap === undefined ? n : Math.max(end, cap + 1);
-      const walkRows = Math.min(n, (needed * n) / rarest);
+      const walkRows = Math.min(n, (needed * n) / matches);
       const gatherCost = phrase.words.length === 1 ? rarest / 4 : rarest;
       if (!negated && cap !== undefined && walkRows < gatherCost) {
         tests.push(this.#lazyTest(phrase, gatherCost, plan));
@@ -674,35 +696,42 @@ export class SearchIndex {
       countLimit === undefined ? matches : Math.min(matches, countLimit + 1);
     /** The page of a known set of matches: few are sorted, of many the first in order found. */
     const pageOf = (matches: readonly number[] | Uint8Array, count: number): IndexedPage => {
-      if (count <= sortedPageLimit) {
-        // A row's place in the order is unique: sort the places (numbers, natively), then
-        // read the page's rows back from them.
-        const places = new Float64Array(count);
+      const { direction } = sort;
+      const rows: number[] = [];
+      if (count * Math.log2(count + 1) <= n / 4) {
+        // Few (up to about 1 800 of 100 000): a row's place in the order is unique, so sort the
+        // places (natively), then read the page's rows back from them.
+        const places = new Int32Array(count);
         let i = 0;
         if (matches instanceof Uint8Array) {
           for (let row = 0; row < n; row++) {
-            if (matches[row] === 1) places[i++] = this.#placeIn(order, sort.direction, row);
+            if (matches[row] === 1) places[i++] = this.#placeIn(order, direction, row);
           }
         } else {
-          for (const row of matches) places[i++] = this.#placeIn(order, sort.direction, row);
+          for (const row of matches) places[i++] = this.#placeIn(order, direction, row);
         }
         places.sort();
-        const rows: number[] = [];
         for (let at = offset; at < Math.min(end, count); at++) {
-          rows.push(this.#rowAt(order, sort.direction, places[at] ?? 0));
+          rows.push(this.#rowAt(order, direction, places[at] ?? 0));
         }
         return answer(rows, capped(count));
       }
-      // Very many: the first of them in the sort order, walking it.
-      let marks = matches;
-      if (!(marks instanceof Uint8Array)) {
-        marks = this.#marks(0);
-        for (const row of matches) marks[row] = 1;
+      if (!(matches instanceof Uint8Array)) {
+        // More: mark their places, then read the page off in order (sorting them would cost
+        // more than reading the places).
+        const placed = this.#marks(0);
+        for (const row of matches) placed[this.#placeIn(order, direction, row)] = 1;
+        for (let place = 0, seen = 0; place < n && seen < end; place++) {
+          if (placed[place] !== 1) continue;
+          if (seen >= offset) rows.push(this.#rowAt(order, direction, place));
+          seen++;
+        }
+        return answer(rows, capped(count));
       }
-      const rows: number[] = [];
+      // Marked rows (a sweep's): the first of them in the sort order, walking it.
       for (let i = 0, seen = 0; i < n && seen < end; i++) {
-        const row = this.#rowAt(order, sort.direction, i);
-        if (marks[row] !== 1) continue;
+        const row = this.#rowAt(order, direction, i);
+        if (matches[row] !== 1) continue;
         if (seen >= offset) rows.push(row);
         seen++;
       }
@@ -761,5 +790,5 @@ export class SearchIndex {
   }
 }
 
-/** Up to this many matches, a page is found by sorting them rather than walking the order. */
-const sortedPageLimit = 20_000;
+/** Postings read to estimate a word's share in one column. */
+const postingSample = 1024;
