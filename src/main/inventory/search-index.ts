@@ -84,9 +84,9 @@ interface IndexedPhrase {
 interface Plan {
   tests: Condition[];
   /** A text condition's exact matches, smallest first, when gathered eagerly. */
-  gathered: { rows: number[]; test: Condition }[];
+  gathered: { rows: Int32Array; test: Condition }[];
   /** The matches of text conditions tested row by row that have since been gathered. */
-  lazy: number[][];
+  lazy: Int32Array[];
   empty: boolean;
 }
 
@@ -426,15 +426,17 @@ export class SearchIndex {
    * those rows are the answer (checking the column when the phrase has one), for longer
    * phrases each is tested for the whole phrase.
    */
-  #gather(phrase: IndexedPhrase): { rows: number[]; marks: Uint8Array } {
+  #gather(phrase: IndexedPhrase): { rows: Int32Array; marks: Uint8Array } {
     let rarest = phrase.words[0] ?? { lo: 0, hi: 0 };
     for (const range of phrase.words) {
       if (this.#postingCount(range) < this.#postingCount(rarest)) rarest = range;
     }
     const marks = this.#marks(0);
-    const rows: number[] = [];
     const from = this.postingFrom[rarest.lo] ?? 0;
     const to = this.postingFrom[rarest.hi] ?? 0;
+    // Typed rather than a growing array: a common word has tens of thousands of rows.
+    const rows = new Int32Array(to - from);
+    let found = 0;
     if (phrase.words.length === 1) {
       // One word: its rows are the matches (those with it in the phrase's column, if it has one).
       const column = phrase.column < 0 ? 0xff : 1 << phrase.column;
@@ -442,10 +444,10 @@ export class SearchIndex {
         const row = this.postings[at] ?? 0;
         if (marks[row] !== 1 && ((this.postingColumns[at] ?? 0) & column) !== 0) {
           marks[row] = 1;
-          rows.push(row);
+          rows[found++] = row;
         }
       }
-      return { rows, marks };
+      return { rows: rows.subarray(0, found), marks };
     }
     for (let at = from; at < to; at++) {
       const row = this.postings[at] ?? 0;
@@ -453,11 +455,11 @@ export class SearchIndex {
         marks[row] = 2;
         if (this.#has(phrase, row)) {
           marks[row] = 1;
-          rows.push(row);
+          rows[found++] = row;
         }
       }
     }
-    return { rows, marks };
+    return { rows: rows.subarray(0, found), marks };
   }
 
   /**
@@ -527,7 +529,8 @@ export class SearchIndex {
       );
       const needed = cap === undefined ? n : Math.max(end, cap + 1);
       const walkRows = Math.min(n, (needed * n) / matches);
-      const gatherCost = phrase.words.length === 1 ? rarest / 4 : rarest;
+      // Marking a row of a word's costs about a sixteenth of testing a row for the phrase.
+      const gatherCost = phrase.words.length === 1 ? rarest / 16 : rarest;
       if (!negated && cap !== undefined && walkRows < gatherCost) {
         tests.push(this.#lazyTest(phrase, gatherCost, plan));
         continue;
@@ -695,7 +698,8 @@ export class SearchIndex {
     const capped = (matches: number): number =>
       countLimit === undefined ? matches : Math.min(matches, countLimit + 1);
     /** The page of a known set of matches: few are sorted, of many the first in order found. */
-    const pageOf = (matches: readonly number[] | Uint8Array, count: number): IndexedPage => {
+    /** The page of `count` matches: the first `count` rows of a list, or marked rows. */
+    const pageOf = (matches: Int32Array | Uint8Array, count: number): IndexedPage => {
       const { direction } = sort;
       const rows: number[] = [];
       if (count * Math.log2(count + 1) <= n / 4) {
@@ -708,7 +712,7 @@ export class SearchIndex {
             if (matches[row] === 1) places[i++] = this.#placeIn(order, direction, row);
           }
         } else {
-          for (const row of matches) places[i++] = this.#placeIn(order, direction, row);
+          for (; i < count; i++) places[i] = this.#placeIn(order, direction, matches[i] ?? 0);
         }
         places.sort();
         for (let at = offset; at < Math.min(end, count); at++) {
@@ -720,7 +724,8 @@ export class SearchIndex {
         // More: mark their places, then read the page off in order (sorting them would cost
         // more than reading the places).
         const placed = this.#marks(0);
-        for (const row of matches) placed[this.#placeIn(order, direction, row)] = 1;
+        for (let i = 0; i < count; i++)
+          placed[this.#placeIn(order, direction, matches[i] ?? 0)] = 1;
         for (let place = 0, seen = 0; place < n && seen < end; place++) {
           if (placed[place] !== 1) continue;
           if (seen >= offset) rows.push(this.#rowAt(order, direction, place));
@@ -737,9 +742,12 @@ export class SearchIndex {
       }
       return answer(rows, capped(count));
     };
-    const gather = (candidates: readonly number[]): IndexedPage => {
-      const matches = candidates.filter(passes);
-      return pageOf(matches, matches.length);
+    const gather = (candidates: Int32Array): IndexedPage => {
+      if (tests.length === 0) return pageOf(candidates, candidates.length);
+      const matches = new Int32Array(candidates.length);
+      let count = 0;
+      for (const row of candidates) if (passes(row)) matches[count++] = row;
+      return pageOf(matches, count);
     };
     /**
      * Every row through each condition in turn, in row order: for a query matching few rows of
@@ -775,7 +783,7 @@ export class SearchIndex {
         if (smallest !== undefined) return gather(smallest.rows);
         // Matches that cluster late in the order (a name prefix, walking names) make the walk
         // long; by then a text condition tested row by row has gathered its matches.
-        const lazy = plan.lazy.reduce<number[] | undefined>(
+        const lazy = plan.lazy.reduce<Int32Array | undefined>(
           (least, rows) => (least === undefined || rows.length < least.length ? rows : least),
           undefined,
         );
