@@ -697,8 +697,7 @@ export class SearchIndex {
     const n = this.size;
     const capped = (matches: number): number =>
       countLimit === undefined ? matches : Math.min(matches, countLimit + 1);
-    /** The page of a known set of matches: few are sorted, of many the first in order found. */
-    /** The page of `count` matches: the first `count` rows of a list, or marked rows. */
+    /** The page of `count` known matches: the first `count` rows of a list, or marked rows. */
     const pageOf = (matches: Int32Array | Uint8Array, count: number): IndexedPage => {
       const { direction } = sort;
       const rows: number[] = [];
