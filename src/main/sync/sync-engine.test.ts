@@ -158,6 +158,40 @@ describe('SyncEngine', () => {
     store.close();
   });
 
+  it('prints no leak warning while a profile has dozens of operations listening for a cancel', async () => {
+    const store = await unlockedTestStore();
+    store.profiles.save({
+      name: 'pm',
+      connection: { kind: 'patchmon', url: 'https://pm.lab', apiKey: 'k' },
+    });
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): void => {
+      warnings.push(warning);
+    };
+    process.on('warning', onWarning);
+    const { engine } = setup(store, {
+      patchmon: {
+        system: 'patchmon',
+        test: () => Promise.reject(new Error('unused')),
+        sync: async (_profile, _secrets, { signal }) => {
+          // Requests in flight, bodies still closing and retries waiting, all at once.
+          const listeners = Array.from({ length: 60 }, () => () => undefined);
+          for (const listener of listeners) signal.addEventListener('abort', listener);
+          await new Promise((resolve) => setTimeout(resolve, 10));
+          for (const listener of listeners) signal.removeEventListener('abort', listener);
+          return [];
+        },
+      },
+    });
+    const outcomes = await engine.sync('all');
+    // Warnings are emitted on the next tick.
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off('warning', onWarning);
+    expect(outcomes.map((o) => [o.status, o.error])).toEqual([['ok', null]]);
+    expect(warnings.map((w) => w.name)).not.toContain('MaxListenersExceededWarning');
+    store.close();
+  });
+
   it('refuses profiles that are not inventory sources', async () => {
     const store = await unlockedTestStore();
     store.profiles.save({

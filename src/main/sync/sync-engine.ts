@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { AppError, isAppError, type ErrorCode } from '../../shared/errors';
 import type { SourceFreshness, SyncOutcome, SyncProgressEvent } from '../../shared/inventory';
 import type { ProfileView } from '../../shared/profiles';
@@ -13,6 +14,9 @@ import type { Reachability } from './reachability';
 import { isSourceProfile, SyncHistory } from './sync-history';
 
 export type ConnectorSet = Partial<Record<SourceSystem, SourceConnector>>;
+
+/** Listeners one profile's sync may have on its cancel signal before Node warns of a leak. */
+const cancelListenersPerSync = 200;
 
 /** Profiles of one source kind synced at the same time, unless told otherwise. */
 export const defaultPerKindConcurrency = 2;
@@ -121,6 +125,10 @@ export class SyncEngine {
     const started = performance.now();
     const runId = this.history.begin(profile.id, system);
     const controller = new AbortController();
+    // Each request in flight (until its body closes), retry wait and RouterOS command listens
+    // for a cancel: a large profile has dozens at once, beyond the ten after which Node warns of
+    // a leak on the console. A real leak still grows past this and is reported.
+    setMaxListeners(cancelListenersPerSync, controller.signal);
     this.#controllers.add(controller);
     const onOuterAbort = (): void => controller.abort();
     outer?.addEventListener('abort', onOuterAbort);
