@@ -80,7 +80,10 @@ export function assetFreshness(
   };
 }
 
-export function toAssetRow(row: AssetDbRow, freshness: AssetFreshness): AssetRow {
+/** An asset as a page shows it, before its freshness is known. */
+export type AssetView = Omit<AssetRow, 'freshness'>;
+
+export function assetView(row: AssetDbRow): AssetView {
   return {
     id: row.id,
     kind: row.kind as AssetKind,
@@ -103,6 +106,9 @@ export function toAssetRow(row: AssetDbRow, freshness: AssetFreshness): AssetRow
     },
     systems: systems.filter((s) => row[`in_${s}`] === 1),
     lastSeen: JSON.parse(row.last_seen) as Record<string, string>,
-    freshness,
   };
+}
+
+export function toAssetRow(row: AssetDbRow, freshness: AssetFreshness): AssetRow {
+  return { ...assetView(row), freshness };
 }

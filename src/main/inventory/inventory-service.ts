@@ -16,11 +16,17 @@ import {
 import type { Statement } from 'better-sqlite3';
 import type { Sqlite } from '../db/sqlite';
 import { recorrelate } from './asset-store';
-import { assetFreshness, toAssetRow, type AssetDbRow } from './asset-rows';
+import {
+  assetFreshness,
+  assetView,
+  toAssetRow,
+  type AssetDbRow,
+  type AssetView,
+} from './asset-rows';
 import { driftOf } from './drift';
 import { parseQuery, type Clause } from './query-parser';
 import { compileQuery, type CompiledQuery } from './query-sql';
-import { readPage, type PageRead } from './search-page';
+import { readPage } from './search-page';
 import {
   LiveSearchIndex,
   type LiveSearchIndexOptions,
@@ -78,24 +84,25 @@ export class InventoryService {
     return sources;
   }
 
+  /** A page's assets with their freshness; `profiles`: each one's profiles, when already read. */
   #rows(
-    rows: readonly AssetDbRow[],
+    views: readonly AssetView[],
     sources: Map<string, SourceFreshness>,
-    index: SearchIndex | null,
+    profiles: readonly string[][] | undefined,
   ): AssetRow[] {
-    const ids = rows.map((r) => r.id);
-    const links = index?.profilesOf(ids) ?? this.#profilesOfAssets(ids);
+    const links =
+      profiles === undefined ? this.#profilesOfAssets(views.map((v) => v.id)) : undefined;
     // Assets described by the same profiles share their freshness.
     const freshness = new Map<string, AssetFreshness>();
-    return rows.map((row) => {
-      const profiles = links.get(row.id) ?? [];
-      const key = profiles.join('\u0000');
+    return views.map((view, i) => {
+      const own = links?.get(view.id) ?? profiles?.[i] ?? [];
+      const key = own.join('\u0000');
       let fresh = freshness.get(key);
       if (fresh === undefined) {
-        fresh = assetFreshness(profiles, sources);
+        fresh = assetFreshness(own, sources);
         freshness.set(key, fresh);
       }
-      return toAssetRow(row, fresh);
+      return { ...view, freshness: fresh };
     });
   }
 
@@ -144,9 +151,15 @@ export class InventoryService {
     const clauses = parseQuery(request.query);
     const compiled = compileQuery(clauses, offline);
     const index = this.#search?.current() ?? null;
-    const { rows, total, totalExact } = this.#readPage(index, clauses, compiled, offline, request);
+    const { views, profiles, total, totalExact } = this.#readPage(
+      index,
+      clauses,
+      compiled,
+      offline,
+      request,
+    );
     return {
-      rows: this.#rows(rows as AssetDbRow[], sources, index),
+      rows: this.#rows(views, sources, profiles),
       total,
       totalExact,
       offset: request.offset,
@@ -161,12 +174,25 @@ export class InventoryService {
     compiled: CompiledQuery,
     offline: string[],
     request: InventoryQuery,
-  ): PageRead {
+  ): { views: AssetView[]; profiles: string[][] | undefined; total: number; totalExact: boolean } {
     const prepare = (sql: string): Statement => this.#prepare(sql);
     const indexed = index?.page(clauses, offline, request) ?? null;
-    if (index === null || indexed === null) return readPage(prepare, compiled, request);
+    if (index === null || indexed === null) {
+      const { rows, total, totalExact } = readPage(prepare, compiled, request);
+      return {
+        views: (rows as AssetDbRow[]).map(assetView),
+        profiles: undefined,
+        total,
+        totalExact,
+      };
+    }
     const { total, totalExact } = indexed;
-    return { rows: index.rows(indexed.ids), total, totalExact };
+    return {
+      views: index.assetsAt(indexed.rows),
+      profiles: index.profilesAt(indexed.rows),
+      total,
+      totalExact,
+    };
   }
 
   asset(id: number): AssetDetail {

@@ -1,5 +1,6 @@
 import type { SortField } from '../../shared/inventory';
 import type { Sqlite } from '../db/sqlite';
+import { assetView, type AssetDbRow, type AssetView } from './asset-rows';
 import { sortColumn, textWords } from './query-sql';
 
 /**
@@ -124,32 +125,72 @@ function columnText(row: AssetSearchRow, column: TextColumn): string {
   return value === null ? '' : (searchText(value, column) ?? value);
 }
 
-/** Columns kept as they are stored, with each distinct value once (most repeat). */
-export const sharedColumns = [
-  'os',
-  'groups',
-  'tags',
-  'cluster',
-  'site',
-  'organization',
-  'location',
-  'last_seen',
-] as const;
-export type SharedColumn = (typeof sharedColumns)[number];
+/**
+ * Assets as a page shows them, one frozen object a row, made as the index is read: a page is
+ * then a lookup a row rather than two dozen columns read and five JSON values parsed, for each
+ * of its hundred rows. A value that repeats (tags, groups, the systems, the patch counts, `[]`)
+ * is one shared frozen object.
+ */
+export class AssetViews {
+  readonly views: AssetView[] = [];
+  /** Bytes the views hold, about. */
+  bytes = 0;
+  readonly #shared = new Map<string, object>();
 
-/** A column's values by code (-1: unknown). */
-export interface CodedColumn {
-  codes: Int32Array;
-  values: string[];
-}
+  add(row: AssetSearchRow): void {
+    const [id, kind, status, name, fqdn, os, ips, macs, groups, tags] = row;
+    const [cluster, site, organization, location, updates, security, reboot] = row.slice(10, 17);
+    const stored: AssetDbRow = {
+      id,
+      kind,
+      status,
+      name,
+      fqdn,
+      os,
+      ips,
+      macs,
+      groups,
+      tags,
+      cluster: cluster as string | null,
+      site: site as string | null,
+      organization: organization as string | null,
+      location: location as string | null,
+      updates: updates as number | null,
+      security: security as number | null,
+      reboot_needed: reboot as number | null,
+      in_foreman: row[17],
+      in_proxmox: row[18],
+      in_patchmon: row[19],
+      in_routeros: row[20],
+      last_seen: row[21],
+    };
+    const view = assetView(stored);
+    const { patch } = view;
+    this.views.push(
+      Object.freeze({
+        ...view,
+        ips: this.#share(`i${ips}`, view.ips, ips.length),
+        macs: this.#share(`m${macs}`, view.macs, macs.length),
+        groups: this.#share(`g${groups}`, view.groups, groups.length),
+        tags: this.#share(`t${tags}`, view.tags, tags.length),
+        patch: this.#share(`p${patch.updates}:${patch.security}:${patch.rebootNeeded}`, patch, 0),
+        systems: this.#share(`s${view.systems.join()}`, view.systems, 8),
+        lastSeen: this.#share(`l${row[21]}`, view.lastSeen, row[21].length),
+      }),
+    );
+    // The object's fields, and its own strings.
+    this.bytes += 24 + 19 * 8 + [name, fqdn, os].reduce((n, v) => n + 16 + (v?.length ?? 0), 0);
+  }
 
-/** What a page shows of each asset beyond the columns the search tests, as SQLite stores it. */
-export interface RowTexts {
-  name: string[];
-  fqdn: (string | null)[];
-  ips: string[];
-  macs: string[];
-  shared: Record<SharedColumn, CodedColumn>;
+  /** One frozen object for equal values (their stored text as the key). */
+  #share<T extends object>(key: string, value: T, textLength: number): T {
+    const known = this.#shared.get(key);
+    if (known !== undefined) return known as T;
+    Object.freeze(value);
+    this.#shared.set(key, value);
+    this.bytes += 48 + textLength * 2;
+    return value;
+  }
 }
 
 /** A row order with where its unknown values start (they come last in both directions). */
@@ -279,16 +320,7 @@ export class IndexBuilder {
   readonly exact: number[][] = [[], [], [], []];
   readonly exactValues = [0, 1, 2, 3].map(() => new Map<string, number>());
   readonly wordIds = new Map<string, number>();
-  readonly name: string[] = [];
-  readonly fqdn: (string | null)[] = [];
-  readonly ips: string[] = [];
-  readonly macs: string[] = [];
-  readonly shared = Object.fromEntries(
-    sharedColumns.map((column) => [
-      column,
-      { codes: [] as number[], values: new Map<string, number>() },
-    ]),
-  ) as Record<SharedColumn, { codes: number[]; values: Map<string, number> }>;
+  readonly views = new AssetViews();
   readonly spans: number[] = [0];
   readonly tokens: number[] = [];
   #tokens: Int32Array = new Int32Array(0);
@@ -330,39 +362,13 @@ export class IndexBuilder {
       proxmox?.push(row[18]);
       patchmon?.push(row[19]);
       routeros?.push(row[20]);
-      this.name.push(row[3]);
-      this.fqdn.push(row[4]);
-      this.ips.push(row[6]);
-      this.macs.push(row[7]);
-      const { shared } = this;
-      const keep = (column: SharedColumn, value: string | null): void => {
-        const kept = shared[column];
-        kept.codes.push(value === null ? -1 : code(kept.values, value));
-      };
-      keep('os', row[5]);
-      keep('groups', row[8]);
-      keep('tags', row[9]);
-      keep('cluster', row[10]);
-      keep('site', row[11]);
-      keep('organization', row[12]);
-      keep('location', row[13]);
-      keep('last_seen', row[21]);
+      this.views.add(row);
       for (const words of texts[r] ?? []) {
         const list = typeof words === 'number' ? (otherWords[words] ?? []) : words;
         for (const word of list) this.tokens.push(code(this.wordIds, word));
         this.spans.push(this.tokens.length);
       }
     }
-  }
-
-  texts(): RowTexts {
-    const shared = Object.fromEntries(
-      sharedColumns.map((column) => {
-        const kept = this.shared[column];
-        return [column, { codes: Int32Array.from(kept.codes), values: [...kept.values.keys()] }];
-      }),
-    ) as Record<SharedColumn, CodedColumn>;
-    return { name: this.name, fqdn: this.fqdn, ips: this.ips, macs: this.macs, shared };
   }
 
   /** A value folded as NOCASE folds, numbered per column; -1 when unknown. */

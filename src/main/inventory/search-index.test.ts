@@ -8,6 +8,7 @@ import type { Store } from '../store/open-store';
 import { unlockedTestStore } from '../store/test-helpers';
 import { SyncEngine } from '../sync/sync-engine';
 import { addFleetProfiles, fleetConnectors } from '../sync/test-fleet';
+import { assetView, type AssetDbRow } from './asset-rows';
 import { inventoryGeneration } from './asset-store';
 import { InventoryService } from './inventory-service';
 import { parseQuery, type Clause } from './query-parser';
@@ -262,7 +263,12 @@ describe('search index', () => {
     for (const c of cases(1500, 7)) {
       const expected = sqlPage(c);
       const page = index.page(c.clauses, c.offline, c.request);
-      expect(page, `${c.query} ${JSON.stringify(c.request)}`).toEqual(expected);
+      expect(
+        page === null ? null : { ...page, rows: undefined },
+        `${c.query} ${JSON.stringify(c.request)}`,
+      ).toEqual(expected);
+      // The page's places hold its assets.
+      expect(index.assetsAt(page?.rows ?? []).map((a) => a.id)).toEqual(expected.ids);
       if (expected.ids.length > 0) nonEmpty++;
       if (expected.ids.some((id) => oddNames.has(names.get(id) ?? ''))) odd++;
     }
@@ -271,18 +277,20 @@ describe('search index', () => {
     expect(odd).toBeGreaterThan(20);
   });
 
-  it('holds every asset row exactly as SQLite stores it', () => {
+  it('holds every asset as a page shows it, read from what SQLite stores', () => {
     const index = SearchIndex.build(db);
-    const stored = db.prepare('SELECT * FROM assets ORDER BY id DESC').all() as Record<
-      string,
-      unknown
-    >[];
-    const expected = stored.map(({ hash: _hash, ...row }) => row);
-    expect(expected.some((row) => row.updates === null)).toBe(true);
-    expect(expected.some((row) => row.os === null)).toBe(true);
-    expect(expected.some((row) => row.cluster === null)).toBe(true);
-    expect(index.rows(expected.map((row) => row.id as number))).toEqual(expected);
-    expect(index.rows([-5])).toEqual([]);
+    const stored = db.prepare('SELECT * FROM assets ORDER BY id DESC').all() as AssetDbRow[];
+    expect(stored.some((row) => row.updates === null)).toBe(true);
+    expect(stored.some((row) => row.os === null)).toBe(true);
+    expect(stored.some((row) => row.cluster === null)).toBe(true);
+    expect(stored.some((row) => row.tags.includes('\\\\'))).toBe(true);
+    const held = index.assets(stored.map((row) => row.id));
+    expect(held).toEqual(stored.map(assetView));
+    expect(index.assets([-5])).toEqual([]);
+    // Lists shared between assets cannot be changed through one of them.
+    const tagged = held.find((a) => a.tags.includes('prod'));
+    expect(() => tagged?.tags.push('changed')).toThrow(TypeError);
+    expect(held.filter((a) => a.tags.includes('changed'))).toEqual([]);
   });
 
   it('folds letters beyond ASCII like the search index: café finds Café, and cafe finds it too', () => {

@@ -2,7 +2,7 @@ import { assertNever } from '../../shared/errors';
 import { sortFields, type InventoryQuery, type SortField } from '../../shared/inventory';
 import type { Sqlite } from '../db/sqlite';
 import { inventoryGeneration } from './asset-store';
-import type { AssetDbRow } from './asset-rows';
+import type { AssetView } from './asset-rows';
 import { textFields, type Clause, type Field, type TextField } from './query-parser';
 import { textWords } from './query-sql';
 import {
@@ -10,13 +10,10 @@ import {
   columnCount,
   IndexBuilder,
   readColumns,
-  sharedColumns,
   sortedIds,
   SqliteWords,
   systems,
   type AssetSearchRow,
-  type RowTexts,
-  type SharedColumn,
   type SortOrder,
 } from './search-index-build';
 import {
@@ -64,6 +61,8 @@ function isTextField(field: Field): field is TextField {
 export interface IndexedPage {
   /** Asset ids of the page, in page order. */
   ids: number[];
+  /** The page's places in this index, in page order (for `rowsAt` and `profilesAt`). */
+  rows: number[];
   total: number;
   totalExact: boolean;
 }
@@ -121,55 +120,28 @@ export class SearchIndex {
     /** The columns each of `postings` has its word in (bit c for column c). */
     private readonly postingColumns: Uint8Array,
     private readonly orders: Map<SortField, SortOrder>,
-    private readonly texts: RowTexts,
+    /** Each row as a page shows it (frozen). */
+    private readonly views: readonly AssetView[],
+    private readonly viewBytes: number,
     private readonly splitter: SqliteWords,
   ) {
-    this.#kindNames = [...kinds.keys()];
-    this.#statusNames = [...statuses.keys()];
+    this.#profileNames = [...profiles.keys()];
   }
 
-  readonly #kindNames: string[];
-  readonly #statusNames: string[];
+  readonly #profileNames: string[];
 
-  /** The assets' rows as SQLite has them (`AssetDbRow`), in the order of `assetIds`. */
-  rows(assetIds: readonly number[]): AssetDbRow[] {
-    const { name, fqdn, ips, macs, shared } = this.texts;
-    const text = (column: SharedColumn, row: number): string | null =>
-      shared[column].values[shared[column].codes[row] ?? -1] ?? null;
-    const count = (value: number | undefined): number | null =>
-      value === undefined || Number.isNaN(value) ? null : value;
-    const [foreman, proxmox, patchmon, routeros] = this.present;
-    return assetIds.flatMap((id) => {
-      const row = this.#rowOf(id);
-      if (row < 0) return [];
-      const reboot = count(this.reboot[row]);
-      return [
-        {
-          id,
-          kind: this.#kindNames[this.kind[row] ?? -1] ?? '',
-          name: name[row] ?? '',
-          fqdn: fqdn[row] ?? null,
-          status: this.#statusNames[this.status[row] ?? -1] ?? '',
-          os: text('os', row),
-          ips: ips[row] ?? '[]',
-          macs: macs[row] ?? '[]',
-          cluster: text('cluster', row),
-          site: text('site', row),
-          groups: text('groups', row) ?? '[]',
-          organization: text('organization', row),
-          location: text('location', row),
-          tags: text('tags', row) ?? '[]',
-          updates: count(this.updates[row]),
-          security: count(this.security[row]),
-          reboot_needed: reboot,
-          in_foreman: foreman?.[row] ?? 0,
-          in_proxmox: proxmox?.[row] ?? 0,
-          in_patchmon: patchmon?.[row] ?? 0,
-          in_routeros: routeros?.[row] ?? 0,
-          last_seen: text('last_seen', row) ?? '{}',
-        },
-      ];
-    });
+  /** The assets as a page shows them (`assetView` of their rows), in the order of `assetIds`. */
+  assets(assetIds: readonly number[]): AssetView[] {
+    return this.assetsAt(assetIds.map((id) => this.#rowOf(id)).filter((row) => row >= 0));
+  }
+
+  /**
+   * The assets at places of this index (a page's `rows`). A page's assets are read by place
+   * rather than by id: finding an id is a binary search, a dozen reads scattered over the ids,
+   * for each of a page's hundred rows.
+   */
+  assetsAt(rows: readonly number[]): AssetView[] {
+    return rows.flatMap((row) => this.views[row] ?? []);
   }
 
   get size(): number {
@@ -197,19 +169,9 @@ export class SearchIndex {
     ].reduce((sum, a) => sum + a.byteLength, 0);
     const text = this.words.reduce((sum, w) => sum + 16 + w.length * 2, 0);
     const exact = this.exactValues.flat().reduce((sum, v) => sum + 16 + v.length * 2, 0);
-    const { name, fqdn, ips, macs, shared } = this.texts;
-    const strings = (list: readonly (string | null)[]): number =>
-      list.reduce((sum, v) => sum + 8 + (v === null ? 0 : 16 + v.length), 0);
-    const rows =
-      strings(name) +
-      strings(fqdn) +
-      strings(ips) +
-      strings(macs) +
-      sharedColumns.reduce(
-        (sum, c) => sum + shared[c].codes.byteLength + strings(shared[c].values),
-        0,
-      );
-    return typed + text + exact + rows + this.exact.reduce((sum, a) => sum + a.byteLength, 0);
+    return (
+      typed + text + exact + this.viewBytes + this.exact.reduce((sum, a) => sum + a.byteLength, 0)
+    );
   }
 
   /** Reads the whole index at once. */
@@ -297,27 +259,26 @@ export class SearchIndex {
       postings.rows,
       postings.columns,
       orders,
-      b.texts(),
+      b.views.views,
+      b.views.bytes,
       b.splitter,
     );
   }
 
-  /** The profiles whose records make up each of the assets (as `profilesOfAssets`). */
-  profilesOf(assetIds: readonly number[]): Map<number, string[]> {
-    const names = [...this.profiles.keys()];
-    const out = new Map<number, string[]>();
-    for (const id of assetIds) {
-      const row = this.#rowOf(id);
-      if (row < 0) continue;
-      const list: string[] = [];
-      const to = this.profileFrom[row + 1] ?? 0;
-      for (let at = this.profileFrom[row] ?? 0; at < to; at++) {
-        const name = names[this.profileOf[at] ?? -1];
-        if (name !== undefined && !list.includes(name)) list.push(name);
-      }
-      out.set(id, list);
+  /** The profiles of the rows at places of this index (a page's `rows`), in their order. */
+  profilesAt(rows: readonly number[]): string[][] {
+    return rows.map((row) => this.#profilesAt(row));
+  }
+
+  #profilesAt(row: number): string[] {
+    const names = this.#profileNames;
+    const list: string[] = [];
+    const to = this.profileFrom[row + 1] ?? 0;
+    for (let at = this.profileFrom[row] ?? 0; at < to; at++) {
+      const name = names[this.profileOf[at] ?? -1];
+      if (name !== undefined && !list.includes(name)) list.push(name);
     }
-    return out;
+    return list;
   }
 
   /** The row of an asset id, -1 when there is none (the ids are in ascending order). */
@@ -684,8 +645,8 @@ export class SearchIndex {
     const answer = (rows: number[], counted: number): IndexedPage => {
       const totalExact = countLimit === undefined || counted <= countLimit;
       const total = countLimit === undefined ? counted : Math.min(counted, countLimit);
-      const ids = totalExact && offset >= total ? [] : rows.map((row) => this.ids[row] ?? 0);
-      return { ids, total, totalExact };
+      const places = totalExact && offset >= total ? [] : rows;
+      return { ids: places.map((row) => this.ids[row] ?? 0), rows: places, total, totalExact };
     };
     if (plan.empty) return answer([], 0);
     const { tests } = plan;
