@@ -109,6 +109,34 @@ export function assetView(row: AssetDbRow): AssetView {
   };
 }
 
+/**
+ * An asset row of a page: its view with its freshness. Written out field by field rather than
+ * spread: a page's hundred rows are made on every keystroke, and a literal of known shape is
+ * several times quicker to make than a copy of an object's properties.
+ */
+export function withFreshness(view: AssetView, freshness: AssetFreshness): AssetRow {
+  return {
+    id: view.id,
+    kind: view.kind,
+    name: view.name,
+    fqdn: view.fqdn,
+    status: view.status,
+    os: view.os,
+    ips: view.ips,
+    macs: view.macs,
+    cluster: view.cluster,
+    site: view.site,
+    groups: view.groups,
+    organization: view.organization,
+    location: view.location,
+    tags: view.tags,
+    patch: view.patch,
+    systems: view.systems,
+    lastSeen: view.lastSeen,
+    freshness,
+  };
+}
+
 export function toAssetRow(row: AssetDbRow, freshness: AssetFreshness): AssetRow {
-  return { ...assetView(row), freshness };
+  return withFreshness(assetView(row), freshness);
 }

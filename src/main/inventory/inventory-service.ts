@@ -22,10 +22,11 @@ import {
   toAssetRow,
   type AssetDbRow,
   type AssetView,
+  withFreshness,
 } from './asset-rows';
 import { driftOf } from './drift';
 import { parseQuery, type Clause } from './query-parser';
-import { compileQuery, type CompiledQuery } from './query-sql';
+import { compileQuery } from './query-sql';
 import { readPage } from './search-page';
 import {
   LiveSearchIndex,
@@ -102,7 +103,7 @@ export class InventoryService {
         fresh = assetFreshness(own, sources);
         freshness.set(key, fresh);
       }
-      return { ...view, freshness: fresh };
+      return withFreshness(view, fresh);
     });
   }
 
@@ -149,15 +150,8 @@ export class InventoryService {
     const sources = this.#sources();
     const offline = [...sources.values()].filter((s) => s.offline).map((s) => s.profileId);
     const clauses = parseQuery(request.query);
-    const compiled = compileQuery(clauses, offline);
     const index = this.#search?.current() ?? null;
-    const { views, profiles, total, totalExact } = this.#readPage(
-      index,
-      clauses,
-      compiled,
-      offline,
-      request,
-    );
+    const { views, profiles, total, totalExact } = this.#readPage(index, clauses, offline, request);
     return {
       rows: this.#rows(views, sources, profiles),
       total,
@@ -171,13 +165,13 @@ export class InventoryService {
   #readPage(
     index: SearchIndex | null,
     clauses: Clause[],
-    compiled: CompiledQuery,
     offline: string[],
     request: InventoryQuery,
   ): { views: AssetView[]; profiles: string[][] | undefined; total: number; totalExact: boolean } {
     const prepare = (sql: string): Statement => this.#prepare(sql);
     const indexed = index?.page(clauses, offline, request) ?? null;
     if (index === null || indexed === null) {
+      const compiled = compileQuery(clauses, offline);
       const { rows, total, totalExact } = readPage(prepare, compiled, request);
       return {
         views: (rows as AssetDbRow[]).map(assetView),

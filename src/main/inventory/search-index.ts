@@ -141,7 +141,12 @@ export class SearchIndex {
    * for each of a page's hundred rows.
    */
   assetsAt(rows: readonly number[]): AssetView[] {
-    return rows.flatMap((row) => this.views[row] ?? []);
+    const out: AssetView[] = [];
+    for (const row of rows) {
+      const view = this.views[row];
+      if (view !== undefined) out.push(view);
+    }
+    return out;
   }
 
   get size(): number {
@@ -490,8 +495,9 @@ export class SearchIndex {
       );
       const needed = cap === undefined ? n : Math.max(end, cap + 1);
       const walkRows = Math.min(n, (needed * n) / matches);
-      // Marking a row of a word's costs about a sixteenth of testing a row for the phrase.
-      const gatherCost = phrase.words.length === 1 ? rarest / 16 : rarest;
+      // Marking a row of a word's costs about a sixty-fourth of testing a row for the phrase:
+      // the postings are read in order, while testing reads each row's words where they lie.
+      const gatherCost = phrase.words.length === 1 ? rarest / 64 : rarest;
       if (!negated && cap !== undefined && walkRows < gatherCost) {
         tests.push(this.#lazyTest(phrase, gatherCost, plan));
         continue;
