@@ -15,6 +15,7 @@ export const byCount = 2;
 export const byTable = 3;
 export const byMarks = 4;
 export const byFunction = 5;
+export const byShort = 6;
 
 export const opCode: Record<Operator, number> = {
   ':': 0,
@@ -43,6 +44,26 @@ function compareCode(a: number, op: number, b: number): boolean {
 export const noInts = new Int32Array(0);
 export const noBytes = new Uint8Array(0);
 export const noCounts = new Float64Array(0);
+export const noShorts = new Int16Array(0);
+
+/** An unknown count in a column of short counts (`shortCounts`). */
+export const unknownShort = -32768;
+
+/**
+ * A count column as 16-bit integers when every known value is a whole number that fits (null
+ * otherwise). A page's walk reads a count column at rows scattered over it: a quarter of the
+ * bytes keeps far more of it in the processor's cache than 64-bit floats.
+ */
+export function shortCounts(counts: Float64Array): Int16Array | null {
+  const out = new Int16Array(counts.length);
+  for (let row = 0; row < counts.length; row++) {
+    const v = counts[row] ?? Number.NaN;
+    if (Number.isNaN(v)) out[row] = unknownShort;
+    else if (Number.isInteger(v) && v > unknownShort && v <= 32767) out[row] = v;
+    else return null;
+  }
+  return out;
+}
 
 /** One condition of a query over the index's columns. */
 export class Condition {
@@ -58,6 +79,8 @@ export class Condition {
     readonly op = 0,
     readonly value = 0,
     readonly test: RowTest | null = null,
+    /** byShort: the column (`unknownShort` unknown, which counts as 0). */
+    readonly shorts: Int16Array = noShorts,
   ) {}
 }
 
@@ -75,6 +98,10 @@ export function holds(c: Condition, row: number): boolean {
       return c.bytes[c.codes[row] ?? -1] === 1;
     case byMarks:
       return (c.bytes[row] === 1) !== c.not;
+    case byShort: {
+      const v = c.shorts[row] ?? 0;
+      return compareCode(v === unknownShort ? 0 : v, c.op, c.value) !== c.not;
+    }
     default:
       return c.test?.(row) === true;
   }

@@ -293,6 +293,41 @@ describe('search index', () => {
     expect(held.filter((a) => a.tags.includes('changed'))).toEqual([]);
   });
 
+  it('compares counts too large for its compact columns as the SQL does', () => {
+    const request = { sort: { field: 'updates', direction: 'desc' }, offset: 0, limit: 5 } as const;
+    const ask = (query: string): Case => ({
+      query,
+      clauses: parseQuery(query),
+      offline: [],
+      request,
+    });
+    const queries = ['updates>40000', 'updates<1', 'updates<3', 'security>40000', '-updates>0'];
+    const [first, second] = db
+      .prepare('SELECT id, updates FROM assets ORDER BY id LIMIT 2')
+      .all() as {
+      id: number;
+      updates: number | null;
+    }[];
+    const set = db.prepare('UPDATE assets SET updates = ? WHERE id = ?');
+    try {
+      // Whole counts that fit in 16 bits are kept compact; these do not.
+      set.run(70_000, first?.id);
+      set.run(-40_000, second?.id);
+      const index = SearchIndex.build(db);
+      for (const query of queries) {
+        const c = ask(query);
+        const page = index.page(c.clauses, [], request);
+        expect(page === null ? null : { ...page, rows: undefined }, query).toEqual(sqlPage(c));
+      }
+      expect(index.page(parseQuery('updates>40000'), [], request)?.ids).toEqual([first?.id]);
+      const ascending = { ...request, sort: { field: 'updates', direction: 'asc' } } as const;
+      expect(index.page(parseQuery('updates<1'), [], ascending)?.ids[0]).toBe(second?.id);
+    } finally {
+      set.run(first?.updates ?? null, first?.id);
+      set.run(second?.updates ?? null, second?.id);
+    }
+  });
+
   it('folds letters beyond ASCII like the search index: café finds Café, and cafe finds it too', () => {
     const index = SearchIndex.build(db);
     const request = { sort: { field: 'name', direction: 'asc' }, offset: 0, limit: 10 } as const;

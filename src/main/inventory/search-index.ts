@@ -21,6 +21,7 @@ import {
   byCode,
   byCount,
   byFunction,
+  byShort,
   byTable,
   Condition,
   holds,
@@ -29,6 +30,7 @@ import {
   noCounts,
   noInts,
   opCode,
+  shortCounts,
 } from './search-conditions';
 
 export { searchTokenizer } from './search-index-build';
@@ -542,12 +544,12 @@ export class SearchIndex {
       case 'security': {
         // Unknown counts as 0, as in the SQL's coalesce.
         const column = field === 'updates' ? this.updates : this.security;
-        return new Condition(byCount, not, noInts, noBytes, column, opCode[op], Number(value));
+        return this.#countTest(column, not, opCode[op], Number(value));
       }
       case 'reboot': {
         const yes = ['yes', 'true'].includes(value.toLowerCase()) !== negated;
         // reboot_needed = 1, or coalesce(reboot_needed, 0) = 0.
-        return new Condition(byCount, false, noInts, noBytes, this.reboot, 0, yes ? 1 : 0);
+        return this.#countTest(this.reboot, false, 0, yes ? 1 : 0);
       }
       case 'offline': {
         const yes = ['yes', 'true'].includes(value.toLowerCase()) !== negated;
@@ -585,6 +587,19 @@ export class SearchIndex {
         return assertNever(field, 'query field');
     }
   }
+
+  /** A test of a count column, on its 16-bit copy when it has one. */
+  #countTest(column: Float64Array, not: boolean, op: number, value: number): Condition {
+    let short = this.#shorts.get(column);
+    if (short === undefined) {
+      short = shortCounts(column);
+      this.#shorts.set(column, short);
+    }
+    if (short === null) return new Condition(byCount, not, noInts, noBytes, column, op, value);
+    return new Condition(byShort, not, noInts, noBytes, noCounts, op, value, null, short);
+  }
+
+  readonly #shorts = new Map<Float64Array, Int16Array | null>();
 
   /** A row's place in a sort order and direction (unknown values last either way). */
   #placeIn(order: SortOrder, direction: 'asc' | 'desc', row: number): number {
