@@ -139,7 +139,6 @@ export class AssetViews {
 
   add(row: AssetSearchRow): void {
     const [id, kind, status, name, fqdn, os, ips, macs, groups, tags] = row;
-    const [cluster, site, organization, location, updates, security, reboot] = row.slice(10, 17);
     const stored: AssetDbRow = {
       id,
       kind,
@@ -151,13 +150,13 @@ export class AssetViews {
       macs,
       groups,
       tags,
-      cluster: cluster as string | null,
-      site: site as string | null,
-      organization: organization as string | null,
-      location: location as string | null,
-      updates: updates as number | null,
-      security: security as number | null,
-      reboot_needed: reboot as number | null,
+      cluster: row[10],
+      site: row[11],
+      organization: row[12],
+      location: row[13],
+      updates: row[14],
+      security: row[15],
+      reboot_needed: row[16],
       in_foreman: row[17],
       in_proxmox: row[18],
       in_patchmon: row[19],
@@ -175,7 +174,7 @@ export class AssetViews {
         tags: this.#share(`t${tags}`, view.tags, tags.length),
         patch: this.#share(`p${patch.updates}:${patch.security}:${patch.rebootNeeded}`, patch, 0),
         systems: this.#share(`s${view.systems.join()}`, view.systems, 8),
-        lastSeen: this.#share(`l${row[21]}`, view.lastSeen, row[21].length),
+        lastSeen: this.#share(`l${stored.last_seen}`, view.lastSeen, stored.last_seen.length),
       }),
     );
     // The object's fields, and its own strings.
