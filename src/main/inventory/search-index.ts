@@ -1,36 +1,27 @@
-import { assertNever } from '../../shared/errors';
 import { sortFields, type InventoryQuery, type SortField } from '../../shared/inventory';
 import type { Sqlite } from '../db/sqlite';
 import { inventoryGeneration } from './asset-store';
 import type { AssetView } from './asset-rows';
 import { textFields, type Clause, type Field, type TextField } from './query-parser';
 import { textWords } from './query-sql';
+import { FilterTests } from './search-filters';
 import {
-  asciiLower,
   columnCount,
   IndexBuilder,
   readColumns,
   sortedIds,
   SqliteWords,
-  systems,
   type AssetSearchRow,
   type SortOrder,
 } from './search-index-build';
 import {
-  byByte,
-  byCode,
-  byCount,
   byFunction,
-  byShort,
-  byTable,
   Condition,
   holds,
   marked,
   noBytes,
   noCounts,
   noInts,
-  opCode,
-  shortCounts,
 } from './search-conditions';
 
 export { searchTokenizer } from './search-index-build';
@@ -54,7 +45,6 @@ const fieldColumn: Record<TextField, number> = {
   group: 5,
   tag: 6,
 };
-const exactFields = { cluster: 0, site: 1, org: 2, location: 3 } as const;
 
 function isTextField(field: Field): field is TextField {
   return (textFields as readonly string[]).includes(field);
@@ -128,8 +118,25 @@ export class SearchIndex {
     private readonly splitter: SqliteWords,
   ) {
     this.#profileNames = [...profiles.keys()];
+    this.#filters = new FilterTests({
+      ids,
+      kind,
+      kinds,
+      status,
+      statuses,
+      present,
+      updates,
+      security,
+      reboot,
+      exact,
+      exactValues,
+      profileFrom,
+      profileOf,
+      profiles,
+    });
   }
 
+  readonly #filters: FilterTests;
   readonly #profileNames: string[];
 
   /** The assets as a page shows them (`assetView` of their rows), in the order of `assetIds`. */
@@ -476,7 +483,7 @@ export class SearchIndex {
         texts.push({ phrase, negated });
         continue;
       }
-      const test = this.#test({ ...clause, field }, offline);
+      const test = this.#filters.test({ ...clause, field }, offline);
       if (test === null) return null;
       tests.push(test);
     }
@@ -513,93 +520,6 @@ export class SearchIndex {
     for (const g of plan.gathered.slice(1)) tests.unshift(g.test);
     return plan;
   }
-
-  /** A row test for a condition on a column; null when the index cannot answer it. */
-  #test(
-    clause: Extract<Clause, { type: 'filter' }> & { field: Exclude<Field, TextField> },
-    offline: readonly string[],
-  ): Condition | null {
-    const { field, negated, value, op } = clause;
-    const not = negated;
-    switch (field) {
-      case 'status':
-      case 'kind': {
-        const codes = field === 'status' ? this.statuses : this.kinds;
-        const column = field === 'status' ? this.status : this.kind;
-        const wanted = codes.get(value.toLowerCase()) ?? -1;
-        return new Condition(byCode, not, column, noBytes, noCounts, 0, wanted);
-      }
-      case 'source':
-      case 'missing': {
-        const system = systems.indexOf(value.toLowerCase() as (typeof systems)[number]);
-        const column = this.present[system];
-        if (column === undefined) return null;
-        const wanted = (field === 'source') !== negated ? 1 : 0;
-        return new Condition(byByte, false, noInts, column, noCounts, 0, wanted);
-      }
-      case 'id': {
-        return new Condition(byCount, not, noInts, noBytes, this.ids, opCode[op], Number(value));
-      }
-      case 'updates':
-      case 'security': {
-        // Unknown counts as 0, as in the SQL's coalesce.
-        const column = field === 'updates' ? this.updates : this.security;
-        return this.#countTest(column, not, opCode[op], Number(value));
-      }
-      case 'reboot': {
-        const yes = ['yes', 'true'].includes(value.toLowerCase()) !== negated;
-        // reboot_needed = 1, or coalesce(reboot_needed, 0) = 0.
-        return this.#countTest(this.reboot, false, 0, yes ? 1 : 0);
-      }
-      case 'offline': {
-        const yes = ['yes', 'true'].includes(value.toLowerCase()) !== negated;
-        const down = new Uint8Array(this.profiles.size);
-        for (const id of offline) {
-          const p = this.profiles.get(id);
-          if (p !== undefined) down[p] = 1;
-        }
-        const test = (row: number): boolean => {
-          let any = false;
-          const to = this.profileFrom[row + 1] ?? 0;
-          for (let at = this.profileFrom[row] ?? 0; at < to && !any; at++) {
-            any = down[this.profileOf[at] ?? 0] === 1;
-          }
-          return any === yes;
-        };
-        return new Condition(byFunction, false, noInts, noBytes, noCounts, 0, 0, test);
-      }
-      case 'cluster':
-      case 'site':
-      case 'org':
-      case 'location': {
-        const column = this.exact[exactFields[field]] ?? new Int32Array(0);
-        const values = this.exactValues[exactFields[field]] ?? [];
-        // Each distinct value is tested once. A comparison with an unknown value is unknown in
-        // SQL, negated or not: never a match (code -1 reads as undefined below).
-        const prefix = value.endsWith('*');
-        const wanted = asciiLower(prefix ? value.slice(0, -1) : value);
-        const passes = Uint8Array.from(values, (v) =>
-          (prefix ? v.startsWith(wanted) : v === wanted) !== not ? 1 : 0,
-        );
-        return new Condition(byTable, false, column, passes);
-      }
-      default:
-        return assertNever(field, 'query field');
-    }
-  }
-
-  /** A test of a count column, on its 16-bit copy when it has one. */
-  #countTest(column: Float64Array, not: boolean, op: number, value: number): Condition {
-    let short = this.#shorts.get(column);
-    if (short === undefined) {
-      short = shortCounts(column);
-      this.#shorts.set(column, short);
-    }
-    if (short === null) return new Condition(byCount, not, noInts, noBytes, column, op, value);
-    return new Condition(byShort, not, noInts, noBytes, noCounts, op, value, null, short);
-  }
-
-  readonly #shorts = new Map<Float64Array, Int16Array | null>();
 
   /** A row's place in a sort order and direction (unknown values last either way). */
   #placeIn(order: SortOrder, direction: 'asc' | 'desc', row: number): number {
