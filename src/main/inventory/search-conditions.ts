@@ -2,8 +2,10 @@ import type { Operator } from './query-parser';
 
 /**
  * The conditions a query tests on the search index's rows. They are all one class, tested by
- * the one function `holds`, which the engine can then compile into the loops that walk or sweep
- * the rows (a closure per condition costs a call it cannot inline, on every row).
+ * `holds` one row at a time, or by `keep` over a block of rows: one tight loop per condition
+ * and kind of column, which the engine compiles well (a closure per condition costs a call it
+ * cannot inline, on every row), and whose reads of the column, independent of each other, the
+ * processor can have under way at once.
  */
 
 export type RowTest = (row: number) => boolean;
@@ -109,4 +111,58 @@ export function holds(c: Condition, row: number): boolean {
 
 export function marked(marks: Uint8Array, not = false): Condition {
   return new Condition(byMarks, not, noInts, marks);
+}
+
+/**
+ * The rows of `rows[0..count)` that pass `c`, moved to its front in their order; returns how
+ * many passed.
+ */
+export function keep(c: Condition, rows: Int32Array, count: number): number {
+  let kept = 0;
+  const { not, value } = c;
+  switch (c.how) {
+    case byCode: {
+      const { codes } = c;
+      for (let i = 0; i < count; i++) {
+        const row = rows[i] ?? 0;
+        if ((codes[row] === value) !== not) rows[kept++] = row;
+      }
+      return kept;
+    }
+    case byByte:
+    case byMarks: {
+      const { bytes } = c;
+      // byByte: the column holds the value; byMarks: marked (1), or not when negated.
+      const wanted = c.how === byByte ? value : 1;
+      const pass = c.how === byByte || !not;
+      for (let i = 0; i < count; i++) {
+        const row = rows[i] ?? 0;
+        if ((bytes[row] === wanted) === pass) rows[kept++] = row;
+      }
+      return kept;
+    }
+    case byTable: {
+      const { codes, bytes } = c;
+      for (let i = 0; i < count; i++) {
+        const row = rows[i] ?? 0;
+        if (bytes[codes[row] ?? -1] === 1) rows[kept++] = row;
+      }
+      return kept;
+    }
+    case byShort: {
+      const { shorts, op } = c;
+      for (let i = 0; i < count; i++) {
+        const row = rows[i] ?? 0;
+        const v = shorts[row] ?? 0;
+        if (compareCode(v === unknownShort ? 0 : v, op, value) !== not) rows[kept++] = row;
+      }
+      return kept;
+    }
+    default:
+      for (let i = 0; i < count; i++) {
+        const row = rows[i] ?? 0;
+        if (holds(c, row)) rows[kept++] = row;
+      }
+      return kept;
+  }
 }

@@ -18,6 +18,7 @@ import {
   byFunction,
   Condition,
   holds,
+  keep,
   marked,
   noBytes,
   noCounts,
@@ -444,10 +445,14 @@ export class SearchIndex {
    */
   #lazyTest(phrase: IndexedPhrase, budget: number, plan: Plan): Condition {
     let tested = 0;
+    let gathered: Uint8Array | null = null;
     const test = (row: number): boolean => {
+      if (gathered !== null) return gathered[row] === 1;
       if (++tested > budget) {
-        // From now on the condition is its gathered rows' marks.
+        // From now on the condition is its gathered rows' marks (this test answers from them
+        // for the rest of the block being tested).
         const { rows, marks } = this.#gather(phrase);
+        gathered = marks;
         plan.lazy.push(rows);
         plan.tests[plan.tests.indexOf(condition)] = marked(marks);
         return marks[row] === 1;
@@ -569,6 +574,9 @@ export class SearchIndex {
     return marks;
   }
 
+  /** The rows of a walk's block (reused from page to page). */
+  readonly #block = new Int32Array(walkBlock);
+
   readonly #spare: Uint8Array[] = [];
   readonly #lent: Uint8Array[] = [];
 
@@ -591,9 +599,15 @@ export class SearchIndex {
     };
     if (plan.empty) return answer([], 0);
     const { tests } = plan;
-    const passes = (row: number): boolean => {
-      for (const test of tests) if (!holds(test, row)) return false;
-      return true;
+    /** The rows of `rows[0..count)` that pass every test, moved to its front; how many. */
+    const passing = (rows: Int32Array, count: number): number => {
+      let kept = count;
+      // By index: a lazy text test may replace itself in `tests` while it runs.
+      for (let t = 0; t < tests.length && kept > 0; t++) {
+        const test = tests[t];
+        if (test !== undefined) kept = keep(test, rows, kept);
+      }
+      return kept;
     };
     const smallest = plan.gathered[0];
     const n = this.size;
@@ -645,10 +659,8 @@ export class SearchIndex {
     };
     const gather = (candidates: Int32Array): IndexedPage => {
       if (tests.length === 0) return pageOf(candidates, candidates.length);
-      const matches = new Int32Array(candidates.length);
-      let count = 0;
-      for (const row of candidates) if (passes(row)) matches[count++] = row;
-      return pageOf(matches, count);
+      const matches = candidates.slice();
+      return pageOf(matches, passing(matches, matches.length));
     };
     /**
      * Every row through each condition in turn, in row order: for a query matching few rows of
@@ -684,8 +696,11 @@ export class SearchIndex {
     const stopAt = countLimit === undefined ? Infinity : Math.max(end, countLimit + 1);
     const rows: number[] = [];
     let counted = 0;
-    for (let i = 0; i < n && counted < stopAt; i++) {
-      if (i === budget) {
+    // The order is walked a block at a time, each test run over the block's rows that passed
+    // the ones before it. The first block is small: most keystrokes' pages fill from it.
+    const block = this.#block;
+    for (let i = 0, size = firstBlock; i < n && counted < stopAt; i += size, size = block.length) {
+      if (i >= budget) {
         if (smallest !== undefined) return gather(smallest.rows);
         // Matches that cluster late in the order (a name prefix, walking names) make the walk
         // long; by then a text condition tested row by row has gathered its matches.
@@ -695,14 +710,22 @@ export class SearchIndex {
         );
         return lazy === undefined ? sweep() : gather(lazy);
       }
-      const row = this.#rowAt(order, sort.direction, i);
-      if (!passes(row)) continue;
-      if (counted >= offset && counted < end) rows.push(row);
-      counted++;
+      const count = Math.min(size, n - i, budget - i);
+      for (let k = 0; k < count; k++) block[k] = this.#rowAt(order, sort.direction, i + k);
+      const kept = passing(block, count);
+      for (let k = 0; k < kept && counted < stopAt; k++, counted++) {
+        if (counted >= offset && counted < end) rows.push(block[k] ?? 0);
+      }
     }
     return answer(rows, countLimit === undefined ? counted : Math.min(counted, countLimit + 1));
   }
 }
+
+/** Rows of a sort order tested together in a walk, after the first block's. */
+const walkBlock = 1024;
+
+/** Rows in a walk's first block. */
+const firstBlock = 256;
 
 /** How many gathered rows cost what one walked row does. */
 const gatherWeight = 4;
