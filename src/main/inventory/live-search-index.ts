@@ -14,6 +14,8 @@ export interface LiveSearchIndexOptions {
   onError?: (error: unknown) => void;
   /** A build finished: the index and the milliseconds from its start. */
   onReady?: (index: SearchIndex, ms: number) => void;
+  /** Milliseconds of building between two turns of the event loop (0: one step per turn). */
+  sliceMs?: number;
 }
 
 /**
@@ -89,7 +91,7 @@ export class LiveSearchIndex {
           setTimeout(slice, typingPauseMs - quietFor).unref();
           return;
         }
-        const until = performance.now() + buildSlice;
+        const until = performance.now() + (this.options.sliceMs ?? buildSlice);
         for (;;) {
           const step = steps.next();
           if (step.done === true) {
@@ -100,13 +102,18 @@ export class LiveSearchIndex {
           }
           if (performance.now() >= until) break;
         }
-        setImmediate(slice).unref();
+        next();
       } catch (error) {
         this.#building = false;
         if (this.db.open) this.#fail(generation, error);
       }
     };
-    // A build never keeps a process alive: one that is closing simply never finishes it.
-    setImmediate(slice).unref();
+    // A build never keeps a process alive: one that is closing simply never finishes it. The
+    // next slice is a timer, not an immediate: an unreferenced immediate only runs once something
+    // else wakes the event loop, so an idle process would leave the build waiting.
+    const next = (): void => {
+      setTimeout(slice, 0).unref();
+    };
+    next();
   }
 }

@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateFleet } from '../../../lab/fleet';
 import { mulberry32 } from '../../../lab/fleet/prng';
@@ -399,6 +401,19 @@ describe('search index', () => {
     expect(ready).toEqual([assets]);
     expect(live.current()?.size).toBe(assets);
   });
+
+  it('finishes a background build in a process with nothing else to do', () => {
+    // The app's core is often idle between searches: its build must go on by itself, not only
+    // when some other event happens to wake the process.
+    const child = path.join(import.meta.dirname, 'idle-build-child.ts');
+    const result = spawnSync(process.execPath, ['--import', 'tsx', child, db.name], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    const assets = (db.prepare('SELECT count(*) AS n FROM assets').get() as { n: number }).n;
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim()).toBe(`ready ${assets}`);
+  }, 70_000);
 
   it('reports a build that fails, leaves searching to SQL, and tries again after a change', () => {
     const errors: string[] = [];
