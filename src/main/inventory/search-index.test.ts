@@ -1,5 +1,8 @@
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateFleet } from '../../../lab/fleet';
 import { mulberry32 } from '../../../lab/fleet/prng';
@@ -232,8 +235,11 @@ function cases(count: number, seed: number): Case[] {
   return out;
 }
 
-function sqlPage(c: Case): { ids: number[]; total: number; totalExact: boolean } {
-  const page = readPage((sql) => db.prepare(sql), compileQuery(c.clauses, c.offline), c.request);
+function sqlPage(
+  c: Case,
+  from: Sqlite = db,
+): { ids: number[]; total: number; totalExact: boolean } {
+  const page = readPage((sql) => from.prepare(sql), compileQuery(c.clauses, c.offline), c.request);
   return {
     ids: page.rows.map((row) => (row as { id: number }).id),
     total: page.total,
@@ -277,6 +283,57 @@ describe('search index', () => {
     // The comparison means something: most queries find assets, some find the odd ones.
     expect(nonEmpty).toBeGreaterThan(600);
     expect(odd).toBeGreaterThan(20);
+  });
+
+  it('answers as the SQL does for inventories smaller than a block of its walk', () => {
+    // Walks test the sort order a block at a time; a small inventory ends inside the first
+    // block, and its walk must still count every asset (40 and 200 assets, in copies).
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rackside-small-'));
+    for (const size of [40, 200]) {
+      const file = path.join(dir, `${String(size)}.db`);
+      db.prepare('VACUUM INTO ?').run(file);
+      const small = new Database(file);
+      try {
+        const cut = (
+          small.prepare('SELECT id FROM assets ORDER BY id LIMIT 1 OFFSET ?').get(size) as {
+            id: number;
+          }
+        ).id;
+        small.prepare('DELETE FROM asset_links WHERE asset_id >= ?').run(cut);
+        small.prepare('DELETE FROM asset_fts WHERE rowid >= ?').run(cut);
+        small.prepare('DELETE FROM assets WHERE id >= ?').run(cut);
+        const index = SearchIndex.build(small);
+        expect(index.size).toBe(size);
+        let nonEmpty = 0;
+        for (const c of cases(300, size)) {
+          const expected = sqlPage(c, small);
+          const page = index.page(c.clauses, c.offline, c.request);
+          expect(
+            page === null ? null : { ...page, rows: undefined },
+            `${String(size)} assets: ${c.query} ${JSON.stringify(c.request)}`,
+          ).toEqual(expected);
+          if (expected.ids.length > 0) nonEmpty++;
+        }
+        expect(nonEmpty).toBeGreaterThan(50);
+        // Every asset, counted to the quick limit: the case that ended a walk early.
+        const everything: Case = {
+          query: '',
+          clauses: [],
+          offline: [],
+          request: {
+            sort: { field: 'name', direction: 'asc' },
+            offset: 0,
+            limit: 10,
+            countLimit: 1000,
+          },
+        };
+        expect(index.page([], [], everything.request)?.total).toBe(size);
+        expect(sqlPage(everything, small).total).toBe(size);
+      } finally {
+        small.close();
+      }
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('holds every asset as a page shows it, read from what SQLite stores', () => {

@@ -699,7 +699,7 @@ export class SearchIndex {
     // The order is walked a block at a time, each test run over the block's rows that passed
     // the ones before it. The first block is small: most keystrokes' pages fill from it.
     const block = this.#block;
-    for (let i = 0, size = firstBlock; i < n && counted < stopAt; i += size, size = block.length) {
+    for (let i = 0; i < n && counted < stopAt;) {
       if (i >= budget) {
         if (smallest !== undefined) return gather(smallest.rows);
         // Matches that cluster late in the order (a name prefix, walking names) make the walk
@@ -710,12 +710,13 @@ export class SearchIndex {
         );
         return lazy === undefined ? sweep() : gather(lazy);
       }
-      const count = Math.min(size, n - i, budget - i);
+      const count = Math.min(i === 0 ? firstBlock : block.length, n - i, budget - i);
       for (let k = 0; k < count; k++) block[k] = this.#rowAt(order, sort.direction, i + k);
       const kept = passing(block, count);
       for (let k = 0; k < kept && counted < stopAt; k++, counted++) {
         if (counted >= offset && counted < end) rows.push(block[k] ?? 0);
       }
+      i += count;
     }
     return answer(rows, countLimit === undefined ? counted : Math.min(counted, countLimit + 1));
   }
