@@ -410,8 +410,9 @@ export class SearchIndex {
     const marks = this.#marks(0);
     const from = this.postingFrom[rarest.lo] ?? 0;
     const to = this.postingFrom[rarest.hi] ?? 0;
-    // Typed rather than a growing array: a common word has tens of thousands of rows.
-    const rows = new Int32Array(to - from);
+    // Typed rather than a growing array: a common word has tens of thousands of rows (each
+    // row once, so they fit in a list of every row).
+    const rows = this.#rowList();
     let found = 0;
     if (phrase.words.length === 1) {
       // One word: its rows are the matches (those with it in the phrase's column, if it has one).
@@ -559,8 +560,23 @@ export class SearchIndex {
     } finally {
       this.#spare.push(...this.#lent);
       this.#lent.length = 0;
+      this.#spareRows.push(...this.#lentRows);
+      this.#lentRows.length = 0;
     }
   }
+
+  /**
+   * A list of up to every row, for one page's reading (its contents are left as they were),
+   * reused from page to page as the marks are: a common word gathers tens of thousands of rows.
+   */
+  #rowList(): Int32Array {
+    const rows = this.#spareRows.pop() ?? new Int32Array(this.size);
+    this.#lentRows.push(rows);
+    return rows;
+  }
+
+  readonly #spareRows: Int32Array[] = [];
+  readonly #lentRows: Int32Array[] = [];
 
   /**
    * Row marks (one byte per row) that one page's reading may use, all set to `value`. They are
@@ -659,8 +675,9 @@ export class SearchIndex {
     };
     const gather = (candidates: Int32Array): IndexedPage => {
       if (tests.length === 0) return pageOf(candidates, candidates.length);
-      const matches = candidates.slice();
-      return pageOf(matches, passing(matches, matches.length));
+      const matches = this.#rowList();
+      matches.set(candidates);
+      return pageOf(matches, passing(matches, candidates.length));
     };
     /**
      * Every row through each condition in turn, in row order: for a query matching few rows of
