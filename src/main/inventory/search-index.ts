@@ -4,6 +4,7 @@ import { inventoryGeneration } from './asset-store';
 import type { AssetView } from './asset-rows';
 import { textFields, type Clause, type Field, type TextField } from './query-parser';
 import { textWords } from './query-sql';
+import { PageBuffers } from './search-buffers';
 import { FilterTests } from './search-filters';
 import {
   columnCount,
@@ -119,6 +120,7 @@ export class SearchIndex {
     private readonly splitter: SqliteWords,
   ) {
     this.#profileNames = [...profiles.keys()];
+    this.#buffers = new PageBuffers(ids.length);
     this.#filters = new FilterTests({
       ids,
       kind,
@@ -407,12 +409,12 @@ export class SearchIndex {
     for (const range of phrase.words) {
       if (this.#postingCount(range) < this.#postingCount(rarest)) rarest = range;
     }
-    const marks = this.#marks(0);
+    const marks = this.#buffers.marks(0);
     const from = this.postingFrom[rarest.lo] ?? 0;
     const to = this.postingFrom[rarest.hi] ?? 0;
     // Typed rather than a growing array: a common word has tens of thousands of rows (each
     // row once, so they fit in a list of every row).
-    const rows = this.#rowList();
+    const rows = this.#buffers.rows();
     let found = 0;
     if (phrase.words.length === 1) {
       // One word: its rows are the matches (those with it in the phrase's column, if it has one).
@@ -558,43 +560,14 @@ export class SearchIndex {
     try {
       return this.#page(clauses, offline, request);
     } finally {
-      this.#spare.push(...this.#lent);
-      this.#lent.length = 0;
-      this.#spareRows.push(...this.#lentRows);
-      this.#lentRows.length = 0;
+      this.#buffers.release();
     }
   }
 
-  /**
-   * A list of up to every row, for one page's reading (its contents are left as they were),
-   * reused from page to page as the marks are: a common word gathers tens of thousands of rows.
-   */
-  #rowList(): Int32Array {
-    const rows = this.#spareRows.pop() ?? new Int32Array(this.size);
-    this.#lentRows.push(rows);
-    return rows;
-  }
-
-  readonly #spareRows: Int32Array[] = [];
-  readonly #lentRows: Int32Array[] = [];
-
-  /**
-   * Row marks (one byte per row) that one page's reading may use, all set to `value`. They are
-   * reused from page to page: a new 100 000-byte buffer for every condition of every keystroke
-   * would soon have the garbage collector stop everything to free them.
-   */
-  #marks(value: number): Uint8Array {
-    const marks = this.#spare.pop() ?? new Uint8Array(this.size);
-    marks.fill(value);
-    this.#lent.push(marks);
-    return marks;
-  }
+  readonly #buffers: PageBuffers;
 
   /** The rows of a walk's block (reused from page to page). */
   readonly #block = new Int32Array(walkBlock);
-
-  readonly #spare: Uint8Array[] = [];
-  readonly #lent: Uint8Array[] = [];
 
   #page(
     clauses: readonly Clause[],
@@ -654,7 +627,7 @@ export class SearchIndex {
       if (!(matches instanceof Uint8Array)) {
         // More: mark their places, then read the page off in order (sorting them would cost
         // more than reading the places).
-        const placed = this.#marks(0);
+        const placed = this.#buffers.marks(0);
         for (let i = 0; i < count; i++)
           placed[this.#placeIn(order, direction, matches[i] ?? 0)] = 1;
         for (let place = 0, seen = 0; place < n && seen < end; place++) {
@@ -675,7 +648,7 @@ export class SearchIndex {
     };
     const gather = (candidates: Int32Array): IndexedPage => {
       if (tests.length === 0) return pageOf(candidates, candidates.length);
-      const matches = this.#rowList();
+      const matches = this.#buffers.rows();
       matches.set(candidates);
       return pageOf(matches, passing(matches, candidates.length));
     };
@@ -684,7 +657,7 @@ export class SearchIndex {
      * many, cheaper than walking a sort order and testing every condition on each row.
      */
     const sweep = (): IndexedPage => {
-      const marks = this.#marks(1);
+      const marks = this.#buffers.marks(1);
       for (const test of tests) {
         for (let row = 0; row < n; row++) if (marks[row] === 1 && !holds(test, row)) marks[row] = 0;
       }
