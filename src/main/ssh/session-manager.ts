@@ -66,13 +66,15 @@ interface Session {
 }
 
 /**
- * Output a session may have unacknowledged by the terminal. Together with the renderer's output
- * pacing this keeps a flood moving at the page's painting speed, while a Ctrl-C waits for at
- * most this much (plus the SSH window) to be painted. The low watermark sits close below the
- * high one so output resumes as soon as the terminal has painted one paced batch, instead of
- * leaving the page idle between batches.
+ * Output a session may have unacknowledged by the terminal. The renderer writes a flood once per
+ * paint interval (33 ms), so at most this much moves per interval: 512 KiB held a flood to about
+ * 15 MB/s (16 MB painted in 1.33 s by `bench/ssh-e2e.ts` on two cores), 1 MiB to 1.13 s. Yet all
+ * of it is on its way when the user presses Ctrl-C, and is painted before the prompt: with 1 MiB
+ * a `yes` flood still stops within 186 ms p95, with 2 MiB (0.89 s for 16 MB) it took 261 ms.
+ * The low watermark sits close below the high one so output resumes as soon as the terminal has
+ * painted one paced batch, instead of leaving the page idle between batches.
  */
-export const defaultFlow: FlowControl = { highWatermark: 512 * 1024, lowWatermark: 448 * 1024 };
+export const defaultFlow: FlowControl = { highWatermark: 1024 * 1024, lowWatermark: 896 * 1024 };
 const defaultKeepalive: Keepalive = { intervalMs: 15_000, countMax: 3 };
 
 /**
