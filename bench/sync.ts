@@ -43,6 +43,40 @@ async function withCpu<T>(work: () => Promise<T>): Promise<{ result: T; cpuS: nu
   return { result, cpuS: (used.user + used.system) / 1e6 };
 }
 
+/** Clock ticks per second of `/proc` CPU times (`getconf CLK_TCK`; 100 on Linux). */
+const clockTicks = (() => {
+  const result = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
+  const ticks = Number(result.stdout.trim());
+  return Number.isFinite(ticks) && ticks > 0 ? ticks : 100;
+})();
+
+/**
+ * CPU seconds (user + system, all threads) process `pid` has used so far, from `/proc`; null
+ * where there is no `/proc` (the lab's share of the machine is then not reported).
+ */
+function processCpuS(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces), from field 3 on: utime is 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+  } catch {
+    return null;
+  }
+}
+
+/** The lab's CPU seconds while `work` runs (null without `/proc`). */
+async function withLabCpu<T>(
+  lab: ChildProcess,
+  work: () => Promise<T>,
+): Promise<{ result: T; labCpuS: number | null }> {
+  const before = processCpuS(lab.pid);
+  const result = await work();
+  const after = processCpuS(lab.pid);
+  return { result, labCpuS: before === null || after === null ? null : after - before };
+}
+
 /**
  * Peak RSS of this process while `work` runs. `memoryUsage.rss()` only reads the resident set
  * (`memoryUsage()` also walks the heap spaces); four samples a second follow a resident set that
@@ -184,6 +218,34 @@ async function withProfile<T>(name: string, what: string, work: () => Promise<T>
   }
 }
 
+/**
+ * What the machine's cores allow: the app's sync and the lab it talks to share them, so the sync
+ * cannot take less wall time than their CPU seconds spread perfectly over every core. Printed
+ * beside the reference to show how much of the gap is work the machine has to do at all.
+ */
+function cpuFloor(
+  appCpuS: number,
+  labCpuS: number | null,
+  bareLabCpuS: number | null,
+  bareS: number,
+): ReturnType<typeof figure>[] {
+  if (labCpuS === null || bareLabCpuS === null) return [];
+  const cores = os.cpus().length;
+  return [
+    figure('CPU of the lab during the full sync', labCpuS, 's', {
+      name: 'during the bare replay',
+      value: bareLabCpuS,
+      unit: 's',
+    }),
+    figure(
+      `floor: (this process + lab CPU) / ${String(cores)} cores`,
+      (appCpuS + labCpuS) / cores,
+      's',
+      { name: 'bare undici loop, same requests', value: bareS, unit: 's' },
+    ),
+  ];
+}
+
 /** One full sync of every profile from a process of its own (see `lab-warm-up.ts`). */
 function warmUpLab(dir: string): number {
   const started = performance.now();
@@ -244,10 +306,15 @@ export async function benchSync(size: number, options: { profile?: boolean } = {
     diagnostics.subscribe('undici:request:create', onCreate);
     const t0 = performance.now();
     const syncAll = () => withPeakRss(() => engine.sync('all'));
-    const { result: first, cpuS: firstCpuS } = await withCpu(() =>
-      options.profile === true
-        ? withProfile(`rackside-sync-${size}`, 'the first sync', syncAll)
-        : syncAll(),
+    const {
+      result: { result: first, cpuS: firstCpuS },
+      labCpuS: firstLabCpuS,
+    } = await withLabCpu(lab, () =>
+      withCpu(() =>
+        options.profile === true
+          ? withProfile(`rackside-sync-${size}`, 'the first sync', syncAll)
+          : syncAll(),
+      ),
     );
     const firstMs = performance.now() - t0;
     diagnostics.unsubscribe('undici:request:create', onCreate);
@@ -275,10 +342,15 @@ export async function benchSync(size: number, options: { profile?: boolean } = {
         perKind: defaultPerKindConcurrency,
       });
     // Profiled too with `--profile`: what the reference spends is what the app cannot avoid.
-    const { result: bare, cpuS: bareCpuS } = await withCpu(() =>
-      options.profile === true
-        ? withProfile(`rackside-replay-${size}`, 'the bare replay', replayAll)
-        : replayAll(),
+    const {
+      result: { result: bare, cpuS: bareCpuS },
+      labCpuS: bareLabCpuS,
+    } = await withLabCpu(lab, () =>
+      withCpu(() =>
+        options.profile === true
+          ? withProfile(`rackside-replay-${size}`, 'the bare replay', replayAll)
+          : replayAll(),
+      ),
     );
 
     console.log(`bare replay ${(bare.ms / 1000).toFixed(1)} s (${bareCpuS.toFixed(1)} s CPU)`);
@@ -323,6 +395,7 @@ export async function benchSync(size: number, options: { profile?: boolean } = {
           value: bareCpuS,
           unit: 's',
         }),
+        ...cpuFloor(firstCpuS, firstLabCpuS, bareLabCpuS, bare.ms / 1000),
         figure('peak RSS during first sync', first.peakMiB, 'MiB'),
         figure('records stored', records, 'records'),
         figure('assets', assets, 'assets'),
