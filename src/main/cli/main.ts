@@ -1,5 +1,15 @@
 import { runCli } from './run-cli';
 
+// A reader that stops early (`rackside inventory | head`) closes the pipe. Stop quietly with the
+// status of a command ended by SIGPIPE, as other command-line tools do, instead of dying on an
+// unhandled EPIPE with a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(141);
+    throw error;
+  });
+}
+
 process.exitCode = await runCli(process.argv.slice(2), {
   stdin: process.stdin,
   stdout: process.stdout,

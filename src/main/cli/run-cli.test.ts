@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import type net from 'node:net';
 import path from 'node:path';
@@ -183,5 +183,20 @@ describe('rackside profiles', () => {
     await expect(run(process.execPath, [bin, 'profiles', 'nope'])).rejects.toMatchObject({
       code: 2,
     });
+  });
+
+  it('stops quietly when the reader of its output goes away, as `| head` does', async () => {
+    const dir = tempDir();
+    const bin = path.resolve(import.meta.dirname, '../../../bin/rackside.mjs');
+    const child = spawn(process.execPath, [bin, '--data-dir', dir, '--json', 'profiles', 'list'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // The reading end closes before the command writes its answer.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(141);
   });
 });
