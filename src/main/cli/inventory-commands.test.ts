@@ -155,4 +155,12 @@ describe('rackside sync, inventory, export and drift', () => {
       2,
     );
   });
+
+  it('names a mistyped profile before asking for the vault passphrase', async () => {
+    // No passphrase in the environment and no stdin: only a prompt could answer.
+    const run = await cli(['--data-dir', dir, 'sync', '--profile', 'no-such-source']);
+    expect(run.stderr).toBe('rackside: No profile named "no-such-source".\n');
+    expect(run.stderr).not.toMatch(/passphrase/i);
+    expect(run.code).toBe(1);
+  });
 });

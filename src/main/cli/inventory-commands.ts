@@ -65,6 +65,8 @@ export async function syncCommand(
   if ((opts.profile?.length ?? 0) > 0 === (opts.all === true)) {
     throw new UsageError('Use either --all or --profile NAME (repeatable).');
   }
+  // A mistyped name is reported before the passphrase is asked for, not after.
+  for (const name of opts.profile ?? []) s.store.profiles.resolve(name);
   await s.unlock();
   const tty = (s.io.stderr as { isTTY?: boolean }).isTTY === true;
   const target = opts.all === true ? 'all' : (opts.profile ?? []);
