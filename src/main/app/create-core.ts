@@ -1,4 +1,3 @@
-import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { AppInfo, HostKind } from '../../shared/contract';
@@ -6,7 +5,7 @@ import { createRouter, type Handlers, type Router } from '../contract/router';
 import { EventHub } from '../core/events';
 import type { Logger } from '../core/logger';
 import { SettingsStore } from '../settings/settings-store';
-import { openStore, type Store } from '../store/open-store';
+import { ensureDataDir, openStore, type Store } from '../store/open-store';
 import type { SecretBox } from '../vault/secret-box';
 import { TerminalStreams } from '../hosts/terminal-streams';
 import { HostKeyStore, HostKeyTrust, SshSessionManager, sourceSshWorker } from '../ssh';
@@ -63,7 +62,7 @@ async function sshWorkerFactory(): Promise<SshWorkerFactory> {
 /** Builds the core services once and binds them to the contract; both hosts call this. */
 export async function createCore(options: CoreOptions): Promise<Core> {
   const { dataDir, logger } = options;
-  await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
+  ensureDataDir(dataDir);
   const events = new EventHub();
   const settings = await SettingsStore.open(dataDir, logger.child('settings'));
   const store = openStore({

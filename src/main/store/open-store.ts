@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import path from 'node:path';
+import { AppError } from '../../shared/errors';
 import type { Logger } from '../core/logger';
 import { openDatabase, type CorruptionReport } from '../db/open-database';
 import type { Sqlite } from '../db/sqlite';
@@ -44,6 +46,7 @@ export interface Store {
  * Probing, import and export are functions in src/main/profiles/ taking this store's services.
  */
 export function openStore(options: OpenStoreOptions): Store {
+  ensureDataDir(options.dataDir);
   const logger = options.logger.child('store');
   const clock = options.clock ?? (() => new Date());
   const { db, recovered } = openDatabase({
@@ -74,4 +77,26 @@ export function openStore(options: OpenStoreOptions): Store {
       db.close();
     },
   };
+}
+
+/**
+ * Creates the data folder if needed, readable by its owner only (it holds the database and the
+ * vault), and says plainly when the path cannot be one — a file, a folder the user may not
+ * write — instead of a bare `EEXIST` from deep inside opening the database.
+ */
+export function ensureDataDir(dir: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'EEXIST' || code === 'ENOTDIR'
+        ? 'it, or a folder above it, is a file'
+        : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+          ? 'no permission to create it there'
+          : (error as Error).message;
+    throw new AppError('bad-request', `Cannot use ${dir} as the data folder: ${why}.`, {
+      cause: error,
+    });
+  }
 }

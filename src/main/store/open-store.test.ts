@@ -1,0 +1,31 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../core/logger';
+import { tempDir } from '../db/test-helpers';
+import { openStore } from './open-store';
+
+describe('the data folder', () => {
+  it('is created readable by its owner only', () => {
+    const dir = path.join(tempDir(), 'nested', 'data');
+    const store = openStore({ dataDir: dir, logger: silentLogger });
+    try {
+      expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
+      expect(fs.existsSync(path.join(dir, 'rackside.db'))).toBe(true);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('says plainly when the path is a file, and leaves the file alone', () => {
+    const file = path.join(tempDir(), 'notes.txt');
+    fs.writeFileSync(file, 'keep me');
+    expect(() => openStore({ dataDir: file, logger: silentLogger })).toThrow(
+      `Cannot use ${file} as the data folder: it, or a folder above it, is a file.`,
+    );
+    expect(() => openStore({ dataDir: path.join(file, 'data'), logger: silentLogger })).toThrow(
+      /as the data folder: it, or a folder above it, is a file\.$/,
+    );
+    expect(fs.readFileSync(file, 'utf8')).toBe('keep me');
+  });
+});
