@@ -3,11 +3,10 @@ import type { Sqlite } from '../db/sqlite';
 import { inventoryGeneration } from './asset-store';
 import type { AssetView } from './asset-rows';
 import { textFields, type Clause, type Field, type TextField } from './query-parser';
-import { textWords } from './query-sql';
 import { PageBuffers } from './search-buffers';
+import { WordIndex, type IndexedPhrase } from './search-words';
 import { FilterTests } from './search-filters';
 import {
-  columnCount,
   IndexBuilder,
   readColumns,
   sortedIds,
@@ -61,18 +60,6 @@ export interface IndexedPage {
   totalExact: boolean;
 }
 
-/** One word of a phrase as a range of word ids (the words are numbered in sorted order). */
-interface WordRange {
-  lo: number;
-  hi: number;
-}
-
-interface IndexedPhrase {
-  /** The column it must be found in, -1 for any. */
-  column: number;
-  words: WordRange[];
-}
-
 /** What a query needs from the index to be answered. */
 interface Plan {
   tests: Condition[];
@@ -103,24 +90,30 @@ export class SearchIndex {
     private readonly profileFrom: Int32Array,
     private readonly profileOf: Int32Array,
     private readonly profiles: Map<string, number>,
-    /** Sorted words; a word's id is its place here. */
-    private readonly words: string[],
-    /** The words of every row's columns: row r's column c spans `spans[r*7+c]` to the next. */
-    private readonly spans: Int32Array,
-    private readonly tokens: Int32Array,
-    /** Rows containing each word (ascending): word w's from `postingFrom[w]` to the next. */
-    private readonly postingFrom: Int32Array,
-    private readonly postings: Int32Array,
-    /** The columns each of `postings` has its word in (bit c for column c). */
-    private readonly postingColumns: Uint8Array,
+    words: string[],
+    spans: Int32Array,
+    tokens: Int32Array,
+    postingFrom: Int32Array,
+    postings: Int32Array,
+    postingColumns: Uint8Array,
     private readonly orders: Map<SortField, SortOrder>,
     /** Each row as a page shows it (frozen). */
     private readonly views: readonly AssetView[],
     private readonly viewBytes: number,
-    private readonly splitter: SqliteWords,
+    splitter: SqliteWords,
   ) {
     this.#profileNames = [...profiles.keys()];
     this.#buffers = new PageBuffers(ids.length);
+    this.#words = new WordIndex(
+      words,
+      spans,
+      tokens,
+      postingFrom,
+      postings,
+      postingColumns,
+      splitter,
+      this.#buffers,
+    );
     this.#filters = new FilterTests({
       ids,
       kind,
@@ -140,6 +133,7 @@ export class SearchIndex {
   }
 
   readonly #filters: FilterTests;
+  readonly #words: WordIndex;
   readonly #profileNames: string[];
 
   /** The assets as a page shows them (`assetView` of their rows), in the order of `assetIds`. */
@@ -177,17 +171,15 @@ export class SearchIndex {
       this.reboot,
       this.profileFrom,
       this.profileOf,
-      this.spans,
-      this.tokens,
-      this.postingFrom,
-      this.postings,
-      this.postingColumns,
       ...[...this.orders.values()].flatMap((o) => [o.rows, o.place]),
     ].reduce((sum, a) => sum + a.byteLength, 0);
-    const text = this.words.reduce((sum, w) => sum + 16 + w.length * 2, 0);
     const exact = this.exactValues.flat().reduce((sum, v) => sum + 16 + v.length * 2, 0);
     return (
-      typed + text + exact + this.viewBytes + this.exact.reduce((sum, a) => sum + a.byteLength, 0)
+      typed +
+      this.#words.bytes +
+      exact +
+      this.viewBytes +
+      this.exact.reduce((sum, a) => sum + a.byteLength, 0)
     );
   }
 
@@ -310,137 +302,6 @@ export class SearchIndex {
     return this.ids[lo] === id ? lo : -1;
   }
 
-  /** The ids of the words starting with `word` (prefix) or equal to it. */
-  #range(word: string, prefix: boolean): WordRange {
-    const { words } = this;
-    let lo = 0;
-    let hi = words.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((words[mid] ?? '') < word) lo = mid + 1;
-      else hi = mid;
-    }
-    if (!prefix) return { lo, hi: words[lo] === word ? lo + 1 : lo };
-    let end = lo;
-    hi = words.length;
-    while (end < hi) {
-      const mid = (end + hi) >> 1;
-      if ((words[mid] ?? '').startsWith(word)) end = mid + 1;
-      else hi = mid;
-    }
-    return { lo, hi: end };
-  }
-
-  /** A phrase of a query as word ranges; null when it has no words the index keeps. */
-  #phrase(value: string, prefix: boolean, column: number): IndexedPhrase | null {
-    const star = value.endsWith('*');
-    const text = star ? value.slice(0, -1) : value;
-    const words = textWords(text) ?? this.splitter.words([text])[0] ?? [];
-    if (words.length === 0) return null;
-    const last = words.length - 1;
-    return {
-      column,
-      words: words.map((word, i) => this.#range(word, i === last && (prefix || star))),
-    };
-  }
-
-  /** Rows with word ids in `range`, counted without reading them. */
-  #postingCount(range: WordRange): number {
-    return (this.postingFrom[range.hi] ?? 0) - (this.postingFrom[range.lo] ?? 0);
-  }
-
-  /**
-   * About how many rows have a word of `range` in `column` (-1: any): the share of the first
-   * postings with the word there, applied to all of them. A word common elsewhere may be rare in
-   * the one column a query names (`name:db*`, where `db` starts many host names in other columns).
-   */
-  #postingEstimate(range: WordRange, column: number): number {
-    const count = this.#postingCount(range);
-    if (column < 0 || count === 0) return count;
-    const from = this.postingFrom[range.lo] ?? 0;
-    const sample = Math.min(count, postingSample);
-    const bit = 1 << column;
-    let inColumn = 0;
-    for (let at = from; at < from + sample; at++) {
-      if (((this.postingColumns[at] ?? 0) & bit) !== 0) inColumn++;
-    }
-    return Math.ceil((count * inColumn) / sample);
-  }
-
-  /** Whether row `row` has the phrase (in its column, or in any). */
-  #has(phrase: IndexedPhrase, row: number): boolean {
-    const { spans, tokens } = this;
-    const length = phrase.words.length;
-    const first = phrase.column < 0 ? 0 : phrase.column;
-    const last = phrase.column < 0 ? columnCount - 1 : phrase.column;
-    const only = phrase.words[0];
-    if (length === 1 && only !== undefined) {
-      // One word: one pass over the columns' words, which lie side by side.
-      const to = spans[row * columnCount + last + 1] ?? 0;
-      for (let at = spans[row * columnCount + first] ?? 0; at < to; at++) {
-        const token = tokens[at] ?? -1;
-        if (token >= only.lo && token < only.hi) return true;
-      }
-      return false;
-    }
-    for (let column = first; column <= last; column++) {
-      const from = spans[row * columnCount + column] ?? 0;
-      const to = (spans[row * columnCount + column + 1] ?? 0) - length;
-      for (let at = from; at <= to; at++) {
-        let i = 0;
-        for (; i < length; i++) {
-          const range = phrase.words[i];
-          const token = tokens[at + i] ?? -1;
-          if (range === undefined || token < range.lo || token >= range.hi) break;
-        }
-        if (i === length) return true;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * The rows with a phrase, read from the rows of its rarest word: for a phrase of one word
-   * those rows are the answer (checking the column when the phrase has one), for longer
-   * phrases each is tested for the whole phrase.
-   */
-  #gather(phrase: IndexedPhrase): { rows: Int32Array; marks: Uint8Array } {
-    let rarest = phrase.words[0] ?? { lo: 0, hi: 0 };
-    for (const range of phrase.words) {
-      if (this.#postingCount(range) < this.#postingCount(rarest)) rarest = range;
-    }
-    const marks = this.#buffers.marks(0);
-    const from = this.postingFrom[rarest.lo] ?? 0;
-    const to = this.postingFrom[rarest.hi] ?? 0;
-    // Typed rather than a growing array: a common word has tens of thousands of rows (each
-    // row once, so they fit in a list of every row).
-    const rows = this.#buffers.rows();
-    let found = 0;
-    if (phrase.words.length === 1) {
-      // One word: its rows are the matches (those with it in the phrase's column, if it has one).
-      const column = phrase.column < 0 ? 0xff : 1 << phrase.column;
-      for (let at = from; at < to; at++) {
-        const row = this.postings[at] ?? 0;
-        if (marks[row] !== 1 && ((this.postingColumns[at] ?? 0) & column) !== 0) {
-          marks[row] = 1;
-          rows[found++] = row;
-        }
-      }
-      return { rows: rows.subarray(0, found), marks };
-    }
-    for (let at = from; at < to; at++) {
-      const row = this.postings[at] ?? 0;
-      if (marks[row] === 0) {
-        marks[row] = 2;
-        if (this.#has(phrase, row)) {
-          marks[row] = 1;
-          rows[found++] = row;
-        }
-      }
-    }
-    return { rows: rows.subarray(0, found), marks };
-  }
-
   /**
    * A phrase tested row by row, until that has cost about what gathering its rows costs (the
    * other conditions may be rarer than the phrase, making the walk long): then gathered, and
@@ -454,13 +315,13 @@ export class SearchIndex {
       if (++tested > budget) {
         // From now on the condition is its gathered rows' marks (this test answers from them
         // for the rest of the block being tested).
-        const { rows, marks } = this.#gather(phrase);
+        const { rows, marks } = this.#words.gather(phrase);
         gathered = marks;
         plan.lazy.push(rows);
         plan.tests[plan.tests.indexOf(condition)] = marked(marks);
         return marks[row] === 1;
       }
-      return this.#has(phrase, row);
+      return this.#words.has(phrase, row);
     };
     const condition = new Condition(byFunction, false, noInts, noBytes, noCounts, 0, 0, test);
     return condition;
@@ -478,7 +339,7 @@ export class SearchIndex {
     const plan: Plan = { tests, gathered: [], lazy: [], empty: false };
     for (const clause of clauses) {
       if (clause.type === 'text') {
-        const phrase = this.#phrase(clause.value, true, -1);
+        const phrase = this.#words.phrase(clause.value, true, -1);
         if (phrase === null) return null;
         texts.push({ phrase, negated: clause.negated });
         continue;
@@ -486,7 +347,7 @@ export class SearchIndex {
       const { field, negated, value } = clause;
       if (isTextField(field)) {
         const normalized = field === 'mac' ? value.toLowerCase().replaceAll('-', ':') : value;
-        const phrase = this.#phrase(normalized, false, fieldColumn[field]);
+        const phrase = this.#words.phrase(normalized, false, fieldColumn[field]);
         if (phrase === null) return null;
         texts.push({ phrase, negated });
         continue;
@@ -497,7 +358,7 @@ export class SearchIndex {
     }
     // Cheap tests first; text conditions either gathered up front or tested row by row.
     for (const { phrase, negated } of texts) {
-      const rarest = Math.min(...phrase.words.map((w) => this.#postingCount(w)));
+      const rarest = Math.min(...phrase.words.map((w) => this.#words.postingCount(w)));
       if (rarest === 0) {
         // A word no asset has: nothing matches the phrase.
         if (!negated) plan.empty = true;
@@ -508,7 +369,7 @@ export class SearchIndex {
       // unless it is one word in any column, when marking a row is all it costs).
       const matches = Math.max(
         1,
-        Math.min(...phrase.words.map((w) => this.#postingEstimate(w, phrase.column))),
+        Math.min(...phrase.words.map((w) => this.#words.postingEstimate(w, phrase.column))),
       );
       const needed = cap === undefined ? n : Math.max(end, cap + 1);
       const walkRows = Math.min(n, (needed * n) / matches);
@@ -519,7 +380,7 @@ export class SearchIndex {
         tests.push(this.#lazyTest(phrase, gatherCost, plan));
         continue;
       }
-      const { rows, marks } = this.#gather(phrase);
+      const { rows, marks } = this.#words.gather(phrase);
       if (negated) tests.push(marked(marks, true));
       else plan.gathered.push({ rows, test: marked(marks) });
     }
@@ -720,6 +581,3 @@ const firstBlock = 256;
 
 /** How many gathered rows cost what one walked row does. */
 const gatherWeight = 4;
-
-/** Postings read to estimate a word's share in one column. */
-const postingSample = 1024;
