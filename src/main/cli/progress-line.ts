@@ -2,11 +2,18 @@ import type { Writable } from 'node:stream';
 import type { SyncProgressEvent } from '../../shared/inventory';
 
 /**
- * A one-line progress bar for `rackside sync` on a terminal: overall share of finished profiles
- * plus the busiest profile's phase. Drawn by hand because it is a dozen lines.
+ * A one-line progress bar for `rackside sync` on a terminal: the share of the work done (each
+ * finished profile counts whole, a running one by its phase's progress) and one running
+ * profile's phase. Drawn by hand because it is a few dozen lines.
+ *
+ * A profile's phases each count from zero (hosts 2/2, then details 0/883) and how many there
+ * are is not known ahead, so each phase fills half of what is left of the profile's share: the
+ * bar moves in every phase that counts, and never backwards.
  */
 export class ProgressLine {
   readonly #profiles = new Map<string, SyncProgressEvent>();
+  /** Each profile's share of its work done (0 to 1), and where its current phase began. */
+  readonly #shares = new Map<string, { phase: string; base: number; share: number }>();
   #drawn = false;
   #held = false;
 
@@ -25,24 +32,17 @@ export class ProgressLine {
 
   update(event: SyncProgressEvent): void {
     this.#profiles.set(event.profileId, event);
+    this.#advance(event);
     if (this.#held) return;
-    const finished = [...this.#profiles.values()].filter((e) => e.state !== 'running').length;
-    const running = [...this.#profiles.values()].filter((e) => e.state === 'running');
-    const share =
-      this.total === 0
-        ? 1
-        : (finished +
-            running.reduce(
-              (sum, e) => sum + (e.total === null || e.total === 0 ? 0 : e.done / e.total),
-              0,
-            )) /
-          this.total;
-    const filled = Math.min(this.width, Math.round(share * this.width));
-    const current = running[0];
-    const detail =
-      current === undefined
-        ? ''
-        : ` ${current.profileName}: ${current.phase} ${current.done}${current.total === null ? '' : `/${current.total}`}`;
+    const events = [...this.#profiles.values()];
+    const finished = events.filter((e) => e.state !== 'running').length;
+    const current = events.find((e) => e.state === 'running');
+    let sum = 0;
+    for (const { share } of this.#shares.values()) sum += share;
+    const overall = this.total === 0 ? 1 : Math.min(1, sum / this.total);
+    // Rounded down: the bar is full only when every profile has ended.
+    const filled = Math.floor(overall * this.width);
+    const detail = current === undefined ? '' : ` ${current.profileName}: ${phaseText(current)}`;
     const line = `[${'#'.repeat(filled)}${'.'.repeat(this.width - filled)}] ${finished}/${this.total}${detail}`;
     this.out.write(`\r\u001b[2K${line.slice(0, 120)}`);
     this.#drawn = true;
@@ -51,4 +51,28 @@ export class ProgressLine {
   done(): void {
     if (this.#drawn) this.out.write('\r\u001b[2K');
   }
+
+  #advance(event: SyncProgressEvent): void {
+    const known = this.#shares.get(event.profileId) ?? { phase: '', base: 0, share: 0 };
+    if (event.state !== 'running') {
+      this.#shares.set(event.profileId, { phase: event.phase, base: 1, share: 1 });
+      return;
+    }
+    const base = event.phase === known.phase ? known.base : known.share;
+    const share = Math.max(known.share, base + ((1 - base) * phaseShare(event)) / 2);
+    this.#shares.set(event.profileId, { phase: event.phase, base, share });
+  }
+}
+
+/** How far a running profile's current phase is, 0 when it does not say. */
+function phaseShare(event: SyncProgressEvent): number {
+  if (event.total === null || event.total === 0) return 0;
+  return Math.min(1, event.done / event.total);
+}
+
+/** `details 9/883`, `saving 883 records`, `connecting`. */
+function phaseText(event: SyncProgressEvent): string {
+  if (event.total !== null) return `${event.phase} ${event.done}/${event.total}`;
+  if (event.records > 0) return `${event.phase} ${event.records} records`;
+  return event.phase;
 }
