@@ -33,10 +33,38 @@ function ansibleHost(asset: AssetRow): string | null {
   return asset.ips.find((ip) => /^\d+\.\d+\.\d+\.\d+$/.test(ip)) ?? asset.ips[0] ?? null;
 }
 
+/**
+ * Each asset's host name in the inventory: its FQDN, else its name. Assets sharing one (the same
+ * short name in two clusters, a host split from its namesake) each get their asset id added, so
+ * no host silently replaces another under one YAML key.
+ */
+function hostKeys(assets: readonly AssetRow[]): {
+  hostKey: Map<number, string>;
+  renamed: [string, string[]][];
+} {
+  const byKey = new Map<string, AssetRow[]>();
+  for (const asset of assets) {
+    const key = asset.fqdn ?? asset.name;
+    byKey.set(key, [...(byKey.get(key) ?? []), asset]);
+  }
+  const hostKey = new Map<number, string>();
+  const renamed: [string, string[]][] = [];
+  for (const [key, sharing] of byKey) {
+    if (sharing.length === 1) {
+      for (const asset of sharing) hostKey.set(asset.id, key);
+      continue;
+    }
+    const keys = sharing.map((asset) => `${key}_asset${String(asset.id)}`);
+    sharing.forEach((asset, i) => hostKey.set(asset.id, keys[i] ?? key));
+    renamed.push([key, keys]);
+  }
+  return { hostKey, renamed };
+}
+
 /** Groups by PatchMon host groups, Foreman hostgroups, Proxmox pools and tags. */
 export function ansibleInventory(db: Sqlite, assets: readonly AssetRow[]): string {
   const wanted = new Map(assets.map((a) => [a.id, a]));
-  const hostKey = new Map(assets.map((a) => [a.id, a.fqdn ?? a.name]));
+  const { hostKey, renamed } = hostKeys(assets);
   const groups = new Map<string, Set<string>>();
   const add = (group: string, host: string): void => {
     const set = groups.get(group) ?? new Set<string>();
@@ -62,7 +90,14 @@ export function ansibleInventory(db: Sqlite, assets: readonly AssetRow[]): strin
     if (row.grp !== null) add(groupName(prefixes[row.system] ?? row.system, row.grp), host);
     for (const tag of tags) add(groupName('tag', tag), host);
   }
-  const lines = ['all:', '  hosts:'];
+  const lines = [
+    ...renamed.map(
+      ([name, keys]) =>
+        `# ${keys.length} assets are named ${q(name)}; here they are ${keys.map(q).join(', ')}.`,
+    ),
+    'all:',
+    '  hosts:',
+  ];
   for (const [id, asset] of wanted) {
     const host = hostKey.get(id) ?? asset.name;
     const address = ansibleHost(asset);
