@@ -7,6 +7,19 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
 }
 
+/**
+ * Text for a terminal: control characters other than line breaks and tabs are shown as `\x1b`
+ * and the like. Names, versions and error messages come from the systems Rackside talks to; an
+ * escape sequence in a host name must not reach the user's terminal, where it could rewrite the
+ * screen, the window title or the clipboard. (JSON output escapes them itself.)
+ */
+export function printable(text: string): string {
+  return text.replace(
+    /[^\P{Cc}\n\t]/gu,
+    (c) => `\\x${(c.codePointAt(0) ?? 0).toString(16).padStart(2, '0')}`,
+  );
+}
+
 /** Wrong use of the command (exit code 2), as opposed to a failure while doing it (1). */
 export class UsageError extends Error {
   override readonly name = 'UsageError';

@@ -11,7 +11,7 @@ import { defaultConnectors, type ConnectorChoices } from '../sync/connectors';
 import { Reachability, tcpReachable, type ReachProbe } from '../sync/reachability';
 import { SyncEngine, type ConnectorSet } from '../sync/sync-engine';
 import { ansibleInventory } from './ansible';
-import { UsageError } from './cli-io';
+import { printable, UsageError } from './cli-io';
 import { formatAssetTable, formatCsv, formatDrift, formatOutcomes } from './inventory-format';
 import { ProgressLine } from './progress-line';
 import type { CliSession } from './session';
@@ -53,7 +53,9 @@ function services(
 
 function warnOffline(s: CliSession, sources: readonly SourceFreshness[]): void {
   for (const source of sources) {
-    if (source.offline) s.io.stderr.write(`rackside: ${source.profileName}: ${source.message}\n`);
+    if (source.offline) {
+      s.io.stderr.write(`rackside: ${source.profileName}: ${printable(source.message)}\n`);
+    }
   }
 }
 
@@ -86,7 +88,7 @@ export async function syncCommand(
   const failed = outcomes.filter((o) => o.status !== 'ok');
   for (const o of failed) {
     s.io.stderr.write(
-      `rackside: ${o.profileName} (${o.system}) ${o.status}: ${o.error ?? 'no reason given'}; its previous data is kept.\n`,
+      `rackside: ${o.profileName} (${o.system}) ${o.status}: ${printable(o.error ?? 'no reason given')}; its previous data is kept.\n`,
     );
   }
   return failed.length === 0 ? 0 : 1;
@@ -156,19 +158,22 @@ export async function inventoryCommand(
   const limit = parseLimit(opts.limit);
   const { inventory } = await readServices(s, opts);
   const result = collect(inventory, words.join(' '), sort, limit);
+  // Data written to a file or a pipe stays exact; on a terminal, nothing from a source may act
+  // as a control character (JSON escapes most of them itself, not DEL and C1).
+  const onTerminal = (s.io.stdout as { isTTY?: boolean }).isTTY === true;
+  const out = (text: string): void => {
+    s.io.stdout.write(onTerminal ? printable(text) : text);
+  };
   if (format === 'json') {
     const records = recordsByAsset(s, result.rows);
     const assets = result.rows.map((row) => ({ ...row, records: records.get(row.id) ?? [] }));
-    s.io.stdout.write(
-      `${JSON.stringify({ total: result.total, sources: result.sources, assets }, null, 2)}\n`,
-    );
+    out(`${JSON.stringify({ total: result.total, sources: result.sources, assets }, null, 2)}\n`);
+  } else if (format === 'csv') {
+    warnOffline(s, result.sources);
+    out(formatCsv(result.rows));
   } else {
     warnOffline(s, result.sources);
-    s.io.stdout.write(
-      format === 'csv'
-        ? formatCsv(result.rows)
-        : `${formatAssetTable(result.rows, result.total)}\n`,
-    );
+    s.io.stdout.write(printable(`${formatAssetTable(result.rows, result.total)}\n`));
   }
   return 0;
 }

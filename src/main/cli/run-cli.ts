@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isAppError } from '../../shared/errors';
 import { redactText } from '../core/redact';
-import { InputReader, UsageError, type CliIo } from './cli-io';
+import { InputReader, printable, UsageError, type CliIo } from './cli-io';
 import * as inventory from './inventory-commands';
 import * as commands from './profile-commands';
 import { CliSession, type GlobalOptions } from './session';
@@ -167,15 +167,15 @@ function exitCodeFor(error: unknown, io: CliIo): number {
       : 2;
   }
   if (error instanceof UsageError) {
-    io.stderr.write(`rackside: ${redactText(error.message)}\n`);
+    io.stderr.write(`rackside: ${printable(redactText(error.message))}\n`);
     return 2;
   }
   if (isAppError(error)) {
-    io.stderr.write(`rackside: ${redactText(error.message)}\n`);
+    io.stderr.write(`rackside: ${printable(redactText(error.message))}\n`);
     return 1;
   }
   io.stderr.write(
-    `rackside: unexpected error: ${redactText(error instanceof Error ? error.message : String(error))}\n`,
+    `rackside: unexpected error: ${printable(redactText(error instanceof Error ? error.message : String(error)))}\n`,
   );
   return 1;
 }

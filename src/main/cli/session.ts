@@ -4,7 +4,7 @@ import { resolveDataDir } from '../core/data-dir';
 import type { ProfileView } from '../../shared/profiles';
 import type { OtpProvider } from '../sources/proxmox';
 import { openStore, type Store } from '../store/open-store';
-import type { CliIo, InputReader } from './cli-io';
+import { printable, type CliIo, type InputReader } from './cli-io';
 
 export interface GlobalOptions {
   dataDir?: string;
@@ -97,7 +97,9 @@ export class CliSession {
   }
 
   print(json: unknown, human: () => string): void {
-    this.io.stdout.write(this.options.json ? `${JSON.stringify(json, null, 2)}\n` : `${human()}\n`);
+    this.io.stdout.write(
+      this.options.json ? `${JSON.stringify(json, null, 2)}\n` : `${printable(human())}\n`,
+    );
   }
 
   close(): void {

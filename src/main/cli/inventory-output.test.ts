@@ -1,0 +1,126 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { AppError } from '../../shared/errors';
+import { silentLogger } from '../core/logger';
+import { tempDir } from '../db/test-helpers';
+import { correlateIfDirty, markDirty } from '../inventory/asset-store';
+import { RecordStore } from '../inventory/record-store';
+import type { SourceRecord } from '../sources/types';
+import { openStore } from '../store/open-store';
+import { cliConnectors } from './inventory-commands';
+import { cli } from './test-helpers';
+
+function guest(vmid: number, name: string, ip: string): SourceRecord {
+  return {
+    system: 'proxmox',
+    externalId: `pve/qemu/${String(vmid)}`,
+    kind: 'vm',
+    name,
+    fqdn: null,
+    status: 'running',
+    os: null,
+    ips: [ip],
+    macs: [],
+    machineId: null,
+    smbiosUuid: null,
+    serial: null,
+    cluster: 'pve',
+    site: 'node1',
+    group: null,
+    organization: null,
+    location: null,
+    tags: [],
+    patch: null,
+    lastSeenAt: null,
+    changeStamp: null,
+    raw: {},
+  };
+}
+
+/** A data folder whose inventory holds `records` of one Proxmox profile, correlated. */
+async function seeded(records: SourceRecord[]): Promise<string> {
+  const dir = tempDir();
+  const store = openStore({ dataDir: dir, logger: silentLogger });
+  await store.vault.setup('output passphrase 1');
+  const profile = store.profiles.save({
+    name: 'pve',
+    tags: [],
+    connection: {
+      kind: 'proxmox',
+      url: 'https://pve.lab',
+      auth: { mode: 'token', tokenId: 'root@pam!rs' },
+    },
+  });
+  store.db.transaction(() => {
+    new RecordStore(store.db).replaceProfile(profile.id, records, new Date().toISOString());
+    markDirty(store.db);
+  })();
+  correlateIfDirty(store.db);
+  store.close();
+  return dir;
+}
+
+const connectors = cliConnectors.current;
+afterEach(() => {
+  cliConnectors.current = connectors;
+});
+
+describe('what the CLI prints about assets', () => {
+  it('shows control characters from a source as text, never as terminal escapes', async () => {
+    const name = 'evil\u001b]0;owned\u0007\u001b[2J\u009b';
+    const dir = await seeded([{ ...guest(101, name, '10.0.0.1'), os: 'Debian\u009b31m' }]);
+    const table = await cli(['--data-dir', dir, 'inventory', '--no-check']);
+    expect(table.code).toBe(0);
+    expect(table.stdout.replaceAll('\n', '')).not.toMatch(/\p{Cc}/u);
+    expect(table.stdout).toContain('evil\\x1b]0;owned\\x07\\x1b[2J\\x9b');
+    expect(table.stdout).toContain('Debian\\x9b31m');
+    // JSON keeps the value exactly; its escapes are JSON's own.
+    const json = await cli(['--data-dir', dir, 'inventory', '--no-check', '--format', 'json']);
+    expect((JSON.parse(json.stdout) as { assets: { name: string }[] }).assets[0]?.name).toBe(name);
+    // YAML allows no raw C1 control in a double-quoted scalar: escaped, as JSON reads it too.
+    const yaml = await cli(['--data-dir', dir, 'export', 'ansible', '--no-check']);
+    expect(yaml.stdout.replaceAll('\n', '')).not.toMatch(/\p{Cc}/u);
+    expect(yaml.stdout).toContain(String.raw`"evil\u001b]0;owned\u0007\u001b[2J\u009b":`);
+  });
+
+  it('keeps two assets of the same name apart in an Ansible inventory instead of one replacing the other', async () => {
+    const dir = await seeded([
+      guest(101, 'web01', '10.0.0.1'),
+      guest(102, 'web01', '10.0.0.2'),
+      guest(103, 'db01', '10.0.0.3'),
+    ]);
+
+    const run = await cli(['--data-dir', dir, 'export', 'ansible', '--no-check']);
+    expect(run.code).toBe(0);
+    const hosts = [...run.stdout.matchAll(/^ {4}"([^"]+)":\n {6}ansible_host: "([^"]+)"/gm)].map(
+      (m) => [m[1], m[2]],
+    );
+    expect(hosts).toHaveLength(3);
+    expect(new Set(hosts.map(([key]) => key)).size).toBe(3);
+    expect(hosts).toContainEqual(['db01', '10.0.0.3']);
+    const namesakes = hosts.filter(([key]) => key?.startsWith('web01_asset'));
+    expect(namesakes.map(([, address]) => address).sort()).toEqual(['10.0.0.1', '10.0.0.2']);
+    expect(run.stdout).toMatch(
+      /^# 2 assets are named "web01"; here they are "web01_asset\d+", "web01_asset\d+"\.\n/,
+    );
+  });
+
+  it('prints the failure message of a source without the control characters it carried', async () => {
+    const dir = await seeded([guest(101, 'web01', '10.0.0.1')]);
+    cliConnectors.current = () => ({
+      proxmox: {
+        system: 'proxmox',
+        test: () => Promise.reject(new Error('not used')),
+        sync: () =>
+          Promise.reject(
+            new AppError('unavailable', 'Proxmox VE said: \u001b]52;c;cm0gLXJm\u0007 no'),
+          ),
+      },
+    });
+    const run = await cli(['--data-dir', dir, 'sync', '--all'], {
+      env: { RACKSIDE_PASSPHRASE: 'output passphrase 1' },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr.replaceAll('\n', '')).not.toMatch(/\p{Cc}/u);
+    expect(run.stderr).toContain('Proxmox VE said: \\x1b]52;c;cm0gLXJm\\x07 no');
+  });
+});
