@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -273,6 +274,31 @@ describe('limits and timeouts', () => {
       'cancelled',
     );
     expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('cancels while the connection is still being made, not after the connect timeout', async () => {
+    // Accepts the TCP connection and never answers the TLS handshake.
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    open.push({
+      close: () =>
+        new Promise<void>((resolve) => {
+          for (const socket of sockets) socket.destroy();
+          silent.close(() => resolve());
+        }),
+    });
+    const connected = new Promise<void>((resolve) => silent.once('connection', () => resolve()));
+    const { port } = silent.address() as net.AddressInfo;
+    // Far longer than the test may take: only the cancel can end this request.
+    const c = await client(`https://127.0.0.1:${String(port)}`, { connectTimeoutMs: 600_000 });
+    const controller = new AbortController();
+    const answer = failure(c.getJson('/x', Ok, { signal: controller.signal }));
+    await connected;
+    controller.abort();
+    const error = await answer;
+    expect(error.reason).toBe('cancelled');
+    expect(error.message).toBe('Test GET /x: cancelled.');
   });
 
   it('keeps at most `concurrency` requests in flight', async () => {

@@ -289,22 +289,25 @@ export class HttpClient {
       const target = this.base === null ? null : requestTarget(this.base, url);
       // Straight to the dispatcher when the target needs no URL parsing (a sync sends tens of
       // thousands of requests); `request` parses the URL text and then does the same.
-      const response = await (target === null
-        ? undiciRequest(url, {
-            method,
-            headers,
-            body,
-            dispatcher: this.dispatcher,
-            signal: options.signal,
-          })
-        : this.dispatcher.request({
-            origin: target.origin,
-            path: target.path,
-            method,
-            headers,
-            body,
-            signal: options.signal,
-          }));
+      const response = await untilAborted(
+        target === null
+          ? undiciRequest(url, {
+              method,
+              headers,
+              body,
+              dispatcher: this.dispatcher,
+              signal: options.signal,
+            })
+          : this.dispatcher.request({
+              origin: target.origin,
+              path: target.path,
+              method,
+              headers,
+              body,
+              signal: options.signal,
+            }),
+        options.signal,
+      );
       status = response.statusCode;
       const limit = options.maxBodyBytes ?? this.options.maxBodyBytes;
       const chunks = await readCapped(response.body, limit, response.headers['content-length']);
@@ -356,6 +359,41 @@ export class HttpClient {
       cause,
     });
   }
+}
+
+/**
+ * `pending`, or a rejection as soon as `signal` aborts. undici applies a cancel to a request only
+ * once it has a connection, so a cancel during a connect that hangs (a host that accepts and never
+ * answers the TLS handshake) waited for the connect timeout, 10 s. A response that arrives after
+ * the cancel has its body discarded, freeing the connection.
+ */
+function untilAborted(
+  pending: Promise<Dispatcher.ResponseData>,
+  signal: AbortSignal | undefined,
+): Promise<Dispatcher.ResponseData> {
+  if (signal === undefined) return pending;
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      const reason: unknown = signal.reason;
+      reject(reason instanceof Error ? reason : new Error('The request was cancelled.'));
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    pending.then(
+      (response) => {
+        signal.removeEventListener('abort', onAbort);
+        if (signal.aborted) {
+          response.body.on('error', () => undefined);
+          response.body.destroy();
+        }
+        resolve(response);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
 }
 
 function splitBaseUrl(baseUrl: string): { origin: string; prefix: string } | null {
