@@ -5,6 +5,11 @@ export interface CliIo {
   stdout: Writable;
   stderr: Writable;
   env: NodeJS.ProcessEnv;
+  /**
+   * Ctrl-C: calls `handler` on an interrupt until the returned function is called (`main.ts`:
+   * SIGINT). Without it, or once released, an interrupt ends the process as usual.
+   */
+  onInterrupt?: (handler: () => void) => () => void;
 }
 
 /**

@@ -4,6 +4,7 @@ import {
   type AssetRow,
   type InventoryQuery,
   type SourceFreshness,
+  type SyncOutcome,
   type SyncProgressEvent,
 } from '../../shared/inventory';
 import { InventoryService } from '../inventory/inventory-service';
@@ -80,18 +81,39 @@ export async function syncCommand(
     const count = target === 'all' ? engine.freshness().length : target.length;
     bar = new ProgressLine(s.io.stderr, count);
   }
-  const outcomes = await engine.sync(target);
+  // Ctrl-C cancels what is still running and reports; a second one ends the command at once.
+  const cancel = new AbortController();
+  const release = s.io.onInterrupt?.(() => {
+    release?.();
+    bar?.done();
+    s.io.stderr.write('rackside: cancelling the sync (Ctrl-C again to quit at once)…\n');
+    cancel.abort();
+  });
+  let outcomes: SyncOutcome[];
+  try {
+    outcomes = await engine.sync(target, cancel.signal);
+  } finally {
+    release?.();
+  }
   bar?.done();
   if (outcomes.length === 0)
     throw new AppError('not-found', 'There are no source profiles to sync.');
   s.print(outcomes, () => formatOutcomes(outcomes));
-  const failed = outcomes.filter((o) => o.status !== 'ok');
+  const failed = outcomes.filter((o) => o.status !== 'ok' && o.status !== 'cancelled');
   for (const o of failed) {
     s.io.stderr.write(
       `rackside: ${o.profileName} (${o.system}) ${o.status}: ${printable(o.error ?? 'no reason given')}; its previous data is kept.\n`,
     );
   }
-  return failed.length === 0 ? 0 : 1;
+  const cancelled = outcomes.filter((o) => o.status === 'cancelled').length;
+  if (cancelled > 0) {
+    s.io.stderr.write(
+      `rackside: sync cancelled; ${String(cancelled)} ${cancelled === 1 ? 'source keeps its' : 'sources keep their'} previous data.\n`,
+    );
+  }
+  // 130: ended by Ctrl-C, as shells report it.
+  if (cancel.signal.aborted) return 130;
+  return failed.length + cancelled === 0 ? 0 : 1;
 }
 
 function parseSort(sort: string | undefined): InventoryQuery['sort'] {

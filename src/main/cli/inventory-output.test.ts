@@ -123,4 +123,47 @@ describe('what the CLI prints about assets', () => {
     expect(run.stderr.replaceAll('\n', '')).not.toMatch(/\p{Cc}/u);
     expect(run.stderr).toContain('Proxmox VE said: \\x1b]52;c;cm0gLXJm\\x07 no');
   });
+
+  it('cancels a running sync on Ctrl-C, says so and keeps the previous data', async () => {
+    const dir = await seeded([guest(101, 'web01', '10.0.0.1')]);
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    cliConnectors.current = () => ({
+      proxmox: {
+        system: 'proxmox',
+        test: () => Promise.reject(new Error('not used')),
+        // A source that never answers: only a cancel ends this sync.
+        sync: (_profile, _secrets, context) =>
+          new Promise((_resolve, reject) => {
+            context.signal.addEventListener('abort', () => {
+              reject(new AppError('cancelled', 'The sync was cancelled.'));
+            });
+            started();
+          }),
+      },
+    });
+    let interrupt: (() => void) | undefined;
+    let released = false;
+    const run = cli(['--data-dir', dir, '--json', 'sync', '--all'], {
+      env: { RACKSIDE_PASSPHRASE: 'output passphrase 1' },
+      onInterrupt: (handler) => {
+        interrupt = handler;
+        return () => {
+          released = true;
+        };
+      },
+    });
+    await running;
+    interrupt?.();
+    const done = await run;
+    expect(done.code).toBe(130);
+    expect(done.stderr).toContain('cancelling the sync');
+    expect(done.stderr).toContain('sync cancelled; 1 source keeps its previous data.');
+    expect((JSON.parse(done.stdout) as { status: string }[]).map((o) => o.status)).toEqual([
+      'cancelled',
+    ]);
+    expect(released).toBe(true);
+    const after = await cli(['--data-dir', dir, 'inventory', '--no-check']);
+    expect(after.stdout).toMatch(/^web01\s+vm\s+running/m);
+  });
 });

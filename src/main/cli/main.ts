@@ -15,6 +15,10 @@ process.exitCode = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,
+  onInterrupt: (handler) => {
+    process.on('SIGINT', handler);
+    return () => process.off('SIGINT', handler);
+  },
 });
 // A name lookup that the reachability check stopped waiting for cannot be cancelled: do not let
 // it keep the answered command from exiting — once all output is written (a pipe may still be

@@ -1,14 +1,16 @@
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import type net from 'node:net';
+import net from 'node:net';
 import path from 'node:path';
 import tls from 'node:tls';
 import { promisify } from 'node:util';
 import { generate } from 'selfsigned';
 import { describe, expect, it } from 'vitest';
 import type { ManifestInput } from '../../shared/manifest';
+import { silentLogger } from '../core/logger';
 import { tempDir } from '../db/test-helpers';
 import { sampleProfiles, sampleSecretValues } from '../profiles/fixtures';
+import { openStore } from '../store/open-store';
 import { cli } from './test-helpers';
 
 const env = { RACKSIDE_PASSPHRASE: 'cli passphrase 1' };
@@ -183,6 +185,47 @@ describe('rackside profiles', () => {
     await expect(run(process.execPath, [bin, 'profiles', 'nope'])).rejects.toMatchObject({
       code: 2,
     });
+  });
+
+  it('cancels a sync on Ctrl-C (SIGINT) and exits 130 with what it did', async () => {
+    // A source that accepts the connection and never answers: the sync waits until cancelled.
+    const silent = net.createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const connected = new Promise<void>((resolve) => silent.once('connection', () => resolve()));
+    const dir = tempDir();
+    const store = openStore({ dataDir: dir, logger: silentLogger });
+    await store.vault.setup('sigint passphrase 1');
+    store.profiles.save({
+      name: 'quiet foreman',
+      tags: [],
+      connection: {
+        kind: 'foreman',
+        url: `https://127.0.0.1:${String((silent.address() as net.AddressInfo).port)}`,
+        auth: { mode: 'token', username: 'admin' },
+      },
+      secrets: { token: 'token-1' },
+    });
+    store.close();
+    const bin = path.resolve(import.meta.dirname, '../../../bin/rackside.mjs');
+    const child = spawn(process.execPath, [bin, '--data-dir', dir, 'sync', '--all'], {
+      env: { ...process.env, RACKSIDE_PASSPHRASE: 'sigint passphrase 1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+    try {
+      await connected;
+      child.kill('SIGINT');
+      expect(await exited).toBe(130);
+      expect(stderr).toContain('sync cancelled; 1 source keeps its previous data.');
+      expect(stdout).toMatch(/^quiet foreman\s+foreman\s+cancelled/m);
+    } finally {
+      child.kill('SIGKILL');
+      silent.close();
+    }
   });
 
   it('stops quietly when the reader of its output goes away, as `| head` does', async () => {
