@@ -6,7 +6,7 @@ import { silentLogger, type Logger } from '../core/logger';
 import { HttpError } from './errors';
 import { describeTransportError, statusError } from './failures';
 import { parseJsonBody } from './json';
-import { backoffDelay, parseRetryAfter, Semaphore, sleep } from './retry';
+import { backoffDelay, parseRetryAfter, Semaphore, sleep, untilAborted } from './retry';
 import { createTlsConnector } from './tls-connector';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -289,6 +289,9 @@ export class HttpClient {
       const target = this.base === null ? null : requestTarget(this.base, url);
       // Straight to the dispatcher when the target needs no URL parsing (a sync sends tens of
       // thousands of requests); `request` parses the URL text and then does the same.
+      // undici applies a cancel to a request only once it has a connection: a connect that
+      // hangs (a host that accepts and never answers the TLS handshake) would keep a cancelled
+      // sync waiting for the connect timeout.
       const response = await untilAborted(
         target === null
           ? undiciRequest(url, {
@@ -307,6 +310,11 @@ export class HttpClient {
               signal: options.signal,
             }),
         options.signal,
+        // A response that arrives after the cancel: its body discarded, freeing the connection.
+        (late) => {
+          late.body.on('error', () => undefined);
+          late.body.destroy();
+        },
       );
       status = response.statusCode;
       const limit = options.maxBodyBytes ?? this.options.maxBodyBytes;
@@ -359,41 +367,6 @@ export class HttpClient {
       cause,
     });
   }
-}
-
-/**
- * `pending`, or a rejection as soon as `signal` aborts. undici applies a cancel to a request only
- * once it has a connection, so a cancel during a connect that hangs (a host that accepts and never
- * answers the TLS handshake) waited for the connect timeout, 10 s. A response that arrives after
- * the cancel has its body discarded, freeing the connection.
- */
-function untilAborted(
-  pending: Promise<Dispatcher.ResponseData>,
-  signal: AbortSignal | undefined,
-): Promise<Dispatcher.ResponseData> {
-  if (signal === undefined) return pending;
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      const reason: unknown = signal.reason;
-      reject(reason instanceof Error ? reason : new Error('The request was cancelled.'));
-    };
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-    pending.then(
-      (response) => {
-        signal.removeEventListener('abort', onAbort);
-        if (signal.aborted) {
-          response.body.on('error', () => undefined);
-          response.body.destroy();
-        }
-        resolve(response);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
 }
 
 function splitBaseUrl(baseUrl: string): { origin: string; prefix: string } | null {

@@ -48,6 +48,37 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * `pending`, or a rejection with the signal's reason as soon as `signal` aborts, for work that
+ * cannot be cancelled itself (a connect in progress). What `pending` still yields after the
+ * cancel goes to `late`, to be closed.
+ */
+export function untilAborted<T>(
+  pending: Promise<T>,
+  signal: AbortSignal | undefined,
+  late: (value: T) => void,
+): Promise<T> {
+  if (signal === undefined) return pending;
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      reject(signal.reason as Error);
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    pending.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        if (signal.aborted) late(value);
+        else resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
 /** A counting semaphore: at most `limit` holders at once, served in arrival order. */
 export class Semaphore {
   private active = 0;

@@ -1,5 +1,6 @@
 import { AppError } from '../../../shared/errors';
 import type { TlsOptions } from '../../../shared/profiles';
+import { untilAborted } from '../../net/retry';
 import type { RouterOsApi } from './api';
 import { legacyLoginResponse } from './login';
 import { RouterOsSession, RouterOsTrapError, type SessionOptions } from './session';
@@ -60,13 +61,18 @@ export async function login(
 
 /** A logged-in native API session as a `RouterOsApi`. */
 export async function openNativeApi(options: NativeApiOptions): Promise<RouterOsApi> {
-  const socket = await connectNative({
-    host: options.host,
-    port: options.port,
-    secure: options.secure,
-    tls: options.tls,
-    connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
-  });
+  // A cancel ends the wait for a connect that hangs, not only the commands after it.
+  const socket = await untilAborted(
+    connectNative({
+      host: options.host,
+      port: options.port,
+      secure: options.secure,
+      tls: options.tls,
+      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+    }),
+    options.signal,
+    (late) => late.destroy(),
+  );
   const charset = options.charset ?? 'auto';
   const sessionOptions: SessionOptions = {
     charset,

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLabTls, tlsFor, type FaultRule, type TlsMaterial } from '../../../../lab/common';
 import { generateFleet } from '../../../../lab/fleet';
@@ -120,6 +121,32 @@ describe('RouterOS native API faults', () => {
     const connector = createRouterOsConnector({ commandTimeoutMs: 200 });
     const error = await failure(connector.sync(profile, secrets, recordingContext()));
     expect(error).toMatchObject({ code: 'timeout', message: /no reply from .* within 0.2 s/ });
+  });
+
+  it('stops waiting for a router that never answers the handshake when the sync is cancelled', async () => {
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const connected = new Promise<void>((resolve) => silent.once('connection', () => resolve()));
+    try {
+      const { profile, secrets } = profileFor({
+        ...device('legacyLogin'),
+        apiSslPort: (silent.address() as net.AddressInfo).port,
+      });
+      // Far longer than the test may take: only the cancel can end this connect.
+      const connector = createRouterOsConnector({ connectTimeoutMs: 600_000 });
+      const controller = new AbortController();
+      const syncing = failure(
+        connector.sync(profile, secrets, recordingContext([], controller.signal)),
+      );
+      await connected;
+      controller.abort();
+      // The cancel's own reason: the sync engine reports it as "The sync was cancelled."
+      expect(await syncing).toMatchObject({ name: 'AbortError' });
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
   });
 
   it('refuses an unknown reply word', async () => {
