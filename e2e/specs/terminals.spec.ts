@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
+import net from 'node:net';
 import path from 'node:path';
 import {
   generateKey,
@@ -154,4 +155,27 @@ test('quick connect refuses what is not user@host:port', async ({ app }) => {
   await terminals.quickConnect('root@host:99999');
   await expect(app.page.getByTestId('quick-connect-error')).toContainText('1–65535');
   await expect(terminals.tabs()).toHaveCount(0);
+});
+
+test('a connect that hangs says where it is going, for how long, and can be cancelled', async ({
+  app,
+}) => {
+  // Accepts the connection and never sends the SSH banner.
+  const sockets: net.Socket[] = [];
+  const silent = net.createServer((socket) => sockets.push(socket));
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const { port } = silent.address() as net.AddressInfo;
+  try {
+    const terminals = new TerminalsPage(app.page);
+    await terminals.open();
+    await terminals.quickConnect(`root@127.0.0.1:${String(port)}`);
+    const connecting = app.page.getByTestId('term-connecting');
+    await expect(connecting).toContainText(`Connecting to root@127.0.0.1:${String(port)}…`);
+    await expect(connecting).toContainText(/… [1-9]\d* s/);
+    await app.page.getByTestId('term-connecting-cancel').click();
+    await expect(terminals.tabs()).toHaveCount(0);
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    silent.close();
+  }
 });

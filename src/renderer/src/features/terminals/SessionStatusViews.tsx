@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import type { SessionStatus } from '../../../../shared/ssh';
 import { Modal } from '../profiles/Modal';
 import { cancelAutoReconnect, closeTabNow, forgetHostKey, reconnect } from './terminal-actions';
-import { type TerminalTab } from './terminals-store';
+import { describeTarget, type TerminalTab } from './terminals-store';
 
 /** What a tab shows about its session: the status line, and the overlay once it has closed. */
 export function stateLabel(status: SessionStatus): string {
@@ -19,6 +19,53 @@ export function stateLabel(status: SessionStatus): string {
     case 'closed':
       return 'closed';
   }
+}
+
+/** A connect quicker than this shows no overlay (it would only flash). */
+const connectingOverlayAfterMs = 1_000;
+
+/**
+ * While a session connects: where to, for how long, and a way out. A host that accepts the
+ * connection and never answers keeps a tab blank until the handshake times out (20 s); the user
+ * should not have to wait for that, or wonder what the blank tab is doing.
+ */
+export function ConnectingOverlay(props: { tab: TerminalTab }) {
+  const { tab } = props;
+  const [since] = useState(() => Date.now());
+  const [now, setNow] = useState(since);
+  useEffect(() => {
+    const timer = setInterval(() => {
+      setNow(Date.now());
+    }, 250);
+    return () => {
+      clearInterval(timer);
+    };
+  }, []);
+  if (now - since < connectingOverlayAfterMs) return null;
+  const seconds = Math.floor((now - since) / 1000);
+  const what = tab.status.state === 'authenticating' ? 'Authenticating to' : 'Connecting to';
+  return (
+    <div className="term-closed" data-testid="term-connecting" role="status">
+      <p>
+        {what} {describeTarget(tab.target)}… {String(seconds)} s
+        {tab.status.state === 'connecting' && tab.status.hop && tab.status.hop.count > 1
+          ? ` (hop ${String(tab.status.hop.index + 1)} of ${String(tab.status.hop.count)})`
+          : ''}
+      </p>
+      <div className="term-reconnect">
+        <button
+          type="button"
+          className="button"
+          data-testid="term-connecting-cancel"
+          onClick={() => {
+            closeTabNow(tab.key);
+          }}
+        >
+          Cancel
+        </button>
+      </div>
+    </div>
+  );
 }
 
 export function ClosedOverlay(props: { tab: TerminalTab }) {

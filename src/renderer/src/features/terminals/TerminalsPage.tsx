@@ -17,7 +17,7 @@ import {
   updateSettings,
 } from './terminal-actions';
 import { selectors, useTerminalsStore, type TerminalTab } from './terminals-store';
-import { ClosedOverlay, StatusLine } from './SessionStatusViews';
+import { ClosedOverlay, ConnectingOverlay, StatusLine } from './SessionStatusViews';
 import { CloseConfirm, PasteConfirm, SearchBar } from './TerminalDialogs';
 
 /** Terminals: a quick-connect bar, tabs in one or two panes, prompts and confirmations. */
@@ -334,6 +334,9 @@ function TerminalView(props: { tab: TerminalTab; visible: boolean }) {
     >
       <div className="term-host" ref={ref} data-testid="term-host" />
       {tab.status.state === 'closed' ? <ClosedOverlay tab={tab} /> : null}
+      {tab.status.state === 'connecting' || tab.status.state === 'authenticating' ? (
+        <ConnectingOverlay key={tab.sessionId ?? ''} tab={tab} />
+      ) : null}
     </div>
   );
 }
