@@ -6,6 +6,7 @@ import { installFakeBridge, type BridgeCall } from '../../test-support/fake-brid
 import { useNavStore } from '../../stores/nav-store';
 import { useProfilesStore } from '../profiles/profiles-store';
 import { TerminalsEmpty } from './TerminalsEmpty';
+import { useTerminalsStore } from './terminals-store';
 
 const ssh = (id: string, name: string, folder: string, host: string): ProfileView =>
   ({
@@ -63,5 +64,24 @@ describe('the empty Terminals page', () => {
     render(<TerminalsEmpty />);
     expect(await screen.findByText(/Type user@host:port above/)).toBeTruthy();
     expect(screen.queryByTestId('terminals-start-profile')).toBeNull();
+  });
+
+  it('in an empty pane of a split, says so and opens what is started there in that pane', async () => {
+    profiles = [ssh('b', 'web-b', 'Site B', 'web.b.example')];
+    useTerminalsStore.setState({ split: true, focusedPane: 0 });
+    const before = useTerminalsStore.getState().tabs.length;
+    render(<TerminalsEmpty pane={1} />);
+    expect(screen.getByTestId('term-pane-empty-1').textContent).toMatch(
+      /No terminals in this pane\.Start one here, or move a tab here/,
+    );
+    fireEvent.click(await screen.findByTestId('terminals-start-profile'));
+    await waitFor(() => {
+      expect(
+        useTerminalsStore
+          .getState()
+          .tabs.slice(before)
+          .map((tab) => tab.pane),
+      ).toEqual([1]);
+    });
   });
 });

@@ -1,9 +1,10 @@
-import { SquareTerminal } from 'lucide-react';
+import { Columns2, SquareTerminal } from 'lucide-react';
 import { useEffect } from 'react';
 import { endpointOf, type ProfileView } from '../../../../shared/profiles';
 import { Kbd, modKey } from '../../components/Kbd';
 import { useProfilesStore } from '../profiles/profiles-store';
 import { openTerminalFor } from './terminal-actions';
+import { useTerminalsStore } from './terminals-store';
 
 /** How many SSH profiles the empty Terminals page offers; the palette finds the rest. */
 const shownProfiles = 24;
@@ -12,8 +13,12 @@ function byFolderThenName(a: ProfileView, b: ProfileView): number {
   return a.folder.localeCompare(b.folder) || a.name.localeCompare(b.name);
 }
 
-/** No tab open: the SSH profiles to start from, one click each. */
-export function TerminalsEmpty() {
+/**
+ * No tab open, or none in one pane of a split: the SSH profiles to start from, one click each.
+ * In a pane, what is started there opens there.
+ */
+export function TerminalsEmpty(props: { pane?: 0 | 1 }) {
+  const { pane } = props;
   const profiles = useProfilesStore((s) => s.profiles);
   const loaded = useProfilesStore((s) => s.loaded);
   useEffect(() => {
@@ -22,8 +27,17 @@ export function TerminalsEmpty() {
   const ssh = profiles.filter((p) => p.connection.kind === 'ssh').sort(byFolderThenName);
 
   return (
-    <div className="empty term-empty" data-testid="terminals-empty">
-      <p>No terminals open.</p>
+    <div
+      className={pane === undefined ? 'empty term-empty' : 'empty term-empty term-pane-empty'}
+      data-testid={pane === undefined ? 'terminals-empty' : `term-pane-empty-${String(pane)}`}
+    >
+      <p>{pane === undefined ? 'No terminals open.' : 'No terminals in this pane.'}</p>
+      {pane === undefined ? null : (
+        <p className="muted">
+          Start one here, or move a tab here with the <Columns2 size={12} aria-label="other pane" />{' '}
+          button on it.
+        </p>
+      )}
       {ssh.length === 0 ? (
         <p className="muted">
           Type user@host:port above, or use Connect on an SSH profile or an inventory asset.
@@ -45,6 +59,8 @@ export function TerminalsEmpty() {
                     className="term-start-item"
                     data-testid="terminals-start-profile"
                     onClick={() => {
+                      // New terminals open in the pane last used: this one.
+                      if (pane !== undefined) useTerminalsStore.setState({ focusedPane: pane });
                       void openTerminalFor({ profileId: profile.id, label: profile.name });
                     }}
                   >

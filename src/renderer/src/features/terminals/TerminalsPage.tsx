@@ -174,11 +174,15 @@ function TerminalPane(props: { pane: 0 | 1 }) {
         ))}
       </div>
       {searchOpen && active ? <SearchBar pane={pane} tabKey={active.key} /> : null}
-      <div className="term-stack">
-        {paneTabs.map((tab) => (
-          <TerminalView key={tab.key} tab={tab} visible={tab.key === active?.key} />
-        ))}
-      </div>
+      {paneTabs.length === 0 ? (
+        <TerminalsEmpty pane={pane} />
+      ) : (
+        <div className="term-stack">
+          {paneTabs.map((tab) => (
+            <TerminalView key={tab.key} tab={tab} visible={tab.key === active?.key} />
+          ))}
+        </div>
+      )}
       {active ? <StatusLine tab={active} /> : null}
     </section>
   );
