@@ -9,6 +9,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { ArrowDown, ArrowUp } from 'lucide-react';
 import { memo, useEffect, useRef, useSyncExternalStore, type KeyboardEvent } from 'react';
 import type { AssetRow } from '../../../../shared/inventory';
+import { isTyping } from '../../lib/typing';
 import { useNow } from '../sync/use-now';
 import { FreshnessDot, PatchCount, RebootFlag, SourceBadges, StatusText } from './cells';
 import { columnIds, columnMeta, groupValue, type ColumnId, type GroupBy } from './columns';
@@ -151,13 +152,6 @@ const columns: ColumnDef<WindowRow>[] = columnIds.map((id) => ({
   size: columnMeta[id].width,
   enableSorting: columnMeta[id].sort !== undefined,
 }));
-
-function isTyping(target: EventTarget | null): boolean {
-  return (
-    target instanceof HTMLElement &&
-    (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))
-  );
-}
 
 /**
  * The fleet as a virtualized grid: a fixed number of row elements whatever the size of the

@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'react';
 import { EmptyState } from '../../components/EmptyState';
 import { Kbd } from '../../components/Kbd';
 import { bridge } from '../../lib/bridge';
+import { isTyping } from '../../lib/typing';
 import { DeleteDialog } from './DeleteDialog';
 import { ExportDialog } from './ExportDialog';
 import { ImportDialog } from './ImportDialog';
@@ -11,13 +12,6 @@ import { ProfileDetail } from './ProfileDetail';
 import { ProfileEditor } from './ProfileEditor';
 import { ProfileList } from './ProfileList';
 import { selectors, useProfilesStore } from './profiles-store';
-
-function isTyping(target: EventTarget | null): boolean {
-  return (
-    target instanceof HTMLElement &&
-    (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))
-  );
-}
 
 /** Connection profiles: folders, search, details and probes, create/edit, import and export. */
 export function ProfilesPage() {

@@ -1,6 +1,7 @@
 import '@xterm/xterm/css/xterm.css';
 import { ChevronLeft, ChevronRight, Columns2, Plus, Radio, X } from 'lucide-react';
 import { useEffect, useRef, useState, type SyntheticEvent } from 'react';
+import { isTyping } from '../../lib/typing';
 import { PromptDialog } from './PromptDialog';
 import { TerminalsEmpty } from './TerminalsEmpty';
 import { parseQuickConnect } from './quick-connect';
@@ -11,11 +12,13 @@ import {
   openTab,
   rename,
   requestClose,
+  runKeyCommand,
   sessionFor,
   toggleBroadcast,
   toggleSplit,
   updateSettings,
 } from './terminal-actions';
+import { keyCommandFor } from './terminal-session';
 import { selectors, useTerminalsStore, type TerminalTab } from './terminals-store';
 import { ClosedOverlay, ConnectingOverlay, StatusLine } from './SessionStatusViews';
 import { CloseConfirm, PasteConfirm, SearchBar } from './TerminalDialogs';
@@ -24,6 +27,7 @@ import { CloseConfirm, PasteConfirm, SearchBar } from './TerminalDialogs';
 export function TerminalsPage() {
   const split = useTerminalsStore((s) => s.split);
   const hasTabs = useTerminalsStore((s) => s.tabs.length > 0);
+  useTerminalKeysOutsideTerminals();
   return (
     <div className="page terminals-page" data-testid="terminals-page">
       <TerminalsToolbar />
@@ -40,6 +44,34 @@ export function TerminalsPage() {
       <PasteConfirm />
     </div>
   );
+}
+
+/**
+ * The terminal keys (next / previous tab, close, duplicate) also work while the focus is on the
+ * page rather than in a terminal — after clicking a tab's button, say — on the focused pane's
+ * tab. In a terminal its own key handler has already acted; fields and dialogs keep their keys.
+ */
+function useTerminalKeysOutsideTerminals(): void {
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent): void => {
+      const command = keyCommandFor(event);
+      if (command === undefined || command === 'palette') return;
+      const target = event.target instanceof Element ? event.target : null;
+      if (target?.closest('.xterm, [role="dialog"], [role="alertdialog"]')) return;
+      if (isTyping(event.target)) return;
+      const state = useTerminalsStore.getState();
+      const pane = state.split ? state.focusedPane : 0;
+      const key =
+        state.active[pane] ?? state.tabs.filter((t) => !state.split || t.pane === pane).at(-1)?.key;
+      if (key === undefined) return;
+      event.preventDefault();
+      runKeyCommand(key, command);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+    };
+  }, []);
 }
 
 function TerminalsToolbar() {

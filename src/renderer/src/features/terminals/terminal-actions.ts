@@ -100,25 +100,30 @@ function sessionHooks(key: string) {
       if (tab) setSearchOpen(useTerminalsStore.getState().split ? tab.pane : 0, true);
     },
     keyCommand: (command: KeyCommand) => {
-      switch (command) {
-        case 'next':
-          cycleTab(key, 1);
-          break;
-        case 'previous':
-          cycleTab(key, -1);
-          break;
-        case 'close':
-          requestClose(key);
-          break;
-        case 'duplicate':
-          duplicateTab(key);
-          break;
-        case 'palette':
-          useNavStore.getState().setPaletteOpen(true);
-          break;
-      }
+      runKeyCommand(key, command);
     },
   };
+}
+
+/** A terminal key (Ctrl+PageDown, Ctrl+Shift+W…) on tab `key`. */
+export function runKeyCommand(key: string, command: KeyCommand): void {
+  switch (command) {
+    case 'next':
+      cycleTab(key, 1);
+      break;
+    case 'previous':
+      cycleTab(key, -1);
+      break;
+    case 'close':
+      requestClose(key);
+      break;
+    case 'duplicate':
+      duplicateTab(key);
+      break;
+    case 'palette':
+      useNavStore.getState().setPaletteOpen(true);
+      break;
+  }
 }
 
 /** Shows the next (or previous) tab of the same pane, wrapping around. */

@@ -1,0 +1,68 @@
+import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { setBridge } from '../../lib/bridge';
+import { installFakeBridge } from '../../test-support/fake-bridge';
+import { TerminalsPage } from './TerminalsPage';
+import { initialState, useTerminalsStore, type TerminalTab } from './terminals-store';
+
+function tab(key: string): TerminalTab {
+  return {
+    key,
+    target: { kind: 'quick', user: 'ops', host: key, port: 22 },
+    sessionId: null,
+    title: `ops@${key}:22`,
+    name: null,
+    status: { state: 'open' },
+    wasOpen: true,
+    logFile: null,
+    broadcast: false,
+    pane: 0,
+    reconnectAt: null,
+    reconnectAttempt: 0,
+    error: null,
+  };
+}
+
+describe('terminal keys outside a terminal', () => {
+  beforeEach(() => {
+    installFakeBridge(() => undefined);
+    useTerminalsStore.setState({
+      ...initialState,
+      tabs: ['a', 'b', 'c'].map(tab),
+      active: ['b', null],
+    });
+  });
+  afterEach(() => {
+    cleanup();
+    setBridge(undefined);
+    useTerminalsStore.setState(initialState);
+  });
+
+  it('switch tabs while the focus is on the page, after clicking a tab button say', () => {
+    render(<TerminalsPage />);
+    fireEvent.keyDown(screen.getAllByTestId('term-tab-broadcast')[0]!, {
+      key: 'PageDown',
+      ctrlKey: true,
+    });
+    expect(useTerminalsStore.getState().active[0]).toBe('c');
+    fireEvent.keyDown(document.body, { key: 'PageUp', ctrlKey: true });
+    expect(useTerminalsStore.getState().active[0]).toBe('b');
+  });
+
+  it('leave the keys to a terminal, which acts on them itself, and to fields', () => {
+    render(<TerminalsPage />);
+    const inTerminal = document.createElement('div');
+    inTerminal.className = 'xterm';
+    document.body.appendChild(inTerminal);
+    fireEvent.keyDown(inTerminal, { key: 'PageDown', ctrlKey: true });
+    fireEvent.keyDown(screen.getByTestId('quick-connect-input'), {
+      key: 'PageDown',
+      ctrlKey: true,
+    });
+    // Plain Ctrl+W is not a tab key anywhere: the shell's word erase.
+    fireEvent.keyDown(document.body, { key: 'w', ctrlKey: true });
+    expect(useTerminalsStore.getState().active[0]).toBe('b');
+    expect(useTerminalsStore.getState().tabs).toHaveLength(3);
+    inTerminal.remove();
+  });
+});
