@@ -306,16 +306,15 @@ export async function benchSync(size: number, options: { profile?: boolean } = {
     diagnostics.subscribe('undici:request:create', onCreate);
     const t0 = performance.now();
     const syncAll = () => withPeakRss(() => engine.sync('all'));
+    // This process's and the lab's CPU, and with `--profile` a CPU profile of this process.
+    const measure = <T>(name: string, what: string, work: () => Promise<T>) =>
+      withLabCpu(lab, () =>
+        withCpu(() => (options.profile === true ? withProfile(name, what, work) : work())),
+      );
     const {
       result: { result: first, cpuS: firstCpuS },
       labCpuS: firstLabCpuS,
-    } = await withLabCpu(lab, () =>
-      withCpu(() =>
-        options.profile === true
-          ? withProfile(`rackside-sync-${size}`, 'the first sync', syncAll)
-          : syncAll(),
-      ),
-    );
+    } = await measure(`rackside-sync-${size}`, 'the first sync', syncAll);
     const firstMs = performance.now() - t0;
     diagnostics.unsubscribe('undici:request:create', onCreate);
     const failed = first.result.filter((o) => o.status !== 'ok');
@@ -345,13 +344,7 @@ export async function benchSync(size: number, options: { profile?: boolean } = {
     const {
       result: { result: bare, cpuS: bareCpuS },
       labCpuS: bareLabCpuS,
-    } = await withLabCpu(lab, () =>
-      withCpu(() =>
-        options.profile === true
-          ? withProfile(`rackside-replay-${size}`, 'the bare replay', replayAll)
-          : replayAll(),
-      ),
-    );
+    } = await measure(`rackside-replay-${size}`, 'the bare replay', replayAll);
 
     console.log(`bare replay ${(bare.ms / 1000).toFixed(1)} s (${bareCpuS.toFixed(1)} s CPU)`);
     const truthFile = JSON.parse(fs.readFileSync(path.join(dir, 'truth.json'), 'utf8')) as {

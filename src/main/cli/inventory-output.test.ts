@@ -4,36 +4,20 @@ import { silentLogger } from '../core/logger';
 import { tempDir } from '../db/test-helpers';
 import { correlateIfDirty, markDirty } from '../inventory/asset-store';
 import { RecordStore } from '../inventory/record-store';
+import { proxmoxGuest } from '../sources/test-helpers';
 import type { SourceRecord } from '../sources/types';
 import { openStore } from '../store/open-store';
 import { cliConnectors } from './inventory-commands';
 import { cli } from './test-helpers';
 
 function guest(vmid: number, name: string, ip: string): SourceRecord {
-  return {
-    system: 'proxmox',
+  return proxmoxGuest({
     externalId: `pve/qemu/${String(vmid)}`,
-    kind: 'vm',
     name,
-    fqdn: null,
-    status: 'running',
-    os: null,
     ips: [ip],
-    macs: [],
-    machineId: null,
-    smbiosUuid: null,
-    serial: null,
     cluster: 'pve',
     site: 'node1',
-    group: null,
-    organization: null,
-    location: null,
-    tags: [],
-    patch: null,
-    lastSeenAt: null,
-    changeStamp: null,
-    raw: {},
-  };
+  });
 }
 
 /** A data folder whose inventory holds `records` of one Proxmox profile, correlated. */

@@ -1,33 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { proxmoxGuest } from '../sources/test-helpers';
 import type { SourceRecord } from '../sources/types';
 import { unlockedTestStore } from '../store/test-helpers';
 import { hashRecords, recordHash, RecordStore } from './record-store';
 
 function guest(raw: Record<string, unknown>, name = 'web01'): SourceRecord {
-  return {
-    system: 'proxmox',
-    externalId: 'pve-ber/qemu/101',
-    kind: 'vm',
+  return proxmoxGuest({
     name,
-    fqdn: null,
-    status: 'running',
     os: 'Linux',
     ips: ['10.0.0.5'],
     macs: ['bc:24:11:00:00:01'],
-    machineId: null,
-    smbiosUuid: null,
-    serial: null,
-    cluster: 'pve-ber',
-    site: 'ber-pve01',
-    group: null,
-    organization: null,
-    location: null,
-    tags: [],
-    patch: null,
-    lastSeenAt: null,
-    changeStamp: null,
     raw,
-  };
+  });
 }
 
 const polled = (uptime: number, netin: number, observedAt: string) => ({

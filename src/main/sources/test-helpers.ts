@@ -18,6 +18,35 @@ export function profileView(name: string, connection: Connection): ProfileView {
   };
 }
 
+/** A running Proxmox VM record with nothing else known, plus `fields`, for inventory tests. */
+export function proxmoxGuest(fields: Partial<SourceRecord> = {}): SourceRecord {
+  return {
+    system: 'proxmox',
+    externalId: 'pve-ber/qemu/101',
+    kind: 'vm',
+    name: 'web01',
+    fqdn: null,
+    status: 'running',
+    os: null,
+    ips: [],
+    macs: [],
+    machineId: null,
+    smbiosUuid: null,
+    serial: null,
+    cluster: 'pve-ber',
+    site: 'ber-pve01',
+    group: null,
+    organization: null,
+    location: null,
+    tags: [],
+    patch: null,
+    lastSeenAt: null,
+    changeStamp: null,
+    raw: {},
+    ...fields,
+  };
+}
+
 export interface RecordingContext extends SyncContext {
   warnings: string[];
   progressLog: SyncProgress[];

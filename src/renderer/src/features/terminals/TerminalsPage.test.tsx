@@ -4,24 +4,10 @@ import { setBridge } from '../../lib/bridge';
 import { installFakeBridge } from '../../test-support/fake-bridge';
 import { TerminalsPage } from './TerminalsPage';
 import { initialState, useTerminalsStore, type TerminalTab } from './terminals-store';
+import { openTab } from '../../test-support/terminal-tabs';
 
-function tab(key: string): TerminalTab {
-  return {
-    key,
-    target: { kind: 'quick', user: 'ops', host: key, port: 22 },
-    sessionId: null,
-    title: `ops@${key}:22`,
-    name: null,
-    status: { state: 'open' },
-    wasOpen: true,
-    logFile: null,
-    broadcast: false,
-    pane: 0,
-    reconnectAt: null,
-    reconnectAttempt: 0,
-    error: null,
-  };
-}
+const tab = (key: string): TerminalTab =>
+  openTab(key, { kind: 'quick', user: 'ops', host: key, port: 22 });
 
 describe('terminal keys outside a terminal', () => {
   beforeEach(() => {

@@ -6,6 +6,7 @@ import { shouldUseWebgl } from './renderer-choice';
 import { cycleTab } from './terminal-actions';
 import { keyCommandFor } from './terminal-session';
 import { initialState, selectors, useTerminalsStore, type TerminalTab } from './terminals-store';
+import { openTab } from '../../test-support/terminal-tabs';
 
 describe('quick connect', () => {
   it('reads user@host with port 22 by default, and user@host:port', () => {
@@ -116,29 +117,6 @@ describe('the renderer choice', () => {
     expect(shouldUseWebgl('Mesa Intel(R) UHD Graphics 620 (KBL GT2)')).toBe(true);
   });
 });
-
-/** An open tab as the store holds it. */
-function openTab(
-  key: string,
-  target: TerminalTab['target'],
-  name: string | null = null,
-): TerminalTab {
-  return {
-    key,
-    target,
-    sessionId: `session-${key}`,
-    title: 'ops@10.16.0.5:22',
-    name,
-    status: { state: 'open' },
-    wasOpen: true,
-    logFile: null,
-    broadcast: false,
-    pane: 0,
-    reconnectAt: null,
-    reconnectAttempt: 0,
-    error: null,
-  };
-}
 
 describe('the tab label', () => {
   const tab = (target: TerminalTab['target'], name: string | null = null): TerminalTab =>
