@@ -1,17 +1,12 @@
 import type { AssetRow } from '../../shared/inventory';
 import type { Sqlite } from '../db/sqlite';
+import { escapeRawControls } from './cli-io';
 
 /**
  * An Ansible YAML inventory. Every scalar is written as a JSON string, which YAML reads as a
  * double-quoted scalar: no escaping rules of our own, no dependency for a fixed, tiny shape.
- * JSON leaves DEL and the C1 controls as they are, which YAML does not allow unescaped: those
- * are escaped as `\u009b` and the like, which both read the same.
  */
-const q = (value: string): string =>
-  JSON.stringify(value).replace(
-    /[\u007f-\u009f]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+const q = (value: string): string => escapeRawControls(JSON.stringify(value));
 
 function groupName(prefix: string, value: string): string {
   const cleaned = value

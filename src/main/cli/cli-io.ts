@@ -25,6 +25,18 @@ export function printable(text: string): string {
   );
 }
 
+/**
+ * JSON text with DEL and the C1 controls written as `\u009b` and the like, as JSON.stringify
+ * does for the C0 ones but not for these: the same value, and nothing a terminal would act on.
+ * (YAML also needs them escaped in a double-quoted scalar, and reads the escape the same way.)
+ */
+export function escapeRawControls(json: string): string {
+  return json.replace(
+    /[\u007f-\u009f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 /** Wrong use of the command (exit code 2), as opposed to a failure while doing it (1). */
 export class UsageError extends Error {
   override readonly name = 'UsageError';

@@ -12,7 +12,7 @@ import { defaultConnectors, type ConnectorChoices } from '../sync/connectors';
 import { Reachability, tcpReachable, type ReachProbe } from '../sync/reachability';
 import { SyncEngine, type ConnectorSet } from '../sync/sync-engine';
 import { ansibleInventory } from './ansible';
-import { printable, UsageError } from './cli-io';
+import { escapeRawControls, printable, UsageError } from './cli-io';
 import { formatAssetTable, formatCsv, formatDrift, formatOutcomes } from './inventory-format';
 import { ProgressLine } from './progress-line';
 import type { CliSession } from './session';
@@ -180,19 +180,18 @@ export async function inventoryCommand(
   const limit = parseLimit(opts.limit);
   const { inventory } = await readServices(s, opts);
   const result = collect(inventory, words.join(' '), sort, limit);
-  // Data written to a file or a pipe stays exact; on a terminal, nothing from a source may act
-  // as a control character (JSON escapes most of them itself, not DEL and C1).
+  // Nothing from a source may act as a control character on a terminal. JSON stays valid JSON
+  // with the same values (its own escapes); CSV written to a file or a pipe stays exact.
   const onTerminal = (s.io.stdout as { isTTY?: boolean }).isTTY === true;
-  const out = (text: string): void => {
-    s.io.stdout.write(onTerminal ? printable(text) : text);
-  };
   if (format === 'json') {
     const records = recordsByAsset(s, result.rows);
     const assets = result.rows.map((row) => ({ ...row, records: records.get(row.id) ?? [] }));
-    out(`${JSON.stringify({ total: result.total, sources: result.sources, assets }, null, 2)}\n`);
+    const json = `${JSON.stringify({ total: result.total, sources: result.sources, assets }, null, 2)}\n`;
+    s.io.stdout.write(escapeRawControls(json));
   } else if (format === 'csv') {
     warnOffline(s, result.sources);
-    out(formatCsv(result.rows));
+    const csv = formatCsv(result.rows);
+    s.io.stdout.write(onTerminal ? printable(csv) : csv);
   } else {
     warnOffline(s, result.sources);
     s.io.stdout.write(printable(`${formatAssetTable(result.rows, result.total)}\n`));

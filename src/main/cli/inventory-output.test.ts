@@ -57,9 +57,10 @@ describe('what the CLI prints about assets', () => {
     expect(table.stdout.replaceAll('\n', '')).not.toMatch(/\p{Cc}/u);
     expect(table.stdout).toContain('evil\\x1b]0;owned\\x07\\x1b[2J\\x9b');
     expect(table.stdout).toContain('Debian\\x9b31m');
-    // JSON keeps the value exactly; its escapes are JSON's own.
+    // JSON keeps the value exactly, with JSON's own escapes for every control character.
     const json = await cli(['--data-dir', dir, 'inventory', '--no-check', '--format', 'json']);
     expect((JSON.parse(json.stdout) as { assets: { name: string }[] }).assets[0]?.name).toBe(name);
+    expect(json.stdout.replaceAll('\n', '')).not.toMatch(/\p{Cc}/u);
     // YAML allows no raw C1 control in a double-quoted scalar: escaped, as JSON reads it too.
     const yaml = await cli(['--data-dir', dir, 'export', 'ansible', '--no-check']);
     expect(yaml.stdout.replaceAll('\n', '')).not.toMatch(/\p{Cc}/u);
