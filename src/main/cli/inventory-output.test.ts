@@ -90,15 +90,13 @@ describe('what the CLI prints about assets', () => {
   });
 
   it('prints the failure message of a source without the control characters it carried', async () => {
+    const said = 'Proxmox VE said: \u001b]52;c;cm0gLXJm\u0007 no\u009b';
     const dir = await seeded([guest(101, 'web01', '10.0.0.1')]);
     cliConnectors.current = () => ({
       proxmox: {
         system: 'proxmox',
         test: () => Promise.reject(new Error('not used')),
-        sync: () =>
-          Promise.reject(
-            new AppError('unavailable', 'Proxmox VE said: \u001b]52;c;cm0gLXJm\u0007 no'),
-          ),
+        sync: () => Promise.reject(new AppError('unavailable', said)),
       },
     });
     const run = await cli(['--data-dir', dir, 'sync', '--all'], {
@@ -106,7 +104,13 @@ describe('what the CLI prints about assets', () => {
     });
     expect(run.code).toBe(1);
     expect(run.stderr.replaceAll('\n', '')).not.toMatch(/\p{Cc}/u);
-    expect(run.stderr).toContain('Proxmox VE said: \\x1b]52;c;cm0gLXJm\\x07 no');
+    expect(run.stderr).toContain('Proxmox VE said: \\x1b]52;c;cm0gLXJm\\x07 no\\x9b');
+    // In JSON the message is exact, every control character in JSON's own escapes.
+    const json = await cli(['--data-dir', dir, '--json', 'sync', '--all'], {
+      env: { RACKSIDE_PASSPHRASE: 'output passphrase 1' },
+    });
+    expect(json.stdout.replaceAll('\n', '')).not.toMatch(/\p{Cc}/u);
+    expect((JSON.parse(json.stdout) as { error: string }[])[0]?.error).toBe(said);
   });
 
   it('cancels a running sync on Ctrl-C, says so and keeps the previous data', async () => {

@@ -4,7 +4,7 @@ import { resolveDataDir } from '../core/data-dir';
 import type { ProfileView } from '../../shared/profiles';
 import type { OtpProvider } from '../sources/proxmox';
 import { openStore, type Store } from '../store/open-store';
-import { printable, type CliIo, type InputReader } from './cli-io';
+import { escapeRawControls, printable, type CliIo, type InputReader } from './cli-io';
 
 export interface GlobalOptions {
   dataDir?: string;
@@ -98,7 +98,9 @@ export class CliSession {
 
   print(json: unknown, human: () => string): void {
     this.io.stdout.write(
-      this.options.json ? `${JSON.stringify(json, null, 2)}\n` : `${printable(human())}\n`,
+      this.options.json
+        ? escapeRawControls(`${JSON.stringify(json, null, 2)}\n`)
+        : `${printable(human())}\n`,
     );
   }
 
