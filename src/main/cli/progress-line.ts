@@ -11,9 +11,8 @@ import type { SyncProgressEvent } from '../../shared/inventory';
  * bar moves in every phase that counts, and never backwards.
  */
 export class ProgressLine {
-  readonly #profiles = new Map<string, SyncProgressEvent>();
-  /** Each profile's share of its work done (0 to 1), and where its current phase began. */
-  readonly #shares = new Map<string, { phase: string; base: number; share: number }>();
+  /** Each profile's latest event, its share of its work done (0 to 1) and where its phase began. */
+  readonly #profiles = new Map<string, { event: SyncProgressEvent; base: number; share: number }>();
   #drawn = false;
   #held = false;
 
@@ -31,14 +30,13 @@ export class ProgressLine {
   }
 
   update(event: SyncProgressEvent): void {
-    this.#profiles.set(event.profileId, event);
     this.#advance(event);
     if (this.#held) return;
-    const events = [...this.#profiles.values()];
+    const events = [...this.#profiles.values()].map((p) => p.event);
     const finished = events.filter((e) => e.state !== 'running').length;
     const current = events.find((e) => e.state === 'running');
     let sum = 0;
-    for (const { share } of this.#shares.values()) sum += share;
+    for (const { share } of this.#profiles.values()) sum += share;
     const overall = this.total === 0 ? 1 : Math.min(1, sum / this.total);
     // Rounded down: the bar is full only when every profile has ended.
     const filled = Math.floor(overall * this.width);
@@ -53,14 +51,18 @@ export class ProgressLine {
   }
 
   #advance(event: SyncProgressEvent): void {
-    const known = this.#shares.get(event.profileId) ?? { phase: '', base: 0, share: 0 };
+    const known = this.#profiles.get(event.profileId);
     if (event.state !== 'running') {
-      this.#shares.set(event.profileId, { phase: event.phase, base: 1, share: 1 });
+      this.#profiles.set(event.profileId, { event, base: 1, share: 1 });
       return;
     }
-    const base = event.phase === known.phase ? known.base : known.share;
-    const share = Math.max(known.share, base + ((1 - base) * phaseShare(event)) / 2);
-    this.#shares.set(event.profileId, { phase: event.phase, base, share });
+    const share = known?.share ?? 0;
+    const base = known?.event.phase === event.phase ? known.base : share;
+    this.#profiles.set(event.profileId, {
+      event,
+      base,
+      share: Math.max(share, base + ((1 - base) * phaseShare(event)) / 2),
+    });
   }
 }
 
