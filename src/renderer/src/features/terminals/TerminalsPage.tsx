@@ -60,12 +60,10 @@ function useTerminalKeysOutsideTerminals(): void {
       if (target?.closest('.xterm, [role="dialog"], [role="alertdialog"]')) return;
       if (isTyping(event.target)) return;
       const state = useTerminalsStore.getState();
-      const pane = state.split ? state.focusedPane : 0;
-      const key =
-        state.active[pane] ?? state.tabs.filter((t) => !state.split || t.pane === pane).at(-1)?.key;
-      if (key === undefined) return;
+      const tab = selectors.shownTab(state, state.split ? state.focusedPane : 0);
+      if (tab === undefined) return;
       event.preventDefault();
-      runKeyCommand(key, command);
+      runKeyCommand(tab.key, command);
     };
     window.addEventListener('keydown', onKey);
     return () => {

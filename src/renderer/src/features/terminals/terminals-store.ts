@@ -121,6 +121,11 @@ export const selectors = {
   isLive: (tab: TerminalTab): boolean => tab.sessionId !== null && tab.status.state !== 'closed',
   paneTabs: (state: TerminalsState, pane: 0 | 1): TerminalTab[] =>
     state.tabs.filter((tab) => (state.split ? tab.pane === pane : true)),
+  /** The tab a pane shows: its active one, else its last. */
+  shownTab: (state: TerminalsState, pane: 0 | 1): TerminalTab | undefined => {
+    const tabs = selectors.paneTabs(state, pane);
+    return tabs.find((tab) => tab.key === state.active[pane]) ?? tabs.at(-1);
+  },
   byKey: (state: TerminalsState, key: string | null): TerminalTab | undefined =>
     key === null ? undefined : state.tabs.find((tab) => tab.key === key),
   bySession: (state: TerminalsState, sessionId: string): TerminalTab | undefined =>
