@@ -6,7 +6,7 @@ import { SecretField, type ProfileView } from '../../shared/profiles';
 import { exportFileText, importManifest, parseProfileFile } from '../profiles/import-export';
 import { probeConnection } from '../profiles/probe';
 import { sshConfigToManifest } from '../profiles/ssh-config-import';
-import { writeFileDurably } from '../vault/vault-file';
+import { writeFileDurably } from '../core/atomic-file';
 import { UsageError } from './cli-io';
 import { formatList, formatProbe, formatProfile } from './format';
 import type { CliSession } from './session';

@@ -1,3 +1,4 @@
+import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -38,5 +39,29 @@ async function syncDir(dir: string): Promise<void> {
     await handle.sync();
   } finally {
     await handle.close();
+  }
+}
+
+/** Writes temp file + fsync + rename + directory fsync, so a crash leaves the old or the new file. */
+export function writeFileDurably(file: string, contents: string): void {
+  fsSync.mkdirSync(path.dirname(file), { recursive: true });
+  const temp = `${file}.tmp-${process.pid}`;
+  const handle = fsSync.openSync(temp, 'w', 0o600);
+  try {
+    fsSync.writeSync(handle, contents);
+    fsSync.fsyncSync(handle);
+  } finally {
+    fsSync.closeSync(handle);
+  }
+  fsSync.renameSync(temp, file);
+  try {
+    const dir = fsSync.openSync(path.dirname(file), 'r');
+    try {
+      fsSync.fsyncSync(dir);
+    } finally {
+      fsSync.closeSync(dir);
+    }
+  } catch {
+    // Some platforms (Windows) cannot fsync a directory; the rename is still atomic there.
   }
 }

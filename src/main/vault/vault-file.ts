@@ -1,7 +1,7 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
+import { writeFileDurably } from '../core/atomic-file';
 import { ScryptParams } from './vault-crypto';
 
 /**
@@ -61,30 +61,6 @@ export function readVaultHeader(file: string): VaultHeader | null {
     );
   }
   return parsed.data;
-}
-
-/** Writes temp file + fsync + rename + directory fsync, so a crash leaves the old or the new file. */
-export function writeFileDurably(file: string, contents: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const temp = `${file}.tmp-${process.pid}`;
-  const handle = fs.openSync(temp, 'w', 0o600);
-  try {
-    fs.writeSync(handle, contents);
-    fs.fsyncSync(handle);
-  } finally {
-    fs.closeSync(handle);
-  }
-  fs.renameSync(temp, file);
-  try {
-    const dir = fs.openSync(path.dirname(file), 'r');
-    try {
-      fs.fsyncSync(dir);
-    } finally {
-      fs.closeSync(dir);
-    }
-  } catch {
-    // Some platforms (Windows) cannot fsync a directory; the rename is still atomic there.
-  }
 }
 
 export function writeVaultHeader(file: string, header: VaultHeader): void {
