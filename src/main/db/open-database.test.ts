@@ -68,4 +68,90 @@ describe('openDatabase', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
     db.close();
   });
+  describe('clean close', () => {
+    function fillProfiles(db: ReturnType<typeof openDatabase>['db'], count: number): void {
+      const insert = db.prepare(
+        `INSERT INTO profiles (id, name, name_key, kind, connection, created_at, updated_at)
+         VALUES (?, ?, ?, 'ssh', ?, 't', 't')`,
+      );
+      db.transaction(() => {
+        for (let i = 0; i < count; i += 1) insert.run(`id${i}`, `n${i}`, `n${i}`, 'x'.repeat(200));
+      })();
+    }
+
+    it('lets the next open skip the full check, and only while the file is unchanged', () => {
+      const file = path.join(tempDir(), 'rackside.db');
+      const first = openDatabase({ file, logger: silentLogger, clock });
+      expect(first.check).toBe('new');
+      fillProfiles(first.db, 50);
+      first.close();
+      expect(fs.existsSync(`${file}-closed`)).toBe(true);
+
+      const second = openDatabase({ file, logger: silentLogger, clock });
+      expect(second.check).toBe('clean-close');
+      // While a connection is open there is no record: a crash now must not be trusted.
+      expect(fs.existsSync(`${file}-closed`)).toBe(false);
+      expect(second.db.prepare('SELECT count(*) AS n FROM profiles').get()).toEqual({ n: 50 });
+      second.db.close(); // ends without close(): what a crash leaves
+
+      const third = openDatabase({ file, logger: silentLogger, clock });
+      expect(third.check).toBe('full');
+      third.close();
+    });
+
+    it('checks in full, and finds the damage, when the file was written after the clean close', () => {
+      const file = path.join(tempDir(), 'rackside.db');
+      const first = openDatabase({ file, logger: silentLogger, clock });
+      fillProfiles(first.db, 400);
+      first.close();
+      const bytes = fs.readFileSync(file);
+      const pageSize = bytes.readUInt16BE(16);
+      for (let offset = pageSize * 2; offset < bytes.length - pageSize; offset += 1) {
+        bytes[offset] = (offset * 13) & 0xff;
+      }
+      fs.writeFileSync(file, bytes);
+
+      const { db, recovered, check } = openDatabase({ file, logger: silentLogger, clock });
+      expect(check).toBe('full');
+      expect(recovered?.reason).toMatch(/integrity check failed/);
+      expect(db.prepare('SELECT count(*) AS n FROM profiles').get()).toEqual({ n: 0 });
+      db.close();
+    });
+
+    it('checks in full while another connection has unsaved pages in the WAL', () => {
+      const file = path.join(tempDir(), 'rackside.db');
+      openDatabase({ file, logger: silentLogger, clock }).close();
+      const app = openDatabase({ file, logger: silentLogger, clock });
+      const cli = openDatabase({ file, logger: silentLogger, clock });
+      expect(cli.check).toBe('full'); // the app's open took the record away
+      cli.close(); // the CLI ends first and records its close
+      expect(fs.existsSync(`${file}-closed`)).toBe(true);
+      fillProfiles(app.db, 10); // the app goes on writing and then dies
+      const next = openDatabase({ file, logger: silentLogger, clock });
+      expect(next.check).toBe('full');
+      expect(next.db.prepare('SELECT count(*) AS n FROM profiles').get()).toEqual({ n: 10 });
+      next.close();
+      app.db.close();
+    });
+
+    it('checks in full at least once a week, and when the record is unreadable', () => {
+      const file = path.join(tempDir(), 'rackside.db');
+      openDatabase({ file, logger: silentLogger, clock }).close();
+      const later = () => new Date(clock().getTime() + 6 * 24 * 3600 * 1000);
+      const sixDays = openDatabase({ file, logger: silentLogger, clock: later });
+      expect(sixDays.check).toBe('clean-close');
+      sixDays.close();
+      // The record keeps the date of the last full check, not of the last close.
+      const eightDays = () => new Date(clock().getTime() + 8 * 24 * 3600 * 1000);
+      const weekOld = openDatabase({ file, logger: silentLogger, clock: eightDays });
+      expect(weekOld.check).toBe('full');
+      weekOld.close();
+
+      fs.writeFileSync(`${file}-closed`, '{"size": "12", "ino": ');
+      const unreadable = openDatabase({ file, logger: silentLogger, clock: eightDays });
+      expect(unreadable.check).toBe('full');
+      expect(unreadable.recovered).toBeNull();
+      unreadable.close();
+    });
+  });
 });

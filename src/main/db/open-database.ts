@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
 import { AppError } from '../../shared/errors';
+import { writeFileDurably } from '../core/atomic-file';
 import type { Logger } from '../core/logger';
 import { migrate } from './migrate';
 import { migrations as defaultMigrations, type Migration } from './migrations';
@@ -19,6 +21,13 @@ export interface OpenedDatabase {
   db: Sqlite;
   /** Set when the previous file was damaged, moved aside and replaced by a new, empty one. */
   recovered: CorruptionReport | null;
+  /**
+   * How the existing file was checked: `full` ran `quick_check` over every page; `clean-close`
+   * trusted the record of a clean close that still matches the file; `new` means there was none.
+   */
+  check: 'full' | 'clean-close' | 'new';
+  /** Closes the connection and records the clean close, so the next open can skip the full check. */
+  close(): void;
 }
 
 export interface OpenDatabaseOptions {
@@ -29,10 +38,21 @@ export interface OpenDatabaseOptions {
   clock?: () => Date;
 }
 
+/** A full check at least this often, even after clean closes. */
+export const fullCheckEveryMs = 7 * 24 * 3600 * 1000;
+
 /**
  * Opens (creating if needed) the Rackside database: header and `quick_check` first, then pragmas
  * and migrations. A damaged file is never deleted: it is renamed `<name>.corrupt-<time>` with its
  * WAL, a new database is created, and the report says where the old one went.
+ *
+ * `quick_check` reads every page: about a second for a 100 000-asset inventory, on every app
+ * start and every CLI command. So `close()` writes `<name>-closed`, the file's size, inode and
+ * modification time after the last connection closed; the next open skips the full check only
+ * if that record still matches, no WAL is left behind and the last full check is under a week
+ * old. A crash leaves no record (it is removed at open), and any write to the file since — by
+ * Rackside, another program or a restored backup — changes the modification time: both lead to
+ * the full check.
  *
  * The whole connection runs `synchronous=FULL`. Profiles, secrets, known hosts and audit entries
  * need it, and the inventory writes that could afford NORMAL are batched per transaction anyway,
@@ -43,7 +63,17 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
   fs.mkdirSync(path.dirname(options.file), { recursive: true });
   let recovered: CorruptionReport | null = null;
 
-  const damage = headerProblem(options.file) ?? integrityProblem(options.file, options);
+  const now = clock();
+  const marker = cleanCloseMarker(options.file);
+  const previous = readCleanClose(marker);
+  removeIfPresent(marker);
+  const exists = fs.existsSync(options.file);
+  const trusted = exists && previous !== null && stillClean(options.file, previous, now);
+  const check: OpenedDatabase['check'] = !exists ? 'new' : trusted ? 'clean-close' : 'full';
+  const lastFullCheck = trusted ? previous.fullCheckAt : now.toISOString();
+
+  const damage =
+    headerProblem(options.file) ?? (trusted ? null : integrityProblem(options.file, options));
   if (damage !== null) {
     const movedTo = moveAside(options.file, clock());
     const message = `The database ${options.file} is damaged (${damage}). It was moved to ${movedTo} and a new, empty database was created; the vault and its passphrase are unchanged.`;
@@ -59,7 +89,82 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
     db.close();
     throw error;
   }
-  return { db, recovered };
+  options.logger.debug('database opened', { file: options.file, check });
+  let closed = false;
+  return {
+    db,
+    recovered,
+    check,
+    close: () => {
+      if (closed) return;
+      closed = true;
+      db.close();
+      recordCleanClose(options.file, lastFullCheck, options.logger);
+    },
+  };
+}
+
+const CleanClose = z
+  .object({
+    size: z.string().regex(/^\d{1,20}$/),
+    ino: z.string().regex(/^\d{1,30}$/),
+    mtimeNs: z.string().regex(/^\d{1,30}$/),
+    fullCheckAt: z.iso.datetime(),
+  })
+  .strict();
+type CleanClose = z.infer<typeof CleanClose>;
+
+function cleanCloseMarker(file: string): string {
+  return `${file}-closed`;
+}
+
+function fileIdentity(file: string): Omit<CleanClose, 'fullCheckAt'> {
+  const stat = fs.statSync(file, { bigint: true });
+  return { size: String(stat.size), ino: String(stat.ino), mtimeNs: String(stat.mtimeNs) };
+}
+
+/** The clean-close record, or null when it is missing or unreadable (both mean: check fully). */
+function readCleanClose(marker: string): CleanClose | null {
+  try {
+    const parsed = CleanClose.safeParse(JSON.parse(fs.readFileSync(marker, 'utf8')));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+function stillClean(file: string, record: CleanClose, now: Date): boolean {
+  const age = now.getTime() - Date.parse(record.fullCheckAt);
+  if (!(age >= 0 && age < fullCheckEveryMs)) return false;
+  if (walLeftBehind(file)) return false;
+  const current = fileIdentity(file);
+  return (
+    current.size === record.size && current.ino === record.ino && current.mtimeNs === record.mtimeNs
+  );
+}
+
+/** A WAL with content means a connection is still open or one ended without closing. */
+function walLeftBehind(file: string): boolean {
+  try {
+    return fs.statSync(`${file}-wal`).size > 0;
+  } catch {
+    return false;
+  }
+}
+
+function recordCleanClose(file: string, fullCheckAt: string, logger: Logger): void {
+  try {
+    if (walLeftBehind(file)) return;
+    const record: CleanClose = { ...fileIdentity(file), fullCheckAt };
+    writeFileDurably(cleanCloseMarker(file), `${JSON.stringify(record)}\n`);
+  } catch (error) {
+    // Without the record the next open runs the full check: slower, never less safe.
+    logger.warn('could not record the clean close', { file, error: String(error) });
+  }
+}
+
+function removeIfPresent(file: string): void {
+  fs.rmSync(file, { force: true });
 }
 
 function applyPragmas(db: Sqlite): void {

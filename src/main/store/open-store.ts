@@ -49,7 +49,7 @@ export function openStore(options: OpenStoreOptions): Store {
   ensureDataDir(options.dataDir);
   const logger = options.logger.child('store');
   const clock = options.clock ?? (() => new Date());
-  const { db, recovered } = openDatabase({
+  const database = openDatabase({
     file: path.join(options.dataDir, databaseFileName),
     logger: logger.child('db'),
     nativeBinding: options.nativeBinding,
@@ -62,6 +62,7 @@ export function openStore(options: OpenStoreOptions): Store {
     now: () => clock().getTime(),
     ...(options.timers === undefined ? {} : { timers: options.timers }),
   });
+  const { db, recovered } = database;
   const profiles = new ProfileService(db, vault, logger.child('profiles'), clock);
   let closed = false;
   return {
@@ -74,7 +75,7 @@ export function openStore(options: OpenStoreOptions): Store {
       if (closed) return;
       closed = true;
       vault.lock();
-      db.close();
+      database.close();
     },
   };
 }
