@@ -257,6 +257,35 @@ describe('migration 9: sort and group by source group', () => {
   });
 });
 
+describe('migration 11: natural name order', () => {
+  it('sorts the stored assets by name case-folded, with numbers by value, from an index', () => {
+    const db = dbAt(10);
+    const insert = db.prepare(
+      "INSERT INTO assets (id, kind, name, status, hash) VALUES (?, 'vm', ?, 'running', 'h')",
+    );
+    ['web10', 'Web2', 'web1', 'db-03', 'DB-1'].forEach((name, i) => insert.run(i + 1, name));
+    const generation = () =>
+      (db.prepare('SELECT generation FROM inventory_state').get() as { generation: number })
+        .generation;
+    const before = generation();
+    migrate(db, migrations.slice(0, 11), silentLogger);
+    const sql = 'SELECT a.name FROM assets a INDEXED BY assets_name ORDER BY a.name_sort, a.id';
+    expect((db.prepare(sql).all() as { name: string }[]).map((row) => row.name)).toEqual([
+      'DB-1',
+      'db-03',
+      'web1',
+      'Web2',
+      'web10',
+    ]);
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map(
+      (row) => row.detail,
+    );
+    expect(plan.join('\n')).not.toContain('TEMP B-TREE');
+    // The in-memory search index is rebuilt: the order it read is no longer the stored one.
+    expect(generation()).toBe(before + 1);
+  });
+});
+
 describe('migration runner', () => {
   it('fails loudly when an applied migration was edited', () => {
     const file = path.join(tempDir(), 'm.db');

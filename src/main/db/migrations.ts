@@ -266,4 +266,17 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE inventory_state ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 11,
+    name: 'natural name order',
+    // Names sort case-folded with numbers by value (web2 before web10): the key is written by
+    // the asset store beside the name; this fills it for the assets already stored.
+    sql: `
+      ALTER TABLE assets ADD COLUMN name_sort TEXT NOT NULL DEFAULT '';
+      UPDATE assets SET name_sort = rackside_name_sort(name);
+      DROP INDEX assets_name;
+      CREATE INDEX assets_name ON assets (name_sort);
+      UPDATE inventory_state SET generation = generation + 1;
+    `,
+  },
 ];

@@ -1,21 +1,27 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { nameSortFunction, nameSortKey } from './name-sort';
 
 export type Sqlite = Database.Database;
 
 /**
  * Opens better-sqlite3. The Electron host passes `nativeBinding` (the build for Electron's ABI
  * produced by scripts/build-electron-sqlite.mjs); Node (tests, CLI, browser host) uses the
- * build in node_modules.
+ * build in node_modules. Registers Rackside's SQL functions (`rackside_name_sort`).
  */
 export function openSqlite(
   file: string,
   options: { nativeBinding?: string | undefined } = {},
 ): Sqlite {
-  return options.nativeBinding === undefined
-    ? new Database(file)
-    : new Database(file, { nativeBinding: options.nativeBinding });
+  const db =
+    options.nativeBinding === undefined
+      ? new Database(file)
+      : new Database(file, { nativeBinding: options.nativeBinding });
+  db.function(nameSortFunction, { deterministic: true }, (name: unknown) =>
+    typeof name === 'string' ? nameSortKey(name) : null,
+  );
+  return db;
 }
 
 /** The Electron build of better-sqlite3 made by scripts/build-electron-sqlite.mjs, if present. */

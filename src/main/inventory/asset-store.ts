@@ -3,6 +3,7 @@ import type { Sqlite } from '../db/sqlite';
 import { assetHash, mergeRecords, type LinkedRecord, type MergedAsset } from './asset-merge';
 import { correlate, recordKey, type Override } from './correlate';
 import { RecordStore, type StoredRecord } from './record-store';
+import { nameSortKey } from '../db/name-sort';
 
 export interface CorrelationSummary {
   assets: number;
@@ -66,13 +67,14 @@ export function recorrelate(db: Sqlite): CorrelationSummary {
   );
   const ids = assignIds(linked, previous, oldHashes);
 
-  const upsertAsset = db.prepare(`INSERT INTO assets (id, kind, name, fqdn, status, os,
-      ips, macs, cluster, site, groups, organization, location, tags, updates, security,
+  const upsertAsset = db.prepare(`INSERT INTO assets (id, kind, name, name_sort, fqdn, status,
+      os, ips, macs, cluster, site, groups, organization, location, tags, updates, security,
       reboot_needed, in_foreman, in_proxmox, in_patchmon, in_routeros, last_seen, hash)
-    VALUES (@id, @kind, @name, @fqdn, @status, @os, @ips, @macs, @cluster, @site, @groups,
-      @organization, @location, @tags, @updates, @security, @reboot_needed, @in_foreman,
-      @in_proxmox, @in_patchmon, @in_routeros, @last_seen, @hash)
+    VALUES (@id, @kind, @name, @name_sort, @fqdn, @status, @os, @ips, @macs, @cluster, @site,
+      @groups, @organization, @location, @tags, @updates, @security, @reboot_needed,
+      @in_foreman, @in_proxmox, @in_patchmon, @in_routeros, @last_seen, @hash)
     ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, name = excluded.name,
+      name_sort = excluded.name_sort,
       fqdn = excluded.fqdn, status = excluded.status, os = excluded.os, ips = excluded.ips,
       macs = excluded.macs, cluster = excluded.cluster, site = excluded.site,
       groups = excluded.groups, organization = excluded.organization,
@@ -224,6 +226,7 @@ function assetRow(id: number, a: MergedAsset, hash: string): Record<string, unkn
     id,
     kind: a.kind,
     name: a.name,
+    name_sort: nameSortKey(a.name),
     fqdn: a.fqdn,
     status: a.status,
     os: a.os,

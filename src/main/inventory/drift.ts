@@ -51,7 +51,7 @@ export function driftOf(
   const items: DriftItem[] = [];
   const systems: SourceSystem[] = ['foreman', 'proxmox', 'patchmon', 'routeros'];
   for (const row of db
-    .prepare('SELECT * FROM assets ORDER BY name, id')
+    .prepare('SELECT * FROM assets ORDER BY name_sort, id')
     .iterate() as IterableIterator<AssetDbRow>) {
     const present = systems.filter((s) => row[`in_${s}`] === 1);
     const missing = expected(row, configured).filter((s) => !present.includes(s));

@@ -267,7 +267,8 @@ function probeWeightOf(phrases: readonly string[]): number | null {
 const ftsCondition = 'a.id IN (SELECT rowid FROM asset_fts WHERE asset_fts MATCH ?)';
 
 export const sortColumn: Record<SortField, string> = {
-  name: 'a.name',
+  // Case-folded, numbers by value (migration 11).
+  name: 'a.name_sort',
   kind: 'a.kind',
   status: 'a.status',
   os: 'a.os',

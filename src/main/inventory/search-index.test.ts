@@ -8,6 +8,7 @@ import { generateFleet } from '../../../lab/fleet';
 import { mulberry32 } from '../../../lab/fleet/prng';
 import { sortFields, type InventoryQuery } from '../../shared/inventory';
 import { silentLogger } from '../core/logger';
+import { nameSortKey } from '../db/name-sort';
 import type { Sqlite } from '../db/sqlite';
 import type { Store } from '../store/open-store';
 import { unlockedTestStore } from '../store/test-helpers';
@@ -34,13 +35,15 @@ const oddAssets = [
   { name: 'straße-db', cluster: null, site: null, os: 'Ubuntu 24.04', tags: [] },
   { name: 'web 01 café', cluster: 'PVE-a', site: 'Lab', os: 'debian', tags: ['a\\b', 'q"d'] },
   { name: 'naïve_host', cluster: 'pve-A', site: null, os: 'Alpine Linux', tags: ['prod', 'db'] },
+  { name: 'Quokka-10', cluster: 'pve-a', site: null, os: 'Debian 12', tags: [] },
+  { name: 'quokka-9', cluster: null, site: 'Lab', os: 'Debian 12', tags: ['prod'] },
 ];
 
 function addOddAssets(): void {
   const next = (db.prepare('SELECT max(id) AS id FROM assets').get() as { id: number }).id + 1;
-  const insert = db.prepare(`INSERT INTO assets (id, kind, name, fqdn, status, os, ips, macs,
-      cluster, site, groups, tags, updates, security, reboot_needed, in_proxmox, hash)
-    VALUES (?, 'vm', ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 'odd')`);
+  const insert = db.prepare(`INSERT INTO assets (id, kind, name, name_sort, fqdn, status, os,
+      ips, macs, cluster, site, groups, tags, updates, security, reboot_needed, in_proxmox, hash)
+    VALUES (?, 'vm', ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 'odd')`);
   const text = db.prepare(
     'INSERT INTO asset_fts (rowid, name, fqdn, ips, macs, os, groups, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
@@ -54,6 +57,7 @@ function addOddAssets(): void {
       insert.run(
         id,
         a.name,
+        nameSortKey(a.name),
         fqdn,
         a.os,
         JSON.stringify(ips),
@@ -490,6 +494,25 @@ describe('search index', () => {
     db.prepare('UPDATE inventory_state SET generation = generation + 1').run();
     expect(live.current()?.generation).toBe(inventoryGeneration(db));
     expect(errors).toHaveLength(1);
+  });
+
+  it('lists names as people read them, numbers by value and case aside, with and without it', () => {
+    const freshness = (): [] => [];
+    const plain = new InventoryService(db, freshness);
+    const indexed = new InventoryService(db, freshness, () => '', { searchIndex: 'on-demand' });
+    for (const inventory of [plain, indexed]) {
+      for (const [direction, expected] of [
+        ['asc', ['quokka-9', 'Quokka-10']],
+        ['desc', ['Quokka-10', 'quokka-9']],
+      ] as const) {
+        const page = inventory.query({
+          query: 'quokka',
+          limit: 10,
+          sort: { field: 'name', direction },
+        });
+        expect(page.rows.map((row) => row.name)).toEqual(expected);
+      }
+    }
   });
 
   it('gives the inventory the same pages with and without it', () => {

@@ -42,7 +42,12 @@ const directions = ['asc', 'desc'] as const;
 /** The order pages had before the sort indexes: unknown values last, then the id. */
 function referenceIds(query: string, field: SortField, direction: 'asc' | 'desc'): number[] {
   const { where, params } = compileQuery(parseQuery(query), []);
-  const column = field === 'group' ? "json_extract(a.groups, '$[0]')" : `a.${field}`;
+  const column =
+    field === 'group'
+      ? "json_extract(a.groups, '$[0]')"
+      : field === 'name'
+        ? 'a.name_sort'
+        : `a.${field}`;
   const dir = direction.toUpperCase();
   return (
     db
