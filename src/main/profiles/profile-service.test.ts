@@ -40,6 +40,33 @@ describe('ProfileService', () => {
     expect(filesContain(store.dataDir, sampleSecretValues)).toEqual([]);
   });
 
+  it('lists profiles by folder, then by name with numbers by value and case aside', async () => {
+    const store = await unlockedTestStore();
+    const ssh = sampleProfiles.find((p) => p.connection.kind === 'ssh');
+    if (ssh === undefined) throw new Error('no ssh sample');
+    for (const [name, folder] of [
+      ['pve10', 'Lab'],
+      ['PVE2', 'Lab'],
+      ['pve1', 'Lab'],
+      ['node10', ''],
+      ['node9', ''],
+      ['edge', 'lab 10'],
+      ['core', 'Lab 9'],
+    ]) {
+      store.profiles.save({ ...ssh, name, folder });
+    }
+    expect(store.profiles.list().map((p) => `${p.folder}/${p.name}`)).toEqual([
+      '/node9',
+      '/node10',
+      'Lab/pve1',
+      'Lab/PVE2',
+      'Lab/pve10',
+      'Lab 9/core',
+      'lab 10/edge',
+    ]);
+    store.close();
+  });
+
   it('keeps absent secrets, clears null or empty ones, and drops secrets a new auth mode does not use', async () => {
     const store = await unlockedTestStore();
     const saved = store.profiles.save(sampleProfiles[4]);

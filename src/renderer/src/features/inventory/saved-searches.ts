@@ -6,6 +6,7 @@ import {
   maxSavedSearchQuery,
   type SavedSearch,
 } from '../../../../shared/settings';
+import { compareNames } from '../../lib/compare-names';
 import { useSettingsStore } from '../../stores/settings-store';
 
 export type { SavedSearch };
@@ -29,7 +30,7 @@ export function useSavedSearches(): readonly SavedSearch[] {
 /** Adds a search, replacing one of the same name, keeping the list sorted by name. */
 export function withSaved(list: readonly SavedSearch[], search: SavedSearch): SavedSearch[] {
   return [...list.filter((s) => s.name !== search.name), search].sort((a, b) =>
-    a.name.localeCompare(b.name),
+    compareNames(a.name, b.name),
   );
 }
 

@@ -80,6 +80,19 @@ describe('ProfilesPage', () => {
     expect(rowNames()).toEqual(['bastion']);
   });
 
+  it('lists names with numbers by value and case aside: pve1, PVE2, pve10', async () => {
+    const ssh = profiles[1];
+    if (ssh === undefined) throw new Error('no ssh profile');
+    const named = ['pve10', 'PVE2', 'pve1'].map((name, i) =>
+      storedProfile({ ...ssh, id: `00000000-0000-4000-8000-00000000001${String(i)}`, name }),
+    );
+    setBridge(fakeProfilesHost(named).bridge);
+    useProfilesStore.setState(initialState);
+    render(<ProfilesPage />);
+    await screen.findByTestId('profile-list');
+    expect(rowNames()).toEqual(['pve1', 'PVE2', 'pve10']);
+  });
+
   it('searches name, address, tags and folder; / focuses the search box', async () => {
     await renderPage();
     fireEvent.keyDown(document.body, { key: '/' });

@@ -10,6 +10,7 @@ import {
 } from '../../../../shared/profiles';
 import type { Result } from '../../../../shared/result';
 import { bridge } from '../../lib/bridge';
+import { compareNames } from '../../lib/compare-names';
 
 export type Editor = { mode: 'new'; kind: ProfileKind } | { mode: 'edit'; id: string };
 export type Dialog = { type: 'delete'; id: string } | { type: 'import' } | { type: 'export' };
@@ -173,7 +174,7 @@ export function matches(profile: ProfileView, query: string): boolean {
 }
 
 function byName(a: ProfileView, b: ProfileView): number {
-  return a.name.localeCompare(b.name, undefined, { sensitivity: 'base' });
+  return compareNames(a.name, b.name);
 }
 
 export const selectors = {
@@ -184,7 +185,7 @@ export const selectors = {
       byFolder.set(profile.folder, [...(byFolder.get(profile.folder) ?? []), profile]);
     }
     return [...byFolder.entries()]
-      .sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b)))
+      .sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : compareNames(a, b)))
       .map(([folder, profiles]) => ({ folder, profiles: profiles.sort(byName) }));
   },
   /** Profiles the keyboard moves through: those in open folders (all of them while searching). */

@@ -2,6 +2,7 @@ import { Columns2, SquareTerminal } from 'lucide-react';
 import { useEffect } from 'react';
 import { endpointOf, type ProfileView } from '../../../../shared/profiles';
 import { Kbd, modKey } from '../../components/Kbd';
+import { compareNames } from '../../lib/compare-names';
 import { useProfilesStore } from '../profiles/profiles-store';
 import { openTerminalFor } from './terminal-actions';
 import { useTerminalsStore } from './terminals-store';
@@ -10,7 +11,7 @@ import { useTerminalsStore } from './terminals-store';
 const shownProfiles = 24;
 
 function byFolderThenName(a: ProfileView, b: ProfileView): number {
-  return a.folder.localeCompare(b.folder) || a.name.localeCompare(b.name);
+  return compareNames(a.folder, b.folder) || compareNames(a.name, b.name);
 }
 
 /**
