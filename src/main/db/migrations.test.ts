@@ -261,9 +261,10 @@ describe('migration 11: natural name order', () => {
   it('sorts the stored assets by name case-folded, with numbers by value, from an index', () => {
     const db = dbAt(10);
     const insert = db.prepare(
-      "INSERT INTO assets (id, kind, name, status, hash) VALUES (?, 'vm', ?, 'running', 'h')",
+      "INSERT INTO assets (id, kind, name, os, status, hash) VALUES (?, 'vm', ?, ?, 'running', 'h')",
     );
-    ['web10', 'Web2', 'web1', 'db-03', 'DB-1'].forEach((name, i) => insert.run(i + 1, name));
+    const os = ['Debian 12', 'Debian 9', null, 'debian 11', 'Debian 12'];
+    ['web10', 'Web2', 'web1', 'db-03', 'DB-1'].forEach((name, i) => insert.run(i + 1, name, os[i]));
     const generation = () =>
       (db.prepare('SELECT generation FROM inventory_state').get() as { generation: number })
         .generation;
@@ -281,6 +282,14 @@ describe('migration 11: natural name order', () => {
       (row) => row.detail,
     );
     expect(plan.join('\n')).not.toContain('TEMP B-TREE');
+    const byOs = (
+      db
+        .prepare(
+          'SELECT a.id FROM assets a INDEXED BY assets_os_asc ORDER BY a.os_sort IS NULL, a.os_sort, a.id',
+        )
+        .all() as { id: number }[]
+    ).map((row) => row.id);
+    expect(byOs).toEqual([2, 4, 1, 5, 3]);
     // The in-memory search index is rebuilt: the order it read is no longer the stored one.
     expect(generation()).toBe(before + 1);
   });

@@ -268,14 +268,40 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 11,
-    name: 'natural name order',
-    // Names sort case-folded with numbers by value (web2 before web10): the key is written by
-    // the asset store beside the name; this fills it for the assets already stored.
+    name: 'natural sort order',
+    // Text sorts case-folded with numbers by value (web2 before web10, Debian 9 before
+    // Debian 12): a key beside each sorted column, written by the asset store, filled here for
+    // the assets already stored; the sort indexes move onto the keys under their old names.
     sql: `
       ALTER TABLE assets ADD COLUMN name_sort TEXT NOT NULL DEFAULT '';
-      UPDATE assets SET name_sort = rackside_name_sort(name);
+      ALTER TABLE assets ADD COLUMN os_sort TEXT;
+      ALTER TABLE assets ADD COLUMN fqdn_sort TEXT;
+      ALTER TABLE assets ADD COLUMN cluster_sort TEXT;
+      ALTER TABLE assets ADD COLUMN group_sort TEXT;
+      UPDATE assets SET
+        name_sort = rackside_name_sort(name),
+        os_sort = rackside_name_sort(os),
+        fqdn_sort = rackside_name_sort(fqdn),
+        cluster_sort = rackside_name_sort(cluster),
+        group_sort = rackside_name_sort(json_extract(groups, '$[0]'));
       DROP INDEX assets_name;
+      DROP INDEX assets_os;
+      DROP INDEX assets_os_asc;
+      DROP INDEX assets_fqdn;
+      DROP INDEX assets_fqdn_asc;
+      DROP INDEX assets_cluster;
+      DROP INDEX assets_cluster_asc;
+      DROP INDEX assets_group;
+      DROP INDEX assets_group_asc;
       CREATE INDEX assets_name ON assets (name_sort);
+      CREATE INDEX assets_os ON assets (os_sort);
+      CREATE INDEX assets_os_asc ON assets (os_sort IS NULL, os_sort);
+      CREATE INDEX assets_fqdn ON assets (fqdn_sort);
+      CREATE INDEX assets_fqdn_asc ON assets (fqdn_sort IS NULL, fqdn_sort);
+      CREATE INDEX assets_cluster ON assets (cluster_sort);
+      CREATE INDEX assets_cluster_asc ON assets (cluster_sort IS NULL, cluster_sort);
+      CREATE INDEX assets_group ON assets (group_sort);
+      CREATE INDEX assets_group_asc ON assets (group_sort IS NULL, group_sort);
       UPDATE inventory_state SET generation = generation + 1;
     `,
   },

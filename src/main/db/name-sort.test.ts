@@ -22,6 +22,19 @@ describe('name order', () => {
 
   it('ignores case and leading zeros, so Web02 sits between web1 and web3', () => {
     expect(sorted(['web3', 'Web02', 'web1', 'WEB10'])).toEqual(['web1', 'Web02', 'web3', 'WEB10']);
+    expect(sorted(['Debian 12', 'debian 9', 'Debian 11'])).toEqual([
+      'debian 9',
+      'Debian 11',
+      'Debian 12',
+    ]);
+  });
+
+  it('keeps values that fold alike together and in a fixed order, whatever comes between', () => {
+    const names = ['web1', 'web2', 'Web1', 'web01', 'web1a', 'WEB1'];
+    const order = sorted(names);
+    expect(order).toEqual(sorted([...names].reverse()));
+    expect(order.slice(0, 4).sort()).toEqual(['WEB1', 'Web1', 'web01', 'web1']);
+    expect(order.slice(4)).toEqual(['web1a', 'web2']);
   });
 
   it('orders addresses and version-like names number by number', () => {

@@ -1,16 +1,24 @@
 /**
- * The key the inventory sorts names by: case folded, and every run of digits compared as a
- * number, so `web2` comes before `web10` and `Web3` sits among the `web…` names. A run becomes a
- * letter for its length (`A` = one digit, up to `Z` = 26 and longer) and its digits without
- * leading zeros. The letters sort after `-` and `.` and before lowercase text, as digits do in
- * plain ASCII order; `web01` and `web1` get the same key and keep their id order.
+ * The key the inventory sorts names and other text by: case folded, and every run of digits
+ * compared as a number, so `web2` comes before `web10`, `Debian 9` before `Debian 12` and `Web3`
+ * sits among the `web…` names. A run becomes a letter for its length (`A` = one digit, up to
+ * `Z` = 26 and longer) and its digits without leading zeros; the letters sort after `-` and `.`
+ * and before lowercase text, as digits do in plain ASCII order. The text itself follows after
+ * `\u0001`, so values that fold alike (`web01`, `Web1`, `web1`) stay next to each other and in
+ * a fixed order: a grouped table shows each of them as one run.
  */
 export function nameSortKey(name: string): string {
-  return name.toLowerCase().replace(/[0-9]+/g, (run) => {
+  const folded = name.toLowerCase().replace(/[0-9]+/g, (run) => {
     const digits = run.replace(/^0+(?=[0-9])/, '');
     return String.fromCharCode(0x40 + Math.min(digits.length, 26)) + digits;
   });
+  return `${folded}\u0001${name}`;
 }
 
-/** SQL name of `nameSortKey`, registered on every connection (migration 11 fills the column). */
+/** `nameSortKey` of a value that may be unknown: unknown stays null (it sorts last). */
+export function sortKeyOrNull(value: string | null): string | null {
+  return value === null ? null : nameSortKey(value);
+}
+
+/** SQL name of `nameSortKey`, registered on every connection (migration 11 fills the columns). */
 export const nameSortFunction = 'rackside_name_sort';

@@ -3,7 +3,7 @@ import type { Sqlite } from '../db/sqlite';
 import { assetHash, mergeRecords, type LinkedRecord, type MergedAsset } from './asset-merge';
 import { correlate, recordKey, type Override } from './correlate';
 import { RecordStore, type StoredRecord } from './record-store';
-import { nameSortKey } from '../db/name-sort';
+import { nameSortKey, sortKeyOrNull } from '../db/name-sort';
 
 export interface CorrelationSummary {
   assets: number;
@@ -67,14 +67,18 @@ export function recorrelate(db: Sqlite): CorrelationSummary {
   );
   const ids = assignIds(linked, previous, oldHashes);
 
-  const upsertAsset = db.prepare(`INSERT INTO assets (id, kind, name, name_sort, fqdn, status,
-      os, ips, macs, cluster, site, groups, organization, location, tags, updates, security,
-      reboot_needed, in_foreman, in_proxmox, in_patchmon, in_routeros, last_seen, hash)
-    VALUES (@id, @kind, @name, @name_sort, @fqdn, @status, @os, @ips, @macs, @cluster, @site,
-      @groups, @organization, @location, @tags, @updates, @security, @reboot_needed,
-      @in_foreman, @in_proxmox, @in_patchmon, @in_routeros, @last_seen, @hash)
+  const upsertAsset = db.prepare(`INSERT INTO assets (id, kind, name, fqdn, status, os, ips,
+      macs, cluster, site, groups, organization, location, tags, updates, security,
+      reboot_needed, in_foreman, in_proxmox, in_patchmon, in_routeros, last_seen, hash,
+      name_sort, os_sort, fqdn_sort, cluster_sort, group_sort)
+    VALUES (@id, @kind, @name, @fqdn, @status, @os, @ips, @macs, @cluster, @site, @groups,
+      @organization, @location, @tags, @updates, @security, @reboot_needed, @in_foreman,
+      @in_proxmox, @in_patchmon, @in_routeros, @last_seen, @hash, @name_sort, @os_sort,
+      @fqdn_sort, @cluster_sort, @group_sort)
     ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, name = excluded.name,
-      name_sort = excluded.name_sort,
+      name_sort = excluded.name_sort, os_sort = excluded.os_sort,
+      fqdn_sort = excluded.fqdn_sort, cluster_sort = excluded.cluster_sort,
+      group_sort = excluded.group_sort,
       fqdn = excluded.fqdn, status = excluded.status, os = excluded.os, ips = excluded.ips,
       macs = excluded.macs, cluster = excluded.cluster, site = excluded.site,
       groups = excluded.groups, organization = excluded.organization,
@@ -226,7 +230,6 @@ function assetRow(id: number, a: MergedAsset, hash: string): Record<string, unkn
     id,
     kind: a.kind,
     name: a.name,
-    name_sort: nameSortKey(a.name),
     fqdn: a.fqdn,
     status: a.status,
     os: a.os,
@@ -247,6 +250,11 @@ function assetRow(id: number, a: MergedAsset, hash: string): Record<string, unkn
     in_routeros: has('routeros'),
     last_seen: JSON.stringify(a.lastSeen),
     hash,
+    name_sort: nameSortKey(a.name),
+    os_sort: sortKeyOrNull(a.os),
+    fqdn_sort: sortKeyOrNull(a.fqdn),
+    cluster_sort: sortKeyOrNull(a.cluster),
+    group_sort: sortKeyOrNull(a.groups[0] ?? null),
   };
 }
 

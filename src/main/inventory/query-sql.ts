@@ -266,18 +266,17 @@ function probeWeightOf(phrases: readonly string[]): number | null {
 
 const ftsCondition = 'a.id IN (SELECT rowid FROM asset_fts WHERE asset_fts MATCH ?)';
 
+/** Text sorts by its key (migration 11): case-folded, numbers by value; the group is the first. */
 export const sortColumn: Record<SortField, string> = {
-  // Case-folded, numbers by value (migration 11).
   name: 'a.name_sort',
   kind: 'a.kind',
   status: 'a.status',
-  os: 'a.os',
+  os: 'a.os_sort',
   updates: 'a.updates',
   security: 'a.security',
-  fqdn: 'a.fqdn',
-  cluster: 'a.cluster',
-  // The first of the asset's groups, exactly as migration 9 indexes it.
-  group: "json_extract(a.groups, '$[0]')",
+  fqdn: 'a.fqdn_sort',
+  cluster: 'a.cluster_sort',
+  group: 'a.group_sort',
 };
 
 /** Sort fields that are never null: one index serves both directions. */
@@ -287,7 +286,7 @@ const notNull: readonly SortField[] = ['name', 'kind', 'status'];
  * The order of a page. The id keeps pages stable; unknown values sort last either way. SQLite
  * orders NULL first, so descending order already puts them last, and ascending order sorts on
  * `column IS NULL` first. Each order matches one index of migrations 5 and 7 exactly
- * (`sortIndex`), so a page can walk it and stop. The source group's are in migration 9.
+ * (`sortIndex`), so a page can walk it and stop; migration 11 moved the text ones onto sort keys.
  */
 export function orderBy(field: SortField, direction: 'asc' | 'desc'): string {
   const column = sortColumn[field];

@@ -8,7 +8,6 @@ import { generateFleet } from '../../../lab/fleet';
 import { mulberry32 } from '../../../lab/fleet/prng';
 import { sortFields, type InventoryQuery } from '../../shared/inventory';
 import { silentLogger } from '../core/logger';
-import { nameSortKey } from '../db/name-sort';
 import type { Sqlite } from '../db/sqlite';
 import type { Store } from '../store/open-store';
 import { unlockedTestStore } from '../store/test-helpers';
@@ -36,14 +35,14 @@ const oddAssets = [
   { name: 'web 01 café', cluster: 'PVE-a', site: 'Lab', os: 'debian', tags: ['a\\b', 'q"d'] },
   { name: 'naïve_host', cluster: 'pve-A', site: null, os: 'Alpine Linux', tags: ['prod', 'db'] },
   { name: 'Quokka-10', cluster: 'pve-a', site: null, os: 'Debian 12', tags: [] },
-  { name: 'quokka-9', cluster: null, site: 'Lab', os: 'Debian 12', tags: ['prod'] },
+  { name: 'quokka-9', cluster: null, site: 'Lab', os: 'Debian 9', tags: ['prod'] },
 ];
 
 function addOddAssets(): void {
   const next = (db.prepare('SELECT max(id) AS id FROM assets').get() as { id: number }).id + 1;
-  const insert = db.prepare(`INSERT INTO assets (id, kind, name, name_sort, fqdn, status, os,
-      ips, macs, cluster, site, groups, tags, updates, security, reboot_needed, in_proxmox, hash)
-    VALUES (?, 'vm', ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 'odd')`);
+  const insert = db.prepare(`INSERT INTO assets (id, kind, name, fqdn, status, os, ips, macs,
+      cluster, site, groups, tags, updates, security, reboot_needed, in_proxmox, hash)
+    VALUES (?, 'vm', ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 'odd')`);
   const text = db.prepare(
     'INSERT INTO asset_fts (rowid, name, fqdn, ips, macs, os, groups, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
@@ -57,7 +56,6 @@ function addOddAssets(): void {
       insert.run(
         id,
         a.name,
-        nameSortKey(a.name),
         fqdn,
         a.os,
         JSON.stringify(ips),
@@ -81,6 +79,13 @@ function addOddAssets(): void {
         a.tags.join(' '),
       );
     });
+    // Their sort keys, as the asset store writes them.
+    db.prepare(
+      `UPDATE assets SET name_sort = rackside_name_sort(name), os_sort = rackside_name_sort(os),
+         fqdn_sort = rackside_name_sort(fqdn), cluster_sort = rackside_name_sort(cluster),
+         group_sort = rackside_name_sort(json_extract(groups, '$[0]'))
+       WHERE hash = 'odd'`,
+    ).run();
     db.prepare('UPDATE inventory_state SET generation = generation + 1').run();
   })();
 }
@@ -512,6 +517,13 @@ describe('search index', () => {
         });
         expect(page.rows.map((row) => row.name)).toEqual(expected);
       }
+      // Versions by value too: Debian 9 before Debian 12.
+      const byOs = inventory.query({
+        query: 'quokka',
+        limit: 10,
+        sort: { field: 'os', direction: 'asc' },
+      });
+      expect(byOs.rows.map((row) => row.os)).toEqual(['Debian 9', 'Debian 12']);
     }
   });
 

@@ -42,12 +42,9 @@ const directions = ['asc', 'desc'] as const;
 /** The order pages had before the sort indexes: unknown values last, then the id. */
 function referenceIds(query: string, field: SortField, direction: 'asc' | 'desc'): number[] {
   const { where, params } = compileQuery(parseQuery(query), []);
-  const column =
-    field === 'group'
-      ? "json_extract(a.groups, '$[0]')"
-      : field === 'name'
-        ? 'a.name_sort'
-        : `a.${field}`;
+  // Text by its sort key: case-folded, numbers by value.
+  const numeric = ['kind', 'status', 'updates', 'security'];
+  const column = numeric.includes(field) ? `a.${field}` : `a.${field}_sort`;
   const dir = direction.toUpperCase();
   return (
     db
