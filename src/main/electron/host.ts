@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog } from 'electron';
+import { closeBeforeQuit } from '../app/close-before-quit';
 import type { Core } from '../app/create-core';
 import { resolveDataDir } from '../core/data-dir';
 import { electronNativeBinding } from '../db/sqlite';
@@ -105,8 +106,9 @@ export function startElectronHost(options: ElectronHostOptions): void {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
-  app.on('will-quit', () => {
-    void core?.close();
+  closeBeforeQuit(app, () => core?.close() ?? Promise.resolve(), {
+    limitMs: 5000,
+    logger,
   });
 }
 
