@@ -11,7 +11,6 @@ import {
   type InventoryQueryRequest as QueryInput,
   type RecordRef,
   type SourceFreshness,
-  type SourceSystem,
 } from '../../shared/inventory';
 import type { Statement } from 'better-sqlite3';
 import type { Sqlite } from '../db/sqlite';
@@ -25,6 +24,7 @@ import {
   withFreshness,
 } from './asset-rows';
 import { driftOf } from './drift';
+import { readFacets } from './facets';
 import { parseQuery, type Clause } from './query-parser';
 import { compileQuery } from './query-sql';
 import { readPage } from './search-page';
@@ -312,46 +312,6 @@ export class InventoryService {
   }
 
   facets(): Facets {
-    const count = (sql: string): number => (this.db.prepare(sql).get() as { n: number }).n;
-    const grouped = (column: string, limit = 50): Record<string, number> =>
-      Object.fromEntries(
-        (
-          this.db
-            .prepare(
-              `SELECT coalesce(${column}, 'unknown') AS k, count(*) AS n FROM assets
-               GROUP BY k ORDER BY n DESC LIMIT ${limit}`,
-            )
-            .all() as { k: string; n: number }[]
-        ).map((r) => [r.k, r.n]),
-      );
-    const systems: SourceSystem[] = ['foreman', 'proxmox', 'patchmon', 'routeros'];
-    return {
-      total: count('SELECT count(*) AS n FROM assets'),
-      kind: grouped('kind'),
-      status: grouped('status'),
-      system: Object.fromEntries(
-        systems.map((s) => [s, count(`SELECT count(*) AS n FROM assets WHERE in_${s} = 1`)]),
-      ),
-      missing: Object.fromEntries(
-        systems.map((s) => [s, count(`SELECT count(*) AS n FROM assets WHERE in_${s} = 0`)]),
-      ),
-      os: grouped('os', 20),
-      cluster: grouped('cluster'),
-      site: grouped('site'),
-      group: Object.fromEntries(
-        (
-          this.db
-            .prepare(
-              `SELECT g.value AS k, count(*) AS n FROM assets a, json_each(a.groups) g
-               GROUP BY k ORDER BY n DESC LIMIT 50`,
-            )
-            .all() as { k: string; n: number }[]
-        ).map((r) => [r.k, r.n]),
-      ),
-      withUpdates: count('SELECT count(*) AS n FROM assets WHERE updates > 0'),
-      withSecurityUpdates: count('SELECT count(*) AS n FROM assets WHERE security > 0'),
-      rebootNeeded: count('SELECT count(*) AS n FROM assets WHERE reboot_needed = 1'),
-      sources: [...this.#sources().values()],
-    };
+    return { ...readFacets(this.db), sources: [...this.#sources().values()] };
   }
 }

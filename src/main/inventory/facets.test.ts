@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateFleet } from '../../../lab/fleet';
+import { silentLogger } from '../core/logger';
+import type { Store } from '../store/open-store';
+import { unlockedTestStore } from '../store/test-helpers';
+import { SyncEngine } from '../sync/sync-engine';
+import { addFleetProfiles, fleetConnectors } from '../sync/test-fleet';
+import { readFacets } from './facets';
+
+let store: Store;
+
+beforeAll(async () => {
+  store = await unlockedTestStore();
+  addFleetProfiles(store.profiles, generateFleet({ size: 300, seed: 3 }));
+  const engine = new SyncEngine({
+    db: store.db,
+    profiles: store.profiles,
+    connectors: fleetConnectors(() => generateFleet({ size: 300, seed: 3 })),
+    logger: silentLogger,
+  });
+  await engine.sync('all');
+}, 120_000);
+
+afterAll(() => {
+  store.close();
+});
+
+/** Each figure by its own query, the plain way; ties by key as the facets break them. */
+function reference(): ReturnType<typeof readFacets> {
+  const { db } = store;
+  const count = (where: string): number =>
+    (db.prepare(`SELECT count(*) AS n FROM assets WHERE ${where}`).get() as { n: number }).n;
+  const top = (sql: string, limit: number): Record<string, number> =>
+    Object.fromEntries(
+      (db.prepare(sql).all() as { k: string; n: number }[])
+        .sort((a, b) => b.n - a.n || (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
+        .slice(0, limit)
+        .map((r) => [r.k, r.n]),
+    );
+  const grouped = (column: string, limit = 50) =>
+    top(`SELECT coalesce(${column}, 'unknown') AS k, count(*) AS n FROM assets GROUP BY k`, limit);
+  const systems = ['foreman', 'proxmox', 'patchmon', 'routeros'];
+  return {
+    total: count('1'),
+    kind: grouped('kind'),
+    status: grouped('status'),
+    system: Object.fromEntries(systems.map((s) => [s, count(`in_${s} = 1`)])),
+    missing: Object.fromEntries(systems.map((s) => [s, count(`in_${s} = 0`)])),
+    os: grouped('os', 20),
+    cluster: grouped('cluster'),
+    site: grouped('site'),
+    group: top(
+      'SELECT g.value AS k, count(*) AS n FROM assets a, json_each(a.groups) g GROUP BY k',
+      50,
+    ),
+    withUpdates: count('updates > 0'),
+    withSecurityUpdates: count('security > 0'),
+    rebootNeeded: count('reboot_needed = 1'),
+  };
+}
+
+describe('inventory facets', () => {
+  it('count what a query per figure counts: systems, gaps, patch state and the commonest values', () => {
+    const facets = readFacets(store.db);
+    const expected = reference();
+    expect(facets).toEqual(expected);
+    // Most common first, as the overview and the search suggestions list them.
+    for (const key of ['os', 'cluster', 'group'] as const) {
+      expect(Object.keys(facets[key])).toEqual(Object.keys(expected[key]));
+    }
+    // The comparison means something: the fleet fills every kind of figure.
+    expect(facets.total).toBeGreaterThan(250);
+    expect(Object.keys(facets.group).length).toBeGreaterThan(3);
+    expect(Object.keys(facets.os).length).toBeGreaterThan(2);
+    expect(facets.withUpdates).toBeGreaterThan(0);
+    expect(Object.values(facets.missing).some((n) => n > 0)).toBe(true);
+  });
+
+  it('counts unknown values, repeated groups and more values than a facet lists', () => {
+    const { db } = store;
+    const insert = db.prepare(
+      `INSERT INTO assets (id, kind, name, status, os, cluster, site, groups, hash)
+       VALUES (?, 'vm', ?, 'running', ?, ?, NULL, ?, 'facet-test')`,
+    );
+    db.transaction(() => {
+      for (let i = 0; i < 60; i += 1) {
+        insert.run(
+          100_000 + i,
+          `facet-${String(i)}`,
+          i % 3 === 0 ? null : `Odd OS ${String(i)}`,
+          `cluster-${String(i)}`,
+          JSON.stringify(i % 2 === 0 ? ['Twice', 'Twice'] : [`g${String(i)}`]),
+        );
+      }
+    })();
+    try {
+      const facets = readFacets(db);
+      expect(facets).toEqual(reference());
+      expect(facets.group.Twice).toBe(60);
+      expect(Object.keys(facets.cluster)).toHaveLength(50);
+      expect(Object.keys(facets.os)).toHaveLength(20);
+      expect(facets.site.unknown).toBeGreaterThanOrEqual(60);
+    } finally {
+      db.prepare("DELETE FROM assets WHERE hash = 'facet-test'").run();
+    }
+  });
+});

@@ -1,0 +1,90 @@
+import type { Facets, SourceSystem } from '../../shared/inventory';
+import type { Sqlite } from '../db/sqlite';
+
+const systems = ['foreman', 'proxmox', 'patchmon', 'routeros'] as const satisfies SourceSystem[];
+
+/** The `limit` commonest keys, most first; equal counts by key, so a cut is always the same. */
+function commonest(counts: Map<string, number>, limit: number): Record<string, number> {
+  return Object.fromEntries(
+    [...counts]
+      .sort(([ka, a], [kb, b]) => b - a || (ka < kb ? -1 : ka > kb ? 1 : 0))
+      .slice(0, limit),
+  );
+}
+
+function bump(counts: Map<string, number>, key: string): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+}
+
+/**
+ * The inventory's facets (everything but the sources' freshness) in three reads of the assets
+ * rather than one per figure: the counts in one pass, kind and status from their indexes, and
+ * OS, cluster, site and groups in one pass counted here (each distinct group list parsed once).
+ * At 100 000 assets that is about half the time of a query per figure, which the app pays on
+ * opening the inventory and after every sync.
+ */
+export function readFacets(db: Sqlite): Omit<Facets, 'sources'> {
+  const totals = db
+    .prepare(
+      `SELECT count(*) AS total,
+         coalesce(sum(in_foreman), 0) AS foreman, coalesce(sum(in_proxmox), 0) AS proxmox,
+         coalesce(sum(in_patchmon), 0) AS patchmon, coalesce(sum(in_routeros), 0) AS routeros,
+         coalesce(sum(updates > 0), 0) AS withUpdates,
+         coalesce(sum(security > 0), 0) AS withSecurityUpdates,
+         coalesce(sum(reboot_needed = 1), 0) AS rebootNeeded
+       FROM assets`,
+    )
+    .get() as Record<(typeof systems)[number], number> & {
+    total: number;
+    withUpdates: number;
+    withSecurityUpdates: number;
+    rebootNeeded: number;
+  };
+  const indexed = (column: 'kind' | 'status'): Record<string, number> =>
+    commonest(
+      new Map(
+        db.prepare(`SELECT ${column}, count(*) FROM assets GROUP BY ${column}`).raw(true).all() as [
+          string,
+          number,
+        ][],
+      ),
+      50,
+    );
+
+  const os = new Map<string, number>();
+  const cluster = new Map<string, number>();
+  const site = new Map<string, number>();
+  const group = new Map<string, number>();
+  const groupLists = new Map<string, unknown>();
+  const rows = db
+    .prepare('SELECT os, cluster, site, groups FROM assets')
+    .raw(true)
+    .iterate() as IterableIterator<[string | null, string | null, string | null, string]>;
+  for (const [o, c, s, g] of rows) {
+    bump(os, o ?? 'unknown');
+    bump(cluster, c ?? 'unknown');
+    bump(site, s ?? 'unknown');
+    let list = groupLists.get(g);
+    if (list === undefined) {
+      list = JSON.parse(g) as unknown;
+      groupLists.set(g, list);
+    }
+    if (Array.isArray(list))
+      for (const name of list) if (typeof name === 'string') bump(group, name);
+  }
+
+  return {
+    total: totals.total,
+    kind: indexed('kind'),
+    status: indexed('status'),
+    system: Object.fromEntries(systems.map((s) => [s, totals[s]])),
+    missing: Object.fromEntries(systems.map((s) => [s, totals.total - totals[s]])),
+    os: commonest(os, 20),
+    cluster: commonest(cluster, 50),
+    site: commonest(site, 50),
+    group: commonest(group, 50),
+    withUpdates: totals.withUpdates,
+    withSecurityUpdates: totals.withSecurityUpdates,
+    rebootNeeded: totals.rebootNeeded,
+  };
+}
