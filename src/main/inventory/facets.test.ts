@@ -6,6 +6,7 @@ import { unlockedTestStore } from '../store/test-helpers';
 import { SyncEngine } from '../sync/sync-engine';
 import { addFleetProfiles, fleetConnectors } from '../sync/test-fleet';
 import { readFacets } from './facets';
+import { InventoryService } from './inventory-service';
 
 let store: Store;
 
@@ -102,6 +103,36 @@ describe('inventory facets', () => {
       expect(facets.site.unknown).toBeGreaterThanOrEqual(60);
     } finally {
       db.prepare("DELETE FROM assets WHERE hash = 'facet-test'").run();
+    }
+  });
+
+  it('follow every change of the inventory, and only read the counts again after one', async () => {
+    const own = await unlockedTestStore();
+    try {
+      let fleet = generateFleet({ size: 120, seed: 4 });
+      addFleetProfiles(own.profiles, fleet);
+      const engine = new SyncEngine({
+        db: own.db,
+        profiles: own.profiles,
+        connectors: fleetConnectors(() => fleet),
+        logger: silentLogger,
+      });
+      const inventory = new InventoryService(own.db, () => engine.freshness());
+      expect(inventory.facets().total).toBe(0);
+      await engine.sync('all');
+      const synced = inventory.facets();
+      expect(synced.total).toBe(readFacets(own.db).total);
+      expect(synced.total).toBeGreaterThan(100);
+      // Asked again with nothing changed: the same counts, read from what was kept.
+      expect(inventory.facets()).toEqual(synced);
+
+      fleet = generateFleet({ size: 60, seed: 4 });
+      await engine.sync('all');
+      const shrunk = inventory.facets();
+      expect(shrunk.total).toBeLessThan(synced.total);
+      expect(shrunk).toEqual({ ...readFacets(own.db), sources: shrunk.sources });
+    } finally {
+      own.close();
     }
   });
 });

@@ -14,7 +14,7 @@ import {
 } from '../../shared/inventory';
 import type { Statement } from 'better-sqlite3';
 import type { Sqlite } from '../db/sqlite';
-import { recorrelate } from './asset-store';
+import { inventoryGeneration, recorrelate } from './asset-store';
 import {
   assetFreshness,
   assetView,
@@ -311,7 +311,19 @@ export class InventoryService {
     return driftOf(this.db, [...this.#sources().values()], offset, limit);
   }
 
+  /** The last facet counts and the inventory generation they were read in. */
+  #facetCounts: { generation: number; counts: ReturnType<typeof readFacets> } | undefined;
+
+  /**
+   * Counts across the inventory with every source's freshness. The counts (a fifth of a second
+   * at 100 000 assets) are read again only after the inventory changed: a reachability verdict
+   * that changes only the freshness, as at every start without network, costs nothing more.
+   */
   facets(): Facets {
-    return { ...readFacets(this.db), sources: [...this.#sources().values()] };
+    const generation = inventoryGeneration(this.db);
+    if (this.#facetCounts?.generation !== generation) {
+      this.#facetCounts = { generation, counts: readFacets(this.db) };
+    }
+    return { ...this.#facetCounts.counts, sources: [...this.#sources().values()] };
   }
 }
