@@ -1,4 +1,5 @@
 import type { AssetRow } from '../../shared/inventory';
+import { compareNames } from '../db/name-sort';
 import type { Sqlite } from '../db/sqlite';
 import { escapeRawControls } from './cli-io';
 
@@ -110,9 +111,9 @@ export function ansibleInventory(db: Sqlite, assets: readonly AssetRow[]): strin
   }
   if (groups.size > 0) {
     lines.push('  children:');
-    for (const [group, hosts] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [group, hosts] of [...groups].sort(([a], [b]) => compareNames(a, b))) {
       lines.push(`    ${q(group)}:`, '      hosts:');
-      for (const host of [...hosts].sort()) lines.push(`        ${q(host)}: {}`);
+      for (const host of [...hosts].sort(compareNames)) lines.push(`        ${q(host)}: {}`);
     }
   }
   return `${lines.join('\n')}\n`;

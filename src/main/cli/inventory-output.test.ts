@@ -89,6 +89,31 @@ describe('what the CLI prints about assets', () => {
     );
   });
 
+  it('lists hosts and groups in the inventory’s name order: web2 before web10', async () => {
+    const pooled = (vmid: number, name: string, pool: string) => ({
+      ...guest(vmid, name, `10.0.1.${String(vmid - 100)}`),
+      group: pool,
+    });
+    const dir = await seeded([
+      pooled(101, 'web10', 'dmz-10'),
+      pooled(102, 'web2', 'dmz-10'),
+      pooled(103, 'Web1', 'dmz-10'),
+      pooled(104, 'db1', 'dmz-9'),
+    ]);
+    const run = await cli(['--data-dir', dir, 'export', 'ansible', '--no-check']);
+    expect(run.code).toBe(0);
+    const hosts = [...run.stdout.matchAll(/^ {4}"([^"]+)":\n {6}ansible_host/gm)].map((m) => m[1]);
+    expect(hosts).toEqual(['db1', 'Web1', 'web2', 'web10']);
+    const groups = [...run.stdout.matchAll(/^ {4}"([^"]+)":\n {6}hosts:/gm)].map((m) => m[1]);
+    expect(groups).toEqual(['pool_dmz_9', 'pool_dmz_10']);
+    const pool10 = run.stdout.slice(run.stdout.indexOf('"pool_dmz_10":'));
+    expect([...pool10.matchAll(/^ {8}"([^"]+)": \{\}/gm)].map((m) => m[1])).toEqual([
+      'Web1',
+      'web2',
+      'web10',
+    ]);
+  });
+
   it('prints the failure message of a source without the control characters it carried', async () => {
     const said = 'Proxmox VE said: \u001b]52;c;cm0gLXJm\u0007 no\u009b';
     const dir = await seeded([guest(101, 'web01', '10.0.0.1')]);

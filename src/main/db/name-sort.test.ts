@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { nameSortKey } from './name-sort';
+import { compareNames } from './name-sort';
 
-const sorted = (names: string[]): string[] =>
-  [...names].sort((a, b) => {
-    const ka = nameSortKey(a);
-    const kb = nameSortKey(b);
-    return ka < kb ? -1 : ka > kb ? 1 : 0;
-  });
+const sorted = (names: string[]): string[] => [...names].sort(compareNames);
 
 describe('name order', () => {
   it('puts numbers in order of value: web2 before web10, pve99 before pve100', () => {

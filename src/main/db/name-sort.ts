@@ -15,6 +15,13 @@ export function nameSortKey(name: string): string {
   return `${folded}\u0001${name}`;
 }
 
+/** Compares two names in the inventory's name order (for lists sorted in memory). */
+export function compareNames(a: string, b: string): number {
+  const ka = nameSortKey(a);
+  const kb = nameSortKey(b);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
 /** `nameSortKey` of a value that may be unknown: unknown stays null (it sorts last). */
 export function sortKeyOrNull(value: string | null): string | null {
   return value === null ? null : nameSortKey(value);
