@@ -1,9 +1,9 @@
 import type { Statement } from 'better-sqlite3';
+import { nameSortKey, sortKeyOrNull } from '../db/name-sort';
 import type { Sqlite } from '../db/sqlite';
 import { assetHash, mergeRecords, type LinkedRecord, type MergedAsset } from './asset-merge';
 import { correlate, recordKey, type Override } from './correlate';
 import { RecordStore, type StoredRecord } from './record-store';
-import { nameSortKey, sortKeyOrNull } from '../db/name-sort';
 
 export interface CorrelationSummary {
   assets: number;

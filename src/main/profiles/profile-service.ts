@@ -11,7 +11,7 @@ import {
   type SecretField,
 } from '../../shared/profiles';
 import type { Logger } from '../core/logger';
-import { nameSortKey } from '../db/name-sort';
+import { compareNames } from '../db/name-sort';
 import type { Sqlite } from '../db/sqlite';
 import type { Vault } from '../vault/vault';
 import { badRequest } from './issues';
@@ -51,13 +51,10 @@ export class ProfileService {
 
   list(): ProfileView[] {
     const rows = this.db.prepare('SELECT * FROM profiles').all() as ProfileRow[];
-    // Folder, then name as the inventory sorts names: pve2 before pve10.
-    const key = (row: ProfileRow): string =>
-      [nameSortKey(row.folder), nameSortKey(row.name), row.name].join('\u0000');
+    // Folder, then name, as the inventory sorts names: pve2 before pve10.
     return rows
-      .map((row) => ({ row, key: key(row) }))
-      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-      .map(({ row }) => this.toView(row));
+      .sort((a, b) => compareNames(a.folder, b.folder) || compareNames(a.name, b.name))
+      .map((row) => this.toView(row));
   }
 
   get(id: string): ProfileView {
