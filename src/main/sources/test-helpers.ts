@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Connection, ProfileView } from '../../shared/profiles';
+import { syncCancelController } from '../sync/sync-engine';
 import type { PreviousRecord, SourceRecord, SyncContext, SyncProgress } from './types';
 
 /** A profile view as the profile service would return it, for connector tests. */
@@ -55,7 +56,7 @@ export interface RecordingContext extends SyncContext {
 /** A sync context that records warnings and progress and serves `previous` from a last run. */
 export function recordingContext(
   previous: readonly SourceRecord[] = [],
-  signal: AbortSignal = new AbortController().signal,
+  signal: AbortSignal = syncCancelController().signal,
 ): RecordingContext {
   const byId = new Map<string, PreviousRecord>(
     previous.map((record) => [

@@ -18,6 +18,17 @@ export type ConnectorSet = Partial<Record<SourceSystem, SourceConnector>>;
 /** Listeners one profile's sync may have on its cancel signal before Node warns of a leak. */
 const cancelListenersPerSync = 200;
 
+/**
+ * The cancel of one profile's sync. Each request in flight (until its body closes), retry wait
+ * and RouterOS command listens for it: a large profile has dozens at once, beyond the ten after
+ * which Node warns of a leak on the console. A real leak still grows past this and is reported.
+ */
+export function syncCancelController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(cancelListenersPerSync, controller.signal);
+  return controller;
+}
+
 /** Profiles of one source kind synced at the same time, unless told otherwise. */
 export const defaultPerKindConcurrency = 2;
 
@@ -124,11 +135,7 @@ export class SyncEngine {
   ): Promise<SyncOutcome> {
     const started = performance.now();
     const runId = this.history.begin(profile.id, system);
-    const controller = new AbortController();
-    // Each request in flight (until its body closes), retry wait and RouterOS command listens
-    // for a cancel: a large profile has dozens at once, beyond the ten after which Node warns of
-    // a leak on the console. A real leak still grows past this and is reported.
-    setMaxListeners(cancelListenersPerSync, controller.signal);
+    const controller = syncCancelController();
     this.#controllers.add(controller);
     const onOuterAbort = (): void => controller.abort();
     outer?.addEventListener('abort', onOuterAbort);

@@ -10,6 +10,7 @@ import {
   type RouterOsLab,
 } from '../../../../lab/routeros';
 import type { RouterosTransport, TlsOptions } from '../../../shared/profiles';
+import { syncCancelController } from '../../sync/sync-engine';
 import { profileView, recordingContext } from '../test-helpers';
 import { createRouterOsConnector, routerosConnector } from './connector';
 
@@ -135,7 +136,7 @@ describe('RouterOS native API faults', () => {
       });
       // Far longer than the test may take: only the cancel can end this connect.
       const connector = createRouterOsConnector({ connectTimeoutMs: 600_000 });
-      const controller = new AbortController();
+      const controller = syncCancelController();
       const syncing = failure(
         connector.sync(profile, secrets, recordingContext([], controller.signal)),
       );
