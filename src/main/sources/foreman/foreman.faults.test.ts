@@ -7,6 +7,7 @@ import type { HttpError } from '../../net/errors';
 import type { RequestEvent } from '../../net/http-client';
 import { rejection as failure } from '../../net/test-server';
 import { profileView, recordingContext } from '../test-helpers';
+import { syncCancelController } from '../../sync/sync-engine';
 import { createForemanConnector, type ForemanConnectorOptions } from './index';
 
 /**
@@ -87,7 +88,7 @@ describe('Foreman connector under faults', () => {
     const error = await failure(
       createForemanConnector({
         http: { ...quick.http, onRequest: (e) => events.push(e) },
-      }).test(profile, secrets, new AbortController().signal),
+      }).test(profile, secrets, syncCancelController().signal),
     );
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
     expect(error).toMatchObject({ code: 'rate-limited', reason: 'rate-limited' });
@@ -154,7 +155,7 @@ describe('Foreman connector under faults', () => {
       createForemanConnector(quick).test(
         profile,
         { token: server.credentials.revokedToken },
-        new AbortController().signal,
+        syncCancelController().signal,
       ),
     );
     expect(error).toMatchObject({ reason: 'unauthorized' });
@@ -170,7 +171,7 @@ describe('Foreman connector under faults', () => {
       createForemanConnector(quick).test(
         bearer,
         { token: server.credentials.personalAccessToken },
-        new AbortController().signal,
+        syncCancelController().signal,
       ),
     );
     expect(error).toMatchObject({ reason: 'unauthorized' });
@@ -196,7 +197,7 @@ describe('Foreman connector under faults', () => {
 
   it('stops when the sync is cancelled', async () => {
     const { profile, secrets } = await serve([{ route: /\/facts$/, latencyMs: 200 }]);
-    const controller = new AbortController();
+    const controller = syncCancelController();
     const context = recordingContext([], controller.signal);
     setTimeout(() => controller.abort(), 100);
     const error = await failure(createForemanConnector(quick).sync(profile, secrets, context));

@@ -9,6 +9,7 @@ import type { SecretValues } from '../../profiles/profile-service';
 import { unlockedTestStore } from '../../store/test-helpers';
 import type { Store } from '../../store/open-store';
 import { recordingContext, truthIds } from '../test-helpers';
+import { syncCancelController } from '../../sync/sync-engine';
 import type { SourceRecord } from '../types';
 import { createForemanConnector, foremanConnector } from './index';
 
@@ -48,7 +49,7 @@ afterAll(async () => {
 
 describe('Foreman connector against the lab', () => {
   it('tests the credential: version, identity and what it may see', async () => {
-    const summary = await foremanConnector.test(profile, secrets, new AbortController().signal);
+    const summary = await foremanConnector.test(profile, secrets, syncCancelController().signal);
     expect(summary.version).toBe('Foreman 3.13.0');
     expect(summary.identity).toBe('admin (Admin User), administrator');
     expect(summary.permissions).toContain(`Sees ${lab.fleet.foreman.hosts.length} hosts`);
@@ -163,7 +164,7 @@ describe('Foreman connector against the lab', () => {
     const summary = await foremanConnector.test(
       auditor,
       { password: restricted.password },
-      new AbortController().signal,
+      syncCancelController().signal,
     );
     expect(summary.warnings).toContain('Cannot list fact values (needs view_facts).');
   });

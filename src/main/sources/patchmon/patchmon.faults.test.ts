@@ -7,6 +7,7 @@ import type { HttpError } from '../../net/errors';
 import type { RequestEvent } from '../../net/http-client';
 import { rejection as failure } from '../../net/test-server';
 import { profileView, recordingContext } from '../test-helpers';
+import { syncCancelController } from '../../sync/sync-engine';
 import { createPatchmonConnector, type PatchmonConnectorOptions } from './index';
 
 /**
@@ -176,7 +177,7 @@ describe('PatchMon connector under faults', () => {
     const summary = await connector.test(
       asWidget,
       { apiSecret: widget.secret },
-      new AbortController().signal,
+      syncCancelController().signal,
     );
     expect(summary.identity).toBe(`gethomepage widget credential ${widget.key}`);
     expect(summary.permissions[0]).toMatch(

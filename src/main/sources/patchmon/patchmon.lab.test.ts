@@ -8,6 +8,7 @@ import type { SecretValues } from '../../profiles/profile-service';
 import { unlockedTestStore } from '../../store/test-helpers';
 import type { Store } from '../../store/open-store';
 import { recordingContext, truthIds } from '../test-helpers';
+import { syncCancelController } from '../../sync/sync-engine';
 import type { SourceRecord } from '../types';
 import { createPatchmonConnector, patchmonConnector } from './index';
 
@@ -50,7 +51,7 @@ afterAll(async () => {
 
 describe('PatchMon connector against the lab', () => {
   it('tests the credential: identity and the hosts it may see', async () => {
-    const summary = await patchmonConnector.test(profile, secrets, new AbortController().signal);
+    const summary = await patchmonConnector.test(profile, secrets, syncCancelController().signal);
     const { hosts, hostGroups } = lab.fleet.patchmon;
     const used = new Set(hosts.flatMap((h) => h.hostGroupIds));
     expect(summary.identity).toBe(`API credential ${lab.patchmon!.credentials.api.key}`);

@@ -5,6 +5,7 @@ import { startProxmox, type ProxmoxServer } from '../../../../lab/proxmox';
 import type { ProfileView } from '../../../shared/profiles';
 import { createProxmoxConnector, type ProxmoxConnectorOptions } from './index';
 import { profileView, recordingContext } from '../test-helpers';
+import { syncCancelController } from '../../sync/sync-engine';
 
 /**
  * Every fault the lab can inject, each on its own small simulated cluster (one TLS identity for
@@ -138,7 +139,7 @@ describe('Proxmox VE connector under faults', () => {
 
   it('stops with a cancelled error when the sync is cancelled', async () => {
     const { profile, secrets } = await serve([{ latencyMs: 20 }]);
-    const controller = new AbortController();
+    const controller = syncCancelController();
     const context = recordingContext([], controller.signal);
     context.progress = (update) => {
       if (update.phase === 'guests') controller.abort();
