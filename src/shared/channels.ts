@@ -25,6 +25,7 @@ export const commandNames = [
   'sync:cancel',
   'sync:status',
   'sync:schedule',
+  'sync:test-login',
   'otp:answer',
   'otp:list',
   'inventory:query',

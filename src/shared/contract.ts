@@ -20,6 +20,8 @@ import {
   InventoryPage,
   InventoryQueryRequest,
   JoinRequest,
+  LoginTest,
+  LoginTestRequest,
   SplitRequest,
   SyncProgressEvent,
   SyncScheduleRequest,
@@ -220,6 +222,8 @@ export const commands = {
   'sync:cancel': { request: Empty, response: SyncStatus },
   'sync:status': { request: Empty, response: SyncStatus },
   'sync:schedule': { request: SyncScheduleRequest, response: SyncStatus },
+  /** Logs in to a source with the profile's credential: version, identity, what it may see. */
+  'sync:test-login': { request: LoginTestRequest, response: LoginTest },
   /** Answers (or declines) a `otp:request`; the code goes to the waiting login only. */
   'otp:answer': { request: OtpAnswerRequest, response: z.null() },
   /** The one-time code requests still waiting, for a window that opens while one is. */

@@ -128,6 +128,22 @@ export const SyncScheduleRequest = z
   })
   .strict();
 
+export const LoginTestRequest = z.object({ profileId: ProfileId }).strict();
+
+/** A source's answer to logging in with a profile's credential (no data is fetched). */
+export const LoginTest = z
+  .object({
+    /** e.g. "Foreman 3.12.1", "Proxmox VE 8.4.1", "RouterOS 7.18.2 (stable)". */
+    version: z.string().max(500),
+    /** The user or token the credential maps to. */
+    identity: z.string().max(500),
+    /** What the credential may see, in a person's words. */
+    permissions: z.array(z.string().max(1000)).max(100),
+    warnings: z.array(z.string().max(1000)).max(100),
+  })
+  .strict();
+export type LoginTest = z.infer<typeof LoginTest>;
+
 export const sortFields = [
   'name',
   'kind',

@@ -11,6 +11,7 @@ import { defaultConnectors } from '../sync/connectors';
 import { Reachability, tcpReachable, type ReachProbe } from '../sync/reachability';
 import { SyncEngine, type ConnectorSet } from '../sync/sync-engine';
 import { isSourceProfile } from '../sync/sync-history';
+import { testLogin } from '../sync/test-login';
 import { exportInventory } from './inventory-export';
 
 /** How the app notices, between syncs, that sources cannot be reached. */
@@ -199,6 +200,7 @@ export function inventoryHandlers(
         engine.history.setSchedule(profile.id, intervalMinutes);
         return status();
       },
+      'sync:test-login': ({ profileId }) => testLogin(store.profiles, connectors, profileId),
       'inventory:query': (request) => inventory.query(request),
       'inventory:asset': ({ id }) => inventory.asset(id),
       'inventory:join': ({ assetIds }) => {

@@ -1,4 +1,5 @@
 import { isInsecure, type ProbeResult, type ProfileView } from '../../shared/profiles';
+import type { LoginTest } from '../../shared/inventory';
 
 function target(profile: ProfileView): string {
   const c = profile.connection;
@@ -66,4 +67,13 @@ export function formatProbe(result: ProbeResult): string {
   }
   if (result.ssh !== null) lines.push(`host key: ${result.ssh.keyType} ${result.ssh.fingerprint}`);
   return lines.join('\n');
+}
+
+/** A login test: the version and identity, then what the credential may and may not see. */
+export function formatLoginTest(test: LoginTest): string {
+  return [
+    `${test.version}, logged in as ${test.identity}`,
+    ...test.permissions.map((p) => `ok   ${p}`),
+    ...test.warnings.map((w) => `WARN ${w}`),
+  ].join('\n');
 }

@@ -11,8 +11,10 @@ import { InventoryService } from '../inventory/inventory-service';
 import { defaultConnectors, type ConnectorChoices } from '../sync/connectors';
 import { Reachability, tcpReachable, type ReachProbe } from '../sync/reachability';
 import { SyncEngine, type ConnectorSet } from '../sync/sync-engine';
+import { testLogin } from '../sync/test-login';
 import { ansibleInventory } from './ansible';
 import { escapeRawControls, printable, UsageError } from './cli-io';
+import { formatLoginTest } from './format';
 import { formatAssetTable, formatCsv, formatDrift, formatOutcomes } from './inventory-format';
 import { ProgressLine } from './progress-line';
 import type { CliSession } from './session';
@@ -114,6 +116,32 @@ export async function syncCommand(
   // 130: ended by Ctrl-C, as shells report it.
   if (cancel.signal.aborted) return 130;
   return failed.length + cancelled === 0 ? 0 : 1;
+}
+
+/** `rackside profiles test`: logs in with the profile's credential and says what it may see. */
+export async function testLoginCommand(s: CliSession, ref: string): Promise<number> {
+  // A mistyped name is reported before the passphrase is asked for, not after.
+  s.store.profiles.resolve(ref);
+  await s.unlock();
+  const cancel = new AbortController();
+  const release = s.io.onInterrupt?.(() => {
+    release?.();
+    cancel.abort();
+  });
+  try {
+    const otp = s.otpProvider();
+    const test = await testLogin(s.store.profiles, cliConnectors.current({ otp }), ref, {
+      signal: cancel.signal,
+    });
+    s.print(test, () => formatLoginTest(test));
+    return 0;
+  } catch (error) {
+    if (!cancel.signal.aborted) throw error;
+    s.io.stderr.write('rackside: login test cancelled.\n');
+    return 130;
+  } finally {
+    release?.();
+  }
 }
 
 function parseSort(sort: string | undefined): InventoryQuery['sort'] {

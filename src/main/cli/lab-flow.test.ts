@@ -42,6 +42,13 @@ describe('the lab, end to end through the CLI', () => {
     expect(synced.stderr).toBe('');
     expect(synced.code).toBe(0);
 
+    // Logging in with a profile's credential says who it is and what it may see.
+    const login = await cli(['--data-dir', dir, 'profiles', 'test', 'Lab Foreman'], { env });
+    expect(login.stderr).toBe('');
+    expect(login.code).toBe(0);
+    expect(login.stdout).toMatch(/^Foreman \d+\.\d+\.\d+, logged in as \S+/);
+    expect(login.stdout).toMatch(/^ok {3}Sees \d+ hosts$/m);
+
     const listed = await cli(['--data-dir', dir, 'inventory', '--format', 'json']);
     const before = JSON.parse(listed.stdout) as InventoryJson;
     const predicted = before.assets.map((a) => a.records.map((r) => `${r.system}|${r.externalId}`));
@@ -69,6 +76,10 @@ describe('the lab, end to end through the CLI', () => {
     expect(offlineRead.assets[0]?.freshness.message).toMatch(
       /^offline — data from \d{4}-.*cannot reach 127\.0\.0\.1:\d+: connection refused/,
     );
+
+    const refused = await cli(['--data-dir', dir, 'profiles', 'test', 'Lab Foreman'], { env });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/connection refused/);
 
     const failed = await cli(['--data-dir', dir, 'sync', '--all'], { env });
     expect(failed.code).toBe(1);

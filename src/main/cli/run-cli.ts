@@ -81,6 +81,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       ),
     );
   profiles
+    .command('test <profile>')
+    .description("log in to a source with the profile's credential and show what it may see")
+    .action(run((s, ref: string) => inventory.testLoginCommand(s, ref)));
+  profiles
     .command('import [file]')
     .description('import a manifest or export file, or ~/.ssh/config with --ssh-config')
     .option('--ssh-config', 'read Host entries from an OpenSSH config (default ~/.ssh/config)')
