@@ -85,6 +85,16 @@ export class ProfilesPage {
     await this.page.getByTestId('probe-pin').click();
   }
 
+  /** Logs in with the stored credential; resolves once the answer (or the failure) shows. */
+  async testLogin(): Promise<void> {
+    await this.detail().getByTestId('profile-test-login').click();
+    await expect(this.loginPanel()).toHaveAttribute('data-outcome', /ok|failed/);
+  }
+
+  loginPanel(): Locator {
+    return this.page.getByTestId('login-panel');
+  }
+
   // ---- form ----------------------------------------------------------------------------------
 
   form(): Locator {

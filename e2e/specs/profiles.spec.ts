@@ -180,6 +180,10 @@ test.describe('connection profiles', () => {
       await profiles.pinCertificate();
       await expect(profiles.probePanel()).toHaveAttribute('data-outcome', 'ok');
       await expect(app.page.getByTestId('cert-trust')).toHaveText('matches the pinned fingerprint');
+      // Logging in goes over the pinned TLS; this server answers `{}`, which is no Proxmox VE.
+      await profiles.testLogin();
+      await expect(profiles.loginPanel()).toHaveAttribute('data-outcome', 'failed');
+      await expect(app.page.getByTestId('login-error')).toContainText('Proxmox');
       await profiles.search('');
 
       const exported = await profiles.exportAll();

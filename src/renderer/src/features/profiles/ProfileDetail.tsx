@@ -1,9 +1,10 @@
-import { Activity, Pencil, SquareTerminal, Trash2 } from 'lucide-react';
+import { Activity, KeyRound, Pencil, SquareTerminal, Trash2 } from 'lucide-react';
 import type { ReactNode } from 'react';
 import { isInsecure, secretFieldsFor, type ProfileView } from '../../../../shared/profiles';
 import { openTerminalFor } from '../terminals/terminal-actions';
 import { secretLabel } from './ConnectionFields';
 import { kindLabels } from './profile-form-model';
+import { LoginPanel } from './LoginPanel';
 import { InsecureBadge, KindIcon, TagList } from './ProfileBadges';
 import { ProbePanel } from './ProbePanel';
 import { addressOf, selectors, useProfilesStore } from './profiles-store';
@@ -63,10 +64,11 @@ function tlsSummary(profile: ProfileView): string | undefined {
   return 'Verified with the system CAs';
 }
 
-/** The selected profile: what it connects to, which secrets are stored, and its probe. */
+/** The selected profile: what it connects to, which secrets are stored, its probe and login test. */
 export function ProfileDetail(props: { profile: ProfileView }) {
   const { profile } = props;
   const probe = useProfilesStore((s) => s.probes[profile.id]);
+  const login = useProfilesStore((s) => s.logins[profile.id]);
   const profiles = useProfilesStore((s) => s.profiles);
   const { openEditor, openDialog } = useProfilesStore.getState();
   const jumpName = (id: string): string =>
@@ -106,6 +108,18 @@ export function ProfileDetail(props: { profile: ProfileView }) {
         >
           <Activity size={13} aria-hidden /> Probe
         </button>
+        {profile.connection.kind !== 'ssh' ? (
+          <button
+            type="button"
+            className="button"
+            data-testid="profile-test-login"
+            title="Log in with the stored credential and show what it may see"
+            disabled={login?.status === 'running'}
+            onClick={() => void useProfilesStore.getState().testLogin(profile.id)}
+          >
+            <KeyRound size={13} aria-hidden /> Test login
+          </button>
+        ) : null}
         <button
           type="button"
           className="button"
@@ -159,6 +173,7 @@ export function ProfileDetail(props: { profile: ProfileView }) {
           <dd>{new Date(profile.updatedAt).toLocaleString()}</dd>
         </dl>
       </section>
+      {login ? <LoginPanel profile={profile} state={login} /> : null}
       {probe ? <ProbePanel profile={profile} state={probe} /> : null}
     </div>
   );

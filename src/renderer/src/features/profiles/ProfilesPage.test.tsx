@@ -93,6 +93,34 @@ describe('ProfilesPage', () => {
     expect(rowNames()).toEqual(['pve1', 'PVE2', 'pve10']);
   });
 
+  it('tests the login of a source profile and shows who it is and what it may see', async () => {
+    const host = await renderPage();
+    fireEvent.click(screen.getByText('pve-a'));
+    fireEvent.click(await screen.findByTestId('profile-test-login'));
+    expect((await screen.findByTestId('login-verdict')).textContent).toBe(
+      'Proxmox VE 8.4.1, logged in as svc@pve!pve-a',
+    );
+    expect(screen.getByTestId('login-permission').textContent).toBe('/: Sys.Audit, VM.Audit');
+    expect(screen.getByTestId('login-warning').textContent).toContain('lacks VM.Monitor');
+    expect(host.calls).toContainEqual(['sync:test-login', { profileId: profiles[0]?.id }]);
+
+    // A failed login says why, in place of the last answer.
+    host.fail(
+      'sync:test-login',
+      'unavailable',
+      'pve-a refused the token: 401 authentication failure',
+    );
+    fireEvent.click(screen.getByTestId('profile-test-login'));
+    await waitFor(() => {
+      expect(screen.getByTestId('login-error').textContent).toMatch(/refused the token/);
+    });
+    expect(screen.queryByTestId('login-verdict')).toBeNull();
+
+    // An SSH profile has no login test: its probe checks the host key.
+    fireEvent.click(screen.getByText('bastion'));
+    expect(screen.queryByTestId('profile-test-login')).toBeNull();
+  });
+
   it('searches name, address, tags and folder; / focuses the search box', async () => {
     await renderPage();
     fireEvent.keyDown(document.body, { key: '/' });

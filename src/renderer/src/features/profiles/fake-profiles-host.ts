@@ -49,6 +49,19 @@ export function fakeProfilesHost(initial: ProfileView[] = []) {
         profiles = profiles.filter((p) => p.id !== id);
         return { ok: true, data: null };
       }
+      case 'sync:test-login': {
+        const { profileId } = payload as { profileId: string };
+        const name = profiles.find((p) => p.id === profileId)?.name ?? '?';
+        return {
+          ok: true,
+          data: {
+            version: 'Proxmox VE 8.4.1',
+            identity: `svc@pve!${name}`,
+            permissions: ['/: Sys.Audit, VM.Audit'],
+            warnings: ['The token lacks VM.Monitor: no guest IPs.'],
+          },
+        };
+      }
       default:
         return { ok: false, error: { code: 'unknown-channel', message: channel } };
     }

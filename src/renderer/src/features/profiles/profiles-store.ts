@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { ImportSummary } from '../../../../shared/contract';
 import type { AppErrorShape } from '../../../../shared/errors';
+import type { LoginTest } from '../../../../shared/inventory';
 import {
   endpointOf,
   type ProbeResult,
@@ -18,6 +19,10 @@ export type ProbeState =
   | { status: 'running' }
   | { status: 'done'; result: ProbeResult }
   | { status: 'error'; error: AppErrorShape };
+export type LoginState =
+  | { status: 'running' }
+  | { status: 'done'; result: LoginTest }
+  | { status: 'error'; error: AppErrorShape };
 
 interface ProfilesState {
   profiles: ProfileView[];
@@ -30,6 +35,8 @@ interface ProfilesState {
   editor: Editor | undefined;
   dialog: Dialog | undefined;
   probes: Record<string, ProbeState>;
+  /** Login tests of source profiles (the credential sent), by profile id. */
+  logins: Record<string, LoginState>;
 }
 
 interface ProfilesActions {
@@ -42,6 +49,8 @@ interface ProfilesActions {
   save: (input: ProfileSaveInput) => Promise<Result<ProfileView>>;
   remove: (id: string) => Promise<AppErrorShape | undefined>;
   probe: (id: string) => Promise<void>;
+  /** Logs in to the source with the stored credential and keeps what it said. */
+  testLogin: (id: string) => Promise<void>;
   /** Pins the certificate and probes again, so the user sees whether it now passes. */
   pin: (id: string, sha256: string) => Promise<AppErrorShape | undefined>;
   importFile: (content: string, passphrase: string | null) => Promise<Result<ImportSummary>>;
@@ -58,6 +67,7 @@ export const initialState: ProfilesState = {
   editor: undefined,
   dialog: undefined,
   probes: {},
+  logins: {},
 };
 
 export const useProfilesStore = create<ProfilesState & ProfilesActions>()((set, get) => ({
@@ -94,6 +104,7 @@ export const useProfilesStore = create<ProfilesState & ProfilesActions>()((set, 
         selectedId: saved.id,
         editor: undefined,
         probes: without(s.probes, saved.id),
+        logins: without(s.logins, saved.id),
       }));
     }
     return result;
@@ -107,6 +118,7 @@ export const useProfilesStore = create<ProfilesState & ProfilesActions>()((set, 
       editor: s.editor?.mode === 'edit' && s.editor.id === id ? undefined : s.editor,
       dialog: undefined,
       probes: without(s.probes, id),
+      logins: without(s.logins, id),
     }));
     return undefined;
   },
@@ -117,6 +129,14 @@ export const useProfilesStore = create<ProfilesState & ProfilesActions>()((set, 
       ? { status: 'done', result: result.data }
       : { status: 'error', error: result.error };
     set((s) => ({ probes: { ...s.probes, [id]: next } }));
+  },
+  testLogin: async (id) => {
+    set((s) => ({ logins: { ...s.logins, [id]: { status: 'running' } } }));
+    const result = await bridge().call('sync:test-login', { profileId: id });
+    const next: LoginState = result.ok
+      ? { status: 'done', result: result.data }
+      : { status: 'error', error: result.error };
+    set((s) => ({ logins: { ...s.logins, [id]: next } }));
   },
   pin: async (id, sha256) => {
     const result = await bridge().call('profiles:pin', { id, sha256 });
