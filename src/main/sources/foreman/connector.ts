@@ -30,7 +30,8 @@ const Counts = z.looseObject({ subtotal: z.number().int().nonnegative() });
 /** What the credential may see, one index at a time (one item per request). */
 const visibility = [
   { path: '/hosts', what: 'hosts', permission: 'view_hosts' },
-  { path: '/fact_values', what: 'fact values', permission: 'view_facts' },
+  // Its `subtotal` counts the hosts on the page, not facts (reference/foreman.md §6.6).
+  { path: '/fact_values', what: 'host facts', permission: 'view_facts', uncounted: true },
   { path: '/hostgroups', what: 'host groups', permission: 'view_hostgroups' },
   { path: '/organizations', what: 'organizations', permission: 'view_organizations' },
   { path: '/locations', what: 'locations', permission: 'view_locations' },
@@ -52,9 +53,11 @@ async function testForeman(client: ForemanClient, signal: AbortSignal): Promise<
   );
   const permissions: string[] = [];
   const warnings: string[] = [];
-  for (const { what, permission, answer } of answers) {
-    if (answer.ok) permissions.push(`Sees ${answer.value.subtotal} ${what}`);
-    else warnings.push(`Cannot list ${what} (needs ${permission}).`);
+  for (const entry of answers) {
+    const { what, permission, answer } = entry;
+    if (!answer.ok) warnings.push(`Cannot list ${what} (needs ${permission}).`);
+    else if ('uncounted' in entry) permissions.push(`Sees ${what}`);
+    else permissions.push(`Sees ${answer.value.subtotal} ${what}`);
   }
   if (answers.some((a) => a.permission === 'view_facts' && !a.answer.ok)) {
     warnings.push('Without facts, hosts carry no machine id or SMBIOS UUID for matching.');

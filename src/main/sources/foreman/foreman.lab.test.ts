@@ -56,6 +56,8 @@ describe('Foreman connector against the lab', () => {
     expect(summary.permissions).toContain(
       `Sees ${lab.fleet.foreman.hostgroups.length} host groups`,
     );
+    // Facts' subtotal counts hosts on the page, so no number is made up for them.
+    expect(summary.permissions).toContain('Sees host facts');
     expect(summary.warnings).toEqual([]);
   });
 
@@ -166,6 +168,7 @@ describe('Foreman connector against the lab', () => {
       { password: restricted.password },
       syncCancelController().signal,
     );
-    expect(summary.warnings).toContain('Cannot list fact values (needs view_facts).');
+    expect(summary.warnings).toContain('Cannot list host facts (needs view_facts).');
+    expect(summary.permissions.join('\n')).not.toMatch(/facts/);
   });
 });
