@@ -1,7 +1,7 @@
 import type { Permissions } from './schemas';
 
 /**
- * `/access/permissions` in a person's words: one line per path, and warnings for the privileges
+ * `/access/permissions` in a person's words: one line per set of privileges, and warnings for the privileges
  * a sync needs and the credential lacks (reference/proxmox.md §4, §6).
  */
 export interface PermissionSummary {
@@ -9,27 +9,46 @@ export interface PermissionSummary {
   warnings: string[];
 }
 
-/** True when `priv` is held on `/`, `/vms` or anywhere below (a pool, a single VM). */
+/**
+ * True when `priv` reaches guests: held on a single VM, or propagated from `/`, `/vms` or a pool.
+ * Each privilege's value is its propagate flag: 0 holds it on that path only.
+ */
 function heldForGuests(permissions: Permissions, priv: string): boolean {
-  return Object.entries(permissions).some(
-    ([path, privs]) =>
-      (path === '/' || path === '/vms' || path.startsWith('/vms/') || path.startsWith('/pool/')) &&
-      Boolean(privs[priv]),
-  );
+  return Object.entries(permissions).some(([path, privs]) => {
+    const flag = privs[priv];
+    if (flag === undefined || flag === false) return false;
+    if (path.startsWith('/vms/')) return true;
+    return (path === '/' || path === '/vms' || path.startsWith('/pool/')) && Boolean(flag);
+  });
 }
 
 function heldAt(permissions: Permissions, path: string, priv: string): boolean {
   return Boolean(permissions[path]?.[priv]);
 }
 
+/** Paths named in one line before the rest are counted ("and 22 more paths"). */
+const pathsNamed = 4;
+
+/**
+ * One line per set of privileges, with the paths that hold exactly that set: a token with the
+ * same role on every guest gets one line for its guests, not one per guest.
+ */
 export function summarizePermissions(permissions: Permissions, major: number): PermissionSummary {
-  const paths = Object.keys(permissions).sort();
-  const lines = paths.map((path) => {
+  const byPrivileges = new Map<string, string[]>();
+  for (const path of Object.keys(permissions).sort()) {
     const privs = Object.entries(permissions[path] ?? {})
       .filter(([, flag]) => flag !== false)
       .map(([priv]) => priv)
       .sort();
-    return `${path}: ${privs.length === 0 ? '(none)' : privs.join(', ')}`;
+    const text = privs.length === 0 ? '(none)' : privs.join(', ');
+    byPrivileges.set(text, [...(byPrivileges.get(text) ?? []), path]);
+  }
+  const lines = [...byPrivileges].map(([text, paths]) => {
+    const named =
+      paths.length <= pathsNamed + 1
+        ? paths.join(', ')
+        : `${paths.slice(0, pathsNamed).join(', ')} and ${String(paths.length - pathsNamed)} more paths`;
+    return `${named}: ${text}`;
   });
   if (lines.length === 0) lines.push('no privileges at all');
   const warnings: string[] = [];
