@@ -57,7 +57,11 @@ async function testForeman(client: ForemanClient, signal: AbortSignal): Promise<
     const { what, permission, answer } = entry;
     if (!answer.ok) warnings.push(`Cannot list ${what} (needs ${permission}).`);
     else if ('uncounted' in entry) permissions.push(`Sees ${what}`);
-    else permissions.push(`Sees ${answer.value.subtotal} ${what}`);
+    else {
+      const n = answer.value.subtotal;
+      // "1 compute resource", "1 host group": every index name here is plural in its last "s".
+      permissions.push(`Sees ${String(n)} ${n === 1 ? what.replace(/s$/, '') : what}`);
+    }
   }
   if (answers.some((a) => a.permission === 'view_facts' && !a.answer.ok)) {
     warnings.push('Without facts, hosts carry no machine id or SMBIOS UUID for matching.');

@@ -58,6 +58,10 @@ describe('Foreman connector against the lab', () => {
     );
     // Facts' subtotal counts hosts on the page, so no number is made up for them.
     expect(summary.permissions).toContain('Sees host facts');
+    const resources = lab.fleet.foreman.computeResources.length;
+    expect(summary.permissions).toContain(
+      resources === 1 ? 'Sees 1 compute resource' : `Sees ${String(resources)} compute resources`,
+    );
     expect(summary.warnings).toEqual([]);
   });
 
