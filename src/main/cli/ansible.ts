@@ -1,5 +1,5 @@
 import type { AssetRow } from '../../shared/inventory';
-import { compareNames } from '../db/name-sort';
+import { compareNames } from '../../shared/name-sort';
 import type { Sqlite } from '../db/sqlite';
 import { escapeRawControls } from './cli-io';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareNames } from './name-sort';
+import { compareNames } from '../../shared/name-sort';
 
 const sorted = (names: string[]): string[] => [...names].sort(compareNames);
 

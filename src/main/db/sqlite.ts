@@ -1,9 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { nameSortFunction, nameSortKey } from './name-sort';
+import { nameSortKey } from '../../shared/name-sort';
 
 export type Sqlite = Database.Database;
+
+/** SQL name of `nameSortKey`, registered on every connection (migration 11 fills the columns). */
+export const nameSortFunction = 'rackside_name_sort';
 
 /**
  * Opens better-sqlite3. The Electron host passes `nativeBinding` (the build for Electron's ABI

@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import { nameSortKey, sortKeyOrNull } from '../db/name-sort';
+import { nameSortKey, sortKeyOrNull } from '../../shared/name-sort';
 import type { Sqlite } from '../db/sqlite';
 import { assetHash, mergeRecords, type LinkedRecord, type MergedAsset } from './asset-merge';
 import { correlate, recordKey, type Override } from './correlate';

@@ -11,7 +11,7 @@ import {
   type SecretField,
 } from '../../shared/profiles';
 import type { Logger } from '../core/logger';
-import { compareNames } from '../db/name-sort';
+import { compareNames } from '../../shared/name-sort';
 import type { Sqlite } from '../db/sqlite';
 import type { Vault } from '../vault/vault';
 import { badRequest } from './issues';

@@ -6,7 +6,7 @@ import {
   maxSavedSearchQuery,
   type SavedSearch,
 } from '../../../../shared/settings';
-import { compareNames } from '../../lib/compare-names';
+import { compareNames } from '../../../../shared/name-sort';
 import { useSettingsStore } from '../../stores/settings-store';
 
 export type { SavedSearch };

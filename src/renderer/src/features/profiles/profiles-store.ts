@@ -11,7 +11,7 @@ import {
 } from '../../../../shared/profiles';
 import type { Result } from '../../../../shared/result';
 import { bridge } from '../../lib/bridge';
-import { compareNames } from '../../lib/compare-names';
+import { compareNames } from '../../../../shared/name-sort';
 
 export type Editor = { mode: 'new'; kind: ProfileKind } | { mode: 'edit'; id: string };
 export type Dialog = { type: 'delete'; id: string } | { type: 'import' } | { type: 'export' };

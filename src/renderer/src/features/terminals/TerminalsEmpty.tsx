@@ -2,7 +2,7 @@ import { Columns2, SquareTerminal } from 'lucide-react';
 import { useEffect } from 'react';
 import { endpointOf, type ProfileView } from '../../../../shared/profiles';
 import { Kbd, modKey } from '../../components/Kbd';
-import { compareNames } from '../../lib/compare-names';
+import { compareNames } from '../../../../shared/name-sort';
 import { useProfilesStore } from '../profiles/profiles-store';
 import { openTerminalFor } from './terminal-actions';
 import { useTerminalsStore } from './terminals-store';

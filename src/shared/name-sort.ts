@@ -1,5 +1,6 @@
 /**
- * The key the inventory sorts names and other text by: case folded, and every run of digits
+ * The order Rackside lists names in, everywhere: the inventory's SQL sort keys, the CLI and the
+ * app's own lists. The key the inventory sorts names and other text by: case folded, and every run of digits
  * compared as a number, so `web2` comes before `web10`, `Debian 9` before `Debian 12` and `Web3`
  * sits among the `web…` names. A run becomes a letter for its length (`A` = one digit, up to
  * `Z` = 26 and longer) and its digits without leading zeros; the letters sort after `-` and `.`
@@ -26,6 +27,3 @@ export function compareNames(a: string, b: string): number {
 export function sortKeyOrNull(value: string | null): string | null {
   return value === null ? null : nameSortKey(value);
 }
-
-/** SQL name of `nameSortKey`, registered on every connection (migration 11 fills the columns). */
-export const nameSortFunction = 'rackside_name_sort';
