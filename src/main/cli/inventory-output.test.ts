@@ -180,4 +180,54 @@ describe('what the CLI prints about assets', () => {
     const after = await cli(['--data-dir', dir, 'inventory', '--no-check']);
     expect(after.stdout).toMatch(/^web01\s+vm\s+running/m);
   });
+
+  it('tests a login, and stops at Ctrl-C with status 130 when the source never answers', async () => {
+    const dir = await seeded([guest(101, 'web01', '10.0.0.1')]);
+    const env = { RACKSIDE_PASSPHRASE: 'output passphrase 1' };
+    let answer: 'summary' | 'hang' = 'summary';
+    let started!: () => void;
+    const asked = new Promise<void>((resolve) => (started = resolve));
+    cliConnectors.current = () => ({
+      proxmox: {
+        system: 'proxmox',
+        test: (_profile, _secrets, signal) =>
+          answer === 'summary'
+            ? Promise.resolve({
+                version: 'Proxmox VE 8.4.1',
+                identity: 'svc@pve!rackside',
+                permissions: ['/: Sys.Audit, VM.Audit'],
+                warnings: ['no QEMU guest IPs — the credential lacks VM.Monitor on /vms'],
+              })
+            : new Promise((_resolve, reject) => {
+                signal.addEventListener('abort', () => {
+                  reject(new AppError('cancelled', 'The request was cancelled.'));
+                });
+                started();
+              }),
+        sync: () => Promise.reject(new Error('not used')),
+      },
+    });
+    const ok = await cli(['--data-dir', dir, 'profiles', 'test', 'pve'], { env });
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toBe(
+      'Proxmox VE 8.4.1, logged in as svc@pve!rackside\n' +
+        'ok   /: Sys.Audit, VM.Audit\n' +
+        'WARN no QEMU guest IPs — the credential lacks VM.Monitor on /vms\n',
+    );
+
+    answer = 'hang';
+    let interrupt: (() => void) | undefined;
+    const run = cli(['--data-dir', dir, 'profiles', 'test', 'pve'], {
+      env,
+      onInterrupt: (handler) => {
+        interrupt = handler;
+        return () => undefined;
+      },
+    });
+    await asked;
+    interrupt?.();
+    const cancelled = await run;
+    expect(cancelled.code).toBe(130);
+    expect(cancelled.stderr).toBe('rackside: login test cancelled.\n');
+  });
 });
