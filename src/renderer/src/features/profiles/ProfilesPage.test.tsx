@@ -96,7 +96,15 @@ describe('ProfilesPage', () => {
   it('tests the login of a source profile and shows who it is and what it may see', async () => {
     const host = await renderPage();
     fireEvent.click(screen.getByText('pve-a'));
+    // While the source has not answered, the panel says so and a second test cannot start.
+    const release = host.hold('sync:test-login');
     fireEvent.click(await screen.findByTestId('profile-test-login'));
+    expect((await screen.findByTestId('login-running')).textContent).toContain(
+      'Logging in to pve-a…',
+    );
+    expect(screen.getByTestId('login-panel').getAttribute('aria-busy')).toBe('true');
+    expect(screen.getByTestId<HTMLButtonElement>('profile-test-login').disabled).toBe(true);
+    release();
     expect((await screen.findByTestId('login-verdict')).textContent).toBe(
       'Proxmox VE 8.4.1, logged in as svc@pve!pve-a',
     );
@@ -115,6 +123,7 @@ describe('ProfilesPage', () => {
       expect(screen.getByTestId('login-error').textContent).toMatch(/refused the token/);
     });
     expect(screen.queryByTestId('login-verdict')).toBeNull();
+    expect(screen.getByTestId<HTMLButtonElement>('profile-test-login').disabled).toBe(false);
 
     // An SSH profile has no login test: its probe checks the host key.
     fireEvent.click(screen.getByText('bastion'));

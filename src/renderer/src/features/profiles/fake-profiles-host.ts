@@ -28,6 +28,7 @@ export function fakeProfilesHost(initial: ProfileView[] = []) {
   const calls: [CommandName, unknown][] = [];
   let profiles = [...initial];
   const failures = new Map<CommandName, { code: string; message: string }>();
+  const held = new Map<CommandName, Promise<void>>();
   let nextId = 1;
 
   const answer = (channel: CommandName, payload: unknown): Result<unknown> => {
@@ -68,9 +69,10 @@ export function fakeProfilesHost(initial: ProfileView[] = []) {
   };
 
   const bridge = createBridge({
-    invoke: (channel, payload) => {
+    invoke: async (channel, payload) => {
       calls.push([channel as CommandName, payload]);
-      return Promise.resolve(answer(channel as CommandName, payload));
+      await held.get(channel as CommandName);
+      return answer(channel as CommandName, payload);
     },
     on: () => () => undefined,
   });
@@ -82,6 +84,22 @@ export function fakeProfilesHost(initial: ProfileView[] = []) {
     saves: () => calls.filter(([c]) => c === 'profiles:save').map(([, p]) => p),
     fail: (channel: CommandName, code: string, message: string) => {
       failures.set(channel, { code, message });
+    },
+    /** Keeps answers on `channel` waiting until the returned function is called. */
+    hold: (channel: CommandName): (() => void) => {
+      let release = (): void => undefined;
+      held.set(
+        channel,
+        new Promise<void>((resolve) => {
+          release = () => {
+            held.delete(channel);
+            resolve();
+          };
+        }),
+      );
+      return () => {
+        release();
+      };
     },
   };
 }
