@@ -86,11 +86,32 @@ test('a terminal from an SSH profile: host key, command output, search, reconnec
     await terminals.run('echo still-$((3*3))');
     await expect(terminals.screen()).toContainText('still-9');
 
+    // A double-clicked tab label takes the typing: the new name, never a command to the host.
+    await terminals
+      .tabs()
+      .first()
+      .getByRole('button', { name: 'lab-shell', exact: true })
+      .dblclick();
+    await app.page.keyboard.type('prod-db');
+    await app.page.keyboard.press('Enter');
+    await expect(terminals.tabs().first()).toHaveAttribute('data-label', 'prod-db');
+    // The keyboard is the terminal's again: the next line runs there.
+    await app.page.keyboard.type('echo renamed-$((2*4))');
+    await app.page.keyboard.press('Enter');
+    await expect(terminals.screen()).toContainText('renamed-8');
+    await expect(terminals.screen()).not.toContainText('prod-db');
+    // Ctrl+5 goes to Profiles from inside a terminal too (xterm.js would send ^] to the host).
+    await app.page.keyboard.press('Control+5');
+    await expect(app.page.getByTestId('profiles-page')).toBeVisible();
+    await app.page.keyboard.press('Control+2');
+    await expect(terminals.root).toBeVisible();
+
     // Tab keys: Ctrl+Shift+T opens a second session to the same profile (its key is remembered
     // now), Ctrl+PageUp goes back to the first, Ctrl+Shift+W asks before closing a live tab.
     await app.page.keyboard.press('Control+Shift+T');
     await expect(terminals.tabs()).toHaveCount(2);
     await expect(terminals.tabs().nth(1)).toContainText('lab-shell');
+    await expect(terminals.tabs().first()).toContainText('prod-db');
     await terminals.expectState('open');
     await terminals.run('echo second-$((1+1))');
     await expect(terminals.screen()).toContainText('second-2');

@@ -52,3 +52,51 @@ describe('terminal keys outside a terminal', () => {
     inTerminal.remove();
   });
 });
+
+describe('renaming a tab', () => {
+  beforeEach(() => {
+    installFakeBridge(() => undefined);
+    useTerminalsStore.setState({
+      ...initialState,
+      tabs: ['a', 'b'].map((key) => openTab(key, tab(key).target, `tab-${key}`)),
+      active: ['a', null],
+    });
+  });
+  afterEach(() => {
+    cleanup();
+    setBridge(undefined);
+    useTerminalsStore.setState(initialState);
+  });
+
+  const labels = () => screen.getAllByTestId('term-tab').map((t) => t.dataset.label);
+
+  it('types into the name field, not the session; Enter keeps the name, Escape drops it', () => {
+    render(<TerminalsPage />);
+    fireEvent.doubleClick(screen.getByText('tab-a'));
+    const field = screen.getByTestId<HTMLInputElement>('term-tab-rename-input');
+    // The field has the keyboard, with the old name selected to be typed over.
+    expect(document.activeElement).toBe(field);
+    expect([field.selectionStart, field.selectionEnd]).toEqual([0, 'tab-a'.length]);
+    fireEvent.change(field, { target: { value: 'prod-db' } });
+    fireEvent.submit(field);
+    expect(labels()).toEqual(['prod-db', 'tab-b']);
+    expect(screen.queryByTestId('term-tab-rename-input')).toBeNull();
+
+    fireEvent.doubleClick(screen.getByText('tab-b'));
+    const second = screen.getByTestId<HTMLInputElement>('term-tab-rename-input');
+    fireEvent.change(second, { target: { value: 'typo' } });
+    fireEvent.keyDown(second, { key: 'Escape' });
+    fireEvent.blur(second);
+    expect(labels()).toEqual(['prod-db', 'tab-b']);
+    expect(screen.queryByTestId('term-tab-rename-input')).toBeNull();
+  });
+
+  it('starts from the keyboard with F2 on a tab', () => {
+    render(<TerminalsPage />);
+    fireEvent.keyDown(screen.getByText('tab-b'), { key: 'F2' });
+    const field = screen.getByTestId<HTMLInputElement>('term-tab-rename-input');
+    fireEvent.change(field, { target: { value: '  staging  ' } });
+    fireEvent.blur(field);
+    expect(labels()).toEqual(['tab-a', 'staging']);
+  });
+});

@@ -224,6 +224,21 @@ function TabHandle(props: { tab: TerminalTab; active: boolean }) {
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState('');
   const label = selectors.tabLabel(tab);
+  // Set once editing ends: moving the focus back to the terminal blurs the field afterwards.
+  const ended = useRef(false);
+  const startEditing = (): void => {
+    ended.current = false;
+    setDraft(label);
+    setEditing(true);
+  };
+  /** Ends editing, keeping the new name or not; the keyboard goes back to the terminal. */
+  const finish = (keep: boolean): void => {
+    if (ended.current) return;
+    ended.current = true;
+    if (keep) rename(tab.key, draft);
+    setEditing(false);
+    if (active) sessionFor(tab.key)?.focus();
+  };
   return (
     <div
       className={active ? 'term-tab active' : 'term-tab'}
@@ -238,21 +253,30 @@ function TabHandle(props: { tab: TerminalTab; active: boolean }) {
         <form
           onSubmit={(event) => {
             event.preventDefault();
-            rename(tab.key, draft);
-            setEditing(false);
+            finish(true);
           }}
         >
           <input
             className="input term-rename"
             data-testid="term-tab-rename-input"
             aria-label="Tab name"
+            // Typing goes to the name, not to the session whose label was double-clicked.
+            autoFocus
+            onFocus={(event) => {
+              event.currentTarget.select();
+            }}
             value={draft}
             onChange={(event) => {
               setDraft(event.target.value);
             }}
+            onKeyDown={(event) => {
+              if (event.key !== 'Escape') return;
+              event.preventDefault();
+              event.stopPropagation();
+              finish(false);
+            }}
             onBlur={() => {
-              rename(tab.key, draft);
-              setEditing(false);
+              finish(true);
             }}
           />
         </form>
@@ -260,14 +284,16 @@ function TabHandle(props: { tab: TerminalTab; active: boolean }) {
         <button
           type="button"
           className="term-tab-label"
-          title="Double-click to rename"
+          title="Double-click or F2 to rename"
           onClick={() => {
             activate(tab.key);
             sessionFor(tab.key)?.focus();
           }}
-          onDoubleClick={() => {
-            setDraft(label);
-            setEditing(true);
+          onDoubleClick={startEditing}
+          onKeyDown={(event) => {
+            if (event.key !== 'F2') return;
+            event.preventDefault();
+            startEditing();
           }}
         >
           {label}

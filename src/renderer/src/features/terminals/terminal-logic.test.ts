@@ -4,7 +4,7 @@ import { needsPasteWarning, pastedLineCount } from './paste';
 import { formatQuickTarget, parseQuickConnect } from './quick-connect';
 import { shouldUseWebgl } from './renderer-choice';
 import { cycleTab } from './terminal-actions';
-import { keyCommandFor } from './terminal-session';
+import { keyCommandFor, keyLeftToApp } from './terminal-session';
 import { initialState, selectors, useTerminalsStore, type TerminalTab } from './terminals-store';
 import { openTab } from '../../test-support/terminal-tabs';
 
@@ -163,6 +163,23 @@ describe('tab keys', () => {
     expect(press('k')).toBeUndefined();
     expect(press('PageDown', { ctrl: false })).toBeUndefined();
     expect(press('PageDown', { alt: true })).toBeUndefined();
+  });
+
+  it('leaves Ctrl/Cmd+1…6 to the app, which switches sections, and the rest to the shell', () => {
+    const key = (k: string, mods: { ctrl?: boolean; meta?: boolean; shift?: boolean } = {}) =>
+      keyLeftToApp({
+        key: k,
+        ctrlKey: mods.ctrl ?? true,
+        metaKey: mods.meta ?? false,
+        shiftKey: mods.shift ?? false,
+        altKey: false,
+      });
+    expect(['1', '2', '3', '4', '5', '6'].map((k) => key(k))).toEqual(Array(6).fill(true));
+    expect(key('5', { ctrl: false, meta: true })).toBe(true);
+    // Ctrl+7 has no section; Ctrl+Shift+3 and a plain 3 are typing.
+    expect(key('7')).toBe(false);
+    expect(key('3', { shift: true })).toBe(false);
+    expect(key('3', { ctrl: false })).toBe(false);
   });
 
   it('cycles through the tabs of the pane, wrapping around', () => {

@@ -1,3 +1,4 @@
+import { sections } from '../../app/sections';
 import { FitAddon } from '@xterm/addon-fit';
 import { SearchAddon } from '@xterm/addon-search';
 import { Unicode11Addon } from '@xterm/addon-unicode11';
@@ -41,6 +42,21 @@ export function keyCommandFor(
   if (key === 't') return 'duplicate';
   if (key === 'k') return 'palette';
   return undefined;
+}
+
+/**
+ * Keys a terminal leaves to the app: Ctrl/⌘ 1…6 switch sections from anywhere, as everywhere
+ * else. xterm.js would turn Ctrl+3…6 into ESC, ^\\, ^] and ^^, which have keys of their own.
+ */
+export function keyLeftToApp(
+  event: Pick<KeyboardEvent, 'ctrlKey' | 'shiftKey' | 'altKey' | 'metaKey' | 'key'>,
+): boolean {
+  return (
+    (event.ctrlKey || event.metaKey) &&
+    !event.altKey &&
+    !event.shiftKey &&
+    sections.some((section) => section.key === event.key)
+  );
 }
 
 let webglVerdict: boolean | undefined;
@@ -216,6 +232,7 @@ export class TerminalSession {
 
   private onKey(event: KeyboardEvent): boolean {
     if (event.type !== 'keydown') return true;
+    if (keyLeftToApp(event)) return false;
     const command = keyCommandFor(event);
     if (command !== undefined) {
       event.preventDefault();
