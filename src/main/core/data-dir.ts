@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import { AppError } from '../../shared/errors';
 
 export const appDirName = 'Rackside';
 
@@ -15,7 +16,13 @@ export function resolveDataDir(options: {
   home?: string;
 }): string {
   const env = options.env ?? process.env;
-  if (options.flag) return path.resolve(options.flag);
+  if (options.flag !== undefined) {
+    // `--data-dir "$DIR"` with DIR unset must not quietly open the real store.
+    if (options.flag.trim() === '') {
+      throw new AppError('bad-request', '--data-dir is empty: give the folder to use.');
+    }
+    return path.resolve(options.flag);
+  }
   const fromEnv = env.RACKSIDE_DATA_DIR;
   if (fromEnv) return path.resolve(fromEnv);
   return defaultDataDir(options.platform ?? process.platform, options.home ?? os.homedir(), env);

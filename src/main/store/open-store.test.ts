@@ -28,4 +28,16 @@ describe('the data folder', () => {
     );
     expect(fs.readFileSync(file, 'utf8')).toBe('keep me');
   });
+
+  it.runIf(fs.existsSync('/proc/self'))(
+    'says so at once where no folder can be made, such as under /proc',
+    () => {
+      // Node's recursive mkdir spins forever on this path.
+      const dir = path.join('/proc', `rackside-${String(process.pid)}`, 'data');
+      expect(() => openStore({ dataDir: dir, logger: silentLogger })).toThrow(
+        `Cannot use ${dir} as the data folder: folders cannot be created there.`,
+      );
+    },
+    5_000,
+  );
 });

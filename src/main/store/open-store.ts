@@ -87,7 +87,7 @@ export function openStore(options: OpenStoreOptions): Store {
  */
 export function ensureDataDir(dir: string): void {
   try {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    makeFolders(dir);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why =
@@ -95,9 +95,45 @@ export function ensureDataDir(dir: string): void {
         ? 'it, or a folder above it, is a file'
         : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
           ? 'no permission to create it there'
-          : (error as Error).message;
+          : code === 'ENOENT'
+            ? 'folders cannot be created there'
+            : (error as Error).message;
     throw new AppError('bad-request', `Cannot use ${dir} as the data folder: ${why}.`, {
       cause: error,
     });
+  }
+}
+
+/**
+ * `mkdir -p` with mode 0700, one level at a time. Node's own recursive `mkdirSync` never returns
+ * for a path under `/proc`, where creating a folder fails with ENOENT while its parent exists.
+ */
+function makeFolders(dir: string): void {
+  const missing: string[] = [];
+  for (let at = path.resolve(dir); ; at = path.dirname(at)) {
+    try {
+      if (!fs.statSync(at).isDirectory()) {
+        throw Object.assign(new Error(`${at} is not a folder`), { code: 'ENOTDIR' });
+      }
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || path.dirname(at) === at) {
+        throw error;
+      }
+      missing.push(at);
+    }
+  }
+  for (const folder of missing.reverse()) {
+    try {
+      fs.mkdirSync(folder, { mode: 0o700 });
+    } catch (error) {
+      // Made meanwhile by another process (a second window, the CLI): fine if it is a folder.
+      if (
+        (error as NodeJS.ErrnoException).code !== 'EEXIST' ||
+        !fs.statSync(folder).isDirectory()
+      ) {
+        throw error;
+      }
+    }
   }
 }
