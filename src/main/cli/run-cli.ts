@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isAppError } from '../../shared/errors';
 import { redactText } from '../core/redact';
+import { noteIfCorruption } from '../db/open-database';
 import { InputReader, printable, UsageError, type CliIo } from './cli-io';
 import * as inventory from './inventory-commands';
 import * as commands from './profile-commands';
@@ -176,6 +177,12 @@ function exitCodeFor(error: unknown, io: CliIo): number {
   }
   if (isAppError(error)) {
     io.stderr.write(`rackside: ${printable(redactText(error.message))}\n`);
+    return 1;
+  }
+  if (noteIfCorruption(error)) {
+    io.stderr.write(
+      `rackside: the database is damaged (${printable(redactText((error as Error).message))}); the next command checks the file and, if damaged, moves it aside and starts a new one.\n`,
+    );
     return 1;
   }
   io.stderr.write(

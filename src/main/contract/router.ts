@@ -12,6 +12,7 @@ import { isCommandName } from '../../shared/channels';
 import { AppError, isAppError } from '../../shared/errors';
 import type { Result } from '../../shared/result';
 import type { Logger } from '../core/logger';
+import { noteIfCorruption } from '../db/open-database';
 
 export interface CallContext {
   host: HostKind;
@@ -66,6 +67,14 @@ export function createRouter(handlers: Handlers, logger: Logger): Router {
       } catch (error) {
         if (isAppError(error)) return failure(error);
         logger.error('command failed', { channel, error });
+        if (noteIfCorruption(error)) {
+          return failure(
+            new AppError(
+              'internal',
+              `${channel} failed: the database is damaged (${(error as Error).message}). Restart Rackside: it checks the file and, if damaged, moves it aside and starts a new one.`,
+            ),
+          );
+        }
         return failure(new AppError('internal', `${channel} failed unexpectedly; see the log`));
       }
     },

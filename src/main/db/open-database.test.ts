@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../core/logger';
-import { openDatabase } from './open-database';
+import { noteIfCorruption, openDatabase } from './open-database';
 import { migrations } from './migrations';
 import { tempDir } from './test-helpers';
 
@@ -110,6 +110,71 @@ describe('openDatabase', () => {
         bytes[offset] = (offset * 13) & 0xff;
       }
       fs.writeFileSync(file, bytes);
+
+      const { db, recovered, check } = openDatabase({ file, logger: silentLogger, clock });
+      expect(check).toBe('full');
+      expect(recovered?.reason).toMatch(/integrity check failed/);
+      expect(db.prepare('SELECT count(*) AS n FROM profiles').get()).toEqual({ n: 0 });
+      db.close();
+    });
+
+    /** Garbage over pages `from`..`to` (0-based), with the record brought up to date after. */
+    function damageUnseen(file: string, pages: (count: number) => [number, number]): void {
+      const bytes = fs.readFileSync(file);
+      const pageSize = bytes.readUInt16BE(16);
+      const [from, to] = pages(bytes.length / pageSize);
+      for (let offset = pageSize * from; offset < pageSize * to; offset += 1) {
+        bytes[offset] = (offset * 13) & 0xff;
+      }
+      fs.writeFileSync(file, bytes);
+      // Damage the record cannot see (a failing disk, a copy that kept the times).
+      const stat = fs.statSync(file, { bigint: true });
+      const record = JSON.parse(fs.readFileSync(`${file}-closed`, 'utf8')) as object;
+      fs.writeFileSync(
+        `${file}-closed`,
+        JSON.stringify({
+          ...record,
+          size: String(stat.size),
+          ino: String(stat.ino),
+          mtimeNs: String(stat.mtimeNs),
+        }),
+      );
+    }
+
+    it('checks in full after a query met damage the record could not see', () => {
+      const file = path.join(tempDir(), 'rackside.db');
+      const first = openDatabase({ file, logger: silentLogger, clock });
+      fillProfiles(first.db, 400);
+      first.close();
+      // The profiles' rows are the last pages written.
+      damageUnseen(file, (count) => [count - 12, count - 1]);
+
+      const second = openDatabase({ file, logger: silentLogger, clock });
+      expect(second.check).toBe('clean-close');
+      let failure: unknown;
+      try {
+        second.db.prepare('SELECT count(*), max(connection) FROM profiles').get();
+      } catch (error) {
+        failure = error;
+      }
+      expect(noteIfCorruption(failure)).toBe(true);
+      second.close();
+      expect(fs.existsSync(`${file}-closed`)).toBe(false);
+
+      const third = openDatabase({ file, logger: silentLogger, clock });
+      expect(third.check).toBe('full');
+      expect(third.recovered?.reason).toMatch(/integrity check failed/);
+      third.close();
+      // Other errors say nothing about the file.
+      expect(noteIfCorruption(new Error('no such table: x'))).toBe(false);
+    });
+
+    it('opens again with the full check when opening meets damage the record could not see', () => {
+      const file = path.join(tempDir(), 'rackside.db');
+      const first = openDatabase({ file, logger: silentLogger, clock });
+      fillProfiles(first.db, 400);
+      first.close();
+      damageUnseen(file, (count) => [2, count - 1]);
 
       const { db, recovered, check } = openDatabase({ file, logger: silentLogger, clock });
       expect(check).toBe('full');

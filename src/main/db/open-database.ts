@@ -87,9 +87,13 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
     migrate(db, options.migrations ?? defaultMigrations, options.logger);
   } catch (error) {
     db.close();
+    // Damage the clean-close record could not see: open again, this time with the full check
+    // (the record is gone), which moves the damaged file aside.
+    if (trusted && isCorruptionError(error)) return openDatabase(options);
     throw error;
   }
   options.logger.debug('database opened', { file: options.file, check });
+  openFiles.add(options.file);
   let closed = false;
   return {
     db,
@@ -99,9 +103,38 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
       if (closed) return;
       closed = true;
       db.close();
+      openFiles.delete(options.file);
+      if (damageSeen.delete(options.file)) {
+        options.logger.warn('SQLite reported damage: the next open checks the whole file', {
+          file: options.file,
+        });
+        return;
+      }
       recordCleanClose(options.file, lastFullCheck, options.logger);
     },
   };
+}
+
+/** Databases open in this process, and those whose use raised a corruption error. */
+const openFiles = new Set<string>();
+const damageSeen = new Set<string>();
+
+/** SQLite's own words for a damaged file (`SQLITE_CORRUPT`, its extended codes, `SQLITE_NOTADB`). */
+export function isCorruptionError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^SQLITE_(CORRUPT|NOTADB)/.test(code);
+}
+
+/**
+ * Called where an unexpected error ends a command: if SQLite said the file is damaged, the open
+ * databases leave no clean-close record, so the next open runs the full check — and moves a
+ * damaged file aside — instead of trusting the record until the weekly check. Returns whether it
+ * was such an error. (A process opens one database; errors do not say which file they came from.)
+ */
+export function noteIfCorruption(error: unknown): boolean {
+  if (!isCorruptionError(error)) return false;
+  for (const file of openFiles) damageSeen.add(file);
+  return true;
 }
 
 const CleanClose = z

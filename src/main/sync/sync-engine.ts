@@ -4,6 +4,7 @@ import type { SourceFreshness, SyncOutcome, SyncProgressEvent } from '../../shar
 import type { ProfileView } from '../../shared/profiles';
 import type { Logger } from '../core/logger';
 import { redactText } from '../core/redact';
+import { noteIfCorruption } from '../db/open-database';
 import type { Sqlite } from '../db/sqlite';
 import { correlateIfDirty, markDirty } from '../inventory/asset-store';
 import { hashRecords, RecordStore, type WriteCounts } from '../inventory/record-store';
@@ -261,6 +262,12 @@ function describeFailure(error: unknown, aborted: boolean): { code: ErrorCode; m
     return { code: error.code, message: redactText(error.message).slice(0, 2000) };
   if (error instanceof Error && error.name === 'AbortError') {
     return { code: 'cancelled', message: 'The sync was cancelled.' };
+  }
+  if (noteIfCorruption(error)) {
+    return {
+      code: 'internal',
+      message: `The database is damaged (${(error as Error).message}); the next start checks it and moves a damaged file aside.`,
+    };
   }
   return {
     code: 'internal',
