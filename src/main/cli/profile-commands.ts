@@ -235,7 +235,20 @@ export async function exportProfiles(
     passphrase = await s.exportPassphrase(true);
   }
   const text = await exportFileText(s.store.profiles, ids, passphrase);
-  writeFileDurably(file, text);
+  try {
+    writeFileDurably(file, text);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'EISDIR'
+        ? 'it is a folder; name a file in it'
+        : code === 'ENOENT' || code === 'ENOTDIR'
+          ? `the folder ${path.dirname(path.resolve(file))} does not exist`
+          : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+            ? 'no permission to write there'
+            : (error as Error).message;
+    throw new AppError('bad-request', `Cannot write ${file}: ${why}.`, { cause: error });
+  }
   s.print({ file, encrypted: passphrase !== null }, () =>
     passphrase === null
       ? `Wrote ${file} (without secrets).`

@@ -106,6 +106,23 @@ describe('rackside profiles', () => {
     expect((await cli(['--data-dir', dir, 'profiles', 'export', out])).code).toBe(0);
     expect(fs.readFileSync(out, 'utf8')).not.toContain('typed-secret-9999');
     expect(grepDir(dir, ['typed-secret-9999'])).toEqual([]);
+    // A folder or a folder that does not exist: one clear line, nothing left or made.
+    const intoFolder = await cli(['--data-dir', dir, 'profiles', 'export', dir]);
+    expect(intoFolder.code).toBe(1);
+    expect(intoFolder.stderr).toBe(
+      `rackside: Cannot write ${dir}: it is a folder; name a file in it.\n`,
+    );
+    const typo = path.join(dir, 'no-such', 'x.json');
+    const missing = await cli(['--data-dir', dir, 'profiles', 'export', typo]);
+    expect(missing.stderr).toBe(
+      `rackside: Cannot write ${typo}: the folder ${path.dirname(typo)} does not exist.\n`,
+    );
+    expect(fs.existsSync(path.dirname(typo))).toBe(false);
+    const leftBeside = fs
+      .readdirSync(path.dirname(dir))
+      .filter((f) => f.includes(path.basename(dir)) && f.includes('.tmp'));
+    expect(leftBeside).toEqual([]);
+    expect(fs.readdirSync(dir).filter((f) => f.includes('.tmp'))).toEqual([]);
     expect((await cli(['--data-dir', dir, 'profiles', 'remove', 'router-1'])).code).toBe(0);
     expect((await cli(['--data-dir', dir, 'profiles', 'show', 'router-1'])).stderr).toBe(
       'rackside: No profile named "router-1".\n',

@@ -42,18 +42,29 @@ async function syncDir(dir: string): Promise<void> {
   }
 }
 
-/** Writes temp file + fsync + rename + directory fsync, so a crash leaves the old or the new file. */
+/**
+ * Writes temp file + fsync + rename + directory fsync, so a crash leaves the old or the new file.
+ * The folder must exist. The temp file has an unguessable name, is created exclusively (never
+ * through a link someone placed there) and is removed if anything fails.
+ */
 export function writeFileDurably(file: string, contents: string): void {
-  fsSync.mkdirSync(path.dirname(file), { recursive: true });
-  const temp = `${file}.tmp-${process.pid}`;
-  const handle = fsSync.openSync(temp, 'w', 0o600);
+  const temp = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`,
+  );
+  const handle = fsSync.openSync(temp, 'wx', 0o600);
   try {
-    fsSync.writeSync(handle, contents);
-    fsSync.fsyncSync(handle);
-  } finally {
-    fsSync.closeSync(handle);
+    try {
+      fsSync.writeSync(handle, contents);
+      fsSync.fsyncSync(handle);
+    } finally {
+      fsSync.closeSync(handle);
+    }
+    fsSync.renameSync(temp, file);
+  } catch (error) {
+    fsSync.rmSync(temp, { force: true });
+    throw error;
   }
-  fsSync.renameSync(temp, file);
   try {
     const dir = fsSync.openSync(path.dirname(file), 'r');
     try {
