@@ -143,14 +143,26 @@ describe('profile import and export', () => {
       .list()
       .map((p) => p.name)
       .sort();
-    expect(names).toEqual(['bastion', 'db1', 'edge@198.51.100.1:2200']);
+    // db1 is reached as ssh would: edge first, then bastion through edge, then db1. Bastion's
+    // own profile goes straight to it, so the chain has a bastion profile of its own.
+    const hop = 'bastion via edge@198.51.100.1:2200';
+    expect(names).toEqual(['bastion', hop, 'db1', 'edge@198.51.100.1:2200']);
     const db1 = store.profiles.resolve('db1');
     expect(db1.connection).toMatchObject({
       host: '10.1.0.7',
       port: 2222,
       username: 'admin',
       auth: { mode: 'key', keyFile: '~/.ssh/id_db' },
-      jumpHostId: store.profiles.resolve('bastion').id,
+      jumpHostId: store.profiles.resolve(hop).id,
+    });
+    expect(store.profiles.resolve(hop).connection).toMatchObject({
+      host: '203.0.113.5',
+      username: 'jump',
+      jumpHostId: store.profiles.resolve('edge@198.51.100.1:2200').id,
+    });
+    expect(store.profiles.resolve('bastion').connection).toMatchObject({
+      host: '203.0.113.5',
+      jumpHostId: null,
     });
     expect(() => sshConfigToManifest('Host bad\n  Port 99999\n', { defaultUser: 'me' })).toThrow(
       /SSH config Host "bad": connection\.port/,

@@ -20,8 +20,10 @@ const wildcard = /[*?!]/;
 /**
  * Turns `~/.ssh/config` Host entries into a manifest of SSH profiles named after their aliases
  * (so re-importing updates instead of duplicating). Wildcard patterns only supply defaults.
- * `ProxyJump a,b` becomes a chain: the target jumps through b, which jumps through a; hops that
- * are not Host entries become their own profiles named after the hop (`user@host:port`).
+ * `ProxyJump a,b` becomes a chain: the target jumps through b, which jumps through a. Hops that
+ * are not Host entries become their own profiles named after the hop (`user@host:port`); a Host
+ * entry used as a later hop gets a profile of its own for that place in the chain (`b via a`),
+ * since its own profile does not go through a.
  */
 export function sshConfigToManifest(text: string, options: SshConfigImportOptions): Manifest {
   let config: SSHConfig;
@@ -38,18 +40,53 @@ export function sshConfigToManifest(text: string, options: SshConfigImportOption
     for (const alias of values)
       if (alias !== '' && !wildcard.test(alias) && !aliases.includes(alias)) aliases.push(alias);
   }
-  const known = new Set(aliases.map((a) => a.toLowerCase()));
   const entries = new Map<string, ManifestProfileInput>();
   const folder = options.folder ?? 'SSH config';
+
+  /** What a Host entry says about reaching its alias, apart from its own ProxyJump. */
+  const aliasConnection = (alias: string) => {
+    const computed = config.compute(alias);
+    const one = (key: string): string | undefined => {
+      const value = computed[key];
+      return Array.isArray(value) ? value[0] : value;
+    };
+    const port = one('Port');
+    const keyFile = one('IdentityFile');
+    return {
+      proxyJump: one('ProxyJump'),
+      connection: {
+        kind: 'ssh' as const,
+        host: one('HostName') ?? alias,
+        port: port === undefined ? 22 : Number(port),
+        username: one('User') ?? options.defaultUser,
+        auth:
+          keyFile === undefined ? { mode: 'agent' as const } : { mode: 'key' as const, keyFile },
+      },
+    };
+  };
 
   const hopEntry = (spec: string, previous: string | null): string => {
     const match = /^(?:([^@]+)@)?(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(spec);
     if (match === null)
       throw new AppError('bad-request', `ProxyJump hop "${spec}" is not [user@]host[:port].`);
     const host = (match[2] ?? '').replace(/^\[(.*)\]$/, '$1');
-    if (match[1] === undefined && match[3] === undefined && known.has(host.toLowerCase()))
-      return host;
     const name = previous === null ? spec : `${spec} via ${previous}`;
+    const alias =
+      match[1] === undefined && match[3] === undefined
+        ? aliases.find((a) => a.toLowerCase() === host.toLowerCase())
+        : undefined;
+    if (alias !== undefined) {
+      // The first hop is the Host entry itself, with its own ProxyJump if it has one. A later
+      // hop is reached through the one before it: the entry's settings with that jump host.
+      if (previous === null) return alias;
+      entries.set(name, {
+        name,
+        folder,
+        tags: ['ssh-config'],
+        connection: { ...aliasConnection(alias).connection, jumpHost: previous },
+      });
+      return name;
+    }
     entries.set(name, {
       name,
       folder,
@@ -67,14 +104,7 @@ export function sshConfigToManifest(text: string, options: SshConfigImportOption
   };
 
   for (const alias of aliases) {
-    const computed = config.compute(alias);
-    const one = (key: string): string | undefined => {
-      const value = computed[key];
-      return Array.isArray(value) ? value[0] : value;
-    };
-    const port = one('Port');
-    const keyFile = one('IdentityFile');
-    const proxyJump = one('ProxyJump');
+    const { proxyJump, connection } = aliasConnection(alias);
     let jumpHost: string | null = null;
     if (proxyJump !== undefined && proxyJump.toLowerCase() !== 'none') {
       for (const hop of proxyJump
@@ -88,14 +118,7 @@ export function sshConfigToManifest(text: string, options: SshConfigImportOption
       name: alias,
       folder,
       tags: ['ssh-config'],
-      connection: {
-        kind: 'ssh',
-        host: one('HostName') ?? alias,
-        port: port === undefined ? 22 : Number(port),
-        username: one('User') ?? options.defaultUser,
-        auth: keyFile === undefined ? { mode: 'agent' } : { mode: 'key', keyFile },
-        jumpHost,
-      },
+      connection: { ...connection, jumpHost },
     });
   }
 
