@@ -6,7 +6,7 @@ import { AppError } from '../../shared/errors';
 import type { Handlers } from '../contract/router';
 import type { EventHub } from '../core/events';
 import { exportFileText, importManifest, parseProfileFile } from '../profiles/import-export';
-import { probeConnection } from '../profiles/probe';
+import { probeConnection, probeRefusal } from '../profiles/probe';
 import { sshConfigToManifest } from '../profiles/ssh-config-import';
 import type { Store } from '../store/open-store';
 import { isRealKeyring, type SecretBox } from '../vault/secret-box';
@@ -81,7 +81,12 @@ export function storeHandlers(
       profilesChanged('removed');
       return null;
     },
-    'profiles:probe': ({ id }) => probeConnection(profiles.get(id).connection),
+    'profiles:probe': ({ id }) => {
+      const { connection } = profiles.get(id);
+      const refusal = probeRefusal(connection, (jump) => profiles.findById(jump)?.name);
+      if (refusal !== null) throw new AppError('bad-request', refusal);
+      return probeConnection(connection);
+    },
     'profiles:pin': ({ id, sha256 }) => {
       const pinned = profiles.pinCertificate(id, sha256);
       profilesChanged('pinned');

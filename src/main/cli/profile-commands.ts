@@ -4,7 +4,7 @@ import path from 'node:path';
 import { AppError } from '../../shared/errors';
 import { SecretField, type ProfileView } from '../../shared/profiles';
 import { exportFileText, importManifest, parseProfileFile } from '../profiles/import-export';
-import { probeConnection } from '../profiles/probe';
+import { probeConnection, probeRefusal } from '../profiles/probe';
 import { sshConfigToManifest } from '../profiles/ssh-config-import';
 import { writeFileDurably } from '../core/atomic-file';
 import { UsageError } from './cli-io';
@@ -176,6 +176,8 @@ export async function probeProfile(
       '--timeout must be a whole number of milliseconds between 100 and 120000.',
     );
   }
+  const refusal = probeRefusal(profile.connection, (id) => s.store.profiles.findById(id)?.name);
+  if (refusal !== null) throw new AppError('bad-request', refusal);
   const result = await probeConnection(
     profile.connection,
     timeoutMs === undefined ? {} : { timeoutMs },

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ed25519KeyPair } from '../../../lab/ssh/keys';
 import { Connection } from '../../shared/profiles';
 import { tempDir } from '../db/test-helpers';
-import { probeConnection, sshFingerprint } from './probe';
+import { probeConnection, probeRefusal, sshFingerprint } from './probe';
 
 const servers: net.Server[] = [];
 const sockets = new Set<net.Socket>();
@@ -174,5 +174,26 @@ describe('probe', () => {
       fingerprint: sshFingerprint(publicKey.getPublicSSH()),
     });
     expect(authAttempts).toBe(0);
+  });
+});
+
+describe('probeRefusal', () => {
+  const ssh = (jumpHostId: string | null) =>
+    Connection.parse({
+      kind: 'ssh',
+      host: '10.16.0.15',
+      port: 22,
+      username: 'ops',
+      auth: { mode: 'agent' },
+      jumpHostId,
+    });
+  const jumpId = '00000000-0000-4000-8000-00000000000b';
+
+  it('refuses a host behind a jump host, naming the hop to probe instead', () => {
+    const names = new Map([[jumpId, 'bastion-ber']]);
+    expect(probeRefusal(ssh(jumpId), (id) => names.get(id))).toBe(
+      "10.16.0.15 is reached through bastion-ber, and the probe connects directly without logging in anywhere. Probe bastion-ber instead, or open a terminal: that checks every hop's host key.",
+    );
+    expect(probeRefusal(ssh(null), () => undefined)).toBeNull();
   });
 });

@@ -31,6 +31,19 @@ class StageFailure extends Error {
 }
 
 /**
+ * Why a profile cannot be probed, or null. A host behind a jump host is reachable only through
+ * an SSH login on that hop, and the probe never logs in anywhere.
+ */
+export function probeRefusal(
+  connection: Connection,
+  jumpHostName: (id: string) => string | undefined,
+): string | null {
+  if (connection.kind !== 'ssh' || connection.jumpHostId === null) return null;
+  const jump = jumpHostName(connection.jumpHostId) ?? 'its jump host';
+  return `${connection.host} is reached through ${jump}, and the probe connects directly without logging in anywhere. Probe ${jump} instead, or open a terminal: that checks every hop's host key.`;
+}
+
+/**
  * Checks that a profile's endpoint answers: DNS → TCP → TLS (with the profile's TLS options) or
  * the SSH banner and host key. Never sends a credential. Every failure names its stage.
  */

@@ -58,10 +58,15 @@ export class ProfileService {
   }
 
   get(id: string): ProfileView {
+    const found = this.findById(id);
+    if (found === null) throw new AppError('not-found', `No profile with id ${id}.`);
+    return found;
+  }
+
+  findById(id: string): ProfileView | null {
     const row = this.db.prepare('SELECT * FROM profiles WHERE id = ?').get(id) as
       ProfileRow | undefined;
-    if (row === undefined) throw new AppError('not-found', `No profile with id ${id}.`);
-    return this.toView(row);
+    return row === undefined ? null : this.toView(row);
   }
 
   findByName(name: string): ProfileView | null {
