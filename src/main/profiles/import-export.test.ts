@@ -48,6 +48,10 @@ describe('profile import and export', () => {
     });
     const web = store.profiles.resolve('web');
     expect(web.connection).toMatchObject({ jumpHostId: store.profiles.resolve('jump').id });
+    // The same file saved with a UTF-8 byte-order mark reads the same.
+    expect(await parseProfileFile(`\uFEFF${JSON.stringify(manifest)}`, noPassphrase)).toEqual(
+      parsed,
+    );
     expect(store.profiles.getSecrets(web.id)).toEqual({ password: 'SECRET-web-pw' });
     expect(importManifest(store.db, store.profiles, parsed)).toEqual({
       created: [],

@@ -48,7 +48,8 @@ export async function parseProfileFile(
 
 function parseJson(text: string, what: string): unknown {
   try {
-    return JSON.parse(text) as unknown;
+    // Editors on Windows save UTF-8 with a byte-order mark; JSON.parse refuses it.
+    return JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text) as unknown;
   } catch (error) {
     throw new AppError('bad-request', `${what} is not valid JSON: ${(error as Error).message}`);
   }
