@@ -129,6 +129,15 @@ describe('rackside profiles', () => {
     );
   });
 
+  it('prints its version with --version and exits 0', async () => {
+    const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const run = await cli([flag]);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toBe(`${pkg.version}\n`);
+    }
+  });
+
   it('exits 2 on usage errors and 1 on failures, with one clear line', async () => {
     const dir = tempDir();
     const usage = [

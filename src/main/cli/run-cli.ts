@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { isAppError } from '../../shared/errors';
+import { appVersion } from '../app/version';
 import { redactText } from '../core/redact';
 import { noteIfCorruption } from '../db/open-database';
 import { InputReader, printable, UsageError, type CliIo } from './cli-io';
@@ -23,6 +24,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   let code = 0;
   const program = new Command('rackside')
     .description('Rackside: connection profiles and inventory from the command line')
+    .version(appVersion, '-V, --version', 'print the version')
     .option('--data-dir <dir>', 'data directory (default: RACKSIDE_DATA_DIR or the app folder)')
     .option('--json', 'print JSON instead of text')
     .exitOverride()
