@@ -90,11 +90,33 @@ export async function addProfile(
   if ('id' in input) throw new UsageError('A new profile cannot carry an id; use "profiles edit".');
   const prompted = await promptSecrets(s, fields);
   const secrets = { ...((input as { secrets?: object }).secrets ?? {}), ...prompted };
-  const full = { ...input, secrets };
+  const full = { ...input, ...jumpHostByName(s, input), secrets };
   if (hasSecretValues(full)) await s.unlock();
   const saved = s.store.profiles.save(full);
   s.print(saved, () => `Added "${saved.name}" (${saved.id}).`);
   return 0;
+}
+
+/**
+ * `connection.jumpHost` by name, as in a manifest (docs/manifest.md), becomes the stored
+ * `jumpHostId`; an unknown name is an error naming it.
+ */
+function jumpHostByName(s: CliSession, input: object): { connection?: object } {
+  const connection = (input as { connection?: unknown }).connection;
+  if (typeof connection !== 'object' || connection === null || !('jumpHost' in connection)) {
+    return {};
+  }
+  const { jumpHost, ...rest } = connection;
+  if (jumpHost === null || jumpHost === undefined)
+    return { connection: { ...rest, jumpHostId: null } };
+  if (typeof jumpHost !== 'string') {
+    throw new AppError('bad-request', 'connection.jumpHost must be the name of an SSH profile.');
+  }
+  const jump = s.store.profiles.findByName(jumpHost);
+  if (jump === null) {
+    throw new AppError('bad-request', `connection.jumpHost: no profile named "${jumpHost}".`);
+  }
+  return { connection: { ...rest, jumpHostId: jump.id } };
 }
 
 function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {

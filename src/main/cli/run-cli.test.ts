@@ -84,6 +84,30 @@ describe('rackside profiles', () => {
     );
     expect(added.code).toBe(0);
     expect(added.stderr).toContain('password: ');
+    // An SSH profile names its jump host as a manifest does.
+    const ssh = (name: string, jumpHost?: string) =>
+      JSON.stringify({
+        name,
+        connection: {
+          kind: 'ssh',
+          host: `${name}.example.net`,
+          username: 'ops',
+          auth: { mode: 'agent' },
+          ...(jumpHost === undefined ? {} : { jumpHost }),
+        },
+      });
+    expect((await cli(['--data-dir', dir, 'profiles', 'add'], { stdin: ssh('hop') })).code).toBe(0);
+    const behind = await cli(['--data-dir', dir, '--json', 'profiles', 'add'], {
+      stdin: ssh('inner', 'HOP'),
+    });
+    const hop = await cli(['--data-dir', dir, '--json', 'profiles', 'show', 'hop']);
+    expect(JSON.parse(behind.stdout)).toMatchObject({
+      connection: { jumpHostId: (JSON.parse(hop.stdout) as { id: string }).id },
+    });
+    const unknown = await cli(['--data-dir', dir, 'profiles', 'add'], {
+      stdin: ssh('lost', 'nowhere'),
+    });
+    expect(unknown.stderr).toBe('rackside: connection.jumpHost: no profile named "nowhere".\n');
     const edited = await cli([
       '--data-dir',
       dir,
