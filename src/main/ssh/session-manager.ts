@@ -190,7 +190,10 @@ export class SshSessionManager {
     const target = session.hops.at(-1);
     return {
       id,
-      title: target === undefined ? '' : `${target.username}@${target.host}:${target.port}`,
+      title:
+        target === undefined
+          ? ''
+          : `${target.username}@${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`,
       profileId: typeof session.target === 'string' ? session.target : null,
       status: session.status,
       hops: session.hops.map(({ host, port, username }) => ({ host, port, username })),

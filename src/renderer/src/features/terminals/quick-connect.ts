@@ -1,4 +1,7 @@
-/** What the quick-connect bar understands: `user@host`, `user@host:port`, `user@[v6]:port`. */
+/**
+ * What the quick-connect bar understands: `user@host`, `user@host:port`, `user@[v6]:port` and a
+ * bare `user@v6`.
+ */
 export interface QuickTarget {
   user: string;
   host: string;
@@ -15,6 +18,9 @@ const v6Pattern = /^[0-9A-Fa-f:.%]{2,253}$/;
 export function parseQuickConnect(input: string): QuickParse {
   const text = input.trim();
   const at = text.lastIndexOf('@');
+  if (at < 0 && text !== '') {
+    return { ok: false, message: `Add whom to log in as: user@${text}.` };
+  }
   if (at <= 0) return { ok: false, message: 'Type user@host or user@host:port.' };
   const user = text.slice(0, at);
   if (!userPattern.test(user)) return { ok: false, message: `"${user}" is not a login name.` };
@@ -30,6 +36,10 @@ export function parseQuickConnect(input: string): QuickParse {
       return { ok: false, message: 'Only :port may follow the address.' };
     }
     portText = rest === '' ? undefined : rest.slice(1);
+    if (!v6Pattern.test(host)) return { ok: false, message: `"${host}" is not an IPv6 address.` };
+  } else if ((rest.match(/:/g) ?? []).length > 1) {
+    // Two colons or more: an IPv6 address without a port (with one, it needs [brackets]).
+    host = rest;
     if (!v6Pattern.test(host)) return { ok: false, message: `"${host}" is not an IPv6 address.` };
   } else {
     const colon = rest.indexOf(':');
@@ -49,6 +59,14 @@ export function parseQuickConnect(input: string): QuickParse {
 }
 
 export function formatQuickTarget(target: QuickTarget): string {
-  const host = target.host.includes(':') ? `[${target.host}]` : target.host;
-  return `${target.user}@${host}${target.port === 22 ? '' : `:${String(target.port)}`}`;
+  return `${target.user}@${bracketed(target.host)}${target.port === 22 ? '' : `:${String(target.port)}`}`;
+}
+
+/** `user@host:port`, an IPv6 address in brackets so the port stays apart from it. */
+export function formatAddress(user: string, host: string, port: number): string {
+  return `${user}@${bracketed(host)}:${String(port)}`;
+}
+
+function bracketed(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
 }

@@ -5,7 +5,13 @@ import { formatQuickTarget, parseQuickConnect } from './quick-connect';
 import { shouldUseWebgl } from './renderer-choice';
 import { cycleTab } from './terminal-actions';
 import { keyCommandFor, keyLeftToApp } from './terminal-session';
-import { initialState, selectors, useTerminalsStore, type TerminalTab } from './terminals-store';
+import {
+  describeTarget,
+  initialState,
+  selectors,
+  useTerminalsStore,
+  type TerminalTab,
+} from './terminals-store';
 import { openTab } from '../../test-support/terminal-tabs';
 
 describe('quick connect', () => {
@@ -22,11 +28,18 @@ describe('quick connect', () => {
       ok: true,
       target: { user: 'me', host: 'fe80::1', port: 22 },
     });
+    // Without brackets an address with two colons or more is IPv6, on port 22.
+    expect(parseQuickConnect('ops@::1')).toEqual({
+      ok: true,
+      target: { user: 'ops', host: '::1', port: 22 },
+    });
+    expect(parseQuickConnect('ops@fd00:1::50')).toMatchObject({ target: { host: 'fd00:1::50' } });
   });
 
   it('explains what is wrong instead of guessing', () => {
     for (const [input, message] of [
-      ['host-only', 'user@host'],
+      ['host-only', 'Add whom to log in as: user@host-only.'],
+      ['ops@fd00::zz', 'not an IPv6 address'],
       ['@host', 'user@host'],
       ['root@', 'Add a host'],
       ['root@-oProxyCommand=x', 'not a host name'],
@@ -46,6 +59,10 @@ describe('quick connect', () => {
   it('formats a target back the way it is typed', () => {
     expect(formatQuickTarget({ user: 'root', host: 'a', port: 22 })).toBe('root@a');
     expect(formatQuickTarget({ user: 'r', host: '::1', port: 2200 })).toBe('r@[::1]:2200');
+    // A tab to an IPv6 address shows the brackets that keep the port apart.
+    expect(describeTarget({ kind: 'quick', user: 'ops', host: '::1', port: 22 })).toBe(
+      'ops@[::1]:22',
+    );
   });
 });
 

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { SessionPrompt, SessionStatus } from '../../../../shared/ssh';
+import { formatAddress } from './quick-connect';
 
 /** How a tab's session was opened, so it can be described and opened again. */
 export type TabTarget =
@@ -108,7 +109,7 @@ export function describeTarget(target: TabTarget): string {
     case 'profile':
       return target.label;
     case 'quick':
-      return `${target.user}@${target.host}:${String(target.port)}`;
+      return formatAddress(target.user, target.host, target.port);
     case 'lxc':
       return `CT ${String(target.vmid)} on ${target.label}`;
   }
