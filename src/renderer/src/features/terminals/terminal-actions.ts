@@ -178,6 +178,17 @@ async function startSession(
   }
 }
 
+/**
+ * What a tab says when its session could not start. A profile deleted since the tab opened is
+ * named, not shown as the internal id the host's answer carries.
+ */
+export function failureText(target: TabTarget, error: { code: string; message: string }): string {
+  if (error.code === 'not-found' && target.kind !== 'quick' && /\bprofile\b/i.test(error.message)) {
+    return `The profile "${target.label}" was deleted. Open the terminal again from another profile.`;
+  }
+  return error.message;
+}
+
 /** Opens a new tab with a session to `target`, in the focused pane. */
 export async function openTab(target: TabTarget): Promise<void> {
   subscribe();
@@ -213,7 +224,7 @@ export async function openTab(target: TabTarget): Promise<void> {
   );
   if (!result.ok) {
     updateTab(key, {
-      error: result.error.message,
+      error: failureText(target, result.error),
       status: { state: 'closed' },
     });
     return;
@@ -279,7 +290,7 @@ export async function reconnect(key: string): Promise<void> {
   updateTab(key, { reconnectAt: null, status: { state: 'connecting' } });
   const result = await bridge().call('ssh:reconnect', { sessionId: tab.sessionId });
   if (!result.ok) {
-    updateTab(key, { status: { state: 'closed' }, error: result.error.message });
+    updateTab(key, { status: { state: 'closed' }, error: failureText(tab.target, result.error) });
     return;
   }
   updateTab(key, { error: null });

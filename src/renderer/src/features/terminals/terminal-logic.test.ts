@@ -3,7 +3,7 @@ import { createAckBatcher } from './ack-batcher';
 import { needsPasteWarning, pastedLineCount } from './paste';
 import { formatQuickTarget, parseQuickConnect } from './quick-connect';
 import { shouldUseWebgl } from './renderer-choice';
-import { cycleTab } from './terminal-actions';
+import { cycleTab, failureText } from './terminal-actions';
 import { keyCommandFor, keyLeftToApp } from './terminal-session';
 import {
   describeTarget,
@@ -214,5 +214,25 @@ describe('tab keys', () => {
     cycleTab('a', -1);
     expect(useTerminalsStore.getState().active[0]).toBe('c');
     useTerminalsStore.setState(initialState);
+  });
+});
+
+describe('a session that cannot start', () => {
+  it('names a deleted profile instead of showing its id', () => {
+    const gone = {
+      code: 'not-found',
+      message: 'No profile with id f7083038-0000-4000-8000-000000000001.',
+    };
+    expect(failureText({ kind: 'profile', profileId: 'f708', label: 'bastion-ber' }, gone)).toBe(
+      'The profile "bastion-ber" was deleted. Open the terminal again from another profile.',
+    );
+    // Anything else is shown as the host said it.
+    const refused = { code: 'unavailable', message: 'Connection refused by 10.0.0.5:22.' };
+    expect(failureText({ kind: 'profile', profileId: 'p', label: 'web' }, refused)).toBe(
+      refused.message,
+    );
+    expect(failureText({ kind: 'quick', user: 'ops', host: 'h', port: 22 }, gone)).toBe(
+      gone.message,
+    );
   });
 });
