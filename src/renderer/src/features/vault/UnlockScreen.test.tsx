@@ -1,4 +1,4 @@
-import { act, cleanup, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { VaultStatus } from '../../../../shared/contract';
 import { useVaultStore } from '../../stores/vault-store';
@@ -55,5 +55,39 @@ describe('UnlockScreen', () => {
     });
     expect(screen.queryByTestId('vault-wait')).toBeNull();
     expect(screen.getByTestId('vault-submit').hasAttribute('disabled')).toBe(false);
+  });
+
+  it('says a wrong passphrase once, leaving the wait to the countdown', async () => {
+    const unlock = useVaultStore.getState().unlock;
+    useVaultStore.setState({
+      unlock: () => {
+        useVaultStore.getState().apply(locked(2000));
+        return Promise.resolve({
+          code: 'wrong-passphrase',
+          message: 'Wrong passphrase; the vault stays locked. Next attempt allowed in 2 s.',
+        });
+      },
+    });
+    try {
+      act(() => {
+        useVaultStore.getState().apply(locked(0));
+      });
+      render(<UnlockScreen />);
+      fireEvent.change(screen.getByTestId('vault-passphrase'), { target: { value: 'nope' } });
+      await act(async () => {
+        fireEvent.click(screen.getByTestId('vault-submit'));
+        await Promise.resolve();
+      });
+      expect(screen.getByTestId('vault-error').textContent).toBe(
+        'Wrong passphrase; the vault stays locked.',
+      );
+      expect(screen.getByTestId('vault-wait').textContent).toContain('2 s');
+      act(() => {
+        vi.advanceTimersByTime(2100);
+      });
+      expect(screen.queryByTestId('vault-wait')).toBeNull();
+    } finally {
+      useVaultStore.setState({ unlock });
+    }
   });
 });

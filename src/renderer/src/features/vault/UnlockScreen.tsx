@@ -21,7 +21,8 @@ export function UnlockScreen() {
     const failure = await unlock(passphrase);
     setBusy(false);
     if (failure) {
-      setError(failure.message);
+      // The countdown below says when the next try is allowed, and keeps saying it correctly.
+      setError(failure.message.replace(/\s*Next attempt allowed in \d+ s\.$/, ''));
       setPassphrase('');
     }
   };
