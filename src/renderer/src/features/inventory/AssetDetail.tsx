@@ -6,7 +6,7 @@ import type { AssetDetail as Detail, LinkView } from '../../../../shared/invento
 import { bridge } from '../../lib/bridge';
 import { useProfilesStore } from '../profiles/profiles-store';
 import { openLxcConsole, openTerminalFor } from '../terminals';
-import { age, systemLabels, when } from '../sync/staleness';
+import { age, localTimes, systemLabels, when } from '../sync/staleness';
 import { useNow } from '../sync/use-now';
 import { FreshnessDot, PatchCount, RebootFlag, SourceBadges, StatusText } from './cells';
 import { useInventoryStore } from './inventory-store';
@@ -321,7 +321,7 @@ function Merged(props: { detail: Detail }) {
       'Freshness',
       <span key="f" className="freshness-line">
         <FreshnessDot row={asset} now={now} />{' '}
-        {asset.freshness.message || `data from ${when(asset.freshness.dataFrom)}`}
+        {localTimes(asset.freshness.message) || `data from ${when(asset.freshness.dataFrom)}`}
       </span>,
     ],
     [

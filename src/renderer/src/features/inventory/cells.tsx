@@ -1,6 +1,6 @@
 import { RotateCcw, ShieldAlert } from 'lucide-react';
 import type { AssetRow, SourceSystem } from '../../../../shared/inventory';
-import { age, systemLabels } from '../sync/staleness';
+import { age, localTimes, systemLabels } from '../sync/staleness';
 
 const systemShort: Record<SourceSystem, string> = {
   foreman: 'FM',
@@ -40,7 +40,7 @@ export function FreshnessDot(props: { row: AssetRow; now: number }) {
   const level = freshnessLevel(props.row, props.now);
   const title =
     props.row.freshness.message !== ''
-      ? props.row.freshness.message
+      ? localTimes(props.row.freshness.message)
       : `data from ${age(props.row.freshness.dataFrom, props.now)}`;
   return (
     <span

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SourceFreshness } from '../../../../shared/inventory';
-import { age, staleSources } from './staleness';
+import { age, localTimes, staleSources, when } from './staleness';
 
 const now = Date.parse('2026-11-22T12:00:00Z');
 const source = (over: Partial<SourceFreshness>): SourceFreshness => ({
@@ -65,5 +65,16 @@ describe('staleSources', () => {
     expect(age('2026-11-22T11:58:00Z', now)).toBe('2 min ago');
     expect(age('2026-11-22T09:00:00Z', now)).toBe('3 h ago');
     expect(age(null, now)).toBe('never');
+  });
+});
+
+describe('localTimes', () => {
+  it('shows the times in a freshness text as local date and time, the rest as it is', () => {
+    const iso = '2026-11-23T22:06:18.110Z';
+    expect(localTimes(`offline — data from ${iso} (Lab Foreman: unreachable)`)).toBe(
+      `offline — data from ${when(iso)} (Lab Foreman: unreachable)`,
+    );
+    expect(localTimes(`data from ${iso}`)).not.toContain('T22:06');
+    expect(localTimes('never synced')).toBe('never synced');
   });
 });

@@ -62,3 +62,11 @@ export function when(iso: string | null): string {
     timeStyle: 'short',
   });
 }
+
+/**
+ * The host's freshness texts carry ISO times (the CLI prints them as they are); on screen each
+ * becomes the local date and time `when` gives.
+ */
+export function localTimes(text: string): string {
+  return text.replace(/\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z\b/g, (iso) => when(iso));
+}
