@@ -158,7 +158,14 @@ export const sortFields = [
 export const SortField = z.enum(sortFields);
 export type SortField = z.infer<typeof SortField>;
 
+/** The longest query, in characters (code points); the query parser refuses longer ones. */
 export const maxQueryLength = 1000;
+/**
+ * The longest query text a request carries, in UTF-16 units (what a schema's `max` counts):
+ * room for `maxQueryLength` characters of any kind, so that the parser, which counts
+ * characters, is the one to refuse a longer query and says so in its own words.
+ */
+export const maxQueryUnits = 2 * maxQueryLength;
 export const maxPageSize = 500;
 /**
  * A `countLimit` that keeps the answer to a keystroke cheap at 100 000 assets: the first page
@@ -168,7 +175,7 @@ export const quickCountLimit = 1000;
 
 export const InventoryQueryRequest = z
   .object({
-    query: z.string().max(maxQueryLength).default(''),
+    query: z.string().max(maxQueryUnits).default(''),
     offset: z.number().int().min(0).max(10_000_000).default(0),
     limit: z.number().int().min(1).max(maxPageSize).default(100),
     sort: z
@@ -328,7 +335,7 @@ export const ExportRequest = z
     target: z.union([
       z
         .object({
-          query: z.string().max(maxQueryLength),
+          query: z.string().max(maxQueryUnits),
           sort: InventoryQueryRequest.shape.sort,
         })
         .strict(),

@@ -5,7 +5,7 @@ import { silentLogger } from '../core/logger';
 import { tempDir } from '../db/test-helpers';
 import { openStore } from '../store/open-store';
 import { addFleetProfiles, fleetConnectors } from '../sync/test-fleet';
-import { cliConnectors, cliReachProbe } from './inventory-commands';
+import { cliConnectors, cliReachProbe, negatedFiltersAsQuery } from './inventory-commands';
 import { cli } from './test-helpers';
 
 const fleet = generateFleet({ size: 50, seed: 21 });
@@ -128,10 +128,134 @@ describe('rackside sync, inventory, export and drift', () => {
     expect(lines[0]).toMatch(/^id,name,fqdn,kind,status/);
     expect(lines.slice(1).every((l) => l.split(',')[3] === 'vm')).toBe(true);
     const bad = await cli(['--data-dir', dir, 'inventory', 'status:asleep']);
-    expect(bad).toMatchObject({ code: 1, stdout: '' });
+    // A query that cannot be read is wrong use of the command: exit 2, as the README says.
+    expect(bad).toMatchObject({ code: 2, stdout: '' });
     expect(bad.stderr).toMatch(/^rackside: Query error at position 8: status is one of/);
     const usage = await cli(['--data-dir', dir, 'inventory', '--format', 'xml']);
     expect(usage.code).toBe(2);
+  });
+
+  it('refuses a query that cannot be read with the parser’s message and exit 2, before checking sources', async () => {
+    probed.length = 0;
+    for (const command of [['inventory'], ['export', 'ansible']]) {
+      for (const query of ['a'.repeat(1001), 'a'.repeat(5000), '😀'.repeat(1001)]) {
+        const run = await cli(['--data-dir', dir, ...command, query]);
+        expect(run, command.join(' ')).toEqual({
+          code: 2,
+          stdout: '',
+          stderr:
+            'rackside: Query error at position 1001: the query is longer than 1000 characters\n',
+        });
+      }
+      // 600 letters beyond the BMP are 1 200 UTF-16 units but 600 characters: a query like any
+      // other. 600 emoji are one too, refused for what they are, not for their length.
+      const letters = await cli(['--data-dir', dir, ...command, '--no-check', '𝒜'.repeat(600)]);
+      expect(letters.stderr).toBe('');
+      expect(letters.code).toBe(0);
+      const emoji = await cli(['--data-dir', dir, ...command, '😀'.repeat(600)]);
+      expect(emoji.code).toBe(2);
+      expect(emoji.stderr).toMatch(/^rackside: Query error at position 1: .*no letters or digits/);
+      const words = await cli(['--data-dir', dir, ...command, 'debian', 'updates>lots']);
+      expect(words).toMatchObject({ code: 2, stdout: '' });
+      expect(words.stderr).toBe(
+        'rackside: Query error at position 16: updates needs a whole number, not "lots"\n',
+      );
+      const symbols = await cli(['--data-dir', dir, ...command, '***']);
+      expect(symbols.code).toBe(2);
+      expect(symbols.stderr).toMatch(
+        /^rackside: Query error at position 1: .*no letters or digits/,
+      );
+    }
+    expect(probed).toEqual([]);
+  });
+
+  it('takes unquoted negated filters as part of the query, and refuses a double dash', async () => {
+    /** The ids an `inventory` command line finds, as `bin/rackside.mjs` passes it on. */
+    const ids = async (args: string[]): Promise<number[]> => {
+      const run = await cli(negatedFiltersAsQuery(['--data-dir', dir, 'inventory', ...args]));
+      expect(run.stderr, args.join(' ')).toBe('');
+      expect(run.code, args.join(' ')).toBe(0);
+      const { assets } = JSON.parse(run.stdout) as { assets: { id: number }[] };
+      return assets.map((a) => a.id).sort((a, b) => a - b);
+    };
+    const json = ['--format', 'json', '--no-check'];
+    const all = await ids(json);
+    const vms = await ids(['kind:vm', ...json]);
+    expect(vms.length).toBeGreaterThan(0);
+    const notVms = all.filter((id) => !vms.includes(id));
+    expect(notVms.length).toBeGreaterThan(0);
+    expect(await ids(['-kind:vm', ...json])).toEqual(notVms);
+    // Anywhere among the words and options, beside other clauses and a `--` of its own.
+    expect(await ids(['--format', 'json', '-kind:vm', '--no-check'])).toEqual(notVms);
+    const inProxmox = await ids(['source:proxmox', ...json]);
+    expect(await ids(['-kind:vm', '-source:proxmox', ...json])).toEqual(
+      notVms.filter((id) => !inProxmox.includes(id)),
+    );
+    expect(await ids(['-source:proxmox', ...json, '--', '-kind:vm'])).toEqual(
+      notVms.filter((id) => !inProxmox.includes(id)),
+    );
+
+    const ansible = (args: string[]) =>
+      cli(negatedFiltersAsQuery(['--data-dir', dir, 'export', 'ansible', ...args]));
+    const yaml = await ansible(['-kind:vm', '--no-check']);
+    expect(yaml).toMatchObject({ code: 0, stderr: '' });
+    expect(yaml.stdout).toMatch(/^ {6}ansible_host:/m);
+    expect(yaml.stdout).toBe((await ansible(['--no-check', '--', '-kind:vm'])).stdout);
+    expect(yaml.stdout).not.toBe((await ansible(['--no-check'])).stdout);
+
+    // `--kind:vm` (after `--`, so the option parser lets it through) would negate free text.
+    const double = await cli(['--data-dir', dir, 'inventory', '--no-check', '--', '--kind:vm']);
+    expect(double).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        'rackside: Query error at position 1: "--kind:vm" negates with one "-"; did you mean -kind:vm?\n',
+    });
+    // Negated free text could be a mistyped option: still refused unquoted, as is a real typo.
+    for (const word of ['-old', '--formt']) {
+      const run = await cli(negatedFiltersAsQuery(['--data-dir', dir, 'inventory', word]));
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(`unknown option '${word}'`);
+    }
+  });
+
+  it('moves only the negated filters of inventory and export ansible after a --', () => {
+    expect(negatedFiltersAsQuery(['inventory', 'debian', '-kind:vm', '--limit', '3'])).toEqual([
+      'inventory',
+      'debian',
+      '--limit',
+      '3',
+      '--',
+      '-kind:vm',
+    ]);
+    expect(
+      negatedFiltersAsQuery([
+        '--data-dir',
+        'd',
+        '--json',
+        'export',
+        'ansible',
+        '-tag:prod',
+        '--',
+        'x',
+      ]),
+    ).toEqual(['--data-dir', 'd', '--json', 'export', 'ansible', '--', '-tag:prod', 'x']);
+    expect(negatedFiltersAsQuery(['inventory', '-updates>0', '-old'])).toEqual([
+      'inventory',
+      '-old',
+      '--',
+      '-updates>0',
+    ]);
+    for (const argv of [
+      ['inventory', 'debian', '--format', 'csv'],
+      ['inventory', '--', '-kind:vm'],
+      ['drift', '-kind:vm'],
+      ['export', 'csv', '-kind:vm'],
+      ['profiles', 'edit', 'p', '--set', 'x=1'],
+      ['--data-dir', 'inventory', 'drift'],
+    ]) {
+      expect(negatedFiltersAsQuery(argv)).toEqual(argv);
+    }
   });
 
   it('exports an Ansible inventory with ansible_host and groups, and lists drift', async () => {

@@ -8,6 +8,8 @@ import {
   type SyncProgressEvent,
 } from '../../shared/inventory';
 import { InventoryService } from '../inventory/inventory-service';
+import { parseQuery, QueryError } from '../inventory/query-parser';
+import { compileQuery } from '../inventory/query-sql';
 import { defaultConnectors, type ConnectorChoices } from '../sync/connectors';
 import { Reachability, tcpReachable, type ReachProbe } from '../sync/reachability';
 import { SyncEngine, type ConnectorSet } from '../sync/sync-engine';
@@ -186,6 +188,65 @@ function collect(
 }
 
 /**
+ * The query of `inventory` and `export ansible`, read before anything else is done: a query that
+ * cannot be read is wrong use of the command (exit 2), said in the parser's words (its position
+ * counts in the words joined by spaces), before any time is spent checking the sources.
+ */
+function queryOf(words: readonly string[]): string {
+  const query = words.join(' ');
+  try {
+    compileQuery(parseQuery(query), []);
+  } catch (error) {
+    if (error instanceof QueryError) throw new UsageError(error.message);
+    throw error;
+  }
+  return query;
+}
+
+/** Global options of `rackside` that take a value (see run-cli.ts). */
+const globalValueOptions = ['--data-dir'];
+
+/** A negated filter (`-kind:vm`, `-updates>0`), which an option parser takes for an option. */
+const negatedClause = /^-[a-z]+[:=<>]/i;
+
+/**
+ * The command line with the negated filters of an `inventory` or `export ansible` query moved
+ * after a `--` (the option parser's mark for "arguments, not options"), so that
+ * `rackside inventory debian -kind:vm` searches instead of refusing an unknown option
+ * `-kind:vm`. Only `-field:value` and its like: `-old` (negated free text) could as well be a
+ * mistyped option, so it stays one, and needs quotes or a `--` of its own. The clauses of a query
+ * all have to hold, so moving some to its end does not change what it finds.
+ */
+export function negatedFiltersAsQuery(argv: readonly string[]): string[] {
+  let at = 0;
+  while (at < argv.length) {
+    const arg = argv[at] ?? '';
+    if (arg === '--' || !arg.startsWith('-')) break;
+    at += globalValueOptions.includes(arg) ? 2 : 1;
+  }
+  const command = argv[at];
+  const from =
+    command === 'inventory'
+      ? at + 1
+      : command === 'export' && argv[at + 1] === 'ansible'
+        ? at + 2
+        : -1;
+  if (from < 0) return [...argv];
+  const literal = argv.indexOf('--', from);
+  const to = literal < 0 ? argv.length : literal;
+  const args = argv.slice(from, to);
+  const clauses = args.filter((arg) => negatedClause.test(arg));
+  if (clauses.length === 0) return [...argv];
+  return [
+    ...argv.slice(0, from),
+    ...args.filter((arg) => !negatedClause.test(arg)),
+    '--',
+    ...clauses,
+    ...argv.slice(to + 1),
+  ];
+}
+
+/**
  * The inventory services for a read, after checking which sources can be reached (at most
  * `reachTimeoutMs`), so the answer says which of its data is offline without a sync.
  */
@@ -206,8 +267,9 @@ export async function inventoryCommand(
   }
   const sort = parseSort(opts.sort);
   const limit = parseLimit(opts.limit);
+  const query = queryOf(words);
   const { inventory } = await readServices(s, opts);
-  const result = collect(inventory, words.join(' '), sort, limit);
+  const result = collect(inventory, query, sort, limit);
   // Nothing from a source may act as a control character on a terminal. JSON stays valid JSON
   // with the same values (its own escapes); CSV written to a file or a pipe stays exact.
   const onTerminal = (s.io.stdout as { isTTY?: boolean }).isTTY === true;
@@ -275,10 +337,11 @@ export async function exportAnsible(
   words: string[],
   opts: ReadOptions = {},
 ): Promise<number> {
+  const query = queryOf(words);
   const { inventory } = await readServices(s, opts);
   const result = collect(
     inventory,
-    words.join(' '),
+    query,
     { field: 'name', direction: 'asc' },
     Number.MAX_SAFE_INTEGER,
   );

@@ -237,6 +237,35 @@ describe('rackside profiles', () => {
     });
   });
 
+  it('takes unquoted negated filters as part of the query in a real process', async () => {
+    const dir = tempDir();
+    const bin = path.resolve(import.meta.dirname, '../../../bin/rackside.mjs');
+    const run = promisify(execFile);
+    const listed = await run(process.execPath, [
+      bin,
+      '--data-dir',
+      dir,
+      'inventory',
+      'debian',
+      '-kind:vm',
+      '--no-check',
+    ]);
+    expect(listed.stdout).toBe('No assets match.\n');
+    const yaml = await run(process.execPath, [
+      bin,
+      '--data-dir',
+      dir,
+      'export',
+      'ansible',
+      '-tag:prod',
+      '--no-check',
+    ]);
+    expect(yaml.stdout).toMatch(/^all:\n/);
+    await expect(
+      run(process.execPath, [bin, '--data-dir', dir, 'inventory', '--no-check', 'status:asleep']),
+    ).rejects.toMatchObject({ code: 2 });
+  });
+
   it('cancels a sync on Ctrl-C (SIGINT) and exits 130 with what it did', async () => {
     // A source that accepts the connection and never answers: the sync waits until cancelled.
     const silent = net.createServer(() => undefined);

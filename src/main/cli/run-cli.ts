@@ -155,7 +155,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .action(run((s, opts: { check?: boolean }) => inventory.driftCommand(s, opts)));
 
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    // `rackside inventory debian -kind:vm`: the negated filter is part of the query, not an option.
+    await program.parseAsync(inventory.negatedFiltersAsQuery(argv), { from: 'user' });
   } catch (error) {
     code = exitCodeFor(error, io);
   } finally {

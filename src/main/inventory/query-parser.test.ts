@@ -60,6 +60,27 @@ describe('the inventory query language', () => {
     expect(errorOf('updates>9999999999').detail).toMatch(/whole number/);
   });
 
+  it('counts the length in characters, not UTF-16 units', () => {
+    // 600 emoji are 1 200 UTF-16 units but 600 characters.
+    expect(parseQuery('😀'.repeat(600))).toHaveLength(1);
+    expect(parseQuery(`${'é'.repeat(999)}😀`)).toHaveLength(1);
+    expect(errorOf('😀'.repeat(1001))).toEqual({
+      position: 1001,
+      detail: 'the query is longer than 1000 characters',
+    });
+  });
+
+  it('refuses a clause negated with two dashes instead of reading it as free text', () => {
+    expect(errorOf('debian --kind:vm')).toEqual({
+      position: 8,
+      detail: '"--kind:vm" negates with one "-"; did you mean -kind:vm?',
+    });
+    expect(errorOf('---tag:prod').detail).toMatch(/did you mean -tag:prod\?$/);
+    expect(errorOf('--updates>0').detail).toMatch(/did you mean -updates>0\?$/);
+    // Dashes without a clause stay free text, as before.
+    expect(parseQuery('-- --old a--b')).toHaveLength(3);
+  });
+
   it('keeps hostile text inert: FTS operators, SQL and control characters are plain words', () => {
     for (const hostile of [
       'NEAR(a b)',

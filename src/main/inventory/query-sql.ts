@@ -1,5 +1,6 @@
 import { assertNever } from '../../shared/errors';
 import type { SortField } from '../../shared/inventory';
+import { ipQuery } from './ip-query';
 import { QueryError, type Clause, type Field, type Operator } from './query-parser';
 
 export interface CompiledQuery {
@@ -58,7 +59,6 @@ function textPhrase(value: string, prefix: boolean, column: string | null): Text
 const ftsColumn: Partial<Record<Field, string>> = {
   name: 'name',
   fqdn: 'fqdn',
-  ip: 'ips',
   mac: 'macs',
   os: 'os',
   group: 'groups',
@@ -153,6 +153,23 @@ export function compileQuery(
     }
     const { field, negated, value } = clause;
     const not = negated ? 'NOT ' : '';
+    if (field === 'ip') {
+      // The address's words narrow the search through the full-text index; the stored addresses
+      // decide (`ip:16` is a word of 10.16.0.24, not its address).
+      const ip = ipQuery(value);
+      const address = ip.prefix
+        ? 'EXISTS (SELECT 1 FROM json_each(a.ips) WHERE instr(value, ?) = 1)'
+        : 'EXISTS (SELECT 1 FROM json_each(a.ips) WHERE value = ?)';
+      const words = ip.prefix ? `${ip.text}*` : ip.text;
+      const expression = `ips : ${phrase(words, false, clause.position)}`;
+      conditions.push(`${not}${address}`);
+      params.push(ip.text);
+      if (!negated) {
+        positive.push(expression);
+        phrases.push(textPhrase(words, false, 'ips'));
+      }
+      continue;
+    }
     const column = ftsColumn[field];
     if (column !== undefined) {
       const normalized = field === 'mac' ? value.toLowerCase().replaceAll('-', ':') : value;
@@ -221,7 +238,6 @@ export function compileQuery(
       }
       case 'name':
       case 'fqdn':
-      case 'ip':
       case 'mac':
       case 'os':
       case 'group':

@@ -2,6 +2,7 @@ import { sortFields, type InventoryQuery, type SortField } from '../../shared/in
 import type { Sqlite } from '../db/sqlite';
 import { inventoryGeneration } from './asset-store';
 import type { AssetView } from './asset-rows';
+import { ipMatches, ipQuery, type IpQuery } from './ip-query';
 import { textFields, type Clause, type Field, type TextField } from './query-parser';
 import { PageBuffers } from './search-buffers';
 import { WordIndex, type IndexedPhrase } from './search-words';
@@ -23,6 +24,7 @@ import {
   noBytes,
   noCounts,
   noInts,
+  type RowTest,
 } from './search-conditions';
 
 export { searchTokenizer } from './search-index-build';
@@ -58,6 +60,13 @@ export interface IndexedPage {
   rows: number[];
   total: number;
   totalExact: boolean;
+}
+
+/** A query's text condition: a phrase, and for `ip:` the test of a row its rows must pass. */
+interface TextCondition {
+  phrase: IndexedPhrase;
+  negated: boolean;
+  only: RowTest | null;
 }
 
 /** What a query needs from the index to be answered. */
@@ -307,7 +316,7 @@ export class SearchIndex {
    * other conditions may be rarer than the phrase, making the walk long): then gathered, and
    * the gathered rows kept in `plan.lazy` for a walk that turns out long.
    */
-  #lazyTest(phrase: IndexedPhrase, budget: number, plan: Plan): Condition {
+  #lazyTest(phrase: IndexedPhrase, only: RowTest | null, budget: number, plan: Plan): Condition {
     let tested = 0;
     let gathered: Uint8Array | null = null;
     const test = (row: number): boolean => {
@@ -315,16 +324,37 @@ export class SearchIndex {
       if (++tested > budget) {
         // From now on the condition is its gathered rows' marks (this test answers from them
         // for the rest of the block being tested).
-        const { rows, marks } = this.#words.gather(phrase);
+        const { rows, marks } = this.#gather(phrase, only);
         gathered = marks;
         plan.lazy.push(rows);
         plan.tests[plan.tests.indexOf(condition)] = marked(marks);
         return marks[row] === 1;
       }
-      return this.#words.has(phrase, row);
+      return this.#words.has(phrase, row) && (only === null || only(row));
     };
     const condition = new Condition(byFunction, false, noInts, noBytes, noCounts, 0, 0, test);
     return condition;
+  }
+
+  /**
+   * The rows with a phrase (and their marks), keeping only those that pass `only` when there
+   * is such a test: the phrase's rows are the candidates, read from its words' postings.
+   */
+  #gather(phrase: IndexedPhrase, only: RowTest | null): { rows: Int32Array; marks: Uint8Array } {
+    const found = this.#words.gather(phrase);
+    if (only === null) return found;
+    const { rows, marks } = found;
+    let kept = 0;
+    for (const row of rows) {
+      if (only(row)) rows[kept++] = row;
+      else marks[row] = 0;
+    }
+    return { rows: rows.subarray(0, kept), marks };
+  }
+
+  /** A row test for an `ip:` filter: one of the row's stored addresses is (or starts with) it. */
+  #ipTest(query: IpQuery): RowTest {
+    return (row) => ipMatches(this.views[row]?.ips ?? [], query);
   }
 
   #plan(
@@ -335,21 +365,30 @@ export class SearchIndex {
   ): Plan | null {
     const n = this.size;
     const tests: Condition[] = [];
-    const texts: { phrase: IndexedPhrase; negated: boolean }[] = [];
+    const texts: TextCondition[] = [];
     const plan: Plan = { tests, gathered: [], lazy: [], empty: false };
     for (const clause of clauses) {
       if (clause.type === 'text') {
         const phrase = this.#words.phrase(clause.value, true, -1);
         if (phrase === null) return null;
-        texts.push({ phrase, negated: clause.negated });
+        texts.push({ phrase, negated: clause.negated, only: null });
         continue;
       }
       const { field, negated, value } = clause;
+      if (field === 'ip') {
+        // The address's words find the candidates; their stored addresses decide.
+        const ip = ipQuery(value);
+        const words = ip.prefix ? `${ip.text}*` : ip.text;
+        const phrase = this.#words.phrase(words, false, fieldColumn.ip);
+        if (phrase === null) return null;
+        texts.push({ phrase, negated, only: this.#ipTest(ip) });
+        continue;
+      }
       if (isTextField(field)) {
         const normalized = field === 'mac' ? value.toLowerCase().replaceAll('-', ':') : value;
         const phrase = this.#words.phrase(normalized, false, fieldColumn[field]);
         if (phrase === null) return null;
-        texts.push({ phrase, negated });
+        texts.push({ phrase, negated, only: null });
         continue;
       }
       const test = this.#filters.test({ ...clause, field }, offline);
@@ -357,7 +396,7 @@ export class SearchIndex {
       tests.push(test);
     }
     // Cheap tests first; text conditions either gathered up front or tested row by row.
-    for (const { phrase, negated } of texts) {
+    for (const { phrase, negated, only } of texts) {
       const rarest = Math.min(...phrase.words.map((w) => this.#words.postingCount(w)));
       if (rarest === 0) {
         // A word no asset has: nothing matches the phrase.
@@ -377,10 +416,10 @@ export class SearchIndex {
       // the postings are read in order, while testing reads each row's words where they lie.
       const gatherCost = phrase.words.length === 1 ? rarest / 64 : rarest;
       if (!negated && cap !== undefined && walkRows < gatherCost) {
-        tests.push(this.#lazyTest(phrase, gatherCost, plan));
+        tests.push(this.#lazyTest(phrase, only, gatherCost, plan));
         continue;
       }
-      const { rows, marks } = this.#words.gather(phrase);
+      const { rows, marks } = this.#gather(phrase, only);
       if (negated) tests.push(marked(marks, true));
       else plan.gathered.push({ rows, test: marked(marks) });
     }
