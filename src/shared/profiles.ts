@@ -47,11 +47,68 @@ export const HostName = z
 
 export const Port = z.number().int().min(1).max(65535);
 
+const urlScheme = /^([a-z][a-z0-9+.-]*):/i;
+
+/**
+ * What is wrong with a source URL typed by a person or read from a file, in their words; undefined
+ * when it is fine. Credentials are refused: a URL is shown in lists and stored outside the vault.
+ */
+export function sourceUrlProblem(value: string): string | undefined {
+  const scheme = urlScheme.exec(value)?.[1]?.toLowerCase();
+  if (value === '') return 'URL is required';
+  if (scheme !== 'https' && scheme !== 'http') return 'URL must start with https:// or http://';
+  const authority = /^[/\\]*([^/\\?#]*)/.exec(value.slice(scheme.length + 1))?.[1] ?? '';
+  if (authority.includes('@'))
+    return "Put credentials in the profile's login fields, not in the URL";
+  const hostPort = /^(\[[^\]]*\]|[^:]*)(?::(.*))?$/.exec(authority);
+  if (hostPort?.[1] === undefined || hostPort[1] === '' || hostPort[1] === '[]')
+    return 'URL has no host name: write it as https://host or https://host:port';
+  const port = hostPort[2];
+  if (port !== undefined && port !== '') {
+    if (!/^\d+$/.test(port)) return 'The port in the URL must be a number';
+    if (Number(port) < 1 || Number(port) > 65535)
+      return `Port ${port} is out of range: use 1 to 65535`;
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'URL is not valid: check the host name';
+  }
+  if (url.username !== '' || url.password !== '')
+    return "Put credentials in the profile's login fields, not in the URL";
+  return undefined;
+}
+
+/** A source URL in a save or an imported file: http(s), a host, no credentials. */
 export const HttpsUrl = z
   .string()
   .trim()
   .max(2048)
-  .pipe(z.url({ protocol: /^https?$/, message: 'URL must start with https:// or http://' }));
+  .superRefine((value, ctx) => {
+    const problem = sourceUrlProblem(value);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+/**
+ * A source URL as stored. Rows written before credentials were refused may hold some: they are
+ * still read (one old row must not make every profile unreadable), with the credentials dropped
+ * so they are never shown or sent; the next save stores the URL without them.
+ */
+const StoredHttpsUrl = z
+  .string()
+  .trim()
+  .max(2048)
+  .pipe(z.url({ protocol: /^https?$/, message: 'URL must start with https:// or http://' }))
+  .transform(withoutCredentials);
+
+function withoutCredentials(value: string): string {
+  const url = new URL(value);
+  if (url.username === '' && url.password === '') return value;
+  url.username = '';
+  url.password = '';
+  return url.toString();
+}
 
 export const UserName = z
   .string()
@@ -135,6 +192,7 @@ const ForemanAuth = z.discriminatedUnion('mode', [
 export const ForemanConnection = z
   .object({ kind: z.literal('foreman'), url: HttpsUrl, auth: ForemanAuth, tls: tlsField })
   .strict();
+const StoredForemanConnection = ForemanConnection.extend({ url: StoredHttpsUrl });
 
 const ProxmoxTokenId = z
   .string()
@@ -163,6 +221,7 @@ const ProxmoxAuth = z.discriminatedUnion('mode', [
 export const ProxmoxConnection = z
   .object({ kind: z.literal('proxmox'), url: HttpsUrl, auth: ProxmoxAuth, tls: tlsField })
   .strict();
+const StoredProxmoxConnection = ProxmoxConnection.extend({ url: StoredHttpsUrl });
 export const proxmoxDefaultPort = 8006;
 
 export const PatchmonConnection = z
@@ -176,6 +235,7 @@ export const PatchmonConnection = z
     tls: tlsField,
   })
   .strict();
+const StoredPatchmonConnection = PatchmonConnection.extend({ url: StoredHttpsUrl });
 
 export const RouterosTransport = z.enum(['api-ssl', 'api', 'rest']);
 export type RouterosTransport = z.infer<typeof RouterosTransport>;
@@ -225,14 +285,24 @@ export const SshConnection = z
   })
   .strict();
 
+/** Connection settings as stored and shown: reading stays as lenient as writing once was. */
 export const Connection = z.discriminatedUnion('kind', [
+  StoredForemanConnection,
+  StoredProxmoxConnection,
+  StoredPatchmonConnection,
+  RouterosConnection,
+  SshConnection,
+]);
+export type Connection = z.infer<typeof Connection>;
+
+/** Connection settings in a save: today's rules for every field (see `HttpsUrl`). */
+export const ConnectionInput = z.discriminatedUnion('kind', [
   ForemanConnection,
   ProxmoxConnection,
   PatchmonConnection,
   RouterosConnection,
   SshConnection,
 ]);
-export type Connection = z.infer<typeof Connection>;
 export type ProfileKind = Connection['kind'];
 export const profileKinds = ['foreman', 'proxmox', 'patchmon', 'routeros', 'ssh'] as const;
 export const ProfileKind = z.enum(profileKinds);
@@ -331,7 +401,7 @@ export const ProfileSaveInput = z
   .object({
     id: ProfileId.optional(),
     ...commonShape,
-    connection: Connection,
+    connection: ConnectionInput,
     secrets: SecretsPatch.default({}),
   })
   .strict();

@@ -171,4 +171,31 @@ describe('ProfileService', () => {
     swap.run(router.id, pve.id);
     expect(() => store.profiles.getSecrets(pve.id)).toThrow(/altered or does not belong/);
   });
+
+  it('refuses credentials in a source URL, and still lists a profile stored with them before', async () => {
+    const store = await unlockedTestStore();
+    const foreman = sampleProfiles.find((p) => p.name === 'foreman-lab');
+    if (foreman?.connection.kind !== 'foreman') throw new Error('fixture');
+    const withCredentials = {
+      ...foreman,
+      connection: { ...foreman.connection, url: 'https://user:pw-in-url@127.0.0.1:44419/' },
+    };
+    expect(() => store.profiles.save(withCredentials)).toThrow(
+      "Put credentials in the profile's login fields, not in the URL",
+    );
+    const saved = store.profiles.save(foreman);
+    // A row written before the rule existed.
+    store.db
+      .prepare('UPDATE profiles SET connection = ? WHERE id = ?')
+      .run(JSON.stringify(withCredentials.connection), saved.id);
+    const listed = store.profiles.list();
+    expect(listed.map((p) => p.name)).toEqual(['foreman-lab']);
+    expect(listed[0]?.connection).toMatchObject({ url: 'https://127.0.0.1:44419/' });
+    expect(JSON.stringify(listed)).not.toContain('pw-in-url');
+    store.profiles.save({ ...foreman, id: saved.id, connection: listed[0]?.connection });
+    const row = store.db.prepare('SELECT connection FROM profiles WHERE id = ?').get(saved.id) as {
+      connection: string;
+    };
+    expect(row.connection).not.toContain('pw-in-url');
+  });
 });

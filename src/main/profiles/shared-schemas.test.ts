@@ -78,6 +78,88 @@ describe('profile schemas', () => {
   });
 });
 
+describe('source URLs', () => {
+  const save = (url: string) =>
+    ProfileSaveInput.safeParse({
+      name: 'fm',
+      connection: { kind: 'foreman', url, auth: { mode: 'bearer' } },
+    });
+  const messageFor = (url: string) => save(url).error?.issues.map((i) => i.message);
+  const credentials = "Put credentials in the profile's login fields, not in the URL";
+
+  it('refuses a user name or password in the URL of every source kind, in saves and files', () => {
+    for (const url of [
+      'https://user:pw@127.0.0.1:44419/',
+      'https://user@fm.lab',
+      'https://:pw@fm.lab',
+      'https://@fm.lab',
+      'http://user:pw@[::1]:8080/api',
+      'https://user:pw@fm.lab:99999',
+    ])
+      expect(messageFor(url), url).toEqual([credentials]);
+    const kinds = [
+      { kind: 'foreman', auth: { mode: 'bearer' } },
+      { kind: 'proxmox', auth: { mode: 'token', tokenId: 'root@pam!rs' } },
+      { kind: 'patchmon', apiKey: 'key' },
+    ];
+    for (const connection of kinds) {
+      const withUrl = { ...connection, url: 'https://user:pw@127.0.0.1:44419/' };
+      const result = ProfileSaveInput.safeParse({ name: 'p', connection: withUrl });
+      expect(result.error?.issues[0]).toMatchObject({ path: ['connection', 'url'] });
+      const manifest = { rackside: 'profile-manifest', version: 1, profiles: [] as unknown[] };
+      manifest.profiles.push({ name: 'p', connection: withUrl });
+      expect(Manifest.safeParse(manifest).error?.issues[0]?.message).toBe(credentials);
+    }
+  });
+
+  it('says what is wrong with a URL instead of one message for everything', () => {
+    expect(messageFor('')).toEqual(['URL is required']);
+    expect(messageFor('ftp://fm.lab')).toEqual(['URL must start with https:// or http://']);
+    expect(messageFor('fm.lab')).toEqual(['URL must start with https:// or http://']);
+    expect(messageFor('https://127.0.0.1:99999')).toEqual([
+      'Port 99999 is out of range: use 1 to 65535',
+    ]);
+    expect(messageFor('https://fm.lab:0')).toEqual(['Port 0 is out of range: use 1 to 65535']);
+    expect(messageFor('https://fm.lab:abc')).toEqual(['The port in the URL must be a number']);
+    for (const url of ['https://', 'http://', 'https://:8443', 'https:///', 'https://[]:443'])
+      expect(messageFor(url), url).toEqual([
+        'URL has no host name: write it as https://host or https://host:port',
+      ]);
+    expect(messageFor('https://fm lab')).toEqual(['URL is not valid: check the host name']);
+  });
+
+  it('keeps accepting the URLs it accepted before', () => {
+    for (const url of [
+      'https://fm.lab',
+      'https://127.0.0.1:44419/',
+      'http://10.0.0.5:8080/api/v2?x=1#top',
+      'https://[::1]:8006',
+      'HTTPS://PVE.LAB:8006/',
+      '  https://fm.lab/  ',
+      'https://fm.lab:65535/path@with-at',
+      'https://xn--bcher-kva.example',
+    ])
+      expect(save(url).success, url).toBe(true);
+  });
+
+  it('still reads a stored URL with credentials, without the credentials', () => {
+    const stored = Connection.parse({
+      kind: 'patchmon',
+      url: 'https://user:pw@127.0.0.1:44419/api',
+      apiKey: 'key',
+    });
+    expect(stored).toMatchObject({ url: 'https://127.0.0.1:44419/api' });
+    expect(JSON.stringify(stored)).not.toContain('pw');
+    expect(
+      Connection.parse({ kind: 'foreman', url: 'https://fm.lab', auth: { mode: 'bearer' } }),
+    ).toMatchObject({ url: 'https://fm.lab' });
+    expect(
+      Connection.safeParse({ kind: 'foreman', url: 'https://fm', auth: { mode: 'bearer' }, x: 1 })
+        .success,
+    ).toBe(false);
+  });
+});
+
 describe('manifest schema', () => {
   it('accepts a manifest with inline secrets and named jump hosts, refusing duplicate names', () => {
     const manifest = {

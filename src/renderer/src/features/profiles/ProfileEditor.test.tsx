@@ -2,6 +2,8 @@ import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-libra
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProfileKind, ProfileView } from '../../../../shared/profiles';
 import { setBridge } from '../../lib/bridge';
+import { useVaultStore } from '../../stores/vault-store';
+import { VaultGate } from '../vault/VaultGate';
 import { fakeProfilesHost, storedProfile } from './fake-profiles-host';
 import { ProfilesPage } from './ProfilesPage';
 import { initialState, useProfilesStore } from './profiles-store';
@@ -66,15 +68,15 @@ afterEach(() => {
 describe('profile form validation', () => {
   const required: Record<ProfileKind, [string, string][]> = {
     foreman: [
-      ['pf-connection-url', 'URL must start with https:// or http://'],
+      ['pf-connection-url', 'URL is required'],
       ['pf-connection-auth-username', 'Required'],
     ],
     proxmox: [
-      ['pf-connection-url', 'URL must start with https:// or http://'],
+      ['pf-connection-url', 'URL is required'],
       ['pf-connection-auth-tokenId', 'Token id looks like user@realm!tokenid'],
     ],
     patchmon: [
-      ['pf-connection-url', 'URL must start with https:// or http://'],
+      ['pf-connection-url', 'URL is required'],
       ['pf-connection-apiKey', 'Required'],
     ],
     routeros: [
@@ -102,6 +104,51 @@ describe('profile form validation', () => {
       expect(host.saves()).toEqual([]);
     });
   }
+
+  it('shows every missing field at once on the first submit, not one per submit', async () => {
+    const host = await renderPage();
+    fireEvent.click(field('profiles-new'));
+    await screen.findByTestId('profile-form');
+    // Pressing Save takes the focus from Name first; that alone shows nothing (and moves nothing).
+    fireEvent.focus(field('pf-name'));
+    fireEvent.blur(field('pf-name'));
+    await act(async () => {
+      await Promise.resolve();
+    });
+    expect(screen.queryAllByTestId(/-error$/)).toEqual([]);
+    await submit();
+    await waitFor(() => {
+      expect(errorOf('pf-name')).toBe('Name is required');
+    });
+    expect(errorOf('pf-connection-host')).toBe('Host is required');
+    expect(errorOf('pf-connection-username')).toBe('Required');
+    // Once shown, a message goes away as soon as its field is fixed.
+    type('pf-connection-host', 'web1.lab');
+    await waitFor(() => {
+      expect(errorOf('pf-connection-host')).toBeUndefined();
+    });
+    expect(errorOf('pf-name')).toBe('Name is required');
+    expect(host.saves()).toEqual([]);
+  });
+
+  it('refuses credentials in a source URL beside the URL field', async () => {
+    const host = await renderPage();
+    await newProfile('foreman');
+    type('pf-name', 'fm');
+    type('pf-connection-auth-username', 'admin');
+    type('pf-connection-url', 'https://user:pw@127.0.0.1:44419/');
+    await submit();
+    await waitFor(() => {
+      expect(errorOf('pf-connection-url')).toBe(
+        "Put credentials in the profile's login fields, not in the URL",
+      );
+    });
+    type('pf-connection-url', 'https://127.0.0.1:99999');
+    await waitFor(() => {
+      expect(errorOf('pf-connection-url')).toBe('Port 99999 is out of range: use 1 to 65535');
+    });
+    expect(host.saves()).toEqual([]);
+  });
 
   it('shows only the fields of the chosen auth mode', async () => {
     await renderPage();
@@ -273,5 +320,86 @@ describe('secret fields', () => {
     expect(banner.textContent).toContain('The vault is locked');
     expect(banner.textContent).toContain('nothing was saved');
     expect(screen.queryByTestId('profile-form')).not.toBeNull();
+  });
+});
+
+describe('an unsaved draft and the vault lock', () => {
+  async function renderGatedPage() {
+    const host = fakeProfilesHost([]);
+    setBridge(host.bridge);
+    useProfilesStore.setState(initialState);
+    useVaultStore.setState({ status: undefined, loadError: undefined, waitUntil: 0 });
+    render(
+      <VaultGate>
+        <ProfilesPage />
+      </VaultGate>,
+    );
+    await waitFor(() => {
+      expect(useProfilesStore.getState().loaded).toBe(true);
+    });
+    return host;
+  }
+
+  async function lockAndUnlock() {
+    await act(async () => {
+      await useVaultStore.getState().lock();
+    });
+    await screen.findByTestId('vault-unlock');
+    expect(screen.queryByTestId('profile-form')).toBeNull();
+    type('vault-passphrase', 'rackside demo vault');
+    await act(async () => {
+      fireEvent.click(field('vault-submit'));
+      await Promise.resolve();
+    });
+    await screen.findByTestId('profile-form');
+  }
+
+  it('reopens the editor with the typed values but not the typed secret, and says so', async () => {
+    const host = await renderGatedPage();
+    await newProfile('proxmox');
+    type('pf-name', 'pve draft');
+    type('pf-notes', 'half-written notes');
+    type('pf-connection-url', 'https://pve.lab:8006');
+    type('pf-connection-auth-tokenId', 'root@pam!draft');
+    type('pf-secrets-tokenSecret', 'typed-token-secret-42');
+
+    await lockAndUnlock();
+    expect((field('pf-name') as HTMLInputElement).value).toBe('pve draft');
+    expect((field('pf-notes') as HTMLTextAreaElement).value).toBe('half-written notes');
+    expect((field('pf-connection-url') as HTMLInputElement).value).toBe('https://pve.lab:8006');
+    expect(field('pf-kind-proxmox').getAttribute('aria-checked')).toBe('true');
+    expect((field('pf-secrets-tokenSecret') as HTMLInputElement).value).toBe('');
+    expect(field('profile-draft-secrets').textContent).toContain('type the Token secret again');
+    // The store that outlived the lock never held the secret.
+    expect(JSON.stringify(useProfilesStore.getState())).not.toContain('typed-token-secret-42');
+    expect(document.body.innerHTML).not.toContain('typed-token-secret-42');
+
+    // A second lock before the secret is typed again still asks for it.
+    await lockAndUnlock();
+    expect(field('profile-draft-secrets').textContent).toContain('Token secret');
+
+    type('pf-secrets-tokenSecret', 'retyped-secret');
+    await submit();
+    await waitFor(() => {
+      expect(host.saves()).toHaveLength(1);
+    });
+    expect(host.saves()[0]).toMatchObject({
+      name: 'pve draft',
+      notes: 'half-written notes',
+      secrets: { tokenSecret: 'retyped-secret' },
+    });
+    expect(useProfilesStore.getState().draft).toBeUndefined();
+  });
+
+  it('shows no note when no secret was typed, and Cancel forgets the draft', async () => {
+    await renderGatedPage();
+    fireEvent.click(field('profiles-new'));
+    type('pf-name', 'plain draft');
+    await lockAndUnlock();
+    expect((field('pf-name') as HTMLInputElement).value).toBe('plain draft');
+    expect(screen.queryByTestId('profile-draft-secrets')).toBeNull();
+    fireEvent.click(field('pf-cancel'));
+    fireEvent.click(field('profiles-new'));
+    expect((field('pf-name') as HTMLInputElement).value).toBe('');
   });
 });

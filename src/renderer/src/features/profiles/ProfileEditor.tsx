@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { FormProvider, useForm, useWatch } from 'react-hook-form';
 import { toast } from 'sonner';
 import type { AppErrorShape } from '../../../../shared/errors';
@@ -8,17 +8,20 @@ import {
   type ProfileSave,
   type ProfileView,
 } from '../../../../shared/profiles';
-import { ConnectionFields } from './ConnectionFields';
+import { ConnectionFields, secretLabel } from './ConnectionFields';
 import { FormField, fieldProps } from './FormField';
 import { KindIcon } from './ProfileBadges';
 import {
   defaultAuthMode,
+  draftToConnection,
   formValuesFor,
+  formValuesFromDraft,
+  keepableDraft,
   kindLabels,
   profileResolver,
   type ProfileFormValues,
 } from './profile-form-model';
-import { useProfilesStore, type Editor } from './profiles-store';
+import { sameEditor, useProfilesStore, type Editor, type EditorDraft } from './profiles-store';
 import { TlsFields } from './TlsFields';
 
 /** What a failed save means for the person who pressed Save. */
@@ -41,16 +44,29 @@ export function ProfileEditor(props: { editor: Editor; profile: ProfileView | un
   const { save, openEditor } = useProfilesStore.getState();
   const initialKind =
     props.profile?.connection.kind ?? (props.editor.mode === 'new' ? props.editor.kind : 'ssh');
+  // The draft this editor left behind when a lock (or another section) closed it, if any.
+  const [restored] = useState<EditorDraft | undefined>(() => {
+    const { draft } = useProfilesStore.getState();
+    return sameEditor(draft?.editor, props.editor) ? draft : undefined;
+  });
   const form = useForm<ProfileFormValues, unknown, ProfileSave>({
     resolver: profileResolver,
-    defaultValues: formValuesFor(props.profile, initialKind),
-    mode: 'onTouched',
+    defaultValues: restored
+      ? formValuesFromDraft(restored.values)
+      : formValuesFor(props.profile, initialKind),
+    // Validating on blur before the first submit showed one field's error at a time, and the
+    // message it added moved Save away from the pointer between press and release.
+    mode: 'onSubmit',
+    reValidateMode: 'onChange',
   });
   const { register, formState, handleSubmit, setValue, getValues, setError, clearErrors } = form;
   const kind = useWatch({ control: form.control, name: 'connection.kind' });
   const transport = useWatch({ control: form.control, name: 'connection.transport' });
   const [saveError, setSaveError] = useState<string | undefined>();
   const isNew = props.profile === undefined;
+
+  useKeptDraft(props.editor, form.getValues, restored, formValuesFor(props.profile, initialKind));
+  const retype = restored?.secretsToRetype ?? [];
   const title = props.profile ? `Edit “${props.profile.name}”` : 'New profile';
 
   const switchKind = (next: ProfileKind): void => {
@@ -107,6 +123,15 @@ export function ProfileEditor(props: { editor: Editor; profile: ProfileView | un
         <header className="editor-header">
           <h2>{title}</h2>
         </header>
+        {retype.length > 0 ? (
+          <div className="banner warn" role="status" data-testid="profile-draft-secrets">
+            Your unsaved changes were kept, but not the secrets typed into them: type the{' '}
+            {retype
+              .map((field) => secretLabel(field, draftToConnection(getValues('connection'))))
+              .join(', ')}{' '}
+            again before saving.
+          </div>
+        ) : null}
         {saveError !== undefined ? (
           <div className="banner error" role="alert" data-testid="profile-form-error">
             {saveError}
@@ -212,5 +237,36 @@ export function ProfileEditor(props: { editor: Editor; profile: ProfileView | un
         </footer>
       </form>
     </FormProvider>
+  );
+}
+
+/**
+ * Keeps the editor's unsaved values in the profiles store when it goes away while still open —
+ * the vault locked (Ctrl+L or idle) or another section took the page — so it reopens with them.
+ * Secrets are left out: a lock forgets them; the draft only says which ones were typed.
+ */
+function useKeptDraft(
+  editor: Editor,
+  getValues: () => ProfileFormValues,
+  restored: EditorDraft | undefined,
+  pristine: ProfileFormValues,
+): void {
+  const latest = useRef({ editor, getValues, restored, pristine });
+  useEffect(() => {
+    latest.current = { editor, getValues, restored, pristine };
+  });
+  useEffect(
+    () => () => {
+      const { editor, getValues, restored, pristine } = latest.current;
+      const store = useProfilesStore.getState();
+      // Closed by Save, Cancel or another editor: nothing to keep.
+      if (!sameEditor(store.editor, editor)) return;
+      const { values, secretsToRetype } = keepableDraft(getValues(), restored?.secretsToRetype);
+      const changed = JSON.stringify(values) !== JSON.stringify(keepableDraft(pristine).values);
+      store.keepDraft(
+        changed || secretsToRetype.length > 0 ? { editor, values, secretsToRetype } : undefined,
+      );
+    },
+    [],
   );
 }

@@ -30,6 +30,19 @@ export function fakeProfilesHost(initial: ProfileView[] = []) {
   const failures = new Map<CommandName, { code: string; message: string }>();
   const held = new Map<CommandName, Promise<void>>();
   let nextId = 1;
+  let vault: 'locked' | 'unlocked' = 'unlocked';
+  const vaultStatus = () => ({
+    state: vault,
+    keychain: {
+      wrapped: false,
+      recordedBackend: null,
+      currentBackend: null,
+      usable: false,
+      available: false,
+    },
+    unlockWaitMs: 0,
+    recovered: null,
+  });
 
   const answer = (channel: CommandName, payload: unknown): Result<unknown> => {
     const failure = failures.get(channel);
@@ -63,6 +76,14 @@ export function fakeProfilesHost(initial: ProfileView[] = []) {
           },
         };
       }
+      case 'vault:status':
+        return { ok: true, data: vaultStatus() };
+      case 'vault:lock':
+        vault = 'locked';
+        return { ok: true, data: vaultStatus() };
+      case 'vault:unlock':
+        vault = 'unlocked';
+        return { ok: true, data: vaultStatus() };
       default:
         return { ok: false, error: { code: 'unknown-channel', message: channel } };
     }

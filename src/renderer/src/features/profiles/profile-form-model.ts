@@ -184,6 +184,33 @@ export function formValuesFor(
   };
 }
 
+/** An editor's values without what must not outlive the unlocked app: the typed secrets. */
+export type DraftValues = Omit<ProfileFormValues, 'secrets'>;
+
+/**
+ * What of an open editor survives a lock: every value but the secrets, and which secrets the
+ * connection uses were typed — or were dropped by an earlier lock and not typed again — so the
+ * reopened editor can ask for them.
+ */
+export function keepableDraft(
+  values: ProfileFormValues,
+  droppedBefore: readonly SecretField[] = [],
+): { values: DraftValues; secretsToRetype: SecretField[] } {
+  const { secrets, ...rest } = values;
+  const used = secretFieldsFor(draftToConnection(values.connection));
+  return {
+    values: structuredClone(rest),
+    secretsToRetype: used.filter(
+      (field) => !values.clear[field] && (secrets[field] !== '' || droppedBefore.includes(field)),
+    ),
+  };
+}
+
+/** Form values from a kept draft; its secrets are empty and must be typed again. */
+export function formValuesFromDraft(values: DraftValues): ProfileFormValues {
+  return { ...structuredClone(values), secrets: noSecrets() };
+}
+
 const orNull = (value: string): string | null => (value.trim() === '' ? null : value.trim());
 /** A port as typed; anything but digits becomes NaN so the schema reports it on that field. */
 const portNumber = (value: string): number => (/^\s*\d+\s*$/.test(value) ? Number(value) : NaN);

@@ -8,10 +8,12 @@ import {
   type ProfileKind,
   type ProfileSaveInput,
   type ProfileView,
+  type SecretField,
 } from '../../../../shared/profiles';
 import type { Result } from '../../../../shared/result';
 import { bridge } from '../../lib/bridge';
 import { compareNames } from '../../../../shared/name-sort';
+import type { DraftValues } from './profile-form-model';
 
 export type Editor = { mode: 'new'; kind: ProfileKind } | { mode: 'edit'; id: string };
 export type Dialog = { type: 'delete'; id: string } | { type: 'import' } | { type: 'export' };
@@ -19,6 +21,16 @@ export type ProbeState =
   | { status: 'running' }
   | { status: 'done'; result: ProbeResult }
   | { status: 'error'; error: AppErrorShape };
+/**
+ * The unsaved values of an editor that closed without Save or Cancel — a vault lock (manual or
+ * idle) or another section took the page away — so it reopens with them. Holds no secret value:
+ * the store outlives a lock, which forgets secrets; `secretsToRetype` says which were typed.
+ */
+export interface EditorDraft {
+  editor: Editor;
+  values: DraftValues;
+  secretsToRetype: SecretField[];
+}
 export type LoginState =
   | { status: 'running' }
   | { status: 'done'; result: LoginTest }
@@ -33,6 +45,7 @@ interface ProfilesState {
   /** Folders folded away in the list. */
   collapsed: Record<string, boolean>;
   editor: Editor | undefined;
+  draft: EditorDraft | undefined;
   dialog: Dialog | undefined;
   probes: Record<string, ProbeState>;
   /** Login tests of source profiles (the credential sent), by profile id. */
@@ -44,7 +57,9 @@ interface ProfilesActions {
   setQuery: (query: string) => void;
   select: (id: string | undefined) => void;
   toggleFolder: (folder: string) => void;
+  /** Opens (or with undefined closes) the editor; an unsaved draft of another one is dropped. */
   openEditor: (editor: Editor | undefined) => void;
+  keepDraft: (draft: EditorDraft | undefined) => void;
   openDialog: (dialog: Dialog | undefined) => void;
   save: (input: ProfileSaveInput) => Promise<Result<ProfileView>>;
   remove: (id: string) => Promise<AppErrorShape | undefined>;
@@ -65,6 +80,7 @@ export const initialState: ProfilesState = {
   selectedId: undefined,
   collapsed: {},
   editor: undefined,
+  draft: undefined,
   dialog: undefined,
   probes: {},
   logins: {},
@@ -90,7 +106,14 @@ export const useProfilesStore = create<ProfilesState & ProfilesActions>()((set, 
     set((s) => ({ collapsed: { ...s.collapsed, [folder]: !s.collapsed[folder] } }));
   },
   openEditor: (editor) => {
-    set({ editor, dialog: undefined });
+    set((s) => ({
+      editor,
+      dialog: undefined,
+      draft: sameEditor(s.draft?.editor, editor) ? s.draft : undefined,
+    }));
+  },
+  keepDraft: (draft) => {
+    set({ draft });
   },
   openDialog: (dialog) => {
     set({ dialog });
@@ -103,6 +126,7 @@ export const useProfilesStore = create<ProfilesState & ProfilesActions>()((set, 
         profiles: upsert(s.profiles, saved),
         selectedId: saved.id,
         editor: undefined,
+        draft: undefined,
         probes: without(s.probes, saved.id),
         logins: without(s.logins, saved.id),
       }));
@@ -116,6 +140,7 @@ export const useProfilesStore = create<ProfilesState & ProfilesActions>()((set, 
       profiles: s.profiles.filter((p) => p.id !== id),
       selectedId: s.selectedId === id ? undefined : s.selectedId,
       editor: s.editor?.mode === 'edit' && s.editor.id === id ? undefined : s.editor,
+      draft: s.draft?.editor.mode === 'edit' && s.draft.editor.id === id ? undefined : s.draft,
       dialog: undefined,
       probes: without(s.probes, id),
       logins: without(s.logins, id),
@@ -156,6 +181,13 @@ export const useProfilesStore = create<ProfilesState & ProfilesActions>()((set, 
     return result;
   },
 }));
+
+/** Whether two editors edit the same thing (a new profile, whatever its kind, or one id). */
+export function sameEditor(a: Editor | undefined, b: Editor | undefined): boolean {
+  if (a === undefined || b === undefined) return false;
+  if (a.mode === 'new' || b.mode === 'new') return a.mode === b.mode;
+  return a.id === b.id;
+}
 
 function upsert(profiles: ProfileView[], saved: ProfileView): ProfileView[] {
   const index = profiles.findIndex((p) => p.id === saved.id);
