@@ -2,6 +2,7 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-li
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SourceFreshness, SyncStatus } from '../../../../shared/inventory';
 import { createBridge, setBridge } from '../../lib/bridge';
+import { progressBus } from './progress-bus';
 import { SyncCenter } from './SyncCenter';
 import { initialState, useSyncStore } from './sync-store';
 
@@ -98,6 +99,91 @@ describe('SyncCenter', () => {
     } finally {
       status.sources[0] = source('p1', 'foreman-prod');
     }
+  });
+});
+
+describe('SyncCenter: a failed source', () => {
+  const reason =
+    'cannot reach 127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1 — https://127.0.0.1:1/api/v2/hosts?per_page=250';
+  beforeEach(() => {
+    useSyncStore.setState(initialState);
+    const failed: SyncStatus = {
+      running: false,
+      sources: [
+        { ...source('p9', 'broken-foreman'), lastStatus: 'failed', lastError: reason },
+        source('p1', 'foreman-prod'),
+      ],
+      lastRuns: [],
+    };
+    setBridge(
+      createBridge({
+        invoke: (channel) =>
+          Promise.resolve(
+            channel === 'sync:status'
+              ? { ok: true, data: failed }
+              : { ok: false, error: { code: 'unknown-channel', message: channel } },
+          ),
+        on: () => () => undefined,
+      }),
+    );
+  });
+  afterEach(() => {
+    cleanup();
+    setBridge(undefined);
+  });
+
+  it('shows the error once, in its row, with the whole text as the cell title', async () => {
+    const event = {
+      profileName: 'broken-foreman',
+      system: 'foreman' as const,
+      phase: 'hosts',
+      done: 0,
+      total: null,
+      records: 0,
+    };
+    render(<SyncCenter />);
+    const rows = await screen.findAllByTestId('sync-row');
+    const broken = rows.find((r) => r.dataset.profile === 'broken-foreman');
+    if (!broken) throw new Error('no row for broken-foreman');
+    progressBus.publish({ ...event, runId: 41, profileId: 'p9', state: 'failed', error: reason });
+    await waitFor(() => {
+      expect(within(broken).getByTestId('sync-progress-label').textContent).toBe('failed');
+    });
+    const cell = within(broken).getByTestId('sync-error');
+    expect(cell.textContent).toBe(reason);
+    expect(cell.getAttribute('title')).toBe(reason);
+    expect(document.body.textContent.split(reason)).toHaveLength(2);
+    expect(
+      within(rows[1] ?? broken)
+        .getByTestId('sync-error')
+        .hasAttribute('title'),
+    ).toBe(false);
+  });
+
+  it('counts one record in the singular', async () => {
+    render(<SyncCenter />);
+    const rows = await screen.findAllByTestId('sync-row');
+    const prod = rows.find((r) => r.dataset.profile === 'foreman-prod');
+    if (!prod) throw new Error('no row for foreman-prod');
+    const ok = {
+      runId: 42,
+      profileId: 'p1',
+      profileName: 'foreman-prod',
+      system: 'foreman' as const,
+      state: 'ok' as const,
+      phase: 'done',
+      done: 1,
+      total: 1,
+      error: null,
+    };
+    progressBus.publish({ ...ok, records: 1 });
+    await waitFor(() => {
+      expect(within(prod).getByTestId('sync-progress-label').textContent).toBe('ok — 1 record');
+    });
+    progressBus.publish({ ...ok, runId: 43, records: 2 });
+    await waitFor(() => {
+      expect(within(prod).getByTestId('sync-progress-label').textContent).toBe('ok — 2 records');
+    });
   });
 });
 

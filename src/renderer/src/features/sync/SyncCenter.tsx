@@ -128,6 +128,7 @@ function SourceRow(props: {
 }) {
   const { source, now } = props;
   const last = lastSync(props.lastRun, props.run);
+  const error = source.offlineReason ?? source.lastError ?? '';
   // Synced fine, but cannot be reached now: the data is as old as that sync.
   const unreachable = !source.running && source.offline && source.lastStatus === 'ok';
   const state = source.running
@@ -168,8 +169,9 @@ function SourceRow(props: {
       <td>
         <SyncEvery source={source} now={now} />
       </td>
-      <td className="sync-error" data-testid="sync-error">
-        {source.offlineReason ?? source.lastError ?? ''}
+      <td className="sync-error" data-testid="sync-error" title={error === '' ? undefined : error}>
+        {/* Clamped to a few lines; the cell's title holds the whole text. */}
+        <div className="sync-error-text">{error}</div>
       </td>
       <td>
         <button

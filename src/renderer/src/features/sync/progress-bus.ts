@@ -47,9 +47,14 @@ export function progressFraction(event: SyncProgressEvent): number | undefined {
   return Math.min(1, event.done / event.total);
 }
 
+/**
+ * The line under a progress bar. A finished run says how it ended; why it failed is shown once,
+ * in the row's Error column, not here too.
+ */
 export function progressText(event: SyncProgressEvent): string {
   if (event.state !== 'running') {
-    return event.error ?? `${event.state} — ${String(event.records)} records`;
+    if (event.error !== null) return event.state;
+    return `${event.state} — ${event.records.toLocaleString()} ${event.records === 1 ? 'record' : 'records'}`;
   }
   const of = event.total === null ? '' : ` of ${String(event.total)}`;
   return `${event.phase} ${String(event.done)}${of}`;
