@@ -1,11 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateFleet } from '../../../lab/fleet';
 import { AppError } from '../../shared/errors';
+import type { SyncOutcome } from '../../shared/inventory';
 import { silentLogger } from '../core/logger';
 import { tempDir } from '../db/test-helpers';
 import { openStore } from '../store/open-store';
 import { addFleetProfiles, fleetConnectors } from '../sync/test-fleet';
-import { cliConnectors, cliReachProbe, negatedFiltersAsQuery } from './inventory-commands';
+import {
+  cliConnectors,
+  cliReachProbe,
+  failureLine,
+  negatedFiltersAsQuery,
+} from './inventory-commands';
 import { cli } from './test-helpers';
 
 const fleet = generateFleet({ size: 50, seed: 21 });
@@ -286,5 +292,21 @@ describe('rackside sync, inventory, export and drift', () => {
     expect(run.stderr).toBe('rackside: No profile named "no-such-source".\n');
     expect(run.stderr).not.toMatch(/passphrase/i);
     expect(run.code).toBe(1);
+  });
+});
+
+describe('a failed source on the command line', () => {
+  it('is one sentence, whether or not the reason ends with a full stop', () => {
+    const outcome = {
+      profileId: 'p',
+      profileName: 'Lab Foreman',
+      system: 'foreman',
+      status: 'failed',
+      error: 'Foreman /api/status: the answer is not valid JSON.',
+    } as SyncOutcome;
+    expect(failureLine(outcome)).toBe(
+      'rackside: Lab Foreman (foreman) failed: Foreman /api/status: the answer is not valid JSON; its previous data is kept.\n',
+    );
+    expect(failureLine({ ...outcome, error: 'refused' })).toContain('failed: refused; its');
   });
 });

@@ -64,6 +64,12 @@ function warnOffline(s: CliSession, sources: readonly SourceFreshness[]): void {
   }
 }
 
+/** What a failed source's line says: who, why (its own last full stop dropped), what is kept. */
+export function failureLine(o: SyncOutcome): string {
+  const why = printable((o.error ?? 'no reason given').replace(/\.$/, ''));
+  return `rackside: ${o.profileName} (${o.system}) ${o.status}: ${why}; its previous data is kept.\n`;
+}
+
 /** `rackside sync`: exits 1 when any source fails; its old data stays and is marked offline. */
 export async function syncCommand(
   s: CliSession,
@@ -104,11 +110,7 @@ export async function syncCommand(
     throw new AppError('not-found', 'There are no source profiles to sync.');
   s.print(outcomes, () => formatOutcomes(outcomes));
   const failed = outcomes.filter((o) => o.status !== 'ok' && o.status !== 'cancelled');
-  for (const o of failed) {
-    s.io.stderr.write(
-      `rackside: ${o.profileName} (${o.system}) ${o.status}: ${printable(o.error ?? 'no reason given')}; its previous data is kept.\n`,
-    );
-  }
+  for (const o of failed) s.io.stderr.write(failureLine(o));
   const cancelled = outcomes.filter((o) => o.status === 'cancelled').length;
   if (cancelled > 0) {
     s.io.stderr.write(

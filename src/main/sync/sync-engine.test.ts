@@ -56,6 +56,15 @@ describe('SyncEngine', () => {
     const again = await engine.sync('all');
     expect(again.every((o) => o.added === 0 && o.changed === 0 && o.removed === 0)).toBe(true);
     expect(snapshot(store)).toEqual(before);
+
+    // One profile named three ways is synced once.
+    const one = outcomes[0]!;
+    const twice = await engine.sync([
+      one.profileName,
+      one.profileName.toUpperCase(),
+      one.profileId,
+    ]);
+    expect(twice.map((o) => o.profileId)).toEqual([one.profileId]);
     store.close();
   });
 

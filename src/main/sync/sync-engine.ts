@@ -99,7 +99,12 @@ export class SyncEngine {
     const profiles =
       target === 'all'
         ? this.options.profiles.list().filter(isSourceProfile)
-        : target.map((ref) => this.options.profiles.resolve(ref));
+        : // A profile named twice (`--profile pve --profile PVE`, or by name and id) syncs once.
+          [
+            ...new Map(
+              target.map((ref) => this.options.profiles.resolve(ref)).map((p) => [p.id, p]),
+            ).values(),
+          ];
     for (const profile of profiles) {
       if (!isSourceProfile(profile)) {
         throw new AppError('bad-request', `"${profile.name}" is not an inventory source.`);
