@@ -21,12 +21,22 @@ export const ProfileName = z
   .max(100)
   .regex(noControl, 'Name must not contain control characters');
 
-/** A folder path such as `Lab/Site A`; empty means the top level. */
+/**
+ * A folder path such as `Lab/Site A`; empty means the top level. Written the one way it is shown:
+ * `QA//Sub/` and ` QA / Sub ` are `QA/Sub`.
+ */
 export const FolderPath = z
   .string()
   .trim()
   .max(200)
-  .regex(noControl, 'Folder must not contain control characters');
+  .regex(noControl, 'Folder must not contain control characters')
+  .transform((path) =>
+    path
+      .split('/')
+      .map((part) => part.trim())
+      .filter((part) => part !== '')
+      .join('/'),
+  );
 
 export const Tag = z
   .string()
@@ -365,7 +375,16 @@ export function endpointOf(connection: Connection): { host: string; port: number
 const commonShape = {
   name: ProfileName,
   folder: FolderPath.default(''),
-  tags: z.array(Tag).max(32).default([]),
+  // A tag given twice is one tag (`qa, test, qa`), the first spelling kept.
+  tags: z
+    .array(Tag)
+    .max(32)
+    .default([])
+    .transform((tags) =>
+      tags.filter(
+        (tag, i) => tags.findIndex((other) => other.toLowerCase() === tag.toLowerCase()) === i,
+      ),
+    ),
   notes: Notes.default(''),
 };
 

@@ -20,6 +20,18 @@ describe('profile schemas', () => {
     expect(Sha256Fingerprint.safeParse('abcd').success).toBe(false);
   });
 
+  it('stores a folder path one way and a tag given twice once', () => {
+    const saved = ProfileSaveInput.parse({
+      name: 'web',
+      folder: ' QA//Sub / ',
+      tags: ['qa', 'test', 'QA', 'qa'],
+      connection: { kind: 'ssh', host: 'web1.lab', username: 'root', auth: { mode: 'agent' } },
+    });
+    expect(saved.folder).toBe('QA/Sub');
+    expect(saved.tags).toEqual(['qa', 'test']);
+    expect(ProfileSaveInput.parse({ ...saved, folder: '///' }).folder).toBe('');
+  });
+
   it('verifies TLS by default and refuses insecure combined with a pin', () => {
     expect(TlsOptions.parse({})).toEqual({ insecure: false, caFile: null, pinnedSha256: null });
     expect(TlsOptions.safeParse({ insecure: true, pinnedSha256: hex }).success).toBe(false);
