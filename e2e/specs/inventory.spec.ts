@@ -37,7 +37,7 @@ test('the fleet from the lab: sync, search, detail, split and join, export, then
     expect(seen.has('running')).toBe(true);
     for (const name of sources) {
       await expect(inventory.syncRow(name)).toHaveAttribute('data-state', 'ok');
-      await expect(inventory.progressLabel(name)).toContainText(/ok — \d+ records/);
+      await expect(inventory.progressLabel(name)).toContainText(/ok — [\d,]+ records?$/);
     }
     await expect(inventory.staleBanner()).toBeHidden();
 
@@ -102,6 +102,14 @@ test('the fleet from the lab: sync, search, detail, split and join, export, then
     await inventory.joinBack();
     await expect(inventory.sourceTabs()).toHaveCount(3);
     await expect(inventory.detail()).toHaveAttribute('data-name', name);
+
+    // A search nothing matches says so, and offers the way back.
+    await inventory.query('name:no-such-host-anywhere');
+    const noMatch = app.page.getByTestId('inventory-no-match');
+    await expect(noMatch).toContainText('No assets match name:no-such-host-anywhere.');
+    await noMatch.getByRole('button', { name: 'Show all assets' }).click();
+    expect(await inventory.total()).toBe(everything);
+    await expect(noMatch).toBeHidden();
 
     // Export the virtual machines as CSV: one line per asset the table counts.
     await inventory.query('kind:vm');

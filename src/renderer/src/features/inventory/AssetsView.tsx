@@ -215,6 +215,20 @@ export function AssetsView() {
         ) : (
           <p className="muted grid-placeholder">Reading the inventory…</p>
         )}
+        {cache !== undefined && total === 0 && totalExact && query !== '' ? (
+          <p className="muted grid-empty" data-testid="inventory-no-match">
+            No assets match <code>{query}</code>.{' '}
+            <button
+              type="button"
+              className="link-button"
+              onClick={() => {
+                useInventoryStore.getState().applyQuery('');
+              }}
+            >
+              Show all assets
+            </button>
+          </p>
+        ) : null}
         <p className="muted keys-hint">
           ↑/↓ PgUp/PgDn Home/End move · Space selects · Enter opens · / searches · Esc closes
         </p>
