@@ -172,7 +172,9 @@ test('quick connect refuses what is not user@host:port', async ({ app }) => {
   const terminals = new TerminalsPage(app.page);
   await terminals.open();
   await terminals.quickConnect('no-at-sign');
-  await expect(app.page.getByTestId('quick-connect-error')).toContainText('user@host');
+  await expect(app.page.getByTestId('quick-connect-error')).toContainText(
+    'Add whom to log in as: user@no-at-sign.',
+  );
   await terminals.quickConnect('root@host:99999');
   await expect(app.page.getByTestId('quick-connect-error')).toContainText('1–65535');
   await expect(terminals.tabs()).toHaveCount(0);
