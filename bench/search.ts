@@ -31,7 +31,9 @@ const queries: { query: string; sort: SortField; direction: 'asc' | 'desc' }[] =
   { query: 'web', sort: 'name', direction: 'asc' },
   { query: 'status:running kind:vm', sort: 'name', direction: 'asc' },
   { query: 'debian updates>0', sort: 'updates', direction: 'desc' },
-  { query: 'ip:10.16.3.5', sort: 'name', direction: 'asc' },
+  // An address one asset has, and a prefix many share (the seeded fleet's 10.16.3.0/24).
+  { query: 'ip:10.16.3.16', sort: 'name', direction: 'asc' },
+  { query: 'ip:10.16.3.*', sort: 'name', direction: 'asc' },
   { query: 'source:patchmon missing:foreman', sort: 'name', direction: 'asc' },
   { query: 'tag:prod -kind:container', sort: 'name', direction: 'asc' },
   { query: 'name:db*', sort: 'name', direction: 'asc' },

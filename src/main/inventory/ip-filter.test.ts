@@ -8,6 +8,7 @@ import { correlateIfDirty, markDirty } from './asset-store';
 import { parseQuery } from './query-parser';
 import { compileQuery } from './query-sql';
 import { RecordStore } from './record-store';
+import { ipQuery, ipWords } from './ip-query';
 import { SearchIndex } from './search-index';
 import { readPage } from './search-page';
 
@@ -125,5 +126,14 @@ describe('ip: filter', () => {
   it('leaves free text to match words of addresses', () => {
     expect(names('10.16.0')).toEqual(['a']);
     expect(names('0.24')).toEqual(['a']);
+  });
+});
+
+describe('ipWords', () => {
+  it('reads a prefix that ends at a dot or colon as whole words, one inside a part as a prefix', () => {
+    expect(ipWords(ipQuery('10.16.3.*'))).toBe('10.16.3.');
+    expect(ipWords(ipQuery('fd00:1:*'))).toBe('fd00:1:');
+    expect(ipWords(ipQuery('10.16.3*'))).toBe('10.16.3*');
+    expect(ipWords(ipQuery('10.16.3.5'))).toBe('10.16.3.5');
   });
 });

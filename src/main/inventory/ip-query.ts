@@ -33,3 +33,12 @@ export function ipMatches(ips: readonly string[], query: IpQuery): boolean {
   }
   return false;
 }
+
+/**
+ * The words that find an `ip:` filter's candidates. A prefix that ends between two parts
+ * (`10.16.3.*`) is its whole words (10 16 3), read from three postings; only a prefix that ends
+ * inside a part (`10.16.3*`) makes its last word a prefix, which reads every word it begins.
+ */
+export function ipWords(query: IpQuery): string {
+  return query.prefix && !/[.:]$/.test(query.text) ? `${query.text}*` : query.text;
+}

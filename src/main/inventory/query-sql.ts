@@ -1,6 +1,6 @@
 import { assertNever } from '../../shared/errors';
 import type { SortField } from '../../shared/inventory';
-import { ipQuery } from './ip-query';
+import { ipQuery, ipWords } from './ip-query';
 import { QueryError, type Clause, type Field, type Operator } from './query-parser';
 
 export interface CompiledQuery {
@@ -160,7 +160,7 @@ export function compileQuery(
       const address = ip.prefix
         ? 'EXISTS (SELECT 1 FROM json_each(a.ips) WHERE instr(value, ?) = 1)'
         : 'EXISTS (SELECT 1 FROM json_each(a.ips) WHERE value = ?)';
-      const words = ip.prefix ? `${ip.text}*` : ip.text;
+      const words = ipWords(ip);
       const expression = `ips : ${phrase(words, false, clause.position)}`;
       conditions.push(`${not}${address}`);
       params.push(ip.text);

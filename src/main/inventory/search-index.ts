@@ -2,7 +2,7 @@ import { sortFields, type InventoryQuery, type SortField } from '../../shared/in
 import type { Sqlite } from '../db/sqlite';
 import { inventoryGeneration } from './asset-store';
 import type { AssetView } from './asset-rows';
-import { ipMatches, ipQuery, type IpQuery } from './ip-query';
+import { ipMatches, ipQuery, ipWords, type IpQuery } from './ip-query';
 import { textFields, type Clause, type Field, type TextField } from './query-parser';
 import { PageBuffers } from './search-buffers';
 import { WordIndex, type IndexedPhrase } from './search-words';
@@ -378,7 +378,7 @@ export class SearchIndex {
       if (field === 'ip') {
         // The address's words find the candidates; their stored addresses decide.
         const ip = ipQuery(value);
-        const words = ip.prefix ? `${ip.text}*` : ip.text;
+        const words = ipWords(ip);
         const phrase = this.#words.phrase(words, false, fieldColumn.ip);
         if (phrase === null) return null;
         texts.push({ phrase, negated, only: this.#ipTest(ip) });
