@@ -93,6 +93,19 @@ test('the fleet from the lab: sync, search, detail, split and join, export, then
       inventory.detail().locator('[data-testid="raw-field"][data-path="host.name"]'),
     ).toContainText(name);
 
+    // In a narrow window the detail keeps its name in view and the search box its own column;
+    // the sidebar keeps its icons.
+    const wide = app.page.viewportSize();
+    await app.page.setViewportSize({ width: 800, height: 600 });
+    const heading = inventory.detail().getByRole('heading', { name });
+    await expect(heading).toBeVisible();
+    expect((await heading.boundingBox())?.width ?? 0).toBeGreaterThan(40);
+    const searchBox = await inventory.search().boundingBox();
+    const panel = await inventory.detail().boundingBox();
+    expect((searchBox?.x ?? 0) + (searchBox?.width ?? 0)).toBeLessThanOrEqual(panel?.x ?? 0);
+    await expect(app.page.getByTestId('nav-profiles')).toBeVisible();
+    if (wide !== null) await app.page.setViewportSize(wide);
+
     // Why they were merged, then split PatchMon's record off and join it back.
     await inventory.showMergeReasons();
     await expect(inventory.linkRows()).toHaveCount(3);

@@ -14,7 +14,7 @@ export function Sidebar() {
         <span className="brand-mark" aria-hidden>
           ▚
         </span>
-        Rackside
+        <span className="brand-name">Rackside</span>
       </div>
       <button
         type="button"
