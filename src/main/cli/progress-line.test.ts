@@ -64,6 +64,20 @@ describe('the sync progress line', () => {
     ]);
   });
 
+  it('names the profile that moved last, and how many others are running', () => {
+    const { line, lines } = drawn();
+    line.update(event('a', 'hosts', 1, 4));
+    line.update(event('b', 'guests', 3, 9));
+    line.update(event('b', 'guests', 4, 9));
+    line.update(event('b', 'done', 1, 1, { state: 'ok' }));
+    expect(lines().map((l) => l.slice(l.indexOf(']') + 2))).toEqual([
+      '0/2 Lab a: hosts 1/4',
+      '0/2 Lab b: guests 3/9 (+1 running)',
+      '0/2 Lab b: guests 4/9 (+1 running)',
+      '1/2 Lab a: hosts 1/4',
+    ]);
+  });
+
   it('fills the bar when every profile has ended, failed ones included', () => {
     const { line, lines } = drawn();
     line.update(event('a', 'done', 1, 1, { state: 'ok' }));

@@ -15,6 +15,8 @@ export class ProgressLine {
   readonly #profiles = new Map<string, { event: SyncProgressEvent; base: number; share: number }>();
   #drawn = false;
   #held = false;
+  /** The running profile the line names. */
+  #shown: string | undefined;
 
   constructor(
     private readonly out: Writable,
@@ -34,13 +36,20 @@ export class ProgressLine {
     if (this.#held) return;
     const events = [...this.#profiles.values()].map((p) => p.event);
     const finished = events.filter((e) => e.state !== 'running').length;
-    const current = events.find((e) => e.state === 'running');
+    // The profile that just moved, else the last one that did: the line follows the work.
+    const running = events.filter((e) => e.state === 'running');
+    if (event.state === 'running') this.#shown = event.profileId;
+    const current = running.find((e) => e.profileId === this.#shown) ?? running.at(-1);
+    const others = running.length - (current === undefined ? 0 : 1);
     let sum = 0;
     for (const { share } of this.#profiles.values()) sum += share;
     const overall = this.total === 0 ? 1 : Math.min(1, sum / this.total);
     // Rounded down: the bar is full only when every profile has ended.
     const filled = Math.floor(overall * this.width);
-    const detail = current === undefined ? '' : ` ${current.profileName}: ${phaseText(current)}`;
+    const detail =
+      current === undefined
+        ? ''
+        : ` ${current.profileName}: ${phaseText(current)}${others > 0 ? ` (+${String(others)} running)` : ''}`;
     const line = `[${'#'.repeat(filled)}${'.'.repeat(this.width - filled)}] ${finished}/${this.total}${detail}`;
     this.out.write(`\r\u001b[2K${line.slice(0, 120)}`);
     this.#drawn = true;
