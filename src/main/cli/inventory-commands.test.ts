@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateFleet } from '../../../lab/fleet';
 import { AppError } from '../../shared/errors';
@@ -292,6 +294,16 @@ describe('rackside sync, inventory, export and drift', () => {
     expect(run.stderr).toBe('rackside: No profile named "no-such-source".\n');
     expect(run.stderr).not.toMatch(/passphrase/i);
     expect(run.code).toBe(1);
+  });
+});
+
+describe('sync with nothing to sync', () => {
+  it('says so before asking for a passphrase or creating a vault', async () => {
+    const dir = tempDir();
+    const run = await cli(['--data-dir', dir, 'sync', '--all'], { env: {} });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe('rackside: There are no source profiles to sync.\n');
+    expect(fs.existsSync(path.join(dir, 'vault.json'))).toBe(false);
   });
 });
 

@@ -13,6 +13,7 @@ import { compileQuery } from '../inventory/query-sql';
 import { defaultConnectors, type ConnectorChoices } from '../sync/connectors';
 import { Reachability, tcpReachable, type ReachProbe } from '../sync/reachability';
 import { SyncEngine, type ConnectorSet } from '../sync/sync-engine';
+import { isSourceProfile } from '../sync/sync-history';
 import { testLogin } from '../sync/test-login';
 import { ansibleInventory } from './ansible';
 import { escapeRawControls, printable, UsageError } from './cli-io';
@@ -78,8 +79,12 @@ export async function syncCommand(
   if ((opts.profile?.length ?? 0) > 0 === (opts.all === true)) {
     throw new UsageError('Use either --all or --profile NAME (repeatable).');
   }
-  // A mistyped name is reported before the passphrase is asked for, not after.
+  // A mistyped name, or nothing to sync, is reported before the passphrase is asked for (or a
+  // vault created), not after.
   for (const name of opts.profile ?? []) s.store.profiles.resolve(name);
+  if (opts.all === true && !s.store.profiles.list().some(isSourceProfile)) {
+    throw new AppError('not-found', 'There are no source profiles to sync.');
+  }
   await s.unlock();
   const tty = (s.io.stderr as { isTTY?: boolean }).isTTY === true;
   const target = opts.all === true ? 'all' : (opts.profile ?? []);
