@@ -212,6 +212,9 @@ function validateFilter(clause: Extract<Clause, { type: 'filter' }>, position: n
   const { field, op, value } = clause;
   const comparison = op !== ':' && op !== '=';
   if ((numberFields as readonly string[]).includes(field)) {
+    if (/^\d{10,}$/.test(value)) {
+      throw new QueryError(position, `${field} takes whole numbers up to 999999999`);
+    }
     if (!/^\d{1,9}$/.test(value)) {
       throw new QueryError(position, `${field} needs a whole number, not "${value.slice(0, 40)}"`);
     }
