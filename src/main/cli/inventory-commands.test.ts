@@ -281,6 +281,29 @@ describe('rackside sync, inventory, export and drift', () => {
     expect(drift.stdout).toMatch(/unknown to (Foreman|PatchMon)/);
   });
 
+  it('refuses a --sort or --limit it would have to guess at', async () => {
+    for (const args of [
+      ['--sort', 'name:desc:x'],
+      ['--sort', 'colour'],
+      ['--limit', '1e2'],
+      ['--limit', '0x10'],
+      ['--limit', '0'],
+    ]) {
+      const run = await cli(['--data-dir', dir, 'inventory', '--no-check', ...args]);
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.stderr).toMatch(/^rackside: --(sort|limit) takes /);
+    }
+    const grouped = await cli([
+      '--data-dir',
+      dir,
+      'inventory',
+      '--no-check',
+      '--sort',
+      'group:desc',
+    ]);
+    expect(grouped.code).toBe(0);
+  });
+
   it('asks for exactly one of --all and --profile', async () => {
     expect((await cli(['--data-dir', dir, 'sync'], { env })).code).toBe(2);
     expect((await cli(['--data-dir', dir, 'sync', '--all', '--profile', 'x'], { env })).code).toBe(

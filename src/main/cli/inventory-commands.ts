@@ -155,9 +155,9 @@ export async function testLoginCommand(s: CliSession, ref: string): Promise<numb
 
 function parseSort(sort: string | undefined): InventoryQuery['sort'] {
   if (sort === undefined) return { field: 'name', direction: 'asc' };
-  const [field = '', direction = 'asc'] = sort.split(':');
+  const [field = '', direction = 'asc', ...more] = sort.split(':');
   const parsed = SortField.safeParse(field);
-  if (!parsed.success || (direction !== 'asc' && direction !== 'desc')) {
+  if (!parsed.success || (direction !== 'asc' && direction !== 'desc') || more.length > 0) {
     throw new UsageError(
       `--sort takes FIELD[:asc|desc] with FIELD one of ${SortField.options.join(', ')}.`,
     );
@@ -167,7 +167,8 @@ function parseSort(sort: string | undefined): InventoryQuery['sort'] {
 
 function parseLimit(limit: string | undefined): number {
   if (limit === undefined) return Number.MAX_SAFE_INTEGER;
-  const n = Number(limit);
+  // Digits only: Number() would take 1e2, 0x10 or ' 5 '.
+  const n = /^\d{1,15}$/.test(limit) ? Number(limit) : NaN;
   if (!Number.isInteger(n) || n < 1) throw new UsageError('--limit takes a positive whole number.');
   return n;
 }

@@ -123,8 +123,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .description('list assets from the offline inventory; see docs/query-language.md')
     .option('--format <format>', 'table, json or csv')
     .option(
-      '--sort <field[:desc]>',
-      'sort by name, kind, status, os, updates, security, fqdn, cluster',
+      '--sort <field[:asc|desc]>',
+      'sort by name, kind, status, os, updates, security, fqdn, cluster, group',
     )
     .option('--limit <n>', 'at most this many assets')
     .option('--no-check', noCheck)
