@@ -2,7 +2,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AppError } from '../../shared/errors';
-import { SecretField, type ProfileView } from '../../shared/profiles';
+import {
+  ProfileSaveInput,
+  SecretField,
+  secretFieldsFor,
+  type ProfileView,
+} from '../../shared/profiles';
+import { badRequest } from '../profiles/issues';
 import { exportFileText, importManifest, parseProfileFile } from '../profiles/import-export';
 import { probeConnection, probeRefusal } from '../profiles/probe';
 import { sshConfigToManifest } from '../profiles/ssh-config-import';
@@ -88,9 +94,22 @@ export async function addProfile(
     throw new AppError('bad-request', 'The profile JSON must be an object.');
   }
   if ('id' in input) throw new UsageError('A new profile cannot carry an id; use "profiles edit".');
+  const given = { ...input, ...jumpHostByName(s, input) };
+  if (fields.length > 0) {
+    // Everything but the secrets is checked before they are asked for, not after.
+    const check = ProfileSaveInput.safeParse({ ...given, secrets: {} });
+    if (!check.success) throw badRequest(check.error, 'profile');
+    const usable: readonly string[] = secretFieldsFor(check.data.connection);
+    const unusable = fields.filter((field) => !usable.includes(field));
+    if (unusable.length > 0) {
+      throw new UsageError(
+        `This profile has no secret ${unusable.join(', ')}; it takes ${usable.join(', ') || 'none'}.`,
+      );
+    }
+  }
   const prompted = await promptSecrets(s, fields);
   const secrets = { ...((input as { secrets?: object }).secrets ?? {}), ...prompted };
-  const full = { ...input, ...jumpHostByName(s, input), secrets };
+  const full = { ...given, secrets };
   if (hasSecretValues(full)) await s.unlock();
   const saved = s.store.profiles.save(full);
   s.print(saved, () => `Added "${saved.name}" (${saved.id}).`);

@@ -84,6 +84,41 @@ describe('rackside profiles', () => {
     );
     expect(added.code).toBe(0);
     expect(added.stderr).toContain('password: ');
+    // A secret the profile has no use for, or a profile that cannot be saved, is refused before
+    // any prompt.
+    const wrongField = await cli(
+      [
+        '--data-dir',
+        dir,
+        'profiles',
+        'add',
+        '--from',
+        writeJson({ ...router, name: 'r2' }),
+        '--secret',
+        'token',
+      ],
+      { env, stdin: 'never-read\n' },
+    );
+    expect(wrongField.code).toBe(2);
+    expect(wrongField.stderr).toBe(
+      'rackside: This profile has no secret token; it takes password.\n',
+    );
+    const unnamed = await cli(
+      [
+        '--data-dir',
+        dir,
+        'profiles',
+        'add',
+        '--from',
+        writeJson({ ...router, name: '' }),
+        '--secret',
+        'password',
+      ],
+      { env, stdin: 'never-read\n' },
+    );
+    expect(unnamed.code).toBe(1);
+    expect(unnamed.stderr).not.toContain('password: ');
+    expect(unnamed.stderr).toMatch(/name/i);
     // An SSH profile names its jump host as a manifest does.
     const ssh = (name: string, jumpHost?: string) =>
       JSON.stringify({
