@@ -4,6 +4,8 @@ import { setBridge } from '../../lib/bridge';
 import { fakeProfilesHost, storedProfile } from './fake-profiles-host';
 import { ProfilesPage } from './ProfilesPage';
 import { initialState, useProfilesStore } from './profiles-store';
+import { openTab } from '../../test-support/terminal-tabs';
+import { initialState as terminalsInitial, useTerminalsStore } from '../terminals/terminals-store';
 
 const tls = { insecure: false, caFile: null, pinnedSha256: null };
 const profiles = [
@@ -159,9 +161,18 @@ describe('ProfilesPage', () => {
     fireEvent.keyDown(list, { key: 'ArrowUp' });
     expect(selectedName()).toBe('edge');
 
+    // A terminal open with the profile is mentioned before deleting it.
+    useTerminalsStore.setState({
+      ...terminalsInitial,
+      tabs: [openTab('t1', { kind: 'profile', profileId: profiles[2]!.id, label: 'edge' })],
+    });
     fireEvent.keyDown(list, { key: 'Delete' });
     const dialog = await screen.findByTestId('delete-dialog');
     expect(dialog.textContent).toContain('Delete “edge”?');
+    expect(screen.getByTestId('delete-live-terminals').textContent).toBe(
+      'A terminal is open with this profile: it stays connected, but cannot reconnect once the profile is deleted.',
+    );
+    useTerminalsStore.setState(terminalsInitial);
     fireEvent.click(screen.getByTestId('delete-cancel'));
     await waitFor(() => {
       expect(screen.queryByTestId('delete-dialog')).toBeNull();
