@@ -2,6 +2,7 @@ import type { CommandName } from '../../../../shared/contract';
 import type { ProfileView } from '../../../../shared/profiles';
 import type { Result } from '../../../../shared/result';
 import { createBridge } from '../../lib/bridge';
+import { vaultStatus } from '../../test-support/vault-status';
 
 const stamp = '2026-01-02T03:04:05.000Z';
 
@@ -31,18 +32,7 @@ export function fakeProfilesHost(initial: ProfileView[] = []) {
   const held = new Map<CommandName, Promise<void>>();
   let nextId = 1;
   let vault: 'locked' | 'unlocked' = 'unlocked';
-  const vaultStatus = () => ({
-    state: vault,
-    keychain: {
-      wrapped: false,
-      recordedBackend: null,
-      currentBackend: null,
-      usable: false,
-      available: false,
-    },
-    unlockWaitMs: 0,
-    recovered: null,
-  });
+  const status = () => vaultStatus(vault);
 
   const answer = (channel: CommandName, payload: unknown): Result<unknown> => {
     const failure = failures.get(channel);
@@ -77,13 +67,13 @@ export function fakeProfilesHost(initial: ProfileView[] = []) {
         };
       }
       case 'vault:status':
-        return { ok: true, data: vaultStatus() };
+        return { ok: true, data: status() };
       case 'vault:lock':
         vault = 'locked';
-        return { ok: true, data: vaultStatus() };
+        return { ok: true, data: status() };
       case 'vault:unlock':
         vault = 'unlocked';
-        return { ok: true, data: vaultStatus() };
+        return { ok: true, data: status() };
       default:
         return { ok: false, error: { code: 'unknown-channel', message: channel } };
     }

@@ -2,20 +2,10 @@ import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { VaultStatus } from '../../../../shared/contract';
 import { useVaultStore } from '../../stores/vault-store';
+import { vaultStatus } from '../../test-support/vault-status';
 import { UnlockScreen } from './UnlockScreen';
 
-const locked = (unlockWaitMs: number): VaultStatus => ({
-  state: 'locked',
-  keychain: {
-    wrapped: false,
-    recordedBackend: null,
-    currentBackend: null,
-    usable: false,
-    available: false,
-  },
-  unlockWaitMs,
-  recovered: null,
-});
+const locked = (unlockWaitMs: number): VaultStatus => vaultStatus('locked', unlockWaitMs);
 
 describe('UnlockScreen', () => {
   beforeEach(() => {
