@@ -1,9 +1,9 @@
 import { RotateCw } from 'lucide-react';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { SessionStatus } from '../../../../shared/ssh';
 import { Modal } from '../profiles/Modal';
 import { cancelAutoReconnect, closeTabNow, forgetHostKey, reconnect } from './terminal-actions';
-import { describeTarget, type TerminalTab } from './terminals-store';
+import { describeTarget, useTerminalsStore, type TerminalTab } from './terminals-store';
 
 /** What a tab shows about its session: the status line, and the overlay once it has closed. */
 export function stateLabel(status: SessionStatus): string {
@@ -41,13 +41,25 @@ export function ConnectingOverlay(props: { tab: TerminalTab }) {
       clearInterval(timer);
     };
   }, []);
+  // A prompt (host key, password, one-time code) waits for the user: so does the handshake's
+  // limit, and so does this count.
+  const waiting = useTerminalsStore((s) => s.prompts.some((p) => p.sessionId === tab.sessionId));
+  const paused = useRef<{ total: number; since: number | null }>({ total: 0, since: null });
+  if (waiting && paused.current.since === null) paused.current.since = now;
+  if (!waiting && paused.current.since !== null) {
+    paused.current.total += now - paused.current.since;
+    paused.current.since = null;
+  }
+  const waited =
+    paused.current.total + (paused.current.since === null ? 0 : now - paused.current.since);
   if (now - since < connectingOverlayAfterMs) return null;
-  const seconds = Math.floor((now - since) / 1000);
+  const seconds = Math.floor((now - since - waited) / 1000);
   const what = tab.status.state === 'authenticating' ? 'Authenticating to' : 'Connecting to';
   return (
     <div className="term-closed" data-testid="term-connecting" role="status">
       <p>
-        {what} {describeTarget(tab.target)}… {String(seconds)} s
+        {what} {describeTarget(tab.target)}…{' '}
+        {waiting ? 'waiting for your answer' : `${String(seconds)} s`}
         {tab.status.state === 'connecting' && tab.status.hop && tab.status.hop.count > 1
           ? ` (hop ${String(tab.status.hop.index + 1)} of ${String(tab.status.hop.count)})`
           : ''}
