@@ -1,5 +1,5 @@
 import { RotateCw } from 'lucide-react';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { SessionStatus } from '../../../../shared/ssh';
 import { Modal } from '../profiles/Modal';
 import { cancelAutoReconnect, closeTabNow, forgetHostKey, reconnect } from './terminal-actions';
@@ -31,29 +31,26 @@ const connectingOverlayAfterMs = 1_000;
  */
 export function ConnectingOverlay(props: { tab: TerminalTab }) {
   const { tab } = props;
-  const [since] = useState(() => Date.now());
-  const [now, setNow] = useState(since);
+  // A prompt (host key, password, one-time code) waits for the user: so does the handshake's
+  // limit, and so does this count.
+  const waiting = useTerminalsStore((s) => s.prompts.some((p) => p.sessionId === tab.sessionId));
+  const [shownFor, setShownFor] = useState(0);
+  const [counted, setCounted] = useState(0);
   useEffect(() => {
+    let last = Date.now();
     const timer = setInterval(() => {
-      setNow(Date.now());
+      const now = Date.now();
+      const step = now - last;
+      last = now;
+      setShownFor((ms) => ms + step);
+      if (!waiting) setCounted((ms) => ms + step);
     }, 250);
     return () => {
       clearInterval(timer);
     };
-  }, []);
-  // A prompt (host key, password, one-time code) waits for the user: so does the handshake's
-  // limit, and so does this count.
-  const waiting = useTerminalsStore((s) => s.prompts.some((p) => p.sessionId === tab.sessionId));
-  const paused = useRef<{ total: number; since: number | null }>({ total: 0, since: null });
-  if (waiting && paused.current.since === null) paused.current.since = now;
-  if (!waiting && paused.current.since !== null) {
-    paused.current.total += now - paused.current.since;
-    paused.current.since = null;
-  }
-  const waited =
-    paused.current.total + (paused.current.since === null ? 0 : now - paused.current.since);
-  if (now - since < connectingOverlayAfterMs) return null;
-  const seconds = Math.floor((now - since - waited) / 1000);
+  }, [waiting]);
+  if (shownFor < connectingOverlayAfterMs) return null;
+  const seconds = Math.floor(counted / 1000);
   const what = tab.status.state === 'authenticating' ? 'Authenticating to' : 'Connecting to';
   return (
     <div className="term-closed" data-testid="term-connecting" role="status">
