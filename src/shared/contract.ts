@@ -100,7 +100,12 @@ export const VaultStatus = z
 export type VaultStatus = z.infer<typeof VaultStatus>;
 
 export const ImportSummary = z
-  .object({ created: z.array(z.string()), updated: z.array(z.string()) })
+  .object({
+    created: z.array(z.string()),
+    updated: z.array(z.string()),
+    /** Entries equal to the stored profile and without secrets: left as they were. */
+    unchanged: z.array(z.string()),
+  })
   .strict();
 export type ImportSummary = z.infer<typeof ImportSummary>;
 

@@ -260,7 +260,9 @@ export async function importProfiles(
   const summary = importManifest(s.store.db, s.store.profiles, manifest);
   s.print(
     summary,
-    () => `Imported ${summary.created.length} new and ${summary.updated.length} updated profiles.`,
+    () =>
+      `Imported ${summary.created.length} new and ${summary.updated.length} updated profiles` +
+      (summary.unchanged.length > 0 ? `; ${summary.unchanged.length} unchanged.` : '.'),
   );
   return 0;
 }

@@ -45,6 +45,7 @@ describe('profile import and export', () => {
     expect(importManifest(store.db, store.profiles, parsed)).toEqual({
       created: ['web', 'jump', 'fm'],
       updated: [],
+      unchanged: [],
     });
     const web = store.profiles.resolve('web');
     expect(web.connection).toMatchObject({ jumpHostId: store.profiles.resolve('jump').id });
@@ -53,12 +54,23 @@ describe('profile import and export', () => {
       parsed,
     );
     expect(store.profiles.getSecrets(web.id)).toEqual({ password: 'SECRET-web-pw' });
+    // Entries with secrets are written again; one equal to what is stored is left alone, its
+    // time of last change kept.
+    const jumpBefore = store.profiles.resolve('jump');
     expect(importManifest(store.db, store.profiles, parsed)).toEqual({
       created: [],
-      updated: ['web', 'jump', 'fm'],
+      updated: ['web', 'fm'],
+      unchanged: ['jump'],
     });
     expect(store.profiles.list()).toHaveLength(3);
     expect(store.profiles.resolve('web').id).toBe(web.id);
+    expect(store.profiles.resolve('jump').updatedAt).toBe(jumpBefore.updatedAt);
+    const edited = {
+      ...parsed,
+      profiles: parsed.profiles.map((p) => (p.name === 'jump' ? { ...p, notes: 'moved' } : p)),
+    };
+    expect(importManifest(store.db, store.profiles, edited).updated).toContain('jump');
+    expect(store.profiles.resolve('jump').notes).toBe('moved');
   });
 
   it('names the entry and field of a bad file and imports nothing', async () => {

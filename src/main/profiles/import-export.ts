@@ -15,6 +15,8 @@ import type { ProfileService } from './profile-service';
 export interface ImportSummary {
   created: string[];
   updated: string[];
+  /** Entries equal to the stored profile and without secrets: not written again. */
+  unchanged: string[];
 }
 
 /**
@@ -65,12 +67,14 @@ export function importManifest(
   manifest: Manifest,
 ): ImportSummary {
   return db.transaction(() => {
-    const summary: ImportSummary = { created: [], updated: [] };
+    const summary: ImportSummary = { created: [], updated: [], unchanged: [] };
     const ids = new Map<string, string>();
+    const stored = new Map<string, ProfileView>();
     for (const entry of manifest.profiles) {
       const existing = profiles.findByName(entry.name);
       ids.set(entry.name.toLowerCase(), existing?.id ?? randomUUID());
-      (existing === null ? summary.created : summary.updated).push(entry.name);
+      if (existing === null) summary.created.push(entry.name);
+      else stored.set(entry.name, existing);
     }
     const created = new Set(summary.created);
     manifest.profiles.forEach((entry, index) => {
@@ -78,6 +82,24 @@ export function importManifest(
         const id = ids.get(entry.name.toLowerCase()) ?? '';
         const connection = resolveConnection(entry, ids, profiles);
         const { name, folder, tags, notes, secrets } = entry;
+        const before = stored.get(entry.name);
+        if (before !== undefined) {
+          const same =
+            Object.keys(secrets).length === 0 &&
+            sameJson(
+              {
+                name: before.name,
+                folder: before.folder,
+                tags: before.tags,
+                notes: before.notes,
+                connection: before.connection,
+              },
+              { name, folder, tags, notes, connection },
+            );
+          (same ? summary.unchanged : summary.updated).push(entry.name);
+          // Left alone: its time of last change stays the time it last changed.
+          if (same) return;
+        }
         if (created.has(entry.name)) insertPlaceholder(db, id, entry);
         profiles.saveParsed(
           { id, name, folder, tags, notes, connection, secrets },
@@ -94,6 +116,22 @@ export function importManifest(
     });
     return summary;
   })();
+}
+
+/** Equal as JSON, whatever the order of object keys. */
+function sameJson(a: unknown, b: unknown): boolean {
+  const sorted = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(sorted)
+      : value !== null && typeof value === 'object'
+        ? Object.fromEntries(
+            Object.entries(value)
+              .filter(([, v]) => v !== undefined)
+              .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+              .map(([k, v]) => [k, sorted(v)]),
+          )
+        : value;
+  return JSON.stringify(sorted(a)) === JSON.stringify(sorted(b));
 }
 
 /** New ids must exist before `saveParsed` treats them as updates; the save fills in the rest. */

@@ -28,6 +28,7 @@ export function summarizeImport(summary: ImportSummary): string {
   const parts = [
     `${String(summary.created.length)} created`,
     `${String(summary.updated.length)} updated`,
+    ...(summary.unchanged.length > 0 ? [`${String(summary.unchanged.length)} unchanged`] : []),
   ];
   return parts.join(', ');
 }
