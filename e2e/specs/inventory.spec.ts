@@ -121,6 +121,8 @@ test('the fleet from the lab: sync, search, detail, split and join, export, then
     const noMatch = app.page.getByTestId('inventory-no-match');
     await expect(noMatch).toContainText('No assets match name:no-such-host-anywhere.');
     await noMatch.getByRole('button', { name: 'Show all assets' }).click();
+    await expect(inventory.grid()).toHaveAttribute('data-query', '');
+    await expect(inventory.search()).toHaveValue('');
     expect(await inventory.total()).toBe(everything);
     await expect(noMatch).toBeHidden();
 
