@@ -112,7 +112,8 @@ const StoredHttpsUrl = z
   .pipe(z.url({ protocol: /^https?$/, message: 'URL must start with https:// or http://' }))
   .transform(withoutCredentials);
 
-function withoutCredentials(value: string): string {
+/** A URL with any user name and password taken out (migration 12 and old rows read). */
+export function withoutCredentials(value: string): string {
   const url = new URL(value);
   if (url.username === '' && url.password === '') return value;
   url.username = '';

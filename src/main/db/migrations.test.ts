@@ -317,3 +317,43 @@ describe('migration runner', () => {
     }).toThrow(/newer version of Rackside/);
   });
 });
+
+describe('migration 12: source URLs without credentials', () => {
+  it('takes user names and passwords out of stored source URLs and leaves the rest', () => {
+    const db = dbAt(11);
+    const insert = db.prepare(
+      `INSERT INTO profiles (id, name, name_key, kind, connection, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, 't', 't')`,
+    );
+    const url = (u: string) =>
+      JSON.stringify({ kind: 'foreman', url: u, auth: { mode: 'token', username: 'api' } });
+    insert.run('a', 'a', 'a', 'foreman', url('https://user:pw@fm.lab:8443/api'));
+    insert.run('b', 'b', 'b', 'foreman', url('https://fm.lab/'));
+    insert.run(
+      'c',
+      'c',
+      'c',
+      'ssh',
+      JSON.stringify({ kind: 'ssh', host: 'x', url: 'https://u:p@x/' }),
+    );
+    migrate(db, migrations, silentLogger);
+    const stored = (id: string) =>
+      JSON.parse(
+        (
+          db.prepare('SELECT connection FROM profiles WHERE id = ?').get(id) as {
+            connection: string;
+          }
+        ).connection,
+      ) as { url: string; auth?: unknown };
+    expect(stored('a')).toEqual({
+      kind: 'foreman',
+      url: 'https://fm.lab:8443/api',
+      auth: { mode: 'token', username: 'api' },
+    });
+    expect(stored('b').url).toBe('https://fm.lab/');
+    // Only source profiles have URLs to clean.
+    expect(stored('c').url).toBe('https://u:p@x/');
+    expect(JSON.stringify(db.prepare('SELECT * FROM profiles').all())).not.toContain('pw@');
+    db.close();
+  });
+});

@@ -305,4 +305,18 @@ export const migrations: readonly Migration[] = [
       UPDATE inventory_state SET generation = generation + 1;
     `,
   },
+  {
+    version: 12,
+    name: 'source URLs without credentials',
+    // A user name and password typed into a source's URL were stored in clear, outside the
+    // vault, and shown in lists; saves now refuse them. Rows that have them lose them here.
+    sql: `
+      UPDATE profiles
+      SET connection = json_set(connection, '$.url',
+        rackside_url_without_credentials(json_extract(connection, '$.url')))
+      WHERE kind IN ('foreman', 'proxmox', 'patchmon')
+        AND json_extract(connection, '$.url') IS NOT
+          rackside_url_without_credentials(json_extract(connection, '$.url'));
+    `,
+  },
 ];

@@ -2,16 +2,21 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { nameSortKey } from '../../shared/name-sort';
+import { withoutCredentials } from '../../shared/profiles';
 
 export type Sqlite = Database.Database;
 
 /** SQL name of `nameSortKey`, registered on every connection (migration 11 fills the columns). */
 export const nameSortFunction = 'rackside_name_sort';
 
+/** SQL name of `withoutCredentials`, for migration 12; a value that is no URL comes back as is. */
+export const urlWithoutCredentialsFunction = 'rackside_url_without_credentials';
+
 /**
  * Opens better-sqlite3. The Electron host passes `nativeBinding` (the build for Electron's ABI
  * produced by scripts/build-electron-sqlite.mjs); Node (tests, CLI, browser host) uses the
- * build in node_modules. Registers Rackside's SQL functions (`rackside_name_sort`).
+ * build in node_modules. Registers Rackside's SQL functions (`rackside_name_sort`,
+ * `rackside_url_without_credentials`).
  */
 export function openSqlite(
   file: string,
@@ -24,6 +29,14 @@ export function openSqlite(
   db.function(nameSortFunction, { deterministic: true }, (name: unknown) =>
     typeof name === 'string' ? nameSortKey(name) : null,
   );
+  db.function(urlWithoutCredentialsFunction, { deterministic: true }, (url: unknown) => {
+    if (typeof url !== 'string') return null;
+    try {
+      return withoutCredentials(url);
+    } catch {
+      return url;
+    }
+  });
   return db;
 }
 
