@@ -30,6 +30,16 @@ describe('the data folder', () => {
   });
 
   it.runIf(fs.existsSync('/proc/self'))(
+    'says plainly when the folder exists but nothing can be written in it',
+    () => {
+      // /proc/self refuses new files even to root, as read-only media would.
+      expect(() => openStore({ dataDir: '/proc/self', logger: silentLogger })).toThrow(
+        /^Cannot use \/proc\/self as the data folder: Rackside cannot write there \((SQLITE_CANTOPEN|EACCES|EROFS|EPERM)\), and it keeps its database there\.$/,
+      );
+    },
+  );
+
+  it.runIf(fs.existsSync('/proc/self'))(
     'says so at once where no folder can be made, such as under /proc',
     () => {
       // Node's recursive mkdir spins forever on this path.

@@ -49,12 +49,14 @@ export function openStore(options: OpenStoreOptions): Store {
   ensureDataDir(options.dataDir);
   const logger = options.logger.child('store');
   const clock = options.clock ?? (() => new Date());
-  const database = openDatabase({
-    file: path.join(options.dataDir, databaseFileName),
-    logger: logger.child('db'),
-    nativeBinding: options.nativeBinding,
-    clock,
-  });
+  const database = withWritableFolder(options.dataDir, () =>
+    openDatabase({
+      file: path.join(options.dataDir, databaseFileName),
+      logger: logger.child('db'),
+      nativeBinding: options.nativeBinding,
+      clock,
+    }),
+  );
   const vault = new Vault({
     file: path.join(options.dataDir, vaultFileName),
     logger: logger.child('vault'),
@@ -101,6 +103,34 @@ export function ensureDataDir(dir: string): void {
     throw new AppError('bad-request', `Cannot use ${dir} as the data folder: ${why}.`, {
       cause: error,
     });
+  }
+}
+
+/** Errors that mean the folder cannot be written: by the file system or by SQLite. */
+const notWritable = new Set([
+  'EACCES',
+  'EPERM',
+  'EROFS',
+  'SQLITE_CANTOPEN',
+  'SQLITE_READONLY',
+  'SQLITE_READONLY_DIRECTORY',
+]);
+
+/**
+ * Runs `open` and says plainly when it failed because Rackside cannot write in the data folder
+ * (read-only media, another user's folder), rather than a bare `EACCES` or `SQLITE_CANTOPEN`.
+ */
+function withWritableFolder<T>(dir: string, open: () => T): T {
+  try {
+    return open();
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code !== 'string' || !notWritable.has(code)) throw error;
+    throw new AppError(
+      'bad-request',
+      `Cannot use ${dir} as the data folder: Rackside cannot write there (${code}), and it keeps its database there.`,
+      { cause: error },
+    );
   }
 }
 
