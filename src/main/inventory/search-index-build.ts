@@ -1,4 +1,5 @@
-import type { SortField } from '../../shared/inventory';
+import { sortFields, type SortField } from '../../shared/inventory';
+import { inventoryGeneration } from './asset-store';
 import type { Sqlite } from '../db/sqlite';
 import { assetView, type AssetDbRow, type AssetView } from './asset-rows';
 import { sortColumn, textWords } from './query-sql';
@@ -487,4 +488,67 @@ export class IndexBuilder {
     }
     return { rows, place, unknownFrom };
   }
+}
+
+/** What reading the index from the database gives, before it becomes a `SearchIndex`. */
+export interface IndexRead {
+  /** The inventory generation it was read at. */
+  generation: number;
+  builder: IndexBuilder;
+  words: { words: string[]; spans: Int32Array; tokens: Int32Array };
+  postings: { from: Int32Array; rows: Int32Array; columns: Uint8Array };
+  profiles: { from: Int32Array; of: Int32Array; ids: Map<string, number> };
+  orders: Map<SortField, SortOrder>;
+}
+
+/**
+ * Reads the assets, their words, profiles and sort orders in steps of a few milliseconds each
+ * (yielding between them); null when the inventory changed meanwhile.
+ */
+export function* readIndex(db: Sqlite, chunk: number): Generator<void, IndexRead | null> {
+  const generation = inventoryGeneration(db);
+  const builder = new IndexBuilder(new SqliteWords(db));
+  const read = db
+    .prepare(`SELECT ${readColumns} FROM assets WHERE id > ? ORDER BY id LIMIT ?`)
+    .raw(true);
+  let last = -Infinity;
+  for (;;) {
+    const rows = read.all(last, chunk) as AssetSearchRow[];
+    if (rows.length === 0) break;
+    builder.addRows(rows);
+    last = rows.at(-1)?.[0] ?? last;
+    yield;
+  }
+  const words = yield* builder.numberWords();
+  const postings = yield* builder.postings(words.words.length);
+  // In table order, a chunk at a time: within an asset that is the order of the asset_id
+  // index (the rowid), which the SQL reads an asset's profiles in.
+  const readLinks = db
+    .prepare(
+      'SELECT rowid, asset_id, profile_id FROM asset_links WHERE rowid > ? ORDER BY rowid LIMIT ?',
+    )
+    .raw(true);
+  for (let after = -Infinity; ;) {
+    const links = readLinks.all(after, chunk * 8) as [
+      rowid: number,
+      assetId: number,
+      profileId: string,
+    ][];
+    if (links.length === 0) break;
+    builder.addLinks(links);
+    after = links.at(-1)?.[0] ?? after;
+    yield;
+  }
+  const profiles = builder.profiles();
+  yield;
+  const orders = new Map<SortField, SortOrder>();
+  for (const field of sortFields) {
+    const sorted = yield* sortedIds(db, field, chunk * 16);
+    const order = builder.order(sorted);
+    if (order === null) return null;
+    orders.set(field, order);
+    yield;
+  }
+  if (inventoryGeneration(db) !== generation) return null;
+  return { generation, builder, words, postings, profiles, orders };
 }

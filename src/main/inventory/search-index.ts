@@ -1,20 +1,12 @@
-import { sortFields, type InventoryQuery, type SortField } from '../../shared/inventory';
+import type { InventoryQuery, SortField } from '../../shared/inventory';
 import type { Sqlite } from '../db/sqlite';
-import { inventoryGeneration } from './asset-store';
 import type { AssetView } from './asset-rows';
 import { ipMatches, ipQuery, ipWords, type IpQuery } from './ip-query';
 import { textFields, type Clause, type Field, type TextField } from './query-parser';
 import { PageBuffers } from './search-buffers';
 import { WordIndex, type IndexedPhrase } from './search-words';
 import { FilterTests } from './search-filters';
-import {
-  IndexBuilder,
-  readColumns,
-  sortedIds,
-  SqliteWords,
-  type AssetSearchRow,
-  type SortOrder,
-} from './search-index-build';
+import { readIndex, type SortOrder, type SqliteWords } from './search-index-build';
 import {
   byFunction,
   Condition,
@@ -209,51 +201,9 @@ export class SearchIndex {
    * can spread the work out; null when the inventory changed meanwhile.
    */
   static *steps(db: Sqlite, chunk = 512): Generator<void, SearchIndex | null> {
-    const generation = inventoryGeneration(db);
-    const builder = new IndexBuilder(new SqliteWords(db));
-    const read = db
-      .prepare(`SELECT ${readColumns} FROM assets WHERE id > ? ORDER BY id LIMIT ?`)
-      .raw(true);
-    let last = -Infinity;
-    for (;;) {
-      const rows = read.all(last, chunk) as AssetSearchRow[];
-      if (rows.length === 0) break;
-      builder.addRows(rows);
-      last = rows.at(-1)?.[0] ?? last;
-      yield;
-    }
-    const words = yield* builder.numberWords();
-    const postings = yield* builder.postings(words.words.length);
-    // In table order, a chunk at a time: within an asset that is the order of the asset_id
-    // index (the rowid), which the SQL reads an asset's profiles in.
-    const readLinks = db
-      .prepare(
-        'SELECT rowid, asset_id, profile_id FROM asset_links WHERE rowid > ? ORDER BY rowid LIMIT ?',
-      )
-      .raw(true);
-    for (let after = -Infinity; ;) {
-      const links = readLinks.all(after, chunk * 8) as [
-        rowid: number,
-        assetId: number,
-        profileId: string,
-      ][];
-      if (links.length === 0) break;
-      builder.addLinks(links);
-      after = links.at(-1)?.[0] ?? after;
-      yield;
-    }
-    const profiles = builder.profiles();
-    yield;
-    const orders = new Map<SortField, SortOrder>();
-    for (const field of sortFields) {
-      const sorted = yield* sortedIds(db, field, chunk * 16);
-      const order = builder.order(sorted);
-      if (order === null) return null;
-      orders.set(field, order);
-      yield;
-    }
-    if (inventoryGeneration(db) !== generation) return null;
-    const b = builder;
+    const read = yield* readIndex(db, chunk);
+    if (read === null) return null;
+    const { generation, builder: b, words, postings, profiles, orders } = read;
     return new SearchIndex(
       generation,
       Float64Array.from(b.ids),
