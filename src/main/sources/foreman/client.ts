@@ -64,6 +64,9 @@ export interface ForemanClientOptions {
   http?: Partial<Omit<HttpClientOptions, 'system' | 'baseUrl' | 'tls' | 'headers'>>;
 }
 
+/** Listings re-run at most this often while records keep moving between pages. */
+const maxListingPasses = 3;
+
 export interface PageEvent {
   pagesDone: number;
   pagesTotal: number;
@@ -126,9 +129,16 @@ export class ForemanClient {
   }
 
   /**
-   * Every item of an index, page by page (reference §4). The first page tells the total; the rest
-   * are fetched concurrently (bounded by the client), then any further full pages in turn, in
-   * case records were added meanwhile. Items are de-duplicated by id, first seen wins.
+   * Every item of an index, page by page (reference §4). The first page tells the count and the
+   * page size Foreman applies (its echoed `per_page`, whatever was asked); the rest are fetched
+   * concurrently (bounded by the client), then any further full pages in turn, in case records
+   * were added meanwhile. Items are de-duplicated by id, first seen wins.
+   *
+   * Offset pages shift when records are deleted or added during the listing: a record can slide
+   * onto a page already fetched and be missed, and a host missing from a sync would vanish from
+   * the inventory. A pass whose pages disagree on the count, or that found fewer records than
+   * the count says, is run again and the passes merged (a record deleted meanwhile is dropped by
+   * the next sync; one missed would be lost now).
    */
   async listAll<S extends z.ZodType<{ id: number }>>(
     path: string,
@@ -140,39 +150,86 @@ export class ForemanClient {
       onPage?: (event: PageEvent) => void;
     },
   ): Promise<z.output<S>[]> {
+    const seen = new Map<number, z.output<S>>();
+    for (let pass = 1; ; pass++) {
+      const { consistent, count } = await this.listPass(path, item, options, seen);
+      if (consistent) break;
+      if (pass < maxListingPasses) continue;
+      // Still short after every pass: the pages do not add up (a server or proxy that ignores
+      // `page`). Failing keeps the previous inventory; a partial list would drop hosts from it.
+      if (seen.size < count) {
+        throw new HttpError(
+          'invalid-data',
+          `${foremanSystem} GET ${path}: the index says ${count} records, but its pages held only ${seen.size} different ones; the previous data is kept.`,
+          { system: foremanSystem, endpoint: `GET ${path}`, field: 'subtotal' },
+        );
+      }
+      break;
+    }
+    return [...seen.values()];
+  }
+
+  /** One pass over every page into `seen`; consistent when the pages agree with each other. */
+  private async listPass<S extends z.ZodType<{ id: number }>>(
+    path: string,
+    item: S,
+    options: {
+      signal: AbortSignal;
+      perPage: number;
+      query?: Record<string, string | undefined>;
+      onPage?: (event: PageEvent) => void;
+    },
+    seen: Map<number, z.output<S>>,
+  ): Promise<{ consistent: boolean; count: number }> {
     const Page = indexPage(item);
-    const { perPage } = options;
     const fetchPage = (page: number) =>
       this.get(
         path,
         Page,
         options.signal,
-        { ...options.query, page, per_page: perPage },
+        { ...options.query, page, per_page: options.perPage },
         `${path}?page=${page}`,
       );
-    const seen = new Map<number, z.output<S>>();
+    const ids = new Set<number>();
     let pagesDone = 0;
-    const add = (results: z.output<S>[], pagesTotal: number) => {
-      for (const result of results) if (!seen.has(result.id)) seen.set(result.id, result);
+    /** Adds a page's items; the number of ids this pass had not met before. */
+    const add = (results: z.output<S>[], pagesTotal: number): number => {
+      let fresh = 0;
+      for (const result of results) {
+        if (!ids.has(result.id)) fresh += 1;
+        ids.add(result.id);
+        if (!seen.has(result.id)) seen.set(result.id, result);
+      }
       pagesDone += 1;
       options.onPage?.({ pagesDone, pagesTotal, items: seen.size });
+      return fresh;
     };
     const firstPage = await fetchPage(1);
-    const pagesTotal = Math.max(1, Math.ceil(firstPage.subtotal / perPage));
+    const count = firstPage.subtotal;
+    /** Every count the pages reported; more than one means records came or went meanwhile. */
+    const counts = new Set([count]);
+    const check = (subtotal: number) => counts.add(subtotal);
+    // A server that pages by another size than asked (a proxy, a plugin) is read by its own.
+    const size = firstPage.per_page > 0 ? firstPage.per_page : options.perPage;
+    const pagesTotal = Math.max(1, Math.ceil(count / size));
     add(firstPage.results, pagesTotal);
     const rest = Array.from({ length: pagesTotal - 1 }, (_, i) => i + 2);
     let last = firstPage.results.length;
     await mapLimit(rest, this.concurrency, async (page) => {
-      const { results } = await fetchPage(page);
+      const { results, subtotal } = await fetchPage(page);
+      check(subtotal);
       add(results, pagesTotal);
       if (page === pagesTotal) last = results.length;
     });
-    for (let page = pagesTotal + 1; last >= perPage; page++) {
-      const { results } = await fetchPage(page);
-      add(results, page);
+    // Full pages beyond the count: records were added meanwhile. A page that brings nothing new
+    // (a server that ignores `page` repeats the first one) ends the walk.
+    for (let page = pagesTotal + 1; last >= size; page++) {
+      const { results, subtotal } = await fetchPage(page);
+      check(subtotal);
+      if (add(results, page) === 0) break;
       last = results.length;
     }
-    return [...seen.values()];
+    return { consistent: counts.size === 1 && ids.size >= count, count };
   }
 
   /**
@@ -190,13 +247,18 @@ export class ForemanClient {
     for (let page = 1; page <= 200; page++) {
       const answer = await this.get(path, FactsPage, signal, { page, per_page: perPage });
       let count = 0;
+      let fresh = 0;
       for (const values of Object.values(answer.results)) {
         for (const [name, value] of Object.entries(values)) {
+          if (!Object.hasOwn(facts, name)) fresh += 1;
           facts[name] = value;
           count += 1;
         }
       }
-      if (count < perPage) break;
+      // Foreman pages by the size it echoes, which may be smaller than the one asked for; a page
+      // with nothing new is a server repeating itself.
+      const size = answer.per_page !== undefined && answer.per_page > 0 ? answer.per_page : perPage;
+      if (count < size || fresh === 0) break;
     }
     return facts;
   }
