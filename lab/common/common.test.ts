@@ -94,6 +94,10 @@ describe('fault injection', () => {
     const tooMany = await get({ tooManyRequests: 1, retryAfterSeconds: 7 });
     expect(tooMany.status).toBe(429);
     expect(tooMany.headers.get('retry-after')).toBe('7');
+    const asDate = await get({ tooManyRequests: 1, retryAfterSeconds: 7, retryAfterAsDate: true });
+    const until = Date.parse(asDate.headers.get('retry-after') ?? '');
+    expect(until - Date.now()).toBeGreaterThan(5_000);
+    expect(until - Date.now()).toBeLessThanOrEqual(8_000);
     expect((await get({ error5xx: 1, status5xx: 503 })).status).toBe(503);
     await expect((await get({ truncatedJson: 1 })).json()).rejects.toThrow();
     await expect((await get({ invalidJson: 1 })).json()).rejects.toThrow();

@@ -9,7 +9,7 @@
  *   system does for expired or revoked credentials.
  * - `latencyMs` ± `jitterMs` before anything else is sent.
  * - `hang` (probability): no response at all until the client gives up or the lab closes.
- * - `tooManyRequests`: 429 with `Retry-After: retryAfterSeconds`.
+ * - `tooManyRequests`: 429 with `Retry-After: retryAfterSeconds` (or that moment as an HTTP date).
  * - `error5xx`: `status5xx` (default 500) with the system's error body.
  * - `truncatedJson`, `invalidJson`, `wrongContentType`: the real response, corrupted.
  */
@@ -30,6 +30,8 @@ export interface FaultRule {
   hang?: number;
   tooManyRequests?: number;
   retryAfterSeconds?: number;
+  /** Send `Retry-After` as an HTTP date (RFC 9110 §10.2.3) instead of delta seconds. */
+  retryAfterAsDate?: boolean;
   error5xx?: number;
   status5xx?: 500 | 502 | 503 | 504;
   truncatedJson?: number;
@@ -60,6 +62,7 @@ export interface FaultDecision {
   credentials: CredentialFault | null;
   status5xx: number;
   retryAfterSeconds: number;
+  retryAfterAsDate: boolean;
 }
 
 export interface FaultResponses {
@@ -75,6 +78,7 @@ const NONE: FaultDecision = {
   credentials: null,
   status5xx: 500,
   retryAfterSeconds: 1,
+  retryAfterAsDate: false,
 };
 
 function matches(rule: FaultRule, method: string, path: string): boolean {
@@ -130,6 +134,7 @@ export class FaultInjector {
       credentials: rule.credentials ?? null,
       status5xx: rule.status5xx ?? 500,
       retryAfterSeconds: rule.retryAfterSeconds ?? 1,
+      retryAfterAsDate: rule.retryAfterAsDate ?? false,
     };
   }
 
@@ -146,10 +151,13 @@ export class FaultInjector {
           const base =
             this.responses.tooManyRequests?.(decision.retryAfterSeconds) ??
             plain(429, 'Too Many Requests');
-          return {
-            ...base,
-            headers: { ...base.headers, 'retry-after': String(decision.retryAfterSeconds) },
-          };
+          // An HTTP date has whole seconds: rounded up, so the client never retries early.
+          const retryAfter = decision.retryAfterAsDate
+            ? new Date(
+                Math.ceil((Date.now() + decision.retryAfterSeconds * 1000) / 1000) * 1000,
+              ).toUTCString()
+            : String(decision.retryAfterSeconds);
+          return { ...base, headers: { ...base.headers, 'retry-after': retryAfter } };
         }
         case 'error-5xx':
           return (

@@ -1,7 +1,9 @@
 /** Turns transport errors and error statuses into `HttpError`s a person can act on. */
+import { STATUS_CODES } from 'node:http';
 import { redactText } from '../core/redact';
 import { HttpError, type HttpFailure } from './errors';
 import type { HttpResponse } from './http-client';
+import { parseRetryAfter } from './retry';
 import { PinMismatchError } from './tls-connector';
 
 interface Where {
@@ -121,19 +123,29 @@ export function describeTransportError(
   return make('network', `${prefix}: ${redactText(detail)}${code ? ` (${code})` : ''}.`, false);
 }
 
-/** The server's own error text, if the body carries one (Foreman and PatchMon shapes). */
-export function serverMessage(response: Pick<HttpResponse, 'body' | 'contentType'>): string {
+/**
+ * The server's own error text: from the body (Foreman, PatchMon and RouterOS REST shapes), else
+ * from a reason phrase that says more than the standard one for its status (Proxmox VE).
+ */
+export function serverMessage(
+  response: Pick<HttpResponse, 'body' | 'contentType'> &
+    Partial<Pick<HttpResponse, 'status' | 'statusText'>>,
+): string {
   const text = response.body.subarray(0, 64 * 1024).toString('utf8');
   let message = '';
   try {
     const value = JSON.parse(text) as unknown;
     if (typeof value === 'object' && value !== null) {
-      const { error, message: top } = value as { error?: unknown; message?: unknown };
+      const {
+        error,
+        message: top,
+        detail,
+      } = value as { error?: unknown; message?: unknown; detail?: unknown };
       const nested = (typeof error === 'object' && error !== null ? error : {}) as {
         message?: unknown;
         details?: unknown;
       };
-      message = [error, nested.message, nested.details, top]
+      message = [error, nested.message, nested.details, top, detail]
         .filter((part): part is string => typeof part === 'string')
         .join(': ');
     }
@@ -143,7 +155,16 @@ export function serverMessage(response: Pick<HttpResponse, 'body' | 'contentType
     }
   }
   message = message.trim();
+  if (message === '') message = distinctReason(response);
   return redactText(message.length > 300 ? `${message.slice(0, 300)}…` : message);
+}
+
+/** A reason phrase other than the standard one for its status, trimmed; '' otherwise. */
+function distinctReason(response: Partial<Pick<HttpResponse, 'status' | 'statusText'>>): string {
+  const phrase = response.statusText?.trim() ?? '';
+  if (phrase === '' || response.status === undefined) return '';
+  const standard = STATUS_CODES[response.status] ?? '';
+  return phrase.toLowerCase() === standard.toLowerCase() ? '' : phrase;
 }
 
 /** An error for a non-2xx final status. */
@@ -164,10 +185,12 @@ export function statusError(response: HttpResponse, where: Where): HttpError {
   if (status === 403) return make('forbidden', `${prefix}: access denied ${paren}.`);
   if (status === 404) return make('not-found', `${prefix}: not found ${paren}.`);
   if (status === 429) {
-    const wait = response.headers['retry-after'];
+    const header = response.headers['retry-after'];
+    // Delta seconds or an HTTP date (RFC 9110 §10.2.3); either way the person reads seconds.
+    const waitMs = parseRetryAfter(Array.isArray(header) ? header[0] : header);
     return make(
       'rate-limited',
-      `${prefix}: rate limited ${paren}${tries}${wait === undefined ? '' : `; the server asks to wait ${String(wait)} s`}.`,
+      `${prefix}: rate limited ${paren}${tries}${waitMs === null ? '' : `; the server asks to wait ${Math.ceil(waitMs / 1000)} s`}.`,
     );
   }
   if (status >= 500) return make('server-error', `${prefix}: server error ${paren}${tries}.`);

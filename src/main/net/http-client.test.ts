@@ -213,6 +213,19 @@ describe('retries', () => {
     expect(error.message).toContain('wait 600 s');
     expect(s.count).toBe(1);
   });
+
+  it('tells the wait of a Retry-After given as an HTTP date in seconds', async () => {
+    const s = await server((_req, res) => {
+      const later = new Date(Date.now() + 600_000).toUTCString();
+      res.writeHead(429, { 'retry-after': later, 'content-type': 'application/json' });
+      res.end('{"message":"Too many requests. Try again later."}');
+    });
+    const c = await client(s.url, { maxRetryAfterMs: 2000 });
+    const error = await failure(c.getJson('/x', Ok));
+    expect(error.reason).toBe('rate-limited');
+    expect(error.message).toMatch(/; the server asks to wait (599|600) s\.$/);
+    expect(s.count).toBe(1);
+  });
 });
 
 describe('limits and timeouts', () => {
@@ -364,6 +377,40 @@ describe('JSON answers', () => {
       'refused the credentials (401: Unable to authenticate user admin)',
     );
     expect(s.count).toBe(1);
+  });
+
+  it('reads the error text from the reason phrase when the body has none (Proxmox VE before 8.4)', async () => {
+    const s = await server((_req, res) => {
+      res.writeHead(403, 'Permission check failed (/vms/101, VM.Audit)', {
+        'content-type': 'application/json;charset=UTF-8',
+      });
+      res.end('{"data":null}');
+    });
+    const c = await client(s.url);
+    const error = await failure(c.getJson('/nodes/pve1/lxc/101/config', Ok));
+    expect(error.reason).toBe('forbidden');
+    expect(error.message).toBe(
+      'Test GET /nodes/pve1/lxc/101/config: access denied (403: Permission check failed (/vms/101, VM.Audit)).',
+    );
+  });
+
+  it('does not repeat a standard reason phrase as the server’s message', async () => {
+    const s = await server((_req, res) => {
+      res.writeHead(404, 'Not Found');
+      res.end();
+    });
+    const c = await client(s.url);
+    const error = await failure(c.getJson('/x', Ok));
+    expect(error.message).toBe('Test GET /x: not found (404).');
+  });
+
+  it('keeps the detail of a RouterOS REST error body', async () => {
+    const s = await server((_req, res) =>
+      sendJson(res, 400, { error: 400, message: 'Bad Request', detail: 'no such command prefix' }),
+    );
+    const c = await client(s.url);
+    const error = await failure(c.getJson('/x', Ok));
+    expect(error.message).toContain('(400: Bad Request: no such command prefix)');
   });
 
   it('never puts the authorization header into errors', async () => {

@@ -69,6 +69,11 @@ export interface RequestOptions {
 
 export interface HttpResponse {
   status: number;
+  /**
+   * The reason phrase of the status line. Proxmox VE puts its error text there, and before
+   * libpve-http-server-perl 5.2.0 (PVE < 8.4) only there (reference/proxmox.md §2.2).
+   */
+  statusText?: string;
   headers: Record<string, string | string[] | undefined>;
   contentType: string;
   body: Buffer;
@@ -332,6 +337,7 @@ export class HttpClient {
       }
       return {
         status: response.statusCode,
+        statusText: response.statusText,
         headers: response.headers,
         contentType: headerValue(response.headers['content-type']) ?? '',
         body: chunks,

@@ -91,6 +91,20 @@ describe('PatchMon connector under faults', () => {
     expect(events.map((e) => e.status)).toEqual([429, 429]);
   });
 
+  it('waits out a Retry-After given as an HTTP date and says how long it asked for', async () => {
+    const events: RequestEvent[] = [];
+    const started = Date.now();
+    const error = await syncError(
+      [{ route: hosts, tooManyRequests: 1, retryAfterSeconds: 2, retryAfterAsDate: true }],
+      { http: { ...quick.http, onRequest: (e) => events.push(e) } },
+    );
+    // The date has whole seconds, so the wait is between one and two of them.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(error).toMatchObject({ code: 'rate-limited', reason: 'rate-limited' });
+    expect(error.message).toMatch(/after 2 attempts; the server asks to wait [1-3] s\.$/);
+    expect(events.map((e) => e.status)).toEqual([429, 429]);
+  });
+
   it('gives up on a hanging server after its timeout', async () => {
     const error = await syncError([{ route: /\/system$/, hang: 1 }], {
       http: { ...quick.http, headersTimeoutMs: 200 },
