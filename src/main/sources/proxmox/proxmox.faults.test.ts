@@ -114,7 +114,7 @@ describe('Proxmox VE connector under faults', () => {
       );
     expect(error).toMatchObject({ code: 'protocol-error', reason: 'invalid-data' });
     expect(error.message).toMatch(
-      /Proxmox VE GET \/cluster\/resources: unexpected data at data\[\d+\]/,
+      /Proxmox VE GET \/cluster\/resources: unexpected data at data\[\d+\]\.name: .*string/,
     );
   });
 

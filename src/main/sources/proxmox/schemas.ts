@@ -86,17 +86,37 @@ export const NodeResource = z.looseObject({
 });
 export type NodeResource = z.infer<typeof NodeResource>;
 
+const OtherResource = z.looseObject({ type: z.string() });
+type OtherResource = z.infer<typeof OtherResource>;
+
 /**
  * `/cluster/resources` mixes guests, nodes, storage, pools, SDN and (9.1+) network entries; the
- * entries we use are validated strictly, the rest only need a `type`.
+ * entries we use are validated strictly, the rest only need a `type`. The `type` picks the schema
+ * (rather than a union trying each), so a bad field is reported at its own path
+ * (`data[3].name`), not as a `type` that matched no branch.
  */
-export const ClusterResource = z.union([
-  GuestResource,
-  NodeResource,
-  z.looseObject({
-    type: z.string().refine((type) => !['qemu', 'lxc', 'node'].includes(type)),
-  }),
-]);
+export const ClusterResource = OtherResource.transform(
+  (entry, context): GuestResource | NodeResource | OtherResource => {
+    const schema =
+      entry.type === 'qemu' || entry.type === 'lxc'
+        ? GuestResource
+        : entry.type === 'node'
+          ? NodeResource
+          : null;
+    if (schema === null) return entry;
+    const parsed = schema.safeParse(entry);
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) {
+      context.issues.push({
+        code: 'custom',
+        message: issue.message,
+        path: issue.path,
+        input: entry,
+      });
+    }
+    return z.NEVER;
+  },
+);
 export const ClusterResources = z.array(ClusterResource);
 
 export const NodeStatus = z.looseObject({

@@ -3,6 +3,7 @@ import type { TlsOptions } from '../../../shared/profiles';
 import { HttpError } from '../../net/errors';
 import { statusError } from '../../net/failures';
 import { HttpClient, type HttpClientOptions, type HttpResponse } from '../../net/http-client';
+import { formatPath } from '../../net/json';
 import type { RouterOsApi } from './api';
 import { decodeText, type RouterOsCharset } from './text';
 
@@ -40,10 +41,8 @@ export function escapeControlBytes(text: string): string {
   return out;
 }
 
-const RestBody = z.union([
-  z.array(z.record(z.string(), z.string())),
-  z.record(z.string(), z.string()),
-]);
+const RestRecord = z.record(z.string(), z.string());
+const RestList = z.array(RestRecord);
 
 /**
  * A REST body as records. Bytes that are not UTF-8 are decoded with the profile's charset (the
@@ -77,13 +76,14 @@ export function parseRestBody(
       { cause: error },
     );
   }
-  const parsed = RestBody.safeParse(value);
+  // The shape picks the schema (not a union trying both), so the bad value's own path is named.
+  const parsed = Array.isArray(value) ? RestList.safeParse(value) : RestRecord.safeParse(value);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
+    const field = formatPath(parsed.error.issues[0]?.path ?? []);
     throw new HttpError(
       'invalid-data',
-      `RouterOS ${endpoint}: unexpected data at ${JSON.stringify(issue?.path ?? [])}: every value should be a string.`,
-      where,
+      `RouterOS ${endpoint}: unexpected data at ${field}: every value should be a string.`,
+      { ...where, field },
     );
   }
   return Array.isArray(parsed.data) ? parsed.data : [parsed.data];
