@@ -320,6 +320,24 @@ describe('rackside sync, inventory, export and drift', () => {
   });
 });
 
+describe('sync of a profile that is no source', () => {
+  it('says so before asking for the vault passphrase', async () => {
+    const dir = tempDir();
+    const store = openStore({ dataDir: dir, logger: silentLogger });
+    await store.vault.setup(env.RACKSIDE_PASSPHRASE);
+    store.profiles.save({
+      name: 'bastion',
+      tags: [],
+      connection: { kind: 'ssh', host: 'bastion.lab', username: 'ops', auth: { mode: 'agent' } },
+    });
+    store.close();
+    // No passphrase in the environment and no stdin: only a prompt could answer.
+    const run = await cli(['--data-dir', dir, 'sync', '--profile', 'bastion']);
+    expect(run.stderr).toBe('rackside: "bastion" is not an inventory source.\n');
+    expect(run.code).toBe(1);
+  });
+});
+
 describe('sync with nothing to sync', () => {
   it('says so before asking for a passphrase or creating a vault', async () => {
     const dir = tempDir();

@@ -40,6 +40,7 @@ function services(
   s: CliSession,
   onProgress?: (event: SyncProgressEvent) => void,
   choices: ConnectorChoices = {},
+  syncing = true,
 ) {
   const engine = new SyncEngine({
     db: s.store.db,
@@ -47,6 +48,8 @@ function services(
     connectors: cliConnectors.current(choices),
     reachability: new Reachability(cliReachProbe.current),
     logger: s.logger,
+    // A query leaves the runs of a sync in another process (the app, another shell) as they are.
+    closeInterrupted: syncing,
     ...(onProgress === undefined ? {} : { onProgress }),
   });
   const inventory = new InventoryService(
@@ -79,9 +82,14 @@ export async function syncCommand(
   if ((opts.profile?.length ?? 0) > 0 === (opts.all === true)) {
     throw new UsageError('Use either --all or --profile NAME (repeatable).');
   }
-  // A mistyped name, or nothing to sync, is reported before the passphrase is asked for (or a
-  // vault created), not after.
-  for (const name of opts.profile ?? []) s.store.profiles.resolve(name);
+  // A mistyped name, a profile that is no source, or nothing to sync, is reported before the
+  // passphrase is asked for (or a vault created), not after.
+  for (const name of opts.profile ?? []) {
+    const profile = s.store.profiles.resolve(name);
+    if (!isSourceProfile(profile)) {
+      throw new AppError('bad-request', `"${profile.name}" is not an inventory source.`);
+    }
+  }
   if (opts.all === true && !s.store.profiles.list().some(isSourceProfile)) {
     throw new AppError('not-found', 'There are no source profiles to sync.');
   }
@@ -259,7 +267,7 @@ export function negatedFiltersAsQuery(argv: readonly string[]): string[] {
  * `reachTimeoutMs`), so the answer says which of its data is offline without a sync.
  */
 async function readServices(s: CliSession, opts: ReadOptions) {
-  const found = services(s);
+  const found = services(s, undefined, {}, false);
   if (opts.check !== false) await found.engine.checkReachability();
   return found;
 }

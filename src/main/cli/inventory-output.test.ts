@@ -62,9 +62,24 @@ describe('what the CLI prints about assets', () => {
     expect((JSON.parse(json.stdout) as { assets: { name: string }[] }).assets[0]?.name).toBe(name);
     expect(json.stdout.replaceAll('\n', '')).not.toMatch(/\p{Cc}/u);
     // YAML allows no raw C1 control in a double-quoted scalar: escaped, as JSON reads it too.
+    // (The brackets, which Ansible would read as a range of hosts, become _.)
     const yaml = await cli(['--data-dir', dir, 'export', 'ansible', '--no-check']);
     expect(yaml.stdout.replaceAll('\n', '')).not.toMatch(/\p{Cc}/u);
-    expect(yaml.stdout).toContain(String.raw`"evil\u001b]0;owned\u0007\u001b[2J\u009b":`);
+    expect(yaml.stdout).toContain(String.raw`    "evil\u001b_0;owned\u0007\u001b_2J\u009b":`);
+  });
+
+  it('keeps each asset on one line of the table when a value holds a line break or tab', async () => {
+    const dir = await seeded([
+      { ...guest(101, 'db01', '10.0.0.1'), os: 'Debian\n12' },
+      guest(102, 'web\t01', '10.0.0.2'),
+    ]);
+    const run = await cli(['--data-dir', dir, 'inventory', '--no-check']);
+    expect(run.stdout.split('\n')).toEqual([
+      'NAME       KIND  STATUS   OS            IP        SYSTEMS  UPDATES',
+      'db01       vm    running  Debian\\x0a12  10.0.0.1  proxmox  -',
+      'web\\x0901  vm    running  -             10.0.0.2  proxmox  -',
+      '',
+    ]);
   });
 
   it('keeps two assets of the same name apart in an Ansible inventory instead of one replacing the other', async () => {
@@ -87,6 +102,56 @@ describe('what the CLI prints about assets', () => {
     expect(run.stdout).toMatch(
       /^# 2 assets are named "web01"; here they are "web01_asset\d+", "web01_asset\d+"\.\n/,
     );
+  });
+
+  it('writes host names Ansible reads as ranges or ports with _, and says so', async () => {
+    const dir = await seeded([
+      guest(101, 'core-sw [rack 3]', '10.0.0.1'),
+      guest(102, 'edge:8728', '10.0.0.2'),
+      guest(103, 'fd00::7', '10.0.0.3'),
+    ]);
+    const run = await cli(['--data-dir', dir, 'export', 'ansible', '--no-check']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(
+      [
+        '# "core-sw [rack 3]" is "core-sw _rack 3_" here: Ansible reads [, ] and : in a host name.',
+        '# "edge:8728" is "edge_8728" here: Ansible reads [, ] and : in a host name.',
+        'all:',
+        '  hosts:',
+        '    "core-sw _rack 3_":',
+        '      ansible_host: "10.0.0.1"',
+        '    "edge_8728":',
+        '      ansible_host: "10.0.0.2"',
+        '    "fd00::7":',
+        '      ansible_host: "10.0.0.3"',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('never gives a renamed namesake the name of another host', async () => {
+    const dir = await seeded([
+      guest(101, 'web01', '10.0.0.1'),
+      guest(102, 'web01', '10.0.0.2'),
+      guest(103, 'web01_asset1', '10.0.0.3'),
+      guest(104, 'web01_asset2', '10.0.0.4'),
+    ]);
+    const run = await cli(['--data-dir', dir, 'export', 'ansible', '--no-check']);
+    const hosts = [...run.stdout.matchAll(/^ {4}"([^"]+)":\n {6}ansible_host: "([^"]+)"/gm)].map(
+      (m) => `${m[1] ?? ''} ${m[2] ?? ''}`,
+    );
+    expect(hosts).toHaveLength(4);
+    expect(new Set(hosts.map((host) => host.split(' ')[0])).size).toBe(4);
+    expect(hosts).toContain('web01_asset1 10.0.0.3');
+    expect(hosts).toContain('web01_asset2 10.0.0.4');
+  });
+
+  it('keeps the letters of accented group names, and writes an empty inventory as a mapping', async () => {
+    const dir = await seeded([{ ...guest(101, 'web01', '10.0.0.1'), group: 'Ünïcode-Pool' }]);
+    const run = await cli(['--data-dir', dir, 'export', 'ansible', '--no-check']);
+    expect(run.stdout).toContain('  children:\n    "pool_unicode_pool":\n      hosts:\n');
+    const none = await cli(['--data-dir', dir, 'export', 'ansible', '--no-check', 'nothing']);
+    expect(none.stdout).toBe('all:\n  hosts: {}\n');
   });
 
   it('lists hosts and groups in the inventory’s name order: web2 before web10', async () => {
@@ -179,6 +244,52 @@ describe('what the CLI prints about assets', () => {
     expect(released).toBe(true);
     const after = await cli(['--data-dir', dir, 'inventory', '--no-check']);
     expect(after.stdout).toMatch(/^web01\s+vm\s+running/m);
+  });
+
+  it('answers a query while another command syncs, without calling that sync stopped', async () => {
+    const dir = await seeded([guest(101, 'web01', '10.0.0.1')]);
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    cliConnectors.current = () => ({
+      proxmox: {
+        system: 'proxmox',
+        test: () => Promise.reject(new Error('not used')),
+        sync: (_profile, _secrets, context) =>
+          new Promise((_resolve, reject) => {
+            context.signal.addEventListener('abort', () => {
+              reject(new AppError('cancelled', 'The sync was cancelled.'));
+            });
+            started();
+          }),
+      },
+    });
+    let interrupt: (() => void) | undefined;
+    const sync = cli(['--data-dir', dir, '--json', 'sync', '--all'], {
+      env: { RACKSIDE_PASSPHRASE: 'output passphrase 1' },
+      onInterrupt: (handler) => {
+        interrupt = handler;
+        return () => undefined;
+      },
+    });
+    await running;
+    // Each read below opens the data folder anew, as a command in another shell does.
+    for (const argv of [
+      ['inventory', '--no-check', '--format', 'json'],
+      ['drift', '--no-check'],
+      ['export', 'ansible', '--no-check'],
+    ]) {
+      expect((await cli(['--data-dir', dir, ...argv])).code).toBe(0);
+    }
+    const read = await cli(['--data-dir', dir, 'inventory', '--no-check', '--format', 'json']);
+    const sources = (JSON.parse(read.stdout) as { sources: { lastStatus: string | null }[] })
+      .sources;
+    expect(sources.map((source) => source.lastStatus)).toEqual([null]);
+    expect(read.stdout).not.toContain('stopped during this sync');
+    interrupt?.();
+    const done = await sync;
+    expect((JSON.parse(done.stdout) as { status: string }[]).map((o) => o.status)).toEqual([
+      'cancelled',
+    ]);
   });
 
   it('tests a login, and stops at Ctrl-C with status 130 when the source never answers', async () => {
