@@ -1,3 +1,4 @@
+import { isIPv6 } from 'node:net';
 import type { AssetRow } from '../../shared/inventory';
 import { compareNames } from '../../shared/name-sort';
 import type { Sqlite } from '../db/sqlite';
@@ -11,6 +12,9 @@ const q = (value: string): string => escapeRawControls(JSON.stringify(value));
 
 function groupName(prefix: string, value: string): string {
   const cleaned = value
+    // Accents come off rather than the whole letter: `Ünïcode` is `unicode`, not `n_code`.
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
     .toLowerCase()
     .replace(/[^a-z0-9_]+/g, '_')
     .replace(/^_+|_+$/g, '');
@@ -36,37 +40,56 @@ function ansibleHost(asset: AssetRow): string | null {
 }
 
 /**
+ * A name as an Ansible host: Ansible reads `[a:b]` in a host as a range of hosts (and refuses the
+ * whole inventory when it is not one: `core-sw [rack 3]`) and a last `:n` as the port, so those
+ * characters become `_`. An IPv6 address keeps its colons, which Ansible reads as an address.
+ */
+function hostName(name: string): string {
+  return isIPv6(name) ? name : name.replace(/[[\]:]/g, '_');
+}
+
+/**
  * Each asset's host name in the inventory: its FQDN, else its name. Assets sharing one (the same
  * short name in two clusters, a host split from its namesake) each get their asset id added, so
- * no host silently replaces another under one YAML key.
+ * no host silently replaces another under one YAML key — nor one already named that way.
  */
 function hostKeys(assets: readonly AssetRow[]): {
   hostKey: Map<number, string>;
   renamed: [string, string[]][];
+  rewritten: Map<string, string>;
 } {
   const byKey = new Map<string, AssetRow[]>();
+  const rewritten = new Map<string, string>();
   for (const asset of assets) {
-    const key = asset.fqdn ?? asset.name;
+    const name = asset.fqdn ?? asset.name;
+    const key = hostName(name);
+    if (key !== name) rewritten.set(name, key);
     byKey.set(key, [...(byKey.get(key) ?? []), asset]);
   }
   const hostKey = new Map<number, string>();
+  const taken = new Set(byKey.keys());
   const renamed: [string, string[]][] = [];
   for (const [key, sharing] of byKey) {
     if (sharing.length === 1) {
       for (const asset of sharing) hostKey.set(asset.id, key);
       continue;
     }
-    const keys = sharing.map((asset) => `${key}_asset${String(asset.id)}`);
-    sharing.forEach((asset, i) => hostKey.set(asset.id, keys[i] ?? key));
+    const keys = sharing.map((asset) => {
+      let unique = `${key}_asset${String(asset.id)}`;
+      while (taken.has(unique)) unique = `${unique}_`;
+      taken.add(unique);
+      hostKey.set(asset.id, unique);
+      return unique;
+    });
     renamed.push([key, keys]);
   }
-  return { hostKey, renamed };
+  return { hostKey, renamed, rewritten };
 }
 
 /** Groups by PatchMon host groups, Foreman hostgroups, Proxmox pools and tags. */
 export function ansibleInventory(db: Sqlite, assets: readonly AssetRow[]): string {
   const wanted = new Map(assets.map((a) => [a.id, a]));
-  const { hostKey, renamed } = hostKeys(assets);
+  const { hostKey, renamed, rewritten } = hostKeys(assets);
   const groups = new Map<string, Set<string>>();
   const add = (group: string, host: string): void => {
     const set = groups.get(group) ?? new Set<string>();
@@ -93,12 +116,16 @@ export function ansibleInventory(db: Sqlite, assets: readonly AssetRow[]): strin
     for (const tag of tags) add(groupName('tag', tag), host);
   }
   const lines = [
+    ...[...rewritten].map(
+      ([name, key]) => `# ${q(name)} is ${q(key)} here: Ansible reads [, ] and : in a host name.`,
+    ),
     ...renamed.map(
       ([name, keys]) =>
         `# ${keys.length} assets are named ${q(name)}; here they are ${keys.map(q).join(', ')}.`,
     ),
     'all:',
-    '  hosts:',
+    // An empty inventory is an empty mapping, not a null one.
+    wanted.size === 0 ? '  hosts: {}' : '  hosts:',
   ];
   for (const [id, asset] of wanted) {
     const host = hostKey.get(id) ?? asset.name;
