@@ -1,6 +1,15 @@
 import type { AssetRow, DriftItem, SyncOutcome } from '../../shared/inventory';
 
-function table(header: string[], rows: string[][]): string {
+/**
+ * A cell on one line: a line break or tab in a value from a source (an OS name, a host name) is
+ * shown as `\x0a` or `\x09`, as other control characters are, instead of breaking the table.
+ */
+function oneLine(cell: string): string {
+  return cell.replace(/[\n\t]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+function table(header: string[], cells: string[][]): string {
+  const rows = cells.map((row) => row.map(oneLine));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   return [header, ...rows]
     .map((r) =>

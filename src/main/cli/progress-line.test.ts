@@ -78,6 +78,30 @@ describe('the sync progress line', () => {
     ]);
   });
 
+  it('stays within a narrow terminal’s width, so each redraw replaces the line instead of wrapping', () => {
+    const out = Object.assign(new PassThrough(), { columns: 40 });
+    let text = '';
+    out.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    const line = new ProgressLine(out, 14);
+    line.update(event('a', 'connecting', 0, null, { profileName: 'Lab RouterOS rtr-ams-01' }));
+    line.update(event('b', 'details', 9, 883, { profileName: 'Lab Proxmox 🖥 pve-ber' }));
+    out.columns = 32;
+    line.update(event('b', 'details', 10, 883, { profileName: 'Lab Proxmox 🖥 pve-ber' }));
+    const drawnLines = text.split('\r\u001b[2K').filter((l) => l !== '');
+    expect(drawnLines).toEqual([
+      '[........................] 0/14 Lab Rou',
+      '[........................] 0/14 Lab Pro',
+      '[........................] 0/14',
+    ]);
+    line.update(event('b', 'details', 10, 883, { profileName: '🖥🖥🖥🖥🖥🖥🖥🖥' }));
+    const last = text.split('\r\u001b[2K').at(-1) ?? '';
+    expect(last).toBe('[........................] 0/14');
+    out.columns = 38;
+    line.update(event('b', 'details', 11, 883, { profileName: '🖥🖥🖥🖥🖥🖥🖥🖥' }));
+    // Cut after a whole character: no half of a surrogate pair reaches the terminal.
+    expect(text.split('\r\u001b[2K').at(-1)).toBe('[........................] 0/14 🖥🖥🖥🖥🖥');
+  });
+
   it('fills the bar when every profile has ended, failed ones included', () => {
     const { line, lines } = drawn();
     line.update(event('a', 'done', 1, 1, { state: 'ok' }));

@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import type { SyncProgressEvent } from '../../shared/inventory';
+import { printable } from './cli-io';
 
 /**
  * A one-line progress bar for `rackside sync` on a terminal: the share of the work done (each
@@ -50,8 +51,8 @@ export class ProgressLine {
       current === undefined
         ? ''
         : ` ${current.profileName}: ${phaseText(current)}${others > 0 ? ` (+${String(others)} running)` : ''}`;
-    const line = `[${'#'.repeat(filled)}${'.'.repeat(this.width - filled)}] ${finished}/${this.total}${detail}`;
-    this.out.write(`\r\u001b[2K${line.slice(0, 120)}`);
+    const line = `[${'#'.repeat(filled)}${'.'.repeat(this.width - filled)}] ${finished}/${this.total}${printable(detail)}`;
+    this.out.write(`\r\u001b[2K${fit(line, (this.out as { columns?: number }).columns)}`);
     this.#drawn = true;
   }
 
@@ -73,6 +74,17 @@ export class ProgressLine {
       share: Math.max(share, base + ((1 - base) * phaseShare(event)) / 2),
     });
   }
+}
+
+/**
+ * The line cut to the terminal's width, less one column: a line that wraps is not cleared by the
+ * next redraw, and would leave a trail of half lines down the screen. Cut between characters,
+ * never inside one.
+ */
+function fit(line: string, columns: number | undefined): string {
+  const room = Math.max(1, (columns ?? 121) - 1);
+  const chars = Array.from(line);
+  return chars.length <= room ? line : chars.slice(0, room).join('');
 }
 
 /** How far a running profile's current phase is, 0 when it does not say. */
