@@ -55,6 +55,21 @@ export class TerminalsPage {
     await this.page.keyboard.type(text);
   }
 
+  /** Types where the keyboard is now, without clicking anywhere first. */
+  async typeLine(text: string): Promise<void> {
+    await this.page.keyboard.type(text);
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** How many rows the visible terminal shows. */
+  rowCount(): Promise<number> {
+    return this.screen().locator(':scope > div').count();
+  }
+
+  searchInput(): Locator {
+    return this.page.getByTestId('term-search-input');
+  }
+
   async run(command: string): Promise<void> {
     await this.type(command);
     await this.page.keyboard.press('Enter');

@@ -168,6 +168,67 @@ test('a terminal from an SSH profile: host key, command output, search, reconnec
   }
 });
 
+test("a new tab's shell has the tab's size; dialogs and the search bar leave the keyboard to the terminal", async ({
+  app,
+}) => {
+  const sshd = await startSshd(await fs.mkdtemp(path.join(dir, 'sshd-')), {
+    hostKey: hostA,
+    authorizedKeys: [client.publicLine],
+  });
+  try {
+    const profiles = new ProfilesPage(app.page);
+    await profiles.open();
+    await profiles.startNew('ssh');
+    await profiles.choose('auth-mode', 'key');
+    await profiles.fill({
+      name: 'keys-shell',
+      'connection.host': '127.0.0.1',
+      'connection.port': String(sshd.port),
+      'connection.username': 'root',
+      'connection.auth.keyFile': client.privatePath,
+    });
+    await profiles.save();
+    await profiles.select('keys-shell');
+    await profiles.detail().getByTestId('profile-connect').click();
+
+    // Accepting the host key hands the keyboard to the terminal: the next line runs there.
+    const terminals = new TerminalsPage(app.page);
+    await expect(terminals.hostKeyPrompt()).toBeVisible({ timeout: 20_000 });
+    await terminals.acceptHostKey('remember');
+    await terminals.expectState('open');
+    await terminals.typeLine('echo "size=$(stty size)"');
+    // The shell has as many rows as the tab shows, not the 24 of a terminal not yet fitted.
+    const rows = await terminals.rowCount();
+    expect(rows).toBeGreaterThan(24);
+    await expect(terminals.screen()).toContainText(`size=${String(rows)} `);
+
+    // "Keep it open" on the close question: typing goes on in the terminal.
+    await app.page.keyboard.press('Control+Shift+W');
+    await app.page.getByRole('button', { name: 'Keep it open' }).click();
+    await terminals.typeLine('echo kept-$((2+2))');
+    await expect(terminals.screen()).toContainText('kept-4');
+
+    // The open search bar does not take the keyboard back from a terminal the user chose…
+    await expect(await terminals.search('kept-4')).toHaveText('found');
+    await terminals.view().getByTestId('term-host').click();
+    await app.page.keyboard.press('Control+Shift+T');
+    await expect(terminals.tabs()).toHaveCount(2);
+    await terminals.expectState('open');
+    await terminals.typeLine('echo fresh-$((3+3))');
+    await expect(terminals.screen()).toContainText('fresh-6');
+    await expect(terminals.searchInput()).toHaveValue('kept-4');
+    // …and Ctrl+Shift+F in the terminal goes to the field again, with the old text selected.
+    await app.page.keyboard.press('Control+Shift+F');
+    await expect(terminals.searchInput()).toBeFocused();
+    await app.page.keyboard.type('fresh-6');
+    await app.page.keyboard.press('Enter');
+    await expect(terminals.searchInput()).toHaveValue('fresh-6');
+    await expect(app.page.getByTestId('term-search-result')).toHaveText('found');
+  } finally {
+    await sshd.stop();
+  }
+});
+
 test('quick connect refuses what is not user@host:port', async ({ app }) => {
   const terminals = new TerminalsPage(app.page);
   await terminals.open();

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { useTempDirs } from '../test-support/temp-dir';
 import { sha256Fingerprint } from './fingerprint';
 import { sshProfile, useTestKeys } from './test-support/fixtures';
-import { openWatched, sessionBed, Watch } from './test-support/session-harness';
+import { openWatched, rootWithKey, sessionBed, Watch } from './test-support/session-harness';
 import { startSshd } from './test-support/sshd';
 
 const tempDir = useTempDirs();
@@ -147,6 +147,31 @@ describe('SSH session life against OpenSSH', () => {
       expect(bed.prompts).toHaveLength(1);
     } finally {
       await Promise.all([server.stop(), restarted?.stop()]);
+    }
+  });
+
+  it('starts the shell at the size the terminal was given while it connected', async () => {
+    const dir = await tempDir();
+    const bed = await sessionBed(dir);
+    // The host key question stays open a while, as when a user reads the fingerprint.
+    bed.answerDelayMs = 300;
+    const server = await startSshd(dir, {
+      hostKey: keys.hostA,
+      authorizedKeys: [keys.client.publicLine],
+    });
+    try {
+      const watch = await openWatched(
+        bed.manager,
+        rootWithKey(server, keys.client.privatePath),
+        term,
+      );
+      // The tab is fitted to its pane (or the window resized) before the shell exists.
+      bed.manager.resize(watch.id, 131, 41);
+      await watch.state('open');
+      bed.manager.write(watch.id, 'stty size\n');
+      await watch.output(/^41 131\r?$/m);
+    } finally {
+      await server.stop();
     }
   });
 

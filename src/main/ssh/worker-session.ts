@@ -103,6 +103,8 @@ export class WorkerSession {
   private lastFlush = -Infinity;
   private readonly log: SessionLog | null;
   private readonly labels: HopLabel[];
+  /** The terminal's size; it may change while the session is still connecting. */
+  private size: { cols: number; rows: number };
 
   constructor(
     private readonly request: OpenRequest,
@@ -110,6 +112,7 @@ export class WorkerSession {
     private readonly onFinished: () => void,
   ) {
     this.log = request.logFile === null ? null : new SessionLog(request.logFile);
+    this.size = { cols: request.terminal.cols, rows: request.terminal.rows };
     this.labels = request.hops.map((hop, index) => ({
       index,
       host: hop.host,
@@ -153,7 +156,12 @@ export class WorkerSession {
     this.channel?.write(data);
   }
 
+  /**
+   * A new size before the shell has started (the tab was fitted, or the window resized while a
+   * prompt waited) is kept for the PTY request, so the shell starts at the size it is shown at.
+   */
   resize(cols: number, rows: number): void {
+    this.size = { cols, rows };
     this.channel?.setWindow(rows, cols, 0, 0);
   }
 
@@ -304,8 +312,8 @@ export class WorkerSession {
   }
 
   private openChannel(client: Client): Promise<void> {
-    const { cols, rows, term } = this.request.terminal;
-    const pty = { cols, rows, term, height: 0, width: 0 };
+    const { cols, rows } = this.size;
+    const pty = { cols, rows, term: this.request.terminal.term, height: 0, width: 0 };
     return new Promise((resolve, reject) => {
       const opened = (error: Error | undefined, channel: ClientChannel): void => {
         if (error !== undefined) {
@@ -313,6 +321,10 @@ export class WorkerSession {
           return;
         }
         this.channel = channel;
+        // Resized while the PTY request was on its way.
+        if (this.size.cols !== cols || this.size.rows !== rows) {
+          channel.setWindow(this.size.rows, this.size.cols, 0, 0);
+        }
         limitReadAhead(channel);
         channel.on('data', (chunk: Buffer) => this.deliver(chunk));
         channel.stderr.on('data', (chunk: Buffer) => this.deliver(chunk));

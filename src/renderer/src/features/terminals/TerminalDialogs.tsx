@@ -1,5 +1,5 @@
 import { Search, X } from 'lucide-react';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Modal } from '../profiles/Modal';
 import { pastedLineCount } from './paste';
 import {
@@ -15,6 +15,14 @@ import { selectors, useTerminalsStore } from './terminals-store';
 export function SearchBar(props: { pane: 0 | 1; tabKey: string }) {
   const [query, setQuery] = useState('');
   const [found, setFound] = useState<boolean | null>(null);
+  const input = useRef<HTMLInputElement>(null);
+  const requests = useTerminalsStore((s) => s.searchRequests[props.pane]);
+  // Ctrl+Shift+F types into the field at once, also when the bar was already open; other
+  // renders leave the keyboard where the user put it (in a terminal, say).
+  useEffect(() => {
+    input.current?.focus();
+    input.current?.select();
+  }, [requests]);
   const search = (backwards: boolean): void => {
     const addon = sessionFor(props.tabKey)?.search;
     if (!addon || query === '') return;
@@ -39,10 +47,7 @@ export function SearchBar(props: { pane: 0 | 1; tabKey: string }) {
         className="input"
         data-testid="term-search-input"
         aria-label="Search the scrollback"
-        // The bar opens on Ctrl+Shift+F to type into it at once.
-        ref={(element) => {
-          element?.focus();
-        }}
+        ref={input}
         value={query}
         onChange={(event) => {
           setQuery(event.target.value);

@@ -100,3 +100,42 @@ describe('renaming a tab', () => {
     expect(labels()).toEqual(['tab-a', 'staging']);
   });
 });
+
+describe('the font size field', () => {
+  beforeEach(() => {
+    installFakeBridge(() => undefined);
+    useTerminalsStore.setState({ ...initialState, tabs: [tab('a')], active: ['a', null] });
+  });
+  afterEach(() => {
+    cleanup();
+    setBridge(undefined);
+    useTerminalsStore.setState(initialState);
+    window.localStorage.clear();
+  });
+
+  it('takes a size typed over the old one, applies and keeps it, and refuses what is out of range', () => {
+    render(<TerminalsPage />);
+    const field = screen.getByTestId<HTMLInputElement>('term-font-size');
+    expect(field.value).toBe('13');
+    // Typed key by key: "13" erased, then "1", then "14".
+    fireEvent.change(field, { target: { value: '' } });
+    expect(field.value).toBe('');
+    fireEvent.change(field, { target: { value: '1' } });
+    expect(field.value).toBe('1');
+    expect(useTerminalsStore.getState().settings.fontSize).toBe(13);
+    fireEvent.change(field, { target: { value: '14' } });
+    expect(field.value).toBe('14');
+    expect(useTerminalsStore.getState().settings.fontSize).toBe(14);
+    expect(
+      JSON.parse(window.localStorage.getItem('rackside.terminal-settings') ?? '{}'),
+    ).toMatchObject({
+      fontSize: 14,
+    });
+    // Leaving the field with a size out of range shows the size in use again.
+    fireEvent.change(field, { target: { value: '140' } });
+    expect(field.getAttribute('aria-invalid')).toBe('true');
+    fireEvent.blur(field);
+    expect(field.value).toBe('14');
+    expect(useTerminalsStore.getState().settings.fontSize).toBe(14);
+  });
+});

@@ -17,6 +17,7 @@ import {
   toggleBroadcast,
   toggleSplit,
   updateSettings,
+  usePasteStore,
 } from './terminal-actions';
 import { keyCommandFor } from './terminal-session';
 import { selectors, useTerminalsStore, type TerminalTab } from './terminals-store';
@@ -28,6 +29,7 @@ export function TerminalsPage() {
   const split = useTerminalsStore((s) => s.split);
   const hasTabs = useTerminalsStore((s) => s.tabs.length > 0);
   useTerminalKeysOutsideTerminals();
+  useKeyboardBackAfterDialogs();
   return (
     <div className="page terminals-page" data-testid="terminals-page">
       <TerminalsToolbar />
@@ -70,6 +72,28 @@ function useTerminalKeysOutsideTerminals(): void {
       window.removeEventListener('keydown', onKey);
     };
   }, []);
+}
+
+/**
+ * The terminal dialogs (prompts, close and paste confirmations) have no button that opened them
+ * to return the focus to, so once the last one closes the keyboard goes back to the terminal the
+ * user was typing in — not to the page, where keys would go nowhere.
+ */
+function useKeyboardBackAfterDialogs(): void {
+  const open = useTerminalsStore((s) => s.prompts.length > 0 || s.confirmClose !== null);
+  const pasting = usePasteStore((s) => s.pending !== null);
+  const anyOpen = open || pasting;
+  const wasOpen = useRef(false);
+  useEffect(() => {
+    const closed = wasOpen.current && !anyOpen;
+    wasOpen.current = anyOpen;
+    if (!closed) return;
+    // A field the user moved to meanwhile (quick connect, a tab's name) keeps the keyboard.
+    if (isTyping(document.activeElement)) return;
+    const state = useTerminalsStore.getState();
+    const tab = selectors.shownTab(state, state.split ? state.focusedPane : 0);
+    if (tab !== undefined) sessionFor(tab.key)?.focus();
+  }, [anyOpen]);
 }
 
 function TerminalsToolbar() {
@@ -128,22 +152,7 @@ function TerminalsToolbar() {
           ))}
         </select>
       </label>
-      <label className="inline-field">
-        Size
-        <input
-          className="input term-size"
-          type="number"
-          min={8}
-          max={32}
-          data-testid="term-font-size"
-          value={settings.fontSize}
-          onChange={(event) => {
-            const size = Number(event.target.value);
-            if (Number.isInteger(size) && size >= 8 && size <= 32)
-              updateSettings({ fontSize: size });
-          }}
-        />
-      </label>
+      <FontSizeField size={settings.fontSize} />
       <label
         className="inline-field"
         title="Write new sessions' output to a file in the data folder"
@@ -168,6 +177,43 @@ function TerminalsToolbar() {
         <Columns2 size={13} aria-hidden /> Split
       </button>
     </div>
+  );
+}
+
+/**
+ * The font size, applied to every terminal as soon as the field holds a size from 8 to 32. What
+ * is typed on the way there ("1" on the way to "14") stays in the field; leaving it with no
+ * usable size shows the size in use again.
+ */
+function FontSizeField(props: { size: number }) {
+  const [draft, setDraft] = useState<string | null>(null);
+  const shown = draft ?? String(props.size);
+  const usable = (text: string): number | null => {
+    const size = Number(text);
+    return text.trim() !== '' && Number.isInteger(size) && size >= 8 && size <= 32 ? size : null;
+  };
+  return (
+    <label className="inline-field">
+      Size
+      <input
+        className="input term-size"
+        type="number"
+        min={8}
+        max={32}
+        data-testid="term-font-size"
+        aria-invalid={usable(shown) === null}
+        value={shown}
+        onChange={(event) => {
+          const text = event.target.value;
+          setDraft(text);
+          const size = usable(text);
+          if (size !== null && size !== props.size) updateSettings({ fontSize: size });
+        }}
+        onBlur={() => {
+          setDraft(null);
+        }}
+      />
+    </label>
   );
 }
 

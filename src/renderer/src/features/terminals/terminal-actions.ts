@@ -217,11 +217,8 @@ export async function openTab(target: TabTarget): Promise<void> {
     active[pane] = key;
     return { tabs: [...s.tabs, tab], active };
   });
-  const result = await startSession(
-    target,
-    { cols: Math.max(session.term.cols, 2), rows: Math.max(session.term.rows, 1) },
-    state.settings.logSessions,
-  );
+  const size = { cols: Math.max(session.term.cols, 2), rows: Math.max(session.term.rows, 1) };
+  const result = await startSession(target, size, state.settings.logSessions);
   if (!result.ok) {
     updateTab(key, {
       error: failureText(target, result.error),
@@ -247,6 +244,12 @@ export async function openTab(target: TabTarget): Promise<void> {
         : (current?.status ?? result.data.status),
   });
   session.refit();
+  // The tab was fitted to its pane while the session started, and resizes without a session id
+  // go nowhere: the shell gets the size the terminal has now.
+  const { cols, rows } = session.term;
+  if (cols !== size.cols || rows !== size.rows) {
+    void bridge().call('ssh:resize', { sessionId: result.data.id, cols, rows });
+  }
 }
 
 /** Opens a terminal from anywhere in the app (profiles, inventory): switches to Terminals. */
@@ -293,7 +296,8 @@ export async function reconnect(key: string): Promise<void> {
     updateTab(key, { status: { state: 'closed' }, error: failureText(tab.target, result.error) });
     return;
   }
-  updateTab(key, { error: null });
+  // The profile may have been edited since: the status line names where it went this time.
+  updateTab(key, { error: null, title: result.data.title || tab.title });
   const session = sessions.get(key);
   const size = session ? { cols: session.term.cols, rows: session.term.rows } : null;
   if (size) void bridge().call('ssh:resize', { sessionId: tab.sessionId, ...size });
@@ -351,15 +355,26 @@ export function rename(key: string, name: string): void {
   updateTab(key, { name: trimmed === '' ? null : trimmed });
 }
 
-/** Moves a tab one place left (-1) or right (+1) among all tabs. */
+/**
+ * Moves a tab one place left (-1) or right (+1) among the tabs of its pane: it trades places
+ * with its neighbour there, so tabs of the other pane (hidden in between) do not swallow a step.
+ */
 export function move(key: string, by: -1 | 1): void {
   useTerminalsStore.setState((state) => {
     const from = state.tabs.findIndex((tab) => tab.key === key);
-    const to = from + by;
-    if (from < 0 || to < 0 || to >= state.tabs.length) return {};
+    const moved = state.tabs[from];
+    if (moved === undefined) return {};
+    const samePane = (tab: TerminalTab): boolean => !state.split || tab.pane === moved.pane;
+    let to = from + by;
+    let neighbour = state.tabs[to];
+    while (neighbour !== undefined && !samePane(neighbour)) {
+      to += by;
+      neighbour = state.tabs[to];
+    }
+    if (neighbour === undefined) return {};
     const tabs = [...state.tabs];
-    const [moved] = tabs.splice(from, 1);
-    if (moved) tabs.splice(to, 0, moved);
+    tabs[to] = moved;
+    tabs[from] = neighbour;
     return { tabs };
   });
 }
@@ -402,7 +417,9 @@ export function setSearchOpen(pane: 0 | 1, open: boolean): void {
   useTerminalsStore.setState((state) => {
     const searchOpen: [boolean, boolean] = [...state.searchOpen];
     searchOpen[pane] = open;
-    return { searchOpen };
+    const searchRequests: [number, number] = [...state.searchRequests];
+    if (open) searchRequests[pane] += 1;
+    return { searchOpen, searchRequests };
   });
 }
 

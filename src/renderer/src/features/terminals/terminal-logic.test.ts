@@ -1,9 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { setBridge } from '../../lib/bridge';
+import { installFakeBridge } from '../../test-support/fake-bridge';
 import { createAckBatcher } from './ack-batcher';
 import { needsPasteWarning, pastedLineCount } from './paste';
 import { formatQuickTarget, parseQuickConnect } from './quick-connect';
 import { shouldUseWebgl } from './renderer-choice';
-import { cycleTab, failureText } from './terminal-actions';
+import { cycleTab, failureText, move, reconnect } from './terminal-actions';
 import { keyCommandFor, keyLeftToApp } from './terminal-session';
 import {
   describeTarget,
@@ -217,6 +219,45 @@ describe('tab keys', () => {
   });
 });
 
+describe('moving a tab', () => {
+  const tab = (key: string, pane: 0 | 1): TerminalTab => ({
+    ...openTab(key, { kind: 'quick', user: 'ops', host: key, port: 22 }),
+    pane,
+  });
+  const order = (pane: 0 | 1): string[] =>
+    selectors.paneTabs(useTerminalsStore.getState(), pane).map((t) => t.key);
+
+  it('trades places with its neighbour in the same pane, past tabs of the other pane', () => {
+    useTerminalsStore.setState({
+      ...initialState,
+      split: true,
+      tabs: [tab('a', 0), tab('x', 1), tab('b', 0), tab('y', 1), tab('c', 0)],
+      active: ['c', 'x'],
+    });
+    move('c', -1);
+    expect(order(0)).toEqual(['a', 'c', 'b']);
+    move('c', -1);
+    expect(order(0)).toEqual(['c', 'a', 'b']);
+    // The first tab stays first; the other pane keeps its order.
+    move('c', -1);
+    expect(order(0)).toEqual(['c', 'a', 'b']);
+    move('x', 1);
+    expect(order(1)).toEqual(['y', 'x']);
+    useTerminalsStore.setState(initialState);
+  });
+
+  it('moves among all tabs when there is one pane', () => {
+    useTerminalsStore.setState({
+      ...initialState,
+      tabs: [tab('a', 0), tab('b', 1), tab('c', 0)],
+      active: ['c', null],
+    });
+    move('c', -1);
+    expect(order(0)).toEqual(['a', 'c', 'b']);
+    useTerminalsStore.setState(initialState);
+  });
+});
+
 describe('a session that cannot start', () => {
   it('names a deleted profile instead of showing its id', () => {
     const gone = {
@@ -234,5 +275,36 @@ describe('a session that cannot start', () => {
     expect(failureText({ kind: 'quick', user: 'ops', host: 'h', port: 22 }, gone)).toBe(
       gone.message,
     );
+  });
+});
+
+describe('reconnecting', () => {
+  afterEach(() => {
+    setBridge(undefined);
+    useTerminalsStore.setState(initialState);
+  });
+
+  it('shows where the session went this time, after its profile was edited', async () => {
+    const sessionId = 'f7083038-0000-4000-8000-000000000002';
+    const closed: TerminalTab = {
+      ...openTab('t1', { kind: 'profile', profileId: 'p', label: 'db' }),
+      sessionId,
+      title: 'root@10.0.0.5:22',
+      status: { state: 'closed' },
+    };
+    useTerminalsStore.setState({ ...initialState, tabs: [closed], active: ['t1', null] });
+    installFakeBridge((channel) => {
+      if (channel !== 'ssh:reconnect') throw new Error(channel);
+      return {
+        id: sessionId,
+        title: 'admin@10.0.0.9:2222',
+        profileId: 'p',
+        status: { state: 'connecting' },
+        hops: [{ host: '10.0.0.9', port: 2222, username: 'admin' }],
+        logFile: null,
+      };
+    });
+    await reconnect('t1');
+    expect(useTerminalsStore.getState().tabs[0]?.title).toBe('admin@10.0.0.9:2222');
   });
 });

@@ -48,6 +48,8 @@ export interface TerminalsState {
   confirmClose: string | null;
   /** Pane whose scrollback search bar is open. */
   searchOpen: [boolean, boolean];
+  /** Counts each pane's requests for its search bar (Ctrl+Shift+F); each one focuses the field. */
+  searchRequests: [number, number];
 }
 
 const settingsKey = 'rackside.terminal-settings';
@@ -95,6 +97,7 @@ export const initialState: TerminalsState = {
   settings: defaultSettings,
   confirmClose: null,
   searchOpen: [false, false],
+  searchRequests: [0, 0],
 };
 
 /** Terminal tabs and prompts. Terminal output never passes through here (see terminal-session). */
