@@ -188,6 +188,36 @@ describe('SSH sessions against OpenSSH: authentication', () => {
       await server.stop();
     }
   });
+
+  it('ends the login when the user cancels a keyboard-interactive prompt, without asking again', async () => {
+    const dir = await tempDir();
+    const server = await sshd(dir, ['UsePAM yes', 'KbdInteractiveAuthentication yes']);
+    try {
+      const bed = await sessionBed(dir);
+      bed.answer = (prompt) =>
+        prompt.kind === 'host-key'
+          ? { kind: 'host-key', answer: 'accept-once' }
+          : { kind: 'cancel' };
+      const watch = await openWatched(
+        bed.manager,
+        {
+          host: server.host,
+          port: server.port,
+          username: passwordUser,
+          auth: { mode: 'keyboard-interactive' },
+        },
+        term,
+      );
+      await watch.state('closed');
+      expect(watch.last()?.reason).toMatchObject({
+        kind: 'cancelled',
+        message: 'The login prompt was cancelled.',
+      });
+      expect(bed.prompts.filter((p) => p.kind === 'keyboard-interactive')).toHaveLength(1);
+    } finally {
+      await server.stop();
+    }
+  });
 });
 
 describe('SSH sessions against OpenSSH: unknown host keys under policy ask', () => {

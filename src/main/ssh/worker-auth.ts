@@ -24,11 +24,14 @@ function needsPassphrase(error: Error): boolean {
  */
 export function authHandlerFor(hop: Hop, ask: AuthAsk): AuthHandlerMiddleware {
   let tries = 0;
+  /** The user cancelled a login prompt: no further round may ask again. */
+  let cancelled = false;
   const { username } = hop;
   const auth = hop.auth;
 
   const attempt = async (): Promise<AnyAuthMethod | false | 'cancel'> => {
     tries += 1;
+    if (cancelled) return false;
     switch (auth.mode) {
       case 'password': {
         if (auth.password !== null) {
@@ -75,8 +78,10 @@ export function authHandlerFor(hop: Hop, ask: AuthAsk): AuthHandlerMiddleware {
             const asked = prompts.map((p) => ({ prompt: p.prompt, echo: p.echo === true }));
             void ask.keyboard(name, instructions, asked).then((answers) => {
               if (answers === null) {
+                cancelled = true;
                 ask.abort('cancelled', 'The login prompt was cancelled.');
-                // An empty answer ends this round; the cancellation closes the connection.
+                // An empty answer ends this round, and authentication stops with it (the server
+                // would otherwise be asked for another round and the prompt come back).
                 finish(asked.map(() => ''));
               } else finish(answers);
             });
