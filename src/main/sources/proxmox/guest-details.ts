@@ -72,8 +72,8 @@ export async function fetchGuestDetails(
 ): Promise<GuestDetails | null> {
   if (state.configForbidden) return null;
   const base = `/nodes/${seg(guest.node)}/${guest.type}/${seg(guest.vmid)}`;
-  const generic = `/nodes/{node}/${guest.type}/{vmid}`;
-  const config = await client.attempt(`${base}/config`, GuestConfig, signal, `${generic}/config`);
+  // Errors name the guest's own path: a person reads which node and guest answered so.
+  const config = await client.attempt(`${base}/config`, GuestConfig, signal);
   if (!config.ok) {
     if (config.status === 403) {
       state.configForbidden = true;
@@ -100,15 +100,14 @@ export async function fetchGuestDetails(
     details.interfacesNote = 'stopped';
     return details;
   }
-  if (guest.type === 'lxc') await lxcInterfaces(client, base, generic, details, state, signal);
-  else await agentInterfaces(client, base, generic, details, state, signal);
+  if (guest.type === 'lxc') await lxcInterfaces(client, base, details, state, signal);
+  else await agentInterfaces(client, base, details, state, signal);
   return details;
 }
 
 async function lxcInterfaces(
   client: ProxmoxClient,
   base: string,
-  generic: string,
   details: GuestDetails,
   state: DetailState,
   signal: AbortSignal,
@@ -117,12 +116,7 @@ async function lxcInterfaces(
     details.interfacesNote = 'not available';
     return;
   }
-  const outcome = await client.attempt(
-    `${base}/interfaces`,
-    LxcInterfaces,
-    signal,
-    `${generic}/interfaces`,
-  );
+  const outcome = await client.attempt(`${base}/interfaces`, LxcInterfaces, signal);
   if (outcome.ok) {
     details.interfaces = outcome.value;
     if (outcome.value === null) details.interfacesNote = 'stopped';
@@ -140,7 +134,6 @@ async function lxcInterfaces(
 async function agentInterfaces(
   client: ProxmoxClient,
   base: string,
-  generic: string,
   details: GuestDetails,
   state: DetailState,
   signal: AbortSignal,
@@ -155,11 +148,12 @@ async function agentInterfaces(
   }
   const timeout = AbortSignal.timeout(state.agentTimeoutMs);
   try {
+    const path = `${base}/agent/network-get-interfaces`;
     const outcome = await client.attempt(
-      `${base}/agent/network-get-interfaces`,
+      path,
       AgentNetwork,
       AbortSignal.any([signal, timeout]),
-      `${generic}/agent/network-get-interfaces`,
+      path,
       // 500 "QEMU guest agent is not running" is the answer for this VM, not a passing failure:
       // retrying it only keeps the guest's worker waiting through the backoff.
       [500],

@@ -97,6 +97,17 @@ describe('Proxmox VE connector under faults', () => {
     expect(error).toMatchObject({ code: 'protocol-error', reason: 'not-api' });
   });
 
+  it('names the node and guest whose answer was not the API', async () => {
+    const node = fleet.proxmox.nodes.find((n) => n.cluster === fleet.proxmox.clusters[0]!.name)!;
+    const status = await syncError([
+      { route: `/api2/json/nodes/${node.name}/status`, wrongContentType: 1 },
+    ]);
+    expect(status).toMatchObject({ code: 'protocol-error', reason: 'not-api' });
+    expect(status.message).toContain(`Proxmox VE GET /nodes/${node.name}/status:`);
+    const config = await syncError([{ route: /\/qemu\/\d+\/config$/, wrongContentType: 1 }]);
+    expect(config.message).toMatch(/Proxmox VE GET \/nodes\/[\w-]+\/qemu\/\d+\/config:/);
+  });
+
   it('refuses an oversized body', async () => {
     const error = await syncError([], { http: { maxBodyBytes: 2048 } });
     expect(error).toMatchObject({ code: 'payload-too-large', reason: 'too-large' });

@@ -163,12 +163,7 @@ export async function syncProxmox(
       status: null,
     };
     if (facts.online === true && !nodeStatusForbidden) {
-      const status = await client.attempt(
-        `/nodes/${seg(node.node)}/status`,
-        NodeStatus,
-        signal,
-        '/nodes/{node}/status',
-      );
+      const status = await client.attempt(`/nodes/${seg(node.node)}/status`, NodeStatus, signal);
       if (status.ok) facts.status = status.value;
       else if (status.status === 403) {
         nodeStatusForbidden = true;
