@@ -16,7 +16,7 @@ export const SshUser = z
   .string()
   .min(1)
   .max(64)
-  .regex(/^(?!-)[^\s@:\p{Cc}]+$/u, 'User must be a login name');
+  .regex(/^(?!-)[^\s@\p{Cc}]+$/u, 'User must be a login name');
 
 export const TerminalCols = z.number().int().min(2).max(1000);
 export const TerminalRows = z.number().int().min(1).max(500);

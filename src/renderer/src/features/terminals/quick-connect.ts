@@ -10,7 +10,8 @@ export interface QuickTarget {
 
 export type QuickParse = { ok: true; target: QuickTarget } | { ok: false; message: string };
 
-const userPattern = /^(?!-)[^\s@:\p{Cc}]{1,64}$/u;
+/** A login name as OpenSSH takes it; `:` included, as bastions route `user:target@bastion`. */
+const userPattern = /^(?!-)[^\s@\p{Cc}]{1,64}$/u;
 const hostPattern = /^(?!-)[A-Za-z0-9._-]{1,253}$/;
 const v6Pattern = /^[0-9A-Fa-f:.%]{2,253}$/;
 

@@ -3,6 +3,7 @@ import { setBridge } from '../../lib/bridge';
 import { installFakeBridge } from '../../test-support/fake-bridge';
 import { createAckBatcher } from './ack-batcher';
 import { needsPasteWarning, pastedLineCount } from './paste';
+import { QuickTarget } from '../../../../shared/ssh';
 import { formatQuickTarget, parseQuickConnect } from './quick-connect';
 import { shouldUseWebgl } from './renderer-choice';
 import { cycleTab, failureText, move, reconnect } from './terminal-actions';
@@ -36,6 +37,14 @@ describe('quick connect', () => {
       target: { user: 'ops', host: '::1', port: 22 },
     });
     expect(parseQuickConnect('ops@fd00:1::50')).toMatchObject({ target: { host: 'fd00:1::50' } });
+    // A bastion's routing user (`user:target`), as OpenSSH takes it.
+    expect(parseQuickConnect('ops:web01@127.0.0.1:41097')).toEqual({
+      ok: true,
+      target: { user: 'ops:web01', host: '127.0.0.1', port: 41097 },
+    });
+    expect(
+      QuickTarget.safeParse({ user: 'ops:web01', host: '127.0.0.1', port: 41097 }).success,
+    ).toBe(true);
   });
 
   it('explains what is wrong instead of guessing', () => {
