@@ -135,6 +135,23 @@ export class InventoryPage {
     return this.loadedRows().evaluateAll((rows) => rows.map((r) => r.dataset.name ?? ''));
   }
 
+  /** The top row in view under the table's header: its group label and its kind, as shown. */
+  async topRowInView(): Promise<{ group: string; kind: string }> {
+    return this.page.getByTestId('inventory-scroll').evaluate((scroll) => {
+      const header = scroll.querySelector('.grid-header')?.getBoundingClientRect();
+      const below = header?.bottom ?? scroll.getBoundingClientRect().top;
+      const rows = [...scroll.querySelectorAll<HTMLElement>('[data-testid="inventory-row"]')]
+        .map((row) => ({ row, box: row.getBoundingClientRect() }))
+        .filter(({ box }) => box.top + box.height / 2 > below)
+        .sort((a, b) => a.box.top - b.box.top);
+      const row = rows[0]?.row;
+      return {
+        group: row?.querySelector('[data-testid="group-label"]')?.textContent ?? '',
+        kind: row?.querySelector('.cell-kind')?.textContent ?? '',
+      };
+    });
+  }
+
   rowCells(name: string): Locator {
     return this.page.locator(`[data-testid="inventory-row"][data-name="${name}"]`);
   }

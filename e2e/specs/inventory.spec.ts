@@ -190,3 +190,71 @@ test('the fleet from the lab: sync, search, detail, split and join, export, then
     if (labRunning) await lab.close();
   }
 });
+
+test('from the keyboard: the focus comes back after the detail and dialogs, groups keep their name', async ({
+  app,
+}) => {
+  test.setTimeout(120_000);
+  const lab = await startLab({ size: 120, seed: 11, systems: { ssh: false } });
+  try {
+    const { page } = app;
+    const inventory = new InventoryPage(page);
+    const profiles = new ProfilesPage(page);
+    await profiles.open();
+    await page.getByTestId('profiles-import').click();
+    await profiles.importFile('lab-manifest.json', JSON.stringify(lab.manifest()));
+    await profiles.closeImport();
+    await inventory.syncAll('ok');
+    await inventory.open('assets');
+    await inventory.query('');
+
+    // Escape from inside the detail closes it and leaves the keys in the table.
+    await inventory.openFirst();
+    await inventory.showMergeReasons();
+    await page.keyboard.press('Escape');
+    await expect(inventory.detail()).toBeHidden();
+    await expect(inventory.grid()).toBeFocused();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await expect(inventory.detail()).toHaveAttribute('data-name', /.+/);
+    await inventory.detail().getByTestId('asset-close').click();
+    await expect(inventory.detail()).toBeHidden();
+    await expect(inventory.grid()).toBeFocused();
+
+    // A dialog closed with Escape gives the focus back to the button that opened it.
+    for (const opener of ['columns-open', 'export-open', 'save-search']) {
+      await page.getByTestId(opener).focus();
+      await page.keyboard.press('Enter');
+      await expect(page.getByRole('dialog')).toBeVisible();
+      await page.keyboard.press('Escape');
+      await expect(page.getByRole('dialog')).toBeHidden();
+      await expect(page.getByTestId(opener)).toBeFocused();
+    }
+
+    // Saving a search and forgetting it from the keyboard keeps the focus in the toolbar.
+    await page.keyboard.press('Enter');
+    await page.getByTestId('save-search-name').fill('Everything');
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('save-search')).toBeFocused();
+    await page.getByRole('button', { name: 'Forget the saved search Everything' }).focus();
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('saved-search')).toHaveCount(0);
+    await expect(page.getByTestId('save-search')).toBeFocused();
+
+    // Grouped by kind, paging down into a group still says which group the top rows are in.
+    await page.getByTestId('group-by').selectOption('kind');
+    await expect(page.getByTestId('column-kind')).toHaveAttribute('aria-sort', 'ascending');
+    await inventory.grid().focus();
+    await page.keyboard.press('Home');
+    for (let i = 0; i < 3; i++) {
+      await page.keyboard.press('PageDown');
+      await expect(async () => {
+        const top = await inventory.topRowInView();
+        expect(top.kind).not.toBe('');
+        expect(top.group).toBe(top.kind);
+      }).toPass({ timeout: 5000 });
+    }
+  } finally {
+    await lab.close();
+  }
+});

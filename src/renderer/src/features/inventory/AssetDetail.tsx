@@ -1,5 +1,5 @@
 import { Copy, ExternalLink, GitMerge, Scissors, SquareTerminal, X } from 'lucide-react';
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type KeyboardEvent } from 'react';
 import { toast } from 'sonner';
 import type { AppErrorShape } from '../../../../shared/errors';
 import type { AssetDetail as Detail, LinkView } from '../../../../shared/inventory';
@@ -9,6 +9,7 @@ import { openLxcConsole, openTerminalFor } from '../terminals';
 import { age, localTimes, systemLabels, when } from '../sync/staleness';
 import { useNow } from '../sync/use-now';
 import { FreshnessDot, PatchCount, RebootFlag, SourceBadges, StatusText } from './cells';
+import { useFocusReturn } from './focus-return';
 import { useInventoryStore } from './inventory-store';
 import { SshUserDialog } from './SshUserDialog';
 import { flattenRaw, lxcConsoleOf, sshTargetOf, webUiUrl } from './web-links';
@@ -57,13 +58,18 @@ function useAsset(id: number): Loaded | undefined {
   return loaded?.id === id ? loaded : undefined;
 }
 
-/** One asset: the merged view, each source's raw record, why they were merged, and actions. */
-export function AssetDetail(props: { id: number }) {
+/**
+ * One asset: the merged view, each source's raw record, why they were merged, and actions.
+ * Escape anywhere in the panel closes it, like Escape in the table; `onClosed` then takes the
+ * focus (back to the table), since the element that had it goes away with the panel.
+ */
+export function AssetDetail(props: { id: number; onClosed: () => void }) {
   const loaded = useAsset(props.id);
   const [tab, setTab] = useState<string>('merged');
   const [askUser, setAskUser] = useState(false);
   const profiles = useProfilesStore((s) => s.profiles);
   const profilesLoaded = useProfilesStore((s) => s.loaded);
+  useFocusReturn(askUser, () => null);
 
   useEffect(() => {
     if (!profilesLoaded) void useProfilesStore.getState().load();
@@ -71,18 +77,31 @@ export function AssetDetail(props: { id: number }) {
 
   const close = (): void => {
     useInventoryStore.getState().openDetail(undefined);
+    props.onClosed();
+  };
+  const onKeyDown = (event: KeyboardEvent<HTMLElement>): void => {
+    // A dialog opened from the panel (portalled elsewhere in the page) handles its own Escape.
+    if (event.key !== 'Escape' || event.defaultPrevented) return;
+    if (!(event.target instanceof Node) || !event.currentTarget.contains(event.target)) return;
+    event.preventDefault();
+    close();
   };
 
   if (!loaded) {
     return (
-      <aside className="detail-panel" data-testid="asset-detail" data-loading="true">
+      <aside
+        className="detail-panel"
+        data-testid="asset-detail"
+        data-loading="true"
+        onKeyDown={onKeyDown}
+      >
         <p className="muted">Loading asset {props.id}…</p>
       </aside>
     );
   }
   if (loaded.error) {
     return (
-      <aside className="detail-panel" data-testid="asset-detail">
+      <aside className="detail-panel" data-testid="asset-detail" onKeyDown={onKeyDown}>
         <div className="detail-head">
           <h2>Asset {props.id}</h2>
           <CloseButton onClose={close} />
@@ -111,6 +130,9 @@ export function AssetDetail(props: { id: number }) {
       data-id={asset.id}
       data-name={asset.name}
       aria-label={`Asset ${asset.name}`}
+      // Focusable, so that after a click on its text Escape still reaches the panel.
+      tabIndex={-1}
+      onKeyDown={onKeyDown}
     >
       <div className="detail-head">
         <h2 title={asset.name}>{asset.name}</h2>

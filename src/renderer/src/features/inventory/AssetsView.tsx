@@ -9,6 +9,7 @@ import { AssetDetail } from './AssetDetail';
 import { ColumnsDialog } from './ColumnsDialog';
 import { groupByLabels, groupByOptions, type GroupBy } from './columns';
 import { ExportDialog } from './ExportDialog';
+import { useFocusReturn } from './focus-return';
 import { InventoryTable } from './InventoryTable';
 import { useInventoryStore } from './inventory-store';
 import { forgetSearch, useSavedSearches } from './saved-searches';
@@ -49,6 +50,8 @@ export function AssetsView() {
   const sources = useSyncStore((s) => s.status?.sources);
   const searchRef = useRef<HTMLInputElement>(null);
   const gridRef = useRef<HTMLDivElement>(null);
+  const saveRef = useRef<HTMLButtonElement>(null);
+  useFocusReturn(dialog !== undefined, () => gridRef.current);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent): void => {
@@ -93,6 +96,7 @@ export function AssetsView() {
           />
           <div className="saved-searches" data-testid="saved-searches">
             <button
+              ref={saveRef}
               type="button"
               className="icon-button"
               title="Save this search"
@@ -126,6 +130,8 @@ export function AssetsView() {
                   className="chip-remove"
                   aria-label={`Forget the saved search ${s.name}`}
                   onClick={() => {
+                    // The chip goes away with its button: keep the focus in the toolbar.
+                    saveRef.current?.focus();
                     void forgetSearch(s.name).then((error) => {
                       if (error) toast.error(`Could not forget the search: ${error.message}`);
                     });
@@ -233,7 +239,14 @@ export function AssetsView() {
           ↑/↓ PgUp/PgDn Home/End move · Space selects · Enter opens · / searches · Esc closes
         </p>
       </div>
-      {detailId === undefined ? null : <AssetDetail id={detailId} />}
+      {detailId === undefined ? null : (
+        <AssetDetail
+          id={detailId}
+          onClosed={() => {
+            gridRef.current?.focus();
+          }}
+        />
+      )}
       {dialog === 'export' ? <ExportDialog /> : null}
       {dialog === 'columns' ? <ColumnsDialog /> : null}
       {dialog === 'save-search' ? <SaveSearchDialog /> : null}

@@ -23,6 +23,8 @@ interface WindowRow {
   index: number;
   row: AssetRow | undefined;
   groupStart: string | undefined;
+  /** The group of the top row in view when its group began above: the label stays in sight. */
+  groupContinued: string | undefined;
 }
 
 const text = (value: string | null) => value ?? '';
@@ -88,6 +90,7 @@ interface GridRowProps {
   gridColumns: string;
   grouped: boolean;
   groupStart: string | undefined;
+  groupContinued: string | undefined;
   focused: boolean;
   selected: boolean;
   open: boolean;
@@ -132,8 +135,16 @@ const GridRow = memo(function GridRow(props: GridRowProps) {
       }}
     >
       {props.grouped ? (
-        <div role="gridcell" className="grid-td cell-group" data-testid="group-label">
-          {props.groupStart ?? ''}
+        <div
+          role="gridcell"
+          className="grid-td cell-group"
+          data-testid="group-label"
+          data-continued={props.groupContinued !== undefined}
+          title={
+            props.groupContinued === undefined ? undefined : `${props.groupContinued} (continued)`
+          }
+        >
+          {props.groupStart ?? props.groupContinued ?? ''}
         </div>
       ) : null}
       {(props.columns.split(' ') as ColumnId[]).map((id) => (
@@ -144,6 +155,17 @@ const GridRow = memo(function GridRow(props: GridRowProps) {
     </div>
   );
 });
+
+/** A range being selected with Shift and the arrow keys. */
+interface ShiftRange {
+  cache: RowCache;
+  /** Where the Shift moves began. */
+  anchor: number;
+  /** The selection before them. */
+  base: ReadonlySet<number>;
+  /** The selection they made: another change (a click, Clear selection) starts a new range. */
+  applied: ReadonlySet<number>;
+}
 
 /** The column model (order, visibility, sort state) handled by TanStack Table. */
 const columns: ColumnDef<WindowRow>[] = columnIds.map((id) => ({
@@ -196,6 +218,9 @@ export function InventoryTable(props: {
     if (total > 0) virtualizer.scrollToIndex(focused, { align: 'auto' });
   }, [focused, total, virtualizer]);
 
+  const scrollOffset = virtualizer.scrollOffset ?? 0;
+  // The top row in view: most of it below the sticky header (offsets start under the header).
+  const topInView = items.find((item) => item.end > scrollOffset + rowHeight / 2)?.index;
   const windowRows: WindowRow[] = items.map((item) => {
     const row = cache.row(item.index);
     const previous = item.index > 0 ? cache.row(item.index - 1) : undefined;
@@ -205,7 +230,8 @@ export function InventoryTable(props: {
       (item.index === 0 || (previous !== undefined && groupValue(previous, groupBy) !== value))
         ? value
         : undefined;
-    return { index: item.index, row, groupStart };
+    const groupContinued = item.index === topInView && groupStart === undefined ? value : undefined;
+    return { index: item.index, row, groupStart, groupContinued };
   });
 
   const sorting: SortingState = [
@@ -237,6 +263,27 @@ export function InventoryTable(props: {
   const width =
     (groupBy === 'none' ? 0 : 160) + visible.reduce((sum, id) => sum + columnMeta[id].width, 0);
 
+  /**
+   * Shift with a move selects from the row where the Shift moves began (the anchor) to the row
+   * reached, on top of what was selected before; moving back towards the anchor shrinks the
+   * range again. Rows not loaded yet (far jumps) are left out.
+   */
+  const range = useRef<ShiftRange | undefined>(undefined);
+  const extendSelection = (from: number, to: number): void => {
+    const store = useInventoryStore.getState();
+    const current =
+      range.current?.cache === cache && range.current.applied === store.selected
+        ? range.current
+        : { cache, anchor: from, base: store.selected, applied: store.selected };
+    const ids = new Set(current.base);
+    for (let i = Math.min(current.anchor, to); i <= Math.max(current.anchor, to); i++) {
+      const row = cache.row(i);
+      if (row) ids.add(row.id);
+    }
+    store.setSelected(ids);
+    range.current = { ...current, applied: useInventoryStore.getState().selected };
+  };
+
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
     if (isTyping(event.target)) return;
     const store = useInventoryStore.getState();
@@ -249,14 +296,22 @@ export function InventoryTable(props: {
       Home: 0,
       End: total - 1,
     };
+    if (event.key === 'End' && !cache.totalExact) {
+      // "1,000+": the last row is known once the full count is read.
+      event.preventDefault();
+      range.current = undefined;
+      void cache.countExactly().then(() => {
+        const now = useInventoryStore.getState();
+        if (now.cache === cache) now.focus(cache.total - 1);
+      });
+      return;
+    }
     const target = moves[event.key];
     if (target !== undefined) {
       event.preventDefault();
+      if (event.shiftKey) extendSelection(store.focused, Math.max(0, Math.min(target, total - 1)));
+      else range.current = undefined;
       store.focus(target);
-      if (event.shiftKey) {
-        const row = cache.row(Math.max(0, Math.min(target, total - 1)));
-        if (row && !store.selected.has(row.id)) store.toggleSelected(row.id);
-      }
       return;
     }
     const row = cache.row(store.focused);
@@ -353,6 +408,7 @@ export function InventoryTable(props: {
                   gridColumns={gridColumns}
                   grouped={groupBy !== 'none'}
                   groupStart={w.groupStart}
+                  groupContinued={w.groupContinued}
                   focused={w.index === focused}
                   selected={row !== undefined && selected.has(row.id)}
                   open={row !== undefined && row.id === detailId}

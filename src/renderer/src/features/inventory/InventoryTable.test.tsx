@@ -1,0 +1,98 @@
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { createRef } from 'react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AssetRow, InventoryPage } from '../../../../shared/inventory';
+import { setBridge } from '../../lib/bridge';
+import { installFakeBridge, unknownChannel } from '../../test-support/fake-bridge';
+import { InventoryTable } from './InventoryTable';
+import { initialState, resetQueries, useInventoryStore } from './inventory-store';
+
+/** A core holding `size` assets with ids 1…size, counting only up to `countLimit` when asked. */
+function fleet(size: number): void {
+  installFakeBridge((channel, request) => {
+    if (channel !== 'inventory:query') return unknownChannel(channel);
+    const { offset, limit, countLimit } = request as {
+      offset: number;
+      limit: number;
+      countLimit?: number;
+    };
+    const rows = Array.from({ length: Math.max(0, Math.min(limit, size - offset)) }, (_, i) => ({
+      id: offset + i + 1,
+      name: `asset-${String(offset + i)}`,
+    })) as unknown as AssetRow[];
+    const counted = countLimit === undefined ? size : Math.min(size, countLimit);
+    const page: InventoryPage = {
+      rows,
+      total: counted,
+      totalExact: counted === size,
+      offset,
+      limit,
+      sources: [],
+    };
+    return page;
+  });
+}
+
+async function showTable(): Promise<HTMLElement> {
+  await act(() => useInventoryStore.getState().refresh());
+  const { cache } = useInventoryStore.getState();
+  if (!cache) throw new Error('no rows');
+  render(<InventoryTable cache={cache} groupBy="none" gridRef={createRef()} />);
+  return screen.getByTestId('inventory-grid');
+}
+
+const press = (grid: HTMLElement, key: string, shiftKey = false): void => {
+  act(() => {
+    fireEvent.keyDown(grid, { key, shiftKey });
+  });
+};
+const selected = (): number[] => [...useInventoryStore.getState().selected].sort((a, b) => a - b);
+
+describe('the inventory table from the keyboard', () => {
+  beforeEach(() => {
+    resetQueries();
+    useInventoryStore.setState(initialState);
+  });
+  afterEach(() => {
+    cleanup();
+    setBridge(undefined);
+  });
+
+  it('selects a range with Shift and the arrows, from the row where it began', async () => {
+    fleet(50);
+    const grid = await showTable();
+    press(grid, 'ArrowDown');
+    press(grid, 'ArrowDown', true);
+    press(grid, 'ArrowDown', true);
+    // Rows 1 to 3 (ids 2 to 4): the row the range began on is in it.
+    expect(selected()).toEqual([2, 3, 4]);
+    // Back towards the start shrinks the range.
+    press(grid, 'ArrowUp', true);
+    expect(selected()).toEqual([2, 3]);
+    // A plain move ends the range; the next one adds to what is selected.
+    press(grid, 'ArrowDown');
+    press(grid, 'ArrowDown');
+    press(grid, 'ArrowDown');
+    press(grid, 'ArrowDown', true);
+    expect(selected()).toEqual([2, 3, 6, 7]);
+    // Clearing the selection starts afresh.
+    press(grid, 'Escape');
+    press(grid, 'ArrowUp', true);
+    expect(selected()).toEqual([6, 7]);
+  });
+
+  it('End reaches the last asset even while the count shows "1,000+"', async () => {
+    fleet(2500);
+    const grid = await showTable();
+    expect(useInventoryStore.getState()).toMatchObject({ total: 1000, totalExact: false });
+    await act(async () => {
+      fireEvent.keyDown(grid, { key: 'End' });
+      for (let i = 0; i < 10; i++) await Promise.resolve();
+    });
+    expect(useInventoryStore.getState()).toMatchObject({
+      total: 2500,
+      totalExact: true,
+      focused: 2499,
+    });
+  });
+});
