@@ -34,6 +34,8 @@ export function ExportDialog() {
   const close = (): void => {
     useInventoryStore.getState().openDialog(undefined);
   };
+  // An export of nothing is an empty file that looks like a broken one: say so instead.
+  const nothing = scope === 'selection' ? selected.size === 0 : totalExact && total === 0;
 
   useEffect(
     () => () => {
@@ -116,6 +118,13 @@ export function ExportDialog() {
             </button>
           ))}
         </div>
+        {nothing ? (
+          <p className="muted" data-testid="export-nothing">
+            {scope === 'selection'
+              ? 'Nothing is selected: there is nothing to export.'
+              : 'No asset matches this filter: there is nothing to export.'}
+          </p>
+        ) : null}
         {error ? (
           <p className="field-error" role="alert">
             {error}
@@ -142,7 +151,7 @@ export function ExportDialog() {
             type="button"
             className="button primary"
             data-testid="export-run"
-            disabled={busy}
+            disabled={busy || nothing}
             onClick={() => void run()}
           >
             Export

@@ -78,7 +78,11 @@ describe('saved searches kept with the settings', () => {
 
   it('saves the shown query under a name from the dialog', async () => {
     await start();
-    useInventoryStore.setState({ query: 'debian status:running', dialog: 'save-search' });
+    useInventoryStore.setState({
+      draft: 'debian status:running',
+      query: 'debian status:running',
+      dialog: 'save-search',
+    });
     render(<SaveSearchDialog />);
     const name = screen.getByTestId<HTMLInputElement>('save-search-name');
     fireEvent.change(name, { target: { value: '  Running Debian  ' } });
@@ -96,7 +100,7 @@ describe('saved searches kept with the settings', () => {
   it('explains in the dialog that the list is full instead of dropping a search', async () => {
     const full = Array.from({ length: 200 }, (_, i) => ({ name: `s${String(i)}`, query: 'x' }));
     await start({ ...defaultSettings, savedSearches: full });
-    useInventoryStore.setState({ query: 'web', dialog: 'save-search' });
+    useInventoryStore.setState({ draft: 'web', query: 'web', dialog: 'save-search' });
     render(<SaveSearchDialog />);
     fireEvent.change(screen.getByTestId('save-search-name'), { target: { value: 'One more' } });
     await act(async () => {
@@ -109,5 +113,63 @@ describe('saved searches kept with the settings', () => {
     // Replacing a search of the same name is still fine.
     expect(await saveSearch({ name: 's7', query: 'web' })).toBeUndefined();
     expect(core.settings().savedSearches.find((s) => s.name === 's7')?.query).toBe('web');
+  });
+
+  it('saves what the search box says, and refuses a search the parser does not accept', async () => {
+    await start();
+    // The box says more than the query shown: its answer is on the way.
+    useInventoryStore.setState({ draft: 'kind:vm', query: 'kind:v', dialog: 'save-search' });
+    render(<SaveSearchDialog />);
+    expect(screen.getByTestId('save-search-dialog').textContent).toContain('kind:vm');
+    fireEvent.change(screen.getByTestId('save-search-name'), { target: { value: 'VMs' } });
+    // The answer says the text does not parse: nothing to save, and the dialog says why.
+    act(() => {
+      useInventoryStore.setState({
+        draft: 'kind:vm updates>lots',
+        queryError: {
+          code: 'bad-request',
+          message: 'Query error at position 16: updates needs a whole number, not "lots"',
+        },
+      });
+    });
+    expect(screen.getByTestId('save-search-invalid').textContent).toContain(
+      'updates needs a whole number',
+    );
+    expect(screen.getByTestId<HTMLButtonElement>('save-search-confirm').disabled).toBe(true);
+    await act(async () => {
+      fireEvent.submit(screen.getByTestId('save-search-name'));
+      await Promise.resolve();
+    });
+    expect(core.settings().savedSearches).toEqual([]);
+    // Fixed in the box: the text itself is saved, not the last query that ran.
+    act(() => {
+      useInventoryStore.setState({ draft: 'kind:vm updates>0', queryError: undefined });
+    });
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('save-search-confirm'));
+      await Promise.resolve();
+    });
+    expect(core.settings().savedSearches).toEqual([{ name: 'VMs', query: 'kind:vm updates>0' }]);
+  });
+
+  it('says which saved search a name in use replaces before replacing it', async () => {
+    await start({ ...defaultSettings, savedSearches: [{ name: 'VMs', query: 'kind:vm' }] });
+    useInventoryStore.setState({
+      draft: 'kind:container',
+      query: 'kind:container',
+      dialog: 'save-search',
+    });
+    render(<SaveSearchDialog />);
+    const confirm = screen.getByTestId('save-search-confirm');
+    expect(screen.queryByTestId('save-search-replaces')).toBeNull();
+    expect(confirm.textContent).toBe('Save');
+    fireEvent.change(screen.getByTestId('save-search-name'), { target: { value: 'VMs ' } });
+    expect(screen.getByTestId('save-search-replaces').textContent).toContain('kind:vm');
+    expect(confirm.textContent).toBe('Replace');
+    await act(async () => {
+      fireEvent.click(confirm);
+      await Promise.resolve();
+    });
+    expect(core.settings().savedSearches).toEqual([{ name: 'VMs', query: 'kind:container' }]);
   });
 });
