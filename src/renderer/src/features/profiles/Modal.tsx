@@ -1,7 +1,12 @@
 import * as Dialog from '@radix-ui/react-dialog';
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 
-/** A Radix dialog in Rackside's look: focus trapped, Escape closes, title and description wired. */
+/**
+ * A Radix dialog in Rackside's look: focus trapped, Escape closes, title and description wired.
+ * Closing gives the keyboard back to what had it when the dialog opened (the button that opened
+ * it, a terminal): Radix returns it only to a `Dialog.Trigger`, which these dialogs, shown by
+ * their owners' state, have none of — the focus would end on the page body.
+ */
 export function Modal(props: {
   title: string;
   description?: ReactNode;
@@ -10,6 +15,12 @@ export function Modal(props: {
   onClose: () => void;
   children: ReactNode;
 }) {
+  // Read while the dialog first renders, before its focus scope moves the focus inside.
+  const [opener] = useState(() =>
+    document.activeElement instanceof HTMLElement && document.activeElement !== document.body
+      ? document.activeElement
+      : null,
+  );
   return (
     <Dialog.Root
       open
@@ -21,6 +32,10 @@ export function Modal(props: {
         <Dialog.Overlay className="modal-overlay" />
         <Dialog.Content
           className="modal"
+          onCloseAutoFocus={(event) => {
+            event.preventDefault();
+            if (opener?.isConnected === true) opener.focus();
+          }}
           data-testid={props.testId}
           role={props.role ?? 'dialog'}
           aria-describedby={
