@@ -72,6 +72,21 @@ const exactColumn: Partial<Record<Field, string>> = {
   location: 'location',
 };
 
+/**
+ * Word fields whose `=` compares the whole value (`os="Ubuntu 22.04"`, `name=web01`), ignoring
+ * case as the exact fields do; `value*` is then a prefix of the whole value.
+ */
+export const wholeValueColumn: Partial<Record<Field, 'name' | 'fqdn' | 'os'>> = {
+  name: 'name',
+  fqdn: 'fqdn',
+  os: 'os',
+};
+
+/** A LIKE pattern for values starting with `text` (ASCII case aside, as LIKE compares). */
+function startsWithPattern(text: string): string {
+  return `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
 const sqlOp = { ':': '=', '=': '=', '>': '>', '>=': '>=', '<': '<', '<=': '<=' } as const;
 
 function compare(a: number, op: Operator, b: number): boolean {
@@ -170,6 +185,20 @@ export function compileQuery(
       }
       continue;
     }
+    const whole = clause.op === '=' ? wholeValueColumn[field] : undefined;
+    if (whole !== undefined) {
+      // The value's words narrow the search through the full-text index; the column decides.
+      const star = value.endsWith('*');
+      const test = star ? `(a.${whole} LIKE ? ESCAPE '\\')` : `(a.${whole} = ? COLLATE NOCASE)`;
+      // An unknown value is not the value asked for: `-os=Linux` keeps assets of unknown OS.
+      conditions.push(negated ? `NOT coalesce(${test}, 0)` : test);
+      params.push(star ? startsWithPattern(value.slice(0, -1)) : value);
+      if (!negated) {
+        positive.push(`${whole} : ${phrase(value, false, clause.position)}`);
+        phrases.push(textPhrase(value, false, whole));
+      }
+      continue;
+    }
     const column = ftsColumn[field];
     if (column !== undefined) {
       const normalized = field === 'mac' ? value.toLowerCase().replaceAll('-', ':') : value;
@@ -185,7 +214,7 @@ export function compileQuery(
     if (exact !== undefined) {
       if (value.endsWith('*')) {
         conditions.push(`${not}(a.${exact} LIKE ? ESCAPE '\\')`);
-        params.push(`${value.slice(0, -1).replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+        params.push(startsWithPattern(value.slice(0, -1)));
       } else {
         conditions.push(`${not}(a.${exact} = ? COLLATE NOCASE)`);
         params.push(value);

@@ -197,6 +197,12 @@ function termsOf(next: () => number): () => string {
       () => `cluster:${quote(caseOf(row.cluster ?? 'pve'))}`,
       () => `cluster:${(row.cluster ?? 'p').slice(0, 2)}*`,
       () => `site:${quote(caseOf(row.site ?? 'lab'))}`,
+      // The whole value: exact, or a prefix of it, case aside.
+      () => `os=${quote(caseOf(row.os ?? 'Linux'))}`,
+      () => `os=${quote(`${caseOf((row.os ?? 'Ubuntu').slice(0, 1 + Math.floor(next() * 8)))}*`)}`,
+      () => `name=${quote(caseOf(name))}`,
+      () => `name=${quote(`${name.slice(0, 3)}*`)}`,
+      () => `fqdn=${quote(row.fqdn ?? name)}`,
     ];
     return pick(choices)();
   };
@@ -292,6 +298,51 @@ describe('search index', () => {
     // The comparison means something: most queries find assets, some find the odd ones.
     expect(nonEmpty).toBeGreaterThan(600);
     expect(odd).toBeGreaterThan(20);
+  });
+
+  it('takes os= as the whole OS, where os: finds its words', () => {
+    const all = db.prepare('SELECT id, os FROM assets').all() as {
+      id: number;
+      os: string | null;
+    }[];
+    const ids = (keep: (os: string) => boolean): number[] =>
+      all.filter((r) => r.os !== null && keep(r.os)).map((r) => r.id);
+    const index = SearchIndex.build(db);
+    const request = (query: string): Case => ({
+      query,
+      clauses: parseQuery(query),
+      offline: [],
+      request: { sort: { field: 'name', direction: 'asc' }, offset: 0, limit: 500 },
+    });
+    const answer = (query: string): { sql: number[]; index: number[] | undefined } => {
+      const c = request(query);
+      return {
+        sql: sqlPage(c).ids.sort((a, b) => a - b),
+        index: index.page(c.clauses, c.offline, c.request)?.ids.sort((a, b) => a - b),
+      };
+    };
+    const exactly = ids((os) => os.toLowerCase() === 'debian');
+    // Words are folded as the index folds them: accents aside, so "Débian 12" has the word too.
+    const words = ids((os) =>
+      /(^|[^\p{L}])debian([^\p{L}]|$)/iu.test(os.normalize('NFD').replace(/\p{M}/gu, '')),
+    );
+    // The odd assets' plain "debian" among "Debian 12", "Debian 9" and the fleet's versions.
+    expect(exactly.length).toBeGreaterThan(0);
+    expect(words.length).toBeGreaterThan(exactly.length);
+    expect(answer('os=DEBIAN')).toEqual({ sql: exactly, index: exactly });
+    expect(answer('os:debian').sql).toEqual(words);
+    const prefix = ids((os) => os.toLowerCase().startsWith('debian 1'));
+    expect(answer('os="Debian 1*"')).toEqual({ sql: prefix, index: prefix });
+    // Not that OS: every other asset, those whose OS is unknown too.
+    const oddId = (name: string): number =>
+      (db.prepare('SELECT id FROM assets WHERE name = ?').get(name) as { id: number }).id;
+    const c = request('-os=debian');
+    expect(sqlPage(c).total).toBe(all.length - exactly.length);
+    expect(index.page(c.clauses, c.offline, c.request)?.total).toBe(all.length - exactly.length);
+    expect(answer('-os=debian name:gateway')).toEqual({
+      sql: [oddId('ÜBER-gateway')],
+      index: [oddId('ÜBER-gateway')],
+    });
   });
 
   it('answers as the SQL does for inventories smaller than a block of its walk', () => {

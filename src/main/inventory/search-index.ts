@@ -6,7 +6,8 @@ import { textFields, type Clause, type Field, type TextField } from './query-par
 import { PageBuffers } from './search-buffers';
 import { WordIndex, type IndexedPhrase } from './search-words';
 import { FilterTests } from './search-filters';
-import { readIndex, type SortOrder, type SqliteWords } from './search-index-build';
+import { asciiLower, readIndex, type SortOrder, type SqliteWords } from './search-index-build';
+import { wholeValueColumn } from './query-sql';
 import {
   byFunction,
   Condition,
@@ -302,6 +303,21 @@ export class SearchIndex {
     return { rows: rows.subarray(0, kept), marks };
   }
 
+  /**
+   * A row test for `os=`, `name=` or `fqdn=`: the row's whole value is `value` (or starts with
+   * it, before a `*`), ASCII case aside, as the SQL's NOCASE and LIKE compare.
+   */
+  #wholeTest(column: 'name' | 'fqdn' | 'os', value: string): RowTest {
+    const prefix = value.endsWith('*');
+    const wanted = asciiLower(prefix ? value.slice(0, -1) : value);
+    return (row) => {
+      const actual = this.views[row]?.[column];
+      if (actual === null || actual === undefined) return false;
+      const folded = asciiLower(actual);
+      return prefix ? folded.startsWith(wanted) : folded === wanted;
+    };
+  }
+
   /** A row test for an `ip:` filter: one of the row's stored addresses is (or starts with) it. */
   #ipTest(query: IpQuery): RowTest {
     return (row) => ipMatches(this.views[row]?.ips ?? [], query);
@@ -332,6 +348,14 @@ export class SearchIndex {
         const phrase = this.#words.phrase(words, false, fieldColumn.ip);
         if (phrase === null) return null;
         texts.push({ phrase, negated, only: this.#ipTest(ip) });
+        continue;
+      }
+      const whole = clause.op === '=' ? wholeValueColumn[field] : undefined;
+      if (whole !== undefined) {
+        // The value's words find the candidates; the whole value decides.
+        const phrase = this.#words.phrase(value, false, fieldColumn[whole]);
+        if (phrase === null) return null;
+        texts.push({ phrase, negated, only: this.#wholeTest(whole, value) });
         continue;
       }
       if (isTextField(field)) {
