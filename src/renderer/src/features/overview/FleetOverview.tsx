@@ -19,24 +19,40 @@ import { systemLabels } from '../sync/staleness';
 const systems: readonly SourceSystem[] = ['foreman', 'proxmox', 'patchmon', 'routeros'];
 const palette = ['var(--chart-1)', 'var(--chart-2)', 'var(--chart-3)', 'var(--chart-4)'];
 
-interface Datum {
+export interface Datum {
   name: string;
   value: number;
   query: string;
 }
 
-const entries = (counts: Record<string, number>, field: string): Datum[] =>
-  Object.entries(counts)
+/** A value as the query language reads it: quoted (with escapes) when it has spaces or quotes. */
+function queryValue(value: string): string {
+  return /[\s"\\]/u.test(value) ? `"${value.replace(/["\\]/gu, (c) => `\\${c}`)}"` : value;
+}
+
+/**
+ * A chart's bars, most first, each with the query that lists its assets: the OS chart counts
+ * whole OS names, so its bars ask for the whole name (`os="Ubuntu 22.04"`), not its words
+ * (`os:Ubuntu` would also list every Ubuntu version). Unknown OSes have no query.
+ */
+export function chartEntries(
+  counts: Record<string, number>,
+  field: 'kind' | 'status' | 'os',
+): Datum[] {
+  return Object.entries(counts)
     .filter(([, n]) => n > 0)
     .sort((a, b) => b[1] - a[1])
     .map(([name, value]) => ({
       name,
       value,
       query:
-        name === 'unknown' && field === 'os'
-          ? ''
-          : `${field}:${/\s/.test(name) ? `"${name}"` : name}`,
+        field === 'os'
+          ? name === 'unknown'
+            ? ''
+            : `os=${queryValue(name)}`
+          : `${field}:${queryValue(name)}`,
     }));
+}
 
 function HBar(props: { title: string; data: Datum[]; testId: string; color?: string }) {
   const height = Math.max(60, props.data.length * 22 + 10);
@@ -221,16 +237,16 @@ export function FleetOverview() {
           testId="chart-missing"
           color="var(--chart-4)"
         />
-        <HBar title="By kind" data={entries(facets.kind, 'kind')} testId="chart-kind" />
+        <HBar title="By kind" data={chartEntries(facets.kind, 'kind')} testId="chart-kind" />
         <HBar
           title="By status"
-          data={entries(facets.status, 'status')}
+          data={chartEntries(facets.status, 'status')}
           testId="chart-status"
           color="var(--chart-2)"
         />
         <HBar
           title="By operating system"
-          data={entries(facets.os, 'os').slice(0, 12)}
+          data={chartEntries(facets.os, 'os').slice(0, 12)}
           testId="chart-os"
           color="var(--chart-3)"
         />
