@@ -69,6 +69,14 @@ export function AssetsView() {
 
   const empty = cache !== undefined && total === 0 && query === '' && sources?.length === 0;
 
+  // Arriving from a button that went away with its view (the overview's bars and counts, the
+  // drift list), the keyboard would be nowhere: it starts in the table instead.
+  useEffect(() => {
+    if (empty) return;
+    const active = document.activeElement;
+    if (active === null || active === document.body) gridRef.current?.focus();
+  }, [empty]);
+
   if (empty) {
     return (
       <EmptyState

@@ -1,0 +1,42 @@
+import { startLab } from '../../lab/index';
+import { InventoryPage } from '../pages/inventory-page';
+import { ProfilesPage } from '../pages/profiles-page';
+import { expect, test } from '../support/fixtures';
+
+test('an overview bar lists exactly the assets it counts, with the keyboard in the table', async ({
+  app,
+}) => {
+  test.setTimeout(180_000);
+  const lab = await startLab({ size: 120, seed: 11, systems: { ssh: false } });
+  try {
+    const { page } = app;
+    const inventory = new InventoryPage(page);
+    const profiles = new ProfilesPage(page);
+    await profiles.open();
+    await page.getByTestId('profiles-import').click();
+    await profiles.importFile('lab-manifest.json', JSON.stringify(lab.manifest()));
+    await profiles.closeImport();
+    await inventory.syncAll('ok');
+
+    await inventory.open('overview');
+    // The lab has OS "Linux" on its own beside names with the word in them ("Rocky Linux 9.5").
+    const bar = page.getByTestId('chart-os').locator('path[name="Linux"]');
+    await bar.click();
+
+    await expect(inventory.search()).toHaveValue('os=Linux');
+    // The bar went away with the overview; the keyboard starts in the table.
+    await expect(inventory.grid()).toBeFocused();
+    const count = await inventory.total();
+    const names = await inventory.visibleNames();
+    expect(names).toHaveLength(count);
+    expect(count).toBeGreaterThan(0);
+    for (const name of names) {
+      await expect(inventory.rowCells(name).locator('.cell-os')).toHaveText('Linux');
+    }
+    // Its words find more: what the bar used to list.
+    await inventory.query('os:Linux');
+    expect(await inventory.total()).toBeGreaterThan(count);
+  } finally {
+    await lab.close();
+  }
+});
