@@ -183,6 +183,13 @@ export class InventoryPage {
     return this.detail().getByTestId('link-row');
   }
 
+  /** The checkbox that picks the open asset's record of `system` in "Why merged". */
+  linkPick(system: string): Locator {
+    return this.detail()
+      .locator(`[data-testid="link-row"][data-system="${system}"]`)
+      .getByTestId('link-pick');
+  }
+
   async showMergeReasons(): Promise<void> {
     await this.detail().getByTestId('detail-tab-links').click();
     await expect(this.detail().getByTestId('merge-reasons')).toBeVisible();
@@ -192,10 +199,7 @@ export class InventoryPage {
   async splitOut(system: string): Promise<void> {
     await this.showMergeReasons();
     const before = await this.linkRows().count();
-    await this.detail()
-      .locator(`[data-testid="link-row"][data-system="${system}"]`)
-      .getByTestId('link-pick')
-      .check();
+    await this.linkPick(system).check();
     await this.detail().getByTestId('asset-split').click();
     await expect(this.linkRows()).toHaveCount(before - 1);
   }

@@ -93,6 +93,12 @@ test('the fleet from the lab: sync, search, detail, split and join, export, then
       inventory.detail().locator('[data-testid="raw-field"][data-path="host.name"]'),
     ).toContainText(name);
 
+    // Each system's web UI opens at this asset: Foreman's under the FQDN it names the host by.
+    const web = (system: string) =>
+      inventory.detail().locator(`[data-testid="asset-web-ui"][data-system="${system}"]`);
+    await expect(web('foreman')).toHaveAttribute('href', new RegExp(`/hosts/${name}\\.[a-z]`));
+    await expect(web('proxmox')).toHaveAttribute('href', /\/#v1:0:=(qemu|lxc)%2F\d+:4:/);
+
     // In a narrow window the detail keeps its name in view and the search box its own column;
     // the sidebar keeps its icons.
     const wide = app.page.viewportSize();
@@ -240,6 +246,23 @@ test('from the keyboard: the focus comes back after the detail and dialogs, grou
     await page.keyboard.press('Enter');
     await expect(page.getByTestId('saved-search')).toHaveCount(0);
     await expect(page.getByTestId('save-search')).toBeFocused();
+
+    // Splitting a record out and joining it back from the keyboard: the focus goes on to what
+    // comes next, never to the page.
+    await inventory.query('source:foreman source:proxmox source:patchmon');
+    await inventory.openFirst();
+    await inventory.showMergeReasons();
+    await inventory.linkPick('patchmon').focus();
+    await page.keyboard.press('Space');
+    await inventory.detail().getByTestId('asset-split').focus();
+    await page.keyboard.press('Enter');
+    await expect(inventory.linkRows()).toHaveCount(2);
+    await expect(inventory.detail().getByTestId('asset-join-back')).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(inventory.linkRows()).toHaveCount(3);
+    await expect(inventory.detail().getByTestId('link-pick').first()).toBeFocused();
+    await page.keyboard.press('Escape');
+    await expect(inventory.grid()).toBeFocused();
 
     // Grouped by kind, paging down into a group still says which group the top rows are in.
     await page.getByTestId('group-by').selectOption('kind');

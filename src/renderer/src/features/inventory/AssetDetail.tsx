@@ -1,5 +1,5 @@
 import { Copy, ExternalLink, GitMerge, Scissors, SquareTerminal, X } from 'lucide-react';
-import { useEffect, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { toast } from 'sonner';
 import type { AppErrorShape } from '../../../../shared/errors';
 import type { AssetDetail as Detail, LinkView } from '../../../../shared/inventory';
@@ -380,7 +380,7 @@ function RawRecord(props: { link: LinkView | undefined }) {
           {fields.map((f) => (
             <tr key={f.path} data-testid="raw-field" data-path={f.path}>
               <th>{f.path}</th>
-              <td>{f.value}</td>
+              <td className={f.literal ? 'faint' : undefined}>{f.value}</td>
             </tr>
           ))}
         </tbody>
@@ -394,6 +394,18 @@ function MergeReasons(props: { detail: Detail }) {
   const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
   const [splitInto, setSplitInto] = useState<number[] | undefined>();
   const [busy, setBusy] = useState(false);
+  // The button pressed goes away (or is disabled) once it has done its work: the focus moves on
+  // to what comes next, "Join them back" after a split and the records after a join, instead of
+  // falling to the page.
+  const joinButton = useRef<HTMLButtonElement>(null);
+  const firstPick = useRef<HTMLInputElement>(null);
+  const focusNext = useRef<'join' | 'picks' | undefined>(undefined);
+  useEffect(() => {
+    const target = focusNext.current === 'join' ? joinButton.current : firstPick.current;
+    if (focusNext.current === undefined || target === null) return;
+    focusNext.current = undefined;
+    target.focus();
+  });
 
   const split = async (): Promise<void> => {
     setBusy(true);
@@ -407,6 +419,7 @@ function MergeReasons(props: { detail: Detail }) {
       return;
     }
     setPicked(new Set());
+    focusNext.current = 'join';
     setSplitInto(result.data.assetIds);
     toast.success(`Split into assets ${result.data.assetIds.join(', ')}.`);
   };
@@ -419,6 +432,7 @@ function MergeReasons(props: { detail: Detail }) {
       toast.error(`Could not join: ${result.error.message}`);
       return;
     }
+    focusNext.current = 'picks';
     setSplitInto(undefined);
     toast.success(`Joined into ${result.data.asset.name}.`);
     useInventoryStore.getState().openDetail(result.data.asset.id);
@@ -441,10 +455,11 @@ function MergeReasons(props: { detail: Detail }) {
           </tr>
         </thead>
         <tbody>
-          {links.map((l) => (
+          {links.map((l, i) => (
             <tr key={linkKey(l)} data-testid="link-row" data-system={l.system}>
               <td>
                 <input
+                  ref={i === 0 ? firstPick : undefined}
                   type="checkbox"
                   aria-label={`Pick ${l.name} from ${l.profileName}`}
                   data-testid="link-pick"
@@ -491,6 +506,7 @@ function MergeReasons(props: { detail: Detail }) {
           <button
             type="button"
             className="button small"
+            ref={joinButton}
             data-testid="asset-join-back"
             disabled={busy}
             onClick={() => void joinBack(splitInto)}

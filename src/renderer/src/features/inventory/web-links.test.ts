@@ -10,7 +10,8 @@ const link = (over: Partial<LinkView>): LinkView =>
 
 describe('webUiUrl', () => {
   it('links Foreman hosts, PatchMon hosts and Proxmox guests over https only', () => {
-    expect(webUiUrl(link({}), profile({ kind: 'foreman', url: 'https://foreman.example/' }))).toBe(
+    const host = link({ raw: { host: { name: 'web01.example.net' } } });
+    expect(webUiUrl(host, profile({ kind: 'foreman', url: 'https://foreman.example/' }))).toBe(
       'https://foreman.example/hosts/web01.example.net',
     );
     expect(
@@ -29,6 +30,38 @@ describe('webUiUrl', () => {
       webUiUrl(link({}), profile({ kind: 'foreman', url: 'http://foreman.example' })),
     ).toBeUndefined();
     expect(webUiUrl(link({}), undefined)).toBeUndefined();
+  });
+
+  it("opens a Foreman host by the name Foreman knows it by, its FQDN, not the asset's short name", () => {
+    const foreman = profile({ kind: 'foreman', url: 'https://foreman.example' });
+    const short = link({ externalId: '13', name: 'app01', raw: { host: { name: 'app01.lab' } } });
+    expect(webUiUrl(short, foreman)).toBe('https://foreman.example/hosts/app01.lab');
+    // Without the host's name in the record, its id finds it too.
+    expect(webUiUrl(link({ externalId: '13', name: 'app01', raw: {} }), foreman)).toBe(
+      'https://foreman.example/hosts/13',
+    );
+  });
+
+  it('links to the web UI when the profile URL names the API, and to Proxmox on 8006 by default', () => {
+    const fm = link({ raw: { host: { name: 'web01.example.net' } } });
+    for (const url of ['https://fm.example/api', 'https://fm.example/api/v2/']) {
+      expect(webUiUrl(fm, profile({ kind: 'foreman', url }))).toBe(
+        'https://fm.example/hosts/web01.example.net',
+      );
+    }
+    expect(
+      webUiUrl(
+        link({ externalId: 'abc' }),
+        profile({ kind: 'patchmon', url: 'https://pm.example/patchmon/api/v1' }),
+      ),
+    ).toBe('https://pm.example/patchmon/hosts/abc');
+    const guest = link({ externalId: 'pve-ber/lxc/104' });
+    expect(webUiUrl(guest, profile({ kind: 'proxmox', url: 'https://pve.example' }))).toBe(
+      'https://pve.example:8006/#v1:0:=lxc%2F104:4:::::::',
+    );
+    expect(
+      webUiUrl(guest, profile({ kind: 'proxmox', url: 'https://pve.example:8006/api2/json' })),
+    ).toBe('https://pve.example:8006/#v1:0:=lxc%2F104:4:::::::');
   });
 });
 
@@ -117,12 +150,39 @@ describe('lxcConsoleOf', () => {
 
 describe('flattenRaw', () => {
   it('lists every leaf with its path', () => {
-    expect(flattenRaw({ host: { name: 'a', ips: ['1', '2'], tags: [] }, n: null })).toEqual([
-      { path: 'host.name', value: 'a' },
-      { path: 'host.ips[0]', value: '1' },
-      { path: 'host.ips[1]', value: '2' },
-      { path: 'host.tags', value: '[]' },
-      { path: 'n', value: 'null' },
+    expect(flattenRaw({ host: { name: 'a', ips: ['10.0.0.1'], tags: [] }, n: 5 })).toEqual([
+      { path: 'host.name', value: 'a', literal: false },
+      { path: 'host.ips[0]', value: '10.0.0.1', literal: false },
+      { path: 'host.tags', value: '[]', literal: true },
+      { path: 'n', value: '5', literal: true },
     ]);
+  });
+
+  it('never shows a null like the text "null", nor an empty text as nothing', () => {
+    const shown = flattenRaw({
+      a: null,
+      b: 'null',
+      c: '',
+      d: '""',
+      e: 42,
+      f: '42',
+      g: true,
+      h: 'true',
+      i: '[]',
+      j: {},
+    }).map((f) => f.value);
+    expect(shown).toEqual([
+      'null',
+      '"null"',
+      '""',
+      '"\\"\\""',
+      '42',
+      '"42"',
+      'true',
+      '"true"',
+      '"[]"',
+      '{}',
+    ]);
+    expect(new Set(shown).size).toBe(shown.length);
   });
 });

@@ -1,6 +1,13 @@
 import type { LinkView } from '../../../../shared/inventory';
 import type { AssetRow } from '../../../../shared/inventory';
-import { endpointOf, type ProfileView } from '../../../../shared/profiles';
+import { endpointOf, proxmoxDefaultPort, type ProfileView } from '../../../../shared/profiles';
+
+/** The API paths a profile URL may end in (each client strips its own); the web UI is above them. */
+const apiSuffix: Record<'foreman' | 'proxmox' | 'patchmon', RegExp> = {
+  foreman: /\/api(\/v2)?$/,
+  proxmox: /\/api2\/json$/,
+  patchmon: /\/api\/v1$/,
+};
 
 /** The asset's page in its source system's own web UI, when that system has one and it is https. */
 export function webUiUrl(link: LinkView, profile: ProfileView | undefined): string | undefined {
@@ -14,10 +21,18 @@ export function webUiUrl(link: LinkView, profile: ProfileView | undefined): stri
     return undefined;
   }
   if (base.protocol !== 'https:') return undefined;
-  const root = base.href.replace(/\/+$/, '');
+  // Proxmox VE serves its web UI where its API is: a URL without a port means 8006 for both.
+  if (c.kind === 'proxmox' && base.port === '') base.port = String(proxmoxDefaultPort);
+  const path = base.pathname.replace(/\/+$/, '').replace(apiSuffix[c.kind], '');
+  const root = `${base.origin}${path}`;
   switch (c.kind) {
-    case 'foreman':
-      return `${root}/hosts/${encodeURIComponent(link.name)}`;
+    case 'foreman': {
+      // Foreman names a host by its FQDN (`web01.example.net`), which the record keeps; the
+      // asset's short name finds no host there. Its numeric id works as well.
+      const host = (link.raw.host as { name?: unknown } | null | undefined)?.name;
+      const id = typeof host === 'string' && host !== '' ? host : link.externalId;
+      return `${root}/hosts/${encodeURIComponent(id)}`;
+    }
     case 'patchmon':
       return `${root}/hosts/${encodeURIComponent(link.externalId)}`;
     case 'proxmox': {
@@ -31,21 +46,40 @@ export function webUiUrl(link: LinkView, profile: ProfileView | undefined): stri
 
 export interface RawField {
   path: string;
+  /** As shown: text as it is, anything else (null, numbers, true, [], {}) as JSON. */
   value: string;
+  /** Not text: null, a number, a boolean or an empty list or object. */
+  literal: boolean;
+}
+
+/**
+ * A text as shown among the record's values: as it is, unless it is empty or would read as
+ * another value (`null`, `42`, `true`, `""`): then in quotes, as JSON writes it, so that the
+ * text "null" and a null, or an empty text and a missing one, never look the same.
+ */
+function shownText(text: string): string {
+  if (text === '') return '""';
+  try {
+    JSON.parse(text);
+  } catch {
+    return text;
+  }
+  return JSON.stringify(text);
 }
 
 /** Every leaf of a raw record as `a.b[2].c = value`, in document order. */
 export function flattenRaw(value: unknown, path = ''): RawField[] {
   if (Array.isArray(value)) {
-    if (value.length === 0) return [{ path, value: '[]' }];
+    if (value.length === 0) return [{ path, value: '[]', literal: true }];
     return value.flatMap((item, i) => flattenRaw(item, `${path}[${String(i)}]`));
   }
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>);
-    if (entries.length === 0) return [{ path, value: '{}' }];
+    if (entries.length === 0) return [{ path, value: '{}', literal: true }];
     return entries.flatMap(([key, item]) => flattenRaw(item, path === '' ? key : `${path}.${key}`));
   }
-  return [{ path, value: typeof value === 'string' ? value : JSON.stringify(value) }];
+  if (typeof value === 'string') return [{ path, value: shownText(value), literal: false }];
+  return [{ path, value: JSON.stringify(value), literal: true }];
 }
 
 export type SshTarget =
