@@ -43,6 +43,18 @@ describe('StaleBanner', () => {
     expect(screen.queryByTestId('stale-summary')).toBeNull();
   });
 
+  it('says an unreachable source that never synced has no data yet, not "data from never"', () => {
+    show([
+      { ...offline('pm', 'patchmon', '2026-11-22T10:00:00Z'), dataFrom: null },
+      offline('fm', 'foreman', '2026-11-22T11:00:00Z'),
+    ]);
+    const [pm, fm] = screen.getAllByTestId('stale-source');
+    expect(pm?.textContent).toBe('pm (PatchMon) unreachable, no data yet');
+    expect(fm?.textContent).toBe(
+      `fm (Foreman) unreachable, data from ${when('2026-11-22T11:00:00Z')}`,
+    );
+  });
+
   it('sums up many in one line and lists them on request', () => {
     show([
       offline('fm', 'foreman', '2026-11-22T11:00:00Z'),

@@ -28,6 +28,13 @@ function summary(stale: readonly StaleSource[]): string {
   );
 }
 
+/** "unreachable, data from …", "unreachable, no data yet", "data from …", "has never synced". */
+function sourceLine(s: StaleSource): string {
+  if (s.reason === 'never') return 'has never synced';
+  const data = s.since === null ? 'no data yet' : `data from ${when(s.since)}`;
+  return s.reason === 'offline' ? `unreachable, ${data}` : data;
+}
+
 /**
  * App-wide: which sources are offline or stale, and since when the data shown is from. A few are
  * listed; more are summed up in one line (a whole site going away should not push the page down),
@@ -73,10 +80,7 @@ export function StaleBanner() {
               data-profile={s.profileName}
               title={s.detail ?? undefined}
             >
-              <strong>{s.profileName}</strong> ({systemLabels[s.system]}){' '}
-              {s.reason === 'never'
-                ? 'has never synced'
-                : `${s.reason === 'offline' ? 'unreachable, data from' : 'data from'} ${when(s.since)}`}
+              <strong>{s.profileName}</strong> ({systemLabels[s.system]}) {sourceLine(s)}
             </li>
           ))}
         </ul>

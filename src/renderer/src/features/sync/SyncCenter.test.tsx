@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SourceFreshness, SyncStatus } from '../../../../shared/inventory';
 import { createBridge, setBridge } from '../../lib/bridge';
 import { progressBus } from './progress-bus';
+import { when } from './staleness';
 import { SyncCenter } from './SyncCenter';
 import { initialState, useSyncStore } from './sync-store';
 
@@ -150,7 +151,7 @@ describe('SyncCenter: a failed source', () => {
       expect(within(broken).getByTestId('sync-progress-label').textContent).toBe('failed');
     });
     const cell = within(broken).getByTestId('sync-error');
-    expect(cell.textContent).toBe(reason);
+    expect(within(cell).getByTestId('sync-error-text').textContent).toBe(reason);
     expect(cell.getAttribute('title')).toBe(reason);
     expect(document.body.textContent.split(reason)).toHaveLength(2);
     expect(
@@ -184,6 +185,89 @@ describe('SyncCenter: a failed source', () => {
     await waitFor(() => {
       expect(within(prod).getByTestId('sync-progress-label').textContent).toBe('ok — 2 records');
     });
+  });
+});
+
+describe('SyncCenter: a sync that did not finish', () => {
+  const kept = '2026-11-22T11:00:00Z';
+  beforeEach(() => {
+    useSyncStore.setState(initialState);
+    const lastRun = (profileId: string, runStatus: 'failed' | 'cancelled') => ({
+      profileId,
+      runId: 9,
+      status: runStatus,
+      startedAt: '2026-11-23T08:00:00Z',
+      finishedAt: '2026-11-23T08:00:02Z',
+      durationMs: 2_000,
+      fetched: 0,
+      added: 0,
+      changed: 0,
+      removed: 0,
+      assets: 276,
+    });
+    const unfinished: SyncStatus = {
+      running: false,
+      sources: [
+        {
+          ...source('p1', 'foreman-prod'),
+          lastStatus: 'failed',
+          lastError: 'Foreman 127.0.0.1:1: connection refused',
+          offline: true,
+          offlineReason: 'Foreman 127.0.0.1:1: connection refused',
+        },
+        {
+          ...source('p2', 'pve-prod'),
+          system: 'proxmox',
+          lastStatus: 'cancelled',
+          lastError: 'The sync was cancelled.',
+        },
+        {
+          ...source('p3', 'pm-new'),
+          system: 'patchmon',
+          dataFrom: null,
+          lastStatus: 'failed',
+          lastError: 'PatchMon: 401',
+        },
+      ],
+      lastRuns: [lastRun('p1', 'failed'), lastRun('p2', 'cancelled'), lastRun('p3', 'failed')],
+    };
+    setBridge(
+      createBridge({
+        invoke: (channel) =>
+          Promise.resolve(
+            channel === 'sync:status'
+              ? { ok: true, data: unfinished }
+              : { ok: false, error: { code: 'unknown-channel', message: channel } },
+          ),
+        on: () => () => undefined,
+      }),
+    );
+  });
+  afterEach(() => {
+    cleanup();
+    setBridge(undefined);
+  });
+
+  it('says the data of the last good sync is kept, and counts no records it never wrote', async () => {
+    render(<SyncCenter />);
+    const rows = await screen.findAllByTestId('sync-row');
+    const row = (name: string): HTMLElement => {
+      const found = rows.find((r) => r.dataset.profile === name);
+      if (!found) throw new Error(`no row for ${name}`);
+      return found;
+    };
+    for (const name of ['foreman-prod', 'pve-prod']) {
+      expect(within(row(name)).getByTestId('sync-kept').textContent).toBe(
+        `The data from ${when(kept)} is kept.`,
+      );
+      // Not "0 fetched, 0 changed": the source was not read to the end.
+      expect(within(row(name)).getByTestId('sync-records').textContent).toBe('—');
+      expect(within(row(name)).getByTestId('sync-changed').textContent).toBe('—');
+      expect(within(row(name)).getByTestId('sync-assets').textContent).toBe('276');
+    }
+    expect(within(row('pm-new')).getByTestId('sync-kept').textContent).toBe(
+      'No data from this source yet.',
+    );
   });
 });
 

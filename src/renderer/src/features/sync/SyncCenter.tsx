@@ -109,15 +109,33 @@ function SyncEvery(props: { source: SourceFreshness; now: number }) {
  */
 function lastSync(lastRun: LastSyncRun | undefined, seen: RunSummary | undefined) {
   if (lastRun && (seen === undefined || lastRun.runId >= seen.runId)) {
+    // A sync that failed or was cancelled wrote nothing: it has no records to count.
+    const wrote = lastRun.status === 'ok';
     return {
       durationMs: lastRun.durationMs,
-      fetched: lastRun.fetched,
-      changed: lastRun.added + lastRun.changed + lastRun.removed,
+      fetched: wrote ? lastRun.fetched : undefined,
+      changed: wrote ? lastRun.added + lastRun.changed + lastRun.removed : undefined,
       assets: lastRun.assets,
     };
   }
-  if (seen) return { durationMs: seen.durationMs, fetched: seen.records, changed: undefined };
+  if (seen) {
+    return {
+      durationMs: seen.durationMs,
+      fetched: seen.state === 'ok' ? seen.records : undefined,
+      changed: undefined,
+    };
+  }
   return undefined;
+}
+
+/** What a failed or cancelled sync left in place: the data of the last one that worked. */
+function keptData(source: SourceFreshness): string | undefined {
+  if (source.running || (source.lastStatus !== 'failed' && source.lastStatus !== 'cancelled')) {
+    return undefined;
+  }
+  return source.dataFrom === null
+    ? 'No data from this source yet.'
+    : `The data from ${when(source.dataFrom)} is kept.`;
 }
 
 function SourceRow(props: {
@@ -129,6 +147,7 @@ function SourceRow(props: {
   const { source, now } = props;
   const last = lastSync(props.lastRun, props.run);
   const error = source.offlineReason ?? source.lastError ?? '';
+  const kept = keptData(source);
   // Synced fine, but cannot be reached now: the data is as old as that sync.
   const unreachable = !source.running && source.offline && source.lastStatus === 'ok';
   const state = source.running
@@ -155,7 +174,7 @@ function SourceRow(props: {
       <td title={when(source.dataFrom)}>{age(source.dataFrom, now)}</td>
       <td data-testid="sync-duration">{duration(last?.durationMs)}</td>
       <td className="num" data-testid="sync-records">
-        {last ? count(last.fetched) : '—'}
+        {last?.fetched === undefined ? '—' : count(last.fetched)}
       </td>
       <td className="num" data-testid="sync-changed">
         {last?.changed === undefined ? '—' : count(last.changed)}
@@ -171,7 +190,14 @@ function SourceRow(props: {
       </td>
       <td className="sync-error" data-testid="sync-error" title={error === '' ? undefined : error}>
         {/* Clamped to a few lines; the cell's title holds the whole text. */}
-        <div className="sync-error-text">{error}</div>
+        <div className="sync-error-text" data-testid="sync-error-text">
+          {error}
+        </div>
+        {kept === undefined ? null : (
+          <div className="muted" data-testid="sync-kept">
+            {kept}
+          </div>
+        )}
       </td>
       <td>
         <button
