@@ -8,6 +8,28 @@ function inputOf(element: Element | null): HTMLInputElement | undefined {
   return element instanceof HTMLInputElement ? element : undefined;
 }
 
+/** Characters of a long query shown on each side of the one the parser points at. */
+const echoContext = 40;
+
+/**
+ * The query as typed with the character the parser names marked; of a long one, the part around
+ * it, so that the mark stays in sight.
+ */
+function QueryEcho(props: { draft: string; position: number }) {
+  const at = Math.min(Math.max(props.position - 1, 0), props.draft.length);
+  const start = Math.max(0, at - echoContext);
+  const end = Math.min(props.draft.length, at + 1 + echoContext);
+  return (
+    <code className="query-echo" aria-hidden data-testid="query-echo">
+      {start > 0 ? '…' : ''}
+      {props.draft.slice(start, at)}
+      <mark>{props.draft.slice(at, at + 1) || ' '}</mark>
+      {props.draft.slice(at + 1, end)}
+      {end < props.draft.length ? '…' : ''}
+    </code>
+  );
+}
+
 /**
  * The query box: runs on every keystroke (the table keeps its last good rows while the text does
  * not parse), suggests field names and known values, and shows parse errors under the box with
@@ -22,6 +44,8 @@ export function SearchBox({
 }) {
   const draft = useInventoryStore((s) => s.draft);
   const queryError = useInventoryStore((s) => s.queryError);
+  // The last query that ran: what the table answers while the text in the box cannot be read.
+  const query = useInventoryStore((s) => s.query);
   const facets = useInventoryStore((s) => s.facets);
   const [cursor, setCursor] = useState(0);
   const [open, setOpen] = useState(false);
@@ -130,18 +154,23 @@ export function SearchBox({
         <div className="query-error" id="query-error" role="alert" data-testid="query-error">
           {problem ? (
             <>
-              <code className="query-echo" aria-hidden>
-                {draft.slice(0, problem.position - 1)}
-                <mark>{draft.slice(problem.position - 1, problem.position) || ' '}</mark>
-                {draft.slice(problem.position)}
-              </code>
+              <QueryEcho draft={draft} position={problem.position} />
               <span>
                 Position {problem.position}: {problem.detail}
               </span>
             </>
           ) : (
             <span>{queryError.message}</span>
-          )}
+          )}{' '}
+          <span className="muted" data-testid="query-shown">
+            {query === '' ? (
+              'The table still shows all assets.'
+            ) : (
+              <>
+                The table still shows <code>{query}</code>.
+              </>
+            )}
+          </span>
         </div>
       ) : null}
     </div>
