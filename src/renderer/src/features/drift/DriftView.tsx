@@ -1,7 +1,8 @@
-import { Filter } from 'lucide-react';
+import { Filter, GitCompare } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import type { AppErrorShape } from '../../../../shared/errors';
 import type { DriftPage, SourceSystem } from '../../../../shared/inventory';
+import { EmptyState } from '../../components/EmptyState';
 import { bridge } from '../../lib/bridge';
 import { SourceBadges } from '../inventory/cells';
 import { useInventoryStore } from '../inventory/inventory-store';
@@ -9,6 +10,12 @@ import { QueryButton } from '../inventory/QueryButton';
 import { systemLabels } from '../sync/staleness';
 
 const systems: readonly SourceSystem[] = ['foreman', 'proxmox', 'patchmon', 'routeros'];
+/**
+ * RouterOS knows its routers and nothing else, and no other system is expected to know them:
+ * neither what RouterOS lacks nor what it alone has is drift, so it gets no filters (one would
+ * list every server, the other every router).
+ */
+const expectedSomewhere = (s: SourceSystem): boolean => s !== 'routeros';
 const pageSize = 100;
 
 type Loaded = { page: DriftPage; error?: undefined } | { page?: undefined; error: AppErrorShape };
@@ -33,16 +40,16 @@ export function DriftView() {
   }, [limit, facets]);
 
   const present = systems.filter((s) => (facets?.system[s] ?? 0) > 0);
-  const filters = present.flatMap((missing) => [
+  const filters = present.filter(expectedSomewhere).flatMap((missing) => [
     {
       label: `Not in ${systemLabels[missing]}`,
       query: `missing:${missing}`,
       count: facets?.missing[missing],
     },
   ]);
-  const pairs = present.flatMap((a) =>
+  const pairs = present.filter(expectedSomewhere).flatMap((a) =>
     present
-      .filter((b) => b !== a)
+      .filter((b) => b !== a && expectedSomewhere(b))
       .map((b) => ({
         label: `In ${systemLabels[a]}, not in ${systemLabels[b]}`,
         query: `source:${a} missing:${b}`,
@@ -71,11 +78,16 @@ export function DriftView() {
           Could not read the drift: {loaded.error.message}
         </div>
       ) : null}
-      {loaded?.page ? (
+      {loaded?.page?.total === 0 ? (
+        <EmptyState icon={GitCompare} title="No drift" testId="drift-empty">
+          <p>Every asset is known to each system that should know it.</p>
+        </EmptyState>
+      ) : loaded?.page ? (
         <>
           <p className="muted" data-testid="drift-total">
-            {loaded.page.total.toLocaleString()} assets are missing from a system that should know
-            them.
+            {loaded.page.total.toLocaleString()}{' '}
+            {loaded.page.total === 1 ? 'asset is' : 'assets are'} missing from a system that should
+            know {loaded.page.total === 1 ? 'it' : 'them'}.
           </p>
           <table className="data-table drift-table">
             <thead>

@@ -1,0 +1,69 @@
+import { cleanup, render, screen } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DriftPage, Facets } from '../../../../shared/inventory';
+import { setBridge } from '../../lib/bridge';
+import { installFakeBridge, unknownChannel } from '../../test-support/fake-bridge';
+import { initialState, resetQueries, useInventoryStore } from '../inventory/inventory-store';
+import { DriftView } from './DriftView';
+
+/** Facets of a fleet in Foreman, Proxmox VE and RouterOS: 3 routers, 2 guests not in Proxmox. */
+const facets = {
+  total: 40,
+  system: { foreman: 37, proxmox: 20, routeros: 3 },
+  missing: { foreman: 3, proxmox: 20, patchmon: 40, routeros: 37 },
+} as unknown as Facets;
+
+function core(page: DriftPage): void {
+  installFakeBridge((channel) => {
+    if (channel === 'inventory:drift') return page;
+    return unknownChannel(channel);
+  });
+  useInventoryStore.setState({ facets });
+  render(<DriftView />);
+}
+
+describe('DriftView', () => {
+  beforeEach(() => {
+    resetQueries();
+    useInventoryStore.setState(initialState);
+  });
+  afterEach(() => {
+    cleanup();
+    setBridge(undefined);
+  });
+
+  it('offers no RouterOS filters: RouterOS knows its routers only, and only it knows them', async () => {
+    core({ items: [], total: 0 });
+    await screen.findByTestId('drift-empty');
+    const filters = screen.getAllByTestId('drift-filter').map((b) => b.textContent.trim());
+    expect(filters).toContain('Not in Foreman (3)');
+    expect(filters).toContain('Not in Proxmox VE (20)');
+    expect(filters.filter((f) => f.includes('RouterOS'))).toEqual([]);
+  });
+
+  it('says there is no drift instead of an empty table with "0 assets are missing"', async () => {
+    core({ items: [], total: 0 });
+    expect((await screen.findByTestId('drift-empty')).textContent).toContain('No drift');
+    expect(screen.queryByTestId('drift-total')).toBeNull();
+    expect(screen.queryByRole('table')).toBeNull();
+  });
+
+  it('counts one asset in the singular', async () => {
+    core({
+      items: [
+        {
+          assetId: 7,
+          name: 'web01',
+          kind: 'vm',
+          presentIn: ['foreman'],
+          missingFrom: ['proxmox'],
+          reason: 'vm known to Foreman unknown to Proxmox VE',
+        },
+      ],
+      total: 1,
+    });
+    expect((await screen.findByTestId('drift-total')).textContent).toBe(
+      '1 asset is missing from a system that should know it.',
+    );
+  });
+});
