@@ -167,6 +167,45 @@ describe('SyncEngine', () => {
     store.close();
   });
 
+  it('cancels the syncs still waiting for their turn too, not only the running ones', async () => {
+    const store = await unlockedTestStore();
+    for (let i = 0; i < 5; i++) {
+      store.profiles.save({
+        name: `pm-${i}`,
+        connection: { kind: 'patchmon', url: `https://pm${i}.lab`, apiKey: 'k' },
+      });
+    }
+    const started: string[] = [];
+    let running: () => void = () => undefined;
+    const twoRunning = new Promise<void>((resolve) => (running = resolve));
+    const { engine } = setup(store, {
+      patchmon: {
+        system: 'patchmon',
+        test: () => Promise.reject(new Error('unused')),
+        sync: (profile, _secrets, context) => {
+          started.push(profile.name);
+          if (started.length === 2) running();
+          // Runs until cancelled, as a sync of a slow source would.
+          return new Promise((_resolve, reject) => {
+            context.signal.addEventListener('abort', () => {
+              reject(new AppError('cancelled', 'The sync was cancelled.'));
+            });
+          });
+        },
+      },
+    });
+    const outcomes = engine.sync('all');
+    await twoRunning;
+    engine.cancel();
+    const ended = await outcomes;
+    expect(ended.map((o) => o.status)).toEqual(ended.map(() => 'cancelled'));
+    // The three that waited never reached their source.
+    expect(started).toHaveLength(2);
+    expect(engine.isRunning()).toBe(false);
+    expect(engine.freshness().every((s) => s.lastStatus === 'cancelled')).toBe(true);
+    store.close();
+  });
+
   it('prints no leak warning while a profile has dozens of operations listening for a cancel', async () => {
     const store = await unlockedTestStore();
     store.profiles.save({

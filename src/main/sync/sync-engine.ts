@@ -69,6 +69,8 @@ export class SyncEngine {
   readonly #limiters = new Map<SourceSystem, Limiter>();
   readonly #running = new Map<string, Promise<SyncOutcome>>();
   readonly #controllers = new Set<AbortController>();
+  /** Moves with every `cancel()`: a sync queued before it started must not start after it. */
+  #cancels = 0;
 
   constructor(private readonly options: SyncEngineOptions) {
     this.#clock = options.clock ?? (() => new Date());
@@ -119,8 +121,9 @@ export class SyncEngine {
     return Promise.all(profiles.map((profile) => this.#syncOnce(profile, signal)));
   }
 
-  /** Cancels every running sync; their previous data stays. */
+  /** Cancels every sync, running or waiting for its turn; their previous data stays. */
   cancel(): void {
+    this.#cancels += 1;
     for (const controller of this.#controllers) controller.abort();
   }
 
@@ -133,8 +136,9 @@ export class SyncEngine {
       limiter = new Limiter(this.options.perKindConcurrency ?? defaultPerKindConcurrency);
       this.#limiters.set(system, limiter);
     }
+    const cancels = this.#cancels;
     const promise = limiter
-      .run(() => this.#syncProfile(profile, system, signal))
+      .run(() => this.#syncProfile(profile, system, signal, this.#cancels !== cancels))
       .finally(() => this.#running.delete(profile.id));
     this.#running.set(profile.id, promise);
     return promise;
@@ -143,7 +147,8 @@ export class SyncEngine {
   async #syncProfile(
     profile: ProfileView,
     system: SourceSystem,
-    outer?: AbortSignal,
+    outer: AbortSignal | undefined,
+    cancelledWhileWaiting: boolean,
   ): Promise<SyncOutcome> {
     const started = performance.now();
     const runId = this.history.begin(profile.id, system);
@@ -151,13 +156,17 @@ export class SyncEngine {
     this.#controllers.add(controller);
     const onOuterAbort = (): void => controller.abort();
     outer?.addEventListener('abort', onOuterAbort);
-    if (outer?.aborted === true) controller.abort();
+    if (outer?.aborted === true || cancelledWhileWaiting) controller.abort();
     const warnings: string[] = [];
     const emit = this.#progressEmitter(runId, profile, system);
     try {
       const connector = this.options.connectors[system];
       if (connector === undefined) {
         throw new AppError('unavailable', `No ${system} connector is available in this build.`);
+      }
+      // Cancelled before its turn came: the source is never asked.
+      if (outer?.aborted === true || cancelledWhileWaiting) {
+        throw new AppError('cancelled', 'The sync was cancelled.');
       }
       const secrets = this.options.profiles.getSecrets(profile.id);
       emit({ phase: 'connecting', done: 0, total: null, records: 0 }, 'running');
