@@ -176,6 +176,14 @@ export class ProfilesPage {
     await dialog.getByTestId('import-run').click();
   }
 
+  /** Imports a profile manifest (the lab's, say) through the Profiles page's import dialog. */
+  async importManifest(manifest: unknown): Promise<void> {
+    await this.open();
+    await this.page.getByTestId('profiles-import').click();
+    await this.importFile('lab-manifest.json', JSON.stringify(manifest));
+    await this.closeImport();
+  }
+
   importSummary(): Locator {
     return this.importDialog().getByTestId('import-summary');
   }

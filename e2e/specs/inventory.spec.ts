@@ -206,10 +206,7 @@ test('from the keyboard: the focus comes back after the detail and dialogs, grou
     const { page } = app;
     const inventory = new InventoryPage(page);
     const profiles = new ProfilesPage(page);
-    await profiles.open();
-    await page.getByTestId('profiles-import').click();
-    await profiles.importFile('lab-manifest.json', JSON.stringify(lab.manifest()));
-    await profiles.closeImport();
+    await profiles.importManifest(lab.manifest());
     await inventory.syncAll('ok');
     await inventory.open('assets');
     await inventory.query('');

@@ -12,10 +12,7 @@ test('an overview bar lists exactly the assets it counts, with the keyboard in t
     const { page } = app;
     const inventory = new InventoryPage(page);
     const profiles = new ProfilesPage(page);
-    await profiles.open();
-    await page.getByTestId('profiles-import').click();
-    await profiles.importFile('lab-manifest.json', JSON.stringify(lab.manifest()));
-    await profiles.closeImport();
+    await profiles.importManifest(lab.manifest());
     await inventory.syncAll('ok');
 
     await inventory.open('overview');

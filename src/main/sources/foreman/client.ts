@@ -64,6 +64,14 @@ export interface ForemanClientOptions {
   http?: Partial<Omit<HttpClientOptions, 'system' | 'baseUrl' | 'tls' | 'headers'>>;
 }
 
+/** How an index is listed: its page size, query and a report after each page. */
+interface ListOptions {
+  signal: AbortSignal;
+  perPage: number;
+  query?: Record<string, string | undefined>;
+  onPage?: (event: PageEvent) => void;
+}
+
 /** Listings re-run at most this often while records keep moving between pages. */
 const maxListingPasses = 3;
 
@@ -143,12 +151,7 @@ export class ForemanClient {
   async listAll<S extends z.ZodType<{ id: number }>>(
     path: string,
     item: S,
-    options: {
-      signal: AbortSignal;
-      perPage: number;
-      query?: Record<string, string | undefined>;
-      onPage?: (event: PageEvent) => void;
-    },
+    options: ListOptions,
   ): Promise<z.output<S>[]> {
     const seen = new Map<number, z.output<S>>();
     for (let pass = 1; ; pass++) {
@@ -173,12 +176,7 @@ export class ForemanClient {
   private async listPass<S extends z.ZodType<{ id: number }>>(
     path: string,
     item: S,
-    options: {
-      signal: AbortSignal;
-      perPage: number;
-      query?: Record<string, string | undefined>;
-      onPage?: (event: PageEvent) => void;
-    },
+    options: ListOptions,
     seen: Map<number, z.output<S>>,
   ): Promise<{ consistent: boolean; count: number }> {
     const Page = indexPage(item);
