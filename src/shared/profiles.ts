@@ -200,8 +200,27 @@ const ForemanAuth = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('bearer') }).strict(),
 ]);
 
+/**
+ * A Foreman scoped-search filter that limits which hosts a sync fetches
+ * (`hostgroup_title ~ base/web`, `location = Berlin`); absent or null for every host the credential sees.
+ */
+export const ForemanHostFilter = z
+  .string()
+  .trim()
+  .max(1000)
+  .regex(noControl, 'The host filter must be one line of text')
+  .transform((text) => (text === '' ? null : text))
+  .nullable()
+  .optional();
+
 export const ForemanConnection = z
-  .object({ kind: z.literal('foreman'), url: HttpsUrl, auth: ForemanAuth, tls: tlsField })
+  .object({
+    kind: z.literal('foreman'),
+    url: HttpsUrl,
+    auth: ForemanAuth,
+    tls: tlsField,
+    hostFilter: ForemanHostFilter,
+  })
   .strict();
 const StoredForemanConnection = ForemanConnection.extend({ url: StoredHttpsUrl });
 

@@ -40,10 +40,18 @@ const visibility = [
 ] as const;
 
 /** `test()`: version, who we are, and how much of each index the credential may see. */
-async function testForeman(client: ForemanClient, signal: AbortSignal): Promise<TestSummary> {
-  const [status, user] = await Promise.all([
+async function testForeman(
+  client: ForemanClient,
+  signal: AbortSignal,
+  hostFilter: string | null,
+): Promise<TestSummary> {
+  const [status, user, filtered] = await Promise.all([
     client.get('/status', Status, signal),
     client.get('/current_user', CurrentUser, signal),
+    // A filter Foreman cannot read fails here, with its reason, rather than at the first sync.
+    hostFilter === null
+      ? Promise.resolve(null)
+      : permitted(() => client.get('/hosts', Counts, signal, { per_page: 1, search: hostFilter })),
   ]);
   const answers = await Promise.all(
     visibility.map(async (v) => ({
@@ -62,6 +70,10 @@ async function testForeman(client: ForemanClient, signal: AbortSignal): Promise<
       // "1 compute resource", "1 host group": every index name here is plural in its last "s".
       permissions.push(`Sees ${String(n)} ${n === 1 ? what.replace(/s$/, '') : what}`);
     }
+  }
+  if (filtered?.ok === true) {
+    const n = filtered.value.subtotal;
+    permissions.push(`${String(n)} ${n === 1 ? 'host matches' : 'hosts match'} the host filter`);
   }
   if (answers.some((a) => a.permission === 'view_facts' && !a.answer.ok)) {
     warnings.push('Without facts, hosts carry no machine id or SMBIOS UUID for matching.');
@@ -84,10 +96,22 @@ export function createForemanConnector(options: ForemanConnectorOptions = {}): S
   return {
     system: 'foreman',
     test: (profile, secrets, signal) =>
-      withClient(profile, secrets, options, (client) => testForeman(client, signal)),
+      withClient(profile, secrets, options, (client) =>
+        testForeman(client, signal, hostFilterOf(profile)),
+      ),
     sync: (profile, secrets, context: SyncContext) =>
-      withClient(profile, secrets, options, (client) => syncForeman(client, context, syncOptions)),
+      withClient(profile, secrets, options, (client) =>
+        syncForeman(client, context, { ...syncOptions, search: hostFilterOf(profile) }),
+      ),
   };
+}
+
+/** The profile's host filter: Foreman's scoped search, or null for every host. */
+function hostFilterOf(profile: ProfileView): string | null {
+  const { connection } = profile;
+  if (connection.kind !== 'foreman') return null;
+  const filter = connection.hostFilter?.trim() ?? '';
+  return filter === '' ? null : filter;
 }
 
 export const foremanConnector: SourceConnector = createForemanConnector();

@@ -175,4 +175,40 @@ describe('Foreman connector against the lab', () => {
     expect(summary.warnings).toContain('Cannot list host facts (needs view_facts).');
     expect(summary.permissions.join('\n')).not.toMatch(/facts/);
   });
+
+  it('syncs only the hosts its host filter matches, and Test login says how many', async () => {
+    const { fleet } = lab;
+    const berlin = fleet.locations.find((l) => l.name === 'Berlin');
+    if (berlin === undefined) throw new Error('the lab fleet has no Berlin');
+    const inBerlin = fleet.foreman.hosts.filter((h) => h.locationId === berlin.id);
+    expect(inBerlin.length).toBeGreaterThan(0);
+    expect(inBerlin.length).toBeLessThan(fleet.foreman.hosts.length);
+    const filtered = (hostFilter: string): ProfileView =>
+      ({ ...profile, connection: { ...profile.connection, hostFilter } }) as ProfileView;
+
+    const records = await foremanConnector.sync(
+      filtered('location = Berlin'),
+      secrets,
+      recordingContext(),
+    );
+    expect(records.map((r) => r.fqdn).sort()).toEqual(inBerlin.map((h) => h.name).sort());
+    expect(records.every((r) => r.location === 'Berlin')).toBe(true);
+    const summary = await foremanConnector.test(
+      filtered('location = Berlin'),
+      secrets,
+      syncCancelController().signal,
+    );
+    expect(summary.permissions).toContain(
+      `${String(inBerlin.length)} ${inBerlin.length === 1 ? 'host matches' : 'hosts match'} the host filter`,
+    );
+
+    // A filter Foreman cannot read: its own reason, on Test login and on sync.
+    const wrong = filtered('rack = 3');
+    await expect(
+      foremanConnector.test(wrong, secrets, syncCancelController().signal),
+    ).rejects.toThrow(/Field 'rack' not recognized for searching/);
+    await expect(foremanConnector.sync(wrong, secrets, recordingContext())).rejects.toThrow(
+      /Field 'rack' not recognized for searching/,
+    );
+  });
 });

@@ -23,10 +23,7 @@ export interface ForemanSyncOptions {
   hostsPerPage: number;
   /** Facts per page of `/hosts/:id/facts` (paginated per fact value). */
   factsPerPage: number;
-  /**
-   * A scoped-search filter for hosts (`hostgroup_title = base/web`). Profiles have no field for
-   * it yet, so the connector passes null; the plumbing is here for when they do.
-   */
+  /** The profile's scoped-search filter for hosts (`hostgroup_title = base/web`), or null. */
   search: string | null;
 }
 

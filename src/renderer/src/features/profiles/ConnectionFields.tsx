@@ -18,6 +18,7 @@ type TextPath =
   | 'connection.username'
   | 'connection.apiKey'
   | 'connection.adminUsername'
+  | 'connection.hostFilter'
   | 'connection.auth.username'
   | 'connection.auth.tokenId'
   | 'connection.auth.realm'
@@ -180,6 +181,14 @@ export function ConnectionFields(props: {
           help={
             draft.auth.mode === 'token' ? 'The token is sent as HTTP Basic login:token.' : undefined
           }
+        />
+      ) : null}
+      {draft.kind === 'foreman' ? (
+        <TextField
+          path="connection.hostFilter"
+          label="Host filter"
+          placeholder="hostgroup_title ~ base/web"
+          help="Foreman search syntax; only matching hosts are synced. Empty: every host."
         />
       ) : null}
       {draft.kind === 'proxmox' && draft.auth.mode === 'token' ? (

@@ -23,6 +23,7 @@ function authSummary(
             ? 'Bearer JWT'
             : `${c.auth.mode === 'token' ? 'Access token' : 'Password'} as ${c.auth.username}`,
         ],
+        ['Hosts', c.hostFilter ? `matching ${c.hostFilter}` : 'all the credential sees'],
       ];
     case 'proxmox':
       return [

@@ -263,6 +263,41 @@ describe('profile form validation', () => {
   });
 });
 
+describe('the Foreman host filter', () => {
+  it('is saved with the profile, trimmed', async () => {
+    const host = await renderPage([storedForeman]);
+    await editStored();
+    expect((field('pf-connection-hostFilter') as HTMLInputElement).value).toBe('');
+    type('pf-connection-hostFilter', '  hostgroup_title ~ base/web ');
+    await submit();
+    await waitFor(() => {
+      expect(host.saves()).toHaveLength(1);
+    });
+    expect(host.saves()[0]).toMatchObject({
+      id: foremanId,
+      connection: { kind: 'foreman', hostFilter: 'hostgroup_title ~ base/web' },
+    });
+  });
+
+  it('shows a stored filter when editing, and an empty field syncs every host again', async () => {
+    const filtered = {
+      ...storedForeman,
+      connection: { ...storedForeman.connection, hostFilter: 'hostgroup_title ~ base/web' },
+    } as ProfileView;
+    const host = await renderPage([filtered]);
+    await editStored();
+    expect((field('pf-connection-hostFilter') as HTMLInputElement).value).toBe(
+      'hostgroup_title ~ base/web',
+    );
+    type('pf-connection-hostFilter', '');
+    await submit();
+    await waitFor(() => {
+      expect(host.saves()).toHaveLength(1);
+    });
+    expect(host.saves()[0]).toMatchObject({ connection: { hostFilter: null } });
+  });
+});
+
 describe('secret fields', () => {
   it('keeps a stored secret when left empty', async () => {
     const host = await renderPage([storedForeman]);

@@ -32,6 +32,8 @@ export interface ConnectionDraft {
   hostKeyPolicy: HostKeyPolicy;
   /** '' means no jump host. */
   jumpHostId: string;
+  /** Foreman's scoped-search filter for hosts; '' means every host. */
+  hostFilter: string;
   auth: {
     mode: string;
     username: string;
@@ -105,6 +107,7 @@ export function emptyDraft(kind: ProfileKind): ConnectionDraft {
     adminUsername: '',
     hostKeyPolicy: 'ask',
     jumpHostId: '',
+    hostFilter: '',
     auth: {
       mode: defaultAuthMode(kind),
       username: '',
@@ -132,6 +135,7 @@ export function formValuesFor(
       draft.url = c.url;
       draft.auth.mode = c.auth.mode;
       if (c.auth.mode !== 'bearer') draft.auth.username = c.auth.username;
+      draft.hostFilter = c.hostFilter ?? '';
       break;
     case 'proxmox':
       draft.url = c.url;
@@ -238,6 +242,7 @@ export function draftToConnection(d: ConnectionDraft): Connection {
                 username: d.auth.username,
               },
         tls,
+        hostFilter: orNull(d.hostFilter),
       };
     case 'proxmox':
       return {
