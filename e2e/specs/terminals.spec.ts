@@ -263,3 +263,58 @@ test('a connect that hangs says where it is going, for how long, and can be canc
     silent.close();
   }
 });
+
+test("broadcast sends what is typed to every broadcast tab, and a terminal's own answers only to its shell", async ({
+  app,
+}) => {
+  const sshd = await startSshd(await fs.mkdtemp(path.join(dir, 'sshd-')), {
+    hostKey: hostA,
+    authorizedKeys: [client.publicLine],
+  });
+  try {
+    const profiles = new ProfilesPage(app.page);
+    await profiles.open();
+    await profiles.startNew('ssh');
+    await profiles.choose('auth-mode', 'key');
+    await profiles.fill({
+      name: 'broadcast-shell',
+      'connection.host': '127.0.0.1',
+      'connection.port': String(sshd.port),
+      'connection.username': 'root',
+      'connection.auth.keyFile': client.privatePath,
+    });
+    await profiles.save();
+    await profiles.select('broadcast-shell');
+    await profiles.detail().getByTestId('profile-connect').click();
+    const terminals = new TerminalsPage(app.page);
+    await expect(terminals.hostKeyPrompt()).toBeVisible({ timeout: 20_000 });
+    await terminals.acceptHostKey('remember');
+    await terminals.expectState('open');
+
+    // A second tab where `cat -v` shows every byte that reaches its shell (ESC as ^[).
+    await app.page.keyboard.press('Control+Shift+T');
+    await expect(terminals.tabs()).toHaveCount(2);
+    await terminals.expectState('open');
+    await terminals.type('cat -v');
+    await app.page.keyboard.press('Enter');
+
+    // The first tab's program asks its terminal where the cursor is, once both broadcast.
+    await terminals.tabs().nth(0).click();
+    await terminals.type('sleep 2; printf "\\033[6n"; echo; echo asked-$((1+1))');
+    await app.page.keyboard.press('Enter');
+    for (const tab of await terminals.tabs().all()) {
+      await tab.getByTestId('term-tab-broadcast').click();
+      await expect(tab.getByTestId('term-tab-broadcast')).toHaveAttribute('aria-pressed', 'true');
+    }
+    await expect(terminals.screen()).toContainText('asked-2', { timeout: 10_000 });
+
+    // What is typed reaches both tabs; the first terminal's answer (ESC [ row ; col R) only its own.
+    await terminals.type('echo typed-both');
+    await app.page.keyboard.press('Enter');
+    await terminals.tabs().nth(1).click();
+    await expect(terminals.screen()).toContainText('echo typed-both');
+    await expect(terminals.screen()).not.toContainText('^[[');
+  } finally {
+    await sshd.stop();
+  }
+});

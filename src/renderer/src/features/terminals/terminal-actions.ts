@@ -86,6 +86,10 @@ function sessionHooks(key: string) {
     input: (data: string) => {
       sendInput(key, data);
     },
+    reply: (data: string) => {
+      const tab = selectors.byKey(useTerminalsStore.getState(), key);
+      if (tab !== undefined && selectors.isLive(tab)) sessions.get(key)?.send(data);
+    },
     resized: (cols: number, rows: number) => {
       const tab = selectors.byKey(useTerminalsStore.getState(), key);
       if (tab?.sessionId && selectors.isLive(tab)) {

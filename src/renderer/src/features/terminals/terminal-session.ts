@@ -14,6 +14,11 @@ import type { TerminalSettings } from './terminals-store';
 export interface SessionHooks {
   /** Keystrokes and pastes typed into this terminal (the caller may broadcast them). */
   input(data: string): void;
+  /**
+   * The terminal's own answers to the program in it (cursor position, device attributes): for
+   * this terminal's session alone, never broadcast — another tab's program did not ask.
+   */
+  reply(data: string): void;
   /** The terminal's size changed (after fitting). */
   resized(cols: number, rows: number): void;
   /** A paste with line breaks waits for the user's confirmation. */
@@ -57,6 +62,33 @@ export function keyLeftToApp(
     !event.shiftKey &&
     sections.some((section) => section.key === event.key)
   );
+}
+
+/** The part of xterm.js's core that tells typed input from the terminal's own answers. */
+interface CoreWithUserInput {
+  _core?: { coreService?: { onUserInput?: (listener: () => void) => unknown } };
+}
+
+/**
+ * Whether the data xterm.js is about to hand over was typed (or pasted, or a mouse report) or is
+ * the terminal answering a query from the program in it: xterm.js marks user input just before
+ * the data event, and its public API does not say which. `take()` reads and clears the mark.
+ * Null when this xterm.js has no such mark: every event then counts as typed, as before.
+ */
+function userInputSignal(term: Terminal): { take(): boolean } | null {
+  const coreService = (term as unknown as CoreWithUserInput)._core?.coreService;
+  if (typeof coreService?.onUserInput !== 'function') return null;
+  let marked = false;
+  coreService.onUserInput(() => {
+    marked = true;
+  });
+  return {
+    take() {
+      const was = marked;
+      marked = false;
+      return was;
+    },
+  };
 }
 
 let webglVerdict: boolean | undefined;
@@ -107,8 +139,10 @@ export class TerminalSession {
         if (/^https?:\/\//i.test(uri)) window.open(uri, '_blank', 'noopener,noreferrer');
       }),
     );
+    const typed = userInputSignal(this.term);
     this.term.onData((data) => {
-      this.hooks.input(data);
+      if (typed === null || typed.take()) this.hooks.input(data);
+      else this.hooks.reply(data);
     });
     this.term.onResize(({ cols, rows }) => {
       clearTimeout(this.resizeTimer);
