@@ -40,7 +40,6 @@ function services(
   s: CliSession,
   onProgress?: (event: SyncProgressEvent) => void,
   choices: ConnectorChoices = {},
-  syncing = true,
 ) {
   const engine = new SyncEngine({
     db: s.store.db,
@@ -48,8 +47,6 @@ function services(
     connectors: cliConnectors.current(choices),
     reachability: new Reachability(cliReachProbe.current),
     logger: s.logger,
-    // A query leaves the runs of a sync in another process (the app, another shell) as they are.
-    closeInterrupted: syncing,
     ...(onProgress === undefined ? {} : { onProgress }),
   });
   const inventory = new InventoryService(
@@ -267,7 +264,7 @@ export function negatedFiltersAsQuery(argv: readonly string[]): string[] {
  * `reachTimeoutMs`), so the answer says which of its data is offline without a sync.
  */
 async function readServices(s: CliSession, opts: ReadOptions) {
-  const found = services(s, undefined, {}, false);
+  const found = services(s);
   if (opts.check !== false) await found.engine.checkReachability();
   return found;
 }

@@ -319,4 +319,11 @@ export const migrations: readonly Migration[] = [
           rackside_url_without_credentials(json_extract(connection, '$.url'));
     `,
   },
+  {
+    version: 13,
+    name: 'sync run owners',
+    // The app and the command line share a data folder: a run is closed as interrupted only when
+    // the process that runs it is gone, not because another process started (SyncHistory).
+    sql: `ALTER TABLE sync_runs ADD COLUMN owner TEXT;`,
+  },
 ];

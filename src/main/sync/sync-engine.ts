@@ -47,12 +47,6 @@ export interface SyncEngineOptions {
   reachability?: Reachability;
   /** Least time between two `running` progress events of one profile (default 100 ms). */
   progressIntervalMs?: number;
-  /**
-   * Whether runs left `running` are closed as interrupted on start (default true). False where
-   * the engine only reads (a command-line query): such a run may belong to a sync going on in
-   * another process — the app, another shell — which a reader must not report as stopped.
-   */
-  closeInterrupted?: boolean;
 }
 
 export type SyncTarget = readonly string[] | 'all';
@@ -76,7 +70,7 @@ export class SyncEngine {
     this.#clock = options.clock ?? (() => new Date());
     this.history = new SyncHistory(options.db, this.#clock);
     this.#records = new RecordStore(options.db);
-    if (options.closeInterrupted !== false) this.history.closeInterrupted();
+    this.history.closeInterrupted();
     correlateIfDirty(options.db, this.#clock());
   }
 

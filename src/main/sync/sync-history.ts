@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import type { ErrorCode } from '../../shared/errors';
 import type {
   LastSyncRun,
@@ -10,6 +12,42 @@ import type { Sqlite } from '../db/sqlite';
 import type { WriteCounts } from '../inventory/record-store';
 import { sourceSystems, type SourceSystem } from '../sources/types';
 import type { Unreachable } from './reachability';
+
+/**
+ * Who runs a sync: this machine, this process and this process's own random mark, so that a
+ * later process given the same pid is not taken for it.
+ */
+const processMark = randomUUID();
+export const runOwner = JSON.stringify({
+  host: os.hostname(),
+  pid: process.pid,
+  mark: processMark,
+});
+
+/** Whether the process that began a run is gone (a run without an owner predates owners). */
+export function ownerGone(owner: string | null): boolean {
+  if (owner === null) return true;
+  let parsed: { host?: unknown; pid?: unknown; mark?: unknown };
+  try {
+    parsed = JSON.parse(owner) as typeof parsed;
+  } catch {
+    return true;
+  }
+  // A data folder is one machine's (SQLite must not be shared over a network file system): a
+  // run another machine began is from a copy of the folder, and nothing will finish it here.
+  if (parsed.host !== os.hostname()) return true;
+  if (typeof parsed.pid !== 'number' || !Number.isInteger(parsed.pid) || parsed.pid <= 0) {
+    return true;
+  }
+  if (parsed.pid === process.pid) return parsed.mark !== processMark;
+  try {
+    process.kill(parsed.pid, 0);
+    return false;
+  } catch (error) {
+    // EPERM: it exists but belongs to another user.
+    return (error as NodeJS.ErrnoException).code !== 'EPERM';
+  }
+}
 
 interface RunRow {
   id: number;
@@ -34,23 +72,31 @@ export class SyncHistory {
     private readonly clock: () => Date,
   ) {}
 
-  /** Runs left `running` by a process that died are closed as `interrupted`. */
+  /**
+   * Runs left `running` by a process that is gone are closed as `interrupted`. A run of a process
+   * still alive on this machine (the app while a command syncs, or the other way round) is left
+   * to finish: only its own process knows how it ends.
+   */
   closeInterrupted(): void {
-    this.db
-      .prepare(
-        `UPDATE sync_runs SET status = 'interrupted', finished_at = ?,
-           error = 'Rackside stopped during this sync; the previous data was kept.'
-         WHERE status = 'running'`,
-      )
-      .run(this.clock().toISOString());
+    const running = this.db
+      .prepare(`SELECT id, owner FROM sync_runs WHERE status = 'running'`)
+      .all() as { id: number; owner: string | null }[];
+    const close = this.db.prepare(
+      `UPDATE sync_runs SET status = 'interrupted', finished_at = ?,
+         error = 'Rackside stopped during this sync; the previous data was kept.'
+       WHERE id = ?`,
+    );
+    const now = this.clock().toISOString();
+    for (const run of running) if (ownerGone(run.owner)) close.run(now, run.id);
   }
 
   begin(profileId: string, system: SourceSystem): number {
     const result = this.db
       .prepare(
-        `INSERT INTO sync_runs (profile_id, system, started_at, status) VALUES (?, ?, ?, 'running')`,
+        `INSERT INTO sync_runs (profile_id, system, started_at, status, owner)
+         VALUES (?, ?, ?, 'running', ?)`,
       )
-      .run(profileId, system, this.clock().toISOString());
+      .run(profileId, system, this.clock().toISOString(), runOwner);
     return Number(result.lastInsertRowid);
   }
 
