@@ -9,6 +9,7 @@ import {
   type KeyPair,
   type Sshd,
 } from '../../src/main/ssh/test-support/sshd';
+import type { Page } from '@playwright/test';
 import { ProfilesPage } from '../pages/profiles-page';
 import { TerminalsPage } from '../pages/terminals-page';
 import { expect, test } from '../support/fixtures';
@@ -17,6 +18,24 @@ import { expect, test } from '../support/fixtures';
 function fingerprint(key: KeyPair): string {
   const blob = Buffer.from(key.publicBase64, 'base64');
   return `SHA256:${crypto.createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
+}
+
+/** Saves an SSH profile that logs in as root with the test key, and connects from it. */
+async function connectWithKey(page: Page, name: string, port: number): Promise<void> {
+  const profiles = new ProfilesPage(page);
+  await profiles.open();
+  await profiles.startNew('ssh');
+  await profiles.choose('auth-mode', 'key');
+  await profiles.fill({
+    name,
+    'connection.host': '127.0.0.1',
+    'connection.port': String(port),
+    'connection.username': 'root',
+    'connection.auth.keyFile': client.privatePath,
+  });
+  await profiles.save();
+  await profiles.select(name);
+  await profiles.detail().getByTestId('profile-connect').click();
 }
 
 let dir: string;
@@ -46,20 +65,7 @@ test('a terminal from an SSH profile: host key, command output, search, reconnec
   });
   const port = sshd.port;
   try {
-    const profiles = new ProfilesPage(app.page);
-    await profiles.open();
-    await profiles.startNew('ssh');
-    await profiles.choose('auth-mode', 'key');
-    await profiles.fill({
-      name: 'lab-shell',
-      'connection.host': '127.0.0.1',
-      'connection.port': String(port),
-      'connection.username': 'root',
-      'connection.auth.keyFile': client.privatePath,
-    });
-    await profiles.save();
-    await profiles.select('lab-shell');
-    await profiles.detail().getByTestId('profile-connect').click();
+    await connectWithKey(app.page, 'lab-shell', port);
 
     const terminals = new TerminalsPage(app.page);
     await expect(terminals.root).toBeVisible();
@@ -176,20 +182,7 @@ test("a new tab's shell has the tab's size; dialogs and the search bar leave the
     authorizedKeys: [client.publicLine],
   });
   try {
-    const profiles = new ProfilesPage(app.page);
-    await profiles.open();
-    await profiles.startNew('ssh');
-    await profiles.choose('auth-mode', 'key');
-    await profiles.fill({
-      name: 'keys-shell',
-      'connection.host': '127.0.0.1',
-      'connection.port': String(sshd.port),
-      'connection.username': 'root',
-      'connection.auth.keyFile': client.privatePath,
-    });
-    await profiles.save();
-    await profiles.select('keys-shell');
-    await profiles.detail().getByTestId('profile-connect').click();
+    await connectWithKey(app.page, 'keys-shell', sshd.port);
 
     // Accepting the host key hands the keyboard to the terminal: the next line runs there.
     const terminals = new TerminalsPage(app.page);
@@ -272,20 +265,7 @@ test("broadcast sends what is typed to every broadcast tab, and a terminal's own
     authorizedKeys: [client.publicLine],
   });
   try {
-    const profiles = new ProfilesPage(app.page);
-    await profiles.open();
-    await profiles.startNew('ssh');
-    await profiles.choose('auth-mode', 'key');
-    await profiles.fill({
-      name: 'broadcast-shell',
-      'connection.host': '127.0.0.1',
-      'connection.port': String(sshd.port),
-      'connection.username': 'root',
-      'connection.auth.keyFile': client.privatePath,
-    });
-    await profiles.save();
-    await profiles.select('broadcast-shell');
-    await profiles.detail().getByTestId('profile-connect').click();
+    await connectWithKey(app.page, 'broadcast-shell', sshd.port);
     const terminals = new TerminalsPage(app.page);
     await expect(terminals.hostKeyPrompt()).toBeVisible({ timeout: 20_000 });
     await terminals.acceptHostKey('remember');
