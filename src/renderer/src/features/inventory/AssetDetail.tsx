@@ -365,6 +365,24 @@ function Merged(props: { detail: Detail }) {
   );
 }
 
+/**
+ * A field's path, which may break onto another line only between its parts (after a dot, before
+ * an index): `networking.interfaces.eth0.mac`, never `architecture_na` + `me`.
+ */
+function FieldPath(props: { path: string }) {
+  const parts = props.path.split(/(?<=\.)|(?=\[)/u);
+  return (
+    <>
+      {parts.map((part, i) => (
+        <span key={i}>
+          {i > 0 ? <wbr /> : null}
+          {part}
+        </span>
+      ))}
+    </>
+  );
+}
+
 function RawRecord(props: { link: LinkView | undefined }) {
   const link = props.link;
   if (!link) return null;
@@ -379,7 +397,9 @@ function RawRecord(props: { link: LinkView | undefined }) {
         <tbody>
           {fields.map((f) => (
             <tr key={f.path} data-testid="raw-field" data-path={f.path}>
-              <th>{f.path}</th>
+              <th>
+                <FieldPath path={f.path} />
+              </th>
               <td className={f.literal ? 'faint' : undefined}>{f.value}</td>
             </tr>
           ))}
