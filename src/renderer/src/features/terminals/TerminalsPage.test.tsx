@@ -35,6 +35,19 @@ describe('terminal keys outside a terminal', () => {
     expect(useTerminalsStore.getState().active[0]).toBe('b');
   });
 
+  it('move the shown tab with Shift: Ctrl+Shift+PageDown / PageUp', () => {
+    render(<TerminalsPage />);
+    const order = (): string[] => useTerminalsStore.getState().tabs.map((tab) => tab.key);
+    const before = order();
+    const shown = useTerminalsStore.getState().active[0]!;
+    fireEvent.keyDown(document.body, { key: 'PageDown', ctrlKey: true, shiftKey: true });
+    const at = before.indexOf(shown);
+    expect(order().indexOf(shown)).toBe(Math.min(at + 1, before.length - 1));
+    expect(useTerminalsStore.getState().active[0]).toBe(shown);
+    fireEvent.keyDown(document.body, { key: 'PageUp', ctrlKey: true, shiftKey: true });
+    expect(order()).toEqual(before);
+  });
+
   it('leave the keys to a terminal, which acts on them itself, and to fields', () => {
     render(<TerminalsPage />);
     const inTerminal = document.createElement('div');

@@ -118,6 +118,12 @@ export function runKeyCommand(key: string, command: KeyCommand): void {
     case 'previous':
       cycleTab(key, -1);
       break;
+    case 'move-right':
+      move(key, 1);
+      break;
+    case 'move-left':
+      move(key, -1);
+      break;
     case 'close':
       requestClose(key);
       break;

@@ -182,6 +182,8 @@ describe('tab keys', () => {
   it('maps Ctrl+PageDown/PageUp and Ctrl+Shift+W/T/K, and leaves other keys to the shell', () => {
     expect(press('PageDown')).toBe('next');
     expect(press('PageUp')).toBe('previous');
+    expect(press('PageDown', { shift: true })).toBe('move-right');
+    expect(press('PageUp', { shift: true })).toBe('move-left');
     expect(press('W', { shift: true })).toBe('close');
     expect(press('T', { shift: true })).toBe('duplicate');
     expect(press('K', { shift: true })).toBe('palette');

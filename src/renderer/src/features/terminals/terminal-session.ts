@@ -29,7 +29,8 @@ export interface SessionHooks {
   keyCommand(command: KeyCommand): void;
 }
 
-export type KeyCommand = 'next' | 'previous' | 'close' | 'duplicate' | 'palette';
+export type KeyCommand =
+  'next' | 'previous' | 'move-right' | 'move-left' | 'close' | 'duplicate' | 'palette';
 
 /**
  * The app command a key press in a terminal means, if any: GNOME Terminal's tab keys, and
@@ -39,8 +40,9 @@ export function keyCommandFor(
   event: Pick<KeyboardEvent, 'ctrlKey' | 'shiftKey' | 'altKey' | 'metaKey' | 'key'>,
 ): KeyCommand | undefined {
   if (!event.ctrlKey || event.altKey || event.metaKey) return undefined;
-  if (event.key === 'PageDown') return 'next';
-  if (event.key === 'PageUp') return 'previous';
+  // With Shift the tab itself moves, as in GNOME Terminal and the browsers.
+  if (event.key === 'PageDown') return event.shiftKey ? 'move-right' : 'next';
+  if (event.key === 'PageUp') return event.shiftKey ? 'move-left' : 'previous';
   if (!event.shiftKey) return undefined;
   const key = event.key.toLowerCase();
   if (key === 'w') return 'close';
