@@ -158,6 +158,28 @@ test('the fleet from the lab: sync, search, detail, split and join, export, then
     await expect(inventory.driftItems().first()).toContainText(
       /unknown to (Foreman|Proxmox VE|PatchMon)|probably decommissioned/,
     );
+    // A system's drift button finds as many assets as it says, by the list's own rule.
+    const notIn = app.page.getByTestId('drift-filter').filter({ hasText: /Not in .*\(\d+\)/ });
+    await expect(notIn.first()).toBeVisible();
+    const label = await notIn.first().innerText();
+    const said = Number(/\((\d+)\)/.exec(label)?.[1]);
+    const system = /Not in (.*) \(/.exec(label)?.[1] ?? '';
+    expect(said).toBeGreaterThan(0);
+    // The list names that system on as many rows (all of this fleet's drift fits one page).
+    const listTotal = await app.page.getByTestId('drift-total').innerText();
+    await expect(inventory.driftItems()).toHaveCount(Number(/^[\d,]+/.exec(listTotal)?.[0]));
+    const listed = await inventory
+      .driftItems()
+      .evaluateAll(
+        (rows, name) =>
+          rows.filter((row) => row.querySelectorAll('td')[3]?.textContent.includes(name)).length,
+        system,
+      );
+    expect(listed).toBe(said);
+    await notIn.first().click();
+    await expect(inventory.grid()).toHaveAttribute('data-query', /^drift:/);
+    expect(await inventory.total()).toBe(said);
+    await inventory.open('drift');
 
     // Before any sync, the app finds the sources gone (looking at freshness checks them) and
     // says which ones are offline and why.

@@ -310,6 +310,8 @@ export const Facets = z
     status: Counts,
     system: Counts,
     missing: Counts,
+    /** Per system, the assets that system should know and does not: the Drift list's rule. */
+    drift: Counts,
     os: Counts,
     /** The commonest clusters, sites and source groups, for autocomplete after `cluster:` etc. */
     cluster: Counts,

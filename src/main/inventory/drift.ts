@@ -7,24 +7,17 @@ import {
 } from '../../shared/inventory';
 import type { Sqlite } from '../db/sqlite';
 import type { AssetDbRow } from './asset-rows';
+import { configuredSystems, expectedIn } from './drift-rule';
+
+const sourceSystems: readonly SourceSystem[] = ['foreman', 'proxmox', 'patchmon', 'routeros'];
+/** The order a drift names the systems an asset is missing from. */
+const expectedOrder: readonly SourceSystem[] = ['foreman', 'patchmon', 'proxmox'];
 
 const staleAfterMs = 7 * 24 * 3600_000;
 
-/**
- * Which systems should know an asset: Foreman manages every server and guest (not routers);
- * PatchMon patches Linux machines; Proxmox hosts the guests Foreman says are virtual. Only
- * systems with at least one configured profile are expected.
- */
+/** The systems that should know an asset (drift-rule.ts), among those with a profile. */
 function expected(row: AssetDbRow, configured: ReadonlySet<SourceSystem>): SourceSystem[] {
-  const out: SourceSystem[] = [];
-  if (row.kind === 'router') return out;
-  const linux = row.os === null || !/windows|win\d|^w2k|proxmox/i.test(row.os);
-  if (configured.has('foreman')) out.push('foreman');
-  if (configured.has('patchmon') && linux && row.kind !== 'node') out.push('patchmon');
-  if (configured.has('proxmox') && (row.kind === 'vm' || row.kind === 'container')) {
-    out.push('proxmox');
-  }
-  return out;
+  return expectedOrder.filter((s) => configured.has(s) && expectedIn(s, row.kind, row.os));
 }
 
 function reasonFor(row: AssetDbRow, present: SourceSystem[], missing: SourceSystem[]): string {
@@ -47,13 +40,12 @@ export function driftOf(
   offset: number,
   limit: number,
 ): DriftPage {
-  const configured = new Set(sources.filter((s) => s.dataFrom !== null).map((s) => s.system));
+  const configured = new Set(configuredSystems(sources));
   const items: DriftItem[] = [];
-  const systems: SourceSystem[] = ['foreman', 'proxmox', 'patchmon', 'routeros'];
   for (const row of db
     .prepare('SELECT * FROM assets ORDER BY name_sort, id')
     .iterate() as IterableIterator<AssetDbRow>) {
-    const present = systems.filter((s) => row[`in_${s}`] === 1);
+    const present = sourceSystems.filter((s) => row[`in_${s}`] === 1);
     const missing = expected(row, configured).filter((s) => !present.includes(s));
     if (missing.length === 0) continue;
     items.push({

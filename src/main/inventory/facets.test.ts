@@ -5,6 +5,9 @@ import type { Store } from '../store/open-store';
 import { unlockedTestStore } from '../store/test-helpers';
 import { SyncEngine } from '../sync/sync-engine';
 import { addFleetProfiles, fleetConnectors } from '../sync/test-fleet';
+import type { SourceSystem } from '../../shared/inventory';
+import { expectedIn } from './drift-rule';
+import { driftOf } from './drift';
 import { readFacets } from './facets';
 import { InventoryService } from './inventory-service';
 
@@ -26,8 +29,12 @@ afterAll(() => {
   store.close();
 });
 
+const allSystems: SourceSystem[] = ['foreman', 'proxmox', 'patchmon', 'routeros'];
+
 /** Each figure by its own query, the plain way; ties by key as the facets break them. */
-function reference(): ReturnType<typeof readFacets> {
+function reference(
+  configured: readonly SourceSystem[] = allSystems,
+): ReturnType<typeof readFacets> {
   const { db } = store;
   const count = (where: string): number =>
     (db.prepare(`SELECT count(*) AS n FROM assets WHERE ${where}`).get() as { n: number }).n;
@@ -47,6 +54,18 @@ function reference(): ReturnType<typeof readFacets> {
     status: grouped('status'),
     system: Object.fromEntries(systems.map((s) => [s, count(`in_${s} = 1`)])),
     missing: Object.fromEntries(systems.map((s) => [s, count(`in_${s} = 0`)])),
+    // The Drift list's rule in JavaScript, row by row.
+    drift: Object.fromEntries(
+      allSystems.map((s) => [
+        s,
+        (
+          db.prepare(`SELECT kind, os FROM assets WHERE in_${s} = 0`).all() as {
+            kind: string;
+            os: string | null;
+          }[]
+        ).filter((row) => configured.includes(s) && expectedIn(s, row.kind, row.os)).length,
+      ]),
+    ),
     os: grouped('os', 20),
     cluster: grouped('cluster'),
     site: grouped('site'),
@@ -62,7 +81,7 @@ function reference(): ReturnType<typeof readFacets> {
 
 describe('inventory facets', () => {
   it('count what a query per figure counts: systems, gaps, patch state and the commonest values', () => {
-    const facets = readFacets(store.db);
+    const facets = readFacets(store.db, allSystems);
     const expected = reference();
     expect(facets).toEqual(expected);
     // Most common first, as the overview and the search suggestions list them.
@@ -75,6 +94,42 @@ describe('inventory facets', () => {
     expect(Object.keys(facets.os).length).toBeGreaterThan(2);
     expect(facets.withUpdates).toBeGreaterThan(0);
     expect(Object.values(facets.missing).some((n) => n > 0)).toBe(true);
+  });
+
+  it('count drift per system as the Drift list counts it, only for systems with data', () => {
+    const facets = readFacets(store.db, allSystems);
+    const list = driftOf(
+      store.db,
+      allSystems.map((system) => ({
+        profileId: system,
+        profileName: system,
+        system,
+        dataFrom: '2026-01-01T00:00:00Z',
+        lastStatus: 'ok' as const,
+        lastError: null,
+        lastAttemptAt: '2026-01-01T00:00:00Z',
+        offline: false,
+        offlineReason: null,
+        running: false,
+        intervalMinutes: null,
+        message: 'data from 2026-01-01T00:00:00Z',
+      })),
+      0,
+      1_000_000,
+    );
+    for (const system of allSystems) {
+      const listed = list.items.filter((item) => item.missingFrom.includes(system)).length;
+      expect(facets.drift[system], system).toBe(listed);
+    }
+    // The seeded fleet has guests some system lacks, and Windows hosts PatchMon never patches.
+    expect(facets.drift.foreman).toBeGreaterThan(0);
+    expect(facets.drift.patchmon).toBeGreaterThan(0);
+    expect(facets.drift.patchmon).toBeLessThan(facets.missing.patchmon ?? 0);
+    expect(facets.drift.routeros).toBe(0);
+
+    const withoutPatchmon = readFacets(store.db, ['foreman', 'proxmox']);
+    expect(withoutPatchmon).toEqual(reference(['foreman', 'proxmox']));
+    expect(withoutPatchmon.drift.patchmon).toBe(0);
   });
 
   it('counts unknown values, repeated groups and more values than a facet lists', () => {
@@ -95,7 +150,7 @@ describe('inventory facets', () => {
       }
     })();
     try {
-      const facets = readFacets(db);
+      const facets = readFacets(db, allSystems);
       expect(facets).toEqual(reference());
       expect(facets.group.Twice).toBe(60);
       expect(Object.keys(facets.cluster)).toHaveLength(50);
@@ -121,7 +176,7 @@ describe('inventory facets', () => {
       expect(inventory.facets().total).toBe(0);
       await engine.sync('all');
       const synced = inventory.facets();
-      expect(synced.total).toBe(readFacets(own.db).total);
+      expect(synced.total).toBe(readFacets(own.db, allSystems).total);
       expect(synced.total).toBeGreaterThan(100);
       // Asked again with nothing changed: the same counts, read from what was kept.
       expect(inventory.facets()).toEqual(synced);
@@ -130,7 +185,7 @@ describe('inventory facets', () => {
       await engine.sync('all');
       const shrunk = inventory.facets();
       expect(shrunk.total).toBeLessThan(synced.total);
-      expect(shrunk).toEqual({ ...readFacets(own.db), sources: shrunk.sources });
+      expect(shrunk).toEqual({ ...readFacets(own.db, allSystems), sources: shrunk.sources });
     } finally {
       own.close();
     }

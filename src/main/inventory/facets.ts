@@ -1,5 +1,6 @@
 import type { Facets, SourceSystem } from '../../shared/inventory';
 import type { Sqlite } from '../db/sqlite';
+import { driftSql } from './drift-rule';
 
 const systems = ['foreman', 'proxmox', 'patchmon', 'routeros'] as const satisfies SourceSystem[];
 
@@ -23,10 +24,14 @@ function bump(counts: Map<string, number>, key: string): void {
  * At 100 000 assets that is about half the time of a query per figure, which the app pays on
  * opening the inventory and after every sync.
  */
-export function readFacets(db: Sqlite): Omit<Facets, 'sources'> {
+export function readFacets(
+  db: Sqlite,
+  configured: readonly SourceSystem[],
+): Omit<Facets, 'sources'> {
+  const drift = systems.map((s) => `coalesce(sum(${driftSql(s, configured, 'assets')}), 0)`);
   const totals = db
     .prepare(
-      `SELECT count(*) AS total,
+      `SELECT count(*) AS total, ${drift.map((sum, i) => `${sum} AS drift${String(i)}`).join(', ')},
          coalesce(sum(in_foreman), 0) AS foreman, coalesce(sum(in_proxmox), 0) AS proxmox,
          coalesce(sum(in_patchmon), 0) AS patchmon, coalesce(sum(in_routeros), 0) AS routeros,
          coalesce(sum(updates > 0), 0) AS withUpdates,
@@ -34,7 +39,7 @@ export function readFacets(db: Sqlite): Omit<Facets, 'sources'> {
          coalesce(sum(reboot_needed = 1), 0) AS rebootNeeded
        FROM assets`,
     )
-    .get() as Record<(typeof systems)[number], number> & {
+    .get() as Record<(typeof systems)[number] | `drift${string}`, number> & {
     total: number;
     withUpdates: number;
     withSecurityUpdates: number;
@@ -79,6 +84,7 @@ export function readFacets(db: Sqlite): Omit<Facets, 'sources'> {
     status: indexed('status'),
     system: Object.fromEntries(systems.map((s) => [s, totals[s]])),
     missing: Object.fromEntries(systems.map((s) => [s, totals.total - totals[s]])),
+    drift: Object.fromEntries(systems.map((s, i) => [s, totals[`drift${String(i)}`] ?? 0])),
     os: commonest(os, 20),
     cluster: commonest(cluster, 50),
     site: commonest(site, 50),

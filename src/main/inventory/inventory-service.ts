@@ -11,6 +11,7 @@ import {
   type InventoryQueryRequest as QueryInput,
   type RecordRef,
   type SourceFreshness,
+  type SourceSystem,
 } from '../../shared/inventory';
 import type { Statement } from 'better-sqlite3';
 import type { Sqlite } from '../db/sqlite';
@@ -25,6 +26,7 @@ import {
 } from './asset-rows';
 import { driftOf } from './drift';
 import { readFacets } from './facets';
+import { configuredSystems } from './drift-rule';
 import { parseQuery, type Clause } from './query-parser';
 import { compileQuery } from './query-sql';
 import { readPage } from './search-page';
@@ -148,10 +150,13 @@ export class InventoryService {
   query(input: QueryInput): InventoryPage {
     const request = InventoryQueryRequest.parse(input);
     const sources = this.#sources();
-    const offline = [...sources.values()].filter((s) => s.offline).map((s) => s.profileId);
+    const context = {
+      offline: [...sources.values()].filter((s) => s.offline).map((s) => s.profileId),
+      configured: configuredSystems(sources.values()),
+    };
     const clauses = parseQuery(request.query);
     const index = this.#search?.current() ?? null;
-    const { views, profiles, total, totalExact } = this.#readPage(index, clauses, offline, request);
+    const { views, profiles, total, totalExact } = this.#readPage(index, clauses, context, request);
     return {
       rows: this.#rows(views, sources, profiles),
       total,
@@ -165,13 +170,13 @@ export class InventoryService {
   #readPage(
     index: SearchIndex | null,
     clauses: Clause[],
-    offline: string[],
+    { offline, configured }: { offline: string[]; configured: SourceSystem[] },
     request: InventoryQuery,
   ): { views: AssetView[]; profiles: string[][] | undefined; total: number; totalExact: boolean } {
     const prepare = (sql: string): Statement => this.#prepare(sql);
-    const indexed = index?.page(clauses, offline, request) ?? null;
+    const indexed = index?.page(clauses, offline, request, configured) ?? null;
     if (index === null || indexed === null) {
-      const compiled = compileQuery(clauses, offline);
+      const compiled = compileQuery(clauses, offline, configured);
       const { rows, total, totalExact } = readPage(prepare, compiled, request);
       return {
         views: (rows as AssetDbRow[]).map(assetView),
@@ -312,7 +317,8 @@ export class InventoryService {
   }
 
   /** The last facet counts and the inventory generation they were read in. */
-  #facetCounts: { generation: number; counts: ReturnType<typeof readFacets> } | undefined;
+  #facetCounts:
+    { generation: number; configured: string; counts: ReturnType<typeof readFacets> } | undefined;
 
   /**
    * Counts across the inventory with every source's freshness. The counts (a fifth of a second
@@ -321,9 +327,18 @@ export class InventoryService {
    */
   facets(): Facets {
     const generation = inventoryGeneration(this.db);
-    if (this.#facetCounts?.generation !== generation) {
-      this.#facetCounts = { generation, counts: readFacets(this.db) };
+    const sources = [...this.#sources().values()];
+    const configured = configuredSystems(sources).sort().join();
+    if (
+      this.#facetCounts?.generation !== generation ||
+      this.#facetCounts.configured !== configured
+    ) {
+      this.#facetCounts = {
+        generation,
+        configured,
+        counts: readFacets(this.db, configuredSystems(sources)),
+      };
     }
-    return { ...this.#facetCounts.counts, sources: [...this.#sources().values()] };
+    return { ...this.#facetCounts.counts, sources };
   }
 }

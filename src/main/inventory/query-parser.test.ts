@@ -39,9 +39,11 @@ describe('the inventory query language', () => {
     expect(errorOf('web colour:red')).toEqual({
       position: 5,
       detail:
-        'unknown field "colour" (known: name, fqdn, ip, mac, os, group, tag, cluster, site, org, location, status, kind, source, missing, updates, security, id, reboot, offline)',
+        'unknown field "colour" (known: name, fqdn, ip, mac, os, group, tag, cluster, site, org, location, status, kind, source, missing, drift, updates, security, id, reboot, offline)',
     });
     expect(errorOf('status:sleeping')).toMatchObject({ position: 8 });
+    // RouterOS is never expected to know an asset: there is no drift from it to ask for.
+    expect(errorOf('drift:routeros').detail).toMatch(/foreman, proxmox, patchmon/);
     expect(errorOf('updates>many').detail).toBe('updates needs a whole number, not "many"');
     expect(errorOf('name>web').detail).toMatch(/">" compares numbers/);
     expect(errorOf('name: web')).toEqual({ position: 6, detail: '"name:" needs a value' });

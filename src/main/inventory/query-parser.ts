@@ -9,7 +9,7 @@ import { maxQueryLength } from '../../shared/inventory';
 
 export const textFields = ['name', 'fqdn', 'ip', 'mac', 'os', 'group', 'tag'] as const;
 export const exactFields = ['cluster', 'site', 'org', 'location'] as const;
-export const enumFields = ['status', 'kind', 'source', 'missing'] as const;
+export const enumFields = ['status', 'kind', 'source', 'missing', 'drift'] as const;
 export const numberFields = ['updates', 'security', 'id'] as const;
 export const flagFields = ['reboot', 'offline'] as const;
 
@@ -26,6 +26,8 @@ export const enumValues: Record<EnumField, readonly string[]> = {
   kind: ['vm', 'container', 'node', 'bare-metal', 'router', 'host'],
   source: ['foreman', 'proxmox', 'patchmon', 'routeros'],
   missing: ['foreman', 'proxmox', 'patchmon', 'routeros'],
+  // RouterOS is never expected to know an asset (drift-rule.ts).
+  drift: ['foreman', 'proxmox', 'patchmon'],
 };
 
 export type Clause =

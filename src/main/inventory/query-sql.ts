@@ -1,7 +1,10 @@
 import { assertNever } from '../../shared/errors';
-import type { SortField } from '../../shared/inventory';
+import type { SortField, SourceSystem } from '../../shared/inventory';
+import { driftSql } from './drift-rule';
 import { ipQuery, ipWords } from './ip-query';
 import { QueryError, type Clause, type Field, type Operator } from './query-parser';
+
+const allSystems: readonly SourceSystem[] = ['foreman', 'proxmox', 'patchmon', 'routeros'];
 
 export interface CompiledQuery {
   /** The whole condition over `assets a`, with its parameters. */
@@ -142,11 +145,13 @@ function directPhraseWords(expression: string): number {
 /**
  * Turns parsed clauses into an SQL condition over `assets a`. Free text and word fields go
  * through the FTS5 index in one MATCH; everything else is a plain column condition.
- * `offlineProfiles` are the profiles whose last sync failed.
+ * `offlineProfiles` are the profiles whose last sync failed; `configured` the systems with data,
+ * the only ones `drift:` expects to know an asset (drift-rule.ts).
  */
 export function compileQuery(
   clauses: readonly Clause[],
   offlineProfiles: readonly string[],
+  configured: readonly SourceSystem[] = allSystems,
 ): CompiledQuery {
   const positive: string[] = [];
   const phrases: (TextPhrase | null)[] = [];
@@ -232,6 +237,9 @@ export function compileQuery(
         break;
       case 'missing':
         conditions.push(`a.in_${value.toLowerCase()} = ${negated ? 1 : 0}`);
+        break;
+      case 'drift':
+        conditions.push(`${not}${driftSql(value.toLowerCase() as SourceSystem, configured)}`);
         break;
       case 'id':
         // Never null: the primary key answers the comparison directly.

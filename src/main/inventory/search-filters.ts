@@ -1,4 +1,5 @@
 import { assertNever } from '../../shared/errors';
+import type { SourceSystem } from '../../shared/inventory';
 import type { Clause, Field, TextField } from './query-parser';
 import {
   byByte,
@@ -21,6 +22,12 @@ export type FilterClause = Extract<Clause, { type: 'filter' }> & {
   field: Exclude<Field, TextField>;
 };
 
+/** What filters need besides the index: the profiles offline, the systems with data. */
+export interface FilterContext {
+  offline: readonly string[];
+  configured: readonly SourceSystem[];
+}
+
 /** The search index's columns that filters test. */
 export interface FilterColumns {
   ids: Float64Array;
@@ -30,6 +37,8 @@ export interface FilterColumns {
   statuses: Map<string, number>;
   /** Per system, whether each row has a record from it. */
   present: Uint8Array[];
+  /** Per system, whether it should know each row and does not (drift-rule.ts). */
+  drift: Uint8Array[];
   updates: Float64Array;
   security: Float64Array;
   reboot: Float64Array;
@@ -49,7 +58,11 @@ export class FilterTests {
   constructor(private readonly columns: FilterColumns) {}
 
   /** A row test for a filter; null when the index cannot answer it. */
-  test(clause: FilterClause, offline: readonly string[]): Condition | null {
+  test(
+    clause: FilterClause,
+    offline: readonly string[],
+    configured: readonly SourceSystem[],
+  ): Condition | null {
     const { field, negated, value, op } = clause;
     const c = this.columns;
     const not = negated;
@@ -68,6 +81,16 @@ export class FilterTests {
         if (column === undefined) return null;
         const wanted = (field === 'source') !== negated ? 1 : 0;
         return new Condition(byByte, false, noInts, column, noCounts, 0, wanted);
+      }
+      case 'drift': {
+        const name = value.toLowerCase() as SourceSystem;
+        const column = c.drift[systems.indexOf(name)];
+        if (column === undefined) return null;
+        // Only a system with data is expected to know anything: then no row drifts from it.
+        if (!configured.includes(name)) {
+          return new Condition(byFunction, false, noInts, noBytes, noCounts, 0, 0, () => negated);
+        }
+        return new Condition(byByte, false, noInts, column, noCounts, 0, negated ? 0 : 1);
       }
       case 'id': {
         return new Condition(byCount, not, noInts, noBytes, c.ids, opCode[op], Number(value));

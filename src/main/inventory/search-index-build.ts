@@ -3,6 +3,7 @@ import { inventoryGeneration } from './asset-store';
 import type { Sqlite } from '../db/sqlite';
 import { assetView, type AssetDbRow, type AssetView } from './asset-rows';
 import { sortColumn, textWords } from './query-sql';
+import { expectedIn } from './drift-rule';
 
 /**
  * Reading the search index (`SearchIndex`) from SQLite: the assets a chunk at a time, their
@@ -312,6 +313,8 @@ export class IndexBuilder {
   readonly status: number[] = [];
   readonly statuses = new Map<string, number>();
   readonly present = systems.map((): number[] => []);
+  /** Per system, whether it should know each row, whatever it knows (drift-rule.ts). */
+  readonly expected = systems.map((): number[] => []);
   readonly updates: number[] = [];
   readonly security: number[] = [];
   readonly reboot: number[] = [];
@@ -361,6 +364,9 @@ export class IndexBuilder {
       proxmox?.push(row[18]);
       patchmon?.push(row[19]);
       routeros?.push(row[20]);
+      for (let s = 0; s < systems.length; s++) {
+        this.expected[s]?.push(expectedIn(systems[s] ?? 'routeros', row[1], row[5]) ? 1 : 0);
+      }
       this.views.add(row);
       for (const words of texts[r] ?? []) {
         const list = typeof words === 'number' ? (otherWords[words] ?? []) : words;

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateFleet } from '../../../lab/fleet';
 import { mulberry32 } from '../../../lab/fleet/prng';
-import { sortFields, type InventoryQuery } from '../../shared/inventory';
+import { sortFields, type InventoryQuery, type SourceSystem } from '../../shared/inventory';
 import { silentLogger } from '../core/logger';
 import type { Sqlite } from '../db/sqlite';
 import type { Store } from '../store/open-store';
@@ -26,6 +26,7 @@ const fleet = generateFleet({ size: 500, seed: 11 });
 let store: Store;
 let db: Sqlite;
 let profileIds: string[];
+const allSystems: SourceSystem[] = ['foreman', 'proxmox', 'patchmon', 'routeros'];
 
 /** Text the fleet lacks: letters beyond ASCII, odd case, escapes in lists, unknown values. */
 const oddAssets = [
@@ -36,6 +37,12 @@ const oddAssets = [
   { name: 'naïve_host', cluster: 'pve-A', site: null, os: 'Alpine Linux', tags: ['prod', 'db'] },
   { name: 'Quokka-10', cluster: 'pve-a', site: null, os: 'Debian 12', tags: [] },
   { name: 'quokka-9', cluster: null, site: 'Lab', os: 'Debian 9', tags: ['prod'] },
+  // OS texts PatchMon never patches (drift:patchmon), and one that only looks like them.
+  { name: 'w2k-legacy', cluster: null, site: null, os: 'W2K3 Server', tags: [] },
+  { name: 'ad-01', cluster: null, site: null, os: 'Microsoft WINDOWS Server 2022', tags: [] },
+  { name: 'kiosk-7', cluster: null, site: null, os: 'Win10 IoT', tags: [] },
+  { name: 'dotted-i', cluster: null, site: null, os: 'WİNDOWS 11', tags: [] },
+  { name: 'nested-pve', cluster: null, site: null, os: 'Proxmox VE 8.2', tags: [] },
 ];
 
 function addOddAssets(): void {
@@ -129,6 +136,7 @@ function termsOf(next: () => number): () => string {
       `source:${s}`,
       `missing:${s}`,
     ]),
+    ...['foreman', 'proxmox', 'patchmon'].flatMap((s) => [`drift:${s}`, `drift:${s}`]),
     'updates>0',
     'updates:0',
     'updates<3',
@@ -212,6 +220,8 @@ interface Case {
   query: string;
   clauses: Clause[];
   offline: string[];
+  /** The systems with data, which `drift:` expects to know assets. */
+  configured: SourceSystem[];
   request: Pick<InventoryQuery, 'sort' | 'offset' | 'limit' | 'countLimit'>;
 }
 
@@ -236,6 +246,7 @@ function cases(count: number, seed: number): Case[] {
       query,
       clauses,
       offline: profileIds.filter(() => next() < 0.3),
+      configured: allSystems.filter(() => next() < 0.8),
       request: {
         sort: {
           field: sortFields[Math.floor(next() * sortFields.length)] ?? 'name',
@@ -254,7 +265,11 @@ function sqlPage(
   c: Case,
   from: Sqlite = db,
 ): { ids: number[]; total: number; totalExact: boolean } {
-  const page = readPage((sql) => from.prepare(sql), compileQuery(c.clauses, c.offline), c.request);
+  const page = readPage(
+    (sql) => from.prepare(sql),
+    compileQuery(c.clauses, c.offline, c.configured),
+    c.request,
+  );
   return {
     ids: page.rows.map((row) => (row as { id: number }).id),
     total: page.total,
@@ -285,7 +300,7 @@ describe('search index', () => {
     );
     for (const c of cases(1500, 7)) {
       const expected = sqlPage(c);
-      const page = index.page(c.clauses, c.offline, c.request);
+      const page = index.page(c.clauses, c.offline, c.request, c.configured);
       expect(
         page === null ? null : { ...page, rows: undefined },
         `${c.query} ${JSON.stringify(c.request)}`,
@@ -312,13 +327,14 @@ describe('search index', () => {
       query,
       clauses: parseQuery(query),
       offline: [],
+      configured: allSystems,
       request: { sort: { field: 'name', direction: 'asc' }, offset: 0, limit: 500 },
     });
     const answer = (query: string): { sql: number[]; index: number[] | undefined } => {
       const c = request(query);
       return {
         sql: sqlPage(c).ids.sort((a, b) => a - b),
-        index: index.page(c.clauses, c.offline, c.request)?.ids.sort((a, b) => a - b),
+        index: index.page(c.clauses, c.offline, c.request, c.configured)?.ids.sort((a, b) => a - b),
       };
     };
     const exactly = ids((os) => os.toLowerCase() === 'debian');
@@ -338,7 +354,9 @@ describe('search index', () => {
       (db.prepare('SELECT id FROM assets WHERE name = ?').get(name) as { id: number }).id;
     const c = request('-os=debian');
     expect(sqlPage(c).total).toBe(all.length - exactly.length);
-    expect(index.page(c.clauses, c.offline, c.request)?.total).toBe(all.length - exactly.length);
+    expect(index.page(c.clauses, c.offline, c.request, c.configured)?.total).toBe(
+      all.length - exactly.length,
+    );
     expect(answer('-os=debian name:gateway')).toEqual({
       sql: [oddId('ÜBER-gateway')],
       index: [oddId('ÜBER-gateway')],
@@ -367,7 +385,7 @@ describe('search index', () => {
         let nonEmpty = 0;
         for (const c of cases(300, size)) {
           const expected = sqlPage(c, small);
-          const page = index.page(c.clauses, c.offline, c.request);
+          const page = index.page(c.clauses, c.offline, c.request, c.configured);
           expect(
             page === null ? null : { ...page, rows: undefined },
             `${String(size)} assets: ${c.query} ${JSON.stringify(c.request)}`,
@@ -380,6 +398,7 @@ describe('search index', () => {
           query: '',
           clauses: [],
           offline: [],
+          configured: allSystems,
           request: {
             sort: { field: 'name', direction: 'asc' },
             offset: 0,
@@ -418,6 +437,7 @@ describe('search index', () => {
       query,
       clauses: parseQuery(query),
       offline: [],
+      configured: allSystems,
       request,
     });
     const queries = ['updates>40000', 'updates<1', 'updates<3', 'security>40000', '-updates>0'];

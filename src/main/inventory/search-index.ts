@@ -1,12 +1,18 @@
-import type { InventoryQuery, SortField } from '../../shared/inventory';
+import type { InventoryQuery, SortField, SourceSystem } from '../../shared/inventory';
 import type { Sqlite } from '../db/sqlite';
 import type { AssetView } from './asset-rows';
 import { ipMatches, ipQuery, ipWords, type IpQuery } from './ip-query';
 import { textFields, type Clause, type Field, type TextField } from './query-parser';
 import { PageBuffers } from './search-buffers';
 import { WordIndex, type IndexedPhrase } from './search-words';
-import { FilterTests } from './search-filters';
-import { asciiLower, readIndex, type SortOrder, type SqliteWords } from './search-index-build';
+import { FilterTests, type FilterContext } from './search-filters';
+import {
+  asciiLower,
+  readIndex,
+  systems,
+  type SortOrder,
+  type SqliteWords,
+} from './search-index-build';
 import { wholeValueColumn } from './query-sql';
 import {
   byFunction,
@@ -82,6 +88,8 @@ export class SearchIndex {
     private readonly status: Int32Array,
     private readonly statuses: Map<string, number>,
     private readonly present: Uint8Array[],
+    /** Per system, the rows it should know and does not (before `drift:` asks which have data). */
+    private readonly drift: Uint8Array[],
     private readonly updates: Float64Array,
     private readonly security: Float64Array,
     private readonly reboot: Float64Array,
@@ -123,6 +131,7 @@ export class SearchIndex {
       status,
       statuses,
       present,
+      drift,
       updates,
       security,
       reboot,
@@ -168,6 +177,7 @@ export class SearchIndex {
       this.kind,
       this.status,
       ...this.present,
+      ...this.drift,
       this.updates,
       this.security,
       this.reboot,
@@ -213,6 +223,9 @@ export class SearchIndex {
       Int32Array.from(b.status),
       b.statuses,
       b.present.map((list) => Uint8Array.from(list)),
+      b.present.map((list, s) =>
+        Uint8Array.from(list, (known, row) => (known === 0 && b.expected[s]?.[row] === 1 ? 1 : 0)),
+      ),
       Float64Array.from(b.updates),
       Float64Array.from(b.security),
       Float64Array.from(b.reboot),
@@ -325,7 +338,7 @@ export class SearchIndex {
 
   #plan(
     clauses: readonly Clause[],
-    offline: readonly string[],
+    { offline, configured }: FilterContext,
     end: number,
     cap: number | undefined,
   ): Plan | null {
@@ -365,7 +378,7 @@ export class SearchIndex {
         texts.push({ phrase, negated, only: null });
         continue;
       }
-      const test = this.#filters.test({ ...clause, field }, offline);
+      const test = this.#filters.test({ ...clause, field }, offline, configured);
       if (test === null) return null;
       tests.push(test);
     }
@@ -430,9 +443,10 @@ export class SearchIndex {
     clauses: readonly Clause[],
     offline: readonly string[],
     request: Pick<InventoryQuery, 'sort' | 'offset' | 'limit' | 'countLimit'>,
+    configured: readonly SourceSystem[] = systems,
   ): IndexedPage | null {
     try {
-      return this.#page(clauses, offline, request);
+      return this.#page(clauses, { offline, configured }, request);
     } finally {
       this.#buffers.release();
     }
@@ -445,12 +459,12 @@ export class SearchIndex {
 
   #page(
     clauses: readonly Clause[],
-    offline: readonly string[],
+    context: FilterContext,
     request: Pick<InventoryQuery, 'sort' | 'offset' | 'limit' | 'countLimit'>,
   ): IndexedPage | null {
     const { sort, offset, limit, countLimit } = request;
     const end = offset + limit;
-    const plan = this.#plan(clauses, offline, end, countLimit);
+    const plan = this.#plan(clauses, context, end, countLimit);
     if (plan === null) return null;
     const order = this.orders.get(sort.field);
     if (order === undefined) return null;

@@ -11,6 +11,8 @@ const facets = {
   total: 40,
   system: { foreman: 37, proxmox: 20, routeros: 3 },
   missing: { foreman: 3, proxmox: 20, patchmon: 40, routeros: 37 },
+  // Routers are never expected in Foreman; of the 20 assets not in Proxmox, 2 are guests.
+  drift: { foreman: 0, proxmox: 2, patchmon: 0, routeros: 0 },
 } as unknown as Facets;
 
 function core(page: DriftPage): void {
@@ -36,9 +38,19 @@ describe('DriftView', () => {
     core({ items: [], total: 0 });
     await screen.findByTestId('drift-empty');
     const filters = screen.getAllByTestId('drift-filter').map((b) => b.textContent.trim());
-    expect(filters).toContain('Not in Foreman (3)');
-    expect(filters).toContain('Not in Proxmox VE (20)');
+    expect(filters).toContain('Not in Foreman (0)');
+    expect(filters).toContain('Not in Proxmox VE (2)');
     expect(filters.filter((f) => f.includes('RouterOS'))).toEqual([]);
+  });
+
+  it('counts and filters drift by the list’s own rule, not by every asset a system lacks', async () => {
+    core({ items: [], total: 0 });
+    await screen.findByTestId('drift-empty');
+    const proxmox = screen
+      .getAllByTestId('drift-filter')
+      .find((b) => b.textContent.includes('Not in Proxmox VE'));
+    proxmox?.click();
+    expect(useInventoryStore.getState().draft).toBe('drift:proxmox');
   });
 
   it('says there is no drift instead of an empty table with "0 assets are missing"', async () => {

@@ -40,11 +40,12 @@ export function DriftView() {
   }, [limit, facets]);
 
   const present = systems.filter((s) => (facets?.system[s] ?? 0) > 0);
+  // `drift:` applies the list's own rule, so each button finds what the list counts.
   const filters = present.filter(expectedSomewhere).flatMap((missing) => [
     {
       label: `Not in ${systemLabels[missing]}`,
-      query: `missing:${missing}`,
-      count: facets?.missing[missing],
+      query: `drift:${missing}`,
+      count: facets?.drift[missing],
     },
   ]);
   const pairs = present.filter(expectedSomewhere).flatMap((a) =>
@@ -52,7 +53,7 @@ export function DriftView() {
       .filter((b) => b !== a && expectedSomewhere(b))
       .map((b) => ({
         label: `In ${systemLabels[a]}, not in ${systemLabels[b]}`,
-        query: `source:${a} missing:${b}`,
+        query: `source:${a} drift:${b}`,
       })),
   );
 
@@ -127,7 +128,7 @@ export function DriftView() {
                         className="chip"
                         title={`Show everything missing from ${systemLabels[m]}`}
                         onClick={() => {
-                          useInventoryStore.getState().applyQuery(`missing:${m}`);
+                          useInventoryStore.getState().applyQuery(`drift:${m}`);
                         }}
                       >
                         {systemLabels[m]}

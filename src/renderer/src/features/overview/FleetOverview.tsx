@@ -147,13 +147,14 @@ export function FleetOverview() {
     value: facets.system[s] ?? 0,
     query: `source:${s}`,
   }));
-  // RouterOS knows only routers: every other asset is "not in RouterOS", which tells nothing.
+  // Drift: what a system should know and does not (routers are never expected in Foreman,
+  // Windows never in PatchMon, and RouterOS is expected to know nothing but its routers).
   const missing = systems
     .filter((s) => s !== 'routeros' && (facets.system[s] ?? 0) > 0)
     .map((s) => ({
       name: `not in ${systemLabels[s]}`,
-      value: facets.missing[s] ?? 0,
-      query: `missing:${s}`,
+      value: facets.drift[s] ?? 0,
+      query: `drift:${s}`,
     }));
 
   return (
@@ -232,7 +233,7 @@ export function FleetOverview() {
           </ResponsiveContainer>
         </section>
         <HBar
-          title="Missing from a system"
+          title="Missing where expected (drift)"
           data={missing}
           testId="chart-missing"
           color="var(--chart-4)"
