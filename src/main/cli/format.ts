@@ -1,5 +1,7 @@
 import { isInsecure, type ProbeResult, type ProfileView } from '../../shared/profiles';
 import type { LoginTest } from '../../shared/inventory';
+import { printable } from './cli-io';
+import { displayWidth, padToWidth } from './format-width';
 
 function target(profile: ProfileView): string {
   const c = profile.connection;
@@ -17,17 +19,21 @@ function target(profile: ProfileView): string {
 
 export function formatList(profiles: ProfileView[]): string {
   if (profiles.length === 0) return 'No profiles.';
-  const rows = profiles.map((p) => [
-    p.name,
-    p.connection.kind,
-    p.folder || '-',
-    target(p) + (isInsecure(p.connection) ? '  [INSECURE]' : ''),
-  ]);
-  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => (r[i] ?? '').length), 4));
+  // Escaped before measuring, so that columns are as wide as what the terminal shows.
+  const rows = profiles.map((p) =>
+    [
+      p.name,
+      p.connection.kind,
+      p.folder || '-',
+      target(p) + (isInsecure(p.connection) ? '  [INSECURE]' : ''),
+    ].map(printable),
+  );
+  // In terminal columns: a CJK name or an emoji takes two.
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => displayWidth(r[i] ?? '')), 4));
   return rows
     .map((r) =>
       r
-        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .map((cell, i) => padToWidth(cell, widths[i] ?? 0))
         .join('  ')
         .trimEnd(),
     )

@@ -1,20 +1,29 @@
 import type { AssetRow, DriftItem, SyncOutcome } from '../../shared/inventory';
+import { printable } from './cli-io';
+import { displayWidth, padToWidth } from './format-width';
 
 /**
  * A cell on one line: a line break or tab in a value from a source (an OS name, a host name) is
  * shown as `\x0a` or `\x09`, as other control characters are, instead of breaking the table.
+ * Escaped here rather than only when printed, so that columns are measured as they are shown.
  */
 function oneLine(cell: string): string {
-  return cell.replace(/[\n\t]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return printable(cell).replace(
+    /[\n\t]/g,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
 }
 
+/** Columns padded to the widest cell, in terminal columns (a CJK name or an emoji takes two). */
 function table(header: string[], cells: string[][]): string {
   const rows = cells.map((row) => row.map(oneLine));
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const widths = header.map((h, i) =>
+    Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i] ?? ''))),
+  );
   return [header, ...rows]
     .map((r) =>
       r
-        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .map((cell, i) => padToWidth(cell, widths[i] ?? 0))
         .join('  ')
         .trimEnd(),
     )

@@ -100,6 +100,9 @@ describe('the sync progress line', () => {
     line.update(event('b', 'details', 11, 883, { profileName: '🖥🖥🖥🖥🖥🖥🖥🖥' }));
     // Cut after a whole character: no half of a surrogate pair reaches the terminal.
     expect(text.split('\r\u001b[2K').at(-1)).toBe('[........................] 0/14 🖥🖥🖥🖥🖥');
+    // A CJK character takes two columns: the five left after the count hold two of them.
+    line.update(event('b', 'details', 12, 883, { profileName: '数据库服务器' }));
+    expect(text.split('\r\u001b[2K').at(-1)).toBe('[........................] 0/14 数据');
   });
 
   it('fills the bar when every profile has ended, failed ones included', () => {

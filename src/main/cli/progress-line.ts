@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { SyncProgressEvent } from '../../shared/inventory';
 import { printable } from './cli-io';
+import { truncateToWidth } from './format-width';
 
 /**
  * A one-line progress bar for `rackside sync` on a terminal: the share of the work done (each
@@ -78,13 +79,11 @@ export class ProgressLine {
 
 /**
  * The line cut to the terminal's width, less one column: a line that wraps is not cleared by the
- * next redraw, and would leave a trail of half lines down the screen. Cut between characters,
- * never inside one.
+ * next redraw, and would leave a trail of half lines down the screen. Measured in terminal
+ * columns (a CJK character takes two) and cut between characters, never inside one.
  */
 function fit(line: string, columns: number | undefined): string {
-  const room = Math.max(1, (columns ?? 121) - 1);
-  const chars = Array.from(line);
-  return chars.length <= room ? line : chars.slice(0, room).join('');
+  return truncateToWidth(line, Math.max(1, (columns ?? 121) - 1));
 }
 
 /** How far a running profile's current phase is, 0 when it does not say. */
