@@ -1,8 +1,37 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { describe, expect, it } from 'vitest';
+import { createInterface } from 'node:readline';
+import { describe, expect, it, vi } from 'vitest';
 import { unlockedTestStore } from '../store/test-helpers';
-import { runOwner, SyncHistory } from './sync-history';
+import { ownerGone, runOwner, SyncHistory } from './sync-history';
+
+/** A process's state and command name, as `ps` shows them (`/proc` on Linux). */
+function inspect(pid: number): { state: string; command: string } {
+  if (process.platform === 'linux') {
+    const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
+    return {
+      state: stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3),
+      command: readFileSync(`/proc/${String(pid)}/comm`, 'utf8').trim(),
+    };
+  }
+  const ps = spawnSync('ps', ['-o', 'stat=,comm=', '-p', String(pid)], { encoding: 'utf8' });
+  const [state = '', command = ''] = ps.stdout.trim().split(/\s+/);
+  return { state: state.slice(0, 1), command: command.split('/').at(-1) ?? '' };
+}
+
+const waitOptions = { timeout: 10_000, interval: 20 };
+
+/** Whether signal 0 reaches the process: the check used where there is no `/proc`. */
+function answersSignal0(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 describe('sync runs left running', () => {
   it('are closed as interrupted only when the process that began them is gone', async () => {
@@ -51,6 +80,37 @@ describe('sync runs left running', () => {
     } finally {
       alive.kill();
       store.close();
+    }
+  });
+
+  it('counts a process that ended but was not reaped (a zombie) as gone', async () => {
+    // `sh` starts `cat` in the background and becomes `sleep`, which never waits for children:
+    // when its input ends, `cat` exits and stays a zombie until `sleep` is stopped.
+    const parent = spawn('sh', ['-c', 'exec 3<&0; cat <&3 >/dev/null & echo $!; exec sleep 60'], {
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
+    try {
+      const parentPid = parent.pid ?? 0;
+      const lines = createInterface({ input: parent.stdout });
+      const [first] = (await once(lines, 'line')) as [string];
+      const zombie = Number(first);
+      // `cat` ends only once no shell is left that could reap it.
+      await vi.waitFor(() => expect(inspect(parentPid).command).toBe('sleep'), waitOptions);
+      parent.stdin.end();
+      await vi.waitFor(() => expect(inspect(zombie).state).toBe('Z'), waitOptions);
+
+      const owner = (pid: number) =>
+        JSON.stringify({ host: os.hostname(), pid, mark: 'another process' });
+      expect(ownerGone(owner(parentPid))).toBe(false);
+      if (process.platform === 'linux') {
+        // Signal 0 still reaches it: only its state says it is gone.
+        expect(answersSignal0(zombie)).toBe(true);
+        expect(ownerGone(owner(zombie))).toBe(true);
+      } else {
+        expect(ownerGone(owner(zombie))).toBe(!answersSignal0(zombie));
+      }
+    } finally {
+      parent.kill();
     }
   });
 });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import type { ErrorCode } from '../../shared/errors';
 import type {
@@ -40,6 +41,9 @@ export function ownerGone(owner: string | null): boolean {
     return true;
   }
   if (parsed.pid === process.pid) return parsed.mark !== processMark;
+  // A process that crashed but that its parent has not reaped yet still answers signal 0.
+  const state = procState(parsed.pid);
+  if (state === 'Z' || state === 'X') return true;
   try {
     process.kill(parsed.pid, 0);
     return false;
@@ -47,6 +51,23 @@ export function ownerGone(owner: string | null): boolean {
     // EPERM: it exists but belongs to another user.
     return (error as NodeJS.ErrnoException).code !== 'EPERM';
   }
+}
+
+/**
+ * A process's state letter from Linux's `/proc/<pid>/stat` (`R`, `S`, `Z` for a zombie, `X` for
+ * dead...), or null elsewhere or when it cannot be read, which leaves the answer to signal 0.
+ */
+function procState(pid: number): string | null {
+  if (process.platform !== 'linux') return null;
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
+  } catch {
+    return null;
+  }
+  // `pid (comm) state ...`: the command name may hold spaces and parentheses, so the state is
+  // read after the last `)`.
+  return /^\) (\S)/.exec(stat.slice(stat.lastIndexOf(')')))?.[1] ?? null;
 }
 
 interface RunRow {
