@@ -29,6 +29,7 @@ export const commandNames = [
   'otp:answer',
   'otp:list',
   'inventory:query',
+  'inventory:ids',
   'inventory:asset',
   'inventory:join',
   'inventory:split',

@@ -16,6 +16,8 @@ import {
   DriftRequest,
   ExportFile,
   ExportRequest,
+  IdsPage,
+  IdsRequest,
   Facets,
   InventoryPage,
   InventoryQueryRequest,
@@ -235,6 +237,8 @@ export const commands = {
   'otp:list': { request: Empty, response: z.array(OtpRequestEvent) },
 
   'inventory:query': { request: InventoryQueryRequest, response: InventoryPage },
+  /** Every matching asset's id (up to the request's limit), for "select all". */
+  'inventory:ids': { request: IdsRequest, response: IdsPage },
   'inventory:asset': { request: z.object({ id: AssetId }).strict(), response: AssetDetail },
   'inventory:join': { request: JoinRequest, response: AssetDetail },
   'inventory:split': {

@@ -275,7 +275,9 @@ export type AssetDetail = z.infer<typeof AssetDetail>;
 
 export const AssetId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
-export const JoinRequest = z.object({ assetIds: z.array(AssetId).min(2).max(50) }).strict();
+/** Most assets one join merges: more is a selection gone wrong, not one machine. */
+export const maxJoin = 50;
+export const JoinRequest = z.object({ assetIds: z.array(AssetId).min(2).max(maxJoin) }).strict();
 export const SplitRequest = z
   .object({ assetId: AssetId, records: z.array(RecordRef).min(1).max(50) })
   .strict();
@@ -347,6 +349,20 @@ export const ExportRequest = z
   })
   .strict();
 export type ExportRequest = z.input<typeof ExportRequest>;
+
+/** The ids of the assets matching a query, in its order: "select all" (at most `maxExportIds`). */
+export const IdsRequest = z
+  .object({
+    query: z.string().max(maxQueryUnits).default(''),
+    sort: InventoryQueryRequest.shape.sort,
+    limit: z.number().int().min(1).max(maxExportIds).default(maxExportIds),
+  })
+  .strict();
+export type IdsRequest = z.input<typeof IdsRequest>;
+export const IdsPage = z
+  .object({ ids: z.array(z.number().int()), total: z.number().int() })
+  .strict();
+export type IdsPage = z.infer<typeof IdsPage>;
 
 export const ExportFile = z
   .object({ fileName: z.string(), content: z.string(), count: z.number().int() })

@@ -102,6 +102,39 @@ describe('inventory commands', () => {
     store.close();
   });
 
+  it('answers "select all" with every matching id in the table’s order, capped, with the count', async () => {
+    const { call, router, store, core } = await setup();
+    const sort = { field: 'name', direction: 'desc' } as const;
+    const all = await call<{ ids: number[]; total: number }>('inventory:ids', {
+      query: 'source:proxmox',
+      sort,
+    });
+    const pages: number[] = [];
+    for (let offset = 0; offset < all.total; offset += 500) {
+      const page = await call<InventoryPage>('inventory:query', {
+        query: 'source:proxmox',
+        sort,
+        offset,
+        limit: 500,
+      });
+      pages.push(...page.rows.map((r) => r.id));
+    }
+    expect(all.ids).toEqual(pages);
+    expect(all.total).toBe(pages.length);
+    expect(all.total).toBeGreaterThan(10);
+
+    const capped = await call<{ ids: number[]; total: number }>('inventory:ids', {
+      query: 'source:proxmox',
+      sort,
+      limit: 3,
+    });
+    expect(capped).toEqual({ ids: pages.slice(0, 3), total: pages.length });
+    const tooMany = await router.dispatch('inventory:ids', { limit: 10_001 }, context);
+    expect(tooMany).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    core.close();
+    store.close();
+  });
+
   it('shows an asset with its records and keys; join and split survive a re-sync', async () => {
     const { call, core, store, seen } = await setup();
     const merged = (

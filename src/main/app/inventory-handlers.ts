@@ -202,6 +202,7 @@ export function inventoryHandlers(
       },
       'sync:test-login': ({ profileId }) => testLogin(store.profiles, connectors, profileId),
       'inventory:query': (request) => inventory.query(request),
+      'inventory:ids': (request) => inventory.ids(request),
       'inventory:asset': ({ id }) => inventory.asset(id),
       'inventory:join': ({ assetIds }) => {
         const joined = inventory.join(assetIds);

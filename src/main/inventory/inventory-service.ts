@@ -9,9 +9,10 @@ import {
   type InventoryPage,
   type InventoryQuery,
   type InventoryQueryRequest as QueryInput,
+  IdsRequest,
+  type IdsPage,
   type RecordRef,
   type SourceFreshness,
-  type SourceSystem,
 } from '../../shared/inventory';
 import type { Statement } from 'better-sqlite3';
 import type { Sqlite } from '../db/sqlite';
@@ -27,6 +28,7 @@ import {
 import { driftOf } from './drift';
 import { readFacets } from './facets';
 import { configuredSystems } from './drift-rule';
+import type { FilterContext } from './search-filters';
 import { parseQuery, type Clause } from './query-parser';
 import { compileQuery } from './query-sql';
 import { readPage } from './search-page';
@@ -44,6 +46,15 @@ const maxStatements = 64;
  * The unified inventory, read from SQLite only: online and offline answers are the same answers,
  * each carrying the freshness of the sources behind it.
  */
+/** What filters need besides the assets: the profiles offline, the systems with data. */
+function filterContext(sources: Iterable<SourceFreshness>): FilterContext {
+  const all = [...sources];
+  return {
+    offline: all.filter((s) => s.offline).map((s) => s.profileId),
+    configured: configuredSystems(all),
+  };
+}
+
 export class InventoryService {
   constructor(
     private readonly db: Sqlite,
@@ -150,10 +161,7 @@ export class InventoryService {
   query(input: QueryInput): InventoryPage {
     const request = InventoryQueryRequest.parse(input);
     const sources = this.#sources();
-    const context = {
-      offline: [...sources.values()].filter((s) => s.offline).map((s) => s.profileId),
-      configured: configuredSystems(sources.values()),
-    };
+    const context = filterContext(sources.values());
     const clauses = parseQuery(request.query);
     const index = this.#search?.current() ?? null;
     const { views, profiles, total, totalExact } = this.#readPage(index, clauses, context, request);
@@ -167,10 +175,21 @@ export class InventoryService {
     };
   }
 
+  /** The ids of every asset matching a query in its order, up to `limit`, and the full count. */
+  ids(input: IdsRequest): IdsPage {
+    const { query, sort, limit } = IdsRequest.parse(input);
+    const sources = this.#sources();
+    const context = filterContext(sources.values());
+    const index = this.#search?.current() ?? null;
+    const request = { query, sort, offset: 0, limit };
+    const { views, total } = this.#readPage(index, parseQuery(query), context, request);
+    return { ids: views.map((view) => view.id), total };
+  }
+
   #readPage(
     index: SearchIndex | null,
     clauses: Clause[],
-    { offline, configured }: { offline: string[]; configured: SourceSystem[] },
+    { offline, configured }: FilterContext,
     request: InventoryQuery,
   ): { views: AssetView[]; profiles: string[][] | undefined; total: number; totalExact: boolean } {
     const prepare = (sql: string): Statement => this.#prepare(sql);

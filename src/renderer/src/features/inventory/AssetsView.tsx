@@ -4,6 +4,7 @@ import { toast } from 'sonner';
 import { sectionById } from '../../app/sections';
 import { EmptyState } from '../../components/EmptyState';
 import { bridge } from '../../lib/bridge';
+import { maxJoin } from '../../../../shared/inventory';
 import { useSyncStore } from '../sync/sync-store';
 import { AssetDetail } from './AssetDetail';
 import { ColumnsDialog } from './ColumnsDialog';
@@ -181,6 +182,12 @@ export function AssetsView() {
               type="button"
               className="button small"
               data-testid="join-selected"
+              disabled={selected.size > maxJoin}
+              title={
+                selected.size > maxJoin
+                  ? `A join merges at most ${String(maxJoin)} assets into one.`
+                  : 'Merge the selected assets into one; the asset’s detail can split it again.'
+              }
               onClick={() => void joinSelected()}
             >
               <GitMerge size={12} aria-hidden /> Join {selected.size}

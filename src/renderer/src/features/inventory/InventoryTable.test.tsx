@@ -10,6 +10,13 @@ import { initialState, resetQueries, useInventoryStore } from './inventory-store
 /** A core holding `size` assets with ids 1…size, counting only up to `countLimit` when asked. */
 function fleet(size: number): void {
   installFakeBridge((channel, request) => {
+    if (channel === 'inventory:ids') {
+      const { limit } = request as { limit: number };
+      return {
+        ids: Array.from({ length: Math.min(size, limit) }, (_, i) => i + 1),
+        total: size,
+      };
+    }
     if (channel !== 'inventory:query') return unknownChannel(channel);
     const { offset, limit, countLimit } = request as {
       offset: number;
@@ -79,6 +86,34 @@ describe('the inventory table from the keyboard', () => {
     press(grid, 'Escape');
     press(grid, 'ArrowUp', true);
     expect(selected()).toEqual([6, 7]);
+  });
+
+  it('Ctrl+A selects every matching asset, not only the rows loaded so far', async () => {
+    fleet(2500);
+    const grid = await showTable();
+    // Only the first rows are loaded.
+    expect(useInventoryStore.getState().cache?.loadedRows().length).toBeLessThan(2500);
+    await act(async () => {
+      fireEvent.keyDown(grid, { key: 'a', ctrlKey: true });
+      for (let i = 0; i < 5; i++) await Promise.resolve();
+    });
+    expect(selected()).toHaveLength(2500);
+    expect(selected().at(-1)).toBe(2500);
+  });
+
+  it('Ctrl+A stops at the most a selection holds, and says so', async () => {
+    fleet(12_000);
+    const grid = await showTable();
+    const { Toaster } = await import('sonner');
+    render(<Toaster />);
+    await act(async () => {
+      fireEvent.keyDown(grid, { key: 'a', metaKey: true });
+      for (let i = 0; i < 5; i++) await Promise.resolve();
+    });
+    expect(selected()).toHaveLength(10_000);
+    expect(
+      await screen.findByText(/Selected the first 10,000 of 12,000 matching assets/),
+    ).toBeTruthy();
   });
 
   it('End reaches the last asset even while the count shows "1,000+"', async () => {

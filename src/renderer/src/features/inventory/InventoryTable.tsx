@@ -7,14 +7,26 @@ import {
 } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { ArrowDown, ArrowUp } from 'lucide-react';
+import { toast } from 'sonner';
 import { memo, useEffect, useRef, useSyncExternalStore, type KeyboardEvent } from 'react';
 import type { AssetRow } from '../../../../shared/inventory';
 import { isTyping } from '../../lib/typing';
 import { useNow } from '../sync/use-now';
 import { FreshnessDot, PatchCount, RebootFlag, SourceBadges, StatusText } from './cells';
 import { columnIds, columnMeta, groupValue, type ColumnId, type GroupBy } from './columns';
-import { inventorySelectors, useInventoryStore } from './inventory-store';
+import { inventorySelectors, useInventoryStore, type SelectAllResult } from './inventory-store';
 import type { RowCache } from './row-cache';
+
+/** Ctrl+A's outcome, when the table alone does not show it: a cap reached, or a failure. */
+function announceSelectAll(result: SelectAllResult): void {
+  if (result.ok === false) toast.error(`Could not select all: ${result.message}`);
+  else if (result.ok === true && result.selected < result.total) {
+    toast.info(
+      `Selected the first ${result.selected.toLocaleString()} of ${result.total.toLocaleString()} ` +
+        'matching assets: a selection holds at most that many. Export can take everything matching.',
+    );
+  }
+}
 
 export const rowHeight = 28;
 
@@ -326,7 +338,8 @@ export function InventoryTable(props: {
       else if (store.selected.size > 0) store.setSelected([]);
     } else if (event.key.toLowerCase() === 'a' && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
-      store.setSelected(cache.loadedRows().map((r) => r.id));
+      range.current = undefined;
+      void store.selectAll().then(announceSelectAll);
     }
   };
 

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { AppErrorShape } from '../../../../shared/errors';
-import type { Facets } from '../../../../shared/inventory';
+import { maxExportIds, type Facets } from '../../../../shared/inventory';
 import { bridge } from '../../lib/bridge';
 import { groupSort, readLayout, writeLayout, type ColumnLayout, type GroupBy } from './columns';
 import { RowCache, type PageFetcher, type Sort } from './row-cache';
@@ -32,6 +32,9 @@ interface InventoryState {
   dialog: InventoryDialog | undefined;
 }
 
+export type SelectAllResult =
+  { ok: true; selected: number; total: number } | { ok: false; message: string } | { ok: 'stale' };
+
 interface InventoryActions {
   setTab: (tab: InventoryTab) => void;
   setDraft: (draft: string) => void;
@@ -53,6 +56,12 @@ interface InventoryActions {
   setLayout: (layout: ColumnLayout) => void;
   toggleSelected: (id: number) => void;
   setSelected: (ids: Iterable<number>) => void;
+  /**
+   * Selects every asset the query matches, not only the rows loaded so far — up to
+   * `maxExportIds`, as many as one export names. Says how many it selected of how many match,
+   * or why it could not; a query changed meanwhile keeps the selection as it was.
+   */
+  selectAll: () => Promise<SelectAllResult>;
   focus: (index: number) => void;
   openDetail: (id: number | undefined) => void;
   openDialog: (dialog: InventoryDialog | undefined) => void;
@@ -241,6 +250,14 @@ export const useInventoryStore = create<InventoryState & InventoryActions>()((se
     },
     setSelected: (ids) => {
       set({ selected: new Set(ids) });
+    },
+    selectAll: async () => {
+      const { query, sort } = get();
+      const result = await bridge().call('inventory:ids', { query, sort, limit: maxExportIds });
+      if (get().query !== query || get().sort !== sort) return { ok: 'stale' };
+      if (!result.ok) return { ok: false, message: result.error.message };
+      set({ selected: new Set(result.data.ids) });
+      return { ok: true, selected: result.data.ids.length, total: result.data.total };
     },
     focus: (index) => {
       const total = get().total;
