@@ -49,6 +49,14 @@ export class TerminalsPage {
     await this.page.getByTestId('quick-connect-submit').click();
   }
 
+  /** Drags a tab with the mouse onto one half of another tab and drops it there. */
+  async dragTab(tab: Locator, onto: Locator, half: 'left' | 'right'): Promise<void> {
+    const box = await onto.boundingBox();
+    if (box === null) throw new Error('the tab to drop on is not shown');
+    const x = half === 'left' ? 3 : box.width - 3;
+    await tab.dragTo(onto, { targetPosition: { x, y: box.height / 2 } });
+  }
+
   /** Types into the terminal as a user would. */
   async type(text: string): Promise<void> {
     await this.view().getByTestId('term-host').click();
@@ -70,6 +78,16 @@ export class TerminalsPage {
     return this.page.getByTestId('term-search-input');
   }
 
+  /** What the search bar says of the last search: "2 of 5", "No matches", an error. */
+  searchResult(): Locator {
+    return this.page.getByTestId('term-search-result');
+  }
+
+  /** A search option's button: "Match case", "Whole word", "Regular expression". */
+  searchToggle(name: 'Match case' | 'Whole word' | 'Regular expression'): Locator {
+    return this.page.getByRole('group', { name: 'Search options' }).getByRole('button', { name });
+  }
+
   async run(command: string): Promise<void> {
     await this.type(command);
     await this.page.keyboard.press('Enter');
@@ -81,7 +99,7 @@ export class TerminalsPage {
     await expect(this.page.getByTestId('term-search-input')).toBeFocused();
     await this.page.getByTestId('term-search-input').fill(text);
     await this.page.keyboard.press('Enter');
-    return this.page.getByTestId('term-search-result');
+    return this.searchResult();
   }
 
   closedPanel(): Locator {

@@ -82,7 +82,7 @@ test('a terminal from an SSH profile: host key, command output, search, reconnec
     await terminals.run('echo rackside-$((6*7))');
     await expect(terminals.screen()).toContainText('rackside-42');
 
-    await expect(await terminals.search('rackside-42')).toHaveText('found');
+    await expect(await terminals.search('rackside-42')).toHaveText('1 of 1');
     await app.page.keyboard.press('Escape');
 
     // A flood twelve times the flow-control window: it only gets through if every byte that
@@ -125,6 +125,11 @@ test('a terminal from an SSH profile: host key, command output, search, reconnec
     await expect(terminals.screen()).toContainText('still-9');
     await expect(terminals.screen()).not.toContainText('second-2');
     await app.page.keyboard.press('Control+PageDown');
+    await expect(terminals.screen()).toContainText('second-2');
+    // A tab dragged onto the right half of another goes after it; the tab shown stays shown.
+    await terminals.dragTab(terminals.tabs().first(), terminals.tabs().nth(1), 'right');
+    await expect(terminals.tabs().first()).toContainText('lab-shell');
+    await expect(terminals.tabs().nth(1)).toContainText('prod-db');
     await expect(terminals.screen()).toContainText('second-2');
     await app.page.keyboard.press('Control+Shift+W');
     await app.page.getByTestId('term-close-confirm-button').click();
@@ -202,7 +207,7 @@ test("a new tab's shell has the tab's size; dialogs and the search bar leave the
     await expect(terminals.screen()).toContainText('kept-4');
 
     // The open search bar does not take the keyboard back from a terminal the user chose…
-    await expect(await terminals.search('kept-4')).toHaveText('found');
+    await expect(await terminals.search('kept-4')).toHaveText('1 of 1');
     await terminals.view().getByTestId('term-host').click();
     await app.page.keyboard.press('Control+Shift+T');
     await expect(terminals.tabs()).toHaveCount(2);
@@ -216,7 +221,24 @@ test("a new tab's shell has the tab's size; dialogs and the search bar leave the
     await app.page.keyboard.type('fresh-6');
     await app.page.keyboard.press('Enter');
     await expect(terminals.searchInput()).toHaveValue('fresh-6');
-    await expect(app.page.getByTestId('term-search-result')).toHaveText('found');
+    await expect(terminals.searchResult()).toHaveText('1 of 1');
+
+    // The search options apply at once, from the keyboard in the field: Alt+C matches case…
+    await terminals.run("printf 'Ab%s ab%s\\n' -9 -9");
+    await expect(terminals.screen()).toContainText('Ab-9 ab-9');
+    await expect(await terminals.search('ab-9')).toHaveText(/ of 2$/);
+    await app.page.keyboard.press('Alt+KeyC');
+    await expect(terminals.searchToggle('Match case')).toHaveAttribute('aria-pressed', 'true');
+    await expect(terminals.searchResult()).toHaveText('1 of 1');
+    await expect(terminals.searchInput()).toBeFocused();
+    // …and Alt+R reads the text as a regular expression, saying so when it is not one.
+    await app.page.keyboard.press('Alt+KeyR');
+    await terminals.searchInput().fill('ab-(9');
+    await app.page.keyboard.press('Enter');
+    await expect(terminals.searchResult()).toHaveText('Not a valid regular expression');
+    await terminals.searchInput().fill('ab-[0-9]');
+    await app.page.keyboard.press('Enter');
+    await expect(terminals.searchResult()).toHaveText('1 of 1');
   } finally {
     await sshd.stop();
   }

@@ -6,6 +6,7 @@ import { needsPasteWarning, pastedLineCount } from './paste';
 import { QuickTarget } from '../../../../shared/ssh';
 import { formatQuickTarget, parseQuickConnect } from './quick-connect';
 import { shouldUseWebgl } from './renderer-choice';
+import { toggleForKey } from './search-options';
 import { cycleTab, failureText, move, reconnect } from './terminal-actions';
 import { keyCommandFor, keyLeftToApp } from './terminal-session';
 import {
@@ -317,5 +318,26 @@ describe('reconnecting', () => {
     });
     await reconnect('t1');
     expect(useTerminalsStore.getState().tabs[0]?.title).toBe('admin@10.0.0.9:2222');
+  });
+});
+
+describe('search option keys', () => {
+  it('are Alt+C, Alt+W and Alt+R by the physical key, so Option+C on a Mac ("ç") counts too', () => {
+    const press = (key: string, code: string, mods: { ctrl?: boolean; shift?: boolean } = {}) =>
+      toggleForKey({
+        key,
+        code,
+        altKey: true,
+        ctrlKey: mods.ctrl ?? false,
+        shiftKey: mods.shift ?? false,
+        metaKey: false,
+      });
+    expect(press('c', 'KeyC')).toBe('caseSensitive');
+    expect(press('ç', 'KeyC')).toBe('caseSensitive');
+    expect(press('w', 'KeyW')).toBe('wholeWord');
+    expect(press('r', 'KeyR')).toBe('regex');
+    expect(press('c', 'KeyC', { ctrl: true })).toBeUndefined();
+    expect(press('C', 'KeyC', { shift: true })).toBeUndefined();
+    expect(press('x', 'KeyX')).toBeUndefined();
   });
 });

@@ -9,6 +9,7 @@ import { createAckBatcher, type AckBatcher } from './ack-batcher';
 import { createOutputPacer, type OutputPacer } from './output-pacer';
 import { needsPasteWarning } from './paste';
 import { probeWebglRenderer, shouldUseWebgl } from './renderer-choice';
+import { countedMatchLimit } from './search-options';
 import type { TerminalSettings } from './terminals-store';
 
 export interface SessionHooks {
@@ -108,7 +109,7 @@ function webglWanted(): boolean {
  */
 export class TerminalSession {
   readonly term: Terminal;
-  readonly search = new SearchAddon();
+  readonly search = new SearchAddon({ highlightLimit: countedMatchLimit });
   private readonly fit = new FitAddon();
   private channel: TerminalChannel | null = null;
   private acks: AckBatcher | null = null;
