@@ -1,8 +1,9 @@
-import { cleanup, fireEvent, render, screen } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setBridge } from '../../lib/bridge';
 import { installFakeBridge } from '../../test-support/fake-bridge';
 import { TerminalsPage } from './TerminalsPage';
+import { toggleSplit } from './terminal-actions';
 import { initialState, useTerminalsStore, type TerminalTab } from './terminals-store';
 import { openTab } from '../../test-support/terminal-tabs';
 
@@ -150,5 +151,124 @@ describe('the font size field', () => {
     fireEvent.blur(field);
     expect(field.value).toBe('14');
     expect(useTerminalsStore.getState().settings.fontSize).toBe(14);
+  });
+});
+
+describe('dragging a tab', () => {
+  beforeEach(() => {
+    installFakeBridge(() => undefined);
+    useTerminalsStore.setState({
+      ...initialState,
+      tabs: ['a', 'b', 'c', 'd'].map((key) => openTab(key, tab(key).target, `tab-${key}`)),
+      active: ['a', null],
+    });
+    // Every tab is 100 px wide from x = 0: its left half is x < 50.
+    vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockReturnValue(
+      DOMRect.fromRect({ x: 0, y: 0, width: 100, height: 24 }),
+    );
+  });
+  afterEach(() => {
+    cleanup();
+    setBridge(undefined);
+    useTerminalsStore.setState(initialState);
+    vi.restoreAllMocks();
+  });
+
+  const labels = (): (string | undefined)[] =>
+    screen.getAllByTestId('term-tab').map((t) => t.dataset.label);
+  const tabNamed = (label: string): HTMLElement =>
+    screen.getAllByTestId('term-tab').find((t) => t.dataset.label === label)!;
+
+  /** The data a drag carries, as a browser's DataTransfer holds it between the events. */
+  function dataTransfer(): Partial<DataTransfer> {
+    const data = new Map<string, string>();
+    return {
+      effectAllowed: 'all',
+      dropEffect: 'none',
+      setData: (type, value) => {
+        data.set(type, value);
+      },
+      getData: (type) => data.get(type) ?? '',
+    };
+  }
+
+  /** A drag event at `clientX` (jsdom has no DragEvent; React reads these fields of any event). */
+  function dragEvent(type: string, transfer: Partial<DataTransfer>, clientX = 0): Event {
+    const event = new MouseEvent(type, { bubbles: true, cancelable: true, clientX });
+    Object.defineProperty(event, 'dataTransfer', { value: transfer });
+    return event;
+  }
+
+  /** Drags tab `from` over tab `onto` at `clientX` and drops it there; whether it could drop. */
+  function drag(from: string, onto: string, clientX: number): boolean {
+    const transfer = dataTransfer();
+    fireEvent(tabNamed(from), dragEvent('dragstart', transfer));
+    const over = dragEvent('dragover', transfer, clientX);
+    fireEvent(tabNamed(onto), over);
+    // Only a tab that takes the drop cancels dragover; the browser drops nowhere else.
+    if (over.defaultPrevented) fireEvent(tabNamed(onto), dragEvent('drop', transfer, clientX));
+    fireEvent(tabNamed(from), dragEvent('dragend', transfer));
+    return over.defaultPrevented;
+  }
+
+  it("moves tab A after tab C when dropped on C's right half, before it on the left half", () => {
+    render(<TerminalsPage />);
+    expect(drag('tab-a', 'tab-c', 75)).toBe(true);
+    expect(labels()).toEqual(['tab-b', 'tab-c', 'tab-a', 'tab-d']);
+    expect(drag('tab-d', 'tab-b', 25)).toBe(true);
+    expect(labels()).toEqual(['tab-d', 'tab-b', 'tab-c', 'tab-a']);
+    // The tab shown stays shown.
+    expect(useTerminalsStore.getState().active[0]).toBe('a');
+  });
+
+  it('shows on which edge the tab would land while it is dragged over another, and not on itself', () => {
+    render(<TerminalsPage />);
+    const transfer = dataTransfer();
+    fireEvent(tabNamed('tab-a'), dragEvent('dragstart', transfer));
+    expect(tabNamed('tab-a').classList.contains('dragging')).toBe(true);
+    fireEvent(tabNamed('tab-c'), dragEvent('dragover', transfer, 75));
+    expect(tabNamed('tab-c').dataset.drop).toBe('after');
+    fireEvent(tabNamed('tab-c'), dragEvent('dragover', transfer, 25));
+    expect(tabNamed('tab-c').dataset.drop).toBe('before');
+    fireEvent(tabNamed('tab-c'), dragEvent('dragleave', transfer));
+    expect(tabNamed('tab-c').dataset.drop).toBeUndefined();
+
+    const overItself = dragEvent('dragover', transfer, 75);
+    fireEvent(tabNamed('tab-a'), overItself);
+    expect(overItself.defaultPrevented).toBe(false);
+    expect(tabNamed('tab-a').dataset.drop).toBeUndefined();
+    fireEvent(tabNamed('tab-a'), dragEvent('drop', transfer, 75));
+    fireEvent(tabNamed('tab-a'), dragEvent('dragend', transfer));
+    expect(tabNamed('tab-a').classList.contains('dragging')).toBe(false);
+    expect(labels()).toEqual(['tab-a', 'tab-b', 'tab-c', 'tab-d']);
+  });
+
+  it('in a split, moves a tab among its own pane only, past the tabs the other pane shows', () => {
+    render(<TerminalsPage />);
+    // The split puts b in the second pane; c goes there too: a, d on the left, b, c on the right.
+    act(() => {
+      toggleSplit();
+      useTerminalsStore.setState((state) => ({
+        tabs: state.tabs.map((t) => (t.key === 'c' ? { ...t, pane: 1 as const } : t)),
+      }));
+    });
+    const paneLabels = (pane: 0 | 1): (string | undefined)[] =>
+      Array.from(
+        screen
+          .getByTestId(`term-pane-${String(pane)}`)
+          .querySelectorAll<HTMLElement>('[data-testid="term-tab"]'),
+      ).map((t) => t.dataset.label);
+    expect(paneLabels(0)).toEqual(['tab-a', 'tab-d']);
+
+    expect(drag('tab-d', 'tab-a', 25)).toBe(true);
+    expect(paneLabels(0)).toEqual(['tab-d', 'tab-a']);
+    expect(paneLabels(1)).toEqual(['tab-b', 'tab-c']);
+    // As with Ctrl+Shift+PageUp, d traded places with a: b and c kept theirs in between.
+    expect(useTerminalsStore.getState().tabs.map((t) => t.key)).toEqual(['d', 'b', 'c', 'a']);
+
+    // A tab of the other pane is no place to drop.
+    expect(drag('tab-a', 'tab-c', 75)).toBe(false);
+    expect(paneLabels(0)).toEqual(['tab-d', 'tab-a']);
+    expect(paneLabels(1)).toEqual(['tab-b', 'tab-c']);
   });
 });

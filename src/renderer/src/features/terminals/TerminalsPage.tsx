@@ -21,6 +21,7 @@ import {
 } from './terminal-actions';
 import { keyCommandFor } from './terminal-session';
 import { selectors, useTerminalsStore, type TerminalTab } from './terminals-store';
+import { useTabDrag } from './use-tab-drag';
 import { ClosedOverlay, ConnectingOverlay, StatusLine } from './SessionStatusViews';
 import { CloseConfirm, PasteConfirm, SearchBar } from './TerminalDialogs';
 
@@ -270,6 +271,7 @@ function TabHandle(props: { tab: TerminalTab; active: boolean }) {
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState('');
   const label = selectors.tabLabel(tab);
+  const drag = useTabDrag(tab.key, split ? tab.pane : 0, !editing);
   // Set once editing ends: moving the focus back to the terminal blurs the field afterwards.
   const ended = useRef(false);
   const startEditing = (): void => {
@@ -287,12 +289,21 @@ function TabHandle(props: { tab: TerminalTab; active: boolean }) {
   };
   return (
     <div
-      className={active ? 'term-tab active' : 'term-tab'}
+      className={[
+        'term-tab',
+        active ? 'active' : '',
+        drag.dragging ? 'dragging' : '',
+        drag.dropSide === null ? '' : `drop-${drag.dropSide}`,
+      ]
+        .filter(Boolean)
+        .join(' ')}
       role="tab"
       aria-selected={active}
       data-testid="term-tab"
       data-label={label}
       data-state={tab.status.state}
+      data-drop={drag.dropSide ?? undefined}
+      {...drag.handlers}
     >
       <span className={`term-dot term-dot-${tab.status.state}`} aria-hidden />
       {editing ? (
@@ -330,7 +341,7 @@ function TabHandle(props: { tab: TerminalTab; active: boolean }) {
         <button
           type="button"
           className="term-tab-label"
-          title="Double-click or F2 to rename"
+          title="Double-click or F2 to rename; drag to move"
           onClick={() => {
             activate(tab.key);
             sessionFor(tab.key)?.focus();

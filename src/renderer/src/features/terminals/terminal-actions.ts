@@ -389,6 +389,26 @@ export function move(key: string, by: -1 | 1): void {
   });
 }
 
+/**
+ * Moves a tab to just before or after another tab of its pane (a tab dragged onto another),
+ * one `move` at a time: it passes the same tabs, and skips the same hidden ones, as the keyboard
+ * moves. A tab of the other pane, or the tab itself, is no place to go.
+ */
+export function moveBeside(key: string, targetKey: string, side: 'before' | 'after'): void {
+  const state = useTerminalsStore.getState();
+  const tab = selectors.byKey(state, key);
+  const target = selectors.byKey(state, targetKey);
+  if (tab === undefined || target === undefined || key === targetKey) return;
+  if (state.split && tab.pane !== target.pane) return;
+  const keys = selectors.paneTabs(state, state.split ? tab.pane : 0).map((t) => t.key);
+  const from = keys.indexOf(key);
+  const at = keys.indexOf(targetKey);
+  // The place it takes among its pane's tabs once it has left its own.
+  const to = (at > from ? at - 1 : at) + (side === 'after' ? 1 : 0);
+  const by = to > from ? 1 : -1;
+  for (let place = from; place !== to; place += by) move(key, by);
+}
+
 export function toggleBroadcast(key: string): void {
   const tab = selectors.byKey(useTerminalsStore.getState(), key);
   if (tab) updateTab(key, { broadcast: !tab.broadcast });
