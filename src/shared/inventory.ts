@@ -84,6 +84,11 @@ export const SourceFreshness = z
     offlineReason: z.string().nullable(),
     running: z.boolean(),
     intervalMinutes: z.number().int().nullable(),
+    /**
+     * The part of the system this profile syncs: a Foreman host filter; null for all of it. A
+     * system is expected to know an asset (drift) only through a profile that syncs all of it.
+     */
+    hostFilter: z.string().nullable(),
     /** e.g. "offline — data from 2026-11-22T16:00:00.000Z (connection refused)". */
     message: z.string(),
   })

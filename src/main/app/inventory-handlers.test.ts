@@ -4,7 +4,13 @@ import type { EventName } from '../../shared/contract';
 import { createRouter } from '../contract/router';
 import { EventHub } from '../core/events';
 import { createLogger, silentLogger, type LogRecord, type Logger } from '../core/logger';
-import type { InventoryPage, AssetDetail, Facets, SyncStatus } from '../../shared/inventory';
+import type {
+  AssetDetail,
+  DriftPage,
+  Facets,
+  InventoryPage,
+  SyncStatus,
+} from '../../shared/inventory';
 import { unlockedTestStore } from '../store/test-helpers';
 import { addFleetProfiles, fleetConnectors } from '../sync/test-fleet';
 import { inventoryHandlers } from './inventory-handlers';
@@ -131,6 +137,40 @@ describe('inventory commands', () => {
     expect(capped).toEqual({ ids: pages.slice(0, 3), total: pages.length });
     const tooMany = await router.dispatch('inventory:ids', { limit: 10_001 }, context);
     expect(tooMany).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    core.close();
+    store.close();
+  });
+
+  it('expects nothing of Foreman while its only profile syncs the hosts of a filter', async () => {
+    const { call, store, core } = await setup();
+    const drift = () => call<DriftPage>('inventory:drift', { limit: 500 });
+    const missingFromForeman = async (): Promise<number> =>
+      (await drift()).items.filter((i) => i.missingFrom.includes('foreman')).length;
+    const driftQuery = async (): Promise<number> =>
+      (await call<InventoryPage>('inventory:query', { query: 'drift:foreman' })).total;
+    // The seeded fleet has guests Foreman does not know.
+    const before = await missingFromForeman();
+    expect(before).toBeGreaterThan(0);
+    expect(await driftQuery()).toBe(before);
+    expect((await call<Facets>('inventory:facets', {})).drift.foreman).toBe(before);
+
+    const foreman = store.profiles.findByName('foreman')!;
+    store.profiles.save({
+      id: foreman.id,
+      name: foreman.name,
+      tags: foreman.tags,
+      connection: { ...foreman.connection, hostFilter: 'hostgroup_title ~ web' },
+    });
+    // A host outside the filter may be in Foreman: nothing counts as missing from it.
+    expect(await missingFromForeman()).toBe(0);
+    expect(await driftQuery()).toBe(0);
+    const facets = await call<Facets>('inventory:facets', {});
+    expect(facets.drift.foreman).toBe(0);
+    expect(facets.sources.find((s) => s.profileId === foreman.id)?.hostFilter).toBe(
+      'hostgroup_title ~ web',
+    );
+    // Other systems still count theirs.
+    expect((await drift()).total).toBeGreaterThan(0);
     core.close();
     store.close();
   });

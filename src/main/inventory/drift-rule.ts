@@ -74,9 +74,15 @@ export function driftSql(
   return `(${expectedSql(system, alias)} AND ${alias}.in_${system} = 0)`;
 }
 
-/** The systems with data: a profile of theirs synced at least once. Only these are expected. */
+/**
+ * The systems expected to know assets: those with a profile that synced at least once and
+ * syncs all of the system. A profile with a Foreman host filter cannot say whether a host
+ * outside it is missing from Foreman or only outside the filter, so it makes nothing expected.
+ */
 export function configuredSystems(sources: Iterable<SourceFreshness>): SourceSystem[] {
   const out = new Set<SourceSystem>();
-  for (const source of sources) if (source.dataFrom !== null) out.add(source.system);
+  for (const source of sources) {
+    if (source.dataFrom !== null && source.hostFilter === null) out.add(source.system);
+  }
   return [...out];
 }

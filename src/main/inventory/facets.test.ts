@@ -112,6 +112,7 @@ describe('inventory facets', () => {
         offlineReason: null,
         running: false,
         intervalMinutes: null,
+        hostFilter: null,
         message: 'data from 2026-01-01T00:00:00Z',
       })),
       0,

@@ -225,6 +225,8 @@ export class SyncHistory {
         offlineReason: reason,
         running: running.has(profile.id),
         intervalMinutes: interval?.interval_minutes ?? null,
+        hostFilter:
+          profile.connection.kind === 'foreman' ? (profile.connection.hostFilter ?? null) : null,
         message: freshnessMessage(offline, dataFrom, reason),
       };
     });

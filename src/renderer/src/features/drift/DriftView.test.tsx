@@ -53,6 +53,29 @@ describe('DriftView', () => {
     expect(useInventoryStore.getState().draft).toBe('drift:proxmox');
   });
 
+  it('says why nothing counts as missing from a system whose profiles sync a filter’s hosts', async () => {
+    const filtered = {
+      ...facets,
+      sources: [
+        { system: 'foreman', dataFrom: '2026-11-22T10:00:00Z', hostFilter: 'hostgroup ~ web' },
+        { system: 'proxmox', dataFrom: '2026-11-22T10:00:00Z', hostFilter: null },
+      ],
+    } as unknown as Facets;
+    installFakeBridge((channel) =>
+      channel === 'inventory:drift' ? { items: [], total: 0 } : unknownChannel(channel),
+    );
+    useInventoryStore.setState({ facets: filtered });
+    render(<DriftView />);
+    expect((await screen.findByTestId('drift-filtered')).textContent).toBe(
+      'Foreman syncs only the hosts of its profiles’ host filters (hostgroup ~ web), so no asset counts as missing from it.',
+    );
+    const filters = screen.getAllByTestId('drift-filter').map((b) => b.textContent.trim());
+    // Nothing is missing from Foreman; what Foreman knows can still be missing elsewhere.
+    expect(filters.filter((f) => /not in Foreman/i.test(f))).toEqual([]);
+    expect(filters).toContain('Not in Proxmox VE (2)');
+    expect(filters).toContain('In Foreman, not in Proxmox VE');
+  });
+
   it('says there is no drift instead of an empty table with "0 assets are missing"', async () => {
     core({ items: [], total: 0 });
     expect((await screen.findByTestId('drift-empty')).textContent).toContain('No drift');

@@ -1,21 +1,15 @@
 import { Filter, GitCompare } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import type { AppErrorShape } from '../../../../shared/errors';
-import type { DriftPage, SourceSystem } from '../../../../shared/inventory';
+import type { DriftPage } from '../../../../shared/inventory';
 import { EmptyState } from '../../components/EmptyState';
 import { bridge } from '../../lib/bridge';
 import { SourceBadges } from '../inventory/cells';
 import { useInventoryStore } from '../inventory/inventory-store';
 import { QueryButton } from '../inventory/QueryButton';
 import { systemLabels } from '../sync/staleness';
+import { driftSystems } from './drift-systems';
 
-const systems: readonly SourceSystem[] = ['foreman', 'proxmox', 'patchmon', 'routeros'];
-/**
- * RouterOS knows its routers and nothing else, and no other system is expected to know them:
- * neither what RouterOS lacks nor what it alone has is drift, so it gets no filters (one would
- * list every server, the other every router).
- */
-const expectedSomewhere = (s: SourceSystem): boolean => s !== 'routeros';
 const pageSize = 100;
 
 type Loaded = { page: DriftPage; error?: undefined } | { page?: undefined; error: AppErrorShape };
@@ -39,18 +33,19 @@ export function DriftView() {
     };
   }, [limit, facets]);
 
-  const present = systems.filter((s) => (facets?.system[s] ?? 0) > 0);
+  const sources = facets?.sources ?? [];
+  const { known, counted, filteredOnly } = driftSystems(facets);
   // `drift:` applies the list's own rule, so each button finds what the list counts.
-  const filters = present.filter(expectedSomewhere).flatMap((missing) => [
+  const filters = counted.flatMap((missing) => [
     {
       label: `Not in ${systemLabels[missing]}`,
       query: `drift:${missing}`,
       count: facets?.drift[missing],
     },
   ]);
-  const pairs = present.filter(expectedSomewhere).flatMap((a) =>
-    present
-      .filter((b) => b !== a && expectedSomewhere(b))
+  const pairs = known.flatMap((a) =>
+    counted
+      .filter((b) => b !== a)
       .map((b) => ({
         label: `In ${systemLabels[a]}, not in ${systemLabels[b]}`,
         query: `source:${a} drift:${b}`,
@@ -74,6 +69,16 @@ export function DriftView() {
           </QueryButton>
         ))}
       </div>
+      {filteredOnly.map((system) => (
+        <p key={system} className="muted" data-testid="drift-filtered">
+          {systemLabels[system]} syncs only the hosts of its profiles’ host filters (
+          {sources
+            .filter((s) => s.system === system && s.hostFilter !== null)
+            .map((s) => s.hostFilter)
+            .join('; ')}
+          ), so no asset counts as missing from it.
+        </p>
+      ))}
       {loaded?.error ? (
         <div className="banner error" role="alert">
           Could not read the drift: {loaded.error.message}

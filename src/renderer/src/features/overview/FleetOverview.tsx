@@ -15,6 +15,7 @@ import type { SourceSystem } from '../../../../shared/inventory';
 import { bridge } from '../../lib/bridge';
 import { useInventoryStore } from '../inventory/inventory-store';
 import { systemLabels } from '../sync/staleness';
+import { driftSystems } from '../drift/drift-systems';
 
 const systems: readonly SourceSystem[] = ['foreman', 'proxmox', 'patchmon', 'routeros'];
 const palette = ['var(--chart-1)', 'var(--chart-2)', 'var(--chart-3)', 'var(--chart-4)'];
@@ -149,13 +150,11 @@ export function FleetOverview() {
   }));
   // Drift: what a system should know and does not (routers are never expected in Foreman,
   // Windows never in PatchMon, and RouterOS is expected to know nothing but its routers).
-  const missing = systems
-    .filter((s) => s !== 'routeros' && (facets.system[s] ?? 0) > 0)
-    .map((s) => ({
-      name: `not in ${systemLabels[s]}`,
-      value: facets.drift[s] ?? 0,
-      query: `drift:${s}`,
-    }));
+  const missing = driftSystems(facets).counted.map((s) => ({
+    name: `not in ${systemLabels[s]}`,
+    value: facets.drift[s] ?? 0,
+    query: `drift:${s}`,
+  }));
 
   return (
     <div className="overview" data-testid="fleet-overview" data-total={facets.total}>

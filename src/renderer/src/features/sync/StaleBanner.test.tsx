@@ -17,6 +17,7 @@ const offline = (name: string, system: SourceSystem, dataFrom: string): SourceFr
   offlineReason: `cannot reach ${name}:443: connection refused`,
   running: false,
   intervalMinutes: null,
+  hostFilter: null,
   message: `offline — data from ${dataFrom}`,
 });
 

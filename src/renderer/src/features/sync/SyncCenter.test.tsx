@@ -19,6 +19,7 @@ const source = (profileId: string, profileName: string): SourceFreshness => ({
   offlineReason: null,
   running: false,
   intervalMinutes: null,
+  hostFilter: null,
   message: 'data from 2026-11-22T11:00:00Z',
 });
 

@@ -15,6 +15,7 @@ const source = (over: Partial<SourceFreshness>): SourceFreshness => ({
   offlineReason: null,
   running: false,
   intervalMinutes: null,
+  hostFilter: null,
   message: '',
   ...over,
 });
