@@ -65,10 +65,14 @@ function warnOffline(s: CliSession, sources: readonly SourceFreshness[]): void {
   }
 }
 
-/** What a failed source's line says: who, why (its own last full stop dropped), what is kept. */
-export function failureLine(o: SyncOutcome): string {
+/**
+ * What a failed source's line says: who, why (its own last full stop dropped), what is kept —
+ * nothing when the profile was removed during its sync (`removed`), which took its data along.
+ */
+export function failureLine(o: SyncOutcome, removed = false): string {
   const why = printable((o.error ?? 'no reason given').replace(/\.$/, ''));
-  return `rackside: ${o.profileName} (${o.system}) ${o.status}: ${why}; its previous data is kept.\n`;
+  const kept = removed ? '' : '; its previous data is kept';
+  return `rackside: ${o.profileName} (${o.system}) ${o.status}: ${why}${kept}.\n`;
 }
 
 /** `rackside sync`: exits 1 when any source fails; its old data stays and is marked offline. */
@@ -81,11 +85,13 @@ export async function syncCommand(
   }
   // A mistyped name, a profile that is no source, or nothing to sync, is reported before the
   // passphrase is asked for (or a vault created), not after.
+  const named = new Set<string>();
   for (const name of opts.profile ?? []) {
     const profile = s.store.profiles.resolve(name);
     if (!isSourceProfile(profile)) {
       throw new AppError('bad-request', `"${profile.name}" is not an inventory source.`);
     }
+    named.add(profile.id);
   }
   if (opts.all === true && !s.store.profiles.list().some(isSourceProfile)) {
     throw new AppError('not-found', 'There are no source profiles to sync.');
@@ -98,7 +104,8 @@ export async function syncCommand(
   const otp = s.otpProvider({ prompting: (on) => bar?.hold(on) });
   const { engine } = services(s, (event) => bar?.update(event), { otp });
   if (tty && !s.options.json) {
-    const count = target === 'all' ? engine.freshness().length : target.length;
+    // A profile named twice (`--profile pve --profile PVE`) syncs once, so it counts once.
+    const count = target === 'all' ? engine.freshness().length : named.size;
     bar = new ProgressLine(s.io.stderr, count);
   }
   // Ctrl-C cancels what is still running and reports; a second one ends the command at once.
@@ -120,7 +127,9 @@ export async function syncCommand(
     throw new AppError('not-found', 'There are no source profiles to sync.');
   s.print(outcomes, () => formatOutcomes(outcomes));
   const failed = outcomes.filter((o) => o.status !== 'ok' && o.status !== 'cancelled');
-  for (const o of failed) s.io.stderr.write(failureLine(o));
+  for (const o of failed) {
+    s.io.stderr.write(failureLine(o, s.store.profiles.findById(o.profileId) === null));
+  }
   const cancelled = outcomes.filter((o) => o.status === 'cancelled').length;
   if (cancelled > 0) {
     s.io.stderr.write(

@@ -240,6 +240,52 @@ describe('SyncEngine', () => {
     store.close();
   });
 
+  it('reports a profile removed during its sync, or before its turn, and finishes the others', async () => {
+    const store = await unlockedTestStore();
+    const ids = ['pm-a', 'pm-b', 'pm-c'].map(
+      (name) =>
+        store.profiles.save({
+          name,
+          connection: { kind: 'patchmon', url: `https://${name}.lab`, apiKey: 'k' },
+        }).id,
+    );
+    const [a, b] = ids;
+    const engine = new SyncEngine({
+      db: store.db,
+      profiles: store.profiles,
+      logger: silentLogger,
+      // One at a time: pm-b waits for its turn while pm-a syncs.
+      perKindConcurrency: 1,
+      connectors: {
+        patchmon: {
+          system: 'patchmon',
+          test: () => Promise.reject(new Error('unused')),
+          sync: (profile) => {
+            // Removed in the app or by another command while this sync runs.
+            if (profile.id === a) {
+              store.profiles.remove(a);
+              store.profiles.remove(b!);
+            }
+            return Promise.resolve([]);
+          },
+        },
+      },
+    });
+    const outcomes = await engine.sync('all');
+    expect(outcomes.map((o) => [o.profileName, o.status])).toEqual([
+      ['pm-a', 'failed'],
+      ['pm-b', 'failed'],
+      ['pm-c', 'ok'],
+    ]);
+    for (const removed of outcomes.slice(0, 2)) {
+      expect(removed.errorCode).toBe('not-found');
+      expect(removed.error).toBe(`"${removed.profileName}" was removed during its sync.`);
+    }
+    expect(engine.isRunning()).toBe(false);
+    expect(engine.freshness().map((s) => s.profileName)).toEqual(['pm-c']);
+    store.close();
+  });
+
   it('refuses profiles that are not inventory sources', async () => {
     const store = await unlockedTestStore();
     store.profiles.save({

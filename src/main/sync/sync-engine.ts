@@ -145,6 +145,16 @@ export class SyncEngine {
     cancelledWhileWaiting: boolean,
   ): Promise<SyncOutcome> {
     const started = performance.now();
+    // Removed (in the app or by another command) while it waited for its turn.
+    if (this.options.profiles.findById(profile.id) === null) {
+      const outcome = removedOutcome(profile, system, 0);
+      this.#progressEmitter(0, profile, system)(
+        { phase: 'failed', done: 0, total: null, records: 0 },
+        'failed',
+        outcome.error,
+      );
+      return outcome;
+    }
     const runId = this.history.begin(profile.id, system);
     const controller = syncCancelController();
     this.#controllers.add(controller);
@@ -205,7 +215,11 @@ export class SyncEngine {
       outer?.removeEventListener('abort', onOuterAbort);
       this.#controllers.delete(controller);
     }
-    return this.history.outcome(runId, profile);
+    // Its run went with the profile when that was removed during the sync.
+    return (
+      this.history.outcome(runId, profile) ??
+      removedOutcome(profile, system, performance.now() - started, runId)
+    );
   }
 
   /**
@@ -246,6 +260,30 @@ export class SyncEngine {
       });
     };
   }
+}
+
+/** What a sync of a profile removed before it could save says: nothing of it is kept. */
+function removedOutcome(
+  profile: ProfileView,
+  system: SourceSystem,
+  durationMs: number,
+  runId = 0,
+): SyncOutcome {
+  return {
+    runId,
+    profileId: profile.id,
+    profileName: profile.name,
+    system,
+    status: 'failed',
+    fetched: 0,
+    added: 0,
+    changed: 0,
+    removed: 0,
+    warnings: [],
+    error: `"${profile.name}" was removed during its sync.`,
+    errorCode: 'not-found',
+    durationMs: Math.round(durationMs),
+  };
 }
 
 function clampCount(value: number): number {

@@ -154,19 +154,23 @@ export class SyncHistory {
       );
   }
 
-  outcome(runId: number, profile: ProfileView): SyncOutcome {
-    const row = this.db.prepare('SELECT * FROM sync_runs WHERE id = ?').get(runId) as {
-      status: SyncRunStatus;
-      fetched: number;
-      added: number;
-      changed: number;
-      removed: number;
-      warnings: string;
-      error: string | null;
-      error_code: string | null;
-      duration_ms: number | null;
-      system: SourceSystem;
-    };
+  /** The run's outcome, or null when the run is gone: its profile was removed meanwhile. */
+  outcome(runId: number, profile: ProfileView): SyncOutcome | null {
+    const row = this.db.prepare('SELECT * FROM sync_runs WHERE id = ?').get(runId) as
+      | {
+          status: SyncRunStatus;
+          fetched: number;
+          added: number;
+          changed: number;
+          removed: number;
+          warnings: string;
+          error: string | null;
+          error_code: string | null;
+          duration_ms: number | null;
+          system: SourceSystem;
+        }
+      | undefined;
+    if (row === undefined) return null;
     return {
       runId,
       profileId: profile.id,
