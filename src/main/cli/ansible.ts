@@ -7,8 +7,15 @@ import { escapeRawControls } from './cli-io';
 /**
  * An Ansible YAML inventory. Every scalar is written as a JSON string, which YAML reads as a
  * double-quoted scalar: no escaping rules of our own, no dependency for a fixed, tiny shape.
+ * JSON leaves U+2028 / U+2029 and U+FFFE / U+FFFF raw, but Ansible's YAML 1.1 reader takes the
+ * first two for line breaks (ending a comment or a key mid-name) and refuses the others, so they
+ * are escaped too; YAML reads `\u2028` back as the same character.
  */
-const q = (value: string): string => escapeRawControls(JSON.stringify(value));
+const q = (value: string): string =>
+  escapeRawControls(JSON.stringify(value)).replace(
+    /[\u2028\u2029\ufffe\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16)}`,
+  );
 
 function groupName(prefix: string, value: string): string {
   const cleaned = value

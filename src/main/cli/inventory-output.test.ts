@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/errors';
 import { silentLogger } from '../core/logger';
@@ -8,6 +9,7 @@ import { proxmoxGuest } from '../sources/test-helpers';
 import type { SourceRecord } from '../sources/types';
 import { openStore } from '../store/open-store';
 import { cliConnectors } from './inventory-commands';
+import { runCli } from './run-cli';
 import { cli } from './test-helpers';
 
 function guest(vmid: number, name: string, ip: string): SourceRecord {
@@ -127,6 +129,24 @@ describe('what the CLI prints about assets', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('escapes the characters YAML 1.1 reads as line breaks or refuses, so Ansible can read the file', async () => {
+    // Ansible reads inventories with PyYAML (YAML 1.1): U+2028 and U+2029 end a line there, even
+    // inside a comment or a quoted key, and U+FFFE / U+FFFF are not allowed in the stream at all.
+    const dir = await seeded([
+      guest(101, 'edge:1\u2028evil', '10.0.0.1'),
+      guest(102, 'para\u2029graph', '10.0.0.2'),
+      guest(103, 'not\ufffea\uffffchar', '10.0.0.3'),
+    ]);
+    const run = await cli(['--data-dir', dir, 'export', 'ansible', '--no-check']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toMatch(/[\u2028\u2029\ufffe\uffff]/u);
+    expect(run.stdout).toContain(
+      '# "edge:1\\u2028evil" is "edge_1\\u2028evil" here: Ansible reads [, ] and : in a host name.\n',
+    );
+    expect(run.stdout).toContain('    "para\\u2029graph":\n      ansible_host: "10.0.0.2"\n');
+    expect(run.stdout).toContain('    "not\\ufffea\\uffffchar":\n');
   });
 
   it('never gives a renamed namesake the name of another host', async () => {
@@ -290,6 +310,64 @@ describe('what the CLI prints about assets', () => {
     expect((JSON.parse(done.stdout) as { status: string }[]).map((o) => o.status)).toEqual([
       'cancelled',
     ]);
+  });
+
+  it('reports a profile that another command removed during its sync, instead of crashing', async () => {
+    const dir = await seeded([guest(101, 'web01', '10.0.0.1')]);
+    cliConnectors.current = () => ({
+      proxmox: {
+        system: 'proxmox',
+        test: () => Promise.reject(new Error('not used')),
+        sync: (profile) => {
+          // `rackside profiles remove pve` in another shell, while this sync fetches.
+          const other = openStore({ dataDir: dir, logger: silentLogger });
+          other.profiles.remove(profile.id);
+          other.close();
+          return Promise.resolve([guest(101, 'web01', '10.0.0.1')]);
+        },
+      },
+    });
+    const run = await cli(['--data-dir', dir, '--json', 'sync', '--all'], {
+      env: { RACKSIDE_PASSPHRASE: 'output passphrase 1' },
+    });
+    expect(run.stderr).toBe('rackside: pve (proxmox) failed: "pve" was removed during its sync.\n');
+    expect(run.code).toBe(1);
+    expect(
+      (JSON.parse(run.stdout) as { profileName: string; status: string }[]).map((o) => [
+        o.profileName,
+        o.status,
+      ]),
+    ).toEqual([['pve', 'failed']]);
+  });
+
+  it('counts a profile named twice once on the progress line, as it syncs once', async () => {
+    const dir = await seeded([guest(101, 'web01', '10.0.0.1')]);
+    cliConnectors.current = () => ({
+      proxmox: {
+        system: 'proxmox',
+        test: () => Promise.reject(new Error('not used')),
+        sync: () => Promise.resolve([guest(101, 'web01', '10.0.0.1')]),
+      },
+    });
+    const stdin = new PassThrough();
+    const stdout = new PassThrough();
+    // A terminal: the progress line is drawn.
+    const stderr = Object.assign(new PassThrough(), { isTTY: true, columns: 80 });
+    let err = '';
+    stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    stdin.end();
+    const code = await runCli(['--data-dir', dir, 'sync', '--profile', 'pve', '--profile', 'PVE'], {
+      stdin,
+      stdout,
+      stderr,
+      env: { RACKSIDE_PASSPHRASE: 'output passphrase 1' },
+    });
+    expect(code).toBe(0);
+    const drawn = err.split('\r\u001b[2K').filter((line) => line.startsWith('['));
+    expect(drawn.length).toBeGreaterThan(0);
+    expect(drawn.map((line) => / (\d+\/\d+)/.exec(line)?.[1])).toEqual(
+      drawn.map((_, i) => (i === drawn.length - 1 ? '1/1' : '0/1')),
+    );
   });
 
   it('tests a login, and stops at Ctrl-C with status 130 when the source never answers', async () => {
