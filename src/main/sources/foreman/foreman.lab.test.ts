@@ -176,6 +176,35 @@ describe('Foreman connector against the lab', () => {
     expect(summary.permissions.join('\n')).not.toMatch(/facts/);
   });
 
+  it('fetches the facts it could not see before once the credential may see them', async () => {
+    const { restricted } = lab.foreman!.credentials;
+    const auditor = {
+      ...profile,
+      connection: {
+        ...profile.connection,
+        auth: { mode: 'password' as const, username: restricted.username },
+      },
+    } as ProfileView;
+    const withoutFacts = await foremanConnector.sync(
+      auditor,
+      { password: restricted.password },
+      recordingContext(),
+    );
+    expect(withoutFacts.every((r) => r.machineId === null)).toBe(true);
+    // view_facts granted (here: the admin's credential), the hosts themselves unchanged.
+    const events: RequestEvent[] = [];
+    const again = await counted(events).sync(profile, secrets, recordingContext(withoutFacts));
+    const ids = new Set(withoutFacts.map((r) => r.externalId));
+    const machineIds = (records: readonly SourceRecord[]) =>
+      records.filter((r) => ids.has(r.externalId)).map((r) => [r.externalId, r.machineId]);
+    expect(machineIds(again)).toEqual(machineIds(first));
+    expect(machineIds(first).some(([, machineId]) => machineId !== null)).toBe(true);
+    // Only the facts were missing: the unchanged hosts' details are not fetched again.
+    expect(events.filter((e) => /^\/hosts\/\d+$/.test(e.path))).toHaveLength(
+      first.length - withoutFacts.length,
+    );
+  });
+
   it('syncs only the hosts its host filter matches, and Test login says how many', async () => {
     const { fleet } = lab;
     const berlin = fleet.locations.find((l) => l.name === 'Berlin');

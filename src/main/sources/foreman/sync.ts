@@ -111,10 +111,14 @@ export async function syncForeman(
 
   const reused = new Map<number, StoredHost>();
   const stale: HostSummary[] = [];
+  // Unchanged hosts whose facts the credential could not see last time: once view_facts is
+  // granted their facts come, without their details again; while refused, only a first few ask.
+  const factless: HostSummary[] = [];
   for (const summary of summaries) {
     const stored = reusable(context.previous(String(summary.id)), summary);
     if (stored === null) stale.push(summary);
     else reused.set(summary.id, stored);
+    if (stored?.facts === null) factless.push(summary);
   }
   let factsAllowed = true;
   // Concurrent workers may all meet the 403; the user hears about it once.
@@ -159,6 +163,16 @@ export async function syncForeman(
     );
     done += 1;
     if (done % step === 0 || done === stale.length) report();
+  });
+  await mapLimit(factless, client.concurrency, async (summary) => {
+    if (!factsAllowed) return;
+    const answer = await permitted(() => client.facts(summary.id, signal, options.factsPerPage));
+    if (!answer.ok) {
+      denyFacts(answer.message);
+      return;
+    }
+    const stored = reused.get(summary.id);
+    if (stored !== undefined) reused.set(summary.id, { ...stored, facts: answer.value });
   });
 
   const records: SourceRecord[] = [];
