@@ -58,6 +58,8 @@ export function describeTransportError(
   error: unknown,
   where: Where,
   timeouts: { connectTimeoutMs: number; headersTimeoutMs: number; bodyTimeoutMs: number },
+  /** `https:`: a connect timeout may be a TLS handshake that never finished. */
+  context: { attempts?: number; tls?: boolean } = {},
 ): { error: HttpError; retryable: boolean } {
   if (error instanceof HttpError) return { error, retryable: false };
   const prefix = `${where.system} ${where.endpoint}`;
@@ -75,10 +77,20 @@ export function describeTransportError(
   }
   const code = codeOf(error);
   const seconds = (ms: number) => (ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`);
+  // Said of the last try, which is the one that throws: the wait was that many times as long.
+  const tries =
+    context.attempts !== undefined && context.attempts > 1
+      ? `${String(context.attempts)} attempts; `
+      : '';
   if (code === 'UND_ERR_CONNECT_TIMEOUT') {
+    // The connect timeout covers the TLS handshake too: a port that accepts connections and
+    // never answers the handshake (a plain service, a stuck proxy) ends here as well.
+    const why = context.tls
+      ? 'host down or filtered, or a TLS handshake that never finished?'
+      : 'host down or filtered?';
     return make(
       'connect-timeout',
-      `${prefix}: no connection within ${seconds(timeouts.connectTimeoutMs)} (host down or filtered?).`,
+      `${prefix}: no connection within ${seconds(timeouts.connectTimeoutMs)} (${tries}${why}).`,
       true,
     );
   }
@@ -106,7 +118,8 @@ export function describeTransportError(
   if (resetCodes.has(code)) {
     return make('network', `${prefix}: the connection was dropped (${code}).`, true);
   }
-  const detail = (error as Error).message || code || 'unknown error';
+  // One line: OpenSSL's messages end in a line break, and some hold several.
+  const detail = ((error as Error).message || code || 'unknown error').replace(/\s+/g, ' ').trim();
   if (code === 'ECONNREFUSED') {
     return make('network', `${prefix}: connection refused — is ${where.system} running?`, false);
   }

@@ -314,6 +314,38 @@ describe('limits and timeouts', () => {
     expect(error.message).toBe('Test GET /x: cancelled.');
   });
 
+  it('says a TLS handshake may be what never finished, and how many attempts it waited', async () => {
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    open.push({
+      close: () =>
+        new Promise<void>((resolve) => {
+          for (const socket of sockets) socket.destroy();
+          silent.close(() => resolve());
+        }),
+    });
+    const { port } = silent.address() as net.AddressInfo;
+    const c = await client(`https://127.0.0.1:${String(port)}`, {
+      connectTimeoutMs: 200,
+      maxRetries: 1,
+    });
+    const error = await failure(c.getJson('/x', Ok));
+    expect(error.reason).toBe('connect-timeout');
+    expect(error.message).toBe(
+      'Test GET /x: no connection within 200 ms (2 attempts; host down or filtered, or a TLS handshake that never finished?).',
+    );
+    expect(sockets.length).toBe(2);
+  });
+
+  it('reports HTTPS to a plain HTTP port on one line', async () => {
+    const s = await server(okHandler);
+    const c = await client(s.url.replace(/^http:/, 'https:'));
+    const error = await failure(c.getJson('/x', Ok));
+    expect(error.message).toMatch(/^Test GET \/x: TLS failed \(.+\) — is this an HTTPS port\?$/);
+    expect(error.message).not.toMatch(/\n/);
+  });
+
   it('keeps at most `concurrency` requests in flight', async () => {
     const s = await server((_req, res) => {
       setTimeout(() => sendJson(res, 200, { ok: true }), 30);

@@ -201,7 +201,10 @@ export class HttpClient {
         response = await this.gate.run(() => this.once(url, path, method, attempt, options));
       } catch (error) {
         if (options.signal?.aborted) throw this.cancelled(where, error);
-        const failure = describeTransportError(error, where, this.options);
+        const failure = describeTransportError(error, where, this.options, {
+          attempts: attempt + 1,
+          tls: this.options.baseUrl.startsWith('https:'),
+        });
         if (attempt >= maxRetries || !failure.retryable) throw failure.error;
         const wait = backoffDelay(attempt, this.backoff());
         this.logger.warn('retrying after a transport failure', {
