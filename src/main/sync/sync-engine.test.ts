@@ -250,10 +250,12 @@ describe('SyncEngine', () => {
         }).id,
     );
     const [a, b] = ids;
+    const events: SyncProgressEvent[] = [];
     const engine = new SyncEngine({
       db: store.db,
       profiles: store.profiles,
       logger: silentLogger,
+      onProgress: (e) => events.push(e),
       // One at a time: pm-b waits for its turn while pm-a syncs.
       perKindConcurrency: 1,
       connectors: {
@@ -281,6 +283,12 @@ describe('SyncEngine', () => {
       expect(removed.errorCode).toBe('not-found');
       expect(removed.error).toBe(`"${removed.profileName}" was removed during its sync.`);
     }
+    // The progress the app shows says the same, not the database's complaint on saving.
+    const failures = events.filter((e) => e.state === 'failed').map((e) => e.error);
+    expect(failures).toEqual([
+      '"pm-a" was removed during its sync.',
+      '"pm-b" was removed during its sync.',
+    ]);
     expect(engine.isRunning()).toBe(false);
     expect(engine.freshness().map((s) => s.profileName)).toEqual(['pm-c']);
     store.close();

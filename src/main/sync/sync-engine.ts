@@ -184,6 +184,10 @@ export class SyncEngine {
       const checked = checkRecords(records, system);
       emit({ phase: 'saving', done: 0, total: null, records: checked.length }, 'running');
       const hashed = await hashRecords(checked);
+      // Removed while it synced (in the app or by another command): nothing to save it for.
+      if (this.options.profiles.findById(profile.id) === null) {
+        throw new AppError('not-found', removedMessage(profile));
+      }
       let counts: WriteCounts | undefined;
       this.options.db.transaction(() => {
         counts = this.#records.replaceHashed(profile.id, hashed, this.#clock().toISOString());
@@ -198,7 +202,11 @@ export class SyncEngine {
       this.#correlateIfLast(profile.id);
       emit({ phase: 'done', done: 1, total: 1, records: checked.length }, 'ok');
     } catch (error) {
-      const { code, message } = describeFailure(error, controller.signal.aborted);
+      // Removed meanwhile: saving its records failed on the missing profile, which is the story.
+      const { code, message } =
+        this.options.profiles.findById(profile.id) === null
+          ? { code: 'not-found' as const, message: removedMessage(profile) }
+          : describeFailure(error, controller.signal.aborted);
       const status = code === 'cancelled' ? 'cancelled' : 'failed';
       this.history.finish(runId, status, {
         warnings,
@@ -262,6 +270,10 @@ export class SyncEngine {
   }
 }
 
+function removedMessage(profile: ProfileView): string {
+  return `"${profile.name}" was removed during its sync.`;
+}
+
 /** What a sync of a profile removed before it could save says: nothing of it is kept. */
 function removedOutcome(
   profile: ProfileView,
@@ -280,7 +292,7 @@ function removedOutcome(
     changed: 0,
     removed: 0,
     warnings: [],
-    error: `"${profile.name}" was removed during its sync.`,
+    error: removedMessage(profile),
     errorCode: 'not-found',
     durationMs: Math.round(durationMs),
   };
