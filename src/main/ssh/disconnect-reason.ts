@@ -31,6 +31,16 @@ export function reasonFromError(error: unknown, hop: HopLabel): DisconnectReason
         retryable: false,
         message: `Authentication as ${hop.username} on ${where(hop)} failed.`,
       };
+    case 'agent':
+      // A local problem (the agent stopped, or refused to sign), not the server's.
+      return {
+        ...base,
+        kind: 'auth-failed',
+        retryable: false,
+        message:
+          `The ssh-agent could not be used to log in to ${where(hop)} (${err.message}). ` +
+          'Check that the agent runs and SSH_AUTH_SOCK points to it.',
+      };
     case 'client-timeout':
       return {
         ...base,
@@ -72,6 +82,43 @@ export function reasonFromError(error: unknown, hop: HopLabel): DisconnectReason
         message: `${where(hop)} broke the SSH protocol: ${err.message}.`,
       };
   }
+}
+
+/** SSH_MSG_CHANNEL_OPEN_FAILURE reason 1: the server will not open such channels at all. */
+const administrativelyProhibited = 1;
+
+/**
+ * A jump host (`via`) could not open the tunnel to the next hop (`to`). A forbidden tunnel is
+ * the jump host's configuration (`AllowTcpForwarding`, `PermitOpen`) and no retry changes it;
+ * a failed connect is the next hop's, as seen from the jump host.
+ */
+export function jumpFailed(
+  via: HopLabel,
+  to: HopLabel,
+  reasonCode: unknown,
+  description: string,
+): DisconnectReason {
+  // The description is the server's own text: one short line of it.
+  const said = description
+    .replace(/[\p{Cc}\p{Cf}]+/gu, ' ')
+    .trim()
+    .slice(0, 200);
+  if (reasonCode === administrativelyProhibited) {
+    return {
+      hop: via.index,
+      kind: 'network',
+      retryable: false,
+      message:
+        `The jump host ${where(via)} refused to open a connection to ${where(to)}` +
+        `${said === '' ? '' : ` (${said})`}; it may not allow TCP forwarding.`,
+    };
+  }
+  return {
+    hop: to.index,
+    kind: 'network',
+    retryable: true,
+    message: `The jump host ${where(via)} could not connect to ${where(to)}${said === '' ? '' : `: ${said}`}.`,
+  };
 }
 
 export function closedDuringHandshake(hop: HopLabel): DisconnectReason {

@@ -131,6 +131,74 @@ describe('SSH sessions against OpenSSH: authentication', () => {
     }
   });
 
+  it('says the passphrase is wrong, naming the key: after three wrong answers, and at once for a saved one', async () => {
+    const dir = await tempDir();
+    const server = await sshd(dir);
+    try {
+      const bed = await sessionBed(dir);
+      bed.answer = (prompt) =>
+        prompt.kind === 'passphrase'
+          ? { kind: 'passphrase', passphrase: 'wrong guess' }
+          : { kind: 'host-key', answer: 'remember' };
+      const key = keys.locked.privatePath;
+      const typed = await openWatched(
+        bed.manager,
+        { ...rootWithKey(server, key), auth: { mode: 'key', keyFile: key } },
+        term,
+      );
+      await typed.state('closed');
+      expect(bed.prompts.filter((p) => p.kind === 'passphrase')).toHaveLength(3);
+      expect(typed.last()?.reason).toMatchObject({
+        kind: 'auth-failed',
+        retryable: false,
+        hop: 0,
+        message: `The passphrase for the private key ${key} is wrong.`,
+      });
+
+      bed.prompts.length = 0;
+      const saved = await openWatched(
+        bed.manager,
+        { ...rootWithKey(server, key), auth: { mode: 'key', keyFile: key, passphrase: 'stale' } },
+        term,
+      );
+      await saved.state('closed');
+      // The user typed nothing, so no prompt may say "that was not accepted".
+      expect(bed.prompts).toEqual([]);
+      expect(saved.last()?.reason).toMatchObject({
+        kind: 'auth-failed',
+        retryable: false,
+        message: `The saved passphrase for the private key ${key} is wrong.`,
+      });
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('blames an ssh-agent that is gone, not the server', async () => {
+    const dir = await tempDir();
+    const server = await sshd(dir);
+    try {
+      // SSH_AUTH_SOCK still names the socket of an agent that has stopped.
+      const bed = await sessionBed(dir, { agentSocket: path.join(dir, 'agent.sock') });
+      const watch = await openWatched(
+        bed.manager,
+        { host: server.host, port: server.port, username: 'root', auth: { mode: 'agent' } },
+        term,
+      );
+      await watch.state('closed');
+      expect(watch.last()?.reason).toMatchObject({
+        kind: 'auth-failed',
+        retryable: false,
+        hop: 0,
+        message:
+          `The ssh-agent could not be used to log in to 127.0.0.1:${server.port} ` +
+          '(Failed to connect to agent). Check that the agent runs and SSH_AUTH_SOCK points to it.',
+      });
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('logs in with a password, and reports a wrong saved password as an authentication failure', async () => {
     const dir = await tempDir();
     const server = await sshd(dir, ['PasswordAuthentication yes']);
@@ -156,6 +224,55 @@ describe('SSH sessions against OpenSSH: authentication', () => {
       expect(bad.last()?.reason?.message).toContain(`${passwordUser} on 127.0.0.1:${server.port}`);
     } finally {
       await server.stop();
+    }
+  });
+
+  it('logs in with a password where the server asks for it by keyboard-interactive only', async () => {
+    const dir = await tempDir();
+    // PasswordAuthentication stays off: PAM asks "Password:" through keyboard-interactive.
+    const server = await sshd(dir, ['UsePAM yes', 'KbdInteractiveAuthentication yes']);
+    const keyOnly = await sshd(dir);
+    try {
+      const bed = await sessionBed(dir);
+      bed.answer = (prompt) =>
+        prompt.kind === 'password'
+          ? { kind: 'password', password: prompt.retry ? passwordUserPassword : 'wrong guess' }
+          : { kind: 'host-key', answer: 'remember' };
+      const target = { host: server.host, port: server.port, username: passwordUser };
+      const saved = await openWatched(
+        bed.manager,
+        { ...target, auth: { mode: 'password', password: passwordUserPassword } },
+        term,
+      );
+      await saved.state('open');
+      bed.manager.write(saved.id, 'id -un\n');
+      await saved.output(passwordUser);
+      expect(bed.prompts.map((p) => p.kind)).toEqual(['host-key']);
+
+      bed.prompts.length = 0;
+      const typed = await openWatched(bed.manager, { ...target, auth: { mode: 'password' } }, term);
+      await typed.state('open');
+      expect(bed.prompts.map((p) => [p.kind, p.kind === 'password' ? p.retry : null])).toEqual([
+        ['password', false],
+        ['password', true],
+      ]);
+
+      bed.prompts.length = 0;
+      const refused = await openWatched(
+        bed.manager,
+        { ...target, port: keyOnly.port, auth: { mode: 'password' } },
+        term,
+      );
+      await refused.state('closed');
+      // Not asked for a password the server would never look at.
+      expect(bed.prompts.map((p) => p.kind)).toEqual(['host-key']);
+      expect(refused.last()?.reason).toMatchObject({
+        kind: 'auth-failed',
+        retryable: false,
+        message: `127.0.0.1:${keyOnly.port} does not accept passwords (it offers publickey).`,
+      });
+    } finally {
+      await Promise.all([server.stop(), keyOnly.stop()]);
     }
   });
 
@@ -289,6 +406,31 @@ describe('SSH sessions against OpenSSH: unknown host keys under policy ask', () 
       const log = await fs.readFile(logFile, 'utf8');
       expect(log).toContain('got 17 chars');
       expect(log).not.toContain('hunter2-topsecret');
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('goes on without the session log when its file cannot be written, and says so in the terminal', async () => {
+    const dir = await tempDir();
+    const server = await sshd(dir);
+    try {
+      const bed = await sessionBed(dir);
+      // The log folder was deleted while the app ran.
+      const logFile = path.join(dir, 'session-logs-gone', 'session.log');
+      const watch = await openWatched(bed.manager, rootWithKey(server, keys.client.privatePath), {
+        ...term,
+        logFile,
+      });
+      await watch.output(`The session log ${logFile} cannot be written`);
+      expect(watch.text()).toContain('the session goes on without it');
+      await watch.state('open');
+      bed.manager.write(watch.id, "echo still'' here\n");
+      await watch.output(/^still here/m);
+      expect(watch.text().match(/cannot be written/g)).toHaveLength(1);
+      bed.manager.close(watch.id);
+      await watch.state('closed');
+      expect(watch.last()?.reason?.kind).toBe('closed-by-user');
     } finally {
       await server.stop();
     }

@@ -10,10 +10,19 @@ import type { KeyboardPrompt } from './session-types';
 export class SessionLog {
   private readonly out: fs.WriteStream;
 
-  constructor(file: string) {
+  /** `failed` hears once, with a sentence for the user, that the file cannot be written. */
+  constructor(file: string, failed: (message: string) => void = () => undefined) {
     this.out = fs.createWriteStream(file, { flags: 'a', mode: 0o600 });
     // A log that cannot be written must not end the session; the error is reported once.
-    this.out.on('error', () => undefined);
+    let reported = false;
+    this.out.on('error', (error: NodeJS.ErrnoException) => {
+      if (reported) return;
+      reported = true;
+      failed(
+        `The session log ${file} cannot be written (${error.code ?? error.message}); ` +
+          'the session goes on without it.',
+      );
+    });
   }
 
   note(text: string): void {

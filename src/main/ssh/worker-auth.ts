@@ -12,34 +12,96 @@ export interface AuthAsk {
 
 const maxTries = 3;
 
+/**
+ * A keyboard-interactive round that only asks for the password (PAM's "Password: ", say): the
+ * one a password may answer. Anything else (a one-time code, a second factor, an echoed
+ * question) is the user's to answer, never given the saved password.
+ */
+function asksForPassword(prompts: readonly KeyboardPrompt[]): boolean {
+  const [only] = prompts;
+  return prompts.length === 1 && only !== undefined && !only.echo && /password/i.test(only.prompt);
+}
+
 /** Whether ssh2 refused to parse a key because its passphrase is missing or wrong. */
 function needsPassphrase(error: Error): boolean {
   return /passphrase|encrypted|decrypt|bad decrypt/i.test(error.message);
 }
 
 /**
- * ssh2's `authHandler` for one hop: the profile's single method, asking for what is missing.
+ * ssh2's `authHandler` for one hop: the profile's single method, asking for what is missing. A
+ * password goes by keyboard-interactive where the server takes it only that way (PAM).
  * A saved password or passphrase that fails is not retried by prompting: the session ends with
  * `auth-failed` so the user sees that the stored secret is wrong.
  */
 export function authHandlerFor(hop: Hop, ask: AuthAsk): AuthHandlerMiddleware {
   let tries = 0;
+  /** Passwords sent, by either method. */
+  let passwordsSent = 0;
   /** The user cancelled a login prompt: no further round may ask again. */
   let cancelled = false;
   const { username } = hop;
   const auth = hop.auth;
 
-  const attempt = async (): Promise<AnyAuthMethod | false | 'cancel'> => {
+  /**
+   * Keyboard-interactive rounds: those asking only for the password get `password`, the rest go
+   * to the user (or, in keyboard-interactive mode, all of them).
+   */
+  const keyboardInteractive = (password: string | null): AnyAuthMethod => ({
+    type: 'keyboard-interactive',
+    username,
+    prompt: (name, instructions, _lang, prompts, finish) => {
+      const asked = prompts.map((p) => ({ prompt: p.prompt, echo: p.echo === true }));
+      if (password !== null && asksForPassword(asked)) {
+        finish([password]);
+        return;
+      }
+      void ask.keyboard(name, instructions, asked).then((answers) => {
+        if (answers === null) {
+          cancelled = true;
+          ask.abort('cancelled', 'The login prompt was cancelled.');
+          // An empty answer ends this round, and authentication stops with it (the server
+          // would otherwise be asked for another round and the prompt come back).
+          finish(asked.map(() => ''));
+        } else finish(answers);
+      });
+    },
+  });
+
+  const attempt = async (
+    methodsLeft: readonly string[] | null,
+  ): Promise<AnyAuthMethod | false | 'cancel'> => {
     tries += 1;
     if (cancelled) return false;
     switch (auth.mode) {
       case 'password': {
-        if (auth.password !== null) {
-          return tries === 1 ? { type: 'password', username, password: auth.password } : false;
+        // Asked first what the server accepts, as OpenSSH does: many take passwords only
+        // through keyboard-interactive (PAM), and a password is not asked for in vain.
+        if (methodsLeft === null) return { type: 'none', username };
+        const byPassword = methodsLeft.includes('password');
+        if (!byPassword && !methodsLeft.includes('keyboard-interactive')) {
+          // The method names are the server's words: kept printable and short.
+          const offered = methodsLeft
+            .join(', ')
+            .replace(/[^\x20-\x7e]+/g, '?')
+            .slice(0, 120);
+          ask.abort(
+            'auth-failed',
+            `${hop.host}:${hop.port} does not accept passwords (it offers ${offered || 'nothing'}).`,
+          );
+          return false;
         }
-        if (tries > maxTries) return false;
-        const password = await ask.password(tries > 1);
-        return password === null ? 'cancel' : { type: 'password', username, password };
+        passwordsSent += 1;
+        let password = auth.password;
+        if (password !== null) {
+          if (passwordsSent > 1) return false;
+        } else {
+          if (passwordsSent > maxTries) return false;
+          password = await ask.password(passwordsSent > 1);
+          if (password === null) return 'cancel';
+        }
+        return byPassword
+          ? { type: 'password', username, password }
+          : keyboardInteractive(password);
       }
       case 'key': {
         if (tries > 1) return false;
@@ -61,7 +123,20 @@ export function authHandlerFor(hop: Hop, ask: AuthAsk): AuthHandlerMiddleware {
             );
             return false;
           }
-          if (prompts >= maxTries) return false;
+          if (passphrase !== undefined && prompts === 0) {
+            ask.abort(
+              'auth-failed',
+              `The saved passphrase for the private key ${auth.keyLabel} is wrong.`,
+            );
+            return false;
+          }
+          if (prompts >= maxTries) {
+            ask.abort(
+              'auth-failed',
+              `The passphrase for the private key ${auth.keyLabel} is wrong.`,
+            );
+            return false;
+          }
           const answer = await ask.passphrase(passphrase !== undefined);
           if (answer === null) return 'cancel';
           passphrase = answer;
@@ -71,29 +146,15 @@ export function authHandlerFor(hop: Hop, ask: AuthAsk): AuthHandlerMiddleware {
         return tries === 1 ? { type: 'agent', username, agent: auth.socket } : false;
       case 'keyboard-interactive':
         if (tries > maxTries) return false;
-        return {
-          type: 'keyboard-interactive',
-          username,
-          prompt: (name, instructions, _lang, prompts, finish) => {
-            const asked = prompts.map((p) => ({ prompt: p.prompt, echo: p.echo === true }));
-            void ask.keyboard(name, instructions, asked).then((answers) => {
-              if (answers === null) {
-                cancelled = true;
-                ask.abort('cancelled', 'The login prompt was cancelled.');
-                // An empty answer ends this round, and authentication stops with it (the server
-                // would otherwise be asked for another round and the prompt come back).
-                finish(asked.map(() => ''));
-              } else finish(answers);
-            });
-          },
-        };
+        return keyboardInteractive(null);
     }
   };
 
-  return (_methodsLeft, _partial, next: NextAuthHandler) => {
+  return (methodsLeft, _partial, next: NextAuthHandler) => {
     // ssh2 accepts `false` to end authentication; its typings do not say so.
     const done = next as unknown as (method: AnyAuthMethod | false) => void;
-    attempt().then(
+    // ssh2 passes null before the server has named any method, whatever its typings say.
+    attempt((methodsLeft as readonly string[] | null | undefined) ?? null).then(
       (method) => {
         if (method === 'cancel') ask.abort('cancelled', 'The login prompt was cancelled.');
         done(method === 'cancel' ? false : method);

@@ -3,6 +3,7 @@ import { Client, type ClientChannel } from 'ssh2';
 import {
   closedDuringHandshake,
   exited,
+  jumpFailed,
   reasonFromError,
   serverClosed,
   type HopLabel,
@@ -22,6 +23,16 @@ export interface SessionPort {
 }
 
 class HandshakeClosed extends Error {}
+
+/** A jump host answered the request for a tunnel to the next hop with a refusal. */
+class TunnelRefused extends Error {
+  constructor(
+    readonly reasonCode: unknown,
+    readonly description: string,
+  ) {
+    super(`tunnel refused: ${description}`);
+  }
+}
 
 /**
  * The handshake's time limit, stopped while a question waits for the user: reading a host key
@@ -111,7 +122,10 @@ export class WorkerSession {
     private readonly port: SessionPort,
     private readonly onFinished: () => void,
   ) {
-    this.log = request.logFile === null ? null : new SessionLog(request.logFile);
+    this.log =
+      request.logFile === null
+        ? null
+        : new SessionLog(request.logFile, (message) => this.notice(message));
     this.size = { cols: request.terminal.cols, rows: request.terminal.rows };
     this.labels = request.hops.map((hop, index) => ({
       index,
@@ -144,10 +158,13 @@ export class WorkerSession {
     } catch (error) {
       const label = this.labels[current] ?? this.labels[0];
       if (label === undefined) return;
+      const via = this.labels[current - 1];
       this.finish(
         error instanceof HandshakeClosed
           ? closedDuringHandshake(label)
-          : reasonFromError(error, label),
+          : error instanceof TunnelRefused && via !== undefined
+            ? jumpFailed(via, label, error.reasonCode, error.description)
+            : reasonFromError(error, label),
       );
     }
   }
@@ -364,6 +381,12 @@ export class WorkerSession {
     }
   }
 
+  /** A line from Rackside itself in the terminal, dimmed, between the session's own output. */
+  private notice(message: string): void {
+    if (this.finished) return;
+    this.deliver(Buffer.from(`\r\n\x1b[2m[${message}]\x1b[0m\r\n`, 'utf8'));
+  }
+
   /** Hands on pending output as one frame, copied out of ssh2's buffers so it can be transferred. */
   private flush(): void {
     if (this.pendingBytes === 0) return;
@@ -437,8 +460,15 @@ function limitReadAhead(channel: ClientChannel): void {
 function forwardOut(client: Client, host: string, port: number): Promise<Duplex> {
   return new Promise((resolve, reject) => {
     client.forwardOut('127.0.0.1', 0, host, port, (error, stream) => {
-      if (error !== undefined) reject(Object.assign(error, { level: 'client-socket' }));
-      else resolve(stream);
+      if (error === undefined) {
+        resolve(stream);
+        return;
+      }
+      // ssh2 puts the server's reason code on the error, and its text after this prefix.
+      const { reason } = error as Error & { reason?: unknown };
+      reject(
+        new TunnelRefused(reason, error.message.replace(/^\(SSH\) Channel open failure: /, '')),
+      );
     });
   });
 }

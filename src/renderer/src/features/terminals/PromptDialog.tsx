@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { SessionPrompt } from '../../../../shared/ssh';
 import { Modal } from '../profiles/Modal';
 import { answerPrompt } from './terminal-actions';
-import { useTerminalsStore } from './terminals-store';
+import { selectors, useTerminalsStore } from './terminals-store';
 
 /** The oldest open SSH question: unknown host key, keyboard-interactive, passphrase, password. */
 export function PromptDialog() {
@@ -88,6 +88,27 @@ function PromptBody(props: { prompt: SessionPrompt }) {
   }
 }
 
+/**
+ * Which server of which tab asks: the question itself is the server's own text, and with two
+ * tabs logging in (or a jump host and its target both asking) a one-time code must go to the
+ * server it was meant for.
+ */
+function PromptOrigin(props: { sessionId: string; hop: number }) {
+  const tab = useTerminalsStore((s) => selectors.bySession(s, props.sessionId));
+  if (tab === undefined) return null;
+  const hop = tab.status.hop?.index === props.hop ? tab.status.hop : undefined;
+  const where = hop === undefined ? 'The server' : `${hop.host}:${String(hop.port)}`;
+  const chain =
+    hop === undefined || hop.count < 2
+      ? ''
+      : ` (${hop.index < hop.count - 1 ? 'jump host, ' : ''}hop ${String(hop.index + 1)} of ${String(hop.count)})`;
+  return (
+    <p className="muted" data-testid="ssh-prompt-origin">
+      {`${where} asks, for the tab "${selectors.tabLabel(tab)}"${chain}.`}
+    </p>
+  );
+}
+
 function KeyboardForm(props: {
   prompt: Extract<SessionPrompt, { kind: 'keyboard-interactive' }>;
   onCancel: () => void;
@@ -108,6 +129,7 @@ function KeyboardForm(props: {
           void answerPrompt(prompt.promptId, { kind: 'keyboard-interactive', answers });
         }}
       >
+        <PromptOrigin sessionId={prompt.sessionId} hop={prompt.hop} />
         {prompt.prompts.map((p, index) => (
           <label className="modal-field" key={index}>
             <span>{p.prompt}</span>

@@ -1,0 +1,61 @@
+import type { AnyAuthMethod } from 'ssh2';
+import { describe, expect, it } from 'vitest';
+import type { Hop, KeyboardPrompt } from './session-types';
+import { authHandlerFor, type AuthAsk } from './worker-auth';
+
+const hop: Hop = {
+  host: 'pve1',
+  port: 22,
+  username: 'root',
+  auth: { mode: 'password', password: 'saved-secret' },
+  policy: 'ask',
+};
+
+/** The method the handler picks when ssh2 asks with `methodsLeft`. */
+function nextMethod(
+  handler: ReturnType<typeof authHandlerFor>,
+  methodsLeft: string[] | null,
+): Promise<AnyAuthMethod | false> {
+  return new Promise((resolve) => {
+    handler(methodsLeft as never, false, resolve as never);
+  });
+}
+
+/** Answers one keyboard-interactive round of `method`. */
+function round(method: AnyAuthMethod | false, prompts: KeyboardPrompt[]): Promise<string[]> {
+  if (method === false || method.type !== 'keyboard-interactive') {
+    throw new Error(`not keyboard-interactive: ${JSON.stringify(method)}`);
+  }
+  return new Promise((resolve) => {
+    method.prompt('', '', '', prompts, resolve);
+  });
+}
+
+describe('a saved password over keyboard-interactive', () => {
+  it('answers a lone password prompt, and leaves any other question to the user', async () => {
+    const shown: KeyboardPrompt[][] = [];
+    const ask: AuthAsk = {
+      password: () => Promise.resolve(null),
+      passphrase: () => Promise.resolve(null),
+      keyboard: (_name, _instructions, prompts) => {
+        shown.push(prompts);
+        return Promise.resolve(prompts.map(() => '123456'));
+      },
+      abort: () => undefined,
+    };
+    const handler = authHandlerFor(hop, ask);
+    expect(await nextMethod(handler, null)).toEqual({ type: 'none', username: 'root' });
+    const method = await nextMethod(handler, ['publickey', 'keyboard-interactive']);
+    expect(await round(method, [{ prompt: 'Password: ', echo: false }])).toEqual(['saved-secret']);
+    expect(shown).toEqual([]);
+    // A second factor in the same login: the user answers it, the password is not offered.
+    expect(await round(method, [{ prompt: 'Verification code: ', echo: false }])).toEqual([
+      '123456',
+    ]);
+    expect(await round(method, [{ prompt: 'Password: ', echo: true }])).toEqual(['123456']);
+    expect(shown).toEqual([
+      [{ prompt: 'Verification code: ', echo: false }],
+      [{ prompt: 'Password: ', echo: true }],
+    ]);
+  });
+});
