@@ -279,6 +279,55 @@ test('a connect that hangs says where it is going, for how long, and can be canc
   }
 });
 
+test('cancelling a reconnect that hangs keeps the tab and its scrollback, and it can reconnect later', async ({
+  app,
+}) => {
+  const sshdDir = await fs.mkdtemp(path.join(dir, 'sshd-'));
+  let sshd: Sshd = await startSshd(sshdDir, {
+    hostKey: hostA,
+    authorizedKeys: [client.publicLine],
+  });
+  const port = sshd.port;
+  // After the server goes away, something on its port accepts and never answers.
+  const sockets: net.Socket[] = [];
+  const silent = net.createServer((socket) => sockets.push(socket));
+  try {
+    await connectWithKey(app.page, 'reconnect-cancel', port);
+    const terminals = new TerminalsPage(app.page);
+    await expect(terminals.hostKeyPrompt()).toBeVisible({ timeout: 20_000 });
+    await terminals.acceptHostKey('remember');
+    await terminals.expectState('open');
+    await terminals.run('echo kept-$((5*5))');
+    await expect(terminals.screen()).toContainText('kept-25');
+
+    await sshd.stop();
+    await new Promise<void>((resolve) => silent.listen(port, '127.0.0.1', resolve));
+    await terminals.run('kill -9 $PPID');
+    await terminals.expectState('closed');
+    await terminals.reconnect();
+    await expect(app.page.getByTestId('term-connecting')).toBeVisible();
+    await app.page.getByTestId('term-connecting-cancel').click();
+
+    await expect(terminals.tabs()).toHaveCount(1);
+    await expect(terminals.closedPanel()).toBeVisible();
+    await expect(app.page.getByTestId('term-reconnect-countdown')).toHaveCount(0);
+    await expect(terminals.screen()).toContainText('kept-25');
+
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
+    sshd = await startSshd(sshdDir, { hostKey: hostA, authorizedKeys: [client.publicLine], port });
+    await terminals.reconnect();
+    await terminals.expectState('open');
+    await terminals.run('echo again-$((6+1))');
+    await expect(terminals.screen()).toContainText('again-7');
+    await expect(terminals.screen()).toContainText('kept-25');
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    silent.close();
+    await sshd.stop();
+  }
+});
+
 test("broadcast sends what is typed to every broadcast tab, and a terminal's own answers only to its shell", async ({
   app,
 }) => {

@@ -6,6 +6,8 @@ import { sha256Fingerprint } from './fingerprint';
 import { sshProfile, useTestKeys } from './test-support/fixtures';
 import { openWatched, rootWithKey, sessionBed, Watch } from './test-support/session-harness';
 import { startSshd } from './test-support/sshd';
+import { sourceSshWorker } from './worker-launch';
+import type { ToWorker } from './worker-protocol';
 
 const tempDir = useTempDirs();
 const term = { cols: 80, rows: 24 };
@@ -95,6 +97,63 @@ describe('SSH session life against OpenSSH', () => {
     }
   });
 
+  it('names the jump host when it will not forward, or cannot reach the next hop', async () => {
+    const dir = await tempDir();
+    const bed = await sessionBed(dir);
+    const closedJump = await startSshd(dir, {
+      hostKey: keys.hostA,
+      authorizedKeys: [keys.client.publicLine],
+      extraConfig: ['AllowTcpForwarding no'],
+    });
+    const jump = await startSshd(dir, {
+      hostKey: keys.hostA,
+      authorizedKeys: [keys.client.publicLine],
+    });
+    const inner = await startSshd(dir, {
+      hostKey: keys.hostB,
+      authorizedKeys: [keys.client.publicLine],
+    });
+    try {
+      const save = (name: string, port: number, jumpHostId: string | null = null) =>
+        bed.store.profiles.save(
+          sshProfile(name, port, keys.client.privatePath, {
+            hostKeyPolicy: 'accept-new',
+            jumpHostId,
+          }),
+        );
+      const noForwarding = save('inner', inner.port, save('locked bastion', closedJump.port).id);
+      const refused = await openWatched(bed.manager, noForwarding.id, term);
+      await refused.state('closed');
+      expect(refused.last()?.reason).toMatchObject({
+        kind: 'network',
+        hop: 0,
+        // Trying again will not change the bastion's configuration.
+        retryable: false,
+        message:
+          `The jump host 127.0.0.1:${closedJump.port} refused to open a connection to ` +
+          `127.0.0.1:${inner.port} (open failed); it may not allow TCP forwarding.`,
+      });
+
+      await inner.stop();
+      const down = await openWatched(
+        bed.manager,
+        save('inner2', inner.port, save('bastion', jump.port).id).id,
+        term,
+      );
+      await down.state('closed');
+      expect(down.last()?.reason).toMatchObject({
+        kind: 'network',
+        hop: 1,
+        retryable: true,
+        message:
+          `The jump host 127.0.0.1:${jump.port} could not connect to ` +
+          `127.0.0.1:${inner.port}: Connection refused.`,
+      });
+    } finally {
+      await Promise.all([closedJump.stop(), jump.stop(), inner.stop()]);
+    }
+  });
+
   it('propagates a resize to the PTY, and reconnects after the server drops the connection', async () => {
     const dir = await tempDir();
     const bed = await sessionBed(dir);
@@ -147,6 +206,77 @@ describe('SSH session life against OpenSSH', () => {
       expect(bed.prompts).toHaveLength(1);
     } finally {
       await Promise.all([server.stop(), restarted?.stop()]);
+    }
+  });
+
+  it('starts no connection for a tab closed, or a second click, while a reconnect reads the key', async () => {
+    const dir = await tempDir();
+    const opened: string[] = [];
+    let gate: Promise<void> | null = null;
+    const bed = await sessionBed(dir, {
+      createWorker: () => {
+        const worker = sourceSshWorker();
+        const post = worker.postMessage.bind(worker);
+        worker.postMessage = (message: ToWorker) => {
+          if (message.type === 'open') opened.push(message.request.sessionId);
+          post(message);
+        };
+        return worker;
+      },
+      // Reading the key file (or the vault) takes a moment.
+      readFile: async (file) => {
+        if (gate !== null) await gate;
+        return fs.readFile(file, 'utf8');
+      },
+    });
+    const server = await startSshd(dir, {
+      hostKey: keys.hostA,
+      authorizedKeys: [keys.client.publicLine],
+    });
+    try {
+      const target = rootWithKey(server, keys.client.privatePath);
+      const drop = async (watch: Watch): Promise<void> => {
+        await watch.state('open');
+        bed.manager.write(watch.id, 'kill -9 $PPID\n');
+        await watch.until(() => watch.last()?.reason?.kind === 'server-closed', 'a drop');
+      };
+      let release = (): void => undefined;
+      const hold = (): void => {
+        gate = new Promise((resolve) => (release = resolve));
+      };
+
+      // The tab is closed while its reconnect reads the key.
+      const closed = await openWatched(bed.manager, target, term);
+      await drop(closed);
+      hold();
+      const reconnecting = bed.manager.reconnect(closed.id).then(
+        () => 'done',
+        (error: unknown) => String(error),
+      );
+      bed.manager.discard(closed.id);
+      release();
+      await reconnecting;
+      expect(opened.filter((id) => id === closed.id)).toHaveLength(1);
+      expect(bed.manager.list().map((s) => s.id)).not.toContain(closed.id);
+
+      // Reconnect clicked while the automatic one is reading the key: one connection, no clash.
+      gate = null;
+      const twice = await openWatched(bed.manager, target, term);
+      await drop(twice);
+      hold();
+      const first = bed.manager.reconnect(twice.id);
+      await expect(bed.manager.reconnect(twice.id)).rejects.toThrow(/still connected/);
+      release();
+      await first;
+      await twice.until(
+        () => twice.statuses.filter((s) => s.state === 'open').length === 2,
+        'open again',
+      );
+      expect(opened.filter((id) => id === twice.id)).toHaveLength(2);
+      bed.manager.write(twice.id, "echo back'' again\n");
+      await twice.output(/^back again/m);
+    } finally {
+      await server.stop();
     }
   });
 

@@ -63,6 +63,8 @@ interface Session {
   options: OpenOptions;
   status: SessionStatus;
   hops: Hop[];
+  /** `reconnect` is reading profiles and secrets; the worker has not been asked yet. */
+  resolving: boolean;
 }
 
 /**
@@ -126,6 +128,7 @@ export class SshSessionManager {
       options,
       status: { state: 'connecting' },
       hops: await this.resolve(target),
+      resolving: false,
     };
     this.sessions.set(id, session);
     this.start(session);
@@ -146,8 +149,25 @@ export class SshSessionManager {
     if (session.status.state !== 'closed') {
       throw new AppError('conflict', 'The session is still connected.');
     }
-    session.hops = await this.resolve(session.target);
+    // Connecting from here on: a second reconnect is refused, and closing the tab while the
+    // key or vault is read must keep the connection from being started at all.
+    const before = session.status;
     session.status = { state: 'connecting' };
+    session.resolving = true;
+    let hops: Hop[];
+    try {
+      hops = await this.resolve(session.target);
+    } catch (error) {
+      if (this.isResolving(session)) {
+        session.resolving = false;
+        session.status = before;
+      }
+      throw error;
+    }
+    // Closed (or its tab closed) meanwhile.
+    if (!this.isResolving(session)) return;
+    session.resolving = false;
+    session.hops = hops;
     this.start(session);
   }
 
@@ -172,6 +192,15 @@ export class SshSessionManager {
 
   close(id: string): void {
     this.prompts.cancelSession(id);
+    const session = this.get(id);
+    if (session.resolving) {
+      session.resolving = false;
+      this.setStatus(session, {
+        state: 'closed',
+        reason: { kind: 'closed-by-user', retryable: false, message: 'The session was closed.' },
+      });
+      return;
+    }
     if (this.live(id)) this.post({ type: 'close', sessionId: id });
   }
 
@@ -240,6 +269,11 @@ export class SshSessionManager {
         logFile: logFile ?? null,
       },
     });
+  }
+
+  /** A method, so the compiler does not assume the flag stays as it was before an await. */
+  private isResolving(session: Session): boolean {
+    return session.resolving;
   }
 
   private get(id: string): Session {

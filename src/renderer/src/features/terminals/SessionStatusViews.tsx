@@ -2,7 +2,13 @@ import { RotateCw } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import type { SessionStatus } from '../../../../shared/ssh';
 import { Modal } from '../profiles/Modal';
-import { cancelAutoReconnect, closeTabNow, forgetHostKey, reconnect } from './terminal-actions';
+import {
+  cancelAutoReconnect,
+  cancelConnect,
+  closeTabNow,
+  forgetHostKey,
+  reconnect,
+} from './terminal-actions';
 import { describeTarget, useTerminalsStore, type TerminalTab } from './terminals-store';
 
 /** What a tab shows about its session: the status line, and the overlay once it has closed. */
@@ -67,7 +73,7 @@ export function ConnectingOverlay(props: { tab: TerminalTab }) {
           className="button"
           data-testid="term-connecting-cancel"
           onClick={() => {
-            closeTabNow(tab.key);
+            cancelConnect(tab.key);
           }}
         >
           Cancel

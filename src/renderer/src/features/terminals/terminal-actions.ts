@@ -227,8 +227,17 @@ export async function openTab(target: TabTarget): Promise<void> {
     active[pane] = key;
     return { tabs: [...s.tabs, tab], active };
   });
+  await startInTab(key, target, session);
+}
+
+/** Starts a session for tab `key` and connects its terminal to it. */
+async function startInTab(key: string, target: TabTarget, session: TerminalSession): Promise<void> {
   const size = { cols: Math.max(session.term.cols, 2), rows: Math.max(session.term.rows, 1) };
-  const result = await startSession(target, size, state.settings.logSessions);
+  const result = await startSession(
+    target,
+    size,
+    useTerminalsStore.getState().settings.logSessions,
+  );
   if (!result.ok) {
     updateTab(key, {
       error: failureText(target, result.error),
@@ -236,22 +245,19 @@ export async function openTab(target: TabTarget): Promise<void> {
     });
     return;
   }
-  if (!sessions.has(key)) {
-    // The tab was closed while the session was starting.
+  const current = selectors.byKey(useTerminalsStore.getState(), key);
+  if (!sessions.has(key) || current === undefined || current.status.state === 'closed') {
+    // The tab was closed, or its connect cancelled, while the session was starting.
     void bridge().call('ssh:close', { sessionId: result.data.id });
     return;
   }
   session.connect(result.data.id);
-  const current = selectors.byKey(useTerminalsStore.getState(), key);
   updateTab(key, {
     sessionId: result.data.id,
     title: result.data.title || describeTarget(target),
     logFile: result.data.logFile,
     // A status event may have arrived before this answer; keep the newer one.
-    status:
-      current?.status.state === 'connecting'
-        ? result.data.status
-        : (current?.status ?? result.data.status),
+    status: current.status.state === 'connecting' ? result.data.status : current.status,
   });
   session.refit();
   // The tab was fitted to its pane while the session started, and resizes without a session id
@@ -295,6 +301,13 @@ export async function reconnect(key: string): Promise<void> {
   const tab = selectors.byKey(useTerminalsStore.getState(), key);
   if (tab === undefined) return;
   if (tab.sessionId === null) {
+    const session = sessions.get(key);
+    if (tab.wasOpen && session !== undefined) {
+      // Its last connect was cancelled: a new session, in this tab, below its scrollback.
+      updateTab(key, { reconnectAt: null, status: { state: 'connecting' }, error: null });
+      await startInTab(key, tab.target, session);
+      return;
+    }
     // Opening never got a session: open again from scratch in the same tab.
     closeTabNow(key);
     await openTab(tab.target);
@@ -317,6 +330,30 @@ export function cancelAutoReconnect(key: string): void {
   clearTimeout(reconnectTimers.get(key));
   reconnectTimers.delete(key);
   updateTab(key, { reconnectAt: null });
+}
+
+/**
+ * Cancel while a tab connects. A tab that never connected goes away; one that was open (this is
+ * a reconnect) stays, closed, with its scrollback, and may be reconnected later.
+ */
+export function cancelConnect(key: string): void {
+  const tab = selectors.byKey(useTerminalsStore.getState(), key);
+  if (tab === undefined) return;
+  if (!tab.wasOpen) {
+    closeTabNow(key);
+    return;
+  }
+  clearTimeout(reconnectTimers.get(key));
+  reconnectTimers.delete(key);
+  // The host forgets the session; its late events no longer match this tab.
+  if (tab.sessionId !== null) void bridge().call('ssh:close', { sessionId: tab.sessionId });
+  const message = 'Reconnecting was cancelled.';
+  updateTab(key, {
+    sessionId: null,
+    reconnectAt: null,
+    status: { state: 'closed', reason: { kind: 'cancelled', retryable: false, message } },
+  });
+  sessions.get(key)?.term.write(`\r\n\x1b[2m[${message}]\x1b[0m\r\n`);
 }
 
 /** Closing a tab with a live session asks first. */
