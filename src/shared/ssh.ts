@@ -66,11 +66,20 @@ export type HostKeyAnswer = z.infer<typeof HostKeyAnswer>;
 
 export const PromptAnswer = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('host-key'), answer: HostKeyAnswer }).strict(),
+  // `save`: keep the password or passphrase in the vault once the login succeeds.
   z
-    .object({ kind: z.literal('keyboard-interactive'), answers: z.array(Text(1024)).max(20) })
+    .object({
+      kind: z.literal('keyboard-interactive'),
+      answers: z.array(Text(1024)).max(20),
+      save: z.boolean().optional(),
+    })
     .strict(),
-  z.object({ kind: z.literal('passphrase'), passphrase: Text(1024) }).strict(),
-  z.object({ kind: z.literal('password'), password: Text(1024) }).strict(),
+  z
+    .object({ kind: z.literal('passphrase'), passphrase: Text(1024), save: z.boolean().optional() })
+    .strict(),
+  z
+    .object({ kind: z.literal('password'), password: Text(1024), save: z.boolean().optional() })
+    .strict(),
   z.object({ kind: z.literal('cancel') }).strict(),
 ]);
 export type PromptAnswer = z.infer<typeof PromptAnswer>;
@@ -160,6 +169,8 @@ export const SessionPrompt = z.discriminatedUnion('kind', [
     name: z.string(),
     instructions: z.string(),
     prompts: z.array(z.object({ prompt: z.string(), echo: z.boolean() })),
+    /** The profile whose password this round's answer may be saved as; null: it may not. */
+    saveTo: z.string().nullable(),
   }),
   z.object({
     ...promptBase,
@@ -167,6 +178,7 @@ export const SessionPrompt = z.discriminatedUnion('kind', [
     hop: z.number(),
     keyLabel: z.string(),
     retry: z.boolean(),
+    saveTo: z.string().nullable(),
   }),
   z.object({
     ...promptBase,
@@ -175,6 +187,7 @@ export const SessionPrompt = z.discriminatedUnion('kind', [
     user: z.string(),
     host: z.string(),
     retry: z.boolean(),
+    saveTo: z.string().nullable(),
   }),
 ]);
 export type SessionPrompt = z.infer<typeof SessionPrompt>;

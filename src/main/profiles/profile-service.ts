@@ -172,6 +172,32 @@ export class ProfileService {
     return id;
   }
 
+  /**
+   * Stores one secret of a profile (a password or key passphrase typed at a login prompt with
+   * "save in the vault"), leaving the profile's settings as they are.
+   */
+  saveSecret(id: string, field: SecretField, value: string): void {
+    const connection = this.get(id).connection;
+    if (!secretFieldsFor(connection).includes(field)) {
+      throw new AppError('bad-request', `This profile does not use "${field}".`);
+    }
+    if (this.vault.state() !== 'unlocked') {
+      throw new AppError('vault-locked', 'The vault is locked; unlock it to save secrets.');
+    }
+    const now = this.clock().toISOString();
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO secrets (profile_id, field, ciphertext, updated_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT (profile_id, field) DO UPDATE SET ciphertext = excluded.ciphertext,
+             updated_at = excluded.updated_at`,
+        )
+        .run(id, field, this.vault.sealRecord(secretRecordId(id, field), value), now);
+      this.db.prepare('UPDATE profiles SET updated_at = ? WHERE id = ?').run(now, id);
+    })();
+    this.logger.info('profile secret saved', { id, field });
+  }
+
   /** Removes a profile and its secrets; refused while another profile jumps through it. */
   remove(id: string): void {
     const profile = this.get(id);

@@ -276,6 +276,103 @@ describe('SSH sessions against OpenSSH: authentication', () => {
     }
   });
 
+  it('keeps a typed password in the vault when asked to, once the login succeeds', async () => {
+    const dir = await tempDir();
+    const server = await sshd(dir, ['PasswordAuthentication yes']);
+    const pam = await sshd(dir, ['UsePAM yes', 'KbdInteractiveAuthentication yes']);
+    try {
+      const bed = await sessionBed(dir);
+      const profile = (port: number, name: string, mode: 'password' | 'keyboard-interactive') =>
+        bed.store.profiles.save({
+          name,
+          connection: {
+            kind: 'ssh',
+            host: server.host,
+            port,
+            username: passwordUser,
+            auth: { mode },
+          },
+        });
+      const byPassword = profile(server.port, 'web-pw', 'password');
+      // A wrong password first, saved; then the right one, saved: only the last is kept.
+      bed.answer = (prompt) =>
+        prompt.kind === 'password'
+          ? {
+              kind: 'password',
+              password: prompt.retry ? passwordUserPassword : 'wrong guess',
+              save: true,
+            }
+          : { kind: 'host-key', answer: 'remember' };
+      const first = await openWatched(bed.manager, byPassword.id, term);
+      await first.state('open');
+      const asked = bed.prompts.filter((p) => p.kind === 'password');
+      expect(asked.map((p) => p.kind === 'password' && p.saveTo)).toEqual(['web-pw', 'web-pw']);
+      expect(bed.store.profiles.getSecrets(byPassword.id).password).toBe(passwordUserPassword);
+      bed.manager.close(first.id);
+
+      // The next login needs no prompt.
+      bed.prompts.length = 0;
+      const again = await openWatched(bed.manager, byPassword.id, term);
+      await again.state('open');
+      expect(bed.prompts).toEqual([]);
+      bed.manager.close(again.id);
+
+      // Keyboard-interactive: the round asking only for the password may be kept, and then
+      // answers itself; a login that fails keeps nothing.
+      const byKeyboard = profile(pam.port, 'web-kbd', 'keyboard-interactive');
+      bed.prompts.length = 0;
+      bed.answer = (prompt) =>
+        prompt.kind === 'keyboard-interactive'
+          ? { kind: 'keyboard-interactive', answers: ['not it'], save: true }
+          : { kind: 'host-key', answer: 'remember' };
+      const failing = await openWatched(bed.manager, byKeyboard.id, term);
+      bed.answer = (prompt) =>
+        prompt.kind === 'keyboard-interactive'
+          ? { kind: 'cancel' }
+          : { kind: 'host-key', answer: 'remember' };
+      await failing.state('closed');
+      expect(bed.store.profiles.getSecrets(byKeyboard.id).password).toBeUndefined();
+      const round = bed.prompts.find((p) => p.kind === 'keyboard-interactive');
+      expect(round?.kind === 'keyboard-interactive' && round.saveTo).toBe('web-kbd');
+
+      bed.answer = (prompt) =>
+        prompt.kind === 'keyboard-interactive'
+          ? { kind: 'keyboard-interactive', answers: [passwordUserPassword], save: true }
+          : { kind: 'host-key', answer: 'remember' };
+      const kept = await openWatched(bed.manager, byKeyboard.id, term);
+      await kept.state('open');
+      expect(bed.store.profiles.getSecrets(byKeyboard.id).password).toBe(passwordUserPassword);
+      bed.manager.close(kept.id);
+      bed.prompts.length = 0;
+      const quiet = await openWatched(bed.manager, byKeyboard.id, term);
+      await quiet.state('open');
+      bed.manager.write(quiet.id, 'id -un\n');
+      await quiet.output(passwordUser);
+      expect(bed.prompts).toEqual([]);
+
+      // A quick connect has no profile to keep anything in.
+      bed.prompts.length = 0;
+      bed.answer = (prompt) =>
+        prompt.kind === 'password'
+          ? { kind: 'password', password: passwordUserPassword, save: true }
+          : { kind: 'host-key', answer: 'remember' };
+      const direct = await openWatched(
+        bed.manager,
+        {
+          host: server.host,
+          port: server.port,
+          username: passwordUser,
+          auth: { mode: 'password' },
+        },
+        term,
+      );
+      await direct.state('open');
+      expect(bed.prompts.map((p) => p.kind === 'password' && p.saveTo)).toEqual([null]);
+    } finally {
+      await Promise.all([server.stop(), pam.stop()]);
+    }
+  });
+
   it('forwards keyboard-interactive prompts with their echo flags', async () => {
     const dir = await tempDir();
     // Without PAM, OpenSSH on Linux has no keyboard-interactive device; PAM asks "Password:".

@@ -5,14 +5,15 @@ import type { Logger } from '../core/logger';
 import type { HostKeyTrust } from './host-key-trust';
 import { PromptBroker } from './prompt-broker';
 import { resolveHops, type DirectTarget, type ProfileSource } from './session-targets';
-import type {
-  FlowControl,
-  Hop,
-  Keepalive,
-  PromptAnswer,
-  SessionPrompt,
-  SessionStatus,
-  TerminalOptions,
+import {
+  asksForPassword,
+  type FlowControl,
+  type Hop,
+  type Keepalive,
+  type PromptAnswer,
+  type SessionPrompt,
+  type SessionStatus,
+  type TerminalOptions,
 } from './session-types';
 import type { SshWorkerFactory } from './worker-launch';
 import type { FromWorker, ToWorker, WorkerQuestion, WorkerReply } from './worker-protocol';
@@ -65,6 +66,29 @@ interface Session {
   hops: Hop[];
   /** `reconnect` is reading profiles and secrets; the worker has not been asked yet. */
   resolving: boolean;
+  /** Answers to keep in the vault ("save"), written once the login succeeds. */
+  toSave: SecretToSave[];
+}
+
+interface SecretToSave {
+  profileId: string;
+  field: 'password' | 'keyPassphrase';
+  value: string;
+}
+
+/**
+ * The latest answer to a prompt decides what is kept: a password typed again after a wrong one
+ * replaces it, and one typed again without "save" keeps neither.
+ */
+function keep(
+  session: Session,
+  profileId: string,
+  field: SecretToSave['field'],
+  value: string,
+  save: boolean,
+): void {
+  session.toSave = session.toSave.filter((s) => s.profileId !== profileId || s.field !== field);
+  if (save) session.toSave.push({ profileId, field, value });
 }
 
 /**
@@ -129,6 +153,7 @@ export class SshSessionManager {
       status: { state: 'connecting' },
       hops: await this.resolve(target),
       resolving: false,
+      toSave: [],
     };
     this.sessions.set(id, session);
     this.start(session);
@@ -316,7 +341,12 @@ export class SshSessionManager {
 
   private setStatus(session: Session, status: SessionStatus): void {
     session.status = status;
-    if (status.state === 'closed') this.prompts.cancelSession(session.id);
+    if (status.state === 'open') this.saveAnswers(session);
+    if (status.state === 'closed') {
+      this.prompts.cancelSession(session.id);
+      // A login that failed keeps nothing it was told.
+      session.toSave = [];
+    }
     for (const listener of this.listeners.status) listener(session.id, status);
   }
 
@@ -355,6 +385,32 @@ export class SshSessionManager {
     }
   }
 
+  /** Keeps the answers the user asked to save, now that every hop has logged in with them. */
+  private saveAnswers(session: Session): void {
+    const saves = session.toSave.splice(0);
+    const save = this.options.profiles?.saveSecret?.bind(this.options.profiles);
+    if (save === undefined) return;
+    for (const { profileId, field, value } of saves) {
+      try {
+        save(profileId, field, value);
+      } catch (error) {
+        this.logger.warn('could not save a login answer', { field, error: String(error) });
+      }
+    }
+  }
+
+  /** The name of the saved profile a hop's password or passphrase may be kept in, or null. */
+  private saveTarget(session: Session, hop: number): { id: string; name: string } | null {
+    const profileId = session.hops[hop]?.profileId;
+    const profiles = this.options.profiles;
+    if (profileId === undefined || profiles?.saveSecret === undefined) return null;
+    try {
+      return { id: profileId, name: profiles.get(profileId).name };
+    } catch {
+      return null;
+    }
+  }
+
   private async handleQuestion(session: Session, question: WorkerQuestion): Promise<WorkerReply> {
     const { id } = session;
     switch (question.kind) {
@@ -375,28 +431,40 @@ export class SshSessionManager {
       }
       case 'keyboard-interactive': {
         const { hop, name, instructions, prompts } = question;
+        // Only a round asking for the password alone: a one-time code is not worth keeping.
+        const target = asksForPassword(prompts) ? this.saveTarget(session, hop) : null;
         const answer = await this.prompts.ask(id, {
           kind: 'keyboard-interactive',
           hop,
           name,
           instructions,
           prompts,
+          saveTo: target?.name ?? null,
         });
-        return answer.kind === 'keyboard-interactive'
-          ? { kind: 'answers', answers: answer.answers }
-          : { kind: 'cancel' };
+        if (answer.kind !== 'keyboard-interactive') return { kind: 'cancel' };
+        const [password] = answer.answers;
+        if (target !== null && password !== undefined && password !== '') {
+          keep(session, target.id, 'password', password, answer.save === true);
+        }
+        return { kind: 'answers', answers: answer.answers };
       }
       case 'passphrase': {
-        const answer = await this.prompts.ask(id, question);
-        return answer.kind === 'passphrase'
-          ? { kind: 'secret', value: answer.passphrase }
-          : { kind: 'cancel' };
+        const target = this.saveTarget(session, question.hop);
+        const answer = await this.prompts.ask(id, { ...question, saveTo: target?.name ?? null });
+        if (answer.kind !== 'passphrase') return { kind: 'cancel' };
+        if (target !== null) {
+          keep(session, target.id, 'keyPassphrase', answer.passphrase, answer.save === true);
+        }
+        return { kind: 'secret', value: answer.passphrase };
       }
       case 'password': {
-        const answer = await this.prompts.ask(id, question);
-        return answer.kind === 'password'
-          ? { kind: 'secret', value: answer.password }
-          : { kind: 'cancel' };
+        const target = this.saveTarget(session, question.hop);
+        const answer = await this.prompts.ask(id, { ...question, saveTo: target?.name ?? null });
+        if (answer.kind !== 'password') return { kind: 'cancel' };
+        if (target !== null) {
+          keep(session, target.id, 'password', answer.password, answer.save === true);
+        }
+        return { kind: 'secret', value: answer.password };
       }
     }
   }

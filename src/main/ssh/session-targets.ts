@@ -8,6 +8,8 @@ import type { Hop, HopAuth } from './session-types';
 export interface ProfileSource {
   get(id: string): ProfileView;
   getSecrets(id: string): SecretValues;
+  /** Keeps a password or passphrase typed at a login prompt with "save in the vault". */
+  saveSecret?(id: string, field: 'password' | 'keyPassphrase', value: string): void;
 }
 
 /** A connection without a saved profile (quick connect); it may still jump through profiles. */
@@ -70,6 +72,7 @@ export async function resolveHops(
       username: connection.username,
       auth: await profileAuth(profile, deps),
       policy: connection.hostKeyPolicy,
+      profileId: profile.id,
     });
     jump = connection.jumpHostId;
   }
@@ -82,8 +85,10 @@ async function profileAuth(profile: ProfileView, deps: ResolveDeps): Promise<Hop
   switch (auth.mode) {
     case 'agent':
       return agentAuth(deps);
-    case 'keyboard-interactive':
-      return { mode: 'keyboard-interactive' };
+    case 'keyboard-interactive': {
+      const secrets = profile.hasSecret.password === true ? secretsOf(profile, deps) : {};
+      return { mode: 'keyboard-interactive', password: secrets.password ?? null };
+    }
     case 'password': {
       const secrets = profile.hasSecret.password === true ? secretsOf(profile, deps) : {};
       return { mode: 'password', password: secrets.password ?? null };
@@ -124,7 +129,7 @@ async function directAuth(auth: DirectTarget['auth'], deps: ResolveDeps): Promis
     case 'agent':
       return agentAuth(deps);
     case 'keyboard-interactive':
-      return { mode: 'keyboard-interactive' };
+      return { mode: 'keyboard-interactive', password: null };
     case 'password':
       return { mode: 'password', password: auth.password ?? null };
     case 'key': {

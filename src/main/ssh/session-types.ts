@@ -72,6 +72,8 @@ export type SessionPrompt =
       name: string;
       instructions: string;
       prompts: KeyboardPrompt[];
+      /** The profile a password answer may be saved in (a round asking only for it); else null. */
+      saveTo: string | null;
     }
   | {
       kind: 'passphrase';
@@ -80,6 +82,7 @@ export type SessionPrompt =
       hop: number;
       keyLabel: string;
       retry: boolean;
+      saveTo: string | null;
     }
   | {
       kind: 'password';
@@ -89,13 +92,15 @@ export type SessionPrompt =
       user: string;
       host: string;
       retry: boolean;
+      saveTo: string | null;
     };
 
 export type PromptAnswer =
   | { kind: 'host-key'; answer: HostKeyAnswer }
-  | { kind: 'keyboard-interactive'; answers: string[] }
-  | { kind: 'passphrase'; passphrase: string }
-  | { kind: 'password'; password: string }
+  /** `save`: keep the answer in the vault once the login succeeds (see `saveTo`). */
+  | { kind: 'keyboard-interactive'; answers: string[]; save?: boolean }
+  | { kind: 'passphrase'; passphrase: string; save?: boolean }
+  | { kind: 'password'; password: string; save?: boolean }
   /** Dismissing any prompt: the session closes with `cancelled`. */
   | { kind: 'cancel' };
 
@@ -111,7 +116,8 @@ export type HopAuth =
   | { mode: 'password'; password: string | null }
   | { mode: 'key'; privateKey: string; keyLabel: string; passphrase: string | null }
   | { mode: 'agent'; socket: string }
-  | { mode: 'keyboard-interactive' };
+  /** A saved password answers a round that asks only for the password; the rest are asked. */
+  | { mode: 'keyboard-interactive'; password: string | null };
 
 export interface Hop {
   host: string;
@@ -119,6 +125,8 @@ export interface Hop {
   username: string;
   auth: HopAuth;
   policy: HostKeyPolicy;
+  /** The saved profile the hop comes from (not quick connect): login answers may be kept there. */
+  profileId?: string;
 }
 
 export interface FlowControl {
@@ -131,4 +139,14 @@ export interface FlowControl {
 export interface Keepalive {
   intervalMs: number;
   countMax: number;
+}
+
+/**
+ * A keyboard-interactive round that only asks for the password (PAM's "Password: ", say): the
+ * one a password may answer. Anything else (a one-time code, a second factor, an echoed
+ * question) is the user's to answer, never given the saved password.
+ */
+export function asksForPassword(prompts: readonly KeyboardPrompt[]): boolean {
+  const [only] = prompts;
+  return prompts.length === 1 && only !== undefined && !only.echo && /password/i.test(only.prompt);
 }

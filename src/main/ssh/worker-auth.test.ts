@@ -59,3 +59,32 @@ describe('a saved password over keyboard-interactive', () => {
     ]);
   });
 });
+
+describe('a keyboard-interactive profile with a saved password', () => {
+  it('answers the password round itself, asks the rest, and stops when it is not accepted', async () => {
+    const shown: KeyboardPrompt[][] = [];
+    const aborted: string[] = [];
+    const ask: AuthAsk = {
+      password: () => Promise.resolve(null),
+      passphrase: () => Promise.resolve(null),
+      keyboard: (_name, _instructions, prompts) => {
+        shown.push(prompts);
+        return Promise.resolve(prompts.map(() => '654321'));
+      },
+      abort: (_kind, message) => aborted.push(message),
+    };
+    const handler = authHandlerFor(
+      { ...hop, auth: { mode: 'keyboard-interactive', password: 'saved-secret' } },
+      ask,
+    );
+    const method = await nextMethod(handler, ['keyboard-interactive']);
+    expect(await round(method, [{ prompt: 'Password: ', echo: false }])).toEqual(['saved-secret']);
+    expect(await round(method, [{ prompt: 'Verification code: ', echo: false }])).toEqual([
+      '654321',
+    ]);
+    expect(shown).toEqual([[{ prompt: 'Verification code: ', echo: false }]]);
+    // Asked for the password again: the saved one was refused, and is not sent twice.
+    expect(await round(method, [{ prompt: 'Password: ', echo: false }])).toEqual(['']);
+    expect(aborted).toEqual(['The saved password for root@pve1:22 was not accepted.']);
+  });
+});

@@ -1,5 +1,5 @@
 import ssh2, { type AnyAuthMethod, type AuthHandlerMiddleware, type NextAuthHandler } from 'ssh2';
-import type { Hop, KeyboardPrompt } from './session-types';
+import { asksForPassword, type Hop, type KeyboardPrompt } from './session-types';
 
 /** Questions a hop's authentication may need answered; `null` means the user cancelled. */
 export interface AuthAsk {
@@ -11,16 +11,6 @@ export interface AuthAsk {
 }
 
 const maxTries = 3;
-
-/**
- * A keyboard-interactive round that only asks for the password (PAM's "Password: ", say): the
- * one a password may answer. Anything else (a one-time code, a second factor, an echoed
- * question) is the user's to answer, never given the saved password.
- */
-function asksForPassword(prompts: readonly KeyboardPrompt[]): boolean {
-  const [only] = prompts;
-  return prompts.length === 1 && only !== undefined && !only.echo && /password/i.test(only.prompt);
-}
 
 /** Whether ssh2 refused to parse a key because its passphrase is missing or wrong. */
 function needsPassphrase(error: Error): boolean {
@@ -46,26 +36,42 @@ export function authHandlerFor(hop: Hop, ask: AuthAsk): AuthHandlerMiddleware {
    * Keyboard-interactive rounds: those asking only for the password get `password`, the rest go
    * to the user (or, in keyboard-interactive mode, all of them).
    */
-  const keyboardInteractive = (password: string | null): AnyAuthMethod => ({
-    type: 'keyboard-interactive',
-    username,
-    prompt: (name, instructions, _lang, prompts, finish) => {
-      const asked = prompts.map((p) => ({ prompt: p.prompt, echo: p.echo === true }));
-      if (password !== null && asksForPassword(asked)) {
-        finish([password]);
-        return;
-      }
-      void ask.keyboard(name, instructions, asked).then((answers) => {
-        if (answers === null) {
-          cancelled = true;
-          ask.abort('cancelled', 'The login prompt was cancelled.');
-          // An empty answer ends this round, and authentication stops with it (the server
-          // would otherwise be asked for another round and the prompt come back).
-          finish(asked.map(() => ''));
-        } else finish(answers);
-      });
-    },
-  });
+  const keyboardInteractive = (password: string | null, saved: boolean): AnyAuthMethod => {
+    let given = false;
+    return {
+      type: 'keyboard-interactive',
+      username,
+      prompt: (name, instructions, _lang, prompts, finish) => {
+        const asked = prompts.map((p) => ({ prompt: p.prompt, echo: p.echo === true }));
+        if (password !== null && asksForPassword(asked)) {
+          if (!given) {
+            given = true;
+            finish([password]);
+            return;
+          }
+          // Asked again: it was not accepted. A saved one is not tried again, nor prompted
+          // for as if the user had typed it; a typed one is asked for again below.
+          if (saved) {
+            ask.abort(
+              'auth-failed',
+              `The saved password for ${username}@${hop.host}:${String(hop.port)} was not accepted.`,
+            );
+            finish(asked.map(() => ''));
+            return;
+          }
+        }
+        void ask.keyboard(name, instructions, asked).then((answers) => {
+          if (answers === null) {
+            cancelled = true;
+            ask.abort('cancelled', 'The login prompt was cancelled.');
+            // An empty answer ends this round, and authentication stops with it (the server
+            // would otherwise be asked for another round and the prompt come back).
+            finish(asked.map(() => ''));
+          } else finish(answers);
+        });
+      },
+    };
+  };
 
   const attempt = async (
     methodsLeft: readonly string[] | null,
@@ -101,7 +107,7 @@ export function authHandlerFor(hop: Hop, ask: AuthAsk): AuthHandlerMiddleware {
         }
         return byPassword
           ? { type: 'password', username, password }
-          : keyboardInteractive(password);
+          : keyboardInteractive(password, auth.password !== null);
       }
       case 'key': {
         if (tries > 1) return false;
@@ -146,7 +152,7 @@ export function authHandlerFor(hop: Hop, ask: AuthAsk): AuthHandlerMiddleware {
         return tries === 1 ? { type: 'agent', username, agent: auth.socket } : false;
       case 'keyboard-interactive':
         if (tries > maxTries) return false;
-        return keyboardInteractive(null);
+        return keyboardInteractive(auth.password, auth.password !== null);
     }
   };
 

@@ -1,5 +1,7 @@
-import { cleanup, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import { setBridge } from '../../lib/bridge';
+import { installFakeBridge } from '../../test-support/fake-bridge';
 import type { SessionPrompt } from '../../../../shared/ssh';
 import { openTab } from '../../test-support/terminal-tabs';
 import { PromptDialog } from './PromptDialog';
@@ -7,6 +9,7 @@ import { initialState, useTerminalsStore } from './terminals-store';
 
 afterEach(() => {
   cleanup();
+  setBridge(undefined);
   useTerminalsStore.setState(initialState);
 });
 
@@ -34,6 +37,7 @@ function twoTabs(): void {
     name: '',
     instructions: '',
     prompts: [{ prompt: 'Verification code: ', echo: false }],
+    saveTo: null,
   });
   useTerminalsStore.setState({
     ...initialState,
@@ -56,5 +60,46 @@ describe('a keyboard-interactive question', () => {
     expect(screen.getByTestId('ssh-prompt-origin').textContent).toBe(
       'bastion.example:22 asks, for the tab "db" (jump host, hop 1 of 2).',
     );
+  });
+});
+
+describe('a password or passphrase prompt', () => {
+  const password = (saveTo: string | null): SessionPrompt => ({
+    kind: 'password',
+    promptId: 'p-1',
+    sessionId: 'session-a',
+    hop: 0,
+    user: 'ops',
+    host: 'web01',
+    retry: false,
+    saveTo,
+  });
+
+  it('offers to keep the answer in the vault with its profile, and says so in the answer', async () => {
+    const calls = installFakeBridge(() => null);
+    useTerminalsStore.setState({ ...initialState, prompts: [password('web01')] });
+    render(<PromptDialog />);
+    const save = screen.getByTestId('ssh-prompt-save');
+    expect(save.closest('label')?.textContent).toContain('profile “web01”');
+    fireEvent.change(screen.getByTestId('ssh-secret-input'), { target: { value: 's3cret' } });
+    fireEvent.click(save);
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('ssh-secret-submit'));
+      await Promise.resolve();
+    });
+    expect(calls.map((c) => [c.channel, c.request])).toEqual([
+      [
+        'ssh:answer',
+        { promptId: 'p-1', answer: { kind: 'password', password: 's3cret', save: true } },
+      ],
+    ]);
+  });
+
+  it('offers nothing to save for a quick connect, which has no profile', () => {
+    installFakeBridge(() => null);
+    useTerminalsStore.setState({ ...initialState, prompts: [password(null)] });
+    render(<PromptDialog />);
+    expect(screen.getByTestId('ssh-secret-prompt')).toBeTruthy();
+    expect(screen.queryByTestId('ssh-prompt-save')).toBeNull();
   });
 });

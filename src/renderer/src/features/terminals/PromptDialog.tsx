@@ -109,12 +109,37 @@ function PromptOrigin(props: { sessionId: string; hop: number }) {
   );
 }
 
+/** "Keep it in the vault": offered where the answer belongs to a saved profile. */
+function SaveToggle(props: {
+  saveTo: string | null;
+  what: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+}) {
+  if (props.saveTo === null) return null;
+  return (
+    <label className="checkbox">
+      <input
+        type="checkbox"
+        data-testid="ssh-prompt-save"
+        checked={props.checked}
+        onChange={(event) => {
+          props.onChange(event.target.checked);
+        }}
+      />
+      Save the {props.what} in the vault with the profile “{props.saveTo}” (kept once the login
+      succeeds)
+    </label>
+  );
+}
+
 function KeyboardForm(props: {
   prompt: Extract<SessionPrompt, { kind: 'keyboard-interactive' }>;
   onCancel: () => void;
 }) {
   const { prompt } = props;
   const [answers, setAnswers] = useState(() => prompt.prompts.map(() => ''));
+  const [save, setSave] = useState(false);
   return (
     <Modal
       title={prompt.name === '' ? 'The server asks' : prompt.name}
@@ -126,7 +151,11 @@ function KeyboardForm(props: {
         className="modal-form"
         onSubmit={(event) => {
           event.preventDefault();
-          void answerPrompt(prompt.promptId, { kind: 'keyboard-interactive', answers });
+          void answerPrompt(prompt.promptId, {
+            kind: 'keyboard-interactive',
+            answers,
+            ...(prompt.saveTo === null ? {} : { save }),
+          });
         }}
       >
         <PromptOrigin sessionId={prompt.sessionId} hop={prompt.hop} />
@@ -148,6 +177,7 @@ function KeyboardForm(props: {
             />
           </label>
         ))}
+        <SaveToggle saveTo={prompt.saveTo} what="password" checked={save} onChange={setSave} />
         <div className="modal-actions">
           <button type="button" className="button" onClick={props.onCancel}>
             Cancel
@@ -167,6 +197,8 @@ function SecretForm(props: {
 }) {
   const { prompt } = props;
   const [value, setValue] = useState('');
+  const [save, setSave] = useState(false);
+  const keep = prompt.saveTo === null ? {} : { save };
   const title =
     prompt.kind === 'password'
       ? `Password for ${prompt.user}@${prompt.host}`
@@ -185,8 +217,8 @@ function SecretForm(props: {
           void answerPrompt(
             prompt.promptId,
             prompt.kind === 'password'
-              ? { kind: 'password', password: value }
-              : { kind: 'passphrase', passphrase: value },
+              ? { kind: 'password', password: value, ...keep }
+              : { kind: 'passphrase', passphrase: value, ...keep },
           );
         }}
       >
@@ -199,6 +231,12 @@ function SecretForm(props: {
           onChange={(event) => {
             setValue(event.target.value);
           }}
+        />
+        <SaveToggle
+          saveTo={prompt.saveTo}
+          what={prompt.kind === 'password' ? 'password' : 'passphrase'}
+          checked={save}
+          onChange={setSave}
         />
         <div className="modal-actions">
           <button type="button" className="button" onClick={props.onCancel}>
