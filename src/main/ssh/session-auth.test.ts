@@ -305,8 +305,8 @@ describe('SSH sessions against OpenSSH: authentication', () => {
           : { kind: 'host-key', answer: 'remember' };
       const first = await openWatched(bed.manager, byPassword.id, term);
       await first.state('open');
-      const asked = bed.prompts.filter((p) => p.kind === 'password');
-      expect(asked.map((p) => p.kind === 'password' && p.saveTo)).toEqual(['web-pw', 'web-pw']);
+      const asked = bed.prompts.flatMap((p) => (p.kind === 'password' ? [p.saveTo] : []));
+      expect(asked).toEqual(['web-pw', 'web-pw']);
       expect(bed.store.profiles.getSecrets(byPassword.id).password).toBe(passwordUserPassword);
       bed.manager.close(first.id);
 
