@@ -133,7 +133,25 @@ export class HostKeyTrust {
         check.otherTypes,
       );
     }
-    if (answer === 'remember') this.remember(host, port, key);
+    // The question may have waited a while: another tab may have remembered a key meanwhile.
+    // A different key of this type is a changed key now, whatever was answered here.
+    const now = await this.check(host, port, key);
+    if (now.status === 'changed') {
+      return refuse(
+        'host-key-changed',
+        changedMessage(host, port, presented, now.known),
+        now.known,
+      );
+    }
+    if (now.status === 'revoked') {
+      return refuse(
+        'host-key-refused',
+        `The ${presented.keyType} host key of ${describe(host, port)} (${presented.fingerprint}) is marked @revoked in ${now.source}.`,
+        [],
+      );
+    }
+    const remember = answer === 'remember' && now.status === 'unknown';
+    if (remember) this.remember(host, port, key);
     return { accepted: true, remembered: answer === 'remember' };
   }
 

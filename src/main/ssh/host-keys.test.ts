@@ -113,6 +113,31 @@ describe('host-key policies', () => {
     bed.store.close();
   });
 
+  it('refuses a key remembered while its question waited, when another tab remembered a different one', async () => {
+    const bed = await trustBed('');
+    // Two tabs to a new host: the other tab's "remember" lands while this question is open.
+    const late: HostKeyAsk = async () => {
+      bed.trust.remember('web.example', 22, blob(ed1));
+      return Promise.resolve('remember');
+    };
+    const verdict = await bed.trust.verify({ ...target, policy: 'ask' }, blob(ed2), late);
+    expect(verdict.accepted).toBe(false);
+    if (!verdict.accepted) expect(verdict.reason.kind).toBe('host-key-changed');
+    // The key remembered first stays; the second is not written over it.
+    expect(await bed.trust.check('web.example', 22, blob(ed1))).toMatchObject({
+      status: 'trusted',
+    });
+    // The same key remembered meanwhile is simply trusted.
+    const same: HostKeyAsk = async () => {
+      bed.trust.remember('same.example', 22, blob(ed2));
+      return Promise.resolve('remember');
+    };
+    expect(
+      await bed.trust.verify({ ...target, host: 'same.example', policy: 'ask' }, blob(ed2), same),
+    ).toEqual({ accepted: true, remembered: true });
+    bed.store.close();
+  });
+
   it('refuses a changed key under every policy with old and new fingerprints, and never asks', async () => {
     const bed = await trustBed(`web.example ${ed1}\n`);
     for (const policy of ['ask', 'accept-new', 'strict'] as const) {
