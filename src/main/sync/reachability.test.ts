@@ -4,7 +4,7 @@ import { generateFleet } from '../../../lab/fleet';
 import { silentLogger } from '../core/logger';
 import { InventoryService } from '../inventory/inventory-service';
 import { unlockedTestStore } from '../store/test-helpers';
-import { Reachability, tcpReachable } from './reachability';
+import { Reachability, tcpProbe, tcpReachable } from './reachability';
 import { SyncEngine } from './sync-engine';
 import { addFleetProfiles, fleetConnectors } from './test-fleet';
 
@@ -34,6 +34,28 @@ describe('tcpReachable', () => {
     expect(await tcpReachable('rackside-test.invalid', 443, 2000)).toMatch(
       /^(name not found|name lookup failed|no answer within 2 s)/,
     );
+  });
+
+  it('tries every address of a name, as a sync would, before calling it unreachable', async () => {
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as net.AddressInfo;
+    const closed = await closedPort();
+    // `localhost` resolving to ::1 first, with the source listening on 127.0.0.1 only.
+    const probe = tcpProbe((host) =>
+      Promise.resolve(host === 'localhost' ? [{ address: '::1' }, { address: '127.0.0.1' }] : []),
+    );
+    try {
+      expect(await probe('localhost', port, 2000)).toBeNull();
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    // Every address refusing: the first one's reason is given.
+    const refusing = tcpProbe(() =>
+      Promise.resolve([{ address: '127.0.0.1' }, { address: '127.0.0.1' }]),
+    );
+    expect(await refusing('db.lab', closed, 2000)).toBe('connection refused');
+    expect(await probe('nowhere.lab', port, 2000)).toBe('the name has no address');
   });
 });
 

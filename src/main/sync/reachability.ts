@@ -32,37 +32,60 @@ const described = (error: unknown): string => {
   return refusals[code] ?? (code === '' ? (error as Error).message : code);
 };
 
-/** DNS, then a TCP connection, within `timeoutMs` in all. */
-export const tcpReachable: ReachProbe = (host, port, timeoutMs) =>
-  new Promise((resolve) => {
-    let settled = false;
-    let socket: net.Socket | undefined;
-    const finish = (answer: string | null): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      socket?.destroy();
-      resolve(answer);
-    };
-    const timer = setTimeout(() => {
-      finish(`no answer within ${String(timeoutMs / 1000)} s`);
-    }, timeoutMs);
-    dns.lookup(host).then(
-      ({ address }) => {
+/** A name's addresses, in the order the system prefers them (`dns.lookup` with `all`). */
+export type AddressLookup = (host: string) => Promise<{ address: string }[]>;
+
+const systemLookup: AddressLookup = (host) => dns.lookup(host, { all: true });
+
+/**
+ * DNS, then a TCP connection to each address in turn until one answers, within `timeoutMs` in
+ * all: `localhost` may resolve to ::1 first while the source listens on 127.0.0.1 only, and a
+ * sync (which tries every address) would reach it. The first address's failure is the reason.
+ */
+export function tcpProbe(lookup: AddressLookup = systemLookup): ReachProbe {
+  return (host, port, timeoutMs) =>
+    new Promise((resolve) => {
+      let settled = false;
+      let socket: net.Socket | undefined;
+      const finish = (answer: string | null): void => {
         if (settled) return;
-        socket = net.connect({ host: address, port });
+        settled = true;
+        clearTimeout(timer);
+        socket?.destroy();
+        resolve(answer);
+      };
+      const timer = setTimeout(() => {
+        finish(`no answer within ${String(timeoutMs / 1000)} s`);
+      }, timeoutMs);
+      const tryFrom = (addresses: { address: string }[], at: number, first?: unknown): void => {
+        if (settled) return;
+        const entry = addresses[at];
+        if (entry === undefined) {
+          finish(first === undefined ? 'the name has no address' : described(first));
+          return;
+        }
+        socket?.destroy();
+        socket = net.connect({ host: entry.address, port });
         socket.once('connect', () => {
           finish(null);
         });
         socket.once('error', (error) => {
-          finish(described(error));
+          tryFrom(addresses, at + 1, first ?? error);
         });
-      },
-      (error: unknown) => {
-        finish(described(error));
-      },
-    );
-  });
+      };
+      lookup(host).then(
+        (addresses) => {
+          tryFrom(addresses, 0);
+        },
+        (error: unknown) => {
+          finish(described(error));
+        },
+      );
+    });
+}
+
+/** DNS, then a TCP connection, within `timeoutMs` in all. */
+export const tcpReachable: ReachProbe = tcpProbe();
 
 /**
  * Which source profiles cannot be reached right now. A sync finds out too, but only when one
