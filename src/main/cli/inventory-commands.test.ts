@@ -361,5 +361,9 @@ describe('a failed source on the command line', () => {
       'rackside: Lab Foreman (foreman) failed: Foreman /api/status: the answer is not valid JSON; its previous data is kept.\n',
     );
     expect(failureLine({ ...outcome, error: 'refused' })).toContain('failed: refused; its');
+    // A source that never synced has no data to keep.
+    expect(failureLine({ ...outcome, error: 'refused' }, 'none')).toBe(
+      'rackside: Lab Foreman (foreman) failed: refused; there is no data from it yet.\n',
+    );
   });
 });

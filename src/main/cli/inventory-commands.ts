@@ -66,12 +66,18 @@ function warnOffline(s: CliSession, sources: readonly SourceFreshness[]): void {
 }
 
 /**
- * What a failed source's line says: who, why (its own last full stop dropped), what is kept —
- * nothing when the profile was removed during its sync (`removed`), which took its data along.
+ * What a failed source's line says: who, why (its own last full stop dropped), and what is
+ * kept: its previous data (`kept`), nothing yet (`none`: it never synced), or nothing at all
+ * (`removed`: the profile was removed during its sync and took its data along).
  */
-export function failureLine(o: SyncOutcome, removed = false): string {
+export function failureLine(o: SyncOutcome, data: 'kept' | 'none' | 'removed' = 'kept'): string {
   const why = printable((o.error ?? 'no reason given').replace(/\.$/, ''));
-  const kept = removed ? '' : '; its previous data is kept';
+  const kept =
+    data === 'kept'
+      ? '; its previous data is kept'
+      : data === 'none'
+        ? '; there is no data from it yet'
+        : '';
   return `rackside: ${o.profileName} (${o.system}) ${o.status}: ${why}${kept}.\n`;
 }
 
@@ -127,8 +133,11 @@ export async function syncCommand(
     throw new AppError('not-found', 'There are no source profiles to sync.');
   s.print(outcomes, () => formatOutcomes(outcomes));
   const failed = outcomes.filter((o) => o.status !== 'ok' && o.status !== 'cancelled');
+  const dataFrom = new Map(engine.freshness().map((f) => [f.profileId, f.dataFrom]));
   for (const o of failed) {
-    s.io.stderr.write(failureLine(o, s.store.profiles.findById(o.profileId) === null));
+    const removed = s.store.profiles.findById(o.profileId) === null;
+    const none = (dataFrom.get(o.profileId) ?? null) === null;
+    s.io.stderr.write(failureLine(o, removed ? 'removed' : none ? 'none' : 'kept'));
   }
   const cancelled = outcomes.filter((o) => o.status === 'cancelled').length;
   if (cancelled > 0) {
