@@ -103,6 +103,30 @@ export function secretLabel(field: SecretField, connection: Connection): string 
 }
 
 /**
+ * What an SSH login secret does: one left empty is asked for at each login, where the prompt can
+ * save it with the profile; a keyboard-interactive server asks for one-time codes besides.
+ */
+function secretAbout(
+  field: SecretField,
+  connection: Connection,
+  stored: boolean,
+): string | undefined {
+  if (connection.kind !== 'ssh') return undefined;
+  // With one stored, an empty field keeps it (the stored-secret help says so).
+  const asked = stored ? '' : ' Empty: asked at each login, where the prompt can save it here.';
+  switch (field) {
+    case 'password':
+      return connection.auth.mode === 'keyboard-interactive'
+        ? `Answers the server’s password question; one-time codes are always asked.${asked}`
+        : asked.trim() || undefined;
+    case 'keyPassphrase':
+      return `Only for an encrypted key.${asked}`;
+    default:
+      return undefined;
+  }
+}
+
+/**
  * The fields of one kind and auth mode, then that mode's secrets. Switching the mode hides the
  * other modes' fields; what was typed there is kept until the form closes but never saved.
  */
@@ -244,6 +268,7 @@ export function ConnectionFields(props: {
           field={field}
           label={secretLabel(field, connection)}
           hasSecret={props.profile?.hasSecret[field] === true}
+          about={secretAbout(field, connection, props.profile?.hasSecret[field] === true)}
         />
       ))}
 

@@ -345,6 +345,53 @@ describe('secret fields', () => {
     expect(host.saves()[0]).toMatchObject({ id: foremanId, secrets: { token: null } });
   });
 
+  it('says what an SSH password does for each login method', async () => {
+    const description = (testId: string): string => {
+      const id = field(testId).getAttribute('aria-describedby') ?? '';
+      return document.getElementById(id)?.textContent ?? '';
+    };
+    await renderPage();
+    await newProfile('ssh');
+    fireEvent.click(field('pf-connection-auth-mode-keyboard-interactive'));
+    await waitFor(() => {
+      expect(description('pf-secrets-password')).toContain(
+        'Answers the server’s password question; one-time codes are always asked.',
+      );
+    });
+    expect(description('pf-secrets-password')).toContain('Empty: asked at each login');
+    fireEvent.click(field('pf-connection-auth-mode-password'));
+    await waitFor(() => {
+      expect(description('pf-secrets-password')).not.toContain('password question');
+    });
+    expect(description('pf-secrets-password')).toContain('Empty: asked at each login');
+  });
+
+  it('does not say an empty field asks at login when a stored password is kept by it', async () => {
+    const stored = storedProfile({
+      id: '22222222-2222-4222-8222-222222222222',
+      name: 'backup17',
+      connection: {
+        kind: 'ssh',
+        host: 'backup17.lab',
+        port: 22,
+        username: 'ops',
+        auth: { mode: 'keyboard-interactive' },
+        hostKeyPolicy: 'ask',
+        jumpHostId: null,
+      },
+      hasSecret: { password: true },
+    });
+    await renderPage([stored]);
+    fireEvent.click(screen.getByText('backup17'));
+    fireEvent.keyDown(field('profile-list'), { key: 'Enter' });
+    await screen.findByTestId('profile-form');
+    const id = field('pf-secrets-password').getAttribute('aria-describedby') ?? '';
+    const help = document.getElementById(id)?.textContent ?? '';
+    expect(help).toContain('Stored in the vault.');
+    expect(help).toContain('Answers the server’s password question');
+    expect(help).not.toContain('Empty: asked');
+  });
+
   it('says clearly that a locked vault refused the secret, and keeps the form open', async () => {
     const host = await renderPage([storedForeman]);
     host.fail('profiles:save', 'vault-locked', 'The vault is locked; unlock it to save secrets.');

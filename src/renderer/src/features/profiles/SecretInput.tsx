@@ -7,7 +7,13 @@ import type { ProfileFormValues } from './profile-form-model';
  * A secret is never shown back. With one stored, the empty input keeps it, a typed value
  * replaces it and "Clear" deletes it on save.
  */
-export function SecretInput(props: { field: SecretField; label: string; hasSecret: boolean }) {
+export function SecretInput(props: {
+  field: SecretField;
+  label: string;
+  hasSecret: boolean;
+  /** What the secret is used for, where the label alone does not say. */
+  about?: string | undefined;
+}) {
   const { register, setValue, formState } = useFormContext<ProfileFormValues>();
   const cleared = useWatch<ProfileFormValues, `clear.${SecretField}`>({
     name: `clear.${props.field}`,
@@ -60,7 +66,11 @@ export function SecretInput(props: { field: SecretField; label: string; hasSecre
       id={id}
       label={props.label}
       error={error}
-      help={props.hasSecret ? 'Stored in the vault. Type a new value to replace it.' : undefined}
+      help={
+        [props.hasSecret ? 'Stored in the vault. Type a new value to replace it.' : '', props.about]
+          .filter(Boolean)
+          .join(' ') || undefined
+      }
     >
       <div className="secret-row">
         {props.field === 'privateKey' ? (

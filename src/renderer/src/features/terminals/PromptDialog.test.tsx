@@ -63,15 +63,103 @@ describe('a keyboard-interactive question', () => {
   });
 });
 
+describe('the password round of keyboard-interactive', () => {
+  it('keeps "save" ticked when the server asks for the password again', async () => {
+    const calls = installFakeBridge(() => null);
+    const round = (promptId: string): SessionPrompt => ({
+      kind: 'keyboard-interactive',
+      promptId,
+      sessionId: 'session-a',
+      hop: 0,
+      name: '',
+      instructions: '',
+      prompts: [{ prompt: 'Password: ', echo: false }],
+      saveTo: 'backup17',
+    });
+    useTerminalsStore.setState({ ...initialState, prompts: [round('p-1')] });
+    render(<PromptDialog />);
+    fireEvent.change(screen.getByTestId('ssh-kbd-answer-0'), { target: { value: 'typo' } });
+    fireEvent.click(screen.getByTestId('ssh-prompt-save'));
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('ssh-kbd-submit'));
+      await Promise.resolve();
+    });
+    act(() => {
+      useTerminalsStore.setState({ prompts: [round('p-2')] });
+    });
+    expect(screen.getByTestId<HTMLInputElement>('ssh-prompt-save').checked).toBe(true);
+    fireEvent.change(screen.getByTestId('ssh-kbd-answer-0'), { target: { value: 'right' } });
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('ssh-kbd-submit'));
+      await Promise.resolve();
+    });
+    expect(calls.at(-1)?.request).toEqual({
+      promptId: 'p-2',
+      answer: { kind: 'keyboard-interactive', answers: ['right'], save: true },
+    });
+  });
+});
+
+describe('an IPv6 server', () => {
+  it('is written [address]:port in the host-key question and in who asks', () => {
+    installFakeBridge(() => null);
+    const hop = { index: 0, count: 1, host: 'fd00::7', port: 2222 };
+    useTerminalsStore.setState({
+      ...initialState,
+      tabs: [
+        {
+          ...openTab('a', { kind: 'quick', user: 'ops', host: 'fd00::7', port: 2222 }),
+          status: { state: 'authenticating' as const, hop },
+        },
+      ],
+      prompts: [
+        {
+          kind: 'host-key',
+          promptId: 'p-1',
+          sessionId: 'session-a',
+          question: {
+            keyType: 'ssh-ed25519',
+            fingerprint: 'SHA256:abc',
+            host: 'fd00::7',
+            port: 2222,
+            hop: 0,
+            otherKnown: [],
+          },
+        },
+        {
+          kind: 'keyboard-interactive',
+          promptId: 'p-2',
+          sessionId: 'session-a',
+          hop: 0,
+          name: '',
+          instructions: '',
+          prompts: [{ prompt: 'Verification code: ', echo: false }],
+          saveTo: null,
+        },
+      ],
+    });
+    render(<PromptDialog />);
+    expect(screen.getByTestId('ssh-hostkey-prompt').textContent).toContain(
+      '[fd00::7]:2222 is not known yet.',
+    );
+    act(() => {
+      useTerminalsStore.setState((s) => ({ prompts: s.prompts.slice(1) }));
+    });
+    expect(screen.getByTestId('ssh-prompt-origin').textContent).toMatch(
+      /^\[fd00::7\]:2222 asks, for the tab /,
+    );
+  });
+});
+
 describe('a password or passphrase prompt', () => {
-  const password = (saveTo: string | null): SessionPrompt => ({
+  const password = (saveTo: string | null, retry = false, promptId = 'p-1'): SessionPrompt => ({
     kind: 'password',
-    promptId: 'p-1',
+    promptId,
     sessionId: 'session-a',
     hop: 0,
     user: 'ops',
     host: 'web01',
-    retry: false,
+    retry,
     saveTo,
   });
 
@@ -101,5 +189,58 @@ describe('a password or passphrase prompt', () => {
     render(<PromptDialog />);
     expect(screen.getByTestId('ssh-secret-prompt')).toBeTruthy();
     expect(screen.queryByTestId('ssh-prompt-save')).toBeNull();
+  });
+
+  it('keeps "save" ticked when a mistyped password is asked again', async () => {
+    const calls = installFakeBridge(() => null);
+    useTerminalsStore.setState({ ...initialState, prompts: [password('web01')] });
+    render(<PromptDialog />);
+    fireEvent.change(screen.getByTestId('ssh-secret-input'), { target: { value: 'typo' } });
+    fireEvent.click(screen.getByTestId('ssh-prompt-save'));
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('ssh-secret-submit'));
+      await Promise.resolve();
+    });
+    // The server refused it: the same question comes again.
+    act(() => {
+      useTerminalsStore.setState({
+        prompts: [password('web01', true, 'p-2')],
+      });
+    });
+    expect(screen.getByTestId('ssh-secret-prompt').textContent).toContain('try again');
+    expect(screen.getByTestId<HTMLInputElement>('ssh-prompt-save').checked).toBe(true);
+    fireEvent.change(screen.getByTestId('ssh-secret-input'), { target: { value: 'right' } });
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('ssh-secret-submit'));
+      await Promise.resolve();
+    });
+    expect(calls.at(-1)?.request).toEqual({
+      promptId: 'p-2',
+      answer: { kind: 'password', password: 'right', save: true },
+    });
+  });
+
+  it('says which tab asks, and names its field', () => {
+    installFakeBridge(() => null);
+    useTerminalsStore.setState({
+      ...initialState,
+      tabs: [
+        {
+          ...openTab('a', { kind: 'profile', profileId: 'web', label: 'web01 (Berlin)' }),
+          status: {
+            state: 'authenticating' as const,
+            hop: { index: 0, count: 1, host: '127.0.0.1', port: 2201 },
+          },
+        },
+      ],
+      prompts: [password('web01')],
+    });
+    render(<PromptDialog />);
+    expect(screen.getByTestId('ssh-prompt-origin').textContent).toBe(
+      '127.0.0.1:2201 asks, for the tab "web01 (Berlin)".',
+    );
+    expect(screen.getByLabelText('Password for ops@web01', { selector: 'input' })).toBe(
+      screen.getByTestId('ssh-secret-input'),
+    );
   });
 });

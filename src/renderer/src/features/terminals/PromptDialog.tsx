@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { SessionPrompt } from '../../../../shared/ssh';
 import { Modal } from '../profiles/Modal';
+import { formatHostPort } from './quick-connect';
 import { answerPrompt } from './terminal-actions';
 import { selectors, useTerminalsStore } from './terminals-store';
 
@@ -24,7 +25,7 @@ function PromptBody(props: { prompt: SessionPrompt }) {
           title="Unknown host key"
           testId="ssh-hostkey-prompt"
           role="alertdialog"
-          description={`${q.host}:${String(q.port)} is not known yet. Check the fingerprint with the server's administrator before trusting it.`}
+          description={`${formatHostPort(q.host, q.port)} is not known yet. Check the fingerprint with the server's administrator before trusting it.`}
           onClose={cancel}
         >
           <dl className="facts">
@@ -97,7 +98,7 @@ function PromptOrigin(props: { sessionId: string; hop: number }) {
   const tab = useTerminalsStore((s) => selectors.bySession(s, props.sessionId));
   if (tab === undefined) return null;
   const hop = tab.status.hop?.index === props.hop ? tab.status.hop : undefined;
-  const where = hop === undefined ? 'The server' : `${hop.host}:${String(hop.port)}`;
+  const where = hop === undefined ? 'The server' : formatHostPort(hop.host, hop.port);
   const chain =
     hop === undefined || hop.count < 2
       ? ''
@@ -133,13 +134,28 @@ function SaveToggle(props: {
   );
 }
 
+/**
+ * "Save" as ticked for a password or passphrase the server refused, by session, hop and kind:
+ * the question asked again keeps the choice, so the corrected answer is the one saved.
+ */
+const refusedSaveChoice = new Map<string, boolean>();
+
+/** The choice made for the question asked before, once: it only carries over to its repeat. */
+function takeSaveChoice(key: string, repeated: boolean): boolean {
+  const earlier = repeated ? refusedSaveChoice.get(key) : undefined;
+  refusedSaveChoice.delete(key);
+  return earlier ?? false;
+}
+
 function KeyboardForm(props: {
   prompt: Extract<SessionPrompt, { kind: 'keyboard-interactive' }>;
   onCancel: () => void;
 }) {
   const { prompt } = props;
   const [answers, setAnswers] = useState(() => prompt.prompts.map(() => ''));
-  const [save, setSave] = useState(false);
+  // Only a round that asks for the password alone can be saved; asked again, it was refused.
+  const choiceKey = `${prompt.sessionId}/${String(prompt.hop)}/${prompt.kind}`;
+  const [save, setSave] = useState(() => takeSaveChoice(choiceKey, prompt.saveTo !== null));
   return (
     <Modal
       title={prompt.name === '' ? 'The server asks' : prompt.name}
@@ -151,6 +167,7 @@ function KeyboardForm(props: {
         className="modal-form"
         onSubmit={(event) => {
           event.preventDefault();
+          if (prompt.saveTo !== null) refusedSaveChoice.set(choiceKey, save);
           void answerPrompt(prompt.promptId, {
             kind: 'keyboard-interactive',
             answers,
@@ -196,8 +213,9 @@ function SecretForm(props: {
   onCancel: () => void;
 }) {
   const { prompt } = props;
+  const choiceKey = `${prompt.sessionId}/${String(prompt.hop)}/${prompt.kind}`;
   const [value, setValue] = useState('');
-  const [save, setSave] = useState(false);
+  const [save, setSave] = useState(() => takeSaveChoice(choiceKey, prompt.retry));
   const keep = prompt.saveTo === null ? {} : { save };
   const title =
     prompt.kind === 'password'
@@ -214,6 +232,7 @@ function SecretForm(props: {
         className="modal-form"
         onSubmit={(event) => {
           event.preventDefault();
+          if (prompt.saveTo !== null) refusedSaveChoice.set(choiceKey, save);
           void answerPrompt(
             prompt.promptId,
             prompt.kind === 'password'
@@ -222,10 +241,12 @@ function SecretForm(props: {
           );
         }}
       >
+        <PromptOrigin sessionId={prompt.sessionId} hop={prompt.hop} />
         <input
           className="input"
           type="password"
           data-testid="ssh-secret-input"
+          aria-label={title}
           autoComplete="off"
           value={value}
           onChange={(event) => {

@@ -2,6 +2,7 @@ import { RotateCw } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import type { SessionStatus } from '../../../../shared/ssh';
 import { Modal } from '../profiles/Modal';
+import { formatHostPort } from './quick-connect';
 import {
   cancelAutoReconnect,
   cancelConnect,
@@ -92,9 +93,7 @@ export function ClosedOverlay(props: { tab: TerminalTab }) {
     <div className="term-closed" data-testid="term-closed" data-reason={reason?.kind ?? 'error'}>
       {changed ? (
         <div className="term-hostkey-changed" role="alert" data-testid="ssh-hostkey-changed">
-          <h3>
-            The host key of {changed.host}:{String(changed.port)} has changed
-          </h3>
+          <h3>The host key of {formatHostPort(changed.host, changed.port)} has changed</h3>
           <p>
             Rackside refused to connect: someone may be intercepting the connection, or the server
             was reinstalled. Ask its administrator before trusting the new key.
@@ -127,7 +126,7 @@ export function ClosedOverlay(props: { tab: TerminalTab }) {
           </button>
           {confirmForget ? (
             <Modal
-              title={`Forget the stored key of ${changed.host}:${String(changed.port)}?`}
+              title={`Forget the stored key of ${formatHostPort(changed.host, changed.port)}?`}
               description="The next connection will ask you to accept the key the server presents. Only do this when you know why the key changed."
               testId="ssh-forget-confirm"
               role="alertdialog"

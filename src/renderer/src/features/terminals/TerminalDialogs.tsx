@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { Modal } from '../profiles/Modal';
 import { pastedLineCount } from './paste';
 import {
+  addonSearch,
   describeResults,
   isValidPattern,
   matchDecorations,
@@ -69,10 +70,11 @@ export function SearchBar(props: { pane: 0 | 1; tabKey: string }) {
       return;
     }
     if (again) addon.clearDecorations();
-    const searchOptions = { ...options, decorations: matchDecorations };
+    const { term, options: termOptions } = addonSearch(query, options);
+    const searchOptions = { ...termOptions, decorations: matchDecorations };
     const found = backwards
-      ? addon.findPrevious(query, searchOptions)
-      : addon.findNext(query, searchOptions);
+      ? addon.findPrevious(term, searchOptions)
+      : addon.findNext(term, searchOptions);
     setLast({ tabKey, outcome: found ? 'found' : 'none' });
   };
   const toggle = (option: SearchToggle): void => {

@@ -4,6 +4,7 @@ import { endpointOf, type ProfileView } from '../../../../shared/profiles';
 import { Kbd, modKey } from '../../components/Kbd';
 import { compareNames } from '../../../../shared/name-sort';
 import { useProfilesStore } from '../profiles/profiles-store';
+import { formatAddress } from './quick-connect';
 import { openTerminalFor } from './terminal-actions';
 import { useTerminalsStore } from './terminals-store';
 
@@ -70,9 +71,7 @@ export function TerminalsEmpty(props: { pane?: 0 | 1 }) {
                       <span className="term-start-name" title={profile.name}>
                         {profile.name}
                       </span>
-                      <span className="term-start-address">
-                        {user}@{host}:{String(port)}
-                      </span>
+                      <span className="term-start-address">{formatAddress(user, host, port)}</span>
                     </span>
                   </button>
                 </li>

@@ -272,6 +272,17 @@ function TabHandle(props: { tab: TerminalTab; active: boolean }) {
   const [draft, setDraft] = useState('');
   const label = selectors.tabLabel(tab);
   const drag = useTabDrag(tab.key, split ? tab.pane : 0, !editing);
+  const position = useTerminalsStore((s) => s.tabs.findIndex((t) => t.key === tab.key));
+  const element = useRef<HTMLDivElement>(null);
+  // The tab strip scrolls sideways once its tabs outgrow it: the active tab, newly opened, gone
+  // to with Ctrl+PageDown or moved, is scrolled into sight.
+  useEffect(() => {
+    const node = element.current;
+    // jsdom has no scrollIntoView; browsers do.
+    if (active && node && 'scrollIntoView' in node) {
+      node.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    }
+  }, [active, position]);
   // Set once editing ends: moving the focus back to the terminal blurs the field afterwards.
   const ended = useRef(false);
   const startEditing = (): void => {
@@ -297,6 +308,7 @@ function TabHandle(props: { tab: TerminalTab; active: boolean }) {
       ]
         .filter(Boolean)
         .join(' ')}
+      ref={element}
       role="tab"
       aria-selected={active}
       data-testid="term-tab"

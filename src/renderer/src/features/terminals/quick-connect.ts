@@ -15,16 +15,22 @@ const userPattern = /^(?!-)[^\s@\p{Cc}]{1,64}$/u;
 const hostPattern = /^(?!-)[A-Za-z0-9._-]{1,253}$/;
 const v6Pattern = /^[0-9A-Fa-f:.%]{2,253}$/;
 
+/** Part of the input, quoted in a message: a long paste is cut short to fit beside the field. */
+function shown(text: string): string {
+  return text.length <= 40 ? text : `${text.slice(0, 39)}…`;
+}
+
 /** Parses quick-connect input; the port defaults to 22. Never throws. */
 export function parseQuickConnect(input: string): QuickParse {
   const text = input.trim();
   const at = text.lastIndexOf('@');
   if (at < 0 && text !== '') {
-    return { ok: false, message: `Add whom to log in as: user@${text}.` };
+    return { ok: false, message: `Add whom to log in as: user@${shown(text)}.` };
   }
   if (at <= 0) return { ok: false, message: 'Type user@host or user@host:port.' };
   const user = text.slice(0, at);
-  if (!userPattern.test(user)) return { ok: false, message: `"${user}" is not a login name.` };
+  if (!userPattern.test(user))
+    return { ok: false, message: `"${shown(user)}" is not a login name.` };
   let rest = text.slice(at + 1);
   let host: string;
   let portText: string | undefined;
@@ -37,17 +43,22 @@ export function parseQuickConnect(input: string): QuickParse {
       return { ok: false, message: 'Only :port may follow the address.' };
     }
     portText = rest === '' ? undefined : rest.slice(1);
-    if (!v6Pattern.test(host)) return { ok: false, message: `"${host}" is not an IPv6 address.` };
+    if (!v6Pattern.test(host))
+      return { ok: false, message: `"${shown(host)}" is not an IPv6 address.` };
   } else if ((rest.match(/:/g) ?? []).length > 1) {
     // Two colons or more: an IPv6 address without a port (with one, it needs [brackets]).
     host = rest;
-    if (!v6Pattern.test(host)) return { ok: false, message: `"${host}" is not an IPv6 address.` };
+    if (!v6Pattern.test(host))
+      return { ok: false, message: `"${shown(host)}" is not an IPv6 address.` };
   } else {
     const colon = rest.indexOf(':');
     host = colon < 0 ? rest : rest.slice(0, colon);
     portText = colon < 0 ? undefined : rest.slice(colon + 1);
     if (!hostPattern.test(host)) {
-      return { ok: false, message: host === '' ? 'Add a host.' : `"${host}" is not a host name.` };
+      return {
+        ok: false,
+        message: host === '' ? 'Add a host.' : `"${shown(host)}" is not a host name.`,
+      };
     }
   }
   let port = 22;
@@ -66,6 +77,11 @@ export function formatQuickTarget(target: QuickTarget): string {
 /** `user@host:port`, an IPv6 address in brackets so the port stays apart from it. */
 export function formatAddress(user: string, host: string, port: number): string {
   return `${user}@${bracketed(host)}:${String(port)}`;
+}
+
+/** `host:port`, an IPv6 address in brackets (`[::1]:22`), as OpenSSH and URLs write it. */
+export function formatHostPort(host: string, port: number): string {
+  return `${bracketed(host)}:${String(port)}`;
 }
 
 function bracketed(host: string): string {

@@ -50,6 +50,30 @@ export function isValidPattern(pattern: string): boolean {
   }
 }
 
+/** What the search addon counts as not part of a word, for its whole-word option. */
+const wordBreaks = ' ~!@#$%^&*()+`-=[]{}|\\;:"\',./<>?';
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+
+/**
+ * The text and options to hand the search addon. Its whole-word search gives up on a line at
+ * the first match that is part of a longer word ("foo" in "foo foobar foo" finds one, and counts
+ * one), so a whole-word search is a regular expression that only matches whole words; the
+ * addon's own check stays on as well.
+ */
+export function addonSearch(
+  query: string,
+  toggles: SearchToggles,
+): { term: string; options: SearchToggles } {
+  if (!toggles.wholeWord) return { term: query, options: toggles };
+  const breaks = `[${escapeRegExp(wordBreaks)}]`;
+  const pattern = toggles.regex ? `(?:${query})` : escapeRegExp(query);
+  return {
+    term: `(?<=^|${breaks})${pattern}(?=$|${breaks})`,
+    options: { ...toggles, regex: true },
+  };
+}
+
 /** Matches are highlighted (and counted: the addon reports counts only with decorations). */
 export const matchDecorations: NonNullable<ISearchOptions['decorations']> = {
   matchBackground: '#5a4a14',

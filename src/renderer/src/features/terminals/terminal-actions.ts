@@ -6,6 +6,7 @@ import type { Result } from '../../../../shared/result';
 import { bridge } from '../../lib/bridge';
 import { prepareTerminalChannels } from '../../lib/terminal-channel';
 import { useNavStore } from '../../stores/nav-store';
+import { formatHostPort } from './quick-connect';
 import { TerminalSession, type KeyCommand } from './terminal-session';
 import {
   describeTarget,
@@ -511,7 +512,7 @@ export async function forgetHostKey(host: string, port: number): Promise<AppErro
   const result = await bridge().call('ssh:forget-host-key', { host, port });
   if (!result.ok) return result.error;
   toast.success(
-    `Forgot ${String(result.data.removed)} stored key${result.data.removed === 1 ? '' : 's'} for ${host}:${String(port)}.`,
+    `Forgot ${String(result.data.removed)} stored key${result.data.removed === 1 ? '' : 's'} for ${formatHostPort(host, port)}.`,
   );
   return null;
 }

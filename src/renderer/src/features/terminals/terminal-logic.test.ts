@@ -6,7 +6,7 @@ import { needsPasteWarning, pastedLineCount } from './paste';
 import { QuickTarget } from '../../../../shared/ssh';
 import { formatQuickTarget, parseQuickConnect } from './quick-connect';
 import { shouldUseWebgl } from './renderer-choice';
-import { toggleForKey } from './search-options';
+import { addonSearch, noToggles, toggleForKey } from './search-options';
 import { cycleTab, failureText, move, reconnect } from './terminal-actions';
 import { keyCommandFor, keyLeftToApp } from './terminal-session';
 import {
@@ -65,6 +65,18 @@ describe('quick connect', () => {
       const parsed = parseQuickConnect(input);
       expect(parsed.ok, input).toBe(false);
       if (!parsed.ok) expect(parsed.message).toContain(message);
+    }
+  });
+
+  it('quotes a long mistyped input shortened, so the message fits beside the field', () => {
+    const host = `${'a'.repeat(300)}!`;
+    for (const input of [`ops@${host}`, host, `${'u '.repeat(100)}@host`, `ops@[${host}]`]) {
+      const parsed = parseQuickConnect(input);
+      expect(parsed.ok, input).toBe(false);
+      if (!parsed.ok) {
+        expect(parsed.message.length, parsed.message).toBeLessThanOrEqual(80);
+        expect(parsed.message).toContain('…');
+      }
     }
   });
 
@@ -339,5 +351,37 @@ describe('search option keys', () => {
     expect(press('c', 'KeyC', { ctrl: true })).toBeUndefined();
     expect(press('C', 'KeyC', { shift: true })).toBeUndefined();
     expect(press('x', 'KeyX')).toBeUndefined();
+  });
+});
+
+describe('whole-word search', () => {
+  /** Every match of what the addon is given, as its regular-expression search finds them. */
+  const matches = (query: string, line: string, toggles = noToggles): string[] => {
+    const { term, options } = addonSearch(query, toggles);
+    if (!options.regex) return line.includes(query) ? [query] : [];
+    return [...line.matchAll(new RegExp(term, options.caseSensitive ? 'g' : 'gi'))].map(
+      (match) => `${String(match.index)}:${match[0]}`,
+    );
+  };
+
+  it('matches every whole word of a line, past a longer word that contains it', () => {
+    const whole = { ...noToggles, wholeWord: true };
+    expect(matches('foo', 'foo foobar (foo) xfoo FOO', whole)).toEqual([
+      '0:foo',
+      '12:foo',
+      '22:FOO',
+    ]);
+    expect(matches('foo', 'foo FOO', { ...whole, caseSensitive: true })).toEqual(['0:foo']);
+  });
+
+  it('takes the text literally, or as a regular expression with that option', () => {
+    const whole = { ...noToggles, wholeWord: true };
+    expect(matches('a.b', 'a.b axb', whole)).toEqual(['0:a.b']);
+    expect(matches('a.b|c', 'axb c a.b|c', { ...whole, regex: true })).toEqual([
+      '0:axb',
+      '4:c',
+      '6:a.b',
+      '10:c',
+    ]);
   });
 });

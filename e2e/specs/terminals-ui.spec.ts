@@ -1,0 +1,174 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  ensurePasswordUser,
+  generateKey,
+  passwordUser,
+  passwordUserPassword,
+  startSshd,
+  type KeyPair,
+  type Sshd,
+} from '../../src/main/ssh/test-support/sshd';
+import type { Page } from '@playwright/test';
+import { ProfilesPage } from '../pages/profiles-page';
+import { TerminalsPage } from '../pages/terminals-page';
+import { expect, test } from '../support/fixtures';
+
+let dir: string;
+let hostKey: KeyPair;
+let client: KeyPair;
+let sshd: Sshd;
+
+test.beforeAll(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'rackside-e2e-term-ui-'));
+  [hostKey, client] = await Promise.all([generateKey(dir, 'host'), generateKey(dir, 'client')]);
+  await ensurePasswordUser();
+  sshd = await startSshd(await fs.mkdtemp(path.join(dir, 'sshd-')), {
+    hostKey,
+    authorizedKeys: [client.publicLine],
+    extraConfig: ['PasswordAuthentication yes'],
+  });
+});
+test.afterAll(async () => {
+  await sshd.stop();
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+/** Saves an SSH profile that logs in as root with the test key, connects and opens the shell. */
+async function openKeyShell(page: Page, name: string): Promise<TerminalsPage> {
+  const profiles = new ProfilesPage(page);
+  await profiles.open();
+  await profiles.startNew('ssh');
+  await profiles.choose('auth-mode', 'key');
+  await profiles.fill({
+    name,
+    'connection.host': '127.0.0.1',
+    'connection.port': String(sshd.port),
+    'connection.username': 'root',
+    'connection.auth.keyFile': client.privatePath,
+  });
+  await profiles.save();
+  await profiles.select(name);
+  await profiles.detail().getByTestId('profile-connect').click();
+  const terminals = new TerminalsPage(page);
+  await expect(terminals.hostKeyPrompt()).toBeVisible({ timeout: 20_000 });
+  await terminals.acceptHostKey('remember');
+  await terminals.expectState('open');
+  return terminals;
+}
+
+test('a password typed at the prompt and saved logs in without asking, until the form clears it', async ({
+  app,
+}) => {
+  const profiles = new ProfilesPage(app.page);
+  await profiles.open();
+  await profiles.startNew('ssh');
+  await profiles.choose('auth-mode', 'password');
+  await profiles.fill({
+    name: 'pw-shell',
+    'connection.host': '127.0.0.1',
+    'connection.port': String(sshd.port),
+    'connection.username': passwordUser,
+  });
+  await profiles.save();
+  await profiles.select('pw-shell');
+  await expect(profiles.secretsSummary()).toContainText('Password: not set');
+  await profiles.detail().getByTestId('profile-connect').click();
+
+  const terminals = new TerminalsPage(app.page);
+  await expect(terminals.hostKeyPrompt()).toBeVisible({ timeout: 20_000 });
+  await terminals.acceptHostKey('remember');
+  const prompt = app.page.getByTestId('ssh-secret-prompt');
+  await expect(prompt).toBeVisible();
+  await prompt.getByTestId('ssh-secret-input').fill(passwordUserPassword);
+  await prompt.getByTestId('ssh-prompt-save').check();
+  await prompt.getByTestId('ssh-secret-submit').click();
+  await terminals.expectState('open');
+  await terminals.run('echo first-$((2*3))');
+  await expect(terminals.screen()).toContainText('first-6');
+
+  // The profile now has the password, and the next session logs in with it, asking nothing.
+  await profiles.open();
+  await profiles.select('pw-shell');
+  await expect(profiles.secretsSummary()).toContainText('Password: stored');
+  await profiles.detail().getByTestId('profile-connect').click();
+  await expect(terminals.tabs()).toHaveCount(2);
+  await terminals.expectState('open');
+  await expect(prompt).toHaveCount(0);
+  await terminals.run('echo second-$((3*3))');
+  await expect(terminals.screen()).toContainText('second-9');
+
+  // "Clear" in the form deletes it: the login asks again.
+  await profiles.open();
+  await profiles.edit('pw-shell');
+  await app.page.getByTestId('pf-secrets-password-clear').click();
+  await profiles.save();
+  await expect(profiles.secretsSummary()).toContainText('Password: not set');
+  await profiles.detail().getByTestId('profile-connect').click();
+  await expect(prompt).toBeVisible({ timeout: 20_000 });
+});
+
+test('whole-word search finds every whole word of a line, also after a partial match', async ({
+  app,
+}) => {
+  const terminals = await openKeyShell(app.page, 'word-shell');
+  // The command line shows fo""o; only the output has the words.
+  await terminals.run('echo fo""o fo""obar fo""o');
+  await expect(terminals.screen()).toContainText('foo foobar foo');
+  await expect(await terminals.search('foo')).toHaveText('1 of 3');
+  await app.page.keyboard.press('Alt+KeyW');
+  await expect(terminals.searchToggle('Whole word')).toHaveAttribute('aria-pressed', 'true');
+  await expect(terminals.searchResult()).toHaveText('1 of 2');
+  await app.page.keyboard.press('Enter');
+  await expect(terminals.searchResult()).toHaveText('2 of 2');
+  // With a regular expression too.
+  await app.page.keyboard.press('Alt+KeyR');
+  await terminals.searchInput().fill('fo{2}');
+  await app.page.keyboard.press('Enter');
+  await expect(terminals.searchResult()).toHaveText(/ of 2$/);
+});
+
+test('in a 1024 px window the active tab and the search bar stay in sight, also split', async ({
+  app,
+}) => {
+  await app.page.setViewportSize({ width: 1024, height: 700 });
+  const terminals = await openKeyShell(app.page, 'a-rather-long-profile-name');
+  for (let count = 2; count <= 5; count += 1) {
+    await app.page.keyboard.press('Control+Shift+T');
+    await expect(terminals.tabs()).toHaveCount(count);
+    await terminals.expectState('open');
+  }
+  // The newest tab is the active one, at the end of a strip wider than the window.
+  const active = app.page.locator('[data-testid="term-tab"][aria-selected="true"]');
+  await expect(active).toHaveCount(1);
+  await expect(active).toBeInViewport({ ratio: 0.95 });
+  // Ctrl+PageDown from the last tab goes round to the first, which comes back into sight.
+  await app.page.keyboard.press('Control+PageDown');
+  await expect(terminals.tabs().first()).toHaveAttribute('aria-selected', 'true');
+  await expect(active).toBeInViewport({ ratio: 0.95 });
+
+  // Split, each pane half as wide: the search bar's count and close button still show.
+  await app.page.getByTestId('term-split').click();
+  const pane = app.page.getByTestId('term-pane-0');
+  await pane.getByTestId('term-host').first().click();
+  await terminals.run('echo split-$((4*4))');
+  await expect(pane.locator('.xterm-rows').first()).toContainText('split-16');
+  await app.page.keyboard.press('Control+Shift+F');
+  await expect(terminals.searchInput()).toBeFocused();
+  await app.page.keyboard.type('split-16');
+  await app.page.keyboard.press('Enter');
+  await expect(terminals.searchResult()).toHaveText('1 of 1');
+  // Inside the pane, not under the other pane that covers what overflows this one.
+  const paneBox = await pane.boundingBox();
+  for (const part of [
+    terminals.searchResult(),
+    pane.getByRole('button', { name: 'Close search' }),
+  ]) {
+    const box = await part.boundingBox();
+    expect(box).not.toBeNull();
+    expect(paneBox).not.toBeNull();
+    if (box === null || paneBox === null) return;
+    expect(box.x + box.width).toBeLessThanOrEqual(paneBox.x + paneBox.width);
+  }
+});
