@@ -7,7 +7,10 @@ export interface HopLabel {
   username: string;
 }
 
-const where = (hop: HopLabel): string => `${hop.host}:${hop.port}`;
+/** `host:port`, an IPv6 address in brackets so the port stays apart from it (`[::1]:22`). */
+export const hostPort = (host: string, port: number): string =>
+  `${host.includes(':') ? `[${host}]` : host}:${String(port)}`;
+const where = (hop: HopLabel): string => hostPort(hop.host, hop.port);
 
 const socketMessages: Record<string, string> = {
   ECONNREFUSED: 'refused the connection (nothing listens on that port?)',

@@ -9,6 +9,7 @@ import type {
   HostKeyQuestion,
   KnownKeyRef,
 } from './session-types';
+import { hostPort } from './disconnect-reason';
 
 /** What the trust sources say about one presented key. */
 export type TrustCheck =
@@ -179,7 +180,8 @@ export class HostKeyTrust {
   }
 }
 
-const describe = (host: string, port: number): string => (port === 22 ? host : `${host}:${port}`);
+const describe = (host: string, port: number): string =>
+  port === 22 ? host : hostPort(host, port);
 
 function changedMessage(
   host: string,
