@@ -11,10 +11,18 @@ describe('the palette order', () => {
       paletteScore(split, 'lab-sh', splitKeywords),
     );
     expect(paletteScore(profile, 'LAB', [])).toBe(1);
-    expect(paletteScore(profile, 'shell', [])).toBe(0.9);
+    expect(paletteScore(profile, 'shell', [])).toBe(0.95);
+    expect(paletteScore(profile, 'hell', [])).toBe(0.9);
     // A profile found by its host, which only its keywords hold.
     expect(paletteScore(profile, '127.0.0', ['ssh', '127.0.0.1'])).toBe(0.8);
     expect(paletteScore(split, 'pane', splitKeywords)).toBe(0.8);
+  });
+
+  it('puts a match at the start of a word before one inside a word', () => {
+    const bastion = paletteValue('Connect', 'Lab SSH bastion-vie', 'connect:p2');
+    const overview = paletteValue('Fleet', 'Fleet overview', 'inventory:overview');
+    expect(paletteScore(bastion, 'vie', [])).toBeGreaterThan(paletteScore(overview, 'vie', []));
+    expect(paletteScore(overview, 'over', [])).toBeGreaterThan(paletteScore(bastion, 'ion', []));
   });
 
   it('keeps fuzzy matches, below the rest, and drops what does not match at all', () => {
