@@ -242,6 +242,20 @@ test('from the keyboard: the focus comes back after the detail and dialogs, grou
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     await expect(inventory.detail()).toHaveAttribute('data-name', /.+/);
+    // The rows are one tab stop, the sortable headers come after them, then the detail.
+    await page.keyboard.press('Tab');
+    const nameHeader = page.getByTestId('column-name').getByRole('button');
+    await expect(nameHeader).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('column-name')).toHaveAttribute('aria-sort', 'descending');
+    await expect(nameHeader).toBeFocused();
+    await page.keyboard.press('Space');
+    await expect(page.getByTestId('column-name')).toHaveAttribute('aria-sort', 'ascending');
+    const headers = await inventory.grid().getByRole('button').count();
+    for (let i = 0; i < headers; i++) await page.keyboard.press('Tab');
+    await expect(inventory.detail().getByTestId('asset-close')).toBeFocused();
+    for (let i = 0; i <= headers; i++) await page.keyboard.press('Shift+Tab');
+    await expect(inventory.grid()).toBeFocused();
     await inventory.detail().getByTestId('asset-close').click();
     await expect(inventory.detail()).toBeHidden();
     await expect(inventory.grid()).toBeFocused();
@@ -296,6 +310,24 @@ test('from the keyboard: the focus comes back after the detail and dialogs, grou
         expect(top.group).toBe(top.kind);
       }).toPass({ timeout: 5000 });
     }
+
+    // Join and Clear selection go away once pressed: the keys stay in the table.
+    await page.getByTestId('group-by').selectOption('none');
+    await inventory.grid().focus();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Space');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Space');
+    await page.getByTestId('join-selected').focus();
+    await page.keyboard.press('Enter');
+    await expect(inventory.detail()).toHaveAttribute('data-name', /.+/);
+    await expect(page.getByTestId('join-selected')).toBeHidden();
+    await expect(inventory.grid()).toBeFocused();
+    await page.keyboard.press('Space');
+    await page.getByTestId('clear-selection').focus();
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('clear-selection')).toBeHidden();
+    await expect(inventory.grid()).toBeFocused();
   } finally {
     await lab.close();
   }

@@ -1,4 +1,4 @@
-import { cleanup, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DriftPage, Facets } from '../../../../shared/inventory';
 import { setBridge } from '../../lib/bridge';
@@ -100,5 +100,41 @@ describe('DriftView', () => {
     expect((await screen.findByTestId('drift-total')).textContent).toBe(
       '1 asset is missing from a system that should know it.',
     );
+  });
+
+  it('shows more of a long list page by page to its end, beyond the 500 of one request', async () => {
+    const total = 650;
+    const item = (i: number): DriftPage['items'][number] => ({
+      assetId: i + 1,
+      name: `guest${String(i + 1).padStart(3, '0')}`,
+      kind: 'vm',
+      presentIn: ['proxmox'],
+      missingFrom: ['foreman'],
+      reason: 'Proxmox guest unknown to Foreman',
+    });
+    installFakeBridge((channel, request) => {
+      if (channel !== 'inventory:drift') return unknownChannel(channel);
+      const { offset, limit } = request as { offset: number; limit: number };
+      const end = Math.min(total, offset + limit);
+      return { items: Array.from({ length: end - offset }, (_, i) => item(offset + i)), total };
+    });
+    useInventoryStore.setState({ facets });
+    render(<DriftView />);
+    expect(await screen.findAllByTestId('drift-item')).toHaveLength(100);
+    for (let shown = 200; shown <= 700; shown += 100) {
+      await act(async () => {
+        const more = screen.getByText('Show more');
+        more.focus();
+        fireEvent.click(more);
+        for (let i = 0; i < 10; i++) await Promise.resolve();
+      });
+      expect(screen.getAllByTestId('drift-item')).toHaveLength(Math.min(shown, total));
+      // The keys go on at the first asset the button brought, also once the button is gone.
+      expect(document.activeElement?.textContent).toBe(
+        `guest${String(shown - 99).padStart(3, '0')}`,
+      );
+    }
+    expect(screen.getAllByTestId('drift-item').at(-1)?.dataset.name).toBe('guest650');
+    expect(screen.queryByText('Show more')).toBeNull();
   });
 });

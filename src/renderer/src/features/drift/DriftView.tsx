@@ -1,5 +1,5 @@
 import { Filter, GitCompare } from 'lucide-react';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { AppErrorShape } from '../../../../shared/errors';
 import type { DriftPage } from '../../../../shared/inventory';
 import { EmptyState } from '../../components/EmptyState';
@@ -14,6 +14,26 @@ const pageSize = 100;
 
 type Loaded = { page: DriftPage; error?: undefined } | { page?: undefined; error: AppErrorShape };
 
+/** The most items one `inventory:drift` request returns. */
+const maxRequest = 500;
+
+/** The first `limit` items of the drift list, read in as many requests as that takes. */
+async function readDrift(limit: number): Promise<Loaded> {
+  const items: DriftPage['items'] = [];
+  let total = 0;
+  do {
+    const result = await bridge().call('inventory:drift', {
+      offset: items.length,
+      limit: Math.min(limit - items.length, maxRequest),
+    });
+    if (!result.ok) return { error: result.error };
+    items.push(...result.data.items);
+    total = result.data.total;
+    if (result.data.items.length === 0) break;
+  } while (items.length < Math.min(limit, total));
+  return { page: { items, total } };
+}
+
 /** Assets some systems know and others do not, with one-click filters into the inventory. */
 export function DriftView() {
   const facets = useInventoryStore((s) => s.facets);
@@ -22,16 +42,26 @@ export function DriftView() {
 
   useEffect(() => {
     let live = true;
-    void bridge()
-      .call('inventory:drift', { offset: 0, limit: Math.min(limit, 500) })
-      .then((result) => {
-        if (!live) return;
-        setLoaded(result.ok ? { page: result.data } : { error: result.error });
-      });
+    void readDrift(limit).then((result) => {
+      if (live) setLoaded(result);
+    });
     return () => {
       live = false;
     };
   }, [limit, facets]);
+
+  // "Show more" pressed: the keys go on at the first asset it brought (the button may be gone).
+  const tableRef = useRef<HTMLTableElement>(null);
+  const firstNew = useRef<number | undefined>(undefined);
+  useEffect(() => {
+    const index = firstNew.current;
+    if (index === undefined || loaded?.page === undefined) return;
+    firstNew.current = undefined;
+    const links = tableRef.current?.querySelectorAll<HTMLButtonElement>(
+      '[data-testid="drift-item"] .link-button',
+    );
+    links?.[index]?.focus();
+  }, [loaded]);
 
   const sources = facets?.sources ?? [];
   const { known, counted, filteredOnly } = driftSystems(facets);
@@ -95,7 +125,7 @@ export function DriftView() {
             {loaded.page.total === 1 ? 'asset is' : 'assets are'} missing from a system that should
             know {loaded.page.total === 1 ? 'it' : 'them'}.
           </p>
-          <table className="data-table drift-table">
+          <table ref={tableRef} className="data-table drift-table">
             <thead>
               <tr>
                 <th>Asset</th>
@@ -145,11 +175,12 @@ export function DriftView() {
               ))}
             </tbody>
           </table>
-          {loaded.page.total > loaded.page.items.length && limit < 500 ? (
+          {loaded.page.total > loaded.page.items.length ? (
             <button
               type="button"
               className="button small"
               onClick={() => {
+                firstNew.current = loaded.page.items.length;
                 setLimit((l) => l + pageSize);
               }}
             >

@@ -24,7 +24,8 @@ function isTyping(target: EventTarget | null): boolean {
   );
 }
 
-async function joinSelected(): Promise<void> {
+/** Joins the selected assets; `done` runs once the Join button has gone with the selection. */
+async function joinSelected(done: () => void): Promise<void> {
   const ids = [...useInventoryStore.getState().selected];
   const result = await bridge().call('inventory:join', { assetIds: ids });
   if (!result.ok) {
@@ -34,6 +35,7 @@ async function joinSelected(): Promise<void> {
   toast.success(`Joined ${String(ids.length)} assets into ${result.data.asset.name}.`);
   useInventoryStore.getState().setSelected([]);
   useInventoryStore.getState().openDetail(result.data.asset.id);
+  done();
 }
 
 /** The table of assets with its search, saved searches, grouping, columns, export and detail. */
@@ -188,7 +190,12 @@ export function AssetsView() {
                   ? `A join merges at most ${String(maxJoin)} assets into one.`
                   : 'Merge the selected assets into one; the asset’s detail can split it again.'
               }
-              onClick={() => void joinSelected()}
+              onClick={() =>
+                // The button goes away with the selection: the keys go on in the table.
+                void joinSelected(() => {
+                  gridRef.current?.focus();
+                })
+              }
             >
               <GitMerge size={12} aria-hidden /> Join {selected.size}
             </button>
@@ -199,6 +206,8 @@ export function AssetsView() {
               className="button small"
               data-testid="clear-selection"
               onClick={() => {
+                // The button goes away with the selection: the keys go on in the table.
+                gridRef.current?.focus();
                 useInventoryStore.getState().setSelected([]);
               }}
             >

@@ -50,4 +50,29 @@ describe('the export dialog', () => {
     expect(screen.getByTestId('export-nothing')).toBeTruthy();
     expect(run().disabled).toBe(true);
   });
+
+  it('counts what it wrote as people read it: one asset, 12,345 assets', async () => {
+    let count = 1;
+    installFakeBridge((channel) =>
+      channel === 'inventory:export'
+        ? { content: 'id,name\n', fileName: 'rackside-inventory.csv', count }
+        : unknownChannel(channel),
+    );
+    URL.createObjectURL = () => 'blob:export';
+    URL.revokeObjectURL = () => undefined;
+    useInventoryStore.setState({ query: '', total: 12_345, selected: new Set([7]) });
+    render(<ExportDialog />);
+    await act(async () => {
+      fireEvent.click(run());
+      await Promise.resolve();
+    });
+    expect(screen.getByText(/^1 assets?$/).textContent).toBe('1 asset');
+    count = 12_345;
+    fireEvent.click(screen.getByTestId('export-scope-filter'));
+    await act(async () => {
+      fireEvent.click(run());
+      await Promise.resolve();
+    });
+    expect(screen.getByText(/^12,?345 assets$/).textContent).toBe('12,345 assets');
+  });
 });

@@ -140,7 +140,9 @@ export function ExportDialog() {
             >
               <Download size={13} aria-hidden /> {ready.fileName}
             </a>
-            <span className="muted">{ready.count} assets</span>
+            <span className="muted">
+              {ready.count.toLocaleString()} {ready.count === 1 ? 'asset' : 'assets'}
+            </span>
           </p>
         ) : null}
         <div className="modal-actions">

@@ -130,4 +130,23 @@ describe('the inventory table from the keyboard', () => {
       focused: 2499,
     });
   });
+
+  it('sorts from a header the keyboard reaches, without the grid taking its keys', async () => {
+    fleet(50);
+    await showTable();
+    const name = screen.getByRole('button', { name: 'Name' });
+    name.focus();
+    // Enter on the header is the header's: it neither opens the focused row nor selects it.
+    press(name, 'Enter');
+    press(name, ' ');
+    expect(useInventoryStore.getState()).toMatchObject({ detailId: undefined });
+    expect(selected()).toEqual([]);
+    act(() => {
+      fireEvent.click(name);
+    });
+    expect(useInventoryStore.getState().sort).toEqual({ field: 'name', direction: 'desc' });
+    expect(screen.getByTestId('column-name').getAttribute('aria-sort')).toBe('descending');
+    // Columns without a server sort have no button.
+    expect(screen.queryByRole('button', { name: 'Sources' })).toBeNull();
+  });
 });

@@ -189,8 +189,9 @@ const columns: ColumnDef<WindowRow>[] = columnIds.map((id) => ({
 
 /**
  * The fleet as a virtualized grid: a fixed number of row elements whatever the size of the
- * inventory, rows fetched page by page as they scroll into view. The grid is one tab stop; the
- * arrow keys, PgUp/PgDn, Home/End move, Space selects, Enter opens the detail.
+ * inventory, rows fetched page by page as they scroll into view. The rows are one tab stop; the
+ * arrow keys, PgUp/PgDn, Home/End move, Space selects, Enter opens the detail. Sortable columns'
+ * headers are buttons, the tab stops after the rows.
  */
 export function InventoryTable(props: {
   cache: RowCache;
@@ -297,7 +298,8 @@ export function InventoryTable(props: {
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
-    if (isTyping(event.target)) return;
+    // A header's sort button takes its own Enter and Space.
+    if (isTyping(event.target) || event.target instanceof HTMLButtonElement) return;
     const store = useInventoryStore.getState();
     const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 280) / rowHeight) - 1);
     const moves: Record<string, number | undefined> = {
@@ -365,7 +367,18 @@ export function InventoryTable(props: {
       data-query={cache.query}
       onKeyDown={onKeyDown}
     >
-      <div ref={scrollRef} className="grid-scroll" data-testid="inventory-scroll">
+      {/* Not a tab stop of its own (Chromium makes a scroller with nothing focusable inside one:
+          a second stop after the grid that shows no focus), and a click in it focuses the grid,
+          which carries the focused row for assistive technology. */}
+      <div
+        ref={scrollRef}
+        className="grid-scroll"
+        tabIndex={-1}
+        data-testid="inventory-scroll"
+        onFocus={(event) => {
+          if (event.target === event.currentTarget) props.gridRef.current?.focus();
+        }}
+      >
         <div className="grid-inner" style={{ width }}>
           <div className="grid-header" role="row" style={{ gridTemplateColumns: gridColumns }}>
             {groupBy === 'none' ? null : (
@@ -386,22 +399,30 @@ export function InventoryTable(props: {
                     active ? (sort.direction === 'asc' ? 'ascending' : 'descending') : undefined
                   }
                   data-testid={`column-${id}`}
-                  onClick={() => {
-                    if (!meta.sort) return;
-                    const direction = active && sort.direction === 'asc' ? 'desc' : 'asc';
-                    useInventoryStore.getState().setSort({ field: meta.sort, direction });
-                  }}
                 >
-                  {id === 'select' || id === 'freshness'
-                    ? null
-                    : flexRender(header.column.columnDef.header, header.getContext())}
-                  {active ? (
-                    sort.direction === 'asc' ? (
-                      <ArrowUp size={11} aria-hidden />
-                    ) : (
-                      <ArrowDown size={11} aria-hidden />
-                    )
-                  ) : null}
+                  {id === 'select' || id === 'freshness' ? null : meta.sort ? (
+                    // A button, so that the keyboard can sort too.
+                    <button
+                      type="button"
+                      className="grid-sort"
+                      onClick={() => {
+                        if (!meta.sort) return;
+                        const direction = active && sort.direction === 'asc' ? 'desc' : 'asc';
+                        useInventoryStore.getState().setSort({ field: meta.sort, direction });
+                      }}
+                    >
+                      {flexRender(header.column.columnDef.header, header.getContext())}
+                      {active ? (
+                        sort.direction === 'asc' ? (
+                          <ArrowUp size={11} aria-hidden />
+                        ) : (
+                          <ArrowDown size={11} aria-hidden />
+                        )
+                      ) : null}
+                    </button>
+                  ) : (
+                    flexRender(header.column.columnDef.header, header.getContext())
+                  )}
                 </div>
               );
             })}

@@ -1,6 +1,8 @@
-import { cleanup, render, screen } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { createRef } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { setBridge } from '../../lib/bridge';
+import { installFakeBridge } from '../../test-support/fake-bridge';
 import { initialState, resetQueries, useInventoryStore } from './inventory-store';
 import { SearchBox } from './SearchBox';
 
@@ -38,6 +40,15 @@ describe('SearchBox: a query that cannot be read', () => {
     expect(screen.getByTestId('query-shown').textContent).toBe('The table still shows all assets.');
   });
 
+  it('cuts a long query the table still shows short, with the whole of it in its title', () => {
+    const shown = `name:web ${'x'.repeat(900)}`;
+    refused(`${shown} updates>lots`, shown, 920, 'updates needs a whole number, not "lots"');
+    const code = screen.getByTestId('query-shown').querySelector('code');
+    expect(code?.textContent).toMatch(/^name:web x+…$/);
+    expect(code?.textContent.length).toBeLessThan(100);
+    expect(code?.title).toBe(shown);
+  });
+
   it('keeps the marked character in sight in a long query', () => {
     const draft = `${'x'.repeat(300)} updates>lots`;
     refused(draft, '', 310, 'updates needs a whole number, not "lots"');
@@ -45,5 +56,36 @@ describe('SearchBox: a query that cannot be read', () => {
     expect(echo.querySelector('mark')?.textContent).toBe('l');
     expect(echo.textContent).toMatch(/^…x+ updates>lots$/);
     expect(echo.textContent.length).toBeLessThan(100);
+  });
+});
+
+describe('SearchBox: suggestions from the keyboard', () => {
+  beforeEach(() => {
+    resetQueries();
+    useInventoryStore.setState(initialState);
+    // The table's query stays on its way: only the box is looked at here.
+    installFakeBridge(() => undefined);
+  });
+  afterEach(() => {
+    cleanup();
+    setBridge(undefined);
+  });
+
+  it('tells assistive technology which suggestion the arrow keys are on', () => {
+    render(<SearchBox ref={createRef()} onLeave={() => undefined} />);
+    const box = screen.getByRole('combobox', { name: 'Search the inventory' });
+    fireEvent.change(box, { target: { value: 's' } });
+    const options = screen.getAllByRole('option');
+    expect(options.length).toBeGreaterThan(2);
+    expect(box.getAttribute('aria-activedescendant')).toBe(options[0]?.id);
+    fireEvent.keyDown(box, { key: 'ArrowDown' });
+    fireEvent.keyDown(box, { key: 'ArrowDown' });
+    const active = screen.getAllByRole('option')[2];
+    expect(active?.getAttribute('aria-selected')).toBe('true');
+    expect(active?.id).not.toBe('');
+    expect(box.getAttribute('aria-activedescendant')).toBe(active?.id);
+    fireEvent.keyDown(box, { key: 'Escape' });
+    expect(screen.queryByRole('option')).toBeNull();
+    expect(box.hasAttribute('aria-activedescendant')).toBe(false);
   });
 });

@@ -10,6 +10,14 @@ function inputOf(element: Element | null): HTMLInputElement | undefined {
 
 /** Characters of a long query shown on each side of the one the parser points at. */
 const echoContext = 40;
+/** Characters of the query the table still shows, in the error line: the rest is in its title. */
+const shownQueryLength = 80;
+
+/** The first `length` characters of a text (an emoji is one), with "…" when there are more. */
+function shortened(text: string, length: number): string {
+  const characters = Array.from(text);
+  return characters.length > length ? `${characters.slice(0, length).join('')}…` : text;
+}
 
 /**
  * The query as typed with the character the parser names marked; of a long one, the part around
@@ -108,12 +116,17 @@ export function SearchBox({
           type="search"
           className="input mono"
           placeholder="Search: debian status:running updates>0 missing:foreman"
+          // A combobox: the list's active suggestion is announced while the focus stays here.
+          role="combobox"
           aria-label="Search the inventory"
           aria-invalid={queryError !== undefined}
           aria-describedby={queryError ? 'query-error' : undefined}
           aria-autocomplete="list"
           aria-controls={listId}
           aria-expanded={suggestions.length > 0}
+          aria-activedescendant={
+            suggestions[active] === undefined ? undefined : `${listId}-${String(active)}`
+          }
           spellCheck={false}
           autoComplete="off"
           data-testid="inventory-search"
@@ -136,6 +149,7 @@ export function SearchBox({
           {suggestions.map((s, i) => (
             <li
               key={s.insert}
+              id={`${listId}-${String(i)}`}
               role="option"
               aria-selected={i === active}
               data-testid="query-suggestion"
@@ -167,7 +181,8 @@ export function SearchBox({
               'The table still shows all assets.'
             ) : (
               <>
-                The table still shows <code>{query}</code>.
+                The table still shows{' '}
+                <code title={query}>{shortened(query, shownQueryLength)}</code>.
               </>
             )}
           </span>

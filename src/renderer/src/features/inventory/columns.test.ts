@@ -27,4 +27,22 @@ describe('grouping the inventory', () => {
     expect(groupValue(row({ groups: [] }), 'group')).toBe('no group');
     expect(groupSort.group).toBe('group');
   });
+
+  it('keeps each cluster group in one piece in the order the server sorts by cluster', () => {
+    // The server sorts on the cluster alone: assets without one come last, by name, whatever
+    // their site, so a group per site would break into pieces.
+    const sorted = [
+      row({ name: 'app01', cluster: 'pve-ber', site: 'ber-pve01' }),
+      row({ name: 'app02', cluster: 'pve-ber', site: 'ber-pve02' }),
+      row({ name: 'db01', cluster: null, site: 'Berlin' }),
+      row({ name: 'db02', cluster: null, site: null }),
+      row({ name: 'db03', cluster: null, site: 'Vienna' }),
+      row({ name: 'db04', cluster: null, site: 'Berlin' }),
+    ];
+    const labels = sorted.map((r) => groupValue(r, 'cluster'));
+    const runs = labels.filter((label, i) => label !== labels[i - 1]);
+    expect(runs).toEqual([...new Set(labels)]);
+    expect(runs).toEqual(['pve-ber', 'no cluster']);
+    expect(groupSort.cluster).toBe('cluster');
+  });
 });

@@ -64,7 +64,7 @@ export const groupByLabels: Record<GroupBy, string> = {
   kind: 'Kind',
   status: 'Status',
   os: 'OS',
-  cluster: 'Cluster / site',
+  cluster: 'Cluster',
 };
 
 /** The server sort that keeps each group together. */
@@ -90,7 +90,9 @@ export function groupValue(row: AssetRow, groupBy: GroupBy): string {
     case 'os':
       return row.os ?? 'unknown';
     case 'cluster':
-      return row.cluster ?? (row.site === null ? 'no cluster or site' : `site ${row.site}`);
+      // The server sorts on the cluster alone (those without one last, by name): a group per
+      // site among them would break into pieces between the rows of other sites.
+      return row.cluster ?? 'no cluster';
   }
 }
 

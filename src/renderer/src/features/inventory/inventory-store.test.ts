@@ -118,6 +118,23 @@ describe('inventory search while typing', () => {
     expect(names()).toEqual(['deb-0', 'deb-1', 'deb-2']);
   });
 
+  it('ends the grouping when a column sorts by another field, which would break the groups up', () => {
+    const store = useInventoryStore.getState();
+    store.setGroupBy('kind');
+    expect(useInventoryStore.getState().sort).toEqual({ field: 'kind', direction: 'asc' });
+    // The group's own column turns around and keeps its groups together.
+    store.setSort({ field: 'kind', direction: 'desc' });
+    expect(useInventoryStore.getState()).toMatchObject({
+      groupBy: 'kind',
+      sort: { field: 'kind', direction: 'desc' },
+    });
+    store.setSort({ field: 'name', direction: 'asc' });
+    expect(useInventoryStore.getState()).toMatchObject({
+      groupBy: 'none',
+      sort: { field: 'name', direction: 'asc' },
+    });
+  });
+
   it('shows an answer as soon as it lands when nothing newer was typed', async () => {
     const store = useInventoryStore.getState();
     store.setDraft('web');

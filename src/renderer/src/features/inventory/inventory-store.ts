@@ -198,7 +198,11 @@ export const useInventoryStore = create<InventoryState & InventoryActions>()((se
       void run(query, get().sort, false);
     },
     setSort: (sort) => {
-      set({ sort });
+      // The server sorts on one field: another one than the group's breaks the groups up into
+      // pieces, so sorting by it ends the grouping.
+      const { groupBy } = get();
+      const grouped = groupBy !== 'none' && groupSort[groupBy] === sort.field;
+      set({ sort, groupBy: grouped ? groupBy : 'none' });
       void run(get().query, sort, false);
     },
     setGroupBy: (groupBy) => {

@@ -1,5 +1,5 @@
 import { AlertTriangle, CloudOff, RotateCcw, ShieldAlert } from 'lucide-react';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import {
   Bar,
   BarChart,
@@ -8,6 +8,7 @@ import {
   PieChart,
   ResponsiveContainer,
   Tooltip,
+  useActiveTooltipDataPoints,
   XAxis,
   YAxis,
 } from 'recharts';
@@ -55,13 +56,43 @@ export function chartEntries(
     }));
 }
 
+/**
+ * Keeps the bar or slice the chart's tooltip is on — moved there by the pointer or, once the
+ * chart has the focus, by the arrow keys — so that Enter can do what a click on it does.
+ */
+function ActiveDatum({ activeRef }: { activeRef: RefObject<Datum | undefined> }) {
+  const active = useActiveTooltipDataPoints<Datum>()?.[0];
+  useEffect(() => {
+    activeRef.current = active;
+  }, [activeRef, active]);
+  return null;
+}
+
+/** Enter or Space on a focused chart lists the assets of the bar or slice the arrows reached. */
+function useChartKeys(): {
+  activeRef: RefObject<Datum | undefined>;
+  onKeyDown: (event: KeyboardEvent) => void;
+} {
+  const activeRef = useRef<Datum | undefined>(undefined);
+  const onKeyDown = (event: KeyboardEvent): void => {
+    if (event.key !== 'Enter' && event.key !== ' ') return;
+    const query = activeRef.current?.query;
+    if (!query) return;
+    event.preventDefault();
+    useInventoryStore.getState().applyQuery(query);
+  };
+  return { activeRef, onKeyDown };
+}
+
 function HBar(props: { title: string; data: Datum[]; testId: string; color?: string }) {
   const height = Math.max(60, props.data.length * 22 + 10);
+  const keys = useChartKeys();
   return (
-    <section className="panel chart-panel" data-testid={props.testId}>
+    <section className="panel chart-panel" data-testid={props.testId} onKeyDown={keys.onKeyDown}>
       <h2>{props.title}</h2>
       <ResponsiveContainer width="100%" height={height}>
         <BarChart data={props.data} layout="vertical" margin={{ left: 8, right: 24 }}>
+          <ActiveDatum activeRef={keys.activeRef} />
           <XAxis type="number" hide />
           <YAxis
             type="category"
@@ -79,6 +110,9 @@ function HBar(props: { title: string; data: Datum[]; testId: string; color?: str
             dataKey="value"
             fill={props.color ?? 'var(--chart-1)'}
             radius={[0, 3, 3, 0]}
+            // A bar of 0 keeps a sliver, and with it the label that says 0: without it the row
+            // reads as if its count were missing.
+            minPointSize={2}
             isAnimationActive={false}
             label={{ position: 'right', fontSize: 11, fill: 'var(--fg-muted)' }}
             cursor="pointer"
@@ -141,6 +175,7 @@ function useStaleCount(version: unknown): number | undefined {
 export function FleetOverview() {
   const facets = useInventoryStore((s) => s.facets);
   const stale = useStaleCount(facets);
+  const sourceKeys = useChartKeys();
   if (!facets) return <p className="muted">Reading the inventory…</p>;
 
   const bySource: Datum[] = systems.map((s) => ({
@@ -162,7 +197,10 @@ export function FleetOverview() {
         <span className="overview-number" data-testid="overview-total">
           {facets.total.toLocaleString()}
         </span>
-        <span className="muted">assets across {facets.sources.length} sources</span>
+        <span className="muted">
+          {facets.total === 1 ? 'asset' : 'assets'} across {facets.sources.length.toLocaleString()}{' '}
+          {facets.sources.length === 1 ? 'source' : 'sources'}
+        </span>
       </div>
       <h2 className="overview-heading">Needs attention</h2>
       <div className="attention-grid">
@@ -200,10 +238,15 @@ export function FleetOverview() {
         />
       </div>
       <div className="chart-grid">
-        <section className="panel chart-panel" data-testid="chart-sources">
+        <section
+          className="panel chart-panel"
+          data-testid="chart-sources"
+          onKeyDown={sourceKeys.onKeyDown}
+        >
           <h2>By source</h2>
           <ResponsiveContainer width="100%" height={170}>
             <PieChart>
+              <ActiveDatum activeRef={sourceKeys.activeRef} />
               <Pie
                 data={bySource
                   .filter((d) => d.value > 0)
