@@ -71,6 +71,10 @@ test('the fleet from the lab: sync, search, detail, split and join, export, then
     await inventory.query('source:foreman source:proxmox source:patchmon');
     const name = await inventory.openFirst();
     await expect(inventory.sourceTabs()).toHaveCount(3);
+    // Each system by its name, when it last saw the asset.
+    await expect(inventory.detail().getByTestId('merged-view')).toContainText(
+      /Last seen.*Foreman .*PatchMon|Last seen.*PatchMon .*Foreman/,
+    );
     for (const system of ['foreman', 'proxmox', 'patchmon']) {
       await inventory
         .detail()

@@ -12,6 +12,10 @@ import { FreshnessDot, PatchCount, RebootFlag, SourceBadges, StatusText } from '
 import { useFocusReturn } from './focus-return';
 import { useInventoryStore } from './inventory-store';
 import { SshUserDialog } from './SshUserDialog';
+
+/** A system's name as people write it ("PatchMon"); an id the app does not know, as it is. */
+const labelOf = (system: string): string =>
+  (systemLabels as Partial<Record<string, string>>)[system] ?? system;
 import { flattenRaw, lxcConsoleOf, sshTargetOf, webUiUrl } from './web-links';
 
 type Loaded =
@@ -349,7 +353,7 @@ function Merged(props: { detail: Detail }) {
     [
       'Last seen',
       Object.entries(asset.lastSeen)
-        .map(([system, at]) => `${system} ${age(at, now)}`)
+        .map(([system, at]) => `${labelOf(system)} ${age(at, now)}`)
         .join(', ') || '—',
     ],
   ];
