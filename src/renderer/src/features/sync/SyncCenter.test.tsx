@@ -269,6 +269,10 @@ describe('SyncCenter: a sync that did not finish', () => {
     expect(within(row('pm-new')).getByTestId('sync-kept').textContent).toBe(
       'No data from this source yet.',
     );
+    // The time column is the age of the data held, not of the failed attempt.
+    expect(screen.getByRole('columnheader', { name: 'Data from' }).title).toMatch(
+      /last sync that succeeded/,
+    );
   });
 });
 

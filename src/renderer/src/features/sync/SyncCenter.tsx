@@ -284,7 +284,9 @@ export function SyncCenter() {
             <tr>
               <th>Source</th>
               <th>Status</th>
-              <th>Last sync</th>
+              <th title="When the data held was fetched: the last sync that succeeded">
+                Data from
+              </th>
               <th>Duration</th>
               <th className="num" title="Records the source returned in its last sync">
                 Fetched
