@@ -39,6 +39,25 @@ async function server(handler: TestHandler, tls: 'self' | 'ca' | null = null): P
   return s;
 }
 
+/** A server that accepts TCP connections and never says a word (no TLS handshake either). */
+async function silentServer(): Promise<{
+  silent: net.Server;
+  sockets: net.Socket[];
+  port: number;
+}> {
+  const sockets: net.Socket[] = [];
+  const silent = net.createServer((socket) => sockets.push(socket));
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  open.push({
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        silent.close(() => resolve());
+      }),
+  });
+  return { silent, sockets, port: (silent.address() as net.AddressInfo).port };
+}
+
 async function client(url: string, options: Partial<HttpClientOptions> = {}) {
   const c = await createHttpClient({
     system: 'Test',
@@ -290,19 +309,8 @@ describe('limits and timeouts', () => {
   });
 
   it('cancels while the connection is still being made, not after the connect timeout', async () => {
-    // Accepts the TCP connection and never answers the TLS handshake.
-    const sockets: net.Socket[] = [];
-    const silent = net.createServer((socket) => sockets.push(socket));
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    open.push({
-      close: () =>
-        new Promise<void>((resolve) => {
-          for (const socket of sockets) socket.destroy();
-          silent.close(() => resolve());
-        }),
-    });
+    const { silent, port } = await silentServer();
     const connected = new Promise<void>((resolve) => silent.once('connection', () => resolve()));
-    const { port } = silent.address() as net.AddressInfo;
     // Far longer than the test may take: only the cancel can end this request.
     const c = await client(`https://127.0.0.1:${String(port)}`, { connectTimeoutMs: 600_000 });
     const controller = new AbortController();
@@ -315,17 +323,7 @@ describe('limits and timeouts', () => {
   });
 
   it('says a TLS handshake may be what never finished, and how many attempts it waited', async () => {
-    const sockets: net.Socket[] = [];
-    const silent = net.createServer((socket) => sockets.push(socket));
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    open.push({
-      close: () =>
-        new Promise<void>((resolve) => {
-          for (const socket of sockets) socket.destroy();
-          silent.close(() => resolve());
-        }),
-    });
-    const { port } = silent.address() as net.AddressInfo;
+    const { sockets, port } = await silentServer();
     const c = await client(`https://127.0.0.1:${String(port)}`, {
       connectTimeoutMs: 200,
       maxRetries: 1,
