@@ -67,6 +67,14 @@ test('the fleet from the lab: sync, search, detail, split and join, export, then
     expect(after).toEqual(before.slice(0, after.length));
     expect(await inventory.total()).toBe(running);
 
+    // A long query that matches nothing is quoted short, whole in its title.
+    const long = `nosuchhost${'q'.repeat(300)}`;
+    await inventory.query(long);
+    const quoted = app.page.getByTestId('inventory-no-match').locator('code');
+    await expect(quoted).toHaveText(/^nosuchhostq+…$/);
+    expect((await quoted.textContent())?.length).toBeLessThan(100);
+    await expect(quoted).toHaveAttribute('title', long);
+
     // Open an asset known to three systems and read every source's record.
     await inventory.query('source:foreman source:proxmox source:patchmon');
     const name = await inventory.openFirst();

@@ -15,7 +15,7 @@ import { InventoryTable } from './InventoryTable';
 import { useInventoryStore } from './inventory-store';
 import { forgetSearch, useSavedSearches } from './saved-searches';
 import { SaveSearchDialog } from './SaveSearchDialog';
-import { SearchBox } from './SearchBox';
+import { QueryText, SearchBox } from './SearchBox';
 
 function isTyping(target: EventTarget | null): boolean {
   return (
@@ -247,7 +247,7 @@ export function AssetsView() {
         )}
         {cache !== undefined && total === 0 && totalExact && query !== '' ? (
           <p className="muted grid-empty" data-testid="inventory-no-match">
-            No assets match <code>{query}</code>.{' '}
+            No assets match <QueryText query={query} />.{' '}
             <button
               type="button"
               className="link-button"

@@ -19,6 +19,11 @@ function shortened(text: string, length: number): string {
   return characters.length > length ? `${characters.slice(0, length).join('')}…` : text;
 }
 
+/** A query quoted in a sentence: a long one cut, whole in its title, so the line keeps its width. */
+export function QueryText(props: { query: string }) {
+  return <code title={props.query}>{shortened(props.query, shownQueryLength)}</code>;
+}
+
 /**
  * The query as typed with the character the parser names marked; of a long one, the part around
  * it, so that the mark stays in sight.
@@ -181,8 +186,7 @@ export function SearchBox({
               'The table still shows all assets.'
             ) : (
               <>
-                The table still shows{' '}
-                <code title={query}>{shortened(query, shownQueryLength)}</code>.
+                The table still shows <QueryText query={query} />.
               </>
             )}
           </span>
