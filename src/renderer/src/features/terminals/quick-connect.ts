@@ -1,6 +1,6 @@
 /**
- * What the quick-connect bar understands: `user@host`, `user@host:port`, `user@[v6]:port` and a
- * bare `user@v6`.
+ * What the quick-connect bar understands: `user@host`, `user@host:port`, `user@[v6]:port`, a
+ * bare `user@v6`, and a pasted `ssh [-p port] [-l user] user@host`.
  */
 export interface QuickTarget {
   user: string;
@@ -20,9 +20,47 @@ function shown(text: string): string {
   return text.length <= 40 ? text : `${text.slice(0, 39)}…`;
 }
 
+/**
+ * An OpenSSH command line pasted into the bar (`ssh -p 2222 ops@db1`, `ssh -l ops db1`) as the
+ * `user@host:port` it means; null when the input is not one. Only `-p` and `-l` are read: any
+ * other option is refused, since the bar cannot honour it.
+ */
+function fromSshCommand(text: string): { text: string } | { message: string } | null {
+  const words = text.split(/\s+/);
+  if (words[0] !== 'ssh' || words.length < 2) return null;
+  let user: string | undefined;
+  let port: string | undefined;
+  let destination: string | undefined;
+  for (let i = 1; i < words.length; i++) {
+    const word = words[i] ?? '';
+    if (word === '-p' || word === '-l') {
+      const value = words[i + 1];
+      if (value === undefined) return { message: `${word} needs a value.` };
+      if (word === '-p') port = value;
+      else user = value;
+      i++;
+    } else if (word.startsWith('-')) {
+      return {
+        message: `Only -p and -l are read from an ssh command line, not ${shown(word)}; save a profile for the rest.`,
+      };
+    } else if (destination === undefined) destination = word;
+    else return { message: 'Type one user@host; a command to run goes in a profile.' };
+  }
+  if (destination === undefined) return { message: 'Type user@host or user@host:port.' };
+  const at = destination.lastIndexOf('@');
+  const login = at >= 0 ? destination.slice(0, at + 1) : user === undefined ? '' : `${user}@`;
+  const host = destination.slice(at + 1);
+  // ssh takes a bare IPv6 address; with a port after it, the bar needs it in brackets.
+  const target =
+    port !== undefined && host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  return { text: `${login}${target}${port === undefined ? '' : `:${port}`}` };
+}
+
 /** Parses quick-connect input; the port defaults to 22. Never throws. */
 export function parseQuickConnect(input: string): QuickParse {
-  const text = input.trim();
+  const command = fromSshCommand(input.trim());
+  if (command !== null && 'message' in command) return { ok: false, message: command.message };
+  const text = command?.text ?? input.trim();
   const at = text.lastIndexOf('@');
   if (at < 0 && text !== '') {
     return { ok: false, message: `Add whom to log in as: user@${shown(text)}.` };

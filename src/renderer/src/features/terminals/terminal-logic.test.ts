@@ -48,6 +48,31 @@ describe('quick connect', () => {
     ).toBe(true);
   });
 
+  it('takes a pasted ssh command line for the target it names', () => {
+    expect(parseQuickConnect('ssh ops@db-1.lab')).toEqual({
+      ok: true,
+      target: { user: 'ops', host: 'db-1.lab', port: 22 },
+    });
+    expect(parseQuickConnect('ssh -p 2222 ops@10.0.0.5')).toEqual({
+      ok: true,
+      target: { user: 'ops', host: '10.0.0.5', port: 2222 },
+    });
+    expect(parseQuickConnect('ssh -l root -p 2200 ::1')).toEqual({
+      ok: true,
+      target: { user: 'root', host: '::1', port: 2200 },
+    });
+    for (const [input, message] of [
+      ['ssh -J bastion ops@db', 'Only -p and -l'],
+      ['ssh ops@db uptime', 'one user@host'],
+      ['ssh -p', '-p needs a value'],
+      ['ssh db', 'Add whom to log in as'],
+    ] as const) {
+      const parsed = parseQuickConnect(input);
+      expect(parsed.ok, input).toBe(false);
+      if (!parsed.ok) expect(parsed.message).toContain(message);
+    }
+  });
+
   it('explains what is wrong instead of guessing', () => {
     for (const [input, message] of [
       ['host-only', 'Add whom to log in as: user@host-only.'],
