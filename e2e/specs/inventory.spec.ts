@@ -326,6 +326,13 @@ test('from the keyboard: the focus comes back after the detail and dialogs, grou
     // Join and Clear selection go away once pressed: the keys stay in the table.
     await page.getByTestId('group-by').selectOption('none');
     await inventory.grid().focus();
+    // Ctrl+A takes every asset, more than a join merges: that is said, not offered.
+    await page.keyboard.press('Control+a');
+    await expect(inventory.count()).toContainText(`${String(await inventory.total())} selected`);
+    await expect(page.getByTestId('join-limit')).toHaveText('A join merges at most 50 assets.');
+    await expect(page.getByTestId('join-selected')).toBeHidden();
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('join-limit')).toBeHidden();
     await page.keyboard.press('Home');
     await page.keyboard.press('Space');
     await page.keyboard.press('ArrowDown');
