@@ -50,6 +50,29 @@ afterEach(() => {
   cliConnectors.current = connectors;
 });
 
+/**
+ * A Proxmox source that never answers: only a cancel ends its sync. Resolves once the sync has
+ * started.
+ */
+function hangingSync(): Promise<void> {
+  let started!: () => void;
+  const running = new Promise<void>((resolve) => (started = resolve));
+  cliConnectors.current = () => ({
+    proxmox: {
+      system: 'proxmox',
+      test: () => Promise.reject(new Error('not used')),
+      sync: (_profile, _secrets, context) =>
+        new Promise((_resolve, reject) => {
+          context.signal.addEventListener('abort', () => {
+            reject(new AppError('cancelled', 'The sync was cancelled.'));
+          });
+          started();
+        }),
+    },
+  });
+  return running;
+}
+
 describe('what the CLI prints about assets', () => {
   it('shows control characters from a source as text, never as terminal escapes', async () => {
     const name = 'evil\u001b]0;owned\u0007\u001b[2J\u009b';
@@ -225,22 +248,7 @@ describe('what the CLI prints about assets', () => {
 
   it('cancels a running sync on Ctrl-C, says so and keeps the previous data', async () => {
     const dir = await seeded([guest(101, 'web01', '10.0.0.1')]);
-    let started!: () => void;
-    const running = new Promise<void>((resolve) => (started = resolve));
-    cliConnectors.current = () => ({
-      proxmox: {
-        system: 'proxmox',
-        test: () => Promise.reject(new Error('not used')),
-        // A source that never answers: only a cancel ends this sync.
-        sync: (_profile, _secrets, context) =>
-          new Promise((_resolve, reject) => {
-            context.signal.addEventListener('abort', () => {
-              reject(new AppError('cancelled', 'The sync was cancelled.'));
-            });
-            started();
-          }),
-      },
-    });
+    const running = hangingSync();
     let interrupt: (() => void) | undefined;
     let released = false;
     const run = cli(['--data-dir', dir, '--json', 'sync', '--all'], {
@@ -268,21 +276,7 @@ describe('what the CLI prints about assets', () => {
 
   it('answers a query while another command syncs, without calling that sync stopped', async () => {
     const dir = await seeded([guest(101, 'web01', '10.0.0.1')]);
-    let started!: () => void;
-    const running = new Promise<void>((resolve) => (started = resolve));
-    cliConnectors.current = () => ({
-      proxmox: {
-        system: 'proxmox',
-        test: () => Promise.reject(new Error('not used')),
-        sync: (_profile, _secrets, context) =>
-          new Promise((_resolve, reject) => {
-            context.signal.addEventListener('abort', () => {
-              reject(new AppError('cancelled', 'The sync was cancelled.'));
-            });
-            started();
-          }),
-      },
-    });
+    const running = hangingSync();
     let interrupt: (() => void) | undefined;
     const sync = cli(['--data-dir', dir, '--json', 'sync', '--all'], {
       env: { RACKSIDE_PASSPHRASE: 'output passphrase 1' },
