@@ -32,6 +32,14 @@ beforeAll(async () => {
   return () => fs.rm(keyDir, { recursive: true, force: true });
 });
 
+/** A quick-connect target: the test's password user on `server`, logging in by `mode`. */
+function asPasswordUser(
+  server: Sshd,
+  mode: 'password' | 'keyboard-interactive',
+): { host: string; port: number; username: string; auth: { mode: typeof mode } } {
+  return { host: server.host, port: server.port, username: passwordUser, auth: { mode } };
+}
+
 async function sshd(dir: string, extraConfig: string[] = []): Promise<Sshd> {
   const server = await startSshd(dir, {
     hostKey: keys.host,
@@ -356,16 +364,7 @@ describe('SSH sessions against OpenSSH: authentication', () => {
         prompt.kind === 'password'
           ? { kind: 'password', password: passwordUserPassword, save: true }
           : { kind: 'host-key', answer: 'remember' };
-      const direct = await openWatched(
-        bed.manager,
-        {
-          host: server.host,
-          port: server.port,
-          username: passwordUser,
-          auth: { mode: 'password' },
-        },
-        term,
-      );
+      const direct = await openWatched(bed.manager, asPasswordUser(server, 'password'), term);
       await direct.state('open');
       expect(bed.prompts.map((p) => p.kind === 'password' && p.saveTo)).toEqual([null]);
     } finally {
@@ -385,12 +384,7 @@ describe('SSH sessions against OpenSSH: authentication', () => {
           : { kind: 'host-key', answer: 'accept-once' };
       const watch = await openWatched(
         bed.manager,
-        {
-          host: server.host,
-          port: server.port,
-          username: passwordUser,
-          auth: { mode: 'keyboard-interactive' },
-        },
+        asPasswordUser(server, 'keyboard-interactive'),
         term,
       );
       await watch.state('open');
@@ -414,12 +408,7 @@ describe('SSH sessions against OpenSSH: authentication', () => {
           : { kind: 'cancel' };
       const watch = await openWatched(
         bed.manager,
-        {
-          host: server.host,
-          port: server.port,
-          username: passwordUser,
-          auth: { mode: 'keyboard-interactive' },
-        },
+        asPasswordUser(server, 'keyboard-interactive'),
         term,
       );
       await watch.state('closed');
