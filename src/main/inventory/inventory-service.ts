@@ -347,16 +347,13 @@ export class InventoryService {
   facets(): Facets {
     const generation = inventoryGeneration(this.db);
     const sources = [...this.#sources().values()];
-    const configured = configuredSystems(sources).sort().join();
+    const systems = configuredSystems(sources).sort();
+    const configured = systems.join();
     if (
       this.#facetCounts?.generation !== generation ||
       this.#facetCounts.configured !== configured
     ) {
-      this.#facetCounts = {
-        generation,
-        configured,
-        counts: readFacets(this.db, configuredSystems(sources)),
-      };
+      this.#facetCounts = { generation, configured, counts: readFacets(this.db, systems) };
     }
     return { ...this.#facetCounts.counts, sources };
   }
