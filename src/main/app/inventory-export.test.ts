@@ -66,6 +66,29 @@ describe('inventory:export', () => {
     close();
   });
 
+  it("exports JSON as the CLI writes it: every source's freshness and each asset's records", async () => {
+    const { call, close } = await setup();
+    const file = await call<ExportFile>('inventory:export', {
+      target: { query: 'source:proxmox', sort: { field: 'name', direction: 'asc' } },
+      format: 'json',
+    });
+    const parsed = JSON.parse(file.content) as {
+      total: number;
+      sources: { profileName: string; lastStatus: string | null }[];
+      assets: { records: { system: string; profile: string; externalId: string }[] }[];
+    };
+    expect(parsed.total).toBe(file.count);
+    expect(parsed.sources.length).toBeGreaterThan(1);
+    expect(parsed.sources.every((s) => s.lastStatus === 'ok')).toBe(true);
+    expect(parsed.assets.length).toBe(file.count);
+    const profileNames = new Set(parsed.sources.map((s) => s.profileName));
+    for (const asset of parsed.assets) {
+      expect(asset.records.some((r) => r.system === 'proxmox')).toBe(true);
+      expect(asset.records.every((r) => profileNames.has(r.profile))).toBe(true);
+    }
+    close();
+  });
+
   it('refuses a bad query with its position', async () => {
     const { call, close } = await setup();
     await expect(

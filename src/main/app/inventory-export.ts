@@ -9,6 +9,7 @@ import {
 import { ansibleInventory } from '../cli/ansible';
 import { formatCsv } from '../cli/inventory-format';
 import type { Sqlite } from '../db/sqlite';
+import { inventoryJson } from '../inventory/inventory-json';
 import type { InventoryService } from '../inventory/inventory-service';
 
 export type ExportTarget = { query: string; sort: InventoryQuery['sort'] } | { ids: number[] };
@@ -37,10 +38,14 @@ function rowsOfIds(inventory: InventoryService, ids: readonly number[]): AssetRo
 
 const extensions: Record<ExportFormat, string> = { csv: 'csv', json: 'json', ansible: 'yml' };
 
-/** The selection or filter as a file in one of the CLI's export formats. */
+/**
+ * The selection or filter as a file in one of the CLI's export formats; JSON as
+ * `rackside inventory --format json` writes it. `profileNames` names the profiles in it.
+ */
 export function exportInventory(
   inventory: InventoryService,
   db: Sqlite,
+  profileNames: ReadonlyMap<string, string>,
   target: ExportTarget,
   format: ExportFormat,
   now = new Date(),
@@ -54,7 +59,7 @@ export function exportInventory(
       ? formatCsv(rows)
       : format === 'ansible'
         ? ansibleInventory(db, rows)
-        : `${JSON.stringify({ total: rows.length, assets: rows }, null, 2)}\n`;
+        : inventoryJson(db, profileNames, rows.length, inventory.sources(), rows);
   const stamp = now.toISOString().slice(0, 19).replaceAll(':', '-');
   return {
     fileName: `rackside-inventory-${stamp}.${extensions[format]}`,

@@ -219,7 +219,13 @@ export function inventoryHandlers(
       'inventory:drift': ({ offset, limit }) => inventory.drift(offset, limit),
       'inventory:facets': () => inventory.facets(),
       'inventory:export': ({ target, format }) =>
-        exportInventory(inventory, store.db, target, format),
+        exportInventory(
+          inventory,
+          store.db,
+          new Map(store.profiles.list().map((p) => [p.id, p.name])),
+          target,
+          format,
+        ),
     },
   };
 }

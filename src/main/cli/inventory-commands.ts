@@ -7,6 +7,7 @@ import {
   type SyncOutcome,
   type SyncProgressEvent,
 } from '../../shared/inventory';
+import { inventoryJson } from '../inventory/inventory-json';
 import { InventoryService } from '../inventory/inventory-service';
 import { parseQuery, QueryError } from '../inventory/query-parser';
 import { compileQuery } from '../inventory/query-sql';
@@ -305,9 +306,8 @@ export async function inventoryCommand(
   // with the same values (its own escapes); CSV written to a file or a pipe stays exact.
   const onTerminal = (s.io.stdout as { isTTY?: boolean }).isTTY === true;
   if (format === 'json') {
-    const records = recordsByAsset(s, result.rows);
-    const assets = result.rows.map((row) => ({ ...row, records: records.get(row.id) ?? [] }));
-    const json = `${JSON.stringify({ total: result.total, sources: result.sources, assets }, null, 2)}\n`;
+    const names = new Map(s.store.profiles.list().map((p) => [p.id, p.name]));
+    const json = inventoryJson(s.store.db, names, result.total, result.sources, result.rows);
     s.io.stdout.write(escapeRawControls(json));
   } else if (format === 'csv') {
     warnOffline(s, result.sources);
@@ -318,49 +318,6 @@ export async function inventoryCommand(
     s.io.stdout.write(printable(`${formatAssetTable(result.rows, result.total)}\n`));
   }
   return 0;
-}
-
-interface RecordSummary {
-  system: string;
-  profile: string;
-  externalId: string;
-  name: string;
-  matchKey: string;
-  confidence: number;
-}
-
-function recordsByAsset(s: CliSession, rows: readonly AssetRow[]): Map<number, RecordSummary[]> {
-  const names = new Map(s.store.profiles.list().map((p) => [p.id, p.name]));
-  const out = new Map<number, RecordSummary[]>();
-  const statement = s.store.db.prepare(
-    `SELECT l.asset_id, l.profile_id, l.external_id, l.match_key, l.confidence, r.system, r.name
-     FROM asset_links l JOIN source_records r USING (profile_id, external_id)
-     WHERE l.asset_id IN (SELECT value FROM json_each(?)) ORDER BY r.system, l.external_id`,
-  );
-  for (let i = 0; i < rows.length; i += 500) {
-    const ids = rows.slice(i, i + 500).map((r) => r.id);
-    for (const link of statement.all(JSON.stringify(ids)) as {
-      asset_id: number;
-      profile_id: string;
-      external_id: string;
-      match_key: string;
-      confidence: number;
-      system: string;
-      name: string;
-    }[]) {
-      const list = out.get(link.asset_id) ?? [];
-      list.push({
-        system: link.system,
-        profile: names.get(link.profile_id) ?? link.profile_id,
-        externalId: link.external_id,
-        name: link.name,
-        matchKey: link.match_key,
-        confidence: link.confidence,
-      });
-      out.set(link.asset_id, list);
-    }
-  }
-  return out;
 }
 
 export async function exportAnsible(

@@ -154,6 +154,11 @@ export class InventoryService {
     return statement;
   }
 
+  /** The freshness of every source, as a query's answer carries it. */
+  sources(): SourceFreshness[] {
+    return [...this.#sources().values()];
+  }
+
   /**
    * One page of the assets matching a query. With `countLimit` the count stops after that many
    * matches (`totalExact: false`); `readPage` picks how the page itself is read.
