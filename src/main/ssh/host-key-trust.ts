@@ -158,6 +158,10 @@ export class HostKeyTrust {
 
   remember(host: string, port: number, key: Buffer): void {
     const { keyType } = identify(key);
+    // Sessions that waited on one dialog all get its "remember", and each re-checks the key
+    // before any of them has stored it: the first stores it, the rest find it there.
+    const base64 = key.toString('base64');
+    if (this.store.keysFor(host, port).some((known) => known.keyBase64 === base64)) return;
     const stored = this.store.remember(host, port, keyType, key);
     this.options.logger.info('host key remembered', {
       host,

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '../core/logger';
+import { createLogger, silentLogger, type LogRecord } from '../core/logger';
 import { unlockedTestStore } from '../store/test-helpers';
 import { useTempDirs } from '../test-support/temp-dir';
 import { sha256Fingerprint } from './fingerprint';
@@ -136,6 +136,26 @@ describe('host-key policies', () => {
       await bed.trust.verify({ ...target, host: 'same.example', policy: 'ask' }, blob(ed2), same),
     ).toEqual({ accepted: true, remembered: true });
     bed.store.close();
+  });
+
+  it('stores a key once when two tabs carry the same "remember" for it', async () => {
+    const dir = await tempDir();
+    const store = await unlockedTestStore(dir);
+    const records: LogRecord[] = [];
+    const trust = new HostKeyTrust(new HostKeyStore(store.db), {
+      knownHostsFile: null,
+      logger: createLogger({ sink: (record) => records.push(record) }),
+    });
+    // Both questions got the one dialog's answer at the same moment.
+    const remember: HostKeyAsk = async () => Promise.resolve('remember');
+    const verdicts = await Promise.all([
+      trust.verify({ ...target, policy: 'ask' }, blob(ed1), remember),
+      trust.verify({ ...target, policy: 'ask' }, blob(ed1), remember),
+    ]);
+    expect(verdicts.map((v) => v.accepted)).toEqual([true, true]);
+    expect(records.filter((r) => r.message === 'host key remembered')).toHaveLength(1);
+    expect(await trust.check('web.example', 22, blob(ed1))).toMatchObject({ status: 'trusted' });
+    store.close();
   });
 
   it('refuses a changed key under every policy with old and new fingerprints, and never asks', async () => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTempDirs } from '../test-support/temp-dir';
 import { sha256Fingerprint } from './fingerprint';
-import { openWatched, sessionBed, rootWithKey } from './test-support/session-harness';
+import { fileContains, openWatched, sessionBed, rootWithKey } from './test-support/session-harness';
 import {
   ensurePasswordUser,
   generateKey,
@@ -489,7 +489,8 @@ describe('SSH sessions against OpenSSH: unknown host keys under policy ask', () 
       await watch.output('got 17 chars');
       bed.manager.close(watch.id);
       await watch.state('closed');
-      const log = await fs.readFile(logFile, 'utf8');
+      // The log is finished after the tab shows the session closed; its last line says so.
+      const log = await fileContains(logFile, 'disconnected: The session was closed.');
       expect(log).toContain('got 17 chars');
       expect(log).not.toContain('hunter2-topsecret');
     } finally {

@@ -1,12 +1,19 @@
+import { watch } from 'node:fs';
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach } from 'vitest';
 import { silentLogger } from '../../core/logger';
 import type { Store } from '../../store/open-store';
 import { unlockedTestStore } from '../../store/test-helpers';
 import { HostKeyStore } from '../host-key-store';
-import { HostKeyTrust } from '../host-key-trust';
+import {
+  HostKeyTrust,
+  type HostKeyAsk,
+  type HostKeyTarget,
+  type HostKeyVerdict,
+} from '../host-key-trust';
 import { SshSessionManager, type SessionManagerOptions } from '../session-manager';
-import type { PromptAnswer, SessionPrompt, SessionStatus } from '../session-types';
+import type { HostKeyQuestion, PromptAnswer, SessionPrompt, SessionStatus } from '../session-types';
 import type { DirectTarget } from '../session-targets';
 import { sourceSshWorker } from '../worker-launch';
 
@@ -17,10 +24,61 @@ export interface Bed {
   knownHostsFile: string;
   /** Every prompt shown, in order. */
   prompts: SessionPrompt[];
-  /** How prompts are answered; the default remembers host keys. */
-  answer: (prompt: SessionPrompt) => PromptAnswer;
+  /** Every host-key question sessions put to the user: shown, or waiting for one shown. */
+  hostKeyQuestions: HostKeyQuestion[];
+  /** How prompts are answered; the default remembers host keys. Null: the test answers. */
+  answer: (prompt: SessionPrompt) => PromptAnswer | null;
   /** How long the "user" takes to answer a prompt (default: the next turn). */
   answerDelayMs: number;
+  /** Resolves when `check` holds after a prompt, a question, or a status of any session. */
+  until(check: () => boolean, what: string, timeoutMs?: number): Promise<void>;
+}
+
+/** Host-key trust that notes every question it puts to the user before putting it. */
+class NotingTrust extends HostKeyTrust {
+  constructor(
+    store: HostKeyStore,
+    options: ConstructorParameters<typeof HostKeyTrust>[1],
+    private readonly noted: (question: HostKeyQuestion) => void,
+  ) {
+    super(store, options);
+  }
+
+  override verify(target: HostKeyTarget, key: Buffer, ask: HostKeyAsk): Promise<HostKeyVerdict> {
+    return super.verify(target, key, (question) => {
+      this.noted(question);
+      return ask(question);
+    });
+  }
+}
+
+/** Resolves when `check` holds, checked now and at every `wake`; fails after `timeoutMs`. */
+function waiting(): {
+  wake: () => void;
+  until: (check: () => boolean, what: () => string, timeoutMs: number) => Promise<void>;
+} {
+  let waiters: (() => void)[] = [];
+  return {
+    wake: () => {
+      for (const waiter of [...waiters]) waiter();
+    },
+    until: (check, what, timeoutMs) => {
+      if (check()) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters = waiters.filter((w) => w !== waiter);
+          reject(new Error(`Timed out waiting for ${what()}`));
+        }, timeoutMs);
+        const waiter = (): void => {
+          if (!check()) return;
+          clearTimeout(timer);
+          waiters = waiters.filter((w) => w !== waiter);
+          resolve();
+        };
+        waiters.push(waiter);
+      });
+    },
+  };
 }
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -35,10 +93,16 @@ export async function sessionBed(
 ): Promise<Bed> {
   const store = await unlockedTestStore(dir);
   const knownHostsFile = path.join(dir, 'known_hosts');
-  const trust = new HostKeyTrust(new HostKeyStore(store.db), {
-    knownHostsFile,
-    logger: silentLogger,
-  });
+  const events = waiting();
+  const hostKeyQuestions: HostKeyQuestion[] = [];
+  const trust = new NotingTrust(
+    new HostKeyStore(store.db),
+    { knownHostsFile, logger: silentLogger },
+    (question) => {
+      hostKeyQuestions.push(question);
+      events.wake();
+    },
+  );
   const manager = new SshSessionManager({
     hostKeys: trust,
     profiles: store.profiles,
@@ -52,22 +116,68 @@ export async function sessionBed(
     manager,
     knownHostsFile,
     prompts: [],
+    hostKeyQuestions,
     answer: (prompt) =>
       prompt.kind === 'host-key' ? { kind: 'host-key', answer: 'remember' } : { kind: 'cancel' },
     answerDelayMs: 0,
+    until: (check, what, timeoutMs = 15_000) =>
+      events.until(
+        check,
+        () => `${what}. Prompts: ${JSON.stringify(bed.prompts.map((p) => [p.kind, p.sessionId]))}`,
+        timeoutMs,
+      ),
   };
   manager.on('prompt', (prompt) => {
     bed.prompts.push(prompt);
+    events.wake();
+    const answer = bed.answer(prompt);
+    if (answer === null) return;
     // Answered on a later turn, as a UI would.
     setTimeout(() => {
-      manager.answer(prompt.promptId, bed.answer(prompt));
+      manager.answer(prompt.promptId, answer);
     }, bed.answerDelayMs);
   });
+  manager.on('prompt-closed', events.wake);
+  manager.on('status', events.wake);
   cleanups.push(async () => {
     await manager.dispose();
     store.close();
   });
   return bed;
+}
+
+/**
+ * Resolves with the text of `file` once it contains `text`. A session log is finished in the
+ * background, after its tab already shows the session closed.
+ */
+export function fileContains(file: string, text: string, timeoutMs = 15_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    // Watched before the first read, so a write between the two is not missed.
+    const watcher = watch(file);
+    const done = (): void => {
+      clearTimeout(timer);
+      watcher.close();
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`Timed out waiting for ${file} to contain ${JSON.stringify(text)}`));
+    }, timeoutMs);
+    const look = (): void => {
+      fs.readFile(file, 'utf8').then(
+        (content) => {
+          if (!content.includes(text)) return;
+          done();
+          resolve(content);
+        },
+        (error: unknown) => {
+          done();
+          reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+    };
+    watcher.on('change', look);
+    look();
+  });
 }
 
 /** Output and statuses of one session, acknowledged automatically unless told otherwise. */

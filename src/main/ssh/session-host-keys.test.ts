@@ -1,0 +1,198 @@
+import net from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { useTempDirs } from '../test-support/temp-dir';
+import { sha256Fingerprint } from './fingerprint';
+import { useTestKeys } from './test-support/fixtures';
+import { openWatched, rootWithKey, sessionBed, type Bed } from './test-support/session-harness';
+import { startSshd, type KeyPair, type Sshd } from './test-support/sshd';
+
+const tempDir = useTempDirs();
+const term = { cols: 80, rows: 24 };
+const keys = useTestKeys();
+
+const blob = (key: KeyPair): Buffer => Buffer.from(key.publicBase64, 'base64');
+const fingerprintOf = (key: KeyPair): string => sha256Fingerprint(blob(key));
+
+/**
+ * One address in front of several servers: the first connection goes to the first server, the
+ * next to the second, and so on (the last one takes the rest). From the client's side, one host
+ * whose key differs between connections — as when one of them is intercepted.
+ */
+async function splitter(ports: readonly number[]): Promise<{ port: number; close(): void }> {
+  const sockets = new Set<net.Socket>();
+  let accepted = 0;
+  const server = net.createServer((client) => {
+    const port = ports[Math.min(accepted++, ports.length - 1)] ?? 0;
+    const upstream = net.connect(port, '127.0.0.1');
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        sockets.delete(socket);
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    close: () => {
+      server.close();
+      for (const socket of sockets) socket.destroy();
+    },
+  };
+}
+
+/** The host-key prompt shown for `sessionId`; fails the test when there is none. */
+function promptOf(bed: Bed, sessionId: string): string {
+  const prompt = bed.prompts.find((p) => p.kind === 'host-key' && p.sessionId === sessionId);
+  if (prompt === undefined) throw new Error(`no host-key prompt for ${sessionId}`);
+  return prompt.promptId;
+}
+
+async function sshd(dir: string, hostKey: KeyPair = keys.hostA): Promise<Sshd> {
+  return startSshd(dir, {
+    hostKey,
+    authorizedKeys: [keys.client.publicLine],
+    extraConfig: ['LogLevel DEBUG1'],
+  });
+}
+
+describe('SSH sessions against OpenSSH: one question per unknown host key', () => {
+  it('asks once for two tabs meeting the same new key; "remember" opens both, and a different key still asks for itself', async () => {
+    const dir = await tempDir();
+    const bed = await sessionBed(dir);
+    bed.answer = () => null;
+    const [server, impostor] = await Promise.all([sshd(dir), sshd(dir, keys.hostB)]);
+    // The first connection to this address meets another key of the same type.
+    const front = await splitter([impostor.port, server.port]);
+    try {
+      const target = { ...rootWithKey(server, keys.client.privatePath), port: front.port };
+      const odd = await openWatched(bed.manager, target, term);
+      await bed.until(() => bed.prompts.length === 1, 'the first tab to ask');
+      const first = await openWatched(bed.manager, target, term);
+      await bed.until(() => bed.prompts.length === 2, 'the second tab to ask');
+      const second = await openWatched(bed.manager, target, term);
+      await bed.until(() => bed.hostKeyQuestions.length === 3, 'the third tab to meet its key');
+
+      // The same key as the second tab's question: no dialog of its own.
+      expect(bed.prompts.map((p) => (p.kind === 'host-key' ? p.question.fingerprint : ''))).toEqual(
+        [fingerprintOf(keys.hostB), fingerprintOf(keys.hostA)],
+      );
+      expect(bed.prompts.map((p) => p.sessionId)).toEqual([odd.id, first.id]);
+      // Nobody logged in while the questions were open.
+      expect(server.log()).not.toContain('userauth-request');
+
+      bed.manager.answer(promptOf(bed, first.id), { kind: 'host-key', answer: 'remember' });
+      await Promise.all([first.state('open'), second.state('open')]);
+      expect(bed.prompts).toHaveLength(2);
+      await expect(bed.trust.check(server.host, front.port, blob(keys.hostA))).resolves.toEqual({
+        status: 'trusted',
+        source: 'Rackside known hosts',
+      });
+
+      // The other key's dialog stayed up; answered now, it meets the key just remembered.
+      bed.manager.answer(promptOf(bed, odd.id), { kind: 'host-key', answer: 'remember' });
+      await odd.state('closed');
+      expect(odd.last()?.reason?.kind).toBe('host-key-changed');
+      expect(impostor.log()).not.toContain('userauth-request');
+    } finally {
+      front.close();
+      await Promise.all([server.stop(), impostor.stop()]);
+    }
+  });
+
+  it('lets a tab waiting on the question connect too after "accept once", and asks again later', async () => {
+    const dir = await tempDir();
+    const bed = await sessionBed(dir);
+    bed.answer = () => null;
+    const server = await sshd(dir);
+    try {
+      const target = rootWithKey(server, keys.client.privatePath);
+      const first = await openWatched(bed.manager, target, term);
+      await bed.until(() => bed.prompts.length === 1, 'the first tab to ask');
+      const second = await openWatched(bed.manager, target, term);
+      await bed.until(() => bed.hostKeyQuestions.length === 2, 'the second tab to meet the key');
+      expect(bed.prompts).toHaveLength(1);
+
+      bed.manager.answer(promptOf(bed, first.id), { kind: 'host-key', answer: 'accept-once' });
+      await Promise.all([first.state('open'), second.state('open')]);
+      expect(bed.prompts).toHaveLength(1);
+      await expect(
+        bed.trust.check(server.host, server.port, blob(keys.hostA)),
+      ).resolves.toMatchObject({ status: 'unknown' });
+
+      // Accepted for that moment only: a tab opened afterwards asks for itself.
+      const later = await openWatched(bed.manager, target, term);
+      await bed.until(() => bed.prompts.length === 2, 'the later tab to ask');
+      expect(bed.prompts[1]?.sessionId).toBe(later.id);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('asks the waiting tab itself when the question is cancelled, sending no credential before', async () => {
+    const dir = await tempDir();
+    const bed = await sessionBed(dir);
+    bed.answer = () => null;
+    const server = await sshd(dir);
+    try {
+      const target = rootWithKey(server, keys.client.privatePath);
+      const first = await openWatched(bed.manager, target, term);
+      await bed.until(() => bed.prompts.length === 1, 'the first tab to ask');
+      const second = await openWatched(bed.manager, target, term);
+      await bed.until(() => bed.hostKeyQuestions.length === 2, 'the second tab to meet the key');
+      expect(bed.prompts).toHaveLength(1);
+
+      bed.manager.answer(promptOf(bed, first.id), { kind: 'cancel' });
+      await first.state('closed');
+      expect(first.last()?.reason?.kind).toBe('host-key-refused');
+      await bed.until(() => bed.prompts.length === 2, 'the waiting tab to ask');
+      expect(bed.prompts[1]).toMatchObject({
+        kind: 'host-key',
+        sessionId: second.id,
+        question: { fingerprint: fingerprintOf(keys.hostA) },
+      });
+      expect(server.log()).not.toContain('userauth-request');
+
+      bed.manager.answer(promptOf(bed, second.id), { kind: 'host-key', answer: 'remember' });
+      await second.state('open');
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('asks the next waiting tab when the tab that asked is closed, and never a tab closed while it waited', async () => {
+    const dir = await tempDir();
+    const bed = await sessionBed(dir);
+    bed.answer = () => null;
+    const closedPrompts: string[] = [];
+    bed.manager.on('prompt-closed', (promptId) => closedPrompts.push(promptId));
+    const server = await sshd(dir);
+    try {
+      const target = rootWithKey(server, keys.client.privatePath);
+      const first = await openWatched(bed.manager, target, term);
+      await bed.until(() => bed.prompts.length === 1, 'the first tab to ask');
+      const second = await openWatched(bed.manager, target, term);
+      const third = await openWatched(bed.manager, target, term);
+      await bed.until(() => bed.hostKeyQuestions.length === 3, 'all tabs to meet the key');
+      expect(bed.prompts).toHaveLength(1);
+
+      bed.manager.close(second.id);
+      await second.state('closed');
+      bed.manager.close(first.id);
+      await first.state('closed');
+      expect(closedPrompts).toEqual([promptOf(bed, first.id)]);
+      await bed.until(() => bed.prompts.length === 2, 'the third tab to ask');
+      expect(bed.prompts.map((p) => p.sessionId)).toEqual([first.id, third.id]);
+
+      bed.manager.answer(promptOf(bed, third.id), { kind: 'host-key', answer: 'remember' });
+      await third.state('open');
+      expect(bed.prompts).toHaveLength(2);
+    } finally {
+      await server.stop();
+    }
+  });
+});
