@@ -263,12 +263,29 @@ export class SshSessionManager {
     return this.options.hostKeys.forget(host, port, keyType);
   }
 
-  /** Closes every session and stops the worker. */
-  async dispose(): Promise<void> {
+  /**
+   * Closes every session and stops the worker, after the sessions' logs have written their last
+   * output (at most `logLimitMs`: a log on a hung disk does not hold up quitting).
+   */
+  async dispose(logLimitMs = 2000): Promise<void> {
     for (const id of this.sessions.keys()) this.prompts.cancelSession(id);
     const worker = this.worker;
     this.worker = null;
-    if (worker !== null) await worker.terminate();
+    if (worker === null) return;
+    await new Promise<void>((resolve) => {
+      // The worker answers within its limit; this one covers a worker that no longer answers.
+      const timer = setTimeout(resolve, logLimitMs + 500);
+      const done = (): void => {
+        clearTimeout(timer);
+        resolve();
+      };
+      worker.on('message', (message: FromWorker) => {
+        if (message.type === 'shut-down') done();
+      });
+      worker.once('exit', done);
+      worker.postMessage({ type: 'shutdown', limitMs: logLimitMs } satisfies ToWorker);
+    });
+    await worker.terminate();
   }
 
   private resolve(target: string | DirectTarget): Promise<Hop[]> {
@@ -351,6 +368,7 @@ export class SshSessionManager {
   }
 
   private onMessage(worker: Worker, message: FromWorker): void {
+    if (message.type === 'shut-down') return;
     const session = this.sessions.get(message.sessionId);
     switch (message.type) {
       case 'data':

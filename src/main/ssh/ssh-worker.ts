@@ -11,6 +11,8 @@ const port = parentPort;
 if (port === null) throw new Error('ssh-worker must run as a worker thread');
 
 const sessions = new Map<string, WorkerSession>();
+/** Session logs still writing their last output after their session ended. */
+const logsClosing = new Set<Promise<void>>();
 const pending = new Map<number, (reply: WorkerReply) => void>();
 let nextRequest = 1;
 
@@ -24,6 +26,21 @@ function ask(sessionId: string, question: WorkerQuestion): Promise<WorkerReply> 
     pending.set(requestId, resolve);
     send({ type: 'ask', sessionId, requestId, question });
   });
+}
+
+/**
+ * Ends every session and waits for their logs' last writes, so quitting the app does not cut a
+ * session log short; at most `limitMs`, since a log on a hung disk never finishes.
+ */
+async function shutDown(limitMs: number): Promise<void> {
+  for (const session of [...sessions.values()]) session.close();
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, limitMs);
+  });
+  await Promise.race([Promise.all(logsClosing), limit]);
+  clearTimeout(timer);
+  send({ type: 'shut-down' });
 }
 
 port.on('message', (message: ToWorker) => {
@@ -42,8 +59,10 @@ port.on('message', (message: ToWorker) => {
           },
           ask: (question) => ask(sessionId, question),
         },
-        () => {
+        (logClosed) => {
           if (sessions.get(sessionId) === session) sessions.delete(sessionId);
+          logsClosing.add(logClosed);
+          void logClosed.finally(() => logsClosing.delete(logClosed));
         },
       );
       sessions.set(sessionId, session);
@@ -61,6 +80,9 @@ port.on('message', (message: ToWorker) => {
       break;
     case 'close':
       sessions.get(message.sessionId)?.close();
+      break;
+    case 'shutdown':
+      void shutDown(message.limitMs);
       break;
     case 'reply': {
       const resolve = pending.get(message.requestId);

@@ -29,7 +29,9 @@ export type ToWorker =
   | { type: 'resize'; sessionId: string; cols: number; rows: number }
   | { type: 'ack'; sessionId: string; bytes: number }
   | { type: 'close'; sessionId: string }
-  | { type: 'reply'; requestId: number; reply: WorkerReply };
+  | { type: 'reply'; requestId: number; reply: WorkerReply }
+  /** Close every session and finish their logs (at most `limitMs`), then answer `shut-down`. */
+  | { type: 'shutdown'; limitMs: number };
 
 export type WorkerQuestion =
   | { kind: 'host-key'; hop: number; host: string; port: number; key: Uint8Array; rekey: false }
@@ -53,4 +55,5 @@ export type WorkerReply =
 export type FromWorker =
   | { type: 'status'; sessionId: string; status: SessionStatus }
   | { type: 'data'; sessionId: string; data: Uint8Array }
-  | { type: 'ask'; sessionId: string; requestId: number; question: WorkerQuestion };
+  | { type: 'ask'; sessionId: string; requestId: number; question: WorkerQuestion }
+  | { type: 'shut-down' };

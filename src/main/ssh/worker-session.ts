@@ -120,7 +120,8 @@ export class WorkerSession {
   constructor(
     private readonly request: OpenRequest,
     private readonly port: SessionPort,
-    private readonly onFinished: () => void,
+    /** Called once the session has ended, with its log's last write (resolved without a log). */
+    private readonly onFinished: (logClosed: Promise<void>) => void,
   ) {
     this.log =
       request.logFile === null
@@ -421,11 +422,12 @@ export class WorkerSession {
     this.channel?.close();
     for (const client of [...this.clients].reverse()) client.end();
     this.log?.note(`disconnected: ${final.message}`);
-    const closing = this.log?.close() ?? Promise.resolve();
-    void closing.then(() => {
-      this.port.status({ state: 'closed', reason: final });
-      this.onFinished();
-    });
+    // The log is finished in the background: on a hung disk its last write never completes,
+    // and the tab must still show the session closed. A write that fails during the session
+    // was already reported in the terminal; the closed session has nowhere left to show one.
+    const logClosed = this.log?.close() ?? Promise.resolve();
+    this.port.status({ state: 'closed', reason: final });
+    this.onFinished(logClosed);
   }
 }
 
