@@ -1,4 +1,8 @@
+import type { EventName, EventPayload } from '../../../shared/contract';
+import type { SshSessionView } from '../../../shared/ssh';
 import type { TerminalTab } from '../features/terminals/terminals-store';
+import { createBridge, setBridge } from '../lib/bridge';
+import type { BridgeCall } from './fake-bridge';
 
 /** An open tab as the store holds it, for tests. */
 export function openTab(
@@ -20,5 +24,77 @@ export function openTab(
     reconnectAt: null,
     reconnectAttempt: 0,
     error: null,
+  };
+}
+
+/**
+ * The Terminals feature subscribes to the host's events once per window, so the listeners are
+ * kept here, for every bridge a test file installs after the first.
+ */
+const listeners = new Map<string, Set<(payload: unknown) => void>>();
+
+export interface SshBridge {
+  /** Every command sent, in order. */
+  calls: BridgeCall[];
+  /** Pushes an event as the host does (a session's status, a prompt). */
+  emit<K extends EventName>(name: K, payload: EventPayload<K>): void;
+}
+
+/**
+ * A bridge to a host whose SSH sessions start and never say more than the test makes them say:
+ * `ssh:open` starts `session-1`, `session-2`, … (titled `user@host:port` for a quick connection),
+ * `ssh:reconnect` takes the session back, other SSH commands answer null, and the rest wait.
+ */
+export function installSshBridge(): SshBridge {
+  const calls: BridgeCall[] = [];
+  let opened = 0;
+  const view = (id: string, title = 'ops@10.16.0.5:22'): SshSessionView => ({
+    id,
+    title,
+    profileId: null,
+    status: { state: 'connecting' },
+    hops: [],
+    logFile: null,
+  });
+  setBridge(
+    createBridge({
+      invoke: (channel, request) => {
+        calls.push({ channel, request });
+        switch (channel) {
+          case 'ssh:open':
+          case 'ssh:lxc-console': {
+            opened += 1;
+            const quick = (request as { quick?: { user: string; host: string; port: number } })
+              .quick;
+            const title =
+              quick === undefined ? undefined : `${quick.user}@${quick.host}:${String(quick.port)}`;
+            return Promise.resolve({ ok: true, data: view(`session-${String(opened)}`, title) });
+          }
+          case 'ssh:reconnect':
+            return Promise.resolve({
+              ok: true,
+              data: view((request as { sessionId: string }).sessionId),
+            });
+          default:
+            // Other SSH commands (resize, close) have nothing to say; the rest of the core is
+            // still working.
+            return channel.startsWith('ssh:')
+              ? Promise.resolve({ ok: true, data: null })
+              : new Promise(() => undefined);
+        }
+      },
+      on: (name, listener) => {
+        const forName = listeners.get(name) ?? new Set();
+        forName.add(listener);
+        listeners.set(name, forName);
+        return () => forName.delete(listener);
+      },
+    }),
+  );
+  return {
+    calls,
+    emit: (name, payload) => {
+      for (const listener of listeners.get(name) ?? []) listener(payload);
+    },
   };
 }

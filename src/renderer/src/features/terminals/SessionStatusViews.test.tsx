@@ -1,8 +1,21 @@
-import { act, cleanup, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { openTab } from '../../test-support/terminal-tabs';
-import { ConnectingOverlay } from './SessionStatusViews';
+import { setBridge } from '../../lib/bridge';
+import { installSshBridge, openTab, type SshBridge } from '../../test-support/terminal-tabs';
+import { ClosedOverlay, ConnectingOverlay } from './SessionStatusViews';
+import { closeTabNow, openTab as openTerminal } from './terminal-actions';
 import { initialState, useTerminalsStore } from './terminals-store';
+
+// The bytes of a session are not under test here: its stream carries nothing.
+vi.mock('../../lib/terminal-channel', () => ({
+  openTerminalChannel: () => ({
+    onData: () => () => undefined,
+    send: () => undefined,
+    ack: () => undefined,
+    close: () => undefined,
+  }),
+  prepareTerminalChannels: () => undefined,
+}));
 
 describe('the connecting overlay', () => {
   beforeEach(() => {
@@ -48,5 +61,102 @@ describe('the connecting overlay', () => {
       vi.advanceTimersByTime(1_000);
     });
     expect(text()).toContain('Connecting to ops@10.0.0.5:22… 3 s');
+  });
+});
+
+describe('automatic reconnect after a drop', () => {
+  let host: SshBridge;
+  beforeEach(() => {
+    vi.useFakeTimers();
+    useTerminalsStore.setState(initialState);
+    host = installSshBridge();
+  });
+  afterEach(() => {
+    for (const tab of useTerminalsStore.getState().tabs) closeTabNow(tab.key);
+    cleanup();
+    vi.useRealTimers();
+    setBridge(undefined);
+    useTerminalsStore.setState(initialState);
+  });
+
+  /** What the tab shows over its terminal while it connects or once it has closed. */
+  function Overlay() {
+    const tab = useTerminalsStore((s) => s.tabs[0]);
+    if (tab?.status.state === 'closed') return <ClosedOverlay tab={tab} />;
+    if (tab?.status.state === 'connecting') return <ConnectingOverlay tab={tab} />;
+    return null;
+  }
+
+  const sessionId = (): string => useTerminalsStore.getState().tabs[0]?.sessionId ?? '';
+  const countdown = (): string | null =>
+    screen.queryByTestId('term-reconnect-countdown')?.textContent ?? null;
+
+  /** Lets the answers of the host's commands arrive. */
+  async function settle(): Promise<void> {
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(0);
+    });
+  }
+
+  async function openAndDrop(): Promise<void> {
+    render(<Overlay />);
+    await act(() => openTerminal({ kind: 'quick', user: 'ops', host: '10.0.0.5', port: 22 }));
+    act(() => {
+      host.emit('ssh:status', { sessionId: sessionId(), status: { state: 'open' } });
+    });
+    drop();
+  }
+
+  function drop(): void {
+    act(() => {
+      host.emit('ssh:status', {
+        sessionId: sessionId(),
+        status: {
+          state: 'closed',
+          reason: { kind: 'network', retryable: true, message: 'Connection reset by peer' },
+        },
+      });
+    });
+  }
+
+  it('counts from attempt 1 again after the countdown was cancelled', async () => {
+    await openAndDrop();
+    expect(countdown()).toContain('Reconnecting in 3 s (attempt 1 of 5)');
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(countdown()).toBeNull();
+    // Nothing reconnects by itself any more.
+    act(() => {
+      vi.advanceTimersByTime(60_000);
+    });
+    expect(host.calls.filter((call) => call.channel === 'ssh:reconnect')).toHaveLength(0);
+
+    // Reconnect by hand, and the host is still unreachable: a new countdown, from the start.
+    fireEvent.click(screen.getByTestId('term-reconnect'));
+    await settle();
+    drop();
+    expect(countdown()).toContain('Reconnecting in 3 s (attempt 1 of 5)');
+  });
+
+  it('counts from attempt 1 again after a reconnect was cancelled while it connected', async () => {
+    await openAndDrop();
+    expect(countdown()).toContain('(attempt 1 of 5)');
+    // The countdown runs out: the reconnect starts, and hangs.
+    act(() => {
+      vi.advanceTimersByTime(3_000);
+    });
+    await settle();
+    act(() => {
+      vi.advanceTimersByTime(1_500);
+    });
+    fireEvent.click(screen.getByTestId('term-connecting-cancel'));
+    expect(screen.getByTestId('term-closed-reason').textContent).toBe(
+      'Reconnecting was cancelled.',
+    );
+    expect(countdown()).toBeNull();
+
+    fireEvent.click(screen.getByTestId('term-reconnect'));
+    await settle();
+    drop();
+    expect(countdown()).toContain('Reconnecting in 3 s (attempt 1 of 5)');
   });
 });

@@ -9,6 +9,7 @@ import {
   closeTabNow,
   forgetHostKey,
   reconnect,
+  reconnectDelaysMs,
 } from './terminal-actions';
 import { describeTarget, useTerminalsStore, type TerminalTab } from './terminals-store';
 
@@ -196,7 +197,8 @@ export function ReconnectControls(props: { tab: TerminalTab }) {
     <div className="term-reconnect">
       {seconds !== null ? (
         <span data-testid="term-reconnect-countdown">
-          Reconnecting in {String(seconds)} s (attempt {String(tab.reconnectAttempt)})
+          Reconnecting in {String(seconds)} s (attempt {String(tab.reconnectAttempt)} of{' '}
+          {String(reconnectDelaysMs.length)})
           <button
             type="button"
             className="link-button"

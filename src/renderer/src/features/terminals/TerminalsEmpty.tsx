@@ -17,10 +17,11 @@ function byFolderThenName(a: ProfileView, b: ProfileView): number {
 
 /**
  * No tab open, or none in one pane of a split: the SSH profiles to start from, one click each.
- * In a pane, what is started there opens there.
+ * In a pane, what is started there opens there; `dropping` while a tab of the other pane is held
+ * over it.
  */
-export function TerminalsEmpty(props: { pane?: 0 | 1 }) {
-  const { pane } = props;
+export function TerminalsEmpty(props: { pane?: 0 | 1; dropping?: boolean }) {
+  const { pane, dropping = false } = props;
   const profiles = useProfilesStore((s) => s.profiles);
   const loaded = useProfilesStore((s) => s.loaded);
   useEffect(() => {
@@ -34,10 +35,12 @@ export function TerminalsEmpty(props: { pane?: 0 | 1 }) {
       data-testid={pane === undefined ? 'terminals-empty' : `term-pane-empty-${String(pane)}`}
     >
       <p>{pane === undefined ? 'No terminals open.' : 'No terminals in this pane.'}</p>
-      {pane === undefined ? null : (
+      {pane === undefined ? null : dropping ? (
+        <p data-testid="term-pane-drop-hint">Drop the tab to move it to this pane.</p>
+      ) : (
         <p className="muted">
-          Start one here, or move a tab here with the <Columns2 size={12} aria-label="other pane" />{' '}
-          button on it.
+          Start one here, or move a tab here: drag it, or use the{' '}
+          <Columns2 size={12} aria-label="other pane" /> button on it.
         </p>
       )}
       {ssh.length === 0 ? (

@@ -1,14 +1,75 @@
-import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setBridge } from '../../lib/bridge';
 import { installFakeBridge } from '../../test-support/fake-bridge';
 import { TerminalsPage } from './TerminalsPage';
-import { toggleSplit } from './terminal-actions';
+import { terminalCommands } from './palette-commands';
+import { closeTabNow, openTab as openTerminal, sessionFor, toggleSplit } from './terminal-actions';
 import { initialState, useTerminalsStore, type TerminalTab } from './terminals-store';
-import { openTab } from '../../test-support/terminal-tabs';
+import { installSshBridge, openTab, type SshBridge } from '../../test-support/terminal-tabs';
+
+// The bytes of a session are not under test here: its stream carries nothing.
+vi.mock('../../lib/terminal-channel', () => ({
+  openTerminalChannel: () => ({
+    onData: () => () => undefined,
+    send: () => undefined,
+    ack: () => undefined,
+    close: () => undefined,
+  }),
+  prepareTerminalChannels: () => undefined,
+}));
 
 const tab = (key: string): TerminalTab =>
   openTab(key, { kind: 'quick', user: 'ops', host: key, port: 22 });
+
+const labels = (): (string | undefined)[] =>
+  screen.getAllByTestId('term-tab').map((t) => t.dataset.label);
+const tabNamed = (label: string): HTMLElement =>
+  screen.getAllByTestId('term-tab').find((t) => t.dataset.label === label)!;
+const paneLabels = (pane: 0 | 1): (string | undefined)[] =>
+  within(screen.getByTestId(`term-pane-${String(pane)}`))
+    .queryAllByTestId('term-tab')
+    .map((t) => t.dataset.label);
+const tabStrip = (pane: 0 | 1): HTMLElement =>
+  within(screen.getByTestId(`term-pane-${String(pane)}`)).getByRole('tablist');
+
+/** The data a drag carries, as a browser's DataTransfer holds it between the events. */
+function dataTransfer(): Partial<DataTransfer> {
+  const data = new Map<string, string>();
+  return {
+    effectAllowed: 'all',
+    dropEffect: 'none',
+    setData: (type, value) => {
+      data.set(type, value);
+    },
+    getData: (type) => data.get(type) ?? '',
+  };
+}
+
+/** A drag event at `clientX` (jsdom has no DragEvent; React reads these fields of any event). */
+function dragEvent(type: string, transfer: Partial<DataTransfer>, clientX = 0): Event {
+  const event = new MouseEvent(type, { bubbles: true, cancelable: true, clientX });
+  Object.defineProperty(event, 'dataTransfer', { value: transfer });
+  return event;
+}
+
+/**
+ * Drags tab `from` over `onto` (a tab, or a pane's tab strip) at `clientX` and drops it there;
+ * whether it could drop. The browser ends the drag on the element that was dragged, even when a
+ * tab moved to the other pane has left it out of the page.
+ */
+function drag(from: string, onto: string | HTMLElement, clientX: number): boolean {
+  const target = (): HTMLElement => (typeof onto === 'string' ? tabNamed(onto) : onto);
+  const transfer = dataTransfer();
+  const source = tabNamed(from);
+  fireEvent(source, dragEvent('dragstart', transfer));
+  const over = dragEvent('dragover', transfer, clientX);
+  fireEvent(target(), over);
+  // Only a target that takes the drop cancels dragover; the browser drops nowhere else.
+  if (over.defaultPrevented) fireEvent(target(), dragEvent('drop', transfer, clientX));
+  fireEvent(source, dragEvent('dragend', transfer));
+  return over.defaultPrevented;
+}
 
 describe('terminal keys outside a terminal', () => {
   beforeEach(() => {
@@ -174,43 +235,6 @@ describe('dragging a tab', () => {
     vi.restoreAllMocks();
   });
 
-  const labels = (): (string | undefined)[] =>
-    screen.getAllByTestId('term-tab').map((t) => t.dataset.label);
-  const tabNamed = (label: string): HTMLElement =>
-    screen.getAllByTestId('term-tab').find((t) => t.dataset.label === label)!;
-
-  /** The data a drag carries, as a browser's DataTransfer holds it between the events. */
-  function dataTransfer(): Partial<DataTransfer> {
-    const data = new Map<string, string>();
-    return {
-      effectAllowed: 'all',
-      dropEffect: 'none',
-      setData: (type, value) => {
-        data.set(type, value);
-      },
-      getData: (type) => data.get(type) ?? '',
-    };
-  }
-
-  /** A drag event at `clientX` (jsdom has no DragEvent; React reads these fields of any event). */
-  function dragEvent(type: string, transfer: Partial<DataTransfer>, clientX = 0): Event {
-    const event = new MouseEvent(type, { bubbles: true, cancelable: true, clientX });
-    Object.defineProperty(event, 'dataTransfer', { value: transfer });
-    return event;
-  }
-
-  /** Drags tab `from` over tab `onto` at `clientX` and drops it there; whether it could drop. */
-  function drag(from: string, onto: string, clientX: number): boolean {
-    const transfer = dataTransfer();
-    fireEvent(tabNamed(from), dragEvent('dragstart', transfer));
-    const over = dragEvent('dragover', transfer, clientX);
-    fireEvent(tabNamed(onto), over);
-    // Only a tab that takes the drop cancels dragover; the browser drops nowhere else.
-    if (over.defaultPrevented) fireEvent(tabNamed(onto), dragEvent('drop', transfer, clientX));
-    fireEvent(tabNamed(from), dragEvent('dragend', transfer));
-    return over.defaultPrevented;
-  }
-
   it("moves tab A after tab C when dropped on C's right half, before it on the left half", () => {
     render(<TerminalsPage />);
     expect(drag('tab-a', 'tab-c', 75)).toBe(true);
@@ -243,7 +267,7 @@ describe('dragging a tab', () => {
     expect(labels()).toEqual(['tab-a', 'tab-b', 'tab-c', 'tab-d']);
   });
 
-  it('in a split, moves a tab among its own pane only, past the tabs the other pane shows', () => {
+  it('in a split, moves a tab within its pane past the tabs the other pane shows', () => {
     render(<TerminalsPage />);
     // The split puts b in the second pane; c goes there too: a, d on the left, b, c on the right.
     act(() => {
@@ -252,12 +276,6 @@ describe('dragging a tab', () => {
         tabs: state.tabs.map((t) => (t.key === 'c' ? { ...t, pane: 1 as const } : t)),
       }));
     });
-    const paneLabels = (pane: 0 | 1): (string | undefined)[] =>
-      Array.from(
-        screen
-          .getByTestId(`term-pane-${String(pane)}`)
-          .querySelectorAll<HTMLElement>('[data-testid="term-tab"]'),
-      ).map((t) => t.dataset.label);
     expect(paneLabels(0)).toEqual(['tab-a', 'tab-d']);
 
     expect(drag('tab-d', 'tab-a', 25)).toBe(true);
@@ -266,9 +284,160 @@ describe('dragging a tab', () => {
     // As with Ctrl+Shift+PageUp, d traded places with a: b and c kept theirs in between.
     expect(useTerminalsStore.getState().tabs.map((t) => t.key)).toEqual(['d', 'b', 'c', 'a']);
 
-    // A tab of the other pane is no place to drop.
-    expect(drag('tab-a', 'tab-c', 75)).toBe(false);
+    // Its own pane's strip, past its tabs, is no place to drop: only the other pane's is.
+    expect(drag('tab-a', tabStrip(0), 400)).toBe(false);
     expect(paneLabels(0)).toEqual(['tab-d', 'tab-a']);
-    expect(paneLabels(1)).toEqual(['tab-b', 'tab-c']);
+  });
+});
+
+describe('moving a tab to the other pane', () => {
+  let host: SshBridge;
+  beforeEach(() => {
+    useTerminalsStore.setState(initialState);
+    host = installSshBridge();
+    // What jsdom lacks for xterm.js to open in a page.
+    vi.stubGlobal('matchMedia', () => ({
+      matches: false,
+      addListener: () => undefined,
+      removeListener: () => undefined,
+      addEventListener: () => undefined,
+      removeEventListener: () => undefined,
+    }));
+    vi.stubGlobal(
+      'ResizeObserver',
+      class {
+        observe = (): undefined => undefined;
+        disconnect = (): undefined => undefined;
+      },
+    );
+    vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockReturnValue(
+      DOMRect.fromRect({ x: 0, y: 0, width: 100, height: 24 }),
+    );
+  });
+  afterEach(() => {
+    for (const t of useTerminalsStore.getState().tabs) closeTabNow(t.key);
+    cleanup();
+    setBridge(undefined);
+    useTerminalsStore.setState(initialState);
+    vi.unstubAllGlobals();
+    vi.restoreAllMocks();
+  });
+
+  /** Three live sessions to a, b and c, split: b and c on the left, a on the right. */
+  async function threeTabsSplit(): Promise<Record<'a' | 'b' | 'c', string>> {
+    render(<TerminalsPage />);
+    for (const name of ['a', 'b', 'c']) {
+      await act(() => openTerminal({ kind: 'quick', user: 'ops', host: name, port: 22 }));
+    }
+    for (const t of useTerminalsStore.getState().tabs) {
+      act(() => {
+        host.emit('ssh:status', { sessionId: t.sessionId ?? '', status: { state: 'open' } });
+      });
+    }
+    act(() => {
+      toggleSplit();
+    });
+    const [a, b, c] = useTerminalsStore.getState().tabs.map((t) => t.key);
+    expect(paneLabels(0)).toEqual(['ops@b:22', 'ops@c:22']);
+    expect(paneLabels(1)).toEqual(['ops@a:22']);
+    return { a: a!, b: b!, c: c! };
+  }
+
+  /** The terminal a pane shows, as the user sees it: its text, and whether it is that tab's. */
+  function shownTerminal(pane: 0 | 1, key: string): { text: string; same: boolean } {
+    const view = within(screen.getByTestId(`term-pane-${String(pane)}`))
+      .getAllByTestId('term-view')
+      .find((v) => v.dataset.visible === 'true');
+    const term = sessionFor(key)?.term;
+    const lines: string[] = [];
+    for (let row = 0; row < (term?.buffer.active.length ?? 0); row++) {
+      lines.push(term?.buffer.active.getLine(row)?.translateToString(true) ?? '');
+    }
+    const element = term?.element;
+    return {
+      text: lines.join('\n').trim(),
+      same: element !== undefined && view?.contains(element) === true,
+    };
+  }
+
+  const writeTo = (key: string, text: string): Promise<void> =>
+    new Promise((resolve) => {
+      sessionFor(key)?.term.write(text, resolve);
+    });
+
+  it('dropped on a tab of the other pane, the tab goes there beside it, shown, its session kept', async () => {
+    const keys = await threeTabsSplit();
+    await writeTo(keys.c, 'load average: 0.42\r\n');
+    expect(shownTerminal(0, keys.c)).toEqual({ text: 'load average: 0.42', same: true });
+    const commandsBefore = host.calls.length;
+
+    expect(drag('ops@c:22', 'ops@a:22', 25)).toBe(true);
+    expect(paneLabels(1)).toEqual(['ops@c:22', 'ops@a:22']);
+    expect(paneLabels(0)).toEqual(['ops@b:22']);
+    // The other pane shows it, with what its terminal held; the one it left shows its other tab.
+    expect(
+      within(screen.getByTestId('term-pane-1')).getByRole('tab', { selected: true }).dataset.label,
+    ).toBe('ops@c:22');
+    expect(shownTerminal(1, keys.c)).toEqual({ text: 'load average: 0.42', same: true });
+    expect(shownTerminal(0, keys.b).same).toBe(true);
+    // Its session goes on: nothing closed, opened or reconnected, and it still takes output.
+    expect(host.calls.slice(commandsBefore)).toEqual([]);
+    expect(tabNamed('ops@c:22').dataset.state).toBe('open');
+    await writeTo(keys.c, 'still here\r\n');
+    expect(shownTerminal(1, keys.c).text).toBe('load average: 0.42\nstill here');
+
+    // The drag is over: the tab no longer looks dragged, and something else dragged over the
+    // tabs (a file, say) is not taken for it.
+    expect(tabNamed('ops@c:22').classList.contains('dragging')).toBe(false);
+    const stray = dragEvent('dragover', dataTransfer(), 25);
+    fireEvent(tabNamed('ops@a:22'), stray);
+    expect(stray.defaultPrevented).toBe(false);
+    expect(tabNamed('ops@a:22').dataset.drop).toBeUndefined();
+  });
+
+  it("dropped on the other pane's strip past its tabs, the tab goes last there; a pane left empty says so", async () => {
+    const keys = await threeTabsSplit();
+    const transfer = dataTransfer();
+    fireEvent(tabNamed('ops@a:22'), dragEvent('dragstart', transfer));
+    const over = dragEvent('dragover', transfer, 400);
+    fireEvent(tabStrip(0), over);
+    expect(over.defaultPrevented).toBe(true);
+    // Where it would land: after the last tab there.
+    expect(tabNamed('ops@c:22').dataset.drop).toBe('after');
+    fireEvent(tabStrip(0), dragEvent('drop', transfer, 400));
+    fireEvent(tabNamed('ops@a:22'), dragEvent('dragend', transfer));
+
+    expect(paneLabels(0)).toEqual(['ops@b:22', 'ops@c:22', 'ops@a:22']);
+    expect(tabNamed('ops@c:22').dataset.drop).toBeUndefined();
+    expect(
+      within(screen.getByTestId('term-pane-0')).getByRole('tab', { selected: true }).dataset.label,
+    ).toBe('ops@a:22');
+    expect(shownTerminal(0, keys.a).same).toBe(true);
+    // As after closing its last tab: the pane stays, empty, and offers to start one there.
+    expect(paneLabels(1)).toEqual([]);
+    expect(screen.getByTestId('term-pane-empty-1').textContent).toContain(
+      'No terminals in this pane.',
+    );
+
+    // An empty pane takes a tab dropped anywhere on it.
+    const empty = screen.getByTestId('term-pane-1');
+    expect(drag('ops@b:22', empty, 50)).toBe(true);
+    expect(paneLabels(1)).toEqual(['ops@b:22']);
+    expect(paneLabels(0)).toEqual(['ops@c:22', 'ops@a:22']);
+  });
+
+  it('from the keyboard, the palette moves the tab shown in the focused pane', async () => {
+    const keys = await threeTabsSplit();
+    await writeTo(keys.c, 'uptime\r\n');
+    const command = terminalCommands.find((c) => c.id === 'terminals:move-to-other-pane');
+    expect(command?.label).toBe('Move the terminal tab to the other pane');
+    act(() => {
+      useTerminalsStore.setState({ focusedPane: 0 });
+      void command?.run();
+    });
+    expect(paneLabels(0)).toEqual(['ops@b:22']);
+    expect(paneLabels(1)).toEqual(['ops@a:22', 'ops@c:22']);
+    expect(shownTerminal(1, keys.c)).toEqual({ text: 'uptime', same: true });
+    expect(useTerminalsStore.getState().focusedPane).toBe(1);
   });
 });

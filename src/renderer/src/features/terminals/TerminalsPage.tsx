@@ -21,7 +21,7 @@ import {
 } from './terminal-actions';
 import { keyCommandFor } from './terminal-session';
 import { selectors, useTerminalsStore, type TerminalTab } from './terminals-store';
-import { useTabDrag } from './use-tab-drag';
+import { usePaneDrop, useTabDrag } from './use-tab-drag';
 import { ClosedOverlay, ConnectingOverlay, StatusLine } from './SessionStatusViews';
 import { CloseConfirm, PasteConfirm, SearchBar } from './TerminalDialogs';
 
@@ -237,6 +237,11 @@ function TerminalPane(props: { pane: 0 | 1 }) {
   const searchOpen = useTerminalsStore((s) => s.searchOpen[pane]);
   const paneTabs = tabs.filter((tab) => (split ? tab.pane === pane : true));
   const active = paneTabs.find((tab) => tab.key === activeKey) ?? paneTabs.at(-1);
+  const last = paneTabs.at(-1);
+  // The other pane's tabs drop on the strip past the tabs, or anywhere on a pane with none: its
+  // strip is then too thin to aim at.
+  const drop = usePaneDrop(pane);
+  const empty = paneTabs.length === 0;
   return (
     <section
       className="term-pane"
@@ -244,15 +249,21 @@ function TerminalPane(props: { pane: 0 | 1 }) {
       onFocusCapture={() => {
         useTerminalsStore.setState({ focusedPane: pane });
       }}
+      {...(empty ? drop.handlers : {})}
     >
-      <div className="term-tabs" role="tablist">
+      <div className="term-tabs" role="tablist" {...(empty ? {} : drop.handlers)}>
         {paneTabs.map((tab) => (
-          <TabHandle key={tab.key} tab={tab} active={tab.key === active?.key} />
+          <TabHandle
+            key={tab.key}
+            tab={tab}
+            active={tab.key === active?.key}
+            dropAfter={drop.over && tab.key === last?.key}
+          />
         ))}
       </div>
       {searchOpen && active ? <SearchBar pane={pane} tabKey={active.key} /> : null}
-      {paneTabs.length === 0 ? (
-        <TerminalsEmpty pane={pane} />
+      {empty ? (
+        <TerminalsEmpty pane={pane} dropping={drop.over} />
       ) : (
         <div className="term-stack">
           {paneTabs.map((tab) => (
@@ -265,13 +276,15 @@ function TerminalPane(props: { pane: 0 | 1 }) {
   );
 }
 
-function TabHandle(props: { tab: TerminalTab; active: boolean }) {
-  const { tab, active } = props;
+/** `dropAfter`: a tab held over the strip past this, the last tab, would land after it. */
+function TabHandle(props: { tab: TerminalTab; active: boolean; dropAfter: boolean }) {
+  const { tab, active, dropAfter } = props;
   const split = useTerminalsStore((s) => s.split);
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState('');
   const label = selectors.tabLabel(tab);
   const drag = useTabDrag(tab.key, split ? tab.pane : 0, !editing);
+  const dropSide = drag.dropSide ?? (dropAfter ? 'after' : null);
   const position = useTerminalsStore((s) => s.tabs.findIndex((t) => t.key === tab.key));
   const element = useRef<HTMLDivElement>(null);
   // The tab strip scrolls sideways once its tabs outgrow it: the active tab, newly opened, gone
@@ -304,7 +317,7 @@ function TabHandle(props: { tab: TerminalTab; active: boolean }) {
         'term-tab',
         active ? 'active' : '',
         drag.dragging ? 'dragging' : '',
-        drag.dropSide === null ? '' : `drop-${drag.dropSide}`,
+        dropSide === null ? '' : `drop-${dropSide}`,
       ]
         .filter(Boolean)
         .join(' ')}
@@ -314,7 +327,7 @@ function TabHandle(props: { tab: TerminalTab; active: boolean }) {
       data-testid="term-tab"
       data-label={label}
       data-state={tab.status.state}
-      data-drop={drag.dropSide ?? undefined}
+      data-drop={dropSide ?? undefined}
       {...drag.handlers}
     >
       <span className={`term-dot term-dot-${tab.status.state}`} aria-hidden />
@@ -353,7 +366,7 @@ function TabHandle(props: { tab: TerminalTab; active: boolean }) {
         <button
           type="button"
           className="term-tab-label"
-          title="Double-click or F2 to rename; drag to move"
+          title="Double-click or F2 to rename; drag to move, or to the other pane"
           onClick={() => {
             activate(tab.key);
             sessionFor(tab.key)?.focus();

@@ -1,7 +1,7 @@
-import { Columns2, SquareTerminal } from 'lucide-react';
+import { ArrowRightLeft, Columns2, SquareTerminal } from 'lucide-react';
 import type { PaletteCommand } from '../../app/commands';
 import { useNavStore } from '../../stores/nav-store';
-import { toggleSplit } from './terminal-actions';
+import { moveShownTabToOtherPane, toggleSplit } from './terminal-actions';
 
 /** The Terminals entries in the command palette. */
 export const terminalCommands: readonly PaletteCommand[] = [
@@ -27,6 +27,17 @@ export const terminalCommands: readonly PaletteCommand[] = [
     run: () => {
       useNavStore.getState().go('terminals');
       toggleSplit();
+    },
+  },
+  {
+    id: 'terminals:move-to-other-pane',
+    group: 'Terminals',
+    label: 'Move the terminal tab to the other pane',
+    icon: ArrowRightLeft,
+    keywords: ['ssh', 'terminal', 'tab', 'split', 'pane', 'move'],
+    run: () => {
+      useNavStore.getState().go('terminals');
+      moveShownTabToOtherPane();
     },
   },
 ];

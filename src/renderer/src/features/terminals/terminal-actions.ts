@@ -327,10 +327,14 @@ export async function reconnect(key: string): Promise<void> {
   if (size) void bridge().call('ssh:resize', { sessionId: tab.sessionId, ...size });
 }
 
+/**
+ * Stops the countdown to the next automatic reconnect. The attempts start over: a later drop
+ * (after reconnecting by hand, say) counts from the first again, with its short delay.
+ */
 export function cancelAutoReconnect(key: string): void {
   clearTimeout(reconnectTimers.get(key));
   reconnectTimers.delete(key);
-  updateTab(key, { reconnectAt: null });
+  updateTab(key, { reconnectAt: null, reconnectAttempt: 0 });
 }
 
 /**
@@ -352,6 +356,8 @@ export function cancelConnect(key: string): void {
   updateTab(key, {
     sessionId: null,
     reconnectAt: null,
+    // As after cancelling the countdown: the next drop counts its attempts from the first.
+    reconnectAttempt: 0,
     status: { state: 'closed', reason: { kind: 'cancelled', retryable: false, message } },
   });
   sessions.get(key)?.term.write(`\r\n\x1b[2m[${message}]\x1b[0m\r\n`);
@@ -428,16 +434,19 @@ export function move(key: string, by: -1 | 1): void {
 }
 
 /**
- * Moves a tab to just before or after another tab of its pane (a tab dragged onto another),
- * one `move` at a time: it passes the same tabs, and skips the same hidden ones, as the keyboard
- * moves. A tab of the other pane, or the tab itself, is no place to go.
+ * Moves a tab to just before or after another tab (a tab dragged onto another). Within its pane
+ * it goes one `move` at a time: it passes the same tabs, and skips the same hidden ones, as the
+ * keyboard moves. A tab of the other pane takes it into that pane (see `moveToPane`).
  */
 export function moveBeside(key: string, targetKey: string, side: 'before' | 'after'): void {
   const state = useTerminalsStore.getState();
   const tab = selectors.byKey(state, key);
   const target = selectors.byKey(state, targetKey);
   if (tab === undefined || target === undefined || key === targetKey) return;
-  if (state.split && tab.pane !== target.pane) return;
+  if (state.split && tab.pane !== target.pane) {
+    moveToPane(key, target.pane, { key: targetKey, side });
+    return;
+  }
   const keys = selectors.paneTabs(state, state.split ? tab.pane : 0).map((t) => t.key);
   const from = keys.indexOf(key);
   const at = keys.indexOf(targetKey);
@@ -466,19 +475,64 @@ export function toggleSplit(): void {
   });
 }
 
+/**
+ * Moves a tab of the split into the other pane, `beside` one of that pane's tabs or else after
+ * its last, and shows it there. Only the tab changes pane: its session and terminal stay as they
+ * are (the terminal's element is placed in the other pane; see `TerminalSession.mount`), so
+ * nothing reconnects and the scrollback stays. The pane it leaves shows what closing the tab
+ * would have shown: its last tab, or, with none left, how to start one there.
+ */
+export function moveToPane(
+  key: string,
+  pane: 0 | 1,
+  beside?: { key: string; side: 'before' | 'after' },
+): void {
+  useTerminalsStore.setState((state) => {
+    const moved = selectors.byKey(state, key);
+    if (!state.split || moved === undefined || moved.pane === pane) return {};
+    const rest = state.tabs.filter((tab) => tab.key !== key);
+    let at: number;
+    if (beside === undefined) {
+      const last = rest.findLastIndex((tab) => tab.pane === pane);
+      at = last === -1 ? rest.length : last + 1;
+    } else {
+      const target = rest.findIndex((tab) => tab.key === beside.key && tab.pane === pane);
+      if (target === -1) return {};
+      at = beside.side === 'after' ? target + 1 : target;
+    }
+    const tabs = [...rest.slice(0, at), { ...moved, pane }, ...rest.slice(at)];
+    const active: [string | null, string | null] = [...state.active];
+    active[pane] = key;
+    if (active[moved.pane] === key) {
+      active[moved.pane] = rest.filter((tab) => tab.pane === moved.pane).at(-1)?.key ?? null;
+    }
+    return { tabs, active, focusedPane: pane };
+  });
+}
+
 export function moveToOtherPane(key: string): void {
+  const tab = selectors.byKey(useTerminalsStore.getState(), key);
+  if (tab !== undefined) moveToPane(key, tab.pane === 0 ? 1 : 0);
+}
+
+/**
+ * The keyboard's way to move a tab between panes (from the command palette): the tab the
+ * focused pane shows goes to the other one. With one pane, the terminals split first and the
+ * tab goes to the new pane, beside the tabs it leaves.
+ */
+export function moveShownTabToOtherPane(): void {
   const state = useTerminalsStore.getState();
-  const tab = selectors.byKey(state, key);
-  if (tab === undefined || !state.split) return;
-  const pane = tab.pane === 0 ? 1 : 0;
-  updateTab(key, { pane });
-  const next = useTerminalsStore.getState();
-  const active: [string | null, string | null] = [...next.active];
-  active[pane] = key;
-  if (active[tab.pane] === key) {
-    active[tab.pane] = next.tabs.find((t) => t.pane === tab.pane)?.key ?? null;
+  const pane = state.split ? state.focusedPane : 0;
+  const tab = selectors.shownTab(state, pane);
+  if (tab === undefined) return;
+  if (!state.split) {
+    useTerminalsStore.setState({
+      split: true,
+      tabs: state.tabs.map((t) => ({ ...t, pane: 0 as const })),
+      active: [tab.key, null],
+    });
   }
-  useTerminalsStore.setState({ active, focusedPane: pane });
+  moveToOtherPane(tab.key);
 }
 
 export function setSearchOpen(pane: 0 | 1, open: boolean): void {

@@ -7,7 +7,13 @@ import { QuickTarget } from '../../../../shared/ssh';
 import { formatQuickTarget, parseQuickConnect } from './quick-connect';
 import { shouldUseWebgl } from './renderer-choice';
 import { addonSearch, noToggles, toggleForKey } from './search-options';
-import { cycleTab, failureText, move, reconnect } from './terminal-actions';
+import {
+  cycleTab,
+  failureText,
+  move,
+  moveShownTabToOtherPane,
+  reconnect,
+} from './terminal-actions';
 import { keyCommandFor, keyLeftToApp } from './terminal-session';
 import {
   describeTarget,
@@ -303,6 +309,23 @@ describe('moving a tab', () => {
     });
     move('c', -1);
     expect(order(0)).toEqual(['a', 'c', 'b']);
+    useTerminalsStore.setState(initialState);
+  });
+
+  it('to the other pane from the keyboard, splitting first when there is one pane', () => {
+    useTerminalsStore.setState({
+      ...initialState,
+      tabs: [tab('a', 0), tab('b', 1), tab('c', 0)],
+      active: ['b', null],
+    });
+    moveShownTabToOtherPane();
+    const state = useTerminalsStore.getState();
+    expect(state.split).toBe(true);
+    expect([order(0), order(1)]).toEqual([['a', 'c'], ['b']]);
+    // The new pane shows it and has the keyboard; the tabs it left show their last.
+    expect(selectors.shownTab(state, 1)?.key).toBe('b');
+    expect(selectors.shownTab(state, 0)?.key).toBe('c');
+    expect(state.focusedPane).toBe(1);
     useTerminalsStore.setState(initialState);
   });
 });

@@ -1,5 +1,5 @@
 import { useState, type DragEvent, type HTMLAttributes } from 'react';
-import { moveBeside, sessionFor } from './terminal-actions';
+import { moveBeside, moveToPane, sessionFor } from './terminal-actions';
 import { selectors, useTerminalsStore } from './terminals-store';
 
 /** Only the tab strip takes this type: a tab dropped on a field or a terminal types nothing. */
@@ -11,6 +11,17 @@ const tabDataType = 'application/x-rackside-terminal-tab';
  */
 let dragged: { key: string; pane: 0 | 1 } | null = null;
 
+/**
+ * The dragged tab, once dropped. A tab dropped in the other pane is shown there by a new
+ * element, and the browser ends the drag on the old one, out of the page, where React does not
+ * hear it: the drop itself has to forget the drag.
+ */
+function takeDragged(): string | null {
+  const key = dragged?.key ?? null;
+  dragged = null;
+  return key;
+}
+
 export type DropSide = 'before' | 'after';
 
 /** Which half of a tab the pointer is over: the dragged tab goes to that side of it. */
@@ -19,9 +30,16 @@ function sideOf(event: DragEvent<HTMLElement>): DropSide {
   return event.clientX < box.left + box.width / 2 ? 'before' : 'after';
 }
 
+/** Passing over an element's own children is not leaving it. */
+function leaves(event: DragEvent<HTMLElement>): boolean {
+  const to = event.relatedTarget;
+  return !(to instanceof Node && event.currentTarget.contains(to));
+}
+
 /**
  * Drag and drop for one terminal tab (HTML5 drag and drop): the tab is dragged by itself, and is
- * a drop target for the other tabs of its pane, showing on which side one dropped would land.
+ * a drop target for the other tabs, showing on which side one dropped would land. A tab of the
+ * other pane of a split dropped on it moves into this tab's pane.
  * `pane` is the pane the tab shows in (0 without a split).
  */
 export function useTabDrag(
@@ -35,7 +53,7 @@ export function useTabDrag(
 } {
   const [dragging, setDragging] = useState(false);
   const [dropSide, setDropSide] = useState<DropSide | null>(null);
-  const takes = (): boolean => dragged !== null && dragged.key !== key && dragged.pane === pane;
+  const takes = (): boolean => dragged !== null && dragged.key !== key;
   return {
     dragging,
     dropSide,
@@ -51,9 +69,11 @@ export function useTabDrag(
         dragged = null;
         setDragging(false);
         // The press that started the drag focused the tab's button, and no click follows to
-        // hand the keyboard back: the pane's terminal gets it, as after clicking a tab.
+        // hand the keyboard back: the terminal of the pane the tab is in now gets it, as after
+        // clicking a tab.
         const state = useTerminalsStore.getState();
-        const shown = selectors.shownTab(state, pane);
+        const tab = selectors.byKey(state, key);
+        const shown = tab && selectors.shownTab(state, state.split ? tab.pane : 0);
         if (shown !== undefined) sessionFor(shown.key)?.focus();
       },
       onDragOver: (event) => {
@@ -63,16 +83,56 @@ export function useTabDrag(
         setDropSide(sideOf(event));
       },
       onDragLeave: (event) => {
-        // Passing over the tab's own buttons is not leaving it.
-        const to = event.relatedTarget;
-        if (to instanceof Node && event.currentTarget.contains(to)) return;
-        setDropSide(null);
+        if (leaves(event)) setDropSide(null);
       },
       onDrop: (event) => {
         setDropSide(null);
-        if (dragged === null || !takes()) return;
+        if (!takes()) return;
         event.preventDefault();
-        moveBeside(dragged.key, key, sideOf(event));
+        const from = takeDragged();
+        if (from !== null) moveBeside(from, key, sideOf(event));
+      },
+    },
+  };
+}
+
+/**
+ * A pane of the split as a drop target for the other pane's tabs: its tab strip past the tabs,
+ * or all of it while it has none. A tab dropped there goes after its last tab. A tab under the
+ * pointer takes the drop itself (it has cancelled the event by then).
+ * `over` is set while such a tab is held over it, to show where the tab would land.
+ */
+export function usePaneDrop(pane: 0 | 1): {
+  over: boolean;
+  handlers: HTMLAttributes<HTMLElement>;
+} {
+  const [over, setOver] = useState(false);
+  const takes = (event: DragEvent<HTMLElement>): boolean =>
+    !event.defaultPrevented &&
+    dragged !== null &&
+    dragged.pane !== pane &&
+    useTerminalsStore.getState().split;
+  return {
+    over,
+    handlers: {
+      onDragOver: (event) => {
+        if (!takes(event)) {
+          setOver(false);
+          return;
+        }
+        event.preventDefault();
+        event.dataTransfer.dropEffect = 'move';
+        setOver(true);
+      },
+      onDragLeave: (event) => {
+        if (leaves(event)) setOver(false);
+      },
+      onDrop: (event) => {
+        setOver(false);
+        if (!takes(event)) return;
+        event.preventDefault();
+        const from = takeDragged();
+        if (from !== null) moveToPane(from, pane);
       },
     },
   };
