@@ -134,6 +134,8 @@ export const SessionStatus = z.object({
   hop: z
     .object({ index: z.number(), count: z.number(), host: z.string(), port: z.number() })
     .optional(),
+  /** The session waits for the answer to the same host-key question asked in another tab. */
+  waitingFor: z.literal('host-key-in-another-tab').optional(),
 });
 export type SessionStatus = z.infer<typeof SessionStatus>;
 

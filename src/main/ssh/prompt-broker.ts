@@ -61,6 +61,8 @@ export class PromptBroker {
   constructor(
     private readonly emit: (prompt: SessionPrompt) => boolean,
     private readonly closed: (promptId: string) => void,
+    /** A session starts (true) or stops (false) waiting on another session's host-key dialog. */
+    private readonly waiting: (sessionId: string, waiting: boolean) => void = () => undefined,
   ) {}
 
   ask(sessionId: string, body: PromptBody): Promise<PromptAnswer> {
@@ -74,6 +76,7 @@ export class PromptBroker {
       const asking = this.hostKeys.get(about);
       if (asking !== undefined) {
         asking.waiting.push(question);
+        this.waiting(sessionId, true);
         return;
       }
       this.hostKeys.set(about, { promptId: null, waiting: [] });
@@ -135,7 +138,10 @@ export class PromptBroker {
     asking.promptId = null;
     if (answer.kind === 'host-key' && answer.answer !== 'cancel') {
       this.hostKeys.delete(about);
-      for (const question of asking.waiting) question.resolve(answer);
+      for (const question of asking.waiting) {
+        this.waiting(question.sessionId, false);
+        question.resolve(answer);
+      }
       return;
     }
     // Taken over on a later microtask: when several sessions close together (the worker
@@ -155,6 +161,7 @@ export class PromptBroker {
       this.hostKeys.delete(about);
       return;
     }
+    this.waiting(next.sessionId, false);
     this.show(next, about);
   }
 }

@@ -82,10 +82,21 @@ describe('SSH sessions against OpenSSH: one question per unknown host key', () =
         [fingerprintOf(keys.hostB), fingerprintOf(keys.hostA)],
       );
       expect(bed.prompts.map((p) => p.sessionId)).toEqual([odd.id, first.id]);
+      // The waiting tab says what it waits for; the asking ones do not.
+      await second.until(
+        () => second.last()?.waitingFor === 'host-key-in-another-tab',
+        'the waiting tab to say so',
+      );
+      expect(first.statuses.some((status) => status.waitingFor !== undefined)).toBe(false);
       // Nobody logged in while the questions were open.
       expect(server.log()).not.toContain('userauth-request');
 
       bed.manager.answer(promptOf(bed, first.id), { kind: 'host-key', answer: 'remember' });
+      // Answered: it no longer waits, before it is even open.
+      await second.until(
+        () => second.statuses.at(-1)?.waitingFor === undefined,
+        'the waiting tab to stop waiting',
+      );
       await Promise.all([first.state('open'), second.state('open')]);
       expect(bed.prompts).toHaveLength(2);
       await expect(bed.trust.check(server.host, front.port, blob(keys.hostA))).resolves.toEqual({

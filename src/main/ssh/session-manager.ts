@@ -130,6 +130,15 @@ export class SshSessionManager {
       (promptId) => {
         for (const listener of this.listeners['prompt-closed']) listener(promptId);
       },
+      (id, waiting) => {
+        const session = this.sessions.get(id);
+        if (session === undefined || session.status.state === 'closed') return;
+        const { waitingFor: _, ...status } = session.status;
+        this.setStatus(
+          session,
+          waiting ? { ...status, waitingFor: 'host-key-in-another-tab' } : status,
+        );
+      },
     );
   }
 

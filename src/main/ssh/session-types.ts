@@ -44,6 +44,8 @@ export interface SessionStatus {
   reason?: DisconnectReason;
   /** Which hop is being connected/authenticated, with `connecting`/`authenticating`. */
   hop?: { index: number; count: number; host: string; port: number };
+  /** The session waits for the answer to the same host-key question asked in another tab. */
+  waitingFor?: 'host-key-in-another-tab';
 }
 
 export type HostKeyAnswer = 'accept-once' | 'remember' | 'cancel';

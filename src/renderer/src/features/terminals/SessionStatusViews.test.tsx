@@ -62,6 +62,36 @@ describe('the connecting overlay', () => {
     });
     expect(text()).toContain('Connecting to ops@10.0.0.5:22… 3 s');
   });
+
+  it('says when it waits for the host-key question another tab asks, and stops counting', () => {
+    const opened = openTab('b', { kind: 'quick', user: 'ops', host: '10.0.0.6', port: 22 });
+    const text = () => screen.getByTestId('term-connecting').textContent;
+    const { rerender } = render(
+      <ConnectingOverlay tab={{ ...opened, status: { state: 'connecting' } }} />,
+    );
+    act(() => {
+      vi.advanceTimersByTime(1_100);
+    });
+    rerender(
+      <ConnectingOverlay
+        tab={{
+          ...opened,
+          status: { state: 'connecting', waitingFor: 'host-key-in-another-tab' },
+        }}
+      />,
+    );
+    act(() => {
+      vi.advanceTimersByTime(30_000);
+    });
+    expect(text()).toContain(
+      'Connecting to ops@10.0.0.6:22… waiting for your answer about its host key in another tab',
+    );
+    rerender(<ConnectingOverlay tab={{ ...opened, status: { state: 'connecting' } }} />);
+    act(() => {
+      vi.advanceTimersByTime(1_000);
+    });
+    expect(text()).toContain('Connecting to ops@10.0.0.6:22… 2 s');
+  });
 });
 
 describe('automatic reconnect after a drop', () => {

@@ -40,8 +40,10 @@ const connectingOverlayAfterMs = 1_000;
 export function ConnectingOverlay(props: { tab: TerminalTab }) {
   const { tab } = props;
   // A prompt (host key, password, one-time code) waits for the user: so does the handshake's
-  // limit, and so does this count.
-  const waiting = useTerminalsStore((s) => s.prompts.some((p) => p.sessionId === tab.sessionId));
+  // limit, and so does this count. So does a tab that meets the key another tab asks about.
+  const prompted = useTerminalsStore((s) => s.prompts.some((p) => p.sessionId === tab.sessionId));
+  const elsewhere = tab.status.waitingFor === 'host-key-in-another-tab';
+  const waiting = prompted || elsewhere;
   const [shownFor, setShownFor] = useState(0);
   const [counted, setCounted] = useState(0);
   useEffect(() => {
@@ -64,7 +66,11 @@ export function ConnectingOverlay(props: { tab: TerminalTab }) {
     <div className="term-closed" data-testid="term-connecting" role="status">
       <p>
         {what} {describeTarget(tab.target)}…{' '}
-        {waiting ? 'waiting for your answer' : `${String(seconds)} s`}
+        {elsewhere
+          ? 'waiting for your answer about its host key in another tab'
+          : waiting
+            ? 'waiting for your answer'
+            : `${String(seconds)} s`}
         {tab.status.state === 'connecting' && tab.status.hop && tab.status.hop.count > 1
           ? ` (hop ${String(tab.status.hop.index + 1)} of ${String(tab.status.hop.count)})`
           : ''}
