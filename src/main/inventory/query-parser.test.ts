@@ -74,6 +74,26 @@ describe('the inventory query language', () => {
     });
   });
 
+  it('counts error positions in the characters a person sees, not UTF-16 units', () => {
+    // An emoji (two UTF-16 units) before the error is one character.
+    expect(errorOf('😀 colour:red')).toMatchObject({ position: 3 });
+    expect(errorOf('😀 updates>lots')).toEqual({
+      position: 11,
+      detail: 'updates needs a whole number, not "lots"',
+    });
+    // So is an emoji joined from several (five units), a flag (two letters beyond the BMP) and a
+    // letter with a combining accent (two units in the BMP).
+    expect(errorOf('👩‍💻 status:sleeping')).toMatchObject({ position: 10 });
+    expect(errorOf('🇩🇪 name:')).toEqual({ position: 8, detail: '"name:" needs a value' });
+    expect(errorOf('e\u0301 "unclosed')).toMatchObject({ position: 3 });
+    expect(errorOf('𝒜"b').detail).toMatch(/a quote may only start a value/);
+    expect(errorOf('𝒜"b')).toMatchObject({ position: 2 });
+    expect(errorOf('"😀"b')).toMatchObject({ position: 4 });
+    // Errors found when the query is compiled point at their clause the same way.
+    expect(errorOf('😀web ***')).toMatchObject({ position: 6 });
+    expect(parseQuery('🇩🇪 tag:prod "😀 x"').map((c) => c.position)).toEqual([1, 3, 12]);
+  });
+
   it('refuses a clause negated with two dashes instead of reading it as free text', () => {
     expect(errorOf('debian --kind:vm')).toEqual({
       position: 8,

@@ -30,6 +30,7 @@ export const enumValues: Record<EnumField, readonly string[]> = {
   drift: ['foreman', 'proxmox', 'patchmon'],
 };
 
+/** `position`: the clause's first character, 1-based and counted as in `QueryError`. */
 export type Clause =
   | { type: 'text'; negated: boolean; value: string; position: number }
   | {
@@ -50,7 +51,10 @@ const allFields: readonly string[] = [
   ...flagFields,
 ];
 
-/** A query that cannot be read: `position` is the 1-based character where the problem is. */
+/**
+ * A query that cannot be read: `position` is the 1-based character where the problem is, counted
+ * as a person counts what they see (see `Columns`).
+ */
 export class QueryError extends AppError {
   constructor(
     readonly position: number,
@@ -60,18 +64,82 @@ export class QueryError extends AppError {
   }
 }
 
+/** A problem found while reading, at a UTF-16 `offset` that `parseQuery` turns into a position. */
+class Misread extends Error {
+  constructor(
+    readonly offset: number,
+    readonly detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * Positions in a query as a person counts them, for error messages the search box marks and the
+ * CLI prints: one per character seen (a grapheme cluster), so an emoji, a flag or a letter with
+ * a combining accent is one, not the two or more UTF-16 units JavaScript indexes by.
+ */
+class Columns {
+  /**
+   * UTF-16 offsets where each grapheme starts, read on first use; null for printable ASCII, one
+   * unit per character, which needs no segmenting.
+   */
+  #starts: number[] | null | undefined;
+
+  constructor(private readonly input: string) {}
+
+  /** The 1-based position of the character holding UTF-16 `offset`; past the end, one more. */
+  at(offset: number): number {
+    this.#starts ??= /^[\x20-\x7e]*$/.test(this.input)
+      ? null
+      : Array.from(graphemes.segment(this.input), (s) => s.index);
+    if (this.#starts === null) return offset + 1;
+    if (offset >= this.input.length) return this.#starts.length + 1;
+    let low = 0;
+    let high = this.#starts.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if ((this.#starts[mid] ?? 0) <= offset) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+}
+
+/** The UTF-16 offset of the code point after the first `count`. */
+function codePointOffset(input: string, count: number): number {
+  let offset = 0;
+  for (let n = 0; n < count && offset < input.length; n++) {
+    offset += (input.codePointAt(offset) ?? 0) > 0xffff ? 2 : 1;
+  }
+  return offset;
+}
+
 function isSpace(char: string | undefined): boolean {
   return char === ' ' || char === '\t' || char === '\n' || char === '\r';
 }
 
 export function parseQuery(input: string): Clause[] {
-  // Counted in characters (code points), not UTF-16 units: an emoji is one character.
+  const columns = new Columns(input);
+  // Counted in code points, not UTF-16 units: an emoji is one. Its position is the character
+  // where the query goes over.
   if (input.length > maxQueryLength && Array.from(input).length > maxQueryLength) {
     throw new QueryError(
-      maxQueryLength + 1,
+      columns.at(codePointOffset(input, maxQueryLength)),
       `the query is longer than ${maxQueryLength} characters`,
     );
   }
+  try {
+    return readClauses(input, columns);
+  } catch (error) {
+    if (error instanceof Misread) throw new QueryError(columns.at(error.offset), error.detail);
+    throw error;
+  }
+}
+
+function readClauses(input: string, columns: Columns): Clause[] {
   const clauses: Clause[] = [];
   let i = 0;
   const at = (): string | undefined => input[i];
@@ -81,7 +149,7 @@ export function parseQuery(input: string): Clause[] {
       continue;
     }
     if (clauses.length === maxClauses) {
-      throw new QueryError(i + 1, `a query has at most ${maxClauses} terms`);
+      throw new Misread(i, `a query has at most ${maxClauses} terms`);
     }
     const start = i;
     doubleNegation(input, i);
@@ -93,7 +161,7 @@ export function parseQuery(input: string): Clause[] {
     if (at() === '"') {
       const { value, end } = readQuoted(input, i);
       i = end;
-      clauses.push({ type: 'text', negated, value, position: start + 1 });
+      clauses.push({ type: 'text', negated, value, position: columns.at(start) });
       continue;
     }
     const wordStart = i;
@@ -103,8 +171,8 @@ export function parseQuery(input: string): Clause[] {
     if (word !== '' && op !== null && !looksLikeAddress(input, wordStart)) {
       const field = word.toLowerCase();
       if (!allFields.includes(field)) {
-        throw new QueryError(
-          wordStart + 1,
+        throw new Misread(
+          wordStart,
           `unknown field "${word.slice(0, 40)}" (known: ${allFields.join(', ')})`,
         );
       }
@@ -119,24 +187,24 @@ export function parseQuery(input: string): Clause[] {
         value = readBare(input, i);
         i += value.length;
       }
-      if (value === '') throw new QueryError(valueStart + 1, `"${field}${op}" needs a value`);
+      if (value === '') throw new Misread(valueStart, `"${field}${op}" needs a value`);
       const clause: Clause = {
         type: 'filter',
         negated,
         field: field as Field,
         op,
         value,
-        position: start + 1,
+        position: columns.at(start),
       };
-      validateFilter(clause, valueStart + 1);
+      validateFilter(clause, valueStart);
       clauses.push(clause);
       continue;
     }
     i = wordStart;
     const value = readBare(input, i);
     i += value.length;
-    if (value === '') throw new QueryError(i + 1, `unexpected "${input[i] ?? ''}"`);
-    clauses.push({ type: 'text', negated, value, position: start + 1 });
+    if (value === '') throw new Misread(i, `unexpected "${input[i] ?? ''}"`);
+    clauses.push({ type: 'text', negated, value, position: columns.at(start) });
   }
   return clauses;
 }
@@ -150,8 +218,8 @@ function doubleNegation(input: string, i: number): void {
   const clause = /^-{2,}([a-z]+[:=<>].*)$/i.exec(readWord(input, i));
   if (clause === null) return;
   const [word = '', rest = ''] = clause;
-  throw new QueryError(
-    i + 1,
+  throw new Misread(
+    i,
     `"${word.slice(0, 40)}" negates with one "-"; did you mean -${rest.slice(0, 40)}?`,
   );
 }
@@ -179,7 +247,7 @@ function readBare(input: string, i: number): string {
   let end = i;
   while (end < input.length && !isSpace(input[end])) {
     if (input[end] === '"') {
-      throw new QueryError(end + 1, 'a quote may only start a value; quote the whole value');
+      throw new Misread(end, 'a quote may only start a value; quote the whole value');
     }
     end++;
   }
@@ -200,39 +268,40 @@ function readQuoted(input: string, i: number): { value: string; end: number } {
     if (char === '"') {
       const next = input[j + 1];
       if (next !== undefined && !isSpace(next)) {
-        throw new QueryError(j + 2, 'expected a space after the closing quote');
+        throw new Misread(j + 1, 'expected a space after the closing quote');
       }
       return { value, end: j + 1 };
     }
     value += char;
     j++;
   }
-  throw new QueryError(i + 1, 'this quote is never closed');
+  throw new Misread(i, 'this quote is never closed');
 }
 
-function validateFilter(clause: Extract<Clause, { type: 'filter' }>, position: number): void {
+/** Checks a filter's value, which starts at UTF-16 `offset`. */
+function validateFilter(clause: Extract<Clause, { type: 'filter' }>, offset: number): void {
   const { field, op, value } = clause;
   const comparison = op !== ':' && op !== '=';
   if ((numberFields as readonly string[]).includes(field)) {
     if (/^\d{10,}$/.test(value)) {
-      throw new QueryError(position, `${field} takes whole numbers up to 999999999`);
+      throw new Misread(offset, `${field} takes whole numbers up to 999999999`);
     }
     if (!/^\d{1,9}$/.test(value)) {
-      throw new QueryError(position, `${field} needs a whole number, not "${value.slice(0, 40)}"`);
+      throw new Misread(offset, `${field} needs a whole number, not "${value.slice(0, 40)}"`);
     }
     return;
   }
   if (comparison) {
-    throw new QueryError(
-      position - op.length,
+    throw new Misread(
+      offset - op.length,
       `"${op}" compares numbers; ${field} takes ":" (numbers: ${numberFields.join(', ')})`,
     );
   }
   if ((enumFields as readonly string[]).includes(field)) {
     const allowed = enumValues[field as EnumField];
     if (!allowed.includes(value.toLowerCase())) {
-      throw new QueryError(
-        position,
+      throw new Misread(
+        offset,
         `${field} is one of ${allowed.join(', ')}, not "${value.slice(0, 40)}"`,
       );
     }
@@ -240,11 +309,11 @@ function validateFilter(clause: Extract<Clause, { type: 'filter' }>, position: n
   }
   if ((flagFields as readonly string[]).includes(field)) {
     if (!['yes', 'no', 'true', 'false'].includes(value.toLowerCase())) {
-      throw new QueryError(position, `${field} is yes or no, not "${value.slice(0, 40)}"`);
+      throw new Misread(offset, `${field} is yes or no, not "${value.slice(0, 40)}"`);
     }
     return;
   }
   if (!/[\p{L}\p{N}]/u.test(value)) {
-    throw new QueryError(position, `${field} needs letters or digits to search for`);
+    throw new Misread(offset, `${field} needs letters or digits to search for`);
   }
 }

@@ -57,6 +57,19 @@ describe('SearchBox: a query that cannot be read', () => {
     expect(echo.textContent).toMatch(/^…x+ updates>lots$/);
     expect(echo.textContent.length).toBeLessThan(100);
   });
+
+  it('marks the character the parser names after emoji and flags, each one character', () => {
+    // The parser counts what a person sees: 👩‍💻 is five UTF-16 units, 🇩🇪 four, each one here.
+    refused('👩‍💻 🇩🇪 updates>lots', '', 13, 'updates needs a whole number, not "lots"');
+    expect(screen.getByTestId('query-error').textContent).toContain('Position 13: updates');
+    const echo = screen.getByTestId('query-echo');
+    expect(echo.querySelector('mark')?.textContent).toBe('l');
+    expect(echo.textContent).toBe('👩‍💻 🇩🇪 updates>lots');
+    cleanup();
+    // An emoji at the mark is marked whole.
+    refused('tag:a 😀x', '', 7, '…');
+    expect(screen.getByTestId('query-echo').querySelector('mark')?.textContent).toBe('😀');
+  });
 });
 
 describe('SearchBox: suggestions from the keyboard', () => {

@@ -24,21 +24,26 @@ export function QueryText(props: { query: string }) {
   return <code title={props.query}>{shortened(props.query, shownQueryLength)}</code>;
 }
 
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
 /**
  * The query as typed with the character the parser names marked; of a long one, the part around
- * it, so that the mark stays in sight.
+ * it, so that the mark stays in sight. The parser counts characters as they are seen (grapheme
+ * clusters: an emoji or a flag is one), and so does this.
  */
 function QueryEcho(props: { draft: string; position: number }) {
-  const at = Math.min(Math.max(props.position - 1, 0), props.draft.length);
+  const characters = Array.from(graphemes.segment(props.draft), (s) => s.segment);
+  const text = (from: number, to: number): string => characters.slice(from, to).join('');
+  const at = Math.min(Math.max(props.position - 1, 0), characters.length);
   const start = Math.max(0, at - echoContext);
-  const end = Math.min(props.draft.length, at + 1 + echoContext);
+  const end = Math.min(characters.length, at + 1 + echoContext);
   return (
     <code className="query-echo" aria-hidden data-testid="query-echo">
       {start > 0 ? '…' : ''}
-      {props.draft.slice(start, at)}
-      <mark>{props.draft.slice(at, at + 1) || ' '}</mark>
-      {props.draft.slice(at + 1, end)}
-      {end < props.draft.length ? '…' : ''}
+      {text(start, at)}
+      <mark>{characters[at] ?? ' '}</mark>
+      {text(at + 1, end)}
+      {end < characters.length ? '…' : ''}
     </code>
   );
 }

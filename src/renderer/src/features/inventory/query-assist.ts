@@ -135,7 +135,7 @@ export function applySuggestion(
 }
 
 export interface QueryProblem {
-  /** 1-based character of the problem, as the parser reports it. */
+  /** 1-based character of the problem, counted as seen (an emoji is one), as the parser does. */
   position: number;
   detail: string;
 }
