@@ -2,7 +2,7 @@ import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
 import { createRef } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AssetRow, InventoryPage } from '../../../../shared/inventory';
-import { setBridge } from '../../lib/bridge';
+import { createBridge, setBridge } from '../../lib/bridge';
 import { installFakeBridge, unknownChannel } from '../../test-support/fake-bridge';
 import { InventoryTable } from './InventoryTable';
 import { initialState, resetQueries, useInventoryStore } from './inventory-store';
@@ -40,6 +40,60 @@ function fleet(size: number): void {
   });
 }
 
+/**
+ * A core where each query matches the ids `matches` gives it; the answers of a channel put on
+ * hold wait until it is released, as a busy core's would.
+ */
+function fleetByQuery(matches: Record<string, number[]>) {
+  const held = new Set<string>();
+  const waiting: { channel: string; answer: () => void }[] = [];
+  setBridge(
+    createBridge({
+      invoke: (channel, request) => {
+        const { query, offset, limit } = request as {
+          query: string;
+          offset: number;
+          limit: number;
+        };
+        const ids = matches[query] ?? [];
+        const data =
+          channel === 'inventory:ids'
+            ? { ids: ids.slice(0, limit), total: ids.length }
+            : ({
+                rows: ids
+                  .slice(offset, offset + limit)
+                  .map((id) => ({ id, name: `asset-${String(id)}` })),
+                total: ids.length,
+                totalExact: true,
+                offset,
+                limit,
+                sources: [],
+              } as unknown as InventoryPage);
+        return new Promise((resolve) => {
+          const answer = (): void => {
+            resolve({ ok: true, data });
+          };
+          if (held.has(channel)) waiting.push({ channel, answer });
+          else answer();
+        });
+      },
+      on: () => () => undefined,
+    }),
+  );
+  return {
+    hold: (channel: string): void => {
+      held.add(channel);
+    },
+    release: async (channel: string): Promise<void> => {
+      held.delete(channel);
+      await act(async () => {
+        for (const call of waiting.filter((c) => c.channel === channel)) call.answer();
+        for (let i = 0; i < 10; i++) await Promise.resolve();
+      });
+    },
+  };
+}
+
 async function showTable(): Promise<HTMLElement> {
   await act(() => useInventoryStore.getState().refresh());
   const { cache } = useInventoryStore.getState();
@@ -48,9 +102,9 @@ async function showTable(): Promise<HTMLElement> {
   return screen.getByTestId('inventory-grid');
 }
 
-const press = (grid: HTMLElement, key: string, shiftKey = false): void => {
+const press = (grid: HTMLElement, key: string, shiftKey = false, ctrlKey = false): void => {
   act(() => {
-    fireEvent.keyDown(grid, { key, shiftKey });
+    fireEvent.keyDown(grid, { key, shiftKey, ctrlKey });
   });
 };
 const selected = (): number[] => [...useInventoryStore.getState().selected].sort((a, b) => a - b);
@@ -114,6 +168,56 @@ describe('the inventory table from the keyboard', () => {
     expect(
       await screen.findByText(/Selected the first 10,000 of 12,000 matching assets/),
     ).toBeTruthy();
+  });
+
+  it('Ctrl+A right after typing a query selects what that query matches, once it lands', async () => {
+    const core = fleetByQuery({ '': [1, 2, 3, 4, 5], 'tag:prod': [7, 8, 9] });
+    const grid = await showTable();
+    core.hold('inventory:query');
+    core.hold('inventory:ids');
+    act(() => {
+      useInventoryStore.getState().setDraft('tag:prod');
+    });
+    // The table still shows the previous rows when Ctrl+A is pressed.
+    press(grid, 'a', false, true);
+    await core.release('inventory:query');
+    await core.release('inventory:ids');
+    expect(useInventoryStore.getState().query).toBe('tag:prod');
+    expect(selected()).toEqual([7, 8, 9]);
+  });
+
+  it('Ctrl+A then a new search before the answer: selects nothing, says so, and works again', async () => {
+    const core = fleetByQuery({ '': [1, 2, 3, 4, 5], 'tag:prod': [7, 8, 9] });
+    const grid = await showTable();
+    const { Toaster } = await import('sonner');
+    render(<Toaster />);
+    core.hold('inventory:ids');
+    press(grid, 'a', false, true);
+    await act(async () => {
+      useInventoryStore.getState().setDraft('tag:prod');
+      for (let i = 0; i < 10; i++) await Promise.resolve();
+    });
+    expect(useInventoryStore.getState().query).toBe('tag:prod');
+    await core.release('inventory:ids');
+    expect(selected()).toEqual([]);
+    expect(await screen.findByText(/The search changed before its matching assets/)).toBeTruthy();
+    expect(screen.getByText(/Press Ctrl\+A again/)).toBeTruthy();
+    // Pressed again: the search shown now.
+    press(grid, 'a', false, true);
+    await core.release('inventory:ids');
+    expect(selected()).toEqual([7, 8, 9]);
+    // Pressed again after the next search too, before the first answer: only the last press
+    // counts, and it is not told to press again.
+    core.hold('inventory:ids');
+    press(grid, 'a', false, true);
+    await act(async () => {
+      useInventoryStore.getState().setDraft('');
+      for (let i = 0; i < 10; i++) await Promise.resolve();
+    });
+    press(grid, 'a', false, true);
+    await core.release('inventory:ids');
+    expect(selected()).toEqual([1, 2, 3, 4, 5]);
+    expect(screen.getAllByText(/The search changed before its matching assets/)).toHaveLength(1);
   });
 
   it('End reaches the last asset even while the count shows "1,000+"', async () => {

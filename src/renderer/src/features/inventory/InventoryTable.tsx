@@ -10,6 +10,7 @@ import { ArrowDown, ArrowUp } from 'lucide-react';
 import { toast } from 'sonner';
 import { memo, useEffect, useRef, useSyncExternalStore, type KeyboardEvent } from 'react';
 import type { AssetRow } from '../../../../shared/inventory';
+import { modKey } from '../../components/Kbd';
 import { isTyping } from '../../lib/typing';
 import { useNow } from '../sync/use-now';
 import { FreshnessDot, PatchCount, RebootFlag, SourceBadges, StatusText } from './cells';
@@ -17,10 +18,18 @@ import { columnIds, columnMeta, groupValue, type ColumnId, type GroupBy } from '
 import { inventorySelectors, useInventoryStore, type SelectAllResult } from './inventory-store';
 import type { RowCache } from './row-cache';
 
-/** Ctrl+A's outcome, when the table alone does not show it: a cap reached, or a failure. */
+/**
+ * Ctrl+A's outcome, when the table alone does not show it: a cap reached, a search changed before
+ * the answer came, or a failure.
+ */
 function announceSelectAll(result: SelectAllResult): void {
   if (result.ok === false) toast.error(`Could not select all: ${result.message}`);
-  else if (result.ok === true && result.selected < result.total) {
+  else if (result.ok === 'stale') {
+    toast.info(
+      'The search changed before its matching assets were selected, so nothing was. ' +
+        `Press ${modKey}+A again to select what it matches now.`,
+    );
+  } else if (result.ok === true && result.selected < result.total) {
     toast.info(
       `Selected the first ${result.selected.toLocaleString()} of ${result.total.toLocaleString()} ` +
         'matching assets: a selection holds at most that many. Export can take everything matching.',

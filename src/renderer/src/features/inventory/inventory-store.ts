@@ -33,7 +33,12 @@ interface InventoryState {
 }
 
 export type SelectAllResult =
-  { ok: true; selected: number; total: number } | { ok: false; message: string } | { ok: 'stale' };
+  | { ok: true; selected: number; total: number }
+  | { ok: false; message: string }
+  /** The query changed while the ids were on their way: nothing was selected. */
+  | { ok: 'stale' }
+  /** A later Ctrl+A took over; it says how that went. */
+  | { ok: 'superseded' };
 
 interface InventoryActions {
   setTab: (tab: InventoryTab) => void;
@@ -58,8 +63,9 @@ interface InventoryActions {
   setSelected: (ids: Iterable<number>) => void;
   /**
    * Selects every asset the query matches, not only the rows loaded so far — up to
-   * `maxExportIds`, as many as one export names. Says how many it selected of how many match,
-   * or why it could not; a query changed meanwhile keeps the selection as it was.
+   * `maxExportIds`, as many as one export names. A query on its way is the one it selects for.
+   * Says how many it selected of how many match, or why it could not; a query changed after it
+   * began keeps the selection as it was, and says so.
    */
   selectAll: () => Promise<SelectAllResult>;
   focus: (index: number) => void;
@@ -107,6 +113,9 @@ let queued: QueryRun | undefined;
 let draining: Promise<void> | undefined;
 /** A newer query is waiting: the answer that just came is already out of date. */
 const superseded = (): boolean => queued !== undefined;
+
+/** Counts Ctrl+A presses: only the answer to the latest one is used. */
+let selectAllRuns = 0;
 
 /** The facets request on its way, shared by everyone who asks meanwhile. */
 let facetsLoading: Promise<void> | undefined;
@@ -256,8 +265,15 @@ export const useInventoryStore = create<InventoryState & InventoryActions>()((se
       set({ selected: new Set(ids) });
     },
     selectAll: async () => {
+      const run = ++selectAllRuns;
+      // The table is about to show a query on its way (typed just before moving to the table):
+      // "everything" means its matches, not those of the rows it replaces.
+      if (draining) await draining;
       const { query, sort } = get();
       const result = await bridge().call('inventory:ids', { query, sort, limit: maxExportIds });
+      if (run !== selectAllRuns) return { ok: 'superseded' };
+      // Changed after the press: selecting the new query's matches, which may be thousands the
+      // user never asked for, is riskier than asking for the press again.
       if (get().query !== query || get().sort !== sort) return { ok: 'stale' };
       if (!result.ok) return { ok: false, message: result.error.message };
       set({ selected: new Set(result.data.ids) });
