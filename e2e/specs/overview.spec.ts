@@ -15,6 +15,24 @@ test('an overview bar lists exactly the assets it counts, with the keyboard in t
     await profiles.importManifest(lab.manifest());
     await inventory.syncAll('ok');
 
+    // In a 1024×768 window the sync center the sync ended in fits beside the sidebar: nothing is
+    // cut off or needs scrolling sideways, down to each row's sync button.
+    await page.setViewportSize({ width: 1024, height: 768 });
+    const center = page.getByTestId('sync-center');
+    await expect(async () => {
+      const width = await center.evaluate((el) => ({
+        scroll: el.scrollWidth,
+        client: el.clientWidth,
+        table: el.querySelector('table')?.getBoundingClientRect().width ?? Infinity,
+      }));
+      expect(width.scroll).toBeLessThanOrEqual(width.client);
+      expect(width.table).toBeLessThanOrEqual(width.client);
+    }).toPass({ timeout: 5_000 });
+    for (const button of await inventory.syncRows().getByTestId('sync-now').all()) {
+      await expect(button).toBeInViewport({ ratio: 1 });
+    }
+    await page.setViewportSize({ width: 1360, height: 860 });
+
     await inventory.open('overview');
     // The lab has OS "Linux" on its own beside names with the word in them ("Rocky Linux 9.5").
     const bar = page.getByTestId('chart-os').locator('path[name="Linux"]');
@@ -45,12 +63,15 @@ test('an overview bar lists exactly the assets it counts, with the keyboard in t
       expect(counts).toContain('0');
     }).toPass({ timeout: 5000 });
 
-    // From the keyboard: a chart takes the focus, the arrows move along its bars and Enter
-    // lists the assets of the bar reached, as a click would.
-    await page.getByTestId('chart-missing').locator('svg.recharts-surface').focus();
-    await page.keyboard.press('ArrowRight');
+    // From the keyboard: a chart takes the focus on its first bar, the arrows move along its bars
+    // as drawn (Down to the one below, Up back) and Enter lists the assets of the bar reached, as
+    // a click would.
+    await page.getByTestId('chart-missing').getByRole('listbox').focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowUp');
     await page.keyboard.press('Enter');
-    await expect(inventory.search()).toHaveValue('drift:foreman');
+    await expect(inventory.search()).toHaveValue('drift:proxmox');
     await expect(inventory.grid()).toBeFocused();
   } finally {
     await lab.close();

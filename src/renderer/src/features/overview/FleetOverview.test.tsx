@@ -1,4 +1,4 @@
-import { cleanup, render, screen } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Facets } from '../../../../shared/inventory';
 import { setBridge } from '../../lib/bridge';
@@ -58,6 +58,41 @@ describe('FleetOverview', () => {
     useInventoryStore.setState({ facets: facetsOf(1, 1) });
     render(<FleetOverview />);
     expect(headline()).toBe('1 asset across 1 source');
+  });
+
+  it('moves along a bar chart the way its bars are drawn, and lists the bar reached', () => {
+    useInventoryStore.setState({
+      facets: { ...facetsOf(10, 1), status: { stopped: 3, running: 6, paused: 1 } },
+    });
+    render(<FleetOverview />);
+    const chart = screen.getByRole('listbox', { name: 'By status' });
+    /** The bar the keys are on, as a screen reader announces it. */
+    const reached = (): string | null | undefined =>
+      document.getElementById(chart.getAttribute('aria-activedescendant') ?? '')?.textContent;
+    const press = (key: string): void => {
+      fireEvent.keyDown(chart, { key });
+    };
+    // Most first, from the top; the focus starts on the first.
+    fireEvent.focus(chart);
+    expect(reached()).toBe('running: 6');
+    press('ArrowDown');
+    expect(reached()).toBe('stopped: 3');
+    press('ArrowDown');
+    expect(reached()).toBe('paused: 1');
+    press('ArrowDown');
+    expect(reached()).toBe('paused: 1');
+    press('ArrowUp');
+    expect(reached()).toBe('stopped: 3');
+    press('ArrowLeft');
+    expect(reached()).toBe('running: 6');
+    press('ArrowRight');
+    expect(reached()).toBe('stopped: 3');
+    press('End');
+    expect(reached()).toBe('paused: 1');
+    press('Home');
+    press('ArrowDown');
+    press('Enter');
+    expect(useInventoryStore.getState()).toMatchObject({ tab: 'assets', draft: 'status:stopped' });
   });
 
   it('counts many with separators', () => {

@@ -1,5 +1,5 @@
 import { AlertTriangle, CloudOff, RotateCcw, ShieldAlert } from 'lucide-react';
-import { useEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
+import { useEffect, useId, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import {
   Bar,
   BarChart,
@@ -84,45 +84,136 @@ function useChartKeys(): {
   return { activeRef, onKeyDown };
 }
 
+/**
+ * Where the arrow keys lead on a chart of horizontal bars, drawn first to last from the top: Down
+ * and Right to the next bar down, Up and Left back up, Home and End to the ends.
+ */
+const barMoves: Record<string, (index: number, last: number) => number> = {
+  ArrowDown: (i, last) => Math.min(i + 1, last),
+  ArrowRight: (i, last) => Math.min(i + 1, last),
+  ArrowUp: (i) => Math.max(i - 1, 0),
+  ArrowLeft: (i) => Math.max(i - 1, 0),
+  Home: () => 0,
+  End: (_, last) => last,
+};
+
+/**
+ * A chart of horizontal bars, which the keyboard reads as a list: the arrows move along the bars
+ * (the tooltip follows) and Enter or Space lists the assets of the bar reached, as a click does.
+ * Recharts' own keyboard layer steps the wrong way on charts laid out vertically (its ArrowRight
+ * goes up, and Up and Down do nothing), so the bar the keys reached is kept here and the tooltip
+ * is put on it.
+ */
 function HBar(props: { title: string; data: Datum[]; testId: string; color?: string }) {
   const height = Math.max(60, props.data.length * 22 + 10);
-  const keys = useChartKeys();
+  const ids = useId();
+  // The bar the keys reached, while the chart has the focus.
+  const [active, setActive] = useState<number | undefined>();
+  // The pointer moved over the chart since: its tooltip is the pointer's again.
+  const [pointing, setPointing] = useState(false);
+  const pressed = useRef(false);
+  const last = props.data.length - 1;
+  const current = active === undefined ? undefined : Math.min(active, last);
+  const byKeys = current !== undefined && current >= 0 && !pointing;
+
+  const onKeyDown = (event: KeyboardEvent): void => {
+    const move = barMoves[event.key];
+    if (move && last >= 0) {
+      event.preventDefault();
+      setPointing(false);
+      setActive(move(current ?? 0, last));
+      return;
+    }
+    if (event.key !== 'Enter' && event.key !== ' ') return;
+    const query = current === undefined ? undefined : props.data[current]?.query;
+    if (!query) return;
+    event.preventDefault();
+    useInventoryStore.getState().applyQuery(query);
+  };
+
   return (
-    <section className="panel chart-panel" data-testid={props.testId} onKeyDown={keys.onKeyDown}>
-      <h2>{props.title}</h2>
-      <ResponsiveContainer width="100%" height={height}>
-        <BarChart data={props.data} layout="vertical" margin={{ left: 8, right: 24 }}>
-          <ActiveDatum activeRef={keys.activeRef} />
-          <XAxis type="number" hide />
-          <YAxis
-            type="category"
-            dataKey="name"
-            width={130}
-            tick={{ fontSize: 11, fill: 'var(--fg-muted)' }}
-            axisLine={false}
-            tickLine={false}
-          />
-          <Tooltip
-            cursor={{ fill: 'var(--bg-hover)' }}
-            contentStyle={{ background: 'var(--bg-raised)', border: '1px solid var(--border)' }}
-          />
-          <Bar
-            dataKey="value"
-            fill={props.color ?? 'var(--chart-1)'}
-            radius={[0, 3, 3, 0]}
-            // A bar of 0 keeps a sliver, and with it the label that says 0: without it the row
-            // reads as if its count were missing.
-            minPointSize={2}
-            isAnimationActive={false}
-            label={{ position: 'right', fontSize: 11, fill: 'var(--fg-muted)' }}
-            cursor="pointer"
-            onClick={(entry: { payload?: Datum }) => {
-              if (entry.payload?.query)
-                useInventoryStore.getState().applyQuery(entry.payload.query);
-            }}
-          />
-        </BarChart>
-      </ResponsiveContainer>
+    <section className="panel chart-panel" data-testid={props.testId}>
+      <h2 id={`${ids}-title`}>{props.title}</h2>
+      <div
+        className="chart-keys"
+        role="listbox"
+        tabIndex={0}
+        aria-labelledby={`${ids}-title`}
+        aria-activedescendant={
+          current === undefined || current < 0 ? undefined : `${ids}-${String(current)}`
+        }
+        onKeyDown={onKeyDown}
+        onMouseDown={() => {
+          pressed.current = true;
+        }}
+        onFocus={() => {
+          // Focused from the keyboard: the first bar, as a list's first option.
+          if (!pressed.current && last >= 0) setActive(0);
+          pressed.current = false;
+        }}
+        onBlur={() => {
+          setActive(undefined);
+          setPointing(false);
+        }}
+        onMouseMove={() => {
+          if (active !== undefined && !pointing) setPointing(true);
+        }}
+      >
+        {props.data.map((datum, index) => (
+          <div
+            key={datum.name}
+            id={`${ids}-${String(index)}`}
+            className="chart-option"
+            role="option"
+            aria-selected={index === current}
+          >
+            {datum.name}: {datum.value.toLocaleString()}
+          </div>
+        ))}
+        <div aria-hidden>
+          <ResponsiveContainer width="100%" height={height}>
+            <BarChart
+              data={props.data}
+              layout="vertical"
+              margin={{ left: 8, right: 24 }}
+              // The keys are handled above; recharts' layer would also take the focus.
+              accessibilityLayer={false}
+            >
+              <XAxis type="number" hide />
+              <YAxis
+                type="category"
+                dataKey="name"
+                width={130}
+                tick={{ fontSize: 11, fill: 'var(--fg-muted)' }}
+                axisLine={false}
+                tickLine={false}
+              />
+              <Tooltip
+                cursor={{ fill: 'var(--bg-hover)' }}
+                contentStyle={{ background: 'var(--bg-raised)', border: '1px solid var(--border)' }}
+                // On the bar the keys reached; "click" keeps an earlier hover from overriding it
+                // (a click on a bar leaves the overview, so none is ever kept).
+                {...(byKeys ? { active: true, defaultIndex: current, trigger: 'click' } : {})}
+              />
+              <Bar
+                dataKey="value"
+                fill={props.color ?? 'var(--chart-1)'}
+                radius={[0, 3, 3, 0]}
+                // A bar of 0 keeps a sliver, and with it the label that says 0: without it the
+                // row reads as if its count were missing.
+                minPointSize={2}
+                isAnimationActive={false}
+                label={{ position: 'right', fontSize: 11, fill: 'var(--fg-muted)' }}
+                cursor="pointer"
+                onClick={(entry: { payload?: Datum }) => {
+                  if (entry.payload?.query)
+                    useInventoryStore.getState().applyQuery(entry.payload.query);
+                }}
+              />
+            </BarChart>
+          </ResponsiveContainer>
+        </div>
+      </div>
     </section>
   );
 }

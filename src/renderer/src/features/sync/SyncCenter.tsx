@@ -170,14 +170,40 @@ function SourceRow(props: {
         <span className={`sync-state sync-state-${state}`} data-testid="sync-state">
           {state}
         </span>
+        {/* Details sit under the state rather than in columns of their own, so the table fits
+            a 1024 px window. */}
+        <div className="muted sync-detail" title="How long the last sync took">
+          <span data-testid="sync-duration">{duration(last?.durationMs)}</span>
+        </div>
+        <div
+          className="sync-error"
+          data-testid="sync-error"
+          title={error === '' ? undefined : error}
+        >
+          {/* Clamped to a few lines; the title holds the whole text. */}
+          {error === '' ? null : (
+            <div className="sync-error-text" data-testid="sync-error-text">
+              {error}
+            </div>
+          )}
+          {kept === undefined ? null : (
+            <div className="muted" data-testid="sync-kept">
+              {kept}
+            </div>
+          )}
+        </div>
       </td>
       <td title={when(source.dataFrom)}>{age(source.dataFrom, now)}</td>
-      <td data-testid="sync-duration">{duration(last?.durationMs)}</td>
-      <td className="num" data-testid="sync-records">
-        {last?.fetched === undefined ? '—' : count(last.fetched)}
-      </td>
-      <td className="num" data-testid="sync-changed">
-        {last?.changed === undefined ? '—' : count(last.changed)}
+      <td className="num">
+        <span data-testid="sync-records">
+          {last?.fetched === undefined ? '—' : count(last.fetched)}
+        </span>
+        <div className="muted sync-detail">
+          <span data-testid="sync-changed">
+            {last?.changed === undefined ? '—' : count(last.changed)}
+          </span>{' '}
+          changed
+        </div>
       </td>
       <td className="num" data-testid="sync-assets">
         {last?.assets === undefined ? '—' : count(last.assets)}
@@ -188,26 +214,17 @@ function SourceRow(props: {
       <td>
         <SyncEvery source={source} now={now} />
       </td>
-      <td className="sync-error" data-testid="sync-error" title={error === '' ? undefined : error}>
-        {/* Clamped to a few lines; the cell's title holds the whole text. */}
-        <div className="sync-error-text" data-testid="sync-error-text">
-          {error}
-        </div>
-        {kept === undefined ? null : (
-          <div className="muted" data-testid="sync-kept">
-            {kept}
-          </div>
-        )}
-      </td>
       <td>
         <button
           type="button"
           className="button small"
           data-testid="sync-now"
+          aria-label={`Sync ${source.profileName} now`}
+          title="Sync this source now"
           disabled={source.running}
           onClick={() => void startSync([source.profileId])}
         >
-          <RefreshCw size={12} aria-hidden /> Sync now
+          <RefreshCw size={12} aria-hidden /> Sync
         </button>
       </td>
     </tr>
@@ -283,23 +300,23 @@ export function SyncCenter() {
           <thead>
             <tr>
               <th>Source</th>
-              <th>Status</th>
+              <th title="How the last sync went, how long it took and, when it failed, why">
+                Status
+              </th>
               <th title="When the data held was fetched: the last sync that succeeded">
                 Data from
               </th>
-              <th>Duration</th>
-              <th className="num" title="Records the source returned in its last sync">
-                Fetched
-              </th>
-              <th className="num" title="Records added, changed or removed by the last sync">
-                Changed
+              <th
+                className="num"
+                title="Records the source returned in its last sync; under them, how many it added, changed or removed"
+              >
+                Records
               </th>
               <th className="num" title="Assets holding this source's records">
                 Assets
               </th>
               <th>Progress</th>
               <th title="Background sync while the vault is unlocked">Sync every</th>
-              <th>Error</th>
               <th />
             </tr>
           </thead>
