@@ -172,3 +172,42 @@ test('in a 1024 px window the active tab and the search bar stay in sight, also 
     expect(box.x + box.width).toBeLessThanOrEqual(paneBox.x + paneBox.width);
   }
 });
+
+test('a tab dragged into the other pane keeps its session and scrollback, and back again', async ({
+  app,
+}) => {
+  const terminals = await openKeyShell(app.page, 'drag-between-panes');
+  await terminals.run('echo kept-$((6*7))');
+  await expect(terminals.screen()).toContainText('kept-42');
+  await app.page.keyboard.press('Control+Shift+T');
+  await expect(terminals.tabs()).toHaveCount(2);
+  await terminals.expectState('open');
+  // Split: the first tab (with "kept-42") goes to the second pane, the new one stays.
+  await app.page.getByTestId('term-split').click();
+  const left = app.page.getByTestId('term-pane-0');
+  const right = app.page.getByTestId('term-pane-1');
+  const shown = (pane: typeof left) =>
+    pane.locator('[data-testid="term-view"][data-visible="true"] .xterm-rows');
+  await expect(shown(right)).toContainText('kept-42');
+
+  // Onto the left half of the left pane's tab: it goes before it and is shown there.
+  await terminals.dragTab(
+    right.getByTestId('term-tab'),
+    left.getByTestId('term-tab').first(),
+    'left',
+  );
+  await expect(left.getByTestId('term-tab')).toHaveCount(2);
+  await expect(left.getByTestId('term-tab').first()).toHaveAttribute('aria-selected', 'true');
+  await expect(shown(left)).toContainText('kept-42');
+  await expect(right.getByTestId('term-tab')).toHaveCount(0);
+  await expect(right).toContainText('No terminals in this pane');
+
+  // Back onto the empty pane, anywhere on it: the same live session answers there.
+  await left.getByTestId('term-tab').first().dragTo(right);
+  await expect(right.getByTestId('term-tab')).toHaveCount(1);
+  await expect(shown(right)).toContainText('kept-42');
+  await right.getByTestId('term-host').first().click();
+  await terminals.typeLine('echo moved-$((2*5))');
+  await expect(shown(right)).toContainText('moved-10');
+  await expect(left.getByTestId('term-tab')).toHaveCount(1);
+});
