@@ -19,6 +19,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import diagnostics from 'node:diagnostics_channel';
 import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import os from 'node:os';
 import path from 'node:path';
 import { Agent, request } from 'undici';
@@ -346,7 +347,15 @@ export async function benchSync(size: number, options: { profile?: boolean } = {
     };
     diagnostics.subscribe('undici:request:create', onCreate);
     const t0 = performance.now();
-    const syncAll = () => withPeakRss(() => engine.sync('all'));
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    const syncAll = async () => {
+      loopDelay.enable();
+      try {
+        return await withPeakRss(() => engine.sync('all'));
+      } finally {
+        loopDelay.disable();
+      }
+    };
     // This process's and the lab's CPU, and with `--profile` a CPU profile of this process.
     const measure = <T>(name: string, what: string, work: () => Promise<T>) =>
       withLabCpu(lab, () =>
@@ -361,6 +370,9 @@ export async function benchSync(size: number, options: { profile?: boolean } = {
     const failed = first.result.filter((o) => o.status !== 'ok');
     if (failed.length > 0) throw new Error(`sync failed: ${JSON.stringify(failed)}`);
     // Printed at once: at 100 000 assets the re-sync and the replay take a while longer.
+    console.log(
+      `longest main-thread stall ${(loopDelay.max / 1e6).toFixed(0)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms`,
+    );
     console.log(
       `first sync ${(firstMs / 1000).toFixed(1)} s (${firstCpuS.toFixed(1)} s CPU, peak RSS ${first.peakMiB.toFixed(0)} MiB, ${captured.length} HTTP requests)`,
     );
@@ -460,6 +472,13 @@ export async function benchSync(size: number, options: { profile?: boolean } = {
         }),
         ...cpuFloor(firstCpuS, firstLabCpuS, bareLabCpuS, bare.ms / 1000),
         figure('peak RSS during first sync', first.peakMiB, 'MiB'),
+        // How long the app's core could not answer the UI at worst: the sync runs in it.
+        figure('longest main-thread stall during first sync', round(loopDelay.max / 1e6), 'ms'),
+        figure(
+          'main-thread stall p99 during first sync',
+          round(loopDelay.percentile(99) / 1e6),
+          'ms',
+        ),
         figure('records stored', records, 'records'),
         figure('assets', assets, 'assets'),
         figure('HTTP requests replayed', captured.length, 'requests'),
