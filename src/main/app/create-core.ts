@@ -10,6 +10,11 @@ import type { SecretBox } from '../vault/secret-box';
 import { TerminalStreams } from '../hosts/terminal-streams';
 import { HostKeyStore, HostKeyTrust, SshSessionManager, sourceSshWorker } from '../ssh';
 import type { SshWorkerFactory } from '../ssh';
+import {
+  sourceCorrelationWorker,
+  workerCorrelator,
+  type CorrelationWorkerFactory,
+} from '../inventory/correlator';
 import type { OtpBroker } from '../sync/otp-broker';
 import { defaultConnectors } from '../sync/connectors';
 import { inventoryHandlers } from './inventory-handlers';
@@ -59,6 +64,13 @@ async function sshWorkerFactory(): Promise<SshWorkerFactory> {
   return bundledSshWorker;
 }
 
+/** The correlation worker for how this code runs, as `sshWorkerFactory`. */
+async function correlationWorkerFactory(): Promise<CorrelationWorkerFactory> {
+  if (import.meta.url.endsWith('.ts')) return sourceCorrelationWorker;
+  const { bundledCorrelationWorker } = await import('../inventory/correlation-worker-bundled');
+  return bundledCorrelationWorker;
+}
+
 /** Builds the core services once and binds them to the contract; both hosts call this. */
 export async function createCore(options: CoreOptions): Promise<Core> {
   const { dataDir, logger } = options;
@@ -101,6 +113,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     events,
     logger,
     defaultConnectors({ otp: otp.broker.provider }),
+    {
+      correlate: workerCorrelator({
+        db: store.db,
+        createWorker: await correlationWorkerFactory(),
+        nativeBinding: options.nativeBinding,
+        logger: logger.child('correlation'),
+      }),
+    },
   );
   const ssh = new SshSessionManager({
     hostKeys: new HostKeyTrust(new HostKeyStore(store.db), {

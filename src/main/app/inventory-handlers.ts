@@ -11,6 +11,7 @@ import { defaultConnectors } from '../sync/connectors';
 import { Reachability, tcpReachable, type ReachProbe } from '../sync/reachability';
 import { SyncEngine, type ConnectorSet } from '../sync/sync-engine';
 import { isSourceProfile } from '../sync/sync-history';
+import type { Correlator } from '../inventory/correlator';
 import { testLogin } from '../sync/test-login';
 import { exportInventory } from './inventory-export';
 
@@ -22,6 +23,8 @@ export interface ReachOptions {
   everyMs?: number;
   /** A `sync:status` read checks again when the last check is older than this (default 2 s). */
   recheckMs?: number;
+  /** How the inventory is re-correlated after a sync (default: in this thread). */
+  correlate?: Correlator;
 }
 
 /** Checks sources once a minute: cheap (a TCP connection each), and soon enough to notice. */
@@ -61,6 +64,7 @@ export function inventoryHandlers(
     profiles: store.profiles,
     connectors,
     ...(reachability === undefined ? {} : { reachability }),
+    ...(options.correlate === undefined ? {} : { correlate: options.correlate }),
     logger: logger.child('sync'),
     onProgress: (event) => {
       if (event.state !== 'running') stale = true;

@@ -197,6 +197,30 @@ export function correlateIfDirty(db: Sqlite, now = new Date()): CorrelationSumma
   })();
 }
 
+/**
+ * `correlateIfDirty` on a connection of its own (the correlation worker's). It reads and groups
+ * without holding the write lock, so the app's own writes go on meanwhile; if one of them landed
+ * first (SQLite then refuses this snapshot's writes), it starts again holding the lock from the
+ * beginning.
+ */
+export function correlateInTransaction(db: Sqlite, now: Date): CorrelationSummary | null {
+  try {
+    return correlateIfDirty(db, now);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code !== 'string' || !code.startsWith('SQLITE_BUSY')) throw error;
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      const summary = correlateIfDirty(db, now);
+      db.exec('COMMIT');
+      return summary;
+    } catch (inner) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      throw inner;
+    }
+  }
+}
+
 function assignIds(
   groups: readonly LinkedRecord[][],
   previous: ReadonlyMap<string, number>,

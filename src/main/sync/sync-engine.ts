@@ -7,6 +7,7 @@ import { redactText } from '../core/redact';
 import { noteIfCorruption } from '../db/open-database';
 import type { Sqlite } from '../db/sqlite';
 import { correlateIfDirty, markDirty } from '../inventory/asset-store';
+import { inThreadCorrelator, type Correlator } from '../inventory/correlator';
 import { hashRecords, RecordStore, type WriteCounts } from '../inventory/record-store';
 import type { ProfileService } from '../profiles/profile-service';
 import type { SourceConnector, SourceRecord, SourceSystem, SyncProgress } from '../sources/types';
@@ -47,6 +48,11 @@ export interface SyncEngineOptions {
   reachability?: Reachability;
   /** Least time between two `running` progress events of one profile (default 100 ms). */
   progressIntervalMs?: number;
+  /**
+   * Re-correlates once the last running sync has ended: in this thread unless told otherwise;
+   * the app's hosts use a worker (`workerCorrelator`) so the window keeps its answers coming.
+   */
+  correlate?: Correlator;
 }
 
 export type SyncTarget = readonly string[] | 'all';
@@ -60,6 +66,7 @@ export class SyncEngine {
   readonly history: SyncHistory;
   readonly #records: RecordStore;
   readonly #clock: () => Date;
+  readonly #correlate: Correlator;
   readonly #limiters = new Map<SourceSystem, Limiter>();
   readonly #running = new Map<string, Promise<SyncOutcome>>();
   readonly #controllers = new Set<AbortController>();
@@ -70,7 +77,9 @@ export class SyncEngine {
     this.#clock = options.clock ?? (() => new Date());
     this.history = new SyncHistory(options.db, this.#clock);
     this.#records = new RecordStore(options.db);
+    this.#correlate = options.correlate ?? inThreadCorrelator(options.db);
     this.history.closeInterrupted();
+    // After a crash between a source's commit and its correlation: before anything is read.
     correlateIfDirty(options.db, this.#clock());
   }
 
@@ -199,7 +208,7 @@ export class SyncEngine {
         });
       })();
       this.options.reachability?.forget(profile.id);
-      this.#correlateIfLast(profile.id);
+      await this.#correlateIfLast(profile.id);
       emit({ phase: 'done', done: 1, total: 1, records: checked.length }, 'ok');
     } catch (error) {
       // Removed meanwhile: saving its records failed on the missing profile, which is the story.
@@ -217,7 +226,7 @@ export class SyncEngine {
       this.options.logger.warn('sync failed', { profile: profile.name, system, code, message });
       // The sync's own answer is newer than a reachability check's; a cancel says nothing.
       if (status === 'failed') this.options.reachability?.forget(profile.id);
-      this.#correlateIfLast(profile.id);
+      await this.#correlateIfLast(profile.id);
       emit({ phase: status, done: 0, total: null, records: 0 }, status, message);
     } finally {
       outer?.removeEventListener('abort', onOuterAbort);
@@ -233,11 +242,19 @@ export class SyncEngine {
   /**
    * Correlation spans every source, so syncs finishing together share one run of it: the last
    * one to finish correlates. The dirty marker (set with the records) makes a crash in between
-   * harmless: the next start correlates first.
+   * harmless: the next start correlates first. A correlation that fails leaves the marker too:
+   * the next sync's end or the next start tries again.
    */
-  #correlateIfLast(profileId: string): void {
+  async #correlateIfLast(profileId: string): Promise<void> {
     this.#running.delete(profileId);
-    if (this.#running.size === 0) correlateIfDirty(this.options.db, this.#clock());
+    if (this.#running.size !== 0) return;
+    try {
+      await this.#correlate(this.#clock());
+    } catch (error) {
+      this.options.logger.error('correlation failed', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
   }
 
   #progressEmitter(runId: number, profile: ProfileView, system: SourceSystem) {

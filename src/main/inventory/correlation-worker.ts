@@ -1,0 +1,34 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { openSqlite } from '../db/sqlite';
+import { correlateInTransaction } from './asset-store';
+import type { CorrelationReply, CorrelationRequest } from './correlator';
+
+/**
+ * Entry of the correlation worker thread: re-correlates the inventory on a connection of its own,
+ * so the core's event loop (which answers the window) keeps running meanwhile. One run per
+ * thread; the answer is the summary, or the error that stopped it.
+ */
+
+const port = parentPort;
+if (port === null) throw new Error('correlation-worker must run as a worker thread');
+const request = workerData as CorrelationRequest;
+
+function run(): CorrelationReply {
+  const db = openSqlite(request.file, { nativeBinding: request.nativeBinding });
+  try {
+    db.pragma('busy_timeout = 5000');
+    db.pragma('foreign_keys = ON');
+    db.pragma('synchronous = FULL');
+    return { ok: true, summary: correlateInTransaction(db, new Date(request.now)) };
+  } finally {
+    db.close();
+  }
+}
+
+let reply: CorrelationReply;
+try {
+  reply = run();
+} catch (error) {
+  reply = { ok: false, message: error instanceof Error ? error.message : String(error) };
+}
+port.postMessage(reply);

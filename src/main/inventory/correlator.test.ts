@@ -1,0 +1,149 @@
+import { Worker } from 'node:worker_threads';
+import { describe, expect, it } from 'vitest';
+import { generateFleet } from '../../../lab/fleet';
+import { silentLogger, type Logger } from '../core/logger';
+import { openSqlite, type Sqlite } from '../db/sqlite';
+import { unlockedTestStore } from '../store/test-helpers';
+import { SyncEngine } from '../sync/sync-engine';
+import { addFleetProfiles, fleetConnectors } from '../sync/test-fleet';
+import { correlateInTransaction } from './asset-store';
+import { sourceCorrelationWorker, workerCorrelator, type Correlator } from './correlator';
+
+const fleet = generateFleet({ size: 120, seed: 9 });
+
+/** A fresh store synced from the fleet, its records correlated by `correlate` (or in-thread). */
+async function synced(correlate?: (db: Sqlite) => Correlator) {
+  const store = await unlockedTestStore();
+  addFleetProfiles(store.profiles, fleet);
+  const engine = new SyncEngine({
+    db: store.db,
+    profiles: store.profiles,
+    connectors: fleetConnectors(() => fleet),
+    logger: silentLogger,
+    ...(correlate === undefined ? {} : { correlate: correlate(store.db) }),
+  });
+  const outcomes = await engine.sync('all');
+  expect(outcomes.every((o) => o.status === 'ok')).toBe(true);
+  return store;
+}
+
+/** The merged inventory as a user sees it: every asset with the records it merges. */
+function inventoryOf(db: Sqlite): unknown[] {
+  return db
+    .prepare(
+      `SELECT a.name, a.kind, a.status, a.ips, a.in_foreman, a.in_proxmox, a.in_patchmon,
+         (SELECT group_concat(record, ' ') FROM
+           (SELECT p.name || '/' || l.external_id AS record
+            FROM asset_links l JOIN profiles p ON p.id = l.profile_id
+            WHERE l.asset_id = a.id ORDER BY record)) AS records
+       FROM assets a ORDER BY records`,
+    )
+    .all();
+}
+
+function warnings(): { logger: Logger; seen: string[] } {
+  const seen: string[] = [];
+  const logger: Logger = {
+    ...silentLogger,
+    warn: (message, fields) => seen.push(`${message} ${JSON.stringify(fields ?? {})}`),
+    child: () => logger,
+  };
+  return { logger, seen };
+}
+
+describe('correlating in a worker thread', () => {
+  it('merges the fleet exactly as correlating in the core does, and leaves nothing to redo', async () => {
+    const here = await synced();
+    const { logger, seen } = warnings();
+    const there = await synced((db) =>
+      workerCorrelator({ db, createWorker: sourceCorrelationWorker, logger }),
+    );
+    const expected = inventoryOf(here.db);
+    expect(expected.length).toBeGreaterThan(100);
+    expect(inventoryOf(there.db)).toEqual(expected);
+    expect(there.db.prepare('SELECT dirty FROM inventory_state').pluck().get()).toBe(0);
+    expect(seen).toEqual([]);
+    here.close();
+    there.close();
+  });
+
+  it('correlates in the core instead, saying why, when the worker cannot run', async () => {
+    const here = await synced();
+    const { logger, seen } = warnings();
+    const there = await synced((db) =>
+      workerCorrelator({
+        db,
+        createWorker: () => new Worker('throw new Error("no thread for you")', { eval: true }),
+        logger,
+      }),
+    );
+    expect(inventoryOf(there.db)).toEqual(inventoryOf(here.db));
+    expect(seen.join('\n')).toMatch(/correlation worker failed.*no thread for you/);
+    here.close();
+    there.close();
+  });
+
+  it("lets the core's own writes go on while it works, and still finishes", async () => {
+    const store = await synced();
+    const { logger, seen } = warnings();
+    const correlate = workerCorrelator({
+      db: store.db,
+      createWorker: sourceCorrelationWorker,
+      logger,
+    });
+    const before = inventoryOf(store.db);
+    // Everything to group again, as after a source changed.
+    store.db.exec(`DELETE FROM asset_links; DELETE FROM asset_fts; DELETE FROM assets;
+      UPDATE inventory_state SET dirty = 1`);
+    let done = false;
+    const running = correlate(new Date()).finally(() => {
+      done = true;
+    });
+    // Writes of the core's own meanwhile (a setting, a profile, a sync's history): none waits
+    // for the worker or fails because of it.
+    let writes = 0;
+    while (!done) {
+      writes += 1;
+      store.db.prepare('UPDATE inventory_state SET correlated_at = ?').run(`write ${writes}`);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    const summary = await running;
+    expect(writes).toBeGreaterThan(0);
+    expect(summary?.assets).toBe(before.length);
+    expect(inventoryOf(store.db)).toEqual(before);
+    expect(seen).toEqual([]);
+    store.close();
+  });
+
+  it('starts again holding the lock when a write lands between its reading and its writing', async () => {
+    const store = await synced();
+    const before = inventoryOf(store.db);
+    store.db.exec(`DELETE FROM asset_links; DELETE FROM asset_fts; DELETE FROM assets;
+      UPDATE inventory_state SET dirty = 1`);
+    // Another connection (the core's, when this runs in the worker) commits just after the
+    // records were read and grouped, before the first asset is written.
+    const other = openSqlite(store.db.name);
+    let landed = 0;
+    const db = new Proxy(store.db, {
+      get(target, property) {
+        if (property === 'prepare') {
+          return (sql: string) => {
+            if (landed === 0 && sql.startsWith('INSERT INTO assets')) {
+              other.prepare("UPDATE inventory_state SET correlated_at = 'meanwhile'").run();
+              landed += 1;
+            }
+            return target.prepare(sql);
+          };
+        }
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+      },
+    });
+    const summary = correlateInTransaction(db, new Date());
+    expect(landed).toBe(1);
+    expect(summary?.assets).toBe(before.length);
+    expect(inventoryOf(store.db)).toEqual(before);
+    other.close();
+    store.close();
+  });
+});

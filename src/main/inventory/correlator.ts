@@ -1,0 +1,102 @@
+import { Worker } from 'node:worker_threads';
+import type { Logger } from '../core/logger';
+import type { Sqlite } from '../db/sqlite';
+import { correlateIfDirty, type CorrelationSummary } from './asset-store';
+
+/**
+ * Re-correlates the inventory if its records changed (see `correlateIfDirty`). The sync engine
+ * calls it when the last running sync ends.
+ */
+export type Correlator = (now: Date) => Promise<CorrelationSummary | null>;
+
+/** What the correlation worker is told: the database, and how to open it. */
+export interface CorrelationRequest {
+  file: string;
+  nativeBinding: string | undefined;
+  /** The correlation's time, in milliseconds since the epoch. */
+  now: number;
+}
+
+export type CorrelationReply =
+  { ok: true; summary: CorrelationSummary | null } | { ok: false; message: string };
+
+/** Starts one correlation worker thread; the host picks the factory that fits how it runs. */
+export type CorrelationWorkerFactory = (request: CorrelationRequest) => Worker;
+
+/**
+ * The worker from TypeScript source, for code run by tsx or Vitest: as `sourceSshWorker`, a
+ * bootstrap registers tsx's loader in the thread first. Bundled builds use
+ * `bundledCorrelationWorker` (correlation-worker-bundled.ts).
+ */
+export const sourceCorrelationWorker: CorrelationWorkerFactory = (request) => {
+  const entry = new URL('./correlation-worker.ts', import.meta.url).href;
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(bootstrap, { eval: true, name: 'rackside-correlation', workerData: request });
+};
+
+/** Correlates on the caller's thread and connection: the CLI, and databases held in memory. */
+export function inThreadCorrelator(db: Sqlite): Correlator {
+  return (now) => Promise.resolve(correlateIfDirty(db, now));
+}
+
+function runWorker(
+  createWorker: CorrelationWorkerFactory,
+  request: CorrelationRequest,
+): Promise<CorrelationSummary | null> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const worker = createWorker(request);
+    worker.once('message', (reply: CorrelationReply) => {
+      settled = true;
+      if (reply.ok) resolve(reply.summary);
+      else reject(new Error(reply.message));
+    });
+    worker.once('error', (error) => {
+      if (settled) return;
+      settled = true;
+      reject(error);
+    });
+    worker.once('exit', (code) => {
+      if (settled) return;
+      settled = true;
+      reject(new Error(`the correlation worker stopped (exit code ${String(code)})`));
+    });
+  });
+}
+
+/**
+ * Correlates in a worker thread with its own connection to the database file, so the core keeps
+ * answering the window while a large inventory is grouped (seconds at 100 000 assets). Runs one
+ * at a time. Should the worker fail (it cannot start, or its connection cannot write), the
+ * correlation runs here instead: the inventory is never left out of date because of the thread.
+ */
+export function workerCorrelator(options: {
+  db: Sqlite;
+  createWorker: CorrelationWorkerFactory;
+  nativeBinding?: string | undefined;
+  logger: Logger;
+}): Correlator {
+  const { db, createWorker, logger } = options;
+  // A database in memory has no file a second connection could open.
+  if (db.memory) return inThreadCorrelator(db);
+  let queue: Promise<unknown> = Promise.resolve();
+  return (now) => {
+    const run = queue.then(async () => {
+      try {
+        return await runWorker(createWorker, {
+          file: db.name,
+          nativeBinding: options.nativeBinding,
+          now: now.getTime(),
+        });
+      } catch (error) {
+        logger.warn('correlation worker failed; correlating in this thread', {
+          error: error instanceof Error ? error.message : String(error),
+        });
+        return correlateIfDirty(db, now);
+      }
+    });
+    queue = run.catch(() => undefined);
+    return run;
+  };
+}
