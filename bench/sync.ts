@@ -27,12 +27,13 @@ import { Manifest } from '../src/shared/manifest';
 import { proxmoxDefaultPort, type ProfileView } from '../src/shared/profiles';
 import { httpDefaults } from '../src/main/net/http-client';
 import { openSqlite } from '../src/main/db/sqlite';
-import { silentLogger } from '../src/main/core/logger';
+import { silentLogger, type Logger } from '../src/main/core/logger';
 import { importManifest } from '../src/main/profiles/import-export';
 import { openStore } from '../src/main/store/open-store';
 import { defaultConnectors } from '../src/main/sync/connectors';
 import { SyncEngine, defaultPerKindConcurrency } from '../src/main/sync/sync-engine';
 import { pairwiseScores } from '../src/main/inventory/correlation-quality';
+import { sourceCorrelationWorker, workerCorrelator } from '../src/main/inventory/correlator';
 import { figure, hottestFunctions, report, round, type CpuProfile } from './common';
 
 interface Captured {
@@ -41,6 +42,15 @@ interface Captured {
   path: string;
   headers: string[];
 }
+
+/** Silent but for warnings (a correlation worker that fell back to this thread is one). */
+const consoleWarnings: Logger = {
+  ...silentLogger,
+  warn: (message, fields) => {
+    console.warn(`warning: ${message} ${JSON.stringify(fields ?? {})}`);
+  },
+  child: () => consoleWarnings,
+};
 
 /** Main-thread CPU seconds (user + system) this process spent while `work` ran. */
 async function withCpu<T>(work: () => Promise<T>): Promise<{ result: T; cpuS: number }> {
@@ -321,11 +331,17 @@ export async function benchSync(size: number, options: { profile?: boolean } = {
       JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')),
     );
     importManifest(store.db, store.profiles, manifest);
+    // Correlating as the app does: in a worker thread, so the stall figure is the app's.
     const engine = new SyncEngine({
       db: store.db,
       profiles: store.profiles,
       connectors: defaultConnectors(),
       logger: silentLogger,
+      correlate: workerCorrelator({
+        db: store.db,
+        createWorker: sourceCorrelationWorker,
+        logger: consoleWarnings,
+      }),
     });
 
     const captured: Captured[] = [];
