@@ -81,6 +81,7 @@ export function inventoryHandlers(
     () => engine.freshnessKey(),
     {
       searchIndex: 'background',
+      ...(options.correlate === undefined ? {} : { correlate: options.correlate }),
       onError: (error) => {
         logger.warn('search index failed; searching with SQL', { error: String(error) });
       },
@@ -208,14 +209,14 @@ export function inventoryHandlers(
       'inventory:query': (request) => inventory.query(request),
       'inventory:ids': (request) => inventory.ids(request),
       'inventory:asset': ({ id }) => inventory.asset(id),
-      'inventory:join': ({ assetIds }) => {
-        const joined = inventory.join(assetIds);
+      'inventory:join': async ({ assetIds }) => {
+        const joined = await inventory.join(assetIds);
         stale = true;
         events.emit('inventory:changed', { reason: 'joined' });
         return joined;
       },
-      'inventory:split': ({ assetId, records }) => {
-        const split = inventory.split(assetId, records);
+      'inventory:split': async ({ assetId, records }) => {
+        const split = await inventory.split(assetId, records);
         stale = true;
         events.emit('inventory:changed', { reason: 'split' });
         return split;

@@ -7,6 +7,7 @@ import { unlockedTestStore } from '../store/test-helpers';
 import { SyncEngine } from '../sync/sync-engine';
 import { addFleetProfiles, fleetConnectors } from '../sync/test-fleet';
 import { correlateInTransaction } from './asset-store';
+import { InventoryService } from './inventory-service';
 import { sourceCorrelationWorker, workerCorrelator, type Correlator } from './correlator';
 
 const fleet = generateFleet({ size: 120, seed: 9 });
@@ -144,6 +145,38 @@ describe('correlating in a worker thread', () => {
     expect(summary?.assets).toBe(before.length);
     expect(inventoryOf(store.db)).toEqual(before);
     other.close();
+    store.close();
+  });
+
+  it('regroups after a join and a split, and the core answers with the new assets', async () => {
+    const store = await synced();
+    const { logger, seen } = warnings();
+    const inventory = new InventoryService(
+      store.db,
+      () => [],
+      () => '',
+      {
+        correlate: workerCorrelator({
+          db: store.db,
+          createWorker: sourceCorrelationWorker,
+          logger,
+        }),
+      },
+    );
+    const [a, b] = inventory.query({ query: 'kind:router', limit: 2 }).rows;
+    if (a === undefined || b === undefined) throw new Error('the fleet has fewer than 2 routers');
+    const total = inventory.query({ limit: 1 }).total;
+    const joined = await inventory.join([a.id, b.id]);
+    expect(joined.links.map((l) => l.name).sort()).toEqual([a.name, b.name].sort());
+    expect(inventory.query({ limit: 1 }).total).toBe(total - 1);
+    const [moved] = joined.links.filter((l) => l.name === b.name);
+    if (moved === undefined) throw new Error('the joined asset lost a record');
+    const split = await inventory.split(joined.asset.id, [
+      { profileId: moved.profileId, externalId: moved.externalId },
+    ]);
+    expect(split.assetIds).toHaveLength(2);
+    expect(inventory.query({ limit: 1 }).total).toBe(total);
+    expect(seen).toEqual([]);
     store.close();
   });
 });

@@ -16,7 +16,8 @@ import {
 } from '../../shared/inventory';
 import type { Statement } from 'better-sqlite3';
 import type { Sqlite } from '../db/sqlite';
-import { inventoryGeneration, recorrelate } from './asset-store';
+import { inventoryGeneration, markDirty } from './asset-store';
+import { inThreadCorrelator, type Correlator } from './correlator';
 import {
   assetFreshness,
   assetView,
@@ -61,11 +62,18 @@ export class InventoryService {
     private readonly freshness: () => SourceFreshness[],
     /** Changes when freshness changes without a database write (a reachability check). */
     private readonly freshnessKey: () => string = () => '',
-    options: { searchIndex?: SearchIndexMode } & LiveSearchIndexOptions = {},
+    options: {
+      searchIndex?: SearchIndexMode;
+      /** Regroups assets after a join or split (default: in this thread); see `Correlator`. */
+      correlate?: Correlator;
+    } & LiveSearchIndexOptions = {},
   ) {
-    const { searchIndex: mode = 'off', ...live } = options;
+    const { searchIndex: mode = 'off', correlate, ...live } = options;
     this.#search = mode === 'off' ? null : new LiveSearchIndex(db, mode, live);
+    this.#correlate = correlate ?? inThreadCorrelator(db);
   }
+
+  readonly #correlate: Correlator;
 
   /** Pages and counts from memory while the inventory is unchanged (see `SearchIndex`). */
   readonly #search: LiveSearchIndex | null;
@@ -286,35 +294,38 @@ export class InventoryService {
       .run(kind, a.profileId, a.externalId, b.profileId, b.externalId, new Date().toISOString());
   }
 
-  /** Joins assets into one; the decision is kept and applied after every re-sync. */
-  join(assetIds: readonly number[]): AssetDetail {
-    let target = 0;
-    this.db.transaction(() => {
-      const [anchor, ...others] = assetIds.flatMap((id) => this.#recordsOf(id));
-      if (anchor === undefined) throw new AppError('bad-request', 'Choose assets to join.');
-      for (const record of others) this.#setOverride('join', anchor, record);
-      recorrelate(this.db);
-      target = this.#assetOf(anchor);
+  /**
+   * Joins assets into one; the decision is kept and applied after every re-sync. The decision is
+   * stored first, marked for correlation, and the assets regrouped after (as after a sync), so a
+   * crash in between regroups at the next start.
+   */
+  async join(assetIds: readonly number[]): Promise<AssetDetail> {
+    const anchor = this.db.transaction(() => {
+      const [first, ...others] = assetIds.flatMap((id) => this.#recordsOf(id));
+      if (first === undefined) throw new AppError('bad-request', 'Choose assets to join.');
+      for (const record of others) this.#setOverride('join', first, record);
+      markDirty(this.db);
+      return first;
     })();
-    return this.asset(target);
+    await this.#correlate(new Date());
+    return this.asset(this.#assetOf(anchor));
   }
 
   /** Moves records out of an asset into a new one of their own; kept across re-syncs. */
-  split(assetId: number, records: readonly RecordRef[]): { assetIds: number[] } {
-    let ids: number[] = [];
-    this.db.transaction(() => {
-      const members = this.#recordsOf(assetId);
+  async split(assetId: number, records: readonly RecordRef[]): Promise<{ assetIds: number[] }> {
+    const members = this.db.transaction(() => {
+      const inAsset = this.#recordsOf(assetId);
       const key = (r: RecordRef): string => `${r.profileId}\u0000${r.externalId}`;
       const moving = new Set(records.map(key));
       for (const r of records) {
-        if (!members.some((m) => key(m) === key(r))) {
+        if (!inAsset.some((m) => key(m) === key(r))) {
           throw new AppError(
             'bad-request',
             `Record ${r.externalId} is not part of asset ${assetId}.`,
           );
         }
       }
-      const staying = members.filter((m) => !moving.has(key(m)));
+      const staying = inAsset.filter((m) => !moving.has(key(m)));
       if (staying.length === 0) {
         throw new AppError('bad-request', 'Leave at least one record in the asset.');
       }
@@ -322,10 +333,11 @@ export class InventoryService {
       // Records moved out together stay together.
       const [lead, ...rest] = records;
       if (lead !== undefined) for (const r of rest) this.#setOverride('join', lead, r);
-      recorrelate(this.db);
-      ids = [...new Set([assetId, ...members.map((m) => this.#assetOf(m))])];
+      markDirty(this.db);
+      return inAsset;
     })();
-    return { assetIds: ids };
+    await this.#correlate(new Date());
+    return { assetIds: [...new Set([assetId, ...members.map((m) => this.#assetOf(m))])] };
   }
 
   #assetOf(ref: RecordRef): number {
