@@ -179,4 +179,30 @@ describe('correlating in a worker thread', () => {
     expect(seen).toEqual([]);
     store.close();
   });
+
+  it('regroups records left uncorrelated at the start in the background, not before it', async () => {
+    const store = await synced();
+    const before = inventoryOf(store.db);
+    // As after a quit between a source's commit and its correlation.
+    store.db.exec(`DELETE FROM asset_links; DELETE FROM asset_fts; DELETE FROM assets;
+      UPDATE inventory_state SET dirty = 1`);
+    const { logger, seen } = warnings();
+    new SyncEngine({
+      db: store.db,
+      profiles: store.profiles,
+      connectors: fleetConnectors(() => fleet),
+      logger,
+      correlate: workerCorrelator({ db: store.db, createWorker: sourceCorrelationWorker, logger }),
+    });
+    // The engine is there at once; the assets follow.
+    expect(inventoryOf(store.db)).toEqual([]);
+    await expect
+      .poll(() => store.db.prepare('SELECT dirty FROM inventory_state').pluck().get(), {
+        timeout: 15_000,
+      })
+      .toBe(0);
+    expect(inventoryOf(store.db)).toEqual(before);
+    expect(seen).toEqual([]);
+    store.close();
+  });
 });

@@ -79,8 +79,11 @@ export class SyncEngine {
     this.#records = new RecordStore(options.db);
     this.#correlate = options.correlate ?? inThreadCorrelator(options.db);
     this.history.closeInterrupted();
-    // After a crash between a source's commit and its correlation: before anything is read.
-    correlateIfDirty(options.db, this.#clock());
+    // After a crash (or a quit) between a source's commit and its correlation. In this thread
+    // before anything is read; with a worker, in the background, the previous assets answering
+    // meanwhile, so a large inventory does not hold up the start.
+    if (options.correlate === undefined) correlateIfDirty(options.db, this.#clock());
+    else void this.#correlateLogged();
   }
 
   isRunning(): boolean {
@@ -247,7 +250,10 @@ export class SyncEngine {
    */
   async #correlateIfLast(profileId: string): Promise<void> {
     this.#running.delete(profileId);
-    if (this.#running.size !== 0) return;
+    if (this.#running.size === 0) await this.#correlateLogged();
+  }
+
+  async #correlateLogged(): Promise<void> {
     try {
       await this.#correlate(this.#clock());
     } catch (error) {
