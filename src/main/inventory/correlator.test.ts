@@ -42,6 +42,12 @@ function inventoryOf(db: Sqlite): unknown[] {
     .all();
 }
 
+/** Every asset gone and the records marked for correlation: all to group again. */
+function forgetAssets(db: Sqlite): void {
+  db.exec(`DELETE FROM asset_links; DELETE FROM asset_fts; DELETE FROM assets;
+    UPDATE inventory_state SET dirty = 1`);
+}
+
 function warnings(): { logger: Logger; seen: string[] } {
   const seen: string[] = [];
   const logger: Logger = {
@@ -94,8 +100,7 @@ describe('correlating in a worker thread', () => {
     });
     const before = inventoryOf(store.db);
     // Everything to group again, as after a source changed.
-    store.db.exec(`DELETE FROM asset_links; DELETE FROM asset_fts; DELETE FROM assets;
-      UPDATE inventory_state SET dirty = 1`);
+    forgetAssets(store.db);
     let done = false;
     const running = correlate(new Date()).finally(() => {
       done = true;
@@ -119,8 +124,7 @@ describe('correlating in a worker thread', () => {
   it('starts again holding the lock when a write lands between its reading and its writing', async () => {
     const store = await synced();
     const before = inventoryOf(store.db);
-    store.db.exec(`DELETE FROM asset_links; DELETE FROM asset_fts; DELETE FROM assets;
-      UPDATE inventory_state SET dirty = 1`);
+    forgetAssets(store.db);
     // Another connection (the core's, when this runs in the worker) commits just after the
     // records were read and grouped, before the first asset is written.
     const other = openSqlite(store.db.name);
@@ -184,8 +188,7 @@ describe('correlating in a worker thread', () => {
     const store = await synced();
     const before = inventoryOf(store.db);
     // As after a quit between a source's commit and its correlation.
-    store.db.exec(`DELETE FROM asset_links; DELETE FROM asset_fts; DELETE FROM assets;
-      UPDATE inventory_state SET dirty = 1`);
+    forgetAssets(store.db);
     const { logger, seen } = warnings();
     new SyncEngine({
       db: store.db,

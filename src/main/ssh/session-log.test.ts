@@ -10,7 +10,7 @@ import { useTempDirs } from '../test-support/temp-dir';
 import { SessionLog } from './session-log';
 import { useTestKeys } from './test-support/fixtures';
 import { openWatched, rootWithKey, sessionBed } from './test-support/session-harness';
-import { startSshd } from './test-support/sshd';
+import { startSshd, type Sshd } from './test-support/sshd';
 
 const tempDir = useTempDirs();
 const keys = useTestKeys();
@@ -44,6 +44,18 @@ describe('the session log', () => {
   });
 });
 
+/** A root shell on `server` with its session log in `logFile`, once it is open. */
+async function openLogged(dir: string, server: Sshd, logFile: string) {
+  const bed = await sessionBed(dir);
+  const watch = await openWatched(bed.manager, rootWithKey(server, keys.client.privatePath), {
+    cols: 80,
+    rows: 24,
+    logFile,
+  });
+  await watch.state('open');
+  return { bed, watch };
+}
+
 describe('the session log against OpenSSH', () => {
   it('shows the session closed at once when the disk under its log hangs', async () => {
     const dir = await tempDir();
@@ -55,13 +67,7 @@ describe('the session log against OpenSSH', () => {
       authorizedKeys: [keys.client.publicLine],
     });
     try {
-      const bed = await sessionBed(dir);
-      const watch = await openWatched(bed.manager, rootWithKey(server, keys.client.privatePath), {
-        cols: 80,
-        rows: 24,
-        logFile,
-      });
-      await watch.state('open');
+      const { bed, watch } = await openLogged(dir, server, logFile);
       bed.manager.write(watch.id, "echo st''ill here\n");
       await watch.output(/^still here/m);
       bed.manager.write(watch.id, 'exit 4\n');
@@ -86,13 +92,7 @@ describe('quitting with sessions open', () => {
       authorizedKeys: [keys.client.publicLine],
     });
     try {
-      const bed = await sessionBed(dir);
-      const watch = await openWatched(bed.manager, rootWithKey(server, keys.client.privatePath), {
-        cols: 80,
-        rows: 24,
-        logFile,
-      });
-      await watch.state('open');
+      const { bed, watch } = await openLogged(dir, server, logFile);
       bed.manager.write(watch.id, "echo la''st words\n");
       await watch.output(/^last words/m);
       await bed.manager.dispose();
