@@ -60,6 +60,24 @@ async function sshd(dir: string, hostKey: KeyPair = keys.hostA): Promise<Sshd> {
   });
 }
 
+/**
+ * Two tabs opened one after the other to a server whose key is new: the first asks about it,
+ * the second meets the same key and waits on that question. Prompts are left to the test.
+ */
+async function twoTabsOneQuestion() {
+  const dir = await tempDir();
+  const bed = await sessionBed(dir);
+  bed.answer = () => null;
+  const server = await sshd(dir);
+  const target = rootWithKey(server, keys.client.privatePath);
+  const first = await openWatched(bed.manager, target, term);
+  await bed.until(() => bed.prompts.length === 1, 'the first tab to ask');
+  const second = await openWatched(bed.manager, target, term);
+  await bed.until(() => bed.hostKeyQuestions.length === 2, 'the second tab to meet the key');
+  expect(bed.prompts).toHaveLength(1);
+  return { bed, server, target, first, second };
+}
+
 describe('SSH sessions against OpenSSH: one question per unknown host key', () => {
   it('asks once for two tabs meeting the same new key; "remember" opens both, and a different key still asks for itself', async () => {
     const dir = await tempDir();
@@ -116,18 +134,8 @@ describe('SSH sessions against OpenSSH: one question per unknown host key', () =
   });
 
   it('lets a tab waiting on the question connect too after "accept once", and asks again later', async () => {
-    const dir = await tempDir();
-    const bed = await sessionBed(dir);
-    bed.answer = () => null;
-    const server = await sshd(dir);
+    const { bed, server, target, first, second } = await twoTabsOneQuestion();
     try {
-      const target = rootWithKey(server, keys.client.privatePath);
-      const first = await openWatched(bed.manager, target, term);
-      await bed.until(() => bed.prompts.length === 1, 'the first tab to ask');
-      const second = await openWatched(bed.manager, target, term);
-      await bed.until(() => bed.hostKeyQuestions.length === 2, 'the second tab to meet the key');
-      expect(bed.prompts).toHaveLength(1);
-
       bed.manager.answer(promptOf(bed, first.id), { kind: 'host-key', answer: 'accept-once' });
       await Promise.all([first.state('open'), second.state('open')]);
       expect(bed.prompts).toHaveLength(1);
@@ -145,18 +153,8 @@ describe('SSH sessions against OpenSSH: one question per unknown host key', () =
   });
 
   it('asks the waiting tab itself when the question is cancelled, sending no credential before', async () => {
-    const dir = await tempDir();
-    const bed = await sessionBed(dir);
-    bed.answer = () => null;
-    const server = await sshd(dir);
+    const { bed, server, first, second } = await twoTabsOneQuestion();
     try {
-      const target = rootWithKey(server, keys.client.privatePath);
-      const first = await openWatched(bed.manager, target, term);
-      await bed.until(() => bed.prompts.length === 1, 'the first tab to ask');
-      const second = await openWatched(bed.manager, target, term);
-      await bed.until(() => bed.hostKeyQuestions.length === 2, 'the second tab to meet the key');
-      expect(bed.prompts).toHaveLength(1);
-
       bed.manager.answer(promptOf(bed, first.id), { kind: 'cancel' });
       await first.state('closed');
       expect(first.last()?.reason?.kind).toBe('host-key-refused');
