@@ -211,3 +211,20 @@ test('a tab dragged into the other pane keeps its session and scrollback, and ba
   await expect(shown(right)).toContainText('moved-10');
   await expect(left.getByTestId('term-tab')).toHaveCount(1);
 });
+
+test('a reload with a host-key question open leaves nothing behind that holds up the next tab', async ({
+  app,
+}) => {
+  const terminals = new TerminalsPage(app.page);
+  await terminals.open();
+  await terminals.quickConnect(`root@127.0.0.1:${String(sshd.port)}`);
+  await expect(terminals.hostKeyPrompt()).toBeVisible({ timeout: 20_000 });
+  // The window goes away with its question open (a reload; in the app, a renderer that crashed).
+  await app.page.reload();
+  await app.shell.waitReady();
+  await terminals.open();
+  await terminals.quickConnect(`root@127.0.0.1:${String(sshd.port)}`);
+  // Its own question, not "waiting for your answer … in another tab" that no window shows.
+  await expect(terminals.hostKeyPrompt()).toBeVisible({ timeout: 20_000 });
+  await expect(app.page.getByTestId('term-connecting')).not.toContainText('in another tab');
+});

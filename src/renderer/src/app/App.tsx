@@ -8,6 +8,7 @@ import { PlannedSection } from '../features/planned/PlannedSection';
 import { ProfilesPage } from '../features/profiles/ProfilesPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { TerminalsPage } from '../features/terminals/TerminalsPage';
+import { endSessionsOfEarlierWindows } from '../features/terminals/terminal-actions';
 import { OtpDialog } from '../features/sync/OtpDialog';
 import { StaleBanner } from '../features/sync/StaleBanner';
 import { connectSync } from '../features/sync/sync-store';
@@ -87,6 +88,9 @@ function Shell() {
   useShortcuts();
 
   useEffect(() => connectSync(), []);
+  useEffect(() => {
+    void endSessionsOfEarlierWindows();
+  }, []);
 
   useEffect(() => {
     document.title = `${sectionById(section).label} · Rackside`;

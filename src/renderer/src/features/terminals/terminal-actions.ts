@@ -32,6 +32,27 @@ export function sessionFor(key: string): TerminalSession | undefined {
   return sessions.get(key);
 }
 
+let earlierWindowsChecked = false;
+
+/**
+ * Ends the SSH sessions an earlier window left in the core (it was reloaded, or its renderer
+ * crashed): this window has no tab for them and cannot show them again, and a host-key question
+ * one of them still waits on would hold up every new tab to that host. Once per window; a tab
+ * this window has opened meanwhile is left alone.
+ */
+export async function endSessionsOfEarlierWindows(): Promise<void> {
+  if (earlierWindowsChecked) return;
+  earlierWindowsChecked = true;
+  const listed = await bridge().call('ssh:list', {});
+  if (!listed.ok) return;
+  const ours = new Set(useTerminalsStore.getState().tabs.map((tab) => tab.sessionId));
+  await Promise.all(
+    listed.data
+      .filter((session) => !ours.has(session.id))
+      .map((session) => bridge().call('ssh:close', { sessionId: session.id })),
+  );
+}
+
 /** Push events for SSH, subscribed once for the whole renderer. */
 function subscribe(): void {
   if (subscribed) return;
