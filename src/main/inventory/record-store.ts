@@ -61,21 +61,20 @@ export function recordHash(record: SourceRecord): string {
   return hashAndRaw(record).hash;
 }
 
-/** A record with its change hash and the raw JSON to store. */
+/** A record with its change hash and, when it could be had for free, the raw JSON to store. */
 export interface HashedRecord {
   record: SourceRecord;
   hash: string;
-  rawJson: string;
+  rawJson: string | null;
 }
 
 /** Main-thread time hashing may take before it lets pending network answers through. */
 const hashSliceMs = 8;
 
 /**
- * The change hashes of a connector's records and the raw JSON to store, computed in slices of a
- * few milliseconds with the event loop let through in between: a sync's other profiles keep
- * receiving answers and sending requests while a large profile is being prepared for storing,
- * and the transaction that stores it is left only the writing.
+ * The change hashes of a connector's records, computed in slices of a few milliseconds with the
+ * event loop let through in between: a sync's other profiles keep receiving answers and sending
+ * requests while a large profile is being prepared for storing.
  */
 export async function hashRecords(records: readonly SourceRecord[]): Promise<HashedRecord[]> {
   const out: HashedRecord[] = [];
@@ -99,12 +98,7 @@ function hashAndRaw(record: SourceRecord): HashedRecord {
     .update(stableJson)
     .digest('base64url')
     .slice(0, 32);
-  // Without volatile fields the stable JSON is the raw JSON; with them, the raw is stored whole.
-  return {
-    record,
-    hash,
-    rawJson: stable === record.raw ? stableJson : JSON.stringify(record.raw),
-  };
+  return { record, hash, rawJson: stable === record.raw ? stableJson : null };
 }
 
 export function rowToRecord(row: RecordRow, withRaw = true): StoredRecord {
@@ -297,7 +291,7 @@ export class RecordStore {
       if (before === hash) continue;
       if (before === undefined) counts.added++;
       else counts.changed++;
-      upsert.run(toRow(profileId, record, fetchedAt, hash, rawJson));
+      upsert.run(toRow(profileId, record, fetchedAt, hash, rawJson ?? JSON.stringify(record.raw)));
     }
     const remove = this.db.prepare(
       'DELETE FROM source_records WHERE profile_id = ? AND external_id = ?',
