@@ -1,5 +1,6 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Logger } from '../core/logger';
+import { sourceWorker } from '../core/source-worker';
 import type { Sqlite } from '../db/sqlite';
 import { correlateIfDirty, type CorrelationSummary } from './asset-store';
 
@@ -24,16 +25,14 @@ export type CorrelationReply =
 export type CorrelationWorkerFactory = (request: CorrelationRequest) => Worker;
 
 /**
- * The worker from TypeScript source, for code run by tsx or Vitest: as `sourceSshWorker`, a
- * bootstrap registers tsx's loader in the thread first. Bundled builds use
- * `bundledCorrelationWorker` (correlation-worker-bundled.ts).
+ * The worker from TypeScript source (see `sourceWorker`), for code run by tsx or Vitest. Bundled
+ * builds use `bundledCorrelationWorker` (correlation-worker-bundled.ts).
  */
-export const sourceCorrelationWorker: CorrelationWorkerFactory = (request) => {
-  const entry = new URL('./correlation-worker.ts', import.meta.url).href;
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const bootstrap = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true, name: 'rackside-correlation', workerData: request });
-};
+export const sourceCorrelationWorker: CorrelationWorkerFactory = (request) =>
+  sourceWorker(new URL('./correlation-worker.ts', import.meta.url), {
+    name: 'rackside-correlation',
+    workerData: request,
+  });
 
 /** Correlates on the caller's thread and connection: the CLI, and databases held in memory. */
 export function inThreadCorrelator(db: Sqlite): Correlator {
