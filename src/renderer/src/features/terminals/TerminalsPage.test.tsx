@@ -4,7 +4,8 @@ import { setBridge } from '../../lib/bridge';
 import { installFakeBridge } from '../../test-support/fake-bridge';
 import { TerminalsPage } from './TerminalsPage';
 import { terminalCommands } from './palette-commands';
-import { closeTabNow, openTab as openTerminal, sessionFor, toggleSplit } from './terminal-actions';
+import { toggleSplit } from './tab-layout';
+import { closeTabNow, openTab as openTerminal, sessionFor } from './terminal-actions';
 import { initialState, useTerminalsStore, type TerminalTab } from './terminals-store';
 import { installSshBridge, openTab, type SshBridge } from '../../test-support/terminal-tabs';
 

@@ -7,18 +7,16 @@ import { TerminalsEmpty } from './TerminalsEmpty';
 import { parseQuickConnect } from './quick-connect';
 import {
   activate,
-  move,
-  moveToOtherPane,
   openTab,
   rename,
   requestClose,
   runKeyCommand,
   sessionFor,
   toggleBroadcast,
-  toggleSplit,
   updateSettings,
   usePasteStore,
 } from './terminal-actions';
+import { move, moveToOtherPane, toggleSplit } from './tab-layout';
 import { keyCommandFor } from './terminal-session';
 import { selectors, useTerminalsStore, type TerminalTab } from './terminals-store';
 import { usePaneDrop, useTabDrag } from './use-tab-drag';

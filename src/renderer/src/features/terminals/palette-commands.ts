@@ -1,7 +1,7 @@
 import { ArrowRightLeft, Columns2, SquareTerminal } from 'lucide-react';
 import type { PaletteCommand } from '../../app/commands';
 import { useNavStore } from '../../stores/nav-store';
-import { moveShownTabToOtherPane, toggleSplit } from './terminal-actions';
+import { moveShownTabToOtherPane, toggleSplit } from './tab-layout';
 
 /** The Terminals entries in the command palette. */
 export const terminalCommands: readonly PaletteCommand[] = [

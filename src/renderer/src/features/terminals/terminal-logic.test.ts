@@ -7,14 +7,8 @@ import { QuickTarget } from '../../../../shared/ssh';
 import { formatQuickTarget, parseQuickConnect } from './quick-connect';
 import { shouldUseWebgl } from './renderer-choice';
 import { addonSearch, noToggles, toggleForKey } from './search-options';
-import {
-  cycleTab,
-  endSessionsOfEarlierWindows,
-  failureText,
-  move,
-  moveShownTabToOtherPane,
-  reconnect,
-} from './terminal-actions';
+import { cycleTab, endSessionsOfEarlierWindows, failureText, reconnect } from './terminal-actions';
+import { move, moveShownTabToOtherPane } from './tab-layout';
 import { keyCommandFor, keyLeftToApp } from './terminal-session';
 import {
   describeTarget,

@@ -1,5 +1,6 @@
 import { useState, type DragEvent, type HTMLAttributes } from 'react';
-import { moveBeside, moveToPane, sessionFor } from './terminal-actions';
+import { moveBeside, moveToPane } from './tab-layout';
+import { sessionFor } from './terminal-actions';
 import { selectors, useTerminalsStore } from './terminals-store';
 
 /** Only the tab strip takes this type: a tab dropped on a field or a terminal types nothing. */
