@@ -181,6 +181,8 @@ export class ProfilesPage {
     await this.open();
     await this.page.getByTestId('profiles-import').click();
     await this.importFile('lab-manifest.json', JSON.stringify(manifest));
+    // Closed once the import has answered: "Cancel" turns into "Done" under the pointer.
+    await expect(this.importSummary()).toBeVisible();
     await this.closeImport();
   }
 
