@@ -212,7 +212,7 @@ test('a tab dragged into the other pane keeps its session and scrollback, and ba
   await expect(left.getByTestId('term-tab')).toHaveCount(1);
 });
 
-test('a reload with a host-key question open leaves nothing behind that holds up the next tab', async ({
+test('a reload with a host-key question open asks it again in the same tab, not in one no window shows', async ({
   app,
 }) => {
   const terminals = new TerminalsPage(app.page);
@@ -222,9 +222,42 @@ test('a reload with a host-key question open leaves nothing behind that holds up
   // The window goes away with its question open (a reload; in the app, a renderer that crashed).
   await app.page.reload();
   await app.shell.waitReady();
-  await terminals.open();
-  await terminals.quickConnect(`root@127.0.0.1:${String(sshd.port)}`);
-  // Its own question, not "waiting for your answer … in another tab" that no window shows.
+  // The section is kept, and the tab comes back and connects again: its own question, not "waiting for your answer …
+  // in another tab" that no window shows.
+  await expect(terminals.tabs()).toHaveCount(1);
   await expect(terminals.hostKeyPrompt()).toBeVisible({ timeout: 20_000 });
   await expect(app.page.getByTestId('term-connecting')).not.toContainText('in another tab');
+  // The answer reaches the new connection: it goes on to log in (here: asks for a password).
+  await terminals.acceptHostKey('once');
+  await terminals.expectState('authenticating');
+});
+
+test('a terminal outlives a reload of its window: the same tab, its screen and its live shell', async ({
+  app,
+}) => {
+  const terminals = await openKeyShell(app.page, 'reload-shell');
+  await terminals.typeLine('KEPT=shell-$((20+22)); echo before-$((6*7))');
+  await expect(terminals.screen()).toContainText('before-42');
+
+  await app.page.reload();
+  await app.shell.waitReady();
+  await terminals.open();
+  await expect(terminals.tabs()).toHaveCount(1);
+  await expect(terminals.tabs().first()).toHaveAttribute('data-label', 'reload-shell');
+  await terminals.expectState('open');
+  // What the shell printed before the reload is shown again, and the shell is the same one.
+  await expect(terminals.screen()).toContainText('before-42');
+  await terminals.type('echo still-$KEPT');
+  await app.page.keyboard.press('Enter');
+  await expect(terminals.screen()).toContainText('still-shell-42');
+
+  // Typing goes only once to the shell, and a second reload brings it back again.
+  await app.page.reload();
+  await app.shell.waitReady();
+  await terminals.open();
+  await expect(terminals.screen()).toContainText('still-shell-42');
+  await terminals.type('echo twice-$((2+3))');
+  await app.page.keyboard.press('Enter');
+  await expect(terminals.screen()).toContainText('twice-5');
+  await expect(terminals.screen()).not.toContainText('twice-5twice-5');
 });

@@ -44,6 +44,7 @@ export const commandNames = [
   'ssh:answer',
   'ssh:forget-host-key',
   'ssh:list',
+  'ssh:attach',
 ] as const;
 export type CommandName = (typeof commandNames)[number];
 

@@ -262,6 +262,11 @@ export const commands = {
     response: z.object({ removed: z.number().int() }).strict(),
   },
   'ssh:list': { request: Empty, response: z.array(SshSessionView) },
+  /**
+   * A window takes over a session it showed before a reload: the session's stream is attached
+   * to it (replacing any other), starting with the session's latest output.
+   */
+  'ssh:attach': { request: SshSessionRequest, response: SshSessionView },
 } as const satisfies Record<CommandName, CommandSpec>;
 
 export const events = {

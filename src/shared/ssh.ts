@@ -148,6 +148,8 @@ export const SshSessionView = z.object({
   hops: z.array(z.object({ host: z.string(), port: z.number(), username: z.string() })),
   /** Where the session log is written, when logging was asked for. */
   logFile: z.string().nullable(),
+  /** A window shows the session's output now (its terminal stream is attached). */
+  attached: z.boolean(),
 });
 export type SshSessionView = z.infer<typeof SshSessionView>;
 
@@ -218,6 +220,8 @@ export const maxTerminalInputBytes = 64 * 1024;
 /** Browser-host path of the terminal stream: `/term?token=…&session=…`. */
 export const terminalPath = '/term';
 export const sessionParam = 'session';
+/** Set on a window's first socket to a session it showed before a reload: replay its output. */
+export const replayParam = 'replay';
 
 export function encodeInput(bytes: Uint8Array): Uint8Array {
   const frame = new Uint8Array(bytes.byteLength + 1);

@@ -32,6 +32,7 @@ export function sshHandlers(
   const view = (id: string): SshSessionView => ({
     ...ssh.info(id),
     logFile: logFiles.get(id) ?? null,
+    attached: streams.attached(id),
   });
 
   const logFileFor = (log: boolean): string | undefined => {
@@ -110,6 +111,11 @@ export function sshHandlers(
       },
       'ssh:forget-host-key': ({ host, port }) => ({ removed: ssh.forgetHostKey(host, port) }),
       'ssh:list': () => ssh.list().map((info) => view(info.id)),
+      'ssh:attach': ({ sessionId }) => {
+        const session = view(sessionId);
+        streams.reopen(sessionId);
+        return session;
+      },
     },
     close: () => {
       for (const off of unsubscribe) off();

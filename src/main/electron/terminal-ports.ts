@@ -35,19 +35,24 @@ export function bindTerminalPorts(
       return;
     }
     const { port1, port2 } = new MessageChannelMain();
-    const attachment = core.terminals.attach(sessionId, {
-      send: (bytes) => {
-        // A view's whole backing buffer would be cloned; send exactly its bytes.
-        const exact =
-          bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
-            ? bytes
-            : bytes.slice();
-        port1.postMessage(exact);
+    const attachment = core.terminals.attach(
+      sessionId,
+      {
+        send: (bytes) => {
+          // A view's whole backing buffer would be cloned; send exactly its bytes.
+          const exact =
+            bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+              ? bytes
+              : bytes.slice();
+          port1.postMessage(exact);
+        },
+        close: () => {
+          port1.close();
+        },
       },
-      close: () => {
-        port1.close();
-      },
-    });
+      // A port is pushed for a new session (nothing to replay) or to a reloaded window.
+      { replay: true },
+    );
     if (attachment === null) return;
     ports.get(sessionId)?.close();
     ports.set(sessionId, port1);

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { maxRequestBytes } from '../../shared/contract';
-import { maxTerminalInputBytes, sessionParam, terminalPath } from '../../shared/ssh';
+import { maxTerminalInputBytes, replayParam, sessionParam, terminalPath } from '../../shared/ssh';
 import { CallFrame, rpcPath, tokenParam, type ServerFrame } from '../../shared/wire';
 import type { Core } from '../app/create-core';
 import type { Logger } from '../core/logger';
@@ -101,7 +101,9 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       const sessionId = url.searchParams.get(sessionParam) ?? '';
       if (!core.terminals.has(sessionId)) return refuse(socket, 404, 'Not Found');
       terminalWss.handleUpgrade(req, socket, head, (ws) => {
-        attachTerminalSocket(ws, core.terminals, sessionId, logger);
+        attachTerminalSocket(ws, core.terminals, sessionId, logger, {
+          replay: url.searchParams.get(replayParam) === '1',
+        });
       });
       return;
     }

@@ -12,15 +12,20 @@ export function attachTerminalSocket(
   streams: TerminalStreams,
   sessionId: string,
   logger: Logger,
+  options: { replay?: boolean } = {},
 ): void {
-  const attachment = streams.attach(sessionId, {
-    send: (bytes) => {
-      if (ws.readyState === ws.OPEN) ws.send(bytes, { binary: true });
+  const attachment = streams.attach(
+    sessionId,
+    {
+      send: (bytes) => {
+        if (ws.readyState === ws.OPEN) ws.send(bytes, { binary: true });
+      },
+      close: (reason) => {
+        ws.close(1000, reason);
+      },
     },
-    close: (reason) => {
-      ws.close(1000, reason);
-    },
-  });
+    options,
+  );
   if (attachment === null) {
     ws.close(4404, 'unknown session');
     return;

@@ -9,7 +9,8 @@ import { useTestKeys } from '../ssh/test-support/fixtures';
 import { sessionBed, rootWithKey } from '../ssh/test-support/session-harness';
 import { startSshd } from '../ssh/test-support/sshd';
 import { useTempDirs } from '../test-support/temp-dir';
-import { TerminalStreams } from './terminal-streams';
+import type { SshSessionManager } from '../ssh';
+import { historyBytes, TerminalStreams } from './terminal-streams';
 
 const tempDir = useTempDirs();
 const keys = useTestKeys();
@@ -105,4 +106,110 @@ describe('a terminal stream over a MessagePort (as Electron carries it)', () => 
       await server.stop();
     }
   }, 90_000);
+});
+
+/** The session manager's side of a stream: output is pushed by the test, acks are counted. */
+function fakeSessions() {
+  let listener: ((id: string, bytes: Uint8Array) => void) | undefined;
+  const acked: number[] = [];
+  const manager = {
+    on: (_event: 'data', next: (id: string, bytes: Uint8Array) => void) => {
+      listener = next;
+      return () => {
+        listener = undefined;
+      };
+    },
+    write: () => undefined,
+    ack: (_id: string, count: number) => acked.push(count),
+  };
+  return {
+    streams: new TerminalStreams(manager as unknown as SshSessionManager, silentLogger),
+    output: (id: string, text: string) => listener?.(id, new TextEncoder().encode(text)),
+    ackedTotal: () => acked.reduce((sum, n) => sum + n, 0),
+  };
+}
+
+function recordingSink() {
+  const received: string[] = [];
+  const decoder = new TextDecoder();
+  return {
+    sink: {
+      send: (bytes: Uint8Array) => received.push(decoder.decode(bytes)),
+      close: () => undefined,
+    },
+    text: () => received.join(''),
+    messages: received,
+  };
+}
+
+describe("a session's stream shown again in a new window", () => {
+  it("replays the session's latest output to a window attached after a reload, then carries on", () => {
+    const { streams, output, ackedTotal } = fakeSessions();
+    streams.opened('s1');
+    const before = recordingSink();
+    const first = streams.attach('s1', before.sink, { replay: true });
+    output('s1', '$ uname -a\r\nLinux web-01\r\n');
+    output('s1', '$ ');
+    // The reloaded window never painted the prompt: its bytes are acknowledged for it.
+    first?.receive(encodeAck(25));
+    first?.detach();
+    expect(ackedTotal()).toBe(28);
+    expect(streams.attached('s1')).toBe(false);
+
+    const after = recordingSink();
+    const second = streams.attach('s1', after.sink, { replay: true });
+    expect(streams.attached('s1')).toBe(true);
+    expect(after.text()).toBe('$ uname -a\r\nLinux web-01\r\n$ ');
+    output('s1', 'ls\r\n');
+    expect(after.messages.at(-1)).toBe('ls\r\n');
+    // Painting the replay releases nothing more; painting the new output releases it.
+    second?.receive(encodeAck(28));
+    expect(ackedTotal()).toBe(28);
+    second?.receive(encodeAck(4));
+    expect(ackedTotal()).toBe(32);
+  });
+
+  it('sends a socket the same window opens again only what it has not seen', () => {
+    const { streams, output } = fakeSessions();
+    streams.opened('s1');
+    const first = recordingSink();
+    streams.attach('s1', first.sink)?.detach();
+    output('s1', 'while away\r\n');
+    const again = recordingSink();
+    streams.attach('s1', again.sink);
+    output('s1', 'back\r\n');
+    expect(first.text()).toBe('');
+    expect(again.text()).toBe('while away\r\nback\r\n');
+  });
+
+  it('keeps only the latest output, and replays it from the first whole line', () => {
+    const { streams, output } = fakeSessions();
+    streams.opened('s1');
+    const first = recordingSink();
+    const attachment = streams.attach('s1', first.sink);
+    const lines = Array.from(
+      { length: 20_000 },
+      (_, i) => `line ${String(i).padStart(5, '0')} ${'x'.repeat(40)}\r\n`,
+    );
+    for (let i = 0; i < lines.length; i += 100) output('s1', lines.slice(i, i + 100).join(''));
+    attachment?.detach();
+    const after = recordingSink();
+    streams.attach('s1', after.sink, { replay: true });
+    const replayed = after.text();
+    expect(replayed.length).toBeLessThanOrEqual(historyBytes);
+    expect(replayed.length).toBeGreaterThan(historyBytes - 64 * 1024);
+    expect(replayed.startsWith('line ')).toBe(true);
+    expect(replayed.endsWith(lines.at(-1) ?? '-')).toBe(true);
+    expect(first.text().endsWith(replayed)).toBe(true);
+  });
+
+  it('asks hosts that push streams for a new one, for a session it knows', () => {
+    const { streams } = fakeSessions();
+    const pushed: string[] = [];
+    streams.onOpened((id) => pushed.push(id));
+    streams.opened('s1');
+    expect(streams.reopen('s1')).toBe(true);
+    expect(streams.reopen('gone')).toBe(false);
+    expect(pushed).toEqual(['s1', 's1']);
+  });
 });

@@ -1,3 +1,4 @@
+import { concatBytes } from '../../shared/bytes';
 import { decodeClientFrame } from '../../shared/ssh';
 import type { Logger } from '../core/logger';
 import type { SshSessionManager } from '../ssh';
@@ -22,6 +23,30 @@ interface Stream {
   backlog: Uint8Array[];
   /** Bytes handed to the current sink and not yet acknowledged by it. */
   unacked: number;
+  /** The latest output handed to any sink, at most `historyBytes`, oldest first. */
+  history: Uint8Array[];
+  historySize: number;
+  /** Output was dropped from the front of `history`: its first line may be cut. */
+  historyCut: boolean;
+  /** Replayed history the current sink has not acknowledged; its first acks are for these. */
+  replayUnacked: number;
+}
+
+/**
+ * How much of a session's latest output is kept to be shown again when a new transport
+ * attaches — a reloaded window, or a renderer started again after a crash — about half of a
+ * terminal's 10 000-line scrollback at typical widths.
+ */
+export const historyBytes = 512 * 1024;
+
+/** The part of the kept output a new transport is shown: from the first whole line. */
+export function replayOf(history: readonly Uint8Array[], cut: boolean): Uint8Array | null {
+  if (history.length === 0) return null;
+  const joined = concatBytes(history);
+  if (!cut) return joined;
+  const newline = joined.indexOf(0x0a);
+  if (newline < 0 || newline + 1 >= joined.byteLength) return null;
+  return joined.subarray(newline + 1);
 }
 
 /**
@@ -30,7 +55,8 @@ interface Stream {
  * the manager only sends up to its high watermark of unacknowledged bytes, and acknowledgements
  * come from the renderer after xterm.js has written them, so nothing here grows without bound.
  * When a transport goes away, what it never acknowledged is acknowledged for it (those bytes are
- * lost with it) so the session is not left paused.
+ * lost with it) so the session is not left paused. The next transport is first shown the
+ * session's latest output again (see `historyBytes`), so a reloaded window keeps its screen.
  */
 export class TerminalStreams {
   private readonly streams = new Map<string, Stream>();
@@ -55,7 +81,15 @@ export class TerminalStreams {
   /** A session was created: set up its stream and tell hosts that push streams. */
   opened(sessionId: string): void {
     if (!this.streams.has(sessionId)) {
-      this.streams.set(sessionId, { sink: null, backlog: [], unacked: 0 });
+      this.streams.set(sessionId, {
+        sink: null,
+        backlog: [],
+        unacked: 0,
+        history: [],
+        historySize: 0,
+        historyCut: false,
+        replayUnacked: 0,
+      });
     }
     for (const listener of this.openedListeners) listener(sessionId);
   }
@@ -64,16 +98,41 @@ export class TerminalStreams {
     return this.streams.has(sessionId);
   }
 
-  /** Attaches a transport to a session, replacing (and closing) any previous one. */
-  attach(sessionId: string, sink: TerminalSink): TerminalAttachment | null {
+  /** A transport is attached to the session's stream (a window shows it now). */
+  attached(sessionId: string): boolean {
+    return (this.streams.get(sessionId)?.sink ?? null) !== null;
+  }
+
+  /**
+   * A window that lost its transport asks for the stream again (after a reload): hosts that
+   * push streams push a new one, which replaces any previous one. False for an unknown session.
+   */
+  reopen(sessionId: string): boolean {
+    if (!this.streams.has(sessionId)) return false;
+    for (const listener of this.openedListeners) listener(sessionId);
+    return true;
+  }
+
+  /**
+   * Attaches a transport to a session, replacing (and closing) any previous one. With `replay`
+   * the transport is first sent the session's latest output (a window shown again after a
+   * reload); without, only what it has not seen (the same window's socket opened again).
+   */
+  attach(
+    sessionId: string,
+    sink: TerminalSink,
+    options: { replay?: boolean } = {},
+  ): TerminalAttachment | null {
     const stream = this.streams.get(sessionId);
     if (stream === undefined) return null;
     this.release(sessionId, stream, 'replaced by a newer stream');
     stream.sink = sink;
-    for (const bytes of stream.backlog.splice(0)) {
-      stream.unacked += bytes.byteLength;
-      sink.send(bytes);
+    const replay = options.replay === true ? replayOf(stream.history, stream.historyCut) : null;
+    if (replay !== null) {
+      stream.replayUnacked = replay.byteLength;
+      sink.send(replay);
     }
+    for (const bytes of stream.backlog.splice(0)) this.send(stream, sink, bytes);
     return {
       receive: (frame) => {
         if (stream.sink !== sink) return true;
@@ -83,9 +142,12 @@ export class TerminalStreams {
           if (decoded.bytes.byteLength > 0)
             this.safely(() => this.ssh.write(sessionId, decoded.bytes));
         } else {
-          const count = Math.min(decoded.count, stream.unacked);
+          // Acknowledgements come in output order: the replayed history's come first.
+          const replayed = Math.min(decoded.count, stream.replayUnacked);
+          stream.replayUnacked -= replayed;
+          const count = Math.min(decoded.count - replayed, stream.unacked);
           stream.unacked -= count;
-          this.safely(() => this.ssh.ack(sessionId, count));
+          if (count > 0) this.safely(() => this.ssh.ack(sessionId, count));
         }
         return true;
       },
@@ -120,14 +182,32 @@ export class TerminalStreams {
       stream.backlog.push(bytes);
       return;
     }
+    this.send(stream, stream.sink, bytes);
+  }
+
+  private send(stream: Stream, sink: TerminalSink, bytes: Uint8Array): void {
     stream.unacked += bytes.byteLength;
-    stream.sink.send(bytes);
+    sink.send(bytes);
+    stream.history.push(bytes);
+    stream.historySize += bytes.byteLength;
+    // Keystroke echoes come a few bytes at a time: keep the list short.
+    if (stream.history.length > 1024) stream.history = [concatBytes(stream.history)];
+    while (stream.historySize > historyBytes) {
+      const first = stream.history[0];
+      if (first === undefined) break;
+      const over = stream.historySize - historyBytes;
+      if (first.byteLength <= over) stream.history.shift();
+      else stream.history[0] = first.subarray(over);
+      stream.historySize -= Math.min(over, first.byteLength);
+      stream.historyCut = true;
+    }
   }
 
   private release(sessionId: string, stream: Stream, reason: string | null): void {
     const sink = stream.sink;
     if (sink === null) return;
     stream.sink = null;
+    stream.replayUnacked = 0;
     if (reason !== null) sink.close(reason);
     if (stream.unacked > 0) {
       const lost = stream.unacked;

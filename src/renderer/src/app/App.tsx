@@ -8,7 +8,7 @@ import { PlannedSection } from '../features/planned/PlannedSection';
 import { ProfilesPage } from '../features/profiles/ProfilesPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { TerminalsPage } from '../features/terminals/TerminalsPage';
-import { endSessionsOfEarlierWindows } from '../features/terminals/terminal-actions';
+import { restoreTerminals } from '../features/terminals/terminal-restore';
 import { OtpDialog } from '../features/sync/OtpDialog';
 import { StaleBanner } from '../features/sync/StaleBanner';
 import { connectSync } from '../features/sync/sync-store';
@@ -89,7 +89,7 @@ function Shell() {
 
   useEffect(() => connectSync(), []);
   useEffect(() => {
-    void endSessionsOfEarlierWindows();
+    void restoreTerminals();
   }, []);
 
   useEffect(() => {

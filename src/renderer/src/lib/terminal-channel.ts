@@ -2,6 +2,7 @@ import {
   encodeAck,
   encodeInput,
   maxTerminalInputBytes,
+  replayParam,
   sessionParam,
   terminalPath,
 } from '../../../shared/ssh';
@@ -114,7 +115,7 @@ function portChannel(sessionId: string): TerminalChannel {
 const tokenKey = 'rackside.token';
 const maxReopen = 5;
 
-function socketChannel(sessionId: string): TerminalChannel {
+function socketChannel(sessionId: string, replay: boolean): TerminalChannel {
   const token =
     new URLSearchParams(window.location.search).get(tokenParam) ??
     window.sessionStorage.getItem(tokenKey) ??
@@ -122,6 +123,9 @@ function socketChannel(sessionId: string): TerminalChannel {
   const url =
     `ws://${window.location.host}${terminalPath}?${tokenParam}=${encodeURIComponent(token)}` +
     `&${sessionParam}=${encodeURIComponent(sessionId)}`;
+  // Only the first socket asks for the session's latest output; one opened again after a drop
+  // would show it twice.
+  let replayWanted = replay;
   const listeners = new Set<(bytes: Uint8Array) => void>();
   const outbox: Uint8Array[] = [];
   let socket: WebSocket | undefined;
@@ -129,7 +133,8 @@ function socketChannel(sessionId: string): TerminalChannel {
   let reopened = 0;
 
   const connect = (): void => {
-    const ws = new WebSocket(url);
+    const ws = new WebSocket(replayWanted ? `${url}&${replayParam}=1` : url);
+    replayWanted = false;
     ws.binaryType = 'arraybuffer';
     ws.onopen = () => {
       socket = ws;
@@ -174,13 +179,25 @@ function socketChannel(sessionId: string): TerminalChannel {
   };
 }
 
-/** Opens the byte stream of a session that `ssh:open` (or `ssh:lxc-console`) just started. */
-export function openTerminalChannel(sessionId: string): TerminalChannel {
+/**
+ * Opens the byte stream of a session that `ssh:open` (or `ssh:lxc-console`) just started, or,
+ * with `replay`, of one an earlier window showed: its latest output comes first. (Under
+ * Electron `ssh:attach` pushes that port, already replaying.)
+ */
+export function openTerminalChannel(
+  sessionId: string,
+  options: { replay?: boolean } = {},
+): TerminalChannel {
   if (window.rackside) {
     listenForPorts();
     return portChannel(sessionId);
   }
-  return socketChannel(sessionId);
+  return socketChannel(sessionId, options.replay === true);
+}
+
+/** Under Electron only one window exists: sessions it does not show belong to no one. */
+export function singleWindowHost(): boolean {
+  return window.rackside !== undefined;
 }
 
 /** Under Electron, start listening for ports before the first session is opened. */

@@ -55,6 +55,7 @@ export function installSshBridge(): SshBridge {
     status: { state: 'connecting' },
     hops: [],
     logFile: null,
+    attached: false,
   });
   setBridge(
     createBridge({

@@ -33,27 +33,6 @@ export function sessionFor(key: string): TerminalSession | undefined {
   return sessions.get(key);
 }
 
-let earlierWindowsChecked = false;
-
-/**
- * Ends the SSH sessions an earlier window left in the core (it was reloaded, or its renderer
- * crashed): this window has no tab for them and cannot show them again, and a host-key question
- * one of them still waits on would hold up every new tab to that host. Once per window; a tab
- * this window has opened meanwhile is left alone.
- */
-export async function endSessionsOfEarlierWindows(): Promise<void> {
-  if (earlierWindowsChecked) return;
-  earlierWindowsChecked = true;
-  const listed = await bridge().call('ssh:list', {});
-  if (!listed.ok) return;
-  const ours = new Set(useTerminalsStore.getState().tabs.map((tab) => tab.sessionId));
-  await Promise.all(
-    listed.data
-      .filter((session) => !ours.has(session.id))
-      .map((session) => bridge().call('ssh:close', { sessionId: session.id })),
-  );
-}
-
 /** Push events for SSH, subscribed once for the whole renderer. */
 function subscribe(): void {
   if (subscribed) return;
@@ -222,12 +201,12 @@ export function failureText(target: TabTarget, error: { code: string; message: s
   return error.message;
 }
 
-/** Opens a new tab with a session to `target`, in the focused pane. */
-export async function openTab(target: TabTarget): Promise<void> {
+/** Opens a new tab with a session to `target`, in the focused pane (or `inPane`). */
+export async function openTab(target: TabTarget, inPane?: 0 | 1): Promise<void> {
   subscribe();
   const state = useTerminalsStore.getState();
   const key = `tab-${String(nextKey++)}`;
-  const pane = state.split ? state.focusedPane : 0;
+  const pane = inPane ?? (state.split ? state.focusedPane : 0);
   const tab: TerminalTab = {
     key,
     target,
@@ -251,6 +230,50 @@ export async function openTab(target: TabTarget): Promise<void> {
     return { tabs: [...s.tabs, tab], active };
   });
   await startInTab(key, target, session);
+}
+
+/** A tab as a reloaded window shows it again (see terminal-restore). */
+export interface AdoptedTab {
+  target: TabTarget;
+  name: string | null;
+  pane: 0 | 1;
+  broadcast: boolean;
+}
+
+/**
+ * Gives a session an earlier window showed (before a reload) a tab in this one: its terminal
+ * starts with the session's latest output, and the host's stream moves here. Returns the key.
+ */
+export async function adoptSession(saved: AdoptedTab, view: SshSessionView): Promise<string> {
+  subscribe();
+  const key = `tab-${String(nextKey++)}`;
+  const tab: TerminalTab = {
+    key,
+    target: saved.target,
+    sessionId: view.id,
+    title: view.title || describeTarget(saved.target),
+    name: saved.name,
+    status: view.status,
+    wasOpen: true,
+    logFile: view.logFile,
+    broadcast: saved.broadcast,
+    pane: saved.pane,
+    reconnectAt: null,
+    reconnectAttempt: 0,
+    error: null,
+  };
+  const session = new TerminalSession(useTerminalsStore.getState().settings, sessionHooks(key));
+  sessions.set(key, session);
+  useTerminalsStore.setState((s) => ({ tabs: [...s.tabs, tab] }));
+  session.connect(view.id, { replay: true });
+  const attached = await bridge().call('ssh:attach', { sessionId: view.id });
+  if (!attached.ok) {
+    updateTab(key, {
+      status: { state: 'closed' },
+      error: `This terminal could not be shown again: ${attached.error.message}`,
+    });
+  }
+  return key;
 }
 
 /** Starts a session for tab `key` and connects its terminal to it. */

@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { setBridge } from '../../lib/bridge';
-import { installFakeBridge, unknownChannel } from '../../test-support/fake-bridge';
+import { installFakeBridge } from '../../test-support/fake-bridge';
 import { createAckBatcher } from './ack-batcher';
 import { needsPasteWarning, pastedLineCount } from './paste';
 import { QuickTarget } from '../../../../shared/ssh';
 import { formatQuickTarget, parseQuickConnect } from './quick-connect';
 import { shouldUseWebgl } from './renderer-choice';
 import { addonSearch, noToggles, toggleForKey } from './search-options';
-import { cycleTab, endSessionsOfEarlierWindows, failureText, reconnect } from './terminal-actions';
+import { cycleTab, failureText, reconnect } from './terminal-actions';
 import { move, moveShownTabToOtherPane } from './tab-layout';
 import { keyCommandFor, keyLeftToApp } from './terminal-session';
 import {
@@ -425,44 +425,6 @@ describe('whole-word search', () => {
       '4:c',
       '6:a.b',
       '10:c',
-    ]);
-  });
-});
-
-describe('a window that starts', () => {
-  afterEach(() => {
-    setBridge(undefined);
-    useTerminalsStore.setState(initialState);
-  });
-
-  it('ends the sessions an earlier window left behind, once, and never one of its own tabs', async () => {
-    const view = (id: string) => ({
-      id,
-      title: 'ops@10.0.0.5:22',
-      profileId: null,
-      status: { state: 'connecting' },
-      hops: [],
-      logFile: null,
-    });
-    const calls = installFakeBridge((channel) => {
-      if (channel === 'ssh:list') return [view('left-behind'), view('ours')];
-      if (channel === 'ssh:close') return null;
-      return unknownChannel(channel);
-    });
-    useTerminalsStore.setState({
-      ...initialState,
-      tabs: [
-        {
-          ...openTab('a', { kind: 'quick', user: 'ops', host: '10.0.0.5', port: 22 }),
-          sessionId: 'ours',
-        },
-      ],
-    });
-    await endSessionsOfEarlierWindows();
-    await endSessionsOfEarlierWindows();
-    expect(calls.filter((c) => c.channel === 'ssh:list')).toHaveLength(1);
-    expect(calls.filter((c) => c.channel === 'ssh:close').map((c) => c.request)).toEqual([
-      { sessionId: 'left-behind' },
     ]);
   });
 });

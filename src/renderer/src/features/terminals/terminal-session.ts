@@ -156,14 +156,17 @@ export class TerminalSession {
     this.term.attachCustomKeyEventHandler((event) => this.onKey(event));
   }
 
-  /** Connects the terminal to a session's stream (again, after a new session id). */
-  connect(sessionId: string): void {
+  /**
+   * Connects the terminal to a session's stream (again, after a new session id); with `replay`,
+   * to one an earlier window showed, whose latest output is written first.
+   */
+  connect(sessionId: string, options: { replay?: boolean } = {}): void {
     this.offData?.();
     this.pacer?.drain();
     this.pacer?.dispose();
     this.acks?.dispose();
     this.channel?.close();
-    const channel = openTerminalChannel(sessionId);
+    const channel = openTerminalChannel(sessionId, options);
     const acks = createAckBatcher((count) => {
       channel.ack(count);
     });
