@@ -14,6 +14,7 @@ import type { Page } from '@playwright/test';
 import { ProfilesPage } from '../pages/profiles-page';
 import { TerminalsPage } from '../pages/terminals-page';
 import { expect, test } from '../support/fixtures';
+import { openKeyShell as openKeyShellWith } from '../support/key-shell';
 
 let dir: string;
 let hostKey: KeyPair;
@@ -35,27 +36,8 @@ test.afterAll(async () => {
   await fs.rm(dir, { recursive: true, force: true });
 });
 
-/** Saves an SSH profile that logs in as root with the test key, connects and opens the shell. */
-async function openKeyShell(page: Page, name: string): Promise<TerminalsPage> {
-  const profiles = new ProfilesPage(page);
-  await profiles.open();
-  await profiles.startNew('ssh');
-  await profiles.choose('auth-mode', 'key');
-  await profiles.fill({
-    name,
-    'connection.host': '127.0.0.1',
-    'connection.port': String(sshd.port),
-    'connection.username': 'root',
-    'connection.auth.keyFile': client.privatePath,
-  });
-  await profiles.save();
-  await profiles.select(name);
-  await profiles.detail().getByTestId('profile-connect').click();
-  const terminals = new TerminalsPage(page);
-  await expect(terminals.hostKeyPrompt()).toBeVisible({ timeout: 20_000 });
-  await terminals.acceptHostKey('remember');
-  await terminals.expectState('open');
-  return terminals;
+function openKeyShell(page: Page, name: string): Promise<TerminalsPage> {
+  return openKeyShellWith(page, name, sshd, client);
 }
 
 test('a password typed at the prompt and saved logs in without asking, until the form clears it', async ({
