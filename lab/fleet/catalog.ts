@@ -28,8 +28,8 @@ export const osCatalog: readonly (readonly [OsInfo, number])[] = [
   [linux('Ubuntu', '22.04', 'Debian', 'ubuntu', '5.15.0-126-generic'), 25],
   [linux('Ubuntu', '24.04', 'Debian', 'ubuntu', '6.8.0-49-generic'), 20],
   [linux('Debian', '12', 'Debian', 'debian', '6.1.0-28-amd64'), 25],
-  [linux('AlmaLinux', '9.4', 'Redhat', 'almalinux', '5.14.0-427.13.1.el9_4.x86_64'), 12],
-  [linux('Rocky Linux', '9.5', 'Redhat', 'rockylinux', '5.14.0-503.14.1.el9_5.x86_64'), 8],
+  [linux('AlmaLinux', '9.4', 'Redhat', 'centos', '5.14.0-427.13.1.el9_4.x86_64'), 12],
+  [linux('Rocky Linux', '9.5', 'Redhat', 'centos', '5.14.0-503.14.1.el9_5.x86_64'), 8],
   [
     {
       name: 'Windows Server',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeIp, normalizeMac } from '../identity';
-import { normalizeGuest } from './normalize';
+import { normalizeGuest, osName } from './normalize';
 import { agentEnabled, guestNics, parsePropertyString, splitTags } from './property-string';
 import { reusableDetails } from './reuse';
 import { GuestConfig, GuestResource } from './schemas';
@@ -98,6 +98,14 @@ describe('Proxmox property strings and values', () => {
       site: 'pve3',
       changeStamp: 'abc',
     });
+  });
+
+  it('names container OS types as Proxmox sets them up, and keeps one it does not know', () => {
+    // AlmaLinux and Rocky containers are `centos` to Proxmox: the name must not claim CentOS.
+    expect(osName('centos')).toBe('CentOS/RHEL family');
+    expect(osName('debian')).toBe('Debian');
+    expect(osName('openeuler')).toBe('openeuler');
+    expect(osName('')).toBeNull();
   });
 
   it('rejects a config whose NIC is not a property string, naming the key', () => {

@@ -37,7 +37,8 @@ const ostypeNames: Record<string, string> = {
   other: 'Other',
   debian: 'Debian',
   ubuntu: 'Ubuntu',
-  centos: 'CentOS',
+  // Proxmox sets up AlmaLinux, Rocky and other RHEL rebuilds as `centos` containers.
+  centos: 'CentOS/RHEL family',
   fedora: 'Fedora',
   opensuse: 'openSUSE',
   archlinux: 'Arch Linux',
