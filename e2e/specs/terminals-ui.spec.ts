@@ -243,3 +243,25 @@ test('a terminal outlives a reload of its window: the same tab, its screen and i
   await expect(terminals.screen()).toContainText('twice-5');
   await expect(terminals.screen()).not.toContainText('twice-5twice-5');
 });
+
+test('a full-screen program running across a reload keeps its own screen, also after long output', async ({
+  app,
+}) => {
+  const terminals = await openKeyShell(app.page, 'reload-full-screen');
+  await terminals.typeLine('echo on-the-shell-screen');
+  // A program on the alternate screen prints more than a reloaded window is shown again, then
+  // waits; once it goes on it leaves the alternate screen, as a full-screen program does.
+  await terminals.typeLine(
+    "clear; printf '\\033[?1049h'; for i in $(seq 1 9000); do echo \"frame-line-$i ......................................................\"; done; read x; printf '\\033[?1049l'; echo back-on-$((6*7))",
+  );
+  await expect(terminals.screen()).toContainText('frame-line-9000', { timeout: 30_000 });
+
+  await app.page.reload();
+  await app.shell.waitReady();
+  await expect(terminals.screen()).toContainText('frame-line-9000');
+  await terminals.view().getByTestId('term-host').click();
+  await app.page.keyboard.press('Enter');
+  // Back on the shell's screen: the program's lines went with its alternate screen.
+  await expect(terminals.screen()).toContainText('back-on-42');
+  await expect(terminals.screen()).not.toContainText('frame-line-9000');
+});

@@ -203,6 +203,24 @@ describe("a session's stream shown again in a new window", () => {
     expect(first.text().endsWith(replayed)).toBe(true);
   });
 
+  it('sets again the modes a program set before the kept output: its alternate screen, its keys', () => {
+    const { streams, output } = fakeSessions();
+    streams.opened('s1');
+    const first = recordingSink();
+    const attachment = streams.attach('s1', first.sink);
+    // A shell, then a full-screen program that keeps redrawing for longer than is kept.
+    output('s1', '$ top\r\n\x1b[?1049h\x1b[?1h\x1b=\x1b[?25l');
+    const frame = `\x1b[H${'load average: 0.42 '.repeat(4)}\r\n`.repeat(40);
+    for (let i = 0; i * frame.length < 2 * historyBytes; i++) output('s1', frame);
+    attachment?.detach();
+    const after = recordingSink();
+    streams.attach('s1', after.sink, { replay: true });
+    const replayed = after.text();
+    expect(replayed.startsWith('\x1b[?1049h\x1b[?1h\x1b[?25l\x1b=')).toBe(true);
+    expect(replayed.endsWith(frame)).toBe(true);
+    expect(replayed).not.toContain('$ top');
+  });
+
   it('asks hosts that push streams for a new one, for a session it knows', () => {
     const { streams } = fakeSessions();
     const pushed: string[] = [];

@@ -1,5 +1,6 @@
 import { concatBytes } from '../../shared/bytes';
 import { decodeClientFrame } from '../../shared/ssh';
+import { TerminalModes } from './terminal-modes';
 import type { Logger } from '../core/logger';
 import type { SshSessionManager } from '../ssh';
 
@@ -26,8 +27,11 @@ interface Stream {
   /** The latest output handed to any sink, at most `historyBytes`, oldest first. */
   history: Uint8Array[];
   historySize: number;
-  /** Output was dropped from the front of `history`: its first line may be cut. */
-  historyCut: boolean;
+  /**
+   * The modes set by the output dropped from the front of `history`; null while nothing was
+   * dropped (the history then starts with the session).
+   */
+  dropped: TerminalModes | null;
   /** Replayed history the current sink has not acknowledged; its first acks are for these. */
   replayUnacked: number;
 }
@@ -39,15 +43,26 @@ interface Stream {
  */
 export const historyBytes = 512 * 1024;
 
-/** The part of the kept output a new transport is shown: from the first whole line. */
-export function replayOf(history: readonly Uint8Array[], cut: boolean): Uint8Array | null {
+/**
+ * What a new transport is shown of the kept output: all of it, or — once its start was dropped
+ * — from its first whole line, after the sequences that set again the modes the dropped part
+ * had set (the alternate screen of a full-screen program, say).
+ */
+export function replayOf(
+  history: readonly Uint8Array[],
+  dropped: TerminalModes | null,
+): Uint8Array | null {
   if (history.length === 0) return null;
   const joined = concatBytes(history);
-  if (!cut) return joined;
+  if (dropped === null) return joined;
   const newline = joined.indexOf(0x0a);
   if (newline < 0 || newline + 1 >= joined.byteLength) return null;
-  return joined.subarray(newline + 1);
+  const modes = dropped.clone();
+  modes.feed(joined.subarray(0, newline + 1));
+  return concatBytes([encoder.encode(modes.restore()), joined.subarray(newline + 1)]);
 }
+
+const encoder = new TextEncoder();
 
 /**
  * Connects each SSH session's output and input to whichever transport the host attaches —
@@ -87,7 +102,7 @@ export class TerminalStreams {
         unacked: 0,
         history: [],
         historySize: 0,
-        historyCut: false,
+        dropped: null,
         replayUnacked: 0,
       });
     }
@@ -127,7 +142,7 @@ export class TerminalStreams {
     if (stream === undefined) return null;
     this.release(sessionId, stream, 'replaced by a newer stream');
     stream.sink = sink;
-    const replay = options.replay === true ? replayOf(stream.history, stream.historyCut) : null;
+    const replay = options.replay === true ? replayOf(stream.history, stream.dropped) : null;
     if (replay !== null) {
       stream.replayUnacked = replay.byteLength;
       sink.send(replay);
@@ -196,10 +211,12 @@ export class TerminalStreams {
       const first = stream.history[0];
       if (first === undefined) break;
       const over = stream.historySize - historyBytes;
-      if (first.byteLength <= over) stream.history.shift();
+      const gone = first.byteLength <= over ? first : first.subarray(0, over);
+      if (gone === first) stream.history.shift();
       else stream.history[0] = first.subarray(over);
-      stream.historySize -= Math.min(over, first.byteLength);
-      stream.historyCut = true;
+      stream.historySize -= gone.byteLength;
+      stream.dropped ??= new TerminalModes();
+      stream.dropped.feed(gone);
     }
   }
 
