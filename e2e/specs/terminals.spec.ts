@@ -10,9 +10,9 @@ import {
   type Sshd,
 } from '../../src/main/ssh/test-support/sshd';
 import type { Page } from '@playwright/test';
-import { ProfilesPage } from '../pages/profiles-page';
 import { TerminalsPage } from '../pages/terminals-page';
 import { expect, test } from '../support/fixtures';
+import { connectWithKey as connectWithKeyAs } from '../support/key-shell';
 
 /** OpenSSH's SHA256 fingerprint of a public key line. */
 function fingerprint(key: KeyPair): string {
@@ -21,21 +21,8 @@ function fingerprint(key: KeyPair): string {
 }
 
 /** Saves an SSH profile that logs in as root with the test key, and connects from it. */
-async function connectWithKey(page: Page, name: string, port: number): Promise<void> {
-  const profiles = new ProfilesPage(page);
-  await profiles.open();
-  await profiles.startNew('ssh');
-  await profiles.choose('auth-mode', 'key');
-  await profiles.fill({
-    name,
-    'connection.host': '127.0.0.1',
-    'connection.port': String(port),
-    'connection.username': 'root',
-    'connection.auth.keyFile': client.privatePath,
-  });
-  await profiles.save();
-  await profiles.select(name);
-  await profiles.detail().getByTestId('profile-connect').click();
+function connectWithKey(page: Page, name: string, port: number): Promise<void> {
+  return connectWithKeyAs(page, name, port, client);
 }
 
 let dir: string;

@@ -4,13 +4,13 @@ import { ProfilesPage } from '../pages/profiles-page';
 import { TerminalsPage } from '../pages/terminals-page';
 import { expect } from './fixtures';
 
-/** Saves an SSH profile that logs in as root with `client`, connects and opens the shell. */
-export async function openKeyShell(
+/** Saves an SSH profile that logs in as root on 127.0.0.1:`port` with `client`, and connects. */
+export async function connectWithKey(
   page: Page,
   name: string,
-  sshd: Sshd,
+  port: number,
   client: KeyPair,
-): Promise<TerminalsPage> {
+): Promise<void> {
   const profiles = new ProfilesPage(page);
   await profiles.open();
   await profiles.startNew('ssh');
@@ -18,13 +18,23 @@ export async function openKeyShell(
   await profiles.fill({
     name,
     'connection.host': '127.0.0.1',
-    'connection.port': String(sshd.port),
+    'connection.port': String(port),
     'connection.username': 'root',
     'connection.auth.keyFile': client.privatePath,
   });
   await profiles.save();
   await profiles.select(name);
   await profiles.detail().getByTestId('profile-connect').click();
+}
+
+/** `connectWithKey`, then remembers the host key and waits for the shell. */
+export async function openKeyShell(
+  page: Page,
+  name: string,
+  sshd: Sshd,
+  client: KeyPair,
+): Promise<TerminalsPage> {
+  await connectWithKey(page, name, sshd.port, client);
   const terminals = new TerminalsPage(page);
   await expect(terminals.hostKeyPrompt()).toBeVisible({ timeout: 20_000 });
   await terminals.acceptHostKey('remember');
