@@ -4,6 +4,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTempDirs } from '../test-support/temp-dir';
 import { sha256Fingerprint } from './fingerprint';
+import { splitter } from './test-support/splitter';
 import { fileContains, openWatched, sessionBed, rootWithKey } from './test-support/session-harness';
 import {
   ensurePasswordUser,
@@ -82,6 +83,45 @@ describe('SSH sessions against OpenSSH: authentication', () => {
       });
     } finally {
       silent.close();
+      await server.stop();
+    }
+  });
+
+  it('keeps the SSH worker running when a connection drops while a login prompt is open', async () => {
+    const dir = await tempDir();
+    const server = await sshd(dir, [
+      'PasswordAuthentication yes',
+      'UsePAM yes',
+      'KbdInteractiveAuthentication yes',
+    ]);
+    const front = await splitter([server.port]);
+    try {
+      const bed = await sessionBed(dir);
+      // The user is still typing when the connection drops.
+      bed.answer = (prompt) =>
+        prompt.kind === 'host-key' ? { kind: 'host-key', answer: 'accept-once' } : null;
+      for (const mode of ['password', 'keyboard-interactive'] as const) {
+        const dropped = await openWatched(
+          bed.manager,
+          { ...asPasswordUser(server, mode), port: front.port },
+          term,
+        );
+        await bed.until(
+          () => bed.prompts.some((p) => p.kind === mode && p.sessionId === dropped.id),
+          `the ${mode} prompt`,
+        );
+        front.dropAll();
+        await dropped.state('closed');
+      }
+      // The next session still logs in: the worker did not stop with either.
+      const next = await openWatched(
+        bed.manager,
+        rootWithKey(server, keys.client.privatePath),
+        term,
+      );
+      await next.state('open');
+    } finally {
+      front.close();
       await server.stop();
     }
   });

@@ -1,10 +1,10 @@
-import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { useTempDirs } from '../test-support/temp-dir';
 import { sha256Fingerprint } from './fingerprint';
 import { useTestKeys } from './test-support/fixtures';
 import { openWatched, rootWithKey, sessionBed, type Bed } from './test-support/session-harness';
 import { startSshd, type KeyPair, type Sshd } from './test-support/sshd';
+import { splitter } from './test-support/splitter';
 
 const tempDir = useTempDirs();
 const term = { cols: 80, rows: 24 };
@@ -12,38 +12,6 @@ const keys = useTestKeys();
 
 const blob = (key: KeyPair): Buffer => Buffer.from(key.publicBase64, 'base64');
 const fingerprintOf = (key: KeyPair): string => sha256Fingerprint(blob(key));
-
-/**
- * One address in front of several servers: the first connection goes to the first server, the
- * next to the second, and so on (the last one takes the rest). From the client's side, one host
- * whose key differs between connections — as when one of them is intercepted.
- */
-async function splitter(ports: readonly number[]): Promise<{ port: number; close(): void }> {
-  const sockets = new Set<net.Socket>();
-  let accepted = 0;
-  const server = net.createServer((client) => {
-    const port = ports[Math.min(accepted++, ports.length - 1)] ?? 0;
-    const upstream = net.connect(port, '127.0.0.1');
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.on('error', () => undefined);
-      socket.on('close', () => {
-        sockets.delete(socket);
-        client.destroy();
-        upstream.destroy();
-      });
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    close: () => {
-      server.close();
-      for (const socket of sockets) socket.destroy();
-    },
-  };
-}
 
 /** The host-key prompt shown for `sessionId`; fails the test when there is none. */
 function promptOf(bed: Bed, sessionId: string): string {
@@ -201,6 +169,33 @@ describe('SSH sessions against OpenSSH: one question per unknown host key', () =
       await third.state('open');
       expect(bed.prompts).toHaveLength(2);
     } finally {
+      await server.stop();
+    }
+  });
+
+  it('keeps the SSH worker running when a connection drops, or its tab closes, while its host-key question is open', async () => {
+    const dir = await tempDir();
+    const bed = await sessionBed(dir);
+    bed.answer = () => null;
+    const server = await sshd(dir);
+    const front = await splitter([server.port]);
+    try {
+      const target = rootWithKey(server, keys.client.privatePath);
+      const dropped = await openWatched(bed.manager, { ...target, port: front.port }, term);
+      await bed.until(() => bed.prompts.length === 1, 'the question about the key');
+      front.close();
+      await dropped.state('closed');
+      const closedTab = await openWatched(bed.manager, target, term);
+      await bed.until(() => bed.prompts.length === 2, 'the next question');
+      bed.manager.discard(closedTab.id);
+
+      // Other sessions go on: the worker took neither end as a crash.
+      const next = await openWatched(bed.manager, target, term);
+      await bed.until(() => bed.prompts.length === 3, 'a question for the next tab');
+      bed.manager.answer(promptOf(bed, next.id), { kind: 'host-key', answer: 'accept-once' });
+      await next.state('open');
+    } finally {
+      front.close();
       await server.stop();
     }
   });

@@ -172,3 +172,40 @@ export function authHandlerFor(hop: Hop, ask: AuthAsk): AuthHandlerMiddleware {
     );
   };
 }
+
+/**
+ * `handler` whose answers reach ssh2 only while the connection can take them: one that ends
+ * while the user types a password or a code makes ssh2 throw on the late answer, out of the
+ * worker's reach, and every session would stop with it. `failed` hears of any other throw.
+ */
+export function whileUsable(
+  handler: AuthHandlerMiddleware,
+  usable: () => boolean,
+  failed: (error: Error) => void,
+): AuthHandlerMiddleware {
+  const guard =
+    <A extends unknown[]>(answer: (...args: A) => void) =>
+    (...args: A): void => {
+      if (!usable()) return;
+      try {
+        answer(...args);
+      } catch (error) {
+        failed(error instanceof Error ? error : new Error(String(error)));
+      }
+    };
+  return (methodsLeft, partial, next: NextAuthHandler) => {
+    const guardedNext = guard((method: AnyAuthMethod | false) => {
+      (next as unknown as (method: AnyAuthMethod | false) => void)(method);
+    });
+    handler(methodsLeft, partial, ((method: AnyAuthMethod | false) => {
+      if (method !== false && method.type === 'keyboard-interactive') {
+        guardedNext({
+          ...method,
+          prompt: (name, instructions, lang, prompts, finish) => {
+            method.prompt(name, instructions, lang, prompts, guard(finish));
+          },
+        });
+      } else guardedNext(method);
+    }) as unknown as NextAuthHandler);
+  };
+}

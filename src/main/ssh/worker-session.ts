@@ -11,7 +11,7 @@ import {
 import { identify } from './fingerprint';
 import { SessionLog } from './session-log';
 import type { DisconnectReason, SessionStatus } from './session-types';
-import { authHandlerFor, type AuthAsk } from './worker-auth';
+import { authHandlerFor, whileUsable, type AuthAsk } from './worker-auth';
 import type { OpenRequest, WorkerQuestion, WorkerReply } from './worker-protocol';
 
 /** How a session inside the worker talks to the session manager. */
@@ -206,6 +206,7 @@ export class WorkerSession {
     this.clients.push(client);
     let acceptedKey: Buffer | null = null;
     let ready = false;
+    let closed = false;
     return new Promise((resolve, reject) => {
       const clock = new HandshakeClock(this.request.readyTimeoutMs, () => {
         // The same error ssh2 gives for its own handshake timeout, which is turned off below.
@@ -229,6 +230,7 @@ export class WorkerSession {
         else this.finish(reasonFromError(error, label));
       });
       client.on('close', () => {
+        closed = true;
         clock.stop();
         if (!ready) reject(new HandshakeClosed());
         else this.finish(serverClosed(label));
@@ -243,7 +245,18 @@ export class WorkerSession {
         keepaliveInterval: this.request.keepalive.intervalMs,
         keepaliveCountMax: this.request.keepalive.countMax,
         // Called before any authentication request, and again at every re-key.
-        hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
+        hostVerifier: (key: Buffer, answer: (ok: boolean) => void) => {
+          // The connection may end while the user decides (the server drops it, the tab is
+          // closed): ssh2 then throws on an answer, out of the worker's reach, and every
+          // session would stop with it.
+          const verify = (ok: boolean): void => {
+            if (this.finished || closed) return;
+            try {
+              answer(ok);
+            } catch (error) {
+              this.finish(reasonFromError(error, label));
+            }
+          };
           if (acceptedKey !== null) {
             if (key.equals(acceptedKey)) verify(true);
             else {
@@ -283,7 +296,13 @@ export class WorkerSession {
             },
           );
         },
-        authHandler: authHandlerFor(hop, this.authAsk(index, ask)),
+        authHandler: whileUsable(
+          authHandlerFor(hop, this.authAsk(index, ask)),
+          () => !this.finished && !closed,
+          (error) => {
+            this.finish(reasonFromError(error, label));
+          },
+        ),
       });
     });
   }
