@@ -194,7 +194,7 @@ test('a tab dragged into the other pane keeps its session and scrollback, and ba
   await expect(left.getByTestId('term-tab')).toHaveCount(1);
 });
 
-test('a reload with a host-key question open asks it again in the same tab, not in one no window shows', async ({
+test('a reload with a host-key question open asks it again in the same tab, for the same connection', async ({
   app,
 }) => {
   const terminals = new TerminalsPage(app.page);
@@ -204,12 +204,12 @@ test('a reload with a host-key question open asks it again in the same tab, not 
   // The window goes away with its question open (a reload; in the app, a renderer that crashed).
   await app.page.reload();
   await app.shell.waitReady();
-  // The section is kept, and the tab comes back and connects again: its own question, not "waiting for your answer …
-  // in another tab" that no window shows.
+  // The section is kept, and the tab comes back with its session's question on screen again —
+  // not "waiting for your answer … in another tab" that no window shows.
   await expect(terminals.tabs()).toHaveCount(1);
   await expect(terminals.hostKeyPrompt()).toBeVisible({ timeout: 20_000 });
   await expect(app.page.getByTestId('term-connecting')).not.toContainText('in another tab');
-  // The answer reaches the new connection: it goes on to log in (here: asks for a password).
+  // The answer reaches the connection: it goes on to log in (here: asks for a password).
   await terminals.acceptHostKey('once');
   await terminals.expectState('authenticating');
 });

@@ -114,6 +114,8 @@ export function sshHandlers(
       'ssh:attach': ({ sessionId }) => {
         const session = view(sessionId);
         streams.reopen(sessionId);
+        // The window that showed its questions went away; this one shows them again.
+        for (const prompt of ssh.openPrompts(sessionId)) events.emit('ssh:prompt', prompt);
         return session;
       },
     },

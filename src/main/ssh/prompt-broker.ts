@@ -84,6 +84,13 @@ export class PromptBroker {
     });
   }
 
+  /** The prompts on screen for `sessionId`, as they were shown (to show them again). */
+  shownFor(sessionId: string): SessionPrompt[] {
+    return [...this.pending].flatMap(([promptId, pending]) =>
+      pending.sessionId === sessionId ? [{ ...pending.body, promptId, sessionId }] : [],
+    );
+  }
+
   answer(promptId: string, answer: PromptAnswer): void {
     const pending = this.pending.get(promptId);
     if (pending === undefined) {

@@ -244,6 +244,12 @@ export class SshSessionManager {
     this.sessions.delete(id);
   }
 
+  /** The questions session `id` has on screen now: a window shown after a reload asks them again. */
+  openPrompts(id: string): SessionPrompt[] {
+    this.get(id);
+    return this.prompts.shownFor(id);
+  }
+
   answer(promptId: string, answer: PromptAnswer): void {
     this.prompts.answer(promptId, answer);
   }

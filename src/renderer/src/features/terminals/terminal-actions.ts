@@ -43,7 +43,12 @@ function subscribe(): void {
     if (tab) applyStatus(tab, status);
   });
   bridge().on('ssh:prompt', (prompt) => {
-    useTerminalsStore.setState((state) => ({ prompts: [...state.prompts, prompt] }));
+    useTerminalsStore.setState((state) =>
+      // A question shown again (to a window taking its session back) is still one dialog.
+      state.prompts.some((p) => p.promptId === prompt.promptId)
+        ? state
+        : { prompts: [...state.prompts, prompt] },
+    );
   });
   bridge().on('ssh:prompt-closed', ({ promptId }) => {
     useTerminalsStore.setState((state) => ({
@@ -201,12 +206,12 @@ export function failureText(target: TabTarget, error: { code: string; message: s
   return error.message;
 }
 
-/** Opens a new tab with a session to `target`, in the focused pane (or `inPane`). */
-export async function openTab(target: TabTarget, inPane?: 0 | 1): Promise<void> {
+/** Opens a new tab with a session to `target`, in the focused pane. */
+export async function openTab(target: TabTarget): Promise<void> {
   subscribe();
   const state = useTerminalsStore.getState();
   const key = `tab-${String(nextKey++)}`;
-  const pane = inPane ?? (state.split ? state.focusedPane : 0);
+  const pane = state.split ? state.focusedPane : 0;
   const tab: TerminalTab = {
     key,
     target,
@@ -254,7 +259,8 @@ export async function adoptSession(saved: AdoptedTab, view: SshSessionView): Pro
     title: view.title || describeTarget(saved.target),
     name: saved.name,
     status: view.status,
-    wasOpen: true,
+    // One still connecting may be a first connect: cancelling it then closes the tab.
+    wasOpen: view.status.state === 'open' || view.status.state === 'closed',
     logFile: view.logFile,
     broadcast: saved.broadcast,
     pane: saved.pane,

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SshSessionView } from '../../../../shared/ssh';
 import { setBridge } from '../../lib/bridge';
 import { installFakeBridge, unknownChannel } from '../../test-support/fake-bridge';
-import { openTab } from '../../test-support/terminal-tabs';
+import { installSshBridge, openTab } from '../../test-support/terminal-tabs';
+import { adoptSession } from './terminal-actions';
 import { readSavedTabs, restoreTerminals, savedTabsOf, type SavedTabs } from './terminal-restore';
 import { initialState, useTerminalsStore } from './terminals-store';
 
@@ -61,6 +62,33 @@ afterEach(() => {
   channels.length = 0;
 });
 
+// First: the feature subscribes to the host's events once, on the bridge of its first test.
+describe('a question a session still has open', () => {
+  it('is one dialog when the host shows it again to the window taking the session back', async () => {
+    const host = installSshBridge();
+    await adoptSession(
+      { target: quick('new-1'), name: null, pane: 0, broadcast: false },
+      view('s-asking', 'connecting'),
+    );
+    const prompt = {
+      kind: 'host-key' as const,
+      promptId: '1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b',
+      sessionId: 's-asking',
+      question: {
+        host: 'new-1',
+        port: 22,
+        hop: 0,
+        keyType: 'ssh-ed25519',
+        fingerprint: 'SHA256:abc',
+        otherKnown: [],
+      },
+    };
+    host.emit('ssh:prompt', prompt);
+    host.emit('ssh:prompt', prompt);
+    expect(useTerminalsStore.getState().prompts).toEqual([prompt]);
+  });
+});
+
 describe('the saved list of a window’s terminals', () => {
   it('names each tab with a session by its session id, and what each pane shows', () => {
     const state = {
@@ -94,7 +122,7 @@ describe('the saved list of a window’s terminals', () => {
 });
 
 describe('a window that starts again after a reload', () => {
-  it('takes back its open and closed sessions where they were, connects the others again, and ends only sessions no page shows', async () => {
+  it('takes back its sessions where they were, whatever their state, and ends only sessions no page shows', async () => {
     const calls = installFakeBridge((channel, request) => {
       const sessionId = (request as { sessionId?: string }).sessionId ?? '';
       switch (channel) {
@@ -107,9 +135,7 @@ describe('a window that starts again after a reload', () => {
             view('other-page', 'open', true),
           ];
         case 'ssh:attach':
-          return view(sessionId, sessionId === 's-open' ? 'open' : 'closed');
-        case 'ssh:open':
-          return view('s-new', 'connecting');
+          return view(sessionId, 'open');
         case 'ssh:close':
           return null;
         default:
@@ -130,24 +156,18 @@ describe('a window that starts again after a reload', () => {
     };
     const session = storage(saved);
     await restoreTerminals(session);
-    await vi.waitFor(() => {
-      expect(useTerminalsStore.getState().tabs.at(-1)?.sessionId).toBe('s-new');
-    });
 
     const named = (channel: string) =>
       calls.filter((c) => c.channel === channel).map((c) => c.request);
     const state = useTerminalsStore.getState();
     const tab = (sessionId: string) => state.tabs.find((t) => t.sessionId === sessionId);
-    expect(state.tabs.map((t) => t.sessionId)).toEqual(['s-closed', 's-open', 's-new']);
-    // Connecting again, from the start: its question went with the old window.
-    expect(state.tabs[2]?.target).toEqual(quick('new-1'));
-    expect(named('ssh:open')).toEqual([
-      expect.objectContaining({ quick: { user: 'ops', host: 'new-1', port: 22 } }),
-    ]);
+    expect(state.tabs.map((t) => t.sessionId)).toEqual(['s-closed', 's-open', 's-asking']);
     expect(tab('s-open')).toMatchObject({ name: 'prod', pane: 1, broadcast: true, wasOpen: true });
     expect(tab('s-open')?.status.state).toBe('open');
     expect(tab('s-closed')?.status.state).toBe('closed');
-    expect(state.tabs[2]?.pane).toBe(1);
+    // Still connecting (the host shows its question again): cancelling it closes the tab.
+    expect(tab('s-asking')).toMatchObject({ pane: 1, wasOpen: false });
+    expect(tab('s-asking')?.status.state).toBe('connecting');
     expect(state.split).toBe(true);
     expect(state.active[0]).toBe(tab('s-closed')?.key);
     expect(state.active[1]).toBe(tab('s-open')?.key);
@@ -155,12 +175,16 @@ describe('a window that starts again after a reload', () => {
     expect(channels).toEqual([
       { sessionId: 's-closed', replay: true },
       { sessionId: 's-open', replay: true },
-      // A new session has nothing to show again.
-      { sessionId: 's-new', replay: false },
+      { sessionId: 's-asking', replay: true },
     ]);
-    expect(named('ssh:attach')).toEqual([{ sessionId: 's-closed' }, { sessionId: 's-open' }]);
+    expect(named('ssh:attach')).toEqual([
+      { sessionId: 's-closed' },
+      { sessionId: 's-open' },
+      { sessionId: 's-asking' },
+    ]);
     // The other browser page keeps its terminal; the session nobody shows is ended.
-    expect(named('ssh:close')).toEqual([{ sessionId: 's-asking' }, { sessionId: 'left-behind' }]);
+    expect(named('ssh:close')).toEqual([{ sessionId: 'left-behind' }]);
+    expect(named('ssh:open')).toEqual([]);
     expect(named('ssh:list').length).toBeGreaterThanOrEqual(1);
 
     // The list is kept for the next reload, now naming the sessions this window shows.
@@ -168,11 +192,11 @@ describe('a window that starts again after a reload', () => {
       expect(readSavedTabs(session)?.tabs.map((t) => t.sessionId)).toEqual([
         's-closed',
         's-open',
-        's-new',
+        's-asking',
       ]);
     });
     // Once per window.
     await restoreTerminals(session);
-    expect(named('ssh:attach')).toHaveLength(2);
+    expect(named('ssh:attach')).toHaveLength(3);
   });
 });

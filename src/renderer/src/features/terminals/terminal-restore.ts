@@ -2,15 +2,15 @@ import { z } from 'zod';
 import type { SshSessionView } from '../../../../shared/ssh';
 import { bridge } from '../../lib/bridge';
 import { singleWindowHost } from '../../lib/terminal-channel';
-import { adoptSession, openTab } from './terminal-actions';
+import { adoptSession } from './terminal-actions';
 import { useTerminalsStore, type TerminalsState } from './terminals-store';
 
 /**
  * Terminals outlive a reload of their window (F5 in the browser, the app's renderer started
  * again after a crash): the window keeps a list of its tabs in its session storage, and a
  * window that starts with one takes its sessions back from the core — each tab where it was,
- * its screen replayed from the session's latest output. Sessions still connecting connect
- * again (their questions went with the old window). Sessions no window shows are ended.
+ * its screen replayed from the session's latest output, the questions a session still
+ * connecting had on screen asked again. Sessions no window shows are ended.
  */
 
 const storageKey = 'rackside.terminal-tabs';
@@ -140,12 +140,7 @@ async function takeBack(storage: Storage): Promise<void> {
     const session = live.get(tab.sessionId);
     if (session === undefined || ours.has(session.id) || shownElsewhere(session)) continue;
     ours.add(session.id);
-    if (session.status.state === 'open' || session.status.state === 'closed') {
-      keys.set(session.id, await adoptSession(tab, session));
-    } else {
-      await bridge().call('ssh:close', { sessionId: session.id });
-      void openTab(tab.target, tab.pane);
-    }
+    keys.set(session.id, await adoptSession(tab, session));
   }
   if (saved !== null) placeAsSaved(saved, keys);
   await Promise.all(
