@@ -1,0 +1,104 @@
+import { EventEmitter } from 'node:events';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { describe, expect, it, vi } from 'vitest';
+import { encodeAck } from '../../shared/ssh';
+import type { Core } from '../app/create-core';
+import { silentLogger } from '../core/logger';
+import { TerminalStreams } from '../hosts/terminal-streams';
+import type { SshSessionManager } from '../ssh';
+import { bindTerminalPorts } from './terminal-ports';
+
+/** Electron's MessagePortMain over Node's MessagePort: messages come as `{ data }`. */
+class FakePortMain extends EventEmitter {
+  constructor(readonly port: MessagePort) {
+    super();
+    port.on('message', (data: unknown) => this.emit('message', { data }));
+    port.on('close', () => this.emit('close'));
+  }
+  postMessage(data: unknown): void {
+    this.port.postMessage(data);
+  }
+  start(): void {
+    this.port.start();
+  }
+  close(): void {
+    this.port.close();
+  }
+}
+
+vi.mock('electron', () => ({
+  MessageChannelMain: class {
+    readonly port1: FakePortMain;
+    readonly port2: MessagePort;
+    constructor() {
+      const channel = new MessageChannel();
+      this.port1 = new FakePortMain(channel.port1);
+      this.port2 = channel.port2;
+    }
+  },
+}));
+
+const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('latin1');
+
+describe('terminal streams over MessagePorts (Electron)', () => {
+  it("pushes a port for a new session, and to a reloaded window one that replays the session's output", async () => {
+    let output: ((id: string, bytes: Uint8Array) => void) | undefined;
+    const acked: number[] = [];
+    const manager = {
+      on: (_event: 'data', listener: (id: string, bytes: Uint8Array) => void) => {
+        output = listener;
+        return () => undefined;
+      },
+      write: () => undefined,
+      ack: (_id: string, count: number) => acked.push(count),
+    };
+    const terminals = new TerminalStreams(manager as unknown as SshSessionManager, silentLogger);
+    const pushed: { id: string; port: MessagePort }[] = [];
+    const window = {
+      isDestroyed: () => false,
+      webContents: {
+        mainFrame: { url: 'app://rackside/index.html' },
+        postMessage: (_channel: string, data: { id: string }, ports: MessagePort[]) => {
+          const port = ports[0];
+          if (port !== undefined) pushed.push({ id: data.id, port });
+        },
+      },
+    };
+    const unbind = bindTerminalPorts({ terminals } as unknown as Core, {
+      window: () => window as never,
+      allowedOrigins: ['app://rackside'],
+      logger: silentLogger,
+    });
+    const received = (port: MessagePort): Promise<string> =>
+      new Promise((resolve) => port.once('message', (data: Uint8Array) => resolve(text(data))));
+    try {
+      terminals.opened('s1');
+      expect(pushed.map((p) => p.id)).toEqual(['s1']);
+      const first = pushed[0]?.port;
+      if (first === undefined) throw new Error('no port');
+      const arrived = received(first);
+      output?.('s1', Buffer.from('$ hostname\r\nweb-01\r\n$ '));
+      expect(await arrived).toBe('$ hostname\r\nweb-01\r\n$ ');
+
+      // The window reloads and asks for the stream again (ssh:attach).
+      expect(terminals.reopen('s1')).toBe(true);
+      const second = pushed[1]?.port;
+      if (second === undefined) throw new Error('no second port');
+      expect(await received(second)).toBe('$ hostname\r\nweb-01\r\n$ ');
+      // The old window's unpainted output was acknowledged for it; painting the replay adds
+      // nothing, painting new output releases it.
+      expect(acked).toEqual([22]);
+      second.postMessage(encodeAck(22));
+      const next = received(second);
+      output?.('s1', Buffer.from('uptime\r\n'));
+      expect(await next).toBe('uptime\r\n');
+      second.postMessage(encodeAck(8));
+      await vi.waitFor(() => {
+        expect(acked).toEqual([22, 8]);
+      });
+    } finally {
+      unbind();
+      terminals.dispose();
+    }
+  });
+});
