@@ -7,15 +7,7 @@ import { closeTabNow, openTab as openTerminal } from './terminal-actions';
 import { initialState, useTerminalsStore } from './terminals-store';
 
 // The bytes of a session are not under test here: its stream carries nothing.
-vi.mock('../../lib/terminal-channel', () => ({
-  openTerminalChannel: () => ({
-    onData: () => () => undefined,
-    send: () => undefined,
-    ack: () => undefined,
-    close: () => undefined,
-  }),
-  prepareTerminalChannels: () => undefined,
-}));
+vi.mock('../../lib/terminal-channel');
 
 describe('the connecting overlay', () => {
   beforeEach(() => {

@@ -10,15 +10,7 @@ import { initialState, useTerminalsStore, type TerminalTab } from './terminals-s
 import { installSshBridge, openTab, type SshBridge } from '../../test-support/terminal-tabs';
 
 // The bytes of a session are not under test here: its stream carries nothing.
-vi.mock('../../lib/terminal-channel', () => ({
-  openTerminalChannel: () => ({
-    onData: () => () => undefined,
-    send: () => undefined,
-    ack: () => undefined,
-    close: () => undefined,
-  }),
-  prepareTerminalChannels: () => undefined,
-}));
+vi.mock('../../lib/terminal-channel');
 
 const tab = (key: string): TerminalTab =>
   openTab(key, { kind: 'quick', user: 'ops', host: key, port: 22 });
