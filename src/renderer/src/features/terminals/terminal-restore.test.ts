@@ -200,3 +200,54 @@ describe('a window that starts again after a reload', () => {
     expect(named('ssh:attach')).toHaveLength(3);
   });
 });
+
+describe('a window that starts while its old page is still going away', () => {
+  it('waits a moment for the old page to let go of its session, then takes it back', async () => {
+    let lists = 0;
+    const calls = installFakeBridge((channel, request) => {
+      const sessionId = (request as { sessionId?: string }).sessionId ?? '';
+      switch (channel) {
+        case 'ssh:list':
+          lists += 1;
+          // The reloaded page's socket is still attached at first.
+          return [view('s-web', 'open', lists === 1)];
+        case 'ssh:attach':
+          return view(sessionId, 'open');
+        default:
+          return unknownChannel(channel);
+      }
+    });
+    await restoreTerminals(
+      storage({
+        tabs: [
+          { sessionId: 's-web', target: quick('web-1'), name: null, pane: 0, broadcast: false },
+        ],
+        active: ['s-web', null],
+        split: false,
+        focusedPane: 0,
+      }),
+    );
+    expect(lists).toBe(2);
+    expect(useTerminalsStore.getState().tabs.map((t) => t.sessionId)).toEqual(['s-web']);
+    expect(calls.filter((c) => c.channel === 'ssh:attach')).toHaveLength(1);
+  });
+
+  it('leaves a session another live page still shows to that page', async () => {
+    const calls = installFakeBridge((channel) => {
+      if (channel === 'ssh:list') return [view('s-web', 'open', true)];
+      return unknownChannel(channel);
+    });
+    await restoreTerminals(
+      storage({
+        tabs: [
+          { sessionId: 's-web', target: quick('web-1'), name: null, pane: 0, broadcast: false },
+        ],
+        active: ['s-web', null],
+        split: false,
+        focusedPane: 0,
+      }),
+    );
+    expect(useTerminalsStore.getState().tabs).toEqual([]);
+    expect(calls.map((c) => c.channel)).toEqual(['ssh:list', 'ssh:list']);
+  });
+});

@@ -83,23 +83,24 @@ export function readSavedTabs(storage: Pick<Storage, 'getItem'>): SavedTabs | nu
   }
 }
 
-function writeSavedTabs(storage: Pick<Storage, 'setItem'>, saved: SavedTabs): void {
+function writeSavedTabs(storage: Pick<Storage, 'setItem'>, json: string): void {
   try {
-    storage.setItem(storageKey, JSON.stringify(saved));
+    storage.setItem(storageKey, json);
   } catch {
     // Storage refused (full, or a private window): a reload then ends this window's terminals.
   }
 }
 
-let started = false;
+/** The windows (by their session storage) that have restored already. */
+const started = new WeakSet<Storage>();
 
 /**
  * Once per window, at start: takes back the sessions a reloaded window showed, ends those no
  * window shows, then keeps the saved list up to date.
  */
 export async function restoreTerminals(storage: Storage = window.sessionStorage): Promise<void> {
-  if (started) return;
-  started = true;
+  if (started.has(storage)) return;
+  started.add(storage);
   try {
     await takeBack(storage);
   } finally {
@@ -108,7 +109,7 @@ export async function restoreTerminals(storage: Storage = window.sessionStorage)
       const json = JSON.stringify(savedTabsOf(state));
       if (json === last) return;
       last = json;
-      writeSavedTabs(storage, JSON.parse(json) as SavedTabs);
+      writeSavedTabs(storage, json);
     };
     save(useTerminalsStore.getState());
     useTerminalsStore.subscribe(save);
