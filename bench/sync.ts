@@ -32,6 +32,7 @@ import { importManifest } from '../src/main/profiles/import-export';
 import { openStore } from '../src/main/store/open-store';
 import { defaultConnectors } from '../src/main/sync/connectors';
 import { SyncEngine, defaultPerKindConcurrency } from '../src/main/sync/sync-engine';
+import { sourceSyncWriterWorker, workerSyncWriter } from '../src/main/sync/sync-writer';
 import { pairwiseScores } from '../src/main/inventory/correlation-quality';
 import { sourceCorrelationWorker, workerCorrelator } from '../src/main/inventory/correlator';
 import { figure, hottestFunctions, report, round, type CpuProfile } from './common';
@@ -331,7 +332,13 @@ export async function benchSync(size: number, options: { profile?: boolean } = {
       JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')),
     );
     importManifest(store.db, store.profiles, manifest);
-    // Correlating as the app does: in a worker thread, so the stall figure is the app's.
+    // Correlating and writing as the app does, each in a thread of its own, so the stall figure
+    // is the app's.
+    const writer = workerSyncWriter({
+      db: store.db,
+      createWorker: sourceSyncWriterWorker,
+      logger: consoleWarnings,
+    });
     const engine = new SyncEngine({
       db: store.db,
       profiles: store.profiles,
@@ -342,6 +349,7 @@ export async function benchSync(size: number, options: { profile?: boolean } = {
         createWorker: sourceCorrelationWorker,
         logger: consoleWarnings,
       }),
+      writer,
     });
 
     const captured: Captured[] = [];
@@ -513,6 +521,7 @@ export async function benchSync(size: number, options: { profile?: boolean } = {
         ...(options.profile === true ? { profiled: true } : {}),
       },
     );
+    await writer.close();
     store.close();
   } finally {
     lab.kill('SIGTERM');

@@ -15,6 +15,11 @@ import {
   workerCorrelator,
   type CorrelationWorkerFactory,
 } from '../inventory/correlator';
+import {
+  sourceSyncWriterWorker,
+  workerSyncWriter,
+  type SyncWriterWorkerFactory,
+} from '../sync/sync-writer';
 import type { OtpBroker } from '../sync/otp-broker';
 import { defaultConnectors } from '../sync/connectors';
 import { inventoryHandlers } from './inventory-handlers';
@@ -71,6 +76,13 @@ async function correlationWorkerFactory(): Promise<CorrelationWorkerFactory> {
   return bundledCorrelationWorker;
 }
 
+/** The sync writer thread for how this code runs, as `sshWorkerFactory`. */
+async function syncWriterWorkerFactory(): Promise<SyncWriterWorkerFactory> {
+  if (import.meta.url.endsWith('.ts')) return sourceSyncWriterWorker;
+  const { bundledSyncWriterWorker } = await import('../sync/sync-writer-bundled');
+  return bundledSyncWriterWorker;
+}
+
 /** Builds the core services once and binds them to the contract; both hosts call this. */
 export async function createCore(options: CoreOptions): Promise<Core> {
   const { dataDir, logger } = options;
@@ -108,6 +120,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     events,
     options.otpTimeoutMs === undefined ? {} : { timeoutMs: options.otpTimeoutMs },
   );
+  const writer = workerSyncWriter({
+    db: store.db,
+    createWorker: await syncWriterWorkerFactory(),
+    nativeBinding: options.nativeBinding,
+    logger: logger.child('sync'),
+  });
   const inventory = inventoryHandlers(
     store,
     events,
@@ -120,6 +138,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         nativeBinding: options.nativeBinding,
         logger: logger.child('correlation'),
       }),
+      writer,
     },
   );
   const ssh = new SshSessionManager({
@@ -175,6 +194,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       terminals.dispose();
       await ssh.dispose();
       inventory.close();
+      await writer.close();
       store.close();
     },
   };

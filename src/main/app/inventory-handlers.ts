@@ -9,6 +9,7 @@ import type { Store } from '../store/open-store';
 import { BackgroundSync } from '../sync/background-sync';
 import { defaultConnectors } from '../sync/connectors';
 import { Reachability, tcpReachable, type ReachProbe } from '../sync/reachability';
+import type { SyncWriter } from '../sync/sync-writer';
 import { SyncEngine, type ConnectorSet } from '../sync/sync-engine';
 import { isSourceProfile } from '../sync/sync-history';
 import type { Correlator } from '../inventory/correlator';
@@ -25,6 +26,8 @@ export interface ReachOptions {
   recheckMs?: number;
   /** How the inventory is re-correlated after a sync (default: in this thread). */
   correlate?: Correlator;
+  /** Where syncs write their runs and records (default: in this thread). */
+  writer?: SyncWriter;
 }
 
 /** Checks sources once a minute: cheap (a TCP connection each), and soon enough to notice. */
@@ -65,6 +68,7 @@ export function inventoryHandlers(
     connectors,
     ...(reachability === undefined ? {} : { reachability }),
     ...(options.correlate === undefined ? {} : { correlate: options.correlate }),
+    ...(options.writer === undefined ? {} : { writer: options.writer }),
     logger: logger.child('sync'),
     onProgress: (event) => {
       if (event.state !== 'running') stale = true;

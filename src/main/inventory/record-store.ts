@@ -45,6 +45,19 @@ export interface RecordRow {
   hash: string;
 }
 
+/**
+ * A profile's fresh records on their way to `writeBatch`, possibly on another thread's connection
+ * (plain data: it survives `postMessage`).
+ */
+export interface RecordBatch {
+  /** Records the connector returned (before duplicates were dropped). */
+  fetched: number;
+  /** Rows of the new and changed records, in `identityColumns` order and then `raw`. */
+  rows: RecordTuple[];
+  /** Every record of the fresh set, external id → change hash; stored ones not here are removed. */
+  kept: Map<string, string>;
+}
+
 export interface WriteCounts {
   fetched: number;
   added: number;
@@ -61,35 +74,16 @@ export function recordHash(record: SourceRecord): string {
   return hashAndRaw(record).hash;
 }
 
-/** A record with its change hash and, when it could be had for free, the raw JSON to store. */
-export interface HashedRecord {
-  record: SourceRecord;
+/** A record's change hash and, when it could be had for free, the raw JSON to store. */
+interface Hashed {
   hash: string;
   rawJson: string | null;
 }
 
-/** Main-thread time hashing may take before it lets pending network answers through. */
-const hashSliceMs = 8;
+/** Main-thread time preparing a batch may take before it lets pending network answers through. */
+const prepareSliceMs = 8;
 
-/**
- * The change hashes of a connector's records, computed in slices of a few milliseconds with the
- * event loop let through in between: a sync's other profiles keep receiving answers and sending
- * requests while a large profile is being prepared for storing.
- */
-export async function hashRecords(records: readonly SourceRecord[]): Promise<HashedRecord[]> {
-  const out: HashedRecord[] = [];
-  let sliceStart = performance.now();
-  for (const record of records) {
-    out.push(hashAndRaw(record));
-    if ((out.length & 63) === 0 && performance.now() - sliceStart > hashSliceMs) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      sliceStart = performance.now();
-    }
-  }
-  return out;
-}
-
-function hashAndRaw(record: SourceRecord): HashedRecord {
+function hashAndRaw(record: SourceRecord): Hashed {
   const stable = stableRaw(record.system, record.raw);
   const stableJson = JSON.stringify(stable);
   const hash = createHash('sha256')
@@ -98,7 +92,7 @@ function hashAndRaw(record: SourceRecord): HashedRecord {
     .update(stableJson)
     .digest('base64url')
     .slice(0, 32);
-  return { record, hash, rawJson: stable === record.raw ? stableJson : null };
+  return { hash, rawJson: stable === record.raw ? stableJson : null };
 }
 
 export function rowToRecord(row: RecordRow, withRaw = true): StoredRecord {
@@ -254,22 +248,56 @@ export class RecordStore {
     records: readonly SourceRecord[],
     fetchedAt: string,
   ): WriteCounts {
-    return this.replaceHashed(profileId, records.map(hashAndRaw), fetchedAt);
+    const stored = this.storedHashes(profileId);
+    const batch = emptyBatch(records.length);
+    for (const record of records) addToBatch(batch, profileId, record, stored, fetchedAt);
+    return this.writeBatch(profileId, batch);
   }
 
-  /** `replaceProfile` with the hashes already computed (see `hashRecords`). */
-  replaceHashed(
+  /** The stored change hashes of a profile's records, by external id. */
+  storedHashes(profileId: string): Map<string, string> {
+    const rows = this.db
+      .prepare('SELECT external_id, hash FROM source_records WHERE profile_id = ?')
+      .raw(true)
+      .all(profileId) as [string, string][];
+    return new Map(rows);
+  }
+
+  /**
+   * What a profile's fresh set of records changes, as `writeBatch` takes it: each record's change
+   * hash, and rows only for the records whose hash differs from the stored one, so a re-sync of a
+   * quiet fleet hands on little more than its ids. Worked through in slices of a few milliseconds
+   * with the event loop let through in between: a sync's other profiles keep receiving answers
+   * (and terminals their bytes) while a large profile is prepared. `writeBatch` compares the
+   * stored hashes again, in its transaction.
+   */
+  async prepareBatch(
     profileId: string,
-    hashed: readonly HashedRecord[],
+    records: readonly SourceRecord[],
     fetchedAt: string,
-  ): WriteCounts {
-    const existing = new Map(
-      (
-        this.db
-          .prepare('SELECT external_id, hash FROM source_records WHERE profile_id = ?')
-          .all(profileId) as { external_id: string; hash: string }[]
-      ).map((row) => [row.external_id, row.hash]),
-    );
+  ): Promise<RecordBatch> {
+    const stored = this.storedHashes(profileId);
+    const batch = emptyBatch(records.length);
+    let sliceStart = performance.now();
+    let done = 0;
+    for (const record of records) {
+      addToBatch(batch, profileId, record, stored, fetchedAt);
+      done += 1;
+      if ((done & 63) === 0 && performance.now() - sliceStart > prepareSliceMs) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
+    }
+    return batch;
+  }
+
+  /**
+   * Replaces a profile's records with a batch from `prepareBatch`: its rows are written where
+   * their hash is not the stored one, and stored records the batch does not keep are removed.
+   * Call inside a transaction.
+   */
+  writeBatch(profileId: string, batch: RecordBatch): WriteCounts {
+    const existing = this.storedHashes(profileId);
     const upsert = this.db.prepare(`INSERT INTO source_records (${identityColumns}, raw)
       VALUES (${Array.from({ length: 25 }, () => '?').join(', ')})
       ON CONFLICT (profile_id, external_id) DO UPDATE SET
@@ -282,27 +310,44 @@ export class RecordStore {
         tags = excluded.tags, patch = excluded.patch, last_seen_at = excluded.last_seen_at,
         change_stamp = excluded.change_stamp, fetched_at = excluded.fetched_at,
         hash = excluded.hash, raw = excluded.raw`);
-    const counts: WriteCounts = { fetched: hashed.length, added: 0, changed: 0, removed: 0 };
-    const seen = new Set<string>();
-    for (const { record, hash, rawJson } of hashed) {
-      if (seen.has(record.externalId)) continue;
-      seen.add(record.externalId);
-      const before = existing.get(record.externalId);
-      if (before === hash) continue;
+    const counts: WriteCounts = { fetched: batch.fetched, added: 0, changed: 0, removed: 0 };
+    for (const row of batch.rows) {
+      const before = existing.get(row[tupleExternalId] ?? '');
+      if (before === row[tupleHash]) continue;
       if (before === undefined) counts.added++;
       else counts.changed++;
-      upsert.run(toRow(profileId, record, fetchedAt, hash, rawJson ?? JSON.stringify(record.raw)));
+      upsert.run(row);
     }
     const remove = this.db.prepare(
       'DELETE FROM source_records WHERE profile_id = ? AND external_id = ?',
     );
     for (const externalId of existing.keys()) {
-      if (seen.has(externalId)) continue;
+      if (batch.kept.has(externalId)) continue;
       remove.run(profileId, externalId);
       counts.removed++;
     }
     return counts;
   }
+}
+
+function emptyBatch(fetched: number): RecordBatch {
+  return { fetched, rows: [], kept: new Map() };
+}
+
+/** Adds a record to a batch: its hash, and its row unless `stored` holds that hash already. */
+function addToBatch(
+  batch: RecordBatch,
+  profileId: string,
+  record: SourceRecord,
+  stored: ReadonlyMap<string, string>,
+  fetchedAt: string,
+): void {
+  // The first of two records with one id is the one kept.
+  if (batch.kept.has(record.externalId)) return;
+  const { hash, rawJson } = hashAndRaw(record);
+  batch.kept.set(record.externalId, hash);
+  if (stored.get(record.externalId) === hash) return;
+  batch.rows.push(toRow(profileId, record, fetchedAt, hash, rawJson ?? JSON.stringify(record.raw)));
 }
 
 /** `<node>/<vmid>` of a Proxmox guest, from either side. */
@@ -321,14 +366,21 @@ function vmRef(
   return match === null ? null : `${match[1] ?? ''}/${match[2] ?? ''}`;
 }
 
-/** The values of `identityColumns` and then `raw`, in that order (positional binding is cheaper). */
+/**
+ * The values of `identityColumns` and then `raw`, in that order (positional binding is cheaper):
+ * the external id at `tupleExternalId`, the hash at `tupleHash`.
+ */
+export type RecordTuple = (string | null)[];
+const tupleExternalId = 2;
+const tupleHash = 23;
+
 function toRow(
   profileId: string,
   r: SourceRecord,
   fetchedAt: string,
   hash: string,
   rawJson: string,
-): (string | null)[] {
+): RecordTuple {
   return [
     profileId,
     r.system,

@@ -17,7 +17,7 @@ function count(store: Store, sql: string): number {
 }
 
 describe('sync durability', () => {
-  it('leaves each source wholly at one version, with assets that match, when killed mid-sync', async () => {
+  it('leaves each source wholly at one version, with assets that match, when killed mid-sync (writing on the core thread or in its own)', async () => {
     const [a, b] = durabilityFleets();
     const setup = await unlockedTestStore();
     const dataDir = setup.dataDir;
@@ -33,7 +33,8 @@ describe('sync durability', () => {
     let loops = 0;
     let synced = 0;
     while (Date.now() - started < 10_000 && loops < 30) {
-      await runAndKill(child, [dataDir], 400);
+      // Every other run writes through the writer thread, as the app does.
+      await runAndKill(child, loops % 2 === 0 ? [dataDir] : [dataDir, 'worker'], 400);
       loops += 1;
       const store = openStore({
         dataDir,

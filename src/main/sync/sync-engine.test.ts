@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateFleet, type Fleet } from '../../../lab/fleet';
 import { AppError } from '../../shared/errors';
 import type { SyncProgressEvent } from '../../shared/inventory';
@@ -7,12 +7,38 @@ import { InventoryService } from '../inventory/inventory-service';
 import type { Store } from '../store/open-store';
 import { unlockedTestStore } from '../store/test-helpers';
 import { SyncEngine, type ConnectorSet } from './sync-engine';
+import {
+  inThreadSyncWriter,
+  sourceSyncWriterWorker,
+  workerSyncWriter,
+  type SyncWriter,
+} from './sync-writer';
 import { addFleetProfiles, fleetConnectors } from './test-fleet';
 
 const fleet = generateFleet({ size: 120, seed: 4 });
 
+/** Where the engine writes: on the core's connection (CLI), or in the writer thread (the app). */
+const writers = {
+  'writing on the core thread': (store: Store) => inThreadSyncWriter(store.db),
+  'writing in its own thread': (store: Store) =>
+    workerSyncWriter({ db: store.db, createWorker: sourceSyncWriterWorker, logger: silentLogger }),
+};
+let writerFor: (store: Store) => SyncWriter = writers['writing on the core thread'];
+const started: SyncWriter[] = [];
+
+function writer(store: Store): SyncWriter {
+  const created = writerFor(store);
+  started.push(created);
+  return created;
+}
+
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((w) => w.close()));
+});
+
 function setup(store: Store, connectors: ConnectorSet, events: SyncProgressEvent[] = []) {
   const engine = new SyncEngine({
+    writer: writer(store),
     db: store.db,
     profiles: store.profiles,
     connectors,
@@ -28,7 +54,11 @@ function snapshot(store: Store): unknown {
   return store.db.prepare('SELECT a.id, a.name, a.hash FROM assets a ORDER BY a.id').all();
 }
 
-describe('SyncEngine', () => {
+describe.each(Object.entries(writers))('SyncEngine, %s', (_, create) => {
+  beforeEach(() => {
+    writerFor = create;
+  });
+
   it('syncs every source into one merged inventory, with progress and history', async () => {
     const store = await unlockedTestStore();
     addFleetProfiles(store.profiles, fleet);
@@ -148,13 +178,20 @@ describe('SyncEngine', () => {
     }
     let active = 0;
     let peak = 0;
+    let started = 0;
+    // Each sync waits for company (but the last), so a limit above one is always reached.
+    const waiting: (() => void)[] = [];
     const { engine } = setup(store, {
       patchmon: {
         system: 'patchmon',
         test: () => Promise.reject(new Error('unused')),
         sync: async () => {
           active++;
+          started++;
           peak = Math.max(peak, active);
+          if (active < 2 && started < 5)
+            await new Promise<void>((resolve) => waiting.push(resolve));
+          else for (const go of waiting.splice(0)) go();
           await new Promise((resolve) => setImmediate(resolve));
           active--;
           return [];
@@ -252,6 +289,7 @@ describe('SyncEngine', () => {
     const [a, b] = ids;
     const events: SyncProgressEvent[] = [];
     const engine = new SyncEngine({
+      writer: writer(store),
       db: store.db,
       profiles: store.profiles,
       logger: silentLogger,

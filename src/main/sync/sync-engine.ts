@@ -6,14 +6,15 @@ import type { Logger } from '../core/logger';
 import { redactText } from '../core/redact';
 import { noteIfCorruption } from '../db/open-database';
 import type { Sqlite } from '../db/sqlite';
-import { correlateIfDirty, markDirty } from '../inventory/asset-store';
+import { correlateIfDirty } from '../inventory/asset-store';
 import { inThreadCorrelator, type Correlator } from '../inventory/correlator';
-import { hashRecords, RecordStore, type WriteCounts } from '../inventory/record-store';
+import { RecordStore } from '../inventory/record-store';
 import type { ProfileService } from '../profiles/profile-service';
 import type { SourceConnector, SourceRecord, SourceSystem, SyncProgress } from '../sources/types';
 import { Limiter } from './limiter';
 import type { Reachability } from './reachability';
 import { isSourceProfile, SyncHistory } from './sync-history';
+import { epochNow, inThreadSyncWriter, type SyncWriter } from './sync-writer';
 
 export type ConnectorSet = Partial<Record<SourceSystem, SourceConnector>>;
 
@@ -53,6 +54,11 @@ export interface SyncEngineOptions {
    * the app's hosts use a worker (`workerCorrelator`) so the window keeps its answers coming.
    */
   correlate?: Correlator;
+  /**
+   * Where runs and records are written: on `db` in this thread unless told otherwise; the app's
+   * hosts use a thread of its own (`workerSyncWriter`), as for correlating.
+   */
+  writer?: SyncWriter;
 }
 
 export type SyncTarget = readonly string[] | 'all';
@@ -67,6 +73,7 @@ export class SyncEngine {
   readonly #records: RecordStore;
   readonly #clock: () => Date;
   readonly #correlate: Correlator;
+  readonly #writer: SyncWriter;
   readonly #limiters = new Map<SourceSystem, Limiter>();
   readonly #running = new Map<string, Promise<SyncOutcome>>();
   readonly #controllers = new Set<AbortController>();
@@ -78,6 +85,7 @@ export class SyncEngine {
     this.history = new SyncHistory(options.db, this.#clock);
     this.#records = new RecordStore(options.db);
     this.#correlate = options.correlate ?? inThreadCorrelator(options.db);
+    this.#writer = options.writer ?? inThreadSyncWriter(options.db);
     this.history.closeInterrupted();
     // After a crash (or a quit) between a source's commit and its correlation. In this thread
     // before anything is read; with a worker, in the background, the previous assets answering
@@ -157,6 +165,7 @@ export class SyncEngine {
     cancelledWhileWaiting: boolean,
   ): Promise<SyncOutcome> {
     const started = performance.now();
+    const startedAt = epochNow();
     // Removed (in the app or by another command) while it waited for its turn.
     if (this.options.profiles.findById(profile.id) === null) {
       const outcome = removedOutcome(profile, system, 0);
@@ -167,7 +176,7 @@ export class SyncEngine {
       );
       return outcome;
     }
-    const runId = this.history.begin(profile.id, system);
+    const runId = await this.#writer.begin(profile.id, system, this.#clock().toISOString());
     const controller = syncCancelController();
     this.#controllers.add(controller);
     const onOuterAbort = (): void => controller.abort();
@@ -195,21 +204,21 @@ export class SyncEngine {
       if (controller.signal.aborted) throw new AppError('cancelled', 'The sync was cancelled.');
       const checked = checkRecords(records, system);
       emit({ phase: 'saving', done: 0, total: null, records: checked.length }, 'running');
-      const hashed = await hashRecords(checked);
+      const at = this.#clock().toISOString();
+      const batch = await this.#records.prepareBatch(profile.id, checked, at);
       // Removed while it synced (in the app or by another command): nothing to save it for.
       if (this.options.profiles.findById(profile.id) === null) {
         throw new AppError('not-found', removedMessage(profile));
       }
-      let counts: WriteCounts | undefined;
-      this.options.db.transaction(() => {
-        counts = this.#records.replaceHashed(profile.id, hashed, this.#clock().toISOString());
-        if (counts.added + counts.changed + counts.removed > 0) markDirty(this.options.db);
-        this.history.finish(runId, 'ok', {
-          counts,
-          warnings,
-          durationMs: performance.now() - started,
-        });
-      })();
+      // The records, the inventory's dirty mark and the run's end, in one transaction.
+      await this.#writer.save({
+        profileId: profile.id,
+        runId,
+        batch,
+        warnings,
+        startedAt,
+        at,
+      });
       this.options.reachability?.forget(profile.id);
       await this.#correlateIfLast(profile.id);
       emit({ phase: 'done', done: 1, total: 1, records: checked.length }, 'ok');
@@ -220,11 +229,14 @@ export class SyncEngine {
           ? { code: 'not-found' as const, message: removedMessage(profile) }
           : describeFailure(error, controller.signal.aborted);
       const status = code === 'cancelled' ? 'cancelled' : 'failed';
-      this.history.finish(runId, status, {
+      await this.#writer.end({
+        runId,
+        status,
         warnings,
         errorCode: code,
         error: message,
         durationMs: performance.now() - started,
+        at: this.#clock().toISOString(),
       });
       this.options.logger.warn('sync failed', { profile: profile.name, system, code, message });
       // The sync's own answer is newer than a reachability check's; a cancel says nothing.

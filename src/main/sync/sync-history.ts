@@ -111,13 +111,14 @@ export class SyncHistory {
     for (const run of running) if (ownerGone(run.owner)) close.run(now, run.id);
   }
 
-  begin(profileId: string, system: SourceSystem): number {
+  /** `owner`: the process syncing, when another thread writes for it (see `runOwner`). */
+  begin(profileId: string, system: SourceSystem, owner = runOwner): number {
     const result = this.db
       .prepare(
         `INSERT INTO sync_runs (profile_id, system, started_at, status, owner)
          VALUES (?, ?, ?, 'running', ?)`,
       )
-      .run(profileId, system, this.clock().toISOString(), runOwner);
+      .run(profileId, system, this.clock().toISOString(), owner);
     return Number(result.lastInsertRowid);
   }
 
