@@ -26,8 +26,37 @@ describe('the terminal modes a session’s output has set', () => {
     expect(fed('keypad\x1b', '=').restore()).toBe('\x1b=');
   });
 
-  it('leaves alone colours, scroll regions, modes it does not follow and broken sequences', () => {
-    expect(fed('\x1b[31mred\x1b[0m\x1b[1;23r\x1b[?12h\x1b[?x1049h\x1b[>0c').restore()).toBe('');
+  it('leaves alone modes it does not follow, sequences that only look alike and broken ones', () => {
+    expect(fed('\x1b[?12h\x1b[?x1049h\x1b[>0c\x1b[>4;1m\x1b[?1;2r\x1b[31;x').restore()).toBe('');
+  });
+
+  it('sets again the colours and attributes in effect where the output was cut', () => {
+    expect(fed('\x1b[1;31mred and bold', '\r\nstill').restore()).toBe('\x1b[1;31m');
+    expect(fed('\x1b[1;31mred\x1b[0m plain').restore()).toBe('');
+    expect(fed('\x1b[1;31mred\x1b[m plain').restore()).toBe('');
+    expect(fed('\x1b[1;2;3;4;7m', '\x1b[22;24m').restore()).toBe('\x1b[3;7m');
+    // 256 colours and true colour, with `;` or `:`; a curly underline; a cut in the middle.
+    expect(fed('\x1b[38;5;208m', '\x1b[48;2;10;20;30m').restore()).toBe(
+      '\x1b[38;5;208;48;2;10;20;30m',
+    );
+    expect(fed('x\x1b[38:2::1:2:3;4:3', 'm').restore()).toBe('\x1b[38:2::1:2:3;4:3m');
+    expect(fed('\x1b[4:3m\x1b[4:0m').restore()).toBe('');
+    expect(fed('\x1b[32m\x1b[39m\x1b[44m').restore()).toBe('\x1b[44m');
+    // A colour missing its values ends the sequence, keeping what came before it.
+    expect(fed('\x1b[1;38;5m').restore()).toBe('\x1b[1m');
+  });
+
+  it('sets again a scroll region, after the screen it belongs to', () => {
+    expect(fed('\x1b[?1049h\x1b[2;23r', 'rows').restore()).toBe('\x1b[?1049h\x1b[2;23r');
+    expect(fed('\x1b[2;23r', '\x1b[r').restore()).toBe('');
+  });
+
+  it('forgets what a full or a soft reset sets back', () => {
+    expect(fed('\x1b[?1049h\x1b[?2004h\x1b[31m\x1b[2;9r\x1b=', '\x1bc').restore()).toBe('');
+    // A soft reset keeps the screen and paste mode but not colours, region, cursor and keypad keys.
+    expect(
+      fed('\x1b[?1049h\x1b[?2004h\x1b[?1h\x1b[?25l\x1b[31m\x1b[2;9r\x1b=', '\x1b[!p').restore(),
+    ).toBe('\x1b[?1049h\x1b[?2004h');
   });
 
   it('copies: feeding the copy leaves the original as it was', () => {

@@ -1,9 +1,10 @@
 /**
- * The terminal modes a program switched on with escape sequences, followed through a session's
- * output. When a reloaded window is shown only the latest part of that output, the sequences
- * that set these modes may lie before it: the alternate screen of a full-screen program, its
- * cursor keys, its mouse reporting, the shell's bracketed paste. `restore` gives the sequences
- * that set them again, so the replayed screen behaves as it did.
+ * The terminal state a program set with escape sequences, followed through a session's output.
+ * When a reloaded window is shown only the latest part of that output, the sequences that set
+ * this state may lie before it: the alternate screen of a full-screen program, its cursor keys,
+ * its mouse reporting, the shell's bracketed paste, its scroll region, the colours in effect.
+ * `restore` gives the sequences that set them again, so the replayed screen looks and behaves as
+ * it did.
  */
 
 /**
@@ -26,16 +27,97 @@ const trackedModes: ReadonlyMap<number, boolean> = new Map([
   [2004, false], // bracketed paste
 ]);
 
+/** What a soft reset (DECSTR, `CSI ! p`) sets back among the followed modes. */
+const softResetModes: readonly number[] = [1, 25];
+
 const esc = 0x1b;
-const privateCsi = Buffer.from('\x1b[?', 'latin1');
-const keypadApplication = Buffer.from('\x1b=', 'latin1');
-const keypadNormal = Buffer.from('\x1b>', 'latin1');
-/** Longest mode sequence kept across a chunk boundary (`ESC [ ? 1049;1006;2004 h` and more). */
+/** Longest sequence kept across a chunk boundary (`ESC [ 38;2;255;255;255;48;2;… m` and less). */
 const maxSequence = 64;
+
+/**
+ * Graphic rendition (SGR) in effect, as the parameters that set it again, one per attribute:
+ * `fg` → `38;5;208`, `bold` → `1`. Attributes at their default are absent.
+ */
+type Rendition = Map<string, string>;
+
+/** Attributes each SGR code switches off. */
+const sgrOff: ReadonlyMap<number, readonly string[]> = new Map([
+  [22, ['bold', 'dim']],
+  [23, ['italic']],
+  [24, ['underline']],
+  [25, ['blink']],
+  [27, ['inverse']],
+  [28, ['hidden']],
+  [29, ['strike']],
+  [39, ['fg']],
+  [49, ['bg']],
+  [55, ['overline']],
+  [59, ['underlineColour']],
+]);
+
+/** Attributes each SGR code switches on, by their own code. */
+const sgrOn: ReadonlyMap<number, string> = new Map([
+  [1, 'bold'],
+  [2, 'dim'],
+  [3, 'italic'],
+  [5, 'blink'],
+  [6, 'blink'],
+  [7, 'inverse'],
+  [8, 'hidden'],
+  [9, 'strike'],
+  [21, 'underline'],
+  [53, 'overline'],
+]);
+
+/** Extended colours: 38 foreground, 48 background, 58 underline. */
+const extendedColour: ReadonlyMap<number, string> = new Map([
+  [38, 'fg'],
+  [48, 'bg'],
+  [58, 'underlineColour'],
+]);
+
+/** Applies the parameters of one SGR sequence (`1;38;5;208`, `4:3`, empty) to `rendition`. */
+function applySgr(rendition: Rendition, params: string): void {
+  const groups = params === '' ? ['0'] : params.split(';');
+  for (let i = 0; i < groups.length; i++) {
+    const group = groups[i] ?? '';
+    const code = Number(group.split(':')[0] ?? '0');
+    if (!Number.isInteger(code)) return;
+    if (code === 0) rendition.clear();
+    else if (code === 4) {
+      // `4:0` is no underline; `4:3` curly and so on.
+      if (group === '4:0') rendition.delete('underline');
+      else rendition.set('underline', group);
+    } else if ((code >= 30 && code <= 37) || (code >= 90 && code <= 97)) rendition.set('fg', group);
+    else if ((code >= 40 && code <= 47) || (code >= 100 && code <= 107)) {
+      rendition.set('bg', group);
+    } else if (extendedColour.has(code)) {
+      const slot = extendedColour.get(code) ?? 'fg';
+      if (group.includes(':')) {
+        rendition.set(slot, group);
+        continue;
+      }
+      // `38;5;n` or `38;2;r;g;b`: the colour takes the next groups.
+      const kind = groups[i + 1];
+      const length = kind === '5' ? 2 : kind === '2' ? 4 : 0;
+      if (length === 0 || i + length >= groups.length) return;
+      rendition.set(slot, groups.slice(i, i + length + 1).join(';'));
+      i += length;
+    } else if (sgrOn.has(code)) rendition.set(sgrOn.get(code) ?? '', group);
+    else for (const slot of sgrOff.get(code) ?? []) rendition.delete(slot);
+  }
+}
+
+function inRange(byte: number | undefined, low: number, high: number): boolean {
+  return byte !== undefined && byte >= low && byte <= high;
+}
 
 export class TerminalModes {
   private readonly modes = new Map<number, boolean>();
   private keypad = false;
+  /** The scroll region's parameters (`2;23`), or null for the whole screen. */
+  private scrollRegion: string | null = null;
+  private readonly rendition: Rendition = new Map();
   /** The start of a sequence cut by the end of the last chunk. */
   private carry: Buffer | null = null;
 
@@ -46,12 +128,15 @@ export class TerminalModes {
       data = Buffer.concat([this.carry, data]);
       this.carry = null;
     }
-    this.scanPrivateModes(data);
-    this.scanKeypad(data);
-    // A sequence that may continue in the next chunk.
-    const lastEsc = data.lastIndexOf(esc);
-    if (lastEsc >= 0 && data.byteLength - lastEsc < maxSequence && !ended(data, lastEsc)) {
-      this.carry = Buffer.from(data.subarray(lastEsc));
+    let at = data.indexOf(esc);
+    while (at >= 0) {
+      const end = this.sequence(data, at);
+      if (end === null) {
+        // A sequence that continues in the next chunk.
+        this.carry = Buffer.from(data.subarray(at));
+        return;
+      }
+      at = data.indexOf(esc, end);
     }
   }
 
@@ -60,11 +145,13 @@ export class TerminalModes {
     const copy = new TerminalModes();
     for (const [mode, on] of this.modes) copy.modes.set(mode, on);
     copy.keypad = this.keypad;
+    copy.scrollRegion = this.scrollRegion;
+    for (const [slot, params] of this.rendition) copy.rendition.set(slot, params);
     copy.carry = this.carry === null ? null : Buffer.from(this.carry);
     return copy;
   }
 
-  /** Sequences that set every followed mode that differs from a fresh terminal's. */
+  /** Sequences that set again everything followed that differs from a fresh terminal. */
   restore(): string {
     let out = '';
     for (const [mode, fresh] of trackedModes) {
@@ -72,44 +159,69 @@ export class TerminalModes {
       if (on !== fresh) out += `\x1b[?${String(mode)}${on ? 'h' : 'l'}`;
     }
     if (this.keypad) out += '\x1b=';
+    if (this.scrollRegion !== null) out += `\x1b[${this.scrollRegion}r`;
+    if (this.rendition.size > 0) out += `\x1b[${[...this.rendition.values()].join(';')}m`;
     return out;
   }
 
-  private scanPrivateModes(data: Buffer): void {
-    for (let at = data.indexOf(privateCsi); at >= 0; at = data.indexOf(privateCsi, at + 3)) {
-      let end = at + 3;
-      while (end < data.byteLength && end - at < maxSequence && isParameter(data[end])) end++;
-      const final = data[end];
-      if (final !== 0x68 && final !== 0x6c) continue; // h, l
+  /**
+   * Follows the escape sequence at `start`; returns where scanning goes on, or null when `data`
+   * ends before the sequence does (and it is short enough to be kept for the next chunk).
+   */
+  private sequence(data: Buffer, start: number): number | null {
+    const kind = data[start + 1];
+    if (kind === undefined) return null;
+    if (kind === 0x63)
+      this.reset(); // ESC c: full reset
+    else if (kind === 0x3d)
+      this.keypad = true; // ESC =
+    else if (kind === 0x3e) this.keypad = false; // ESC >
+    // Not a CSI: nothing more is followed (and a second ESC starts a sequence of its own).
+    if (kind !== 0x5b) return kind === esc ? start + 1 : start + 2;
+    let at = start + 2;
+    // Parameter bytes (digits, `;`, `:`, and the `<=>?` prefixes), then intermediates.
+    while (inRange(data[at], 0x30, 0x3f)) at++;
+    const paramsEnd = at;
+    while (inRange(data[at], 0x20, 0x2f)) at++;
+    const final = data[at];
+    if (final === undefined) return at - start < maxSequence ? null : at;
+    // A broken sequence is not followed; scanning goes on from the byte that broke it.
+    if (!inRange(final, 0x40, 0x7e)) return at;
+    const params = data.toString('latin1', start + 2, paramsEnd);
+    this.csi(params, data.toString('latin1', paramsEnd, at), final);
+    return at + 1;
+  }
+
+  private csi(params: string, intermediates: string, final: number): void {
+    if (intermediates === '!' && final === 0x70 && params === '') {
+      this.softReset(); // CSI ! p
+      return;
+    }
+    if (intermediates !== '') return;
+    if (params.startsWith('?') && (final === 0x68 || final === 0x6c)) {
+      // CSI ? Pm h / l
       const on = final === 0x68;
-      for (const part of data.toString('latin1', at + 3, end).split(';')) {
+      for (const part of params.slice(1).split(';')) {
         const mode = Number(part);
         if (trackedModes.has(mode)) this.modes.set(mode, on);
       }
+    } else if (final === 0x6d && /^[\d;:]*$/.test(params)) {
+      applySgr(this.rendition, params); // CSI Pm m
+    } else if (final === 0x72 && /^[\d;]*$/.test(params)) {
+      // CSI top ; bottom r — without parameters, the whole screen again.
+      this.scrollRegion = params === '' || params === ';' ? null : params;
     }
   }
 
-  private scanKeypad(data: Buffer): void {
-    // Only the last switch counts.
-    const application = data.lastIndexOf(keypadApplication);
-    const normal = data.lastIndexOf(keypadNormal);
-    if (application > normal) this.keypad = true;
-    else if (normal > application) this.keypad = false;
+  private softReset(): void {
+    for (const mode of softResetModes) this.modes.delete(mode);
+    this.keypad = false;
+    this.scrollRegion = null;
+    this.rendition.clear();
   }
-}
 
-/** Digits and separators of a mode sequence. */
-function isParameter(byte: number | undefined): boolean {
-  return byte !== undefined && ((byte >= 0x30 && byte <= 0x39) || byte === 0x3b);
-}
-
-/** The sequence starting at `start` is complete within `data` (or is not a mode sequence). */
-function ended(data: Buffer, start: number): boolean {
-  if (start + 1 >= data.byteLength) return false;
-  if (data[start + 1] !== 0x5b) return true; // ESC x: two bytes, complete
-  if (start + 2 >= data.byteLength) return false;
-  if (data[start + 2] !== 0x3f) return true; // ESC [ without ?: not followed
-  let at = start + 3;
-  while (at < data.byteLength && isParameter(data[at])) at++;
-  return at < data.byteLength;
+  private reset(): void {
+    this.modes.clear();
+    this.softReset();
+  }
 }

@@ -203,20 +203,23 @@ describe("a session's stream shown again in a new window", () => {
     expect(first.text().endsWith(replayed)).toBe(true);
   });
 
-  it('sets again the modes a program set before the kept output: its alternate screen, its keys', () => {
+  it('sets again the modes a program set before the kept output: its screen, keys, region, colours', () => {
     const { streams, output } = fakeSessions();
     streams.opened('s1');
     const first = recordingSink();
     const attachment = streams.attach('s1', first.sink);
-    // A shell, then a full-screen program that keeps redrawing for longer than is kept.
-    output('s1', '$ top\r\n\x1b[?1049h\x1b[?1h\x1b=\x1b[?25l');
+    // A shell, then a full-screen program that keeps redrawing for longer than is kept, in the
+    // colours and scroll region it set once at its start.
+    output('s1', '$ top\r\n\x1b[?1049h\x1b[?1h\x1b=\x1b[?25l\x1b[2;40r\x1b[1;37;44m');
     const frame = `\x1b[H${'load average: 0.42 '.repeat(4)}\r\n`.repeat(40);
     for (let i = 0; i * frame.length < 2 * historyBytes; i++) output('s1', frame);
     attachment?.detach();
     const after = recordingSink();
     streams.attach('s1', after.sink, { replay: true });
     const replayed = after.text();
-    expect(replayed.startsWith('\x1b[?1049h\x1b[?1h\x1b[?25l\x1b=')).toBe(true);
+    expect(replayed.startsWith('\x1b[?1049h\x1b[?1h\x1b[?25l\x1b=\x1b[2;40r\x1b[1;37;44m')).toBe(
+      true,
+    );
     expect(replayed.endsWith(frame)).toBe(true);
     expect(replayed).not.toContain('$ top');
   });
