@@ -8,7 +8,7 @@ import { noteIfCorruption } from '../db/open-database';
 import type { Sqlite } from '../db/sqlite';
 import { correlateIfDirty } from '../inventory/asset-store';
 import { inThreadCorrelator, type Correlator } from '../inventory/correlator';
-import { RecordStore } from '../inventory/record-store';
+import { RecordStore, type RecordBatch } from '../inventory/record-store';
 import type { ProfileService } from '../profiles/profile-service';
 import type { SourceConnector, SourceRecord, SourceSystem, SyncProgress } from '../sources/types';
 import { Limiter } from './limiter';
@@ -62,6 +62,13 @@ export interface SyncEngineOptions {
 }
 
 export type SyncTarget = readonly string[] | 'all';
+
+/** Reports a profile's progress (see `SyncEngineOptions.onProgress`). */
+type ProgressEmit = (
+  update: SyncProgress,
+  state: SyncProgressEvent['state'],
+  error?: string | null,
+) => void;
 
 /**
  * Syncs source profiles: each connector's complete result is written in one transaction together
@@ -193,19 +200,8 @@ export class SyncEngine {
       if (outer?.aborted === true || cancelledWhileWaiting) {
         throw new AppError('cancelled', 'The sync was cancelled.');
       }
-      const secrets = this.options.profiles.getSecrets(profile.id);
-      emit({ phase: 'connecting', done: 0, total: null, records: 0 }, 'running');
-      const records = await connector.sync(profile, secrets, {
-        signal: controller.signal,
-        progress: (update) => emit(update, 'running'),
-        previous: this.#records.previousLookup(profile.id),
-        warn: (message) => warnings.push(message.slice(0, 500)),
-      });
-      if (controller.signal.aborted) throw new AppError('cancelled', 'The sync was cancelled.');
-      const checked = checkRecords(records, system);
-      emit({ phase: 'saving', done: 0, total: null, records: checked.length }, 'running');
       const at = this.#clock().toISOString();
-      const batch = await this.#records.prepareBatch(profile.id, checked, at);
+      const batch = await this.#fetch(connector, profile, at, controller.signal, emit, warnings);
       // Removed while it synced (in the app or by another command): nothing to save it for.
       if (this.options.profiles.findById(profile.id) === null) {
         throw new AppError('not-found', removedMessage(profile));
@@ -221,7 +217,7 @@ export class SyncEngine {
       });
       this.options.reachability?.forget(profile.id);
       await this.#correlateIfLast(profile.id);
-      emit({ phase: 'done', done: 1, total: 1, records: checked.length }, 'ok');
+      emit({ phase: 'done', done: 1, total: 1, records: batch.kept.size }, 'ok');
     } catch (error) {
       // Removed meanwhile: saving its records failed on the missing profile, which is the story.
       const { code, message } =
@@ -255,6 +251,33 @@ export class SyncEngine {
   }
 
   /**
+   * A profile's records from its connector, as the batch that stores them. The records themselves
+   * (with every raw answer parsed) go when this returns: a large source is not held twice while
+   * it is stored.
+   */
+  async #fetch(
+    connector: SourceConnector,
+    profile: ProfileView,
+    at: string,
+    signal: AbortSignal,
+    emit: ProgressEmit,
+    warnings: string[],
+  ): Promise<RecordBatch> {
+    const secrets = this.options.profiles.getSecrets(profile.id);
+    emit({ phase: 'connecting', done: 0, total: null, records: 0 }, 'running');
+    const records = await connector.sync(profile, secrets, {
+      signal,
+      progress: (update) => emit(update, 'running'),
+      previous: this.#records.previousLookup(profile.id),
+      warn: (message) => warnings.push(message.slice(0, 500)),
+    });
+    if (signal.aborted) throw new AppError('cancelled', 'The sync was cancelled.');
+    const checked = checkRecords(records, connector.system);
+    emit({ phase: 'saving', done: 0, total: null, records: checked.length }, 'running');
+    return this.#records.prepareBatch(profile.id, checked, at);
+  }
+
+  /**
    * Correlation spans every source, so syncs finishing together share one run of it: the last
    * one to finish correlates. The dirty marker (set with the records) makes a crash in between
    * harmless: the next start correlates first. A correlation that fails leaves the marker too:
@@ -275,7 +298,7 @@ export class SyncEngine {
     }
   }
 
-  #progressEmitter(runId: number, profile: ProfileView, system: SourceSystem) {
+  #progressEmitter(runId: number, profile: ProfileView, system: SourceSystem): ProgressEmit {
     const interval = this.options.progressIntervalMs ?? 100;
     let lastAt = -Infinity;
     let lastPhase = '';

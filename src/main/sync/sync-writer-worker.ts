@@ -1,6 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openSqlite } from '../db/sqlite';
-import type { RecordBatch } from '../inventory/record-store';
 import {
   SyncWrites,
   type SyncWriterData,
@@ -10,8 +9,8 @@ import {
 
 /**
  * Entry of the sync writer thread (see `workerSyncWriter`): the sync engine's writes on a
- * connection of its own. A save's rows arrive in slices before the save itself, which then
- * writes them in one transaction.
+ * connection of its own. A save's rows arrive in slices, then the save, which writes them in one
+ * transaction.
  */
 
 const port = parentPort;
@@ -23,35 +22,34 @@ db.pragma('busy_timeout = 5000');
 db.pragma('foreign_keys = ON');
 db.pragma('synchronous = FULL');
 const writes = new SyncWrites(db);
-const rows = new Map<number, RecordBatch['rows']>();
 
-function handle(request: SyncWriterRequest): unknown {
+/** The request's answer; `rows` and `abort` have none. */
+function handle(request: SyncWriterRequest): { value: unknown } | null {
   switch (request.op) {
     case 'begin':
-      return writes.begin(request.profileId, request.system, request.at, request.owner);
+      return {
+        value: writes.begin(request.profileId, request.system, request.at, request.owner),
+      };
     case 'end':
       writes.end(request.end);
-      return undefined;
-    case 'save': {
-      const batch = { ...request.save.batch, rows: rows.get(request.id) ?? [] };
-      rows.delete(request.id);
-      return writes.save({ ...request.save, batch });
-    }
-    case 'rows': {
-      const held = rows.get(request.id);
-      if (held === undefined) rows.set(request.id, request.rows);
-      else for (const row of request.rows) held.push(row);
-      return undefined;
-    }
+      return { value: undefined };
+    case 'rows':
+      writes.rows(request.id, request.rows);
+      return null;
+    case 'save':
+      return { value: writes.commit(request.id, request.save) };
+    case 'abort':
+      writes.abort(request.id);
+      return null;
   }
 }
 
 port.on('message', (request: SyncWriterRequest) => {
   let reply: SyncWriterReply;
   try {
-    const value = handle(request);
-    if (request.op === 'rows') return;
-    reply = { id: request.id, ok: true, value };
+    const answer = handle(request);
+    if (answer === null) return;
+    reply = { id: request.id, ok: true, value: answer.value };
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     reply = {

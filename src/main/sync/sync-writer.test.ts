@@ -177,6 +177,28 @@ describe('workerSyncWriter', () => {
     expect(warnings).toHaveLength(1);
   });
 
+  it('fails a save its thread stops in the middle of, keeps the previous records, and goes on', async () => {
+    // The thread is stopped as soon as the first slice of rows is handed to it.
+    const { store, profile, writer, records, warnings } = await setup((data) => {
+      const thread = sourceSyncWriterWorker(data);
+      const post = thread.postMessage.bind(thread);
+      thread.postMessage = (message: { op?: string }) => {
+        post(message);
+        if (message.op === 'rows') void thread.terminate();
+      };
+      return thread;
+    });
+    const id = profile('pve');
+    await expect(save(writer, records, id, guests(2_500, 'v1'))).rejects.toThrow(
+      /stopped while storing this source; its previous records were kept/,
+    );
+    expect(store.db.prepare('SELECT count(*) FROM source_records').pluck().get()).toBe(0);
+    expect(warnings).toHaveLength(1);
+    // The next sync of it is stored, on the core's connection.
+    const { counts } = await save(writer, records, id, guests(2_500, 'v1'));
+    expect(counts.added).toBe(2_500);
+  });
+
   it('lets a save under way finish before it closes', async () => {
     const { store, profile, writer, records } = await setup();
     const id = profile('pve');

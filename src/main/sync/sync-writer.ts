@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import type { ErrorCode } from '../../shared/errors';
+import { AppError, type ErrorCode } from '../../shared/errors';
 import type { Logger } from '../core/logger';
 import { sourceWorker } from '../core/source-worker';
 import type { Sqlite } from '../db/sqlite';
@@ -54,9 +54,14 @@ export function epochNow(): number {
   return performance.timeOrigin + performance.now();
 }
 
+/** The part of a save other than its rows, as it reaches the writer thread after them. */
+export type SaveEnd = Omit<SyncSave, 'batch'> & { batch: Omit<RecordBatch, 'rows'> };
+
 /** The writes themselves, on one connection; both writers run these. */
 export class SyncWrites {
   readonly #records: RecordStore;
+  /** Rows of saves still arriving in slices (on the writer thread), by save. */
+  readonly #arriving = new Map<number, RecordBatch['rows'][]>();
 
   constructor(private readonly db: Sqlite) {
     this.#records = new RecordStore(db);
@@ -75,6 +80,7 @@ export class SyncWrites {
     });
   }
 
+  /** The records, the inventory's dirty mark and the run's end, in one transaction. */
   save(save: SyncSave): WriteCounts {
     return this.db.transaction(() => {
       const counts = this.#records.writeBatch(save.profileId, save.batch);
@@ -86,6 +92,25 @@ export class SyncWrites {
       });
       return counts;
     })();
+  }
+
+  /** A slice of save `id`'s rows (the writer thread's), kept until the save itself comes. */
+  rows(id: number, rows: RecordBatch['rows']): void {
+    const slices = this.#arriving.get(id);
+    if (slices === undefined) this.#arriving.set(id, [rows]);
+    else slices.push(rows);
+  }
+
+  /** Save `id` with the rows its slices brought. */
+  commit(id: number, save: SaveEnd): WriteCounts {
+    const slices = this.#arriving.get(id) ?? [];
+    this.#arriving.delete(id);
+    return this.save({ ...save, batch: { ...save.batch, rows: slices.flat() } });
+  }
+
+  /** Drops save `id`'s slices (the core could not hand all of them over). */
+  abort(id: number): void {
+    this.#arriving.delete(id);
   }
 }
 
@@ -109,7 +134,7 @@ export interface SyncWriterData {
   nativeBinding: string | undefined;
 }
 
-/** A request to the writer thread. A `save`'s rows come before it in `rows` messages. */
+/** A request to the writer thread. A save's rows come first, in `rows` messages. */
 export type SyncWriterRequest =
   | {
       id: number;
@@ -122,11 +147,8 @@ export type SyncWriterRequest =
     }
   | { id: number; op: 'end'; end: RunEnd }
   | { id: number; op: 'rows'; rows: RecordBatch['rows'] }
-  | {
-      id: number;
-      op: 'save';
-      save: Omit<SyncSave, 'batch'> & { batch: Omit<RecordBatch, 'rows'> };
-    };
+  | { id: number; op: 'save'; save: SaveEnd }
+  | { id: number; op: 'abort' };
 
 export type SyncWriterReply =
   | { id: number; ok: true; value: unknown }
@@ -165,12 +187,15 @@ interface Pending {
 
 /**
  * The sync engine's writes on a thread of their own with its own connection to the database
- * file: the core's thread only compares hashes and copies the changed rows across, in slices.
- * The thread takes requests in the order they were sent, each to its end. Should it fail (it
- * cannot start, or it stops), its pending writes and every later one run on the caller's
- * connection instead, as `inThreadSyncWriter`: a sync is never lost because of the thread. (A
- * save the thread had committed just before it stopped is written again; its rows then match
- * the stored ones and nothing changes.)
+ * file: the core's thread compares hashes and hands the changed rows over in slices, letting go
+ * of each (so a large source is not held twice), and the thread writes them in one transaction
+ * once the last has come. The core's event loop runs on meanwhile. The thread takes requests in
+ * the order they were sent, each to its end; rows of two saves may arrive interleaved.
+ *
+ * Should the thread fail (it cannot start, or it stops), the requests it had not begun and every
+ * later one run on the caller's connection instead, as `inThreadSyncWriter`. A save it stops in
+ * the middle of fails (its transaction is gone with it, the previous records stay): its rows were
+ * let go as they were handed over, and the sync is simply run again.
  */
 export function workerSyncWriter(options: {
   db: Sqlite;
@@ -230,30 +255,36 @@ export function workerSyncWriter(options: {
     });
     return worker;
   };
-
   // Started now rather than at the first sync, which then does not wait for it; idle meanwhile.
   thread()?.unref();
 
   const inflight = new Set<Promise<unknown>>();
   const ask = <T>(
-    build: (id: number) => SyncWriterRequest,
     fallback: () => T,
-    before?: (send: (request: SyncWriterRequest) => void, id: number) => Promise<void>,
+    send: (
+      post: (request: SyncWriterRequest) => void,
+      id: number,
+      pending: Pending,
+    ) => Promise<void>,
   ): Promise<T> => {
     const run = async (): Promise<T> => {
       const target = thread();
       if (target === null) return fallback();
       const id = nextId++;
+      let request!: Pending;
       const result = new Promise<T>((resolve, reject) => {
-        pending.set(id, { resolve, reject, fallback });
+        request = { resolve, reject, fallback };
       });
+      pending.set(id, request);
       target.ref();
-      // Once the thread is lost, `lose` has already run this request's fallback.
-      const send = (request: SyncWriterRequest): void => {
-        if (!failed) target.postMessage(request);
-      };
-      await before?.(send, id);
-      send(build(id));
+      // Once the thread is lost, `lose` has answered the request: nothing more is posted.
+      await send(
+        (message) => {
+          if (!failed) target.postMessage(message);
+        },
+        id,
+        request,
+      );
       return result;
     };
     const promise = run();
@@ -268,30 +299,48 @@ export function workerSyncWriter(options: {
   return {
     begin: (profileId, system, at) =>
       ask<number>(
-        (id) => ({ id, op: 'begin', profileId, system, at, owner: runOwner }),
         () => local.begin(profileId, system, at),
+        (post, id) => {
+          post({ id, op: 'begin', profileId, system, at, owner: runOwner });
+          return Promise.resolve();
+        },
       ),
     end: (end) =>
       ask<undefined>(
-        (id) => ({ id, op: 'end', end }),
         () => {
           local.end(end);
           return undefined;
+        },
+        (post, id) => {
+          post({ id, op: 'end', end });
+          return Promise.resolve();
         },
       ),
     save: (save) => {
       const { rows, ...batch } = save.batch;
       return ask<WriteCounts>(
-        (id) => ({ id, op: 'save', save: { ...save, batch } }),
         () => local.save(save),
-        async (send, id) => {
-          for (let start = 0; start < rows.length; start += rowsPerMessage) {
-            send({ id, op: 'rows', rows: rows.slice(start, start + rowsPerMessage) });
-            // Lets the window's requests and the terminals' bytes through between slices.
-            if (start + rowsPerMessage < rows.length) {
-              await new Promise<void>((resolve) => setImmediate(resolve));
-            }
+        async (post, id, request) => {
+          if (rows.length > 0) {
+            // From the first slice on, the rows handed over are let go here.
+            request.fallback = () => {
+              throw new AppError(
+                'internal',
+                'The sync writer thread stopped while storing this source; its previous records were kept. Sync it again.',
+              );
+            };
           }
+          try {
+            while (rows.length > 0) {
+              post({ id, op: 'rows', rows: rows.splice(0, rowsPerMessage) });
+              // Lets the window's requests and the terminals' bytes through between slices.
+              if (rows.length > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+            }
+          } catch (error) {
+            post({ id, op: 'abort' });
+            throw error;
+          }
+          post({ id, op: 'save', save: { ...save, batch } });
         },
       );
     },
