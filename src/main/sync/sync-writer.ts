@@ -1,5 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { AppError, type ErrorCode } from '../../shared/errors';
+import type { SyncRunStatus } from '../../shared/inventory';
 import type { Logger } from '../core/logger';
 import { sourceWorker } from '../core/source-worker';
 import type { Sqlite } from '../db/sqlite';
@@ -7,7 +8,6 @@ import { markDirty } from '../inventory/asset-store';
 import { RecordStore, type RecordBatch, type WriteCounts } from '../inventory/record-store';
 import type { SourceSystem } from '../sources/types';
 import { runOwner, SyncHistory } from './sync-history';
-import type { SyncRunStatus } from '../../shared/inventory';
 
 /** How a run that stored nothing ended, for `SyncWriter.end`. */
 export interface RunEnd {
