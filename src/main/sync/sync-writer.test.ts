@@ -199,6 +199,23 @@ describe('workerSyncWriter', () => {
     expect(counts.added).toBe(2_500);
   });
 
+  it('gives the memory of a large source back: the thread that stored it is replaced once idle', async () => {
+    let threads = 0;
+    const { store, profile, writer, records } = await setup((data) => {
+      threads += 1;
+      return sourceSyncWriterWorker(data);
+    });
+    const id = profile('pve');
+    await save(writer, records, id, guests(1_000, 'small', 10));
+    expect(threads).toBe(1);
+    await save(writer, records, id, guests(20_000, 'large', 10));
+    expect(threads).toBe(2);
+    // The new thread takes the next sync; nothing was lost on the way.
+    const { counts } = await save(writer, records, id, guests(20_000, 'next', 10));
+    expect(counts.changed).toBe(20_000);
+    expect([...namesOf(store, id)]).toEqual(['next']);
+  });
+
   it('lets a save under way finish before it closes', async () => {
     const { store, profile, writer, records } = await setup();
     const id = profile('pve');

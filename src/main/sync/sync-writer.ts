@@ -178,7 +178,16 @@ class WriterError extends Error {
   }
 }
 
+/**
+ * A thread that has just stored this many rows is replaced once it is idle: the memory they took
+ * goes back to the system at once, not at a collection an idle thread may not run for a long while
+ * (at 100 000 assets, hundreds of megabytes while the correlation needs its own).
+ */
+const retireAfterRows = 20_000;
+
 interface Pending {
+  /** Rows the request hands over (a save's). */
+  rows: number;
   resolve(value: unknown): void;
   reject(error: Error): void;
   /** Runs the request on the caller's thread instead, should the writer thread be lost. */
@@ -232,28 +241,41 @@ export function workerSyncWriter(options: {
   const thread = (): Worker | null => {
     if (failed || closing) return null;
     if (worker !== null) return worker;
+    let created: Worker;
     try {
-      worker = createWorker({ file: db.name, nativeBinding: options.nativeBinding });
+      created = createWorker({ file: db.name, nativeBinding: options.nativeBinding });
     } catch (error) {
       lose(error instanceof Error ? error.message : String(error));
       return null;
     }
-    worker.on('message', (reply: SyncWriterReply) => {
+    worker = created;
+    created.on('message', (reply: SyncWriterReply) => {
       const request = pending.get(reply.id);
       if (request === undefined) return;
       pending.delete(reply.id);
       if (reply.ok) request.resolve(reply.value);
       else request.reject(new WriterError(reply.message, reply.code));
+      if (pending.size > 0) return;
+      if (request.rows >= retireAfterRows) retire(created);
       // An idle thread does not keep the process alive.
-      if (pending.size === 0) worker?.unref();
+      else created.unref();
     });
-    worker.on('error', (error) => {
-      lose(error.message);
+    // A thread retired on purpose is not a failure.
+    created.on('error', (error) => {
+      if (created === worker) lose(error.message);
     });
-    worker.on('exit', (code) => {
-      if (!closing) lose(`the sync writer thread stopped (exit code ${String(code)})`);
+    created.on('exit', (code) => {
+      if (created === worker && !closing) {
+        lose(`the sync writer thread stopped (exit code ${String(code)})`);
+      }
     });
-    return worker;
+    return created;
+  };
+  const retire = (old: Worker): void => {
+    if (old !== worker) return;
+    worker = null;
+    void old.terminate();
+    thread()?.unref();
   };
   // Started now rather than at the first sync, which then does not wait for it; idle meanwhile.
   thread()?.unref();
@@ -273,7 +295,7 @@ export function workerSyncWriter(options: {
       const id = nextId++;
       let request!: Pending;
       const result = new Promise<T>((resolve, reject) => {
-        request = { resolve, reject, fallback };
+        request = { rows: 0, resolve, reject, fallback };
       });
       pending.set(id, request);
       target.ref();
@@ -321,6 +343,7 @@ export function workerSyncWriter(options: {
       return ask<WriteCounts>(
         () => local.save(save),
         async (post, id, request) => {
+          request.rows = rows.length;
           if (rows.length > 0) {
             // From the first slice on, the rows handed over are let go here.
             request.fallback = () => {
