@@ -40,6 +40,18 @@ export function openSqlite(
   return db;
 }
 
+/**
+ * Another connection to the Rackside database file, for a worker thread (correlating, storing a
+ * sync): the file is already in WAL mode; the connection gets the pragmas the core's own has.
+ */
+export function openThreadConnection(file: string, nativeBinding: string | undefined): Sqlite {
+  const db = openSqlite(file, { nativeBinding });
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  db.pragma('synchronous = FULL');
+  return db;
+}
+
 /** The Electron build of better-sqlite3 made by scripts/build-electron-sqlite.mjs, if present. */
 export function electronNativeBinding(appRoot: string): string | undefined {
   const file = path.join(appRoot, 'native', 'electron', 'better_sqlite3.node');

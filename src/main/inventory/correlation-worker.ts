@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { openSqlite } from '../db/sqlite';
+import { openThreadConnection } from '../db/sqlite';
 import { correlateInTransaction } from './asset-store';
 import type { CorrelationReply, CorrelationRequest } from './correlator';
 
@@ -14,11 +14,8 @@ if (port === null) throw new Error('correlation-worker must run as a worker thre
 const request = workerData as CorrelationRequest;
 
 function run(): CorrelationReply {
-  const db = openSqlite(request.file, { nativeBinding: request.nativeBinding });
+  const db = openThreadConnection(request.file, request.nativeBinding);
   try {
-    db.pragma('busy_timeout = 5000');
-    db.pragma('foreign_keys = ON');
-    db.pragma('synchronous = FULL');
     return { ok: true, summary: correlateInTransaction(db, new Date(request.now)) };
   } finally {
     db.close();

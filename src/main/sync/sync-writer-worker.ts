@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { openSqlite } from '../db/sqlite';
+import { openThreadConnection } from '../db/sqlite';
 import {
   SyncWrites,
   type SyncWriterData,
@@ -17,11 +17,7 @@ const port = parentPort;
 if (port === null) throw new Error('sync-writer-worker must run as a worker thread');
 const data = workerData as SyncWriterData;
 
-const db = openSqlite(data.file, { nativeBinding: data.nativeBinding });
-db.pragma('busy_timeout = 5000');
-db.pragma('foreign_keys = ON');
-db.pragma('synchronous = FULL');
-const writes = new SyncWrites(db);
+const writes = new SyncWrites(openThreadConnection(data.file, data.nativeBinding));
 
 /** The request's answer; `rows` and `abort` have none. */
 function handle(request: SyncWriterRequest): { value: unknown } | null {
