@@ -21,18 +21,22 @@ const polled = (uptime: number, netin: number, observedAt: string) => ({
   observedAt,
 });
 
+async function storeWithProfile() {
+  const store = await unlockedTestStore();
+  const profile = store.profiles.save({
+    name: 'pve',
+    connection: {
+      kind: 'proxmox',
+      url: 'https://pve.lab',
+      auth: { mode: 'token', tokenId: 'root@pam!rs' },
+    },
+  }).id;
+  return { store, profile, records: new RecordStore(store.db) };
+}
+
 describe('RecordStore.replaceProfile', () => {
   it('leaves a machine whose only news is its counters and uptime unchanged, then stores a real change', async () => {
-    const store = await unlockedTestStore();
-    const profile = store.profiles.save({
-      name: 'pve',
-      connection: {
-        kind: 'proxmox',
-        url: 'https://pve.lab',
-        auth: { mode: 'token', tokenId: 'root@pam!rs' },
-      },
-    }).id;
-    const records = new RecordStore(store.db);
+    const { store, profile, records } = await storeWithProfile();
     const write = (record: SourceRecord, at: string) =>
       store.db.transaction(() => records.replaceProfile(profile, [record], at))();
 
@@ -54,19 +58,6 @@ describe('RecordStore.replaceProfile', () => {
     store.close();
   });
 });
-
-async function storeWithProfile() {
-  const store = await unlockedTestStore();
-  const profile = store.profiles.save({
-    name: 'pve',
-    connection: {
-      kind: 'proxmox',
-      url: 'https://pve.lab',
-      auth: { mode: 'token', tokenId: 'root@pam!rs' },
-    },
-  }).id;
-  return { store, profile, records: new RecordStore(store.db) };
-}
 
 describe('RecordStore.prepareBatch', () => {
   it('prepares a large profile in slices, so other answers are handled before it is done', async () => {
