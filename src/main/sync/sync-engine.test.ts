@@ -5,6 +5,7 @@ import type { SyncProgressEvent } from '../../shared/inventory';
 import { silentLogger } from '../core/logger';
 import { InventoryService } from '../inventory/inventory-service';
 import type { Store } from '../store/open-store';
+import { proxmoxGuest } from '../sources/test-helpers';
 import { unlockedTestStore } from '../store/test-helpers';
 import { SyncEngine, type ConnectorSet } from './sync-engine';
 import {
@@ -329,6 +330,47 @@ describe.each(Object.entries(writers))('SyncEngine, %s', (_, create) => {
     ]);
     expect(engine.isRunning()).toBe(false);
     expect(engine.freshness().map((s) => s.profileName)).toEqual(['pm-c']);
+    store.close();
+  });
+
+  it('dates a run from its start to its storing, and its records from the end of their fetch', async () => {
+    const store = await unlockedTestStore();
+    const id = store.profiles.save({
+      name: 'pm',
+      connection: { kind: 'patchmon', url: 'https://pm.lab', apiKey: 'k' },
+    }).id;
+    let now = Date.parse('2026-03-01T10:00:00.000Z');
+    const engine = new SyncEngine({
+      writer: writer(store),
+      db: store.db,
+      profiles: store.profiles,
+      logger: silentLogger,
+      clock: () => new Date(now),
+      connectors: {
+        patchmon: {
+          system: 'patchmon',
+          test: () => Promise.reject(new Error('unused')),
+          sync: () => {
+            // The fetch takes five minutes.
+            now += 5 * 60_000;
+            return Promise.resolve([
+              proxmoxGuest({ system: 'patchmon', externalId: 'host-1', kind: 'host' }),
+            ]);
+          },
+        },
+      },
+    });
+    await engine.sync('all');
+    const run = store.db
+      .prepare('SELECT started_at, finished_at FROM sync_runs WHERE profile_id = ?')
+      .get(id) as { started_at: string; finished_at: string };
+    expect(run).toEqual({
+      started_at: '2026-03-01T10:00:00.000Z',
+      finished_at: '2026-03-01T10:05:00.000Z',
+    });
+    expect(
+      store.db.prepare('SELECT DISTINCT fetched_at FROM source_records').pluck().all(),
+    ).toEqual(['2026-03-01T10:05:00.000Z']);
     store.close();
   });
 

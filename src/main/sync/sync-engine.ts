@@ -200,8 +200,7 @@ export class SyncEngine {
       if (outer?.aborted === true || cancelledWhileWaiting) {
         throw new AppError('cancelled', 'The sync was cancelled.');
       }
-      const at = this.#clock().toISOString();
-      const batch = await this.#fetch(connector, profile, at, controller.signal, emit, warnings);
+      const batch = await this.#fetch(connector, profile, controller.signal, emit, warnings);
       // Removed while it synced (in the app or by another command): nothing to save it for.
       if (this.options.profiles.findById(profile.id) === null) {
         throw new AppError('not-found', removedMessage(profile));
@@ -213,7 +212,7 @@ export class SyncEngine {
         batch,
         warnings,
         startedAt,
-        at,
+        at: this.#clock().toISOString(),
       });
       this.options.reachability?.forget(profile.id);
       await this.#correlateIfLast(profile.id);
@@ -258,7 +257,6 @@ export class SyncEngine {
   async #fetch(
     connector: SourceConnector,
     profile: ProfileView,
-    at: string,
     signal: AbortSignal,
     emit: ProgressEmit,
     warnings: string[],
@@ -274,7 +272,8 @@ export class SyncEngine {
     if (signal.aborted) throw new AppError('cancelled', 'The sync was cancelled.');
     const checked = checkRecords(records, connector.system);
     emit({ phase: 'saving', done: 0, total: null, records: checked.length }, 'running');
-    return this.#records.prepareBatch(profile.id, checked, at);
+    // Records are as of the end of their fetch.
+    return this.#records.prepareBatch(profile.id, checked, this.#clock().toISOString());
   }
 
   /**
