@@ -216,6 +216,23 @@ describe('workerSyncWriter', () => {
     expect([...namesOf(store, id)]).toEqual(['next']);
   });
 
+  it('fails a save whose rows cannot be handed over, keeps nothing of it, and goes on', async () => {
+    const { store, profile, writer, records } = await setup();
+    const id = profile('pve');
+    await save(writer, records, id, guests(10, 'v1'));
+    const at = new Date().toISOString();
+    const runId = await writer.begin(id, 'proxmox', at);
+    const batch = await records.prepareBatch(id, guests(10, 'v2'), at);
+    // A value no thread can be handed (rows are text by construction; this one is not).
+    batch.rows[0]?.push((() => 'a function') as unknown as string);
+    await expect(
+      writer.save({ profileId: id, runId, batch, warnings: [], startedAt: epochNow(), at }),
+    ).rejects.toThrow(/could not be cloned/);
+    expect([...namesOf(store, id)]).toEqual(['v1']);
+    const { counts } = await save(writer, records, id, guests(10, 'v3'));
+    expect(counts.changed).toBe(10);
+  });
+
   it('lets a save under way finish before it closes', async () => {
     const { store, profile, writer, records } = await setup();
     const id = profile('pve');

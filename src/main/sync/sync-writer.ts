@@ -300,13 +300,20 @@ export function workerSyncWriter(options: {
       pending.set(id, request);
       target.ref();
       // Once the thread is lost, `lose` has answered the request: nothing more is posted.
-      await send(
-        (message) => {
-          if (!failed) target.postMessage(message);
-        },
-        id,
-        request,
-      );
+      try {
+        await send(
+          (message) => {
+            if (!failed) target.postMessage(message);
+          },
+          id,
+          request,
+        );
+      } catch (error) {
+        // Handing it over failed (the thread drops what it got): no answer is awaited.
+        pending.delete(id);
+        if (pending.size === 0) target.unref();
+        throw error;
+      }
       return result;
     };
     const promise = run();
