@@ -202,6 +202,14 @@ describe('a window that starts again after a reload', () => {
 });
 
 describe('a window that starts while its old page is still going away', () => {
+  /** The saved list of a page that showed one shell, `s-web`. */
+  const oneWebTab = (): SavedTabs => ({
+    tabs: [{ sessionId: 's-web', target: quick('web-1'), name: null, pane: 0, broadcast: false }],
+    active: ['s-web', null],
+    split: false,
+    focusedPane: 0,
+  });
+
   it('waits a moment for the old page to let go of its session, then takes it back', async () => {
     let lists = 0;
     const calls = installFakeBridge((channel, request) => {
@@ -217,16 +225,7 @@ describe('a window that starts while its old page is still going away', () => {
           return unknownChannel(channel);
       }
     });
-    await restoreTerminals(
-      storage({
-        tabs: [
-          { sessionId: 's-web', target: quick('web-1'), name: null, pane: 0, broadcast: false },
-        ],
-        active: ['s-web', null],
-        split: false,
-        focusedPane: 0,
-      }),
-    );
+    await restoreTerminals(storage(oneWebTab()));
     expect(lists).toBe(2);
     expect(useTerminalsStore.getState().tabs.map((t) => t.sessionId)).toEqual(['s-web']);
     expect(calls.filter((c) => c.channel === 'ssh:attach')).toHaveLength(1);
@@ -237,16 +236,7 @@ describe('a window that starts while its old page is still going away', () => {
       if (channel === 'ssh:list') return [view('s-web', 'open', true)];
       return unknownChannel(channel);
     });
-    await restoreTerminals(
-      storage({
-        tabs: [
-          { sessionId: 's-web', target: quick('web-1'), name: null, pane: 0, broadcast: false },
-        ],
-        active: ['s-web', null],
-        split: false,
-        focusedPane: 0,
-      }),
-    );
+    await restoreTerminals(storage(oneWebTab()));
     expect(useTerminalsStore.getState().tabs).toEqual([]);
     expect(calls.map((c) => c.channel)).toEqual(['ssh:list', 'ssh:list']);
   });
