@@ -106,6 +106,30 @@ function installStreamProbe(): void {
     if (this.url.includes('/term?')) probe.sent += 1;
     send.call(this, data);
   };
+  // Output read by the page's socket worker reaches the page as its `data` messages.
+  const NativeWorker = window.Worker;
+  window.Worker = class extends NativeWorker {
+    constructor(url: string | URL, options?: WorkerOptions) {
+      super(url, options);
+      this.addEventListener('message', (event: MessageEvent<unknown>) => {
+        const data = event.data as { op?: unknown; bytes?: unknown } | null;
+        if (data?.op !== 'data' || !(data.bytes instanceof Uint8Array)) return;
+        const now = performance.now();
+        if (probe.messages === 0) probe.first = now;
+        probe.last = now;
+        probe.messages += 1;
+        probe.bytes += data.bytes.byteLength;
+        probe.largest = Math.max(probe.largest, data.bytes.byteLength);
+      });
+    }
+    override postMessage(
+      message: unknown,
+      transfer?: Transferable[] | StructuredSerializeOptions,
+    ): void {
+      if ((message as { op?: unknown } | null)?.op === 'send') probe.sent += 1;
+      super.postMessage(message, transfer as Transferable[]);
+    }
+  };
   window.WebSocket = class extends Native {
     constructor(url: string | URL, protocols?: string | string[]) {
       super(url, protocols);

@@ -59,3 +59,27 @@ test("a second page of the browser host leaves the first page's terminals alone"
   await first.expectState('open');
   await second.close();
 });
+
+test('a page that cannot start its terminal socket worker still runs its terminals', async ({
+  app,
+}) => {
+  // Normally the worker reads every terminal's socket; here its script never arrives.
+  let refused = 0;
+  await app.page.route(/terminal-sockets\.worker/, async (route) => {
+    refused += 1;
+    await route.abort();
+  });
+  await app.page.reload();
+  await app.shell.waitReady();
+  const shell = await openKeyShell(app.page, 'main-thread-shell', sshd, client);
+  await shell.type('echo main-$((6*7))');
+  await app.page.keyboard.press('Enter');
+  await expect(shell.screen()).toContainText('main-42');
+  expect(refused).toBeGreaterThan(0);
+  // Long output arrives whole and in order over the page's own socket too.
+  await shell.type('seq 1 20000 | tail -n 3; echo done-$((3*3))');
+  await app.page.keyboard.press('Enter');
+  await expect(shell.screen()).toContainText('done-9');
+  await expect(shell.screen()).toContainText('19998');
+  await expect(shell.screen()).toContainText('20000');
+});

@@ -92,15 +92,27 @@ function keep(
 }
 
 /**
- * Output a session may have unacknowledged by the terminal. The renderer writes a flood once per
- * paint interval (33 ms), so at most this much moves per interval: 512 KiB held a flood to about
- * 15 MB/s (16 MB painted in 1.33 s by `bench/ssh-e2e.ts` on two cores), 1 MiB to 1.13 s. Yet all
- * of it is on its way when the user presses Ctrl-C, and is painted before the prompt: with 1 MiB
- * a `yes` flood still stops within 186 ms p95, with 2 MiB (0.89 s for 16 MB) it took 261 ms.
- * The low watermark sits close below the high one so output resumes as soon as the terminal has
- * painted one paced batch, instead of leaving the page idle between batches.
+ * Output a session may have unacknowledged by the terminal. All of it is on its way when the user
+ * presses Ctrl-C, and is painted before the prompt, so the window trades flood speed against how
+ * fast an interrupt shows. The low watermark sits close below the high one so output resumes as
+ * soon as the terminal has painted one batch, instead of leaving the page idle between batches.
+ *
+ * Under Electron a terminal's port is read on the page's main thread, which also joins output
+ * into one write per 33 ms: there 512 KiB held a flood to about 15 MB/s (16 MB painted in 1.33 s
+ * by `bench/ssh-e2e.ts` on two cores), 1 MiB to 1.13 s with a `yes` flood stopping within 186 ms
+ * p95; 2 MiB took 261 ms.
  */
 export const defaultFlow: FlowControl = { highWatermark: 1024 * 1024, lowWatermark: 896 * 1024 };
+/**
+ * The browser host's terminal sockets are read and joined by a worker in the page
+ * (`terminal-sockets.worker.ts`), so output reaches xterm.js sooner and the page paints it
+ * faster: 16 MB in 0.61–0.76 s with this window (1 MiB: 0.73–0.78 s; 3 MiB: 0.63–0.68 s), while
+ * a `yes` flood stops within 160–170 ms p95 (3 MiB: 213–219 ms).
+ */
+export const workerStreamFlow: FlowControl = {
+  highWatermark: 2 * 1024 * 1024,
+  lowWatermark: 1792 * 1024,
+};
 const defaultKeepalive: Keepalive = { intervalMs: 15_000, countMax: 3 };
 
 /**

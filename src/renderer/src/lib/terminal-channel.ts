@@ -7,6 +7,7 @@ import {
   terminalPath,
 } from '../../../shared/ssh';
 import { tokenParam } from '../../../shared/wire';
+import { openTerminalSocket, socketsJoined, type TerminalSocket } from './terminal-sockets';
 
 /**
  * One session's terminal bytes, outside the request/response contract: a MessagePort under
@@ -20,6 +21,11 @@ export interface TerminalChannel {
   /** `count` bytes of output were painted. */
   ack(count: number): void;
   close(): void;
+  /**
+   * Output arrives already joined at the paint pace (read by the page's socket worker), so the
+   * terminal writes it as it comes instead of holding it for the next paint interval.
+   */
+  readonly joined: boolean;
 }
 
 const encoder = new TextEncoder();
@@ -106,6 +112,7 @@ function portChannel(sessionId: string): TerminalChannel {
       portWaiters.delete(sessionId);
       port?.close();
     },
+    joined: false,
   };
 }
 
@@ -123,41 +130,43 @@ function socketChannel(sessionId: string, replay: boolean): TerminalChannel {
   const url =
     `ws://${window.location.host}${terminalPath}?${tokenParam}=${encodeURIComponent(token)}` +
     `&${sessionParam}=${encodeURIComponent(sessionId)}`;
-  // Only the first socket asks for the session's latest output; one opened again after a drop
-  // would show it twice.
+  // Only the first socket that opens asks for the session's latest output; one opened again
+  // after a drop would show it twice.
   let replayWanted = replay;
   const listeners = new Set<(bytes: Uint8Array) => void>();
   const outbox: Uint8Array[] = [];
-  let socket: WebSocket | undefined;
+  /** The latest socket, and the same one while it is open. */
+  let current: TerminalSocket | undefined;
+  let socket: TerminalSocket | undefined;
   let closed = false;
   let reopened = 0;
 
   const connect = (): void => {
-    const ws = new WebSocket(replayWanted ? `${url}&${replayParam}=1` : url);
-    replayWanted = false;
-    ws.binaryType = 'arraybuffer';
-    ws.onopen = () => {
-      socket = ws;
-      reopened = 0;
-      for (const frame of outbox.splice(0)) ws.send(frame);
-    };
-    ws.onmessage = (event: MessageEvent<unknown>) => {
-      if (!(event.data instanceof ArrayBuffer)) return;
-      const bytes = new Uint8Array(event.data);
-      for (const listener of listeners) listener(bytes);
-    };
-    ws.onclose = (event) => {
-      if (socket === ws) socket = undefined;
-      // 1000: the host closed the stream on purpose (session gone, replaced); else try again.
-      if (closed || event.code === 1000 || event.code === 4404 || reopened >= maxReopen) return;
-      reopened += 1;
-      setTimeout(connect, 250 * 2 ** reopened);
-    };
+    if (closed) return;
+    const opening = openTerminalSocket(replayWanted ? `${url}&${replayParam}=1` : url, {
+      opened: () => {
+        socket = opening;
+        reopened = 0;
+        replayWanted = false;
+        for (const frame of outbox.splice(0)) opening.send(frame);
+      },
+      data: (bytes) => {
+        for (const listener of listeners) listener(bytes);
+      },
+      closed: (code) => {
+        if (socket === opening) socket = undefined;
+        // 1000: the host closed the stream on purpose (session gone, replaced); else try again.
+        if (closed || code === 1000 || code === 4404 || reopened >= maxReopen) return;
+        reopened += 1;
+        setTimeout(connect, 250 * 2 ** reopened);
+      },
+    });
+    current = opening;
   };
   connect();
 
   const post = (frame: Uint8Array): void => {
-    if (socket?.readyState === WebSocket.OPEN) socket.send(frame);
+    if (socket) socket.send(frame);
     else outbox.push(frame);
   };
   return {
@@ -170,12 +179,15 @@ function socketChannel(sessionId: string, replay: boolean): TerminalChannel {
     },
     ack: (count) => {
       // Acks for a dropped socket are settled by the host when it notices the drop.
-      if (count > 0 && socket?.readyState === WebSocket.OPEN) socket.send(encodeAck(count));
+      if (count > 0) socket?.send(encodeAck(count));
     },
     close: () => {
       closed = true;
-      socket?.close(1000);
+      current?.close(1000);
     },
+    // Decided by the first socket: one reopened on the main thread after the worker failed is
+    // written as it comes too, only with more, smaller writes.
+    joined: socketsJoined(),
   };
 }
 

@@ -179,6 +179,7 @@ export class TerminalSession {
       (count) => {
         acks.painted(count);
       },
+      channel.joined ? { interval: 0 } : {},
     );
     this.pacer = pacer;
     this.offData = channel.onData((bytes) => {

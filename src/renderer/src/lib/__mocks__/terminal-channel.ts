@@ -10,6 +10,7 @@ export function openTerminalChannel(): TerminalChannel {
     send: () => undefined,
     ack: () => undefined,
     close: () => undefined,
+    joined: false,
   };
 }
 

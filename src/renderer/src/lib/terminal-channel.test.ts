@@ -1,0 +1,180 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { encodeAck, encodeInput } from '../../../shared/ssh';
+import type * as ChannelModule from './terminal-channel';
+import type { FromSocketWorker, ToSocketWorker } from './terminal-sockets';
+
+/** The page's socket worker, as the channel sees it: messages in, messages out. */
+class FakeWorker {
+  static instances: FakeWorker[] = [];
+  static refuse = false;
+  onmessage: ((event: MessageEvent<FromSocketWorker>) => void) | null = null;
+  onerror: ((event: Event) => void) | null = null;
+  onmessageerror: ((event: Event) => void) | null = null;
+  posted: ToSocketWorker[] = [];
+  terminated = false;
+  constructor() {
+    if (FakeWorker.refuse) throw new Error('workers are not allowed here');
+    FakeWorker.instances.push(this);
+  }
+  postMessage(message: ToSocketWorker): void {
+    this.posted.push(message);
+  }
+  terminate(): void {
+    this.terminated = true;
+  }
+  answer(message: FromSocketWorker): void {
+    this.onmessage?.({ data: message } as MessageEvent<FromSocketWorker>);
+  }
+}
+
+/** A WebSocket on the page's main thread. */
+class FakeSocket {
+  static readonly OPEN = 1;
+  static instances: FakeSocket[] = [];
+  readyState = 0;
+  binaryType = 'blob';
+  sent: Uint8Array[] = [];
+  closedWith: number | undefined;
+  onopen: (() => void) | null = null;
+  onmessage: ((event: { data: unknown }) => void) | null = null;
+  onclose: ((event: { code: number }) => void) | null = null;
+  constructor(readonly url: string) {
+    FakeSocket.instances.push(this);
+  }
+  send(frame: Uint8Array): void {
+    this.sent.push(frame);
+  }
+  close(code: number): void {
+    this.closedWith = code;
+  }
+  open(): void {
+    this.readyState = FakeSocket.OPEN;
+    this.onopen?.();
+  }
+}
+
+const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
+/** What a socket hands its `message` listeners (ASCII text, in this realm's ArrayBuffer). */
+const message = (ascii: string): ArrayBuffer => {
+  const buffer = new ArrayBuffer(ascii.length);
+  new Uint8Array(buffer).set(Array.from(ascii, (c) => c.charCodeAt(0)));
+  return buffer;
+};
+const lastWorker = (): FakeWorker => {
+  const worker = FakeWorker.instances.at(-1);
+  if (worker === undefined) throw new Error('no worker was started');
+  return worker;
+};
+
+async function channelModule(): Promise<typeof ChannelModule> {
+  // The page's one worker is module state: every test starts with a fresh page.
+  vi.resetModules();
+  return import('./terminal-channel');
+}
+
+beforeEach(() => {
+  FakeWorker.instances = [];
+  FakeWorker.refuse = false;
+  FakeSocket.instances = [];
+  vi.stubGlobal('Worker', FakeWorker);
+  vi.stubGlobal('WebSocket', FakeSocket);
+});
+afterEach(() => {
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+});
+
+describe('terminal channels of the browser host', () => {
+  it('carry output read by the socket worker to the terminal, and typing and acks back', async () => {
+    const { openTerminalChannel } = await channelModule();
+    const channel = openTerminalChannel('s-1');
+    const received: string[] = [];
+    channel.onData((bytes) => received.push(text(bytes)));
+    expect(channel.joined).toBe(true);
+
+    const worker = lastWorker();
+    const opening = worker.posted[0];
+    expect(opening).toMatchObject({ op: 'open' });
+    if (opening?.op !== 'open') throw new Error('no socket opened');
+    expect(opening.url).toContain('session=s-1');
+    expect(opening.url).not.toContain('replay=');
+    // Typed before the socket opened: kept, then sent first once it is open.
+    channel.send('ls\r');
+    expect(worker.posted).toHaveLength(1);
+    worker.answer({ op: 'open', id: opening.id });
+    worker.answer({ op: 'data', id: opening.id, bytes: new TextEncoder().encode('total 0\r\n') });
+    channel.ack(9);
+    expect(received).toEqual(['total 0\r\n']);
+    expect(worker.posted.slice(1)).toEqual([
+      { op: 'send', id: opening.id, frame: encodeInput(new TextEncoder().encode('ls\r')) },
+      { op: 'send', id: opening.id, frame: encodeAck(9) },
+    ]);
+
+    // A closed tab closes its socket; output still in flight for it goes nowhere.
+    channel.close();
+    expect(worker.posted.at(-1)).toEqual({ op: 'close', id: opening.id, code: 1000 });
+    worker.answer({ op: 'close', id: opening.id, code: 1000 });
+    worker.answer({ op: 'data', id: opening.id, bytes: new TextEncoder().encode('late') });
+    expect(received).toEqual(['total 0\r\n']);
+  });
+
+  it('go on from the main thread when the worker fails, a restored tab still getting its screen', async () => {
+    vi.useFakeTimers();
+    const { openTerminalChannel } = await channelModule();
+    const channel = openTerminalChannel('s-2', { replay: true });
+    const received: string[] = [];
+    channel.onData((bytes) => received.push(text(bytes)));
+    const worker = lastWorker();
+    expect(worker.posted[0]).toMatchObject({ op: 'open' });
+
+    // The worker's script cannot load: it is stopped and its socket counts as dropped.
+    worker.onerror?.(new Event('error'));
+    expect(worker.terminated).toBe(true);
+    expect(FakeSocket.instances).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(500);
+
+    const socket = FakeSocket.instances[0];
+    if (socket === undefined) throw new Error('no socket on the main thread');
+    // That socket never opened, so this one still asks for the session's latest output.
+    expect(socket.url).toContain('session=s-2');
+    expect(socket.url).toContain('replay=1');
+    socket.open();
+    socket.onmessage?.({ data: message('$ before-42\r\n') });
+    channel.send('x');
+    expect(received).toEqual(['$ before-42\r\n']);
+    expect(socket.sent).toEqual([encodeInput(new TextEncoder().encode('x'))]);
+    // No second worker is tried for later terminals.
+    openTerminalChannel('s-3');
+    expect(FakeWorker.instances).toHaveLength(1);
+    expect(FakeSocket.instances).toHaveLength(2);
+  });
+
+  it('use the main thread at once where the page cannot start a worker', async () => {
+    FakeWorker.refuse = true;
+    const { openTerminalChannel } = await channelModule();
+    const channel = openTerminalChannel('s-4');
+    const received: string[] = [];
+    channel.onData((bytes) => received.push(text(bytes)));
+    expect(channel.joined).toBe(false);
+    const socket = FakeSocket.instances[0];
+    if (socket === undefined) throw new Error('no socket on the main thread');
+    socket.open();
+    socket.onmessage?.({ data: message('hello') });
+    expect(received).toEqual(['hello']);
+  });
+
+  it('do not reopen a socket for a tab closed while it waited to reconnect', async () => {
+    vi.useFakeTimers();
+    const { openTerminalChannel } = await channelModule();
+    const channel = openTerminalChannel('s-5');
+    const worker = lastWorker();
+    const opening = worker.posted[0];
+    if (opening?.op !== 'open') throw new Error('no socket opened');
+    worker.answer({ op: 'open', id: opening.id });
+    // The connection drops (not closed on purpose): a reconnect is scheduled.
+    worker.answer({ op: 'close', id: opening.id, code: 1006 });
+    channel.close();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(worker.posted.filter((m) => m.op === 'open')).toHaveLength(1);
+  });
+});
