@@ -79,6 +79,8 @@ function installStreamProbe(): void {
     last: number;
     sent: number;
     reset(): void;
+    /** A message of `size` bytes of output reached the page. */
+    arrived(size: number): void;
   }
   const probe: Probe = {
     messages: 0,
@@ -94,6 +96,14 @@ function installStreamProbe(): void {
       this.first = 0;
       this.last = 0;
       this.sent = 0;
+    },
+    arrived(size) {
+      const now = performance.now();
+      if (this.messages === 0) this.first = now;
+      this.last = now;
+      this.messages += 1;
+      this.bytes += size;
+      this.largest = Math.max(this.largest, size);
     },
   };
   (window as unknown as { __streamProbe: Probe }).__streamProbe = probe;
@@ -114,12 +124,7 @@ function installStreamProbe(): void {
       this.addEventListener('message', (event: MessageEvent<unknown>) => {
         const data = event.data as { op?: unknown; bytes?: unknown } | null;
         if (data?.op !== 'data' || !(data.bytes instanceof Uint8Array)) return;
-        const now = performance.now();
-        if (probe.messages === 0) probe.first = now;
-        probe.last = now;
-        probe.messages += 1;
-        probe.bytes += data.bytes.byteLength;
-        probe.largest = Math.max(probe.largest, data.bytes.byteLength);
+        probe.arrived(data.bytes.byteLength);
       });
     }
     override postMessage(
@@ -136,12 +141,7 @@ function installStreamProbe(): void {
       if (!String(url).includes('/term?')) return;
       this.addEventListener('message', (event: MessageEvent<unknown>) => {
         if (!(event.data instanceof ArrayBuffer)) return;
-        const now = performance.now();
-        if (probe.messages === 0) probe.first = now;
-        probe.last = now;
-        probe.messages += 1;
-        probe.bytes += event.data.byteLength;
-        probe.largest = Math.max(probe.largest, event.data.byteLength);
+        probe.arrived(event.data.byteLength);
       });
     }
   };
