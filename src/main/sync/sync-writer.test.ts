@@ -178,7 +178,8 @@ describe('workerSyncWriter', () => {
   });
 
   it('fails a save its thread stops in the middle of, keeps the previous records, and goes on', async () => {
-    // The thread is stopped as soon as the first slice of rows is handed to it.
+    // The thread is stopped as soon as the first slice of rows is handed to it; with 30 slices
+    // it is gone while the rest are still being handed over, before the caller awaits the save.
     const { store, profile, writer, records, warnings } = await setup((data) => {
       const thread = sourceSyncWriterWorker(data);
       const post = thread.postMessage.bind(thread);
@@ -189,7 +190,7 @@ describe('workerSyncWriter', () => {
       return thread;
     });
     const id = profile('pve');
-    await expect(save(writer, records, id, guests(2_500, 'v1'))).rejects.toThrow(
+    await expect(save(writer, records, id, guests(30_000, 'v1'))).rejects.toThrow(
       /stopped while storing this source; its previous records were kept/,
     );
     expect(store.db.prepare('SELECT count(*) FROM source_records').pluck().get()).toBe(0);

@@ -297,6 +297,9 @@ export function workerSyncWriter(options: {
       const result = new Promise<T>((resolve, reject) => {
         request = { rows: 0, resolve, reject, fallback };
       });
+      // The thread may be lost (and this answer fail) while the rows are still being handed
+      // over, turns before `result` is returned to the caller: it is not left unhandled meanwhile.
+      result.catch(() => undefined);
       pending.set(id, request);
       target.ref();
       // Once the thread is lost, `lose` has answered the request: nothing more is posted.
