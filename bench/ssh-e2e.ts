@@ -116,7 +116,7 @@ function installStreamProbe(): void {
     if (this.url.includes('/term?')) probe.sent += 1;
     send.call(this, data);
   };
-  // Output read by the page's socket worker reaches the page as its `data` messages.
+  // Output read by the page's reader worker reaches the page as its `data` messages.
   const NativeWorker = window.Worker;
   window.Worker = class extends NativeWorker {
     constructor(url: string | URL, options?: WorkerOptions) {

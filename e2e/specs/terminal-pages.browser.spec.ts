@@ -60,12 +60,12 @@ test("a second page of the browser host leaves the first page's terminals alone"
   await second.close();
 });
 
-test('a page that cannot start its terminal socket worker still runs its terminals', async ({
+test('a page that cannot start its terminal reader worker still runs its terminals', async ({
   app,
 }) => {
-  // Normally the worker reads every terminal's socket; here its script never arrives.
+  // Normally a worker reads every terminal's socket; here its script never arrives.
   let refused = 0;
-  await app.page.route(/terminal-sockets\.worker/, async (route) => {
+  await app.page.route(/terminal-reader\.worker/, async (route) => {
     refused += 1;
     await route.abort();
   });

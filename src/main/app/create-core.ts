@@ -8,14 +8,7 @@ import { SettingsStore } from '../settings/settings-store';
 import { ensureDataDir, openStore, type Store } from '../store/open-store';
 import type { SecretBox } from '../vault/secret-box';
 import { TerminalStreams } from '../hosts/terminal-streams';
-import {
-  defaultFlow,
-  HostKeyStore,
-  HostKeyTrust,
-  SshSessionManager,
-  sourceSshWorker,
-  workerStreamFlow,
-} from '../ssh';
+import { HostKeyStore, HostKeyTrust, SshSessionManager, sourceSshWorker } from '../ssh';
 import type { SshWorkerFactory } from '../ssh';
 import {
   sourceCorrelationWorker,
@@ -156,7 +149,6 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     profiles: store.profiles,
     createWorker: await sshWorkerFactory(),
     logger: logger.child('ssh'),
-    flow: options.host === 'browser' ? workerStreamFlow : defaultFlow,
   });
   const terminals = new TerminalStreams(ssh, logger.child('terminals'));
   const sshCommands = sshHandlers(ssh, terminals, events, dataDir);

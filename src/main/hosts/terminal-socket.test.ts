@@ -5,7 +5,7 @@ import WebSocket from 'ws';
 import { encodeAck, encodeInput } from '../../shared/ssh';
 import { createCore, type Core } from '../app/create-core';
 import { silentLogger } from '../core/logger';
-import { workerStreamFlow } from '../ssh/session-manager';
+import { defaultFlow } from '../ssh/session-manager';
 import { testKeys, type TestKeys } from '../ssh/test-support/fixtures';
 import { startSshd, type Sshd } from '../ssh/test-support/sshd';
 import { rootWithKey } from '../ssh/test-support/session-harness';
@@ -184,18 +184,18 @@ describe('the browser host terminal stream', () => {
     if (socket === undefined) throw new Error('no socket');
     const out = output(socket, { ack: false });
     await out.until((text) => text.byteLength >= 256 * 1024);
-    // Without acknowledgements the session pauses at the browser host's high watermark (plus
-    // the frame and SSH packet that crossed it).
+    // Without acknowledgements the session pauses at the high watermark (plus the frame and
+    // SSH packet that crossed it).
     const heldAt = await new Promise<number>((resolve) => {
       setTimeout(() => {
         resolve(out.bytes());
       }, 400);
     });
-    expect(heldAt).toBeGreaterThanOrEqual(workerStreamFlow.highWatermark);
-    expect(heldAt).toBeLessThan(workerStreamFlow.highWatermark + maxOutputFrame + 32 * 1024);
+    expect(heldAt).toBeGreaterThanOrEqual(defaultFlow.highWatermark);
+    expect(heldAt).toBeLessThan(defaultFlow.highWatermark + maxOutputFrame + 32 * 1024);
     socket.send(encodeAck(heldAt));
     socket.on('message', (data: Buffer) => socket.send(encodeAck(data.byteLength)));
-    await out.until((text) => text.byteLength >= 2 * workerStreamFlow.highWatermark);
+    await out.until((text) => text.byteLength >= 2 * defaultFlow.highWatermark);
     socket.close();
   });
 });

@@ -14,8 +14,6 @@ export { HostKeyTrust, type HostKeyVerdict, type TrustCheck } from './host-key-t
 export { sha256Fingerprint } from './fingerprint';
 export {
   SshSessionManager,
-  defaultFlow,
-  workerStreamFlow,
   type OpenOptions,
   type SessionEvents,
   type SessionInfo,

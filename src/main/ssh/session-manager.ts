@@ -97,19 +97,14 @@ function keep(
  * fast an interrupt shows. The low watermark sits close below the high one so output resumes as
  * soon as the terminal has painted one batch, instead of leaving the page idle between batches.
  *
- * Under Electron a terminal's port is read on the page's main thread, which also joins output
- * into one write per 33 ms: there 512 KiB held a flood to about 15 MB/s (16 MB painted in 1.33 s
- * by `bench/ssh-e2e.ts` on two cores), 1 MiB to 1.13 s with a `yes` flood stopping within 186 ms
- * p95; 2 MiB took 261 ms.
+ * Measured by `bench/ssh-e2e.ts` on two cores (16 MB of output). While the page read its stream
+ * on its main thread and held output for up to 33 ms before writing it, 512 KiB painted the
+ * 16 MB in 1.33 s, 1 MiB in 1.13 s (a `yes` flood stopping within 186 ms p95) and 2 MiB in
+ * 0.89 s (261 ms). Since a worker in the page reads the stream and joins its output
+ * (`terminal-reader.worker.ts`), and the page writes it as it comes: 1 MiB 0.73–0.78 s, 2 MiB
+ * 0.61–0.76 s (150–190 ms), 3 MiB 0.63–0.68 s (213–219 ms).
  */
-export const defaultFlow: FlowControl = { highWatermark: 1024 * 1024, lowWatermark: 896 * 1024 };
-/**
- * The browser host's terminal sockets are read and joined by a worker in the page
- * (`terminal-sockets.worker.ts`), so output reaches xterm.js sooner and the page paints it
- * faster: 16 MB in 0.61–0.76 s with this window (1 MiB: 0.73–0.78 s; 3 MiB: 0.63–0.68 s), while
- * a `yes` flood stops within 160–170 ms p95 (3 MiB: 213–219 ms).
- */
-export const workerStreamFlow: FlowControl = {
+export const defaultFlow: FlowControl = {
   highWatermark: 2 * 1024 * 1024,
   lowWatermark: 1792 * 1024,
 };

@@ -1,29 +1,32 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { encodeAck, encodeInput } from '../../../shared/ssh';
 import type * as ChannelModule from './terminal-channel';
-import type { FromSocketWorker, ToSocketWorker } from './terminal-sockets';
+import type * as ReaderModule from './terminal-reader';
+import type { FromReader, ToReader } from './terminal-reader';
 
-/** The page's socket worker, as the channel sees it: messages in, messages out. */
+/** The page's reader worker, as the channel sees it: messages in, messages out. */
 class FakeWorker {
   static instances: FakeWorker[] = [];
   static refuse = false;
-  onmessage: ((event: MessageEvent<FromSocketWorker>) => void) | null = null;
+  onmessage: ((event: MessageEvent<FromReader>) => void) | null = null;
   onerror: ((event: Event) => void) | null = null;
   onmessageerror: ((event: Event) => void) | null = null;
-  posted: ToSocketWorker[] = [];
+  posted: ToReader[] = [];
+  transferred: unknown[] = [];
   terminated = false;
   constructor() {
     if (FakeWorker.refuse) throw new Error('workers are not allowed here');
     FakeWorker.instances.push(this);
   }
-  postMessage(message: ToSocketWorker): void {
+  postMessage(message: ToReader, transfer: unknown[] = []): void {
     this.posted.push(message);
+    this.transferred.push(...transfer);
   }
   terminate(): void {
     this.terminated = true;
   }
-  answer(message: FromSocketWorker): void {
-    this.onmessage?.({ data: message } as MessageEvent<FromSocketWorker>);
+  answer(message: FromReader): void {
+    this.onmessage?.({ data: message } as MessageEvent<FromReader>);
   }
 }
 
@@ -66,6 +69,24 @@ const lastWorker = (): FakeWorker => {
   return worker;
 };
 
+/** An Electron terminal port, as the page receives it from the preload. */
+class FakePort {
+  onmessage: ((event: { data: unknown }) => void) | null = null;
+  posted: Uint8Array[] = [];
+  closed = false;
+  postMessage(frame: Uint8Array): void {
+    this.posted.push(frame);
+  }
+  close(): void {
+    this.closed = true;
+  }
+}
+
+async function readerModule(): Promise<typeof ReaderModule> {
+  vi.resetModules();
+  return import('./terminal-reader');
+}
+
 async function channelModule(): Promise<typeof ChannelModule> {
   // The page's one worker is module state: every test starts with a fresh page.
   vi.resetModules();
@@ -85,7 +106,7 @@ afterEach(() => {
 });
 
 describe('terminal channels of the browser host', () => {
-  it('carry output read by the socket worker to the terminal, and typing and acks back', async () => {
+  it('carry output read by the reader worker to the terminal, and typing and acks back', async () => {
     const { openTerminalChannel } = await channelModule();
     const channel = openTerminalChannel('s-1');
     const received: string[] = [];
@@ -176,5 +197,66 @@ describe('terminal channels of the browser host', () => {
     channel.close();
     await vi.advanceTimersByTimeAsync(10_000);
     expect(worker.posted.filter((m) => m.op === 'open')).toHaveLength(1);
+  });
+});
+
+describe('terminal ports under Electron', () => {
+  const events = (): {
+    received: string[];
+    opened: () => void;
+    data: (b: Uint8Array) => void;
+    closed: () => void;
+  } => {
+    const received: string[] = [];
+    return {
+      received,
+      opened: () => undefined,
+      data: (bytes) => received.push(text(bytes)),
+      closed: () => undefined,
+    };
+  };
+
+  it('are handed to the reader worker once it has started, typing meanwhile kept in order', async () => {
+    const { readTerminalPort } = await readerModule();
+    const port = new FakePort();
+    const seen = events();
+    const stream = readTerminalPort(port as unknown as MessagePort, seen);
+    stream.send(encodeInput(new TextEncoder().encode('a')));
+    // A port given away cannot be taken back: nothing moves before the worker says it runs.
+    const worker = lastWorker();
+    expect(worker.posted).toEqual([]);
+    worker.answer({ op: 'ready' });
+    const handed = worker.posted[0];
+    if (handed?.op !== 'port') throw new Error('the port was not handed over');
+    expect(worker.transferred).toEqual([port]);
+    expect(port.onmessage).toBeNull();
+    stream.send(encodeInput(new TextEncoder().encode('b')));
+    expect(worker.posted.slice(1)).toEqual([
+      { op: 'send', id: handed.id, frame: encodeInput(new TextEncoder().encode('a')) },
+      { op: 'send', id: handed.id, frame: encodeInput(new TextEncoder().encode('b')) },
+    ]);
+    worker.answer({ op: 'data', id: handed.id, bytes: new TextEncoder().encode('ab') });
+    expect(seen.received).toEqual(['ab']);
+    stream.close(1000);
+    expect(worker.posted.at(-1)).toEqual({ op: 'close', id: handed.id, code: 1000 });
+  });
+
+  it('are read on the main thread when the worker fails to start', async () => {
+    const { readTerminalPort } = await readerModule();
+    const port = new FakePort();
+    const seen = events();
+    const stream = readTerminalPort(port as unknown as MessagePort, seen);
+    stream.send(encodeAck(7));
+    const worker = lastWorker();
+    worker.onerror?.(new Event('error'));
+    expect(worker.posted).toEqual([]);
+    expect(port.posted).toEqual([encodeAck(7)]);
+    port.onmessage?.({ data: new Uint8Array([104, 105]) });
+    expect(seen.received).toEqual(['hi']);
+    // Ports of later terminals are read here at once.
+    const later = new FakePort();
+    readTerminalPort(later as unknown as MessagePort, events());
+    expect(later.onmessage).not.toBeNull();
+    expect(FakeWorker.instances).toHaveLength(1);
   });
 });

@@ -7,7 +7,12 @@ import {
   terminalPath,
 } from '../../../shared/ssh';
 import { tokenParam } from '../../../shared/wire';
-import { openTerminalSocket, socketsJoined, type TerminalSocket } from './terminal-sockets';
+import {
+  openTerminalSocket,
+  readTerminalPort,
+  streamsJoined,
+  type TerminalStream,
+} from './terminal-reader';
 
 /**
  * One session's terminal bytes, outside the request/response contract: a MessagePort under
@@ -22,7 +27,7 @@ export interface TerminalChannel {
   ack(count: number): void;
   close(): void;
   /**
-   * Output arrives already joined at the paint pace (read by the page's socket worker), so the
+   * Output arrives already joined at the paint pace (read by the page's reader worker), so the
    * terminal writes it as it comes instead of holding it for the next paint interval.
    */
   readonly joined: boolean;
@@ -70,10 +75,10 @@ function listenForPorts(): void {
 function portChannel(sessionId: string): TerminalChannel {
   const listeners = new Set<(bytes: Uint8Array) => void>();
   const outbox: Uint8Array[] = [];
-  let port: MessagePort | undefined;
+  let stream: TerminalStream | undefined;
   let closed = false;
   const post = (frame: Uint8Array): void => {
-    if (port) port.postMessage(frame);
+    if (stream) stream.send(frame);
     else outbox.push(frame);
   };
   const adopt = (received: MessagePort): void => {
@@ -81,13 +86,16 @@ function portChannel(sessionId: string): TerminalChannel {
       received.close();
       return;
     }
-    port = received;
-    received.onmessage = (event: MessageEvent<unknown>) => {
-      const data = event.data;
-      if (!(data instanceof Uint8Array)) return;
-      for (const listener of listeners) listener(data);
-    };
-    for (const frame of outbox.splice(0)) received.postMessage(frame);
+    stream = readTerminalPort(received, {
+      opened: () => undefined,
+      data: (bytes) => {
+        for (const listener of listeners) listener(bytes);
+      },
+      // Only a reader worker that failed after taking the port ends it early; the host then
+      // sees the session unread, as after a closed window.
+      closed: () => undefined,
+    });
+    for (const frame of outbox.splice(0)) stream.send(frame);
   };
   const early = arrivedPorts.get(sessionId);
   if (early) {
@@ -110,9 +118,9 @@ function portChannel(sessionId: string): TerminalChannel {
     close: () => {
       closed = true;
       portWaiters.delete(sessionId);
-      port?.close();
+      stream?.close(1000);
     },
-    joined: false,
+    joined: streamsJoined(),
   };
 }
 
@@ -136,8 +144,8 @@ function socketChannel(sessionId: string, replay: boolean): TerminalChannel {
   const listeners = new Set<(bytes: Uint8Array) => void>();
   const outbox: Uint8Array[] = [];
   /** The latest socket, and the same one while it is open. */
-  let current: TerminalSocket | undefined;
-  let socket: TerminalSocket | undefined;
+  let current: TerminalStream | undefined;
+  let socket: TerminalStream | undefined;
   let closed = false;
   let reopened = 0;
 
@@ -187,7 +195,7 @@ function socketChannel(sessionId: string, replay: boolean): TerminalChannel {
     },
     // Decided by the first socket: one reopened on the main thread after the worker failed is
     // written as it comes too, only with more, smaller writes.
-    joined: socketsJoined(),
+    joined: streamsJoined(),
   };
 }
 

@@ -1,0 +1,194 @@
+/**
+ * Where a terminal's stream is read: in the page's reader worker where the page can run one
+ * (`terminal-reader.worker.ts`: the main thread then only writes output into xterm.js), or on the
+ * main thread otherwise. Either way the channel sees the same events.
+ */
+
+export type ToReader =
+  | { op: 'open'; id: number; url: string }
+  | { op: 'port'; id: number; port: MessagePort }
+  | { op: 'send'; id: number; frame: Uint8Array }
+  | { op: 'close'; id: number; code: number };
+
+export type FromReader =
+  | { op: 'ready' }
+  | { op: 'open'; id: number }
+  | { op: 'data'; id: number; bytes: Uint8Array }
+  | { op: 'close'; id: number; code: number };
+
+export interface StreamEvents {
+  /** A socket opened (ports are open from the start). */
+  opened(): void;
+  data(bytes: Uint8Array): void;
+  /** A socket closed (by either side, or never opened), with its close code. */
+  closed(code: number): void;
+}
+
+export interface TerminalStream {
+  /** Sent only while the stream is open; dropped otherwise. */
+  send(frame: Uint8Array): void;
+  close(code: number): void;
+}
+
+/** A WebSocket that closes without a close frame reports this code. */
+const abnormalClosure = 1006;
+
+function directSocket(url: string, events: StreamEvents): TerminalStream {
+  const ws = new WebSocket(url);
+  ws.binaryType = 'arraybuffer';
+  ws.onopen = () => {
+    events.opened();
+  };
+  ws.onmessage = (event: MessageEvent<unknown>) => {
+    if (event.data instanceof ArrayBuffer) events.data(new Uint8Array(event.data));
+  };
+  ws.onclose = (event) => {
+    events.closed(event.code);
+  };
+  return {
+    send: (frame) => {
+      if (ws.readyState === WebSocket.OPEN) ws.send(frame);
+    },
+    close: (code) => {
+      ws.close(code);
+    },
+  };
+}
+
+function directPort(port: MessagePort, events: StreamEvents): TerminalStream {
+  port.onmessage = (event: MessageEvent<unknown>) => {
+    if (event.data instanceof Uint8Array) events.data(event.data);
+  };
+  return {
+    send: (frame) => {
+      port.postMessage(frame);
+    },
+    close: () => {
+      port.close();
+    },
+  };
+}
+
+interface Reader {
+  worker: Worker;
+  ready: boolean;
+  /** Ports waiting for the worker to start (or fail, and be read here after all). */
+  waiting: (() => void)[];
+}
+
+/** The page's one reader: undefined until first wanted, null where none can run. */
+let reader: Reader | null | undefined;
+const streams = new Map<number, StreamEvents>();
+let nextId = 1;
+
+/** A worker that fails is not used again; its sockets close and reopen on the main thread. */
+function retireReader(): void {
+  const failed = reader;
+  reader = null;
+  if (!failed) return;
+  failed.worker.terminate();
+  const orphans = [...streams.values()];
+  streams.clear();
+  for (const events of orphans) events.closed(abnormalClosure);
+  for (const go of failed.waiting.splice(0)) go();
+}
+
+function startReader(): Reader | null {
+  if (reader !== undefined) return reader;
+  let worker: Worker;
+  try {
+    worker = new Worker(new URL('./terminal-reader.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'terminal-reader',
+    });
+  } catch {
+    reader = null;
+    return null;
+  }
+  const started: Reader = { worker, ready: false, waiting: [] };
+  reader = started;
+  worker.onmessage = ({ data }: MessageEvent<FromReader>) => {
+    if (data.op === 'ready') {
+      started.ready = true;
+      for (const go of started.waiting.splice(0)) go();
+      return;
+    }
+    const events = streams.get(data.id);
+    if (events === undefined) return;
+    if (data.op === 'open') events.opened();
+    else if (data.op === 'data') events.data(data.bytes);
+    else {
+      streams.delete(data.id);
+      events.closed(data.code);
+    }
+  };
+  worker.onerror = retireReader;
+  worker.onmessageerror = retireReader;
+  return started;
+}
+
+/** A stream read by the worker, known by `id` there. */
+function workerStream(worker: Worker, id: number): TerminalStream {
+  return {
+    send: (frame) => {
+      if (streams.has(id)) worker.postMessage({ op: 'send', id, frame } satisfies ToReader);
+    },
+    close: (code) => {
+      // The worker reports the close back, and `id` is forgotten then.
+      if (streams.has(id)) worker.postMessage({ op: 'close', id, code } satisfies ToReader);
+    },
+  };
+}
+
+/** Whether streams opened now are read (and their output joined) by the worker. */
+export function streamsJoined(): boolean {
+  return startReader() !== null;
+}
+
+export function openTerminalSocket(url: string, events: StreamEvents): TerminalStream {
+  const started = startReader();
+  if (started === null) return directSocket(url, events);
+  const id = nextId;
+  nextId += 1;
+  streams.set(id, events);
+  started.worker.postMessage({ op: 'open', id, url } satisfies ToReader);
+  return workerStream(started.worker, id);
+}
+
+/**
+ * Reads an Electron terminal port. It is handed to the worker once the worker has started —
+ * a port given away cannot be taken back — and read here where no worker starts. What the host
+ * sends meanwhile waits in the port.
+ */
+export function readTerminalPort(port: MessagePort, events: StreamEvents): TerminalStream {
+  const id = nextId;
+  nextId += 1;
+  let stream: TerminalStream | undefined;
+  const held: Uint8Array[] = [];
+  let closedEarly = false;
+  const settle = (): void => {
+    const started = reader;
+    if (started?.ready === true) {
+      streams.set(id, events);
+      started.worker.postMessage({ op: 'port', id, port } satisfies ToReader, [port]);
+      stream = workerStream(started.worker, id);
+    } else {
+      stream = directPort(port, events);
+    }
+    for (const frame of held.splice(0)) stream.send(frame);
+    if (closedEarly) stream.close(1000);
+  };
+  const started = startReader();
+  if (started === null || started.ready) settle();
+  else started.waiting.push(settle);
+  return {
+    send: (frame) => {
+      if (stream) stream.send(frame);
+      else held.push(frame);
+    },
+    close: (code) => {
+      if (stream) stream.close(code);
+      else closedEarly = true;
+    },
+  };
+}
