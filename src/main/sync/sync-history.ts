@@ -155,6 +155,15 @@ export class SyncHistory {
       );
   }
 
+  /** The record counts a run ended `ok` with; undefined while it has not (or did not) end so. */
+  storedCounts(runId: number): WriteCounts | undefined {
+    return this.db
+      .prepare(
+        `SELECT fetched, added, changed, removed FROM sync_runs WHERE id = ? AND status = 'ok'`,
+      )
+      .get(runId) as WriteCounts | undefined;
+  }
+
   /** The run's outcome, or null when the run is gone: its profile was removed meanwhile. */
   outcome(runId: number, profile: ProfileView): SyncOutcome | null {
     const row = this.db.prepare('SELECT * FROM sync_runs WHERE id = ?').get(runId) as

@@ -200,6 +200,37 @@ describe('workerSyncWriter', () => {
     expect(counts.added).toBe(2_500);
   });
 
+  it('reports a save stored when its thread stops after the commit, before its answer', async () => {
+    const { store, profile, writer, records, warnings } = await setup((data) => {
+      const thread = sourceSyncWriterWorker(data);
+      const on = thread.on.bind(thread) as (
+        event: string,
+        listener: (...args: unknown[]) => void,
+      ) => Worker;
+      (thread as unknown as { on: typeof on }).on = (event, listener) => {
+        if (event !== 'message') return on(event, listener);
+        return on('message', (reply) => {
+          const answer = reply as { ok?: boolean; value?: { added?: unknown } };
+          // A save's answer: its transaction is committed, and the thread stops before the
+          // answer reaches the core.
+          if (answer.ok === true && typeof answer.value?.added === 'number') {
+            void thread.terminate();
+          } else listener(reply);
+        });
+      };
+      return thread;
+    });
+    const id = profile('pve');
+    const { runId, counts } = await save(writer, records, id, guests(2_500, 'v1'));
+    expect(counts).toMatchObject({ added: 2_500, changed: 0, removed: 0 });
+    expect(store.db.prepare('SELECT count(*) FROM source_records').pluck().get()).toBe(2_500);
+    expect(new SyncHistory(store.db, () => new Date()).storedCounts(runId)).toEqual(counts);
+    expect(warnings).toHaveLength(1);
+    // Later syncs are stored on the core's connection.
+    const next = await save(writer, records, id, guests(2_500, 'v2'));
+    expect(next.counts.changed).toBe(2_500);
+  });
+
   it('gives the memory of a large source back: the thread that stored it is replaced once idle', async () => {
     let threads = 0;
     const { store, profile, writer, records } = await setup((data) => {

@@ -94,6 +94,11 @@ export class SyncWrites {
     })();
   }
 
+  /** What run `runId` stored, once its save has been committed (by any connection). */
+  storedCounts(runId: number): WriteCounts | undefined {
+    return new SyncHistory(this.db, () => new Date()).storedCounts(runId);
+  }
+
   /** A slice of save `id`'s rows (the writer thread's), kept until the save itself comes. */
   rows(id: number, rows: RecordBatch['rows']): void {
     const slices = this.#arriving.get(id);
@@ -204,7 +209,8 @@ interface Pending {
  * Should the thread fail (it cannot start, or it stops), the requests it had not begun and every
  * later one run on the caller's connection instead, as `inThreadSyncWriter`. A save it stops in
  * the middle of fails (its transaction is gone with it, the previous records stay): its rows were
- * let go as they were handed over, and the sync is simply run again.
+ * let go as they were handed over, and the sync is simply run again. One it stops after
+ * committing, before answering, is reported stored, with the counts its run recorded.
  */
 export function workerSyncWriter(options: {
   db: Sqlite;
@@ -355,8 +361,11 @@ export function workerSyncWriter(options: {
         async (post, id, request) => {
           request.rows = rows.length;
           if (rows.length > 0) {
-            // From the first slice on, the rows handed over are let go here.
+            // From the first slice on, the rows handed over are let go here. A thread that
+            // stopped after its commit, before its answer, has stored them all the same.
             request.fallback = () => {
+              const stored = local.storedCounts(save.runId);
+              if (stored !== undefined) return stored;
               throw new AppError(
                 'internal',
                 'The sync writer thread stopped while storing this source; its previous records were kept. Sync it again.',
