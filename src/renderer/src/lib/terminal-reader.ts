@@ -1,3 +1,12 @@
+import {
+  portStream,
+  socketStream,
+  type StreamEvents,
+  type TerminalStream,
+} from './terminal-stream';
+
+export type { StreamEvents, TerminalStream } from './terminal-stream';
+
 /**
  * Where a terminal's stream is read: in the page's reader worker where the page can run one
  * (`terminal-reader.worker.ts`: the main thread then only writes output into xterm.js), or on the
@@ -16,58 +25,8 @@ export type FromReader =
   | { op: 'data'; id: number; bytes: Uint8Array }
   | { op: 'close'; id: number; code: number };
 
-export interface StreamEvents {
-  /** A socket opened (ports are open from the start). */
-  opened(): void;
-  data(bytes: Uint8Array): void;
-  /** A socket closed (by either side, or never opened), with its close code. */
-  closed(code: number): void;
-}
-
-export interface TerminalStream {
-  /** Sent only while the stream is open; dropped otherwise. */
-  send(frame: Uint8Array): void;
-  close(code: number): void;
-}
-
 /** A WebSocket that closes without a close frame reports this code. */
 const abnormalClosure = 1006;
-
-function directSocket(url: string, events: StreamEvents): TerminalStream {
-  const ws = new WebSocket(url);
-  ws.binaryType = 'arraybuffer';
-  ws.onopen = () => {
-    events.opened();
-  };
-  ws.onmessage = (event: MessageEvent<unknown>) => {
-    if (event.data instanceof ArrayBuffer) events.data(new Uint8Array(event.data));
-  };
-  ws.onclose = (event) => {
-    events.closed(event.code);
-  };
-  return {
-    send: (frame) => {
-      if (ws.readyState === WebSocket.OPEN) ws.send(frame);
-    },
-    close: (code) => {
-      ws.close(code);
-    },
-  };
-}
-
-function directPort(port: MessagePort, events: StreamEvents): TerminalStream {
-  port.onmessage = (event: MessageEvent<unknown>) => {
-    if (event.data instanceof Uint8Array) events.data(event.data);
-  };
-  return {
-    send: (frame) => {
-      port.postMessage(frame);
-    },
-    close: () => {
-      port.close();
-    },
-  };
-}
 
 interface Reader {
   worker: Worker;
@@ -147,7 +106,7 @@ export function streamsJoined(): boolean {
 
 export function openTerminalSocket(url: string, events: StreamEvents): TerminalStream {
   const started = startReader();
-  if (started === null) return directSocket(url, events);
+  if (started === null) return socketStream(url, events);
   const id = nextId;
   nextId += 1;
   streams.set(id, events);
@@ -173,7 +132,7 @@ export function readTerminalPort(port: MessagePort, events: StreamEvents): Termi
       started.worker.postMessage({ op: 'port', id, port } satisfies ToReader, [port]);
       stream = workerStream(started.worker, id);
     } else {
-      stream = directPort(port, events);
+      stream = portStream(port, events);
     }
     for (const frame of held.splice(0)) stream.send(frame);
     if (closedEarly) stream.close(1000);

@@ -8,19 +8,20 @@
  */
 import { createOutputPacer, type OutputPacer } from '../features/terminals/output-pacer';
 import type { FromReader, ToReader } from './terminal-reader';
+import {
+  portStream,
+  socketStream,
+  type StreamEvents,
+  type TerminalStream,
+} from './terminal-stream';
 
 interface WorkerScope {
   onmessage: ((event: MessageEvent<ToReader>) => void) | null;
   postMessage(message: FromReader, transfer?: Transferable[]): void;
 }
 
-interface Stream {
-  send(frame: Uint8Array): void;
-  close(code: number): void;
-}
-
 const scope = self as unknown as WorkerScope;
-const streams = new Map<number, Stream>();
+const streams = new Map<number, TerminalStream>();
 
 /** Output of stream `id`, joined and handed to the page. */
 function joiner(id: number): OutputPacer {
@@ -38,55 +39,37 @@ function joiner(id: number): OutputPacer {
   );
 }
 
-function openSocket(id: number, url: string): void {
-  const ws = new WebSocket(url);
-  ws.binaryType = 'arraybuffer';
+/** Reads stream `id`, reporting to the page what it needs to know. */
+function read(id: number, open: (events: StreamEvents) => TerminalStream): void {
   const output = joiner(id);
-  streams.set(id, {
-    send: (frame) => {
-      if (ws.readyState === WebSocket.OPEN) ws.send(frame);
-    },
-    close: (code) => {
-      ws.close(code);
-    },
-  });
-  ws.onopen = () => {
-    scope.postMessage({ op: 'open', id });
-  };
-  ws.onmessage = (event: MessageEvent<unknown>) => {
-    if (event.data instanceof ArrayBuffer) output.push(new Uint8Array(event.data));
-  };
-  ws.onclose = (event) => {
-    // What arrived before the close is handed over first.
-    output.drain();
-    output.dispose();
-    streams.delete(id);
-    scope.postMessage({ op: 'close', id, code: event.code });
-  };
-}
-
-function adoptPort(id: number, port: MessagePort): void {
-  const output = joiner(id);
-  streams.set(id, {
-    send: (frame) => {
-      port.postMessage(frame);
-    },
-    close: (code) => {
-      output.dispose();
-      port.close();
-      streams.delete(id);
-      scope.postMessage({ op: 'close', id, code });
-    },
-  });
-  port.onmessage = (event: MessageEvent<unknown>) => {
-    if (event.data instanceof Uint8Array) output.push(event.data);
-  };
+  streams.set(
+    id,
+    open({
+      opened: () => {
+        scope.postMessage({ op: 'open', id });
+      },
+      data: (bytes) => {
+        output.push(bytes);
+      },
+      closed: (code) => {
+        // What arrived before the close is handed over first.
+        output.drain();
+        output.dispose();
+        streams.delete(id);
+        scope.postMessage({ op: 'close', id, code });
+      },
+    }),
+  );
 }
 
 scope.onmessage = ({ data }) => {
-  if (data.op === 'open') openSocket(data.id, data.url);
-  else if (data.op === 'port') adoptPort(data.id, data.port);
-  else if (data.op === 'send') streams.get(data.id)?.send(data.frame);
+  if (data.op === 'open') {
+    const { url } = data;
+    read(data.id, (events) => socketStream(url, events));
+  } else if (data.op === 'port') {
+    const { port } = data;
+    read(data.id, (events) => portStream(port, events));
+  } else if (data.op === 'send') streams.get(data.id)?.send(data.frame);
   else streams.get(data.id)?.close(data.code);
 };
 
