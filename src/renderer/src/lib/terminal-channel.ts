@@ -91,8 +91,8 @@ function portChannel(sessionId: string): TerminalChannel {
       data: (bytes) => {
         for (const listener of listeners) listener(bytes);
       },
-      // Only a reader worker that failed after taking the port ends it early, and a port given
-      // away cannot be taken back: this terminal's output then stops.
+      // Closed by `close` below, or by a reader worker that failed after taking the port: a
+      // port given away cannot be taken back, so this terminal's output then stops.
       closed: () => undefined,
     });
     for (const frame of outbox.splice(0)) stream.send(frame);
