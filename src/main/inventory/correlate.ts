@@ -65,58 +65,91 @@ export function isIdentifyingMac(mac: string): boolean {
   return !mac.startsWith('00:00:5e:00:01:') && !mac.startsWith('02:42:');
 }
 
+/**
+ * What a group of records knows about its machine, kept at the group's root. Groups are small
+ * (at most one record per profile), so arrays serve better than sets; and a record gets its state
+ * only when a merge first asks about it, so the hundreds of thousands of records of a large fleet
+ * do not each carry seven collections for the whole run.
+ */
 interface GroupState {
-  parent: number;
-  profiles: Set<string>;
-  machine: Set<string>;
-  smbios: Set<string>;
-  serial: Set<string>;
-  fqdns: Set<string>;
-  ips: Set<string>;
-  systems: Set<string>;
-  /** Record indices of the group; filled only at the root. */
+  profiles: string[];
+  machine: string[];
+  smbios: string[];
+  serial: string[];
+  fqdns: string[];
+  ips: string[];
+  systems: string[];
+  /** Record indices of the group. */
   members: number[];
-  /** The strongest key this record was merged by. */
-  best: { key: MatchKey; confidence: number };
 }
 
-const setOf = (value: string | null): Set<string> => new Set(value === null ? [] : [value]);
+const listOf = (value: string | null): string[] => (value === null ? [] : [value]);
+
+function unique(values: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const v of values) if (!out.includes(v)) out.push(v);
+  return out;
+}
+
+function aloneState(record: CorrelationInput, index: number): GroupState {
+  return {
+    profiles: [record.profileId],
+    machine: listOf(record.machineId),
+    smbios: listOf(record.smbiosUuid),
+    serial: listOf(record.serial),
+    fqdns: listOf(record.fqdn),
+    ips: unique(record.ips),
+    systems: [record.system],
+    members: [index],
+  };
+}
+
+const stateFields = ['profiles', 'machine', 'smbios', 'serial', 'fqdns', 'ips', 'systems'] as const;
 
 class Groups {
-  readonly #state: GroupState[];
+  readonly #parent: Int32Array;
+  /** Each root's state, once its group has more than its own record (or was asked about). */
+  readonly #state: (GroupState | undefined)[];
+  /** The strongest key each record was merged by, and its confidence. */
+  readonly #bestKey: MatchKey[];
+  readonly #bestConfidence: Float64Array;
 
   constructor(
-    records: readonly CorrelationInput[],
+    private readonly records: readonly CorrelationInput[],
     private readonly cannot: Map<number, Set<number>>,
   ) {
-    this.#state = records.map((r, i) => ({
-      parent: i,
-      profiles: new Set([r.profileId]),
-      machine: setOf(r.machineId),
-      smbios: setOf(r.smbiosUuid),
-      serial: setOf(r.serial),
-      fqdns: setOf(r.fqdn),
-      ips: new Set(r.ips),
-      systems: new Set([r.system]),
-      members: [i],
-      best: { key: 'single', confidence: 1 },
-    }));
+    this.#parent = new Int32Array(records.length);
+    for (let i = 0; i < records.length; i++) this.#parent[i] = i;
+    this.#state = new Array<GroupState | undefined>(records.length);
+    this.#bestKey = new Array<MatchKey>(records.length).fill('single');
+    this.#bestConfidence = new Float64Array(records.length).fill(1);
   }
 
-  at(i: number): GroupState {
-    const state = this.#state[i];
-    if (state === undefined) throw new RangeError(`no record ${i}`);
+  /** The state of the group whose root is `root`. */
+  at(root: number): GroupState {
+    let state = this.#state[root];
+    if (state === undefined) {
+      const record = this.records[root];
+      if (record === undefined) throw new RangeError(`no record ${root}`);
+      state = aloneState(record, root);
+      this.#state[root] = state;
+    }
     return state;
   }
 
+  best(i: number): { key: MatchKey; confidence: number } {
+    return { key: this.#bestKey[i] ?? 'single', confidence: this.#bestConfidence[i] ?? 1 };
+  }
+
   find(i: number): number {
+    const parent = this.#parent;
     let root = i;
-    while (this.at(root).parent !== root) root = this.at(root).parent;
+    while (parent[root] !== root) root = parent[root] ?? root;
     let node = i;
     while (node !== root) {
-      const state = this.at(node);
-      node = state.parent;
-      state.parent = root;
+      const next = parent[node] ?? root;
+      parent[node] = root;
+      node = next;
     }
     return root;
   }
@@ -129,26 +162,20 @@ class Groups {
     const ga = this.at(ra);
     const gb = this.at(rb);
     if (!force && !this.compatible(ga, gb, key)) return false;
-    const [big, small] = ga.members.length >= gb.members.length ? [ga, gb] : [gb, ga];
-    small.parent = big === ga ? ra : rb;
-    for (const field of [
-      'profiles',
-      'machine',
-      'smbios',
-      'serial',
-      'fqdns',
-      'ips',
-      'systems',
-    ] as const) {
-      for (const v of small[field]) big[field].add(v);
+    const [big, small, bigRoot, smallRoot] =
+      ga.members.length >= gb.members.length ? [ga, gb, ra, rb] : [gb, ga, rb, ra];
+    this.#parent[smallRoot] = bigRoot;
+    this.#state[smallRoot] = undefined;
+    for (const field of stateFields) {
+      const into = big[field];
+      for (const v of small[field]) if (!into.includes(v)) into.push(v);
     }
     for (const m of small.members) big.members.push(m);
-    small.members = [];
     const confidence = weights[key];
     for (const i of [a, b]) {
-      const state = this.at(i);
-      if (state.best.key === 'single' || confidence > state.best.confidence) {
-        state.best = { key, confidence };
+      if (this.#bestKey[i] === 'single' || confidence > (this.#bestConfidence[i] ?? 1)) {
+        this.#bestKey[i] = key;
+        this.#bestConfidence[i] = confidence;
       }
     }
     return true;
@@ -156,12 +183,12 @@ class Groups {
 
   compatible(ga: GroupState, gb: GroupState, key: MatchKey): boolean {
     // One machine appears once per profile: two records of one profile are two machines.
-    for (const p of gb.profiles) if (ga.profiles.has(p)) return false;
+    if (shares(ga.profiles, gb.profiles)) return false;
     if (disjoint(ga.machine, gb.machine) || disjoint(ga.smbios, gb.smbios)) return false;
     if (disjoint(ga.serial, gb.serial)) return false;
     if (key === 'hostname') {
       // A bare name is weak: no system twice, and no contradicting domain or address.
-      for (const s of gb.systems) if (ga.systems.has(s)) return false;
+      if (shares(ga.systems, gb.systems)) return false;
       if (disjoint(ga.fqdns, gb.fqdns) || disjoint(ga.ips, gb.ips)) return false;
     }
     if (this.cannot.size > 0) {
@@ -175,48 +202,59 @@ class Groups {
   }
 }
 
-function disjoint(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
-  if (a.size === 0 || b.size === 0) return false;
-  for (const v of a) if (b.has(v)) return false;
-  return true;
+function shares(a: readonly string[], b: readonly string[]): boolean {
+  for (const v of a) if (b.includes(v)) return true;
+  return false;
 }
+
+/** Both have values and none in common: a contradiction. */
+function disjoint(a: readonly string[], b: readonly string[]): boolean {
+  return a.length > 0 && b.length > 0 && !shares(a, b);
+}
+
+/** Hands each of a record's values for one key to `add` (null and empty values are skipped). */
+type Values = (record: CorrelationInput, add: (value: string | null | undefined) => void) => void;
 
 /**
  * Buckets records by one key. A value carried by two records of the same profile does not
  * identify a machine (cloned templates share machine-ids and MACs), so it is dropped.
  */
-function buckets(
-  records: readonly CorrelationInput[],
-  values: (r: CorrelationInput) => readonly string[],
-  oncePer: (r: CorrelationInput) => string = (r) => r.profileId,
-): number[][] {
+function buckets(records: readonly CorrelationInput[], values: Values): number[][] {
   const map = new Map<string, number[]>();
-  for (let index = 0; index < records.length; index++) {
+  let index = 0;
+  // The current record's values so far: a value repeated within one record is still one record.
+  const seen: string[] = [];
+  const add = (value: string | null | undefined): void => {
+    if (value === null || value === undefined || value === '' || seen.includes(value)) return;
+    seen.push(value);
+    const bucket = map.get(value);
+    if (bucket === undefined) map.set(value, [index]);
+    else bucket.push(index);
+  };
+  for (; index < records.length; index++) {
     const record = records[index];
     if (record === undefined) continue;
-    const list = values(record);
-    for (let i = 0; i < list.length; i++) {
-      const value = list[i];
-      // Once per record: a value repeated within one record is still one record.
-      if (value === undefined || value === '' || list.indexOf(value) < i) continue;
-      const bucket = map.get(value);
-      if (bucket === undefined) map.set(value, [index]);
-      else bucket.push(index);
-    }
+    seen.length = 0;
+    values(record, add);
   }
   const out: number[][] = [];
   for (const list of map.values()) {
-    if (list.length < 2) continue;
-    const owners = new Set(list.map((i) => (records[i] === undefined ? '' : oncePer(records[i]))));
-    if (owners.size === list.length) out.push(list);
+    if (list.length >= 2 && profilesDistinct(records, list)) out.push(list);
   }
   return out;
 }
 
-const shortName = (r: CorrelationInput): string => r.name.split('.')[0] ?? r.name;
+/** Whether the records at `list` all come from different profiles. */
+function profilesDistinct(records: readonly CorrelationInput[], list: readonly number[]): boolean {
+  const profiles = list.map((i) => records[i]?.profileId ?? '');
+  if (profiles.length > 8) return new Set(profiles).size === profiles.length;
+  for (let i = 1; i < profiles.length; i++) {
+    if (profiles.indexOf(profiles[i] ?? '') < i) return false;
+  }
+  return true;
+}
 
-const none: readonly string[] = [];
-const one = (value: string | null): readonly string[] => (value === null ? none : [value]);
+const shortName = (r: CorrelationInput): string => r.name.split('.')[0] ?? r.name;
 
 /**
  * The weakest pass: groups that share a short host name merge only when each is the other's
@@ -281,13 +319,24 @@ export function correlate(
   for (const [a, b] of joins) groups.merge(a, b, 'manual', true);
 
   const passes: [Exclude<MatchKey, 'single' | 'manual' | 'hostname'>, number[][]][] = [
-    ['machine-id', buckets(records, (r) => one(r.machineId))],
-    ['smbios-uuid', buckets(records, (r) => one(r.smbiosUuid))],
-    ['serial', buckets(records, (r) => one(r.serial))],
-    ['mac', buckets(records, (r) => r.macs.filter(isIdentifyingMac))],
-    ['vm-id', buckets(records, (r) => one(r.vmRef ?? null))],
-    ['fqdn', buckets(records, (r) => one(r.fqdn))],
-    ['hostname+ip', buckets(records, (r) => r.ips.map((ip) => `${shortName(r)}|${ip}`))],
+    ['machine-id', buckets(records, (r, add) => add(r.machineId))],
+    ['smbios-uuid', buckets(records, (r, add) => add(r.smbiosUuid))],
+    ['serial', buckets(records, (r, add) => add(r.serial))],
+    [
+      'mac',
+      buckets(records, (r, add) => {
+        for (const mac of r.macs) if (isIdentifyingMac(mac)) add(mac);
+      }),
+    ],
+    ['vm-id', buckets(records, (r, add) => add(r.vmRef))],
+    ['fqdn', buckets(records, (r, add) => add(r.fqdn))],
+    [
+      'hostname+ip',
+      buckets(records, (r, add) => {
+        const name = shortName(r);
+        for (const ip of r.ips) add(`${name}|${ip}`);
+      }),
+    ],
   ];
   const mergeAll = (list: readonly number[], key: Exclude<MatchKey, 'single'>): void => {
     const [head, ...rest] = list;
@@ -301,11 +350,10 @@ export function correlate(
   records.forEach((_, i) => {
     if (groups.find(i) !== i) return;
     out.push(
-      groups.at(i).members.map((m) => ({
-        index: m,
-        matchKey: groups.at(m).best.key,
-        confidence: groups.at(m).best.confidence,
-      })),
+      groups.at(i).members.map((m) => {
+        const best = groups.best(m);
+        return { index: m, matchKey: best.key, confidence: best.confidence };
+      }),
     );
   });
   return out;
