@@ -137,6 +137,11 @@ class Groups {
     return state;
   }
 
+  /** Record indices of the group whose root is `root` (a record still alone is its own group). */
+  members(root: number): readonly number[] {
+    return this.#state[root]?.members ?? [root];
+  }
+
   best(i: number): { key: MatchKey; confidence: number } {
     return { key: this.#bestKey[i] ?? 'single', confidence: this.#bestConfidence[i] ?? 1 };
   }
@@ -350,7 +355,7 @@ export function correlate(
   records.forEach((_, i) => {
     if (groups.find(i) !== i) return;
     out.push(
-      groups.at(i).members.map((m) => {
+      groups.members(i).map((m) => {
         const best = groups.best(m);
         return { index: m, matchKey: best.key, confidence: best.confidence };
       }),
