@@ -241,6 +241,62 @@ describe('terminal ports under Electron', () => {
     expect(worker.posted.at(-1)).toEqual({ op: 'close', id: handed.id, code: 1000 });
   });
 
+  /** The preload handing the window session `id`'s port, as Electron's ipc port message. */
+  const deliverPort = (id: string, port: FakePort): void => {
+    const event = new Event('message');
+    Object.defineProperties(event, {
+      source: { value: window },
+      data: { value: { rackside: 'port', purpose: 'terminal', id } },
+      ports: { value: [port] },
+    });
+    window.dispatchEvent(event);
+  };
+
+  it('report the stream lost when the reader worker fails after taking the port, and only then', async () => {
+    vi.stubGlobal('rackside', {});
+    const { openTerminalChannel } = await channelModule();
+    const channel = openTerminalChannel('s-6');
+    const lost = vi.fn();
+    channel.onLost(lost);
+    const received: string[] = [];
+    channel.onData((bytes) => received.push(text(bytes)));
+    const port = new FakePort();
+    deliverPort('s-6', port);
+    const worker = lastWorker();
+    worker.answer({ op: 'ready' });
+    const handed = worker.posted[0];
+    if (handed?.op !== 'port') throw new Error('the port was not handed over');
+    worker.answer({ op: 'data', id: handed.id, bytes: new TextEncoder().encode('$ ') });
+    expect(received).toEqual(['$ ']);
+    expect(lost).not.toHaveBeenCalled();
+
+    // The worker dies holding the port: its output can no longer arrive, and the tab hears so.
+    worker.onerror?.(new Event('error'));
+    expect(worker.terminated).toBe(true);
+    expect(lost).toHaveBeenCalledTimes(1);
+    // Typing meanwhile goes nowhere rather than failing.
+    channel.send('x');
+    expect(worker.posted.filter((m) => m.op === 'send')).toEqual([]);
+
+    // The stream the host pushes again is read on the main thread.
+    const again = openTerminalChannel('s-6');
+    const replayed: string[] = [];
+    again.onData((bytes) => replayed.push(text(bytes)));
+    const next = new FakePort();
+    deliverPort('s-6', next);
+    expect(next.onmessage).not.toBeNull();
+    next.onmessage?.({ data: Uint8Array.from('$ ls\r\n', (c) => c.charCodeAt(0)) });
+    expect(replayed).toEqual(['$ ls\r\n']);
+    expect(FakeWorker.instances).toHaveLength(1);
+
+    // A tab closed on purpose is never reported lost.
+    const closing = vi.fn();
+    again.onLost(closing);
+    again.close();
+    expect(next.closed).toBe(true);
+    expect(closing).not.toHaveBeenCalled();
+  });
+
   it('are read on the main thread when the worker fails to start', async () => {
     const { readTerminalPort } = await readerModule();
     const port = new FakePort();

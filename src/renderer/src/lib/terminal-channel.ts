@@ -27,6 +27,13 @@ export interface TerminalChannel {
   ack(count: number): void;
   close(): void;
   /**
+   * The stream stopped without either end closing it: under Electron, a reader worker that failed
+   * after taking the port (a port given away cannot be taken back). The session itself lives on;
+   * its output reaches this window again only through a new stream (`ssh:attach`). A socket that
+   * drops reopens itself and never reports this.
+   */
+  onLost(listener: () => void): () => void;
+  /**
    * Output arrives already joined at the paint pace (read by the page's reader worker), so the
    * terminal writes it as it comes instead of holding it for the next paint interval.
    */
@@ -74,6 +81,7 @@ function listenForPorts(): void {
 
 function portChannel(sessionId: string): TerminalChannel {
   const listeners = new Set<(bytes: Uint8Array) => void>();
+  const lostListeners = new Set<() => void>();
   const outbox: Uint8Array[] = [];
   let stream: TerminalStream | undefined;
   let closed = false;
@@ -91,9 +99,12 @@ function portChannel(sessionId: string): TerminalChannel {
       data: (bytes) => {
         for (const listener of listeners) listener(bytes);
       },
-      // Closed by `close` below, or by a reader worker that failed after taking the port: a
-      // port given away cannot be taken back, so this terminal's output then stops.
-      closed: () => undefined,
+      // Closed by `close` below (1000), or by a reader worker that failed after taking the port.
+      closed: (code) => {
+        if (closed || code === 1000) return;
+        closed = true;
+        for (const listener of [...lostListeners]) listener();
+      },
     });
     for (const frame of outbox.splice(0)) stream.send(frame);
   };
@@ -108,6 +119,10 @@ function portChannel(sessionId: string): TerminalChannel {
     onData: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    onLost: (listener) => {
+      lostListeners.add(listener);
+      return () => lostListeners.delete(listener);
     },
     send: (data) => {
       sendInput(post, data);
@@ -182,6 +197,8 @@ function socketChannel(sessionId: string, replay: boolean): TerminalChannel {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    // A dropped socket is reopened here (see `connect`), never reported lost.
+    onLost: () => () => undefined,
     send: (data) => {
       sendInput(post, data);
     },

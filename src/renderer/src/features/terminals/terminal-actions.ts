@@ -113,7 +113,27 @@ function sessionHooks(key: string) {
     keyCommand: (command: KeyCommand) => {
       runKeyCommand(key, command);
     },
+    streamLost: () => {
+      void takeStreamBack(key);
+    },
   };
+}
+
+/**
+ * Tab `key`'s stream was lost while its session lives on: its terminal connects again and asks
+ * the host for the stream, which comes back with the session's latest output.
+ */
+async function takeStreamBack(key: string): Promise<void> {
+  const tab = selectors.byKey(useTerminalsStore.getState(), key);
+  const session = sessions.get(key);
+  if (tab?.sessionId == null || session === undefined) return;
+  session.reattach(tab.sessionId);
+  const attached = await bridge().call('ssh:attach', { sessionId: tab.sessionId });
+  if (!attached.ok) {
+    updateTab(key, {
+      error: `This terminal's output stopped and could not be taken back: ${attached.error.message}`,
+    });
+  }
 }
 
 /** A terminal key (Ctrl+PageDown, Ctrl+Shift+W…) on tab `key`. */

@@ -1,18 +1,24 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SshSessionView } from '../../../../shared/ssh';
-import { setBridge } from '../../lib/bridge';
+import { createBridge, setBridge } from '../../lib/bridge';
 import { installFakeBridge, unknownChannel } from '../../test-support/fake-bridge';
 import { installSshBridge, openTab } from '../../test-support/terminal-tabs';
-import { adoptSession } from './terminal-actions';
+import { adoptSession, sessionFor } from './terminal-actions';
 import { readSavedTabs, restoreTerminals, savedTabsOf, type SavedTabs } from './terminal-restore';
 import { initialState, useTerminalsStore } from './terminals-store';
 
 const channels = vi.hoisted(() => [] as { sessionId: string; replay: boolean }[]);
+/** Each channel's `onLost` listener, in the order the channels were opened. */
+const lostListeners = vi.hoisted(() => [] as (() => void)[]);
 vi.mock('../../lib/terminal-channel', () => ({
   openTerminalChannel: (sessionId: string, options: { replay?: boolean } = {}) => {
     channels.push({ sessionId, replay: options.replay === true });
     return {
       onData: () => () => undefined,
+      onLost: (listener: () => void) => {
+        lostListeners.push(listener);
+        return () => undefined;
+      },
       send: () => undefined,
       ack: () => undefined,
       close: () => undefined,
@@ -60,6 +66,7 @@ afterEach(() => {
   setBridge(undefined);
   useTerminalsStore.setState(initialState);
   channels.length = 0;
+  lostListeners.length = 0;
 });
 
 // First: the feature subscribes to the host's events once, on the bridge of its first test.
@@ -239,5 +246,71 @@ describe('a window that starts while its old page is still going away', () => {
     await restoreTerminals(storage(oneWebTab()));
     expect(useTerminalsStore.getState().tabs).toEqual([]);
     expect(calls.map((c) => c.channel)).toEqual(['ssh:list', 'ssh:list']);
+  });
+});
+
+describe('a terminal whose stream is lost while its session lives on', () => {
+  it('clears its screen and asks the host for the stream again, which replays the latest output', async () => {
+    const calls = installFakeBridge((channel, request) => {
+      const sessionId = (request as { sessionId?: string }).sessionId ?? '';
+      if (channel === 'ssh:attach') return view(sessionId, 'open');
+      return unknownChannel(channel);
+    });
+    const key = await adoptSession(
+      { target: quick('web-1'), name: null, pane: 0, broadcast: false },
+      view('s-web', 'open'),
+    );
+    const session = sessionFor(key);
+    if (session === undefined) throw new Error('no terminal for the tab');
+    await new Promise<void>((resolve) => {
+      session.term.write('old screen\r\n', resolve);
+    });
+    const line = () => session.term.buffer.active.getLine(0)?.translateToString(true) ?? '';
+    expect(line()).toBe('old screen');
+
+    lostListeners[0]?.();
+    await vi.waitFor(() => {
+      expect(calls.filter((c) => c.channel === 'ssh:attach')).toHaveLength(2);
+    });
+    expect(channels).toEqual([
+      { sessionId: 's-web', replay: true },
+      { sessionId: 's-web', replay: true },
+    ]);
+    // Cleared before the replay arrives, so nothing is shown twice.
+    await new Promise<void>((resolve) => {
+      session.term.write('', resolve);
+    });
+    expect(line()).toBe('');
+    expect(useTerminalsStore.getState().tabs[0]?.error).toBeNull();
+  });
+
+  it('says so on the tab when the host cannot give the stream back', async () => {
+    let attaches = 0;
+    setBridge(
+      createBridge({
+        invoke: (channel) => {
+          attaches += 1;
+          if (channel === 'ssh:attach' && attaches === 1) {
+            return Promise.resolve({ ok: true, data: view('s-web', 'open') });
+          }
+          // The session ended meanwhile.
+          return Promise.resolve({
+            ok: false,
+            error: { code: 'not-found', message: 'No SSH session s-web.' },
+          });
+        },
+        on: () => () => undefined,
+      }),
+    );
+    await adoptSession(
+      { target: quick('web-1'), name: null, pane: 0, broadcast: false },
+      view('s-web', 'open'),
+    );
+    lostListeners[0]?.();
+    await vi.waitFor(() => {
+      expect(useTerminalsStore.getState().tabs[0]?.error).toMatch(
+        /output stopped and could not be taken back: .*No SSH session s-web/,
+      );
+    });
   });
 });

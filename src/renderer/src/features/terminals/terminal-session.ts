@@ -28,6 +28,11 @@ export interface SessionHooks {
   openSearch(): void;
   /** App keys in a terminal: Ctrl+PageDown / Ctrl+PageUp, Ctrl+Shift+W, Ctrl+Shift+T, Ctrl+Shift+K. */
   keyCommand(command: KeyCommand): void;
+  /**
+   * The terminal's stream stopped while its session lives on (see `TerminalChannel.onLost`): the
+   * caller asks the host for the stream again and calls `reattach`.
+   */
+  streamLost(): void;
 }
 
 export type KeyCommand =
@@ -115,6 +120,7 @@ export class TerminalSession {
   private acks: AckBatcher | null = null;
   private pacer: OutputPacer | null = null;
   private offData: (() => void) | null = null;
+  private offLost: (() => void) | null = null;
   private host: HTMLElement | null = null;
   private observer: ResizeObserver | null = null;
   private resizeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -162,6 +168,7 @@ export class TerminalSession {
    */
   connect(sessionId: string, options: { replay?: boolean } = {}): void {
     this.offData?.();
+    this.offLost?.();
     this.pacer?.drain();
     this.pacer?.dispose();
     this.acks?.dispose();
@@ -185,6 +192,19 @@ export class TerminalSession {
     this.offData = channel.onData((bytes) => {
       pacer.push(bytes);
     });
+    this.offLost = channel.onLost(() => {
+      this.hooks.streamLost();
+    });
+  }
+
+  /**
+   * Connects again to the same session after its stream was lost: the screen is cleared (a full
+   * reset, written after whatever the lost stream had already delivered) and rebuilt from the
+   * session's latest output, which the next stream replays first — nothing shown twice.
+   */
+  reattach(sessionId: string): void {
+    this.connect(sessionId, { replay: true });
+    this.term.write('\x1bc');
   }
 
   /** Sends input to this terminal's session. */
@@ -257,6 +277,7 @@ export class TerminalSession {
     clearTimeout(this.resizeTimer);
     this.observer?.disconnect();
     this.offData?.();
+    this.offLost?.();
     this.pacer?.dispose();
     this.acks?.dispose();
     this.channel?.close();

@@ -7,6 +7,7 @@ import type { TerminalChannel } from '../terminal-channel';
 export function openTerminalChannel(): TerminalChannel {
   return {
     onData: () => () => undefined,
+    onLost: () => () => undefined,
     send: () => undefined,
     ack: () => undefined,
     close: () => undefined,
