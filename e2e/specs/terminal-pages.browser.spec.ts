@@ -83,3 +83,44 @@ test('a page that cannot start its terminal reader worker still runs its termina
   await expect(shell.screen()).toContainText('19998');
   await expect(shell.screen()).toContainText('20000');
 });
+
+test('a terminal whose reader worker fails mid-session shows all its output, once, and goes on', async ({
+  app,
+}) => {
+  const shell = await openKeyShell(app.page, 'failing-reader-shell', sshd, client);
+  await shell.type('echo before-$((2*3))');
+  await app.page.keyboard.press('Enter');
+  await expect(shell.screen()).toContainText('before-6');
+  const reader = app.page.workers().find((worker) => worker.url().includes('terminal-reader'));
+  if (reader === undefined) throw new Error('the page reads no terminal in a worker');
+
+  await shell.type('for i in $(seq 1 10); do echo line-$i; sleep 0.08; done; echo after-$((3*3))');
+  await app.page.keyboard.press('Enter');
+  // The worker goes wrong while the lines come: it drops what it reads for a while, then fails
+  // with an uncaught error (as a bug in it would). What it dropped is lost with it.
+  await reader.evaluate(() => {
+    self.postMessage = () => undefined;
+    setTimeout(() => {
+      throw new Error('the terminal reader broke');
+    }, 400);
+  });
+  // The page lets the failed worker go…
+  await expect
+    .poll(() => app.page.workers().some((worker) => worker.url().includes('terminal-reader')))
+    .toBe(false);
+  // …and the terminal shows every line the shell printed all the same, each once.
+  await expect(shell.screen()).toContainText('after-9');
+  await shell.expectState('open');
+  const text = (await shell.screen().textContent()) ?? '';
+  for (const line of [
+    'before-6',
+    'after-9',
+    ...Array.from({ length: 10 }, (_, i) => `line-${i + 1}`),
+  ]) {
+    expect(text.split(new RegExp(`${line}(?!\\d)`)), line).toHaveLength(2);
+  }
+  // Typing still reaches the shell, now over the page's own socket.
+  await shell.type('echo again-$((4*4))');
+  await app.page.keyboard.press('Enter');
+  await expect(shell.screen()).toContainText('again-16');
+});

@@ -139,30 +139,42 @@ describe('terminal channels of the browser host', () => {
     expect(received).toEqual(['total 0\r\n']);
   });
 
-  it('go on from the main thread when the worker fails, a restored tab still getting its screen', async () => {
+  it('report the stream lost when the worker fails, and the tab’s next channel reads on the main thread', async () => {
     vi.useFakeTimers();
     const { openTerminalChannel } = await channelModule();
-    const channel = openTerminalChannel('s-2', { replay: true });
+    const channel = openTerminalChannel('s-2');
+    const lost = vi.fn();
+    channel.onLost(lost);
     const received: string[] = [];
     channel.onData((bytes) => received.push(text(bytes)));
     const worker = lastWorker();
-    expect(worker.posted[0]).toMatchObject({ op: 'open' });
+    const opening = worker.posted[0];
+    if (opening?.op !== 'open') throw new Error('no socket opened');
+    worker.answer({ op: 'open', id: opening.id });
+    worker.answer({ op: 'data', id: opening.id, bytes: new TextEncoder().encode('$ yes\r\n') });
 
-    // The worker's script cannot load: it is stopped and its socket counts as dropped.
+    // The worker fails: what it held is gone, so the socket is not simply reopened (the screen
+    // would miss that output); the tab hears the stream is lost.
     worker.onerror?.(new Event('error'));
     expect(worker.terminated).toBe(true);
+    expect(lost).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(10_000);
     expect(FakeSocket.instances).toHaveLength(0);
-    await vi.advanceTimersByTimeAsync(500);
 
+    // The tab opens the session again asking for its latest output, now on the main thread.
+    const again = openTerminalChannel('s-2', { replay: true });
+    expect(again.joined).toBe(false);
+    const replayed: string[] = [];
+    again.onData((bytes) => replayed.push(text(bytes)));
     const socket = FakeSocket.instances[0];
     if (socket === undefined) throw new Error('no socket on the main thread');
-    // That socket never opened, so this one still asks for the session's latest output.
     expect(socket.url).toContain('session=s-2');
     expect(socket.url).toContain('replay=1');
     socket.open();
-    socket.onmessage?.({ data: message('$ before-42\r\n') });
-    channel.send('x');
-    expect(received).toEqual(['$ before-42\r\n']);
+    socket.onmessage?.({ data: message('$ yes\r\ny\r\n') });
+    again.send('x');
+    expect(replayed).toEqual(['$ yes\r\ny\r\n']);
+    expect(received).toEqual(['$ yes\r\n']);
     expect(socket.sent).toEqual([encodeInput(new TextEncoder().encode('x'))]);
     // No second worker is tried for later terminals.
     openTerminalChannel('s-3');

@@ -9,6 +9,7 @@ import {
 import { tokenParam } from '../../../shared/wire';
 import {
   openTerminalSocket,
+  readerFailed,
   readTerminalPort,
   streamsJoined,
   type TerminalStream,
@@ -27,10 +28,10 @@ export interface TerminalChannel {
   ack(count: number): void;
   close(): void;
   /**
-   * The stream stopped without either end closing it: under Electron, a reader worker that failed
-   * after taking the port (a port given away cannot be taken back). The session itself lives on;
-   * its output reaches this window again only through a new stream (`ssh:attach`). A socket that
-   * drops reopens itself and never reports this.
+   * The stream stopped with output lost: the page's reader worker failed while reading it (under
+   * Electron it had also taken the port, which cannot be taken back). The session itself lives
+   * on; the terminal shows it again through a new stream that replays its latest output. A socket
+   * that merely drops reopens itself and does not report this.
    */
   onLost(listener: () => void): () => void;
   /**
@@ -99,9 +100,9 @@ function portChannel(sessionId: string): TerminalChannel {
       data: (bytes) => {
         for (const listener of listeners) listener(bytes);
       },
-      // Closed by `close` below (1000), or by a reader worker that failed after taking the port.
+      // Closed by `close` below, or by a reader worker that failed after taking the port.
       closed: (code) => {
-        if (closed || code === 1000) return;
+        if (closed || code !== readerFailed) return;
         closed = true;
         for (const listener of [...lostListeners]) listener();
       },
@@ -157,6 +158,7 @@ function socketChannel(sessionId: string, replay: boolean): TerminalChannel {
   // after a drop would show it twice.
   let replayWanted = replay;
   const listeners = new Set<(bytes: Uint8Array) => void>();
+  const lostListeners = new Set<() => void>();
   const outbox: Uint8Array[] = [];
   /** The latest socket, and the same one while it is open. */
   let current: TerminalStream | undefined;
@@ -178,8 +180,15 @@ function socketChannel(sessionId: string, replay: boolean): TerminalChannel {
       },
       closed: (code) => {
         if (socket === opening) socket = undefined;
+        if (closed) return;
+        // What the failed reader held is gone: reopened as it was, the screen would miss it.
+        if (code === readerFailed) {
+          closed = true;
+          for (const listener of [...lostListeners]) listener();
+          return;
+        }
         // 1000: the host closed the stream on purpose (session gone, replaced); else try again.
-        if (closed || code === 1000 || code === 4404 || reopened >= maxReopen) return;
+        if (code === 1000 || code === 4404 || reopened >= maxReopen) return;
         reopened += 1;
         setTimeout(connect, 250 * 2 ** reopened);
       },
@@ -197,8 +206,10 @@ function socketChannel(sessionId: string, replay: boolean): TerminalChannel {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    // A dropped socket is reopened here (see `connect`), never reported lost.
-    onLost: () => () => undefined,
+    onLost: (listener) => {
+      lostListeners.add(listener);
+      return () => lostListeners.delete(listener);
+    },
     send: (data) => {
       sendInput(post, data);
     },
@@ -210,8 +221,8 @@ function socketChannel(sessionId: string, replay: boolean): TerminalChannel {
       closed = true;
       current?.close(1000);
     },
-    // Decided by the first socket: one reopened on the main thread after the worker failed is
-    // written as it comes too, only with more, smaller writes.
+    // Sockets reopened after a drop are read where the first was: a failed worker ends the
+    // channel instead (`onLost`), and the tab's next channel is read on the main thread.
     joined: streamsJoined(),
   };
 }

@@ -25,8 +25,11 @@ export type FromReader =
   | { op: 'data'; id: number; bytes: Uint8Array }
   | { op: 'close'; id: number; code: number };
 
-/** A WebSocket that closes without a close frame reports this code. */
-const abnormalClosure = 1006;
+/**
+ * The close code a stream reports when the reader worker reading it failed: output the worker had
+ * received and not handed over is gone with it. (A private code: it never goes on the wire.)
+ */
+export const readerFailed = 4500;
 
 interface Reader {
   worker: Worker;
@@ -40,7 +43,10 @@ let reader: Reader | null | undefined;
 const streams = new Map<number, StreamEvents>();
 let nextId = 1;
 
-/** A worker that fails is not used again; its sockets close and reopen on the main thread. */
+/**
+ * A worker that fails is not used again: its streams report `readerFailed`, and streams opened
+ * from then on are read on the main thread.
+ */
 function retireReader(): void {
   const failed = reader;
   reader = null;
@@ -48,7 +54,7 @@ function retireReader(): void {
   failed.worker.terminate();
   const orphans = [...streams.values()];
   streams.clear();
-  for (const events of orphans) events.closed(abnormalClosure);
+  for (const events of orphans) events.closed(readerFailed);
   for (const go of failed.waiting.splice(0)) go();
 }
 
