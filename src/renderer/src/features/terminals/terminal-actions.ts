@@ -120,8 +120,10 @@ function sessionHooks(key: string) {
 }
 
 /**
- * Tab `key`'s stream was lost while its session lives on: its terminal connects again and asks
- * the host for the stream, which comes back with the session's latest output.
+ * Tab `key`'s stream was lost while its session lives on: its terminal connects again, and the
+ * stream comes back with the session's latest output — under Electron the host pushes a new port
+ * on `ssh:attach`; in a browser the new socket asks for the replay itself, and `ssh:attach` only
+ * shows again a question the session still has open.
  */
 async function takeStreamBack(key: string): Promise<void> {
   const tab = selectors.byKey(useTerminalsStore.getState(), key);
