@@ -263,6 +263,17 @@ test('from the keyboard: the focus comes back after the detail and dialogs, grou
     await expect(nameHeader).toBeFocused();
     await page.keyboard.press('Space');
     await expect(page.getByTestId('column-name')).toHaveAttribute('aria-sort', 'ascending');
+    // The whole header cell sorts, not only its label: a click near its right edge.
+    const osHeader = page.getByTestId('column-os');
+    const osBox = await osHeader.boundingBox();
+    if (osBox === null) throw new Error('the OS column header is not shown');
+    await osHeader.click({ position: { x: osBox.width - 4, y: osBox.height / 2 } });
+    await expect(osHeader).toHaveAttribute('aria-sort', 'ascending');
+    await osHeader.click({ position: { x: osBox.width - 4, y: osBox.height - 2 } });
+    await expect(osHeader).toHaveAttribute('aria-sort', 'descending');
+    await nameHeader.click();
+    await expect(page.getByTestId('column-name')).toHaveAttribute('aria-sort', 'ascending');
+    await nameHeader.focus();
     const headers = await inventory.grid().getByRole('button').count();
     for (let i = 0; i < headers; i++) await page.keyboard.press('Tab');
     await expect(inventory.detail().getByTestId('asset-close')).toBeFocused();
