@@ -2,8 +2,17 @@ import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setBridge } from '../../lib/bridge';
 import { installFakeBridge } from '../../test-support/fake-bridge';
+import { openTab as storedTab } from '../../test-support/terminal-tabs';
+import { PasteConfirm } from './TerminalDialogs';
 import { TerminalsPage } from './TerminalsPage';
-import { closeTabNow, openTab, sessionFor, setSearchOpen } from './terminal-actions';
+import {
+  closeTabNow,
+  confirmPaste,
+  openTab,
+  sessionFor,
+  setSearchOpen,
+  usePasteStore,
+} from './terminal-actions';
 import { initialState, useTerminalsStore } from './terminals-store';
 
 /**
@@ -122,5 +131,55 @@ describe('scrollback search options', () => {
     fireEvent.submit(field());
     expect(selected(key)).toBe('job 18');
     expect(result()).toBe('2 of 2');
+  });
+});
+
+describe('the multi-line paste confirmation', () => {
+  const quick = (host: string) => ({ kind: 'quick' as const, user: 'ops', host, port: 22 });
+  afterEach(() => {
+    act(() => {
+      confirmPaste(false);
+    });
+    cleanup();
+    useTerminalsStore.setState(initialState);
+  });
+
+  function pasteInto(key: string, text: string): HTMLElement {
+    render(<PasteConfirm />);
+    act(() => {
+      usePasteStore.setState({ pending: { key, text } });
+    });
+    return screen.getByTestId('term-paste-confirm');
+  }
+
+  it('counts the lines, one line in the singular', () => {
+    useTerminalsStore.setState({ ...initialState, tabs: [storedTab('a', quick('web-1'))] });
+    const dialog = pasteInto('a', 'apt update\n');
+    expect(dialog.textContent).toContain('Paste 1 line?');
+    expect(dialog.textContent).toContain('Each line may run as a command as soon as it arrives.');
+  });
+
+  it('in a broadcast tab, names every live tab the paste reaches', () => {
+    useTerminalsStore.setState({
+      ...initialState,
+      tabs: [
+        { ...storedTab('a', quick('bastion-ams'), 'ams'), broadcast: true },
+        { ...storedTab('b', quick('bastion-ber'), 'ber'), broadcast: true },
+        // Not broadcasting, and broadcasting but closed: the paste reaches neither.
+        storedTab('c', quick('db-1'), 'db'),
+        { ...storedTab('d', quick('old-1'), 'old'), broadcast: true, status: { state: 'closed' } },
+      ],
+    });
+    const dialog = pasteInto('a', 'echo P1\necho P2\n');
+    expect(dialog.textContent).toContain('Paste 2 lines into 2 tabs?');
+    expect(dialog.textContent).toContain(
+      'Broadcast is on: each line may run as a command in ams, ber as soon as it arrives.',
+    );
+    cleanup();
+    // Pasted in the tab that does not broadcast, it goes to that tab alone.
+    act(() => {
+      confirmPaste(false);
+    });
+    expect(pasteInto('c', 'echo P1\necho P2').textContent).toContain('Paste 2 lines?');
   });
 });

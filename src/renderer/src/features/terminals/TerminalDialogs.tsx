@@ -1,5 +1,6 @@
 import { Search, X } from 'lucide-react';
 import { useEffect, useRef, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { Modal } from '../profiles/Modal';
 import { pastedLineCount } from './paste';
 import {
@@ -216,12 +217,23 @@ export function CloseConfirm() {
 
 export function PasteConfirm() {
   const pending = usePasteStore((s) => s.pending);
+  // A paste is input like any other: in a broadcast tab it reaches every live broadcast tab.
+  const targets = useTerminalsStore(
+    useShallow((s) =>
+      pending === null ? [] : selectors.inputTargets(s, pending.key).map(selectors.tabLabel),
+    ),
+  );
   if (pending === null) return null;
   const lines = pastedLineCount(pending.text);
+  const into = targets.length > 1 ? ` into ${String(targets.length)} tabs` : '';
   return (
     <Modal
-      title={`Paste ${String(lines)} lines?`}
-      description="Each line may run as a command as soon as it arrives."
+      title={`Paste ${String(lines)} line${lines === 1 ? '' : 's'}${into}?`}
+      description={
+        targets.length > 1
+          ? `Broadcast is on: each line may run as a command in ${targets.join(', ')} as soon as it arrives.`
+          : 'Each line may run as a command as soon as it arrives.'
+      }
       testId="term-paste-confirm"
       role="alertdialog"
       onClose={() => {

@@ -184,12 +184,8 @@ export function duplicateTab(key: string): void {
 
 /** Input typed in a broadcast tab goes to every broadcast tab that is live. */
 export function sendInput(key: string, data: string): void {
-  const { tabs } = useTerminalsStore.getState();
-  const from = tabs.find((tab) => tab.key === key);
-  if (from === undefined) return;
-  const targets = from.broadcast ? tabs.filter((tab) => tab.broadcast) : [from];
-  for (const tab of targets) {
-    if (selectors.isLive(tab)) sessions.get(tab.key)?.send(data);
+  for (const tab of selectors.inputTargets(useTerminalsStore.getState(), key)) {
+    sessions.get(tab.key)?.send(data);
   }
 }
 

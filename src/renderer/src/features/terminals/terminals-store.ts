@@ -134,6 +134,13 @@ export const selectors = {
     key === null ? undefined : state.tabs.find((tab) => tab.key === key),
   bySession: (state: TerminalsState, sessionId: string): TerminalTab | undefined =>
     state.tabs.find((tab) => tab.sessionId === sessionId),
+  /** The live tabs input typed in tab `key` reaches: every broadcast tab when it broadcasts. */
+  inputTargets: (state: TerminalsState, key: string): TerminalTab[] => {
+    const from = state.tabs.find((tab) => tab.key === key);
+    if (from === undefined) return [];
+    const targets = from.broadcast ? state.tabs.filter((tab) => tab.broadcast) : [from];
+    return targets.filter(selectors.isLive);
+  },
 };
 
 export function updateTab(key: string, patch: Partial<TerminalTab>): void {
