@@ -63,49 +63,54 @@ export function parseQuickConnect(input: string): QuickParse {
   const text = command?.text ?? input.trim();
   const at = text.lastIndexOf('@');
   if (at < 0 && text !== '') {
+    // Whom to log in as is suggested only for a destination that would then connect.
+    const destination = parseDestination(text);
+    if ('message' in destination) return { ok: false, message: destination.message };
     return { ok: false, message: `Add whom to log in as: user@${shown(text)}.` };
   }
   if (at <= 0) return { ok: false, message: 'Type user@host or user@host:port.' };
   const user = text.slice(0, at);
   if (!userPattern.test(user))
     return { ok: false, message: `"${shown(user)}" is not a login name.` };
-  let rest = text.slice(at + 1);
+  const destination = parseDestination(text.slice(at + 1));
+  if ('message' in destination) return { ok: false, message: destination.message };
+  return { ok: true, target: { user, ...destination } };
+}
+
+/** `host`, `host:port`, `[v6]:port` or a bare v6 address: the part after `user@`. */
+function parseDestination(text: string): { host: string; port: number } | { message: string } {
+  let rest = text;
   let host: string;
   let portText: string | undefined;
   if (rest.startsWith('[')) {
     const end = rest.indexOf(']');
-    if (end < 0) return { ok: false, message: 'An IPv6 address needs its closing ].' };
+    if (end < 0) return { message: 'An IPv6 address needs its closing ].' };
     host = rest.slice(1, end);
     rest = rest.slice(end + 1);
-    if (rest !== '' && !rest.startsWith(':')) {
-      return { ok: false, message: 'Only :port may follow the address.' };
-    }
+    if (rest !== '' && !rest.startsWith(':'))
+      return { message: 'Only :port may follow the address.' };
     portText = rest === '' ? undefined : rest.slice(1);
-    if (!v6Pattern.test(host))
-      return { ok: false, message: `"${shown(host)}" is not an IPv6 address.` };
+    if (!v6Pattern.test(host)) return { message: `"${shown(host)}" is not an IPv6 address.` };
   } else if ((rest.match(/:/g) ?? []).length > 1) {
     // Two colons or more: an IPv6 address without a port (with one, it needs [brackets]).
     host = rest;
-    if (!v6Pattern.test(host))
-      return { ok: false, message: `"${shown(host)}" is not an IPv6 address.` };
+    if (!v6Pattern.test(host)) return { message: `"${shown(host)}" is not an IPv6 address.` };
   } else {
     const colon = rest.indexOf(':');
     host = colon < 0 ? rest : rest.slice(0, colon);
     portText = colon < 0 ? undefined : rest.slice(colon + 1);
-    if (!hostPattern.test(host)) {
-      return {
-        ok: false,
-        message: host === '' ? 'Add a host.' : `"${shown(host)}" is not a host name.`,
-      };
+    // Dots alone (`.`, `..`) name no host; the resolver would only say it found none.
+    if (!hostPattern.test(host) || !/[A-Za-z0-9]/.test(host)) {
+      return { message: host === '' ? 'Add a host.' : `"${shown(host)}" is not a host name.` };
     }
   }
   let port = 22;
   if (portText !== undefined) {
-    if (!/^\d{1,5}$/.test(portText)) return { ok: false, message: 'The port must be a number.' };
+    if (!/^\d{1,5}$/.test(portText)) return { message: 'The port must be a number.' };
     port = Number(portText);
-    if (port < 1 || port > 65535) return { ok: false, message: 'The port must be 1–65535.' };
+    if (port < 1 || port > 65535) return { message: 'The port must be 1–65535.' };
   }
-  return { ok: true, target: { user, host, port } };
+  return { host, port };
 }
 
 export function formatQuickTarget(target: QuickTarget): string {

@@ -87,6 +87,15 @@ describe('quick connect', () => {
       ['root@host:22x', 'number'],
       ['root@[::1', 'closing ]'],
       ['a b@host', 'not a login name'],
+      ['root@.', '"." is not a host name'],
+      ['root@..:22', '".." is not a host name'],
+      // Whom to log in as is suggested only where the rest would then connect.
+      ['host:99999', 'The port must be 1–65535.'],
+      ['host:-1', 'The port must be a number.'],
+      [':22', 'Add a host.'],
+      ['a b c', '"a b c" is not a host name.'],
+      ['ssh -p 99999 host', 'The port must be 1–65535.'],
+      ['host:2222', 'Add whom to log in as: user@host:2222.'],
     ] as const) {
       const parsed = parseQuickConnect(input);
       expect(parsed.ok, input).toBe(false);
