@@ -11,7 +11,10 @@ import { HostName, Port, ProfileId } from './profiles';
 export const SessionId = z.uuid();
 export type SessionId = z.infer<typeof SessionId>;
 
-/** A login name as typed in `user@host`: no spaces, `@`, `:` or control characters. */
+/**
+ * A login name as typed in `user@host`: no spaces, `@` or control characters, not starting with
+ * `-`. A `:` is allowed: bastions route `user:target@bastion`.
+ */
 export const SshUser = z
   .string()
   .min(1)

@@ -129,4 +129,21 @@ describe('SSH user dialog', () => {
     expect(connected).toEqual([]);
     expect(screen.getByTestId('ssh-user-error').textContent).toContain('login name');
   });
+
+  it('takes a bastion-routed login name with a colon, as quick-connect and profiles do', async () => {
+    await startCore(defaultSettings, info);
+    const connected = open(1);
+    fireEvent.change(userBox(), { target: { value: 'ops:web01' } });
+    await pressEnter();
+    expect(connected).toEqual(['ops:web01']);
+  });
+
+  it('says what is missing when the user is left blank', async () => {
+    await startCore(defaultSettings, info);
+    const connected = open(1);
+    fireEvent.change(userBox(), { target: { value: '   ' } });
+    await pressEnter();
+    expect(connected).toEqual([]);
+    expect(screen.getByTestId('ssh-user-error').textContent).toBe('Enter whom to log in as.');
+  });
 });

@@ -29,9 +29,13 @@ export function SshUserDialog(props: {
   const [error, setError] = useState<string | undefined>();
 
   const connect = async (): Promise<void> => {
+    if (user.trim() === '') {
+      setError('Enter whom to log in as.');
+      return;
+    }
     const parsed = SshUser.safeParse(user.trim());
     if (!parsed.success) {
-      setError('Enter a login name: no spaces, “@” or “:”, not starting with “-”.');
+      setError('Enter a login name: no spaces or “@”, not starting with “-”.');
       return;
     }
     if (makeDefault) {
@@ -100,12 +104,7 @@ export function SshUserDialog(props: {
           <button type="button" className="button" onClick={props.onClose}>
             Cancel
           </button>
-          <button
-            type="submit"
-            className="button primary"
-            data-testid="ssh-user-connect"
-            disabled={user.trim() === ''}
-          >
+          <button type="submit" className="button primary" data-testid="ssh-user-connect">
             Connect
           </button>
         </div>
