@@ -206,13 +206,26 @@ describe('inventory commands', () => {
     );
     expect(systemsOf(left).includes('proxmox') !== systemsOf(right).includes('proxmox')).toBe(true);
 
+    // Joined back, the asset is as it was: every link with the key and confidence that merged
+    // it, none of them made manual — and so it stays after a re-sync.
     const joined = await call<AssetDetail>('inventory:join', { assetIds: [a, b] });
+    const keys = (d: AssetDetail) =>
+      d.links.map((l) => `${l.externalId} ${l.matchKey} ${String(l.confidence)}`).sort();
+    expect(keys(joined)).toEqual(keys(detail));
     await core.engine.sync('all');
     const after = await call<AssetDetail>('inventory:asset', { id: joined.asset.id });
-    expect(after.links.find((l) => l.externalId === proxmoxLink.externalId)?.matchKey).toBe(
-      'manual',
+    expect(keys(after)).toEqual(keys(detail));
+    // Two assets that nothing links are joined by hand: the second's records show it.
+    const [c, d] = (await call<InventoryPage>('inventory:query', { limit: 5 })).rows.filter(
+      (row) => row.id !== joined.asset.id,
     );
-    expect(after.links).toHaveLength(detail.links.length);
+    const first = await call<AssetDetail>('inventory:asset', { id: c!.id });
+    const second = await call<AssetDetail>('inventory:asset', { id: d!.id });
+    const byHand = await call<AssetDetail>('inventory:join', { assetIds: [c!.id, d!.id] });
+    expect(byHand.links).toHaveLength(first.links.length + second.links.length);
+    for (const link of second.links) {
+      expect(byHand.links.find((l) => l.externalId === link.externalId)?.matchKey).toBe('manual');
+    }
     expect(seen).toContain('inventory:changed');
     core.close();
     store.close();

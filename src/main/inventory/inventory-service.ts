@@ -298,17 +298,68 @@ export class InventoryService {
    * Joins assets into one; the decision is kept and applied after every re-sync. The decision is
    * stored first, marked for correlation, and the assets regrouped after (as after a sync), so a
    * crash in between regroups at the next start.
+   *
+   * A join first takes back the splits between the assets' records: joining what was split
+   * ("Join them back") restores the asset as it was, each link with the key and confidence that
+   * merged it. Only records still apart then are joined by hand to one of the first asset, and
+   * shown as `manual`.
    */
   async join(assetIds: readonly number[]): Promise<AssetDetail> {
-    const anchor = this.db.transaction(() => {
-      const [first, ...others] = assetIds.flatMap((id) => this.#recordsOf(id));
-      if (first === undefined) throw new AppError('bad-request', 'Choose assets to join.');
-      for (const record of others) this.#setOverride('join', first, record);
-      markDirty(this.db);
-      return first;
+    const groups = assetIds.map((id) => this.#recordsOf(id));
+    const anchor = groups[0]?.[0];
+    if (anchor === undefined) throw new AppError('bad-request', 'Choose assets to join.');
+    const unsplit = this.db.transaction(() => {
+      const removed = this.#dropSplitsBetween(groups);
+      if (removed > 0) markDirty(this.db);
+      return removed;
     })();
-    await this.#correlate(new Date());
+    if (unsplit > 0) await this.#correlate(new Date());
+    // Each round joins by hand the records still apart; a record one of them pushes out (two of
+    // one profile cannot merge by a key) is joined by hand in the next.
+    const records = groups.flat();
+    // Bounded: every round joins at least one more record by hand.
+    for (let rounds = records.length; rounds > 0; rounds--) {
+      const apart = this.db.transaction(() => {
+        const anchorAsset = this.#assetOf(anchor);
+        const others = records.filter((record) => this.#assetOf(record) !== anchorAsset);
+        for (const record of others) this.#setOverride('join', anchor, record);
+        if (others.length > 0) markDirty(this.db);
+        return others.length;
+      })();
+      if (apart === 0) break;
+      await this.#correlate(new Date());
+    }
     return this.asset(this.#assetOf(anchor));
+  }
+
+  /** Removes the manual splits between records of different groups; returns how many. */
+  #dropSplitsBetween(groups: readonly (readonly RecordRef[])[]): number {
+    const groupOf = new Map<string, number>();
+    groups.forEach((records, index) => {
+      for (const r of records) groupOf.set(`${r.profileId}\u0000${r.externalId}`, index);
+    });
+    const splits = this.db
+      .prepare(
+        `SELECT id, a_profile, a_external, b_profile, b_external FROM link_overrides
+         WHERE kind = 'split'`,
+      )
+      .all() as {
+      id: number;
+      a_profile: string;
+      a_external: string;
+      b_profile: string;
+      b_external: string;
+    }[];
+    const remove = this.db.prepare('DELETE FROM link_overrides WHERE id = ?');
+    let removed = 0;
+    for (const split of splits) {
+      const a = groupOf.get(`${split.a_profile}\u0000${split.a_external}`);
+      const b = groupOf.get(`${split.b_profile}\u0000${split.b_external}`);
+      if (a === undefined || b === undefined || a === b) continue;
+      remove.run(split.id);
+      removed += 1;
+    }
+    return removed;
   }
 
   /** Moves records out of an asset into a new one of their own; kept across re-syncs. */
