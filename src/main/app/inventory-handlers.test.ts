@@ -226,6 +226,11 @@ describe('inventory commands', () => {
     for (const link of second.links) {
       expect(byHand.links.find((l) => l.externalId === link.externalId)?.matchKey).toBe('manual');
     }
+    // The joined asset shows one name; the other still finds it.
+    const hidden = [first.asset.name, second.asset.name].find((n) => n !== byHand.asset.name);
+    if (hidden === undefined) throw new Error('the joined assets had the same name');
+    const found = await call<InventoryPage>('inventory:query', { query: `"${hidden}"`, limit: 10 });
+    expect(found.rows.map((row) => row.id)).toContain(byHand.asset.id);
     expect(seen).toContain('inventory:changed');
     core.close();
     store.close();

@@ -357,3 +357,30 @@ describe('migration 12: source URLs without credentials', () => {
     db.close();
   });
 });
+
+describe('migration 14: other names of merged assets', () => {
+  it('keeps every asset searchable, adds the column for other names and marks the inventory for correlation', () => {
+    const db = dbAt(13);
+    db.prepare(
+      `INSERT INTO assets (id, kind, name, status, ips, macs, groups, tags, in_proxmox, hash)
+       VALUES (7, 'vm', 'web01', 'running', '[]', '[]', '[]', '[]', 1, 'h')`,
+    ).run();
+    db.prepare(
+      `INSERT INTO asset_fts (rowid, name, fqdn, ips, macs, os, groups, tags)
+       VALUES (7, 'web01', 'web01.lab', '', '', 'Debian 12', '', 'prod')`,
+    ).run();
+    migrate(db, migrations, silentLogger);
+    const match = (query: string) =>
+      db.prepare('SELECT rowid AS id FROM asset_fts WHERE asset_fts MATCH ?').all(query);
+    expect(match('web01')).toEqual([{ id: 7 }]);
+    expect(match('os:debian tags:prod')).toEqual([{ id: 7 }]);
+    expect(match('aka:web01')).toEqual([]);
+    expect(db.prepare('SELECT aka FROM assets WHERE id = 7').get()).toEqual({ aka: '[]' });
+    expect(db.prepare('SELECT dirty FROM inventory_state').get()).toEqual({ dirty: 1 });
+    db.prepare(
+      "INSERT INTO asset_fts (rowid, name, aka) VALUES (8, 'web02', 'web02-old web02.corp')",
+    ).run();
+    expect(match('"web02-old"')).toEqual([{ id: 8 }]);
+    db.close();
+  });
+});

@@ -326,4 +326,25 @@ export const migrations: readonly Migration[] = [
     // the process that runs it is gone, not because another process started (SyncHistory).
     sql: `ALTER TABLE sync_runs ADD COLUMN owner TEXT;`,
   },
+  {
+    version: 14,
+    name: 'other names of merged assets',
+    // The names and FQDNs an asset's records use besides the ones it shows (a guest renamed in
+    // Proxmox, still under its old name in Foreman), searchable as free text. The column starts
+    // empty; the inventory is marked for correlation, and merge version 3 rewrites every asset.
+    sql: `
+      ALTER TABLE assets ADD COLUMN aka TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE asset_fts RENAME TO asset_fts_v13;
+      CREATE VIRTUAL TABLE asset_fts USING fts5 (
+        name, fqdn, ips, macs, os, groups, tags, aka,
+        tokenize = 'unicode61 remove_diacritics 2',
+        prefix = '1 2 3 4 5 6 7 8'
+      );
+      INSERT INTO asset_fts (rowid, name, fqdn, ips, macs, os, groups, tags, aka)
+        SELECT rowid, name, fqdn, ips, macs, os, groups, tags, '' FROM asset_fts_v13;
+      DROP TABLE asset_fts_v13;
+      INSERT INTO asset_fts (asset_fts) VALUES ('optimize');
+      UPDATE inventory_state SET dirty = 1, generation = generation + 1;
+    `,
+  },
 ];

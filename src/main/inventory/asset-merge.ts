@@ -24,6 +24,8 @@ export interface MergedAsset {
   rebootNeeded: boolean | null;
   systems: SourceSystem[];
   lastSeen: Partial<Record<SourceSystem, string>>;
+  /** Names and FQDNs the records use besides `name` and `fqdn` (a rename one system missed). */
+  aka: string[];
 }
 
 export interface LinkedRecord {
@@ -95,11 +97,25 @@ export function mergeRecords(records: readonly StoredRecord[]): MergedAsset {
     rebootNeeded: patchRecord?.patch?.rebootNeeded ?? null,
     systems: systemOrder.filter((s) => records.some((r) => r.system === s)),
     lastSeen,
+    aka: otherNames(records, name, fqdn),
   };
 }
 
+/** The records' names and FQDNs other than those shown, each once (case aside), in order. */
+function otherNames(records: readonly StoredRecord[], name: string, fqdn: string | null): string[] {
+  const seen = new Set([name.toLowerCase(), (fqdn ?? '').toLowerCase(), '']);
+  const out: string[] = [];
+  for (const value of records.flatMap((r) => [r.name, r.fqdn ?? ''])) {
+    const folded = value.toLowerCase();
+    if (seen.has(folded)) continue;
+    seen.add(folded);
+    out.push(value);
+  }
+  return out;
+}
+
 /** Bump when `mergeRecords` changes, so every asset is merged and written again. */
-const mergeVersion = 2;
+const mergeVersion = 3;
 
 /**
  * What an asset is made of: its records (by id and content hash, in merge order) and how each was

@@ -70,11 +70,11 @@ export function recorrelate(db: Sqlite): CorrelationSummary {
   const upsertAsset = db.prepare(`INSERT INTO assets (id, kind, name, fqdn, status, os, ips,
       macs, cluster, site, groups, organization, location, tags, updates, security,
       reboot_needed, in_foreman, in_proxmox, in_patchmon, in_routeros, last_seen, hash,
-      name_sort, os_sort, fqdn_sort, cluster_sort, group_sort)
+      name_sort, os_sort, fqdn_sort, cluster_sort, group_sort, aka)
     VALUES (@id, @kind, @name, @fqdn, @status, @os, @ips, @macs, @cluster, @site, @groups,
       @organization, @location, @tags, @updates, @security, @reboot_needed, @in_foreman,
       @in_proxmox, @in_patchmon, @in_routeros, @last_seen, @hash, @name_sort, @os_sort,
-      @fqdn_sort, @cluster_sort, @group_sort)
+      @fqdn_sort, @cluster_sort, @group_sort, @aka)
     ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, name = excluded.name,
       name_sort = excluded.name_sort, os_sort = excluded.os_sort,
       fqdn_sort = excluded.fqdn_sort, cluster_sort = excluded.cluster_sort,
@@ -86,10 +86,10 @@ export function recorrelate(db: Sqlite): CorrelationSummary {
       security = excluded.security, reboot_needed = excluded.reboot_needed,
       in_foreman = excluded.in_foreman, in_proxmox = excluded.in_proxmox,
       in_patchmon = excluded.in_patchmon, in_routeros = excluded.in_routeros,
-      last_seen = excluded.last_seen, hash = excluded.hash`);
+      last_seen = excluded.last_seen, hash = excluded.hash, aka = excluded.aka`);
   const deleteFts = db.prepare('DELETE FROM asset_fts WHERE rowid = ?');
   const insertFts = db.prepare(
-    'INSERT INTO asset_fts (rowid, name, fqdn, ips, macs, os, groups, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO asset_fts (rowid, name, fqdn, ips, macs, os, groups, tags, aka) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const deleteLinks = db.prepare('DELETE FROM asset_links WHERE asset_id = ?');
   const insertLink = db.prepare(
@@ -128,6 +128,7 @@ export function recorrelate(db: Sqlite): CorrelationSummary {
       asset.os ?? '',
       asset.groups.join(' | '),
       asset.tags.join(' '),
+      asset.aka.join(' '),
     );
   });
   for (const { id, existed } of changed) if (existed) deleteLinks.run(id);
@@ -279,6 +280,7 @@ function assetRow(id: number, a: MergedAsset, hash: string): Record<string, unkn
     fqdn_sort: sortKeyOrNull(a.fqdn),
     cluster_sort: sortKeyOrNull(a.cluster),
     group_sort: sortKeyOrNull(a.groups[0] ?? null),
+    aka: JSON.stringify(a.aka),
   };
 }
 

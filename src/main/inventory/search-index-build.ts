@@ -15,7 +15,7 @@ import { expectedIn } from './drift-rule';
 export const searchTokenizer = 'unicode61 remove_diacritics 2';
 
 /** The search text's columns, in the search index's order. */
-export const textColumns = ['name', 'fqdn', 'ips', 'macs', 'os', 'groups', 'tags'] as const;
+export const textColumns = ['name', 'fqdn', 'ips', 'macs', 'os', 'groups', 'tags', 'aka'] as const;
 export const columnCount = textColumns.length;
 export type TextColumn = (typeof textColumns)[number];
 /** Columns held as JSON lists, and how the search index joins their items. */
@@ -24,6 +24,7 @@ export const listSeparator: Partial<Record<TextColumn, string>> = {
   macs: ' ',
   groups: ' | ',
   tags: ' ',
+  aka: ' ',
 };
 export const systems = ['foreman', 'proxmox', 'patchmon', 'routeros'] as const;
 
@@ -51,12 +52,13 @@ export type AssetSearchRow = [
   in_patchmon: number,
   in_routeros: number,
   last_seen: string,
+  aka: string,
 ];
 export const readColumns = `id, kind, status, name, fqdn, os, ips, macs, groups, tags, cluster, site,
   organization, location, updates, security, reboot_needed,
-  in_foreman, in_proxmox, in_patchmon, in_routeros, last_seen`;
+  in_foreman, in_proxmox, in_patchmon, in_routeros, last_seen, aka`;
 /** Where each text column is in an `AssetSearchRow`. */
-const textAt: Record<TextColumn, 3 | 4 | 5 | 6 | 7 | 8 | 9> = {
+const textAt: Record<TextColumn, 3 | 4 | 5 | 6 | 7 | 8 | 9 | 22> = {
   name: 3,
   fqdn: 4,
   os: 5,
@@ -64,6 +66,7 @@ const textAt: Record<TextColumn, 3 | 4 | 5 | 6 | 7 | 8 | 9> = {
   macs: 7,
   groups: 8,
   tags: 9,
+  aka: 22,
 };
 
 const upperAscii = /[A-Z]+/g;

@@ -467,6 +467,26 @@ describe('search index', () => {
     }
   });
 
+  it('finds an asset by a name only one of its records uses, as the SQL does', () => {
+    const row = db
+      .prepare("SELECT id, name, aka FROM assets WHERE aka <> '[]' ORDER BY id LIMIT 1")
+      .get() as { id: number; name: string; aka: string } | undefined;
+    if (row === undefined) throw new Error('the fleet merges no records under two names');
+    const [other] = JSON.parse(row.aka) as string[];
+    if (other === undefined) throw new Error('an empty list of other names was stored');
+    expect(other.toLowerCase()).not.toBe(row.name.toLowerCase());
+    const c: Case = {
+      query: `"${other}"`,
+      clauses: parseQuery(`"${other}"`),
+      offline: [],
+      configured: allSystems,
+      request: { sort: { field: 'name', direction: 'asc' }, offset: 0, limit: 100 },
+    };
+    const fromIndex = SearchIndex.build(db).page(c.clauses, c.offline, c.request, c.configured);
+    expect(fromIndex?.ids).toContain(row.id);
+    expect(sqlPage(c).ids).toEqual(fromIndex?.ids);
+  });
+
   it('folds letters beyond ASCII like the search index: café finds Café, and cafe finds it too', () => {
     const index = SearchIndex.build(db);
     const request = { sort: { field: 'name', direction: 'asc' }, offset: 0, limit: 10 } as const;
