@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Connection } from '../../shared/profiles';
 import { profileView } from '../sources/test-helpers';
-import { formatList } from './format';
+import { formatList, formatProbe } from './format';
 import { displayWidth } from './format-width';
 
 describe('the profile list', () => {
@@ -28,5 +28,33 @@ describe('the profile list', () => {
     // `España` is the widest folder (6).
     expect(starts[0]).toEqual([0, 14, 20, 28]);
     for (const s of starts) expect(s).toEqual(starts[0]);
+  });
+});
+
+describe('a probe', () => {
+  it('shows each stage with its time in a column, the message as it reads', () => {
+    const text = formatProbe({
+      ok: false,
+      host: 'fm.lab',
+      port: 443,
+      address: '10.0.0.5',
+      steps: [
+        { stage: 'dns', ok: true, ms: 2.4, message: 'fm.lab is 10.0.0.5.' },
+        {
+          stage: 'tcp',
+          ok: false,
+          ms: 1503,
+          message: 'TCP: connection refused by 10.0.0.5:443 (nothing listens there).',
+        },
+      ],
+      failure: null,
+      trust: null,
+      certificate: null,
+      ssh: null,
+    });
+    expect(text.split('\n').slice(0, 2)).toEqual([
+      'ok   dns      2 ms  fm.lab is 10.0.0.5.',
+      'FAIL tcp   1503 ms  TCP: connection refused by 10.0.0.5:443 (nothing listens there).',
+    ]);
   });
 });

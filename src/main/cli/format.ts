@@ -60,7 +60,9 @@ export function formatProfile(profile: ProfileView): string {
 
 export function formatProbe(result: ProbeResult): string {
   const lines = result.steps.map(
-    (s) => `${s.ok ? 'ok  ' : 'FAIL'} ${s.stage.padEnd(4)} ${s.message} (${s.ms} ms)`,
+    // The time in a column of its own: a message ends with its own full stop.
+    (s) =>
+      `${s.ok ? 'ok  ' : 'FAIL'} ${s.stage.padEnd(4)} ${`${String(Math.round(s.ms))} ms`.padStart(8)}  ${s.message}`,
   );
   const cert = result.certificate;
   if (cert !== null) {

@@ -2,11 +2,14 @@ import { runCli } from './run-cli';
 
 // A reader that stops early (`rackside inventory | head`) closes the pipe. Stop quietly with the
 // status of a command ended by SIGPIPE, as other command-line tools do, instead of dying on an
-// unhandled EPIPE with a stack trace.
+// unhandled EPIPE with a stack trace. Any other failure to write (a full disk) is one line.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(141);
-    throw error;
+    if (stream === process.stdout) {
+      process.stderr.write(`rackside: cannot write the output: ${error.message}\n`);
+    }
+    process.exit(1);
   });
 }
 

@@ -103,6 +103,12 @@ describe('the sync progress line', () => {
     // A CJK character takes two columns: the five left after the count hold two of them.
     line.update(event('b', 'details', 12, 883, { profileName: '数据库服务器' }));
     expect(text.split('\r\u001b[2K').at(-1)).toBe('[........................] 0/14 数据');
+    // A terminal that reports no width (a pseudo-terminal never sized) gets the whole line.
+    out.columns = 0;
+    line.update(event('b', 'details', 13, 883, { profileName: 'Lab Proxmox pve-ber' }));
+    expect(text.split('\r\u001b[2K').at(-1)).toBe(
+      '[........................] 0/14 Lab Proxmox pve-ber: details 13/883 (+1 running)',
+    );
   });
 
   it('fills the bar when every profile has ended, failed ones included', () => {

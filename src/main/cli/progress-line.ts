@@ -83,7 +83,9 @@ export class ProgressLine {
  * columns (a CJK character takes two) and cut between characters, never inside one.
  */
 function fit(line: string, columns: number | undefined): string {
-  return truncateToWidth(line, Math.max(1, (columns ?? 121) - 1));
+  // A terminal that reports no width (0, as a pseudo-terminal never sized does) gets the default.
+  const width = columns === undefined || columns < 2 ? 121 : columns;
+  return truncateToWidth(line, width - 1);
 }
 
 /** How far a running profile's current phase is, 0 when it does not say. */

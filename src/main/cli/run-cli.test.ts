@@ -207,6 +207,10 @@ describe('rackside profiles', () => {
       ['profiles', 'add', '--secret', 'password'],
     ];
     for (const args of usage) expect((await cli(['--data-dir', dir, ...args])).code).toBe(2);
+    // The argument parser's own errors read like the rest.
+    expect((await cli(['--data-dir', dir, 'profiles', 'list', '--bogus'])).stderr).toBe(
+      "rackside: unknown option '--bogus'\n",
+    );
     const badJson = await cli(['--data-dir', dir, 'profiles', 'add'], { stdin: '{"name": ' });
     expect(badJson).toMatchObject({ code: 1 });
     expect(badJson.stderr).toMatch(/^rackside: The profile JSON is not valid/);
@@ -252,7 +256,7 @@ describe('rackside profiles', () => {
       await cli(['--data-dir', dir, 'profiles', 'add'], { stdin: JSON.stringify(profile) });
       const first = await cli(['--data-dir', dir, 'profiles', 'probe', 'pve']);
       expect(first.code).toBe(1);
-      expect(first.stdout).toMatch(/FAIL tls {2}TLS: the certificate is not trusted/);
+      expect(first.stdout).toMatch(/^FAIL tls +\d+ ms {2}TLS: the certificate is not trusted/m);
       expect((await cli(['--data-dir', dir, 'profiles', 'probe', 'pve', '--pin'])).code).toBe(0);
       const after = await cli(['--data-dir', dir, '--json', 'profiles', 'probe', 'pve']);
       expect(JSON.parse(after.stdout)).toMatchObject({ ok: true, trust: 'pinned' });
@@ -355,5 +359,22 @@ describe('rackside profiles', () => {
     const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
     expect(stderr).toBe('');
     expect(code).toBe(141);
+  });
+
+  it('says in one line that its output could not be written, as on a full disk (/dev/full)', async () => {
+    const dir = tempDir();
+    const bin = path.resolve(import.meta.dirname, '../../../bin/rackside.mjs');
+    const full = fs.openSync('/dev/full', 'w');
+    const child = spawn(process.execPath, [bin, '--data-dir', dir, 'profiles', 'list'], {
+      stdio: ['ignore', full, 'pipe'],
+    });
+    fs.closeSync(full);
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    expect(stderr).toBe(
+      'rackside: cannot write the output: ENOSPC: no space left on device, write\n',
+    );
+    expect(code).toBe(1);
   });
 });

@@ -31,6 +31,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
+      // A usage error reads like the command's other errors: `rackside: unknown option '--x'`.
+      outputError: (text, write) => {
+        write(`rackside: ${text.replace(/^error: /, '')}`);
+      },
     });
   const run =
     <A extends unknown[]>(action: (s: CliSession, ...args: A) => number | Promise<number>) =>
