@@ -176,6 +176,8 @@ export const SessionPrompt = z.discriminatedUnion('kind', [
     name: z.string(),
     instructions: z.string(),
     prompts: z.array(z.object({ prompt: z.string(), echo: z.boolean() })),
+    /** The round asks what the previous one asked: that answer was not accepted. */
+    retry: z.boolean(),
     /** The profile whose password this round's answer may be saved as; null: it may not. */
     saveTo: z.string().nullable(),
   }),

@@ -369,19 +369,24 @@ describe('SSH sessions against OpenSSH: authentication', () => {
       // answers itself; a login that fails keeps nothing.
       const byKeyboard = profile(pam.port, 'web-kbd', 'keyboard-interactive');
       bed.prompts.length = 0;
-      bed.answer = (prompt) =>
-        prompt.kind === 'keyboard-interactive'
+      // A wrong answer, then the same question again: cancelled.
+      let rounds = 0;
+      bed.answer = (prompt) => {
+        if (prompt.kind !== 'keyboard-interactive') return { kind: 'host-key', answer: 'remember' };
+        rounds += 1;
+        return rounds === 1
           ? { kind: 'keyboard-interactive', answers: ['not it'], save: true }
-          : { kind: 'host-key', answer: 'remember' };
+          : { kind: 'cancel' };
+      };
       const failing = await openWatched(bed.manager, byKeyboard.id, term);
-      bed.answer = (prompt) =>
-        prompt.kind === 'keyboard-interactive'
-          ? { kind: 'cancel' }
-          : { kind: 'host-key', answer: 'remember' };
       await failing.state('closed');
       expect(bed.store.profiles.getSecrets(byKeyboard.id).password).toBeUndefined();
       const round = bed.prompts.find((p) => p.kind === 'keyboard-interactive');
       expect(round?.kind === 'keyboard-interactive' && round.saveTo).toBe('web-kbd');
+      // Asked the same again after the refused answer, the round says so.
+      expect(
+        bed.prompts.flatMap((p) => (p.kind === 'keyboard-interactive' ? [p.retry] : [])),
+      ).toEqual([false, true]);
 
       bed.answer = (prompt) =>
         prompt.kind === 'keyboard-interactive'

@@ -474,7 +474,7 @@ export class SshSessionManager {
           : { kind: 'host-key', accepted: false, reason: verdict.reason };
       }
       case 'keyboard-interactive': {
-        const { hop, name, instructions, prompts } = question;
+        const { hop, name, instructions, prompts, retry } = question;
         // Only a round asking for the password alone: a one-time code is not worth keeping.
         const target = asksForPassword(prompts) ? this.saveTarget(session, hop) : null;
         const answer = await this.prompts.ask(id, {
@@ -483,6 +483,7 @@ export class SshSessionManager {
           name,
           instructions,
           prompts,
+          retry,
           saveTo: target?.name ?? null,
         });
         if (answer.kind !== 'keyboard-interactive') return { kind: 'cancel' };

@@ -74,6 +74,8 @@ export type SessionPrompt =
       name: string;
       instructions: string;
       prompts: KeyboardPrompt[];
+      /** The round asks what the previous one asked: that answer was not accepted. */
+      retry: boolean;
       /** The profile a password answer may be saved in (a round asking only for it); else null. */
       saveTo: string | null;
     }

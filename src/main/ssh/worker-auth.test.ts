@@ -60,6 +60,38 @@ describe('a saved password over keyboard-interactive', () => {
   });
 });
 
+describe('a one-time code that is not accepted', () => {
+  it('is asked for again, saying so, across the attempts the server makes', async () => {
+    const retries: boolean[] = [];
+    const ask: AuthAsk = {
+      password: () => Promise.resolve(null),
+      passphrase: () => Promise.resolve(null),
+      keyboard: (_name, _instructions, prompts, retry) => {
+        retries.push(retry);
+        return Promise.resolve(prompts.map(() => '000000'));
+      },
+      abort: () => undefined,
+    };
+    const handler = authHandlerFor(
+      { ...hop, auth: { mode: 'keyboard-interactive', password: null } },
+      ask,
+    );
+    const code = [{ prompt: 'Verification code: ', echo: false }];
+    // The server fails the attempt and offers keyboard-interactive again: a new method.
+    expect(await round(await nextMethod(handler, ['keyboard-interactive']), code)).toEqual([
+      '000000',
+    ]);
+    expect(await round(await nextMethod(handler, ['keyboard-interactive']), code)).toEqual([
+      '000000',
+    ]);
+    // A different question is a new step of the login, not a refusal.
+    await round(await nextMethod(handler, ['keyboard-interactive']), [
+      { prompt: 'Password: ', echo: false },
+    ]);
+    expect(retries).toEqual([false, true, false]);
+  });
+});
+
 describe('a keyboard-interactive profile with a saved password', () => {
   it('answers the password round itself, asks the rest, and stops when it is not accepted', async () => {
     const shown: KeyboardPrompt[][] = [];

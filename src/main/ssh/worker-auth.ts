@@ -5,7 +5,13 @@ import { asksForPassword, type Hop, type KeyboardPrompt } from './session-types'
 export interface AuthAsk {
   password(retry: boolean): Promise<string | null>;
   passphrase(retry: boolean): Promise<string | null>;
-  keyboard(name: string, instructions: string, prompts: KeyboardPrompt[]): Promise<string[] | null>;
+  /** `retry`: the round asks what the previous one asked, so that answer was not accepted. */
+  keyboard(
+    name: string,
+    instructions: string,
+    prompts: KeyboardPrompt[],
+    retry: boolean,
+  ): Promise<string[] | null>;
   /** Authentication stops for this reason (a cancelled prompt, an unreadable key). */
   abort(kind: 'cancelled' | 'auth-failed', message: string): void;
 }
@@ -29,6 +35,8 @@ export function authHandlerFor(hop: Hop, ask: AuthAsk): AuthHandlerMiddleware {
   let passwordsSent = 0;
   /** The user cancelled a login prompt: no further round may ask again. */
   let cancelled = false;
+  /** The questions of the last round the user answered, across attempts. */
+  let lastAsked: string | null = null;
   const { username } = hop;
   const auth = hop.auth;
 
@@ -60,7 +68,10 @@ export function authHandlerFor(hop: Hop, ask: AuthAsk): AuthHandlerMiddleware {
             return;
           }
         }
-        void ask.keyboard(name, instructions, asked).then((answers) => {
+        const questions = JSON.stringify(asked);
+        const retry = questions === lastAsked;
+        lastAsked = questions;
+        void ask.keyboard(name, instructions, asked, retry).then((answers) => {
           if (answers === null) {
             cancelled = true;
             ask.abort('cancelled', 'The login prompt was cancelled.');

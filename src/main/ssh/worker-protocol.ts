@@ -41,6 +41,7 @@ export type WorkerQuestion =
       name: string;
       instructions: string;
       prompts: KeyboardPrompt[];
+      retry: boolean;
     }
   | { kind: 'passphrase'; hop: number; keyLabel: string; retry: boolean }
   | { kind: 'password'; hop: number; user: string; host: string; retry: boolean };

@@ -329,7 +329,7 @@ export class WorkerSession {
           keyLabel: target?.auth.mode === 'key' ? target.auth.keyLabel : '',
           retry,
         }),
-      keyboard: async (name, instructions, prompts) => {
+      keyboard: async (name, instructions, prompts, retry) => {
         if (prompts.length === 0) return [];
         const reply = await ask({
           kind: 'keyboard-interactive',
@@ -337,6 +337,7 @@ export class WorkerSession {
           name,
           instructions,
           prompts,
+          retry,
         });
         if (reply.kind !== 'answers') return null;
         prompts.forEach((prompt, i) => this.log?.loginPrompt(prompt, reply.answers[i] ?? ''));

@@ -37,6 +37,7 @@ function twoTabs(): void {
     name: '',
     instructions: '',
     prompts: [{ prompt: 'Verification code: ', echo: false }],
+    retry: false,
     saveTo: null,
   });
   useTerminalsStore.setState({
@@ -66,7 +67,7 @@ describe('a keyboard-interactive question', () => {
 describe('the password round of keyboard-interactive', () => {
   it('keeps "save" ticked when the server asks for the password again', async () => {
     const calls = installFakeBridge(() => null);
-    const round = (promptId: string): SessionPrompt => ({
+    const round = (promptId: string, retry = false): SessionPrompt => ({
       kind: 'keyboard-interactive',
       promptId,
       sessionId: 'session-a',
@@ -74,10 +75,12 @@ describe('the password round of keyboard-interactive', () => {
       name: '',
       instructions: '',
       prompts: [{ prompt: 'Password: ', echo: false }],
+      retry,
       saveTo: 'backup17',
     });
     useTerminalsStore.setState({ ...initialState, prompts: [round('p-1')] });
     render(<PromptDialog />);
+    expect(screen.getByTestId('ssh-kbd-prompt').textContent).not.toContain('not accepted');
     fireEvent.change(screen.getByTestId('ssh-kbd-answer-0'), { target: { value: 'typo' } });
     fireEvent.click(screen.getByTestId('ssh-prompt-save'));
     await act(async () => {
@@ -85,8 +88,12 @@ describe('the password round of keyboard-interactive', () => {
       await Promise.resolve();
     });
     act(() => {
-      useTerminalsStore.setState({ prompts: [round('p-2')] });
+      useTerminalsStore.setState({ prompts: [round('p-2', true)] });
     });
+    // Asked again: the dialog says the last answer was refused.
+    expect(screen.getByTestId('ssh-kbd-prompt').textContent).toContain(
+      'That was not accepted; try again.',
+    );
     expect(screen.getByTestId<HTMLInputElement>('ssh-prompt-save').checked).toBe(true);
     fireEvent.change(screen.getByTestId('ssh-kbd-answer-0'), { target: { value: 'right' } });
     await act(async () => {
@@ -134,6 +141,7 @@ describe('an IPv6 server', () => {
           name: '',
           instructions: '',
           prompts: [{ prompt: 'Verification code: ', echo: false }],
+          retry: false,
           saveTo: null,
         },
       ],

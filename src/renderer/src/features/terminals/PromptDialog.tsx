@@ -147,6 +147,17 @@ function takeSaveChoice(key: string, repeated: boolean): boolean {
   return earlier ?? false;
 }
 
+/** The server's instructions, after word that the previous answer was refused (a wrong code). */
+function keyboardDescription(prompt: Extract<SessionPrompt, { kind: 'keyboard-interactive' }>): {
+  description?: string;
+} {
+  const parts = [
+    ...(prompt.retry ? ['That was not accepted; try again.'] : []),
+    ...(prompt.instructions === '' ? [] : [prompt.instructions]),
+  ];
+  return parts.length === 0 ? {} : { description: parts.join(' ') };
+}
+
 function KeyboardForm(props: {
   prompt: Extract<SessionPrompt, { kind: 'keyboard-interactive' }>;
   onCancel: () => void;
@@ -160,7 +171,7 @@ function KeyboardForm(props: {
     <Modal
       title={prompt.name === '' ? 'The server asks' : prompt.name}
       testId="ssh-kbd-prompt"
-      {...(prompt.instructions === '' ? {} : { description: prompt.instructions })}
+      {...keyboardDescription(prompt)}
       onClose={props.onCancel}
     >
       <form
