@@ -61,6 +61,10 @@ test("a Proxmox container's console from the inventory, through its node's SSH p
         lab.ssh?.commandLog.find((c) => c.command === 'hostname' && c.via === 'pct-enter'),
       )
       .toMatchObject({ guest: { vmid: guest.vmid, node } });
+    // Leaving the container ends the console: no root shell on the node is left in its tab.
+    await terminals.typeLine('exit');
+    await terminals.expectState('closed');
+    await expect(terminals.screen()).not.toContainText(`root@${node ?? ''}:`);
   } finally {
     await lab.close();
   }

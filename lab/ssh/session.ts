@@ -1,7 +1,8 @@
 /**
  * Drives one SSH session channel: PTY requests and resizes, `shell` (interactive, with the line
  * editor, Ctrl-C and Ctrl-D) and `exec` (one command line, then `exit-status`). Programs stack:
- * `pct enter` pushes a container shell and `exit` pops it.
+ * `pct enter` typed in a shell pushes a container shell and `exit` pops it; run as the command
+ * itself, its shell is the session's, and `exit` ends the session.
  */
 import type { ServerChannel, Session } from 'ssh2';
 import { channelSink, type CommandIo, type TerminalSize } from './io';
@@ -93,10 +94,11 @@ class Interactive {
     this.running?.abort();
   }
 
-  start(): void {
+  /** Starts the top program interactively; a login (`shell`) shows its banner first. */
+  start(banner = true): void {
     const top = this.top;
     if (!top) return;
-    this.write(top.banner().replace(/\r?\n/g, '\r\n'));
+    if (banner) this.write(top.banner().replace(/\r?\n/g, '\r\n'));
     if (!this.pty) {
       this.readLinesWithoutTerminal();
       return;
@@ -112,9 +114,11 @@ class Interactive {
       if (data.includes(0x03)) this.running?.abort();
     });
     void this.runLine(command, false).then((outcome) => {
+      // `ssh -t node pct enter 101`: the command's program is the session's only one, as sshd
+      // ends the session when the command ends — leaving the container leaves the node too.
       if (outcome.kind === 'enter' && this.pty) {
-        this.stack.push(outcome.program);
-        this.start();
+        this.stack.splice(0, this.stack.length, outcome.program);
+        this.start(false);
         return;
       }
       this.finish(outcome.code);

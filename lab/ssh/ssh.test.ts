@@ -172,6 +172,24 @@ describe('Proxmox node pct', () => {
   });
 });
 
+describe('Proxmox node pct as the session command', () => {
+  it('ends the session when the container shell exits, as sshd ends a command', async () => {
+    const ct = must(
+      fleet.proxmox.guests.find((g) => g.type === 'lxc' && g.status === 'running'),
+      'running container',
+    );
+    const target = must(lab.login(ct.node), 'node login');
+    const terminal = await ShellDriver.command(await login(target), `pct enter ${ct.vmid}`);
+    const guestPrompt = `root@${ct.name}:/# `;
+    // No login banner: this is a command's terminal, not a login shell.
+    expect(await terminal.expect(guestPrompt)).not.toContain('Last login');
+    expect(await terminal.run('hostname', guestPrompt)).toContain(`${ct.name}\r\n`);
+    terminal.send('exit\r');
+    expect(await terminal.closed()).toBe(0);
+    expect(terminal.recent).not.toContain(`root@${ct.node}`);
+  });
+});
+
 describe('RouterOS console', () => {
   it('prints identity, addresses and the update check from the router record', async () => {
     const router = must(fleet.routeros.devices[0], 'router');

@@ -83,6 +83,20 @@ export class ShellDriver {
     });
   }
 
+  /** A command with a terminal, as `ssh -t host command` runs it. */
+  static command(
+    client: Client,
+    command: string,
+    window = { rows: 24, cols: 80 },
+  ): Promise<ShellDriver> {
+    return new Promise((resolve, reject) => {
+      client.exec(command, { pty: { term: 'xterm-256color', ...window } }, (error, channel) => {
+        if (error) reject(error);
+        else resolve(new ShellDriver(channel));
+      });
+    });
+  }
+
   send(text: string): void {
     this.channel.write(text);
   }
