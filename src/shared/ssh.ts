@@ -96,6 +96,8 @@ export const SshForgetHostKeyRequest = z.object({ host: HostName, port: Port }).
 
 export const KeyIdentity = z.object({ keyType: z.string(), fingerprint: z.string() });
 export const KnownKeyRef = KeyIdentity.extend({ source: z.string() });
+/** The `source` of a key Rackside remembered (others name a known_hosts file and line). */
+export const rememberedKeySource = 'Rackside known hosts';
 export type KnownKeyRef = z.infer<typeof KnownKeyRef>;
 
 export const DisconnectKind = z.enum([

@@ -1,4 +1,5 @@
 import type { HostKeyPolicy } from '../../shared/profiles';
+import { rememberedKeySource } from '../../shared/ssh';
 import type { Logger } from '../core/logger';
 import { identify, type KeyIdentity } from './fingerprint';
 import type { HostKeyStore } from './host-key-store';
@@ -51,7 +52,7 @@ export class HostKeyTrust {
       .map((stored) => ({
         keyType: stored.keyType,
         fingerprint: stored.fingerprint,
-        source: 'Rackside known hosts',
+        source: rememberedKeySource,
         key: Buffer.from(stored.keyBase64, 'base64'),
       }));
     if (this.options.knownHostsFile !== null) {

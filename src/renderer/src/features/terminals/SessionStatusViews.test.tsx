@@ -1,6 +1,8 @@
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { rememberedKeySource } from '../../../../shared/ssh';
 import { setBridge } from '../../lib/bridge';
+import { installFakeBridge } from '../../test-support/fake-bridge';
 import { installSshBridge, openTab, type SshBridge } from '../../test-support/terminal-tabs';
 import { ClosedOverlay, ConnectingOverlay } from './SessionStatusViews';
 import { closeTabNow, openTab as openTerminal } from './terminal-actions';
@@ -180,5 +182,71 @@ describe('automatic reconnect after a drop', () => {
     await settle();
     drop();
     expect(countdown()).toContain('Reconnecting in 3 s (attempt 1 of 5)');
+  });
+});
+
+describe('the changed host key panel', () => {
+  afterEach(() => {
+    cleanup();
+    setBridge(undefined);
+  });
+
+  function changedKeyTab(known: { source: string; fingerprint: string }[]) {
+    return {
+      ...openTab('a', { kind: 'quick', user: 'ops', host: 'db-1.lab', port: 2222 }),
+      status: {
+        state: 'closed' as const,
+        reason: {
+          kind: 'host-key-changed' as const,
+          retryable: false,
+          message: 'The host key changed.',
+          hostKey: {
+            host: 'db-1.lab',
+            port: 2222,
+            presented: { keyType: 'ssh-ed25519', fingerprint: 'SHA256:new' },
+            known: known.map((k) => ({ keyType: 'ssh-ed25519', ...k })),
+          },
+        },
+      },
+    };
+  }
+
+  it('after the stored key is forgotten, says so and drops it from the panel', async () => {
+    const calls = installFakeBridge((channel) =>
+      channel === 'ssh:forget-host-key' ? { removed: 1 } : undefined,
+    );
+    render(
+      <ClosedOverlay
+        tab={changedKeyTab([{ source: rememberedKeySource, fingerprint: 'SHA256:old' }])}
+      />,
+    );
+    expect(screen.getByTestId('ssh-hostkey-old').textContent).toContain('SHA256:old');
+    fireEvent.click(screen.getByTestId('ssh-forget-host-key'));
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('ssh-forget-confirm-button'));
+      await Promise.resolve();
+    });
+    expect(calls.at(-1)).toEqual({
+      channel: 'ssh:forget-host-key',
+      request: { host: 'db-1.lab', port: 2222 },
+    });
+    expect(screen.queryByTestId('ssh-hostkey-old')).toBeNull();
+    expect(screen.queryByTestId('ssh-forget-host-key')).toBeNull();
+    expect(screen.getByTestId('ssh-hostkey-forgotten').textContent).toContain('Reconnect');
+  });
+
+  it('points to the known_hosts line of a key Rackside cannot forget, and offers no button', () => {
+    installFakeBridge(() => undefined);
+    render(
+      <ClosedOverlay
+        tab={changedKeyTab([
+          { source: '/home/ops/.ssh/known_hosts:12', fingerprint: 'SHA256:old' },
+        ])}
+      />,
+    );
+    expect(screen.getByTestId('ssh-hostkey-in-file').textContent).toContain(
+      '/home/ops/.ssh/known_hosts:12 still stands against it',
+    );
+    expect(screen.queryByTestId('ssh-forget-host-key')).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 import { RotateCw } from 'lucide-react';
+import { toast } from 'sonner';
 import { useEffect, useState } from 'react';
-import type { SessionStatus } from '../../../../shared/ssh';
+import { rememberedKeySource, type SessionStatus } from '../../../../shared/ssh';
 import { Modal } from '../profiles/Modal';
 import { formatHostPort } from './quick-connect';
 import {
@@ -96,6 +97,13 @@ export function ClosedOverlay(props: { tab: TerminalTab }) {
   const reason = tab.status.reason;
   const changed = reason?.kind === 'host-key-changed' ? reason.hostKey : undefined;
   const [confirmForget, setConfirmForget] = useState(false);
+  // Once forgotten, the stored key no longer stands against the new one: the panel says so.
+  const [forgotten, setForgotten] = useState(false);
+  const known = (changed?.known ?? []).filter(
+    (k) => !(forgotten && k.source === rememberedKeySource),
+  );
+  const remembered = (changed?.known ?? []).some((k) => k.source === rememberedKeySource);
+  const inFiles = known.filter((k) => k.source !== rememberedKeySource);
   return (
     <div className="term-closed" data-testid="term-closed" data-reason={reason?.kind ?? 'error'}>
       {changed ? (
@@ -110,7 +118,7 @@ export function ClosedOverlay(props: { tab: TerminalTab }) {
             <dd className="fingerprint" data-testid="ssh-hostkey-new">
               {changed.presented.keyType} {changed.presented.fingerprint}
             </dd>
-            {changed.known.map((known) => (
+            {known.map((known) => (
               <FactPair
                 key={`${known.fingerprint}-${known.source}`}
                 label={`Known (${known.source})`}
@@ -121,16 +129,30 @@ export function ClosedOverlay(props: { tab: TerminalTab }) {
               </FactPair>
             ))}
           </dl>
-          <button
-            type="button"
-            className="button danger"
-            data-testid="ssh-forget-host-key"
-            onClick={() => {
-              setConfirmForget(true);
-            }}
-          >
-            Forget this host key…
-          </button>
+          {forgotten ? (
+            <p data-testid="ssh-hostkey-forgotten">
+              Rackside no longer remembers a key for this host. Reconnect to be asked about the key
+              it presents now.
+            </p>
+          ) : null}
+          {inFiles.map((k) => (
+            <p key={k.source} data-testid="ssh-hostkey-in-file">
+              The key in {k.source} still stands against it: remove that line (
+              <code>ssh-keygen -R</code>) to connect.
+            </p>
+          ))}
+          {remembered && !forgotten ? (
+            <button
+              type="button"
+              className="button danger"
+              data-testid="ssh-forget-host-key"
+              onClick={() => {
+                setConfirmForget(true);
+              }}
+            >
+              Forget this host key…
+            </button>
+          ) : null}
           {confirmForget ? (
             <Modal
               title={`Forget the stored key of ${formatHostPort(changed.host, changed.port)}?`}
@@ -157,7 +179,10 @@ export function ClosedOverlay(props: { tab: TerminalTab }) {
                   data-testid="ssh-forget-confirm-button"
                   onClick={() => {
                     setConfirmForget(false);
-                    void forgetHostKey(changed.host, changed.port);
+                    void forgetHostKey(changed.host, changed.port).then((failure) => {
+                      if (failure === null) setForgotten(true);
+                      else toast.error(`Could not forget the key: ${failure.message}`);
+                    });
                   }}
                 >
                   Forget the key
