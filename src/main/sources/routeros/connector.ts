@@ -130,25 +130,35 @@ export async function readRouter(api: RouterOsApi, signal: AbortSignal): Promise
   };
 }
 
-/** The user's group and its policies, where the user may read `/user` (often it may not). */
+/**
+ * The user's group and its policies, where the user may read `/user` (often it may not: that is
+ * said as a warning, not listed as something it may do). The sync does not need it.
+ */
 async function userPolicies(
   api: RouterOsApi,
   username: string,
   signal: AbortSignal,
-): Promise<string[]> {
+): Promise<{ permissions: string[]; warnings: string[] }> {
+  const hidden = {
+    permissions: [],
+    warnings: ["the user's group and policies are not visible to it (it cannot read /user)"],
+  };
   try {
     const users = await printAll(api, '/user', User, signal);
     const group = users.find((user) => user.name === username)?.group;
-    if (group === undefined) return ['user group: not visible to this user'];
+    if (group === undefined) return hidden;
     const groups = await printAll(api, '/user/group', UserGroup, signal);
     const policy = groups.find((entry) => entry.name === group)?.policy;
-    return [`group ${group}${policy === undefined ? '' : `: ${policy}`}`];
+    return {
+      permissions: [`group ${group}${policy === undefined ? '' : `: ${policy}`}`],
+      warnings: [],
+    };
   } catch (error) {
     // A trap on the native API, 400/403/404 on REST: the menu is not there for this user.
     const refused =
       error instanceof RouterOsTrapError ||
       (isHttpError(error) && [400, 403, 404].includes(error.details.status ?? 0));
-    if (refused) return ['user group: not visible to this user'];
+    if (refused) return hidden;
     throw error;
   }
 }
@@ -171,11 +181,12 @@ async function testRouter(
   if (profile.connection.tls.insecure && profile.connection.transport !== 'api') {
     warnings.push('TLS verification is off for this profile');
   }
+  const policies = await userPolicies(api, profile.connection.username, signal);
   return {
     version: `RouterOS ${resource.version}`,
     identity: `${profile.connection.username} on ${identity.name} (${board}, ${api.transport})`,
-    permissions: await userPolicies(api, profile.connection.username, signal),
-    warnings,
+    permissions: policies.permissions,
+    warnings: [...warnings, ...policies.warnings],
   };
 }
 
