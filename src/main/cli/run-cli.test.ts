@@ -280,6 +280,18 @@ describe('rackside profiles', () => {
     const dir = tempDir();
     const bin = path.resolve(import.meta.dirname, '../../../bin/rackside.mjs');
     const run = promisify(execFile);
+    // A data folder with nothing in it (a mistyped --data-dir): reading commands say so, exit 1
+    // and create nothing there.
+    for (const command of [['inventory'], ['drift'], ['export', 'ansible']]) {
+      await expect(
+        run(process.execPath, [bin, '--data-dir', dir, ...command, '--no-check']),
+      ).rejects.toMatchObject({
+        code: 1,
+        stderr: `rackside: There is no Rackside data in ${dir}. Check --data-dir (or RACKSIDE_DATA_DIR); to start there, import profiles (rackside profiles import) and sync.\n`,
+      });
+    }
+    expect(fs.readdirSync(dir)).toEqual([]);
+    await run(process.execPath, [bin, '--data-dir', dir, 'profiles', 'list']);
     const listed = await run(process.execPath, [
       bin,
       '--data-dir',

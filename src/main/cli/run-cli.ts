@@ -37,11 +37,18 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       },
     });
   const run =
-    <A extends unknown[]>(action: (s: CliSession, ...args: A) => number | Promise<number>) =>
+    <A extends unknown[]>(
+      action: (s: CliSession, ...args: A) => number | Promise<number>,
+      options: { reads?: boolean } = {},
+    ) =>
     async (...args: A): Promise<void> => {
-      session = new CliSession(io, input, program.opts<GlobalOptions>());
+      session = new CliSession(io, input, program.opts<GlobalOptions>(), options);
       code = await action(session, ...args);
     };
+  /** A command that only reads: it never creates a store where there is none. */
+  const read = <A extends unknown[]>(
+    action: (s: CliSession, ...args: A) => number | Promise<number>,
+  ) => run(action, { reads: true });
 
   const profiles = program.command('profiles').description('manage connection profiles');
   profiles
@@ -133,7 +140,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--limit <n>', 'at most this many assets')
     .option('--no-check', noCheck)
     .action(
-      run(
+      read(
         (
           s,
           words: string[],
@@ -148,7 +155,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .description('YAML inventory grouped by host groups, hostgroups, pools and tags')
     .option('--no-check', noCheck)
     .action(
-      run((s, words: string[], opts: { check?: boolean }) =>
+      read((s, words: string[], opts: { check?: boolean }) =>
         inventory.exportAnsible(s, words, opts),
       ),
     );
@@ -156,7 +163,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .command('drift')
     .description('assets present in one system but missing where expected')
     .option('--no-check', noCheck)
-    .action(run((s, opts: { check?: boolean }) => inventory.driftCommand(s, opts)));
+    .action(read((s, opts: { check?: boolean }) => inventory.driftCommand(s, opts)));
 
   try {
     // `rackside inventory debian -kind:vm`: the negated filter is part of the query, not an option.

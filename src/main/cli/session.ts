@@ -1,9 +1,11 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { AppError } from '../../shared/errors';
 import { createLogger, silentLogger, type Logger } from '../core/logger';
 import { resolveDataDir } from '../core/data-dir';
 import type { ProfileView } from '../../shared/profiles';
 import type { OtpProvider } from '../sources/proxmox';
-import { openStore, type Store } from '../store/open-store';
+import { databaseFileName, openStore, type Store } from '../store/open-store';
 import { escapeRawControls, printable, type CliIo, type InputReader } from './cli-io';
 
 export interface GlobalOptions {
@@ -16,12 +18,21 @@ export class CliSession {
   readonly store: Store;
   readonly logger: Logger;
 
+  /** `reads`: the command only reads, and a data folder without a database is an error. */
   constructor(
     readonly io: CliIo,
     readonly input: InputReader,
     readonly options: GlobalOptions,
+    command: { reads?: boolean } = {},
   ) {
     const dataDir = resolveDataDir({ flag: options.dataDir, env: io.env });
+    // A mistyped --data-dir would otherwise get an empty store, and "no assets" or "no drift".
+    if (command.reads === true && !fs.existsSync(path.join(dataDir, databaseFileName))) {
+      throw new AppError(
+        'not-found',
+        `There is no Rackside data in ${dataDir}. Check --data-dir (or RACKSIDE_DATA_DIR); to start there, import profiles (rackside profiles import) and sync.`,
+      );
+    }
     this.logger = cliLogger(io);
     this.store = openStore({ dataDir, logger: this.logger });
     if (this.store.recovered !== null)
