@@ -114,3 +114,28 @@ describe('sync runs left running', () => {
     }
   });
 });
+
+describe('the freshness of a source', () => {
+  it('says when its last sync was cancelled, without calling it offline', async () => {
+    const store = await unlockedTestStore();
+    const profile = store.profiles.save({
+      name: 'pm',
+      connection: { kind: 'patchmon', url: 'https://pm.lab', apiKey: 'k' },
+    });
+    let now = new Date('2026-11-24T10:00:00Z');
+    const history = new SyncHistory(store.db, () => now);
+    const ok = history.begin(profile.id, 'patchmon');
+    history.finish(ok, 'ok', { durationMs: 10 });
+    const shown = () => history.freshness(store.profiles.list(), new Set())[0];
+    expect(shown()?.message).toBe('data from 2026-11-24T10:00:00.000Z');
+    now = new Date('2026-11-24T11:00:00Z');
+    const cancelled = history.begin(profile.id, 'patchmon');
+    history.finish(cancelled, 'cancelled', { error: 'The sync was cancelled.', durationMs: 5 });
+    expect(shown()).toMatchObject({
+      offline: false,
+      lastStatus: 'cancelled',
+      message: 'data from 2026-11-24T10:00:00.000Z (the last sync was cancelled)',
+    });
+    store.close();
+  });
+});

@@ -241,7 +241,7 @@ export class SyncHistory {
         intervalMinutes: interval?.interval_minutes ?? null,
         hostFilter:
           profile.connection.kind === 'foreman' ? (profile.connection.hostFilter ?? null) : null,
-        message: freshnessMessage(offline, dataFrom, reason),
+        message: freshnessMessage(offline, dataFrom, reason, run?.status === 'cancelled'),
       };
     });
   }
@@ -324,10 +324,12 @@ export class SyncHistory {
   }
 }
 
+/** `cancelled`: the last sync was cancelled, so the data is older than the user may think. */
 export function freshnessMessage(
   offline: boolean,
   dataFrom: string | null,
   error: string | null,
+  cancelled = false,
 ): string {
   if (offline) {
     const reason = error === null ? '' : ` (${error})`;
@@ -335,5 +337,6 @@ export function freshnessMessage(
       ? `offline — never synced successfully${reason}`
       : `offline — data from ${dataFrom}${reason}`;
   }
-  return dataFrom === null ? 'never synced' : `data from ${dataFrom}`;
+  const note = cancelled ? ' (the last sync was cancelled)' : '';
+  return `${dataFrom === null ? 'never synced' : `data from ${dataFrom}`}${note}`;
 }
