@@ -33,20 +33,20 @@ export interface ColumnMeta {
 }
 
 /**
- * The default columns add up to 1 112 px: with the sidebar they fit a 1 366 px wide laptop
- * screen, patch columns included, without scrolling sideways.
+ * The default columns add up to 1 029 px: with the sidebar they fit a 1 280 px wide window,
+ * patch columns included, without scrolling sideways.
  */
 export const columnMeta: Record<ColumnId, ColumnMeta> = {
   select: { label: 'Select', width: 30, fixed: true, defaultVisible: true },
   freshness: { label: 'Freshness', width: 26, fixed: true, defaultVisible: true },
-  name: { label: 'Name', width: 165, sort: 'name', defaultVisible: true },
-  kind: { label: 'Kind', width: 88, sort: 'kind', defaultVisible: true },
-  status: { label: 'Status', width: 84, sort: 'status', defaultVisible: true },
-  systems: { label: 'Sources', width: 125, defaultVisible: true },
-  os: { label: 'OS', width: 145, sort: 'os', defaultVisible: true },
+  name: { label: 'Name', width: 150, sort: 'name', defaultVisible: true },
+  kind: { label: 'Kind', width: 78, sort: 'kind', defaultVisible: true },
+  status: { label: 'Status', width: 76, sort: 'status', defaultVisible: true },
+  systems: { label: 'Sources', width: 112, defaultVisible: true },
+  os: { label: 'OS', width: 132, sort: 'os', defaultVisible: true },
   fqdn: { label: 'FQDN', width: 230, sort: 'fqdn', defaultVisible: false },
-  ips: { label: 'IP addresses', width: 135, defaultVisible: true },
-  cluster: { label: 'Cluster', width: 110, sort: 'cluster', defaultVisible: true },
+  ips: { label: 'IP addresses', width: 125, defaultVisible: true },
+  cluster: { label: 'Cluster', width: 96, sort: 'cluster', defaultVisible: true },
   site: { label: 'Site', width: 90, defaultVisible: false },
   groups: { label: 'Groups', width: 150, defaultVisible: false },
   tags: { label: 'Tags', width: 130, defaultVisible: false },
