@@ -155,6 +155,21 @@ test('in a 1024 px window the active tab and the search bar stay in sight, also 
   }
 });
 
+test('in a short window an empty pane of a split shows its whole text from the top', async ({
+  app,
+}) => {
+  await openKeyShell(app.page, 'small-window-split');
+  await app.page.getByTestId('term-split').click();
+  // Shorter than what the pane holds: the start of its text must stay in reach.
+  await app.page.setViewportSize({ width: 900, height: 300 });
+  const empty = app.page.getByTestId('term-pane-empty-1');
+  await expect(empty).toBeVisible();
+  const emptyBox = await empty.boundingBox();
+  const firstLine = await empty.getByText('No terminals in this pane.').boundingBox();
+  if (emptyBox === null || firstLine === null) throw new Error('the empty pane is not shown');
+  expect(firstLine.y).toBeGreaterThanOrEqual(emptyBox.y);
+});
+
 test('a tab dragged into the other pane keeps its session and scrollback, and back again', async ({
   app,
 }) => {
