@@ -5,6 +5,7 @@ import { setBridge } from '../../lib/bridge';
 import { installFakeBridge, unknownChannel } from '../../test-support/fake-bridge';
 import { initialState, resetQueries, useInventoryStore } from '../inventory/inventory-store';
 import { DriftView } from './DriftView';
+import { when } from '../sync/staleness';
 
 /** Facets of a fleet in Foreman, Proxmox VE and RouterOS: 3 routers, 2 guests not in Proxmox. */
 const facets = {
@@ -100,6 +101,26 @@ describe('DriftView', () => {
     expect((await screen.findByTestId('drift-total')).textContent).toBe(
       '1 asset is missing from a system that should know it.',
     );
+  });
+
+  it('writes the times in a reason as local dates, not as ISO text', async () => {
+    const at = '2026-11-04T16:00:00.000Z';
+    core({
+      items: [
+        {
+          assetId: 9,
+          name: 'old01',
+          kind: 'vm',
+          presentIn: ['patchmon'],
+          missingFrom: ['foreman', 'proxmox'],
+          reason: `only PatchMon lists it, last report ${at}: probably decommissioned`,
+        },
+      ],
+      total: 1,
+    });
+    const row = await screen.findByTestId('drift-item');
+    expect(row.textContent).not.toContain(at);
+    expect(row.textContent).toContain(`last report ${when(at)}: probably decommissioned`);
   });
 
   it('shows more of a long list page by page to its end, beyond the 500 of one request', async () => {

@@ -7,7 +7,7 @@ import { bridge } from '../../lib/bridge';
 import { SourceBadges } from '../inventory/cells';
 import { useInventoryStore } from '../inventory/inventory-store';
 import { QueryButton } from '../inventory/QueryButton';
-import { systemLabels } from '../sync/staleness';
+import { localTimes, systemLabels } from '../sync/staleness';
 import { driftSystems } from './drift-systems';
 
 const pageSize = 100;
@@ -170,7 +170,7 @@ export function DriftView() {
                       </button>
                     ))}
                   </td>
-                  <td className="muted">{item.reason}</td>
+                  <td className="muted">{localTimes(item.reason)}</td>
                 </tr>
               ))}
             </tbody>
