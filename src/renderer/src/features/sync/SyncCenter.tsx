@@ -43,7 +43,8 @@ function nextDue(source: SourceFreshness, now: number): string {
   if (source.lastAttemptAt === null) return 'due now';
   const next = Date.parse(source.lastAttemptAt) + source.intervalMinutes * 60_000;
   if (next <= now) return 'due now';
-  const time = new Date(next).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  // The short time style every other time on screen uses (`when`): 6:43 PM, not 06:43 PM.
+  const time = new Date(next).toLocaleTimeString(undefined, { timeStyle: 'short' });
   return `next about ${time}`;
 }
 
