@@ -96,6 +96,7 @@ function PromptBody(props: { prompt: SessionPrompt }) {
  */
 function PromptOrigin(props: { sessionId: string; hop: number }) {
   const tab = useTerminalsStore((s) => selectors.bySession(s, props.sessionId));
+  const shown = useTerminalsStore((s) => (tab === undefined ? '' : selectors.shownLabel(s, tab)));
   if (tab === undefined) return null;
   const hop = tab.status.hop?.index === props.hop ? tab.status.hop : undefined;
   const where = hop === undefined ? 'The server' : formatHostPort(hop.host, hop.port);
@@ -105,7 +106,7 @@ function PromptOrigin(props: { sessionId: string; hop: number }) {
       : ` (${hop.index < hop.count - 1 ? 'jump host, ' : ''}hop ${String(hop.index + 1)} of ${String(hop.count)})`;
   return (
     <p className="muted" data-testid="ssh-prompt-origin">
-      {`${where} asks, for the tab "${selectors.tabLabel(tab)}"${chain}.`}
+      {`${where} asks, for the tab "${shown}"${chain}.`}
     </p>
   );
 }

@@ -184,13 +184,14 @@ type SearchOutcome = 'found' | 'none' | 'invalid';
 export function CloseConfirm() {
   const key = useTerminalsStore((s) => s.confirmClose);
   const tab = useTerminalsStore((s) => selectors.byKey(s, key));
+  const shown = useTerminalsStore((s) => (tab === undefined ? '' : selectors.shownLabel(s, tab)));
   if (tab === undefined) return null;
   const dismiss = (): void => {
     useTerminalsStore.setState({ confirmClose: null });
   };
   return (
     <Modal
-      title={`Close ${selectors.tabLabel(tab)}?`}
+      title={`Close ${shown}?`}
       description="The session is still connected; closing the tab ends it."
       testId="term-close-confirm"
       role="alertdialog"
@@ -220,7 +221,9 @@ export function PasteConfirm() {
   // A paste is input like any other: in a broadcast tab it reaches every live broadcast tab.
   const targets = useTerminalsStore(
     useShallow((s) =>
-      pending === null ? [] : selectors.inputTargets(s, pending.key).map(selectors.tabLabel),
+      pending === null
+        ? []
+        : selectors.inputTargets(s, pending.key).map((tab) => selectors.shownLabel(s, tab)),
     ),
   );
   if (pending === null) return null;

@@ -169,6 +169,36 @@ describe('renaming a tab', () => {
   });
 });
 
+describe('tabs to the same target', () => {
+  afterEach(() => {
+    cleanup();
+    setBridge(undefined);
+    useTerminalsStore.setState(initialState);
+  });
+
+  it('are numbered after the first, so each can be told apart; a renamed one keeps its name', () => {
+    installFakeBridge(() => undefined);
+    const bastion = { kind: 'profile' as const, profileId: 'b', label: 'Lab SSH bastion-ber' };
+    useTerminalsStore.setState({
+      ...initialState,
+      tabs: [
+        openTab('a', bastion),
+        openTab('b', bastion),
+        openTab('c', bastion, 'mine'),
+        openTab('d', bastion),
+      ],
+      active: ['a', null],
+    });
+    render(<TerminalsPage />);
+    expect(screen.getAllByTestId('term-tab').map((t) => t.textContent)).toEqual([
+      'Lab SSH bastion-ber',
+      'Lab SSH bastion-ber (2)',
+      'mine',
+      'Lab SSH bastion-ber (3)',
+    ]);
+  });
+});
+
 describe('the font size field', () => {
   beforeEach(() => {
     installFakeBridge(() => undefined);

@@ -281,6 +281,7 @@ function TabHandle(props: { tab: TerminalTab; active: boolean; dropAfter: boolea
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState('');
   const label = selectors.tabLabel(tab);
+  const shown = useTerminalsStore((s) => selectors.shownLabel(s, tab));
   const drag = useTabDrag(tab.key, split ? tab.pane : 0, !editing);
   const dropSide = drag.dropSide ?? (dropAfter ? 'after' : null);
   const position = useTerminalsStore((s) => s.tabs.findIndex((t) => t.key === tab.key));
@@ -376,7 +377,7 @@ function TabHandle(props: { tab: TerminalTab; active: boolean; dropAfter: boolea
             startEditing();
           }}
         >
-          {label}
+          {shown}
         </button>
       )}
       <button

@@ -122,6 +122,19 @@ export const selectors = {
   /** The user's name for the tab, else the profile's or container's, else `user@host:port`. */
   tabLabel: (tab: TerminalTab): string =>
     tab.name ?? (tab.target.kind === 'quick' ? tab.title : describeTarget(tab.target)),
+  /**
+   * The label a tab shows: numbered after the first when earlier tabs carry the same one
+   * ("bastion-ber", "bastion-ber (2)"), so sessions to one target can be told apart.
+   */
+  shownLabel: (state: TerminalsState, tab: TerminalTab): string => {
+    const label = selectors.tabLabel(tab);
+    let before = 0;
+    for (const other of state.tabs) {
+      if (other.key === tab.key) break;
+      if (selectors.tabLabel(other) === label) before += 1;
+    }
+    return before === 0 ? label : `${label} (${String(before + 1)})`;
+  },
   isLive: (tab: TerminalTab): boolean => tab.sessionId !== null && tab.status.state !== 'closed',
   paneTabs: (state: TerminalsState, pane: 0 | 1): TerminalTab[] =>
     state.tabs.filter((tab) => (state.split ? tab.pane === pane : true)),
