@@ -44,6 +44,21 @@ describe('StaleBanner', () => {
     expect(screen.queryByTestId('stale-summary')).toBeNull();
   });
 
+  it('says how many of the sources are offline when others still answer', () => {
+    const fresh = new Date().toISOString();
+    show([
+      offline('pm', 'patchmon', '2026-11-22T10:00:00Z'),
+      {
+        ...offline('fm', 'foreman', fresh),
+        offline: false,
+        offlineReason: null,
+        message: `data from ${fresh}`,
+      },
+    ]);
+    expect(screen.getByText('1 of 2 sources offline — showing their stored data.')).toBeTruthy();
+    expect(screen.getAllByTestId('stale-source').map((li) => li.dataset.profile)).toEqual(['pm']);
+  });
+
   it('says an unreachable source that never synced has no data yet, not "data from never"', () => {
     show([
       { ...offline('pm', 'patchmon', '2026-11-22T10:00:00Z'), dataFrom: null },

@@ -44,16 +44,22 @@ export function StaleBanner() {
   const status = useSyncStore((s) => s.status);
   const now = useNow();
   const [open, setOpen] = useState(false);
-  const stale = staleSources(status?.sources ?? [], now);
+  const sources = status?.sources ?? [];
+  const stale = staleSources(sources, now);
   if (stale.length === 0) return null;
-  const offline = stale.some((s) => s.reason === 'offline');
+  const offline = stale.filter((s) => s.reason === 'offline').length;
   const many = stale.length > staleListLimit;
+  // "Offline" alone when nothing answers; one source of several gone is said as such.
+  const title =
+    offline === 0
+      ? 'Some data is old.'
+      : offline === sources.length
+        ? 'Offline — showing stored data.'
+        : `${String(offline)} of ${String(sources.length)} sources offline — showing their stored data.`;
   return (
     <div className="banner warn stale-banner" role="status" data-testid="stale-banner">
       <CloudOff size={14} aria-hidden />
-      <span className="stale-banner-title">
-        {offline ? 'Offline — showing stored data.' : 'Some data is old.'}
-      </span>
+      <span className="stale-banner-title">{title}</span>
       {many && (
         <>
           <span data-testid="stale-summary">{summary(stale)}</span>
