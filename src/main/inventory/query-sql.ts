@@ -336,19 +336,22 @@ export const sortColumn: Record<SortField, string> = {
 const notNull: readonly SortField[] = ['name', 'kind', 'status'];
 
 /**
- * The order of a page. The id keeps pages stable; unknown values sort last either way. SQLite
- * orders NULL first, so descending order already puts them last, and ascending order sorts on
- * `column IS NULL` first. Each order matches one index of migrations 5 and 7 exactly
- * (`sortIndex`), so a page can walk it and stop; migration 11 moved the text ones onto sort keys.
+ * The order of a page. Unknown values sort last either way; rows with equal values come in name
+ * order, ascending in both directions, and the id keeps pages stable. SQLite orders NULL first,
+ * so descending order already puts them last, and ascending order sorts on `column IS NULL`
+ * first. The value part matches one index of migrations 5 and 7 exactly (`sortIndex`;
+ * migration 11 moved the text ones onto sort keys), so a page walks it and sorts only the rows
+ * of each value it reaches by name, stopping once the page is complete.
  */
 export function orderBy(field: SortField, direction: 'asc' | 'desc'): string {
   const column = sortColumn[field];
-  const dir = direction === 'desc' ? 'DESC' : 'ASC';
-  if (notNull.includes(field) || direction === 'desc') return `${column} ${dir}, a.id ${dir}`;
-  return `${column} IS NULL, ${column} ASC, a.id ASC`;
+  const ties = field === 'name' ? 'a.id ASC' : 'a.name_sort ASC, a.id ASC';
+  if (direction === 'desc') return `${column} DESC, ${ties}`;
+  if (notNull.includes(field)) return `${column} ASC, ${ties}`;
+  return `${column} IS NULL, ${column} ASC, ${ties}`;
 }
 
-/** The index whose order is `orderBy(field, direction)`. */
+/** The index whose order is the value part of `orderBy(field, direction)`. */
 export function sortIndex(field: SortField, direction: 'asc' | 'desc'): string {
   return notNull.includes(field) || direction === 'desc'
     ? `assets_${field}`

@@ -618,6 +618,44 @@ describe('search index', () => {
     }
   });
 
+  it('lists rows of equal value by name, whichever way the column sorts, with and without it', () => {
+    const freshness = (): [] => [];
+    const plain = new InventoryService(db, freshness);
+    const indexed = new InventoryService(db, freshness, () => '', { searchIndex: 'on-demand' });
+    const nameKey = db.prepare('SELECT name_sort AS key FROM assets WHERE id = ?').pluck();
+    for (const inventory of [plain, indexed]) {
+      for (const direction of ['asc', 'desc'] as const) {
+        // Both running: by name, not in the order they were stored (Quokka-10 first).
+        const quokkas = inventory.query({
+          query: 'quokka',
+          limit: 10,
+          sort: { field: 'status', direction },
+        });
+        expect(quokkas.rows.map((row) => row.name)).toEqual(['quokka-9', 'Quokka-10']);
+        for (const field of ['status', 'updates', 'cluster'] as const) {
+          const page = inventory.query({
+            query: 'kind:vm',
+            limit: 300,
+            sort: { field, direction },
+          });
+          const value = (row: (typeof page.rows)[number]) =>
+            field === 'updates' ? row.patch.updates : row[field];
+          let ties = 0;
+          page.rows.forEach((row, i) => {
+            const before = page.rows[i - 1];
+            if (before === undefined || value(before) !== value(row)) return;
+            ties++;
+            expect(
+              String(nameKey.get(before.id)) <= String(nameKey.get(row.id)),
+              `${field} ${direction}: ${before.name} before ${row.name}`,
+            ).toBe(true);
+          });
+          expect(ties, `${field} ${direction}`).toBeGreaterThan(10);
+        }
+      }
+    }
+  });
+
   it('gives the inventory the same pages with and without it', () => {
     const freshness = (): [] => [];
     const plain = new InventoryService(db, freshness);

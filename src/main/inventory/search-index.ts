@@ -183,7 +183,7 @@ export class SearchIndex {
       this.reboot,
       this.profileFrom,
       this.profileOf,
-      ...[...this.orders.values()].flatMap((o) => [o.rows, o.place]),
+      ...[...this.orders.values()].flatMap((o) => [o.rows, o.place, o.groupOf, o.groupStart]),
     ].reduce((sum, a) => sum + a.byteLength, 0);
     const exact = this.exactValues.flat().reduce((sum, v) => sum + 16 + v.length * 2, 0);
     return (
@@ -416,23 +416,29 @@ export class SearchIndex {
     return plan;
   }
 
-  /** A row's place in a sort order and direction (unknown values last either way). */
+  /**
+   * A row's place in a sort order and direction. Unknown values come last either way; descending,
+   * the groups of equal values come in reverse, each in its own (name) order.
+   */
   #placeIn(order: SortOrder, direction: 'asc' | 'desc', row: number): number {
     const place = order.place[row] ?? 0;
-    if (direction === 'asc') return place;
-    const n = this.size;
-    return place < order.unknownFrom
-      ? order.unknownFrom - 1 - place
-      : order.unknownFrom + (n - 1 - place);
+    if (direction === 'asc' || place >= order.unknownFrom) return place;
+    const group = order.groupOf[place] ?? 0;
+    const start = order.groupStart[group] ?? 0;
+    const end = order.groupStart[group + 1] ?? 0;
+    return order.unknownFrom - end + (place - start);
   }
 
-  /** The row at `i` of a sort order and direction. */
+  /** The row at `i` of a sort order and direction (`#placeIn` undone). */
   #rowAt(order: SortOrder, direction: 'asc' | 'desc', i: number): number {
-    if (direction === 'asc') return order.rows[i] ?? 0;
     const { unknownFrom } = order;
-    return i < unknownFrom
-      ? (order.rows[unknownFrom - 1 - i] ?? 0)
-      : (order.rows[this.size - 1 - (i - unknownFrom)] ?? 0);
+    if (direction === 'asc' || i >= unknownFrom) return order.rows[i] ?? 0;
+    // Group g holds places [start, end) ascending and [unknownFrom - end, unknownFrom - start)
+    // descending, so the mirrored place lies in the same group.
+    const group = order.groupOf[unknownFrom - 1 - i] ?? 0;
+    const start = order.groupStart[group] ?? 0;
+    const end = order.groupStart[group + 1] ?? 0;
+    return order.rows[start + (i - (unknownFrom - end))] ?? 0;
   }
 
   /**
