@@ -129,6 +129,23 @@ test('in a 1024 px window the active tab and the search bar stay in sight, also 
   await app.page.keyboard.press('Control+PageDown');
   await expect(terminals.tabs().first()).toHaveAttribute('aria-selected', 'true');
   await expect(active).toBeInViewport({ ratio: 0.95 });
+  // The strip that cannot show every tab lists them all: the last one, now out of sight, is
+  // chosen there and comes into sight with the keyboard in its terminal.
+  await expect(terminals.tabs().last()).not.toBeInViewport({ ratio: 0.95 });
+  const list = app.page.getByTestId('term-tab-list-0');
+  await expect(list).toHaveAccessibleName('All tabs of this pane (5)');
+  await list.click();
+  const items = app.page.getByTestId('term-tab-list-item');
+  await expect(items).toHaveCount(5);
+  await expect(items.first()).toHaveAttribute('aria-checked', 'true');
+  await expect(items.last()).toContainText('a-rather-long-profile-name (5)');
+  await items.last().click();
+  await expect(terminals.tabs().last()).toHaveAttribute('aria-selected', 'true');
+  await expect(active).toBeInViewport({ ratio: 0.95 });
+  await terminals.typeLine('echo listed-$((2*3))');
+  await expect(terminals.screen()).toContainText('listed-6');
+  await app.page.keyboard.press('Control+PageDown');
+  await expect(terminals.tabs().first()).toHaveAttribute('aria-selected', 'true');
 
   // Split, each pane half as wide: the search bar's count and close button still show.
   await app.page.getByTestId('term-split').click();

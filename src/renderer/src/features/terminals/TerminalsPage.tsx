@@ -3,6 +3,7 @@ import { ChevronLeft, ChevronRight, Columns2, Plus, Radio, X } from 'lucide-reac
 import { useEffect, useRef, useState, type SyntheticEvent } from 'react';
 import { isTyping } from '../../lib/typing';
 import { PromptDialog } from './PromptDialog';
+import { TabListMenu, useOverflowing } from './TabListMenu';
 import { TerminalsEmpty } from './TerminalsEmpty';
 import { parseQuickConnect } from './quick-connect';
 import {
@@ -240,6 +241,8 @@ function TerminalPane(props: { pane: 0 | 1 }) {
   // strip is then too thin to aim at.
   const drop = usePaneDrop(pane);
   const empty = paneTabs.length === 0;
+  const strip = useRef<HTMLDivElement>(null);
+  const overflowing = useOverflowing(strip, paneTabs.length);
   return (
     <section
       className="term-pane"
@@ -249,15 +252,20 @@ function TerminalPane(props: { pane: 0 | 1 }) {
       }}
       {...(empty ? drop.handlers : {})}
     >
-      <div className="term-tabs" role="tablist" {...(empty ? {} : drop.handlers)}>
-        {paneTabs.map((tab) => (
-          <TabHandle
-            key={tab.key}
-            tab={tab}
-            active={tab.key === active?.key}
-            dropAfter={drop.over && tab.key === last?.key}
-          />
-        ))}
+      <div className="term-strip">
+        <div className="term-tabs" role="tablist" ref={strip} {...(empty ? {} : drop.handlers)}>
+          {paneTabs.map((tab) => (
+            <TabHandle
+              key={tab.key}
+              tab={tab}
+              active={tab.key === active?.key}
+              dropAfter={drop.over && tab.key === last?.key}
+            />
+          ))}
+        </div>
+        {overflowing ? (
+          <TabListMenu pane={pane} tabs={paneTabs} activeKey={active?.key ?? null} />
+        ) : null}
       </div>
       {searchOpen && active ? <SearchBar pane={pane} tabKey={active.key} /> : null}
       {empty ? (
