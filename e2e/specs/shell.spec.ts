@@ -28,11 +28,18 @@ test('Ctrl/Cmd+digit jumps straight to a section, and Escape closes the palette'
   const { page, shell } = app;
   await page.keyboard.press('ControlOrMeta+5');
   await shell.expectSection('profiles');
+  // The keyboard goes with it, not back to the top of the page.
+  await expect(page.getByRole('heading', { level: 1, name: 'Profiles' })).toBeFocused();
   await page.keyboard.press('ControlOrMeta+6');
   await shell.expectSection('settings');
+  await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeFocused();
+  // Closed with Escape, the palette gives the keyboard back to what had it.
+  const light = page.getByRole('radio', { name: 'Light' });
+  await light.focus();
   const input = await shell.openPalette();
   await page.keyboard.press('Escape');
   await expect(input).toBeHidden();
+  await expect(light).toBeFocused();
 });
 
 test('the palette says so when nothing matches', async ({ app }) => {

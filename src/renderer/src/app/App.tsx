@@ -14,6 +14,7 @@ import { StaleBanner } from '../features/sync/StaleBanner';
 import { connectSync } from '../features/sync/sync-store';
 import { VaultGate } from '../features/vault/VaultGate';
 import { bridge } from '../lib/bridge';
+import { rescueFocus } from '../lib/focus';
 import { useNavStore } from '../stores/nav-store';
 import { useSettingsStore } from '../stores/settings-store';
 import { useVaultStore } from '../stores/vault-store';
@@ -94,13 +95,15 @@ function Shell() {
 
   useEffect(() => {
     document.title = `${sectionById(section).label} · Rackside`;
+    // A section switched to from the keyboard takes the keyboard, unless it placed it itself.
+    rescueFocus();
   }, [section]);
 
   return (
     <>
       <div className="shell" data-testid="app-ready">
         <Sidebar />
-        <main className="content" aria-live="polite">
+        <main className="content">
           <StaleBanner />
           <ErrorBoundary key={section} area={sectionById(section).label}>
             <SectionView id={section} />

@@ -23,6 +23,20 @@ const foreman = {
   tags: [],
   connection: { kind: 'foreman', url: 'https://foreman.example.net' },
 } as unknown as ProfileView;
+const router = {
+  id: '9d1b0c2e-4f00-4a5e-8c11-000000000007',
+  name: 'rtr-ams-01',
+  folder: '',
+  tags: ['db02-backup'],
+  connection: { kind: 'ssh', host: '127.0.0.1', port: 2222, username: 'admin' },
+} as unknown as ProfileView;
+const db02 = {
+  id: 7,
+  kind: 'vm',
+  name: 'db02',
+  fqdn: 'db02.ams.example.net',
+  ips: ['10.16.0.31'],
+} as unknown as AssetRow;
 const web01 = {
   id: 42,
   kind: 'vm',
@@ -47,10 +61,10 @@ describe('the command palette', () => {
   beforeEach(() => {
     useProfilesStore.setState({ profiles: [], loaded: false });
     calls = installFakeBridge((channel, request) => {
-      if (channel === 'profiles:list') return [bastion, foreman];
+      if (channel === 'profiles:list') return [bastion, foreman, router];
       if (channel === 'inventory:query') {
         const { query } = request as { query: string };
-        const rows = 'web01'.startsWith(query) ? [web01] : [];
+        const rows = [web01, db02].filter((row) => row.name.startsWith(query));
         return { rows, total: rows.length, offset: 0, limit: 8, sources: [] };
       }
       return undefined;
@@ -67,8 +81,9 @@ describe('the command palette', () => {
     render(<CommandPalette />);
     fireEvent.change(screen.getByTestId('palette-input'), { target: { value: 'lab-sh' } });
     const item = await screen.findByTestId('palette-item-connect:p-ssh');
-    // The best match is the first item, so Enter runs it, not "Split terminals" (keyword ssh).
-    expect(screen.getByTestId('palette-item-terminals:split')).toBeTruthy();
+    // The best match is the first item, so Enter runs it; "Split terminals", whose keyword ssh
+    // holds an s and an h, is not offered for scattered letters.
+    expect(screen.queryByTestId('palette-item-terminals:split')).toBeNull();
     expect(screen.getAllByRole('option')[0]).toBe(item);
     expect(item.textContent).toContain('ops@bastion.ber.example.net:22');
     // Only SSH profiles open terminals.
@@ -93,6 +108,47 @@ describe('the command palette', () => {
     expect(useNavStore.getState().section).toBe('inventory');
     expect(useInventoryStore.getState().draft).toBe('web0');
     expect(useInventoryStore.getState().detailId).toBe(42);
+  });
+
+  it('runs the asset typed for on Enter, also when the inventory answers after the list was drawn', async () => {
+    render(<CommandPalette />);
+    const input = screen.getByTestId('palette-input');
+    fireEvent.change(input, { target: { value: 'db02' } });
+    // Before the inventory answers, the router whose tag holds the text is the best match.
+    await waitFor(() => {
+      const router = screen.getByTestId(
+        'palette-item-connect:9d1b0c2e-4f00-4a5e-8c11-000000000007',
+      );
+      expect(router.getAttribute('aria-selected')).toBe('true');
+    });
+    const asset = await screen.findByTestId('palette-item-asset:7');
+    await waitFor(() => {
+      expect(asset.getAttribute('aria-selected')).toBe('true');
+    });
+    fireEvent.keyDown(input, { key: 'Enter' });
+    expect(useNavStore.getState().section).toBe('inventory');
+    expect(useInventoryStore.getState().detailId).toBe(7);
+    expect(calls.some((c) => c.channel === 'ssh:open')).toBe(false);
+  });
+
+  it('keeps a choice made with the arrow keys when the inventory answers', async () => {
+    render(<CommandPalette />);
+    const input = screen.getByTestId('palette-input');
+    fireEvent.change(input, { target: { value: 'db02' } });
+    await screen.findByTestId('palette-item-connect:9d1b0c2e-4f00-4a5e-8c11-000000000007');
+    fireEvent.keyDown(input, { key: 'End' });
+    const chosen = screen.getAllByRole('option').at(-1);
+    await screen.findByTestId('palette-item-asset:7');
+    expect(chosen?.getAttribute('aria-selected')).toBe('true');
+  });
+
+  it('does not offer a profile for letters that only its id or addresses hold in order', async () => {
+    render(<CommandPalette />);
+    fireEvent.change(screen.getByTestId('palette-input'), { target: { value: 'd1b0' } });
+    await waitFor(() => {
+      expect(calls.some((c) => c.channel === 'inventory:query')).toBe(true);
+    });
+    expect(await screen.findByText('No matching command, profile or asset.')).toBeTruthy();
   });
 
   it('says so when nothing matches, and never sends a one-letter search to the inventory', async () => {

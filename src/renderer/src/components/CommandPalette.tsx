@@ -1,9 +1,10 @@
 import { Command } from 'cmdk';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { AssetRow } from '../../../shared/inventory';
 import { paletteCommands, type PaletteCommand } from '../app/commands';
 import { useProfilesStore } from '../features/profiles/profiles-store';
 import { useNavStore } from '../stores/nav-store';
+import { rescueFocus } from '../lib/focus';
 import { Kbd, modKey } from './Kbd';
 import { paletteScore, paletteValue } from './palette-filter';
 import { assetCommands, connectCommands, findAssets } from './palette-targets';
@@ -14,10 +15,31 @@ const assetSearchDelayMs = 120;
 export function CommandPalette() {
   const open = useNavStore((s) => s.paletteOpen);
   const setOpen = useNavStore((s) => s.setPaletteOpen);
+  // The highlighted item, held here so that the best match can be highlighted again when the
+  // inventory's answer adds better ones after the list was first drawn.
+  const [selected, setSelected] = useState('');
+  // Each opening starts with nothing highlighted: cmdk then highlights the first item.
+  const [wasOpen, setWasOpen] = useState(open);
+  // What had the keyboard when the palette opened: it gets it back when the palette closes
+  // without a command placing it elsewhere (Escape, "Sync all sources"). Opened by a shortcut,
+  // the palette has no trigger for its dialog to give the focus back to.
+  const [opener, setOpener] = useState<HTMLElement | null>(null);
+  if (open !== wasOpen) {
+    setWasOpen(open);
+    setSelected('');
+    if (open) {
+      setOpener(document.activeElement instanceof HTMLElement ? document.activeElement : null);
+    }
+  }
+  useEffect(() => {
+    if (!open) rescueFocus(opener);
+  }, [open, opener]);
   return (
     <Command.Dialog
       open={open}
       onOpenChange={setOpen}
+      value={selected}
+      onValueChange={setSelected}
       label="Command palette"
       className="palette"
       overlayClassName="palette-overlay"
@@ -30,12 +52,14 @@ export function CommandPalette() {
         close={() => {
           setOpen(false);
         }}
+        select={setSelected}
       />
     </Command.Dialog>
   );
 }
 
-function PaletteBody(props: { close: () => void }) {
+function PaletteBody(props: { close: () => void; select: (value: string) => void }) {
+  const { select } = props;
   const profiles = useProfilesStore((s) => s.profiles);
   const profilesLoaded = useProfilesStore((s) => s.loaded);
   const [typed, setTyped] = useState('');
@@ -62,6 +86,8 @@ function PaletteBody(props: { close: () => void }) {
 
   // Results for an earlier text are not shown for the current one.
   const assets = text.length >= 2 && found.text === text ? found.rows : null;
+  // Moved through the list since the last keystroke: the answer arriving keeps that choice.
+  const moved = useRef(false);
   const groups = useMemo(() => {
     const commands = [
       ...paletteCommands(),
@@ -86,15 +112,44 @@ function PaletteBody(props: { close: () => void }) {
       .map(({ group, items }): [string, PaletteCommand[]] => [group, items]);
   }, [profiles, assets, text]);
 
+  // The inventory answers after the list was drawn: its best match is highlighted, as a list
+  // drawn with it would have, unless a choice was made meanwhile. Enter runs what was typed for.
+  useEffect(() => {
+    if (assets === null || assets.length === 0 || moved.current) return;
+    const first = groups[0]?.[1] ?? [];
+    let best: { value: string; score: number } | null = null;
+    for (const c of first) {
+      const value = paletteValue(c.group, c.label, c.id);
+      const score = paletteScore(value, text, c.keywords);
+      if (best === null || score > best.score) best = { value, score };
+    }
+    if (best !== null) select(best.value);
+  }, [assets, groups, text, select]);
+
   return (
     <>
       <Command.Input
         placeholder="Type a command, a section, an SSH profile or an asset…"
         data-testid="palette-input"
         value={typed}
-        onValueChange={setTyped}
+        onValueChange={(value) => {
+          moved.current = false;
+          setTyped(value);
+        }}
+        onKeyDown={(event) => {
+          if (
+            /^(Arrow|Home|End|Page)/.test(event.key) ||
+            (event.ctrlKey && /^[jknp]$/.test(event.key))
+          ) {
+            moved.current = true;
+          }
+        }}
       />
-      <Command.List>
+      <Command.List
+        onPointerMove={() => {
+          moved.current = true;
+        }}
+      >
         <Command.Empty>No matching command, profile or asset.</Command.Empty>
         {groups.map(([group, items]) => (
           <Command.Group key={group} heading={group}>

@@ -20,7 +20,8 @@ function wordStarts(label: string): number[] {
  * How well an item matches what was typed, 0 for not at all. What the label says beats what its
  * keywords say, and both beat a scattered fuzzy match: `lab-sh` finds the profile `lab-shell`
  * first, not "Split terminals" (whose keyword `ssh` holds an s and an h). In a label, a match at
- * its start beats one at a word's start, which beats one inside a word.
+ * its start beats one at a word's start, which beats one inside a word; letters scattered through
+ * the label count least.
  */
 export function paletteScore(value: string, search: string, keywords: string[] = []): number {
   const typed = search.trim().toLowerCase();
@@ -31,5 +32,7 @@ export function paletteScore(value: string, search: string, keywords: string[] =
   if (wordStarts(label).some((at) => label.startsWith(typed, at))) return 0.95;
   if (label.includes(typed)) return 0.9;
   if (keywords.some((keyword) => keyword.toLowerCase().includes(typed))) return 0.8;
-  return defaultFilter(value.replaceAll(separator, ' '), search, keywords) * 0.5;
+  // Scattered letters count in the label only: over an id or a list of keywords (addresses,
+  // user names) almost any few letters and digits turn up in order somewhere.
+  return defaultFilter(label, search) * 0.5;
 }
