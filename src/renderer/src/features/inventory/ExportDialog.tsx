@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import type { ExportFormat } from '../../../../shared/inventory';
 import { bridge } from '../../lib/bridge';
 import { Modal } from '../profiles/Modal';
+import { Segmented } from '../../components/Segmented';
 import { useInventoryStore } from './inventory-store';
 
 const formats: readonly { format: ExportFormat; label: string }[] = [
@@ -101,23 +102,16 @@ export function ExportDialog() {
             {totalExact ? '' : '+'})
           </label>
         </fieldset>
-        <div className="segmented" role="radiogroup" aria-label="Format">
-          {formats.map((f) => (
-            <button
-              key={f.format}
-              type="button"
-              role="radio"
-              aria-checked={format === f.format}
-              data-testid={`export-format-${f.format}`}
-              onClick={() => {
-                setFormat(f.format);
-                setReady(undefined);
-              }}
-            >
-              {f.label}
-            </button>
-          ))}
-        </div>
+        <Segmented
+          label="Format"
+          value={format}
+          options={formats.map((f) => ({ value: f.format, label: f.label }))}
+          testId={(value) => `export-format-${value}`}
+          onChange={(value) => {
+            setFormat(value);
+            setReady(undefined);
+          }}
+        />
         {nothing ? (
           <p className="muted" data-testid="export-nothing">
             {scope === 'selection'

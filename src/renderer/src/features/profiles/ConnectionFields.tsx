@@ -7,6 +7,7 @@ import {
   type ProfileView,
   type SecretField,
 } from '../../../../shared/profiles';
+import { Segmented } from '../../components/Segmented';
 import { FormField, fieldProps } from './FormField';
 import { authModes, draftToConnection, type ProfileFormValues } from './profile-form-model';
 import { SecretInput } from './SecretInput';
@@ -49,7 +50,7 @@ function TextField(props: {
   );
 }
 
-function Segmented<T extends string>(props: {
+function ChoiceField<T extends string>(props: {
   id: string;
   label: string;
   value: T;
@@ -61,22 +62,13 @@ function Segmented<T extends string>(props: {
       <span className="field-label" id={`${props.id}-label`}>
         {props.label}
       </span>
-      <div className="segmented" role="radiogroup" aria-labelledby={`${props.id}-label`}>
-        {props.options.map((option) => (
-          <button
-            key={option.value}
-            type="button"
-            role="radio"
-            aria-checked={props.value === option.value}
-            data-testid={`${props.id}-${option.value}`}
-            onClick={() => {
-              props.onChange(option.value);
-            }}
-          >
-            {option.label}
-          </button>
-        ))}
-      </div>
+      <Segmented
+        labelledBy={`${props.id}-label`}
+        value={props.value}
+        options={props.options}
+        testId={(value) => `${props.id}-${value}`}
+        onChange={props.onChange}
+      />
     </div>
   );
 }
@@ -149,7 +141,7 @@ export function ConnectionFields(props: {
         <>
           <TextField path="connection.host" label="Host" placeholder="router.example.net" />
           {draft.kind === 'routeros' ? (
-            <Segmented
+            <ChoiceField
               id="pf-connection-transport"
               label="Transport"
               value={draft.transport}
@@ -190,7 +182,7 @@ export function ConnectionFields(props: {
       )}
 
       {modes.length > 0 ? (
-        <Segmented
+        <ChoiceField
           id="pf-connection-auth-mode"
           label="Authentication"
           value={draft.auth.mode}

@@ -8,6 +8,7 @@ import {
   type ProfileSave,
   type ProfileView,
 } from '../../../../shared/profiles';
+import { Segmented } from '../../components/Segmented';
 import { ConnectionFields, secretLabel } from './ConnectionFields';
 import { FormField, fieldProps } from './FormField';
 import { KindIcon } from './ProfileBadges';
@@ -144,22 +145,20 @@ export function ProfileEditor(props: { editor: Editor; profile: ProfileView | un
               <span className="field-label" id="pf-kind-label">
                 Kind
               </span>
-              <div className="segmented" role="radiogroup" aria-labelledby="pf-kind-label">
-                {profileKinds.map((option) => (
-                  <button
-                    key={option}
-                    type="button"
-                    role="radio"
-                    aria-checked={kind === option}
-                    data-testid={`pf-kind-${option}`}
-                    onClick={() => {
-                      switchKind(option);
-                    }}
-                  >
-                    <KindIcon kind={option} size={13} /> {kindLabels[option]}
-                  </button>
-                ))}
-              </div>
+              <Segmented
+                labelledBy="pf-kind-label"
+                value={kind}
+                options={profileKinds.map((option) => ({
+                  value: option,
+                  label: (
+                    <>
+                      <KindIcon kind={option} size={13} /> {kindLabels[option]}
+                    </>
+                  ),
+                }))}
+                testId={(option) => `pf-kind-${option}`}
+                onChange={switchKind}
+              />
             </div>
           ) : (
             <div className="field-row">

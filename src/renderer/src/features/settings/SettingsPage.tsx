@@ -3,6 +3,7 @@ import { toast } from 'sonner';
 import { LockTimeoutMinutes, type Theme } from '../../../../shared/settings';
 import { SshUser } from '../../../../shared/ssh';
 import { setTheme } from '../../app/commands';
+import { Segmented } from '../../components/Segmented';
 import { useSettingsStore } from '../../stores/settings-store';
 import { useVaultStore } from '../../stores/vault-store';
 import { VaultPanel } from './VaultPanel';
@@ -35,20 +36,13 @@ export function SettingsPage() {
           <span className="field-label" id="theme-label">
             Theme
           </span>
-          <div className="segmented" role="radiogroup" aria-labelledby="theme-label">
-            {themeOptions.map((option) => (
-              <button
-                key={option.value}
-                type="button"
-                role="radio"
-                aria-checked={settings.theme === option.value}
-                data-testid={`theme-${option.value}`}
-                onClick={() => void setTheme(option.value)}
-              >
-                {option.label}
-              </button>
-            ))}
-          </div>
+          <Segmented
+            labelledBy="theme-label"
+            value={settings.theme}
+            options={themeOptions}
+            testId={(value) => `theme-${value}`}
+            onChange={(value) => void setTheme(value)}
+          />
         </div>
       </section>
       <section className="panel">
