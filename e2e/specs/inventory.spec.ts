@@ -291,6 +291,19 @@ test('from the keyboard: the focus comes back after the detail and dialogs, grou
     await expect(inventory.detail()).toBeHidden();
     await expect(inventory.grid()).toBeFocused();
 
+    // An asset opened from the palette by name takes the keyboard: Escape closes it again.
+    const [name] = await inventory.visibleNames();
+    if (name === undefined) throw new Error('the table shows no asset');
+    await (await app.shell.openPalette()).fill(name);
+    await expect(page.locator('[cmdk-item][data-selected="true"]')).toContainText(name);
+    await page.keyboard.press('Enter');
+    await expect(inventory.detail()).toHaveAttribute('data-name', name);
+    await expect(inventory.detail()).toBeFocused();
+    await page.keyboard.press('Escape');
+    await expect(inventory.detail()).toBeHidden();
+    await expect(inventory.grid()).toBeFocused();
+    await inventory.query('');
+
     // A dialog closed with Escape gives the focus back to the button that opened it.
     for (const opener of ['columns-open', 'export-open', 'save-search']) {
       await page.getByTestId(opener).focus();

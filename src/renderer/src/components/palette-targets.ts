@@ -47,7 +47,7 @@ export function assetCommands(rows: readonly AssetRow[], typed: string): Palette
       const inventory = useInventoryStore.getState();
       useNavStore.getState().go('inventory');
       inventory.applyQuery(typed);
-      inventory.openDetail(row.id);
+      inventory.openDetail(row.id, { focus: true });
     },
   }));
 }

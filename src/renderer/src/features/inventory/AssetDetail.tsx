@@ -74,6 +74,14 @@ export function AssetDetail(props: { id: number; onClosed: () => void }) {
   const profiles = useProfilesStore((s) => s.profiles);
   const profilesLoaded = useProfilesStore((s) => s.loaded);
   useFocusReturn(askUser, () => null);
+  const panel = useRef<HTMLElement>(null);
+  const takeFocus = useInventoryStore((s) => s.detailTakesFocus);
+  const shown = loaded !== undefined && loaded.error === undefined;
+  useEffect(() => {
+    if (!takeFocus || !shown) return;
+    panel.current?.focus();
+    useInventoryStore.setState({ detailTakesFocus: false });
+  }, [takeFocus, shown]);
 
   useEffect(() => {
     if (!profilesLoaded) void useProfilesStore.getState().load();
@@ -134,6 +142,7 @@ export function AssetDetail(props: { id: number; onClosed: () => void }) {
       data-id={asset.id}
       data-name={asset.name}
       aria-label={`Asset ${asset.name}`}
+      ref={panel}
       // Focusable, so that after a click on its text Escape still reaches the panel.
       tabIndex={-1}
       onKeyDown={onKeyDown}

@@ -28,6 +28,8 @@ interface InventoryState {
   /** Index of the keyboard-focused row. */
   focused: number;
   detailId: number | undefined;
+  /** The detail, once shown, takes the keyboard (opened from outside the table: the palette). */
+  detailTakesFocus: boolean;
   facets: Facets | undefined;
   dialog: InventoryDialog | undefined;
 }
@@ -69,7 +71,7 @@ interface InventoryActions {
    */
   selectAll: () => Promise<SelectAllResult>;
   focus: (index: number) => void;
-  openDetail: (id: number | undefined) => void;
+  openDetail: (id: number | undefined, options?: { focus?: boolean }) => void;
   openDialog: (dialog: InventoryDialog | undefined) => void;
 }
 
@@ -90,6 +92,7 @@ export const initialState: InventoryState = {
   selected: new Set(),
   focused: 0,
   detailId: undefined,
+  detailTakesFocus: false,
   facets: undefined,
   dialog: undefined,
 };
@@ -283,8 +286,8 @@ export const useInventoryStore = create<InventoryState & InventoryActions>()((se
       const total = get().total;
       set({ focused: Math.max(0, Math.min(index, total - 1)) });
     },
-    openDetail: (detailId) => {
-      set({ detailId });
+    openDetail: (detailId, options) => {
+      set({ detailId, detailTakesFocus: options?.focus === true });
     },
     openDialog: (dialog) => {
       set({ dialog });
