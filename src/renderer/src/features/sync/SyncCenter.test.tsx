@@ -104,6 +104,57 @@ describe('SyncCenter', () => {
   });
 });
 
+describe('SyncCenter: the toolbar', () => {
+  let current: SyncStatus;
+  let channels: string[];
+  beforeEach(() => {
+    useSyncStore.setState(initialState);
+    channels = [];
+    setBridge(
+      createBridge({
+        invoke: (channel) => {
+          channels.push(channel);
+          return Promise.resolve(
+            channel === 'sync:status'
+              ? { ok: true, data: current }
+              : { ok: false, error: { code: 'unknown-channel', message: channel } },
+          );
+        },
+        on: () => () => undefined,
+      }),
+    );
+  });
+  afterEach(() => {
+    cleanup();
+    setBridge(undefined);
+  });
+
+  it('keeps its buttons in reach while a sync runs, and pressing them then does nothing', async () => {
+    current = { ...status, running: true };
+    render(<SyncCenter />);
+    await screen.findByText('Syncing…');
+    const all = screen.getByTestId('sync-all');
+    all.focus();
+    expect(all.getAttribute('aria-disabled')).toBe('true');
+    fireEvent.click(all);
+    expect(channels).not.toContain('sync:start');
+    expect(document.activeElement).toBe(all);
+    expect(screen.getByTestId('sync-cancel').getAttribute('aria-disabled')).toBe('false');
+  });
+
+  it('says how the last syncs went where a screen reader hears the change', async () => {
+    const failed = { ...status.lastRuns[0], profileId: 'p2', runId: 8, status: 'failed' } as const;
+    current = { ...status, lastRuns: [...status.lastRuns, failed] };
+    render(<SyncCenter />);
+    const outcome = await screen.findByTestId('sync-outcome');
+    expect(outcome.textContent).toBe(' — Last syncs: 1 ok, 1 failed');
+    expect(outcome.closest('[role="status"]')?.textContent).toBe(
+      'Idle — Last syncs: 1 ok, 1 failed',
+    );
+    expect(screen.getByTestId('sync-all').getAttribute('aria-disabled')).toBe('false');
+  });
+});
+
 describe('SyncCenter: a failed source', () => {
   const reason =
     'cannot reach 127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1 — https://127.0.0.1:1/api/v2/hosts?per_page=250';

@@ -222,14 +222,35 @@ function SourceRow(props: {
           data-testid="sync-now"
           aria-label={`Sync ${source.profileName} now`}
           title="Sync this source now"
-          disabled={source.running}
-          onClick={() => void startSync([source.profileId])}
+          // Not `disabled`: a pressed button that disables itself drops the keyboard to the page.
+          aria-disabled={source.running}
+          onClick={() => {
+            if (!source.running) void startSync([source.profileId]);
+          }}
         >
           <RefreshCw size={12} aria-hidden /> Sync
         </button>
       </td>
     </tr>
   );
+}
+
+/** How the sources' last syncs went, in one line: "Last syncs: 5 ok, 1 failed". */
+function outcomeOf(
+  sources: readonly SourceFreshness[],
+  lastRuns: ReadonlyMap<string, LastSyncRun>,
+): string {
+  const counts = new Map<string, number>();
+  for (const source of sources) {
+    const run = lastRuns.get(source.profileId);
+    if (run === undefined || run.status === 'running') continue;
+    counts.set(run.status, (counts.get(run.status) ?? 0) + 1);
+  }
+  const parts = (['ok', 'failed', 'cancelled', 'interrupted'] as const).flatMap((state) => {
+    const n = counts.get(state);
+    return n === undefined ? [] : [`${String(n)} ${state}`];
+  });
+  return parts.length === 0 ? '' : `Last syncs: ${parts.join(', ')}`;
 }
 
 /** Every source profile: when it last synced, how it went, live progress, sync and cancel. */
@@ -240,6 +261,8 @@ export function SyncCenter() {
   const now = useNow();
   const sources = status?.sources ?? [];
   const lastRuns = new Map((status?.lastRuns ?? []).map((r) => [r.profileId, r]));
+  const running = status?.running === true;
+  const outcome = outcomeOf(sources, lastRuns);
 
   useEffect(() => {
     void useSyncStore.getState().load();
@@ -249,12 +272,15 @@ export function SyncCenter() {
   return (
     <div className="sync-center" data-testid="sync-center">
       <div className="toolbar">
+        {/* Not `disabled` while a sync runs: the button pressed keeps the keyboard. */}
         <button
           type="button"
           className="button primary"
           data-testid="sync-all"
-          disabled={sources.length === 0 || status?.running}
-          onClick={() => void startSync('all')}
+          aria-disabled={sources.length === 0 || running}
+          onClick={() => {
+            if (sources.length > 0 && !running) void startSync('all');
+          }}
         >
           <RefreshCw size={13} aria-hidden /> Sync all
         </button>
@@ -262,20 +288,23 @@ export function SyncCenter() {
           type="button"
           className="button"
           data-testid="sync-cancel"
-          disabled={!status?.running}
-          onClick={() =>
+          aria-disabled={!running}
+          onClick={() => {
+            if (!running) return;
             void useSyncStore
               .getState()
               .cancel()
               .then((error) => {
                 if (error) toast.error(`Could not cancel: ${error.message}`);
-              })
-          }
+              });
+          }}
         >
           <Ban size={13} aria-hidden /> Cancel
         </button>
-        <span className="muted" data-testid="sync-running">
-          {status?.running ? 'Syncing…' : 'Idle'}
+        {/* Read out when it changes: a sync's end and how it went. */}
+        <span className="muted" role="status">
+          <span data-testid="sync-running">{running ? 'Syncing…' : 'Idle'}</span>
+          {!running && outcome !== '' ? <span data-testid="sync-outcome"> — {outcome}</span> : null}
         </span>
       </div>
       {loadError ? (
