@@ -20,7 +20,10 @@ describe('PlannedSection', () => {
 
   it('sends the patches section to the inventory searches that hold patch status', async () => {
     render(<PlannedSection id="patches" />);
-    expect(screen.getByRole('heading').textContent).toBe('Patch status is in the inventory');
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Patches');
+    expect(screen.getByRole('heading', { level: 2 }).textContent).toBe(
+      'Patch status is in the inventory',
+    );
     fireEvent.click(screen.getByRole('button', { name: /Security updates/ }));
     expect(useNavStore.getState().section).toBe('inventory');
     expect(useInventoryStore.getState().draft).toBe('security>0');
@@ -33,7 +36,7 @@ describe('PlannedSection', () => {
 
   it('keeps the plain placeholder for sections with nothing to stand in', () => {
     render(<PlannedSection id="enroll" />);
-    expect(screen.getByRole('heading').textContent).toBe('No enrollment wizards yet');
+    expect(screen.getByRole('heading', { level: 2 }).textContent).toBe('No enrollment wizards yet');
     expect(screen.queryByRole('button')).toBeNull();
   });
 });

@@ -30,22 +30,25 @@ export function PlannedSection(props: { id: SectionId }) {
   const section = sectionById(props.id);
   const links = shortcuts[props.id] ?? [];
   return (
-    <EmptyState
-      icon={section.icon}
-      title={titles[props.id] ?? `No ${section.label.toLowerCase()} yet`}
-      testId={`empty-${props.id}`}
-    >
-      <p>{section.summary}</p>
-      {next[props.id] ? <p className="muted">{next[props.id]}</p> : null}
-      {links.length > 0 ? (
-        <div className="empty-actions">
-          {links.map((link) => (
-            <QueryButton key={link.query} query={link.query} className="button" openInventory>
-              {link.label} <code>{link.query}</code>
-            </QueryButton>
-          ))}
-        </div>
-      ) : null}
-    </EmptyState>
+    <>
+      <h1 className="sr-only">{section.label}</h1>
+      <EmptyState
+        icon={section.icon}
+        title={titles[props.id] ?? `No ${section.label.toLowerCase()} yet`}
+        testId={`empty-${props.id}`}
+      >
+        <p>{section.summary}</p>
+        {next[props.id] ? <p className="muted">{next[props.id]}</p> : null}
+        {links.length > 0 ? (
+          <div className="empty-actions">
+            {links.map((link) => (
+              <QueryButton key={link.query} query={link.query} className="button" openInventory>
+                {link.label} <code>{link.query}</code>
+              </QueryButton>
+            ))}
+          </div>
+        ) : null}
+      </EmptyState>
+    </>
   );
 }

@@ -143,8 +143,12 @@ describe('SyncCenter: the toolbar', () => {
   });
 
   it('says how the last syncs went where a screen reader hears the change', async () => {
-    const failed = { ...status.lastRuns[0], profileId: 'p2', runId: 8, status: 'failed' } as const;
-    current = { ...status, lastRuns: [...status.lastRuns, failed] };
+    const [ok] = status.lastRuns;
+    if (ok === undefined) throw new Error('the fixture has no last run');
+    current = {
+      ...status,
+      lastRuns: [ok, { ...ok, profileId: 'p2', runId: 8, status: 'failed' }],
+    };
     render(<SyncCenter />);
     const outcome = await screen.findByTestId('sync-outcome');
     expect(outcome.textContent).toBe(' — Last syncs: 1 ok, 1 failed');

@@ -347,7 +347,9 @@ export function SyncCenter() {
               </th>
               <th>Progress</th>
               <th title="Background sync while the vault is unlocked">Sync every</th>
-              <th />
+              <th>
+                <span className="sr-only">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>

@@ -32,6 +32,7 @@ export function TerminalsPage() {
   useKeyboardBackAfterDialogs();
   return (
     <div className="page terminals-page" data-testid="terminals-page">
+      <h1 className="sr-only">Terminals</h1>
       <TerminalsToolbar />
       {hasTabs ? (
         <div className={split ? 'term-panes split' : 'term-panes'}>
@@ -253,7 +254,13 @@ function TerminalPane(props: { pane: 0 | 1 }) {
       {...(empty ? drop.handlers : {})}
     >
       <div className="term-strip">
-        <div className="term-tabs" role="tablist" ref={strip} {...(empty ? {} : drop.handlers)}>
+        <div
+          className="term-tabs"
+          role="tablist"
+          aria-label={split ? `Tabs of the ${pane === 0 ? 'left' : 'right'} pane` : 'Terminal tabs'}
+          ref={strip}
+          {...(empty ? {} : drop.handlers)}
+        >
           {paneTabs.map((tab) => (
             <TabHandle
               key={tab.key}
