@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../core/logger';
 import { tempDir } from '../db/test-helpers';
 import { openStore } from './open-store';
+import { sampleProfiles } from '../profiles/fixtures';
+import { unlockedTestStore } from './test-helpers';
 
 describe('the data folder', () => {
   it('is created readable by its owner only', () => {
@@ -50,4 +52,27 @@ describe('the data folder', () => {
     },
     5_000,
   );
+});
+
+describe('the vault file', () => {
+  it('is not replaced by a new vault while the database holds secrets the old one encrypted', async () => {
+    const dir = tempDir();
+    const first = await unlockedTestStore(dir);
+    const [foreman] = sampleProfiles;
+    if (foreman === undefined) throw new Error('no sample profile');
+    first.profiles.save(foreman);
+    first.close();
+    fs.rmSync(path.join(dir, 'vault.json'));
+    const store = openStore({ dataDir: dir, logger: silentLogger });
+    try {
+      expect(store.vault.state()).toBe('uninitialized');
+      await expect(store.vault.setup('a new passphrase')).rejects.toThrow(
+        `The vault file ${path.join(dir, 'vault.json')} is missing, but the database holds 1 secret that its key encrypted. Restore that file from a backup to read them: a new vault could not. Nothing was changed.`,
+      );
+      expect(fs.existsSync(path.join(dir, 'vault.json'))).toBe(false);
+      expect(store.vault.state()).toBe('uninitialized');
+    } finally {
+      store.close();
+    }
+  });
 });

@@ -63,6 +63,7 @@ export function openStore(options: OpenStoreOptions): Store {
     secretBox: options.secretBox,
     now: () => clock().getTime(),
     ...(options.timers === undefined ? {} : { timers: options.timers }),
+    storedSecrets: () => Number(database.db.prepare('SELECT count(*) FROM secrets').pluck().get()),
   });
   const { db, recovered } = database;
   const profiles = new ProfileService(db, vault, logger.child('profiles'), clock);

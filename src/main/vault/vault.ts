@@ -38,6 +38,11 @@ export interface VaultOptions {
   timers?: Timers;
   /** scrypt cost for new wraps; never below the floor (2^17), which is also the default. */
   kdfN?: number;
+  /**
+   * How many secrets the database holds. A vault file gone while they are stored (deleted,
+   * not restored with the database) is not replaced: a new data key could never read them.
+   */
+  storedSecrets?: () => number;
 }
 
 export interface KeychainStatus {
@@ -90,6 +95,15 @@ export class Vault {
     checkPassphrase(passphrase);
     if (readVaultHeader(this.options.file) !== null) {
       throw new AppError('conflict', 'The vault is already set up; unlock it instead.');
+    }
+    const stored = this.options.storedSecrets?.() ?? 0;
+    if (stored > 0) {
+      throw new AppError(
+        'conflict',
+        `The vault file ${this.options.file} is missing, but the database holds ` +
+          `${String(stored)} ${stored === 1 ? 'secret' : 'secrets'} that its key encrypted. ` +
+          'Restore that file from a backup to read them: a new vault could not. Nothing was changed.',
+      );
     }
     const dataKey = crypto.randomBytes(32);
     const kdf = newScryptParams(this.options.kdfN);
