@@ -232,6 +232,22 @@ describe('rackside profiles', () => {
     );
   });
 
+  it('answers nothing from a damaged database it had to replace, and says where the old one went', async () => {
+    const dir = tempDir();
+    openStore({ dataDir: dir, logger: silentLogger }).close();
+    fs.writeFileSync(path.join(dir, 'rackside.db'), Buffer.alloc(40_000, 7));
+    const result = await cli(['--data-dir', dir, 'inventory', '--no-check']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(
+      /^rackside: warning: The database .*rackside\.db is damaged \(not an SQLite file\)\. It was moved to .*rackside\.db\.corrupt-.*, with the profiles, their secrets, the inventory and its joins and splits,/,
+    );
+    expect(result.stderr).toMatch(
+      /\nrackside: Nothing to show: the inventory was in the damaged database \(see the warning above\)\.\n$/,
+    );
+    expect(fs.readdirSync(dir).some((name) => name.startsWith('rackside.db.corrupt-'))).toBe(true);
+  });
+
   it('probes a TLS server, pins its certificate, and passes afterwards', async () => {
     const dir = tempDir();
     const pems = await generate([{ name: 'commonName', value: 'localhost' }], {

@@ -35,8 +35,17 @@ export class CliSession {
     }
     this.logger = cliLogger(io);
     this.store = openStore({ dataDir, logger: this.logger });
-    if (this.store.recovered !== null)
+    if (this.store.recovered !== null) {
       io.stderr.write(`rackside: warning: ${this.store.recovered.message}\n`);
+      // An answer from the new, empty database would read as "no assets", "no drift".
+      if (command.reads === true) {
+        this.store.close();
+        throw new AppError(
+          'internal',
+          'Nothing to show: the inventory was in the damaged database (see the warning above).',
+        );
+      }
+    }
   }
 
   /** Unlocks the vault (first use: creates it) with RACKSIDE_PASSPHRASE or a prompt. */

@@ -76,7 +76,11 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
     headerProblem(options.file) ?? (trusted ? null : integrityProblem(options.file, options));
   if (damage !== null) {
     const movedTo = moveAside(options.file, clock());
-    const message = `The database ${options.file} is damaged (${damage}). It was moved to ${movedTo} and a new, empty database was created; the vault and its passphrase are unchanged.`;
+    const message =
+      `The database ${options.file} is damaged (${damage}). It was moved to ${movedTo}, with ` +
+      'the profiles, their secrets, the inventory and its joins and splits, and a new, empty ' +
+      'database was created. Restore the database from a backup to get them back (the vault ' +
+      'file and its passphrase are unchanged and still read the old secrets).';
     options.logger.error('database damaged, moved aside', { file: options.file, movedTo, damage });
     recovered = { reason: damage, movedTo, message };
   }
