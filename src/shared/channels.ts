@@ -11,6 +11,7 @@ export const commandNames = [
   'vault:unlock',
   'vault:unlock-keychain',
   'vault:lock',
+  'vault:active',
   'vault:change-passphrase',
   'vault:set-keychain',
   'profiles:list',

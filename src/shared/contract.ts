@@ -173,6 +173,8 @@ export const commands = {
   'vault:unlock': { request: z.object({ passphrase: Passphrase }).strict(), response: VaultStatus },
   'vault:unlock-keychain': { request: Empty, response: VaultStatus },
   'vault:lock': { request: Empty, response: VaultStatus },
+  /** The person at the window typed, clicked or scrolled: the idle lock starts again. */
+  'vault:active': { request: Empty, response: Empty },
   'vault:change-passphrase': {
     request: z.object({ current: Passphrase, next: Passphrase }).strict(),
     response: VaultStatus,

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../core/logger';
 import { useTempDirs } from '../test-support/temp-dir';
 import { createCore } from './create-core';
@@ -34,5 +34,36 @@ describe('starting the core with a passphrase (scripted starts such as the demo)
     expect(takeEnvPassphrase(env)).toBe('from env');
     expect(env).toEqual({ PATH: '/bin' });
     expect(takeEnvPassphrase({ RACKSIDE_PASSPHRASE: '' })).toBeUndefined();
+  });
+});
+
+describe('the idle lock', () => {
+  it('starts again on the activity the window reports, not on the page refreshing itself', async () => {
+    const dataDir = await tempDir();
+    const core = await createCore({
+      dataDir,
+      host: 'browser',
+      version: '0',
+      logger: silentLogger,
+      unlockWith: 'demo passphrase',
+    });
+    try {
+      const touch = vi.spyOn(core.store.vault, 'touch');
+      const context = { host: 'browser' } as const;
+      for (const channel of ['sync:status', 'inventory:facets', 'profiles:list'] as const) {
+        expect((await core.router.dispatch(channel, {}, context)).ok).toBe(true);
+      }
+      expect(
+        (await core.router.dispatch('inventory:query', { query: '', limit: 10 }, context)).ok,
+      ).toBe(true);
+      expect(touch).not.toHaveBeenCalled();
+      expect(await core.router.dispatch('vault:active', {}, context)).toEqual({
+        ok: true,
+        data: {},
+      });
+      expect(touch).toHaveBeenCalledTimes(1);
+    } finally {
+      await core.close();
+    }
   });
 });

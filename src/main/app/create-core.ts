@@ -176,11 +176,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   return {
     router: {
-      // Any command is a sign the user is at work: it postpones the idle lock.
-      dispatch: (channel, payload, context) => {
-        if (channel !== 'vault:status') store.vault.touch();
-        return router.dispatch(channel, payload, context);
-      },
+      // Only the person at the window postpones the idle lock (`vault:active`, sent on their
+      // keys, clicks and scrolling): the page's own calls, refreshing what a push event or a
+      // timer changed, go on while nobody is there.
+      dispatch: (channel, payload, context) => router.dispatch(channel, payload, context),
     },
     events,
     store,

@@ -60,6 +60,10 @@ export function storeHandlers(
       vault.lock();
       return status();
     },
+    'vault:active': () => {
+      vault.touch();
+      return {};
+    },
     'vault:change-passphrase': async ({ current, next }) => {
       await vault.changePassphrase(current, next);
       return status();

@@ -75,6 +75,34 @@ describe('Reachability', () => {
   });
 });
 
+describe('Reachability checks that find nothing new', () => {
+  it('wake no one: the same verdict again leaves the version, and the inventory, as they were', async () => {
+    const store = await unlockedTestStore();
+    addFleetProfiles(store.profiles, generateFleet({ size: 10, seed: 2 }));
+    let verdict: string | null = 'connection refused';
+    const reachability = new Reachability((host) =>
+      Promise.resolve(host === 'foreman.lab' ? verdict : null),
+    );
+    await reachability.check(store.profiles.list());
+    const first = reachability.version();
+    const since = reachability.unreachable().get(store.profiles.findByName('foreman')!.id)?.at;
+    await reachability.check(store.profiles.list());
+    await reachability.check(store.profiles.list());
+    expect(reachability.version()).toBe(first);
+    expect(reachability.unreachable().get(store.profiles.findByName('foreman')!.id)?.at).toBe(
+      since,
+    );
+    verdict = 'no route to host';
+    await reachability.check(store.profiles.list());
+    expect(reachability.version()).toBe(first + 1);
+    verdict = null;
+    await reachability.check(store.profiles.list());
+    expect(reachability.version()).toBe(first + 2);
+    expect(reachability.unreachable().size).toBe(0);
+    store.close();
+  });
+});
+
 describe('Reachability and a sync ending during a check', () => {
   it("keeps the sync's answer over a check that started before it ended", async () => {
     const store = await unlockedTestStore();

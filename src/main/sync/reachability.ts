@@ -12,6 +12,7 @@ export type ReachProbe = (host: string, port: number, timeoutMs: number) => Prom
 /** A source whose endpoint did not answer the last check, and since when we know. */
 export interface Unreachable {
   reason: string;
+  /** When a check first gave this reason. */
   at: string;
 }
 
@@ -129,9 +130,12 @@ export class Reachability {
           if (this.#unreachable.delete(profile.id)) this.#version += 1;
           return;
         }
+        const said = `cannot reach ${host}:${String(port)}: ${reason}`;
+        // The same answer again changes nothing: readers are not woken every check.
+        if (this.#unreachable.get(profile.id)?.reason === said) return;
         this.#version += 1;
         this.#unreachable.set(profile.id, {
-          reason: `cannot reach ${host}:${String(port)}: ${reason}`,
+          reason: said,
           at: (this.options.clock?.() ?? new Date()).toISOString(),
         });
       }),

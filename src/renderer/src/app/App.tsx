@@ -19,6 +19,7 @@ import { useNavStore } from '../stores/nav-store';
 import { useSettingsStore } from '../stores/settings-store';
 import { useVaultStore } from '../stores/vault-store';
 import { sectionById, type SectionId } from './sections';
+import { useActivityReport } from './use-activity';
 import { useShortcuts } from './use-shortcuts';
 import { useTheme } from './use-theme';
 
@@ -87,6 +88,7 @@ export function App() {
 function Shell() {
   const section = useNavStore((s) => s.section);
   useShortcuts();
+  useActivityReport();
 
   useEffect(() => connectSync(), []);
   useEffect(() => {
