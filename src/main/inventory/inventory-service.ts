@@ -308,24 +308,28 @@ export class InventoryService {
     const groups = assetIds.map((id) => this.#recordsOf(id));
     const anchor = groups[0]?.[0];
     if (anchor === undefined) throw new AppError('bad-request', 'Choose assets to join.');
-    const unsplit = this.db.transaction(() => {
-      const removed = this.#dropSplitsBetween(groups);
-      if (removed > 0) markDirty(this.db);
-      return removed;
-    })();
+    const unsplit = this.db
+      .transaction(() => {
+        const removed = this.#dropSplitsBetween(groups);
+        if (removed > 0) markDirty(this.db);
+        return removed;
+      })
+      .immediate();
     if (unsplit > 0) await this.#correlate(new Date());
     // Each round joins by hand the records still apart; a record one of them pushes out (two of
     // one profile cannot merge by a key) is joined by hand in the next.
     const records = groups.flat();
     // Bounded: every round joins at least one more record by hand.
     for (let rounds = records.length; rounds > 0; rounds--) {
-      const apart = this.db.transaction(() => {
-        const anchorAsset = this.#assetOf(anchor);
-        const others = records.filter((record) => this.#assetOf(record) !== anchorAsset);
-        for (const record of others) this.#setOverride('join', anchor, record);
-        if (others.length > 0) markDirty(this.db);
-        return others.length;
-      })();
+      const apart = this.db
+        .transaction(() => {
+          const anchorAsset = this.#assetOf(anchor);
+          const others = records.filter((record) => this.#assetOf(record) !== anchorAsset);
+          for (const record of others) this.#setOverride('join', anchor, record);
+          if (others.length > 0) markDirty(this.db);
+          return others.length;
+        })
+        .immediate();
       if (apart === 0) break;
       await this.#correlate(new Date());
     }
@@ -364,29 +368,31 @@ export class InventoryService {
 
   /** Moves records out of an asset into a new one of their own; kept across re-syncs. */
   async split(assetId: number, records: readonly RecordRef[]): Promise<{ assetIds: number[] }> {
-    const members = this.db.transaction(() => {
-      const inAsset = this.#recordsOf(assetId);
-      const key = (r: RecordRef): string => `${r.profileId}\u0000${r.externalId}`;
-      const moving = new Set(records.map(key));
-      for (const r of records) {
-        if (!inAsset.some((m) => key(m) === key(r))) {
-          throw new AppError(
-            'bad-request',
-            `Record ${r.externalId} is not part of asset ${assetId}.`,
-          );
+    const members = this.db
+      .transaction(() => {
+        const inAsset = this.#recordsOf(assetId);
+        const key = (r: RecordRef): string => `${r.profileId}\u0000${r.externalId}`;
+        const moving = new Set(records.map(key));
+        for (const r of records) {
+          if (!inAsset.some((m) => key(m) === key(r))) {
+            throw new AppError(
+              'bad-request',
+              `Record ${r.externalId} is not part of asset ${assetId}.`,
+            );
+          }
         }
-      }
-      const staying = inAsset.filter((m) => !moving.has(key(m)));
-      if (staying.length === 0) {
-        throw new AppError('bad-request', 'Leave at least one record in the asset.');
-      }
-      for (const a of records) for (const b of staying) this.#setOverride('split', a, b);
-      // Records moved out together stay together.
-      const [lead, ...rest] = records;
-      if (lead !== undefined) for (const r of rest) this.#setOverride('join', lead, r);
-      markDirty(this.db);
-      return inAsset;
-    })();
+        const staying = inAsset.filter((m) => !moving.has(key(m)));
+        if (staying.length === 0) {
+          throw new AppError('bad-request', 'Leave at least one record in the asset.');
+        }
+        for (const a of records) for (const b of staying) this.#setOverride('split', a, b);
+        // Records moved out together stay together.
+        const [lead, ...rest] = records;
+        if (lead !== undefined) for (const r of rest) this.#setOverride('join', lead, r);
+        markDirty(this.db);
+        return inAsset;
+      })
+      .immediate();
     await this.#correlate(new Date());
     return { assetIds: [...new Set([assetId, ...members.map((m) => this.#assetOf(m))])] };
   }

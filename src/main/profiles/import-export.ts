@@ -66,56 +66,58 @@ export function importManifest(
   profiles: ProfileService,
   manifest: Manifest,
 ): ImportSummary {
-  return db.transaction(() => {
-    const summary: ImportSummary = { created: [], updated: [], unchanged: [] };
-    const ids = new Map<string, string>();
-    const stored = new Map<string, ProfileView>();
-    for (const entry of manifest.profiles) {
-      const existing = profiles.findByName(entry.name);
-      ids.set(entry.name.toLowerCase(), existing?.id ?? randomUUID());
-      if (existing === null) summary.created.push(entry.name);
-      else stored.set(entry.name, existing);
-    }
-    const created = new Set(summary.created);
-    manifest.profiles.forEach((entry, index) => {
-      withEntry(index, entry.name, () => {
-        const id = ids.get(entry.name.toLowerCase()) ?? '';
-        const connection = resolveConnection(entry, ids, profiles);
-        const { name, folder, tags, notes, secrets } = entry;
-        const before = stored.get(entry.name);
-        if (before !== undefined) {
-          const same =
-            Object.keys(secrets).length === 0 &&
-            sameJson(
-              {
-                name: before.name,
-                folder: before.folder,
-                tags: before.tags,
-                notes: before.notes,
-                connection: before.connection,
-              },
-              { name, folder, tags, notes, connection },
-            );
-          (same ? summary.unchanged : summary.updated).push(entry.name);
-          // Left alone: its time of last change stays the time it last changed.
-          if (same) return;
-        }
-        if (created.has(entry.name)) insertPlaceholder(db, id, entry);
-        profiles.saveParsed(
-          { id, name, folder, tags, notes, connection, secrets },
-          { deferJumpCheck: true },
-        );
+  return db
+    .transaction(() => {
+      const summary: ImportSummary = { created: [], updated: [], unchanged: [] };
+      const ids = new Map<string, string>();
+      const stored = new Map<string, ProfileView>();
+      for (const entry of manifest.profiles) {
+        const existing = profiles.findByName(entry.name);
+        ids.set(entry.name.toLowerCase(), existing?.id ?? randomUUID());
+        if (existing === null) summary.created.push(entry.name);
+        else stored.set(entry.name, existing);
+      }
+      const created = new Set(summary.created);
+      manifest.profiles.forEach((entry, index) => {
+        withEntry(index, entry.name, () => {
+          const id = ids.get(entry.name.toLowerCase()) ?? '';
+          const connection = resolveConnection(entry, ids, profiles);
+          const { name, folder, tags, notes, secrets } = entry;
+          const before = stored.get(entry.name);
+          if (before !== undefined) {
+            const same =
+              Object.keys(secrets).length === 0 &&
+              sameJson(
+                {
+                  name: before.name,
+                  folder: before.folder,
+                  tags: before.tags,
+                  notes: before.notes,
+                  connection: before.connection,
+                },
+                { name, folder, tags, notes, connection },
+              );
+            (same ? summary.unchanged : summary.updated).push(entry.name);
+            // Left alone: its time of last change stays the time it last changed.
+            if (same) return;
+          }
+          if (created.has(entry.name)) insertPlaceholder(db, id, entry);
+          profiles.saveParsed(
+            { id, name, folder, tags, notes, connection, secrets },
+            { deferJumpCheck: true },
+          );
+        });
       });
-    });
-    manifest.profiles.forEach((entry, index) => {
-      withEntry(index, entry.name, () => {
-        const saved = profiles.get(ids.get(entry.name.toLowerCase()) ?? '');
-        if (saved.connection.kind === 'ssh')
-          profiles.checkJumpChain(saved.id, saved.connection.jumpHostId);
+      manifest.profiles.forEach((entry, index) => {
+        withEntry(index, entry.name, () => {
+          const saved = profiles.get(ids.get(entry.name.toLowerCase()) ?? '');
+          if (saved.connection.kind === 'ssh')
+            profiles.checkJumpChain(saved.id, saved.connection.jumpHostId);
+        });
       });
-    });
-    return summary;
-  })();
+      return summary;
+    })
+    .immediate();
 }
 
 /** Equal as JSON, whatever the order of object keys. */

@@ -90,7 +90,7 @@ export class ProfileService {
   save(input: unknown): ProfileView {
     const parsed = ProfileSaveInput.safeParse(input);
     if (!parsed.success) throw badRequest(parsed.error, 'profile');
-    const id = this.db.transaction(() => this.saveParsed(parsed.data))();
+    const id = this.db.transaction(() => this.saveParsed(parsed.data)).immediate();
     return this.get(id);
   }
 
@@ -185,16 +185,18 @@ export class ProfileService {
       throw new AppError('vault-locked', 'The vault is locked; unlock it to save secrets.');
     }
     const now = this.clock().toISOString();
-    this.db.transaction(() => {
-      this.db
-        .prepare(
-          `INSERT INTO secrets (profile_id, field, ciphertext, updated_at) VALUES (?, ?, ?, ?)
+    this.db
+      .transaction(() => {
+        this.db
+          .prepare(
+            `INSERT INTO secrets (profile_id, field, ciphertext, updated_at) VALUES (?, ?, ?, ?)
            ON CONFLICT (profile_id, field) DO UPDATE SET ciphertext = excluded.ciphertext,
              updated_at = excluded.updated_at`,
-        )
-        .run(id, field, this.vault.sealRecord(secretRecordId(id, field), value), now);
-      this.db.prepare('UPDATE profiles SET updated_at = ? WHERE id = ?').run(now, id);
-    })();
+          )
+          .run(id, field, this.vault.sealRecord(secretRecordId(id, field), value), now);
+        this.db.prepare('UPDATE profiles SET updated_at = ? WHERE id = ?').run(now, id);
+      })
+      .immediate();
     this.logger.info('profile secret saved', { id, field });
   }
 

@@ -35,6 +35,9 @@ export function syncCancelController(): AbortController {
 /** Profiles of one source kind synced at the same time, unless told otherwise. */
 export const defaultPerKindConcurrency = 2;
 
+/** How often a sync waiting for another process's run of the same source looks again. */
+const elsewherePollMs = 500;
+
 export interface SyncEngineOptions {
   db: Sqlite;
   profiles: ProfileService;
@@ -183,6 +186,10 @@ export class SyncEngine {
       );
       return outcome;
     }
+    // Another Rackside process (the app, another command) syncs this source now: its run is
+    // this one's answer. Two at once would only fetch everything twice and race to store it.
+    const elsewhere = this.history.runningElsewhere(profile.id);
+    if (elsewhere !== null) return this.#awaitElsewhere(profile, system, elsewhere, outer);
     const runId = await this.#writer.begin(profile.id, system, this.#clock().toISOString());
     const controller = syncCancelController();
     this.#controllers.add(controller);
@@ -247,6 +254,65 @@ export class SyncEngine {
       this.history.outcome(runId, profile) ??
       removedOutcome(profile, system, performance.now() - started, runId)
     );
+  }
+
+  /**
+   * Waits for another process's run of this profile to end and answers with its outcome; a
+   * cancel stops the waiting only (the other process's sync goes on).
+   */
+  async #awaitElsewhere(
+    profile: ProfileView,
+    system: SourceSystem,
+    elsewhere: { runId: number; pid: number | null },
+    outer: AbortSignal | undefined,
+  ): Promise<SyncOutcome> {
+    const started = performance.now();
+    const who =
+      elsewhere.pid === null
+        ? 'another Rackside process'
+        : `another Rackside process (pid ${String(elsewhere.pid)})`;
+    const emit = this.#progressEmitter(elsewhere.runId, profile, system);
+    emit({ phase: `synced by ${who}`, done: 0, total: null, records: 0 }, 'running');
+    for (;;) {
+      const outcome = this.history.outcome(elsewhere.runId, profile);
+      if (outcome !== null && outcome.status !== 'running') {
+        emit(
+          {
+            phase: outcome.status === 'ok' ? 'done' : outcome.status,
+            done: 1,
+            total: 1,
+            records: outcome.fetched,
+          },
+          outcome.status === 'ok' ? 'ok' : outcome.status === 'cancelled' ? 'cancelled' : 'failed',
+          outcome.error,
+        );
+        return outcome;
+      }
+      if (
+        outcome === null ||
+        this.history.runningElsewhere(profile.id)?.runId !== elsewhere.runId
+      ) {
+        // Gone without an end (its process died): the next sync runs it here.
+        const message = `The sync by ${who} ended without a result; sync again.`;
+        emit({ phase: 'failed', done: 0, total: null, records: 0 }, 'failed', message);
+        return {
+          ...removedOutcome(profile, system, performance.now() - started, elsewhere.runId),
+          error: message,
+          errorCode: 'unavailable',
+        };
+      }
+      if (outer?.aborted === true) {
+        const message = `Stopped waiting for the sync by ${who}; it goes on there.`;
+        emit({ phase: 'cancelled', done: 0, total: null, records: 0 }, 'cancelled', message);
+        return {
+          ...removedOutcome(profile, system, performance.now() - started, elsewhere.runId),
+          status: 'cancelled',
+          error: message,
+          errorCode: 'cancelled',
+        };
+      }
+      await new Promise((resolve) => setTimeout(resolve, elsewherePollMs));
+    }
   }
 
   /**

@@ -165,6 +165,24 @@ export class SyncHistory {
   }
 
   /** The run's outcome, or null when the run is gone: its profile was removed meanwhile. */
+  /**
+   * A sync of this profile that another live process on this machine runs now (the app while a
+   * command syncs, or two commands), with that process's id; null when there is none.
+   */
+  runningElsewhere(profileId: string): { runId: number; pid: number | null } | null {
+    const rows = this.db
+      .prepare(
+        `SELECT id, owner FROM sync_runs WHERE profile_id = ? AND status = 'running' ORDER BY id DESC`,
+      )
+      .all(profileId) as { id: number; owner: string | null }[];
+    for (const row of rows) {
+      if (row.owner === runOwner || ownerGone(row.owner)) continue;
+      const pid = (JSON.parse(row.owner ?? '{}') as { pid?: unknown }).pid;
+      return { runId: row.id, pid: typeof pid === 'number' ? pid : null };
+    }
+    return null;
+  }
+
   outcome(runId: number, profile: ProfileView): SyncOutcome | null {
     const row = this.db.prepare('SELECT * FROM sync_runs WHERE id = ?').get(runId) as
       | {

@@ -82,16 +82,20 @@ export class SyncWrites {
 
   /** The records, the inventory's dirty mark and the run's end, in one transaction. */
   save(save: SyncSave): WriteCounts {
-    return this.db.transaction(() => {
-      const counts = this.#records.writeBatch(save.profileId, save.batch);
-      if (counts.added + counts.changed + counts.removed > 0) markDirty(this.db);
-      new SyncHistory(this.db, () => new Date(save.at)).finish(save.runId, 'ok', {
-        counts,
-        warnings: save.warnings,
-        durationMs: epochNow() - save.startedAt,
-      });
-      return counts;
-    })();
+    return this.db
+      .transaction(() => {
+        const counts = this.#records.writeBatch(save.profileId, save.batch);
+        if (counts.added + counts.changed + counts.removed > 0) markDirty(this.db);
+        new SyncHistory(this.db, () => new Date(save.at)).finish(save.runId, 'ok', {
+          counts,
+          warnings: save.warnings,
+          durationMs: epochNow() - save.startedAt,
+        });
+        return counts;
+        // Holding the write lock from the start: a transaction that read first and then found
+        // another process's write committed meanwhile would fail with "database is locked".
+      })
+      .immediate();
   }
 
   /** What run `runId` stored, once its save has been committed (by any connection). */

@@ -1,0 +1,80 @@
+import { spawn } from 'node:child_process';
+import os from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { generateFleet } from '../../../lab/fleet';
+import type { SyncProgressEvent } from '../../shared/inventory';
+import { silentLogger } from '../core/logger';
+import { unlockedTestStore } from '../store/test-helpers';
+import { SyncEngine } from './sync-engine';
+import { SyncHistory } from './sync-history';
+import { addFleetProfiles, fleetConnectors } from './test-fleet';
+
+describe('a source another Rackside process syncs now', () => {
+  it('is not fetched twice: the sync waits for that run and answers with its outcome', async () => {
+    const store = await unlockedTestStore();
+    const fleet = generateFleet({ size: 10, seed: 4 });
+    addFleetProfiles(store.profiles, fleet);
+    const fetched: string[] = [];
+    const connectors = fleetConnectors(() => fleet);
+    const counting = Object.fromEntries(
+      Object.entries(connectors).map(([system, connector]) => [
+        system,
+        {
+          ...connector,
+          sync: (...args: Parameters<typeof connector.sync>) => {
+            fetched.push(args[0].name);
+            return connector.sync(...args);
+          },
+        },
+      ]),
+    ) as typeof connectors;
+    const events: SyncProgressEvent[] = [];
+    const engine = new SyncEngine({
+      db: store.db,
+      profiles: store.profiles,
+      connectors: counting,
+      logger: silentLogger,
+      onProgress: (event) => events.push(event),
+    });
+    const foreman = store.profiles.findByName('foreman');
+    if (foreman === null) throw new Error('no foreman profile');
+    // The other process: alive, on this machine, with a run of this profile under way.
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)']);
+    try {
+      const history = new SyncHistory(store.db, () => new Date('2026-11-24T10:00:00Z'));
+      const owner = JSON.stringify({ host: os.hostname(), pid: other.pid, mark: 'other' });
+      const runId = history.begin(foreman.id, 'foreman', owner);
+      const waiting = engine.sync([foreman.id]);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(events.at(-1)).toMatchObject({
+        profileId: foreman.id,
+        state: 'running',
+        phase: `synced by another Rackside process (pid ${String(other.pid)})`,
+      });
+      history.finish(runId, 'ok', {
+        counts: { fetched: 12, added: 12, changed: 0, removed: 0 },
+        durationMs: 800,
+      });
+      const [outcome] = await waiting;
+      expect(outcome).toMatchObject({ runId, status: 'ok', fetched: 12, added: 12 });
+      expect(fetched).toEqual([]);
+
+      // That process gone without ending its run: said so, and the next sync runs here.
+      const orphan = history.begin(foreman.id, 'foreman', owner);
+      const again = engine.sync([foreman.id]);
+      other.kill('SIGKILL');
+      const [ended] = await again;
+      expect(ended).toMatchObject({
+        runId: orphan,
+        status: 'failed',
+        error: `The sync by another Rackside process (pid ${String(other.pid)}) ended without a result; sync again.`,
+      });
+      const [own] = await engine.sync([foreman.id]);
+      expect(own?.status).toBe('ok');
+      expect(fetched).toEqual(['foreman']);
+    } finally {
+      other.kill('SIGKILL');
+      store.close();
+    }
+  });
+});
