@@ -480,8 +480,18 @@ describe('an unsaved draft and the vault lock', () => {
     await lockAndUnlock();
     expect((field('pf-name') as HTMLInputElement).value).toBe('plain draft');
     expect(screen.queryByTestId('profile-draft-secrets')).toBeNull();
+    // Cancel asks before it throws the changes away; keeping on editing keeps them.
     fireEvent.click(field('pf-cancel'));
+    fireEvent.click(await screen.findByTestId('pf-keep-editing'));
+    expect((field('pf-name') as HTMLInputElement).value).toBe('plain draft');
+    fireEvent.keyDown(field('pf-name'), { key: 'Escape' });
+    fireEvent.click(await screen.findByTestId('pf-discard-confirm'));
+    expect(screen.queryByTestId('profile-form')).toBeNull();
     fireEvent.click(field('profiles-new'));
     expect((field('pf-name') as HTMLInputElement).value).toBe('');
+    // Nothing typed: Cancel closes at once.
+    fireEvent.click(field('pf-cancel'));
+    expect(screen.queryByTestId('pf-discard')).toBeNull();
+    expect(screen.queryByTestId('profile-form')).toBeNull();
   });
 });

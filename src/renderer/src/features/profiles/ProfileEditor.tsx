@@ -11,6 +11,7 @@ import {
 import { Segmented } from '../../components/Segmented';
 import { ConnectionFields, secretLabel } from './ConnectionFields';
 import { FormField, fieldProps } from './FormField';
+import { Modal } from './Modal';
 import { KindIcon } from './ProfileBadges';
 import {
   defaultAuthMode,
@@ -99,9 +100,45 @@ export function ProfileEditor(props: { editor: Editor; profile: ProfileView | un
     setSaveError(describeSaveError(result.error));
   });
 
-  const cancel = (): void => {
-    openEditor(undefined);
+  const pristine = formValuesFor(props.profile, initialKind);
+  /** What leaving would lose: changed fields, or secrets typed (or a draft's still to retype). */
+  const unsaved = (): boolean => {
+    const { values, secretsToRetype } = keepableDraft(getValues(), restored?.secretsToRetype);
+    return (
+      secretsToRetype.length > 0 ||
+      JSON.stringify(values) !== JSON.stringify(keepableDraft(pristine).values)
+    );
   };
+  const [confirmDiscard, setConfirmDiscard] = useState(false);
+  const cancel = (): void => {
+    if (unsaved()) setConfirmDiscard(true);
+    else openEditor(undefined);
+  };
+
+  // Another profile chosen in the list while this one is edited: the editor gives way, and what
+  // was typed stays as a draft that Edit brings back, as when the section is left.
+  const selectedId = useProfilesStore((s) => s.selectedId);
+  const [openedWith] = useState(selectedId);
+  const giveWay = useRef<() => void>(() => undefined);
+  useEffect(() => {
+    giveWay.current = () => {
+      if (!unsaved()) {
+        openEditor(undefined);
+        return;
+      }
+      const { values, secretsToRetype } = keepableDraft(getValues(), restored?.secretsToRetype);
+      toast.info(`Your changes to “${props.profile?.name ?? 'the new profile'}” were kept.`, {
+        description: 'Edit it again to go on; secrets typed must be typed again.',
+      });
+      useProfilesStore.setState({
+        editor: undefined,
+        draft: { editor: props.editor, values, secretsToRetype },
+      });
+    };
+  });
+  useEffect(() => {
+    if (selectedId !== openedWith) giveWay.current();
+  }, [selectedId, openedWith]);
 
   return (
     <FormProvider {...form}>
@@ -235,6 +272,42 @@ export function ProfileEditor(props: { editor: Editor; profile: ProfileView | un
           <span className="muted">Esc cancels · Ctrl+Enter saves</span>
         </footer>
       </form>
+      {confirmDiscard ? (
+        <Modal
+          title="Discard your changes?"
+          description={`The changes to “${props.profile?.name ?? 'the new profile'}” are not saved.`}
+          testId="pf-discard"
+          role="alertdialog"
+          onClose={() => {
+            setConfirmDiscard(false);
+          }}
+        >
+          <div className="modal-actions">
+            <button
+              type="button"
+              className="button"
+              data-testid="pf-keep-editing"
+              autoFocus
+              onClick={() => {
+                setConfirmDiscard(false);
+              }}
+            >
+              Keep editing
+            </button>
+            <button
+              type="button"
+              className="button danger-solid"
+              data-testid="pf-discard-confirm"
+              onClick={() => {
+                setConfirmDiscard(false);
+                openEditor(undefined);
+              }}
+            >
+              Discard changes
+            </button>
+          </div>
+        </Modal>
+      ) : null}
     </FormProvider>
   );
 }

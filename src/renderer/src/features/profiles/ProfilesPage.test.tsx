@@ -149,6 +149,27 @@ describe('ProfilesPage', () => {
     expect(screen.getByTestId('profiles-no-match').textContent).toContain('nothing-like-this');
   });
 
+  it('keeps the changes of a profile being edited as a draft when another profile is chosen', async () => {
+    await renderPage();
+    const row = (name: string): HTMLElement =>
+      screen.getAllByTestId('profile-row').find((r) => r.dataset.name === name)!;
+    fireEvent.click(row('edge'));
+    fireEvent.keyDown(screen.getByTestId('profile-list'), { key: 'Enter' });
+    const notes = await screen.findByTestId<HTMLTextAreaElement>('pf-notes');
+    fireEvent.change(notes, { target: { value: 'uplink to the lab switch' } });
+    fireEvent.click(row('bastion'));
+    // The chosen profile is shown, not the editor of the other one.
+    await waitFor(() => {
+      expect(screen.queryByTestId('profile-form')).toBeNull();
+    });
+    expect(screen.getByTestId('profile-detail').dataset.name).toBe('bastion');
+    fireEvent.click(row('edge'));
+    fireEvent.keyDown(screen.getByTestId('profile-list'), { key: 'Enter' });
+    expect((await screen.findByTestId<HTMLTextAreaElement>('pf-notes')).value).toBe(
+      'uplink to the lab switch',
+    );
+  });
+
   it('moves with the arrow keys, shows the detail, and deletes after confirmation', async () => {
     const host = await renderPage();
     const list = screen.getByTestId('profile-list');
