@@ -113,15 +113,25 @@ export class InputReader {
     return all;
   }
 
-  /** Asks for a hidden value: prompt on stderr, no echo on a terminal. */
-  async secret(prompt: string): Promise<string> {
+  /**
+   * Asks for a hidden value: prompt on stderr, no echo on a terminal. `variable`: the environment
+   * variable that gives it without a prompt, named when the input has nothing to answer with.
+   */
+  async secret(prompt: string, variable?: string): Promise<string> {
     const tty = (this.io.stdin as { isTTY?: boolean }).isTTY === true;
     this.io.stderr.write(prompt);
     const raw = this.io.stdin as { setRawMode?: (on: boolean) => void };
     if (tty) raw.setRawMode?.(true);
     try {
       const line = tty ? await this.readRawLine() : await this.readLine();
-      if (line === null) throw new UsageError(`No input for: ${prompt.trim()}`);
+      if (line === null) {
+        if (!tty) this.io.stderr.write('\n');
+        const what = prompt.trim().replace(/:$/, '').toLowerCase();
+        throw new UsageError(
+          `No ${what} was given: the input ended` +
+            (variable === undefined ? '.' : `; set ${variable} to give it without a prompt.`),
+        );
+      }
       return line;
     } finally {
       if (tty) {

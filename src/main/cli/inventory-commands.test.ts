@@ -341,6 +341,12 @@ describe('sync of a profile that is no source', () => {
 describe('sync with nothing to sync', () => {
   it('says so before asking for a passphrase or creating a vault', async () => {
     const dir = tempDir();
+    // A folder with no Rackside data at all (a mistyped --data-dir) is left as it was.
+    const none = await cli(['--data-dir', dir, 'sync', '--all'], { env: {} });
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/^rackside: There is no Rackside data in /);
+    expect(fs.readdirSync(dir)).toEqual([]);
+    openStore({ dataDir: dir, logger: silentLogger }).close();
     const run = await cli(['--data-dir', dir, 'sync', '--all'], { env: {} });
     expect(run.code).toBe(1);
     expect(run.stderr).toBe('rackside: There are no source profiles to sync.\n');

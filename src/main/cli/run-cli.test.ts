@@ -199,6 +199,7 @@ describe('rackside profiles', () => {
 
   it('exits 2 on usage errors and 1 on failures, with one clear line', async () => {
     const dir = tempDir();
+    openStore({ dataDir: dir, logger: silentLogger }).close();
     const usage = [
       ['profiles', 'frobnicate'],
       ['profiles', 'list', '--bogus'],
@@ -232,6 +233,19 @@ describe('rackside profiles', () => {
     );
   });
 
+  it('names the variable that gives a passphrase when the input has none to give', async () => {
+    const dir = tempDir();
+    const result = await cli(['--data-dir', dir, 'profiles', 'import', writeJson(manifest)], {
+      env: {},
+      stdin: '',
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      'New vault passphrase: \nrackside: No new vault passphrase was given: the input ended; set RACKSIDE_PASSPHRASE to give it without a prompt.\n',
+    );
+    expect(fs.existsSync(path.join(dir, 'vault.json'))).toBe(false);
+  });
+
   it('answers nothing from a damaged database it had to replace, and says where the old one went', async () => {
     const dir = tempDir();
     openStore({ dataDir: dir, logger: silentLogger }).close();
@@ -243,7 +257,7 @@ describe('rackside profiles', () => {
       /^rackside: warning: The database .*rackside\.db is damaged \(not an SQLite file\)\. It was moved to .*rackside\.db\.corrupt-.*, with the profiles, their secrets, the inventory and its joins and splits,/,
     );
     expect(result.stderr).toMatch(
-      /\nrackside: Nothing to show: the inventory was in the damaged database \(see the warning above\)\.\n$/,
+      /\nrackside: Nothing to show: the data was in the damaged database \(see the warning above\)\.\n$/,
     );
     expect(fs.readdirSync(dir).some((name) => name.startsWith('rackside.db.corrupt-'))).toBe(true);
   });
@@ -283,6 +297,7 @@ describe('rackside profiles', () => {
 
   it('runs as a real process through bin/rackside.mjs', async () => {
     const dir = tempDir();
+    openStore({ dataDir: dir, logger: silentLogger }).close();
     const bin = path.resolve(import.meta.dirname, '../../../bin/rackside.mjs');
     const run = promisify(execFile);
     const ok = await run(process.execPath, [bin, '--data-dir', dir, '--json', 'profiles', 'list']);
@@ -296,18 +311,25 @@ describe('rackside profiles', () => {
     const dir = tempDir();
     const bin = path.resolve(import.meta.dirname, '../../../bin/rackside.mjs');
     const run = promisify(execFile);
-    // A data folder with nothing in it (a mistyped --data-dir): reading commands say so, exit 1
-    // and create nothing there.
-    for (const command of [['inventory'], ['drift'], ['export', 'ansible']]) {
+    // A data folder with nothing in it (a mistyped --data-dir): commands on stored data say so,
+    // exit 1 and create nothing there; only adding or importing profiles starts a store.
+    for (const command of [
+      ['inventory', '--no-check'],
+      ['drift', '--no-check'],
+      ['export', 'ansible', '--no-check'],
+      ['profiles', 'list'],
+      ['profiles', 'remove', 'pve'],
+      ['sync', '--all'],
+    ]) {
       await expect(
-        run(process.execPath, [bin, '--data-dir', dir, ...command, '--no-check']),
+        run(process.execPath, [bin, '--data-dir', dir, ...command]),
       ).rejects.toMatchObject({
         code: 1,
         stderr: `rackside: There is no Rackside data in ${dir}. Check --data-dir (or RACKSIDE_DATA_DIR); to start there, import profiles (rackside profiles import) and sync.\n`,
       });
     }
     expect(fs.readdirSync(dir)).toEqual([]);
-    await run(process.execPath, [bin, '--data-dir', dir, 'profiles', 'list']);
+    openStore({ dataDir: dir, logger: silentLogger }).close();
     const listed = await run(process.execPath, [
       bin,
       '--data-dir',
@@ -376,6 +398,7 @@ describe('rackside profiles', () => {
 
   it('stops quietly when the reader of its output goes away, as `| head` does', async () => {
     const dir = tempDir();
+    openStore({ dataDir: dir, logger: silentLogger }).close();
     const bin = path.resolve(import.meta.dirname, '../../../bin/rackside.mjs');
     const child = spawn(process.execPath, [bin, '--data-dir', dir, '--json', 'profiles', 'list'], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -391,6 +414,7 @@ describe('rackside profiles', () => {
 
   it('says in one line that its output could not be written, as on a full disk (/dev/full)', async () => {
     const dir = tempDir();
+    openStore({ dataDir: dir, logger: silentLogger }).close();
     const bin = path.resolve(import.meta.dirname, '../../../bin/rackside.mjs');
     const full = fs.openSync('/dev/full', 'w');
     const child = spawn(process.execPath, [bin, '--data-dir', dir, 'profiles', 'list'], {

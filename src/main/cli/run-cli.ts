@@ -39,26 +39,29 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const run =
     <A extends unknown[]>(
       action: (s: CliSession, ...args: A) => number | Promise<number>,
-      options: { reads?: boolean } = {},
+      options: { existing?: boolean } = {},
     ) =>
     async (...args: A): Promise<void> => {
       session = new CliSession(io, input, program.opts<GlobalOptions>(), options);
       code = await action(session, ...args);
     };
-  /** A command that only reads: it never creates a store where there is none. */
-  const read = <A extends unknown[]>(
+  /**
+   * A command on the data a folder holds: it never creates a store where there is none (a
+   * mistyped --data-dir). Only `profiles add` and `profiles import` start one.
+   */
+  const existing = <A extends unknown[]>(
     action: (s: CliSession, ...args: A) => number | Promise<number>,
-  ) => run(action, { reads: true });
+  ) => run(action, { existing: true });
 
   const profiles = program.command('profiles').description('manage connection profiles');
   profiles
     .command('list')
     .description('list profiles (never secrets)')
-    .action(run((s) => commands.listProfiles(s)));
+    .action(existing((s) => commands.listProfiles(s)));
   profiles
     .command('show <profile>')
     .description('show one profile by name or id')
-    .action(run((s, ref: string) => commands.showProfile(s, ref)));
+    .action(existing((s, ref: string) => commands.showProfile(s, ref)));
   profiles
     .command('add')
     .description('add a profile from JSON (see docs/manifest.md for the fields)')
@@ -76,28 +79,29 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--secret <field>', 'prompt for a new secret value (repeatable)', collect)
     .option('--clear-secret <field>', 'delete a stored secret (repeatable)', collect)
     .action(
-      run((s, ref: string, opts: { set?: string[]; secret?: string[]; clearSecret?: string[] }) =>
-        commands.editProfile(s, ref, opts),
+      existing(
+        (s, ref: string, opts: { set?: string[]; secret?: string[]; clearSecret?: string[] }) =>
+          commands.editProfile(s, ref, opts),
       ),
     );
   profiles
     .command('remove <profile>')
     .description('remove a profile and its secrets')
-    .action(run((s, ref: string) => commands.removeProfile(s, ref)));
+    .action(existing((s, ref: string) => commands.removeProfile(s, ref)));
   profiles
     .command('probe <profile>')
     .description('check DNS, TCP and TLS (or the SSH host key) without logging in')
     .option('--timeout <ms>', 'per-stage timeout in milliseconds')
     .option('--pin', 'pin the certificate that was seen')
     .action(
-      run((s, ref: string, opts: { timeout?: string; pin?: boolean }) =>
+      existing((s, ref: string, opts: { timeout?: string; pin?: boolean }) =>
         commands.probeProfile(s, ref, opts),
       ),
     );
   profiles
     .command('test <profile>')
     .description("log in to a source with the profile's credential and show what it may see")
-    .action(run((s, ref: string) => inventory.testLoginCommand(s, ref)));
+    .action(existing((s, ref: string) => inventory.testLoginCommand(s, ref)));
   profiles
     .command('import [file]')
     .description('import a manifest or export file, or ~/.ssh/config with --ssh-config')
@@ -112,7 +116,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .description('export profiles (all by default): plain without secrets, or --encrypt with them')
     .option('--encrypt', 'encrypt with an export passphrase and include secrets')
     .action(
-      run((s, file: string, refs: string[], opts: { encrypt?: boolean }) =>
+      existing((s, file: string, refs: string[], opts: { encrypt?: boolean }) =>
         commands.exportProfiles(s, file, refs, opts),
       ),
     );
@@ -127,7 +131,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       '\nA Proxmox VE profile with a one-time code (TOTP) asks for it on a terminal; scripts set\nRACKSIDE_PROXMOX_OTP to the current code instead.',
     )
     .action(
-      run((s, opts: { profile?: string[]; all?: boolean }) => inventory.syncCommand(s, opts)),
+      existing((s, opts: { profile?: string[]; all?: boolean }) => inventory.syncCommand(s, opts)),
     );
   program
     .command('inventory [query...]')
@@ -140,7 +144,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--limit <n>', 'at most this many assets')
     .option('--no-check', noCheck)
     .action(
-      read(
+      existing(
         (
           s,
           words: string[],
@@ -155,7 +159,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .description('YAML inventory grouped by host groups, hostgroups, pools and tags')
     .option('--no-check', noCheck)
     .action(
-      read((s, words: string[], opts: { check?: boolean }) =>
+      existing((s, words: string[], opts: { check?: boolean }) =>
         inventory.exportAnsible(s, words, opts),
       ),
     );
@@ -163,7 +167,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .command('drift')
     .description('assets present in one system but missing where expected')
     .option('--no-check', noCheck)
-    .action(read((s, opts: { check?: boolean }) => inventory.driftCommand(s, opts)));
+    .action(existing((s, opts: { check?: boolean }) => inventory.driftCommand(s, opts)));
 
   try {
     // `rackside inventory debian -kind:vm`: the negated filter is part of the query, not an option.

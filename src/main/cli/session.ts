@@ -18,16 +18,16 @@ export class CliSession {
   readonly store: Store;
   readonly logger: Logger;
 
-  /** `reads`: the command only reads, and a data folder without a database is an error. */
+  /** `existing`: the command works on stored data; a data folder without a database is an error. */
   constructor(
     readonly io: CliIo,
     readonly input: InputReader,
     readonly options: GlobalOptions,
-    command: { reads?: boolean } = {},
+    command: { existing?: boolean } = {},
   ) {
     const dataDir = resolveDataDir({ flag: options.dataDir, env: io.env });
     // A mistyped --data-dir would otherwise get an empty store, and "no assets" or "no drift".
-    if (command.reads === true && !fs.existsSync(path.join(dataDir, databaseFileName))) {
+    if (command.existing === true && !fs.existsSync(path.join(dataDir, databaseFileName))) {
       throw new AppError(
         'not-found',
         `There is no Rackside data in ${dataDir}. Check --data-dir (or RACKSIDE_DATA_DIR); to start there, import profiles (rackside profiles import) and sync.`,
@@ -38,11 +38,11 @@ export class CliSession {
     if (this.store.recovered !== null) {
       io.stderr.write(`rackside: warning: ${this.store.recovered.message}\n`);
       // An answer from the new, empty database would read as "no assets", "no drift".
-      if (command.reads === true) {
+      if (command.existing === true) {
         this.store.close();
         throw new AppError(
           'internal',
-          'Nothing to show: the inventory was in the damaged database (see the warning above).',
+          'Nothing to show: the data was in the damaged database (see the warning above).',
         );
       }
     }
@@ -56,7 +56,7 @@ export class CliSession {
     if (vault.state() === 'uninitialized') {
       let passphrase = fromEnv;
       if (passphrase === undefined) {
-        passphrase = await this.input.secret('New vault passphrase: ');
+        passphrase = await this.input.secret('New vault passphrase: ', 'RACKSIDE_PASSPHRASE');
         const again = await this.input.secret('Repeat the passphrase: ');
         if (again !== passphrase)
           throw new AppError('bad-request', 'The passphrases do not match.');
@@ -65,13 +65,15 @@ export class CliSession {
       this.io.stderr.write(`rackside: created a new vault in ${this.store.dataDir}\n`);
       return;
     }
-    await vault.unlock(fromEnv ?? (await this.input.secret('Vault passphrase: ')));
+    await vault.unlock(
+      fromEnv ?? (await this.input.secret('Vault passphrase: ', 'RACKSIDE_PASSPHRASE')),
+    );
   }
 
   async exportPassphrase(confirm: boolean): Promise<string> {
     const fromEnv = this.io.env.RACKSIDE_EXPORT_PASSPHRASE;
     if (fromEnv !== undefined) return fromEnv;
-    const first = await this.input.secret('Export passphrase: ');
+    const first = await this.input.secret('Export passphrase: ', 'RACKSIDE_EXPORT_PASSPHRASE');
     if (confirm && (await this.input.secret('Repeat the export passphrase: ')) !== first) {
       throw new AppError('bad-request', 'The passphrases do not match.');
     }

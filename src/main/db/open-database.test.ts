@@ -220,3 +220,16 @@ describe('openDatabase', () => {
     });
   });
 });
+
+describe('a database path that is a folder', () => {
+  it('is refused with a message that says so, and left as it is', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'rackside.db');
+    fs.mkdirSync(file);
+    fs.writeFileSync(path.join(file, 'keep.txt'), 'keep');
+    expect(() => openDatabase({ file, logger: silentLogger })).toThrow(
+      `Cannot open the database ${file}: it is a folder, not a file. Move it out of the way.`,
+    );
+    expect(fs.readFileSync(path.join(file, 'keep.txt'), 'utf8')).toBe('keep');
+  });
+});

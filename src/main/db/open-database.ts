@@ -61,6 +61,12 @@ export const fullCheckEveryMs = 7 * 24 * 3600 * 1000;
 export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
   const clock = options.clock ?? (() => new Date());
   fs.mkdirSync(path.dirname(options.file), { recursive: true });
+  if (fs.statSync(options.file, { throwIfNoEntry: false })?.isDirectory() === true) {
+    throw new AppError(
+      'conflict',
+      `Cannot open the database ${options.file}: it is a folder, not a file. Move it out of the way.`,
+    );
+  }
   let recovered: CorruptionReport | null = null;
 
   const now = clock();
