@@ -157,6 +157,14 @@ describe('vault', () => {
     await expect(reopened.unlock(passphrase)).rejects.toMatchObject({ code: 'wrong-passphrase' });
     await reopened.unlock('new passphrase 2');
     expect(reopened.openRecord('p/password', secret)).toBe('kept');
+    // Unlocked, a wrong current passphrase is said to be that, not a vault left locked.
+    await expect(
+      reopened.changePassphrase('not the passphrase', 'third passphrase'),
+    ).rejects.toThrow('The current passphrase is wrong; the passphrase was not changed.');
+    await expect(reopened.changePassphrase('new passphrase 2', 'new passphrase 2')).rejects.toThrow(
+      'The new passphrase is the current one; choose another.',
+    );
+    expect(reopened.state()).toBe('unlocked');
   });
 
   it('locks itself after the idle timeout unless touched', async () => {

@@ -205,9 +205,18 @@ export class Vault {
   /** Re-wraps the data key under a new passphrase; secrets are not re-encrypted. */
   async changePassphrase(current: string, next: string): Promise<void> {
     checkPassphrase(next);
+    if (next === current) {
+      throw new AppError('bad-request', 'The new passphrase is the current one; choose another.');
+    }
     const header = this.requireHeader();
     this.limiter.check();
-    const dataKey = await this.unwrapWithPassphrase(header, current);
+    const dataKey = await this.unwrapWithPassphrase(
+      header,
+      current,
+      this.dataKey === null
+        ? 'Wrong passphrase; the vault stays locked.'
+        : 'The current passphrase is wrong; the passphrase was not changed.',
+    );
     const kdf = newScryptParams(this.options.kdfN);
     const kek = await deriveKey(next, kdf);
     this.rewriteHeader({ kdf, passphraseWrap: seal(kek, dataKey, vaultKeyAad).toString('base64') });
@@ -237,15 +246,15 @@ export class Vault {
     return this.limiter.waitMs();
   }
 
+  // Sealing and opening records is no sign of anyone at the window (a background sync reads
+  // its secrets): neither postpones the idle lock.
   sealRecord(recordId: string, plaintext: string): Buffer {
     const key = this.requireKey();
-    this.touch();
     return seal(key, Buffer.from(plaintext, 'utf8'), recordAad(recordId));
   }
 
   openRecord(recordId: string, blob: Buffer): string {
     const key = this.requireKey();
-    this.touch();
     const plain = tryOpen(key, blob, recordAad(recordId));
     if (plain === null) {
       throw new AppError(
@@ -256,7 +265,11 @@ export class Vault {
     return plain.toString('utf8');
   }
 
-  private async unwrapWithPassphrase(header: VaultHeader, passphrase: string): Promise<Buffer> {
+  private async unwrapWithPassphrase(
+    header: VaultHeader,
+    passphrase: string,
+    refusal = 'Wrong passphrase; the vault stays locked.',
+  ): Promise<Buffer> {
     const kek = await deriveKey(passphrase, header.kdf);
     const dataKey = tryOpen(kek, Buffer.from(header.passphraseWrap, 'base64'), vaultKeyAad);
     if (dataKey === null) {
@@ -264,7 +277,7 @@ export class Vault {
       const wait = this.limiter.waitMs();
       const suffix = wait > 0 ? ` Next attempt allowed in ${Math.ceil(wait / 1000)} s.` : '';
       this.options.logger.warn('wrong vault passphrase');
-      throw new AppError('wrong-passphrase', `Wrong passphrase; the vault stays locked.${suffix}`);
+      throw new AppError('wrong-passphrase', `${refusal}${suffix}`);
     }
     this.limiter.succeeded();
     return dataKey;

@@ -56,6 +56,10 @@ export function ImportDialog() {
       return;
     }
     const content = await picked.text();
+    if (content.trim() === '') {
+      setError(`${picked.name} is empty: there is nothing to import.`);
+      return;
+    }
     setFile({ name: picked.name, content, encrypted: isEncryptedExport(content) });
   };
 

@@ -65,12 +65,14 @@ describe('SettingsPage', () => {
   it('explains an invalid lock timeout inline and sends nothing', () => {
     render(<SettingsPage />);
     const field = screen.getByTestId('lock-timeout');
-    fireEvent.change(field, { target: { value: '-3' } });
-    fireEvent.keyDown(field, { key: 'Enter' });
-    expect(screen.getByTestId('lock-timeout-help').textContent).toBe(
-      'Enter whole minutes from 0 (never) to 1440.',
-    );
-    expect(field.getAttribute('aria-invalid')).toBe('true');
+    for (const value of ['-3', '0x10', '1e1', '2.5']) {
+      fireEvent.change(field, { target: { value } });
+      fireEvent.keyDown(field, { key: 'Enter' });
+      expect(screen.getByTestId('lock-timeout-help').textContent, value).toBe(
+        'Enter whole minutes from 0 (never) to 1440.',
+      );
+      expect(field.getAttribute('aria-invalid')).toBe('true');
+    }
     expect(host.calls.filter(([channel]) => channel === 'settings:set')).toEqual([]);
   });
 

@@ -83,12 +83,14 @@ function LockTimeoutField(props: { value: number }) {
   const [error, setError] = useState<string | undefined>();
 
   const commit = async (): Promise<void> => {
-    const parsed = LockTimeoutMinutes.safeParse(draft.trim() === '' ? NaN : Number(draft));
+    // Digits only: Number() would also take "0x10" and "1e1".
+    const parsed = LockTimeoutMinutes.safeParse(/^\s*\d+\s*$/.test(draft) ? Number(draft) : NaN);
     if (!parsed.success) {
       setError('Enter whole minutes from 0 (never) to 1440.');
       return;
     }
     setError(undefined);
+    setDraft(String(parsed.data));
     if (parsed.data === props.value) return;
     const failure = await update({ lockTimeoutMinutes: parsed.data });
     if (failure) setError(failure.message);
@@ -96,7 +98,7 @@ function LockTimeoutField(props: { value: number }) {
       toast.success(
         parsed.data === 0
           ? 'The vault will not lock by itself.'
-          : `The vault locks after ${parsed.data} idle minutes.`,
+          : `The vault locks after ${parsed.data === 1 ? '1 idle minute' : `${String(parsed.data)} idle minutes`}.`,
       );
   };
 
