@@ -295,6 +295,12 @@ const SshAuth = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('keyboard-interactive') }).strict(),
 ]);
 
+/**
+ * A login name as `ssh` takes it: no spaces, `@` or control characters, not starting with `-`
+ * (which ssh would read as an option). A `:` is allowed: bastions route `user:target@bastion`.
+ */
+export const sshLoginName = /^(?!-)[^\s@\p{Cc}]+$/u;
+
 export const HostKeyPolicy = z.enum(['ask', 'accept-new', 'strict']);
 export type HostKeyPolicy = z.infer<typeof HostKeyPolicy>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HostName, Port, ProfileId } from './profiles';
+import { HostName, Port, ProfileId, sshLoginName } from './profiles';
 
 /**
  * Interactive SSH over the contract: requests to open, resize, close and answer prompts, and the
@@ -11,15 +11,8 @@ import { HostName, Port, ProfileId } from './profiles';
 export const SessionId = z.uuid();
 export type SessionId = z.infer<typeof SessionId>;
 
-/**
- * A login name as typed in `user@host`: no spaces, `@` or control characters, not starting with
- * `-`. A `:` is allowed: bastions route `user:target@bastion`.
- */
-export const SshUser = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^(?!-)[^\s@\p{Cc}]+$/u, 'User must be a login name');
+/** A login name as typed in `user@host` (`sshLoginName`). */
+export const SshUser = z.string().min(1).max(64).regex(sshLoginName, 'User must be a login name');
 
 export const TerminalCols = z.number().int().min(2).max(1000);
 export const TerminalRows = z.number().int().min(1).max(500);

@@ -67,6 +67,34 @@ describe('ProfileService', () => {
     store.close();
   });
 
+  it('refuses an SSH login name ssh would misread, and keeps loading one stored before', async () => {
+    const store = await unlockedTestStore();
+    const saved = store.profiles.save(sampleProfiles[4]);
+    if (saved.connection.kind !== 'ssh') throw new Error('sample 4 is not an SSH profile');
+    for (const username of ['ro ot', '-oProxyCommand=x', 'a@b']) {
+      expect(() =>
+        store.profiles.save({
+          id: saved.id,
+          name: saved.name,
+          connection: { ...saved.connection, username },
+        }),
+      ).toThrow(
+        'connection.username: A login name has no spaces, @ or control characters and does not start with -.',
+      );
+    }
+    // user:target@bastion routes through some bastions: a colon is a login name's.
+    store.profiles.save({
+      id: saved.id,
+      name: saved.name,
+      connection: { ...saved.connection, username: 'ops:web01' },
+    });
+    store.db
+      .prepare("UPDATE profiles SET connection = json_set(connection, '$.username', 'ro ot')")
+      .run();
+    expect(store.profiles.get(saved.id).connection).toMatchObject({ username: 'ro ot' });
+    store.close();
+  });
+
   it('keeps absent secrets, clears null or empty ones, and drops secrets a new auth mode does not use', async () => {
     const store = await unlockedTestStore();
     const saved = store.profiles.save(sampleProfiles[4]);

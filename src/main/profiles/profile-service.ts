@@ -9,6 +9,7 @@ import {
   type HasSecret,
   type ProfileSave,
   type SecretField,
+  sshLoginName,
 } from '../../shared/profiles';
 import type { Logger } from '../core/logger';
 import { compareNames } from '../../shared/name-sort';
@@ -96,6 +97,13 @@ export class ProfileService {
 
   /** The write behind `save` and imports; callers provide the transaction. */
   saveParsed(input: ProfileSave, options: SaveOptions = {}): string {
+    // Checked here, not in the schema, so that a profile stored before keeps loading.
+    if (input.connection.kind === 'ssh' && !sshLoginName.test(input.connection.username)) {
+      throw new AppError(
+        'bad-request',
+        'connection.username: A login name has no spaces, @ or control characters and does not start with -.',
+      );
+    }
     const now = this.clock().toISOString();
     const existing =
       input.id === undefined
