@@ -107,6 +107,8 @@ export const ImportSummary = z
     updated: z.array(z.string()),
     /** Entries equal to the stored profile and without secrets: left as they were. */
     unchanged: z.array(z.string()),
+    /** What could not become a profile (an SSH config's ProxyCommand host, say), and why. */
+    skipped: z.array(z.object({ name: z.string(), reason: z.string() }).strict()).optional(),
   })
   .strict();
 export type ImportSummary = z.infer<typeof ImportSummary>;

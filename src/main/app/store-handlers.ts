@@ -7,7 +7,7 @@ import type { Handlers } from '../contract/router';
 import type { EventHub } from '../core/events';
 import { exportFileText, importManifest, parseProfileFile } from '../profiles/import-export';
 import { probeConnection, probeRefusal } from '../profiles/probe';
-import { sshConfigToManifest } from '../profiles/ssh-config-import';
+import { includeReader, sshConfigToManifest } from '../profiles/ssh-config-import';
 import type { Store } from '../store/open-store';
 import { isRealKeyring, type SecretBox } from '../vault/secret-box';
 
@@ -116,14 +116,18 @@ export function storeHandlers(
       return summary;
     },
     'profiles:import-ssh-config': async ({ content }) => {
-      const text = content ?? (await readOwnSshConfig());
-      const summary = importManifest(
-        store.db,
-        profiles,
-        sshConfigToManifest(text, { defaultUser: os.userInfo().username }),
-      );
+      const own = content === null;
+      const text = own ? await readOwnSshConfig() : content;
+      const home = os.homedir();
+      const { manifest, skipped } = sshConfigToManifest(text, {
+        defaultUser: os.userInfo().username,
+        home,
+        // Only the user's own config may include other files: text handed over may not.
+        ...(own ? { include: includeReader(path.join(home, '.ssh'), home) } : {}),
+      });
+      const summary = importManifest(store.db, profiles, manifest);
       profilesChanged('imported');
-      return summary;
+      return { ...summary, skipped };
     },
   };
 }

@@ -11,7 +11,7 @@ import {
 import { badRequest } from '../profiles/issues';
 import { exportFileText, importManifest, parseProfileFile } from '../profiles/import-export';
 import { probeConnection, probeRefusal } from '../profiles/probe';
-import { sshConfigToManifest } from '../profiles/ssh-config-import';
+import { includeReader, sshConfigToManifest } from '../profiles/ssh-config-import';
 import { writeFileDurably } from '../core/atomic-file';
 import { UsageError } from './cli-io';
 import { formatList, formatProbe, formatProfile } from './format';
@@ -243,10 +243,18 @@ export async function importProfiles(
   file: string | undefined,
   opts: { sshConfig?: boolean },
 ): Promise<number> {
-  const manifest = opts.sshConfig
-    ? sshConfigToManifest(readFileForCli(file ?? path.join(os.homedir(), '.ssh', 'config')), {
+  const home = os.homedir();
+  const fromSsh = opts.sshConfig
+    ? sshConfigToManifest(readFileForCli(file ?? path.join(home, '.ssh', 'config')), {
         defaultUser: s.io.env.USER ?? os.userInfo().username,
+        home,
+        // Relative Include paths are in ~/.ssh, as ssh reads them, whichever file names them.
+        include: includeReader(path.join(home, '.ssh'), home),
       })
+    : undefined;
+  const skipped = fromSsh?.skipped ?? [];
+  const manifest = fromSsh
+    ? fromSsh.manifest
     : await parseProfileFile(
         readFileForCli(
           file ??
@@ -259,10 +267,11 @@ export async function importProfiles(
   if (manifest.profiles.some((p) => Object.keys(p.secrets).length > 0)) await s.unlock();
   const summary = importManifest(s.store.db, s.store.profiles, manifest);
   s.print(
-    summary,
+    opts.sshConfig ? { ...summary, skipped } : summary,
     () =>
       `Imported ${summary.created.length} new and ${summary.updated.length} updated profiles` +
-      (summary.unchanged.length > 0 ? `; ${summary.unchanged.length} unchanged.` : '.'),
+      (summary.unchanged.length > 0 ? `; ${summary.unchanged.length} unchanged.` : '.') +
+      skipped.map((skip) => `\nSkipped ${skip.name}: ${skip.reason}.`).join(''),
   );
   return 0;
 }

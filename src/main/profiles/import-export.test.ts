@@ -1,9 +1,12 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ManifestInput } from '../../shared/manifest';
+import { tempDir } from '../db/test-helpers';
 import { unlockedTestStore } from '../store/test-helpers';
 import { sampleProfiles, sampleSecretValues } from './fixtures';
 import { exportFileText, importManifest, parseProfileFile } from './import-export';
-import { sshConfigToManifest } from './ssh-config-import';
+import { includeReader, sshConfigToManifest } from './ssh-config-import';
 
 const manifest: ManifestInput = {
   rackside: 'profile-manifest',
@@ -153,8 +156,13 @@ describe('profile import and export', () => {
       '  User admin',
     ].join('\n');
     const parsed = sshConfigToManifest(config, { defaultUser: 'me' });
-    importManifest(store.db, store.profiles, parsed);
-    importManifest(store.db, store.profiles, sshConfigToManifest(config, { defaultUser: 'me' }));
+    expect(parsed.skipped).toEqual([]);
+    importManifest(store.db, store.profiles, parsed.manifest);
+    importManifest(
+      store.db,
+      store.profiles,
+      sshConfigToManifest(config, { defaultUser: 'me' }).manifest,
+    );
     const names = store.profiles
       .list()
       .map((p) => p.name)
@@ -180,8 +188,85 @@ describe('profile import and export', () => {
       host: '203.0.113.5',
       jumpHostId: null,
     });
-    expect(() => sshConfigToManifest('Host bad\n  Port 99999\n', { defaultUser: 'me' })).toThrow(
-      /SSH config Host "bad": connection\.port/,
+  });
+
+  it('reads an SSH config as ssh does, and skips with its reason what cannot be a profile', () => {
+    const dir = tempDir();
+    const sshDir = path.join(dir, '.ssh');
+    fs.mkdirSync(path.join(sshDir, 'conf.d'), { recursive: true });
+    fs.writeFileSync(
+      path.join(sshDir, 'conf.d', 'b.conf'),
+      'Host from-b\n  HostName b.example.net\n',
     );
+    fs.writeFileSync(path.join(sshDir, 'conf.d', 'a.conf'), 'Host from-a\n  User alice\n');
+    fs.writeFileSync(path.join(dir, 'abs.conf'), 'Host from-abs\n  Port 2201\n');
+    const config = [
+      'Include conf.d/*.conf',
+      `Include ${path.join(dir, 'abs.conf')}`,
+      'host lowercase',
+      '  hostname lower.example.net',
+      '  user=eqsyntax',
+      '  port=2200',
+      'Host tokens',
+      '  HostName %h.example.net',
+      '  IdentityFile %d/.ssh/id_%r_%h',
+      '  User ops',
+      'Host remote-user',
+      '  User %r-x',
+      'Host proxied',
+      '  ProxyCommand nc -X 5 -x socks:1080 %h %p',
+      'Host noport',
+      '  Port 99999',
+      'Host behind',
+      '  ProxyJump noport',
+      'Match exec "touch ' + path.join(dir, 'ran') + '"',
+      '  User matched',
+    ].join('\n');
+    const { manifest, skipped } = sshConfigToManifest(config, {
+      defaultUser: 'me',
+      home: dir,
+      include: includeReader(sshDir, dir),
+    });
+    const byName = new Map(manifest.profiles.map((p) => [p.name, p.connection]));
+    expect([...byName.keys()].sort()).toEqual([
+      'from-a',
+      'from-abs',
+      'from-b',
+      'lowercase',
+      'tokens',
+    ]);
+    expect(byName.get('lowercase')).toMatchObject({
+      host: 'lower.example.net',
+      username: 'eqsyntax',
+      port: 2200,
+    });
+    expect(byName.get('tokens')).toMatchObject({
+      host: 'tokens.example.net',
+      username: 'ops',
+      auth: { mode: 'key', keyFile: `${dir}/.ssh/id_ops_tokens.example.net` },
+    });
+    expect(byName.get('from-a')).toMatchObject({ username: 'alice' });
+    expect(byName.get('from-abs')).toMatchObject({ port: 2201 });
+    expect(skipped).toEqual([
+      expect.objectContaining({ name: expect.stringMatching(/^Match /) as unknown }),
+      { name: 'remote-user', reason: 'it uses a % token that only ssh can fill in' },
+      {
+        name: 'proxied',
+        reason: 'it connects through a ProxyCommand, which Rackside does not run',
+      },
+      { name: 'noport', reason: expect.stringMatching(/^connection\.port/) as unknown },
+      { name: 'behind', reason: 'its jump host noport is skipped' },
+    ]);
+    // A Match exec line is never run.
+    expect(fs.existsSync(path.join(dir, 'ran'))).toBe(false);
+    // Text handed over includes nothing.
+    const handed = sshConfigToManifest('Include conf.d/*.conf\nHost x\n', { defaultUser: 'me' });
+    expect(handed.skipped).toEqual([
+      {
+        name: 'Include conf.d/*.conf',
+        reason: 'only your own ~/.ssh/config may include other files',
+      },
+    ]);
+    expect(handed.manifest.profiles.map((p) => p.name)).toEqual(['x']);
   });
 });

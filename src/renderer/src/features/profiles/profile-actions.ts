@@ -20,10 +20,24 @@ export async function importSshConfig(): Promise<void> {
     toast.error(`Could not import ~/.ssh/config: ${result.error.message}`);
     return;
   }
-  const { created, updated } = result.data;
-  toast.success(
-    created.length + updated.length === 0
+  const { created, updated, unchanged } = result.data;
+  const skipped = result.data.skipped ?? [];
+  // What was left out, and why, stays in sight until dismissed: a host missing from the list
+  // would otherwise be a mystery.
+  const said =
+    skipped.length === 0 ? {} : { description: skippedList(skipped), duration: Infinity };
+  const imported = created.length + updated.length + unchanged.length;
+  const message =
+    imported === 0 && skipped.length === 0
       ? '~/.ssh/config has no Host entries to import.'
-      : `Imported ~/.ssh/config: ${String(created.length)} created, ${String(updated.length)} updated.`,
-  );
+      : `Imported ~/.ssh/config: ${String(created.length)} created, ${String(updated.length)} updated` +
+        (unchanged.length > 0 ? `, ${String(unchanged.length)} unchanged` : '') +
+        (skipped.length > 0 ? `, ${String(skipped.length)} skipped.` : '.');
+  if (skipped.length > 0) toast.warning(message, said);
+  else toast.success(message);
+}
+
+/** "proxied: it connects through a ProxyCommand…; noport: connection.port: …" */
+export function skippedList(skipped: readonly { name: string; reason: string }[]): string {
+  return skipped.map((skip) => `${skip.name}: ${skip.reason}`).join('; ');
 }
