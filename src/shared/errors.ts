@@ -8,6 +8,8 @@ export const errorCodes = [
   'forbidden',
   'not-found',
   'conflict',
+  /** A save over data changed elsewhere since it was read (another window, the command line). */
+  'stale',
   'vault-uninitialized',
   'vault-locked',
   'unavailable',

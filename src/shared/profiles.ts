@@ -448,6 +448,11 @@ export const ProfileSaveInput = z
     ...commonShape,
     connection: ConnectionInput,
     secrets: SecretsPatch.default({}),
+    /**
+     * The `updatedAt` of the profile as the form that edits it was filled from: a save over a
+     * profile changed since (by the command line, another window) is refused as `stale`.
+     */
+    editedFrom: z.iso.datetime().optional(),
   })
   .strict();
 export type ProfileSaveInput = z.input<typeof ProfileSaveInput>;

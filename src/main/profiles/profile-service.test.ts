@@ -67,6 +67,44 @@ describe('ProfileService', () => {
     store.close();
   });
 
+  it('refuses a save over a profile changed elsewhere since the form was filled, saving nothing', async () => {
+    const store = await unlockedTestStore();
+    const opened = store.profiles.save(sampleProfiles[4]);
+    // The command line changes it while a window edits it.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const elsewhere = store.profiles.save({
+      id: opened.id,
+      name: opened.name,
+      notes: 'changed by the command line',
+      connection: opened.connection,
+    });
+    expect(() =>
+      store.profiles.save({
+        id: opened.id,
+        name: opened.name,
+        notes: 'typed in the window',
+        connection: opened.connection,
+        editedFrom: opened.updatedAt,
+      }),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'stale',
+        message: expect.stringMatching(/^“bastion” was changed elsewhere/) as unknown,
+      }),
+    );
+    expect(store.profiles.get(opened.id).notes).toBe('changed by the command line');
+    // Filled from what is stored now, it saves.
+    store.profiles.save({
+      id: opened.id,
+      name: opened.name,
+      notes: 'typed in the window',
+      connection: opened.connection,
+      editedFrom: elsewhere.updatedAt,
+    });
+    expect(store.profiles.get(opened.id).notes).toBe('typed in the window');
+    store.close();
+  });
+
   it('refuses an SSH login name ssh would misread, and keeps loading one stored before', async () => {
     const store = await unlockedTestStore();
     const saved = store.profiles.save(sampleProfiles[4]);

@@ -113,6 +113,17 @@ export class ProfileService {
     if (input.id !== undefined && existing === undefined) {
       throw new AppError('not-found', `No profile with id ${input.id}.`);
     }
+    if (existing !== undefined && input.editedFrom !== undefined) {
+      const stored = this.db
+        .prepare('SELECT name, updated_at FROM profiles WHERE id = ?')
+        .get(existing.id) as { name: string; updated_at: string };
+      if (stored.updated_at !== input.editedFrom) {
+        throw new AppError(
+          'stale',
+          `“${stored.name}” was changed elsewhere (the command line, another window) after this form was opened. Nothing was saved; cancel and edit it again to start from what is stored now.`,
+        );
+      }
+    }
     const id = existing?.id ?? randomUUID();
     const nameKey = input.name.toLowerCase();
     const clash = this.db

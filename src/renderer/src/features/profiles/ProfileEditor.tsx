@@ -65,6 +65,9 @@ export function ProfileEditor(props: { editor: Editor; profile: ProfileView | un
   const kind = useWatch({ control: form.control, name: 'connection.kind' });
   const transport = useWatch({ control: form.control, name: 'connection.transport' });
   const [saveError, setSaveError] = useState<string | undefined>();
+  // The stored version this form was filled from: a list refreshed meanwhile must not move it,
+  // or a save would overwrite what changed elsewhere.
+  const [editedFrom] = useState(props.profile?.updatedAt);
   const isNew = props.profile === undefined;
 
   useKeptDraft(props.editor, form.getValues, restored, formValuesFor(props.profile, initialKind));
@@ -84,7 +87,11 @@ export function ProfileEditor(props: { editor: Editor; profile: ProfileView | un
 
   const submit = handleSubmit(async (data) => {
     setSaveError(undefined);
-    const result = await save(props.profile ? { ...data, id: props.profile.id } : data);
+    const result = await save(
+      props.profile
+        ? { ...data, id: props.profile.id, ...(editedFrom === undefined ? {} : { editedFrom }) }
+        : data,
+    );
     if (result.ok) {
       toast.success(`Saved “${result.data.name}”.`);
       return;

@@ -31,7 +31,15 @@ export function ProfilesPage() {
   useEffect(() => {
     const { load } = useProfilesStore.getState();
     void load();
-    return bridge().on('profiles:changed', () => void load());
+    // The command line changes profiles without telling this window: coming back to the window
+    // reads them again.
+    const onFocus = (): void => void load();
+    window.addEventListener('focus', onFocus);
+    const off = bridge().on('profiles:changed', () => void load());
+    return () => {
+      window.removeEventListener('focus', onFocus);
+      off();
+    };
   }, []);
 
   useEffect(() => {
