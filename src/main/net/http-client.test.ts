@@ -368,6 +368,25 @@ describe('JSON answers', () => {
     expect(s.count).toBe(1);
   });
 
+  it('says a web page after answers from the API is a failed request, not a wrong URL', async () => {
+    const s = await server((req, res) => {
+      if (req.url === '/api/hosts/15') {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end('<html><body>502 Bad Gateway</body></html>');
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"ok":true}');
+    });
+    const c = await client(s.url);
+    await c.getJson('/api/hosts/14', Ok);
+    const error = await failure(c.getJson('/api/hosts/15', Ok));
+    expect(error.reason).toBe('not-api');
+    expect(error.message).toBe(
+      "Test GET /api/hosts/15: answered with a web page (text/html) instead of JSON, though the API answered the requests before it: the server, or a proxy in front of it, failed on this one. Sync again; if it fails here again, look at the server's logs.",
+    );
+  });
+
   it('reports invalid and truncated JSON', async () => {
     const s = await server((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });

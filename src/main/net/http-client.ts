@@ -114,6 +114,8 @@ export class HttpClient {
   private readonly gate: Semaphore;
   private readonly logger: Logger;
   private sent = 0;
+  /** Answers validated as JSON so far. */
+  private answered = 0;
   /** `https://host:port` and the path prefix of `baseUrl`; null when it does not parse. */
   private readonly base: { origin: string; prefix: string } | null;
 
@@ -252,7 +254,21 @@ export class HttpClient {
     if (response.status < 200 || response.status > 299) {
       throw statusError(response, where);
     }
-    return parseJsonBody(response, schema, where);
+    return this.parseJson(response, schema, where);
+  }
+
+  /**
+   * A 2xx answer validated as JSON (`parseJsonBody`). Counted: once the API has answered, a web
+   * page instead is said to be a failure of that request, not a URL that points elsewhere.
+   */
+  parseJson<S extends z.ZodType>(
+    response: Pick<HttpResponse, 'contentType' | 'body'>,
+    schema: S,
+    where: { system: string; endpoint: string; status?: number },
+  ): z.output<S> {
+    const value = parseJsonBody(response, schema, { ...where, answeredBefore: this.answered > 0 });
+    this.answered += 1;
+    return value;
   }
 
   async close(): Promise<void> {

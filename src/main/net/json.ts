@@ -7,6 +7,8 @@ interface Where {
   system: string;
   endpoint: string;
   status?: number;
+  /** The same client already had answers from the API: a web page now is a failure, not a wrong URL. */
+  answeredBefore?: boolean;
 }
 
 /** `results[3].interfaces[0].mac`; `(root)` for the document itself. */
@@ -62,11 +64,14 @@ export function parseJsonBody<S extends z.ZodType>(
   where: Where,
 ): z.output<S> {
   const prefix = `${where.system} ${where.endpoint}`;
+  const { answeredBefore, ...at } = where;
   if (looksLikeHtml(response)) {
     throw new HttpError(
       'not-api',
-      `${prefix}: not a ${where.system} API endpoint — it answered with a web page (text/html), not JSON. Check the profile's URL.`,
-      where,
+      answeredBefore === true
+        ? `${prefix}: answered with a web page (text/html) instead of JSON, though the API answered the requests before it: the server, or a proxy in front of it, failed on this one. Sync again; if it fails here again, look at the server's logs.`
+        : `${prefix}: not a ${where.system} API endpoint — it answered with a web page (text/html), not JSON. Check the profile's URL.`,
+      at,
     );
   }
   const type = response.contentType.split(';')[0]?.trim().toLowerCase() ?? '';
@@ -74,7 +79,7 @@ export function parseJsonBody<S extends z.ZodType>(
     throw new HttpError(
       'not-api',
       `${prefix}: not a ${where.system} API endpoint — it answered with ${type}, not JSON.`,
-      where,
+      at,
     );
   }
   let value: unknown;
@@ -84,7 +89,7 @@ export function parseJsonBody<S extends z.ZodType>(
     throw new HttpError(
       'invalid-json',
       `${prefix}: the answer is not valid JSON (${(error as Error).message}); it may be truncated or corrupted.`,
-      where,
+      at,
       { cause: error },
     );
   }
@@ -97,6 +102,6 @@ export function parseJsonBody<S extends z.ZodType>(
   throw new HttpError(
     'invalid-data',
     `${prefix}: unexpected data at ${issues.join('; ')}${more}.`,
-    { ...where, field: formatPath(parsed.error.issues[0]?.path ?? []) },
+    { ...at, field: formatPath(parsed.error.issues[0]?.path ?? []) },
   );
 }

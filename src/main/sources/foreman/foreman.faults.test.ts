@@ -115,10 +115,13 @@ describe('Foreman connector under faults', () => {
     expect(error.message).toMatch(/^Foreman GET \/hosts\/\d+\/facts: the answer is not valid JSON/);
   });
 
-  it('calls an HTML answer "not a Foreman API endpoint", never an empty fleet', async () => {
+  it('calls an HTML answer a failed request once the API has answered, never an empty fleet', async () => {
     const error = await syncError([{ route: hosts, wrongContentType: 1 }]);
     expect(error).toMatchObject({ code: 'protocol-error', reason: 'not-api' });
-    expect(error.message).toContain('not a Foreman API endpoint');
+    // The status request before it got the API: this is no wrong URL.
+    expect(error.message).toMatch(
+      /^Foreman GET \/hosts\?page=1: answered with a web page \(text\/html\) instead of JSON, though the API answered the requests before it/,
+    );
   });
 
   it('names the field path of a value with the wrong type', async () => {

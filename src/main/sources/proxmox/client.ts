@@ -3,7 +3,6 @@ import type { ProfileView } from '../../../shared/profiles';
 import { proxmoxDefaultPort } from '../../../shared/profiles';
 import type { Logger } from '../../core/logger';
 import { HttpClient, type HttpClientOptions, type HttpResponse } from '../../net/http-client';
-import { parseJsonBody } from '../../net/json';
 import { statusError, serverMessage } from '../../net/failures';
 import type { SecretValues } from '../../profiles/profile-service';
 import { ticketAuth, tokenAuth, type OtpProvider, type PveAuth } from './auth';
@@ -118,7 +117,7 @@ export class ProxmoxClient {
         response,
       };
     }
-    const { data } = parseJsonBody(response, envelope(schema), where);
+    const { data } = this.http.parseJson(response, envelope(schema), where);
     return { ok: true, value: data as z.output<S> };
   }
 
