@@ -82,6 +82,11 @@ export const SourceFreshness = z
     offline: z.boolean(),
     /** Why it is offline: the last sync's error or why the source cannot be reached now. */
     offlineReason: z.string().nullable(),
+    /**
+     * What kind of offline: `unreachable` (no connection, a timeout, a server error) or
+     * `failed` (it answered, but the sync could not use the answer, or storing it failed).
+     */
+    offlineKind: z.enum(['unreachable', 'failed']).nullable().optional(),
     running: z.boolean(),
     intervalMinutes: z.number().int().nullable(),
     /**

@@ -139,3 +139,29 @@ describe('the freshness of a source', () => {
     store.close();
   });
 });
+
+describe('a failed source in the freshness', () => {
+  it('is unreachable when it could not be talked to, and failed when its answer was no use', async () => {
+    const store = await unlockedTestStore();
+    const profile = store.profiles.save({
+      name: 'pm',
+      connection: { kind: 'patchmon', url: 'https://pm.lab', apiKey: 'k' },
+    });
+    const history = new SyncHistory(store.db, () => new Date('2026-11-24T10:00:00Z'));
+    const kindAfter = (errorCode: 'unavailable' | 'timeout' | 'protocol-error' | 'internal') => {
+      const run = history.begin(profile.id, 'patchmon');
+      history.finish(run, 'failed', { errorCode, error: `failed: ${errorCode}`, durationMs: 5 });
+      return history.freshness([profile], new Set())[0]?.offlineKind;
+    };
+    expect(kindAfter('unavailable')).toBe('unreachable');
+    expect(kindAfter('timeout')).toBe('unreachable');
+    expect(kindAfter('protocol-error')).toBe('failed');
+    expect(kindAfter('internal')).toBe('failed');
+    // A reachability check that cannot connect says unreachable, whatever the last sync said.
+    const away = new Map([
+      [profile.id, { reason: 'cannot reach pm.lab:443', at: '2026-11-24T10:01:00Z' }],
+    ]);
+    expect(history.freshness([profile], new Set(), away)[0]?.offlineKind).toBe('unreachable');
+    store.close();
+  });
+});

@@ -78,7 +78,11 @@ interface RunRow {
   finished_at: string | null;
   status: SyncRunStatus;
   error: string | null;
+  error_code: string | null;
 }
+
+/** Error codes of a sync that could not talk to its source (the rest got an answer). */
+const unreachableCodes = new Set(['unavailable', 'timeout']);
 
 export function isSourceProfile(
   profile: ProfileView,
@@ -245,6 +249,12 @@ export class SyncHistory {
       const failed = run?.status === 'failed';
       const offline = failed || away !== undefined;
       const reason = away?.reason ?? (failed ? (run.error ?? null) : null);
+      const offlineKind =
+        away !== undefined || (failed && unreachableCodes.has(run.error_code ?? ''))
+          ? 'unreachable'
+          : failed
+            ? 'failed'
+            : null;
       return {
         profileId: profile.id,
         profileName: profile.name,
@@ -255,6 +265,7 @@ export class SyncHistory {
         lastAttemptAt: run?.started_at ?? null,
         offline,
         offlineReason: reason,
+        offlineKind,
         running: running.has(profile.id),
         intervalMinutes: interval?.interval_minutes ?? null,
         hostFilter:

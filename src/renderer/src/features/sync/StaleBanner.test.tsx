@@ -59,6 +59,30 @@ describe('StaleBanner', () => {
     expect(screen.getAllByTestId('stale-source').map((li) => li.dataset.profile)).toEqual(['pm']);
   });
 
+  it('says a source that answered but failed to sync failed, not that it is unreachable', () => {
+    const fresh = new Date().toISOString();
+    show([
+      {
+        ...offline('fm', 'foreman', '2026-11-22T10:00:00Z'),
+        lastStatus: 'failed',
+        offlineKind: 'failed',
+        offlineReason: 'Foreman GET /hosts/15: the answer is not valid JSON',
+      },
+      {
+        ...offline('pm', 'patchmon', fresh),
+        offline: false,
+        offlineReason: null,
+        message: `data from ${fresh}`,
+      },
+    ]);
+    expect(
+      screen.getByText('1 of 2 sources failed to sync — showing its stored data.'),
+    ).toBeTruthy();
+    const [item] = screen.getAllByTestId('stale-source');
+    expect(item?.textContent).toContain('sync failed, data from');
+    expect(item?.textContent).not.toContain('unreachable');
+  });
+
   it('says an unreachable source that never synced has no data yet, not "data from never"', () => {
     show([
       { ...offline('pm', 'patchmon', '2026-11-22T10:00:00Z'), dataFrom: null },

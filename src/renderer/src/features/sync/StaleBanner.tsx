@@ -17,10 +17,22 @@ export function systemsSummary(stale: readonly StaleSource[]): string {
     .join(', ');
 }
 
+/** What an offline source is: one that cannot be reached, or one whose sync failed on its answer. */
+const offlineWord = (s: StaleSource): string => (s.failed === true ? 'sync failed' : 'unreachable');
+
 function summary(stale: readonly StaleSource[]): string {
-  const offline = stale.filter((s) => s.reason === 'offline').length;
+  const offline = stale.filter((s) => s.reason === 'offline');
+  const failing = offline.filter((s) => s.failed === true).length;
   const what =
-    offline === stale.length ? 'unreachable' : offline === 0 ? 'with old data' : 'offline or old';
+    offline.length === stale.length
+      ? failing === 0
+        ? 'unreachable'
+        : failing === offline.length
+          ? 'failing to sync'
+          : 'unreachable or failing to sync'
+      : offline.length === 0
+        ? 'with old data'
+        : 'offline or old';
   const oldest = stale.flatMap((s) => (s.since === null ? [] : [s.since])).sort()[0] ?? null;
   return (
     `${String(stale.length)} sources ${what} (${systemsSummary(stale)})` +
@@ -32,7 +44,7 @@ function summary(stale: readonly StaleSource[]): string {
 function sourceLine(s: StaleSource): string {
   if (s.reason === 'never') return 'has never synced';
   const data = s.since === null ? 'no data yet' : `data from ${when(s.since)}`;
-  return s.reason === 'offline' ? `unreachable, ${data}` : data;
+  return s.reason === 'offline' ? `${offlineWord(s)}, ${data}` : data;
 }
 
 /**
@@ -48,14 +60,18 @@ export function StaleBanner() {
   const stale = staleSources(sources, now);
   if (stale.length === 0) return null;
   const offline = stale.filter((s) => s.reason === 'offline').length;
+  const failing = stale.filter((s) => s.reason === 'offline' && s.failed === true).length;
   const many = stale.length > staleListLimit;
-  // "Offline" alone when nothing answers; one source of several gone is said as such.
+  // "Offline" alone when nothing answers; one source of several gone is said as such, and
+  // sources that answered but failed to sync are not called offline.
   const title =
     offline === 0
       ? 'Some data is old.'
-      : offline === sources.length
-        ? 'Offline — showing stored data.'
-        : `${String(offline)} of ${String(sources.length)} sources offline — showing their stored data.`;
+      : failing === offline
+        ? `${String(failing)} of ${String(sources.length)} ${sources.length === 1 ? 'source' : 'sources'} failed to sync — showing ${failing === 1 ? 'its' : 'their'} stored data.`
+        : offline === sources.length && failing === 0
+          ? 'Offline — showing stored data.'
+          : `${String(offline)} of ${String(sources.length)} sources offline — showing their stored data.`;
   return (
     <div className="banner warn stale-banner" role="status" data-testid="stale-banner">
       <CloudOff size={14} aria-hidden />

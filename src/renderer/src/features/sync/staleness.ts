@@ -16,6 +16,8 @@ export interface StaleSource {
   /** When the data we hold was fetched; null when no sync ever succeeded. */
   since: string | null;
   reason: 'offline' | 'old' | 'never';
+  /** Offline because it cannot be reached, or because its last sync failed on what it got. */
+  failed?: boolean;
   detail: string | null;
 }
 
@@ -29,7 +31,15 @@ export function staleSources(sources: readonly SourceFreshness[], now: number): 
     const base = { profileId: s.profileId, profileName: s.profileName, system: s.system };
     if (s.running && s.dataFrom === null) return [];
     if (s.offline)
-      return [{ ...base, since: s.dataFrom, reason: 'offline', detail: s.offlineReason }];
+      return [
+        {
+          ...base,
+          since: s.dataFrom,
+          reason: 'offline',
+          failed: s.offlineKind === 'failed',
+          detail: s.offlineReason,
+        },
+      ];
     if (s.dataFrom === null) {
       return s.lastAttemptAt === null
         ? []
