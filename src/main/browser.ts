@@ -6,6 +6,7 @@ import { takeEnvPassphrase } from './app/env-passphrase';
 import { appVersion } from './app/version';
 import { resolveDataDir } from './core/data-dir';
 import { createLogger } from './core/logger';
+import { storageProblem } from './db/open-database';
 import { startBrowserHost } from './hosts/browser-host';
 
 /**
@@ -52,7 +53,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   process.stderr.write(
-    `Rackside could not start: ${error instanceof Error ? error.message : String(error)}\n`,
+    `Rackside could not start: ${storageProblem(error) ?? (error instanceof Error ? error.message : String(error))}\n`,
   );
   process.exit(1);
 });

@@ -2,7 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { isAppError } from '../../shared/errors';
 import { appVersion } from '../app/version';
 import { redactText } from '../core/redact';
-import { noteIfCorruption } from '../db/open-database';
+import { noteIfCorruption, storageProblem } from '../db/open-database';
 import { InputReader, printable, UsageError, type CliIo } from './cli-io';
 import * as inventory from './inventory-commands';
 import * as commands from './profile-commands';
@@ -201,6 +201,11 @@ function exitCodeFor(error: unknown, io: CliIo): number {
     io.stderr.write(
       `rackside: the database is damaged (${printable(redactText((error as Error).message))}); the next command checks the file and, if damaged, moves it aside and starts a new one.\n`,
     );
+    return 1;
+  }
+  const storage = storageProblem(error);
+  if (storage !== null) {
+    io.stderr.write(`rackside: ${storage}\n`);
     return 1;
   }
   io.stderr.write(

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../core/logger';
-import { noteIfCorruption, openDatabase } from './open-database';
+import { noteIfCorruption, openDatabase, storageProblem } from './open-database';
 import { migrations } from './migrations';
 import { tempDir } from './test-helpers';
 
@@ -231,5 +232,27 @@ describe('a database path that is a folder', () => {
       `Cannot open the database ${file}: it is a folder, not a file. Move it out of the way.`,
     );
     expect(fs.readFileSync(path.join(file, 'keep.txt'), 'utf8')).toBe('keep');
+  });
+});
+
+describe('errors about the disk', () => {
+  it('are said in words that name the disk, not as a bare SQLite error', () => {
+    expect(
+      storageProblem(new Database.SqliteError('database or disk is full', 'SQLITE_FULL')),
+    ).toBe(
+      'The disk that holds the data folder is full (SQLite: database or disk is full). Free some space and try again; nothing stored was lost.',
+    );
+    expect(
+      storageProblem(new Database.SqliteError('disk I/O error', 'SQLITE_IOERR_WRITE')),
+    ).toMatch(
+      /^The data folder could not be read or written \(SQLite: disk I\/O error\): its disk may be full or failing\./,
+    );
+    expect(
+      storageProblem(
+        new Database.SqliteError('attempt to write a readonly database', 'SQLITE_READONLY'),
+      ),
+    ).toMatch(/^The data folder cannot be written to/);
+    expect(storageProblem(new Database.SqliteError('no such table: x', 'SQLITE_ERROR'))).toBeNull();
+    expect(storageProblem(new Error('other'))).toBeNull();
   });
 });

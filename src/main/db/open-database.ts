@@ -136,6 +136,25 @@ export function isCorruptionError(error: unknown): boolean {
 }
 
 /**
+ * What an error from SQLite says about the disk the data folder is on, in words: full, failing
+ * or read-only. Null for any other error.
+ */
+export function storageProblem(error: unknown): string | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return null;
+  if (code.startsWith('SQLITE_FULL')) {
+    return 'The disk that holds the data folder is full (SQLite: database or disk is full). Free some space and try again; nothing stored was lost.';
+  }
+  if (code.startsWith('SQLITE_IOERR')) {
+    return 'The data folder could not be read or written (SQLite: disk I/O error): its disk may be full or failing. Free some space or check the disk; nothing stored was lost.';
+  }
+  if (code.startsWith('SQLITE_READONLY')) {
+    return 'The data folder cannot be written to (SQLite: read-only). Check that its disk is mounted writable and the files are yours.';
+  }
+  return null;
+}
+
+/**
  * Called where an unexpected error ends a command: if SQLite said the file is damaged, the open
  * databases leave no clean-close record, so the next open runs the full check — and moves a
  * damaged file aside — instead of trusting the record until the weekly check. Returns whether it

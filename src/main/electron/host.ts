@@ -4,6 +4,7 @@ import { app, BrowserWindow, dialog } from 'electron';
 import { closeBeforeQuit } from '../app/close-before-quit';
 import type { Core } from '../app/create-core';
 import { resolveDataDir } from '../core/data-dir';
+import { storageProblem } from '../db/open-database';
 import { electronNativeBinding } from '../db/sqlite';
 import type { Logger } from '../core/logger';
 import { bindContract } from './ipc';
@@ -98,7 +99,7 @@ export function startElectronHost(options: ElectronHostOptions): void {
       logger.error('startup failed', { error });
       dialog.showErrorBox(
         'Rackside could not start',
-        error instanceof Error ? error.message : String(error),
+        storageProblem(error) ?? (error instanceof Error ? error.message : String(error)),
       );
       app.exit(1);
     });

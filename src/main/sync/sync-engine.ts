@@ -4,7 +4,7 @@ import type { SourceFreshness, SyncOutcome, SyncProgressEvent } from '../../shar
 import type { ProfileView } from '../../shared/profiles';
 import type { Logger } from '../core/logger';
 import { redactText } from '../core/redact';
-import { noteIfCorruption } from '../db/open-database';
+import { noteIfCorruption, storageProblem } from '../db/open-database';
 import type { Sqlite } from '../db/sqlite';
 import { correlateIfDirty } from '../inventory/asset-store';
 import { inThreadCorrelator, type Correlator } from '../inventory/correlator';
@@ -450,6 +450,8 @@ function describeFailure(error: unknown, aborted: boolean): { code: ErrorCode; m
   if (error instanceof Error && error.name === 'AbortError') {
     return { code: 'cancelled', message: 'The sync was cancelled.' };
   }
+  const storage = storageProblem(error);
+  if (storage !== null) return { code: 'internal', message: storage };
   if (noteIfCorruption(error)) {
     return {
       code: 'internal',
