@@ -384,3 +384,18 @@ describe('migration 14: other names of merged assets', () => {
     db.close();
   });
 });
+
+describe('migration 15: machines a hand join was made for', () => {
+  it('keeps the joins made before, with no identity to check', () => {
+    const db = dbAt(14);
+    db.prepare(
+      `INSERT INTO link_overrides (kind, a_profile, a_external, b_profile, b_external, created_at)
+       VALUES ('join', 'p1', 'pve-ber/qemu/113', 'p2', 'uuid-1', '2026-11-01T00:00:00Z')`,
+    ).run();
+    migrate(db, migrations, silentLogger);
+    expect(db.prepare('SELECT kind, a_identity, b_identity FROM link_overrides').all()).toEqual([
+      { kind: 'join', a_identity: null, b_identity: null },
+    ]);
+    db.close();
+  });
+});

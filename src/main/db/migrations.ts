@@ -347,4 +347,16 @@ export const migrations: readonly Migration[] = [
       UPDATE inventory_state SET dirty = 1, generation = generation + 1;
     `,
   },
+  {
+    version: 15,
+    name: 'machines a hand join was made for',
+    // A join names records by their ids in the source; Proxmox gives a destroyed guest's VMID to
+    // the next one. What identified each machine when the join was made (SMBIOS UUID, machine
+    // id, serial, MACs) is kept with it: a record that now describes another machine leaves the
+    // join. Joins made before have none, and stay as they are.
+    sql: `
+      ALTER TABLE link_overrides ADD COLUMN a_identity TEXT;
+      ALTER TABLE link_overrides ADD COLUMN b_identity TEXT;
+    `,
+  },
 ];

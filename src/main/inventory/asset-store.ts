@@ -2,7 +2,13 @@ import type { Statement } from 'better-sqlite3';
 import { nameSortKey, sortKeyOrNull } from '../../shared/name-sort';
 import type { Sqlite } from '../db/sqlite';
 import { assetHash, mergeRecords, type LinkedRecord, type MergedAsset } from './asset-merge';
-import { correlate, recordKey, type Override } from './correlate';
+import {
+  correlate,
+  recordKey,
+  sameMachine,
+  type CorrelationInput,
+  type Override,
+} from './correlate';
 import { RecordStore, type StoredRecord } from './record-store';
 
 export interface CorrelationSummary {
@@ -17,21 +23,48 @@ interface LinkRow {
   external_id: string;
 }
 
-export function loadOverrides(db: Sqlite): Override[] {
+/**
+ * The hand joins and splits that still apply. A join whose record now describes another machine
+ * than the one it was made for (a Proxmox VMID given to a new guest) is deleted: it would glue
+ * the new machine onto the old one's records.
+ */
+export function loadOverrides(
+  db: Sqlite,
+  records: readonly (CorrelationInput & { profileId: string })[],
+): Override[] {
   const rows = db
-    .prepare('SELECT kind, a_profile, a_external, b_profile, b_external FROM link_overrides')
+    .prepare(
+      'SELECT id, kind, a_profile, a_external, b_profile, b_external, a_identity, b_identity FROM link_overrides',
+    )
     .all() as {
+    id: number;
     kind: 'join' | 'split';
     a_profile: string;
     a_external: string;
     b_profile: string;
     b_external: string;
+    a_identity: string | null;
+    b_identity: string | null;
   }[];
-  return rows.map((r) => ({
-    kind: r.kind,
-    a: recordKey(r.a_profile, r.a_external),
-    b: recordKey(r.b_profile, r.b_external),
-  }));
+  const byKey = new Map(records.map((r) => [recordKey(r.profileId, r.externalId), r]));
+  const still = (key: string, identity: string | null): boolean => {
+    const record = byKey.get(key);
+    return record === undefined || sameMachine(identity, record);
+  };
+  const out: Override[] = [];
+  const stale: number[] = [];
+  for (const r of rows) {
+    const a = recordKey(r.a_profile, r.a_external);
+    const b = recordKey(r.b_profile, r.b_external);
+    if (r.kind === 'join' && (!still(a, r.a_identity) || !still(b, r.b_identity))) {
+      stale.push(r.id);
+      continue;
+    }
+    out.push({ kind: r.kind, a, b });
+  }
+  const remove = db.prepare('DELETE FROM link_overrides WHERE id = ?');
+  for (const id of stale) remove.run(id);
+  return out;
 }
 
 /**
@@ -42,7 +75,7 @@ export function loadOverrides(db: Sqlite): Override[] {
  */
 export function recorrelate(db: Sqlite): CorrelationSummary {
   const records = new RecordStore(db).allForCorrelation();
-  const groups = correlate(records, loadOverrides(db));
+  const groups = correlate(records, loadOverrides(db, records));
 
   const previous = new Map<string, number>();
   for (const row of db

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { generateFleet, groundTruth, type Fleet } from '../../../lab/fleet';
 import { fleetRecords } from '../sync/fleet-connector';
-import { correlate, isIdentifyingMac, recordKey, type CorrelationInput } from './correlate';
+import {
+  correlate,
+  isIdentifyingMac,
+  machineIdentity,
+  recordKey,
+  sameMachine,
+  type CorrelationInput,
+} from './correlate';
 import { pairwiseScores } from './correlation-quality';
 
 function profileOf(system: string, externalId: string): string {
@@ -132,5 +139,34 @@ describe('correlate', () => {
     ]) {
       expect(isIdentifyingMac(mac)).toBe(false);
     }
+  });
+});
+
+describe('the machine a hand join was made for', () => {
+  const record = (fields: {
+    smbiosUuid?: string | null;
+    machineId?: string | null;
+    serial?: string | null;
+    macs?: string[];
+  }) => ({ smbiosUuid: null, machineId: null, serial: null, macs: [], ...fields });
+
+  it('is the same while no identifier both know differs, and another when one does', () => {
+    const then = machineIdentity(
+      record({ smbiosUuid: '47655F4F-FF8F-4530-8383-83FE59DF3687', macs: ['BC:24:11:01:BF:84'] }),
+    );
+    // Case aside; a source that stops reporting a field; a second NIC added.
+    expect(sameMachine(then, record({ smbiosUuid: '47655f4f-ff8f-4530-8383-83fe59df3687' }))).toBe(
+      true,
+    );
+    expect(sameMachine(then, record({ macs: ['bc:24:11:01:bf:84', 'bc:24:11:01:bf:85'] }))).toBe(
+      true,
+    );
+    // A VMID given to a new guest: another SMBIOS UUID, or only other MACs.
+    expect(sameMachine(then, record({ smbiosUuid: '0e4b1c2d-0000-4000-8000-00000000beef' }))).toBe(
+      false,
+    );
+    expect(sameMachine(then, record({ macs: ['bc:24:11:ee:00:10'] }))).toBe(false);
+    // Joins made before identities were kept stay as they are.
+    expect(sameMachine(null, record({ serial: 'X' }))).toBe(true);
   });
 });

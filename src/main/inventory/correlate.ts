@@ -22,6 +22,48 @@ export interface Override {
   b: string;
 }
 
+type IdentityFields = Pick<CorrelationInput, 'smbiosUuid' | 'machineId' | 'serial' | 'macs'>;
+
+/** What tells one machine from another in a record, as stored with a hand join. */
+export function machineIdentity(record: IdentityFields): string {
+  return JSON.stringify({
+    smbios: record.smbiosUuid?.toLowerCase() ?? null,
+    machine: record.machineId?.toLowerCase() ?? null,
+    serial: record.serial ?? null,
+    macs: [...record.macs].map((mac) => mac.toLowerCase()).sort(),
+  });
+}
+
+/**
+ * Whether a record still describes the machine `stored` identified: no identifier both know
+ * differs (the MACs share one when both have some). Unknown either side counts as the same: a
+ * source that stops or starts reporting a field is no other machine.
+ */
+export function sameMachine(stored: string | null, record: IdentityFields): boolean {
+  if (stored === null) return true;
+  let then: { smbios?: unknown; machine?: unknown; serial?: unknown; macs?: unknown };
+  try {
+    then = JSON.parse(stored) as typeof then;
+  } catch {
+    return true;
+  }
+  const now = JSON.parse(machineIdentity(record)) as {
+    smbios: string | null;
+    machine: string | null;
+    serial: string | null;
+    macs: string[];
+  };
+  for (const field of ['smbios', 'machine', 'serial'] as const) {
+    const was = then[field];
+    if (typeof was === 'string' && now[field] !== null && now[field] !== was) return false;
+  }
+  const wasMacs = Array.isArray(then.macs) ? (then.macs as unknown[]) : [];
+  if (wasMacs.length > 0 && now.macs.length > 0 && !now.macs.some((mac) => wasMacs.includes(mac))) {
+    return false;
+  }
+  return true;
+}
+
 export type MatchKey =
   | 'manual'
   | 'machine-id'

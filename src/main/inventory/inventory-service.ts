@@ -39,7 +39,8 @@ import {
   type SearchIndexMode,
 } from './live-search-index';
 import type { SearchIndex } from './search-index';
-import { rowToRecord, type RecordRow } from './record-store';
+import { RecordStore, rowToRecord, type RecordRow } from './record-store';
+import { machineIdentity } from './correlate';
 
 const maxStatements = 64;
 
@@ -286,12 +287,29 @@ export class InventoryService {
         a.profileId,
         a.externalId,
       );
+    // A join keeps what identified each machine, so a record given to another machine later
+    // (a reused VMID) leaves it (`loadOverrides`).
+    const identity = (ref: RecordRef): string | null => {
+      if (kind !== 'join') return null;
+      const record = new RecordStore(this.db).get(ref.profileId, ref.externalId);
+      return record === undefined ? null : machineIdentity(record);
+    };
     this.db
       .prepare(
-        `INSERT INTO link_overrides (kind, a_profile, a_external, b_profile, b_external, created_at)
-         VALUES (?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO link_overrides (kind, a_profile, a_external, b_profile, b_external, created_at,
+           a_identity, b_identity)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(kind, a.profileId, a.externalId, b.profileId, b.externalId, new Date().toISOString());
+      .run(
+        kind,
+        a.profileId,
+        a.externalId,
+        b.profileId,
+        b.externalId,
+        new Date().toISOString(),
+        identity(a),
+        identity(b),
+      );
   }
 
   /**
