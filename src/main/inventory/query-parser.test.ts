@@ -52,6 +52,13 @@ describe('the inventory query language', () => {
     expect(errorOf('we"b').detail).toMatch(/a quote may only start a value/);
     expect(errorOf('reboot:maybe').detail).toBe('reboot is yes or no, not "maybe"');
     expect(errorOf('***').detail).toMatch(/no letters or digits/);
+    // A network in / notation finds nothing as an address: it is said how to write it.
+    expect(errorOf('ip:10.16.0.0/24')).toEqual({
+      position: 4,
+      detail:
+        'ip takes an address or the start of one ending in * (ip:10.16.0.*), not a network in / notation: write ip:10.16.0.*',
+    });
+    expect(errorOf('ip:10.16.0.0/20').detail).toMatch(/not a network in \/ notation$/);
   });
 
   it('refuses oversized queries and too many terms without heavy work', () => {

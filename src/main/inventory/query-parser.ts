@@ -316,4 +316,18 @@ function validateFilter(clause: Extract<Clause, { type: 'filter' }>, offset: num
   if (!/[\p{L}\p{N}]/u.test(value)) {
     throw new Misread(offset, `${field} needs letters or digits to search for`);
   }
+  const cidr = field === 'ip' ? /^(\d{1,3}(?:\.\d{1,3}){3})\/(\d{1,2})$/.exec(value) : null;
+  if (cidr?.[1] !== undefined && cidr[2] !== undefined) {
+    // A network is written as a prefix of its addresses; say which, for the common masks.
+    const bits = Number(cidr[2]);
+    const whole = Math.floor(bits / 8);
+    const hint =
+      bits % 8 === 0 && whole >= 1 && whole <= 3
+        ? `: write ip:${cidr[1].split('.').slice(0, whole).join('.')}.*`
+        : '';
+    throw new Misread(
+      offset,
+      `ip takes an address or the start of one ending in * (ip:10.16.0.*), not a network in / notation${hint}`,
+    );
+  }
 }
