@@ -57,14 +57,25 @@ describe('profile import and export', () => {
       parsed,
     );
     expect(store.profiles.getSecrets(web.id)).toEqual({ password: 'SECRET-web-pw' });
-    // Entries with secrets are written again; one equal to what is stored is left alone, its
+    // The same file again changes nothing, secrets included: every entry is left alone, its
     // time of last change kept.
     const jumpBefore = store.profiles.resolve('jump');
+    const webBefore = store.profiles.resolve('web');
     expect(importManifest(store.db, store.profiles, parsed)).toEqual({
       created: [],
-      updated: ['web', 'fm'],
-      unchanged: ['jump'],
+      updated: [],
+      unchanged: ['web', 'jump', 'fm'],
     });
+    expect(store.profiles.resolve('web').updatedAt).toBe(webBefore.updatedAt);
+    // Another secret is an update.
+    const newPassword = {
+      ...parsed,
+      profiles: parsed.profiles.map((p) =>
+        p.name === 'web' ? { ...p, secrets: { password: 'another password' } } : p,
+      ),
+    };
+    expect(importManifest(store.db, store.profiles, newPassword).updated).toEqual(['web']);
+    expect(store.profiles.getSecrets(web.id)).toEqual({ password: 'another password' });
     expect(store.profiles.list()).toHaveLength(3);
     expect(store.profiles.resolve('web').id).toBe(web.id);
     expect(store.profiles.resolve('jump').updatedAt).toBe(jumpBefore.updatedAt);

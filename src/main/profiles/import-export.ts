@@ -57,6 +57,18 @@ function parseJson(text: string, what: string): unknown {
   }
 }
 
+/** Whether an entry's secrets are the ones stored (none named: nothing to change). */
+function sameSecrets(
+  profiles: ProfileService,
+  id: string,
+  secrets: Readonly<Record<string, string | null | undefined>>,
+): boolean {
+  const named = Object.entries(secrets);
+  if (named.length === 0) return true;
+  const stored: Readonly<Record<string, string | undefined>> = profiles.getSecrets(id);
+  return named.every(([field, value]) => stored[field] === value);
+}
+
 /**
  * Imports every entry in one transaction: all or nothing. Profiles are matched by name; a match is
  * updated in place and keeps its id and any secrets the entry does not name.
@@ -86,7 +98,7 @@ export function importManifest(
           const before = stored.get(entry.name);
           if (before !== undefined) {
             const same =
-              Object.keys(secrets).length === 0 &&
+              sameSecrets(profiles, before.id, secrets) &&
               sameJson(
                 {
                   name: before.name,
