@@ -116,7 +116,12 @@ export function describeTransportError(
     );
   }
   if (resetCodes.has(code)) {
-    return make('network', `${prefix}: the connection was dropped (${code}).`, true);
+    // A plain-HTTP request to a port that serves HTTPS is dropped without an answer.
+    const scheme =
+      context.tls === false
+        ? " If that port serves HTTPS, the profile's URL should start with https://."
+        : '';
+    return make('network', `${prefix}: the connection was dropped (${code}).${scheme}`, true);
   }
   // One line: OpenSSL's messages end in a line break, and some hold several.
   const detail = ((error as Error).message || code || 'unknown error').replace(/\s+/g, ' ').trim();

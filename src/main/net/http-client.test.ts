@@ -206,6 +206,17 @@ describe('retries', () => {
     expect(s.count).toBe(2);
   });
 
+  it('says a URL may want https:// when every plain-HTTP try is dropped, as a TLS port does', async () => {
+    const s = await server((req) => {
+      req.socket.destroy();
+    });
+    const c = await client(s.url);
+    const error = await failure(c.getJson('/api/status', Ok));
+    expect(error.message).toMatch(
+      /^Test GET \/api\/status: the connection was dropped \(\w+\)\. If that port serves HTTPS, the profile's URL should start with https:\/\/\.$/,
+    );
+  });
+
   it('honours Retry-After on 429', async () => {
     const s = await server((_req, res, n) => {
       if (n === 1) {
