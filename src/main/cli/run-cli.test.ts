@@ -233,6 +233,17 @@ describe('rackside profiles', () => {
     );
   });
 
+  it('answers a failure on stdout too when --json is asked for, so scripts can read it', async () => {
+    const dir = tempDir();
+    openStore({ dataDir: dir, logger: silentLogger }).close();
+    const result = await cli(['--data-dir', dir, '--json', 'profiles', 'show', 'nope']);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toEqual({
+      error: { code: 'not-found', message: 'No profile named "nope".' },
+    });
+    expect(result.stderr).toBe('rackside: No profile named "nope".\n');
+  });
+
   it('names the variable that gives a passphrase when the input has none to give', async () => {
     const dir = tempDir();
     const result = await cli(['--data-dir', dir, 'profiles', 'import', writeJson(manifest)], {

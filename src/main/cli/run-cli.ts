@@ -174,6 +174,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     await program.parseAsync(inventory.negatedFiltersAsQuery(argv), { from: 'user' });
   } catch (error) {
     code = exitCodeFor(error, io);
+    // With --json a script reads stdout: a failure is an answer there too, as stderr says it.
+    if (
+      code !== 0 &&
+      program.opts<GlobalOptions>().json === true &&
+      !(error instanceof CommanderError)
+    ) {
+      const message =
+        isAppError(error) || error instanceof UsageError ? error.message : String(error);
+      const errorCode = isAppError(error) ? error.code : code === 2 ? 'usage' : 'internal';
+      io.stdout.write(
+        `${JSON.stringify({ error: { code: errorCode, message: redactText(message) } })}\n`,
+      );
+    }
   } finally {
     session?.close();
     input.close();
