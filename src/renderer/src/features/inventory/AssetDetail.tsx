@@ -1,5 +1,6 @@
 import { Copy, ExternalLink, GitMerge, Scissors, SquareTerminal, X } from 'lucide-react';
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { onTabListKeyDown } from '../../components/tablist';
 import { toast } from 'sonner';
 import type { AppErrorShape } from '../../../../shared/errors';
 import type { AssetDetail as Detail, LinkView } from '../../../../shared/inventory';
@@ -243,7 +244,7 @@ export function AssetDetail(props: { id: number; onClosed: () => void }) {
             : `to ${ssh.host}, asking for the user (no SSH profile matches this asset)`}
         </p>
       ) : null}
-      <div className="tabs" role="tablist" aria-label="Asset views">
+      <div className="tabs" role="tablist" aria-label="Asset views" onKeyDown={onTabListKeyDown}>
         <TabButton id="merged" current={current} onSelect={setTab} testId="detail-tab-merged">
           Merged
         </TabButton>
@@ -321,6 +322,7 @@ function TabButton(props: {
       role="tab"
       className="tab"
       aria-selected={props.current === props.id}
+      tabIndex={props.current === props.id ? 0 : -1}
       data-testid={props.testId}
       data-system={props.system}
       title={props.title}

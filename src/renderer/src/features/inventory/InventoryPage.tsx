@@ -1,5 +1,6 @@
 import { Activity, GitCompare, LayoutDashboard, List } from 'lucide-react';
 import { useEffect } from 'react';
+import { onTabListKeyDown } from '../../components/tablist';
 import { DriftView } from '../drift/DriftView';
 import { FleetOverview } from '../overview/FleetOverview';
 import { SyncCenter } from '../sync/SyncCenter';
@@ -29,7 +30,12 @@ export function InventoryPage() {
     <div className="page inventory-page" data-testid="inventory-page" data-tab={tab}>
       <header className="inventory-header">
         <h1>Inventory</h1>
-        <div className="tabs section-tabs" role="tablist" aria-label="Inventory views">
+        <div
+          className="tabs section-tabs"
+          role="tablist"
+          aria-label="Inventory views"
+          onKeyDown={onTabListKeyDown}
+        >
           {tabs.map((t) => {
             const Icon = t.icon;
             return (
@@ -38,7 +44,10 @@ export function InventoryPage() {
                 type="button"
                 role="tab"
                 className="tab"
+                id={`inventory-tab-${t.id}`}
                 aria-selected={tab === t.id}
+                aria-controls="inventory-view"
+                tabIndex={tab === t.id ? 0 : -1}
                 data-testid={`inventory-tab-${t.id}`}
                 onClick={() => {
                   useInventoryStore.getState().setTab(t.id);
@@ -50,7 +59,12 @@ export function InventoryPage() {
           })}
         </div>
       </header>
-      <div className="inventory-body">
+      <div
+        className="inventory-body"
+        id="inventory-view"
+        role="tabpanel"
+        aria-labelledby={`inventory-tab-${tab}`}
+      >
         {tab === 'assets' ? <AssetsView /> : null}
         {tab === 'overview' ? <FleetOverview /> : null}
         {tab === 'drift' ? <DriftView /> : null}
