@@ -55,7 +55,7 @@ export function paletteCommands(): PaletteCommand[] {
     })),
     ...inventoryCommands,
     ...profileCommands,
-    ...terminalCommands,
+    ...terminalCommands(),
     ...themes.map<PaletteCommand>(({ theme, label, icon }) => ({
       id: `theme:${theme}`,
       group: 'Appearance',

@@ -6,6 +6,11 @@ import { useInventoryStore } from '../features/inventory/inventory-store';
 import { useProfilesStore } from '../features/profiles/profiles-store';
 import { setBridge } from '../lib/bridge';
 import { installFakeBridge, type BridgeCall } from '../test-support/fake-bridge';
+import {
+  initialState as terminalsInitial,
+  useTerminalsStore,
+} from '../features/terminals/terminals-store';
+import { openTab } from '../test-support/terminal-tabs';
 import { useNavStore } from '../stores/nav-store';
 import { CommandPalette } from './CommandPalette';
 
@@ -75,9 +80,14 @@ describe('the command palette', () => {
   afterEach(() => {
     cleanup();
     setBridge(undefined);
+    useTerminalsStore.setState(terminalsInitial);
   });
 
   it('connects to an SSH profile found by its name', async () => {
+    // A terminal open, so that "Split terminals" is among the commands.
+    useTerminalsStore.setState({
+      tabs: [openTab('t1', { kind: 'quick', user: 'ops', host: 'a', port: 22 })],
+    });
     render(<CommandPalette />);
     fireEvent.change(screen.getByTestId('palette-input'), { target: { value: 'lab-sh' } });
     const item = await screen.findByTestId('palette-item-connect:p-ssh');
@@ -149,6 +159,39 @@ describe('the command palette', () => {
       expect(calls.some((c) => c.channel === 'inventory:query')).toBe(true);
     });
     expect(await screen.findByText('No matching command, profile or asset.')).toBeTruthy();
+  });
+
+  it('offers splitting the terminals only with a terminal open', async () => {
+    render(<CommandPalette />);
+    const input = screen.getByTestId('palette-input');
+    fireEvent.change(input, { target: { value: 'split terminals' } });
+    expect(await screen.findByText('No matching command, profile or asset.')).toBeTruthy();
+    cleanup();
+    useTerminalsStore.setState({
+      tabs: [openTab('t1', { kind: 'quick', user: 'ops', host: 'a', port: 22 })],
+    });
+    render(<CommandPalette />);
+    fireEvent.change(screen.getByTestId('palette-input'), {
+      target: { value: 'split terminals' },
+    });
+    expect(await screen.findByTestId('palette-item-terminals:split')).toBeTruthy();
+  });
+
+  it('moves a page of items at a time with PageDown and PageUp', async () => {
+    render(<CommandPalette />);
+    const input = screen.getByTestId('palette-input');
+    await screen.findByTestId('palette-item-connect:p-ssh');
+    const selected = (): number =>
+      screen.getAllByRole('option').findIndex((o) => o.getAttribute('aria-selected') === 'true');
+    expect(selected()).toBe(0);
+    fireEvent.keyDown(input, { key: 'PageDown' });
+    await waitFor(() => {
+      expect(selected()).toBe(8);
+    });
+    fireEvent.keyDown(input, { key: 'PageUp' });
+    await waitFor(() => {
+      expect(selected()).toBe(0);
+    });
   });
 
   it('says so when nothing matches, and never sends a one-letter search to the inventory', async () => {

@@ -9,6 +9,9 @@ import { Kbd, modKey } from './Kbd';
 import { paletteScore, paletteValue } from './palette-filter';
 import { assetCommands, connectCommands, findAssets } from './palette-targets';
 
+/** Items PageUp / PageDown move by: about what the list shows at once. */
+const pageItems = 8;
+
 /** Typing pauses this long before the inventory is searched. */
 const assetSearchDelayMs = 120;
 
@@ -142,6 +145,23 @@ function PaletteBody(props: { close: () => void; select: (value: string) => void
             (event.ctrlKey && /^[jknp]$/.test(event.key))
           ) {
             moved.current = true;
+          }
+          // A page of items at a time, which cmdk leaves to the page (the input ignores it).
+          if (event.key === 'PageDown' || event.key === 'PageUp') {
+            const items = Array.from(
+              document.querySelectorAll<HTMLElement>(
+                '[cmdk-list] [cmdk-item]:not([aria-disabled="true"])',
+              ),
+            );
+            const at = items.findIndex((item) => item.getAttribute('aria-selected') === 'true');
+            const step = event.key === 'PageDown' ? pageItems : -pageItems;
+            const next = items[Math.max(0, Math.min(items.length - 1, at + step))];
+            const value = next?.getAttribute('data-value');
+            if (value !== null && value !== undefined) {
+              event.preventDefault();
+              select(value);
+              next?.scrollIntoView({ block: 'nearest' });
+            }
           }
         }}
       />

@@ -452,7 +452,7 @@ describe('moving a tab to the other pane', () => {
   it('from the keyboard, the palette moves the tab shown in the focused pane', async () => {
     const keys = await threeTabsSplit();
     await writeTo(keys.c, 'uptime\r\n');
-    const command = terminalCommands.find((c) => c.id === 'terminals:move-to-other-pane');
+    const command = terminalCommands().find((c) => c.id === 'terminals:move-to-other-pane');
     expect(command?.label).toBe('Move the terminal tab to the other pane');
     act(() => {
       useTerminalsStore.setState({ focusedPane: 0 });

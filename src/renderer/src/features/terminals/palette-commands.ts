@@ -2,9 +2,23 @@ import { ArrowRightLeft, Columns2, SquareTerminal } from 'lucide-react';
 import type { PaletteCommand } from '../../app/commands';
 import { useNavStore } from '../../stores/nav-store';
 import { moveShownTabToOtherPane, toggleSplit } from './tab-layout';
+import { useTerminalsStore } from './terminals-store';
 
-/** The Terminals entries in the command palette. */
-export const terminalCommands: readonly PaletteCommand[] = [
+/**
+ * The Terminals entries in the command palette: splitting needs a terminal, moving a tab to the
+ * other pane a split.
+ */
+export function terminalCommands(): PaletteCommand[] {
+  const { tabs, split } = useTerminalsStore.getState();
+  return allCommands.filter(
+    (command) =>
+      command.id === 'terminals:quick-connect' ||
+      (command.id === 'terminals:split' && tabs.length > 0) ||
+      (command.id === 'terminals:move-to-other-pane' && split && tabs.length > 1),
+  );
+}
+
+const allCommands: readonly PaletteCommand[] = [
   {
     id: 'terminals:quick-connect',
     group: 'Terminals',
