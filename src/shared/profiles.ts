@@ -372,6 +372,11 @@ export function secretFieldsFor(connection: Connection): readonly SecretField[] 
   }
 }
 
+/** `host:port`, an IPv6 address in brackets (`[::1]:22`) so the port stays apart from it. */
+export function hostPortText(host: string, port: number): string {
+  return `${host.includes(':') ? `[${host}]` : host}:${String(port)}`;
+}
+
 /** Where a probe or client connects: host, port and whether TLS is spoken there. */
 export function endpointOf(connection: Connection): { host: string; port: number; tls: boolean } {
   switch (connection.kind) {

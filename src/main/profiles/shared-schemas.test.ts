@@ -7,6 +7,7 @@ import {
   TlsOptions,
   endpointOf,
   secretFieldsFor,
+  hostPortText,
 } from '../../shared/profiles';
 import { Manifest } from '../../shared/manifest';
 
@@ -207,5 +208,14 @@ describe('manifest schema', () => {
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.path).toEqual(['profiles', 1, 'name']);
     expect(Manifest.safeParse({ ...manifest, version: 2 }).success).toBe(false);
+  });
+});
+
+describe('an address as it is shown', () => {
+  it('puts an IPv6 host in brackets so that its port stays apart', () => {
+    expect(hostPortText('::1', 22)).toBe('[::1]:22');
+    expect(hostPortText('fd00:1::50', 2222)).toBe('[fd00:1::50]:2222');
+    expect(hostPortText('bastion.example.net', 22)).toBe('bastion.example.net:22');
+    expect(hostPortText('10.0.0.1', 8006)).toBe('10.0.0.1:8006');
   });
 });

@@ -1,7 +1,7 @@
 import { Server, SquareTerminal } from 'lucide-react';
 import type { PaletteCommand } from '../app/commands';
 import type { AssetRow } from '../../../shared/inventory';
-import { endpointOf, type ProfileView } from '../../../shared/profiles';
+import { endpointOf, hostPortText, type ProfileView } from '../../../shared/profiles';
 import { useInventoryStore } from '../features/inventory/inventory-store';
 import { openTerminalFor } from '../features/terminals';
 import { bridge } from '../lib/bridge';
@@ -18,7 +18,7 @@ export function connectCommands(profiles: readonly ProfileView[]): PaletteComman
         id: `connect:${profile.id}`,
         group: 'Connect',
         label: profile.name,
-        detail: `${user}@${host}:${String(port)}`,
+        detail: `${user}@${hostPortText(host, port)}`,
         icon: SquareTerminal,
         keywords: ['ssh', 'connect', 'terminal', host, user, profile.folder, ...profile.tags],
         run: () => openTerminalFor({ profileId: profile.id, label: profile.name }),

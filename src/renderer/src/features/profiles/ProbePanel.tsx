@@ -1,7 +1,12 @@
 import { CircleCheck, CircleX, Loader2, Pin } from 'lucide-react';
 import { useState } from 'react';
 import { toast } from 'sonner';
-import type { ProbeResult, ProbeStage, ProfileView } from '../../../../shared/profiles';
+import {
+  hostPortText,
+  type ProbeResult,
+  type ProbeStage,
+  type ProfileView,
+} from '../../../../shared/profiles';
 import type { ProbeState } from './profiles-store';
 import { useProfilesStore } from './profiles-store';
 
@@ -56,7 +61,7 @@ export function ProbePanel(props: { profile: ProfileView; state: ProbeState }) {
         data-testid="probe-verdict"
       >
         {result.ok
-          ? `Reachable: ${result.host}:${String(result.port)}${result.address !== null && result.address !== result.host ? ` (${result.address})` : ''}`
+          ? `Reachable: ${hostPortText(result.host, result.port)}${result.address !== null && result.address !== result.host ? ` (${result.address})` : ''}`
           : `Failed at ${result.failure ? stageLabels[result.failure.stage] : 'an early stage'}: ${result.failure?.reason ?? 'unknown'}`}
       </p>
       <ol className="probe-steps" data-testid="probe-steps">

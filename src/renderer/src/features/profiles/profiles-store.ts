@@ -9,6 +9,7 @@ import {
   type ProfileSaveInput,
   type ProfileView,
   type SecretField,
+  hostPortText,
 } from '../../../../shared/profiles';
 import type { Result } from '../../../../shared/result';
 import { bridge } from '../../lib/bridge';
@@ -212,7 +213,8 @@ export function addressOf(profile: ProfileView): string {
   const c = profile.connection;
   if (c.kind === 'foreman' || c.kind === 'proxmox' || c.kind === 'patchmon') return c.url;
   const { host, port } = endpointOf(c);
-  return `${c.kind === 'ssh' ? `${c.username}@` : ''}${host}:${port}`;
+  // `root@[::1]:22`: an IPv6 address in brackets, so its port stays apart from it.
+  return `${c.kind === 'ssh' ? `${c.username}@` : ''}${hostPortText(host, port)}`;
 }
 
 /** Every word of the query must appear in the name, address, a tag or the folder. */
