@@ -184,6 +184,22 @@ export async function editProfile(
     } catch {
       // A bare word is a string value.
     }
+    if (key === 'tags' && typeof value === 'string') {
+      // `--set tags=a,b` as it is typed; `--set 'tags=["a","b"]'` works too.
+      value = value
+        .split(',')
+        .map((tag) => tag.trim())
+        .filter((tag) => tag !== '');
+    }
+    if (key === 'connection.jumpHost') {
+      // The jump host by name or id, as manifests name it; none clears it.
+      const hop =
+        value === null || value === '' || value === 'none'
+          ? null
+          : s.store.profiles.resolve(String(value)).id;
+      setPath(draft, 'connection.jumpHostId', hop);
+      continue;
+    }
     setPath(draft, key, value);
   }
   const secrets: Record<string, string | null> = await promptSecrets(s, promptFields);

@@ -153,14 +153,42 @@ describe('rackside profiles', () => {
       '--set',
       'connection.port=8730',
       '--set',
-      'tags=["edge"]',
+      'tags=edge, core',
     ]);
     expect(edited.code).toBe(0);
     expect(JSON.parse(edited.stdout)).toMatchObject({
       connection: { port: 8730 },
-      tags: ['edge'],
+      tags: ['edge', 'core'],
       hasSecret: { password: true },
     });
+    // The jump host by name, as a manifest names it; none clears it.
+    const hopId = (JSON.parse(hop.stdout) as { id: string }).id;
+    const through = await cli(['--data-dir', dir, '--json', 'profiles', 'add'], {
+      stdin: ssh('direct'),
+    });
+    expect(through.code).toBe(0);
+    const jumped = await cli([
+      '--data-dir',
+      dir,
+      '--json',
+      'profiles',
+      'edit',
+      'direct',
+      '--set',
+      'connection.jumpHost=hop',
+    ]);
+    expect(JSON.parse(jumped.stdout)).toMatchObject({ connection: { jumpHostId: hopId } });
+    const cleared = await cli([
+      '--data-dir',
+      dir,
+      '--json',
+      'profiles',
+      'edit',
+      'direct',
+      '--set',
+      'connection.jumpHost=none',
+    ]);
+    expect(JSON.parse(cleared.stdout)).toMatchObject({ connection: { jumpHostId: null } });
     const out = path.join(dir, 'export.json');
     expect((await cli(['--data-dir', dir, 'profiles', 'export', out])).code).toBe(0);
     expect(fs.readFileSync(out, 'utf8')).not.toContain('typed-secret-9999');
