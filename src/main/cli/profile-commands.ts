@@ -196,7 +196,7 @@ export async function editProfile(
       const hop =
         value === null || value === '' || value === 'none'
           ? null
-          : s.store.profiles.resolve(String(value)).id;
+          : s.store.profiles.resolve(typeof value === 'string' ? value : raw).id;
       setPath(draft, 'connection.jumpHostId', hop);
       continue;
     }
