@@ -1,4 +1,4 @@
-import { AppError } from '../../../shared/errors';
+import { AppError, isAppError } from '../../../shared/errors';
 import { routerosDefaultPorts, type ProfileView } from '../../../shared/profiles';
 import { isHttpError } from '../../net/errors';
 import type { HttpClientOptions } from '../../net/http-client';
@@ -37,6 +37,8 @@ export interface RouterOsConnectorOptions {
   maxPendingBytes?: number;
   /** HTTP tuning for the REST transport. */
   http?: Partial<Omit<HttpClientOptions, 'system' | 'baseUrl' | 'tls' | 'headers'>>;
+  /** Wait before a sync tries a dropped session again (default 500 ms). */
+  retryDelayMs?: number;
 }
 
 function routerosProfile(profile: ProfileView): RouterosProfile {
@@ -197,18 +199,41 @@ export function createRouterOsConnector(options: RouterOsConnectorOptions = {}):
       withApi(profile, secrets, options, signal, (api) =>
         testRouter(api, routerosProfile(profile), signal),
       ),
-    sync: (profile, secrets, context: SyncContext): Promise<SourceRecord[]> =>
-      withApi(profile, secrets, options, context.signal, async (api) => {
-        context.progress({ phase: 'router', done: 0, total: 1, records: 0 });
-        const facts = await readRouter(api, context.signal);
-        if (/^error/i.test(facts.update?.status ?? '')) {
-          context.warn(`last update check failed: ${facts.update?.status ?? ''}`);
-        }
-        const record = normalizeRouter(facts);
-        context.progress({ phase: 'router', done: 1, total: 1, records: 1 });
-        return [record];
-      }),
+    sync: async (profile, secrets, context: SyncContext): Promise<SourceRecord[]> => {
+      const once = (): Promise<SourceRecord[]> =>
+        withApi(profile, secrets, options, context.signal, async (api) => {
+          context.progress({ phase: 'router', done: 0, total: 1, records: 0 });
+          const facts = await readRouter(api, context.signal);
+          if (/^error/i.test(facts.update?.status ?? '')) {
+            context.warn(`last update check failed: ${facts.update?.status ?? ''}`);
+          }
+          const record = normalizeRouter(facts);
+          context.progress({ phase: 'router', done: 1, total: 1, records: 1 });
+          return [record];
+        });
+      try {
+        return await once();
+      } catch (error) {
+        // The sync only reads: a session the router dropped, or a command it was too busy for,
+        // is tried once more on a new session, as the HTTP sources retry their requests.
+        if (context.signal.aborted || !transient(error)) throw error;
+        context.warn(`tried again after: ${(error as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, options.retryDelayMs ?? 500));
+        context.signal.throwIfAborted();
+        return once();
+      }
+    },
   };
+}
+
+/** A failure another session may not meet: the router ended this one, or was too busy. */
+function transient(error: unknown): boolean {
+  if (error instanceof RouterOsTrapError) return error.category === 4 || error.category === 5;
+  return (
+    isAppError(error) &&
+    (error.code === 'unavailable' || error.code === 'timeout') &&
+    !/certificate|TLS|refused/i.test(error.message)
+  );
 }
 
 export const routerosConnector: SourceConnector = createRouterOsConnector();

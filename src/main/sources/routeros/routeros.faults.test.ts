@@ -111,6 +111,36 @@ describe('RouterOS native API faults', () => {
     expect(error.message).toMatch(/closed the session: injected failure/);
   });
 
+  it('tries a session the router dropped once more, and syncs on the new one', async () => {
+    const endpoint = device('legacyLogin');
+    // In front of the router: the first connection is dropped at once, the next go through.
+    let connections = 0;
+    const front = net.createServer((socket) => {
+      connections += 1;
+      if (connections === 1) {
+        socket.destroy();
+        return;
+      }
+      const back = net.connect(endpoint.apiPort, endpoint.host);
+      socket.pipe(back).pipe(socket);
+      socket.on('error', () => back.destroy());
+      back.on('error', () => socket.destroy());
+    });
+    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = front.address() as net.AddressInfo;
+      const { profile, secrets } = profileFor({ ...endpoint, apiPort: port }, 'api');
+      const context = recordingContext();
+      const connector = createRouterOsConnector({ retryDelayMs: 10 });
+      const records = await connector.sync(profile, secrets, context);
+      expect(records).toHaveLength(1);
+      expect(connections).toBe(2);
+      expect(context.warnings).toEqual([expect.stringMatching(/^tried again after: RouterOS /)]);
+    } finally {
+      await new Promise((resolve) => front.close(resolve));
+    }
+  });
+
   it('refuses a control byte where a word should start', async () => {
     const { profile, secrets } = profileFor(device('controlByte'));
     const error = await failure(routerosConnector.sync(profile, secrets, recordingContext()));
