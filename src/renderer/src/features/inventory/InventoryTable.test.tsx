@@ -252,5 +252,9 @@ describe('the inventory table from the keyboard', () => {
     expect(screen.getByTestId('column-name').getAttribute('aria-sort')).toBe('descending');
     // Columns without a server sort have no button.
     expect(screen.queryByRole('button', { name: 'Sources' })).toBeNull();
+    // Every column has a name, the narrow ones without a visible word included.
+    const headers = screen.getAllByRole('columnheader').map((h) => h.textContent);
+    expect(headers.slice(0, 2)).toEqual(['Select', 'Freshness']);
+    expect(headers.every((text) => text !== '')).toBe(true);
   });
 });

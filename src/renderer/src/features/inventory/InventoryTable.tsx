@@ -409,7 +409,10 @@ export function InventoryTable(props: {
                   }
                   data-testid={`column-${id}`}
                 >
-                  {id === 'select' || id === 'freshness' ? null : meta.sort ? (
+                  {id === 'select' || id === 'freshness' ? (
+                    // No room for a word in these narrow columns; a screen reader still names them.
+                    <span className="sr-only">{meta.label}</span>
+                  ) : meta.sort ? (
                     // A button, so that the keyboard can sort too.
                     <button
                       type="button"
