@@ -26,6 +26,8 @@ export default defineConfig({
           name: 'web',
           environment: 'jsdom',
           include: ['src/renderer/**/*.test.{ts,tsx}'],
+          // The stylesheet's text, for the test that checks the themes' contrast.
+          css: { include: [/styles\.css/] },
         },
       },
     ],

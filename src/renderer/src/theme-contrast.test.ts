@@ -1,8 +1,5 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const css = fs.readFileSync(path.join(import.meta.dirname, 'styles.css'), 'utf8');
+import css from './styles.css?raw';
 
 /** The custom properties a theme block sets, by name. */
 function themeVars(selector: string): Map<string, string> {
