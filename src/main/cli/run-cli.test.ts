@@ -167,28 +167,12 @@ describe('rackside profiles', () => {
       stdin: ssh('direct'),
     });
     expect(through.code).toBe(0);
-    const jumped = await cli([
-      '--data-dir',
-      dir,
-      '--json',
-      'profiles',
-      'edit',
-      'direct',
-      '--set',
-      'connection.jumpHost=hop',
-    ]);
-    expect(JSON.parse(jumped.stdout)).toMatchObject({ connection: { jumpHostId: hopId } });
-    const cleared = await cli([
-      '--data-dir',
-      dir,
-      '--json',
-      'profiles',
-      'edit',
-      'direct',
-      '--set',
-      'connection.jumpHost=none',
-    ]);
-    expect(JSON.parse(cleared.stdout)).toMatchObject({ connection: { jumpHostId: null } });
+    const jumpThrough = async (value: string): Promise<unknown> => {
+      const edit = ['profiles', 'edit', 'direct', '--set', `connection.jumpHost=${value}`];
+      return JSON.parse((await cli(['--data-dir', dir, '--json', ...edit])).stdout) as unknown;
+    };
+    expect(await jumpThrough('hop')).toMatchObject({ connection: { jumpHostId: hopId } });
+    expect(await jumpThrough('none')).toMatchObject({ connection: { jumpHostId: null } });
     const out = path.join(dir, 'export.json');
     expect((await cli(['--data-dir', dir, 'profiles', 'export', out])).code).toBe(0);
     expect(fs.readFileSync(out, 'utf8')).not.toContain('typed-secret-9999');

@@ -1,22 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { generateFleet, type Fleet } from '../../../lab/fleet';
-import { silentLogger } from '../core/logger';
-import { unlockedTestStore } from '../store/test-helpers';
-import { SyncEngine } from '../sync/sync-engine';
-import { addFleetProfiles, fleetConnectors } from '../sync/test-fleet';
+import { fleetStore } from '../sync/test-fleet';
 import { InventoryService } from './inventory-service';
 
 describe('a hand join', () => {
   it('lets go of a Proxmox record whose VMID was given to another machine, and keeps the rest', async () => {
     let fleet: Fleet = generateFleet({ size: 40, seed: 5 });
-    const store = await unlockedTestStore();
-    addFleetProfiles(store.profiles, fleet);
-    const engine = new SyncEngine({
-      db: store.db,
-      profiles: store.profiles,
-      connectors: fleetConnectors(() => fleet),
-      logger: silentLogger,
-    });
+    const { store, engine } = await fleetStore(() => fleet);
     await engine.sync('all');
     const inventory = new InventoryService(store.db, () => engine.freshness());
     // A VM only Proxmox knows, joined by hand to a PatchMon host: the join names its record.

@@ -1,8 +1,11 @@
 import type { Fleet } from '../../../lab/fleet';
+import { silentLogger } from '../core/logger';
 import type { ProfileService } from '../profiles/profile-service';
 import type { SourceSystem } from '../sources/types';
+import type { Store } from '../store/open-store';
+import { unlockedTestStore } from '../store/test-helpers';
 import { fleetConnector, type FleetConnectorOptions } from './fleet-connector';
-import type { ConnectorSet } from './sync-engine';
+import { SyncEngine, type ConnectorSet } from './sync-engine';
 
 /**
  * Source profiles for a lab fleet without a network: one Foreman, one PatchMon, one RouterOS
@@ -44,4 +47,19 @@ export function fleetConnectors(
     patchmon: fleetConnector('patchmon', fleet, options.patchmon),
     routeros: fleetConnector('routeros', fleet, options.routeros),
   };
+}
+
+/** A fresh unlocked store with the fleet's profiles and an engine syncing from `fleet()`. */
+export async function fleetStore(
+  fleet: () => Fleet,
+): Promise<{ store: Store; engine: SyncEngine }> {
+  const store = await unlockedTestStore();
+  addFleetProfiles(store.profiles, fleet());
+  const engine = new SyncEngine({
+    db: store.db,
+    profiles: store.profiles,
+    connectors: fleetConnectors(fleet),
+    logger: silentLogger,
+  });
+  return { store, engine };
 }
