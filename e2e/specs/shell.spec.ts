@@ -42,6 +42,11 @@ test('Ctrl/Cmd+digit jumps straight to a section, and Escape closes the palette'
   await expect(light).toBeFocused();
 });
 
+test('a command from the palette keeps the keyboard where it put it', async ({ app }) => {
+  await app.shell.runFromPalette('New profile', 'profiles:new');
+  await expect(app.page.getByTestId('pf-name')).toBeFocused();
+});
+
 test('the palette says so when nothing matches', async ({ app }) => {
   const input = await app.shell.openPalette();
   await input.fill('zzzz-no-such-command');

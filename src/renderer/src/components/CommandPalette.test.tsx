@@ -99,8 +99,11 @@ describe('the command palette', () => {
     // Only SSH profiles open terminals.
     expect(screen.queryByTestId('palette-item-connect:p-fm')).toBeNull();
     fireEvent.click(item);
-    expect(useNavStore.getState().section).toBe('terminals');
     expect(useNavStore.getState().paletteOpen).toBe(false);
+    // The command runs once the palette has gone.
+    await waitFor(() => {
+      expect(useNavStore.getState().section).toBe('terminals');
+    });
     await waitFor(() => {
       expect(calls.find((c) => c.channel === 'ssh:open')?.request).toMatchObject({
         profileId: 'p-ssh',
@@ -115,7 +118,9 @@ describe('the command palette', () => {
     expect(item.textContent).toContain('web01');
     expect(item.textContent).toContain('web01.ber.example.net');
     fireEvent.click(item);
-    expect(useNavStore.getState().section).toBe('inventory');
+    await waitFor(() => {
+      expect(useNavStore.getState().section).toBe('inventory');
+    });
     expect(useInventoryStore.getState().draft).toBe('web0');
     expect(useInventoryStore.getState().detailId).toBe(42);
   });
@@ -136,7 +141,9 @@ describe('the command palette', () => {
       expect(asset.getAttribute('aria-selected')).toBe('true');
     });
     fireEvent.keyDown(input, { key: 'Enter' });
-    expect(useNavStore.getState().section).toBe('inventory');
+    await waitFor(() => {
+      expect(useNavStore.getState().section).toBe('inventory');
+    });
     expect(useInventoryStore.getState().detailId).toBe(7);
     expect(calls.some((c) => c.channel === 'ssh:open')).toBe(false);
   });

@@ -183,7 +183,9 @@ function PaletteBody(props: { close: () => void; select: (value: string) => void
                   data-testid={`palette-item-${command.id}`}
                   onSelect={() => {
                     props.close();
-                    void command.run();
+                    // Once the palette has gone and given the focus back: a command that puts
+                    // the keyboard somewhere (a new profile's name, a terminal) keeps it there.
+                    setTimeout(() => void command.run(), 0);
                   }}
                 >
                   <Icon size={15} aria-hidden />
