@@ -6,13 +6,8 @@ import { textFields, type Clause, type Field, type TextField } from './query-par
 import { PageBuffers } from './search-buffers';
 import { WordIndex, type IndexedPhrase } from './search-words';
 import { FilterTests, type FilterContext } from './search-filters';
-import {
-  asciiLower,
-  readIndex,
-  systems,
-  type SortOrder,
-  type SqliteWords,
-} from './search-index-build';
+import { asciiLower, readIndex, systems, type SqliteWords } from './search-index-build';
+import type { SortOrder } from './search-sort-orders';
 import { wholeValueColumn } from './query-sql';
 import {
   byFunction,
