@@ -19,7 +19,8 @@
  *
  *   npx tsx bench/ssh-e2e.ts [--mb 16] [--tabs 6] [--runs 3] [--profile] [--trace file.json]
  *
- * `--profile` prints the renderer functions with the most self time in the first run;
+ * `--profile` prints the renderer functions with the most self time in the first run, and in
+ * the second bare xterm.js run;
  * `--trace` writes a Chrome trace of the first run (open it in chrome://tracing or Perfetto).
  */
 import { spawn } from 'node:child_process';
@@ -603,6 +604,7 @@ async function main(): Promise<void> {
   const profile = values.profile;
   const trace = values.trace;
   let hottest: { function: string; url: string; self_ms: number }[] = [];
+  let hottestBare: { function: string; url: string; self_ms: number }[] = [];
   const mb = Number(values.mb);
   const tabs = Number(values.tabs);
   const runs = Number(values.runs);
@@ -801,9 +803,16 @@ async function main(): Promise<void> {
     stage('bare xterm.js throughput');
     const bareRuns: { seconds: number; cpu: number }[] = [];
     for (let i = 0; i < 2; i += 1) {
+      if (profile && i === 1) {
+        await cdp.send('Profiler.start');
+      }
       const cpuBefore = await browserCpuSeconds();
       const seconds = await bareThroughput(page, bytes);
       bareRuns.push({ seconds, cpu: (await browserCpuSeconds()) - cpuBefore });
+      if (profile && i === 1) {
+        const { profile: cpu } = await cdp.send('Profiler.stop');
+        hottestBare = hottestFunctions(cpu);
+      }
     }
     const bareSeconds = Math.min(...bareRuns.map((r) => r.seconds));
     stage('OpenSSH into bare xterm.js');
@@ -909,7 +918,10 @@ async function main(): Promise<void> {
       memory,
     };
     log(JSON.stringify(result, null, 2));
-    if (profile) log(JSON.stringify({ renderer_profile_first_run: hottest }, null, 2));
+    if (profile) {
+      log(JSON.stringify({ renderer_profile_first_run: hottest }, null, 2));
+      log(JSON.stringify({ renderer_profile_bare_xterm: hottestBare }, null, 2));
+    }
     log('');
     log(
       `end-to-end ${result.throughput.ratio.toFixed(2)}× OpenSSH (target ≥ 0.6×, stretch 0.8×): ` +
