@@ -47,13 +47,36 @@ export const Tag = z
 
 export const Notes = z.string().max(4000);
 
-/** Host name, IPv4 or IPv6 address. A leading dash is refused so it can never look like an option. */
+/**
+ * A host name as the resolver and OpenSSH take it: an internationalised name (`bücher.example`)
+ * in its ASCII form (`xn--bcher-kva.example`), through the URL parser's own conversion, which the
+ * page and Node share. Anything else is returned as it is, for the checks that follow to judge.
+ */
+export function asciiHostName(text: string): string {
+  // eslint-disable-next-line no-control-regex -- printable ASCII needs no conversion
+  if (/^[\x00-\x7f]*$/.test(text) || /[\s/\\?#@:[\]%]/.test(text)) return text;
+  try {
+    return new URL(`http://${text}`).hostname;
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * Host name, IPv4 or IPv6 address; an internationalised name is kept in its ASCII form. A
+ * leading dash is refused so it can never look like an option.
+ */
 export const HostName = z
   .string()
   .trim()
   .min(1, 'Host is required')
-  .max(253)
-  .regex(/^(?!-)[A-Za-z0-9._:%[\]-]+$/, 'Host must be a host name or an IP address');
+  .transform(asciiHostName)
+  .pipe(
+    z
+      .string()
+      .max(253)
+      .regex(/^(?!-)[A-Za-z0-9._:%[\]-]+$/, 'Host must be a host name or an IP address'),
+  );
 
 export const Port = z.number().int().min(1).max(65535);
 

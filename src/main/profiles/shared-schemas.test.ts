@@ -33,6 +33,25 @@ describe('profile schemas', () => {
     expect(ProfileSaveInput.parse({ ...saved, folder: '///' }).folder).toBe('');
   });
 
+  it('keeps an internationalised host name in the ASCII form ssh connects to', () => {
+    const ssh = (host: string) =>
+      ProfileSaveInput.safeParse({
+        name: 'idn',
+        connection: { kind: 'ssh', host, username: 'root', auth: { mode: 'agent' } },
+      });
+    const saved = ssh(' bücher.example ');
+    expect(saved.success && saved.data.connection).toMatchObject({ host: 'xn--bcher-kva.example' });
+    expect(ssh('xn--bcher-kva.example').data?.connection).toMatchObject({
+      host: 'xn--bcher-kva.example',
+    });
+    // Letters outside host names, and spaces, are still refused with the host message.
+    for (const bad of ['bü cher.example', '-oProxyCommand=x', 'a/b', '']) {
+      const result = ssh(bad);
+      expect(result.success, bad).toBe(false);
+      expect(result.error?.issues[0]?.message, bad).toMatch(/^Host (must|is required)/);
+    }
+  });
+
   it('verifies TLS by default and refuses insecure combined with a pin', () => {
     expect(TlsOptions.parse({})).toEqual({ insecure: false, caFile: null, pinnedSha256: null });
     expect(TlsOptions.safeParse({ insecure: true, pinnedSha256: hex }).success).toBe(false);

@@ -1,6 +1,9 @@
+import { asciiHostName } from '../../../../shared/profiles';
+
 /**
  * What the quick-connect bar understands: `user@host`, `user@host:port`, `user@[v6]:port`, a
- * bare `user@v6`, and a pasted `ssh [-p port] [-l user] user@host`.
+ * bare `user@v6`, and a pasted `ssh [-p port] [-l user] user@host`. An internationalised host
+ * name is connected to in its ASCII form.
  */
 export interface QuickTarget {
   user: string;
@@ -97,7 +100,7 @@ function parseDestination(text: string): { host: string; port: number } | { mess
     if (!v6Pattern.test(host)) return { message: `"${shown(host)}" is not an IPv6 address.` };
   } else {
     const colon = rest.indexOf(':');
-    host = colon < 0 ? rest : rest.slice(0, colon);
+    host = asciiHostName(colon < 0 ? rest : rest.slice(0, colon));
     portText = colon < 0 ? undefined : rest.slice(colon + 1);
     // Dots alone (`.`, `..`) name no host; the resolver would only say it found none.
     if (!hostPattern.test(host) || !/[A-Za-z0-9]/.test(host)) {

@@ -49,6 +49,20 @@ describe('quick connect', () => {
     ).toBe(true);
   });
 
+  it('connects to an internationalised host name by its ASCII form', () => {
+    expect(parseQuickConnect('ops@bücher.example:2222')).toEqual({
+      ok: true,
+      target: { user: 'ops', host: 'xn--bcher-kva.example', port: 2222 },
+    });
+    expect(QuickTarget.safeParse({ user: 'ops', host: 'bücher.example', port: 22 }).data).toEqual(
+      expect.objectContaining({ host: 'xn--bcher-kva.example' }),
+    );
+    expect(parseQuickConnect('ops@bü cher')).toEqual({
+      ok: false,
+      message: expect.stringMatching(/ is not a host name\.$/) as unknown,
+    });
+  });
+
   it('takes a pasted ssh command line for the target it names', () => {
     expect(parseQuickConnect('ssh ops@db-1.lab')).toEqual({
       ok: true,
