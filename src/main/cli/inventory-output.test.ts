@@ -95,14 +95,14 @@ describe('what the CLI prints about assets', () => {
 
   it('keeps each asset on one line of the table when a value holds a line break or tab', async () => {
     const dir = await seeded([
-      { ...guest(101, 'db01', '10.0.0.1'), os: 'Debian\n12' },
+      { ...guest(101, 'db01', '10.0.0.1'), os: 'Plan\n9' },
       guest(102, 'web\t01', '10.0.0.2'),
     ]);
     const run = await cli(['--data-dir', dir, 'inventory', '--no-check']);
     expect(run.stdout.split('\n')).toEqual([
-      'NAME       KIND  STATUS   OS            IP        SYSTEMS  UPDATES',
-      'db01       vm    running  Debian\\x0a12  10.0.0.1  proxmox  -',
-      'web\\x0901  vm    running  -             10.0.0.2  proxmox  -',
+      'NAME       KIND  STATUS   OS         IP        SYSTEMS  UPDATES',
+      'db01       vm    running  Plan\\x0a9  10.0.0.1  proxmox  -',
+      'web\\x0901  vm    running  -          10.0.0.2  proxmox  -',
       '',
     ]);
   });

@@ -399,3 +399,20 @@ describe('migration 15: machines a hand join was made for', () => {
     db.close();
   });
 });
+
+describe('migration 16: one spelling per operating system', () => {
+  it('marks the inventory for correlation, so every asset is merged again', () => {
+    const db = dbAt(15);
+    // An inventory correlated since the last migration that asked for it.
+    db.prepare('UPDATE inventory_state SET dirty = 0').run();
+    const { generation } = db.prepare('SELECT generation FROM inventory_state').get() as {
+      generation: number;
+    };
+    migrate(db, migrations, silentLogger);
+    expect(db.prepare('SELECT dirty, generation FROM inventory_state').get()).toEqual({
+      dirty: 1,
+      generation: generation + 1,
+    });
+    db.close();
+  });
+});

@@ -359,4 +359,12 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE link_overrides ADD COLUMN b_identity TEXT;
     `,
   },
+  {
+    version: 16,
+    name: 'one spelling per operating system',
+    // Merged assets show one name per distribution (`Rocky 9.5` from Foreman and `Rocky Linux
+    // 9.5` from PatchMon are both Rocky Linux 9.5). The inventory is marked for correlation,
+    // and merge version 4 rewrites every asset with the new spelling.
+    sql: `UPDATE inventory_state SET dirty = 1, generation = generation + 1;`,
+  },
 ];

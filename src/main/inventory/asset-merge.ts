@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AssetKind } from '../../shared/inventory';
 import type { SourceSystem } from '../sources/types';
 import type { MatchKey } from './correlate';
+import { canonicalOsName } from './os-name';
 import type { StoredRecord } from './record-store';
 
 /** One asset as stored: the merged view of its records. */
@@ -83,7 +84,7 @@ export function mergeRecords(records: readonly StoredRecord[]): MergedAsset {
     fqdn,
     status:
       first(records, statusOrder, (r) => (r.status === 'unknown' ? null : r.status)) ?? 'unknown',
-    os: first(records, osOrder, (r) => r.os),
+    os: canonicalOsName(first(records, osOrder, (r) => r.os)),
     ips: unique(ordered(records, ipOrder).flatMap((r) => r.ips)),
     macs: unique(records.flatMap((r) => r.macs)),
     cluster: first(records, ['proxmox', 'foreman', 'patchmon', 'routeros'], (r) => r.cluster),
@@ -115,7 +116,7 @@ function otherNames(records: readonly StoredRecord[], name: string, fqdn: string
 }
 
 /** Bump when `mergeRecords` changes, so every asset is merged and written again. */
-const mergeVersion = 3;
+const mergeVersion = 4;
 
 /**
  * What an asset is made of: its records (by id and content hash, in merge order) and how each was

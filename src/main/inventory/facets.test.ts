@@ -96,6 +96,24 @@ describe('inventory facets', () => {
     expect(Object.values(facets.missing).some((n) => n > 0)).toBe(true);
   });
 
+  it('count one operating system once, however each source spells it', () => {
+    // The lab's Foreman says `Rocky 9.5`, as Facter names it; PatchMon says `Rocky Linux 9.5`.
+    const records = store.db
+      .prepare("SELECT DISTINCT system, os FROM source_records WHERE os LIKE 'Rocky%'")
+      .all() as { system: string; os: string }[];
+    expect(records).toEqual(
+      expect.arrayContaining([
+        { system: 'foreman', os: 'Rocky 9.5' },
+        { system: 'patchmon', os: 'Rocky Linux 9.5' },
+      ]),
+    );
+    const os = readFacets(store.db, allSystems).os;
+    expect(Object.keys(os).filter((name) => name.startsWith('Rocky'))).toEqual(['Rocky Linux 9.5']);
+    const inventory = new InventoryService(store.db, () => []);
+    const rocky = inventory.query({ query: 'os:"rocky linux"', limit: 500, offset: 0 });
+    expect(rocky.total).toBe(os['Rocky Linux 9.5']);
+  });
+
   it('count drift per system as the Drift list counts it, only for systems with data', () => {
     const facets = readFacets(store.db, allSystems);
     const list = driftOf(
