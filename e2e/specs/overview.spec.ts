@@ -73,6 +73,28 @@ test('an overview bar lists exactly the assets it counts, with the keyboard in t
     await page.keyboard.press('Enter');
     await expect(inventory.search()).toHaveValue('drift:proxmox');
     await expect(inventory.grid()).toBeFocused();
+
+    // The ring of sources reads the same way: a named list of "source: count", nothing on the
+    // page a screen reader would only call "application", and Enter on the second slice lists
+    // that source's assets.
+    await inventory.open('overview');
+    const ring = page.getByRole('listbox', { name: 'By source' });
+    const slices = await ring.getByRole('option').allTextContents();
+    expect(slices.length).toBeGreaterThanOrEqual(3);
+    for (const slice of slices)
+      expect(slice).toMatch(/^(Foreman|Proxmox VE|PatchMon|RouterOS): [\d,]+$/);
+    await expect(page.getByRole('application')).toHaveCount(0);
+    await ring.focus();
+    await page.keyboard.press('ArrowDown');
+    await expect(ring.getByRole('option', { selected: true })).toHaveText(slices[1] ?? '');
+    await page.keyboard.press('Enter');
+    const system = {
+      Foreman: 'foreman',
+      'Proxmox VE': 'proxmox',
+      PatchMon: 'patchmon',
+      RouterOS: 'routeros',
+    }[(slices[1] ?? '').split(':')[0] ?? ''];
+    await expect(inventory.search()).toHaveValue(`source:${system ?? '?'}`);
   } finally {
     await lab.close();
   }

@@ -1,5 +1,5 @@
 import { AlertTriangle, CloudOff, RotateCcw, ShieldAlert } from 'lucide-react';
-import { useEffect, useId, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
+import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import {
   Bar,
   BarChart,
@@ -8,7 +8,6 @@ import {
   PieChart,
   ResponsiveContainer,
   Tooltip,
-  useActiveTooltipDataPoints,
   XAxis,
   YAxis,
 } from 'recharts';
@@ -57,36 +56,8 @@ export function chartEntries(
 }
 
 /**
- * Keeps the bar or slice the chart's tooltip is on — moved there by the pointer or, once the
- * chart has the focus, by the arrow keys — so that Enter can do what a click on it does.
- */
-function ActiveDatum({ activeRef }: { activeRef: RefObject<Datum | undefined> }) {
-  const active = useActiveTooltipDataPoints<Datum>()?.[0];
-  useEffect(() => {
-    activeRef.current = active;
-  }, [activeRef, active]);
-  return null;
-}
-
-/** Enter or Space on a focused chart lists the assets of the bar or slice the arrows reached. */
-function useChartKeys(): {
-  activeRef: RefObject<Datum | undefined>;
-  onKeyDown: (event: KeyboardEvent) => void;
-} {
-  const activeRef = useRef<Datum | undefined>(undefined);
-  const onKeyDown = (event: KeyboardEvent): void => {
-    if (event.key !== 'Enter' && event.key !== ' ') return;
-    const query = activeRef.current?.query;
-    if (!query) return;
-    event.preventDefault();
-    useInventoryStore.getState().applyQuery(query);
-  };
-  return { activeRef, onKeyDown };
-}
-
-/**
- * Where the arrow keys lead on a chart of horizontal bars, drawn first to last from the top: Down
- * and Right to the next bar down, Up and Left back up, Home and End to the ends.
+ * Where the arrow keys lead on a chart, from its first entry to its last (bars from the top, the
+ * ring's slices clockwise): Down and Right to the next, Up and Left back, Home and End to the ends.
  */
 const barMoves: Record<string, (index: number, last: number) => number> = {
   ArrowDown: (i, last) => Math.min(i + 1, last),
@@ -97,24 +68,34 @@ const barMoves: Record<string, (index: number, last: number) => number> = {
   End: (_, last) => last,
 };
 
+/** Where a chart's tooltip goes: on the entry the keys reached, or where the pointer is. */
+interface ChartFocus {
+  /** The entry the keys reached, while the chart has the focus and the pointer left it alone. */
+  byKeys: number | undefined;
+}
+
 /**
- * A chart of horizontal bars, which the keyboard reads as a list: the arrows move along the bars
- * (the tooltip follows) and Enter or Space lists the assets of the bar reached, as a click does.
- * Recharts' own keyboard layer steps the wrong way on charts laid out vertically (its ArrowRight
- * goes up, and Up and Down do nothing), so the bar the keys reached is kept here and the tooltip
- * is put on it.
+ * A chart the keyboard and screen readers read as a list of its entries ("Foreman: 912"): the
+ * arrows move along the entries (the tooltip follows) and Enter or Space lists the assets of the
+ * entry reached, as a click does. The drawing itself is hidden from screen readers. Recharts' own
+ * keyboard layer is not used: it steps the wrong way on charts laid out vertically (its
+ * ArrowRight goes up, and Up and Down do nothing) and gives a screen reader nothing to read.
  */
-function HBar(props: { title: string; data: Datum[]; testId: string; color?: string }) {
-  const height = Math.max(60, props.data.length * 22 + 10);
+function ChartList(props: {
+  title: string;
+  data: Datum[];
+  testId: string;
+  children: (focus: ChartFocus) => ReactNode;
+}) {
   const ids = useId();
-  // The bar the keys reached, while the chart has the focus.
+  // The entry the keys reached, while the chart has the focus.
   const [active, setActive] = useState<number | undefined>();
   // The pointer moved over the chart since: its tooltip is the pointer's again.
   const [pointing, setPointing] = useState(false);
   const pressed = useRef(false);
   const last = props.data.length - 1;
   const current = active === undefined ? undefined : Math.min(active, last);
-  const byKeys = current !== undefined && current >= 0 && !pointing;
+  const byKeys = current !== undefined && current >= 0 && !pointing ? current : undefined;
 
   const onKeyDown = (event: KeyboardEvent): void => {
     const move = barMoves[event.key];
@@ -147,7 +128,7 @@ function HBar(props: { title: string; data: Datum[]; testId: string; color?: str
           pressed.current = true;
         }}
         onFocus={() => {
-          // Focused from the keyboard: the first bar, as a list's first option.
+          // Focused from the keyboard: the first entry, as a list's first option.
           if (!pressed.current && last >= 0) setActive(0);
           pressed.current = false;
         }}
@@ -170,51 +151,114 @@ function HBar(props: { title: string; data: Datum[]; testId: string; color?: str
             {datum.name}: {datum.value.toLocaleString()}
           </div>
         ))}
-        <div aria-hidden>
-          <ResponsiveContainer width="100%" height={height}>
-            <BarChart
-              data={props.data}
-              layout="vertical"
-              margin={{ left: 8, right: 24 }}
-              // The keys are handled above; recharts' layer would also take the focus.
-              accessibilityLayer={false}
-            >
-              <XAxis type="number" hide />
-              <YAxis
-                type="category"
-                dataKey="name"
-                width={130}
-                tick={{ fontSize: 11, fill: 'var(--fg-muted)' }}
-                axisLine={false}
-                tickLine={false}
-              />
-              <Tooltip
-                cursor={{ fill: 'var(--bg-hover)' }}
-                contentStyle={{ background: 'var(--bg-raised)', border: '1px solid var(--border)' }}
-                // On the bar the keys reached; "click" keeps an earlier hover from overriding it
-                // (a click on a bar leaves the overview, so none is ever kept).
-                {...(byKeys ? { active: true, defaultIndex: current, trigger: 'click' } : {})}
-              />
-              <Bar
-                dataKey="value"
-                fill={props.color ?? 'var(--chart-1)'}
-                radius={[0, 3, 3, 0]}
-                // A bar of 0 keeps a sliver, and with it the label that says 0: without it the
-                // row reads as if its count were missing.
-                minPointSize={2}
-                isAnimationActive={false}
-                label={{ position: 'right', fontSize: 11, fill: 'var(--fg-muted)' }}
-                cursor="pointer"
-                onClick={(entry: { payload?: Datum }) => {
-                  if (entry.payload?.query)
-                    useInventoryStore.getState().applyQuery(entry.payload.query);
-                }}
-              />
-            </BarChart>
-          </ResponsiveContainer>
-        </div>
+        <div aria-hidden>{props.children({ byKeys })}</div>
       </div>
     </section>
+  );
+}
+
+/**
+ * The tooltip's props for the entry the keys reached; "click" keeps an earlier hover from
+ * overriding it (a click on an entry leaves the overview, so none is ever kept).
+ */
+function tooltipAt(focus: ChartFocus): {
+  active?: boolean;
+  defaultIndex?: number;
+  trigger?: 'click';
+} {
+  return focus.byKeys === undefined
+    ? {}
+    : { active: true, defaultIndex: focus.byKeys, trigger: 'click' };
+}
+
+/** A chart of horizontal bars, read as a list (`ChartList`). */
+function HBar(props: { title: string; data: Datum[]; testId: string; color?: string }) {
+  const height = Math.max(60, props.data.length * 22 + 10);
+  return (
+    <ChartList title={props.title} data={props.data} testId={props.testId}>
+      {(focus) => (
+        <ResponsiveContainer width="100%" height={height}>
+          <BarChart
+            data={props.data}
+            layout="vertical"
+            margin={{ left: 8, right: 24 }}
+            // The keys are handled by ChartList; recharts' layer would also take the focus.
+            accessibilityLayer={false}
+          >
+            <XAxis type="number" hide />
+            <YAxis
+              type="category"
+              dataKey="name"
+              width={130}
+              tick={{ fontSize: 11, fill: 'var(--fg-muted)' }}
+              axisLine={false}
+              tickLine={false}
+            />
+            <Tooltip
+              cursor={{ fill: 'var(--bg-hover)' }}
+              contentStyle={{ background: 'var(--bg-raised)', border: '1px solid var(--border)' }}
+              {...tooltipAt(focus)}
+            />
+            <Bar
+              dataKey="value"
+              fill={props.color ?? 'var(--chart-1)'}
+              radius={[0, 3, 3, 0]}
+              // A bar of 0 keeps a sliver, and with it the label that says 0: without it the
+              // row reads as if its count were missing.
+              minPointSize={2}
+              isAnimationActive={false}
+              label={{ position: 'right', fontSize: 11, fill: 'var(--fg-muted)' }}
+              cursor="pointer"
+              onClick={(entry: { payload?: Datum }) => {
+                if (entry.payload?.query)
+                  useInventoryStore.getState().applyQuery(entry.payload.query);
+              }}
+            />
+          </BarChart>
+        </ResponsiveContainer>
+      )}
+    </ChartList>
+  );
+}
+
+/** Assets by source as a ring, read as a list (`ChartList`); sources with none are left out. */
+function SourcePie(props: { data: Datum[] }) {
+  const data = props.data
+    .filter((d) => d.value > 0)
+    .map((d, i) => ({ ...d, fill: palette[i % palette.length] }));
+  return (
+    <ChartList title="By source" data={data} testId="chart-sources">
+      {(focus) => (
+        <ResponsiveContainer width="100%" height={170}>
+          <PieChart accessibilityLayer={false}>
+            <Pie
+              data={data}
+              dataKey="value"
+              nameKey="name"
+              innerRadius={36}
+              outerRadius={60}
+              isAnimationActive={false}
+              cursor="pointer"
+              onClick={(entry: { payload?: Datum }) => {
+                if (entry.payload) useInventoryStore.getState().applyQuery(entry.payload.query);
+              }}
+            />
+            {/* Names and counts beside the ring: labels around it do not fit a narrow panel. */}
+            <Legend
+              layout="vertical"
+              position="right"
+              formatter={(name: string, entry: { payload?: { value?: number } }) =>
+                `${name} ${String(entry.payload?.value ?? '')}`
+              }
+            />
+            <Tooltip
+              contentStyle={{ background: 'var(--bg-raised)', border: '1px solid var(--border)' }}
+              {...tooltipAt(focus)}
+            />
+          </PieChart>
+        </ResponsiveContainer>
+      )}
+    </ChartList>
   );
 }
 
@@ -266,7 +310,6 @@ function useStaleCount(version: unknown): number | undefined {
 export function FleetOverview() {
   const facets = useInventoryStore((s) => s.facets);
   const stale = useStaleCount(facets);
-  const sourceKeys = useChartKeys();
   if (!facets) return <p className="muted">Reading the inventory…</p>;
 
   const bySource: Datum[] = systems.map((s) => ({
@@ -329,42 +372,7 @@ export function FleetOverview() {
         />
       </div>
       <div className="chart-grid">
-        <section
-          className="panel chart-panel"
-          data-testid="chart-sources"
-          onKeyDown={sourceKeys.onKeyDown}
-        >
-          <h2>By source</h2>
-          <ResponsiveContainer width="100%" height={170}>
-            <PieChart>
-              <ActiveDatum activeRef={sourceKeys.activeRef} />
-              <Pie
-                data={bySource
-                  .filter((d) => d.value > 0)
-                  .map((d, i) => ({ ...d, fill: palette[i % palette.length] }))}
-                dataKey="value"
-                nameKey="name"
-                innerRadius={36}
-                outerRadius={60}
-                isAnimationActive={false}
-                onClick={(entry: { payload?: Datum }) => {
-                  if (entry.payload) useInventoryStore.getState().applyQuery(entry.payload.query);
-                }}
-              />
-              {/* Names and counts beside the ring: labels around it do not fit a narrow panel. */}
-              <Legend
-                layout="vertical"
-                position="right"
-                formatter={(name: string, entry: { payload?: { value?: number } }) =>
-                  `${name} ${String(entry.payload?.value ?? '')}`
-                }
-              />
-              <Tooltip
-                contentStyle={{ background: 'var(--bg-raised)', border: '1px solid var(--border)' }}
-              />
-            </PieChart>
-          </ResponsiveContainer>
-        </section>
+        <SourcePie data={bySource} />
         <HBar
           title="Missing where expected (drift)"
           data={missing}
