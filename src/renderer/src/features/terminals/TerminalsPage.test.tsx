@@ -103,6 +103,29 @@ describe('terminal keys outside a terminal', () => {
     expect(order()).toEqual(before);
   });
 
+  it('move the focus along the tab names with the arrow keys, Home and End, without switching', () => {
+    render(<TerminalsPage />);
+    const names = () => screen.getAllByTestId('term-tab').map((t) => t.querySelector('button')!);
+    names()[1]!.focus();
+    fireEvent.keyDown(names()[1]!, { key: 'ArrowRight' });
+    expect(document.activeElement).toBe(names()[2]);
+    fireEvent.keyDown(names()[2]!, { key: 'ArrowRight' });
+    expect(document.activeElement).toBe(names()[0]);
+    fireEvent.keyDown(names()[0]!, { key: 'ArrowLeft' });
+    expect(document.activeElement).toBe(names()[2]);
+    fireEvent.keyDown(names()[2]!, { key: 'Home' });
+    expect(document.activeElement).toBe(names()[0]);
+    fireEvent.keyDown(names()[0]!, { key: 'End' });
+    expect(document.activeElement).toBe(names()[2]);
+    // Only the focus moved: the tab shown is the same until Enter.
+    expect(useTerminalsStore.getState().active[0]).toBe('b');
+    // Arrows on the tab's other buttons are theirs.
+    const broadcast = screen.getAllByTestId('term-tab-broadcast')[0]!;
+    broadcast.focus();
+    fireEvent.keyDown(broadcast, { key: 'ArrowRight' });
+    expect(document.activeElement).toBe(broadcast);
+  });
+
   it('leave the keys to a terminal, which acts on them itself, and to fields', () => {
     render(<TerminalsPage />);
     const inTerminal = document.createElement('div');

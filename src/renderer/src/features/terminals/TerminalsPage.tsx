@@ -1,6 +1,12 @@
 import '@xterm/xterm/css/xterm.css';
 import { ChevronLeft, ChevronRight, Columns2, Plus, Radio, X } from 'lucide-react';
-import { useEffect, useRef, useState, type SyntheticEvent } from 'react';
+import {
+  useEffect,
+  useRef,
+  useState,
+  type KeyboardEvent as ReactKeyboardEvent,
+  type SyntheticEvent,
+} from 'react';
 import { isTyping } from '../../lib/typing';
 import { PromptDialog } from './PromptDialog';
 import { TabListMenu, useOverflowing } from './TabListMenu';
@@ -259,6 +265,7 @@ function TerminalPane(props: { pane: 0 | 1 }) {
           role="tablist"
           aria-label={split ? `Tabs of the ${pane === 0 ? 'left' : 'right'} pane` : 'Terminal tabs'}
           ref={strip}
+          onKeyDown={onTabLabelKeyDown}
           {...(empty ? {} : drop.handlers)}
         >
           {paneTabs.map((tab) => (
@@ -287,6 +294,28 @@ function TerminalPane(props: { pane: 0 | 1 }) {
       {active ? <StatusLine tab={active} /> : null}
     </section>
   );
+}
+
+const labelSteps: Record<string, number> = { ArrowRight: 1, ArrowLeft: -1 };
+
+/**
+ * Left / Right on a tab's name go to the previous / next tab's name (and round), Home / End to
+ * the first / last — the focus only: Enter or Space shows that tab, and its terminal takes the
+ * keyboard. Keys in a name being edited stay in the field.
+ */
+function onTabLabelKeyDown(event: ReactKeyboardEvent<HTMLDivElement>): void {
+  const { key } = event;
+  if (!(key in labelSteps) && key !== 'Home' && key !== 'End') return;
+  if (event.ctrlKey || event.altKey || event.metaKey || event.shiftKey) return;
+  const labels = Array.from(
+    event.currentTarget.querySelectorAll<HTMLElement>(':scope > [role="tab"] .term-tab-label'),
+  );
+  const at = labels.findIndex((label) => label === event.target);
+  if (at === -1) return;
+  const n = labels.length;
+  const next = key === 'Home' ? 0 : key === 'End' ? n - 1 : (at + (labelSteps[key] ?? 0) + n) % n;
+  event.preventDefault();
+  labels[next]?.focus();
 }
 
 /** `dropAfter`: a tab held over the strip past this, the last tab, would land after it. */
