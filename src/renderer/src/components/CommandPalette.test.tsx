@@ -111,7 +111,8 @@ describe('the command palette', () => {
     });
   });
 
-  it('finds assets in the inventory and opens the one chosen', async () => {
+  it('finds assets in the inventory and opens the one chosen, leaving the search there as it was', async () => {
+    useInventoryStore.getState().applyQuery('updates>0');
     render(<CommandPalette />);
     fireEvent.change(screen.getByTestId('palette-input'), { target: { value: 'web0' } });
     const item = await screen.findByTestId('palette-item-asset:42');
@@ -121,8 +122,9 @@ describe('the command palette', () => {
     await waitFor(() => {
       expect(useNavStore.getState().section).toBe('inventory');
     });
-    expect(useInventoryStore.getState().draft).toBe('web0');
     expect(useInventoryStore.getState().detailId).toBe(42);
+    expect(useInventoryStore.getState().draft).toBe('updates>0');
+    expect(useInventoryStore.getState().query).toBe('updates>0');
   });
 
   it('runs the asset typed for on Enter, also when the inventory answers after the list was drawn', async () => {

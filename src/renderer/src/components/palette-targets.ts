@@ -43,11 +43,11 @@ export function assetCommands(rows: readonly AssetRow[], typed: string): Palette
     icon: Server,
     // The inventory already matched these on `typed`; the palette's own filter must keep them.
     keywords: [typed, row.fqdn ?? '', ...row.ips],
+    // The asset opens beside the inventory as it was: the search there is the user's own, and
+    // going to one asset is no reason to lose it.
     run: () => {
-      const inventory = useInventoryStore.getState();
       useNavStore.getState().go('inventory');
-      inventory.applyQuery(typed);
-      inventory.openDetail(row.id, { focus: true });
+      useInventoryStore.getState().openDetail(row.id, { focus: true });
     },
   }));
 }
