@@ -46,10 +46,51 @@ async function setup(
     return result.data as T;
   };
   await core.engine.sync('all');
-  return { store, core, router, call, seen };
+  return { store, core, router, call, seen, events };
 }
 
 describe('inventory commands', () => {
+  it('merges the assets again without a removed source profile, while running and at the next start', async () => {
+    const { call, core, store, seen, events } = await setup();
+    const only = 'source:patchmon -source:foreman -source:proxmox -source:routeros';
+    const total = async (query: string): Promise<number> =>
+      (await call<InventoryPage>('inventory:query', { query, limit: 1 })).total;
+    expect(await total('source:patchmon')).toBeGreaterThan(0);
+    expect(await total(only)).toBeGreaterThan(0);
+    const patchmon = store.profiles.list().find((p) => p.connection.kind === 'patchmon');
+    store.profiles.remove(patchmon!.id);
+    seen.length = 0;
+    // What the Profiles command tells the windows; the inventory follows it.
+    events.emit('profiles:changed', { reason: 'removed' });
+    await expect.poll(() => seen.includes('inventory:changed')).toBe(true);
+    expect(await total('source:patchmon')).toBe(0);
+    expect(await total(only)).toBe(0);
+    core.close();
+
+    // Removed by another process (the CLI) while this one was not running: merged at start.
+    const other = await setup();
+    const removed = other.store.profiles.list().find((p) => p.connection.kind === 'patchmon');
+    other.core.close();
+    other.store.profiles.remove(removed!.id);
+    const again = inventoryHandlers(
+      other.store,
+      new EventHub(),
+      silentLogger,
+      fleetConnectors(() => fleet),
+      { probe: () => Promise.resolve(null) },
+    );
+    const router = createRouter(again.handlers as never, silentLogger);
+    const result = await router.dispatch(
+      'inventory:query',
+      { query: 'source:patchmon', limit: 1 },
+      context,
+    );
+    expect(result.ok && (result.data as InventoryPage).total).toBe(0);
+    again.close();
+    other.store.close();
+    store.close();
+  });
+
   it('searches from the in-memory index once it is ready, and from SQL while it follows a join', async () => {
     const records: LogRecord[] = [];
     const logger = createLogger({ sink: (record) => records.push(record) });

@@ -144,6 +144,18 @@ export function inventoryHandlers(
   const offVault = store.vault.onStateChange((state) => {
     if (state === 'unlocked') background.tick();
   });
+  // A removed source profile took its records along: its assets are merged again without them,
+  // and the assets only it knew are gone.
+  const offProfiles = events.subscribe((name, payload) => {
+    if (name !== 'profiles:changed' || (payload as { reason?: string }).reason !== 'removed') {
+      return;
+    }
+    void engine.recorrelate().then(() => {
+      stale = true;
+      events.emit('inventory:changed', { reason: 'profile removed' });
+      setTimeout(warmSearch, searchWarmMs).unref();
+    });
+  });
   const status = (): SyncStatus => {
     const sources = engine.freshness();
     if (assetCounts === undefined || (stale && !engine.isRunning())) {
@@ -166,6 +178,7 @@ export function inventoryHandlers(
     close: () => {
       clearInterval(reachTimer);
       offVault();
+      offProfiles();
       background.stop();
       engine.cancel();
     },

@@ -219,7 +219,10 @@ export class ProfileService {
     this.logger.info('profile secret saved', { id, field });
   }
 
-  /** Removes a profile and its secrets; refused while another profile jumps through it. */
+  /**
+   * Removes a profile, its secrets and its synced records; refused while another profile jumps
+   * through it.
+   */
   remove(id: string): void {
     const profile = this.get(id);
     const users = this.list().filter(
@@ -231,7 +234,19 @@ export class ProfileService {
         `"${profile.name}" is the jump host of ${users.map((u) => `"${u.name}"`).join(', ')}; change those first.`,
       );
     }
-    this.db.prepare('DELETE FROM profiles WHERE id = ?').run(id);
+    this.db
+      .transaction(() => {
+        const synced = this.db
+          .prepare('SELECT 1 FROM source_records WHERE profile_id = ? LIMIT 1')
+          .get(id);
+        // Its records go with it (ON DELETE CASCADE): the assets they made are merged again
+        // without them, here or at the next start (the inventory's dirty mark, as a sync sets).
+        this.db.prepare('DELETE FROM profiles WHERE id = ?').run(id);
+        if (synced !== undefined) {
+          this.db.prepare('UPDATE inventory_state SET dirty = 1 WHERE id = 1').run();
+        }
+      })
+      .immediate();
     this.logger.info('profile removed', { id });
   }
 

@@ -353,6 +353,14 @@ export class SyncEngine {
     if (this.#running.size === 0) await this.#correlateLogged();
   }
 
+  /**
+   * Merges the assets again after their records changed outside a sync (a source profile
+   * removed). While a sync runs, its end does it.
+   */
+  async recorrelate(): Promise<void> {
+    if (this.#running.size === 0) await this.#correlateLogged();
+  }
+
   async #correlateLogged(): Promise<void> {
     try {
       await this.#correlate(this.#clock());
