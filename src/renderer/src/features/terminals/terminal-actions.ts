@@ -72,6 +72,7 @@ function applyStatus(tab: TerminalTab, status: SessionStatus): void {
       ? {}
       : { reconnectAt: Date.now() + delay, reconnectAttempt: retry ?? 0 }),
   });
+  settleTypeahead(tab.key, status.state);
   if (status.state === 'closed') {
     const line = status.reason ? `\r\n\x1b[2m[${status.reason.message}]\x1b[0m\r\n` : '';
     sessions.get(tab.key)?.term.write(line);
@@ -182,11 +183,39 @@ export function duplicateTab(key: string): void {
   if (tab !== undefined) void openTab(tab.target);
 }
 
-/** Input typed in a broadcast tab goes to every broadcast tab that is live. */
+/**
+ * Keys typed into a tab while its session is still connecting, sent once it opens — as ssh's own
+ * terminal keeps them — so a command typed ahead runs whole, never only its later part. Dropped
+ * if the session closes first; at most `typeaheadLimit` characters are kept.
+ */
+const typeahead = new Map<string, string>();
+const typeaheadLimit = 4096;
+
+/**
+ * Input typed in a broadcast tab goes to every broadcast tab; each live one gets it now, each
+ * still connecting once it opens (`typeahead`).
+ */
 export function sendInput(key: string, data: string): void {
-  for (const tab of selectors.inputTargets(useTerminalsStore.getState(), key)) {
-    sessions.get(tab.key)?.send(data);
+  const state = useTerminalsStore.getState();
+  const from = selectors.byKey(state, key);
+  if (from === undefined) return;
+  const targets = from.broadcast ? state.tabs.filter((tab) => tab.broadcast) : [from];
+  for (const tab of targets) {
+    const { state: now } = tab.status;
+    if (now === 'open' && tab.sessionId !== null) sessions.get(tab.key)?.send(data);
+    else if (now === 'connecting' || now === 'authenticating') {
+      const held = (typeahead.get(tab.key) ?? '') + data;
+      if (held.length <= typeaheadLimit) typeahead.set(tab.key, held);
+    }
   }
+}
+
+/** What was typed ahead goes out once the session opens; it is dropped when it closes first. */
+function settleTypeahead(key: string, state: SessionStatus['state']): void {
+  const held = typeahead.get(key);
+  if (held === undefined || state === 'connecting' || state === 'authenticating') return;
+  typeahead.delete(key);
+  if (state === 'open') sessions.get(key)?.send(held);
 }
 
 async function startSession(
@@ -445,6 +474,7 @@ export function closeTabNow(key: string): void {
   const tab = selectors.byKey(state, key);
   if (tab === undefined) return;
   cancelAutoReconnect(key);
+  typeahead.delete(key);
   if (tab.sessionId !== null) void bridge().call('ssh:close', { sessionId: tab.sessionId });
   sessions.get(key)?.dispose();
   sessions.delete(key);

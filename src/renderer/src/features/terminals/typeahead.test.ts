@@ -1,0 +1,53 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { setBridge } from '../../lib/bridge';
+import { installSshBridge, type SshBridge } from '../../test-support/terminal-tabs';
+import { closeTabNow, openTab, sendInput } from './terminal-actions';
+import { TerminalSession } from './terminal-session';
+import { initialState, useTerminalsStore } from './terminals-store';
+
+describe('keys typed while a session connects', () => {
+  let host: SshBridge;
+  let sent: string[];
+  beforeEach(() => {
+    useTerminalsStore.setState(initialState);
+    host = installSshBridge();
+    sent = [];
+    vi.spyOn(TerminalSession.prototype, 'send').mockImplementation((data) => {
+      sent.push(data);
+    });
+  });
+  afterEach(() => {
+    for (const tab of useTerminalsStore.getState().tabs) closeTabNow(tab.key);
+    vi.restoreAllMocks();
+    setBridge(undefined);
+    useTerminalsStore.setState(initialState);
+  });
+
+  const tab = () => useTerminalsStore.getState().tabs[0]!;
+  const status = (state: 'authenticating' | 'open' | 'closed'): void => {
+    host.emit('ssh:status', { sessionId: tab().sessionId ?? '', status: { state } });
+  };
+
+  it('are sent whole, in order, once it opens — not only those typed after', async () => {
+    const opening = openTab({ kind: 'quick', user: 'ops', host: '10.0.0.5', port: 22 });
+    // Before the host has even named the session.
+    sendInput(tab().key, 'ec');
+    await opening;
+    sendInput(tab().key, 'ho ');
+    status('authenticating');
+    sendInput(tab().key, 'typeahead\r');
+    expect(sent).toEqual([]);
+    status('open');
+    expect(sent).toEqual(['echo typeahead\r']);
+    sendInput(tab().key, 'ls\r');
+    expect(sent).toEqual(['echo typeahead\r', 'ls\r']);
+  });
+
+  it('are dropped when it fails, and never reach the next session of the tab', async () => {
+    await openTab({ kind: 'quick', user: 'ops', host: '10.0.0.5', port: 22 });
+    sendInput(tab().key, 'rm -rf build\r');
+    status('closed');
+    status('open');
+    expect(sent).toEqual([]);
+  });
+});
