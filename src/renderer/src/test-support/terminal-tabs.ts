@@ -9,6 +9,7 @@ export function openTab(
   key: string,
   target: TerminalTab['target'],
   name: string | null = null,
+  ordinal = 1,
 ): TerminalTab {
   return {
     key,
@@ -24,6 +25,7 @@ export function openTab(
     reconnectAt: null,
     reconnectAttempt: 0,
     error: null,
+    ordinal,
   };
 }
 

@@ -206,9 +206,9 @@ describe('tabs to the same target', () => {
       ...initialState,
       tabs: [
         openTab('a', bastion),
-        openTab('b', bastion),
+        openTab('b', bastion, null, 2),
         openTab('c', bastion, 'mine'),
-        openTab('d', bastion),
+        openTab('d', bastion, null, 3),
       ],
       active: ['a', null],
     });

@@ -273,13 +273,15 @@ export async function openTab(target: TabTarget): Promise<void> {
     reconnectAt: null,
     reconnectAttempt: 0,
     error: null,
+    ordinal: 1,
   };
   const session = new TerminalSession(state.settings, sessionHooks(key));
   sessions.set(key, session);
   useTerminalsStore.setState((s) => {
     const active: [string | null, string | null] = [...s.active];
     active[pane] = key;
-    return { tabs: [...s.tabs, tab], active };
+    const numbered = { ...tab, ordinal: selectors.nextOrdinal(s.tabs, selectors.tabLabel(tab)) };
+    return { tabs: [...s.tabs, numbered], active };
   });
   await startInTab(key, target, session);
 }
@@ -290,6 +292,8 @@ export interface AdoptedTab {
   name: string | null;
   pane: 0 | 1;
   broadcast: boolean;
+  /** The number it had there; a new one when it had none. */
+  ordinal?: number | undefined;
 }
 
 /**
@@ -314,10 +318,19 @@ export async function adoptSession(saved: AdoptedTab, view: SshSessionView): Pro
     reconnectAt: null,
     reconnectAttempt: 0,
     error: null,
+    ordinal: 1,
   };
   const session = new TerminalSession(useTerminalsStore.getState().settings, sessionHooks(key));
   sessions.set(key, session);
-  useTerminalsStore.setState((s) => ({ tabs: [...s.tabs, tab] }));
+  useTerminalsStore.setState((s) => ({
+    tabs: [
+      ...s.tabs,
+      {
+        ...tab,
+        ordinal: saved.ordinal ?? selectors.nextOrdinal(s.tabs, selectors.tabLabel(tab)),
+      },
+    ],
+  }));
   session.connect(view.id, { replay: true });
   const attached = await bridge().call('ssh:attach', { sessionId: view.id });
   if (!attached.ok) {
@@ -482,8 +495,12 @@ export function closeTabNow(key: string): void {
   const active: [string | null, string | null] = [...state.active];
   for (const pane of [0, 1] as const) {
     if (active[pane] === key) {
-      const left = tabs.filter((t) => (state.split ? t.pane === pane : true));
-      active[pane] = left.at(-1)?.key ?? null;
+      // The pane shows the tab that was next to the closed one — the one after it, or before
+      // it when it was the last — as browsers do.
+      const inPane = (t: TerminalTab): boolean => (state.split ? t.pane === pane : true);
+      const before = state.tabs.slice(0, state.tabs.indexOf(tab)).filter(inPane);
+      const after = state.tabs.slice(state.tabs.indexOf(tab) + 1).filter(inPane);
+      active[pane] = (after[0] ?? before.at(-1))?.key ?? null;
     }
   }
   useTerminalsStore.setState({
@@ -503,9 +520,16 @@ export function activate(key: string): void {
   useTerminalsStore.setState({ active, focusedPane: pane });
 }
 
+/** Names a tab (a blank name gives its default back), numbered among tabs of that name. */
 export function rename(key: string, name: string): void {
   const trimmed = name.trim().slice(0, 60);
-  updateTab(key, { name: trimmed === '' ? null : trimmed });
+  const state = useTerminalsStore.getState();
+  const tab = selectors.byKey(state, key);
+  if (tab === undefined) return;
+  const renamed = { ...tab, name: trimmed === '' ? null : trimmed };
+  if (selectors.tabLabel(renamed) === selectors.tabLabel(tab)) return;
+  const ordinal = selectors.nextOrdinal(state.tabs, selectors.tabLabel(renamed), key);
+  updateTab(key, { name: renamed.name, ordinal });
 }
 
 export function toggleBroadcast(key: string): void {

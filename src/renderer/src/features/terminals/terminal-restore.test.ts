@@ -105,15 +105,34 @@ describe('the saved list of a window’s terminals', () => {
       active: ['a', 'b'] as [string, string],
       tabs: [
         { ...openTab('a', quick('web-1')), sessionId: 's-a', name: 'prod web' },
-        { ...openTab('b', quick('db-1')), sessionId: 's-b', pane: 1 as const, broadcast: true },
+        {
+          ...openTab('b', quick('db-1'), null, 3),
+          sessionId: 's-b',
+          pane: 1 as const,
+          broadcast: true,
+        },
         // Still opening, no session yet: nothing a reload could take back.
         { ...openTab('c', quick('cache-1')), sessionId: null },
       ],
     };
     expect(savedTabsOf(state)).toEqual({
       tabs: [
-        { sessionId: 's-a', target: quick('web-1'), name: 'prod web', pane: 0, broadcast: false },
-        { sessionId: 's-b', target: quick('db-1'), name: null, pane: 1, broadcast: true },
+        {
+          sessionId: 's-a',
+          target: quick('web-1'),
+          name: 'prod web',
+          pane: 0,
+          broadcast: false,
+          ordinal: 1,
+        },
+        {
+          sessionId: 's-b',
+          target: quick('db-1'),
+          name: null,
+          pane: 1,
+          broadcast: true,
+          ordinal: 3,
+        },
       ],
       active: ['s-a', 's-b'],
       split: true,
@@ -152,7 +171,14 @@ describe('a window that starts again after a reload', () => {
     const saved: SavedTabs = {
       tabs: [
         { sessionId: 's-closed', target: quick('old-1'), name: null, pane: 0, broadcast: false },
-        { sessionId: 's-open', target: quick('web-1'), name: 'prod', pane: 1, broadcast: true },
+        {
+          sessionId: 's-open',
+          target: quick('web-1'),
+          name: 'prod',
+          pane: 1,
+          broadcast: true,
+          ordinal: 4,
+        },
         { sessionId: 's-asking', target: quick('new-1'), name: null, pane: 1, broadcast: false },
         // Its session ended while the window was away.
         { sessionId: 's-gone', target: quick('gone-1'), name: null, pane: 0, broadcast: false },
@@ -169,7 +195,15 @@ describe('a window that starts again after a reload', () => {
     const state = useTerminalsStore.getState();
     const tab = (sessionId: string) => state.tabs.find((t) => t.sessionId === sessionId);
     expect(state.tabs.map((t) => t.sessionId)).toEqual(['s-closed', 's-open', 's-asking']);
-    expect(tab('s-open')).toMatchObject({ name: 'prod', pane: 1, broadcast: true, wasOpen: true });
+    // With the number it had (a list saved before numbers were kept gives a new one).
+    expect(tab('s-open')).toMatchObject({
+      name: 'prod',
+      pane: 1,
+      broadcast: true,
+      wasOpen: true,
+      ordinal: 4,
+    });
+    expect(tab('s-closed')?.ordinal).toBe(1);
     expect(tab('s-open')?.status.state).toBe('open');
     expect(tab('s-closed')?.status.state).toBe('closed');
     // Still connecting (the host shows its question again): cancelling it closes the tab.

@@ -35,6 +35,8 @@ const SavedTab = z.object({
   name: z.string().max(200).nullable(),
   pane: z.union([z.literal(0), z.literal(1)]),
   broadcast: z.boolean(),
+  /** Its number among tabs of its label (lists saved before numbers were kept have none). */
+  ordinal: z.number().int().min(1).max(100_000).optional(),
 });
 type SavedTab = z.infer<typeof SavedTab>;
 
@@ -62,6 +64,7 @@ export function savedTabsOf(state: TerminalsState): SavedTabs {
               name: tab.name,
               pane: tab.pane,
               broadcast: tab.broadcast,
+              ordinal: tab.ordinal,
             },
           ],
     ),

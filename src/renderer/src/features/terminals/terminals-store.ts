@@ -28,6 +28,11 @@ export interface TerminalTab {
   reconnectAttempt: number;
   /** Why opening failed before a session existed (no such profile, vault locked, …). */
   error: string | null;
+  /**
+   * The tab's number among tabs of the same label, given when it opened or was renamed and kept
+   * for its life, so moving or closing other tabs never renumbers it; shown from 2 on.
+   */
+  ordinal: number;
 }
 
 export interface TerminalSettings {
@@ -123,18 +128,22 @@ export const selectors = {
   tabLabel: (tab: TerminalTab): string =>
     tab.name ?? (tab.target.kind === 'quick' ? tab.title : describeTarget(tab.target)),
   /**
-   * The label a tab shows: numbered after the first when earlier tabs carry the same one
-   * ("bastion-ber", "bastion-ber (2)"), so sessions to one target can be told apart.
+   * The label a tab shows: with its number from the second tab of one label on ("bastion-ber",
+   * "bastion-ber (2)"), so sessions to one target can be told apart.
    */
-  shownLabel: (state: TerminalsState, tab: TerminalTab): string => {
+  shownLabel: (_state: TerminalsState, tab: TerminalTab): string => {
     const label = selectors.tabLabel(tab);
-    let before = 0;
-    for (const other of state.tabs) {
-      if (other.key === tab.key) break;
-      if (selectors.tabLabel(other) === label) before += 1;
-    }
-    return before === 0 ? label : `${label} (${String(before + 1)})`;
+    return tab.ordinal > 1 ? `${label} (${String(tab.ordinal)})` : label;
   },
+  /** The number a tab labelled `label` gets now: one more than the highest open such tab. */
+  nextOrdinal: (tabs: readonly TerminalTab[], label: string, except?: string): number =>
+    1 +
+    Math.max(
+      0,
+      ...tabs
+        .filter((tab) => tab.key !== except && selectors.tabLabel(tab) === label)
+        .map((tab) => tab.ordinal),
+    ),
   isLive: (tab: TerminalTab): boolean => tab.sessionId !== null && tab.status.state !== 'closed',
   paneTabs: (state: TerminalsState, pane: 0 | 1): TerminalTab[] =>
     state.tabs.filter((tab) => (state.split ? tab.pane === pane : true)),

@@ -1,0 +1,60 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { setBridge } from '../../lib/bridge';
+import { installSshBridge } from '../../test-support/terminal-tabs';
+import { activate, closeTabNow, openTab, rename } from './terminal-actions';
+import { moveShownTabToOtherPane } from './tab-layout';
+import { initialState, selectors, useTerminalsStore } from './terminals-store';
+
+describe('tabs to one target', () => {
+  beforeEach(() => {
+    useTerminalsStore.setState(initialState);
+    installSshBridge();
+  });
+  afterEach(() => {
+    for (const tab of useTerminalsStore.getState().tabs) closeTabNow(tab.key);
+    setBridge(undefined);
+    useTerminalsStore.setState(initialState);
+  });
+
+  const labels = (): string[] => {
+    const state = useTerminalsStore.getState();
+    return state.tabs.map((tab) => selectors.shownLabel(state, tab));
+  };
+  const keyOf = (label: string): string => {
+    const state = useTerminalsStore.getState();
+    return state.tabs.find((tab) => selectors.shownLabel(state, tab) === label)!.key;
+  };
+  const box = { kind: 'quick', user: 'ops', host: 'box1', port: 22 } as const;
+
+  it('keep their numbers when others are moved, closed or renamed, and a new one gets the next', async () => {
+    for (let i = 0; i < 4; i += 1) await openTab(box);
+    expect(labels()).toEqual([
+      'ops@box1:22',
+      'ops@box1:22 (2)',
+      'ops@box1:22 (3)',
+      'ops@box1:22 (4)',
+    ]);
+
+    activate(keyOf('ops@box1:22 (4)'));
+    moveShownTabToOtherPane();
+    closeTabNow(keyOf('ops@box1:22 (2)'));
+    rename(keyOf('ops@box1:22'), 'first');
+    expect(labels()).toEqual(['first', 'ops@box1:22 (3)', 'ops@box1:22 (4)']);
+
+    await openTab(box);
+    expect(labels()).toContain('ops@box1:22 (5)');
+    // Given its default name back, a tab is numbered after the others again.
+    rename(keyOf('first'), '');
+    expect(labels()[0]).toBe('ops@box1:22 (6)');
+  });
+
+  it('show the neighbour of a closed tab, not the last one', async () => {
+    for (let i = 0; i < 4; i += 1) await openTab(box);
+    activate(keyOf('ops@box1:22 (2)'));
+    closeTabNow(keyOf('ops@box1:22 (2)'));
+    expect(useTerminalsStore.getState().active[0]).toBe(keyOf('ops@box1:22 (3)'));
+    activate(keyOf('ops@box1:22 (4)'));
+    closeTabNow(keyOf('ops@box1:22 (4)'));
+    expect(useTerminalsStore.getState().active[0]).toBe(keyOf('ops@box1:22 (3)'));
+  });
+});
