@@ -126,6 +126,18 @@ describe('terminal keys outside a terminal', () => {
     expect(document.activeElement).toBe(broadcast);
   });
 
+  it('show a tab clicked anywhere on it, not only on its name', () => {
+    render(<TerminalsPage />);
+    const first = screen.getAllByTestId('term-tab')[0]!;
+    fireEvent.click(first.querySelector('.term-dot')!);
+    expect(useTerminalsStore.getState().active[0]).toBe('a');
+    fireEvent.click(screen.getAllByTestId('term-tab')[2]!);
+    expect(useTerminalsStore.getState().active[0]).toBe('c');
+    // Its buttons do their own thing only.
+    fireEvent.click(screen.getAllByTestId('term-tab-broadcast')[0]!);
+    expect(useTerminalsStore.getState().active[0]).toBe('c');
+  });
+
   it('leave the keys to a terminal, which acts on them itself, and to fields', () => {
     render(<TerminalsPage />);
     const inTerminal = document.createElement('div');

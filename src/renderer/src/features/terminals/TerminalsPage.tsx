@@ -372,6 +372,13 @@ function TabHandle(props: { tab: TerminalTab; active: boolean; dropAfter: boolea
       data-state={tab.status.state}
       data-drop={dropSide ?? undefined}
       {...drag.handlers}
+      // A click anywhere on the tab (its dot, its edges) shows it, as one on its name does; the
+      // tab's own buttons and the name being edited keep their clicks.
+      onClick={(event) => {
+        if (editing || (event.target as Element).closest('button, input, form') !== null) return;
+        activate(tab.key);
+        sessionFor(tab.key)?.focus();
+      }}
     >
       <span className={`term-dot term-dot-${tab.status.state}`} aria-hidden />
       {editing ? (
