@@ -36,7 +36,11 @@ function fromSshCommand(text: string): { text: string } | { message: string } | 
   let destination: string | undefined;
   for (let i = 1; i < words.length; i++) {
     const word = words[i] ?? '';
-    if (word === '-p' || word === '-l') {
+    if (/^-[pl]./.test(word)) {
+      // Written together, as ssh also takes them: `-p2222`, `-lops`.
+      if (word.startsWith('-p')) port = word.slice(2);
+      else user = word.slice(2);
+    } else if (word === '-p' || word === '-l') {
       const value = words[i + 1];
       if (value === undefined) return { message: `${word} needs a value.` };
       if (word === '-p') port = value;

@@ -63,6 +63,21 @@ describe('quick connect', () => {
     });
   });
 
+  it('takes -p and -l written together with their values, as ssh does', () => {
+    expect(parseQuickConnect('ssh -p2222 root@127.0.0.1')).toEqual({
+      ok: true,
+      target: { user: 'root', host: '127.0.0.1', port: 2222 },
+    });
+    expect(parseQuickConnect('ssh -lops -p 22 db-1.lab')).toEqual({
+      ok: true,
+      target: { user: 'ops', host: 'db-1.lab', port: 22 },
+    });
+    expect(parseQuickConnect('ssh -pxyz root@db')).toEqual({
+      ok: false,
+      message: 'The port must be a number.',
+    });
+  });
+
   it('takes a pasted ssh command line for the target it names', () => {
     expect(parseQuickConnect('ssh ops@db-1.lab')).toEqual({
       ok: true,
