@@ -133,6 +133,15 @@ export async function syncCommand(
   if (outcomes.length === 0)
     throw new AppError('not-found', 'There are no source profiles to sync.');
   s.print(outcomes, () => formatOutcomes(outcomes));
+  // What a source could not give in full (an unreachable node, a missing privilege): said under
+  // the table too, not only in `--json`.
+  if (s.options.json !== true) {
+    for (const o of outcomes) {
+      for (const warning of o.warnings) {
+        s.io.stderr.write(`rackside: ${o.profileName}: warning: ${printable(warning)}\n`);
+      }
+    }
+  }
   const failed = outcomes.filter((o) => o.status !== 'ok' && o.status !== 'cancelled');
   const dataFrom = new Map(engine.freshness().map((f) => [f.profileId, f.dataFrom]));
   for (const o of failed) {

@@ -334,6 +334,28 @@ describe('what the CLI prints about assets', () => {
     ).toEqual([['pve', 'failed']]);
   });
 
+  it('says what a source could not give in full under the table, and only in the JSON with --json', async () => {
+    const dir = await seeded([guest(101, 'web01', '10.0.0.1')]);
+    const said = 'node pve-2 is unreachable; 3 guest(s) keep their last known details';
+    cliConnectors.current = () => ({
+      proxmox: {
+        system: 'proxmox',
+        test: () => Promise.reject(new Error('not used')),
+        sync: (_profile, _secrets, context) => {
+          context.warn(said);
+          return Promise.resolve([guest(101, 'web01', '10.0.0.1')]);
+        },
+      },
+    });
+    const env = { RACKSIDE_PASSPHRASE: 'output passphrase 1' };
+    const text = await cli(['--data-dir', dir, 'sync', '--all'], { env });
+    expect(text.code).toBe(0);
+    expect(text.stderr).toBe(`rackside: pve: warning: ${said}\n`);
+    const json = await cli(['--data-dir', dir, '--json', 'sync', '--all'], { env });
+    expect(json.stderr).toBe('');
+    expect(JSON.parse(json.stdout)).toMatchObject([{ warnings: [said] }]);
+  });
+
   it('counts a profile named twice once on the progress line, as it syncs once', async () => {
     const dir = await seeded([guest(101, 'web01', '10.0.0.1')]);
     cliConnectors.current = () => ({
