@@ -254,6 +254,21 @@ describe('rackside profiles', () => {
       error: { code: 'not-found', message: 'No profile named "nope".' },
     });
     expect(result.stderr).toBe('rackside: No profile named "nope".\n');
+    // A command line it cannot read, too.
+    for (const args of [
+      ['inventory', '--bogus'],
+      ['profiles', 'show'],
+      ['export', 'csv'],
+    ]) {
+      const bad = await cli(['--data-dir', dir, '--json', ...args]);
+      expect(bad.code, args.join(' ')).toBe(2);
+      expect(JSON.parse(bad.stdout), args.join(' ')).toEqual({
+        error: { code: 'usage', message: expect.any(String) as unknown },
+      });
+      expect((JSON.parse(bad.stdout) as { error: { message: string } }).error.message).not.toMatch(
+        /^error:/,
+      );
+    }
   });
 
   it('names the variable that gives a passphrase when the input has none to give', async () => {

@@ -175,13 +175,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   } catch (error) {
     code = exitCodeFor(error, io);
     // With --json a script reads stdout: a failure is an answer there too, as stderr says it.
-    if (
-      code !== 0 &&
-      program.opts<GlobalOptions>().json === true &&
-      !(error instanceof CommanderError)
-    ) {
+    if (code !== 0 && program.opts<GlobalOptions>().json === true) {
+      // Commander's own words for a command line it could not read ("error: unknown option").
       const message =
-        isAppError(error) || error instanceof UsageError ? error.message : String(error);
+        error instanceof CommanderError
+          ? error.message.replace(/^error: /, '')
+          : isAppError(error) || error instanceof UsageError
+            ? error.message
+            : String(error);
       const errorCode = isAppError(error) ? error.code : code === 2 ? 'usage' : 'internal';
       io.stdout.write(
         `${JSON.stringify({ error: { code: errorCode, message: redactText(message) } })}\n`,
