@@ -39,7 +39,14 @@ describe('the lab, end to end through the CLI', () => {
     expect((await cli(['--data-dir', dir, 'profiles', 'import', manifest], { env })).code).toBe(0);
 
     const synced = await cli(['--data-dir', dir, 'sync', '--all'], { env });
-    expect(synced.stderr).toBe('');
+    // Nothing failed; what the lab's deliberate faults keep back (a Proxmox node it keeps
+    // unreachable, a router whose update check fails) is said as warnings.
+    const said = synced.stderr.split('\n').filter((line) => line !== '');
+    expect(
+      said.every((line) => /^rackside: Lab [^:]+: warning: /.test(line)),
+      said.join('\n'),
+    ).toBe(true);
+    expect(said.some((line) => /node \S+ is unreachable/.test(line))).toBe(true);
     expect(synced.code).toBe(0);
 
     // Logging in with a profile's credential says who it is and what it may see.
