@@ -363,8 +363,9 @@ export const migrations: readonly Migration[] = [
     version: 16,
     name: 'one spelling per operating system',
     // Merged assets show one name per distribution (`Rocky 9.5` from Foreman and `Rocky Linux
-    // 9.5` from PatchMon are both Rocky Linux 9.5). The inventory is marked for correlation,
-    // and merge version 4 rewrites every asset with the new spelling.
+    // 9.5` from PatchMon are both Rocky Linux 9.5), and a guest's name made up while its node
+    // was unreachable (`lxc-112`) gives way to the name another source knows. The inventory is
+    // marked for correlation, and merge version 4 rewrites every asset.
     sql: `UPDATE inventory_state SET dirty = 1, generation = generation + 1;`,
   },
 ];

@@ -61,8 +61,21 @@ function first<T>(
 
 const unique = (values: Iterable<string>): string[] => [...new Set(values)];
 
+/**
+ * A name the Proxmox connector made up for a guest its node did not describe (`qemu-184`, the
+ * node unreachable): any name another source gives wins over it.
+ */
+function madeUpName(record: StoredRecord): boolean {
+  if (record.system !== 'proxmox') return false;
+  const made = /^(qemu|lxc)-(\d+)$/.exec(record.name);
+  return made !== null && record.externalId.endsWith(`/${made[1] ?? ''}/${made[2] ?? ''}`);
+}
+
 export function mergeRecords(records: readonly StoredRecord[]): MergedAsset {
-  const name = first(records, nameOrder, (r) => r.name) ?? '(unnamed)';
+  const name =
+    first(records, nameOrder, (r) => (madeUpName(r) ? null : r.name)) ??
+    first(records, nameOrder, (r) => r.name) ??
+    '(unnamed)';
   const fqdns = records.flatMap((r) => (r.fqdn === null ? [] : [r.fqdn]));
   const fqdn =
     fqdns.find((f) => f.split('.')[0] === name) ??
