@@ -281,6 +281,53 @@ describe('rackside sync, inventory, export and drift', () => {
     expect(drift.stdout).toMatch(/unknown to (Foreman|PatchMon)/);
   });
 
+  it('calls nothing missing from Proxmox VE while one of its clusters never synced, and says why', async () => {
+    const big = generateFleet({ size: 1000, seed: 3 });
+    const second = big.proxmox.clusters[1];
+    expect(second).toBeDefined();
+    cliConnectors.current = () => fleetConnectors(() => big);
+    try {
+      const fresh = tempDir();
+      const store = openStore({ dataDir: fresh, logger: silentLogger });
+      await store.vault.setup(env.RACKSIDE_PASSPHRASE);
+      addFleetProfiles(store.profiles, big);
+      store.close();
+      const others = big.proxmox.clusters.filter((c) => c !== second).map((c) => `pve-${c.name}`);
+      const synced = await cli(
+        [
+          '--data-dir',
+          fresh,
+          'sync',
+          ...['foreman', 'patchmon', ...others].flatMap((name) => ['--profile', name]),
+        ],
+        { env },
+      );
+      expect(synced.code).toBe(0);
+      const missingFromProxmox = (stdout: string): number =>
+        (JSON.parse(stdout) as { items: { missingFrom: string[] }[] }).items.filter((item) =>
+          item.missingFrom.includes('proxmox'),
+        ).length;
+      const drift = await cli(['--data-dir', fresh, '--json', 'drift', '--no-check']);
+      expect(drift.code).toBe(0);
+      expect(missingFromProxmox(drift.stdout)).toBe(0);
+      expect(drift.stderr).toContain(
+        `rackside: pve-${second!.name} has never synced: no asset counts as missing from Proxmox VE until it has.\n`,
+      );
+      // Once it has, Proxmox VE is judged again.
+      await cli(['--data-dir', fresh, 'sync', '--profile', `pve-${second!.name}`], { env });
+      const after = await cli(['--data-dir', fresh, '--json', 'drift', '--no-check']);
+      expect(after.stderr).toBe('');
+    } finally {
+      cliConnectors.current = () =>
+        fleetConnectors(() => fleet, {
+          foreman: {
+            failWith: () =>
+              failForeman ? new AppError('unavailable', 'foreman.lab: connection refused') : null,
+          },
+        });
+    }
+  });
+
   it('refuses a --sort or --limit it would have to guess at', async () => {
     for (const args of [
       ['--sort', 'name:desc:x'],

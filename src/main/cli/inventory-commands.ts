@@ -1,6 +1,7 @@
 import { AppError } from '../../shared/errors';
 import {
   SortField,
+  systemLabels,
   type AssetRow,
   type InventoryQuery,
   type SourceFreshness,
@@ -350,7 +351,17 @@ export async function exportAnsible(
 export async function driftCommand(s: CliSession, opts: ReadOptions = {}): Promise<number> {
   const { engine, inventory } = await readServices(s, opts);
   // Something "missing" from a source that cannot be reached may just not be known yet.
-  warnOffline(s, engine.freshness());
+  const sources = engine.freshness();
+  warnOffline(s, sources);
+  // A profile that never synced may hold what the others lack: its system is not judged yet.
+  const withData = new Set(sources.filter((f) => f.dataFrom !== null).map((f) => f.system));
+  for (const source of sources) {
+    if (source.dataFrom === null && withData.has(source.system)) {
+      s.io.stderr.write(
+        `rackside: ${source.profileName} has never synced: no asset counts as missing from ${systemLabels[source.system]} until it has.\n`,
+      );
+    }
+  }
   const page = inventory.drift(0, 100_000);
   s.print(page, () => formatDrift(page.items));
   return 0;

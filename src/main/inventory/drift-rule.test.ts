@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../../lab/fleet/prng';
-import type { SourceSystem } from '../../shared/inventory';
-import { driftSql, expectedIn, expectedSql } from './drift-rule';
+import type { SourceFreshness, SourceSystem } from '../../shared/inventory';
+import { configuredSystems, driftSql, expectedIn, expectedSql } from './drift-rule';
 
 const systems: SourceSystem[] = ['foreman', 'proxmox', 'patchmon', 'routeros'];
 const kinds = ['vm', 'container', 'node', 'bare-metal', 'router', 'host'];
@@ -92,5 +92,26 @@ describe('the drift rule', () => {
     expect(count('foreman', ['proxmox'])).toBe(0);
     expect(count('proxmox', systems)).toBe(0);
     db.close();
+  });
+
+  it('expects a system to know assets only once every one of its profiles has synced', () => {
+    const source = (
+      system: SourceSystem,
+      dataFrom: string | null,
+      hostFilter: string | null = null,
+    ): SourceFreshness => ({ system, dataFrom, hostFilter }) as SourceFreshness;
+    const day = '2026-11-24T10:00:00Z';
+    // Two Proxmox clusters, one never synced: its guests are not missing from Proxmox VE.
+    expect(
+      configuredSystems([source('foreman', day), source('proxmox', day), source('proxmox', null)]),
+    ).toEqual(['foreman']);
+    expect(configuredSystems([source('proxmox', day), source('proxmox', day)])).toEqual([
+      'proxmox',
+    ]);
+    // A host filter syncs part of Foreman: another profile must sync all of it.
+    expect(configuredSystems([source('foreman', day, 'location = Berlin')])).toEqual([]);
+    expect(
+      configuredSystems([source('foreman', day, 'location = Berlin'), source('foreman', day)]),
+    ).toEqual(['foreman']);
   });
 });

@@ -76,13 +76,17 @@ export function driftSql(
 
 /**
  * The systems expected to know assets: those with a profile that synced at least once and
- * syncs all of the system. A profile with a Foreman host filter cannot say whether a host
- * outside it is missing from Foreman or only outside the filter, so it makes nothing expected.
+ * syncs all of the system, and none that never synced. A profile with a Foreman host filter
+ * cannot say whether a host outside it is missing from Foreman or only outside the filter, so
+ * it makes nothing expected; a profile that never synced (a second Proxmox cluster, say) may
+ * hold any of the assets the others lack, so none is called missing until it has.
  */
 export function configuredSystems(sources: Iterable<SourceFreshness>): SourceSystem[] {
-  const out = new Set<SourceSystem>();
+  const whole = new Set<SourceSystem>();
+  const unsynced = new Set<SourceSystem>();
   for (const source of sources) {
-    if (source.dataFrom !== null && source.hostFilter === null) out.add(source.system);
+    if (source.dataFrom === null) unsynced.add(source.system);
+    else if (source.hostFilter === null) whole.add(source.system);
   }
-  return [...out];
+  return [...whole].filter((system) => !unsynced.has(system));
 }

@@ -77,6 +77,33 @@ describe('DriftView', () => {
     expect(filters).toContain('In Foreman, not in Proxmox VE');
   });
 
+  it('says why nothing counts as missing from a system with a profile that never synced', async () => {
+    const waiting = {
+      ...facets,
+      sources: [
+        { system: 'foreman', dataFrom: '2026-11-22T10:00:00Z', hostFilter: null },
+        {
+          system: 'proxmox',
+          profileName: 'pve-ber',
+          dataFrom: '2026-11-22T10:00:00Z',
+          hostFilter: null,
+        },
+        { system: 'proxmox', profileName: 'pve-fra', dataFrom: null, hostFilter: null },
+      ],
+    } as unknown as Facets;
+    installFakeBridge((channel) =>
+      channel === 'inventory:drift' ? { items: [], total: 0 } : unknownChannel(channel),
+    );
+    useInventoryStore.setState({ facets: waiting });
+    render(<DriftView />);
+    expect((await screen.findByTestId('drift-waiting')).textContent).toBe(
+      '“pve-fra” has never synced, so no asset counts as missing from Proxmox VE until it has.',
+    );
+    const filters = screen.getAllByTestId('drift-filter').map((b) => b.textContent.trim());
+    expect(filters.filter((f) => /not in Proxmox VE/i.test(f))).toEqual([]);
+    expect(filters).toContain('Not in Foreman (0)');
+  });
+
   it('says there is no drift instead of an empty table with "0 assets are missing"', async () => {
     core({ items: [], total: 0 });
     expect((await screen.findByTestId('drift-empty')).textContent).toContain('No drift');

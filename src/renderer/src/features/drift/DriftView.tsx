@@ -64,7 +64,7 @@ export function DriftView() {
   }, [loaded]);
 
   const sources = facets?.sources ?? [];
-  const { known, counted, filteredOnly } = driftSystems(facets);
+  const { known, counted, filteredOnly, waiting } = driftSystems(facets);
   // `drift:` applies the list's own rule, so each button finds what the list counts.
   const filters = counted.flatMap((missing) => [
     {
@@ -107,6 +107,13 @@ export function DriftView() {
             .map((s) => s.hostFilter)
             .join('; ')}
           ), so no asset counts as missing from it.
+        </p>
+      ))}
+      {waiting.map(({ system, profiles }) => (
+        <p key={system} className="muted" data-testid="drift-waiting">
+          {profiles.map((name) => `“${name}”`).join(', ')} {profiles.length === 1 ? 'has' : 'have'}{' '}
+          never synced, so no asset counts as missing from {systemLabels[system]} until{' '}
+          {profiles.length === 1 ? 'it has' : 'they have'}.
         </p>
       ))}
       {loaded?.error ? (
