@@ -127,6 +127,16 @@ function ensureElectronSqlite() {
 
 const demoPassphrase = 'rackside demo vault';
 const children = [];
+/** Set once the launcher itself is told to stop: its children stopping then is no news. */
+let stopping = false;
+/** Once the app runs, a stop signal is passed on to it (`run`) and the launcher ends with it. */
+let appRunning = false;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    stopping = true;
+    if (!appRunning) process.exit(130);
+  });
+}
 process.on('exit', () => {
   for (const child of children) child.kill('SIGTERM');
 });
@@ -145,12 +155,24 @@ function startLab(dataDir) {
   );
   children.push(lab);
   return new Promise((resolve) => {
+    let ready = false;
     const lines = readline.createInterface({ input: lab.stdout });
     lines.on('line', (line) => {
       process.stderr.write(`  lab │ ${line}\n`);
-      if (line === 'lab ready') resolve(manifest);
+      if (line === 'lab ready') {
+        ready = true;
+        resolve(manifest);
+      }
     });
-    lab.once('exit', (code) => fail(`The lab stopped (exit ${code ?? 'signal'}); see above.`));
+    lab.once('exit', (code, signal) => {
+      const how = code === null ? `signal ${signal ?? 'unknown'}` : `exit ${code}`;
+      if (!ready) fail(`The lab stopped (${how}); see above.`);
+      if (stopping) return;
+      // Stopping the lab is how the demo goes offline: Rackside keeps running on what it synced.
+      process.stderr.write(
+        `\nThe lab stopped (${how}). Rackside keeps running on the data it synced; its sources now show as offline.\n`,
+      );
+    });
   });
 }
 
@@ -174,6 +196,7 @@ function run(command, args, extraEnv = {}) {
   delete env.ELECTRON_RUN_AS_NODE;
   const child = spawn(command, args, { cwd: root, stdio: 'inherit', env });
   children.push(child);
+  appRunning = true;
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
