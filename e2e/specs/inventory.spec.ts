@@ -93,6 +93,10 @@ test('the fleet from the lab: sync, search, detail, split and join, export, then
         system,
       );
       expect(await inventory.rawFields().count()).toBeGreaterThan(5);
+      // Stored as of the sync that last changed it, and said so: not "fetched" then.
+      await expect(inventory.detail().getByTestId('raw-record')).toContainText(
+        /, last changed in the sync of .+ — \d+ fields, stored for offline use\./,
+      );
     }
     await expect(
       inventory.detail().locator('[data-testid="raw-field"][data-path="host.name"]'),

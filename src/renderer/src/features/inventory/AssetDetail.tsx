@@ -406,7 +406,8 @@ function RawRecord(props: { link: LinkView | undefined }) {
     <div data-testid="raw-record" data-system={link.system}>
       <p className="muted">
         {systemLabels[link.system]} record <code>{link.externalId}</code> from {link.profileName},
-        fetched {when(link.fetchedAt)} — {fields.length} fields, stored for offline use.
+        last changed in the sync of {when(link.fetchedAt)} — {fields.length} fields, stored for
+        offline use.
       </p>
       <table className="data-table raw-table">
         <tbody>
