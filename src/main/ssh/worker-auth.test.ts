@@ -120,3 +120,24 @@ describe('a keyboard-interactive profile with a saved password', () => {
     expect(aborted).toEqual(['The saved password for root@pve1:22 was not accepted.']);
   });
 });
+
+describe('a keyboard-interactive login', () => {
+  it('says so when the server does not offer it, and what it offers instead', async () => {
+    const aborted: string[] = [];
+    const ask: AuthAsk = {
+      password: () => Promise.resolve(null),
+      passphrase: () => Promise.resolve(null),
+      keyboard: () => Promise.resolve(null),
+      abort: (_kind, message) => {
+        aborted.push(message);
+      },
+    };
+    const kbd: Hop = { ...hop, auth: { mode: 'keyboard-interactive', password: null } };
+    const handler = authHandlerFor(kbd, ask);
+    expect((await nextMethod(handler, null)) !== false).toBe(true);
+    expect(await nextMethod(handler, ['publickey', 'password'])).toBe(false);
+    expect(aborted).toEqual([
+      'pve1:22 does not offer keyboard-interactive logins (it offers publickey, password): choose Password as the profile’s login instead.',
+    ]);
+  });
+});

@@ -23,6 +23,15 @@ function needsPassphrase(error: Error): boolean {
   return /passphrase|encrypted|decrypt|bad decrypt/i.test(error.message);
 }
 
+/** The login methods a server offers, in its own words kept printable and short. */
+function offeredText(methodsLeft: readonly string[]): string {
+  const text = methodsLeft
+    .join(', ')
+    .replace(/[^\x20-\x7e]+/g, '?')
+    .slice(0, 120);
+  return text === '' ? 'nothing' : text;
+}
+
 /**
  * ssh2's `authHandler` for one hop: the profile's single method, asking for what is missing. A
  * password goes by keyboard-interactive where the server takes it only that way (PAM).
@@ -96,14 +105,9 @@ export function authHandlerFor(hop: Hop, ask: AuthAsk): AuthHandlerMiddleware {
         if (methodsLeft === null) return { type: 'none', username };
         const byPassword = methodsLeft.includes('password');
         if (!byPassword && !methodsLeft.includes('keyboard-interactive')) {
-          // The method names are the server's words: kept printable and short.
-          const offered = methodsLeft
-            .join(', ')
-            .replace(/[^\x20-\x7e]+/g, '?')
-            .slice(0, 120);
           ask.abort(
             'auth-failed',
-            `${hop.host}:${hop.port} does not accept passwords (it offers ${offered || 'nothing'}).`,
+            `${hop.host}:${hop.port} does not accept passwords (it offers ${offeredText(methodsLeft)}).`,
           );
           return false;
         }
@@ -162,6 +166,17 @@ export function authHandlerFor(hop: Hop, ask: AuthAsk): AuthHandlerMiddleware {
       case 'agent':
         return tries === 1 ? { type: 'agent', username, agent: auth.socket } : false;
       case 'keyboard-interactive':
+        // A server that does not offer it is told apart from answers it refused.
+        if (methodsLeft !== null && !methodsLeft.includes('keyboard-interactive')) {
+          const password = methodsLeft.includes('password')
+            ? ': choose Password as the profile’s login instead'
+            : '';
+          ask.abort(
+            'auth-failed',
+            `${hop.host}:${hop.port} does not offer keyboard-interactive logins (it offers ${offeredText(methodsLeft)})${password}.`,
+          );
+          return false;
+        }
         if (tries > maxTries) return false;
         return keyboardInteractive(auth.password, auth.password !== null);
     }
