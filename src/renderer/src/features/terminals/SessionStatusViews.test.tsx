@@ -5,7 +5,8 @@ import { setBridge } from '../../lib/bridge';
 import { installFakeBridge } from '../../test-support/fake-bridge';
 import { installSshBridge, openTab, type SshBridge } from '../../test-support/terminal-tabs';
 import { ClosedOverlay, ConnectingOverlay } from './SessionStatusViews';
-import { closeTabNow, openTab as openTerminal } from './terminal-actions';
+import { closeTabNow, openTab as openTerminal, sessionFor } from './terminal-actions';
+import { TerminalSession } from './terminal-session';
 import { initialState, useTerminalsStore } from './terminals-store';
 
 // The bytes of a session are not under test here: its stream carries nothing.
@@ -183,6 +184,16 @@ describe('automatic reconnect after a drop', () => {
     drop();
     expect(countdown()).toContain('Reconnecting in 3 s (attempt 1 of 5)');
   });
+
+  it('gives the keyboard to the terminal when Reconnect is pressed, as the button goes', async () => {
+    await openAndDrop();
+    const focused = vi.spyOn(TerminalSession.prototype, 'focus');
+    fireEvent.click(screen.getByTestId('term-reconnect'));
+    await settle();
+    expect(focused).toHaveBeenCalledTimes(1);
+    expect(focused.mock.contexts[0]).toBe(sessionFor(useTerminalsStore.getState().tabs[0]!.key));
+    focused.mockRestore();
+  });
 });
 
 describe('the changed host key panel', () => {
@@ -233,6 +244,8 @@ describe('the changed host key panel', () => {
     expect(screen.queryByTestId('ssh-hostkey-old')).toBeNull();
     expect(screen.queryByTestId('ssh-forget-host-key')).toBeNull();
     expect(screen.getByTestId('ssh-hostkey-forgotten').textContent).toContain('Reconnect');
+    // The button that had the keyboard is gone: Reconnect has it now.
+    expect(document.activeElement).toBe(screen.getByTestId('term-reconnect'));
   });
 
   it('points to the known_hosts line of a key Rackside cannot forget, and offers no button', () => {

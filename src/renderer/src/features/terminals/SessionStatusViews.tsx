@@ -1,6 +1,6 @@
 import { RotateCw } from 'lucide-react';
 import { toast } from 'sonner';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { rememberedKeySource, type SessionStatus } from '../../../../shared/ssh';
 import { Modal } from '../profiles/Modal';
 import { formatHostPort } from './quick-connect';
@@ -11,6 +11,7 @@ import {
   forgetHostKey,
   reconnect,
   reconnectDelaysMs,
+  sessionFor,
 } from './terminal-actions';
 import { describeTarget, useTerminalsStore, type TerminalTab } from './terminals-store';
 
@@ -99,13 +100,25 @@ export function ClosedOverlay(props: { tab: TerminalTab }) {
   const [confirmForget, setConfirmForget] = useState(false);
   // Once forgotten, the stored key no longer stands against the new one: the panel says so.
   const [forgotten, setForgotten] = useState(false);
+  const panel = useRef<HTMLDivElement>(null);
+  // The forget button goes once the key is forgotten: the keyboard goes on to Reconnect.
+  useEffect(() => {
+    if (forgotten) {
+      panel.current?.querySelector<HTMLElement>('[data-testid="term-reconnect"]')?.focus();
+    }
+  }, [forgotten]);
   const known = (changed?.known ?? []).filter(
     (k) => !(forgotten && k.source === rememberedKeySource),
   );
   const remembered = (changed?.known ?? []).some((k) => k.source === rememberedKeySource);
   const inFiles = known.filter((k) => k.source !== rememberedKeySource);
   return (
-    <div className="term-closed" data-testid="term-closed" data-reason={reason?.kind ?? 'error'}>
+    <div
+      className="term-closed"
+      data-testid="term-closed"
+      data-reason={reason?.kind ?? 'error'}
+      ref={panel}
+    >
       {changed ? (
         <div className="term-hostkey-changed" role="alert" data-testid="ssh-hostkey-changed">
           <h3>The host key of {formatHostPort(changed.host, changed.port)} has changed</h3>
@@ -245,7 +258,12 @@ export function ReconnectControls(props: { tab: TerminalTab }) {
         type="button"
         className="button primary"
         data-testid="term-reconnect"
-        onClick={() => void reconnect(tab.key)}
+        onClick={() => {
+          // The button goes with this panel: the keyboard goes to the terminal, where keys
+          // typed while it connects wait for the session.
+          sessionFor(tab.key)?.focus();
+          void reconnect(tab.key);
+        }}
       >
         <RotateCw size={13} aria-hidden /> Reconnect
       </button>

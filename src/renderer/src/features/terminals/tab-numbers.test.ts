@@ -1,7 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setBridge } from '../../lib/bridge';
 import { installSshBridge } from '../../test-support/terminal-tabs';
-import { activate, closeTabNow, openTab, rename } from './terminal-actions';
+import { activate, closeTabNow, openTab, rename, sessionFor } from './terminal-actions';
+import { TerminalSession } from './terminal-session';
 import { moveShownTabToOtherPane } from './tab-layout';
 import { initialState, selectors, useTerminalsStore } from './terminals-store';
 
@@ -46,6 +47,26 @@ describe('tabs to one target', () => {
     // Given its default name back, a tab is numbered after the others again.
     rename(keyOf('first'), '');
     expect(labels()[0]).toBe('ops@box1:22 (6)');
+  });
+
+  it('give the keyboard to the terminal shown after the shown one closed, when it had gone nowhere', async () => {
+    for (let i = 0; i < 3; i += 1) await openTab(box);
+    // What the tabs closed before this test left to do in the next frame is done first.
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    const focused = vi
+      .spyOn(TerminalSession.prototype, 'focus')
+      .mockImplementation(() => undefined);
+    activate(keyOf('ops@box1:22 (2)'));
+    const next = keyOf('ops@box1:22 (3)');
+    closeTabNow(keyOf('ops@box1:22 (2)'));
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    expect(focused.mock.contexts).toEqual([sessionFor(next)]);
+    // A tab not shown closes without moving the keyboard.
+    focused.mockClear();
+    closeTabNow(keyOf('ops@box1:22'));
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    expect(focused).not.toHaveBeenCalled();
+    focused.mockRestore();
   });
 
   it('show the neighbour of a closed tab, not the last one', async () => {

@@ -4,6 +4,7 @@ import type { PromptAnswer, SessionStatus, SshSessionView } from '../../../../sh
 import type { AppErrorShape } from '../../../../shared/errors';
 import type { Result } from '../../../../shared/result';
 import { bridge } from '../../lib/bridge';
+import { focusLost, rescueFocus } from '../../lib/focus';
 import { prepareTerminalChannels } from '../../lib/terminal-channel';
 import { useNavStore } from '../../stores/nav-store';
 import { formatHostPort } from './quick-connect';
@@ -507,6 +508,25 @@ export function closeTabNow(key: string): void {
     tabs,
     active,
     confirmClose: state.confirmClose === key ? null : state.confirmClose,
+  });
+  const pane = state.split ? tab.pane : 0;
+  if (state.active[pane] === key) keepKeyboardAfterClose(pane);
+}
+
+/**
+ * After a shown tab closed (through its confirmation, say, whose focus went back to the closed
+ * terminal): the terminal its pane shows now takes the keyboard, else the other pane's, else the
+ * section's heading — unless something else took it meanwhile.
+ */
+function keepKeyboardAfterClose(pane: 0 | 1): void {
+  requestAnimationFrame(() => {
+    if (!focusLost()) return;
+    const state = useTerminalsStore.getState();
+    const next =
+      selectors.shownTab(state, pane) ??
+      (state.split ? selectors.shownTab(state, pane === 0 ? 1 : 0) : undefined);
+    if (next !== undefined) sessionFor(next.key)?.focus();
+    rescueFocus();
   });
 }
 
