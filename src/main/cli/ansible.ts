@@ -93,16 +93,56 @@ function hostKeys(assets: readonly AssetRow[]): {
   return { hostKey, renamed, rewritten };
 }
 
+/**
+ * Each group's name in the inventory. Ansible takes letters, digits and `_` only, so distinct
+ * values can come out the same (`Base App` and `base-app`, or two tags in another script, both
+ * `tag_unnamed`): the first in name order keeps the name, the others get `_2`, `_3`…, and a
+ * comment says which is which — no group silently takes another's hosts.
+ */
+function groupKeys(wanted: Iterable<readonly [string, string]>): {
+  groupKey: (prefix: string, value: string) => string;
+  merged: [string, [string, string][]][];
+} {
+  const byBase = new Map<string, Map<string, string>>();
+  for (const [prefix, value] of wanted) {
+    const base = groupName(prefix, value);
+    const values = byBase.get(base) ?? new Map<string, string>();
+    values.set(`${prefix}\u0000${value}`, value);
+    byBase.set(base, values);
+  }
+  const taken = new Set(byBase.keys());
+  const keys = new Map<string, string>();
+  const merged: [string, [string, string][]][] = [];
+  for (const [base, values] of byBase) {
+    const sorted = [...values].sort(([, a], [, b]) => compareNames(a, b));
+    if (sorted.length === 1) {
+      for (const [id] of sorted) keys.set(id, base);
+      continue;
+    }
+    const named: [string, string][] = sorted.map(([id, value], i) => {
+      let key = base;
+      if (i > 0) {
+        let n = i + 1;
+        while (taken.has(`${base}_${String(n)}`)) n += 1;
+        key = `${base}_${String(n)}`;
+        taken.add(key);
+      }
+      keys.set(id, key);
+      return [value, key];
+    });
+    merged.push([base, named]);
+  }
+  return {
+    groupKey: (prefix, value) => keys.get(`${prefix}\u0000${value}`) ?? groupName(prefix, value),
+    merged,
+  };
+}
+
 /** Groups by PatchMon host groups, Foreman hostgroups, Proxmox pools and tags. */
 export function ansibleInventory(db: Sqlite, assets: readonly AssetRow[]): string {
   const wanted = new Map(assets.map((a) => [a.id, a]));
   const { hostKey, renamed, rewritten } = hostKeys(assets);
-  const groups = new Map<string, Set<string>>();
-  const add = (group: string, host: string): void => {
-    const set = groups.get(group) ?? new Set<string>();
-    set.add(host);
-    groups.set(group, set);
-  };
+  const memberships: [prefix: string, value: string, host: string][] = [];
   const rows = db
     .prepare(
       `SELECT l.asset_id, r.system, r.grp, r.tags FROM asset_links l
@@ -115,12 +155,20 @@ export function ansibleInventory(db: Sqlite, assets: readonly AssetRow[]): strin
     const tags = JSON.parse(row.tags) as string[];
     if (row.system === 'patchmon') {
       // PatchMon hosts may sit in several groups; the connector lists them as tags.
-      for (const g of tags) add(groupName('patchmon', g), host);
-      if (tags.length === 0 && row.grp !== null) add(groupName('patchmon', row.grp), host);
+      for (const g of tags) memberships.push(['patchmon', g, host]);
+      if (tags.length === 0 && row.grp !== null) memberships.push(['patchmon', row.grp, host]);
       continue;
     }
-    if (row.grp !== null) add(groupName(prefixes[row.system] ?? row.system, row.grp), host);
-    for (const tag of tags) add(groupName('tag', tag), host);
+    if (row.grp !== null) memberships.push([prefixes[row.system] ?? row.system, row.grp, host]);
+    for (const tag of tags) memberships.push(['tag', tag, host]);
+  }
+  const { groupKey, merged } = groupKeys(memberships.map(([prefix, value]) => [prefix, value]));
+  const groups = new Map<string, Set<string>>();
+  for (const [prefix, value, host] of memberships) {
+    const group = groupKey(prefix, value);
+    const set = groups.get(group) ?? new Set<string>();
+    set.add(host);
+    groups.set(group, set);
   }
   const lines = [
     ...[...rewritten].map(
@@ -129,6 +177,11 @@ export function ansibleInventory(db: Sqlite, assets: readonly AssetRow[]): strin
     ...renamed.map(
       ([name, keys]) =>
         `# ${keys.length} assets are named ${q(name)}; here they are ${keys.map(q).join(', ')}.`,
+    ),
+    ...merged.map(
+      ([base, named]) =>
+        `# ${named.map(([value, key]) => `${q(value)} is ${q(key)}`).join(', ')}: ` +
+        `as group names (letters, digits and _) they would all be ${q(base)}.`,
     ),
     'all:',
     // An empty inventory is an empty mapping, not a null one.

@@ -129,6 +129,35 @@ describe('what the CLI prints about assets', () => {
     );
   });
 
+  it('keeps groups apart whose names Ansible would spell the same, and says which is which', async () => {
+    const dir = await seeded([
+      { ...guest(101, 'web01', '10.0.0.1'), group: 'Base App', tags: ['прод'] },
+      { ...guest(102, 'web02', '10.0.0.2'), group: 'base-app', tags: ['生产'] },
+      { ...guest(103, 'web03', '10.0.0.3'), group: 'Base App', tags: ['prod'] },
+    ]);
+    const run = await cli(['--data-dir', dir, 'export', 'ansible', '--no-check']);
+    expect(run.code).toBe(0);
+    const members = (group: string): string[] =>
+      [
+        ...(
+          new RegExp(`^ {4}"${group}":\\n {6}hosts:\\n((?: {8}"[^"]+": \\{\\}\\n)+)`, 'm').exec(
+            run.stdout,
+          )?.[1] ?? ''
+        ).matchAll(/"([^"]+)"/g),
+      ].map((m) => m[1] ?? '');
+    expect(members('pool_base_app')).toEqual(['web01', 'web03']);
+    expect(members('pool_base_app_2')).toEqual(['web02']);
+    expect(members('tag_prod')).toEqual(['web03']);
+    expect(members('tag_unnamed')).toHaveLength(1);
+    expect(members('tag_unnamed_2')).toHaveLength(1);
+    expect(run.stdout).toContain(
+      '# "Base App" is "pool_base_app", "base-app" is "pool_base_app_2": as group names (letters, digits and _) they would all be "pool_base_app".\n',
+    );
+    expect(run.stdout).toMatch(
+      /^# "(прод|生产)" is "tag_unnamed", "(прод|生产)" is "tag_unnamed_2": /m,
+    );
+  });
+
   it('writes host names Ansible reads as ranges or ports with _, and says so', async () => {
     const dir = await seeded([
       guest(101, 'core-sw [rack 3]', '10.0.0.1'),
