@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateFleet } from '../../../lab/fleet';
 import type { EventName } from '../../shared/contract';
+import { AppError } from '../../shared/errors';
 import { createRouter } from '../contract/router';
 import { EventHub } from '../core/events';
 import { createLogger, silentLogger, type LogRecord, type Logger } from '../core/logger';
@@ -496,6 +497,45 @@ describe('sync:schedule', () => {
     await expect.poll(() => seen.includes('inventory:changed'), { timeout: 5000 }).toBe(true);
     const back = await call<SyncStatus>('sync:status', {});
     expect(back.sources.every((s) => !s.offline)).toBe(true);
+    core.close();
+    store.close();
+  });
+
+  it('checks every source at once after a sync in which one failed, not at the next minute', async () => {
+    const store = await unlockedTestStore();
+    addFleetProfiles(store.profiles, fleet);
+    const refusing = new Set<string>();
+    let down = false;
+    const probed: string[] = [];
+    const core = inventoryHandlers(
+      store,
+      new EventHub(),
+      silentLogger,
+      fleetConnectors(() => fleet, {
+        patchmon: {
+          failWith: () =>
+            down ? new AppError('unavailable', 'patchmon.lab: connection refused') : null,
+        },
+      }),
+      {
+        probe: (host) => {
+          probed.push(host);
+          return Promise.resolve(refusing.has(host) ? 'connection refused' : null);
+        },
+        everyMs: 3_600_000,
+      },
+    );
+    await expect.poll(() => probed.length).toBeGreaterThan(0);
+    await core.engine.sync('all');
+    expect(core.engine.freshness().some((s) => s.offline)).toBe(false);
+    // The network goes: PatchMon fails in the next sync, and Foreman, synced before it went,
+    // is just as gone.
+    down = true;
+    refusing.add('patchmon.lab').add('foreman.lab');
+    await core.engine.sync('all');
+    await expect
+      .poll(() => core.engine.freshness().find((s) => s.system === 'foreman')?.offline)
+      .toBe(true);
     core.close();
     store.close();
   });

@@ -60,6 +60,7 @@ export function inventoryHandlers(
   // until a sync ends (read again once no sync runs) or a join or split changes the assets.
   let assetCounts: Map<string, number> | undefined;
   let stale = false;
+  let recheckAfterSync = false;
   const probe = options.probe === undefined ? tcpReachable : options.probe;
   const reachability = probe === null ? undefined : new Reachability(probe);
   const engine = new SyncEngine({
@@ -72,6 +73,17 @@ export function inventoryHandlers(
     logger: logger.child('sync'),
     onProgress: (event) => {
       if (event.state !== 'running') stale = true;
+      // A source that failed during a sync may share its network with those that finished
+      // before it (one lab, one VPN): once the sync ends, every source is checked at once,
+      // not at the next minute's check.
+      if (event.state === 'failed') recheckAfterSync = true;
+      if (event.state !== 'running' && recheckAfterSync) {
+        setTimeout(() => {
+          if (!recheckAfterSync || engine.isRunning()) return;
+          recheckAfterSync = false;
+          checkReach();
+        }, 0);
+      }
       events.emit('sync:progress', event);
       if (event.state === 'ok') {
         events.emit('inventory:changed', { reason: 'synced' });
