@@ -46,6 +46,22 @@ test('the fleet from the lab: sync, search, detail, split and join, export, then
     await inventory.query('');
     const everything = await inventory.total();
     expect(everything).toBeGreaterThanOrEqual(100);
+    // Scrolled down, away to another view and another section, and back: the same rows in view.
+    const scroller = page.getByTestId('inventory-scroll');
+    const atTop = (await inventory.visibleNames())[0];
+    await scroller.evaluate((element) => {
+      element.scrollTop = 1200;
+    });
+    await expect.poll(async () => (await inventory.visibleNames())[0]).not.toBe(atTop);
+    const inView = (await inventory.visibleNames())[0];
+    await inventory.open('drift');
+    await page.getByTestId('nav-profiles').click();
+    await inventory.open('assets');
+    await expect.poll(() => scroller.evaluate((element) => element.scrollTop)).toBe(1200);
+    await expect.poll(async () => (await inventory.visibleNames())[0]).toBe(inView);
+    await scroller.evaluate((element) => {
+      element.scrollTop = 0;
+    });
     await inventory.query('status:running source:patchmon');
     const running = await inventory.total();
     expect(running).toBeGreaterThan(0);

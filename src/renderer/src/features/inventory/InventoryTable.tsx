@@ -8,7 +8,7 @@ import {
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { ArrowDown, ArrowUp } from 'lucide-react';
 import { toast } from 'sonner';
-import { memo, useEffect, useRef, useSyncExternalStore, type KeyboardEvent } from 'react';
+import { memo, useEffect, useRef, useState, useSyncExternalStore, type KeyboardEvent } from 'react';
 import type { AssetRow } from '../../../../shared/inventory';
 import { modKey } from '../../components/Kbd';
 import { isTyping } from '../../lib/typing';
@@ -197,6 +197,13 @@ const columns: ColumnDef<WindowRow>[] = columnIds.map((id) => ({
 }));
 
 /**
+ * Where the last table shown was scrolled, by its query and sort: shown again for the same ones
+ * (after another section or view, or rows read again after a sync), it comes back there.
+ */
+let lastScroll: { key: string; offset: number } | undefined;
+const scrollKey = (cache: RowCache): string => JSON.stringify([cache.query, cache.sort]);
+
+/**
  * The fleet as a virtualized grid: a fixed number of row elements whatever the size of the
  * inventory, rows fetched page by page as they scroll into view. The rows are one tab stop; the
  * arrow keys, PgUp/PgDn, Home/End move, Space selects, Enter opens the detail. Sortable columns'
@@ -221,12 +228,19 @@ export function InventoryTable(props: {
   // Re-render when a page of rows lands; the rows themselves stay in the cache.
   useSyncExternalStore(cache.subscribe, cache.version);
 
+  // Where the table was scrolled when it was last shown with these rows (another section or
+  // view in between): it comes back there, not at the focused row or the top.
+  const [restoredOffset] = useState(() =>
+    lastScroll?.key === scrollKey(cache) ? lastScroll.offset : undefined,
+  );
+  const restoring = useRef(restoredOffset !== undefined);
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read in render by design
   const virtualizer = useVirtualizer({
     count: total,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => rowHeight,
     overscan: 8,
+    initialOffset: restoredOffset ?? 0,
   });
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
@@ -237,7 +251,18 @@ export function InventoryTable(props: {
   }, [cache, first, last]);
 
   useEffect(() => {
-    if (total > 0) virtualizer.scrollToIndex(focused, { align: 'auto' });
+    const element = scrollRef.current;
+    if (restoredOffset !== undefined && element) element.scrollTop = restoredOffset;
+  }, [restoredOffset]);
+
+  useEffect(() => {
+    if (total === 0) return;
+    // Shown again where it was left: the focused row is not a reason to move.
+    if (restoring.current) {
+      restoring.current = false;
+      return;
+    }
+    virtualizer.scrollToIndex(focused, { align: 'auto' });
   }, [focused, total, virtualizer]);
 
   const scrollOffset = virtualizer.scrollOffset ?? 0;
@@ -384,6 +409,9 @@ export function InventoryTable(props: {
         className="grid-scroll"
         tabIndex={-1}
         data-testid="inventory-scroll"
+        onScroll={(event) => {
+          lastScroll = { key: scrollKey(cache), offset: event.currentTarget.scrollTop };
+        }}
         onFocus={(event) => {
           if (event.target === event.currentTarget) props.gridRef.current?.focus();
         }}
