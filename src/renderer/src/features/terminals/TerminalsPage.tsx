@@ -8,6 +8,7 @@ import {
   type SyntheticEvent,
 } from 'react';
 import { isTyping } from '../../lib/typing';
+import { stepAlong } from '../../components/tablist';
 import { PromptDialog } from './PromptDialog';
 import { TabListMenu, useOverflowing } from './TabListMenu';
 import { TerminalsEmpty } from './TerminalsEmpty';
@@ -296,26 +297,17 @@ function TerminalPane(props: { pane: 0 | 1 }) {
   );
 }
 
-const labelSteps: Record<string, number> = { ArrowRight: 1, ArrowLeft: -1 };
-
 /**
  * Left / Right on a tab's name go to the previous / next tab's name (and round), Home / End to
  * the first / last — the focus only: Enter or Space shows that tab, and its terminal takes the
  * keyboard. Keys in a name being edited stay in the field.
  */
 function onTabLabelKeyDown(event: ReactKeyboardEvent<HTMLDivElement>): void {
-  const { key } = event;
-  if (!(key in labelSteps) && key !== 'Home' && key !== 'End') return;
   if (event.ctrlKey || event.altKey || event.metaKey || event.shiftKey) return;
   const labels = Array.from(
     event.currentTarget.querySelectorAll<HTMLElement>(':scope > [role="tab"] .term-tab-label'),
   );
-  const at = labels.findIndex((label) => label === event.target);
-  if (at === -1) return;
-  const n = labels.length;
-  const next = key === 'Home' ? 0 : key === 'End' ? n - 1 : (at + (labelSteps[key] ?? 0) + n) % n;
-  event.preventDefault();
-  labels[next]?.focus();
+  stepAlong(event, labels)?.focus();
 }
 
 /** `dropAfter`: a tab held over the strip past this, the last tab, would land after it. */
