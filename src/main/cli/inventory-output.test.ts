@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/errors';
@@ -156,6 +158,36 @@ describe('what the CLI prints about assets', () => {
     expect(run.stdout).toMatch(
       /^# "(прод|生产)" is "tag_unnamed", "(прод|生产)" is "tag_unnamed_2": /m,
     );
+  });
+
+  it('answers from the stored inventory on a full disk, and says nothing can be saved', async () => {
+    const dir = await seeded([guest(101, 'web01', '10.0.0.1'), guest(102, 'db01', '10.0.0.2')]);
+    const bin = path.resolve(import.meta.dirname, '../../../bin/rackside.mjs');
+    // A real process whose every write past 8 KiB fails, as on a full disk: SQLite cannot even
+    // size the shared-memory file it reads a WAL database through.
+    const onFullDisk = (...args: string[]) =>
+      spawnSync('sh', ['-c', 'ulimit -f 16; exec "$0" "$@"', process.execPath, bin, ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, RACKSIDE_PASSPHRASE: 'output passphrase 1' },
+      });
+    const read = onFullDisk('--data-dir', dir, 'inventory', '--no-check');
+    expect(read.stderr).toBe(
+      'rackside: warning: The data folder could not be read or written (SQLite: disk I/O error): its disk may be full or failing. Free some space or check the disk. Showing what is stored; nothing can be saved until then.\n',
+    );
+    expect(read.status).toBe(0);
+    expect(read.stdout.split('\n').map((line) => line.split(/\s+/)[0])).toEqual([
+      'NAME',
+      'db01',
+      'web01',
+      '',
+    ]);
+    // A change is refused with the disk's reason; nothing stored is lost.
+    const write = onFullDisk('--data-dir', dir, 'profiles', 'remove', 'pve');
+    expect(write.status).toBe(1);
+    expect(write.stderr).toMatch(/\nrackside: The data folder could not be read or written/);
+    const after = await cli(['--data-dir', dir, 'inventory', '--no-check']);
+    expect(after.stderr).toBe('');
+    expect(after.stdout).toBe(read.stdout);
   });
 
   it('writes host names Ansible reads as ranges or ports with _, and says so', async () => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { AppError } from '../../shared/errors';
 import { createLogger, silentLogger, type Logger } from '../core/logger';
 import { resolveDataDir } from '../core/data-dir';
+import { readOnlyNotice } from '../db/open-database';
 import type { ProfileView } from '../../shared/profiles';
 import type { OtpProvider } from '../sources/proxmox';
 import { databaseFileName, openStore, type Store } from '../store/open-store';
@@ -35,6 +36,9 @@ export class CliSession {
     }
     this.logger = cliLogger(io);
     this.store = openStore({ dataDir, logger: this.logger });
+    if (this.store.readOnly !== null) {
+      io.stderr.write(`rackside: warning: ${readOnlyNotice(this.store.readOnly)}\n`);
+    }
     if (this.store.recovered !== null) {
       io.stderr.write(`rackside: warning: ${this.store.recovered.message}\n`);
       // An answer from the new, empty database would read as "no assets", "no drift".

@@ -26,6 +26,11 @@ export interface OpenedDatabase {
    * trusted the record of a clean close that still matches the file; `new` means there was none.
    */
   check: 'full' | 'clean-close' | 'new';
+  /**
+   * Set when the disk would not let the database open as usual (full, failing): it is open for
+   * reading what is stored, and every write fails with the disk's own error. Says so, in words.
+   */
+  readOnly: string | null;
   /** Closes the connection and records the clean close, so the next open can skip the full check. */
   close(): void;
 }
@@ -78,8 +83,17 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
   const check: OpenedDatabase['check'] = !exists ? 'new' : trusted ? 'clean-close' : 'full';
   const lastFullCheck = trusted ? previous.fullCheckAt : now.toISOString();
 
-  const damage =
-    headerProblem(options.file) ?? (trusted ? null : integrityProblem(options.file, options));
+  let damage: string | null;
+  try {
+    damage =
+      headerProblem(options.file) ?? (trusted ? null : integrityProblem(options.file, options));
+  } catch (error) {
+    // A disk too full to check the file on: read it without writing, checked as it is read.
+    const problem = storageProblem(error);
+    const reading = problem === null ? null : openForReading(options, problem, true);
+    if (reading !== null) return reading;
+    throw error;
+  }
   if (damage !== null) {
     const movedTo = moveAside(options.file, clock());
     const message =
@@ -100,6 +114,9 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
     // Damage the clean-close record could not see: open again, this time with the full check
     // (the record is gone), which moves the damaged file aside.
     if (trusted && isCorruptionError(error)) return openDatabase(options);
+    const problem = storageProblem(error);
+    const reading = problem === null || !exists ? null : openForReading(options, problem, !trusted);
+    if (reading !== null) return reading;
     throw error;
   }
   options.logger.debug('database opened', { file: options.file, check });
@@ -109,6 +126,7 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
     db,
     recovered,
     check,
+    readOnly: null,
     close: () => {
       if (closed) return;
       closed = true;
@@ -121,6 +139,52 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
         return;
       }
       recordCleanClose(options.file, lastFullCheck, options.logger);
+    },
+  };
+}
+
+/**
+ * The database on a disk that cannot take a write (full: SQLite cannot even size the shared
+ * memory file a WAL database is read through), opened for reading what it holds — the inventory
+ * offline, on a train, with a full laptop disk. In exclusive locking mode SQLite keeps the WAL
+ * index in this process's memory, so nothing needs writing to read. Only a database already at
+ * this version is opened so (a migration would need to write); null when even reading fails.
+ * While it is open no other process can use the file.
+ */
+function openForReading(
+  options: OpenDatabaseOptions,
+  problem: string,
+  check: boolean,
+): OpenedDatabase | null {
+  let db: Sqlite | undefined;
+  try {
+    db = openSqlite(options.file, { nativeBinding: options.nativeBinding });
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    const version = db.pragma('user_version', { simple: true }) as number;
+    const latest = (options.migrations ?? defaultMigrations).at(-1)?.version ?? 0;
+    // A damaged file is left for an open that can move it aside.
+    const damaged =
+      check &&
+      (db.pragma('quick_check') as { quick_check: string }[]).some((r) => r.quick_check !== 'ok');
+    if (version !== latest || damaged) {
+      db.close();
+      return null;
+    }
+  } catch {
+    db?.close();
+    return null;
+  }
+  const opened = db;
+  options.logger.warn('database opened for reading only', { file: options.file, problem });
+  return {
+    db: opened,
+    recovered: null,
+    check: 'clean-close',
+    readOnly: problem,
+    close: () => {
+      if (opened.open) opened.close();
     },
   };
 }
@@ -152,6 +216,15 @@ export function storageProblem(error: unknown): string | null {
     return 'The data folder cannot be written to (SQLite: read-only). Check that its disk is mounted writable and the files are yours.';
   }
   return null;
+}
+
+/** What to tell the user while the database is open for reading only (`readOnly`). */
+export function readOnlyNotice(problem: string): string {
+  const cause = problem.replace(
+    / and try again; nothing stored was lost\.$|; nothing stored was lost\.$/,
+    '.',
+  );
+  return `${cause} Showing what is stored; nothing can be saved until then.`;
 }
 
 /**

@@ -29,6 +29,11 @@ export interface Store {
   profiles: ProfileService;
   /** Set when a damaged database was moved aside at open; show `message` to the user. */
   recovered: CorruptionReport | null;
+  /**
+   * Set when the disk let the database open for reading only (full, failing): what is stored
+   * can be read, nothing can be saved. Says why, in words.
+   */
+  readOnly: string | null;
   /** Locks the vault and closes the database. */
   close(): void;
 }
@@ -74,6 +79,7 @@ export function openStore(options: OpenStoreOptions): Store {
     vault,
     profiles,
     recovered,
+    readOnly: database.readOnly,
     close: () => {
       if (closed) return;
       closed = true;
