@@ -193,8 +193,9 @@ const typeahead = new Map<string, string>();
 const typeaheadLimit = 4096;
 
 /**
- * Input typed in a broadcast tab goes to every broadcast tab; each live one gets it now, each
- * still connecting once it opens (`typeahead`).
+ * Input typed in a broadcast tab goes to every broadcast tab that is open. The tab typed into
+ * also keeps what it is typed while it connects (`typeahead`); another broadcast tab does not —
+ * a command meant for the open ones must not run there later, after a reconnect, unseen.
  */
 export function sendInput(key: string, data: string): void {
   const state = useTerminalsStore.getState();
@@ -204,7 +205,7 @@ export function sendInput(key: string, data: string): void {
   for (const tab of targets) {
     const { state: now } = tab.status;
     if (now === 'open' && tab.sessionId !== null) sessions.get(tab.key)?.send(data);
-    else if (now === 'connecting' || now === 'authenticating') {
+    else if (tab.key === key && (now === 'connecting' || now === 'authenticating')) {
       const held = (typeahead.get(tab.key) ?? '') + data;
       if (held.length <= typeaheadLimit) typeahead.set(tab.key, held);
     }

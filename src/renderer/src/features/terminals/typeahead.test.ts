@@ -43,6 +43,19 @@ describe('keys typed while a session connects', () => {
     expect(sent).toEqual(['echo typeahead\r', 'ls\r']);
   });
 
+  it('typed into another broadcast tab are not kept for this one while it connects', async () => {
+    const box = { kind: 'quick', user: 'ops', host: '10.0.0.5', port: 22 } as const;
+    await openTab(box);
+    await openTab(box);
+    const [open, connecting] = useTerminalsStore.getState().tabs;
+    useTerminalsStore.setState((s) => ({ tabs: s.tabs.map((t) => ({ ...t, broadcast: true })) }));
+    host.emit('ssh:status', { sessionId: open!.sessionId ?? '', status: { state: 'open' } });
+    sendInput(open!.key, 'uptime\r');
+    expect(sent).toEqual(['uptime\r']);
+    host.emit('ssh:status', { sessionId: connecting!.sessionId ?? '', status: { state: 'open' } });
+    expect(sent).toEqual(['uptime\r']);
+  });
+
   it('are dropped when it fails, and never reach the next session of the tab', async () => {
     await openTab({ kind: 'quick', user: 'ops', host: '10.0.0.5', port: 22 });
     sendInput(tab().key, 'rm -rf build\r');
