@@ -189,8 +189,10 @@ export function duplicateTab(key: string): void {
  * terminal keeps them — so a command typed ahead runs whole, never only its later part. Dropped
  * if the session closes first; at most `typeaheadLimit` characters are kept.
  */
-const typeahead = new Map<string, string>();
+const typeahead = new Map<string, string | typeof tooMuch>();
 const typeaheadLimit = 4096;
+/** More was typed ahead than is kept: none of it is sent (a command must never run in part). */
+const tooMuch = Symbol('too much typed ahead');
 
 /**
  * Input typed in a broadcast tab goes to every broadcast tab that is open. The tab typed into
@@ -206,18 +208,35 @@ export function sendInput(key: string, data: string): void {
     const { state: now } = tab.status;
     if (now === 'open' && tab.sessionId !== null) sessions.get(tab.key)?.send(data);
     else if (tab.key === key && (now === 'connecting' || now === 'authenticating')) {
-      const held = (typeahead.get(tab.key) ?? '') + data;
-      if (held.length <= typeaheadLimit) typeahead.set(tab.key, held);
+      const before = typeahead.get(tab.key) ?? '';
+      if (before === tooMuch) continue;
+      const held = before + data;
+      typeahead.set(tab.key, held.length <= typeaheadLimit ? held : tooMuch);
     }
   }
 }
 
-/** What was typed ahead goes out once the session opens; it is dropped when it closes first. */
+/**
+ * What was typed ahead goes out once the session opens; it is dropped when it closes first, or
+ * when more was typed than is kept (the terminal says so).
+ */
 function settleTypeahead(key: string, state: SessionStatus['state']): void {
   const held = typeahead.get(key);
   if (held === undefined || state === 'connecting' || state === 'authenticating') return;
   typeahead.delete(key);
-  if (state === 'open') sessions.get(key)?.send(held);
+  if (state !== 'open') return;
+  if (held === tooMuch) {
+    sessions
+      .get(key)
+      ?.term.write(
+        `\x1b[2m[More than ${String(typeaheadLimit)} characters were typed while connecting: none of them were sent.]\x1b[0m\r\n`,
+      );
+  } else sessions.get(key)?.send(held);
+}
+
+/** A connect starts again, or ended outside a status event: nothing typed before it is kept. */
+function forgetTypeahead(key: string): void {
+  typeahead.delete(key);
 }
 
 async function startSession(
@@ -418,6 +437,7 @@ export async function reconnect(key: string): Promise<void> {
     const session = sessions.get(key);
     if (tab.wasOpen && session !== undefined) {
       // Its last connect was cancelled: a new session, in this tab, below its scrollback.
+      forgetTypeahead(key);
       updateTab(key, { reconnectAt: null, status: { state: 'connecting' }, error: null });
       await startInTab(key, tab.target, session);
       return;
@@ -427,6 +447,7 @@ export async function reconnect(key: string): Promise<void> {
     await openTab(tab.target);
     return;
   }
+  forgetTypeahead(key);
   updateTab(key, { reconnectAt: null, status: { state: 'connecting' } });
   const result = await bridge().call('ssh:reconnect', { sessionId: tab.sessionId });
   if (!result.ok) {
@@ -466,6 +487,7 @@ export function cancelConnect(key: string): void {
   // The host forgets the session; its late events no longer match this tab.
   if (tab.sessionId !== null) void bridge().call('ssh:close', { sessionId: tab.sessionId });
   const message = 'Reconnecting was cancelled.';
+  forgetTypeahead(key);
   updateTab(key, {
     sessionId: null,
     reconnectAt: null,
@@ -489,7 +511,7 @@ export function closeTabNow(key: string): void {
   const tab = selectors.byKey(state, key);
   if (tab === undefined) return;
   cancelAutoReconnect(key);
-  typeahead.delete(key);
+  forgetTypeahead(key);
   if (tab.sessionId !== null) void bridge().call('ssh:close', { sessionId: tab.sessionId });
   sessions.get(key)?.dispose();
   sessions.delete(key);

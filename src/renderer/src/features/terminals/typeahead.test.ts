@@ -1,7 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setBridge } from '../../lib/bridge';
 import { installSshBridge, type SshBridge } from '../../test-support/terminal-tabs';
-import { closeTabNow, openTab, sendInput } from './terminal-actions';
+import {
+  cancelConnect,
+  closeTabNow,
+  openTab,
+  reconnect,
+  sendInput,
+  sessionFor,
+} from './terminal-actions';
 import { TerminalSession } from './terminal-session';
 import { initialState, useTerminalsStore } from './terminals-store';
 
@@ -54,6 +61,33 @@ describe('keys typed while a session connects', () => {
     expect(sent).toEqual(['uptime\r']);
     host.emit('ssh:status', { sessionId: connecting!.sessionId ?? '', status: { state: 'open' } });
     expect(sent).toEqual(['uptime\r']);
+  });
+
+  it('typed during a reconnect that was cancelled never reach a later one', async () => {
+    await openTab({ kind: 'quick', user: 'ops', host: '10.0.0.5', port: 22 });
+    status('open');
+    status('closed');
+    await reconnect(tab().key);
+    sendInput(tab().key, 'echo STALE\r');
+    cancelConnect(tab().key);
+    await reconnect(tab().key);
+    status('open');
+    expect(sent).toEqual([]);
+  });
+
+  it('are all dropped, said so, when more was typed than is kept — never a command in part', async () => {
+    await openTab({ kind: 'quick', user: 'ops', host: '10.0.0.5', port: 22 });
+    const written = vi.spyOn(sessionFor(tab().key)!.term, 'write');
+    sendInput(tab().key, 'echo AAA ');
+    sendInput(tab().key, 'x'.repeat(4095));
+    sendInput(tab().key, ' BBB\r');
+    status('open');
+    expect(sent).toEqual([]);
+    expect(written).toHaveBeenCalledWith(
+      expect.stringContaining(
+        'More than 4096 characters were typed while connecting: none of them were sent.',
+      ),
+    );
   });
 
   it('are dropped when it fails, and never reach the next session of the tab', async () => {
