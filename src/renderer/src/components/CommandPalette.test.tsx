@@ -113,6 +113,8 @@ describe('the command palette', () => {
 
   it('finds assets in the inventory and opens the one chosen, leaving the search there as it was', async () => {
     useInventoryStore.getState().applyQuery('updates>0');
+    // Looking at the Overview: the asset opens beside the table all the same.
+    useInventoryStore.getState().setTab('overview');
     render(<CommandPalette />);
     fireEvent.change(screen.getByTestId('palette-input'), { target: { value: 'web0' } });
     const item = await screen.findByTestId('palette-item-asset:42');
@@ -123,6 +125,7 @@ describe('the command palette', () => {
       expect(useNavStore.getState().section).toBe('inventory');
     });
     expect(useInventoryStore.getState().detailId).toBe(42);
+    expect(useInventoryStore.getState().tab).toBe('assets');
     expect(useInventoryStore.getState().draft).toBe('updates>0');
     expect(useInventoryStore.getState().query).toBe('updates>0');
   });

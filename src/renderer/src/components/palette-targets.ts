@@ -47,6 +47,8 @@ export function assetCommands(rows: readonly AssetRow[], typed: string): Palette
     // going to one asset is no reason to lose it.
     run: () => {
       useNavStore.getState().go('inventory');
+      // The detail opens beside the assets table, wherever the inventory was (its Overview).
+      useInventoryStore.getState().setTab('assets');
       useInventoryStore.getState().openDetail(row.id, { focus: true });
     },
   }));
