@@ -1,10 +1,10 @@
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { setBridge } from '../../lib/bridge';
 import { installFakeBridge } from '../../test-support/fake-bridge';
 import type { SessionPrompt } from '../../../../shared/ssh';
 import { openTab } from '../../test-support/terminal-tabs';
-import { PromptDialog } from './PromptDialog';
+import { hostKeySettleMs, PromptDialog } from './PromptDialog';
 import { initialState, useTerminalsStore } from './terminals-store';
 
 afterEach(() => {
@@ -250,5 +250,52 @@ describe('a password or passphrase prompt', () => {
     expect(screen.getByLabelText('Password for ops@web01', { selector: 'input' })).toBe(
       screen.getByTestId('ssh-secret-input'),
     );
+  });
+});
+
+describe('the unknown host key question', () => {
+  it('takes no answer from a key pressed as it appears (typed ahead), only once it has been read', () => {
+    vi.useFakeTimers();
+    try {
+      const calls = installFakeBridge(() => null);
+      useTerminalsStore.setState({
+        ...initialState,
+        tabs: [openTab('a', { kind: 'quick', user: 'ops', host: 'db1', port: 22 })],
+        prompts: [
+          {
+            kind: 'host-key',
+            promptId: 'p-1',
+            sessionId: 'session-a',
+            question: {
+              keyType: 'ssh-ed25519',
+              fingerprint: 'SHA256:abc',
+              host: 'db1',
+              port: 22,
+              hop: 0,
+              otherKnown: [],
+            },
+          },
+        ],
+      });
+      render(<PromptDialog />);
+      const answers = () => calls.filter((c) => c.channel === 'ssh:answer');
+      // Enter on the focused button: a click with no pointer (detail 0).
+      fireEvent.click(screen.getByTestId('ssh-hostkey-cancel'), { detail: 0 });
+      expect(answers()).toEqual([]);
+      expect(screen.getByTestId('ssh-hostkey-prompt')).toBeTruthy();
+      // Once it has been on screen a moment, a key press answers.
+      act(() => {
+        vi.advanceTimersByTime(hostKeySettleMs);
+      });
+      fireEvent.click(screen.getByTestId('ssh-hostkey-remember'), { detail: 0 });
+      expect(answers()).toEqual([
+        {
+          channel: 'ssh:answer',
+          request: { promptId: 'p-1', answer: { kind: 'host-key', answer: 'remember' } },
+        },
+      ]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

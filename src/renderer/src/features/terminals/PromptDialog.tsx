@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type MouseEvent } from 'react';
 import type { SessionPrompt } from '../../../../shared/ssh';
 import { Modal } from '../profiles/Modal';
 import { formatHostPort } from './quick-connect';
@@ -12,8 +12,25 @@ export function PromptDialog() {
   return <PromptBody key={prompt.promptId} prompt={prompt} />;
 }
 
+/** How long after the host-key question appears a key press on its buttons is not an answer. */
+export const hostKeySettleMs = 600;
+
+/**
+ * A click on a button, unless it came from a key (Enter, Space) pressed before the question had
+ * been on screen for `hostKeySettleMs`: keys typed ahead into a connecting terminal land on the
+ * dialog as it opens, and must not answer a question nobody read.
+ */
+function useSettledClick(): (run: () => void) => (event: MouseEvent) => void {
+  const [shownAt] = useState(() => Date.now());
+  return (run) => (event) => {
+    if (event.detail === 0 && Date.now() - shownAt < hostKeySettleMs) return;
+    run();
+  };
+}
+
 function PromptBody(props: { prompt: SessionPrompt }) {
   const { prompt } = props;
+  const settled = useSettledClick();
   const cancel = (): void => {
     void answerPrompt(prompt.promptId, { kind: 'cancel' });
   };
@@ -53,7 +70,7 @@ function PromptBody(props: { prompt: SessionPrompt }) {
               type="button"
               className="button"
               data-testid="ssh-hostkey-cancel"
-              onClick={cancel}
+              onClick={settled(cancel)}
             >
               Cancel
             </button>
@@ -61,9 +78,9 @@ function PromptBody(props: { prompt: SessionPrompt }) {
               type="button"
               className="button"
               data-testid="ssh-hostkey-once"
-              onClick={() =>
-                void answerPrompt(prompt.promptId, { kind: 'host-key', answer: 'accept-once' })
-              }
+              onClick={settled(() => {
+                void answerPrompt(prompt.promptId, { kind: 'host-key', answer: 'accept-once' });
+              })}
             >
               Accept once
             </button>
@@ -71,9 +88,9 @@ function PromptBody(props: { prompt: SessionPrompt }) {
               type="button"
               className="button primary"
               data-testid="ssh-hostkey-remember"
-              onClick={() =>
-                void answerPrompt(prompt.promptId, { kind: 'host-key', answer: 'remember' })
-              }
+              onClick={settled(() => {
+                void answerPrompt(prompt.promptId, { kind: 'host-key', answer: 'remember' });
+              })}
             >
               Accept and remember
             </button>
