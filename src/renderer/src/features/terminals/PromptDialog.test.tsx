@@ -13,6 +13,23 @@ afterEach(() => {
   useTerminalsStore.setState(initialState);
 });
 
+/** The unknown-host-key question of tab `a`'s session for `host`:`port`. */
+function hostKeyQuestion(host: string, port: number): SessionPrompt {
+  return {
+    kind: 'host-key',
+    promptId: 'p-1',
+    sessionId: 'session-a',
+    question: {
+      keyType: 'ssh-ed25519',
+      fingerprint: 'SHA256:abc',
+      host,
+      port,
+      hop: 0,
+      otherKnown: [],
+    },
+  };
+}
+
 /** Two tabs log in at once through the same bastion; one-time codes are asked for both. */
 function twoTabs(): void {
   const bastion = { index: 0, count: 2, host: 'bastion.example', port: 22 };
@@ -120,19 +137,7 @@ describe('an IPv6 server', () => {
         },
       ],
       prompts: [
-        {
-          kind: 'host-key',
-          promptId: 'p-1',
-          sessionId: 'session-a',
-          question: {
-            keyType: 'ssh-ed25519',
-            fingerprint: 'SHA256:abc',
-            host: 'fd00::7',
-            port: 2222,
-            hop: 0,
-            otherKnown: [],
-          },
-        },
+        hostKeyQuestion('fd00::7', 2222),
         {
           kind: 'keyboard-interactive',
           promptId: 'p-2',
@@ -261,21 +266,7 @@ describe('the unknown host key question', () => {
       useTerminalsStore.setState({
         ...initialState,
         tabs: [openTab('a', { kind: 'quick', user: 'ops', host: 'db1', port: 22 })],
-        prompts: [
-          {
-            kind: 'host-key',
-            promptId: 'p-1',
-            sessionId: 'session-a',
-            question: {
-              keyType: 'ssh-ed25519',
-              fingerprint: 'SHA256:abc',
-              host: 'db1',
-              port: 22,
-              hop: 0,
-              otherKnown: [],
-            },
-          },
-        ],
+        prompts: [hostKeyQuestion('db1', 22)],
       });
       render(<PromptDialog />);
       const answers = () => calls.filter((c) => c.channel === 'ssh:answer');
