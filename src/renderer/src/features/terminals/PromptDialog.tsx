@@ -2,7 +2,7 @@ import { useState, type MouseEvent } from 'react';
 import type { SessionPrompt } from '../../../../shared/ssh';
 import { Modal } from '../profiles/Modal';
 import { formatHostPort } from './quick-connect';
-import { answerPrompt } from './terminal-actions';
+import { answerPrompt } from './prompt-actions';
 import { selectors, useTerminalsStore } from './terminals-store';
 
 /** The oldest open SSH question: unknown host key, keyboard-interactive, passphrase, password. */

@@ -3,12 +3,12 @@ import { toast } from 'sonner';
 import { useEffect, useRef, useState } from 'react';
 import { rememberedKeySource, type SessionStatus } from '../../../../shared/ssh';
 import { Modal } from '../profiles/Modal';
+import { forgetHostKey } from './prompt-actions';
 import { formatHostPort } from './quick-connect';
 import {
   cancelAutoReconnect,
   cancelConnect,
   closeTabNow,
-  forgetHostKey,
   reconnect,
   reconnectDelaysMs,
   sessionFor,

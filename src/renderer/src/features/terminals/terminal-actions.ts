@@ -1,15 +1,13 @@
-import { toast } from 'sonner';
 import { create } from 'zustand';
-import type { PromptAnswer, SessionStatus, SshSessionView } from '../../../../shared/ssh';
-import type { AppErrorShape } from '../../../../shared/errors';
+import type { SessionStatus, SshSessionView } from '../../../../shared/ssh';
 import type { Result } from '../../../../shared/result';
 import { bridge } from '../../lib/bridge';
 import { focusLost, rescueFocus } from '../../lib/focus';
 import { prepareTerminalChannels } from '../../lib/terminal-channel';
 import { useNavStore } from '../../stores/nav-store';
-import { formatHostPort } from './quick-connect';
 import { move } from './tab-layout';
 import { TerminalSession, type KeyCommand } from './terminal-session';
+import { forgetTyped, holdTyped, takeTyped } from './typeahead';
 import {
   describeTarget,
   saveSettings,
@@ -185,18 +183,8 @@ export function duplicateTab(key: string): void {
 }
 
 /**
- * Keys typed into a tab while its session is still connecting, sent once it opens — as ssh's own
- * terminal keeps them — so a command typed ahead runs whole, never only its later part. Dropped
- * if the session closes first; at most `typeaheadLimit` characters are kept.
- */
-const typeahead = new Map<string, string | typeof tooMuch>();
-const typeaheadLimit = 4096;
-/** More was typed ahead than is kept: none of it is sent (a command must never run in part). */
-const tooMuch = Symbol('too much typed ahead');
-
-/**
  * Input typed in a broadcast tab goes to every broadcast tab that is open. The tab typed into
- * also keeps what it is typed while it connects (`typeahead`); another broadcast tab does not —
+ * also keeps what is typed while it connects (`typeahead.ts`); another broadcast tab does not —
  * a command meant for the open ones must not run there later, after a reconnect, unseen.
  */
 export function sendInput(key: string, data: string): void {
@@ -208,35 +196,19 @@ export function sendInput(key: string, data: string): void {
     const { state: now } = tab.status;
     if (now === 'open' && tab.sessionId !== null) sessions.get(tab.key)?.send(data);
     else if (tab.key === key && (now === 'connecting' || now === 'authenticating')) {
-      const before = typeahead.get(tab.key) ?? '';
-      if (before === tooMuch) continue;
-      const held = before + data;
-      typeahead.set(tab.key, held.length <= typeaheadLimit ? held : tooMuch);
+      holdTyped(tab.key, data);
     }
   }
 }
 
-/**
- * What was typed ahead goes out once the session opens; it is dropped when it closes first, or
- * when more was typed than is kept (the terminal says so).
- */
+/** What was typed ahead goes out once the session opens, and is dropped when it closes first. */
 function settleTypeahead(key: string, state: SessionStatus['state']): void {
-  const held = typeahead.get(key);
-  if (held === undefined || state === 'connecting' || state === 'authenticating') return;
-  typeahead.delete(key);
-  if (state !== 'open') return;
-  if (held === tooMuch) {
-    sessions
-      .get(key)
-      ?.term.write(
-        `\x1b[2m[More than ${String(typeaheadLimit)} characters were typed while connecting: none of them were sent.]\x1b[0m\r\n`,
-      );
-  } else sessions.get(key)?.send(held);
-}
-
-/** A connect starts again, or ended outside a status event: nothing typed before it is kept. */
-function forgetTypeahead(key: string): void {
-  typeahead.delete(key);
+  if (state === 'connecting' || state === 'authenticating') return;
+  const kept = takeTyped(key);
+  if (kept === undefined || state !== 'open') return;
+  const session = sessions.get(key);
+  if ('keys' in kept) session?.send(kept.keys);
+  else session?.term.write(`\x1b[2m[${kept.notice}]\x1b[0m\r\n`);
 }
 
 async function startSession(
@@ -437,7 +409,7 @@ export async function reconnect(key: string): Promise<void> {
     const session = sessions.get(key);
     if (tab.wasOpen && session !== undefined) {
       // Its last connect was cancelled: a new session, in this tab, below its scrollback.
-      forgetTypeahead(key);
+      forgetTyped(key);
       updateTab(key, { reconnectAt: null, status: { state: 'connecting' }, error: null });
       await startInTab(key, tab.target, session);
       return;
@@ -447,7 +419,7 @@ export async function reconnect(key: string): Promise<void> {
     await openTab(tab.target);
     return;
   }
-  forgetTypeahead(key);
+  forgetTyped(key);
   updateTab(key, { reconnectAt: null, status: { state: 'connecting' } });
   const result = await bridge().call('ssh:reconnect', { sessionId: tab.sessionId });
   if (!result.ok) {
@@ -487,7 +459,7 @@ export function cancelConnect(key: string): void {
   // The host forgets the session; its late events no longer match this tab.
   if (tab.sessionId !== null) void bridge().call('ssh:close', { sessionId: tab.sessionId });
   const message = 'Reconnecting was cancelled.';
-  forgetTypeahead(key);
+  forgetTyped(key);
   updateTab(key, {
     sessionId: null,
     reconnectAt: null,
@@ -511,7 +483,7 @@ export function closeTabNow(key: string): void {
   const tab = selectors.byKey(state, key);
   if (tab === undefined) return;
   cancelAutoReconnect(key);
-  forgetTypeahead(key);
+  forgetTyped(key);
   if (tab.sessionId !== null) void bridge().call('ssh:close', { sessionId: tab.sessionId });
   sessions.get(key)?.dispose();
   sessions.delete(key);
@@ -595,25 +567,6 @@ export function updateSettings(patch: Partial<TerminalSettings>): void {
   saveSettings(settings);
   useTerminalsStore.setState({ settings });
   for (const session of sessions.values()) session.applySettings(settings);
-}
-
-export async function answerPrompt(promptId: string, answer: PromptAnswer): Promise<void> {
-  useTerminalsStore.setState((state) => ({
-    prompts: state.prompts.filter((p) => p.promptId !== promptId),
-  }));
-  const result = await bridge().call('ssh:answer', { promptId, answer });
-  if (!result.ok && result.error.code !== 'not-found') {
-    toast.error(`Could not answer: ${result.error.message}`);
-  }
-}
-
-export async function forgetHostKey(host: string, port: number): Promise<AppErrorShape | null> {
-  const result = await bridge().call('ssh:forget-host-key', { host, port });
-  if (!result.ok) return result.error;
-  toast.success(
-    `Forgot ${String(result.data.removed)} stored key${result.data.removed === 1 ? '' : 's'} for ${formatHostPort(host, port)}.`,
-  );
-  return null;
 }
 
 /** A paste with line breaks waiting for confirmation. */
