@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { generateFleet, groundTruth, type Fleet } from '../../../lab/fleet';
 import { fleetRecords } from '../sync/fleet-connector';
 import {
+  altNameOf,
   correlate,
   isIdentifyingMac,
   machineIdentity,
@@ -17,7 +18,16 @@ function profileOf(system: string, externalId: string): string {
 
 function fleetInputs(fleet: Fleet): CorrelationInput[] {
   return (['foreman', 'proxmox', 'patchmon', 'routeros'] as const).flatMap((system) =>
-    fleetRecords(fleet, system).map((r) => ({ ...r, profileId: profileOf(system, r.externalId) })),
+    fleetRecords(fleet, system).map((r) => ({
+      ...r,
+      profileId: profileOf(system, r.externalId),
+      // As the record store reads it for correlation.
+      altName: altNameOf(
+        system,
+        r.name,
+        (r.raw as { host?: { friendly_name?: unknown } }).host?.friendly_name,
+      ),
+    })),
   );
 }
 
@@ -125,6 +135,35 @@ describe('correlate', () => {
     ]);
     expect(split.map((g) => g.map((m) => m.index).sort())).toEqual([[0], [1, 2]]);
     expect(split[1]!.map((m) => m.matchKey)).toEqual(['manual', 'manual']);
+  });
+
+  it('merges a PatchMon host by its friendly name and an address when its own host name differs', () => {
+    const records = [
+      input({ profileId: 'fm', externalId: '654', name: 'es35', ips: ['10.16.6.65'] }),
+      input({
+        profileId: 'pm',
+        externalId: 'uuid-1',
+        system: 'patchmon',
+        name: 'billing-es35',
+        fqdn: 'billing-es35.dmz.example.com',
+        ips: ['10.16.6.65'],
+        altName: altNameOf('patchmon', 'billing-es35', 'es35'),
+      }),
+      // The same friendly name at another address is another machine.
+      input({
+        profileId: 'pm',
+        externalId: 'uuid-2',
+        system: 'patchmon',
+        name: 'other',
+        ips: ['10.16.6.99'],
+        altName: altNameOf('patchmon', 'other', 'es35'),
+      }),
+    ];
+    const groups = correlate(records);
+    expect(groups.map((g) => g.map((m) => m.index).sort())).toEqual([[0, 1], [2]]);
+    expect(groups[0]!.map((m) => m.matchKey)).toEqual(['hostname+ip', 'hostname+ip']);
+    expect(altNameOf('patchmon', 'es35', 'ES35')).toBeNull();
+    expect(altNameOf('foreman', 'es35', 'x')).toBeNull();
   });
 
   it('ignores MACs that do not identify a machine', () => {

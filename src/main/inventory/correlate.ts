@@ -14,6 +14,19 @@ export interface CorrelationInput {
   serial: string | null;
   /** `<node>/<vmid>` of a Proxmox guest, from Proxmox or from Foreman's compute resource. */
   vmRef?: string | null;
+  /**
+   * Another name the record's system gives the machine: PatchMon's friendly name, which people
+   * set to the inventory's name when the machine's own host name differs (`es35` for a host
+   * that calls itself `billing-es35`). It counts with an address, like the host name.
+   */
+  altName?: string | null;
+}
+
+/** PatchMon's friendly name as a short host name to match by; null when it is the same. */
+export function altNameOf(system: string, name: string, friendlyName: unknown): string | null {
+  if (system !== 'patchmon' || typeof friendlyName !== 'string') return null;
+  const short = (friendlyName.trim().toLowerCase().split('.')[0] ?? '').replace(/\s+/g, '');
+  return short === '' || short === name.split('.')[0] ? null : short;
 }
 
 export interface Override {
@@ -382,6 +395,7 @@ export function correlate(
       buckets(records, (r, add) => {
         const name = shortName(r);
         for (const ip of r.ips) add(`${name}|${ip}`);
+        if (r.altName) for (const ip of r.ips) add(`${r.altName}|${ip}`);
       }),
     ],
   ];

@@ -9,6 +9,7 @@ import type {
   SourceSystem,
 } from '../sources/types';
 import { stableRaw } from '../sources/volatile';
+import { altNameOf } from './correlate';
 
 /** A stored source record: the normalized fields plus where and when it came from. */
 export interface StoredRecord extends SourceRecord {
@@ -156,9 +157,12 @@ type IdentityTuple = [
   string,
   string,
   unknown,
+  unknown,
 ];
 
-function tupleToRecord(t: IdentityTuple): StoredRecord & { vmRef: string | null } {
+function tupleToRecord(
+  t: IdentityTuple,
+): StoredRecord & { vmRef: string | null; altName: string | null } {
   return {
     profileId: t[0],
     system: t[1] as SourceSystem,
@@ -186,6 +190,7 @@ function tupleToRecord(t: IdentityTuple): StoredRecord & { vmRef: string | null 
     fetchedAt: t[22],
     hash: t[23],
     vmRef: vmRef(t[1], t[2], t[14], t[24]),
+    altName: altNameOf(t[1], t[4], t[25]),
   };
 }
 
@@ -196,14 +201,16 @@ export class RecordStore {
   /**
    * Every record without its raw JSON: what correlation needs, plus the compute-resource VM id
    * Foreman keeps for Proxmox guests (`<node>_<vmid>`), which names a guest even when Proxmox
-   * could not read its config. Rows come as arrays (no per-row object with two dozen keys): this
+   * could not read its config, and PatchMon's friendly name (`altName`). Rows come as arrays (no per-row object with two dozen keys): this
    * runs over the whole fleet after every sync.
    */
-  allForCorrelation(): (StoredRecord & { vmRef: string | null })[] {
+  allForCorrelation(): (StoredRecord & { vmRef: string | null; altName: string | null })[] {
     const rows = this.db
       .prepare(
         `SELECT ${identityColumns},
-           CASE system WHEN 'foreman' THEN json_extract(raw, '$.host.uuid') END AS foreman_vm
+           CASE system WHEN 'foreman' THEN json_extract(raw, '$.host.uuid') END AS foreman_vm,
+           CASE system WHEN 'patchmon' THEN json_extract(raw, '$.host.friendly_name') END
+             AS friendly_name
          FROM source_records`,
       )
       .raw(true)
