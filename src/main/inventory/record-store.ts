@@ -201,8 +201,8 @@ export class RecordStore {
   /**
    * Every record without its raw JSON: what correlation needs, plus the compute-resource VM id
    * Foreman keeps for Proxmox guests (`<node>_<vmid>`), which names a guest even when Proxmox
-   * could not read its config, and PatchMon's friendly name (`altName`). Rows come as arrays (no per-row object with two dozen keys): this
-   * runs over the whole fleet after every sync.
+   * could not read its config, and PatchMon's friendly name (`altName`). Rows come as arrays (no
+   * per-row object with two dozen keys): this runs over the whole fleet after every sync.
    */
   allForCorrelation(): (StoredRecord & { vmRef: string | null; altName: string | null })[] {
     const rows = this.db
