@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -151,6 +152,57 @@ describe('SSH session life against OpenSSH', () => {
       });
     } finally {
       await Promise.all([closedJump.stop(), jump.stop(), inner.stop()]);
+    }
+  });
+
+  it('notices at once when the target or a middle hop behind a jump host drops', async () => {
+    const dir = await tempDir();
+    const bed = await sessionBed(dir);
+    const start = (hostKey: typeof keys.hostA) =>
+      startSshd(dir, { hostKey, authorizedKeys: [keys.client.publicLine] });
+    const [outer, middle, inner] = await Promise.all([
+      start(keys.hostA),
+      start(keys.hostB),
+      start(keys.hostA),
+    ]);
+    try {
+      const save = (name: string, port: number, jumpHostId: string | null = null) =>
+        bed.store.profiles.save(
+          sshProfile(name, port, keys.client.privatePath, {
+            hostKeyPolicy: 'accept-new',
+            jumpHostId,
+          }),
+        );
+      const bastion = save('bastion', outer.port);
+      const through = await openWatched(
+        bed.manager,
+        save('inner', inner.port, bastion.id).id,
+        term,
+      );
+      await through.state('open');
+      // The target's own session process dies: only the tunnel through the bastion tells.
+      bed.manager.write(through.id, 'kill -9 $PPID\n');
+      await through.state('closed');
+      expect(through.last()?.reason).toMatchObject({
+        kind: 'server-closed',
+        hop: 1,
+        retryable: true,
+        message: expect.stringContaining(`127.0.0.1:${inner.port}`) as unknown,
+      });
+
+      const chain = save('far', inner.port, save('second bastion', middle.port, bastion.id).id);
+      const far = await openWatched(bed.manager, chain.id, term);
+      await far.state('open');
+      // The middle hop's session process dies; the first hop and the target live on.
+      execFileSync('pkill', ['-KILL', '-P', String(middle.pid)]);
+      await far.state('closed');
+      expect(far.last()?.reason).toMatchObject({
+        kind: 'server-closed',
+        hop: 1,
+        message: expect.stringContaining(`127.0.0.1:${middle.port}`) as unknown,
+      });
+    } finally {
+      await Promise.all([outer.stop(), middle.stop(), inner.stop()]);
     }
   });
 

@@ -229,12 +229,17 @@ export class WorkerSession {
         if (!ready) reject(error);
         else this.finish(reasonFromError(error, label));
       });
-      client.on('close', () => {
+      const gone = (): void => {
+        if (closed) return;
         closed = true;
         clock.stop();
         if (!ready) reject(new HandshakeClosed());
         else this.finish(serverClosed(label));
-      });
+      };
+      client.on('close', gone);
+      // Through a jump host the connection is a tunnel that only ends: ssh2 then emits `end`
+      // and stops its keepalives, but never `close`, so a dropped hop would go unnoticed.
+      client.on('end', gone);
       client.connect({
         host: hop.host,
         port: hop.port,
