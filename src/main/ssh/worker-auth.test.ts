@@ -121,6 +121,66 @@ describe('a keyboard-interactive profile with a saved password', () => {
   });
 });
 
+describe('a saved password the server refuses', () => {
+  const recorder = () => {
+    const shown: KeyboardPrompt[][] = [];
+    const aborted: string[] = [];
+    const ask: AuthAsk = {
+      password: () => Promise.resolve(null),
+      passphrase: () => Promise.resolve(null),
+      keyboard: (_name, _instructions, prompts) => {
+        shown.push(prompts);
+        return Promise.resolve(prompts.map(() => '654321'));
+      },
+      abort: (_kind, message) => aborted.push(message),
+    };
+    return { ask, shown, aborted };
+  };
+  const password = [{ prompt: 'Password: ', echo: false }];
+  const refused = 'The saved password for root@pve1:22 was not accepted.';
+
+  it('is sent once when PAM fails the whole attempt (OpenSSH), not once per attempt', async () => {
+    const { ask, shown, aborted } = recorder();
+    const handler = authHandlerFor(
+      { ...hop, auth: { mode: 'keyboard-interactive', password: 'saved-secret' } },
+      ask,
+    );
+    expect(await round(await nextMethod(handler, ['keyboard-interactive']), password)).toEqual([
+      'saved-secret',
+    ]);
+    // The server ends the attempt and offers the method again: no second try of the password.
+    expect(await nextMethod(handler, ['keyboard-interactive'])).toBe(false);
+    expect(aborted).toEqual([refused]);
+    expect(shown).toEqual([]);
+  });
+
+  it('is sent again when the attempt also took a one-time code, which may be the wrong one', async () => {
+    const { ask, aborted } = recorder();
+    const handler = authHandlerFor(
+      { ...hop, auth: { mode: 'keyboard-interactive', password: 'saved-secret' } },
+      ask,
+    );
+    const code = [{ prompt: 'Verification code: ', echo: false }];
+    const first = await nextMethod(handler, ['keyboard-interactive']);
+    await round(first, password);
+    expect(await round(first, code)).toEqual(['654321']);
+    const second = await nextMethod(handler, ['keyboard-interactive']);
+    expect(await round(second, password)).toEqual(['saved-secret']);
+    expect(aborted).toEqual([]);
+  });
+
+  it('in Password mode ends the login saying the saved password was refused', async () => {
+    const { ask, aborted } = recorder();
+    const handler = authHandlerFor(hop, ask);
+    expect(await nextMethod(handler, ['password'])).toMatchObject({
+      type: 'password',
+      password: 'saved-secret',
+    });
+    expect(await nextMethod(handler, ['password'])).toBe(false);
+    expect(aborted).toEqual([refused]);
+  });
+});
+
 describe('a keyboard-interactive login', () => {
   it('says so when the server does not offer it, and what it offers instead', async () => {
     const aborted: string[] = [];

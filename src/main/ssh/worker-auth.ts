@@ -46,8 +46,21 @@ export function authHandlerFor(hop: Hop, ask: AuthAsk): AuthHandlerMiddleware {
   let cancelled = false;
   /** The questions of the last round the user answered, across attempts. */
   let lastAsked: string | null = null;
+  /**
+   * The saved password went out and nothing else was answered after it. OpenSSH with PAM fails
+   * the whole attempt on a wrong password and the client starts another: that one must not send
+   * it again (three tries can lock the account), but say the saved password was refused.
+   */
+  let savedPasswordUnanswered = false;
   const { username } = hop;
   const auth = hop.auth;
+  const savedRefused = (): false => {
+    ask.abort(
+      'auth-failed',
+      `The saved password for ${username}@${hop.host}:${String(hop.port)} was not accepted.`,
+    );
+    return false;
+  };
 
   /**
    * Keyboard-interactive rounds: those asking only for the password get `password`, the rest go
@@ -63,16 +76,14 @@ export function authHandlerFor(hop: Hop, ask: AuthAsk): AuthHandlerMiddleware {
         if (password !== null && asksForPassword(asked)) {
           if (!given) {
             given = true;
+            if (saved) savedPasswordUnanswered = true;
             finish([password]);
             return;
           }
           // Asked again: it was not accepted. A saved one is not tried again, nor prompted
           // for as if the user had typed it; a typed one is asked for again below.
           if (saved) {
-            ask.abort(
-              'auth-failed',
-              `The saved password for ${username}@${hop.host}:${String(hop.port)} was not accepted.`,
-            );
+            savedRefused();
             finish(asked.map(() => ''));
             return;
           }
@@ -87,7 +98,11 @@ export function authHandlerFor(hop: Hop, ask: AuthAsk): AuthHandlerMiddleware {
             // An empty answer ends this round, and authentication stops with it (the server
             // would otherwise be asked for another round and the prompt come back).
             finish(asked.map(() => ''));
-          } else finish(answers);
+          } else {
+            // A one-time code answered after the password: a failed attempt may be the code's.
+            savedPasswordUnanswered = false;
+            finish(answers);
+          }
         });
       },
     };
@@ -114,7 +129,7 @@ export function authHandlerFor(hop: Hop, ask: AuthAsk): AuthHandlerMiddleware {
         passwordsSent += 1;
         let password = auth.password;
         if (password !== null) {
-          if (passwordsSent > 1) return false;
+          if (passwordsSent > 1) return savedRefused();
         } else {
           if (passwordsSent > maxTries) return false;
           password = await ask.password(passwordsSent > 1);
@@ -178,6 +193,7 @@ export function authHandlerFor(hop: Hop, ask: AuthAsk): AuthHandlerMiddleware {
           return false;
         }
         if (tries > maxTries) return false;
+        if (auth.password !== null && savedPasswordUnanswered) return savedRefused();
         return keyboardInteractive(auth.password, auth.password !== null);
     }
   };
