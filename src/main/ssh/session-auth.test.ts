@@ -269,7 +269,45 @@ describe('SSH sessions against OpenSSH: authentication', () => {
       );
       await bad.state('closed');
       expect(bad.last()?.reason).toMatchObject({ kind: 'auth-failed', retryable: false });
-      expect(bad.last()?.reason?.message).toContain(`${passwordUser} on 127.0.0.1:${server.port}`);
+      expect(bad.last()?.reason?.message).toBe(
+        `The saved password for ${passwordUser}@127.0.0.1:${server.port} was not accepted.`,
+      );
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('sends a saved password PAM refuses once, though OpenSSH starts another attempt', async () => {
+    const dir = await tempDir();
+    const server = await sshd(dir, [
+      'UsePAM yes',
+      'KbdInteractiveAuthentication yes',
+      'PasswordAuthentication no',
+    ]);
+    try {
+      const bed = await sessionBed(dir);
+      const profile = bed.store.profiles.save({
+        name: 'pam',
+        connection: {
+          kind: 'ssh',
+          host: server.host,
+          port: server.port,
+          username: passwordUser,
+          auth: { mode: 'keyboard-interactive' },
+          hostKeyPolicy: 'accept-new',
+          jumpHostId: null,
+        },
+        secrets: { password: 'nope' },
+      });
+      const bad = await openWatched(bed.manager, profile.id, term);
+      await bad.state('closed');
+      expect(bad.last()?.reason).toMatchObject({
+        kind: 'auth-failed',
+        message: `The saved password for ${passwordUser}@127.0.0.1:${server.port} was not accepted.`,
+      });
+      // Each refused try counts towards the account's lockout (pam_faillock).
+      expect(server.log().match(/Failed keyboard-interactive\/pam/g)).toHaveLength(1);
+      expect(bed.prompts).toEqual([]);
     } finally {
       await server.stop();
     }
