@@ -51,6 +51,10 @@ test("a Proxmox container's console from the inventory, through its node's SSH p
     await expect(terminals.hostKeyPrompt()).toBeVisible({ timeout: 20_000 });
     await terminals.acceptHostKey('once');
     await terminals.expectState('open');
+    // The node was asked first which container has that id (node names repeat across clusters).
+    expect(lab.ssh?.commandLog.some((c) => c.command === `pct config ${String(guest.vmid)}`)).toBe(
+      true,
+    );
     await expect(terminals.tabs().first()).toContainText(
       `CT ${String(guest.vmid)} on ${node ?? ''}`,
     );

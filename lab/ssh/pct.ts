@@ -1,10 +1,11 @@
 /**
- * `pct` on a lab Proxmox node: `list`, `enter <vmid>` (a nested shell as root in the container,
- * `exit` returns to the node) and `exec <vmid> -- <cmd…>`. Commands run in a container are
+ * `pct` on a lab Proxmox node: `list`, `config <vmid>` (the container's settings, its host name
+ * among them), `enter <vmid>` (a nested shell as root in the container, `exit` returns to the
+ * node) and `exec <vmid> -- <cmd…>`. Commands run in a container are
  * recorded with the guest they ran in, which is what the enrollment wizard checks after an
  * agent install. Messages follow pct 8 (`pct enter` on a stopped CT, unknown VMIDs).
  */
-import { machineById } from '../fleet';
+import { machineById, type PveGuest } from '../fleet';
 import { hostFacts } from './facts';
 import type { CommandIo } from './io';
 import { LinuxShell, type PctHost } from './linux-shell';
@@ -13,6 +14,7 @@ import type { Program } from './program';
 const usage = [
   'USAGE: pct <COMMAND> [ARGS] [OPTIONS]',
   '',
+  '       pct config <vmid> [OPTIONS]',
   '       pct enter <vmid> [OPTIONS]',
   '       pct exec <vmid> [<extra-args>] [OPTIONS]',
   '       pct list',
@@ -37,6 +39,7 @@ export async function pct(
     );
     return 0;
   }
+  if (verb === 'config') return config(vmidText, io, host, guests);
   if (verb !== 'enter' && verb !== 'exec') {
     await io.err.write(verb === undefined ? usage : `400 unknown command 'pct ${verb}'\n${usage}`);
     return 255;
@@ -76,4 +79,26 @@ export async function pct(
   }
   const outcome = await shell.run(LinuxShell.display(argv), io, false);
   return outcome.code;
+}
+
+/** `pct config <vmid>`: `key: value` lines in pct's order, as of the fleet's definition. */
+async function config(
+  vmidText: string | undefined,
+  io: CommandIo,
+  host: PctHost,
+  guests: readonly PveGuest[],
+): Promise<number> {
+  if (vmidText === undefined || !/^\d+$/.test(vmidText)) {
+    await io.err.write('400 not enough arguments\npct config <vmid> [OPTIONS]\n');
+    return 255;
+  }
+  const guest = guests.find((g) => g.vmid === Number(vmidText));
+  if (guest === undefined) {
+    await io.err.write(
+      `Configuration file 'nodes/${host.node}/lxc/${vmidText}.conf' does not exist\n`,
+    );
+    return 2;
+  }
+  await io.out.write(`arch: amd64\nhostname: ${guest.name}\nostype: debian\nunprivileged: 1\n`);
+  return 0;
 }

@@ -146,6 +146,12 @@ describe('Proxmox node pct', () => {
     expect(await shell.run('pct list', nodePrompt)).toMatch(
       new RegExp(`${ct.vmid}\\s+running\\s+${ct.name}`),
     );
+    expect(await shell.run(`pct config ${ct.vmid}`, nodePrompt)).toContain(
+      `hostname: ${ct.name}\r\n`,
+    );
+    expect(await shell.run('pct config 99999', nodePrompt)).toContain(
+      `Configuration file 'nodes/${node.name}/lxc/99999.conf' does not exist`,
+    );
     const guestPrompt = `root@${ct.name}:/# `;
     await shell.run(`pct enter ${ct.vmid}`, guestPrompt);
     expect(await shell.run('hostname', guestPrompt)).toContain(`${ct.name}\r\n`);

@@ -41,10 +41,23 @@ export const SshOpenRequest = z.union([
 ]);
 export type SshOpenRequest = z.input<typeof SshOpenRequest>;
 
+/** A container's host name as Proxmox VE allows it (letters, digits, dots and hyphens). */
+export const lxcHostname = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})$/;
+
 export const SshLxcConsoleRequest = z
   .object({
     nodeProfileId: ProfileId,
     vmid: z.number().int().min(100).max(999_999_999),
+    /**
+     * The container's host name as the inventory knows it. The node's own container of that id
+     * must have it, or the console is not entered: a node of the same name in another cluster
+     * holds another container 101.
+     */
+    hostname: z
+      .string()
+      .regex(lxcHostname, 'Hostname must be a container host name')
+      .nullable()
+      .default(null),
     ...terminalFields,
   })
   .strict();
@@ -104,6 +117,7 @@ export const DisconnectKind = z.enum([
   'timeout',
   'protocol',
   'cancelled',
+  'wrong-container',
 ]);
 export type DisconnectKind = z.infer<typeof DisconnectKind>;
 

@@ -82,12 +82,15 @@ export function sshHandlers(
       },
       'ssh:lxc-console': async (request) => {
         const logFile = logFileFor(request.log);
-        const id = await ssh.open(request.nodeProfileId, {
-          cols: request.cols,
-          rows: request.rows,
-          command: `pct enter ${request.vmid}`,
-          ...(logFile === undefined ? {} : { logFile }),
-        });
+        const id = await ssh.openLxcConsole(
+          request.nodeProfileId,
+          { vmid: request.vmid, hostname: request.hostname },
+          {
+            cols: request.cols,
+            rows: request.rows,
+            ...(logFile === undefined ? {} : { logFile }),
+          },
+        );
         return started(id, logFile);
       },
       'ssh:resize': ({ sessionId, cols, rows }) => {

@@ -364,7 +364,10 @@ describe('SSH session life against OpenSSH', () => {
     // A stand-in for Proxmox's pct that says how it was called and hands over to a shell.
     await fs.writeFile(
       path.join(bin, 'pct'),
-      '#!/bin/sh\necho "container console: $*"\nexec sh\n',
+      '#!/bin/sh\n' +
+        'if [ "$1" = config ] && [ "$2" = 101 ]; then printf "arch: amd64\\nhostname: ct101\\n"; exit 0; fi\n' +
+        'if [ "$1" = config ]; then echo "Configuration file \'nodes/pve1/lxc/$2.conf\' does not exist" >&2; exit 2; fi\n' +
+        'echo "container console: $*"\nexec sh\n',
       {
         mode: 0o755,
       },
@@ -379,13 +382,45 @@ describe('SSH session life against OpenSSH', () => {
       const profile = bed.store.profiles.save(
         sshProfile('pve1', node.port, keys.client.privatePath),
       );
-      expect(() => bed.manager.openLxcConsole(profile.id, 12.5, term)).toThrow(/guest id/);
-      const id = await bed.manager.openLxcConsole(profile.id, 101, term);
+      expect(() =>
+        bed.manager.openLxcConsole(profile.id, { vmid: 12.5, hostname: null }, term),
+      ).toThrow(/guest id/);
+      expect(() =>
+        bed.manager.openLxcConsole(profile.id, { vmid: 101, hostname: "ct101'; reboot" }, term),
+      ).toThrow(/not a container host name/);
+      const id = await bed.manager.openLxcConsole(
+        profile.id,
+        { vmid: 101, hostname: 'ct101' },
+        term,
+      );
       const watch = new Watch(bed.manager, id);
       await watch.output('container console: enter 101');
       bed.manager.write(id, 'exit\n');
       await watch.state('closed');
       expect(watch.last()?.reason?.kind).toBe('exited');
+
+      // The node's container 101 is another one: the profile reached another cluster's pve1.
+      const other = await bed.manager.openLxcConsole(
+        profile.id,
+        { vmid: 101, hostname: 'billing-db' },
+        term,
+      );
+      const refused = new Watch(bed.manager, other);
+      await refused.state('closed');
+      expect(refused.last()?.reason).toMatchObject({
+        kind: 'wrong-container',
+        retryable: false,
+        message:
+          'Container 101 on 127.0.0.1 is ct101, not billing-db: this SSH profile may reach a node of that name in another cluster. Not entered.',
+      });
+      // And a container the node does not have at all.
+      const missing = new Watch(
+        bed.manager,
+        await bed.manager.openLxcConsole(profile.id, { vmid: 999, hostname: 'ct999' }, term),
+      );
+      await missing.state('closed');
+      expect(missing.last()?.reason?.message).toMatch(/^127\.0\.0\.1 has no container 999/);
+      expect(refused.text()).not.toContain('container console');
     } finally {
       await node.stop();
     }

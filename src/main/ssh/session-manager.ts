@@ -3,6 +3,7 @@ import type { Worker } from 'node:worker_threads';
 import { AppError } from '../../shared/errors';
 import type { Logger } from '../core/logger';
 import type { HostKeyTrust } from './host-key-trust';
+import { lxcConsoleCommand } from './lxc-console';
 import { PromptBroker } from './prompt-broker';
 import { resolveHops, type DirectTarget, type ProfileSource } from './session-targets';
 import {
@@ -16,7 +17,13 @@ import {
   type TerminalOptions,
 } from './session-types';
 import type { SshWorkerFactory } from './worker-launch';
-import type { FromWorker, ToWorker, WorkerQuestion, WorkerReply } from './worker-protocol';
+import type {
+  ExpectedContainer,
+  FromWorker,
+  ToWorker,
+  WorkerQuestion,
+  WorkerReply,
+} from './worker-protocol';
 
 export interface SessionManagerOptions {
   hostKeys: HostKeyTrust;
@@ -35,6 +42,8 @@ export interface SessionManagerOptions {
 export interface OpenOptions extends TerminalOptions {
   /** Run this command in the PTY instead of a login shell. */
   command?: string;
+  /** The container `command` enters, checked on the node first (`lxcConsoleCommand`). */
+  container?: ExpectedContainer;
   /** Opt-in session log: terminal output appended to this file. */
   logFile?: string;
 }
@@ -180,12 +189,16 @@ export class SshSessionManager {
     return id;
   }
 
-  /** A Proxmox LXC console: `pct enter <vmid>` on the node, over the node's SSH profile. */
-  openLxcConsole(nodeProfileId: string, vmid: number, terminal: TerminalOptions): Promise<string> {
-    if (!Number.isInteger(vmid) || vmid < 100 || vmid > 999_999_999) {
-      throw new AppError('bad-request', `${vmid} is not a Proxmox guest id (100–999999999).`);
-    }
-    return this.open(nodeProfileId, { ...terminal, command: `pct enter ${vmid}` });
+  /**
+   * A Proxmox LXC console: `pct enter <vmid>` on the node, over the node's SSH profile, once the
+   * node's container of that id has `hostname` (`lxcConsoleCommand`).
+   */
+  openLxcConsole(
+    nodeProfileId: string,
+    container: { vmid: number; hostname: string | null },
+    options: Omit<OpenOptions, 'command' | 'container'>,
+  ): Promise<string> {
+    return this.open(nodeProfileId, { ...options, ...lxcConsoleCommand(container) });
   }
 
   /** Opens a closed session again with the same id, re-reading profiles and secrets. */
@@ -323,7 +336,7 @@ export class SshSessionManager {
   }
 
   private start(session: Session): void {
-    const { cols, rows, term, command, logFile } = session.options;
+    const { cols, rows, term, command, container, logFile } = session.options;
     this.post({
       type: 'open',
       request: {
@@ -331,6 +344,7 @@ export class SshSessionManager {
         hops: session.hops,
         terminal: { cols, rows, term: term ?? 'xterm-256color' },
         command: command ?? null,
+        container: container ?? null,
         flow: this.options.flow ?? defaultFlow,
         keepalive: this.options.keepalive ?? defaultKeepalive,
         readyTimeoutMs: this.options.readyTimeoutMs ?? 20_000,

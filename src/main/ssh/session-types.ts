@@ -19,7 +19,9 @@ export type DisconnectKind =
   | 'server-closed'
   | 'timeout'
   | 'protocol'
-  | 'cancelled';
+  | 'cancelled'
+  /** A Proxmox node's container of the id asked for is another one (`pct config`). */
+  | 'wrong-container';
 
 export interface KnownKeyRef extends KeyIdentity {
   /** Where the key is trusted: Rackside's database or `file:line` of a known_hosts file. */

@@ -9,6 +9,11 @@ import type {
 
 /** Messages between the session manager and the SSH worker (same process, trusted). */
 
+export interface ExpectedContainer {
+  vmid: number;
+  hostname: string;
+}
+
 export interface OpenRequest {
   sessionId: string;
   /** First hop first; the last hop is the target. */
@@ -16,6 +21,11 @@ export interface OpenRequest {
   terminal: { cols: number; rows: number; term: string };
   /** Runs this instead of a login shell (e.g. `pct enter 101`); still with a PTY. */
   command: string | null;
+  /**
+   * A Proxmox container whose console `command` opens: its node is asked (`pct config`) first,
+   * and the container is entered only if it has this host name.
+   */
+  container: ExpectedContainer | null;
   flow: FlowControl;
   keepalive: Keepalive;
   readyTimeoutMs: number;

@@ -9,6 +9,7 @@ import {
   type HopLabel,
 } from './disconnect-reason';
 import { identify } from './fingerprint';
+import { checkContainer } from './lxc-console';
 import { SessionLog } from './session-log';
 import type { DisconnectReason, SessionStatus } from './session-types';
 import { authHandlerFor, whileUsable, type AuthAsk } from './worker-auth';
@@ -150,6 +151,15 @@ export class WorkerSession {
       }
       const last = this.clients.at(-1);
       if (last === undefined) throw new Error('A session needs at least one hop.');
+      const node = this.labels.at(-1);
+      if (this.request.container !== null && node !== undefined) {
+        const wrong = await checkContainer(last, this.request.container, node.host);
+        if (wrong !== null) {
+          this.finish({ ...wrong, hop: node.index });
+          return;
+        }
+        if (this.isFinished()) return;
+      }
       await this.openChannel(last);
       const target = this.labels.at(-1);
       this.log?.note(

@@ -115,7 +115,14 @@ describe('lxcConsoleOf', () => {
         [container],
         [ssh('10.0.0.9', 'a', 'web'), ssh('ber-pve01.example.net', 'n', 'x')],
       ),
-    ).toEqual({ kind: 'lxc', nodeProfileId: 'n', profileName: 'x', node: 'ber-pve01', vmid: 104 });
+    ).toEqual({
+      kind: 'lxc',
+      nodeProfileId: 'n',
+      profileName: 'x',
+      node: 'ber-pve01',
+      vmid: 104,
+      hostname: null,
+    });
     // No profile on the node's name: one named after the node, not one with a longer name.
     expect(
       lxcConsoleOf(
@@ -128,7 +135,38 @@ describe('lxcConsoleOf', () => {
       profileName: 'Lab SSH ber-pve01',
       node: 'ber-pve01',
       vmid: 104,
+      hostname: null,
     });
+  });
+
+  it("takes the node of the container's own cluster where node names repeat, and names the container", () => {
+    const inB = link({
+      system: 'proxmox',
+      externalId: 'cluster-b/lxc/101',
+      raw: { resource: { node: 'pve1', vmid: 101, type: 'lxc', name: 'billing-db' } },
+    });
+    const profiles = [
+      ssh('10.1.0.1', 'a', 'pve1 cluster-a'),
+      ssh('10.2.0.1', 'b', 'pve1 cluster-b'),
+    ];
+    expect(lxcConsoleOf([inB], profiles)).toMatchObject({
+      kind: 'lxc',
+      nodeProfileId: 'b',
+      hostname: 'billing-db',
+    });
+    const byHost = [
+      ssh('pve1.cluster-a.example', 'a', 'x'),
+      ssh('pve1.cluster-b.example', 'b', 'y'),
+    ];
+    expect(lxcConsoleOf([inB], byHost)).toMatchObject({ nodeProfileId: 'b' });
+    // Only the other cluster's node has a profile: offered, and the node checks the name first.
+    expect(lxcConsoleOf([inB], [profiles[0]!])).toMatchObject({
+      nodeProfileId: 'a',
+      hostname: 'billing-db',
+    });
+    // A name that is no host name is not put in a command line.
+    const odd = { ...inB, raw: { resource: { node: 'pve1', name: "db'; reboot" } } };
+    expect(lxcConsoleOf([odd], profiles)).toMatchObject({ hostname: null });
   });
 
   it('says which node lacks a profile, and offers nothing for VMs or assets Proxmox lacks', () => {

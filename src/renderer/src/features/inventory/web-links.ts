@@ -1,6 +1,7 @@
 import type { LinkView } from '../../../../shared/inventory';
 import type { AssetRow } from '../../../../shared/inventory';
 import { endpointOf, proxmoxDefaultPort, type ProfileView } from '../../../../shared/profiles';
+import { lxcHostname } from '../../../../shared/ssh';
 
 /** The API paths a profile URL may end in (each client strips its own); the web UI is above them. */
 const apiSuffix: Record<'foreman' | 'proxmox' | 'patchmon', RegExp> = {
@@ -117,14 +118,24 @@ export function sshTargetOf(
 
 /** A Proxmox container's console: `pct enter <vmid>` on its node, or why it cannot be opened. */
 export type ConsoleTarget =
-  | { kind: 'lxc'; nodeProfileId: string; profileName: string; node: string; vmid: number }
+  | {
+      kind: 'lxc';
+      nodeProfileId: string;
+      profileName: string;
+      node: string;
+      vmid: number;
+      /** The container's host name, which the node's container must have to be entered. */
+      hostname: string | null;
+    }
   | { kind: 'no-node-profile'; node: string; vmid: number };
 
 /**
  * The console of a Proxmox LXC container through its node: an SSH profile whose host is the
  * node's name or a name under it (`pve01`, `pve01.example.net`), else one whose own name has the
- * node's name as a word ("pve01 root"). Undefined when no Proxmox record says the asset is a
- * container on a node.
+ * node's name as a word ("pve01 root"). Node names repeat across clusters, so of several such
+ * profiles one that names the container's cluster too is taken; the node checks the container's
+ * host name before entering it (`lxcConsoleCommand`). Undefined when no Proxmox record says the
+ * asset is a container on a node.
  */
 export function lxcConsoleOf(
   links: readonly LinkView[],
@@ -132,18 +143,22 @@ export function lxcConsoleOf(
 ): ConsoleTarget | undefined {
   for (const link of links) {
     if (link.system !== 'proxmox') continue;
-    const vmid = Number(/\/lxc\/(\d+)$/.exec(link.externalId)?.[1]);
-    const resource = link.raw.resource as { node?: unknown } | null | undefined;
+    const [, cluster = '', id = ''] = /^(.*)\/lxc\/(\d+)$/.exec(link.externalId) ?? [];
+    const vmid = Number(id);
+    const resource = link.raw.resource as { node?: unknown; name?: unknown } | null | undefined;
     const node = typeof resource?.node === 'string' ? resource.node.toLowerCase() : '';
     if (!Number.isSafeInteger(vmid) || vmid <= 0 || node === '') continue;
+    const name = typeof resource?.name === 'string' ? resource.name : '';
+    const hostname = lxcHostname.test(name) ? name : null;
     const ssh = profiles.filter((p) => p.connection.kind === 'ssh');
-    const byHost = ssh.find((p) => {
-      const host = endpointOf(p.connection).host.toLowerCase();
-      return host === node || host.startsWith(`${node}.`);
-    });
-    const profile = byHost ?? ssh.find((p) => hasWord(p.name, node));
+    const hostOf = (p: ProfileView) => endpointOf(p.connection).host.toLowerCase();
+    const byHost = ssh.filter((p) => hostOf(p) === node || hostOf(p).startsWith(`${node}.`));
+    const candidates = byHost.length > 0 ? byHost : ssh.filter((p) => hasWord(p.name, node));
+    const ofCluster = (p: ProfileView) =>
+      hasWord(p.name, cluster) || hostOf(p).includes(`.${cluster.toLowerCase()}.`);
+    const profile = candidates.find(ofCluster) ?? candidates[0];
     return profile
-      ? { kind: 'lxc', nodeProfileId: profile.id, profileName: profile.name, node, vmid }
+      ? { kind: 'lxc', nodeProfileId: profile.id, profileName: profile.name, node, vmid, hostname }
       : { kind: 'no-node-profile', node, vmid };
   }
   return undefined;

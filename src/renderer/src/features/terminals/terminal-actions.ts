@@ -229,6 +229,7 @@ async function startSession(
       return bridge().call('ssh:lxc-console', {
         nodeProfileId: target.nodeProfileId,
         vmid: target.vmid,
+        hostname: target.hostname ?? null,
         ...size,
         log,
       });
@@ -390,6 +391,7 @@ export function openLxcConsole(target: {
   nodeProfileId: string;
   vmid: number;
   node: string;
+  hostname: string | null;
 }): Promise<void> {
   useNavStore.getState().go('terminals');
   return openTab({
@@ -397,6 +399,7 @@ export function openLxcConsole(target: {
     nodeProfileId: target.nodeProfileId,
     vmid: target.vmid,
     label: target.node,
+    hostname: target.hostname,
   });
 }
 

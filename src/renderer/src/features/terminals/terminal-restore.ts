@@ -30,6 +30,7 @@ const SavedTab = z.object({
       nodeProfileId: z.string(),
       vmid: z.number().int(),
       label: z.string(),
+      hostname: z.string().nullable().optional(),
     }),
   ]),
   name: z.string().max(200).nullable(),

@@ -6,7 +6,7 @@ import { formatAddress } from './quick-connect';
 export type TabTarget =
   | { kind: 'profile'; profileId: string; label: string }
   | { kind: 'quick'; user: string; host: string; port: number }
-  | { kind: 'lxc'; nodeProfileId: string; vmid: number; label: string };
+  | { kind: 'lxc'; nodeProfileId: string; vmid: number; label: string; hostname?: string | null };
 
 export interface TerminalTab {
   key: string;
