@@ -217,13 +217,12 @@ export function compileQuery(
     }
     const exact = exactColumn[field];
     if (exact !== undefined) {
-      if (value.endsWith('*')) {
-        conditions.push(`${not}(a.${exact} LIKE ? ESCAPE '\\')`);
-        params.push(startsWithPattern(value.slice(0, -1)));
-      } else {
-        conditions.push(`${not}(a.${exact} = ? COLLATE NOCASE)`);
-        params.push(value);
-      }
+      const test = value.endsWith('*')
+        ? `(a.${exact} LIKE ? ESCAPE '\\')`
+        : `(a.${exact} = ? COLLATE NOCASE)`;
+      // An unknown value is not the value asked for: `-cluster:pve-ber` keeps unclustered assets.
+      conditions.push(negated ? `NOT coalesce(${test}, 0)` : test);
+      params.push(value.endsWith('*') ? startsWithPattern(value.slice(0, -1)) : value);
       continue;
     }
     switch (field) {

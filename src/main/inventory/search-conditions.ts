@@ -72,7 +72,10 @@ export class Condition {
   constructor(
     readonly how: number,
     readonly not: boolean,
-    /** byCode: the column's codes; byTable: the codes looked up in `bytes`. */
+    /**
+     * byCode: the column's codes; byTable: the codes looked up in `bytes`, where `not` says
+     * whether an unknown value (-1) passes.
+     */
     readonly codes: Int32Array = noInts,
     /** byByte: the column; byTable: which codes pass; byMarks: the marked rows. */
     readonly bytes: Uint8Array = noBytes,
@@ -96,8 +99,11 @@ export function holds(c: Condition, row: number): boolean {
       const v = c.counts[row] ?? 0;
       return compareCode(Number.isNaN(v) ? 0 : v, c.op, c.value) !== c.not;
     }
-    case byTable:
-      return c.bytes[c.codes[row] ?? -1] === 1;
+    case byTable: {
+      // An unknown value (code -1) passes a negated test only, as the SQL's coalesce has it.
+      const code = c.codes[row] ?? -1;
+      return code < 0 ? c.not : c.bytes[code] === 1;
+    }
     case byMarks:
       return (c.bytes[row] === 1) !== c.not;
     case byShort: {
@@ -142,10 +148,11 @@ export function keep(c: Condition, rows: Int32Array, count: number): number {
       return kept;
     }
     case byTable: {
-      const { codes, bytes } = c;
+      const { codes, bytes, not } = c;
       for (let i = 0; i < count; i++) {
         const row = rows[i] ?? 0;
-        if (bytes[codes[row] ?? -1] === 1) rows[kept++] = row;
+        const code = codes[row] ?? -1;
+        if (code < 0 ? not : bytes[code] === 1) rows[kept++] = row;
       }
       return kept;
     }

@@ -129,14 +129,14 @@ export class FilterTests {
       case 'location': {
         const column = c.exact[exactFields[field]] ?? new Int32Array(0);
         const values = c.exactValues[exactFields[field]] ?? [];
-        // Each distinct value is tested once. A comparison with an unknown value is unknown in
-        // SQL, negated or not: never a match (code -1 reads as undefined below).
+        // Each distinct value is tested once. An unknown value is not the value asked for:
+        // `-cluster:pve-ber` keeps the assets of no cluster.
         const prefix = value.endsWith('*');
         const wanted = asciiLower(prefix ? value.slice(0, -1) : value);
         const passes = Uint8Array.from(values, (v) =>
           (prefix ? v.startsWith(wanted) : v === wanted) !== not ? 1 : 0,
         );
-        return new Condition(byTable, false, column, passes);
+        return new Condition(byTable, not, column, passes);
       }
       default:
         return assertNever(field, 'query field');

@@ -363,6 +363,47 @@ describe('search index', () => {
     });
   });
 
+  it('keeps assets with no cluster, site, organization or location when one is excluded', () => {
+    const index = SearchIndex.build(db);
+    const total = (query: string): { sql: number; index: number | undefined } => {
+      const clauses = parseQuery(query);
+      const request = {
+        sort: { field: 'name', direction: 'asc' },
+        offset: 0,
+        limit: 50,
+      } as const;
+      const c = { query, clauses, offline: [], configured: allSystems, request };
+      return {
+        sql: sqlPage(c).total,
+        index: index.page(clauses, [], request, allSystems)?.total,
+      };
+    };
+    const all = (db.prepare('SELECT count(*) AS n FROM assets').get() as { n: number }).n;
+    const unclustered = (
+      db.prepare('SELECT count(*) AS n FROM assets WHERE cluster IS NULL').get() as { n: number }
+    ).n;
+    const { cluster } = db
+      .prepare('SELECT cluster FROM assets WHERE cluster IS NOT NULL LIMIT 1')
+      .get() as { cluster: string };
+    expect(unclustered).toBeGreaterThan(0);
+    const inIt = total(`cluster:"${cluster}"`);
+    expect(inIt.sql).toBeGreaterThan(0);
+    // Every asset not in that cluster: those in no cluster at all too.
+    expect(total(`-cluster:"${cluster}"`)).toEqual({
+      sql: all - inIt.sql,
+      index: all - inIt.sql,
+    });
+    const prefix = cluster.slice(0, 2);
+    const starting = (
+      db.prepare('SELECT count(*) AS n FROM assets WHERE cluster LIKE ?').get(`${prefix}%`) as {
+        n: number;
+      }
+    ).n;
+    expect(total(`-cluster:${prefix}*`)).toEqual({ sql: all - starting, index: all - starting });
+    expect(total('-site:nowhere-at-all')).toEqual({ sql: all, index: all });
+    expect(total('-location:nowhere* -org:nobody')).toEqual({ sql: all, index: all });
+  });
+
   it('answers as the SQL does for inventories smaller than a block of its walk', () => {
     // Walks test the sort order a block at a time; a small inventory ends inside the first
     // block, and its walk must still count every asset (40 and 200 assets, in copies).
