@@ -334,9 +334,16 @@ export class InventoryService {
       })
       .immediate();
     if (unsplit > 0) await this.#correlate(new Date());
-    // Each round joins by hand the records still apart; a record one of them pushes out (two of
-    // one profile cannot merge by a key) is joined by hand in the next.
-    const records = groups.flat();
+    await this.#gather(anchor, groups.flat());
+    return this.asset(this.#assetOf(anchor));
+  }
+
+  /**
+   * Joins by hand to `anchor`'s asset those of `records` that are apart from it, in rounds: a
+   * record one of them pushes out (two of one profile cannot merge by a key) is joined by hand
+   * in the next.
+   */
+  async #gather(anchor: RecordRef, records: readonly RecordRef[]): Promise<void> {
     // Bounded: every round joins at least one more record by hand.
     for (let rounds = records.length; rounds > 0; rounds--) {
       const apart = this.db
@@ -351,7 +358,6 @@ export class InventoryService {
       if (apart === 0) break;
       await this.#correlate(new Date());
     }
-    return this.asset(this.#assetOf(anchor));
   }
 
   /** Removes the manual splits between records of different groups; returns how many. */
@@ -384,9 +390,13 @@ export class InventoryService {
     return removed;
   }
 
-  /** Moves records out of an asset into a new one of their own; kept across re-syncs. */
+  /**
+   * Moves records out of an asset into a new one of their own; kept across re-syncs. The records
+   * that stay remain one asset: a hand join may have held them together through a record that
+   * left (its decisions about them are now splits), and they are joined again by hand.
+   */
   async split(assetId: number, records: readonly RecordRef[]): Promise<{ assetIds: number[] }> {
-    const members = this.db
+    const { inAsset: members, staying } = this.db
       .transaction(() => {
         const inAsset = this.#recordsOf(assetId);
         const key = (r: RecordRef): string => `${r.profileId}\u0000${r.externalId}`;
@@ -408,10 +418,12 @@ export class InventoryService {
         const [lead, ...rest] = records;
         if (lead !== undefined) for (const r of rest) this.#setOverride('join', lead, r);
         markDirty(this.db);
-        return inAsset;
+        return { inAsset, staying };
       })
       .immediate();
     await this.#correlate(new Date());
+    const [lead] = staying;
+    if (lead !== undefined) await this.#gather(lead, staying);
     return { assetIds: [...new Set([assetId, ...members.map((m) => this.#assetOf(m))])] };
   }
 
