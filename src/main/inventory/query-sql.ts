@@ -2,6 +2,7 @@ import { assertNever } from '../../shared/errors';
 import type { SortField, SourceSystem } from '../../shared/inventory';
 import { driftSql } from './drift-rule';
 import { ipQuery, ipWords } from './ip-query';
+import { macCondition, macNeedle } from './mac-query';
 import { QueryError, type Clause, type Field, type Operator } from './query-parser';
 
 const allSystems: readonly SourceSystem[] = ['foreman', 'proxmox', 'patchmon', 'routeros'];
@@ -204,14 +205,25 @@ export function compileQuery(
       }
       continue;
     }
+    if (field === 'mac') {
+      // The words narrow the search through the full-text index; one MAC holding them decides.
+      const normalized = value.toLowerCase().replaceAll('-', ':');
+      const expression = `macs : ${phrase(normalized, false, clause.position)}`;
+      conditions.push(`${not}${macCondition}`);
+      params.push(macNeedle(value));
+      if (!negated) {
+        positive.push(expression);
+        phrases.push(textPhrase(normalized, false, 'macs'));
+      }
+      continue;
+    }
     const column = ftsColumn[field];
     if (column !== undefined) {
-      const normalized = field === 'mac' ? value.toLowerCase().replaceAll('-', ':') : value;
-      const expression = `${column} : ${phrase(normalized, false, clause.position)}`;
+      const expression = `${column} : ${phrase(value, false, clause.position)}`;
       if (negated) negatedMatch(expression);
       else {
         positive.push(expression);
-        phrases.push(textPhrase(normalized, false, column));
+        phrases.push(textPhrase(value, false, column));
       }
       continue;
     }
@@ -274,7 +286,6 @@ export function compileQuery(
       }
       case 'name':
       case 'fqdn':
-      case 'mac':
       case 'os':
       case 'group':
       case 'tag':

@@ -404,6 +404,44 @@ describe('search index', () => {
     expect(total('-location:nowhere* -org:nobody')).toEqual({ sql: all, index: all });
   });
 
+  it('finds a MAC by its bytes, never by bytes of two MACs in a row', () => {
+    const index = SearchIndex.build(db);
+    const ids = (query: string): { sql: number[]; index: number[] | undefined } => {
+      const clauses = parseQuery(query);
+      const request = { sort: { field: 'name', direction: 'asc' }, offset: 0, limit: 500 } as const;
+      const c = { query, clauses, offline: [], configured: allSystems, request };
+      return {
+        sql: sqlPage(c).ids.sort((a, b) => a - b),
+        index: index.page(clauses, [], request, allSystems)?.ids.sort((a, b) => a - b),
+      };
+    };
+    const rows = db.prepare('SELECT id, macs FROM assets').all() as { id: number; macs: string }[];
+    const assets = rows.map((r) => ({ id: r.id, macs: JSON.parse(r.macs) as string[] }));
+    const two = assets.find((a) => a.macs.length >= 2);
+    if (two === undefined) throw new Error('no asset with two MACs');
+    const [one = '', next = ''] = two.macs;
+    // The last byte of the first MAC and the first three of the next: in no single MAC.
+    const across = [one.split(':').at(-1), ...next.split(':').slice(0, 3)].join(':');
+    const holding = (needle: string) =>
+      assets
+        .filter((a) => a.macs.some((m) => `:${m}:`.includes(needle)))
+        .map((a) => a.id)
+        .sort((a, b) => a - b);
+    const neither = holding(`:${across}:`);
+    expect(neither).not.toContain(two.id);
+    expect(ids(`mac:${across}`)).toEqual({ sql: neither, index: neither });
+    // Not excluded by a MAC it does not have.
+    expect(ids(`-mac:${across}`).sql).toContain(two.id);
+    expect(ids(`-mac:${across}`).index).toContain(two.id);
+    // Its own MAC, in another spelling, and a prefix of it.
+    const own = ids(`mac:${next.toUpperCase().replaceAll(':', '-')}`);
+    expect(own.sql).toContain(two.id);
+    expect(own.index).toEqual(own.sql);
+    const start = next.split(':').slice(0, 3).join(':');
+    const prefixed = holding(`:${start.slice(0, -1)}`);
+    expect(ids(`mac:${start.slice(0, -1)}*`)).toEqual({ sql: prefixed, index: prefixed });
+  });
+
   it('answers as the SQL does for inventories smaller than a block of its walk', () => {
     // Walks test the sort order a block at a time; a small inventory ends inside the first
     // block, and its walk must still count every asset (40 and 200 assets, in copies).

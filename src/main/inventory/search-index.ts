@@ -2,6 +2,7 @@ import type { InventoryQuery, SortField, SourceSystem } from '../../shared/inven
 import type { Sqlite } from '../db/sqlite';
 import type { AssetView } from './asset-rows';
 import { ipMatches, ipQuery, ipWords, type IpQuery } from './ip-query';
+import { macMatches, macNeedle } from './mac-query';
 import { textFields, type Clause, type Field, type TextField } from './query-parser';
 import { PageBuffers } from './search-buffers';
 import { WordIndex, type IndexedPhrase } from './search-words';
@@ -366,9 +367,24 @@ export class SearchIndex {
         texts.push({ phrase, negated, only: this.#wholeTest(whole, value) });
         continue;
       }
+      if (field === 'mac') {
+        // The words find the candidates; one MAC holding them decides (`mac-query.ts`).
+        const phrase = this.#words.phrase(
+          value.toLowerCase().replaceAll('-', ':'),
+          false,
+          fieldColumn.mac,
+        );
+        if (phrase === null) return null;
+        const needle = macNeedle(value);
+        texts.push({
+          phrase,
+          negated,
+          only: (row) => macMatches(this.views[row]?.macs ?? [], needle),
+        });
+        continue;
+      }
       if (isTextField(field)) {
-        const normalized = field === 'mac' ? value.toLowerCase().replaceAll('-', ':') : value;
-        const phrase = this.#words.phrase(normalized, false, fieldColumn[field]);
+        const phrase = this.#words.phrase(value, false, fieldColumn[field]);
         if (phrase === null) return null;
         texts.push({ phrase, negated, only: null });
         continue;
