@@ -41,4 +41,21 @@ describe('splitting a record out of a hand-joined asset', () => {
       store.close();
     }
   });
+
+  it("forgets the hand decisions about a removed profile's records with it", async () => {
+    const { store, inventory, joined } = await joinedPair();
+    const overrides = (profileId: string): unknown =>
+      store.db
+        .prepare('SELECT count(*) FROM link_overrides WHERE a_profile = ? OR b_profile = ?')
+        .pluck()
+        .get(profileId, profileId);
+    const proxmox = joined.links.find((l) => l.system === 'proxmox');
+    if (proxmox === undefined) throw new Error('no Proxmox record in the join');
+    expect(overrides(proxmox.profileId)).not.toBe(0);
+    store.profiles.remove(proxmox.profileId);
+    expect(overrides(proxmox.profileId)).toBe(0);
+    // The Foreman records stay joined by hand.
+    expect(inventory.asset(joined.asset.id).links.some((l) => l.system === 'foreman')).toBe(true);
+    store.close();
+  });
 });

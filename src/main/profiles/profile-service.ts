@@ -242,6 +242,11 @@ export class ProfileService {
         // Its records go with it (ON DELETE CASCADE): the assets they made are merged again
         // without them, here or at the next start (the inventory's dirty mark, as a sync sets).
         this.db.prepare('DELETE FROM profiles WHERE id = ?').run(id);
+        // So do the joins and splits made by hand with its records: a profile added again later
+        // is a new one, whose records get new ids.
+        this.db
+          .prepare('DELETE FROM link_overrides WHERE a_profile = ? OR b_profile = ?')
+          .run(id, id);
         if (synced !== undefined) {
           this.db.prepare('UPDATE inventory_state SET dirty = 1 WHERE id = 1').run();
         }

@@ -32,7 +32,11 @@ export function DeleteDialog(props: { profile: ProfileView }) {
   return (
     <Modal
       title={`Delete “${props.profile.name}”?`}
-      description="The profile and the secrets stored for it are removed from this machine. This cannot be undone."
+      description={
+        props.profile.connection.kind === 'ssh'
+          ? 'The profile and the secrets stored for it are removed from this machine. This cannot be undone.'
+          : 'The profile, the secrets stored for it, its records in the inventory and the joins and splits made by hand with them are removed from this machine. This cannot be undone.'
+      }
       testId="delete-dialog"
       role="alertdialog"
       onClose={close}
