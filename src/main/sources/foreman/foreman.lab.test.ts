@@ -239,5 +239,12 @@ describe('Foreman connector against the lab', () => {
     await expect(foremanConnector.sync(wrong, secrets, recordingContext())).rejects.toThrow(
       /Field 'rack' not recognized for searching/,
     );
+
+    // A filter that matches nothing (a typo in a value) fails rather than empty the inventory.
+    await expect(
+      foremanConnector.sync(filtered('location = Berlni'), secrets, recordingContext()),
+    ).rejects.toThrow(
+      'Foreman\'s host filter "location = Berlni" matches no hosts, which would remove every host synced from this profile; nothing was changed. Check the filter (Test login shows how many hosts it matches).',
+    );
   });
 });

@@ -3,6 +3,7 @@
  * hosts that are new or whose `updated_at` moved since the previous sync.
  */
 import type { z } from 'zod';
+import { AppError } from '../../../shared/errors';
 import { HttpError } from '../../net/errors';
 import { mapLimit } from '../../net/pool';
 import type { PreviousRecord, SourceRecord, SyncContext } from '../types';
@@ -109,6 +110,14 @@ export async function syncForeman(
     },
   });
 
+  // A filter that matches nothing is a typo far more often than an empty fleet, and syncing it
+  // would remove every host stored for the profile.
+  if (summaries.length === 0 && options.search !== null) {
+    throw new AppError(
+      'bad-request',
+      `Foreman's host filter "${options.search}" matches no hosts, which would remove every host synced from this profile; nothing was changed. Check the filter (Test login shows how many hosts it matches).`,
+    );
+  }
   const reused = new Map<number, StoredHost>();
   const stale: HostSummary[] = [];
   // Unchanged hosts whose facts the credential could not see last time: once view_facts is
