@@ -404,6 +404,18 @@ describe('search index', () => {
     expect(total('-location:nowhere* -org:nobody')).toEqual({ sql: all, index: all });
   });
 
+  it('leaves a search with nothing but symbols to the SQL, which says why it cannot search it', () => {
+    const index = SearchIndex.build(db);
+    const request = { sort: { field: 'name', direction: 'asc' }, offset: 0, limit: 50 } as const;
+    for (const query of ['🙂', '-🙂', 'debian 🙂']) {
+      const clauses = parseQuery(query);
+      expect(index.page(clauses, [], request, allSystems), query).toBeNull();
+      expect(() =>
+        sqlPage({ query, clauses, offline: [], configured: allSystems, request }),
+      ).toThrow('"🙂" has no letters or digits to search for');
+    }
+  });
+
   it('finds a MAC by its bytes, never by bytes of two MACs in a row', () => {
     const index = SearchIndex.build(db);
     const ids = (query: string): { sql: number[]; index: number[] | undefined } => {

@@ -70,10 +70,14 @@ export class WordIndex {
     return { lo, hi: end };
   }
 
-  /** A phrase of a query as word ranges; null when it has no words the index keeps. */
+  /**
+   * A phrase of a query as word ranges; null when it has no words the index keeps, or no letters
+   * or digits (an emoji): the SQL refuses that query with its reason, and so must the search.
+   */
   phrase(value: string, prefix: boolean, column: number): IndexedPhrase | null {
     const star = value.endsWith('*');
     const text = star ? value.slice(0, -1) : value;
+    if (!/[\p{L}\p{N}]/u.test(text)) return null;
     const words = textWords(text) ?? this.splitter.words([text])[0] ?? [];
     if (words.length === 0) return null;
     const last = words.length - 1;
