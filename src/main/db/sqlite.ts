@@ -13,10 +13,21 @@ export const nameSortFunction = 'rackside_name_sort';
 export const urlWithoutCredentialsFunction = 'rackside_url_without_credentials';
 
 /**
+ * Text with case folded in every script, as searches compare values "ignoring case": SQLite's
+ * own NOCASE and LIKE fold ASCII letters only (ZÜRICH would not be Zürich).
+ */
+export function caseFold(text: string): string {
+  return text.toLowerCase();
+}
+
+/** `caseFold` in SQL. */
+export const foldFunction = 'rackside_fold';
+
+/**
  * Opens better-sqlite3. The Electron host passes `nativeBinding` (the build for Electron's ABI
  * produced by scripts/build-electron-sqlite.mjs); Node (tests, CLI, browser host) uses the
  * build in node_modules. Registers Rackside's SQL functions (`rackside_name_sort`,
- * `rackside_url_without_credentials`).
+ * `rackside_url_without_credentials`, `rackside_fold`).
  */
 export function openSqlite(
   file: string,
@@ -28,6 +39,9 @@ export function openSqlite(
       : new Database(file, { nativeBinding: options.nativeBinding });
   db.function(nameSortFunction, { deterministic: true }, (name: unknown) =>
     typeof name === 'string' ? nameSortKey(name) : null,
+  );
+  db.function(foldFunction, { deterministic: true }, (text: unknown) =>
+    typeof text === 'string' ? caseFold(text) : null,
   );
   db.function(urlWithoutCredentialsFunction, { deterministic: true }, (url: unknown) => {
     if (typeof url !== 'string') return null;

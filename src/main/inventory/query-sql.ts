@@ -1,6 +1,7 @@
 import { assertNever } from '../../shared/errors';
 import type { SortField, SourceSystem } from '../../shared/inventory';
 import { driftSql } from './drift-rule';
+import { caseFold, foldFunction } from '../db/sqlite';
 import { ipQuery, ipWords } from './ip-query';
 import { macCondition, macNeedle } from './mac-query';
 import { QueryError, type Clause, type Field, type Operator } from './query-parser';
@@ -86,9 +87,15 @@ export const wholeValueColumn: Partial<Record<Field, 'name' | 'fqdn' | 'os'>> = 
   os: 'os',
 };
 
-/** A LIKE pattern for values starting with `text` (ASCII case aside, as LIKE compares). */
-function startsWithPattern(text: string): string {
-  return `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/**
+ * A column's whole value is `value`, or starts with it before a `*`, case aside in every script
+ * (`caseFold`): SQL with one parameter.
+ */
+function wholeValueTest(column: string, value: string): { sql: string; param: string } {
+  const star = value.endsWith('*');
+  const param = caseFold(star ? value.slice(0, -1) : value);
+  const folded = `${foldFunction}(${column})`;
+  return { sql: star ? `(instr(${folded}, ?) = 1)` : `(${folded} = ?)`, param };
 }
 
 const sqlOp = { ':': '=', '=': '=', '>': '>', '>=': '>=', '<': '<', '<=': '<=' } as const;
@@ -194,11 +201,10 @@ export function compileQuery(
     const whole = clause.op === '=' ? wholeValueColumn[field] : undefined;
     if (whole !== undefined) {
       // The value's words narrow the search through the full-text index; the column decides.
-      const star = value.endsWith('*');
-      const test = star ? `(a.${whole} LIKE ? ESCAPE '\\')` : `(a.${whole} = ? COLLATE NOCASE)`;
+      const test = wholeValueTest(`a.${whole}`, value);
       // An unknown value is not the value asked for: `-os=Linux` keeps assets of unknown OS.
-      conditions.push(negated ? `NOT coalesce(${test}, 0)` : test);
-      params.push(star ? startsWithPattern(value.slice(0, -1)) : value);
+      conditions.push(negated ? `NOT coalesce(${test.sql}, 0)` : test.sql);
+      params.push(test.param);
       if (!negated) {
         positive.push(`${whole} : ${phrase(value, false, clause.position)}`);
         phrases.push(textPhrase(value, false, whole));
@@ -229,12 +235,10 @@ export function compileQuery(
     }
     const exact = exactColumn[field];
     if (exact !== undefined) {
-      const test = value.endsWith('*')
-        ? `(a.${exact} LIKE ? ESCAPE '\\')`
-        : `(a.${exact} = ? COLLATE NOCASE)`;
+      const test = wholeValueTest(`a.${exact}`, value);
       // An unknown value is not the value asked for: `-cluster:pve-ber` keeps unclustered assets.
-      conditions.push(negated ? `NOT coalesce(${test}, 0)` : test);
-      params.push(value.endsWith('*') ? startsWithPattern(value.slice(0, -1)) : value);
+      conditions.push(negated ? `NOT coalesce(${test.sql}, 0)` : test.sql);
+      params.push(test.param);
       continue;
     }
     switch (field) {

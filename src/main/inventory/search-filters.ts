@@ -15,7 +15,8 @@ import {
   opCode,
   shortCounts,
 } from './search-conditions';
-import { asciiLower, systems } from './search-index-build';
+import { caseFold } from '../db/sqlite';
+import { systems } from './search-index-build';
 
 /** A query's condition on one of the index's columns (every field but the text ones). */
 export type FilterClause = Extract<Clause, { type: 'filter' }> & {
@@ -132,7 +133,7 @@ export class FilterTests {
         // Each distinct value is tested once. An unknown value is not the value asked for:
         // `-cluster:pve-ber` keeps the assets of no cluster.
         const prefix = value.endsWith('*');
-        const wanted = asciiLower(prefix ? value.slice(0, -1) : value);
+        const wanted = caseFold(prefix ? value.slice(0, -1) : value);
         const passes = Uint8Array.from(values, (v) =>
           (prefix ? v.startsWith(wanted) : v === wanted) !== not ? 1 : 0,
         );

@@ -1,6 +1,6 @@
 import { sortFields, type SortField } from '../../shared/inventory';
 import { inventoryGeneration } from './asset-store';
-import type { Sqlite } from '../db/sqlite';
+import { caseFold, type Sqlite } from '../db/sqlite';
 import { assetView, type AssetDbRow, type AssetView } from './asset-rows';
 import { textWords } from './query-sql';
 import { sortOrder, sortedIds, type SortedId, type SortOrder } from './search-sort-orders';
@@ -69,13 +69,6 @@ const textAt: Record<TextColumn, 3 | 4 | 5 | 6 | 7 | 8 | 9 | 22> = {
   tags: 9,
   aka: 22,
 };
-
-const upperAscii = /[A-Z]+/g;
-
-/** Lower case for ASCII letters only, as SQLite's NOCASE and LIKE fold. */
-export function asciiLower(text: string): string {
-  return text.replace(upperAscii, (s) => s.toLowerCase());
-}
 
 /**
  * Splits text the way the search index does, for text that is not plain ASCII: through a
@@ -322,10 +315,10 @@ export class IndexBuilder {
     }
   }
 
-  /** A value folded as NOCASE folds, numbered per column; -1 when unknown. */
+  /** A value with its case folded (`caseFold`), numbered per column; -1 when unknown. */
   #exactCode(column: number, value: string | null): number {
     const values = this.exactValues[column];
-    return value === null || values === undefined ? -1 : code(values, asciiLower(value));
+    return value === null || values === undefined ? -1 : code(values, caseFold(value));
   }
 
   /** The words in sorted order (so a prefix is a range of ids) and the rows' words by id. */

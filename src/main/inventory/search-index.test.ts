@@ -2,13 +2,12 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateFleet } from '../../../lab/fleet';
 import { mulberry32 } from '../../../lab/fleet/prng';
 import { sortFields, type InventoryQuery, type SourceSystem } from '../../shared/inventory';
 import { silentLogger } from '../core/logger';
-import type { Sqlite } from '../db/sqlite';
+import { openSqlite, type Sqlite } from '../db/sqlite';
 import type { Store } from '../store/open-store';
 import { unlockedTestStore } from '../store/test-helpers';
 import { SyncEngine } from '../sync/sync-engine';
@@ -404,6 +403,34 @@ describe('search index', () => {
     expect(total('-location:nowhere* -org:nobody')).toEqual({ sql: all, index: all });
   });
 
+  it('compares whole values with case aside in every script, not only in ASCII', () => {
+    const index = SearchIndex.build(db);
+    const request = { sort: { field: 'name', direction: 'asc' }, offset: 0, limit: 50 } as const;
+    const names = (query: string): { sql: string[]; index: string[] | undefined } => {
+      const clauses = parseQuery(query);
+      const nameOf = (id: number): string =>
+        (db.prepare('SELECT name FROM assets WHERE id = ?').get(id) as { name: string }).name;
+      const page = index.page(clauses, [], request, allSystems);
+      return {
+        sql: sqlPage({ query, clauses, offline: [], configured: allSystems, request })
+          .ids.map(nameOf)
+          .sort(),
+        index: page?.ids.map(nameOf).sort(),
+      };
+    };
+    const zurich = ['Café-Zürich-01', 'ÜBER-gateway'];
+    expect(names('cluster:ZÜRICH')).toEqual({ sql: zurich, index: zurich });
+    expect(names('cluster:ZÜR*')).toEqual({ sql: zurich, index: zurich });
+    expect(names('name=über-GATEWAY')).toEqual({ sql: ['ÜBER-gateway'], index: ['ÜBER-gateway'] });
+    expect(names('name="CAFÉ-zürich*"')).toEqual({
+      sql: ['Café-Zürich-01'],
+      index: ['Café-Zürich-01'],
+    });
+    expect(names('os="DÉBIAN 12"')).toEqual({ sql: ['Café-Zürich-01'], index: ['Café-Zürich-01'] });
+    expect(names('-cluster:zÜrich').sql).not.toContain('ÜBER-gateway');
+    expect(names('-cluster:zÜrich').index).not.toContain('ÜBER-gateway');
+  });
+
   it('leaves a search with nothing but symbols to the SQL, which says why it cannot search it', () => {
     const index = SearchIndex.build(db);
     const request = { sort: { field: 'name', direction: 'asc' }, offset: 0, limit: 50 } as const;
@@ -461,7 +488,7 @@ describe('search index', () => {
     for (const size of [40, 200]) {
       const file = path.join(dir, `${String(size)}.db`);
       db.prepare('VACUUM INTO ?').run(file);
-      const small = new Database(file);
+      const small = openSqlite(file);
       try {
         const cut = (
           small.prepare('SELECT id FROM assets ORDER BY id LIMIT 1 OFFSET ?').get(size) as {
@@ -590,9 +617,9 @@ describe('search index', () => {
     };
     expect(namesOf('café')).toEqual(['Café-Zürich-01', 'web 01 café']);
     expect(namesOf('cafe')).toEqual(namesOf('café'));
-    // Exact fields fold case as SQLite's NOCASE does: ASCII letters only.
+    // Exact fields fold case in every script.
     expect(namesOf('cluster:zürich')).toEqual(['Café-Zürich-01', 'ÜBER-gateway']);
-    expect(namesOf('cluster:ZÜRICH')).toEqual([]);
+    expect(namesOf('cluster:ZÜRICH')).toEqual(['Café-Zürich-01', 'ÜBER-gateway']);
     expect(namesOf('cluster:pve-a -os:debian')).toEqual(['naïve_host']);
     expect(namesOf('-cluster:zürich tag:prod name:naive')).toEqual(['naïve_host']);
   });

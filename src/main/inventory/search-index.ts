@@ -7,7 +7,8 @@ import { textFields, type Clause, type Field, type TextField } from './query-par
 import { PageBuffers } from './search-buffers';
 import { WordIndex, type IndexedPhrase } from './search-words';
 import { FilterTests, type FilterContext } from './search-filters';
-import { asciiLower, readIndex, systems, type SqliteWords } from './search-index-build';
+import { caseFold } from '../db/sqlite';
+import { readIndex, systems, type SqliteWords } from './search-index-build';
 import type { SortOrder } from './search-sort-orders';
 import { wholeValueColumn } from './query-sql';
 import {
@@ -314,15 +315,15 @@ export class SearchIndex {
 
   /**
    * A row test for `os=`, `name=` or `fqdn=`: the row's whole value is `value` (or starts with
-   * it, before a `*`), ASCII case aside, as the SQL's NOCASE and LIKE compare.
+   * it, before a `*`), case aside in every script (`caseFold`), as the SQL compares.
    */
   #wholeTest(column: 'name' | 'fqdn' | 'os', value: string): RowTest {
     const prefix = value.endsWith('*');
-    const wanted = asciiLower(prefix ? value.slice(0, -1) : value);
+    const wanted = caseFold(prefix ? value.slice(0, -1) : value);
     return (row) => {
       const actual = this.views[row]?.[column];
       if (actual === null || actual === undefined) return false;
-      const folded = asciiLower(actual);
+      const folded = caseFold(actual);
       return prefix ? folded.startsWith(wanted) : folded === wanted;
     };
   }
