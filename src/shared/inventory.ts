@@ -90,8 +90,10 @@ export const SourceFreshness = z
     running: z.boolean(),
     intervalMinutes: z.number().int().nullable(),
     /**
-     * The part of the system this profile syncs: a Foreman host filter; null for all of it. A
-     * system is expected to know an asset (drift) only through a profile that syncs all of it.
+     * The part of the system the data held covers: the Foreman host filter the last successful
+     * sync ran with (the profile's own before its first); null for all of it. A filter edited
+     * since counts from the next sync on. A system is expected to know an asset (drift) only
+     * through a profile whose data covers all of it.
      */
     hostFilter: z.string().nullable(),
     /** e.g. "offline — data from 2026-11-22T16:00:00.000Z (connection refused)". */

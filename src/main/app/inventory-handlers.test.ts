@@ -12,7 +12,9 @@ import type {
   InventoryPage,
   SyncStatus,
 } from '../../shared/inventory';
+import type { SourceSystem } from '../sources/types';
 import { unlockedTestStore } from '../store/test-helpers';
+import type { FleetConnectorOptions } from '../sync/fleet-connector';
 import { addFleetProfiles, fleetConnectors } from '../sync/test-fleet';
 import { inventoryHandlers } from './inventory-handlers';
 
@@ -24,6 +26,7 @@ async function setup(
   refusing: ReadonlySet<string> = new Set(),
   everyMs?: number,
   logger: Logger = silentLogger,
+  sources: Partial<Record<SourceSystem, FleetConnectorOptions>> = {},
 ) {
   const store = await unlockedTestStore();
   addFleetProfiles(store.profiles, fleet);
@@ -34,7 +37,7 @@ async function setup(
     store,
     events,
     logger,
-    fleetConnectors(() => fleet),
+    fleetConnectors(() => fleet, sources),
     {
       probe: (host) => Promise.resolve(refusing.has(host) ? 'connection refused' : null),
       ...(everyMs === undefined ? {} : { everyMs }),
@@ -184,7 +187,11 @@ describe('inventory commands', () => {
   });
 
   it('expects nothing of Foreman while its only profile syncs the hosts of a filter', async () => {
-    const { call, store, core } = await setup();
+    // Foreman's next sync waits here until the test lets it go on.
+    let held: Promise<void> | undefined;
+    const { call, store, core } = await setup(new Set(), undefined, silentLogger, {
+      foreman: { beforePage: () => held },
+    });
     const drift = () => call<DriftPage>('inventory:drift', { limit: 500 });
     const missingFromForeman = async (): Promise<number> =>
       (await drift()).items.filter((i) => i.missingFrom.includes('foreman')).length;
@@ -197,22 +204,56 @@ describe('inventory commands', () => {
     expect((await call<Facets>('inventory:facets', {})).drift.foreman).toBe(before);
 
     const foreman = store.profiles.findByName('foreman')!;
-    store.profiles.save({
-      id: foreman.id,
-      name: foreman.name,
-      tags: foreman.tags,
-      connection: { ...foreman.connection, hostFilter: 'hostgroup_title ~ web' },
+    const setFilter = (hostFilter: string | null): void => {
+      store.profiles.save({
+        id: foreman.id,
+        name: foreman.name,
+        tags: foreman.tags,
+        connection: { ...foreman.connection, hostFilter },
+      });
+    };
+    const shownFilter = async (): Promise<string | null | undefined> =>
+      (await call<Facets>('inventory:facets', {})).sources.find((s) => s.profileId === foreman.id)
+        ?.hostFilter;
+    const syncForeman = async (): Promise<void> => {
+      await call('sync:start', { profileIds: [foreman.id] });
+      await expect
+        .poll(async () => (await call<SyncStatus>('sync:status', {})).running)
+        .toBe(false);
+    };
+    // The data held is all of Foreman's until a sync fetches it through the filter.
+    setFilter('hostgroup_title ~ web');
+    expect(await missingFromForeman()).toBe(before);
+    expect(await driftQuery()).toBe(before);
+    expect(await shownFilter()).toBeNull();
+    // Nor while that sync runs.
+    let release = (): void => undefined;
+    held = new Promise((resolve) => {
+      release = resolve;
     });
+    await call('sync:start', { profileIds: [foreman.id] });
+    await expect.poll(async () => (await call<SyncStatus>('sync:status', {})).running).toBe(true);
+    expect(await missingFromForeman()).toBe(before);
+    held = undefined;
+    release();
+    await expect.poll(async () => (await call<SyncStatus>('sync:status', {})).running).toBe(false);
     // A host outside the filter may be in Foreman: nothing counts as missing from it.
     expect(await missingFromForeman()).toBe(0);
     expect(await driftQuery()).toBe(0);
     const facets = await call<Facets>('inventory:facets', {});
     expect(facets.drift.foreman).toBe(0);
-    expect(facets.sources.find((s) => s.profileId === foreman.id)?.hostFilter).toBe(
-      'hostgroup_title ~ web',
-    );
+    expect(await shownFilter()).toBe('hostgroup_title ~ web');
     // Other systems still count theirs.
     expect((await drift()).total).toBeGreaterThan(0);
+
+    // The filter cleared: the data held is still the filter's hosts until the next sync.
+    setFilter(null);
+    expect(await missingFromForeman()).toBe(0);
+    expect(await driftQuery()).toBe(0);
+    expect(await shownFilter()).toBe('hostgroup_title ~ web');
+    await syncForeman();
+    expect(await missingFromForeman()).toBe(before);
+    expect(await shownFilter()).toBeNull();
     core.close();
     store.close();
   });

@@ -416,3 +416,36 @@ describe('migration 16: one spelling per operating system', () => {
     db.close();
   });
 });
+
+describe('migration 17: host filter of each sync run', () => {
+  it("takes the runs before it to have synced with the Foreman profile's filter of now", () => {
+    const db = dbAt(16);
+    const profile = db.prepare(
+      `INSERT INTO profiles (id, name, name_key, kind, connection, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, 't', 't')`,
+    );
+    profile.run(
+      'fm',
+      'fm',
+      'fm',
+      'foreman',
+      JSON.stringify({ kind: 'foreman', hostFilter: 'hostgroup_title ~ base/web' }),
+    );
+    profile.run('all', 'all', 'all', 'foreman', JSON.stringify({ kind: 'foreman' }));
+    profile.run('pve', 'pve', 'pve', 'proxmox', JSON.stringify({ kind: 'proxmox' }));
+    const run = db.prepare(
+      `INSERT INTO sync_runs (profile_id, system, started_at, status)
+       VALUES (?, ?, '2026-11-01T00:00:00Z', 'ok')`,
+    );
+    run.run('fm', 'foreman');
+    run.run('all', 'foreman');
+    run.run('pve', 'proxmox');
+    migrate(db, migrations, silentLogger);
+    expect(db.prepare('SELECT profile_id, host_filter FROM sync_runs ORDER BY id').all()).toEqual([
+      { profile_id: 'fm', host_filter: 'hostgroup_title ~ base/web' },
+      { profile_id: 'all', host_filter: null },
+      { profile_id: 'pve', host_filter: null },
+    ]);
+    db.close();
+  });
+});

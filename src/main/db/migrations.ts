@@ -368,4 +368,18 @@ export const migrations: readonly Migration[] = [
     // marked for correlation, and merge version 4 rewrites every asset.
     sql: `UPDATE inventory_state SET dirty = 1, generation = generation + 1;`,
   },
+  {
+    version: 17,
+    name: 'host filter of each sync run',
+    // Drift judges a Foreman profile by the host filter its data was synced with, not by one
+    // edited since. Runs before this one are taken to have run with the filter the profile has
+    // now, the best there is to know of them.
+    sql: `
+      ALTER TABLE sync_runs ADD COLUMN host_filter TEXT;
+      UPDATE sync_runs SET host_filter = (
+        SELECT nullif(trim(json_extract(p.connection, '$.hostFilter')), '') FROM profiles p
+        WHERE p.id = sync_runs.profile_id AND p.kind = 'foreman'
+      );
+    `,
+  },
 ];

@@ -75,10 +75,11 @@ export function driftSql(
 }
 
 /**
- * The systems expected to know assets: those with a profile that synced at least once and
- * syncs all of the system, and none that never synced. A profile with a Foreman host filter
+ * The systems expected to know assets: those with a profile whose last successful sync fetched
+ * all of the system, and none that never synced. A profile synced with a Foreman host filter
  * cannot say whether a host outside it is missing from Foreman or only outside the filter, so
- * it makes nothing expected; a profile that never synced (a second Proxmox cluster, say) may
+ * it makes nothing expected (the filter its data was synced with counts, not one edited since:
+ * `SourceFreshness.hostFilter`); a profile that never synced (a second Proxmox cluster, say) may
  * hold any of the assets the others lack, so none is called missing until it has.
  */
 export function configuredSystems(sources: Iterable<SourceFreshness>): SourceSystem[] {

@@ -13,7 +13,7 @@ import type { ProfileService } from '../profiles/profile-service';
 import type { SourceConnector, SourceRecord, SourceSystem, SyncProgress } from '../sources/types';
 import { Limiter } from './limiter';
 import type { Reachability } from './reachability';
-import { isSourceProfile, SyncHistory } from './sync-history';
+import { isSourceProfile, SyncHistory, syncedPart } from './sync-history';
 import { epochNow, inThreadSyncWriter, type SyncWriter } from './sync-writer';
 
 export type ConnectorSet = Partial<Record<SourceSystem, SourceConnector>>;
@@ -190,7 +190,12 @@ export class SyncEngine {
     // this one's answer. Two at once would only fetch everything twice and race to store it.
     const elsewhere = this.history.runningElsewhere(profile.id);
     if (elsewhere !== null) return this.#awaitElsewhere(profile, system, elsewhere, outer);
-    const runId = await this.#writer.begin(profile.id, system, this.#clock().toISOString());
+    const runId = await this.#writer.begin(
+      profile.id,
+      system,
+      this.#clock().toISOString(),
+      syncedPart(profile),
+    );
     const controller = syncCancelController();
     this.#controllers.add(controller);
     const onOuterAbort = (): void => controller.abort();

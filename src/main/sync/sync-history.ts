@@ -90,6 +90,13 @@ export function isSourceProfile(
   return (sourceSystems as readonly string[]).includes(profile.connection.kind);
 }
 
+/** The part of its system a sync of this profile fetches: a Foreman host filter, or null for all. */
+export function syncedPart(profile: ProfileView): string | null {
+  if (profile.connection.kind !== 'foreman') return null;
+  const filter = profile.connection.hostFilter?.trim() ?? '';
+  return filter === '' ? null : filter;
+}
+
 /** `sync_runs`: one row per sync attempt of a profile; freshness is read from here. */
 export class SyncHistory {
   constructor(
@@ -115,14 +122,22 @@ export class SyncHistory {
     for (const run of running) if (ownerGone(run.owner)) close.run(now, run.id);
   }
 
-  /** `owner`: the process syncing, when another thread writes for it (see `runOwner`). */
-  begin(profileId: string, system: SourceSystem, owner = runOwner): number {
+  /**
+   * `owner`: the process syncing, when another thread writes for it (see `runOwner`);
+   * `hostFilter`: the part of the system the run syncs (see `syncedPart`).
+   */
+  begin(
+    profileId: string,
+    system: SourceSystem,
+    owner = runOwner,
+    hostFilter: string | null = null,
+  ): number {
     const result = this.db
       .prepare(
-        `INSERT INTO sync_runs (profile_id, system, started_at, status, owner)
-         VALUES (?, ?, ?, 'running', ?)`,
+        `INSERT INTO sync_runs (profile_id, system, started_at, status, owner, host_filter)
+         VALUES (?, ?, ?, 'running', ?, ?)`,
       )
-      .run(profileId, system, this.clock().toISOString(), owner);
+      .run(profileId, system, this.clock().toISOString(), owner, hostFilter);
     return Number(result.lastInsertRowid);
   }
 
@@ -230,7 +245,7 @@ export class SyncHistory {
     unreachable: ReadonlyMap<string, Unreachable> = new Map(),
   ): SourceFreshness[] {
     const lastOk = this.db.prepare(
-      `SELECT finished_at FROM sync_runs WHERE profile_id = ? AND status = 'ok'
+      `SELECT finished_at, host_filter FROM sync_runs WHERE profile_id = ? AND status = 'ok'
        ORDER BY id DESC LIMIT 1`,
     );
     const last = this.db.prepare(
@@ -241,7 +256,8 @@ export class SyncHistory {
       'SELECT interval_minutes FROM sync_schedules WHERE profile_id = ?',
     );
     return profiles.filter(isSourceProfile).map((profile) => {
-      const ok = lastOk.get(profile.id) as { finished_at: string } | undefined;
+      const ok = lastOk.get(profile.id) as
+        { finished_at: string; host_filter: string | null } | undefined;
       const run = last.get(profile.id) as RunRow | undefined;
       const interval = schedule.get(profile.id) as { interval_minutes: number } | undefined;
       const dataFrom = ok?.finished_at ?? null;
@@ -268,8 +284,8 @@ export class SyncHistory {
         offlineKind,
         running: running.has(profile.id),
         intervalMinutes: interval?.interval_minutes ?? null,
-        hostFilter:
-          profile.connection.kind === 'foreman' ? (profile.connection.hostFilter ?? null) : null,
+        // What the data held covers: a filter edited since counts from the next sync on.
+        hostFilter: ok === undefined ? syncedPart(profile) : ok.host_filter,
         message: freshnessMessage(offline, dataFrom, reason, run?.status === 'cancelled'),
       };
     });

@@ -24,7 +24,13 @@ function handle(request: SyncWriterRequest): { value: unknown } | null {
   switch (request.op) {
     case 'begin':
       return {
-        value: writes.begin(request.profileId, request.system, request.at, request.owner),
+        value: writes.begin(
+          request.profileId,
+          request.system,
+          request.at,
+          request.hostFilter,
+          request.owner,
+        ),
       };
     case 'end':
       writes.end(request.end);

@@ -64,7 +64,7 @@ async function save(
   fleet: SourceRecord[],
 ) {
   const at = new Date().toISOString();
-  const runId = await writer.begin(profileId, 'proxmox', at);
+  const runId = await writer.begin(profileId, 'proxmox', at, null);
   const batch = await records.prepareBatch(profileId, fleet, at);
   const counts = await writer.save({
     profileId,
@@ -94,7 +94,7 @@ describe('workerSyncWriter', () => {
     const count = 900;
     await save(writer, records, id, guests(count, 'old', 20_000));
     const at = new Date().toISOString();
-    const runId = await writer.begin(id, 'proxmox', at);
+    const runId = await writer.begin(id, 'proxmox', at, null);
     const batch = await records.prepareBatch(id, guests(count, 'new', 20_000), at);
 
     const seen: Set<string>[] = [];
@@ -131,7 +131,7 @@ describe('workerSyncWriter', () => {
     const gone = profile('gone');
     const kept = profile('kept');
     const at = new Date().toISOString();
-    const runId = await writer.begin(gone, 'proxmox', at);
+    const runId = await writer.begin(gone, 'proxmox', at, null);
     const batch = await records.prepareBatch(gone, guests(50, 'v1'), at);
     store.profiles.remove(gone);
     await expect(
@@ -145,7 +145,7 @@ describe('workerSyncWriter', () => {
 
   it('runs begun on its thread belong to this process: a second engine does not close them', async () => {
     const { store, profile, writer } = await setup();
-    const runId = await writer.begin(profile('pve'), 'proxmox', new Date().toISOString());
+    const runId = await writer.begin(profile('pve'), 'proxmox', new Date().toISOString(), null);
     new SyncHistory(store.db, () => new Date()).closeInterrupted();
     expect(store.db.prepare('SELECT status FROM sync_runs WHERE id = ?').pluck().get(runId)).toBe(
       'running',
@@ -253,7 +253,7 @@ describe('workerSyncWriter', () => {
     const id = profile('pve');
     await save(writer, records, id, guests(10, 'v1'));
     const at = new Date().toISOString();
-    const runId = await writer.begin(id, 'proxmox', at);
+    const runId = await writer.begin(id, 'proxmox', at, null);
     const batch = await records.prepareBatch(id, guests(10, 'v2'), at);
     // A value no thread can be handed (rows are text by construction; this one is not).
     batch.rows[0]?.push((() => 'a function') as unknown as string);
@@ -269,7 +269,7 @@ describe('workerSyncWriter', () => {
     const { store, profile, writer, records } = await setup();
     const id = profile('pve');
     const at = new Date().toISOString();
-    const runId = await writer.begin(id, 'proxmox', at);
+    const runId = await writer.begin(id, 'proxmox', at, null);
     const batch = await records.prepareBatch(id, guests(5_000, 'v1'), at);
     const saving = writer.save({ profileId: id, runId, batch, warnings: [], startedAt: 0, at });
     await writer.close();

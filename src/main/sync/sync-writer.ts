@@ -40,8 +40,16 @@ export interface SyncSave {
  * records does not stop the core's event loop (and the terminals it carries) for seconds.
  */
 export interface SyncWriter {
-  /** Records that a profile's sync started; resolves with the run's id. */
-  begin(profileId: string, system: SourceSystem, at: string): Promise<number>;
+  /**
+   * Records that a profile's sync started, with the part of the system it syncs (`syncedPart`);
+   * resolves with the run's id.
+   */
+  begin(
+    profileId: string,
+    system: SourceSystem,
+    at: string,
+    hostFilter: string | null,
+  ): Promise<number>;
   /** Ends a run that stored nothing (it failed or was cancelled). */
   end(end: RunEnd): Promise<undefined>;
   save(save: SyncSave): Promise<WriteCounts>;
@@ -67,8 +75,14 @@ export class SyncWrites {
     this.#records = new RecordStore(db);
   }
 
-  begin(profileId: string, system: SourceSystem, at: string, owner = runOwner): number {
-    return new SyncHistory(this.db, () => new Date(at)).begin(profileId, system, owner);
+  begin(
+    profileId: string,
+    system: SourceSystem,
+    at: string,
+    hostFilter: string | null,
+    owner = runOwner,
+  ): number {
+    return new SyncHistory(this.db, () => new Date(at)).begin(profileId, system, owner, hostFilter);
   }
 
   end(end: RunEnd): void {
@@ -127,7 +141,8 @@ export class SyncWrites {
 export function inThreadSyncWriter(db: Sqlite): SyncWriter {
   const writes = new SyncWrites(db);
   return {
-    begin: (profileId, system, at) => Promise.resolve(writes.begin(profileId, system, at)),
+    begin: (profileId, system, at, hostFilter) =>
+      Promise.resolve(writes.begin(profileId, system, at, hostFilter)),
     end: (end) => {
       writes.end(end);
       return Promise.resolve(undefined);
@@ -151,6 +166,7 @@ export type SyncWriterRequest =
       profileId: string;
       system: SourceSystem;
       at: string;
+      hostFilter: string | null;
       /** The core's `runOwner`: the thread's own module has another process mark. */
       owner: string;
     }
@@ -339,11 +355,11 @@ export function workerSyncWriter(options: {
   };
 
   return {
-    begin: (profileId, system, at) =>
+    begin: (profileId, system, at, hostFilter) =>
       ask<number>(
-        () => local.begin(profileId, system, at),
+        () => local.begin(profileId, system, at, hostFilter),
         (post, id) => {
-          post({ id, op: 'begin', profileId, system, at, owner: runOwner });
+          post({ id, op: 'begin', profileId, system, at, hostFilter, owner: runOwner });
           return Promise.resolve();
         },
       ),
