@@ -87,7 +87,17 @@ export const SourceFreshness = z
      * `failed` (it answered, but the sync could not use the answer, or storing it failed).
      */
     offlineKind: z.enum(['unreachable', 'failed']).nullable().optional(),
+    /** This process syncs the source now (or waits for another process's sync of it). */
     running: z.boolean(),
+    /**
+     * Another Rackside process on this machine (the app, a `rackside sync`) syncs the source now:
+     * its run and process id.
+     */
+    syncedElsewhere: z
+      .object({ runId: z.number().int(), pid: z.number().int().nullable() })
+      .strict()
+      .nullable()
+      .optional(),
     intervalMinutes: z.number().int().nullable(),
     /**
      * The part of the system the data held covers: the Foreman host filter the last successful

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { generateFleet } from '../../../lab/fleet';
 import type { EventName } from '../../shared/contract';
@@ -10,11 +12,13 @@ import type {
   DriftPage,
   Facets,
   InventoryPage,
+  SyncProgressEvent,
   SyncStatus,
 } from '../../shared/inventory';
 import type { SourceSystem } from '../sources/types';
 import { unlockedTestStore } from '../store/test-helpers';
 import type { FleetConnectorOptions } from '../sync/fleet-connector';
+import { SyncHistory } from '../sync/sync-history';
 import { addFleetProfiles, fleetConnectors } from '../sync/test-fleet';
 import { inventoryHandlers } from './inventory-handlers';
 
@@ -383,6 +387,60 @@ describe('inventory commands', () => {
     expect(other).toEqual(status.lastRuns.find((r) => r.profileId === other?.profileId));
     core.close();
     store.close();
+  });
+
+  it('says another Rackside process syncs a source, and Cancel stops waiting for it while that sync goes on', async () => {
+    const { call, core, store, events } = await setup();
+    const progress: SyncProgressEvent[] = [];
+    events.subscribe((name, payload) => {
+      if (name === 'sync:progress') progress.push(payload as SyncProgressEvent);
+    });
+    const patchmon = store.profiles.findByName('patchmon')!;
+    // `rackside sync` in another process: alive, on this machine, syncing PatchMon now.
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)']);
+    try {
+      const owner = JSON.stringify({ host: os.hostname(), pid: other.pid, mark: 'cli' });
+      const runId = new SyncHistory(store.db, () => new Date()).begin(
+        patchmon.id,
+        'patchmon',
+        owner,
+      );
+      const source = async () =>
+        (await call<SyncStatus>('sync:status', {})).sources.find(
+          (s) => s.profileId === patchmon.id,
+        );
+      // Before anything is started here.
+      expect(await source()).toMatchObject({
+        running: false,
+        syncedElsewhere: { runId, pid: other.pid },
+      });
+
+      await call('sync:start', { profileIds: [patchmon.id] });
+      await expect
+        .poll(() => progress.at(-1)?.phase)
+        .toBe(`synced by another Rackside process (pid ${String(other.pid)})`);
+      expect((await call<SyncStatus>('sync:status', {})).running).toBe(true);
+      await call('sync:cancel', {});
+      await expect
+        .poll(async () => (await call<SyncStatus>('sync:status', {})).running)
+        .toBe(false);
+      expect(progress.at(-1)).toMatchObject({
+        runId,
+        profileId: patchmon.id,
+        state: 'cancelled',
+        error: `Stopped waiting for the sync by another Rackside process (pid ${String(other.pid)}); it goes on there.`,
+      });
+      // The other process's sync goes on, and the status still says so.
+      expect(await source()).toMatchObject({
+        running: false,
+        syncedElsewhere: { runId, pid: other.pid },
+        lastStatus: 'ok',
+      });
+    } finally {
+      other.kill('SIGKILL');
+      core.close();
+      store.close();
+    }
   });
 });
 

@@ -189,7 +189,9 @@ export class SyncEngine {
     // Another Rackside process (the app, another command) syncs this source now: its run is
     // this one's answer. Two at once would only fetch everything twice and race to store it.
     const elsewhere = this.history.runningElsewhere(profile.id);
-    if (elsewhere !== null) return this.#awaitElsewhere(profile, system, elsewhere, outer);
+    if (elsewhere !== null) {
+      return this.#awaitElsewhere(profile, system, elsewhere, outer, cancelledWhileWaiting);
+    }
     const runId = await this.#writer.begin(
       profile.id,
       system,
@@ -263,13 +265,34 @@ export class SyncEngine {
 
   /**
    * Waits for another process's run of this profile to end and answers with its outcome; a
-   * cancel stops the waiting only (the other process's sync goes on).
+   * cancel (`cancel()` or `outer`) stops the waiting at once, and only it (the other process's
+   * sync goes on).
    */
   async #awaitElsewhere(
     profile: ProfileView,
     system: SourceSystem,
     elsewhere: { runId: number; pid: number | null },
     outer: AbortSignal | undefined,
+    cancelledWhileWaiting: boolean,
+  ): Promise<SyncOutcome> {
+    const controller = new AbortController();
+    this.#controllers.add(controller);
+    const onOuterAbort = (): void => controller.abort();
+    outer?.addEventListener('abort', onOuterAbort);
+    if (outer?.aborted === true || cancelledWhileWaiting) controller.abort();
+    try {
+      return await this.#waitElsewhere(profile, system, elsewhere, controller.signal);
+    } finally {
+      outer?.removeEventListener('abort', onOuterAbort);
+      this.#controllers.delete(controller);
+    }
+  }
+
+  async #waitElsewhere(
+    profile: ProfileView,
+    system: SourceSystem,
+    elsewhere: { runId: number; pid: number | null },
+    signal: AbortSignal,
   ): Promise<SyncOutcome> {
     const started = performance.now();
     const who =
@@ -306,7 +329,7 @@ export class SyncEngine {
           errorCode: 'unavailable',
         };
       }
-      if (outer?.aborted === true) {
+      if (signal.aborted) {
         const message = `Stopped waiting for the sync by ${who}; it goes on there.`;
         emit({ phase: 'cancelled', done: 0, total: null, records: 0 }, 'cancelled', message);
         return {
@@ -316,7 +339,7 @@ export class SyncEngine {
           errorCode: 'cancelled',
         };
       }
-      await new Promise((resolve) => setTimeout(resolve, elsewherePollMs));
+      await pause(elsewherePollMs, signal);
     }
   }
 
@@ -404,6 +427,19 @@ export class SyncEngine {
       });
     };
   }
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done);
+  });
 }
 
 function removedMessage(profile: ProfileView): string {

@@ -238,6 +238,7 @@ export class SyncHistory {
   /**
    * Freshness of every source profile (or the given ones), with a sentence for people. A source
    * is offline when its last sync failed or when it could not be reached since (`unreachable`).
+   * `running`: the profiles this process syncs; those another process syncs are read here.
    */
   freshness(
     profiles: readonly ProfileView[],
@@ -283,6 +284,7 @@ export class SyncHistory {
         offlineReason: reason,
         offlineKind,
         running: running.has(profile.id),
+        syncedElsewhere: this.runningElsewhere(profile.id),
         intervalMinutes: interval?.interval_minutes ?? null,
         // What the data held covers: a filter edited since counts from the next sync on.
         hostFilter: ok === undefined ? syncedPart(profile) : ok.host_filter,

@@ -494,3 +494,110 @@ describe('SyncCenter: sync every', () => {
     );
   });
 });
+
+describe('SyncCenter: a source another Rackside process syncs', () => {
+  const pid = 4242;
+  const stopped = `Stopped waiting for the sync by another Rackside process (pid ${String(pid)}); it goes on there.`;
+  const current: SyncStatus = {
+    running: false,
+    sources: [
+      {
+        ...source('p3', 'pm-lab'),
+        system: 'patchmon',
+        dataFrom: null,
+        lastStatus: null,
+        lastAttemptAt: null,
+        syncedElsewhere: { runId: 31, pid },
+      },
+      source('p1', 'foreman-prod'),
+    ],
+    lastRuns: [],
+  };
+  let latest: SyncStatus;
+  beforeEach(() => {
+    latest = current;
+    useSyncStore.setState(initialState);
+    setBridge(
+      createBridge({
+        invoke: (channel) =>
+          Promise.resolve(
+            channel === 'sync:status'
+              ? { ok: true, data: latest }
+              : { ok: false, error: { code: 'unknown-channel', message: channel } },
+          ),
+        on: () => () => undefined,
+      }),
+    );
+  });
+  afterEach(() => {
+    cleanup();
+    setBridge(undefined);
+  });
+
+  const row = async (name: string): Promise<HTMLElement> => {
+    const rows = await screen.findAllByTestId('sync-row');
+    const found = rows.find((r) => r.dataset.profile === name);
+    if (!found) throw new Error(`no row for ${name}`);
+    return found;
+  };
+
+  it('says so in its row and the toolbar, not "never" and "Idle"', async () => {
+    render(<SyncCenter />);
+    const pm = await row('pm-lab');
+    expect(within(pm).getByTestId('sync-state').textContent).toBe('running elsewhere');
+    expect(within(pm).getByTestId('sync-elsewhere').textContent).toBe(
+      `Another Rackside process (pid ${String(pid)}) is syncing this source.`,
+    );
+    expect(screen.getByTestId('sync-running').textContent).toBe(
+      'Another Rackside process is syncing pm-lab',
+    );
+    // Nothing here to cancel.
+    expect(screen.getByTestId('sync-cancel').getAttribute('aria-disabled')).toBe('true');
+    const prod = await row('foreman-prod');
+    expect(within(prod).getByTestId('sync-state').textContent).toBe('ok');
+    expect(within(prod).queryByTestId('sync-elsewhere')).toBeNull();
+  });
+
+  it('says a cancelled wait for it stopped only the waiting, not that the sync failed', async () => {
+    render(<SyncCenter />);
+    const pm = await row('pm-lab');
+    useSyncStore.getState().onProgress({
+      runId: 31,
+      profileId: 'p3',
+      profileName: 'pm-lab',
+      system: 'patchmon',
+      state: 'cancelled',
+      phase: 'cancelled',
+      done: 0,
+      total: null,
+      records: 0,
+      error: stopped,
+    });
+    await waitFor(() => {
+      expect(within(pm).getByTestId('sync-elsewhere').textContent).toBe(stopped);
+    });
+    expect(within(pm).getByTestId('sync-state').textContent).toBe('running elsewhere');
+    expect(pm.dataset.state).toBe('elsewhere');
+  });
+
+  it('shows the end of that sync without being told: the status is read again meanwhile', async () => {
+    render(<SyncCenter />);
+    const pm = await row('pm-lab');
+    expect(within(pm).getByTestId('sync-state').textContent).toBe('running elsewhere');
+    latest = {
+      ...current,
+      sources: current.sources.map((s) =>
+        s.profileId === 'p3'
+          ? { ...s, syncedElsewhere: null, dataFrom: '2026-11-24T10:00:00Z', lastStatus: 'ok' }
+          : s,
+      ),
+    };
+    await waitFor(
+      () => {
+        expect(within(pm).getByTestId('sync-state').textContent).toBe('ok');
+      },
+      { timeout: 5_000 },
+    );
+    expect(screen.getByTestId('sync-running').textContent).toBe('Idle');
+  });
+});

@@ -22,6 +22,9 @@ function duration(ms: number | null | undefined): string {
 
 const count = (n: number): string => n.toLocaleString();
 
+/** How often the status is read again while another process syncs a source. */
+const elsewhereRecheckMs = 2_000;
+
 /** The background intervals offered, in minutes (`sync:schedule` takes 5 to 10 080). */
 const intervals = [15, 30, 60, 360, 1440] as const;
 
@@ -39,7 +42,7 @@ function minutesLabel(minutes: number): string {
  */
 function nextDue(source: SourceFreshness, now: number): string {
   if (source.intervalMinutes === null) return '';
-  if (source.running) return 'syncing now';
+  if (source.running || source.syncedElsewhere) return 'syncing now';
   if (source.lastAttemptAt === null) return 'due now';
   const next = Date.parse(source.lastAttemptAt) + source.intervalMinutes * 60_000;
   if (next <= now) return 'due now';
@@ -129,6 +132,27 @@ function lastSync(lastRun: LastSyncRun | undefined, seen: RunSummary | undefined
   return undefined;
 }
 
+/** "another Rackside process (pid 4242)", as the core names it in its progress. */
+function otherProcess(pid: number | null): string {
+  return pid === null
+    ? 'another Rackside process'
+    : `another Rackside process (pid ${String(pid)})`;
+}
+
+/**
+ * Another process syncs this source and this window does not wait for it: it says so, and when
+ * the wait for it was just cancelled here, says that (the other process's sync goes on).
+ */
+function elsewhereNote(source: SourceFreshness, run: RunSummary | undefined): string | undefined {
+  const elsewhere = source.syncedElsewhere;
+  if (source.running || !elsewhere) return undefined;
+  if (run?.runId === elsewhere.runId && run.state === 'cancelled' && run.error !== null) {
+    return run.error;
+  }
+  const who = otherProcess(elsewhere.pid);
+  return `${who.charAt(0).toUpperCase()}${who.slice(1)} is syncing this source.`;
+}
+
 /** What a failed or cancelled sync left in place: the data of the last one that worked. */
 function keptData(source: SourceFreshness): string | undefined {
   if (source.running || (source.lastStatus !== 'failed' && source.lastStatus !== 'cancelled')) {
@@ -149,13 +173,16 @@ function SourceRow(props: {
   const last = lastSync(props.lastRun, props.run);
   const error = source.offlineReason ?? source.lastError ?? '';
   const kept = keptData(source);
+  const elsewhere = elsewhereNote(source, props.run);
   // Synced fine, but cannot be reached now: the data is as old as that sync.
   const unreachable = !source.running && source.offline && source.lastStatus === 'ok';
   const state = source.running
     ? 'running'
-    : unreachable
-      ? 'unreachable'
-      : (source.lastStatus ?? 'never');
+    : elsewhere !== undefined
+      ? 'elsewhere'
+      : unreachable
+        ? 'unreachable'
+        : (source.lastStatus ?? 'never');
   return (
     <tr
       data-testid="sync-row"
@@ -169,7 +196,7 @@ function SourceRow(props: {
       </td>
       <td>
         <span className={`sync-state sync-state-${state}`} data-testid="sync-state">
-          {state}
+          {state === 'elsewhere' ? 'running elsewhere' : state}
         </span>
         {/* Details sit under the state rather than in columns of their own, so the table fits
             a 1024 px window. */}
@@ -190,6 +217,11 @@ function SourceRow(props: {
           {kept === undefined ? null : (
             <div className="muted" data-testid="sync-kept">
               {kept}
+            </div>
+          )}
+          {elsewhere === undefined ? null : (
+            <div className="muted" data-testid="sync-elsewhere">
+              {elsewhere}
             </div>
           )}
         </div>
@@ -263,11 +295,24 @@ export function SyncCenter() {
   const lastRuns = new Map((status?.lastRuns ?? []).map((r) => [r.profileId, r]));
   const running = status?.running === true;
   const outcome = outcomeOf(sources, lastRuns);
+  const elsewhere = sources.filter((s) => s.syncedElsewhere && !s.running);
 
   useEffect(() => {
     void useSyncStore.getState().load();
     void useSyncStore.getState().loadProfiles();
   }, []);
+
+  // Another process's sync sends this window no progress: its end is read from the status.
+  const watchElsewhere = elsewhere.length > 0;
+  useEffect(() => {
+    if (!watchElsewhere) return;
+    const timer = setInterval(() => {
+      void useSyncStore.getState().load();
+    }, elsewhereRecheckMs);
+    return () => {
+      clearInterval(timer);
+    };
+  }, [watchElsewhere]);
 
   return (
     <div className="sync-center" data-testid="sync-center">
@@ -303,7 +348,13 @@ export function SyncCenter() {
         </button>
         {/* Read out when it changes: a sync's end and how it went. */}
         <span className="muted" role="status">
-          <span data-testid="sync-running">{running ? 'Syncing…' : 'Idle'}</span>
+          <span data-testid="sync-running">
+            {running
+              ? 'Syncing…'
+              : elsewhere.length > 0
+                ? `Another Rackside process is syncing ${elsewhere.map((s) => s.profileName).join(', ')}`
+                : 'Idle'}
+          </span>
           {!running && outcome !== '' ? <span data-testid="sync-outcome"> — {outcome}</span> : null}
         </span>
       </div>
