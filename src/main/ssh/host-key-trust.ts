@@ -3,7 +3,7 @@ import { rememberedKeySource } from '../../shared/ssh';
 import type { Logger } from '../core/logger';
 import { identify, type KeyIdentity } from './fingerprint';
 import type { HostKeyStore } from './host-key-store';
-import { entryMatches, readKnownHostsFile } from './known-hosts-file';
+import { entryMatches, readKnownHostsFile, type KnownHostsEntry } from './known-hosts-file';
 import type {
   DisconnectReason,
   HostKeyAnswer,
@@ -35,6 +35,9 @@ export interface HostKeyTarget {
 /** Asks the user about an unknown key (policy `ask`). */
 export type HostKeyAsk = (question: HostKeyQuestion) => Promise<HostKeyAnswer>;
 
+/** Tells the user, in the session's terminal, something the check found worth knowing. */
+export type HostKeyNotice = (message: string) => void;
+
 /**
  * Host-key trust with OpenSSH semantics: Rackside's database plus `~/.ssh/known_hosts` (read
  * only). A changed key is always refused; removing a stale key is the separate `forget`.
@@ -45,7 +48,12 @@ export class HostKeyTrust {
     private readonly options: { knownHostsFile: string | null; logger: Logger },
   ) {}
 
-  async check(host: string, port: number, key: Buffer): Promise<TrustCheck> {
+  async check(
+    host: string,
+    port: number,
+    key: Buffer,
+    notice?: HostKeyNotice,
+  ): Promise<TrustCheck> {
     const presented = identify(key);
     const known: (KnownKeyRef & { key: Buffer })[] = this.store
       .keysFor(host, port)
@@ -55,20 +63,17 @@ export class HostKeyTrust {
         source: rememberedKeySource,
         key: Buffer.from(stored.keyBase64, 'base64'),
       }));
-    if (this.options.knownHostsFile !== null) {
-      const file = this.options.knownHostsFile;
-      const parsed = await readKnownHostsFile(file);
-      for (const entry of parsed.entries) {
-        if (!entryMatches(entry, host, port)) continue;
-        const source = `${file}:${entry.line}`;
-        if (entry.marker === 'revoked') {
-          if (entry.key.equals(key)) return { status: 'revoked', source };
-          continue;
-        }
-        // Certificate authorities sign host certificates; they do not vouch for plain keys.
-        if (entry.marker === 'cert-authority') continue;
-        known.push({ ...identify(entry.key), source, key: entry.key });
+    const file = this.options.knownHostsFile;
+    for (const entry of await this.knownHostsEntries(notice)) {
+      if (!entryMatches(entry, host, port)) continue;
+      const source = `${file ?? ''}:${entry.line}`;
+      if (entry.marker === 'revoked') {
+        if (entry.key.equals(key)) return { status: 'revoked', source };
+        continue;
       }
+      // Certificate authorities sign host certificates; they do not vouch for plain keys.
+      if (entry.marker === 'cert-authority') continue;
+      known.push({ ...identify(entry.key), source, key: entry.key });
     }
     const match = known.find((entry) => entry.key.equals(key));
     if (match !== undefined) return { status: 'trusted', source: match.source };
@@ -82,11 +87,19 @@ export class HostKeyTrust {
     return { status: 'unknown', otherTypes: known.map(strip) };
   }
 
-  /** Applies the profile's policy to a presented key, asking through `ask` when it says so. */
-  async verify(target: HostKeyTarget, key: Buffer, ask: HostKeyAsk): Promise<HostKeyVerdict> {
+  /**
+   * Applies the profile's policy to a presented key, asking through `ask` when it says so;
+   * `notice` hears of a known_hosts file that cannot be read.
+   */
+  async verify(
+    target: HostKeyTarget,
+    key: Buffer,
+    ask: HostKeyAsk,
+    notice?: HostKeyNotice,
+  ): Promise<HostKeyVerdict> {
     const presented = identify(key);
     const { host, port, policy, hop } = target;
-    const check = await this.check(host, port, key);
+    const check = await this.check(host, port, key, notice);
     const refuse = (
       kind: 'host-key-refused' | 'host-key-changed',
       message: string,
@@ -155,6 +168,26 @@ export class HostKeyTrust {
     const remember = answer === 'remember' && now.status === 'unknown';
     if (remember) this.remember(host, port, key);
     return { accepted: true, remembered: answer === 'remember' };
+  }
+
+  /**
+   * The known_hosts file's entries. One that cannot be read (a folder, a symlink loop, no
+   * permission) is left out with a warning, as ssh does, and Rackside's own keys still count:
+   * refusing every connection over it would leave the user nothing to do about it in Rackside.
+   */
+  private async knownHostsEntries(notice?: HostKeyNotice): Promise<KnownHostsEntry[]> {
+    const file = this.options.knownHostsFile;
+    if (file === null) return [];
+    try {
+      return (await readKnownHostsFile(file)).entries;
+    } catch (error) {
+      const why = (error as NodeJS.ErrnoException).code ?? String(error);
+      this.options.logger.warn('known_hosts file unreadable', { file, error: why });
+      notice?.(
+        `${file} cannot be read (${why}); only the host keys remembered in Rackside are known.`,
+      );
+      return [];
+    }
   }
 
   remember(host: string, port: number, key: Buffer): void {

@@ -222,6 +222,34 @@ describe('host-key policies', () => {
     bed.store.close();
   });
 
+  it('warns about a known_hosts file it cannot read and still trusts the keys it remembered', async () => {
+    const dir = await tempDir();
+    const store = await unlockedTestStore(dir);
+    const file = path.join(dir, 'known_hosts');
+    await fs.mkdir(file);
+    const records: LogRecord[] = [];
+    const trust = new HostKeyTrust(new HostKeyStore(store.db), {
+      knownHostsFile: file,
+      logger: createLogger({ sink: (record) => records.push(record) }),
+    });
+    trust.remember('web.example', 22, blob(ed1));
+    const notices: string[] = [];
+    const verdict = await trust.verify(
+      { ...target, policy: 'strict' },
+      blob(ed1),
+      async () => Promise.resolve('cancel'),
+      (message) => notices.push(message),
+    );
+    expect(verdict).toEqual({ accepted: true, remembered: false });
+    expect(notices).toEqual([
+      `${file} cannot be read (EISDIR); only the host keys remembered in Rackside are known.`,
+    ]);
+    expect(records).toContainEqual(
+      expect.objectContaining({ level: 'warn', message: 'known_hosts file unreadable' }),
+    );
+    store.close();
+  });
+
   it('forget removes remembered keys so the next connection asks again', async () => {
     const bed = await trustBed('');
     bed.trust.remember('web.example', 2222, blob(ed1));

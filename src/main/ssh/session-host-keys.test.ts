@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { useTempDirs } from '../test-support/temp-dir';
 import { sha256Fingerprint } from './fingerprint';
@@ -196,6 +197,27 @@ describe('SSH sessions against OpenSSH: one question per unknown host key', () =
       await next.state('open');
     } finally {
       front.close();
+      await server.stop();
+    }
+  });
+
+  it('connects with the keys Rackside remembered when ~/.ssh/known_hosts cannot be read, and says so in the terminal', async () => {
+    const dir = await tempDir();
+    const bed = await sessionBed(dir);
+    // A folder where the file should be: reading it fails (EISDIR), as a symlink loop would.
+    await fs.mkdir(bed.knownHostsFile);
+    const server = await sshd(dir);
+    try {
+      bed.trust.remember(server.host, server.port, blob(keys.hostA));
+      const watch = await openWatched(
+        bed.manager,
+        rootWithKey(server, keys.client.privatePath),
+        term,
+      );
+      await watch.state('open');
+      expect(bed.prompts).toEqual([]);
+      expect(watch.text()).toContain(`${bed.knownHostsFile} cannot be read (EISDIR)`);
+    } finally {
       await server.stop();
     }
   });

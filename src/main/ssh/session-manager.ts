@@ -482,6 +482,9 @@ export class SshSessionManager {
             const answer = await this.prompts.ask(id, { kind: 'host-key', question: hostKey });
             return answer.kind === 'host-key' ? answer.answer : 'cancel';
           },
+          (message) => {
+            this.post({ type: 'notice', sessionId: id, message });
+          },
         );
         return verdict.accepted
           ? { kind: 'host-key', accepted: true }

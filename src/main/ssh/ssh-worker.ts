@@ -81,6 +81,9 @@ port.on('message', (message: ToWorker) => {
     case 'close':
       sessions.get(message.sessionId)?.close();
       break;
+    case 'notice':
+      sessions.get(message.sessionId)?.notice(message.message);
+      break;
     case 'shutdown':
       void shutDown(message.limitMs);
       break;

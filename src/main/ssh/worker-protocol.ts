@@ -40,6 +40,8 @@ export type ToWorker =
   | { type: 'ack'; sessionId: string; bytes: number }
   | { type: 'close'; sessionId: string }
   | { type: 'reply'; requestId: number; reply: WorkerReply }
+  /** A line from Rackside in the session's terminal (a known_hosts file it cannot read, say). */
+  | { type: 'notice'; sessionId: string; message: string }
   /** Close every session and finish their logs (at most `limitMs`), then answer `shut-down`. */
   | { type: 'shutdown'; limitMs: number };
 

@@ -418,7 +418,7 @@ export class WorkerSession {
   }
 
   /** A line from Rackside itself in the terminal, dimmed, between the session's own output. */
-  private notice(message: string): void {
+  notice(message: string): void {
     if (this.finished) return;
     this.deliver(Buffer.from(`\r\n\x1b[2m[${message}]\x1b[0m\r\n`, 'utf8'));
   }

@@ -9,6 +9,7 @@ import { HostKeyStore } from '../host-key-store';
 import {
   HostKeyTrust,
   type HostKeyAsk,
+  type HostKeyNotice,
   type HostKeyTarget,
   type HostKeyVerdict,
 } from '../host-key-trust';
@@ -44,11 +45,21 @@ class NotingTrust extends HostKeyTrust {
     super(store, options);
   }
 
-  override verify(target: HostKeyTarget, key: Buffer, ask: HostKeyAsk): Promise<HostKeyVerdict> {
-    return super.verify(target, key, (question) => {
-      this.noted(question);
-      return ask(question);
-    });
+  override verify(
+    target: HostKeyTarget,
+    key: Buffer,
+    ask: HostKeyAsk,
+    notice?: HostKeyNotice,
+  ): Promise<HostKeyVerdict> {
+    return super.verify(
+      target,
+      key,
+      (question) => {
+        this.noted(question);
+        return ask(question);
+      },
+      notice,
+    );
   }
 }
 
