@@ -35,11 +35,23 @@ export function sshHandlers(
     attached: streams.attached(id),
   });
 
-  const logFileFor = (log: boolean): string | undefined => {
-    if (!log) return undefined;
-    fs.mkdirSync(logDir, { recursive: true, mode: 0o700 });
+  /**
+   * A new session's log file, if asked for. A folder that cannot be made (a file in its place,
+   * a read-only data folder) does not keep the session from opening: the terminal says why it
+   * has no log, as it does when a log cannot be written.
+   */
+  const logFileFor = (log: boolean): { logFile?: string; notice?: string } => {
+    if (!log) return {};
+    try {
+      fs.mkdirSync(logDir, { recursive: true, mode: 0o700 });
+    } catch (error) {
+      const why = (error as NodeJS.ErrnoException).code ?? String(error);
+      return {
+        notice: `The session log folder ${logDir} cannot be created (${why}); the session goes on without a log.`,
+      };
+    }
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    return path.join(logDir, `${stamp}-${randomUUID().slice(0, 8)}.log`);
+    return { logFile: path.join(logDir, `${stamp}-${randomUUID().slice(0, 8)}.log`) };
   };
 
   const started = (id: string, logFile: string | undefined): SshSessionView => {
@@ -64,7 +76,7 @@ export function sshHandlers(
     handlers: {
       'ssh:open': async (request) => {
         const terminal = { cols: request.cols, rows: request.rows };
-        const logFile = logFileFor(request.log);
+        const { logFile, notice } = logFileFor(request.log);
         const target: string | DirectTarget =
           'profileId' in request
             ? request.profileId
@@ -77,11 +89,12 @@ export function sshHandlers(
         const id = await ssh.open(target, {
           ...terminal,
           ...(logFile === undefined ? {} : { logFile }),
+          ...(notice === undefined ? {} : { notice }),
         });
         return started(id, logFile);
       },
       'ssh:lxc-console': async (request) => {
-        const logFile = logFileFor(request.log);
+        const { logFile, notice } = logFileFor(request.log);
         const id = await ssh.openLxcConsole(
           request.nodeProfileId,
           { vmid: request.vmid, hostname: request.hostname },
@@ -89,6 +102,7 @@ export function sshHandlers(
             cols: request.cols,
             rows: request.rows,
             ...(logFile === undefined ? {} : { logFile }),
+            ...(notice === undefined ? {} : { notice }),
           },
         );
         return started(id, logFile);

@@ -46,6 +46,8 @@ export interface OpenOptions extends TerminalOptions {
   container?: ExpectedContainer;
   /** Opt-in session log: terminal output appended to this file. */
   logFile?: string;
+  /** A line for the terminal before the session's own output (why it has no log, say). */
+  notice?: string;
 }
 
 export interface SessionEvents {
@@ -351,6 +353,8 @@ export class SshSessionManager {
         logFile: logFile ?? null,
       },
     });
+    const { notice } = session.options;
+    if (notice !== undefined) this.post({ type: 'notice', sessionId: session.id, message: notice });
   }
 
   /** A method, so the compiler does not assume the flag stays as it was before an await. */
