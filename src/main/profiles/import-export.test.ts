@@ -201,6 +201,55 @@ describe('profile import and export', () => {
     });
   });
 
+  it('imports StrictHostKeyChecking as the host-key policy, and says what of the host-key settings does not come along', () => {
+    const config = [
+      'Host strict',
+      '  StrictHostKeyChecking yes',
+      'Host fresh',
+      '  StrictHostKeyChecking accept-new',
+      'Host lab',
+      '  StrictHostKeyChecking no',
+      '  UserKnownHostsFile /dev/null',
+      'Host asks',
+      '  StrictHostKeyChecking ASK',
+      'Host aliased',
+      '  HostKeyAlias gateway',
+      'Host plain',
+    ].join('\n');
+    const parsed = sshConfigToManifest(config, { defaultUser: 'me' });
+    expect(
+      Object.fromEntries(
+        parsed.manifest.profiles.map((p) => [
+          p.name,
+          p.connection.kind === 'ssh' ? p.connection.hostKeyPolicy : null,
+        ]),
+      ),
+    ).toEqual({
+      strict: 'strict',
+      fresh: 'accept-new',
+      lab: 'accept-new',
+      asks: 'ask',
+      aliased: 'ask',
+      plain: 'ask',
+    });
+    expect(parsed.skipped).toEqual([
+      {
+        name: 'StrictHostKeyChecking no in lab',
+        reason:
+          'imported as accept-new: new host keys are remembered, and a changed key is refused',
+      },
+      {
+        name: 'UserKnownHostsFile /dev/null in lab',
+        reason:
+          'not carried over: Rackside reads ~/.ssh/known_hosts and the host keys it remembered',
+      },
+      {
+        name: 'HostKeyAlias gateway in aliased',
+        reason: 'not carried over: Rackside knows host keys by the host and port it connects to',
+      },
+    ]);
+  });
+
   it('reads an SSH config as ssh does, and skips with its reason what cannot be a profile', () => {
     const dir = tempDir();
     const sshDir = path.join(dir, '.ssh');

@@ -9,6 +9,7 @@ import {
   manifestVersion,
   type ManifestProfileInput,
 } from '../../shared/manifest';
+import type { HostKeyPolicy } from '../../shared/profiles';
 import { describeIssue } from './issues';
 
 export interface SshConfigImportOptions {
@@ -25,7 +26,7 @@ export interface SshConfigImportOptions {
   include?: (pattern: string) => { file: string; text: string }[];
 }
 
-/** A Host entry or line the import left out, and why. */
+/** A Host entry, line or setting the import left out (or changed), and why. */
 export interface SshConfigSkip {
   name: string;
   reason: string;
@@ -76,6 +77,49 @@ function withIncludes(
     .join('\n');
 }
 
+/**
+ * A host's `StrictHostKeyChecking` (ssh reads it case aside; `true`/`false` are `yes`/`no`) as
+ * a Rackside policy, with a note where the policy says less than ssh would do.
+ */
+function hostKeyPolicyOf(value: string | undefined): {
+  policy?: HostKeyPolicy;
+  note?: string;
+} {
+  switch (value?.toLowerCase()) {
+    case undefined:
+      return {};
+    case 'yes':
+    case 'true':
+      return { policy: 'strict' };
+    case 'accept-new':
+      return { policy: 'accept-new' };
+    case 'ask':
+      return { policy: 'ask' };
+    case 'no':
+    case 'false':
+    case 'off':
+      // ssh would connect even to a changed key; Rackside never does.
+      return {
+        policy: 'accept-new',
+        note: 'imported as accept-new: new host keys are remembered, and a changed key is refused',
+      };
+    default:
+      return { note: 'not a value ssh knows; the profile asks about unknown host keys' };
+  }
+}
+
+/** Host-key settings ssh has that Rackside does not carry over, and why. */
+const notCarriedOver = {
+  hostkeyalias: [
+    'HostKeyAlias',
+    'not carried over: Rackside knows host keys by the host and port it connects to',
+  ],
+  userknownhostsfile: [
+    'UserKnownHostsFile',
+    'not carried over: Rackside reads ~/.ssh/known_hosts and the host keys it remembered',
+  ],
+} as const;
+
 /** `%` tokens of a value, as ssh expands them for this host; null when one is not known here. */
 function expandTokens(value: string, tokens: Record<string, string>): string | null {
   const used = [...value.matchAll(/%(.)/g)].map((match) => match[1] ?? '');
@@ -121,6 +165,8 @@ export function sshConfigToManifest(
       if (alias !== '' && !wildcard.test(alias) && !aliases.includes(alias)) aliases.push(alias);
   }
   const entries = new Map<string, ManifestProfileInput>();
+  /** Host-key settings of an entry that did not come along as they were. */
+  const notesOf = new Map<string, SshConfigSkip[]>();
   const folder = options.folder ?? 'SSH config';
 
   /**
@@ -155,8 +201,21 @@ export function sshConfigToManifest(
     if (host === null || /%./.test(username) || keyFile === null) {
       return 'it uses a % token that only ssh can fill in';
     }
+    const strict = one('stricthostkeychecking');
+    const { policy, note } = hostKeyPolicyOf(strict);
+    const notes: SshConfigSkip[] =
+      note === undefined
+        ? []
+        : [{ name: `StrictHostKeyChecking ${strict ?? ''} in ${alias}`, reason: note }];
+    for (const [key, [keyword, reason]] of Object.entries(notCarriedOver)) {
+      const value = computed[key];
+      if (value === undefined) continue;
+      const text = Array.isArray(value) ? value.join(' ') : value;
+      notes.push({ name: `${keyword} ${text} in ${alias}`, reason });
+    }
     return {
       proxyJump: one('proxyjump'),
+      notes,
       connection: {
         kind: 'ssh' as const,
         host,
@@ -164,6 +223,7 @@ export function sshConfigToManifest(
         username,
         auth:
           keyFile === undefined ? { mode: 'agent' as const } : { mode: 'key' as const, keyFile },
+        ...(policy === undefined ? {} : { hostKeyPolicy: policy }),
       },
     };
   };
@@ -223,7 +283,7 @@ export function sshConfigToManifest(
       skipped.push({ name: alias, reason: reached });
       continue;
     }
-    const { proxyJump, connection } = reached;
+    const { proxyJump, connection, notes } = reached;
     let jumpHost: string | null = null;
     try {
       if (proxyJump !== undefined && proxyJump.toLowerCase() !== 'none') {
@@ -244,6 +304,7 @@ export function sshConfigToManifest(
       tags: ['ssh-config'],
       connection: { ...connection, jumpHost },
     });
+    if (notes.length > 0) notesOf.set(alias, notes);
   }
 
   // An entry that cannot be a profile goes, and so do those that jump through it.
@@ -262,6 +323,8 @@ export function sshConfigToManifest(
       changed = true;
     }
   }
+
+  for (const [alias, notes] of notesOf) if (entries.has(alias)) skipped.push(...notes);
 
   const manifest = Manifest.parse({
     rackside: manifestMarker,
