@@ -49,6 +49,11 @@ export class HostKeyStore {
     ).map(toKey);
   }
 
+  /**
+   * Remembers a key unless the host and port have one of its type already: a different key
+   * remembered first (another tab's, at the same moment) is never written over — a changed key
+   * is forgotten first, explicitly. Returns the key of that type remembered now.
+   */
   remember(host: string, port: number, keyType: string, key: Buffer): StoredHostKey {
     const row: Row = {
       host: host.toLowerCase(),
@@ -62,11 +67,10 @@ export class HostKeyStore {
       .prepare(
         `INSERT INTO known_hosts (host, port, key_type, key_base64, fingerprint, added_at)
          VALUES (@host, @port, @key_type, @key_base64, @fingerprint, @added_at)
-         ON CONFLICT (host, port, key_type) DO UPDATE SET key_base64 = excluded.key_base64,
-           fingerprint = excluded.fingerprint, added_at = excluded.added_at`,
+         ON CONFLICT (host, port, key_type) DO NOTHING`,
       )
       .run(row);
-    return toKey(row);
+    return this.keysFor(host, port).find((stored) => stored.keyType === keyType) ?? toKey(row);
   }
 
   /** Removes a host's keys (all types, or one); returns how many were removed. */

@@ -2,7 +2,7 @@ import type { HostKeyPolicy } from '../../shared/profiles';
 import { rememberedKeySource } from '../../shared/ssh';
 import type { Logger } from '../core/logger';
 import { identify, type KeyIdentity } from './fingerprint';
-import type { HostKeyStore } from './host-key-store';
+import type { HostKeyStore, StoredHostKey } from './host-key-store';
 import { entryMatches, readKnownHostsFile, type KnownHostsEntry } from './known-hosts-file';
 import type {
   DisconnectReason,
@@ -136,10 +136,17 @@ export class HostKeyTrust {
         check.otherTypes,
       );
     }
-    if (policy === 'accept-new') {
-      this.remember(host, port, key);
-      return { accepted: true, remembered: true };
-    }
+    // Another tab may have remembered a different key of this type since the check above: that
+    // is a changed key, whatever this one was allowed.
+    const keep = (): HostKeyVerdict | null => {
+      const stored = this.remember(host, port, key);
+      if (stored.keyBase64 === key.toString('base64')) return null;
+      const known = [
+        { keyType: stored.keyType, fingerprint: stored.fingerprint, source: rememberedKeySource },
+      ];
+      return refuse('host-key-changed', changedMessage(host, port, presented, known), known);
+    };
+    if (policy === 'accept-new') return keep() ?? { accepted: true, remembered: true };
     const answer = await ask({ host, port, hop, ...presented, otherKnown: check.otherTypes });
     if (answer === 'cancel') {
       return refuse(
@@ -165,9 +172,8 @@ export class HostKeyTrust {
         [],
       );
     }
-    const remember = answer === 'remember' && now.status === 'unknown';
-    if (remember) this.remember(host, port, key);
-    return { accepted: true, remembered: answer === 'remember' };
+    const refused = answer === 'remember' && now.status === 'unknown' ? keep() : null;
+    return refused ?? { accepted: true, remembered: answer === 'remember' };
   }
 
   /**
@@ -190,12 +196,16 @@ export class HostKeyTrust {
     }
   }
 
-  remember(host: string, port: number, key: Buffer): void {
+  /**
+   * Remembers `key` unless a key of its type is remembered already; returns the key of that type
+   * remembered now, which is another one when a different key got there first.
+   */
+  remember(host: string, port: number, key: Buffer): StoredHostKey {
     const { keyType } = identify(key);
     // Sessions that waited on one dialog all get its "remember", and each re-checks the key
     // before any of them has stored it: the first stores it, the rest find it there.
-    const base64 = key.toString('base64');
-    if (this.store.keysFor(host, port).some((known) => known.keyBase64 === base64)) return;
+    const known = this.store.keysFor(host, port).find((stored) => stored.keyType === keyType);
+    if (known !== undefined) return known;
     const stored = this.store.remember(host, port, keyType, key);
     this.options.logger.info('host key remembered', {
       host,
@@ -203,6 +213,7 @@ export class HostKeyTrust {
       keyType,
       fingerprint: stored.fingerprint,
     });
+    return stored;
   }
 
   /** Removes remembered keys of a host (all types, or one); the explicit "forget" action. */

@@ -138,6 +138,39 @@ describe('host-key policies', () => {
     bed.store.close();
   });
 
+  it('accept-new: of two first connections at once presenting different keys, only one gets in; the other is refused as changed', async () => {
+    const bed = await trustBed('');
+    const presented = [ed1, ed2];
+    const verdicts = await Promise.all(
+      presented.map((line) =>
+        bed.trust.verify({ ...target, policy: 'accept-new' }, blob(line), bed.ask('cancel')),
+      ),
+    );
+    // Which one is checked first depends on the file reads; exactly one is accepted.
+    expect(verdicts.filter((v) => v.accepted)).toEqual([{ accepted: true, remembered: true }]);
+    const winner = verdicts[0]?.accepted === true ? ed1 : ed2;
+    const loser = winner === ed1 ? ed2 : ed1;
+    const winnerFingerprint = sha256Fingerprint(blob(winner));
+    expect(verdicts.find((v) => !v.accepted)).toMatchObject({
+      accepted: false,
+      reason: {
+        kind: 'host-key-changed',
+        hostKey: { known: [{ fingerprint: winnerFingerprint, source: 'Rackside known hosts' }] },
+      },
+    });
+    expect(await bed.trust.check('web.example', 22, blob(winner))).toMatchObject({
+      status: 'trusted',
+    });
+    // Nor does the store write a different key of the same type over the one it has.
+    const store = new HostKeyStore(bed.store.db);
+    expect(store.remember('web.example', 22, 'ssh-ed25519', blob(loser)).fingerprint).toBe(
+      winnerFingerprint,
+    );
+    expect(store.keysFor('web.example', 22).map((k) => k.fingerprint)).toEqual([winnerFingerprint]);
+    expect(bed.asked).toEqual([]);
+    bed.store.close();
+  });
+
   it('stores a key once when two tabs carry the same "remember" for it', async () => {
     const dir = await tempDir();
     const store = await unlockedTestStore(dir);
