@@ -88,6 +88,23 @@ export class HostKeyTrust {
   }
 
   /**
+   * The key types known for a host and port, here or in known_hosts, so the connection can ask
+   * the server for one of them first, as ssh does: a server with several host keys would
+   * otherwise show the one ssh2 prefers, which may be the one nobody knows yet.
+   */
+  async knownKeyTypes(host: string, port: number): Promise<string[]> {
+    const types = new Set(this.store.keysFor(host, port).map((stored) => stored.keyType));
+    const file = this.options.knownHostsFile;
+    // A file that cannot be read is left out here; checking the key says why.
+    const entries =
+      file === null ? [] : ((await readKnownHostsFile(file).catch(() => null))?.entries ?? []);
+    for (const entry of entries) {
+      if (entry.marker === null && entryMatches(entry, host, port)) types.add(entry.keyType);
+    }
+    return [...types];
+  }
+
+  /**
    * Applies the profile's policy to a presented key, asking through `ask` when it says so;
    * `notice` hears of a known_hosts file that cannot be read.
    */

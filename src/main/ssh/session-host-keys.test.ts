@@ -4,7 +4,7 @@ import { useTempDirs } from '../test-support/temp-dir';
 import { sha256Fingerprint } from './fingerprint';
 import { useTestKeys } from './test-support/fixtures';
 import { openWatched, rootWithKey, sessionBed, type Bed } from './test-support/session-harness';
-import { startSshd, type KeyPair, type Sshd } from './test-support/sshd';
+import { generateKey, startSshd, type KeyPair, type Sshd } from './test-support/sshd';
 import { splitter } from './test-support/splitter';
 
 const tempDir = useTempDirs();
@@ -217,6 +217,37 @@ describe('SSH sessions against OpenSSH: one question per unknown host key', () =
       await watch.state('open');
       expect(bed.prompts).toEqual([]);
       expect(watch.text()).toContain(`${bed.knownHostsFile} cannot be read (EISDIR)`);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('asks a server with several host keys for the type known_hosts has, as ssh does, so a strict profile connects', async () => {
+    const dir = await tempDir();
+    const bed = await sessionBed(dir);
+    const ecdsa = await generateKey(dir, 'host-ecdsa', { type: 'ecdsa' });
+    // The server offers an ed25519 key (which ssh2 prefers) and an ECDSA key.
+    const server = await startSshd(dir, {
+      hostKey: keys.hostA,
+      authorizedKeys: [keys.client.publicLine],
+      extraConfig: [`HostKey ${ecdsa.privatePath}`],
+    });
+    try {
+      await fs.writeFile(
+        bed.knownHostsFile,
+        `[${server.host}]:${server.port} ${ecdsa.publicLine.split(' ').slice(0, 2).join(' ')}\n`,
+      );
+      const watch = await openWatched(
+        bed.manager,
+        { ...rootWithKey(server, keys.client.privatePath), hostKeyPolicy: 'strict' },
+        term,
+      );
+      await watch.until(
+        () => watch.last()?.state === 'open' || watch.last()?.state === 'closed',
+        'the session to open or close',
+      );
+      expect(watch.last()).toEqual({ state: 'open' });
+      expect(bed.prompts).toEqual([]);
     } finally {
       await server.stop();
     }

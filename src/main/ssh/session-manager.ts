@@ -329,12 +329,18 @@ export class SshSessionManager {
     await worker.terminate();
   }
 
-  private resolve(target: string | DirectTarget): Promise<Hop[]> {
-    return resolveHops(target, {
+  private async resolve(target: string | DirectTarget): Promise<Hop[]> {
+    const hops = await resolveHops(target, {
       profiles: this.options.profiles,
       agentSocket: this.options.agentSocket ?? process.env.SSH_AUTH_SOCK,
       ...(this.options.readFile === undefined ? {} : { readFile: this.options.readFile }),
     });
+    return Promise.all(
+      hops.map(async (hop) => ({
+        ...hop,
+        knownKeyTypes: await this.options.hostKeys.knownKeyTypes(hop.host, hop.port),
+      })),
+    );
   }
 
   private start(session: Session): void {

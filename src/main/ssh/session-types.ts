@@ -133,6 +133,8 @@ export interface Hop {
   policy: HostKeyPolicy;
   /** The saved profile the hop comes from (not quick connect): login answers may be kept there. */
   profileId?: string;
+  /** Host key types already known for the hop's host and port, asked of the server first. */
+  knownKeyTypes?: string[];
 }
 
 export interface FlowControl {

@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream';
-import { Client, type ClientChannel } from 'ssh2';
+import { Client, type ClientChannel, type ConnectConfig, type ServerHostKeyAlgorithm } from 'ssh2';
 import {
   closedDuringHandshake,
   exited,
@@ -257,6 +257,7 @@ export class WorkerSession {
         ...(sock === undefined ? {} : { sock }),
         // Timed by `clock` instead, which does not count the time the user takes to answer.
         readyTimeout: 0,
+        ...hostKeyAlgorithms(hop.knownKeyTypes ?? []),
         keepaliveInterval: this.request.keepalive.intervalMs,
         keepaliveCountMax: this.request.keepalive.countMax,
         // Called before any authentication request, and again at every re-key.
@@ -492,6 +493,26 @@ function limitReadAhead(channel: ClientChannel): void {
   if (incoming !== undefined && typeof incoming.window === 'number') {
     incoming.window += windowReserve;
   }
+}
+
+/** The host key algorithms that present a key of each type (an RSA key signs with three). */
+const algorithmsOfKeyType: Record<string, ServerHostKeyAlgorithm[]> = {
+  'ssh-ed25519': ['ssh-ed25519'],
+  'ecdsa-sha2-nistp256': ['ecdsa-sha2-nistp256'],
+  'ecdsa-sha2-nistp384': ['ecdsa-sha2-nistp384'],
+  'ecdsa-sha2-nistp521': ['ecdsa-sha2-nistp521'],
+  'ssh-rsa': ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'],
+};
+
+/**
+ * ssh2's host key algorithms with those of the types already known for the hop first, as ssh
+ * orders them: the server then shows a key that can be checked instead of one never seen.
+ */
+function hostKeyAlgorithms(knownKeyTypes: readonly string[]): Pick<ConnectConfig, 'algorithms'> {
+  const known = knownKeyTypes.flatMap((type) => algorithmsOfKeyType[type] ?? []);
+  if (known.length === 0) return {};
+  // Removed from ssh2's defaults, then put in front: ssh2 prepends only what is not listed.
+  return { algorithms: { serverHostKey: { remove: known, prepend: known, append: [] } } };
 }
 
 function forwardOut(client: Client, host: string, port: number): Promise<Duplex> {
