@@ -261,6 +261,31 @@ describe('SSH session life against OpenSSH', () => {
     }
   });
 
+  it('reconnects a key-file profile whose key needs no passphrase while the vault is locked', async () => {
+    const dir = await tempDir();
+    const bed = await sessionBed(dir);
+    const server = await startSshd(dir, {
+      hostKey: keys.hostA,
+      authorizedKeys: [keys.client.publicLine],
+    });
+    try {
+      const profile = bed.store.profiles.save(
+        sshProfile('keyed', server.port, keys.client.privatePath, { hostKeyPolicy: 'accept-new' }),
+      );
+      const watch = await openWatched(bed.manager, profile.id, term);
+      await watch.state('open');
+      bed.store.vault.lock();
+      bed.manager.write(watch.id, 'kill -9 $PPID\n');
+      await watch.state('closed');
+      expect(watch.last()?.reason).toMatchObject({ kind: 'server-closed', retryable: true });
+
+      await bed.manager.reconnect(watch.id);
+      await watch.state('open');
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('starts no connection for a tab closed, or a second click, while a reconnect reads the key', async () => {
     const dir = await tempDir();
     const opened: string[] = [];

@@ -94,7 +94,10 @@ async function profileAuth(profile: ProfileView, deps: ResolveDeps): Promise<Hop
       return { mode: 'password', password: secrets.password ?? null };
     }
     case 'key': {
-      const secrets = secretsOf(profile, deps);
+      // A key file that needs no passphrase logs in with the vault locked (an auto-reconnect).
+      const stored =
+        profile.hasSecret.keyPassphrase === true || profile.hasSecret.privateKey === true;
+      const secrets = stored ? secretsOf(profile, deps) : {};
       if (auth.keyFile !== null) {
         return {
           mode: 'key',
