@@ -222,6 +222,56 @@ describe('SSH sessions against OpenSSH: authentication', () => {
     }
   });
 
+  it('says what is wrong with a key file: a public key, an encryption it cannot undo, a wrong passphrase of an AES-GCM key', async () => {
+    const dir = await tempDir();
+    const server = await sshd(dir);
+    try {
+      const bed = await sessionBed(dir);
+      bed.answer = (prompt) =>
+        prompt.kind === 'passphrase'
+          ? { kind: 'passphrase', passphrase: 'open sesame' }
+          : { kind: 'host-key', answer: 'remember' };
+      const failure = async (keyFile: string) => {
+        const watch = await openWatched(bed.manager, rootWithKey(server, keyFile), term);
+        await watch.state('closed');
+        return watch.last()?.reason;
+      };
+
+      expect(await failure(keys.client.publicPath)).toMatchObject({
+        kind: 'auth-failed',
+        message: `${keys.client.publicPath} is a public key; choose the private key instead (the file without .pub).`,
+      });
+
+      // Its passphrase is known, but ssh2 cannot decrypt chacha20-poly1305: not asked for.
+      const chacha = await generateKey(dir, 'chacha', {
+        passphrase: 'open sesame',
+        cipher: 'chacha20-poly1305@openssh.com',
+      });
+      bed.prompts.length = 0;
+      expect(await failure(chacha.privatePath)).toMatchObject({
+        kind: 'auth-failed',
+        message:
+          `The private key ${chacha.privatePath} is encrypted with chacha20-poly1305@openssh.com, ` +
+          'which Rackside cannot decrypt. Re-encrypt it with one it can: ' +
+          `ssh-keygen -p -Z aes256-ctr -f ${chacha.privatePath}`,
+      });
+      expect(bed.prompts.filter((p) => p.kind === 'passphrase')).toEqual([]);
+
+      const gcm = await generateKey(dir, 'gcm', {
+        passphrase: 'another one',
+        cipher: 'aes256-gcm@openssh.com',
+      });
+      bed.prompts.length = 0;
+      expect(await failure(gcm.privatePath)).toMatchObject({
+        kind: 'auth-failed',
+        message: `The passphrase for the private key ${gcm.privatePath} is wrong.`,
+      });
+      expect(bed.prompts.filter((p) => p.kind === 'passphrase')).toHaveLength(3);
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('blames an ssh-agent that is gone, not the server', async () => {
     const dir = await tempDir();
     const server = await sshd(dir);

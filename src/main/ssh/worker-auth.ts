@@ -1,3 +1,4 @@
+import path from 'node:path';
 import ssh2, { type AnyAuthMethod, type AuthHandlerMiddleware, type NextAuthHandler } from 'ssh2';
 import { asksForPassword, type Hop, type KeyboardPrompt } from './session-types';
 
@@ -18,9 +19,45 @@ export interface AuthAsk {
 
 const maxTries = 3;
 
-/** Whether ssh2 refused to parse a key because its passphrase is missing or wrong. */
+/**
+ * Whether ssh2 refused to parse a key because its passphrase is missing or wrong. A wrong one
+ * fails an AES-GCM key's authentication tag ("unable to authenticate data").
+ */
 function needsPassphrase(error: Error): boolean {
-  return /passphrase|encrypted|decrypt|bad decrypt/i.test(error.message);
+  return /passphrase|encrypted|decrypt|bad decrypt|unable to authenticate data/i.test(
+    error.message,
+  );
+}
+
+/**
+ * Ciphers ssh2 lists for OpenSSH keys but cannot decrypt a key with (it fails on the right
+ * passphrase with "Invalid initialization vector"), so no passphrase is asked for in vain.
+ */
+const undecryptableKeyCiphers = new Set(['chacha20-poly1305@openssh.com']);
+
+/** The cipher an OpenSSH-format private key is encrypted with (`none` if it is not); else null. */
+function opensshKeyCipher(privateKey: string): string | null {
+  const body =
+    /-----BEGIN OPENSSH PRIVATE KEY-----([\s\S]*?)-----END OPENSSH PRIVATE KEY-----/.exec(
+      privateKey,
+    )?.[1];
+  if (body === undefined) return null;
+  const data = Buffer.from(body.replace(/\s+/g, ''), 'base64');
+  const magic = 'openssh-key-v1\0';
+  const start = magic.length + 4;
+  if (data.length < start || data.toString('latin1', 0, magic.length) !== magic) return null;
+  const end = start + data.readUInt32BE(magic.length);
+  return end > data.length ? null : data.toString('latin1', start, end);
+}
+
+/** A key whose encryption ssh2 cannot undo, and how to re-encrypt it with one it can. */
+function unsupportedCipher(keyLabel: string, cipher: string | null): string {
+  // Stored and pasted keys have no file to name.
+  const file = path.isAbsolute(keyLabel) || keyLabel.startsWith('~') ? keyLabel : 'KEY';
+  return (
+    `The private key ${keyLabel} is encrypted with ${cipher ?? 'a cipher'}, which Rackside ` +
+    `cannot decrypt. Re-encrypt it with one it can: ssh-keygen -p -Z aes256-ctr -f ${file}`
+  );
 }
 
 /** The login methods a server offers, in its own words kept printable and short. */
@@ -141,9 +178,21 @@ export function authHandlerFor(hop: Hop, ask: AuthAsk): AuthHandlerMiddleware {
       }
       case 'key': {
         if (tries > 1) return false;
+        const cipher = opensshKeyCipher(auth.privateKey);
+        if (cipher !== null && undecryptableKeyCiphers.has(cipher)) {
+          ask.abort('auth-failed', unsupportedCipher(auth.keyLabel, cipher));
+          return false;
+        }
         let passphrase = auth.passphrase ?? undefined;
         for (let prompts = 0; ; prompts += 1) {
           const parsed = ssh2.utils.parseKey(auth.privateKey, passphrase);
+          if (!(parsed instanceof Error) && !parsed.isPrivateKey()) {
+            ask.abort(
+              'auth-failed',
+              `${auth.keyLabel} is a public key; choose the private key instead (the file without .pub).`,
+            );
+            return false;
+          }
           if (!(parsed instanceof Error)) {
             return {
               type: 'publickey',
@@ -151,6 +200,10 @@ export function authHandlerFor(hop: Hop, ask: AuthAsk): AuthHandlerMiddleware {
               key: auth.privateKey,
               ...(passphrase === undefined ? {} : { passphrase }),
             };
+          }
+          if (parsed.message.startsWith('Unsupported cipher for OpenSSH key')) {
+            ask.abort('auth-failed', unsupportedCipher(auth.keyLabel, cipher));
+            return false;
           }
           if (!needsPassphrase(parsed)) {
             ask.abort(

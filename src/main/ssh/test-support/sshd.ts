@@ -21,11 +21,14 @@ export interface KeyPair {
   publicBase64: string;
 }
 
-/** `ssh-keygen` into `dir/name` (ed25519 unless told; empty passphrase unless told). */
+/**
+ * `ssh-keygen` into `dir/name` (ed25519 unless told; empty passphrase unless told; encrypted
+ * with ssh-keygen's default cipher unless `cipher` names another).
+ */
 export async function generateKey(
   dir: string,
   name: string,
-  options: { type?: 'ed25519' | 'ecdsa' | 'rsa'; passphrase?: string } = {},
+  options: { type?: 'ed25519' | 'ecdsa' | 'rsa'; passphrase?: string; cipher?: string } = {},
 ): Promise<KeyPair> {
   const privatePath = path.join(dir, name);
   const type = options.type ?? 'ed25519';
@@ -40,6 +43,7 @@ export async function generateKey(
     // Few KDF rounds: tests decrypt the key several times and need not resist cracking.
     '-a',
     '2',
+    ...(options.cipher === undefined ? [] : ['-Z', options.cipher]),
     '-C',
     name,
     '-f',
