@@ -238,11 +238,19 @@ async function startSession(
 
 /**
  * What a tab says when its session could not start. A profile deleted since the tab opened is
- * named, not shown as the internal id the host's answer carries.
+ * named, not shown as the internal id the host's answer carries. A container console's tab is
+ * labelled with its node, which is not the profile's name.
  */
 export function failureText(target: TabTarget, error: { code: string; message: string }): string {
   if (error.code === 'not-found' && target.kind !== 'quick' && /\bprofile\b/i.test(error.message)) {
-    return `The profile "${target.label}" was deleted. Open the terminal again from another profile.`;
+    if (target.kind === 'profile') {
+      return `The profile "${target.label}" was deleted. Open the terminal again from another profile.`;
+    }
+    const profile =
+      target.profileName === undefined
+        ? `The SSH profile of the node ${target.label}`
+        : `The profile "${target.profileName}"`;
+    return `${profile} was deleted. Open the container's console again from the inventory.`;
   }
   return error.message;
 }
@@ -392,6 +400,7 @@ export function openLxcConsole(target: {
   vmid: number;
   node: string;
   hostname: string | null;
+  profileName?: string;
 }): Promise<void> {
   useNavStore.getState().go('terminals');
   return openTab({
@@ -400,6 +409,7 @@ export function openLxcConsole(target: {
     vmid: target.vmid,
     label: target.node,
     hostname: target.hostname,
+    ...(target.profileName === undefined ? {} : { profileName: target.profileName }),
   });
 }
 

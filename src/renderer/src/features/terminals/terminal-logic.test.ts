@@ -381,6 +381,21 @@ describe('a session that cannot start', () => {
       gone.message,
     );
   });
+
+  it("names a container console's deleted profile, never its node as if it were the profile", () => {
+    const gone = {
+      code: 'not-found',
+      message: 'No profile with id f7083038-0000-4000-8000-000000000001.',
+    };
+    const lxcTab = { kind: 'lxc', nodeProfileId: 'f708', vmid: 101, label: 'ber-pve02' } as const;
+    expect(failureText({ ...lxcTab, profileName: 'Lab SSH ber-pve02' }, gone)).toBe(
+      'The profile "Lab SSH ber-pve02" was deleted. Open the container\'s console again from the inventory.',
+    );
+    // A tab from before the profile's name was kept with it.
+    expect(failureText(lxcTab, gone)).toBe(
+      "The SSH profile of the node ber-pve02 was deleted. Open the container's console again from the inventory.",
+    );
+  });
 });
 
 describe('reconnecting', () => {

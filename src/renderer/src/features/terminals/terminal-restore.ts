@@ -31,6 +31,7 @@ const SavedTab = z.object({
       vmid: z.number().int(),
       label: z.string(),
       hostname: z.string().nullable().optional(),
+      profileName: z.string().optional(),
     }),
   ]),
   name: z.string().max(200).nullable(),

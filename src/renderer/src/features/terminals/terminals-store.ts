@@ -6,7 +6,16 @@ import { formatAddress } from './quick-connect';
 export type TabTarget =
   | { kind: 'profile'; profileId: string; label: string }
   | { kind: 'quick'; user: string; host: string; port: number }
-  | { kind: 'lxc'; nodeProfileId: string; vmid: number; label: string; hostname?: string | null };
+  | {
+      kind: 'lxc';
+      nodeProfileId: string;
+      vmid: number;
+      /** The node's name. */
+      label: string;
+      hostname?: string | null;
+      /** The node's SSH profile, as named when the console was opened. */
+      profileName?: string;
+    };
 
 export interface TerminalTab {
   key: string;
