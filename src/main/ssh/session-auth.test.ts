@@ -355,7 +355,11 @@ describe('SSH sessions against OpenSSH: authentication', () => {
         kind: 'auth-failed',
         message: `The saved password for ${passwordUser}@127.0.0.1:${server.port} was not accepted.`,
       });
-      // Each refused try counts towards the account's lockout (pam_faillock).
+      // Each refused try counts towards the account's lockout (pam_faillock). sshd may log the
+      // connection's end after the client has seen it.
+      await expect
+        .poll(() => /Disconnected from|Connection closed by/.test(server.log()))
+        .toBe(true);
       expect(server.log().match(/Failed keyboard-interactive\/pam/g)).toHaveLength(1);
       expect(bed.prompts).toEqual([]);
     } finally {
