@@ -32,6 +32,10 @@ describe('the inventory query language', () => {
       { type: 'text', negated: true, value: 'old', position: 52 },
     ]);
     expect(parseQuery('10.0.3.5 bc:24:11:aa:bb:cc')).toHaveLength(2);
+    // The start of a MAC, as free text.
+    expect(parseQuery('bc:24:11:*')).toEqual([
+      { type: 'text', negated: false, value: 'bc:24:11:*', position: 1 },
+    ]);
     expect(parseQuery('   ')).toEqual([]);
   });
 
@@ -59,6 +63,11 @@ describe('the inventory query language', () => {
         'ip takes an address or the start of one ending in * (ip:10.16.0.*), not a network in / notation: write ip:10.16.0.*',
     });
     expect(errorOf('ip:10.16.0.0/20').detail).toMatch(/not a network in \/ notation$/);
+    expect(errorOf('ip:fd00::/64')).toEqual({
+      position: 4,
+      detail:
+        'ip takes an address or the start of one ending in * (ip:fd00:10:*), not a network in / notation',
+    });
   });
 
   it('refuses oversized queries and too many terms without heavy work', () => {

@@ -231,9 +231,9 @@ function readWord(input: string, i: number): string {
   return input.slice(i, end);
 }
 
-/** A MAC or IPv6 address typed as free text, not a `field:value`. */
+/** A MAC or IPv6 address (or the start of one, `bc:24:11:*`) typed as free text, not a `field:value`. */
 function looksLikeAddress(input: string, i: number): boolean {
-  return /^[0-9a-f]{1,4}(:[0-9a-f]{0,4}){2,7}$/i.test(readWord(input, i));
+  return /^[0-9a-f]{1,4}(:[0-9a-f]{0,4}){2,7}\*?$/i.test(readWord(input, i));
 }
 
 function readOperator(input: string, i: number): Operator | null {
@@ -328,6 +328,13 @@ function validateFilter(clause: Extract<Clause, { type: 'filter' }>, offset: num
     throw new Misread(
       offset,
       `ip takes an address or the start of one ending in * (ip:10.16.0.*), not a network in / notation${hint}`,
+    );
+  }
+  // An IPv6 network (fd00::/64) likewise: no stored address has a slash.
+  if (field === 'ip' && value.includes('/')) {
+    throw new Misread(
+      offset,
+      `ip takes an address or the start of one ending in * (ip:fd00:10:*), not a network in / notation`,
     );
   }
 }
