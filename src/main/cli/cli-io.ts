@@ -7,9 +7,10 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   /**
    * Ctrl-C: calls `handler` on an interrupt until the returned function is called (`main.ts`:
-   * SIGINT). Without it, or once released, an interrupt ends the process as usual.
+   * SIGINT, and SIGTERM, which a service manager or `kill` sends). Without it, or once
+   * released, an interrupt ends the process as usual.
    */
-  onInterrupt?: (handler: () => void) => () => void;
+  onInterrupt?: (handler: (signal?: 'SIGINT' | 'SIGTERM') => void) => () => void;
 }
 
 /**

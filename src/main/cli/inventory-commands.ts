@@ -116,12 +116,19 @@ export async function syncCommand(
     const count = target === 'all' ? engine.freshness().length : named.size;
     bar = new ProgressLine(s.io.stderr, count);
   }
-  // Ctrl-C cancels what is still running and reports; a second one ends the command at once.
+  // Ctrl-C (or SIGTERM) cancels what is still running and reports; a second one ends the
+  // command at once.
   const cancel = new AbortController();
-  const release = s.io.onInterrupt?.(() => {
+  let stoppedBy = 'SIGINT' as 'SIGINT' | 'SIGTERM';
+  const release = s.io.onInterrupt?.((signal = 'SIGINT') => {
     release?.();
     bar?.done();
-    s.io.stderr.write('rackside: cancelling the sync (Ctrl-C again to quit at once)…\n');
+    stoppedBy = signal;
+    s.io.stderr.write(
+      signal === 'SIGTERM'
+        ? 'rackside: cancelling the sync (told to stop)…\n'
+        : 'rackside: cancelling the sync (Ctrl-C again to quit at once)…\n',
+    );
     cancel.abort();
   });
   let outcomes: SyncOutcome[];
@@ -156,8 +163,8 @@ export async function syncCommand(
       `rackside: sync cancelled; ${String(cancelled)} ${cancelled === 1 ? 'source keeps its' : 'sources keep their'} previous data.\n`,
     );
   }
-  // 130: ended by Ctrl-C, as shells report it.
-  if (cancel.signal.aborted) return 130;
+  // 130 and 143: ended by Ctrl-C or SIGTERM, as shells report them.
+  if (cancel.signal.aborted) return stoppedBy === 'SIGTERM' ? 143 : 130;
   return failed.length + cancelled === 0 ? 0 : 1;
 }
 

@@ -19,8 +19,13 @@ process.exitCode = await runCli(process.argv.slice(2), {
   stderr: process.stderr,
   env: process.env,
   onInterrupt: (handler) => {
-    process.on('SIGINT', handler);
-    return () => process.off('SIGINT', handler);
+    const onSignal = (signal: 'SIGINT' | 'SIGTERM'): void => handler(signal);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    return () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    };
   },
 });
 // A name lookup that the reachability check stopped waiting for cannot be cancelled: do not let

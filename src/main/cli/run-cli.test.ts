@@ -393,7 +393,10 @@ describe('rackside profiles', () => {
     ).rejects.toMatchObject({ code: 2 });
   });
 
-  it('cancels a sync on Ctrl-C (SIGINT) and exits 130 with what it did', async () => {
+  it.each([
+    ['Ctrl-C (SIGINT)', 130, 'SIGINT'],
+    ['a stop (SIGTERM, as systemd or kill sends)', 143, 'SIGTERM'],
+  ] as const)('cancels a sync on %s and exits %i with what it did', async (_what, code, signal) => {
     // A source that accepts the connection and never answers: the sync waits until cancelled.
     const silent = net.createServer(() => undefined);
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
@@ -424,8 +427,8 @@ describe('rackside profiles', () => {
     const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
     try {
       await connected;
-      child.kill('SIGINT');
-      expect(await exited).toBe(130);
+      child.kill(signal);
+      expect(await exited).toBe(code);
       expect(stderr).toContain('sync cancelled; 1 source keeps its previous data.');
       expect(stdout).toMatch(/^quiet foreman\s+foreman\s+cancelled/m);
     } finally {
