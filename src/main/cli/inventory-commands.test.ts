@@ -351,6 +351,37 @@ describe('rackside sync, inventory, export and drift', () => {
     expect(grouped.code).toBe(0);
   });
 
+  it('pages the inventory with --offset and --limit', async () => {
+    expect((await cli(['--data-dir', dir, 'sync', '--all'], { env })).code).toBe(0);
+    const names = async (...args: string[]): Promise<{ names: string[]; total: number }> => {
+      const run = await cli([
+        '--data-dir',
+        dir,
+        'inventory',
+        '--no-check',
+        '--format',
+        'json',
+        ...args,
+      ]);
+      expect(run.code, args.join(' ')).toBe(0);
+      const json = JSON.parse(run.stdout) as InventoryJson;
+      return { names: json.assets.map((a) => a.name), total: json.total };
+    };
+    const all = await names();
+    expect(all.names.length).toBeGreaterThan(6);
+    const pages = [];
+    for (const offset of [0, 3, 6])
+      pages.push(await names('--offset', String(offset), '--limit', '3'));
+    expect(pages.flatMap((p) => p.names)).toEqual(all.names.slice(0, 9));
+    expect(pages.every((p) => p.total === all.total)).toBe(true);
+    expect(await names('--offset', String(all.total))).toEqual({ names: [], total: all.total });
+    for (const bad of ['-1', '1e2', 'x']) {
+      const run = await cli(['--data-dir', dir, 'inventory', '--no-check', '--offset', bad]);
+      expect(run.code, bad).toBe(2);
+      expect(run.stderr).toMatch(/^rackside: --offset takes a whole number/);
+    }
+  });
+
   it('asks for exactly one of --all and --profile', async () => {
     expect((await cli(['--data-dir', dir, 'sync'], { env })).code).toBe(2);
     expect((await cli(['--data-dir', dir, 'sync', '--all', '--profile', 'x'], { env })).code).toBe(

@@ -214,23 +214,34 @@ function parseLimit(limit: string | undefined): number {
   return n;
 }
 
-/** Every matching asset, read page by page so no single query returns the whole inventory. */
+function parseOffset(offset: string | undefined): number {
+  if (offset === undefined) return 0;
+  const n = /^\d{1,15}$/.test(offset) ? Number(offset) : NaN;
+  if (!Number.isSafeInteger(n)) throw new UsageError('--offset takes a whole number (0 or more).');
+  return n;
+}
+
+/**
+ * Every matching asset from `offset` on (at most `limit`), read page by page so no single query
+ * returns the whole inventory.
+ */
 function collect(
   inventory: InventoryService,
   query: string,
   sort: InventoryQuery['sort'],
   limit: number,
+  offset = 0,
 ): { rows: AssetRow[]; total: number; sources: SourceFreshness[] } {
   const rows: AssetRow[] = [];
   for (;;) {
     const page = inventory.query({
       query,
       sort,
-      offset: rows.length,
+      offset: offset + rows.length,
       limit: Math.min(500, limit - rows.length),
     });
     rows.push(...page.rows);
-    if (page.rows.length === 0 || rows.length >= Math.min(limit, page.total)) {
+    if (page.rows.length === 0 || rows.length >= Math.min(limit, page.total - offset)) {
       return { rows, total: page.total, sources: page.sources };
     }
   }
@@ -308,7 +319,7 @@ async function readServices(s: CliSession, opts: ReadOptions) {
 export async function inventoryCommand(
   s: CliSession,
   words: string[],
-  opts: { format?: string; sort?: string; limit?: string } & ReadOptions,
+  opts: { format?: string; sort?: string; limit?: string; offset?: string } & ReadOptions,
 ): Promise<number> {
   const format = opts.format ?? (s.options.json ? 'json' : 'table');
   if (format !== 'table' && format !== 'json' && format !== 'csv') {
@@ -316,9 +327,10 @@ export async function inventoryCommand(
   }
   const sort = parseSort(opts.sort);
   const limit = parseLimit(opts.limit);
+  const offset = parseOffset(opts.offset);
   const query = queryOf(words);
   const { inventory } = await readServices(s, opts);
-  const result = collect(inventory, query, sort, limit);
+  const result = collect(inventory, query, sort, limit, offset);
   // Nothing from a source may act as a control character on a terminal. JSON stays valid JSON
   // with the same values (its own escapes); CSV written to a file or a pipe stays exact.
   const onTerminal = (s.io.stdout as { isTTY?: boolean }).isTTY === true;

@@ -142,13 +142,20 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       'sort by name, kind, status, os, updates, security, fqdn, cluster, group',
     )
     .option('--limit <n>', 'at most this many assets')
+    .option('--offset <n>', 'skip this many assets first (with --limit, a page)')
     .option('--no-check', noCheck)
     .action(
       existing(
         (
           s,
           words: string[],
-          opts: { format?: string; sort?: string; limit?: string; check?: boolean },
+          opts: {
+            format?: string;
+            sort?: string;
+            limit?: string;
+            offset?: string;
+            check?: boolean;
+          },
         ) => inventory.inventoryCommand(s, words, opts),
       ),
     );
