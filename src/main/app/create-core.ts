@@ -144,6 +144,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const ssh = new SshSessionManager({
     hostKeys: new HostKeyTrust(new HostKeyStore(store.db), {
       knownHostsFile: path.join(os.homedir(), '.ssh', 'known_hosts'),
+      systemKnownHostsFile:
+        process.platform === 'win32'
+          ? path.join(process.env.ProgramData ?? 'C:\\ProgramData', 'ssh', 'ssh_known_hosts')
+          : '/etc/ssh/ssh_known_hosts',
       logger: logger.child('ssh'),
     }),
     profiles: store.profiles,

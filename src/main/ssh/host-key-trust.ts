@@ -39,13 +39,19 @@ export type HostKeyAsk = (question: HostKeyQuestion) => Promise<HostKeyAnswer>;
 export type HostKeyNotice = (message: string) => void;
 
 /**
- * Host-key trust with OpenSSH semantics: Rackside's database plus `~/.ssh/known_hosts` (read
- * only). A changed key is always refused; removing a stale key is the separate `forget`.
+ * Host-key trust with OpenSSH semantics: Rackside's database plus `~/.ssh/known_hosts` and the
+ * system's `/etc/ssh/ssh_known_hosts` (read only; an `@revoked` line in either refuses the key).
+ * A changed key is always refused; removing a stale key is the separate `forget`.
  */
 export class HostKeyTrust {
   constructor(
     private readonly store: HostKeyStore,
-    private readonly options: { knownHostsFile: string | null; logger: Logger },
+    private readonly options: {
+      knownHostsFile: string | null;
+      /** The system-wide file (ssh's GlobalKnownHostsFile), read after the user's. */
+      systemKnownHostsFile?: string | null;
+      logger: Logger;
+    },
   ) {}
 
   async check(
@@ -63,10 +69,9 @@ export class HostKeyTrust {
         source: rememberedKeySource,
         key: Buffer.from(stored.keyBase64, 'base64'),
       }));
-    const file = this.options.knownHostsFile;
-    for (const entry of await this.knownHostsEntries(notice)) {
+    for (const { file, entry } of await this.knownHostsEntries(notice)) {
       if (!entryMatches(entry, host, port)) continue;
-      const source = `${file ?? ''}:${entry.line}`;
+      const source = `${file}:${entry.line}`;
       if (entry.marker === 'revoked') {
         if (entry.key.equals(key)) return { status: 'revoked', source };
         continue;
@@ -94,11 +99,13 @@ export class HostKeyTrust {
    */
   async knownKeyTypes(host: string, port: number): Promise<string[]> {
     const types = new Set(this.store.keysFor(host, port).map((stored) => stored.keyType));
-    const file = this.options.knownHostsFile;
     // A file that cannot be read is left out here; checking the key says why.
-    const entries =
-      file === null ? [] : ((await readKnownHostsFile(file).catch(() => null))?.entries ?? []);
-    for (const entry of entries) {
+    const entries = await Promise.all(
+      this.#files().map(
+        async (file) => (await readKnownHostsFile(file).catch(() => null))?.entries ?? [],
+      ),
+    );
+    for (const entry of entries.flat()) {
       if (entry.marker === null && entryMatches(entry, host, port)) types.add(entry.keyType);
     }
     return [...types];
@@ -198,19 +205,26 @@ export class HostKeyTrust {
    * permission) is left out with a warning, as ssh does, and Rackside's own keys still count:
    * refusing every connection over it would leave the user nothing to do about it in Rackside.
    */
-  private async knownHostsEntries(notice?: HostKeyNotice): Promise<KnownHostsEntry[]> {
-    const file = this.options.knownHostsFile;
-    if (file === null) return [];
-    try {
-      return (await readKnownHostsFile(file)).entries;
-    } catch (error) {
-      const why = (error as NodeJS.ErrnoException).code ?? String(error);
-      this.options.logger.warn('known_hosts file unreadable', { file, error: why });
-      notice?.(
-        `${file} cannot be read (${why}); only the host keys remembered in Rackside are known.`,
-      );
-      return [];
-    }
+  private async knownHostsEntries(
+    notice?: HostKeyNotice,
+  ): Promise<{ file: string; entry: KnownHostsEntry }[]> {
+    const read = async (file: string) => {
+      try {
+        return (await readKnownHostsFile(file)).entries.map((entry) => ({ file, entry }));
+      } catch (error) {
+        const why = (error as NodeJS.ErrnoException).code ?? String(error);
+        this.options.logger.warn('known_hosts file unreadable', { file, error: why });
+        notice?.(`${file} cannot be read (${why}); the host keys it holds are not known.`);
+        return [];
+      }
+    };
+    return (await Promise.all(this.#files().map(read))).flat();
+  }
+
+  /** The known_hosts files read, the user's first. */
+  #files(): string[] {
+    const { knownHostsFile, systemKnownHostsFile } = this.options;
+    return [knownHostsFile, systemKnownHostsFile ?? null].filter((f): f is string => f !== null);
   }
 
   /**

@@ -255,6 +255,38 @@ describe('host-key policies', () => {
     bed.store.close();
   });
 
+  it("reads the system's ssh_known_hosts after the user's: its keys are trusted, its @revoked lines refuse", async () => {
+    const dir = await tempDir();
+    const store = await unlockedTestStore(dir);
+    const user = path.join(dir, 'known_hosts');
+    const system = path.join(dir, 'ssh_known_hosts');
+    await fs.writeFile(user, `web.example ${ed2}\n`);
+    await fs.writeFile(system, `db.example ${ed1}\n@revoked * ${ed2}\n`);
+    const trust = new HostKeyTrust(new HostKeyStore(store.db), {
+      knownHostsFile: user,
+      systemKnownHostsFile: system,
+      logger: silentLogger,
+    });
+    expect(await trust.check('db.example', 22, blob(ed1))).toEqual({
+      status: 'trusted',
+      source: `${system}:1`,
+    });
+    // Trusted in the user's file, revoked for every host in the system's.
+    expect(await trust.check('web.example', 22, blob(ed2))).toEqual({
+      status: 'revoked',
+      source: `${system}:2`,
+    });
+    expect(await trust.knownKeyTypes('db.example', 22)).toEqual(['ssh-ed25519']);
+    // A system file that is not there is no error.
+    const without = new HostKeyTrust(new HostKeyStore(store.db), {
+      knownHostsFile: user,
+      systemKnownHostsFile: path.join(dir, 'missing'),
+      logger: silentLogger,
+    });
+    expect(await without.check('web.example', 22, blob(ed2))).toMatchObject({ status: 'trusted' });
+    store.close();
+  });
+
   it('warns about a known_hosts file it cannot read and still trusts the keys it remembered', async () => {
     const dir = await tempDir();
     const store = await unlockedTestStore(dir);
@@ -275,7 +307,7 @@ describe('host-key policies', () => {
     );
     expect(verdict).toEqual({ accepted: true, remembered: false });
     expect(notices).toEqual([
-      `${file} cannot be read (EISDIR); only the host keys remembered in Rackside are known.`,
+      `${file} cannot be read (EISDIR); the host keys it holds are not known.`,
     ]);
     expect(records).toContainEqual(
       expect.objectContaining({ level: 'warn', message: 'known_hosts file unreadable' }),
