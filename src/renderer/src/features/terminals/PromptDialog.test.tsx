@@ -290,3 +290,47 @@ describe('the unknown host key question', () => {
     }
   });
 });
+
+describe('the first hop of a jump chain', () => {
+  const bastion = { index: 0, count: 2, host: 'bastion.example', port: 22 };
+  const withPrompt = (prompt: SessionPrompt): void => {
+    useTerminalsStore.setState({
+      ...initialState,
+      tabs: [
+        {
+          ...openTab('a', { kind: 'profile', profileId: 'db', label: 'db' }),
+          status: { state: 'connecting' as const, hop: bastion },
+        },
+      ],
+      prompts: [prompt],
+    });
+  };
+
+  it('is named the jump host in its host-key question', () => {
+    installFakeBridge(() => null);
+    withPrompt(hostKeyQuestion('bastion.example', 22));
+    render(<PromptDialog />);
+    expect(screen.getByTestId('ssh-hostkey-prompt').textContent).toContain(
+      'hop 1 of 2: the jump host',
+    );
+  });
+
+  it('asks for a key passphrase as a key of this machine, not as a question of the server', () => {
+    installFakeBridge(() => null);
+    withPrompt({
+      kind: 'passphrase',
+      promptId: 'p-3',
+      sessionId: 'session-a',
+      hop: 0,
+      keyLabel: '~/.ssh/id_ed25519',
+      retry: false,
+      saveTo: null,
+    });
+    render(<PromptDialog />);
+    const origin = screen.getByTestId('ssh-prompt-origin').textContent;
+    expect(origin).toBe(
+      'To log in to bastion.example:22, for the tab "db" (jump host, hop 1 of 2).',
+    );
+    expect(origin).not.toContain('asks');
+  });
+});

@@ -57,7 +57,9 @@ function PromptBody(props: { prompt: SessionPrompt }) {
                 <dt>Jump chain</dt>
                 <dd>hop {q.hop + 1}</dd>
               </>
-            ) : null}
+            ) : (
+              <JumpHostFact sessionId={prompt.sessionId} />
+            )}
           </dl>
           {q.otherKnown.length > 0 ? (
             <p className="inline-warning">
@@ -106,12 +108,25 @@ function PromptBody(props: { prompt: SessionPrompt }) {
   }
 }
 
+/** The first hop of a chain is a jump host: said, so its key is not taken for the target's. */
+function JumpHostFact(props: { sessionId: string }) {
+  const tab = useTerminalsStore((s) => selectors.bySession(s, props.sessionId));
+  const count = tab?.status.hop?.count ?? 1;
+  if (count < 2) return null;
+  return (
+    <>
+      <dt>Jump chain</dt>
+      <dd>hop 1 of {count}: the jump host</dd>
+    </>
+  );
+}
+
 /**
  * Which server of which tab asks: the question itself is the server's own text, and with two
  * tabs logging in (or a jump host and its target both asking) a one-time code must go to the
  * server it was meant for.
  */
-function PromptOrigin(props: { sessionId: string; hop: number }) {
+function PromptOrigin(props: { sessionId: string; hop: number; local?: boolean }) {
   const tab = useTerminalsStore((s) => selectors.bySession(s, props.sessionId));
   const shown = useTerminalsStore((s) => (tab === undefined ? '' : selectors.shownLabel(s, tab)));
   if (tab === undefined) return null;
@@ -121,9 +136,14 @@ function PromptOrigin(props: { sessionId: string; hop: number }) {
     hop === undefined || hop.count < 2
       ? ''
       : ` (${hop.index < hop.count - 1 ? 'jump host, ' : ''}hop ${String(hop.index + 1)} of ${String(hop.count)})`;
+  // A key's passphrase is asked here, not by the server: it opens the key for logging in there.
+  const text =
+    props.local === true
+      ? `To log in to ${hop === undefined ? 'the server' : where}, for the tab "${shown}"${chain}.`
+      : `${where} asks, for the tab "${shown}"${chain}.`;
   return (
     <p className="muted" data-testid="ssh-prompt-origin">
-      {`${where} asks, for the tab "${shown}"${chain}.`}
+      {text}
     </p>
   );
 }
@@ -270,7 +290,11 @@ function SecretForm(props: {
           );
         }}
       >
-        <PromptOrigin sessionId={prompt.sessionId} hop={prompt.hop} />
+        <PromptOrigin
+          sessionId={prompt.sessionId}
+          hop={prompt.hop}
+          local={prompt.kind === 'passphrase'}
+        />
         <input
           className="input"
           type="password"
