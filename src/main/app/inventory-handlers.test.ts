@@ -20,6 +20,8 @@ import { unlockedTestStore } from '../store/test-helpers';
 import type { FleetConnectorOptions } from '../sync/fleet-connector';
 import { SyncHistory } from '../sync/sync-history';
 import { addFleetProfiles, fleetConnectors } from '../sync/test-fleet';
+import { openSqlite } from '../db/sqlite';
+import { InventoryService } from '../inventory/inventory-service';
 import { inventoryHandlers } from './inventory-handlers';
 
 const fleet = generateFleet({ size: 60, seed: 9 });
@@ -58,6 +60,25 @@ async function setup(
 }
 
 describe('inventory commands', () => {
+  it('tells the windows when another Rackside process changed the inventory', async () => {
+    const { call, core, store, seen } = await setup();
+    // The command line's own connection to the same file, joining two assets.
+    const other = openSqlite(store.db.name);
+    other.pragma('busy_timeout = 5000');
+    const elsewhere = new InventoryService(other, () => []);
+    const [a, b] = (
+      await call<InventoryPage>('inventory:query', { query: 'source:foreman', limit: 2 })
+    ).rows;
+    if (a === undefined || b === undefined) throw new Error('missing assets');
+    seen.length = 0;
+    const joined = await elsewhere.join([a.id, b.id]);
+    await expect.poll(() => seen.includes('inventory:changed'), { timeout: 5_000 }).toBe(true);
+    const detail = await call<AssetDetail>('inventory:asset', { id: joined.asset.id });
+    expect(detail.links).toHaveLength(joined.links.length);
+    other.close();
+    core.close();
+  });
+
   it('merges the assets again without a removed source profile, while running and at the next start', async () => {
     const { call, core, store, seen, events } = await setup();
     const only = 'source:patchmon -source:foreman -source:proxmox -source:routeros';

@@ -4,6 +4,7 @@ import { needsOneTimeCode, oneTimeCodeSyncHint } from '../../shared/profiles';
 import type { Handlers } from '../contract/router';
 import type { EventHub } from '../core/events';
 import type { Logger } from '../core/logger';
+import { inventoryGeneration } from '../inventory/asset-store';
 import { InventoryService } from '../inventory/inventory-service';
 import type { Store } from '../store/open-store';
 import { BackgroundSync } from '../sync/background-sync';
@@ -28,6 +29,8 @@ export interface ReachOptions {
   correlate?: Correlator;
   /** Where syncs write their runs and records (default: in this thread). */
   writer?: SyncWriter;
+  /** How often the inventory is looked at for changes another process made (default 2 s). */
+  watchMs?: number;
 }
 
 /** Checks sources once a minute: cheap (a TCP connection each), and soon enough to notice. */
@@ -168,6 +171,21 @@ export function inventoryHandlers(
       setTimeout(warmSearch, searchWarmMs).unref();
     });
   });
+  // Another Rackside process (a `rackside sync` beside the app) changes the inventory without
+  // telling this one; its generation moves with every change (one row read, cheap).
+  let generation = inventoryGeneration(store.db);
+  const offOwn = events.subscribe((name) => {
+    if (name === 'inventory:changed') generation = inventoryGeneration(store.db);
+  });
+  const watchTimer = setInterval(() => {
+    if (engine.isRunning()) return;
+    const now = inventoryGeneration(store.db);
+    if (now === generation) return;
+    stale = true;
+    events.emit('inventory:changed', { reason: 'changed by another Rackside process' });
+    setTimeout(warmSearch, searchWarmMs).unref();
+  }, options.watchMs ?? 2_000);
+  watchTimer.unref();
   const status = (): SyncStatus => {
     const sources = engine.freshness();
     if (assetCounts === undefined || (stale && !engine.isRunning())) {
@@ -189,6 +207,8 @@ export function inventoryHandlers(
     inventory,
     close: () => {
       clearInterval(reachTimer);
+      clearInterval(watchTimer);
+      offOwn();
       offVault();
       offProfiles();
       background.stop();
