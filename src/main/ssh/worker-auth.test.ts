@@ -31,6 +31,22 @@ function round(method: AnyAuthMethod | false, prompts: KeyboardPrompt[]): Promis
   });
 }
 
+/** An `AuthAsk` that answers every question round with a code and records what it was told. */
+function recorder() {
+  const shown: KeyboardPrompt[][] = [];
+  const aborted: string[] = [];
+  const ask: AuthAsk = {
+    password: () => Promise.resolve(null),
+    passphrase: () => Promise.resolve(null),
+    keyboard: (_name, _instructions, prompts) => {
+      shown.push(prompts);
+      return Promise.resolve(prompts.map(() => '654321'));
+    },
+    abort: (_kind, message) => aborted.push(message),
+  };
+  return { ask, shown, aborted };
+}
+
 describe('a saved password over keyboard-interactive', () => {
   it('answers a lone password prompt, and leaves any other question to the user', async () => {
     const shown: KeyboardPrompt[][] = [];
@@ -94,17 +110,7 @@ describe('a one-time code that is not accepted', () => {
 
 describe('a keyboard-interactive profile with a saved password', () => {
   it('answers the password round itself, asks the rest, and stops when it is not accepted', async () => {
-    const shown: KeyboardPrompt[][] = [];
-    const aborted: string[] = [];
-    const ask: AuthAsk = {
-      password: () => Promise.resolve(null),
-      passphrase: () => Promise.resolve(null),
-      keyboard: (_name, _instructions, prompts) => {
-        shown.push(prompts);
-        return Promise.resolve(prompts.map(() => '654321'));
-      },
-      abort: (_kind, message) => aborted.push(message),
-    };
+    const { ask, shown, aborted } = recorder();
     const handler = authHandlerFor(
       { ...hop, auth: { mode: 'keyboard-interactive', password: 'saved-secret' } },
       ask,
@@ -122,20 +128,6 @@ describe('a keyboard-interactive profile with a saved password', () => {
 });
 
 describe('a saved password the server refuses', () => {
-  const recorder = () => {
-    const shown: KeyboardPrompt[][] = [];
-    const aborted: string[] = [];
-    const ask: AuthAsk = {
-      password: () => Promise.resolve(null),
-      passphrase: () => Promise.resolve(null),
-      keyboard: (_name, _instructions, prompts) => {
-        shown.push(prompts);
-        return Promise.resolve(prompts.map(() => '654321'));
-      },
-      abort: (_kind, message) => aborted.push(message),
-    };
-    return { ask, shown, aborted };
-  };
   const password = [{ prompt: 'Password: ', echo: false }];
   const refused = 'The saved password for root@pve1:22 was not accepted.';
 

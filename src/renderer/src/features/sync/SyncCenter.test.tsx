@@ -43,24 +43,30 @@ const status: SyncStatus = {
   ],
 };
 
+/** A bridge whose `sync:status` answers what `current` gives at the time of the call. */
+function answeringStatus(current: () => SyncStatus): void {
+  useSyncStore.setState(initialState);
+  setBridge(
+    createBridge({
+      invoke: (channel) =>
+        Promise.resolve(
+          channel === 'sync:status'
+            ? { ok: true, data: current() }
+            : { ok: false, error: { code: 'unknown-channel', message: channel } },
+        ),
+      on: () => () => undefined,
+    }),
+  );
+}
+
+afterEach(() => {
+  cleanup();
+  setBridge(undefined);
+});
+
 describe('SyncCenter', () => {
   beforeEach(() => {
-    useSyncStore.setState(initialState);
-    setBridge(
-      createBridge({
-        invoke: (channel) =>
-          Promise.resolve(
-            channel === 'sync:status'
-              ? { ok: true, data: status }
-              : { ok: false, error: { code: 'unknown-channel', message: channel } },
-          ),
-        on: () => () => undefined,
-      }),
-    );
-  });
-  afterEach(() => {
-    cleanup();
-    setBridge(undefined);
+    answeringStatus(() => status);
   });
 
   it("shows each source's last sync duration, records fetched and changed, and assets", async () => {
@@ -516,22 +522,7 @@ describe('SyncCenter: a source another Rackside process syncs', () => {
   let latest: SyncStatus;
   beforeEach(() => {
     latest = current;
-    useSyncStore.setState(initialState);
-    setBridge(
-      createBridge({
-        invoke: (channel) =>
-          Promise.resolve(
-            channel === 'sync:status'
-              ? { ok: true, data: latest }
-              : { ok: false, error: { code: 'unknown-channel', message: channel } },
-          ),
-        on: () => () => undefined,
-      }),
-    );
-  });
-  afterEach(() => {
-    cleanup();
-    setBridge(undefined);
+    answeringStatus(() => latest);
   });
 
   const row = async (name: string): Promise<HTMLElement> => {
