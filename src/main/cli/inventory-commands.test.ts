@@ -168,6 +168,11 @@ describe('rackside sync, inventory, export and drift', () => {
       expect(words.stderr).toBe(
         'rackside: Query error at position 16: updates needs a whole number, not "lots"\n',
       );
+      // A negated filter first: the position counts in the query as typed.
+      const negated = await cli(['--data-dir', dir, ...command, '-updates>lots', 'debian']);
+      expect(negated.stderr).toBe(
+        'rackside: Query error at position 10: updates needs a whole number, not "lots"\n',
+      );
       const symbols = await cli(['--data-dir', dir, ...command, '***']);
       expect(symbols.code).toBe(2);
       expect(symbols.stderr).toMatch(
@@ -227,15 +232,18 @@ describe('rackside sync, inventory, export and drift', () => {
     }
   });
 
-  it('moves only the negated filters of inventory and export ansible after a --', () => {
+  it('moves the words of a query with negated filters after a --, in the order typed', () => {
     expect(negatedFiltersAsQuery(['inventory', 'debian', '-kind:vm', '--limit', '3'])).toEqual([
       'inventory',
-      'debian',
       '--limit',
       '3',
       '--',
+      'debian',
       '-kind:vm',
     ]);
+    expect(
+      negatedFiltersAsQuery(['inventory', '-kind:vm', '--sort', 'os', 'debian', '--no-check']),
+    ).toEqual(['inventory', '--sort', 'os', '--no-check', '--', '-kind:vm', 'debian']);
     expect(
       negatedFiltersAsQuery([
         '--data-dir',
@@ -254,6 +262,9 @@ describe('rackside sync, inventory, export and drift', () => {
       '--',
       '-updates>0',
     ]);
+    // With an error, its position counts in the query as typed.
+    const typed = negatedFiltersAsQuery(['inventory', '-updates>lots', 'debian']);
+    expect(typed.slice(typed.indexOf('--') + 1).join(' ')).toBe('-updates>lots debian');
     for (const argv of [
       ['inventory', 'debian', '--format', 'csv'],
       ['inventory', '--', '-kind:vm'],

@@ -269,13 +269,16 @@ const globalValueOptions = ['--data-dir'];
 /** A negated filter (`-kind:vm`, `-updates>0`), which an option parser takes for an option. */
 const negatedClause = /^-[a-z]+[:=<>]/i;
 
+/** Options of `inventory` that take a value (see run-cli.ts). */
+const inventoryValueOptions = ['--format', '--sort', '--limit', '--offset'];
+
 /**
- * The command line with the negated filters of an `inventory` or `export ansible` query moved
- * after a `--` (the option parser's mark for "arguments, not options"), so that
- * `rackside inventory debian -kind:vm` searches instead of refusing an unknown option
- * `-kind:vm`. Only `-field:value` and its like: `-old` (negated free text) could as well be a
- * mistyped option, so it stays one, and needs quotes or a `--` of its own. The clauses of a query
- * all have to hold, so moving some to its end does not change what it finds.
+ * The command line with the words of an `inventory` or `export ansible` query that has negated
+ * filters moved after a `--` (the option parser's mark for "arguments, not options"), in the
+ * order typed, so that `rackside inventory debian -kind:vm` searches instead of refusing an
+ * unknown option `-kind:vm`, and a query error's position counts in what was typed. Only
+ * `-field:value` and its like: `-old` (negated free text) could as well be a mistyped option,
+ * so it stays one, and needs quotes or a `--` of its own.
  */
 export function negatedFiltersAsQuery(argv: readonly string[]): string[] {
   let at = 0;
@@ -295,15 +298,22 @@ export function negatedFiltersAsQuery(argv: readonly string[]): string[] {
   const literal = argv.indexOf('--', from);
   const to = literal < 0 ? argv.length : literal;
   const args = argv.slice(from, to);
-  const clauses = args.filter((arg) => negatedClause.test(arg));
-  if (clauses.length === 0) return [...argv];
-  return [
-    ...argv.slice(0, from),
-    ...args.filter((arg) => !negatedClause.test(arg)),
-    '--',
-    ...clauses,
-    ...argv.slice(to + 1),
-  ];
+  if (!args.some((arg) => negatedClause.test(arg))) return [...argv];
+  const options: string[] = [];
+  const words: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (negatedClause.test(arg) || !arg.startsWith('-')) {
+      words.push(arg);
+    } else if (inventoryValueOptions.includes(arg)) {
+      // The option's value goes along, whatever it looks like.
+      options.push(arg, ...args.slice(i + 1, i + 2));
+      i += 1;
+    } else {
+      options.push(arg);
+    }
+  }
+  return [...argv.slice(0, from), ...options, '--', ...words, ...argv.slice(to + 1)];
 }
 
 /**
