@@ -42,20 +42,33 @@ describe('splitting a record out of a hand-joined asset', () => {
     }
   });
 
-  it("forgets the hand decisions about a removed profile's records with it", async () => {
-    const { store, inventory, joined } = await joinedPair();
-    const overrides = (profileId: string): unknown =>
-      store.db
-        .prepare('SELECT count(*) FROM link_overrides WHERE a_profile = ? OR b_profile = ?')
-        .pluck()
-        .get(profileId, profileId);
-    const proxmox = joined.links.find((l) => l.system === 'proxmox');
-    if (proxmox === undefined) throw new Error('no Proxmox record in the join');
-    expect(overrides(proxmox.profileId)).not.toBe(0);
-    store.profiles.remove(proxmox.profileId);
-    expect(overrides(proxmox.profileId)).toBe(0);
-    // The Foreman records stay joined by hand.
-    expect(inventory.asset(joined.asset.id).links.some((l) => l.system === 'foreman')).toBe(true);
-    store.close();
-  });
+  it.each(['foreman', 'proxmox'] as const)(
+    "forgets the hand decisions about a removed %s profile's records, and keeps the others joined",
+    async (system) => {
+      const { store, engine, inventory, joined } = await joinedPair();
+      const overrides = (profileId: string): unknown =>
+        store.db
+          .prepare('SELECT count(*) FROM link_overrides WHERE a_profile = ? OR b_profile = ?')
+          .pluck()
+          .get(profileId, profileId);
+      const gone = joined.links.find((l) => l.system === system);
+      if (gone === undefined) throw new Error(`no ${system} record in the join`);
+      const staying = joined.links
+        .filter((l) => l.system !== system)
+        .map(key)
+        .sort();
+      expect(overrides(gone.profileId)).not.toBe(0);
+      store.profiles.remove(gone.profileId);
+      expect(overrides(gone.profileId)).toBe(0);
+      // Merged again without them, as the app and the next sync do: the rest is one machine.
+      await engine.recorrelate();
+      await engine.sync('all');
+      const holding = inventory
+        .query({ query: '', limit: 500 })
+        .rows.map((row) => inventory.asset(row.id).links.map(key).sort())
+        .filter((links) => links.some((l) => staying.includes(l)));
+      expect(holding).toEqual([staying]);
+      store.close();
+    },
+  );
 });

@@ -243,10 +243,8 @@ export class ProfileService {
         // without them, here or at the next start (the inventory's dirty mark, as a sync sets).
         this.db.prepare('DELETE FROM profiles WHERE id = ?').run(id);
         // So do the joins and splits made by hand with its records: a profile added again later
-        // is a new one, whose records get new ids.
-        this.db
-          .prepare('DELETE FROM link_overrides WHERE a_profile = ? OR b_profile = ?')
-          .run(id, id);
+        // is a new one, whose records get new ids. The other records of a hand join stay joined.
+        forgetOverridesOf(this.db, id);
         if (synced !== undefined) {
           this.db.prepare('UPDATE inventory_state SET dirty = 1 WHERE id = 1').run();
         }
@@ -341,4 +339,60 @@ export class ProfileService {
       updatedAt: row.updated_at,
     });
   }
+}
+
+interface JoinRow {
+  a_profile: string;
+  a_external: string;
+  a_identity: string | null;
+  b_profile: string;
+  b_external: string;
+  b_identity: string | null;
+}
+
+/**
+ * Removes the hand decisions about profile `id`'s records. A hand join is stored as pairs with
+ * one record in common; where that record was one of the profile's, the join's other records
+ * are paired with one of them instead, so they stay one machine.
+ */
+function forgetOverridesOf(db: Sqlite, id: string): void {
+  const joins = db
+    .prepare(
+      `SELECT a_profile, a_external, a_identity, b_profile, b_external, b_identity
+       FROM link_overrides WHERE kind = 'join'`,
+    )
+    .all() as JoinRow[];
+  const key = (profile: string, external: string): string => `${profile}\u0000${external}`;
+  const parent = new Map<string, string>();
+  const root = (k: string): string => {
+    let r = k;
+    while (parent.has(r) && parent.get(r) !== r) r = parent.get(r) ?? r;
+    parent.set(k, r);
+    return r;
+  };
+  const nodes = new Map<string, { profile: string; external: string; identity: string | null }>();
+  for (const row of joins) {
+    const a = key(row.a_profile, row.a_external);
+    const b = key(row.b_profile, row.b_external);
+    nodes.set(a, { profile: row.a_profile, external: row.a_external, identity: row.a_identity });
+    nodes.set(b, { profile: row.b_profile, external: row.b_external, identity: row.b_identity });
+    parent.set(root(a), root(b));
+  }
+  const groups = new Map<string, string[]>();
+  for (const k of nodes.keys()) groups.set(root(k), [...(groups.get(root(k)) ?? []), k]);
+  const insert = db.prepare(
+    `INSERT OR IGNORE INTO link_overrides (kind, a_profile, a_external, b_profile, b_external,
+       created_at, a_identity, b_identity) VALUES ('join', ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const at = new Date().toISOString();
+  for (const members of groups.values()) {
+    const records = members.flatMap((k) => nodes.get(k) ?? []);
+    if (!records.some((r) => r.profile === id)) continue;
+    const [lead, ...rest] = records.filter((r) => r.profile !== id);
+    if (lead === undefined) continue;
+    for (const r of rest) {
+      insert.run(lead.profile, lead.external, r.profile, r.external, at, lead.identity, r.identity);
+    }
+  }
+  db.prepare('DELETE FROM link_overrides WHERE a_profile = ? OR b_profile = ?').run(id, id);
 }
