@@ -161,6 +161,18 @@ describe('a saved password the server refuses', () => {
     expect(aborted).toEqual([]);
   });
 
+  it('in Password mode does not blame the saved password for a one-time code that failed', async () => {
+    const { ask, aborted } = recorder();
+    const handler = authHandlerFor(hop, ask);
+    const code = [{ prompt: 'Verification code: ', echo: false }];
+    const first = await nextMethod(handler, ['keyboard-interactive']);
+    expect(await round(first, password)).toEqual(['saved-secret']);
+    expect(await round(first, code)).toEqual(['654321']);
+    // The attempt failed: the password or the code. Not said to be the password.
+    expect(await nextMethod(handler, ['keyboard-interactive'])).toBe(false);
+    expect(aborted).toEqual([]);
+  });
+
   it('in Password mode ends the login saying the saved password was refused', async () => {
     const { ask, aborted } = recorder();
     const handler = authHandlerFor(hop, ask);

@@ -166,7 +166,9 @@ export function authHandlerFor(hop: Hop, ask: AuthAsk): AuthHandlerMiddleware {
         passwordsSent += 1;
         let password = auth.password;
         if (password !== null) {
-          if (passwordsSent > 1) return savedRefused();
+          // Refused after a one-time code was answered too: the code may be what was wrong.
+          if (passwordsSent > 1) return savedPasswordUnanswered ? savedRefused() : false;
+          if (byPassword) savedPasswordUnanswered = true;
         } else {
           if (passwordsSent > maxTries) return false;
           password = await ask.password(passwordsSent > 1);
