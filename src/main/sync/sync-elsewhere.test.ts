@@ -77,4 +77,44 @@ describe('a source another Rackside process syncs now', () => {
       store.close();
     }
   });
+
+  it('is synced here after all when that run is cancelled there, since this sync was not', async () => {
+    const store = await unlockedTestStore();
+    const fleet = generateFleet({ size: 10, seed: 4 });
+    addFleetProfiles(store.profiles, fleet);
+    let seenWaiting: () => void = () => undefined;
+    const isWaiting = new Promise<void>((resolve) => (seenWaiting = resolve));
+    const engine = new SyncEngine({
+      db: store.db,
+      profiles: store.profiles,
+      connectors: fleetConnectors(() => fleet),
+      logger: silentLogger,
+      onProgress: (event) => {
+        if (event.phase.startsWith('synced by another Rackside process')) seenWaiting();
+      },
+    });
+    const foreman = store.profiles.findByName('foreman');
+    if (foreman === null) throw new Error('no foreman profile');
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)']);
+    try {
+      const history = new SyncHistory(store.db, () => new Date('2026-11-24T10:00:00Z'));
+      const owner = JSON.stringify({ host: os.hostname(), pid: other.pid, mark: 'other' });
+      const runId = history.begin(foreman.id, 'foreman', owner);
+      const waiting = engine.sync([foreman.id]);
+      await isWaiting;
+      // The other process's user pressed Cancel (its queued sources end cancelled at once).
+      history.finish(runId, 'cancelled', {
+        errorCode: 'cancelled',
+        error: 'The sync was cancelled.',
+        durationMs: 5,
+      });
+      const [outcome] = await waiting;
+      expect(outcome).toMatchObject({ status: 'ok' });
+      expect(outcome?.runId).not.toBe(runId);
+      expect(outcome?.fetched).toBeGreaterThan(0);
+    } finally {
+      other.kill('SIGKILL');
+      store.close();
+    }
+  });
 });

@@ -190,7 +190,18 @@ export class SyncEngine {
     // this one's answer. Two at once would only fetch everything twice and race to store it.
     const elsewhere = this.history.runningElsewhere(profile.id);
     if (elsewhere !== null) {
-      return this.#awaitElsewhere(profile, system, elsewhere, outer, cancelledWhileWaiting);
+      const answer = await this.#awaitElsewhere(
+        profile,
+        system,
+        elsewhere,
+        outer,
+        cancelledWhileWaiting,
+      );
+      // Null: the other process cancelled its run (its user pressed Cancel), not this sync.
+      if (answer !== null) return answer;
+      if (this.history.runningElsewhere(profile.id) !== null) {
+        return this.#syncProfile(profile, system, outer, cancelledWhileWaiting);
+      }
     }
     const runId = await this.#writer.begin(
       profile.id,
@@ -274,7 +285,7 @@ export class SyncEngine {
     elsewhere: { runId: number; pid: number | null },
     outer: AbortSignal | undefined,
     cancelledWhileWaiting: boolean,
-  ): Promise<SyncOutcome> {
+  ): Promise<SyncOutcome | null> {
     const controller = new AbortController();
     this.#controllers.add(controller);
     const onOuterAbort = (): void => controller.abort();
@@ -293,7 +304,7 @@ export class SyncEngine {
     system: SourceSystem,
     elsewhere: { runId: number; pid: number | null },
     signal: AbortSignal,
-  ): Promise<SyncOutcome> {
+  ): Promise<SyncOutcome | null> {
     const started = performance.now();
     const who =
       elsewhere.pid === null
@@ -303,6 +314,8 @@ export class SyncEngine {
     emit({ phase: `synced by ${who}`, done: 0, total: null, records: 0 }, 'running');
     for (;;) {
       const outcome = this.history.outcome(elsewhere.runId, profile);
+      // Cancelled there, and not here: no answer for this sync, which goes on by itself.
+      if (outcome?.status === 'cancelled' && !signal.aborted) return null;
       if (outcome !== null && outcome.status !== 'running') {
         emit(
           {
