@@ -14,10 +14,12 @@ export const urlWithoutCredentialsFunction = 'rackside_url_without_credentials';
 
 /**
  * Text with case folded in every script, as searches compare values "ignoring case": SQLite's
- * own NOCASE and LIKE fold ASCII letters only (ZÜRICH would not be Zürich).
+ * own NOCASE and LIKE fold ASCII letters only (ZÜRICH would not be Zürich). Lower, upper and
+ * lower case again, as Unicode's case folding has it for the letters whose cases differ in
+ * length (ß and SS, ẞ); the dotted capital İ folds to i, as Turkish text expects of ISTANBUL.
  */
 export function caseFold(text: string): string {
-  return text.toLowerCase();
+  return text.toLowerCase().toUpperCase().toLowerCase().replaceAll('i\u0307', 'i');
 }
 
 /** `caseFold` in SQL. */

@@ -427,6 +427,10 @@ describe('search index', () => {
       index: ['Café-Zürich-01'],
     });
     expect(names('os="DÉBIAN 12"')).toEqual({ sql: ['Café-Zürich-01'], index: ['Café-Zürich-01'] });
+    expect(names('site:STRASSE')).toEqual({
+      sql: ['Café-Zürich-01', 'ÜBER-gateway'],
+      index: ['Café-Zürich-01', 'ÜBER-gateway'],
+    });
     expect(names('-cluster:zÜrich').sql).not.toContain('ÜBER-gateway');
     expect(names('-cluster:zÜrich').index).not.toContain('ÜBER-gateway');
   });
