@@ -60,7 +60,7 @@ async function setup(
 }
 
 describe('inventory commands', () => {
-  it('tells the windows when another Rackside process changed the inventory', async () => {
+  it('tells the windows when another Rackside process changed the inventory or syncs', async () => {
     const { call, core, store, seen } = await setup();
     // The command line's own connection to the same file, joining two assets.
     const other = openSqlite(store.db.name);
@@ -75,6 +75,22 @@ describe('inventory commands', () => {
     await expect.poll(() => seen.includes('inventory:changed'), { timeout: 5_000 }).toBe(true);
     const detail = await call<AssetDetail>('inventory:asset', { id: joined.asset.id });
     expect(detail.links).toHaveLength(joined.links.length);
+
+    // And when it starts a sync: the sync center reads its status again and shows it running.
+    const patchmon = store.profiles.list().find((p) => p.connection.kind === 'patchmon');
+    const cli = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)']);
+    try {
+      seen.length = 0;
+      const owner = JSON.stringify({ host: os.hostname(), pid: cli.pid, mark: 'cli' });
+      new SyncHistory(other, () => new Date()).begin(patchmon!.id, 'patchmon', owner);
+      await expect.poll(() => seen.includes('inventory:changed'), { timeout: 5_000 }).toBe(true);
+      const status = await call<SyncStatus>('sync:status', {});
+      expect(
+        status.sources.find((s) => s.profileId === patchmon!.id)?.syncedElsewhere,
+      ).toMatchObject({ pid: cli.pid });
+    } finally {
+      cli.kill('SIGKILL');
+    }
     other.close();
     core.close();
   });

@@ -171,19 +171,32 @@ export function inventoryHandlers(
       setTimeout(warmSearch, searchWarmMs).unref();
     });
   });
-  // Another Rackside process (a `rackside sync` beside the app) changes the inventory without
-  // telling this one; its generation moves with every change (one row read, cheap).
+  // Another Rackside process (a `rackside sync` beside the app) changes the inventory, and starts
+  // and ends syncs, without telling this one: the inventory's generation moves with every change
+  // (one row read), and the runs under way elsewhere are in the sync history.
+  const elsewhereKey = (): string =>
+    engine
+      .freshness()
+      .flatMap((s) =>
+        s.syncedElsewhere ? [`${s.profileId}:${String(s.syncedElsewhere.runId)}`] : [],
+      )
+      .join();
   let generation = inventoryGeneration(store.db);
+  let elsewhere = elsewhereKey();
   const offOwn = events.subscribe((name) => {
     if (name === 'inventory:changed') generation = inventoryGeneration(store.db);
   });
   const watchTimer = setInterval(() => {
     if (engine.isRunning()) return;
     const now = inventoryGeneration(store.db);
-    if (now === generation) return;
-    stale = true;
+    const running = elsewhereKey();
+    if (now === generation && running === elsewhere) return;
+    elsewhere = running;
+    if (now !== generation) {
+      stale = true;
+      setTimeout(warmSearch, searchWarmMs).unref();
+    }
     events.emit('inventory:changed', { reason: 'changed by another Rackside process' });
-    setTimeout(warmSearch, searchWarmMs).unref();
   }, options.watchMs ?? 2_000);
   watchTimer.unref();
   const status = (): SyncStatus => {
