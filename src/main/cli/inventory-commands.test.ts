@@ -386,6 +386,29 @@ describe('rackside sync, inventory, export and drift', () => {
     expect(pages.flatMap((p) => p.names)).toEqual(all.names.slice(0, 9));
     expect(pages.every((p) => p.total === all.total)).toBe(true);
     expect(await names('--offset', String(all.total))).toEqual({ names: [], total: all.total });
+    // The table says which rows it shows, and that the rest is before them.
+    const page = await cli([
+      '--data-dir',
+      dir,
+      'inventory',
+      '--no-check',
+      '--offset',
+      '3',
+      '--limit',
+      '3',
+    ]);
+    expect(page.stdout.trim().split('\n').at(-1)).toBe(`(4–6 of ${String(all.total)})`);
+    const past = await cli([
+      '--data-dir',
+      dir,
+      'inventory',
+      '--no-check',
+      '--offset',
+      String(all.total),
+    ]);
+    expect(past.stdout).toBe(
+      `No assets from ${String(all.total + 1)} on: ${String(all.total)} match.\n`,
+    );
     for (const bad of ['-1', '1e2', 'x']) {
       const run = await cli(['--data-dir', dir, 'inventory', '--no-check', '--offset', bad]);
       expect(run.code, bad).toBe(2);

@@ -354,7 +354,7 @@ export async function inventoryCommand(
     s.io.stdout.write(onTerminal ? printable(csv) : csv);
   } else {
     warnOffline(s, result.sources);
-    s.io.stdout.write(printable(`${formatAssetTable(result.rows, result.total)}\n`));
+    s.io.stdout.write(printable(`${formatAssetTable(result.rows, result.total, offset)}\n`));
   }
   return 0;
 }

@@ -46,8 +46,12 @@ export function formatOutcomes(outcomes: readonly SyncOutcome[]): string {
   );
 }
 
-export function formatAssetTable(rows: readonly AssetRow[], total: number): string {
-  if (rows.length === 0) return 'No assets match.';
+/** The table of `inventory`: `rows` are the assets from `offset` on of the `total` that match. */
+export function formatAssetTable(rows: readonly AssetRow[], total: number, offset = 0): string {
+  if (total === 0) return 'No assets match.';
+  if (rows.length === 0) {
+    return `No assets from ${String(offset + 1)} on: ${String(total)} ${total === 1 ? 'matches' : 'match'}.`;
+  }
   const body = table(
     ['NAME', 'KIND', 'STATUS', 'OS', 'IP', 'SYSTEMS', 'UPDATES'],
     rows.map((r) => [
@@ -60,7 +64,10 @@ export function formatAssetTable(rows: readonly AssetRow[], total: number): stri
       r.patch.updates === null ? '-' : String(r.patch.updates),
     ]),
   );
-  return rows.length < total ? `${body}\n(${rows.length} of ${total})` : body;
+  if (rows.length === total) return body;
+  return offset === 0
+    ? `${body}\n(${String(rows.length)} of ${String(total)})`
+    : `${body}\n(${String(offset + 1)}–${String(offset + rows.length)} of ${String(total)})`;
 }
 
 /** A CSV cell: quoted when needed, and never read as a formula by a spreadsheet. */
