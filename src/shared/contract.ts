@@ -109,6 +109,8 @@ export const ImportSummary = z
     unchanged: z.array(z.string()),
     /** What could not become a profile (an SSH config's ProxyCommand host, say), and why. */
     skipped: z.array(z.object({ name: z.string(), reason: z.string() }).strict()).optional(),
+    /** Settings of imported entries taken another way, or not carried over, and why. */
+    notes: z.array(z.object({ name: z.string(), reason: z.string() }).strict()).optional(),
   })
   .strict();
 export type ImportSummary = z.infer<typeof ImportSummary>;

@@ -122,7 +122,7 @@ export function storeHandlers(
       const own = content === null;
       const text = own ? await readOwnSshConfig() : content;
       const home = os.homedir();
-      const { manifest, skipped } = sshConfigToManifest(text, {
+      const { manifest, skipped, notes } = sshConfigToManifest(text, {
         defaultUser: os.userInfo().username,
         home,
         // Only the user's own config may include other files: text handed over may not.
@@ -130,7 +130,7 @@ export function storeHandlers(
       });
       const summary = importManifest(store.db, profiles, manifest);
       profilesChanged('imported');
-      return { ...summary, skipped };
+      return { ...summary, skipped, notes };
     },
   };
 }

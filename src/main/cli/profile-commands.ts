@@ -269,6 +269,7 @@ export async function importProfiles(
       })
     : undefined;
   const skipped = fromSsh?.skipped ?? [];
+  const notes = fromSsh?.notes ?? [];
   const manifest = fromSsh
     ? fromSsh.manifest
     : await parseProfileFile(
@@ -283,11 +284,12 @@ export async function importProfiles(
   if (manifest.profiles.some((p) => Object.keys(p.secrets).length > 0)) await s.unlock();
   const summary = importManifest(s.store.db, s.store.profiles, manifest);
   s.print(
-    opts.sshConfig ? { ...summary, skipped } : summary,
+    opts.sshConfig ? { ...summary, skipped, notes } : summary,
     () =>
       `Imported ${summary.created.length} new and ${summary.updated.length} updated profiles` +
       (summary.unchanged.length > 0 ? `; ${summary.unchanged.length} unchanged.` : '.') +
-      skipped.map((skip) => `\nSkipped ${skip.name}: ${skip.reason}.`).join(''),
+      skipped.map((skip) => `\nSkipped ${skip.name}: ${skip.reason}.`).join('') +
+      notes.map((note) => `\nNote: ${note.name}: ${note.reason}.`).join(''),
   );
   return 0;
 }

@@ -43,6 +43,33 @@ function grepDir(dir: string, needles: string[]): string[] {
 }
 
 describe('rackside profiles', () => {
+  it('imports ~/.ssh/config, saying what it skipped and what it took another way', async () => {
+    const dir = tempDir();
+    const config = path.join(tempDir(), 'config');
+    fs.writeFileSync(
+      config,
+      [
+        'Host lab',
+        '  HostName 10.0.0.5',
+        '  User ops',
+        '  StrictHostKeyChecking no',
+        'Host proxied',
+        '  HostName 10.0.0.6',
+        '  ProxyCommand nc %h %p',
+      ].join('\n'),
+    );
+    const run = await cli(['--data-dir', dir, 'profiles', 'import', '--ssh-config', config]);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines[0]).toBe('Imported 1 new and 0 updated profiles.');
+    expect(lines.filter((l) => l.startsWith('Skipped '))).toEqual([
+      expect.stringMatching(/^Skipped proxied: /) as unknown,
+    ]);
+    expect(lines.filter((l) => l.startsWith('Note: '))).toEqual([
+      'Note: StrictHostKeyChecking no in lab: imported as accept-new: new host keys are remembered, and a changed key is refused.',
+    ]);
+  });
+
   it('imports a manifest, lists without secrets, and refuses a wrong passphrase changing nothing', async () => {
     const dir = tempDir();
     const file = writeJson(JSON.parse(JSON.stringify(manifest)));

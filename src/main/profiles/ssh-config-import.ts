@@ -35,6 +35,8 @@ export interface SshConfigSkip {
 export interface SshConfigImport {
   manifest: Manifest;
   skipped: SshConfigSkip[];
+  /** Settings of imported hosts that were taken another way, or not carried over. */
+  notes: SshConfigSkip[];
 }
 
 const wildcard = /[*?!]/;
@@ -116,7 +118,7 @@ const notCarriedOver = {
   ],
   userknownhostsfile: [
     'UserKnownHostsFile',
-    'not carried over: Rackside reads ~/.ssh/known_hosts and the host keys it remembered',
+    'not carried over: Rackside reads ~/.ssh/known_hosts, /etc/ssh/ssh_known_hosts and the host keys it remembered',
   ],
 } as const;
 
@@ -324,7 +326,8 @@ export function sshConfigToManifest(
     }
   }
 
-  for (const [alias, notes] of notesOf) if (entries.has(alias)) skipped.push(...notes);
+  const notes: SshConfigSkip[] = [];
+  for (const [alias, said] of notesOf) if (entries.has(alias)) notes.push(...said);
 
   const manifest = Manifest.parse({
     rackside: manifestMarker,
@@ -332,7 +335,7 @@ export function sshConfigToManifest(
     generator: 'ssh-config',
     profiles: [...entries.values()],
   });
-  return { manifest, skipped };
+  return { manifest, skipped, notes };
 }
 
 /** Matches one path segment against a glob segment (`*`, `?`). */

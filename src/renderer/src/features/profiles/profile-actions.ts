@@ -22,18 +22,24 @@ export async function importSshConfig(): Promise<void> {
   }
   const { created, updated, unchanged } = result.data;
   const skipped = result.data.skipped ?? [];
+  const notes = result.data.notes ?? [];
   // What was left out, and why, stays in sight until dismissed: a host missing from the list
-  // would otherwise be a mystery.
+  // would otherwise be a mystery; so does a setting taken another way.
   const said =
-    skipped.length === 0 ? {} : { description: skippedList(skipped), duration: Infinity };
+    skipped.length + notes.length === 0
+      ? {}
+      : { description: skippedList([...skipped, ...notes]), duration: Infinity };
   const imported = created.length + updated.length + unchanged.length;
   const message =
     imported === 0 && skipped.length === 0
       ? '~/.ssh/config has no Host entries to import.'
       : `Imported ~/.ssh/config: ${String(created.length)} created, ${String(updated.length)} updated` +
         (unchanged.length > 0 ? `, ${String(unchanged.length)} unchanged` : '') +
-        (skipped.length > 0 ? `, ${String(skipped.length)} skipped.` : '.');
-  if (skipped.length > 0) toast.warning(message, said);
+        (skipped.length > 0 ? `, ${String(skipped.length)} skipped` : '') +
+        (notes.length > 0
+          ? `, ${String(notes.length)} ${notes.length === 1 ? 'note' : 'notes'}.`
+          : '.');
+  if (skipped.length + notes.length > 0) toast.warning(message, said);
   else toast.success(message);
 }
 
