@@ -214,7 +214,10 @@ export class HostKeyTrust {
       } catch (error) {
         const why = (error as NodeJS.ErrnoException).code ?? String(error);
         this.options.logger.warn('known_hosts file unreadable', { file, error: why });
-        notice?.(`${file} cannot be read (${why}); the host keys it holds are not known.`);
+        // The system's file is the administrator's: said in the log only, as ssh keeps quiet.
+        if (file === this.options.knownHostsFile) {
+          notice?.(`${file} cannot be read (${why}); the host keys it holds are not known.`);
+        }
         return [];
       }
     };

@@ -284,6 +284,17 @@ describe('host-key policies', () => {
       logger: silentLogger,
     });
     expect(await without.check('web.example', 22, blob(ed2))).toMatchObject({ status: 'trusted' });
+    // One that cannot be read is the administrator's to fix: in the log, not in every terminal.
+    const unreadable = new HostKeyTrust(new HostKeyStore(store.db), {
+      knownHostsFile: user,
+      systemKnownHostsFile: dir,
+      logger: silentLogger,
+    });
+    const notices: string[] = [];
+    expect(
+      await unreadable.check('web.example', 22, blob(ed2), (n) => notices.push(n)),
+    ).toMatchObject({ status: 'trusted' });
+    expect(notices).toEqual([]);
     store.close();
   });
 

@@ -69,7 +69,9 @@ export function checkContainer(
       });
       channel.on('close', () => {
         clearTimeout(timer);
-        const found = configuredHostname(out);
+        // A container created without a host name is called CT<vmid> (pve-container's default).
+        const found =
+          configuredHostname(out) ?? (/^\w+:/m.test(out) ? `CT${String(expected.vmid)}` : null);
         if (found !== null && found.toLowerCase() === expected.hostname.toLowerCase()) {
           resolve(null);
           return;

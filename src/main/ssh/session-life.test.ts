@@ -391,6 +391,7 @@ describe('SSH session life against OpenSSH', () => {
       path.join(bin, 'pct'),
       '#!/bin/sh\n' +
         'if [ "$1" = config ] && [ "$2" = 101 ]; then printf "arch: amd64\\nhostname: ct101\\n"; exit 0; fi\n' +
+        'if [ "$1" = config ] && [ "$2" = 102 ]; then printf "arch: amd64\\nmemory: 512\\n"; exit 0; fi\n' +
         'if [ "$1" = config ]; then echo "Configuration file \'nodes/pve1/lxc/$2.conf\' does not exist" >&2; exit 2; fi\n' +
         'echo "container console: $*"\nexec sh\n',
       {
@@ -438,6 +439,14 @@ describe('SSH session life against OpenSSH', () => {
         message:
           'Container 101 on 127.0.0.1 is ct101, not billing-db: this SSH profile may reach a node of that name in another cluster. Not entered.',
       });
+      // A container created without a host name: Proxmox calls it CT<vmid>.
+      const unnamed = new Watch(
+        bed.manager,
+        await bed.manager.openLxcConsole(profile.id, { vmid: 102, hostname: 'CT102' }, term),
+      );
+      await unnamed.output('container console: enter 102');
+      bed.manager.write(unnamed.id, 'exit\n');
+      await unnamed.state('closed');
       // And a container the node does not have at all.
       const missing = new Watch(
         bed.manager,
