@@ -31,6 +31,16 @@ describe('query autocomplete', () => {
     expect(suggest('cluster:unk', 11, facets)).toEqual([]);
   });
 
+  it('puts a value typed in full first, so Enter keeps it rather than a longer one', () => {
+    const facets = { os: {}, cluster: { 'pve-ber': 40, 'pve-ber2': 12, 'pve-fra': 3 } } as never;
+    expect(suggest('cluster:pve-ber', 15, facets).map((s) => s.insert)).toEqual([
+      'cluster:pve-ber',
+      'cluster:pve-ber2',
+    ]);
+    // Nothing longer: nothing to suggest.
+    expect(suggest('cluster:pve-fra', 15, facets)).toEqual([]);
+  });
+
   it('replaces only the word under the cursor and moves the cursor after it', () => {
     const query = 'debian sta updates>0';
     const [first] = suggest(query, 10, undefined);

@@ -105,18 +105,23 @@ export function suggest(
     .slice(colon + 1)
     .replace(/^"/, '')
     .toLowerCase();
-  return knownValues(field, facets)
-    .filter((value) => value.toLowerCase().startsWith(typed) && value.toLowerCase() !== typed)
-    .slice(0, max)
-    .map((value) => {
-      const comparison = value.startsWith('>');
-      const text = comparison ? `${field}${value}` : `${field}:${quoteIfNeeded(value)}`;
-      return {
-        label: text,
-        insert: `${negation}${text}`,
-        hint: field === 'os' && !fixedValues[field] ? 'from your fleet' : field,
-      };
-    });
+  const values = knownValues(field, facets).filter((value) =>
+    value.toLowerCase().startsWith(typed),
+  );
+  // A value typed in full comes first, so Enter keeps it rather than taking a longer one
+  // (cluster:pve-ber is not cluster:pve-ber2); alone, it needs no suggesting.
+  const exact = values.filter((value) => value.toLowerCase() === typed);
+  const longer = values.filter((value) => value.toLowerCase() !== typed);
+  if (longer.length === 0) return [];
+  return [...exact, ...longer].slice(0, max).map((value) => {
+    const comparison = value.startsWith('>');
+    const text = comparison ? `${field}${value}` : `${field}:${quoteIfNeeded(value)}`;
+    return {
+      label: text,
+      insert: `${negation}${text}`,
+      hint: field === 'os' && !fixedValues[field] ? 'from your fleet' : field,
+    };
+  });
 }
 
 /** The query with the word under the cursor replaced, and where the cursor goes after it. */
