@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
@@ -268,6 +269,38 @@ describe('SSH sessions against OpenSSH: authentication', () => {
       });
       expect(bed.prompts.filter((p) => p.kind === 'passphrase')).toHaveLength(3);
     } finally {
+      await server.stop();
+    }
+  });
+
+  it('says an ssh-agent holds no keys, rather than that the login failed', async () => {
+    const dir = await tempDir();
+    const server = await sshd(dir);
+    const socket = path.join(dir, 'empty-agent.sock');
+    const agent = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
+    try {
+      await expect
+        .poll(() =>
+          fs.stat(socket).then(
+            () => true,
+            () => false,
+          ),
+        )
+        .toBe(true);
+      const bed = await sessionBed(dir, { agentSocket: socket });
+      const watch = await openWatched(
+        bed.manager,
+        { host: server.host, port: server.port, username: 'root', auth: { mode: 'agent' } },
+        term,
+      );
+      await watch.state('closed');
+      expect(watch.last()?.reason).toMatchObject({
+        kind: 'auth-failed',
+        retryable: false,
+        message: `The ssh-agent holds no keys to log in to 127.0.0.1:${server.port} with: add one with ssh-add, or choose another login for this profile.`,
+      });
+    } finally {
+      agent.kill();
       await server.stop();
     }
   });

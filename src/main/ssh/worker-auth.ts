@@ -60,6 +60,20 @@ function unsupportedCipher(keyLabel: string, cipher: string | null): string {
   );
 }
 
+/** How many keys the ssh-agent at `socket` holds; null when it cannot be asked. */
+function agentKeyCount(socket: string): Promise<number | null> {
+  return new Promise((resolve) => {
+    try {
+      ssh2.createAgent(socket).getIdentities((error, keys) => {
+        // ssh2 answers a null error, whatever its typings say.
+        resolve(error ? null : (keys?.length ?? 0));
+      });
+    } catch {
+      resolve(null);
+    }
+  });
+}
+
 /** The login methods a server offers, in its own words kept printable and short. */
 function offeredText(methodsLeft: readonly string[]): string {
   const text = methodsLeft
@@ -233,8 +247,19 @@ export function authHandlerFor(hop: Hop, ask: AuthAsk): AuthHandlerMiddleware {
           passphrase = answer;
         }
       }
-      case 'agent':
-        return tries === 1 ? { type: 'agent', username, agent: auth.socket } : false;
+      case 'agent': {
+        if (tries > 1) return false;
+        // An agent holding no key would only end in "authentication failed": said as it is.
+        // One that cannot be asked is left to the login, which names that failure.
+        if ((await agentKeyCount(auth.socket)) === 0) {
+          ask.abort(
+            'auth-failed',
+            `The ssh-agent holds no keys to log in to ${hop.host}:${String(hop.port)} with: add one with ssh-add, or choose another login for this profile.`,
+          );
+          return false;
+        }
+        return { type: 'agent', username, agent: auth.socket };
+      }
       case 'keyboard-interactive':
         // A server that does not offer it is told apart from answers it refused.
         if (methodsLeft !== null && !methodsLeft.includes('keyboard-interactive')) {
