@@ -5,7 +5,7 @@ import { createBridge, setBridge } from '../../lib/bridge';
 import { progressBus } from './progress-bus';
 import { when } from './staleness';
 import { SyncCenter } from './SyncCenter';
-import { initialState, useSyncStore } from './sync-store';
+import { connectSync, initialState, useSyncStore } from './sync-store';
 
 const source = (profileId: string, profileName: string): SourceFreshness => ({
   profileId,
@@ -43,9 +43,15 @@ const status: SyncStatus = {
   ],
 };
 
-/** A bridge whose `sync:status` answers what `current` gives at the time of the call. */
-function answeringStatus(current: () => SyncStatus): void {
+/**
+ * A bridge whose `sync:status` answers what `current` gives at the time of the call; `emit`
+ * sends an event to the listeners the page set up.
+ */
+function answeringStatus(current: () => SyncStatus): {
+  emit: (name: string, payload: unknown) => void;
+} {
   useSyncStore.setState(initialState);
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
   setBridge(
     createBridge({
       invoke: (channel) =>
@@ -54,9 +60,19 @@ function answeringStatus(current: () => SyncStatus): void {
             ? { ok: true, data: current() }
             : { ok: false, error: { code: 'unknown-channel', message: channel } },
         ),
-      on: () => () => undefined,
+      on: (name, listener) => {
+        const set = listeners.get(name) ?? new Set();
+        set.add(listener);
+        listeners.set(name, set);
+        return () => set.delete(listener);
+      },
     }),
   );
+  return {
+    emit: (name, payload) => {
+      for (const listener of listeners.get(name) ?? []) listener(payload);
+    },
+  };
 }
 
 afterEach(() => {
@@ -520,9 +536,10 @@ describe('SyncCenter: a source another Rackside process syncs', () => {
     lastRuns: [],
   };
   let latest: SyncStatus;
+  let emit: (name: string, payload: unknown) => void;
   beforeEach(() => {
     latest = current;
-    answeringStatus(() => latest);
+    ({ emit } = answeringStatus(() => latest));
   });
 
   const row = async (name: string): Promise<HTMLElement> => {
@@ -571,7 +588,8 @@ describe('SyncCenter: a source another Rackside process syncs', () => {
     expect(pm.dataset.state).toBe('elsewhere');
   });
 
-  it('shows the end of that sync without being told: the status is read again meanwhile', async () => {
+  it('shows the end of that sync when the core sees it end', async () => {
+    const disconnect = connectSync();
     render(<SyncCenter />);
     const pm = await row('pm-lab');
     expect(within(pm).getByTestId('sync-state').textContent).toBe('running elsewhere');
@@ -583,12 +601,12 @@ describe('SyncCenter: a source another Rackside process syncs', () => {
           : s,
       ),
     };
-    await waitFor(
-      () => {
-        expect(within(pm).getByTestId('sync-state').textContent).toBe('ok');
-      },
-      { timeout: 5_000 },
-    );
+    // What the core says once another process's run starts or ends (inventory-handlers.ts).
+    emit('inventory:changed', { reason: 'changed by another Rackside process' });
+    await waitFor(() => {
+      expect(within(pm).getByTestId('sync-state').textContent).toBe('ok');
+    });
     expect(screen.getByTestId('sync-running').textContent).toBe('Idle');
+    disconnect();
   });
 });

@@ -22,9 +22,6 @@ function duration(ms: number | null | undefined): string {
 
 const count = (n: number): string => n.toLocaleString();
 
-/** How often the status is read again while another process syncs a source. */
-const elsewhereRecheckMs = 2_000;
-
 /** The background intervals offered, in minutes (`sync:schedule` takes 5 to 10 080). */
 const intervals = [15, 30, 60, 360, 1440] as const;
 
@@ -301,18 +298,6 @@ export function SyncCenter() {
     void useSyncStore.getState().load();
     void useSyncStore.getState().loadProfiles();
   }, []);
-
-  // Another process's sync sends this window no progress: its end is read from the status.
-  const watchElsewhere = elsewhere.length > 0;
-  useEffect(() => {
-    if (!watchElsewhere) return;
-    const timer = setInterval(() => {
-      void useSyncStore.getState().load();
-    }, elsewhereRecheckMs);
-    return () => {
-      clearInterval(timer);
-    };
-  }, [watchElsewhere]);
 
   return (
     <div className="sync-center" data-testid="sync-center">
