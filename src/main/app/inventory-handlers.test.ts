@@ -479,6 +479,48 @@ describe('inventory commands', () => {
       store.close();
     }
   });
+  it("says how another Rackside process's sync ended once it ends, after Cancel stopped waiting for it", async () => {
+    const { call, core, store, events } = await setup();
+    const progress: SyncProgressEvent[] = [];
+    events.subscribe((name, payload) => {
+      if (name === 'sync:progress') progress.push(payload as SyncProgressEvent);
+    });
+    const patchmon = store.profiles.findByName('patchmon')!;
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)']);
+    try {
+      const owner = JSON.stringify({ host: os.hostname(), pid: other.pid, mark: 'cli' });
+      const history = new SyncHistory(store.db, () => new Date());
+      const runId = history.begin(patchmon.id, 'patchmon', owner);
+      await call('sync:start', { profileIds: [patchmon.id] });
+      await expect.poll(() => progress.at(-1)?.state).toBe('running');
+      await call('sync:cancel', {});
+      await expect.poll(() => progress.at(-1)?.state).toBe('cancelled');
+
+      // The other process's sync ends well: the last word on its run is that, as if waited for.
+      history.finish(runId, 'ok', {
+        counts: { fetched: 42, added: 0, changed: 1, removed: 0 },
+        durationMs: 1_500,
+      });
+      await expect
+        .poll(() => progress.at(-1), { timeout: 5_000 })
+        .toMatchObject({
+          runId,
+          profileId: patchmon.id,
+          state: 'ok',
+          records: 42,
+          error: null,
+        });
+      expect(
+        (await call<SyncStatus>('sync:status', {})).sources.find(
+          (s) => s.profileId === patchmon.id,
+        ),
+      ).toMatchObject({ running: false, syncedElsewhere: null, lastStatus: 'ok' });
+    } finally {
+      other.kill('SIGKILL');
+      core.close();
+      store.close();
+    }
+  });
 });
 
 describe('sync:schedule', () => {

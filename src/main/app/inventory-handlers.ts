@@ -187,6 +187,8 @@ export function inventoryHandlers(
     if (name === 'inventory:changed') generation = inventoryGeneration(store.db);
   });
   const watchTimer = setInterval(() => {
+    // A run elsewhere that a Cancel here stopped waiting for: its end is told as its progress.
+    engine.reportStoppedWaits();
     if (engine.isRunning()) return;
     const now = inventoryGeneration(store.db);
     const running = elsewhereKey();

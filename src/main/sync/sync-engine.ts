@@ -73,6 +73,19 @@ type ProgressEmit = (
   error?: string | null,
 ) => void;
 
+/** Another process's run of a profile (`SyncHistory.runningElsewhere`). */
+interface ElsewhereRun {
+  runId: number;
+  pid: number | null;
+}
+
+/** A wait for another process's run that a cancel stopped, while that run went on. */
+interface StoppedWait {
+  profile: ProfileView;
+  system: SourceSystem;
+  elsewhere: ElsewhereRun;
+}
+
 /**
  * Syncs source profiles: each connector's complete result is written in one transaction together
  * with the re-correlated assets, so a crash or a failure leaves the previous consistent data. A
@@ -89,6 +102,11 @@ export class SyncEngine {
   readonly #controllers = new Set<AbortController>();
   /** Moves with every `cancel()`: a sync queued before it started must not start after it. */
   #cancels = 0;
+  /**
+   * Per profile, the other process's run this one stopped waiting for (a cancel): what was said
+   * last of that run is that the wait stopped, until `reportStoppedWaits` says how it ended.
+   */
+  readonly #stoppedWaits = new Map<string, StoppedWait>();
 
   constructor(private readonly options: SyncEngineOptions) {
     this.#clock = options.clock ?? (() => new Date());
@@ -143,6 +161,27 @@ export class SyncEngine {
       }
     }
     return Promise.all(profiles.map((profile) => this.#syncOnce(profile, signal)));
+  }
+
+  /**
+   * Says, as its progress, how each other process's run this one stopped waiting for ended, once
+   * it has: the app's windows show that run's outcome, not the wait stopped before it. The hosts
+   * call this as they look for other processes' syncs.
+   */
+  reportStoppedWaits(): void {
+    for (const [profileId, wait] of this.#stoppedWaits) {
+      const { profile, system, elsewhere } = wait;
+      const outcome = this.history.outcome(elsewhere.runId, profile);
+      // Gone with its profile, removed meanwhile: there is no row left to tell.
+      if (outcome === null) {
+        this.#stoppedWaits.delete(profileId);
+        continue;
+      }
+      const emit = this.#progressEmitter(elsewhere.runId, profile, system);
+      const now = performance.now();
+      const ended = this.#endedElsewhere(profile, system, elsewhere, outcome, emit, now);
+      if (ended !== undefined) this.#stoppedWaits.delete(profileId);
+    }
   }
 
   /** Cancels every sync, running or waiting for its turn; their previous data stays. */
@@ -282,7 +321,7 @@ export class SyncEngine {
   async #awaitElsewhere(
     profile: ProfileView,
     system: SourceSystem,
-    elsewhere: { runId: number; pid: number | null },
+    elsewhere: ElsewhereRun,
     outer: AbortSignal | undefined,
     cancelledWhileWaiting: boolean,
   ): Promise<SyncOutcome | null> {
@@ -302,49 +341,27 @@ export class SyncEngine {
   async #waitElsewhere(
     profile: ProfileView,
     system: SourceSystem,
-    elsewhere: { runId: number; pid: number | null },
+    elsewhere: ElsewhereRun,
     signal: AbortSignal,
   ): Promise<SyncOutcome | null> {
     const started = performance.now();
-    const who =
-      elsewhere.pid === null
-        ? 'another Rackside process'
-        : `another Rackside process (pid ${String(elsewhere.pid)})`;
     const emit = this.#progressEmitter(elsewhere.runId, profile, system);
-    emit({ phase: `synced by ${who}`, done: 0, total: null, records: 0 }, 'running');
+    // Waiting for it again: this wait says how it ends.
+    this.#stoppedWaits.delete(profile.id);
+    emit(
+      { phase: `synced by ${otherProcess(elsewhere)}`, done: 0, total: null, records: 0 },
+      'running',
+    );
     for (;;) {
       const outcome = this.history.outcome(elsewhere.runId, profile);
       // Cancelled there, and not here: no answer for this sync, which goes on by itself.
       if (outcome?.status === 'cancelled' && !signal.aborted) return null;
-      if (outcome !== null && outcome.status !== 'running') {
-        emit(
-          {
-            phase: outcome.status === 'ok' ? 'done' : outcome.status,
-            done: 1,
-            total: 1,
-            records: outcome.fetched,
-          },
-          outcome.status === 'ok' ? 'ok' : outcome.status === 'cancelled' ? 'cancelled' : 'failed',
-          outcome.error,
-        );
-        return outcome;
-      }
-      if (
-        outcome === null ||
-        this.history.runningElsewhere(profile.id)?.runId !== elsewhere.runId
-      ) {
-        // Gone without an end (its process died): the next sync runs it here.
-        const message = `The sync by ${who} ended without a result; sync again.`;
-        emit({ phase: 'failed', done: 0, total: null, records: 0 }, 'failed', message);
-        return {
-          ...removedOutcome(profile, system, performance.now() - started, elsewhere.runId),
-          error: message,
-          errorCode: 'unavailable',
-        };
-      }
+      const ended = this.#endedElsewhere(profile, system, elsewhere, outcome, emit, started);
+      if (ended !== undefined) return ended;
       if (signal.aborted) {
-        const message = `Stopped waiting for the sync by ${who}; it goes on there.`;
+        const message = `Stopped waiting for the sync by ${otherProcess(elsewhere)}; it goes on there.`;
         emit({ phase: 'cancelled', done: 0, total: null, records: 0 }, 'cancelled', message);
+        this.#stoppedWaits.set(profile.id, { profile, system, elsewhere });
         return {
           ...removedOutcome(profile, system, performance.now() - started, elsewhere.runId),
           status: 'cancelled',
@@ -354,6 +371,45 @@ export class SyncEngine {
       }
       await pause(elsewherePollMs, signal);
     }
+  }
+
+  /**
+   * The outcome of another process's run of this profile (`outcome`, as the history has it) once
+   * it has ended, said through `emit`; undefined while it goes on. `started`: when the wait for
+   * it began (`performance.now()`).
+   */
+  #endedElsewhere(
+    profile: ProfileView,
+    system: SourceSystem,
+    elsewhere: ElsewhereRun,
+    outcome: SyncOutcome | null,
+    emit: ProgressEmit,
+    started: number,
+  ): SyncOutcome | undefined {
+    if (outcome !== null && outcome.status !== 'running') {
+      emit(
+        {
+          phase: outcome.status === 'ok' ? 'done' : outcome.status,
+          done: 1,
+          total: 1,
+          records: outcome.fetched,
+        },
+        outcome.status === 'ok' ? 'ok' : outcome.status === 'cancelled' ? 'cancelled' : 'failed',
+        outcome.error,
+      );
+      return outcome;
+    }
+    if (outcome === null || this.history.runningElsewhere(profile.id)?.runId !== elsewhere.runId) {
+      // Gone without an end (its process died): the next sync runs it here.
+      const message = `The sync by ${otherProcess(elsewhere)} ended without a result; sync again.`;
+      emit({ phase: 'failed', done: 0, total: null, records: 0 }, 'failed', message);
+      return {
+        ...removedOutcome(profile, system, performance.now() - started, elsewhere.runId),
+        error: message,
+        errorCode: 'unavailable',
+      };
+    }
+    return undefined;
   }
 
   /**
@@ -457,6 +513,13 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
 
 function removedMessage(profile: ProfileView): string {
   return `"${profile.name}" was removed during its sync.`;
+}
+
+/** "another Rackside process (pid 4242)": who runs a sync this process waits for. */
+function otherProcess(elsewhere: ElsewhereRun): string {
+  return elsewhere.pid === null
+    ? 'another Rackside process'
+    : `another Rackside process (pid ${String(elsewhere.pid)})`;
 }
 
 /** What a sync of a profile removed before it could save says: nothing of it is kept. */
