@@ -60,6 +60,7 @@ export const eventNames = [
   'ssh:status',
   'ssh:prompt',
   'ssh:prompt-closed',
+  'ssh:log-stopped',
 ] as const;
 export type EventName = (typeof eventNames)[number];
 

@@ -34,6 +34,7 @@ import {
   SessionPrompt,
   SshAnswerRequest,
   SshForgetHostKeyRequest,
+  SshLogStoppedEvent,
   SshLxcConsoleRequest,
   SshOpenRequest,
   SshPromptClosedEvent,
@@ -291,6 +292,8 @@ export const events = {
   'ssh:prompt': SessionPrompt,
   /** A prompt ended (answered, cancelled, or its session closed): close its dialog. */
   'ssh:prompt-closed': SshPromptClosedEvent,
+  /** A session's log stopped being written (its folder removed, a full disk): say so. */
+  'ssh:log-stopped': SshLogStoppedEvent,
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type Commands = typeof commands;

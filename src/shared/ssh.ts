@@ -160,6 +160,11 @@ export const SshSessionView = z.object({
   hops: z.array(z.object({ host: z.string(), port: z.number(), username: z.string() })),
   /** Where the session log is written, when logging was asked for. */
   logFile: z.string().nullable(),
+  /**
+   * Why the session log stopped being written ("the disk is full (ENOSPC)"), since the session
+   * last connected; null while it is written, or without a log.
+   */
+  logStopped: z.string().nullable(),
   /** A window shows the session's output now (its terminal stream is attached). */
   attached: z.boolean(),
 });
@@ -214,6 +219,9 @@ export const SshStatusEvent = z.object({ sessionId: z.string(), status: SessionS
 export type SshStatusEvent = z.infer<typeof SshStatusEvent>;
 
 export const SshPromptClosedEvent = z.object({ promptId: z.string() });
+
+/** A session's log cannot be written any more (`why`, briefly); the session goes on. */
+export const SshLogStoppedEvent = z.object({ sessionId: z.string(), why: z.string() });
 
 // ---------------------------------------------------------------------------------------------
 // Terminal stream frames (MessagePort or binary WebSocket, one stream per session)

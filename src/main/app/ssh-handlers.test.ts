@@ -7,7 +7,13 @@ import { EventHub } from '../core/events';
 import { silentLogger } from '../core/logger';
 import { TerminalStreams } from '../hosts/terminal-streams';
 import { sshProfile, useTestKeys } from '../ssh/test-support/fixtures';
-import { openWatched, rootWithKey, sessionBed, Watch } from '../ssh/test-support/session-harness';
+import {
+  fileContains,
+  openWatched,
+  rootWithKey,
+  sessionBed,
+  Watch,
+} from '../ssh/test-support/session-harness';
 import { startSshd } from '../ssh/test-support/sshd';
 import { useTempDirs } from '../test-support/temp-dir';
 import { sshHandlers } from './ssh-handlers';
@@ -94,6 +100,75 @@ describe('ssh:open with "Log new sessions" on', () => {
         `The session log folder ${path.join(dir, 'session-logs')} cannot be created`,
       );
       expect(session.text()).toContain('the session goes on without a log.');
+    } finally {
+      ssh.close();
+      streams.dispose();
+      await server.stop();
+    }
+  });
+});
+
+describe('a session log that stops being written', () => {
+  it('is said to have stopped, and why, until a reconnect finds it written again', async () => {
+    const dir = await tempDir();
+    const bed = await sessionBed(dir);
+    const server = await startSshd(dir, {
+      hostKey: keys.hostA,
+      authorizedKeys: [keys.client.publicLine],
+    });
+    const events = new EventHub();
+    const stopped: unknown[] = [];
+    events.subscribe((name: EventName, payload) => {
+      if (name === 'ssh:log-stopped') stopped.push(payload);
+    });
+    const streams = new TerminalStreams(bed.manager, silentLogger);
+    const ssh = sshHandlers(bed.manager, streams, events, dir);
+    try {
+      const profile = bed.store.profiles.save(
+        sshProfile('logged', server.port, keys.client.privatePath, { hostKeyPolicy: 'accept-new' }),
+      );
+      const opened = await ssh.handlers['ssh:open'](
+        { profileId: profile.id, cols: 80, rows: 24, log: true },
+        browser,
+      );
+      expect(opened.logStopped).toBeNull();
+      const session = new Watch(bed.manager, opened.id);
+      await session.state('open');
+      const { logFile } = opened;
+      if (logFile === null) throw new Error('no log file');
+
+      // The folder of session logs is removed; the session drops and is connected again.
+      await fs.rm(path.dirname(logFile), { recursive: true });
+      bed.manager.close(opened.id);
+      await session.state('closed');
+      const again = await ssh.handlers['ssh:reconnect']({ sessionId: opened.id }, browser);
+      expect(again.logFile).toBe(logFile);
+      await session.output(`The session log ${logFile} cannot be written: its folder is gone`);
+      expect(stopped).toEqual([{ sessionId: opened.id, why: 'its folder is gone (ENOENT)' }]);
+      // A window shown after a reload says it too.
+      expect(await ssh.handlers['ssh:attach']({ sessionId: opened.id }, browser)).toMatchObject({
+        logFile,
+        logStopped: 'its folder is gone (ENOENT)',
+      });
+      await session.state('open');
+
+      // With the folder back, the next connect writes the log again.
+      await fs.mkdir(path.dirname(logFile), { recursive: true });
+      bed.manager.close(opened.id);
+      await session.until(
+        () => session.statuses.filter((s) => s.state === 'closed').length === 2,
+        'the second close',
+      );
+      const third = await ssh.handlers['ssh:reconnect']({ sessionId: opened.id }, browser);
+      expect(third).toMatchObject({ logFile, logStopped: null });
+      await session.until(
+        () => session.statuses.filter((s) => s.state === 'open').length === 3,
+        'the third open',
+      );
+      bed.manager.write(opened.id, "echo back'' again\n");
+      await session.output(/^back again/m);
+      await fileContains(logFile, 'back again');
+      expect(stopped).toHaveLength(1);
     } finally {
       ssh.close();
       streams.dispose();

@@ -16,8 +16,9 @@ export interface SshHandlers {
 }
 
 /**
- * The SSH commands: adapters over the session manager. Status and prompts become `ssh:status`,
- * `ssh:prompt` and `ssh:prompt-closed`; terminal bytes go through `streams`, never the contract.
+ * The SSH commands: adapters over the session manager. Status, prompts and a log that stopped
+ * become `ssh:status`, `ssh:prompt`, `ssh:prompt-closed` and `ssh:log-stopped`; terminal bytes
+ * go through `streams`, never the contract.
  * Session logs are opt-in and written only under the data folder, with names chosen here.
  */
 export function sshHandlers(
@@ -69,6 +70,9 @@ export function sshHandlers(
     }),
     ssh.on('prompt-closed', (promptId) => {
       events.emit('ssh:prompt-closed', { promptId });
+    }),
+    ssh.on('log-stopped', (sessionId, why) => {
+      events.emit('ssh:log-stopped', { sessionId, why });
     }),
   ];
 

@@ -1,6 +1,24 @@
 import fs from 'node:fs';
 import type { KeyboardPrompt } from './session-types';
 
+/** What the usual reasons a log stops being written mean, said briefly. */
+const writeProblems: Readonly<Record<string, string>> = {
+  ENOENT: 'its folder is gone',
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EROFS: 'the disk is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EIO: 'the disk reports an I/O error',
+};
+
+/** Why a log file cannot be written, briefly: "the disk is full (ENOSPC)". */
+export function logWriteProblem(error: NodeJS.ErrnoException): string {
+  if (error.code === undefined) return error.message;
+  const meaning = writeProblems[error.code];
+  return meaning === undefined ? error.code : `${meaning} (${error.code})`;
+}
+
 /**
  * The opt-in session log: what the terminal showed, appended to a file readable only by the
  * user. Keystrokes are not logged — the server's echo is — so input typed at a prompt that does
@@ -10,17 +28,21 @@ import type { KeyboardPrompt } from './session-types';
 export class SessionLog {
   private readonly out: fs.WriteStream;
 
-  /** `failed` hears once, with a sentence for the user, that the file cannot be written. */
-  constructor(file: string, failed: (message: string) => void = () => undefined) {
+  /**
+   * `failed` hears once that the file cannot be written: a sentence for the terminal, and why,
+   * briefly (`logWriteProblem`).
+   */
+  constructor(file: string, failed: (message: string, why: string) => void = () => undefined) {
     this.out = fs.createWriteStream(file, { flags: 'a', mode: 0o600 });
     // A log that cannot be written must not end the session; the error is reported once.
     let reported = false;
     this.out.on('error', (error: NodeJS.ErrnoException) => {
       if (reported) return;
       reported = true;
+      const why = logWriteProblem(error);
       failed(
-        `The session log ${file} cannot be written (${error.code ?? error.message}); ` +
-          'the session goes on without it.',
+        `The session log ${file} cannot be written: ${why}; the session goes on without it.`,
+        why,
       );
     });
   }

@@ -58,6 +58,8 @@ export interface SessionEvents {
   prompt: (prompt: SessionPrompt) => void;
   /** A prompt ended (answered, cancelled, or its session closed): close its dialog. */
   'prompt-closed': (promptId: string) => void;
+  /** The session's log cannot be written any more (`why`, briefly); the session goes on. */
+  'log-stopped': (id: string, why: string) => void;
 }
 
 export interface SessionInfo {
@@ -67,6 +69,8 @@ export interface SessionInfo {
   profileId: string | null;
   status: SessionStatus;
   hops: { host: string; port: number; username: string }[];
+  /** Why the session log stopped being written (briefly); null while it is, or without one. */
+  logStopped: string | null;
 }
 
 interface Session {
@@ -79,6 +83,8 @@ interface Session {
   resolving: boolean;
   /** Answers to keep in the vault ("save"), written once the login succeeds. */
   toSave: SecretToSave[];
+  /** Why its log stopped being written, since the session (re)connected; see `SessionInfo`. */
+  logStopped: string | null;
 }
 
 interface SecretToSave {
@@ -137,6 +143,7 @@ export class SshSessionManager {
     status: new Set(),
     prompt: new Set(),
     'prompt-closed': new Set(),
+    'log-stopped': new Set(),
   };
   private readonly prompts: PromptBroker;
   private worker: Worker | null = null;
@@ -185,6 +192,7 @@ export class SshSessionManager {
       hops: await this.resolve(target),
       resolving: false,
       toSave: [],
+      logStopped: null,
     };
     this.sessions.set(id, session);
     this.start(session);
@@ -292,6 +300,7 @@ export class SshSessionManager {
       profileId: typeof session.target === 'string' ? session.target : null,
       status: session.status,
       hops: session.hops.map(({ host, port, username }) => ({ host, port, username })),
+      logStopped: session.logStopped,
     };
   }
 
@@ -345,6 +354,8 @@ export class SshSessionManager {
 
   private start(session: Session): void {
     const { cols, rows, term, command, container, logFile } = session.options;
+    // The worker opens the log again: it may be written this time (its folder is back).
+    session.logStopped = null;
     this.post({
       type: 'open',
       request: {
@@ -431,6 +442,12 @@ export class SshSessionManager {
           this.logger.info('ssh session closed', { kind: message.status.reason?.kind });
         }
         this.setStatus(session, message.status);
+        return;
+      case 'log-stopped':
+        if (session === undefined) return;
+        this.logger.warn('ssh session log stopped', { why: message.why });
+        session.logStopped = message.why;
+        for (const listener of this.listeners['log-stopped']) listener(session.id, message.why);
         return;
       case 'ask': {
         const reply = (answer: WorkerReply): void => {

@@ -58,6 +58,9 @@ port.on('message', (message: ToWorker) => {
             send({ type: 'data', sessionId, data }, [data.buffer as ArrayBuffer]);
           },
           ask: (question) => ask(sessionId, question),
+          logStopped: (why) => {
+            send({ type: 'log-stopped', sessionId, why });
+          },
         },
         (logClosed) => {
           if (sessions.get(sessionId) === session) sessions.delete(sessionId);

@@ -69,4 +69,6 @@ export type FromWorker =
   | { type: 'status'; sessionId: string; status: SessionStatus }
   | { type: 'data'; sessionId: string; data: Uint8Array }
   | { type: 'ask'; sessionId: string; requestId: number; question: WorkerQuestion }
+  /** The session's log cannot be written any more (`why`, briefly); the session goes on. */
+  | { type: 'log-stopped'; sessionId: string; why: string }
   | { type: 'shut-down' };

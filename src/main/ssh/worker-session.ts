@@ -21,6 +21,8 @@ export interface SessionPort {
   /** Terminal output; the array is the receiver's (transferred, not copied again). */
   data(chunk: Uint8Array): void;
   ask(question: WorkerQuestion): Promise<WorkerReply>;
+  /** The session log cannot be written any more (`why`, briefly); the session goes on. */
+  logStopped(why: string): void;
 }
 
 class HandshakeClosed extends Error {}
@@ -127,7 +129,12 @@ export class WorkerSession {
     this.log =
       request.logFile === null
         ? null
-        : new SessionLog(request.logFile, (message) => this.notice(message));
+        : new SessionLog(request.logFile, (message, why) => {
+            // Said as the terminal says it: nothing once the session has ended.
+            if (this.finished) return;
+            this.notice(message);
+            this.port.logStopped(why);
+          });
     this.size = { cols: request.terminal.cols, rows: request.terminal.rows };
     this.labels = request.hops.map((hop, index) => ({
       index,

@@ -20,6 +20,7 @@ export function openTab(
     status: { state: 'open' },
     wasOpen: true,
     logFile: null,
+    logStopped: null,
     broadcast: false,
     pane: 0,
     reconnectAt: null,
@@ -44,19 +45,25 @@ export interface SshBridge {
 
 /**
  * A bridge to a host whose SSH sessions start and never say more than the test makes them say:
- * `ssh:open` starts `session-1`, `session-2`, … (titled `user@host:port` for a quick connection),
- * `ssh:reconnect` takes the session back, other SSH commands answer null, and the rest wait.
+ * `ssh:open` starts `session-1`, `session-2`, … (titled `user@host:port` for a quick connection,
+ * logged to `/data/session-logs/session-1.log`, … when asked), `ssh:reconnect` takes the session
+ * back, other SSH commands answer null, and the rest wait.
  */
 export function installSshBridge(): SshBridge {
   const calls: BridgeCall[] = [];
   let opened = 0;
-  const view = (id: string, title = 'ops@10.16.0.5:22'): SshSessionView => ({
+  const view = (
+    id: string,
+    title = 'ops@10.16.0.5:22',
+    logFile: string | null = null,
+  ): SshSessionView => ({
     id,
     title,
     profileId: null,
     status: { state: 'connecting' },
     hops: [],
-    logFile: null,
+    logFile,
+    logStopped: null,
     attached: false,
   });
   setBridge(
@@ -67,11 +74,15 @@ export function installSshBridge(): SshBridge {
           case 'ssh:open':
           case 'ssh:lxc-console': {
             opened += 1;
-            const quick = (request as { quick?: { user: string; host: string; port: number } })
-              .quick;
+            const id = `session-${String(opened)}`;
+            const { quick, log } = request as {
+              quick?: { user: string; host: string; port: number };
+              log?: boolean;
+            };
             const title =
               quick === undefined ? undefined : `${quick.user}@${quick.host}:${String(quick.port)}`;
-            return Promise.resolve({ ok: true, data: view(`session-${String(opened)}`, title) });
+            const logFile = log === true ? `/data/session-logs/${id}.log` : null;
+            return Promise.resolve({ ok: true, data: view(id, title, logFile) });
           }
           case 'ssh:reconnect':
             return Promise.resolve({

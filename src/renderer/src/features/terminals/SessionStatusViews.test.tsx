@@ -4,8 +4,8 @@ import { rememberedKeySource } from '../../../../shared/ssh';
 import { setBridge } from '../../lib/bridge';
 import { installFakeBridge } from '../../test-support/fake-bridge';
 import { installSshBridge, openTab, type SshBridge } from '../../test-support/terminal-tabs';
-import { ClosedOverlay, ConnectingOverlay } from './SessionStatusViews';
-import { closeTabNow, openTab as openTerminal, sessionFor } from './terminal-actions';
+import { ClosedOverlay, ConnectingOverlay, StatusLine } from './SessionStatusViews';
+import { closeTabNow, openTab as openTerminal, reconnect, sessionFor } from './terminal-actions';
 import { TerminalSession } from './terminal-session';
 import { initialState, useTerminalsStore } from './terminals-store';
 
@@ -193,6 +193,61 @@ describe('automatic reconnect after a drop', () => {
     expect(focused).toHaveBeenCalledTimes(1);
     expect(focused.mock.contexts[0]).toBe(sessionFor(useTerminalsStore.getState().tabs[0]!.key));
     focused.mockRestore();
+  });
+});
+
+describe('the status line of a logged session', () => {
+  let host: SshBridge;
+  beforeEach(() => {
+    useTerminalsStore.setState({
+      ...initialState,
+      settings: { ...initialState.settings, logSessions: true },
+    });
+    host = installSshBridge();
+  });
+  afterEach(() => {
+    for (const tab of useTerminalsStore.getState().tabs) closeTabNow(tab.key);
+    cleanup();
+    setBridge(undefined);
+    useTerminalsStore.setState(initialState);
+  });
+
+  function FirstTabStatus() {
+    const tab = useTerminalsStore((s) => s.tabs[0]);
+    return tab === undefined ? null : <StatusLine tab={tab} />;
+  }
+
+  it('says logging stopped, and why, once the log cannot be written, until a reconnect logs again', async () => {
+    render(<FirstTabStatus />);
+    await act(() => openTerminal({ kind: 'quick', user: 'ops', host: '10.0.0.5', port: 22 }));
+    const sessionId = useTerminalsStore.getState().tabs[0]?.sessionId ?? '';
+    act(() => {
+      host.emit('ssh:status', { sessionId, status: { state: 'open' } });
+    });
+    const log = () => screen.getByTestId('term-log-file');
+    expect(log().textContent).toBe(`logging to /data/session-logs/${sessionId}.log`);
+
+    act(() => {
+      host.emit('ssh:log-stopped', { sessionId, why: 'the disk is full (ENOSPC)' });
+    });
+    expect(log().textContent).toBe('logging stopped: the disk is full (ENOSPC)');
+    expect(log().title).toBe(
+      `/data/session-logs/${sessionId}.log cannot be written: the disk is full (ENOSPC)`,
+    );
+
+    // A reconnect opens the log again, and the host says it is written.
+    act(() => {
+      host.emit('ssh:status', {
+        sessionId,
+        status: {
+          state: 'closed',
+          reason: { kind: 'server-closed', retryable: false, message: 'The server closed it.' },
+        },
+      });
+    });
+    const key = useTerminalsStore.getState().tabs[0]?.key ?? '';
+    await act(() => reconnect(key));
+    expect(log().textContent).toBe(`logging to /data/session-logs/${sessionId}.log`);
   });
 });
 

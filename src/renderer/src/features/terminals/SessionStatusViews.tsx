@@ -292,11 +292,20 @@ export function StatusLine(props: { tab: TerminalTab }) {
           : ''}
       </span>
       <span className="muted">{tab.title}</span>
-      {tab.logFile !== null ? (
+      {tab.logFile === null ? null : tab.logStopped === null ? (
         <span className="muted" data-testid="term-log-file" title={tab.logFile}>
           logging to {tab.logFile}
         </span>
-      ) : null}
+      ) : (
+        <span
+          className="term-log-stopped"
+          data-testid="term-log-file"
+          data-stopped="true"
+          title={`${tab.logFile} cannot be written: ${tab.logStopped}`}
+        >
+          logging stopped: {tab.logStopped}
+        </span>
+      )}
       {tab.broadcast ? <span className="badge badge-warn">broadcast</span> : null}
     </div>
   );

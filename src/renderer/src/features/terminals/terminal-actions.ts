@@ -49,6 +49,10 @@ function subscribe(): void {
         : { prompts: [...state.prompts, prompt] },
     );
   });
+  bridge().on('ssh:log-stopped', ({ sessionId, why }) => {
+    const tab = selectors.bySession(useTerminalsStore.getState(), sessionId);
+    if (tab) updateTab(tab.key, { logStopped: why });
+  });
   bridge().on('ssh:prompt-closed', ({ promptId }) => {
     useTerminalsStore.setState((state) => ({
       prompts: state.prompts.filter((p) => p.promptId !== promptId),
@@ -270,6 +274,7 @@ export async function openTab(target: TabTarget): Promise<void> {
     status: { state: 'connecting' },
     wasOpen: false,
     logFile: null,
+    logStopped: null,
     broadcast: false,
     pane,
     reconnectAt: null,
@@ -315,6 +320,7 @@ export async function adoptSession(saved: AdoptedTab, view: SshSessionView): Pro
     // One still connecting may be a first connect: cancelling it then closes the tab.
     wasOpen: view.status.state === 'open' || view.status.state === 'closed',
     logFile: view.logFile,
+    logStopped: view.logStopped,
     broadcast: saved.broadcast,
     pane: saved.pane,
     reconnectAt: null,
@@ -370,6 +376,7 @@ async function startInTab(key: string, target: TabTarget, session: TerminalSessi
     sessionId: result.data.id,
     title: result.data.title || describeTarget(target),
     logFile: result.data.logFile,
+    logStopped: result.data.logStopped,
     // A status event may have arrived before this answer; keep the newer one.
     status: current.status.state === 'connecting' ? result.data.status : current.status,
   });
@@ -439,8 +446,13 @@ export async function reconnect(key: string): Promise<void> {
     updateTab(key, { status: { state: 'closed' }, error: failureText(tab.target, result.error) });
     return;
   }
-  // The profile may have been edited since: the status line names where it went this time.
-  updateTab(key, { error: null, title: result.data.title || tab.title });
+  // The profile may have been edited since: the status line names where it went this time. The
+  // log is opened again too, and may be written this time.
+  updateTab(key, {
+    error: null,
+    title: result.data.title || tab.title,
+    logStopped: result.data.logStopped,
+  });
   const session = sessions.get(key);
   const size = session ? { cols: session.term.cols, rows: session.term.rows } : null;
   if (size) void bridge().call('ssh:resize', { sessionId: tab.sessionId, ...size });

@@ -422,6 +422,7 @@ describe('reconnecting', () => {
         status: { state: 'connecting' },
         hops: [{ host: '10.0.0.9', port: 2222, username: 'admin' }],
         logFile: null,
+        logStopped: null,
       };
     });
     await reconnect('t1');

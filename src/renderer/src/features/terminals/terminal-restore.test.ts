@@ -39,6 +39,7 @@ const view = (
   status: { state },
   hops: [],
   logFile: null,
+  logStopped: null,
   attached,
 });
 

@@ -29,6 +29,8 @@ export interface TerminalTab {
   /** The session was open at least once (a later close may reconnect automatically). */
   wasOpen: boolean;
   logFile: string | null;
+  /** Why `logFile` stopped being written (briefly), as the terminal said; null while it is. */
+  logStopped: string | null;
   /** Input typed in one broadcast tab goes to every broadcast tab. */
   broadcast: boolean;
   pane: 0 | 1;
