@@ -408,7 +408,7 @@ describe('migration 16: one spelling per operating system', () => {
     const { generation } = db.prepare('SELECT generation FROM inventory_state').get() as {
       generation: number;
     };
-    migrate(db, migrations, silentLogger);
+    migrate(db, migrations.slice(0, 16), silentLogger);
     expect(db.prepare('SELECT dirty, generation FROM inventory_state').get()).toEqual({
       dirty: 1,
       generation: generation + 1,
@@ -446,6 +446,22 @@ describe('migration 17: host filter of each sync run', () => {
       { profile_id: 'all', host_filter: null },
       { profile_id: 'pve', host_filter: null },
     ]);
+    db.close();
+  });
+});
+
+describe('migration 18: search phrases within one item of a list', () => {
+  it("marks the inventory for correlation, so every asset's search text is written again", () => {
+    const db = dbAt(17);
+    db.prepare('UPDATE inventory_state SET dirty = 0').run();
+    const { generation } = db.prepare('SELECT generation FROM inventory_state').get() as {
+      generation: number;
+    };
+    migrate(db, migrations, silentLogger);
+    expect(db.prepare('SELECT dirty, generation FROM inventory_state').get()).toEqual({
+      dirty: 1,
+      generation: generation + 1,
+    });
     db.close();
   });
 });

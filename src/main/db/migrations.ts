@@ -382,4 +382,12 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 18,
+    name: 'search phrases within one item of a list',
+    // The search text of a list (addresses, MACs, groups, tags, other names) has a break between
+    // two items, so a phrase is found in one tag, not across two. The inventory is marked for
+    // correlation, and merge version 5 writes every asset's search text again.
+    sql: `UPDATE inventory_state SET dirty = 1, generation = generation + 1;`,
+  },
 ];

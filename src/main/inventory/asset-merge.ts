@@ -128,8 +128,11 @@ function otherNames(records: readonly StoredRecord[], name: string, fqdn: string
   return out;
 }
 
-/** Bump when `mergeRecords` changes, so every asset is merged and written again. */
-const mergeVersion = 4;
+/**
+ * Bump when `mergeRecords` or the search text written for an asset changes, so every asset is
+ * merged and written again.
+ */
+const mergeVersion = 5;
 
 /**
  * What an asset is made of: its records (by id and content hash, in merge order) and how each was

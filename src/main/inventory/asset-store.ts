@@ -10,6 +10,7 @@ import {
   type Override,
 } from './correlate';
 import { RecordStore, type StoredRecord } from './record-store';
+import { listText } from './search-text';
 
 export interface CorrelationSummary {
   assets: number;
@@ -156,12 +157,12 @@ export function recorrelate(db: Sqlite): CorrelationSummary {
       id,
       asset.name,
       asset.fqdn ?? '',
-      asset.ips.join(' '),
-      asset.macs.join(' '),
+      listText(asset.ips),
+      listText(asset.macs),
       asset.os ?? '',
-      asset.groups.join(' | '),
-      asset.tags.join(' '),
-      asset.aka.join(' '),
+      listText(asset.groups),
+      listText(asset.tags),
+      listText(asset.aka),
     );
   });
   for (const { id, existed } of changed) if (existed) deleteLinks.run(id);

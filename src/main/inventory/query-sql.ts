@@ -5,6 +5,7 @@ import { caseFold, foldFunction } from '../db/sqlite';
 import { ipQuery, ipWords } from './ip-query';
 import { macCondition, macNeedle } from './mac-query';
 import { QueryError, type Clause, type Field, type Operator } from './query-parser';
+import { searchedText } from './search-text';
 
 const allSystems: readonly SourceSystem[] = ['foreman', 'proxmox', 'patchmon', 'routeros'];
 
@@ -127,7 +128,7 @@ function phrase(value: string, prefix: boolean, position: number): string {
     );
   }
   const star = value.endsWith('*');
-  const text = (star ? value.slice(0, -1) : value).replaceAll('"', '""');
+  const text = searchedText(star ? value.slice(0, -1) : value).replaceAll('"', '""');
   return `"${text}"${prefix || star ? '*' : ''}`;
 }
 

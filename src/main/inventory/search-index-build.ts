@@ -5,6 +5,7 @@ import { assetView, type AssetDbRow, type AssetView } from './asset-rows';
 import { textWords } from './query-sql';
 import { sortOrder, sortedIds, type SortedId, type SortOrder } from './search-sort-orders';
 import { expectedIn } from './drift-rule';
+import { listItems } from './search-text';
 
 /**
  * Reading the search index (`SearchIndex`) from SQLite: the assets a chunk at a time, their
@@ -19,14 +20,19 @@ export const searchTokenizer = 'unicode61 remove_diacritics 2';
 export const textColumns = ['name', 'fqdn', 'ips', 'macs', 'os', 'groups', 'tags', 'aka'] as const;
 export const columnCount = textColumns.length;
 export type TextColumn = (typeof textColumns)[number];
-/** Columns held as JSON lists, and how the search index joins their items. */
-export const listSeparator: Partial<Record<TextColumn, string>> = {
-  ips: ' ',
-  macs: ' ',
-  groups: ' | ',
-  tags: ' ',
-  aka: ' ',
-};
+/**
+ * The token between two items of a list (`itemBreak` in the SQL's text): no word, so no phrase
+ * runs across it, and no word's rows count it.
+ */
+export const itemBreakToken = -1;
+/** Columns held as JSON lists (`listText` in the search index). */
+export const listColumns: ReadonlySet<TextColumn> = new Set([
+  'ips',
+  'macs',
+  'groups',
+  'tags',
+  'aka',
+]);
 export const systems = ['foreman', 'proxmox', 'patchmon', 'routeros'] as const;
 
 /** An asset as the index reads it (`.raw()`, in `readColumns` order: no object per row). */
@@ -107,21 +113,14 @@ export class SqliteWords {
 }
 
 /**
- * A column's stored value as the search index's text: a JSON list joined the way `writeAssets`
- * joins it (without escapes the list itself has the same words, so it is kept as it is); null
- * when a list column does not hold a list.
+ * The texts of one column of a row whose words the search index holds in a row: the value, or
+ * for a list each item (`listText` puts a break between them); a column that does not hold a
+ * list is one text.
  */
-export function searchText(value: string, column: TextColumn): string | null {
-  const separator = listSeparator[column];
-  if (separator === undefined || !value.includes('\\')) return value;
-  const items: unknown = JSON.parse(value);
-  return Array.isArray(items) ? items.map(String).join(separator) : null;
-}
-
-/** The search index's text of one column of a row. */
-function columnText(row: AssetSearchRow, column: TextColumn): string {
+function columnTexts(row: AssetSearchRow, column: TextColumn): string[] {
   const value = row[textAt[column]];
-  return value === null ? '' : (searchText(value, column) ?? value);
+  if (value === null) return [];
+  return (listColumns.has(column) ? listItems(value) : null) ?? [value];
 }
 
 /**
@@ -273,13 +272,14 @@ export class IndexBuilder {
     // The texts that are not plain ASCII are split by SQLite, all of a chunk's at once.
     const other: string[] = [];
     const texts = rows.map((row) =>
-      textColumns.map((column) => {
-        const text = columnText(row, column);
-        const words = textWords(text);
-        if (words !== null) return words;
-        other.push(text);
-        return other.length - 1;
-      }),
+      textColumns.map((column) =>
+        columnTexts(row, column).map((text) => {
+          const words = textWords(text);
+          if (words !== null) return words;
+          other.push(text);
+          return other.length - 1;
+        }),
+      ),
     );
     const otherWords = this.splitter.words(other);
     const [foreman, proxmox, patchmon, routeros] = this.present;
@@ -307,9 +307,12 @@ export class IndexBuilder {
         this.expected[s]?.push(expectedIn(systems[s] ?? 'routeros', row[1], row[5]) ? 1 : 0);
       }
       this.views.add(row);
-      for (const words of texts[r] ?? []) {
-        const list = typeof words === 'number' ? (otherWords[words] ?? []) : words;
-        for (const word of list) this.tokens.push(code(this.wordIds, word));
+      for (const column of texts[r] ?? []) {
+        column.forEach((words, item) => {
+          if (item > 0) this.tokens.push(itemBreakToken);
+          const list = typeof words === 'number' ? (otherWords[words] ?? []) : words;
+          for (const word of list) this.tokens.push(code(this.wordIds, word));
+        });
         this.spans.push(this.tokens.length);
       }
     }
@@ -331,7 +334,8 @@ export class IndexBuilder {
     yield;
     const tokens = new Int32Array(this.tokens.length);
     for (let i = 0; i < tokens.length; i++) {
-      tokens[i] = renumber[this.tokens[i] ?? 0] ?? 0;
+      const token = this.tokens[i] ?? 0;
+      tokens[i] = token === itemBreakToken ? token : (renumber[token] ?? 0);
       if (i % (stepItems * 8) === 0) yield;
     }
     this.#tokens = tokens;
@@ -352,7 +356,7 @@ export class IndexBuilder {
       const to = spans[(row + 1) * columnCount] ?? 0;
       for (let at = spans[row * columnCount] ?? 0; at < to; at++) {
         const word = tokens[at] ?? 0;
-        if (lastRow[word] !== row) {
+        if (word !== itemBreakToken && lastRow[word] !== row) {
           lastRow[word] = row;
           from[word + 1] = (from[word + 1] ?? 0) + 1;
         }
@@ -370,6 +374,7 @@ export class IndexBuilder {
         const to = spans[row * columnCount + column + 1] ?? 0;
         for (let at = spans[row * columnCount + column] ?? 0; at < to; at++) {
           const word = tokens[at] ?? 0;
+          if (word === itemBreakToken) continue;
           if (lastRow[word] !== row) {
             lastRow[word] = row;
             const place = fill[word] ?? 0;

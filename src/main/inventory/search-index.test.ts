@@ -20,6 +20,7 @@ import { compileQuery } from './query-sql';
 import { LiveSearchIndex } from './live-search-index';
 import { SearchIndex, searchTokenizer } from './search-index';
 import { readPage } from './search-page';
+import { listText } from './search-text';
 
 const fleet = generateFleet({ size: 500, seed: 11 });
 let store: Store;
@@ -78,11 +79,11 @@ function addOddAssets(): void {
         id,
         a.name,
         fqdn ?? '',
-        ips.join(' '),
-        macs.join(' '),
+        listText(ips),
+        listText(macs),
         a.os ?? '',
-        groups.join(' | '),
-        a.tags.join(' '),
+        listText(groups),
+        listText(a.tags),
       );
     });
     // Their sort keys, as the asset store writes them.
@@ -483,6 +484,80 @@ describe('search index', () => {
     const start = next.split(':').slice(0, 3).join(':');
     const prefixed = holding(`:${start.slice(0, -1)}`);
     expect(ids(`mac:${start.slice(0, -1)}*`)).toEqual({ sql: prefixed, index: prefixed });
+  });
+
+  it('finds the words of a tag, group, address or other name within one of them, never across two', () => {
+    const index = SearchIndex.build(db);
+    const ids = (query: string): { sql: number[]; index: number[] | undefined } => {
+      const clauses = parseQuery(query);
+      const request = { sort: { field: 'name', direction: 'asc' }, offset: 0, limit: 500 } as const;
+      const c = { query, clauses, offline: [], configured: allSystems, request };
+      return {
+        sql: sqlPage(c).ids.sort((a, b) => a - b),
+        index: index.page(clauses, [], request, allSystems)?.ids.sort((a, b) => a - b),
+      };
+    };
+    type Lists = Record<'ips' | 'groups' | 'tags' | 'aka', string[]>;
+    const assets = (
+      db.prepare('SELECT id, name, ips, groups, tags, aka FROM assets').all() as Record<
+        string,
+        string
+      >[]
+    ).map((row) => ({
+      id: Number(row.id),
+      name: row.name ?? '',
+      ...(Object.fromEntries(
+        ['ips', 'groups', 'tags', 'aka'].map((c) => [c, JSON.parse(row[c] ?? '[]') as string[]]),
+      ) as Lists),
+    }));
+    const words = (text: string): string[] =>
+      text
+        .toLowerCase()
+        .normalize('NFD')
+        .replace(/\p{M}/gu, '')
+        .split(/[^\p{L}\p{N}]+/u)
+        .filter((word) => word !== '');
+    /** The assets with `phrase` in one item of a list. */
+    const holding = (list: keyof Lists, phrase: string): number[] =>
+      assets
+        .filter((a) => a[list].some((item) => ` ${words(item).join(' ')} `.includes(` ${phrase} `)))
+        .map((a) => a.id)
+        .sort((a, b) => a - b);
+    const idOf = (name: string): number => assets.find((a) => a.name === name)?.id ?? -1;
+    const withTwo = (list: keyof Lists) => {
+      const two = assets.find((a) => a[list].length >= 2);
+      if (two === undefined) throw new Error(`no asset with two ${list}`);
+      const [one = '', next = ''] = two[list];
+      // The last word of one item and the first of the next: in no single item.
+      return { id: two.id, across: `${words(one).at(-1) ?? ''} ${words(next)[0] ?? ''}` };
+    };
+    for (const [field, list] of [
+      ['tag', 'tags'],
+      ['group', 'groups'],
+    ] as const) {
+      const { id, across } = withTwo(list);
+      const within = holding(list, across);
+      expect(within).not.toContain(id);
+      expect(ids(`${field}:"${across}"`), `${field}:"${across}"`).toEqual({
+        sql: within,
+        index: within,
+      });
+      // Not excluded by words it has in two items only.
+      expect(ids(`-${field}:"${across}"`).sql).toContain(id);
+      expect(ids(`-${field}:"${across}"`).index).toContain(id);
+    }
+    // Two tags (prod, db) and two groups (Linux | Servers, Ärzte) of the odd assets.
+    expect(ids('tag:"prod db"')).toEqual({ sql: [], index: [] });
+    expect(ids('group:"servers ärzte"')).toEqual({ sql: [], index: [] });
+    expect(ids('group:"linux servers"').sql).toContain(idOf('web 01 café'));
+    expect(ids('group:"linux servers"').index).toContain(idOf('web 01 café'));
+    // Free text phrases keep to one item as well: two addresses, two other names, two groups.
+    for (const list of ['ips', 'aka', 'groups'] as const) {
+      const { id, across } = withTwo(list);
+      expect(ids(`"${across}"`).sql, `"${across}"`).not.toContain(id);
+      expect(ids(`"${across}"`).index, `"${across}"`).not.toContain(id);
+    }
+    expect(ids('"servers ärzte"')).toEqual({ sql: [], index: [] });
   });
 
   it('answers as the SQL does for inventories smaller than a block of its walk', () => {

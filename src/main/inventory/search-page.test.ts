@@ -13,6 +13,7 @@ import { InventoryService } from './inventory-service';
 import { parseQuery } from './query-parser';
 import { compileQuery, pageSql, probeSql } from './query-sql';
 import { readPage, rowMatches } from './search-page';
+import { listText } from './search-text';
 
 const fleet = generateFleet({ size: 400, seed: 5 });
 let store: Store;
@@ -214,18 +215,17 @@ describe('inventory pages', () => {
       const insert = db.prepare(
         'INSERT INTO check_fts (rowid, name, fqdn, ips, macs, os, groups, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       );
-      const list = (value: unknown, separator: string): string =>
-        (JSON.parse(String(value)) as string[]).join(separator);
+      const list = (value: unknown): string => listText(JSON.parse(String(value)) as string[]);
       for (const row of rows) {
         insert.run(
           row.id,
           row.name,
           row.fqdn ?? '',
-          list(row.ips, ' '),
-          list(row.macs, ' '),
+          list(row.ips),
+          list(row.macs),
           row.os ?? '',
-          list(row.groups, ' | '),
-          list(row.tags, ' '),
+          list(row.groups),
+          list(row.tags),
         );
       }
       const found = db.prepare('SELECT rowid AS id FROM check_fts WHERE check_fts MATCH ?');
@@ -253,6 +253,10 @@ describe('inventory pages', () => {
         'group:nbreak',
         'tag:db',
         'tag:primary',
+        // Words of two items in a row: in no one item.
+        'tag:"prod db"',
+        '"b quote"',
+        'group:"d line"',
         'd',
         '1',
         'de 1',

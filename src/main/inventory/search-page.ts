@@ -12,7 +12,8 @@ import {
   type SearchSql,
   type TextPhrase,
 } from './query-sql';
-import { searchText, textColumns, type TextColumn } from './search-index-build';
+import { listColumns, textColumns, type TextColumn } from './search-index-build';
+import { listItems } from './search-text';
 
 export interface PageRead {
   rows: unknown[];
@@ -129,12 +130,20 @@ function probeWalk(
 
 /**
  * The words of one column's text as the search index has them, null when the text is not plain
- * ASCII. A JSON list without escapes splits into the same words as its joined items (brackets,
- * quotes and commas separate words like the joining spaces and bars).
+ * ASCII. A list's items are split one by one, with an empty word (which no phrase has) where the
+ * index has the break between two items.
  */
 function columnWords(value: string, column: TextColumn): string[] | null {
-  const text = searchText(value, column);
-  return text === null ? null : textWords(text);
+  const items = listColumns.has(column) ? listItems(value) : null;
+  if (items === null) return textWords(value);
+  const words: string[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const itemWords = textWords(items[i] ?? '');
+    if (itemWords === null) return null;
+    if (i > 0) words.push('');
+    words.push(...itemWords);
+  }
+  return words;
 }
 
 function phraseAt(words: readonly string[], phrase: TextPhrase, at: number): boolean {

@@ -1,6 +1,7 @@
 import { textWords } from './query-sql';
 import type { PageBuffers } from './search-buffers';
 import { columnCount, type SqliteWords } from './search-index-build';
+import { searchedText } from './search-text';
 
 /** One word of a phrase as a range of word ids (the words are numbered in sorted order). */
 export interface WordRange {
@@ -76,7 +77,7 @@ export class WordIndex {
    */
   phrase(value: string, prefix: boolean, column: number): IndexedPhrase | null {
     const star = value.endsWith('*');
-    const text = star ? value.slice(0, -1) : value;
+    const text = searchedText(star ? value.slice(0, -1) : value);
     if (!/[\p{L}\p{N}]/u.test(text)) return null;
     const words = textWords(text) ?? this.splitter.words([text])[0] ?? [];
     if (words.length === 0) return null;
