@@ -457,6 +457,22 @@ describe('migration 18: search phrases within one item of a list', () => {
     const { generation } = db.prepare('SELECT generation FROM inventory_state').get() as {
       generation: number;
     };
+    migrate(db, migrations.slice(0, 18), silentLogger);
+    expect(db.prepare('SELECT dirty, generation FROM inventory_state').get()).toEqual({
+      dirty: 1,
+      generation: generation + 1,
+    });
+    db.close();
+  });
+});
+
+describe('migration 19: search words folded as whole values are', () => {
+  it("marks the inventory for correlation, so every asset's search text is written again", () => {
+    const db = dbAt(18);
+    db.prepare('UPDATE inventory_state SET dirty = 0').run();
+    const { generation } = db.prepare('SELECT generation FROM inventory_state').get() as {
+      generation: number;
+    };
     migrate(db, migrations, silentLogger);
     expect(db.prepare('SELECT dirty, generation FROM inventory_state').get()).toEqual({
       dirty: 1,

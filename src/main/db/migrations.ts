@@ -390,4 +390,12 @@ export const migrations: readonly Migration[] = [
     // correlation, and merge version 5 writes every asset's search text again.
     sql: `UPDATE inventory_state SET dirty = 1, generation = generation + 1;`,
   },
+  {
+    version: 19,
+    name: 'search words folded as whole values are',
+    // The search text is case folded as whole values are compared (ß is ss, the dotless ı stays
+    // itself), not only by the tokenizer letter by letter. The inventory is marked for
+    // correlation, and merge version 6 writes every asset's search text again.
+    sql: `UPDATE inventory_state SET dirty = 1, generation = generation + 1;`,
+  },
 ];

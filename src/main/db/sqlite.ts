@@ -13,12 +13,22 @@ export const nameSortFunction = 'rackside_name_sort';
 export const urlWithoutCredentialsFunction = 'rackside_url_without_credentials';
 
 /**
- * Text with case folded in every script, as searches compare values "ignoring case": SQLite's
- * own NOCASE and LIKE fold ASCII letters only (ZÜRICH would not be Zürich). Lower, upper and
- * lower case again, as Unicode's case folding has it for the letters whose cases differ in
- * length (ß and SS, ẞ); the dotted capital İ folds to i, as Turkish text expects of ISTANBUL.
+ * Text with case folded in every script, as searches compare values and words "ignoring case":
+ * SQLite's own NOCASE and LIKE fold ASCII letters only (ZÜRICH would not be Zürich). Unicode's
+ * full case folding without its Turkish mappings: lower, upper and lower case again gives it,
+ * also for the letters whose cases differ in length (ß and SS, ẞ), but for the dotless ı, which
+ * folds to itself (kırmızı is not kirmizi) and is kept out of the round trip (its capital is I).
+ * The dotted capital İ folds to i, as the search index's words have it and Turkish text expects
+ * of ISTANBUL.
  */
 export function caseFold(text: string): string {
+  if (!text.includes(dotlessI)) return roundTrip(text);
+  return text.split(dotlessI).map(roundTrip).join(dotlessI);
+}
+
+const dotlessI = '\u0131';
+
+function roundTrip(text: string): string {
   return text.toLowerCase().toUpperCase().toLowerCase().replaceAll('i\u0307', 'i');
 }
 

@@ -132,7 +132,7 @@ function otherNames(records: readonly StoredRecord[], name: string, fqdn: string
  * Bump when `mergeRecords` or the search text written for an asset changes, so every asset is
  * merged and written again.
  */
-const mergeVersion = 5;
+const mergeVersion = 6;
 
 /**
  * What an asset is made of: its records (by id and content hash, in merge order) and how each was

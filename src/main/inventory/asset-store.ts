@@ -10,7 +10,7 @@ import {
   type Override,
 } from './correlate';
 import { RecordStore, type StoredRecord } from './record-store';
-import { listText } from './search-text';
+import { listText, valueText } from './search-text';
 
 export interface CorrelationSummary {
   assets: number;
@@ -155,11 +155,11 @@ export function recorrelate(db: Sqlite): CorrelationSummary {
     if (existed) deleteFts.run(id);
     insertFts.run(
       id,
-      asset.name,
-      asset.fqdn ?? '',
+      valueText(asset.name),
+      valueText(asset.fqdn ?? ''),
       listText(asset.ips),
       listText(asset.macs),
-      asset.os ?? '',
+      valueText(asset.os ?? ''),
       listText(asset.groups),
       listText(asset.tags),
       listText(asset.aka),

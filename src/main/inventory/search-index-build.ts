@@ -5,7 +5,7 @@ import { assetView, type AssetDbRow, type AssetView } from './asset-rows';
 import { textWords } from './query-sql';
 import { sortOrder, sortedIds, type SortedId, type SortOrder } from './search-sort-orders';
 import { expectedIn } from './drift-rule';
-import { listItems } from './search-text';
+import { listItems, valueText } from './search-text';
 
 /**
  * Reading the search index (`SearchIndex`) from SQLite: the assets a chunk at a time, their
@@ -79,7 +79,8 @@ const textAt: Record<TextColumn, 3 | 4 | 5 | 6 | 7 | 8 | 9 | 22> = {
 /**
  * Splits text the way the search index does, for text that is not plain ASCII: through a
  * scratch FTS5 table with the same tokenizer in the connection's temp schema, read back with
- * fts5vocab. Plain ASCII text never comes here (`textWords` splits it identically).
+ * fts5vocab. Plain ASCII text never comes here (`textWords` splits it identically); other text
+ * comes folded, as the index's text is (`valueText`).
  */
 export class SqliteWords {
   #ready = false;
@@ -276,7 +277,7 @@ export class IndexBuilder {
         columnTexts(row, column).map((text) => {
           const words = textWords(text);
           if (words !== null) return words;
-          other.push(text);
+          other.push(valueText(text));
           return other.length - 1;
         }),
       ),

@@ -20,7 +20,7 @@ import { compileQuery } from './query-sql';
 import { LiveSearchIndex } from './live-search-index';
 import { SearchIndex, searchTokenizer } from './search-index';
 import { readPage } from './search-page';
-import { listText } from './search-text';
+import { listText, valueText } from './search-text';
 
 const fleet = generateFleet({ size: 500, seed: 11 });
 let store: Store;
@@ -43,6 +43,8 @@ const oddAssets = [
   { name: 'kiosk-7', cluster: null, site: null, os: 'Win10 IoT', tags: [] },
   { name: 'dotted-i', cluster: null, site: null, os: 'WİNDOWS 11', tags: [] },
   { name: 'nested-pve', cluster: null, site: null, os: 'Proxmox VE 8.2', tags: [] },
+  // The Turkish dotless ı, and the dotted İ.
+  { name: 'kırmızı-01', cluster: 'Kırmızı', site: 'İzmir', os: null, tags: ['ışık'] },
 ];
 
 function addOddAssets(): void {
@@ -77,11 +79,11 @@ function addOddAssets(): void {
       );
       text.run(
         id,
-        a.name,
-        fqdn ?? '',
+        valueText(a.name),
+        valueText(fqdn ?? ''),
         listText(ips),
         listText(macs),
-        a.os ?? '',
+        valueText(a.os ?? ''),
         listText(groups),
         listText(a.tags),
       );
@@ -434,6 +436,56 @@ describe('search index', () => {
     });
     expect(names('-cluster:zÜrich').sql).not.toContain('ÜBER-gateway');
     expect(names('-cluster:zÜrich').index).not.toContain('ÜBER-gateway');
+  });
+
+  it('folds case as Unicode does: the dotless ı is not i, and STRASSE is Straße in words too', () => {
+    const index = SearchIndex.build(db);
+    const request = { sort: { field: 'name', direction: 'asc' }, offset: 0, limit: 50 } as const;
+    const names = (query: string): { sql: string[]; index: string[] | undefined } => {
+      const clauses = parseQuery(query);
+      const nameOf = (id: number): string =>
+        (db.prepare('SELECT name FROM assets WHERE id = ?').get(id) as { name: string }).name;
+      const page = index.page(clauses, [], request, allSystems);
+      return {
+        sql: sqlPage({ query, clauses, offline: [], configured: allSystems, request })
+          .ids.map(nameOf)
+          .sort(),
+        index: page?.ids.map(nameOf).sort(),
+      };
+    };
+    const kirmizi = { sql: ['kırmızı-01'], index: ['kırmızı-01'] };
+    const none = { sql: [], index: [] };
+    // ı folds to itself, and I to i: kırmızı, KIRMIZI and kirmizi are not one word.
+    for (const query of ['name=kirmizi-01', 'name=KIRMIZI-01', 'cluster:kirmizi', 'cluster:KIR*']) {
+      expect(names(query), query).toEqual(none);
+    }
+    expect(names('kirmizi')).toEqual(none);
+    expect(names('tag:isik')).toEqual(none);
+    expect(names('tag:IŞIK')).toEqual(none);
+    for (const query of [
+      'name=KıRMıZı-01',
+      'cluster:kıRMıZı',
+      'cluster:KıR*',
+      'kırmızı',
+      'tag:ıŞıK',
+    ]) {
+      expect(names(query), query).toEqual(kirmizi);
+    }
+    // The dotted İ is i, as ISTANBUL is İstanbul.
+    expect(names('site:izmir')).toEqual(kirmizi);
+    expect(names('site:IZMIR')).toEqual(kirmizi);
+    // ß is ss in a whole value and in its words alike.
+    const strasse = { sql: ['straße-db'], index: ['straße-db'] };
+    for (const query of [
+      'name=STRASSE-DB',
+      'name:strasse',
+      'STRASSE',
+      'strass',
+      'fqdn:"strasse db"',
+    ]) {
+      expect(names(query), query).toEqual(strasse);
+    }
+    expect(names('name:STRAẞE')).toEqual(strasse);
   });
 
   it('leaves a search with nothing but symbols to the SQL, which says why it cannot search it', () => {

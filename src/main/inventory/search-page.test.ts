@@ -13,7 +13,7 @@ import { InventoryService } from './inventory-service';
 import { parseQuery } from './query-parser';
 import { compileQuery, pageSql, probeSql } from './query-sql';
 import { readPage, rowMatches } from './search-page';
-import { listText } from './search-text';
+import { listText, valueText } from './search-text';
 
 const fleet = generateFleet({ size: 400, seed: 5 });
 let store: Store;
@@ -216,14 +216,15 @@ describe('inventory pages', () => {
         'INSERT INTO check_fts (rowid, name, fqdn, ips, macs, os, groups, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       );
       const list = (value: unknown): string => listText(JSON.parse(String(value)) as string[]);
+      const text = (value: unknown): string => valueText(typeof value === 'string' ? value : '');
       for (const row of rows) {
         insert.run(
           row.id,
-          row.name,
-          row.fqdn ?? '',
+          text(row.name),
+          text(row.fqdn),
           list(row.ips),
           list(row.macs),
-          row.os ?? '',
+          text(row.os),
           list(row.groups),
           list(row.tags),
         );

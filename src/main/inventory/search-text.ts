@@ -1,8 +1,14 @@
+import { caseFold } from '../db/sqlite';
+
 /**
- * The text the search index holds for an asset's lists (addresses, MACs, groups, tags, other
- * names). A phrase is words in a row, and the words of a list are one run: without a break,
- * `tag:"prod web"` would find the tags prod and web-eu, as the last word of one tag and the
- * first of the next. Between two items stands a word of its own that no query searches for.
+ * The text the search index holds for an asset, and what a query's words are searched as. Both
+ * have their case folded by `caseFold`, as whole values are compared: the index's tokenizer folds
+ * only letter by letter (ß would stay apart from SS, which `name=STRASSE` finds).
+ *
+ * Lists (addresses, MACs, groups, tags, other names): a phrase is words in a row, and the words
+ * of a list are one run: without a break, `tag:"prod web"` would find the tags prod and web-eu,
+ * as the last word of one tag and the first of the next. Between two items stands a word of its
+ * own that no query searches for.
  */
 
 /**
@@ -11,17 +17,23 @@
  */
 export const itemBreak = '\u{10FFFD}';
 
+/** A value as the search index's text. */
+export function valueText(value: string): string {
+  return caseFold(value);
+}
+
 /** A list as the search index's text: its items with an `itemBreak` between each two. */
 export function listText(items: readonly string[]): string {
-  return items.join(` ${itemBreak} `);
+  return items.map(caseFold).join(` ${itemBreak} `);
 }
 
 /**
- * What a query's text is searched for: an `itemBreak` in it is a space, so no query can find the
- * breaks themselves (a phrase across two items, every asset with two tags).
+ * What a query's text is searched for: folded as the index's text is, and an `itemBreak` in it is
+ * a space, so no query can find the breaks themselves (a phrase across two items, every asset
+ * with two tags).
  */
 export function searchedText(text: string): string {
-  return text.replaceAll(itemBreak, ' ');
+  return caseFold(text).replaceAll(itemBreak, ' ');
 }
 
 /**
