@@ -32,7 +32,8 @@ describe('sync durability', () => {
     const started = Date.now();
     let loops = 0;
     let synced = 0;
-    while (Date.now() - started < 10_000 && loops < 30) {
+    // At least five kills however busy the machine is, and more while time allows.
+    while (loops < 5 || (Date.now() - started < 10_000 && loops < 30)) {
       // Every other run writes through the writer thread, as the app does.
       await runAndKill(child, loops % 2 === 0 ? [dataDir] : [dataDir, 'worker'], 400);
       loops += 1;
@@ -67,7 +68,6 @@ describe('sync durability', () => {
         store.close();
       }
     }
-    expect(loops).toBeGreaterThanOrEqual(5);
     expect(synced).toBeGreaterThan(0);
   }, 40_000);
 });
