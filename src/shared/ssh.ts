@@ -245,6 +245,27 @@ export const sessionParam = 'session';
 /** Set on a window's first socket to a session it showed before a reload: replay its output. */
 export const replayParam = 'replay';
 
+/**
+ * Close codes of a terminal socket whose frame the host refused: a text frame (1003) or a frame
+ * it could not read (1007).
+ */
+export const refusedFrameCodes: readonly number[] = [1003, 1007];
+
+/**
+ * The close reason of a socket the host refused a frame on: what was wrong, and how many bytes of
+ * input it had taken on that socket before. It takes nothing after a refused frame (what was typed
+ * would run with a piece missing), so the terminal can say exactly how much was not sent.
+ */
+export function refusedFrameReason(what: string, inputTaken: number): string {
+  return `${what}; input taken: ${String(inputTaken)}`;
+}
+
+/** The input a refused socket's close reason says the host took; null when it does not say. */
+export function inputTakenOf(reason: string): number | null {
+  const match = /; input taken: (\d{1,15})$/.exec(reason);
+  return match?.[1] === undefined ? null : Number(match[1]);
+}
+
 export function encodeInput(bytes: Uint8Array): Uint8Array {
   const frame = new Uint8Array(bytes.byteLength + 1);
   frame[0] = terminalFrame.input;

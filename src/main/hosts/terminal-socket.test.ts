@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { encodeAck, encodeInput } from '../../shared/ssh';
 import { createCore, type Core } from '../app/create-core';
@@ -113,6 +113,7 @@ function output(socket: WebSocket, options: { ack: boolean }) {
   return {
     until,
     bytes: () => received.byteLength,
+    text: () => received.toString('utf8'),
     reset: () => {
       waiters = [];
     },
@@ -167,6 +168,38 @@ describe('the browser host terminal stream', () => {
       expect([1003, 1007]).toContain(await closed);
     }
     expect(core.ssh.info(id).status.state).not.toBe('closed');
+  });
+
+  it('takes nothing typed after a frame it refused, and says how much input it took before', async () => {
+    const { host, core, origin } = await start();
+    const id = await openSession(core);
+    await opened(core, id);
+    let shell = '';
+    core.ssh.on('data', (sid, bytes) => {
+      if (sid === id) shell += Buffer.from(bytes).toString('utf8');
+    });
+    const url = `ws://127.0.0.1:${host.port}/term?token=${host.token}&session=${id}`;
+    const { socket } = await connect(url, origin);
+    if (socket === undefined) throw new Error('no socket');
+    const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+      socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
+    // Sent together, as a paste's frames are: the middle one is refused.
+    socket.send(encodeInput(Buffer.from('one-1\r')));
+    socket.send(Buffer.from([9, 1, 2]));
+    socket.send(encodeInput(Buffer.from('two-2\r')));
+    expect(await closed).toEqual({ code: 1007, reason: 'malformed frame; input taken: 6' });
+
+    const again = await connect(url, origin);
+    if (again.socket === undefined) throw new Error('no socket');
+    again.socket.send(encodeInput(Buffer.from('three-3\r')));
+    await vi.waitFor(() => {
+      expect(shell).toContain('three-3');
+    });
+    // What was typed after the refused frame never reached the session.
+    expect(shell).toContain('one-1');
+    expect(shell).not.toContain('two-2');
+    again.socket.close();
   });
 
   it('holds a flood at the high watermark until the renderer acknowledges what it painted', async () => {

@@ -1,4 +1,5 @@
 import type { WebSocket } from 'ws';
+import { refusedFrameReason, terminalFrame } from '../../shared/ssh';
 import type { Logger } from '../core/logger';
 import type { TerminalStreams } from './terminal-streams';
 
@@ -6,6 +7,8 @@ import type { TerminalStreams } from './terminal-streams';
  * The browser host's terminal stream: one binary WebSocket per session. Output goes out as binary
  * messages; input and acknowledgements come back as binary frames (src/shared/ssh.ts). Text or
  * malformed frames close the socket — the session itself stays, and a new socket may attach.
+ * Nothing that arrives on the socket after a refused frame is taken (what was typed would run with
+ * a piece missing); the close reason says how much input was taken before it.
  */
 export function attachTerminalSocket(
   ws: WebSocket,
@@ -30,12 +33,27 @@ export function attachTerminalSocket(
     ws.close(4404, 'unknown session');
     return;
   }
+  let inputTaken = 0;
+  let refused = false;
+  const refuse = (code: number, what: string): void => {
+    refused = true;
+    ws.close(code, refusedFrameReason(what, inputTaken));
+    // Output from now on waits for the next socket: this one would drop it while it closes.
+    attachment.detach();
+  };
   ws.on('message', (data, isBinary) => {
+    // Frames the client sent before it heard of the refusal still arrive while the socket closes.
+    if (refused) return;
     if (!isBinary) {
-      ws.close(1003, 'binary frames only');
+      refuse(1003, 'binary frames only');
       return;
     }
-    if (!attachment.receive(toBytes(data))) ws.close(1007, 'malformed frame');
+    const frame = toBytes(data);
+    if (!attachment.receive(frame)) {
+      refuse(1007, 'malformed frame');
+      return;
+    }
+    if (frame[0] === terminalFrame.input) inputTaken += frame.byteLength - 1;
   });
   ws.on('close', () => {
     attachment.detach();
