@@ -134,7 +134,10 @@ describe('terminal channels of the browser host', () => {
     // A closed tab closes its socket; output still in flight for it goes nowhere.
     channel.close();
     expect(worker.posted.at(-1)).toEqual({ op: 'close', id: opening.id, code: 1000 });
-    worker.answer({ op: 'close', id: opening.id, code: 1000 });
+    // The worker says the socket closed; the page has it hand back what it could not send.
+    worker.answer({ op: 'ended', id: opening.id });
+    expect(worker.posted.at(-1)).toEqual({ op: 'forget', id: opening.id });
+    worker.answer({ op: 'close', id: opening.id, code: 1000, reason: '', unsent: [] });
     worker.answer({ op: 'data', id: opening.id, bytes: new TextEncoder().encode('late') });
     expect(received).toEqual(['total 0\r\n']);
   });
@@ -205,7 +208,8 @@ describe('terminal channels of the browser host', () => {
     if (opening?.op !== 'open') throw new Error('no socket opened');
     worker.answer({ op: 'open', id: opening.id });
     // The connection drops (not closed on purpose): a reconnect is scheduled.
-    worker.answer({ op: 'close', id: opening.id, code: 1006 });
+    worker.answer({ op: 'ended', id: opening.id });
+    worker.answer({ op: 'close', id: opening.id, code: 1006, reason: '', unsent: [] });
     channel.close();
     await vi.advanceTimersByTimeAsync(10_000);
     expect(worker.posted.filter((m) => m.op === 'open')).toHaveLength(1);

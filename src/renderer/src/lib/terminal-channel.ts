@@ -2,8 +2,10 @@ import {
   encodeAck,
   encodeInput,
   maxTerminalInputBytes,
+  refusedFrameCodes,
   replayParam,
   sessionParam,
+  terminalFrame,
   terminalPath,
 } from '../../../shared/ssh';
 import { tokenParam } from '../../../shared/wire';
@@ -42,6 +44,8 @@ export interface TerminalChannel {
 }
 
 const encoder = new TextEncoder();
+
+const isInput = (frame: Uint8Array): boolean => frame[0] === terminalFrame.input;
 
 /** Sends bytes as input frames no larger than the host accepts. */
 function sendInput(post: (frame: Uint8Array) => void, data: string | Uint8Array): void {
@@ -159,6 +163,7 @@ function socketChannel(sessionId: string, replay: boolean): TerminalChannel {
   let replayWanted = replay;
   const listeners = new Set<(bytes: Uint8Array) => void>();
   const lostListeners = new Set<() => void>();
+  /** Input typed while no socket is open, sent first by the next one. */
   const outbox: Uint8Array[] = [];
   /** The latest socket, and the same one while it is open. */
   let current: TerminalStream | undefined;
@@ -178,8 +183,9 @@ function socketChannel(sessionId: string, replay: boolean): TerminalChannel {
       data: (bytes) => {
         for (const listener of listeners) listener(bytes);
       },
-      closed: (code) => {
-        if (socket === opening) socket = undefined;
+      closed: (code, _reason, unsent) => {
+        const wasOpen = socket === opening;
+        if (wasOpen) socket = undefined;
         if (closed) return;
         // What the failed reader held is gone: reopened as it was, the screen would miss it.
         if (code === readerFailed) {
@@ -187,6 +193,10 @@ function socketChannel(sessionId: string, replay: boolean): TerminalChannel {
           for (const listener of [...lostListeners]) listener();
           return;
         }
+        // Not sent because the socket was closing: first for the next socket, as typed. After a
+        // refused frame the host took nothing more, and sending the rest would leave a gap.
+        const refused = wasOpen && refusedFrameCodes.includes(code);
+        if (!refused) outbox.unshift(...unsent.filter(isInput));
         // 1000: the host closed the stream on purpose (session gone, replaced); else try again.
         if (code === 1000 || code === 4404 || reopened >= maxReopen) return;
         reopened += 1;

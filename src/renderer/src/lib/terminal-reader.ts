@@ -17,13 +17,17 @@ export type ToReader =
   | { op: 'open'; id: number; url: string }
   | { op: 'port'; id: number; port: MessagePort }
   | { op: 'send'; id: number; frame: Uint8Array }
-  | { op: 'close'; id: number; code: number };
+  | { op: 'close'; id: number; code: number }
+  /** The page heard `ended`: the worker answers with `close`, after every `send` before this. */
+  | { op: 'forget'; id: number };
 
 export type FromReader =
   | { op: 'ready' }
   | { op: 'open'; id: number }
   | { op: 'data'; id: number; bytes: Uint8Array }
-  | { op: 'close'; id: number; code: number };
+  /** The stream closed; frames the page sends it meanwhile are kept until it asks to `forget`. */
+  | { op: 'ended'; id: number }
+  | { op: 'close'; id: number; code: number; reason: string; unsent: Uint8Array[] };
 
 /**
  * The close code a stream reports when the reader worker reading it failed: output the worker had
@@ -41,6 +45,11 @@ interface Reader {
 /** The page's one reader: undefined until first wanted, null where none can run. */
 let reader: Reader | null | undefined;
 const streams = new Map<number, StreamEvents>();
+/**
+ * Streams the worker said had ended, with what the page sent them since (the worker had them sent
+ * before it heard of the end; it hands them back with `close`).
+ */
+const ending = new Map<number, Uint8Array[]>();
 let nextId = 1;
 
 /**
@@ -54,7 +63,8 @@ function retireReader(): void {
   failed.worker.terminate();
   const orphans = [...streams.values()];
   streams.clear();
-  for (const events of orphans) events.closed(readerFailed);
+  ending.clear();
+  for (const events of orphans) events.closed(readerFailed, '', []);
   for (const go of failed.waiting.splice(0)) go();
 }
 
@@ -82,9 +92,15 @@ function startReader(): Reader | null {
     if (events === undefined) return;
     if (data.op === 'open') events.opened();
     else if (data.op === 'data') events.data(data.bytes);
-    else {
+    else if (data.op === 'ended') {
+      // Frames sent from now on wait here; the worker answers `forget` after those sent before.
+      ending.set(data.id, []);
+      worker.postMessage({ op: 'forget', id: data.id } satisfies ToReader);
+    } else {
+      const late = ending.get(data.id) ?? [];
       streams.delete(data.id);
-      events.closed(data.code);
+      ending.delete(data.id);
+      events.closed(data.code, data.reason, [...data.unsent, ...late]);
     }
   };
   worker.onerror = retireReader;
@@ -96,11 +112,15 @@ function startReader(): Reader | null {
 function workerStream(worker: Worker, id: number): TerminalStream {
   return {
     send: (frame) => {
-      if (streams.has(id)) worker.postMessage({ op: 'send', id, frame } satisfies ToReader);
+      const late = ending.get(id);
+      if (late !== undefined) late.push(frame);
+      else if (streams.has(id)) worker.postMessage({ op: 'send', id, frame } satisfies ToReader);
     },
     close: (code) => {
       // The worker reports the close back, and `id` is forgotten then.
-      if (streams.has(id)) worker.postMessage({ op: 'close', id, code } satisfies ToReader);
+      if (streams.has(id) && !ending.has(id)) {
+        worker.postMessage({ op: 'close', id, code } satisfies ToReader);
+      }
     },
   };
 }

@@ -4,7 +4,8 @@
  * (about half a millisecond per WebSocket message in Chromium). So this worker reads each
  * terminal's WebSocket (browser host) or MessagePort (Electron), joins what arrives close
  * together (`createOutputPacer`, the page's own pace) and hands each joined piece over without
- * copying. Frames to the host (input, acknowledgements) pass through unchanged.
+ * copying. Frames to the host (input, acknowledgements) pass through unchanged; those that could
+ * not go out (the socket was closing) go back to the page with the close, so none is lost.
  */
 import { createOutputPacer, type OutputPacer } from '../features/terminals/output-pacer';
 import type { FromReader, ToReader } from './terminal-reader';
@@ -22,6 +23,16 @@ interface WorkerScope {
 
 const scope = self as unknown as WorkerScope;
 const streams = new Map<number, TerminalStream>();
+
+interface Ended {
+  code: number;
+  reason: string;
+  /** Frames that never went out, the page's later ones after those its socket kept. */
+  unsent: Uint8Array[];
+}
+
+/** Streams that closed, until the page asks to `forget` them (it may be sending still). */
+const ended = new Map<number, Ended>();
 
 /** Output of stream `id`, joined and handed to the page. */
 function joiner(id: number): OutputPacer {
@@ -51,12 +62,13 @@ function read(id: number, open: (events: StreamEvents) => TerminalStream): void 
       data: (bytes) => {
         output.push(bytes);
       },
-      closed: (code) => {
+      closed: (code, reason, unsent) => {
         // What arrived before the close is handed over first.
         output.drain();
         output.dispose();
         streams.delete(id);
-        scope.postMessage({ op: 'close', id, code });
+        ended.set(id, { code, reason, unsent });
+        scope.postMessage({ op: 'ended', id });
       },
     }),
   );
@@ -69,8 +81,16 @@ scope.onmessage = ({ data }) => {
   } else if (data.op === 'port') {
     const { port } = data;
     read(data.id, (events) => portStream(port, events));
-  } else if (data.op === 'send') streams.get(data.id)?.send(data.frame);
-  else streams.get(data.id)?.close(data.code);
+  } else if (data.op === 'send') {
+    const stream = streams.get(data.id);
+    if (stream !== undefined) stream.send(data.frame);
+    else ended.get(data.id)?.unsent.push(data.frame);
+  } else if (data.op === 'close') streams.get(data.id)?.close(data.code);
+  else {
+    const end = ended.get(data.id);
+    ended.delete(data.id);
+    if (end !== undefined) scope.postMessage({ op: 'close', id: data.id, ...end });
+  }
 };
 
 // The page hands ports over only to a worker that has started: a port cannot be taken back.

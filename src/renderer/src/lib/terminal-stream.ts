@@ -8,12 +8,16 @@ export interface StreamEvents {
   /** A socket opened (ports are open from the start). */
   opened(): void;
   data(bytes: Uint8Array): void;
-  /** The stream closed (by either side, or a socket never opened), with its close code. */
-  closed(code: number): void;
+  /**
+   * The stream closed (by either side, or a socket never opened), with its close code and reason,
+   * and the frames given to `send` that never went out: those sent while the socket was already
+   * closing, in order.
+   */
+  closed(code: number, reason: string, unsent: Uint8Array[]): void;
 }
 
 export interface TerminalStream {
-  /** Sent only while the stream is open; dropped otherwise. */
+  /** Sent while the stream is open; kept for `closed` once it is closing. */
   send(frame: Uint8Array): void;
   close(code: number): void;
 }
@@ -21,6 +25,7 @@ export interface TerminalStream {
 export function socketStream(url: string, events: StreamEvents): TerminalStream {
   const ws = new WebSocket(url);
   ws.binaryType = 'arraybuffer';
+  const unsent: Uint8Array[] = [];
   ws.onopen = () => {
     events.opened();
   };
@@ -28,11 +33,12 @@ export function socketStream(url: string, events: StreamEvents): TerminalStream 
     if (event.data instanceof ArrayBuffer) events.data(new Uint8Array(event.data));
   };
   ws.onclose = (event) => {
-    events.closed(event.code);
+    events.closed(event.code, event.reason, unsent.splice(0));
   };
   return {
     send: (frame) => {
       if (ws.readyState === WebSocket.OPEN) ws.send(frame);
+      else unsent.push(frame);
     },
     close: (code) => {
       ws.close(code);
@@ -54,7 +60,7 @@ export function portStream(port: MessagePort, events: StreamEvents): TerminalStr
       if (!open) return;
       open = false;
       port.close();
-      events.closed(code);
+      events.closed(code, '', []);
     },
   };
 }

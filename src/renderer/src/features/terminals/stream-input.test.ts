@@ -1,0 +1,105 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  installReaderWorker,
+  pageSockets,
+  pointPageAt,
+  startTerminalHost,
+  stopReaderWorker,
+  type TestTerminalHost,
+} from '../../test-support/terminal-host';
+import type { TerminalSession } from './terminal-session';
+import { defaultSettings } from './terminals-store';
+
+let host: TestTerminalHost;
+const sessions: TerminalSession[] = [];
+
+beforeEach(async () => {
+  host = await startTerminalHost();
+  pointPageAt(host);
+  // The page's reader worker is module state: every test starts with a fresh page.
+  vi.resetModules();
+});
+afterEach(async () => {
+  for (const session of sessions.splice(0)) session.dispose();
+  stopReaderWorker();
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+  await host.stop();
+});
+
+async function terminal(sessionId: string): Promise<TerminalSession> {
+  const { TerminalSession } = await import('./terminal-session');
+  const session = new TerminalSession(defaultSettings, {
+    input: () => undefined,
+    reply: () => undefined,
+    resized: () => undefined,
+    confirmPaste: () => undefined,
+    openSearch: () => undefined,
+    keyCommand: () => undefined,
+    streamLost: () => undefined,
+  });
+  sessions.push(session);
+  host.open(sessionId);
+  session.connect(sessionId);
+  return session;
+}
+
+/** What the terminal shows, a wrapped line joined to the line it continues. */
+function screen(session: TerminalSession): string {
+  const buffer = session.term.buffer.active;
+  let text = '';
+  for (let y = 0; y < buffer.length; y += 1) {
+    const line = buffer.getLine(y);
+    if (line === undefined) continue;
+    text += (line.isWrapped || y === 0 ? '' : '\n') + line.translateToString(true);
+  }
+  return text;
+}
+
+const readers = [
+  ['the page’s reader worker', true],
+  ['the page itself', false],
+] as const;
+
+describe.each(readers)('a terminal whose stream is read by %s', (_name, inWorker) => {
+  beforeEach(async () => {
+    if (inWorker) await installReaderWorker();
+  });
+
+  it('delivers what was typed while the host went away (1001) once the stream is back, in order and once', async () => {
+    const session = await terminal('s-1');
+    session.send('one;');
+    await vi.waitFor(() => {
+      expect(host.typed('s-1')).toBe('one;');
+    });
+    const first = pageSockets.at(-1);
+    if (first === undefined) throw new Error('no socket');
+
+    // The host says it is going away; the page's socket is closing while keys are typed.
+    host.close('s-1', 1001, { hold: true });
+    await vi.waitFor(() => {
+      expect(first.readyState).toBe(WebSocket.CLOSING);
+    });
+    session.send('two;');
+    // Typed the moment the socket has closed, before the terminal has heard of it.
+    first.addEventListener('close', () => {
+      session.send('three;');
+    });
+    host.release('s-1');
+    await vi.waitFor(() => {
+      expect(first.readyState).toBe(WebSocket.CLOSED);
+    });
+    session.send('four;');
+
+    await vi.waitFor(() => {
+      expect(host.typed('s-1')).toBe('one;two;three;four;');
+    });
+    expect(host.sockets('s-1')).toBe(2);
+    session.send('five;');
+    await vi.waitFor(() => {
+      expect(host.typed('s-1')).toBe('one;two;three;four;five;');
+    });
+    expect(host.arrived('s-1').join('')).toBe('one;two;three;four;five;');
+    expect(screen(session)).not.toContain('not sent');
+  });
+});
