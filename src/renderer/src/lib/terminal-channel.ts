@@ -1,6 +1,7 @@
 import {
   encodeAck,
   encodeInput,
+  inputTakenOf,
   maxTerminalInputBytes,
   refusedFrameCodes,
   replayParam,
@@ -16,6 +17,17 @@ import {
   streamsJoined,
   type TerminalStream,
 } from './terminal-reader';
+
+/** Typed input that was not sent to the session, and will not be. */
+export interface InputNotSent {
+  /**
+   * `refused`: the host refused a frame, and takes nothing after it on that stream (what was
+   * typed would run with a piece missing).
+   */
+  cause: 'refused';
+  /** How many bytes of input; null when the host did not say how much it took. */
+  bytes: number | null;
+}
 
 /**
  * One session's terminal bytes, outside the request/response contract: a MessagePort under
@@ -36,6 +48,11 @@ export interface TerminalChannel {
    * that merely drops reopens itself and does not report this.
    */
   onLost(listener: () => void): () => void;
+  /**
+   * Input was not sent. A stream that drops is opened again and what was typed meanwhile goes
+   * out then, in order and once; what cannot go out is reported here instead.
+   */
+  onInputNotSent(listener: (notice: InputNotSent) => void): () => void;
   /**
    * Output arrives already joined at the paint pace (read by the page's reader worker), so the
    * terminal writes it as it comes instead of holding it for the next paint interval.
@@ -129,6 +146,8 @@ function portChannel(sessionId: string): TerminalChannel {
       lostListeners.add(listener);
       return () => lostListeners.delete(listener);
     },
+    // A port stays open as long as its session, or is lost with its reader (`onLost`).
+    onInputNotSent: () => () => undefined,
     send: (data) => {
       sendInput(post, data);
     },
@@ -163,13 +182,25 @@ function socketChannel(sessionId: string, replay: boolean): TerminalChannel {
   let replayWanted = replay;
   const listeners = new Set<(bytes: Uint8Array) => void>();
   const lostListeners = new Set<() => void>();
+  const notSentListeners = new Set<(notice: InputNotSent) => void>();
   /** Input typed while no socket is open, sent first by the next one. */
   const outbox: Uint8Array[] = [];
   /** The latest socket, and the same one while it is open. */
   let current: TerminalStream | undefined;
   let socket: TerminalStream | undefined;
+  /** Bytes of input given to the open socket: what the host says it took is counted from them. */
+  let inputOnSocket = 0;
   let closed = false;
   let reopened = 0;
+
+  const notSent = (notice: InputNotSent): void => {
+    if (notice.bytes === 0) return;
+    for (const listener of [...notSentListeners]) listener(notice);
+  };
+  const toSocket = (open: TerminalStream, frame: Uint8Array): void => {
+    if (isInput(frame)) inputOnSocket += frame.byteLength - 1;
+    open.send(frame);
+  };
 
   const connect = (): void => {
     if (closed) return;
@@ -178,12 +209,13 @@ function socketChannel(sessionId: string, replay: boolean): TerminalChannel {
         socket = opening;
         reopened = 0;
         replayWanted = false;
-        for (const frame of outbox.splice(0)) opening.send(frame);
+        inputOnSocket = 0;
+        for (const frame of outbox.splice(0)) toSocket(opening, frame);
       },
       data: (bytes) => {
         for (const listener of listeners) listener(bytes);
       },
-      closed: (code, _reason, unsent) => {
+      closed: (code, reason, unsent) => {
         const wasOpen = socket === opening;
         if (wasOpen) socket = undefined;
         if (closed) return;
@@ -193,10 +225,16 @@ function socketChannel(sessionId: string, replay: boolean): TerminalChannel {
           for (const listener of [...lostListeners]) listener();
           return;
         }
-        // Not sent because the socket was closing: first for the next socket, as typed. After a
-        // refused frame the host took nothing more, and sending the rest would leave a gap.
-        const refused = wasOpen && refusedFrameCodes.includes(code);
-        if (!refused) outbox.unshift(...unsent.filter(isInput));
+        if (wasOpen && refusedFrameCodes.includes(code)) {
+          // The host took nothing from the refused frame on. Sent again, that frame would be
+          // refused again; the rest, sent alone, would run what was typed with a piece missing.
+          const taken = inputTakenOf(reason);
+          notSent({ cause: 'refused', bytes: taken === null ? null : inputOnSocket - taken });
+        } else {
+          // Not sent because the socket was closing: first for the next socket, as typed.
+          outbox.unshift(...unsent.filter(isInput));
+        }
+        inputOnSocket = 0;
         // 1000: the host closed the stream on purpose (session gone, replaced); else try again.
         if (code === 1000 || code === 4404 || reopened >= maxReopen) return;
         reopened += 1;
@@ -208,7 +246,7 @@ function socketChannel(sessionId: string, replay: boolean): TerminalChannel {
   connect();
 
   const post = (frame: Uint8Array): void => {
-    if (socket) socket.send(frame);
+    if (socket) toSocket(socket, frame);
     else outbox.push(frame);
   };
   return {
@@ -219,6 +257,10 @@ function socketChannel(sessionId: string, replay: boolean): TerminalChannel {
     onLost: (listener) => {
       lostListeners.add(listener);
       return () => lostListeners.delete(listener);
+    },
+    onInputNotSent: (listener) => {
+      notSentListeners.add(listener);
+      return () => notSentListeners.delete(listener);
     },
     send: (data) => {
       sendInput(post, data);

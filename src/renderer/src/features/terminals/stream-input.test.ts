@@ -102,4 +102,33 @@ describe.each(readers)('a terminal whose stream is read by %s', (_name, inWorker
     expect(host.arrived('s-1').join('')).toBe('one;two;three;four;five;');
     expect(screen(session)).not.toContain('not sent');
   });
+
+  it.each([1003, 1007] as const)(
+    'says how much typing was not sent when the host refuses a frame (%i), and sends that frame only once',
+    async (code) => {
+      const session = await terminal('s-2');
+      session.send('ok;');
+      await vi.waitFor(() => {
+        expect(host.typed('s-2')).toBe('ok;');
+      });
+      host.refuse('BAD', code);
+      // Sent before the terminal hears of the refusal: the host takes nothing after the refused
+      // frame, or the shell would run what was typed with a piece missing.
+      session.send('BAD');
+      session.send('later;');
+      await vi.waitFor(() => {
+        expect(screen(session)).toContain(
+          "[The last 9 bytes typed were not sent: Rackside's local server refused them as malformed]",
+        );
+      });
+
+      // The stream comes back, and what is typed now is sent.
+      session.send('again;');
+      await vi.waitFor(() => {
+        expect(host.typed('s-2')).toBe('ok;again;');
+      });
+      expect(host.sockets('s-2')).toBe(2);
+      expect(host.arrived('s-2').filter((text) => text.includes('BAD'))).toEqual(['BAD']);
+    },
+  );
 });

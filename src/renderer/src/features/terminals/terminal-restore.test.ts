@@ -19,6 +19,7 @@ vi.mock('../../lib/terminal-channel', () => ({
         lostListeners.push(listener);
         return () => undefined;
       },
+      onInputNotSent: () => () => undefined,
       send: () => undefined,
       ack: () => undefined,
       close: () => undefined,

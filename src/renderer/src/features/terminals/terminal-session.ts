@@ -4,7 +4,11 @@ import { SearchAddon } from '@xterm/addon-search';
 import { Unicode11Addon } from '@xterm/addon-unicode11';
 import { WebLinksAddon } from '@xterm/addon-web-links';
 import { Terminal } from '@xterm/xterm';
-import { openTerminalChannel, type TerminalChannel } from '../../lib/terminal-channel';
+import {
+  openTerminalChannel,
+  type InputNotSent,
+  type TerminalChannel,
+} from '../../lib/terminal-channel';
 import { createAckBatcher, type AckBatcher } from './ack-batcher';
 import { createOutputPacer, type OutputPacer } from './output-pacer';
 import { needsPasteWarning } from './paste';
@@ -99,6 +103,15 @@ function userInputSignal(term: Terminal): { take(): boolean } | null {
   };
 }
 
+/** What the terminal says about typing that was not sent. */
+export function notSentMessage({ bytes }: InputNotSent): string {
+  if (bytes === null) {
+    return "Some of what was typed last may not have been sent: Rackside's local server refused it as malformed";
+  }
+  const typed = `${String(bytes)} ${bytes === 1 ? 'byte typed was' : 'bytes typed were'}`;
+  return `The last ${typed} not sent: Rackside's local server refused ${bytes === 1 ? 'it' : 'them'} as malformed`;
+}
+
 let webglVerdict: boolean | undefined;
 
 /** Decided once per window: WebGL only when the GPU is real. */
@@ -121,6 +134,7 @@ export class TerminalSession {
   private pacer: OutputPacer | null = null;
   private offData: (() => void) | null = null;
   private offLost: (() => void) | null = null;
+  private offNotSent: (() => void) | null = null;
   private host: HTMLElement | null = null;
   private observer: ResizeObserver | null = null;
   private resizeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -169,6 +183,7 @@ export class TerminalSession {
   connect(sessionId: string, options: { replay?: boolean } = {}): void {
     this.offData?.();
     this.offLost?.();
+    this.offNotSent?.();
     this.pacer?.drain();
     this.pacer?.dispose();
     this.acks?.dispose();
@@ -194,6 +209,9 @@ export class TerminalSession {
     });
     this.offLost = channel.onLost(() => {
       this.hooks.streamLost();
+    });
+    this.offNotSent = channel.onInputNotSent((notice) => {
+      this.term.write(`\r\n\x1b[2m[${notSentMessage(notice)}]\x1b[0m\r\n`);
     });
   }
 
@@ -278,6 +296,7 @@ export class TerminalSession {
     this.observer?.disconnect();
     this.offData?.();
     this.offLost?.();
+    this.offNotSent?.();
     this.pacer?.dispose();
     this.acks?.dispose();
     this.channel?.close();

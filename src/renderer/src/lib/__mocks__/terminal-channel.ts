@@ -8,6 +8,7 @@ export function openTerminalChannel(): TerminalChannel {
   return {
     onData: () => () => undefined,
     onLost: () => () => undefined,
+    onInputNotSent: () => () => undefined,
     send: () => undefined,
     ack: () => undefined,
     close: () => undefined,
