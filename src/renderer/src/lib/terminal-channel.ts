@@ -22,9 +22,9 @@ import {
 export interface InputNotSent {
   /**
    * `refused`: the host refused a frame, and takes nothing after it on that stream (what was
-   * typed would run with a piece missing).
+   * typed would run with a piece missing); `closed`: the stream closed for good.
    */
-  cause: 'refused';
+  cause: 'refused' | 'closed';
   /** How many bytes of input; null when the host did not say how much it took. */
   bytes: number | null;
 }
@@ -63,6 +63,8 @@ export interface TerminalChannel {
 const encoder = new TextEncoder();
 
 const isInput = (frame: Uint8Array): boolean => frame[0] === terminalFrame.input;
+const inputBytes = (frames: readonly Uint8Array[]): number =>
+  frames.reduce((sum, frame) => sum + (isInput(frame) ? frame.byteLength - 1 : 0), 0);
 
 /** Sends bytes as input frames no larger than the host accepts. */
 function sendInput(post: (frame: Uint8Array) => void, data: string | Uint8Array): void {
@@ -191,6 +193,8 @@ function socketChannel(sessionId: string, replay: boolean): TerminalChannel {
   /** Bytes of input given to the open socket: what the host says it took is counted from them. */
   let inputOnSocket = 0;
   let closed = false;
+  /** The host ended the stream, or it could not be opened again: input is no longer sent. */
+  let ended = false;
   let reopened = 0;
 
   const notSent = (notice: InputNotSent): void => {
@@ -236,7 +240,11 @@ function socketChannel(sessionId: string, replay: boolean): TerminalChannel {
         }
         inputOnSocket = 0;
         // 1000: the host closed the stream on purpose (session gone, replaced); else try again.
-        if (code === 1000 || code === 4404 || reopened >= maxReopen) return;
+        if (code === 1000 || code === 4404 || reopened >= maxReopen) {
+          ended = true;
+          notSent({ cause: 'closed', bytes: inputBytes(outbox.splice(0)) });
+          return;
+        }
         reopened += 1;
         setTimeout(connect, 250 * 2 ** reopened);
       },
@@ -263,6 +271,11 @@ function socketChannel(sessionId: string, replay: boolean): TerminalChannel {
       return () => notSentListeners.delete(listener);
     },
     send: (data) => {
+      if (ended) {
+        const bytes = typeof data === 'string' ? encoder.encode(data).byteLength : data.byteLength;
+        notSent({ cause: 'closed', bytes });
+        return;
+      }
       sendInput(post, data);
     },
     ack: (count) => {

@@ -131,4 +131,45 @@ describe.each(readers)('a terminal whose stream is read by %s', (_name, inWorker
       expect(host.arrived('s-2').filter((text) => text.includes('BAD'))).toEqual(['BAD']);
     },
   );
+
+  it('says what typing was not sent when the stream cannot be opened again (the host started anew)', async () => {
+    const session = await terminal('s-3');
+    session.send('ok;');
+    await vi.waitFor(() => {
+      expect(host.typed('s-3')).toBe('ok;');
+    });
+    const first = pageSockets.at(-1);
+    if (first === undefined) throw new Error('no socket');
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+
+    // The host went away and came back without the session: every new socket is refused.
+    host.forget('s-3');
+    host.close('s-3', 1001);
+    await vi.waitFor(() => {
+      expect(first.readyState).toBe(WebSocket.CLOSED);
+    });
+    session.send('lost;');
+    // Each attempt to open it again is refused; the terminal tries five times.
+    for (let attempt = 1; attempt <= 5; attempt += 1) {
+      await vi.advanceTimersByTimeAsync(250 * 2 ** attempt);
+      await vi.waitFor(() => {
+        expect(pageSockets).toHaveLength(attempt + 1);
+        expect(pageSockets[attempt]?.readyState).toBe(WebSocket.CLOSED);
+      });
+    }
+    vi.useRealTimers();
+    await vi.waitFor(() => {
+      expect(screen(session)).toContain(
+        "[5 bytes typed were not sent: this terminal's stream closed and could not be opened again]",
+      );
+    });
+    // What is typed from now on is not sent either, and the terminal says so.
+    session.send('more');
+    await vi.waitFor(() => {
+      expect(screen(session)).toContain(
+        "[4 bytes typed were not sent: this terminal's stream closed and could not be opened again]",
+      );
+    });
+    expect(host.typed('s-3')).toBe('ok;');
+  });
 });

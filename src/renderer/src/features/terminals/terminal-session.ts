@@ -1,3 +1,4 @@
+import { assertNever } from '../../../../shared/errors';
 import { sections } from '../../app/sections';
 import { FitAddon } from '@xterm/addon-fit';
 import { SearchAddon } from '@xterm/addon-search';
@@ -104,12 +105,21 @@ function userInputSignal(term: Terminal): { take(): boolean } | null {
 }
 
 /** What the terminal says about typing that was not sent. */
-export function notSentMessage({ bytes }: InputNotSent): string {
-  if (bytes === null) {
-    return "Some of what was typed last may not have been sent: Rackside's local server refused it as malformed";
+export function notSentMessage({ cause, bytes }: InputNotSent): string {
+  const typed =
+    bytes === null
+      ? null
+      : `${String(bytes)} ${bytes === 1 ? 'byte typed was' : 'bytes typed were'}`;
+  switch (cause) {
+    case 'refused':
+      return typed === null
+        ? "Some of what was typed last may not have been sent: Rackside's local server refused it as malformed"
+        : `The last ${typed} not sent: Rackside's local server refused ${bytes === 1 ? 'it' : 'them'} as malformed`;
+    case 'closed':
+      return `${typed ?? 'What was typed was'} not sent: this terminal's stream closed and could not be opened again`;
+    default:
+      return assertNever(cause);
   }
-  const typed = `${String(bytes)} ${bytes === 1 ? 'byte typed was' : 'bytes typed were'}`;
-  return `The last ${typed} not sent: Rackside's local server refused ${bytes === 1 ? 'it' : 'them'} as malformed`;
 }
 
 let webglVerdict: boolean | undefined;
