@@ -406,8 +406,8 @@ describe('secret fields', () => {
 });
 
 describe('an unsaved draft and the vault lock', () => {
-  async function renderGatedPage() {
-    const host = fakeProfilesHost([]);
+  async function renderGatedPage(profiles: ProfileView[] = []) {
+    const host = fakeProfilesHost(profiles);
     setBridge(host.bridge);
     useProfilesStore.setState(initialState);
     useVaultStore.setState({ status: undefined, loadError: undefined, waitUntil: 0 });
@@ -471,6 +471,41 @@ describe('an unsaved draft and the vault lock', () => {
       secrets: { tokenSecret: 'retyped-secret' },
     });
     expect(useProfilesStore.getState().draft).toBeUndefined();
+  });
+
+  it('refuses to save a draft kept over a lock when the profile changed meanwhile', async () => {
+    const host = await renderGatedPage([storedForeman]);
+    await editStored();
+    type('pf-notes', 'notes typed before the lock');
+    await act(async () => {
+      await useVaultStore.getState().lock();
+    });
+    await screen.findByTestId('vault-unlock');
+    // While the app was locked, the command line changed the profile.
+    host.changeElsewhere({
+      ...storedForeman,
+      connection: {
+        ...storedForeman.connection,
+        url: 'https://foreman-new.example.net',
+      } as ProfileView['connection'],
+      updatedAt: '2026-05-05T00:00:00.000Z',
+    });
+    // The list may have been read again before the editor comes back.
+    await act(async () => {
+      await useProfilesStore.getState().load();
+    });
+    type('vault-passphrase', 'rackside demo vault');
+    await act(async () => {
+      fireEvent.click(field('vault-submit'));
+      await Promise.resolve();
+    });
+    await screen.findByTestId('profile-form');
+    expect((field('pf-notes') as HTMLTextAreaElement).value).toBe('notes typed before the lock');
+    await submit();
+    expect((await screen.findByTestId('profile-form-error')).textContent).toContain(
+      'was changed elsewhere',
+    );
+    expect(host.saves().at(-1)).toMatchObject({ editedFrom: storedForeman.updatedAt });
   });
 
   it('shows no note when no secret was typed, and Cancel forgets the draft', async () => {

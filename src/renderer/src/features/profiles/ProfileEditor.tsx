@@ -66,11 +66,18 @@ export function ProfileEditor(props: { editor: Editor; profile: ProfileView | un
   const transport = useWatch({ control: form.control, name: 'connection.transport' });
   const [saveError, setSaveError] = useState<string | undefined>();
   // The stored version this form was filled from: a list refreshed meanwhile must not move it,
-  // or a save would overwrite what changed elsewhere.
-  const [editedFrom] = useState(props.profile?.updatedAt);
+  // or a save would overwrite what changed elsewhere. A kept draft brings its own: the profile
+  // may have changed while the draft waited.
+  const [editedFrom] = useState(restored ? restored.editedFrom : props.profile?.updatedAt);
   const isNew = props.profile === undefined;
 
-  useKeptDraft(props.editor, form.getValues, restored, formValuesFor(props.profile, initialKind));
+  useKeptDraft(
+    props.editor,
+    form.getValues,
+    restored,
+    formValuesFor(props.profile, initialKind),
+    editedFrom,
+  );
   const retype = restored?.secretsToRetype ?? [];
   const title = props.profile ? `Edit “${props.profile.name}”` : 'New profile';
 
@@ -139,7 +146,7 @@ export function ProfileEditor(props: { editor: Editor; profile: ProfileView | un
       });
       useProfilesStore.setState({
         editor: undefined,
-        draft: { editor: props.editor, values, secretsToRetype },
+        draft: { editor: props.editor, values, secretsToRetype, editedFrom },
       });
     };
   });
@@ -329,21 +336,24 @@ function useKeptDraft(
   getValues: () => ProfileFormValues,
   restored: EditorDraft | undefined,
   pristine: ProfileFormValues,
+  editedFrom: string | undefined,
 ): void {
-  const latest = useRef({ editor, getValues, restored, pristine });
+  const latest = useRef({ editor, getValues, restored, pristine, editedFrom });
   useEffect(() => {
-    latest.current = { editor, getValues, restored, pristine };
+    latest.current = { editor, getValues, restored, pristine, editedFrom };
   });
   useEffect(
     () => () => {
-      const { editor, getValues, restored, pristine } = latest.current;
+      const { editor, getValues, restored, pristine, editedFrom } = latest.current;
       const store = useProfilesStore.getState();
       // Closed by Save, Cancel or another editor: nothing to keep.
       if (!sameEditor(store.editor, editor)) return;
       const { values, secretsToRetype } = keepableDraft(getValues(), restored?.secretsToRetype);
       const changed = JSON.stringify(values) !== JSON.stringify(keepableDraft(pristine).values);
       store.keepDraft(
-        changed || secretsToRetype.length > 0 ? { editor, values, secretsToRetype } : undefined,
+        changed || secretsToRetype.length > 0
+          ? { editor, values, secretsToRetype, editedFrom }
+          : undefined,
       );
     },
     [],

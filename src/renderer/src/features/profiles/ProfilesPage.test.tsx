@@ -1,5 +1,6 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ProfileView } from '../../../../shared/profiles';
 import { setBridge } from '../../lib/bridge';
 import { fakeProfilesHost, storedProfile } from './fake-profiles-host';
 import { ProfilesPage } from './ProfilesPage';
@@ -168,6 +169,42 @@ describe('ProfilesPage', () => {
     expect((await screen.findByTestId<HTMLTextAreaElement>('pf-notes')).value).toBe(
       'uplink to the lab switch',
     );
+  });
+
+  it('refuses to save a kept draft over changes made elsewhere while it waited', async () => {
+    const host = await renderPage();
+    const row = (name: string): HTMLElement =>
+      screen.getAllByTestId('profile-row').find((r) => r.dataset.name === name)!;
+    fireEvent.click(row('edge'));
+    fireEvent.keyDown(screen.getByTestId('profile-list'), { key: 'Enter' });
+    fireEvent.change(await screen.findByTestId('pf-notes'), { target: { value: 'my notes' } });
+    fireEvent.click(row('bastion'));
+    await waitFor(() => {
+      expect(screen.queryByTestId('profile-form')).toBeNull();
+    });
+    // Meanwhile the command line changes edge's host; the list reads it again.
+    const edge = profiles[2]!;
+    host.changeElsewhere({
+      ...edge,
+      connection: { ...edge.connection, host: 'edge-new.lab' } as ProfileView['connection'],
+      updatedAt: '2026-05-05T00:00:00.000Z',
+    });
+    window.dispatchEvent(new Event('focus'));
+    await waitFor(() => {
+      expect(useProfilesStore.getState().profiles.find((p) => p.id === edge.id)?.updatedAt).toBe(
+        '2026-05-05T00:00:00.000Z',
+      );
+    });
+    fireEvent.click(row('edge'));
+    fireEvent.keyDown(screen.getByTestId('profile-list'), { key: 'Enter' });
+    expect((await screen.findByTestId<HTMLTextAreaElement>('pf-notes')).value).toBe('my notes');
+    fireEvent.click(screen.getByTestId('pf-save'));
+    expect((await screen.findByTestId('profile-form-error')).textContent).toContain(
+      'was changed elsewhere',
+    );
+    expect(host.saves().at(-1)).toMatchObject({ editedFrom: edge.updatedAt });
+    const stored = useProfilesStore.getState().profiles.find((p) => p.id === edge.id);
+    expect(stored?.connection).toMatchObject({ host: 'edge-new.lab' });
   });
 
   it('moves with the arrow keys, shows the detail, and deletes after confirmation', async () => {

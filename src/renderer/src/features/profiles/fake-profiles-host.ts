@@ -41,9 +41,21 @@ export function fakeProfilesHost(initial: ProfileView[] = []) {
       case 'profiles:list':
         return { ok: true, data: profiles };
       case 'profiles:save': {
-        const input = payload as Omit<ProfileView, 'id'> & { id?: string; secrets?: unknown };
+        const input = payload as Omit<ProfileView, 'id'> & {
+          id?: string;
+          secrets?: unknown;
+          editedFrom?: string;
+        };
+        // As the main side does: a save over a version changed since the form was filled fails.
+        const stored = profiles.find((p) => p.id === input.id);
+        if (stored && input.editedFrom !== undefined && stored.updatedAt !== input.editedFrom) {
+          return {
+            ok: false,
+            error: { code: 'stale', message: `“${stored.name}” was changed elsewhere.` },
+          };
+        }
         const id = input.id ?? `00000000-0000-4000-8000-${String(nextId++).padStart(12, '0')}`;
-        const { secrets: _secrets, ...rest } = input;
+        const { secrets: _secrets, editedFrom: _editedFrom, ...rest } = input;
         const saved = storedProfile({ ...rest, id, hasSecret: {} });
         profiles = [...profiles.filter((p) => p.id !== id), saved];
         return { ok: true, data: saved };
@@ -93,6 +105,10 @@ export function fakeProfilesHost(initial: ProfileView[] = []) {
     calls,
     /** What each `profiles:save` was asked to store. */
     saves: () => calls.filter(([c]) => c === 'profiles:save').map(([, p]) => p),
+    /** Stores `profile` as another window or the command line would, without a call. */
+    changeElsewhere: (profile: ProfileView) => {
+      profiles = profiles.map((p) => (p.id === profile.id ? profile : p));
+    },
     fail: (channel: CommandName, code: string, message: string) => {
       failures.set(channel, { code, message });
     },

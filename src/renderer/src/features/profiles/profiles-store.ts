@@ -31,6 +31,11 @@ export interface EditorDraft {
   editor: Editor;
   values: DraftValues;
   secretsToRetype: SecretField[];
+  /**
+   * The stored version (`updatedAt`) the editor was filled from, so a save of the draft is
+   * refused as stale when the profile changed elsewhere meanwhile; undefined for a new profile.
+   */
+  editedFrom: string | undefined;
 }
 export type LoginState =
   | { status: 'running' }
