@@ -16,6 +16,7 @@ import type {
   SyncStatus,
 } from '../../shared/inventory';
 import type { SourceSystem } from '../sources/types';
+import { openStore } from '../store/open-store';
 import { unlockedTestStore } from '../store/test-helpers';
 import type { FleetConnectorOptions } from '../sync/fleet-connector';
 import { SyncHistory } from '../sync/sync-history';
@@ -133,6 +134,51 @@ describe('inventory commands', () => {
     expect(result.ok && (result.data as InventoryPage).total).toBe(0);
     again.close();
     other.store.close();
+    store.close();
+  });
+
+  it('shows a source profile removed by another Rackside process within the watch period', async () => {
+    const { call, core, store, seen } = await setup();
+    const total = async (query: string): Promise<number> =>
+      (await call<InventoryPage>('inventory:query', { query, limit: 1 })).total;
+    const shared = (
+      await call<InventoryPage>('inventory:query', { query: 'source:patchmon source:foreman' })
+    ).rows[0];
+    expect(await total('source:patchmon')).toBeGreaterThan(0);
+    // The command line's own store on the same data folder removes the PatchMon profile.
+    const cli = openStore({ dataDir: store.dataDir, logger: silentLogger });
+    const patchmon = cli.profiles.list().find((p) => p.connection.kind === 'patchmon');
+    seen.length = 0;
+    cli.profiles.remove(patchmon!.id);
+    cli.close();
+    await expect.poll(() => total('source:patchmon'), { timeout: 5_000 }).toBe(0);
+    expect(seen).toContain('profiles:changed');
+    expect(seen).toContain('inventory:changed');
+    const detail = await call<AssetDetail>('inventory:asset', { id: shared!.id });
+    expect(detail.asset.systems).not.toContain('patchmon');
+    expect(detail.links.every((l) => l.profileId !== patchmon!.id)).toBe(true);
+
+    // A rename there reaches the windows too: they read the profiles and the inventory again.
+    const other = openStore({ dataDir: store.dataDir, logger: silentLogger });
+    const foreman = other.profiles.list().find((p) => p.connection.kind === 'foreman')!;
+    seen.length = 0;
+    const { id, folder, tags, notes, connection } = foreman;
+    other.profiles.save({
+      id,
+      name: 'Foreman renamed',
+      folder,
+      tags,
+      notes,
+      connection,
+      secrets: {},
+    });
+    other.close();
+    await expect
+      .poll(() => seen.includes('profiles:changed') && seen.includes('inventory:changed'), {
+        timeout: 5_000,
+      })
+      .toBe(true);
+    core.close();
     store.close();
   });
 

@@ -4,8 +4,9 @@ import { needsOneTimeCode, oneTimeCodeSyncHint } from '../../shared/profiles';
 import type { Handlers } from '../contract/router';
 import type { EventHub } from '../core/events';
 import type { Logger } from '../core/logger';
-import { inventoryGeneration } from '../inventory/asset-store';
+import { inventoryDirty, inventoryGeneration } from '../inventory/asset-store';
 import { InventoryService } from '../inventory/inventory-service';
+import type { Sqlite } from '../db/sqlite';
 import type { Store } from '../store/open-store';
 import { BackgroundSync } from '../sync/background-sync';
 import { defaultConnectors } from '../sync/connectors';
@@ -161,15 +162,20 @@ export function inventoryHandlers(
   });
   // A removed source profile took its records along: its assets are merged again without them,
   // and the assets only it knew are gone.
-  const offProfiles = events.subscribe((name, payload) => {
-    if (name !== 'profiles:changed' || (payload as { reason?: string }).reason !== 'removed') {
-      return;
-    }
+  const mergeWithoutRemoved = (reason: string): void => {
     void engine.recorrelate().then(() => {
       stale = true;
-      events.emit('inventory:changed', { reason: 'profile removed' });
+      events.emit('inventory:changed', { reason });
       setTimeout(warmSearch, searchWarmMs).unref();
     });
+  };
+  let profiles = profilesKey(store.db);
+  const offProfiles = events.subscribe((name, payload) => {
+    if (name !== 'profiles:changed') return;
+    profiles = profilesKey(store.db);
+    if ((payload as { reason?: string }).reason === 'removed') {
+      mergeWithoutRemoved('profile removed');
+    }
   });
   // Another Rackside process (a `rackside sync` beside the app) changes the inventory, and starts
   // and ends syncs, without telling this one: the inventory's generation moves with every change
@@ -190,9 +196,23 @@ export function inventoryHandlers(
     // A run elsewhere that a Cancel here stopped waiting for: its end is told as its progress.
     engine.reportStoppedWaits();
     if (engine.isRunning()) return;
-    const now = inventoryGeneration(store.db);
     const running = elsewhereKey();
-    if (now === generation && running === elsewhere) return;
+    // Profiles another process added, edited or removed: the windows read them again (names and
+    // sources are part of the inventory's views). A removal there leaves its assets to be merged
+    // again by the next process that reads them, unless a sync under way there ends by doing so.
+    const profilesNow = profilesKey(store.db);
+    let profilesMoved = false;
+    if (profilesNow !== profiles) {
+      profiles = profilesNow;
+      events.emit('profiles:changed', { reason: 'changed by another Rackside process' });
+      if (running === '' && inventoryDirty(store.db)) {
+        mergeWithoutRemoved('profile removed by another Rackside process');
+      } else {
+        profilesMoved = true;
+      }
+    }
+    const now = inventoryGeneration(store.db);
+    if (now === generation && running === elsewhere && !profilesMoved) return;
     elsewhere = running;
     if (now !== generation) {
       stale = true;
@@ -297,4 +317,13 @@ export function inventoryHandlers(
         ),
     },
   };
+}
+
+/** What changes with every profile added, saved or removed: their number and the last save. */
+function profilesKey(db: Sqlite): string {
+  const row = db.prepare('SELECT count(*) AS n, max(updated_at) AS at FROM profiles').get() as {
+    n: number;
+    at: string | null;
+  };
+  return `${String(row.n)}:${row.at ?? ''}`;
 }

@@ -210,6 +210,13 @@ export function inventoryGeneration(db: Sqlite): number {
 
 const generationStatements = new WeakMap<Sqlite, Statement>();
 
+/** Whether records changed since the last correlation (see `markDirty`). */
+export function inventoryDirty(db: Sqlite): boolean {
+  const row = db.prepare('SELECT dirty FROM inventory_state WHERE id = 1').get() as
+    { dirty: number } | undefined;
+  return row?.dirty === 1;
+}
+
 /** Records changed since the last correlation; set in the same transaction as the change. */
 export function markDirty(db: Sqlite): void {
   db.prepare('UPDATE inventory_state SET dirty = 1 WHERE id = 1').run();
