@@ -395,6 +395,24 @@ export function secretFieldsFor(connection: Connection): readonly SecretField[] 
   }
 }
 
+/**
+ * What a save does with stored secrets its settings do not use (left from another login method,
+ * or an admin login given up): they are kept while the settings have none of their own stored,
+ * so going back to the old method finds them — a source's token often cannot be shown again —
+ * and removed once one of the new settings' secrets is stored, or when the settings use none.
+ * `stored`: the fields stored once the save's own values and deletions are applied.
+ */
+export function unusedSecretsAfterSave(
+  connection: Connection,
+  stored: readonly SecretField[],
+): { fields: SecretField[]; kept: boolean } {
+  const used = secretFieldsFor(connection);
+  const fields = SecretField.options.filter(
+    (field) => stored.includes(field) && !used.includes(field),
+  );
+  return { fields, kept: used.length > 0 && !used.some((field) => stored.includes(field)) };
+}
+
 /** `host:port`, an IPv6 address in brackets (`[::1]:22`) so the port stays apart from it. */
 export function hostPortText(host: string, port: number): string {
   return `${host.includes(':') ? `[${host}]` : host}:${String(port)}`;
@@ -452,6 +470,11 @@ export const ProfileView = z
     ...commonShape,
     connection: Connection,
     hasSecret: HasSecret,
+    /**
+     * Secrets stored from other settings (another login method) that these do not use; kept
+     * until one of theirs is saved (see `unusedSecretsAfterSave`).
+     */
+    keptSecrets: z.array(SecretField).max(SecretField.options.length),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })
@@ -460,8 +483,9 @@ export type ProfileView = z.infer<typeof ProfileView>;
 
 /**
  * Secret changes in a save. Per field: absent = keep the stored value, a string = replace it,
- * `null` or `''` = delete it. Fields a connection does not use are refused; when a save changes
- * the auth mode, stored secrets the new mode does not use are deleted.
+ * `null` or `''` = delete it. A value for a field the connection does not use is refused (a
+ * deletion of a kept one is not); what happens to stored secrets the connection does not use is
+ * `unusedSecretsAfterSave`.
  */
 export const SecretsPatch = z.partialRecord(
   SecretField,

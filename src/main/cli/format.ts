@@ -52,6 +52,9 @@ export function formatProfile(profile: ProfileView): string {
     `folder:     ${profile.folder || '-'}`,
     `tags:       ${profile.tags.join(', ') || '-'}`,
     `secrets:    ${secrets || '-'}`,
+    ...(profile.keptSecrets.length > 0
+      ? [`kept:       ${profile.keptSecrets.join(', ')} (not used with these settings)`]
+      : []),
     ...(isInsecure(profile.connection) ? ['WARNING:    TLS verification is switched off'] : []),
     `settings:   ${JSON.stringify(profile.connection)}`,
     ...(profile.notes ? [`notes:      ${profile.notes}`] : []),

@@ -206,9 +206,28 @@ export async function editProfile(
   for (const field of clearFields) secrets[field] = null;
   draft.secrets = secrets;
   if (hasSecretValues(draft)) await s.unlock();
-  const saved = s.store.profiles.save(draft);
-  s.print(saved, () => `Updated "${saved.name}".`);
+  const { profile: saved, removedSecrets } = s.store.profiles.saveAndReport(draft);
+  s.print({ ...saved, removedSecrets }, () =>
+    [`Updated "${saved.name}".`, ...unusedSecretNotes(saved, removedSecrets)].join('\n'),
+  );
   return 0;
+}
+
+/** What became of stored secrets the profile's settings no longer use. */
+function unusedSecretNotes(profile: ProfileView, removed: readonly SecretField[]): string[] {
+  const list = (fields: readonly string[]): string => fields.join(' and ');
+  const notes: string[] = [];
+  if (removed.length > 0) {
+    notes.push(`Removed its stored ${list(removed)}: these settings do not use it.`);
+  }
+  if (profile.keptSecrets.length > 0) {
+    const used = secretFieldsFor(profile.connection);
+    notes.push(
+      `Kept its stored ${list(profile.keptSecrets)}, which these settings do not use, for going back to the earlier ones; ` +
+        `it is removed once ${used.join(' or ')} is saved (--secret ${used[0] ?? ''}).`,
+    );
+  }
+  return notes;
 }
 
 export function removeProfile(s: CliSession, ref: string): number {

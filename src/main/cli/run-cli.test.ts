@@ -227,6 +227,82 @@ describe('rackside profiles', () => {
     );
   });
 
+  it('keeps a stored token when the login method changes, says so, and removes it once the new one is saved', async () => {
+    const dir = tempDir();
+    const foreman = {
+      name: 'Lab Foreman',
+      connection: {
+        kind: 'foreman',
+        url: 'https://foreman.example.net',
+        auth: { mode: 'token', username: 'admin' },
+      },
+      secrets: { token: 'foreman-token-1234' },
+    };
+    const run = (...args: string[]) => cli(['--data-dir', dir, ...args], { env });
+    expect(
+      (await cli(['--data-dir', dir, 'profiles', 'add'], { env, stdin: JSON.stringify(foreman) }))
+        .code,
+    ).toBe(0);
+    const toPassword = await run(
+      'profiles',
+      'edit',
+      'Lab Foreman',
+      '--set',
+      'connection.auth.mode=password',
+    );
+    expect(toPassword.code).toBe(0);
+    expect(toPassword.stdout).toBe(
+      'Updated "Lab Foreman".\n' +
+        'Kept its stored token, which these settings do not use, for going back to the earlier ones; it is removed once password is saved (--secret password).\n',
+    );
+    expect((await run('profiles', 'show', 'Lab Foreman')).stdout).toContain(
+      'kept:       token (not used with these settings)',
+    );
+    // Back to the token: it is there, and used again.
+    const back = await run(
+      '--json',
+      'profiles',
+      'edit',
+      'Lab Foreman',
+      '--set',
+      'connection.auth.mode=token',
+    );
+    expect(JSON.parse(back.stdout)).toMatchObject({
+      hasSecret: { token: true },
+      keptSecrets: [],
+      removedSecrets: [],
+    });
+    const store = openStore({ dataDir: dir, logger: silentLogger });
+    await store.vault.unlock(env.RACKSIDE_PASSPHRASE);
+    const id = store.profiles.resolve('Lab Foreman').id;
+    expect(store.profiles.getSecrets(id)).toEqual({ token: 'foreman-token-1234' });
+    store.close();
+
+    // A password saved with the new method completes the change: the token goes, and it is said.
+    const done = await cli(
+      [
+        '--data-dir',
+        dir,
+        'profiles',
+        'edit',
+        'Lab Foreman',
+        '--set',
+        'connection.auth.mode=password',
+        '--secret',
+        'password',
+      ],
+      { env, stdin: 'foreman-password-1\n' },
+    );
+    expect(done.stdout).toBe(
+      'Updated "Lab Foreman".\nRemoved its stored token: these settings do not use it.\n',
+    );
+    const after = await run('--json', 'profiles', 'show', 'Lab Foreman');
+    expect(JSON.parse(after.stdout)).toMatchObject({
+      hasSecret: { password: true },
+      keptSecrets: [],
+    });
+  });
+
   it('prints its version with --version and exits 0', async () => {
     const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8')) as { version: string };
     for (const flag of ['--version', '-V']) {

@@ -133,7 +133,7 @@ describe('ProfileService', () => {
     store.close();
   });
 
-  it('keeps absent secrets, clears null or empty ones, and drops secrets a new auth mode does not use', async () => {
+  it('keeps absent secrets, clears null or empty ones, and drops secrets a method using none does not use', async () => {
     const store = await unlockedTestStore();
     const saved = store.profiles.save(sampleProfiles[4]);
     const base = { id: saved.id, name: saved.name, connection: saved.connection };
@@ -154,6 +154,48 @@ describe('ProfileService', () => {
     store.profiles.save({ ...base, connection: agent });
     expect(store.profiles.get(saved.id).hasSecret).toEqual({});
     expect(store.db.prepare('SELECT count(*) AS n FROM secrets').get()).toEqual({ n: 0 });
+  });
+
+  it('keeps a secret the new login method does not use until one of its own is saved', async () => {
+    const store = await unlockedTestStore();
+    const pve = sampleProfiles.find((p) => p.connection.kind === 'proxmox')!;
+    const saved = store.profiles.save(pve);
+    const base = { id: saved.id, name: saved.name };
+    const password = {
+      kind: 'proxmox' as const,
+      url: 'https://pve.example.net:8006',
+      auth: { mode: 'password' as const, username: 'root', realm: 'pam', totp: false },
+    };
+    const switched = store.profiles.saveAndReport({ ...base, connection: password });
+    expect(switched.removedSecrets).toEqual([]);
+    expect(switched.profile).toMatchObject({
+      hasSecret: { password: false },
+      keptSecrets: ['tokenSecret'],
+    });
+    // Not used while kept: syncs, logins and exports see only what the settings use.
+    expect(store.profiles.getSecrets(saved.id)).toEqual({});
+    // Going back finds it.
+    const back = store.profiles.save({ ...base, connection: saved.connection });
+    expect(back).toMatchObject({ hasSecret: { tokenSecret: true }, keptSecrets: [] });
+    expect(store.profiles.getSecrets(saved.id)).toEqual({ tokenSecret: pve.secrets?.tokenSecret });
+    // A kept secret can be deleted by name, not given a value.
+    store.profiles.save({ ...base, connection: password });
+    expect(() =>
+      store.profiles.save({ ...base, connection: password, secrets: { tokenSecret: 'x' } }),
+    ).toThrow(/does not use "tokenSecret"/);
+    expect(
+      store.profiles.save({ ...base, connection: password, secrets: { tokenSecret: null } }),
+    ).toMatchObject({ keptSecrets: [] });
+    // A password saved with the new method completes the change.
+    store.profiles.save({ ...base, connection: saved.connection, secrets: { tokenSecret: 't2' } });
+    const done = store.profiles.saveAndReport({
+      ...base,
+      connection: password,
+      secrets: { password: 'pw-1' },
+    });
+    expect(done.removedSecrets).toEqual(['tokenSecret']);
+    expect(done.profile.keptSecrets).toEqual([]);
+    expect(store.profiles.getSecrets(saved.id)).toEqual({ password: 'pw-1' });
   });
 
   it('refuses secret access while locked and changes nothing, but lists profiles', async () => {

@@ -4,11 +4,12 @@ import {
   Connection,
   ProfileSaveInput,
   ProfileView,
+  SecretField,
   Sha256Fingerprint,
   secretFieldsFor,
+  unusedSecretsAfterSave,
   type HasSecret,
   type ProfileSave,
-  type SecretField,
   sshLoginName,
 } from '../../shared/profiles';
 import type { Logger } from '../core/logger';
@@ -34,6 +35,15 @@ export type SecretValues = Partial<Record<SecretField, string>>;
 /** Options for internal saves made by imports, which check jump chains once at the end. */
 export interface SaveOptions {
   deferJumpCheck?: boolean;
+}
+
+/** What a save did besides storing the profile: stored secrets its settings do not use. */
+export interface SaveOutcome {
+  id: string;
+  /** Removed: one of the new settings' secrets is stored now, or they use none. */
+  removedSecrets: SecretField[];
+  /** Kept for going back: the new settings have none of theirs stored yet. */
+  keptSecrets: SecretField[];
 }
 
 const secretRecordId = (profileId: string, field: SecretField): string => `${profileId}/${field}`;
@@ -89,14 +99,19 @@ export class ProfileService {
 
   /** Creates (no id) or replaces (with id) a profile; secrets follow `SecretsPatch` rules. */
   save(input: unknown): ProfileView {
+    return this.saveAndReport(input).profile;
+  }
+
+  /** `save`, also saying which stored secrets the new settings do not use were removed. */
+  saveAndReport(input: unknown): { profile: ProfileView; removedSecrets: SecretField[] } {
     const parsed = ProfileSaveInput.safeParse(input);
     if (!parsed.success) throw badRequest(parsed.error, 'profile');
-    const id = this.db.transaction(() => this.saveParsed(parsed.data)).immediate();
-    return this.get(id);
+    const outcome = this.db.transaction(() => this.saveParsed(parsed.data)).immediate();
+    return { profile: this.get(outcome.id), removedSecrets: outcome.removedSecrets };
   }
 
   /** The write behind `save` and imports; callers provide the transaction. */
-  saveParsed(input: ProfileSave, options: SaveOptions = {}): string {
+  saveParsed(input: ProfileSave, options: SaveOptions = {}): SaveOutcome {
     // Checked here, not in the schema, so that a profile stored before keeps loading.
     if (input.connection.kind === 'ssh' && !sshLoginName.test(input.connection.username)) {
       throw new AppError(
@@ -134,8 +149,15 @@ export class ProfileService {
     }
     const allowed = secretFieldsFor(input.connection);
     const patch = Object.entries(input.secrets) as [SecretField, string | null][];
-    for (const [field] of patch) {
-      if (!allowed.includes(field)) {
+    const storedBefore = (
+      this.db.prepare('SELECT field FROM secrets WHERE profile_id = ?').all(id) as {
+        field: SecretField;
+      }[]
+    ).map((row) => row.field);
+    for (const [field, value] of patch) {
+      // A kept secret of other settings can be deleted, not given a value.
+      const deletesKept = (value === null || value === '') && storedBefore.includes(field);
+      if (!allowed.includes(field) && !deletesKept) {
         throw new AppError(
           'bad-request',
           `secrets.${field}: a ${input.connection.kind} profile with this authentication does not use "${field}" (it uses: ${allowed.join(', ') || 'none'}).`,
@@ -170,25 +192,36 @@ export class ProfileService {
         connection: JSON.stringify(input.connection),
         now,
       });
-    const stale = this.db.prepare('SELECT field FROM secrets WHERE profile_id = ?').all(id) as {
-      field: SecretField;
-    }[];
     const remove = this.db.prepare('DELETE FROM secrets WHERE profile_id = ? AND field = ?');
-    for (const { field } of stale) if (!allowed.includes(field)) remove.run(id, field);
     const upsert = this.db.prepare(
       `INSERT INTO secrets (profile_id, field, ciphertext, updated_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (profile_id, field) DO UPDATE SET ciphertext = excluded.ciphertext,
          updated_at = excluded.updated_at`,
     );
+    const storedAfter = new Set(storedBefore);
     for (const [field, value] of patch) {
-      if (value === null || value === '') remove.run(id, field);
-      else upsert.run(id, field, this.vault.sealRecord(secretRecordId(id, field), value), now);
+      if (value === null || value === '') {
+        remove.run(id, field);
+        storedAfter.delete(field);
+      } else {
+        upsert.run(id, field, this.vault.sealRecord(secretRecordId(id, field), value), now);
+        storedAfter.add(field);
+      }
     }
+    const unused = unusedSecretsAfterSave(input.connection, [...storedAfter]);
+    if (!unused.kept) for (const field of unused.fields) remove.run(id, field);
     this.logger.info(existing === undefined ? 'profile created' : 'profile updated', {
       id,
       kind: input.connection.kind,
+      ...(unused.fields.length > 0
+        ? { [unused.kept ? 'keptSecrets' : 'removedSecrets']: unused.fields }
+        : {}),
     });
-    return id;
+    return {
+      id,
+      removedSecrets: unused.kept ? [] : unused.fields,
+      keptSecrets: unused.kept ? unused.fields : [],
+    };
   }
 
   /**
@@ -253,9 +286,12 @@ export class ProfileService {
     this.logger.info('profile removed', { id });
   }
 
-  /** Decrypted secrets of one profile. Needs the vault unlocked. */
+  /**
+   * Decrypted secrets of one profile, those its settings use (not the ones kept from other
+   * settings). Needs the vault unlocked.
+   */
   getSecrets(id: string): SecretValues {
-    this.get(id);
+    const used = secretFieldsFor(this.get(id).connection);
     if (this.vault.state() !== 'unlocked') {
       throw new AppError('vault-locked', 'The vault is locked; unlock it to use secrets.');
     }
@@ -266,8 +302,10 @@ export class ProfileService {
       ciphertext: Buffer;
     }[];
     const out: SecretValues = {};
-    for (const row of rows)
+    for (const row of rows) {
+      if (!used.includes(row.field)) continue;
       out[row.field] = this.vault.openRecord(secretRecordId(id, row.field), row.ciphertext);
+    }
     return out;
   }
 
@@ -326,7 +364,9 @@ export class ProfileService {
       ).map((r) => r.field),
     );
     const hasSecret: HasSecret = {};
-    for (const field of secretFieldsFor(connection.data)) hasSecret[field] = stored.has(field);
+    const used = secretFieldsFor(connection.data);
+    for (const field of used) hasSecret[field] = stored.has(field);
+    const keptSecrets = SecretField.options.filter((f) => stored.has(f) && !used.includes(f));
     return ProfileView.parse({
       id: row.id,
       name: row.name,
@@ -335,6 +375,7 @@ export class ProfileService {
       notes: row.notes,
       connection: connection.data,
       hasSecret,
+      keptSecrets,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     });

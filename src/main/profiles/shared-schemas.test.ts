@@ -101,12 +101,14 @@ describe('profile schemas', () => {
       notes: '',
       connection: { kind: 'foreman', url: 'https://fm', auth: { mode: 'bearer' } },
       hasSecret: { token: true },
+      keptSecrets: [],
       createdAt: '2026-01-01T00:00:00.000Z',
       updatedAt: '2026-01-01T00:00:00.000Z',
     };
     expect(ProfileView.safeParse(view).success).toBe(true);
     expect(ProfileView.safeParse({ ...view, secrets: { token: 'x' } }).success).toBe(false);
     expect(ProfileView.safeParse({ ...view, hasSecret: { token: 'x' } }).success).toBe(false);
+    expect(ProfileView.safeParse({ ...view, keptSecrets: ['x'] }).success).toBe(false);
   });
 });
 

@@ -14,6 +14,7 @@ export function profileView(name: string, connection: Connection): ProfileView {
     notes: '',
     connection,
     hasSecret: {},
+    keptSecrets: [],
     createdAt: now,
     updatedAt: now,
   };

@@ -2,10 +2,11 @@ import { useFormContext, useWatch } from 'react-hook-form';
 import {
   proxmoxDefaultPort,
   routerosDefaultPorts,
+  SecretField,
   secretFieldsFor,
+  unusedSecretsAfterSave,
   type Connection,
   type ProfileView,
-  type SecretField,
 } from '../../../../shared/profiles';
 import { Segmented } from '../../components/Segmented';
 import { FormField, fieldProps } from './FormField';
@@ -259,15 +260,51 @@ export function ConnectionFields(props: {
           key={field}
           field={field}
           label={secretLabel(field, connection)}
-          hasSecret={props.profile?.hasSecret[field] === true}
-          about={secretAbout(field, connection, props.profile?.hasSecret[field] === true)}
+          hasSecret={storedSecret(props.profile, field)}
+          about={secretAbout(field, connection, storedSecret(props.profile, field))}
         />
       ))}
+      {props.profile ? <UnusedSecretsNote profile={props.profile} connection={connection} /> : null}
 
       {draft.kind === 'ssh' ? (
         <SshExtras selfId={props.profile?.id} sshProfiles={props.sshProfiles} />
       ) : null}
     </section>
+  );
+}
+
+/** Stored in the vault: used by the profile's settings, or kept from other ones. */
+function storedSecret(profile: ProfileView | undefined, field: SecretField): boolean {
+  return profile?.hasSecret[field] === true || profile?.keptSecrets.includes(field) === true;
+}
+
+/**
+ * Before saving, what becomes of stored secrets the settings in the form do not use (another
+ * login method chosen): kept until one of theirs is saved, or removed (see
+ * `unusedSecretsAfterSave`).
+ */
+function UnusedSecretsNote(props: { profile: ProfileView; connection: Connection }) {
+  const typed = useWatch<ProfileFormValues, 'secrets'>({ name: 'secrets' });
+  const cleared = useWatch<ProfileFormValues, 'clear'>({ name: 'clear' });
+  const used = secretFieldsFor(props.connection);
+  const storedAfter = SecretField.options.filter((field) =>
+    used.includes(field)
+      ? !cleared[field] && (typed[field] !== '' || storedSecret(props.profile, field))
+      : storedSecret(props.profile, field),
+  );
+  const { fields, kept } = unusedSecretsAfterSave(props.connection, storedAfter);
+  if (fields.length === 0) return null;
+  const names = fields.map((field) => secretLabel(field, props.profile.connection)).join(' and ');
+  const theirs = used.map((field) => secretLabel(field, props.connection)).join(' or ');
+  return kept ? (
+    <div className="banner info" role="status" data-testid="pf-unused-secrets">
+      The stored {names} is not used with these settings. It is kept, so going back to the earlier
+      ones finds it, and removed once a {theirs} is saved.
+    </div>
+  ) : (
+    <div className="banner warn" role="status" data-testid="pf-unused-secrets">
+      Saving removes the stored {names}: these settings do not use it.
+    </div>
   );
 }
 

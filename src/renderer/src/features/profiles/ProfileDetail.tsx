@@ -167,6 +167,15 @@ export function ProfileDetail(props: { profile: ProfileView }) {
                       `${secretLabel(field, profile.connection)}: ${profile.hasSecret[field] ? 'stored' : 'not set'}`,
                   )
                   .join(' · ')}
+            {profile.keptSecrets.length > 0 ? (
+              <div className="muted" data-testid="profile-kept-secrets">
+                Kept from other settings, not used:{' '}
+                {profile.keptSecrets
+                  .map((field) => secretLabel(field, profile.connection))
+                  .join(', ')}
+                . Going back to them uses it again; saving a secret of these removes it.
+              </div>
+            ) : null}
           </dd>
           {tls !== undefined ? <FactRow label="TLS" value={tls} /> : null}
           {profile.notes !== '' ? <FactRow label="Notes" value={profile.notes} /> : null}

@@ -405,6 +405,50 @@ describe('secret fields', () => {
   });
 });
 
+describe('stored secrets of another login method', () => {
+  it('says before saving whether the stored token is kept or removed', async () => {
+    const host = await renderPage([storedForeman]);
+    await editStored();
+    expect(screen.queryByTestId('pf-unused-secrets')).toBeNull();
+    fireEvent.click(field('pf-connection-auth-mode-password'));
+    expect((await screen.findByTestId('pf-unused-secrets')).textContent).toBe(
+      'The stored Access token is not used with these settings. It is kept, so going back to the earlier ones finds it, and removed once a Password is saved.',
+    );
+    type('pf-secrets-password', 'new-password-1');
+    expect(field('pf-unused-secrets').textContent).toBe(
+      'Saving removes the stored Access token: these settings do not use it.',
+    );
+    fireEvent.click(field('pf-connection-auth-mode-token'));
+    await waitFor(() => {
+      expect(screen.queryByTestId('pf-unused-secrets')).toBeNull();
+    });
+    expect(host.saves()).toHaveLength(0);
+  });
+
+  it('shows a token kept from the earlier method as stored when going back to it', async () => {
+    await renderPage([
+      {
+        ...storedForeman,
+        connection: { ...storedForeman.connection, auth: { mode: 'password', username: 'admin' } },
+        hasSecret: { password: false },
+        keptSecrets: ['token'],
+      } as ProfileView,
+    ]);
+    fireEvent.click(screen.getByText('Foreman prod'));
+    expect(field('profile-kept-secrets').textContent).toContain('Access token');
+    fireEvent.keyDown(field('profile-list'), { key: 'Enter' });
+    await screen.findByTestId('profile-form');
+    expect(field('pf-unused-secrets').textContent).toContain('The stored Access token is not used');
+    fireEvent.click(field('pf-connection-auth-mode-token'));
+    await waitFor(() => {
+      expect((field('pf-secrets-token') as HTMLInputElement).placeholder).toBe(
+        'stored — leave empty to keep',
+      );
+    });
+    expect(screen.queryByTestId('pf-unused-secrets')).toBeNull();
+  });
+});
+
 describe('an unsaved draft and the vault lock', () => {
   async function renderGatedPage(profiles: ProfileView[] = []) {
     const host = fakeProfilesHost(profiles);

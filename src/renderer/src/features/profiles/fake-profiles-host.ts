@@ -15,6 +15,7 @@ export function storedProfile(
     tags: [],
     notes: '',
     hasSecret: {},
+    keptSecrets: [],
     createdAt: stamp,
     updatedAt: stamp,
     ...overrides,
