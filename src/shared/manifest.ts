@@ -9,6 +9,7 @@ import {
   SecretValue,
   SshConnectionByName,
   profileCommonShape,
+  profileNameKey,
 } from './profiles';
 
 /**
@@ -57,7 +58,7 @@ export const Manifest = z
   .superRefine((manifest, ctx) => {
     const seen = new Map<string, number>();
     manifest.profiles.forEach((profile, index) => {
-      const key = profile.name.toLowerCase();
+      const key = profileNameKey(profile.name);
       const first = seen.get(key);
       if (first !== undefined) {
         ctx.addIssue({

@@ -14,12 +14,52 @@ const noControl = /^[^\p{Cc}]*$/u;
 export const ProfileId = z.uuid();
 export type ProfileId = z.infer<typeof ProfileId>;
 
+/**
+ * A profile name, in Unicode's composed form (NFC): `Café` typed with a combining accent is the
+ * same name as `Café` typed with `é`. Invisible and text-direction characters are refused in new
+ * names by the profile service (`hiddenCharacterIn`), not here, so a name stored before loads.
+ */
 export const ProfileName = z
   .string()
   .trim()
+  .normalize('NFC')
   .min(1, 'Name is required')
   .max(100)
   .regex(noControl, 'Name must not contain control characters');
+
+/**
+ * Characters a name shows nothing for, or that turn the text around it (a right-to-left
+ * override), so two names that look the same differ: Unicode's format characters, but for the
+ * joiners that words in some scripts and emoji need and the tags of flag emoji, and the Hangul
+ * fillers, which draw as blanks.
+ */
+function isHidden(code: number, char: string): boolean {
+  if (code === 0x200c || code === 0x200d || (code >= 0xe0020 && code <= 0xe007f)) return false;
+  return /\p{Cf}/u.test(char) || [0x115f, 0x1160, 0x3164, 0xffa0].includes(code);
+}
+
+/** The first invisible or text-direction character of `name` as `U+202E`, or null. */
+export function hiddenCharacterIn(name: string): string | null {
+  for (const char of name) {
+    const code = char.codePointAt(0) ?? 0;
+    if (isHidden(code, char)) return `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  }
+  return null;
+}
+
+/** How names are compared: composed (NFC) and lower-cased, so `CAFÉ` is `café` in either form. */
+export function profileNameKey(name: string): string {
+  return name.trim().normalize('NFC').toLowerCase();
+}
+
+/**
+ * The keys a stored profile of this name may have: names were only lower-cased before they were
+ * composed, so one typed in decomposed form (as macOS often gives it) is stored that way.
+ */
+export function profileNameKeys(name: string): string[] {
+  const key = profileNameKey(name);
+  return [...new Set([key, key.normalize('NFD'), name.trim().toLowerCase()])];
+}
 
 /**
  * A folder path such as `Lab/Site A`; empty means the top level. Written the one way it is shown:

@@ -20,11 +20,23 @@ export interface CliIo {
  * screen, the window title or the clipboard. (JSON output escapes them itself.)
  */
 export function printable(text: string): string {
-  return text.replace(
-    /[^\P{Cc}\n\t]/gu,
-    (c) => `\\x${(c.codePointAt(0) ?? 0).toString(16).padStart(2, '0')}`,
-  );
+  return text
+    .replace(
+      /[^\P{Cc}\n\t]/gu,
+      (c) => `\\x${(c.codePointAt(0) ?? 0).toString(16).padStart(2, '0')}`,
+    )
+    .replace(
+      invisibleOrDirection,
+      (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
+    );
 }
+
+/**
+ * Text-direction controls and zero-width characters, shown as `\u202e` and the like: a
+ * right-to-left override in a name would turn the rest of the line around, and a zero-width
+ * space makes `web01` and `web\u200b01` look the same.
+ */
+const invisibleOrDirection = /[\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/gu;
 
 /**
  * JSON text with DEL and the C1 controls written as `\u009b` and the like, as JSON.stringify

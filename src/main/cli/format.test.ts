@@ -29,6 +29,22 @@ describe('the profile list', () => {
     expect(starts[0]).toEqual([0, 14, 20, 28]);
     for (const s of starts) expect(s).toEqual(starts[0]);
   });
+
+  it('shows text-direction and zero-width characters of a name as escapes', () => {
+    const ssh: Connection = {
+      kind: 'ssh',
+      host: 'edge.lab',
+      port: 22,
+      username: 'ops',
+      auth: { mode: 'agent' },
+      hostKeyPolicy: 'ask',
+      jumpHostId: null,
+    };
+    const text = formatList([profileView('edge\u202e1gpj', ssh), profileView('web\u200b01', ssh)]);
+    expect(text).toContain('edge\\u202e1gpj');
+    expect(text).toContain('web\\u200b01');
+    expect(text).not.toMatch(/[\u202e\u200b]/);
+  });
 });
 
 describe('a probe', () => {

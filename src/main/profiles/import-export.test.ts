@@ -121,6 +121,38 @@ describe('profile import and export', () => {
     expect(store.profiles.list()).toEqual([]);
   });
 
+  it('takes names in either Unicode form as one, and refuses a new name with invisible characters', async () => {
+    const store = await unlockedTestStore();
+    const entry = (name: string) => ({
+      name,
+      connection: { kind: 'ssh', host: 'web.lab', username: 'ops', auth: { mode: 'agent' } },
+    });
+    const file = (...names: string[]) =>
+      JSON.stringify({ rackside: 'profile-manifest', version: 1, profiles: names.map(entry) });
+    await expect(parseProfileFile(file('Caf\u00e9', 'Cafe\u0301'), noPassphrase)).rejects.toThrow(
+      'Invalid profile file: profiles[1] "Cafe\u0301": name: Duplicate profile name "Caf\u00e9" (also entry 0)',
+    );
+    const hidden = await parseProfileFile(file('web01', 'web\u200b01'), noPassphrase);
+    expect(() => importManifest(store.db, store.profiles, hidden)).toThrow(
+      'profiles[1] "web\u200b01": name: A name cannot contain invisible or text-direction characters (U+200B found)',
+    );
+    expect(store.profiles.list()).toEqual([]);
+    // A name stored in decomposed form is the entry in composed form: updated, not added.
+    importManifest(
+      store.db,
+      store.profiles,
+      await parseProfileFile(file('Caf\u00e9'), noPassphrase),
+    );
+    expect(
+      importManifest(
+        store.db,
+        store.profiles,
+        await parseProfileFile(file('CAFE\u0301'), noPassphrase),
+      ),
+    ).toEqual({ created: [], updated: ['CAF\u00c9'], unchanged: [] });
+    expect(store.profiles.list().map((p) => p.name)).toEqual(['CAF\u00c9']);
+  });
+
   it('exports plain without secrets and encrypted with them, importable elsewhere', async () => {
     const source = await unlockedTestStore();
     for (const input of sampleProfiles) source.profiles.save(input);

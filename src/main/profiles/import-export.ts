@@ -6,11 +6,11 @@ import {
   manifestVersion,
   type ManifestProfile,
 } from '../../shared/manifest';
-import type { ProfileView, SecretField } from '../../shared/profiles';
+import { profileNameKey, type ProfileView, type SecretField } from '../../shared/profiles';
 import type { Sqlite } from '../db/sqlite';
 import { decryptExport, encryptExport } from './export-file';
 import { describeIssue } from './issues';
-import type { ProfileService } from './profile-service';
+import { refuseHiddenCharacters, type ProfileService } from './profile-service';
 
 export interface ImportSummary {
   created: string[];
@@ -85,14 +85,14 @@ export function importManifest(
       const stored = new Map<string, ProfileView>();
       for (const entry of manifest.profiles) {
         const existing = profiles.findByName(entry.name);
-        ids.set(entry.name.toLowerCase(), existing?.id ?? randomUUID());
+        ids.set(profileNameKey(entry.name), existing?.id ?? randomUUID());
         if (existing === null) summary.created.push(entry.name);
         else stored.set(entry.name, existing);
       }
       const created = new Set(summary.created);
       manifest.profiles.forEach((entry, index) => {
         withEntry(index, entry.name, () => {
-          const id = ids.get(entry.name.toLowerCase()) ?? '';
+          const id = ids.get(profileNameKey(entry.name)) ?? '';
           const connection = resolveConnection(entry, ids, profiles);
           const { name, folder, tags, notes, secrets } = entry;
           const before = stored.get(entry.name);
@@ -113,7 +113,10 @@ export function importManifest(
             // Left alone: its time of last change stays the time it last changed.
             if (same) return;
           }
-          if (created.has(entry.name)) insertPlaceholder(db, id, entry);
+          if (created.has(entry.name)) {
+            refuseHiddenCharacters(entry.name);
+            insertPlaceholder(db, id, entry);
+          }
           profiles.saveParsed(
             { id, name, folder, tags, notes, connection, secrets },
             { deferJumpCheck: true },
@@ -122,7 +125,7 @@ export function importManifest(
       });
       manifest.profiles.forEach((entry, index) => {
         withEntry(index, entry.name, () => {
-          const saved = profiles.get(ids.get(entry.name.toLowerCase()) ?? '');
+          const saved = profiles.get(ids.get(profileNameKey(entry.name)) ?? '');
           if (saved.connection.kind === 'ssh')
             profiles.checkJumpChain(saved.id, saved.connection.jumpHostId);
         });
@@ -156,7 +159,7 @@ function insertPlaceholder(db: Sqlite, id: string, entry: ManifestProfile): void
   ).run(
     id,
     entry.name,
-    entry.name.toLowerCase(),
+    profileNameKey(entry.name),
     entry.connection.kind,
     new Date().toISOString(),
     new Date().toISOString(),
@@ -171,7 +174,7 @@ function resolveConnection(
   if (entry.connection.kind !== 'ssh') return entry.connection;
   const { jumpHost, ...rest } = entry.connection;
   if (jumpHost === null) return { ...rest, jumpHostId: null };
-  const jumpHostId = ids.get(jumpHost.toLowerCase()) ?? profiles.findByName(jumpHost)?.id;
+  const jumpHostId = ids.get(profileNameKey(jumpHost)) ?? profiles.findByName(jumpHost)?.id;
   if (jumpHostId === undefined) {
     throw new AppError('bad-request', `connection.jumpHost: no SSH profile named "${jumpHost}"`);
   }

@@ -217,6 +217,62 @@ describe('ProfileService', () => {
     expect(store.profiles.get(saved.id).name).toBe('router-1');
   });
 
+  it('takes a name in either Unicode form as the same name, and refuses invisible and text-direction characters', async () => {
+    const store = await unlockedTestStore();
+    const { secrets: _secrets, ...router } = sampleProfiles[3]!;
+    const cafe = store.profiles.save({ ...router, name: 'Cafe\u0301' });
+    expect(cafe.name).toBe('Caf\u00e9');
+    expect(() => store.profiles.save({ ...router, name: 'CAF\u00c9' })).toThrow(
+      expect.objectContaining({ code: 'conflict' }),
+    );
+    expect(store.profiles.resolve('cafe\u0301').id).toBe(cafe.id);
+    store.profiles.save({ ...router, name: 'web01' });
+    for (const [name, char] of [
+      ['web\u200b01', 'U+200B'],
+      ['web01\u202egpj.exe', 'U+202E'],
+      ['web\ufeff02', 'U+FEFF'],
+      ['web\u00ad03', 'U+00AD'],
+    ]) {
+      expect(() => store.profiles.save({ ...router, name })).toThrow(
+        `name: A name cannot contain invisible or text-direction characters (${char} found): two names that look the same would be different.`,
+      );
+    }
+    // Words and emoji that need a joiner are names like any other.
+    expect(store.profiles.save({ ...router, name: 'می\u200cخواهم' }).name).toBe('می\u200cخواهم');
+    expect(store.profiles.save({ ...router, name: '👩\u200d💻 desk' }).name).toBe(
+      '👩\u200d💻 desk',
+    );
+
+    // Names stored before, only lower-cased: found in either form, and saved again as they are.
+    const insert = store.db.prepare(
+      `INSERT INTO profiles (id, name, name_key, kind, folder, tags, notes, connection, created_at, updated_at)
+       VALUES (?, ?, ?, 'routeros', '', '[]', '', ?, ?, ?)`,
+    );
+    const now = new Date().toISOString();
+    const connection = JSON.stringify(cafe.connection);
+    const oldIds = ['6f1c1a4e-0000-4000-8000-000000000001', '6f1c1a4e-0000-4000-8000-000000000002'];
+    insert.run(oldIds[0], 'Ma\u0301laga', 'ma\u0301laga', connection, now, now);
+    insert.run(oldIds[1], 'edge\u202e1', 'edge\u202e1', connection, now, now);
+    expect(store.profiles.resolve('M\u00e1laga').id).toBe(oldIds[0]);
+    expect(() => store.profiles.save({ ...router, name: 'm\u00e1laga' })).toThrow(
+      expect.objectContaining({ code: 'conflict' }),
+    );
+    const kept = store.profiles.get(oldIds[1]!);
+    const { id, name, folder, tags, notes } = kept;
+    expect(
+      store.profiles.save({
+        id,
+        name,
+        folder,
+        tags,
+        notes,
+        connection: kept.connection,
+        secrets: {},
+      }).notes,
+    ).toBe('');
+    expect(store.profiles.resolve('edge\u202e1').id).toBe(oldIds[1]);
+  });
+
   it('rejects duplicate names, unknown ids and malformed input with a clear message', async () => {
     const store = await unlockedTestStore();
     store.profiles.save(sampleProfiles[3]);

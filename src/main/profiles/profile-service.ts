@@ -6,6 +6,9 @@ import {
   ProfileView,
   SecretField,
   Sha256Fingerprint,
+  hiddenCharacterIn,
+  profileNameKey,
+  profileNameKeys,
   secretFieldsFor,
   unusedSecretsAfterSave,
   type HasSecret,
@@ -81,9 +84,13 @@ export class ProfileService {
   }
 
   findByName(name: string): ProfileView | null {
+    const keys = profileNameKeys(name);
     const row = this.db
-      .prepare('SELECT * FROM profiles WHERE name_key = ?')
-      .get(name.trim().toLowerCase()) as ProfileRow | undefined;
+      .prepare(
+        `SELECT * FROM profiles WHERE name_key IN (${keys.map(() => '?').join(', ')})
+         ORDER BY name_key = ? DESC LIMIT 1`,
+      )
+      .get(...keys, keys[0]) as ProfileRow | undefined;
     return row === undefined ? null : this.toView(row);
   }
 
@@ -140,13 +147,21 @@ export class ProfileService {
       }
     }
     const id = existing?.id ?? randomUUID();
-    const nameKey = input.name.toLowerCase();
+    const keys = profileNameKeys(input.name);
+    const nameKey = profileNameKey(input.name);
     const clash = this.db
-      .prepare('SELECT id FROM profiles WHERE name_key = ? AND id != ?')
-      .get(nameKey, id) as { id: string } | undefined;
+      .prepare(
+        `SELECT id FROM profiles WHERE name_key IN (${keys.map(() => '?').join(', ')}) AND id != ?`,
+      )
+      .get(...keys, id) as { id: string } | undefined;
     if (clash !== undefined) {
       throw new AppError('conflict', `A profile named "${input.name}" already exists.`);
     }
+    // Checked here, not in the schema, so that a name stored before keeps loading and saving.
+    const stored = existing
+      ? (this.db.prepare('SELECT name FROM profiles WHERE id = ?').get(id) as { name: string })
+      : undefined;
+    if (stored?.name !== input.name) refuseHiddenCharacters(input.name);
     const allowed = secretFieldsFor(input.connection);
     const patch = Object.entries(input.secrets) as [SecretField, string | null][];
     const storedBefore = (
@@ -380,6 +395,19 @@ export class ProfileService {
       updatedAt: row.updated_at,
     });
   }
+}
+
+/**
+ * Refuses a new name with invisible or text-direction characters: they make two names that look
+ * the same different, or show a name the wrong way round.
+ */
+export function refuseHiddenCharacters(name: string): void {
+  const hidden = hiddenCharacterIn(name);
+  if (hidden === null) return;
+  throw new AppError(
+    'bad-request',
+    `name: A name cannot contain invisible or text-direction characters (${hidden} found): two names that look the same would be different.`,
+  );
 }
 
 interface JoinRow {
