@@ -153,6 +153,32 @@ describe('profile import and export', () => {
     expect(store.profiles.list().map((p) => p.name)).toEqual(['CAF\u00c9']);
   });
 
+  it('refuses an entry with the name of a profile of another kind, and imports nothing', async () => {
+    const store = await unlockedTestStore();
+    importManifest(
+      store.db,
+      store.profiles,
+      await parseProfileFile(JSON.stringify(manifest), noPassphrase),
+    );
+    const patchmon = {
+      rackside: 'profile-manifest',
+      version: 1,
+      profiles: [
+        {
+          name: 'jump',
+          connection: { kind: 'ssh', host: 'jump2.lab', username: 'ops', auth: { mode: 'agent' } },
+        },
+        { name: 'FM', connection: { kind: 'patchmon', url: 'https://pm.lab', apiKey: 'key-1' } },
+      ],
+    };
+    const parsed = await parseProfileFile(JSON.stringify(patchmon), noPassphrase);
+    expect(() => importManifest(store.db, store.profiles, parsed)).toThrow(
+      'profiles[1] "FM": connection.kind: "fm" is a foreman profile and cannot become a patchmon one; give the patchmon profile another name, or remove "fm" first.',
+    );
+    expect(store.profiles.resolve('fm').connection.kind).toBe('foreman');
+    expect(store.profiles.resolve('jump').connection).toMatchObject({ host: 'jump.lab' });
+  });
+
   it('exports plain without secrets and encrypted with them, importable elsewhere', async () => {
     const source = await unlockedTestStore();
     for (const input of sampleProfiles) source.profiles.save(input);

@@ -130,10 +130,19 @@ export class ProfileService {
     const existing =
       input.id === undefined
         ? undefined
-        : (this.db.prepare('SELECT id, created_at FROM profiles WHERE id = ?').get(input.id) as
-            { id: string; created_at: string } | undefined);
+        : (this.db
+            .prepare('SELECT id, name, kind, created_at FROM profiles WHERE id = ?')
+            .get(input.id) as
+            { id: string; name: string; kind: string; created_at: string } | undefined);
     if (input.id !== undefined && existing === undefined) {
       throw new AppError('not-found', `No profile with id ${input.id}.`);
+    }
+    // Its synced records, joins and sync history are of its kind: another kind is another profile.
+    if (existing !== undefined && existing.kind !== input.connection.kind) {
+      throw new AppError(
+        'bad-request',
+        `connection.kind: "${existing.name}" is a ${existing.kind} profile and cannot become a ${input.connection.kind} one; give the ${input.connection.kind} profile another name, or remove "${existing.name}" first.`,
+      );
     }
     if (existing !== undefined && input.editedFrom !== undefined) {
       const stored = this.db
