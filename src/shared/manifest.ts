@@ -8,9 +8,12 @@ import {
   SecretField,
   SecretValue,
   SshConnectionByName,
+  needsOneTimeCode,
+  oneTimeCodeSyncHint,
   profileCommonShape,
   profileNameKey,
 } from './profiles';
+import { SyncScheduleRequest } from './inventory';
 
 /**
  * The profile manifest: a JSON file listing connection profiles with their secrets inline.
@@ -40,8 +43,26 @@ export const ManifestProfile = z
     connection: ManifestConnection,
     /** Secret values by field; only fields the connection uses are accepted. */
     secrets: z.partialRecord(SecretField, SecretValue).default({}),
+    /**
+     * A source's background sync ("Sync every"), in minutes; null: off. Absent: a profile being
+     * updated keeps its own, a new one has none.
+     */
+    syncEveryMinutes: SyncScheduleRequest.shape.intervalMinutes.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((profile, ctx) => {
+    if (profile.syncEveryMinutes === undefined || profile.syncEveryMinutes === null) return;
+    const issue = (message: string): void => {
+      ctx.addIssue({ code: 'custom', path: ['syncEveryMinutes'], message });
+    };
+    if (profile.connection.kind === 'ssh') {
+      issue(
+        'SSH profiles have no background sync; only source profiles (foreman, proxmox, patchmon, routeros) do',
+      );
+    } else if (needsOneTimeCode(profile.connection)) {
+      issue(oneTimeCodeSyncHint(profile.name));
+    }
+  });
 export type ManifestProfile = z.infer<typeof ManifestProfile>;
 export type ManifestProfileInput = z.input<typeof ManifestProfile>;
 

@@ -100,7 +100,7 @@ export function storeHandlers(
       return pinned;
     },
     'profiles:export': async ({ ids, passphrase }) => {
-      const content = await exportFileText(profiles, ids, passphrase);
+      const content = await exportFileText(store.db, profiles, ids, passphrase);
       const stamp = new Date().toISOString().slice(0, 10);
       const fileName = `rackside-profiles-${stamp}${passphrase === null ? '' : '.encrypted'}.json`;
       return { fileName, content };

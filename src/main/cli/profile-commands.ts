@@ -325,7 +325,7 @@ export async function exportProfiles(
     await s.unlock();
     passphrase = await s.exportPassphrase(true);
   }
-  const text = await exportFileText(s.store.profiles, ids, passphrase);
+  const text = await exportFileText(s.store.db, s.store.profiles, ids, passphrase);
   try {
     writeFileDurably(file, text);
   } catch (error) {

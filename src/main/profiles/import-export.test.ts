@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { ManifestInput } from '../../shared/manifest';
 import { tempDir } from '../db/test-helpers';
 import { unlockedTestStore } from '../store/test-helpers';
+import { SyncHistory } from '../sync/sync-history';
 import { sampleProfiles, sampleSecretValues } from './fixtures';
 import { exportFileText, importManifest, parseProfileFile } from './import-export';
 import { includeReader, sshConfigToManifest } from './ssh-config-import';
@@ -182,9 +183,10 @@ describe('profile import and export', () => {
   it('exports plain without secrets and encrypted with them, importable elsewhere', async () => {
     const source = await unlockedTestStore();
     for (const input of sampleProfiles) source.profiles.save(input);
-    const plain = await exportFileText(source.profiles, 'all', null);
+    const plain = await exportFileText(source.db, source.profiles, 'all', null);
     for (const secret of sampleSecretValues) expect(plain).not.toContain(secret);
     const encrypted = await exportFileText(
+      source.db,
       source.profiles,
       [source.profiles.resolve('router-1').id],
       'export pass 1',
@@ -208,6 +210,79 @@ describe('profile import and export', () => {
     expect(target.profiles.getSecrets(target.profiles.resolve('router-1').id)).toEqual({
       password: 'SECRET-ros-5555',
     });
+  });
+
+  it('carries a source\'s "Sync every" through plain and encrypted exports', async () => {
+    const source = await unlockedTestStore();
+    for (const input of sampleProfiles) source.profiles.save(input);
+    const pve = source.profiles.resolve('pve-lab');
+    new SyncHistory(source.db, () => new Date()).setSchedule(pve.id, 60);
+    const plain = await exportFileText(source.db, source.profiles, 'all', null);
+    const encrypted = await exportFileText(source.db, source.profiles, [pve.id], 'export pass 1');
+    const schedules = (store: typeof source) =>
+      new SyncHistory(store.db, () => new Date())
+        .freshness(store.profiles.list(), new Set())
+        .map((s) => [s.profileName, s.intervalMinutes]);
+    for (const [text, passphrase] of [
+      [plain, noPassphrase],
+      [encrypted, () => Promise.resolve('export pass 1')],
+    ] as const) {
+      const target = await unlockedTestStore();
+      const parsed = await parseProfileFile(text, passphrase);
+      expect(parsed.profiles.find((p) => p.name === 'pve-lab')?.syncEveryMinutes).toBe(60);
+      importManifest(target.db, target.profiles, parsed);
+      expect(schedules(target)).toContainEqual(['pve-lab', 60]);
+    }
+
+    // Given, it is set (null: off) and counts as a change; absent, the stored one stays.
+    const file = (syncEveryMinutes?: number | null) =>
+      JSON.stringify({
+        rackside: 'profile-manifest',
+        version: 1,
+        profiles: [
+          {
+            name: 'pve-lab',
+            folder: pve.folder,
+            tags: pve.tags,
+            notes: pve.notes,
+            connection: pve.connection,
+            ...(syncEveryMinutes === undefined ? {} : { syncEveryMinutes }),
+          },
+        ],
+      });
+    const again = async (syncEveryMinutes?: number | null) =>
+      importManifest(
+        source.db,
+        source.profiles,
+        await parseProfileFile(file(syncEveryMinutes), noPassphrase),
+      );
+    expect(await again(60)).toMatchObject({ unchanged: ['pve-lab'] });
+    expect(await again()).toMatchObject({ unchanged: ['pve-lab'] });
+    expect(schedules(source)).toContainEqual(['pve-lab', 60]);
+    expect(await again(null)).toMatchObject({ updated: ['pve-lab'] });
+    expect(schedules(source)).toContainEqual(['pve-lab', null]);
+
+    // Checked like the setting in the sync center.
+    const bad = (entry: object) =>
+      parseProfileFile(
+        JSON.stringify({ rackside: 'profile-manifest', version: 1, profiles: [entry] }),
+        noPassphrase,
+      );
+    await expect(
+      bad({ name: 'pve', connection: pve.connection, syncEveryMinutes: 2 }),
+    ).rejects.toThrow('profiles[0] "pve": syncEveryMinutes: Too small: expected number to be >=5');
+    const ssh = { kind: 'ssh', host: 'a.lab', username: 'ops', auth: { mode: 'agent' } };
+    await expect(bad({ name: 'a', connection: ssh, syncEveryMinutes: 60 })).rejects.toThrow(
+      'profiles[0] "a": syncEveryMinutes: SSH profiles have no background sync',
+    );
+    const totp = {
+      kind: 'proxmox',
+      url: 'https://pve.lab:8006',
+      auth: { mode: 'password', username: 'root', totp: true },
+    };
+    await expect(bad({ name: 'otp', connection: totp, syncEveryMinutes: 60 })).rejects.toThrow(
+      'profiles[0] "otp": syncEveryMinutes: "otp" asks for a one-time code at every login, so it can only be synced by hand.',
+    );
   });
 
   it('imports ~/.ssh/config hosts with defaults and ProxyJump chains, without duplicates', async () => {

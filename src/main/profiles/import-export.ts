@@ -8,6 +8,7 @@ import {
 } from '../../shared/manifest';
 import { profileNameKey, type ProfileView, type SecretField } from '../../shared/profiles';
 import type { Sqlite } from '../db/sqlite';
+import { SyncHistory } from '../sync/sync-history';
 import { decryptExport, encryptExport } from './export-file';
 import { describeIssue } from './issues';
 import { refuseHiddenCharacters, type ProfileService } from './profile-service';
@@ -94,11 +95,12 @@ export function importManifest(
         withEntry(index, entry.name, () => {
           const id = ids.get(profileNameKey(entry.name)) ?? '';
           const connection = resolveConnection(entry, ids, profiles);
-          const { name, folder, tags, notes, secrets } = entry;
+          const { name, folder, tags, notes, secrets, syncEveryMinutes } = entry;
           const before = stored.get(entry.name);
           if (before !== undefined) {
             const same =
               sameSecrets(profiles, before.id, secrets) &&
+              (syncEveryMinutes === undefined || syncEveryMinutes === scheduleOf(db, before.id)) &&
               sameJson(
                 {
                   name: before.name,
@@ -121,6 +123,7 @@ export function importManifest(
             { id, name, folder, tags, notes, connection, secrets },
             { deferJumpCheck: true },
           );
+          if (syncEveryMinutes !== undefined) setSchedule(db, id, syncEveryMinutes);
         });
       });
       manifest.profiles.forEach((entry, index) => {
@@ -133,6 +136,18 @@ export function importManifest(
       return summary;
     })
     .immediate();
+}
+
+/** A source's background sync interval in minutes ("Sync every"), null when it has none. */
+function scheduleOf(db: Sqlite, profileId: string): number | null {
+  const row = db
+    .prepare('SELECT interval_minutes FROM sync_schedules WHERE profile_id = ?')
+    .get(profileId) as { interval_minutes: number } | undefined;
+  return row?.interval_minutes ?? null;
+}
+
+function setSchedule(db: Sqlite, profileId: string, minutes: number | null): void {
+  new SyncHistory(db, () => new Date()).setSchedule(profileId, minutes);
 }
 
 /** Equal as JSON, whatever the order of object keys. */
@@ -199,6 +214,7 @@ function withEntry(index: number, name: string, run: () => void): void {
  * imports on its own. With `withSecrets` the vault must be unlocked.
  */
 export function exportManifest(
+  db: Sqlite,
   profiles: ProfileService,
   ids: readonly string[] | 'all',
   options: { withSecrets: boolean },
@@ -220,12 +236,14 @@ export function exportManifest(
     const secrets: Partial<Record<SecretField, string>> = options.withSecrets
       ? profiles.getSecrets(profile.id)
       : {};
+    const schedule = scheduleOf(db, profile.id);
     const common = {
       name: profile.name,
       folder: profile.folder,
       tags: profile.tags,
       notes: profile.notes,
       secrets,
+      ...(schedule === null ? {} : { syncEveryMinutes: schedule }),
     };
     if (connection.kind !== 'ssh') return { ...common, connection };
     const { jumpHostId, ...rest } = connection;
@@ -243,11 +261,12 @@ export function exportManifest(
 
 /** The text of an export file: plain manifest without secrets, or encrypted with secrets. */
 export async function exportFileText(
+  db: Sqlite,
   profiles: ProfileService,
   ids: readonly string[] | 'all',
   passphrase: string | null,
 ): Promise<string> {
-  const manifest = exportManifest(profiles, ids, { withSecrets: passphrase !== null });
+  const manifest = exportManifest(db, profiles, ids, { withSecrets: passphrase !== null });
   const json = `${JSON.stringify(manifest, null, 2)}\n`;
   return passphrase === null ? json : encryptExport(json, passphrase);
 }
