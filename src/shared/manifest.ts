@@ -10,6 +10,8 @@ import {
   SshConnectionByName,
   needsOneTimeCode,
   oneTimeCodeSyncHint,
+  secretFieldsFor,
+  type Connection,
   profileCommonShape,
   profileNameKey,
 } from './profiles';
@@ -51,6 +53,20 @@ export const ManifestProfile = z
   })
   .strict()
   .superRefine((profile, ctx) => {
+    // Checked with the file, before the vault is opened to store them.
+    const connection: Connection =
+      profile.connection.kind === 'ssh'
+        ? { ...profile.connection, jumpHostId: null }
+        : profile.connection;
+    const used = secretFieldsFor(connection);
+    for (const field of Object.keys(profile.secrets) as SecretField[]) {
+      if (used.includes(field)) continue;
+      ctx.addIssue({
+        code: 'custom',
+        path: ['secrets', field],
+        message: `a ${connection.kind} profile with this authentication does not use "${field}" (it uses: ${used.join(', ') || 'none'})`,
+      });
+    }
     if (profile.syncEveryMinutes === undefined || profile.syncEveryMinutes === null) return;
     const issue = (message: string): void => {
       ctx.addIssue({ code: 'custom', path: ['syncEveryMinutes'], message });

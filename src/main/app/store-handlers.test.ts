@@ -171,7 +171,10 @@ describe('vault and profile commands', () => {
     data(await call(other, 'vault:setup', { passphrase }));
     expect(await call(other, 'profiles:import', { content: sealed.content })).toMatchObject({
       ok: false,
-      error: { message: 'This export is encrypted: enter its passphrase.' },
+      error: {
+        code: 'wrong-passphrase',
+        message: 'This export is encrypted: enter its passphrase.',
+      },
     });
     const wrong = await call(other, 'profiles:import', {
       content: sealed.content,

@@ -106,10 +106,12 @@ export function storeHandlers(
       return { fileName, content };
     },
     'profiles:import': async ({ content, passphrase }) => {
+      // Without a passphrase an encrypted export is only checked: its envelope first, then
+      // `wrong-passphrase` asks for one (the import dialog's first call).
       const manifest = await parseProfileFile(content, () => {
         if (passphrase === null) {
           return Promise.reject(
-            new AppError('bad-request', 'This export is encrypted: enter its passphrase.'),
+            new AppError('wrong-passphrase', 'This export is encrypted: enter its passphrase.'),
           );
         }
         return Promise.resolve(passphrase);

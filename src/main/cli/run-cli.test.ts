@@ -10,7 +10,7 @@ import type { ManifestInput } from '../../shared/manifest';
 import { silentLogger } from '../core/logger';
 import { tempDir } from '../db/test-helpers';
 import { sampleProfiles, sampleSecretValues } from '../profiles/fixtures';
-import { openStore } from '../store/open-store';
+import { openStore, vaultFileName } from '../store/open-store';
 import { cli } from './test-helpers';
 
 const env = { RACKSIDE_PASSPHRASE: 'cli passphrase 1' };
@@ -301,6 +301,27 @@ describe('rackside profiles', () => {
       hasSecret: { password: true },
       keptSecrets: [],
     });
+  });
+
+  it('refuses a manifest naming a secret its profile does not use before opening the vault', async () => {
+    const dir = tempDir();
+    const file = writeJson({
+      rackside: 'profile-manifest',
+      version: 1,
+      profiles: [
+        {
+          name: 'bastion',
+          connection: { kind: 'ssh', host: 'b.lab', username: 'ops', auth: { mode: 'agent' } },
+          secrets: { password: 'never-stored-1' },
+        },
+      ],
+    });
+    const run = await cli(['--data-dir', dir, 'profiles', 'import', file], { env });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      'rackside: Invalid profile file: profiles[0] "bastion": secrets.password: a ssh profile with this authentication does not use "password" (it uses: none)\n',
+    );
+    expect(fs.existsSync(path.join(dir, vaultFileName))).toBe(false);
   });
 
   it('prints its version with --version and exits 0', async () => {

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
-import { deriveKey, newScryptParams, ScryptParams, seal, tryOpen } from '../vault/vault-crypto';
+import {
+  checkScryptParams,
+  deriveKey,
+  newScryptParams,
+  ScryptParams,
+  seal,
+  tryOpen,
+} from '../vault/vault-crypto';
 
 /** An export encrypted with its own passphrase; see docs/manifest.md. */
 export const EncryptedExport = z
@@ -21,7 +28,7 @@ export async function encryptExport(manifestJson: string, passphrase: string): P
   }
   const kdf = newScryptParams();
   const key = await deriveKey(passphrase, kdf);
-  const file: z.infer<typeof EncryptedExport> = {
+  const file: EncryptedExport = {
     rackside: 'profile-export',
     version: 1,
     kdf,
@@ -31,8 +38,17 @@ export async function encryptExport(manifestJson: string, passphrase: string): P
   return `${JSON.stringify(file, null, 2)}\n`;
 }
 
-/** Returns the manifest JSON inside; a wrong passphrase or a damaged file is a clear error. */
-export async function decryptExport(json: unknown, passphrase: string): Promise<string> {
+export type EncryptedExport = z.infer<typeof EncryptedExport>;
+
+/** A version byte, the nonce and the tag: the least a sealed manifest takes. */
+const minSealedBytes = 1 + 12 + 16;
+
+/**
+ * Checks an encrypted export's envelope — before its passphrase is asked, so a damaged or newer
+ * file says so instead of asking for a passphrase that cannot help.
+ */
+export function readEncryptedExport(json: unknown): EncryptedExport {
+  refuseNewerVersion(json, 'encrypted export', 1);
   const parsed = EncryptedExport.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -41,8 +57,38 @@ export async function decryptExport(json: unknown, passphrase: string): Promise<
       `Invalid encrypted export: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}`,
     );
   }
-  const key = await deriveKey(passphrase, parsed.data.kdf);
-  const plain = tryOpen(key, Buffer.from(parsed.data.ciphertext, 'base64'), exportAad);
+  try {
+    checkScryptParams(parsed.data.kdf);
+  } catch (error) {
+    throw new AppError('bad-request', `Invalid encrypted export: kdf: ${(error as Error).message}`);
+  }
+  if (Buffer.from(parsed.data.ciphertext, 'base64').length < minSealedBytes) {
+    throw new AppError('bad-request', 'Invalid encrypted export: ciphertext: too short');
+  }
+  return parsed.data;
+}
+
+/**
+ * Refuses a file of a format version above `readable` (written by a newer Rackside) with a
+ * message that says so, rather than a schema error about the version field.
+ */
+export function refuseNewerVersion(json: unknown, what: string, readable: number): void {
+  const version = (json as { version?: unknown } | null)?.version;
+  if (typeof version === 'number' && Number.isInteger(version) && version > readable) {
+    throw new AppError(
+      'newer-version',
+      `This file was written by a newer Rackside (${what} version ${String(version)}); this Rackside reads version ${String(readable)}. Update Rackside to import it.`,
+    );
+  }
+}
+
+/** Returns the manifest JSON inside; a wrong passphrase or a damaged file is a clear error. */
+export async function decryptExport(
+  envelope: EncryptedExport,
+  passphrase: string,
+): Promise<string> {
+  const key = await deriveKey(passphrase, envelope.kdf);
+  const plain = tryOpen(key, Buffer.from(envelope.ciphertext, 'base64'), exportAad);
   if (plain === null) {
     throw new AppError(
       'wrong-passphrase',

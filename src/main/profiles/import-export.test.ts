@@ -115,11 +115,43 @@ describe('profile import and export', () => {
       profiles: { secrets?: Record<string, string> }[];
     };
     wrongSecret.profiles[1]!.secrets = { token: 'x' };
-    const withWrongSecret = await parseProfileFile(JSON.stringify(wrongSecret), noPassphrase);
-    expect(() => importManifest(store.db, store.profiles, withWrongSecret)).toThrow(
-      /profiles\[1\] "jump": secrets\.token: a ssh profile/,
+    // Refused with the file, before the vault is asked to store it.
+    await expect(parseProfileFile(JSON.stringify(wrongSecret), noPassphrase)).rejects.toThrow(
+      'Invalid profile file: profiles[1] "jump": secrets.token: a ssh profile with this authentication does not use "token" (it uses: none)',
     );
     expect(store.profiles.list()).toEqual([]);
+  });
+
+  it('says a file is from a newer Rackside, and checks an encrypted export before asking its passphrase', async () => {
+    const newer = { ...manifest, version: 2 };
+    await expect(parseProfileFile(JSON.stringify(newer), noPassphrase)).rejects.toMatchObject({
+      code: 'newer-version',
+      message:
+        'This file was written by a newer Rackside (profile manifest version 2); this Rackside reads version 1. Update Rackside to import it.',
+    });
+    const source = await unlockedTestStore();
+    source.profiles.save(sampleProfiles[3]);
+    const sealed = JSON.parse(
+      await exportFileText(source.db, source.profiles, 'all', 'export pass 1'),
+    ) as Record<string, unknown> & { kdf: Record<string, unknown> };
+    const read = (envelope: unknown) =>
+      parseProfileFile(JSON.stringify(envelope), () => {
+        throw new Error('the passphrase was asked');
+      });
+    await expect(read({ ...sealed, version: 2 })).rejects.toThrow(
+      'This file was written by a newer Rackside (encrypted export version 2); this Rackside reads version 1.',
+    );
+    await expect(read({ ...sealed, ciphertext: 'not base64!' })).rejects.toThrow(
+      /^Invalid encrypted export: ciphertext: /,
+    );
+    await expect(read({ ...sealed, ciphertext: 'AAAA' })).rejects.toThrow(
+      'Invalid encrypted export: ciphertext: too short',
+    );
+    await expect(read({ ...sealed, kdf: { ...sealed.kdf, N: 1024 } })).rejects.toThrow(
+      /^Invalid encrypted export: kdf: Key derivation parameters \(scrypt N=1024, r=8, p=1\) are below the minimum/,
+    );
+    const { cipher: _cipher, ...noCipher } = sealed;
+    await expect(read(noCipher)).rejects.toThrow(/^Invalid encrypted export: cipher: /);
   });
 
   it('takes names in either Unicode form as one, and refuses a new name with invisible characters', async () => {

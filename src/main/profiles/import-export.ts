@@ -9,7 +9,12 @@ import {
 import { profileNameKey, type ProfileView, type SecretField } from '../../shared/profiles';
 import type { Sqlite } from '../db/sqlite';
 import { SyncHistory } from '../sync/sync-history';
-import { decryptExport, encryptExport } from './export-file';
+import {
+  decryptExport,
+  encryptExport,
+  readEncryptedExport,
+  refuseNewerVersion,
+} from './export-file';
 import { describeIssue } from './issues';
 import { refuseHiddenCharacters, type ProfileService } from './profile-service';
 
@@ -30,7 +35,11 @@ export async function parseProfileFile(
 ): Promise<Manifest> {
   let json = parseJson(text, 'The file');
   if ((json as { rackside?: unknown } | null)?.rackside === 'profile-export') {
-    json = parseJson(await decryptExport(json, await askPassphrase()), 'The decrypted export');
+    const envelope = readEncryptedExport(json);
+    json = parseJson(await decryptExport(envelope, await askPassphrase()), 'The decrypted export');
+  }
+  if ((json as { rackside?: unknown } | null)?.rackside === manifestMarker) {
+    refuseNewerVersion(json, 'profile manifest', manifestVersion);
   }
   const parsed = Manifest.safeParse(json);
   if (parsed.success) return parsed.data;

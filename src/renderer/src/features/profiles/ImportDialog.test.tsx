@@ -25,4 +25,34 @@ describe('the import dialog', () => {
     expect(screen.getByTestId<HTMLButtonElement>('import-run').disabled).toBe(true);
     expect(host.calls.some(([channel]) => channel === 'profiles:import')).toBe(false);
   });
+
+  it('checks an encrypted export before asking for its passphrase', async () => {
+    const host = fakeProfilesHost([]);
+    setBridge(host.bridge);
+    useProfilesStore.setState({ ...initialState, dialog: { type: 'import' } });
+    render(<ImportDialog />);
+    const sealed = (text: string) => ({
+      name: 'profiles.encrypted.json',
+      size: text.length,
+      text: () => Promise.resolve(text),
+    });
+    const envelope = '{"rackside":"profile-export","version":1,"ciphertext":"x"}';
+    host.fail('profiles:import', 'bad-request', 'Invalid encrypted export: kdf: Required');
+    fireEvent.change(screen.getByTestId('import-file'), { target: { files: [sealed(envelope)] } });
+    expect((await screen.findByTestId('import-error')).textContent).toBe(
+      'Invalid encrypted export: kdf: Required',
+    );
+    expect(screen.queryByTestId('import-passphrase')).toBeNull();
+    expect(host.calls.at(-1)).toEqual(['profiles:import', { content: envelope, passphrase: null }]);
+
+    // A sound envelope: its passphrase is asked.
+    host.fail(
+      'profiles:import',
+      'wrong-passphrase',
+      'This export is encrypted: enter its passphrase.',
+    );
+    fireEvent.change(screen.getByTestId('import-file'), { target: { files: [sealed(envelope)] } });
+    await screen.findByTestId('import-passphrase');
+    expect(screen.queryByTestId('import-error')).toBeNull();
+  });
 });

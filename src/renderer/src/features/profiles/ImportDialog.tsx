@@ -60,7 +60,17 @@ export function ImportDialog() {
       setError(`${picked.name} is empty: there is nothing to import.`);
       return;
     }
-    setFile({ name: picked.name, content, encrypted: isEncryptedExport(content) });
+    const encrypted = isEncryptedExport(content);
+    if (encrypted) {
+      // Its envelope is checked before the passphrase is asked: a damaged export, or one from a
+      // newer Rackside, says so at once. Without a passphrase nothing is imported.
+      const check = await useProfilesStore.getState().importFile(content, null);
+      if (!check.ok && check.error.code !== 'wrong-passphrase') {
+        setError(check.error.message);
+        return;
+      }
+    }
+    setFile({ name: picked.name, content, encrypted });
   };
 
   const run = async (): Promise<void> => {
