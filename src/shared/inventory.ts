@@ -128,6 +128,11 @@ export const LastSyncRun = z
     removed: z.number().int().nonnegative(),
     /** Assets holding this profile's records now, counted per linked record. */
     assets: z.number().int().nonnegative(),
+    /**
+     * What the source could not give in full (an unreachable node, a failed update check): a run
+     * with warnings synced, but not everything.
+     */
+    warnings: z.array(z.string()),
   })
   .strict();
 export type LastSyncRun = z.infer<typeof LastSyncRun>;

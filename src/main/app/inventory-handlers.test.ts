@@ -472,6 +472,32 @@ describe('inventory commands', () => {
     store.close();
   });
 
+  it("reports the warnings of a source's last sync, also of a sync another Rackside process ran", async () => {
+    const { call, core, store } = await setup();
+    const before = await call<SyncStatus>('sync:status', {});
+    expect(before.lastRuns.every((r) => r.warnings.length === 0)).toBe(true);
+    const router = store.profiles.list().find((p) => p.connection.kind === 'routeros')!;
+    // `rackside sync` of one router, in its own process: it synced, with a warning.
+    const other = openSqlite(store.db.name);
+    const history = new SyncHistory(other, () => new Date());
+    const warning = 'last update check failed: could not resolve dns name';
+    const run = history.begin(router.id, 'routeros');
+    history.finish(run, 'ok', {
+      counts: { fetched: 1, added: 0, changed: 0, removed: 0 },
+      warnings: [warning],
+      durationMs: 978,
+    });
+    other.close();
+    const after = await call<SyncStatus>('sync:status', {});
+    expect(after.lastRuns.find((r) => r.profileId === router.id)).toMatchObject({
+      runId: run,
+      status: 'ok',
+      warnings: [warning],
+    });
+    core.close();
+    store.close();
+  });
+
   it('says another Rackside process syncs a source, and Cancel stops waiting for it while that sync goes on', async () => {
     const { call, core, store, events } = await setup();
     const progress: SyncProgressEvent[] = [];

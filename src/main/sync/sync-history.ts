@@ -310,6 +310,7 @@ export class SyncHistory {
             added: number;
             changed: number;
             removed: number;
+            warnings: string;
             duration_ms: number | null;
           })
         | undefined;
@@ -327,6 +328,7 @@ export class SyncHistory {
           changed: run.changed,
           removed: run.removed,
           assets: assetCounts.get(profileId) ?? 0,
+          warnings: JSON.parse(run.warnings) as string[],
         },
       ];
     });

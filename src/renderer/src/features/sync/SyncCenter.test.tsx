@@ -39,6 +39,7 @@ const status: SyncStatus = {
       changed: 30,
       removed: 3,
       assets: 11_480,
+      warnings: [],
     },
   ],
 };
@@ -282,6 +283,7 @@ describe('SyncCenter: a sync that did not finish', () => {
       changed: 0,
       removed: 0,
       assets: 276,
+      warnings: [],
     });
     const unfinished: SyncStatus = {
       running: false,
@@ -607,6 +609,78 @@ describe('SyncCenter: a source another Rackside process syncs', () => {
       expect(within(pm).getByTestId('sync-state').textContent).toBe('ok');
     });
     expect(screen.getByTestId('sync-running').textContent).toBe('Idle');
+    disconnect();
+  });
+});
+
+describe('SyncCenter: a sync with warnings', () => {
+  const warning = 'last update check failed: could not resolve dns name';
+  const router: SourceFreshness = { ...source('p5', 'rtr-ber-05'), system: 'routeros' };
+  const plain: SyncStatus = {
+    running: false,
+    sources: [router, source('p1', 'foreman-prod')],
+    lastRuns: [
+      {
+        profileId: 'p5',
+        runId: 20,
+        status: 'ok',
+        startedAt: '2026-11-22T10:59:00Z',
+        finishedAt: '2026-11-22T11:00:00Z',
+        durationMs: 978,
+        fetched: 1,
+        added: 0,
+        changed: 0,
+        removed: 0,
+        assets: 1,
+        warnings: [],
+      },
+    ],
+  };
+  // The same router synced again by `rackside sync` in another process: fine, but with a gap.
+  const warned: SyncStatus = {
+    ...plain,
+    lastRuns: plain.lastRuns.map((r) => ({ ...r, runId: 21, warnings: [warning] })),
+  };
+  let latest: SyncStatus;
+  let emit: (name: string, payload: unknown) => void;
+  beforeEach(() => {
+    latest = plain;
+    ({ emit } = answeringStatus(() => latest));
+  });
+
+  const row = async (name: string): Promise<HTMLElement> => {
+    const rows = await screen.findAllByTestId('sync-row');
+    const found = rows.find((r) => r.dataset.profile === name);
+    if (!found) throw new Error(`no row for ${name}`);
+    return found;
+  };
+
+  it('says "ok, 1 warning" in the warning colour and lists it on request, also for a sync run by another process', async () => {
+    const disconnect = connectSync();
+    render(<SyncCenter />);
+    const rtr = await row('rtr-ber-05');
+    expect(within(rtr).getByTestId('sync-state').textContent).toBe('ok');
+    expect(within(rtr).queryByTestId('sync-warnings')).toBeNull();
+    latest = warned;
+    // What the core says once another process's run ends (inventory-handlers.ts).
+    emit('inventory:changed', { reason: 'changed by another Rackside process' });
+    await waitFor(() => {
+      expect(within(rtr).getByTestId('sync-state').textContent).toBe('ok, 1 warning');
+    });
+    expect(within(rtr).getByTestId('sync-state').className).toContain('sync-state-warned');
+    expect(screen.getByTestId('sync-outcome').textContent).toBe(
+      ' — Last syncs: 1 ok (1 with warnings)',
+    );
+    // Listed by a button, so the keyboard reaches them too; a pointer resting on it sees them.
+    const toggle = within(rtr).getByRole('button', { name: 'Show warning' });
+    expect(toggle.getAttribute('title')).toBe(warning);
+    expect(toggle.getAttribute('aria-expanded')).toBe('false');
+    fireEvent.click(toggle);
+    expect(toggle.getAttribute('aria-expanded')).toBe('true');
+    expect(within(rtr).getByTestId('sync-warnings-list').textContent).toBe(warning);
+    // A source whose sync had none shows none.
+    const prod = await row('foreman-prod');
+    expect(within(prod).queryByTestId('sync-warnings')).toBeNull();
     disconnect();
   });
 });

@@ -1,5 +1,5 @@
 import { Ban, RefreshCw } from 'lucide-react';
-import { useEffect } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { toast } from 'sonner';
 import type { LastSyncRun, SourceFreshness } from '../../../../shared/inventory';
 import { oneTimeCodeSyncHint } from '../../../../shared/profiles';
@@ -117,6 +117,7 @@ function lastSync(lastRun: LastSyncRun | undefined, seen: RunSummary | undefined
       fetched: wrote ? lastRun.fetched : undefined,
       changed: wrote ? lastRun.added + lastRun.changed + lastRun.removed : undefined,
       assets: lastRun.assets,
+      warnings: lastRun.warnings,
     };
   }
   if (seen) {
@@ -124,6 +125,8 @@ function lastSync(lastRun: LastSyncRun | undefined, seen: RunSummary | undefined
       durationMs: seen.durationMs,
       fetched: seen.state === 'ok' ? seen.records : undefined,
       changed: undefined,
+      // Known once the history is read again, which the end of a run asks for.
+      warnings: [] as readonly string[],
     };
   }
   return undefined;
@@ -160,6 +163,43 @@ function keptData(source: SourceFreshness): string | undefined {
     : `The data from ${when(source.dataFrom)} is kept.`;
 }
 
+const warningCount = (n: number): string => `${String(n)} ${n === 1 ? 'warning' : 'warnings'}`;
+
+/**
+ * What the last sync could not get in full (an unreachable node, a failed update check): the
+ * sync went through, with gaps. Listed on request, by click or keyboard; the button's title has
+ * them for a pointer resting on it.
+ */
+function SyncWarnings(props: { warnings: readonly string[] }) {
+  const { warnings } = props;
+  const [open, setOpen] = useState(false);
+  const listId = useId();
+  return (
+    <div className="sync-warnings" data-testid="sync-warnings">
+      <button
+        type="button"
+        className="link-button sync-warnings-toggle"
+        data-testid="sync-warnings-toggle"
+        aria-expanded={open}
+        aria-controls={listId}
+        title={warnings.join('\n')}
+        onClick={() => {
+          setOpen(!open);
+        }}
+      >
+        {open ? 'Hide warnings' : `Show ${warnings.length === 1 ? 'warning' : 'warnings'}`}
+      </button>
+      {open ? (
+        <ul id={listId} className="sync-warnings-list" data-testid="sync-warnings-list">
+          {warnings.map((warning, i) => (
+            <li key={i}>{warning}</li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
 function SourceRow(props: {
   source: SourceFreshness;
   lastRun: LastSyncRun | undefined;
@@ -180,20 +220,31 @@ function SourceRow(props: {
       : unreachable
         ? 'unreachable'
         : (source.lastStatus ?? 'never');
+  const warnings = source.running ? [] : (last?.warnings ?? []);
+  // Synced, but not everything: said with the state, in the warning colour.
+  const warned = state === 'ok' && warnings.length > 0;
   return (
     <tr
       data-testid="sync-row"
       data-profile={source.profileName}
       data-state={state}
       data-offline={String(source.offline)}
+      data-warnings={String(warnings.length)}
     >
       <td>
         <div className="sync-name">{source.profileName}</div>
         <div className="muted sync-system">{systemLabels[source.system]}</div>
       </td>
       <td>
-        <span className={`sync-state sync-state-${state}`} data-testid="sync-state">
-          {state === 'elsewhere' ? 'running elsewhere' : state}
+        <span
+          className={`sync-state sync-state-${warned ? 'warned' : state}`}
+          data-testid="sync-state"
+        >
+          {state === 'elsewhere'
+            ? 'running elsewhere'
+            : warned
+              ? `ok, ${warningCount(warnings.length)}`
+              : state}
         </span>
         {/* Details sit under the state rather than in columns of their own, so the table fits
             a 1024 px window. */}
@@ -222,6 +273,7 @@ function SourceRow(props: {
             </div>
           )}
         </div>
+        {warnings.length === 0 ? null : <SyncWarnings warnings={warnings} />}
       </td>
       <td title={when(source.dataFrom)}>{age(source.dataFrom, now)}</td>
       <td className="num">
@@ -264,20 +316,27 @@ function SourceRow(props: {
   );
 }
 
-/** How the sources' last syncs went, in one line: "Last syncs: 5 ok, 1 failed". */
+/**
+ * How the sources' last syncs went, in one line: "Last syncs: 5 ok, 1 failed", or
+ * "Last syncs: 5 ok (2 with warnings), 1 failed".
+ */
 function outcomeOf(
   sources: readonly SourceFreshness[],
   lastRuns: ReadonlyMap<string, LastSyncRun>,
 ): string {
   const counts = new Map<string, number>();
+  let warned = 0;
   for (const source of sources) {
     const run = lastRuns.get(source.profileId);
     if (run === undefined || run.status === 'running') continue;
     counts.set(run.status, (counts.get(run.status) ?? 0) + 1);
+    if (run.status === 'ok' && run.warnings.length > 0) warned += 1;
   }
   const parts = (['ok', 'failed', 'cancelled', 'interrupted'] as const).flatMap((state) => {
     const n = counts.get(state);
-    return n === undefined ? [] : [`${String(n)} ${state}`];
+    if (n === undefined) return [];
+    const note = state === 'ok' && warned > 0 ? ` (${String(warned)} with warnings)` : '';
+    return [`${String(n)} ${state}${note}`];
   });
   return parts.length === 0 ? '' : `Last syncs: ${parts.join(', ')}`;
 }
