@@ -5,11 +5,16 @@ import { progressBus, progressFraction, progressText } from './progress-bus';
 /**
  * A profile's live sync progress. Updates go straight to the DOM once per frame: progress can
  * arrive far faster than React should re-render the sync center.
+ *
+ * `endedUpTo`: while the source is running, the id of its last finished run. Until the new run's
+ * first progress arrives (it may wait for its turn), the latest progress is that run's end, which
+ * is not shown as the state of this sync.
  */
-export function ProgressBar(props: { profileId: string }) {
+export function ProgressBar(props: { profileId: string; endedUpTo?: number | undefined }) {
   const fill = useRef<HTMLDivElement>(null);
   const label = useRef<HTMLSpanElement>(null);
   const root = useRef<HTMLDivElement>(null);
+  const { profileId, endedUpTo } = props;
 
   useEffect(() => {
     let frame = 0;
@@ -18,6 +23,14 @@ export function ProgressBar(props: { profileId: string }) {
       frame = 0;
       const event = pending;
       if (!event || !fill.current || !label.current || !root.current) return;
+      if (endedUpTo !== undefined && event.runId <= endedUpTo) {
+        root.current.dataset.state = 'waiting';
+        root.current.dataset.indeterminate = 'true';
+        root.current.removeAttribute('aria-valuenow');
+        fill.current.style.width = '30%';
+        label.current.textContent = 'starting';
+        return;
+      }
       const fraction = progressFraction(event);
       root.current.dataset.state = event.state;
       root.current.dataset.indeterminate = String(fraction === undefined);
@@ -29,14 +42,14 @@ export function ProgressBar(props: { profileId: string }) {
       pending = event;
       if (frame === 0) frame = requestAnimationFrame(paint);
     };
-    const latest = progressBus.latest(props.profileId);
+    const latest = progressBus.latest(profileId);
     if (latest) onEvent(latest);
-    const off = progressBus.subscribe(props.profileId, onEvent);
+    const off = progressBus.subscribe(profileId, onEvent);
     return () => {
       off();
       if (frame !== 0) cancelAnimationFrame(frame);
     };
-  }, [props.profileId]);
+  }, [profileId, endedUpTo]);
 
   return (
     <div
@@ -46,7 +59,7 @@ export function ProgressBar(props: { profileId: string }) {
       aria-valuemin={0}
       aria-valuemax={100}
       data-testid="sync-progress"
-      data-profile={props.profileId}
+      data-profile={profileId}
       data-state="idle"
     >
       <div className="progress-track">

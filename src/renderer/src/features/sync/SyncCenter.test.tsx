@@ -1,4 +1,4 @@
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SourceFreshness, SyncStatus } from '../../../../shared/inventory';
 import { createBridge, setBridge } from '../../lib/bridge';
@@ -682,5 +682,104 @@ describe('SyncCenter: a sync with warnings', () => {
     const prod = await row('foreman-prod');
     expect(within(prod).queryByTestId('sync-warnings')).toBeNull();
     disconnect();
+  });
+});
+
+describe('SyncCenter: a source syncing again after a failed sync', () => {
+  const refused = 'Foreman GET /hostgroups?page=1: connection refused — is Foreman running?';
+  const failedRun = {
+    profileId: 'p7',
+    runId: 70,
+    status: 'failed' as const,
+    startedAt: '2026-11-22T10:59:00Z',
+    finishedAt: '2026-11-22T10:59:00Z',
+    durationMs: 120,
+    fetched: 0,
+    added: 0,
+    changed: 0,
+    removed: 0,
+    assets: 1_765,
+    warnings: [],
+  };
+  const failed: SourceFreshness = {
+    ...source('p7', 'lab-foreman'),
+    lastStatus: 'failed',
+    lastError: refused,
+    offline: true,
+    offlineReason: refused,
+  };
+  const running: SyncStatus = {
+    running: true,
+    sources: [{ ...failed, running: true }],
+    lastRuns: [failedRun],
+  };
+  let latest: SyncStatus;
+  beforeEach(() => {
+    latest = running;
+    answeringStatus(() => latest);
+  });
+
+  it("shows this sync's progress, with the last one's outcome muted, not its error", async () => {
+    const event = {
+      profileId: 'p7',
+      profileName: 'lab-foreman',
+      system: 'foreman' as const,
+      records: 0,
+    };
+    // How the last sync ended, as this window saw it.
+    progressBus.publish({
+      ...event,
+      runId: 70,
+      state: 'failed',
+      phase: 'failed',
+      done: 0,
+      total: null,
+      error: refused,
+    });
+    render(<SyncCenter />);
+    const row = (await screen.findAllByTestId('sync-row'))[0];
+    if (!row) throw new Error('no row');
+    expect(within(row).getByTestId('sync-state').textContent).toBe('running');
+    expect(row.textContent).not.toContain('connection refused');
+    expect(within(row).queryByTestId('sync-error-text')).toBeNull();
+    expect(within(row).getByTestId('sync-previous').textContent).toBe('last: failed, 120 ms');
+    // Its first progress not in yet: the bar does not say "failed".
+    await waitFor(() => {
+      expect(within(row).getByTestId('sync-progress-label').textContent).toBe('starting');
+    });
+    expect(within(row).getByTestId('sync-progress').dataset.state).toBe('waiting');
+    progressBus.publish({
+      ...event,
+      runId: 71,
+      state: 'running',
+      phase: 'hosts',
+      done: 1,
+      total: 4,
+      error: null,
+    });
+    await waitFor(() => {
+      expect(within(row).getByTestId('sync-progress-label').textContent).toBe('hosts 1 of 4');
+    });
+    // Its end, read from the history a moment before the row stops saying running.
+    latest = {
+      ...running,
+      lastRuns: [{ ...failedRun, runId: 71, status: 'ok', fetched: 1_765, durationMs: 6_600 }],
+    };
+    await act(() => useSyncStore.getState().load());
+    progressBus.publish({
+      ...event,
+      runId: 71,
+      state: 'ok',
+      phase: 'done',
+      done: 1,
+      total: 1,
+      records: 1_765,
+      error: null,
+    });
+    await waitFor(() => {
+      expect(within(row).getByTestId('sync-progress-label').textContent).toBe(
+        `ok — ${(1_765).toLocaleString()} records`,
+      );
+    });
   });
 });

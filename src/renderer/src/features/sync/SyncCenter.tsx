@@ -200,6 +200,21 @@ function SyncWarnings(props: { warnings: readonly string[] }) {
   );
 }
 
+/**
+ * While the source runs, the id of the last run that had ended when this one began; undefined
+ * while it does not run. Held from the sync's start: the history may show this run ended a
+ * moment before the row stops saying running, and its end is not a run before it.
+ */
+function useEndedBefore(running: boolean, lastRunId: number | undefined): number | undefined {
+  const [held, setHeld] = useState({ running, id: running ? lastRunId : undefined });
+  if (held.running !== running) {
+    const next = { running, id: running ? lastRunId : undefined };
+    setHeld(next);
+    return next.id;
+  }
+  return held.id;
+}
+
 function SourceRow(props: {
   source: SourceFreshness;
   lastRun: LastSyncRun | undefined;
@@ -208,7 +223,7 @@ function SourceRow(props: {
 }) {
   const { source, now } = props;
   const last = lastSync(props.lastRun, props.run);
-  const error = source.offlineReason ?? source.lastError ?? '';
+  const endedBefore = useEndedBefore(source.running, props.lastRun?.runId);
   const kept = keptData(source);
   const elsewhere = elsewhereNote(source, props.run);
   // Synced fine, but cannot be reached now: the data is as old as that sync.
@@ -220,7 +235,11 @@ function SourceRow(props: {
       : unreachable
         ? 'unreachable'
         : (source.lastStatus ?? 'never');
-  const warnings = source.running ? [] : (last?.warnings ?? []);
+  // A sync under way here or in another process: the row is about it, and the last one's
+  // error and duration are history, said muted as such.
+  const busy = state === 'running' || state === 'elsewhere';
+  const error = busy ? '' : (source.offlineReason ?? source.lastError ?? '');
+  const warnings = busy ? [] : (last?.warnings ?? []);
   // Synced, but not everything: said with the state, in the warning colour.
   const warned = state === 'ok' && warnings.length > 0;
   return (
@@ -248,9 +267,26 @@ function SourceRow(props: {
         </span>
         {/* Details sit under the state rather than in columns of their own, so the table fits
             a 1024 px window. */}
-        <div className="muted sync-detail" title="How long the last sync took">
-          <span data-testid="sync-duration">{duration(last?.durationMs)}</span>
-        </div>
+        {busy ? (
+          source.lastStatus === null ? null : (
+            <div
+              className="muted sync-detail"
+              data-testid="sync-previous"
+              title="How the last sync went and how long it took"
+            >
+              last: {source.lastStatus}
+              {last?.durationMs === undefined || last.durationMs === null ? null : (
+                <>
+                  , <span data-testid="sync-duration">{duration(last.durationMs)}</span>
+                </>
+              )}
+            </div>
+          )
+        ) : (
+          <div className="muted sync-detail" title="How long the last sync took">
+            <span data-testid="sync-duration">{duration(last?.durationMs)}</span>
+          </div>
+        )}
         <div
           className="sync-error"
           data-testid="sync-error"
@@ -291,7 +327,7 @@ function SourceRow(props: {
         {last?.assets === undefined ? '—' : count(last.assets)}
       </td>
       <td className="sync-progress-cell">
-        <ProgressBar profileId={source.profileId} />
+        <ProgressBar profileId={source.profileId} endedUpTo={endedBefore} />
       </td>
       <td>
         <SyncEvery source={source} now={now} />
