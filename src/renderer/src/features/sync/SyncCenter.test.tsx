@@ -2,6 +2,8 @@ import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testi
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SourceFreshness, SyncStatus } from '../../../../shared/inventory';
 import { createBridge, setBridge } from '../../lib/bridge';
+import { useNavStore } from '../../stores/nav-store';
+import { useProfilesStore } from '../profiles/profiles-store';
 import { progressBus } from './progress-bus';
 import { when } from './staleness';
 import { SyncCenter } from './SyncCenter';
@@ -233,6 +235,9 @@ describe('SyncCenter: a failed source', () => {
     expect(within(cell).getByTestId('sync-error-text').textContent).toBe(reason);
     expect(cell.getAttribute('title')).toBe(reason);
     expect(document.body.textContent.split(reason)).toHaveLength(2);
+    // Short enough to show whole, and it asks nothing of the profile.
+    expect(within(cell).queryByTestId('sync-error-toggle')).toBeNull();
+    expect(within(cell).queryByTestId('sync-edit-profile')).toBeNull();
     expect(
       within(rows[1] ?? broken)
         .getByTestId('sync-error')
@@ -781,5 +786,49 @@ describe('SyncCenter: a source syncing again after a failed sync', () => {
         `ok — ${(1_765).toLocaleString()} records`,
       );
     });
+  });
+});
+
+describe('SyncCenter: a long error that says to check the profile', () => {
+  const advice =
+    "PatchMon GET /api/hosts: not a PatchMon API endpoint — it answered with a web page (text/html), not JSON. Check the profile's URL.";
+  beforeEach(() => {
+    answeringStatus(() => ({
+      running: false,
+      sources: [
+        {
+          ...source('p8', 'lab-patchmon'),
+          system: 'patchmon',
+          lastStatus: 'failed',
+          lastError: advice,
+          offline: true,
+          offlineReason: advice,
+          offlineKind: 'failed',
+        },
+      ],
+      lastRuns: [],
+    }));
+    useNavStore.setState({ section: 'inventory' });
+    useProfilesStore.setState({ editor: undefined, selectedId: undefined });
+  });
+
+  it('shows the whole message on request and opens the profile from its row', async () => {
+    render(<SyncCenter />);
+    const row = (await screen.findAllByTestId('sync-row'))[0];
+    if (!row) throw new Error('no row');
+    const text = within(row).getByTestId('sync-error-text');
+    expect(text.textContent).toMatch(/^PatchMon GET \/api\/hosts: .*…$/);
+    expect(text.textContent).not.toContain('URL');
+    // A button, so the keyboard opens it as the mouse does.
+    const all = within(row).getByRole('button', { name: 'Show all' });
+    expect(all.getAttribute('aria-expanded')).toBe('false');
+    fireEvent.click(all);
+    expect(text.textContent).toBe(advice);
+    expect(all.textContent).toBe('Show less');
+    expect(all.getAttribute('aria-expanded')).toBe('true');
+    fireEvent.click(within(row).getByRole('button', { name: 'Edit the profile lab-patchmon' }));
+    expect(useNavStore.getState().section).toBe('profiles');
+    expect(useProfilesStore.getState().editor).toEqual({ mode: 'edit', id: 'p8' });
+    expect(useProfilesStore.getState().selectedId).toBe('p8');
   });
 });

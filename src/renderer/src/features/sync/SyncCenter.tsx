@@ -1,10 +1,11 @@
-import { Ban, RefreshCw } from 'lucide-react';
+import { Ban, Pencil, RefreshCw } from 'lucide-react';
 import { useEffect, useId, useState } from 'react';
 import { toast } from 'sonner';
 import type { LastSyncRun, SourceFreshness } from '../../../../shared/inventory';
 import { oneTimeCodeSyncHint } from '../../../../shared/profiles';
 import { EmptyState } from '../../components/EmptyState';
 import { useNavStore } from '../../stores/nav-store';
+import { useProfilesStore } from '../profiles/profiles-store';
 import { ProgressBar } from './ProgressBar';
 import { useSyncStore, type RunSummary } from './sync-store';
 import { age, systemLabels, when } from './staleness';
@@ -163,6 +164,77 @@ function keptData(source: SourceFreshness): string | undefined {
     : `The data from ${when(source.dataFrom)} is kept.`;
 }
 
+/** Errors longer than this show their start, with the rest a button away. */
+const errorPreviewLength = 120;
+
+/** The start of a long text, cut at a word: "… not JSON. Check the…". */
+function preview(text: string): string {
+  const cut = text.slice(0, errorPreviewLength);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > errorPreviewLength / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
+
+/** An error that asks to fix something in the profile ("Check the profile's URL."). */
+const pointsAtProfile = (error: string): boolean => /\bcheck the profile\b/i.test(error);
+
+/** Opens the profile's editor on the Profiles page, as its Edit button there does. */
+function editProfile(profileId: string): void {
+  useNavStore.getState().go('profiles');
+  const profiles = useProfilesStore.getState();
+  profiles.select(profileId);
+  profiles.openEditor({ mode: 'edit', id: profileId });
+}
+
+/**
+ * Why the last sync failed. A long one shows its start with the rest on request (click or
+ * keyboard), so that advice at its end ("Check the profile's URL.") is never out of reach; one
+ * that points at the profile offers its editor.
+ */
+function SyncError(props: { error: string; profileId: string; profileName: string }) {
+  const { error } = props;
+  const [open, setOpen] = useState(false);
+  const textId = useId();
+  const long = error.length > errorPreviewLength;
+  return (
+    <>
+      <div id={textId} className="sync-error-text" data-testid="sync-error-text">
+        {long && !open ? preview(error) : error}
+      </div>
+      {long || pointsAtProfile(error) ? (
+        <div className="sync-error-actions">
+          {long ? (
+            <button
+              type="button"
+              className="link-button"
+              data-testid="sync-error-toggle"
+              aria-expanded={open}
+              aria-controls={textId}
+              onClick={() => {
+                setOpen(!open);
+              }}
+            >
+              {open ? 'Show less' : 'Show all'}
+            </button>
+          ) : null}
+          {pointsAtProfile(error) ? (
+            <button
+              type="button"
+              className="link-button"
+              data-testid="sync-edit-profile"
+              aria-label={`Edit the profile ${props.profileName}`}
+              onClick={() => {
+                editProfile(props.profileId);
+              }}
+            >
+              <Pencil size={11} aria-hidden /> Edit profile
+            </button>
+          ) : null}
+        </div>
+      ) : null}
+    </>
+  );
+}
+
 const warningCount = (n: number): string => `${String(n)} ${n === 1 ? 'warning' : 'warnings'}`;
 
 /**
@@ -292,11 +364,12 @@ function SourceRow(props: {
           data-testid="sync-error"
           title={error === '' ? undefined : error}
         >
-          {/* Clamped to a few lines; the title holds the whole text. */}
           {error === '' ? null : (
-            <div className="sync-error-text" data-testid="sync-error-text">
-              {error}
-            </div>
+            <SyncError
+              error={error}
+              profileId={source.profileId}
+              profileName={source.profileName}
+            />
           )}
           {kept === undefined ? null : (
             <div className="muted" data-testid="sync-kept">
