@@ -1,4 +1,4 @@
-import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SourceFreshness, SourceSystem } from '../../../../shared/inventory';
 import { StaleBanner } from './StaleBanner';
@@ -114,5 +114,61 @@ describe('StaleBanner', () => {
     expect(screen.getAllByTestId('stale-source')).toHaveLength(6);
     fireEvent.click(screen.getByRole('button', { name: 'Hide sources' }));
     expect(screen.queryAllByTestId('stale-source')).toHaveLength(0);
+  });
+
+  it('does not call sources offline while they sync, and takes each off as its sync ends', () => {
+    const fresh = new Date().toISOString();
+    const routers = ['r1', 'r2', 'r3', 'r4'].map((r) => ({
+      ...offline(r, 'routeros', '2026-11-22T11:00:00Z'),
+      lastStatus: 'failed' as const,
+      running: true,
+    }));
+    const patchmon = {
+      ...offline('pm', 'patchmon', fresh),
+      offline: false,
+      offlineReason: null,
+      message: `data from ${fresh}`,
+    };
+    show([patchmon, ...routers]);
+    expect(screen.getByTestId('stale-banner').textContent).toContain(
+      'Syncing 4 sources — showing their stored data until each sync ends.',
+    );
+    expect(screen.getByTestId('stale-banner').textContent).not.toContain('offline');
+    expect(screen.getByTestId('stale-summary').textContent).toMatch(
+      /^4 sources syncing now \(4 RouterOS\), data from /,
+    );
+    // r1 synced; r2 failed again and is offline; r3 and r4 still sync.
+    const [r1, r2, r3, r4] = routers;
+    act(() => {
+      useSyncStore.setState({
+        status: {
+          running: true,
+          sources: [
+            patchmon,
+            {
+              ...r1!,
+              running: false,
+              lastStatus: 'ok',
+              dataFrom: fresh,
+              offline: false,
+              offlineReason: null,
+            },
+            { ...r2!, running: false },
+            r3!,
+            r4!,
+          ],
+          lastRuns: [],
+        },
+      });
+    });
+    expect(screen.getByTestId('stale-banner').textContent).toContain(
+      '1 of 5 sources offline — showing their stored data. 2 syncing now.',
+    );
+    const items = screen.getAllByTestId('stale-source');
+    expect(items.map((li) => li.textContent)).toEqual([
+      `r2 (RouterOS) unreachable, data from ${when('2026-11-22T11:00:00Z')}`,
+      `r3 (RouterOS) syncing now, data from ${when('2026-11-22T11:00:00Z')}`,
+      `r4 (RouterOS) syncing now, data from ${when('2026-11-22T11:00:00Z')}`,
+    ]);
   });
 });

@@ -21,10 +21,11 @@ export function systemsSummary(stale: readonly StaleSource[]): string {
 const offlineWord = (s: StaleSource): string => (s.failed === true ? 'sync failed' : 'unreachable');
 
 function summary(stale: readonly StaleSource[]): string {
-  const offline = stale.filter((s) => s.reason === 'offline');
+  const idle = stale.filter((s) => s.syncing !== true);
+  const offline = idle.filter((s) => s.reason === 'offline');
   const failing = offline.filter((s) => s.failed === true).length;
-  const what =
-    offline.length === stale.length
+  const state =
+    offline.length === idle.length
       ? failing === 0
         ? 'unreachable'
         : failing === offline.length
@@ -33,6 +34,12 @@ function summary(stale: readonly StaleSource[]): string {
       : offline.length === 0
         ? 'with old data'
         : 'offline or old';
+  const what =
+    idle.length === 0
+      ? 'syncing now'
+      : idle.length === stale.length
+        ? state
+        : `${state} or syncing now`;
   const oldest = stale.flatMap((s) => (s.since === null ? [] : [s.since])).sort()[0] ?? null;
   return (
     `${String(stale.length)} sources ${what} (${systemsSummary(stale)})` +
@@ -44,7 +51,35 @@ function summary(stale: readonly StaleSource[]): string {
 function sourceLine(s: StaleSource): string {
   if (s.reason === 'never') return 'has never synced';
   const data = s.since === null ? 'no data yet' : `data from ${when(s.since)}`;
+  if (s.syncing === true) return `syncing now, ${data}`;
   return s.reason === 'offline' ? `${offlineWord(s)}, ${data}` : data;
+}
+
+const their = (n: number): string => (n === 1 ? 'its' : 'their');
+
+/**
+ * The banner's first line. A source being synced is not called offline: it may be answering
+ * already, and its sync's end takes it off the banner or puts it back as offline.
+ */
+function titleOf(stale: readonly StaleSource[], total: number): string {
+  const syncing = stale.filter((s) => s.syncing === true).length;
+  const idle = stale.filter((s) => s.syncing !== true);
+  const offline = idle.filter((s) => s.reason === 'offline').length;
+  const failing = idle.filter((s) => s.reason === 'offline' && s.failed === true).length;
+  if (idle.length === 0) {
+    return `Syncing ${String(syncing)} ${syncing === 1 ? 'source' : 'sources'} — showing ${their(syncing)} stored data until ${syncing === 1 ? 'its sync ends' : 'each sync ends'}.`;
+  }
+  // "Offline" alone when nothing answers; one source of several gone is said as such, and
+  // sources that answered but failed to sync are not called offline.
+  const title =
+    offline === 0
+      ? 'Some data is old.'
+      : failing === offline
+        ? `${String(failing)} of ${String(total)} ${total === 1 ? 'source' : 'sources'} failed to sync — showing ${their(failing)} stored data.`
+        : offline === total && failing === 0
+          ? 'Offline — showing stored data.'
+          : `${String(offline)} of ${String(total)} sources offline — showing their stored data.`;
+  return syncing === 0 ? title : `${title} ${String(syncing)} syncing now.`;
 }
 
 /**
@@ -59,19 +94,8 @@ export function StaleBanner() {
   const sources = status?.sources ?? [];
   const stale = staleSources(sources, now);
   if (stale.length === 0) return null;
-  const offline = stale.filter((s) => s.reason === 'offline').length;
-  const failing = stale.filter((s) => s.reason === 'offline' && s.failed === true).length;
   const many = stale.length > staleListLimit;
-  // "Offline" alone when nothing answers; one source of several gone is said as such, and
-  // sources that answered but failed to sync are not called offline.
-  const title =
-    offline === 0
-      ? 'Some data is old.'
-      : failing === offline
-        ? `${String(failing)} of ${String(sources.length)} ${sources.length === 1 ? 'source' : 'sources'} failed to sync — showing ${failing === 1 ? 'its' : 'their'} stored data.`
-        : offline === sources.length && failing === 0
-          ? 'Offline — showing stored data.'
-          : `${String(offline)} of ${String(sources.length)} sources offline — showing their stored data.`;
+  const title = titleOf(stale, sources.length);
   return (
     <div className="banner warn stale-banner" role="status" data-testid="stale-banner">
       <CloudOff size={14} aria-hidden />

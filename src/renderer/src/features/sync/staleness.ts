@@ -18,6 +18,8 @@ export interface StaleSource {
   reason: 'offline' | 'old' | 'never';
   /** Offline because it cannot be reached, or because its last sync failed on what it got. */
   failed?: boolean;
+  /** A sync of it runs now: how it ends says whether the data is still offline or old. */
+  syncing?: boolean;
   detail: string | null;
 }
 
@@ -28,7 +30,12 @@ export interface StaleSource {
  */
 export function staleSources(sources: readonly SourceFreshness[], now: number): StaleSource[] {
   return sources.flatMap<StaleSource>((s) => {
-    const base = { profileId: s.profileId, profileName: s.profileName, system: s.system };
+    const base = {
+      profileId: s.profileId,
+      profileName: s.profileName,
+      system: s.system,
+      ...(s.running || s.syncedElsewhere ? { syncing: true } : {}),
+    };
     if (s.running && s.dataFrom === null) return [];
     if (s.offline)
       return [
