@@ -83,6 +83,11 @@ export const SourceFreshness = z
     /** Why it is offline: the last sync's error or why the source cannot be reached now. */
     offlineReason: z.string().nullable(),
     /**
+     * What the last sync, when it succeeded, could not get in full (an unreachable node, a
+     * failed update check); none when it got everything.
+     */
+    lastWarnings: z.array(z.string()).optional(),
+    /**
      * What kind of offline: `unreachable` (no connection, a timeout, a server error) or
      * `failed` (it answered, but the sync could not use the answer, or storing it failed).
      */

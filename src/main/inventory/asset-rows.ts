@@ -67,8 +67,20 @@ export function assetFreshness(
   const times = known.flatMap((s) => (s.dataFrom === null ? [] : [s.dataFrom])).sort();
   const dataFrom = times[0] ?? null;
   const offline = known.filter((s) => s.offline);
+  // A sync that went through with gaps: the data may miss what it could not get.
+  const warned = known.filter((s) => !s.offline && (s.lastWarnings?.length ?? 0) > 0);
+  const warnings =
+    warned.length === 0
+      ? ''
+      : `; the last sync warned (${warned
+          .map((s) => `${s.profileName}: ${(s.lastWarnings ?? []).join('; ')}`)
+          .join('; ')})`;
   if (offline.length === 0) {
-    return { offline: false, dataFrom, message: dataFrom === null ? '' : `data from ${dataFrom}` };
+    return {
+      offline: false,
+      dataFrom,
+      message: dataFrom === null ? '' : `data from ${dataFrom}${warnings}`,
+    };
   }
   const oldest = offline.flatMap((s) => (s.dataFrom === null ? [] : [s.dataFrom])).sort()[0];
   return {
@@ -76,7 +88,7 @@ export function assetFreshness(
     dataFrom,
     message: `offline — data from ${oldest ?? 'an earlier sync'} (${offline
       .map((s) => `${s.profileName}: ${s.offlineReason ?? 'last sync failed'}`)
-      .join('; ')})`,
+      .join('; ')})${warnings}`,
   };
 }
 

@@ -5,6 +5,7 @@ import { silentLogger } from '../core/logger';
 import type { Store } from '../store/open-store';
 import { unlockedTestStore } from '../store/test-helpers';
 import { SyncEngine } from '../sync/sync-engine';
+import { SyncHistory } from '../sync/sync-history';
 import { addFleetProfiles, fleetConnectors } from '../sync/test-fleet';
 import { InventoryService } from './inventory-service';
 
@@ -81,5 +82,35 @@ describe('inventory freshness', () => {
     opened.profiles.remove(gone.profileId);
     const after = inventory.query(request).sources;
     expect(after.map((s) => s.profileId)).toEqual(first.slice(1).map((s) => s.profileId));
+  }, 120_000);
+
+  it("says what the last sync of an asset's source warned about, also one another process ran", async () => {
+    const opened = await unlockedTestStore();
+    store = opened;
+    addFleetProfiles(opened.profiles, fleet);
+    const engine = new SyncEngine({
+      db: opened.db,
+      profiles: opened.profiles,
+      connectors: fleetConnectors(() => fleet),
+      logger: silentLogger,
+    });
+    await engine.sync('all');
+    const inventory = new InventoryService(opened.db, () => engine.freshness());
+    const router = opened.profiles.list().find((p) => p.connection.kind === 'routeros')!;
+    const asset = inventory.query({ ...request, query: 'source:routeros', limit: 1 }).rows[0]!;
+    expect(inventory.asset(asset.id).asset.freshness.message).not.toContain('warn');
+    // `rackside sync` of the router, in its own process: it synced, with a gap.
+    const history = new SyncHistory(opened.db, () => new Date('2026-11-25T03:50:00Z'));
+    const run = history.begin(router.id, 'routeros');
+    history.finish(run, 'ok', {
+      counts: { fetched: 1, added: 0, changed: 0, removed: 0 },
+      warnings: ['last update check failed: could not resolve dns name'],
+      durationMs: 978,
+    });
+    const detail = inventory.asset(asset.id).asset.freshness;
+    expect(detail.offline).toBe(false);
+    expect(detail.message).toBe(
+      `data from ${detail.dataFrom ?? ''}; the last sync warned (${router.name}: last update check failed: could not resolve dns name)`,
+    );
   }, 120_000);
 });

@@ -79,6 +79,7 @@ interface RunRow {
   status: SyncRunStatus;
   error: string | null;
   error_code: string | null;
+  warnings: string;
 }
 
 /** Error codes of a sync that could not talk to its source (the rest got an answer). */
@@ -282,6 +283,7 @@ export class SyncHistory {
         lastAttemptAt: run?.started_at ?? null,
         offline,
         offlineReason: reason,
+        lastWarnings: run?.status === 'ok' ? (JSON.parse(run.warnings) as string[]) : [],
         offlineKind,
         running: running.has(profile.id),
         syncedElsewhere: this.runningElsewhere(profile.id),
@@ -310,7 +312,6 @@ export class SyncHistory {
             added: number;
             changed: number;
             removed: number;
-            warnings: string;
             duration_ms: number | null;
           })
         | undefined;
