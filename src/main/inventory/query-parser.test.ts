@@ -70,6 +70,39 @@ describe('the inventory query language', () => {
     });
   });
 
+  it('refuses a MAC or an address no asset can have, saying what the filter takes', () => {
+    expect(errorOf('web mac:zz:zz')).toEqual({
+      position: 9,
+      detail:
+        'mac takes hex bytes separated by ":" or "-", the last may end in * (mac:bc:24:11, mac:BC-24-1*), not "zz:zz"',
+    });
+    for (const bad of ['mac:bc2411', 'mac:bc:24:11:aa:bb:cc:dd', 'mac:b:24', 'mac:bc.24']) {
+      expect(errorOf(bad).detail, bad).toMatch(/^mac takes hex bytes/);
+    }
+    for (const good of ['mac:bc', 'mac:BC-24-11', 'mac:bc:24:1*', 'mac:bc:24:*', 'mac:bc:24:']) {
+      expect(parseQuery(good), good).toHaveLength(1);
+    }
+    expect(errorOf('ip:10.0.0.300')).toEqual({
+      position: 4,
+      detail:
+        'ip takes an IPv4 or IPv6 address (parts 0 to 255, or hex groups) or the start of one ending in * (ip:10.16.0.*), not "10.0.0.300"',
+    });
+    for (const bad of [
+      'ip:web01',
+      'ip:10.0.0.1.2',
+      'ip:10..0.1',
+      'ip:fd00:12345::1',
+      'ip:1.2.3.4a',
+    ]) {
+      expect(errorOf(bad).detail, bad).toMatch(/^ip takes an IPv4 or IPv6 address/);
+    }
+    for (const good of ['ip:10.16', 'ip:10.16.0.*', 'ip:10.0.3*', 'ip:FD00:1:0::50', 'ip:::1']) {
+      expect(parseQuery(good), good).toHaveLength(1);
+    }
+    expect(parseQuery('ip:::ffff:10.0.0.1 ip:fd00:1:*')).toHaveLength(2);
+    expect(errorOf('updates>abc').detail).toBe('updates needs a whole number, not "abc"');
+  });
+
   it('refuses oversized queries and too many terms without heavy work', () => {
     expect(errorOf('a'.repeat(1001)).detail).toMatch(/longer than 1000/);
     expect(errorOf(Array.from({ length: 40 }, (_, i) => `t${i}`).join(' ')).detail).toMatch(

@@ -316,6 +316,12 @@ function validateFilter(clause: Extract<Clause, { type: 'filter' }>, offset: num
   if (!/[\p{L}\p{N}]/u.test(value)) {
     throw new Misread(offset, `${field} needs letters or digits to search for`);
   }
+  if (field === 'mac' && !macValue.test(value)) {
+    throw new Misread(
+      offset,
+      `mac takes hex bytes separated by ":" or "-", the last may end in * (mac:bc:24:11, mac:BC-24-1*), not "${value.slice(0, 40)}"`,
+    );
+  }
   const cidr = field === 'ip' ? /^(\d{1,3}(?:\.\d{1,3}){3})\/(\d{1,2})$/.exec(value) : null;
   if (cidr?.[1] !== undefined && cidr[2] !== undefined) {
     // A network is written as a prefix of its addresses; say which, for the common masks.
@@ -337,4 +343,39 @@ function validateFilter(clause: Extract<Clause, { type: 'filter' }>, offset: num
       `ip takes an address or the start of one ending in * (ip:fd00:10:*), not a network in / notation`,
     );
   }
+  if (field === 'ip' && !isAddressText(value)) {
+    throw new Misread(
+      offset,
+      `ip takes an IPv4 or IPv6 address (parts 0 to 255, or hex groups) or the start of one ending in * (ip:10.16.0.*), not "${value.slice(0, 40)}"`,
+    );
+  }
+}
+
+/**
+ * A `mac:` value: whole bytes (two hex digits) in a row, separated by ":" or "-"; the last may be
+ * cut short by a `*` (`bc:24:1*`, `bc:24:*`). Stored MACs are six such bytes.
+ */
+const macValue = /^(?:[0-9a-f]{2}[:-]){0,5}(?:[0-9a-f]{2}|[0-9a-f]?\*)?$/i;
+
+/**
+ * Whether an `ip:` value can be (the start of) an address: hex groups and colons, ending in at
+ * most four dotted parts of 0 to 255 (`10.16.0.24`, `fd00:1::50`, `::ffff:10.0.0.1`). A part
+ * of an address that is not the whole of it (`ip:10.16`) is allowed: it finds nothing, as
+ * documented.
+ */
+function isAddressText(value: string): boolean {
+  const text = value.endsWith('*') ? value.slice(0, -1) : value;
+  if (!/^[0-9a-f.:]*$/i.test(text)) return false;
+  const lastColon = text.lastIndexOf(':');
+  const groups = text.slice(0, lastColon + 1);
+  const dotted = text.slice(lastColon + 1);
+  if (groups !== '' && !/^(?:[0-9a-f]{0,4}:)+$/i.test(groups)) return false;
+  if (!dotted.includes('.')) return /^[0-9a-f]{0,4}$/i.test(dotted);
+  const parts = dotted.split('.');
+  return (
+    parts.length <= 4 &&
+    parts.every((part, i) =>
+      part === '' ? i === parts.length - 1 && i > 0 : /^\d{1,3}$/.test(part) && Number(part) <= 255,
+    )
+  );
 }
