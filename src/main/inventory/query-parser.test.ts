@@ -50,7 +50,7 @@ describe('the inventory query language', () => {
     expect(errorOf('drift:routeros').detail).toMatch(/foreman, proxmox, patchmon/);
     expect(errorOf('updates>many').detail).toBe('updates needs a whole number, not "many"');
     expect(errorOf('name>web').detail).toMatch(/">" compares numbers/);
-    expect(errorOf('name: web')).toEqual({ position: 6, detail: '"name:" needs a value' });
+    expect(errorOf('name:')).toEqual({ position: 6, detail: '"name:" needs a value' });
     expect(errorOf('"unclosed')).toEqual({ position: 1, detail: 'this quote is never closed' });
     expect(errorOf('"a"b').detail).toBe('expected a space after the closing quote');
     expect(errorOf('we"b').detail).toMatch(/a quote may only start a value/);
@@ -101,6 +101,36 @@ describe('the inventory query language', () => {
     }
     expect(parseQuery('ip:::ffff:10.0.0.1 ip:fd00:1:*')).toHaveLength(2);
     expect(errorOf('updates>abc').detail).toBe('updates needs a whole number, not "abc"');
+  });
+
+  it('says a filter written with spaces is written without them, as it should read', () => {
+    expect(errorOf('debian updates > 5')).toEqual({
+      position: 15,
+      detail: 'a filter is written without spaces: updates>5',
+    });
+    expect(errorOf('updates >5').detail).toBe('a filter is written without spaces: updates>5');
+    expect(errorOf('-Updates >= 10').detail).toBe(
+      'a filter is written without spaces: -Updates>=10',
+    );
+    expect(errorOf('name = x').detail).toBe('a filter is written without spaces: name=x');
+    expect(errorOf('tag :"prod web"').detail).toBe(
+      'a filter is written without spaces: tag:"prod web"',
+    );
+    expect(errorOf('updates >').detail).toBe('a filter is written without spaces: updates>…');
+    expect(errorOf('updates> 5')).toEqual({
+      position: 9,
+      detail: '"updates>" needs its value right after it, without a space: updates>5',
+    });
+    expect(errorOf('-cluster: pve').detail).toBe(
+      '"cluster:" needs its value right after it, without a space: -cluster:pve',
+    );
+    expect(errorOf('> 5')).toEqual({
+      position: 1,
+      detail:
+        '">" alone compares nothing: a filter is written without spaces (updates>5, cluster:pve-ber)',
+    });
+    // Free text that is not a field's name stays free text.
+    expect(parseQuery('web >5')).toHaveLength(2);
   });
 
   it('refuses oversized queries and too many terms without heavy work', () => {

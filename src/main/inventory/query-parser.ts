@@ -168,6 +168,9 @@ function readClauses(input: string, columns: Columns): Clause[] {
     while (i < input.length && /[a-z]/i.test(input[i] ?? '')) i++;
     const word = input.slice(wordStart, i);
     const op = readOperator(input, i);
+    if (op === null && allFields.includes(word.toLowerCase())) {
+      spacedComparison(input, i, input.slice(start, i));
+    }
     if (word !== '' && op !== null && !looksLikeAddress(input, wordStart)) {
       const field = word.toLowerCase();
       if (!allFields.includes(field)) {
@@ -187,7 +190,15 @@ function readClauses(input: string, columns: Columns): Clause[] {
         value = readBare(input, i);
         i += value.length;
       }
-      if (value === '') throw new Misread(valueStart, `"${field}${op}" needs a value`);
+      if (value === '') {
+        const next = rawValue(input, skipSpaces(input, i));
+        throw new Misread(
+          valueStart,
+          next === '' || valueStart === input.length
+            ? `"${field}${op}" needs a value`
+            : `"${field}${op}" needs its value right after it, without a space: ${input.slice(start, i)}${next.slice(0, 40)}`,
+        );
+      }
       const clause: Clause = {
         type: 'filter',
         negated,
@@ -204,6 +215,12 @@ function readClauses(input: string, columns: Columns): Clause[] {
     const value = readBare(input, i);
     i += value.length;
     if (value === '') throw new Misread(i, `unexpected "${input[i] ?? ''}"`);
+    if (/^[:=<>]+$/.test(value)) {
+      throw new Misread(
+        wordStart,
+        `"${value}" alone compares nothing: a filter is written without spaces (updates>5, cluster:pve-ber)`,
+      );
+    }
     clauses.push({ type: 'text', negated, value, position: columns.at(start) });
   }
   return clauses;
@@ -222,6 +239,43 @@ function doubleNegation(input: string, i: number): void {
     i,
     `"${word.slice(0, 40)}" negates with one "-"; did you mean -${rest.slice(0, 40)}?`,
   );
+}
+
+/**
+ * Refuses a filter written with spaces around its operator (`updates > 5`, `updates >5`,
+ * `name = x`), which would otherwise be free text (the words updates and 5), with the filter
+ * as it is written. `field` is the clause so far (`-updates`), which ends at `i`.
+ */
+function spacedComparison(input: string, i: number, field: string): void {
+  if (!isSpace(input[i])) return;
+  const at = skipSpaces(input, i);
+  const op = readOperator(input, at);
+  if (op === null) return;
+  const token = readWord(input, at);
+  const value =
+    token.length > op.length
+      ? rawValue(input, at + op.length)
+      : rawValue(input, skipSpaces(input, at + token.length));
+  throw new Misread(
+    i,
+    `a filter is written without spaces: ${field}${op}${value === '' ? '…' : value.slice(0, 40)}`,
+  );
+}
+
+/** The value at `i` as typed: a quoted value with its quotes, else up to the next space. */
+function rawValue(input: string, i: number): string {
+  if (input[i] !== '"') return readWord(input, i);
+  try {
+    return input.slice(i, readQuoted(input, i).end);
+  } catch {
+    return readWord(input, i);
+  }
+}
+
+function skipSpaces(input: string, i: number): number {
+  let at = i;
+  while (at < input.length && isSpace(input[at])) at++;
+  return at;
 }
 
 /** The text from `i` to the next space. */
