@@ -347,10 +347,16 @@ export const Facets = z
     /** Per system, the assets that system should know and does not: the Drift list's rule. */
     drift: Counts,
     os: Counts,
-    /** The commonest clusters, sites and source groups, for autocomplete after `cluster:` etc. */
+    /**
+     * The commonest clusters, sites, source groups, tags, organizations and locations, for
+     * autocomplete after `cluster:` etc.
+     */
     cluster: Counts,
     site: Counts,
     group: Counts,
+    tag: Counts,
+    org: Counts,
+    location: Counts,
     withUpdates: z.number().int(),
     withSecurityUpdates: z.number().int(),
     rebootNeeded: z.number().int(),

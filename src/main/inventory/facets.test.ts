@@ -73,6 +73,12 @@ function reference(
       'SELECT g.value AS k, count(*) AS n FROM assets a, json_each(a.groups) g GROUP BY k',
       50,
     ),
+    tag: top(
+      'SELECT t.value AS k, count(*) AS n FROM assets a, json_each(a.tags) t GROUP BY k',
+      50,
+    ),
+    org: grouped('organization'),
+    location: grouped('location'),
     withUpdates: count('updates > 0'),
     withSecurityUpdates: count('security > 0'),
     rebootNeeded: count('reboot_needed = 1'),
@@ -91,6 +97,11 @@ describe('inventory facets', () => {
     // The comparison means something: the fleet fills every kind of figure.
     expect(facets.total).toBeGreaterThan(250);
     expect(Object.keys(facets.group).length).toBeGreaterThan(3);
+    for (const key of ['tag', 'org', 'location'] as const) {
+      expect(Object.keys(facets[key]).filter((k) => k !== 'unknown').length, key).toBeGreaterThan(
+        0,
+      );
+    }
     expect(Object.keys(facets.os).length).toBeGreaterThan(2);
     expect(facets.withUpdates).toBeGreaterThan(0);
     expect(Object.values(facets.missing).some((n) => n > 0)).toBe(true);

@@ -31,6 +31,29 @@ describe('query autocomplete', () => {
     expect(suggest('cluster:unk', 11, facets)).toEqual([]);
   });
 
+  it('offers the tags, organizations and locations of the stored inventory', () => {
+    const facets = {
+      os: {},
+      tag: { prod: 40, 'prod web': 3, staging: 9 },
+      org: { 'ACME Berlin': 30, unknown: 4 },
+      location: { Frankfurt: 12, Berlin: 20 },
+    } as never;
+    expect(suggest('tag:pro', 7, facets).map((s) => s.insert)).toEqual([
+      'tag:prod',
+      'tag:"prod web"',
+    ]);
+    expect(suggest('-org:a', 6, facets).map((s) => s.insert)).toEqual(['-org:"ACME Berlin"']);
+    expect(suggest('location:', 9, facets).map((s) => s.insert)).toEqual([
+      'location:Frankfurt',
+      'location:Berlin',
+    ]);
+    // The fixed values still come for the fields that have them.
+    expect(suggest('source:p', 8, facets).map((s) => s.insert)).toEqual([
+      'source:proxmox',
+      'source:patchmon',
+    ]);
+  });
+
   it('puts a value typed in full first, so Enter keeps it rather than a longer one', () => {
     const facets = { os: {}, cluster: { 'pve-ber': 40, 'pve-ber2': 12, 'pve-fra': 3 } } as never;
     expect(suggest('cluster:pve-ber', 15, facets).map((s) => s.insert)).toEqual([

@@ -71,7 +71,7 @@ function quoteIfNeeded(value: string): string {
 }
 
 /** Fields whose known values come from the stored inventory's facets. */
-const facetFields = ['os', 'cluster', 'site', 'group'] as const;
+const facetFields = ['os', 'cluster', 'site', 'group', 'tag', 'org', 'location'] as const;
 const isFacetField = (field: string): field is (typeof facetFields)[number] =>
   (facetFields as readonly string[]).includes(field);
 
