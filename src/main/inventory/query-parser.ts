@@ -38,9 +38,34 @@ export type Clause =
       negated: boolean;
       field: Field;
       op: Operator;
+      /** The value; with `alternatives`, the first of them. */
       value: string;
+      /** Two or more values, any of which passes (`cluster:pve-ber,pve-fra`). */
+      alternatives?: string[];
       position: number;
     };
+
+export type FilterClause = Extract<Clause, { type: 'filter' }>;
+
+/** Fields that take several values separated by commas, any of which passes. */
+export const alternativeFields: readonly Field[] = [...textFields, ...exactFields, ...enumFields];
+
+/**
+ * The clauses a filter with alternatives stands for: one filter per value. Negated, the asset
+ * must pass none of them, which is these clauses together (`-cluster:a,b` is `-cluster:a
+ * -cluster:b`).
+ */
+export function eachAlternative(clause: FilterClause): FilterClause[] {
+  const { type, negated, field, op, position } = clause;
+  return (clause.alternatives ?? [clause.value]).map((value) => ({
+    type,
+    negated,
+    field,
+    op,
+    value,
+    position,
+  }));
+}
 
 export const maxClauses = 32;
 const allFields: readonly string[] = [
@@ -181,15 +206,11 @@ function readClauses(input: string, columns: Columns): Clause[] {
       }
       i += op.length;
       const valueStart = i;
-      let value: string;
-      if (at() === '"') {
-        const quoted = readQuoted(input, i);
-        value = quoted.value;
-        i = quoted.end;
-      } else {
-        value = readBare(input, i);
-        i += value.length;
-      }
+      const read = alternativeFields.includes(field as Field)
+        ? readValues(input, i, input.slice(start, valueStart))
+        : readValue(input, i);
+      const { value } = read;
+      i = read.end;
       if (value === '') {
         const next = rawValue(input, skipSpaces(input, i));
         throw new Misread(
@@ -207,7 +228,10 @@ function readClauses(input: string, columns: Columns): Clause[] {
         value,
         position: columns.at(start),
       };
-      validateFilter(clause, valueStart);
+      for (const [n, alternative] of read.alternatives.entries()) {
+        validateFilter({ ...clause, value: alternative }, read.offsets[n] ?? valueStart);
+      }
+      if (read.alternatives.length > 1) clause.alternatives = read.alternatives;
       clauses.push(clause);
       continue;
     }
@@ -215,6 +239,7 @@ function readClauses(input: string, columns: Columns): Clause[] {
     const value = readBare(input, i);
     i += value.length;
     if (value === '') throw new Misread(i, `unexpected "${input[i] ?? ''}"`);
+    if (value === 'OR' && !negated) orBetweenFilters(input, i, clauses.at(-1));
     if (/^[:=<>]+$/.test(value)) {
       throw new Misread(
         wordStart,
@@ -259,6 +284,94 @@ function spacedComparison(input: string, i: number, field: string): void {
   throw new Misread(
     i,
     `a filter is written without spaces: ${field}${op}${value === '' ? '…' : value.slice(0, 40)}`,
+  );
+}
+
+/** A filter's single value at `i`, quoted or bare, in the form of `readValues`. */
+function readValue(
+  input: string,
+  i: number,
+): { value: string; alternatives: string[]; offsets: number[]; end: number } {
+  if (input[i] === '"') {
+    const { value, end } = readQuoted(input, i);
+    return { value, alternatives: [value], offsets: [i], end };
+  }
+  const value = readBare(input, i);
+  return { value, alternatives: [value], offsets: [i], end: i + value.length };
+}
+
+/**
+ * A filter's values at `i`, separated by commas (`pve-ber,pve-fra`, `"prod web",db`): each
+ * quoted or bare, with the UTF-16 offset where each starts. `typed` is the clause before the
+ * values (`-cluster:`), for the hint when `|` separates them.
+ */
+function readValues(
+  input: string,
+  i: number,
+  typed: string,
+): { value: string; alternatives: string[]; offsets: number[]; end: number } {
+  const alternatives: string[] = [];
+  const offsets: number[] = [];
+  let at = i;
+  for (;;) {
+    offsets.push(at);
+    if (input[at] === '"') {
+      const quoted = readQuoted(input, at, ',');
+      alternatives.push(quoted.value);
+      at = quoted.end;
+    } else {
+      let end = at;
+      while (end < input.length && !isSpace(input[end]) && input[end] !== ',') {
+        if (input[end] === '"') {
+          throw new Misread(end, 'a quote may only start a value; quote the whole value');
+        }
+        end++;
+      }
+      const value = input.slice(at, end);
+      // A bar between two values (pve-ber|pve-fra), as in a shell or a regular expression.
+      const bar = value.indexOf('|');
+      if (bar > 0 && bar < value.length - 1) {
+        const all = readWord(input, i).replaceAll('|', ',');
+        throw new Misread(
+          at + bar,
+          `to match any of several values, separate them with commas: ${typed}${all.slice(0, 80)}`,
+        );
+      }
+      alternatives.push(value);
+      at = end;
+    }
+    if (input[at] !== ',') break;
+    if (alternatives.at(-1) === '') throw new Misread(at, 'a value is missing before this comma');
+    at++;
+    if (at >= input.length || isSpace(input[at])) {
+      throw new Misread(at - 1, 'a value is missing after this comma');
+    }
+  }
+  return { value: alternatives[0] ?? '', alternatives, offsets, end: at };
+}
+
+/**
+ * Refuses the free text `OR` between two filters (`name:web* OR name:db*`): a query's clauses
+ * all hold, so it would search the word "or" too and find next to nothing. Says how to write
+ * either value of one filter instead. `i` is just after the OR; `before` the clause before it.
+ */
+function orBetweenFilters(input: string, i: number, before: Clause | undefined): void {
+  const next = /^(-?)([a-z]+)([:=])(\S+)$/i.exec(readWord(input, skipSpaces(input, i)));
+  if (before?.type !== 'filter' || next === null) return;
+  const [, dash = '', field = '', op = '', value = ''] = next;
+  const hint =
+    before.field === field.toLowerCase() && before.op === op && before.negated === (dash === '-')
+      ? `${dash}${field}${op}${[...(before.alternatives ?? [before.value]), value]
+          .map((v) =>
+            v === value || !/[\s,"]/.test(v)
+              ? v
+              : `"${v.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`,
+          )
+          .join(',')}`
+      : 'cluster:pve-ber,pve-fra';
+  throw new Misread(
+    i - 2,
+    `every clause of a query must hold, so OR would be searched as a word; to match any of several values, write them after one field with commas: ${hint}`,
   );
 }
 
@@ -308,7 +421,8 @@ function readBare(input: string, i: number): string {
   return input.slice(i, end);
 }
 
-function readQuoted(input: string, i: number): { value: string; end: number } {
+/** A quoted value at `i`; `after` the characters besides a space that may follow it. */
+function readQuoted(input: string, i: number, after = ''): { value: string; end: number } {
   let value = '';
   let j = i + 1;
   while (j < input.length) {
@@ -321,7 +435,7 @@ function readQuoted(input: string, i: number): { value: string; end: number } {
     }
     if (char === '"') {
       const next = input[j + 1];
-      if (next !== undefined && !isSpace(next)) {
+      if (next !== undefined && !isSpace(next) && !after.includes(next)) {
         throw new Misread(j + 1, 'expected a space after the closing quote');
       }
       return { value, end: j + 1 };

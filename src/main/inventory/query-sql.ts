@@ -4,7 +4,13 @@ import { driftSql } from './drift-rule';
 import { caseFold, foldFunction } from '../db/sqlite';
 import { ipQuery, ipWords } from './ip-query';
 import { macCondition, macNeedle } from './mac-query';
-import { QueryError, type Clause, type Field, type Operator } from './query-parser';
+import {
+  eachAlternative,
+  QueryError,
+  type Clause,
+  type Field,
+  type Operator,
+} from './query-parser';
 import { searchedText } from './search-text';
 
 const allSystems: readonly SourceSystem[] = ['foreman', 'proxmox', 'patchmon', 'routeros'];
@@ -170,7 +176,16 @@ export function compileQuery(
     conditions.push('a.id NOT IN (SELECT rowid FROM asset_fts WHERE asset_fts MATCH ?)');
     params.push(expression);
   };
-  for (const clause of clauses) {
+  for (const clause of withoutNegatedAlternatives(clauses)) {
+    if (clause.type === 'filter' && clause.alternatives !== undefined) {
+      // Any of the values: each one's own condition, through its own index, or'ed.
+      const each = eachAlternative(clause).map((one) =>
+        compileQuery([one], offlineProfiles, configured),
+      );
+      conditions.push(`(${each.map((one) => one.where).join(' OR ')})`);
+      params.push(...each.flatMap((one) => one.params));
+      continue;
+    }
     if (clause.type === 'text') {
       const expression = phrase(clause.value, true, clause.position);
       if (clause.negated) negatedMatch(expression);
@@ -325,6 +340,15 @@ export function compileQuery(
     rest,
     restParams: params,
   };
+}
+
+/** The clauses with each negated filter of several values as one negated filter per value. */
+export function withoutNegatedAlternatives(clauses: readonly Clause[]): Clause[] {
+  return clauses.flatMap((clause) =>
+    clause.type === 'filter' && clause.negated && clause.alternatives !== undefined
+      ? eachAlternative(clause)
+      : [clause],
+  );
 }
 
 function probeWeightOf(phrases: readonly string[]): number | null {

@@ -54,6 +54,13 @@ export interface FilterColumns {
 
 const exactFields = { cluster: 0, site: 1, org: 2, location: 3 } as const;
 
+const statusOrKind = (field: Field): boolean => field === 'status' || field === 'kind';
+
+/** Whether `test` answers a filter of several values (any of them) in one condition. */
+export function testsAlternatives(field: Field): boolean {
+  return field in exactFields || statusOrKind(field);
+}
+
 /** Row tests for a query's filters, over one search index's columns. */
 export class FilterTests {
   constructor(private readonly columns: FilterColumns) {}
@@ -66,12 +73,24 @@ export class FilterTests {
   ): Condition | null {
     const { field, negated, value, op } = clause;
     const c = this.columns;
+    if (clause.alternatives !== undefined && !(field in exactFields) && !statusOrKind(field)) {
+      return null;
+    }
     const not = negated;
     switch (field) {
       case 'status':
       case 'kind': {
         const codes = field === 'status' ? c.statuses : c.kinds;
         const column = field === 'status' ? c.status : c.kind;
+        if (clause.alternatives !== undefined) {
+          // Any of the values: which codes pass, looked up per row.
+          const passes = new Uint8Array(Math.max(0, ...codes.values()) + 1).fill(not ? 1 : 0);
+          for (const one of clause.alternatives) {
+            const code = codes.get(one.toLowerCase());
+            if (code !== undefined) passes[code] = not ? 0 : 1;
+          }
+          return new Condition(byTable, not, column, passes);
+        }
         const wanted = codes.get(value.toLowerCase()) ?? -1;
         return new Condition(byCode, not, column, noBytes, noCounts, 0, wanted);
       }
@@ -132,10 +151,14 @@ export class FilterTests {
         const values = c.exactValues[exactFields[field]] ?? [];
         // Each distinct value is tested once. An unknown value is not the value asked for:
         // `-cluster:pve-ber` keeps the assets of no cluster.
-        const prefix = value.endsWith('*');
-        const wanted = caseFold(prefix ? value.slice(0, -1) : value);
+        const wanted = (clause.alternatives ?? [value]).map((one) => {
+          const prefix = one.endsWith('*');
+          return { prefix, text: caseFold(prefix ? one.slice(0, -1) : one) };
+        });
         const passes = Uint8Array.from(values, (v) =>
-          (prefix ? v.startsWith(wanted) : v === wanted) !== not ? 1 : 0,
+          wanted.some(({ prefix, text }) => (prefix ? v.startsWith(text) : v === text)) !== not
+            ? 1
+            : 0,
         );
         return new Condition(byTable, not, column, passes);
       }

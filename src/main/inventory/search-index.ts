@@ -3,14 +3,21 @@ import type { Sqlite } from '../db/sqlite';
 import type { AssetView } from './asset-rows';
 import { ipMatches, ipQuery, ipWords, type IpQuery } from './ip-query';
 import { macMatches, macNeedle } from './mac-query';
-import { textFields, type Clause, type Field, type TextField } from './query-parser';
+import {
+  eachAlternative,
+  textFields,
+  type Clause,
+  type Field,
+  type FilterClause,
+  type TextField,
+} from './query-parser';
 import { PageBuffers } from './search-buffers';
 import { WordIndex, type IndexedPhrase } from './search-words';
-import { FilterTests, type FilterContext } from './search-filters';
+import { FilterTests, testsAlternatives, type FilterContext } from './search-filters';
 import { caseFold } from '../db/sqlite';
 import { readIndex, systems, type SqliteWords } from './search-index-build';
 import type { SortOrder } from './search-sort-orders';
-import { wholeValueColumn } from './query-sql';
+import { wholeValueColumn, withoutNegatedAlternatives } from './query-sql';
 import {
   byFunction,
   Condition,
@@ -333,6 +340,43 @@ export class SearchIndex {
     return (row) => ipMatches(this.views[row]?.ips ?? [], query);
   }
 
+  /**
+   * A filter answered from the words of the search text: its phrase, and the test its rows must
+   * pass besides (`ip:`, `mac:`, `os=`); undefined for a filter on a column, null when the
+   * index cannot answer it.
+   */
+  #textOf(
+    clause: FilterClause,
+  ): { phrase: IndexedPhrase; only: RowTest | null } | null | undefined {
+    const { field, value } = clause;
+    if (field === 'ip') {
+      // The address's words find the candidates; their stored addresses decide.
+      const ip = ipQuery(value);
+      const phrase = this.#words.phrase(ipWords(ip), false, fieldColumn.ip);
+      return phrase === null ? null : { phrase, only: this.#ipTest(ip) };
+    }
+    const whole = clause.op === '=' ? wholeValueColumn[field] : undefined;
+    if (whole !== undefined) {
+      // The value's words find the candidates; the whole value decides.
+      const phrase = this.#words.phrase(value, false, fieldColumn[whole]);
+      return phrase === null ? null : { phrase, only: this.#wholeTest(whole, value) };
+    }
+    if (field === 'mac') {
+      // The words find the candidates; one MAC holding them decides (`mac-query.ts`).
+      const phrase = this.#words.phrase(
+        value.toLowerCase().replaceAll('-', ':'),
+        false,
+        fieldColumn.mac,
+      );
+      if (phrase === null) return null;
+      const needle = macNeedle(value);
+      return { phrase, only: (row) => macMatches(this.views[row]?.macs ?? [], needle) };
+    }
+    if (!isTextField(field)) return undefined;
+    const phrase = this.#words.phrase(value, false, fieldColumn[field]);
+    return phrase === null ? null : { phrase, only: null };
+  }
+
   #plan(
     clauses: readonly Clause[],
     { offline, configured }: FilterContext,
@@ -343,53 +387,43 @@ export class SearchIndex {
     const tests: Condition[] = [];
     const texts: TextCondition[] = [];
     const plan: Plan = { tests, gathered: [], lazy: [], empty: false };
-    for (const clause of clauses) {
+    for (const clause of withoutNegatedAlternatives(clauses)) {
       if (clause.type === 'text') {
         const phrase = this.#words.phrase(clause.value, true, -1);
         if (phrase === null) return null;
         texts.push({ phrase, negated: clause.negated, only: null });
         continue;
       }
-      const { field, negated, value } = clause;
-      if (field === 'ip') {
-        // The address's words find the candidates; their stored addresses decide.
-        const ip = ipQuery(value);
-        const words = ipWords(ip);
-        const phrase = this.#words.phrase(words, false, fieldColumn.ip);
-        if (phrase === null) return null;
-        texts.push({ phrase, negated, only: this.#ipTest(ip) });
+      if (clause.alternatives !== undefined && !testsAlternatives(clause.field)) {
+        // Any of the values: the union of each one's rows, from its words or its column.
+        const marks = this.#buffers.marks(0);
+        for (const one of eachAlternative(clause)) {
+          const text = this.#textOf(one);
+          if (text === null) return null;
+          if (text !== undefined) {
+            if (text.phrase.words.some((w) => this.#words.postingCount(w) === 0)) continue;
+            for (const row of this.#gather(text.phrase, text.only).rows) marks[row] = 1;
+            continue;
+          }
+          const field = one.field as Exclude<Field, TextField>;
+          const test = this.#filters.test({ ...one, field }, offline, configured);
+          if (test === null) return null;
+          for (let row = 0; row < n; row++) if (holds(test, row)) marks[row] = 1;
+        }
+        const rows = this.#buffers.rows();
+        let found = 0;
+        for (let row = 0; row < n; row++) if (marks[row] === 1) rows[found++] = row;
+        if (found === 0) plan.empty = true;
+        plan.gathered.push({ rows: rows.subarray(0, found), test: marked(marks) });
         continue;
       }
-      const whole = clause.op === '=' ? wholeValueColumn[field] : undefined;
-      if (whole !== undefined) {
-        // The value's words find the candidates; the whole value decides.
-        const phrase = this.#words.phrase(value, false, fieldColumn[whole]);
-        if (phrase === null) return null;
-        texts.push({ phrase, negated, only: this.#wholeTest(whole, value) });
+      const text = this.#textOf(clause);
+      if (text === null) return null;
+      if (text !== undefined) {
+        texts.push({ ...text, negated: clause.negated });
         continue;
       }
-      if (field === 'mac') {
-        // The words find the candidates; one MAC holding them decides (`mac-query.ts`).
-        const phrase = this.#words.phrase(
-          value.toLowerCase().replaceAll('-', ':'),
-          false,
-          fieldColumn.mac,
-        );
-        if (phrase === null) return null;
-        const needle = macNeedle(value);
-        texts.push({
-          phrase,
-          negated,
-          only: (row) => macMatches(this.views[row]?.macs ?? [], needle),
-        });
-        continue;
-      }
-      if (isTextField(field)) {
-        const phrase = this.#words.phrase(value, false, fieldColumn[field]);
-        if (phrase === null) return null;
-        texts.push({ phrase, negated, only: null });
-        continue;
-      }
+      const field = clause.field as Exclude<Field, TextField>;
       const test = this.#filters.test({ ...clause, field }, offline, configured);
       if (test === null) return null;
       tests.push(test);

@@ -54,6 +54,16 @@ describe('query autocomplete', () => {
     ]);
   });
 
+  it('offers the next of several values after a comma, keeping those before it', () => {
+    const facets = { os: {}, cluster: { 'pve-ber': 40, 'pve-fra': 12 } } as never;
+    expect(suggest('-cluster:pve-ber,pve-f', 22, facets).map((s) => s.insert)).toEqual([
+      '-cluster:pve-ber,pve-fra',
+    ]);
+    expect(suggest('status:running,s', 16, undefined).map((s) => s.insert)).toEqual([
+      'status:running,stopped',
+    ]);
+  });
+
   it('puts a value typed in full first, so Enter keeps it rather than a longer one', () => {
     const facets = { os: {}, cluster: { 'pve-ber': 40, 'pve-ber2': 12, 'pve-fra': 3 } } as never;
     expect(suggest('cluster:pve-ber', 15, facets).map((s) => s.insert)).toEqual([

@@ -101,12 +101,12 @@ export function suggest(
       .map((field) => ({ label: `${field}:`, insert: `${negation}${field}:`, hint: 'field' }));
   }
   const field = word.slice(0, colon).toLowerCase();
-  const typed = word
-    .slice(colon + 1)
-    .replace(/^"/, '')
-    .toLowerCase();
-  const values = knownValues(field, facets).filter((value) =>
-    value.toLowerCase().startsWith(typed),
+  // After a comma, the next of several values (cluster:pve-ber,pve-f): the ones before stay.
+  const list = word.slice(colon + 1);
+  const before = list.slice(0, list.lastIndexOf(',') + 1);
+  const typed = list.slice(before.length).replace(/^"/, '').toLowerCase();
+  const values = knownValues(field, facets).filter(
+    (value) => value.toLowerCase().startsWith(typed) && (before === '' || !value.startsWith('>')),
   );
   // A value typed in full comes first, so Enter keeps it rather than taking a longer one
   // (cluster:pve-ber is not cluster:pve-ber2); alone, it needs no suggesting.
@@ -115,7 +115,7 @@ export function suggest(
   if (longer.length === 0) return [];
   return [...exact, ...longer].slice(0, max).map((value) => {
     const comparison = value.startsWith('>');
-    const text = comparison ? `${field}${value}` : `${field}:${quoteIfNeeded(value)}`;
+    const text = comparison ? `${field}${value}` : `${field}:${before}${quoteIfNeeded(value)}`;
     return {
       label: text,
       insert: `${negation}${text}`,
