@@ -65,8 +65,10 @@ export class CliSession {
         if (again !== passphrase)
           throw new AppError('bad-request', 'The passphrases do not match.');
       }
-      await vault.setup(passphrase, { useKeychain: false });
-      this.io.stderr.write(`rackside: created a new vault in ${this.store.dataDir}\n`);
+      // `opened`: another Rackside process created the vault meanwhile; this one unlocked it.
+      if ((await vault.setup(passphrase, { useKeychain: false })) === 'created') {
+        this.io.stderr.write(`rackside: created a new vault in ${this.store.dataDir}\n`);
+      }
       return;
     }
     await vault.unlock(

@@ -48,6 +48,63 @@ async function syncDir(dir: string): Promise<void> {
  * through a link someone placed there) and is removed if anything fails.
  */
 export function writeFileDurably(file: string, contents: string): void {
+  const temp = writeTempFile(file, contents);
+  try {
+    fsSync.renameSync(temp, file);
+  } catch (error) {
+    fsSync.rmSync(temp, { force: true });
+    throw error;
+  }
+  syncDirSync(path.dirname(file));
+}
+
+/**
+ * Creates `file` with `contents` only if no file of that name exists, also when another process
+ * creates it at the same moment: returns false, and leaves that file as it is, when one exists.
+ * The content is written to a temp file and fsynced first, then hard-linked to the name (a link
+ * fails if the name is taken), so the file appears whole or not at all.
+ */
+export function createFileDurably(file: string, contents: string): boolean {
+  const temp = writeTempFile(file, contents);
+  try {
+    try {
+      fsSync.linkSync(temp, file);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') return false;
+      if (code === undefined || !noHardLinks.has(code)) throw error;
+      // A file system without hard links (FAT, exFAT, some network shares): an exclusive copy
+      // still never replaces another process's file; only its few bytes are written in place.
+      if (!copyExclusively(temp, file)) return false;
+    }
+  } finally {
+    fsSync.rmSync(temp, { force: true });
+  }
+  syncDirSync(path.dirname(file));
+  return true;
+}
+
+/** What `link` fails with where the file system has no hard links. */
+const noHardLinks = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
+
+function copyExclusively(from: string, to: string): boolean {
+  try {
+    fsSync.copyFileSync(from, to, fsSync.constants.COPYFILE_EXCL);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  const handle = fsSync.openSync(to, 'r+');
+  try {
+    fsSync.fsyncSync(handle);
+  } finally {
+    fsSync.closeSync(handle);
+  }
+  return true;
+}
+
+/** A new temp file beside `file` holding `contents`, fsynced; removed again if writing fails. */
+function writeTempFile(file: string, contents: string): string {
   const temp = path.join(
     path.dirname(file),
     `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`,
@@ -60,17 +117,20 @@ export function writeFileDurably(file: string, contents: string): void {
     } finally {
       fsSync.closeSync(handle);
     }
-    fsSync.renameSync(temp, file);
   } catch (error) {
     fsSync.rmSync(temp, { force: true });
     throw error;
   }
+  return temp;
+}
+
+function syncDirSync(dir: string): void {
   try {
-    const dir = fsSync.openSync(path.dirname(file), 'r');
+    const handle = fsSync.openSync(dir, 'r');
     try {
-      fsSync.fsyncSync(dir);
+      fsSync.fsyncSync(handle);
     } finally {
-      fsSync.closeSync(dir);
+      fsSync.closeSync(handle);
     }
   } catch {
     // Some platforms (Windows) cannot fsync a directory; the rename is still atomic there.

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
-import { writeFileDurably } from '../core/atomic-file';
+import { createFileDurably, writeFileDurably } from '../core/atomic-file';
 import { ScryptParams } from './vault-crypto';
 
 /**
@@ -65,4 +65,13 @@ export function readVaultHeader(file: string): VaultHeader | null {
 
 export function writeVaultHeader(file: string, header: VaultHeader): void {
   writeFileDurably(file, `${JSON.stringify(header, null, 2)}\n`);
+}
+
+/**
+ * Writes the first vault header: false, and nothing written, when a vault file exists — also one
+ * another Rackside process (the app, the CLI) created a moment ago. A vault is never replaced by
+ * a new one: secrets may already be encrypted with its data key.
+ */
+export function createVaultHeader(file: string, header: VaultHeader): boolean {
+  return createFileDurably(file, `${JSON.stringify(header, null, 2)}\n`);
 }

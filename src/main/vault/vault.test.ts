@@ -54,6 +54,58 @@ describe('vault', () => {
     await expect(vault.setup(passphrase)).rejects.toMatchObject({ code: 'conflict' });
   });
 
+  it('is set up once when two setups run at once: the later one unlocks that vault, never replaces it', async () => {
+    const file = path.join(tempDir(), 'vault.json');
+    const first = new Vault({ file, logger: silentLogger });
+    const second = new Vault({ file, logger: silentLogger });
+    const outcomes = await Promise.all([
+      first.setup(passphrase, { useKeychain: false }),
+      second.setup(passphrase, { useKeychain: false }),
+    ]);
+    expect([...outcomes].sort()).toEqual(['created', 'opened']);
+    // Both hold the one data key: what either seals, the other opens.
+    expect(second.openRecord('p1/password', first.sealRecord('p1/password', 'one'))).toBe('one');
+    expect(first.openRecord('p2/password', second.sealRecord('p2/password', 'two'))).toBe('two');
+    expect(fs.readdirSync(path.dirname(file))).toEqual(['vault.json']);
+  });
+
+  it('keeps the keychain wrap asked for by either of two setups run at once', async () => {
+    const file = path.join(tempDir(), 'vault.json');
+    const secretBox = fakeSecretBox('gnome_libsecret');
+    const outcomes = await Promise.all(
+      [false, true].map((useKeychain) =>
+        new Vault({ file, logger: silentLogger, secretBox }).setup(passphrase, { useKeychain }),
+      ),
+    );
+    expect([...outcomes].sort()).toEqual(['created', 'opened']);
+    expect(readVaultHeader(file)?.keychainWrap?.backend).toBe('gnome_libsecret');
+    expect(new Vault({ file, logger: silentLogger, secretBox }).unlockWithKeychain()).toBe(true);
+  });
+
+  it('refuses a setup that meets a vault just made with another passphrase, and keeps that vault', async () => {
+    const file = path.join(tempDir(), 'vault.json');
+    const passphrases = [passphrase, 'another passphrase'];
+    const vaults = passphrases.map(() => new Vault({ file, logger: silentLogger }));
+    const results = await Promise.allSettled(
+      vaults.map((vault, i) => vault.setup(passphrases[i] ?? '', { useKeychain: false })),
+    );
+    const won = results.findIndex((result) => result.status === 'fulfilled');
+    expect(results[won]).toEqual({ status: 'fulfilled', value: 'created' });
+    expect(results[1 - won]).toMatchObject({
+      status: 'rejected',
+      reason: {
+        code: 'wrong-passphrase',
+        message:
+          'Another Rackside process set up the vault at the same moment, with a different passphrase; nothing was changed. Unlock the vault with that passphrase.',
+      },
+    });
+    expect(vaults[1 - won]?.state()).toBe('locked');
+    const blob = vaults[won]?.sealRecord('p1/password', 'kept') ?? Buffer.alloc(0);
+    const reopened = new Vault({ file, logger: silentLogger });
+    await reopened.unlock(passphrases[won] ?? '');
+    expect(reopened.openRecord('p1/password', blob)).toBe('kept');
+  });
+
   it('refuses a wrong passphrase clearly and changes nothing', async () => {
     const vault = lockedVault();
     const file = (vault as unknown as { options: VaultOptions }).options.file;

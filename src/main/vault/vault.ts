@@ -6,6 +6,7 @@ import { isRealKeyring, type SecretBox } from './secret-box';
 import { UnlockLimiter } from './unlock-limiter';
 import { deriveKey, newScryptParams, seal, tryOpen } from './vault-crypto';
 import {
+  createVaultHeader,
   keyCheckAad,
   readVaultHeader,
   vaultKeyAad,
@@ -90,8 +91,15 @@ export class Vault {
     };
   }
 
-  /** First run: creates the data key and the passphrase wrap (plus a keychain wrap if asked). */
-  async setup(passphrase: string, options: { useKeychain?: boolean } = {}): Promise<void> {
+  /**
+   * First run: creates the data key and the passphrase wrap (plus a keychain wrap if asked).
+   * Resolves `created`, or `opened` when another Rackside process (the app, the CLI) created the
+   * vault meanwhile: that vault is kept and unlocked with this passphrase, which must be its own.
+   */
+  async setup(
+    passphrase: string,
+    options: { useKeychain?: boolean } = {},
+  ): Promise<'created' | 'opened'> {
     checkPassphrase(passphrase);
     if (readVaultHeader(this.options.file) !== null) {
       throw new AppError('conflict', 'The vault is already set up; unlock it instead.');
@@ -119,17 +127,29 @@ export class Vault {
       createdAt: time,
       updatedAt: time,
     };
-    writeVaultHeader(this.options.file, header);
+    if (!createVaultHeader(this.options.file, header)) {
+      dataKey.fill(0);
+      this.options.logger.info('vault created by another process meanwhile; unlocking it');
+      await this.unlockWith(
+        passphrase,
+        'Another Rackside process set up the vault at the same moment, with a different ' +
+          'passphrase; nothing was changed. Unlock the vault with that passphrase.',
+      );
+      // The keychain wrap asked for here is added to that vault if it has none.
+      if (options.useKeychain !== false && this.keychainStatus().recordedBackend === null) {
+        const wrap = this.keychainWrap(this.requireKey());
+        if (wrap !== null) this.rewriteHeader({ keychainWrap: wrap });
+      }
+      return 'opened';
+    }
     this.options.logger.info('vault created', { keychain: header.keychainWrap?.backend ?? null });
     this.becomeUnlocked(dataKey);
+    return 'created';
   }
 
   /** Unlocks with the passphrase. Wrong passphrase → `wrong-passphrase`, nothing changed. */
   async unlock(passphrase: string): Promise<void> {
-    const header = this.requireHeader();
-    this.limiter.check();
-    const dataKey = await this.unwrapWithPassphrase(header, passphrase);
-    this.becomeUnlocked(dataKey);
+    await this.unlockWith(passphrase, 'Wrong passphrase; the vault stays locked.');
   }
 
   /**
@@ -263,6 +283,13 @@ export class Vault {
       );
     }
     return plain.toString('utf8');
+  }
+
+  private async unlockWith(passphrase: string, refusal: string): Promise<void> {
+    const header = this.requireHeader();
+    this.limiter.check();
+    const dataKey = await this.unwrapWithPassphrase(header, passphrase, refusal);
+    this.becomeUnlocked(dataKey);
   }
 
   private async unwrapWithPassphrase(
