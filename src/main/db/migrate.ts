@@ -17,6 +17,11 @@ interface AppliedRow {
 /**
  * Brings the schema up to date. Refuses a database written by a newer Rackside, and a database
  * whose applied migrations differ from the ones this build carries (an edited migration).
+ *
+ * Another Rackside process (the app, the CLI) may open the same database at the same moment: what
+ * is applied is read again and the missing migrations applied under one write lock
+ * (`BEGIN IMMEDIATE`), so the later process waits (busy_timeout) and then finds them applied. A
+ * database already up to date is only read, never locked for writing.
  */
 export function migrate(db: Sqlite, list: readonly Migration[], logger: Logger): void {
   list.forEach((migration, index) => {
@@ -24,13 +29,46 @@ export function migrate(db: Sqlite, list: readonly Migration[], logger: Logger):
       throw new AppError('internal', `Migration list is not numbered 1..n at entry ${index}`);
     }
   });
-  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version INTEGER PRIMARY KEY, name TEXT NOT NULL, sha256 TEXT NOT NULL, applied_at TEXT NOT NULL
-  ) STRICT`);
-  const userVersion = db.pragma('user_version', { simple: true }) as number;
+  if (appliedMigrations(db, list) === list.length) return;
+  const record = (migration: Migration): void => {
+    db.prepare(
+      'INSERT INTO schema_migrations (version, name, sha256, applied_at) VALUES (?, ?, ?, ?)',
+    ).run(migration.version, migration.name, migrationHash(migration), new Date().toISOString());
+  };
   const applied = db
-    .prepare('SELECT version, name, sha256 FROM schema_migrations ORDER BY version')
-    .all() as AppliedRow[];
+    .transaction(() => {
+      db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+        version INTEGER PRIMARY KEY, name TEXT NOT NULL, sha256 TEXT NOT NULL, applied_at TEXT NOT NULL
+      ) STRICT`);
+      const pending = list.slice(appliedMigrations(db, list));
+      for (const migration of pending) {
+        db.exec(migration.sql);
+        record(migration);
+        db.pragma(`user_version = ${migration.version}`);
+      }
+      return pending;
+    })
+    .immediate();
+  for (const migration of applied) {
+    logger.info('applied migration', { version: migration.version, name: migration.name });
+  }
+}
+
+/**
+ * How many of `list` the database has applied, after checking they are `list`'s own: throws for a
+ * database from a newer Rackside or with an edited migration.
+ */
+function appliedMigrations(db: Sqlite, list: readonly Migration[]): number {
+  const userVersion = db.pragma('user_version', { simple: true }) as number;
+  const hasTable =
+    db
+      .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'")
+      .get() !== undefined;
+  const applied = hasTable
+    ? (db
+        .prepare('SELECT version, name, sha256 FROM schema_migrations ORDER BY version')
+        .all() as AppliedRow[])
+    : [];
   const newest = Math.max(userVersion, applied.at(-1)?.version ?? 0);
   if (newest > list.length) {
     throw new AppError(
@@ -47,20 +85,5 @@ export function migrate(db: Sqlite, list: readonly Migration[], logger: Logger):
       );
     }
   }
-  const record = db.prepare(
-    'INSERT INTO schema_migrations (version, name, sha256, applied_at) VALUES (?, ?, ?, ?)',
-  );
-  for (const migration of list.slice(applied.length)) {
-    db.transaction(() => {
-      db.exec(migration.sql);
-      record.run(
-        migration.version,
-        migration.name,
-        migrationHash(migration),
-        new Date().toISOString(),
-      );
-      db.pragma(`user_version = ${migration.version}`);
-    })();
-    logger.info('applied migration', { version: migration.version, name: migration.name });
-  }
+  return applied.length;
 }

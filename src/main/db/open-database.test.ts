@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -9,6 +10,35 @@ import { tempDir } from './test-helpers';
 
 const clock = () => new Date('2026-11-22T10:00:00.000Z');
 
+const raceChild = path.join(import.meta.dirname, 'open-race-child.ts');
+
+/**
+ * Opens `file` from `count` processes at the same moment: each loads first and says ready, then
+ * all are told to open at once. Resolves with what each said on failure ('' for success).
+ */
+async function openAtOnce(file: string, count: number): Promise<string[]> {
+  const children = Array.from({ length: count }, () =>
+    spawn(process.execPath, ['--import', 'tsx', raceChild, file], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    }),
+  );
+  const outcomes = children.map(
+    (child) =>
+      new Promise<string>((resolve) => {
+        let stderr = '';
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        child.once('close', (code) => {
+          resolve(code === 0 ? '' : stderr.trim() || `exit ${String(code)}`);
+        });
+      }),
+  );
+  await Promise.all(
+    children.map((child) => new Promise((resolve) => child.stdout.once('data', resolve))),
+  );
+  for (const child of children) child.stdin.end('open\n');
+  return Promise.all(outcomes);
+}
+
 describe('openDatabase', () => {
   it('creates a WAL database with full sync and the current schema', () => {
     const file = path.join(tempDir(), 'sub', 'rackside.db');
@@ -19,6 +49,23 @@ describe('openDatabase', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
     db.close();
   });
+
+  it('opens from several processes at once, new or at an older schema, each waiting its turn', async () => {
+    for (let round = 0; round < 6; round += 1) {
+      const file = path.join(tempDir(), 'rackside.db');
+      // Even rounds: no database yet. Odd rounds: one written by an older Rackside.
+      if (round % 2 === 1) {
+        openDatabase({ file, logger: silentLogger, migrations: migrations.slice(0, 10) }).close();
+      }
+      expect(await openAtOnce(file, 3)).toEqual(['', '', '']);
+      const opened = openDatabase({ file, logger: silentLogger });
+      expect(opened.db.pragma('user_version', { simple: true })).toBe(migrations.length);
+      expect(opened.db.prepare('SELECT version FROM schema_migrations').pluck().all()).toEqual(
+        migrations.map((migration) => migration.version),
+      );
+      opened.close();
+    }
+  }, 120_000);
 
   it('moves a file that is not a database aside and starts fresh, keeping the bytes', () => {
     const dir = tempDir();

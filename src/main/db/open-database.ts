@@ -302,12 +302,40 @@ function removeIfPresent(file: string): void {
   fs.rmSync(file, { force: true });
 }
 
+const busyTimeoutMs = 5000;
+
 function applyPragmas(db: Sqlite): void {
-  db.pragma('journal_mode = WAL');
+  // First: switching a new database to WAL takes a lock another process opening it may hold.
+  db.pragma(`busy_timeout = ${String(busyTimeoutMs)}`);
+  switchToWal(db);
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
 }
+
+/**
+ * `journal_mode = WAL`. On a database not yet in WAL (a new one) the switch reads the header,
+ * then writes it: when another Rackside process switches the same file at that moment, SQLite
+ * answers "database is locked" at once rather than wait (waiting for each other could never
+ * end), so its busy timeout does not help. The process that lost tries again a moment later,
+ * for as long as the busy timeout; by then the file is in WAL and nothing needs writing.
+ */
+function switchToWal(db: Sqlite): void {
+  const deadline = Date.now() + busyTimeoutMs;
+  for (;;) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      const busy = typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+      if (!busy || Date.now() >= deadline) throw error;
+      Atomics.wait(pause, 0, 0, 10 + Math.floor(Math.random() * 20));
+    }
+  }
+}
+
+/** A pause without a timer: nothing changes this value, so a wait on it ends by its timeout. */
+const pause = new Int32Array(new SharedArrayBuffer(4));
 
 function headerProblem(file: string): string | null {
   let handle: number;
@@ -334,6 +362,8 @@ function integrityProblem(file: string, options: OpenDatabaseOptions): string | 
   let db: Sqlite | undefined;
   try {
     db = openSqlite(file, { nativeBinding: options.nativeBinding });
+    // Another process may be making or migrating this database at this moment: wait for it.
+    db.pragma(`busy_timeout = ${String(busyTimeoutMs)}`);
     const rows = db.pragma('quick_check') as { quick_check: string }[];
     const problems = rows.map((row) => row.quick_check).filter((text) => text !== 'ok');
     return problems.length === 0
