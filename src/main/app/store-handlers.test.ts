@@ -56,6 +56,24 @@ describe('vault and profile commands', () => {
     await c.close();
   });
 
+  it('holds the unlock limit for wrong passphrases sent at once through the router', async () => {
+    const c = await core();
+    data(await call(c, 'vault:setup', { passphrase }));
+    data(await call(c, 'vault:lock', {}));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        call(c, 'vault:unlock', { passphrase: `wrong passphrase ${String(i)}` }),
+      ),
+    );
+    const codes = results.map((result) => (result.ok ? 'ok' : result.error.code));
+    expect(codes.filter((code) => code === 'wrong-passphrase')).toHaveLength(3);
+    expect(codes.filter((code) => code === 'rate-limited')).toHaveLength(7);
+    const status = data<{ state: string; unlockWaitMs: number }>(await call(c, 'vault:status', {}));
+    expect(status.state).toBe('locked');
+    expect(status.unlockWaitMs).toBeGreaterThan(0);
+    await c.close();
+  }, 60_000);
+
   it('never returns a secret: saved profiles show only hasSecret', async () => {
     const c = await core();
     data(await call(c, 'vault:setup', { passphrase }));

@@ -137,6 +137,33 @@ describe('vault', () => {
     expect(vault.state()).toBe('unlocked');
   });
 
+  it.each([
+    ['unlock', (vault: Vault, guess: string) => vault.unlock(guess)],
+    [
+      'change the passphrase',
+      (vault: Vault, guess: string) => vault.changePassphrase(guess, 'new passphrase 2'),
+    ],
+  ] as const)(
+    'holds the limit for wrong passphrases sent all at once to %s',
+    async (_what, attempt) => {
+      const now = 1_000_000;
+      const vault = lockedVault({ now: () => now });
+      const guesses = Array.from({ length: 8 }, (_, i) => `wrong passphrase ${String(i)}`);
+      const results = await Promise.allSettled(guesses.map((guess) => attempt(vault, guess)));
+      // Each failure is counted before the next attempt is checked: three are tried, then it waits.
+      expect(
+        results.map((result) =>
+          result.status === 'rejected' ? (result.reason as { code: unknown }).code : 'ok',
+        ),
+      ).toEqual([
+        ...Array<string>(3).fill('wrong-passphrase'),
+        ...Array<string>(5).fill('rate-limited'),
+      ]);
+      expect(vault.state()).toBe('locked');
+    },
+    60_000,
+  );
+
   it('detects tampered ciphertext and ciphertexts swapped between records', async () => {
     const vault = await unlockedVault();
     const a = vault.sealRecord('p1/password', 'alpha');

@@ -72,6 +72,8 @@ export class Vault {
   private readonly timers: Timers;
   private idleMs = 0;
   private idleHandle: unknown = null;
+  /** The last passphrase attempt queued; the next one starts when it has ended. */
+  private attempts: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: VaultOptions) {
     this.now = options.now ?? Date.now;
@@ -228,20 +230,25 @@ export class Vault {
     if (next === current) {
       throw new AppError('bad-request', 'The new passphrase is the current one; choose another.');
     }
-    const header = this.requireHeader();
-    this.limiter.check();
-    const dataKey = await this.unwrapWithPassphrase(
-      header,
-      current,
-      this.dataKey === null
-        ? 'Wrong passphrase; the vault stays locked.'
-        : 'The current passphrase is wrong; the passphrase was not changed.',
-    );
-    const kdf = newScryptParams(this.options.kdfN);
-    const kek = await deriveKey(next, kdf);
-    this.rewriteHeader({ kdf, passphraseWrap: seal(kek, dataKey, vaultKeyAad).toString('base64') });
-    this.options.logger.info('vault passphrase changed');
-    if (this.dataKey === null) this.becomeUnlocked(dataKey);
+    await this.oneAttemptAtATime(async () => {
+      const header = this.requireHeader();
+      this.limiter.check();
+      const dataKey = await this.unwrapWithPassphrase(
+        header,
+        current,
+        this.dataKey === null
+          ? 'Wrong passphrase; the vault stays locked.'
+          : 'The current passphrase is wrong; the passphrase was not changed.',
+      );
+      const kdf = newScryptParams(this.options.kdfN);
+      const kek = await deriveKey(next, kdf);
+      this.rewriteHeader({
+        kdf,
+        passphraseWrap: seal(kek, dataKey, vaultKeyAad).toString('base64'),
+      });
+      this.options.logger.info('vault passphrase changed');
+      if (this.dataKey === null) this.becomeUnlocked(dataKey);
+    });
   }
 
   /** Locks after `ms` without `touch()`; 0 turns the idle lock off. */
@@ -286,10 +293,24 @@ export class Vault {
   }
 
   private async unlockWith(passphrase: string, refusal: string): Promise<void> {
-    const header = this.requireHeader();
-    this.limiter.check();
-    const dataKey = await this.unwrapWithPassphrase(header, passphrase, refusal);
-    this.becomeUnlocked(dataKey);
+    await this.oneAttemptAtATime(async () => {
+      const header = this.requireHeader();
+      this.limiter.check();
+      const dataKey = await this.unwrapWithPassphrase(header, passphrase, refusal);
+      this.becomeUnlocked(dataKey);
+    });
+  }
+
+  /**
+   * Runs passphrase attempts one after another. The limiter is asked before the slow key
+   * derivation and told the outcome after it: attempts sent together (a script calling
+   * `vault:unlock` many times at once) would otherwise all pass the check before any failure
+   * is counted.
+   */
+  private oneAttemptAtATime(attempt: () => Promise<void>): Promise<void> {
+    const run = this.attempts.then(attempt);
+    this.attempts = run.catch(() => undefined);
+    return run;
   }
 
   private async unwrapWithPassphrase(
