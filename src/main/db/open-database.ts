@@ -73,6 +73,7 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
     );
   }
   let recovered: CorruptionReport | null = null;
+  keepOwnerOnly(options.file, options.logger);
 
   const now = clock();
   const marker = cleanCloseMarker(options.file);
@@ -105,6 +106,7 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
     recovered = { reason: damage, movedTo, message };
   }
 
+  createOwnerOnly(options.file);
   const db = openSqlite(options.file, { nativeBinding: options.nativeBinding });
   try {
     applyPragmas(db);
@@ -295,6 +297,41 @@ function recordCleanClose(file: string, fullCheckAt: string, logger: Logger): vo
   } catch (error) {
     // Without the record the next open runs the full check: slower, never less safe.
     logger.warn('could not record the clean close', { file, error: String(error) });
+  }
+}
+
+/**
+ * The database holds profile URLs, user names, hosts and the inventory: it is readable by its
+ * owner only, also in a data folder others may read (one made before Rackside used it). SQLite
+ * creates a new database under the umask (often 0644) and gives its -wal, -shm and -journal
+ * files the database file's own mode; so a new database is created 0600 before SQLite opens it
+ * (`createOwnerOnly`), and the files of an older version are tightened here. A file that cannot
+ * be changed (read-only media, another user's) is opened as it is.
+ */
+function keepOwnerOnly(file: string, logger: Logger): void {
+  if (process.platform === 'win32') return;
+  for (const suffix of ['', '-wal', '-shm', '-journal']) {
+    const name = `${file}${suffix}`;
+    try {
+      const mode = fs.statSync(name).mode & 0o777;
+      if ((mode & 0o077) !== 0) fs.chmodSync(name, mode & 0o700);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      logger.warn('cannot make a database file readable by its owner only', {
+        file: name,
+        error: String(error),
+      });
+    }
+  }
+}
+
+/** Creates an empty database file readable by its owner only, unless one exists. */
+function createOwnerOnly(file: string): void {
+  try {
+    fs.closeSync(fs.openSync(file, 'wx', 0o600));
+  } catch {
+    // It exists (maybe made a moment ago by another Rackside process), or it cannot be created:
+    // SQLite, opening it next, says why in its own words.
   }
 }
 

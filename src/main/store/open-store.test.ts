@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../core/logger';
 import { tempDir } from '../db/test-helpers';
@@ -18,6 +20,81 @@ describe('the data folder', () => {
       store.close();
     }
   });
+
+  it.runIf(process.platform !== 'win32')(
+    'keeps the database files readable by their owner only in a folder others may read',
+    async () => {
+      // A folder made by hand (0755) and a umask that lets others read new files, as is usual.
+      const dir = path.join(tempDir(), 'data');
+      fs.mkdirSync(dir, { mode: 0o755 });
+      const manifest = path.join(tempDir(), 'profiles.json');
+      fs.writeFileSync(
+        manifest,
+        JSON.stringify({
+          rackside: 'profile-manifest',
+          version: 1,
+          profiles: [
+            {
+              name: 'web01',
+              connection: {
+                kind: 'ssh',
+                host: 'web01.lab',
+                username: 'ops',
+                auth: { mode: 'password' },
+              },
+            },
+          ],
+        }),
+      );
+      const bin = path.resolve(import.meta.dirname, '../../../bin/rackside.mjs');
+      await promisify(execFile)('/bin/sh', [
+        '-c',
+        'umask 022 && exec "$@"',
+        'sh',
+        process.execPath,
+        bin,
+        '--data-dir',
+        dir,
+        'profiles',
+        'import',
+        manifest,
+      ]);
+      const mode = (name: string): string =>
+        `${name} ${(fs.statSync(path.join(dir, name)).mode & 0o777).toString(8)}`;
+      expect(mode('rackside.db')).toBe('rackside.db 600');
+      const store = openStore({ dataDir: dir, logger: silentLogger });
+      try {
+        store.profiles.list();
+        // While it is open: SQLite's own files beside it.
+        expect(fs.readdirSync(dir).sort().map(mode)).toEqual([
+          'rackside.db 600',
+          'rackside.db-shm 600',
+          'rackside.db-wal 600',
+        ]);
+      } finally {
+        store.close();
+      }
+    },
+    60_000,
+  );
+
+  it.runIf(process.platform !== 'win32')(
+    'makes database files an older version left readable by others readable by their owner only',
+    () => {
+      const dir = tempDir();
+      const first = openStore({ dataDir: dir, logger: silentLogger });
+      try {
+        const files = ['rackside.db', 'rackside.db-wal', 'rackside.db-shm'];
+        for (const name of files) fs.chmodSync(path.join(dir, name), 0o644);
+        openStore({ dataDir: dir, logger: silentLogger }).close();
+        expect(
+          files.map((name) => (fs.statSync(path.join(dir, name)).mode & 0o777).toString(8)),
+        ).toEqual(['600', '600', '600']);
+      } finally {
+        first.close();
+      }
+    },
+  );
 
   it('says plainly when the path is a file, and leaves the file alone', () => {
     const file = path.join(tempDir(), 'notes.txt');
