@@ -248,3 +248,32 @@ test('an encrypted export brings a deleted profile back with its secret', async 
   await expect(profiles.secretsSummary()).toHaveText('Password: stored');
   expect(await app.page.content()).not.toContain(password);
 });
+
+test('a profile file of nearly 4 MiB imports in full', async ({ app }) => {
+  // 5000 profiles, the most a manifest holds, indented as people write them: 4.1 MB.
+  const manifest = {
+    rackside: 'profile-manifest',
+    version: 1,
+    profiles: Array.from({ length: 5000 }, (_, i) => ({
+      name: `foreman-${String(i).padStart(4, '0')}`,
+      notes: 'n'.repeat(580),
+      connection: {
+        kind: 'foreman',
+        url: `https://foreman-${String(i)}.example`,
+        auth: { mode: 'token', username: 'admin' },
+      },
+    })),
+  };
+  const content = JSON.stringify(manifest, null, 2);
+  expect(content.length).toBeGreaterThan(4_000_000);
+  const profiles = new ProfilesPage(app.page);
+  await profiles.open();
+  await app.shell.runFromPalette('Import profiles', 'profiles:import');
+  await profiles.importFile('fleet.json', content);
+  await expect(profiles.importSummary()).toContainText('5000 created, 0 updated', {
+    timeout: 30_000,
+  });
+  await expect(app.page.getByTestId('connection-banner')).toBeHidden();
+  await profiles.closeImport();
+  await expect(profiles.row('foreman-4999')).toBeVisible();
+});

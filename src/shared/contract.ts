@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CommandName, EventName } from './channels';
+import { commandNames, type CommandName, type EventName } from './channels';
 import {
   ProbeResult,
   ProfileId,
@@ -120,6 +120,13 @@ export type ImportSummary = z.infer<typeof ImportSummary>;
 export const maxImportBytes = 4 * 1024 * 1024;
 
 /**
+ * The request limit of a command that carries a file's text. In the request it is a JSON string,
+ * where quotes, backslashes and line breaks take two bytes each: room for a file of
+ * `maxImportBytes` made of nothing else, and for the rest of the request.
+ */
+const fileRequestBytes = 2 * maxImportBytes + 64 * 1024;
+
+/**
  * A source that logs in with a one-time code (Proxmox VE with TOTP) asks the person for it: main
  * pushes `otp:request`, the renderer answers with `otp:answer`, and `otp:closed`
  * ends the dialog however the request ended (answered, cancelled, timed out).
@@ -215,7 +222,7 @@ export const commands = {
       })
       .strict(),
     response: ImportSummary,
-    maxBytes: maxImportBytes + 64 * 1024,
+    maxBytes: fileRequestBytes,
   },
   'profiles:import-ssh-config': {
     request: z
@@ -225,7 +232,7 @@ export const commands = {
       })
       .strict(),
     response: ImportSummary,
-    maxBytes: maxImportBytes + 64 * 1024,
+    maxBytes: fileRequestBytes,
   },
 
   /** Starts syncing in the background; progress and the end arrive as `sync:progress`. */
@@ -304,5 +311,14 @@ export type EventPayload<K extends EventName> = z.infer<(typeof events)[K]>;
 
 /** Largest serialized request the router accepts; anything bigger is refused unread. */
 export const maxRequestBytes = 256 * 1024;
+
+/** The largest serialized request `channel` may carry: its own limit, else `maxRequestBytes`. */
+export function requestLimit(channel: CommandName): number {
+  const spec: CommandSpec = commands[channel];
+  return spec.maxBytes ?? maxRequestBytes;
+}
+
+/** The largest serialized request any command accepts (a profile file to import). */
+export const largestRequestBytes = Math.max(...commandNames.map(requestLimit));
 
 export type { CommandName, EventName } from './channels';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { EventName } from './channels';
+import { largestRequestBytes } from './contract';
 import type { Result } from './result';
 
 /**
@@ -15,6 +16,13 @@ export const CallFrame = z
   })
   .strict();
 export type CallFrame = z.infer<typeof CallFrame>;
+
+/**
+ * The largest call frame the browser host reads: the largest request any command accepts, plus
+ * the frame around it (type, id, channel). Anything bigger ends the socket (WebSocket close 1009)
+ * unread, so the page refuses such a call itself, as the router would, and never sends it.
+ */
+export const maxCallFrameBytes = largestRequestBytes + 1024;
 
 export interface ResultFrame {
   type: 'result';

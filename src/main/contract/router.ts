@@ -1,8 +1,7 @@
 import type { z } from 'zod';
 import {
   commands,
-  type CommandSpec,
-  maxRequestBytes,
+  requestLimit,
   type CommandName,
   type HostKind,
   type ParsedRequest,
@@ -45,8 +44,7 @@ export function createRouter(handlers: Handlers, logger: Logger): Router {
       if (size === undefined) {
         return failure(new AppError('bad-request', `${channel}: the request is not plain data`));
       }
-      const spec: CommandSpec = commands[channel];
-      const limit = spec.maxBytes ?? maxRequestBytes;
+      const limit = requestLimit(channel);
       if (size > limit) {
         return failure(
           new AppError(

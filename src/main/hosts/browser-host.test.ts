@@ -1,7 +1,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
+import { maxImportBytes } from '../../shared/contract';
+import { maxCallFrameBytes } from '../../shared/wire';
 import { createCore } from '../app/create-core';
 import { silentLogger } from '../core/logger';
 import { useTempDirs } from '../test-support/temp-dir';
@@ -12,6 +14,27 @@ const hosts: BrowserHost[] = [];
 afterEach(async () => {
   await Promise.all(hosts.splice(0).map((h) => h.close()));
 });
+
+/** A profile manifest as people write it (indented), with `notes` characters of notes each. */
+function manifest(count: number, notes: number): string {
+  return JSON.stringify(
+    {
+      rackside: 'profile-manifest',
+      version: 1,
+      profiles: Array.from({ length: count }, (_, i) => ({
+        name: `foreman-${String(i).padStart(4, '0')}`,
+        notes: 'n'.repeat(notes),
+        connection: {
+          kind: 'foreman',
+          url: `https://foreman-${String(i)}.example`,
+          auth: { mode: 'token', username: 'admin' },
+        },
+      })),
+    },
+    null,
+    2,
+  );
+}
 
 async function start() {
   const rendererDir = await tempDir();
@@ -49,16 +72,23 @@ function connect(url: string, origin?: string): Promise<{ status: number; socket
   });
 }
 
+/** Resolves with the call's result frame, or `{ closed: code }` if the host ends the socket. */
 function call(socket: WebSocket, id: number, channel: string, payload: unknown): Promise<unknown> {
   return new Promise((resolve) => {
     const onMessage = (data: WebSocket.RawData): void => {
       const frame = JSON.parse((data as Buffer).toString('utf8')) as { type: string; id?: number };
       if (frame.type === 'result' && frame.id === id) {
         socket.off('message', onMessage);
+        socket.off('close', onClose);
         resolve(frame);
       }
     };
+    const onClose = (code: number): void => {
+      socket.off('message', onMessage);
+      resolve({ closed: code });
+    };
     socket.on('message', onMessage);
+    socket.on('close', onClose);
     socket.send(JSON.stringify({ type: 'call', id, channel, payload }));
   });
 }
@@ -152,5 +182,34 @@ describe('the browser host', () => {
     const good = (await connect(rpc, origin)).socket!;
     expect(await call(good, 1, 'settings:get', {})).toMatchObject({ result: { ok: true } });
     good.close();
+  });
+
+  it('imports a profile file up to the import limit, and keeps the socket for other calls', async () => {
+    const { host, origin } = await start();
+    const rpc = `ws://127.0.0.1:${host.port}/rpc?token=${host.token}`;
+    const socket = (await connect(rpc, origin)).socket!;
+    const closed = vi.fn();
+    socket.on('close', closed);
+
+    // 5000 profiles (the most a manifest holds) with notes: just under 4 MiB.
+    const content = manifest(5000, 580);
+    expect(content.length).toBeGreaterThan(maxImportBytes - 64 * 1024);
+    expect(content.length).toBeLessThanOrEqual(maxImportBytes);
+    const imported = await call(socket, 1, 'profiles:import', { content, passphrase: null });
+    expect(imported).toMatchObject({ result: { ok: true } });
+    expect(
+      (imported as { result: { data: { created: string[] } } }).result.data.created,
+    ).toHaveLength(5000);
+
+    // Requests over their command's limits, within the frame the host reads, are answered.
+    expect(
+      await call(socket, 2, 'profiles:import', { content: 'x'.repeat(maxImportBytes + 1) }),
+    ).toMatchObject({ result: { ok: false, error: { code: 'bad-request' } } });
+    expect(
+      await call(socket, 3, 'settings:set', { theme: 'x'.repeat(maxCallFrameBytes - 1024) }),
+    ).toMatchObject({ result: { ok: false, error: { code: 'payload-too-large' } } });
+    expect(await call(socket, 4, 'settings:get', {})).toMatchObject({ result: { ok: true } });
+    expect(closed).not.toHaveBeenCalled();
+    socket.close();
   });
 });

@@ -2,9 +2,14 @@ import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { maxRequestBytes } from '../../shared/contract';
 import { maxTerminalInputBytes, replayParam, sessionParam, terminalPath } from '../../shared/ssh';
-import { CallFrame, rpcPath, tokenParam, type ServerFrame } from '../../shared/wire';
+import {
+  CallFrame,
+  maxCallFrameBytes,
+  rpcPath,
+  tokenParam,
+  type ServerFrame,
+} from '../../shared/wire';
 import type { Core } from '../app/create-core';
 import type { Logger } from '../core/logger';
 import { contentSecurityPolicy, readStaticFile } from '../core/static-files';
@@ -84,7 +89,9 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     res.end(req.method === 'HEAD' ? undefined : file.body);
   };
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: maxRequestBytes + 1024 });
+  // Room for the largest request the contract takes (a profile file to import); each command's
+  // own limit is the router's to enforce, with an answer rather than a dropped socket.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: maxCallFrameBytes });
   // Terminal bytes: one binary socket per session, same token and Origin checks as /rpc.
   const terminalWss = new WebSocketServer({
     noServer: true,

@@ -1,5 +1,7 @@
+import { isCommandName } from '../../../shared/channels';
+import { maxRequestBytes, requestLimit } from '../../../shared/contract';
 import type { Result } from '../../../shared/result';
-import { rpcPath, tokenParam, type ServerFrame } from '../../../shared/wire';
+import { maxCallFrameBytes, rpcPath, tokenParam, type ServerFrame } from '../../../shared/wire';
 import type { Transport } from './transport';
 
 const callTimeoutMs = 60_000;
@@ -75,6 +77,19 @@ export function webSocketTransport(location: Location, storage: Storage): Transp
     invoke(channel, payload) {
       const id = nextId++;
       const frame = JSON.stringify({ type: 'call', id, channel, payload });
+      // The host ends the socket on a frame this big, unread, and with it every call in flight:
+      // refuse it here, as the router refuses a request over its command's limit.
+      const bytes = frameBytes(frame);
+      if (bytes > maxCallFrameBytes) {
+        const limit = isCommandName(channel) ? requestLimit(channel) : maxRequestBytes;
+        return Promise.resolve({
+          ok: false,
+          error: {
+            code: 'payload-too-large',
+            message: `${channel}: the request is ${bytes} bytes; the limit is ${limit}`,
+          },
+        });
+      }
       return new Promise<Result<unknown>>((resolve) => {
         const timer = setTimeout(() => {
           pending.delete(id);
@@ -99,6 +114,12 @@ export function webSocketTransport(location: Location, storage: Storage): Transp
       return () => connectionListeners.delete(listener);
     },
   };
+}
+
+/** UTF-8 size of a frame, counted exactly only where it could pass the limit (a UTF-16 unit is ≤ 3 bytes). */
+function frameBytes(frame: string): number {
+  if (frame.length * 3 <= maxCallFrameBytes) return frame.length;
+  return new TextEncoder().encode(frame).byteLength;
 }
 
 function unavailable(message: string): Result<unknown> {
