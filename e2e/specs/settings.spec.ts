@@ -1,3 +1,5 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { expect, test } from '../support/fixtures';
 
 test('the theme choice applies at once and survives a restart', async ({ app }) => {
@@ -38,4 +40,60 @@ test('an invalid lock timeout is explained inline and nothing is saved', async (
 test('settings show where this installation keeps its data', async ({ app }) => {
   await app.shell.navItem('settings').click();
   await expect(app.page.getByTestId('data-dir')).toHaveText(app.dataDir);
+});
+
+test('a settings file with one bad saved search keeps everything else, and says what was left out', async ({
+  app,
+}) => {
+  const file = path.join(app.dataDir, 'settings.json');
+  await fs.writeFile(
+    file,
+    JSON.stringify({
+      theme: 'dark',
+      lockTimeoutMinutes: 30,
+      savedSearches: [
+        { name: 'Debian', query: 'os:debian' },
+        { name: 'Everything', query: 'q'.repeat(2001) },
+      ],
+      defaultSshUser: '',
+      // A setting of a newer Rackside.
+      telemetry: false,
+    }),
+  );
+  await app.restart();
+  const notice = app.page.getByTestId('notice');
+  await expect(notice).toContainText(`Some settings in ${file} could not be used`);
+  await expect(notice).toContainText('the saved search "Everything"');
+  expect(await app.shell.theme()).toBe('dark');
+  await app.shell.navItem('settings').click();
+  await expect(app.page.getByTestId('lock-timeout')).toHaveValue('30');
+  const saved = JSON.parse(await fs.readFile(file, 'utf8')) as Record<string, unknown>;
+  expect(saved).toMatchObject({
+    savedSearches: [{ name: 'Debian', query: 'os:debian' }],
+    telemetry: false,
+  });
+
+  await notice.getByTestId('notice-dismiss').click();
+  await expect(notice).toBeHidden();
+  await app.restart();
+  await app.shell.navItem('settings').click();
+  await expect(app.page.getByTestId('lock-timeout')).toHaveValue('30');
+  await expect(notice).toBeHidden();
+});
+
+test('with a folder in place of settings.json the app starts on defaults and says so', async ({
+  app,
+}) => {
+  const file = path.join(app.dataDir, 'settings.json');
+  await fs.rm(file, { force: true });
+  await fs.mkdir(file);
+  await app.restart();
+  await expect(app.page.getByTestId('notice')).toContainText(
+    `Rackside could not use its settings file ${file} (it cannot be read: it is a folder). It was moved to ${file}.invalid-`,
+  );
+  await app.shell.navItem('settings').click();
+  await app.page.getByTestId('theme-dark').click();
+  await expect(app.page.getByTestId('theme-dark')).toHaveAttribute('aria-checked', 'true');
+  await app.restart();
+  expect(await app.shell.theme()).toBe('dark');
 });

@@ -4,6 +4,8 @@
  */
 export const commandNames = [
   'app:info',
+  'notices:list',
+  'notices:dismiss',
   'settings:get',
   'settings:set',
   'vault:status',
@@ -50,6 +52,7 @@ export const commandNames = [
 export type CommandName = (typeof commandNames)[number];
 
 export const eventNames = [
+  'notices:changed',
   'settings:changed',
   'vault:changed',
   'profiles:changed',

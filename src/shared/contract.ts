@@ -73,6 +73,20 @@ export const AppInfo = z
   .strict();
 export type AppInfo = z.infer<typeof AppInfo>;
 
+/**
+ * Something the user should know about the data folder, shown as a banner over every screen: a
+ * damaged database moved aside, settings that could not be used, a disk that takes no writes.
+ */
+export const Notice = z
+  .object({
+    id: z.string(),
+    message: z.string(),
+    /** False for one that lasts as long as its cause (a full disk) and goes away with it. */
+    dismissible: z.boolean(),
+  })
+  .strict();
+export type Notice = z.infer<typeof Notice>;
+
 /** A passphrase as typed; the vault enforces its own minimum length with a clear message. */
 const Passphrase = z.string().min(1, 'Enter the passphrase').max(1024);
 
@@ -96,8 +110,6 @@ export const VaultStatus = z
     keychain: KeychainStatus,
     /** Milliseconds before another unlock attempt is accepted (after failed attempts). */
     unlockWaitMs: z.number().int().nonnegative(),
-    /** Set when a damaged database was moved aside at start: what happened, for the user. */
-    recovered: z.string().nullable(),
   })
   .strict();
 export type VaultStatus = z.infer<typeof VaultStatus>;
@@ -174,6 +186,12 @@ export interface CommandSpec {
 
 export const commands = {
   'app:info': { request: Empty, response: AppInfo },
+  'notices:list': { request: Empty, response: z.array(Notice) },
+  /** The user has read a notice: it is not shown again. Answers with the notices left. */
+  'notices:dismiss': {
+    request: z.object({ id: z.string().min(1).max(100) }).strict(),
+    response: z.array(Notice),
+  },
   'settings:get': { request: Empty, response: Settings },
   'settings:set': { request: SettingsPatch, response: Settings },
 
@@ -284,6 +302,7 @@ export const commands = {
 } as const satisfies Record<CommandName, CommandSpec>;
 
 export const events = {
+  'notices:changed': z.array(Notice),
   'settings:changed': Settings,
   'vault:changed': VaultStatus,
   'profiles:changed': z.object({ reason: z.string() }).strict(),

@@ -1,4 +1,6 @@
+import fs from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../core/logger';
 import { useTempDirs } from '../test-support/temp-dir';
@@ -65,5 +67,79 @@ describe('the idle lock', () => {
     } finally {
       await core.close();
     }
+  });
+});
+
+describe('a settings file the core cannot use', () => {
+  const context = { host: 'browser' } as const;
+
+  it('starts anyway when settings.json is a folder, and says so until dismissed', async () => {
+    const dataDir = await tempDir();
+    await fs.mkdir(path.join(dataDir, 'settings.json'));
+    const core = await createCore({ dataDir, host: 'browser', version: '0', logger: silentLogger });
+    const pushed: unknown[] = [];
+    core.events.subscribe((name, payload) => {
+      if (name === 'notices:changed') pushed.push(payload);
+    });
+    const listed = await core.router.dispatch('notices:list', {}, context);
+    expect(listed).toMatchObject({
+      ok: true,
+      data: [
+        {
+          id: 'settings',
+          dismissible: true,
+          message: expect.stringMatching(
+            /\(it cannot be read: it is a folder\)\. It was moved to /,
+          ) as unknown,
+        },
+      ],
+    });
+    expect(await core.router.dispatch('settings:set', { theme: 'dark' }, context)).toMatchObject({
+      ok: true,
+      data: { theme: 'dark' },
+    });
+    expect(await core.router.dispatch('notices:dismiss', { id: 'settings' }, context)).toEqual({
+      ok: true,
+      data: [],
+    });
+    expect(pushed).toEqual([[]]);
+    expect(await core.router.dispatch('notices:list', {}, context)).toEqual({ ok: true, data: [] });
+    await core.close();
+  });
+
+  it('keeps what is valid in a settings file with one bad saved search, and names it', async () => {
+    const dataDir = await tempDir();
+    await fs.writeFile(
+      path.join(dataDir, 'settings.json'),
+      JSON.stringify({
+        theme: 'dark',
+        lockTimeoutMinutes: 5,
+        savedSearches: [
+          { name: 'Debian', query: 'os:debian' },
+          { name: '   ', query: 'blank name' },
+        ],
+        telemetry: false,
+      }),
+    );
+    const core = await createCore({ dataDir, host: 'browser', version: '0', logger: silentLogger });
+    expect(await core.router.dispatch('settings:get', {}, context)).toMatchObject({
+      ok: true,
+      data: {
+        theme: 'dark',
+        lockTimeoutMinutes: 5,
+        savedSearches: [{ name: 'Debian', query: 'os:debian' }],
+      },
+    });
+    const listed = await core.router.dispatch('notices:list', {}, context);
+    expect(listed).toMatchObject({
+      ok: true,
+      data: [
+        {
+          id: 'settings',
+          message: expect.stringContaining('the saved search "   " (name: ') as unknown,
+        },
+      ],
+    });
+    await core.close();
   });
 });

@@ -4,6 +4,7 @@ import type { AppInfo, HostKind } from '../../shared/contract';
 import { createRouter, type Handlers, type Router } from '../contract/router';
 import { EventHub } from '../core/events';
 import type { Logger } from '../core/logger';
+import { readOnlyNotice } from '../db/open-database';
 import { SettingsStore } from '../settings/settings-store';
 import { ensureDataDir, openStore, type Store } from '../store/open-store';
 import type { SecretBox } from '../vault/secret-box';
@@ -23,6 +24,7 @@ import {
 import type { OtpBroker } from '../sync/otp-broker';
 import { defaultConnectors } from '../sync/connectors';
 import { inventoryHandlers } from './inventory-handlers';
+import { NoticeBoard } from './notices';
 import { otpHandlers } from './otp-handlers';
 import { sshHandlers } from './ssh-handlers';
 import { storeHandlers } from './store-handlers';
@@ -88,14 +90,24 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const { dataDir, logger } = options;
   ensureDataDir(dataDir);
   const events = new EventHub();
+  const notices = new NoticeBoard(events);
   const settings = await SettingsStore.open(dataDir, logger.child('settings'));
+  if (settings.notice !== null) {
+    notices.post({ id: 'settings', message: settings.notice, dismissible: true });
+  }
   const store = openStore({
     dataDir,
     logger,
     ...(options.secretBox ? { secretBox: options.secretBox } : {}),
     ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
   });
-  if (store.recovered) logger.warn('database recovered', { message: store.recovered.message });
+  if (store.recovered) {
+    logger.warn('database recovered', { message: store.recovered.message });
+    notices.post({ id: 'database-recovered', message: store.recovered.message, dismissible: true });
+  }
+  if (store.readOnly !== null) {
+    notices.post({ id: 'read-only', message: readOnlyNotice(store.readOnly), dismissible: false });
+  }
   if (options.unlockWith !== undefined) {
     if (store.vault.state() === 'uninitialized') await store.vault.setup(options.unlockWith);
     else await store.vault.unlock(options.unlockWith);
@@ -158,6 +170,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const sshCommands = sshHandlers(ssh, terminals, events, dataDir);
   const handlers: Handlers = {
     'app:info': () => appInfo(),
+    'notices:list': () => notices.list(),
+    'notices:dismiss': ({ id }) => notices.dismiss(id),
     'settings:get': () => settings.get(),
     'settings:set': async (patch) => {
       const next = await settings.update(patch);

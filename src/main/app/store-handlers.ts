@@ -5,7 +5,6 @@ import type { VaultStatus } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import type { Handlers } from '../contract/router';
 import type { EventHub } from '../core/events';
-import { readOnlyNotice } from '../db/open-database';
 import { exportFileText, importManifest, parseProfileFile } from '../profiles/import-export';
 import { probeConnection, probeRefusal } from '../profiles/probe';
 import { includeReader, sshConfigToManifest } from '../profiles/ssh-config-import';
@@ -29,9 +28,6 @@ export function storeHandlers(
     state: vault.state(),
     keychain: { ...vault.keychainStatus(), available: isRealKeyring(secretBox) },
     unlockWaitMs: vault.unlockWaitMs(),
-    // The banner over every screen: the database moved aside, or open for reading only.
-    recovered:
-      store.recovered?.message ?? (store.readOnly === null ? null : readOnlyNotice(store.readOnly)),
   });
   const profilesChanged = (reason: string): void => {
     events.emit('profiles:changed', { reason });

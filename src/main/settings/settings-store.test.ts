@@ -3,9 +3,15 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLogger, silentLogger, type LogRecord } from '../core/logger';
 import { useTempDirs } from '../test-support/temp-dir';
+import { defaultSettings } from '../../shared/settings';
 import { SettingsStore, settingsFileName } from './settings-store';
 
 const tempDir = useTempDirs();
+
+/** The settings files kept aside in `dir`. */
+async function keptAside(dir: string): Promise<string[]> {
+  return (await fs.readdir(dir)).filter((f) => f.startsWith(`${settingsFileName}.invalid-`));
+}
 
 describe('SettingsStore', () => {
   it('starts from defaults and keeps changes across a reopen', async () => {
@@ -36,18 +42,135 @@ describe('SettingsStore', () => {
     expect(reopened.get().lockTimeoutMinutes).toBe(5);
   });
 
-  it('keeps an unreadable settings file aside and falls back to defaults', async () => {
+  it('keeps a settings file that is not JSON aside, falls back to defaults and says so', async () => {
     const dir = await tempDir();
     await fs.writeFile(path.join(dir, settingsFileName), '{"theme": "neon", ');
     const records: LogRecord[] = [];
     const store = await SettingsStore.open(dir, createLogger({ sink: (r) => records.push(r) }));
     expect(store.get().theme).toBe('system');
-    const kept = (await fs.readdir(dir)).filter((f) =>
-      f.startsWith(`${settingsFileName}.invalid-`),
-    );
+    const kept = await keptAside(dir);
     expect(kept).toHaveLength(1);
     expect(await fs.readFile(path.join(dir, kept[0]!), 'utf8')).toBe('{"theme": "neon", ');
     expect(records[0]?.level).toBe('warn');
+    expect(store.notice).toContain('it is not valid JSON');
+    expect(store.notice).toContain(`It was moved to ${path.join(dir, kept[0]!)}`);
+  });
+
+  it('starts with defaults when settings.json is a folder, moves it aside and saves anew', async () => {
+    const dir = await tempDir();
+    await fs.mkdir(path.join(dir, settingsFileName));
+    await fs.writeFile(path.join(dir, settingsFileName, 'inside'), 'x');
+    const store = await SettingsStore.open(dir, silentLogger);
+    expect(store.get()).toEqual(defaultSettings);
+    const kept = await keptAside(dir);
+    expect(kept).toHaveLength(1);
+    expect(await fs.readFile(path.join(dir, kept[0]!, 'inside'), 'utf8')).toBe('x');
+    expect(store.notice).toBe(
+      `Rackside could not use its settings file ${path.join(dir, settingsFileName)} (it cannot be read: it is a folder). It was moved to ${path.join(dir, kept[0]!)}, and the default settings are used.`,
+    );
+    await store.update({ theme: 'dark' });
+    const reopened = await SettingsStore.open(dir, silentLogger);
+    expect(reopened.get().theme).toBe('dark');
+    expect(reopened.notice).toBeNull();
+  });
+
+  it.skipIf(process.getuid?.() === 0)(
+    'starts with defaults when settings.json may not be read, and says so',
+    async () => {
+      const dir = await tempDir();
+      const file = path.join(dir, settingsFileName);
+      await fs.writeFile(file, '{"theme": "dark"}');
+      await fs.chmod(file, 0o000);
+      const store = await SettingsStore.open(dir, silentLogger);
+      expect(store.get()).toEqual(defaultSettings);
+      expect(store.notice).toContain('(it cannot be read: no permission)');
+    },
+  );
+
+  it('keeps every valid setting of a file with keys it does not know, and keeps those keys', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, settingsFileName);
+    const saved = {
+      theme: 'dark',
+      lockTimeoutMinutes: 5,
+      savedSearches: [{ name: 'Debian', query: 'os:debian' }],
+      defaultSshUser: 'ops',
+      telemetry: false,
+      layout: { sidebar: 'narrow' },
+    };
+    await fs.writeFile(file, JSON.stringify(saved));
+    const store = await SettingsStore.open(dir, silentLogger);
+    expect(store.get()).toEqual({
+      theme: 'dark',
+      lockTimeoutMinutes: 5,
+      savedSearches: [{ name: 'Debian', query: 'os:debian' }],
+      defaultSshUser: 'ops',
+    });
+    expect(store.notice).toBeNull();
+    expect(await fs.readdir(dir)).toEqual([settingsFileName]);
+    await store.update({ lockTimeoutMinutes: 10 });
+    expect(JSON.parse(await fs.readFile(file, 'utf8'))).toEqual({
+      ...saved,
+      lockTimeoutMinutes: 10,
+    });
+  });
+
+  it('leaves out only the values that are not valid, says which, and keeps the file as it was', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, settingsFileName);
+    const text = JSON.stringify({
+      theme: 'neon',
+      lockTimeoutMinutes: 30,
+      savedSearches: [
+        { name: 'Debian', query: 'os:debian' },
+        { name: 'Long', query: 'q'.repeat(2001) },
+        { query: 'no name' },
+        { name: 'Debian', query: 'again' },
+        { name: 'Web', query: 'web' },
+      ],
+      defaultSshUser: 'ops',
+    });
+    await fs.writeFile(file, text);
+    const store = await SettingsStore.open(dir, silentLogger);
+    expect(store.get()).toEqual({
+      theme: 'system',
+      lockTimeoutMinutes: 30,
+      savedSearches: [
+        { name: 'Debian', query: 'os:debian' },
+        { name: 'Web', query: 'web' },
+      ],
+      defaultSshUser: 'ops',
+    });
+    const kept = await keptAside(dir);
+    expect(kept).toHaveLength(1);
+    expect(await fs.readFile(path.join(dir, kept[0]!), 'utf8')).toBe(text);
+    const notice = store.notice ?? '';
+    expect(notice).toMatch(
+      new RegExp(`^Some settings in ${file} could not be used and were left out: `),
+    );
+    expect(notice).toContain('the theme ("neon": ');
+    expect(notice).toContain('the saved search "Long" (query: ');
+    expect(notice).toContain('the saved search number 3 (name: ');
+    expect(notice).toContain('a second saved search named "Debian"');
+    expect(notice).toContain(`The file as it was is kept as ${path.join(dir, kept[0]!)}.`);
+    expect(notice).not.toContain('"Web"');
+
+    // What is used is what the file now holds: the next start has nothing to report.
+    const reopened = await SettingsStore.open(dir, silentLogger);
+    expect(reopened.get()).toEqual(store.get());
+    expect(reopened.notice).toBeNull();
+  });
+
+  it('keeps the first 200 saved searches of a file that holds more, and says so', async () => {
+    const dir = await tempDir();
+    const savedSearches = Array.from({ length: 203 }, (_, i) => ({
+      name: `s${String(i)}`,
+      query: 'x',
+    }));
+    await fs.writeFile(path.join(dir, settingsFileName), JSON.stringify({ savedSearches }));
+    const store = await SettingsStore.open(dir, silentLogger);
+    expect(store.get().savedSearches).toEqual(savedSearches.slice(0, 200));
+    expect(store.notice).toContain('3 saved searches beyond the 200 kept');
   });
 
   it('keeps known values from an older file and fills in new ones', async () => {

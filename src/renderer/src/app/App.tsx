@@ -17,6 +17,7 @@ import { bridge } from '../lib/bridge';
 import { rescueFocus } from '../lib/focus';
 import { useNavStore } from '../stores/nav-store';
 import { useSettingsStore } from '../stores/settings-store';
+import { useNoticesStore } from '../stores/notices-store';
 import { useVaultStore } from '../stores/vault-store';
 import { sectionById, type SectionId } from './sections';
 import { useActivityReport } from './use-activity';
@@ -55,6 +56,7 @@ export function App() {
       if (value) {
         void load();
         void useVaultStore.getState().load();
+        void useNoticesStore.getState().load();
       }
     });
     return () => {

@@ -12,6 +12,5 @@ export function vaultStatus(state: VaultStatus['state'], unlockWaitMs = 0): Vaul
       available: false,
     },
     unlockWaitMs,
-    recovered: null,
   };
 }

@@ -1,10 +1,11 @@
 import { useEffect, type ReactNode } from 'react';
+import { NoticeBanners } from '../../components/NoticeBanners';
 import { bridge } from '../../lib/bridge';
 import { useVaultStore } from '../../stores/vault-store';
 import { FirstRunScreen } from './FirstRunScreen';
 import { UnlockScreen } from './UnlockScreen';
 
-/** Shows the first-run or unlock screen until the vault is open; then the app. */
+/** Shows the first-run or unlock screen until the vault is open; then the app. Notices over all. */
 export function VaultGate(props: { children: ReactNode }) {
   const status = useVaultStore((s) => s.status);
   const loadError = useVaultStore((s) => s.loadError);
@@ -26,30 +27,26 @@ export function VaultGate(props: { children: ReactNode }) {
     );
   }
   if (!status) return <div className="gate" data-testid="vault-loading" />;
-  const recovered = status.recovered ? (
-    <div className="banner warn" role="status" data-testid="db-recovered">
-      {status.recovered}
-    </div>
-  ) : null;
+  const notices = <NoticeBanners />;
   switch (status.state) {
     case 'uninitialized':
       return (
         <>
-          {recovered}
+          {notices}
           <FirstRunScreen />
         </>
       );
     case 'locked':
       return (
         <>
-          {recovered}
+          {notices}
           <UnlockScreen />
         </>
       );
     case 'unlocked':
       return (
         <>
-          {recovered}
+          {notices}
           {props.children}
         </>
       );
