@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { ProfilesPage } from '../pages/profiles-page';
 import { expect, test } from '../support/fixtures';
 
 test('the theme choice applies at once and survives a restart', async ({ app }) => {
@@ -96,4 +97,58 @@ test('with a folder in place of settings.json the app starts on defaults and say
   await expect(app.page.getByTestId('theme-dark')).toHaveAttribute('aria-checked', 'true');
   await app.restart();
   expect(await app.shell.theme()).toBe('dark');
+});
+
+test('saved searches forgotten one right after another are all forgotten', async ({ app }) => {
+  const { page } = app;
+  await fs.writeFile(
+    path.join(app.dataDir, 'settings.json'),
+    JSON.stringify({
+      savedSearches: [
+        { name: 'Debian', query: 'os:debian' },
+        { name: 'Running', query: 'status:running' },
+        { name: 'VMs', query: 'kind:vm' },
+      ],
+    }),
+  );
+  await app.restart();
+  // One source, never synced: the inventory shows its toolbar and the saved searches.
+  const profiles = new ProfilesPage(page);
+  await profiles.open();
+  await app.shell.runFromPalette('Import profiles', 'profiles:import');
+  await profiles.importFile(
+    'one.json',
+    JSON.stringify({
+      rackside: 'profile-manifest',
+      version: 1,
+      profiles: [
+        {
+          name: 'foreman',
+          connection: {
+            kind: 'foreman',
+            url: 'https://foreman.example',
+            auth: { mode: 'token', username: 'admin' },
+          },
+        },
+      ],
+    }),
+  );
+  await expect(profiles.importSummary()).toContainText('1 created');
+  await profiles.closeImport();
+  await page.getByTestId('nav-inventory').click();
+  await expect(page.getByTestId('saved-search')).toHaveCount(3);
+  // Two clicks before the first change is saved, as a quick hand or a slow disk makes them.
+  await page.evaluate(() => {
+    for (const name of ['Debian', 'VMs']) {
+      document
+        .querySelector<HTMLButtonElement>(`[aria-label="Forget the saved search ${name}"]`)
+        ?.click();
+    }
+  });
+  await expect(page.getByTestId('saved-search')).toHaveCount(1);
+  await expect(page.getByTestId('saved-search')).toHaveAttribute('data-name', 'Running');
+  await app.restart();
+  await page.getByTestId('nav-inventory').click();
+  await expect(page.getByTestId('saved-search')).toHaveCount(1);
+  await expect(page.getByTestId('saved-search')).toHaveAttribute('data-name', 'Running');
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { compareNames } from './name-sort';
 import { SshUser } from './ssh';
 
 export const Theme = z.enum(['system', 'light', 'dark']);
@@ -50,5 +51,34 @@ export const defaultSettings: Settings = {
   defaultSshUser: '',
 };
 
-export const SettingsPatch = Settings.partial().strict();
+/**
+ * A change to the settings. A setting's key replaces its value. `saveSearches` and
+ * `forgetSearches` change the saved searches as the core holds them when it applies the change,
+ * so changes sent close together (two chips forgotten quickly, two windows) all land.
+ */
+export const SettingsPatch = Settings.partial()
+  .extend({
+    /** Added to the saved searches, each replacing one of its name. */
+    saveSearches: z.array(SavedSearch).max(maxSavedSearches).optional(),
+    /** Names of saved searches to remove; a name not saved is no error. */
+    forgetSearches: z.array(z.string().max(maxSavedSearchName)).max(maxSavedSearches).optional(),
+  })
+  .strict();
 export type SettingsPatch = z.infer<typeof SettingsPatch>;
+
+/** The settings after a change: throws (a ZodError) if the result is not valid settings. */
+export function applySettingsPatch(current: Settings, patch: SettingsPatch): Settings {
+  const { saveSearches, forgetSearches, ...values } = patch;
+  const next = { ...current, ...values };
+  if (saveSearches !== undefined || forgetSearches !== undefined) {
+    const replaced = new Set([
+      ...(forgetSearches ?? []),
+      ...(saveSearches ?? []).map((s) => s.name),
+    ]);
+    next.savedSearches = [
+      ...next.savedSearches.filter((s) => !replaced.has(s.name)),
+      ...(saveSearches ?? []),
+    ].sort((a, b) => compareNames(a.name, b.name));
+  }
+  return Settings.parse(next);
+}

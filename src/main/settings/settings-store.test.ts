@@ -42,6 +42,57 @@ describe('SettingsStore', () => {
     expect(reopened.get().lockTimeoutMinutes).toBe(5);
   });
 
+  it('keeps both of two different changes made at once', async () => {
+    const dir = await tempDir();
+    const store = await SettingsStore.open(dir, silentLogger);
+    const [first, second] = await Promise.all([
+      store.update({ theme: 'dark' }),
+      store.update({ lockTimeoutMinutes: 5 }),
+    ]);
+    expect(first).toMatchObject({ theme: 'dark', lockTimeoutMinutes: 15 });
+    expect(second).toMatchObject({ theme: 'dark', lockTimeoutMinutes: 5 });
+    expect(store.get()).toEqual(second);
+    const reopened = await SettingsStore.open(dir, silentLogger);
+    expect(reopened.get()).toMatchObject({ theme: 'dark', lockTimeoutMinutes: 5 });
+  });
+
+  it('saves and forgets saved searches by name, so changes made at once all land', async () => {
+    const dir = await tempDir();
+    const store = await SettingsStore.open(dir, silentLogger);
+    await store.update({
+      savedSearches: [
+        { name: 'a', query: '1' },
+        { name: 'b', query: '2' },
+        { name: 'c', query: '3' },
+      ],
+    });
+    await Promise.all([
+      store.update({ forgetSearches: ['a'] }),
+      store.update({ forgetSearches: ['b'] }),
+      store.update({ saveSearches: [{ name: 'web10', query: 'web' }] }),
+      store.update({ saveSearches: [{ name: 'web2', query: 'web' }] }),
+      store.update({ saveSearches: [{ name: 'c', query: 'replaced' }] }),
+      store.update({ forgetSearches: ['not saved'] }),
+    ]);
+    const reopened = await SettingsStore.open(dir, silentLogger);
+    expect(reopened.get().savedSearches).toEqual([
+      { name: 'c', query: 'replaced' },
+      { name: 'web2', query: 'web' },
+      { name: 'web10', query: 'web' },
+    ]);
+    // A change the list cannot take is refused, and the ones after it still land.
+    const many = Array.from({ length: 200 }, (_, i) => ({ name: `s${String(i)}`, query: 'x' }));
+    const results = await Promise.allSettled([
+      store.update({ saveSearches: many }),
+      store.update({ theme: 'light' }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled']);
+    expect(store.get()).toMatchObject({
+      theme: 'light',
+      savedSearches: reopened.get().savedSearches,
+    });
+  });
+
   it('keeps a settings file that is not JSON aside, falls back to defaults and says so', async () => {
     const dir = await tempDir();
     await fs.writeFile(path.join(dir, settingsFileName), '{"theme": "neon", ');

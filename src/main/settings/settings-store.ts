@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { writeFileAtomic } from '../core/atomic-file';
 import type { Logger } from '../core/logger';
 import {
+  applySettingsPatch,
   defaultSettings,
   maxSavedSearches,
   SavedSearch,
@@ -50,14 +51,22 @@ export class SettingsStore {
     return this.#notice;
   }
 
-  async update(patch: SettingsPatch): Promise<Settings> {
-    const next = Settings.parse({ ...this.#current, ...patch });
-    // Writes are serialised so two quick changes cannot land out of order.
-    const write = this.#writes.then(() => this.write(next));
-    this.#writes = write.catch(() => undefined);
-    await write;
-    this.#current = next;
-    return next;
+  /**
+   * Applies a change and saves it. Changes run one after another, each on the settings the one
+   * before left, so two quick changes both land, in the order they came.
+   */
+  update(patch: SettingsPatch): Promise<Settings> {
+    const run = this.#writes.then(async () => {
+      const next = applySettingsPatch(this.#current, patch);
+      await this.write(next);
+      this.#current = next;
+      return next;
+    });
+    this.#writes = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
   }
 
   private async write(settings: Settings): Promise<void> {

@@ -2,11 +2,16 @@ import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CommandName } from '../../../../shared/contract';
 import type { Result } from '../../../../shared/result';
-import { defaultSettings, Settings, SettingsPatch } from '../../../../shared/settings';
+import {
+  applySettingsPatch,
+  defaultSettings,
+  SettingsPatch,
+  type Settings,
+} from '../../../../shared/settings';
 import { createBridge, setBridge } from '../../lib/bridge';
 import { useSettingsStore } from '../../stores/settings-store';
 import { initialState, useInventoryStore } from './inventory-store';
-import { legacyKey, migrateLegacySavedSearches, saveSearch } from './saved-searches';
+import { forgetSearch, legacyKey, migrateLegacySavedSearches, saveSearch } from './saved-searches';
 import { SaveSearchDialog } from './SaveSearchDialog';
 
 /** A core keeping settings in memory with the real schema and bounds, as settings.json would. */
@@ -24,7 +29,11 @@ function fakeCore(initial: Settings = defaultSettings) {
           if (!patch.success) {
             return { ok: false, error: { code: 'bad-request', message: patch.error.message } };
           }
-          settings = Settings.parse({ ...settings, ...patch.data });
+          try {
+            settings = applySettingsPatch(settings, patch.data);
+          } catch (error) {
+            return { ok: false, error: { code: 'bad-request', message: String(error) } };
+          }
           return { ok: true, data: settings };
         },
       };
@@ -171,5 +180,22 @@ describe('saved searches kept with the settings', () => {
       await Promise.resolve();
     });
     expect(core.settings().savedSearches).toEqual([{ name: 'VMs', query: 'kind:container' }]);
+  });
+
+  it('forgets both of two saved searches forgotten before the first answer came', async () => {
+    await start({
+      ...defaultSettings,
+      savedSearches: [
+        { name: 'a', query: '1' },
+        { name: 'b', query: '2' },
+        { name: 'c', query: '3' },
+      ],
+    });
+    const errors = await Promise.all([forgetSearch('a'), forgetSearch('b')]);
+    expect(errors).toEqual([undefined, undefined]);
+    expect(core.settings().savedSearches).toEqual([{ name: 'c', query: '3' }]);
+    expect(useSettingsStore.getState().settings?.savedSearches).toEqual([
+      { name: 'c', query: '3' },
+    ]);
   });
 });

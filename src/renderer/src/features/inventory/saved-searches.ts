@@ -47,13 +47,13 @@ export async function saveSearch(search: SavedSearch): Promise<AppErrorShape | u
       message: `Rackside keeps at most ${String(maxSavedSearches)} saved searches; forget one first.`,
     };
   }
-  return useSettingsStore.getState().update({ savedSearches: withSaved(list, search) });
+  // Sent as a change to the list the core holds, not a whole list: a quick second change (or
+  // one from another window) would otherwise be written over by this one.
+  return useSettingsStore.getState().update({ saveSearches: [search] });
 }
 
 export async function forgetSearch(name: string): Promise<AppErrorShape | undefined> {
-  return useSettingsStore
-    .getState()
-    .update({ savedSearches: current().filter((s) => s.name !== name) });
+  return useSettingsStore.getState().update({ forgetSearches: [name] });
 }
 
 /**
@@ -74,16 +74,17 @@ export async function migrateLegacySavedSearches(
     // An unreadable entry has nothing to move.
   }
   let list = [...current()];
-  let moved = 0;
+  const moving: SavedSearch[] = [];
   for (const entry of legacy) {
     const name = entry.name.trim().slice(0, maxSavedSearchName).trim();
     if (name === '' || entry.query.length > maxSavedSearchQuery) continue;
     if (list.some((s) => s.name === name) || list.length >= maxSavedSearches) continue;
     list = withSaved(list, { name, query: entry.query });
-    moved++;
+    moving.push({ name, query: entry.query });
   }
+  const moved = moving.length;
   if (moved > 0) {
-    const error = await useSettingsStore.getState().update({ savedSearches: list });
+    const error = await useSettingsStore.getState().update({ saveSearches: moving });
     // Keep the old entries for the next start if the core could not store them.
     if (error) return 0;
   }
