@@ -29,9 +29,15 @@ export interface RacksideApp {
   electronApp: ElectronApplication | undefined;
   /**
    * Quits and starts Rackside again on the same data dir, as a user relaunching it would, and
-   * unlocks the vault unless told not to.
+   * unlocks the vault unless told not to. `whileStopped` runs between the two: what another
+   * program (the CLI, the user) does to the data folder while Rackside is not running.
    */
-  restart(options?: { unlock?: boolean }): Promise<void>;
+  restart(options?: RestartOptions): Promise<void>;
+}
+
+export interface RestartOptions {
+  unlock?: boolean;
+  whileStopped?: () => Promise<void>;
 }
 
 export const testPassphrase = 'correct horse battery staple';
@@ -99,6 +105,7 @@ async function launchElectron(binary: string, dataDir: string) {
     electronApp,
     restart: async (options) => {
       await electronApp.close();
+      await options?.whileStopped?.();
       electronApp = await electron.launch({
         executablePath: binary,
         args: [path.join(repoRoot, 'out/main/index.js'), `--data-dir=${dataDir}`],
@@ -134,6 +141,7 @@ async function launchBrowser(browser: Browser, dataDir: string) {
     electronApp: undefined,
     restart: async (options) => {
       await host.stop();
+      await options?.whileStopped?.();
       host = await startHostProcess(dataDir);
       app.host = host;
       await page.goto(host.url);
@@ -147,7 +155,7 @@ async function launchBrowser(browser: Browser, dataDir: string) {
   return app;
 }
 
-async function afterRestart(app: RacksideApp, options: { unlock?: boolean } = {}): Promise<void> {
+async function afterRestart(app: RacksideApp, options: RestartOptions = {}): Promise<void> {
   if (options.unlock === false) return;
   await app.vault.unlock(app.passphrase);
   await app.shell.waitReady();

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../core/logger';
 import { useTempDirs } from '../test-support/temp-dir';
+import { openStore } from '../store/open-store';
 import { createCore } from './create-core';
 import { takeEnvPassphrase } from './env-passphrase';
 
@@ -141,5 +142,83 @@ describe('a settings file the core cannot use', () => {
       ],
     });
     await core.close();
+  });
+});
+
+describe('a damaged database another Rackside process moved aside', () => {
+  const context = { host: 'browser' } as const;
+
+  it('is reported at every start until the notice is dismissed', async () => {
+    const dataDir = await tempDir();
+    const options = { dataDir, host: 'browser', version: '0', logger: silentLogger } as const;
+    await (await createCore({ ...options, unlockWith: 'demo passphrase' })).close();
+    const database = path.join(dataDir, 'rackside.db');
+    await fs.truncate(database, 8192);
+    // The CLI (any other process) finds the damage and moves the file aside.
+    const finder = openStore({ dataDir, logger: silentLogger });
+    expect(finder.recovered).not.toBeNull();
+    finder.close();
+
+    for (let start = 0; start < 2; start++) {
+      const core = await createCore(options);
+      expect(await core.router.dispatch('notices:list', {}, context)).toEqual({
+        ok: true,
+        data: [
+          {
+            id: 'database-recovered',
+            dismissible: true,
+            message: expect.stringMatching(
+              new RegExp(
+                `^The database ${database} is damaged \\(integrity check failed: .*\\)\\. It was moved to ${database}\\.corrupt-`,
+              ),
+            ) as unknown,
+          },
+        ],
+      });
+      await core.close();
+    }
+
+    const core = await createCore(options);
+    expect(
+      await core.router.dispatch('notices:dismiss', { id: 'database-recovered' }, context),
+    ).toEqual({
+      ok: true,
+      data: [],
+    });
+    await core.close();
+    const after = await createCore(options);
+    expect(await after.router.dispatch('notices:list', {}, context)).toEqual({
+      ok: true,
+      data: [],
+    });
+    await after.close();
+  });
+
+  it('ignores a record of damaged databases that is not one', async () => {
+    const dataDir = await tempDir();
+    const options = { dataDir, host: 'browser', version: '0', logger: silentLogger } as const;
+    for (const content of ['', 'not json', '{"version":1,"recoveries":[{"at":1}]}', '[]']) {
+      await fs.writeFile(path.join(dataDir, 'database-recovered.json'), content);
+      const core = await createCore(options);
+      expect(await core.router.dispatch('notices:list', {}, context)).toEqual({
+        ok: true,
+        data: [],
+      });
+      await core.close();
+    }
+    // A new damage replaces it with a record that is one.
+    await fs.writeFile(path.join(dataDir, 'rackside.db'), 'not a database');
+    const core = await createCore(options);
+    expect(await core.router.dispatch('notices:list', {}, context)).toMatchObject({
+      ok: true,
+      data: [{ id: 'database-recovered' }],
+    });
+    await core.close();
+    const again = await createCore(options);
+    expect(await again.router.dispatch('notices:list', {}, context)).toMatchObject({
+      ok: true,
+      data: [{ id: 'database-recovered' }],
+    });
+    await again.close();
   });
 });

@@ -101,9 +101,19 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...(options.secretBox ? { secretBox: options.secretBox } : {}),
     ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
   });
-  if (store.recovered) {
-    logger.warn('database recovered', { message: store.recovered.message });
-    notices.post({ id: 'database-recovered', message: store.recovered.message, dismissible: true });
+  if (store.recovered) logger.warn('database recovered', { message: store.recovered.message });
+  const recoveries = store.recoveries();
+  if (recoveries.length > 0) {
+    notices.post(
+      {
+        id: 'database-recovered',
+        message: recoveries.map((r) => r.message).join(' '),
+        dismissible: true,
+      },
+      () => {
+        store.dismissRecoveries();
+      },
+    );
   }
   if (store.readOnly !== null) {
     notices.post({ id: 'read-only', message: readOnlyNotice(store.readOnly), dismissible: false });

@@ -424,6 +424,52 @@ describe('rackside profiles', () => {
     expect(fs.readdirSync(dir).some((name) => name.startsWith('rackside.db.corrupt-'))).toBe(true);
   });
 
+  it('warns at every later run that the damaged database was moved aside, until it is dismissed', async () => {
+    const dir = tempDir();
+    expect(
+      (await cli(['--data-dir', dir, 'profiles', 'import', writeJson(manifest)], { env })).code,
+    ).toBe(0);
+    fs.writeFileSync(path.join(dir, 'rackside.db'), Buffer.alloc(40_000, 7));
+    const found = await cli(['--data-dir', dir, 'profiles', 'list']);
+    expect(found.code).toBe(1);
+    const warning = found.stderr.split('\n')[0]!;
+    expect(warning).toMatch(
+      /^rackside: warning: The database .* is damaged \(not an SQLite file\)\. It was moved to /,
+    );
+
+    // Later runs answer from the new database, and still say where the data went.
+    for (let run = 0; run < 2; run++) {
+      const later = await cli(['--data-dir', dir, 'profiles', 'list']);
+      expect(later).toEqual({
+        code: 0,
+        stdout: 'No profiles.\n',
+        stderr: `${warning}\nrackside: warning: This is said at every start until it is dismissed: rackside recovery --dismiss (or Dismiss on the banner in the app).\n`,
+      });
+    }
+    const shown = await cli(['--data-dir', dir, 'recovery']);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain(warning.replace('rackside: warning: ', ''));
+    expect(shown.stdout).toMatch(
+      /\n\nOnce dealt with, dismiss with: rackside recovery --dismiss\n$/,
+    );
+
+    expect(await cli(['--data-dir', dir, 'recovery', '--dismiss'])).toEqual({
+      code: 0,
+      stdout: 'Dismissed: Rackside no longer warns about the damaged database it moved aside.\n',
+      stderr: '',
+    });
+    expect(await cli(['--data-dir', dir, 'profiles', 'list'])).toEqual({
+      code: 0,
+      stdout: 'No profiles.\n',
+      stderr: '',
+    });
+    expect(await cli(['--data-dir', dir, '--json', 'recovery'])).toEqual({
+      code: 0,
+      stdout: '{\n  "recoveries": []\n}\n',
+      stderr: '',
+    });
+  });
+
   it('probes a TLS server, pins its certificate, and passes afterwards', async () => {
     const dir = tempDir();
     const pems = await generate([{ name: 'commonName', value: 'localhost' }], {

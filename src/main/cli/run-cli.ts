@@ -6,6 +6,7 @@ import { noteIfCorruption, storageProblem } from '../db/open-database';
 import { InputReader, printable, UsageError, type CliIo } from './cli-io';
 import * as inventory from './inventory-commands';
 import * as commands from './profile-commands';
+import { recoveryCommand } from './recovery-command';
 import { CliSession, type GlobalOptions } from './session';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -175,6 +176,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .description('assets present in one system but missing where expected')
     .option('--no-check', noCheck)
     .action(existing((s, opts: { check?: boolean }) => inventory.driftCommand(s, opts)));
+
+  program
+    .command('recovery')
+    .description('damaged databases Rackside moved aside, which every start warns about')
+    .option('--dismiss', 'they have been dealt with: stop warning about them, here and in the app')
+    .action((opts: { dismiss?: boolean }) => {
+      code = recoveryCommand(io, program.opts<GlobalOptions>(), opts);
+    });
 
   try {
     // `rackside inventory debian -kind:vm`: the negated filter is part of the query, not an option.

@@ -39,8 +39,14 @@ export class CliSession {
     if (this.store.readOnly !== null) {
       io.stderr.write(`rackside: warning: ${readOnlyNotice(this.store.readOnly)}\n`);
     }
+    const recoveries = this.store.recoveries();
+    for (const recovery of recoveries) {
+      io.stderr.write(`rackside: warning: ${recovery.message}\n`);
+    }
+    if (recoveries.length > 0) {
+      io.stderr.write(`rackside: warning: ${recoveryReminder}\n`);
+    }
     if (this.store.recovered !== null) {
-      io.stderr.write(`rackside: warning: ${this.store.recovered.message}\n`);
       // An answer from the new, empty database would read as "no assets", "no drift".
       if (command.existing === true) {
         this.store.close();
@@ -137,6 +143,10 @@ export class CliSession {
   }
 }
 
+/** Said after a recovery report, at every run until it is dismissed. */
+export const recoveryReminder =
+  'This is said at every start until it is dismissed: rackside recovery --dismiss (or Dismiss on the banner in the app).';
+
 /** Where scripts put the current one-time code for a TOTP login. */
 export const otpEnvVar = 'RACKSIDE_PROXMOX_OTP';
 
@@ -149,7 +159,8 @@ function otpPrompt(profile: ProfileView): string {
   return `One-time code for "${profile.name}"${who}: `;
 }
 
-function cliLogger(io: CliIo): Logger {
+/** The CLI's logger: silent unless RACKSIDE_LOG names a level, then JSON lines on stderr. */
+export function cliLogger(io: CliIo): Logger {
   const level = io.env.RACKSIDE_LOG;
   if (level !== 'debug' && level !== 'info' && level !== 'warn' && level !== 'error')
     return silentLogger;

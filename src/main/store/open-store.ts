@@ -7,6 +7,12 @@ import type { Sqlite } from '../db/sqlite';
 import { ProfileService } from '../profiles/profile-service';
 import type { SecretBox } from '../vault/secret-box';
 import { Vault, type Timers } from '../vault/vault';
+import {
+  dismissRecoveries,
+  readRecoveries,
+  recordRecovery,
+  type RecoveryReport,
+} from './recovery-record';
 
 export const databaseFileName = 'rackside.db';
 export const vaultFileName = 'vault.json';
@@ -27,8 +33,15 @@ export interface Store {
   db: Sqlite;
   vault: Vault;
   profiles: ProfileService;
-  /** Set when a damaged database was moved aside at open; show `message` to the user. */
+  /** Set when a damaged database was moved aside at this open; show `message` to the user. */
   recovered: CorruptionReport | null;
+  /**
+   * Every damaged database moved aside, at this open or an earlier one (by any Rackside
+   * process), that the user has not dismissed: each start says so until then.
+   */
+  recoveries(): readonly RecoveryReport[];
+  /** The user has read `recoveries()`: later opens no longer report them. */
+  dismissRecoveries(): void;
   /**
    * Set when the disk let the database open for reading only (full, failing): what is stored
    * can be read, nothing can be saved. Says why, in words.
@@ -71,6 +84,10 @@ export function openStore(options: OpenStoreOptions): Store {
     storedSecrets: () => Number(database.db.prepare('SELECT count(*) FROM secrets').pluck().get()),
   });
   const { db, recovered } = database;
+  let recoveries =
+    recovered === null
+      ? readRecoveries(options.dataDir, logger)
+      : recordRecovery(options.dataDir, recovered, clock(), logger);
   const profiles = new ProfileService(db, vault, logger.child('profiles'), clock);
   let closed = false;
   return {
@@ -79,6 +96,11 @@ export function openStore(options: OpenStoreOptions): Store {
     vault,
     profiles,
     recovered,
+    recoveries: () => recoveries,
+    dismissRecoveries: () => {
+      dismissRecoveries(options.dataDir, recoveries, logger);
+      recoveries = [];
+    },
     readOnly: database.readOnly,
     close: () => {
       if (closed) return;
