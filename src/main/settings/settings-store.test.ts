@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createLogger, silentLogger, type LogRecord } from '../core/logger';
 import { useTempDirs } from '../test-support/temp-dir';
 import { defaultSettings } from '../../shared/settings';
@@ -125,18 +125,36 @@ describe('SettingsStore', () => {
     expect(reopened.notice).toBeNull();
   });
 
-  it.skipIf(process.getuid?.() === 0)(
-    'starts with defaults when settings.json may not be read, and says so',
-    async () => {
-      const dir = await tempDir();
-      const file = path.join(dir, settingsFileName);
-      await fs.writeFile(file, '{"theme": "dark"}');
-      await fs.chmod(file, 0o000);
+  it('starts with defaults when settings.json may not be read, and says so', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, settingsFileName);
+    await fs.writeFile(file, '{"theme": "dark"}');
+    // A file its owner may not read (root reads any file, so the refusal is the system's answer
+    // given here rather than a mode on disk).
+    const readFile = fs.readFile.bind(fs);
+    const refused = vi
+      .spyOn(fs, 'readFile')
+      .mockImplementation(
+        async (
+          target: Parameters<typeof fs.readFile>[0],
+          options?: Parameters<typeof fs.readFile>[1],
+        ) => {
+          if (target === file) {
+            throw Object.assign(new Error(`EACCES: permission denied, open '${file}'`), {
+              code: 'EACCES',
+            });
+          }
+          return readFile(target, options);
+        },
+      );
+    try {
       const store = await SettingsStore.open(dir, silentLogger);
       expect(store.get()).toEqual(defaultSettings);
       expect(store.notice).toContain('(it cannot be read: no permission)');
-    },
-  );
+    } finally {
+      refused.mockRestore();
+    }
+  });
 
   it('keeps every valid setting of a file with keys it does not know, and keeps those keys', async () => {
     const dir = await tempDir();
