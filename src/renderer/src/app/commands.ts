@@ -12,7 +12,15 @@ import { sections } from './sections';
 export interface PaletteCommand {
   id: string;
   group:
-    'Go to' | 'Connect' | 'Assets' | 'Appearance' | 'Vault' | 'Profiles' | 'Fleet' | 'Terminals';
+    | 'Go to'
+    | 'Connect'
+    | 'Assets'
+    | 'Saved searches'
+    | 'Appearance'
+    | 'Vault'
+    | 'Profiles'
+    | 'Fleet'
+    | 'Terminals';
   label: string;
   /** A second, quieter line of text (an address, a kind). */
   detail?: string;

@@ -4,6 +4,8 @@ import type { AssetRow } from '../../../shared/inventory';
 import type { ProfileView } from '../../../shared/profiles';
 import { useInventoryStore } from '../features/inventory/inventory-store';
 import { useProfilesStore } from '../features/profiles/profiles-store';
+import { defaultSettings } from '../../../shared/settings';
+import { useSettingsStore } from '../stores/settings-store';
 import { setBridge } from '../lib/bridge';
 import { installFakeBridge, type BridgeCall } from '../test-support/fake-bridge';
 import {
@@ -80,6 +82,7 @@ describe('the command palette', () => {
   afterEach(() => {
     cleanup();
     setBridge(undefined);
+    useSettingsStore.setState({ settings: undefined });
     useTerminalsStore.setState(terminalsInitial);
   });
 
@@ -217,5 +220,26 @@ describe('the command palette', () => {
     expect(calls.filter((c) => c.channel === 'inventory:query').map((c) => c.request)).toEqual([
       { query: 'zzqx', limit: 8, countLimit: 8 },
     ]);
+  });
+
+  it('shows the assets of a saved search chosen by its name', async () => {
+    useSettingsStore.setState({
+      settings: {
+        ...defaultSettings,
+        savedSearches: [{ name: 'Needs reboot', query: 'reboot:yes' }],
+      },
+    });
+    useInventoryStore.getState().setTab('drift');
+    render(<CommandPalette />);
+    fireEvent.change(screen.getByTestId('palette-input'), { target: { value: 'Needs reboot' } });
+    const item = await screen.findByRole('option', { name: /Search: Needs reboot/ });
+    expect(item.textContent).toContain('reboot:yes');
+    expect(screen.queryByText('No matching command, profile or asset.')).toBeNull();
+    fireEvent.keyDown(screen.getByTestId('palette-input'), { key: 'Enter' });
+    await waitFor(() => {
+      expect(useNavStore.getState().section).toBe('inventory');
+    });
+    expect(useInventoryStore.getState().tab).toBe('assets');
+    expect(useInventoryStore.getState().query).toBe('reboot:yes');
   });
 });

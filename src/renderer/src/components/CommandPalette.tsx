@@ -2,6 +2,8 @@ import { Command } from 'cmdk';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { AssetRow } from '../../../shared/inventory';
 import { paletteCommands, type PaletteCommand } from '../app/commands';
+import { savedSearchCommands } from '../features/inventory/palette-commands';
+import { useSavedSearches } from '../features/inventory/saved-searches';
 import { useProfilesStore } from '../features/profiles/profiles-store';
 import { useNavStore } from '../stores/nav-store';
 import { rescueFocus } from '../lib/focus';
@@ -65,6 +67,7 @@ function PaletteBody(props: { close: () => void; select: (value: string) => void
   const { select } = props;
   const profiles = useProfilesStore((s) => s.profiles);
   const profilesLoaded = useProfilesStore((s) => s.loaded);
+  const saved = useSavedSearches();
   const [typed, setTyped] = useState('');
   const [found, setFound] = useState<{ text: string; rows: AssetRow[] }>({ text: '', rows: [] });
   const text = typed.trim();
@@ -94,6 +97,7 @@ function PaletteBody(props: { close: () => void; select: (value: string) => void
   const groups = useMemo(() => {
     const commands = [
       ...paletteCommands(),
+      ...savedSearchCommands(saved),
       ...connectCommands(profiles),
       ...assetCommands(assets ?? [], text),
     ];
@@ -113,7 +117,7 @@ function PaletteBody(props: { close: () => void; select: (value: string) => void
       .map(([group, items]) => ({ group, items, score: best(items) }))
       .sort((a, b) => b.score - a.score)
       .map(({ group, items }): [string, PaletteCommand[]] => [group, items]);
-  }, [profiles, assets, text]);
+  }, [profiles, saved, assets, text]);
 
   // The inventory answers after the list was drawn: its best match is highlighted, as a list
   // drawn with it would have, unless a choice was made meanwhile. Enter runs what was typed for.

@@ -1,9 +1,18 @@
-import { Activity, Download, GitCompare, LayoutDashboard, RefreshCw, Search } from 'lucide-react';
+import {
+  Activity,
+  Bookmark,
+  Download,
+  GitCompare,
+  LayoutDashboard,
+  RefreshCw,
+  Search,
+} from 'lucide-react';
 import { toast } from 'sonner';
 import type { PaletteCommand } from '../../app/commands';
 import { useNavStore } from '../../stores/nav-store';
 import { useSyncStore } from '../sync/sync-store';
 import { useInventoryStore, type InventoryTab } from './inventory-store';
+import type { SavedSearch } from './saved-searches';
 
 function show(tab: InventoryTab): void {
   useNavStore.getState().go('inventory');
@@ -79,3 +88,19 @@ export const inventoryCommands: readonly PaletteCommand[] = [
     },
   },
 ];
+
+/** A saved search each ("Search: Needs reboot"): shows the assets it matches, as its chip does. */
+export function savedSearchCommands(saved: readonly SavedSearch[]): PaletteCommand[] {
+  return saved.map((search) => ({
+    id: `saved-search:${search.name}`,
+    group: 'Saved searches',
+    label: `Search: ${search.name}`,
+    detail: search.query,
+    icon: Bookmark,
+    keywords: ['saved', 'search', 'query', search.query],
+    run: () => {
+      show('assets');
+      useInventoryStore.getState().applyQuery(search.query);
+    },
+  }));
+}
