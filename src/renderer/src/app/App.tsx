@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { Toaster } from 'sonner';
 import { CommandPalette } from '../components/CommandPalette';
 import { ErrorBoundary } from '../components/ErrorBoundary';
+import { ShortcutsDialog } from '../components/ShortcutsDialog';
 import { Sidebar } from '../components/Sidebar';
 import { InventoryPage } from '../features/inventory/InventoryPage';
 import { PlannedSection } from '../features/planned/PlannedSection';
@@ -115,6 +116,7 @@ function Shell() {
         </main>
       </div>
       <CommandPalette />
+      <ShortcutsDialog />
       <OtpDialog />
     </>
   );

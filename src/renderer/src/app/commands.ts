@@ -1,4 +1,4 @@
-import { Lock, Monitor, Moon, Sun, type LucideIcon } from 'lucide-react';
+import { Keyboard, Lock, Monitor, Moon, Sun, type LucideIcon } from 'lucide-react';
 import { toast } from 'sonner';
 import type { Theme } from '../../../shared/settings';
 import { inventoryCommands } from '../features/inventory/palette-commands';
@@ -20,7 +20,8 @@ export interface PaletteCommand {
     | 'Vault'
     | 'Profiles'
     | 'Fleet'
-    | 'Terminals';
+    | 'Terminals'
+    | 'Help';
   label: string;
   /** A second, quieter line of text (an address, a kind). */
   detail?: string;
@@ -80,6 +81,16 @@ export function paletteCommands(): PaletteCommand[] {
       keywords: ['lock', 'vault', 'secure'],
       shortcut: 'L',
       run: lockVault,
+    },
+    {
+      id: 'help:shortcuts',
+      group: 'Help',
+      label: 'Keyboard shortcuts',
+      icon: Keyboard,
+      keywords: ['keys', 'keyboard', 'shortcuts', 'help', 'hotkeys', '?'],
+      run: () => {
+        useNavStore.getState().setShortcutsOpen(true);
+      },
     },
   ];
 }

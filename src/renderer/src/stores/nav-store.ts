@@ -4,8 +4,11 @@ import { isSectionId, type SectionId } from '../app/sections';
 interface NavState {
   section: SectionId;
   paletteOpen: boolean;
+  /** The keyboard shortcuts list (`?`). */
+  shortcutsOpen: boolean;
   go: (section: SectionId) => void;
   setPaletteOpen: (open: boolean) => void;
+  setShortcutsOpen: (open: boolean) => void;
 }
 
 /** The section lives in the URL hash too, so a reload returns to where the user was. */
@@ -17,6 +20,7 @@ function sectionFromHash(): SectionId {
 export const useNavStore = create<NavState>()((set) => ({
   section: sectionFromHash(),
   paletteOpen: false,
+  shortcutsOpen: false,
   go: (section) => {
     if (window.location.hash !== `#/${section}`) {
       window.history.replaceState(null, '', `#/${section}`);
@@ -25,5 +29,8 @@ export const useNavStore = create<NavState>()((set) => ({
   },
   setPaletteOpen: (paletteOpen) => {
     set({ paletteOpen });
+  },
+  setShortcutsOpen: (shortcutsOpen) => {
+    set({ shortcutsOpen });
   },
 }));

@@ -2,6 +2,7 @@ import { Bookmark, Columns3, Download, GitMerge, Star, X } from 'lucide-react';
 import { useEffect, useRef } from 'react';
 import { toast } from 'sonner';
 import { sectionById } from '../../app/sections';
+import { matches } from '../../app/shortcuts';
 import { EmptyState } from '../../components/EmptyState';
 import { bridge } from '../../lib/bridge';
 import { maxJoin } from '../../../../shared/inventory';
@@ -58,7 +59,7 @@ export function AssetsView() {
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent): void => {
-      if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (!matches('inventory-search', event)) return;
       if (isTyping(event.target) || useInventoryStore.getState().dialog) return;
       event.preventDefault();
       searchRef.current?.focus();

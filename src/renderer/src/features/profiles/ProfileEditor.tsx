@@ -8,6 +8,7 @@ import {
   type ProfileSave,
   type ProfileView,
 } from '../../../../shared/profiles';
+import { matches } from '../../app/shortcuts';
 import { Segmented } from '../../components/Segmented';
 import { ConnectionFields, secretLabel } from './ConnectionFields';
 import { FormField, fieldProps } from './FormField';
@@ -166,7 +167,7 @@ export function ProfileEditor(props: { editor: Editor; profile: ProfileView | un
           if (event.key === 'Escape') {
             event.preventDefault();
             cancel();
-          } else if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+          } else if (matches('profiles-save', event)) {
             event.preventDefault();
             void submit();
           }

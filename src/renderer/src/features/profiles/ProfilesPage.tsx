@@ -1,5 +1,6 @@
 import { Download, FileUp, KeyRound, Plus, Search, TerminalSquare } from 'lucide-react';
 import { useEffect, useRef } from 'react';
+import { matches } from '../../app/shortcuts';
 import { EmptyState } from '../../components/EmptyState';
 import { Kbd } from '../../components/Kbd';
 import { bridge } from '../../lib/bridge';
@@ -44,7 +45,7 @@ export function ProfilesPage() {
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent): void => {
-      if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (!matches('profiles-search', event)) return;
       if (isTyping(event.target) || useProfilesStore.getState().dialog) return;
       event.preventDefault();
       searchRef.current?.focus();

@@ -8,6 +8,7 @@ import {
   type SyntheticEvent,
 } from 'react';
 import { isTyping } from '../../lib/typing';
+import { matches } from '../../app/shortcuts';
 import { stepAlong } from '../../components/tablist';
 import { PromptDialog } from './PromptDialog';
 import { TabListMenu, useOverflowing } from './TabListMenu';
@@ -415,7 +416,7 @@ function TabHandle(props: { tab: TerminalTab; active: boolean; dropAfter: boolea
           }}
           onDoubleClick={startEditing}
           onKeyDown={(event) => {
-            if (event.key !== 'F2') return;
+            if (!matches('terminal-rename', event)) return;
             event.preventDefault();
             startEditing();
           }}

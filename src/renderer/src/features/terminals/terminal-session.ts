@@ -1,5 +1,5 @@
 import { assertNever } from '../../../../shared/errors';
-import { sections } from '../../app/sections';
+import { matches, type ShortcutId } from '../../app/shortcuts';
 import { FitAddon } from '@xterm/addon-fit';
 import { SearchAddon } from '@xterm/addon-search';
 import { Unicode11Addon } from '@xterm/addon-unicode11';
@@ -43,23 +43,25 @@ export interface SessionHooks {
 export type KeyCommand =
   'next' | 'previous' | 'move-right' | 'move-left' | 'close' | 'duplicate' | 'palette';
 
+/** The shortcut each terminal command is bound to (GNOME Terminal's tab keys, Ctrl+Shift+K). */
+const keyCommands: readonly (readonly [ShortcutId, KeyCommand])[] = [
+  ['terminal-next', 'next'],
+  ['terminal-previous', 'previous'],
+  ['terminal-move-right', 'move-right'],
+  ['terminal-move-left', 'move-left'],
+  ['terminal-close', 'close'],
+  ['terminal-duplicate', 'duplicate'],
+  ['terminal-palette', 'palette'],
+];
+
 /**
- * The app command a key press in a terminal means, if any: GNOME Terminal's tab keys, and
- * Ctrl+Shift+K for the palette (plain Ctrl+K belongs to the shell: kill to the end of the line).
+ * The app command a key press in a terminal means, if any. The palette is Ctrl+Shift+K there:
+ * plain Ctrl+K belongs to the shell (kill to the end of the line).
  */
 export function keyCommandFor(
   event: Pick<KeyboardEvent, 'ctrlKey' | 'shiftKey' | 'altKey' | 'metaKey' | 'key'>,
 ): KeyCommand | undefined {
-  if (!event.ctrlKey || event.altKey || event.metaKey) return undefined;
-  // With Shift the tab itself moves, as in GNOME Terminal and the browsers.
-  if (event.key === 'PageDown') return event.shiftKey ? 'move-right' : 'next';
-  if (event.key === 'PageUp') return event.shiftKey ? 'move-left' : 'previous';
-  if (!event.shiftKey) return undefined;
-  const key = event.key.toLowerCase();
-  if (key === 'w') return 'close';
-  if (key === 't') return 'duplicate';
-  if (key === 'k') return 'palette';
-  return undefined;
+  return keyCommands.find(([id]) => matches(id, event))?.[1];
 }
 
 /**
@@ -69,12 +71,7 @@ export function keyCommandFor(
 export function keyLeftToApp(
   event: Pick<KeyboardEvent, 'ctrlKey' | 'shiftKey' | 'altKey' | 'metaKey' | 'key'>,
 ): boolean {
-  return (
-    (event.ctrlKey || event.metaKey) &&
-    !event.altKey &&
-    !event.shiftKey &&
-    sections.some((section) => section.key === event.key)
-  );
+  return matches('section', event);
 }
 
 /** The part of xterm.js's core that tells typed input from the terminal's own answers. */
@@ -330,16 +327,14 @@ export class TerminalSession {
       this.hooks.keyCommand(command);
       return false;
     }
-    if (!event.ctrlKey || !event.shiftKey) return true;
-    const key = event.key.toLowerCase();
-    if (key === 'f') {
+    if (matches('terminal-search', event)) {
       event.preventDefault();
       this.hooks.openSearch();
       return false;
     }
     // Let the browser's own paste happen (it arrives as a paste event, checked above).
-    if (key === 'v') return false;
-    if (key === 'c') {
+    if (matches('terminal-paste', event)) return false;
+    if (matches('terminal-copy', event)) {
       event.preventDefault();
       void this.copySelection().catch(() => undefined);
       return false;
