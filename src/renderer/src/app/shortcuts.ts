@@ -1,4 +1,5 @@
 import { isMac, modKey } from '../components/Kbd';
+import { runsInBrowser } from '../lib/bridge';
 import { searchToggles } from '../features/terminals/search-options';
 import { sections } from './sections';
 
@@ -25,6 +26,12 @@ export interface Shortcut {
   /** What the keys do, as the keyboard shortcuts list says it. */
   does: string;
   chords: readonly Chord[];
+  /**
+   * Keys that do the same in a browser, whose own keys `chords` are there (Chromium closes the
+   * window on Ctrl+Shift+W and switches its tabs on Ctrl+PageDown, and never lets a page see
+   * them). Rackside's own window keeps `chords` alone.
+   */
+  browserChords?: readonly Chord[];
   /** How the list writes the keys when not one chord after another ("Ctrl+1 … 6"). */
   shown?: string;
 }
@@ -32,6 +39,7 @@ export interface Shortcut {
 const ctrl = (key: string, shift = false): Chord => ({ key, mod: 'ctrl', shift });
 const mod = (key: string): Chord => ({ key, mod: 'ctrl-or-cmd' });
 const plain = (key: string, shift = false): Chord => ({ key, shift });
+const alt = (key: string, shift = false): Chord => ({ key, alt: true, shift });
 
 /**
  * Every key Rackside binds beyond what a control does by itself (Tab, a button's Enter). The key
@@ -54,36 +62,47 @@ export const shortcuts = [
     shown: `${modKey}+1 … ${String(sections.length)}`,
   },
   { id: 'lock', area: 'Anywhere', does: 'Lock the vault', chords: [mod('l')] },
-  { id: 'terminal-next', area: 'Terminals page', does: 'Next tab', chords: [ctrl('PageDown')] },
+  {
+    id: 'terminal-next',
+    area: 'Terminals page',
+    does: 'Next tab',
+    chords: [ctrl('PageDown')],
+    browserChords: [alt('PageDown')],
+  },
   {
     id: 'terminal-previous',
     area: 'Terminals page',
     does: 'Previous tab',
     chords: [ctrl('PageUp')],
+    browserChords: [alt('PageUp')],
   },
   {
     id: 'terminal-move-right',
     area: 'Terminals page',
     does: 'Move the tab right',
     chords: [ctrl('PageDown', true)],
+    browserChords: [alt('PageDown', true)],
   },
   {
     id: 'terminal-move-left',
     area: 'Terminals page',
     does: 'Move the tab left',
     chords: [ctrl('PageUp', true)],
+    browserChords: [alt('PageUp', true)],
   },
   {
     id: 'terminal-duplicate',
     area: 'Terminals page',
     does: 'Another session to the same target',
     chords: [ctrl('t', true)],
+    browserChords: [alt('t', true)],
   },
   {
     id: 'terminal-close',
     area: 'Terminals page',
     does: 'Close the tab (asks first while live)',
     chords: [ctrl('w', true)],
+    browserChords: [alt('w', true)],
   },
   {
     id: 'terminal-rename',
@@ -211,9 +230,16 @@ export function shortcutById(id: ShortcutId): Shortcut {
   return found;
 }
 
+/** The keys that do a shortcut where Rackside runs now (a browser, or its own window). */
+function chordsOf(shortcut: Shortcut): readonly Chord[] {
+  return runsInBrowser() && shortcut.browserChords !== undefined
+    ? [...shortcut.chords, ...shortcut.browserChords]
+    : shortcut.chords;
+}
+
 /** Whether a key press is shortcut `id`. */
 export function matches(id: ShortcutId, event: KeyPress): boolean {
-  return shortcutById(id).chords.some((chord) => chordMatches(chord, event));
+  return chordsOf(shortcutById(id)).some((chord) => chordMatches(chord, event));
 }
 
 const keyNames: Record<string, string> = {
@@ -236,7 +262,21 @@ export function chordLabel(chord: Chord): string {
   return parts.join('+');
 }
 
-/** The keys of a shortcut as the list shows them, one string per alternative. */
+/**
+ * The keys of a shortcut as the list shows them, one string per alternative: in a browser, those
+ * that reach the page.
+ */
 export function shortcutKeys(shortcut: Shortcut): string[] {
-  return shortcut.shown === undefined ? shortcut.chords.map(chordLabel) : [shortcut.shown];
+  if (shortcut.shown !== undefined) return [shortcut.shown];
+  if (runsInBrowser() && shortcut.browserChords !== undefined) {
+    return shortcut.browserChords.map(chordLabel);
+  }
+  return shortcut.chords.map(chordLabel);
+}
+
+/** The keys a browser keeps for itself, where Rackside has others: "Ctrl+PageDown, …". */
+export function keysTakenByBrowser(): string[] {
+  return (shortcuts as readonly Shortcut[]).flatMap((s) =>
+    s.browserChords === undefined ? [] : s.chords.map(chordLabel),
+  );
 }

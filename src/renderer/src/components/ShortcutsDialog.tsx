@@ -1,5 +1,12 @@
 import { Modal } from '../features/profiles/Modal';
-import { shortcutKeys, shortcuts, type Shortcut, type ShortcutArea } from '../app/shortcuts';
+import {
+  keysTakenByBrowser,
+  shortcutKeys,
+  shortcuts,
+  type Shortcut,
+  type ShortcutArea,
+} from '../app/shortcuts';
+import { runsInBrowser } from '../lib/bridge';
 import { useNavStore } from '../stores/nav-store';
 import { Kbd } from './Kbd';
 
@@ -23,6 +30,12 @@ export function ShortcutsDialog() {
         useNavStore.getState().setShortcutsOpen(false);
       }}
     >
+      {runsInBrowser() ? (
+        <p className="muted" data-testid="shortcuts-browser-note">
+          In a browser, {keysTakenByBrowser().join(', ')} are the browser’s own: the Alt keys below
+          do the same on the Terminals page.
+        </p>
+      ) : null}
       {/* Focusable, so that the keys can scroll a list taller than the window. */}
       <div className="shortcuts-list" tabIndex={0} aria-label="Shortcuts">
         {byArea().map(([area, list]) => (

@@ -33,6 +33,11 @@ export function createBridge(transport: Transport): Bridge {
 
 let instance: Bridge | undefined;
 
+/** Whether Rackside runs in a plain browser (the browser host), not in its own window. */
+export function runsInBrowser(): boolean {
+  return window.rackside === undefined;
+}
+
 export function bridge(): Bridge {
   instance ??= createBridge(
     window.rackside

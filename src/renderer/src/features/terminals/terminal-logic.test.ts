@@ -18,6 +18,7 @@ import {
   type TerminalTab,
 } from './terminals-store';
 import { openTab } from '../../test-support/terminal-tabs';
+import type { PreloadApi } from '../../lib/transport';
 
 describe('quick connect', () => {
   it('reads user@host with port 22 by default, and user@host:port', () => {
@@ -270,6 +271,29 @@ describe('tab keys', () => {
     expect(press('k')).toBeUndefined();
     expect(press('PageDown', { ctrl: false })).toBeUndefined();
     expect(press('PageDown', { alt: true })).toBeUndefined();
+  });
+
+  it('in a browser, also takes Alt+PageDown/PageUp and Alt+Shift+W/T, which the browser leaves to the page', () => {
+    expect(press('PageDown', { ctrl: false, alt: true })).toBe('next');
+    expect(press('PageUp', { ctrl: false, alt: true })).toBe('previous');
+    expect(press('PageDown', { ctrl: false, alt: true, shift: true })).toBe('move-right');
+    expect(press('PageUp', { ctrl: false, alt: true, shift: true })).toBe('move-left');
+    expect(press('W', { ctrl: false, alt: true, shift: true })).toBe('close');
+    expect(press('T', { ctrl: false, alt: true, shift: true })).toBe('duplicate');
+    // Alt+W is the search bar's whole-word toggle and Meta-w the shell's.
+    expect(press('w', { ctrl: false, alt: true })).toBeUndefined();
+  });
+
+  it("in Rackside's own window, leaves the Alt keys to the shell", () => {
+    window.rackside = {} as PreloadApi;
+    try {
+      expect(press('PageDown', { ctrl: false, alt: true })).toBeUndefined();
+      expect(press('W', { ctrl: false, alt: true, shift: true })).toBeUndefined();
+      expect(press('PageDown')).toBe('next');
+      expect(press('W', { shift: true })).toBe('close');
+    } finally {
+      delete window.rackside;
+    }
   });
 
   it('leaves Ctrl/Cmd+1…6 to the app, which switches sections, and the rest to the shell', () => {
