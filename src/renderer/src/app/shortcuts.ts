@@ -168,6 +168,12 @@ export const shortcuts = [
     chords: [plain('Enter')],
   },
   {
+    id: 'inventory-ssh',
+    area: 'Inventory',
+    does: 'Open an SSH terminal to the asset, as its detail’s button does',
+    chords: [plain('s')],
+  },
+  {
     id: 'inventory-select',
     area: 'Inventory',
     does: 'Select the asset',

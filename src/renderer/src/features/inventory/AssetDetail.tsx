@@ -71,12 +71,12 @@ function useAsset(id: number): Loaded | undefined {
 export function AssetDetail(props: { id: number; onClosed: () => void }) {
   const loaded = useAsset(props.id);
   const [tab, setTab] = useState<string>('merged');
-  const [askUser, setAskUser] = useState(false);
+  const [askedByButton, setAskUser] = useState(false);
   const profiles = useProfilesStore((s) => s.profiles);
   const profilesLoaded = useProfilesStore((s) => s.loaded);
-  useFocusReturn(askUser, () => null);
   const panel = useRef<HTMLElement>(null);
   const takeFocus = useInventoryStore((s) => s.detailTakesFocus);
+  const sshRequested = useInventoryStore((s) => s.sshRequested);
   const shown = loaded !== undefined && loaded.error === undefined;
   useEffect(() => {
     if (!takeFocus || !shown) return;
@@ -87,6 +87,30 @@ export function AssetDetail(props: { id: number; onClosed: () => void }) {
   useEffect(() => {
     if (!profilesLoaded) void useProfilesStore.getState().load();
   }, [profilesLoaded]);
+
+  const read = loaded?.detail?.asset;
+  const ssh = read === undefined ? undefined : sshTargetOf(read, profiles);
+  /** The SSH button, and the `s` key on the asset's row: its profile, else whom to log in as. */
+  const openSsh = (): void => {
+    if (!ssh) return;
+    if (ssh.kind === 'profile') {
+      void openTerminalFor({ profileId: ssh.profileId, label: ssh.label });
+    } else setAskUser(true);
+  };
+  // Asked for from the table (`s`): once the asset and the profiles are read, so the rules are
+  // the button's (a profile not read yet would leave only asking whom to log in as).
+  const requested = sshRequested !== undefined && sshRequested === read?.id && profilesLoaded;
+  const askUser = askedByButton || (requested && ssh?.kind === 'quick');
+  useFocusReturn(askUser, () => null);
+  useEffect(() => {
+    if (!requested || ssh?.kind === 'quick') return;
+    useInventoryStore.getState().sshDone();
+    if (ssh) void openTerminalFor({ profileId: ssh.profileId, label: ssh.label });
+  });
+  const userAsked = (): void => {
+    setAskUser(false);
+    if (requested) useInventoryStore.getState().sshDone();
+  };
 
   const close = (): void => {
     useInventoryStore.getState().openDetail(undefined);
@@ -129,7 +153,6 @@ export function AssetDetail(props: { id: number; onClosed: () => void }) {
   const current = tab === 'links' || links.some((l) => linkKey(l) === tab) ? tab : 'merged';
   const ip = asset.ips[0];
   const byId = new Map(profiles.map((p) => [p.id, p]));
-  const ssh = sshTargetOf(asset, profiles);
   const consoleTarget = lxcConsoleOf(links, profiles);
   const webLinks = links.flatMap((link) => {
     const url = webUiUrl(link, byId.get(link.profileId));
@@ -166,12 +189,7 @@ export function AssetDetail(props: { id: number; onClosed: () => void }) {
                 : `No SSH profile matches; asks who to log in as on ${ssh.host}`
           }
           data-testid="asset-ssh"
-          onClick={() => {
-            if (!ssh) return;
-            if (ssh.kind === 'profile') {
-              void openTerminalFor({ profileId: ssh.profileId, label: ssh.label });
-            } else setAskUser(true);
-          }}
+          onClick={openSsh}
         >
           <SquareTerminal size={12} aria-hidden /> Open SSH terminal
         </button>
@@ -279,11 +297,9 @@ export function AssetDetail(props: { id: number; onClosed: () => void }) {
           assetId={asset.id}
           host={ssh.host}
           fallbackUser={ssh.user}
-          onClose={() => {
-            setAskUser(false);
-          }}
+          onClose={userAsked}
           onConnect={(user) => {
-            setAskUser(false);
+            userAsked();
             void openTerminalFor({ user, host: ssh.host });
           }}
         />

@@ -16,6 +16,7 @@ import { InventoryTable } from './InventoryTable';
 import { useInventoryStore } from './inventory-store';
 import { forgetSearch, useSavedSearches } from './saved-searches';
 import { SaveSearchDialog } from './SaveSearchDialog';
+import { useSshKey } from './use-ssh-key';
 import { QueryText, SearchBox } from './SearchBox';
 
 function isTyping(target: EventTarget | null): boolean {
@@ -56,6 +57,7 @@ export function AssetsView() {
   const gridRef = useRef<HTMLDivElement>(null);
   const saveRef = useRef<HTMLButtonElement>(null);
   useFocusReturn(dialog !== undefined, () => gridRef.current);
+  useSshKey(gridRef);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent): void => {

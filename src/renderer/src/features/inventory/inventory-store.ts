@@ -30,6 +30,8 @@ interface InventoryState {
   detailId: number | undefined;
   /** The detail, once shown, takes the keyboard (opened from outside the table: the palette). */
   detailTakesFocus: boolean;
+  /** The asset whose detail, once it has read the asset, opens SSH to it (its `s` key). */
+  sshRequested: number | undefined;
   facets: Facets | undefined;
   dialog: InventoryDialog | undefined;
 }
@@ -72,6 +74,10 @@ interface InventoryActions {
   selectAll: () => Promise<SelectAllResult>;
   focus: (index: number) => void;
   openDetail: (id: number | undefined, options?: { focus?: boolean }) => void;
+  /** Opens the asset's detail and, in it, SSH to the asset as its SSH button does. */
+  openSsh: (id: number) => void;
+  /** The detail took the SSH request up. */
+  sshDone: () => void;
   openDialog: (dialog: InventoryDialog | undefined) => void;
 }
 
@@ -93,6 +99,7 @@ export const initialState: InventoryState = {
   focused: 0,
   detailId: undefined,
   detailTakesFocus: false,
+  sshRequested: undefined,
   facets: undefined,
   dialog: undefined,
 };
@@ -286,8 +293,14 @@ export const useInventoryStore = create<InventoryState & InventoryActions>()((se
       const total = get().total;
       set({ focused: Math.max(0, Math.min(index, total - 1)) });
     },
+    openSsh: (id) => {
+      set({ detailId: id, sshRequested: id });
+    },
+    sshDone: () => {
+      set({ sshRequested: undefined });
+    },
     openDetail: (detailId, options) => {
-      set({ detailId, detailTakesFocus: options?.focus === true });
+      set({ detailId, detailTakesFocus: options?.focus === true, sshRequested: undefined });
     },
     openDialog: (dialog) => {
       set({ dialog });
