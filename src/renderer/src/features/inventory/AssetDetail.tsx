@@ -207,6 +207,7 @@ export function AssetDetail(props: { id: number; onClosed: () => void }) {
                 : `No SSH profile for the node ${consoleTarget.node}: add one (host ${consoleTarget.node}) to open this container's console through it`
             }
             data-testid="asset-lxc-console"
+            aria-describedby={consoleTarget.kind === 'lxc' ? undefined : 'lxc-console-reason'}
             onClick={() => {
               if (consoleTarget.kind === 'lxc') void openLxcConsole(consoleTarget);
             }}
@@ -254,6 +255,13 @@ export function AssetDetail(props: { id: number; onClosed: () => void }) {
           <Copy size={12} aria-hidden /> IP
         </button>
       </div>
+      {consoleTarget?.kind === 'no-node-profile' ? (
+        // Said in words: a disabled button's tooltip is out of the keyboard's reach.
+        <p className="muted detail-reason" id="lxc-console-reason" data-testid="lxc-console-reason">
+          Container console: no SSH profile for the node {consoleTarget.node}. Add one (host{' '}
+          {consoleTarget.node}) to open this container's console through it.
+        </p>
+      ) : null}
       {ssh ? (
         <p className="muted detail-reason" data-testid="ssh-target">
           SSH{' '}

@@ -5,6 +5,7 @@ import type { ProfileView } from '../../../../shared/profiles';
 import { setBridge } from '../../lib/bridge';
 import { installFakeBridge, type BridgeCall } from '../../test-support/fake-bridge';
 import { useProfilesStore } from '../profiles/profiles-store';
+import { AssetDetail } from './AssetDetail';
 import { AssetsView } from './AssetsView';
 import { initialState, resetQueries, useInventoryStore } from './inventory-store';
 
@@ -95,5 +96,43 @@ describe('the s key on an inventory row', () => {
     expect(await screen.findByRole('dialog')).toBeTruthy();
     expect(screen.getByRole('dialog').textContent).toContain('db02.ams.example.net');
     expect(calls.some((c) => c.channel === 'ssh:open')).toBe(false);
+  });
+});
+
+describe('the container console of an asset whose node has no SSH profile', () => {
+  afterEach(() => {
+    cleanup();
+    setBridge(undefined);
+  });
+
+  it('says why it cannot open in words beside the disabled button', async () => {
+    useProfilesStore.setState({ profiles: [], loaded: true });
+    const ct = asset(104, 'ct104', 'ct104.ber.example.net', '10.16.0.40');
+    installFakeBridge((channel) =>
+      channel === 'inventory:asset'
+        ? {
+            asset: ct,
+            links: [
+              {
+                profileId: 'p-pve',
+                profileName: 'pve-ber',
+                system: 'proxmox',
+                externalId: 'pve-ber/lxc/104',
+                matchKey: 'fqdn',
+                confidence: 1,
+                name: 'ct104',
+                fetchedAt: '2026-01-01T00:00:00Z',
+                raw: { resource: { node: 'ber-pve01', vmid: 104, type: 'lxc', name: 'ct104' } },
+              },
+            ],
+          }
+        : undefined,
+    );
+    render(<AssetDetail id={104} onClosed={() => undefined} />);
+    const button = await screen.findByTestId('asset-lxc-console');
+    expect((button as HTMLButtonElement).disabled).toBe(true);
+    const reason = screen.getByTestId('lxc-console-reason');
+    expect(reason.textContent).toContain('no SSH profile for the node ber-pve01');
+    expect(button.getAttribute('aria-describedby')).toBe(reason.id);
   });
 });
