@@ -1,5 +1,5 @@
-import { cleanup, fireEvent, render, screen } from '@testing-library/react';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Facets } from '../../../../shared/inventory';
 import { setBridge } from '../../lib/bridge';
 import { installFakeBridge } from '../../test-support/fake-bridge';
@@ -99,5 +99,36 @@ describe('FleetOverview', () => {
     useInventoryStore.setState({ facets: facetsOf(12_345, 6) });
     render(<FleetOverview />);
     expect(headline()).toBe('12,345 assets across 6 sources');
+  });
+
+  it('gives the ring of sources one tab stop, its named list, and none to the drawing', async () => {
+    // A box to draw the charts in: jsdom lays nothing out.
+    const box = vi
+      .spyOn(HTMLElement.prototype, 'getBoundingClientRect')
+      .mockReturnValue({
+        width: 400,
+        height: 200,
+        top: 0,
+        left: 0,
+        right: 400,
+        bottom: 200,
+      } as DOMRect);
+    try {
+      useInventoryStore.setState({
+        facets: { ...facetsOf(3, 2), system: { foreman: 2, proxmox: 1 } },
+      });
+      render(<FleetOverview />);
+      const chart = screen.getByTestId('chart-sources');
+      await waitFor(() => {
+        expect(chart.querySelector('.recharts-pie')).not.toBeNull();
+      });
+      const stops = Array.from(chart.querySelectorAll('[tabindex]')).filter(
+        (el) => Number(el.getAttribute('tabindex')) >= 0,
+      );
+      expect(stops.map((el) => el.getAttribute('class'))).toEqual(['chart-keys']);
+      expect(stops[0]?.getAttribute('role')).toBe('listbox');
+    } finally {
+      box.mockRestore();
+    }
   });
 });

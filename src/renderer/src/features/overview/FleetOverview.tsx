@@ -238,6 +238,8 @@ function SourcePie(props: { data: Datum[] }) {
               innerRadius={36}
               outerRadius={60}
               isAnimationActive={false}
+              // The ring is read and moved along as ChartList's list: its drawing takes no tab stop.
+              rootTabIndex={-1}
               cursor="pointer"
               onClick={(entry: { payload?: Datum }) => {
                 if (entry.payload) useInventoryStore.getState().applyQuery(entry.payload.query);
