@@ -4,6 +4,8 @@ import type { DriftPage, Facets } from '../../../../shared/inventory';
 import { setBridge } from '../../lib/bridge';
 import { installFakeBridge, unknownChannel } from '../../test-support/fake-bridge';
 import { initialState, resetQueries, useInventoryStore } from '../inventory/inventory-store';
+import { useNavStore } from '../../stores/nav-store';
+import { useProfilesStore } from '../profiles/profiles-store';
 import { DriftView } from './DriftView';
 import { when } from '../sync/staleness';
 
@@ -14,6 +16,12 @@ const facets = {
   missing: { foreman: 3, proxmox: 20, patchmon: 40, routeros: 37 },
   // Routers are never expected in Foreman; of the 20 assets not in Proxmox, 2 are guests.
   drift: { foreman: 0, proxmox: 2, patchmon: 0, routeros: 0 },
+  sources: (['foreman', 'proxmox', 'routeros'] as const).map((system) => ({
+    system,
+    profileName: system,
+    dataFrom: '2026-11-22T10:00:00Z',
+    hostFilter: null,
+  })),
 } as unknown as Facets;
 
 function core(page: DriftPage): void {
@@ -109,6 +117,22 @@ describe('DriftView', () => {
     expect((await screen.findByTestId('drift-empty')).textContent).toContain('No drift');
     expect(screen.queryByTestId('drift-total')).toBeNull();
     expect(screen.queryByRole('table')).toBeNull();
+  });
+
+  it('says there is nothing to compare until a source is added and synced, with the ways to add one', async () => {
+    installFakeBridge((channel) =>
+      channel === 'inventory:drift' ? { items: [], total: 0 } : unknownChannel(channel),
+    );
+    useInventoryStore.setState({ facets: { ...facets, total: 0, system: {}, sources: [] } });
+    render(<DriftView />);
+    const empty = await screen.findByTestId('drift-empty');
+    expect(empty.textContent).toContain('Nothing to compare yet');
+    expect(empty.textContent).not.toContain('No drift');
+    expect(empty.textContent).not.toContain('Every asset is known');
+    fireEvent.click(screen.getByRole('button', { name: 'Import manifest' }));
+    expect(useNavStore.getState().section).toBe('profiles');
+    expect(useProfilesStore.getState().dialog).toEqual({ type: 'import' });
+    expect(screen.getByRole('button', { name: 'Add profile' })).toBeTruthy();
   });
 
   it('counts one asset in the singular', async () => {

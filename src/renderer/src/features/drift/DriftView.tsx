@@ -6,6 +6,7 @@ import { EmptyState } from '../../components/EmptyState';
 import { bridge } from '../../lib/bridge';
 import { SourceBadges } from '../inventory/cells';
 import { useInventoryStore } from '../inventory/inventory-store';
+import { AddSourceButtons } from '../profiles/AddSourceButtons';
 import { QueryButton } from '../inventory/QueryButton';
 import { localTimes, systemLabels } from '../sync/staleness';
 import { driftSystems } from './drift-systems';
@@ -64,6 +65,10 @@ export function DriftView() {
   }, [loaded]);
 
   const sources = facets?.sources ?? [];
+  // No source, or none synced yet: "no drift" would say every system agrees, which none has said.
+  const nothingToCompare =
+    facets !== undefined &&
+    (sources.length === 0 || (facets.total === 0 && sources.every((s) => s.dataFrom === null)));
   const { known, counted, filteredOnly, waiting } = driftSystems(facets);
   // `drift:` applies the list's own rule, so each button finds what the list counts.
   const filters = counted.flatMap((missing) => [
@@ -121,7 +126,37 @@ export function DriftView() {
           Could not read the drift: {loaded.error.message}
         </div>
       ) : null}
-      {loaded?.page?.total === 0 ? (
+      {nothingToCompare ? (
+        <EmptyState icon={GitCompare} title="Nothing to compare yet" testId="drift-empty">
+          {sources.length === 0 ? (
+            <>
+              <p>
+                Drift compares what each system knows about your machines. Add a Foreman, Proxmox
+                VE, PatchMon or RouterOS profile and sync it to have something to compare.
+              </p>
+              <AddSourceButtons />
+            </>
+          ) : (
+            <>
+              <p>
+                Drift compares what each system knows about your machines; none of your sources has
+                been synced yet.
+              </p>
+              <div className="empty-actions">
+                <button
+                  type="button"
+                  className="button primary"
+                  onClick={() => {
+                    useInventoryStore.getState().setTab('sync');
+                  }}
+                >
+                  Open the sync center
+                </button>
+              </div>
+            </>
+          )}
+        </EmptyState>
+      ) : loaded?.page?.total === 0 ? (
         <EmptyState icon={GitCompare} title="No drift" testId="drift-empty">
           <p>Every asset is known to each system that should know it.</p>
         </EmptyState>

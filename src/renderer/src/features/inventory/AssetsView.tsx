@@ -6,6 +6,7 @@ import { matches } from '../../app/shortcuts';
 import { EmptyState } from '../../components/EmptyState';
 import { bridge } from '../../lib/bridge';
 import { maxJoin } from '../../../../shared/inventory';
+import { AddSourceButtons } from '../profiles/AddSourceButtons';
 import { useSyncStore } from '../sync/sync-store';
 import { AssetDetail } from './AssetDetail';
 import { ColumnsDialog } from './ColumnsDialog';
@@ -94,6 +95,7 @@ export function AssetsView() {
         <p className="muted">
           Add a Foreman, Proxmox VE, PatchMon or RouterOS profile, then sync to fill it.
         </p>
+        <AddSourceButtons />
       </EmptyState>
     );
   }

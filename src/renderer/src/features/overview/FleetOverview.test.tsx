@@ -4,6 +4,8 @@ import type { Facets } from '../../../../shared/inventory';
 import { setBridge } from '../../lib/bridge';
 import { installFakeBridge } from '../../test-support/fake-bridge';
 import { initialState, resetQueries, useInventoryStore } from '../inventory/inventory-store';
+import { useNavStore } from '../../stores/nav-store';
+import { useProfilesStore } from '../profiles/profiles-store';
 import { FleetOverview } from './FleetOverview';
 
 /** A fleet of `total` assets from the given number of source profiles. */
@@ -95,6 +97,17 @@ describe('FleetOverview', () => {
     expect(useInventoryStore.getState()).toMatchObject({ tab: 'assets', draft: 'status:stopped' });
   });
 
+  it('shows the ways to a first source instead of empty charts while there is none', () => {
+    useInventoryStore.setState({ facets: facetsOf(0, 0) });
+    render(<FleetOverview />);
+    expect(screen.getByTestId('overview-empty').textContent).toContain('No sources yet');
+    expect(screen.queryByTestId('chart-sources')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Add profile' }));
+    expect(useNavStore.getState().section).toBe('profiles');
+    expect(useProfilesStore.getState().editor).toMatchObject({ mode: 'new' });
+    expect(screen.getByRole('button', { name: 'Import manifest' })).toBeTruthy();
+  });
+
   it('counts many with separators', () => {
     useInventoryStore.setState({ facets: facetsOf(12_345, 6) });
     render(<FleetOverview />);
@@ -103,16 +116,14 @@ describe('FleetOverview', () => {
 
   it('gives the ring of sources one tab stop, its named list, and none to the drawing', async () => {
     // A box to draw the charts in: jsdom lays nothing out.
-    const box = vi
-      .spyOn(HTMLElement.prototype, 'getBoundingClientRect')
-      .mockReturnValue({
-        width: 400,
-        height: 200,
-        top: 0,
-        left: 0,
-        right: 400,
-        bottom: 200,
-      } as DOMRect);
+    const box = vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockReturnValue({
+      width: 400,
+      height: 200,
+      top: 0,
+      left: 0,
+      right: 400,
+      bottom: 200,
+    } as DOMRect);
     try {
       useInventoryStore.setState({
         facets: { ...facetsOf(3, 2), system: { foreman: 2, proxmox: 1 } },

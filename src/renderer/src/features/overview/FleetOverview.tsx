@@ -1,4 +1,4 @@
-import { AlertTriangle, CloudOff, RotateCcw, ShieldAlert } from 'lucide-react';
+import { AlertTriangle, CloudOff, LayoutDashboard, RotateCcw, ShieldAlert } from 'lucide-react';
 import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import {
   Bar,
@@ -12,8 +12,10 @@ import {
   YAxis,
 } from 'recharts';
 import type { SourceSystem } from '../../../../shared/inventory';
+import { EmptyState } from '../../components/EmptyState';
 import { bridge } from '../../lib/bridge';
 import { useInventoryStore } from '../inventory/inventory-store';
+import { AddSourceButtons } from '../profiles/AddSourceButtons';
 import { systemLabels } from '../sync/staleness';
 import { driftSystems } from '../drift/drift-systems';
 
@@ -313,6 +315,17 @@ export function FleetOverview() {
   const facets = useInventoryStore((s) => s.facets);
   const stale = useStaleCount(facets);
   if (!facets) return <p className="muted">Reading the inventory…</p>;
+  if (facets.sources.length === 0) {
+    return (
+      <EmptyState icon={LayoutDashboard} title="No sources yet" testId="overview-empty">
+        <p>
+          The overview counts your fleet by source, kind, status and OS once there is something to
+          count: add a Foreman, Proxmox VE, PatchMon or RouterOS profile, then sync it.
+        </p>
+        <AddSourceButtons />
+      </EmptyState>
+    );
+  }
 
   const bySource: Datum[] = systems.map((s) => ({
     name: systemLabels[s],
