@@ -133,6 +133,51 @@ describe('the command palette', () => {
     expect(useInventoryStore.getState().query).toBe('updates>0');
   });
 
+  it('lists the asset at the address typed first, and offers all matches in the inventory', async () => {
+    const near = Array.from({ length: 9 }, (_, n) => ({
+      id: 100 + n,
+      kind: 'vm',
+      name: `app-${String(n)}`,
+      fqdn: null,
+      ips: [`10.16.16.1${String(10 + n)}`],
+    })) as unknown as AssetRow[];
+    const router = {
+      id: 5,
+      kind: 'router',
+      name: 'rtr-ber-05',
+      fqdn: null,
+      ips: ['10.16.16.1'],
+    } as unknown as AssetRow;
+    const fleet = [...near, router];
+    calls = installFakeBridge((channel, request) => {
+      if (channel === 'profiles:list') return [];
+      if (channel !== 'inventory:query') return undefined;
+      const { query, limit } = request as { query: string; limit: number };
+      const ip = /^ip:(.*)$/.exec(query);
+      const rows = ip
+        ? fleet.filter((row) => row.ips.includes(ip[1] ?? ''))
+        : /^(name|fqdn)=/.test(query)
+          ? []
+          : // Free text: every address with a word starting so, in name order.
+            fleet.filter((row) => row.ips.some((a) => a.startsWith(query))).slice(0, limit);
+      return { rows, total: rows.length, offset: 0, limit, sources: [] };
+    });
+    render(<CommandPalette />);
+    fireEvent.change(screen.getByTestId('palette-input'), { target: { value: '10.16.16.1' } });
+    const item = await screen.findByTestId('palette-item-asset:5');
+    const options = screen.getAllByRole('option');
+    expect(options[0]).toBe(item);
+    expect(item.getAttribute('aria-selected')).toBe('true');
+    const all = screen.getByTestId('palette-item-asset-search');
+    expect(all.textContent).toContain('Show all matches in the inventory');
+    fireEvent.click(all);
+    await waitFor(() => {
+      expect(useNavStore.getState().section).toBe('inventory');
+    });
+    expect(useInventoryStore.getState().tab).toBe('assets');
+    expect(useInventoryStore.getState().draft).toBe('10.16.16.1');
+  });
+
   it('runs the asset typed for on Enter, also when the inventory answers after the list was drawn', async () => {
     render(<CommandPalette />);
     const input = screen.getByTestId('palette-input');
@@ -217,9 +262,9 @@ describe('the command palette', () => {
       expect(calls.some((c) => c.channel === 'inventory:query')).toBe(true);
     });
     expect(await screen.findByText('No matching command, profile or asset.')).toBeTruthy();
-    expect(calls.filter((c) => c.channel === 'inventory:query').map((c) => c.request)).toEqual([
-      { query: 'zzqx', limit: 8, countLimit: 8 },
-    ]);
+    const searched = calls.filter((c) => c.channel === 'inventory:query').map((c) => c.request);
+    expect(searched).toContainEqual({ query: 'zzqx', limit: 8, countLimit: 8 });
+    expect(searched.every((r) => (r as { query: string }).query.includes('zzqx'))).toBe(true);
   });
 
   it('shows the assets of a saved search chosen by its name', async () => {
