@@ -1,12 +1,136 @@
-import { cleanup, fireEvent, render, screen } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { setBridge } from '../../lib/bridge';
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { AssetRow, InventoryPage } from '../../../../shared/inventory';
+import { createBridge, setBridge } from '../../lib/bridge';
 import { useNavStore } from '../../stores/nav-store';
 import { installFakeBridge } from '../../test-support/fake-bridge';
 import { useProfilesStore } from '../profiles/profiles-store';
 import { useSyncStore } from '../sync/sync-store';
 import { AssetsView } from './AssetsView';
-import { initialState, resetQueries, useInventoryStore } from './inventory-store';
+import { initialState, resetQueries, typingPauseMs, useInventoryStore } from './inventory-store';
+
+/**
+ * A core whose queries match the assets `matches` names; a query it does not know is refused as
+ * the parser refuses a half-typed clause.
+ */
+function core(matches: Record<string, string[]>): void {
+  setBridge(
+    createBridge({
+      invoke: (channel, request) => {
+        if (channel !== 'inventory:query') {
+          return Promise.resolve({ ok: false, error: { code: 'unknown-channel', message: '' } });
+        }
+        const { query, offset, limit } = request as {
+          query: string;
+          offset: number;
+          limit: number;
+        };
+        const names = matches[query];
+        if (names === undefined) {
+          return Promise.resolve({
+            ok: false,
+            error: {
+              code: 'bad-request',
+              message: `Query error at position ${String(query.length)}: a value is missing`,
+            },
+          });
+        }
+        const page: InventoryPage = {
+          rows: names
+            .slice(offset, offset + limit)
+            .map((name, i) => ({ id: offset + i + 1, name, ips: [] }) as unknown as AssetRow),
+          total: names.length,
+          totalExact: true,
+          offset,
+          limit,
+          sources: [],
+        };
+        return Promise.resolve({ ok: true, data: page });
+      },
+      on: () => () => undefined,
+    }),
+  );
+}
+
+const count = (): string => screen.getByTestId('inventory-count').textContent.trim();
+
+/** Types into the search box as keys come, each key's answer landing before the next. */
+async function type(box: HTMLElement, text: string): Promise<void> {
+  await act(async () => {
+    fireEvent.change(box, { target: { value: text } });
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+  });
+}
+
+describe('the assets view while a search is typed', () => {
+  beforeAll(() => {
+    const quiet = (): void => undefined;
+    globalThis.ResizeObserver = class {
+      observe = quiet;
+      unobserve = quiet;
+      disconnect = quiet;
+    };
+  });
+  beforeEach(() => {
+    resetQueries();
+    useInventoryStore.setState(initialState);
+    core({
+      '': ['db01', 'web01', 'web02'],
+      status: [],
+      'status:running': ['web01', 'web02'],
+    });
+  });
+  afterEach(() => {
+    cleanup();
+    setBridge(undefined);
+    resetQueries();
+  });
+
+  it('keeps the rows while a clause is half typed, and says what is wrong once typing pauses', async () => {
+    await act(() => useInventoryStore.getState().refresh());
+    render(<AssetsView />);
+    const box = screen.getByTestId('inventory-search');
+    expect(count()).toBe('3 assets');
+    for (const text of ['s', 'st', 'status', 'status:', 'status:ru']) {
+      await type(box, text);
+      // Neither an empty table nor an error at each key.
+      expect(count()).toBe('3 assets');
+      expect(screen.queryByTestId('inventory-no-match')).toBeNull();
+      expect(screen.queryByTestId('query-error')).toBeNull();
+    }
+    // Typing pauses on a clause that cannot be read: now it is said.
+    await waitFor(
+      () => {
+        expect(screen.getByTestId('query-error').textContent).toContain('a value is missing');
+      },
+      { timeout: typingPauseMs * 4 },
+    );
+    await type(box, 'status:running');
+    expect(count()).toBe('2 assets');
+    expect(screen.queryByTestId('query-error')).toBeNull();
+  });
+
+  it('shows that nothing matches once typing pauses, and at once on Enter', async () => {
+    await act(() => useInventoryStore.getState().refresh());
+    render(<AssetsView />);
+    const box = screen.getByTestId('inventory-search');
+    await type(box, 'status');
+    expect(count()).toBe('3 assets');
+    await waitFor(
+      () => {
+        expect(screen.getByTestId('inventory-no-match').textContent).toContain('status');
+      },
+      { timeout: typingPauseMs * 4 },
+    );
+    await type(box, 'status:');
+    expect(screen.queryByTestId('query-error')).toBeNull();
+    // Enter picks a suggestion while they show; with them closed it runs what was typed.
+    fireEvent.keyDown(box, { key: 'Escape' });
+    expect(screen.queryByTestId('query-suggestions')).toBeNull();
+    fireEvent.keyDown(box, { key: 'Enter' });
+    expect(screen.getByTestId('query-error').textContent).toContain('a value is missing');
+  });
+});
 
 describe('the assets of a fresh data folder', () => {
   beforeEach(() => {

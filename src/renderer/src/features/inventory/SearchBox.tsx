@@ -51,7 +51,8 @@ function QueryEcho(props: { draft: string; position: number }) {
 /**
  * The query box: runs on every keystroke (the table keeps its last good rows while the text does
  * not parse), suggests field names and known values, and shows parse errors under the box with
- * a marker at the position the parser names.
+ * a marker at the position the parser names — once typing pauses or on Enter, not at every
+ * half-typed clause. The error and the suggestions float over the table, which stays in place.
  */
 export function SearchBox({
   ref,
@@ -61,7 +62,8 @@ export function SearchBox({
   onLeave: () => void;
 }) {
   const draft = useInventoryStore((s) => s.draft);
-  const queryError = useInventoryStore((s) => s.queryError);
+  // Half-typed text is not an error yet: it shows once typing pauses.
+  const queryError = useInventoryStore((s) => (s.typing ? undefined : s.queryError));
   // The last query that ran: what the table answers while the text in the box cannot be read.
   const query = useInventoryStore((s) => s.query);
   const facets = useInventoryStore((s) => s.facets);
@@ -108,7 +110,11 @@ export function SearchBox({
         return;
       }
     }
-    if (event.key === 'ArrowDown' || event.key === 'Enter') {
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      useInventoryStore.getState().settle();
+      onLeave();
+    } else if (event.key === 'ArrowDown') {
       event.preventDefault();
       onLeave();
     } else if (event.key === 'Escape' && draft !== '') {
@@ -154,49 +160,51 @@ export function SearchBox({
         />
         <Kbd keys={['/']} />
       </label>
-      {suggestions.length > 0 ? (
-        <ul className="suggestions" id={listId} role="listbox" data-testid="query-suggestions">
-          {suggestions.map((s, i) => (
-            <li
-              key={s.insert}
-              id={`${listId}-${String(i)}`}
-              role="option"
-              aria-selected={i === active}
-              data-testid="query-suggestion"
-              onMouseDown={(event) => {
-                event.preventDefault();
-                accept(s);
-              }}
-            >
-              <code>{s.label}</code>
-              <span className="faint">{s.hint}</span>
-            </li>
-          ))}
-        </ul>
-      ) : null}
-      {queryError ? (
-        <div className="query-error" id="query-error" role="alert" data-testid="query-error">
-          {problem ? (
-            <>
-              <QueryEcho draft={draft} position={problem.position} />
-              <span>
-                Position {problem.position}: {problem.detail}
-              </span>
-            </>
-          ) : (
-            <span>{queryError.message}</span>
-          )}{' '}
-          <span className="muted" data-testid="query-shown">
-            {query === '' ? (
-              'The table still shows all assets.'
-            ) : (
+      <div className="query-below">
+        {suggestions.length > 0 ? (
+          <ul className="suggestions" id={listId} role="listbox" data-testid="query-suggestions">
+            {suggestions.map((s, i) => (
+              <li
+                key={s.insert}
+                id={`${listId}-${String(i)}`}
+                role="option"
+                aria-selected={i === active}
+                data-testid="query-suggestion"
+                onMouseDown={(event) => {
+                  event.preventDefault();
+                  accept(s);
+                }}
+              >
+                <code>{s.label}</code>
+                <span className="faint">{s.hint}</span>
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        {queryError ? (
+          <div className="query-error" id="query-error" role="alert" data-testid="query-error">
+            {problem ? (
               <>
-                The table still shows <QueryText query={query} />.
+                <QueryEcho draft={draft} position={problem.position} />
+                <span>
+                  Position {problem.position}: {problem.detail}
+                </span>
               </>
-            )}
-          </span>
-        </div>
-      ) : null}
+            ) : (
+              <span>{queryError.message}</span>
+            )}{' '}
+            <span className="muted" data-testid="query-shown">
+              {query === '' ? (
+                'The table still shows all assets.'
+              ) : (
+                <>
+                  The table still shows <QueryText query={query} />.
+                </>
+              )}
+            </span>
+          </div>
+        ) : null}
+      </div>
     </div>
   );
 }

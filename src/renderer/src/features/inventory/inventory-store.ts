@@ -22,6 +22,11 @@ interface InventoryState {
   totalExact: boolean;
   /** Why the text in the box is not the query shown (a parse error), inline under the box. */
   queryError: AppErrorShape | undefined;
+  /**
+   * Keys are going into the search box: a parse error is not shown yet, and an answer with no
+   * rows keeps the last rows up (`status` on the way to `status:running`) until typing pauses.
+   */
+  typing: boolean;
   loadError: AppErrorShape | undefined;
   layout: ColumnLayout;
   selected: ReadonlySet<number>;
@@ -46,7 +51,10 @@ export type SelectAllResult =
 
 interface InventoryActions {
   setTab: (tab: InventoryTab) => void;
+  /** The text in the search box changed: runs it, as typing (see `typing`). */
   setDraft: (draft: string) => void;
+  /** Typing paused, or Enter: what the text in the box answers shows, errors and no rows too. */
+  settle: () => void;
   /** Shows the assets matching a query (from the overview, drift or a saved search). */
   applyQuery: (query: string) => void;
   setSort: (sort: Sort) => void;
@@ -93,6 +101,7 @@ export const initialState: InventoryState = {
   total: 0,
   totalExact: true,
   queryError: undefined,
+  typing: false,
   loadError: undefined,
   layout: { order: [], hidden: [] },
   selected: new Set(),
@@ -107,11 +116,18 @@ export const initialState: InventoryState = {
 /** How long typing must pause before the full count of a broad query is read. */
 export const exactCountDelayMs = 300;
 
+/** How long typing must pause before a parse error or an empty answer replaces the rows. */
+export const typingPauseMs = 600;
+
 interface QueryRun {
   query: string;
   sort: Sort;
   keepPlace: boolean;
+  /** Sent from the search box as keys came. */
+  typed?: boolean;
 }
+
+type QueryAnswer = Awaited<ReturnType<typeof RowCache.open>>;
 
 /**
  * The queries behind the table, newest first: one request is on its way to the core at a time,
@@ -123,6 +139,10 @@ let queued: QueryRun | undefined;
 let draining: Promise<void> | undefined;
 /** A newer query is waiting: the answer that just came is already out of date. */
 const superseded = (): boolean => queued !== undefined;
+
+/** An answer with no rows to a text typed, kept back until typing pauses. */
+let held: { run: QueryRun; result: QueryAnswer } | undefined;
+let pauseTimer: ReturnType<typeof setTimeout> | undefined;
 
 /** Counts Ctrl+A presses: only the answer to the latest one is used. */
 let selectAllRuns = 0;
@@ -138,13 +158,25 @@ let changedWhileClosed = false;
 export function resetQueries(): void {
   queued = undefined;
   draining = undefined;
+  held = undefined;
+  clearTimeout(pauseTimer);
+  pauseTimer = undefined;
   facetsLoading = undefined;
   sectionOpen = false;
   changedWhileClosed = false;
 }
 
 export const useInventoryStore = create<InventoryState & InventoryActions>()((set, get) => {
-  const land = (run: QueryRun, result: Awaited<ReturnType<typeof RowCache.open>>): void => {
+  const land = (run: QueryRun, result: QueryAnswer): void => {
+    held = undefined;
+    const s = get();
+    // Mid-word, a text often matches nothing (`status` before `:running`): the rows stay up
+    // until typing pauses rather than the table emptying and filling again at each key.
+    if (result.ok && run.typed && s.typing && result.data.cache.total === 0 && s.total > 0) {
+      held = { run, result };
+      set({ queryError: undefined });
+      return;
+    }
     if (!result.ok) {
       if (result.error.code === 'bad-request') set({ queryError: result.error });
       else set({ loadError: result.error });
@@ -194,8 +226,8 @@ export const useInventoryStore = create<InventoryState & InventoryActions>()((se
   };
 
   /** Resolves once the newest query has landed (or failed). */
-  const run = (query: string, sort: Sort, keepPlace: boolean): Promise<void> => {
-    queued = { query, sort, keepPlace };
+  const run = (query: string, sort: Sort, keepPlace: boolean, typed = false): Promise<void> => {
+    queued = { query, sort, keepPlace, typed };
     draining ??= drain().finally(() => {
       draining = undefined;
     });
@@ -209,8 +241,20 @@ export const useInventoryStore = create<InventoryState & InventoryActions>()((se
       set({ tab });
     },
     setDraft: (draft) => {
-      set({ draft });
-      void run(draft, get().sort, false);
+      set({ draft, typing: true });
+      clearTimeout(pauseTimer);
+      pauseTimer = setTimeout(() => {
+        get().settle();
+      }, typingPauseMs);
+      void run(draft, get().sort, false, true);
+    },
+    settle: () => {
+      clearTimeout(pauseTimer);
+      pauseTimer = undefined;
+      set({ typing: false });
+      // A newer text on its way lands as it comes, now that typing paused.
+      const waiting = held;
+      if (waiting !== undefined && draining === undefined) land(waiting.run, waiting.result);
     },
     applyQuery: (query) => {
       set({ tab: 'assets', draft: query, detailId: undefined });
