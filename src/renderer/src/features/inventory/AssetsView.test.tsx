@@ -78,6 +78,7 @@ describe('the assets view while a search is typed', () => {
       '': ['db01', 'web01', 'web02'],
       status: [],
       'status:running': ['web01', 'web02'],
+      'os:debian updates>10 cluster:pve-b': ['web02'],
     });
   });
   afterEach(() => {
@@ -129,6 +130,32 @@ describe('the assets view while a search is typed', () => {
     expect(screen.queryByTestId('query-suggestions')).toBeNull();
     fireEvent.keyDown(box, { key: 'Enter' });
     expect(screen.getByTestId('query-error').textContent).toContain('a value is missing');
+  });
+
+  it('leaves the box for the table on Escape and keeps the query', async () => {
+    await act(() => useInventoryStore.getState().refresh());
+    render(<AssetsView />);
+    const box = screen.getByTestId('inventory-search');
+    box.focus();
+    const query = 'os:debian updates>10 cluster:pve-b';
+    await type(box, query);
+    expect(count()).toBe('1 asset');
+    // The first Escape closes the suggestions, the second leaves the box.
+    fireEvent.keyDown(box, { key: 'Escape' });
+    expect(screen.queryByTestId('query-suggestions')).toBeNull();
+    fireEvent.keyDown(box, { key: 'Escape' });
+    expect(document.activeElement).toBe(screen.getByTestId('inventory-grid'));
+    expect((box as HTMLInputElement).value).toBe(query);
+    await act(async () => {
+      for (let i = 0; i < 10; i++) await Promise.resolve();
+    });
+    expect(count()).toBe('1 asset');
+    // Back with `/`, a further Escape leaves again without a word lost.
+    fireEvent.keyDown(screen.getByTestId('inventory-grid'), { key: '/' });
+    expect(document.activeElement).toBe(box);
+    fireEvent.keyDown(box, { key: 'Escape' });
+    expect((box as HTMLInputElement).value).toBe(query);
+    expect(count()).toBe('1 asset');
   });
 });
 

@@ -117,9 +117,11 @@ export function SearchBox({
     } else if (event.key === 'ArrowDown') {
       event.preventDefault();
       onLeave();
-    } else if (event.key === 'Escape' && draft !== '') {
+    } else if (event.key === 'Escape') {
+      // Leaves the box for the table and keeps the query: clearing it is the box's clear
+      // button or the editing keys, which the box can undo, not a key pressed to get away.
       event.preventDefault();
-      update('', 0);
+      onLeave();
     }
   };
 
