@@ -413,7 +413,11 @@ export function InventoryTable(props: {
           lastScroll = { key: scrollKey(cache), offset: event.currentTarget.scrollTop };
         }}
         onFocus={(event) => {
-          if (event.target === event.currentTarget) props.gridRef.current?.focus();
+          // Without moving the page: in a small window that would move the row away from under
+          // the pointer between its press and release, and the click would open nothing.
+          if (event.target === event.currentTarget) {
+            props.gridRef.current?.focus({ preventScroll: true });
+          }
         }}
       >
         <div className="grid-inner" style={{ width }}>
