@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AssetRow, InventoryPage } from '../../../../shared/inventory';
 import { createBridge, setBridge } from '../../lib/bridge';
 import { installFakeBridge, unknownChannel } from '../../test-support/fake-bridge';
+import { columnIds } from './columns';
 import { InventoryTable } from './InventoryTable';
 import { initialState, resetQueries, useInventoryStore } from './inventory-store';
 
@@ -256,5 +257,16 @@ describe('the inventory table from the keyboard', () => {
     const headers = screen.getAllByRole('columnheader').map((h) => h.textContent);
     expect(headers.slice(0, 2)).toEqual(['Select', 'Freshness']);
     expect(headers.every((text) => text !== '')).toBe(true);
+  });
+
+  it('sorts by the first group from the Groups header', async () => {
+    fleet(50);
+    useInventoryStore.getState().setLayout({ order: [...columnIds], hidden: [] });
+    await showTable();
+    act(() => {
+      fireEvent.click(screen.getByRole('button', { name: 'Groups' }));
+    });
+    expect(useInventoryStore.getState().sort).toEqual({ field: 'group', direction: 'asc' });
+    expect(screen.getByTestId('column-groups').getAttribute('aria-sort')).toBe('ascending');
   });
 });

@@ -455,7 +455,10 @@ export function InventoryTable(props: {
                         useInventoryStore.getState().setSort({ field: meta.sort, direction });
                       }}
                     >
-                      {flexRender(header.column.columnDef.header, header.getContext())}
+                      {/* The label gives way to the arrow in a narrow column, not the arrow to it. */}
+                      <span className="grid-sort-label">
+                        {flexRender(header.column.columnDef.header, header.getContext())}
+                      </span>
                       {active ? (
                         sort.direction === 'asc' ? (
                           <ArrowUp size={11} aria-hidden />

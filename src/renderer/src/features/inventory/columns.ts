@@ -48,7 +48,7 @@ export const columnMeta: Record<ColumnId, ColumnMeta> = {
   ips: { label: 'IP addresses', width: 125, defaultVisible: true },
   cluster: { label: 'Cluster', width: 96, sort: 'cluster', defaultVisible: true },
   site: { label: 'Site', width: 90, defaultVisible: false },
-  groups: { label: 'Groups', width: 150, defaultVisible: false },
+  groups: { label: 'Groups', width: 150, sort: 'group', defaultVisible: false },
   tags: { label: 'Tags', width: 130, defaultVisible: false },
   updates: { label: 'Updates', width: 70, sort: 'updates', defaultVisible: true },
   security: { label: 'Security', width: 72, sort: 'security', defaultVisible: true },
