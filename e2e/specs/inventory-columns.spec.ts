@@ -29,3 +29,30 @@ test('a sorted column shows its arrow however narrow it is', async ({ app }) => 
     await lab.close();
   }
 });
+
+test('a cell cut short by its column shows its whole text when hovered', async ({ app }) => {
+  test.setTimeout(120_000);
+  const lab = await startLab({ size: 40, seed: 11, systems: { ssh: false } });
+  try {
+    const { page } = app;
+    const inventory = new InventoryPage(page);
+    await new ProfilesPage(page).importManifest(lab.manifest());
+    await inventory.syncAll('ok');
+    await inventory.open('assets');
+    await inventory.query('');
+    const os = page.getByTestId('column-os');
+    await os.click();
+    await os.click();
+    await expect(os).toHaveAttribute('aria-sort', 'descending');
+    const row = inventory.loadedRows().first();
+    const name = (await row.getAttribute('data-name')) ?? '';
+    await expect(row.locator('.grid-td.cell-name')).toHaveAttribute('title', name);
+    const osCell = row.locator('.grid-td.cell-os');
+    await expect(osCell).toHaveAttribute('title', (await osCell.textContent()) ?? '');
+    await expect(osCell).toHaveAttribute('title', /.+/);
+    const ipCell = row.locator('.grid-td.cell-ips');
+    await expect(ipCell).toHaveAttribute('title', (await ipCell.textContent()) ?? '');
+  } finally {
+    await lab.close();
+  }
+});

@@ -51,6 +51,30 @@ interface WindowRow {
 const text = (value: string | null) => value ?? '';
 
 /** Cell contents per column; called directly (not as components) so rows never remount. */
+/** The whole text of a cell whose column may be too narrow for it, shown when hovered. */
+function cellTitle(id: ColumnId, row: AssetRow): string | undefined {
+  switch (id) {
+    case 'name':
+      return row.name;
+    case 'os':
+      return row.os ?? undefined;
+    case 'fqdn':
+      return row.fqdn ?? undefined;
+    case 'ips':
+      return row.ips.join(', ') || undefined;
+    case 'cluster':
+      return row.cluster ?? undefined;
+    case 'site':
+      return row.site ?? undefined;
+    case 'groups':
+      return row.groups.join(', ') || undefined;
+    case 'tags':
+      return row.tags.join(' ') || undefined;
+    default:
+      return undefined;
+  }
+}
+
 function renderCell(id: ColumnId, row: AssetRow, selected: boolean, now: number): React.ReactNode {
   switch (id) {
     case 'select':
@@ -169,7 +193,12 @@ const GridRow = memo(function GridRow(props: GridRowProps) {
         </div>
       ) : null}
       {(props.columns.split(' ') as ColumnId[]).map((id) => (
-        <div key={id} role="gridcell" className={`grid-td cell-${id}`}>
+        <div
+          key={id}
+          role="gridcell"
+          className={`grid-td cell-${id}`}
+          title={row ? cellTitle(id, row) : undefined}
+        >
           {row ? renderCell(id, row, props.selected, props.now) : null}
         </div>
       ))}
