@@ -1,6 +1,14 @@
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Toaster } from 'sonner';
 import type { AssetRow, InventoryPage } from '../../../../shared/inventory';
+import {
+  applySettingsPatch,
+  defaultSettings,
+  SettingsPatch,
+  type Settings,
+} from '../../../../shared/settings';
+import { useSettingsStore } from '../../stores/settings-store';
 import { createBridge, setBridge } from '../../lib/bridge';
 import { useNavStore } from '../../stores/nav-store';
 import { installFakeBridge } from '../../test-support/fake-bridge';
@@ -13,10 +21,17 @@ import { initialState, resetQueries, typingPauseMs, useInventoryStore } from './
  * A core whose queries match the assets `matches` names; a query it does not know is refused as
  * the parser refuses a half-typed clause.
  */
-function core(matches: Record<string, string[]>): void {
+function core(matches: Record<string, string[]>, initial: Settings = defaultSettings): void {
+  let settings = initial;
   setBridge(
     createBridge({
       invoke: (channel, request) => {
+        if (channel === 'settings:get') return Promise.resolve({ ok: true, data: settings });
+        if (channel === 'app:info') return Promise.resolve({ ok: true, data: {} });
+        if (channel === 'settings:set') {
+          settings = applySettingsPatch(settings, SettingsPatch.parse(request));
+          return Promise.resolve({ ok: true, data: settings });
+        }
         if (channel !== 'inventory:query') {
           return Promise.resolve({ ok: false, error: { code: 'unknown-channel', message: '' } });
         }
@@ -156,6 +171,59 @@ describe('the assets view while a search is typed', () => {
     fireEvent.keyDown(box, { key: 'Escape' });
     expect((box as HTMLInputElement).value).toBe(query);
     expect(count()).toBe('1 asset');
+  });
+});
+
+describe('the saved searches above the table', () => {
+  beforeAll(() => {
+    const quiet = (): void => undefined;
+    globalThis.ResizeObserver = class {
+      observe = quiet;
+      unobserve = quiet;
+      disconnect = quiet;
+    };
+  });
+  beforeEach(async () => {
+    resetQueries();
+    useInventoryStore.setState(initialState);
+    core(
+      { '': ['db01', 'web01'], 'tag:prod': ['web01'] },
+      {
+        ...defaultSettings,
+        savedSearches: [
+          { name: 'Needs reboot', query: 'reboot:yes' },
+          { name: 'Prod', query: 'tag:prod' },
+        ],
+      },
+    );
+    await useSettingsStore.getState().load();
+  });
+  afterEach(() => {
+    cleanup();
+    setBridge(undefined);
+    resetQueries();
+  });
+
+  it('forgets a search with its ×, and Undo in the notice brings it back', async () => {
+    await act(() => useInventoryStore.getState().refresh());
+    render(
+      <>
+        <AssetsView />
+        <Toaster />
+      </>,
+    );
+    const chips = (): (string | null)[] =>
+      screen.getAllByTestId('saved-search').map((chip) => chip.getAttribute('data-name'));
+    expect(chips()).toEqual(['Needs reboot', 'Prod']);
+    fireEvent.click(screen.getByRole('button', { name: 'Forget the saved search Prod' }));
+    await waitFor(() => {
+      expect(chips()).toEqual(['Needs reboot']);
+    });
+    fireEvent.click(await screen.findByRole('button', { name: 'Undo' }));
+    await waitFor(() => {
+      expect(chips()).toEqual(['Needs reboot', 'Prod']);
+    });
+    expect(screen.getByTitle('tag:prod')).toBeTruthy();
   });
 });
 

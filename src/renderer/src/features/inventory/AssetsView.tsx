@@ -1,4 +1,4 @@
-import { Bookmark, Columns3, Download, GitMerge, Star, X } from 'lucide-react';
+import { Columns3, Download, GitMerge, Star } from 'lucide-react';
 import { useEffect, useRef } from 'react';
 import { toast } from 'sonner';
 import { sectionById } from '../../app/sections';
@@ -15,7 +15,8 @@ import { ExportDialog } from './ExportDialog';
 import { useFocusReturn } from './focus-return';
 import { InventoryTable } from './InventoryTable';
 import { useInventoryStore } from './inventory-store';
-import { forgetSearch, useSavedSearches } from './saved-searches';
+import { useSavedSearches } from './saved-searches';
+import { SavedSearchChips } from './SavedSearchChips';
 import { SaveSearchDialog } from './SaveSearchDialog';
 import { useSshKey } from './use-ssh-key';
 import { QueryText, SearchBox } from './SearchBox';
@@ -124,39 +125,12 @@ export function AssetsView() {
             >
               <Star size={14} aria-hidden />
             </button>
-            {saved.map((s) => (
-              <span
-                key={s.name}
-                className="saved-chip"
-                data-testid="saved-search"
-                data-name={s.name}
-              >
-                <button
-                  type="button"
-                  className="chip"
-                  title={s.query}
-                  onClick={() => {
-                    useInventoryStore.getState().applyQuery(s.query);
-                  }}
-                >
-                  <Bookmark size={11} aria-hidden /> {s.name}
-                </button>
-                <button
-                  type="button"
-                  className="chip-remove"
-                  aria-label={`Forget the saved search ${s.name}`}
-                  onClick={() => {
-                    // The chip goes away with its button: keep the focus in the toolbar.
-                    saveRef.current?.focus();
-                    void forgetSearch(s.name).then((error) => {
-                      if (error) toast.error(`Could not forget the search: ${error.message}`);
-                    });
-                  }}
-                >
-                  <X size={10} aria-hidden />
-                </button>
-              </span>
-            ))}
+            <SavedSearchChips
+              saved={saved}
+              keepFocus={() => {
+                saveRef.current?.focus();
+              }}
+            />
           </div>
         </div>
         <div className="toolbar inventory-toolbar secondary">
