@@ -56,3 +56,39 @@ test('a cell cut short by its column shows its whole text when hovered', async (
     await lab.close();
   }
 });
+
+test('the Name column is dragged wider by its header edge and stays so', async ({ app }) => {
+  test.setTimeout(120_000);
+  const lab = await startLab({ size: 40, seed: 11, systems: { ssh: false } });
+  try {
+    const { page } = app;
+    const inventory = new InventoryPage(page);
+    await new ProfilesPage(page).importManifest(lab.manifest());
+    await inventory.syncAll('ok');
+    await inventory.open('assets');
+    await inventory.query('');
+    const header = page.getByTestId('column-name');
+    const before = await header.boundingBox();
+    const edge = await page.getByTestId('resize-name').boundingBox();
+    if (before === null || edge === null) throw new Error('the Name header is not shown');
+    const y = edge.y + edge.height / 2;
+    await page.mouse.move(edge.x + edge.width / 2, y);
+    await page.mouse.down();
+    await page.mouse.move(edge.x + edge.width / 2 + 60, y, { steps: 4 });
+    await page.mouse.move(edge.x + edge.width / 2 + 120, y, { steps: 4 });
+    await page.mouse.up();
+    const wider = (await header.boundingBox())?.width ?? 0;
+    expect(Math.abs(wider - (before.width + 120))).toBeLessThanOrEqual(2);
+    // Not a sort: the header only moved its edge.
+    await expect(header).toHaveAttribute('aria-sort', 'ascending');
+    // The rows' name cells follow the header.
+    const cell = await inventory.loadedRows().first().locator('.grid-td.cell-name').boundingBox();
+    expect(Math.abs((cell?.width ?? 0) - wider)).toBeLessThanOrEqual(1);
+    // Away and back, the column keeps its width.
+    await page.getByTestId('nav-profiles').click();
+    await inventory.open('assets');
+    await expect.poll(async () => (await header.boundingBox())?.width).toBeCloseTo(wider, 0);
+  } finally {
+    await lab.close();
+  }
+});

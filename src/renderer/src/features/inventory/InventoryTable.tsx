@@ -14,7 +14,15 @@ import { modKey } from '../../components/Kbd';
 import { isTyping } from '../../lib/typing';
 import { useNow } from '../sync/use-now';
 import { FreshnessDot, PatchCount, RebootFlag, SourceBadges, StatusText } from './cells';
-import { columnIds, columnMeta, groupValue, type ColumnId, type GroupBy } from './columns';
+import {
+  clampWidth,
+  columnIds,
+  columnMeta,
+  columnWidth,
+  groupValue,
+  type ColumnId,
+  type GroupBy,
+} from './columns';
 import { inventorySelectors, useInventoryStore, type SelectAllResult } from './inventory-store';
 import type { RowCache } from './row-cache';
 
@@ -332,12 +340,46 @@ export function InventoryTable(props: {
     },
   });
 
+  // A column being dragged wider or narrower: stored once the pointer lets go.
+  const [dragged, setDragged] = useState<{ id: ColumnId; width: number } | undefined>();
+  const widthOf = (id: ColumnId): number =>
+    dragged?.id === id ? dragged.width : columnWidth(layout, id);
   const gridColumns = [
     ...(groupBy === 'none' ? [] : ['160px']),
-    ...visible.map((id) => `${String(columnMeta[id].width)}px`),
+    ...visible.map((id) => `${String(widthOf(id))}px`),
   ].join(' ');
-  const width =
-    (groupBy === 'none' ? 0 : 160) + visible.reduce((sum, id) => sum + columnMeta[id].width, 0);
+  const width = (groupBy === 'none' ? 0 : 160) + visible.reduce((sum, id) => sum + widthOf(id), 0);
+
+  const startResize = (id: ColumnId, event: React.PointerEvent<HTMLElement>): void => {
+    // Neither a sort nor a move of the keyboard into the table.
+    event.preventDefault();
+    const handle = event.currentTarget;
+    const from = event.clientX;
+    const start = columnWidth(layout, id);
+    const widthAt = (x: number): number => clampWidth(start + x - from);
+    handle.setPointerCapture(event.pointerId);
+    const move = (e: PointerEvent): void => {
+      setDragged({ id, width: widthAt(e.clientX) });
+    };
+    const end = (e: PointerEvent): void => {
+      handle.removeEventListener('pointermove', move);
+      setDragged(undefined);
+      const store = useInventoryStore.getState();
+      store.setLayout({
+        ...store.layout,
+        widths: { ...store.layout.widths, [id]: widthAt(e.clientX) },
+      });
+    };
+    handle.addEventListener('pointermove', move);
+    handle.addEventListener('pointerup', end, { once: true });
+  };
+  const resetWidth = (id: ColumnId): void => {
+    const store = useInventoryStore.getState();
+    const widths = Object.fromEntries(
+      Object.entries(store.layout.widths ?? {}).filter(([column]) => column !== id),
+    );
+    store.setLayout({ ...store.layout, widths });
+  };
 
   /**
    * Shift with a move selects from the row where the Shift moves began (the anchor) to the row
@@ -499,6 +541,21 @@ export function InventoryTable(props: {
                   ) : (
                     flexRender(header.column.columnDef.header, header.getContext())
                   )}
+                  {meta.resizable ? (
+                    <span
+                      className="column-resize"
+                      role="separator"
+                      aria-orientation="vertical"
+                      aria-label={`Drag to resize the ${meta.label} column; double-click for its default width`}
+                      data-testid={`resize-${id}`}
+                      onPointerDown={(event) => {
+                        startResize(id, event);
+                      }}
+                      onDoubleClick={() => {
+                        resetWidth(id);
+                      }}
+                    />
+                  ) : null}
                 </div>
               );
             })}

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { sortFields, type AssetRow } from '../../../../shared/inventory';
-import { groupByLabels, groupByOptions, groupSort, groupValue } from './columns';
+import {
+  columnWidth,
+  defaultLayout,
+  groupByLabels,
+  groupByOptions,
+  groupSort,
+  groupValue,
+  readLayout,
+  writeLayout,
+} from './columns';
 
 const row = (over: Partial<AssetRow>): AssetRow =>
   ({
@@ -44,5 +53,21 @@ describe('grouping the inventory', () => {
     expect(runs).toEqual([...new Set(labels)]);
     expect(runs).toEqual(['pve-ber', 'no cluster']);
     expect(groupSort.cluster).toBe('cluster');
+  });
+});
+
+describe('column widths', () => {
+  it('keeps the Name column at the width it was dragged to, within bounds, as stored', () => {
+    const storage = window.localStorage;
+    storage.clear();
+    expect(columnWidth(readLayout(storage), 'name')).toBe(150);
+    writeLayout({ ...defaultLayout, widths: { name: 260 } }, storage);
+    expect(columnWidth(readLayout(storage), 'name')).toBe(260);
+    // A width out of bounds, or for a column that does not resize, is not taken as it is.
+    writeLayout({ ...defaultLayout, widths: { name: 5000, os: 20 } }, storage);
+    const layout = readLayout(storage);
+    expect(columnWidth(layout, 'name')).toBe(600);
+    expect(columnWidth(layout, 'os')).toBe(132);
+    storage.clear();
   });
 });

@@ -29,6 +29,8 @@ export interface ColumnMeta {
   sort?: SortField;
   /** Always shown, never moved (selection and freshness). */
   fixed?: boolean;
+  /** Its header's edge drags it wider or narrower (names are the cells most often cut). */
+  resizable?: boolean;
   defaultVisible: boolean;
 }
 
@@ -39,7 +41,7 @@ export interface ColumnMeta {
 export const columnMeta: Record<ColumnId, ColumnMeta> = {
   select: { label: 'Select', width: 30, fixed: true, defaultVisible: true },
   freshness: { label: 'Freshness', width: 26, fixed: true, defaultVisible: true },
-  name: { label: 'Name', width: 150, sort: 'name', defaultVisible: true },
+  name: { label: 'Name', width: 150, sort: 'name', resizable: true, defaultVisible: true },
   kind: { label: 'Kind', width: 78, sort: 'kind', defaultVisible: true },
   status: { label: 'Status', width: 76, sort: 'status', defaultVisible: true },
   systems: { label: 'Sources', width: 112, defaultVisible: true },
@@ -96,13 +98,30 @@ export function groupValue(row: AssetRow, groupBy: GroupBy): string {
   }
 }
 
+/** The narrowest and widest a resizable column can be dragged to, in pixels. */
+export const columnWidthRange = { min: 80, max: 600 } as const;
+
 const Layout = z.object({
   order: z.array(z.string()),
   hidden: z.array(z.string()),
+  widths: z.record(z.string(), z.number()).optional(),
 });
 export interface ColumnLayout {
   order: ColumnId[];
   hidden: ColumnId[];
+  /** Widths the user dragged resizable columns to; the others have their default. */
+  widths?: Partial<Record<ColumnId, number>>;
+}
+
+/** A width within `columnWidthRange`, in whole pixels. */
+export function clampWidth(width: number): number {
+  return Math.round(Math.min(columnWidthRange.max, Math.max(columnWidthRange.min, width)));
+}
+
+/** A column's width in this layout. */
+export function columnWidth(layout: ColumnLayout, id: ColumnId): number {
+  const dragged = columnMeta[id].resizable ? layout.widths?.[id] : undefined;
+  return dragged ?? columnMeta[id].width;
 }
 
 const layoutKey = 'rackside.inventory.columns';
@@ -120,7 +139,11 @@ export function readLayout(storage: Storage = window.localStorage): ColumnLayout
     if (!parsed.success) return defaultLayout;
     const order = parsed.data.order.filter(isColumnId);
     for (const id of columnIds) if (!order.includes(id)) order.push(id);
-    return { order, hidden: parsed.data.hidden.filter(isColumnId) };
+    const widths: Partial<Record<ColumnId, number>> = {};
+    for (const [id, width] of Object.entries(parsed.data.widths ?? {})) {
+      if (isColumnId(id) && columnMeta[id].resizable) widths[id] = clampWidth(width);
+    }
+    return { order, hidden: parsed.data.hidden.filter(isColumnId), widths };
   } catch {
     return defaultLayout;
   }
