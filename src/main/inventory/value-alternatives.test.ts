@@ -1,16 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InventoryQuery } from '../../shared/inventory';
+import { describe, expect, it } from 'vitest';
 import type { SourceRecord } from '../sources/types';
-import type { Sqlite } from '../db/sqlite';
-import { proxmoxGuest } from '../sources/test-helpers';
-import type { Store } from '../store/open-store';
-import { unlockedTestStore } from '../store/test-helpers';
-import { correlateIfDirty, markDirty } from './asset-store';
 import { parseQuery, QueryError } from './query-parser';
 import { compileQuery } from './query-sql';
-import { RecordStore } from './record-store';
-import { SearchIndex } from './search-index';
-import { readPage } from './search-page';
+import { guestInventory } from './test-helpers';
 
 /** Guests by name, in two clusters and none. */
 const guests: Record<string, Partial<SourceRecord>> = {
@@ -21,64 +13,7 @@ const guests: Record<string, Partial<SourceRecord>> = {
   mail: { cluster: null, tags: ['mail'], status: 'running', ips: ['10.16.0.9'] },
 };
 
-let store: Store;
-let db: Sqlite;
-let index: SearchIndex;
-
-beforeAll(async () => {
-  store = await unlockedTestStore();
-  db = store.db;
-  const profile = store.profiles.save({
-    name: 'pve',
-    tags: [],
-    connection: {
-      kind: 'proxmox',
-      url: 'https://pve.lab',
-      auth: { mode: 'token', tokenId: 'root@pam!rs' },
-    },
-  });
-  const records = Object.entries(guests).map(([name, fields], i) =>
-    proxmoxGuest({ externalId: `pve/qemu/${String(100 + i)}`, name, ...fields }),
-  );
-  db.transaction(() => {
-    new RecordStore(db).replaceProfile(profile.id, records, new Date().toISOString());
-    markDirty(db);
-  })();
-  correlateIfDirty(db);
-  index = SearchIndex.build(db);
-});
-
-afterAll(() => {
-  store.close();
-});
-
-const requests: Pick<InventoryQuery, 'sort' | 'offset' | 'limit' | 'countLimit'>[] = [
-  { sort: { field: 'name', direction: 'asc' }, offset: 0, limit: 500 },
-  { sort: { field: 'name', direction: 'desc' }, offset: 0, limit: 1, countLimit: 1 },
-];
-
-/** The names matching a query, the same from the SQL and from the search index. */
-function names(query: string): string[] {
-  const clauses = parseQuery(query);
-  const nameOf = new Map(
-    (db.prepare('SELECT id, name FROM assets').all() as { id: number; name: string }[]).map(
-      (row) => [row.id, row.name],
-    ),
-  );
-  let all: string[] = [];
-  for (const request of requests) {
-    const sql = readPage((text) => db.prepare(text), compileQuery(clauses, []), request);
-    const sqlIds = sql.rows.map((row) => (row as { id: number }).id);
-    const page = index.page(clauses, [], request);
-    expect(page, query).not.toBeNull();
-    expect({ ids: page?.ids, total: page?.total }, `${query} ${JSON.stringify(request)}`).toEqual({
-      ids: sqlIds,
-      total: sql.total,
-    });
-    if (request.countLimit === undefined) all = sqlIds.map((id) => nameOf.get(id) ?? '');
-  }
-  return all.sort();
-}
+const { names } = guestInventory(guests);
 
 function errorOf(query: string): { position: number; detail: string } {
   try {
