@@ -1,94 +1,87 @@
-import { startLab } from '../../lab/index';
+import type { Page } from '@playwright/test';
+import { startLab, type Lab } from '../../lab/index';
 import { InventoryPage } from '../pages/inventory-page';
 import { ProfilesPage } from '../pages/profiles-page';
 import { expect, test } from '../support/fixtures';
 
+// One lab for the file: each test's app, on a data folder of its own, imports and syncs it.
+let lab: Lab;
+test.beforeAll(async () => {
+  lab = await startLab({ size: 40, seed: 11, systems: { ssh: false } });
+});
+test.afterAll(async () => {
+  await lab.close();
+});
+
+/** The app with the lab imported and synced, on the full inventory. */
+async function syncedAssets(page: Page): Promise<InventoryPage> {
+  const inventory = new InventoryPage(page);
+  await new ProfilesPage(page).importManifest(lab.manifest());
+  await inventory.syncAll('ok');
+  await inventory.open('assets');
+  await inventory.query('');
+  return inventory;
+}
+
 test('a sorted column shows its arrow however narrow it is', async ({ app }) => {
   test.setTimeout(120_000);
-  const lab = await startLab({ size: 40, seed: 11, systems: { ssh: false } });
-  try {
-    const { page } = app;
-    const inventory = new InventoryPage(page);
-    await new ProfilesPage(page).importManifest(lab.manifest());
-    await inventory.syncAll('ok');
-    await inventory.open('assets');
-    await inventory.query('');
-    for (const id of ['updates', 'security']) {
-      const header = page.getByTestId(`column-${id}`);
-      await header.click();
-      await header.click();
-      await expect(header).toHaveAttribute('aria-sort', 'descending');
-      const arrow = await header.locator('svg').boundingBox();
-      expect(arrow?.width ?? 0).toBeGreaterThanOrEqual(10);
-      // The arrow stays inside its column.
-      const cell = await header.boundingBox();
-      if (arrow === null || cell === null) throw new Error(`the ${id} header is not shown`);
-      expect(arrow.x + arrow.width).toBeLessThanOrEqual(cell.x + cell.width);
-    }
-  } finally {
-    await lab.close();
+  const { page } = app;
+  await syncedAssets(page);
+  for (const id of ['updates', 'security']) {
+    const header = page.getByTestId(`column-${id}`);
+    await header.click();
+    await header.click();
+    await expect(header).toHaveAttribute('aria-sort', 'descending');
+    const arrow = await header.locator('svg').boundingBox();
+    expect(arrow?.width ?? 0).toBeGreaterThanOrEqual(10);
+    // The arrow stays inside its column.
+    const cell = await header.boundingBox();
+    if (arrow === null || cell === null) throw new Error(`the ${id} header is not shown`);
+    expect(arrow.x + arrow.width).toBeLessThanOrEqual(cell.x + cell.width);
   }
 });
 
 test('a cell cut short by its column shows its whole text when hovered', async ({ app }) => {
   test.setTimeout(120_000);
-  const lab = await startLab({ size: 40, seed: 11, systems: { ssh: false } });
-  try {
-    const { page } = app;
-    const inventory = new InventoryPage(page);
-    await new ProfilesPage(page).importManifest(lab.manifest());
-    await inventory.syncAll('ok');
-    await inventory.open('assets');
-    await inventory.query('');
-    const os = page.getByTestId('column-os');
-    await os.click();
-    await os.click();
-    await expect(os).toHaveAttribute('aria-sort', 'descending');
-    const row = inventory.loadedRows().first();
-    const name = (await row.getAttribute('data-name')) ?? '';
-    await expect(row.locator('.grid-td.cell-name')).toHaveAttribute('title', name);
-    const osCell = row.locator('.grid-td.cell-os');
-    await expect(osCell).toHaveAttribute('title', (await osCell.textContent()) ?? '');
-    await expect(osCell).toHaveAttribute('title', /.+/);
-    const ipCell = row.locator('.grid-td.cell-ips');
-    await expect(ipCell).toHaveAttribute('title', (await ipCell.textContent()) ?? '');
-  } finally {
-    await lab.close();
-  }
+  const { page } = app;
+  const inventory = await syncedAssets(page);
+  const os = page.getByTestId('column-os');
+  await os.click();
+  await os.click();
+  await expect(os).toHaveAttribute('aria-sort', 'descending');
+  const row = inventory.loadedRows().first();
+  const name = (await row.getAttribute('data-name')) ?? '';
+  await expect(row.locator('.grid-td.cell-name')).toHaveAttribute('title', name);
+  const osCell = row.locator('.grid-td.cell-os');
+  await expect(osCell).toHaveAttribute('title', (await osCell.textContent()) ?? '');
+  await expect(osCell).toHaveAttribute('title', /.+/);
+  const ipCell = row.locator('.grid-td.cell-ips');
+  await expect(ipCell).toHaveAttribute('title', (await ipCell.textContent()) ?? '');
 });
 
 test('the Name column is dragged wider by its header edge and stays so', async ({ app }) => {
   test.setTimeout(120_000);
-  const lab = await startLab({ size: 40, seed: 11, systems: { ssh: false } });
-  try {
-    const { page } = app;
-    const inventory = new InventoryPage(page);
-    await new ProfilesPage(page).importManifest(lab.manifest());
-    await inventory.syncAll('ok');
-    await inventory.open('assets');
-    await inventory.query('');
-    const header = page.getByTestId('column-name');
-    const before = await header.boundingBox();
-    const edge = await page.getByTestId('resize-name').boundingBox();
-    if (before === null || edge === null) throw new Error('the Name header is not shown');
-    const y = edge.y + edge.height / 2;
-    await page.mouse.move(edge.x + edge.width / 2, y);
-    await page.mouse.down();
-    await page.mouse.move(edge.x + edge.width / 2 + 60, y, { steps: 4 });
-    await page.mouse.move(edge.x + edge.width / 2 + 120, y, { steps: 4 });
-    await page.mouse.up();
-    const wider = (await header.boundingBox())?.width ?? 0;
-    expect(Math.abs(wider - (before.width + 120))).toBeLessThanOrEqual(2);
-    // Not a sort: the header only moved its edge.
-    await expect(header).toHaveAttribute('aria-sort', 'ascending');
-    // The rows' name cells follow the header.
-    const cell = await inventory.loadedRows().first().locator('.grid-td.cell-name').boundingBox();
-    expect(Math.abs((cell?.width ?? 0) - wider)).toBeLessThanOrEqual(1);
-    // Away and back, the column keeps its width.
-    await page.getByTestId('nav-profiles').click();
-    await inventory.open('assets');
-    await expect.poll(async () => (await header.boundingBox())?.width).toBeCloseTo(wider, 0);
-  } finally {
-    await lab.close();
-  }
+  const { page } = app;
+  const inventory = await syncedAssets(page);
+  const header = page.getByTestId('column-name');
+  const before = await header.boundingBox();
+  const edge = await page.getByTestId('resize-name').boundingBox();
+  if (before === null || edge === null) throw new Error('the Name header is not shown');
+  const y = edge.y + edge.height / 2;
+  await page.mouse.move(edge.x + edge.width / 2, y);
+  await page.mouse.down();
+  await page.mouse.move(edge.x + edge.width / 2 + 60, y, { steps: 4 });
+  await page.mouse.move(edge.x + edge.width / 2 + 120, y, { steps: 4 });
+  await page.mouse.up();
+  const wider = (await header.boundingBox())?.width ?? 0;
+  expect(Math.abs(wider - (before.width + 120))).toBeLessThanOrEqual(2);
+  // Not a sort: the header only moved its edge.
+  await expect(header).toHaveAttribute('aria-sort', 'ascending');
+  // The rows' name cells follow the header.
+  const cell = await inventory.loadedRows().first().locator('.grid-td.cell-name').boundingBox();
+  expect(Math.abs((cell?.width ?? 0) - wider)).toBeLessThanOrEqual(1);
+  // Away and back, the column keeps its width.
+  await page.getByTestId('nav-profiles').click();
+  await inventory.open('assets');
+  await expect.poll(async () => (await header.boundingBox())?.width).toBeCloseTo(wider, 0);
 });
