@@ -290,6 +290,25 @@ function sqlPage(
   };
 }
 
+/** The names (50 at most, sorted) a query finds by SQL and by `index`. */
+function namesFinder(
+  index: SearchIndex,
+): (query: string) => { sql: string[]; index: string[] | undefined } {
+  const request = { sort: { field: 'name', direction: 'asc' }, offset: 0, limit: 50 } as const;
+  const nameOf = (id: number): string =>
+    (db.prepare('SELECT name FROM assets WHERE id = ?').get(id) as { name: string }).name;
+  return (query) => {
+    const clauses = parseQuery(query);
+    const page = index.page(clauses, [], request, allSystems);
+    return {
+      sql: sqlPage({ query, clauses, offline: [], configured: allSystems, request })
+        .ids.map(nameOf)
+        .sort(),
+      index: page?.ids.map(nameOf).sort(),
+    };
+  };
+}
+
 describe('search index', () => {
   it('uses the search index’s own tokenizer', () => {
     const { sql } = db.prepare("SELECT sql FROM sqlite_master WHERE name = 'asset_fts'").get() as {
@@ -418,20 +437,7 @@ describe('search index', () => {
   });
 
   it('compares whole values with case aside in every script, not only in ASCII', () => {
-    const index = SearchIndex.build(db);
-    const request = { sort: { field: 'name', direction: 'asc' }, offset: 0, limit: 50 } as const;
-    const names = (query: string): { sql: string[]; index: string[] | undefined } => {
-      const clauses = parseQuery(query);
-      const nameOf = (id: number): string =>
-        (db.prepare('SELECT name FROM assets WHERE id = ?').get(id) as { name: string }).name;
-      const page = index.page(clauses, [], request, allSystems);
-      return {
-        sql: sqlPage({ query, clauses, offline: [], configured: allSystems, request })
-          .ids.map(nameOf)
-          .sort(),
-        index: page?.ids.map(nameOf).sort(),
-      };
-    };
+    const names = namesFinder(SearchIndex.build(db));
     const zurich = ['Café-Zürich-01', 'ÜBER-gateway'];
     expect(names('cluster:ZÜRICH')).toEqual({ sql: zurich, index: zurich });
     expect(names('cluster:ZÜR*')).toEqual({ sql: zurich, index: zurich });
@@ -450,20 +456,7 @@ describe('search index', () => {
   });
 
   it('folds case as Unicode does: the dotless ı is not i, and STRASSE is Straße in words too', () => {
-    const index = SearchIndex.build(db);
-    const request = { sort: { field: 'name', direction: 'asc' }, offset: 0, limit: 50 } as const;
-    const names = (query: string): { sql: string[]; index: string[] | undefined } => {
-      const clauses = parseQuery(query);
-      const nameOf = (id: number): string =>
-        (db.prepare('SELECT name FROM assets WHERE id = ?').get(id) as { name: string }).name;
-      const page = index.page(clauses, [], request, allSystems);
-      return {
-        sql: sqlPage({ query, clauses, offline: [], configured: allSystems, request })
-          .ids.map(nameOf)
-          .sort(),
-        index: page?.ids.map(nameOf).sort(),
-      };
-    };
+    const names = namesFinder(SearchIndex.build(db));
     const kirmizi = { sql: ['kırmızı-01'], index: ['kırmızı-01'] };
     const none = { sql: [], index: [] };
     // ı folds to itself, and I to i: kırmızı, KIRMIZI and kirmizi are not one word.
