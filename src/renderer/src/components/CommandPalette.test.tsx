@@ -15,6 +15,7 @@ import {
 import { openTab } from '../test-support/terminal-tabs';
 import { useNavStore } from '../stores/nav-store';
 import { CommandPalette } from './CommandPalette';
+import { installQuietResizeObserver } from '../test-support/layout';
 
 const bastion = {
   id: 'p-ssh',
@@ -58,12 +59,7 @@ describe('the command palette', () => {
   beforeAll(() => {
     // cmdk scrolls the selected item into view and watches the list's size; jsdom has no layout.
     Element.prototype.scrollIntoView = () => undefined;
-    const quiet = (): void => undefined;
-    globalThis.ResizeObserver = class {
-      observe = quiet;
-      unobserve = quiet;
-      disconnect = quiet;
-    };
+    installQuietResizeObserver();
   });
   beforeEach(() => {
     useProfilesStore.setState({ profiles: [], loaded: false });

@@ -16,6 +16,7 @@ import { useProfilesStore } from '../profiles/profiles-store';
 import { useSyncStore } from '../sync/sync-store';
 import { AssetsView } from './AssetsView';
 import { initialState, resetQueries, typingPauseMs, useInventoryStore } from './inventory-store';
+import { installQuietResizeObserver } from '../../test-support/layout';
 
 /**
  * A core whose queries match the assets `matches` names; a query it does not know is refused as
@@ -79,12 +80,7 @@ async function type(box: HTMLElement, text: string): Promise<void> {
 
 describe('the assets view while a search is typed', () => {
   beforeAll(() => {
-    const quiet = (): void => undefined;
-    globalThis.ResizeObserver = class {
-      observe = quiet;
-      unobserve = quiet;
-      disconnect = quiet;
-    };
+    installQuietResizeObserver();
   });
   beforeEach(() => {
     resetQueries();
@@ -176,12 +172,7 @@ describe('the assets view while a search is typed', () => {
 
 describe('the saved searches above the table', () => {
   beforeAll(() => {
-    const quiet = (): void => undefined;
-    globalThis.ResizeObserver = class {
-      observe = quiet;
-      unobserve = quiet;
-      disconnect = quiet;
-    };
+    installQuietResizeObserver();
   });
   beforeEach(async () => {
     resetQueries();

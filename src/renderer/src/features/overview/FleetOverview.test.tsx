@@ -7,6 +7,7 @@ import { initialState, resetQueries, useInventoryStore } from '../inventory/inve
 import { useNavStore } from '../../stores/nav-store';
 import { useProfilesStore } from '../profiles/profiles-store';
 import { FleetOverview } from './FleetOverview';
+import { installQuietResizeObserver } from '../../test-support/layout';
 
 /** A fleet of `total` assets from the given number of source profiles. */
 function facetsOf(total: number, sources: number): Facets {
@@ -37,13 +38,7 @@ function headline(): string {
 
 describe('FleetOverview', () => {
   beforeAll(() => {
-    // The charts measure their box; jsdom has no layout to observe.
-    const quiet = (): void => undefined;
-    globalThis.ResizeObserver = class {
-      observe = quiet;
-      unobserve = quiet;
-      disconnect = quiet;
-    };
+    installQuietResizeObserver();
   });
   beforeEach(() => {
     resetQueries();
