@@ -46,6 +46,14 @@ const status: SyncStatus = {
   ],
 };
 
+/** The sync center's row of profile `name`, once shown. */
+async function row(name: string): Promise<HTMLElement> {
+  const rows = await screen.findAllByTestId('sync-row');
+  const found = rows.find((r) => r.dataset.profile === name);
+  if (!found) throw new Error(`no row for ${name}`);
+  return found;
+}
+
 /**
  * A bridge whose `sync:status` answers what `current` gives at the time of the call; `emit`
  * sends an event to the listeners the page set up.
@@ -335,22 +343,17 @@ describe('SyncCenter: a sync that did not finish', () => {
 
   it('says the data of the last good sync is kept, and counts no records it never wrote', async () => {
     render(<SyncCenter />);
-    const rows = await screen.findAllByTestId('sync-row');
-    const row = (name: string): HTMLElement => {
-      const found = rows.find((r) => r.dataset.profile === name);
-      if (!found) throw new Error(`no row for ${name}`);
-      return found;
-    };
     for (const name of ['foreman-prod', 'pve-prod']) {
-      expect(within(row(name)).getByTestId('sync-kept').textContent).toBe(
+      const shown = await row(name);
+      expect(within(shown).getByTestId('sync-kept').textContent).toBe(
         `The data from ${when(kept)} is kept.`,
       );
       // Not "0 fetched, 0 changed": the source was not read to the end.
-      expect(within(row(name)).getByTestId('sync-records').textContent).toBe('—');
-      expect(within(row(name)).getByTestId('sync-changed').textContent).toBe('—');
-      expect(within(row(name)).getByTestId('sync-assets').textContent).toBe('276');
+      expect(within(shown).getByTestId('sync-records').textContent).toBe('—');
+      expect(within(shown).getByTestId('sync-changed').textContent).toBe('—');
+      expect(within(shown).getByTestId('sync-assets').textContent).toBe('276');
     }
-    expect(within(row('pm-new')).getByTestId('sync-kept').textContent).toBe(
+    expect(within(await row('pm-new')).getByTestId('sync-kept').textContent).toBe(
       'No data from this source yet.',
     );
     // The time column is the age of the data held, not of the failed attempt.
@@ -549,13 +552,6 @@ describe('SyncCenter: a source another Rackside process syncs', () => {
     ({ emit } = answeringStatus(() => latest));
   });
 
-  const row = async (name: string): Promise<HTMLElement> => {
-    const rows = await screen.findAllByTestId('sync-row');
-    const found = rows.find((r) => r.dataset.profile === name);
-    if (!found) throw new Error(`no row for ${name}`);
-    return found;
-  };
-
   it('says so in its row and the toolbar, not "never" and "Idle"', async () => {
     render(<SyncCenter />);
     const pm = await row('pm-lab');
@@ -652,13 +648,6 @@ describe('SyncCenter: a sync with warnings', () => {
     latest = plain;
     ({ emit } = answeringStatus(() => latest));
   });
-
-  const row = async (name: string): Promise<HTMLElement> => {
-    const rows = await screen.findAllByTestId('sync-row');
-    const found = rows.find((r) => r.dataset.profile === name);
-    if (!found) throw new Error(`no row for ${name}`);
-    return found;
-  };
 
   it('says "ok, 1 warning" in the warning colour and lists it on request, also for a sync run by another process', async () => {
     const disconnect = connectSync();
