@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { generateFleet } from '../../../lab/fleet';
@@ -16,7 +16,7 @@ import type {
   SyncStatus,
 } from '../../shared/inventory';
 import type { SourceSystem } from '../sources/types';
-import { openStore } from '../store/open-store';
+import { openStore, type Store } from '../store/open-store';
 import { unlockedTestStore } from '../store/test-helpers';
 import type { FleetConnectorOptions } from '../sync/fleet-connector';
 import { SyncHistory } from '../sync/sync-history';
@@ -58,6 +58,29 @@ async function setup(
   };
   await core.engine.sync('all');
   return { store, core, router, call, seen, events };
+}
+
+/** Every `sync:progress` event the core emits from now on, in order. */
+function progressEvents(events: EventHub): SyncProgressEvent[] {
+  const progress: SyncProgressEvent[] = [];
+  events.subscribe((name, payload) => {
+    if (name === 'sync:progress') progress.push(payload as SyncProgressEvent);
+  });
+  return progress;
+}
+
+/**
+ * `rackside sync` in another process: alive, on this machine, syncing PatchMon profile
+ * `profileId` now. Kill `other` when done.
+ */
+function syncingElsewhere(
+  store: Store,
+  profileId: string,
+): { other: ChildProcess; runId: number; history: SyncHistory } {
+  const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)']);
+  const owner = JSON.stringify({ host: os.hostname(), pid: other.pid, mark: 'cli' });
+  const history = new SyncHistory(store.db, () => new Date());
+  return { other, runId: history.begin(profileId, 'patchmon', owner), history };
 }
 
 describe('inventory commands', () => {
@@ -500,20 +523,10 @@ describe('inventory commands', () => {
 
   it('says another Rackside process syncs a source, and Cancel stops waiting for it while that sync goes on', async () => {
     const { call, core, store, events } = await setup();
-    const progress: SyncProgressEvent[] = [];
-    events.subscribe((name, payload) => {
-      if (name === 'sync:progress') progress.push(payload as SyncProgressEvent);
-    });
+    const progress = progressEvents(events);
     const patchmon = store.profiles.findByName('patchmon')!;
-    // `rackside sync` in another process: alive, on this machine, syncing PatchMon now.
-    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)']);
+    const { other, runId } = syncingElsewhere(store, patchmon.id);
     try {
-      const owner = JSON.stringify({ host: os.hostname(), pid: other.pid, mark: 'cli' });
-      const runId = new SyncHistory(store.db, () => new Date()).begin(
-        patchmon.id,
-        'patchmon',
-        owner,
-      );
       const source = async () =>
         (await call<SyncStatus>('sync:status', {})).sources.find(
           (s) => s.profileId === patchmon.id,
@@ -553,16 +566,10 @@ describe('inventory commands', () => {
   });
   it("says how another Rackside process's sync ended once it ends, after Cancel stopped waiting for it", async () => {
     const { call, core, store, events } = await setup();
-    const progress: SyncProgressEvent[] = [];
-    events.subscribe((name, payload) => {
-      if (name === 'sync:progress') progress.push(payload as SyncProgressEvent);
-    });
+    const progress = progressEvents(events);
     const patchmon = store.profiles.findByName('patchmon')!;
-    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)']);
+    const { other, runId, history } = syncingElsewhere(store, patchmon.id);
     try {
-      const owner = JSON.stringify({ host: os.hostname(), pid: other.pid, mark: 'cli' });
-      const history = new SyncHistory(store.db, () => new Date());
-      const runId = history.begin(patchmon.id, 'patchmon', owner);
       await call('sync:start', { profileIds: [patchmon.id] });
       await expect.poll(() => progress.at(-1)?.state).toBe('running');
       await call('sync:cancel', {});
