@@ -1,7 +1,7 @@
-import * as DropdownMenu from '@radix-ui/react-dropdown-menu';
 import { Bookmark, X } from 'lucide-react';
 import { useLayoutEffect, useRef, useState } from 'react';
 import { toast } from 'sonner';
+import { MenuButton, MenuItem } from '../../components/MenuButton';
 import { useInventoryStore } from './inventory-store';
 import { forgetSearch, saveSearch, type SavedSearch } from './saved-searches';
 
@@ -98,8 +98,9 @@ export function SavedSearchChips(props: {
         ))}
       </div>
       {more.length > 0 ? (
-        <DropdownMenu.Root>
-          <DropdownMenu.Trigger asChild>
+        <MenuButton
+          testId="saved-more-menu"
+          trigger={
             <button
               type="button"
               className="chip saved-more"
@@ -108,31 +109,22 @@ export function SavedSearchChips(props: {
             >
               +{more.length} more
             </button>
-          </DropdownMenu.Trigger>
-          <DropdownMenu.Portal>
-            <DropdownMenu.Content
-              className="menu-content"
-              align="end"
-              sideOffset={4}
-              data-testid="saved-more-menu"
+          }
+        >
+          {more.map((s) => (
+            <MenuItem
+              key={s.name}
+              title={s.query}
+              data-testid="saved-more-item"
+              onSelect={() => {
+                useInventoryStore.getState().applyQuery(s.query);
+              }}
             >
-              {more.map((s) => (
-                <DropdownMenu.Item
-                  key={s.name}
-                  className="menu-item"
-                  title={s.query}
-                  data-testid="saved-more-item"
-                  onSelect={() => {
-                    useInventoryStore.getState().applyQuery(s.query);
-                  }}
-                >
-                  <Bookmark size={11} aria-hidden />
-                  <span className="menu-item-label">{s.name}</span>
-                </DropdownMenu.Item>
-              ))}
-            </DropdownMenu.Content>
-          </DropdownMenu.Portal>
-        </DropdownMenu.Root>
+              <Bookmark size={11} aria-hidden />
+              <span className="menu-item-label">{s.name}</span>
+            </MenuItem>
+          ))}
+        </MenuButton>
       ) : null}
     </>
   );

@@ -1,7 +1,7 @@
-import * as DropdownMenu from '@radix-ui/react-dropdown-menu';
 import { ChevronDown } from 'lucide-react';
 import { useEffect, useState, type RefObject } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { MenuButton, MenuRadioGroup, MenuRadioItem } from '../../components/MenuButton';
 import { activate, sessionFor } from './terminal-actions';
 import { selectors, useTerminalsStore, type TerminalTab } from './terminals-store';
 
@@ -39,12 +39,18 @@ export function TabListMenu(props: { pane: 0 | 1; tabs: TerminalTab[]; activeKey
   );
   const [chosen, setChosen] = useState<string | null>(null);
   return (
-    <DropdownMenu.Root
+    <MenuButton
+      testId="term-tab-list-menu"
       onOpenChange={(open) => {
         if (open) setChosen(null);
       }}
-    >
-      <DropdownMenu.Trigger asChild>
+      focusOnClose={() => {
+        // Into the terminal of the tab chosen; else back to the button, as menus do.
+        if (chosen === null) return false;
+        sessionFor(chosen)?.focus();
+        return true;
+      }}
+      trigger={
         <button
           type="button"
           className="icon-button term-tab-list"
@@ -55,44 +61,27 @@ export function TabListMenu(props: { pane: 0 | 1; tabs: TerminalTab[]; activeKey
           <ChevronDown size={14} aria-hidden />
           <span>{tabs.length}</span>
         </button>
-      </DropdownMenu.Trigger>
-      <DropdownMenu.Portal>
-        <DropdownMenu.Content
-          className="menu-content"
-          align="end"
-          sideOffset={4}
-          data-testid="term-tab-list-menu"
-          onCloseAutoFocus={(event) => {
-            // Into the terminal of the tab chosen; else back to the button, as menus do.
-            if (chosen === null) return;
-            event.preventDefault();
-            sessionFor(chosen)?.focus();
-          }}
-        >
-          <DropdownMenu.RadioGroup
-            value={activeKey ?? ''}
-            onValueChange={(key) => {
-              setChosen(key);
-              activate(key);
-            }}
+      }
+    >
+      <MenuRadioGroup
+        value={activeKey ?? ''}
+        onValueChange={(key) => {
+          setChosen(key);
+          activate(key);
+        }}
+      >
+        {tabs.map((tab, i) => (
+          <MenuRadioItem
+            key={tab.key}
+            value={tab.key}
+            current="current"
+            data-testid="term-tab-list-item"
           >
-            {tabs.map((tab, i) => (
-              <DropdownMenu.RadioItem
-                key={tab.key}
-                value={tab.key}
-                className="menu-item"
-                data-testid="term-tab-list-item"
-              >
-                <span className={`term-dot term-dot-${tab.status.state}`} aria-hidden />
-                <span className="menu-item-label">{labels[i]}</span>
-                <DropdownMenu.ItemIndicator className="menu-item-check">
-                  current
-                </DropdownMenu.ItemIndicator>
-              </DropdownMenu.RadioItem>
-            ))}
-          </DropdownMenu.RadioGroup>
-        </DropdownMenu.Content>
-      </DropdownMenu.Portal>
-    </DropdownMenu.Root>
+            <span className={`term-dot term-dot-${tab.status.state}`} aria-hidden />
+            <span className="menu-item-label">{labels[i]}</span>
+          </MenuRadioItem>
+        ))}
+      </MenuRadioGroup>
+    </MenuButton>
   );
 }
