@@ -55,6 +55,40 @@ test('many saved searches take one line above the table, the rest in a menu the 
       'data-query',
       `kind:vm updates>${String(saved)}`,
     );
+
+    // A search in the menu is forgotten there too, by Delete or its ×, and Undo brings it back.
+    const undo = (name: string) =>
+      page
+        .locator('[data-sonner-toast]', { hasText: `Forgot the saved search ${name}.` })
+        .getByRole('button', { name: 'Undo' });
+    await more.focus();
+    await page.keyboard.press('Enter');
+    const first = items.first();
+    await expect(first).toBeFocused();
+    const firstName = (await first.getAttribute('data-name')) ?? '';
+    await page.keyboard.press('Delete');
+    await expect(items).toHaveCount(hidden - 1);
+    await expect(items.first()).toBeFocused();
+    await expect(items.first()).not.toHaveAttribute('data-name', firstName);
+    await page.keyboard.press('Escape');
+    await expect(more).toHaveText(`+${String(hidden - 1)} more`);
+    await undo(firstName).click();
+    await expect(more).toHaveText(`+${String(hidden)} more`);
+    await more.click();
+    const lastName = (await items.last().getAttribute('data-name')) ?? '';
+    await items.last().hover();
+    await items.last().getByTestId('menu-item-remove').click();
+    await expect(items).toHaveCount(hidden - 1);
+    await expect(items.last()).not.toHaveAttribute('data-name', lastName);
+    // Not run: the table keeps the search it had.
+    await expect(inventory.grid()).toHaveAttribute(
+      'data-query',
+      `kind:vm updates>${String(saved)}`,
+    );
+    await page.keyboard.press('Escape');
+    await undo(lastName).click();
+    await expect(more).toHaveText(`+${String(hidden)} more`);
+    await expect(page.getByTestId('saved-search')).toHaveCount(saved);
   } finally {
     await lab.close();
   }

@@ -147,4 +147,45 @@ describe('a menu button', () => {
     open();
     expect(radios()).toEqual(['false', 'false', 'true']);
   });
+
+  it('takes an item away on Delete or its ×, the focus on the next one, and closes when empty', async () => {
+    function Removable() {
+      const [left, setLeft] = useState<string[]>([...fruits]);
+      return (
+        <MenuButton testId="fruit-menu" trigger={<button type="button">Fruit</button>}>
+          {left.map((fruit) => (
+            <MenuItem
+              key={fruit}
+              remove={{
+                label: `Remove ${fruit}`,
+                run: () => {
+                  setLeft((list) => list.filter((f) => f !== fruit));
+                },
+              }}
+            >
+              {fruit}
+            </MenuItem>
+          ))}
+        </MenuButton>
+      );
+    }
+    render(<Removable />);
+    open();
+    await focusOn(itemNamed('Apple'));
+    expect(item('Apple').getAttribute('aria-keyshortcuts')).toBe('Delete');
+    press('Delete');
+    await focusOn(itemNamed('Banana'));
+    expect(screen.queryByRole('menuitem', { name: 'Apple' })).toBeNull();
+    press('End');
+    await focusOn(itemNamed('Cherry'));
+    // The last item gone: the previous one has the focus.
+    act(() => {
+      fireEvent.click(screen.getByTitle('Remove Cherry (Delete)'));
+    });
+    await focusOn(itemNamed('Banana'));
+    expect(screen.getAllByRole('menuitem').map((i) => i.textContent)).toEqual(['Banana']);
+    press('Backspace');
+    expect(screen.queryByRole('menu')).toBeNull();
+    await focusOn(button);
+  });
 });

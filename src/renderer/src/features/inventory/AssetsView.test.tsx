@@ -1,5 +1,5 @@
-import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Toaster } from 'sonner';
 import type { AssetRow, InventoryPage } from '../../../../shared/inventory';
 import {
@@ -195,7 +195,8 @@ describe('the saved searches above the table', () => {
     resetQueries();
   });
 
-  it('forgets a search with its ×, and Undo in the notice brings it back', async () => {
+  /** The assets view with its notices, on the rows of the first search. */
+  async function showView(): Promise<void> {
     await act(() => useInventoryStore.getState().refresh());
     render(
       <>
@@ -203,8 +204,12 @@ describe('the saved searches above the table', () => {
         <Toaster />
       </>,
     );
-    const chips = (): (string | null)[] =>
-      screen.getAllByTestId('saved-search').map((chip) => chip.getAttribute('data-name'));
+  }
+  const chips = (): (string | null)[] =>
+    screen.getAllByTestId('saved-search').map((chip) => chip.getAttribute('data-name'));
+
+  it('forgets a search with its ×, and Undo in the notice brings it back', async () => {
+    await showView();
     expect(chips()).toEqual(['Needs reboot', 'Prod']);
     fireEvent.click(screen.getByRole('button', { name: 'Forget the saved search Prod' }));
     await waitFor(() => {
@@ -215,6 +220,96 @@ describe('the saved searches above the table', () => {
       expect(chips()).toEqual(['Needs reboot', 'Prod']);
     });
     expect(screen.getByTitle('tag:prod')).toBeTruthy();
+  });
+
+  it('forgets a search from the "+N more" menu by Delete or its ×, with Undo', async () => {
+    core(
+      { '': ['db01', 'web01'] },
+      {
+        ...defaultSettings,
+        savedSearches: ['Alpha', 'Bravo', 'Charlie', 'Delta'].map((name) => ({
+          name,
+          query: `tag:${name.toLowerCase()}`,
+        })),
+      },
+    );
+    await useSettingsStore.getState().load();
+    // Room for two chips on the row's line: the others wrap to a second line, out of sight.
+    const offsetTop = vi
+      .spyOn(HTMLElement.prototype, 'offsetTop', 'get')
+      .mockImplementation(function (this: HTMLElement) {
+        return ['Charlie', 'Delta'].includes(this.dataset.name ?? '') ? 30 : 0;
+      });
+    try {
+      await showView();
+      const inMenu = (): (string | null)[] =>
+        screen.getAllByTestId('saved-more-item').map((item) => item.getAttribute('data-name'));
+      const more = screen.getByTestId('saved-more');
+      expect(more.textContent).toBe('+2 more');
+      const openMenu = async (): Promise<void> => {
+        act(() => {
+          more.focus();
+        });
+        fireEvent.keyDown(more, { key: 'Enter' });
+        await waitFor(() => {
+          expect(document.activeElement?.getAttribute('data-name')).toBe(inMenu()[0]);
+        });
+      };
+
+      // Delete on the focused item forgets it; the keyboard moves on to the next one.
+      await openMenu();
+      const charlie = screen.getByRole('menuitem', { name: 'Charlie' });
+      expect(charlie.getAttribute('aria-keyshortcuts')).toBe('Delete');
+      fireEvent.keyDown(charlie, { key: 'Delete' });
+      await waitFor(() => {
+        expect(inMenu()).toEqual(['Delta']);
+      });
+      expect(chips()).toEqual(['Alpha', 'Bravo', 'Delta']);
+      expect(document.activeElement).toBe(screen.getByRole('menuitem', { name: 'Delta' }));
+      expect(screen.getByText('Forgot the saved search Charlie.')).toBeTruthy();
+      // Nothing was run on the way.
+      expect(useInventoryStore.getState().query).toBe('');
+      fireEvent.keyDown(document.activeElement ?? more, { key: 'Escape' });
+      await waitFor(() => {
+        expect(screen.queryByRole('menu')).toBeNull();
+      });
+      const notice = screen.getByText('Forgot the saved search Charlie.').closest('li');
+      if (notice === null) throw new Error('no notice');
+      fireEvent.click(within(notice).getByRole('button', { name: 'Undo' }));
+      await waitFor(() => {
+        expect(chips()).toEqual(['Alpha', 'Bravo', 'Charlie', 'Delta']);
+      });
+      expect(more.textContent).toBe('+2 more');
+
+      // The pointer: the × beside an item forgets it without running it.
+      await openMenu();
+      const deltaRemove = screen.getByTitle('Forget the saved search Delta (Delete)');
+      fireEvent.pointerDown(deltaRemove);
+      fireEvent.pointerUp(deltaRemove);
+      fireEvent.click(deltaRemove);
+      await waitFor(() => {
+        expect(inMenu()).toEqual(['Charlie']);
+      });
+      expect(useInventoryStore.getState().query).toBe('');
+      expect(screen.getByText('Forgot the saved search Delta.')).toBeTruthy();
+      expect(document.activeElement).toBe(screen.getByRole('menuitem', { name: 'Charlie' }));
+
+      // The menu's last search forgotten: the menu and its button go, the keyboard stays in
+      // the toolbar.
+      fireEvent.keyDown(screen.getByRole('menuitem', { name: 'Charlie' }), { key: 'Delete' });
+      await waitFor(() => {
+        expect(chips()).toEqual(['Alpha', 'Bravo']);
+      });
+      expect(screen.queryByTestId('saved-more')).toBeNull();
+      expect(screen.queryByRole('menu')).toBeNull();
+      await waitFor(() => {
+        expect(document.activeElement).toBe(
+          screen.getByRole('button', { name: 'Save this search' }),
+        );
+      });
+    } finally {
+      offsetTop.mockRestore();
+    }
   });
 });
 

@@ -59,6 +59,8 @@ export function SavedSearchChips(props: {
     };
   }, [saved]);
   const more = saved.slice(fits);
+  // The last search of the menu forgotten: the menu and its button go away with it.
+  const menuEmptied = useRef(false);
 
   return (
     <>
@@ -100,6 +102,12 @@ export function SavedSearchChips(props: {
       {more.length > 0 ? (
         <MenuButton
           testId="saved-more-menu"
+          focusOnClose={() => {
+            if (!menuEmptied.current) return false;
+            menuEmptied.current = false;
+            keepFocus();
+            return true;
+          }}
           trigger={
             <button
               type="button"
@@ -116,8 +124,16 @@ export function SavedSearchChips(props: {
               key={s.name}
               title={s.query}
               data-testid="saved-more-item"
+              data-name={s.name}
               onSelect={() => {
                 useInventoryStore.getState().applyQuery(s.query);
+              }}
+              remove={{
+                label: `Forget the saved search ${s.name}`,
+                run: () => {
+                  menuEmptied.current = more.length === 1;
+                  forget(s);
+                },
               }}
             >
               <Bookmark size={11} aria-hidden />
