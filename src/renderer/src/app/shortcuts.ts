@@ -42,6 +42,20 @@ const plain = (key: string, shift = false): Chord => ({ key, shift });
 const alt = (key: string, shift = false): Chord => ({ key, alt: true, shift });
 
 /**
+ * The keys that move along the inventory table's rows (Shift held, selecting the rows passed); the
+ * table says how far each one goes.
+ */
+export const inventoryRowMoves = [
+  'ArrowUp',
+  'ArrowDown',
+  'PageUp',
+  'PageDown',
+  'Home',
+  'End',
+] as const;
+export type InventoryRowMove = (typeof inventoryRowMoves)[number];
+
+/**
  * Every key Rackside binds beyond what a control does by itself (Tab, a button's Enter). The key
  * handlers ask `matches()` with an id from here, and the keyboard shortcuts list (`?`) is drawn
  * from it, so what the list says is what the keys do.
@@ -158,8 +172,7 @@ export const shortcuts = [
     id: 'inventory-rows',
     area: 'Inventory',
     does: 'Move along the assets (with Shift, select them)',
-    chords: ['ArrowUp', 'ArrowDown', 'PageUp', 'PageDown', 'Home', 'End'].map((k) => plain(k)),
-    shown: '↑ ↓ PageUp PageDown Home End',
+    chords: inventoryRowMoves.map((key) => ({ key, anyShift: true })),
   },
   {
     id: 'inventory-open',

@@ -1,8 +1,11 @@
-import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { createRef } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AssetRow, InventoryPage } from '../../../../shared/inventory';
+import { chordLabel } from '../../app/shortcuts';
+import { ShortcutsDialog } from '../../components/ShortcutsDialog';
 import { createBridge, setBridge } from '../../lib/bridge';
+import { useNavStore } from '../../stores/nav-store';
 import { installFakeBridge, unknownChannel } from '../../test-support/fake-bridge';
 import { columnIds } from './columns';
 import { InventoryTable } from './InventoryTable';
@@ -118,6 +121,7 @@ describe('the inventory table from the keyboard', () => {
   afterEach(() => {
     cleanup();
     setBridge(undefined);
+    useNavStore.setState({ shortcutsOpen: false });
   });
 
   it('selects a range with Shift and the arrows, from the row where it began', async () => {
@@ -268,5 +272,79 @@ describe('the inventory table from the keyboard', () => {
     });
     expect(useInventoryStore.getState().sort).toEqual({ field: 'group', direction: 'asc' });
     expect(screen.getByTestId('column-groups').getAttribute('aria-sort')).toBe('ascending');
+  });
+
+  /**
+   * The keys the list shows for the table's rows, as it writes them ("↓", "Ctrl+A"); a row that
+   * says Shift does more adds its keys with Shift. The search box's `/` and SSH's `s` are the
+   * assets view's, not the table's.
+   */
+  function keysListed(): Set<string> {
+    useNavStore.setState({ shortcutsOpen: true });
+    render(<ShortcutsDialog />);
+    const inventory = within(screen.getByRole('region', { name: 'Inventory' }));
+    const listed = new Set<string>();
+    for (const row of inventory.getAllByTestId(/^shortcut-/)) {
+      const id = row.dataset.testid;
+      if (id === 'shortcut-inventory-search' || id === 'shortcut-inventory-ssh') continue;
+      const withShift = (row.querySelector('dt')?.textContent ?? '').includes('with Shift');
+      for (const kbd of Array.from(row.querySelectorAll('kbd'))) {
+        listed.add(kbd.textContent);
+        if (withShift) listed.add(`Shift+${kbd.textContent}`);
+      }
+    }
+    cleanup();
+    useNavStore.setState({ shortcutsOpen: false });
+    return listed;
+  }
+
+  it('answers exactly the keys the list shows for it', async () => {
+    const listed = keysListed();
+    expect(listed).toContain('Shift+↓');
+    expect(listed).toContain('Ctrl+A');
+    fleet(50);
+    const grid = await showTable();
+    const keys = [
+      ...['ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight', 'PageUp', 'PageDown', 'Home', 'End'],
+      ...['Enter', ' ', 'Escape', 'Delete', 'Backspace', 'Tab', 'F2', 'a', 'c', 'x'],
+    ];
+    const modifiers = [
+      {},
+      { shiftKey: true },
+      { ctrlKey: true },
+      { altKey: true },
+      { ctrlKey: true, shiftKey: true },
+    ];
+    const state = (): string => {
+      const { focused, selected, detailId } = useInventoryStore.getState();
+      return JSON.stringify({ focused, selected: [...selected], detailId });
+    };
+    const answered = new Set<string>();
+    for (const key of keys) {
+      for (const modifier of modifiers) {
+        // On the eleventh row, with one asset selected and no detail open: every key the table
+        // answers changes one of these, or at least keeps the key from the page.
+        act(() => {
+          useInventoryStore.setState({ focused: 10, selected: new Set([3]), detailId: undefined });
+        });
+        const before = state();
+        const prevented = await act(async () => {
+          const kept = !fireEvent.keyDown(grid, { key, ...modifier });
+          for (let i = 0; i < 5; i++) await Promise.resolve();
+          return kept;
+        });
+        if (prevented || state() !== before) {
+          answered.add(
+            chordLabel({
+              key,
+              mod: modifier.ctrlKey === true ? 'ctrl-or-cmd' : undefined,
+              alt: modifier.altKey,
+              shift: modifier.shiftKey,
+            }),
+          );
+        }
+      }
+    }
+    expect([...answered].sort()).toEqual([...listed].sort());
   });
 });

@@ -10,6 +10,7 @@ import { ArrowDown, ArrowUp } from 'lucide-react';
 import { toast } from 'sonner';
 import { memo, useEffect, useRef, useState, useSyncExternalStore, type KeyboardEvent } from 'react';
 import type { AssetRow } from '../../../../shared/inventory';
+import { inventoryRowMoves, matches, type InventoryRowMove } from '../../app/shortcuts';
 import { modKey } from '../../components/Kbd';
 import { isTyping } from '../../lib/typing';
 import { useNow } from '../sync/use-now';
@@ -402,48 +403,54 @@ export function InventoryTable(props: {
     range.current = { ...current, applied: useInventoryStore.getState().selected };
   };
 
+  /** The table's keys, as the keyboard shortcuts list (`?`) shows them: asked of `matches()`. */
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
     // A header's sort button takes its own Enter and Space.
     if (isTyping(event.target) || event.target instanceof HTMLButtonElement) return;
     const store = useInventoryStore.getState();
-    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 280) / rowHeight) - 1);
-    const moves: Record<string, number | undefined> = {
-      ArrowDown: store.focused + 1,
-      ArrowUp: store.focused - 1,
-      PageDown: store.focused + page,
-      PageUp: store.focused - page,
-      Home: 0,
-      End: total - 1,
-    };
-    if (event.key === 'End' && !cache.totalExact) {
-      // "1,000+": the last row is known once the full count is read.
+    const move = matches('inventory-rows', event)
+      ? inventoryRowMoves.find((key) => key === event.key)
+      : undefined;
+    if (move !== undefined) {
       event.preventDefault();
-      range.current = undefined;
-      void cache.countExactly().then(() => {
-        const now = useInventoryStore.getState();
-        if (now.cache === cache) now.focus(cache.total - 1);
-      });
-      return;
-    }
-    const target = moves[event.key];
-    if (target !== undefined) {
-      event.preventDefault();
+      if (move === 'End' && !cache.totalExact) {
+        // "1,000+": the last row is known once the full count is read.
+        range.current = undefined;
+        void cache.countExactly().then(() => {
+          const now = useInventoryStore.getState();
+          if (now.cache === cache) now.focus(cache.total - 1);
+        });
+        return;
+      }
+      const page = Math.max(
+        1,
+        Math.floor((scrollRef.current?.clientHeight ?? 280) / rowHeight) - 1,
+      );
+      const moves: Record<InventoryRowMove, number> = {
+        ArrowDown: store.focused + 1,
+        ArrowUp: store.focused - 1,
+        PageDown: store.focused + page,
+        PageUp: store.focused - page,
+        Home: 0,
+        End: total - 1,
+      };
+      const target = moves[move];
       if (event.shiftKey) extendSelection(store.focused, Math.max(0, Math.min(target, total - 1)));
       else range.current = undefined;
       store.focus(target);
       return;
     }
     const row = cache.row(store.focused);
-    if (event.key === ' ' && row) {
+    if (matches('inventory-select', event) && row) {
       event.preventDefault();
       store.toggleSelected(row.id);
-    } else if (event.key === 'Enter' && row) {
+    } else if (matches('inventory-open', event) && row) {
       event.preventDefault();
       store.openDetail(row.id);
-    } else if (event.key === 'Escape') {
+    } else if (matches('inventory-escape', event)) {
       if (store.detailId !== undefined) store.openDetail(undefined);
       else if (store.selected.size > 0) store.setSelected([]);
-    } else if (event.key.toLowerCase() === 'a' && (event.ctrlKey || event.metaKey)) {
+    } else if (matches('inventory-select-all', event)) {
       event.preventDefault();
       range.current = undefined;
       void store.selectAll().then(announceSelectAll);
