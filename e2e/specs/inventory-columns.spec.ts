@@ -85,3 +85,39 @@ test('the Name column is dragged wider by its header edge and stays so', async (
   await inventory.open('assets');
   await expect.poll(async () => (await header.boundingBox())?.width).toBeCloseTo(wider, 0);
 });
+
+test('every column but selection and freshness is resized from the keyboard and stays so', async ({
+  app,
+}) => {
+  test.setTimeout(120_000);
+  const { page } = app;
+  const inventory = await syncedAssets(page);
+  const header = page.getByTestId('column-os');
+  const edge = page.getByTestId('resize-os');
+  const before = (await header.boundingBox())?.width ?? 0;
+  await expect(edge).toHaveAttribute('aria-valuenow', String(Math.round(before)));
+  // From the table, Tab goes along the headers: their sort buttons and their edges.
+  await inventory.grid().focus();
+  for (let i = 0; i < 20; i++) {
+    await page.keyboard.press('Tab');
+    if (await edge.evaluate((e) => e === document.activeElement)) break;
+  }
+  await expect(edge).toBeFocused();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Shift+ArrowRight');
+  await expect(edge).toHaveAttribute('aria-valuenow', String(Math.round(before) + 60));
+  await expect.poll(async () => (await header.boundingBox())?.width).toBeCloseTo(before + 60, 0);
+  const cell = inventory.loadedRows().first().locator('.grid-td.cell-os');
+  await expect.poll(async () => (await cell.boundingBox())?.width).toBeCloseTo(before + 60, 0);
+  // Home is the narrowest it gets, not the table's first row.
+  const updates = page.getByTestId('resize-updates');
+  await updates.focus();
+  await page.keyboard.press('Home');
+  await expect(updates).toHaveAttribute('aria-valuenow', '48');
+  // Away and back, the columns keep their widths.
+  await page.getByTestId('nav-profiles').click();
+  await inventory.open('assets');
+  await expect(edge).toHaveAttribute('aria-valuenow', String(Math.round(before) + 60));
+  await expect(updates).toHaveAttribute('aria-valuenow', '48');
+  await expect.poll(async () => (await header.boundingBox())?.width).toBeCloseTo(before + 60, 0);
+});

@@ -302,7 +302,8 @@ test('from the keyboard: the focus comes back after the detail and dialogs, grou
     await nameHeader.click();
     await expect(page.getByTestId('column-name')).toHaveAttribute('aria-sort', 'ascending');
     await nameHeader.focus();
-    const headers = await inventory.grid().getByRole('button').count();
+    // Each header's sort button, then its edge that resizes the column.
+    const headers = await inventory.grid().locator('button, [role="separator"]').count();
     for (let i = 0; i < headers; i++) await page.keyboard.press('Tab');
     await expect(inventory.detail().getByTestId('asset-close')).toBeFocused();
     for (let i = 0; i <= headers; i++) await page.keyboard.press('Shift+Tab');

@@ -7,7 +7,7 @@ import { ShortcutsDialog } from '../../components/ShortcutsDialog';
 import { createBridge, setBridge } from '../../lib/bridge';
 import { useNavStore } from '../../stores/nav-store';
 import { installFakeBridge, unknownChannel } from '../../test-support/fake-bridge';
-import { columnIds } from './columns';
+import { columnIds, defaultLayout, readLayout } from './columns';
 import { InventoryTable } from './InventoryTable';
 import { initialState, resetQueries, useInventoryStore } from './inventory-store';
 
@@ -346,5 +346,104 @@ describe('the inventory table from the keyboard', () => {
       }
     }
     expect([...answered].sort()).toEqual([...listed].sort());
+  });
+});
+
+describe('the widths of the inventory table’s columns', () => {
+  beforeEach(() => {
+    window.localStorage.clear();
+    resetQueries();
+    useInventoryStore.setState(initialState);
+    useInventoryStore.getState().setLayout(defaultLayout);
+  });
+  afterEach(() => {
+    cleanup();
+    setBridge(undefined);
+    window.localStorage.clear();
+  });
+
+  const edge = (label: string): HTMLElement =>
+    screen.getByRole('separator', { name: `Width of the ${label} column` });
+  const widthOf = (label: string): string | null => edge(label).getAttribute('aria-valuenow');
+  /** The widths the columns are laid out at (the header's; the rows take the same). */
+  const laidOut = (): string => screen.getAllByRole('row')[0]?.style.gridTemplateColumns ?? '';
+
+  it('makes each column but selection and freshness wider or narrower from the keyboard', async () => {
+    fleet(50);
+    await showTable();
+    // One edge per shown column that resizes, each a tab stop.
+    const edges = screen.getAllByRole('separator');
+    expect(edges.map((e) => e.getAttribute('aria-label'))).toEqual(
+      [
+        'Name',
+        'Kind',
+        'Status',
+        'Sources',
+        'OS',
+        'IP addresses',
+        'Cluster',
+        'Updates',
+        'Security',
+        'Reboot',
+      ].map((label) => `Width of the ${label} column`),
+    );
+    for (const e of edges) {
+      expect(e.tabIndex).toBe(0);
+      const before = Number(e.getAttribute('aria-valuenow'));
+      act(() => {
+        e.focus();
+      });
+      press(e, 'ArrowRight');
+      expect(Number(e.getAttribute('aria-valuenow'))).toBe(before + 10);
+    }
+
+    const kind = edge('Kind');
+    act(() => {
+      kind.focus();
+    });
+    expect(kind.getAttribute('aria-valuemin')).toBe('56');
+    expect(kind.getAttribute('aria-valuemax')).toBe('600');
+    press(kind, 'ArrowLeft');
+    expect(widthOf('Kind')).toBe('78');
+    press(kind, 'ArrowRight', true);
+    expect(widthOf('Kind')).toBe('128');
+    expect(laidOut()).toContain(' 128px ');
+    // Home and End: the narrowest and the widest, not the first and last rows.
+    press(kind, 'End');
+    expect(widthOf('Kind')).toBe('600');
+    press(kind, 'Home');
+    expect(widthOf('Kind')).toBe('56');
+    press(kind, 'ArrowLeft');
+    expect(widthOf('Kind')).toBe('56');
+    expect(useInventoryStore.getState().focused).toBe(0);
+    // Enter, as a double-click: its default width, and nothing opened.
+    press(kind, 'Enter');
+    expect(widthOf('Kind')).toBe('78');
+    expect(useInventoryStore.getState().detailId).toBeUndefined();
+  });
+
+  it('keeps the widths given for the next time the table is shown', async () => {
+    fleet(50);
+    await showTable();
+    const updates = edge('Updates');
+    act(() => {
+      updates.focus();
+    });
+    press(updates, 'Home');
+    const os = edge('OS');
+    act(() => {
+      os.focus();
+    });
+    press(os, 'ArrowRight', true);
+    press(os, 'ArrowRight', true);
+    cleanup();
+    // As after a restart: the layout read again from where it is kept.
+    resetQueries();
+    useInventoryStore.setState({ ...initialState, layout: readLayout() });
+    await showTable();
+    expect(widthOf('Updates')).toBe('48');
+    expect(widthOf('OS')).toBe('232');
+    expect(laidOut()).toContain(' 232px ');
+    expect(laidOut()).toContain(' 48px ');
   });
 });

@@ -15,8 +15,8 @@ import { modKey } from '../../components/Kbd';
 import { isTyping } from '../../lib/typing';
 import { useNow } from '../sync/use-now';
 import { FreshnessDot, PatchCount, RebootFlag, SourceBadges, StatusText } from './cells';
+import { ColumnResizer } from './ColumnResizer';
 import {
-  clampWidth,
   columnIds,
   columnMeta,
   columnWidth,
@@ -58,6 +58,10 @@ interface WindowRow {
 }
 
 const text = (value: string | null) => value ?? '';
+
+/** Whether a key was pressed on a column's header (its sort button, its edge). */
+const isInHeader = (target: EventTarget): boolean =>
+  target instanceof Element && target.closest('[role="columnheader"]') !== null;
 
 /** Cell contents per column; called directly (not as components) so rows never remount. */
 /** The whole text of a cell whose column may be too narrow for it, shown when hovered. */
@@ -245,7 +249,8 @@ const scrollKey = (cache: RowCache): string => JSON.stringify([cache.query, cach
  * The fleet as a virtualized grid: a fixed number of row elements whatever the size of the
  * inventory, rows fetched page by page as they scroll into view. The rows are one tab stop; the
  * arrow keys, PgUp/PgDn, Home/End move, Space selects, Enter opens the detail. Sortable columns'
- * headers are buttons, the tab stops after the rows.
+ * headers are buttons, and resizable columns' edges are separators ← → move: the tab stops
+ * after the rows.
  */
 export function InventoryTable(props: {
   cache: RowCache;
@@ -341,7 +346,7 @@ export function InventoryTable(props: {
     },
   });
 
-  // A column being dragged wider or narrower: stored once the pointer lets go.
+  // A column being dragged wider or narrower: kept once the pointer lets go.
   const [dragged, setDragged] = useState<{ id: ColumnId; width: number } | undefined>();
   const widthOf = (id: ColumnId): number =>
     dragged?.id === id ? dragged.width : columnWidth(layout, id);
@@ -350,37 +355,6 @@ export function InventoryTable(props: {
     ...visible.map((id) => `${String(widthOf(id))}px`),
   ].join(' ');
   const width = (groupBy === 'none' ? 0 : 160) + visible.reduce((sum, id) => sum + widthOf(id), 0);
-
-  const startResize = (id: ColumnId, event: React.PointerEvent<HTMLElement>): void => {
-    // Neither a sort nor a move of the keyboard into the table.
-    event.preventDefault();
-    const handle = event.currentTarget;
-    const from = event.clientX;
-    const start = columnWidth(layout, id);
-    const widthAt = (x: number): number => clampWidth(start + x - from);
-    handle.setPointerCapture(event.pointerId);
-    const move = (e: PointerEvent): void => {
-      setDragged({ id, width: widthAt(e.clientX) });
-    };
-    const end = (e: PointerEvent): void => {
-      handle.removeEventListener('pointermove', move);
-      setDragged(undefined);
-      const store = useInventoryStore.getState();
-      store.setLayout({
-        ...store.layout,
-        widths: { ...store.layout.widths, [id]: widthAt(e.clientX) },
-      });
-    };
-    handle.addEventListener('pointermove', move);
-    handle.addEventListener('pointerup', end, { once: true });
-  };
-  const resetWidth = (id: ColumnId): void => {
-    const store = useInventoryStore.getState();
-    const widths = Object.fromEntries(
-      Object.entries(store.layout.widths ?? {}).filter(([column]) => column !== id),
-    );
-    store.setLayout({ ...store.layout, widths });
-  };
 
   /**
    * Shift with a move selects from the row where the Shift moves began (the anchor) to the row
@@ -405,8 +379,8 @@ export function InventoryTable(props: {
 
   /** The table's keys, as the keyboard shortcuts list (`?`) shows them: asked of `matches()`. */
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
-    // A header's sort button takes its own Enter and Space.
-    if (isTyping(event.target) || event.target instanceof HTMLButtonElement) return;
+    // A header's sort button and column edge take their own keys.
+    if (isTyping(event.target) || isInHeader(event.target)) return;
     const store = useInventoryStore.getState();
     const move = matches('inventory-rows', event)
       ? inventoryRowMoves.find((key) => key === event.key)
@@ -548,21 +522,13 @@ export function InventoryTable(props: {
                   ) : (
                     flexRender(header.column.columnDef.header, header.getContext())
                   )}
-                  {meta.resizable ? (
-                    <span
-                      className="column-resize"
-                      role="separator"
-                      aria-orientation="vertical"
-                      aria-label={`Drag to resize the ${meta.label} column; double-click for its default width`}
-                      data-testid={`resize-${id}`}
-                      onPointerDown={(event) => {
-                        startResize(id, event);
-                      }}
-                      onDoubleClick={() => {
-                        resetWidth(id);
-                      }}
-                    />
-                  ) : null}
+                  <ColumnResizer
+                    id={id}
+                    width={widthOf(id)}
+                    onDrag={(to) => {
+                      setDragged(to === undefined ? undefined : { id, width: to });
+                    }}
+                  />
                 </div>
               );
             })}

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { sortFields, type AssetRow } from '../../../../shared/inventory';
 import {
+  columnIds,
+  columnMeta,
   columnWidth,
   defaultLayout,
   groupByLabels,
@@ -8,6 +10,8 @@ import {
   groupSort,
   groupValue,
   readLayout,
+  widthRange,
+  withWidth,
   writeLayout,
 } from './columns';
 
@@ -57,17 +61,39 @@ describe('grouping the inventory', () => {
 });
 
 describe('column widths', () => {
-  it('keeps the Name column at the width it was dragged to, within bounds, as stored', () => {
+  it('keeps a column at the width it was given, within bounds, as stored', () => {
     const storage = window.localStorage;
     storage.clear();
     expect(columnWidth(readLayout(storage), 'name')).toBe(150);
     writeLayout({ ...defaultLayout, widths: { name: 260 } }, storage);
     expect(columnWidth(readLayout(storage), 'name')).toBe(260);
     // A width out of bounds, or for a column that does not resize, is not taken as it is.
-    writeLayout({ ...defaultLayout, widths: { name: 5000, os: 20 } }, storage);
+    writeLayout({ ...defaultLayout, widths: { name: 5000, os: 20, select: 90 } }, storage);
     const layout = readLayout(storage);
     expect(columnWidth(layout, 'name')).toBe(600);
-    expect(columnWidth(layout, 'os')).toBe(132);
+    expect(columnWidth(layout, 'os')).toBe(60);
+    expect(columnWidth(layout, 'select')).toBe(30);
     storage.clear();
+  });
+});
+
+describe('resizing columns', () => {
+  it('resizes every column but selection and freshness, none narrower than its header needs', () => {
+    const resizable = columnIds.filter((id) => widthRange(id) !== undefined);
+    expect(resizable).toEqual(columnIds.filter((id) => id !== 'select' && id !== 'freshness'));
+    for (const id of resizable) {
+      const range = widthRange(id);
+      // Its default width is one it can have, and a column can always be made wider.
+      expect(range?.min).toBeLessThanOrEqual(columnMeta[id].width);
+      expect(range?.min).toBeGreaterThanOrEqual(48);
+      expect(range?.max).toBeGreaterThan(columnMeta[id].width);
+    }
+  });
+
+  it('sets one column’s width, or gives it back its default, leaving the others', () => {
+    const wide = withWidth(withWidth(defaultLayout, 'os', 200), 'tags', 10);
+    expect(wide.widths).toEqual({ os: 200, tags: 48 });
+    expect(withWidth(wide, 'os', undefined).widths).toEqual({ tags: 48 });
+    expect(withWidth(wide, 'freshness', 90).widths).toEqual(wide.widths);
   });
 });

@@ -29,8 +29,12 @@ export interface ColumnMeta {
   sort?: SortField;
   /** Always shown, never moved (selection and freshness). */
   fixed?: boolean;
-  /** Its header's edge drags it wider or narrower (names are the cells most often cut). */
-  resizable?: boolean;
+  /**
+   * The narrowest it can be made from its header's edge (dragged, or ← → on it): its header's
+   * word still shows, or enough of it beside the sort arrow. None for a column that keeps its
+   * width (selection and freshness).
+   */
+  minWidth?: number;
   defaultVisible: boolean;
 }
 
@@ -41,20 +45,20 @@ export interface ColumnMeta {
 export const columnMeta: Record<ColumnId, ColumnMeta> = {
   select: { label: 'Select', width: 30, fixed: true, defaultVisible: true },
   freshness: { label: 'Freshness', width: 26, fixed: true, defaultVisible: true },
-  name: { label: 'Name', width: 150, sort: 'name', resizable: true, defaultVisible: true },
-  kind: { label: 'Kind', width: 78, sort: 'kind', defaultVisible: true },
-  status: { label: 'Status', width: 76, sort: 'status', defaultVisible: true },
-  systems: { label: 'Sources', width: 112, defaultVisible: true },
-  os: { label: 'OS', width: 132, sort: 'os', defaultVisible: true },
-  fqdn: { label: 'FQDN', width: 230, sort: 'fqdn', defaultVisible: false },
-  ips: { label: 'IP addresses', width: 125, defaultVisible: true },
-  cluster: { label: 'Cluster', width: 96, sort: 'cluster', defaultVisible: true },
-  site: { label: 'Site', width: 90, defaultVisible: false },
-  groups: { label: 'Groups', width: 150, sort: 'group', defaultVisible: false },
-  tags: { label: 'Tags', width: 130, defaultVisible: false },
-  updates: { label: 'Updates', width: 70, sort: 'updates', defaultVisible: true },
-  security: { label: 'Security', width: 72, sort: 'security', defaultVisible: true },
-  reboot: { label: 'Reboot', width: 62, defaultVisible: true },
+  name: { label: 'Name', width: 150, minWidth: 80, sort: 'name', defaultVisible: true },
+  kind: { label: 'Kind', width: 78, minWidth: 56, sort: 'kind', defaultVisible: true },
+  status: { label: 'Status', width: 76, minWidth: 60, sort: 'status', defaultVisible: true },
+  systems: { label: 'Sources', width: 112, minWidth: 64, defaultVisible: true },
+  os: { label: 'OS', width: 132, minWidth: 60, sort: 'os', defaultVisible: true },
+  fqdn: { label: 'FQDN', width: 230, minWidth: 80, sort: 'fqdn', defaultVisible: false },
+  ips: { label: 'IP addresses', width: 125, minWidth: 80, defaultVisible: true },
+  cluster: { label: 'Cluster', width: 96, minWidth: 60, sort: 'cluster', defaultVisible: true },
+  site: { label: 'Site', width: 90, minWidth: 48, defaultVisible: false },
+  groups: { label: 'Groups', width: 150, minWidth: 60, sort: 'group', defaultVisible: false },
+  tags: { label: 'Tags', width: 130, minWidth: 48, defaultVisible: false },
+  updates: { label: 'Updates', width: 70, minWidth: 48, sort: 'updates', defaultVisible: true },
+  security: { label: 'Security', width: 72, minWidth: 48, sort: 'security', defaultVisible: true },
+  reboot: { label: 'Reboot', width: 62, minWidth: 48, defaultVisible: true },
 };
 
 export const groupByOptions = ['none', 'group', 'kind', 'status', 'os', 'cluster'] as const;
@@ -98,8 +102,8 @@ export function groupValue(row: AssetRow, groupBy: GroupBy): string {
   }
 }
 
-/** The narrowest and widest a resizable column can be dragged to, in pixels. */
-export const columnWidthRange = { min: 80, max: 600 } as const;
+/** The widest a column can be made, in pixels. */
+export const maxColumnWidth = 600;
 
 const Layout = z.object({
   order: z.array(z.string()),
@@ -109,19 +113,40 @@ const Layout = z.object({
 export interface ColumnLayout {
   order: ColumnId[];
   hidden: ColumnId[];
-  /** Widths the user dragged resizable columns to; the others have their default. */
+  /** Widths the user gave resizable columns; the others have their default. */
   widths?: Partial<Record<ColumnId, number>>;
 }
 
-/** A width within `columnWidthRange`, in whole pixels. */
-export function clampWidth(width: number): number {
-  return Math.round(Math.min(columnWidthRange.max, Math.max(columnWidthRange.min, width)));
+/** The widths a column can be given: none for one that keeps its width. */
+export function widthRange(id: ColumnId): { min: number; max: number } | undefined {
+  const min = columnMeta[id].minWidth;
+  return min === undefined ? undefined : { min, max: maxColumnWidth };
+}
+
+/** A width column `id` can have, in whole pixels: its default for one that keeps its width. */
+export function clampWidth(id: ColumnId, width: number): number {
+  const range = widthRange(id);
+  if (range === undefined) return columnMeta[id].width;
+  return Math.round(Math.min(range.max, Math.max(range.min, width)));
 }
 
 /** A column's width in this layout. */
 export function columnWidth(layout: ColumnLayout, id: ColumnId): number {
-  const dragged = columnMeta[id].resizable ? layout.widths?.[id] : undefined;
-  return dragged ?? columnMeta[id].width;
+  const given = widthRange(id) === undefined ? undefined : layout.widths?.[id];
+  return given ?? columnMeta[id].width;
+}
+
+/** The layout with column `id` at `width` (kept within its range), or its default (undefined). */
+export function withWidth(
+  layout: ColumnLayout,
+  id: ColumnId,
+  width: number | undefined,
+): ColumnLayout {
+  const widths = Object.fromEntries(
+    Object.entries(layout.widths ?? {}).filter(([column]) => column !== id),
+  );
+  if (width !== undefined && widthRange(id) !== undefined) widths[id] = clampWidth(id, width);
+  return { ...layout, widths };
 }
 
 const layoutKey = 'rackside.inventory.columns';
@@ -141,7 +166,7 @@ export function readLayout(storage: Storage = window.localStorage): ColumnLayout
     for (const id of columnIds) if (!order.includes(id)) order.push(id);
     const widths: Partial<Record<ColumnId, number>> = {};
     for (const [id, width] of Object.entries(parsed.data.widths ?? {})) {
-      if (isColumnId(id) && columnMeta[id].resizable) widths[id] = clampWidth(width);
+      if (isColumnId(id) && widthRange(id) !== undefined) widths[id] = clampWidth(id, width);
     }
     return { order, hidden: parsed.data.hidden.filter(isColumnId), widths };
   } catch {
