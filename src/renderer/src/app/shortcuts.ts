@@ -172,7 +172,12 @@ export const shortcuts = [
     id: 'inventory-rows',
     area: 'Inventory',
     does: 'Move along the assets (with Shift, select them)',
-    chords: inventoryRowMoves.map((key) => ({ key, anyShift: true })),
+    // Ctrl+Home and Ctrl+End as well, as in a spreadsheet's grid: the first and the last asset.
+    chords: [
+      ...inventoryRowMoves.map((key) => ({ key, anyShift: true })),
+      { key: 'Home', mod: 'ctrl-or-cmd', anyShift: true },
+      { key: 'End', mod: 'ctrl-or-cmd', anyShift: true },
+    ],
   },
   {
     id: 'inventory-open',
