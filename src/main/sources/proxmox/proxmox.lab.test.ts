@@ -132,6 +132,42 @@ describe('Proxmox VE connector against the lab', () => {
     }
   });
 
+  it('keeps the last known name, MACs and IPs of guests whose node went offline', async () => {
+    // An offline node's guests are listed as `unknown`, without name or stats (reference
+    // §5.3), and every request for their details ends in 595.
+    const state = server().state;
+    const node = [...state.nodes.values()].find(
+      (candidate) =>
+        candidate.online &&
+        first.some(
+          (record) =>
+            record.kind === 'container' && record.site === candidate.name && record.ips.length > 0,
+        ),
+    )!;
+    const before = first.filter((record) => record.kind !== 'node' && record.site === node.name);
+    node.online = false;
+    try {
+      const context = recordingContext(first);
+      const again = await proxmoxConnector.sync(profile, secrets, context);
+      for (const old of before) {
+        const record = again.find((r) => r.externalId === old.externalId)!;
+        expect(record.status).toBe('unknown');
+        expect({ name: record.name, macs: record.macs, ips: record.ips }).toEqual({
+          name: old.name,
+          macs: old.macs,
+          ips: old.ips,
+        });
+      }
+      expect(context.warnings).toEqual([
+        expect.stringMatching(
+          `^node ${node.name} is unreachable; \\d+ guest\\(s\\) keep their last known details$`,
+        ),
+      ]);
+    } finally {
+      node.online = true;
+    }
+  });
+
   it('degrades to a warning when the token may not read guest-agent addresses', async () => {
     const monitoring: ProfileView = {
       ...profile,

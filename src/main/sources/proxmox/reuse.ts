@@ -39,18 +39,49 @@ function bootTime(resource: GuestResource, observedAt: number): number | null {
     : null;
 }
 
+/** What the previous sync stored of a guest: its listing then, and the details it fetched. */
+interface Stored {
+  resource: GuestResource;
+  observedAt: string;
+  details: GuestDetails;
+}
+
+function stored(previous: PreviousRecord | undefined): Stored | null {
+  if (previous === undefined) return null;
+  const parsed = StoredGuest.safeParse(previous.raw);
+  if (!parsed.success) return null;
+  const old = parsed.data;
+  if (old.config === null || old.detailsFetchedAt === null) return null;
+  return {
+    resource: old.resource,
+    observedAt: old.observedAt,
+    details: {
+      config: old.config,
+      interfaces: old.interfaces,
+      interfacesNote: old.interfacesNote,
+      fetchedAt: old.detailsFetchedAt,
+    },
+  };
+}
+
+/**
+ * The details the previous sync fetched, whatever the listing says now: for a guest whose node
+ * cannot be reached. Its listing is then `unknown`, without name or stats (reference §5.3), so
+ * nothing in it can be compared; the last known config and addresses are all there is.
+ */
+export function lastKnownDetails(previous: PreviousRecord | undefined): GuestDetails | null {
+  return stored(previous)?.details ?? null;
+}
+
 export function reusableDetails(
   previous: PreviousRecord | undefined,
   resource: GuestResource,
   now: number,
   options: ReuseOptions = defaultReuse,
 ): GuestDetails | null {
-  if (previous === undefined) return null;
-  const stored = StoredGuest.safeParse(previous.raw);
-  if (!stored.success) return null;
-  const old = stored.data;
-  if (old.config === null || old.detailsFetchedAt === null) return null;
-  const fetchedAt = Date.parse(old.detailsFetchedAt);
+  const old = stored(previous);
+  if (old === null) return null;
+  const fetchedAt = Date.parse(old.details.fetchedAt);
   if (!(now - fetchedAt < options.maxAgeMs)) return null;
   for (const key of compared) if (old.resource[key] !== resource[key]) return null;
   const before = bootTime(old.resource, Date.parse(old.observedAt));
@@ -59,10 +90,5 @@ export function reusableDetails(
   if (before !== null && after !== null && Math.abs(before - after) > options.bootToleranceMs) {
     return null;
   }
-  return {
-    config: old.config,
-    interfaces: old.interfaces,
-    interfacesNote: old.interfacesNote,
-    fetchedAt: old.detailsFetchedAt,
-  };
+  return old.details;
 }

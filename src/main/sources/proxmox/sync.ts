@@ -4,7 +4,7 @@ import type { SourceRecord, SyncContext } from '../types';
 import { proxmoxSystem, seg, type ProxmoxClient } from './client';
 import { defaultAgentTimeoutMs, fetchGuestDetails, newDetailState } from './guest-details';
 import { normalizeGuest, normalizeNode, type GuestDetails, type NodeFacts } from './normalize';
-import { defaultReuse, reusableDetails, type ReuseOptions } from './reuse';
+import { defaultReuse, lastKnownDetails, reusableDetails, type ReuseOptions } from './reuse';
 import type { GuestResource, NodeResource } from './schemas';
 import { ClusterResources, ClusterStatus, NodeStatus, type ClusterStatusEntry } from './schemas';
 
@@ -127,13 +127,16 @@ export async function syncProxmox(
     );
     if (details === null) {
       details = await fetchGuestDetails(client, guest, state, signal, options.now);
-      // An unreachable node keeps the guest's last known details rather than losing them.
+      // A guest whose node is unreachable keeps its last known details rather than losing
+      // them; its listing (`unknown`, no name) cannot match the one they were fetched with.
       if (details === null && previous !== undefined) {
-        details = reusableDetails(previous, guest, options.now(), {
-          ...options.reuse,
-          maxAgeMs: Number.POSITIVE_INFINITY,
-          bootToleranceMs: Number.POSITIVE_INFINITY,
-        });
+        details = state.unreachable.has(guest.node)
+          ? lastKnownDetails(previous)
+          : reusableDetails(previous, guest, options.now(), {
+              ...options.reuse,
+              maxAgeMs: Number.POSITIVE_INFINITY,
+              bootToleranceMs: Number.POSITIVE_INFINITY,
+            });
       }
     }
     records.push(normalizeGuest(cluster.name, guest, details, observedAt));
