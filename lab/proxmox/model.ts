@@ -25,7 +25,12 @@ export interface SimNic {
   guestName?: string;
 }
 
-export type AgentState = 'none' | 'running' | 'not-running';
+/**
+ * `command-disabled`: the agent answers, but refuses `guest-network-get-interfaces` (disabled
+ * by its configuration, or unsupported on an old Windows agent); PVE passed that QGA error on
+ * inside a 200 (reference/proxmox.md §5.11).
+ */
+export type AgentState = 'none' | 'running' | 'not-running' | 'command-disabled';
 
 export interface SimGuest {
   vmid: number;

@@ -53,6 +53,16 @@ function agentNetwork(ctx: RouteContext): unknown {
   if (g.status !== 'running') throw dieError(`VM ${g.vmid} is not running`);
   if (g.agent === undefined || g.agent === 'none') throw dieError('No QEMU guest agent configured');
   if (g.agent === 'not-running') throw dieError('QEMU guest agent is not running');
+  if (g.agent === 'command-disabled') {
+    return {
+      result: {
+        error: {
+          class: 'CommandDisabled',
+          desc: 'The command guest-network-get-interfaces has been disabled for this instance',
+        },
+      },
+    };
+  }
   return { result: agentInterfaces(ctx.state, g) };
 }
 

@@ -338,6 +338,28 @@ describe('Proxmox simulator routes', () => {
     }
   });
 
+  it('QEMU agent that refuses the command: its QGA error inside a 200, as older PVE sent it', async () => {
+    const vm = lab.server.state.guests.get(100)!;
+    const before = vm.agent;
+    vm.agent = 'command-disabled';
+    try {
+      const r = await lab.client.get('/nodes/pve1/qemu/100/agent/network-get-interfaces', root);
+      expect(r.status).toBe(200);
+      expect(r.json).toEqual({
+        data: {
+          result: {
+            error: {
+              class: 'CommandDisabled',
+              desc: 'The command guest-network-get-interfaces has been disabled for this instance',
+            },
+          },
+        },
+      });
+    } finally {
+      vm.agent = before;
+    }
+  });
+
   it('GET /nodes/{node}/apt/update lists pending packages', async () => {
     const d = data<Obj[]>(await lab.client.get('/nodes/pve1/apt/update', root));
     for (const p of d) {

@@ -148,6 +148,22 @@ describe('Proxmox VE connector under faults', () => {
     expect(context.warnings).toEqual([]);
   });
 
+  it('lists a VM whose agent refuses the interfaces command inside a 200 without addresses', async () => {
+    const { server, profile, secrets } = await serve([]);
+    const agents = [...server.state.guests.values()].filter(
+      (guest) => guest.type === 'qemu' && guest.status === 'running' && guest.agent === 'running',
+    );
+    expect(agents.length).toBeGreaterThan(0);
+    for (const guest of agents) guest.agent = 'command-disabled';
+    const records = await createProxmoxConnector().sync(profile, secrets, recordingContext());
+    for (const guest of agents) {
+      const record = records.find((r) => r.externalId.endsWith(`/qemu/${guest.vmid}`))!;
+      expect(record.ips).toEqual([]);
+      expect(record.macs.length).toBeGreaterThan(0);
+      expect(record.raw).toMatchObject({ interfacesNote: 'agent error CommandDisabled' });
+    }
+  });
+
   it('stops with a cancelled error when the sync is cancelled', async () => {
     const { profile, secrets } = await serve([{ latencyMs: 20 }]);
     const controller = syncCancelController();
