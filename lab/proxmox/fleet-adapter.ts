@@ -34,6 +34,10 @@ export function clusterFromFleet(fleet: Fleet, clusterName: string): SimCluster 
       uptimeS: n.uptime,
     }));
   const subnets = new Map(fleet.subnets.map((s) => [s.id, s]));
+  // The machines PatchMon's agent reports Docker on run it in their VM too.
+  const dockerHosts = new Set(
+    fleet.patchmon.hosts.filter((h) => h.dockerEnabled).map((h) => h.machine),
+  );
   const guests: SimGuest[] = [];
   for (const g of fleet.proxmox.guests) {
     if (g.cluster !== clusterName) continue;
@@ -74,6 +78,7 @@ export function clusterFromFleet(fleet: Fleet, clusterName: string): SimCluster 
       if (subnet) guest.nameserver = subnet.dnsPrimary;
     } else {
       guest.agent = !g.agent ? 'none' : g.agentRunning ? 'running' : 'not-running';
+      if (dockerHosts.has(g.machine)) guest.docker = true;
       if (g.smbiosUuid !== null) guest.smbiosUuid = g.smbiosUuid;
     }
     // About 2 % of guests have no fresh RRD data and show as `unknown` in /cluster/resources.

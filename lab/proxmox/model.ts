@@ -53,6 +53,11 @@ export interface SimGuest {
   nics: SimNic[];
   /** QEMU only: whether the guest agent is configured and answering. */
   agent?: AgentState;
+  /**
+   * QEMU only: Docker runs inside, so the agent also lists `docker0` (172.17.0.1 on every such
+   * VM) and a `veth…` with a random MAC per container, as in reference/proxmox.md §5.11.
+   */
+  docker?: boolean;
   description?: string;
   onboot?: boolean;
   /** LXC only. */

@@ -360,6 +360,32 @@ describe('Proxmox simulator routes', () => {
     }
   });
 
+  it('QEMU agent of a VM running Docker also lists docker0 (172.17.0.1) and veth interfaces', async () => {
+    const vm = lab.server.state.guests.get(102)!;
+    const before = { agent: vm.agent, docker: vm.docker };
+    vm.agent = 'running';
+    vm.docker = true;
+    try {
+      const d = data<{ result: Obj[] }>(
+        await lab.client.get('/nodes/pve1/qemu/102/agent/network-get-interfaces', root),
+      );
+      const docker0 = d.result.find((i) => i.name === 'docker0')!;
+      expect(docker0['hardware-address']).toMatch(/^02:42(:[0-9a-f]{2}){4}$/);
+      expect(docker0['ip-addresses']).toContainEqual({
+        'ip-address-type': 'ipv4',
+        'ip-address': '172.17.0.1',
+        prefix: 16,
+      });
+      const veths = d.result.filter((i) => String(i.name).startsWith('veth'));
+      expect(veths.length).toBeGreaterThan(0);
+      for (const veth of veths)
+        expect(veth['hardware-address']).toMatch(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/);
+    } finally {
+      vm.agent = before.agent;
+      vm.docker = before.docker;
+    }
+  });
+
   it('GET /nodes/{node}/apt/update lists pending packages', async () => {
     const d = data<Obj[]>(await lab.client.get('/nodes/pve1/apt/update', root));
     for (const p of d) {

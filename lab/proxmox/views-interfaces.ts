@@ -124,5 +124,44 @@ export function agentInterfaces(state: SimState, g: LiveGuest): unknown[] {
       statistics: stats(21 + nic.index),
     });
   }
+  if (g.docker === true && !windows) out.push(...dockerInterfaces(state, g));
+  return out;
+}
+
+/**
+ * A locally administered MAC, random per host (derived from the seed here): Docker's bridge has
+ * `02:42:…`, the host end of a veth pair any such address.
+ */
+function randomMac(state: SimState, g: LiveGuest, salt: number, docker: boolean): string {
+  const byte = (k: number): number =>
+    Math.floor(fraction(state.cluster.seed, g.vmid, salt, k) * 256);
+  const bytes = docker
+    ? [0x02, 0x42, byte(1), byte(2), byte(3), byte(4)]
+    : [(byte(0) & 0xfc) | 0x02, byte(1), byte(2), byte(3), byte(4), byte(5)];
+  return bytes.map((b) => b.toString(16).padStart(2, '0')).join(':');
+}
+
+/** Docker's bridge (the same 172.17.0.1/16 on every Docker host) and one veth per container. */
+function dockerInterfaces(state: SimState, g: LiveGuest): Record<string, unknown>[] {
+  const bridge = randomMac(state, g, 30, true);
+  const out: Record<string, unknown>[] = [
+    {
+      name: 'docker0',
+      'hardware-address': bridge,
+      'ip-addresses': [
+        { 'ip-address-type': 'ipv4', 'ip-address': '172.17.0.1', prefix: 16 },
+        { 'ip-address-type': 'ipv6', 'ip-address': linkLocal(bridge), prefix: 64 },
+      ],
+    },
+  ];
+  const containers = 1 + Math.floor(fraction(state.cluster.seed, g.vmid, 31) * 3);
+  for (let index = 0; index < containers; index++) {
+    const mac = randomMac(state, g, 32 + index, false);
+    out.push({
+      name: `veth${mac.replace(/:/g, '').slice(4, 11)}`,
+      'hardware-address': mac,
+      'ip-addresses': [{ 'ip-address-type': 'ipv6', 'ip-address': linkLocal(mac), prefix: 64 }],
+    });
+  }
   return out;
 }

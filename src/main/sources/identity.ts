@@ -40,6 +40,17 @@ export function normalizeIp(value: string | undefined | null): string | null {
   return null;
 }
 
+/**
+ * Interfaces whose addresses say nothing about which machine this is: loopback, and container and
+ * VM plumbing that repeats across hosts (Docker's `docker0` is 172.17.0.1 on every Docker host)
+ * or carries random MACs (`veth…`, `tap…`, a Proxmox node's `fwpr…`).
+ */
+const plumbing = /^(lo|veth|docker|br-|virbr|cni|flannel|cali|tap|fwbr|fwpr|fwln|tun|wg)/;
+
+export function isPlumbingInterface(name: string): boolean {
+  return plumbing.test(name);
+}
+
 /** Adds each normalizable value once, keeping first-seen order. */
 export function addUnique(
   into: string[],

@@ -8,6 +8,7 @@
 import type { RecordKind } from '../types';
 import {
   addUnique,
+  isPlumbingInterface,
   normalizeIp,
   normalizeMac,
   normalizeMachineId,
@@ -30,12 +31,6 @@ const serialFacts = [
   'dmi.system.serial_number',
   'ansible_product_serial',
 ];
-
-/**
- * Interfaces whose addresses say nothing about the machine: loopback, container and VM plumbing
- * (a Proxmox node's `tap…`/`fwpr…` carry random MACs, docker bridges repeat across hosts).
- */
-const plumbing = /^(lo|veth|docker|br-|virbr|cni|flannel|cali|tap|fwbr|fwpr|fwln|tun|wg)/;
 
 function first(facts: Facts, names: readonly string[]): string | null {
   for (const name of names) {
@@ -89,7 +84,7 @@ function collect(facts: Facts, matches: (leafName: string, name: string) => bool
   for (const [name, value] of Object.entries(facts)) {
     if (value === null || !matches(leaf(name), name)) continue;
     const nic = interfaceOf(name);
-    if (nic !== null && plumbing.test(nic)) continue;
+    if (nic !== null && isPlumbingInterface(nic)) continue;
     values.push(value);
   }
   return values;

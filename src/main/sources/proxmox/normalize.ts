@@ -1,5 +1,5 @@
 import type { RecordStatus, SourceRecord } from '../types';
-import { addUnique, normalizeIp, normalizeMac } from '../identity';
+import { addUnique, isPlumbingInterface, normalizeIp, normalizeMac } from '../identity';
 import { guestNics, smbiosUuid, splitTags } from './property-string';
 import type {
   AgentInterface,
@@ -68,12 +68,16 @@ export function guestStatus(status: string): RecordStatus {
   }
 }
 
-/** Live addresses from either interface shape (LXC `inet`/`ip-addresses`, QGA `ip-addresses`). */
+/**
+ * Live addresses from either interface shape (LXC `inet`/`ip-addresses`, QGA `ip-addresses`),
+ * without loopback and container plumbing: a guest running Docker lists `docker0` (172.17.0.1,
+ * as on every Docker host) and a `veth…` per container (reference/proxmox.md §5.11).
+ */
 function liveAddresses(interfaces: GuestDetails['interfaces']): { ips: string[]; macs: string[] } {
   const ips: string[] = [];
   const macs: string[] = [];
   for (const entry of interfaces ?? []) {
-    if (entry.name === 'lo' || entry.name.startsWith('Loopback')) continue;
+    if (entry.name.startsWith('Loopback') || isPlumbingInterface(entry.name)) continue;
     const withLegacy = entry as { hwaddr?: string; inet?: string; inet6?: string };
     addUnique(macs, [entry['hardware-address'], withLegacy.hwaddr], normalizeMac);
     const listed = entry['ip-addresses']?.map((address) => address['ip-address']) ?? [];

@@ -96,6 +96,19 @@ describe('Proxmox VE connector against the lab', () => {
     }
   });
 
+  it("takes a Docker VM's addresses from its own NICs, not from docker0 and its veths", () => {
+    const state = server().state;
+    const docker = [...state.guests.values()].filter(
+      (g) => g.docker === true && g.status === 'running' && g.agent === 'running',
+    );
+    expect(docker.length).toBeGreaterThan(0);
+    for (const guest of docker) {
+      const record = first.find((r) => r.externalId === `${cluster}/qemu/${guest.vmid}`)!;
+      expect(record.ips).not.toContain('172.17.0.1');
+      expect(record.macs).toEqual(guest.nics.map((nic) => nic.mac.toLowerCase()));
+    }
+  });
+
   it('re-syncs an unchanged cluster without per-guest requests and with the same records', async () => {
     const paths: string[] = [];
     const connector = createProxmoxConnector({ http: { onRequest: (e) => paths.push(e.path) } });
