@@ -76,6 +76,26 @@ export function listHosts(state: PatchmonState, req: LabRequest): LabResponse {
   return ok(200, body);
 }
 
+/**
+ * Interfaces as the agent reports them (every non-loopback interface with an address, as
+ * `{name, type, addresses: [{address, family}]}`), passed through by the server. A Docker host
+ * also reports Docker's bridge, 172.17.0.1 on every such host.
+ */
+function networkInterfaces(h: PmHost): unknown[] {
+  if (h.ip === '') return [];
+  const out: unknown[] = [
+    { name: 'eth0', type: 'ethernet', addresses: [{ address: h.ip, family: 'inet' }] },
+  ];
+  if (h.dockerEnabled) {
+    out.push({
+      name: 'docker0',
+      type: 'bridge',
+      addresses: [{ address: '172.17.0.1', family: 'inet' }],
+    });
+  }
+  return out;
+}
+
 export function findHost(state: PatchmonState, id: string): PmHost {
   const host = UUID.test(id) ? state.host(id) : undefined;
   if (!host) throw fail(404, 'Host not found');
@@ -116,7 +136,7 @@ export function hostDetail(
         ip: h.ip,
         gateway_ip: h.ip === '' ? '' : h.ip.replace(/\.\d+$/, '.1'),
         dns_servers: h.ip === '' ? [] : [h.ip.replace(/\.\d+$/, '.1')],
-        network_interfaces: h.ip === '' ? [] : [{ name: 'eth0', ip: h.ip, status: 'up' }],
+        network_interfaces: networkInterfaces(h),
       });
     case 'system':
       return ok(200, {

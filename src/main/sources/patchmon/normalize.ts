@@ -1,5 +1,5 @@
 /** A PatchMon host (list item with stats, info, network, system) → the normalized `SourceRecord`. */
-import { addUnique, normalizeIp, normalizeMac } from '../identity';
+import { addUnique, isPlumbingInterface, normalizeIp, normalizeMac } from '../identity';
 import { normalizeMachineId } from '../identity';
 import type { RecordStatus, SourceRecord } from '../types';
 import type { StoredHost } from './schemas';
@@ -36,7 +36,11 @@ export function normalizeHost(stored: StoredHost): SourceRecord {
     .toLowerCase()
     .replace(/\.$/, '');
   const ips: string[] = [];
-  const nics = network.network_interfaces ?? [];
+  // The agent reports every interface with an address, Docker's bridge (172.17.0.1 on every
+  // Docker host) included; such plumbing says nothing about which machine this is.
+  const nics = (network.network_interfaces ?? []).filter(
+    (nic) => !isPlumbingInterface(nic.name ?? ''),
+  );
   addUnique(
     ips,
     [

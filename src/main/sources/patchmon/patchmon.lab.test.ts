@@ -91,6 +91,15 @@ describe('PatchMon connector against the lab', () => {
     }
   });
 
+  it("takes a Docker host's addresses from its own interfaces, not from docker0", () => {
+    const docker = lab.fleet.patchmon.hosts.filter((host) => host.dockerEnabled && host.ip !== '');
+    expect(docker.length).toBeGreaterThan(0);
+    for (const host of docker) {
+      const record = first.find((r) => r.externalId === host.id)!;
+      expect(record.ips).toEqual([host.ip]);
+    }
+  });
+
   it('marks silent agents offline and keeps the raw details', () => {
     const record = first.find((r) => r.status === 'offline') ?? first[0]!;
     const raw = record.raw as { host: unknown; info: unknown; network: unknown; system: unknown };
