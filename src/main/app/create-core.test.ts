@@ -2,9 +2,10 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { silentLogger } from '../core/logger';
+import { createLogger, silentLogger, type LogRecord } from '../core/logger';
 import { useTempDirs } from '../test-support/temp-dir';
 import { openStore } from '../store/open-store';
+import { dataBeforeUrlCleanup } from '../store/test-helpers';
 import { createCore } from './create-core';
 import { takeEnvPassphrase } from './env-passphrase';
 
@@ -220,5 +221,56 @@ describe('a damaged database another Rackside process moved aside', () => {
       data: [{ id: 'database-recovered' }],
     });
     await again.close();
+  });
+});
+
+describe('passwords an upgrade took out of source URLs', () => {
+  const context = { host: 'browser' } as const;
+  const password = 'Hunter2-in-the-url';
+
+  it('names the profiles that lost one and says to enter it in their secret, until dismissed', async () => {
+    const dataDir = await tempDir();
+    dataBeforeUrlCleanup(dataDir, password);
+    const logged: LogRecord[] = [];
+    const logger = createLogger({ level: 'debug', sink: (record) => logged.push(record) });
+    const options = { dataDir, host: 'browser', version: '0', logger } as const;
+    const expected = {
+      ok: true,
+      data: [
+        {
+          id: 'url-passwords-removed',
+          dismissible: true,
+          message:
+            'Rackside no longer keeps passwords in source URLs, where they were stored unencrypted: the update took the password out of the URL of "Foreman prod" and "Patches". To connect with them again, open each profile and enter its password in the profile\'s secret, which the vault keeps encrypted.',
+        },
+      ],
+    };
+    for (let start = 0; start < 2; start++) {
+      const core = await createCore(options);
+      expect(await core.router.dispatch('notices:list', {}, context)).toEqual(expected);
+      await core.close();
+    }
+    // The CLI says it too, at every command, until it is dismissed here or there.
+    const cli = openStore({ dataDir, logger: silentLogger });
+    expect(cli.recoveries().map((r) => r.message)).toEqual([expected.data[0]!.message]);
+    cli.close();
+
+    const core = await createCore(options);
+    expect(
+      await core.router.dispatch('notices:dismiss', { id: 'url-passwords-removed' }, context),
+    ).toEqual({ ok: true, data: [] });
+    await core.close();
+    const after = await createCore(options);
+    expect(await after.router.dispatch('notices:list', {}, context)).toEqual({
+      ok: true,
+      data: [],
+    });
+    await after.close();
+
+    // The password itself is in no log and no file in the data folder.
+    expect(JSON.stringify(logged)).not.toContain(password);
+    for (const name of await fs.readdir(dataDir)) {
+      expect(await fs.readFile(path.join(dataDir, name), 'latin1')).not.toContain(password);
+    }
   });
 });

@@ -1,11 +1,12 @@
 import { resolveDataDir } from '../core/data-dir';
-import { dismissRecoveries, readRecoveries } from '../store/recovery-record';
+import { dismissRecoveries, readRecoveries, recoveryNoticeId } from '../store/recovery-record';
 import { escapeRawControls, printable, type CliIo } from './cli-io';
 import { cliLogger, type GlobalOptions } from './session';
 
 /**
- * `rackside recovery [--dismiss]`: the damaged databases moved aside that every start still warns
- * about, and with --dismiss, the user's word that they have been dealt with. Reads the record in
+ * `rackside recovery [--dismiss]`: the damaged databases moved aside, and the changes of an
+ * update the user must act on (source URLs that lost their passwords), that every start still
+ * warns about, and with --dismiss, the user's word that they have been dealt with. Reads the record in
  * the data folder only: it never opens (or creates) the database.
  */
 export function recoveryCommand(
@@ -25,11 +26,14 @@ export function recoveryCommand(
   };
   if (opts.dismiss === true) {
     dismissRecoveries(dataDir, recoveries, logger);
+    const onlyDamage = recoveries.every((r) => recoveryNoticeId(r) === 'database-recovered');
     print(
       { dismissed: recoveries },
       recoveries.length === 0
         ? 'Nothing to dismiss: no damaged database was moved aside since the last dismiss.'
-        : `Dismissed: Rackside no longer warns about the damaged database${recoveries.length === 1 ? '' : 's'} it moved aside.`,
+        : onlyDamage
+          ? `Dismissed: Rackside no longer warns about the damaged database${recoveries.length === 1 ? '' : 's'} it moved aside.`
+          : 'Dismissed: Rackside no longer warns about what it reported.',
     );
     return 0;
   }

@@ -11,6 +11,7 @@ import { silentLogger } from '../core/logger';
 import { tempDir } from '../db/test-helpers';
 import { sampleProfiles, sampleSecretValues } from '../profiles/fixtures';
 import { openStore, vaultFileName } from '../store/open-store';
+import { dataBeforeUrlCleanup } from '../store/test-helpers';
 import { cli } from './test-helpers';
 
 const env = { RACKSIDE_PASSPHRASE: 'cli passphrase 1' };
@@ -466,6 +467,29 @@ describe('rackside profiles', () => {
     expect(await cli(['--data-dir', dir, '--json', 'recovery'])).toEqual({
       code: 0,
       stdout: '{\n  "recoveries": []\n}\n',
+      stderr: '',
+    });
+  });
+
+  it('warns at every run which profiles an update took a URL password from, until it is dismissed', async () => {
+    const dir = tempDir();
+    const password = 'Hunter2-in-the-url';
+    dataBeforeUrlCleanup(dir, password);
+    const warning =
+      'rackside: warning: Rackside no longer keeps passwords in source URLs, where they were stored unencrypted: the update took the password out of the URL of "Foreman prod" and "Patches". To connect with them again, open each profile and enter its password in the profile\'s secret, which the vault keeps encrypted.\nrackside: warning: This is said at every start until it is dismissed: rackside recovery --dismiss (or Dismiss on the banner in the app).\n';
+    for (let run = 0; run < 2; run++) {
+      const listed = await cli(['--data-dir', dir, 'profiles', 'list']);
+      expect(listed).toMatchObject({ code: 0, stderr: warning });
+      expect(listed.stdout).toContain('https://fm.lab/');
+      expect(listed.stdout).not.toContain(password);
+    }
+    expect(await cli(['--data-dir', dir, 'recovery', '--dismiss'])).toEqual({
+      code: 0,
+      stdout: 'Dismissed: Rackside no longer warns about what it reported.\n',
+      stderr: '',
+    });
+    expect(await cli(['--data-dir', dir, 'profiles', 'list'])).toMatchObject({
+      code: 0,
       stderr: '',
     });
   });

@@ -179,7 +179,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
   program
     .command('recovery')
-    .description('damaged databases Rackside moved aside, which every start warns about')
+    .description(
+      'damaged databases Rackside moved aside, and passwords an update took out of source URLs, which every start warns about',
+    )
     .option('--dismiss', 'they have been dealt with: stop warning about them, here and in the app')
     .action((opts: { dismiss?: boolean }) => {
       code = recoveryCommand(io, program.opts<GlobalOptions>(), opts);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '../../shared/errors';
 import type { Logger } from '../core/logger';
-import type { Migration } from './migrations';
+import type { Migration, UpgradeNotice } from './migrations';
 import type { Sqlite } from './sqlite';
 
 export function migrationHash(migration: Migration): string {
@@ -22,15 +22,24 @@ interface AppliedRow {
  * is applied is read again and the missing migrations applied under one write lock
  * (`BEGIN IMMEDIATE`), so the later process waits (busy_timeout) and then finds them applied. A
  * database already up to date is only read, never locked for writing.
+ *
+ * The notices of the migrations applied go to `record` before they commit, so that changes the
+ * user must hear about are never made without a word (a failed commit leaves a notice that the
+ * next open, applying the migration again, records again under the same id).
  */
-export function migrate(db: Sqlite, list: readonly Migration[], logger: Logger): void {
+export function migrate(
+  db: Sqlite,
+  list: readonly Migration[],
+  logger: Logger,
+  record: (notices: readonly UpgradeNotice[]) => void = () => undefined,
+): void {
   list.forEach((migration, index) => {
     if (migration.version !== index + 1) {
       throw new AppError('internal', `Migration list is not numbered 1..n at entry ${index}`);
     }
   });
   if (appliedMigrations(db, list) === list.length) return;
-  const record = (migration: Migration): void => {
+  const recordApplied = (migration: Migration): void => {
     db.prepare(
       'INSERT INTO schema_migrations (version, name, sha256, applied_at) VALUES (?, ?, ?, ?)',
     ).run(migration.version, migration.name, migrationHash(migration), new Date().toISOString());
@@ -41,11 +50,15 @@ export function migrate(db: Sqlite, list: readonly Migration[], logger: Logger):
         version INTEGER PRIMARY KEY, name TEXT NOT NULL, sha256 TEXT NOT NULL, applied_at TEXT NOT NULL
       ) STRICT`);
       const pending = list.slice(appliedMigrations(db, list));
+      const notices: UpgradeNotice[] = [];
       for (const migration of pending) {
+        const notice = migration.notice?.(db) ?? null;
+        if (notice !== null) notices.push(notice);
         db.exec(migration.sql);
-        record(migration);
+        recordApplied(migration);
         db.pragma(`user_version = ${migration.version}`);
       }
+      if (notices.length > 0) record(notices);
       return pending;
     })
     .immediate();

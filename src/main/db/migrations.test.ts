@@ -336,7 +336,13 @@ describe('migration 12: source URLs without credentials', () => {
       'ssh',
       JSON.stringify({ kind: 'ssh', host: 'x', url: 'https://u:p@x/' }),
     );
-    migrate(db, migrations, silentLogger);
+    const notices: unknown[] = [];
+    migrate(db, migrations, silentLogger, (recorded) => notices.push(...recorded));
+    // The user is told which profile lost a password, never the password.
+    expect(notices).toEqual([
+      { id: 'url-passwords-removed', message: expect.stringContaining('URL of "a".') as unknown },
+    ]);
+    expect(JSON.stringify(notices)).not.toContain('pw');
     const stored = (id: string) =>
       JSON.parse(
         (

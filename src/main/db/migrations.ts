@@ -1,3 +1,5 @@
+import type { Sqlite } from './sqlite';
+
 /**
  * Schema migrations, as data. Each is applied once, in its own transaction, and its SHA-256 is
  * recorded; editing an applied migration makes the next open fail loudly. Never edit or reorder
@@ -7,6 +9,61 @@ export interface Migration {
   readonly version: number;
   readonly name: string;
   readonly sql: string;
+  /**
+   * What the user must be told about what the SQL is about to change, read just before it runs
+   * (null: nothing to say here). Every start shows it until dismissed. Not part of the hash: it
+   * only reads.
+   */
+  readonly notice?: (db: Sqlite) => UpgradeNotice | null;
+}
+
+/** A notice from an upgrade of the database: `id` names the notice the app shows. */
+export interface UpgradeNotice {
+  readonly id: string;
+  readonly message: string;
+}
+
+/** Profiles named at most in one notice; the rest are counted. */
+const namedAtMost = 20;
+
+/**
+ * Migration 12 takes passwords out of source URLs, and the user has to enter them again where
+ * Rackside keeps them (the profile's secret, in the vault): which profiles lose one. Names only:
+ * the password is never written anywhere else.
+ */
+function urlPasswordsNotice(db: Sqlite): UpgradeNotice | null {
+  const rows = db
+    .prepare(
+      `SELECT name, json_extract(connection, '$.url') AS url FROM profiles
+       WHERE kind IN ('foreman', 'proxmox', 'patchmon') ORDER BY name_key`,
+    )
+    .all() as { name: string; url: unknown }[];
+  const names = rows.filter((row) => hasPassword(row.url)).map((row) => `"${row.name}"`);
+  if (names.length === 0) return null;
+  const named =
+    names.length > namedAtMost
+      ? [...names.slice(0, namedAtMost), `${String(names.length - namedAtMost)} more`]
+      : names;
+  const list =
+    named.length === 1 ? named.join('') : `${named.slice(0, -1).join(', ')} and ${named.at(-1)}`;
+  return {
+    id: 'url-passwords-removed',
+    message:
+      'Rackside no longer keeps passwords in source URLs, where they were stored unencrypted: ' +
+      `the update took the password out of the URL of ${list}. To connect with them again, ` +
+      "open each profile and enter its password in the profile's secret, which the vault keeps " +
+      'encrypted.',
+  };
+}
+
+/** A URL with a password in it, read as `rackside_url_without_credentials` reads it. */
+function hasPassword(url: unknown): boolean {
+  if (typeof url !== 'string') return false;
+  try {
+    return new URL(url).password !== '';
+  } catch {
+    return false;
+  }
 }
 
 export const migrations: readonly Migration[] = [
@@ -318,6 +375,7 @@ export const migrations: readonly Migration[] = [
         AND json_extract(connection, '$.url') IS NOT
           rackside_url_without_credentials(json_extract(connection, '$.url'));
     `,
+    notice: urlPasswordsNotice,
   },
   {
     version: 13,

@@ -5,7 +5,7 @@ import { AppError } from '../../shared/errors';
 import { writeFileDurably } from '../core/atomic-file';
 import type { Logger } from '../core/logger';
 import { migrate } from './migrate';
-import { migrations as defaultMigrations, type Migration } from './migrations';
+import { migrations as defaultMigrations, type Migration, type UpgradeNotice } from './migrations';
 import { openSqlite, type Sqlite } from './sqlite';
 
 const sqliteHeader = Buffer.from('SQLite format 3\0', 'latin1');
@@ -41,6 +41,8 @@ export interface OpenDatabaseOptions {
   nativeBinding?: string | undefined;
   migrations?: readonly Migration[];
   clock?: () => Date;
+  /** Keeps what an upgrade at this open must tell the user; called before the upgrade commits. */
+  recordNotices?: (notices: readonly UpgradeNotice[]) => void;
 }
 
 /** A full check at least this often, even after clean closes. */
@@ -110,7 +112,7 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
   const db = openSqlite(options.file, { nativeBinding: options.nativeBinding });
   try {
     applyPragmas(db);
-    migrate(db, options.migrations ?? defaultMigrations, options.logger);
+    migrate(db, options.migrations ?? defaultMigrations, options.logger, options.recordNotices);
   } catch (error) {
     db.close();
     // Damage the clean-close record could not see: open again, this time with the full check

@@ -11,6 +11,7 @@ import {
   dismissRecoveries,
   readRecoveries,
   recordRecovery,
+  recordUpgradeNotices,
   type RecoveryReport,
 } from './recovery-record';
 
@@ -36,12 +37,13 @@ export interface Store {
   /** Set when a damaged database was moved aside at this open; show `message` to the user. */
   recovered: CorruptionReport | null;
   /**
-   * Every damaged database moved aside, at this open or an earlier one (by any Rackside
-   * process), that the user has not dismissed: each start says so until then.
+   * Every damaged database moved aside, and every upgrade notice (source URLs that lost their
+   * passwords), at this open or an earlier one (by any Rackside process), that the user has not
+   * dismissed: each start says so until then.
    */
   recoveries(): readonly RecoveryReport[];
-  /** The user has read `recoveries()`: later opens no longer report them. */
-  dismissRecoveries(): void;
+  /** The user has read these of `recoveries()` (all by default): later opens no longer report them. */
+  dismissRecoveries(reports?: readonly RecoveryReport[]): void;
   /**
    * Set when the disk let the database open for reading only (full, failing): what is stored
    * can be read, nothing can be saved. Says why, in words.
@@ -67,12 +69,17 @@ export function openStore(options: OpenStoreOptions): Store {
   ensureDataDir(options.dataDir);
   const logger = options.logger.child('store');
   const clock = options.clock ?? (() => new Date());
+  // Set when this open upgraded the database and the upgrade has something to tell the user.
+  const upgrade: { recorded: RecoveryReport[] | null } = { recorded: null };
   const database = withWritableFolder(options.dataDir, () =>
     openDatabase({
       file: path.join(options.dataDir, databaseFileName),
       logger: logger.child('db'),
       nativeBinding: options.nativeBinding,
       clock,
+      recordNotices: (notices) => {
+        upgrade.recorded = recordUpgradeNotices(options.dataDir, notices, clock(), logger);
+      },
     }),
   );
   const vault = new Vault({
@@ -86,7 +93,7 @@ export function openStore(options: OpenStoreOptions): Store {
   const { db, recovered } = database;
   let recoveries =
     recovered === null
-      ? readRecoveries(options.dataDir, logger)
+      ? (upgrade.recorded ?? readRecoveries(options.dataDir, logger))
       : recordRecovery(options.dataDir, recovered, clock(), logger);
   const profiles = new ProfileService(db, vault, logger.child('profiles'), clock);
   let closed = false;
@@ -97,9 +104,9 @@ export function openStore(options: OpenStoreOptions): Store {
     profiles,
     recovered,
     recoveries: () => recoveries,
-    dismissRecoveries: () => {
-      dismissRecoveries(options.dataDir, recoveries, logger);
-      recoveries = [];
+    dismissRecoveries: (reports = recoveries) => {
+      dismissRecoveries(options.dataDir, reports, logger);
+      recoveries = recoveries.filter((r) => !reports.includes(r));
     },
     readOnly: database.readOnly,
     close: () => {

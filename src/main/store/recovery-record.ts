@@ -5,18 +5,21 @@ import { AppError } from '../../shared/errors';
 import { writeFileDurably } from '../core/atomic-file';
 import type { Logger } from '../core/logger';
 import type { CorruptionReport } from '../db/open-database';
+import type { UpgradeNotice } from '../db/migrations';
 
 /**
- * The damaged databases moved aside that the user has not dismissed yet, kept in the data folder
- * so that every later start — of the app, a browser host, the CLI — says so, not only the process
- * that found the damage (the others would show an empty store and no reason).
+ * What happened to the stored data that the user has not dismissed yet — the damaged databases
+ * moved aside, and what an upgrade of the database changed that the user must act on — kept in
+ * the data folder so that every later start — of the app, a browser host, the CLI — says so, not
+ * only the process that found the damage or ran the upgrade (the others would show an empty store,
+ * or a profile that no longer connects, and no reason).
  */
 export const recoveryFileName = 'database-recovered.json';
 
 /** Reports kept at most: the latest ones, should a database be moved aside again and again. */
 const maxRecoveries = 20;
 
-const RecoveryReport = z
+const DamagedDatabase = z
   .object({
     /** When the file was moved aside. */
     at: z.iso.datetime(),
@@ -26,11 +29,28 @@ const RecoveryReport = z
     message: z.string().max(16_000),
   })
   .strict();
+
+/** What an upgrade changed that the user must act on (a migration's notice). */
+const UpgradeReport = z
+  .object({
+    at: z.iso.datetime(),
+    /** The notice the app shows it as. */
+    notice: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/),
+    message: z.string().max(16_000),
+  })
+  .strict();
+
+const RecoveryReport = z.union([DamagedDatabase, UpgradeReport]);
 export type RecoveryReport = z.infer<typeof RecoveryReport>;
 
 const RecoveryFile = z
   .object({ version: z.literal(1), recoveries: z.array(RecoveryReport).max(maxRecoveries) })
   .strict();
+
+/** The notice the app shows a report as. */
+export function recoveryNoticeId(report: RecoveryReport): string {
+  return 'notice' in report ? report.notice : 'database-recovered';
+}
 
 function recoveryFile(dataDir: string): string {
   return path.join(dataDir, recoveryFileName);
@@ -69,19 +89,49 @@ export function recordRecovery(
   at: Date,
   logger: Logger,
 ): RecoveryReport[] {
-  const recoveries = [
-    ...readRecoveries(dataDir, logger),
-    {
-      at: at.toISOString(),
-      reason: report.reason,
-      movedTo: report.movedTo,
-      message: report.message,
-    },
-  ].slice(-maxRecoveries);
+  return addReports(
+    dataDir,
+    [
+      {
+        at: at.toISOString(),
+        reason: report.reason,
+        movedTo: report.movedTo,
+        message: report.message,
+      },
+    ],
+    logger,
+  );
+}
+
+/**
+ * Adds what an upgrade must tell the user to the record (written durably), in place of an
+ * earlier report of the same notice. As `recordRecovery`, a record that cannot be written is said
+ * in the log only.
+ */
+export function recordUpgradeNotices(
+  dataDir: string,
+  notices: readonly UpgradeNotice[],
+  at: Date,
+  logger: Logger,
+): RecoveryReport[] {
+  const reports = notices.map((n) => ({ at: at.toISOString(), notice: n.id, message: n.message }));
+  return addReports(dataDir, reports, logger);
+}
+
+function addReports(
+  dataDir: string,
+  reports: readonly RecoveryReport[],
+  logger: Logger,
+): RecoveryReport[] {
+  const replaced = new Set(reports.map(recoveryNoticeId));
+  const kept = readRecoveries(dataDir, logger).filter(
+    (r) => !('notice' in r) || !replaced.has(r.notice),
+  );
+  const recoveries = [...kept, ...reports].slice(-maxRecoveries);
   try {
     writeRecoveries(dataDir, recoveries);
   } catch (error) {
-    logger.warn('could not record the damaged database; only this start reports it', {
+    logger.warn('could not record what to tell the user; only this start reports it', {
       error: String(error),
     });
   }
@@ -97,8 +147,9 @@ export function dismissRecoveries(
   dismissed: readonly RecoveryReport[],
   logger: Logger,
 ): void {
-  const gone = new Set(dismissed.map((r) => `${r.at}\n${r.movedTo}`));
-  const left = readRecoveries(dataDir, logger).filter((r) => !gone.has(`${r.at}\n${r.movedTo}`));
+  const key = (r: RecoveryReport): string => `${r.at}\n${r.message}`;
+  const gone = new Set(dismissed.map(key));
+  const left = readRecoveries(dataDir, logger).filter((r) => !gone.has(key(r)));
   try {
     if (left.length > 0) writeRecoveries(dataDir, left);
     else fs.rmSync(recoveryFile(dataDir), { force: true });
