@@ -2,6 +2,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import type { Notice } from '../../shared/contract';
+import type { EventHub } from '../core/events';
 import { createLogger, silentLogger, type LogRecord } from '../core/logger';
 import { useTempDirs } from '../test-support/temp-dir';
 import { openStore } from '../store/open-store';
@@ -10,6 +12,19 @@ import { createCore } from './create-core';
 import { takeEnvPassphrase } from './env-passphrase';
 
 const tempDir = useTempDirs();
+
+/** The notices the core pushes next that `ready` accepts (by their ids). */
+function noticesOnceThey(events: EventHub, ready: (ids: string[]) => boolean): Promise<Notice[]> {
+  return new Promise((resolve) => {
+    const off = events.subscribe((name, payload) => {
+      if (name !== 'notices:changed') return;
+      const notices = payload as Notice[];
+      if (!ready(notices.map((n) => n.id))) return;
+      off();
+      resolve(notices);
+    });
+  });
+}
 
 describe('starting the core with a passphrase (scripted starts such as the demo)', () => {
   it('sets the vault up on first start and unlocks it on later starts', async () => {
@@ -193,6 +208,46 @@ describe('a damaged database another Rackside process moved aside', () => {
       data: [],
     });
     await after.close();
+  });
+
+  it('is reported to an app already running, and goes when the CLI dismisses it', async () => {
+    const dataDir = await tempDir();
+    const options = { dataDir, host: 'browser', version: '0', logger: silentLogger } as const;
+    const core = await createCore({ ...options, unlockWith: 'demo passphrase' });
+    try {
+      const shown = noticesOnceThey(core.events, (ids) => ids.includes('database-recovered'));
+      const database = path.join(dataDir, 'rackside.db');
+      await fs.writeFile(database, 'not a database');
+      // The CLI finds the damage and moves the file aside while the app runs.
+      const finder = openStore({ dataDir, logger: silentLogger });
+      expect(finder.recovered).not.toBeNull();
+      finder.close();
+
+      expect(await shown).toEqual([
+        {
+          id: 'database-recovered',
+          dismissible: true,
+          message: expect.stringMatching(
+            new RegExp(
+              `^The database ${database} is damaged \\(not an SQLite file\\)\\. It was moved to ${database}\\.corrupt-.* Restart Rackside: until then it still works on the moved file, and what it saves goes there\\.$`,
+            ),
+          ) as unknown,
+        },
+      ]);
+      expect(await core.router.dispatch('notices:list', {}, context)).toMatchObject({
+        ok: true,
+        data: [{ id: 'database-recovered' }],
+      });
+
+      // `rackside recovery --dismiss` in a terminal: the banner goes in the running app too.
+      const gone = noticesOnceThey(core.events, (ids) => ids.length === 0);
+      const cli = openStore({ dataDir, logger: silentLogger });
+      cli.dismissRecoveries();
+      cli.close();
+      expect(await gone).toEqual([]);
+    } finally {
+      await core.close();
+    }
   });
 
   it('ignores a record of damaged databases that is not one', async () => {

@@ -7,7 +7,6 @@ import type { Logger } from '../core/logger';
 import { readOnlyNotice } from '../db/open-database';
 import { SettingsStore } from '../settings/settings-store';
 import { ensureDataDir, openStore, type Store } from '../store/open-store';
-import { recoveryNoticeId, type RecoveryReport } from '../store/recovery-record';
 import type { SecretBox } from '../vault/secret-box';
 import { TerminalStreams } from '../hosts/terminal-streams';
 import { HostKeyStore, HostKeyTrust, SshSessionManager, sourceSshWorker } from '../ssh';
@@ -26,6 +25,7 @@ import type { OtpBroker } from '../sync/otp-broker';
 import { defaultConnectors } from '../sync/connectors';
 import { inventoryHandlers } from './inventory-handlers';
 import { NoticeBoard } from './notices';
+import { showRecoveries } from './recovery-notices';
 import { otpHandlers } from './otp-handlers';
 import { sshHandlers } from './ssh-handlers';
 import { storeHandlers } from './store-handlers';
@@ -103,7 +103,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
   });
   if (store.recovered) logger.warn('database recovered', { message: store.recovered.message });
-  postRecoveries(notices, store);
+  const stopRecoveries = showRecoveries(notices, store);
   if (store.readOnly !== null) {
     notices.post({ id: 'read-only', message: readOnlyNotice(store.readOnly), dismissible: false });
   }
@@ -205,6 +205,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     terminals,
     otp: otp.broker,
     close: async () => {
+      stopRecoveries();
       otp.close();
       sshCommands.close();
       terminals.dispose();
@@ -214,26 +215,6 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       store.close();
     },
   };
-}
-
-/**
- * What happened to the stored data that the user has not dismissed (`Store.recoveries`): one
- * notice for the damaged databases moved aside, one for each upgrade notice.
- */
-function postRecoveries(notices: NoticeBoard, store: Store): void {
-  const byNotice = new Map<string, RecoveryReport[]>();
-  for (const report of store.recoveries()) {
-    const id = recoveryNoticeId(report);
-    byNotice.set(id, [...(byNotice.get(id) ?? []), report]);
-  }
-  for (const [id, reports] of byNotice) {
-    notices.post(
-      { id, message: reports.map((r) => r.message).join(' '), dismissible: true },
-      () => {
-        store.dismissRecoveries(reports);
-      },
-    );
-  }
 }
 
 /** The account the app runs as: the last fallback for whom to log in as over SSH. */

@@ -22,6 +22,11 @@ export class NoticeBoard {
     this.events.emit('notices:changed', this.list());
   }
 
+  /** Takes a notice away whose cause is gone (dealt with elsewhere); none of that id is fine. */
+  withdraw(id: string): void {
+    if (this.#posted.delete(id)) this.events.emit('notices:changed', this.list());
+  }
+
   list(): Notice[] {
     return [...this.#posted.values()].map((posted) => posted.notice);
   }

@@ -12,6 +12,7 @@ import {
   readRecoveries,
   recordRecovery,
   recordUpgradeNotices,
+  recoveryRecordStamp,
   type RecoveryReport,
 } from './recovery-record';
 
@@ -44,6 +45,11 @@ export interface Store {
   recoveries(): readonly RecoveryReport[];
   /** The user has read these of `recoveries()` (all by default): later opens no longer report them. */
   dismissRecoveries(reports?: readonly RecoveryReport[]): void;
+  /**
+   * Reads the record again if another process changed it since (found damage, dismissed reports):
+   * whether `recoveries()` changed. For a process that runs on, as the app does.
+   */
+  refreshRecoveries(): boolean;
   /**
    * Set when the disk let the database open for reading only (full, failing): what is stored
    * can be read, nothing can be saved. Says why, in words.
@@ -95,6 +101,7 @@ export function openStore(options: OpenStoreOptions): Store {
     recovered === null
       ? (upgrade.recorded ?? readRecoveries(options.dataDir, logger))
       : recordRecovery(options.dataDir, recovered, clock(), logger);
+  let recordStamp = recoveryRecordStamp(options.dataDir);
   const profiles = new ProfileService(db, vault, logger.child('profiles'), clock);
   let closed = false;
   return {
@@ -107,6 +114,15 @@ export function openStore(options: OpenStoreOptions): Store {
     dismissRecoveries: (reports = recoveries) => {
       dismissRecoveries(options.dataDir, reports, logger);
       recoveries = recoveries.filter((r) => !reports.includes(r));
+    },
+    refreshRecoveries: () => {
+      const stamp = recoveryRecordStamp(options.dataDir);
+      if (stamp === recordStamp) return false;
+      recordStamp = stamp;
+      const read = readRecoveries(options.dataDir, logger);
+      if (JSON.stringify(read) === JSON.stringify(recoveries)) return false;
+      recoveries = read;
+      return true;
     },
     readOnly: database.readOnly,
     close: () => {

@@ -56,6 +56,17 @@ function recoveryFile(dataDir: string): string {
   return path.join(dataDir, recoveryFileName);
 }
 
+/**
+ * What identifies the record's current content (its file, size and modification time), null
+ * without a record: a change means another process wrote or removed it.
+ */
+export function recoveryRecordStamp(dataDir: string): string | null {
+  const stat = fs.statSync(recoveryFile(dataDir), { bigint: true, throwIfNoEntry: false });
+  return stat === undefined
+    ? null
+    : `${String(stat.ino)}:${String(stat.size)}:${String(stat.mtimeNs)}`;
+}
+
 /** The reports not dismissed yet; none when there is no file or what it holds is not a record. */
 export function readRecoveries(dataDir: string, logger: Logger): RecoveryReport[] {
   let text: string;

@@ -1,0 +1,51 @@
+import type { Store } from '../store/open-store';
+import { recoveryNoticeId, type RecoveryReport } from '../store/recovery-record';
+import type { NoticeBoard } from './notices';
+
+/** How often the record is looked at for what another process found (as the inventory's watch). */
+const watchMs = 2_000;
+
+/** Said of a database another process moved aside while this one had it open. */
+const stillOnMovedFile =
+  'Restart Rackside: until then it still works on the moved file, and what it saves goes there.';
+
+/**
+ * Shows what happened to the stored data that the user has not dismissed (`Store.recoveries`):
+ * one notice for the damaged databases moved aside, one for each upgrade notice. Another process
+ * (the CLI) may move the database aside, or dismiss the reports, while this one runs: the record
+ * is looked at every two seconds and the notices follow it. Returns the function that stops.
+ */
+export function showRecoveries(notices: NoticeBoard, store: Store): () => void {
+  const key = (r: RecoveryReport): string => `${r.at}\n${r.message}`;
+  // A damaged database reported later was moved aside under this process, which still has the
+  // moved file open.
+  const atStart = new Set(store.recoveries().map(key));
+  let shown = new Set<string>();
+  const show = (): void => {
+    const byNotice = new Map<string, RecoveryReport[]>();
+    for (const report of store.recoveries()) {
+      const id = recoveryNoticeId(report);
+      byNotice.set(id, [...(byNotice.get(id) ?? []), report]);
+    }
+    for (const id of shown) if (!byNotice.has(id)) notices.withdraw(id);
+    for (const [id, reports] of byNotice) {
+      const movedUnderUs = id === 'database-recovered' && reports.some((r) => !atStart.has(key(r)));
+      const message = [
+        ...reports.map((r) => r.message),
+        ...(movedUnderUs ? [stillOnMovedFile] : []),
+      ];
+      notices.post({ id, message: message.join(' '), dismissible: true }, () => {
+        store.dismissRecoveries(reports);
+      });
+    }
+    shown = new Set(byNotice.keys());
+  };
+  show();
+  const timer = setInterval(() => {
+    if (store.refreshRecoveries()) show();
+  }, watchMs);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+  };
+}
