@@ -8,6 +8,7 @@ import { generate } from 'selfsigned';
 import { describe, expect, it } from 'vitest';
 import type { ManifestInput } from '../../shared/manifest';
 import { silentLogger } from '../core/logger';
+import { openSqlite } from '../db/sqlite';
 import { tempDir } from '../db/test-helpers';
 import { sampleProfiles, sampleSecretValues } from '../profiles/fixtures';
 import { openStore, vaultFileName } from '../store/open-store';
@@ -492,6 +493,26 @@ describe('rackside profiles', () => {
       code: 0,
       stderr: '',
     });
+  });
+
+  it('says another Rackside process is upgrading the data folder when it waited for it in vain', async () => {
+    const dir = tempDir();
+    dataBeforeUrlCleanup(dir, 'pw');
+    // Another process upgrading the database: it holds the write lock for longer than the wait.
+    const upgrading = openSqlite(path.join(dir, 'rackside.db'));
+    upgrading.exec('BEGIN IMMEDIATE');
+    try {
+      expect(await cli(['--data-dir', dir, 'profiles', 'list'])).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: `rackside: Another Rackside process is setting up or upgrading the data folder ${dir} (or writing to it) and did not finish within 5 seconds. Try again once it is done.\n`,
+      });
+    } finally {
+      upgrading.exec('ROLLBACK');
+      upgrading.close();
+    }
+    // Nothing was lost: once the other process is done, the upgrade goes through.
+    expect(await cli(['--data-dir', dir, 'profiles', 'list'])).toMatchObject({ code: 0 });
   });
 
   it('probes a TLS server, pins its certificate, and passes afterwards', async () => {

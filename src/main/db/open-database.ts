@@ -91,6 +91,7 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
     damage =
       headerProblem(options.file) ?? (trusted ? null : integrityProblem(options.file, options));
   } catch (error) {
+    if (isBusy(error)) throw waitedInVain(options.file, error);
     // A disk too full to check the file on: read it without writing, checked as it is read.
     const problem = storageProblem(error);
     const reading = problem === null ? null : openForReading(options, problem, true);
@@ -118,6 +119,7 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
     // Damage the clean-close record could not see: open again, this time with the full check
     // (the record is gone), which moves the damaged file aside.
     if (trusted && isCorruptionError(error)) return openDatabase(options);
+    if (isBusy(error)) throw waitedInVain(options.file, error);
     const problem = storageProblem(error);
     const reading = problem === null || !exists ? null : openForReading(options, problem, !trusted);
     if (reading !== null) return reading;
@@ -196,6 +198,25 @@ function openForReading(
 /** Databases open in this process, and those whose use raised a corruption error. */
 const openFiles = new Set<string>();
 const damageSeen = new Set<string>();
+
+/** SQLite's "database is locked": another connection kept the lock past the busy timeout. */
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}
+
+/**
+ * What to say when opening waited the whole busy timeout for another process: one that is
+ * creating or upgrading the database holds its lock that long (a slow upgrade of a large
+ * inventory), or, while this one upgrades, an older version writing to it. Nothing was changed.
+ */
+function waitedInVain(file: string, error: unknown): AppError {
+  return new AppError(
+    'unavailable',
+    `Another Rackside process is setting up or upgrading the data folder ${path.dirname(file)} (or writing to it) and did not finish within ${String(busyTimeoutMs / 1000)} seconds. Try again once it is done.`,
+    { cause: error },
+  );
+}
 
 /** SQLite's own words for a damaged file (`SQLITE_CORRUPT`, its extended codes, `SQLITE_NOTADB`). */
 export function isCorruptionError(error: unknown): boolean {

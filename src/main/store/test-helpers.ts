@@ -46,6 +46,7 @@ export async function unlockedTestStore(dataDir = tempDir()): Promise<Store> {
  */
 export function dataBeforeUrlCleanup(dataDir: string, password: string): void {
   const db = openSqlite(path.join(dataDir, databaseFileName));
+  db.pragma('journal_mode = WAL');
   migrate(db, migrations.slice(0, 11), silentLogger);
   const insert = db.prepare(
     `INSERT INTO profiles (id, name, name_key, kind, connection, created_at, updated_at)
