@@ -8,10 +8,24 @@ import { createLogger, silentLogger, type LogRecord } from '../core/logger';
 import { useTempDirs } from '../test-support/temp-dir';
 import { openStore } from '../store/open-store';
 import { dataBeforeUrlCleanup } from '../store/test-helpers';
-import { createCore } from './create-core';
+import { createCore, type CoreOptions } from './create-core';
 import { takeEnvPassphrase } from './env-passphrase';
 
 const tempDir = useTempDirs();
+
+/** Dismisses the notice `id` in one start of the core; the next start shows no notice. */
+async function dismissForGood(options: CoreOptions, id: string): Promise<void> {
+  const context = { host: 'browser' } as const;
+  const core = await createCore(options);
+  expect(await core.router.dispatch('notices:dismiss', { id }, context)).toEqual({
+    ok: true,
+    data: [],
+  });
+  await core.close();
+  const after = await createCore(options);
+  expect(await after.router.dispatch('notices:list', {}, context)).toEqual({ ok: true, data: [] });
+  await after.close();
+}
 
 /** The notices the core pushes next that `ready` accepts (by their ids). */
 function noticesOnceThey(events: EventHub, ready: (ids: string[]) => boolean): Promise<Notice[]> {
@@ -194,20 +208,7 @@ describe('a damaged database another Rackside process moved aside', () => {
       await core.close();
     }
 
-    const core = await createCore(options);
-    expect(
-      await core.router.dispatch('notices:dismiss', { id: 'database-recovered' }, context),
-    ).toEqual({
-      ok: true,
-      data: [],
-    });
-    await core.close();
-    const after = await createCore(options);
-    expect(await after.router.dispatch('notices:list', {}, context)).toEqual({
-      ok: true,
-      data: [],
-    });
-    await after.close();
+    await dismissForGood(options, 'database-recovered');
   });
 
   it('is reported to an app already running, and goes when the CLI dismisses it', async () => {
@@ -310,17 +311,7 @@ describe('passwords an upgrade took out of source URLs', () => {
     expect(cli.recoveries().map((r) => r.message)).toEqual([expected.data[0]!.message]);
     cli.close();
 
-    const core = await createCore(options);
-    expect(
-      await core.router.dispatch('notices:dismiss', { id: 'url-passwords-removed' }, context),
-    ).toEqual({ ok: true, data: [] });
-    await core.close();
-    const after = await createCore(options);
-    expect(await after.router.dispatch('notices:list', {}, context)).toEqual({
-      ok: true,
-      data: [],
-    });
-    await after.close();
+    await dismissForGood(options, 'url-passwords-removed');
 
     // The password itself is in no log and no file in the data folder.
     expect(JSON.stringify(logged)).not.toContain(password);

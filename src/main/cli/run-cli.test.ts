@@ -13,7 +13,7 @@ import { tempDir } from '../db/test-helpers';
 import { sampleProfiles, sampleSecretValues } from '../profiles/fixtures';
 import { openStore, vaultFileName } from '../store/open-store';
 import { dataBeforeUrlCleanup } from '../store/test-helpers';
-import { cli } from './test-helpers';
+import { cli, type CliRun } from './test-helpers';
 
 const env = { RACKSIDE_PASSPHRASE: 'cli passphrase 1' };
 const manifest: ManifestInput = {
@@ -42,6 +42,18 @@ function grepDir(dir: string, needles: string[]): string[] {
         .filter((n) => fs.readFileSync(path.join(dir, name)).includes(n))
         .map((n) => `${name}:${n}`),
     );
+}
+
+/** `rackside recovery --dismiss` says `said`; the next command warns no more. Returns that run. */
+async function dismissInCli(dir: string, said: string): Promise<CliRun> {
+  expect(await cli(['--data-dir', dir, 'recovery', '--dismiss'])).toEqual({
+    code: 0,
+    stdout: `${said}\n`,
+    stderr: '',
+  });
+  const next = await cli(['--data-dir', dir, 'profiles', 'list']);
+  expect(next).toMatchObject({ code: 0, stderr: '' });
+  return next;
 }
 
 describe('rackside profiles', () => {
@@ -455,16 +467,11 @@ describe('rackside profiles', () => {
       /\n\nOnce dealt with, dismiss with: rackside recovery --dismiss\n$/,
     );
 
-    expect(await cli(['--data-dir', dir, 'recovery', '--dismiss'])).toEqual({
-      code: 0,
-      stdout: 'Dismissed: Rackside no longer warns about the damaged database it moved aside.\n',
-      stderr: '',
-    });
-    expect(await cli(['--data-dir', dir, 'profiles', 'list'])).toEqual({
-      code: 0,
-      stdout: 'No profiles.\n',
-      stderr: '',
-    });
+    const after = await dismissInCli(
+      dir,
+      'Dismissed: Rackside no longer warns about the damaged database it moved aside.',
+    );
+    expect(after.stdout).toBe('No profiles.\n');
     expect(await cli(['--data-dir', dir, '--json', 'recovery'])).toEqual({
       code: 0,
       stdout: '{\n  "recoveries": []\n}\n',
@@ -484,15 +491,7 @@ describe('rackside profiles', () => {
       expect(listed.stdout).toContain('https://fm.lab/');
       expect(listed.stdout).not.toContain(password);
     }
-    expect(await cli(['--data-dir', dir, 'recovery', '--dismiss'])).toEqual({
-      code: 0,
-      stdout: 'Dismissed: Rackside no longer warns about what it reported.\n',
-      stderr: '',
-    });
-    expect(await cli(['--data-dir', dir, 'profiles', 'list'])).toMatchObject({
-      code: 0,
-      stderr: '',
-    });
+    await dismissInCli(dir, 'Dismissed: Rackside no longer warns about what it reported.');
   });
 
   it('says another Rackside process is upgrading the data folder when it waited for it in vain', async () => {
