@@ -266,6 +266,16 @@ export function inputTakenOf(reason: string): number | null {
   return match?.[1] === undefined ? null : Number(match[1]);
 }
 
+/**
+ * What an Electron terminal port carries besides output, just before the host closes it: the
+ * close a socket would have had (a refused frame: 1003 or 1007, with `refusedFrameReason`). A port
+ * says nothing by itself when its other end goes.
+ */
+export const TerminalPortClose = z
+  .object({ close: z.number().int().min(1000).max(4999), reason: z.string().max(200) })
+  .strict();
+export type TerminalPortClose = z.infer<typeof TerminalPortClose>;
+
 export function encodeInput(bytes: Uint8Array): Uint8Array {
   const frame = new Uint8Array(bytes.byteLength + 1);
   frame[0] = terminalFrame.input;

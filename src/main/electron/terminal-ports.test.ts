@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { describe, expect, it, vi } from 'vitest';
-import { encodeAck } from '../../shared/ssh';
+import { encodeAck, encodeInput } from '../../shared/ssh';
 import type { Core } from '../app/create-core';
 import { silentLogger } from '../core/logger';
 import { TerminalStreams } from '../hosts/terminal-streams';
@@ -95,6 +95,68 @@ describe('terminal streams over MessagePorts (Electron)', () => {
       second.postMessage(encodeAck(8));
       await vi.waitFor(() => {
         expect(acked).toEqual([22, 8]);
+      });
+    } finally {
+      unbind();
+      terminals.dispose();
+    }
+  });
+
+  it('tells the page how much input it took before a malformed frame, takes nothing after it, and pushes a new port', async () => {
+    let output: ((id: string, bytes: Uint8Array) => void) | undefined;
+    const written: string[] = [];
+    const manager = {
+      on: (_event: 'data', listener: (id: string, bytes: Uint8Array) => void) => {
+        output = listener;
+        return () => undefined;
+      },
+      write: (_id: string, bytes: Uint8Array) => written.push(text(bytes)),
+      ack: () => undefined,
+    };
+    const terminals = new TerminalStreams(manager as unknown as SshSessionManager, silentLogger);
+    const pushed: MessagePort[] = [];
+    const window = {
+      isDestroyed: () => false,
+      webContents: {
+        mainFrame: { url: 'app://rackside/index.html' },
+        postMessage: (_channel: string, _data: unknown, ports: MessagePort[]) => {
+          pushed.push(...ports);
+        },
+      },
+    };
+    const unbind = bindTerminalPorts({ terminals } as unknown as Core, {
+      window: () => window as never,
+      allowedOrigins: ['app://rackside'],
+      logger: silentLogger,
+    });
+    const input = (typed: string): Uint8Array => encodeInput(Buffer.from(typed));
+    try {
+      terminals.opened('s1');
+      const first = pushed[0];
+      if (first === undefined) throw new Error('no port');
+      const messages: unknown[] = [];
+      first.on('message', (data: unknown) => messages.push(data));
+      first.postMessage(input('ls;'));
+      first.postMessage(Uint8Array.of(9, 9));
+      first.postMessage(input('rm -rf /tmp/x'));
+      await vi.waitFor(() => {
+        expect(messages).toContainEqual({
+          close: 1007,
+          reason: 'malformed frame; input taken: 3',
+        });
+      });
+      // The page gets a new port at once: what it types there is taken, and output flows there.
+      expect(pushed).toHaveLength(2);
+      const second = pushed[1];
+      if (second === undefined) throw new Error('no second port');
+      const arrived = new Promise<string>((resolve) =>
+        second.once('message', (data: Uint8Array) => resolve(text(data))),
+      );
+      output?.('s1', Buffer.from('$ '));
+      expect(await arrived).toBe('$ ');
+      second.postMessage(input('pwd;'));
+      await vi.waitFor(() => {
+        expect(written).toEqual(['ls;', 'pwd;']);
       });
     } finally {
       unbind();

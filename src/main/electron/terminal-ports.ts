@@ -1,5 +1,6 @@
 import { MessageChannelMain, type BrowserWindow, type MessagePortMain } from 'electron';
 import { ipcChannels, type PortPurpose } from '../../shared/channels';
+import { refusedFrameReason, terminalFrame, type TerminalPortClose } from '../../shared/ssh';
 import type { Core } from '../app/create-core';
 import type { Logger } from '../core/logger';
 
@@ -28,7 +29,11 @@ export function bindTerminalPorts(
     }
   };
 
-  const offOpened = core.terminals.onOpened((sessionId) => {
+  /**
+   * Pushes a port for `sessionId` to the window. `replay`: a new session or a reloaded window, shown
+   * the session's latest output first; without, the same page taking the stream up again.
+   */
+  const push = (sessionId: string, replay: boolean): void => {
     const window = options.window();
     if (window === undefined || window.isDestroyed() || !ourFrame(window)) {
       options.logger.warn('no trusted window for a terminal stream');
@@ -50,18 +55,39 @@ export function bindTerminalPorts(
           port1.close();
         },
       },
-      // A port is pushed for a new session (nothing to replay) or to a reloaded window.
-      { replay: true },
+      { replay },
     );
     if (attachment === null) return;
     ports.get(sessionId)?.close();
     ports.set(sessionId, port1);
+    let inputTaken = 0;
+    let refused = false;
+    /**
+     * Nothing after a refused frame is taken (what was typed would run with a piece missing). The
+     * page is told why the port closes and how much input it took, as a socket's close says, and
+     * gets a new port for what it types next.
+     */
+    const refuse = (close: number, what: string): void => {
+      refused = true;
+      options.logger.warn('malformed terminal frame from the renderer');
+      const notice: TerminalPortClose = { close, reason: refusedFrameReason(what, inputTaken) };
+      port1.postMessage(notice);
+      port1.close();
+      attachment.detach();
+      push(sessionId, false);
+    };
     port1.on('message', (event) => {
+      if (refused) return;
       const data: unknown = event.data;
-      if (!(data instanceof Uint8Array) || !attachment.receive(data)) {
-        options.logger.warn('malformed terminal frame from the renderer');
-        port1.close();
+      if (!(data instanceof Uint8Array)) {
+        refuse(1003, 'binary frames only');
+        return;
       }
+      if (!attachment.receive(data)) {
+        refuse(1007, 'malformed frame');
+        return;
+      }
+      if (data[0] === terminalFrame.input) inputTaken += data.byteLength - 1;
     });
     port1.on('close', () => {
       attachment.detach();
@@ -70,6 +96,11 @@ export function bindTerminalPorts(
     port1.start();
     const purpose: PortPurpose = 'terminal';
     window.webContents.postMessage(ipcChannels.port, { purpose, id: sessionId }, [port2]);
+  };
+
+  // A port is pushed for a new session (nothing to replay) or to a reloaded window.
+  const offOpened = core.terminals.onOpened((sessionId) => {
+    push(sessionId, true);
   });
 
   return () => {

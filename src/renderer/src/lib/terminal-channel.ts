@@ -22,9 +22,10 @@ import {
 export interface InputNotSent {
   /**
    * `refused`: the host refused a frame, and takes nothing after it on that stream (what was
-   * typed would run with a piece missing); `closed`: the stream closed for good.
+   * typed would run with a piece missing) — `refused-port`: the same under Electron, whose port
+   * is then closed and a new one opened; `closed`: the stream closed for good.
    */
-  cause: 'refused' | 'closed';
+  cause: 'refused' | 'refused-port' | 'closed';
   /** How many bytes of input; null when the host did not say how much it took. */
   bytes: number | null;
 }
@@ -106,39 +107,69 @@ function listenForPorts(): void {
 function portChannel(sessionId: string): TerminalChannel {
   const listeners = new Set<(bytes: Uint8Array) => void>();
   const lostListeners = new Set<() => void>();
+  const notSentListeners = new Set<(notice: InputNotSent) => void>();
+  /** Input typed while no port is open, sent first by the next one. */
   const outbox: Uint8Array[] = [];
   let stream: TerminalStream | undefined;
+  /** Bytes of input given to the current port: what the host says it took is counted from them. */
+  let inputOnPort = 0;
   let closed = false;
+  const notSent = (notice: InputNotSent): void => {
+    if (notice.bytes === 0) return;
+    for (const listener of [...notSentListeners]) listener(notice);
+  };
   const post = (frame: Uint8Array): void => {
-    if (stream) stream.send(frame);
-    else outbox.push(frame);
+    if (stream === undefined) {
+      outbox.push(frame);
+      return;
+    }
+    if (isInput(frame)) inputOnPort += frame.byteLength - 1;
+    stream.send(frame);
   };
   const adopt = (received: MessagePort): void => {
     if (closed) {
       received.close();
       return;
     }
-    stream = readTerminalPort(received, {
+    const opened = readTerminalPort(received, {
       opened: () => undefined,
       data: (bytes) => {
         for (const listener of listeners) listener(bytes);
       },
-      // Closed by `close` below, or by a reader worker that failed after taking the port.
-      closed: (code) => {
-        if (closed || code !== readerFailed) return;
-        closed = true;
-        for (const listener of [...lostListeners]) listener();
+      // Closed by `close` below, by the host refusing a frame, or by a reader worker that failed
+      // after taking the port.
+      closed: (code, reason) => {
+        if (stream === opened) stream = undefined;
+        if (closed) return;
+        if (code === readerFailed) {
+          closed = true;
+          for (const listener of [...lostListeners]) listener();
+          return;
+        }
+        if (refusedFrameCodes.includes(code)) {
+          // As on a socket: nothing from the refused frame on was taken, nor is it sent again.
+          const taken = inputTakenOf(reason);
+          notSent({ cause: 'refused-port', bytes: taken === null ? null : inputOnPort - taken });
+          inputOnPort = 0;
+          // The host pushes the next port along with its notice.
+          awaitPort();
+        }
       },
     });
-    for (const frame of outbox.splice(0)) stream.send(frame);
+    stream = opened;
+    inputOnPort = 0;
+    for (const frame of outbox.splice(0)) post(frame);
   };
-  const early = arrivedPorts.get(sessionId);
-  if (early) {
-    arrivedPorts.delete(sessionId);
-    adopt(early);
-  } else {
-    portWaiters.set(sessionId, adopt);
-  }
+  const awaitPort = (): void => {
+    const early = arrivedPorts.get(sessionId);
+    if (early) {
+      arrivedPorts.delete(sessionId);
+      adopt(early);
+    } else {
+      portWaiters.set(sessionId, adopt);
+    }
+  };
+  awaitPort();
   return {
     onData: (listener) => {
       listeners.add(listener);
@@ -148,13 +179,16 @@ function portChannel(sessionId: string): TerminalChannel {
       lostListeners.add(listener);
       return () => lostListeners.delete(listener);
     },
-    // A port stays open as long as its session, or is lost with its reader (`onLost`).
-    onInputNotSent: () => () => undefined,
+    onInputNotSent: (listener) => {
+      notSentListeners.add(listener);
+      return () => notSentListeners.delete(listener);
+    },
     send: (data) => {
       sendInput(post, data);
     },
     ack: (count) => {
-      if (count > 0) post(encodeAck(count));
+      // Output of a refused port was settled by the host when it closed that port.
+      if (count > 0) stream?.send(encodeAck(count));
     },
     close: () => {
       closed = true;

@@ -3,6 +3,7 @@
  * where none runs, on the page's main thread: a binary WebSocket (browser host) or a
  * MessagePort (Electron). Both report through the same events.
  */
+import { TerminalPortClose } from '../../../shared/ssh';
 
 export interface StreamEvents {
   /** A socket opened (ports are open from the start). */
@@ -46,21 +47,33 @@ export function socketStream(url: string, events: StreamEvents): TerminalStream 
   };
 }
 
-/** A port says nothing when its other end goes; closing it here is reported like a socket's. */
+/**
+ * A port says nothing when its other end goes: closing it here is reported like a socket's, and
+ * so is the host's notice that it closes the port (`TerminalPortClose`, a refused frame).
+ */
 export function portStream(port: MessagePort, events: StreamEvents): TerminalStream {
   let open = true;
+  const close = (code: number, reason: string): void => {
+    if (!open) return;
+    open = false;
+    port.close();
+    events.closed(code, reason, []);
+  };
   port.onmessage = (event: MessageEvent<unknown>) => {
-    if (open && event.data instanceof Uint8Array) events.data(event.data);
+    if (!open) return;
+    if (event.data instanceof Uint8Array) {
+      events.data(event.data);
+      return;
+    }
+    const notice = TerminalPortClose.safeParse(event.data);
+    if (notice.success) close(notice.data.close, notice.data.reason);
   };
   return {
     send: (frame) => {
       if (open) port.postMessage(frame);
     },
     close: (code) => {
-      if (!open) return;
-      open = false;
-      port.close();
-      events.closed(code, '', []);
+      close(code, '');
     },
   };
 }

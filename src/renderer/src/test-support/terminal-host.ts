@@ -125,6 +125,145 @@ export async function startTerminalHost(): Promise<TestTerminalHost> {
   };
 }
 
+/**
+ * The terminal ports of Electron's main process, on real MessageChannels handed to the page as
+ * the preload hands them: it takes input as the host does, and the test decides when it refuses a
+ * frame (it then says so on the port, closes it and pushes a new one, as the host does).
+ */
+export interface TestPortHost {
+  /** A session the host knows: its first port is pushed to the page. */
+  open(sessionId: string): void;
+  typed(sessionId: string): string;
+  arrived(sessionId: string): string[];
+  ports(sessionId: string): number;
+  /** Output of the session (ASCII), on its current port. */
+  output(sessionId: string, text: string): void;
+  /** The next input frame that contains `text` is refused as malformed. */
+  refuse(text: string): void;
+  stop(): void;
+}
+
+/** Real timers, whatever a test fakes: messages between the page and its worker or the host take them. */
+const later = globalThis.setTimeout.bind(globalThis);
+
+/**
+ * One end of a MessageChannel in the page's realm (Node's own would hand the page its typed
+ * arrays from another realm). Messages arrive one task each; those sent before either end closed
+ * still arrive at an end that is open, as Chromium's do.
+ */
+class PagePort {
+  peer: PagePort | null = null;
+  private receiving = true;
+  private listener: ((event: MessageEvent) => void) | null = null;
+  /** What arrived before anyone listened: a port holds its messages until it is started. */
+  private readonly queue: unknown[] = [];
+  set onmessage(listener: ((event: MessageEvent) => void) | null) {
+    this.listener = listener;
+    for (const data of this.queue.splice(0)) this.deliver(data);
+  }
+  postMessage(data: unknown): void {
+    const peer = this.peer;
+    if (!this.receiving || peer === null) return;
+    later(() => {
+      peer.deliver(data);
+    });
+  }
+  close(): void {
+    this.receiving = false;
+    if (this.peer !== null) this.peer.peer = null;
+    this.peer = null;
+  }
+  private deliver(data: unknown): void {
+    if (!this.receiving) return;
+    if (this.listener === null) this.queue.push(data);
+    else this.listener({ data } as MessageEvent);
+  }
+}
+
+function pagePorts(): { port1: PagePort; port2: PagePort } {
+  const port1 = new PagePort();
+  const port2 = new PagePort();
+  port1.peer = port2;
+  port2.peer = port1;
+  return { port1, port2 };
+}
+
+export function startPortHost(): TestPortHost {
+  // Each test is a fresh page: the port listeners its page adds end with it.
+  const pageListeners: EventListenerOrEventListenerObject[] = [];
+  const addListener = window.addEventListener.bind(window);
+  const listening = vi
+    .spyOn(window, 'addEventListener')
+    .mockImplementation((type: string, listener, options) => {
+      if (type === 'message') pageListeners.push(listener);
+      addListener(type, listener, options);
+    });
+  const sessions = new Map<string, { typed: string; arrived: string[]; ports: PagePort[] }>();
+  let refusal: string | null = null;
+  const session = (id: string) => {
+    const found = sessions.get(id);
+    if (found === undefined) throw new Error(`no session ${id}`);
+    return found;
+  };
+  const push = (id: string): void => {
+    const found = session(id);
+    const { port1, port2 } = pagePorts();
+    let taken = 0;
+    let refused = false;
+    port1.onmessage = (event: MessageEvent<Uint8Array>) => {
+      if (refused) return;
+      const frame = decodeClientFrame(event.data);
+      if (frame?.kind !== 'input') return;
+      const text = new TextDecoder().decode(frame.bytes);
+      found.arrived.push(text);
+      if (refusal !== null && text.includes(refusal)) {
+        refused = true;
+        refusal = null;
+        port1.postMessage({ close: 1007, reason: refusedFrameReason('malformed frame', taken) });
+        port1.close();
+        push(id);
+        return;
+      }
+      taken += frame.bytes.byteLength;
+      found.typed += text;
+    };
+    found.ports.push(port1);
+    const event = new Event('message');
+    Object.defineProperties(event, {
+      source: { value: window },
+      data: { value: { rackside: 'port', purpose: 'terminal', id } },
+      ports: { value: [port2] },
+    });
+    window.dispatchEvent(event);
+  };
+  return {
+    open: (id) => {
+      sessions.set(id, { typed: '', arrived: [], ports: [] });
+      push(id);
+    },
+    typed: (id) => session(id).typed,
+    arrived: (id) => session(id).arrived,
+    ports: (id) => session(id).ports.length,
+    output: (id, text) => {
+      // ASCII, in the page's own Uint8Array (TextEncoder's comes from another realm here).
+      session(id)
+        .ports.at(-1)
+        ?.postMessage(Uint8Array.from(text, (c) => c.charCodeAt(0)));
+    },
+    refuse: (text) => {
+      refusal = text;
+    },
+    stop: () => {
+      for (const found of sessions.values()) for (const port of found.ports) port.close();
+      sessions.clear();
+      listening.mockRestore();
+      for (const listener of pageListeners.splice(0)) {
+        window.removeEventListener('message', listener);
+      }
+    },
+  };
+}
+
 /** The page's WebSockets, in the order they were opened. */
 export const pageSockets: WebSocket[] = [];
 
@@ -145,9 +284,6 @@ export function pointPageAt(host: TestTerminalHost): void {
     },
   );
 }
-
-/** Real timers, whatever a test fakes: messages between the page and its worker take them. */
-const later = globalThis.setTimeout.bind(globalThis);
 
 /** Ends the reader worker of the test that ran before: nothing it still does reaches the page. */
 let stopWorker = (): void => undefined;

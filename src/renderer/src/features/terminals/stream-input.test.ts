@@ -3,8 +3,10 @@ import {
   installReaderWorker,
   pageSockets,
   pointPageAt,
+  startPortHost,
   startTerminalHost,
   stopReaderWorker,
+  type TestPortHost,
   type TestTerminalHost,
 } from '../../test-support/terminal-host';
 import type { TerminalSession } from './terminal-session';
@@ -27,7 +29,7 @@ afterEach(async () => {
   await host.stop();
 });
 
-async function terminal(sessionId: string): Promise<TerminalSession> {
+async function newSession(): Promise<TerminalSession> {
   const { TerminalSession } = await import('./terminal-session');
   const session = new TerminalSession(defaultSettings, {
     input: () => undefined,
@@ -39,6 +41,11 @@ async function terminal(sessionId: string): Promise<TerminalSession> {
     streamLost: () => undefined,
   });
   sessions.push(session);
+  return session;
+}
+
+async function terminal(sessionId: string): Promise<TerminalSession> {
+  const session = await newSession();
   host.open(sessionId);
   session.connect(sessionId);
   return session;
@@ -171,5 +178,51 @@ describe.each(readers)('a terminal whose stream is read by %s', (_name, inWorker
       );
     });
     expect(host.typed('s-3')).toBe('ok;');
+  });
+});
+
+describe.each(readers)('an Electron terminal whose port is read by %s', (_name, inWorker) => {
+  let ports: TestPortHost;
+  beforeEach(async () => {
+    vi.stubGlobal('rackside', {});
+    ports = startPortHost();
+    if (inWorker) await installReaderWorker();
+  });
+  afterEach(() => {
+    ports.stop();
+  });
+
+  it('says how much typing was not sent when the app refuses a frame, and sends what is typed next on a new port', async () => {
+    const id = 'p-1';
+    const session = await newSession();
+    session.connect(id);
+    ports.open(id);
+    session.send('ok;');
+    ports.output(id, 'ok\r\n$ ');
+    await vi.waitFor(() => {
+      expect(ports.typed(id)).toBe('ok;');
+      expect(screen(session)).toContain('ok\n$');
+    });
+    ports.refuse('BAD');
+    // Sent before the terminal hears of the refusal: nothing after the refused frame is taken.
+    session.send('BAD');
+    session.send('later;');
+    await vi.waitFor(() => {
+      expect(screen(session)).toContain(
+        "[The last 9 bytes typed were not sent: Rackside refused them as malformed and closed this terminal's stream (it is open again)]",
+      );
+    });
+
+    // The stream is open again: what is typed now is sent, and output shows.
+    session.send('again;');
+    await vi.waitFor(() => {
+      expect(ports.typed(id)).toBe('ok;again;');
+    });
+    ports.output(id, 'again\r\n');
+    await vi.waitFor(() => {
+      expect(screen(session)).toContain('again');
+    });
+    expect(ports.ports(id)).toBe(2);
+    expect(ports.arrived(id).filter((text) => text.includes('BAD'))).toEqual(['BAD']);
   });
 });

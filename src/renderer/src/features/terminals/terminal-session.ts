@@ -112,6 +112,10 @@ export function notSentMessage({ cause, bytes }: InputNotSent): string {
       return typed === null
         ? "Some of what was typed last may not have been sent: Rackside's local server refused it as malformed"
         : `The last ${typed} not sent: Rackside's local server refused ${bytes === 1 ? 'it' : 'them'} as malformed`;
+    case 'refused-port':
+      return typed === null
+        ? "Some of what was typed last may not have been sent: Rackside refused it as malformed and closed this terminal's stream (it is open again)"
+        : `The last ${typed} not sent: Rackside refused ${bytes === 1 ? 'it' : 'them'} as malformed and closed this terminal's stream (it is open again)`;
     case 'closed':
       return `${typed ?? 'What was typed was'} not sent: this terminal's stream closed and could not be opened again`;
     default:
