@@ -244,6 +244,16 @@ export const terminalPath = '/term';
 export const sessionParam = 'session';
 /** Set on a window's first socket to a session it showed before a reload: replay its output. */
 export const replayParam = 'replay';
+/**
+ * Set on a socket a window opens again after its socket to the session dropped: how many bytes of
+ * output it received on that socket. What the host gave that socket beyond them is sent again.
+ */
+export const receivedParam = 'received';
+
+/** The `received` parameter of a terminal socket; undefined when absent or not a byte count. */
+export function receivedOf(value: string | null): number | undefined {
+  return value !== null && /^\d{1,15}$/.test(value) ? Number(value) : undefined;
+}
 
 /**
  * Close codes of a terminal socket whose frame the host refused: a text frame (1003) or a frame

@@ -2,7 +2,14 @@ import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { maxTerminalInputBytes, replayParam, sessionParam, terminalPath } from '../../shared/ssh';
+import {
+  maxTerminalInputBytes,
+  receivedOf,
+  receivedParam,
+  replayParam,
+  sessionParam,
+  terminalPath,
+} from '../../shared/ssh';
 import {
   CallFrame,
   maxCallFrameBytes,
@@ -110,6 +117,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       terminalWss.handleUpgrade(req, socket, head, (ws) => {
         attachTerminalSocket(ws, core.terminals, sessionId, logger, {
           replay: url.searchParams.get(replayParam) === '1',
+          received: receivedOf(url.searchParams.get(receivedParam)),
         });
       });
       return;

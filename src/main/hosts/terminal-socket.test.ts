@@ -202,6 +202,37 @@ describe('the browser host terminal stream', () => {
     again.socket.close();
   });
 
+  it('sends a socket opened again the output the one that dropped never delivered to the page', async () => {
+    const { host, core, origin } = await start();
+    const id = await openSession(core);
+    const url = `ws://127.0.0.1:${host.port}/term?token=${host.token}&session=${id}`;
+    const { socket } = await connect(url, origin);
+    if (socket === undefined) throw new Error('no socket');
+    const out = output(socket, { ack: false });
+    await opened(core, id);
+    socket.send(encodeInput(Buffer.from('first-line\r')));
+    await out.until((text) => text.toString('utf8').split('first-line').length === 3);
+    // The page had taken in only what came before the shell's answer when the socket dropped.
+    const all = out.text();
+    const kept = all.lastIndexOf('first-line');
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.terminate();
+    await closed;
+    await vi.waitFor(() => {
+      expect(core.terminals.attached(id)).toBe(false);
+    });
+
+    // Read from the start: what is sent again comes right after the upgrade.
+    const again = new WebSocket(`${url}&received=${String(kept)}`, { origin });
+    const resent = output(again, { ack: true });
+    await new Promise((resolve) => again.once('open', resolve));
+    again.send(encodeInput(Buffer.from('next\r')));
+    await resent.until((text) => text.toString('utf8').split('next').length === 3);
+    // The shell's answer first, once, then what came after.
+    expect(resent.text()).toBe(`${all.slice(kept)}next\r\nnext\r\n`);
+    again.close();
+  });
+
   it('holds a flood at the high watermark until the renderer acknowledges what it painted', async () => {
     const { host, core, origin } = await start();
     const id = await core.ssh.open(rootWithKey(sshd, keys.client.privatePath), {

@@ -15,7 +15,7 @@ export function attachTerminalSocket(
   streams: TerminalStreams,
   sessionId: string,
   logger: Logger,
-  options: { replay?: boolean } = {},
+  options: { replay?: boolean; received?: number } = {},
 ): void {
   const attachment = streams.attach(
     sessionId,

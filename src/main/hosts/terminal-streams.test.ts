@@ -182,6 +182,61 @@ describe("a session's stream shown again in a new window", () => {
     expect(again.text()).toBe('while away\r\nback\r\n');
   });
 
+  it('sends a socket opened again after a drop the output the dropped one never delivered, once and in order', () => {
+    const { streams, output, ackedTotal } = fakeSessions();
+    streams.opened('s1');
+    const first = recordingSink();
+    const attachment = streams.attach('s1', first.sink);
+    output('s1', '$ make\r\n');
+    output('s1', 'cc -c main.c\r\n');
+    output('s1', 'cc -o app main.o\r\n');
+    // The socket drops: the page received the first 22 bytes; the rest went down with it.
+    attachment?.receive(encodeAck(8));
+    attachment?.detach();
+    output('s1', 'done\r\n');
+    const again = recordingSink();
+    const second = streams.attach('s1', again.sink, { received: 22 });
+    output('s1', '$ ');
+    expect(again.text()).toBe('cc -o app main.o\r\ndone\r\n$ ');
+    // What the dropped socket was given is settled; painting what is sent again adds nothing.
+    expect(ackedTotal()).toBe(40);
+    second?.receive(encodeAck(18));
+    expect(ackedTotal()).toBe(40);
+    second?.receive(encodeAck(8));
+    expect(ackedTotal()).toBe(48);
+
+    // Dropped again with everything received: nothing is sent twice.
+    second?.detach();
+    const third = recordingSink();
+    streams.attach('s1', third.sink, { received: again.text().length });
+    output('s1', 'ls\r\n');
+    expect(third.text()).toBe('ls\r\n');
+  });
+
+  it('says how much output was skipped when more went down with a socket than is kept', () => {
+    const { streams, output } = fakeSessions();
+    streams.opened('s1');
+    const first = recordingSink();
+    const attachment = streams.attach('s1', first.sink);
+    const lines = Array.from(
+      { length: 20_000 },
+      (_, i) => `line ${String(i).padStart(5, '0')} ${'x'.repeat(40)}\r\n`,
+    );
+    for (let i = 0; i < lines.length; i += 100) output('s1', lines.slice(i, i + 100).join(''));
+    attachment?.detach();
+    const sent = first.text().length;
+    const again = recordingSink();
+    streams.attach('s1', again.sink, { received: 1000 });
+    const text = again.text();
+    expect(
+      text.startsWith(
+        `\r\n\x1b[2m[${String(sent - 1000 - historyBytes)} bytes of output skipped: sent as this terminal's stream dropped, and no longer kept]\x1b[0m\r\nline `,
+      ),
+    ).toBe(true);
+    expect(text.endsWith(lines.at(-1) ?? '-')).toBe(true);
+    expect(text.length).toBeLessThan(historyBytes + 200);
+  });
+
   it('keeps only the latest output, and replays it from the first whole line', () => {
     const { streams, output } = fakeSessions();
     streams.opened('s1');

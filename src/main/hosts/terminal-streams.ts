@@ -34,6 +34,10 @@ interface Stream {
   dropped: TerminalModes | null;
   /** Replayed history the current sink has not acknowledged; its first acks are for these. */
   replayUnacked: number;
+  /** Bytes handed to the current sink, replays included. */
+  sentToSink: number;
+  /** Bytes handed to the sink before it, until the next one attaches; null if there was none. */
+  sentToLast: number | null;
 }
 
 /**
@@ -42,6 +46,29 @@ interface Stream {
  * terminal's 10 000-line scrollback at typical widths.
  */
 export const historyBytes = 512 * 1024;
+
+/**
+ * What a transport opened again by the same page is sent first: the output the one before it was
+ * given and the page never received — the last `missing` bytes handed out, all still kept (the
+ * latest output is the end of `history`). When more is missing than is kept, the page is told how
+ * much was skipped and shown the kept output as a new transport is (`replayOf`).
+ */
+export function resendOf(
+  history: readonly Uint8Array[],
+  historySize: number,
+  dropped: TerminalModes | null,
+  missing: number,
+): Uint8Array | null {
+  if (missing <= 0 || history.length === 0) return null;
+  if (missing <= historySize) return concatBytes(history).slice(historySize - missing);
+  const skipped = missing - historySize;
+  const notice = encoder.encode(
+    `\r\n\x1b[2m[${String(skipped)} ${skipped === 1 ? 'byte' : 'bytes'} of output skipped: ` +
+      `sent as this terminal's stream dropped, and no longer kept]\x1b[0m\r\n`,
+  );
+  const kept = replayOf(history, dropped);
+  return kept === null ? notice : concatBytes([notice, kept]);
+}
 
 /**
  * What a new transport is shown of the kept output: all of it, or — once its start was dropped
@@ -69,9 +96,10 @@ const encoder = new TextEncoder();
  * terminal bytes never go through the request/response contract. Flow control stays end to end:
  * the manager only sends up to its high watermark of unacknowledged bytes, and acknowledgements
  * come from the renderer after xterm.js has written them, so nothing here grows without bound.
- * When a transport goes away, what it never acknowledged is acknowledged for it (those bytes are
- * lost with it) so the session is not left paused. The next transport is first shown the
- * session's latest output again (see `historyBytes`), so a reloaded window keeps its screen.
+ * When a transport goes away, what it never acknowledged is acknowledged for it so the session is
+ * not left paused; what it was given and the page never received is sent again on the same page's
+ * next transport (`resendOf`). A new window's transport is first shown the session's latest
+ * output again (see `historyBytes`), so a reloaded window keeps its screen.
  */
 export class TerminalStreams {
   private readonly streams = new Map<string, Stream>();
@@ -104,6 +132,8 @@ export class TerminalStreams {
         historySize: 0,
         dropped: null,
         replayUnacked: 0,
+        sentToSink: 0,
+        sentToLast: null,
       });
     }
     for (const listener of this.openedListeners) listener(sessionId);
@@ -131,20 +161,32 @@ export class TerminalStreams {
   /**
    * Attaches a transport to a session, replacing (and closing) any previous one. With `replay`
    * the transport is first sent the session's latest output (a window shown again after a
-   * reload); without, only what it has not seen (the same window's socket opened again).
+   * reload); without, only what it has not seen (the same window's socket opened again) — with
+   * `received`, the bytes that window received from the transport before this one: what that
+   * transport was given beyond them was lost with it, and is sent again first (`resendOf`).
    */
   attach(
     sessionId: string,
     sink: TerminalSink,
-    options: { replay?: boolean } = {},
+    options: { replay?: boolean; received?: number } = {},
   ): TerminalAttachment | null {
     const stream = this.streams.get(sessionId);
     if (stream === undefined) return null;
     this.release(sessionId, stream, 'replaced by a newer stream');
     stream.sink = sink;
-    const replay = options.replay === true ? replayOf(stream.history, stream.dropped) : null;
+    const missing =
+      options.received === undefined || stream.sentToLast === null
+        ? 0
+        : stream.sentToLast - options.received;
+    stream.sentToLast = null;
+    const replay =
+      options.replay === true
+        ? replayOf(stream.history, stream.dropped)
+        : resendOf(stream.history, stream.historySize, stream.dropped, missing);
     if (replay !== null) {
+      // Its bytes were acknowledged for the transport they were lost with.
       stream.replayUnacked = replay.byteLength;
+      stream.sentToSink = replay.byteLength;
       sink.send(replay);
     }
     for (const bytes of stream.backlog.splice(0)) this.send(stream, sink, bytes);
@@ -202,6 +244,7 @@ export class TerminalStreams {
 
   private send(stream: Stream, sink: TerminalSink, bytes: Uint8Array): void {
     stream.unacked += bytes.byteLength;
+    stream.sentToSink += bytes.byteLength;
     sink.send(bytes);
     stream.history.push(bytes);
     stream.historySize += bytes.byteLength;
@@ -225,6 +268,8 @@ export class TerminalStreams {
     if (sink === null) return;
     stream.sink = null;
     stream.replayUnacked = 0;
+    stream.sentToLast = stream.sentToSink;
+    stream.sentToSink = 0;
     if (reason !== null) sink.close(reason);
     if (stream.unacked > 0) {
       const lost = stream.unacked;

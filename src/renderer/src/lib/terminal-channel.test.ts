@@ -199,6 +199,35 @@ describe('terminal channels of the browser host', () => {
     expect(received).toEqual(['hello']);
   });
 
+  it('tell the host, opening a socket again after a drop, how much output the dropped one delivered', async () => {
+    vi.useFakeTimers();
+    const { openTerminalChannel } = await channelModule();
+    const channel = openTerminalChannel('s-7');
+    const received: string[] = [];
+    channel.onData((bytes) => received.push(text(bytes)));
+    const worker = lastWorker();
+    const first = worker.posted[0];
+    if (first?.op !== 'open') throw new Error('no socket opened');
+    worker.answer({ op: 'open', id: first.id });
+    worker.answer({ op: 'data', id: first.id, bytes: new TextEncoder().encode('$ make\r\n') });
+    worker.answer({ op: 'ended', id: first.id });
+    worker.answer({ op: 'close', id: first.id, code: 1006, reason: '', unsent: [] });
+    await vi.advanceTimersByTimeAsync(500);
+    const second = worker.posted.filter((m) => m.op === 'open')[1];
+    if (second?.op !== 'open') throw new Error('no socket opened again');
+    expect(second.url).toContain('received=8');
+    // The host sends what went down with the first socket; a drop before it opens asks again.
+    worker.answer({ op: 'ended', id: second.id });
+    worker.answer({ op: 'close', id: second.id, code: 1006, reason: '', unsent: [] });
+    await vi.advanceTimersByTimeAsync(1000);
+    const third = worker.posted.filter((m) => m.op === 'open')[2];
+    if (third?.op !== 'open') throw new Error('no third socket');
+    expect(third.url).toContain('received=8');
+    worker.answer({ op: 'open', id: third.id });
+    worker.answer({ op: 'data', id: third.id, bytes: new TextEncoder().encode('cc\r\n') });
+    expect(received).toEqual(['$ make\r\n', 'cc\r\n']);
+  });
+
   it('do not reopen a socket for a tab closed while it waited to reconnect', async () => {
     vi.useFakeTimers();
     const { openTerminalChannel } = await channelModule();

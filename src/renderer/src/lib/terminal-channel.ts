@@ -4,6 +4,7 @@ import {
   inputTakenOf,
   maxTerminalInputBytes,
   refusedFrameCodes,
+  receivedParam,
   replayParam,
   sessionParam,
   terminalFrame,
@@ -216,6 +217,11 @@ function socketChannel(sessionId: string, replay: boolean): TerminalChannel {
   // Only the first socket that opens asks for the session's latest output; one opened again
   // after a drop would show it twice.
   let replayWanted = replay;
+  /**
+   * Output received on the last socket that was open: the host sends the next one first what it
+   * gave that socket beyond this, lost as it dropped.
+   */
+  let receivedBefore: number | null = null;
   const listeners = new Set<(bytes: Uint8Array) => void>();
   const lostListeners = new Set<() => void>();
   const notSentListeners = new Set<(notice: InputNotSent) => void>();
@@ -242,7 +248,13 @@ function socketChannel(sessionId: string, replay: boolean): TerminalChannel {
 
   const connect = (): void => {
     if (closed) return;
-    const opening = openTerminalSocket(replayWanted ? `${url}&${replayParam}=1` : url, {
+    const query = replayWanted
+      ? `&${replayParam}=1`
+      : receivedBefore === null
+        ? ''
+        : `&${receivedParam}=${String(receivedBefore)}`;
+    let received = 0;
+    const opening = openTerminalSocket(url + query, {
       opened: () => {
         socket = opening;
         reopened = 0;
@@ -251,11 +263,15 @@ function socketChannel(sessionId: string, replay: boolean): TerminalChannel {
         for (const frame of outbox.splice(0)) toSocket(opening, frame);
       },
       data: (bytes) => {
+        received += bytes.byteLength;
         for (const listener of listeners) listener(bytes);
       },
       closed: (code, reason, unsent) => {
         const wasOpen = socket === opening;
-        if (wasOpen) socket = undefined;
+        if (wasOpen) {
+          socket = undefined;
+          receivedBefore = received;
+        }
         if (closed) return;
         // What the failed reader held is gone: reopened as it was, the screen would miss it.
         if (code === readerFailed) {
