@@ -24,9 +24,11 @@ export interface InputNotSent {
   /**
    * `refused`: the host refused a frame, and takes nothing after it on that stream (what was
    * typed would run with a piece missing) — `refused-port`: the same under Electron, whose port
-   * is then closed and a new one opened; `closed`: the stream closed for good.
+   * is then closed and a new one opened; `closed`: the stream closed for good; `reader-failed`:
+   * the page's reader worker failed with this input given to it and not yet taken (reported just
+   * before `onLost`; it is not sent again, as it might have gone out after all).
    */
-  cause: 'refused' | 'refused-port' | 'closed';
+  cause: 'refused' | 'refused-port' | 'closed' | 'reader-failed';
   /** How many bytes of input; null when the host did not say how much it took. */
   bytes: number | null;
 }
@@ -139,11 +141,12 @@ function portChannel(sessionId: string): TerminalChannel {
       },
       // Closed by `close` below, by the host refusing a frame, or by a reader worker that failed
       // after taking the port.
-      closed: (code, reason) => {
+      closed: (code, reason, unsent) => {
         if (stream === opened) stream = undefined;
         if (closed) return;
         if (code === readerFailed) {
           closed = true;
+          notSent({ cause: 'reader-failed', bytes: inputBytes([...unsent, ...outbox.splice(0)]) });
           for (const listener of [...lostListeners]) listener();
           return;
         }
@@ -276,6 +279,7 @@ function socketChannel(sessionId: string, replay: boolean): TerminalChannel {
         // What the failed reader held is gone: reopened as it was, the screen would miss it.
         if (code === readerFailed) {
           closed = true;
+          notSent({ cause: 'reader-failed', bytes: inputBytes([...unsent, ...outbox.splice(0)]) });
           for (const listener of [...lostListeners]) listener();
           return;
         }

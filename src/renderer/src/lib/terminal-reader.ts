@@ -1,3 +1,4 @@
+import { terminalFrame } from '../../../shared/ssh';
 import {
   portStream,
   socketStream,
@@ -25,13 +26,17 @@ export type FromReader =
   | { op: 'ready' }
   | { op: 'open'; id: number }
   | { op: 'data'; id: number; bytes: Uint8Array }
+  /** The worker took an input frame the page sent: it went out, or comes back with `close`. */
+  | { op: 'sent'; id: number }
   /** The stream closed; frames the page sends it meanwhile are kept until it asks to `forget`. */
   | { op: 'ended'; id: number }
   | { op: 'close'; id: number; code: number; reason: string; unsent: Uint8Array[] };
 
 /**
  * The close code a stream reports when the reader worker reading it failed: output the worker had
- * received and not handed over is gone with it. (A private code: it never goes on the wire.)
+ * received and not handed over is gone with it. Its `unsent` are the input frames the worker had
+ * not said it took: sent to it as it failed, they most likely never went out. (A private code: it
+ * never goes on the wire.)
  */
 export const readerFailed = 4500;
 
@@ -50,6 +55,8 @@ const streams = new Map<number, StreamEvents>();
  * before it heard of the end; it hands them back with `close`).
  */
 const ending = new Map<number, Uint8Array[]>();
+/** Input frames sent to the worker that it has not said it took, per stream, oldest first. */
+const untaken = new Map<number, Uint8Array[]>();
 let nextId = 1;
 
 /**
@@ -61,10 +68,11 @@ function retireReader(): void {
   reader = null;
   if (!failed) return;
   failed.worker.terminate();
-  const orphans = [...streams.values()];
+  const orphans = [...streams.entries()];
   streams.clear();
   ending.clear();
-  for (const events of orphans) events.closed(readerFailed, '', []);
+  for (const [id, events] of orphans) events.closed(readerFailed, '', untaken.get(id) ?? []);
+  untaken.clear();
   for (const go of failed.waiting.splice(0)) go();
 }
 
@@ -92,6 +100,7 @@ function startReader(): Reader | null {
     if (events === undefined) return;
     if (data.op === 'open') events.opened();
     else if (data.op === 'data') events.data(data.bytes);
+    else if (data.op === 'sent') untaken.get(data.id)?.shift();
     else if (data.op === 'ended') {
       // Frames sent from now on wait here; the worker answers `forget` after those sent before.
       ending.set(data.id, []);
@@ -100,6 +109,7 @@ function startReader(): Reader | null {
       const late = ending.get(data.id) ?? [];
       streams.delete(data.id);
       ending.delete(data.id);
+      untaken.delete(data.id);
       events.closed(data.code, data.reason, [...data.unsent, ...late]);
     }
   };
@@ -114,7 +124,14 @@ function workerStream(worker: Worker, id: number): TerminalStream {
     send: (frame) => {
       const late = ending.get(id);
       if (late !== undefined) late.push(frame);
-      else if (streams.has(id)) worker.postMessage({ op: 'send', id, frame } satisfies ToReader);
+      else if (streams.has(id)) {
+        if (frame[0] === terminalFrame.input) {
+          const waiting = untaken.get(id);
+          if (waiting === undefined) untaken.set(id, [frame]);
+          else waiting.push(frame);
+        }
+        worker.postMessage({ op: 'send', id, frame } satisfies ToReader);
+      }
     },
     close: (code) => {
       // The worker reports the close back, and `id` is forgotten then.

@@ -7,6 +7,7 @@
  * copying. Frames to the host (input, acknowledgements) pass through unchanged; those that could
  * not go out (the socket was closing) go back to the page with the close, so none is lost.
  */
+import { terminalFrame } from '../../../shared/ssh';
 import { createOutputPacer, type OutputPacer } from '../features/terminals/output-pacer';
 import type { FromReader, ToReader } from './terminal-reader';
 import {
@@ -85,6 +86,8 @@ scope.onmessage = ({ data }) => {
     const stream = streams.get(data.id);
     if (stream !== undefined) stream.send(data.frame);
     else ended.get(data.id)?.unsent.push(data.frame);
+    // Input the page would have to report as not sent should this worker fail.
+    if (data.frame[0] === terminalFrame.input) scope.postMessage({ op: 'sent', id: data.id });
   } else if (data.op === 'close') streams.get(data.id)?.close(data.code);
   else {
     const end = ended.get(data.id);

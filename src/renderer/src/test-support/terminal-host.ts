@@ -287,6 +287,8 @@ export function pointPageAt(host: TestTerminalHost): void {
 
 /** Ends the reader worker of the test that ran before: nothing it still does reaches the page. */
 let stopWorker = (): void => undefined;
+/** The page hears its reader worker failed. */
+let workerFailed = (): void => undefined;
 
 /**
  * The page's terminal reader worker, run in this realm: `terminal-reader.worker.ts` itself,
@@ -319,6 +321,11 @@ export async function installReaderWorker(): Promise<void> {
     class {
       onerror: (() => void) | null = null;
       onmessageerror: (() => void) | null = null;
+      constructor() {
+        workerFailed = () => {
+          this.onerror?.();
+        };
+      }
       set onmessage(listener: (event: MessageEvent<FromReader>) => void) {
         page = listener;
         for (const message of early.splice(0)) {
@@ -341,4 +348,10 @@ export async function installReaderWorker(): Promise<void> {
 
 export function stopReaderWorker(): void {
   stopWorker();
+}
+
+/** The reader worker fails: it stops (`stopReaderWorker`, if it has not) and the page hears so. */
+export function failReaderWorker(): void {
+  stopWorker();
+  workerFailed();
 }

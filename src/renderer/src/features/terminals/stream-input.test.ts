@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
+  failReaderWorker,
   installReaderWorker,
   pageSockets,
   pointPageAt,
@@ -29,16 +30,20 @@ afterEach(async () => {
   await host.stop();
 });
 
-async function newSession(): Promise<TerminalSession> {
+async function newSession(
+  streamLost: (session: TerminalSession) => void = () => undefined,
+): Promise<TerminalSession> {
   const { TerminalSession } = await import('./terminal-session');
-  const session = new TerminalSession(defaultSettings, {
+  const session: TerminalSession = new TerminalSession(defaultSettings, {
     input: () => undefined,
     reply: () => undefined,
     resized: () => undefined,
     confirmPaste: () => undefined,
     openSearch: () => undefined,
     keyCommand: () => undefined,
-    streamLost: () => undefined,
+    streamLost: () => {
+      streamLost(session);
+    },
   });
   sessions.push(session);
   return session;
@@ -224,5 +229,63 @@ describe.each(readers)('an Electron terminal whose port is read by %s', (_name, 
     });
     expect(ports.ports(id)).toBe(2);
     expect(ports.arrived(id).filter((text) => text.includes('BAD'))).toEqual(['BAD']);
+  });
+});
+
+describe('a terminal whose reader worker fails', () => {
+  beforeEach(async () => {
+    await installReaderWorker();
+  });
+
+  it('says how many bytes typed as it failed may not have been sent, and sends what is typed next', async () => {
+    // The tab takes its stream back, as terminal-actions does.
+    const session = await newSession((lost) => {
+      lost.reattach('s-9');
+    });
+    host.open('s-9');
+    session.connect('s-9');
+    session.send('ok;');
+    await vi.waitFor(() => {
+      expect(host.typed('s-9')).toBe('ok;');
+    });
+    // The worker stops; keys typed now reach no socket, and then the page hears it failed.
+    stopReaderWorker();
+    session.send('lost;');
+    failReaderWorker();
+    await vi.waitFor(() => {
+      expect(screen(session)).toContain(
+        "[5 bytes typed may not have been sent: the page's terminal reader failed, and this terminal's output is shown again]",
+      );
+    });
+    session.send('next;');
+    await vi.waitFor(() => {
+      expect(host.typed('s-9')).toBe('ok;next;');
+    });
+    expect(host.sockets('s-9')).toBe(2);
+  });
+
+  it('says so under Electron too, for keys typed into its port as the worker failed', async () => {
+    vi.stubGlobal('rackside', {});
+    const ports = startPortHost();
+    try {
+      const session = await newSession();
+      session.connect('p-9');
+      ports.open('p-9');
+      session.send('ok;');
+      await vi.waitFor(() => {
+        expect(ports.typed('p-9')).toBe('ok;');
+      });
+      stopReaderWorker();
+      session.send('gone;');
+      failReaderWorker();
+      await vi.waitFor(() => {
+        expect(screen(session)).toContain(
+          "[5 bytes typed may not have been sent: the page's terminal reader failed, and this terminal's output is shown again]",
+        );
+      });
+      expect(ports.typed('p-9')).toBe('ok;');
+    } finally {
+      ports.stop();
+    }
   });
 });

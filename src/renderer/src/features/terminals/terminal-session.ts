@@ -118,6 +118,13 @@ export function notSentMessage({ cause, bytes }: InputNotSent): string {
         : `The last ${typed} not sent: Rackside refused ${bytes === 1 ? 'it' : 'them'} as malformed and closed this terminal's stream (it is open again)`;
     case 'closed':
       return `${typed ?? 'What was typed was'} not sent: this terminal's stream closed and could not be opened again`;
+    case 'reader-failed': {
+      const what =
+        bytes === null
+          ? 'What was typed last'
+          : `${String(bytes)} ${bytes === 1 ? 'byte' : 'bytes'} typed`;
+      return `${what} may not have been sent: the page's terminal reader failed, and this terminal's output is shown again`;
+    }
     default:
       return assertNever(cause);
   }
@@ -150,6 +157,8 @@ export class TerminalSession {
   private observer: ResizeObserver | null = null;
   private resizeTimer: ReturnType<typeof setTimeout> | undefined;
   private disposed = false;
+  /** Said about input when the stream was lost: written once the screen is rebuilt. */
+  private lostNotice: string | null = null;
 
   constructor(
     settings: TerminalSettings,
@@ -220,9 +229,14 @@ export class TerminalSession {
     });
     this.offLost = channel.onLost(() => {
       this.hooks.streamLost();
+      // Said here if the tab did not take its stream back (`reattach` says it on the new screen).
+      this.writeLostNotice();
     });
     this.offNotSent = channel.onInputNotSent((notice) => {
-      this.term.write(`\r\n\x1b[2m[${notSentMessage(notice)}]\x1b[0m\r\n`);
+      const line = `\r\n\x1b[2m[${notSentMessage(notice)}]\x1b[0m\r\n`;
+      // Reported just before the stream is lost, whose screen is then cleared and rebuilt.
+      if (notice.cause === 'reader-failed') this.lostNotice = line;
+      else this.term.write(line);
     });
   }
 
@@ -234,6 +248,13 @@ export class TerminalSession {
   reattach(sessionId: string): void {
     this.connect(sessionId, { replay: true });
     this.term.write('\x1bc');
+    this.writeLostNotice();
+  }
+
+  private writeLostNotice(): void {
+    if (this.lostNotice === null) return;
+    this.term.write(this.lostNotice);
+    this.lostNotice = null;
   }
 
   /** Sends input to this terminal's session. */
