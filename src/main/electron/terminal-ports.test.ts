@@ -40,100 +40,98 @@ vi.mock('electron', () => ({
 
 const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('latin1');
 
+/**
+ * The ports Electron's main process pushes to a window showing our origin, over a session
+ * manager whose output the test makes and whose input and acknowledgements it records.
+ */
+function portsBed() {
+  let output: ((id: string, bytes: Uint8Array) => void) | undefined;
+  const acked: number[] = [];
+  const written: string[] = [];
+  const manager = {
+    on: (_event: 'data', listener: (id: string, bytes: Uint8Array) => void) => {
+      output = listener;
+      return () => undefined;
+    },
+    write: (_id: string, bytes: Uint8Array) => written.push(text(bytes)),
+    ack: (_id: string, count: number) => acked.push(count),
+  };
+  const terminals = new TerminalStreams(manager as unknown as SshSessionManager, silentLogger);
+  const pushed: { id: string; port: MessagePort }[] = [];
+  const window = {
+    isDestroyed: () => false,
+    webContents: {
+      mainFrame: { url: 'app://rackside/index.html' },
+      postMessage: (_channel: string, data: { id: string }, ports: MessagePort[]) => {
+        const port = ports[0];
+        if (port !== undefined) pushed.push({ id: data.id, port });
+      },
+    },
+  };
+  const unbind = bindTerminalPorts({ terminals } as unknown as Core, {
+    window: () => window as never,
+    allowedOrigins: ['app://rackside'],
+    logger: silentLogger,
+  });
+  return {
+    terminals,
+    pushed,
+    acked,
+    written,
+    output: (id: string, bytes: Uint8Array) => output?.(id, bytes),
+    /** The `n`th port pushed (from 0). */
+    port: (n: number): MessagePort => {
+      const port = pushed[n]?.port;
+      if (port === undefined) throw new Error(`no port ${String(n)}`);
+      return port;
+    },
+    close: () => {
+      unbind();
+      terminals.dispose();
+    },
+  };
+}
+
+const received = (port: MessagePort): Promise<string> =>
+  new Promise((resolve) => port.once('message', (data: Uint8Array) => resolve(text(data))));
+
 describe('terminal streams over MessagePorts (Electron)', () => {
   it("pushes a port for a new session, and to a reloaded window one that replays the session's output", async () => {
-    let output: ((id: string, bytes: Uint8Array) => void) | undefined;
-    const acked: number[] = [];
-    const manager = {
-      on: (_event: 'data', listener: (id: string, bytes: Uint8Array) => void) => {
-        output = listener;
-        return () => undefined;
-      },
-      write: () => undefined,
-      ack: (_id: string, count: number) => acked.push(count),
-    };
-    const terminals = new TerminalStreams(manager as unknown as SshSessionManager, silentLogger);
-    const pushed: { id: string; port: MessagePort }[] = [];
-    const window = {
-      isDestroyed: () => false,
-      webContents: {
-        mainFrame: { url: 'app://rackside/index.html' },
-        postMessage: (_channel: string, data: { id: string }, ports: MessagePort[]) => {
-          const port = ports[0];
-          if (port !== undefined) pushed.push({ id: data.id, port });
-        },
-      },
-    };
-    const unbind = bindTerminalPorts({ terminals } as unknown as Core, {
-      window: () => window as never,
-      allowedOrigins: ['app://rackside'],
-      logger: silentLogger,
-    });
-    const received = (port: MessagePort): Promise<string> =>
-      new Promise((resolve) => port.once('message', (data: Uint8Array) => resolve(text(data))));
+    const { terminals, pushed, acked, output, port, close } = portsBed();
     try {
       terminals.opened('s1');
       expect(pushed.map((p) => p.id)).toEqual(['s1']);
-      const first = pushed[0]?.port;
-      if (first === undefined) throw new Error('no port');
+      const first = port(0);
       const arrived = received(first);
-      output?.('s1', Buffer.from('$ hostname\r\nweb-01\r\n$ '));
+      output('s1', Buffer.from('$ hostname\r\nweb-01\r\n$ '));
       expect(await arrived).toBe('$ hostname\r\nweb-01\r\n$ ');
 
       // The window reloads and asks for the stream again (ssh:attach).
       expect(terminals.reopen('s1')).toBe(true);
-      const second = pushed[1]?.port;
-      if (second === undefined) throw new Error('no second port');
+      const second = port(1);
       expect(await received(second)).toBe('$ hostname\r\nweb-01\r\n$ ');
       // The old window's unpainted output was acknowledged for it; painting the replay adds
       // nothing, painting new output releases it.
       expect(acked).toEqual([22]);
       second.postMessage(encodeAck(22));
       const next = received(second);
-      output?.('s1', Buffer.from('uptime\r\n'));
+      output('s1', Buffer.from('uptime\r\n'));
       expect(await next).toBe('uptime\r\n');
       second.postMessage(encodeAck(8));
       await vi.waitFor(() => {
         expect(acked).toEqual([22, 8]);
       });
     } finally {
-      unbind();
-      terminals.dispose();
+      close();
     }
   });
 
   it('tells the page how much input it took before a malformed frame, takes nothing after it, and pushes a new port', async () => {
-    let output: ((id: string, bytes: Uint8Array) => void) | undefined;
-    const written: string[] = [];
-    const manager = {
-      on: (_event: 'data', listener: (id: string, bytes: Uint8Array) => void) => {
-        output = listener;
-        return () => undefined;
-      },
-      write: (_id: string, bytes: Uint8Array) => written.push(text(bytes)),
-      ack: () => undefined,
-    };
-    const terminals = new TerminalStreams(manager as unknown as SshSessionManager, silentLogger);
-    const pushed: MessagePort[] = [];
-    const window = {
-      isDestroyed: () => false,
-      webContents: {
-        mainFrame: { url: 'app://rackside/index.html' },
-        postMessage: (_channel: string, _data: unknown, ports: MessagePort[]) => {
-          pushed.push(...ports);
-        },
-      },
-    };
-    const unbind = bindTerminalPorts({ terminals } as unknown as Core, {
-      window: () => window as never,
-      allowedOrigins: ['app://rackside'],
-      logger: silentLogger,
-    });
+    const { terminals, pushed, written, output, port, close } = portsBed();
     const input = (typed: string): Uint8Array => encodeInput(Buffer.from(typed));
     try {
       terminals.opened('s1');
-      const first = pushed[0];
-      if (first === undefined) throw new Error('no port');
+      const first = port(0);
       const messages: unknown[] = [];
       first.on('message', (data: unknown) => messages.push(data));
       first.postMessage(input('ls;'));
@@ -147,20 +145,16 @@ describe('terminal streams over MessagePorts (Electron)', () => {
       });
       // The page gets a new port at once: what it types there is taken, and output flows there.
       expect(pushed).toHaveLength(2);
-      const second = pushed[1];
-      if (second === undefined) throw new Error('no second port');
-      const arrived = new Promise<string>((resolve) =>
-        second.once('message', (data: Uint8Array) => resolve(text(data))),
-      );
-      output?.('s1', Buffer.from('$ '));
+      const second = port(1);
+      const arrived = received(second);
+      output('s1', Buffer.from('$ '));
       expect(await arrived).toBe('$ ');
       second.postMessage(input('pwd;'));
       await vi.waitFor(() => {
         expect(written).toEqual(['ls;', 'pwd;']);
       });
     } finally {
-      unbind();
-      terminals.dispose();
+      close();
     }
   });
 });

@@ -142,6 +142,24 @@ function recordingSink() {
   };
 }
 
+/**
+ * Session s1's first transport was given about 1 MB of numbered lines, 100 at a time, and is
+ * gone: `first` holds what it was given, `lines` the lines.
+ */
+function floodedThenDropped() {
+  const { streams, output } = fakeSessions();
+  streams.opened('s1');
+  const first = recordingSink();
+  const attachment = streams.attach('s1', first.sink);
+  const lines = Array.from(
+    { length: 20_000 },
+    (_, i) => `line ${String(i).padStart(5, '0')} ${'x'.repeat(40)}\r\n`,
+  );
+  for (let i = 0; i < lines.length; i += 100) output('s1', lines.slice(i, i + 100).join(''));
+  attachment?.detach();
+  return { streams, first, lines };
+}
+
 describe("a session's stream shown again in a new window", () => {
   it("replays the session's latest output to a window attached after a reload, then carries on", () => {
     const { streams, output, ackedTotal } = fakeSessions();
@@ -214,16 +232,7 @@ describe("a session's stream shown again in a new window", () => {
   });
 
   it('says how much output was skipped when more went down with a socket than is kept', () => {
-    const { streams, output } = fakeSessions();
-    streams.opened('s1');
-    const first = recordingSink();
-    const attachment = streams.attach('s1', first.sink);
-    const lines = Array.from(
-      { length: 20_000 },
-      (_, i) => `line ${String(i).padStart(5, '0')} ${'x'.repeat(40)}\r\n`,
-    );
-    for (let i = 0; i < lines.length; i += 100) output('s1', lines.slice(i, i + 100).join(''));
-    attachment?.detach();
+    const { streams, first, lines } = floodedThenDropped();
     const sent = first.text().length;
     const again = recordingSink();
     streams.attach('s1', again.sink, { received: 1000 });
@@ -238,16 +247,7 @@ describe("a session's stream shown again in a new window", () => {
   });
 
   it('keeps only the latest output, and replays it from the first whole line', () => {
-    const { streams, output } = fakeSessions();
-    streams.opened('s1');
-    const first = recordingSink();
-    const attachment = streams.attach('s1', first.sink);
-    const lines = Array.from(
-      { length: 20_000 },
-      (_, i) => `line ${String(i).padStart(5, '0')} ${'x'.repeat(40)}\r\n`,
-    );
-    for (let i = 0; i < lines.length; i += 100) output('s1', lines.slice(i, i + 100).join(''));
-    attachment?.detach();
+    const { streams, first, lines } = floodedThenDropped();
     const after = recordingSink();
     streams.attach('s1', after.sink, { replay: true });
     const replayed = after.text();

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { encodeAck, encodeInput } from '../../../shared/ssh';
+import { deliverPort } from '../test-support/terminal-host';
 import type * as ChannelModule from './terminal-channel';
 import type * as ReaderModule from './terminal-reader';
 import type { FromReader, ToReader } from './terminal-reader';
@@ -206,22 +207,26 @@ describe('terminal channels of the browser host', () => {
     const received: string[] = [];
     channel.onData((bytes) => received.push(text(bytes)));
     const worker = lastWorker();
-    const first = worker.posted[0];
-    if (first?.op !== 'open') throw new Error('no socket opened');
+    /** The `n`th socket the worker was asked to open (from 0). */
+    const socket = (n: number): { id: number; url: string } => {
+      const opening = worker.posted.filter((m) => m.op === 'open')[n];
+      if (opening?.op !== 'open') throw new Error(`no socket ${String(n)}`);
+      return opening;
+    };
+    /** Socket `id` drops, and the channel waits `wait` ms to open another. */
+    const drop = async (id: number, wait: number): Promise<void> => {
+      worker.answer({ op: 'ended', id });
+      worker.answer({ op: 'close', id, code: 1006, reason: '', unsent: [] });
+      await vi.advanceTimersByTimeAsync(wait);
+    };
+    const first = socket(0);
     worker.answer({ op: 'open', id: first.id });
     worker.answer({ op: 'data', id: first.id, bytes: new TextEncoder().encode('$ make\r\n') });
-    worker.answer({ op: 'ended', id: first.id });
-    worker.answer({ op: 'close', id: first.id, code: 1006, reason: '', unsent: [] });
-    await vi.advanceTimersByTimeAsync(500);
-    const second = worker.posted.filter((m) => m.op === 'open')[1];
-    if (second?.op !== 'open') throw new Error('no socket opened again');
-    expect(second.url).toContain('received=8');
+    await drop(first.id, 500);
+    expect(socket(1).url).toContain('received=8');
     // The host sends what went down with the first socket; a drop before it opens asks again.
-    worker.answer({ op: 'ended', id: second.id });
-    worker.answer({ op: 'close', id: second.id, code: 1006, reason: '', unsent: [] });
-    await vi.advanceTimersByTimeAsync(1000);
-    const third = worker.posted.filter((m) => m.op === 'open')[2];
-    if (third?.op !== 'open') throw new Error('no third socket');
+    await drop(socket(1).id, 1000);
+    const third = socket(2);
     expect(third.url).toContain('received=8');
     worker.answer({ op: 'open', id: third.id });
     worker.answer({ op: 'data', id: third.id, bytes: new TextEncoder().encode('cc\r\n') });
@@ -285,17 +290,6 @@ describe('terminal ports under Electron', () => {
     stream.close(1000);
     expect(worker.posted.at(-1)).toEqual({ op: 'close', id: handed.id, code: 1000 });
   });
-
-  /** The preload handing the window session `id`'s port, as Electron's ipc port message. */
-  const deliverPort = (id: string, port: FakePort): void => {
-    const event = new Event('message');
-    Object.defineProperties(event, {
-      source: { value: window },
-      data: { value: { rackside: 'port', purpose: 'terminal', id } },
-      ports: { value: [port] },
-    });
-    window.dispatchEvent(event);
-  };
 
   it('report the stream lost when the reader worker fails after taking the port, and only then', async () => {
     vi.stubGlobal('rackside', {});

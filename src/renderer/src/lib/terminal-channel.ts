@@ -70,6 +70,19 @@ const isInput = (frame: Uint8Array): boolean => frame[0] === terminalFrame.input
 const inputBytes = (frames: readonly Uint8Array[]): number =>
   frames.reduce((sum, frame) => sum + (isInput(frame) ? frame.byteLength - 1 : 0), 0);
 
+/**
+ * A failed reader worker took the stream with it: the input among `frames` (given to it and not
+ * taken, or kept for it) is reported, then the tab hears the stream is lost.
+ */
+function readerLost(
+  notSent: (notice: InputNotSent) => void,
+  lostListeners: ReadonlySet<() => void>,
+  frames: readonly Uint8Array[],
+): void {
+  notSent({ cause: 'reader-failed', bytes: inputBytes(frames) });
+  for (const listener of [...lostListeners]) listener();
+}
+
 /** Sends bytes as input frames no larger than the host accepts. */
 function sendInput(post: (frame: Uint8Array) => void, data: string | Uint8Array): void {
   const bytes = typeof data === 'string' ? encoder.encode(data) : data;
@@ -146,8 +159,7 @@ function portChannel(sessionId: string): TerminalChannel {
         if (closed) return;
         if (code === readerFailed) {
           closed = true;
-          notSent({ cause: 'reader-failed', bytes: inputBytes([...unsent, ...outbox.splice(0)]) });
-          for (const listener of [...lostListeners]) listener();
+          readerLost(notSent, lostListeners, [...unsent, ...outbox.splice(0)]);
           return;
         }
         if (refusedFrameCodes.includes(code)) {
@@ -279,8 +291,7 @@ function socketChannel(sessionId: string, replay: boolean): TerminalChannel {
         // What the failed reader held is gone: reopened as it was, the screen would miss it.
         if (code === readerFailed) {
           closed = true;
-          notSent({ cause: 'reader-failed', bytes: inputBytes([...unsent, ...outbox.splice(0)]) });
-          for (const listener of [...lostListeners]) listener();
+          readerLost(notSent, lostListeners, [...unsent, ...outbox.splice(0)]);
           return;
         }
         if (wasOpen && refusedFrameCodes.includes(code)) {

@@ -143,6 +143,17 @@ export interface TestPortHost {
   stop(): void;
 }
 
+/** The preload handing the page session `id`'s port, as it hands Electron's ipc port message. */
+export function deliverPort(id: string, port: unknown): void {
+  const event = new Event('message');
+  Object.defineProperties(event, {
+    source: { value: window },
+    data: { value: { rackside: 'port', purpose: 'terminal', id } },
+    ports: { value: [port] },
+  });
+  window.dispatchEvent(event);
+}
+
 /** Real timers, whatever a test fakes: messages between the page and its worker or the host take them. */
 const later = globalThis.setTimeout.bind(globalThis);
 
@@ -228,13 +239,7 @@ export function startPortHost(): TestPortHost {
       found.typed += text;
     };
     found.ports.push(port1);
-    const event = new Event('message');
-    Object.defineProperties(event, {
-      source: { value: window },
-      data: { value: { rackside: 'port', purpose: 'terminal', id } },
-      ports: { value: [port2] },
-    });
-    window.dispatchEvent(event);
+    deliverPort(id, port2);
   };
   return {
     open: (id) => {

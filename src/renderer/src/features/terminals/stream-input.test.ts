@@ -68,6 +68,29 @@ function screen(session: TerminalSession): string {
   return text;
 }
 
+/**
+ * `BAD` (the frame the host refuses) and `later;` are typed before the terminal hears of the
+ * refusal: it shows `notice`, and what is typed once the stream is back is sent (`typed`: the
+ * session's input so far, `ok;` before this).
+ */
+async function typeAsAFrameIsRefused(
+  session: TerminalSession,
+  notice: string,
+  typed: () => string,
+): Promise<void> {
+  // The host takes nothing after the refused frame, or the shell would run what was typed with a
+  // piece missing.
+  session.send('BAD');
+  session.send('later;');
+  await vi.waitFor(() => {
+    expect(screen(session)).toContain(notice);
+  });
+  session.send('again;');
+  await vi.waitFor(() => {
+    expect(typed()).toBe('ok;again;');
+  });
+}
+
 const readers = [
   ['the page’s reader worker', true],
   ['the page itself', false],
@@ -124,21 +147,11 @@ describe.each(readers)('a terminal whose stream is read by %s', (_name, inWorker
         expect(host.typed('s-2')).toBe('ok;');
       });
       host.refuse('BAD', code);
-      // Sent before the terminal hears of the refusal: the host takes nothing after the refused
-      // frame, or the shell would run what was typed with a piece missing.
-      session.send('BAD');
-      session.send('later;');
-      await vi.waitFor(() => {
-        expect(screen(session)).toContain(
-          "[The last 9 bytes typed were not sent: Rackside's local server refused them as malformed]",
-        );
-      });
-
-      // The stream comes back, and what is typed now is sent.
-      session.send('again;');
-      await vi.waitFor(() => {
-        expect(host.typed('s-2')).toBe('ok;again;');
-      });
+      await typeAsAFrameIsRefused(
+        session,
+        "[The last 9 bytes typed were not sent: Rackside's local server refused them as malformed]",
+        () => host.typed('s-2'),
+      );
       expect(host.sockets('s-2')).toBe(2);
       expect(host.arrived('s-2').filter((text) => text.includes('BAD'))).toEqual(['BAD']);
     },
@@ -209,20 +222,12 @@ describe.each(readers)('an Electron terminal whose port is read by %s', (_name, 
       expect(screen(session)).toContain('ok\n$');
     });
     ports.refuse('BAD');
-    // Sent before the terminal hears of the refusal: nothing after the refused frame is taken.
-    session.send('BAD');
-    session.send('later;');
-    await vi.waitFor(() => {
-      expect(screen(session)).toContain(
-        "[The last 9 bytes typed were not sent: Rackside refused them as malformed and closed this terminal's stream (it is open again)]",
-      );
-    });
-
-    // The stream is open again: what is typed now is sent, and output shows.
-    session.send('again;');
-    await vi.waitFor(() => {
-      expect(ports.typed(id)).toBe('ok;again;');
-    });
+    await typeAsAFrameIsRefused(
+      session,
+      "[The last 9 bytes typed were not sent: Rackside refused them as malformed and closed this terminal's stream (it is open again)]",
+      () => ports.typed(id),
+    );
+    // Output shows too.
     ports.output(id, 'again\r\n');
     await vi.waitFor(() => {
       expect(screen(session)).toContain('again');
@@ -231,6 +236,30 @@ describe.each(readers)('an Electron terminal whose port is read by %s', (_name, 
     expect(ports.arrived(id).filter((text) => text.includes('BAD'))).toEqual(['BAD']);
   });
 });
+
+/**
+ * `ok;` is typed and taken (`taken`: the session's input so far); then the reader worker stops,
+ * `lost` (ASCII) is typed, and the page hears the worker failed: the terminal says those keys may
+ * not have been sent.
+ */
+async function typeAsTheReaderFails(
+  session: TerminalSession,
+  lost: string,
+  taken: () => string,
+): Promise<void> {
+  session.send('ok;');
+  await vi.waitFor(() => {
+    expect(taken()).toBe('ok;');
+  });
+  stopReaderWorker();
+  session.send(lost);
+  failReaderWorker();
+  await vi.waitFor(() => {
+    expect(screen(session)).toContain(
+      `[${String(lost.length)} bytes typed may not have been sent: the page's terminal reader failed, and this terminal's output is shown again]`,
+    );
+  });
+}
 
 describe('a terminal whose reader worker fails', () => {
   beforeEach(async () => {
@@ -244,19 +273,7 @@ describe('a terminal whose reader worker fails', () => {
     });
     host.open('s-9');
     session.connect('s-9');
-    session.send('ok;');
-    await vi.waitFor(() => {
-      expect(host.typed('s-9')).toBe('ok;');
-    });
-    // The worker stops; keys typed now reach no socket, and then the page hears it failed.
-    stopReaderWorker();
-    session.send('lost;');
-    failReaderWorker();
-    await vi.waitFor(() => {
-      expect(screen(session)).toContain(
-        "[5 bytes typed may not have been sent: the page's terminal reader failed, and this terminal's output is shown again]",
-      );
-    });
+    await typeAsTheReaderFails(session, 'lost;', () => host.typed('s-9'));
     session.send('next;');
     await vi.waitFor(() => {
       expect(host.typed('s-9')).toBe('ok;next;');
@@ -271,18 +288,7 @@ describe('a terminal whose reader worker fails', () => {
       const session = await newSession();
       session.connect('p-9');
       ports.open('p-9');
-      session.send('ok;');
-      await vi.waitFor(() => {
-        expect(ports.typed('p-9')).toBe('ok;');
-      });
-      stopReaderWorker();
-      session.send('gone;');
-      failReaderWorker();
-      await vi.waitFor(() => {
-        expect(screen(session)).toContain(
-          "[5 bytes typed may not have been sent: the page's terminal reader failed, and this terminal's output is shown again]",
-        );
-      });
+      await typeAsTheReaderFails(session, 'gone;', () => ports.typed('p-9'));
       expect(ports.typed('p-9')).toBe('ok;');
     } finally {
       ports.stop();
