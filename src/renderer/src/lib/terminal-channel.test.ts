@@ -200,7 +200,7 @@ describe('terminal channels of the browser host', () => {
     expect(received).toEqual(['hello']);
   });
 
-  it('tell the host, opening a socket again after a drop, how much output the dropped one delivered', async () => {
+  it('tell the host, opening a socket again after a drop, how much output the dropped one delivered, and acknowledge there only its own', async () => {
     vi.useFakeTimers();
     const { openTerminalChannel } = await channelModule();
     const channel = openTerminalChannel('s-7');
@@ -231,6 +231,14 @@ describe('terminal channels of the browser host', () => {
     worker.answer({ op: 'open', id: third.id });
     worker.answer({ op: 'data', id: third.id, bytes: new TextEncoder().encode('cc\r\n') });
     expect(received).toEqual(['$ make\r\n', 'cc\r\n']);
+
+    // The host settled the first socket's output when it dropped: painting it is not
+    // acknowledged again on the third; painting the third's own output is.
+    channel.ack(8);
+    channel.ack(4);
+    expect(worker.posted.filter((m) => m.op === 'send')).toEqual([
+      { op: 'send', id: third.id, frame: encodeAck(4) },
+    ]);
   });
 
   it('do not reopen a socket for a tab closed while it waited to reconnect', async () => {

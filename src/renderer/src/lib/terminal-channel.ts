@@ -83,6 +83,41 @@ function readerLost(
   for (const listener of [...lostListeners]) listener();
 }
 
+/**
+ * Acknowledgements across the streams of one channel. The host settles the output a stream it lost
+ * had not had acknowledged; painting the rest of that output must not be acknowledged again on the
+ * next stream, or the session would run ahead of what is painted. Output is painted in the order
+ * it arrived, so the first acknowledgements after a stream ends are for its output.
+ */
+function ackLedger(): {
+  received(count: number): void;
+  /** The current stream ended. */
+  ended(): void;
+  /** How much of `count` painted bytes to acknowledge on the current stream. */
+  painted(count: number): number;
+} {
+  let received = 0;
+  let acked = 0;
+  /** Output of ended streams still to be painted. */
+  let settled = 0;
+  return {
+    received: (count) => {
+      received += count;
+    },
+    ended: () => {
+      settled += Math.max(0, received - acked);
+      received = 0;
+      acked = 0;
+    },
+    painted: (count) => {
+      const old = Math.min(count, settled);
+      settled -= old;
+      acked += count - old;
+      return count - old;
+    },
+  };
+}
+
 /** Sends bytes as input frames no larger than the host accepts. */
 function sendInput(post: (frame: Uint8Array) => void, data: string | Uint8Array): void {
   const bytes = typeof data === 'string' ? encoder.encode(data) : data;
@@ -129,6 +164,7 @@ function portChannel(sessionId: string): TerminalChannel {
   let stream: TerminalStream | undefined;
   /** Bytes of input given to the current port: what the host says it took is counted from them. */
   let inputOnPort = 0;
+  const acks = ackLedger();
   let closed = false;
   const notSent = (notice: InputNotSent): void => {
     if (notice.bytes === 0) return;
@@ -150,19 +186,19 @@ function portChannel(sessionId: string): TerminalChannel {
     const opened = readTerminalPort(received, {
       opened: () => undefined,
       data: (bytes) => {
+        acks.received(bytes.byteLength);
         for (const listener of listeners) listener(bytes);
       },
       // Closed by `close` below, by the host refusing a frame, or by a reader worker that failed
       // after taking the port.
       closed: (code, reason, unsent) => {
-        if (stream === opened) stream = undefined;
-        if (closed) return;
-        if (code === readerFailed) {
+        // A port's close comes before the next port is taken up (`awaitPort` below).
+        stream = undefined;
+        acks.ended();
+        if (!closed && code === readerFailed) {
           closed = true;
           readerLost(notSent, lostListeners, [...unsent, ...outbox.splice(0)]);
-          return;
-        }
-        if (refusedFrameCodes.includes(code)) {
+        } else if (!closed && refusedFrameCodes.includes(code)) {
           // As on a socket: nothing from the refused frame on was taken, nor is it sent again.
           const taken = inputTakenOf(reason);
           notSent({ cause: 'refused-port', bytes: taken === null ? null : inputOnPort - taken });
@@ -204,7 +240,8 @@ function portChannel(sessionId: string): TerminalChannel {
     },
     ack: (count) => {
       // Output of a refused port was settled by the host when it closed that port.
-      if (count > 0) stream?.send(encodeAck(count));
+      const unsettled = acks.painted(count);
+      if (unsettled > 0) stream?.send(encodeAck(unsettled));
     },
     close: () => {
       closed = true;
@@ -237,6 +274,7 @@ function socketChannel(sessionId: string, replay: boolean): TerminalChannel {
    * gave that socket beyond this, lost as it dropped.
    */
   let receivedBefore: number | null = null;
+  const acks = ackLedger();
   const listeners = new Set<(bytes: Uint8Array) => void>();
   const lostListeners = new Set<() => void>();
   const notSentListeners = new Set<(notice: InputNotSent) => void>();
@@ -279,6 +317,7 @@ function socketChannel(sessionId: string, replay: boolean): TerminalChannel {
       },
       data: (bytes) => {
         received += bytes.byteLength;
+        acks.received(bytes.byteLength);
         for (const listener of listeners) listener(bytes);
       },
       closed: (code, reason, unsent) => {
@@ -286,6 +325,7 @@ function socketChannel(sessionId: string, replay: boolean): TerminalChannel {
         if (wasOpen) {
           socket = undefined;
           receivedBefore = received;
+          acks.ended();
         }
         if (closed) return;
         // What the failed reader held is gone: reopened as it was, the screen would miss it.
@@ -345,7 +385,8 @@ function socketChannel(sessionId: string, replay: boolean): TerminalChannel {
     },
     ack: (count) => {
       // Acks for a dropped socket are settled by the host when it notices the drop.
-      if (count > 0) socket?.send(encodeAck(count));
+      const unsettled = acks.painted(count);
+      if (unsettled > 0) socket?.send(encodeAck(unsettled));
     },
     close: () => {
       closed = true;
