@@ -122,6 +122,41 @@ export const Port = z.number().int().min(1).max(65535);
 
 const urlScheme = /^([a-z][a-z0-9+.-]*):/i;
 
+/** The authority of a URL as written (`user@host:port`), the text between `scheme://` and the path. */
+function urlAuthority(value: string): string {
+  const scheme = urlScheme.exec(value)?.[1] ?? '';
+  return /^[/\\]*([^/\\?#]*)/.exec(value.slice(scheme.length + 1))?.[1] ?? '';
+}
+
+/** `[host, port]` of an authority without user info; an IPv6 literal keeps its brackets. */
+function authorityHostPort(authority: string): RegExpExecArray | null {
+  return /^(\[[^\]]*\]|[^:]*)(?::(.*))?$/.exec(authority);
+}
+
+/**
+ * The port a URL names in its text, or undefined when it names none. The URL parser drops a
+ * scheme's own port (`new URL('https://pve:443').port` is `''`), so only the text tells an
+ * explicit `:443` from no port at all.
+ */
+export function explicitUrlPort(url: string): number | undefined {
+  const authority = urlAuthority(url.trim());
+  const port = authorityHostPort(authority.slice(authority.lastIndexOf('@') + 1))?.[2];
+  return port !== undefined && /^\d+$/.test(port) ? Number(port) : undefined;
+}
+
+/**
+ * The port a source's URL reaches: the one it names, whichever it is; without one, Proxmox VE's
+ * own 8006 over https (a plain-http Proxmox URL is a proxy on 80, as 8006 only redirects to
+ * https), else the scheme's.
+ */
+export function sourceUrlPort(kind: 'foreman' | 'proxmox' | 'patchmon', url: string): number {
+  const named = explicitUrlPort(url);
+  if (named !== undefined) return named;
+  const tls = urlScheme.exec(url.trim())?.[1]?.toLowerCase() === 'https';
+  if (kind === 'proxmox' && tls) return proxmoxDefaultPort;
+  return tls ? 443 : 80;
+}
+
 /**
  * What is wrong with a source URL typed by a person or read from a file, in their words; undefined
  * when it is fine. Credentials are refused: a URL is shown in lists and stored outside the vault.
@@ -130,10 +165,10 @@ export function sourceUrlProblem(value: string): string | undefined {
   const scheme = urlScheme.exec(value)?.[1]?.toLowerCase();
   if (value === '') return 'URL is required';
   if (scheme !== 'https' && scheme !== 'http') return 'URL must start with https:// or http://';
-  const authority = /^[/\\]*([^/\\?#]*)/.exec(value.slice(scheme.length + 1))?.[1] ?? '';
+  const authority = urlAuthority(value);
   if (authority.includes('@'))
     return "Put credentials in the profile's login fields, not in the URL";
-  const hostPort = /^(\[[^\]]*\]|[^:]*)(?::(.*))?$/.exec(authority);
+  const hostPort = authorityHostPort(authority);
   if (hostPort?.[1] === undefined || hostPort[1] === '' || hostPort[1] === '[]')
     return 'URL has no host name: write it as https://host or https://host:port';
   const port = hostPort[2];
@@ -181,7 +216,10 @@ export function withoutCredentials(value: string): string {
   if (url.username === '' && url.password === '') return value;
   url.username = '';
   url.password = '';
-  return url.toString();
+  // The parser drops a scheme's own port; an explicit `:443` is put back, as it is not 8006.
+  const port = explicitUrlPort(value);
+  if (port === undefined || url.port !== '') return url.toString();
+  return url.toString().replace(`//${url.host}`, `//${url.host}:${String(port)}`);
 }
 
 export const UserName = z
@@ -310,7 +348,7 @@ const ProxmoxAuth = z.discriminatedUnion('mode', [
     .strict(),
 ]);
 
-/** Proxmox VE API. A URL without a port means 8006 (`proxmoxDefaultPort`). */
+/** Proxmox VE API. A URL that names no port means 8006 (`sourceUrlPort`). */
 export const ProxmoxConnection = z
   .object({ kind: z.literal('proxmox'), url: HttpsUrl, auth: ProxmoxAuth, tls: tlsField })
   .strict();
@@ -465,10 +503,9 @@ export function endpointOf(connection: Connection): { host: string; port: number
     case 'proxmox':
     case 'patchmon': {
       const url = new URL(connection.url);
-      const tls = url.protocol === 'https:';
-      const fallback = connection.kind === 'proxmox' ? proxmoxDefaultPort : tls ? 443 : 80;
       const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-      return { host, port: url.port === '' ? fallback : Number(url.port), tls };
+      const port = sourceUrlPort(connection.kind, connection.url);
+      return { host, port, tls: url.protocol === 'https:' };
     }
     case 'routeros':
       return {

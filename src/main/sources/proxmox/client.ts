@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { ProfileView } from '../../../shared/profiles';
-import { proxmoxDefaultPort } from '../../../shared/profiles';
+import { sourceUrlPort } from '../../../shared/profiles';
 import type { Logger } from '../../core/logger';
 import { HttpClient, type HttpClientOptions, type HttpResponse } from '../../net/http-client';
 import { statusError, serverMessage } from '../../net/failures';
@@ -18,10 +18,13 @@ export function isProxmoxProfile(profile: ProfileView): profile is ProxmoxProfil
   return profile.connection.kind === 'proxmox';
 }
 
-/** `https://pve:8006` → `https://pve:8006/api2/json`; no port means 8006, as in the browser UI. */
+/**
+ * `https://pve:8006` → `https://pve:8006/api2/json`; an https URL that names no port means 8006,
+ * as in the browser UI, and one that names a port (`https://pve:443` behind a proxy) keeps it.
+ */
 export function apiBaseUrl(url: string): string {
   const parsed = new URL(url);
-  if (parsed.port === '' && parsed.protocol === 'https:') parsed.port = String(proxmoxDefaultPort);
+  parsed.port = String(sourceUrlPort('proxmox', url));
   const path = parsed.pathname.replace(/\/+$/, '').replace(/\/api2\/json$/, '');
   return `${parsed.origin}${path}/api2/json`;
 }

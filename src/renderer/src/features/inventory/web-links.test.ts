@@ -32,6 +32,22 @@ describe('webUiUrl', () => {
     expect(webUiUrl(link({}), undefined)).toBeUndefined();
   });
 
+  it('links to the Proxmox web UI on the port its URL names, 443 behind a proxy too', () => {
+    const guest = link({ externalId: 'pve-ber/qemu/101' });
+    expect(webUiUrl(guest, profile({ kind: 'proxmox', url: 'https://pve.example:443' }))).toBe(
+      'https://pve.example/#v1:0:=qemu%2F101:4:::::::',
+    );
+    expect(
+      webUiUrl(guest, profile({ kind: 'proxmox', url: 'https://[fe80::1]:443/api2/json' })),
+    ).toBe('https://[fe80::1]/#v1:0:=qemu%2F101:4:::::::');
+    expect(webUiUrl(guest, profile({ kind: 'proxmox', url: 'https://[fe80::1]' }))).toBe(
+      'https://[fe80::1]:8006/#v1:0:=qemu%2F101:4:::::::',
+    );
+    expect(webUiUrl(guest, profile({ kind: 'proxmox', url: 'https://pve.example:8443' }))).toBe(
+      'https://pve.example:8443/#v1:0:=qemu%2F101:4:::::::',
+    );
+  });
+
   it("opens a Foreman host by the name Foreman knows it by, its FQDN, not the asset's short name", () => {
     const foreman = profile({ kind: 'foreman', url: 'https://foreman.example' });
     const short = link({ externalId: '13', name: 'app01', raw: { host: { name: 'app01.lab' } } });

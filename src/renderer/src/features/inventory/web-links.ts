@@ -1,6 +1,6 @@
 import type { LinkView } from '../../../../shared/inventory';
 import type { AssetRow } from '../../../../shared/inventory';
-import { endpointOf, proxmoxDefaultPort, type ProfileView } from '../../../../shared/profiles';
+import { endpointOf, sourceUrlPort, type ProfileView } from '../../../../shared/profiles';
 import { lxcHostname } from '../../../../shared/ssh';
 
 /** The API paths a profile URL may end in (each client strips its own); the web UI is above them. */
@@ -22,8 +22,8 @@ export function webUiUrl(link: LinkView, profile: ProfileView | undefined): stri
     return undefined;
   }
   if (base.protocol !== 'https:') return undefined;
-  // Proxmox VE serves its web UI where its API is: a URL without a port means 8006 for both.
-  if (c.kind === 'proxmox' && base.port === '') base.port = String(proxmoxDefaultPort);
+  // Proxmox VE serves its web UI where its API is: on the port the URL names, else on 8006.
+  if (c.kind === 'proxmox') base.port = String(sourceUrlPort(c.kind, c.url));
   const path = base.pathname.replace(/\/+$/, '').replace(apiSuffix[c.kind], '');
   const root = `${base.origin}${path}`;
   switch (c.kind) {

@@ -176,7 +176,7 @@ export function ConnectionFields(props: {
           placeholder="https://host.example.net"
           help={
             draft.kind === 'proxmox'
-              ? `Port ${String(proxmoxDefaultPort)} when the URL names none.`
+              ? `An https URL without a port means ${String(proxmoxDefaultPort)}; a port in the URL (443 too) is used as given.`
               : undefined
           }
         />
