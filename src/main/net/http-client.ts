@@ -62,9 +62,10 @@ export interface RequestOptions {
   maxBodyBytes?: number;
   /**
    * Statuses that are this endpoint's answer rather than a passing failure, so they are not
-   * retried (Proxmox VE answers 500 "QEMU guest agent is not running" for a VM without one).
+   * retried (Proxmox VE answers 500 "QEMU guest agent is not running" for a VM without one); or,
+   * where only the message tells such an answer from a passing 500, a test of the response.
    */
-  finalStatuses?: readonly number[];
+  finalStatuses?: readonly number[] | ((response: Omit<HttpResponse, 'attempts'>) => boolean);
 }
 
 export interface HttpResponse {
@@ -219,9 +220,12 @@ export class HttpClient {
         continue;
       }
       const retryAfter = parseRetryAfter(headerValue(response.headers['retry-after']));
+      const answer = options.finalStatuses;
       const retryable =
         (response.status === 429 || retryableStatus.has(response.status)) &&
-        options.finalStatuses?.includes(response.status) !== true;
+        (typeof answer === 'function'
+          ? !answer(response)
+          : answer?.includes(response.status) !== true);
       const final =
         !retryable ||
         attempt >= maxRetries ||

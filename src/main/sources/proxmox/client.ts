@@ -2,7 +2,12 @@ import type { z } from 'zod';
 import type { ProfileView } from '../../../shared/profiles';
 import { sourceUrlPort } from '../../../shared/profiles';
 import type { Logger } from '../../core/logger';
-import { HttpClient, type HttpClientOptions, type HttpResponse } from '../../net/http-client';
+import {
+  HttpClient,
+  type HttpClientOptions,
+  type HttpResponse,
+  type RequestOptions,
+} from '../../net/http-client';
 import { statusError, serverMessage } from '../../net/failures';
 import type { SecretValues } from '../../profiles/profile-service';
 import { ticketAuth, tokenAuth, type OtpProvider, type PveAuth } from './auth';
@@ -104,7 +109,7 @@ export class ProxmoxClient {
     schema: S,
     signal: AbortSignal,
     endpoint = path,
-    finalStatuses?: readonly number[],
+    finalStatuses?: RequestOptions['finalStatuses'],
   ): Promise<Outcome<z.output<S>>> {
     let response = await this.send(path, signal, endpoint, finalStatuses);
     if (response.status === 401 && (await this.auth.recover(signal))) {
@@ -132,7 +137,7 @@ export class ProxmoxClient {
     path: string,
     signal: AbortSignal,
     endpoint: string,
-    finalStatuses?: readonly number[],
+    finalStatuses?: RequestOptions['finalStatuses'],
   ): Promise<HttpResponse> {
     const headers = await this.auth.headers('GET', signal);
     return this.http.request(path, {

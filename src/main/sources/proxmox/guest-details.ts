@@ -1,4 +1,6 @@
 import { isHttpError } from '../../net/errors';
+import { serverMessage } from '../../net/failures';
+import type { HttpResponse } from '../../net/http-client';
 import type { ProxmoxClient } from './client';
 import { seg } from './client';
 import type { GuestDetails } from './normalize';
@@ -19,6 +21,8 @@ export interface DetailState {
   configForbidden: boolean;
   /** Nodes whose guests could not be read (offline, unreachable) → guest count. */
   unreachable: Map<string, number>;
+  /** Guests gone from their node while the sync ran (deleted or migrated): `116 on pve1`. */
+  gone: string[];
   /** Guests whose config could not be read for another reason. */
   configFailures: string[];
   /** How long a QEMU guest agent may take before its VM is listed without addresses. */
@@ -46,6 +50,7 @@ export function newDetailState(
     interfacesForbidden: false,
     configForbidden: false,
     unreachable: new Map(),
+    gone: [],
     configFailures: [],
     warned: new Set(),
     warn,
@@ -59,6 +64,29 @@ function nodeUnreachable(status: number): boolean {
 
 export const defaultAgentTimeoutMs = 10_000;
 
+const configMissing = /Configuration file '[^']*' does not exist/i;
+
+/**
+ * Proxmox VE's answer for a guest that is no longer on the node asked, deleted or migrated since
+ * `/cluster/resources` listed it: 500 "Configuration file 'nodes/pve1/qemu-server/116.conf' does
+ * not exist", in the reason phrase and, since PVE 8.4, in the body. Asking again cannot change
+ * it, so it is not retried; any other 500 still is.
+ */
+export function guestGone(response: Omit<HttpResponse, 'attempts'>): boolean {
+  if (response.status !== 500) return false;
+  return (
+    configMissing.test(response.statusText ?? '') || configMissing.test(serverMessage(response))
+  );
+}
+
+function guestPath(guest: GuestResource): string {
+  return `/nodes/${seg(guest.node)}/${guest.type}/${seg(guest.vmid)}`;
+}
+
+function noteGone(state: DetailState, guest: GuestResource): void {
+  state.gone.push(`${guest.vmid} on ${guest.node}`);
+}
+
 /**
  * Config plus live interfaces of one guest. Returns null when not even the config could be
  * read (the record then carries only what `/cluster/resources` says).
@@ -71,11 +99,13 @@ export async function fetchGuestDetails(
   now: () => number,
 ): Promise<GuestDetails | null> {
   if (state.configForbidden) return null;
-  const base = `/nodes/${seg(guest.node)}/${guest.type}/${seg(guest.vmid)}`;
   // Errors name the guest's own path: a person reads which node and guest answered so.
-  const config = await client.attempt(`${base}/config`, GuestConfig, signal);
+  const path = `${guestPath(guest)}/config`;
+  const config = await client.attempt(path, GuestConfig, signal, path, guestGone);
   if (!config.ok) {
-    if (config.status === 403) {
+    if (guestGone(config.response)) {
+      noteGone(state, guest);
+    } else if (config.status === 403) {
       state.configForbidden = true;
       warnOnce(
         state,
@@ -100,14 +130,14 @@ export async function fetchGuestDetails(
     details.interfacesNote = 'stopped';
     return details;
   }
-  if (guest.type === 'lxc') await lxcInterfaces(client, base, details, state, signal);
-  else await agentInterfaces(client, base, details, state, signal);
+  if (guest.type === 'lxc') await lxcInterfaces(client, guest, details, state, signal);
+  else await agentInterfaces(client, guest, details, state, signal);
   return details;
 }
 
 async function lxcInterfaces(
   client: ProxmoxClient,
-  base: string,
+  guest: GuestResource,
   details: GuestDetails,
   state: DetailState,
   signal: AbortSignal,
@@ -116,13 +146,15 @@ async function lxcInterfaces(
     details.interfacesNote = 'not available';
     return;
   }
-  const outcome = await client.attempt(`${base}/interfaces`, LxcInterfaces, signal);
+  const path = `${guestPath(guest)}/interfaces`;
+  const outcome = await client.attempt(path, LxcInterfaces, signal, path, guestGone);
   if (outcome.ok) {
     details.interfaces = outcome.value;
     if (outcome.value === null) details.interfacesNote = 'stopped';
     return;
   }
   details.interfacesNote = outcome.message || `HTTP ${outcome.status}`;
+  if (guestGone(outcome.response)) noteGone(state, guest);
   // The endpoint exists since PVE 8.1; older servers answer 501.
   if (outcome.status === 501) state.interfacesUnsupported = true;
   if (outcome.status === 403) {
@@ -133,7 +165,7 @@ async function lxcInterfaces(
 
 async function agentInterfaces(
   client: ProxmoxClient,
-  base: string,
+  guest: GuestResource,
   details: GuestDetails,
   state: DetailState,
   signal: AbortSignal,
@@ -148,7 +180,7 @@ async function agentInterfaces(
   }
   const timeout = AbortSignal.timeout(state.agentTimeoutMs);
   try {
-    const path = `${base}/agent/network-get-interfaces`;
+    const path = `${guestPath(guest)}/agent/network-get-interfaces`;
     const outcome = await client.attempt(
       path,
       AgentNetwork,
@@ -166,6 +198,7 @@ async function agentInterfaces(
     }
     // 500 "QEMU guest agent is not running" and its siblings: no addresses, not an error.
     details.interfacesNote = outcome.message || `HTTP ${outcome.status}`;
+    if (guestGone(outcome.response)) noteGone(state, guest);
     if (outcome.status === 403) {
       details.interfacesNote = 'forbidden';
       state.agentForbidden = true;

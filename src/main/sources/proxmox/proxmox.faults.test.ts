@@ -6,6 +6,7 @@ import type { ProfileView } from '../../../shared/profiles';
 import { createProxmoxConnector, type ProxmoxConnectorOptions } from './index';
 import { profileView, recordingContext } from '../test-helpers';
 import { syncCancelController } from '../../sync/sync-engine';
+import type { RequestEvent } from '../../net/http-client';
 
 /**
  * Every fault the lab can inject, each on its own small simulated cluster (one TLS identity for
@@ -24,13 +25,14 @@ afterAll(async () => {
   await Promise.all(servers.map((server) => server.close()));
 });
 
-async function serve(rules: FaultRule[], options: { legacy?: boolean } = {}) {
+async function serve(rules: FaultRule[], options: { legacy?: boolean; of?: Fleet } = {}) {
+  const { of = fleet, ...rest } = options;
   const server = await startProxmox({
-    cluster: { fleet, name: fleet.proxmox.clusters[0]!.name },
+    cluster: { fleet: of, name: of.proxmox.clusters[0]!.name },
     tls,
     faults: { seed: 1, systems: { proxmox: rules } },
     authFailureDelayMs: 0,
-    ...options,
+    ...rest,
   });
   servers.push(server);
   const profile: ProfileView = profileView('faulty', {
@@ -182,5 +184,92 @@ describe('Proxmox VE connector under faults', () => {
     const containers = records.filter((record) => record.kind === 'container');
     expect(containers.length).toBeGreaterThan(0);
     expect(containers.some((ct) => ct.status === 'running' && ct.ips.length > 0)).toBe(true);
+  });
+});
+
+describe('Proxmox VE connector when guests are deleted or migrated during a sync', () => {
+  /** Every request's path and attempt, through the HTTP client's hook. */
+  function counting() {
+    const requests: RequestEvent[] = [];
+    const onRequest = (event: RequestEvent) => {
+      requests.push(event);
+    };
+    const to = (path: string) => requests.filter((event) => event.path === path);
+    return { onRequest, to };
+  }
+
+  it.each([
+    { pve: 'PVE 8.4 and later (the message in the body too)', legacy: false },
+    { pve: 'PVE before 8.4 (the message in the reason phrase only)', legacy: true },
+  ])(
+    'asks once for a guest that is gone, keeps its last known details and says so: $pve',
+    async ({ legacy }) => {
+      // A cluster of two nodes, so that a guest can move to the other.
+      const { server, profile, secrets } = await serve([], {
+        legacy,
+        of: generateFleet({ size: 60, seed: 3 }),
+      });
+      const first = await createProxmoxConnector().sync(profile, secrets, recordingContext());
+      const guests = [...server.state.guests.values()];
+      const deleted = guests.find((guest) => guest.type === 'qemu')!;
+      const migrated = guests.find((guest) => guest.type === 'lxc')!;
+      const target = [...server.state.nodes.keys()].find((node) => node !== migrated.node);
+      expect(target).toBeDefined();
+      const from = { deleted: deleted.node, migrated: migrated.node };
+
+      const context = recordingContext(first);
+      context.progress = (update) => {
+        // After the cluster listing, before any guest's details: done in the web UI meanwhile.
+        if (update.phase === 'guests' && update.done === 0) {
+          server.state.guests.delete(deleted.vmid);
+          migrated.node = target!;
+        }
+      };
+      const { onRequest, to } = counting();
+      const records = await createProxmoxConnector({
+        http: { baseDelayMs: 5, maxDelayMs: 10, onRequest },
+        // Every guest's details are fetched again, none taken from the first sync.
+        sync: { reuse: { maxAgeMs: 0, bootToleranceMs: 0 } },
+      }).sync(profile, secrets, context);
+
+      for (const path of [
+        `/nodes/${from.deleted}/qemu/${deleted.vmid}/config`,
+        `/nodes/${from.migrated}/lxc/${migrated.vmid}/config`,
+      ]) {
+        expect(to(path).map((event) => event.status)).toEqual([500]);
+      }
+      expect(records.map((record) => record.externalId).sort()).toEqual(
+        first.map((record) => record.externalId).sort(),
+      );
+      for (const guest of [deleted, migrated]) {
+        const id = (list: typeof first) =>
+          list.find((record) => record.externalId.endsWith(`/${guest.type}/${guest.vmid}`))!;
+        expect(id(records).macs).toEqual(id(first).macs);
+        expect(id(records).macs.length).toBeGreaterThan(0);
+      }
+      const gone = [deleted, migrated]
+        .sort((x, y) => x.vmid - y.vmid)
+        .map((guest) => `${guest.vmid} on ${guest === deleted ? from.deleted : from.migrated}`);
+      expect(context.warnings).toEqual([
+        `2 guest(s) were deleted or migrated while the sync ran (${gone.join(', ')}): ` +
+          'listed as the cluster showed them when the sync began; the next sync shows where they are now',
+      ]);
+    },
+  );
+
+  it('still retries a guest config that fails with any other 500', async () => {
+    const { server, profile, secrets } = await serve([
+      { route: /\/qemu\/\d+\/config$/, error5xx: 1, status5xx: 500 },
+    ]);
+    const { onRequest, to } = counting();
+    const context = recordingContext();
+    await createProxmoxConnector({ http: { ...quick.http, onRequest } }).sync(
+      profile,
+      secrets,
+      context,
+    );
+    const vm = [...server.state.guests.values()].find((guest) => guest.type === 'qemu')!;
+    expect(to(`/nodes/${vm.node}/qemu/${vm.vmid}/config`).map((e) => e.attempt)).toEqual([1, 2]);
+    expect(context.warnings.join('\n')).toMatch(/guest config\(s\) could not be read/);
   });
 });

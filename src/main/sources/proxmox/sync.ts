@@ -148,6 +148,15 @@ export async function syncProxmox(
   for (const [node, count] of state.unreachable) {
     context.warn(`node ${node} is unreachable; ${count} guest(s) keep their last known details`);
   }
+  if (state.gone.length > 0) {
+    // By vmid: guests finish in any order, the warning reads the same each time.
+    const gone = state.gone.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+    const sample = gone.slice(0, 3).join(', ');
+    const more = state.gone.length > 3 ? ', …' : '';
+    context.warn(
+      `${state.gone.length} guest(s) were deleted or migrated while the sync ran (${sample}${more}): listed as the cluster showed them when the sync began; the next sync shows where they are now`,
+    );
+  }
   if (state.configFailures.length > 0) {
     const sample = state.configFailures.slice(0, 3).join('; ');
     context.warn(`${state.configFailures.length} guest config(s) could not be read (${sample})`);
