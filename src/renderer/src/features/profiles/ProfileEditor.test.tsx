@@ -261,6 +261,22 @@ describe('profile form validation', () => {
     });
     expect(document.body.innerHTML).not.toContain('token-secret-1');
   });
+
+  it('takes the user to the name when the store refuses it as taken', async () => {
+    const host = await renderPage([storedForeman]);
+    host.fail('profiles:save', 'conflict', 'A profile named "Foreman prod" already exists.');
+    await newProfile('foreman');
+    type('pf-name', 'Foreman prod');
+    type('pf-connection-url', 'https://foreman.other.net');
+    type('pf-connection-auth-username', 'admin');
+    field('pf-save').focus();
+    await submit();
+    await waitFor(() => {
+      expect(errorOf('pf-name')).toBe('A profile named "Foreman prod" already exists.');
+    });
+    // The form is long: below the fold, the message beside the name would go unseen.
+    expect(document.activeElement).toBe(field('pf-name'));
+  });
 });
 
 describe('the Foreman host filter', () => {

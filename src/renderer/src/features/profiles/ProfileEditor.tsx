@@ -105,12 +105,13 @@ export function ProfileEditor(props: { editor: Editor; profile: ProfileView | un
       return;
     }
     if (result.error.code === 'conflict') {
-      setError('name', { type: 'conflict', message: result.error.message });
+      // Focus brings the name into view: Save sits at the end of a form taller than the window.
+      setError('name', { type: 'conflict', message: result.error.message }, { shouldFocus: true });
       return;
     }
     const match = fieldPrefix.exec(result.error.message);
     if (match?.[1] !== undefined && match[2] !== undefined) {
-      setError(match[1] as 'name', { type: 'server', message: match[2] });
+      setError(match[1] as 'name', { type: 'server', message: match[2] }, { shouldFocus: true });
     }
     setSaveError(describeSaveError(result.error));
   });
