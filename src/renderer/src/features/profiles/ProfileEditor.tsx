@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type RefObject } from 'react';
 import { FormProvider, useForm, useWatch } from 'react-hook-form';
 import { toast } from 'sonner';
 import type { AppErrorShape } from '../../../../shared/errors';
@@ -42,9 +42,36 @@ export function describeSaveError(error: AppErrorShape): string {
 /** Field paths a main-side message starts with (`connection.jumpHostId: …`). */
 const fieldPrefix = /^((?:connection|secrets)\.[\w.]+|name|folder|tags|notes): (.+)$/;
 
-export function ProfileEditor(props: { editor: Editor; profile: ProfileView | undefined }) {
+/**
+ * Gives the keyboard back when the editor closes: to what opened it, or to `fallback` when that
+ * went away with the editor (the detail's Edit button). Only when the focus was lost with the
+ * form — a section chosen meanwhile keeps it.
+ */
+function useFocusReturn(fallback: RefObject<HTMLElement | null> | undefined): void {
+  // Read while rendering: once mounted, the form's first field has taken the focus.
+  const [opener] = useState(() =>
+    document.activeElement instanceof HTMLElement ? document.activeElement : null,
+  );
+  useEffect(
+    () => () => {
+      const active = document.activeElement;
+      if (active !== null && active !== document.body) return;
+      const target = opener?.isConnected ? opener : fallback?.current;
+      target?.focus();
+    },
+    [opener, fallback],
+  );
+}
+
+export function ProfileEditor(props: {
+  editor: Editor;
+  profile: ProfileView | undefined;
+  /** Takes the keyboard when the editor closes and what opened it is gone. */
+  returnFocusTo?: RefObject<HTMLElement | null>;
+}) {
   const profiles = useProfilesStore((s) => s.profiles);
   const { save, openEditor } = useProfilesStore.getState();
+  useFocusReturn(props.returnFocusTo);
   const initialKind =
     props.profile?.connection.kind ?? (props.editor.mode === 'new' ? props.editor.kind : 'ssh');
   // The draft this editor left behind when a lock (or another section) closed it, if any.

@@ -247,4 +247,36 @@ describe('ProfilesPage', () => {
       { id: '00000000-0000-4000-8000-000000000003' },
     ]);
   });
+
+  it('gives the keyboard back where the editor was opened from when it closes', async () => {
+    await renderPage();
+    const list = screen.getByTestId('profile-list');
+    list.focus();
+    fireEvent.keyDown(list, { key: 'ArrowDown' });
+    fireEvent.keyDown(list, { key: 'Enter' });
+    fireEvent.keyDown(await screen.findByTestId('profile-form'), { key: 'Escape' });
+    await waitFor(() => {
+      expect(screen.queryByTestId('profile-form')).toBeNull();
+    });
+    expect(document.activeElement).toBe(list);
+
+    // The Edit button goes away with the detail while the editor is open: the list, with the
+    // profile still selected, takes the keyboard instead of the page's start.
+    screen.getByTestId('profile-edit').focus();
+    fireEvent.click(screen.getByTestId('profile-edit'));
+    fireEvent.keyDown(await screen.findByTestId('profile-form'), { key: 'Escape' });
+    await waitFor(() => {
+      expect(screen.queryByTestId('profile-form')).toBeNull();
+    });
+    expect(document.activeElement).toBe(list);
+
+    const create = screen.getByTestId('profiles-new');
+    create.focus();
+    fireEvent.click(create);
+    fireEvent.keyDown(await screen.findByTestId('profile-form'), { key: 'Escape' });
+    await waitFor(() => {
+      expect(screen.queryByTestId('profile-form')).toBeNull();
+    });
+    expect(document.activeElement).toBe(create);
+  });
 });

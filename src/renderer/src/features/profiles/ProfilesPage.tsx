@@ -154,6 +154,7 @@ export function ProfilesPage() {
                 key={editor.mode === 'edit' ? editor.id : `new-${editor.kind}`}
                 editor={editor}
                 profile={editing}
+                returnFocusTo={listRef}
               />
             ) : selected ? (
               <ProfileDetail profile={selected} />
