@@ -103,7 +103,9 @@ export function ProfileList({ groups, ref }: { groups: FolderGroup[]; ref: Ref<H
                 <ChevronRight size={13} aria-hidden />
               )}
               <Folder size={13} aria-hidden />
-              <span>{label}</span>
+              <span className="folder-label" title={label}>
+                {label}
+              </span>
               <span className="folder-count">{group.profiles.length}</span>
             </button>
             {open
@@ -127,8 +129,12 @@ export function ProfileList({ groups, ref }: { groups: FolderGroup[]; ref: Ref<H
                   >
                     <KindIcon kind={profile.connection.kind} />
                     <span className="profile-row-main">
-                      <span className="profile-row-name">{profile.name}</span>
-                      <span className="profile-row-address">{addressOf(profile)}</span>
+                      <span className="profile-row-name" title={profile.name}>
+                        {profile.name}
+                      </span>
+                      <span className="profile-row-address" title={addressOf(profile)}>
+                        {addressOf(profile)}
+                      </span>
                     </span>
                     <span className="profile-row-meta">
                       <span className="kind-label" data-testid="profile-kind">

@@ -96,6 +96,27 @@ describe('ProfilesPage', () => {
     expect(rowNames()).toEqual(['pve1', 'PVE2', 'pve10']);
   });
 
+  it('shows a long name, address and folder in full on hover where the list cuts them', async () => {
+    const ssh = profiles[1];
+    if (ssh === undefined) throw new Error('no ssh profile');
+    const name = 'Production bastion for the Frankfurt datacenter, rack row seventeen';
+    const folder = 'Customers/Example Holding GmbH & Co. KG/Frankfurt am Main/Row 17';
+    const host = 'bastion-01.row17.fra.datacenter.example-holding.example.com';
+    const long = storedProfile({
+      ...ssh,
+      name,
+      folder,
+      connection: { ...ssh.connection, kind: 'ssh', host } as ProfileView['connection'],
+    });
+    setBridge(fakeProfilesHost([long]).bridge);
+    useProfilesStore.setState(initialState);
+    render(<ProfilesPage />);
+    await screen.findByTestId('profile-list');
+    expect(screen.getByTitle(name).textContent).toBe(name);
+    expect(screen.getByTitle(`ops@${host}:22`).textContent).toBe(`ops@${host}:22`);
+    expect(screen.getByTitle(folder).textContent).toBe(folder);
+  });
+
   it('tests the login of a source profile and shows who it is and what it may see', async () => {
     const host = await renderPage();
     fireEvent.click(screen.getByText('pve-a'));
