@@ -95,6 +95,33 @@ describe('StaleBanner', () => {
     );
   });
 
+  it('does not claim to show stored data of offline sources that never stored any', () => {
+    const fresh = new Date().toISOString();
+    show([
+      { ...offline('fm', 'foreman', fresh), dataFrom: null, lastAttemptAt: fresh },
+      { ...offline('pm', 'patchmon', fresh), offline: false },
+    ]);
+    expect(
+      screen.getByText('1 of 2 sources offline — nothing from it is stored yet.'),
+    ).toBeTruthy();
+    cleanup();
+
+    show([
+      { ...offline('fm', 'foreman', fresh), dataFrom: null },
+      { ...offline('pm', 'patchmon', fresh), dataFrom: null },
+    ]);
+    expect(screen.getByText('Offline — nothing is stored yet.')).toBeTruthy();
+    cleanup();
+
+    show([
+      { ...offline('fm', 'foreman', fresh), dataFrom: null, offlineKind: 'failed' },
+      { ...offline('pm', 'patchmon', fresh), offline: false },
+    ]);
+    expect(
+      screen.getByText('1 of 2 sources failed to sync — nothing from it is stored yet.'),
+    ).toBeTruthy();
+  });
+
   it('sums up many in one line and lists them on request', () => {
     show([
       offline('fm', 'foreman', '2026-11-22T11:00:00Z'),

@@ -64,21 +64,28 @@ const their = (n: number): string => (n === 1 ? 'its' : 'their');
 function titleOf(stale: readonly StaleSource[], total: number): string {
   const syncing = stale.filter((s) => s.syncing === true).length;
   const idle = stale.filter((s) => s.syncing !== true);
-  const offline = idle.filter((s) => s.reason === 'offline').length;
-  const failing = idle.filter((s) => s.reason === 'offline' && s.failed === true).length;
+  const offlineSources = idle.filter((s) => s.reason === 'offline');
+  const offline = offlineSources.length;
+  const failing = offlineSources.filter((s) => s.failed === true).length;
   if (idle.length === 0) {
     return `Syncing ${String(syncing)} ${syncing === 1 ? 'source' : 'sources'} — showing ${their(syncing)} stored data until ${syncing === 1 ? 'its sync ends' : 'each sync ends'}.`;
   }
+  // Offline sources that never synced have nothing stored to show in their place.
+  const nothingStored = offlineSources.every((s) => s.since === null);
+  const shown = (n: number, owner: string): string =>
+    nothingStored
+      ? `nothing from ${n === 1 ? 'it' : 'them'} is stored yet.`
+      : `showing ${owner} stored data.`;
   // "Offline" alone when nothing answers; one source of several gone is said as such, and
   // sources that answered but failed to sync are not called offline.
   const title =
     offline === 0
       ? 'Some data is old.'
       : failing === offline
-        ? `${String(failing)} of ${String(total)} ${total === 1 ? 'source' : 'sources'} failed to sync — showing ${their(failing)} stored data.`
+        ? `${String(failing)} of ${String(total)} ${total === 1 ? 'source' : 'sources'} failed to sync — ${shown(failing, their(failing))}`
         : offline === total && failing === 0
-          ? 'Offline — showing stored data.'
-          : `${String(offline)} of ${String(total)} sources offline — showing their stored data.`;
+          ? `Offline — ${nothingStored ? 'nothing is stored yet.' : 'showing stored data.'}`
+          : `${String(offline)} of ${String(total)} sources offline — ${shown(offline, 'their')}`;
   return syncing === 0 ? title : `${title} ${String(syncing)} syncing now.`;
 }
 
