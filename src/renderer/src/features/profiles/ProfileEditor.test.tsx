@@ -174,6 +174,39 @@ describe('profile form validation', () => {
     expect(screen.queryByTestId('pf-tls')).toBeNull();
   });
 
+  it('says a port typed into the host goes in the Port field, for SSH and RouterOS', async () => {
+    const host = await renderPage();
+    await newProfile('routeros');
+    type('pf-name', 'edge router');
+    type('pf-connection-host', 'edge.lab:8729');
+    type('pf-connection-username', 'admin');
+    await submit();
+    await waitFor(() => {
+      expect(errorOf('pf-connection-host')).toBe(
+        'Put the port in the Port field: host edge.lab, port 8729',
+      );
+    });
+    fireEvent.click(field('pf-kind-ssh'));
+    type('pf-name', 'bastion');
+    type('pf-connection-host', '10.0.0.5:2222');
+    type('pf-connection-username', 'ops');
+    await submit();
+    await waitFor(() => {
+      expect(errorOf('pf-connection-host')).toBe(
+        'Put the port in the Port field: host 10.0.0.5, port 2222',
+      );
+    });
+    expect(host.saves()).toEqual([]);
+
+    // An IPv6 address has colons of its own and is taken as it is.
+    type('pf-connection-host', 'fd00::5');
+    await submit();
+    await waitFor(() => {
+      expect(host.saves()).toHaveLength(1);
+    });
+    expect(host.saves()[0]).toMatchObject({ connection: { host: 'fd00::5', port: 22 } });
+  });
+
   it('rejects a bad port, fingerprint and insecure-with-pin, each on its own field', async () => {
     const host = await renderPage();
     await newProfile('routeros');
