@@ -295,6 +295,24 @@ describe('profile form validation', () => {
     expect(document.body.innerHTML).not.toContain('token-secret-1');
   });
 
+  it('shows a field the store refused beside it, in words without the field’s path', async () => {
+    const host = await renderPage();
+    const message =
+      'A login name has no spaces, @ or control characters and does not start with -.';
+    host.fail('profiles:save', 'bad-request', `connection.username: ${message}`);
+    await newProfile('ssh');
+    type('pf-name', 'bastion');
+    type('pf-connection-host', 'bastion.lab');
+    type('pf-connection-username', 'ops team');
+    field('pf-save').focus();
+    await submit();
+    await waitFor(() => {
+      expect(errorOf('pf-connection-username')).toBe(message);
+    });
+    expect(document.activeElement).toBe(field('pf-connection-username'));
+    expect(screen.getByTestId('profile-form-error').textContent).not.toContain('connection.');
+  });
+
   it('takes the user to the name when the store refuses it as taken', async () => {
     const host = await renderPage([storedForeman]);
     host.fail('profiles:save', 'conflict', 'A profile named "Foreman prod" already exists.');

@@ -139,6 +139,9 @@ export function ProfileEditor(props: {
     const match = fieldPrefix.exec(result.error.message);
     if (match?.[1] !== undefined && match[2] !== undefined) {
       setError(match[1] as 'name', { type: 'server', message: match[2] }, { shouldFocus: true });
+      // The field's path is for the code; the banner says it in words, as the field does.
+      setSaveError(`Nothing was saved: ${match[2]}`);
+      return;
     }
     setSaveError(describeSaveError(result.error));
   });
