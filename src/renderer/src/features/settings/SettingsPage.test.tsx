@@ -117,4 +117,15 @@ describe('SettingsPage', () => {
     expect(host.calls).toContainEqual(['settings:set', { defaultSshUser: '' }]);
     expect(useSettingsStore.getState().settings?.defaultSshUser).toBe('');
   });
+
+  it('asks for the current passphrase before changing it, in words, and sends nothing', () => {
+    render(<SettingsPage />);
+    fireEvent.change(screen.getByTestId('pp-next'), { target: { value: 'a new long passphrase' } });
+    fireEvent.change(screen.getByTestId('pp-confirm'), {
+      target: { value: 'a new long passphrase' },
+    });
+    fireEvent.click(screen.getByTestId('pp-submit'));
+    expect(screen.getByTestId('pp-error').textContent).toBe('Enter the current passphrase.');
+    expect(host.calls.filter(([channel]) => channel === 'vault:change-passphrase')).toEqual([]);
+  });
 });

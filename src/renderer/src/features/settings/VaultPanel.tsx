@@ -65,6 +65,10 @@ function ChangePassphrase() {
 
   const submit = async (event: { preventDefault(): void }): Promise<void> => {
     event.preventDefault();
+    if (current === '') {
+      setError('Enter the current passphrase.');
+      return;
+    }
     if (next.length < minPassphraseLength) {
       setError(`The new passphrase needs at least ${minPassphraseLength} characters.`);
       return;
