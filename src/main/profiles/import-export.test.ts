@@ -122,6 +122,15 @@ describe('profile import and export', () => {
     expect(store.profiles.list()).toEqual([]);
   });
 
+  it('says a JSON file that is no Rackside export or manifest is not one, not how its fields differ', async () => {
+    const others = ['{"format": "rackside-profiles"}', '[]', '{"rackside": "notes"}', 'null'];
+    for (const other of others) {
+      await expect(parseProfileFile(other, noPassphrase)).rejects.toThrow(
+        'This is not a Rackside profile export or manifest: it has no "rackside" marker.',
+      );
+    }
+  });
+
   it('says a file is from a newer Rackside, and checks an encrypted export before asking its passphrase', async () => {
     const newer = { ...manifest, version: 2 };
     await expect(parseProfileFile(JSON.stringify(newer), noPassphrase)).rejects.toMatchObject({

@@ -38,9 +38,15 @@ export async function parseProfileFile(
     const envelope = readEncryptedExport(json);
     json = parseJson(await decryptExport(envelope, await askPassphrase()), 'The decrypted export');
   }
-  if ((json as { rackside?: unknown } | null)?.rackside === manifestMarker) {
-    refuseNewerVersion(json, 'profile manifest', manifestVersion);
+  const marker = (json as { rackside?: unknown } | null)?.rackside;
+  // Another program's JSON: how its fields differ from a manifest's would say nothing useful.
+  if (marker !== manifestMarker) {
+    throw new AppError(
+      'bad-request',
+      'This is not a Rackside profile export or manifest: it has no "rackside" marker.',
+    );
   }
+  refuseNewerVersion(json, 'profile manifest', manifestVersion);
   const parsed = Manifest.safeParse(json);
   if (parsed.success) return parsed.data;
   const entries = (json as { profiles?: unknown } | null)?.profiles;
