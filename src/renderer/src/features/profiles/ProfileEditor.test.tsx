@@ -218,7 +218,7 @@ describe('profile form validation', () => {
     fireEvent.click(field('pf-connection-tls-insecure'));
     await submit();
     await waitFor(() => {
-      expect(errorOf('pf-connection-port')).toBe('Enter a number');
+      expect(errorOf('pf-connection-port')).toBe('Enter a whole number');
     });
     expect(errorOf('pf-connection-tls-pinnedSha256')).toBe(
       'Fingerprint must be 64 hex digits (SHA-256)',
@@ -226,6 +226,13 @@ describe('profile form validation', () => {
     expect(screen.getByTestId('pf-insecure-warning').textContent).toContain(
       'TLS verification is off',
     );
+
+    // A port with a fraction is a number, but not a port: the message says what is wanted.
+    type('pf-connection-port', '8729.5');
+    await submit();
+    await waitFor(() => {
+      expect(errorOf('pf-connection-port')).toBe('Enter a whole number');
+    });
 
     type('pf-connection-port', '70000');
     type('pf-connection-tls-pinnedSha256', 'ab'.repeat(32));

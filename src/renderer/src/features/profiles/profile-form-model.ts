@@ -351,7 +351,8 @@ function friendlyMessage(issue: z.core.$ZodIssue): string {
       if (issue.origin === 'array') return `At most ${String(issue.maximum)} entries`;
       return `At most ${String(issue.maximum)} characters`;
     case 'invalid_type':
-      return issue.expected === 'number' ? 'Enter a number' : 'Required';
+      // The form's numbers are ports: "22.5" is a number, but not one of them.
+      return issue.expected === 'number' ? 'Enter a whole number' : 'Required';
     case 'invalid_format':
       return 'Contains characters that are not allowed here';
     default:
