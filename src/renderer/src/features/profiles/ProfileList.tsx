@@ -9,7 +9,7 @@ const optionId = (id: string): string => `profile-option-${id}`;
 
 /**
  * The profiles grouped by folder. One focusable listbox: ↑/↓ move the selection through open
- * folders, Enter edits, Delete asks to delete.
+ * folders, ←/→ fold and unfold the selected profile's folder, Enter edits, Delete asks to delete.
  */
 export function ProfileList({ groups, ref }: { groups: FolderGroup[]; ref: Ref<HTMLDivElement> }) {
   const query = useProfilesStore((s) => s.query);
@@ -30,17 +30,36 @@ export function ProfileList({ groups, ref }: { groups: FolderGroup[]; ref: Ref<H
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
     const index = selectedId === undefined ? -1 : visible.indexOf(selectedId);
+    // The selected profile in a folded folder: ↑/↓ go on from where it is in the whole list.
+    const all = groups.flatMap((group) => group.profiles.map((p) => p.id));
+    const at = selectedId === undefined ? -1 : all.indexOf(selectedId);
+    const hidden = index === -1 && at !== -1;
+    const visibleBefore = all.slice(0, at).filter((id) => visible.includes(id)).length;
     const moveTo = (next: number): void => {
       event.preventDefault();
       const id = visible[Math.max(0, Math.min(visible.length - 1, next))];
       if (id !== undefined) select(id);
     };
+    const folderOfSelected = groups.find((group) =>
+      group.profiles.some((p) => p.id === selectedId),
+    )?.folder;
+    const fold = (open: boolean): void => {
+      if (folderOfSelected === undefined || searching) return;
+      event.preventDefault();
+      if (!collapsed[folderOfSelected] !== open) toggleFolder(folderOfSelected);
+    };
     switch (event.key) {
       case 'ArrowDown':
-        moveTo(index + 1);
+        moveTo(hidden ? visibleBefore : index + 1);
         break;
       case 'ArrowUp':
-        moveTo(index === -1 ? 0 : index - 1);
+        moveTo(hidden ? visibleBefore - 1 : index === -1 ? 0 : index - 1);
+        break;
+      case 'ArrowLeft':
+        fold(false);
+        break;
+      case 'ArrowRight':
+        fold(true);
         break;
       case 'Home':
         moveTo(0);
@@ -78,7 +97,9 @@ export function ProfileList({ groups, ref }: { groups: FolderGroup[]; ref: Ref<H
       role="listbox"
       aria-label="Connection profiles"
       tabIndex={0}
-      aria-activedescendant={selectedId === undefined ? undefined : optionId(selectedId)}
+      aria-activedescendant={
+        selectedId === undefined || !visible.includes(selectedId) ? undefined : optionId(selectedId)
+      }
       data-testid="profile-list"
       onKeyDown={onKeyDown}
     >

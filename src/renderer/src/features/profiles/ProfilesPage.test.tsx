@@ -269,6 +269,25 @@ describe('ProfilesPage', () => {
     ]);
   });
 
+  it('folds and unfolds the selected profile’s folder with ← and →, from the keyboard alone', async () => {
+    await renderPage();
+    const list = screen.getByTestId('profile-list');
+    fireEvent.keyDown(list, { key: 'ArrowDown' });
+    fireEvent.keyDown(list, { key: 'ArrowDown' });
+    expect(selectedName()).toBe('edge');
+    fireEvent.keyDown(list, { key: 'ArrowLeft' });
+    expect(rowNames()).toEqual(['bastion']);
+    expect(screen.getByTestId('folder-toggle-Lab').getAttribute('aria-expanded')).toBe('false');
+    fireEvent.keyDown(list, { key: 'ArrowRight' });
+    expect(rowNames()).toEqual(['bastion', 'edge', 'pve-a']);
+    expect(selectedName()).toBe('edge');
+
+    // From inside a folded folder, ↑ goes on from where the folder is.
+    fireEvent.keyDown(list, { key: 'ArrowLeft' });
+    fireEvent.keyDown(list, { key: 'ArrowUp' });
+    expect(selectedName()).toBe('bastion');
+  });
+
   it('gives the keyboard back where the editor was opened from when it closes', async () => {
     await renderPage();
     const list = screen.getByTestId('profile-list');

@@ -160,8 +160,8 @@ export function ProfilesPage() {
               <ProfileDetail profile={selected} />
             ) : (
               <p className="muted profiles-hint">
-                Select a profile to see its details and probe it. ↑/↓ move, Enter edits, Delete
-                removes.
+                Select a profile to see its details and probe it. ↑/↓ move, ←/→ fold a folder, Enter
+                edits, Delete removes.
               </p>
             )}
           </section>
