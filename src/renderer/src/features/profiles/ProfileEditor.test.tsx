@@ -45,6 +45,18 @@ async function submit() {
   });
 }
 
+const typeAll = (values: Record<string, string>) => {
+  for (const [testId, value] of Object.entries(values)) type(testId, value);
+};
+
+/** Submits and waits for `message` beside the field `testId`. */
+async function submitAndExpect(testId: string, message: string) {
+  await submit();
+  await waitFor(() => {
+    expect(errorOf(testId)).toBe(message);
+  });
+}
+
 async function newProfile(kind: ProfileKind) {
   fireEvent.click(field('profiles-new'));
   fireEvent.click(field(`pf-kind-${kind}`));
@@ -177,25 +189,19 @@ describe('profile form validation', () => {
   it('says a port typed into the host goes in the Port field, for SSH and RouterOS', async () => {
     const host = await renderPage();
     await newProfile('routeros');
-    type('pf-name', 'edge router');
-    type('pf-connection-host', 'edge.lab:8729');
-    type('pf-connection-username', 'admin');
-    await submit();
-    await waitFor(() => {
-      expect(errorOf('pf-connection-host')).toBe(
-        'Put the port in the Port field: host edge.lab, port 8729',
+    for (const [kind, host, port] of [
+      ['routeros', 'edge.lab', '8729'],
+      ['ssh', '10.0.0.5', '2222'],
+    ] as const) {
+      fireEvent.click(field(`pf-kind-${kind}`));
+      type('pf-name', `${kind} one`);
+      type('pf-connection-host', `${host}:${port}`);
+      type('pf-connection-username', 'admin');
+      await submitAndExpect(
+        'pf-connection-host',
+        `Put the port in the Port field: host ${host}, port ${port}`,
       );
-    });
-    fireEvent.click(field('pf-kind-ssh'));
-    type('pf-name', 'bastion');
-    type('pf-connection-host', '10.0.0.5:2222');
-    type('pf-connection-username', 'ops');
-    await submit();
-    await waitFor(() => {
-      expect(errorOf('pf-connection-host')).toBe(
-        'Put the port in the Port field: host 10.0.0.5, port 2222',
-      );
-    });
+    }
     expect(host.saves()).toEqual([]);
 
     // An IPv6 address has colons of its own and is taken as it is.
@@ -302,38 +308,53 @@ describe('profile form validation', () => {
     expect(document.body.innerHTML).not.toContain('token-secret-1');
   });
 
-  it('shows a field the store refused beside it, in words without the field’s path', async () => {
-    const host = await renderPage();
-    const message =
-      'A login name has no spaces, @ or control characters and does not start with -.';
-    host.fail('profiles:save', 'bad-request', `connection.username: ${message}`);
-    await newProfile('ssh');
-    type('pf-name', 'bastion');
-    type('pf-connection-host', 'bastion.lab');
-    type('pf-connection-username', 'ops team');
-    field('pf-save').focus();
-    await submit();
-    await waitFor(() => {
-      expect(errorOf('pf-connection-username')).toBe(message);
-    });
-    expect(document.activeElement).toBe(field('pf-connection-username'));
-    expect(screen.getByTestId('profile-form-error').textContent).not.toContain('connection.');
-  });
-
-  it('takes the user to the name when the store refuses it as taken', async () => {
+  const loginRule =
+    'A login name has no spaces, @ or control characters and does not start with -.';
+  it.each<{
+    what: string;
+    kind: ProfileKind;
+    refusal: [string, string];
+    values: Record<string, string>;
+    refused: string;
+    message: string;
+  }>([
+    {
+      what: 'a name already taken',
+      kind: 'foreman',
+      refusal: ['conflict', 'A profile named "Foreman prod" already exists.'],
+      values: {
+        'pf-name': 'Foreman prod',
+        'pf-connection-url': 'https://foreman.other.net',
+        'pf-connection-auth-username': 'admin',
+      },
+      refused: 'pf-name',
+      message: 'A profile named "Foreman prod" already exists.',
+    },
+    {
+      what: 'a login name the store refuses',
+      kind: 'ssh',
+      refusal: ['bad-request', `connection.username: ${loginRule}`],
+      values: {
+        'pf-name': 'bastion',
+        'pf-connection-host': 'bastion.lab',
+        'pf-connection-username': 'ops team',
+      },
+      refused: 'pf-connection-username',
+      message: loginRule,
+    },
+  ])('takes the user to $what and says why in words', async (c) => {
     const host = await renderPage([storedForeman]);
-    host.fail('profiles:save', 'conflict', 'A profile named "Foreman prod" already exists.');
-    await newProfile('foreman');
-    type('pf-name', 'Foreman prod');
-    type('pf-connection-url', 'https://foreman.other.net');
-    type('pf-connection-auth-username', 'admin');
+    host.fail('profiles:save', ...c.refusal);
+    await newProfile(c.kind);
+    typeAll(c.values);
     field('pf-save').focus();
-    await submit();
-    await waitFor(() => {
-      expect(errorOf('pf-name')).toBe('A profile named "Foreman prod" already exists.');
-    });
-    // The form is long: below the fold, the message beside the name would go unseen.
-    expect(document.activeElement).toBe(field('pf-name'));
+    await submitAndExpect(c.refused, c.message);
+    // The form is long: below the fold, the message beside the field would go unseen.
+    expect(document.activeElement).toBe(field(c.refused));
+    // A field's path is for the code, not for the banner.
+    expect(screen.queryByTestId('profile-form-error')?.textContent ?? '').not.toContain(
+      'connection.',
+    );
   });
 });
 
