@@ -8,7 +8,7 @@ async function lines(options: Locator[]): Promise<number> {
   return new Set(tops).size;
 }
 
-test('in a 1024 × 640 window the profile form shows each choice of kind and login on one line', async ({
+test('in a 1024 × 640 window the profile form keeps each choice of kind and login, and Save, on one line', async ({
   app,
 }) => {
   const { page } = app;
@@ -22,6 +22,10 @@ test('in a 1024 × 640 window the profile form shows each choice of kind and log
   expect(
     await lines(methods.map((mode) => page.getByTestId(`pf-connection-auth-mode-${mode}`))),
   ).toBe(1);
+  // Save keeps its words on one line beside Cancel; the keyboard hint gives way instead.
+  const save = await page.getByTestId('pf-save').boundingBox();
+  const cancel = await page.getByTestId('pf-cancel').boundingBox();
+  expect(save?.height).toBe(cancel?.height);
   // Nothing of the form runs past its panel.
   const form = await profiles.form().boundingBox();
   for (const control of [page.getByTestId('pf-kind-ssh'), profiles.field('name')]) {
