@@ -53,11 +53,27 @@ function readFileForCli(file: string): string {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch (error) {
-    throw new AppError(
-      'not-found',
-      `Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
-    );
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT' || code === 'ENOTDIR'
+        ? 'there is no such file'
+        : fileProblem(file, error, 'read');
+    throw new AppError('not-found', `Cannot read ${file}: ${why}.`, { cause: error });
   }
+}
+
+/** Why a file given on the command line could not be read or written, in words. */
+function fileProblem(file: string, error: unknown, access: 'read' | 'write'): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'EISDIR'
+    ? 'it is a folder; name a file in it'
+    : code === 'ENOENT' || code === 'ENOTDIR'
+      ? `the folder ${path.dirname(path.resolve(file))} does not exist`
+      : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+        ? access === 'read'
+          ? 'no permission to read it'
+          : 'no permission to write there'
+        : (error as Error).message;
 }
 
 async function promptSecrets(
@@ -329,15 +345,7 @@ export async function exportProfiles(
   try {
     writeFileDurably(file, text);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === 'EISDIR'
-        ? 'it is a folder; name a file in it'
-        : code === 'ENOENT' || code === 'ENOTDIR'
-          ? `the folder ${path.dirname(path.resolve(file))} does not exist`
-          : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
-            ? 'no permission to write there'
-            : (error as Error).message;
+    const why = fileProblem(file, error, 'write');
     throw new AppError('bad-request', `Cannot write ${file}: ${why}.`, { cause: error });
   }
   s.print({ file, encrypted: passphrase !== null }, () =>

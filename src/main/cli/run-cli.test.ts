@@ -383,6 +383,22 @@ describe('rackside profiles', () => {
     );
   });
 
+  it('says in words why it cannot read a file it was given, not with a system error code', async () => {
+    const dir = tempDir();
+    openStore({ dataDir: dir, logger: silentLogger }).close();
+    const missing = path.join(dir, 'no-such-manifest.json');
+    expect(await cli(['--data-dir', dir, 'profiles', 'import', missing], { env })).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `rackside: Cannot read ${missing}: there is no such file.\n`,
+    });
+    expect(await cli(['--data-dir', dir, 'profiles', 'add', '--from', dir], { env })).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `rackside: Cannot read ${dir}: it is a folder; name a file in it.\n`,
+    });
+  });
+
   it('answers a failure on stdout too when --json is asked for, so scripts can read it', async () => {
     const dir = tempDir();
     openStore({ dataDir: dir, logger: silentLogger }).close();
