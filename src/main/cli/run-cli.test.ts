@@ -347,6 +347,23 @@ describe('rackside profiles', () => {
     }
   });
 
+  it('says in --help which environment variables it reads and what its exit codes mean', async () => {
+    const help = await cli(['--help']);
+    expect(help.code).toBe(0);
+    const text = help.stdout.replace(/\s+/g, ' ');
+    for (const variable of [
+      'RACKSIDE_PASSPHRASE',
+      'RACKSIDE_EXPORT_PASSPHRASE',
+      'RACKSIDE_PROXMOX_OTP',
+      'RACKSIDE_DATA_DIR',
+      'RACKSIDE_LOG',
+    ]) {
+      expect(text).toContain(variable);
+    }
+    expect(text).toContain('Exit codes: 0 ok, 1 failure, 2 usage');
+    for (const code of ['130', '141', '143']) expect(text).toContain(code);
+  });
+
   it('exits 2 on usage errors and 1 on failures, with one clear line', async () => {
     const dir = tempDir();
     openStore({ dataDir: dir, logger: silentLogger }).close();

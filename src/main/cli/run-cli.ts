@@ -17,6 +17,19 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
  * RACKSIDE_PASSPHRASE / RACKSIDE_EXPORT_PASSPHRASE; a one-time code for a TOTP login from a
  * prompt or RACKSIDE_PROXMOX_OTP.
  */
+/** Under `rackside --help`: what a script needs besides the options (see the README). */
+const programNotes = `
+Environment:
+  RACKSIDE_PASSPHRASE         the vault passphrase, instead of a prompt
+  RACKSIDE_EXPORT_PASSPHRASE  the passphrase of an encrypted export file
+  RACKSIDE_PROXMOX_OTP        the current one-time code for a Proxmox VE TOTP login
+  RACKSIDE_DATA_DIR           the data directory, as --data-dir
+  RACKSIDE_LOG                debug, info, warn or error: log lines (JSON) on stderr
+
+Exit codes: 0 ok, 1 failure, 2 usage (a query that cannot be read included),
+130 a sync or login test cancelled by Ctrl-C, 143 a sync stopped by SIGTERM,
+141 when the reader of the output stopped early (| head).`;
+
 const noCheck = 'answer at once, without checking which sources can be reached (up to 1.5 s)';
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -28,6 +41,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .version(appVersion, '-V, --version', 'print the version')
     .option('--data-dir <dir>', 'data directory (default: RACKSIDE_DATA_DIR or the app folder)')
     .option('--json', 'print JSON instead of text')
+    .addHelpText('after', programNotes)
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
