@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import { AppError } from '../../shared/errors';
 
 export interface CliIo {
   stdin: Readable;
@@ -165,7 +166,8 @@ export class InputReader {
       const char = this.buffer[0] ?? '';
       this.buffer = this.buffer.slice(1);
       if (char === '\r' || char === '\n') return line;
-      if (char === '\u0003') throw new UsageError('Cancelled.');
+      // Ctrl-C at a prompt: the command stops as at an interrupt anywhere else (status 130).
+      if (char === '\u0003') throw new AppError('cancelled', 'Cancelled.');
       if (char === '\u007f' || char === '\b') line = line.slice(0, -1);
       else line += char;
     }

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import tls from 'node:tls';
+import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
 import { generate } from 'selfsigned';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +14,7 @@ import { tempDir } from '../db/test-helpers';
 import { sampleProfiles, sampleSecretValues } from '../profiles/fixtures';
 import { openStore, vaultFileName } from '../store/open-store';
 import { dataBeforeUrlCleanup } from '../store/test-helpers';
+import { runCli } from './run-cli';
 import { cli, type CliRun } from './test-helpers';
 
 const env = { RACKSIDE_PASSPHRASE: 'cli passphrase 1' };
@@ -453,6 +455,41 @@ describe('rackside profiles', () => {
       'New vault passphrase: \nrackside: No new vault passphrase was given: the input ended; set RACKSIDE_PASSPHRASE to give it without a prompt.\n',
     );
     expect(fs.existsSync(path.join(dir, 'vault.json'))).toBe(false);
+  });
+
+  it('stops with status 130 when Ctrl-C is typed at the passphrase prompt, as at any other', async () => {
+    const dir = tempDir();
+    expect(
+      (await cli(['--data-dir', dir, 'profiles', 'import', writeJson(manifest)], { env })).code,
+    ).toBe(0);
+    for (const json of [false, true]) {
+      const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => undefined });
+      const stdout = new PassThrough();
+      const stderr = new PassThrough();
+      let out = '';
+      let err = '';
+      stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      stderr.on('data', (chunk: Buffer) => {
+        err += chunk.toString();
+        if (err.includes('Vault passphrase: ') && !stdin.writableEnded) stdin.end('\u0003');
+      });
+      const code = await runCli(
+        [
+          '--data-dir',
+          dir,
+          ...(json ? ['--json'] : []),
+          'profiles',
+          'export',
+          path.join(dir, 'x.json'),
+          '--encrypt',
+        ],
+        { stdin, stdout, stderr, env: {} },
+      );
+      expect(code).toBe(130);
+      expect(err).toBe('Vault passphrase: \nrackside: Cancelled.\n');
+      expect(out).toBe(json ? '{"error":{"code":"cancelled","message":"Cancelled."}}\n' : '');
+      expect(fs.existsSync(path.join(dir, 'x.json'))).toBe(false);
+    }
   });
 
   it('answers nothing from a damaged database it had to replace, and says where the old one went', async () => {

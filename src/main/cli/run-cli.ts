@@ -27,8 +27,8 @@ Environment:
   RACKSIDE_LOG                debug, info, warn or error: log lines (JSON) on stderr
 
 Exit codes: 0 ok, 1 failure, 2 usage (a query that cannot be read included),
-130 a sync or login test cancelled by Ctrl-C, 143 a sync stopped by SIGTERM,
-141 when the reader of the output stopped early (| head).`;
+130 when Ctrl-C cancelled a sync, a login test or a prompt, 143 a sync stopped
+by SIGTERM, 141 when the reader of the output stopped early (| head).`;
 
 const noCheck = 'answer at once, without checking which sources can be reached (up to 1.5 s)';
 
@@ -241,7 +241,8 @@ function exitCodeFor(error: unknown, io: CliIo): number {
   }
   if (isAppError(error)) {
     io.stderr.write(`rackside: ${printable(redactText(error.message))}\n`);
-    return 1;
+    // Ctrl-C at a prompt: the status a shell gives a command ended by SIGINT.
+    return error.code === 'cancelled' ? 130 : 1;
   }
   if (noteIfCorruption(error)) {
     io.stderr.write(
