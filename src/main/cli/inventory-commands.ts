@@ -38,7 +38,7 @@ export interface ReadOptions {
   check?: boolean;
 }
 
-function services(
+export function services(
   s: CliSession,
   onProgress?: (event: SyncProgressEvent) => void,
   choices: ConnectorChoices = {},

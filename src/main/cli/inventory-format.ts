@@ -15,7 +15,7 @@ function oneLine(cell: string): string {
 }
 
 /** Columns padded to the widest cell, in terminal columns (a CJK name or an emoji takes two). */
-function table(header: string[], cells: string[][]): string {
+export function table(header: string[], cells: string[][]): string {
   const rows = cells.map((row) => row.map(oneLine));
   const widths = header.map((h, i) =>
     Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i] ?? ''))),

@@ -3,6 +3,7 @@ import { isAppError } from '../../shared/errors';
 import { appVersion } from '../app/version';
 import { redactText } from '../core/redact';
 import { noteIfCorruption, storageProblem } from '../db/open-database';
+import * as assets from './asset-commands';
 import { InputReader, printable, UsageError, type CliIo } from './cli-io';
 import * as inventory from './inventory-commands';
 import * as commands from './profile-commands';
@@ -185,6 +186,25 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         inventory.exportAnsible(s, words, opts),
       ),
     );
+  const asset = program
+    .command('asset')
+    .description('one asset and the records it merges; join or split them by hand');
+  asset
+    .command('show <id>')
+    .description(
+      'an asset (by name, or its id from inventory --format csv or json) and why its records merged',
+    )
+    .action(existing((s, id: string) => assets.showAsset(s, id)));
+  asset
+    .command('join <ids...>')
+    .description('join assets that are one machine; kept across re-syncs')
+    .action(existing((s, ids: string[]) => assets.joinAssets(s, ids)));
+  asset
+    .command('split <id> <records...>')
+    .description(
+      'move records (the RECORD column of asset show) out into an asset of their own; kept across re-syncs',
+    )
+    .action(existing((s, id: string, records: string[]) => assets.splitAsset(s, id, records)));
   program
     .command('drift')
     .description('assets present in one system but missing where expected')

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import type { AssetDetail } from '../../shared/inventory';
+import { silentLogger } from '../core/logger';
+import { tempDir } from '../db/test-helpers';
+import { correlateIfDirty, markDirty } from '../inventory/asset-store';
+import { RecordStore } from '../inventory/record-store';
+import { proxmoxGuest } from '../sources/test-helpers';
+import { openStore } from '../store/open-store';
+import { cli } from './test-helpers';
+
+/**
+ * A data folder with two Proxmox VE profiles: `web01` in the first, `web01` and `web01-new` in
+ * the second, none sharing a key, so each is an asset of its own.
+ */
+async function twoClusters(): Promise<string> {
+  const dir = tempDir();
+  const store = openStore({ dataDir: dir, logger: silentLogger });
+  await store.vault.setup('asset passphrase 1');
+  const guests: [string, [number, string, string][]][] = [
+    ['pve-a', [[101, 'web01', '10.0.0.1']]],
+    [
+      'pve-b',
+      [
+        [201, 'web01', '10.0.1.1'],
+        [202, 'web01-new', '10.0.1.2'],
+      ],
+    ],
+  ];
+  for (const [cluster, list] of guests) {
+    const profile = store.profiles.save({
+      name: cluster,
+      tags: [],
+      connection: {
+        kind: 'proxmox',
+        url: `https://${cluster}.lab`,
+        auth: { mode: 'token', tokenId: 'root@pam!rs' },
+      },
+    });
+    const records = list.map(([vmid, name, ip]) =>
+      proxmoxGuest({
+        externalId: `${cluster}/qemu/${String(vmid)}`,
+        name,
+        ips: [ip],
+        cluster,
+        site: 'node1',
+      }),
+    );
+    store.db.transaction(() => {
+      new RecordStore(store.db).replaceProfile(profile.id, records, new Date().toISOString());
+      markDirty(store.db);
+    })();
+  }
+  correlateIfDirty(store.db);
+  store.close();
+  return dir;
+}
+
+const assetsNamed = async (dir: string, name: string): Promise<number[]> => {
+  const run = await cli(['--data-dir', dir, 'inventory', '--no-check', '--format', 'json', name]);
+  return (JSON.parse(run.stdout) as { assets: { id: number; name: string }[] }).assets
+    .filter((a) => a.name === name)
+    .map((a) => a.id);
+};
+
+describe('rackside asset', () => {
+  it('shows an asset by name or id with the records it merges and why', async () => {
+    const dir = await twoClusters();
+    const byName = await cli(['--data-dir', dir, 'asset', 'show', 'web01-new']);
+    expect(byName.code).toBe(0);
+    expect(byName.stdout).toContain('name:     web01-new\n');
+    expect(byName.stdout).toMatch(/\nproxmox\s+pve-b\s+pve-b\/qemu\/202\s+web01-new\s+single\s/);
+    const [id] = await assetsNamed(dir, 'web01-new');
+    const byId = await cli(['--data-dir', dir, '--json', 'asset', 'show', String(id)]);
+    const detail = JSON.parse(byId.stdout) as AssetDetail;
+    expect(detail.asset.name).toBe('web01-new');
+    expect(detail.links.map((l) => l.externalId)).toEqual(['pve-b/qemu/202']);
+  });
+
+  it('asks for an id when two assets share the name, and says when there is none', async () => {
+    const dir = await twoClusters();
+    const ids = await assetsNamed(dir, 'web01');
+    expect(ids).toHaveLength(2);
+    expect(await cli(['--data-dir', dir, 'asset', 'show', 'web01'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `rackside: 2 assets are named "web01": give one of their ids, ${ids.join(', ')}.\n`,
+    });
+    expect(await cli(['--data-dir', dir, 'asset', 'show', 'db99'])).toMatchObject({
+      code: 1,
+      stderr: 'rackside: There is no asset named "db99" (nor with that id).\n',
+    });
+  });
+
+  it('joins two assets by hand, and splits a record back out, both kept in the inventory', async () => {
+    const dir = await twoClusters();
+    const [a, b] = await assetsNamed(dir, 'web01');
+    const joined = await cli(['--data-dir', dir, 'asset', 'join', String(a), String(b)]);
+    expect(joined.code).toBe(0);
+    expect(joined.stdout).toMatch(/^Joined into asset \d+\./);
+    expect(await assetsNamed(dir, 'web01')).toHaveLength(1);
+    const [one] = await assetsNamed(dir, 'web01');
+    const shown = await cli(['--data-dir', dir, '--json', 'asset', 'show', String(one)]);
+    const links = (JSON.parse(shown.stdout) as AssetDetail).links;
+    expect(links.map((l) => l.externalId).sort()).toEqual(['pve-a/qemu/101', 'pve-b/qemu/201']);
+    expect(links.some((l) => l.matchKey === 'manual')).toBe(true);
+
+    const wrong = await cli(['--data-dir', dir, 'asset', 'split', String(one), 'pve-c/qemu/1']);
+    expect(wrong).toMatchObject({
+      code: 2,
+      stderr: `rackside: The asset has no record "pve-c/qemu/1"; it has ${links.map((l) => l.externalId).join(', ')}.\n`,
+    });
+    const split = await cli(['--data-dir', dir, 'asset', 'split', String(one), 'pve-b/qemu/201']);
+    expect(split.code).toBe(0);
+    expect(split.stdout).toMatch(/^Split asset \d+ into \d+, \d+\./);
+    expect(await assetsNamed(dir, 'web01')).toHaveLength(2);
+  });
+});
