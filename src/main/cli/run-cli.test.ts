@@ -366,6 +366,24 @@ describe('rackside profiles', () => {
     for (const code of ['130', '141', '143']) expect(text).toContain(code);
   });
 
+  it('shows the help of the command named after help, also of one inside another', async () => {
+    for (const words of [
+      ['profiles', 'add'],
+      ['export', 'ansible'],
+      ['asset', 'split'],
+    ]) {
+      const help = await cli(['help', ...words]);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toMatch(new RegExp(`^Usage: rackside ${words.join(' ')} `));
+      expect(help.stdout).toBe((await cli([...words, '--help'])).stdout);
+    }
+    expect(await cli(['help', 'frobnicate'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: "rackside: unknown command 'frobnicate'\n",
+    });
+  });
+
   it('exits 2 on usage errors and 1 on failures, with one clear line', async () => {
     const dir = tempDir();
     openStore({ dataDir: dir, logger: silentLogger }).close();

@@ -223,7 +223,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
   try {
     // `rackside inventory debian -kind:vm`: the negated filter is part of the query, not an option.
-    await program.parseAsync(inventory.negatedFiltersAsQuery(argv), { from: 'user' });
+    await program.parseAsync(inventory.negatedFiltersAsQuery(helpAsOption(program, argv)), {
+      from: 'user',
+    });
   } catch (error) {
     code = exitCodeFor(error, io);
     // With --json a script reads stdout: a failure is an answer there too, as stderr says it.
@@ -245,6 +247,25 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     input.close();
   }
   return code;
+}
+
+/**
+ * `rackside help profiles add` as `rackside profiles add --help`: the parser's own `help` takes
+ * one word only, so it would show the help of `profiles`, and of everything for a mistyped one.
+ */
+function helpAsOption(program: Command, argv: readonly string[]): readonly string[] {
+  const at = argv.findIndex((arg, i) => !arg.startsWith('-') && argv[i - 1] !== '--data-dir');
+  if (at < 0 || argv[at] !== 'help' || at + 1 >= argv.length) return argv;
+  const words = argv.slice(at + 1).filter((word) => word !== 'help');
+  let command = program;
+  for (const [i, word] of words.entries()) {
+    if (command.commands.length === 0) break;
+    const next = command.commands.find((c) => c.name() === word);
+    // Without --help the parser says which word is no command, as for any other command line.
+    if (next === undefined) return [...argv.slice(0, at), ...words.slice(0, i + 1)];
+    command = next;
+  }
+  return [...argv.slice(0, at), ...words, '--help'];
 }
 
 function exitCodeFor(error: unknown, io: CliIo): number {
