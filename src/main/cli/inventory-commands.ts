@@ -59,6 +59,14 @@ export function services(
   return { engine, inventory };
 }
 
+/** The width of the terminal the output goes to; none for a file or a pipe. */
+function terminalWidth(s: CliSession): number {
+  const out = s.io.stdout as { isTTY?: boolean; columns?: number };
+  return out.isTTY === true && out.columns !== undefined && out.columns > 0
+    ? out.columns
+    : Infinity;
+}
+
 function warnOffline(s: CliSession, sources: readonly SourceFreshness[]): void {
   for (const source of sources) {
     if (source.offline) {
@@ -354,7 +362,8 @@ export async function inventoryCommand(
     s.io.stdout.write(onTerminal ? printable(csv) : csv);
   } else {
     warnOffline(s, result.sources);
-    s.io.stdout.write(printable(`${formatAssetTable(result.rows, result.total, offset)}\n`));
+    const table = formatAssetTable(result.rows, result.total, offset, terminalWidth(s));
+    s.io.stdout.write(printable(`${table}\n`));
   }
   return 0;
 }
@@ -392,6 +401,6 @@ export async function driftCommand(s: CliSession, opts: ReadOptions = {}): Promi
     }
   }
   const page = inventory.drift(0, 100_000);
-  s.print(page, () => formatDrift(page.items));
+  s.print(page, () => formatDrift(page.items, terminalWidth(s)));
   return 0;
 }

@@ -14,20 +14,27 @@ function oneLine(cell: string): string {
   );
 }
 
-/** Columns padded to the widest cell, in terminal columns (a CJK name or an emoji takes two). */
-export function table(header: string[], cells: string[][]): string {
+/**
+ * Columns padded to the widest cell, in terminal columns (a CJK name or an emoji takes two).
+ * Wider than `width` (a narrow terminal), where each row would wrap across the next, every row
+ * is a block of `HEADER:  value` lines instead, as psql's expanded display: nothing is cut.
+ */
+export function table(header: string[], cells: string[][], width = Infinity): string {
   const rows = cells.map((row) => row.map(oneLine));
   const widths = header.map((h, i) =>
     Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i] ?? ''))),
   );
-  return [header, ...rows]
-    .map((r) =>
-      r
-        .map((cell, i) => padToWidth(cell, widths[i] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
+  const lines = [header, ...rows].map((r) =>
+    r
+      .map((cell, i) => padToWidth(cell, widths[i] ?? 0))
+      .join('  ')
+      .trimEnd(),
+  );
+  if (lines.every((line) => displayWidth(line) <= width)) return lines.join('\n');
+  const label = Math.max(...header.map(displayWidth)) + 3;
+  return rows
+    .map((r) => header.map((h, i) => `${padToWidth(`${h}:`, label)}${r[i] ?? ''}`).join('\n'))
+    .join('\n\n');
 }
 
 export function formatOutcomes(outcomes: readonly SyncOutcome[]): string {
@@ -47,7 +54,13 @@ export function formatOutcomes(outcomes: readonly SyncOutcome[]): string {
 }
 
 /** The table of `inventory`: `rows` are the assets from `offset` on of the `total` that match. */
-export function formatAssetTable(rows: readonly AssetRow[], total: number, offset = 0): string {
+/** `width`: the terminal's, where a table wider than that is shown an asset at a time. */
+export function formatAssetTable(
+  rows: readonly AssetRow[],
+  total: number,
+  offset = 0,
+  width = Infinity,
+): string {
   if (total === 0) return 'No assets match.';
   if (rows.length === 0) {
     return `No assets from ${String(offset + 1)} on: ${String(total)} ${total === 1 ? 'matches' : 'match'}.`;
@@ -63,6 +76,7 @@ export function formatAssetTable(rows: readonly AssetRow[], total: number, offse
       r.systems.join(','),
       r.patch.updates === null ? '-' : String(r.patch.updates),
     ]),
+    width,
   );
   if (rows.length === total) return body;
   return offset === 0
@@ -122,10 +136,11 @@ export function formatCsv(rows: readonly AssetRow[]): string {
   return `${[header.join(','), ...lines].join('\n')}\n`;
 }
 
-export function formatDrift(items: readonly DriftItem[]): string {
+export function formatDrift(items: readonly DriftItem[], width = Infinity): string {
   if (items.length === 0) return 'No drift: every asset is where it is expected.';
   return table(
     ['NAME', 'KIND', 'IN', 'MISSING FROM', 'WHY'],
     items.map((i) => [i.name, i.kind, i.presentIn.join(','), i.missingFrom.join(','), i.reason]),
+    width,
   );
 }

@@ -109,6 +109,48 @@ describe('what the CLI prints about assets', () => {
     ]);
   });
 
+  it('shows each asset as a block of lines on a terminal too narrow for the table', async () => {
+    const dir = await seeded([
+      { ...guest(101, 'db01', '10.0.0.1'), os: 'Debian 12' },
+      guest(102, 'web01', '10.0.0.2'),
+    ]);
+    const onTerminal = async (columns: number): Promise<string> => {
+      const stdout = Object.assign(new PassThrough(), { isTTY: true, columns });
+      let out = '';
+      stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      const code = await runCli(['--data-dir', dir, 'inventory', '--no-check'], {
+        stdin: new PassThrough(),
+        stdout,
+        stderr: new PassThrough(),
+        env: {},
+      });
+      expect(code).toBe(0);
+      return out;
+    };
+    // Wide enough: the table as in a pipe.
+    expect(await onTerminal(120)).toBe(
+      (await cli(['--data-dir', dir, 'inventory', '--no-check'])).stdout,
+    );
+    expect((await onTerminal(40)).split('\n')).toEqual([
+      'NAME:     db01',
+      'KIND:     vm',
+      'STATUS:   running',
+      'OS:       Debian 12',
+      'IP:       10.0.0.1',
+      'SYSTEMS:  proxmox',
+      'UPDATES:  -',
+      '',
+      'NAME:     web01',
+      'KIND:     vm',
+      'STATUS:   running',
+      'OS:       -',
+      'IP:       10.0.0.2',
+      'SYSTEMS:  proxmox',
+      'UPDATES:  -',
+      '',
+    ]);
+  });
+
   it('keeps two assets of the same name apart in an Ansible inventory instead of one replacing the other', async () => {
     const dir = await seeded([
       guest(101, 'web01', '10.0.0.1'),
