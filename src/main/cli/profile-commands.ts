@@ -289,6 +289,12 @@ export async function probeProfile(
   return result.ok || pinned ? 0 : 1;
 }
 
+/** The file `profiles import` reads: `-` is stdin, as for other command-line tools. */
+async function importText(s: CliSession, file: string | undefined): Promise<string> {
+  if (file === undefined) throw new UsageError('profiles import needs a file (or --ssh-config).');
+  return file === '-' ? s.input.readAll() : readFileForCli(file);
+}
+
 export async function importProfiles(
   s: CliSession,
   file: string | undefined,
@@ -307,15 +313,7 @@ export async function importProfiles(
   const notes = fromSsh?.notes ?? [];
   const manifest = fromSsh
     ? fromSsh.manifest
-    : await parseProfileFile(
-        readFileForCli(
-          file ??
-            (() => {
-              throw new UsageError('profiles import needs a file (or --ssh-config).');
-            })(),
-        ),
-        () => s.exportPassphrase(false),
-      );
+    : await parseProfileFile(await importText(s, file), () => s.exportPassphrase(false));
   if (manifest.profiles.some((p) => Object.keys(p.secrets).length > 0)) await s.unlock();
   const summary = importManifest(s.store.db, s.store.profiles, manifest);
   s.print(

@@ -420,6 +420,21 @@ describe('rackside profiles', () => {
     );
   });
 
+  it('imports a manifest from stdin when the file is -', async () => {
+    const dir = tempDir();
+    const run = await cli(['--data-dir', dir, 'profiles', 'import', '-'], {
+      env,
+      stdin: JSON.stringify(manifest),
+    });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('created a new vault');
+    expect(run.stdout).toBe(
+      `Imported ${String(manifest.profiles.length)} new and 0 updated profiles.\n`,
+    );
+    const listed = await cli(['--data-dir', dir, 'profiles', 'list']);
+    expect(listed.stdout.trim().split('\n')).toHaveLength(manifest.profiles.length);
+  });
+
   it('says in words why it cannot read a file it was given, not with a system error code', async () => {
     const dir = tempDir();
     openStore({ dataDir: dir, logger: silentLogger }).close();

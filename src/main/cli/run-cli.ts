@@ -120,7 +120,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .action(existing((s, ref: string) => inventory.testLoginCommand(s, ref)));
   profiles
     .command('import [file]')
-    .description('import a manifest or export file, or ~/.ssh/config with --ssh-config')
+    .description(
+      'import a manifest or export file (- reads stdin), or ~/.ssh/config with --ssh-config',
+    )
     .option('--ssh-config', 'read Host entries from an OpenSSH config (default ~/.ssh/config)')
     .action(
       run((s, file: string | undefined, opts: { sshConfig?: boolean }) =>
