@@ -1,58 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import type { AssetDetail } from '../../shared/inventory';
-import { silentLogger } from '../core/logger';
-import { tempDir } from '../db/test-helpers';
-import { correlateIfDirty, markDirty } from '../inventory/asset-store';
-import { RecordStore } from '../inventory/record-store';
 import { proxmoxGuest } from '../sources/test-helpers';
-import { openStore } from '../store/open-store';
-import { cli } from './test-helpers';
+import { cli, seededInventory } from './test-helpers';
 
 /**
  * A data folder with two Proxmox VE profiles: `web01` in the first, `web01` and `web01-new` in
  * the second, none sharing a key, so each is an asset of its own.
  */
-async function twoClusters(): Promise<string> {
-  const dir = tempDir();
-  const store = openStore({ dataDir: dir, logger: silentLogger });
-  await store.vault.setup('asset passphrase 1');
-  const guests: [string, [number, string, string][]][] = [
-    ['pve-a', [[101, 'web01', '10.0.0.1']]],
-    [
-      'pve-b',
-      [
-        [201, 'web01', '10.0.1.1'],
-        [202, 'web01-new', '10.0.1.2'],
-      ],
-    ],
-  ];
-  for (const [cluster, list] of guests) {
-    const profile = store.profiles.save({
-      name: cluster,
-      tags: [],
-      connection: {
-        kind: 'proxmox',
-        url: `https://${cluster}.lab`,
-        auth: { mode: 'token', tokenId: 'root@pam!rs' },
-      },
+function twoClusters(): Promise<string> {
+  const guest = (cluster: string, vmid: number, name: string, ip: string) =>
+    proxmoxGuest({
+      externalId: `${cluster}/qemu/${String(vmid)}`,
+      name,
+      ips: [ip],
+      cluster,
+      site: 'node1',
     });
-    const records = list.map(([vmid, name, ip]) =>
-      proxmoxGuest({
-        externalId: `${cluster}/qemu/${String(vmid)}`,
-        name,
-        ips: [ip],
-        cluster,
-        site: 'node1',
-      }),
-    );
-    store.db.transaction(() => {
-      new RecordStore(store.db).replaceProfile(profile.id, records, new Date().toISOString());
-      markDirty(store.db);
-    })();
-  }
-  correlateIfDirty(store.db);
-  store.close();
-  return dir;
+  return seededInventory({
+    'pve-a': [guest('pve-a', 101, 'web01', '10.0.0.1')],
+    'pve-b': [
+      guest('pve-b', 201, 'web01', '10.0.1.1'),
+      guest('pve-b', 202, 'web01-new', '10.0.1.2'),
+    ],
+  });
 }
 
 const assetsNamed = async (dir: string, name: string): Promise<number[]> => {

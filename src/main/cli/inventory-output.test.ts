@@ -4,15 +4,12 @@ import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/errors';
 import { silentLogger } from '../core/logger';
-import { tempDir } from '../db/test-helpers';
-import { correlateIfDirty, markDirty } from '../inventory/asset-store';
-import { RecordStore } from '../inventory/record-store';
 import { proxmoxGuest } from '../sources/test-helpers';
 import type { SourceRecord } from '../sources/types';
 import { openStore } from '../store/open-store';
 import { cliConnectors } from './inventory-commands';
 import { runCli } from './run-cli';
-import { cli } from './test-helpers';
+import { cli, seededInventory } from './test-helpers';
 
 function guest(vmid: number, name: string, ip: string): SourceRecord {
   return proxmoxGuest({
@@ -25,27 +22,8 @@ function guest(vmid: number, name: string, ip: string): SourceRecord {
 }
 
 /** A data folder whose inventory holds `records` of one Proxmox profile, correlated. */
-async function seeded(records: SourceRecord[]): Promise<string> {
-  const dir = tempDir();
-  const store = openStore({ dataDir: dir, logger: silentLogger });
-  await store.vault.setup('output passphrase 1');
-  const profile = store.profiles.save({
-    name: 'pve',
-    tags: [],
-    connection: {
-      kind: 'proxmox',
-      url: 'https://pve.lab',
-      auth: { mode: 'token', tokenId: 'root@pam!rs' },
-    },
-  });
-  store.db.transaction(() => {
-    new RecordStore(store.db).replaceProfile(profile.id, records, new Date().toISOString());
-    markDirty(store.db);
-  })();
-  correlateIfDirty(store.db);
-  store.close();
-  return dir;
-}
+const seeded = (records: SourceRecord[]): Promise<string> =>
+  seededInventory({ pve: records }, 'output passphrase 1');
 
 const connectors = cliConnectors.current;
 afterEach(() => {

@@ -1,13 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Lab } from '../../../lab';
 import { startOtpLab } from '../../../lab/otp';
 import type { ManifestInput } from '../../shared/manifest';
 import { tempDir } from '../db/test-helpers';
-import { runCli } from './run-cli';
-import { cli } from './test-helpers';
+import { cli, cliOnTerminal } from './test-helpers';
 
 /** `rackside sync` of a Proxmox VE profile that logs in with a one-time code (TOTP). */
 
@@ -64,31 +62,15 @@ describe('rackside sync with a one-time code', () => {
   });
 
   it('asks on a terminal without echoing what is typed', async () => {
-    const stdin = Object.assign(new PassThrough(), {
-      isTTY: true,
-      setRawMode: () => undefined,
-    });
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let out = '';
-    let err = '';
-    stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    stderr.on('data', (chunk: Buffer) => {
-      err += chunk.toString();
-      // Type the code once the prompt is shown, as a person would.
-      if (err.includes('One-time code for') && !stdin.writableEnded) {
-        stdin.end(`${rightCode}\r`);
-      }
-    });
-    const code = await runCli(['--data-dir', dataDir, 'sync', '--profile', profileName], {
-      stdin,
-      stdout,
-      stderr,
+    // Type the code once the prompt is shown, as a person would.
+    const run = await cliOnTerminal(['--data-dir', dataDir, 'sync', '--profile', profileName], {
       env: passphrase,
+      prompt: 'One-time code for',
+      typed: `${rightCode}\r`,
     });
-    expect(err).toContain(`One-time code for "${profileName}" (root@pam): `);
-    expect(err).not.toContain(rightCode);
-    expect(code).toBe(0);
-    expect(out).toContain(profileName);
+    expect(run.stderr).toContain(`One-time code for "${profileName}" (root@pam): `);
+    expect(run.stderr).not.toContain(rightCode);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(profileName);
   });
 });

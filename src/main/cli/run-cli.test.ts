@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import tls from 'node:tls';
-import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
 import { generate } from 'selfsigned';
 import { describe, expect, it } from 'vitest';
@@ -14,8 +13,7 @@ import { tempDir } from '../db/test-helpers';
 import { sampleProfiles, sampleSecretValues } from '../profiles/fixtures';
 import { openStore, vaultFileName } from '../store/open-store';
 import { dataBeforeUrlCleanup } from '../store/test-helpers';
-import { runCli } from './run-cli';
-import { cli, type CliRun } from './test-helpers';
+import { cli, cliOnTerminal, type CliRun } from './test-helpers';
 
 const env = { RACKSIDE_PASSPHRASE: 'cli passphrase 1' };
 const manifest: ManifestInput = {
@@ -496,17 +494,7 @@ describe('rackside profiles', () => {
       (await cli(['--data-dir', dir, 'profiles', 'import', writeJson(manifest)], { env })).code,
     ).toBe(0);
     for (const json of [false, true]) {
-      const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => undefined });
-      const stdout = new PassThrough();
-      const stderr = new PassThrough();
-      let out = '';
-      let err = '';
-      stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-      stderr.on('data', (chunk: Buffer) => {
-        err += chunk.toString();
-        if (err.includes('Vault passphrase: ') && !stdin.writableEnded) stdin.end('\u0003');
-      });
-      const code = await runCli(
+      const run = await cliOnTerminal(
         [
           '--data-dir',
           dir,
@@ -516,11 +504,13 @@ describe('rackside profiles', () => {
           path.join(dir, 'x.json'),
           '--encrypt',
         ],
-        { stdin, stdout, stderr, env: {} },
+        { prompt: 'Vault passphrase: ', typed: '\u0003' },
       );
-      expect(code).toBe(130);
-      expect(err).toBe('Vault passphrase: \nrackside: Cancelled.\n');
-      expect(out).toBe(json ? '{"error":{"code":"cancelled","message":"Cancelled."}}\n' : '');
+      expect(run.code).toBe(130);
+      expect(run.stderr).toBe('Vault passphrase: \nrackside: Cancelled.\n');
+      expect(run.stdout).toBe(
+        json ? '{"error":{"code":"cancelled","message":"Cancelled."}}\n' : '',
+      );
       expect(fs.existsSync(path.join(dir, 'x.json'))).toBe(false);
     }
   });

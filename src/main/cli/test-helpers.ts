@@ -1,4 +1,10 @@
 import { PassThrough } from 'node:stream';
+import { silentLogger } from '../core/logger';
+import { tempDir } from '../db/test-helpers';
+import { correlateIfDirty, markDirty } from '../inventory/asset-store';
+import { RecordStore } from '../inventory/record-store';
+import type { SourceRecord } from '../sources/types';
+import { openStore } from '../store/open-store';
 import type { CliIo } from './cli-io';
 import { runCli } from './run-cli';
 
@@ -29,4 +35,57 @@ export async function cli(
     ...(options.onInterrupt === undefined ? {} : { onInterrupt: options.onInterrupt }),
   });
   return { code, stdout: out, stderr: err };
+}
+
+/**
+ * Runs the CLI in-process on a terminal: stdin is a TTY, and once what stderr shows includes
+ * `prompt`, `typed` is typed there (`\r` is Enter, `\u0003` Ctrl-C), as a person would.
+ */
+export async function cliOnTerminal(
+  argv: string[],
+  options: { env?: NodeJS.ProcessEnv; prompt: string; typed: string },
+): Promise<CliRun> {
+  const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => undefined });
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  stderr.on('data', (chunk: Buffer) => {
+    err += chunk.toString();
+    if (err.includes(options.prompt) && !stdin.writableEnded) stdin.end(options.typed);
+  });
+  const code = await runCli(argv, { stdin, stdout, stderr, env: options.env ?? {} });
+  return { code, stdout: out, stderr: err };
+}
+
+/**
+ * A data folder whose inventory holds, for each Proxmox VE profile named, its `records`,
+ * correlated into assets as after a sync; its vault opens with `passphrase`.
+ */
+export async function seededInventory(
+  sources: Record<string, SourceRecord[]>,
+  passphrase = 'seeded passphrase 1',
+): Promise<string> {
+  const dir = tempDir();
+  const store = openStore({ dataDir: dir, logger: silentLogger });
+  await store.vault.setup(passphrase);
+  for (const [name, records] of Object.entries(sources)) {
+    const profile = store.profiles.save({
+      name,
+      tags: [],
+      connection: {
+        kind: 'proxmox',
+        url: `https://${name}.lab`,
+        auth: { mode: 'token', tokenId: 'root@pam!rs' },
+      },
+    });
+    store.db.transaction(() => {
+      new RecordStore(store.db).replaceProfile(profile.id, records, new Date().toISOString());
+      markDirty(store.db);
+    })();
+  }
+  correlateIfDirty(store.db);
+  store.close();
+  return dir;
 }
