@@ -150,9 +150,10 @@ export async function syncCommand(
     throw new AppError('not-found', 'There are no source profiles to sync.');
   s.print(outcomes, () => formatOutcomes(outcomes));
   // What a source could not give in full (an unreachable node, a missing privilege): said under
-  // the table too, not only in `--json`.
+  // the table too, not only in `--json`. Not of a sync that failed or was cancelled: nothing of
+  // it was kept, and its own line says why.
   if (s.options.json !== true) {
-    for (const o of outcomes) {
+    for (const o of outcomes.filter((outcome) => outcome.status === 'ok')) {
       for (const warning of o.warnings) {
         s.io.stderr.write(`rackside: ${o.profileName}: warning: ${printable(warning)}\n`);
       }

@@ -32,9 +32,9 @@ afterEach(() => {
 
 /**
  * A Proxmox source that never answers: only a cancel ends its sync. Resolves once the sync has
- * started.
+ * started (and said `warning`, when given, as a node it could not reach).
  */
-function hangingSync(): Promise<void> {
+function hangingSync(warning?: string): Promise<void> {
   let started!: () => void;
   const running = new Promise<void>((resolve) => (started = resolve));
   cliConnectors.current = () => ({
@@ -46,6 +46,7 @@ function hangingSync(): Promise<void> {
           context.signal.addEventListener('abort', () => {
             reject(new AppError('cancelled', 'The sync was cancelled.'));
           });
+          if (warning !== undefined) context.warn(warning);
           started();
         }),
     },
@@ -353,6 +354,28 @@ describe('what the CLI prints about assets', () => {
     expect(released).toBe(true);
     const after = await cli(['--data-dir', dir, 'inventory', '--no-check']);
     expect(after.stdout).toMatch(/^web01\s+vm\s+running/m);
+  });
+
+  it('says no warning of a sync that Ctrl-C cancelled, as it kept nothing from it', async () => {
+    const dir = await seeded([guest(101, 'web01', '10.0.0.1')]);
+    const running = hangingSync('node pve2 is unreachable');
+    let interrupt: (() => void) | undefined;
+    const run = cli(['--data-dir', dir, 'sync', '--all'], {
+      env: { RACKSIDE_PASSPHRASE: 'output passphrase 1' },
+      onInterrupt: (handler) => {
+        interrupt = handler;
+        return () => undefined;
+      },
+    });
+    await running;
+    interrupt?.();
+    const done = await run;
+    expect(done.code).toBe(130);
+    expect(done.stderr.split('\n')).toEqual([
+      'rackside: cancelling the sync (Ctrl-C again to quit at once)…',
+      'rackside: sync cancelled; 1 source keeps its previous data.',
+      '',
+    ]);
   });
 
   it('answers a query while another command syncs, without calling that sync stopped', async () => {
