@@ -54,6 +54,28 @@ function hangingSync(warning?: string): Promise<void> {
   return running;
 }
 
+/**
+ * `rackside sync --all` of a source that never answers (saying `warning` first, when given),
+ * cancelled by Ctrl-C once it has started; `released()`: whether it let go of Ctrl-C after.
+ */
+async function syncCancelled(dir: string, options: string[], warning?: string) {
+  const running = hangingSync(warning);
+  let interrupt: (() => void) | undefined;
+  let released = false;
+  const run = cli(['--data-dir', dir, ...options, 'sync', '--all'], {
+    env: { RACKSIDE_PASSPHRASE: 'output passphrase 1' },
+    onInterrupt: (handler) => {
+      interrupt = handler;
+      return () => {
+        released = true;
+      };
+    },
+  });
+  await running;
+  interrupt?.();
+  return { done: await run, released: () => released };
+}
+
 describe('what the CLI prints about assets', () => {
   it('shows control characters from a source as text, never as terminal escapes', async () => {
     const name = 'evil\u001b]0;owned\u0007\u001b[2J\u009b';
@@ -330,46 +352,21 @@ describe('what the CLI prints about assets', () => {
 
   it('cancels a running sync on Ctrl-C, says so and keeps the previous data', async () => {
     const dir = await seeded([guest(101, 'web01', '10.0.0.1')]);
-    const running = hangingSync();
-    let interrupt: (() => void) | undefined;
-    let released = false;
-    const run = cli(['--data-dir', dir, '--json', 'sync', '--all'], {
-      env: { RACKSIDE_PASSPHRASE: 'output passphrase 1' },
-      onInterrupt: (handler) => {
-        interrupt = handler;
-        return () => {
-          released = true;
-        };
-      },
-    });
-    await running;
-    interrupt?.();
-    const done = await run;
+    const { done, released } = await syncCancelled(dir, ['--json']);
     expect(done.code).toBe(130);
     expect(done.stderr).toContain('cancelling the sync');
     expect(done.stderr).toContain('sync cancelled; 1 source keeps its previous data.');
     expect((JSON.parse(done.stdout) as { status: string }[]).map((o) => o.status)).toEqual([
       'cancelled',
     ]);
-    expect(released).toBe(true);
+    expect(released()).toBe(true);
     const after = await cli(['--data-dir', dir, 'inventory', '--no-check']);
     expect(after.stdout).toMatch(/^web01\s+vm\s+running/m);
   });
 
   it('says no warning of a sync that Ctrl-C cancelled, as it kept nothing from it', async () => {
     const dir = await seeded([guest(101, 'web01', '10.0.0.1')]);
-    const running = hangingSync('node pve2 is unreachable');
-    let interrupt: (() => void) | undefined;
-    const run = cli(['--data-dir', dir, 'sync', '--all'], {
-      env: { RACKSIDE_PASSPHRASE: 'output passphrase 1' },
-      onInterrupt: (handler) => {
-        interrupt = handler;
-        return () => undefined;
-      },
-    });
-    await running;
-    interrupt?.();
-    const done = await run;
+    const { done } = await syncCancelled(dir, [], 'node pve2 is unreachable');
     expect(done.code).toBe(130);
     expect(done.stderr.split('\n')).toEqual([
       'rackside: cancelling the sync (Ctrl-C again to quit at once)…',
