@@ -25,6 +25,42 @@ function contrast(a: string, b: string): number {
   return (hi + 0.05) / (lo + 0.05);
 }
 
+/** The pairs, as [text, surface], whose contrast is under the 4.5:1 of WCAG AA for body text. */
+function underAA(
+  vars: Map<string, string>,
+  pairs: readonly (readonly [string, string])[],
+): string[] {
+  return pairs
+    .map(([text, surface]) => ({
+      pair: `${text} on ${surface}`,
+      ratio: contrast(vars.get(text) ?? '', vars.get(surface) ?? ''),
+    }))
+    .filter(({ ratio }) => !(ratio >= 4.5))
+    .map(({ pair, ratio }) => `${pair}: ${ratio.toFixed(2)}:1`);
+}
+
+/** Text colours that sit in list rows, table cells and panels: body, secondary, links, states. */
+const ROW_TEXT = ['--fg', '--fg-muted', '--fg-faint', '--accent', '--danger', '--ok', '--warn'];
+
+/**
+ * Where that text sits: the page and raised panels, sunken panels and headers, a hovered row,
+ * and a selected row (profile list, grid, palette, menus).
+ */
+const ROW_SURFACES = ['--bg', '--bg-raised', '--bg-sunken', '--bg-hover', '--accent-soft'];
+
+/** Text on the other tinted backgrounds, as [text, surface]. */
+const TINTED_PAIRS = [
+  ['--warn', '--warn-bg'],
+  ['--fg', '--warn-bg'],
+  ['--fg-muted', '--warn-bg'],
+  ['--danger', '--danger-bg'],
+  ['--fg', '--danger-bg'],
+  ['--fg-muted', '--danger-bg'],
+  ['--fg', '--bg-active'],
+  ['--fg-muted', '--bg-active'],
+  ['--accent-fg', '--accent'],
+] as const;
+
 describe('text colours of both themes', () => {
   for (const [theme, selector] of [
     ['light', "[data-theme='light']"],
@@ -38,6 +74,17 @@ describe('text colours of both themes', () => {
           expect(ratio, `${text} on ${surface}`).toBeGreaterThanOrEqual(4.5);
         }
       }
+    });
+
+    it(`reach 4.5:1 on hovered, selected and sunken rows (${theme})`, () => {
+      const pairs = ROW_TEXT.flatMap((text) =>
+        ROW_SURFACES.map((surface) => [text, surface] as const),
+      );
+      expect(underAA(themeVars(selector), pairs)).toEqual([]);
+    });
+
+    it(`reach 4.5:1 on banners, badges, active tabs and primary buttons (${theme})`, () => {
+      expect(underAA(themeVars(selector), TINTED_PAIRS)).toEqual([]);
     });
   }
 });
