@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SourceFreshness, SyncStatus } from '../../../../shared/inventory';
 import { createBridge, setBridge } from '../../lib/bridge';
 import { useNavStore } from '../../stores/nav-store';
+import css from '../../styles.css?raw';
 import { useProfilesStore } from '../profiles/profiles-store';
 import { progressBus } from './progress-bus';
 import { when } from './staleness';
@@ -86,9 +87,20 @@ function answeringStatus(current: () => SyncStatus): {
   };
 }
 
+/** The app's stylesheet, added by `withAppStyles` so that a test can read what is painted how. */
+let appStyles: HTMLStyleElement | undefined;
+
+function withAppStyles(): void {
+  appStyles = document.createElement('style');
+  appStyles.textContent = css;
+  document.head.append(appStyles);
+}
+
 afterEach(() => {
   cleanup();
   setBridge(undefined);
+  appStyles?.remove();
+  appStyles = undefined;
 });
 
 describe('SyncCenter', () => {
@@ -360,6 +372,18 @@ describe('SyncCenter: a sync that did not finish', () => {
     expect(screen.getByRole('columnheader', { name: 'Data from' }).title).toMatch(
       /last sync that succeeded/,
     );
+  });
+
+  it('says a cancel the user asked for in the muted text, and a failure in the error colour', async () => {
+    withAppStyles();
+    render(<SyncCenter />);
+    const cancelled = within(await row('pve-prod')).getByTestId('sync-error-text');
+    expect(cancelled.textContent).toBe('The sync was cancelled.');
+    expect(getComputedStyle(cancelled).color).toBe('var(--fg-muted)');
+    for (const name of ['foreman-prod', 'pm-new']) {
+      const failed = within(await row(name)).getByTestId('sync-error-text');
+      expect(getComputedStyle(failed).color).toBe('var(--danger)');
+    }
   });
 });
 

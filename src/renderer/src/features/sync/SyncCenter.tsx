@@ -188,16 +188,25 @@ function editProfile(profileId: string): void {
 /**
  * Why the last sync failed. A long one shows its start with the rest on request (click or
  * keyboard), so that advice at its end ("Check the profile's URL.") is never out of reach; one
- * that points at the profile offers its editor.
+ * that points at the profile offers its editor. A cancel asked for is said muted: not an error.
  */
-function SyncError(props: { error: string; profileId: string; profileName: string }) {
+function SyncError(props: {
+  error: string;
+  profileId: string;
+  profileName: string;
+  cancelled: boolean;
+}) {
   const { error } = props;
   const [open, setOpen] = useState(false);
   const textId = useId();
   const long = error.length > errorPreviewLength;
   return (
     <>
-      <div id={textId} className="sync-error-text" data-testid="sync-error-text">
+      <div
+        id={textId}
+        className={props.cancelled ? 'sync-error-text muted' : 'sync-error-text'}
+        data-testid="sync-error-text"
+      >
         {long && !open ? preview(error) : error}
       </div>
       {long || pointsAtProfile(error) ? (
@@ -311,6 +320,9 @@ function SourceRow(props: {
   // error and duration are history, said muted as such.
   const busy = state === 'running' || state === 'elsewhere';
   const error = busy ? '' : (source.offlineReason ?? source.lastError ?? '');
+  // The reason a cancelled sync gives ("The sync was cancelled."), unless the source is out of
+  // reach: that one is a fault.
+  const cancelled = source.lastStatus === 'cancelled' && source.offlineReason === null;
   const warnings = busy ? [] : (last?.warnings ?? []);
   // Synced, but not everything: said with the state, in the warning colour.
   const warned = state === 'ok' && warnings.length > 0;
@@ -369,6 +381,7 @@ function SourceRow(props: {
               error={error}
               profileId={source.profileId}
               profileName={source.profileName}
+              cancelled={cancelled}
             />
           )}
           {kept === undefined ? null : (
