@@ -292,6 +292,43 @@ describe('SyncCenter: a failed source', () => {
   });
 });
 
+describe("SyncCenter: a failed sync's progress bar", () => {
+  it('is empty and dimmed when the sync fails, as the page shows it after a reload', async () => {
+    const lab = { ...source('p-lab', 'foreman-lab'), lastStatus: 'failed' as const };
+    answeringStatus(() => ({ running: false, sources: [lab], lastRuns: [] }));
+    withAppStyles();
+    render(<SyncCenter />);
+    const bar = within(await row('foreman-lab')).getByTestId('sync-progress');
+    const looks = () => {
+      const fill = bar.querySelector<HTMLElement>('.progress-fill');
+      const track = bar.querySelector<HTMLElement>('.progress-track');
+      if (!fill || !track) throw new Error('no fill or track in the progress bar');
+      return { width: fill.style.width, opacity: getComputedStyle(track).opacity };
+    };
+    // No progress seen since the page loaded: what a reload shows.
+    const reloaded = looks();
+    expect(reloaded).toEqual({ width: '0%', opacity: '0.5' });
+
+    progressBus.publish({
+      runId: 51,
+      profileId: 'p-lab',
+      profileName: 'foreman-lab',
+      system: 'foreman',
+      state: 'failed',
+      phase: 'hosts',
+      done: 2,
+      total: 8,
+      records: 0,
+      error: 'Foreman 127.0.0.1:1: connection refused',
+    });
+    await waitFor(() => {
+      expect(bar.dataset.state).toBe('failed');
+    });
+    expect(looks()).toEqual(reloaded);
+    expect(bar.getAttribute('aria-valuenow')).toBe('0');
+  });
+});
+
 describe('SyncCenter: a sync that did not finish', () => {
   const kept = '2026-11-22T11:00:00Z';
   beforeEach(() => {

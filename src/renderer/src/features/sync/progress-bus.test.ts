@@ -17,9 +17,14 @@ const event = (overrides: Partial<SyncProgressEvent>): SyncProgressEvent => ({
 });
 
 describe('sync progress', () => {
-  it('fills the bar of a finished or failed sync', () => {
+  it('fills the bar of a finished sync', () => {
     expect(progressFraction(event({ state: 'ok', done: 10 }))).toBe(1);
-    expect(progressFraction(event({ state: 'failed', error: 'refused' }))).toBe(1);
+  });
+
+  it('empties the bar of a failed or interrupted sync, which did not complete', () => {
+    expect(progressFraction(event({ state: 'failed', error: 'refused' }))).toBe(0);
+    expect(progressFraction(event({ state: 'interrupted', error: 'Rackside quit' }))).toBe(0);
+    expect(progressText(event({ state: 'failed', error: 'refused' }))).toBe('failed');
   });
 
   it('leaves a cancelled sync’s bar where it stopped instead of showing it complete', () => {

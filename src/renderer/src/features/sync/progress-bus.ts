@@ -42,12 +42,14 @@ export const progressBus = new ProgressBus();
 
 /**
  * How far a sync is, 0…1, or undefined while the total is unknown. A cancelled sync did not get
- * to the end: a full bar would read as done.
+ * to the end: a full bar would read as done. A failed or interrupted one wrote nothing: its bar
+ * is empty, as the page shows it once reloaded.
  */
 export function progressFraction(event: SyncProgressEvent): number | undefined {
   if (event.state === 'cancelled') {
     return event.total === null || event.total === 0 ? 0 : Math.min(1, event.done / event.total);
   }
+  if (event.state === 'failed' || event.state === 'interrupted') return 0;
   if (event.state !== 'running') return 1;
   if (event.total === null || event.total === 0) return undefined;
   return Math.min(1, event.done / event.total);
