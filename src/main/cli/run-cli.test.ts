@@ -393,6 +393,14 @@ describe('rackside profiles', () => {
       ['profiles', 'add', '--secret', 'password'],
     ];
     for (const args of usage) expect((await cli(['--data-dir', dir, ...args])).code).toBe(2);
+    // `--data-dir "$DIR"` with DIR unset: a usage error, whatever the command.
+    for (const args of [['profiles', 'list'], ['profiles', 'import', '-'], ['recovery']]) {
+      expect(await cli(['--data-dir', '', ...args])).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: 'rackside: --data-dir is empty: give the folder to use.\n',
+      });
+    }
     // The argument parser's own errors read like the rest.
     expect((await cli(['--data-dir', dir, 'profiles', 'list', '--bogus'])).stderr).toBe(
       "rackside: unknown option '--bogus'\n",

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isAppError } from '../../shared/errors';
 import { appVersion } from '../app/version';
+import { emptyDataDirMessage, isEmptyDataDir } from '../core/data-dir';
 import { redactText } from '../core/redact';
 import { noteIfCorruption, storageProblem } from '../db/open-database';
 import * as assets from './asset-commands';
@@ -40,7 +41,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const program = new Command('rackside')
     .description('Rackside: connection profiles and inventory from the command line')
     .version(appVersion, '-V, --version', 'print the version')
-    .option('--data-dir <dir>', 'data directory (default: RACKSIDE_DATA_DIR or the app folder)')
+    .option(
+      '--data-dir <dir>',
+      'data directory (default: RACKSIDE_DATA_DIR or the app folder)',
+      dataDirOption,
+    )
     .option('--json', 'print JSON instead of text')
     .addHelpText('after', programNotes)
     .exitOverride()
@@ -249,6 +254,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     input.close();
   }
   return code;
+}
+
+/** An empty `--data-dir` is a command line that cannot be read, refused before any command runs. */
+function dataDirOption(value: string): string {
+  if (isEmptyDataDir(value)) throw new UsageError(emptyDataDirMessage);
+  return value;
 }
 
 /**

@@ -4,6 +4,13 @@ import { AppError } from '../../shared/errors';
 
 export const appDirName = 'Rackside';
 
+/** `--data-dir "$DIR"` with DIR unset must not quietly open the real store. */
+export const emptyDataDirMessage = '--data-dir is empty: give the folder to use.';
+
+export function isEmptyDataDir(flag: string): boolean {
+  return flag.trim() === '';
+}
+
 /**
  * Where Rackside keeps its database, vault and settings: an explicit `--data-dir`, else
  * `RACKSIDE_DATA_DIR`, else the same per-user folder Electron uses for `userData`, so the app,
@@ -17,10 +24,7 @@ export function resolveDataDir(options: {
 }): string {
   const env = options.env ?? process.env;
   if (options.flag !== undefined) {
-    // `--data-dir "$DIR"` with DIR unset must not quietly open the real store.
-    if (options.flag.trim() === '') {
-      throw new AppError('bad-request', '--data-dir is empty: give the folder to use.');
-    }
+    if (isEmptyDataDir(options.flag)) throw new AppError('bad-request', emptyDataDirMessage);
     return path.resolve(options.flag);
   }
   const fromEnv = env.RACKSIDE_DATA_DIR;
