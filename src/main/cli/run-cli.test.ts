@@ -496,6 +496,28 @@ describe('rackside profiles', () => {
     expect(fs.existsSync(path.join(dir, 'vault.json'))).toBe(false);
   });
 
+  it('reads the passphrase from the first line of piped input, as --help and the README say', async () => {
+    const help = (await cli(['--help'])).stdout.replace(/\s+/g, ' ');
+    expect(help).toContain(
+      'when standard input is not a terminal, its first line is read as the passphrase',
+    );
+    const dir = tempDir();
+    const file = writeJson(manifest);
+    expect((await cli(['--data-dir', dir, 'profiles', 'import', file], { env })).code).toBe(0);
+    // The line a loop meant for itself is taken as the passphrase: a wrong one, here.
+    const looped = await cli(['--data-dir', dir, 'profiles', 'import', file], {
+      stdin: 'pve-lab\nrouter-1\n',
+    });
+    expect(looped).toMatchObject({ code: 1 });
+    expect(looped.stderr).toBe(
+      'Vault passphrase: rackside: Wrong passphrase; the vault stays locked.\n',
+    );
+    const piped = await cli(['--data-dir', dir, 'profiles', 'import', file], {
+      stdin: `${env.RACKSIDE_PASSPHRASE}\n`,
+    });
+    expect(piped).toMatchObject({ code: 0, stderr: 'Vault passphrase: ' });
+  });
+
   it('stops with status 130 when Ctrl-C is typed at the passphrase prompt, as at any other', async () => {
     const dir = tempDir();
     expect(
