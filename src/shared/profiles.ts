@@ -118,6 +118,30 @@ export const HostName = z
       .regex(/^(?!-)[A-Za-z0-9._:%[\]-]+$/, 'Host must be a host name or an IP address'),
   );
 
+/** `host:port`, one colon and no brackets: an IPv6 address has at least two colons. */
+const hostWithPort = /^([^:[\]\s]+):([^:]*)$/;
+
+/**
+ * A host in a save or an imported file: a `HostName` without a port typed into it. The colon
+ * allowed for IPv6 would let `router.example:8729` through as a host no resolver finds. Stored
+ * hosts are read with `HostName`, so an old row written so is still read (see `HttpsUrl`).
+ */
+const HostNameInput = z
+  .string()
+  .superRefine((host, ctx) => {
+    const match = hostWithPort.exec(host.trim());
+    if (match === null) return;
+    const [, name, port] = match;
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        port !== undefined && /^\d{1,5}$/.test(port)
+          ? `Put the port in the Port field: host ${name ?? ''}, port ${port}`
+          : 'Host must be a host name or an IP address',
+    });
+  })
+  .pipe(HostName);
+
 export const Port = z.number().int().min(1).max(65535);
 
 const urlScheme = /^([a-z][a-z0-9+.-]*):/i;
@@ -379,7 +403,7 @@ export const routerosDefaultPorts: Record<RouterosTransport, number> = {
 export const RouterosConnection = z
   .object({
     kind: z.literal('routeros'),
-    host: HostName,
+    host: HostNameInput,
     transport: RouterosTransport.default('api-ssl'),
     /** Null means the transport's default port. */
     port: Port.nullable().default(null),
@@ -387,6 +411,7 @@ export const RouterosConnection = z
     tls: tlsField,
   })
   .strict();
+const StoredRouterosConnection = RouterosConnection.extend({ host: HostName });
 
 const SshAuth = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('password') }).strict(),
@@ -407,7 +432,7 @@ export type HostKeyPolicy = z.infer<typeof HostKeyPolicy>;
 
 const sshShape = {
   kind: z.literal('ssh'),
-  host: HostName,
+  host: HostNameInput,
   port: Port.default(22),
   username: UserName,
   auth: SshAuth,
@@ -421,14 +446,15 @@ export const SshConnection = z
     jumpHostId: ProfileId.nullable().default(null),
   })
   .strict();
+const StoredSshConnection = SshConnection.extend({ host: HostName });
 
 /** Connection settings as stored and shown: reading stays as lenient as writing once was. */
 export const Connection = z.discriminatedUnion('kind', [
   StoredForemanConnection,
   StoredProxmoxConnection,
   StoredPatchmonConnection,
-  RouterosConnection,
-  SshConnection,
+  StoredRouterosConnection,
+  StoredSshConnection,
 ]);
 export type Connection = z.infer<typeof Connection>;
 

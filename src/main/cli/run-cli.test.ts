@@ -421,6 +421,16 @@ describe('rackside profiles', () => {
     });
     expect(badProfile.code).toBe(1);
     expect(badProfile.stderr).toMatch(/connection\.host: Host must be a host name/);
+    const portInHost = await cli(['--data-dir', dir, 'profiles', 'add'], {
+      stdin: JSON.stringify({
+        name: 'edge',
+        connection: { kind: 'routeros', host: 'router.example:8729', username: 'u' },
+      }),
+    });
+    expect(portInHost.code).toBe(1);
+    expect(portInHost.stderr).toContain(
+      'connection.host: Put the port in the Port field: host router.example, port 8729',
+    );
     expect((await cli(['--data-dir', dir, 'profiles', 'import', '/nonexistent.json'])).code).toBe(
       1,
     );

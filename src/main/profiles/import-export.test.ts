@@ -122,6 +122,59 @@ describe('profile import and export', () => {
     expect(store.profiles.list()).toEqual([]);
   });
 
+  it('refuses a port written into an SSH or RouterOS host, and still reads such a host stored before', async () => {
+    const store = await unlockedTestStore();
+    const withHost = (kind: 'ssh' | 'routeros', host: string): ManifestInput => ({
+      rackside: 'profile-manifest',
+      version: 1,
+      profiles: [
+        {
+          name: 'edge',
+          connection:
+            kind === 'ssh'
+              ? { kind, host, username: 'ops', auth: { mode: 'agent' } }
+              : { kind, host, username: 'ops' },
+        },
+      ],
+    });
+    for (const kind of ['ssh', 'routeros'] as const) {
+      await expect(
+        parseProfileFile(JSON.stringify(withHost(kind, 'router.example:8729')), noPassphrase),
+      ).rejects.toThrow(
+        'Invalid profile file: profiles[0] "edge": connection.host: Put the port in the Port field: host router.example, port 8729',
+      );
+      // An IPv6 address has more than one colon: no port in it.
+      const ipv6 = await parseProfileFile(JSON.stringify(withHost(kind, 'fe80::1')), noPassphrase);
+      expect(ipv6.profiles[0]?.connection).toMatchObject({ host: 'fe80::1' });
+    }
+    expect(store.profiles.list()).toEqual([]);
+
+    // Written before such hosts were refused: read, and the other profiles with it.
+    const good = await parseProfileFile(JSON.stringify(manifest), noPassphrase);
+    importManifest(store.db, store.profiles, good);
+    const now = new Date().toISOString();
+    store.db
+      .prepare(
+        `INSERT INTO profiles (id, name, name_key, kind, folder, tags, notes, connection, created_at, updated_at)
+         VALUES (?, 'old-edge', 'old-edge', 'routeros', '', '[]', '', ?, ?, ?)`,
+      )
+      .run(
+        '6f1c1a4e-0000-4000-8000-0000000000aa',
+        JSON.stringify({ kind: 'routeros', host: 'router.example:8729', username: 'ops' }),
+        now,
+        now,
+      );
+    expect(store.profiles.resolve('old-edge').connection).toMatchObject({
+      host: 'router.example:8729',
+    });
+    expect(
+      store.profiles
+        .list()
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(['fm', 'jump', 'old-edge', 'web']);
+  });
+
   it('says a JSON file that is no Rackside export or manifest is not one, not how its fields differ', async () => {
     const others = ['{"format": "rackside-profiles"}', '[]', '{"rackside": "notes"}', 'null'];
     for (const other of others) {
