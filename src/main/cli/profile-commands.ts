@@ -9,7 +9,12 @@ import {
   type ProfileView,
 } from '../../shared/profiles';
 import { badRequest } from '../profiles/issues';
-import { exportFileText, importManifest, parseProfileFile } from '../profiles/import-export';
+import {
+  exportFileText,
+  importManifest,
+  notJsonMessage,
+  parseProfileFile,
+} from '../profiles/import-export';
 import { probeConnection, probeRefusal } from '../profiles/probe';
 import { includeReader, sshConfigToManifest } from '../profiles/ssh-config-import';
 import { writeFileDurably } from '../core/atomic-file';
@@ -44,8 +49,8 @@ async function readJsonInput(s: CliSession, from: string | undefined): Promise<u
   const text = from === undefined || from === '-' ? await s.input.readAll() : readFileForCli(from);
   try {
     return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new AppError('bad-request', `The profile JSON is not valid: ${(error as Error).message}`);
+  } catch {
+    throw new AppError('bad-request', notJsonMessage(text, 'The profile given'));
   }
 }
 

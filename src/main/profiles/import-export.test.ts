@@ -175,6 +175,29 @@ describe('profile import and export', () => {
     ).toEqual(['fm', 'jump', 'old-edge', 'web']);
   });
 
+  it("says where a file is not valid JSON, in words and without the parser's message", async () => {
+    const cases: [string, string][] = [
+      ['not json', 'The file is not valid JSON: the first error is at line 1, column 2.'],
+      [
+        '{\n  "rackside": "profile-manifest",\n  "profiles": [,]\n}',
+        'The file is not valid JSON: the first error is at line 3, column 16.',
+      ],
+      [
+        '\uFEFF{"rackside": "profile-manifest", "profiles": [',
+        'The file is not valid JSON: it ends at line 1, column 47 before the JSON is complete (cut short?).',
+      ],
+      ['  \n', 'The file is empty: there is no JSON in it.'],
+    ];
+    for (const [text, message] of cases) {
+      const refused = await parseProfileFile(text, noPassphrase).then(
+        () => new Error('read'),
+        (error: unknown) => error as Error,
+      );
+      expect(refused.message, text).toBe(message);
+      expect(refused.message, text).not.toMatch(/Unexpected|token|position/);
+    }
+  });
+
   it('says a JSON file that is no Rackside export or manifest is not one, not how its fields differ', async () => {
     const others = ['{"format": "rackside-profiles"}', '[]', '{"rackside": "notes"}', 'null'];
     for (const other of others) {

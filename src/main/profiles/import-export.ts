@@ -65,12 +65,54 @@ export async function parseProfileFile(
 }
 
 function parseJson(text: string, what: string): unknown {
+  // Editors on Windows save UTF-8 with a byte-order mark; JSON.parse refuses it.
+  const json = text.startsWith('\uFEFF') ? text.slice(1) : text;
   try {
-    // Editors on Windows save UTF-8 with a byte-order mark; JSON.parse refuses it.
-    return JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text) as unknown;
-  } catch (error) {
-    throw new AppError('bad-request', `${what} is not valid JSON: ${(error as Error).message}`);
+    return JSON.parse(json) as unknown;
+  } catch {
+    throw new AppError('bad-request', notJsonMessage(json, what));
   }
+}
+
+/**
+ * Why `text` is not JSON, in words and with the line and column where it goes wrong: the
+ * parser's own message quotes the text (secrets included) and names no place for a stray token.
+ */
+export function notJsonMessage(text: string, what: string): string {
+  if (text.trim() === '') return `${what} is empty: there is no JSON in it.`;
+  const index = jsonReadableLength(text);
+  const before = text.slice(0, index);
+  const place = `line ${String(before.split('\n').length)}, column ${String(index - before.lastIndexOf('\n'))}`;
+  return index >= text.length
+    ? `${what} is not valid JSON: it ends at ${place} before the JSON is complete (cut short?).`
+    : `${what} is not valid JSON: the first error is at ${place}.`;
+}
+
+/**
+ * How much of `text` the parser reads before it finds an error: the longest start of it that
+ * parses or only ends too early. An error stays where it is however much follows, so a binary
+ * search finds it.
+ */
+function jsonReadableLength(text: string): number {
+  const readsThrough = (end: number): boolean => {
+    try {
+      JSON.parse(text.slice(0, end));
+      return true;
+    } catch (error) {
+      const message = (error as Error).message;
+      if (message.includes('Unexpected end of JSON input')) return true;
+      const at = /at position (\d+)/.exec(message)?.[1];
+      return at !== undefined && Number(at) >= end;
+    }
+  };
+  let low = 0;
+  let high = text.length;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (readsThrough(mid)) low = mid;
+    else high = mid - 1;
+  }
+  return low;
 }
 
 /** Whether an entry's secrets are the ones stored (none named: nothing to change). */
