@@ -1,8 +1,12 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { PassThrough } from 'node:stream';
+import type { ManifestInput } from '../../shared/manifest';
 import { silentLogger } from '../core/logger';
 import { tempDir } from '../db/test-helpers';
 import { correlateIfDirty, markDirty } from '../inventory/asset-store';
 import { RecordStore } from '../inventory/record-store';
+import { sampleProfiles } from '../profiles/fixtures';
 import type { SourceRecord } from '../sources/types';
 import { openStore } from '../store/open-store';
 import type { CliIo } from './cli-io';
@@ -88,4 +92,27 @@ export async function seededInventory(
   correlateIfDirty(store.db);
   store.close();
   return dir;
+}
+
+/** The passphrase the CLI tests' vaults are made with, as the environment gives it. */
+export const env = { RACKSIDE_PASSPHRASE: 'cli passphrase 1' };
+
+/** A manifest of the sample profiles, with their secrets. */
+export const manifest: ManifestInput = {
+  rackside: 'profile-manifest',
+  version: 1,
+  profiles: sampleProfiles.map(({ name, folder, tags, connection, secrets }) => ({
+    name,
+    folder,
+    tags,
+    connection: connection.kind === 'ssh' ? { ...connection, jumpHostId: undefined } : connection,
+    secrets: secrets as Record<string, string>,
+  })),
+};
+
+/** `value` as JSON in a file of a new temp folder; its path. */
+export function writeJson(value: unknown): string {
+  const file = path.join(tempDir(), 'input.json');
+  fs.writeFileSync(file, JSON.stringify(value));
+  return file;
 }
