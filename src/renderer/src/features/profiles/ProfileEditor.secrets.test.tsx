@@ -14,6 +14,7 @@ import {
   type,
   renderPage,
   submit,
+  submitSavingOnce,
   newProfile,
   editStored,
 } from './profile-editor-steps';
@@ -31,10 +32,7 @@ describe('secret fields', () => {
       'stored — leave empty to keep',
     );
     expect((field('pf-secrets-token') as HTMLInputElement).value).toBe('');
-    await submit();
-    await waitFor(() => {
-      expect(host.saves()).toHaveLength(1);
-    });
+    await submitSavingOnce(host);
     expect(host.saves()[0]).toMatchObject({ id: foremanId, secrets: {} });
   });
 
@@ -42,10 +40,7 @@ describe('secret fields', () => {
     const host = await renderPage([storedForeman]);
     await editStored();
     type('pf-secrets-token', 'replacement-token-77');
-    await submit();
-    await waitFor(() => {
-      expect(host.saves()).toHaveLength(1);
-    });
+    await submitSavingOnce(host);
     expect(host.saves()[0]).toMatchObject({
       id: foremanId,
       secrets: { token: 'replacement-token-77' },
@@ -63,10 +58,7 @@ describe('secret fields', () => {
     fireEvent.click(await screen.findByTestId('pf-secrets-token-undo'));
     fireEvent.click(await screen.findByTestId('pf-secrets-token-clear'));
     await screen.findByTestId('pf-secrets-token-undo');
-    await submit();
-    await waitFor(() => {
-      expect(host.saves()).toHaveLength(1);
-    });
+    await submitSavingOnce(host);
     expect(host.saves()[0]).toMatchObject({ id: foremanId, secrets: { token: null } });
   });
 
@@ -230,10 +222,7 @@ describe('an unsaved draft and the vault lock', () => {
     expect(field('profile-draft-secrets').textContent).toContain('Token secret');
 
     type('pf-secrets-tokenSecret', 'retyped-secret');
-    await submit();
-    await waitFor(() => {
-      expect(host.saves()).toHaveLength(1);
-    });
+    await submitSavingOnce(host);
     expect(host.saves()[0]).toMatchObject({
       name: 'pve draft',
       notes: 'half-written notes',

@@ -11,6 +11,7 @@ import {
   typeAll,
   renderPage,
   submit,
+  submitSavingOnce,
   submitAndExpect,
   newProfile,
   editStored,
@@ -150,10 +151,7 @@ describe('profile form validation', () => {
 
     // An IPv6 address has colons of its own and is taken as it is.
     type('pf-connection-host', 'fd00::5');
-    await submit();
-    await waitFor(() => {
-      expect(host.saves()).toHaveLength(1);
-    });
+    await submitSavingOnce(host);
     expect(host.saves()[0]).toMatchObject({ connection: { host: 'fd00::5', port: 22 } });
   });
 
@@ -197,10 +195,7 @@ describe('profile form validation', () => {
 
     type('pf-connection-port', '');
     fireEvent.click(field('pf-connection-tls-insecure'));
-    await submit();
-    await waitFor(() => {
-      expect(host.saves()).toHaveLength(1);
-    });
+    await submitSavingOnce(host);
     expect(host.saves()[0]).toMatchObject({
       name: 'edge router',
       connection: {
@@ -229,10 +224,7 @@ describe('profile form validation', () => {
     await screen.findByTestId('pf-connection-auth-tokenId');
     type('pf-connection-auth-tokenId', 'root@pam!rackside');
     type('pf-secrets-tokenSecret', 'token-secret-1');
-    await submit();
-    await waitFor(() => {
-      expect(host.saves()).toHaveLength(1);
-    });
+    await submitSavingOnce(host);
     expect(host.saves()[0]).toEqual({
       name: 'pve lab',
       folder: 'Lab/Site A',
@@ -308,10 +300,7 @@ describe('the Foreman host filter', () => {
     await editStored();
     expect((field('pf-connection-hostFilter') as HTMLInputElement).value).toBe('');
     type('pf-connection-hostFilter', '  hostgroup_title ~ base/web ');
-    await submit();
-    await waitFor(() => {
-      expect(host.saves()).toHaveLength(1);
-    });
+    await submitSavingOnce(host);
     expect(host.saves()[0]).toMatchObject({
       id: foremanId,
       connection: { kind: 'foreman', hostFilter: 'hostgroup_title ~ base/web' },
@@ -329,10 +318,7 @@ describe('the Foreman host filter', () => {
       'hostgroup_title ~ base/web',
     );
     type('pf-connection-hostFilter', '');
-    await submit();
-    await waitFor(() => {
-      expect(host.saves()).toHaveLength(1);
-    });
+    await submitSavingOnce(host);
     expect(host.saves()[0]).toMatchObject({ connection: { hostFilter: null } });
   });
 });

@@ -48,6 +48,14 @@ export const typeAll = (values: Record<string, string>) => {
   for (const [testId, value] of Object.entries(values)) type(testId, value);
 };
 
+/** Submits and waits for the one save the host is sent. */
+export async function submitSavingOnce(host: ReturnType<typeof fakeProfilesHost>) {
+  await submit();
+  await waitFor(() => {
+    expect(host.saves()).toHaveLength(1);
+  });
+}
+
 /** Submits and waits for `message` beside the field `testId`. */
 export async function submitAndExpect(testId: string, message: string) {
   await submit();
