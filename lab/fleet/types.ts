@@ -275,7 +275,8 @@ export interface RouterInterface {
   id: string;
   name: string;
   defaultName: string | null;
-  type: 'ether' | 'bridge' | 'vlan' | 'wlan' | 'loopback' | 'sfp-sfpplus';
+  /** `veth`: the router's end of a container's link (RouterOS's container feature). */
+  type: 'ether' | 'bridge' | 'vlan' | 'wlan' | 'loopback' | 'sfp-sfpplus' | 'veth';
   mac: string;
   mtu: number;
   running: boolean;

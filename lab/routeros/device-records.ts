@@ -18,6 +18,7 @@ const l2mtu: Record<RouterInterface['type'], [string | undefined, string | undef
   bridge: ['1598', undefined],
   vlan: ['1594', undefined],
   loopback: [undefined, undefined],
+  veth: [undefined, undefined],
 };
 
 /** `/interface` item in console order (§3.4); optional properties only where they apply. */
@@ -70,6 +71,47 @@ export function interfaceRecord(
     ['disabled', bool(item.disabled)],
     ['comment', item.comment ?? undefined],
   ]);
+}
+
+/**
+ * What RouterOS's container feature adds to a router: `veth1`, the router's end of the
+ * container's link, with a random locally administered MAC, and the container network's gateway
+ * address on the veth itself. MikroTik's examples use 172.17.0.0/24 with the gateway at .1, so the
+ * same address is on many routers, as Docker's 172.17.0.1 is on every Docker host. (The examples
+ * put it on a `containers` bridge with the veth as its port; the lab has no bridge ports.)
+ */
+export function containerNetwork(device: RouterDevice): {
+  veth: RouterInterface;
+  address: RouterAddress;
+} {
+  const digest = createHash('sha256').update(`${device.serial}/veth1`).digest();
+  const octets = [...digest.subarray(0, 6)];
+  octets[0] = ((octets[0] ?? 0) & 0xfc) | 0x02;
+  const nextId = (items: readonly { id: string }[]): string =>
+    `*${(1 + Math.max(0, ...items.map((item) => parseInt(item.id.slice(1), 16)))).toString(16).toUpperCase()}`;
+  return {
+    veth: {
+      id: nextId(device.interfaces),
+      name: 'veth1',
+      defaultName: null,
+      type: 'veth',
+      mac: octets.map((octet) => octet.toString(16).padStart(2, '0').toUpperCase()).join(':'),
+      mtu: 1500,
+      running: true,
+      disabled: false,
+      comment: null,
+      slave: false,
+    },
+    address: {
+      id: nextId(device.addresses),
+      address: '172.17.0.1/24',
+      network: '172.17.0.0',
+      interface: 'veth1',
+      dynamic: false,
+      disabled: false,
+      comment: null,
+    },
+  };
 }
 
 /** `/ip/address` item (§3.5). */

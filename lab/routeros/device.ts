@@ -2,7 +2,13 @@ import { EventEmitter } from 'node:events';
 
 import { latestOnChannel } from '../fleet/catalog';
 import type { RouterDevice } from '../fleet/types';
-import { encodingSamples, interfaceRecord, addressRecord, deriveAddress } from './device-records';
+import {
+  addressRecord,
+  containerNetwork,
+  deriveAddress,
+  encodingSamples,
+  interfaceRecord,
+} from './device-records';
 import {
   bytes,
   listMenu,
@@ -24,6 +30,8 @@ export interface DeviceOptions {
   updateCheckDelayMs?: number;
   /** Interface comments in cp1252, cp1250, UTF-8 and invalid bytes (§5 item 12). */
   encodingSamples?: boolean;
+  /** Runs a container: its `veth1` and gateway address are listed too (`containerNetwork`). */
+  container?: boolean;
   /** Reference time; the uptime counts on from it. */
   now?: () => number;
 }
@@ -126,11 +134,16 @@ export class RouterOsDevice {
           ]),
     );
 
-    const interfaces = source.interfaces.map((item) => interfaceRecord(source, item, profile));
+    const container = this.options.container === true ? containerNetwork(source) : null;
+    const interfaces = [...source.interfaces, ...(container ? [container.veth] : [])].map((item) =>
+      interfaceRecord(source, item, profile),
+    );
     if (this.options.encodingSamples === true) encodingSamples(interfaces);
     this.menus.set('/interface', listMenu('/interface', interfaces, events, { byName: true }));
 
-    const addresses = source.addresses.map((item) => addressRecord(item, profile));
+    const addresses = [...source.addresses, ...(container ? [container.address] : [])].map((item) =>
+      addressRecord(item, profile),
+    );
     this.menus.set(
       '/ip/address',
       listMenu('/ip/address', addresses, events, {
@@ -187,6 +200,7 @@ export class RouterOsDevice {
     const names = [
       'routeros',
       ...(source.interfaces.some((item) => item.type === 'wlan') ? ['wifi-qcom-ac'] : []),
+      ...(this.options.container === true ? ['container'] : []),
     ];
     return names.map((name, index) =>
       record([

@@ -1,5 +1,5 @@
 import { AppError } from '../../../shared/errors';
-import { addUnique, normalizeIp, normalizeMac } from '../identity';
+import { addUnique, isPlumbingInterface, normalizeIp, normalizeMac } from '../identity';
 import type { PatchSummary, SourceRecord } from '../types';
 import {
   rosBool,
@@ -63,18 +63,36 @@ function patchSummary(update: UpdateStatus | null): PatchSummary | null {
   };
 }
 
+/**
+ * Names of the interfaces that are not the router's own: a container's `veth` (RouterOS's
+ * container feature), whose MAC is random and whose gateway address repeats on every router set up
+ * alike, as Docker's do on a Linux host. RouterOS names interfaces freely (a LAN bridge may well be
+ * `br-lan`) but reports their kind in `type`, which the shared plumbing rule is applied to.
+ */
+function plumbingInterfaces(interfaces: readonly Interface[]): Set<string> {
+  return new Set(
+    interfaces.filter((item) => isPlumbingInterface(item.type ?? '')).map((item) => item.name),
+  );
+}
+
 export function normalizeRouter(facts: RouterFacts): SourceRecord {
+  const plumbing = plumbingInterfaces(facts.interfaces);
   const macs: string[] = [];
   addUnique(
     macs,
-    facts.interfaces.map((item) => item['mac-address']),
+    facts.interfaces.filter((item) => !plumbing.has(item.name)).map((item) => item['mac-address']),
     normalizeMac,
   );
   const ips: string[] = [];
   addUnique(
     ips,
     facts.addresses
-      .filter((item) => rosBool(item.disabled) !== true && rosBool(item.invalid) !== true)
+      .filter(
+        (item) =>
+          rosBool(item.disabled) !== true &&
+          rosBool(item.invalid) !== true &&
+          !plumbing.has(item.interface ?? ''),
+      )
       .map((item) => item.address),
     normalizeIp,
   );

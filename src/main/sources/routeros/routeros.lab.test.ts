@@ -16,11 +16,13 @@ let store: Store;
 const devices = () => lab.fleet.routeros.devices;
 
 beforeAll(async () => {
-  // 300 assets give three routers, one of them a CHR identified by its system id.
+  // 300 assets give three routers, one of them a CHR identified by its system id. The first
+  // runs a container, so it also lists the container's veth and gateway address.
   lab = await startLab({
     size: 300,
     seed: 1,
     systems: { routeros: true, proxmox: false, foreman: false, patchmon: false, ssh: false },
+    routeros: { configure: (_router, index) => ({ container: index === 0 }) },
   });
   store = await unlockedTestStore();
   importManifest(store.db, store.profiles, Manifest.parse(lab.manifest()));
@@ -88,6 +90,27 @@ describe('RouterOS connector against the lab', () => {
       expect(records).toHaveLength(1);
       expectMatchesFleet(records[0]!, device);
       expect(truth.map((r) => r.externalId)).toContain(records[0]!.externalId);
+    }
+  });
+
+  it("takes a router's MACs and addresses from its own interfaces, not from a container's veth", async () => {
+    const device = devices()[0]!;
+    const { profile, password } = labProfile(device);
+    for (const connection of [profile, over(device, 'rest')]) {
+      const [record] = await routerosConnector.sync(connection, { password }, recordingContext());
+      // The router did list them, as RouterOS does for a container.
+      const raw = record!.raw as {
+        interfaces: { name: string; type?: string; 'mac-address'?: string }[];
+        addresses: { address: string; interface?: string }[];
+      };
+      const veth = raw.interfaces.find((item) => item.type === 'veth')!;
+      expect(veth).toBeDefined();
+      expect(raw.addresses).toContainEqual(
+        expect.objectContaining({ address: '172.17.0.1/24', interface: veth.name }),
+      );
+      expect(record!.macs).not.toContain(veth['mac-address']!.toLowerCase());
+      expect(record!.ips).not.toContain('172.17.0.1');
+      expectMatchesFleet(record!, device);
     }
   });
 
