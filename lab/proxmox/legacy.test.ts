@@ -28,3 +28,31 @@ describe('Proxmox simulator in pre-8.4 mode', () => {
     }
   });
 });
+
+describe('Proxmox simulator imitating PVE 8.0', () => {
+  it('says 8.0 and answers the LXC interfaces endpoint, added in 8.1, with 501', async () => {
+    const lab = await startFixture({ legacy: 'before-8.1' });
+    try {
+      const root = tokenAuth(lab.server.rootToken);
+      expect(data<Obj>(await lab.client.get('/version', root))).toMatchObject({
+        version: '8.0.4',
+        release: '8.0',
+      });
+      expect(data<Obj>(await lab.client.get('/nodes/pve1/status', root)).pveversion).toMatch(
+        /^pve-manager\/8\.0\.4\//,
+      );
+      const ifaces = await lab.client.get('/nodes/pve1/lxc/101/interfaces', root);
+      expect(ifaces.status).toBe(501);
+      expect(ifaces.statusText).toBe("Method 'GET /nodes/pve1/lxc/101/interfaces' not implemented");
+      expect(ifaces.json).toEqual({ data: null });
+      // Everything else a sync reads is there, with the pre-8.4 details.
+      const lxc = data<Obj[]>(await lab.client.get('/nodes/pve1/lxc', root));
+      expect(lxc[0]!.vmid).toBe('101');
+      expect(data<Obj>(await lab.client.get('/nodes/pve1/lxc/101/config', root)).net0).toMatch(
+        /hwaddr=/,
+      );
+    } finally {
+      await lab.server.close();
+    }
+  });
+});

@@ -7,7 +7,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { AuthContext } from './auth';
 import { PveError, dieError, permissionError } from './errors';
 import type { ParamSchema, Params } from './params';
-import type { SimState } from './state';
+import type { Flavor, SimState } from './state';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -45,6 +45,8 @@ export interface RouteDef {
   noAuth?: boolean;
   /** `allowtoken => 0`: refused with 403 for API tokens. */
   ticketOnly?: boolean;
+  /** Only in the versions this holds for; elsewhere the path is unknown (501). */
+  available?: (flavor: Flavor) => boolean;
   handler: (ctx: RouteContext) => unknown;
 }
 

@@ -198,6 +198,7 @@ export const guestRoutes: RouteDef[] = [
     params: guestParams,
     perm: audit,
     proxy: true,
+    available: (flavor) => flavor.lxcInterfaces,
     handler: (ctx) => lxcInterfaces(ctx.state, guest(ctx, 'lxc')),
   },
   {

@@ -24,7 +24,7 @@ import { clusterRoutes } from './routes-cluster';
 import { guestRoutes } from './routes-guests';
 import { userRoutes } from './routes-users';
 import { type SeededAccess, seedAccess } from './seed-access';
-import { SimState, makeFlavor } from './state';
+import { type Flavor, type LegacyMode, SimState, makeFlavor } from './state';
 
 export interface ProxmoxOptions {
   /** The cluster to serve: a simulator model, or a cluster of the lab fleet by name. */
@@ -33,8 +33,11 @@ export interface ProxmoxOptions {
   faults?: FaultPlan | null;
   /** PVE major version to imitate (default 8: `VM.Monitor` guards guest-agent calls). */
   major?: PveMajor;
-  /** Pre-8.4 wire details (no `message` in error bodies, string LXC vmids, …). */
-  legacy?: boolean;
+  /**
+   * Pre-8.4 wire details (no `message` in error bodies, string LXC vmids, …); `'before-8.1'`
+   * also answers the LXC `interfaces` endpoint with 501, as PVE 8.0 does.
+   */
+  legacy?: LegacyMode;
   /** Delay before every 401; PVE sleeps 3 s (the default). Tests set it small. */
   authFailureDelayMs?: number;
   /** How long power-action tasks stay `running` (default 2 s). */
@@ -61,9 +64,11 @@ export interface ProxmoxServer extends SeededAccess {
   close(): Promise<void>;
 }
 
-export function createRouter(): Router {
+/** The API of the version `flavor` imitates: a route it does not have yet answers 501. */
+export function createRouter(flavor: Flavor = makeFlavor(8, false)): Router {
   const router = new Router();
-  router.add(...clusterRoutes, ...guestRoutes, ...accessRoutes, ...userRoutes);
+  const routes = [...clusterRoutes, ...guestRoutes, ...accessRoutes, ...userRoutes];
+  router.add(...routes.filter((route) => route.available?.(flavor) ?? true));
   return router;
 }
 
@@ -83,7 +88,7 @@ export async function startProxmox(options: ProxmoxOptions): Promise<ProxmoxServ
   );
   const access = seedAccess(state, options.rootPassword ?? randomBytes(9).toString('base64url'));
   const gzip = options.gzip ?? !options.faults;
-  const handler = createHandler(state, createRouter(), {
+  const handler = createHandler(state, createRouter(flavor), {
     authFailureDelayMs: options.authFailureDelayMs ?? 3000,
     gzip,
   });

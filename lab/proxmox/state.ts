@@ -16,27 +16,48 @@ export interface Flavor {
    * `ip-addresses`/`hardware-address` in LXC interfaces.
    */
   legacy: boolean;
+  /** `GET /nodes/{node}/lxc/{vmid}/interfaces` exists (PVE 8.1 and later; before, 501). */
+  lxcInterfaces: boolean;
   version: string;
   release: string;
   repoid: string;
   manager: string;
 }
 
-export function makeFlavor(major: PveMajor, legacy: boolean): Flavor {
+/**
+ * `legacy: true` imitates PVE 8.1 (before 8.4's wire changes); `'before-8.1'` goes back to PVE
+ * 8.0, which has the same wire details and no LXC `interfaces` endpoint yet.
+ */
+export type LegacyMode = boolean | 'before-8.1';
+
+export function makeFlavor(major: PveMajor, legacy: LegacyMode): Flavor {
   if (major === 9) {
     return {
       major,
-      legacy,
+      legacy: legacy !== false,
+      lxcInterfaces: true,
       version: '9.0.10',
       release: '9.0',
       repoid: 'deb1ca707ec72a89',
       manager: 'pve-manager/9.0.10/deb1ca707ec72a89',
     };
   }
+  if (legacy === 'before-8.1') {
+    return {
+      major,
+      legacy: true,
+      lxcInterfaces: false,
+      version: '8.0.4',
+      release: '8.0',
+      repoid: 'd258a813cfa6b390',
+      manager: 'pve-manager/8.0.4/d258a813cfa6b390',
+    };
+  }
   if (legacy) {
     return {
       major,
       legacy,
+      lxcInterfaces: true,
       version: '8.1.10',
       release: '8.1',
       repoid: '4b06efb5db453f29',
@@ -46,6 +67,7 @@ export function makeFlavor(major: PveMajor, legacy: boolean): Flavor {
   return {
     major,
     legacy,
+    lxcInterfaces: true,
     version: '8.4.14',
     release: '8.4',
     repoid: 'b502d23c55afcba1',

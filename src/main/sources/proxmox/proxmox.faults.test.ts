@@ -25,7 +25,10 @@ afterAll(async () => {
   await Promise.all(servers.map((server) => server.close()));
 });
 
-async function serve(rules: FaultRule[], options: { legacy?: boolean; of?: Fleet } = {}) {
+async function serve(
+  rules: FaultRule[],
+  options: { legacy?: boolean | 'before-8.1'; of?: Fleet } = {},
+) {
   const { of = fleet, ...rest } = options;
   const server = await startProxmox({
     cluster: { fleet: of, name: of.proxmox.clusters[0]!.name },
@@ -184,6 +187,37 @@ describe('Proxmox VE connector under faults', () => {
     const containers = records.filter((record) => record.kind === 'container');
     expect(containers.length).toBeGreaterThan(0);
     expect(containers.some((ct) => ct.status === 'running' && ct.ips.length > 0)).toBe(true);
+  });
+});
+
+describe('Proxmox VE connector against PVE 8.0, before the LXC interfaces endpoint', () => {
+  it('lists containers with the MACs and addresses of their config, and shows no error', async () => {
+    const { server, profile, secrets } = await serve([], { legacy: 'before-8.1' });
+    const answers: RequestEvent[] = [];
+    const context = recordingContext();
+    const records = await createProxmoxConnector({
+      http: { onRequest: (event) => answers.push(event) },
+    }).sync(profile, secrets, context);
+
+    const asked = answers.filter((event) => event.path.endsWith('/interfaces'));
+    expect(asked.length).toBeGreaterThan(0);
+    expect(asked.every((event) => event.status === 501)).toBe(true);
+    expect(context.warnings).toEqual([]);
+    const cluster = server.name;
+    const containers = [...server.state.guests.values()].filter((guest) => guest.type === 'lxc');
+    expect(containers.some((ct) => ct.status === 'running')).toBe(true);
+    for (const ct of containers) {
+      const record = records.find((r) => r.externalId === `${cluster}/lxc/${ct.vmid}`)!;
+      expect(record.macs).toEqual(ct.nics.map((nic) => nic.mac.toLowerCase()));
+      expect(record.ips).toEqual(
+        ct.nics
+          .filter((nic) => nic.ipConfig !== 'dhcp')
+          .map((nic) => nic.ipConfig.replace(/\/\d+$/, '')),
+      );
+    }
+    const nodes = records.filter((record) => record.kind === 'node' && record.status === 'running');
+    expect(nodes.length).toBeGreaterThan(0);
+    for (const node of nodes) expect(node.os).toBe('Proxmox VE 8.0.4');
   });
 });
 
