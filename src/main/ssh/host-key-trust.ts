@@ -3,7 +3,12 @@ import { rememberedKeySource } from '../../shared/ssh';
 import type { Logger } from '../core/logger';
 import { identify, type KeyIdentity } from './fingerprint';
 import type { HostKeyStore, StoredHostKey } from './host-key-store';
-import { entryMatches, readKnownHostsFile, type KnownHostsEntry } from './known-hosts-file';
+import {
+  entryMatches,
+  readKnownHostsFile,
+  type KnownHostsEntry,
+  type ParsedKnownHosts,
+} from './known-hosts-file';
 import type {
   DisconnectReason,
   HostKeyAnswer,
@@ -50,6 +55,8 @@ export class HostKeyTrust {
       knownHostsFile: string | null;
       /** The system-wide file (ssh's GlobalKnownHostsFile), read after the user's. */
       systemKnownHostsFile?: string | null;
+      /** Reads and parses one known_hosts file (default `readKnownHostsFile`). */
+      readKnownHostsFile?: (file: string) => Promise<ParsedKnownHosts>;
       logger: Logger;
     },
   ) {}
@@ -101,9 +108,7 @@ export class HostKeyTrust {
     const types = new Set(this.store.keysFor(host, port).map((stored) => stored.keyType));
     // A file that cannot be read is left out here; checking the key says why.
     const entries = await Promise.all(
-      this.#files().map(
-        async (file) => (await readKnownHostsFile(file).catch(() => null))?.entries ?? [],
-      ),
+      this.#files().map(async (file) => (await this.#read(file).catch(() => null))?.entries ?? []),
     );
     for (const entry of entries.flat()) {
       if (entry.marker === null && entryMatches(entry, host, port)) types.add(entry.keyType);
@@ -210,7 +215,7 @@ export class HostKeyTrust {
   ): Promise<{ file: string; entry: KnownHostsEntry }[]> {
     const read = async (file: string) => {
       try {
-        return (await readKnownHostsFile(file)).entries.map((entry) => ({ file, entry }));
+        return (await this.#read(file)).entries.map((entry) => ({ file, entry }));
       } catch (error) {
         const why = (error as NodeJS.ErrnoException).code ?? String(error);
         this.options.logger.warn('known_hosts file unreadable', { file, error: why });
@@ -222,6 +227,10 @@ export class HostKeyTrust {
       }
     };
     return (await Promise.all(this.#files().map(read))).flat();
+  }
+
+  #read(file: string): Promise<ParsedKnownHosts> {
+    return (this.options.readKnownHostsFile ?? readKnownHostsFile)(file);
   }
 
   /** The known_hosts files read, the user's first. */

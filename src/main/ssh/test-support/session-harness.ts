@@ -101,6 +101,7 @@ afterEach(async () => {
 export async function sessionBed(
   dir: string,
   options: Partial<SessionManagerOptions> = {},
+  trustOptions: Pick<ConstructorParameters<typeof HostKeyTrust>[1], 'readKnownHostsFile'> = {},
 ): Promise<Bed> {
   const store = await unlockedTestStore(dir);
   const knownHostsFile = path.join(dir, 'known_hosts');
@@ -108,7 +109,7 @@ export async function sessionBed(
   const hostKeyQuestions: HostKeyQuestion[] = [];
   const trust = new NotingTrust(
     new HostKeyStore(store.db),
-    { knownHostsFile, logger: silentLogger },
+    { knownHostsFile, logger: silentLogger, ...trustOptions },
     (question) => {
       hostKeyQuestions.push(question);
       events.wake();
