@@ -35,6 +35,18 @@ export interface HostKeyTarget {
   policy: HostKeyPolicy;
   /** Index of the hop in a jump chain (0 = first hop), for messages. */
   hop: number;
+  /** The known_hosts files as read for this connection; read now when absent. */
+  knownHosts?: KnownHostsReading;
+}
+
+/**
+ * The known_hosts files as read once for one connection. The key types asked of the server first
+ * and the trust decision both go by it, so a file changed in between cannot make them disagree.
+ */
+export interface KnownHostsReading {
+  entries: { file: string; entry: KnownHostsEntry }[];
+  /** Files that could not be read (a folder, a symlink loop, no permission), and why. */
+  unreadable: { file: string; why: string }[];
 }
 
 /** Asks the user about an unknown key (policy `ask`). */
@@ -66,6 +78,7 @@ export class HostKeyTrust {
     port: number,
     key: Buffer,
     notice?: HostKeyNotice,
+    knownHosts?: KnownHostsReading,
   ): Promise<TrustCheck> {
     const presented = identify(key);
     const known: (KnownKeyRef & { key: Buffer })[] = this.store
@@ -76,7 +89,14 @@ export class HostKeyTrust {
         source: rememberedKeySource,
         key: Buffer.from(stored.keyBase64, 'base64'),
       }));
-    for (const { file, entry } of await this.knownHostsEntries(notice)) {
+    const reading = knownHosts ?? (await this.readKnownHosts());
+    for (const { file, why } of reading.unreadable) {
+      // The system's file is the administrator's: said in the log only, as ssh keeps quiet.
+      if (file === this.options.knownHostsFile) {
+        notice?.(`${file} cannot be read (${why}); the host keys it holds are not known.`);
+      }
+    }
+    for (const { file, entry } of reading.entries) {
       if (!entryMatches(entry, host, port)) continue;
       const source = `${file}:${entry.line}`;
       if (entry.marker === 'revoked') {
@@ -104,13 +124,15 @@ export class HostKeyTrust {
    * the server for one of them first, as ssh does: a server with several host keys would
    * otherwise show the one ssh2 prefers, which may be the one nobody knows yet.
    */
-  async knownKeyTypes(host: string, port: number): Promise<string[]> {
+  async knownKeyTypes(
+    host: string,
+    port: number,
+    knownHosts?: KnownHostsReading,
+  ): Promise<string[]> {
     const types = new Set(this.store.keysFor(host, port).map((stored) => stored.keyType));
     // A file that cannot be read is left out here; checking the key says why.
-    const entries = await Promise.all(
-      this.#files().map(async (file) => (await this.#read(file).catch(() => null))?.entries ?? []),
-    );
-    for (const entry of entries.flat()) {
+    const { entries } = knownHosts ?? (await this.readKnownHosts());
+    for (const { entry } of entries) {
       if (entry.marker === null && entryMatches(entry, host, port)) types.add(entry.keyType);
     }
     return [...types];
@@ -128,7 +150,8 @@ export class HostKeyTrust {
   ): Promise<HostKeyVerdict> {
     const presented = identify(key);
     const { host, port, policy, hop } = target;
-    const check = await this.check(host, port, key, notice);
+    const knownHosts = target.knownHosts ?? (await this.readKnownHosts());
+    const check = await this.check(host, port, key, notice, knownHosts);
     const refuse = (
       kind: 'host-key-refused' | 'host-key-changed',
       message: string,
@@ -186,7 +209,7 @@ export class HostKeyTrust {
     }
     // The question may have waited a while: another tab may have remembered a key meanwhile.
     // A different key of this type is a changed key now, whatever was answered here.
-    const now = await this.check(host, port, key);
+    const now = await this.check(host, port, key, undefined, knownHosts);
     if (now.status === 'changed') {
       return refuse(
         'host-key-changed',
@@ -206,27 +229,27 @@ export class HostKeyTrust {
   }
 
   /**
-   * The known_hosts file's entries. One that cannot be read (a folder, a symlink loop, no
-   * permission) is left out with a warning, as ssh does, and Rackside's own keys still count:
-   * refusing every connection over it would leave the user nothing to do about it in Rackside.
+   * Reads the known_hosts files, once per connection. One that cannot be read (a folder, a
+   * symlink loop, no permission) is left out with a warning, as ssh does, and Rackside's own keys
+   * still count: refusing every connection over it would leave the user nothing to do about it in
+   * Rackside.
    */
-  private async knownHostsEntries(
-    notice?: HostKeyNotice,
-  ): Promise<{ file: string; entry: KnownHostsEntry }[]> {
-    const read = async (file: string) => {
-      try {
-        return (await this.#read(file)).entries.map((entry) => ({ file, entry }));
-      } catch (error) {
-        const why = (error as NodeJS.ErrnoException).code ?? String(error);
-        this.options.logger.warn('known_hosts file unreadable', { file, error: why });
-        // The system's file is the administrator's: said in the log only, as ssh keeps quiet.
-        if (file === this.options.knownHostsFile) {
-          notice?.(`${file} cannot be read (${why}); the host keys it holds are not known.`);
-        }
-        return [];
+  async readKnownHosts(): Promise<KnownHostsReading> {
+    const reading: KnownHostsReading = { entries: [], unreadable: [] };
+    const files = this.#files();
+    const results = await Promise.allSettled(files.map((file) => this.#read(file)));
+    results.forEach((result, index) => {
+      const file = files[index] ?? '';
+      if (result.status === 'fulfilled') {
+        reading.entries.push(...result.value.entries.map((entry) => ({ file, entry })));
+        return;
       }
-    };
-    return (await Promise.all(this.#files().map(read))).flat();
+      const error: unknown = result.reason;
+      const why = (error as NodeJS.ErrnoException).code ?? String(error);
+      this.options.logger.warn('known_hosts file unreadable', { file, error: why });
+      reading.unreadable.push({ file, why });
+    });
+    return reading;
   }
 
   #read(file: string): Promise<ParsedKnownHosts> {

@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { useTempDirs } from '../test-support/temp-dir';
 import { sha256Fingerprint } from './fingerprint';
+import { readKnownHostsFile } from './known-hosts-file';
 import { useTestKeys } from './test-support/fixtures';
 import { openWatched, rootWithKey, sessionBed, type Bed } from './test-support/session-harness';
 import { generateKey, startSshd, type KeyPair, type Sshd } from './test-support/sshd';
@@ -45,6 +46,37 @@ async function twoTabsOneQuestion() {
   await bed.until(() => bed.hostKeyQuestions.length === 2, 'the second tab to meet the key');
   expect(bed.prompts).toHaveLength(1);
   return { bed, server, target, first, second };
+}
+
+/**
+ * A strict session to a server that offers an ed25519 key (which ssh2 prefers) and an ECDSA key,
+ * with only the ECDSA key in known_hosts (`known`, the line written); resolves once the session
+ * opened or closed. The caller stops the server.
+ */
+async function strictToServerWithTwoKeys(dir: string, bed: Bed) {
+  const ecdsa = await generateKey(dir, 'host-ecdsa', { type: 'ecdsa' });
+  const server = await startSshd(dir, {
+    hostKey: keys.hostA,
+    authorizedKeys: [keys.client.publicLine],
+    extraConfig: [`HostKey ${ecdsa.privatePath}`],
+  });
+  try {
+    const known = `[${server.host}]:${server.port} ${ecdsa.publicLine.split(' ').slice(0, 2).join(' ')}\n`;
+    await fs.writeFile(bed.knownHostsFile, known);
+    const watch = await openWatched(
+      bed.manager,
+      { ...rootWithKey(server, keys.client.privatePath), hostKeyPolicy: 'strict' },
+      term,
+    );
+    await watch.until(
+      () => watch.last()?.state === 'open' || watch.last()?.state === 'closed',
+      'the session to open or close',
+    );
+    return { server, known, watch };
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
 }
 
 describe('SSH sessions against OpenSSH: one question per unknown host key', () => {
@@ -222,30 +254,45 @@ describe('SSH sessions against OpenSSH: one question per unknown host key', () =
     }
   });
 
+  it('reads known_hosts once per connection, so the key type asked for and the trust decision agree', async () => {
+    const dir = await tempDir();
+    const reads: string[] = [];
+    const bed = await sessionBed(
+      dir,
+      {},
+      {
+        // The file is emptied right after each reading, as `ssh-keygen -R` run meanwhile would:
+        // a second reading in the same connection would find the key gone.
+        readKnownHostsFile: async (file) => {
+          reads.push(file);
+          const parsed = await readKnownHostsFile(file);
+          await fs.writeFile(file, '');
+          return parsed;
+        },
+      },
+    );
+    const { server, known, watch } = await strictToServerWithTwoKeys(dir, bed);
+    try {
+      expect(watch.last()).toEqual({ state: 'open' });
+      expect(reads).toEqual([bed.knownHostsFile]);
+
+      // A new connection of the session reads the file again: the key is back, so it opens.
+      bed.manager.write(watch.id, 'exit\n');
+      await watch.state('closed');
+      await fs.writeFile(bed.knownHostsFile, known);
+      await bed.manager.reconnect(watch.id);
+      await watch.state('open');
+      expect(reads).toEqual([bed.knownHostsFile, bed.knownHostsFile]);
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('asks a server with several host keys for the type known_hosts has, as ssh does, so a strict profile connects', async () => {
     const dir = await tempDir();
     const bed = await sessionBed(dir);
-    const ecdsa = await generateKey(dir, 'host-ecdsa', { type: 'ecdsa' });
-    // The server offers an ed25519 key (which ssh2 prefers) and an ECDSA key.
-    const server = await startSshd(dir, {
-      hostKey: keys.hostA,
-      authorizedKeys: [keys.client.publicLine],
-      extraConfig: [`HostKey ${ecdsa.privatePath}`],
-    });
+    const { server, watch } = await strictToServerWithTwoKeys(dir, bed);
     try {
-      await fs.writeFile(
-        bed.knownHostsFile,
-        `[${server.host}]:${server.port} ${ecdsa.publicLine.split(' ').slice(0, 2).join(' ')}\n`,
-      );
-      const watch = await openWatched(
-        bed.manager,
-        { ...rootWithKey(server, keys.client.privatePath), hostKeyPolicy: 'strict' },
-        term,
-      );
-      await watch.until(
-        () => watch.last()?.state === 'open' || watch.last()?.state === 'closed',
-        'the session to open or close',
-      );
       expect(watch.last()).toEqual({ state: 'open' });
       expect(bed.prompts).toEqual([]);
     } finally {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
 import { AppError } from '../../shared/errors';
 import type { Logger } from '../core/logger';
-import type { HostKeyTrust } from './host-key-trust';
+import type { HostKeyTrust, KnownHostsReading } from './host-key-trust';
 import { lxcConsoleCommand } from './lxc-console';
 import { PromptBroker } from './prompt-broker';
 import { resolveHops, type DirectTarget, type ProfileSource } from './session-targets';
@@ -79,6 +79,8 @@ interface Session {
   options: OpenOptions;
   status: SessionStatus;
   hops: Hop[];
+  /** The known_hosts files as read for the current connection (see `resolve`). */
+  knownHosts: KnownHostsReading;
   /** `reconnect` is reading profiles and secrets; the worker has not been asked yet. */
   resolving: boolean;
   /** Answers to keep in the vault ("save"), written once the login succeeds. */
@@ -189,7 +191,7 @@ export class SshSessionManager {
       target,
       options,
       status: { state: 'connecting' },
-      hops: await this.resolve(target),
+      ...(await this.resolve(target)),
       resolving: false,
       toSave: [],
       logStopped: null,
@@ -222,9 +224,9 @@ export class SshSessionManager {
     const before = session.status;
     session.status = { state: 'connecting' };
     session.resolving = true;
-    let hops: Hop[];
+    let resolved: Pick<Session, 'hops' | 'knownHosts'>;
     try {
-      hops = await this.resolve(session.target);
+      resolved = await this.resolve(session.target);
     } catch (error) {
       if (this.isResolving(session)) {
         session.resolving = false;
@@ -235,7 +237,8 @@ export class SshSessionManager {
     // Closed (or its tab closed) meanwhile.
     if (!this.isResolving(session)) return;
     session.resolving = false;
-    session.hops = hops;
+    session.hops = resolved.hops;
+    session.knownHosts = resolved.knownHosts;
     this.start(session);
   }
 
@@ -338,18 +341,29 @@ export class SshSessionManager {
     await worker.terminate();
   }
 
-  private async resolve(target: string | DirectTarget): Promise<Hop[]> {
+  /**
+   * The hops of a connection, and known_hosts as read for it: once, so that the key types each
+   * hop asks for first and its trust decision later go by the same reading.
+   */
+  private async resolve(
+    target: string | DirectTarget,
+  ): Promise<Pick<Session, 'hops' | 'knownHosts'>> {
     const hops = await resolveHops(target, {
       profiles: this.options.profiles,
       agentSocket: this.options.agentSocket ?? process.env.SSH_AUTH_SOCK,
       ...(this.options.readFile === undefined ? {} : { readFile: this.options.readFile }),
     });
-    return Promise.all(
-      hops.map(async (hop) => ({
-        ...hop,
-        knownKeyTypes: await this.options.hostKeys.knownKeyTypes(hop.host, hop.port),
-      })),
-    );
+    const { hostKeys } = this.options;
+    const knownHosts = await hostKeys.readKnownHosts();
+    return {
+      hops: await Promise.all(
+        hops.map(async (hop) => ({
+          ...hop,
+          knownKeyTypes: await hostKeys.knownKeyTypes(hop.host, hop.port, knownHosts),
+        })),
+      ),
+      knownHosts,
+    };
   }
 
   private start(session: Session): void {
@@ -503,7 +517,13 @@ export class SshSessionManager {
         const hop = session.hops[question.hop];
         if (hop === undefined) return { kind: 'cancel' };
         const verdict = await this.options.hostKeys.verify(
-          { host: hop.host, port: hop.port, policy: hop.policy, hop: question.hop },
+          {
+            host: hop.host,
+            port: hop.port,
+            policy: hop.policy,
+            hop: question.hop,
+            knownHosts: session.knownHosts,
+          },
           Buffer.from(question.key),
           async (hostKey) => {
             const answer = await this.prompts.ask(id, { kind: 'host-key', question: hostKey });
