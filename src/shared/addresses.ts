@@ -39,8 +39,11 @@ export const HostName = z
       .regex(/^(?!-)[A-Za-z0-9._:%[\]-]+$/, 'Host must be a host name or an IP address'),
   );
 
-/** `host:port`, one colon and no brackets: an IPv6 address has at least two colons. */
-const hostWithPort = /^([^:[\]\s]+):([^:]*)$/;
+/**
+ * `host:port` with one colon (an IPv6 address has at least two), or `[IPv6]:port` as ssh and
+ * URLs write it: the host is in group 1 or 2, the port in group 3.
+ */
+const hostWithPort = /^(?:\[([^\]\s]+)\]|([^:[\]\s]+)):([^:]*)$/;
 
 /**
  * A host in a save or an imported file: a `HostName` without a port typed into it. The colon
@@ -52,7 +55,8 @@ export const HostNameInput = z
   .superRefine((host, ctx) => {
     const match = hostWithPort.exec(host.trim());
     if (match === null) return;
-    const [, name, port] = match;
+    const [, bracketed, plain, port] = match;
+    const name = bracketed ?? plain;
     ctx.addIssue({
       code: 'custom',
       message:

@@ -143,6 +143,9 @@ describe('profile import and export', () => {
       ).rejects.toThrow(
         'Invalid profile file: profiles[0] "edge": connection.host: Put the port in the Port field: host router.example, port 8729',
       );
+      await expect(
+        parseProfileFile(JSON.stringify(withHost(kind, '[fd00::5]:8729')), noPassphrase),
+      ).rejects.toThrow('connection.host: Put the port in the Port field: host fd00::5, port 8729');
       // An IPv6 address has more than one colon: no port in it.
       const ipv6 = await parseProfileFile(JSON.stringify(withHost(kind, 'fe80::1')), noPassphrase);
       expect(ipv6.profiles[0]?.connection).toMatchObject({ host: 'fe80::1' });

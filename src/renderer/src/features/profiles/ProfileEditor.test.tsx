@@ -134,13 +134,15 @@ describe('profile form validation', () => {
   it('says a port typed into the host goes in the Port field, for SSH and RouterOS', async () => {
     const host = await renderPage();
     await newProfile('routeros');
-    for (const [kind, host, port] of [
-      ['routeros', 'edge.lab', '8729'],
-      ['ssh', '10.0.0.5', '2222'],
+    for (const [kind, host, port, typed] of [
+      ['routeros', 'edge.lab', '8729', 'edge.lab:8729'],
+      ['ssh', '10.0.0.5', '2222', '10.0.0.5:2222'],
+      // An IPv6 address with a port, as ssh and URLs write it.
+      ['ssh', 'fd00::5', '2222', '[fd00::5]:2222'],
     ] as const) {
       fireEvent.click(field(`pf-kind-${kind}`));
       type('pf-name', `${kind} one`);
-      type('pf-connection-host', `${host}:${port}`);
+      type('pf-connection-host', typed);
       type('pf-connection-username', 'admin');
       await submitAndExpect(
         'pf-connection-host',

@@ -360,23 +360,6 @@ function friendlyMessage(issue: z.core.$ZodIssue): string {
   }
 }
 
-/** `host:port`, one colon: an IPv6 address has at least two, so this is a port typed in. */
-const hostWithPort = /^([^:[\]\s]+):(\d{1,5})$/;
-
-/**
- * A port typed into the Host field of an SSH or RouterOS profile. The host schema allows a colon
- * for IPv6, so `edge.lab:8729` would be stored as a host no resolver finds.
- */
-function portTypedIntoHost(connection: ProfileFormValues['connection']): FieldError | undefined {
-  if (connection.kind !== 'ssh' && connection.kind !== 'routeros') return undefined;
-  const match = hostWithPort.exec(connection.host.trim());
-  if (!match?.[1] || !match[2]) return undefined;
-  return {
-    type: 'port-in-host',
-    message: `Put the port in the Port field: host ${match[1]}, port ${match[2]}`,
-  };
-}
-
 /**
  * react-hook-form resolver over the shared `ProfileSaveInput` schema: the form submits exactly
  * what the contract accepts, and each issue shows beside its own input.
@@ -386,12 +369,12 @@ export const profileResolver: Resolver<ProfileFormValues, unknown, ProfileSave> 
   _context,
   options,
 ) => {
+  // The host schema refuses a port typed into the Host field (`edge.lab:8729`) and says to put
+  // it in the Port field: the same check a save from anywhere else meets.
   const parsed = ProfileSaveInput.safeParse(toSaveCandidate(values));
-  const portInHost = portTypedIntoHost(values.connection);
-  if (parsed.success && portInHost === undefined) return { values: parsed.data, errors: {} };
+  if (parsed.success) return { values: parsed.data, errors: {} };
   const flat: Record<string, FieldError> = {};
-  if (portInHost !== undefined) flat['connection.host'] = portInHost;
-  for (const issue of parsed.success ? [] : parsed.error.issues) {
+  for (const issue of parsed.error.issues) {
     const path = formPath(issue.path);
     flat[path] ??= { type: issue.code, message: friendlyMessage(issue) };
   }
