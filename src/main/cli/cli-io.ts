@@ -1,8 +1,17 @@
+import fs from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
+import tty from 'node:tty';
 import { AppError } from '../../shared/errors';
 
 export interface CliIo {
   stdin: Readable;
+  /**
+   * The file descriptor behind `stdin` (0 in the `rackside` process). With it, a line of piped
+   * input (a passphrase) is read from the descriptor itself, never past its newline, and `stdin`
+   * is left untouched unless a command reads all of it: the rest of the input stays for the next
+   * command of the script. Without it (in-process), lines come from the `stdin` stream.
+   */
+  stdinFd?: number;
   stdout: Writable;
   stderr: Writable;
   env: NodeJS.ProcessEnv;
@@ -56,6 +65,12 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
+/** A line of piped input for a passphrase: 1024 characters at most, up to 4 bytes each. */
+const maxPassphraseLineBytes = 4096;
+
+/** A line of piped input went on past the most it may hold. */
+const tooLong = Symbol('line too long');
+
 /**
  * Reads stdin on demand: whole text (`readAll`) for JSON input, or one line at a time for
  * passphrases and secrets. On a terminal, prompts go to stderr and typing is not echoed.
@@ -67,6 +82,13 @@ export class InputReader {
   private started = false;
 
   constructor(private readonly io: CliIo) {}
+
+  /** Whether stdin is a terminal (asked without touching the stream when its descriptor is known). */
+  isTerminal(): boolean {
+    const fd = this.io.stdinFd;
+    if (fd !== undefined) return tty.isatty(fd);
+    return (this.io.stdin as { isTTY?: boolean }).isTTY === true;
+  }
 
   private start(): void {
     if (this.started) return;
@@ -99,22 +121,44 @@ export class InputReader {
     });
   }
 
-  async readLine(): Promise<string | null> {
+  /** The next line from the stream, without its line break; null at the end of the input. */
+  private async readLine(maxBytes: number): Promise<string | null | typeof tooLong> {
     for (;;) {
       const newline = this.buffer.indexOf('\n');
       if (newline >= 0) {
         const line = this.buffer.slice(0, newline).replace(/\r$/, '');
         this.buffer = this.buffer.slice(newline + 1);
-        return line;
+        return Buffer.byteLength(line) > maxBytes ? tooLong : line;
       }
+      if (Buffer.byteLength(this.buffer) > maxBytes + 1) return tooLong;
       if (this.ended) {
         if (this.buffer === '') return null;
-        const rest = this.buffer;
+        const rest = this.buffer.replace(/\r$/, '');
         this.buffer = '';
-        return rest;
+        return Buffer.byteLength(rest) > maxBytes ? tooLong : rest;
       }
       await this.more();
     }
+  }
+
+  /**
+   * The next line of piped input: from the descriptor when it is known and the stream has not
+   * read ahead, else from the stream.
+   */
+  private async readPipedLine(maxBytes: number): Promise<string | null | typeof tooLong> {
+    const fd = this.io.stdinFd;
+    if (fd === undefined || this.started) return this.readLine(maxBytes);
+    const read = await readLineFromFd(fd, maxBytes + 1);
+    const text = read.bytes.toString('utf8');
+    if (read.end === 'blocked') {
+      // A descriptor set non-blocking by whoever started Rackside: the stream reads the rest.
+      this.buffer = text;
+      return this.readLine(maxBytes);
+    }
+    if (read.end === 'too-long') return tooLong;
+    if (read.end === 'end' && text === '') return null;
+    const line = text.replace(/\r$/, '');
+    return Buffer.byteLength(line) > maxBytes ? tooLong : line;
   }
 
   async readAll(limit = 64 * 1024 * 1024): Promise<string> {
@@ -130,21 +174,37 @@ export class InputReader {
   /**
    * Asks for a hidden value: prompt on stderr, no echo on a terminal. `variable`: the environment
    * variable that gives it without a prompt, named when the input has nothing to answer with.
+   * Piped input gives one line, of at most `maxBytes`: an empty one is refused.
    */
-  async secret(prompt: string, variable?: string): Promise<string> {
-    const tty = (this.io.stdin as { isTTY?: boolean }).isTTY === true;
+  async secret(
+    prompt: string,
+    variable?: string,
+    maxBytes = maxPassphraseLineBytes,
+  ): Promise<string> {
+    const tty = this.isTerminal();
     this.io.stderr.write(prompt);
     const raw = this.io.stdin as { setRawMode?: (on: boolean) => void };
     if (tty) raw.setRawMode?.(true);
     try {
-      const line = tty ? await this.readRawLine() : await this.readLine();
-      if (line === null) {
+      const line = tty ? await this.readRawLine() : await this.readPipedLine(maxBytes);
+      const label = prompt.trim().replace(/:$/, '');
+      // On a terminal the line break after the prompt comes from `finally`.
+      const refuse = (message: string): never => {
         if (!tty) this.io.stderr.write('\n');
-        const what = prompt.trim().replace(/:$/, '').toLowerCase();
-        throw new UsageError(
-          `No ${what} was given: the input ended` +
-            (variable === undefined ? '.' : `; set ${variable} to give it without a prompt.`),
+        throw new UsageError(message);
+      };
+      const orVariable =
+        variable === undefined ? '.' : `; set ${variable} to give it without a prompt.`;
+      if (line === null) {
+        return refuse(`No ${label.toLowerCase()} was given: the input ended${orVariable}`);
+      }
+      if (line === tooLong) {
+        return refuse(
+          `The line read from standard input for "${label}" is longer than ${String(maxBytes)} bytes.`,
         );
+      }
+      if (line === '' && !tty) {
+        return refuse(`An empty line was read from standard input for "${label}"${orVariable}`);
       }
       return line;
     } finally {
@@ -174,6 +234,45 @@ export class InputReader {
   }
 
   close(): void {
-    this.io.stdin.pause();
+    if (this.started) this.io.stdin.pause();
   }
+}
+
+type FdLineEnd = 'newline' | 'end' | 'too-long' | 'blocked';
+
+/**
+ * One line read from `fd` a byte at a time, as the shell's `read` does: nothing after its line
+ * break is taken, so the rest of piped input stays for whatever reads it next. `bytes` is the
+ * line without its `\n`; `end` says why reading stopped: the line break, the end of the input
+ * (or a descriptor that cannot be read), more than `maxBytes` without a line break, or a
+ * non-blocking descriptor with nothing to read yet.
+ */
+async function readLineFromFd(
+  fd: number,
+  maxBytes: number,
+): Promise<{ bytes: Buffer; end: FdLineEnd }> {
+  const line = Buffer.alloc(maxBytes + 1);
+  let length = 0;
+  for (;;) {
+    let read: number;
+    try {
+      read = await readByte(fd, line, length);
+    } catch (error) {
+      const blocked = (error as NodeJS.ErrnoException).code === 'EAGAIN';
+      return { bytes: line.subarray(0, length), end: blocked ? 'blocked' : 'end' };
+    }
+    if (read === 0) return { bytes: line.subarray(0, length), end: 'end' };
+    if (line[length] === 0x0a) return { bytes: line.subarray(0, length), end: 'newline' };
+    length += 1;
+    if (length > maxBytes) return { bytes: line.subarray(0, length), end: 'too-long' };
+  }
+}
+
+function readByte(fd: number, into: Buffer, at: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    fs.read(fd, into, at, 1, null, (error, bytesRead) => {
+      if (error === null) resolve(bytesRead);
+      else reject(error);
+    });
+  });
 }

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../core/logger';
 import { tempDir } from '../db/test-helpers';
 import { openStore } from '../store/open-store';
-import { cli, cliOnTerminal, env, manifest, writeJson } from './test-helpers';
+import { cli, cliOnTerminal, env, manifest, writeJson, type CliRun } from './test-helpers';
 
 describe('rackside: its command line, help, exit codes and process', () => {
   it('prints its version with --version and exits 0', async () => {
@@ -200,6 +200,83 @@ describe('rackside: its command line, help, exit codes and process', () => {
       stdin: `${env.RACKSIDE_PASSPHRASE}\n`,
     });
     expect(piped).toMatchObject({ code: 0, stderr: 'Vault passphrase: ' });
+  });
+
+  describe('in a script, where the passphrase comes first on a pipe and other lines follow', () => {
+    /**
+     * `rackside` and then `cat` on one pipe, as in a script: `input` is written at once, and what
+     * `cat` prints is what rackside left of it.
+     */
+    async function thenCat(input: string): Promise<CliRun> {
+      const dir = tempDir();
+      const file = writeJson(manifest);
+      expect((await cli(['--data-dir', dir, 'profiles', 'import', file], { env })).code).toBe(0);
+      const child = spawn(
+        'sh',
+        ['-c', '"$NODE" "$BIN" --data-dir "$DIR" profiles import "$FILE"; echo "exit $?"; cat'],
+        {
+          env: {
+            ...Object.fromEntries(
+              Object.entries(process.env).filter(([name]) => !name.startsWith('RACKSIDE_')),
+            ),
+            NODE: process.execPath,
+            BIN: path.resolve(import.meta.dirname, '../../../bin/rackside.mjs'),
+            DIR: dir,
+            FILE: file,
+          },
+          stdio: ['pipe', 'pipe', 'pipe'],
+        },
+      );
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.stdin.end(input);
+      const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+      return { code: code ?? -1, stdout, stderr };
+    }
+
+    const imported = `Imported 0 new and 0 updated profiles; ${String(manifest.profiles.length)} unchanged.\n`;
+
+    it.each([
+      ['a line break', '\n'],
+      ['CRLF', '\r\n'],
+    ])(
+      'reads the passphrase line ending in %s and leaves the next lines to the next command',
+      async (_what, lineBreak) => {
+        const run = await thenCat(`${env.RACKSIDE_PASSPHRASE}${lineBreak}router-1\nrouter-2\n`);
+        expect(run).toEqual({
+          code: 0,
+          stdout: `${imported}exit 0\nrouter-1\nrouter-2\n`,
+          stderr: 'Vault passphrase: ',
+        });
+      },
+    );
+
+    it('reads a passphrase without a final line break', async () => {
+      expect(await thenCat(env.RACKSIDE_PASSPHRASE)).toEqual({
+        code: 0,
+        stdout: `${imported}exit 0\n`,
+        stderr: 'Vault passphrase: ',
+      });
+    });
+
+    it('refuses an empty passphrase line clearly and leaves the next lines to the next command', async () => {
+      expect(await thenCat('\nrouter-1\n')).toEqual({
+        code: 0,
+        stdout: 'exit 2\nrouter-1\n',
+        stderr:
+          'Vault passphrase: \nrackside: An empty line was read from standard input for "Vault passphrase"; set RACKSIDE_PASSPHRASE to give it without a prompt.\n',
+      });
+    });
+
+    it('refuses a passphrase line too long to be one, and says how long one may be', async () => {
+      const run = await thenCat(`${'x'.repeat(5000)}\nrouter-1\n`);
+      expect(run.stdout).toMatch(/^exit 2\n/);
+      expect(run.stderr).toBe(
+        'Vault passphrase: \nrackside: The line read from standard input for "Vault passphrase" is longer than 4096 bytes.\n',
+      );
+    });
   });
 
   it('stops with status 130 when Ctrl-C is typed at the passphrase prompt, as at any other', async () => {

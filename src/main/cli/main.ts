@@ -14,7 +14,13 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 process.exitCode = await runCli(process.argv.slice(2), {
-  stdin: process.stdin,
+  // Touched only when a command reads stdin to its end or prompts on a terminal: over a pipe,
+  // Node's stream reads ahead (and makes the pipe non-blocking), taking lines of a script's input
+  // meant for the commands after this one. A passphrase line is read from fd 0 instead.
+  get stdin() {
+    return process.stdin;
+  },
+  stdinFd: 0,
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,

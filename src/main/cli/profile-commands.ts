@@ -81,12 +81,17 @@ function fileProblem(file: string, error: unknown, access: 'read' | 'write'): st
         : (error as Error).message;
 }
 
+/** A secret value holds up to 32 Ki characters: up to 4 bytes each as UTF-8, on one line. */
+const maxSecretLineBytes = 4 * 32 * 1024;
+
 async function promptSecrets(
   s: CliSession,
   fields: SecretField[],
 ): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (const field of fields) out[field] = await s.input.secret(`${field}: `);
+  for (const field of fields) {
+    out[field] = await s.input.secret(`${field}: `, undefined, maxSecretLineBytes);
+  }
   return out;
 }
 

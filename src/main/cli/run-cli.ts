@@ -30,9 +30,11 @@ Environment:
 
 Passphrases without their variable: a prompt on a terminal; when standard input
 is not a terminal, its first line is read as the passphrase (a new one takes two
-lines, the second its repeat), and a command whose input has ended exits 2. In a
-loop that reads standard input, set RACKSIDE_PASSPHRASE or give rackside </dev/null:
-otherwise it takes the loop's next line (and maybe more) as its input.
+lines, the second its repeat) and nothing past it: the lines after it stay for the
+commands that follow. A command whose input has ended, or gives an empty line or
+one over 4096 bytes, exits 2. In a loop that reads standard input, set
+RACKSIDE_PASSPHRASE or give rackside </dev/null: otherwise it takes the loop's next
+line as the passphrase.
 
 Exit codes: 0 ok, 1 failure, 2 usage (a query that cannot be read included),
 130 when Ctrl-C cancelled a sync, a login test or a prompt, 143 a sync stopped

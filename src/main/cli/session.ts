@@ -103,7 +103,7 @@ export class CliSession {
     return (profile) => {
       const fromEnv = this.io.env[otpEnvVar]?.replace(/\s+/g, '');
       if (fromEnv !== undefined && fromEnv !== '') return Promise.resolve(fromEnv);
-      if ((this.io.stdin as { isTTY?: boolean }).isTTY !== true) {
+      if (!this.input.isTerminal()) {
         return Promise.reject(
           new AppError(
             'bad-request',
