@@ -202,6 +202,25 @@ describe('rackside: its command line, help, exit codes and process', () => {
     expect(piped).toMatchObject({ code: 0, stderr: 'Vault passphrase: ' });
   });
 
+  it('counts wrong passphrases across rackside commands, as a script guessing in a loop would try them', async () => {
+    const dir = tempDir();
+    const file = writeJson(manifest);
+    expect((await cli(['--data-dir', dir, 'profiles', 'import', file], { env })).code).toBe(0);
+    const stderrs: string[] = [];
+    for (const guess of ['guess number 1', 'guess number 2', 'guess number 3']) {
+      const run = await cli(['--data-dir', dir, 'profiles', 'import', file], {
+        env: { RACKSIDE_PASSPHRASE: guess },
+      });
+      expect(run.code).toBe(1);
+      stderrs.push(run.stderr);
+    }
+    expect(stderrs).toEqual([
+      'rackside: Wrong passphrase; the vault stays locked.\n',
+      'rackside: Wrong passphrase; the vault stays locked.\n',
+      'rackside: Wrong passphrase; the vault stays locked. Next attempt allowed in 1 s.\n',
+    ]);
+  });
+
   describe('in a script, where the passphrase comes first on a pipe and other lines follow', () => {
     /**
      * `rackside` and then `cat` on one pipe, as in a script: `input` is written at once, and what

@@ -487,3 +487,18 @@ describe('migration 19: search words folded as whole values are', () => {
     db.close();
   });
 });
+
+describe('migration 20: vault unlock limit', () => {
+  it('starts with no wrong passphrases counted and keeps exactly one count', () => {
+    const db = dbAt(20);
+    expect(db.prepare('SELECT id, failures, not_before FROM vault_unlock_limit').all()).toEqual([
+      { id: 1, failures: 0, not_before: 0 },
+    ]);
+    expect(() =>
+      db.prepare('INSERT INTO vault_unlock_limit (id, failures) VALUES (2, 1)').run(),
+    ).toThrow(/CHECK/);
+    expect(() => db.prepare('UPDATE vault_unlock_limit SET failures = -1').run()).toThrow(/CHECK/);
+    expect(db.pragma('user_version', { simple: true })).toBe(20);
+    db.close();
+  });
+});

@@ -456,4 +456,19 @@ export const migrations: readonly Migration[] = [
     // correlation, and merge version 6 writes every asset's search text again.
     sql: `UPDATE inventory_state SET dirty = 1, generation = generation + 1;`,
   },
+  {
+    version: 20,
+    name: 'vault unlock limit',
+    // Wrong vault passphrases are counted here, not in one process's memory: the app and every
+    // rackside command share one limit, and a restart does not clear it. A count and a time in
+    // milliseconds since 1970 before which no attempt is made; nothing secret.
+    sql: `
+      CREATE TABLE vault_unlock_limit (
+        id          INTEGER PRIMARY KEY CHECK (id = 1),
+        failures    INTEGER NOT NULL DEFAULT 0 CHECK (failures >= 0),
+        not_before  INTEGER NOT NULL DEFAULT 0
+      ) STRICT;
+      INSERT INTO vault_unlock_limit (id) VALUES (1);
+    `,
+  },
 ];

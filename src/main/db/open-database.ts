@@ -200,7 +200,7 @@ const openFiles = new Set<string>();
 const damageSeen = new Set<string>();
 
 /** SQLite's "database is locked": another connection kept the lock past the busy timeout. */
-function isBusy(error: unknown): boolean {
+export function isBusy(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }

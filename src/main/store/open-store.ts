@@ -6,6 +6,7 @@ import { openDatabase, type CorruptionReport } from '../db/open-database';
 import type { Sqlite } from '../db/sqlite';
 import { ProfileService } from '../profiles/profile-service';
 import type { SecretBox } from '../vault/secret-box';
+import { StoredUnlockLimit } from '../vault/stored-unlock-limit';
 import { Vault, type Timers } from '../vault/vault';
 import {
   dismissRecoveries,
@@ -95,6 +96,7 @@ export function openStore(options: OpenStoreOptions): Store {
     now: () => clock().getTime(),
     ...(options.timers === undefined ? {} : { timers: options.timers }),
     storedSecrets: () => Number(database.db.prepare('SELECT count(*) FROM secrets').pluck().get()),
+    unlockLimit: new StoredUnlockLimit(database.db, logger.child('vault')),
   });
   const { db, recovered } = database;
   let recoveries =

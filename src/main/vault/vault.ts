@@ -3,7 +3,7 @@ import type { VaultState } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import type { Logger } from '../core/logger';
 import { isRealKeyring, type SecretBox } from './secret-box';
-import { UnlockLimiter } from './unlock-limiter';
+import { UnlockLimiter, type UnlockLimitRecord } from './unlock-limiter';
 import { deriveKey, newScryptParams, seal, tryOpen } from './vault-crypto';
 import {
   createVaultHeader,
@@ -44,6 +44,11 @@ export interface VaultOptions {
    * not restored with the database) is not replaced: a new data key could never read them.
    */
   storedSecrets?: () => number;
+  /**
+   * Where wrong passphrases are counted: the database, shared by every Rackside process on the
+   * data folder (`StoredUnlockLimit`). Without it, this object's memory.
+   */
+  unlockLimit?: UnlockLimitRecord;
 }
 
 export interface KeychainStatus {
@@ -78,7 +83,7 @@ export class Vault {
   constructor(private readonly options: VaultOptions) {
     this.now = options.now ?? Date.now;
     this.timers = options.timers ?? realTimers;
-    this.limiter = new UnlockLimiter(this.now);
+    this.limiter = new UnlockLimiter(this.now, options.unlockLimit);
   }
 
   state(): VaultState {
@@ -232,7 +237,7 @@ export class Vault {
     }
     await this.oneAttemptAtATime(async () => {
       const header = this.requireHeader();
-      this.limiter.check();
+      this.limiter.attempt();
       const dataKey = await this.unwrapWithPassphrase(
         header,
         current,
@@ -295,17 +300,17 @@ export class Vault {
   private async unlockWith(passphrase: string, refusal: string): Promise<void> {
     await this.oneAttemptAtATime(async () => {
       const header = this.requireHeader();
-      this.limiter.check();
+      this.limiter.attempt();
       const dataKey = await this.unwrapWithPassphrase(header, passphrase, refusal);
       this.becomeUnlocked(dataKey);
     });
   }
 
   /**
-   * Runs passphrase attempts one after another. The limiter is asked before the slow key
-   * derivation and told the outcome after it: attempts sent together (a script calling
-   * `vault:unlock` many times at once) would otherwise all pass the check before any failure
-   * is counted.
+   * Runs passphrase attempts one after another. Each is counted by the limiter before the slow
+   * key derivation, and the count cleared after it when the passphrase was right: attempts sent
+   * together (a script calling `vault:unlock` many times at once, or several processes on one
+   * data folder) never all pass the check before a failure is counted.
    */
   private oneAttemptAtATime(attempt: () => Promise<void>): Promise<void> {
     const run = this.attempts.then(attempt);
