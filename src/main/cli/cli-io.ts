@@ -183,8 +183,9 @@ export class InputReader {
   ): Promise<string> {
     const tty = this.isTerminal();
     this.io.stderr.write(prompt);
-    const raw = this.io.stdin as { setRawMode?: (on: boolean) => void };
-    if (tty) raw.setRawMode?.(true);
+    // Piped input is read from its descriptor where it can be: the stream is not created then.
+    const raw = tty ? (this.io.stdin as { setRawMode?: (on: boolean) => void }) : null;
+    raw?.setRawMode?.(true);
     try {
       const line = tty ? await this.readRawLine() : await this.readPipedLine(maxBytes);
       const label = prompt.trim().replace(/:$/, '');
@@ -208,7 +209,7 @@ export class InputReader {
       }
       return line;
     } finally {
-      if (tty) {
+      if (raw !== null) {
         raw.setRawMode?.(false);
         this.io.stderr.write('\n');
       }

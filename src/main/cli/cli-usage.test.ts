@@ -223,10 +223,10 @@ describe('rackside: its command line, help, exit codes and process', () => {
 
   describe('in a script, where the passphrase comes first on a pipe and other lines follow', () => {
     /**
-     * `rackside` and then `cat` on one pipe, as in a script: `input` is written at once, and what
-     * `cat` prints is what rackside left of it.
+     * `rackside` and then `cat` on one pipe, as in a script: `input` is written at once (once the
+     * prompt shows, with `afterPrompt`), and what `cat` prints is what rackside left of it.
      */
-    async function thenCat(input: string): Promise<CliRun> {
+    async function thenCat(input: string, afterPrompt = false): Promise<CliRun> {
       const dir = tempDir();
       const file = writeJson(manifest);
       expect((await cli(['--data-dir', dir, 'profiles', 'import', file], { env })).code).toBe(0);
@@ -249,8 +249,11 @@ describe('rackside: its command line, help, exit codes and process', () => {
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.stdin.end(input);
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (afterPrompt && stderr.includes('Vault passphrase: ')) child.stdin.end(input);
+      });
+      if (!afterPrompt) child.stdin.end(input);
       const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
       return { code: code ?? -1, stdout, stderr };
     }
@@ -271,6 +274,15 @@ describe('rackside: its command line, help, exit codes and process', () => {
         });
       },
     );
+
+    it('waits for a passphrase that comes after the prompt, and takes only its line', async () => {
+      const run = await thenCat(`${env.RACKSIDE_PASSPHRASE}\nrouter-1\n`, true);
+      expect(run).toEqual({
+        code: 0,
+        stdout: `${imported}exit 0\nrouter-1\n`,
+        stderr: 'Vault passphrase: ',
+      });
+    });
 
     it('reads a passphrase without a final line break', async () => {
       expect(await thenCat(env.RACKSIDE_PASSPHRASE)).toEqual({
