@@ -176,6 +176,11 @@ describe.each(readers)('a terminal whose stream is read by %s', (_name, inWorker
     session.send('lost;');
     // Each attempt to open it again is refused; the terminal tries five times.
     for (let attempt = 1; attempt <= 5; attempt += 1) {
+      // The wait before the next attempt starts once the terminal hears the last socket closed,
+      // which a reader worker tells it a few messages after the socket itself shows closed.
+      await vi.waitFor(() => {
+        expect(vi.getTimerCount()).toBe(1);
+      });
       await vi.advanceTimersByTimeAsync(250 * 2 ** attempt);
       await vi.waitFor(() => {
         expect(pageSockets).toHaveLength(attempt + 1);
