@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   failReaderWorker,
   installReaderWorker,
@@ -16,6 +16,12 @@ import { defaultSettings } from './terminals-store';
 let host: TestTerminalHost;
 const sessions: TerminalSession[] = [];
 
+beforeAll(async () => {
+  // The first import of the terminal compiles it and its stream modules: about a second, several
+  // on a busy machine. Done once here, it is not charged to whichever test runs first (each test
+  // still gets a fresh page: `vi.resetModules` below runs them again, compiled already).
+  await import('./terminal-session');
+});
 beforeEach(async () => {
   host = await startTerminalHost();
   pointPageAt(host);
