@@ -61,6 +61,37 @@ describe('rackside asset', () => {
     });
   });
 
+  it('lists two assets of one name in the inventory with the id that asset show takes', async () => {
+    const dir = await twoClusters();
+    const showRecords = async (id: string): Promise<string[]> => {
+      const shown = await cli(['--data-dir', dir, '--json', 'asset', 'show', id]);
+      expect(shown.code).toBe(0);
+      return (JSON.parse(shown.stdout) as AssetDetail).links.map((l) => l.externalId);
+    };
+
+    const table = await cli(['--data-dir', dir, 'inventory', '--no-check', 'web01']);
+    const [header = '', ...rows] = table.stdout.trim().split('\n');
+    expect(header.split(/\s+/).slice(0, 2)).toEqual(['ID', 'NAME']);
+    const ids = rows
+      .map((row) => row.split(/\s+/))
+      .filter(([, name]) => name === 'web01')
+      .map(([id = '']) => id);
+    expect(ids).toHaveLength(2);
+    const records = await Promise.all(ids.map(showRecords));
+    expect(records.flat().sort()).toEqual(['pve-a/qemu/101', 'pve-b/qemu/201']);
+
+    // On a terminal too narrow for the table, each asset's block says its id too.
+    const blocks = await cli(['--data-dir', dir, 'inventory', '--no-check', 'web01'], {
+      columns: 30,
+    });
+    const blockIds = blocks.stdout
+      .trim()
+      .split('\n\n')
+      .filter((block) => block.includes('\nNAME:     web01\n'))
+      .map((block) => /^ID:\s+(\S+)$/m.exec(block)?.[1] ?? '');
+    expect(blockIds).toEqual(ids);
+  });
+
   it('joins two assets by hand, and splits a record back out, both kept in the inventory', async () => {
     const dir = await twoClusters();
     const [a, b] = await assetsNamed(dir, 'web01');

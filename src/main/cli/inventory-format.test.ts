@@ -43,11 +43,12 @@ describe('the asset table', () => {
     ];
     const lines = formatAssetTable(rows, rows.length).split('\n');
     expect(lines).toHaveLength(6);
-    // The widest name is 12 columns (six CJK characters), the widest OS 12 (`Alpine Linux`).
+    // The id is 2 columns (`ID`), the widest name 12 (six CJK characters), the widest OS 12
+    // (`Alpine Linux`).
     const header = columnStarts(lines[0]!);
-    expect(header).toEqual([0, 14, 20, 29, 43, 53, 62]);
+    expect(header).toEqual([0, 4, 18, 24, 33, 47, 57, 66]);
     for (const line of lines) expect(columnStarts(line)).toEqual(header);
-    expect(lines[2]).toBe('数据库服务器  vm    running  Debian 12     10.0.0.2  proxmox  -');
+    expect(lines[2]).toBe('2   数据库服务器  vm    running  Debian 12     10.0.0.2  proxmox  -');
   });
 
   it('measures a control character in a name as the escape the terminal is shown', () => {

@@ -53,8 +53,12 @@ export function formatOutcomes(outcomes: readonly SyncOutcome[]): string {
   );
 }
 
-/** The table of `inventory`: `rows` are the assets from `offset` on of the `total` that match. */
-/** `width`: the terminal's, where a table wider than that is shown an asset at a time. */
+/**
+ * The table of `inventory`: `rows` are the assets from `offset` on of the `total` that match.
+ * Each row starts with the asset's id, which `asset show|join|split` take: two assets of one
+ * name (the same short name in two clusters) are otherwise alike, and a name names neither.
+ * `width`: the terminal's, where a table wider than that is shown an asset at a time.
+ */
 export function formatAssetTable(
   rows: readonly AssetRow[],
   total: number,
@@ -66,8 +70,9 @@ export function formatAssetTable(
     return `No assets from ${String(offset + 1)} on: ${String(total)} ${total === 1 ? 'matches' : 'match'}.`;
   }
   const body = table(
-    ['NAME', 'KIND', 'STATUS', 'OS', 'IP', 'SYSTEMS', 'UPDATES'],
+    ['ID', 'NAME', 'KIND', 'STATUS', 'OS', 'IP', 'SYSTEMS', 'UPDATES'],
     rows.map((r) => [
+      String(r.id),
       r.name,
       r.kind,
       r.freshness.offline ? `${r.status} (offline)` : r.status,

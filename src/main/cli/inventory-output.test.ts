@@ -25,6 +25,13 @@ function guest(vmid: number, name: string, ip: string): SourceRecord {
 const seeded = (records: SourceRecord[]): Promise<string> =>
   seededInventory({ pve: records }, 'output passphrase 1');
 
+/** The id of each asset in `dir`'s inventory, by its name, as `inventory --format json` gives. */
+async function idsByName(dir: string): Promise<Map<string, string>> {
+  const run = await cli(['--data-dir', dir, 'inventory', '--no-check', '--format', 'json']);
+  const { assets } = JSON.parse(run.stdout) as { assets: { id: number; name: string }[] };
+  return new Map(assets.map((a) => [a.name, String(a.id)]));
+}
+
 const connectors = cliConnectors.current;
 afterEach(() => {
   cliConnectors.current = connectors;
@@ -101,11 +108,13 @@ describe('what the CLI prints about assets', () => {
       { ...guest(101, 'db01', '10.0.0.1'), os: 'Plan\n9' },
       guest(102, 'web\t01', '10.0.0.2'),
     ]);
+    const ids = await idsByName(dir);
+    const id = (name: string): string => (ids.get(name) ?? '').padEnd(2);
     const run = await cli(['--data-dir', dir, 'inventory', '--no-check']);
     expect(run.stdout.split('\n')).toEqual([
-      'NAME       KIND  STATUS   OS         IP        SYSTEMS  UPDATES',
-      'db01       vm    running  Plan\\x0a9  10.0.0.1  proxmox  -',
-      'web\\x0901  vm    running  -          10.0.0.2  proxmox  -',
+      'ID  NAME       KIND  STATUS   OS         IP        SYSTEMS  UPDATES',
+      `${id('db01')}  db01       vm    running  Plan\\x0a9  10.0.0.1  proxmox  -`,
+      `${id('web\t01')}  web\\x0901  vm    running  -          10.0.0.2  proxmox  -`,
       '',
     ]);
   });
@@ -116,23 +125,17 @@ describe('what the CLI prints about assets', () => {
       guest(102, 'web01', '10.0.0.2'),
     ]);
     const onTerminal = async (columns: number): Promise<string> => {
-      const stdout = Object.assign(new PassThrough(), { isTTY: true, columns });
-      let out = '';
-      stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-      const code = await runCli(['--data-dir', dir, 'inventory', '--no-check'], {
-        stdin: new PassThrough(),
-        stdout,
-        stderr: new PassThrough(),
-        env: {},
-      });
-      expect(code).toBe(0);
-      return out;
+      const run = await cli(['--data-dir', dir, 'inventory', '--no-check'], { columns });
+      expect(run.code).toBe(0);
+      return run.stdout;
     };
     // Wide enough: the table as in a pipe.
     expect(await onTerminal(120)).toBe(
       (await cli(['--data-dir', dir, 'inventory', '--no-check'])).stdout,
     );
+    const ids = await idsByName(dir);
     expect((await onTerminal(40)).split('\n')).toEqual([
+      `ID:       ${ids.get('db01') ?? ''}`,
       'NAME:     db01',
       'KIND:     vm',
       'STATUS:   running',
@@ -141,6 +144,7 @@ describe('what the CLI prints about assets', () => {
       'SYSTEMS:  proxmox',
       'UPDATES:  -',
       '',
+      `ID:       ${ids.get('web01') ?? ''}`,
       'NAME:     web01',
       'KIND:     vm',
       'STATUS:   running',
@@ -218,12 +222,12 @@ describe('what the CLI prints about assets', () => {
       'rackside: warning: The data folder could not be read or written (SQLite: disk I/O error): its disk may be full or failing. Free some space or check the disk. Showing what is stored; nothing can be saved until then.\n',
     );
     expect(read.status).toBe(0);
-    expect(read.stdout.split('\n').map((line) => line.split(/\s+/)[0])).toEqual([
-      'NAME',
-      'db01',
-      'web01',
-      '',
-    ]);
+    expect(
+      read.stdout
+        .trim()
+        .split('\n')
+        .map((line) => line.split(/\s+/)[1]),
+    ).toEqual(['NAME', 'db01', 'web01']);
     // A change is refused with the disk's reason; nothing stored is lost.
     const write = onFullDisk('--data-dir', dir, 'profiles', 'remove', 'pve');
     expect(write.status).toBe(1);
@@ -361,7 +365,7 @@ describe('what the CLI prints about assets', () => {
     ]);
     expect(released()).toBe(true);
     const after = await cli(['--data-dir', dir, 'inventory', '--no-check']);
-    expect(after.stdout).toMatch(/^web01\s+vm\s+running/m);
+    expect(after.stdout).toMatch(/^\d+\s+web01\s+vm\s+running/m);
   });
 
   it('says no warning of a sync that Ctrl-C cancelled, as it kept nothing from it', async () => {

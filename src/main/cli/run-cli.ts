@@ -207,7 +207,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   asset
     .command('show <id>')
     .description(
-      'an asset (by name, or its id from inventory --format csv or json) and why its records merged',
+      'an asset (by name, or its id: the ID column of inventory) and why its records merged',
     )
     .action(existing((s, id: string) => assets.showAsset(s, id)));
   asset

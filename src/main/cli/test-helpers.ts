@@ -18,13 +18,24 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the CLI in-process with the given stdin text and environment. */
+/**
+ * Runs the CLI in-process with the given stdin text and environment; with `columns`, its output
+ * goes to a terminal that many columns wide instead of a pipe.
+ */
 export async function cli(
   argv: string[],
-  options: { stdin?: string; env?: NodeJS.ProcessEnv; onInterrupt?: CliIo['onInterrupt'] } = {},
+  options: {
+    stdin?: string;
+    env?: NodeJS.ProcessEnv;
+    onInterrupt?: CliIo['onInterrupt'];
+    columns?: number;
+  } = {},
 ): Promise<CliRun> {
   const stdin = new PassThrough();
-  const stdout = new PassThrough();
+  const stdout =
+    options.columns === undefined
+      ? new PassThrough()
+      : Object.assign(new PassThrough(), { isTTY: true, columns: options.columns });
   const stderr = new PassThrough();
   let out = '';
   let err = '';
