@@ -122,7 +122,8 @@ describe('rackside: its command line, help, exit codes and process', () => {
       `Imported ${String(manifest.profiles.length)} new and 0 updated profiles.\n`,
     );
     const listed = await cli(['--data-dir', dir, 'profiles', 'list']);
-    expect(listed.stdout.trim().split('\n')).toHaveLength(manifest.profiles.length);
+    // A header row, then a row per profile.
+    expect(listed.stdout.trim().split('\n')).toHaveLength(manifest.profiles.length + 1);
   });
 
   it('says in words why it cannot read a file it was given, not with a system error code', async () => {

@@ -24,8 +24,8 @@ describe('the profile list', () => {
     const starts = lines.map((line) =>
       [...line.matchAll(/\S+(?: \S+)*/g)].map((m) => displayWidth(line.slice(0, m.index))),
     );
-    // `🔥 hot spare` is the widest name (12 columns), `ssh` is padded to the least width (4),
-    // `España` is the widest folder (6).
+    // `🔥 hot spare` is the widest name (12 columns), `ssh` is padded to its heading's width
+    // (KIND, 4), `España` is as wide as its heading (FOLDER, 6); the heading row lines up too.
     expect(starts[0]).toEqual([0, 14, 20, 28]);
     for (const s of starts) expect(s).toEqual(starts[0]);
   });

@@ -1,7 +1,6 @@
 import { isInsecure, type ProbeResult, type ProfileView } from '../../shared/profiles';
 import type { LoginTest } from '../../shared/inventory';
-import { printable } from './cli-io';
-import { displayWidth, padToWidth } from './format-width';
+import { table } from './inventory-format';
 
 function target(profile: ProfileView): string {
   const c = profile.connection;
@@ -17,27 +16,22 @@ function target(profile: ProfileView): string {
   }
 }
 
-export function formatList(profiles: ProfileView[]): string {
+/**
+ * The table of `profiles list`, with a header row as `inventory`'s; on a terminal narrower than
+ * `width`, a block of `HEADER:  value` lines a profile.
+ */
+export function formatList(profiles: ProfileView[], width = Infinity): string {
   if (profiles.length === 0) return 'No profiles.';
-  // Escaped before measuring, so that columns are as wide as what the terminal shows.
-  const rows = profiles.map((p) =>
-    [
+  return table(
+    ['NAME', 'KIND', 'FOLDER', 'TARGET'],
+    profiles.map((p) => [
       p.name,
       p.connection.kind,
       p.folder || '-',
       target(p) + (isInsecure(p.connection) ? '  [INSECURE]' : ''),
-    ].map(printable),
+    ]),
+    width,
   );
-  // In terminal columns: a CJK name or an emoji takes two.
-  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => displayWidth(r[i] ?? '')), 4));
-  return rows
-    .map((r) =>
-      r
-        .map((cell, i) => padToWidth(cell, widths[i] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
 }
 
 export function formatProfile(profile: ProfileView): string {

@@ -60,7 +60,7 @@ export function services(
 }
 
 /** The width of the terminal the output goes to; none for a file or a pipe. */
-function terminalWidth(s: CliSession): number {
+export function terminalWidth(s: CliSession): number {
   const out = s.io.stdout as { isTTY?: boolean; columns?: number };
   return out.isTTY === true && out.columns !== undefined && out.columns > 0
     ? out.columns

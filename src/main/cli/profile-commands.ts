@@ -20,11 +20,12 @@ import { includeReader, sshConfigToManifest } from '../profiles/ssh-config-impor
 import { writeFileDurably } from '../core/atomic-file';
 import { UsageError } from './cli-io';
 import { formatList, formatProbe, formatProfile } from './format';
+import { terminalWidth } from './inventory-commands';
 import type { CliSession } from './session';
 
 export function listProfiles(s: CliSession): number {
   const profiles = s.store.profiles.list();
-  s.print(profiles, () => formatList(profiles));
+  s.print(profiles, () => formatList(profiles, terminalWidth(s)));
   return 0;
 }
 

@@ -91,6 +91,31 @@ describe('rackside profiles, probes and the data folder', () => {
     expect(shown.stdout).toMatch(/secrets: {4}password=stored/);
   });
 
+  it('lists profiles under a header row, as the inventory table, and as blocks when narrow', async () => {
+    const dir = tempDir();
+    expect(
+      (await cli(['--data-dir', dir, 'profiles', 'import', writeJson(manifest)], { env })).code,
+    ).toBe(0);
+    const listed = await cli(['--data-dir', dir, 'profiles', 'list']);
+    expect(listed.code).toBe(0);
+    const [header = '', ...rows] = listed.stdout.trimEnd().split('\n');
+    expect(header.split(/\s+/)).toEqual(['NAME', 'KIND', 'FOLDER', 'TARGET']);
+    expect(rows.map((row) => row.split(/\s+/)[0]).sort()).toEqual(
+      manifest.profiles.map((p) => p.name).sort(),
+    );
+    // Each value starts under its heading.
+    const kindAt = header.indexOf('KIND');
+    const pve = rows.find((row) => row.startsWith('pve-lab ')) ?? '';
+    expect(pve.slice(kindAt).split(/\s+/).slice(0, 2)).toEqual(['proxmox', 'Lab']);
+
+    const narrow = await cli(['--data-dir', dir, 'profiles', 'list'], { columns: 30 });
+    const blocks = narrow.stdout.trimEnd().split('\n\n');
+    expect(blocks).toHaveLength(manifest.profiles.length);
+    expect(blocks.find((block) => block.startsWith('NAME:    pve-lab\n'))).toMatch(
+      /^NAME: {4}pve-lab\nKIND: {4}proxmox\nFOLDER: {2}Lab\nTARGET: {2}https:\/\/\S+$/,
+    );
+  });
+
   it('adds with prompted secrets, edits fields, exports plain and removes', async () => {
     const dir = tempDir();
     const { secrets: _s, ...router } = sampleProfiles[3]!;
