@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateFleet } from '../../../lab/fleet';
 import { AppError } from '../../shared/errors';
-import type { SyncOutcome } from '../../shared/inventory';
+import type { AssetDetail, SyncOutcome } from '../../shared/inventory';
 import { silentLogger } from '../core/logger';
 import { tempDir } from '../db/test-helpers';
 import { openStore } from '../store/open-store';
@@ -288,8 +288,14 @@ describe('rackside sync, inventory, export and drift', () => {
     );
     const drift = await cli(['--data-dir', dir, 'drift']);
     expect(drift.code).toBe(0);
-    expect(drift.stdout).toMatch(/^NAME\s+KIND\s+IN\s+MISSING FROM\s+WHY/);
+    expect(drift.stdout).toMatch(/^ID\s+NAME\s+KIND\s+IN\s+MISSING FROM\s+WHY/);
     expect(drift.stdout).toMatch(/unknown to (Foreman|PatchMon)/);
+    // A row's id is the asset's: `asset show` takes it, whatever other asset has its name.
+    const [id = '', name, kind] = drift.stdout.split('\n')[1]?.split(/\s+/) ?? [];
+    const shown = await cli(['--data-dir', dir, '--json', 'asset', 'show', id]);
+    expect(shown.code).toBe(0);
+    const { asset } = JSON.parse(shown.stdout) as AssetDetail;
+    expect([asset.name, asset.kind]).toEqual([name, kind]);
   });
 
   it('calls nothing missing from Proxmox VE while one of its clusters never synced, and says why', async () => {

@@ -141,11 +141,19 @@ export function formatCsv(rows: readonly AssetRow[]): string {
   return `${[header.join(','), ...lines].join('\n')}\n`;
 }
 
+/** The table of `drift`: each row starts with the asset's id, as `inventory`'s does. */
 export function formatDrift(items: readonly DriftItem[], width = Infinity): string {
   if (items.length === 0) return 'No drift: every asset is where it is expected.';
   return table(
-    ['NAME', 'KIND', 'IN', 'MISSING FROM', 'WHY'],
-    items.map((i) => [i.name, i.kind, i.presentIn.join(','), i.missingFrom.join(','), i.reason]),
+    ['ID', 'NAME', 'KIND', 'IN', 'MISSING FROM', 'WHY'],
+    items.map((i) => [
+      String(i.assetId),
+      i.name,
+      i.kind,
+      i.presentIn.join(','),
+      i.missingFrom.join(','),
+      i.reason,
+    ]),
     width,
   );
 }
