@@ -6,10 +6,13 @@ import type { Notice } from '../../shared/contract';
 import type { EventHub } from '../core/events';
 import { createLogger, silentLogger, type LogRecord } from '../core/logger';
 import { useTempDirs } from '../test-support/temp-dir';
+import { openSqlite } from '../db/sqlite';
+import { sampleProfiles } from '../profiles/fixtures';
 import { openStore } from '../store/open-store';
 import { dataBeforeUrlCleanup } from '../store/test-helpers';
 import { createCore, type CoreOptions } from './create-core';
 import { takeEnvPassphrase } from './env-passphrase';
+import { recoveredElsewhereMessage } from './moved-database';
 
 const tempDir = useTempDirs();
 
@@ -233,7 +236,7 @@ describe('a damaged database another Rackside process moved aside', () => {
           dismissible: true,
           message: expect.stringMatching(
             new RegExp(
-              `^The database ${database} is damaged \\(not an SQLite file\\)\\. It was moved to ${database}\\.corrupt-.* Restart Rackside: until then it still works on the moved file, and what it saves goes there\\.$`,
+              `^The database ${database} is damaged \\(not an SQLite file\\)\\. It was moved to ${database}\\.corrupt-.* Restart Rackside to use the new one: until then it shows what the moved file holds and saves nothing\\.$`,
             ),
           ) as unknown,
         },
@@ -280,6 +283,85 @@ describe('a damaged database another Rackside process moved aside', () => {
       data: [{ id: 'database-recovered' }],
     });
     await again.close();
+  });
+});
+
+describe('an app running on a database another Rackside process moved aside', () => {
+  const context = { host: 'browser' } as const;
+
+  it('refuses every save with the reason, keeps showing what is stored, and leaves the moved file alone', async () => {
+    const dataDir = await tempDir();
+    const options = {
+      dataDir,
+      host: 'browser',
+      version: '0',
+      logger: silentLogger,
+      unlockWith: 'moved-aside passphrase',
+    } as const;
+    // A first start leaves a profile, in a database closed cleanly (all of it in the file).
+    const first = await createCore(options);
+    expect((await first.router.dispatch('profiles:save', sampleProfiles[0], context)).ok).toBe(
+      true,
+    );
+    await first.close();
+    const database = path.join(dataDir, 'rackside.db');
+    const reader = openSqlite(database);
+    const pageSize = reader.pragma('page_size', { simple: true }) as number;
+    const auditRoot = reader
+      .prepare("SELECT rootpage FROM sqlite_master WHERE name = 'audit_log'")
+      .pluck()
+      .get() as number;
+    reader.close();
+
+    const core = await createCore(options);
+    try {
+      const shown = noticesOnceThey(core.events, (ids) => ids.includes('database-recovered'));
+      // Damage the app never reads here (the audit log's first page), which the CLI's full check
+      // finds: it moves the file aside while the app has it open.
+      const handle = await fs.open(database, 'r+');
+      await handle.write(Buffer.alloc(pageSize, 0xa5), 0, pageSize, (auditRoot - 1) * pageSize);
+      await handle.close();
+      const cli = openStore({ dataDir, logger: silentLogger });
+      const movedTo = cli.recovered?.movedTo;
+      cli.close();
+      if (movedTo === undefined) throw new Error('the CLI found no damage');
+      const movedFiles = async (): Promise<string[]> =>
+        Promise.all(
+          [movedTo, `${movedTo}-wal`].map(async (file) =>
+            (await fs.readFile(file).catch(() => Buffer.alloc(0))).toString('base64'),
+          ),
+        );
+      const before = await movedFiles();
+
+      const refusal = {
+        ok: false,
+        error: { code: 'unavailable', message: recoveredElsewhereMessage },
+      };
+      expect(recoveredElsewhereMessage).toContain(
+        'the data folder was recovered by another Rackside process',
+      );
+      expect(await core.router.dispatch('profiles:save', sampleProfiles[1], context)).toEqual(
+        refusal,
+      );
+      const listed = await core.router.dispatch('profiles:list', {}, context);
+      expect(listed).toMatchObject({ ok: true, data: [{ name: sampleProfiles[0]!.name }] });
+      const saved = (listed as { data: { id: string }[] }).data[0]!;
+      expect(await core.router.dispatch('profiles:remove', { id: saved.id }, context)).toEqual(
+        refusal,
+      );
+      expect(await core.router.dispatch('sync:start', { profileIds: [saved.id] }, context)).toEqual(
+        refusal,
+      );
+      expect(await core.router.dispatch('profiles:list', {}, context)).toMatchObject({
+        ok: true,
+        data: [{ id: saved.id }],
+      });
+      // The banner stays, and says what is true now.
+      expect((await shown).map((n) => n.message).join(' ')).toContain('saves nothing');
+      expect(await movedFiles()).toEqual(before);
+    } finally {
+      await core.close();
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
-import type { AppInfo, HostKind } from '../../shared/contract';
-import { createRouter, type Handlers, type Router } from '../contract/router';
+import type { AppInfo, CommandName, HostKind } from '../../shared/contract';
+import { createRouter, type Handler, type Handlers, type Router } from '../contract/router';
 import { EventHub } from '../core/events';
 import type { Logger } from '../core/logger';
 import { readOnlyNotice } from '../db/open-database';
@@ -15,15 +15,18 @@ import {
   sourceCorrelationWorker,
   workerCorrelator,
   type CorrelationWorkerFactory,
+  type Correlator,
 } from '../inventory/correlator';
 import {
   sourceSyncWriterWorker,
   workerSyncWriter,
+  type SyncWriter,
   type SyncWriterWorkerFactory,
 } from '../sync/sync-writer';
 import type { OtpBroker } from '../sync/otp-broker';
 import { defaultConnectors } from '../sync/connectors';
 import { inventoryHandlers } from './inventory-handlers';
+import { MovedDatabaseGuard, type WriteGuard } from './moved-database';
 import { NoticeBoard } from './notices';
 import { showRecoveries } from './recovery-notices';
 import { otpHandlers } from './otp-handlers';
@@ -104,6 +107,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
   if (store.recovered) logger.warn('database recovered', { message: store.recovered.message });
   const stopRecoveries = showRecoveries(notices, store);
+  const guard = new MovedDatabaseGuard(dataDir, logger);
+  guard.onMoved(() => {
+    // From now on SQLite itself refuses every write on this connection: nothing more reaches
+    // the moved file, whichever service tries.
+    store.db.pragma('query_only = ON');
+  });
+  const guardTimer = setInterval(() => guard.moved(), guardWatchMs);
+  guardTimer.unref();
   if (store.readOnly !== null) {
     notices.post({ id: 'read-only', message: readOnlyNotice(store.readOnly), dismissible: false });
   }
@@ -131,25 +142,34 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     events,
     options.otpTimeoutMs === undefined ? {} : { timeoutMs: options.otpTimeoutMs },
   );
-  const writer = workerSyncWriter({
-    db: store.db,
-    createWorker: await syncWriterWorkerFactory(),
-    nativeBinding: options.nativeBinding,
-    logger: logger.child('sync'),
-  });
+  // The writer and correlation threads have connections of their own, which `query_only` on the
+  // core's does not reach: they are asked first.
+  const writer = guardedWriter(
+    workerSyncWriter({
+      db: store.db,
+      createWorker: await syncWriterWorkerFactory(),
+      nativeBinding: options.nativeBinding,
+      logger: logger.child('sync'),
+    }),
+    guard,
+  );
   const inventory = inventoryHandlers(
     store,
     events,
     logger,
     defaultConnectors({ otp: otp.broker.provider }),
     {
-      correlate: workerCorrelator({
-        db: store.db,
-        createWorker: await correlationWorkerFactory(),
-        nativeBinding: options.nativeBinding,
-        logger: logger.child('correlation'),
-      }),
+      correlate: guardedCorrelator(
+        workerCorrelator({
+          db: store.db,
+          createWorker: await correlationWorkerFactory(),
+          nativeBinding: options.nativeBinding,
+          logger: logger.child('correlation'),
+        }),
+        guard,
+      ),
       writer,
+      guard,
     },
   );
   const ssh = new SshSessionManager({
@@ -189,7 +209,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...otp.handlers,
     ...sshCommands.handlers,
   };
-  const router = createRouter(handlers, logger.child('router'));
+  const router = createRouter(guardedHandlers(handlers, guard), logger.child('router'));
 
   return {
     router: {
@@ -205,6 +225,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     terminals,
     otp: otp.broker,
     close: async () => {
+      clearInterval(guardTimer);
       stopRecoveries();
       otp.close();
       sshCommands.close();
@@ -214,6 +235,61 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       await writer.close();
       store.close();
     },
+  };
+}
+
+/** How often the data folder is looked at for a database moved away (as the recovery notices). */
+const guardWatchMs = 2_000;
+
+/**
+ * Every command first looks whether the database was moved away (so the first write after a
+ * recovery elsewhere is refused, not only those after the next look), and a write SQLite refused
+ * because of that is answered with the reason in words.
+ */
+function guardedHandlers(handlers: Handlers, guard: MovedDatabaseGuard): Handlers {
+  const wrap =
+    (handler: Handler<CommandName>): Handler<CommandName> =>
+    async (request, context) => {
+      guard.moved();
+      try {
+        return await handler(request, context);
+      } catch (error) {
+        throw guard.explain(error);
+      }
+    };
+  return Object.fromEntries(
+    Object.entries(handlers).map(([name, handler]) => [
+      name,
+      wrap(handler as Handler<CommandName>),
+    ]),
+  ) as Handlers;
+}
+
+/** The sync writer, refusing once the database was moved away (its thread's connection would not). */
+function guardedWriter(writer: SyncWriter, guard: WriteGuard): SyncWriter {
+  return {
+    begin: async (...args) => {
+      guard.assertWritable();
+      return await writer.begin(...args);
+    },
+    end: async (end) => {
+      guard.assertWritable();
+      await writer.end(end);
+      return undefined;
+    },
+    save: async (save) => {
+      guard.assertWritable();
+      return await writer.save(save);
+    },
+    close: () => writer.close(),
+  };
+}
+
+/** The correlator, as `guardedWriter`: its thread opens the file at the data folder's path. */
+function guardedCorrelator(correlate: Correlator, guard: WriteGuard): Correlator {
+  return async (now) => {
+    guard.assertWritable();
+    return await correlate(now);
   };
 }
 

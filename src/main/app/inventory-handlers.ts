@@ -17,6 +17,7 @@ import { isSourceProfile } from '../sync/sync-history';
 import type { Correlator } from '../inventory/correlator';
 import { testLogin } from '../sync/test-login';
 import { exportInventory } from './inventory-export';
+import type { WriteGuard } from './moved-database';
 
 /** How the app notices, between syncs, that sources cannot be reached. */
 export interface ReachOptions {
@@ -32,6 +33,8 @@ export interface ReachOptions {
   writer?: SyncWriter;
   /** How often the inventory is looked at for changes another process made (default 2 s). */
   watchMs?: number;
+  /** Refuses syncs once the database was moved away by another process (default: never). */
+  guard?: WriteGuard;
 }
 
 /** Checks sources once a minute: cheap (a TCP connection each), and soon enough to notice. */
@@ -152,7 +155,7 @@ export function inventoryHandlers(
   const background = new BackgroundSync({
     engine,
     profiles: store.profiles,
-    canSync: () => store.vault.state() === 'unlocked',
+    canSync: () => store.vault.state() === 'unlocked' && options.guard?.moved() !== true,
     logger: logger.child('background-sync'),
   });
   background.start();
@@ -251,6 +254,8 @@ export function inventoryHandlers(
     },
     handlers: {
       'sync:start': ({ profileIds }) => {
+        // Said here: the sync itself runs on after this answer, where a refusal reaches no one.
+        options.guard?.assertWritable();
         const targets =
           profileIds === 'all'
             ? engine.freshness().map((s) => s.profileId)

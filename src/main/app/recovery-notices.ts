@@ -7,7 +7,7 @@ const watchMs = 2_000;
 
 /** Said of a database another process moved aside while this one had it open. */
 const stillOnMovedFile =
-  'Restart Rackside: until then it still works on the moved file, and what it saves goes there.';
+  'Restart Rackside to use the new one: until then it shows what the moved file holds and saves nothing.';
 
 /**
  * Shows what happened to the stored data that the user has not dismissed (`Store.recoveries`):
