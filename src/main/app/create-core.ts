@@ -172,6 +172,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       guard,
     },
   );
+  // Syncs under way stop, saying why, rather than fail one by one at their next write.
+  guard.onMoved(() => {
+    inventory.engine.cancel(guard.refusal());
+  });
   const ssh = new SshSessionManager({
     hostKeys: new HostKeyTrust(new HostKeyStore(store.db), {
       knownHostsFile: path.join(os.homedir(), '.ssh', 'known_hosts'),

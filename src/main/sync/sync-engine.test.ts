@@ -385,3 +385,63 @@ describe.each(Object.entries(writers))('SyncEngine, %s', (_, create) => {
     store.close();
   });
 });
+
+describe('SyncEngine stopped for a reason', () => {
+  it('ends the syncs under way failed with that reason, also when their end cannot be stored', async () => {
+    const store = await unlockedTestStore();
+    store.profiles.save({
+      name: 'pm-slow',
+      connection: { kind: 'patchmon', url: 'https://pm.lab', apiKey: 'k' },
+    });
+    const reason = new AppError(
+      'unavailable',
+      'Nothing was saved: the data folder was recovered by another Rackside process.',
+    );
+    // The database refuses every write from the moment the syncs are stopped.
+    let refusing = false;
+    const writes = inThreadSyncWriter(store.db);
+    const refusingWriter: SyncWriter = {
+      ...writes,
+      end: (end) => (refusing ? Promise.reject(reason) : writes.end(end)),
+    };
+    let running: () => void = () => undefined;
+    const underWay = new Promise<void>((resolve) => (running = resolve));
+    const events: SyncProgressEvent[] = [];
+    const engine = new SyncEngine({
+      writer: refusingWriter,
+      db: store.db,
+      profiles: store.profiles,
+      connectors: {
+        patchmon: {
+          system: 'patchmon',
+          test: () => Promise.reject(new Error('unused')),
+          // Runs until stopped, as a sync of a slow source would.
+          sync: (_profile, _secrets, context) => {
+            running();
+            return new Promise((_resolve, reject) => {
+              context.signal.addEventListener('abort', () => {
+                reject(new AppError('cancelled', 'The sync was cancelled.'));
+              });
+            });
+          },
+        },
+      },
+      logger: silentLogger,
+      progressIntervalMs: 0,
+      onProgress: (e) => events.push(e),
+    });
+    const outcome = engine.sync('all');
+    await underWay;
+    refusing = true;
+    engine.cancel(reason);
+    await expect(outcome).rejects.toBe(reason);
+    expect(engine.isRunning()).toBe(false);
+    // What the window shows of the sync: it ended, failed, and why.
+    expect(events.at(-1)).toMatchObject({
+      profileName: 'pm-slow',
+      state: 'failed',
+      error: reason.message,
+    });
+    store.close();
+  });
+});

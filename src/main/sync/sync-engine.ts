@@ -184,10 +184,13 @@ export class SyncEngine {
     }
   }
 
-  /** Cancels every sync, running or waiting for its turn; their previous data stays. */
-  cancel(): void {
+  /**
+   * Cancels every sync, running or waiting for its turn; their previous data stays. With a
+   * `reason`, the syncs running end failed with it rather than cancelled.
+   */
+  cancel(reason?: AppError): void {
     this.#cancels += 1;
-    for (const controller of this.#controllers) controller.abort();
+    for (const controller of this.#controllers) controller.abort(reason);
   }
 
   #syncOnce(profile: ProfileView, signal?: AbortSignal): Promise<SyncOutcome> {
@@ -286,22 +289,30 @@ export class SyncEngine {
       const { code, message } =
         this.options.profiles.findById(profile.id) === null
           ? { code: 'not-found' as const, message: removedMessage(profile) }
-          : describeFailure(error, controller.signal.aborted);
+          : describeFailure(error, controller.signal);
       const status = code === 'cancelled' ? 'cancelled' : 'failed';
-      await this.#writer.end({
-        runId,
-        status,
-        warnings,
-        errorCode: code,
-        error: message,
-        durationMs: performance.now() - started,
-        at: this.#clock().toISOString(),
-      });
+      // A run whose end cannot be stored (the database refuses writes) still ends for whoever
+      // watches it; the caller gets that error after.
+      let unrecorded: { error: unknown } | null = null;
+      try {
+        await this.#writer.end({
+          runId,
+          status,
+          warnings,
+          errorCode: code,
+          error: message,
+          durationMs: performance.now() - started,
+          at: this.#clock().toISOString(),
+        });
+      } catch (endError) {
+        unrecorded = { error: endError };
+      }
       this.options.logger.warn('sync failed', { profile: profile.name, system, code, message });
       // The sync's own answer is newer than a reachability check's; a cancel says nothing.
       if (status === 'failed') this.options.reachability?.forget(profile.id);
       await this.#correlateIfLast(profile.id);
       emit({ phase: status, done: 0, total: null, records: 0 }, status, message);
+      if (unrecorded !== null) throw unrecorded.error;
     } finally {
       outer?.removeEventListener('abort', onOuterAbort);
       this.#controllers.delete(controller);
@@ -568,8 +579,16 @@ function checkRecords(records: readonly SourceRecord[], system: SourceSystem): S
   return out;
 }
 
-function describeFailure(error: unknown, aborted: boolean): { code: ErrorCode; message: string } {
-  if (aborted) return { code: 'cancelled', message: 'The sync was cancelled.' };
+function describeFailure(
+  error: unknown,
+  signal: AbortSignal,
+): { code: ErrorCode; message: string } {
+  if (signal.aborted) {
+    // Stopped for a reason (`cancel(reason)`), not by the user's Cancel.
+    const reason: unknown = signal.reason;
+    if (isAppError(reason)) return { code: reason.code, message: reason.message };
+    return { code: 'cancelled', message: 'The sync was cancelled.' };
+  }
   if (isAppError(error))
     return { code: error.code, message: redactText(error.message).slice(0, 2000) };
   if (error instanceof Error && error.name === 'AbortError') {
