@@ -5,12 +5,14 @@ import { createRouter, type Handler, type Handlers, type Router } from '../contr
 import { EventHub } from '../core/events';
 import type { Logger } from '../core/logger';
 import { readOnlyNotice } from '../db/open-database';
+import type { Sqlite } from '../db/sqlite';
 import { SettingsStore } from '../settings/settings-store';
 import { ensureDataDir, openStore, type Store } from '../store/open-store';
 import type { SecretBox } from '../vault/secret-box';
 import { TerminalStreams } from '../hosts/terminal-streams';
 import { HostKeyStore, HostKeyTrust, SshSessionManager, sourceSshWorker } from '../ssh';
 import type { SshWorkerFactory } from '../ssh';
+import type { StoredHostKey } from '../ssh/host-key-store';
 import {
   sourceCorrelationWorker,
   workerCorrelator,
@@ -177,7 +179,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     inventory.engine.cancel(guard.refusal());
   });
   const ssh = new SshSessionManager({
-    hostKeys: new HostKeyTrust(new HostKeyStore(store.db), {
+    hostKeys: new HostKeyTrust(new GuardedHostKeyStore(store.db, guard), {
       knownHostsFile: path.join(os.homedir(), '.ssh', 'known_hosts'),
       systemKnownHostsFile:
         process.platform === 'win32'
@@ -295,6 +297,24 @@ function guardedCorrelator(correlate: Correlator, guard: WriteGuard): Correlator
     guard.assertWritable();
     return await correlate(now);
   };
+}
+
+/**
+ * Host keys, refusing to remember one once the database was moved away: the session is refused
+ * with the reason, not left to fail on SQLite's read-only error.
+ */
+class GuardedHostKeyStore extends HostKeyStore {
+  constructor(
+    db: Sqlite,
+    private readonly guard: WriteGuard,
+  ) {
+    super(db);
+  }
+
+  override remember(...args: Parameters<HostKeyStore['remember']>): StoredHostKey {
+    this.guard.assertWritable();
+    return super.remember(...args);
+  }
 }
 
 /** The account the app runs as: the last fallback for whom to log in as over SSH. */

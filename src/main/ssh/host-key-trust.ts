@@ -1,4 +1,5 @@
 import type { HostKeyPolicy } from '../../shared/profiles';
+import { isAppError } from '../../shared/errors';
 import { rememberedKeySource } from '../../shared/ssh';
 import type { Logger } from '../core/logger';
 import { identify, type KeyIdentity } from './fingerprint';
@@ -191,7 +192,15 @@ export class HostKeyTrust {
     // Another tab may have remembered a different key of this type since the check above: that
     // is a changed key, whatever this one was allowed.
     const keep = (): HostKeyVerdict | null => {
-      const stored = this.remember(host, port, key);
+      let stored: StoredHostKey;
+      try {
+        stored = this.remember(host, port, key);
+      } catch (error) {
+        // Asked to remember a key that cannot be stored (the database refuses writes): refused
+        // with the reason, rather than connected as if it had been kept.
+        if (!isAppError(error)) throw error;
+        return refuse('host-key-refused', error.message, check.otherTypes);
+      }
       if (stored.keyBase64 === key.toString('base64')) return null;
       const known = [
         { keyType: stored.keyType, fingerprint: stored.fingerprint, source: rememberedKeySource },

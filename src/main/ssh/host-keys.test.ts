@@ -5,7 +5,8 @@ import { createLogger, silentLogger, type LogRecord } from '../core/logger';
 import { unlockedTestStore } from '../store/test-helpers';
 import { useTempDirs } from '../test-support/temp-dir';
 import { sha256Fingerprint } from './fingerprint';
-import { HostKeyStore } from './host-key-store';
+import { AppError } from '../../shared/errors';
+import { HostKeyStore, type StoredHostKey } from './host-key-store';
 import { HostKeyTrust, type HostKeyAsk } from './host-key-trust';
 import { entryMatches, parseKnownHosts } from './known-hosts-file';
 import type { HostKeyAnswer } from './session-types';
@@ -87,6 +88,37 @@ async function trustBed(knownHosts: string) {
     };
   return { store, trust, asked, ask };
 }
+
+describe('a host key that cannot be remembered', () => {
+  it('refuses the connection with the reason, for an answer of remember and for accept-new', async () => {
+    const dir = await tempDir();
+    const store = await unlockedTestStore(dir);
+    const refusal =
+      'Nothing was saved: the data folder was recovered by another Rackside process. Restart Rackside to use it.';
+    // A store whose database refuses writes, saying why.
+    class RefusingStore extends HostKeyStore {
+      override remember(): StoredHostKey {
+        throw new AppError('unavailable', refusal);
+      }
+    }
+    const file = path.join(dir, 'known_hosts');
+    await fs.writeFile(file, '');
+    const trust = new HostKeyTrust(new RefusingStore(store.db), {
+      knownHostsFile: file,
+      logger: silentLogger,
+    });
+    const target = { host: 'web.example', port: 22, hop: 0 };
+    const remember: HostKeyAsk = () => Promise.resolve('remember');
+    for (const policy of ['ask', 'accept-new'] as const) {
+      expect(await trust.verify({ ...target, policy }, blob(ed1), remember)).toMatchObject({
+        accepted: false,
+        reason: { kind: 'host-key-refused', message: refusal },
+      });
+    }
+    expect(new HostKeyStore(store.db).list()).toEqual([]);
+    store.close();
+  });
+});
 
 describe('host-key policies', () => {
   const target = { host: 'web.example', port: 22, hop: 0 };
