@@ -352,6 +352,11 @@ describe('an app running on a database another Rackside process moved aside', ()
       expect(await core.router.dispatch('sync:start', { profileIds: [saved.id] }, context)).toEqual(
         refusal,
       );
+      // The vault still opens, to show what is stored.
+      expect(await core.router.dispatch('vault:lock', {}, context)).toMatchObject({ ok: true });
+      expect(
+        await core.router.dispatch('vault:unlock', { passphrase: options.unlockWith }, context),
+      ).toMatchObject({ ok: true, data: { state: 'unlocked' } });
       expect(await core.router.dispatch('profiles:list', {}, context)).toMatchObject({
         ok: true,
         data: [{ id: saved.id }],
