@@ -2,7 +2,9 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { generateFleet } from '../../../lab/fleet';
 import type { Notice } from '../../shared/contract';
+import type { SyncProgressEvent } from '../../shared/inventory';
 import type { EventHub } from '../core/events';
 import { createLogger, silentLogger, type LogRecord } from '../core/logger';
 import { useTempDirs } from '../test-support/temp-dir';
@@ -10,6 +12,7 @@ import { openSqlite } from '../db/sqlite';
 import { sampleProfiles } from '../profiles/fixtures';
 import { openStore } from '../store/open-store';
 import { dataBeforeUrlCleanup } from '../store/test-helpers';
+import { addFleetProfiles, fleetConnectors } from '../sync/test-fleet';
 import { createCore, type CoreOptions } from './create-core';
 import { takeEnvPassphrase } from './env-passphrase';
 import { recoveredElsewhereMessage } from './moved-database';
@@ -304,34 +307,13 @@ describe('an app running on a database another Rackside process moved aside', ()
       true,
     );
     await first.close();
-    const database = path.join(dataDir, 'rackside.db');
-    const reader = openSqlite(database);
-    const pageSize = reader.pragma('page_size', { simple: true }) as number;
-    const auditRoot = reader
-      .prepare("SELECT rootpage FROM sqlite_master WHERE name = 'audit_log'")
-      .pluck()
-      .get() as number;
-    reader.close();
+    const auditPage = auditLogPage(path.join(dataDir, 'rackside.db'));
 
     const core = await createCore(options);
     try {
       const shown = noticesOnceThey(core.events, (ids) => ids.includes('database-recovered'));
-      // Damage the app never reads here (the audit log's first page), which the CLI's full check
-      // finds: it moves the file aside while the app has it open.
-      const handle = await fs.open(database, 'r+');
-      await handle.write(Buffer.alloc(pageSize, 0xa5), 0, pageSize, (auditRoot - 1) * pageSize);
-      await handle.close();
-      const cli = openStore({ dataDir, logger: silentLogger });
-      const movedTo = cli.recovered?.movedTo;
-      cli.close();
-      if (movedTo === undefined) throw new Error('the CLI found no damage');
-      const movedFiles = async (): Promise<string[]> =>
-        Promise.all(
-          [movedTo, `${movedTo}-wal`].map(async (file) =>
-            (await fs.readFile(file).catch(() => Buffer.alloc(0))).toString('base64'),
-          ),
-        );
-      const before = await movedFiles();
+      const movedTo = await recoverElsewhere(dataDir, auditPage);
+      const before = await filesOf(movedTo);
 
       const refusal = {
         ok: false,
@@ -363,12 +345,126 @@ describe('an app running on a database another Rackside process moved aside', ()
       });
       // The banner stays, and says what is true now.
       expect((await shown).map((n) => n.message).join(' ')).toContain('saves nothing');
-      expect(await movedFiles()).toEqual(before);
+      expect(await filesOf(movedTo)).toEqual(before);
     } finally {
       await core.close();
     }
   });
 });
+
+describe('a sync under way when another Rackside process moves the database aside', () => {
+  const context = { host: 'browser' } as const;
+
+  it('stops, failed, with the reason, and stores nothing in the moved file', async () => {
+    const dataDir = await tempDir();
+    const fleet = generateFleet({ size: 20, seed: 3 });
+    let pause = false;
+    let reached: () => void = () => undefined;
+    const atPage = new Promise<void>((resolve) => (reached = resolve));
+    let release: () => void = () => undefined;
+    let stopped = false;
+    let pagesAfterStop = 0;
+    const options = {
+      dataDir,
+      host: 'browser',
+      version: '0',
+      logger: silentLogger,
+      unlockWith: 'moved-aside passphrase',
+      connectors: fleetConnectors(() => fleet, {
+        patchmon: {
+          pageSize: 5,
+          beforePage: async (page) => {
+            if (stopped) pagesAfterStop++;
+            if (!pause || page !== 1) return;
+            pause = false;
+            reached();
+            await new Promise<void>((resolve) => (release = resolve));
+          },
+        },
+      }),
+    } as const;
+    // The profiles, in a database closed cleanly (all of it in the file).
+    const first = await createCore(options);
+    const patchmon = addFleetProfiles(first.store.profiles, fleet).get('patchmon')!;
+    await first.close();
+    const database = path.join(dataDir, 'rackside.db');
+    const auditPage = auditLogPage(database);
+
+    const core = await createCore(options);
+    try {
+      const progress: SyncProgressEvent[] = [];
+      const ended = new Promise<void>((resolve) => {
+        core.events.subscribe((name, payload) => {
+          if (name !== 'sync:progress') return;
+          progress.push(payload as SyncProgressEvent);
+          if ((payload as SyncProgressEvent).state !== 'running') resolve();
+        });
+      });
+      pause = true;
+      expect(
+        await core.router.dispatch('sync:start', { profileIds: [patchmon] }, context),
+      ).toMatchObject({ ok: true });
+      await atPage;
+      const movedTo = await recoverElsewhere(dataDir, auditPage);
+      const before = await filesOf(movedTo);
+      // The next look at the data folder (any command, or the watch) stops the sync.
+      expect(await core.router.dispatch('sync:status', {}, context)).toMatchObject({ ok: true });
+      stopped = true;
+      release();
+      await ended;
+      expect(progress.at(-1)).toMatchObject({
+        profileId: patchmon,
+        state: 'failed',
+        error: recoveredElsewhereMessage,
+      });
+      // It stopped there: no further page was asked of the source.
+      expect(pagesAfterStop).toBe(0);
+      expect(await filesOf(movedTo)).toEqual(before);
+    } finally {
+      release();
+      await core.close();
+    }
+  });
+});
+
+/** Where the audit log's first page is in `database`: damage there is found, never read here. */
+function auditLogPage(database: string): { offset: number; size: number } {
+  const reader = openSqlite(database);
+  const size = reader.pragma('page_size', { simple: true }) as number;
+  const root = reader
+    .prepare("SELECT rootpage FROM sqlite_master WHERE name = 'audit_log'")
+    .pluck()
+    .get() as number;
+  reader.close();
+  return { offset: (root - 1) * size, size };
+}
+
+/**
+ * Damages the page, and has the CLI's open find the damage and move the database aside, as
+ * `rackside` does beside a running app; returns where it went.
+ */
+async function recoverElsewhere(
+  dataDir: string,
+  page: { offset: number; size: number },
+): Promise<string> {
+  const handle = await fs.open(path.join(dataDir, 'rackside.db'), 'r+');
+  await handle.write(Buffer.alloc(page.size, 0xa5), 0, page.size, page.offset);
+  await handle.close();
+  const cli = openStore({ dataDir, logger: silentLogger });
+  const movedTo = cli.recovered?.movedTo;
+  cli.close();
+  if (movedTo === undefined) throw new Error('the CLI found no damage');
+  return movedTo;
+}
+
+/** The moved database and its WAL, as they are on disk. */
+async function filesOf(movedTo: string): Promise<string[]> {
+  return Promise.all(
+    [movedTo, `${movedTo}-wal`].map(async (file) =>
+      (await fs.readFile(file).catch(() => Buffer.alloc(0))).toString('base64'),
+    ),
+  );
+}
 
 describe('passwords an upgrade took out of source URLs', () => {
   const context = { host: 'browser' } as const;

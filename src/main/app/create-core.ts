@@ -27,6 +27,7 @@ import {
 } from '../sync/sync-writer';
 import type { OtpBroker } from '../sync/otp-broker';
 import { defaultConnectors } from '../sync/connectors';
+import type { ConnectorSet } from '../sync/sync-engine';
 import { inventoryHandlers } from './inventory-handlers';
 import { MovedDatabaseGuard, type WriteGuard } from './moved-database';
 import { NoticeBoard } from './notices';
@@ -51,6 +52,8 @@ export interface CoreOptions {
   unlockWith?: string;
   /** How long a one-time code request waits for an answer (default two minutes). */
   otpTimeoutMs?: number;
+  /** Where syncs fetch from (default: the real systems); tests pass simulated sources. */
+  connectors?: ConnectorSet;
 }
 
 export interface Core {
@@ -159,7 +162,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     store,
     events,
     logger,
-    defaultConnectors({ otp: otp.broker.provider }),
+    options.connectors ?? defaultConnectors({ otp: otp.broker.provider }),
     {
       correlate: guardedCorrelator(
         workerCorrelator({
