@@ -12,6 +12,7 @@ import { openSqlite } from '../db/sqlite';
 import { sampleProfiles } from '../profiles/fixtures';
 import { openStore } from '../store/open-store';
 import { dataBeforeUrlCleanup } from '../store/test-helpers';
+import type { ConnectorSet } from '../sync/sync-engine';
 import { addFleetProfiles, fleetConnectors } from '../sync/test-fleet';
 import { createCore, type CoreOptions } from './create-core';
 import { takeEnvPassphrase } from './env-passphrase';
@@ -294,13 +295,7 @@ describe('an app running on a database another Rackside process moved aside', ()
 
   it('refuses every save with the reason, keeps showing what is stored, and leaves the moved file alone', async () => {
     const dataDir = await tempDir();
-    const options = {
-      dataDir,
-      host: 'browser',
-      version: '0',
-      logger: silentLogger,
-      unlockWith: 'moved-aside passphrase',
-    } as const;
+    const options = unlockedCore(dataDir);
     // A first start leaves a profile, in a database closed cleanly (all of it in the file).
     const first = await createCore(options);
     expect((await first.router.dispatch('profiles:save', sampleProfiles[0], context)).ok).toBe(
@@ -350,12 +345,8 @@ describe('an app running on a database another Rackside process moved aside', ()
       await core.close();
     }
   });
-});
 
-describe('a sync under way when another Rackside process moves the database aside', () => {
-  const context = { host: 'browser' } as const;
-
-  it('stops, failed, with the reason, and stores nothing in the moved file', async () => {
+  it('stops a sync under way, failed, with the reason, storing nothing in the moved file', async () => {
     const dataDir = await tempDir();
     const fleet = generateFleet({ size: 20, seed: 3 });
     let pause = false;
@@ -364,13 +355,9 @@ describe('a sync under way when another Rackside process moves the database asid
     let release: () => void = () => undefined;
     let stopped = false;
     let pagesAfterStop = 0;
-    const options = {
+    const options = unlockedCore(
       dataDir,
-      host: 'browser',
-      version: '0',
-      logger: silentLogger,
-      unlockWith: 'moved-aside passphrase',
-      connectors: fleetConnectors(() => fleet, {
+      fleetConnectors(() => fleet, {
         patchmon: {
           pageSize: 5,
           beforePage: async (page) => {
@@ -382,7 +369,7 @@ describe('a sync under way when another Rackside process moves the database asid
           },
         },
       }),
-    } as const;
+    );
     // The profiles, in a database closed cleanly (all of it in the file).
     const first = await createCore(options);
     const patchmon = addFleetProfiles(first.store.profiles, fleet).get('patchmon')!;
@@ -426,6 +413,23 @@ describe('a sync under way when another Rackside process moves the database asid
     }
   });
 });
+
+/** A core on `dataDir` whose vault is set up at its first start and unlocked at later ones. */
+function unlockedCore(
+  dataDir: string,
+  connectors?: ConnectorSet,
+): CoreOptions & {
+  unlockWith: string;
+} {
+  return {
+    dataDir,
+    host: 'browser',
+    version: '0',
+    logger: silentLogger,
+    unlockWith: 'moved-aside passphrase',
+    ...(connectors === undefined ? {} : { connectors }),
+  };
+}
 
 /** Where the audit log's first page is in `database`: damage there is found, never read here. */
 function auditLogPage(database: string): { offset: number; size: number } {
