@@ -8,7 +8,7 @@ import type { ProfileView } from '../../shared/profiles';
 import type { Result } from '../../shared/result';
 import { createLogger } from '../core/logger';
 import { importManifest } from '../profiles/import-export';
-import { useTempDirs } from '../test-support/temp-dir';
+import { tempDir } from '../db/test-helpers';
 import { createCore, type Core } from './create-core';
 
 /**
@@ -17,7 +17,6 @@ import { createCore, type Core } from './create-core';
  * holds up the other sources.
  */
 
-const tempDir = useTempDirs();
 const host = { host: 'browser' } as const;
 const rightCode = '246810';
 
@@ -73,7 +72,8 @@ beforeAll(async () => {
   let manifest: ManifestInput;
   ({ lab, manifest } = await startOtpLab(11, rightCode));
   core = await createCore({
-    dataDir: await tempDir(),
+    // A folder for the whole file: the core runs across its tests, on one database.
+    dataDir: tempDir(),
     host: 'browser',
     version: '0',
     unlockWith: 'otp test passphrase',
