@@ -329,6 +329,13 @@ describe('an app running on a database another Rackside process moved aside', ()
       expect(await core.router.dispatch('sync:start', { profileIds: [saved.id] }, context)).toEqual(
         refusal,
       );
+      for (const [channel, payload] of [
+        ['inventory:query', { query: '', limit: 10 }],
+        ['inventory:facets', {}],
+        ['sync:status', {}],
+      ] as const) {
+        expect(await core.router.dispatch(channel, payload, context)).toMatchObject({ ok: true });
+      }
       // The vault still opens, to show what is stored.
       expect(await core.router.dispatch('vault:lock', {}, context)).toMatchObject({ ok: true });
       expect(
