@@ -74,6 +74,8 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
       `Cannot open the database ${options.file}: it is a folder, not a file. Move it out of the way.`,
     );
   }
+  const unwritable = whyNotWritable(options.file);
+  if (unwritable !== null) return openInUnwritableFolder(options, unwritable, clock());
   let recovered: CorruptionReport | null = null;
   keepOwnerOnly(options.file, options.logger);
 
@@ -195,6 +197,113 @@ function openForReading(
   };
 }
 
+/**
+ * Why Rackside cannot write the database or the folder it is in (read-only media, another
+ * user's files, an immutable file), in words; null when it can. Asked before anything is
+ * changed, so an open in such a folder never leaves half its work done.
+ */
+function whyNotWritable(file: string): string | null {
+  for (const name of [path.dirname(file), file]) {
+    try {
+      fs.accessSync(name, fs.constants.W_OK);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') continue;
+      return code === 'EROFS' ? 'its disk is mounted read-only' : 'no permission';
+    }
+  }
+  return null;
+}
+
+/**
+ * The database in a data folder Rackside cannot write: read from a copy in memory, as SQLite
+ * cannot read a WAL database in place without writing its shared-memory file beside it (and
+ * taking a write lock on it). What is stored answers — the inventory offline, the profiles —
+ * and every write is refused (`SQLITE_READONLY`, said in words by `storageProblem`). The copy
+ * is made only of a database this version can read as it is and that holds all its changes;
+ * anything that needs writing (creating, upgrading, moving a damaged file aside, applying a
+ * WAL left by a crash) is refused with a clear error, and nothing in the folder is touched.
+ */
+function openInUnwritableFolder(
+  options: OpenDatabaseOptions,
+  why: string,
+  now: Date,
+): OpenedDatabase {
+  const dir = path.dirname(options.file);
+  const refuse = (what: string): AppError =>
+    new AppError(
+      'unavailable',
+      `Cannot use ${dir} as the data folder: Rackside cannot write there (${why}), ${what}. Make the folder writable, or choose another data folder. Nothing was changed.`,
+    );
+  if (!fs.existsSync(options.file)) {
+    throw refuse('and there is no database in it yet to read');
+  }
+  if (walLeftBehind(options.file)) {
+    throw refuse(
+      `and the database's latest changes are still in ${options.file}-wal, which only a writable folder can apply`,
+    );
+  }
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(options.file);
+  } catch {
+    throw refuse(`and its database ${options.file} cannot be read either`);
+  }
+  if (bytes.length === 0) throw refuse('and there is no database in it yet to read');
+  if (!bytes.subarray(0, sqliteHeader.length).equals(sqliteHeader)) {
+    throw refuse(
+      `and the database there is damaged (not an SQLite file), so it cannot be moved aside`,
+    );
+  }
+  // Bytes 18 and 19 mark a WAL database; in memory it is read as a plain one.
+  bytes.fill(1, 18, 20);
+  let db: Sqlite | undefined;
+  try {
+    db = openSqlite(bytes, { nativeBinding: options.nativeBinding, readonly: true });
+    db.pragma('foreign_keys = ON');
+    const version = db.pragma('user_version', { simple: true }) as number;
+    const latest = (options.migrations ?? defaultMigrations).at(-1)?.version ?? 0;
+    if (version > latest) {
+      throw refuse('and its database was written by a newer version of Rackside');
+    }
+    if (version < latest) {
+      throw refuse('and its database is from an older version of Rackside and needs upgrading');
+    }
+    const marker = readCleanClose(cleanCloseMarker(options.file));
+    if (marker === null || !stillClean(options.file, marker, now)) {
+      const problems = (db.pragma('quick_check') as { quick_check: string }[]).filter(
+        (row) => row.quick_check !== 'ok',
+      );
+      if (problems.length > 0) {
+        throw refuse('and the database there is damaged, so it cannot be moved aside');
+      }
+    }
+  } catch (error) {
+    db?.close();
+    if (error instanceof AppError) throw error;
+    if (isCorruptionError(error)) {
+      throw refuse('and the database there is damaged, so it cannot be moved aside');
+    }
+    throw error;
+  }
+  const opened = db;
+  options.logger.warn('database opened for reading only', { file: options.file, why });
+  unwritableFolders.set(options.file, why);
+  return {
+    db: opened,
+    recovered: null,
+    check: 'clean-close',
+    readOnly: `The data folder ${dir} cannot be written (${why}). Make it writable to save changes; nothing stored was lost.`,
+    close: () => {
+      unwritableFolders.delete(options.file);
+      if (opened.open) opened.close();
+    },
+  };
+}
+
+/** Databases open in this process from a folder Rackside cannot write, and why it cannot. */
+const unwritableFolders = new Map<string, string>();
+
 /** Databases open in this process, and those whose use raised a corruption error. */
 const openFiles = new Set<string>();
 const damageSeen = new Set<string>();
@@ -238,6 +347,12 @@ export function storageProblem(error: unknown): string | null {
     return 'The data folder could not be read or written (SQLite: disk I/O error): its disk may be full or failing. Free some space or check the disk; nothing stored was lost.';
   }
   if (code.startsWith('SQLITE_READONLY')) {
+    // A process opens one database: the folder it could not write is that one's.
+    const [unwritable] = unwritableFolders.size === 1 ? unwritableFolders : [];
+    if (unwritable !== undefined) {
+      const [file, why] = unwritable;
+      return `Nothing was saved: Rackside cannot write in the data folder ${path.dirname(file)} (${why}). Make it writable and try again; nothing stored was lost.`;
+    }
     return 'The data folder cannot be written to (SQLite: read-only). Check that its disk is mounted writable and the files are yours.';
   }
   return null;

@@ -36,19 +36,20 @@ function roundTrip(text: string): string {
 export const foldFunction = 'rackside_fold';
 
 /**
- * Opens better-sqlite3. The Electron host passes `nativeBinding` (the build for Electron's ABI
- * produced by scripts/build-electron-sqlite.mjs); Node (tests, CLI, browser host) uses the
- * build in node_modules. Registers Rackside's SQL functions (`rackside_name_sort`,
+ * Opens better-sqlite3 on a file, or on a copy in memory of a database's bytes. The Electron
+ * host passes `nativeBinding` (the build for Electron's ABI produced by
+ * scripts/build-electron-sqlite.mjs); Node (tests, CLI, browser host) uses the build in
+ * node_modules. Registers Rackside's SQL functions (`rackside_name_sort`,
  * `rackside_url_without_credentials`, `rackside_fold`).
  */
 export function openSqlite(
-  file: string,
-  options: { nativeBinding?: string | undefined } = {},
+  file: string | Buffer,
+  options: { nativeBinding?: string | undefined; readonly?: boolean } = {},
 ): Sqlite {
-  const db =
-    options.nativeBinding === undefined
-      ? new Database(file)
-      : new Database(file, { nativeBinding: options.nativeBinding });
+  const db = new Database(file, {
+    readonly: options.readonly ?? false,
+    ...(options.nativeBinding === undefined ? {} : { nativeBinding: options.nativeBinding }),
+  });
   db.function(nameSortFunction, { deterministic: true }, (name: unknown) =>
     typeof name === 'string' ? nameSortKey(name) : null,
   );

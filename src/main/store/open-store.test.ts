@@ -113,7 +113,7 @@ describe('the data folder', () => {
     () => {
       // /proc/self refuses new files even to root, as read-only media would.
       expect(() => openStore({ dataDir: '/proc/self', logger: silentLogger })).toThrow(
-        /^Cannot use \/proc\/self as the data folder: Rackside cannot write there \((SQLITE_CANTOPEN|EACCES|EROFS|EPERM)\), and it keeps its database there\.$/,
+        /^Cannot use \/proc\/self as the data folder: Rackside cannot write there( \((no permission|its disk is mounted read-only)\), and there is no database in it yet to read|, and it keeps its database there)\. Make the folder writable, or choose another data folder\./,
       );
     },
   );

@@ -182,7 +182,7 @@ function withWritableFolder<T>(dir: string, open: () => T): T {
     if (typeof code !== 'string' || !notWritable.has(code)) throw error;
     throw new AppError(
       'bad-request',
-      `Cannot use ${dir} as the data folder: Rackside cannot write there (${code}), and it keeps its database there.`,
+      `Cannot use ${dir} as the data folder: Rackside cannot write there, and it keeps its database there. Make the folder writable, or choose another data folder.`,
       { cause: error },
     );
   }

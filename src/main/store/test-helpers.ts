@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -68,4 +69,42 @@ export function dataBeforeUrlCleanup(dataDir: string, password: string): void {
     );
   }
   db.close();
+}
+
+/**
+ * Makes `dir` a folder the test process can read but not write, as a data folder on read-only
+ * media or of another user is: its files mode-protected for a normal user; for root, whom modes
+ * do not stop, a read-only bind mount of it over itself. `why`: the reason Rackside gives.
+ */
+export function makeUnwritable(dir: string): { why: string; restore: () => void } {
+  if (process.getuid?.() !== 0) {
+    const files = fs.readdirSync(dir).map((name) => path.join(dir, name));
+    for (const file of files) fs.chmodSync(file, 0o400);
+    fs.chmodSync(dir, 0o500);
+    return {
+      why: 'no permission',
+      restore: () => {
+        fs.chmodSync(dir, 0o700);
+        for (const file of files) fs.chmodSync(file, 0o600);
+      },
+    };
+  }
+  execFileSync('mount', ['--bind', dir, dir]);
+  try {
+    execFileSync('mount', ['-o', 'remount,ro,bind', dir]);
+  } catch (error) {
+    execFileSync('umount', [dir]);
+    throw error;
+  }
+  return { why: 'its disk is mounted read-only', restore: () => execFileSync('umount', [dir]) };
+}
+
+/** Every file in `dir` with its bytes, to compare before and after. */
+export function folderContents(dir: string): Record<string, string> {
+  return Object.fromEntries(
+    fs
+      .readdirSync(dir)
+      .sort()
+      .map((name) => [name, fs.readFileSync(path.join(dir, name)).toString('base64')]),
+  );
 }

@@ -114,12 +114,30 @@ export class SyncEngine {
     this.#records = new RecordStore(options.db);
     this.#correlate = options.correlate ?? inThreadCorrelator(options.db);
     this.#writer = options.writer ?? inThreadSyncWriter(options.db);
-    this.history.closeInterrupted();
+    this.#tidyUnlessReadOnly(() => {
+      this.history.closeInterrupted();
+    });
     // After a crash (or a quit) between a source's commit and its correlation. In this thread
     // before anything is read; with a worker, in the background, the previous assets answering
     // meanwhile, so a large inventory does not hold up the start.
-    if (options.correlate === undefined) correlateIfDirty(options.db, this.#clock());
-    else void this.#correlateLogged();
+    if (options.correlate === undefined) {
+      this.#tidyUnlessReadOnly(() => correlateIfDirty(options.db, this.#clock()));
+    } else void this.#correlateLogged();
+  }
+
+  /**
+   * Runs a start-up write that tidies what an earlier process left. On a database open for
+   * reading only (a full disk, a data folder Rackside cannot write) it cannot be done: what is
+   * stored still answers, as last correlated, and the tidying waits for a writable start.
+   */
+  #tidyUnlessReadOnly(tidy: () => unknown): void {
+    try {
+      tidy();
+    } catch (error) {
+      const problem = storageProblem(error);
+      if (problem === null) throw error;
+      this.options.logger.warn('left for a start that can write', { problem });
+    }
   }
 
   isRunning(): boolean {

@@ -1,0 +1,120 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { silentLogger } from '../core/logger';
+import { tempDir } from '../db/test-helpers';
+import { cliConnectors } from '../cli/inventory-commands';
+import { cli, seededInventory, writeJson } from '../cli/test-helpers';
+import { proxmoxGuest } from '../sources/test-helpers';
+import { openStore } from './open-store';
+import { folderContents, makeUnwritable } from './test-helpers';
+
+const passphrase = 'unwritable passphrase 1';
+const env = { RACKSIDE_PASSPHRASE: passphrase };
+const connectors = cliConnectors.current;
+const restores: (() => void)[] = [];
+afterEach(() => {
+  cliConnectors.current = connectors;
+  for (const restore of restores.splice(0)) restore();
+});
+
+function unwritable(dir: string): string {
+  const { why, restore } = makeUnwritable(dir);
+  restores.push(restore);
+  return why;
+}
+
+const guest = (vmid: number, name: string) =>
+  proxmoxGuest({
+    externalId: `pve/qemu/${String(vmid)}`,
+    name,
+    ips: [`10.0.0.${String(vmid % 250)}`],
+    cluster: 'pve',
+    site: 'node1',
+  });
+
+describe('a data folder Rackside cannot write', () => {
+  it('answers inventory and profile reads from what is stored, and says nothing can be saved', async () => {
+    const dir = await seededInventory(
+      { pve: [guest(101, 'web01'), guest(102, 'db01')] },
+      passphrase,
+    );
+    const before = folderContents(dir);
+    const why = unwritable(dir);
+    const warning = `rackside: warning: The data folder ${dir} cannot be written (${why}). Make it writable to save changes. Showing what is stored; nothing can be saved until then.\n`;
+
+    const inventory = await cli(['--data-dir', dir, 'inventory', '--no-check'], { env });
+    expect(inventory.stderr).toBe(warning);
+    expect(inventory.code).toBe(0);
+    expect(inventory.stdout.split('\n').map((line) => line.split(/\s+/)[0])).toEqual([
+      'NAME',
+      'db01',
+      'web01',
+      '',
+    ]);
+    const profiles = await cli(['--data-dir', dir, 'profiles', 'list'], { env });
+    expect(profiles.stderr).toBe(warning);
+    expect(profiles.code).toBe(0);
+    expect(profiles.stdout).toMatch(/^pve\s+proxmox\s/);
+    expect(folderContents(dir)).toEqual(before);
+  });
+
+  it('refuses every change in words that name the folder, and loses nothing stored', async () => {
+    const dir = await seededInventory({ pve: [guest(101, 'web01')] }, passphrase);
+    const listed = await cli(['--data-dir', dir, 'inventory', '--no-check'], { env });
+    const before = folderContents(dir);
+    const why = unwritable(dir);
+    const refused = `rackside: Nothing was saved: Rackside cannot write in the data folder ${dir} (${why}). Make it writable and try again; nothing stored was lost.\n`;
+    cliConnectors.current = () => ({
+      proxmox: {
+        system: 'proxmox',
+        test: () => Promise.reject(new Error('not used')),
+        sync: () => Promise.resolve([guest(101, 'web01'), guest(103, 'new01')]),
+      },
+    });
+
+    const manifest = writeJson({
+      rackside: 'profile-manifest',
+      version: 1,
+      profiles: [
+        {
+          name: 'jump',
+          connection: {
+            kind: 'ssh',
+            host: 'jump.lab',
+            username: 'ops',
+            auth: { mode: 'password' },
+          },
+        },
+      ],
+    });
+    for (const command of [
+      ['profiles', 'import', manifest],
+      ['profiles', 'remove', 'pve'],
+      ['sync', '--all'],
+    ]) {
+      const run = await cli(['--data-dir', dir, ...command], { env });
+      expect({ command, code: run.code }).toEqual({ command, code: 1 });
+      expect(run.stderr).toMatch(/^rackside: warning: The data folder /);
+      expect(run.stderr.endsWith(refused)).toBe(true);
+      expect(run.stderr).not.toMatch(/SQLITE_|EROFS|EACCES|EPERM/);
+    }
+    expect(folderContents(dir)).toEqual(before);
+    for (const restore of restores.splice(0)) restore();
+    // Writable again: everything is as it was, and saving works.
+    const after = await cli(['--data-dir', dir, 'inventory', '--no-check'], { env });
+    expect(after.stderr).toBe('');
+    expect(after.stdout).toBe(listed.stdout);
+    expect((await cli(['--data-dir', dir, 'profiles', 'import', manifest], { env })).code).toBe(0);
+  });
+
+  it('says at start that there is no database to read in it, and creates nothing', () => {
+    const dir = tempDir();
+    const why = unwritable(dir);
+    expect(() => openStore({ dataDir: dir, logger: silentLogger })).toThrow(
+      `Cannot use ${dir} as the data folder: Rackside cannot write there (${why}), and there is no database in it yet to read. Make the folder writable, or choose another data folder. Nothing was changed.`,
+    );
+    expect(fs.readdirSync(dir)).toEqual([]);
+    expect(fs.existsSync(path.join(dir, 'rackside.db'))).toBe(false);
+  });
+});
