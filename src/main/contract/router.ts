@@ -11,7 +11,7 @@ import { isCommandName } from '../../shared/channels';
 import { AppError, isAppError } from '../../shared/errors';
 import type { Result } from '../../shared/result';
 import type { Logger } from '../core/logger';
-import { noteIfCorruption } from '../db/open-database';
+import { noteIfCorruption, storageProblem } from '../db/open-database';
 
 export interface CallContext {
   host: HostKind;
@@ -73,6 +73,9 @@ export function createRouter(handlers: Handlers, logger: Logger): Router {
             ),
           );
         }
+        // A full disk, or a data folder Rackside cannot write: the user can act on that.
+        const storage = storageProblem(error);
+        if (storage !== null) return failure(new AppError('unavailable', storage));
         return failure(new AppError('internal', `${channel} failed unexpectedly; see the log`));
       }
     },

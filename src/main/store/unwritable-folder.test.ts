@@ -1,13 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createCore } from '../app/create-core';
 import { silentLogger } from '../core/logger';
+import { sampleProfiles } from '../profiles/fixtures';
 import { tempDir } from '../db/test-helpers';
 import { cliConnectors } from '../cli/inventory-commands';
 import { cli, seededInventory, writeJson } from '../cli/test-helpers';
 import { proxmoxGuest } from '../sources/test-helpers';
 import { openStore } from './open-store';
-import { folderContents, makeUnwritable } from './test-helpers';
+import { folderContents, makeUnwritable, unlockedTestStore } from './test-helpers';
 
 const passphrase = 'unwritable passphrase 1';
 const env = { RACKSIDE_PASSPHRASE: passphrase };
@@ -116,5 +118,49 @@ describe('a data folder Rackside cannot write', () => {
     );
     expect(fs.readdirSync(dir)).toEqual([]);
     expect(fs.existsSync(path.join(dir, 'rackside.db'))).toBe(false);
+  });
+
+  it('starts the app with a banner naming the folder, lists the profiles, and refuses a save in those words', async () => {
+    const dir = tempDir();
+    const [first, second] = sampleProfiles;
+    if (first === undefined || second === undefined) throw new Error('no sample profiles');
+    const store = await unlockedTestStore(dir);
+    store.profiles.save(first);
+    store.close();
+    const before = folderContents(dir);
+    const why = unwritable(dir);
+    const core = await createCore({
+      dataDir: dir,
+      host: 'browser',
+      version: '0.0.0',
+      logger: silentLogger,
+    });
+    try {
+      const context = { host: 'browser' } as const;
+      const call = (channel: string, payload: unknown) =>
+        core.router.dispatch(channel, payload, context);
+      expect(await call('notices:list', {})).toMatchObject({
+        ok: true,
+        data: [
+          {
+            message: `The data folder ${dir} cannot be written (${why}). Make it writable to save changes. Showing what is stored; nothing can be saved until then.`,
+          },
+        ],
+      });
+      expect(await call('profiles:list', {})).toMatchObject({
+        ok: true,
+        data: [{ name: first.name }],
+      });
+      expect(await call('profiles:save', { ...second, secrets: undefined })).toEqual({
+        ok: false,
+        error: {
+          code: 'unavailable',
+          message: `Nothing was saved: Rackside cannot write in the data folder ${dir} (${why}). Make it writable and try again; nothing stored was lost.`,
+        },
+      });
+    } finally {
+      await core.close();
+    }
+    expect(folderContents(dir)).toEqual(before);
   });
 });
