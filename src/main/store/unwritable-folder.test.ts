@@ -163,4 +163,35 @@ describe('a data folder Rackside cannot write', () => {
     }
     expect(folderContents(dir)).toEqual(before);
   });
+
+  it('refuses to make the vault for a first secret in words, and creates no vault file', async () => {
+    const dir = tempDir();
+    openStore({ dataDir: dir, logger: silentLogger }).close();
+    const before = folderContents(dir);
+    const why = unwritable(dir);
+    const manifest = writeJson({
+      rackside: 'profile-manifest',
+      version: 1,
+      profiles: [
+        {
+          name: 'web02',
+          connection: {
+            kind: 'ssh',
+            host: 'web02.lab',
+            username: 'ops',
+            auth: { mode: 'password' },
+          },
+          secrets: { password: 'a password 1' },
+        },
+      ],
+    });
+    const run = await cli(['--data-dir', dir, 'profiles', 'import', manifest], { env });
+    expect(run.code).toBe(1);
+    expect(
+      run.stderr.endsWith(
+        `rackside: Nothing was saved: Rackside cannot write the vault file ${path.join(dir, 'vault.json')} (${why}). Make the data folder writable and try again; nothing stored was lost.\n`,
+      ),
+    ).toBe(true);
+    expect(folderContents(dir)).toEqual(before);
+  });
 });

@@ -64,7 +64,9 @@ export function readVaultHeader(file: string): VaultHeader | null {
 }
 
 export function writeVaultHeader(file: string, header: VaultHeader): void {
-  writeFileDurably(file, `${JSON.stringify(header, null, 2)}\n`);
+  writingVaultFile(file, () => {
+    writeFileDurably(file, `${JSON.stringify(header, null, 2)}\n`);
+  });
 }
 
 /**
@@ -73,5 +75,34 @@ export function writeVaultHeader(file: string, header: VaultHeader): void {
  * a new one: secrets may already be encrypted with its data key.
  */
 export function createVaultHeader(file: string, header: VaultHeader): boolean {
-  return createFileDurably(file, `${JSON.stringify(header, null, 2)}\n`);
+  return writingVaultFile(file, () =>
+    createFileDurably(file, `${JSON.stringify(header, null, 2)}\n`),
+  );
+}
+
+/**
+ * Runs a write of the vault file and says plainly when its folder cannot take it (read-only
+ * media, another user's folder, a full disk) instead of a bare `EROFS` or `EACCES`. The file is
+ * replaced whole or not at all, so the vault as it was is kept.
+ */
+function writingVaultFile<T>(file: string, write: () => T): T {
+  try {
+    return write();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'EROFS'
+        ? 'its disk is mounted read-only'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'no permission'
+          : code === 'ENOSPC' || code === 'EDQUOT'
+            ? 'its disk is full'
+            : null;
+    if (why === null) throw error;
+    throw new AppError(
+      'unavailable',
+      `Nothing was saved: Rackside cannot write the vault file ${file} (${why}). Make the data folder writable and try again; nothing stored was lost.`,
+      { cause: error },
+    );
+  }
 }
