@@ -9,7 +9,12 @@ import { cliConnectors } from '../cli/inventory-commands';
 import { cli, seededInventory, writeJson } from '../cli/test-helpers';
 import { proxmoxGuest } from '../sources/test-helpers';
 import { openStore } from './open-store';
-import { folderContents, makeUnwritable, unlockedTestStore } from './test-helpers';
+import {
+  dataBeforeUrlCleanup,
+  folderContents,
+  makeUnwritable,
+  unlockedTestStore,
+} from './test-helpers';
 
 const passphrase = 'unwritable passphrase 1';
 const env = { RACKSIDE_PASSPHRASE: passphrase };
@@ -192,6 +197,45 @@ describe('a data folder Rackside cannot write', () => {
         `rackside: Nothing was saved: Rackside cannot write the vault file ${path.join(dir, 'vault.json')} (${why}). Make the data folder writable and try again; nothing stored was lost.\n`,
       ),
     ).toBe(true);
+    expect(folderContents(dir)).toEqual(before);
+  });
+
+  it('refuses at start, and keeps them, changes a crash left in the WAL beside the database', () => {
+    const source = tempDir();
+    const open = openStore({ dataDir: source, logger: silentLogger });
+    const [first] = sampleProfiles;
+    if (first === undefined) throw new Error('no sample profile');
+    open.profiles.save({ ...first, secrets: undefined });
+    // The files as a crash leaves them: the saved profile only in the WAL.
+    const dir = tempDir();
+    for (const name of ['rackside.db', 'rackside.db-wal']) {
+      fs.copyFileSync(path.join(source, name), path.join(dir, name));
+    }
+    open.close();
+    const before = folderContents(dir);
+    const why = unwritable(dir);
+    const file = path.join(dir, 'rackside.db');
+    expect(() => openStore({ dataDir: dir, logger: silentLogger })).toThrow(
+      `Cannot use ${dir} as the data folder: Rackside cannot write there (${why}), and the database's latest changes are still in ${file}-wal, which only a writable folder can apply. Make the folder writable, or choose another data folder. Nothing was changed.`,
+    );
+    expect(folderContents(dir)).toEqual(before);
+    for (const restore of restores.splice(0)) restore();
+    const store = openStore({ dataDir: dir, logger: silentLogger });
+    try {
+      expect(store.profiles.list().map((p) => p.name)).toEqual([first.name]);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('refuses at start a database that needs upgrading, and leaves it as it was', () => {
+    const dir = tempDir();
+    dataBeforeUrlCleanup(dir, 'an old password');
+    const before = folderContents(dir);
+    const why = unwritable(dir);
+    expect(() => openStore({ dataDir: dir, logger: silentLogger })).toThrow(
+      `Cannot use ${dir} as the data folder: Rackside cannot write there (${why}), and its database is from an older version of Rackside and needs upgrading. Make the folder writable, or choose another data folder. Nothing was changed.`,
+    );
     expect(folderContents(dir)).toEqual(before);
   });
 });
