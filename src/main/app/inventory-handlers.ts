@@ -256,6 +256,12 @@ export function inventoryHandlers(
       'sync:start': ({ profileIds }) => {
         // Said here: the sync itself runs on after this answer, where a refusal reaches no one.
         options.guard?.assertWritable();
+        if (store.readOnly !== null) {
+          throw new AppError(
+            'unavailable',
+            `Cannot sync: nothing it fetches could be stored. ${store.readOnly}`,
+          );
+        }
         const targets =
           profileIds === 'all'
             ? engine.freshness().map((s) => s.profileId)

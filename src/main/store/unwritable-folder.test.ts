@@ -125,7 +125,7 @@ describe('a data folder Rackside cannot write', () => {
     expect(fs.existsSync(path.join(dir, 'rackside.db'))).toBe(false);
   });
 
-  it('starts the app with a banner naming the folder, lists the profiles, and refuses a save in those words', async () => {
+  it('starts the app with a banner naming the folder, lists the profiles, and refuses a save or a sync in those words', async () => {
     const dir = tempDir();
     const [first, second] = sampleProfiles;
     if (first === undefined || second === undefined) throw new Error('no sample profiles');
@@ -155,6 +155,13 @@ describe('a data folder Rackside cannot write', () => {
       expect(await call('profiles:list', {})).toMatchObject({
         ok: true,
         data: [{ name: first.name }],
+      });
+      expect(await call('sync:start', { profileIds: 'all' })).toEqual({
+        ok: false,
+        error: {
+          code: 'unavailable',
+          message: `Cannot sync: nothing it fetches could be stored. The data folder ${dir} cannot be written (${why}). Make it writable to save changes; nothing stored was lost.`,
+        },
       });
       expect(await call('profiles:save', { ...second, secrets: undefined })).toEqual({
         ok: false,
