@@ -56,11 +56,11 @@ describe('a data folder Rackside cannot write', () => {
     expect(inventory.code).toBe(0);
     // The same answer as from the folder while it could be written.
     expect(inventory.stdout).toBe(writable.stdout);
-    expect(inventory.stdout).toMatch(/^NAME .*\ndb01 .*\nweb01 /);
+    expect(inventory.stdout).toMatch(/^ID +NAME .*\n\d+ +db01 .*\n\d+ +web01 /);
     const profiles = await cli(['--data-dir', dir, 'profiles', 'list'], { env });
     expect(profiles.stderr).toBe(warning);
     expect(profiles.code).toBe(0);
-    expect(profiles.stdout).toMatch(/^pve\s+proxmox\s/);
+    expect(profiles.stdout).toMatch(/^NAME +KIND .*\npve\s+proxmox\s/);
     expect(folderContents(dir)).toEqual(before);
   });
 
