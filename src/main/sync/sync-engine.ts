@@ -1,19 +1,26 @@
 import { setMaxListeners } from 'node:events';
-import { AppError, isAppError, type ErrorCode } from '../../shared/errors';
+import { AppError } from '../../shared/errors';
 import type { SourceFreshness, SyncOutcome, SyncProgressEvent } from '../../shared/inventory';
 import type { ProfileView } from '../../shared/profiles';
 import type { Logger } from '../core/logger';
-import { redactText } from '../core/redact';
-import { noteIfCorruption, storageProblem } from '../db/open-database';
+import { storageProblem } from '../db/open-database';
 import type { Sqlite } from '../db/sqlite';
 import { correlateIfDirty } from '../inventory/asset-store';
 import { inThreadCorrelator, type Correlator } from '../inventory/correlator';
 import { RecordStore, type RecordBatch } from '../inventory/record-store';
 import type { ProfileService } from '../profiles/profile-service';
-import type { SourceConnector, SourceRecord, SourceSystem, SyncProgress } from '../sources/types';
+import type { SourceConnector, SourceSystem, SyncProgress } from '../sources/types';
 import { Limiter } from './limiter';
 import type { Reachability } from './reachability';
 import { isSourceProfile, SyncHistory, syncedPart } from './sync-history';
+import {
+  checkRecords,
+  clampCount,
+  describeFailure,
+  pause,
+  removedMessage,
+  removedOutcome,
+} from './sync-outcome';
 import { epochNow, inThreadSyncWriter, type SyncWriter } from './sync-writer';
 
 export type ConnectorSet = Partial<Record<SourceSystem, SourceConnector>>;
@@ -527,104 +534,9 @@ export class SyncEngine {
   }
 }
 
-/** Resolves after `ms`, or at once when `signal` aborts. */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done);
-  });
-}
-
-function removedMessage(profile: ProfileView): string {
-  return `"${profile.name}" was removed during its sync.`;
-}
-
 /** "another Rackside process (pid 4242)": who runs a sync this process waits for. */
 function otherProcess(elsewhere: ElsewhereRun): string {
   return elsewhere.pid === null
     ? 'another Rackside process'
     : `another Rackside process (pid ${String(elsewhere.pid)})`;
-}
-
-/** What a sync of a profile removed before it could save says: nothing of it is kept. */
-function removedOutcome(
-  profile: ProfileView,
-  system: SourceSystem,
-  durationMs: number,
-  runId = 0,
-): SyncOutcome {
-  return {
-    runId,
-    profileId: profile.id,
-    profileName: profile.name,
-    system,
-    status: 'failed',
-    fetched: 0,
-    added: 0,
-    changed: 0,
-    removed: 0,
-    warnings: [],
-    error: removedMessage(profile),
-    errorCode: 'not-found',
-    durationMs: Math.round(durationMs),
-  };
-}
-
-function clampCount(value: number): number {
-  return Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
-}
-
-/** Records must name their system and carry an external id; duplicates keep the first. */
-function checkRecords(records: readonly SourceRecord[], system: SourceSystem): SourceRecord[] {
-  const seen = new Set<string>();
-  const out: SourceRecord[] = [];
-  for (const record of records) {
-    if (record.system !== system || record.externalId === '') {
-      throw new AppError(
-        'protocol-error',
-        `The ${system} connector returned a record without a valid system or id.`,
-      );
-    }
-    if (seen.has(record.externalId)) continue;
-    seen.add(record.externalId);
-    out.push(record);
-  }
-  return out;
-}
-
-function describeFailure(
-  error: unknown,
-  signal: AbortSignal,
-): { code: ErrorCode; message: string } {
-  if (signal.aborted) {
-    // Stopped for a reason (`cancel(reason)`), not by the user's Cancel.
-    const reason: unknown = signal.reason;
-    if (isAppError(reason)) return { code: reason.code, message: reason.message };
-    return { code: 'cancelled', message: 'The sync was cancelled.' };
-  }
-  if (isAppError(error))
-    return { code: error.code, message: redactText(error.message).slice(0, 2000) };
-  if (error instanceof Error && error.name === 'AbortError') {
-    return { code: 'cancelled', message: 'The sync was cancelled.' };
-  }
-  const storage = storageProblem(error);
-  if (storage !== null) return { code: 'internal', message: storage };
-  if (noteIfCorruption(error)) {
-    return {
-      code: 'internal',
-      message: `The database is damaged (${(error as Error).message}); the next start checks it and moves a damaged file aside.`,
-    };
-  }
-  return {
-    code: 'internal',
-    message: `Unexpected failure: ${error instanceof Error ? error.message : String(error)}`.slice(
-      0,
-      2000,
-    ),
-  };
 }
