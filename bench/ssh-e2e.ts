@@ -12,10 +12,14 @@
  * - keystroke → echo painted p50, beside bare xterm.js write → paint in the same page plus a
  *   WebSocket echo round trip to this process and an SSH echo round trip with ssh2 alone;
  * - memory per idle tab (renderer JS heap and DOM nodes after CDP garbage collection, divided by
- *   the number of tabs) and per session on the host side (resident set of the host process).
+ *   the number of tabs) and per session on the host side (resident set of the host process; the
+ *   set-up's first session has already started the host's SSH worker).
  *
  * The stream is instrumented from the page (messages, sizes, acknowledgements, arrival times),
- * so where the time goes is printed too. Needs `npx electron-vite build`.
+ * so where the time goes is printed too. Set-up (vault, profile, host key) goes through
+ * Playwright; everything measured runs in pages Playwright does not attach to (`cdp-page.ts`),
+ * since its instrumentation copies every WebSocket frame to this process. Needs
+ * `npx electron-vite build`.
  *
  *   npx tsx bench/ssh-e2e.ts [--mb 16] [--tabs 6] [--runs 3] [--profile] [--trace file.json]
  *
@@ -26,11 +30,12 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import http from 'node:http';
+import net from 'node:net';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium, type CDPSession, type Page } from '@playwright/test';
+import { chromium } from '@playwright/test';
 import { Client, type ClientChannel } from 'ssh2';
 import { WebSocketServer, type WebSocket as RelaySocket } from 'ws';
 import { chromiumArgs, chromiumPath } from '../e2e/support/electron';
@@ -39,7 +44,8 @@ import { ProfilesPage } from '../e2e/pages/profiles-page';
 import { TerminalsPage } from '../e2e/pages/terminals-page';
 import { VaultPage } from '../e2e/pages/vault-page';
 import { generateKey, startSshd } from '../src/main/ssh/test-support/sshd';
-import { hottestFunctions } from './common';
+import { CdpPage } from './cdp-page';
+import { hottestFunctions, type CpuProfile } from './common';
 
 const require = createRequire(import.meta.url);
 const visibleRows = '[data-testid="term-view"][data-visible="true"] .xterm-rows';
@@ -157,7 +163,7 @@ interface ProbeReading {
   sent: number;
 }
 
-const readProbe = (page: Page): Promise<ProbeReading> =>
+const readProbe = (page: CdpPage): Promise<ProbeReading> =>
   page.evaluate(() => {
     const { messages, bytes, largest, first, last, sent } = (
       window as unknown as { __streamProbe: ProbeReading }
@@ -165,13 +171,13 @@ const readProbe = (page: Page): Promise<ProbeReading> =>
     return { messages, bytes, largest, first, last, sent };
   });
 
-const resetProbe = (page: Page): Promise<void> =>
+const resetProbe = (page: CdpPage): Promise<void> =>
   page.evaluate(() => {
     (window as unknown as { __streamProbe: { reset(): void } }).__streamProbe.reset();
   });
 
 /** Waits (in the page, per animation frame) until the visible terminal shows `text`. */
-async function paintedText(page: Page, text: string, timeout = 600_000): Promise<number> {
+async function paintedText(page: CdpPage, text: string, timeout = 600_000): Promise<number> {
   return page.evaluate(
     ({ selector, wanted, limit }) =>
       new Promise<number>((resolve, reject) => {
@@ -193,7 +199,7 @@ async function paintedText(page: Page, text: string, timeout = 600_000): Promise
  * terminal satisfies `done`, and how many stream bytes arrived in between.
  */
 async function keyToPaint(
-  page: Page,
+  page: CdpPage,
   key: string,
   done: { prompt: true } | { longerThan: number },
 ): Promise<() => Promise<{ ms: number; bytesAfter: number }>> {
@@ -234,7 +240,7 @@ async function keyToPaint(
 }
 
 /** A bare xterm.js (the library's own build) over the app, with the app's terminal options. */
-async function addBareTerminal(page: Page): Promise<void> {
+async function addBareTerminal(page: CdpPage): Promise<void> {
   // Evaluated rather than added as a script tag: the app's CSP allows only its own scripts.
   await page.evaluate(await fs.readFile(require.resolve('@xterm/xterm/lib/xterm.js'), 'utf8'));
   await page.evaluate(
@@ -278,7 +284,7 @@ async function addBareTerminal(page: Page): Promise<void> {
 }
 
 /** Bare xterm.js: the same printable output written in 64 KiB chunks, until painted. */
-function bareThroughput(page: Page, bytes: number): Promise<number> {
+function bareThroughput(page: CdpPage, bytes: number): Promise<number> {
   return page.evaluate(async (total) => {
     interface BareTerm {
       write(data: Uint8Array | string, callback?: () => void): void;
@@ -311,7 +317,7 @@ function bareThroughput(page: Page, bytes: number): Promise<number> {
  * with xterm.js in Chromium on this machine, measured beside the app in the same run.
  */
 async function opensshIntoBareXterm(
-  blank: Page,
+  blank: CdpPage,
   size: { cols: number; rows: number },
   ssh: { port: number; key: string; command: string; marker: string },
 ): Promise<number> {
@@ -401,7 +407,7 @@ async function opensshIntoBareXterm(
 }
 
 /** Bare xterm.js: one character written → painted, p50 over `count` characters. */
-function bareEcho(page: Page, count: number): Promise<number[]> {
+function bareEcho(page: CdpPage, count: number): Promise<number[]> {
   return page.evaluate(async (n) => {
     interface BareTerm {
       write(data: Uint8Array | string, callback?: () => void): void;
@@ -434,7 +440,7 @@ function bareEcho(page: Page, count: number): Promise<number[]> {
  * A WebSocket echo on this host: the network leg a keystroke's round trip cannot avoid. From a
  * blank page of the same browser (the app's CSP allows only its own host).
  */
-async function webSocketEcho(blank: Page, count: number): Promise<number[]> {
+async function webSocketEcho(blank: CdpPage, count: number): Promise<number[]> {
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   server.on('connection', (socket) => {
     socket.on('message', (data, isBinary) => {
@@ -575,8 +581,10 @@ async function browserCpuSeconds(): Promise<number> {
 }
 
 /** Renderer main-thread time by kind (seconds), from CDP's cumulative metrics. */
-async function rendererBusy(cdp: CDPSession): Promise<Record<string, number>> {
-  const { metrics } = await cdp.send('Performance.getMetrics');
+async function rendererBusy(cdp: CdpPage): Promise<Record<string, number>> {
+  const { metrics } = await cdp.send<{ metrics: { name: string; value: number }[] }>(
+    'Performance.getMetrics',
+  );
   const wanted = ['TaskDuration', 'ScriptDuration', 'LayoutDuration', 'RecalcStyleDuration'];
   return Object.fromEntries(
     metrics.filter((m) => wanted.includes(m.name)).map((m) => [m.name, m.value]),
@@ -584,11 +592,22 @@ async function rendererBusy(cdp: CDPSession): Promise<Record<string, number>> {
 }
 
 /** Renderer JS heap (MiB) and DOM nodes after forced garbage collection. */
-async function rendererMemory(cdp: CDPSession): Promise<{ heapMiB: number; nodes: number }> {
+async function rendererMemory(cdp: CdpPage): Promise<{ heapMiB: number; nodes: number }> {
   for (let i = 0; i < 3; i += 1) await cdp.send('HeapProfiler.collectGarbage');
-  const { metrics } = await cdp.send('Performance.getMetrics');
+  const { metrics } = await cdp.send<{ metrics: { name: string; value: number }[] }>(
+    'Performance.getMetrics',
+  );
   const metric = (name: string): number => metrics.find((m) => m.name === name)?.value ?? NaN;
   return { heapMiB: metric('JSHeapUsedSize') / 2 ** 20, nodes: metric('Nodes') };
+}
+
+/** A TCP port nothing listens on now, for the browser's DevTools endpoint. */
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 async function main(): Promise<void> {
@@ -616,7 +635,14 @@ async function main(): Promise<void> {
   ]);
   const sshd = await startSshd(dir, { hostKey, authorizedKeys: [client.publicLine] });
   const host = await startHostProcess(dataDir);
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs });
+  const debuggingPort = await freePort();
+  const browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    args: [...chromiumArgs, `--remote-debugging-port=${String(debuggingPort)}`],
+  });
+  const viewport = { width: 1360, height: 860 };
+  // tsx keeps function names with a `__name` helper that page-side functions must find.
+  const pageScripts = ['globalThis.__name = (fn) => fn;', `(${installStreamProbe.toString()})();`];
   const log = (line: string): void => {
     process.stdout.write(`${line}\n`);
   };
@@ -625,15 +651,11 @@ async function main(): Promise<void> {
     process.stderr.write(`[${((performance.now() - began) / 1000).toFixed(1)} s] ${what}\n`);
   };
   try {
-    const page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
-    // tsx keeps function names with a `__name` helper that page-side functions must find.
-    await page.addInitScript('globalThis.__name = (fn) => fn;');
-    await page.addInitScript(installStreamProbe);
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send('Performance.enable');
-    await page.goto(host.url);
-    await new VaultPage(page).setup('bench passphrase 1234 abcd');
-    const profiles = new ProfilesPage(page);
+    // Set up through Playwright: the vault, the profile, and its host key remembered.
+    const setup = await browser.newPage({ viewport: { width: 1360, height: 860 } });
+    await setup.goto(host.url);
+    await new VaultPage(setup).setup('bench passphrase 1234 abcd');
+    const profiles = new ProfilesPage(setup);
     await profiles.open();
     await profiles.startNew('ssh');
     await profiles.choose('auth-mode', 'key');
@@ -645,13 +667,58 @@ async function main(): Promise<void> {
       'connection.auth.keyFile': client.privatePath,
     });
     await profiles.save();
-    const term = new TerminalsPage(page);
-    const openTab = async (first: boolean): Promise<void> => {
-      await profiles.open();
-      await profiles.select('bench');
-      await profiles.detail().getByTestId('profile-connect').click();
-      if (first) await term.acceptHostKey('remember');
-      await term.expectState('open');
+    await profiles.select('bench');
+    await profiles.detail().getByTestId('profile-connect').click();
+    const setupTerm = new TerminalsPage(setup);
+    await setupTerm.acceptHostKey('remember');
+    await setupTerm.expectState('open');
+    await setup.close();
+
+    // Measured in a page of its own, which Playwright does not instrument (see cdp-page.ts).
+    const page = await CdpPage.open(debuggingPort, { ...viewport, initScripts: pageScripts });
+    const cdp = page;
+    await page.send('Performance.enable');
+    await page.goto(host.url);
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="app-ready"]') !== null,
+      null,
+    );
+    const term = {
+      open: async (): Promise<void> => {
+        await page.click('[data-testid="nav-terminals"]');
+        await page.waitForFunction(
+          () => document.querySelector('[data-testid="terminals-page"]') !== null,
+          null,
+        );
+      },
+      /** Clicks into the visible terminal, types `command` and presses Enter. */
+      run: async (command: string): Promise<void> => {
+        await term.type(command);
+        await page.press('Enter');
+      },
+      type: async (text: string): Promise<void> => {
+        await page.click(
+          '[data-testid="term-view"][data-visible="true"] [data-testid="term-host"]',
+        );
+        await page.type(text);
+      },
+    };
+    const openTab = async (count: number): Promise<void> => {
+      await page.click('[data-testid="nav-profiles"]');
+      await page.click('[data-testid="profile-row"][data-name="bench"]');
+      await page.click(
+        '[data-testid="profile-detail"][data-name="bench"] [data-testid="profile-connect"]',
+      );
+      // The new tab is shown, open, beside the ones before it.
+      await page.waitForFunction(
+        (tabs) =>
+          document.querySelectorAll('[data-testid="term-tab"]').length === tabs &&
+          [...document.querySelectorAll<HTMLElement>('[data-testid="term-status"]')].every(
+            (status) => status.dataset.state === 'open',
+          ),
+        count,
+        20_000,
+      );
     };
 
     stage('memory per idle tab');
@@ -660,7 +727,7 @@ async function main(): Promise<void> {
     await term.open();
     const emptyRenderer = await rendererMemory(cdp);
     const emptyHost = await residentMiB(pid);
-    for (let i = 0; i < tabs; i += 1) await openTab(i === 0);
+    for (let i = 0; i < tabs; i += 1) await openTab(i + 1);
     await page.waitForTimeout(1000);
     const idleRenderer = await rendererMemory(cdp);
     const idleHost = await residentMiB(pid);
@@ -706,7 +773,7 @@ async function main(): Promise<void> {
       await resetProbe(page);
       const marker = `END-${String(40 + run)}`;
       if (trace !== undefined && run === 0) {
-        await browser.startTracing(page, {
+        await browser.startTracing(undefined, {
           path: trace,
           categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel'],
         });
@@ -724,7 +791,7 @@ async function main(): Promise<void> {
       const done = paintedText(page, marker);
       // Awaited below; a failure before then must not end the process without cleaning up.
       done.catch(() => undefined);
-      await page.keyboard.press('Enter');
+      await page.press('Enter');
       const finished = await done;
       const cpuAfter = await cpuSeconds(pid);
       const machineAfter = await machineCpuSeconds();
@@ -732,7 +799,7 @@ async function main(): Promise<void> {
       const busyAfter = await rendererBusy(cdp);
       if (trace !== undefined && run === 0) await browser.stopTracing();
       if (profile && run === 0) {
-        const { profile: cpu } = await cdp.send('Profiler.stop');
+        const { profile: cpu } = await cdp.send<{ profile: CpuProfile }>('Profiler.stop');
         hottest = hottestFunctions(cpu);
       }
       const probe = await readProbe(page);
@@ -772,10 +839,10 @@ async function main(): Promise<void> {
         visibleRows,
       );
       const painted = await keyToPaint(page, String(i % 10), { longerThan: before });
-      await page.keyboard.type(String(i % 10));
+      await page.type(String(i % 10));
       echoes.push((await painted()).ms);
     }
-    await page.keyboard.press('Control+U');
+    await page.press('Control+U');
 
     stage('Ctrl-C');
     // Ctrl-C during a `yes` flood: time until the prompt is painted again.
@@ -790,7 +857,7 @@ async function main(): Promise<void> {
       );
       await page.waitForTimeout(300);
       const stopped = await keyToPaint(page, 'c', { prompt: true });
-      await page.keyboard.press('Control+C');
+      await page.press('Control+C');
       const { ms, bytesAfter } = await stopped();
       stops.push(ms);
       afterInterrupt.push(bytesAfter);
@@ -810,14 +877,13 @@ async function main(): Promise<void> {
       const seconds = await bareThroughput(page, bytes);
       bareRuns.push({ seconds, cpu: (await browserCpuSeconds()) - cpuBefore });
       if (profile && i === 1) {
-        const { profile: cpu } = await cdp.send('Profiler.stop');
+        const { profile: cpu } = await cdp.send<{ profile: CpuProfile }>('Profiler.stop');
         hottestBare = hottestFunctions(cpu);
       }
     }
     const bareSeconds = Math.min(...bareRuns.map((r) => r.seconds));
     stage('OpenSSH into bare xterm.js');
-    const relayPage = await browser.newPage({ viewport: { width: 1360, height: 860 } });
-    await relayPage.addInitScript('globalThis.__name = (fn) => fn;');
+    const relayPage = await CdpPage.open(debuggingPort, { ...viewport, initScripts: pageScripts });
     const appSize = await page.evaluate((rows) => {
       const screen = document
         .querySelector(rows)
@@ -844,7 +910,9 @@ async function main(): Promise<void> {
     stage('bare xterm.js echo');
     const bareEchoes = await bareEcho(page, 30);
     stage('WebSocket and ssh2 echo');
-    const wsEchoes = await webSocketEcho(await browser.newPage(), 30);
+    const echoPage = await CdpPage.open(debuggingPort, { ...viewport, initScripts: pageScripts });
+    const wsEchoes = await webSocketEcho(echoPage, 30);
+    await echoPage.close();
     const privateKey = await fs.readFile(client.privatePath, 'utf8');
     const sshEchoes = await sshEcho(sshd.port, privateKey, 30);
 
