@@ -116,20 +116,15 @@ function keep(
  * fast an interrupt shows. The low watermark sits close below the high one so output resumes as
  * soon as the terminal has painted one batch, instead of leaving the page idle between batches.
  *
- * Measured by `bench/ssh-e2e.ts` on two cores (16 MB of output). While the page read its stream
- * on its main thread and held output for up to 33 ms before writing it, 512 KiB painted the
- * 16 MB in 1.33 s, 1 MiB in 1.13 s (a `yes` flood stopping within 186 ms p95) and 2 MiB in
- * 0.89 s (261 ms). Since a worker in the page reads the stream and joins its output
- * (`terminal-reader.worker.ts`), and the page writes it as it comes: 1 MiB 0.73–0.78 s, 2 MiB
- * 0.61–0.80 s (150–192 ms), 3 MiB 0.63–0.75 s (206–242 ms). With the terminal's layout and paint
- * contained in its own box (`.term-host` in styles.css), each frame costs the page less and a
- * Ctrl-C shows sooner: 3 MiB then painted the 16 MB in 0.63–0.75 s against OpenSSH's 0.40–0.48 s
- * (0.6× or better in six runs of nine; Ctrl-C p95 180–254 ms, within 250 ms in eight of nine).
- * On two cores no window met both goals in every run; this one meets both in most.
+ * Measured by `bench/ssh-e2e.ts` on two cores (16 MB of output; OpenSSH's `ssh` writing it to
+ * /dev/null takes 0.46–0.58 s), five runs of three for each window, alternating: 3 MiB painted
+ * it at 0.70–0.83× OpenSSH's speed with a `yes` flood stopping within 214–236 ms p95; 2 MiB at
+ * 0.68–0.86× within 147–175 ms; 1.5 MiB at 0.66–0.76× within 122–175 ms. 2 MiB keeps both goals
+ * (≥ 0.6×, ≤ 250 ms) with room to spare.
  */
 export const defaultFlow: FlowControl = {
-  highWatermark: 3 * 1024 * 1024,
-  lowWatermark: 2816 * 1024,
+  highWatermark: 2 * 1024 * 1024,
+  lowWatermark: 1792 * 1024,
 };
 const defaultKeepalive: Keepalive = { intervalMs: 15_000, countMax: 3 };
 
