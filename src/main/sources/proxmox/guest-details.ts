@@ -11,6 +11,21 @@ import { AgentNetwork, GuestConfig, type GuestResource, LxcInterfaces } from './
 export const noGuestIpsWarning = 'no guest IPs — the token lacks VM.Monitor / VM.GuestAgent.Audit';
 
 /**
+ * Why a running container has no live interfaces when the server cannot list them for any of
+ * its containers. Every container of that server gets the same words, whether its own request
+ * was answered so or skipped because an earlier one was; its addresses then come from its
+ * config (static `ip=` settings of its `net*` lines).
+ */
+export const lxcInterfacesNotes = {
+  /** The `interfaces` endpoint exists since PVE 8.1; older servers answer 501. */
+  unsupported:
+    "this Proxmox VE version (before 8.1) cannot list a container's interfaces; addresses come from its config",
+  /** 403: the endpoint needs VM.Audit on /vms/{vmid} (reference §4). */
+  forbidden:
+    'the token lacks VM.Audit on the container, which listing its interfaces needs; addresses come from its config',
+} as const;
+
+/**
  * Things learned while fetching details that apply to the whole sync: a privilege that is
  * missing for one guest is missing for all of them, so the request is not repeated.
  */
@@ -142,8 +157,12 @@ async function lxcInterfaces(
   state: DetailState,
   signal: AbortSignal,
 ): Promise<void> {
-  if (state.interfacesUnsupported || state.interfacesForbidden) {
-    details.interfacesNote = 'not available';
+  if (state.interfacesUnsupported) {
+    details.interfacesNote = lxcInterfacesNotes.unsupported;
+    return;
+  }
+  if (state.interfacesForbidden) {
+    details.interfacesNote = lxcInterfacesNotes.forbidden;
     return;
   }
   const path = `${guestPath(guest)}/interfaces`;
@@ -153,14 +172,19 @@ async function lxcInterfaces(
     if (outcome.value === null) details.interfacesNote = 'stopped';
     return;
   }
-  details.interfacesNote = outcome.message || `HTTP ${outcome.status}`;
-  if (guestGone(outcome.response)) noteGone(state, guest);
-  // The endpoint exists since PVE 8.1; older servers answer 501.
-  if (outcome.status === 501) state.interfacesUnsupported = true;
+  if (outcome.status === 501) {
+    state.interfacesUnsupported = true;
+    details.interfacesNote = lxcInterfacesNotes.unsupported;
+    return;
+  }
   if (outcome.status === 403) {
     state.interfacesForbidden = true;
+    details.interfacesNote = lxcInterfacesNotes.forbidden;
     warnOnce(state, 'interfaces', 'no container IPs — the token lacks VM.Audit on the containers');
+    return;
   }
+  details.interfacesNote = outcome.message || `HTTP ${outcome.status}`;
+  if (guestGone(outcome.response)) noteGone(state, guest);
 }
 
 async function agentInterfaces(

@@ -7,6 +7,7 @@ import { createProxmoxConnector, type ProxmoxConnectorOptions } from './index';
 import { profileView, recordingContext } from '../test-helpers';
 import { syncCancelController } from '../../sync/sync-engine';
 import type { RequestEvent } from '../../net/http-client';
+import type { SourceRecord } from '../types';
 
 /**
  * Every fault the lab can inject, each on its own small simulated cluster (one TLS identity for
@@ -218,6 +219,71 @@ describe('Proxmox VE connector against PVE 8.0, before the LXC interfaces endpoi
     const nodes = records.filter((record) => record.kind === 'node' && record.status === 'running');
     expect(nodes.length).toBeGreaterThan(0);
     for (const node of nodes) expect(node.os).toBe('Proxmox VE 8.0.4');
+  });
+});
+
+/** The interfaces note of every running container, as the asset detail panel shows it. */
+function runningContainerNotes(records: SourceRecord[]): unknown[] {
+  return records
+    .filter((record) => record.kind === 'container' && record.status === 'running')
+    .map((record) => record.raw.interfacesNote);
+}
+
+describe('Proxmox VE connector when a server cannot list container interfaces', () => {
+  it('tells every running container of a PVE 8.0 server the same thing: its version cannot', async () => {
+    const { profile, secrets } = await serve([], { legacy: 'before-8.1' });
+    const records = await createProxmoxConnector().sync(profile, secrets, recordingContext());
+    const notes = runningContainerNotes(records);
+    expect(notes.length).toBeGreaterThan(2);
+    expect(new Set(notes)).toEqual(
+      new Set([
+        "this Proxmox VE version (before 8.1) cannot list a container's interfaces; addresses come from its config",
+      ]),
+    );
+  });
+
+  it('tells every running container the same thing when the token may not list them', async () => {
+    const { server, profile, secrets } = await serve([]);
+    // The token loses VM.Audit on each container right after its config was read, as when an
+    // admin narrows its ACL while the sync runs: the interfaces request that follows gets 403.
+    const forbidden: string[] = [];
+    const onRequest = (event: RequestEvent) => {
+      const config = /\/lxc\/(\d+)\/config$/.exec(event.path);
+      if (config !== null && event.status === 200) {
+        server.state.store.setAcl(
+          `/vms/${config[1]!}`,
+          'tokens',
+          server.token.tokenid,
+          'NoAccess',
+          true,
+        );
+      }
+      if (event.path.endsWith('/interfaces') && event.status === 403) forbidden.push(event.path);
+    };
+    const context = recordingContext();
+    const records = await createProxmoxConnector({ http: { onRequest } }).sync(
+      profile,
+      secrets,
+      context,
+    );
+    expect(forbidden.length).toBeGreaterThan(0);
+    const notes = runningContainerNotes(records);
+    expect(notes.length).toBeGreaterThan(2);
+    expect(new Set(notes)).toEqual(
+      new Set([
+        'the token lacks VM.Audit on the container, which listing its interfaces needs; addresses come from its config',
+      ]),
+    );
+    expect(context.warnings).toEqual([
+      'no container IPs — the token lacks VM.Audit on the containers',
+    ]);
+    for (const ct of server.state.guests.values()) {
+      if (ct.type !== 'lxc' || ct.status !== 'running') continue;
+      const record = records.find((r) => r.externalId === `${server.name}/lxc/${ct.vmid}`)!;
+      expect(record.ips).toEqual(
+        ct.nics.filter((nic) => nic.ipConfig !== 'dhcp').map((nic) => nic.ipConfig.split('/')[0]),
+      );
+    }
   });
 });
 
