@@ -180,7 +180,11 @@ async function lxcInterfaces(
   if (outcome.status === 403) {
     state.interfacesForbidden = true;
     details.interfacesNote = lxcInterfacesNotes.forbidden;
-    warnOnce(state, 'interfaces', 'no container IPs — the token lacks VM.Audit on the containers');
+    warnOnce(
+      state,
+      'interfaces',
+      'container interfaces hidden — the token lacks VM.Audit on the containers; their addresses come from their configs',
+    );
     return;
   }
   details.interfacesNote = outcome.message || `HTTP ${outcome.status}`;

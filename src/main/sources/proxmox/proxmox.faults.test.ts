@@ -275,7 +275,7 @@ describe('Proxmox VE connector when a server cannot list container interfaces', 
       ]),
     );
     expect(context.warnings).toEqual([
-      'no container IPs — the token lacks VM.Audit on the containers',
+      'container interfaces hidden — the token lacks VM.Audit on the containers; their addresses come from their configs',
     ]);
     for (const ct of server.state.guests.values()) {
       if (ct.type !== 'lxc' || ct.status !== 'running') continue;
