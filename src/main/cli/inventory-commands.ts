@@ -148,7 +148,7 @@ export async function syncCommand(
   bar?.done();
   if (outcomes.length === 0)
     throw new AppError('not-found', 'There are no source profiles to sync.');
-  s.print(outcomes, () => formatOutcomes(outcomes));
+  s.print(outcomes, () => formatOutcomes(outcomes, terminalWidth(s)));
   // What a source could not give in full (an unreachable node, a missing privilege): said under
   // the table too, not only in `--json`. Not of a sync that failed or was cancelled: nothing of
   // it was kept, and its own line says why.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { AssetRow } from '../../shared/inventory';
+import type { AssetRow, SyncOutcome } from '../../shared/inventory';
 import { displayWidth } from './format-width';
-import { formatAssetTable } from './inventory-format';
+import { formatAssetTable, formatOutcomes } from './inventory-format';
 
 function asset(id: number, name: string, os: string | null = 'Debian 12'): AssetRow {
   return {
@@ -56,5 +56,68 @@ describe('the asset table', () => {
     expect(lines[1]).toContain('bad\\x1b[2Jname');
     const header = columnStarts(lines[0]!);
     for (const line of lines) expect(columnStarts(line)).toEqual(header);
+  });
+});
+
+function outcome(profileName: string, status: SyncOutcome['status'], counts: number[]) {
+  const [fetched = 0, added = 0, changed = 0, removed = 0, durationMs = 0] = counts;
+  return {
+    runId: 1,
+    profileId: `id-${profileName}`,
+    profileName,
+    system: 'proxmox',
+    status,
+    fetched,
+    added,
+    changed,
+    removed,
+    warnings: [],
+    error: null,
+    errorCode: null,
+    durationMs,
+  } satisfies SyncOutcome;
+}
+
+describe('the sync results table', () => {
+  const outcomes = [
+    outcome('pve-lab', 'ok', [42, 3, 5, 1, 1250]),
+    outcome('pve-cluster-two', 'failed', [0, 0, 0, 0, 30400]),
+  ];
+
+  it('is a table with a header row on a terminal wide enough, the same as in a pipe', () => {
+    const table = [
+      'PROFILE          SYSTEM   STATUS  RECORDS  ADDED  CHANGED  REMOVED  SECONDS',
+      'pve-lab          proxmox  ok      42       3      5        1        1.3',
+      'pve-cluster-two  proxmox  failed  0        0      0        0        30.4',
+    ].join('\n');
+    expect(formatOutcomes(outcomes)).toBe(table);
+    expect(formatOutcomes(outcomes, 80)).toBe(table);
+  });
+
+  it('is a block of lines a profile on a terminal too narrow for the table', () => {
+    const text = formatOutcomes(outcomes, 40);
+    for (const line of text.split('\n')) expect(displayWidth(line)).toBeLessThanOrEqual(40);
+    expect(text.split('\n\n')).toEqual([
+      [
+        'PROFILE:  pve-lab',
+        'SYSTEM:   proxmox',
+        'STATUS:   ok',
+        'RECORDS:  42',
+        'ADDED:    3',
+        'CHANGED:  5',
+        'REMOVED:  1',
+        'SECONDS:  1.3',
+      ].join('\n'),
+      [
+        'PROFILE:  pve-cluster-two',
+        'SYSTEM:   proxmox',
+        'STATUS:   failed',
+        'RECORDS:  0',
+        'ADDED:    0',
+        'CHANGED:  0',
+        'REMOVED:  0',
+        'SECONDS:  30.4',
+      ].join('\n'),
+    ]);
   });
 });

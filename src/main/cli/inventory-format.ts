@@ -37,7 +37,11 @@ export function table(header: string[], cells: string[][], width = Infinity): st
     .join('\n\n');
 }
 
-export function formatOutcomes(outcomes: readonly SyncOutcome[]): string {
+/**
+ * The table of `sync`, a row a source profile; on a terminal narrower than `width`, a block of
+ * `HEADER:  value` lines a profile, as `inventory`'s.
+ */
+export function formatOutcomes(outcomes: readonly SyncOutcome[], width = Infinity): string {
   return table(
     ['PROFILE', 'SYSTEM', 'STATUS', 'RECORDS', 'ADDED', 'CHANGED', 'REMOVED', 'SECONDS'],
     outcomes.map((o) => [
@@ -50,6 +54,7 @@ export function formatOutcomes(outcomes: readonly SyncOutcome[]): string {
       String(o.removed),
       (o.durationMs / 1000).toFixed(1),
     ]),
+    width,
   );
 }
 

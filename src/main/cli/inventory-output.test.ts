@@ -461,6 +461,54 @@ describe('what the CLI prints about assets', () => {
     expect(JSON.parse(json.stdout)).toMatchObject([{ warnings: [said] }]);
   });
 
+  it('shows the sync results a block of lines a profile on a terminal too narrow for the table', async () => {
+    const dir = await seededInventory(
+      { 'pve-a': [guest(101, 'web01', '10.0.0.1')], 'pve-b': [guest(201, 'db01', '10.0.1.1')] },
+      'output passphrase 1',
+    );
+    const fetched: Record<string, SourceRecord[]> = {
+      'pve-a': [guest(101, 'web01', '10.0.0.1'), guest(102, 'web02', '10.0.0.2')],
+      'pve-b': [guest(201, 'db01', '10.0.1.1')],
+    };
+    cliConnectors.current = () => ({
+      proxmox: {
+        system: 'proxmox',
+        test: () => Promise.reject(new Error('not used')),
+        sync: (profile) => Promise.resolve(fetched[profile.name] ?? []),
+      },
+    });
+    const env = { RACKSIDE_PASSPHRASE: 'output passphrase 1' };
+    const labels = ['PROFILE', 'SYSTEM', 'STATUS', 'RECORDS', 'ADDED', 'CHANGED', 'REMOVED'];
+
+    const wide = await cli(['--data-dir', dir, 'sync', '--all'], { env, columns: 120 });
+    expect(wide.code).toBe(0);
+    const [header = '', ...rows] = wide.stdout.trimEnd().split('\n');
+    expect(header.split(/\s+/)).toEqual([...labels, 'SECONDS']);
+    expect(rows.map((row) => row.split(/\s+/).slice(0, 7))).toEqual([
+      ['pve-a', 'proxmox', 'ok', '2', '1', '0', '0'],
+      ['pve-b', 'proxmox', 'ok', '1', '0', '0', '0'],
+    ]);
+
+    const narrow = await cli(['--data-dir', dir, 'sync', '--all'], { env, columns: 40 });
+    expect(narrow.code).toBe(0);
+    const lines = narrow.stdout.trimEnd().split('\n');
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(40);
+    const blocks = narrow.stdout
+      .trimEnd()
+      .split('\n\n')
+      .map((block) => block.split('\n').map((line) => line.split(/:\s+/)));
+    // One block a profile, a line a column; this sync found nothing new.
+    expect(blocks.map((block) => block.slice(0, 7))).toEqual([
+      labels.map((label, i) => [label, ['pve-a', 'proxmox', 'ok', '2', '0', '0', '0'][i]]),
+      labels.map((label, i) => [label, ['pve-b', 'proxmox', 'ok', '1', '0', '0', '0'][i]]),
+    ]);
+    for (const block of blocks) {
+      expect(block).toHaveLength(8);
+      expect(block[7]?.[0]).toBe('SECONDS');
+      expect(block[7]?.[1]).toMatch(/^\d+\.\d$/);
+    }
+  });
+
   it('counts a profile named twice once on the progress line, as it syncs once', async () => {
     const dir = await seeded([guest(101, 'web01', '10.0.0.1')]);
     cliConnectors.current = () => ({
