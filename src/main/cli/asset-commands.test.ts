@@ -92,6 +92,57 @@ describe('rackside asset', () => {
     expect(blockIds).toEqual(ids);
   });
 
+  it('shows the records of an asset a block of lines each on a terminal too narrow for their table', async () => {
+    const dir = await twoClusters();
+    const [a, b] = await assetsNamed(dir, 'web01');
+    const joined = await cli(['--data-dir', dir, 'asset', 'join', String(a), String(b)], {
+      columns: 40,
+    });
+    expect(joined.code).toBe(0);
+    const [one = 0] = await assetsNamed(dir, 'web01');
+    const show = (columns?: number) =>
+      cli(
+        ['--data-dir', dir, 'asset', 'show', String(one)],
+        columns === undefined ? {} : { columns },
+      );
+    const piped = await show();
+    const [fields = '', records = ''] = piped.stdout.split('\n\n');
+    expect(records.split('\n')).toEqual([
+      'SYSTEM   PROFILE  RECORD          NAME   LINKED BY  CONFIDENCE',
+      'proxmox  pve-a    pve-a/qemu/101  web01  manual     1.00',
+      'proxmox  pve-b    pve-b/qemu/201  web01  manual     1.00',
+      '',
+    ]);
+    // Wide enough: as in a pipe.
+    expect((await show(120)).stdout).toBe(piped.stdout);
+
+    const narrow = await show(40);
+    expect(narrow.code).toBe(0);
+    for (const line of narrow.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(40);
+    const [narrowFields, ...blocks] = narrow.stdout.trimEnd().split('\n\n');
+    expect(narrowFields).toBe(fields);
+    const block = (profile: string, record: string) =>
+      [
+        'SYSTEM:      proxmox',
+        `PROFILE:     ${profile}`,
+        `RECORD:      ${record}`,
+        'NAME:        web01',
+        'LINKED BY:   manual',
+        'CONFIDENCE:  1.00',
+      ].join('\n');
+    const expected = [block('pve-a', 'pve-a/qemu/101'), block('pve-b', 'pve-b/qemu/201')];
+    expect(blocks).toEqual(expected);
+    // What `asset join` printed of the joined asset takes the terminal's width too.
+    expect(joined.stdout.trimEnd().split('\n\n').slice(1)).toEqual(expected);
+
+    // JSON is the same on any terminal.
+    const json = await cli(['--data-dir', dir, '--json', 'asset', 'show', String(one)]);
+    const jsonNarrow = await cli(['--data-dir', dir, '--json', 'asset', 'show', String(one)], {
+      columns: 40,
+    });
+    expect(jsonNarrow.stdout).toBe(json.stdout);
+  });
+
   it('joins two assets by hand, and splits a record back out, both kept in the inventory', async () => {
     const dir = await twoClusters();
     const [a, b] = await assetsNamed(dir, 'web01');

@@ -1,7 +1,7 @@
 import { AppError } from '../../shared/errors';
 import { maxJoin, type AssetDetail, type LinkView, type RecordRef } from '../../shared/inventory';
 import { printable, UsageError } from './cli-io';
-import { services } from './inventory-commands';
+import { services, terminalWidth } from './inventory-commands';
 import { table } from './inventory-format';
 import type { CliSession } from './session';
 
@@ -31,8 +31,11 @@ function assetId(s: CliSession, text: string): number {
   return Number(only);
 }
 
-/** The asset and the source records it merges, each with the key that linked it. */
-export function formatAssetDetail(detail: AssetDetail): string {
+/**
+ * The asset and the source records it merges, each with the key that linked it; on a terminal
+ * narrower than `width`, a block of `HEADER:  value` lines a record, as `inventory`'s.
+ */
+export function formatAssetDetail(detail: AssetDetail, width = Infinity): string {
   const a = detail.asset;
   const field = (label: string, value: string | null): string =>
     `${`${label}:`.padEnd(10)}${value === null || value === '' ? '-' : value}`;
@@ -60,6 +63,7 @@ export function formatAssetDetail(detail: AssetDetail): string {
         l.matchKey,
         l.confidence.toFixed(2),
       ]),
+      width,
     ),
   ].join('\n');
 }
@@ -67,7 +71,7 @@ export function formatAssetDetail(detail: AssetDetail): string {
 /** `rackside asset show ID`: what the asset detail in the app shows, and why records merged. */
 export function showAsset(s: CliSession, id: string): number {
   const detail = inventoryOf(s).asset(assetId(s, id));
-  s.print(detail, () => formatAssetDetail(detail));
+  s.print(detail, () => formatAssetDetail(detail, terminalWidth(s)));
   return 0;
 }
 
@@ -81,7 +85,8 @@ export async function joinAssets(s: CliSession, ids: string[]): Promise<number> 
   const joined = await inventoryOf(s).join(assetIds);
   s.print(
     joined,
-    () => `Joined into asset ${String(joined.asset.id)}.\n${formatAssetDetail(joined)}`,
+    () =>
+      `Joined into asset ${String(joined.asset.id)}.\n${formatAssetDetail(joined, terminalWidth(s))}`,
   );
   return 0;
 }
@@ -120,7 +125,7 @@ export async function splitAsset(s: CliSession, id: string, refs: string[]): Pro
   s.print(split, () =>
     [
       `Split asset ${String(asset)} into ${split.assetIds.map(String).join(', ')}.`,
-      ...details.map(formatAssetDetail),
+      ...details.map((detail) => formatAssetDetail(detail, terminalWidth(s))),
     ].join('\n\n'),
   );
   return 0;
