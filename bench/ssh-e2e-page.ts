@@ -8,6 +8,18 @@ import { createRequire } from 'node:module';
 import type { CdpPage } from './cdp-page';
 
 const require = createRequire(import.meta.url);
+/**
+ * The bare xterm.js the page-side functions below use (a type only: those functions run in the
+ * page, where nothing of this module exists).
+ */
+interface BareTerm {
+  open(element: HTMLElement): void;
+  resize(cols: number, rows: number): void;
+  write(data: Uint8Array | string, callback?: () => void): void;
+  reset(): void;
+  dispose(): void;
+}
+
 export const visibleRows = '[data-testid="term-view"][data-visible="true"] .xterm-rows';
 
 /** Counts what the terminal socket carries, from inside the page (installed before load). */
@@ -190,13 +202,6 @@ export async function addBareTerminal(page: CdpPage): Promise<void> {
       document.body.appendChild(host);
       const Terminal = (window as unknown as { Terminal: new (options: object) => BareTerm })
         .Terminal;
-      interface BareTerm {
-        open(element: HTMLElement): void;
-        resize(cols: number, rows: number): void;
-        write(data: Uint8Array | string, callback?: () => void): void;
-        reset(): void;
-        dispose(): void;
-      }
       const appTerm = box?.querySelector('.xterm-screen')?.getBoundingClientRect();
       const term = new Terminal({
         allowProposedApi: true,
@@ -220,10 +225,6 @@ export async function addBareTerminal(page: CdpPage): Promise<void> {
 /** Bare xterm.js: the same printable output written in 64 KiB chunks, until painted. */
 export function bareThroughput(page: CdpPage, bytes: number): Promise<number> {
   return page.evaluate(async (total) => {
-    interface BareTerm {
-      write(data: Uint8Array | string, callback?: () => void): void;
-      reset(): void;
-    }
     const term = (window as unknown as { __bare: BareTerm }).__bare;
     term.reset();
     const line = `${'AAAA'.repeat(50)}\r\n`;
@@ -245,10 +246,6 @@ export function bareThroughput(page: CdpPage, bytes: number): Promise<number> {
 /** Bare xterm.js: one character written → painted, p50 over `count` characters. */
 export function bareEcho(page: CdpPage, count: number): Promise<number[]> {
   return page.evaluate(async (n) => {
-    interface BareTerm {
-      write(data: Uint8Array | string, callback?: () => void): void;
-      reset(): void;
-    }
     const term = (window as unknown as { __bare: BareTerm }).__bare;
     term.reset();
     const rows = (): string =>
