@@ -93,6 +93,21 @@ interface StoppedWait {
   elsewhere: ElsewhereRun;
 }
 
+/** A run of a profile's sync in this process, as its steps share it. */
+interface LocalRun {
+  profile: ProfileView;
+  system: SourceSystem;
+  runId: number;
+  /** Aborts on `cancel()` and on the caller's signal. */
+  signal: AbortSignal;
+  emit: ProgressEmit;
+  /** The connector's warnings, stored with the run. */
+  warnings: string[];
+  /** When the sync began: `performance.now()`, and ms since the epoch (`epochNow()`). */
+  started: number;
+  startedAt: number;
+}
+
 /**
  * Syncs source profiles: each connector's complete result is written in one transaction together
  * with the re-correlated assets, so a crash or a failure leaves the previous consistent data. A
@@ -245,13 +260,7 @@ export class SyncEngine {
     const startedAt = epochNow();
     // Removed (in the app or by another command) while it waited for its turn.
     if (this.options.profiles.findById(profile.id) === null) {
-      const outcome = removedOutcome(profile, system, 0);
-      this.#progressEmitter(0, profile, system)(
-        { phase: 'failed', done: 0, total: null, records: 0 },
-        'failed',
-        outcome.error,
-      );
-      return outcome;
+      return this.#removedBeforeTurn(profile, system);
     }
     // Another Rackside process (the app, another command) syncs this source now: its run is
     // this one's answer. Two at once would only fetch everything twice and race to store it.
@@ -270,6 +279,31 @@ export class SyncEngine {
         return this.#syncProfile(profile, system, outer, cancelledWhileWaiting);
       }
     }
+    return this.#runHere(profile, system, outer, cancelledWhileWaiting, { started, startedAt });
+  }
+
+  /** What a sync of a profile removed while it waited for its turn answers and reports. */
+  #removedBeforeTurn(profile: ProfileView, system: SourceSystem): SyncOutcome {
+    const outcome = removedOutcome(profile, system, 0);
+    this.#progressEmitter(0, profile, system)(
+      { phase: 'failed', done: 0, total: null, records: 0 },
+      'failed',
+      outcome.error,
+    );
+    return outcome;
+  }
+
+  /**
+   * Syncs the profile in this process: begins its run, stores what its connector returns or
+   * ends the run failed or cancelled, and answers with the run's outcome.
+   */
+  async #runHere(
+    profile: ProfileView,
+    system: SourceSystem,
+    outer: AbortSignal | undefined,
+    cancelledWhileWaiting: boolean,
+    { started, startedAt }: Pick<LocalRun, 'started' | 'startedAt'>,
+  ): Promise<SyncOutcome> {
     const runId = await this.#writer.begin(
       profile.id,
       system,
@@ -277,76 +311,115 @@ export class SyncEngine {
       syncedPart(profile),
     );
     const controller = syncCancelController();
-    this.#controllers.add(controller);
-    const onOuterAbort = (): void => controller.abort();
-    outer?.addEventListener('abort', onOuterAbort);
-    if (outer?.aborted === true || cancelledWhileWaiting) controller.abort();
-    const warnings: string[] = [];
-    const emit = this.#progressEmitter(runId, profile, system);
+    const cancelledBeforeTurn = outer?.aborted === true || cancelledWhileWaiting;
+    const release = this.#cancellable(controller, outer, cancelledBeforeTurn);
+    const run: LocalRun = {
+      profile,
+      system,
+      runId,
+      signal: controller.signal,
+      emit: this.#progressEmitter(runId, profile, system),
+      warnings: [],
+      started,
+      startedAt,
+    };
     try {
-      const connector = this.options.connectors[system];
-      if (connector === undefined) {
-        throw new AppError('unavailable', `No ${system} connector is available in this build.`);
-      }
-      // Cancelled before its turn came: the source is never asked.
-      if (outer?.aborted === true || cancelledWhileWaiting) {
-        throw new AppError('cancelled', 'The sync was cancelled.');
-      }
-      const batch = await this.#fetch(connector, profile, controller.signal, emit, warnings);
-      // Removed while it synced (in the app or by another command): nothing to save it for.
-      if (this.options.profiles.findById(profile.id) === null) {
-        throw new AppError('not-found', removedMessage(profile));
-      }
-      // The records, the inventory's dirty mark and the run's end, in one transaction.
-      await this.#writer.save({
-        profileId: profile.id,
-        runId,
-        batch,
-        warnings,
-        startedAt,
-        at: this.#clock().toISOString(),
-      });
-      this.options.reachability?.forget(profile.id);
-      await this.#correlateIfLast(profile.id);
-      emit({ phase: 'done', done: 1, total: 1, records: batch.kept.size }, 'ok');
+      await this.#fetchAndSave(run, cancelledBeforeTurn);
     } catch (error) {
-      // Removed meanwhile: saving its records failed on the missing profile, which is the story.
-      const { code, message } =
-        this.options.profiles.findById(profile.id) === null
-          ? { code: 'not-found' as const, message: removedMessage(profile) }
-          : describeFailure(error, controller.signal);
-      const status = code === 'cancelled' ? 'cancelled' : 'failed';
-      // A run whose end cannot be stored (the database refuses writes) still ends for whoever
-      // watches it; the caller gets that error after.
-      let unrecorded: { error: unknown } | null = null;
-      try {
-        await this.#writer.end({
-          runId,
-          status,
-          warnings,
-          errorCode: code,
-          error: message,
-          durationMs: performance.now() - started,
-          at: this.#clock().toISOString(),
-        });
-      } catch (endError) {
-        unrecorded = { error: endError };
-      }
-      this.options.logger.warn('sync failed', { profile: profile.name, system, code, message });
-      // The sync's own answer is newer than a reachability check's; a cancel says nothing.
-      if (status === 'failed') this.options.reachability?.forget(profile.id);
-      await this.#correlateIfLast(profile.id);
-      emit({ phase: status, done: 0, total: null, records: 0 }, status, message);
-      if (unrecorded !== null) throw unrecorded.error;
+      await this.#endUnsaved(run, error);
     } finally {
-      outer?.removeEventListener('abort', onOuterAbort);
-      this.#controllers.delete(controller);
+      release();
     }
     // Its run went with the profile when that was removed during the sync.
     return (
       this.history.outcome(runId, profile) ??
       removedOutcome(profile, system, performance.now() - started, runId)
     );
+  }
+
+  /**
+   * Fetches the profile's records and stores them together with the run's end, then correlates;
+   * throws (the run not ended) when any of it fails.
+   */
+  async #fetchAndSave(run: LocalRun, cancelledBeforeTurn: boolean): Promise<void> {
+    const { profile, system } = run;
+    const connector = this.options.connectors[system];
+    if (connector === undefined) {
+      throw new AppError('unavailable', `No ${system} connector is available in this build.`);
+    }
+    // Cancelled before its turn came: the source is never asked.
+    if (cancelledBeforeTurn) {
+      throw new AppError('cancelled', 'The sync was cancelled.');
+    }
+    const batch = await this.#fetch(connector, profile, run.signal, run.emit, run.warnings);
+    // Removed while it synced (in the app or by another command): nothing to save it for.
+    if (this.options.profiles.findById(profile.id) === null) {
+      throw new AppError('not-found', removedMessage(profile));
+    }
+    // The records, the inventory's dirty mark and the run's end, in one transaction.
+    await this.#writer.save({
+      profileId: profile.id,
+      runId: run.runId,
+      batch,
+      warnings: run.warnings,
+      startedAt: run.startedAt,
+      at: this.#clock().toISOString(),
+    });
+    this.options.reachability?.forget(profile.id);
+    await this.#correlateIfLast(profile.id);
+    run.emit({ phase: 'done', done: 1, total: 1, records: batch.kept.size }, 'ok');
+  }
+
+  /** Ends a run whose records were not saved, as failed or cancelled by `error`. */
+  async #endUnsaved(run: LocalRun, error: unknown): Promise<void> {
+    const { profile, system } = run;
+    // Removed meanwhile: saving its records failed on the missing profile, which is the story.
+    const { code, message } =
+      this.options.profiles.findById(profile.id) === null
+        ? { code: 'not-found' as const, message: removedMessage(profile) }
+        : describeFailure(error, run.signal);
+    const status = code === 'cancelled' ? 'cancelled' : 'failed';
+    // A run whose end cannot be stored (the database refuses writes) still ends for whoever
+    // watches it; the caller gets that error after.
+    let unrecorded: { error: unknown } | null = null;
+    try {
+      await this.#writer.end({
+        runId: run.runId,
+        status,
+        warnings: run.warnings,
+        errorCode: code,
+        error: message,
+        durationMs: performance.now() - run.started,
+        at: this.#clock().toISOString(),
+      });
+    } catch (endError) {
+      unrecorded = { error: endError };
+    }
+    this.options.logger.warn('sync failed', { profile: profile.name, system, code, message });
+    // The sync's own answer is newer than a reachability check's; a cancel says nothing.
+    if (status === 'failed') this.options.reachability?.forget(profile.id);
+    await this.#correlateIfLast(profile.id);
+    run.emit({ phase: status, done: 0, total: null, records: 0 }, status, message);
+    if (unrecorded !== null) throw unrecorded.error;
+  }
+
+  /**
+   * Lets `cancel()` and `outer` abort `controller` (at once when `cancelledBefore`) until the
+   * returned release is called.
+   */
+  #cancellable(
+    controller: AbortController,
+    outer: AbortSignal | undefined,
+    cancelledBefore: boolean,
+  ): () => void {
+    this.#controllers.add(controller);
+    const onOuterAbort = (): void => controller.abort();
+    outer?.addEventListener('abort', onOuterAbort);
+    if (outer?.aborted === true || cancelledBefore) controller.abort();
+    return () => {
+      outer?.removeEventListener('abort', onOuterAbort);
+      this.#controllers.delete(controller);
+    };
   }
 
   /**
@@ -362,15 +435,11 @@ export class SyncEngine {
     cancelledWhileWaiting: boolean,
   ): Promise<SyncOutcome | null> {
     const controller = new AbortController();
-    this.#controllers.add(controller);
-    const onOuterAbort = (): void => controller.abort();
-    outer?.addEventListener('abort', onOuterAbort);
-    if (outer?.aborted === true || cancelledWhileWaiting) controller.abort();
+    const release = this.#cancellable(controller, outer, cancelledWhileWaiting);
     try {
       return await this.#waitElsewhere(profile, system, elsewhere, controller.signal);
     } finally {
-      outer?.removeEventListener('abort', onOuterAbort);
-      this.#controllers.delete(controller);
+      release();
     }
   }
 
