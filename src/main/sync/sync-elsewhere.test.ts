@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import os from 'node:os';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { generateFleet } from '../../../lab/fleet';
 import type { SyncProgressEvent } from '../../shared/inventory';
 import { silentLogger } from '../core/logger';
@@ -8,6 +8,33 @@ import { unlockedTestStore } from '../store/test-helpers';
 import { SyncEngine } from './sync-engine';
 import { SyncHistory } from './sync-history';
 import { addFleetProfiles, fleetConnectors } from './test-fleet';
+
+/**
+ * The lab's profiles, an engine syncing them, and a live process standing for another Rackside
+ * process (`owner` of the runs it has under way); `isWaiting` resolves once the engine waits
+ * for such a run.
+ */
+async function besideAnotherProcess() {
+  const store = await unlockedTestStore();
+  const fleet = generateFleet({ size: 10, seed: 4 });
+  addFleetProfiles(store.profiles, fleet);
+  let seenWaiting: () => void = () => undefined;
+  const isWaiting = new Promise<void>((resolve) => (seenWaiting = resolve));
+  const engine = new SyncEngine({
+    db: store.db,
+    profiles: store.profiles,
+    connectors: fleetConnectors(() => fleet),
+    logger: silentLogger,
+    onProgress: (event) => {
+      if (event.phase.startsWith('synced by another Rackside process')) seenWaiting();
+    },
+  });
+  const foreman = store.profiles.findByName('foreman');
+  if (foreman === null) throw new Error('no foreman profile');
+  const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)']);
+  const owner = JSON.stringify({ host: os.hostname(), pid: other.pid, mark: 'other' });
+  return { store, engine, foreman, other, owner, isWaiting };
+}
 
 describe('a source another Rackside process syncs now', () => {
   it('is not fetched twice: the sync waits for that run and answers with its outcome', async () => {
@@ -79,26 +106,9 @@ describe('a source another Rackside process syncs now', () => {
   });
 
   it('is synced here after all when that run is cancelled there, since this sync was not', async () => {
-    const store = await unlockedTestStore();
-    const fleet = generateFleet({ size: 10, seed: 4 });
-    addFleetProfiles(store.profiles, fleet);
-    let seenWaiting: () => void = () => undefined;
-    const isWaiting = new Promise<void>((resolve) => (seenWaiting = resolve));
-    const engine = new SyncEngine({
-      db: store.db,
-      profiles: store.profiles,
-      connectors: fleetConnectors(() => fleet),
-      logger: silentLogger,
-      onProgress: (event) => {
-        if (event.phase.startsWith('synced by another Rackside process')) seenWaiting();
-      },
-    });
-    const foreman = store.profiles.findByName('foreman');
-    if (foreman === null) throw new Error('no foreman profile');
-    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)']);
+    const { store, engine, foreman, other, owner, isWaiting } = await besideAnotherProcess();
     try {
       const history = new SyncHistory(store.db, () => new Date('2026-11-24T10:00:00Z'));
-      const owner = JSON.stringify({ host: os.hostname(), pid: other.pid, mark: 'other' });
       const runId = history.begin(foreman.id, 'foreman', owner);
       const waiting = engine.sync([foreman.id]);
       await isWaiting;
@@ -113,6 +123,38 @@ describe('a source another Rackside process syncs now', () => {
       expect(outcome?.runId).not.toBe(runId);
       expect(outcome?.fetched).toBeGreaterThan(0);
     } finally {
+      other.kill('SIGKILL');
+      store.close();
+    }
+  });
+
+  it('times its own run from its start, not from the wait for the run cancelled there', async () => {
+    const { store, engine, foreman, other, owner, isWaiting } = await besideAnotherProcess();
+    // The clock moves only when told: a minute of waiting, then a run that takes no time.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
+    try {
+      const history = new SyncHistory(store.db, () => new Date());
+      const runId = history.begin(foreman.id, 'foreman', owner);
+      const waiting = engine.sync([foreman.id]);
+      await isWaiting;
+      await vi.advanceTimersByTimeAsync(60_000);
+      history.finish(runId, 'cancelled', {
+        errorCode: 'cancelled',
+        error: 'The sync was cancelled.',
+        durationMs: 5,
+      });
+      await vi.advanceTimersByTimeAsync(500);
+      const [outcome] = await waiting;
+      expect(outcome).toMatchObject({ status: 'ok' });
+      // The Sync center shows the run's start, end and duration: they agree.
+      const [run] = history.lastRuns([foreman.id], new Map());
+      expect(run?.runId).toBe(outcome?.runId);
+      expect(run?.durationMs).toBe(
+        Date.parse(run?.finishedAt ?? '') - Date.parse(run?.startedAt ?? ''),
+      );
+      expect(outcome?.durationMs).toBe(run?.durationMs);
+    } finally {
+      vi.useRealTimers();
       other.kill('SIGKILL');
       store.close();
     }

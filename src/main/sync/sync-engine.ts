@@ -103,7 +103,7 @@ interface LocalRun {
   emit: ProgressEmit;
   /** The connector's warnings, stored with the run. */
   warnings: string[];
-  /** When the sync began: `performance.now()`, and ms since the epoch (`epochNow()`). */
+  /** When the run began: `performance.now()`, and ms since the epoch (`epochNow()`). */
   started: number;
   startedAt: number;
 }
@@ -256,8 +256,6 @@ export class SyncEngine {
     outer: AbortSignal | undefined,
     cancelledWhileWaiting: boolean,
   ): Promise<SyncOutcome> {
-    const started = performance.now();
-    const startedAt = epochNow();
     // Removed (in the app or by another command) while it waited for its turn.
     if (this.options.profiles.findById(profile.id) === null) {
       return this.#removedBeforeTurn(profile, system);
@@ -279,7 +277,7 @@ export class SyncEngine {
         return this.#syncProfile(profile, system, outer, cancelledWhileWaiting);
       }
     }
-    return this.#runHere(profile, system, outer, cancelledWhileWaiting, { started, startedAt });
+    return this.#runHere(profile, system, outer, cancelledWhileWaiting);
   }
 
   /** What a sync of a profile removed while it waited for its turn answers and reports. */
@@ -302,8 +300,10 @@ export class SyncEngine {
     system: SourceSystem,
     outer: AbortSignal | undefined,
     cancelledWhileWaiting: boolean,
-    { started, startedAt }: Pick<LocalRun, 'started' | 'startedAt'>,
   ): Promise<SyncOutcome> {
+    // Timed from here: a wait for another process's run, cancelled there, is not part of it.
+    const started = performance.now();
+    const startedAt = epochNow();
     const runId = await this.#writer.begin(
       profile.id,
       system,
