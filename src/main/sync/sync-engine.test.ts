@@ -3,9 +3,11 @@ import { generateFleet, type Fleet } from '../../../lab/fleet';
 import { AppError } from '../../shared/errors';
 import type { SyncProgressEvent } from '../../shared/inventory';
 import { silentLogger } from '../core/logger';
+import type { Correlator } from '../inventory/correlator';
 import { InventoryService } from '../inventory/inventory-service';
 import type { Store } from '../store/open-store';
 import { proxmoxGuest } from '../sources/test-helpers';
+import type { SourceConnector } from '../sources/types';
 import { unlockedTestStore } from '../store/test-helpers';
 import { SyncEngine, type ConnectorSet } from './sync-engine';
 import {
@@ -386,13 +388,35 @@ describe.each(Object.entries(writers))('SyncEngine, %s', (_, create) => {
   });
 });
 
+/** A store with one PatchMon profile, and a connector for it that syncs with `sync`. */
+async function patchmonStandIn(name: string, sync: SourceConnector['sync']) {
+  const store = await unlockedTestStore();
+  const profile = store.profiles.save({
+    name,
+    connection: { kind: 'patchmon', url: 'https://pm.lab', apiKey: 'k' },
+  });
+  const connectors: ConnectorSet = {
+    patchmon: { system: 'patchmon', test: () => Promise.reject(new Error('unused')), sync },
+  };
+  return { store, profile, connectors };
+}
+
 describe('SyncEngine stopped for a reason', () => {
   it('ends the syncs under way failed with that reason, also when their end cannot be stored', async () => {
-    const store = await unlockedTestStore();
-    store.profiles.save({
-      name: 'pm-slow',
-      connection: { kind: 'patchmon', url: 'https://pm.lab', apiKey: 'k' },
-    });
+    let running: () => void = () => undefined;
+    const underWay = new Promise<void>((resolve) => (running = resolve));
+    // Runs until stopped, as a sync of a slow source would.
+    const { store, connectors } = await patchmonStandIn(
+      'pm-slow',
+      (_profile, _secrets, context) => {
+        running();
+        return new Promise((_resolve, reject) => {
+          context.signal.addEventListener('abort', () => {
+            reject(new AppError('cancelled', 'The sync was cancelled.'));
+          });
+        });
+      },
+    );
     const reason = new AppError(
       'unavailable',
       'Nothing was saved: the data folder was recovered by another Rackside process.',
@@ -404,28 +428,12 @@ describe('SyncEngine stopped for a reason', () => {
       ...writes,
       end: (end) => (refusing ? Promise.reject(reason) : writes.end(end)),
     };
-    let running: () => void = () => undefined;
-    const underWay = new Promise<void>((resolve) => (running = resolve));
     const events: SyncProgressEvent[] = [];
     const engine = new SyncEngine({
       writer: refusingWriter,
       db: store.db,
       profiles: store.profiles,
-      connectors: {
-        patchmon: {
-          system: 'patchmon',
-          test: () => Promise.reject(new Error('unused')),
-          // Runs until stopped, as a sync of a slow source would.
-          sync: (_profile, _secrets, context) => {
-            running();
-            return new Promise((_resolve, reject) => {
-              context.signal.addEventListener('abort', () => {
-                reject(new AppError('cancelled', 'The sync was cancelled.'));
-              });
-            });
-          },
-        },
-      },
+      connectors,
       logger: silentLogger,
       progressIntervalMs: 0,
       onProgress: (e) => events.push(e),
@@ -442,6 +450,61 @@ describe('SyncEngine stopped for a reason', () => {
       state: 'failed',
       error: reason.message,
     });
+    store.close();
+  });
+});
+
+describe('SyncEngine while the end of a sync correlates', () => {
+  it('keeps a sync of the same source started meanwhile running, and never runs it twice at once', async () => {
+    // The correlation after the first sync takes as long as the test says.
+    let holdCorrelation = false;
+    let correlating: () => void = () => undefined;
+    const isCorrelating = new Promise<void>((resolve) => (correlating = resolve));
+    let endCorrelation: () => void = () => undefined;
+    const correlate: Correlator = () => {
+      if (!holdCorrelation) return Promise.resolve(null);
+      holdCorrelation = false;
+      correlating();
+      return new Promise((resolve) => (endCorrelation = () => resolve(null)));
+    };
+    // Every fetch after the first waits until the test lets it finish.
+    let fetches = 0;
+    let fetching: () => void = () => undefined;
+    const isFetchingAgain = new Promise<void>((resolve) => (fetching = resolve));
+    let endFetches: () => void = () => undefined;
+    const fetchesMayEnd = new Promise<void>((resolve) => (endFetches = resolve));
+    const { store, profile, connectors } = await patchmonStandIn('pm', async () => {
+      fetches += 1;
+      if (fetches > 1) {
+        fetching();
+        await fetchesMayEnd;
+      }
+      return [];
+    });
+    const engine = new SyncEngine({
+      writer: inThreadSyncWriter(store.db),
+      correlate,
+      db: store.db,
+      profiles: store.profiles,
+      connectors,
+      logger: silentLogger,
+    });
+    holdCorrelation = true;
+    const first = engine.sync([profile.id]);
+    await isCorrelating;
+    const second = engine.sync([profile.id]);
+    await isFetchingAgain;
+    endCorrelation();
+    await first;
+    // The second sync goes on: the Sync center shows the source running, not idle.
+    expect(engine.isRunning()).toBe(true);
+    expect(engine.freshness().find((f) => f.profileId === profile.id)?.running).toBe(true);
+    // Asked again, the source is not fetched a third time alongside the second.
+    const third = engine.sync([profile.id]);
+    endFetches();
+    const [[secondOutcome], [thirdOutcome]] = await Promise.all([second, third]);
+    expect(fetches).toBe(2);
+    expect(thirdOutcome?.runId).toBe(secondOutcome?.runId);
     store.close();
   });
 });

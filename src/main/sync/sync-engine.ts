@@ -245,7 +245,10 @@ export class SyncEngine {
     const cancels = this.#cancels;
     const promise = limiter
       .run(() => this.#syncProfile(profile, system, signal, this.#cancels !== cancels))
-      .finally(() => this.#running.delete(profile.id));
+      .finally(() => {
+        // A sync of the profile asked for while this one correlated is running under its id.
+        if (this.#running.get(profile.id) === promise) this.#running.delete(profile.id);
+      });
     this.#running.set(profile.id, promise);
     return promise;
   }
