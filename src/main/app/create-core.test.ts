@@ -419,6 +419,85 @@ describe('an app running on a database another Rackside process moved aside', ()
       await core.close();
     }
   });
+
+  it('ends a sync still waiting for its turn failed, with the reason, as it ends one under way', async () => {
+    const dataDir = await tempDir();
+    const fleet = generateFleet({ size: 20, seed: 3 });
+    // Two PatchMon profiles sync at once (the default per kind): both hold at their second page.
+    let held = 0;
+    let bothHeld: () => void = () => undefined;
+    const atPage = new Promise<void>((resolve) => (bothHeld = resolve));
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const options = unlockedCore(
+      dataDir,
+      fleetConnectors(() => fleet, {
+        patchmon: {
+          pageSize: 5,
+          beforePage: async (page) => {
+            if (page !== 1) return;
+            if (++held === 2) bothHeld();
+            await released;
+          },
+        },
+      }),
+    );
+    const first = await createCore(options);
+    const patchmon = addFleetProfiles(first.store.profiles, fleet).get('patchmon')!;
+    const [second, third] = ['patchmon b', 'patchmon c'].map(
+      (name) =>
+        first.store.profiles.save({
+          name,
+          tags: [],
+          connection: {
+            kind: 'patchmon',
+            url: `https://${name.at(-1)!}.patchmon.lab`,
+            apiKey: 'k',
+          },
+        }).id,
+    );
+    await first.close();
+    const auditPage = auditLogPage(path.join(dataDir, 'rackside.db'));
+
+    const core = await createCore(options);
+    try {
+      const progress: SyncProgressEvent[] = [];
+      core.events.subscribe((name, payload) => {
+        if (name === 'sync:progress') progress.push(payload as SyncProgressEvent);
+      });
+      expect(
+        await core.router.dispatch(
+          'sync:start',
+          { profileIds: [patchmon, second!, third!] },
+          context,
+        ),
+      ).toMatchObject({ ok: true });
+      await atPage;
+      const movedTo = await recoverElsewhere(dataDir, auditPage);
+      const before = await filesOf(movedTo);
+      // The next look at the data folder stops the two under way and the one waiting.
+      expect(await core.router.dispatch('sync:status', {}, context)).toMatchObject({ ok: true });
+      release();
+      await vi.waitFor(async () => {
+        expect(await core.router.dispatch('sync:status', {}, context)).toMatchObject({
+          ok: true,
+          data: { running: false },
+        });
+      });
+      for (const profileId of [patchmon, second, third]) {
+        expect(progress.filter((p) => p.profileId === profileId).at(-1)).toMatchObject({
+          state: 'failed',
+          error: recoveredElsewhereMessage,
+        });
+      }
+      // The one that waited never reached its source.
+      expect(progress.filter((p) => p.profileId === third && p.state === 'running')).toEqual([]);
+      expect(await filesOf(movedTo)).toEqual(before);
+    } finally {
+      release();
+      await core.close();
+    }
+  });
 });
 
 /** A core on `dataDir` whose vault is set up at its first start and unlocked at later ones. */
