@@ -10,6 +10,9 @@ import { createLogger, silentLogger, type LogRecord } from '../core/logger';
 import { useTempDirs } from '../test-support/temp-dir';
 import { openSqlite } from '../db/sqlite';
 import { sampleProfiles } from '../profiles/fixtures';
+import { useAuthKeys } from '../ssh/test-support/auth-keys';
+import { openWatched } from '../ssh/test-support/session-harness';
+import { passwordUser, passwordUserPassword } from '../ssh/test-support/sshd';
 import { openStore } from '../store/open-store';
 import { dataBeforeUrlCleanup } from '../store/test-helpers';
 import type { ConnectorSet } from '../sync/sync-engine';
@@ -496,6 +499,59 @@ describe('an app running on a database another Rackside process moved aside', ()
     } finally {
       release();
       await core.close();
+    }
+  });
+});
+
+describe('an SSH login on a database another Rackside process moved aside', () => {
+  const { sshd } = useAuthKeys();
+
+  it('tells the terminal the password was not kept in the vault, and leaves the moved file alone', async () => {
+    const dataDir = await tempDir();
+    const server = await sshd(dataDir, ['PasswordAuthentication yes']);
+    const options = unlockedCore(dataDir);
+    try {
+      const first = await createCore(options);
+      const profile = first.store.profiles.save({
+        name: 'web',
+        connection: {
+          kind: 'ssh',
+          host: server.host,
+          port: server.port,
+          username: passwordUser,
+          auth: { mode: 'password' },
+        },
+      });
+      await first.close();
+      const auditPage = auditLogPage(path.join(dataDir, 'rackside.db'));
+
+      const core = await createCore(options);
+      try {
+        core.ssh.on('prompt', (prompt) => {
+          core.ssh.answer(
+            prompt.promptId,
+            prompt.kind === 'password'
+              ? { kind: 'password', password: passwordUserPassword, save: true }
+              : { kind: 'host-key', answer: 'accept-once' },
+          );
+        });
+        const movedTo = await recoverElsewhere(dataDir, auditPage);
+        const before = await filesOf(movedTo);
+        const session = await openWatched(core.ssh, profile.id, { cols: 80, rows: 24 });
+        await session.state('open');
+        // Said as the session opened, before anything typed after answers.
+        core.ssh.write(session.id, 'echo typed-$((6*7))\n');
+        await session.output('typed-42');
+        expect(session.text()).toContain(
+          `[The password was not kept in the vault. ${recoveredElsewhereMessage}]`,
+        );
+        expect(await filesOf(movedTo)).toEqual(before);
+        expect(core.store.profiles.getSecrets(profile.id).password).toBeUndefined();
+      } finally {
+        await core.close();
+      }
+    } finally {
+      await server.stop();
     }
   });
 });

@@ -13,6 +13,8 @@ import { TerminalStreams } from '../hosts/terminal-streams';
 import { HostKeyStore, HostKeyTrust, SshSessionManager, sourceSshWorker } from '../ssh';
 import type { SshWorkerFactory } from '../ssh';
 import type { StoredHostKey } from '../ssh/host-key-store';
+import type { ProfileSource } from '../ssh/session-targets';
+import type { ProfileService } from '../profiles/profile-service';
 import {
   sourceCorrelationWorker,
   workerCorrelator,
@@ -190,7 +192,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
           : '/etc/ssh/ssh_known_hosts',
       logger: logger.child('ssh'),
     }),
-    profiles: store.profiles,
+    profiles: guardedProfileSource(store.profiles, guard),
     createWorker: await sshWorkerFactory(),
     logger: logger.child('ssh'),
   });
@@ -318,6 +320,21 @@ class GuardedHostKeyStore extends HostKeyStore {
     this.guard.assertWritable();
     return super.remember(...args);
   }
+}
+
+/**
+ * Profiles for SSH sessions, refusing to keep a typed password or passphrase once the database
+ * was moved away: it would go to the moved file, which nobody reads.
+ */
+function guardedProfileSource(profiles: ProfileService, guard: WriteGuard): ProfileSource {
+  return {
+    get: (id) => profiles.get(id),
+    getSecrets: (id) => profiles.getSecrets(id),
+    saveSecret: (id, field, value) => {
+      guard.assertWritable();
+      profiles.saveSecret(id, field, value);
+    },
+  };
 }
 
 /** The account the app runs as: the last fallback for whom to log in as over SSH. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
-import { AppError } from '../../shared/errors';
+import { AppError, isAppError } from '../../shared/errors';
 import type { Logger } from '../core/logger';
 import type { HostKeyTrust, KnownHostsReading } from './host-key-trust';
 import { lxcConsoleCommand } from './lxc-console';
@@ -489,6 +489,14 @@ export class SshSessionManager {
         save(profileId, field, value);
       } catch (error) {
         this.logger.warn('could not save a login answer', { field, error: String(error) });
+        // The user asked for it to be kept: the terminal says it was not, and why.
+        const what = field === 'password' ? 'password' : 'key passphrase';
+        const why = isAppError(error) ? error.message : 'It could not be stored.';
+        this.post({
+          type: 'notice',
+          sessionId: session.id,
+          message: `The ${what} was not kept in the vault. ${why}`,
+        });
       }
     }
   }
