@@ -1,6 +1,8 @@
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it, vi } from 'vitest';
 import { generateFleet } from '../../../lab/fleet';
 import type { Notice } from '../../shared/contract';
@@ -310,8 +312,8 @@ describe('an app running on a database another Rackside process moved aside', ()
     const core = await createCore(options);
     try {
       const shown = noticesOnceThey(core.events, (ids) => ids.includes('database-recovered'));
-      const movedTo = await recoverElsewhere(dataDir, auditPage);
-      const before = await filesOf(movedTo);
+      const movedTo = recoverElsewhere(dataDir, auditPage);
+      const before = filesOf(movedTo);
 
       const refusal = {
         ok: false,
@@ -350,7 +352,7 @@ describe('an app running on a database another Rackside process moved aside', ()
       });
       // The banner stays, and says what is true now.
       expect((await shown).map((n) => n.message).join(' ')).toContain('saves nothing');
-      expect(await filesOf(movedTo)).toEqual(before);
+      expect(filesOf(movedTo)).toEqual(before);
     } finally {
       await core.close();
     }
@@ -402,8 +404,8 @@ describe('an app running on a database another Rackside process moved aside', ()
         await core.router.dispatch('sync:start', { profileIds: [patchmon] }, context),
       ).toMatchObject({ ok: true });
       await atPage;
-      const movedTo = await recoverElsewhere(dataDir, auditPage);
-      const before = await filesOf(movedTo);
+      const movedTo = recoverElsewhere(dataDir, auditPage);
+      const before = filesOf(movedTo);
       // The next look at the data folder (any command, or the watch) stops the sync.
       expect(await core.router.dispatch('sync:status', {}, context)).toMatchObject({ ok: true });
       stopped = true;
@@ -416,7 +418,7 @@ describe('an app running on a database another Rackside process moved aside', ()
       });
       // It stopped there: no further page was asked of the source.
       expect(pagesAfterStop).toBe(0);
-      expect(await filesOf(movedTo)).toEqual(before);
+      expect(filesOf(movedTo)).toEqual(before);
     } finally {
       release();
       await core.close();
@@ -476,8 +478,8 @@ describe('an app running on a database another Rackside process moved aside', ()
         ),
       ).toMatchObject({ ok: true });
       await atPage;
-      const movedTo = await recoverElsewhere(dataDir, auditPage);
-      const before = await filesOf(movedTo);
+      const movedTo = recoverElsewhere(dataDir, auditPage);
+      const before = filesOf(movedTo);
       // The next look at the data folder stops the two under way and the one waiting.
       expect(await core.router.dispatch('sync:status', {}, context)).toMatchObject({ ok: true });
       release();
@@ -495,9 +497,70 @@ describe('an app running on a database another Rackside process moved aside', ()
       }
       // The one that waited never reached its source.
       expect(progress.filter((p) => p.profileId === third && p.state === 'running')).toEqual([]);
-      expect(await filesOf(movedTo)).toEqual(before);
+      expect(filesOf(movedTo)).toEqual(before);
     } finally {
       release();
+      await core.close();
+    }
+  });
+});
+
+describe('a sync save on a database another Rackside process moves aside as it is stored', () => {
+  const context = { host: 'browser' } as const;
+
+  it('is refused by the writer thread with the reason, leaving the moved file as it was', async () => {
+    const dataDir = await tempDir();
+    const fleet = generateFleet({ size: 20, seed: 3 });
+    const options = unlockedCore(
+      dataDir,
+      fleetConnectors(() => fleet),
+    );
+    const first = await createCore(options);
+    const patchmon = addFleetProfiles(first.store.profiles, fleet).get('patchmon')!;
+    await first.close();
+    const auditPage = auditLogPage(path.join(dataDir, 'rackside.db'));
+
+    const core = await createCore(options);
+    // The move comes as the core hands the records to the writer thread: after the core's own
+    // look at the data folder, before the thread's commit.
+    let moved: { to: string; before: string[] } | undefined;
+    const handOver = Object.getOwnPropertyDescriptor(Worker.prototype, 'postMessage')!.value as (
+      this: Worker,
+      ...args: unknown[]
+    ) => void;
+    const spy = vi.spyOn(Worker.prototype, 'postMessage').mockImplementation(function (
+      this: Worker,
+      message: unknown,
+      ...rest: unknown[]
+    ) {
+      if (moved === undefined && (message as { op?: unknown } | null)?.op === 'rows') {
+        const to = recoverElsewhere(dataDir, auditPage);
+        moved = { to, before: filesOf(to) };
+      }
+      handOver.call(this, message, ...rest);
+    });
+    try {
+      const progress: SyncProgressEvent[] = [];
+      const ended = new Promise<void>((resolve) => {
+        core.events.subscribe((name, payload) => {
+          if (name !== 'sync:progress') return;
+          progress.push(payload as SyncProgressEvent);
+          if ((payload as SyncProgressEvent).state !== 'running') resolve();
+        });
+      });
+      expect(
+        await core.router.dispatch('sync:start', { profileIds: [patchmon] }, context),
+      ).toMatchObject({ ok: true });
+      await ended;
+      expect(moved).toBeDefined();
+      expect(progress.at(-1)).toMatchObject({
+        profileId: patchmon,
+        state: 'failed',
+        error: recoveredElsewhereMessage,
+      });
+      expect(filesOf(moved!.to)).toEqual(moved!.before);
+    } finally {
+      spy.mockRestore();
       await core.close();
     }
   });
@@ -535,8 +598,8 @@ describe('an SSH login on a database another Rackside process moved aside', () =
               : { kind: 'host-key', answer: 'accept-once' },
           );
         });
-        const movedTo = await recoverElsewhere(dataDir, auditPage);
-        const before = await filesOf(movedTo);
+        const movedTo = recoverElsewhere(dataDir, auditPage);
+        const before = filesOf(movedTo);
         const session = await openWatched(core.ssh, profile.id, { cols: 80, rows: 24 });
         await session.state('open');
         // Said as the session opened, before anything typed after answers.
@@ -545,7 +608,7 @@ describe('an SSH login on a database another Rackside process moved aside', () =
         expect(session.text()).toContain(
           `[The password was not kept in the vault. ${recoveredElsewhereMessage}]`,
         );
-        expect(await filesOf(movedTo)).toEqual(before);
+        expect(filesOf(movedTo)).toEqual(before);
         expect(core.store.profiles.getSecrets(profile.id).password).toBeUndefined();
       } finally {
         await core.close();
@@ -589,13 +652,10 @@ function auditLogPage(database: string): { offset: number; size: number } {
  * Damages the page, and has the CLI's open find the damage and move the database aside, as
  * `rackside` does beside a running app; returns where it went.
  */
-async function recoverElsewhere(
-  dataDir: string,
-  page: { offset: number; size: number },
-): Promise<string> {
-  const handle = await fs.open(path.join(dataDir, 'rackside.db'), 'r+');
-  await handle.write(Buffer.alloc(page.size, 0xa5), 0, page.size, page.offset);
-  await handle.close();
+function recoverElsewhere(dataDir: string, page: { offset: number; size: number }): string {
+  const handle = openSync(path.join(dataDir, 'rackside.db'), 'r+');
+  writeSync(handle, Buffer.alloc(page.size, 0xa5), 0, page.size, page.offset);
+  closeSync(handle);
   const cli = openStore({ dataDir, logger: silentLogger });
   const movedTo = cli.recovered?.movedTo;
   cli.close();
@@ -604,12 +664,14 @@ async function recoverElsewhere(
 }
 
 /** The moved database and its WAL, as they are on disk. */
-async function filesOf(movedTo: string): Promise<string[]> {
-  return Promise.all(
-    [movedTo, `${movedTo}-wal`].map(async (file) =>
-      (await fs.readFile(file).catch(() => Buffer.alloc(0))).toString('base64'),
-    ),
-  );
+function filesOf(movedTo: string): string[] {
+  return [movedTo, `${movedTo}-wal`].map((file) => {
+    try {
+      return readFileSync(file).toString('base64');
+    } catch {
+      return '';
+    }
+  });
 }
 
 describe('passwords an upgrade took out of source URLs', () => {

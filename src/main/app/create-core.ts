@@ -276,22 +276,25 @@ function guardedHandlers(handlers: Handlers, guard: MovedDatabaseGuard): Handler
   ) as Handlers;
 }
 
-/** The sync writer, refusing once the database was moved away (its thread's connection would not). */
-function guardedWriter(writer: SyncWriter, guard: WriteGuard): SyncWriter {
+/**
+ * The sync writer, refusing once the database was moved away (its thread's connection would not).
+ * A move between this look and the thread's commit the thread refuses itself, as SQLite's
+ * read-only error: that too is answered with the reason in words.
+ */
+function guardedWriter(writer: SyncWriter, guard: MovedDatabaseGuard): SyncWriter {
+  const write = async <T>(run: () => Promise<T>): Promise<T> => {
+    guard.assertWritable();
+    try {
+      return await run();
+    } catch (error) {
+      guard.moved();
+      throw guard.explain(error);
+    }
+  };
   return {
-    begin: async (...args) => {
-      guard.assertWritable();
-      return await writer.begin(...args);
-    },
-    end: async (end) => {
-      guard.assertWritable();
-      await writer.end(end);
-      return undefined;
-    },
-    save: async (save) => {
-      guard.assertWritable();
-      return await writer.save(save);
-    },
+    begin: (...args) => write(() => writer.begin(...args)),
+    end: (end) => write(() => writer.end(end)),
+    save: (save) => write(() => writer.save(save)),
     close: () => writer.close(),
   };
 }

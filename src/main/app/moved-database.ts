@@ -1,7 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../shared/errors';
 import type { Logger } from '../core/logger';
+import { fileIdentity } from '../db/file-identity';
 import { databaseFileName } from '../store/open-store';
 import { readRecoveries } from '../store/recovery-record';
 
@@ -90,9 +90,4 @@ function refusedAsReadOnly(error: unknown): boolean {
     at = (at as { cause?: unknown }).cause;
   }
   return false;
-}
-
-function fileIdentity(file: string): string | null {
-  const stat = fs.statSync(file, { bigint: true, throwIfNoEntry: false });
-  return stat === undefined ? null : `${String(stat.dev)}:${String(stat.ino)}`;
 }

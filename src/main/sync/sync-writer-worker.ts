@@ -1,6 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { fileIdentity } from '../db/file-identity';
 import { openThreadConnection } from '../db/sqlite';
 import {
+  databaseMovedCode,
   SyncWrites,
   type SyncWriterData,
   type SyncWriterReply,
@@ -19,10 +21,24 @@ const data = workerData as SyncWriterData;
 
 const writes = new SyncWrites(openThreadConnection(data.file, data.nativeBinding));
 
+/**
+ * Refuses a write once the database file this thread has open is no longer the core's one at its
+ * path (another process moved it aside): whatever it committed would go to a file nobody reads.
+ * Looked at right before each write, as the core's own guard does before handing one over.
+ */
+function assertUnmoved(): void {
+  if (data.identity === null || fileIdentity(data.file) === data.identity) return;
+  throw Object.assign(
+    new Error('The database file was moved or replaced since Rackside opened it.'),
+    { code: databaseMovedCode },
+  );
+}
+
 /** The request's answer; `rows` and `abort` have none. */
 function handle(request: SyncWriterRequest): { value: unknown } | null {
   switch (request.op) {
     case 'begin':
+      assertUnmoved();
       return {
         value: writes.begin(
           request.profileId,
@@ -33,12 +49,19 @@ function handle(request: SyncWriterRequest): { value: unknown } | null {
         ),
       };
     case 'end':
+      assertUnmoved();
       writes.end(request.end);
       return { value: undefined };
     case 'rows':
       writes.rows(request.id, request.rows);
       return null;
     case 'save':
+      try {
+        assertUnmoved();
+      } catch (error) {
+        writes.abort(request.id);
+        throw error;
+      }
       return { value: writes.commit(request.id, request.save) };
     case 'abort':
       writes.abort(request.id);

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger, type Logger } from '../core/logger';
@@ -141,6 +142,28 @@ describe('workerSyncWriter', () => {
 
     const { counts } = await save(writer, records, kept, guests(50, 'v1'));
     expect(counts.added).toBe(50);
+  });
+
+  it('refuses a save handed over after the database file was moved aside, writing nothing to it', async () => {
+    const { store, profile, writer, records } = await setup();
+    const id = profile('pve');
+    const at = new Date().toISOString();
+    // The thread has the file open, and has written to it, before it is moved.
+    const runId = await writer.begin(id, 'proxmox', at, null);
+    const batch = await records.prepareBatch(id, guests(50, 'v1'), at);
+    // Another Rackside process moves the database aside, as its recovery does.
+    const movedTo = `${store.db.name}.corrupt-test`;
+    const moved = ['', '-wal', '-shm'].filter((suffix) => fs.existsSync(store.db.name + suffix));
+    for (const suffix of moved) fs.renameSync(store.db.name + suffix, movedTo + suffix);
+    const before = moved.map((suffix) => fs.readFileSync(movedTo + suffix));
+
+    await expect(
+      writer.save({ profileId: id, runId, batch, warnings: [], startedAt: epochNow(), at }),
+    ).rejects.toMatchObject({
+      code: 'SQLITE_READONLY_DBMOVED',
+      message: 'The database file was moved or replaced since Rackside opened it.',
+    });
+    expect(moved.map((suffix) => fs.readFileSync(movedTo + suffix))).toEqual(before);
   });
 
   it('runs begun on its thread belong to this process: a second engine does not close them', async () => {

@@ -3,6 +3,7 @@ import { AppError, type ErrorCode } from '../../shared/errors';
 import type { SyncRunStatus } from '../../shared/inventory';
 import type { Logger } from '../core/logger';
 import { sourceWorker } from '../core/source-worker';
+import { fileIdentity } from '../db/file-identity';
 import type { Sqlite } from '../db/sqlite';
 import { markDirty } from '../inventory/asset-store';
 import { RecordStore, type RecordBatch, type WriteCounts } from '../inventory/record-store';
@@ -156,7 +157,15 @@ export function inThreadSyncWriter(db: Sqlite): SyncWriter {
 export interface SyncWriterData {
   file: string;
   nativeBinding: string | undefined;
+  /**
+   * The database file's identity (`fileIdentity`) when the core opened it: the thread writes
+   * only while that file is still the one at `file`.
+   */
+  identity: string | null;
 }
+
+/** SQLite's own code for a write refused because the database file was moved since it was opened. */
+export const databaseMovedCode = 'SQLITE_READONLY_DBMOVED';
 
 /** A request to the writer thread. A save's rows come first, in `rows` messages. */
 export type SyncWriterRequest =
@@ -242,6 +251,8 @@ export function workerSyncWriter(options: {
   // A database in memory has no file a second connection could open.
   if (db.memory) return inThreadSyncWriter(db);
   const local = new SyncWrites(db);
+  // As the core opened it: another process (the CLI's recovery) may move it aside meanwhile.
+  const identity = fileIdentity(db.name);
   let worker: Worker | null = null;
   let failed = false;
   let closing = false;
@@ -269,7 +280,7 @@ export function workerSyncWriter(options: {
     if (worker !== null) return worker;
     let created: Worker;
     try {
-      created = createWorker({ file: db.name, nativeBinding: options.nativeBinding });
+      created = createWorker({ file: db.name, nativeBinding: options.nativeBinding, identity });
     } catch (error) {
       lose(error instanceof Error ? error.message : String(error));
       return null;
