@@ -113,15 +113,20 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
   });
   if (store.recovered) logger.warn('database recovered', { message: store.recovered.message });
-  const stopRecoveries = showRecoveries(notices, store);
+  const lookAtRecoveries = showRecoveries(notices, store);
   const guard = new MovedDatabaseGuard(dataDir, logger);
   guard.onMoved(() => {
     // From now on SQLite itself refuses every write on this connection: nothing more reaches
     // the moved file, whichever service tries.
     store.db.pragma('query_only = ON');
   });
-  const guardTimer = setInterval(() => guard.moved(), guardWatchMs);
-  guardTimer.unref();
+  // What another process (the CLI) does to the data folder while this one runs: it moves the
+  // database aside, or records or dismisses recovery reports. One look at both, every so often.
+  const dataFolderTimer = setInterval(() => {
+    guard.moved();
+    lookAtRecoveries();
+  }, dataFolderWatchMs);
+  dataFolderTimer.unref();
   if (store.readOnly !== null) {
     notices.post({ id: 'read-only', message: readOnlyNotice(store.readOnly), dismissible: false });
   }
@@ -236,8 +241,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     terminals,
     otp: otp.broker,
     close: async () => {
-      clearInterval(guardTimer);
-      stopRecoveries();
+      clearInterval(dataFolderTimer);
       otp.close();
       sshCommands.close();
       terminals.dispose();
@@ -249,8 +253,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   };
 }
 
-/** How often the data folder is looked at for a database moved away (as the recovery notices). */
-const guardWatchMs = 2_000;
+/** How often the data folder is looked at for what another process did there. */
+const dataFolderWatchMs = 2_000;
 
 /**
  * Every command first looks whether the database was moved away (so the first write after a

@@ -2,9 +2,6 @@ import type { Store } from '../store/open-store';
 import { recoveryNoticeId, type RecoveryReport } from '../store/recovery-record';
 import type { NoticeBoard } from './notices';
 
-/** How often the record is looked at for what another process found (as the inventory's watch). */
-const watchMs = 2_000;
-
 /** Said of a database another process moved aside while this one had it open. */
 const stillOnMovedFile =
   'Restart Rackside to use the new one: until then it shows what the moved file holds and saves nothing.';
@@ -12,8 +9,9 @@ const stillOnMovedFile =
 /**
  * Shows what happened to the stored data that the user has not dismissed (`Store.recoveries`):
  * one notice for the damaged databases moved aside, one for each upgrade notice. Another process
- * (the CLI) may move the database aside, or dismiss the reports, while this one runs: the record
- * is looked at every two seconds and the notices follow it. Returns the function that stops.
+ * (the CLI) may move the database aside, or dismiss the reports, while this one runs: the
+ * returned function looks at the record again, and the notices follow it (the core's watch of
+ * the data folder calls it every two seconds).
  */
 export function showRecoveries(notices: NoticeBoard, store: Store): () => void {
   const key = (r: RecoveryReport): string => `${r.at}\n${r.message}`;
@@ -41,11 +39,7 @@ export function showRecoveries(notices: NoticeBoard, store: Store): () => void {
     shown = new Set(byNotice.keys());
   };
   show();
-  const timer = setInterval(() => {
-    if (store.refreshRecoveries()) show();
-  }, watchMs);
-  timer.unref();
   return () => {
-    clearInterval(timer);
+    if (store.refreshRecoveries()) show();
   };
 }
