@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it, vi } from 'vitest';
-import { generateFleet } from '../../../lab/fleet';
+import { generateFleet, type Fleet } from '../../../lab/fleet';
 import type { Notice } from '../../shared/contract';
 import type { SyncProgressEvent } from '../../shared/inventory';
 import type { EventHub } from '../core/events';
@@ -12,9 +12,9 @@ import { createLogger, silentLogger, type LogRecord } from '../core/logger';
 import { useTempDirs } from '../test-support/temp-dir';
 import { openSqlite } from '../db/sqlite';
 import { sampleProfiles } from '../profiles/fixtures';
-import { useAuthKeys } from '../ssh/test-support/auth-keys';
+import { passwordUserProfile, useAuthKeys } from '../ssh/test-support/auth-keys';
 import { openWatched } from '../ssh/test-support/session-harness';
-import { passwordUser, passwordUserPassword } from '../ssh/test-support/sshd';
+import { passwordUserPassword } from '../ssh/test-support/sshd';
 import { openStore } from '../store/open-store';
 import { dataBeforeUrlCleanup } from '../store/test-helpers';
 import type { ConnectorSet } from '../sync/sync-engine';
@@ -367,21 +367,13 @@ describe('an app running on a database another Rackside process moved aside', ()
     let release: () => void = () => undefined;
     let stopped = false;
     let pagesAfterStop = 0;
-    const options = unlockedCore(
-      dataDir,
-      fleetConnectors(() => fleet, {
-        patchmon: {
-          pageSize: 5,
-          beforePage: async (page) => {
-            if (stopped) pagesAfterStop++;
-            if (!pause || page !== 1) return;
-            pause = false;
-            reached();
-            await new Promise<void>((resolve) => (release = resolve));
-          },
-        },
-      }),
-    );
+    const options = pagedPatchmonCore(dataDir, fleet, async (page) => {
+      if (stopped) pagesAfterStop++;
+      if (!pause || page !== 1) return;
+      pause = false;
+      reached();
+      await new Promise<void>((resolve) => (release = resolve));
+    });
     // The profiles, in a database closed cleanly (all of it in the file).
     const first = await createCore(options);
     const patchmon = addFleetProfiles(first.store.profiles, fleet).get('patchmon')!;
@@ -391,14 +383,7 @@ describe('an app running on a database another Rackside process moved aside', ()
 
     const core = await createCore(options);
     try {
-      const progress: SyncProgressEvent[] = [];
-      const ended = new Promise<void>((resolve) => {
-        core.events.subscribe((name, payload) => {
-          if (name !== 'sync:progress') return;
-          progress.push(payload as SyncProgressEvent);
-          if ((payload as SyncProgressEvent).state !== 'running') resolve();
-        });
-      });
+      const { progress, ended } = syncProgress(core.events);
       pause = true;
       expect(
         await core.router.dispatch('sync:start', { profileIds: [patchmon] }, context),
@@ -430,23 +415,13 @@ describe('an app running on a database another Rackside process moved aside', ()
     const fleet = generateFleet({ size: 20, seed: 3 });
     // Two PatchMon profiles sync at once (the default per kind): both hold at their second page.
     let held = 0;
-    let bothHeld: () => void = () => undefined;
-    const atPage = new Promise<void>((resolve) => (bothHeld = resolve));
-    let release: () => void = () => undefined;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    const options = unlockedCore(
-      dataDir,
-      fleetConnectors(() => fleet, {
-        patchmon: {
-          pageSize: 5,
-          beforePage: async (page) => {
-            if (page !== 1) return;
-            if (++held === 2) bothHeld();
-            await released;
-          },
-        },
-      }),
-    );
+    const bothHeld = deferred();
+    const released = deferred();
+    const options = pagedPatchmonCore(dataDir, fleet, async (page) => {
+      if (page !== 1) return;
+      if (++held === 2) bothHeld.resolve();
+      await released.promise;
+    });
     const first = await createCore(options);
     const patchmon = addFleetProfiles(first.store.profiles, fleet).get('patchmon')!;
     const [second, third] = ['patchmon b', 'patchmon c'].map(
@@ -466,10 +441,7 @@ describe('an app running on a database another Rackside process moved aside', ()
 
     const core = await createCore(options);
     try {
-      const progress: SyncProgressEvent[] = [];
-      core.events.subscribe((name, payload) => {
-        if (name === 'sync:progress') progress.push(payload as SyncProgressEvent);
-      });
+      const { progress } = syncProgress(core.events);
       expect(
         await core.router.dispatch(
           'sync:start',
@@ -477,12 +449,12 @@ describe('an app running on a database another Rackside process moved aside', ()
           context,
         ),
       ).toMatchObject({ ok: true });
-      await atPage;
+      await bothHeld.promise;
       const movedTo = recoverElsewhere(dataDir, auditPage);
       const before = filesOf(movedTo);
       // The next look at the data folder stops the two under way and the one waiting.
       expect(await core.router.dispatch('sync:status', {}, context)).toMatchObject({ ok: true });
-      release();
+      released.resolve();
       await vi.waitFor(async () => {
         expect(await core.router.dispatch('sync:status', {}, context)).toMatchObject({
           ok: true,
@@ -499,7 +471,7 @@ describe('an app running on a database another Rackside process moved aside', ()
       expect(progress.filter((p) => p.profileId === third && p.state === 'running')).toEqual([]);
       expect(filesOf(movedTo)).toEqual(before);
     } finally {
-      release();
+      released.resolve();
       await core.close();
     }
   });
@@ -540,14 +512,7 @@ describe('a sync save on a database another Rackside process moves aside as it i
       handOver.call(this, message, ...rest);
     });
     try {
-      const progress: SyncProgressEvent[] = [];
-      const ended = new Promise<void>((resolve) => {
-        core.events.subscribe((name, payload) => {
-          if (name !== 'sync:progress') return;
-          progress.push(payload as SyncProgressEvent);
-          if ((payload as SyncProgressEvent).state !== 'running') resolve();
-        });
-      });
+      const { progress, ended } = syncProgress(core.events);
       expect(
         await core.router.dispatch('sync:start', { profileIds: [patchmon] }, context),
       ).toMatchObject({ ok: true });
@@ -575,16 +540,7 @@ describe('an SSH login on a database another Rackside process moved aside', () =
     const options = unlockedCore(dataDir);
     try {
       const first = await createCore(options);
-      const profile = first.store.profiles.save({
-        name: 'web',
-        connection: {
-          kind: 'ssh',
-          host: server.host,
-          port: server.port,
-          username: passwordUser,
-          auth: { mode: 'password' },
-        },
-      });
+      const profile = first.store.profiles.save(passwordUserProfile('web', server, 'password'));
       await first.close();
       const auditPage = auditLogPage(path.join(dataDir, 'rackside.db'));
 
@@ -619,6 +575,26 @@ describe('an SSH login on a database another Rackside process moved aside', () =
   });
 });
 
+/** A promise and the function that resolves it. */
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve: () => void = () => undefined;
+  const promise = new Promise<void>((done) => (resolve = done));
+  return { promise, resolve };
+}
+
+/** The `sync:progress` events pushed from now on, and when the first that is not `running` came. */
+function syncProgress(events: EventHub): { progress: SyncProgressEvent[]; ended: Promise<void> } {
+  const progress: SyncProgressEvent[] = [];
+  const ended = new Promise<void>((resolve) => {
+    events.subscribe((name, payload) => {
+      if (name !== 'sync:progress') return;
+      progress.push(payload as SyncProgressEvent);
+      if ((payload as SyncProgressEvent).state !== 'running') resolve();
+    });
+  });
+  return { progress, ended };
+}
+
 /** A core on `dataDir` whose vault is set up at its first start and unlocked at later ones. */
 function unlockedCore(
   dataDir: string,
@@ -634,6 +610,18 @@ function unlockedCore(
     unlockWith: 'moved-aside passphrase',
     ...(connectors === undefined ? {} : { connectors }),
   };
+}
+
+/** `unlockedCore` syncing from `fleet`, PatchMon five hosts a page, `beforePage` run before each. */
+function pagedPatchmonCore(
+  dataDir: string,
+  fleet: Fleet,
+  beforePage: (page: number) => Promise<void>,
+): ReturnType<typeof unlockedCore> {
+  return unlockedCore(
+    dataDir,
+    fleetConnectors(() => fleet, { patchmon: { pageSize: 5, beforePage } }),
+  );
 }
 
 /** Where the audit log's first page is in `database`: damage there is found, never read here. */

@@ -61,3 +61,12 @@ export function asPasswordUser(
 ): { host: string; port: number; username: string; auth: { mode: typeof mode } } {
   return { host: server.host, port: server.port, username: passwordUser, auth: { mode } };
 }
+
+/** A saved profile for the test's password user on `server`, logging in by `mode`. */
+export function passwordUserProfile(
+  name: string,
+  server: Sshd,
+  mode: 'password' | 'keyboard-interactive',
+) {
+  return { name, connection: { ...asPasswordUser(server, mode), kind: 'ssh' as const } };
+}
