@@ -44,10 +44,11 @@ export const foldFunction = 'rackside_fold';
  */
 export function openSqlite(
   file: string | Buffer,
-  options: { nativeBinding?: string | undefined; readonly?: boolean } = {},
+  options: { nativeBinding?: string | undefined; readonly?: boolean; fileMustExist?: boolean } = {},
 ): Sqlite {
   const db = new Database(file, {
     readonly: options.readonly ?? false,
+    fileMustExist: options.fileMustExist ?? false,
     ...(options.nativeBinding === undefined ? {} : { nativeBinding: options.nativeBinding }),
   });
   db.function(nameSortFunction, { deterministic: true }, (name: unknown) =>
@@ -70,9 +71,11 @@ export function openSqlite(
 /**
  * Another connection to the Rackside database file, for a worker thread (correlating, storing a
  * sync): the file is already in WAL mode; the connection gets the pragmas the core's own has.
+ * Never creates the file: one gone from its path was moved away, and an empty one made there
+ * would be taken for a new database.
  */
 export function openThreadConnection(file: string, nativeBinding: string | undefined): Sqlite {
-  const db = openSqlite(file, { nativeBinding });
+  const db = openSqlite(file, { nativeBinding, fileMustExist: true });
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   db.pragma('synchronous = FULL');

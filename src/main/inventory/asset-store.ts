@@ -225,8 +225,13 @@ export function markDirty(db: Sqlite): void {
 /**
  * Re-correlates in one transaction if records changed since the last correlation (also after a
  * crash between a source's commit and its correlation). Returns null when nothing was to do.
+ * `beforeCommit` runs last inside the transaction: what it throws rolls everything back.
  */
-export function correlateIfDirty(db: Sqlite, now = new Date()): CorrelationSummary | null {
+export function correlateIfDirty(
+  db: Sqlite,
+  now = new Date(),
+  beforeCommit?: () => void,
+): CorrelationSummary | null {
   return db.transaction(() => {
     const state = db.prepare('SELECT dirty FROM inventory_state WHERE id = 1').get() as
       { dirty: number } | undefined;
@@ -235,6 +240,7 @@ export function correlateIfDirty(db: Sqlite, now = new Date()): CorrelationSumma
     db.prepare('UPDATE inventory_state SET dirty = 0, correlated_at = ? WHERE id = 1').run(
       now.toISOString(),
     );
+    beforeCommit?.();
     return summary;
   })();
 }
@@ -245,15 +251,19 @@ export function correlateIfDirty(db: Sqlite, now = new Date()): CorrelationSumma
  * first (SQLite then refuses this snapshot's writes), it starts again holding the lock from the
  * beginning.
  */
-export function correlateInTransaction(db: Sqlite, now: Date): CorrelationSummary | null {
+export function correlateInTransaction(
+  db: Sqlite,
+  now: Date,
+  beforeCommit?: () => void,
+): CorrelationSummary | null {
   try {
-    return correlateIfDirty(db, now);
+    return correlateIfDirty(db, now, beforeCommit);
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (typeof code !== 'string' || !code.startsWith('SQLITE_BUSY')) throw error;
     db.exec('BEGIN IMMEDIATE');
     try {
-      const summary = correlateIfDirty(db, now);
+      const summary = correlateIfDirty(db, now, beforeCommit);
       db.exec('COMMIT');
       return summary;
     } catch (inner) {

@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { assertUnmoved } from '../db/file-identity';
 import { openThreadConnection } from '../db/sqlite';
 import { correlateInTransaction } from './asset-store';
 import type { CorrelationReply, CorrelationRequest } from './correlator';
@@ -14,9 +15,15 @@ if (port === null) throw new Error('correlation-worker must run as a worker thre
 const request = workerData as CorrelationRequest;
 
 function run(): CorrelationReply {
+  // Not into a database file another process moved aside since the core opened it: checked
+  // before the connection is opened and again right before the correlation commits.
+  const unmoved = (): void => {
+    assertUnmoved(request.file, request.identity);
+  };
+  unmoved();
   const db = openThreadConnection(request.file, request.nativeBinding);
   try {
-    return { ok: true, summary: correlateInTransaction(db, new Date(request.now)) };
+    return { ok: true, summary: correlateInTransaction(db, new Date(request.now), unmoved) };
   } finally {
     db.close();
   }
@@ -26,6 +33,11 @@ let reply: CorrelationReply;
 try {
   reply = run();
 } catch (error) {
-  reply = { ok: false, message: error instanceof Error ? error.message : String(error) };
+  const code = (error as { code?: unknown }).code;
+  reply = {
+    ok: false,
+    message: error instanceof Error ? error.message : String(error),
+    code: typeof code === 'string' ? code : null,
+  };
 }
 port.postMessage(reply);

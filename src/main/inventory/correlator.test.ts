@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { generateFleet } from '../../../lab/fleet';
@@ -149,6 +150,71 @@ describe('correlating in a worker thread', () => {
     expect(summary?.assets).toBe(before.length);
     expect(inventoryOf(store.db)).toEqual(before);
     other.close();
+    store.close();
+  });
+
+  it('leaves a database another process moved aside as it was, and makes none in its place', async () => {
+    const store = await synced();
+    const { logger, seen } = warnings();
+    const correlate = workerCorrelator({
+      db: store.db,
+      createWorker: sourceCorrelationWorker,
+      logger,
+    });
+    forgetAssets(store.db);
+    // The CLI's recovery moves the database (and its WAL) aside while this core still has it open.
+    const file = store.db.name;
+    const moved = `${file}.moved`;
+    for (const suffix of ['', '-wal', '-shm']) {
+      if (fs.existsSync(file + suffix)) fs.renameSync(file + suffix, moved + suffix);
+    }
+    const bytes = (): string[] =>
+      ['', '-wal'].map((suffix) =>
+        fs.existsSync(moved + suffix) ? fs.readFileSync(moved + suffix).toString('base64') : '',
+      );
+    const before = bytes();
+    await expect(correlate(new Date())).rejects.toThrow(/moved or replaced/);
+    expect(bytes()).toEqual(before);
+    expect(fs.existsSync(file)).toBe(false);
+    // Not correlated on the core's own connection instead: that would write to the moved file.
+    expect(seen.join('\n')).not.toMatch(/correlating in this thread/);
+    store.close();
+  });
+
+  it('correlates nothing on the core either when its worker fails after the database was moved aside', async () => {
+    const store = await synced();
+    const { logger } = warnings();
+    const correlate = workerCorrelator({
+      db: store.db,
+      createWorker: () => new Worker('throw new Error("no thread for you")', { eval: true }),
+      logger,
+    });
+    forgetAssets(store.db);
+    const file = store.db.name;
+    const moved = `${file}.moved`;
+    for (const suffix of ['', '-wal', '-shm']) {
+      if (fs.existsSync(file + suffix)) fs.renameSync(file + suffix, moved + suffix);
+    }
+    const before = fs.readFileSync(`${moved}-wal`);
+    await expect(correlate(new Date())).rejects.toThrow(/moved or replaced/);
+    expect(fs.readFileSync(`${moved}-wal`)).toEqual(before);
+    expect(store.db.prepare('SELECT count(*) FROM assets').pluck().get()).toBe(0);
+    store.close();
+  });
+
+  it('writes nothing when refused just before it commits', async () => {
+    const store = await synced();
+    const before = inventoryOf(store.db);
+    forgetAssets(store.db);
+    expect(() =>
+      correlateInTransaction(store.db, new Date(), () => {
+        throw new Error('the database was moved aside');
+      }),
+    ).toThrow('the database was moved aside');
+    expect(inventoryOf(store.db)).toEqual([]);
+    expect(store.db.prepare('SELECT dirty FROM inventory_state').pluck().get()).toBe(1);
+    expect(correlateInTransaction(store.db, new Date())?.assets).toBe(before.length);
+    expect(inventoryOf(store.db)).toEqual(before);
     store.close();
   });
 

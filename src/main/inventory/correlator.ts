@@ -1,6 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { Logger } from '../core/logger';
 import { sourceWorker } from '../core/source-worker';
+import { assertUnmoved, databaseMovedCode, fileIdentity } from '../db/file-identity';
 import type { Sqlite } from '../db/sqlite';
 import { correlateIfDirty, type CorrelationSummary } from './asset-store';
 
@@ -13,13 +14,16 @@ export type Correlator = (now: Date) => Promise<CorrelationSummary | null>;
 /** What the correlation worker is told: the database, and how to open it. */
 export interface CorrelationRequest {
   file: string;
+  /** The file's identity (`fileIdentity`) when the core opened it: the worker writes only to it. */
+  identity: string | null;
   nativeBinding: string | undefined;
   /** The correlation's time, in milliseconds since the epoch. */
   now: number;
 }
 
 export type CorrelationReply =
-  { ok: true; summary: CorrelationSummary | null } | { ok: false; message: string };
+  | { ok: true; summary: CorrelationSummary | null }
+  | { ok: false; message: string; code: string | null };
 
 /** Starts one correlation worker thread; the host picks the factory that fits how it runs. */
 export type CorrelationWorkerFactory = (request: CorrelationRequest) => Worker;
@@ -49,7 +53,7 @@ function runWorker(
     worker.once('message', (reply: CorrelationReply) => {
       settled = true;
       if (reply.ok) resolve(reply.summary);
-      else reject(new Error(reply.message));
+      else reject(Object.assign(new Error(reply.message), { code: reply.code }));
     });
     worker.once('error', (error) => {
       if (settled) return;
@@ -79,20 +83,29 @@ export function workerCorrelator(options: {
   const { db, createWorker, logger } = options;
   // A database in memory has no file a second connection could open.
   if (db.memory) return inThreadCorrelator(db);
+  // As the core opened it: another process (the CLI's recovery) may move it aside meanwhile.
+  const identity = fileIdentity(db.name);
   let queue: Promise<unknown> = Promise.resolve();
   return (now) => {
     const run = queue.then(async () => {
       try {
         return await runWorker(createWorker, {
           file: db.name,
+          identity,
           nativeBinding: options.nativeBinding,
           now: now.getTime(),
         });
       } catch (error) {
+        // The core's own connection has the moved file open too: nothing is correlated there.
+        if ((error as { code?: unknown }).code === databaseMovedCode) throw error;
         logger.warn('correlation worker failed; correlating in this thread', {
           error: error instanceof Error ? error.message : String(error),
         });
-        return correlateIfDirty(db, now);
+        const unmoved = (): void => {
+          assertUnmoved(db.name, identity);
+        };
+        unmoved();
+        return correlateIfDirty(db, now, unmoved);
       }
     });
     queue = run.catch(() => undefined);

@@ -1,8 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { fileIdentity } from '../db/file-identity';
+import { assertUnmoved } from '../db/file-identity';
 import { openThreadConnection } from '../db/sqlite';
 import {
-  databaseMovedCode,
   SyncWrites,
   type SyncWriterData,
   type SyncWriterReply,
@@ -21,24 +20,12 @@ const data = workerData as SyncWriterData;
 
 const writes = new SyncWrites(openThreadConnection(data.file, data.nativeBinding));
 
-/**
- * Refuses a write once the database file this thread has open is no longer the core's one at its
- * path (another process moved it aside): whatever it committed would go to a file nobody reads.
- * Looked at right before each write, as the core's own guard does before handing one over.
- */
-function assertUnmoved(): void {
-  if (data.identity === null || fileIdentity(data.file) === data.identity) return;
-  throw Object.assign(
-    new Error('The database file was moved or replaced since Rackside opened it.'),
-    { code: databaseMovedCode },
-  );
-}
-
 /** The request's answer; `rows` and `abort` have none. */
 function handle(request: SyncWriterRequest): { value: unknown } | null {
   switch (request.op) {
     case 'begin':
-      assertUnmoved();
+      // Never into a database file another process moved aside since the core opened it.
+      assertUnmoved(data.file, data.identity);
       return {
         value: writes.begin(
           request.profileId,
@@ -49,7 +36,7 @@ function handle(request: SyncWriterRequest): { value: unknown } | null {
         ),
       };
     case 'end':
-      assertUnmoved();
+      assertUnmoved(data.file, data.identity);
       writes.end(request.end);
       return { value: undefined };
     case 'rows':
@@ -57,7 +44,7 @@ function handle(request: SyncWriterRequest): { value: unknown } | null {
       return null;
     case 'save':
       try {
-        assertUnmoved();
+        assertUnmoved(data.file, data.identity);
       } catch (error) {
         writes.abort(request.id);
         throw error;

@@ -186,6 +186,31 @@ describe('workerSyncWriter', () => {
     expect(warnings).toEqual(['sync writer thread failed; writing on the core thread']);
   });
 
+  it('writes nothing on the core thread either into a database file moved aside', async () => {
+    // The thread cannot start (as when the file is gone from its path): the core's connection,
+    // which still has the moved file open, is where the writes would otherwise go.
+    const { store, profile, writer, records } = await setup(() => {
+      throw new Error('no threads here');
+    });
+    const id = profile('pve');
+    const at = new Date().toISOString();
+    const runId = await writer.begin(id, 'proxmox', at, null);
+    const batch = await records.prepareBatch(id, guests(50, 'v1'), at);
+    const movedTo = `${store.db.name}.corrupt-test`;
+    const moved = ['', '-wal', '-shm'].filter((suffix) => fs.existsSync(store.db.name + suffix));
+    for (const suffix of moved) fs.renameSync(store.db.name + suffix, movedTo + suffix);
+    const before = moved.map((suffix) => fs.readFileSync(movedTo + suffix));
+
+    await expect(
+      writer.save({ profileId: id, runId, batch, warnings: [], startedAt: epochNow(), at }),
+    ).rejects.toMatchObject({ code: 'SQLITE_READONLY_DBMOVED' });
+    await expect(writer.begin(id, 'proxmox', at, null)).rejects.toMatchObject({
+      code: 'SQLITE_READONLY_DBMOVED',
+    });
+    expect(moved.map((suffix) => fs.readFileSync(movedTo + suffix))).toEqual(before);
+    expect(fs.existsSync(store.db.name)).toBe(false);
+  });
+
   it('finishes the writes it was given on the core thread when its thread stops', async () => {
     // A thread that stops before it answers anything.
     const { store, profile, writer, records, warnings } = await setup(

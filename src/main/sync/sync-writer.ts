@@ -3,7 +3,7 @@ import { AppError, type ErrorCode } from '../../shared/errors';
 import type { SyncRunStatus } from '../../shared/inventory';
 import type { Logger } from '../core/logger';
 import { sourceWorker } from '../core/source-worker';
-import { fileIdentity } from '../db/file-identity';
+import { assertUnmoved, fileIdentity } from '../db/file-identity';
 import type { Sqlite } from '../db/sqlite';
 import { markDirty } from '../inventory/asset-store';
 import { RecordStore, type RecordBatch, type WriteCounts } from '../inventory/record-store';
@@ -164,9 +164,6 @@ export interface SyncWriterData {
   identity: string | null;
 }
 
-/** SQLite's own code for a write refused because the database file was moved since it was opened. */
-export const databaseMovedCode = 'SQLITE_READONLY_DBMOVED';
-
 /** A request to the writer thread. A save's rows come first, in `rows` messages. */
 export type SyncWriterRequest =
   | {
@@ -319,13 +316,19 @@ export function workerSyncWriter(options: {
 
   const inflight = new Set<Promise<unknown>>();
   const ask = <T>(
-    fallback: () => T,
+    write: () => T,
     send: (
       post: (request: SyncWriterRequest) => void,
       id: number,
       pending: Pending,
     ) => Promise<void>,
   ): Promise<T> => {
+    // On the core's connection when the thread is lost: not into a file moved aside meanwhile
+    // either (the thread cannot open one gone from its path, and fails).
+    const fallback = (): T => {
+      assertUnmoved(db.name, identity);
+      return write();
+    };
     const run = async (): Promise<T> => {
       const target = thread();
       if (target === null) return fallback();
