@@ -13,13 +13,14 @@ import type { SourceConnector, SourceSystem, SyncProgress } from '../sources/typ
 import { Limiter } from './limiter';
 import type { Reachability } from './reachability';
 import { isSourceProfile, SyncHistory, syncedPart } from './sync-history';
+import { ElsewhereWaits } from './sync-elsewhere';
 import {
   checkRecords,
   clampCount,
   describeFailure,
-  pause,
   removedMessage,
   removedOutcome,
+  type ProgressEmit,
 } from './sync-outcome';
 import { epochNow, inThreadSyncWriter, type SyncWriter } from './sync-writer';
 
@@ -41,9 +42,6 @@ export function syncCancelController(): AbortController {
 
 /** Profiles of one source kind synced at the same time, unless told otherwise. */
 export const defaultPerKindConcurrency = 2;
-
-/** How often a sync waiting for another process's run of the same source looks again. */
-const elsewherePollMs = 500;
 
 export interface SyncEngineOptions {
   db: Sqlite;
@@ -73,26 +71,6 @@ export interface SyncEngineOptions {
 
 export type SyncTarget = readonly string[] | 'all';
 
-/** Reports a profile's progress (see `SyncEngineOptions.onProgress`). */
-type ProgressEmit = (
-  update: SyncProgress,
-  state: SyncProgressEvent['state'],
-  error?: string | null,
-) => void;
-
-/** Another process's run of a profile (`SyncHistory.runningElsewhere`). */
-interface ElsewhereRun {
-  runId: number;
-  pid: number | null;
-}
-
-/** A wait for another process's run that a cancel stopped, while that run went on. */
-interface StoppedWait {
-  profile: ProfileView;
-  system: SourceSystem;
-  elsewhere: ElsewhereRun;
-}
-
 /** A run of a profile's sync in this process, as its steps share it. */
 interface LocalRun {
   profile: ProfileView;
@@ -119,16 +97,12 @@ export class SyncEngine {
   readonly #clock: () => Date;
   readonly #correlate: Correlator;
   readonly #writer: SyncWriter;
+  readonly #elsewhere: ElsewhereWaits;
   readonly #limiters = new Map<SourceSystem, Limiter>();
   readonly #running = new Map<string, Promise<SyncOutcome>>();
   readonly #controllers = new Set<AbortController>();
   /** Moves with every `cancel()`: a sync queued before it started must not start after it. */
   #cancels = 0;
-  /**
-   * Per profile, the other process's run this one stopped waiting for (a cancel): what was said
-   * last of that run is that the wait stopped, until `reportStoppedWaits` says how it ended.
-   */
-  readonly #stoppedWaits = new Map<string, StoppedWait>();
 
   constructor(private readonly options: SyncEngineOptions) {
     this.#clock = options.clock ?? (() => new Date());
@@ -136,6 +110,12 @@ export class SyncEngine {
     this.#records = new RecordStore(options.db);
     this.#correlate = options.correlate ?? inThreadCorrelator(options.db);
     this.#writer = options.writer ?? inThreadSyncWriter(options.db);
+    this.#elsewhere = new ElsewhereWaits({
+      history: this.history,
+      progressEmitter: (runId, profile, system) => this.#progressEmitter(runId, profile, system),
+      cancellable: (controller, outer, cancelledBefore) =>
+        this.#cancellable(controller, outer, cancelledBefore),
+    });
     this.#tidyUnlessReadOnly(() => {
       this.history.closeInterrupted();
     });
@@ -209,19 +189,7 @@ export class SyncEngine {
    * call this as they look for other processes' syncs.
    */
   reportStoppedWaits(): void {
-    for (const [profileId, wait] of this.#stoppedWaits) {
-      const { profile, system, elsewhere } = wait;
-      const outcome = this.history.outcome(elsewhere.runId, profile);
-      // Gone with its profile, removed meanwhile: there is no row left to tell.
-      if (outcome === null) {
-        this.#stoppedWaits.delete(profileId);
-        continue;
-      }
-      const emit = this.#progressEmitter(elsewhere.runId, profile, system);
-      const now = performance.now();
-      const ended = this.#endedElsewhere(profile, system, elsewhere, outcome, emit, now);
-      if (ended !== undefined) this.#stoppedWaits.delete(profileId);
-    }
+    this.#elsewhere.reportStopped();
   }
 
   /**
@@ -267,7 +235,7 @@ export class SyncEngine {
     // this one's answer. Two at once would only fetch everything twice and race to store it.
     const elsewhere = this.history.runningElsewhere(profile.id);
     if (elsewhere !== null) {
-      const answer = await this.#awaitElsewhere(
+      const answer = await this.#elsewhere.waitFor(
         profile,
         system,
         elsewhere,
@@ -430,101 +398,6 @@ export class SyncEngine {
   }
 
   /**
-   * Waits for another process's run of this profile to end and answers with its outcome; a
-   * cancel (`cancel()` or `outer`) stops the waiting at once, and only it (the other process's
-   * sync goes on).
-   */
-  async #awaitElsewhere(
-    profile: ProfileView,
-    system: SourceSystem,
-    elsewhere: ElsewhereRun,
-    outer: AbortSignal | undefined,
-    cancelledWhileWaiting: boolean,
-  ): Promise<SyncOutcome | null> {
-    const controller = new AbortController();
-    const release = this.#cancellable(controller, outer, cancelledWhileWaiting);
-    try {
-      return await this.#waitElsewhere(profile, system, elsewhere, controller.signal);
-    } finally {
-      release();
-    }
-  }
-
-  async #waitElsewhere(
-    profile: ProfileView,
-    system: SourceSystem,
-    elsewhere: ElsewhereRun,
-    signal: AbortSignal,
-  ): Promise<SyncOutcome | null> {
-    const started = performance.now();
-    const emit = this.#progressEmitter(elsewhere.runId, profile, system);
-    // Waiting for it again: this wait says how it ends.
-    this.#stoppedWaits.delete(profile.id);
-    emit(
-      { phase: `synced by ${otherProcess(elsewhere)}`, done: 0, total: null, records: 0 },
-      'running',
-    );
-    for (;;) {
-      const outcome = this.history.outcome(elsewhere.runId, profile);
-      // Cancelled there, and not here: no answer for this sync, which goes on by itself.
-      if (outcome?.status === 'cancelled' && !signal.aborted) return null;
-      const ended = this.#endedElsewhere(profile, system, elsewhere, outcome, emit, started);
-      if (ended !== undefined) return ended;
-      if (signal.aborted) {
-        const message = `Stopped waiting for the sync by ${otherProcess(elsewhere)}; it goes on there.`;
-        emit({ phase: 'cancelled', done: 0, total: null, records: 0 }, 'cancelled', message);
-        this.#stoppedWaits.set(profile.id, { profile, system, elsewhere });
-        return {
-          ...removedOutcome(profile, system, performance.now() - started, elsewhere.runId),
-          status: 'cancelled',
-          error: message,
-          errorCode: 'cancelled',
-        };
-      }
-      await pause(elsewherePollMs, signal);
-    }
-  }
-
-  /**
-   * The outcome of another process's run of this profile (`outcome`, as the history has it) once
-   * it has ended, said through `emit`; undefined while it goes on. `started`: when the wait for
-   * it began (`performance.now()`).
-   */
-  #endedElsewhere(
-    profile: ProfileView,
-    system: SourceSystem,
-    elsewhere: ElsewhereRun,
-    outcome: SyncOutcome | null,
-    emit: ProgressEmit,
-    started: number,
-  ): SyncOutcome | undefined {
-    if (outcome !== null && outcome.status !== 'running') {
-      emit(
-        {
-          phase: outcome.status === 'ok' ? 'done' : outcome.status,
-          done: 1,
-          total: 1,
-          records: outcome.fetched,
-        },
-        outcome.status === 'ok' ? 'ok' : outcome.status === 'cancelled' ? 'cancelled' : 'failed',
-        outcome.error,
-      );
-      return outcome;
-    }
-    if (outcome === null || this.history.runningElsewhere(profile.id)?.runId !== elsewhere.runId) {
-      // Gone without an end (its process died): the next sync runs it here.
-      const message = `The sync by ${otherProcess(elsewhere)} ended without a result; sync again.`;
-      emit({ phase: 'failed', done: 0, total: null, records: 0 }, 'failed', message);
-      return {
-        ...removedOutcome(profile, system, performance.now() - started, elsewhere.runId),
-        error: message,
-        errorCode: 'unavailable',
-      };
-    }
-    return undefined;
-  }
-
-  /**
    * A profile's records from its connector, as the batch that stores them. The records themselves
    * (with every raw answer parsed) go when this returns: a large source is not held twice while
    * it is stored.
@@ -608,11 +481,4 @@ export class SyncEngine {
       });
     };
   }
-}
-
-/** "another Rackside process (pid 4242)": who runs a sync this process waits for. */
-function otherProcess(elsewhere: ElsewhereRun): string {
-  return elsewhere.pid === null
-    ? 'another Rackside process'
-    : `another Rackside process (pid ${String(elsewhere.pid)})`;
 }

@@ -3,11 +3,18 @@
  * sync, the check of what a connector returned, and a failure told in words (redacted, bounded).
  */
 import { AppError, isAppError, type ErrorCode } from '../../shared/errors';
-import type { SyncOutcome } from '../../shared/inventory';
+import type { SyncOutcome, SyncProgressEvent } from '../../shared/inventory';
 import type { ProfileView } from '../../shared/profiles';
 import { redactText } from '../core/redact';
 import { noteIfCorruption, storageProblem } from '../db/open-database';
-import type { SourceRecord, SourceSystem } from '../sources/types';
+import type { SourceRecord, SourceSystem, SyncProgress } from '../sources/types';
+
+/** Reports a profile's progress (see `SyncEngineOptions.onProgress`). */
+export type ProgressEmit = (
+  update: SyncProgress,
+  state: SyncProgressEvent['state'],
+  error?: string | null,
+) => void;
 
 /** Resolves after `ms`, or at once when `signal` aborts. */
 export function pause(ms: number, signal: AbortSignal): Promise<void> {
