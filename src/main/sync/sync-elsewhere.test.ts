@@ -10,9 +10,9 @@ import { SyncHistory } from './sync-history';
 import { addFleetProfiles, fleetConnectors } from './test-fleet';
 
 /**
- * The lab's profiles, an engine syncing them, and a live process standing for another Rackside
- * process (`owner` of the runs it has under way); `isWaiting` resolves once the engine waits
- * for such a run.
+ * The lab's profiles, an engine syncing them (its progress in `events`), and a live process
+ * standing for another Rackside process (`owner` of the runs it has under way); `isWaiting`
+ * resolves once the engine waits for such a run.
  */
 async function besideAnotherProcess() {
   const store = await unlockedTestStore();
@@ -20,12 +20,14 @@ async function besideAnotherProcess() {
   addFleetProfiles(store.profiles, fleet);
   let seenWaiting: () => void = () => undefined;
   const isWaiting = new Promise<void>((resolve) => (seenWaiting = resolve));
+  const events: SyncProgressEvent[] = [];
   const engine = new SyncEngine({
     db: store.db,
     profiles: store.profiles,
     connectors: fleetConnectors(() => fleet),
     logger: silentLogger,
     onProgress: (event) => {
+      events.push(event);
       if (event.phase.startsWith('synced by another Rackside process')) seenWaiting();
     },
   });
@@ -33,7 +35,7 @@ async function besideAnotherProcess() {
   if (foreman === null) throw new Error('no foreman profile');
   const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)']);
   const owner = JSON.stringify({ host: os.hostname(), pid: other.pid, mark: 'other' });
-  return { store, engine, foreman, other, owner, isWaiting };
+  return { store, engine, foreman, other, owner, isWaiting, events };
 }
 
 describe('a source another Rackside process syncs now', () => {
@@ -153,6 +155,33 @@ describe('a source another Rackside process syncs now', () => {
         Date.parse(run?.finishedAt ?? '') - Date.parse(run?.startedAt ?? ''),
       );
       expect(outcome?.durationMs).toBe(run?.durationMs);
+    } finally {
+      vi.useRealTimers();
+      other.kill('SIGKILL');
+      store.close();
+    }
+  });
+
+  it('says the profile was removed when it is removed while the sync waits for that run', async () => {
+    const { store, engine, foreman, other, owner, isWaiting, events } =
+      await besideAnotherProcess();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
+    try {
+      const history = new SyncHistory(store.db, () => new Date());
+      history.begin(foreman.id, 'foreman', owner);
+      const waiting = engine.sync([foreman.id]);
+      await isWaiting;
+      // Removed in the other process (its runs go with it) while this one waits.
+      store.profiles.remove(foreman.id);
+      await vi.advanceTimersByTimeAsync(500);
+      const [outcome] = await waiting;
+      const removed = '"foreman" was removed during its sync.';
+      expect(outcome).toMatchObject({ status: 'failed', errorCode: 'not-found', error: removed });
+      expect(events.at(-1)).toMatchObject({
+        profileId: foreman.id,
+        state: 'failed',
+        error: removed,
+      });
     } finally {
       vi.useRealTimers();
       other.kill('SIGKILL');

@@ -4,6 +4,7 @@
  */
 import type { SyncOutcome } from '../../shared/inventory';
 import type { ProfileView } from '../../shared/profiles';
+import type { ProfileService } from '../profiles/profile-service';
 import type { SourceSystem } from '../sources/types';
 import type { SyncHistory } from './sync-history';
 import { pause, removedOutcome, type ProgressEmit } from './sync-outcome';
@@ -26,6 +27,7 @@ interface StoppedWait {
 
 export interface ElsewhereWaitsOptions {
   history: SyncHistory;
+  profiles: Pick<ProfileService, 'findById'>;
   /** Reports the progress of a run of a profile, as the engine's own runs do. */
   progressEmitter: (runId: number, profile: ProfileView, system: SourceSystem) => ProgressEmit;
   /**
@@ -155,6 +157,18 @@ export class ElsewhereWaits {
       outcome === null ||
       this.options.history.runningElsewhere(profile.id)?.runId !== elsewhere.runId
     ) {
+      // Gone with its profile, removed (in any process) while it ran: as a sync removed during
+      // its run here says.
+      if (this.options.profiles.findById(profile.id) === null) {
+        const removed = removedOutcome(
+          profile,
+          system,
+          performance.now() - started,
+          elsewhere.runId,
+        );
+        emit({ phase: 'failed', done: 0, total: null, records: 0 }, 'failed', removed.error);
+        return removed;
+      }
       // Gone without an end (its process died): the next sync runs it here.
       const message = `The sync by ${otherProcess(elsewhere)} ended without a result; sync again.`;
       emit({ phase: 'failed', done: 0, total: null, records: 0 }, 'failed', message);

@@ -112,6 +112,7 @@ export class SyncEngine {
     this.#writer = options.writer ?? inThreadSyncWriter(options.db);
     this.#elsewhere = new ElsewhereWaits({
       history: this.history,
+      profiles: options.profiles,
       progressEmitter: (runId, profile, system) => this.#progressEmitter(runId, profile, system),
       cancellable: (controller, outer, cancelledBefore) =>
         this.#cancellable(controller, outer, cancelledBefore),
