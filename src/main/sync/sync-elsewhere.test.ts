@@ -4,23 +4,27 @@ import { describe, expect, it, vi } from 'vitest';
 import { generateFleet } from '../../../lab/fleet';
 import type { SyncProgressEvent } from '../../shared/inventory';
 import { silentLogger } from '../core/logger';
+import type { Store } from '../store/open-store';
 import { unlockedTestStore } from '../store/test-helpers';
 import { SyncEngine } from './sync-engine';
 import { SyncHistory } from './sync-history';
+import { inThreadSyncWriter } from './sync-writer';
 import { addFleetProfiles, fleetConnectors } from './test-fleet';
 
 /**
  * The lab's profiles, an engine syncing them (its progress in `events`), and a live process
  * standing for another Rackside process (`owner` of the runs it has under way); `isWaiting`
- * resolves once the engine waits for such a run.
+ * resolves once the engine waits for such a run. `beforeBegin` runs as the engine begins a run
+ * of its own, just before the run is stored.
  */
-async function besideAnotherProcess() {
+async function besideAnotherProcess(beforeBegin: (store: Store) => void = () => undefined) {
   const store = await unlockedTestStore();
   const fleet = generateFleet({ size: 10, seed: 4 });
   addFleetProfiles(store.profiles, fleet);
   let seenWaiting: () => void = () => undefined;
   const isWaiting = new Promise<void>((resolve) => (seenWaiting = resolve));
   const events: SyncProgressEvent[] = [];
+  const writer = inThreadSyncWriter(store.db);
   const engine = new SyncEngine({
     db: store.db,
     profiles: store.profiles,
@@ -29,6 +33,13 @@ async function besideAnotherProcess() {
     onProgress: (event) => {
       events.push(event);
       if (event.phase.startsWith('synced by another Rackside process')) seenWaiting();
+    },
+    writer: {
+      ...writer,
+      begin: (...args) => {
+        beforeBegin(store);
+        return writer.begin(...args);
+      },
     },
   });
   const foreman = store.profiles.findByName('foreman');
@@ -182,6 +193,44 @@ describe('a source another Rackside process syncs now', () => {
         state: 'failed',
         error: removed,
       });
+    } finally {
+      vi.useRealTimers();
+      other.kill('SIGKILL');
+      store.close();
+    }
+  });
+
+  it('says the profile was removed when it goes just as that run comes back cancelled', async () => {
+    let removing: string | null = null;
+    const { store, engine, foreman, other, owner, isWaiting, events } = await besideAnotherProcess(
+      (store) => {
+        // Removed in the other process in the moment between the cancel there and this run.
+        if (removing !== null) store.profiles.remove(removing);
+      },
+    );
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
+    try {
+      const history = new SyncHistory(store.db, () => new Date());
+      const runId = history.begin(foreman.id, 'foreman', owner);
+      const waiting = engine.sync([foreman.id]);
+      await isWaiting;
+      history.finish(runId, 'cancelled', {
+        errorCode: 'cancelled',
+        error: 'The sync was cancelled.',
+        durationMs: 5,
+      });
+      removing = foreman.id;
+      await vi.advanceTimersByTimeAsync(500);
+      const [outcome] = await waiting;
+      const removed = '"foreman" was removed during its sync.';
+      expect(outcome).toMatchObject({ status: 'failed', errorCode: 'not-found', error: removed });
+      expect(events.at(-1)).toMatchObject({
+        profileId: foreman.id,
+        state: 'failed',
+        error: removed,
+      });
+      // Nothing of it is left behind.
+      expect(history.lastRuns([foreman.id], new Map())).toEqual([]);
     } finally {
       vi.useRealTimers();
       other.kill('SIGKILL');

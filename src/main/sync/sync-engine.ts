@@ -276,16 +276,27 @@ export class SyncEngine {
     // Timed from here: a wait for another process's run, cancelled there, is not part of it.
     const started = performance.now();
     const startedAt = epochNow();
-    const runId = await this.#writer
-      .begin(profile.id, system, this.#clock().toISOString(), syncedPart(profile))
-      .catch((error: unknown) => {
-        // Refused before it began (a sync queued when the database was moved away): it ends
-        // failed, in words, as one under way does.
-        const { message } = describeFailure(error, new AbortController().signal);
-        const failed = { phase: 'failed', done: 0, total: null, records: 0 };
-        this.#progressEmitter(0, profile, system)(failed, 'failed', message);
-        throw error;
-      });
+    let runId: number;
+    try {
+      runId = await this.#writer.begin(
+        profile.id,
+        system,
+        this.#clock().toISOString(),
+        syncedPart(profile),
+      );
+    } catch (error) {
+      // Removed by another process since it was looked for: the run cannot be stored for it.
+      // Only its failure here tells, since the removal can land after any look before it.
+      if (this.options.profiles.findById(profile.id) === null) {
+        return this.#removedBeforeTurn(profile, system);
+      }
+      // Refused before it began (a sync queued when the database was moved away): it ends
+      // failed, in words, as one under way does.
+      const { message } = describeFailure(error, new AbortController().signal);
+      const failed = { phase: 'failed', done: 0, total: null, records: 0 };
+      this.#progressEmitter(0, profile, system)(failed, 'failed', message);
+      throw error;
+    }
     const controller = syncCancelController();
     const cancelledBeforeTurn = outer?.aborted === true || cancelledWhileWaiting;
     const release = this.#cancellable(controller, outer, cancelledBeforeTurn);
