@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { describe, expect, it, vi } from 'vitest';
 import { generateFleet } from '../../../lab/fleet';
-import type { SyncProgressEvent } from '../../shared/inventory';
+import type { SyncOutcome, SyncProgressEvent } from '../../shared/inventory';
 import { silentLogger } from '../core/logger';
 import type { Store } from '../store/open-store';
 import { unlockedTestStore } from '../store/test-helpers';
@@ -125,12 +125,7 @@ describe('a source another Rackside process syncs now', () => {
       const runId = history.begin(foreman.id, 'foreman', owner);
       const waiting = engine.sync([foreman.id]);
       await isWaiting;
-      // The other process's user pressed Cancel (its queued sources end cancelled at once).
-      history.finish(runId, 'cancelled', {
-        errorCode: 'cancelled',
-        error: 'The sync was cancelled.',
-        durationMs: 5,
-      });
+      cancelThere(history, runId);
       const [outcome] = await waiting;
       expect(outcome).toMatchObject({ status: 'ok' });
       expect(outcome?.runId).not.toBe(runId);
@@ -142,20 +137,13 @@ describe('a source another Rackside process syncs now', () => {
   });
 
   it('times its own run from its start, not from the wait for the run cancelled there', async () => {
-    const { store, engine, foreman, other, owner, isWaiting } = await besideAnotherProcess();
-    // The clock moves only when told: a minute of waiting, then a run that takes no time.
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
+    const setup = await besideAnotherProcess();
+    const { store, foreman, other } = setup;
     try {
-      const history = new SyncHistory(store.db, () => new Date());
-      const runId = history.begin(foreman.id, 'foreman', owner);
-      const waiting = engine.sync([foreman.id]);
-      await isWaiting;
+      // The clock moves only when told: a minute of waiting, then a run that takes no time.
+      const { history, runId, waiting } = await waitingOnFakeClock(setup);
       await vi.advanceTimersByTimeAsync(60_000);
-      history.finish(runId, 'cancelled', {
-        errorCode: 'cancelled',
-        error: 'The sync was cancelled.',
-        durationMs: 5,
-      });
+      cancelThere(history, runId);
       await vi.advanceTimersByTimeAsync(500);
       const [outcome] = await waiting;
       expect(outcome).toMatchObject({ status: 'ok' });
@@ -174,25 +162,15 @@ describe('a source another Rackside process syncs now', () => {
   });
 
   it('says the profile was removed when it is removed while the sync waits for that run', async () => {
-    const { store, engine, foreman, other, owner, isWaiting, events } =
-      await besideAnotherProcess();
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
+    const setup = await besideAnotherProcess();
+    const { store, foreman, other, events } = setup;
     try {
-      const history = new SyncHistory(store.db, () => new Date());
-      history.begin(foreman.id, 'foreman', owner);
-      const waiting = engine.sync([foreman.id]);
-      await isWaiting;
+      const { waiting } = await waitingOnFakeClock(setup);
       // Removed in the other process (its runs go with it) while this one waits.
       store.profiles.remove(foreman.id);
       await vi.advanceTimersByTimeAsync(500);
       const [outcome] = await waiting;
-      const removed = '"foreman" was removed during its sync.';
-      expect(outcome).toMatchObject({ status: 'failed', errorCode: 'not-found', error: removed });
-      expect(events.at(-1)).toMatchObject({
-        profileId: foreman.id,
-        state: 'failed',
-        error: removed,
-      });
+      expectRemoved(outcome, events, foreman.id);
     } finally {
       vi.useRealTimers();
       other.kill('SIGKILL');
@@ -202,33 +180,18 @@ describe('a source another Rackside process syncs now', () => {
 
   it('says the profile was removed when it goes just as that run comes back cancelled', async () => {
     let removing: string | null = null;
-    const { store, engine, foreman, other, owner, isWaiting, events } = await besideAnotherProcess(
-      (store) => {
-        // Removed in the other process in the moment between the cancel there and this run.
-        if (removing !== null) store.profiles.remove(removing);
-      },
-    );
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
+    const setup = await besideAnotherProcess((store) => {
+      // Removed in the other process in the moment between the cancel there and this run.
+      if (removing !== null) store.profiles.remove(removing);
+    });
+    const { store, foreman, other, events } = setup;
     try {
-      const history = new SyncHistory(store.db, () => new Date());
-      const runId = history.begin(foreman.id, 'foreman', owner);
-      const waiting = engine.sync([foreman.id]);
-      await isWaiting;
-      history.finish(runId, 'cancelled', {
-        errorCode: 'cancelled',
-        error: 'The sync was cancelled.',
-        durationMs: 5,
-      });
+      const { history, runId, waiting } = await waitingOnFakeClock(setup);
+      cancelThere(history, runId);
       removing = foreman.id;
       await vi.advanceTimersByTimeAsync(500);
       const [outcome] = await waiting;
-      const removed = '"foreman" was removed during its sync.';
-      expect(outcome).toMatchObject({ status: 'failed', errorCode: 'not-found', error: removed });
-      expect(events.at(-1)).toMatchObject({
-        profileId: foreman.id,
-        state: 'failed',
-        error: removed,
-      });
+      expectRemoved(outcome, events, foreman.id);
       // Nothing of it is left behind.
       expect(history.lastRuns([foreman.id], new Map())).toEqual([]);
     } finally {
@@ -238,3 +201,38 @@ describe('a source another Rackside process syncs now', () => {
     }
   });
 });
+
+/** The sync of the lab's Foreman profile answered, and said last, that the profile was removed. */
+function expectRemoved(
+  outcome: SyncOutcome | undefined,
+  events: SyncProgressEvent[],
+  profileId: string,
+): void {
+  const removed = '"foreman" was removed during its sync.';
+  expect(outcome).toMatchObject({ status: 'failed', errorCode: 'not-found', error: removed });
+  expect(events.at(-1)).toMatchObject({ profileId, state: 'failed', error: removed });
+}
+
+/** The other process's user pressed Cancel (its queued sources end cancelled at once). */
+function cancelThere(history: SyncHistory, runId: number): void {
+  history.finish(runId, 'cancelled', {
+    errorCode: 'cancelled',
+    error: 'The sync was cancelled.',
+    durationMs: 5,
+  });
+}
+
+/**
+ * The clock moving only when told, a run of the lab's Foreman profile under way in the other
+ * process, and a sync of it here (`waiting`) that waits for that run.
+ */
+async function waitingOnFakeClock(
+  setup: Awaited<ReturnType<typeof besideAnotherProcess>>,
+): Promise<{ history: SyncHistory; runId: number; waiting: Promise<SyncOutcome[]> }> {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
+  const history = new SyncHistory(setup.store.db, () => new Date());
+  const runId = history.begin(setup.foreman.id, 'foreman', setup.owner);
+  const waiting = setup.engine.sync([setup.foreman.id]);
+  await setup.isWaiting;
+  return { history, runId, waiting };
+}
