@@ -22,15 +22,18 @@ interface BareTerm {
 
 export const visibleRows = '[data-testid="term-view"][data-visible="true"] .xterm-rows';
 
+export interface ProbeReading {
+  messages: number;
+  bytes: number;
+  largest: number;
+  first: number;
+  last: number;
+  sent: number;
+}
+
 /** Counts what the terminal socket carries, from inside the page (installed before load). */
 export function installStreamProbe(): void {
-  interface Probe {
-    messages: number;
-    bytes: number;
-    largest: number;
-    first: number;
-    last: number;
-    sent: number;
+  interface Probe extends ProbeReading {
     reset(): void;
     /** A message of `size` bytes of output reached the page. */
     arrived(size: number): void;
@@ -98,15 +101,6 @@ export function installStreamProbe(): void {
       });
     }
   };
-}
-
-export interface ProbeReading {
-  messages: number;
-  bytes: number;
-  largest: number;
-  first: number;
-  last: number;
-  sent: number;
 }
 
 export const readProbe = (page: CdpPage): Promise<ProbeReading> =>

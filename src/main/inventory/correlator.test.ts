@@ -5,11 +5,17 @@ import { generateFleet } from '../../../lab/fleet';
 import { silentLogger, type Logger } from '../core/logger';
 import { openSqlite, type Sqlite } from '../db/sqlite';
 import { unlockedTestStore } from '../store/test-helpers';
+import { moveDatabaseAside } from '../test-support/move-aside';
 import { SyncEngine } from '../sync/sync-engine';
 import { addFleetProfiles, fleetConnectors } from '../sync/test-fleet';
 import { correlateInTransaction } from './asset-store';
 import { InventoryService } from './inventory-service';
-import { sourceCorrelationWorker, workerCorrelator, type Correlator } from './correlator';
+import {
+  sourceCorrelationWorker,
+  workerCorrelator,
+  type Correlator,
+  type CorrelationWorkerFactory,
+} from './correlator';
 
 const fleet = generateFleet({ size: 120, seed: 9 });
 
@@ -57,6 +63,22 @@ function warnings(): { logger: Logger; seen: string[] } {
     child: () => logger,
   };
   return { logger, seen };
+}
+
+/**
+ * Everything to group again, then the database moved aside (as the CLI's recovery does while
+ * this core still has it open), then a correlation: refused, the moved files as they were.
+ */
+async function correlateAfterMove(createWorker: CorrelationWorkerFactory) {
+  const store = await synced();
+  const { logger, seen } = warnings();
+  const correlate = workerCorrelator({ db: store.db, createWorker, logger });
+  forgetAssets(store.db);
+  const moved = moveDatabaseAside(store.db.name);
+  const before = moved.files();
+  await expect(correlate(new Date())).rejects.toThrow(/moved or replaced/);
+  expect(moved.files()).toEqual(before);
+  return { store, seen };
 }
 
 describe('correlating in a worker thread', () => {
@@ -154,50 +176,17 @@ describe('correlating in a worker thread', () => {
   });
 
   it('leaves a database another process moved aside as it was, and makes none in its place', async () => {
-    const store = await synced();
-    const { logger, seen } = warnings();
-    const correlate = workerCorrelator({
-      db: store.db,
-      createWorker: sourceCorrelationWorker,
-      logger,
-    });
-    forgetAssets(store.db);
-    // The CLI's recovery moves the database (and its WAL) aside while this core still has it open.
-    const file = store.db.name;
-    const moved = `${file}.moved`;
-    for (const suffix of ['', '-wal', '-shm']) {
-      if (fs.existsSync(file + suffix)) fs.renameSync(file + suffix, moved + suffix);
-    }
-    const bytes = (): string[] =>
-      ['', '-wal'].map((suffix) =>
-        fs.existsSync(moved + suffix) ? fs.readFileSync(moved + suffix).toString('base64') : '',
-      );
-    const before = bytes();
-    await expect(correlate(new Date())).rejects.toThrow(/moved or replaced/);
-    expect(bytes()).toEqual(before);
-    expect(fs.existsSync(file)).toBe(false);
+    const { store, seen } = await correlateAfterMove(sourceCorrelationWorker);
+    expect(fs.existsSync(store.db.name)).toBe(false);
     // Not correlated on the core's own connection instead: that would write to the moved file.
     expect(seen.join('\n')).not.toMatch(/correlating in this thread/);
     store.close();
   });
 
   it('correlates nothing on the core either when its worker fails after the database was moved aside', async () => {
-    const store = await synced();
-    const { logger } = warnings();
-    const correlate = workerCorrelator({
-      db: store.db,
-      createWorker: () => new Worker('throw new Error("no thread for you")', { eval: true }),
-      logger,
-    });
-    forgetAssets(store.db);
-    const file = store.db.name;
-    const moved = `${file}.moved`;
-    for (const suffix of ['', '-wal', '-shm']) {
-      if (fs.existsSync(file + suffix)) fs.renameSync(file + suffix, moved + suffix);
-    }
-    const before = fs.readFileSync(`${moved}-wal`);
-    await expect(correlate(new Date())).rejects.toThrow(/moved or replaced/);
-    expect(fs.readFileSync(`${moved}-wal`)).toEqual(before);
+    const { store } = await correlateAfterMove(
+      () => new Worker('throw new Error("no thread for you")', { eval: true }),
+    );
     expect(store.db.prepare('SELECT count(*) FROM assets').pluck().get()).toBe(0);
     store.close();
   });

@@ -7,6 +7,7 @@ import { proxmoxGuest } from '../sources/test-helpers';
 import type { SourceRecord } from '../sources/types';
 import type { Store } from '../store/open-store';
 import { unlockedTestStore } from '../store/test-helpers';
+import { moveDatabaseAside } from '../test-support/move-aside';
 import { SyncHistory } from './sync-history';
 import {
   epochNow,
@@ -45,6 +46,32 @@ async function setup(createWorker: SyncWriterWorkerFactory = sourceSyncWriterWor
   const writer = workerSyncWriter({ db: store.db, createWorker, logger });
   open.push(writer);
   return { store, profile, writer, warnings, records: new RecordStore(store.db) };
+}
+
+/**
+ * A run begun and its records prepared (the thread has the file open, and has written to it),
+ * then the database moved aside as another Rackside process's recovery does, then the run's save
+ * handed over.
+ */
+async function saveAfterMove(createWorker: SyncWriterWorkerFactory) {
+  const { store, profile, writer, records } = await setup(createWorker);
+  const id = profile('pve');
+  const at = new Date().toISOString();
+  const runId = await writer.begin(id, 'proxmox', at, null);
+  const batch = await records.prepareBatch(id, guests(50, 'v1'), at);
+  const moved = moveDatabaseAside(store.db.name);
+  const before = moved.files();
+  const refused = writer.save({
+    profileId: id,
+    runId,
+    batch,
+    warnings: [],
+    startedAt: epochNow(),
+    at,
+  });
+  // Awaited by the caller; not reported unhandled meanwhile.
+  refused.catch(() => undefined);
+  return { refused, moved, before, writer, id, store };
 }
 
 /** `count` guests of one cluster, named with `version` so two syncs of them differ. */
@@ -145,25 +172,12 @@ describe('workerSyncWriter', () => {
   });
 
   it('refuses a save handed over after the database file was moved aside, writing nothing to it', async () => {
-    const { store, profile, writer, records } = await setup();
-    const id = profile('pve');
-    const at = new Date().toISOString();
-    // The thread has the file open, and has written to it, before it is moved.
-    const runId = await writer.begin(id, 'proxmox', at, null);
-    const batch = await records.prepareBatch(id, guests(50, 'v1'), at);
-    // Another Rackside process moves the database aside, as its recovery does.
-    const movedTo = `${store.db.name}.corrupt-test`;
-    const moved = ['', '-wal', '-shm'].filter((suffix) => fs.existsSync(store.db.name + suffix));
-    for (const suffix of moved) fs.renameSync(store.db.name + suffix, movedTo + suffix);
-    const before = moved.map((suffix) => fs.readFileSync(movedTo + suffix));
-
-    await expect(
-      writer.save({ profileId: id, runId, batch, warnings: [], startedAt: epochNow(), at }),
-    ).rejects.toMatchObject({
+    const { refused, moved, before } = await saveAfterMove(sourceSyncWriterWorker);
+    await expect(refused).rejects.toMatchObject({
       code: 'SQLITE_READONLY_DBMOVED',
       message: 'The database file was moved or replaced since Rackside opened it.',
     });
-    expect(moved.map((suffix) => fs.readFileSync(movedTo + suffix))).toEqual(before);
+    expect(moved.files()).toEqual(before);
   });
 
   it('runs begun on its thread belong to this process: a second engine does not close them', async () => {
@@ -189,25 +203,14 @@ describe('workerSyncWriter', () => {
   it('writes nothing on the core thread either into a database file moved aside', async () => {
     // The thread cannot start (as when the file is gone from its path): the core's connection,
     // which still has the moved file open, is where the writes would otherwise go.
-    const { store, profile, writer, records } = await setup(() => {
+    const { refused, moved, before, writer, id, store } = await saveAfterMove(() => {
       throw new Error('no threads here');
     });
-    const id = profile('pve');
-    const at = new Date().toISOString();
-    const runId = await writer.begin(id, 'proxmox', at, null);
-    const batch = await records.prepareBatch(id, guests(50, 'v1'), at);
-    const movedTo = `${store.db.name}.corrupt-test`;
-    const moved = ['', '-wal', '-shm'].filter((suffix) => fs.existsSync(store.db.name + suffix));
-    for (const suffix of moved) fs.renameSync(store.db.name + suffix, movedTo + suffix);
-    const before = moved.map((suffix) => fs.readFileSync(movedTo + suffix));
-
-    await expect(
-      writer.save({ profileId: id, runId, batch, warnings: [], startedAt: epochNow(), at }),
-    ).rejects.toMatchObject({ code: 'SQLITE_READONLY_DBMOVED' });
-    await expect(writer.begin(id, 'proxmox', at, null)).rejects.toMatchObject({
-      code: 'SQLITE_READONLY_DBMOVED',
-    });
-    expect(moved.map((suffix) => fs.readFileSync(movedTo + suffix))).toEqual(before);
+    await expect(refused).rejects.toMatchObject({ code: 'SQLITE_READONLY_DBMOVED' });
+    await expect(writer.begin(id, 'proxmox', new Date().toISOString(), null)).rejects.toMatchObject(
+      { code: 'SQLITE_READONLY_DBMOVED' },
+    );
+    expect(moved.files()).toEqual(before);
     expect(fs.existsSync(store.db.name)).toBe(false);
   });
 
