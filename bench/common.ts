@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { ConnectConfig } from 'ssh2';
 
 export interface Figure {
   name: string;
@@ -89,6 +90,18 @@ export function hottestFunctions(
     .sort((a, b) => b.self_ms - a.self_ms)
     .slice(0, count)
     .map((e) => ({ ...e, self_ms: Math.round(e.self_ms * 10) / 10 }));
+}
+
+/** ssh2's connection to a benchmark's own sshd on this host, as root with `privateKey`. */
+export function benchSshConfig(port: number, privateKey: string): ConnectConfig {
+  return {
+    host: '127.0.0.1',
+    port,
+    username: 'root',
+    privateKey,
+    // A server the benchmark started right here; trust is not what is measured.
+    hostVerifier: () => true,
+  };
 }
 
 export function percentile(values: readonly number[], p: number): number {

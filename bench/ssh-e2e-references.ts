@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { Client, type ClientChannel } from 'ssh2';
 import { WebSocketServer, type WebSocket as RelaySocket } from 'ws';
 import type { CdpPage } from './cdp-page';
+import { benchSshConfig } from './common';
 
 const require = createRequire(import.meta.url);
 
@@ -171,14 +172,7 @@ export async function sshEcho(port: number, privateKey: string, count: number): 
   await new Promise<void>((resolve, reject) => {
     client.once('ready', resolve);
     client.once('error', reject);
-    client.connect({
-      host: '127.0.0.1',
-      port,
-      username: 'root',
-      privateKey,
-      // A server started right here by this benchmark; trust is not what is measured.
-      hostVerifier: () => true,
-    });
+    client.connect(benchSshConfig(port, privateKey));
   });
   try {
     const channel = await new Promise<ClientChannel>((resolve, reject) => {

@@ -40,7 +40,7 @@ import { TerminalsPage } from '../e2e/pages/terminals-page';
 import { VaultPage } from '../e2e/pages/vault-page';
 import { generateKey, startSshd } from '../src/main/ssh/test-support/sshd';
 import { CdpPage } from './cdp-page';
-import { hottestFunctions, type CpuProfile } from './common';
+import { hottestFunctions, percentile, type CpuProfile } from './common';
 import {
   browserCpuSeconds,
   cpuSeconds,
@@ -63,11 +63,8 @@ import {
 } from './ssh-e2e-page';
 import { opensshIntoBareXterm, opensshSeconds, sshEcho, webSocketEcho } from './ssh-e2e-references';
 
-const percentile = (values: number[], p: number): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-};
 const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
+
 /** A TCP port nothing listens on now, for the browser's DevTools endpoint. */
 async function freePort(): Promise<number> {
   const server = net.createServer();

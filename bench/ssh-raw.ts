@@ -16,6 +16,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'ssh2';
 import { generateKey, startSshd } from '../src/main/ssh/test-support/sshd';
+import { benchSshConfig } from './common';
 
 const cipher = 'aes128-gcm@openssh.com';
 
@@ -101,15 +102,7 @@ function timeSsh2(
         });
       });
     });
-    client.connect({
-      host: '127.0.0.1',
-      port,
-      username: 'root',
-      privateKey,
-      // Benchmark against a server started right here; trust is not what is measured.
-      hostVerifier: () => true,
-      algorithms: { cipher: [cipher] },
-    });
+    client.connect({ ...benchSshConfig(port, privateKey), algorithms: { cipher: [cipher] } });
   });
 }
 
