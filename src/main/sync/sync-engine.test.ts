@@ -39,9 +39,14 @@ afterEach(async () => {
   await Promise.all(started.splice(0).map((w) => w.close()));
 });
 
-function setup(store: Store, connectors: ConnectorSet, events: SyncProgressEvent[] = []) {
+function setup(
+  store: Store,
+  connectors: ConnectorSet,
+  events: SyncProgressEvent[] = [],
+  syncWriter: SyncWriter = writer(store),
+) {
   const engine = new SyncEngine({
-    writer: writer(store),
+    writer: syncWriter,
     db: store.db,
     profiles: store.profiles,
     connectors,
@@ -429,15 +434,7 @@ describe('SyncEngine stopped for a reason', () => {
       end: (end) => (refusing ? Promise.reject(reason) : writes.end(end)),
     };
     const events: SyncProgressEvent[] = [];
-    const engine = new SyncEngine({
-      writer: refusingWriter,
-      db: store.db,
-      profiles: store.profiles,
-      connectors,
-      logger: silentLogger,
-      progressIntervalMs: 0,
-      onProgress: (e) => events.push(e),
-    });
+    const { engine } = setup(store, connectors, events, refusingWriter);
     const outcome = engine.sync('all');
     await underWay;
     refusing = true;
