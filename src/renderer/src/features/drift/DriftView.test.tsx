@@ -200,16 +200,20 @@ describe('DriftView', () => {
         fireEvent.click(more);
         for (let i = 0; i < 10; i++) await Promise.resolve();
       });
-      // However many turns the page's answer takes on a busy machine.
-      await waitFor(() => {
-        expect(screen.getAllByTestId('drift-item')).toHaveLength(Math.min(shown, total));
-        // The keys go on at the first asset the button brought, also once the button is gone.
-        expect(document.activeElement?.textContent).toBe(
-          `guest${String(shown - 99).padStart(3, '0')}`,
-        );
-      });
+      // However many turns the page's answer takes on a busy machine: rendering a hundred more
+      // rows there took longer than the one second `waitFor` allows by default.
+      await waitFor(
+        () => {
+          expect(screen.getAllByTestId('drift-item')).toHaveLength(Math.min(shown, total));
+          // The keys go on at the first asset the button brought, also once the button is gone.
+          expect(document.activeElement?.textContent).toBe(
+            `guest${String(shown - 99).padStart(3, '0')}`,
+          );
+        },
+        { timeout: 10_000 },
+      );
     }
     expect(screen.getAllByTestId('drift-item').at(-1)?.dataset.name).toBe('guest650');
     expect(screen.queryByText('Show more')).toBeNull();
-  });
+  }, 60_000);
 });
