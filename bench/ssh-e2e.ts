@@ -28,7 +28,6 @@
  * `--trace` writes a Chrome trace of the first run (open it in chrome://tracing or Perfetto).
  */
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -39,6 +38,7 @@ import { ProfilesPage } from '../e2e/pages/profiles-page';
 import { TerminalsPage } from '../e2e/pages/terminals-page';
 import { VaultPage } from '../e2e/pages/vault-page';
 import { generateKey, startSshd } from '../src/main/ssh/test-support/sshd';
+import { freePort } from '../src/main/test-support/free-port';
 import { CdpPage } from './cdp-page';
 import { hottestFunctions, percentile, type CpuProfile } from './common';
 import {
@@ -64,15 +64,6 @@ import {
 import { opensshIntoBareXterm, opensshSeconds, sshEcho, webSocketEcho } from './ssh-e2e-references';
 
 const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
-
-/** A TCP port nothing listens on now, for the browser's DevTools endpoint. */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

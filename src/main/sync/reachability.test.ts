@@ -4,18 +4,10 @@ import { generateFleet } from '../../../lab/fleet';
 import { silentLogger } from '../core/logger';
 import { InventoryService } from '../inventory/inventory-service';
 import { unlockedTestStore } from '../store/test-helpers';
+import { freePort } from '../test-support/free-port';
 import { Reachability, tcpProbe, tcpReachable } from './reachability';
 import { SyncEngine } from './sync-engine';
 import { addFleetProfiles, fleetConnectors } from './test-fleet';
-
-/** A port that was just free: nothing listens there. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('tcpReachable', () => {
   it('answers null for a listening port and why not for the others, sending nothing', async () => {
@@ -29,7 +21,7 @@ describe('tcpReachable', () => {
       await new Promise((resolve) => server.close(resolve));
     }
     expect(received).toEqual([]);
-    expect(await tcpReachable('127.0.0.1', await closedPort(), 2000)).toBe('connection refused');
+    expect(await tcpReachable('127.0.0.1', await freePort(), 2000)).toBe('connection refused');
     // `.invalid` never resolves (RFC 6761); without a DNS server the lookup fails as well.
     expect(await tcpReachable('rackside-test.invalid', 443, 2000)).toMatch(
       /^(name not found|name lookup failed|no answer within 2 s)/,
@@ -40,7 +32,7 @@ describe('tcpReachable', () => {
     const server = net.createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as net.AddressInfo;
-    const closed = await closedPort();
+    const closed = await freePort();
     // `localhost` resolving to ::1 first, with the source listening on 127.0.0.1 only.
     const probe = tcpProbe((host) =>
       Promise.resolve(host === 'localhost' ? [{ address: '::1' }, { address: '127.0.0.1' }] : []),
